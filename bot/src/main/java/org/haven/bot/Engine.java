@@ -1,0 +1,534 @@
+package org.haven.bot;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.haven.bot.ConversationState.Phase;
+import org.haven.bot.engine.AnswerParser;
+import org.haven.bot.engine.Keyword;
+import org.haven.bot.engine.KeywordMatcher;
+import org.haven.bot.engine.Normalizer;
+import org.haven.bot.engine.Triager;
+import org.haven.bot.script.Choice;
+import org.haven.bot.script.Language;
+import org.haven.bot.script.Organisation;
+import org.haven.bot.script.Question;
+import org.haven.bot.script.QuestionType;
+import org.haven.bot.script.Script;
+import org.haven.bot.script.Section;
+import org.haven.bot.script.Text;
+import org.haven.bot.script.Then;
+
+/**
+ * The intake dialogue as a state machine: {@code (intake, state, input) → (new state, replies,
+ * events)}. Pure and synchronous: no I/O, no clock (the caller passes {@code now}), no hidden
+ * state; one engine serves every conversation and is safe to share between threads.
+ *
+ * <p>Keywords (STOP, START, HELP, RESTART, DELETE, HUMAN, LANGUAGE, SKIP, PAUSE, in any of the
+ * script's languages) work at every point. Until the person chooses a language, an answer or
+ * keyword in another language switches to it. An unfinished intake resumes within the resume
+ * window; after it, the intake restarts politely.
+ */
+public final class Engine {
+
+    private final Script script;
+    private final EngineSettings settings;
+    private final KeywordMatcher keywords;
+    private final AnswerParser parser;
+    private final Triager triager;
+    private final String duress;
+    private final Question languageQuestion;
+
+    /**
+     * @param intake   the intake script
+     * @param settings duress word and resume window
+     */
+    public Engine(Intake intake, EngineSettings settings) {
+        this.script = Objects.requireNonNull(intake, "intake").script();
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.keywords = new KeywordMatcher(script);
+        this.parser = new AnswerParser(script);
+        this.triager = new Triager(script);
+        this.duress = settings.duressWord() == null ? null : Normalizer.fold(settings.duressWord());
+        this.languageQuestion = script.questions().stream().filter(q -> q.type() == QuestionType.LANGUAGE)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("the script has no language question"));
+    }
+
+    /**
+     * Starts a new conversation: the first question ("is it safe to talk now?").
+     *
+     * @param channel the channel name, kept in the state ("sms", "telegram", "web")
+     * @param now     the current time
+     * @return the first state and replies
+     */
+    public Turn start(String channel, Instant now) {
+        Session s = new Session(new ConversationState(ConversationState.VERSION, channel, script.defaultLanguage(),
+                false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond()), now);
+        s.begin();
+        return s.turn();
+    }
+
+    /**
+     * Takes one input.
+     *
+     * @param state the state returned by the previous turn
+     * @param input typed text or an {@link Option#value()}
+     * @param now   the current time
+     * @return the new state, the replies and the events
+     */
+    public Turn step(ConversationState state, String input, Instant now) {
+        Session s = new Session(Objects.requireNonNull(state, "state"), now);
+        s.handle(input == null ? "" : input);
+        return s.turn();
+    }
+
+    /** One turn's mutable working copy of the state. */
+    private final class Session {
+        private final String channel;
+        private final long last;
+        private final Instant now;
+        private String language;
+        private boolean languageChosen;
+        private Phase phase;
+        private String question;
+        private boolean languageAsked;
+        private final Map<String, List<String>> answers;
+        private final List<Reply> replies = new ArrayList<>();
+        private final List<Event> events = new ArrayList<>();
+
+        Session(ConversationState s, Instant now) {
+            this.channel = s.channel();
+            this.last = s.lastActivity();
+            this.now = Objects.requireNonNull(now, "now");
+            this.language = script.language(s.language()).isPresent() ? s.language() : script.defaultLanguage();
+            this.languageChosen = s.languageChosen();
+            this.phase = s.phase();
+            this.question = s.question() != null && script.question(s.question()).isPresent() ? s.question() : null;
+            this.languageAsked = s.languageAsked();
+            this.answers = new LinkedHashMap<>(s.answers());
+        }
+
+        Turn turn() {
+            return new Turn(new ConversationState(ConversationState.VERSION, channel, language, languageChosen, phase,
+                    question, languageAsked, answers, now.getEpochSecond()), replies, events);
+        }
+
+        void handle(String input) {
+            String raw = input.strip();
+            String folded = Normalizer.fold(raw);
+            boolean expired = now.getEpochSecond() - last > settings.resumeWindow().toSeconds()
+                    && (phase == Phase.ACTIVE || phase == Phase.PAUSED || phase == Phase.DURESS);
+            if (phase == Phase.DURESS && !expired) {
+                say("decoy");
+                return;
+            }
+            if (duress != null && folded.equals(duress)) {
+                duress();
+                return;
+            }
+            Optional<KeywordMatcher.Match> kw = keywords.match(raw);
+            if (phase == Phase.OPTED_OUT) {
+                if (kw.isPresent() && kw.get().keyword() == Keyword.START) {
+                    switchTo(kw.get(), raw);
+                    events.add(new Event.OptedIn());
+                    say("opted_in");
+                    answers.clear();
+                    begin();
+                }
+                return; // nothing is sent to someone who opted out
+            }
+            if (expired) {
+                answers.clear();
+                languageAsked = false;
+                question = null;
+                phase = Phase.ACTIVE;
+                say("expired");
+                if (kw.isPresent() && kw.get().keyword() != Keyword.SKIP && kw.get().keyword() != Keyword.START
+                        && kw.get().keyword() != Keyword.PAUSE && kw.get().keyword() != Keyword.RESTART) {
+                    switchTo(kw.get(), raw);
+                    keyword(kw.get().keyword(), raw);
+                } else {
+                    begin();
+                }
+                return;
+            }
+            if (kw.isPresent()) {
+                switchTo(kw.get(), raw);
+                keyword(kw.get().keyword(), raw);
+                return;
+            }
+            switch (phase) {
+                case FINISHED -> {
+                    if (languageAsked) {
+                        answerLanguage(raw);
+                    } else if (!raw.isEmpty()) {
+                        events.add(new Event.MessageForCoordinator(raw));
+                        say("received");
+                    }
+                }
+                case ENDED -> begin();
+                case PAUSED -> {
+                    phase = Phase.ACTIVE;
+                    say("resume");
+                    askCurrent();
+                }
+                default -> {
+                    if (languageAsked) {
+                        answerLanguage(raw);
+                    } else {
+                        answer(raw);
+                    }
+                }
+            }
+        }
+
+        private void switchTo(KeywordMatcher.Match m, String raw) {
+            if (!languageChosen && !Option.CONTROL_VALUES.contains(raw) && !m.languages().contains(language)) {
+                language = m.languages().get(0);
+            }
+        }
+
+        private void keyword(Keyword k, String raw) {
+            switch (k) {
+                case STOP -> {
+                    events.add(new Event.OptedOut());
+                    say("opted_out");
+                    phase = Phase.OPTED_OUT;
+                    languageAsked = false;
+                }
+                case START -> {
+                    switch (phase) {
+                        case FINISHED -> say("handoff");
+                        case ENDED -> begin();
+                        default -> {
+                            if (phase == Phase.PAUSED) {
+                                phase = Phase.ACTIVE;
+                                say("resume");
+                            }
+                            askCurrent();
+                        }
+                    }
+                }
+                case HELP -> {
+                    say("help");
+                    if (phase == Phase.ACTIVE) {
+                        askCurrent();
+                    }
+                }
+                case RESTART -> {
+                    answers.clear();
+                    languageAsked = false;
+                    say("restart");
+                    begin();
+                }
+                case DELETE -> {
+                    events.add(new Event.DeleteRequested());
+                    answers.clear();
+                    question = null;
+                    languageAsked = false;
+                    phase = Phase.ENDED;
+                    say("deleted");
+                }
+                case HUMAN -> {
+                    events.add(new Event.HumanRequested());
+                    if (phase != Phase.FINISHED) {
+                        events.add(new Event.IntakeCompleted(result(false)));
+                        phase = Phase.FINISHED;
+                        question = null;
+                        languageAsked = false;
+                    }
+                    say("human");
+                }
+                case LANGUAGE -> {
+                    if (phase == Phase.PAUSED || phase == Phase.ENDED) {
+                        if (phase == Phase.ENDED) {
+                            question = null;
+                        }
+                        phase = Phase.ACTIVE;
+                    }
+                    languageAsked = true;
+                    ask(languageQuestion);
+                }
+                case SKIP -> {
+                    if (phase == Phase.FINISHED) {
+                        say("handoff");
+                    } else if (phase == Phase.ENDED) {
+                        begin();
+                    } else if (phase == Phase.PAUSED) {
+                        phase = Phase.ACTIVE;
+                        say("resume");
+                        askCurrent();
+                    } else if (languageAsked) {
+                        languageAsked = false;
+                        askCurrent();
+                    } else if (question == null) {
+                        begin();
+                    } else {
+                        Question q = script.question(question).orElseThrow();
+                        answers.put(q.id(), List.of());
+                        advance(script.indexOf(q.id()) + 1, q.section());
+                    }
+                }
+                case PAUSE -> {
+                    if (phase == Phase.FINISHED) {
+                        say("handoff");
+                    } else {
+                        if (phase == Phase.ENDED) {
+                            question = null;
+                        }
+                        phase = Phase.PAUSED;
+                        languageAsked = false;
+                        say("pause");
+                    }
+                }
+                default -> throw new IllegalStateException("unhandled keyword " + k);
+            }
+        }
+
+        /** Asks the first question shown. */
+        void begin() {
+            phase = Phase.ACTIVE;
+            question = null;
+            advance(0, null);
+        }
+
+        private void askCurrent() {
+            if (languageAsked) {
+                ask(languageQuestion);
+            } else if (question == null) {
+                begin();
+            } else {
+                ask(script.question(question).orElseThrow());
+            }
+        }
+
+        /** Moves to the first question shown at or after {@code from}; hands off when none is left. */
+        private void advance(int from, String previousSection) {
+            List<Question> qs = script.questions();
+            for (int i = Math.max(0, from); i < qs.size(); i++) {
+                Question q = qs.get(i);
+                if (q.shown(answers) && !(q.type() == QuestionType.LANGUAGE && languageChosen)) {
+                    if (!q.section().equals(previousSection)) {
+                        script.section(q.section()).map(Section::warning).ifPresent(w -> reply(w, List.of()));
+                    }
+                    question = q.id();
+                    ask(q);
+                    return;
+                }
+            }
+            handoff();
+        }
+
+        private void answerLanguage(String raw) {
+            AnswerParser.Parsed p = parser.parse(languageQuestion, raw, language, year());
+            if (p instanceof AnswerParser.Accepted a) {
+                languageAsked = false;
+                chooseLanguage(a.values().get(0));
+                if (phase == Phase.FINISHED) {
+                    say("handoff");
+                } else if (languageQuestion.id().equals(question)) {
+                    advance(script.indexOf(question) + 1, languageQuestion.section());
+                } else {
+                    askCurrent();
+                }
+            } else {
+                say("error");
+                ask(languageQuestion);
+            }
+        }
+
+        private void chooseLanguage(String code) {
+            language = code;
+            languageChosen = true;
+            answers.put(languageQuestion.id(), List.of(code));
+            if (script.language(code).map(l -> !l.complete()).orElse(false)) {
+                say("partial_language");
+            }
+        }
+
+        private void answer(String raw) {
+            if (question == null) {
+                begin();
+                return;
+            }
+            Question q = script.question(question).orElseThrow();
+            AnswerParser.Parsed p = parser.parse(q, raw, language, year());
+            if (p instanceof AnswerParser.Rejected r) {
+                if (r.messageKey() == null && q.validation() != null) {
+                    reply(q.validation().message(), List.of());
+                } else {
+                    say(r.messageKey() == null ? "error" : r.messageKey());
+                }
+                ask(q);
+                return;
+            }
+            AnswerParser.Accepted a = (AnswerParser.Accepted) p;
+            if (a.language() != null && !languageChosen) {
+                language = a.language();
+            }
+            answers.put(q.id(), a.values());
+            if (q.type() == QuestionType.LANGUAGE) {
+                chooseLanguage(a.values().get(0));
+            }
+            Then then = Then.CONTINUE;
+            String goTo = null;
+            for (String v : a.values()) {
+                Optional<Choice> c = q.choice(v);
+                if (c.isEmpty()) {
+                    continue;
+                }
+                if (c.get().say() != null) {
+                    say(c.get().say());
+                }
+                if (then == Then.CONTINUE) {
+                    then = c.get().then();
+                }
+                if (goTo == null) {
+                    goTo = c.get().goTo();
+                }
+            }
+            switch (then) {
+                case PAUSE -> {
+                    answers.remove(q.id());
+                    phase = Phase.PAUSED;
+                }
+                case END -> {
+                    answers.clear();
+                    question = null;
+                    phase = Phase.ENDED;
+                }
+                case HANDOFF -> handoff();
+                default -> advance(goTo != null ? script.indexOf(goTo) : script.indexOf(q.id()) + 1, q.section());
+            }
+        }
+
+        private void handoff() {
+            IntakeResult r = result(false);
+            events.add(new Event.IntakeCompleted(r));
+            String key = switch (r.triage()) {
+                case URGENT -> "outcome_urgent";
+                case LIKELY_IN_MANDATE -> "outcome_in_mandate";
+                case OUTSIDE_MANDATE -> "outcome_outside";
+            };
+            Text outcome = message(key);
+            String lang = outcome.languageFor(language, script.defaultLanguage());
+            String text = format(outcome.resolve(language, script.defaultLanguage()), lang, r.workingGroup());
+            Text legal = message("not_legal_advice");
+            if (legal.languageFor(language, script.defaultLanguage()).equals(lang)) {
+                text = text + "\n" + legal.resolve(language, script.defaultLanguage());
+                replies.add(new Reply(text, List.of(), lang, rtl(lang)));
+            } else {
+                replies.add(new Reply(text, List.of(), lang, rtl(lang)));
+                say("not_legal_advice");
+            }
+            List<Organisation> orgs = triager.suggestions(answers, r.triage(), r.workingGroup());
+            if (!orgs.isEmpty()) {
+                Text intro = message("referrals_intro");
+                String il = intro.languageFor(language, script.defaultLanguage());
+                StringBuilder b = new StringBuilder(intro.resolve(language, script.defaultLanguage()));
+                for (Organisation o : orgs) {
+                    b.append('\n').append("- ").append(suggestion(o));
+                }
+                replies.add(new Reply(b.toString(), List.of(), il, rtl(il)));
+            }
+            say("handoff");
+            phase = Phase.FINISHED;
+            question = null;
+            languageAsked = false;
+        }
+
+        private void duress() {
+            events.add(new Event.DuressTriggered());
+            if (phase != Phase.FINISHED) {
+                events.add(new Event.IntakeCompleted(result(true)));
+            }
+            answers.clear();
+            question = null;
+            languageAsked = false;
+            phase = Phase.DURESS;
+            say("decoy");
+        }
+
+        private IntakeResult result(boolean underDuress) {
+            Triager.Outcome o = underDuress ? new Triager.Outcome(Triage.URGENT, 0) : triager.triage(answers);
+            String group = triager.workingGroup(answers);
+            List<String> suggestions = triager.suggestions(answers, o.triage(), group).stream()
+                    .map(Engine::suggestion).toList();
+            return new IntakeResult(language, o.triage(), o.priority(), group, coordinatorAnswers(), suggestions,
+                    underDuress);
+        }
+
+        private List<Answer> coordinatorAnswers() {
+            String en = script.language("en").isPresent() ? "en" : script.defaultLanguage();
+            List<Answer> out = new ArrayList<>();
+            for (Question q : script.questions()) {
+                List<String> a = answers.get(q.id());
+                if (a == null) {
+                    continue;
+                }
+                String text;
+                if (a.isEmpty()) {
+                    text = "(skipped)";
+                } else if (q.type().hasChoices()) {
+                    text = String.join(", ", a.stream().map(v -> q.choice(v)
+                            .map(c -> c.label().resolve(en, script.defaultLanguage())).orElse(v)).toList());
+                } else {
+                    text = a.get(0);
+                }
+                out.add(new Answer(q.id(), q.prompt().resolve(en, script.defaultLanguage()), text));
+            }
+            return out;
+        }
+
+        private void ask(Question q) {
+            String lang = q.prompt().languageFor(language, script.defaultLanguage());
+            List<Option> options = new ArrayList<>();
+            for (Choice c : q.choices()) {
+                options.add(new Option(c.value(), c.label().resolve(lang, script.defaultLanguage())));
+            }
+            options.add(new Option("SKIP", message("control_skip").resolve(lang, script.defaultLanguage())));
+            options.add(new Option("PAUSE", message("control_pause").resolve(lang, script.defaultLanguage())));
+            options.add(new Option("HUMAN", message("control_human").resolve(lang, script.defaultLanguage())));
+            replies.add(new Reply(q.prompt().resolve(language, script.defaultLanguage()), options, lang, rtl(lang)));
+        }
+
+        private void say(String key) {
+            reply(message(key), List.of());
+        }
+
+        private void reply(Text t, List<Option> options) {
+            String lang = t.languageFor(language, script.defaultLanguage());
+            replies.add(new Reply(format(t.resolve(language, script.defaultLanguage()), lang,
+                    triager.workingGroup(answers)), options, lang, rtl(lang)));
+        }
+
+        private String format(String text, String lang, String group) {
+            String groupName = script.workingGroup(group).map(g -> g.name().resolve(lang, script.defaultLanguage()))
+                    .filter(s -> !s.isEmpty()).orElse(group);
+            long days = Math.max(1, settings.resumeWindow().toDays());
+            return text.replace("{group}", groupName).replace("{days}", Long.toString(days));
+        }
+
+        private int year() {
+            return now.atZone(ZoneOffset.UTC).getYear();
+        }
+    }
+
+    private Text message(String key) {
+        Text t = script.messages().get(key);
+        return t != null ? t : new Text(Map.of(script.defaultLanguage(), key), true, 0);
+    }
+
+    private boolean rtl(String lang) {
+        return script.language(lang).map(Language::rtl).orElse(false);
+    }
+
+    private static String suggestion(Organisation o) {
+        return o.name() + (o.where().isEmpty() ? "" : " (" + o.where() + ")") + ": " + o.contact();
+    }
+}

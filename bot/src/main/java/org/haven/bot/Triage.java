@@ -1,0 +1,11 @@
+package org.haven.bot;
+
+/** The outcome of an intake: never a legal opinion, only an order of work for coordinators. */
+public enum Triage {
+    /** The person said they are in danger now (or used the duress word): act first. */
+    URGENT,
+    /** A serious violation and a connection to Canada: queued for a working group's legal coordinator. */
+    LIKELY_IN_MANDATE,
+    /** Probably not within the mandate: referral suggestions given, still queued at lower priority. */
+    OUTSIDE_MANDATE
+}

@@ -1,0 +1,191 @@
+package org.haven.bot.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haven.bot.script.Choice;
+import org.haven.bot.script.Language;
+import org.haven.bot.script.Question;
+import org.haven.bot.script.QuestionType;
+import org.haven.bot.script.Script;
+
+/**
+ * Turns typed input into an answer for one question: option numbers, values and labels (in the
+ * conversation's language first, then in any language) for choices; validated text otherwise.
+ */
+public final class AnswerParser {
+
+    /** The outcome of parsing. */
+    public sealed interface Parsed {
+    }
+
+    /**
+     * An accepted answer.
+     *
+     * @param values   the choice values, or the typed text (one element)
+     * @param language the language whose label matched, when it differs from the conversation's;
+     *                 null otherwise
+     */
+    public record Accepted(List<String> values, String language) implements Parsed {
+    }
+
+    /**
+     * A rejected answer.
+     *
+     * @param messageKey the message to show, or null to use the question's validation message
+     */
+    public record Rejected(String messageKey) implements Parsed {
+    }
+
+    private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
+    private static final int MAX_TEXT = 2000;
+
+    private final Script script;
+
+    /**
+     * @param script the script (for labels in other languages)
+     */
+    public AnswerParser(Script script) {
+        this.script = script;
+    }
+
+    /**
+     * @param q        the question being answered
+     * @param input    the input as typed (or an option value)
+     * @param language the conversation language
+     * @param thisYear the current year, for plausibility of years
+     * @return the parsed answer
+     */
+    public Parsed parse(Question q, String input, String language, int thisYear) {
+        String raw = input == null ? "" : input.strip();
+        if (q.type().hasChoices()) {
+            return choices(q, raw, language);
+        }
+        if (raw.isEmpty()) {
+            return new Rejected("error");
+        }
+        if (raw.length() > MAX_TEXT || (q.validation() != null && q.validation().maxLength() > 0
+                && raw.length() > q.validation().maxLength())) {
+            return new Rejected(q.validation() != null ? null : "error");
+        }
+        if (q.validation() != null && q.validation().pattern() != null
+                && !q.validation().pattern().matcher(Normalizer.asciiDigits(raw)).matches()) {
+            return new Rejected(null);
+        }
+        switch (q.type()) {
+            case YEAR_OR_PERIOD -> {
+                Matcher m = YEAR.matcher(Normalizer.asciiDigits(raw));
+                while (m.find()) {
+                    int y = Integer.parseInt(m.group(1));
+                    if (y < 1900 || y > thisYear) {
+                        return new Rejected("invalid_year");
+                    }
+                }
+                return new Accepted(List.of(raw), null);
+            }
+            case REFERRAL_CODE -> {
+                String code = ReferralCode.normalise(raw);
+                return code == null ? new Rejected(q.validation() != null ? null : "invalid_code")
+                        : new Accepted(List.of(code), null);
+            }
+            case COUNTRY, CITY -> {
+                if (!raw.codePoints().anyMatch(Character::isLetter)) {
+                    return new Rejected(q.validation() != null ? null : "error");
+                }
+                return new Accepted(List.of(raw), null);
+            }
+            default -> {
+                return new Accepted(List.of(raw), null);
+            }
+        }
+    }
+
+    private Parsed choices(Question q, String raw, String language) {
+        Hit whole = one(q, raw, language);
+        if (whole != null) {
+            return new Accepted(List.of(whole.value), whole.language);
+        }
+        if (q.type() != QuestionType.MULTIPLE_CHOICE) {
+            return new Rejected("error");
+        }
+        String[] parts = Normalizer.asciiDigits(raw).split("[,;،؛/]|\\s+(and|et|y|و)\\s+");
+        if (parts.length == 1) {
+            String t = raw.strip();
+            if (Normalizer.asciiDigits(t).matches("[0-9]+(\\s+[0-9]+)+")) {
+                parts = Normalizer.asciiDigits(t).split("\\s+");
+            } else {
+                return new Rejected("error");
+            }
+        }
+        LinkedHashSet<String> values = new LinkedHashSet<>();
+        String lang = null;
+        for (String p : parts) {
+            if (p.isBlank()) {
+                continue;
+            }
+            Hit h = one(q, p, language);
+            if (h == null) {
+                return new Rejected("error");
+            }
+            values.add(h.value);
+            if (h.language != null) {
+                lang = h.language;
+            }
+        }
+        return values.isEmpty() ? new Rejected("error") : new Accepted(new ArrayList<>(values), lang);
+    }
+
+    private record Hit(String value, String language) {
+    }
+
+    private Hit one(Question q, String raw, String language) {
+        String f = Normalizer.fold(raw);
+        if (f.isEmpty()) {
+            return null;
+        }
+        List<Choice> cs = q.choices();
+        if (f.matches("[0-9]{1,2}")) {
+            int n = Integer.parseInt(f);
+            return n >= 1 && n <= cs.size() ? new Hit(cs.get(n - 1).value(), null) : null;
+        }
+        for (Choice c : cs) {
+            if (Normalizer.fold(c.value()).equals(f) || c.value().equals(raw.strip())) {
+                return new Hit(c.value(), null);
+            }
+        }
+        // exact label, conversation language first, then others
+        List<String> order = new ArrayList<>();
+        order.add(language);
+        for (Language l : script.languages()) {
+            if (!order.contains(l.code())) {
+                order.add(l.code());
+            }
+        }
+        for (String lang : order) {
+            for (Choice c : cs) {
+                if (c.label().in(lang).map(Normalizer::fold).filter(f::equals).isPresent()) {
+                    return new Hit(c.value(), lang.equals(language) ? null : lang);
+                }
+            }
+        }
+        // a word or words of exactly one label, in the conversation language ("survivor")
+        if (f.length() >= 3) {
+            Hit found = null;
+            String padded = " " + f + " ";
+            for (Choice c : cs) {
+                String label = " " + Normalizer.fold(c.label().resolve(language, script.defaultLanguage())
+                        .replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ")).replaceAll("\\s+", " ") + " ";
+                if (label.contains(padded)) {
+                    if (found != null) {
+                        return null;
+                    }
+                    found = new Hit(c.value(), null);
+                }
+            }
+            return found;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,66 @@
+package org.haven.bot.engine;
+
+import java.text.Normalizer.Form;
+import java.util.Locale;
+
+/**
+ * Folds typed input so that "ARRÊT", "arret " and "Arrêt!" match, Arabic-Indic and Persian digits
+ * read as digits, and Arabic and Persian letter variants compare equal.
+ */
+public final class Normalizer {
+
+    private Normalizer() {
+    }
+
+    /**
+     * Replaces Arabic-Indic (U+0660..) and Persian (U+06F0..) digits by ASCII digits.
+     *
+     * @param s any text
+     * @return the text with ASCII digits
+     */
+    public static String asciiDigits(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '\u0660' && c <= '\u0669') {
+                b.append((char) ('0' + c - '\u0660'));
+            } else if (c >= '\u06F0' && c <= '\u06F9') {
+                b.append((char) ('0' + c - '\u06F0'));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * Folds text for comparison: digits to ASCII, accents and Arabic diacritics removed, lower case,
+     * Arabic/Persian letter variants unified, punctuation at the ends removed, spaces collapsed.
+     *
+     * @param s any text (null is treated as empty)
+     * @return the folded text
+     */
+    public static String fold(String s) {
+        if (s == null) {
+            return "";
+        }
+        String t = java.text.Normalizer.normalize(asciiDigits(s), Form.NFKD);
+        StringBuilder b = new StringBuilder(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            int type = Character.getType(c);
+            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || c == '\u0640') {
+                continue; // accents, harakat, tatweel
+            }
+            switch (c) {
+                case '\u0623', '\u0625', '\u0622', '\u0671' -> b.append('\u0627'); // alef variants
+                case '\u0649', '\u06CC' -> b.append('\u064A'); // yeh variants (Arabic, Persian)
+                case '\u06A9' -> b.append('\u0643'); // Persian keheh → kaf
+                case '\u200C', '\u200D', '\u200E', '\u200F' -> { } // joiners and direction marks
+                default -> b.append(c);
+            }
+        }
+        String lower = b.toString().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
+        return lower.replaceAll("^[\\p{Punct}\\p{IsPunctuation}\\s]+|[\\p{Punct}\\p{IsPunctuation}\\s]+$", "");
+    }
+}

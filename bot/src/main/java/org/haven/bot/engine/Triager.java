@@ -1,0 +1,118 @@
+package org.haven.bot.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.haven.bot.Triage;
+import org.haven.bot.script.Organisation;
+import org.haven.bot.script.Question;
+import org.haven.bot.script.QuestionType;
+import org.haven.bot.script.ReferralRule;
+import org.haven.bot.script.Script;
+import org.haven.bot.script.TriageRule;
+import org.haven.bot.script.WorkingGroup;
+
+/** Applies the script's triage and referral rules, and finds the nearest working group. */
+public final class Triager {
+
+    /**
+     * A triage decision.
+     *
+     * @param triage   the outcome
+     * @param priority the queue priority, lower is sooner
+     */
+    public record Outcome(Triage triage, int priority) {
+    }
+
+    private final Script script;
+
+    /**
+     * @param script the script whose rules to apply
+     */
+    public Triager(Script script) {
+        this.script = script;
+    }
+
+    /**
+     * @param answers the answers so far
+     * @return the first triage rule that holds (the script ends with an {@code otherwise} rule)
+     */
+    public Outcome triage(Map<String, List<String>> answers) {
+        for (TriageRule r : script.triage()) {
+            if (r.when().holds(answers)) {
+                return new Outcome(r.outcome(), r.priority());
+            }
+        }
+        return new Outcome(Triage.OUTSIDE_MANDATE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param answers the answers so far
+     * @return the working group for the place given in the first city question, or the fallback
+     */
+    public String workingGroup(Map<String, List<String>> answers) {
+        for (Question q : script.questions()) {
+            if (q.type() == QuestionType.CITY) {
+                List<String> a = answers.get(q.id());
+                if (a != null && !a.isEmpty()) {
+                    return groupFor(a.get(0));
+                }
+            }
+        }
+        return script.fallbackGroup();
+    }
+
+    /**
+     * Maps a typed place to a working group: the longest place name found in the text wins;
+     * short abbreviations ("ON", "BC") only count as the whole answer.
+     *
+     * @param place a city or province as typed
+     * @return the group id, or the fallback group
+     */
+    public String groupFor(String place) {
+        String f = " " + Normalizer.fold(place).replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ")
+                .replaceAll("\\s+", " ") + " ";
+        String best = script.fallbackGroup();
+        int bestLen = 0;
+        for (WorkingGroup g : script.workingGroups()) {
+            for (String p : g.places()) {
+                String fp = Normalizer.fold(p);
+                boolean hit = fp.length() <= 3 ? f.strip().equals(fp) : f.contains(" " + fp + " ");
+                if (hit && fp.length() > bestLen) {
+                    best = g.id();
+                    bestLen = fp.length();
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @param answers the answers
+     * @param triage  the triage outcome
+     * @param group   the working group
+     * @return organisations to suggest: local ones first, then national, at most the script's maximum
+     */
+    public List<Organisation> suggestions(Map<String, List<String>> answers, Triage triage, String group) {
+        Set<String> services = new LinkedHashSet<>();
+        for (ReferralRule r : script.referrals()) {
+            if ((r.when() == null || r.when().holds(answers)) && (r.outcome() == null || r.outcome() == triage)) {
+                services.addAll(r.services());
+            }
+        }
+        LinkedHashSet<Organisation> out = new LinkedHashSet<>();
+        for (String scope : List.of(group, "national")) {
+            for (String service : services) {
+                for (Organisation o : script.directory()) {
+                    if (o.serves().contains(scope) && o.services().contains(service)) {
+                        out.add(o);
+                    }
+                }
+            }
+        }
+        List<Organisation> list = new ArrayList<>(out);
+        return list.subList(0, Math.min(list.size(), script.maxSuggestions()));
+    }
+}

@@ -1,0 +1,43 @@
+package org.haven.bot.script;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One question of the intake.
+ *
+ * @param id         unique id, used in conditions, rules and answers
+ * @param type       the kind of answer
+ * @param prompt     the question per language
+ * @param choices    the choices (empty for typed answers)
+ * @param showIf     ask only when this holds, or null
+ * @param hideIf     do not ask when this holds, or null
+ * @param validation extra validation for typed answers, or null
+ * @param section    the id of the section it belongs to
+ * @param essential  whether every language must translate it
+ * @param line       where it is defined
+ */
+public record Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
+                       Condition hideIf, Validation validation, String section, boolean essential, int line) {
+
+    /** Makes an immutable question. */
+    public Question {
+        choices = List.copyOf(choices);
+    }
+
+    /**
+     * @param value a choice value
+     * @return the choice with that value
+     */
+    public Optional<Choice> choice(String value) {
+        return choices.stream().filter(c -> c.value().equals(value)).findFirst();
+    }
+
+    /**
+     * @param answers the answers so far
+     * @return whether the question is asked given those answers
+     */
+    public boolean shown(java.util.Map<String, List<String>> answers) {
+        return (showIf == null || showIf.holds(answers)) && (hideIf == null || !hideIf.holds(answers));
+    }
+}

@@ -1,0 +1,446 @@
+package org.haven.bot.script;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haven.bot.Option;
+import org.haven.bot.Reply;
+import org.haven.bot.ScriptException;
+import org.haven.bot.engine.Normalizer;
+import org.haven.bot.render.SmsRenderer;
+
+/**
+ * The {@code check} command: validates an intake script and reports every problem as
+ * "file:line: message" (warnings as "file:line: warning: message"). Checks: unknown ids and
+ * values, conditions on answers not yet asked, questions that can never be asked, missing
+ * translations (every text in a complete language, the essential ones in the others), required
+ * messages and keywords, keyword clashes, the referral directory, and the SMS segment count of
+ * every prompt in every language against a budget.
+ *
+ * <p>The gateway's command line calls {@link #check(Path, int)}; {@link #main(String[])} does the
+ * same from a shell.
+ */
+public final class ScriptCheck {
+
+    /** Default SMS budget for one question with its options, in segments. */
+    public static final int DEFAULT_SEGMENT_BUDGET = 3;
+
+    /** How bad a finding is. */
+    public enum Severity {
+        /** The script must not be used. */
+        ERROR,
+        /** Allowed, but worth fixing (e.g. a prompt costs many SMS segments). */
+        WARNING
+    }
+
+    /**
+     * One problem.
+     *
+     * @param file     the file
+     * @param line     the 1-based line
+     * @param severity how bad it is
+     * @param message  what is wrong
+     */
+    public record Finding(String file, int line, Severity severity, String message) {
+        @Override
+        public String toString() {
+            return file + ":" + line + ": " + (severity == Severity.WARNING ? "warning: " : "") + message;
+        }
+    }
+
+    private final Script script;
+    private final List<Finding> out = new ArrayList<>();
+
+    private ScriptCheck(Script script) {
+        this.script = script;
+    }
+
+    /**
+     * Checks a script file (and the directory it names) with the default segment budget.
+     *
+     * @param yaml the script
+     * @return the findings, errors and warnings; empty when all is well
+     */
+    public static List<Finding> check(Path yaml) {
+        return check(yaml, DEFAULT_SEGMENT_BUDGET);
+    }
+
+    /**
+     * Checks a script file (and the directory it names).
+     *
+     * @param yaml          the script
+     * @param segmentBudget the most SMS segments a question may take before a warning
+     * @return the findings, errors and warnings; empty when all is well
+     */
+    public static List<Finding> check(Path yaml, int segmentBudget) {
+        String content;
+        try {
+            content = Files.readString(yaml, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of(new Finding(yaml.toString(), 1, Severity.ERROR, "cannot read the script"));
+        }
+        try {
+            Script s = ScriptLoader.parse(yaml.toString(), content,
+                    name -> Files.readString(yaml.resolveSibling(name), StandardCharsets.UTF_8));
+            return findings(s, segmentBudget);
+        } catch (ScriptException e) {
+            return e.errors().stream().map(ScriptCheck::parseError).toList();
+        }
+    }
+
+    private static final Pattern LOCATED = Pattern.compile("^(.*):(\\d+): (.*)$", Pattern.DOTALL);
+
+    private static Finding parseError(String e) {
+        Matcher m = LOCATED.matcher(e);
+        return m.matches() ? new Finding(m.group(1), Integer.parseInt(m.group(2)), Severity.ERROR, m.group(3))
+                : new Finding("?", 1, Severity.ERROR, e);
+    }
+
+    /**
+     * Checks a parsed script.
+     *
+     * @param script        the script
+     * @param segmentBudget the most SMS segments a question may take before a warning
+     * @return the findings
+     */
+    public static List<Finding> findings(Script script, int segmentBudget) {
+        ScriptCheck c = new ScriptCheck(script);
+        c.languages();
+        c.messages();
+        c.keywords();
+        c.questions();
+        c.rules();
+        c.directory();
+        c.translations();
+        c.segments(segmentBudget);
+        return List.copyOf(c.out);
+    }
+
+    /**
+     * SMS segments each question takes, with its options, per language.
+     *
+     * @param script the script
+     * @return "questionId/language" → segments, in script order
+     */
+    public static Map<String, Integer> segmentCounts(Script script) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        SmsRenderer sms = new SmsRenderer(1, true);
+        for (Question q : script.questions()) {
+            for (Language l : script.languages()) {
+                m.put(q.id() + "/" + l.code(), sms.segmentsUnsplit(reply(script, q, l.code())));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Runs the check from a shell: {@code java ... ScriptCheck intake.yaml [budget]}; exits 1 on errors.
+     *
+     * @param args the script path, and optionally the segment budget
+     */
+    public static void main(String[] args) {
+        if (args.length < 1) {
+            System.err.println("usage: ScriptCheck <intake.yaml> [segment budget]");
+            System.exit(2);
+        }
+        int budget = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_SEGMENT_BUDGET;
+        List<Finding> f = check(Path.of(args[0]), budget);
+        f.forEach(System.out::println);
+        System.exit(f.stream().anyMatch(x -> x.severity() == Severity.ERROR) ? 1 : 0);
+    }
+
+    // ---- the checks ----
+
+    private void error(int line, String message) {
+        out.add(new Finding(script.source(), Math.max(1, line), Severity.ERROR, message));
+    }
+
+    private void warning(int line, String message) {
+        out.add(new Finding(script.source(), Math.max(1, line), Severity.WARNING, message));
+    }
+
+    private void languages() {
+        Set<String> seen = new HashSet<>();
+        for (Language l : script.languages()) {
+            if (!seen.add(l.code())) {
+                error(l.line(), "language '" + l.code() + "' declared twice");
+            }
+        }
+        script.language(script.defaultLanguage()).filter(l -> !l.complete())
+                .ifPresent(l -> error(l.line(), "the default language '" + l.code() + "' must be complete"));
+    }
+
+    private void messages() {
+        for (String key : Script.REQUIRED_MESSAGES) {
+            if (!script.messages().containsKey(key)) {
+                error(1, "missing message '" + key + "'");
+            }
+        }
+    }
+
+    private void keywords() {
+        for (String name : script.keywords().keySet()) {
+            if (!Script.KEYWORDS.contains(name)) {
+                error(script.keywords().get(name).line(), "unknown keyword '" + name + "' (known: "
+                        + String.join(", ", Script.KEYWORDS) + ")");
+            }
+        }
+        Map<String, String> owner = new HashMap<>();
+        for (String name : Script.KEYWORDS) {
+            KeywordSet set = script.keywords().get(name);
+            if (set == null) {
+                error(1, "missing keyword '" + name + "'");
+                continue;
+            }
+            for (Language l : script.languages()) {
+                List<String> words = set.words().getOrDefault(l.code(), List.of());
+                if (words.isEmpty()) {
+                    error(set.line(), "missing translation: keyword '" + name + "' has no word in '" + l.code() + "'");
+                }
+                for (String w : words) {
+                    String f = Normalizer.fold(w);
+                    String prev = owner.putIfAbsent(f, name);
+                    if (prev != null && !prev.equals(name)) {
+                        error(set.line(), "keyword word '" + w + "' means both '" + prev + "' and '" + name + "'");
+                    }
+                }
+            }
+        }
+    }
+
+    private void questions() {
+        Set<String> ids = new HashSet<>();
+        Set<String> sections = new HashSet<>();
+        for (Section s : script.sections()) {
+            if (!sections.add(s.id())) {
+                error(s.line(), "section '" + s.id() + "' defined twice");
+            }
+        }
+        int languageQuestions = 0;
+        Set<String> unreachable = new HashSet<>();
+        List<Question> qs = script.questions();
+        for (int i = 0; i < qs.size(); i++) {
+            Question q = qs.get(i);
+            if (!ids.add(q.id())) {
+                error(q.line(), "question id '" + q.id() + "' used twice");
+            }
+            if (q.type() == QuestionType.LANGUAGE) {
+                languageQuestions++;
+            }
+            Set<String> values = new HashSet<>();
+            for (Choice c : q.choices()) {
+                if (!values.add(c.value())) {
+                    error(c.line(), "question '" + q.id() + "': choice value '" + c.value() + "' used twice");
+                }
+                if (Option.CONTROL_VALUES.contains(c.value())) {
+                    error(c.line(), "question '" + q.id() + "': choice value '" + c.value() + "' is reserved");
+                }
+                if (c.say() != null && !script.messages().containsKey(c.say())) {
+                    error(c.line(), "question '" + q.id() + "': unknown message '" + c.say() + "' in 'say'");
+                }
+                if (c.goTo() != null) {
+                    int target = script.indexOf(c.goTo());
+                    if (target < 0) {
+                        error(c.line(), "question '" + q.id() + "': unknown id '" + c.goTo() + "' in 'go to'");
+                    } else if (target <= i) {
+                        error(c.line(), "question '" + q.id() + "': 'go to " + c.goTo() + "' must go forward");
+                    }
+                }
+            }
+            String why = null;
+            for (Condition cond : new Condition[] {q.showIf(), q.hideIf()}) {
+                if (cond != null) {
+                    condition(cond, i, "question '" + q.id() + "'");
+                }
+            }
+            if (q.showIf() != null) {
+                why = neverShown(q, i, unreachable);
+            }
+            if (why != null) {
+                unreachable.add(q.id());
+                error(q.line(), "question '" + q.id() + "' is unreachable: " + why);
+            }
+        }
+        if (languageQuestions != 1) {
+            error(1, "the script needs exactly one question of type 'language' (found " + languageQuestions + ")");
+        }
+        if (!qs.isEmpty() && qs.get(0).type() != QuestionType.YES_NO) {
+            warning(qs.get(0).line(), "the first question should be the yes/no \"is it safe to talk now?\"");
+        }
+    }
+
+    /** Why a question can never be shown, or null when it can. */
+    private String neverShown(Question q, int index, Set<String> unreachable) {
+        for (Map.Entry<String, List<String>> r : q.showIf().requirements().entrySet()) {
+            List<String> wanted = r.getValue();
+            if (wanted.contains(Condition.SKIPPED)) {
+                continue;
+            }
+            if (unreachable.contains(r.getKey())) {
+                return "it depends on '" + r.getKey() + "', which is unreachable";
+            }
+            Question p = script.question(r.getKey()).orElse(null);
+            if (p == null || !p.type().hasChoices() || wanted.contains(Condition.ANSWERED)) {
+                continue;
+            }
+            boolean any = false;
+            for (String v : wanted) {
+                Choice c = p.choice(v).orElse(null);
+                if (c == null) {
+                    continue;
+                }
+                boolean leaves = c.then() != Then.CONTINUE
+                        || (c.goTo() != null && script.indexOf(c.goTo()) > index);
+                any |= !leaves || p.type() == QuestionType.MULTIPLE_CHOICE;
+            }
+            if (!any) {
+                return "every answer of '" + p.id() + "' that shows it leaves before it";
+            }
+        }
+        return null;
+    }
+
+    private void condition(Condition c, int beforeIndex, String where) {
+        for (Map.Entry<String, List<String>> r : c.requirements().entrySet()) {
+            int idx = script.indexOf(r.getKey());
+            if (idx < 0) {
+                error(c.line(), where + ": condition on unknown id '" + r.getKey() + "'");
+                continue;
+            }
+            if (beforeIndex >= 0 && idx >= beforeIndex) {
+                error(c.line(), where + ": condition on '" + r.getKey() + "', which is not asked before it");
+            }
+            Question p = script.questions().get(idx);
+            if (r.getValue().isEmpty()) {
+                error(c.line(), where + ": condition on '" + r.getKey() + "' lists no value");
+            }
+            for (String v : r.getValue()) {
+                if (v.equals(Condition.ANSWERED) || v.equals(Condition.SKIPPED)) {
+                    continue;
+                }
+                if (p.type().hasChoices() && p.choice(v).isEmpty()) {
+                    error(c.line(), where + ": '" + r.getKey() + "' has no choice '" + v + "'");
+                } else if (!p.type().hasChoices()) {
+                    error(c.line(), where + ": '" + r.getKey() + "' is typed text; only 'answered' or 'skipped' apply");
+                }
+            }
+        }
+    }
+
+    private void rules() {
+        for (TriageRule r : script.triage()) {
+            condition(r.when(), -1, "triage rule");
+        }
+        Set<String> offered = new HashSet<>();
+        script.directory().forEach(o -> offered.addAll(o.services()));
+        for (ReferralRule r : script.referrals()) {
+            if (r.when() != null) {
+                condition(r.when(), -1, "referral rule");
+            }
+            if (r.services().isEmpty()) {
+                error(r.line(), "referral rule lists no services");
+            }
+            for (String s : r.services()) {
+                if (!offered.contains(s)) {
+                    warning(r.line(), "no organisation in the directory offers '" + s + "'");
+                }
+            }
+        }
+        Set<String> groups = new HashSet<>();
+        for (WorkingGroup g : script.workingGroups()) {
+            if (!groups.add(g.id())) {
+                error(g.line(), "working group '" + g.id() + "' defined twice");
+            }
+            if (g.places().isEmpty() && !g.id().equals(script.fallbackGroup())) {
+                error(g.line(), "working group '" + g.id() + "' lists no places");
+            }
+        }
+    }
+
+    private void directory() {
+        Set<String> scopes = new HashSet<>();
+        script.workingGroups().forEach(g -> scopes.add(g.id()));
+        scopes.add("national");
+        scopes.add(script.fallbackGroup());
+        String file = script.directorySource() == null ? script.source() : script.directorySource();
+        for (Organisation o : script.directory()) {
+            if (o.serves().isEmpty()) {
+                out.add(new Finding(file, o.line(), Severity.ERROR, "organisation '" + o.name() + "' serves nowhere"));
+            }
+            for (String s : o.serves()) {
+                if (!scopes.contains(s)) {
+                    out.add(new Finding(file, o.line(), Severity.ERROR, "organisation '" + o.name()
+                            + "': unknown working group '" + s + "' in 'serves'"));
+                }
+            }
+            if (o.services().isEmpty()) {
+                out.add(new Finding(file, o.line(), Severity.ERROR, "organisation '" + o.name() + "' lists no services"));
+            }
+        }
+    }
+
+    private void translations() {
+        script.messages().forEach((k, t) -> text(t, "message '" + k + "'"));
+        for (Section s : script.sections()) {
+            if (s.warning() != null) {
+                text(s.warning(), "section '" + s.id() + "' warning");
+            }
+        }
+        for (Question q : script.questions()) {
+            text(q.prompt(), "question '" + q.id() + "' prompt");
+            if (q.type() != QuestionType.LANGUAGE) {
+                q.choices().forEach(c -> text(c.label(), "question '" + q.id() + "' choice '" + c.value() + "'"));
+            }
+            if (q.validation() != null) {
+                text(q.validation().message(), "question '" + q.id() + "' validation message");
+            }
+        }
+        script.workingGroups().forEach(g -> text(g.name(), "working group '" + g.id() + "' name"));
+    }
+
+    private void text(Text t, String what) {
+        for (Language l : script.languages()) {
+            if ((l.complete() || t.essential()) && t.in(l.code()).map(String::isBlank).orElse(true)) {
+                error(t.line(), "missing translation '" + l.code() + "' for " + what
+                        + (l.complete() ? " (the language is marked complete)" : " (essential)"));
+            }
+        }
+    }
+
+    private void segments(int budget) {
+        SmsRenderer sms = new SmsRenderer(1, true);
+        for (Question q : script.questions()) {
+            for (Language l : script.languages()) {
+                int n = sms.segmentsUnsplit(reply(script, q, l.code()));
+                if (n > budget) {
+                    warning(q.line(), "question '" + q.id() + "' in '" + l.code() + "' takes " + n
+                            + " SMS segments with its options (budget " + budget + ")");
+                }
+            }
+        }
+    }
+
+    /** The reply the engine would send for a question, for segment counting. */
+    private static Reply reply(Script script, Question q, String lang) {
+        String d = script.defaultLanguage();
+        String used = q.prompt().languageFor(lang, d);
+        List<Option> options = new ArrayList<>();
+        q.choices().forEach(c -> options.add(new Option(c.value(), c.label().resolve(used, d))));
+        for (String[] ctl : new String[][] {{"SKIP", "control_skip"}, {"PAUSE", "control_pause"},
+            {"HUMAN", "control_human"}}) {
+            Text t = script.messages().get(ctl[1]);
+            options.add(new Option(ctl[0], t == null ? ctl[0] : t.resolve(used, d)));
+        }
+        return new Reply(q.prompt().resolve(lang, d), options, used, false);
+    }
+}

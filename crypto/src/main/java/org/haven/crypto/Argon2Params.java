@@ -1,0 +1,55 @@
+package org.haven.crypto;
+
+/**
+ * Argon2id cost parameters (RFC 9106, version 0x13). They are stored beside every hash and box, so
+ * they can be raised later without breaking what was stored before.
+ *
+ * <p>Bounds, checked on construction and on every decode: memory 19456 KiB (19 MiB, the OWASP
+ * minimum for Argon2id) to 1048576 KiB (1 GiB); iterations 2 to 64; parallelism 1 to 16.
+ *
+ * @param memoryKiB memory cost m in KiB
+ * @param iterations time cost t
+ * @param parallelism lanes p
+ */
+public record Argon2Params(int memoryKiB, int iterations, int parallelism) {
+  public static final int MIN_MEMORY_KIB = 19456;
+  public static final int MAX_MEMORY_KIB = 1 << 20;
+  public static final int MIN_ITERATIONS = 2;
+  public static final int MAX_ITERATIONS = 64;
+  public static final int MIN_PARALLELISM = 1;
+  public static final int MAX_PARALLELISM = 16;
+
+  /** @throws IllegalArgumentException when a parameter is out of bounds */
+  public Argon2Params {
+    if (memoryKiB < MIN_MEMORY_KIB || memoryKiB > MAX_MEMORY_KIB) {
+      throw new IllegalArgumentException("Argon2 memory out of bounds");
+    }
+    if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+      throw new IllegalArgumentException("Argon2 iterations out of bounds");
+    }
+    if (parallelism < MIN_PARALLELISM || parallelism > MAX_PARALLELISM) {
+      throw new IllegalArgumentException("Argon2 parallelism out of bounds");
+    }
+  }
+
+  /** m=19456 KiB, t=2, p=1. */
+  public static Argon2Params defaults() {
+    return new Argon2Params(MIN_MEMORY_KIB, 2, 1);
+  }
+
+  /** Whether every cost of this is at least that of {@code other}. */
+  public boolean atLeast(Argon2Params other) {
+    return memoryKiB >= other.memoryKiB && iterations >= other.iterations
+        && parallelism >= other.parallelism;
+  }
+
+  static Argon2Params decoded(long memoryKiB, long iterations, long parallelism)
+      throws java.security.GeneralSecurityException {
+    try {
+      return new Argon2Params(Math.toIntExact(memoryKiB), Math.toIntExact(iterations),
+          Math.toIntExact(parallelism));
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new java.security.GeneralSecurityException("Argon2 parameters out of bounds");
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package org.haven.crypto;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** HMAC-SHA256 lookup hashes. */
+class KeyedHashTest {
+  private static final byte[] KEY_131 = new byte[131];
+
+  static {
+    Arrays.fill(KEY_131, (byte) 0xaa);
+  }
+
+  /** Verifies RFC 4231 test cases 6 and 7 (the ones whose key is at least 32 bytes). */
+  @Test
+  void testHashMatchesRfc4231Vectors() {
+    KeyedHash h = new KeyedHash(KEY_131);
+    assertEquals("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
+        h.hashHex("Test Using Larger Than Block-Size Key - Hash Key First"));
+    assertEquals("9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
+        h.hashHex("This is a test using a larger than block-size key and a larger than "
+            + "block-size data. The key needs to be hashed before being used by the HMAC "
+            + "algorithm."));
+  }
+
+  /** Verifies that the hash is stable, keyed, and over UTF-8. */
+  @Test
+  void testHashIsStableAndKeyed() {
+    byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    KeyedHash a = new KeyedHash(secret);
+    assertEquals(a.hashHex("sms:+15145550100"), new KeyedHash(secret).hashHex("sms:+15145550100"));
+    assertNotEquals(a.hashHex("sms:+15145550100"), a.hashHex("sms:+15145550101"));
+    assertNotEquals(a.hashHex("x"), new KeyedHash(KEY_131).hashHex("x"));
+    assertEquals(32, a.hash("é").length);
+  }
+
+  /** Verifies that secrets shorter than 32 bytes are refused. */
+  @Test
+  void testConstructorFailsForShortSecret() {
+    assertThrows(IllegalArgumentException.class, () -> new KeyedHash(new byte[31]));
+  }
+}

@@ -1,0 +1,139 @@
+package org.haven.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.haven.bot.Engine;
+import org.haven.bot.EngineSettings;
+import org.haven.bot.Intake;
+import org.haven.gateway.channel.Channel;
+import org.haven.gateway.channel.webchat.WebChatChannel;
+import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.http.HealthRoute;
+import org.haven.gateway.inbox.InboxRoutes;
+import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Haven gateway: database, keys, channels, inbox and the HTTP server that carries them. */
+public final class Haven implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Haven.class);
+
+    private final Vertx vertx;
+    private final Database database;
+    private final TeamKeys teamKeys;
+    private final InboxRoutes inbox;
+    private final HttpServer server;
+
+    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, InboxRoutes inbox, HttpServer server) {
+        this.vertx = vertx;
+        this.database = database;
+        this.teamKeys = teamKeys;
+        this.inbox = inbox;
+        this.server = server;
+    }
+
+    /** Starts Haven and blocks until it serves, or throws. */
+    public static Haven start(HavenConfig config) throws Exception {
+        long t0 = System.nanoTime();
+        Vertx vertx = Vertx.vertx();
+        Database database = null;
+        try {
+            ServerSecrets secrets = ServerSecrets.loadOrCreate(config.dataDir().resolve("secrets").resolve("server-keys"));
+            database = Database.open(vertx, config.database(), config.dataDir());
+            AccountStore accounts = new AccountStore(database.pool());
+            CaseStore cases = new CaseStore(database.pool());
+            TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
+            await(teamKeys.initialise());
+
+            Intake intake = Intake.defaultIntake();
+            Engine engine = new Engine(intake, new EngineSettings(config.duressWord().orElse(null), config.resumeWindow()));
+            Clock clock = Clock.systemUTC();
+            Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, clock);
+
+            Router router = Router.router(vertx);
+            HealthRoute.mount(router, database);
+            List<Channel> channels = List.of(new WebChatChannel(vertx, conversations, config.quickExitUrl()));
+            for (Channel channel : channels) {
+                channel.mount(router);
+                LOG.info("event=channel_enabled channel={}", channel.name());
+            }
+            InboxRoutes inbox = new InboxRoutes(vertx, accounts, cases, teamKeys, clock, config.sessionIdleTimeout(),
+                    config.secureCookies());
+            inbox.mount(router);
+            router.get("/").handler(ctx -> ctx.redirect("/chat"));
+
+            HttpServerOptions options = new HttpServerOptions()
+                    .setHost(config.httpHost()).setPort(config.httpPort())
+                    .setMaxWebSocketFrameSize(WebChatChannel.MAX_FRAME * 2)
+                    .setMaxWebSocketMessageSize(WebChatChannel.MAX_FRAME * 2)
+                    .setMaxFormAttributeSize(16 * 1024)
+                    .setCompressionSupported(true);
+            HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
+            LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            return new Haven(vertx, database, teamKeys, inbox, server);
+        } catch (Exception | Error e) {
+            if (database != null) {
+                try {
+                    database.close();
+                } catch (IOException ignored) {
+                    // already failing
+                }
+            }
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /** The port the HTTP server listens on (useful when configured as 0). */
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The database, for tools and tests. */
+    public Database database() {
+        return database;
+    }
+
+    /** The team key service (where the setup code lives). */
+    public TeamKeys teamKeys() {
+        return teamKeys;
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        inbox.close();
+        try {
+            await(server.close());
+        } finally {
+            try {
+                database.close();
+            } finally {
+                await(vertx.close());
+                LOG.info("event=stopped");
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.haven.gateway;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.haven.gateway.config.ConfigException;
+import org.haven.gateway.config.ConfigLoader;
+import org.haven.gateway.config.HavenConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code haven} command: {@code serve} (the default) runs the gateway. */
+@Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
+        description = "Secure messaging and referral intake for survivors of atrocities.",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
+    Path config;
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        int code = cli.execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return new Serve(this).call();
+    }
+
+    /** Runs the gateway until the process is stopped. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run Haven (the default command).")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main parent;
+
+        Serve() {
+        }
+
+        Serve(Main parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            HavenConfig config;
+            try {
+                config = ConfigLoader.load(System.getenv(), parent == null ? null : parent.config);
+            } catch (ConfigException e) {
+                System.err.println("haven: invalid configuration: " + e.getMessage());
+                return 2;
+            }
+            Haven haven;
+            try {
+                haven = Haven.start(config);
+            } catch (Exception e) {
+                System.err.println("haven: could not start: " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                return 1;
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    haven.close();
+                } catch (Exception ignored) {
+                    // shutting down
+                } finally {
+                    stopped.countDown();
+                }
+            }, "haven-shutdown"));
+            stopped.await();
+            return 0;
+        }
+    }
+}

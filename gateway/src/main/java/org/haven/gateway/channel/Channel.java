@@ -1,0 +1,22 @@
+package org.haven.gateway.channel;
+
+import io.vertx.ext.web.Router;
+import java.util.Set;
+
+/**
+ * A way people reach Haven (web chat, SMS, Telegram). Each channel mounts its own routes,
+ * verifies what arrives before parsing it, and hands every message to the dialogue.
+ */
+public interface Channel {
+
+    /** The channel's stable name, stored with conversations and cases ({@code webchat}, {@code sms}, …). */
+    String name();
+
+    /** Mounts the channel's routes (webhooks, pages, sockets) on the router. */
+    void mount(Router router);
+
+    /** The configuration keys of this channel whose values are secret, so logs and errors redact them. */
+    default Set<String> secretSettings() {
+        return Set.of();
+    }
+}

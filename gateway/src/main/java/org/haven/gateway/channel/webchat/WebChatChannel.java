@@ -1,0 +1,218 @@
+package org.haven.gateway.channel.webchat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.haven.bot.Reply;
+import org.haven.gateway.channel.Channel;
+import org.haven.gateway.http.SecurityHeaders;
+import org.haven.gateway.intake.Conversations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web chat: a small page at {@code /chat} and a WebSocket at {@code /chat/ws} speaking the
+ * JSON frames of {@code docs/webchat-protocol.md}. The contact address of a web conversation is
+ * its resume token, a random value only the person's browser tab holds.
+ */
+public final class WebChatChannel implements Channel {
+    private static final Logger LOG = LoggerFactory.getLogger(WebChatChannel.class);
+    /** Largest frame accepted, in bytes. */
+    public static final int MAX_FRAME = 4096;
+    /** Longest message text accepted, in characters. */
+    public static final int MAX_TEXT = 1000;
+    private static final int MAX_FRAMES_PER_WINDOW = 30;
+    private static final long WINDOW_MS = 10_000;
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
+    private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final String DEFAULT_EXIT = "data-exit-url=\"https://www.google.com/\"";
+
+    private final Vertx vertx;
+    private final Conversations conversations;
+    private final String quickExitUrl;
+    private final SecureRandom random = new SecureRandom();
+    private volatile Buffer page;
+
+    public WebChatChannel(Vertx vertx, Conversations conversations, String quickExitUrl) {
+        this.vertx = vertx;
+        this.conversations = conversations;
+        this.quickExitUrl = quickExitUrl;
+    }
+
+    @Override
+    public String name() {
+        return "webchat";
+    }
+
+    @Override
+    public void mount(Router router) {
+        page = Buffer.buffer(loadPage().replace(DEFAULT_EXIT, "data-exit-url=\"" + quickExitUrl + "\""));
+        router.get("/chat").handler(this::servePage);
+        router.get("/chat/").handler(ctx -> ctx.redirect("/chat"));
+        router.get("/chat/ws").handler(this::upgrade);
+        router.get("/chat/chat.js").handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
+        router.get("/chat/chat.css").handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
+    }
+
+    private static String loadPage() {
+        try (InputStream in = WebChatChannel.class.getResourceAsStream("/webroot/chat/index.html")) {
+            if (in == null) {
+                throw new IllegalStateException("web chat page missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("web chat page unreadable", e);
+        }
+    }
+
+    private void servePage(RoutingContext ctx) {
+        SecurityHeaders.publicPage(ctx.response());
+        ctx.response().putHeader("Cache-Control", "no-store").putHeader("Content-Type", "text/html; charset=utf-8").end(page);
+    }
+
+    private void serveAsset(RoutingContext ctx, String file, String type) {
+        vertx.fileSystem().readFile("webroot/chat/" + file).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(404);
+                return;
+            }
+            SecurityHeaders.publicPage(ctx.response());
+            ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "public, max-age=3600").end(ar.result());
+        });
+    }
+
+    private void upgrade(RoutingContext ctx) {
+        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws).start()).onFailure(err -> {
+            if (!ctx.response().ended()) {
+                ctx.response().setStatusCode(400).end();
+            }
+        });
+    }
+
+    /** One socket: frames are handled strictly in order, one dialogue step at a time. */
+    private final class Session {
+        private final ServerWebSocket ws;
+        private String token;
+        private Future<Void> tail = Future.succeededFuture();
+        private long windowStart = System.currentTimeMillis();
+        private int framesInWindow;
+
+        Session(ServerWebSocket ws) {
+            this.ws = ws;
+        }
+
+        void start() {
+            ws.textMessageHandler(this::onFrame);
+            ws.binaryMessageHandler(b -> error("bad_frame", "Text frames only."));
+            ws.exceptionHandler(err -> LOG.debug("event=webchat_socket_error kind={}", err.getClass().getSimpleName()));
+        }
+
+        private void onFrame(String text) {
+            long now = System.currentTimeMillis();
+            if (now - windowStart > WINDOW_MS) {
+                windowStart = now;
+                framesInWindow = 0;
+            }
+            if (++framesInWindow > MAX_FRAMES_PER_WINDOW) {
+                error("rate_limited", "Please wait a moment before sending more.");
+                return;
+            }
+            if (text.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME) {
+                error("too_long", "That message is too long.");
+                return;
+            }
+            JsonObject frame;
+            try {
+                frame = new JsonObject(text);
+            } catch (DecodeException | ClassCastException e) {
+                error("bad_frame", "That could not be read.");
+                return;
+            }
+            String type = frame.getValue("type") instanceof String s ? s : "";
+            switch (type) {
+                case "start" -> enqueue(() -> onStart(frame));
+                case "message" -> enqueue(() -> onMessage(frame));
+                default -> error("bad_frame", "Unknown frame type.");
+            }
+        }
+
+        private void enqueue(java.util.function.Supplier<Future<Void>> work) {
+            tail = tail.transform(ignored -> work.get().recover(err -> {
+                LOG.warn("event=webchat_step_failed kind={}", err.getClass().getSimpleName());
+                error("unavailable", "Sorry, something went wrong. Please try again in a moment.");
+                return Future.succeededFuture();
+            }));
+        }
+
+        private Future<Void> onStart(JsonObject frame) {
+            Object resume = frame.getValue("resume");
+            if (resume instanceof String r && TOKEN.matcher(r).matches()) {
+                token = r;
+            } else {
+                byte[] bytes = new byte[16];
+                random.nextBytes(bytes);
+                token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            }
+            send(new JsonObject().put("type", "session").put("resume", token));
+            return conversations.open(name(), token).map(outcome -> {
+                sendReplies(outcome.replies());
+                return null;
+            });
+        }
+
+        private Future<Void> onMessage(JsonObject frame) {
+            Object id = frame.getValue("id");
+            Object text = frame.getValue("text");
+            if (token == null) {
+                error("bad_frame", "Send start first.");
+                return Future.succeededFuture();
+            }
+            if (!(id instanceof String messageId) || !MESSAGE_ID.matcher(messageId).matches() || !(text instanceof String body)) {
+                error("bad_frame", "A message needs an id and a text.");
+                return Future.succeededFuture();
+            }
+            if (body.codePointCount(0, body.length()) > MAX_TEXT) {
+                error("too_long", "Please keep each message under " + MAX_TEXT + " characters.");
+                return Future.succeededFuture();
+            }
+            return conversations.receive(name(), token, body.strip(), Optional.of(messageId)).map(outcome -> {
+                send(new JsonObject().put("type", "ack").put("id", messageId));
+                sendReplies(outcome.replies());
+                return null;
+            });
+        }
+
+        private void sendReplies(List<Reply> replies) {
+            for (Reply r : replies) {
+                JsonArray options = new JsonArray();
+                r.options().forEach(o -> options.add(new JsonObject().put("value", o.value()).put("label", o.label())));
+                send(new JsonObject().put("type", "reply").put("text", r.text()).put("options", options)
+                        .put("lang", r.language()).put("dir", r.rtl() ? "rtl" : "ltr"));
+            }
+        }
+
+        private void error(String code, String message) {
+            send(new JsonObject().put("type", "error").put("code", code).put("message", message));
+        }
+
+        private void send(JsonObject frame) {
+            if (!ws.isClosed()) {
+                ws.writeTextMessage(frame.encode());
+            }
+        }
+    }
+}

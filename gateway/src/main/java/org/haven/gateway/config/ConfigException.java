@@ -1,0 +1,10 @@
+package org.haven.gateway.config;
+
+/** Invalid configuration: the message is one line that names the setting and never holds a secret value. */
+public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}

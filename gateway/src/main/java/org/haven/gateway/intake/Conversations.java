@@ -1,0 +1,252 @@
+package org.haven.gateway.intake;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.haven.bot.ConversationState;
+import org.haven.bot.Engine;
+import org.haven.bot.Event;
+import org.haven.bot.IntakeResult;
+import org.haven.bot.Option;
+import org.haven.bot.Reply;
+import org.haven.bot.Turn;
+import org.haven.crypto.ServerKeyring;
+import org.haven.gateway.keys.EntrySealing;
+import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.store.ConversationStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one dialogue step for a message from any channel, in one database transaction: find the
+ * conversation by the keyed hash of its contact address and lock it, decrypt its state, let the
+ * engine answer, act on what the engine reports (a finished intake becomes a queued case whose
+ * answers are sealed to the team key), and store the new state encrypted again.
+ */
+public final class Conversations {
+    private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
+    private static final char[] REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
+
+    /** What a step produced for the channel to send back. */
+    public record Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate) {
+        Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference) {
+            this(conversationId, replies, caseReference, false);
+        }
+    }
+
+    private static final int RECENT_IDS = 32;
+
+    private final Pool pool;
+    private final Engine engine;
+    private final ServerSecrets secrets;
+    private final TeamKeys teamKeys;
+    private final ConversationStore conversations = new ConversationStore();
+    private final CaseStore cases;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Clock clock) {
+        this.pool = pool;
+        this.engine = engine;
+        this.secrets = secrets;
+        this.teamKeys = teamKeys;
+        this.cases = cases;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens (or resumes) the conversation of a contact without any input: a new contact gets the
+     * first question, a known one the last replies again.
+     */
+    public Future<Outcome> open(String channel, String contactAddress) {
+        byte[] hash = contactHash(channel, contactAddress);
+        return pool.withTransaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+            if (found.isPresent()) {
+                Stored s = decrypt(found.get().id(), found.get().state());
+                return Future.succeededFuture(new Outcome(found.get().id(), s.lastReplies(), Optional.empty()));
+            }
+            return startNew(tx, channel, hash);
+        }));
+    }
+
+    /**
+     * Handles one message from a contact: a dialogue step, or the start of a new conversation.
+     *
+     * @param messageId the channel's id of this message, if it has one: a message seen before
+     *     (a retry after a lost acknowledgement) is not applied again
+     */
+    public Future<Outcome> receive(String channel, String contactAddress, String text, Optional<String> messageId) {
+        byte[] hash = contactHash(channel, contactAddress);
+        return pool.withTransaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+            if (found.isEmpty()) {
+                return startNew(tx, channel, hash);
+            }
+            UUID id = found.get().id();
+            Stored stored = decrypt(id, found.get().state());
+            if (messageId.isPresent() && stored.recent().contains(messageId.get())) {
+                return Future.succeededFuture(new Outcome(id, List.of(), Optional.empty(), true));
+            }
+            List<String> recent = new ArrayList<>(stored.recent());
+            messageId.ifPresent(recent::add);
+            while (recent.size() > RECENT_IDS) {
+                recent.remove(0);
+            }
+            Turn turn = engine.step(stored.state(), text, clock.instant());
+            return applyEvents(tx, id, channel, found.get().caseId(), turn).compose(caseRef -> {
+                if (turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested)) {
+                    LOG.info("event=conversation_deleted conversation={}", id);
+                    return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+                }
+                UUID caseId = caseRef.map(CaseRef::id).orElse(null);
+                return conversations.update(tx, id, encrypt(id, turn, recent), caseId)
+                        .map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+            });
+        }));
+    }
+
+    private Future<Outcome> startNew(SqlConnection tx, String channel, byte[] hash) {
+        UUID id = UUID.randomUUID();
+        Turn turn = engine.start(channel, clock.instant());
+        return conversations.insert(tx, id, channel, hash, encrypt(id, turn, List.of())).compose(inserted -> {
+            if (!inserted) {
+                return Future.failedFuture(new IllegalStateException("conversation created concurrently"));
+            }
+            LOG.info("event=conversation_started conversation={} channel={}", id, channel);
+            return Future.succeededFuture(new Outcome(id, turn.replies(), Optional.empty()));
+        });
+    }
+
+    private record CaseRef(UUID id, String reference) {
+    }
+
+    private Future<Optional<CaseRef>> applyEvents(SqlConnection tx, UUID conversationId, String channel, UUID existingCase,
+                                                 Turn turn) {
+        Future<Optional<CaseRef>> result = Future.succeededFuture(Optional.empty());
+        for (Event event : turn.events()) {
+            if (event instanceof Event.IntakeCompleted completed) {
+                result = result.compose(prev -> createCase(tx, conversationId, channel, completed.result()).map(Optional::of));
+            } else if (event instanceof Event.MessageForCoordinator message && existingCase != null) {
+                result = result.compose(prev -> appendMessage(tx, existingCase, message.text()).map(prev));
+            } else if (event instanceof Event.DuressTriggered && existingCase != null) {
+                result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
+            } else if (event instanceof Event.DeleteRequested && existingCase != null) {
+                LOG.info("event=case_deleted_by_person case={}", existingCase);
+                result = result.compose(prev -> cases.delete(tx, existingCase).map(prev));
+            } else {
+                LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
+            }
+        }
+        return result;
+    }
+
+    private Future<CaseRef> createCase(SqlConnection tx, UUID conversationId, String channel, IntakeResult result) {
+        UUID caseId = UUID.randomUUID();
+        String reference = newReference();
+        CaseSummary summary = new CaseSummary(caseId, reference, channel, result.language(), "queued",
+                result.triage().name(), result.priority(), result.workingGroup(),
+                result.triage() == org.haven.bot.Triage.URGENT, null);
+        JsonObject doc = new JsonObject().put("language", result.language());
+        JsonArray answers = new JsonArray();
+        result.answers().forEach(a -> answers.add(new JsonObject().put("id", a.questionId()).put("question", a.question())
+                .put("answer", a.answer())));
+        doc.put("answers", answers).put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
+        EntrySealing.Sealed sealed = seal(caseId, 1, "answers", doc.encode());
+        return cases.insert(tx, summary, conversationId, result.duress())
+                .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
+                .map(v -> {
+                    LOG.info("event=case_queued case={} channel={} triage={}", caseId, channel, result.triage());
+                    return new CaseRef(caseId, reference);
+                });
+    }
+
+    private Future<Void> appendMessage(SqlConnection tx, UUID caseId, String text) {
+        return cases.nextSeq(tx, caseId).compose(seq -> {
+            EntrySealing.Sealed sealed = seal(caseId, seq, "message_in", new JsonObject().put("text", text).encode());
+            return cases.appendEntry(tx, caseId, "message_in", sealed.ciphertext(), sealed.sealedKeys(), seq);
+        }).mapEmpty();
+    }
+
+    private EntrySealing.Sealed seal(UUID caseId, int seq, String kind, String json) {
+        try {
+            return EntrySealing.seal(caseId, seq, kind, json.getBytes(StandardCharsets.UTF_8), teamKeys.recipients());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing failed", e);
+        }
+    }
+
+    /** Conversation state at rest: the engine state plus the last replies, to show again on resume. */
+    private record Stored(ConversationState state, List<Reply> lastReplies, List<String> recent) {
+    }
+
+    private byte[] encrypt(UUID id, Turn turn, List<String> recent) {
+        JsonArray replies = new JsonArray();
+        for (Reply r : turn.replies()) {
+            JsonArray options = new JsonArray();
+            r.options().forEach(o -> options.add(new JsonObject().put("v", o.value()).put("l", o.label())));
+            replies.add(new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl()));
+        }
+        JsonObject doc = new JsonObject().put("s", Base64.getEncoder().encodeToString(turn.state().toBytes())).put("r", replies)
+                .put("m", new JsonArray(new ArrayList<>(recent)));
+        try {
+            return keyring().encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad(id));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("state encryption failed", e);
+        }
+    }
+
+    private Stored decrypt(UUID id, byte[] ciphertext) {
+        try {
+            JsonObject doc = new JsonObject(new String(keyring().decrypt(ciphertext, aad(id)), StandardCharsets.UTF_8));
+            ConversationState state = ConversationState.fromBytes(Base64.getDecoder().decode(doc.getString("s")));
+            List<Reply> replies = new ArrayList<>();
+            for (Object o : doc.getJsonArray("r")) {
+                JsonObject r = (JsonObject) o;
+                List<Option> options = new ArrayList<>();
+                for (Object p : r.getJsonArray("o")) {
+                    JsonObject op = (JsonObject) p;
+                    options.add(new Option(op.getString("v"), op.getString("l")));
+                }
+                replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
+            }
+            List<String> recent = new ArrayList<>();
+            doc.getJsonArray("m", new JsonArray()).forEach(m -> recent.add((String) m));
+            return new Stored(state, replies, recent);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("state decryption failed", e);
+        }
+    }
+
+    private ServerKeyring keyring() {
+        return secrets.keyring();
+    }
+
+    private static byte[] aad(UUID conversationId) {
+        return ("haven/conversation/" + conversationId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] contactHash(String channel, String address) {
+        return secrets.contactHash().hash(channel + ":" + address);
+    }
+
+    private String newReference() {
+        StringBuilder sb = new StringBuilder("HV-");
+        for (int i = 0; i < 6; i++) {
+            sb.append(REF_ALPHABET[random.nextInt(REF_ALPHABET.length)]);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package org.haven.gateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Conversations: encrypted dialogue state, found again by the keyed hash of the contact address. */
+public final class ConversationStore {
+
+    /** A conversation row; {@code state} is ciphertext under the server keyring. */
+    public record StoredConversation(UUID id, byte[] state, UUID caseId) {
+    }
+
+    /** Finds and locks the conversation of a contact for one dialogue step. */
+    public Future<Optional<StoredConversation>> lockByContact(SqlClient tx, String channel, byte[] contactHash) {
+        return tx.preparedQuery("SELECT id, state, case_id FROM conversations WHERE channel = $1 AND contact_hash = $2 FOR UPDATE")
+                .execute(Tuple.of(channel, Buffer.buffer(contactHash)))
+                .map(rs -> rs.size() == 0 ? Optional.<StoredConversation>empty() : Optional.of(row(rs.iterator().next())));
+    }
+
+    /** Inserts a new conversation; false when one for this contact appeared meanwhile. */
+    public Future<Boolean> insert(SqlClient tx, UUID id, String channel, byte[] contactHash, byte[] state) {
+        return tx.preparedQuery("INSERT INTO conversations (id, channel, contact_hash, state) VALUES ($1,$2,$3,$4)"
+                        + " ON CONFLICT (channel, contact_hash) DO NOTHING")
+                .execute(Tuple.of(id, channel, Buffer.buffer(contactHash), Buffer.buffer(state)))
+                .map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Stores the new state (and the case the intake became, once it has). */
+    public Future<Void> update(SqlClient tx, UUID id, byte[] state, UUID caseId) {
+        return tx.preparedQuery("UPDATE conversations SET state = $2, case_id = coalesce($3, case_id), updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, Buffer.buffer(state), caseId))
+                .mapEmpty();
+    }
+
+    /** Forgets a conversation (the person asked to delete, or restarted). */
+    public Future<Void> delete(SqlClient tx, UUID id) {
+        return tx.preparedQuery("DELETE FROM conversations WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+    }
+
+    private static StoredConversation row(Row r) {
+        return new StoredConversation(r.getUUID("id"), r.getBuffer("state").getBytes(), r.getUUID("case_id"));
+    }
+}

@@ -1,0 +1,115 @@
+package org.haven.gateway.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A web chat client speaking the frame protocol over a real WebSocket, for tests. */
+public final class ChatClient implements AutoCloseable {
+    private final BlockingQueue<JsonObject> frames;
+    private final WebSocket socket;
+    private int nextId;
+
+    private ChatClient(WebSocket socket, BlockingQueue<JsonObject> frames) {
+        this.socket = socket;
+        this.frames = frames;
+    }
+
+    /** Connects to {@code /chat/ws} on the given port. */
+    public static ChatClient connect(int port) throws Exception {
+        BlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat/ws"), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            queue.add(new JsonObject(partial.toString()));
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        return new ChatClient(ws, queue);
+    }
+
+    private BlockingQueue<JsonObject> queue() {
+        return frames;
+    }
+
+    /** Sends a raw text frame. */
+    public void sendRaw(String frame) throws Exception {
+        socket.sendText(frame, true).get(5, TimeUnit.SECONDS);
+    }
+
+    /** Sends {@code start}, with a resume token or without. */
+    public void start(String resume) throws Exception {
+        JsonObject f = new JsonObject().put("type", "start");
+        if (resume != null) {
+            f.put("resume", resume);
+        }
+        sendRaw(f.encode());
+    }
+
+    /** Sends a message and returns its id. */
+    public String say(String text) throws Exception {
+        String id = "m" + (++nextId) + "x" + System.nanoTime();
+        sendRaw(new JsonObject().put("type", "message").put("id", id).put("text", text).encode());
+        return id;
+    }
+
+    /** The next frame, waiting up to 10 s. */
+    public JsonObject next() throws InterruptedException {
+        JsonObject f = queue().poll(10, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new AssertionError("no frame from the server within 10 s");
+        }
+        return f;
+    }
+
+    /** Frames until (and including) the first of the given type. */
+    public JsonObject nextOfType(String type) throws InterruptedException {
+        while (true) {
+            JsonObject f = next();
+            if (type.equals(f.getString("type"))) {
+                return f;
+            }
+        }
+    }
+
+    /** All frames that arrive within {@code quiet} of each other. */
+    public List<JsonObject> drain(Duration quiet) throws InterruptedException {
+        List<JsonObject> out = new ArrayList<>();
+        JsonObject f;
+        while ((f = queue().poll(quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
+            out.add(f);
+        }
+        return out;
+    }
+
+    /** The option values of a reply frame. */
+    public static List<String> optionValues(JsonObject reply) {
+        List<String> values = new ArrayList<>();
+        for (Object o : reply.getJsonArray("options", new JsonArray())) {
+            values.add(((JsonObject) o).getString("value"));
+        }
+        return values;
+    }
+
+    @Override
+    public void close() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+    }
+}

@@ -1,0 +1,59 @@
+package org.haven.gateway.support;
+
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** A browser-like HTTP client for the inbox: keeps cookies, posts forms, finds the CSRF token. */
+public final class InboxClient {
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    private final String base;
+    private final HttpClient http;
+
+    public InboxClient(int port) {
+        this.base = "http://127.0.0.1:" + port;
+        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Posts a form; {@code fields} are name, value pairs. */
+    public HttpResponse<String> post(String path, String... fields) throws Exception {
+        Map<String, String> form = new LinkedHashMap<>();
+        for (int i = 0; i < fields.length; i += 2) {
+            form.put(fields[i], fields[i + 1]);
+        }
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Logs in and returns the response (302 to /inbox on success). */
+    public HttpResponse<String> login(String username, String passphrase) throws Exception {
+        return post("/inbox/login", "username", username, "passphrase", passphrase);
+    }
+
+    /** The CSRF token in a page, if any. */
+    public static String csrf(String page) {
+        Matcher m = CSRF.matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no CSRF token in page");
+        }
+        return m.group(1);
+    }
+}

@@ -1,0 +1,77 @@
+package org.haven.gateway.support;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs the default intake over the web chat socket, as a survivor in Toronto would answer it. */
+public final class IntakeDriver {
+    private static final Pattern REFERENCE = Pattern.compile("HV-[A-Z2-9]{6}");
+
+    /** What the person said and what the bot answered. */
+    public record Transcript(String resumeToken, List<String> said, List<JsonObject> frames) {
+    }
+
+    private IntakeDriver() {
+    }
+
+    /** The inputs, in order, that take the default intake from its first question to the handoff. */
+    public static List<String> survivorAnswers(String marker) {
+        return List.of(
+                "yes",                            // safe to talk now
+                "en",                             // language
+                "survivor",                       // who is writing
+                "no",                             // in danger now
+                "torture",                        // what happened
+                "Syria",                          // country
+                "2014",                           // when
+                "refugee",                        // status in Canada
+                "yes",                            // person responsible in Canada
+                "none",                           // immigration status at risk
+                "no",                             // health support information
+                "phone",                          // how to reach
+                "+1 416 555 0199",                // number (a contact detail: must never be stored in clear)
+                "evenings " + marker,             // safe times, free text carrying the test's marker
+                "no",                             // may we leave messages
+                "Toronto");                       // city
+    }
+
+    /** Runs a whole intake as a new person; returns the transcript. */
+    public static Transcript completeIntake(int port, String marker) throws Exception {
+        try (ChatClient chat = ChatClient.connect(port)) {
+            chat.start(null);
+            JsonObject session = chat.nextOfType("session");
+            List<JsonObject> frames = new ArrayList<>();
+            frames.add(chat.nextOfType("reply"));
+            frames.addAll(chat.drain(Duration.ofMillis(150)));
+            List<String> said = survivorAnswers(marker);
+            for (String input : said) {
+                String id = chat.say(input);
+                JsonObject ack = chat.nextOfType("ack");
+                if (!id.equals(ack.getString("id"))) {
+                    throw new AssertionError("ack for another message: " + ack);
+                }
+                frames.addAll(chat.drain(Duration.ofMillis(150)));
+            }
+            return new Transcript(session.getString("resume"), said, frames);
+        }
+    }
+
+    /** The single case reference shown on an inbox queue page. */
+    public static String onlyCaseReference(String queuePage) {
+        Matcher m = REFERENCE.matcher(queuePage);
+        List<String> found = new ArrayList<>();
+        while (m.find()) {
+            if (!found.contains(m.group())) {
+                found.add(m.group());
+            }
+        }
+        if (found.size() != 1) {
+            throw new AssertionError("expected one case in the queue, found " + found);
+        }
+        return found.get(0);
+    }
+}
