@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The associated-data encoding of {@link FieldBinding}. */
 class FieldBindingTest {
-  /** Verifies the documented byte layout. */
+  /** Verifies that the encoding matches the documented byte layout. */
   @Test
   void testEncodingMatchesDocumentedLayout() {
     assertArrayEquals(Bytes.unhex("48564e4601" + "0002" + "6331" + "0001" + "66"),

@@ -16,7 +16,7 @@ class KeyedHashTest {
     Arrays.fill(KEY_131, (byte) 0xaa);
   }
 
-  /** Verifies RFC 4231 test cases 6 and 7 (the ones whose key is at least 32 bytes). */
+  /** Verifies that RFC 4231 test cases 6 and 7 (keys of at least 32 bytes) pass. */
   @Test
   void testHashMatchesRfc4231Vectors() {
     KeyedHash h = new KeyedHash(KEY_131);

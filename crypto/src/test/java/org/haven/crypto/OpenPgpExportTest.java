@@ -27,7 +27,7 @@ class OpenPgpExportTest {
     }
   }
 
-  /** Verifies an armored message with one session key packet for the fixture's encryption subkey. */
+  /** Verifies that the armored message has one session key packet, for the encryption subkey. */
   @Test
   void testEncryptTargetsEncryptionSubkey() throws Exception {
     String armored = OpenPgpExport.encrypt("{\"case\":42}".getBytes(StandardCharsets.UTF_8),

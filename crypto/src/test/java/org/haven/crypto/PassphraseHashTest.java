@@ -18,7 +18,7 @@ class PassphraseHashTest {
     encoded = PassphraseHash.hash(PASS);
   }
 
-  /** Verifies the PHC string shape and that the right passphrase verifies. */
+  /** Verifies that the PHC string has the documented shape and the right passphrase verifies. */
   @Test
   void testHashVerifies() {
     assertTrue(encoded.matches(

@@ -134,7 +134,7 @@ class SealedDataKeyTest {
     assertThrows(GeneralSecurityException.class, () -> RecipientPublicKey.fromBytes(new byte[31]));
   }
 
-  /** Verifies key encoding round trips, the key id format, and destroy. */
+  /** Verifies that key encodings round-trip, key ids are 16 hex digits, and destroy works. */
   @Test
   void testRecipientKeyEncodingAndDestroy() throws Exception {
     RecipientKeyPair pair = RecipientKeyPair.generate();

@@ -16,7 +16,7 @@ class ServerKeyringTest {
   private static final byte[] STATE = "{\"step\":\"language\"}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] AD = "conversation:42".getBytes(StandardCharsets.UTF_8);
 
-  /** Verifies round trip and the key id in the ciphertext. */
+  /** Verifies that ciphertexts round-trip and carry the primary key id. */
   @Test
   void testEncryptDecryptRoundTrip() throws Exception {
     ServerKeyring ring = ServerKeyring.generate();

@@ -73,11 +73,12 @@ public final class Haven implements AutoCloseable {
                     config.secureCookies());
             inbox.mount(router);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
+            router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
 
             HttpServerOptions options = new HttpServerOptions()
                     .setHost(config.httpHost()).setPort(config.httpPort())
-                    .setMaxWebSocketFrameSize(WebChatChannel.MAX_FRAME * 2)
-                    .setMaxWebSocketMessageSize(WebChatChannel.MAX_FRAME * 2)
+                    .setMaxWebSocketFrameSize(WebChatChannel.MAX_FRAME)
+                    .setMaxWebSocketMessageSize(WebChatChannel.MAX_FRAME)
                     .setMaxFormAttributeSize(16 * 1024)
                     .setCompressionSupported(true);
             HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /** AES-256-GCM known answers through {@link AesGcm}. */
 class AesGcmVectorTest {
-  /** Verifies GCM spec test cases 13 and 14 both ways, and that a flipped tag bit fails. */
+  /** Verifies that GCM test cases 13 and 14 match both ways and a flipped tag bit fails. */
   @Test
   void testAesGcmMatchesVectors() throws Exception {
     for (Map<String, String> r : VectorFile.read("gcm-aes256.txt")) {

@@ -16,7 +16,7 @@ class Rfc5869VectorTest {
   private static final List<Map<String, String>> RECORDS =
       VectorFile.read("rfc5869-hkdf-sha256.txt");
 
-  /** Verifies Extract and Expand for test cases 1 to 3. */
+  /** Verifies that Extract and Expand match test cases 1 to 3. */
   @Test
   void testExtractExpandMatchVectors() {
     HPKEContext ctx = anyContext();

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class Rfc7748VectorTest {
   private static final List<Map<String, String>> RECORDS = VectorFile.read("rfc7748-x25519.txt");
 
-  /** Verifies the section 5.2 scalar multiplication vectors. */
+  /** Verifies that the section 5.2 scalar multiplication vectors match. */
   @Test
   void testScalarMultMatchesVectors() {
     for (Map<String, String> r : RECORDS.subList(0, 2)) {
@@ -22,7 +22,7 @@ class Rfc7748VectorTest {
     }
   }
 
-  /** Verifies the section 5.2 iterated vectors after 1 and 1000 iterations. */
+  /** Verifies that the section 5.2 iterated vectors match after 1 and 1000 iterations. */
   @Test
   void testIteratedScalarMultMatchesVectors() {
     byte[] k = new byte[32];
@@ -41,7 +41,7 @@ class Rfc7748VectorTest {
     }
   }
 
-  /** Verifies the section 6.1 Diffie-Hellman example: both public keys and the shared secret. */
+  /** Verifies that the section 6.1 public keys and shared secret match. */
   @Test
   void testDiffieHellmanMatchesVector() {
     Map<String, String> r = RECORDS.get(4);

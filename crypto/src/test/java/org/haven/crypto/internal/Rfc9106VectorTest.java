@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** RFC 9106 Argon2id vector through {@link Argon2id}, the derivation behind passphrase boxes. */
 class Rfc9106VectorTest {
-  /** Verifies the section 5.3 Argon2id tag (with secret K and associated data X). */
+  /** Verifies that the section 5.3 Argon2id tag (with secret K and data X) matches. */
   @Test
   void testArgon2idMatchesVector() {
     Map<String, String> r = VectorFile.read("rfc9106-argon2id.txt").get(0);

@@ -21,7 +21,7 @@ class Rfc9180VectorTest {
   private static final int AEAD = Hpke.AEAD_AES_128_GCM;
 
   /**
-   * Verifies DeriveKeyPair for the ephemeral and the recipient key (RFC 9180 7.1.3). Bouncy
+   * Verifies that DeriveKeyPair matches for the ephemeral and the recipient key (RFC 9180 7.1.3). Bouncy
    * Castle stores X25519 scalars clamped (RFC 7748 decodeScalar25519), which is the same key.
    */
   @Test
@@ -61,7 +61,7 @@ class Rfc9180VectorTest {
     assertArrayEquals(hex(first, "pt"), pt);
   }
 
-  /** Verifies the recipient context over sequence numbers 0, 1, 2 and the exporter values. */
+  /** Verifies that the recipient context opens sequence numbers 0 to 2 and exports match. */
   @Test
   void testContextSequenceAndExportMatchVector() throws Exception {
     HPKEContext ctx = Hpke.setupBaseR(AEAD, hex(SETUP, "enc"), hex(SETUP, "skRm"),

@@ -73,13 +73,25 @@ public final class Conversations {
      * first question, a known one the last replies again.
      */
     public Future<Outcome> open(String channel, String contactAddress) {
+        return open(channel, contactAddress, true).map(Optional::orElseThrow);
+    }
+
+    /**
+     * Resumes the conversation of a known contact, showing the last replies again; empty when
+     * there is none (it was deleted, or never existed).
+     */
+    public Future<Optional<Outcome>> resume(String channel, String contactAddress) {
+        return open(channel, contactAddress, false);
+    }
+
+    private Future<Optional<Outcome>> open(String channel, String contactAddress, boolean create) {
         byte[] hash = contactHash(channel, contactAddress);
         return pool.withTransaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
             if (found.isPresent()) {
                 Stored s = decrypt(found.get().id(), found.get().state());
-                return Future.succeededFuture(new Outcome(found.get().id(), s.lastReplies(), Optional.empty()));
+                return Future.succeededFuture(Optional.of(new Outcome(found.get().id(), s.lastReplies(), Optional.empty())));
             }
-            return startNew(tx, channel, hash);
+            return create ? startNew(tx, channel, hash).map(Optional::of) : Future.succeededFuture(Optional.<Outcome>empty());
         }));
     }
 

@@ -60,12 +60,19 @@ public final class WebChatChannel implements Channel {
 
     @Override
     public void mount(Router router) {
-        page = Buffer.buffer(loadPage().replace(DEFAULT_EXIT, "data-exit-url=\"" + quickExitUrl + "\""));
+        page = Buffer.buffer(loadPage().replace(DEFAULT_EXIT, "data-exit-url=\"" + Attr.escape(quickExitUrl) + "\""));
         router.get("/chat").handler(this::servePage);
         router.get("/chat/").handler(ctx -> ctx.redirect("/chat"));
         router.get("/chat/ws").handler(this::upgrade);
         router.get("/chat/chat.js").handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
         router.get("/chat/chat.css").handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
+    }
+
+    /** Escaping for a value placed inside a double-quoted HTML attribute. */
+    private static final class Attr {
+        static String escape(String s) {
+            return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        }
     }
 
     private static String loadPage() {
@@ -96,6 +103,12 @@ public final class WebChatChannel implements Channel {
     }
 
     private void upgrade(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("Origin");
+        String host = ctx.request().getHeader("Host");
+        if (origin != null && host != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
+            ctx.response().setStatusCode(403).end();
+            return;
+        }
         ctx.request().toWebSocket().onSuccess(ws -> new Session(ws).start()).onFailure(err -> {
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(400).end();
@@ -161,14 +174,24 @@ public final class WebChatChannel implements Channel {
         private Future<Void> onStart(JsonObject frame) {
             Object resume = frame.getValue("resume");
             if (resume instanceof String r && TOKEN.matcher(r).matches()) {
-                token = r;
-            } else {
-                byte[] bytes = new byte[16];
-                random.nextBytes(bytes);
-                token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+                return conversations.resume(name(), r).map(outcome -> {
+                    if (outcome.isEmpty()) {
+                        token = null;
+                        error("expired", "This conversation has ended. Starting a new one.");
+                    } else {
+                        token = r;
+                        send(new JsonObject().put("type", "session").put("resume", token));
+                        sendReplies(outcome.get().replies());
+                    }
+                    return null;
+                });
             }
-            send(new JsonObject().put("type", "session").put("resume", token));
-            return conversations.open(name(), token).map(outcome -> {
+            byte[] bytes = new byte[16];
+            random.nextBytes(bytes);
+            String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            return conversations.open(name(), fresh).map(outcome -> {
+                token = fresh;
+                send(new JsonObject().put("type", "session").put("resume", token));
                 sendReplies(outcome.replies());
                 return null;
             });
@@ -186,7 +209,11 @@ public final class WebChatChannel implements Channel {
                 return Future.succeededFuture();
             }
             if (body.codePointCount(0, body.length()) > MAX_TEXT) {
-                error("too_long", "Please keep each message under " + MAX_TEXT + " characters.");
+                error("too_long", "Please keep each message under " + MAX_TEXT + " characters.", messageId);
+                return Future.succeededFuture();
+            }
+            if (body.isBlank()) {
+                error("bad_frame", "That message was empty.", messageId);
                 return Future.succeededFuture();
             }
             return conversations.receive(name(), token, body.strip(), Optional.of(messageId)).map(outcome -> {
@@ -206,7 +233,15 @@ public final class WebChatChannel implements Channel {
         }
 
         private void error(String code, String message) {
-            send(new JsonObject().put("type", "error").put("code", code).put("message", message));
+            error(code, message, null);
+        }
+
+        private void error(String code, String message, String messageId) {
+            JsonObject frame = new JsonObject().put("type", "error").put("code", code).put("message", message);
+            if (messageId != null) {
+                frame.put("id", messageId);
+            }
+            send(frame);
         }
 
         private void send(JsonObject frame) {

@@ -1,0 +1,162 @@
+package org.haven.gateway.channel.webchat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.haven.gateway.Haven;
+import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.TestHaven;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The web chat channel: its page and its frame protocol, against a real server. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class WebChatChannelTest {
+    @TempDir
+    static Path dataDir;
+    private static Haven haven;
+
+    @BeforeAll
+    static void start() throws Exception {
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_QUICK_EXIT_URL", "https://weather.example.org/today"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        haven.close();
+    }
+
+    /** Verifies that the page is served without cookies, with a strict CSP and the configured quick-exit URL. */
+    @Test
+    void testPageIsServedWithoutCookiesAndWithStrictPolicy() throws Exception {
+        HttpResponse<String> page = new InboxClient(haven.port()).get("/chat");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.headers().firstValue("Set-Cookie").isEmpty(), "the chat page set a cookie");
+        String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), csp);
+        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
+        assertTrue(page.body().contains("data-exit-url=\"https://weather.example.org/today\""));
+        assertFalse(page.body().contains("http://") || page.body().matches("(?s).*src=\"https?://.*"), "page loads from another host");
+        for (String asset : List.of("/chat/chat.js", "/chat/chat.css")) {
+            HttpResponse<String> r = new InboxClient(haven.port()).get(asset);
+            assertEquals(200, r.statusCode(), asset);
+            assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
+        }
+    }
+
+    static Stream<Arguments> badFrames() {
+        String tooLong = "x".repeat(WebChatChannel.MAX_TEXT + 1);
+        return Stream.of(
+                Arguments.of("not JSON", "{nope", "bad_frame"),
+                Arguments.of("JSON but not an object", "[1,2]", "bad_frame"),
+                Arguments.of("unknown type", "{\"type\":\"shout\"}", "bad_frame"),
+                Arguments.of("message without id", "{\"type\":\"message\",\"text\":\"hi\"}", "bad_frame"),
+                Arguments.of("message with a bad id", "{\"type\":\"message\",\"id\":\"a b\",\"text\":\"hi\"}", "bad_frame"),
+                Arguments.of("text over the limit", new JsonObject().put("type", "message").put("id", "m1").put("text", tooLong).encode(),
+                        "too_long"),
+                Arguments.of("empty text", "{\"type\":\"message\",\"id\":\"m2\",\"text\":\"   \"}", "bad_frame"));
+    }
+
+    /** Verifies that each malformed frame gets its error code and the conversation goes on. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badFrames")
+    void testBadFrameIsAnsweredWithErrorAndConnectionSurvives(String label, String frame, String code) throws Exception {
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.start(null);
+            chat.nextOfType("session");
+            chat.nextOfType("reply");
+            chat.drain(Duration.ofMillis(100));
+            chat.sendRaw(frame);
+            JsonObject error = chat.nextOfType("error");
+            assertEquals(code, error.getString("code"), label);
+            String id = chat.say("yes");
+            assertEquals(id, chat.nextOfType("ack").getString("id"), "connection unusable after " + label);
+        }
+    }
+
+    /** Verifies that a message before start is refused. */
+    @Test
+    void testMessageBeforeStartIsRefused() throws Exception {
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.say("hello");
+            assertEquals("bad_frame", chat.nextOfType("error").getString("code"));
+        }
+    }
+
+    /** Verifies that a message resent with the same id (its ack was lost) is acknowledged but not applied twice. */
+    @Test
+    void testDuplicateMessageIdIsAcknowledgedOnce() throws Exception {
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.start(null);
+            chat.nextOfType("session");
+            chat.nextOfType("reply");
+            chat.drain(Duration.ofMillis(100));
+            String frame = new JsonObject().put("type", "message").put("id", "dup-1").put("text", "yes").encode();
+            chat.sendRaw(frame);
+            assertEquals("dup-1", chat.nextOfType("ack").getString("id"));
+            List<JsonObject> first = chat.drain(Duration.ofMillis(200));
+            assertFalse(first.isEmpty(), "the first copy got no reply");
+            chat.sendRaw(frame);
+            assertEquals("dup-1", chat.nextOfType("ack").getString("id"));
+            assertTrue(chat.drain(Duration.ofMillis(200)).isEmpty(), "the second copy was applied again");
+        }
+    }
+
+    /** Verifies that a new connection with the resume token continues where the person was, and an unknown token is expired. */
+    @Test
+    void testResumeShowsLastQuestionAndUnknownTokenExpires() throws Exception {
+        String token;
+        JsonObject lastReply;
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.start(null);
+            token = chat.nextOfType("session").getString("resume");
+            chat.nextOfType("reply");
+            chat.drain(Duration.ofMillis(100));
+            chat.say("yes");
+            chat.nextOfType("ack");
+            List<JsonObject> replies = chat.drain(Duration.ofMillis(200));
+            lastReply = replies.get(replies.size() - 1);
+        }
+        try (ChatClient again = ChatClient.connect(haven.port())) {
+            again.start(token);
+            assertEquals(token, again.nextOfType("session").getString("resume"));
+            List<JsonObject> replies = again.drain(Duration.ofMillis(200));
+            assertEquals(lastReply, replies.get(replies.size() - 1));
+        }
+        try (ChatClient stranger = ChatClient.connect(haven.port())) {
+            stranger.start("AAAAAAAAAAAAAAAAAAAAAA");
+            assertEquals("expired", stranger.nextOfType("error").getString("code"));
+            stranger.start(null);
+            assertNotEquals("AAAAAAAAAAAAAAAAAAAAAA", stranger.nextOfType("session").getString("resume"));
+        }
+    }
+
+    /** Verifies that a socket opened from another site's page is refused. */
+    @Test
+    void testUpgradeFromForeignOriginIsRefused() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        var ex = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () ->
+                http.newWebSocketBuilder().header("Origin", "https://evil.example")
+                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + haven.port() + "/chat/ws"),
+                                new java.net.http.WebSocket.Listener() { })
+                        .get(10, TimeUnit.SECONDS));
+        assertTrue(ex.getCause() instanceof java.net.http.WebSocketHandshakeException, String.valueOf(ex.getCause()));
+    }
+}
