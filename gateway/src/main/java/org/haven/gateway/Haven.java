@@ -20,6 +20,7 @@ import org.haven.gateway.inbox.InboxRoutes;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
@@ -60,15 +61,18 @@ public final class Haven implements AutoCloseable {
             Intake intake = Intake.defaultIntake();
             Engine engine = new Engine(intake, new EngineSettings(config.duressWord().orElse(null), config.resumeWindow()));
             Clock clock = Clock.systemUTC();
-            Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, clock);
+            Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
+            Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
 
             Router router = Router.router(vertx);
             HealthRoute.mount(router, database);
-            List<Channel> channels = List.of(new WebChatChannel(vertx, conversations, config.quickExitUrl()));
+            List<Channel> channels = List.of(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
             for (Channel channel : channels) {
                 channel.mount(router);
+                channel.sender().ifPresent(outbox::register);
                 LOG.info("event=channel_enabled channel={}", channel.name());
             }
+            outbox.start();
             InboxRoutes inbox = new InboxRoutes(vertx, accounts, cases, teamKeys, clock, config.sessionIdleTimeout(),
                     config.secureCookies());
             inbox.mount(router);

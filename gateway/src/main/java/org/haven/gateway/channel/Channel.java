@@ -15,6 +15,11 @@ public interface Channel {
     /** Mounts the channel's routes (webhooks, pages, sockets) on the router. */
     void mount(Router router);
 
+    /** How the outbox delivers to this channel, if it delivers at all. */
+    default java.util.Optional<org.haven.gateway.outbox.ChannelSender> sender() {
+        return java.util.Optional.empty();
+    }
+
     /** The configuration keys of this channel whose values are secret, so logs and errors redact them. */
     default Set<String> secretSettings() {
         return Set.of();

@@ -25,6 +25,7 @@ import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.store.ConversationStore;
@@ -48,7 +49,7 @@ public final class Conversations {
         }
     }
 
-    private static final int RECENT_IDS = 32;
+
 
     private final Pool pool;
     private final Engine engine;
@@ -57,10 +58,13 @@ public final class Conversations {
     private final ConversationStore conversations = new ConversationStore();
     private final CaseStore cases;
     private final Clock clock;
+    private final Outbox outbox;
     private final SecureRandom random = new SecureRandom();
 
-    public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Clock clock) {
+    public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
+                         Clock clock) {
         this.pool = pool;
+        this.outbox = outbox;
         this.engine = engine;
         this.secrets = secrets;
         this.teamKeys = teamKeys;
@@ -97,43 +101,82 @@ public final class Conversations {
 
     /**
      * Handles one message from a contact: a dialogue step, or the start of a new conversation.
-     *
-     * @param messageId the channel's id of this message, if it has one: a message seen before
-     *     (a retry after a lost acknowledgement) is not applied again
+     * A message whose id was seen before (a provider's retry, a client's resend after a lost
+     * acknowledgement) is not applied again and yields a duplicate outcome without replies.
      */
-    public Future<Outcome> receive(String channel, String contactAddress, String text, Optional<String> messageId) {
-        byte[] hash = contactHash(channel, contactAddress);
-        return pool.withTransaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
-            if (found.isEmpty()) {
-                return startNew(tx, channel, hash);
+    public Future<Outcome> receive(Inbound in) {
+        byte[] hash = contactHash(in.channel(), in.address());
+        Future<Outcome> step = pool.withTransaction(tx -> firstSeen(tx, in).compose(first -> {
+            if (!first) {
+                return Future.succeededFuture(new Outcome(null, List.of(), Optional.empty(), true));
             }
-            UUID id = found.get().id();
-            Stored stored = decrypt(id, found.get().state());
-            if (messageId.isPresent() && stored.recent().contains(messageId.get())) {
-                return Future.succeededFuture(new Outcome(id, List.of(), Optional.empty(), true));
-            }
-            List<String> recent = new ArrayList<>(stored.recent());
-            messageId.ifPresent(recent::add);
-            while (recent.size() > RECENT_IDS) {
-                recent.remove(0);
-            }
-            Turn turn = engine.step(stored.state(), text, clock.instant());
-            return applyEvents(tx, id, channel, found.get().caseId(), turn).compose(caseRef -> {
-                if (turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested)) {
-                    LOG.info("event=conversation_deleted conversation={}", id);
-                    return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+            return conversations.lockByContact(tx, in.channel(), hash).compose(found -> {
+                if (found.isEmpty()) {
+                    return startNew(tx, in.channel(), hash).compose(o -> afterStep(tx, in, o, true));
                 }
-                UUID caseId = caseRef.map(CaseRef::id).orElse(null);
-                return conversations.update(tx, id, encrypt(id, turn, recent), caseId)
-                        .map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+                return step(tx, in, found.get()).compose(o -> afterStep(tx, in, o, false));
             });
         }));
+        return step.onSuccess(o -> {
+            if (in.replyViaOutbox() && !o.duplicate()) {
+                outbox.wake();
+            }
+        });
+    }
+
+    private Future<Boolean> firstSeen(SqlConnection tx, Inbound in) {
+        if (in.messageId().isEmpty()) {
+            return Future.succeededFuture(true);
+        }
+        byte[] key = secrets.contactHash().hash(in.channel() + ":" + in.address() + "#" + in.messageId().get());
+        return tx.preparedQuery("INSERT INTO inbound_seen (message_key) VALUES ($1) ON CONFLICT DO NOTHING")
+                .execute(io.vertx.sqlclient.Tuple.of(io.vertx.core.buffer.Buffer.buffer(key)))
+                .map(rs -> rs.rowCount() == 1);
+    }
+
+    private Future<Outcome> afterStep(SqlConnection tx, Inbound in, Outcome outcome, boolean created) {
+        if (!in.replyViaOutbox() || outcome.conversationId() == null) {
+            return Future.succeededFuture(outcome);
+        }
+        Future<Void> address = created ? conversations.setAddress(tx, outcome.conversationId(), encryptAddress(
+                outcome.conversationId(), in.address())) : Future.succeededFuture();
+        return address.compose(v -> outbox.enqueue(tx, outcome.conversationId(), in.channel(), outcome.replies()))
+                .map(v -> outcome);
+    }
+
+    private Future<Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found) {
+        UUID id = found.id();
+        Stored stored = decrypt(id, found.state());
+        Turn turn = engine.step(stored.state(), in.text(), clock.instant());
+        return applyEvents(tx, id, in.channel(), found.caseId(), turn).compose(caseRef -> {
+            if (turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested)) {
+                LOG.info("event=conversation_deleted conversation={}", id);
+                return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+            }
+            Future<Void> stop = Future.succeededFuture();
+            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+                stop = conversations.setStopped(tx, id, true);
+            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)) {
+                stop = conversations.setStopped(tx, id, false);
+            }
+            UUID caseId = caseRef.map(CaseRef::id).orElse(null);
+            return stop.compose(v -> conversations.update(tx, id, encrypt(id, turn), caseId))
+                    .map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+        });
+    }
+
+    private byte[] encryptAddress(UUID conversationId, String address) {
+        try {
+            return keyring().encrypt(address.getBytes(StandardCharsets.UTF_8), Outbox.aad("address", conversationId));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("address encryption failed", e);
+        }
     }
 
     private Future<Outcome> startNew(SqlConnection tx, String channel, byte[] hash) {
         UUID id = UUID.randomUUID();
         Turn turn = engine.start(channel, clock.instant());
-        return conversations.insert(tx, id, channel, hash, encrypt(id, turn, List.of())).compose(inserted -> {
+        return conversations.insert(tx, id, channel, hash, encrypt(id, turn)).compose(inserted -> {
             if (!inserted) {
                 return Future.failedFuture(new IllegalStateException("conversation created concurrently"));
             }
@@ -201,18 +244,17 @@ public final class Conversations {
     }
 
     /** Conversation state at rest: the engine state plus the last replies, to show again on resume. */
-    private record Stored(ConversationState state, List<Reply> lastReplies, List<String> recent) {
+    private record Stored(ConversationState state, List<Reply> lastReplies) {
     }
 
-    private byte[] encrypt(UUID id, Turn turn, List<String> recent) {
+    private byte[] encrypt(UUID id, Turn turn) {
         JsonArray replies = new JsonArray();
         for (Reply r : turn.replies()) {
             JsonArray options = new JsonArray();
             r.options().forEach(o -> options.add(new JsonObject().put("v", o.value()).put("l", o.label())));
             replies.add(new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl()));
         }
-        JsonObject doc = new JsonObject().put("s", Base64.getEncoder().encodeToString(turn.state().toBytes())).put("r", replies)
-                .put("m", new JsonArray(new ArrayList<>(recent)));
+        JsonObject doc = new JsonObject().put("s", Base64.getEncoder().encodeToString(turn.state().toBytes())).put("r", replies);
         try {
             return keyring().encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad(id));
         } catch (GeneralSecurityException e) {
@@ -234,9 +276,7 @@ public final class Conversations {
                 }
                 replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
             }
-            List<String> recent = new ArrayList<>();
-            doc.getJsonArray("m", new JsonArray()).forEach(m -> recent.add((String) m));
-            return new Stored(state, replies, recent);
+            return new Stored(state, replies);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("state decryption failed", e);
         }

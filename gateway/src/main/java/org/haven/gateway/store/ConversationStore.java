@@ -37,6 +37,18 @@ public final class ConversationStore {
                 .mapEmpty();
     }
 
+    /** Stores the encrypted address replies are sent to. */
+    public Future<Void> setAddress(SqlClient tx, UUID id, byte[] encryptedAddress) {
+        return tx.preparedQuery("UPDATE conversations SET address = $2 WHERE id = $1")
+                .execute(Tuple.of(id, Buffer.buffer(encryptedAddress))).mapEmpty();
+    }
+
+    /** Marks a conversation opted out (nothing more is sent) or opted in again. */
+    public Future<Void> setStopped(SqlClient tx, UUID id, boolean stopped) {
+        return tx.preparedQuery("UPDATE conversations SET stopped_at = CASE WHEN $2 THEN now() ELSE NULL END WHERE id = $1")
+                .execute(Tuple.of(id, stopped)).mapEmpty();
+    }
+
     /** Forgets a conversation (the person asked to delete, or restarted). */
     public Future<Void> delete(SqlClient tx, UUID id) {
         return tx.preparedQuery("DELETE FROM conversations WHERE id = $1").execute(Tuple.of(id)).mapEmpty();

@@ -21,6 +21,11 @@ import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.SecurityHeaders;
 import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.intake.Inbound;
+import org.haven.gateway.outbox.ChannelSender;
+import org.haven.gateway.outbox.Outbox;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,19 +48,28 @@ public final class WebChatChannel implements Channel {
 
     private final Vertx vertx;
     private final Conversations conversations;
+    private final Outbox outbox;
+    private final WebChatSender sender;
     private final String quickExitUrl;
     private final SecureRandom random = new SecureRandom();
     private volatile Buffer page;
 
-    public WebChatChannel(Vertx vertx, Conversations conversations, String quickExitUrl) {
+    public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl) {
         this.vertx = vertx;
         this.conversations = conversations;
+        this.outbox = outbox;
+        this.sender = new WebChatSender(vertx);
         this.quickExitUrl = quickExitUrl;
     }
 
     @Override
     public String name() {
         return "webchat";
+    }
+
+    @Override
+    public Optional<ChannelSender> sender() {
+        return Optional.of(sender);
     }
 
     @Override
@@ -121,6 +135,7 @@ public final class WebChatChannel implements Channel {
         private final ServerWebSocket ws;
         private String token;
         private Future<Void> tail = Future.succeededFuture();
+        private MessageConsumer<JsonObject> pushes;
         private long windowStart = System.currentTimeMillis();
         private int framesInWindow;
 
@@ -132,6 +147,7 @@ public final class WebChatChannel implements Channel {
             ws.textMessageHandler(this::onFrame);
             ws.binaryMessageHandler(b -> error("bad_frame", "Text frames only."));
             ws.exceptionHandler(err -> LOG.debug("event=webchat_socket_error kind={}", err.getClass().getSimpleName()));
+            ws.closeHandler(v -> listen(null));
         }
 
         private void onFrame(String text) {
@@ -182,6 +198,7 @@ public final class WebChatChannel implements Channel {
                         token = r;
                         send(new JsonObject().put("type", "session").put("resume", token));
                         sendReplies(outcome.get().replies());
+                        listen(outcome.get().conversationId());
                     }
                     return null;
                 });
@@ -193,6 +210,7 @@ public final class WebChatChannel implements Channel {
                 token = fresh;
                 send(new JsonObject().put("type", "session").put("resume", token));
                 sendReplies(outcome.replies());
+                listen(outcome.conversationId());
                 return null;
             });
         }
@@ -216,11 +234,31 @@ public final class WebChatChannel implements Channel {
                 error("bad_frame", "That message was empty.", messageId);
                 return Future.succeededFuture();
             }
-            return conversations.receive(name(), token, body.strip(), Optional.of(messageId)).map(outcome -> {
+            return conversations.receive(new Inbound(name(), token, body.strip(), Optional.of(messageId), false)).map(outcome -> {
                 send(new JsonObject().put("type", "ack").put("id", messageId));
                 sendReplies(outcome.replies());
                 return null;
             });
+        }
+
+        /** Receives what the outbox delivers to this conversation (a coordinator's reply) while the socket is open. */
+        private void listen(UUID conversationId) {
+            if (pushes != null) {
+                pushes.unregister();
+                pushes = null;
+            }
+            if (conversationId == null || ws.isClosed()) {
+                return;
+            }
+            pushes = vertx.eventBus().consumer(WebChatSender.address(conversationId), msg -> {
+                if (ws.isClosed()) {
+                    msg.fail(503, "closed");
+                } else {
+                    send(msg.body());
+                    msg.reply("ok");
+                }
+            });
+            pushes.completion().onSuccess(v -> outbox.nudge(conversationId));
         }
 
         private void sendReplies(List<Reply> replies) {

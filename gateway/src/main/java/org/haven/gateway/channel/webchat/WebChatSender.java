@@ -1,0 +1,61 @@
+package org.haven.gateway.channel.webchat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.UUID;
+import org.haven.gateway.outbox.ChannelSender;
+import org.haven.gateway.outbox.OutboundMessage;
+import org.haven.gateway.outbox.SendResult;
+
+/**
+ * Delivers outbox messages (a coordinator's reply) to a person's open web chat. Each open
+ * socket listens on the event bus address of its conversation; when none is open, the message
+ * waits in the outbox and is delivered when the person comes back.
+ */
+final class WebChatSender implements ChannelSender {
+    private final Vertx vertx;
+
+    WebChatSender(Vertx vertx) {
+        this.vertx = vertx;
+    }
+
+    static String address(UUID conversationId) {
+        return "haven.webchat." + conversationId;
+    }
+
+    @Override
+    public String channel() {
+        return "webchat";
+    }
+
+    @Override
+    public Duration minIntervalPerRecipient() {
+        return Duration.ZERO;
+    }
+
+    @Override
+    public Duration validity() {
+        return Duration.ofDays(30);
+    }
+
+    @Override
+    public Future<SendResult> send(OutboundMessage m) {
+        JsonArray options = new JsonArray();
+        m.options().forEach(o -> options.add(new JsonObject().put("value", o.value()).put("label", o.label())));
+        JsonObject frame = new JsonObject().put("type", "reply").put("text", m.text()).put("options", options)
+                .put("lang", m.language()).put("dir", m.rtl() ? "rtl" : "ltr");
+        return vertx.eventBus().request(address(m.conversationId()), frame, new DeliveryOptions().setSendTimeout(5000))
+                .<SendResult>map(reply -> new SendResult.Sent(null))
+                .recover(err -> {
+                    boolean nobodyThere = err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
+                    return Future.succeededFuture(new SendResult.Failed(SendResult.Kind.RETRYABLE,
+                            nobodyThere ? "not_connected" : "timeout", Duration.ofSeconds(nobodyThere ? 60 : 5)));
+                });
+    }
+}

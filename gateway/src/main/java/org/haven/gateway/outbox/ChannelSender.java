@@ -1,0 +1,33 @@
+package org.haven.gateway.outbox;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * Delivers outbox messages on one channel. The outbox calls {@link #send} at most
+ * {@link #maxPerSecond()} times a second for the channel and never sooner than
+ * {@link #minIntervalPerRecipient()} after the previous message to the same conversation.
+ */
+public interface ChannelSender {
+
+    /** The channel name, as stored with conversations. */
+    String channel();
+
+    /** Tries to deliver one message; never fails the future: failures are {@link SendResult.Failed}. */
+    Future<SendResult> send(OutboundMessage message);
+
+    /** Channel-wide send rate. */
+    default int maxPerSecond() {
+        return 30;
+    }
+
+    /** Spacing between two messages to the same person. */
+    default Duration minIntervalPerRecipient() {
+        return Duration.ofSeconds(1);
+    }
+
+    /** How long a message stays worth sending. */
+    default Duration validity() {
+        return Duration.ofHours(4);
+    }
+}

@@ -1,0 +1,278 @@
+package org.haven.gateway.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.haven.bot.Option;
+import org.haven.bot.Reply;
+import org.haven.crypto.ServerKeyring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The persistent outbox. Replies are written in the same transaction as the dialogue step
+ * that produced them, so an acknowledged message always has its answer queued; a worker then
+ * delivers them through each channel's {@link ChannelSender}, in order per conversation, with
+ * retries and backoff. A claimed row carries a lease: if the process dies mid-send, the row is
+ * tried again when the lease runs out (at-least-once delivery). {@code FOR UPDATE SKIP LOCKED}
+ * lets several gateways share one outbox without sending a message twice.
+ */
+public final class Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private static final Duration LEASE = Duration.ofSeconds(60);
+    private static final int MAX_ATTEMPTS = 8;
+    private static final long TICK_MS = 250;
+    private static final int BATCH = 64;
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final ServerKeyring keyring;
+    private final Map<String, ChannelSender> senders = new HashMap<>();
+    private final Map<String, Integer> sentThisSecond = new HashMap<>();
+    private long secondStarted;
+    private boolean running;
+    private boolean again;
+    private long timer = -1;
+    private io.vertx.core.Context context;
+
+    public Outbox(Vertx vertx, Pool pool, ServerKeyring keyring) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.keyring = keyring;
+    }
+
+    /** Registers the sender of a channel. */
+    public void register(ChannelSender sender) {
+        senders.put(sender.channel(), sender);
+    }
+
+    /**
+     * Queues replies for a conversation inside the caller's transaction.
+     *
+     * @param channel the conversation's channel (must have a registered sender)
+     */
+    public Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, List<Reply> replies) {
+        ChannelSender sender = senders.get(channel);
+        if (sender == null) {
+            return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));
+        }
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(sender.validity());
+        Future<Void> f = Future.succeededFuture();
+        for (Reply r : replies) {
+            UUID id = UUID.randomUUID();
+            byte[] body = encrypt(id, r);
+            f = f.compose(v -> tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, status, expires_at)"
+                            + " VALUES ($1, $2, $3, $4, 'pending', $5)")
+                    .execute(Tuple.of(id, conversationId, channel, Buffer.buffer(body), expires)).mapEmpty());
+        }
+        return f;
+    }
+
+    /** Starts the delivery worker. */
+    public void start() {
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> timer = vertx.setPeriodic(TICK_MS, id -> sweep()));
+    }
+
+    /** Stops the delivery worker. */
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+
+    /** Makes the worker look for due messages now (after a commit that queued some). */
+    public void wake() {
+        if (context != null) {
+            context.runOnContext(v -> sweep());
+        }
+    }
+
+    // Runs on the worker's own context only, so its flags need no locking.
+    private void sweep() {
+        if (running) {
+            again = true;
+            return;
+        }
+        running = true;
+        deliverDue().onComplete(ar -> {
+            running = false;
+            if (ar.failed()) {
+                LOG.warn("event=outbox_sweep_failed kind={}", ar.cause().getClass().getSimpleName());
+            } else if (again || ar.result() == BATCH) {
+                again = false;
+                context.runOnContext(v -> sweep());
+            }
+        });
+    }
+
+    /** Makes a conversation's pending messages due now (its web chat just reconnected). */
+    public Future<Void> nudge(UUID conversationId) {
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() WHERE conversation_id = $1 AND status = 'pending'"
+                        + " AND next_attempt_at > now() + interval '1 second' AND attempts > 0")
+                .execute(Tuple.of(conversationId)).onSuccess(rs -> wake()).mapEmpty();
+    }
+
+    /** One sweep: claims due messages (the oldest pending per conversation), sends them; returns how many. */
+    public Future<Integer> deliverDue() {
+        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1::interval"
+                        + " FROM conversations c WHERE c.id = o.conversation_id AND o.id IN ("
+                        + "  SELECT q.id FROM outbox q WHERE q.status = 'pending' AND q.next_attempt_at <= now()"
+                        + "  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = q.conversation_id"
+                        + "    AND p.status = 'pending' AND p.seq < q.seq)"
+                        + "  ORDER BY q.next_attempt_at LIMIT " + BATCH + " FOR UPDATE OF q SKIP LOCKED)"
+                        + " RETURNING o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, c.address, c.stopped_at")
+                .execute(Tuple.of(LEASE.toSeconds() + " seconds"))
+                .compose(rows -> {
+                    List<Future<Void>> sends = new ArrayList<>();
+                    for (Row row : rows) {
+                        sends.add(deliver(row));
+                    }
+                    return Future.join(sends).map(cf -> rows.size());
+                });
+    }
+
+    private Future<Void> deliver(Row row) {
+        UUID id = row.getUUID("id");
+        UUID conversationId = row.getUUID("conversation_id");
+        String channel = row.getString("channel");
+        ChannelSender sender = senders.get(channel);
+        OffsetDateTime stoppedAt = row.getOffsetDateTime("stopped_at");
+        if (stoppedAt != null && row.getOffsetDateTime("created_at").isAfter(stoppedAt)) {
+            return finish(id, "failed", "stopped", null);
+        }
+        if (row.getOffsetDateTime("expires_at").isBefore(OffsetDateTime.now(ZoneOffset.UTC))) {
+            LOG.info("event=outbox_expired message={} channel={}", id, channel);
+            return finish(id, "expired", null, null);
+        }
+        if (sender == null) {
+            return retryLater(id, Duration.ofSeconds(30), "no_sender");
+        }
+        if (!withinChannelRate(sender)) {
+            return pool.preparedQuery("UPDATE outbox SET attempts = attempts - 1, next_attempt_at = now() + interval '1 second'"
+                    + " WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
+        }
+        OutboundMessage message;
+        try {
+            message = decrypt(id, conversationId, row);
+        } catch (GeneralSecurityException e) {
+            LOG.error("event=outbox_undecryptable message={}", id);
+            return finish(id, "failed", "undecryptable", null);
+        }
+        int attempts = row.getInteger("attempts");
+        return sender.send(message).recover(err -> Future.succeededFuture(
+                        new SendResult.Failed(SendResult.Kind.RETRYABLE, err.getClass().getSimpleName())))
+                .compose(result -> {
+                    if (result instanceof SendResult.Sent sent) {
+                        LOG.info("event=outbox_sent message={} channel={} attempt={}", id, channel, attempts);
+                        return finish(id, "sent", null, sent.providerId()).compose(v -> space(conversationId, sender));
+                    }
+                    SendResult.Failed failed = (SendResult.Failed) result;
+                    LOG.info("event=outbox_send_failed message={} channel={} attempt={} kind={} code={}", id, channel, attempts,
+                            failed.kind(), failed.code());
+                    if (failed.kind() == SendResult.Kind.RECIPIENT_STOPPED) {
+                        return finish(id, "failed", failed.code(), null).compose(v -> stopConversation(conversationId));
+                    }
+                    if (!failed.kind().retryable() || attempts >= MAX_ATTEMPTS) {
+                        return finish(id, "failed", failed.code(), null);
+                    }
+                    Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(attempts);
+                    return retryLater(id, wait, failed.code());
+                });
+    }
+
+    private boolean withinChannelRate(ChannelSender sender) {
+        long now = System.currentTimeMillis();
+        if (now - secondStarted >= 1000) {
+            secondStarted = now;
+            sentThisSecond.clear();
+        }
+        int n = sentThisSecond.merge(sender.channel(), 1, Integer::sum);
+        return n <= sender.maxPerSecond();
+    }
+
+    private static Duration backoff(int attempts) {
+        long seconds = Math.min(300, 1L << Math.min(attempts, 9));
+        return Duration.ofSeconds(seconds);
+    }
+
+    private Future<Void> finish(UUID id, String status, String errorCode, String providerId) {
+        return pool.preparedQuery("UPDATE outbox SET status = $2, error_code = $3, provider_id = coalesce($4, provider_id),"
+                        + " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1")
+                .execute(Tuple.of(id, status, errorCode, providerId)).mapEmpty();
+    }
+
+    private Future<Void> retryLater(UUID id, Duration wait, String code) {
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + $2::interval, error_code = $3 WHERE id = $1")
+                .execute(Tuple.of(id, wait.toMillis() + " milliseconds", code)).mapEmpty();
+    }
+
+    private Future<Void> space(UUID conversationId, ChannelSender sender) {
+        long ms = sender.minIntervalPerRecipient().toMillis();
+        if (ms <= 0) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = greatest(next_attempt_at, now() + $2::interval)"
+                        + " WHERE conversation_id = $1 AND status = 'pending' AND attempts = 0")
+                .execute(Tuple.of(conversationId, ms + " milliseconds")).mapEmpty();
+    }
+
+    private Future<Void> stopConversation(UUID conversationId) {
+        LOG.info("event=conversation_stopped_by_provider conversation={}", conversationId);
+        return pool.preparedQuery("UPDATE conversations SET stopped_at = now() WHERE id = $1")
+                .execute(Tuple.of(conversationId)).mapEmpty();
+    }
+
+    /** Records a provider's delivery report for a message it accepted earlier. */
+    public Future<Boolean> recordDeliveryStatus(String channel, String providerId, String status) {
+        return pool.preparedQuery("UPDATE outbox SET delivery_status = $3 WHERE channel = $1 AND provider_id = $2")
+                .execute(Tuple.of(channel, providerId, status)).map(rs -> rs.rowCount() > 0);
+    }
+
+    private byte[] encrypt(UUID id, Reply r) {
+        JsonArray options = new JsonArray();
+        r.options().forEach(o -> options.add(new JsonObject().put("v", o.value()).put("l", o.label())));
+        JsonObject doc = new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl());
+        try {
+            return keyring.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad("outbox", id));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("outbox encryption failed", e);
+        }
+    }
+
+    private OutboundMessage decrypt(UUID id, UUID conversationId, Row row) throws GeneralSecurityException {
+        JsonObject doc = new JsonObject(new String(keyring.decrypt(row.getBuffer("body").getBytes(), aad("outbox", id)),
+                StandardCharsets.UTF_8));
+        List<Option> options = new ArrayList<>();
+        for (Object o : doc.getJsonArray("o", new JsonArray())) {
+            JsonObject op = (JsonObject) o;
+            options.add(new Option(op.getString("v"), op.getString("l")));
+        }
+        Buffer address = row.getBuffer("address");
+        String plainAddress = address == null ? null
+                : new String(keyring.decrypt(address.getBytes(), aad("address", conversationId)), StandardCharsets.UTF_8);
+        return new OutboundMessage(id, conversationId, plainAddress, doc.getString("t"), options, doc.getString("lang"),
+                doc.getBoolean("rtl", false), row.getInteger("attempts"));
+    }
+
+    /** Associated data binding a server-keyring ciphertext to what it is and whose. */
+    public static byte[] aad(String kind, UUID id) {
+        return ("haven/" + kind + "/" + id).getBytes(StandardCharsets.UTF_8);
+    }
+}
