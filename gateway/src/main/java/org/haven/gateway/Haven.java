@@ -7,12 +7,14 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
 import org.haven.gateway.channel.Channel;
+import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
@@ -66,7 +68,9 @@ public final class Haven implements AutoCloseable {
 
             Router router = Router.router(vertx);
             HealthRoute.mount(router, database);
-            List<Channel> channels = List.of(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
+            ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
+            List<Channel> channels = new ArrayList<>();
+            channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
             for (Channel channel : channels) {
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);

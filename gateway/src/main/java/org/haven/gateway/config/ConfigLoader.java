@@ -31,6 +31,13 @@ public final class ConfigLoader {
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
             "duress_word", "resume_window", "session_idle_timeout");
 
+    /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
+    private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_");
+
+    private static boolean known(String key) {
+        return KNOWN.contains(key) || CHANNEL_PREFIXES.stream().anyMatch(key::startsWith);
+    }
+
     private ConfigLoader() {
     }
 
@@ -58,7 +65,7 @@ public final class ConfigLoader {
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith(PREFIX)) {
                 String key = e.getKey().substring(PREFIX.length()).toLowerCase(Locale.ROOT);
-                if (KNOWN.contains(key)) {
+                if (known(key)) {
                     values.put(key, e.getValue());
                 }
             }
@@ -83,7 +90,7 @@ public final class ConfigLoader {
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String key = e.getKey().toLowerCase(Locale.ROOT);
-            if (!KNOWN.contains(key) || "config".equals(key)) {
+            if (!known(key) || "config".equals(key)) {
                 throw new ConfigException("HAVEN_CONFIG: unknown setting '" + e.getKey() + "' in " + file);
             }
             if (!e.getValue().isValueNode()) {
@@ -118,7 +125,7 @@ public final class ConfigLoader {
         Optional<String> duress = optional(v, "duress_word");
         Duration resume = duration(v, "resume_window", Duration.ofHours(72));
         Duration idle = duration(v, "session_idle_timeout", Duration.ofMinutes(30));
-        return new HavenConfig(host, port, dataDir, db, publicUrl, exit, duress, resume, idle);
+        return new HavenConfig(host, port, dataDir, db, publicUrl, exit, duress, resume, idle, new Settings(v));
     }
 
     private static int port(Map<String, String> v) {

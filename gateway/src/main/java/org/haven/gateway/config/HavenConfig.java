@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param duressWord a word that ends a session with a harmless decoy reply, if set (secret)
  * @param resumeWindow how long an unfinished intake may be resumed
  * @param sessionIdleTimeout how long an idle inbox session stays logged in
+ * @param settings every raw setting, for channels that parse their own ({@code twilio_*}, {@code telegram_*})
  */
 public record HavenConfig(
         String httpHost,
@@ -31,7 +32,8 @@ public record HavenConfig(
         String quickExitUrl,
         Optional<String> duressWord,
         Duration resumeWindow,
-        Duration sessionIdleTimeout) {
+        Duration sessionIdleTimeout,
+        Settings settings) {
 
     /** Whether cookies must carry the Secure flag: Haven is reached over TLS. */
     public boolean secureCookies() {
