@@ -18,7 +18,8 @@ import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
-import org.haven.gateway.inbox.InboxRoutes;
+import org.haven.gateway.inbox.Inbox;
+import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
@@ -36,10 +37,10 @@ public final class Haven implements AutoCloseable {
     private final Vertx vertx;
     private final Database database;
     private final TeamKeys teamKeys;
-    private final InboxRoutes inbox;
+    private final Inbox inbox;
     private final HttpServer server;
 
-    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, InboxRoutes inbox, HttpServer server) {
+    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server) {
         this.vertx = vertx;
         this.database = database;
         this.teamKeys = teamKeys;
@@ -77,7 +78,9 @@ public final class Haven implements AutoCloseable {
                 LOG.info("event=channel_enabled channel={}", channel.name());
             }
             outbox.start();
-            InboxRoutes inbox = new InboxRoutes(vertx, accounts, cases, teamKeys, clock, config.sessionIdleTimeout(),
+            LiveUpdates live = new LiveUpdates(vertx);
+            conversations.events(live);
+            Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, clock, config.sessionIdleTimeout(),
                     config.secureCookies());
             inbox.mount(router);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));

@@ -44,8 +44,17 @@ public final class InboxClient {
     }
 
     /** Logs in and returns the response (302 to /inbox on success). */
-    public HttpResponse<String> login(String username, String passphrase) throws Exception {
-        return post("/inbox/login", "username", username, "passphrase", passphrase);
+    public HttpResponse<String> login(String username, String passphrase, String code) throws Exception {
+        return post("/inbox/login", "username", username, "passphrase", passphrase, "code", code);
+    }
+
+    /** Posts a form with the CSRF token of {@code page}. */
+    public HttpResponse<String> postWithCsrf(String page, String path, String... fields) throws Exception {
+        String[] all = new String[fields.length + 2];
+        all[0] = "csrf";
+        all[1] = csrf(page);
+        System.arraycopy(fields, 0, all, 2, fields.length);
+        return post(path, all);
     }
 
     /** The CSRF token in a page, if any. */
