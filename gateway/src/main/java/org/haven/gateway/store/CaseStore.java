@@ -56,10 +56,11 @@ public final class CaseStore {
 
     /** The agency a referral code was issued to, if any. */
     public Future<Long> agencyByReferralCode(SqlClient tx, String code) {
-        if (code == null || code.isBlank()) {
+        String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
+        if (canonical == null) {
             return Future.succeededFuture(null);
         }
-        return tx.preparedQuery("SELECT id FROM agencies WHERE referral_code = $1").execute(Tuple.of(code.strip()))
+        return tx.preparedQuery("SELECT id FROM agencies WHERE referral_code = $1").execute(Tuple.of(canonical))
                 .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong(0));
     }
 
