@@ -87,6 +87,8 @@ public final class Browser implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--lang=en-US", "--hide-scrollbars",
+                // tests leave for https://exit.invalid/: fail at once, without asking a DNS server
+                "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
                 "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -124,9 +126,12 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
 
-    /** Waits up to ten seconds for {@code condition} to return a non-null, non-false value. */
+    /**
+     * Waits for {@code condition} to return a non-null, non-false value; up to 20 s, as logins
+     * (Argon2id) on a busy two-core CI machine can be slow.
+     */
     public <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(50))
+        return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
                 .withMessage("waiting for " + what).until(condition);
     }
 
