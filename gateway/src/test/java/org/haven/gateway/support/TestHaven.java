@@ -116,6 +116,19 @@ public final class TestHaven {
         return c;
     }
 
+    /** Remembers an account enrolled elsewhere (in a browser), so later logins can use its codes. */
+    public static Credentials remember(Path dataDir, String username, String passphrase, byte[] secret, long usedStep) {
+        Credentials c = new Credentials(username, passphrase, secret);
+        c.lastStep = usedStep;
+        CREDENTIALS.put(key(dataDir, username), c);
+        return c;
+    }
+
+    /** Decodes a base32 TOTP key as shown on the enrolment page. */
+    public static byte[] totpKey(String base32) {
+        return base32(base32);
+    }
+
     /** An inbox client logged in as the administrator. */
     public static InboxClient loggedIn(Haven haven) throws Exception {
         return loggedIn(haven.port(), haven.teamKeys().setupCodeFile().getParent(), ADMIN);
