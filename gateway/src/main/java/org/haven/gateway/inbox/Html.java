@@ -45,6 +45,9 @@ public final class Html {
                 .append("<header class=\"bar\"><a class=\"brand\" href=\"/inbox\">").append(Text.t(lang, "inbox")).append("</a>");
         if (session != null && session.secondFactorDone()) {
             sb.append("<nav class=\"who\" aria-label=\"Account\">");
+            if (!session.isAgency()) {
+                sb.append("<a href=\"/inbox/dashboard\">").append(Text.t(lang, "dash.title")).append("</a>");
+            }
             if (session.isAdmin()) {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
             }

@@ -30,6 +30,7 @@ public final class Inbox {
     private final CaseRoutes cases;
     private final TeamRoutes team;
     private final LiveUpdates live;
+    private final org.haven.gateway.dashboard.DashboardRoutes dashboard;
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
                  LiveUpdates live, Clock clock, Duration idleTimeout, boolean secureCookies) {
@@ -41,6 +42,8 @@ public final class Inbox {
         this.queues = new QueueRoutes(caseStore, guard);
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard);
+        this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
+                new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);
     }
 
     /** Mounts the inbox and starts the session sweeper. */
@@ -58,6 +61,7 @@ public final class Inbox {
         auth.mount(router);
         live.mount(router, guard);
         team.mount(router);
+        dashboard.mount(router);
         queues.mount(router);
         cases.mount(router);
     }

@@ -111,6 +111,17 @@ public final class Text {
         put("notfound", "No such case.", "Dossier introuvable.");
         put("lang.switch", "Français", "English");
         put("team", "Team", "Équipe");
+        put("dash.title", "Dashboard", "Tableau de bord");
+        put("dash.privacy", "Counts only: nothing on this page identifies a person.",
+                "Des totaux seulement : rien sur cette page n'identifie une personne.");
+        put("dash.weekly", "Cases per week by channel", "Dossiers par semaine et par canal");
+        put("dash.triage", "Triage outcomes", "Résultats du triage");
+        put("dash.replies", "Hours to the first human reply", "Heures avant la première réponse humaine");
+        put("dash.open", "Open cases per working group", "Dossiers ouverts par groupe de travail");
+        put("dash.week", "Week of", "Semaine du");
+        put("dash.cases", "Cases", "Dossiers");
+        put("dash.median", "Median (hours)", "Médiane (heures)");
+        put("dash.p90", "90th percentile (hours)", "90e centile (heures)");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
     }
 

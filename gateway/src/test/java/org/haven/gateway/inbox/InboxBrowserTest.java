@@ -203,6 +203,13 @@ class InboxBrowserTest {
             w.get(base + "/inbox?queue=closed");
             assertTrue(w.getPageSource().contains(casePath.substring(base.length())), "closed case not in the closed queue");
             winner.assertNoAxeViolations("/inbox?queue=closed");
+
+            // The dashboard draws its charts from Haven's own copy of Chart.js.
+            w.get(base + "/inbox/dashboard");
+            winner.await("the charts", x -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) x)
+                    .executeScript("return !!window.Chart && !!window.Chart.getChart(document.getElementById('chart-weekly'));")));
+            winner.assertNoAxeViolations("/inbox/dashboard");
+            winner.screenshot("inbox-dashboard");
         }
     }
 

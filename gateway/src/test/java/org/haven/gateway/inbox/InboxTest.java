@@ -244,6 +244,28 @@ class InboxTest {
         }
     }
 
+    /** Verifies that the dashboard counts cases without showing anything a person wrote, and agencies cannot see it. */
+    @Test
+    void testDashboardShowsAggregatesOnly() throws Exception {
+        String marker = "dash-" + UUID.randomUUID();
+        newCase(IntakeDriver.survivorAnswers(marker), marker);
+        InboxClient cora = as("cora");
+        HttpResponse<String> json = cora.get("/inbox/dashboard.json");
+        assertEquals(200, json.statusCode());
+        JsonObject data = new JsonObject(json.body());
+        double webchat = data.getJsonArray("weekly").stream().map(o -> (JsonObject) o)
+                .filter(r -> "webchat".equals(r.getString("channel"))).mapToDouble(r -> r.getDouble("n")).sum();
+        assertTrue(webchat >= 1, json.body());
+        assertTrue(data.getJsonArray("open").stream().map(o -> (JsonObject) o)
+                .anyMatch(r -> "toronto".equals(r.getString("working_group"))));
+        HttpResponse<String> page = cora.get("/inbox/dashboard");
+        assertEquals(200, page.statusCode());
+        assertFalse(page.body().contains(marker) || json.body().contains(marker));
+        assertFalse(page.body().contains("Syria") || page.body().contains("416"));
+        assertEquals(200, cora.get("/inbox/assets/chart.umd.js").statusCode());
+        assertEquals(403, as("agnes").get("/inbox/dashboard").statusCode());
+    }
+
     /** Verifies that an open inbox is told over Server-Sent Events when a new case arrives. */
     @Test
     void testNewCaseIsAnnouncedLive() throws Exception {
