@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
+import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.webchat.WebChatChannel;
@@ -61,11 +62,14 @@ public final class Haven implements AutoCloseable {
             TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
             await(teamKeys.initialise());
 
-            Intake intake = Intake.defaultIntake();
-            Engine engine = new Engine(intake, new EngineSettings(config.duressWord().orElse(null), config.resumeWindow()));
+            EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
+            IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
+            Intake intake = await(scripts.current());
+            Engine engine = new Engine(intake, engineSettings);
             Clock clock = Clock.systemUTC();
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
             Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
+            scripts.attach(conversations);
 
             Router router = Router.router(vertx);
             HealthRoute.mount(router, database);
@@ -80,8 +84,8 @@ public final class Haven implements AutoCloseable {
             outbox.start();
             LiveUpdates live = new LiveUpdates(vertx);
             conversations.events(live);
-            Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, clock, config.sessionIdleTimeout(),
-                    config.secureCookies());
+            Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
+                    config.sessionIdleTimeout(), config.secureCookies());
             inbox.mount(router);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
             router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
@@ -90,7 +94,7 @@ public final class Haven implements AutoCloseable {
                     .setHost(config.httpHost()).setPort(config.httpPort())
                     .setMaxWebSocketFrameSize(WebChatChannel.MAX_FRAME)
                     .setMaxWebSocketMessageSize(WebChatChannel.MAX_FRAME)
-                    .setMaxFormAttributeSize(16 * 1024)
+                    .setMaxFormAttributeSize(1024 * 1024)
                     .setCompressionSupported(true);
             HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -71,7 +71,8 @@ public final class TeamRoutes {
         Future.all(accounts.list(), agencies()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
             List<Agency> agencies = cf.resultAt(1);
-            StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice));
+            StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice))
+                    .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
             b.append("<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
                     .append("<th scope=\"col\">Role</th><th scope=\"col\">Working groups</th><th scope=\"col\">Second factor</th>")
                     .append("</tr></thead><tbody>");

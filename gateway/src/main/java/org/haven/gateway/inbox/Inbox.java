@@ -31,9 +31,11 @@ public final class Inbox {
     private final TeamRoutes team;
     private final LiveUpdates live;
     private final org.haven.gateway.dashboard.DashboardRoutes dashboard;
+    private final org.haven.gateway.admin.IntakeRoutes intake;
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
-                 LiveUpdates live, Clock clock, Duration idleTimeout, boolean secureCookies) {
+                 LiveUpdates live, org.haven.gateway.admin.IntakeScripts scripts, Clock clock, Duration idleTimeout,
+                 boolean secureCookies) {
         this.vertx = vertx;
         this.sessions = new SessionRegistry(clock, idleTimeout);
         this.guard = new SessionGuard(sessions, secureCookies);
@@ -42,6 +44,7 @@ public final class Inbox {
         this.queues = new QueueRoutes(caseStore, guard);
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard);
+        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard);
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
                 new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);
     }
@@ -54,13 +57,14 @@ public final class Inbox {
             ctx.response().putHeader("Cache-Control", "no-store");
             ctx.next();
         });
-        router.post("/inbox*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+        router.post("/inbox*").handler(BodyHandler.create(false).setBodyLimit(2 * 1024 * 1024));
         router.post("/inbox*").handler(Inbox::sameOrigin);
         router.get("/inbox/inbox.css").handler(ctx -> asset(ctx, "inbox.css", "text/css; charset=utf-8"));
         router.get("/inbox/inbox.js").handler(ctx -> asset(ctx, "inbox.js", "text/javascript; charset=utf-8"));
         auth.mount(router);
         live.mount(router, guard);
         team.mount(router);
+        intake.mount(router);
         dashboard.mount(router);
         queues.mount(router);
         cases.mount(router);

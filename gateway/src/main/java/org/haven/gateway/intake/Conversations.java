@@ -52,7 +52,7 @@ public final class Conversations {
 
 
     private final Pool pool;
-    private final Engine engine;
+    private volatile Engine engine;
     private final ServerSecrets secrets;
     private final TeamKeys teamKeys;
     private final ConversationStore conversations = new ConversationStore();
@@ -71,6 +71,11 @@ public final class Conversations {
         this.teamKeys = teamKeys;
         this.cases = cases;
         this.clock = clock;
+    }
+
+    /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
+    public void useEngine(Engine engine) {
+        this.engine = engine;
     }
 
     /** Who to tell after a commit that a case appeared or changed. */
