@@ -214,8 +214,9 @@ public final class AuthRoutes {
             if (unlocked.isEmpty()) {
                 throttle.failed(client);
                 LOG.info("event=login_failed");
-                new AuditLog(accounts.pool()).record(username.length() > 64 ? username.substring(0, 64) : username,
-                        "login_failed", null);
+                // Only a known account's name is recorded: people type passphrases into the username box.
+                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool())
+                        .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));
                 SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
                 return;
             }

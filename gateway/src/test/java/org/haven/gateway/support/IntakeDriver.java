@@ -54,8 +54,8 @@ public final class IntakeDriver {
 
     /** Runs an intake with the given inputs on an open chat (left open, e.g. to receive a coordinator's reply). */
     public static Transcript run(ChatClient chat, List<String> said) throws Exception {
+        chat.start(null);
         {
-            chat.start(null);
             JsonObject session = chat.nextOfType("session");
             List<JsonObject> frames = new ArrayList<>();
             frames.add(chat.nextOfType("reply"));
