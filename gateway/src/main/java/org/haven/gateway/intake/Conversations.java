@@ -197,7 +197,10 @@ public final class Conversations {
             Future<Void> stop = Future.succeededFuture();
             if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
                 stop = conversations.setStopped(tx, id, true);
-            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)) {
+            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
+                    || turn.state().phase() != org.haven.bot.ConversationState.Phase.OPTED_OUT) {
+                // A person who writes again un-stops delivery the provider had stopped (a Telegram
+                // user who blocked the bot and unblocked it); only their own STOP keeps it stopped.
                 stop = conversations.setStopped(tx, id, false);
             }
             UUID caseId = caseRef.map(CaseRef::id).orElse(null);

@@ -184,7 +184,8 @@ class TelegramWebhookTest {
     }
 
     /**
-     * Verifies that a 403 (the person blocked the bot) stops the conversation's delivery.
+     * Verifies that a 403 (the person blocked the bot) stops the conversation's delivery, and that
+     * it resumes when the person writes again.
      */
     @Test
     @Order(6)
@@ -200,6 +201,12 @@ class TelegramWebhookTest {
         }
         assertEquals(stopped + 1, count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
         assertEquals(1, api.sentTo(chat).size(), "sent again after a 403");
+
+        // They unblock the bot and write again: delivery resumes.
+        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        awaitOutboxDrained(haven);
+        assertEquals(stopped, count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        assertTrue(api.sentTo(chat).size() > 1, "no reply after the person wrote again");
     }
 
     /**
