@@ -75,7 +75,7 @@ public final class TelegramChannel implements Channel {
     private final byte[] secret;
     private final ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** Telegram message ids to delete, collected inside an erase step, deleted once it committed. */
-    private final Map<UUID, List<Integer>> toDelete = new ConcurrentHashMap<>();
+    private final Map<UUID, SentMessages> toDelete = new ConcurrentHashMap<>();
     /** Referral codes from /start deep links, in memory only, until the person says they are an agency. */
     private final Map<UUID, PendingReferral> referrals = new ConcurrentHashMap<>();
     private volatile boolean polling;
@@ -83,6 +83,13 @@ public final class TelegramChannel implements Channel {
     private long webhookRetry = -1;
 
     private record PendingReferral(String code, Instant expires) {
+    }
+
+    // Collected inside a transaction; if that rolled back, the entry is stale: honoured only briefly.
+    private record SentMessages(List<Integer> ids, Instant collected) {
+        boolean fresh() {
+            return collected.isAfter(Instant.now().minusSeconds(30));
+        }
     }
 
     TelegramChannel(ChannelContext context, TelegramConfig config) {
@@ -367,8 +374,9 @@ public final class TelegramChannel implements Channel {
             return Future.succeededFuture();
         }
         UUID id = outcome.conversationId();
-        List<Integer> sent = toDelete.remove(id);
-        if (sent != null) {
+        SentMessages collected = toDelete.remove(id);
+        if (collected != null && collected.fresh()) {
+            List<Integer> sent = collected.ids();
             api.deleteMessages(chatId, sent)
                     .onSuccess(v -> LOG.info("event=telegram_messages_deleted conversation={} count={}", id, sent.size()))
                     .onFailure(err -> LOG.warn("event=telegram_delete_failed conversation={} kind={}", id,
@@ -419,7 +427,7 @@ public final class TelegramChannel implements Channel {
                             }
                         }
                     }
-                    toDelete.put(conversationId, ids);
+                    toDelete.put(conversationId, new SentMessages(ids, Instant.now()));
                     return null;
                 });
     }
