@@ -19,6 +19,7 @@ import org.telegram.telegrambots.meta.api.methods.updates.DeleteWebhook;
 import org.telegram.telegrambots.meta.api.methods.updates.GetUpdates;
 import org.telegram.telegrambots.meta.api.methods.updates.SetWebhook;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessages;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageReplyMarkup;
 import org.telegram.telegrambots.meta.api.objects.Update;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
@@ -94,6 +95,12 @@ final class TelegramApi {
 
     Future<Void> answerCallback(String callbackQueryId) {
         return blocking(() -> client.execute(AnswerCallbackQuery.builder().callbackQueryId(callbackQueryId).build())).mapEmpty();
+    }
+
+    /** Removes the inline keyboard from a message the bot sent, so its buttons cannot be tapped again. */
+    Future<Void> clearKeyboard(long chatId, int messageId) {
+        return blocking(() -> client.execute(EditMessageReplyMarkup.builder().chatId(chatId).messageId(messageId).build()))
+                .mapEmpty();
     }
 
     /** Deletes messages in a chat, up to 100 per call; Telegram skips those it may not delete (older than 48 h). */

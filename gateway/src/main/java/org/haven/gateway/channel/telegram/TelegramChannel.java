@@ -347,15 +347,27 @@ public final class TelegramChannel implements Channel {
             return api.answerCallback(q.getId()).recover(err -> Future.succeededFuture());
         }
         LOG.info("event=telegram_update kind=callback_query");
-        return toDialogue(m.getChatId(), q.getData(), updateId, null)
-                .onSuccess(v -> api.answerCallback(q.getId()).onFailure(err ->
-                        LOG.info("event=telegram_answer_callback_failed kind={}", err.getClass().getSimpleName())));
+        return toDialogue(m.getChatId(), q.getData(), updateId, null).onSuccess(v -> {
+            api.answerCallback(q.getId()).onFailure(err ->
+                    LOG.info("event=telegram_answer_callback_failed kind={}", err.getClass().getSimpleName()));
+            // A second tap on the same question's buttons would answer whatever is asked next.
+            if (m.getMessageId() != null) {
+                api.clearKeyboard(m.getChatId(), m.getMessageId()).onFailure(err ->
+                        LOG.info("event=telegram_clear_keyboard_failed kind={}", err.getClass().getSimpleName()));
+            }
+        });
     }
 
     private Future<Void> onMembership(ChatMemberUpdated change) {
         String status = change.getNewChatMember() == null ? "" : change.getNewChatMember().getStatus();
         if (!isPrivate(change.getChat()) && ("member".equals(status) || "administrator".equals(status))) {
             LOG.info("event=telegram_update kind=my_chat_member action=declined");
+            if ("channel".equals(change.getChat().getType())) {
+                // A message in a channel is public: leave without a word.
+                api.leaveChat(change.getChat().getId()).onFailure(err ->
+                        LOG.info("event=telegram_leave_failed kind={}", err.getClass().getSimpleName()));
+                return Future.succeededFuture();
+            }
             return decline(change.getChat().getId());
         }
         // A private chat's "kicked" means the person blocked the bot: the next send gets 403 and stops the conversation.

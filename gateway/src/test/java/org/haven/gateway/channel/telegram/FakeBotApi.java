@@ -166,6 +166,10 @@ final class FakeBotApi implements AutoCloseable {
                         .put("chat", new JsonObject().put("id", chatId).put("type", chatId > 0 ? "private" : "group"))
                         .put("text", params.getString("text")));
             }
+            case "editmessagereplymarkup" -> ok(req, new JsonObject().put("message_id", params.getValue("message_id"))
+                    .put("date", System.currentTimeMillis() / 1000)
+                    .put("chat", new JsonObject().put("id", Long.parseLong(String.valueOf(params.getValue("chat_id"))))
+                            .put("type", "private")).put("text", "question"));
             case "answercallbackquery", "setwebhook", "deletewebhook", "deletemessage", "deletemessages", "leavechat" ->
                     ok(req, true);
             default -> reply(req, 404, new JsonObject().put("ok", false).put("error_code", 404).put("description", "Not Found"));
