@@ -3,6 +3,13 @@ package org.haven.gateway.channel.telegram;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +49,12 @@ final class TelegramApi {
     private final Vertx vertx;
     private final OkHttpTelegramClient client;
     private final OkHttpClient http;
+    /**
+     * The last message per chat that carried buttons, so a tap on an older one can be told apart.
+     * In memory only, keyed by a keyed hash of the chat id under a key that lives as long as the process.
+     */
+    private final Map<String, Integer> latestKeyboard = new ConcurrentHashMap<>();
+    private final SecretKeySpec chatKey;
 
     TelegramApi(Vertx vertx, TelegramConfig config) {
         this.vertx = vertx;
@@ -53,6 +66,28 @@ final class TelegramApi {
                 .callTimeout(Duration.ofSeconds(POLL_TIMEOUT_SECONDS + 20))
                 .build();
         this.client = new OkHttpTelegramClient(http, config.botToken(), config.apiUrl());
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.chatKey = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    private String chatKey(long chatId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(chatKey);
+            return HexFormat.of().formatHex(mac.doFinal(Long.toString(chatId).getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /**
+     * Whether a tapped message is older than the last one Haven sent with buttons in that chat
+     * (unknown after a restart: then no tap is stale).
+     */
+    boolean isStaleKeyboard(long chatId, int messageId) {
+        Integer latest = latestKeyboard.get(chatKey(chatId));
+        return latest != null && latest != messageId;
     }
 
     /** Sends one rendered message; returns Telegram's message_id. */
@@ -87,14 +122,26 @@ final class TelegramApi {
                 rows.add(r);
             }
         }
-        if (!rows.isEmpty()) {
-            b.replyMarkup(InlineKeyboardMarkup.builder().keyboard(rows).build());
+        if (rows.isEmpty()) {
+            return client.execute(b.build()).getMessageId();
         }
-        return client.execute(b.build()).getMessageId();
+        b.replyMarkup(InlineKeyboardMarkup.builder().keyboard(rows).build());
+        Integer id = client.execute(b.build()).getMessageId();
+        if (latestKeyboard.size() > 100_000) {
+            latestKeyboard.clear(); // a bound, not a cache policy: forgetting only makes taps lenient
+        }
+        latestKeyboard.put(chatKey(chatId), id);
+        return id;
     }
 
     Future<Void> answerCallback(String callbackQueryId) {
         return blocking(() -> client.execute(AnswerCallbackQuery.builder().callbackQueryId(callbackQueryId).build())).mapEmpty();
+    }
+
+    /** Answers a button tap with a short notice shown on the person's screen. */
+    Future<Void> answerCallback(String callbackQueryId, String notice) {
+        return blocking(() -> client.execute(AnswerCallbackQuery.builder().callbackQueryId(callbackQueryId).text(notice)
+                .build())).mapEmpty();
     }
 
     /** Removes the inline keyboard from a message the bot sent, so its buttons cannot be tapped again. */

@@ -64,6 +64,8 @@ public final class TelegramChannel implements Channel {
             + "Désolé, je ne peux lire que du texte. Écrivez votre réponse ou touchez un bouton.";
     static final String EDITED = "I cannot see changes to a message already sent. Please send a new message instead.\n"
             + "Je ne vois pas les modifications d'un message déjà envoyé. Envoyez plutôt un nouveau message.";
+    static final String STALE_BUTTON = "That question has passed. Please answer the latest one. / Cette question est passée."
+            + " Répondez à la dernière.";
     static final String GROUPS_DECLINED = "To keep conversations safe, this bot only talks in private chats. Please write to it"
             + " directly.\nPour votre sécurité, ce bot ne parle qu'en conversation privée. Écrivez-lui directement.";
 
@@ -345,6 +347,15 @@ public final class TelegramChannel implements Channel {
         if (m == null || q.getData() == null || !isPrivate(m.getChat())) {
             LOG.info("event=telegram_update kind=callback_query action=ignored");
             return api.answerCallback(q.getId()).recover(err -> Future.succeededFuture());
+        }
+        if (m.getMessageId() != null && api.isStaleKeyboard(m.getChatId(), m.getMessageId())) {
+            // An older question's button: it would answer the question asked now.
+            LOG.info("event=telegram_update kind=callback_query action=stale_button");
+            api.answerCallback(q.getId(), STALE_BUTTON).onFailure(err ->
+                    LOG.info("event=telegram_answer_callback_failed kind={}", err.getClass().getSimpleName()));
+            api.clearKeyboard(m.getChatId(), m.getMessageId()).onFailure(err ->
+                    LOG.info("event=telegram_clear_keyboard_failed kind={}", err.getClass().getSimpleName()));
+            return Future.succeededFuture();
         }
         LOG.info("event=telegram_update kind=callback_query");
         return toDialogue(m.getChatId(), q.getData(), updateId, null).onSuccess(v -> {

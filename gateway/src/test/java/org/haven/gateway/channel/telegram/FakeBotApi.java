@@ -28,6 +28,11 @@ final class FakeBotApi implements AutoCloseable {
             return id == null ? null : String.valueOf(id);
         }
 
+        /** The message_id the fake gave a sent message. */
+        int messageId() {
+            return params.getInteger("_message_id", -1);
+        }
+
         /** The callback_data of the inline keyboard sent with a message, if any. */
         List<String> buttons() {
             List<String> out = new ArrayList<>();
@@ -161,6 +166,7 @@ final class FakeBotApi implements AutoCloseable {
                     reply(req, f.status(), f.body());
                     return;
                 }
+                params.put("_message_id", id); // what Haven was told, for tests that tap this message's buttons
                 long chatId = Long.parseLong(String.valueOf(params.getValue("chat_id")));
                 ok(req, new JsonObject().put("message_id", id).put("date", System.currentTimeMillis() / 1000)
                         .put("chat", new JsonObject().put("id", chatId).put("type", chatId > 0 ? "private" : "group"))

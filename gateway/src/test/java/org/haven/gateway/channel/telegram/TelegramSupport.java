@@ -125,7 +125,7 @@ final class TelegramSupport {
             }
             FakeBotApi.Call last = sent.get(sent.size() - 1);
             if (last.buttons().contains(answer)) {
-                delivery.deliver(callback(chatId, sent.size(), answer));
+                delivery.deliver(callback(chatId, last.messageId(), answer));
                 taps++;
             } else {
                 delivery.deliver(message(chatId, answer));

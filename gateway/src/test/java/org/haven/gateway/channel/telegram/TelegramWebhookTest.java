@@ -241,6 +241,38 @@ class TelegramWebhookTest {
     }
 
     /**
+     * Verifies that a tap on an older question's button is refused with a notice instead of
+     * answering the question asked now, and that the latest question's buttons still work.
+     */
+    @Test
+    @Order(7)
+    void testStaleButtonDoesNotAnswerCurrentQuestion() throws Exception {
+        long chat = 700000108L;
+        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        awaitOutboxDrained(haven);
+        int safetyQuestion = api.sentTo(chat).get(api.sentTo(chat).size() - 1).messageId();
+        assertEquals(200, postWebhook(haven, message(chat, "yes").encode(), SECRET).statusCode());
+        awaitOutboxDrained(haven);
+        int before = api.sentTo(chat).size();
+        JsonObject stale = callback(chat, safetyQuestion, "yes");
+        assertEquals(200, postWebhook(haven, stale.encode(), SECRET).statusCode());
+        String callbackId = stale.getJsonObject("callback_query").getString("id");
+        FakeBotApi.Call notice = api.await(c -> c.method().equals("answercallbackquery")
+                && callbackId.equals(c.params().getString("callback_query_id")), Duration.ofSeconds(10));
+        assertEquals(TelegramChannel.STALE_BUTTON, notice.params().getString("text"));
+        Thread.sleep(300);
+        awaitOutboxDrained(haven);
+        assertEquals(before, api.sentTo(chat).size(), "a stale tap moved the dialogue");
+
+        List<FakeBotApi.Call> sent = api.sentTo(chat);
+        FakeBotApi.Call latest = sent.get(sent.size() - 1);
+        String choice = latest.buttons().get(0);
+        assertEquals(200, postWebhook(haven, callback(chat, latest.messageId(), choice).encode(), SECRET).statusCode());
+        awaitOutboxDrained(haven);
+        assertTrue(api.sentTo(chat).size() > before, "the latest question's button did not work");
+    }
+
+    /**
      * Verifies that the duress word deletes the messages the bot sent in the chat while the
      * conversation stays (with its harmless decoy reply queued as usual).
      */
@@ -278,7 +310,9 @@ class TelegramWebhookTest {
             assertEquals(200, postWebhook(haven, message(chat, answer).encode(), SECRET).statusCode());
             awaitOutboxDrained(haven);
         }
-        assertEquals(200, postWebhook(haven, callback(chat, 1, "agency").encode(), SECRET).statusCode());
+        List<FakeBotApi.Call> asked = api.sentTo(chat);
+        int whoQuestion = asked.get(asked.size() - 1).messageId();
+        assertEquals(200, postWebhook(haven, callback(chat, whoQuestion, "agency").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         List<String> said = TelegramSupport.texts(api.sentTo(chat));
         assertTrue(said.stream().anyMatch(t -> t.contains("Has your client agreed")),
