@@ -16,6 +16,7 @@ import org.haven.bot.Intake;
 import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
@@ -40,9 +41,12 @@ public final class Haven implements AutoCloseable {
     private final TeamKeys teamKeys;
     private final Inbox inbox;
     private final HttpServer server;
+    private final List<Channel> channels;
 
-    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server) {
+    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server,
+                  List<Channel> channels) {
         this.vertx = vertx;
+        this.channels = channels;
         this.database = database;
         this.teamKeys = teamKeys;
         this.inbox = inbox;
@@ -76,6 +80,7 @@ public final class Haven implements AutoCloseable {
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
             channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
+            TelegramChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);
@@ -97,8 +102,11 @@ public final class Haven implements AutoCloseable {
                     .setMaxFormAttributeSize(1024 * 1024)
                     .setCompressionSupported(true);
             HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
+            for (Channel channel : channels) {
+                await(channel.start());
+            }
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new Haven(vertx, database, teamKeys, inbox, server);
+            return new Haven(vertx, database, teamKeys, inbox, server, channels);
         } catch (Exception | Error e) {
             if (database != null) {
                 try {
@@ -140,6 +148,13 @@ public final class Haven implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        for (Channel channel : channels) {
+            try {
+                await(channel.stop());
+            } catch (Exception e) {
+                LOG.warn("event=channel_stop_failed channel={} kind={}", channel.name(), e.getClass().getSimpleName());
+            }
+        }
         inbox.close();
         try {
             await(server.close());

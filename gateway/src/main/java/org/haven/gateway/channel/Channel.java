@@ -20,6 +20,19 @@ public interface Channel {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Starts what the channel runs besides its routes (registering a webhook, polling for
+     * updates); called once the HTTP server listens.
+     */
+    default io.vertx.core.Future<Void> start() {
+        return io.vertx.core.Future.succeededFuture();
+    }
+
+    /** Stops what {@link #start()} started; called before the server closes. */
+    default io.vertx.core.Future<Void> stop() {
+        return io.vertx.core.Future.succeededFuture();
+    }
+
     /** The configuration keys of this channel whose values are secret, so logs and errors redact them. */
     default Set<String> secretSettings() {
         return Set.of();

@@ -42,14 +42,41 @@ public final class Conversations {
     private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
     private static final char[] REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
-    /** What a step produced for the channel to send back. */
-    public record Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate) {
+    /**
+     * What a step produced for the channel to send back.
+     *
+     * @param erased the person asked to delete the conversation and it is gone: its replies could
+     *     not be queued in the outbox (there is no conversation left to queue them to), so a channel
+     *     that replies via the outbox sends these replies itself
+     */
+    public record Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate,
+                          boolean erased) {
+        public Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate) {
+            this(conversationId, replies, caseReference, duplicate, false);
+        }
+
         Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference) {
-            this(conversationId, replies, caseReference, false);
+            this(conversationId, replies, caseReference, false, false);
         }
     }
 
+    /**
+     * Told inside a step's transaction when a person erases their conversation (DELETE) or says
+     * the duress word, before anything is deleted: the conversation's outbox rows (and their
+     * {@code provider_id}s) are still there, so a channel can collect the provider's message ids
+     * and remove the sent messages from the person's device where the provider allows it.
+     */
+    public interface EraseListener {
+        /**
+         * @param tx the step's transaction (read only what you need; the step commits or rolls back after)
+         * @param conversationId the conversation being erased or put under duress
+         * @param channel its channel name (listeners ignore other channels)
+         * @param duress true for the duress word (the conversation stays), false for DELETE (it is deleted)
+         */
+        Future<Void> beforeErase(SqlConnection tx, UUID conversationId, String channel, boolean duress);
+    }
 
+    private final List<EraseListener> eraseListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final Pool pool;
     private volatile Engine engine;
@@ -94,6 +121,11 @@ public final class Conversations {
 
     private void publish(Touched touched) {
         touched.items.forEach(i -> events.publish(i[0], UUID.fromString(i[1])));
+    }
+
+    /** Adds an {@link EraseListener} (channels add theirs when they are built). */
+    public void addEraseListener(EraseListener listener) {
+        eraseListeners.add(listener);
     }
 
     /**
@@ -162,7 +194,7 @@ public final class Conversations {
     }
 
     private Future<Outcome> afterStep(SqlConnection tx, Inbound in, Outcome outcome, boolean created) {
-        if (!in.replyViaOutbox() || outcome.conversationId() == null) {
+        if (!in.replyViaOutbox() || outcome.conversationId() == null || outcome.erased()) {
             return Future.succeededFuture(outcome);
         }
         Future<Void> address = created ? conversations.setAddress(tx, outcome.conversationId(), encryptAddress(
@@ -175,15 +207,27 @@ public final class Conversations {
         UUID id = found.id();
         Stored stored = decrypt(id, found.state());
         Turn turn = engine.step(stored.state(), in.text(), clock.instant());
-        return applyEvents(tx, id, in.channel(), found.caseId(), turn, touched).compose(caseRef -> {
-            if (turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested)) {
+        boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
+        boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
+        Future<Void> told = Future.succeededFuture();
+        if (deleting || duress) {
+            for (EraseListener listener : eraseListeners) {
+                told = told.compose(v -> listener.beforeErase(tx, id, in.channel(), !deleting));
+            }
+        }
+        return told.compose(t -> applyEvents(tx, id, in.channel(), found.caseId(), turn, touched)).compose(caseRef -> {
+            if (deleting) {
                 LOG.info("event=conversation_deleted conversation={}", id);
-                return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
+                return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(),
+                        caseRef.map(CaseRef::reference), false, true));
             }
             Future<Void> stop = Future.succeededFuture();
             if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
                 stop = conversations.setStopped(tx, id, true);
-            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)) {
+            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
+                    || turn.state().phase() != org.haven.bot.ConversationState.Phase.OPTED_OUT) {
+                // A person who writes again un-stops delivery the provider had stopped (a Telegram
+                // user who blocked the bot and unblocked it); only their own STOP keeps it stopped.
                 stop = conversations.setStopped(tx, id, false);
             }
             UUID caseId = caseRef.map(CaseRef::id).orElse(null);

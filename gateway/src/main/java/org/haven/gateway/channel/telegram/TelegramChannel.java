@@ -1,0 +1,478 @@
+package org.haven.gateway.channel.telegram;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.haven.bot.Reply;
+import org.haven.bot.engine.ReferralCode;
+import org.haven.bot.render.Rendered;
+import org.haven.gateway.channel.Channel;
+import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.intake.Inbound;
+import org.haven.gateway.outbox.ChannelSender;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
+import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.api.objects.chat.Chat;
+import org.telegram.telegrambots.meta.api.objects.chatmember.ChatMemberUpdated;
+import org.telegram.telegrambots.meta.api.objects.message.MaybeInaccessibleMessage;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+
+/**
+ * Telegram: a private bot. Updates arrive on {@code POST /webhooks/telegram} (verified by the
+ * secret token Haven registered with setWebhook) or by long polling; both go through
+ * {@link #handle(Update)}. Text, commands and inline-keyboard answers go to the dialogue, deduped
+ * on update_id, with replies queued in the outbox in the same transaction; other messages get a
+ * polite reply and are not stored; group chats are declined and left. The chat id is the contact
+ * address: the dialogue keeps it only as a keyed hash and encrypted.
+ */
+public final class TelegramChannel implements Channel {
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
+    /** The channel's name. */
+    public static final String NAME = "telegram";
+    /** Where Telegram posts updates. */
+    public static final String WEBHOOK_PATH = "/webhooks/telegram";
+    static final String SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token";
+    private static final int MAX_BODY = 64 * 1024;
+    private static final int MAX_TEXT = 4096;
+    private static final Duration REFERRAL_TTL = Duration.ofHours(1);
+    private static final Set<String> KEYWORD_COMMANDS = Set.of("help", "stop", "delete", "restart", "human", "language",
+            "skip", "pause");
+
+    static final String NOT_TEXT = "Sorry, I can only read text. Please type your answer, or tap a button.\n"
+            + "Désolé, je ne peux lire que du texte. Écrivez votre réponse ou touchez un bouton.";
+    static final String EDITED = "I cannot see changes to a message already sent. Please send a new message instead.\n"
+            + "Je ne vois pas les modifications d'un message déjà envoyé. Envoyez plutôt un nouveau message.";
+    static final String STALE_BUTTON = "That question has passed. Please answer the latest one. / Cette question est passée."
+            + " Répondez à la dernière.";
+    static final String GROUPS_DECLINED = "To keep conversations safe, this bot only talks in private chats. Please write to it"
+            + " directly.\nPour votre sécurité, ce bot ne parle qu'en conversation privée. Écrivez-lui directement.";
+
+    private final Vertx vertx;
+    private final Conversations conversations;
+    private final TelegramConfig config;
+    private final TelegramApi api;
+    private final TelegramSender sender;
+    private final byte[] secret;
+    private final ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Telegram message ids to delete, collected inside an erase step, deleted once it committed. */
+    private final Map<UUID, SentMessages> toDelete = new ConcurrentHashMap<>();
+    /** Referral codes from /start deep links, in memory only, until the person says they are an agency. */
+    private final Map<UUID, PendingReferral> referrals = new ConcurrentHashMap<>();
+    private volatile boolean polling;
+    private Thread poller;
+    private long webhookRetry = -1;
+
+    private record PendingReferral(String code, Instant expires) {
+    }
+
+    // Collected inside a transaction; if that rolled back, the entry is stale: honoured only briefly.
+    private record SentMessages(List<Integer> ids, Instant collected) {
+        boolean fresh() {
+            return collected.isAfter(Instant.now().minusSeconds(30));
+        }
+    }
+
+    TelegramChannel(ChannelContext context, TelegramConfig config) {
+        this.vertx = context.vertx();
+        this.conversations = context.conversations();
+        this.config = config;
+        this.api = new TelegramApi(vertx, config);
+        this.sender = new TelegramSender(api);
+        this.secret = config.secretToken().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        conversations.addEraseListener(this::collectSentMessages);
+    }
+
+    /**
+     * Builds the channel when a bot token is configured; says once in the log that Telegram is off otherwise.
+     *
+     * @throws org.haven.gateway.config.ConfigException when a Telegram setting is invalid
+     */
+    public static Optional<Channel> create(ChannelContext context) {
+        Optional<TelegramConfig> config = TelegramConfig.from(context.config());
+        if (config.isEmpty()) {
+            LOG.info("event=channel_disabled channel={} reason=HAVEN_TELEGRAM_BOT_TOKEN_not_set", NAME);
+            return Optional.empty();
+        }
+        LOG.info("event=channel_configured channel={} mode={}", NAME, config.get().mode().name().toLowerCase(Locale.ROOT));
+        return Optional.of(new TelegramChannel(context, config.get()));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Optional<ChannelSender> sender() {
+        return Optional.of(sender);
+    }
+
+    @Override
+    public Set<String> secretSettings() {
+        return TelegramConfig.SECRETS;
+    }
+
+    @Override
+    public void mount(Router router) {
+        if (config.mode() != TelegramConfig.Mode.WEBHOOK) {
+            return;
+        }
+        // The secret is checked before the body is read or parsed.
+        router.post(WEBHOOK_PATH).handler(this::onWebhook);
+    }
+
+    @Override
+    public Future<Void> start() {
+        if (config.mode() == TelegramConfig.Mode.POLLING) {
+            polling = true;
+            poller = new Thread(this::pollLoop, "haven-telegram-poll");
+            poller.setDaemon(true);
+            poller.start();
+            return Future.succeededFuture();
+        }
+        return registerWebhook().recover(err -> {
+            if (err instanceof TelegramApiRequestException e && e.getErrorCode() != null
+                    && (e.getErrorCode() == 401 || e.getErrorCode() == 404)) {
+                return Future.failedFuture(new org.haven.gateway.config.ConfigException(
+                        "HAVEN_TELEGRAM_BOT_TOKEN was refused by the Bot API (" + e.getErrorCode() + ")"));
+            }
+            // Telegram unreachable for now: keep serving, try again in the background.
+            LOG.warn("event=telegram_webhook_failed kind={} retry_seconds=30", err.getClass().getSimpleName());
+            webhookRetry = vertx.setPeriodic(30_000, id -> registerWebhook().onSuccess(v -> vertx.cancelTimer(id)));
+            return Future.succeededFuture();
+        });
+    }
+
+    private Future<Void> registerWebhook() {
+        return api.setWebhook(config.webhookUrl().orElseThrow(), config.secretToken().orElseThrow())
+                .onSuccess(v -> LOG.info("event=telegram_webhook_registered"));
+    }
+
+    @Override
+    public Future<Void> stop() {
+        polling = false;
+        if (webhookRetry >= 0) {
+            vertx.cancelTimer(webhookRetry);
+        }
+        if (poller != null) {
+            poller.interrupt();
+        }
+        api.close();
+        return Future.succeededFuture();
+    }
+
+    // --- webhook ---------------------------------------------------------------------------
+
+    private boolean verified(RoutingContext ctx) {
+        String given = ctx.request().getHeader(SECRET_HEADER);
+        if (given == null) {
+            LOG.info("event=telegram_webhook_rejected status=401");
+            ctx.response().setStatusCode(401).end();
+            return false;
+        }
+        if (!MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8))) {
+            LOG.info("event=telegram_webhook_rejected status=403");
+            ctx.response().setStatusCode(403).end();
+            return false;
+        }
+        return true;
+    }
+
+    private void onWebhook(RoutingContext ctx) {
+        // The secret is checked before the body is read or parsed.
+        if (!verified(ctx)) {
+            return;
+        }
+        long length;
+        try {
+            length = Long.parseLong(ctx.request().getHeader("Content-Length"));
+        } catch (NumberFormatException | NullPointerException e) {
+            length = -1;
+        }
+        if (length < 0 || length > MAX_BODY) {
+            // Telegram always sends a length; an unbounded or huge body is not an update.
+            ctx.response().setStatusCode(length < 0 ? 411 : 413).end();
+            return;
+        }
+        ctx.request().body().onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.response().setStatusCode(400).end();
+            } else {
+                onUpdate(ctx, ar.result().getBytes());
+            }
+        });
+    }
+
+    private void onUpdate(RoutingContext ctx, byte[] body) {
+        Update update;
+        try {
+            update = mapper.readValue(body, Update.class);
+        } catch (Exception e) {
+            LOG.info("event=telegram_update_unreadable");
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
+        if (update.getUpdateId() == null) {
+            ctx.response().setStatusCode(400).end();
+            return;
+        }
+        handle(update).onComplete(ar -> {
+            if (ar.failed()) {
+                // Not stored: Telegram retries, and update_id dedupes the retry.
+                LOG.warn("event=telegram_update_failed kind={}", ar.cause().getClass().getSimpleName());
+                ctx.response().setStatusCode(500).end();
+            } else {
+                ctx.response().setStatusCode(200).end();
+            }
+        });
+    }
+
+    // --- long polling ----------------------------------------------------------------------
+
+    private void pollLoop() {
+        int offset = 0;
+        long backoffMs = 1000;
+        try {
+            api.deleteWebhookNow();
+        } catch (Exception e) {
+            LOG.warn("event=telegram_delete_webhook_failed kind={}", e.getClass().getSimpleName());
+        }
+        while (polling) {
+            try {
+                for (Update update : api.getUpdatesNow(offset)) {
+                    // The offset moves past an update only once it is stored: a crash re-reads it, and update_id dedupes.
+                    handle(update).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                    offset = update.getUpdateId() + 1;
+                }
+                backoffMs = 1000;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (!polling) {
+                    return;
+                }
+                LOG.warn("event=telegram_poll_failed kind={} retry_ms={}", e.getClass().getSimpleName(), backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 60_000);
+            }
+        }
+    }
+
+    // --- the processing path shared by webhook and polling ----------------------------------
+
+    /** Handles one update; the future succeeds once whatever is to be stored is stored. */
+    Future<Void> handle(Update update) {
+        String updateId = String.valueOf(update.getUpdateId());
+        if (update.hasMessage()) {
+            return onMessage(update.getMessage(), updateId);
+        }
+        if (update.hasCallbackQuery()) {
+            return onCallback(update.getCallbackQuery(), updateId);
+        }
+        if (update.hasEditedMessage()) {
+            Message m = update.getEditedMessage();
+            if (isPrivate(m.getChat())) {
+                LOG.info("event=telegram_update kind=edited_message action=polite_reply");
+                politely(m.getChatId(), EDITED);
+            }
+            return Future.succeededFuture();
+        }
+        if (update.hasMyChatMember()) {
+            return onMembership(update.getMyChatMember());
+        }
+        LOG.info("event=telegram_update kind=other action=ignored");
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> onMessage(Message m, String updateId) {
+        if (!isPrivate(m.getChat())) {
+            LOG.info("event=telegram_update kind=group_message action=declined");
+            return decline(m.getChatId());
+        }
+        if (!m.hasText() || m.getText().isBlank()) {
+            LOG.info("event=telegram_update kind=non_text action=polite_reply");
+            politely(m.getChatId(), NOT_TEXT);
+            return Future.succeededFuture();
+        }
+        String text = m.getText();
+        String input = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) : text;
+        String referral = null;
+        m.getEntities(); // isCommand() looks at the entities only once they were read
+        if (m.isCommand() && text.startsWith("/")) {
+            String[] parts = text.substring(1).split("\\s+", 2);
+            String command = parts[0].replaceFirst("@.*$", "").toLowerCase(Locale.ROOT);
+            String argument = parts.length > 1 ? parts[1].strip() : "";
+            if (command.equals("start")) {
+                input = "START";
+                // A deep link t.me/<bot>?start=<code>: the dialogue asks agency workers for their code; keep it until then.
+                referral = ReferralCode.normalise(argument);
+            } else if (KEYWORD_COMMANDS.contains(command)) {
+                input = command.toUpperCase(Locale.ROOT);
+            }
+        }
+        LOG.info("event=telegram_update kind=message");
+        return toDialogue(m.getChatId(), input, updateId, referral);
+    }
+
+    private Future<Void> onCallback(CallbackQuery q, String updateId) {
+        MaybeInaccessibleMessage m = q.getMessage();
+        if (m == null || q.getData() == null || !isPrivate(m.getChat())) {
+            LOG.info("event=telegram_update kind=callback_query action=ignored");
+            return api.answerCallback(q.getId()).recover(err -> Future.succeededFuture());
+        }
+        if (m.getMessageId() != null && api.isStaleKeyboard(m.getChatId(), m.getMessageId())) {
+            // An older question's button: it would answer the question asked now.
+            LOG.info("event=telegram_update kind=callback_query action=stale_button");
+            api.answerCallback(q.getId(), STALE_BUTTON).onFailure(err ->
+                    LOG.info("event=telegram_answer_callback_failed kind={}", err.getClass().getSimpleName()));
+            api.clearKeyboard(m.getChatId(), m.getMessageId()).onFailure(err ->
+                    LOG.info("event=telegram_clear_keyboard_failed kind={}", err.getClass().getSimpleName()));
+            return Future.succeededFuture();
+        }
+        LOG.info("event=telegram_update kind=callback_query");
+        return toDialogue(m.getChatId(), q.getData(), updateId, null).onSuccess(v -> {
+            api.answerCallback(q.getId()).onFailure(err ->
+                    LOG.info("event=telegram_answer_callback_failed kind={}", err.getClass().getSimpleName()));
+            // A second tap on the same question's buttons would answer whatever is asked next.
+            if (m.getMessageId() != null) {
+                api.clearKeyboard(m.getChatId(), m.getMessageId()).onFailure(err ->
+                        LOG.info("event=telegram_clear_keyboard_failed kind={}", err.getClass().getSimpleName()));
+            }
+        });
+    }
+
+    private Future<Void> onMembership(ChatMemberUpdated change) {
+        String status = change.getNewChatMember() == null ? "" : change.getNewChatMember().getStatus();
+        if (!isPrivate(change.getChat()) && ("member".equals(status) || "administrator".equals(status))) {
+            LOG.info("event=telegram_update kind=my_chat_member action=declined");
+            if ("channel".equals(change.getChat().getType())) {
+                // A message in a channel is public: leave without a word.
+                api.leaveChat(change.getChat().getId()).onFailure(err ->
+                        LOG.info("event=telegram_leave_failed kind={}", err.getClass().getSimpleName()));
+                return Future.succeededFuture();
+            }
+            return decline(change.getChat().getId());
+        }
+        // A private chat's "kicked" means the person blocked the bot: the next send gets 403 and stops the conversation.
+        LOG.info("event=telegram_update kind=my_chat_member status={}", "kicked".equals(status) ? "kicked" : "other");
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> toDialogue(long chatId, String input, String updateId, String referral) {
+        String address = String.valueOf(chatId);
+        return conversations.receive(new Inbound(NAME, address, input, Optional.of(updateId), true))
+                .compose(outcome -> afterStep(chatId, outcome, input, updateId, referral));
+    }
+
+    private Future<Void> afterStep(long chatId, Conversations.Outcome outcome, String input, String updateId, String referral) {
+        if (outcome.duplicate() || outcome.conversationId() == null) {
+            return Future.succeededFuture();
+        }
+        UUID id = outcome.conversationId();
+        SentMessages collected = toDelete.remove(id);
+        if (collected != null && collected.fresh()) {
+            List<Integer> sent = collected.ids();
+            api.deleteMessages(chatId, sent)
+                    .onSuccess(v -> LOG.info("event=telegram_messages_deleted conversation={} count={}", id, sent.size()))
+                    .onFailure(err -> LOG.warn("event=telegram_delete_failed conversation={} kind={}", id,
+                            err.getClass().getSimpleName()));
+        }
+        if (outcome.erased()) {
+            // The conversation (and its outbox) is gone: say the last words directly.
+            referrals.remove(id);
+            List<Rendered> parts = new ArrayList<>();
+            for (Reply r : outcome.replies()) {
+                parts.addAll(sender.render(r));
+            }
+            api.sendAll(chatId, parts).onFailure(err -> LOG.info("event=telegram_direct_send_failed kind={}",
+                    TelegramApi.classify(err).code()));
+            return Future.succeededFuture();
+        }
+        if (referral != null) {
+            referrals.put(id, new PendingReferral(referral, Instant.now().plus(REFERRAL_TTL)));
+            return Future.succeededFuture();
+        }
+        if ("agency".equalsIgnoreCase(input.strip())) {
+            PendingReferral pending = referrals.remove(id);
+            if (pending != null && pending.expires().isAfter(Instant.now())) {
+                LOG.info("event=telegram_referral_code_applied conversation={}", id);
+                return conversations.receive(new Inbound(NAME, String.valueOf(chatId), pending.code(),
+                        Optional.of(updateId + "/referral"), true)).mapEmpty();
+            }
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Inside the erase step's transaction: remembers the message ids Haven sent in that conversation. */
+    private Future<Void> collectSentMessages(io.vertx.sqlclient.SqlConnection tx, UUID conversationId, String channel,
+                                             boolean duress) {
+        if (!NAME.equals(channel)) {
+            return Future.succeededFuture();
+        }
+        return tx.preparedQuery("SELECT provider_id FROM outbox WHERE conversation_id = $1 AND status = 'sent'"
+                        + " AND provider_id IS NOT NULL")
+                .execute(Tuple.of(conversationId)).map(rows -> {
+                    List<Integer> ids = new ArrayList<>();
+                    for (Row row : rows) {
+                        for (String part : row.getString("provider_id").split(",")) {
+                            try {
+                                ids.add(Integer.parseInt(part.strip()));
+                            } catch (NumberFormatException ignored) {
+                                // not a Telegram message id
+                            }
+                        }
+                    }
+                    toDelete.put(conversationId, new SentMessages(ids, Instant.now()));
+                    return null;
+                });
+    }
+
+    private Future<Void> decline(long chatId) {
+        // Reply once, then leave: the bot is not in the group any more, so there is no second time.
+        api.send(chatId, plain(GROUPS_DECLINED))
+                .transform(ar -> api.leaveChat(chatId))
+                .onFailure(err -> LOG.info("event=telegram_leave_failed kind={}", err.getClass().getSimpleName()));
+        return Future.succeededFuture();
+    }
+
+    private void politely(long chatId, String text) {
+        api.send(chatId, plain(text)).onFailure(err -> LOG.info("event=telegram_direct_send_failed code={}",
+                TelegramApi.classify(err).code()));
+    }
+
+    private static Rendered plain(String text) {
+        return new Rendered(text, List.of(), "en", false);
+    }
+
+    private static boolean isPrivate(Chat chat) {
+        return chat != null && "private".equals(chat.getType());
+    }
+}
