@@ -15,6 +15,7 @@ import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
@@ -71,6 +72,7 @@ public final class Haven implements AutoCloseable {
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
             channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
+            SmsChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);
