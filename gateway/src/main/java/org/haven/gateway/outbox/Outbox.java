@@ -131,7 +131,7 @@ public final class Outbox {
 
     /** One sweep: claims due messages (the oldest pending per conversation), sends them; returns how many. */
     public Future<Integer> deliverDue() {
-        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1::interval"
+        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1::text::interval"
                         + " FROM conversations c WHERE c.id = o.conversation_id AND o.id IN ("
                         + "  SELECT q.id FROM outbox q WHERE q.status = 'pending' AND q.next_attempt_at <= now()"
                         + "  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = q.conversation_id"
@@ -219,7 +219,7 @@ public final class Outbox {
     }
 
     private Future<Void> retryLater(UUID id, Duration wait, String code) {
-        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + $2::interval, error_code = $3 WHERE id = $1")
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + $2::text::interval, error_code = $3 WHERE id = $1")
                 .execute(Tuple.of(id, wait.toMillis() + " milliseconds", code)).mapEmpty();
     }
 
@@ -228,7 +228,7 @@ public final class Outbox {
         if (ms <= 0) {
             return Future.succeededFuture();
         }
-        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = greatest(next_attempt_at, now() + $2::interval)"
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = greatest(next_attempt_at, now() + $2::text::interval)"
                         + " WHERE conversation_id = $1 AND status = 'pending' AND attempts = 0")
                 .execute(Tuple.of(conversationId, ms + " milliseconds")).mapEmpty();
     }
