@@ -183,6 +183,26 @@ class SmsChannelTest {
         assertTrue(count("SELECT count(*) FROM outbox WHERE error_code = 'twilio_21610' AND attempts = 1") >= 1);
     }
 
+    /** Verifies that STOP by SMS stops the conversation (its confirmation still goes out) and START resumes it. */
+    @Test
+    void testStopAndStartKeywordsStopAndResumeConversation() throws Exception {
+        String from = "+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
+        assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, fixture("valid", from), AUTH_TOKEN).statusCode());
+        twilio.await(r -> from.equals(r.to()) && r.status() == 201, 20);
+        waitForNoPending();
+        long stoppedBefore = count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL");
+        int sentBefore = twilio.to(from).size();
+        String stop = TwilioWebhook.smsForm(ACCOUNT_SID, TwilioWebhook.newMessageSid(), from, OUR_NUMBER, "STOP");
+        assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, stop, AUTH_TOKEN).statusCode());
+        assertEquals(stoppedBefore + 1, count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        waitForNoPending();
+        assertEquals(sentBefore + 1, twilio.to(from).size(), "STOP is confirmed once, and nothing more is sent");
+        String start = TwilioWebhook.smsForm(ACCOUNT_SID, TwilioWebhook.newMessageSid(), from, OUR_NUMBER, "START");
+        assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, start, AUTH_TOKEN).statusCode());
+        assertEquals(stoppedBefore, count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        twilio.await(r -> from.equals(r.to()) && twilio.to(from).indexOf(r) > sentBefore, 20);
+    }
+
     /** Verifies that a signed delivery report is recorded on the message Twilio accepted. */
     @Test
     void testStatusCallbackRecordsDeliveryStatus() throws Exception {
