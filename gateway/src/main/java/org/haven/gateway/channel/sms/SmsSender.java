@@ -61,6 +61,9 @@ final class SmsSender implements ChannelSender {
         if (m.address() == null) {
             return Future.succeededFuture(new SendResult.Failed(SendResult.Kind.PERMANENT, "no_address"));
         }
+        // Past 1600 characters the parts go out one by one; if a later one fails, the retry sends the
+        // earlier ones again (Twilio's Messages API has no idempotency key). Questions are one part.
+        // The HTTP timeout (15 s) is well inside the outbox lease, so a slow send is not claimed twice.
         List<String> parts = bodies(m);
         return vertx.<SendResult>executeBlocking(() -> {
             String sid = null;
