@@ -83,6 +83,7 @@
       if (!o || typeof o.value !== 'string' || !o.value) return;
       var b = opts.appendChild(el('button', '', typeof o.label === 'string' && o.label ? o.label : o.value));
       b.type = 'button';
+      b.value = o.value; // what is sent; the label may be in any language
       b.addEventListener('click', function (e) {
         submit(o.value, b.textContent, lang);
         if (e.detail === 0) input.focus(); // keyboard use; a tap must not pop up the phone's keyboard

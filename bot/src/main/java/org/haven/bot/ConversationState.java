@@ -17,7 +17,7 @@ import java.util.Objects;
  * messages as {@link #toBytes()} and passes it back to {@link Engine#step}.
  *
  * <p>Serialised form: UTF-8 JSON with short keys, {@code {"v":1,"ch":"sms","l":"fr","lc":true,
- * "p":"ACTIVE","q":"where","lo":false,"a":{"who":["survivor"]},"t":1764135000}}; {@code a} maps
+ * "p":"ACTIVE","q":"where","lo":false,"a":{"who":["survivor"]},"t":1764135000,"h":false}}; {@code a} maps
  * question ids to values (an empty list = skipped), {@code t} is the last activity in epoch seconds.
  *
  * @param version        format version (1)
@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param languageAsked  whether a LANGUAGE keyword is waiting for its answer
  * @param answers        question id → values; an empty list means skipped
  * @param lastActivity   the last input or start, in epoch seconds
+ * @param handedOff      whether this conversation's intake was handed off (kept through STOP/START)
  */
 public record ConversationState(
         @JsonProperty("v") int version,
@@ -40,7 +41,8 @@ public record ConversationState(
         @JsonProperty("q") String question,
         @JsonProperty("lo") boolean languageAsked,
         @JsonProperty("a") Map<String, List<String>> answers,
-        @JsonProperty("t") long lastActivity) {
+        @JsonProperty("t") long lastActivity,
+        @JsonProperty("h") boolean handedOff) {
 
     /** The current format version. */
     public static final int VERSION = 1;
@@ -115,5 +117,13 @@ public record ConversationState(
     @JsonIgnore
     public boolean finished() {
         return phase == Phase.FINISHED;
+    }
+
+    /**
+     * @return whether the person opted out (STOP): send nothing, not even a coordinator's reply
+     */
+    @JsonIgnore
+    public boolean optedOut() {
+        return phase == Phase.OPTED_OUT;
     }
 }

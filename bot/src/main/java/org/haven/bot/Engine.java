@@ -12,11 +12,11 @@ import org.haven.bot.ConversationState.Phase;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Keyword;
 import org.haven.bot.engine.KeywordMatcher;
+import org.haven.bot.engine.Localizer;
 import org.haven.bot.engine.Normalizer;
+import org.haven.bot.engine.ResultBuilder;
 import org.haven.bot.engine.Triager;
 import org.haven.bot.script.Choice;
-import org.haven.bot.script.Language;
-import org.haven.bot.script.Organisation;
 import org.haven.bot.script.Question;
 import org.haven.bot.script.QuestionType;
 import org.haven.bot.script.Script;
@@ -41,6 +41,8 @@ public final class Engine {
     private final KeywordMatcher keywords;
     private final AnswerParser parser;
     private final Triager triager;
+    private final ResultBuilder results;
+    private final Localizer localizer;
     private final String duress;
     private final Question languageQuestion;
 
@@ -54,6 +56,8 @@ public final class Engine {
         this.keywords = new KeywordMatcher(script);
         this.parser = new AnswerParser(script);
         this.triager = new Triager(script);
+        this.results = new ResultBuilder(script, triager);
+        this.localizer = new Localizer(script, settings.resumeWindow());
         this.duress = settings.duressWord() == null ? null : Normalizer.fold(settings.duressWord());
         this.languageQuestion = script.questions().stream().filter(q -> q.type() == QuestionType.LANGUAGE)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("the script has no language question"));
@@ -68,9 +72,26 @@ public final class Engine {
      */
     public Turn start(String channel, Instant now) {
         Session s = new Session(new ConversationState(ConversationState.VERSION, channel, script.defaultLanguage(),
-                false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond()), now);
+                false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond(), false), now);
         s.begin();
         return s.turn();
+    }
+
+    /**
+     * Starts a new conversation from its first inbound message: a keyword or the duress word in it
+     * is honoured at once (someone whose first message is STOP is not asked anything; AIDE starts
+     * in French); any other first message just gets the first question.
+     *
+     * @param channel the channel name
+     * @param input   the first message
+     * @param now     the current time
+     * @return the first state and replies
+     */
+    public Turn open(String channel, String input, Instant now) {
+        Turn first = start(channel, now);
+        String raw = input == null ? "" : input.strip();
+        boolean special = keywords.match(raw).isPresent() || (duress != null && Normalizer.fold(raw).equals(duress));
+        return special ? step(first.state(), raw, now) : first;
     }
 
     /**
@@ -97,6 +118,7 @@ public final class Engine {
         private Phase phase;
         private String question;
         private boolean languageAsked;
+        private boolean handedOff;
         private final Map<String, List<String>> answers;
         private final List<Reply> replies = new ArrayList<>();
         private final List<Event> events = new ArrayList<>();
@@ -110,25 +132,30 @@ public final class Engine {
             this.phase = s.phase();
             this.question = s.question() != null && script.question(s.question()).isPresent() ? s.question() : null;
             this.languageAsked = s.languageAsked();
+            this.handedOff = s.handedOff();
             this.answers = new LinkedHashMap<>(s.answers());
         }
 
         Turn turn() {
             return new Turn(new ConversationState(ConversationState.VERSION, channel, language, languageChosen, phase,
-                    question, languageAsked, answers, now.getEpochSecond()), replies, events);
+                    question, languageAsked, answers, now.getEpochSecond(), handedOff), replies, events);
         }
 
         void handle(String input) {
             String raw = input.strip();
             String folded = Normalizer.fold(raw);
-            boolean expired = now.getEpochSecond() - last > settings.resumeWindow().toSeconds()
-                    && (phase == Phase.ACTIVE || phase == Phase.PAUSED || phase == Phase.DURESS);
+            boolean expired = expired(phase);
+            // order matters: duress before anything (even keywords), opt-out before replies, expiry before answers
             if (phase == Phase.DURESS && !expired) {
                 say("decoy");
                 return;
             }
             if (duress != null && folded.equals(duress)) {
-                duress();
+                if (phase == Phase.OPTED_OUT) {
+                    events.add(new Event.DuressTriggered()); // flagged, but nothing is sent after STOP
+                } else {
+                    duress();
+                }
                 return;
             }
             Optional<KeywordMatcher.Match> kw = keywords.match(raw);
@@ -137,8 +164,15 @@ public final class Engine {
                     switchTo(kw.get(), raw);
                     events.add(new Event.OptedIn());
                     say("opted_in");
-                    answers.clear();
-                    begin();
+                    if (handedOff) {
+                        phase = Phase.FINISHED; // the coordinator conversation goes on
+                    } else if (expired(Phase.ACTIVE)) {
+                        answers.clear();
+                        begin();
+                    } else {
+                        phase = Phase.ACTIVE;
+                        askCurrent();
+                    }
                 }
                 return; // nothing is sent to someone who opted out
             }
@@ -146,12 +180,14 @@ public final class Engine {
                 answers.clear();
                 languageAsked = false;
                 question = null;
+                if (phase != Phase.DURESS) { // after duress, nothing hints at an earlier conversation
+                    say("expired");
+                }
                 phase = Phase.ACTIVE;
-                say("expired");
                 if (kw.isPresent() && kw.get().keyword() != Keyword.SKIP && kw.get().keyword() != Keyword.START
                         && kw.get().keyword() != Keyword.PAUSE && kw.get().keyword() != Keyword.RESTART) {
                     switchTo(kw.get(), raw);
-                    keyword(kw.get().keyword(), raw);
+                    keyword(kw.get().keyword());
                 } else {
                     begin();
                 }
@@ -159,7 +195,7 @@ public final class Engine {
             }
             if (kw.isPresent()) {
                 switchTo(kw.get(), raw);
-                keyword(kw.get().keyword(), raw);
+                keyword(kw.get().keyword());
                 return;
             }
             switch (phase) {
@@ -187,13 +223,18 @@ public final class Engine {
             }
         }
 
+        private boolean expired(Phase p) {
+            return now.getEpochSecond() - last > settings.resumeWindow().toSeconds()
+                    && (p == Phase.ACTIVE || p == Phase.PAUSED || p == Phase.DURESS);
+        }
+
         private void switchTo(KeywordMatcher.Match m, String raw) {
             if (!languageChosen && !Option.CONTROL_VALUES.contains(raw) && !m.languages().contains(language)) {
                 language = m.languages().get(0);
             }
         }
 
-        private void keyword(Keyword k, String raw) {
+        private void keyword(Keyword k) {
             switch (k) {
                 case STOP -> {
                     events.add(new Event.OptedOut());
@@ -222,6 +263,7 @@ public final class Engine {
                 }
                 case RESTART -> {
                     answers.clear();
+                    handedOff = false;
                     languageAsked = false;
                     say("restart");
                     begin();
@@ -229,6 +271,7 @@ public final class Engine {
                 case DELETE -> {
                     events.add(new Event.DeleteRequested());
                     answers.clear();
+                    handedOff = false;
                     question = null;
                     languageAsked = false;
                     phase = Phase.ENDED;
@@ -237,7 +280,8 @@ public final class Engine {
                 case HUMAN -> {
                     events.add(new Event.HumanRequested());
                     if (phase != Phase.FINISHED) {
-                        events.add(new Event.IntakeCompleted(result(false)));
+                        events.add(new Event.IntakeCompleted(results.build(answers, language, false)));
+                        handedOff = true;
                         phase = Phase.FINISHED;
                         question = null;
                         languageAsked = false;
@@ -314,7 +358,7 @@ public final class Engine {
                 Question q = qs.get(i);
                 if (q.shown(answers) && !(q.type() == QuestionType.LANGUAGE && languageChosen)) {
                     if (!q.section().equals(previousSection)) {
-                        script.section(q.section()).map(Section::warning).ifPresent(w -> reply(w, List.of()));
+                        script.section(q.section()).map(Section::warning).ifPresent(this::say);
                     }
                     question = q.id();
                     ask(q);
@@ -360,7 +404,7 @@ public final class Engine {
             AnswerParser.Parsed p = parser.parse(q, raw, language, year());
             if (p instanceof AnswerParser.Rejected r) {
                 if (r.messageKey() == null && q.validation() != null) {
-                    reply(q.validation().message(), List.of());
+                    say(q.validation().message());
                 } else {
                     say(r.messageKey() == null ? "error" : r.messageKey());
                 }
@@ -408,36 +452,30 @@ public final class Engine {
         }
 
         private void handoff() {
-            IntakeResult r = result(false);
+            IntakeResult r = results.build(answers, language, false);
             events.add(new Event.IntakeCompleted(r));
             String key = switch (r.triage()) {
                 case URGENT -> "outcome_urgent";
                 case LIKELY_IN_MANDATE -> "outcome_in_mandate";
                 case OUTSIDE_MANDATE -> "outcome_outside";
             };
-            Text outcome = message(key);
-            String lang = outcome.languageFor(language, script.defaultLanguage());
-            String text = format(outcome.resolve(language, script.defaultLanguage()), lang, r.workingGroup());
-            Text legal = message("not_legal_advice");
-            if (legal.languageFor(language, script.defaultLanguage()).equals(lang)) {
-                text = text + "\n" + legal.resolve(language, script.defaultLanguage());
-                replies.add(new Reply(text, List.of(), lang, rtl(lang)));
+            Reply outcome = localizer.message(key, language, r.workingGroup());
+            Reply legal = localizer.message("not_legal_advice", language, r.workingGroup());
+            if (legal.language().equals(outcome.language())) {
+                replies.add(new Reply(outcome.text() + "\n" + legal.text(), List.of(), outcome.language(), outcome.rtl()));
             } else {
-                replies.add(new Reply(text, List.of(), lang, rtl(lang)));
-                say("not_legal_advice");
+                replies.add(outcome);
+                replies.add(legal);
             }
-            List<Organisation> orgs = triager.suggestions(answers, r.triage(), r.workingGroup());
-            if (!orgs.isEmpty()) {
-                Text intro = message("referrals_intro");
-                String il = intro.languageFor(language, script.defaultLanguage());
-                StringBuilder b = new StringBuilder(intro.resolve(language, script.defaultLanguage()));
-                for (Organisation o : orgs) {
-                    b.append('\n').append("- ").append(suggestion(o));
-                }
-                replies.add(new Reply(b.toString(), List.of(), il, rtl(il)));
+            if (!r.referralSuggestions().isEmpty()) {
+                Reply intro = localizer.message("referrals_intro", language, r.workingGroup());
+                StringBuilder b = new StringBuilder(intro.text());
+                r.referralSuggestions().forEach(x -> b.append("\n- ").append(x));
+                replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
             }
             say("handoff");
             phase = Phase.FINISHED;
+            handedOff = true;
             question = null;
             languageAsked = false;
         }
@@ -445,7 +483,7 @@ public final class Engine {
         private void duress() {
             events.add(new Event.DuressTriggered());
             if (phase != Phase.FINISHED) {
-                events.add(new Event.IntakeCompleted(result(true)));
+                events.add(new Event.IntakeCompleted(results.build(answers, language, true)));
             }
             answers.clear();
             question = null;
@@ -454,81 +492,20 @@ public final class Engine {
             say("decoy");
         }
 
-        private IntakeResult result(boolean underDuress) {
-            Triager.Outcome o = underDuress ? new Triager.Outcome(Triage.URGENT, 0) : triager.triage(answers);
-            String group = triager.workingGroup(answers);
-            List<String> suggestions = triager.suggestions(answers, o.triage(), group).stream()
-                    .map(Engine::suggestion).toList();
-            return new IntakeResult(language, o.triage(), o.priority(), group, coordinatorAnswers(), suggestions,
-                    underDuress);
-        }
-
-        private List<Answer> coordinatorAnswers() {
-            String en = script.language("en").isPresent() ? "en" : script.defaultLanguage();
-            List<Answer> out = new ArrayList<>();
-            for (Question q : script.questions()) {
-                List<String> a = answers.get(q.id());
-                if (a == null) {
-                    continue;
-                }
-                String text;
-                if (a.isEmpty()) {
-                    text = "(skipped)";
-                } else if (q.type().hasChoices()) {
-                    text = String.join(", ", a.stream().map(v -> q.choice(v)
-                            .map(c -> c.label().resolve(en, script.defaultLanguage())).orElse(v)).toList());
-                } else {
-                    text = a.get(0);
-                }
-                out.add(new Answer(q.id(), q.prompt().resolve(en, script.defaultLanguage()), text));
-            }
-            return out;
-        }
-
         private void ask(Question q) {
-            String lang = q.prompt().languageFor(language, script.defaultLanguage());
-            List<Option> options = new ArrayList<>();
-            for (Choice c : q.choices()) {
-                options.add(new Option(c.value(), c.label().resolve(lang, script.defaultLanguage())));
-            }
-            options.add(new Option("SKIP", message("control_skip").resolve(lang, script.defaultLanguage())));
-            options.add(new Option("PAUSE", message("control_pause").resolve(lang, script.defaultLanguage())));
-            options.add(new Option("HUMAN", message("control_human").resolve(lang, script.defaultLanguage())));
-            replies.add(new Reply(q.prompt().resolve(language, script.defaultLanguage()), options, lang, rtl(lang)));
+            replies.add(localizer.question(q, language));
         }
 
         private void say(String key) {
-            reply(message(key), List.of());
+            replies.add(localizer.message(key, language, triager.workingGroup(answers)));
         }
 
-        private void reply(Text t, List<Option> options) {
-            String lang = t.languageFor(language, script.defaultLanguage());
-            replies.add(new Reply(format(t.resolve(language, script.defaultLanguage()), lang,
-                    triager.workingGroup(answers)), options, lang, rtl(lang)));
-        }
-
-        private String format(String text, String lang, String group) {
-            String groupName = script.workingGroup(group).map(g -> g.name().resolve(lang, script.defaultLanguage()))
-                    .filter(s -> !s.isEmpty()).orElse(group);
-            long days = Math.max(1, settings.resumeWindow().toDays());
-            return text.replace("{group}", groupName).replace("{days}", Long.toString(days));
+        private void say(Text t) {
+            replies.add(localizer.text(t, language, triager.workingGroup(answers)));
         }
 
         private int year() {
             return now.atZone(ZoneOffset.UTC).getYear();
         }
-    }
-
-    private Text message(String key) {
-        Text t = script.messages().get(key);
-        return t != null ? t : new Text(Map.of(script.defaultLanguage(), key), true, 0);
-    }
-
-    private boolean rtl(String lang) {
-        return script.language(lang).map(Language::rtl).orElse(false);
-    }
-
-    private static String suggestion(Organisation o) {
-        return o.name() + (o.where().isEmpty() ? "" : " (" + o.where() + ")") + ": " + o.contact();
     }
 }

@@ -1,6 +1,7 @@
 package org.haven.bot;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the intake established, handed to the coordinators' queue.
@@ -20,5 +21,16 @@ public record IntakeResult(String language, Triage triage, int priority, String 
     public IntakeResult {
         answers = List.copyOf(answers);
         referralSuggestions = List.copyOf(referralSuggestions);
+    }
+
+    /**
+     * Finds one answer, e.g. {@code answer("referral_code")} or {@code answer("share_with_agency")}
+     * on the agency path.
+     *
+     * @param questionId a question id of the script
+     * @return the answer as rendered for the coordinator, if the question was asked
+     */
+    public Optional<String> answer(String questionId) {
+        return answers.stream().filter(a -> a.questionId().equals(questionId)).map(Answer::answer).findFirst();
     }
 }

@@ -61,6 +61,8 @@ class TranscriptTest {
             Turn turn;
             if (step.has("start")) {
                 turn = engine.start(t.path("channel").asText("sms"), now);
+            } else if (step.has("open")) {
+                turn = engine.open(t.path("channel").asText("sms"), step.get("open").asText(), now);
             } else {
                 // always through bytes, as the gateway does
                 ConversationState restored = ConversationState.fromBytes(state.toBytes());
@@ -68,7 +70,7 @@ class TranscriptTest {
                 turn = engine.step(restored, step.get("say").asText(), now);
             }
             state = turn.state();
-            checkReplies(where + " (said: " + step.path("say").asText("<start>") + ")", step, turn);
+            checkReplies(where + " (said: " + step.path("say").asText(step.path("open").asText("<start>")) + ")", step, turn);
             checkEvents(where, step, turn);
             if (step.has("language")) {
                 assertEquals(step.get("language").asText(), state.language(), where + ": conversation language");

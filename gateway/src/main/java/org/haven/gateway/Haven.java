@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
+import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
-import org.haven.gateway.inbox.InboxRoutes;
+import org.haven.gateway.inbox.Inbox;
+import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
@@ -37,10 +39,10 @@ public final class Haven implements AutoCloseable {
     private final Vertx vertx;
     private final Database database;
     private final TeamKeys teamKeys;
-    private final InboxRoutes inbox;
+    private final Inbox inbox;
     private final HttpServer server;
 
-    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, InboxRoutes inbox, HttpServer server) {
+    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server) {
         this.vertx = vertx;
         this.database = database;
         this.teamKeys = teamKeys;
@@ -61,11 +63,14 @@ public final class Haven implements AutoCloseable {
             TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
             await(teamKeys.initialise());
 
-            Intake intake = Intake.defaultIntake();
-            Engine engine = new Engine(intake, new EngineSettings(config.duressWord().orElse(null), config.resumeWindow()));
+            EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
+            IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
+            Intake intake = await(scripts.current());
+            Engine engine = new Engine(intake, engineSettings);
             Clock clock = Clock.systemUTC();
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
             Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
+            scripts.attach(conversations);
 
             Router router = Router.router(vertx);
             HealthRoute.mount(router, database);
@@ -79,8 +84,10 @@ public final class Haven implements AutoCloseable {
                 LOG.info("event=channel_enabled channel={}", channel.name());
             }
             outbox.start();
-            InboxRoutes inbox = new InboxRoutes(vertx, accounts, cases, teamKeys, clock, config.sessionIdleTimeout(),
-                    config.secureCookies());
+            LiveUpdates live = new LiveUpdates(vertx);
+            conversations.events(live);
+            Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
+                    config.sessionIdleTimeout(), config.secureCookies());
             inbox.mount(router);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
             router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
@@ -89,7 +96,7 @@ public final class Haven implements AutoCloseable {
                     .setHost(config.httpHost()).setPort(config.httpPort())
                     .setMaxWebSocketFrameSize(WebChatChannel.MAX_FRAME)
                     .setMaxWebSocketMessageSize(WebChatChannel.MAX_FRAME)
-                    .setMaxFormAttributeSize(16 * 1024)
+                    .setMaxFormAttributeSize(1024 * 1024)
                     .setCompressionSupported(true);
             HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -38,13 +38,9 @@ class JarStartIT {
             long millis = awaitHealth(port, first);
             System.out.println("first start: /health 200 after " + millis + " ms");
             assertTrue(millis < 20_000, "first start took " + millis + " ms");
-            String code = Files.readString(dataDir.resolve("setup-code.txt")).strip();
-            var setup = new InboxClient(port).post("/inbox/setup", "code", code, "username", TestHaven.ADMIN,
-                    "passphrase", TestHaven.ADMIN_PASSPHRASE, "confirm", TestHaven.ADMIN_PASSPHRASE);
-            assertEquals(302, setup.statusCode());
+            TestHaven.setUpAdmin(port, dataDir);
             IntakeDriver.completeIntake(port, "jar-restart-check");
-            InboxClient inbox = new InboxClient(port);
-            assertEquals(302, inbox.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE).statusCode());
+            InboxClient inbox = TestHaven.loggedIn(port, dataDir, TestHaven.ADMIN);
             reference = IntakeDriver.onlyCaseReference(inbox.get("/inbox").body());
         } finally {
             stop(first);
@@ -54,8 +50,7 @@ class JarStartIT {
             long millis = awaitHealth(port, second);
             System.out.println("restart: /health 200 after " + millis + " ms");
             assertTrue(millis < 20_000, "restart took " + millis + " ms");
-            InboxClient inbox = new InboxClient(port);
-            assertEquals(302, inbox.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE).statusCode());
+            InboxClient inbox = TestHaven.loggedIn(port, dataDir, TestHaven.ADMIN);
             assertTrue(inbox.get("/inbox").body().contains(reference), "case lost across restart");
         } finally {
             stop(second);

@@ -72,13 +72,12 @@ public final class Triager {
      * @return the group id, or the fallback group
      */
     public String groupFor(String place) {
-        String f = " " + Normalizer.fold(place).replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ")
-                .replaceAll("\\s+", " ") + " ";
+        String f = " " + words(place) + " ";
         String best = script.fallbackGroup();
         int bestLen = 0;
         for (WorkingGroup g : script.workingGroups()) {
             for (String p : g.places()) {
-                String fp = Normalizer.fold(p);
+                String fp = words(p);
                 boolean hit = fp.length() <= 3 ? f.strip().equals(fp) : f.contains(" " + fp + " ");
                 if (hit && fp.length() > bestLen) {
                     best = g.id();
@@ -87,6 +86,10 @@ public final class Triager {
             }
         }
         return best;
+    }
+
+    private static String words(String s) {
+        return Normalizer.fold(s).replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ").replaceAll("\\s+", " ").strip();
     }
 
     /**

@@ -12,8 +12,8 @@ import org.haven.bot.Reply;
  */
 public final class SmsRenderer implements Renderer {
 
-    /** Default budget: one segment per message. */
-    public static final int DEFAULT_SEGMENT_BUDGET = 1;
+    /** Default budget: two segments per message (one concatenated SMS, read as one message). */
+    public static final int DEFAULT_SEGMENT_BUDGET = 2;
 
     private final int segmentBudget;
     private final boolean showControls;

@@ -31,20 +31,32 @@ public final class Splitter {
             out.add(t);
             return out;
         }
+        // units with the separator that preceded them, so that menus keep their line breaks
         List<String> units = new ArrayList<>();
-        for (String sentence : SENTENCE_END.split(t)) {
-            if (sentence.isBlank()) {
-                continue;
+        List<String> seps = new ArrayList<>();
+        java.util.regex.Matcher m = SENTENCE_END.matcher(t);
+        int start = 0;
+        String sep = "";
+        while (true) {
+            boolean found = m.find();
+            String sentence = t.substring(start, found ? m.start() : t.length()).strip();
+            if (!sentence.isEmpty()) {
+                List<String> pieces = fits.test(sentence) ? List.of(sentence) : words(sentence, fits);
+                for (int i = 0; i < pieces.size(); i++) {
+                    units.add(pieces.get(i));
+                    seps.add(i == 0 ? sep : " ");
+                }
             }
-            if (fits.test(sentence.strip())) {
-                units.add(sentence.strip());
-            } else {
-                units.addAll(words(sentence.strip(), fits));
+            if (!found) {
+                break;
             }
+            sep = m.group().contains("\n") ? "\n" : " ";
+            start = m.end();
         }
         StringBuilder cur = new StringBuilder();
-        for (String u : units) {
-            String candidate = cur.length() == 0 ? u : cur + " " + u;
+        for (int i = 0; i < units.size(); i++) {
+            String u = units.get(i);
+            String candidate = cur.length() == 0 ? u : cur + seps.get(i) + u;
             if (fits.test(candidate)) {
                 cur.setLength(0);
                 cur.append(candidate);

@@ -14,8 +14,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.bot.Option;
-import org.haven.bot.Reply;
-import org.haven.bot.ScriptException;
+import org.haven.bot.engine.Localizer;
 import org.haven.bot.engine.Normalizer;
 import org.haven.bot.render.SmsRenderer;
 
@@ -89,13 +88,20 @@ public final class ScriptCheck {
         } catch (IOException e) {
             return List.of(new Finding(yaml.toString(), 1, Severity.ERROR, "cannot read the script"));
         }
-        try {
-            Script s = ScriptLoader.parse(yaml.toString(), content,
-                    name -> Files.readString(yaml.resolveSibling(name), StandardCharsets.UTF_8));
-            return findings(s, segmentBudget);
-        } catch (ScriptException e) {
-            return e.errors().stream().map(ScriptCheck::parseError).toList();
+        ScriptLoader.Parsed p = ScriptLoader.parseCollecting(yaml.toString(), content,
+                name -> Files.readString(yaml.resolveSibling(name), StandardCharsets.UTF_8));
+        List<Finding> out = new ArrayList<>(p.errors().stream().map(ScriptCheck::parseError).toList());
+        if (p.script() != null) {
+            try {
+                out.addAll(findings(p.script(), segmentBudget));
+            } catch (RuntimeException e) {
+                // a script broken enough to trip the semantic checks: the structural errors say why
+                if (out.isEmpty()) {
+                    out.add(new Finding(yaml.toString(), 1, Severity.ERROR, "cannot check the script: " + e));
+                }
+            }
         }
+        return List.copyOf(out);
     }
 
     private static final Pattern LOCATED = Pattern.compile("^(.*):(\\d+): (.*)$", Pattern.DOTALL);
@@ -135,9 +141,10 @@ public final class ScriptCheck {
     public static Map<String, Integer> segmentCounts(Script script) {
         Map<String, Integer> m = new LinkedHashMap<>();
         SmsRenderer sms = new SmsRenderer(1, true);
+        Localizer localizer = new Localizer(script, java.time.Duration.ofDays(1));
         for (Question q : script.questions()) {
             for (Language l : script.languages()) {
-                m.put(q.id() + "/" + l.code(), sms.segmentsUnsplit(reply(script, q, l.code())));
+                m.put(q.id() + "/" + l.code(), sms.segmentsUnsplit(localizer.question(q, l.code())));
             }
         }
         return m;
@@ -419,28 +426,15 @@ public final class ScriptCheck {
 
     private void segments(int budget) {
         SmsRenderer sms = new SmsRenderer(1, true);
+        Localizer localizer = new Localizer(script, java.time.Duration.ofDays(1));
         for (Question q : script.questions()) {
             for (Language l : script.languages()) {
-                int n = sms.segmentsUnsplit(reply(script, q, l.code()));
+                int n = sms.segmentsUnsplit(localizer.question(q, l.code()));
                 if (n > budget) {
                     warning(q.line(), "question '" + q.id() + "' in '" + l.code() + "' takes " + n
                             + " SMS segments with its options (budget " + budget + ")");
                 }
             }
         }
-    }
-
-    /** The reply the engine would send for a question, for segment counting. */
-    private static Reply reply(Script script, Question q, String lang) {
-        String d = script.defaultLanguage();
-        String used = q.prompt().languageFor(lang, d);
-        List<Option> options = new ArrayList<>();
-        q.choices().forEach(c -> options.add(new Option(c.value(), c.label().resolve(used, d))));
-        for (String[] ctl : new String[][] {{"SKIP", "control_skip"}, {"PAUSE", "control_pause"},
-            {"HUMAN", "control_human"}}) {
-            Text t = script.messages().get(ctl[1]);
-            options.add(new Option(ctl[0], t == null ? ctl[0] : t.resolve(used, d)));
-        }
-        return new Reply(q.prompt().resolve(lang, d), options, used, false);
     }
 }

@@ -68,18 +68,45 @@ public final class ScriptLoader {
      * @throws ScriptException on syntax or structure errors
      */
     public static Script parse(String source, String content, Resolver resolver) throws ScriptException {
+        Parsed p = parseCollecting(source, content, resolver);
+        if (!p.errors().isEmpty()) {
+            throw new ScriptException(p.errors());
+        }
+        return p.script();
+    }
+
+    /**
+     * The result of a parse that goes on after structural errors, so that the check can report
+     * everything at once.
+     *
+     * @param script the script as far as it could be read, or null when it could not be read at all
+     * @param errors the structural errors, "file:line: message"
+     */
+    public record Parsed(Script script, List<String> errors) {
+        /** Makes an immutable result. */
+        public Parsed {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /**
+     * Parses without the semantic checks and without failing on structural errors.
+     *
+     * @param source   the script's file name
+     * @param content  the YAML text
+     * @param resolver reads the referral directory
+     * @return the script (null if unreadable) and the structural errors
+     */
+    public static Parsed parseCollecting(String source, String content, Resolver resolver) {
         ScriptLoader l = new ScriptLoader(source);
         Node root;
         try {
             root = YamlTree.parse(content);
         } catch (YamlTree.SyntaxError e) {
-            throw new ScriptException(List.of(source + ":" + e.line() + ": " + e.getMessage()));
+            return new Parsed(null, List.of(source + ":" + e.line() + ": " + e.getMessage()));
         }
         Script s = l.script(root, resolver);
-        if (!l.errors.isEmpty()) {
-            throw new ScriptException(l.errors);
-        }
-        return s;
+        return new Parsed(s, l.errors);
     }
 
     private void error(int line, String message) {
@@ -105,7 +132,7 @@ public final class ScriptLoader {
         Map<String, Text> messages = new LinkedHashMap<>();
         MapNode msgs = map(m.get("messages"), "messages");
         if (msgs != null) {
-            msgs.entries().forEach((k, v) -> messages.put(k, text(v, codes, false)));
+            msgs.entries().forEach((k, v) -> messages.put(k, at(text(v, codes, false), msgs, k)));
         }
         Map<String, KeywordSet> keywords = keywords(m.get("keywords"), codes);
         List<Section> sections = new ArrayList<>();
@@ -214,7 +241,7 @@ public final class ScriptLoader {
         }
         known(sm, SECTION_KEYS);
         String id = required(sm, "section");
-        Text warning = sm.get("warning") == null ? null : text(sm.get("warning"), codes, false);
+        Text warning = sm.get("warning") == null ? null : at(text(sm.get("warning"), codes, false), sm, "warning");
         sections.add(new Section(id, warning, sm.line()));
         ListNode ql = list(sm.get("questions"), "questions", sm.line());
         if (ql == null) {
@@ -235,7 +262,7 @@ public final class ScriptLoader {
                 type = QuestionType.FREE_TEXT;
             }
             boolean essential = bool(qm.get("essential"));
-            Text prompt = qm.get("prompt") == null ? null : text(qm.get("prompt"), codes, essential);
+            Text prompt = qm.get("prompt") == null ? null : at(text(qm.get("prompt"), codes, essential), qm, "prompt");
             if (prompt == null) {
                 error(qm.line(), "question '" + qid + "' has no prompt");
                 prompt = new Text(Map.of(), essential, qm.line());
@@ -277,7 +304,7 @@ public final class ScriptLoader {
                 String value = required(m, "value");
                 Text label;
                 if (m.get("label") != null) {
-                    label = text(m.get("label"), codes, essential);
+                    label = at(text(m.get("label"), codes, essential), m, "label");
                 } else if (type == QuestionType.YES_NO && messages.containsKey(value)) {
                     label = messages.get(value);
                 } else {
@@ -332,7 +359,7 @@ public final class ScriptLoader {
                 error(m.get("pattern").line(), "invalid pattern: " + e.getDescription());
             }
         }
-        Text message = m.get("message") == null ? null : text(m.get("message"), codes, essential);
+        Text message = m.get("message") == null ? null : at(text(m.get("message"), codes, essential), m, "message");
         if (message == null) {
             error(m.line(), "validation needs a message");
             message = new Text(Map.of(), essential, m.line());
@@ -548,6 +575,12 @@ public final class ScriptLoader {
         }
         String s = string(n, null);
         return s == null ? List.of() : List.of(s);
+    }
+
+    /** The text, located at the line of the key that introduces it (a block mapping starts a line later). */
+    private static Text at(Text t, MapNode parent, String key) {
+        Integer line = parent.keyLines().get(key);
+        return line == null ? t : new Text(t.values(), t.essential(), line);
     }
 
     private Text text(Node n, List<String> codes, boolean essential) {

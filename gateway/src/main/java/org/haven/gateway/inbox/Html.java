@@ -1,11 +1,13 @@
 package org.haven.gateway.inbox;
 
+import org.haven.gateway.auth.InboxSession;
+
 /** Escaping and the page frame of the inbox. Every value from the database or a person goes through {@link #esc}. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
-    static String esc(String s) {
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }
@@ -24,21 +26,50 @@ final class Html {
         return sb.toString();
     }
 
-    /** A whole page. {@code user} and {@code csrf} are null on pages shown before login. */
-    static String page(String title, String user, String csrf, String body) {
+    /** A hidden CSRF field for a session's forms. */
+    public static String csrf(InboxSession s) {
+        return "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(s.csrfToken()) + "\">";
+    }
+
+    /** A whole page. {@code session} is null on pages shown before login. */
+    public static String page(String language, String title, InboxSession session, String body) {
+        String lang = "fr".equals(language) ? "fr" : "en";
         StringBuilder sb = new StringBuilder(2048 + body.length());
-        sb.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        sb.append("<!doctype html><html lang=\"").append(lang).append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-                .append("<title>").append(esc(title)).append(" — Haven inbox</title>")
-                .append("<link rel=\"stylesheet\" href=\"/inbox/inbox.css\"></head><body>")
-                .append("<header class=\"bar\"><a class=\"brand\" href=\"/inbox\">Haven inbox</a>");
-        if (user != null) {
-            sb.append("<form method=\"post\" action=\"/inbox/logout\" class=\"logout\">")
-                    .append("<span class=\"who\">").append(esc(user)).append("</span>")
-                    .append("<input type=\"hidden\" name=\"csrf\" value=\"").append(esc(csrf)).append("\">")
-                    .append("<button type=\"submit\">Log out and lock</button></form>");
+                .append("<meta name=\"referrer\" content=\"no-referrer\">")
+                .append("<title>").append(esc(title)).append(" — Haven</title>")
+                .append("<link rel=\"stylesheet\" href=\"/inbox/inbox.css\">")
+                .append("<script src=\"/inbox/inbox.js\" defer></script></head><body>")
+                .append("<a class=\"skip\" href=\"#main\">").append(Text.t(lang, "skip")).append("</a>")
+                .append("<header class=\"bar\"><a class=\"brand\" href=\"/inbox\">").append(Text.t(lang, "inbox")).append("</a>");
+        if (session != null && session.secondFactorDone()) {
+            sb.append("<nav class=\"who\" aria-label=\"Account\">");
+            if (!session.isAgency()) {
+                sb.append("<a href=\"/inbox/dashboard\">").append(Text.t(lang, "dash.title")).append("</a>");
+            }
+            if (session.isAdmin()) {
+                sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
+            }
+            sb.append("<form method=\"post\" action=\"/inbox/language\">").append(csrf(session))
+                    .append("<input type=\"hidden\" name=\"language\" value=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")
+                    .append("<button type=\"submit\" class=\"link\" lang=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")
+                    .append(Text.t(lang, "lang.switch")).append("</button></form>")
+                    .append("<span>").append(esc(session.username())).append("</span>")
+                    .append("<form method=\"post\" action=\"/inbox/logout\">").append(csrf(session))
+                    .append("<button type=\"submit\">").append(Text.t(lang, "logout")).append("</button></form></nav>");
         }
-        sb.append("</header><main id=\"main\">").append(body).append("</main></body></html>");
+        sb.append("</header><main id=\"main\" tabindex=\"-1\">").append(body).append("</main></body></html>");
         return sb.toString();
+    }
+
+    /** An error paragraph announced to screen readers, or nothing. */
+    public static String error(String message) {
+        return message == null ? "" : "<p class=\"error\" role=\"alert\">" + esc(message) + "</p>";
+    }
+
+    /** A confirmation paragraph, or nothing. */
+    public static String notice(String message) {
+        return message == null ? "" : "<p class=\"notice\" role=\"status\">" + esc(message) + "</p>";
     }
 }

@@ -52,13 +52,14 @@ public final class Conversations {
 
 
     private final Pool pool;
-    private final Engine engine;
+    private volatile Engine engine;
     private final ServerSecrets secrets;
     private final TeamKeys teamKeys;
     private final ConversationStore conversations = new ConversationStore();
     private final CaseStore cases;
     private final Clock clock;
     private final Outbox outbox;
+    private volatile CaseEvents events = CaseEvents.NONE;
     private final SecureRandom random = new SecureRandom();
 
     public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
@@ -70,6 +71,29 @@ public final class Conversations {
         this.teamKeys = teamKeys;
         this.cases = cases;
         this.clock = clock;
+    }
+
+    /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
+    public void useEngine(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** Who to tell after a commit that a case appeared or changed. */
+    public void events(CaseEvents events) {
+        this.events = events;
+    }
+
+    /** What one step did to cases, published after its commit. */
+    private static final class Touched {
+        final List<String[]> items = new ArrayList<>();
+
+        void add(String kind, UUID caseId) {
+            items.add(new String[] {kind, caseId.toString()});
+        }
+    }
+
+    private void publish(Touched touched) {
+        touched.items.forEach(i -> events.publish(i[0], UUID.fromString(i[1])));
     }
 
     /**
@@ -95,7 +119,8 @@ public final class Conversations {
                 Stored s = decrypt(found.get().id(), found.get().state());
                 return Future.succeededFuture(Optional.of(new Outcome(found.get().id(), s.lastReplies(), Optional.empty())));
             }
-            return create ? startNew(tx, channel, hash).map(Optional::of) : Future.succeededFuture(Optional.<Outcome>empty());
+            return create ? startNew(tx, channel, hash, null, new Touched()).map(Optional::of)
+                    : Future.succeededFuture(Optional.<Outcome>empty());
         }));
     }
 
@@ -115,18 +140,20 @@ public final class Conversations {
      */
     public Future<Outcome> receive(Inbound in, java.util.function.Function<String, List<Reply>> notices) {
         byte[] hash = contactHash(in.channel(), in.address());
+        Touched touched = new Touched();
         Future<Outcome> step = pool.withTransaction(tx -> firstSeen(tx, in).compose(first -> {
             if (!first) {
                 return Future.succeededFuture(new Outcome(null, List.of(), Optional.empty(), true));
             }
             return conversations.lockByContact(tx, in.channel(), hash).compose(found -> {
                 if (found.isEmpty()) {
-                    return startNew(tx, in.channel(), hash).compose(o -> afterStep(tx, in, o, true, notices));
+                    return startNew(tx, in.channel(), hash, in.text(), touched).compose(o -> afterStep(tx, in, o, true, notices));
                 }
-                return step(tx, in, found.get()).compose(o -> afterStep(tx, in, o, false, notices));
+                return step(tx, in, found.get(), touched).compose(o -> afterStep(tx, in, o, false, notices));
             });
         }));
         return step.onSuccess(o -> {
+            publish(touched);
             if (in.replyViaOutbox() && !o.duplicate()) {
                 outbox.wake();
             }
@@ -157,11 +184,11 @@ public final class Conversations {
                 .map(v -> outcome);
     }
 
-    private Future<Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found) {
+    private Future<Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found, Touched touched) {
         UUID id = found.id();
         Stored stored = decrypt(id, found.state());
         Turn turn = engine.step(stored.state(), in.text(), clock.instant());
-        return applyEvents(tx, id, in.channel(), found.caseId(), turn).compose(caseRef -> {
+        return applyEvents(tx, id, in.channel(), found.caseId(), turn, touched).compose(caseRef -> {
             if (turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested)) {
                 LOG.info("event=conversation_deleted conversation={}", id);
                 return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
@@ -186,15 +213,26 @@ public final class Conversations {
         }
     }
 
-    private Future<Outcome> startNew(SqlConnection tx, String channel, byte[] hash) {
+    /** A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the opening. */
+    private Future<Outcome> startNew(SqlConnection tx, String channel, byte[] hash, String firstMessage, Touched touched) {
         UUID id = UUID.randomUUID();
-        Turn turn = engine.start(channel, clock.instant());
-        return conversations.insert(tx, id, channel, hash, encrypt(id, turn)).compose(inserted -> {
+        Turn turn = firstMessage == null ? engine.start(channel, clock.instant()) : engine.open(channel, firstMessage, clock.instant());
+        byte[] state = encrypt(id, turn);
+        return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
             if (!inserted) {
                 return Future.failedFuture(new IllegalStateException("conversation created concurrently"));
             }
             LOG.info("event=conversation_started conversation={} channel={}", id, channel);
-            return Future.succeededFuture(new Outcome(id, turn.replies(), Optional.empty()));
+            return applyEvents(tx, id, channel, null, turn, touched);
+        }).compose(caseRef -> {
+            Future<Void> after = Future.succeededFuture();
+            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+                after = conversations.setStopped(tx, id, true);
+            }
+            if (caseRef.isPresent()) {
+                after = after.compose(v -> conversations.update(tx, id, state, caseRef.get().id()));
+            }
+            return after.map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
         });
     }
 
@@ -202,17 +240,23 @@ public final class Conversations {
     }
 
     private Future<Optional<CaseRef>> applyEvents(SqlConnection tx, UUID conversationId, String channel, UUID existingCase,
-                                                 Turn turn) {
+                                                 Turn turn, Touched touched) {
         Future<Optional<CaseRef>> result = Future.succeededFuture(Optional.empty());
         for (Event event : turn.events()) {
             if (event instanceof Event.IntakeCompleted completed) {
-                result = result.compose(prev -> createCase(tx, conversationId, channel, completed.result()).map(Optional::of));
+                result = result.compose(prev -> createCase(tx, conversationId, channel, completed.result()).map(ref -> {
+                    touched.add("case_new", ref.id());
+                    return Optional.of(ref);
+                }));
             } else if (event instanceof Event.MessageForCoordinator message && existingCase != null) {
-                result = result.compose(prev -> appendMessage(tx, existingCase, message.text()).map(prev));
+                touched.add("message_new", existingCase);
+                result = result.compose(prev -> appendMessage(tx, existingCase, message.text())
+                        .compose(v -> cases.personWrote(tx, existingCase)).map(prev));
             } else if (event instanceof Event.DuressTriggered && existingCase != null) {
                 result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
             } else if (event instanceof Event.DeleteRequested && existingCase != null) {
                 LOG.info("event=case_deleted_by_person case={}", existingCase);
+                touched.add("case_deleted", existingCase);
                 result = result.compose(prev -> cases.delete(tx, existingCase).map(prev));
             } else {
                 LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
@@ -224,16 +268,17 @@ public final class Conversations {
     private Future<CaseRef> createCase(SqlConnection tx, UUID conversationId, String channel, IntakeResult result) {
         UUID caseId = UUID.randomUUID();
         String reference = newReference();
-        CaseSummary summary = new CaseSummary(caseId, reference, channel, result.language(), "queued",
-                result.triage().name(), result.priority(), result.workingGroup(),
-                result.triage() == org.haven.bot.Triage.URGENT, null);
+        String referralCode = result.answer("referral_code").orElse(null);
         JsonObject doc = new JsonObject().put("language", result.language());
         JsonArray answers = new JsonArray();
         result.answers().forEach(a -> answers.add(new JsonObject().put("id", a.questionId()).put("question", a.question())
                 .put("answer", a.answer())));
         doc.put("answers", answers).put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
         EntrySealing.Sealed sealed = seal(caseId, 1, "answers", doc.encode());
-        return cases.insert(tx, summary, conversationId, result.duress())
+        return cases.agencyByReferralCode(tx, referralCode)
+                .compose(agencyId -> cases.insert(tx, CaseSummary.queued(caseId, reference, channel, result.language(),
+                        result.triage().name(), result.priority(), result.workingGroup(),
+                        result.triage() == org.haven.bot.Triage.URGENT, agencyId), conversationId, result.duress()))
                 .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
                 .map(v -> {
                     LOG.info("event=case_queued case={} channel={} triage={}", caseId, channel, result.triage());

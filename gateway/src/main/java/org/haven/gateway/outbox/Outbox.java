@@ -114,12 +114,17 @@ public final class Outbox {
         deliverDue().onComplete(ar -> {
             running = false;
             if (ar.failed()) {
-                LOG.warn("event=outbox_sweep_failed kind={}", ar.cause().getClass().getSimpleName());
+                LOG.warn("event=outbox_sweep_failed kind={} sqlstate={}", ar.cause().getClass().getSimpleName(), sqlState(ar.cause()));
+                LOG.debug("outbox sweep failure", ar.cause());
             } else if (again || ar.result() == BATCH) {
                 again = false;
                 context.runOnContext(v -> sweep());
             }
         });
+    }
+
+    private static String sqlState(Throwable t) {
+        return t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState() : "-";
     }
 
     /** Makes a conversation's pending messages due now (its web chat just reconnected). */
@@ -131,14 +136,14 @@ public final class Outbox {
 
     /** One sweep: claims due messages (the oldest pending per conversation), sends them; returns how many. */
     public Future<Integer> deliverDue() {
-        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1::text::interval"
+        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond'"
                         + " FROM conversations c WHERE c.id = o.conversation_id AND o.id IN ("
                         + "  SELECT q.id FROM outbox q WHERE q.status = 'pending' AND q.next_attempt_at <= now()"
                         + "  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = q.conversation_id"
                         + "    AND p.status = 'pending' AND p.seq < q.seq)"
                         + "  ORDER BY q.next_attempt_at LIMIT " + BATCH + " FOR UPDATE OF q SKIP LOCKED)"
                         + " RETURNING o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, c.address, c.stopped_at")
-                .execute(Tuple.of(LEASE.toSeconds() + " seconds"))
+                .execute(Tuple.of(LEASE.toMillis()))
                 .compose(rows -> {
                     List<Future<Void>> sends = new ArrayList<>();
                     for (Row row : rows) {
@@ -219,8 +224,8 @@ public final class Outbox {
     }
 
     private Future<Void> retryLater(UUID id, Duration wait, String code) {
-        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + $2::text::interval, error_code = $3 WHERE id = $1")
-                .execute(Tuple.of(id, wait.toMillis() + " milliseconds", code)).mapEmpty();
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1")
+                .execute(Tuple.of(id, wait.toMillis(), code)).mapEmpty();
     }
 
     private Future<Void> space(UUID conversationId, ChannelSender sender) {
@@ -228,9 +233,9 @@ public final class Outbox {
         if (ms <= 0) {
             return Future.succeededFuture();
         }
-        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = greatest(next_attempt_at, now() + $2::text::interval)"
+        return pool.preparedQuery("UPDATE outbox SET next_attempt_at = greatest(next_attempt_at, now() + $2 * interval '1 millisecond')"
                         + " WHERE conversation_id = $1 AND status = 'pending' AND attempts = 0")
-                .execute(Tuple.of(conversationId, ms + " milliseconds")).mapEmpty();
+                .execute(Tuple.of(conversationId, ms)).mapEmpty();
     }
 
     private Future<Void> stopConversation(UUID conversationId) {

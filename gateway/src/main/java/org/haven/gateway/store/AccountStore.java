@@ -30,11 +30,96 @@ public final class AccountStore {
         return pool;
     }
 
+    private static final String ACCOUNT_COLUMNS = "a.id, a.username, a.role, a.passphrase_hash, a.team_key_id, a.sealed_team_key,"
+            + " a.totp_secret, a.totp_enabled_at, coalesce(a.totp_last_step, 0) AS totp_last_step, a.language, a.agency_id,"
+            + " coalesce((SELECT array_agg(g.group_id ORDER BY g.group_id) FROM account_groups g WHERE g.account_id = a.id),"
+            + " '{}'::text[]) AS groups";
+
     public Future<Optional<Account>> findByUsername(String username) {
-        return pool.preparedQuery("SELECT id, username, role, passphrase_hash, team_key_id, sealed_team_key FROM accounts"
-                        + " WHERE username = $1 AND disabled_at IS NULL")
+        return pool.preparedQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = $1 AND a.disabled_at IS NULL")
                 .execute(Tuple.of(username))
                 .map(rs -> rs.size() == 0 ? Optional.<Account>empty() : Optional.of(account(rs.iterator().next())));
+    }
+
+    public Future<Optional<Account>> findById(long id) {
+        return pool.preparedQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = $1 AND a.disabled_at IS NULL")
+                .execute(Tuple.of(id))
+                .map(rs -> rs.size() == 0 ? Optional.<Account>empty() : Optional.of(account(rs.iterator().next())));
+    }
+
+    /** All enabled accounts, for the team page. */
+    public Future<java.util.List<Account>> list() {
+        return pool.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.username")
+                .execute().map(rs -> {
+                    java.util.List<Account> out = new java.util.ArrayList<>();
+                    rs.forEach(r -> out.add(account(r)));
+                    return out;
+                });
+    }
+
+    /** Creates an account (admin, coordinator or agency) with its groups; returns its id. */
+    public Future<Long> create(SqlClient tx, String username, String role, String passphraseHash, String teamKeyId,
+                               byte[] sealedTeamKey, Long agencyId, java.util.Collection<String> groups) {
+        return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, team_key_id, sealed_team_key, agency_id)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+                .execute(Tuple.of(username, role, passphraseHash, teamKeyId,
+                        sealedTeamKey == null ? null : Buffer.buffer(sealedTeamKey), agencyId))
+                .compose(rs -> {
+                    long id = rs.iterator().next().getLong(0);
+                    Future<Void> f = Future.succeededFuture();
+                    for (String g : groups) {
+                        f = f.compose(v -> tx.preparedQuery("INSERT INTO account_groups (account_id, group_id) VALUES ($1, $2)")
+                                .execute(Tuple.of(id, g)).mapEmpty());
+                    }
+                    return f.map(v -> id);
+                });
+    }
+
+    /** Stores a new (not yet confirmed) TOTP secret, encrypted. */
+    public Future<Void> setTotpSecret(long accountId, byte[] encryptedSecret) {
+        return pool.preparedQuery("UPDATE accounts SET totp_secret = $2, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1")
+                .execute(Tuple.of(accountId, Buffer.buffer(encryptedSecret))).mapEmpty();
+    }
+
+    /** Confirms TOTP enrolment and stores the recovery code hashes. */
+    public Future<Void> enableTotp(long accountId, long step, java.util.List<String> recoveryHashes) {
+        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $2 WHERE id = $1")
+                .execute(Tuple.of(accountId, step))
+                .compose(v -> tx.preparedQuery("DELETE FROM recovery_codes WHERE account_id = $1").execute(Tuple.of(accountId)))
+                .compose(v -> {
+                    Future<Void> f = Future.succeededFuture();
+                    for (String h : recoveryHashes) {
+                        f = f.compose(x -> tx.preparedQuery("INSERT INTO recovery_codes (account_id, code_hash) VALUES ($1, $2)")
+                                .execute(Tuple.of(accountId, h)).mapEmpty());
+                    }
+                    return f;
+                }));
+    }
+
+    /** Records the TOTP step just used, only if later than the last one (a code works once). */
+    public Future<Boolean> useTotpStep(long accountId, long step) {
+        return pool.preparedQuery("UPDATE accounts SET totp_last_step = $2 WHERE id = $1 AND coalesce(totp_last_step, 0) < $2")
+                .execute(Tuple.of(accountId, step)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** The unused recovery code hashes of an account. */
+    public Future<java.util.List<String>> unusedRecoveryHashes(long accountId) {
+        return pool.preparedQuery("SELECT code_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
+                .execute(Tuple.of(accountId)).map(rs -> {
+                    java.util.List<String> out = new java.util.ArrayList<>();
+                    rs.forEach(r -> out.add(r.getString(0)));
+                    return out;
+                });
+    }
+
+    /** Marks one recovery code used; false if it was used meanwhile. */
+    public Future<Boolean> useRecoveryCode(long accountId, String codeHash) {
+        return pool.preparedQuery("UPDATE recovery_codes SET used_at = now() WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL")
+                .execute(Tuple.of(accountId, codeHash)).map(rs -> rs.rowCount() == 1);
+    }
+
+    public Future<Void> setLanguage(long accountId, String language) {
+        return pool.preparedQuery("UPDATE accounts SET language = $2 WHERE id = $1").execute(Tuple.of(accountId, language)).mapEmpty();
     }
 
     public Future<Long> countAccounts() {
@@ -80,7 +165,11 @@ public final class AccountStore {
 
     private static Account account(Row r) {
         Buffer sealed = r.getBuffer("sealed_team_key");
+        Buffer totp = r.getBuffer("totp_secret");
+        String[] groups = r.getArrayOfStrings("groups");
         return new Account(r.getLong("id"), r.getString("username"), r.getString("role"), r.getString("passphrase_hash"),
-                r.getString("team_key_id"), sealed == null ? null : sealed.getBytes());
+                r.getString("team_key_id"), sealed == null ? null : sealed.getBytes(), totp == null ? null : totp.getBytes(),
+                r.getOffsetDateTime("totp_enabled_at") != null, r.getLong("totp_last_step"), r.getString("language"),
+                r.getLong("agency_id"), groups == null ? java.util.Set.of() : java.util.Set.of(groups));
     }
 }

@@ -15,8 +15,10 @@ import java.util.UUID;
 
 /** Cases and their sealed entries in PostgreSQL. */
 public final class CaseStore {
-    private static final String SUMMARY_COLUMNS =
-            "id, reference, channel, language, status, triage, priority, working_group, urgent, created_at";
+    private static final String SUMMARY_COLUMNS = "c.id, c.reference, c.channel, c.language, c.status, c.triage, c.priority,"
+            + " c.working_group, c.urgent, c.created_at, c.assigned_to, a.username AS assignee, c.labels, c.agency_id,"
+            + " c.conversation_id";
+    private static final String FROM = " FROM cases c LEFT JOIN accounts a ON a.id = c.assigned_to";
 
     private final Pool pool;
 
@@ -27,22 +29,39 @@ public final class CaseStore {
     /** Inserts a new queued case (inside the caller's transaction). */
     public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged) {
         return tx.preparedQuery("INSERT INTO cases (id, reference, conversation_id, channel, language, status, triage,"
-                        + " priority, working_group, urgent, flagged) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)")
-                .execute(Tuple.tuple(List.of(c.id(), c.reference(), conversationId, c.channel(), c.language(),
-                        c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged)))
+                        + " priority, working_group, urgent, flagged, agency_id, last_message_at)"
+                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, now())")
+                .execute(Tuple.tuple(java.util.Arrays.asList(c.id(), c.reference(), conversationId, c.channel(), c.language(),
+                        c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId())))
                 .mapEmpty();
     }
 
     /** Appends a sealed entry with its sealed keys (inside the caller's transaction); returns its seq. */
     public Future<Integer> appendEntry(SqlClient tx, UUID caseId, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
                                        int seq) {
-        Future<?> f = tx.preparedQuery("INSERT INTO case_entries (case_id, seq, kind, ciphertext) VALUES ($1,$2,$3,$4)")
-                .execute(Tuple.of(caseId, seq, kind, Buffer.buffer(ciphertext)));
+        return appendEntry(tx, caseId, kind, ciphertext, sealedKeys, seq, null);
+    }
+
+    /** Appends a sealed entry written by a coordinator ({@code author}: their username). */
+    public Future<Integer> appendEntry(SqlClient tx, UUID caseId, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
+                                       int seq, String author) {
+        Future<?> f = tx.preparedQuery("INSERT INTO case_entries (case_id, seq, kind, ciphertext, author) VALUES ($1,$2,$3,$4,$5)")
+                .execute(Tuple.of(caseId, seq, kind, Buffer.buffer(ciphertext), author));
         for (Map.Entry<String, byte[]> k : sealedKeys.entrySet()) {
             f = f.compose(v -> tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1,$2,$3,$4)")
                     .execute(Tuple.of(caseId, seq, k.getKey(), Buffer.buffer(k.getValue()))));
         }
         return f.map(v -> seq);
+    }
+
+    /** The agency a referral code was issued to, if any. */
+    public Future<Long> agencyByReferralCode(SqlClient tx, String code) {
+        String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
+        if (canonical == null) {
+            return Future.succeededFuture(null);
+        }
+        return tx.preparedQuery("SELECT id FROM agencies WHERE referral_code = $1").execute(Tuple.of(canonical))
+                .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong(0));
     }
 
     /** Silently flags a case (the duress word was used). */
@@ -65,26 +84,137 @@ public final class CaseStore {
 
     /** Queued and claimed cases, urgent first, then by priority and age. */
     public Future<List<CaseSummary>> listOpen() {
-        return pool.query("SELECT " + SUMMARY_COLUMNS + " FROM cases WHERE status <> 'closed'"
-                        + " ORDER BY urgent DESC, priority, created_at LIMIT 500")
+        return pool.query("SELECT " + SUMMARY_COLUMNS + FROM + " WHERE c.status <> 'closed'"
+                        + " ORDER BY c.urgent DESC, c.priority, c.created_at LIMIT 500")
                 .execute()
-                .map(rs -> {
-                    List<CaseSummary> out = new ArrayList<>();
-                    rs.forEach(r -> out.add(summary(r)));
-                    return out;
-                });
+                .map(CaseStore::summaries);
+    }
+
+    /** One queue view, urgent first, then by priority and age. */
+    public Future<List<CaseSummary>> list(CaseQuery q) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE true");
+        switch (q.queue()) {
+            case "mine" -> {
+                params.add(q.viewerId());
+                where.append(" AND c.assigned_to = $").append(params.size()).append(" AND c.status IN ('claimed', 'waiting')");
+            }
+            case "waiting" -> where.append(" AND c.status = 'waiting'");
+            case "closed" -> where.append(" AND c.status = 'closed'");
+            case "open" -> where.append(" AND c.status <> 'closed'");
+            default -> where.append(" AND c.status = 'queued'");
+        }
+        if (q.visibleGroups() != null) {
+            params.add(q.visibleGroups().toArray(new String[0]));
+            where.append(" AND c.working_group = ANY($").append(params.size()).append(")");
+        }
+        if (q.agencyId() != null) {
+            params.add(q.agencyId());
+            where.append(" AND c.agency_id = $").append(params.size());
+        }
+        if (q.group() != null) {
+            params.add(q.group());
+            where.append(" AND c.working_group = $").append(params.size());
+        }
+        if (q.label() != null) {
+            params.add(q.label());
+            where.append(" AND $").append(params.size()).append(" = ANY(c.labels)");
+        }
+        if (q.channel() != null) {
+            params.add(q.channel());
+            where.append(" AND c.channel = $").append(params.size());
+        }
+        if (q.from() != null) {
+            params.add(q.from().atStartOfDay().atOffset(java.time.ZoneOffset.UTC));
+            where.append(" AND c.created_at >= $").append(params.size());
+        }
+        if (q.to() != null) {
+            params.add(q.to().plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC));
+            where.append(" AND c.created_at < $").append(params.size());
+        }
+        String order = "closed".equals(q.queue()) ? " ORDER BY c.closed_at DESC NULLS LAST" : " ORDER BY c.urgent DESC, c.priority, c.created_at";
+        return pool.preparedQuery("SELECT " + SUMMARY_COLUMNS + FROM + where + order + " LIMIT 300")
+                .execute(Tuple.from(params))
+                .map(CaseStore::summaries);
+    }
+
+    /**
+     * Claims a queued case for one coordinator. {@code SKIP LOCKED} makes a concurrent claim
+     * find nothing rather than wait: exactly one of two claimers wins.
+     */
+    public Future<Boolean> claim(UUID caseId, long accountId) {
+        return pool.preparedQuery("UPDATE cases SET status = 'claimed', assigned_to = $2, claimed_at = now(), updated_at = now()"
+                        + " WHERE id = (SELECT id FROM cases WHERE id = $1 AND status = 'queued' FOR UPDATE SKIP LOCKED)")
+                .execute(Tuple.of(caseId, accountId)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Gives a claimed case back to the queue (only its holder, or an admin when {@code holder} is null). */
+    public Future<Boolean> release(UUID caseId, Long holder) {
+        return pool.preparedQuery("UPDATE cases SET status = 'queued', assigned_to = NULL, claimed_at = NULL, updated_at = now()"
+                        + " WHERE id = $1 AND status IN ('claimed', 'waiting') AND ($2::bigint IS NULL OR assigned_to = $2)")
+                .execute(Tuple.of(caseId, holder)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Hands a case to another account (administrators). */
+    public Future<Boolean> reassign(UUID caseId, long accountId) {
+        return pool.preparedQuery("UPDATE cases SET status = CASE WHEN status = 'queued' THEN 'claimed' ELSE status END,"
+                        + " assigned_to = $2, claimed_at = now(), updated_at = now() WHERE id = $1 AND status <> 'closed'")
+                .execute(Tuple.of(caseId, accountId)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Changes a case's status (claimed, waiting, closed; reopening goes back to claimed). */
+    public Future<Boolean> setStatus(UUID caseId, String status) {
+        return pool.preparedQuery("UPDATE cases SET status = $2, updated_at = now(),"
+                        + " closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE NULL END WHERE id = $1")
+                .execute(Tuple.of(caseId, status)).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Replaces a case's labels. */
+    public Future<Void> setLabels(UUID caseId, List<String> labels) {
+        return pool.preparedQuery("UPDATE cases SET labels = $2, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(caseId, labels.toArray(new String[0]))).mapEmpty();
+    }
+
+    /** Records the first coordinator reply (for time-to-first-reply) and the last activity. */
+    public Future<Void> replied(SqlClient tx, UUID caseId) {
+        return tx.preparedQuery("UPDATE cases SET first_reply_at = coalesce(first_reply_at, now()), updated_at = now(),"
+                        + " status = CASE WHEN status = 'claimed' THEN 'waiting' ELSE status END WHERE id = $1")
+                .execute(Tuple.of(caseId)).mapEmpty();
+    }
+
+    /** The person wrote again: note it, and take a waiting case back to its holder. */
+    public Future<Void> personWrote(SqlClient tx, UUID caseId) {
+        return tx.preparedQuery("UPDATE cases SET last_message_at = now(), updated_at = now(),"
+                        + " status = CASE WHEN status = 'waiting' THEN 'claimed' WHEN status = 'closed' THEN 'queued' ELSE status END,"
+                        + " assigned_to = CASE WHEN status = 'closed' THEN NULL ELSE assigned_to END WHERE id = $1")
+                .execute(Tuple.of(caseId)).mapEmpty();
+    }
+
+    /** Labels in use, for the filter. */
+    public Future<List<String>> labelsInUse() {
+        return pool.query("SELECT DISTINCT unnest(labels) AS l FROM cases ORDER BY l LIMIT 200").execute().map(rs -> {
+            List<String> out = new ArrayList<>();
+            rs.forEach(r -> out.add(r.getString(0)));
+            return out;
+        });
+    }
+
+    private static List<CaseSummary> summaries(io.vertx.sqlclient.RowSet<Row> rs) {
+        List<CaseSummary> out = new ArrayList<>();
+        rs.forEach(r -> out.add(summary(r)));
+        return out;
     }
 
     /** One case's metadata. */
     public Future<Optional<CaseSummary>> find(UUID id) {
-        return pool.preparedQuery("SELECT " + SUMMARY_COLUMNS + " FROM cases WHERE id = $1")
+        return pool.preparedQuery("SELECT " + SUMMARY_COLUMNS + FROM + " WHERE c.id = $1")
                 .execute(Tuple.of(id))
                 .map(rs -> rs.size() == 0 ? Optional.<CaseSummary>empty() : Optional.of(summary(rs.iterator().next())));
     }
 
     /** A case's sealed entries in order, each with its sealed keys. */
     public Future<List<SealedEntry>> entries(UUID caseId) {
-        return pool.preparedQuery("SELECT e.seq, e.kind, e.ciphertext, e.created_at, k.key_id, k.sealed_key"
+        return pool.preparedQuery("SELECT e.seq, e.kind, e.ciphertext, e.created_at, e.author, k.key_id, k.sealed_key"
                         + " FROM case_entries e LEFT JOIN entry_keys k ON k.case_id = e.case_id AND k.seq = e.seq"
                         + " WHERE e.case_id = $1 ORDER BY e.seq")
                 .execute(Tuple.of(caseId))
@@ -93,7 +223,7 @@ public final class CaseStore {
                     for (Row r : rs) {
                         SealedEntry e = bySeq.computeIfAbsent(r.getInteger("seq"), seq -> new SealedEntry(caseId, seq,
                                 r.getString("kind"), r.getBuffer("ciphertext").getBytes(), new LinkedHashMap<>(),
-                                r.getOffsetDateTime("created_at")));
+                                r.getOffsetDateTime("created_at"), r.getString("author")));
                         if (r.getString("key_id") != null) {
                             e.sealedKeys().put(r.getString("key_id"), r.getBuffer("sealed_key").getBytes());
                         }
@@ -103,8 +233,10 @@ public final class CaseStore {
     }
 
     private static CaseSummary summary(Row r) {
+        String[] labels = r.getArrayOfStrings("labels");
         return new CaseSummary(r.getUUID("id"), r.getString("reference"), r.getString("channel"), r.getString("language"),
                 r.getString("status"), r.getString("triage"), r.getInteger("priority"), r.getString("working_group"),
-                r.getBoolean("urgent"), r.getOffsetDateTime("created_at"));
+                r.getBoolean("urgent"), r.getOffsetDateTime("created_at"), r.getLong("assigned_to"), r.getString("assignee"),
+                labels == null ? List.of() : List.of(labels), r.getLong("agency_id"), r.getUUID("conversation_id"));
     }
 }

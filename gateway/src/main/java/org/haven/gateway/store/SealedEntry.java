@@ -9,5 +9,5 @@ import java.util.UUID;
  * recipient key id.
  */
 public record SealedEntry(UUID caseId, int seq, String kind, byte[] ciphertext,
-                          Map<String, byte[]> sealedKeys, OffsetDateTime createdAt) {
+                          Map<String, byte[]> sealedKeys, OffsetDateTime createdAt, String author) {
 }

@@ -7,11 +7,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /** A browser-like HTTP client for the inbox: keeps cookies, posts forms, finds the CSRF token. */
 public final class InboxClient {
@@ -25,27 +22,42 @@ public final class InboxClient {
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /** The underlying client, with this client's cookies. */
+    public HttpClient http() {
+        return http;
+    }
+
     public HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Posts a form; {@code fields} are name, value pairs. */
     public HttpResponse<String> post(String path, String... fields) throws Exception {
-        Map<String, String> form = new LinkedHashMap<>();
+        StringBuilder body = new StringBuilder();
         for (int i = 0; i < fields.length; i += 2) {
-            form.put(fields[i], fields[i + 1]);
+            if (body.length() > 0) {
+                body.append('&');
+            }
+            body.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
         }
-        String body = form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
         return http.send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Logs in and returns the response (302 to /inbox on success). */
-    public HttpResponse<String> login(String username, String passphrase) throws Exception {
-        return post("/inbox/login", "username", username, "passphrase", passphrase);
+    public HttpResponse<String> login(String username, String passphrase, String code) throws Exception {
+        return post("/inbox/login", "username", username, "passphrase", passphrase, "code", code);
+    }
+
+    /** Posts a form with the CSRF token of {@code page}. */
+    public HttpResponse<String> postWithCsrf(String page, String path, String... fields) throws Exception {
+        String[] all = new String[fields.length + 2];
+        all[0] = "csrf";
+        all[1] = csrf(page);
+        System.arraycopy(fields, 0, all, 2, fields.length);
+        return post(path, all);
     }
 
     /** The CSRF token in a page, if any. */

@@ -39,15 +39,27 @@ public final class IntakeDriver {
                 "Toronto");                       // city
     }
 
+    /** The inputs of an agency worker referring a client with the agency's code, to the handoff. */
+    public static List<String> agencyAnswers(String referralCode, String marker) {
+        return List.of("yes", "en", "agency", referralCode, "yes", "arrived", "no", "torture", "Syria", "2014", "refugee",
+                "yes", "none", "no", "here", "mornings " + marker, "no", "Toronto");
+    }
+
     /** Runs a whole intake as a new person; returns the transcript. */
     public static Transcript completeIntake(int port, String marker) throws Exception {
         try (ChatClient chat = ChatClient.connect(port)) {
+            return run(chat, survivorAnswers(marker));
+        }
+    }
+
+    /** Runs an intake with the given inputs on an open chat (left open, e.g. to receive a coordinator's reply). */
+    public static Transcript run(ChatClient chat, List<String> said) throws Exception {
+        {
             chat.start(null);
             JsonObject session = chat.nextOfType("session");
             List<JsonObject> frames = new ArrayList<>();
             frames.add(chat.nextOfType("reply"));
             frames.addAll(chat.drain(Duration.ofMillis(150)));
-            List<String> said = survivorAnswers(marker);
             for (String input : said) {
                 String id = chat.say(input);
                 JsonObject ack = chat.nextOfType("ack");

@@ -1,4 +1,4 @@
-package org.haven.gateway.inbox;
+package org.haven.gateway.auth;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -9,18 +9,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Refuses further login attempts from a client address after too many failures in a window. */
-final class LoginThrottle {
+public final class LoginThrottle {
     private static final int MAX_FAILURES = 10;
     private static final Duration WINDOW = Duration.ofMinutes(15);
 
     private final Map<String, Deque<Instant>> failures = new ConcurrentHashMap<>();
     private final Clock clock;
 
-    LoginThrottle(Clock clock) {
+    public LoginThrottle(Clock clock) {
         this.clock = clock;
     }
 
-    boolean allowed(String client) {
+    public boolean allowed(String client) {
         Deque<Instant> q = failures.get(client);
         if (q == null) {
             return true;
@@ -31,7 +31,7 @@ final class LoginThrottle {
         }
     }
 
-    void failed(String client) {
+    public void failed(String client) {
         Deque<Instant> q = failures.computeIfAbsent(client, k -> new ArrayDeque<>());
         synchronized (q) {
             prune(q);
@@ -39,7 +39,7 @@ final class LoginThrottle {
         }
     }
 
-    void succeeded(String client) {
+    public void succeeded(String client) {
         failures.remove(client);
     }
 

@@ -1,4 +1,4 @@
-package org.haven.gateway.inbox;
+package org.haven.gateway.auth;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -8,30 +8,30 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.haven.crypto.RecipientPrivateKey;
 
 /** Inbox sessions in memory: 128-bit random ids, idle and absolute timeouts; an ended session's key is wiped. */
-final class SessionRegistry {
-    static final Duration ABSOLUTE_TIMEOUT = Duration.ofHours(12);
+public final class SessionRegistry {
+    /** No session lives longer than this, however busy. */
+    public static final Duration ABSOLUTE_TIMEOUT = Duration.ofHours(12);
 
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration idleTimeout;
 
-    SessionRegistry(Clock clock, Duration idleTimeout) {
+    public SessionRegistry(Clock clock, Duration idleTimeout) {
         this.clock = clock;
         this.idleTimeout = idleTimeout;
     }
 
-    InboxSession create(long accountId, String username, String role, RecipientPrivateKey teamKey) {
-        InboxSession s = new InboxSession(randomId(), accountId, username, role, randomId(), teamKey, clock.instant());
-        sessions.put(s.id, s);
+    public InboxSession create(SessionGrant grant) {
+        InboxSession s = new InboxSession(randomId(), grant, randomId(), clock.instant());
+        sessions.put(s.id(), s);
         return s;
     }
 
     /** The live session with this id, touched; an expired one is ended and forgotten. */
-    Optional<InboxSession> find(String id) {
+    public Optional<InboxSession> find(String id) {
         if (id == null) {
             return Optional.empty();
         }
@@ -48,26 +48,43 @@ final class SessionRegistry {
         return Optional.of(s);
     }
 
-    void end(String id) {
+    public void end(String id) {
         InboxSession s = sessions.remove(id);
         if (s != null) {
             s.end();
         }
     }
 
+    /** Ends every session of an account (locked out, removed, or an admin ended them). */
+    public int endAllOf(long accountId) {
+        var ids = sessions.values().stream().filter(s -> s.accountId() == accountId).map(InboxSession::id).toList();
+        ids.forEach(this::end);
+        return ids.size();
+    }
+
+    /** Marks the second factor as done for this session. */
+    public void completeSecondFactor(InboxSession s) {
+        s.completeSecondFactor();
+    }
+
+    /** Records that the passphrase was proven again now. */
+    public void reauthenticated(InboxSession s) {
+        s.reauthenticated(clock.instant());
+    }
+
     /** Ends every expired session; called periodically. */
-    void sweep() {
+    public void sweep() {
         Instant now = clock.instant();
-        sessions.values().stream().filter(s -> expired(s, now)).map(s -> s.id).toList().forEach(this::end);
+        sessions.values().stream().filter(s -> expired(s, now)).map(InboxSession::id).toList().forEach(this::end);
     }
 
     /** Ends all sessions (shutdown). */
-    void endAll() {
+    public void endAll() {
         sessions.keySet().stream().toList().forEach(this::end);
     }
 
     private boolean expired(InboxSession s, Instant now) {
-        return s.lastSeen().plus(idleTimeout).isBefore(now) || s.createdAt.plus(ABSOLUTE_TIMEOUT).isBefore(now);
+        return s.lastSeen().plus(idleTimeout).isBefore(now) || s.createdAt().plus(ABSOLUTE_TIMEOUT).isBefore(now);
     }
 
     private String randomId() {

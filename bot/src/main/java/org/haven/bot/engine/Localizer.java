@@ -1,0 +1,91 @@
+package org.haven.bot.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.haven.bot.Option;
+import org.haven.bot.Reply;
+import org.haven.bot.script.Choice;
+import org.haven.bot.script.Language;
+import org.haven.bot.script.Question;
+import org.haven.bot.script.Script;
+import org.haven.bot.script.Text;
+
+/**
+ * Turns script texts into {@link Reply replies} in a conversation's language: falls back to the
+ * default language for untranslated texts (and marks the reply with the language actually used),
+ * fills in {@code {group}} and {@code {days}}, and adds the control options under questions.
+ */
+public final class Localizer {
+
+    private final Script script;
+    private final long days;
+
+    /**
+     * @param script       the script
+     * @param resumeWindow the resume window, for {@code {days}}
+     */
+    public Localizer(Script script, Duration resumeWindow) {
+        this.script = script;
+        this.days = Math.max(1, resumeWindow.toDays());
+    }
+
+    /**
+     * @param key      a message key
+     * @param language the conversation language
+     * @param group    the working group id, for {@code {group}}
+     * @return the message as a reply
+     */
+    public Reply message(String key, String language, String group) {
+        return text(lookup(key), language, group);
+    }
+
+    /**
+     * @param t        any script text (a section warning, a validation message)
+     * @param language the conversation language
+     * @param group    the working group id, for {@code {group}}
+     * @return the text as a reply
+     */
+    public Reply text(Text t, String language, String group) {
+        String lang = t.languageFor(language, script.defaultLanguage());
+        return new Reply(format(t.resolve(language, script.defaultLanguage()), lang, group), List.of(), lang, rtl(lang));
+    }
+
+    /**
+     * @param q        a question
+     * @param language the conversation language
+     * @return the question with its choices and the controls (skip, pause, ask for a person)
+     */
+    public Reply question(Question q, String language) {
+        String d = script.defaultLanguage();
+        String lang = q.prompt().languageFor(language, d);
+        List<Option> options = new ArrayList<>();
+        for (Choice c : q.choices()) {
+            options.add(new Option(c.value(), c.label().resolve(lang, d)));
+        }
+        options.add(new Option("SKIP", lookup("control_skip").resolve(lang, d)));
+        options.add(new Option("PAUSE", lookup("control_pause").resolve(lang, d)));
+        options.add(new Option("HUMAN", lookup("control_human").resolve(lang, d)));
+        return new Reply(q.prompt().resolve(language, d), options, lang, rtl(lang));
+    }
+
+    /**
+     * @param lang a language code
+     * @return whether it is written right to left
+     */
+    public boolean rtl(String lang) {
+        return script.language(lang).map(Language::rtl).orElse(false);
+    }
+
+    private Text lookup(String key) {
+        Text t = script.messages().get(key);
+        return t != null ? t : new Text(Map.of(script.defaultLanguage(), key), true, 0);
+    }
+
+    private String format(String text, String lang, String group) {
+        String groupName = script.workingGroup(group).map(g -> g.name().resolve(lang, script.defaultLanguage()))
+                .filter(s -> !s.isEmpty()).orElse(group);
+        return text.replace("{group}", groupName).replace("{days}", Long.toString(days));
+    }
+}

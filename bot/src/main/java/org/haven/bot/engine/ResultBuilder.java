@@ -1,0 +1,73 @@
+package org.haven.bot.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.haven.bot.Answer;
+import org.haven.bot.IntakeResult;
+import org.haven.bot.Triage;
+import org.haven.bot.script.Organisation;
+import org.haven.bot.script.Question;
+import org.haven.bot.script.Script;
+
+/** Builds the {@link IntakeResult} for the coordinators: triage, working group, English answers, suggestions. */
+public final class ResultBuilder {
+
+    private final Script script;
+    private final Triager triager;
+
+    /**
+     * @param script  the script
+     * @param triager its rules
+     */
+    public ResultBuilder(Script script, Triager triager) {
+        this.script = script;
+        this.triager = triager;
+    }
+
+    /**
+     * @param answers  question id → values (empty = skipped)
+     * @param language the conversation language
+     * @param duress   whether the duress word was used (then: urgent, priority 0)
+     * @return the result
+     */
+    public IntakeResult build(Map<String, List<String>> answers, String language, boolean duress) {
+        Triager.Outcome o = duress ? new Triager.Outcome(Triage.URGENT, 0) : triager.triage(answers);
+        String group = triager.workingGroup(answers);
+        List<String> suggestions = triager.suggestions(answers, o.triage(), group).stream()
+                .map(ResultBuilder::suggestion).toList();
+        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress);
+    }
+
+    /**
+     * @param o an organisation
+     * @return how it is suggested: "name (where): contact"
+     */
+    public static String suggestion(Organisation o) {
+        return o.name() + (o.where().isEmpty() ? "" : " (" + o.where() + ")") + ": " + o.contact();
+    }
+
+    /** The answers in script order, in English (choice labels), free text verbatim. */
+    private List<Answer> answers(Map<String, List<String>> answers) {
+        String d = script.defaultLanguage();
+        String en = script.language("en").isPresent() ? "en" : d;
+        List<Answer> out = new ArrayList<>();
+        for (Question q : script.questions()) {
+            List<String> a = answers.get(q.id());
+            if (a == null) {
+                continue;
+            }
+            String text;
+            if (a.isEmpty()) {
+                text = "(skipped)";
+            } else if (q.type().hasChoices()) {
+                text = String.join(", ", a.stream()
+                        .map(v -> q.choice(v).map(c -> c.label().resolve(en, d)).orElse(v)).toList());
+            } else {
+                text = a.get(0);
+            }
+            out.add(new Answer(q.id(), q.prompt().resolve(en, d), text));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,169 @@
+package org.haven.bot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Engine behaviour that transcripts do not show well. */
+class EngineTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-02T15:00:00Z");
+    private final Engine engine = new Engine(Intake.defaultIntake(), EngineSettings.defaults());
+
+    private Turn run(String... inputs) {
+        Turn t = engine.start("sms", NOW);
+        for (String in : inputs) {
+            t = engine.step(t.state(), in, NOW);
+        }
+        return t;
+    }
+
+    /** Verifies that a question whose "show if" is false is skipped (the referral code for a survivor). */
+    @Test
+    void testStepSkipsQuestionWhenConditionFalse() {
+        Turn t = run("yes", "en", "survivor");
+        assertEquals("danger_now", t.state().question());
+        Turn agency = run("yes", "en", "agency");
+        assertEquals("referral_code", agency.state().question());
+    }
+
+    /** Verifies that a question hidden by "hide if" is not asked (no city when not living in Canada). */
+    @Test
+    void testStepHidesCityWhenNotInCanada() {
+        Turn t = run("yes", "en", "1", "no", "1", "Chile", "1975", "not_in_canada", "no", "none", "no", "here",
+                "mornings", "yes");
+        assertTrue(t.state().finished());
+        IntakeResult r = completed(t);
+        assertTrue(r.answers().stream().noneMatch(a -> a.questionId().equals("city")));
+        assertEquals("national", r.workingGroup());
+    }
+
+    /** Verifies that the state survives toBytes/fromBytes unchanged and stays small. */
+    @Test
+    void testStateRoundTripsThroughBytes() {
+        ConversationState s = run("yes", "fr", "1", "non", "1,2", "Syrie").state();
+        byte[] b = s.toBytes();
+        assertEquals(s, ConversationState.fromBytes(b));
+        assertEquals("fr", ConversationState.fromBytes(b).language());
+        assertTrue(b.length < 400, "compact: " + b.length + " bytes");
+    }
+
+    /** Verifies that fromBytes rejects garbage with IllegalArgumentException. */
+    @Test
+    void testFromBytesRejectsGarbage() {
+        assertThrows(IllegalArgumentException.class, () -> ConversationState.fromBytes(new byte[0]));
+        assertThrows(IllegalArgumentException.class, () -> ConversationState.fromBytes(null));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConversationState.fromBytes("not json".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConversationState.fromBytes("{\"v\":99,\"ch\":\"sms\",\"l\":\"en\",\"lc\":false,\"p\":\"ACTIVE\",\"q\":null,\"lo\":false,\"a\":{},\"t\":0,\"h\":false}"
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ConversationState.fromBytes("{\"v\":1,\"p\":\"NOPE\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Verifies that every question offers skip, pause and ask for a person. */
+    @Test
+    void testEveryQuestionOffersSkipPauseAndHuman() {
+        Turn t = engine.start("web", NOW);
+        List<String> seen = new ArrayList<>();
+        while (!t.state().finished()) {
+            Reply q = t.replies().get(t.replies().size() - 1);
+            List<String> values = q.options().stream().map(Option::value).toList();
+            assertTrue(values.containsAll(List.of("SKIP", "PAUSE", "HUMAN")), t.state().question() + ": " + values);
+            seen.add(t.state().question());
+            t = engine.step(t.state(), "SKIP", NOW);
+        }
+        assertTrue(seen.size() >= 14, "questions seen by skipping: " + seen);
+    }
+
+    /** Verifies that "this is not legal advice" is said exactly once in a whole intake. */
+    @Test
+    void testNotLegalAdviceSaidOnce() {
+        Turn t = engine.start("sms", NOW);
+        int count = 0;
+        for (String in : List.of("yes", "en", "1", "no", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
+                "evenings", "no", "Halifax", "thanks", "HELP")) {
+            t = engine.step(t.state(), in, NOW);
+            for (Reply r : t.replies()) {
+                if (r.text().toLowerCase().contains("not legal advice")) {
+                    count++;
+                }
+            }
+        }
+        assertEquals(1, count);
+    }
+
+    /** Verifies that an Arabic conversation's Arabic replies are marked right to left and English ones are not. */
+    @Test
+    void testArabicRepliesAreRightToLeft() {
+        Turn t = run("نعم", "3");
+        assertEquals("ar", t.state().language());
+        assertTrue(t.replies().get(0).rtl());
+        assertEquals("ar", t.replies().get(0).language());
+        Reply who = t.replies().get(1);
+        assertFalse(who.rtl());
+        assertEquals("en", who.language());
+    }
+
+    /** Verifies that someone who opted out gets no reply at all until START. */
+    @Test
+    void testOptedOutGetsNoReplies() {
+        Turn t = run("STOP", "hello", "HELP", "HUMAN", "yes");
+        assertTrue(t.replies().isEmpty());
+        assertTrue(t.events().isEmpty());
+        assertEquals(ConversationState.Phase.OPTED_OUT, t.state().phase());
+    }
+
+    /** Verifies that the duress word is matched regardless of case and accents and only when configured. */
+    @Test
+    void testDuressWordOnlyWhenConfigured() {
+        Engine withWord = new Engine(Intake.defaultIntake(), new EngineSettings("Café", Duration.ofDays(1)));
+        Turn t = withWord.step(withWord.start("sms", NOW).state(), "CAFE", NOW);
+        assertTrue(t.events().contains(new Event.DuressTriggered()));
+        Turn plain = engine.step(engine.start("sms", NOW).state(), "CAFE", NOW);
+        assertFalse(plain.events().contains(new Event.DuressTriggered()));
+    }
+
+    /** Verifies that the working group is the nearest of the eight, and others go to the national office. */
+    @Test
+    void testWorkingGroupForEachCity() {
+        String[][] cases = {{"Halifax", "halifax"}, {"Montréal", "montreal"}, {"ottawa", "ottawa"},
+            {"Toronto, ON", "toronto"}, {"Winnipeg", "winnipeg"}, {"Calgary", "edmonton"}, {"Vancouver", "vancouver"},
+            {"Victoria BC", "victoria"}, {"Regina", "national"}, {"Saskatoon, Saskatchewan", "national"}};
+        for (String[] c : cases) {
+            Turn t = run("yes", "en", "1", "yes", "1", "mornings", "yes", c[0]);
+            assertEquals(c[1], completed(t).workingGroup(), c[0]);
+        }
+    }
+
+    /** Verifies that a web button value for a multiple choice may carry several values at once. */
+    @Test
+    void testMultipleChoiceAcceptsValuesLabelsAndNumbers() {
+        for (String in : List.of("genocide,torture", "1, 2", "1 2", "Genocide, Torture", "1 and 2")) {
+            Turn t = run("yes", "en", "1", "no", in, "x", "2000", "1", "1", "4", "no", "1", "x", "no", "Ottawa");
+            Answer a = completed(t).answers().stream().filter(x -> x.questionId().equals("what_happened"))
+                    .findFirst().orElseThrow();
+            assertEquals("Genocide, Torture", a.answer(), in);
+        }
+    }
+
+    /** Verifies that the engine does not keep state between conversations (same input, same output). */
+    @Test
+    void testEngineIsDeterministic() {
+        assertEquals(run("yes", "fr", "2").state(), run("yes", "fr", "2").state());
+    }
+
+    private static IntakeResult completed(Turn t) {
+        return t.events().stream().filter(e -> e instanceof Event.IntakeCompleted)
+                .map(e -> ((Event.IntakeCompleted) e).result()).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,254 @@
+package org.haven.bot.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.haven.bot.Intake;
+import org.haven.bot.ScriptException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@code check} command and the loader's errors, on edited copies of the default intake. */
+class ScriptCheckTest {
+
+    @TempDir
+    Path dir;
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = ScriptCheckTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes the default intake, edited, and its directory (also edited) to the temp folder. */
+    private Path script(UnaryOperator<String> editScript, UnaryOperator<String> editDirectory) throws IOException {
+        Path yaml = dir.resolve("intake.yaml");
+        Files.writeString(yaml, editScript.apply(resource("intake/default.yaml")), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("directory.yaml"), editDirectory.apply(resource("intake/directory.yaml")),
+                StandardCharsets.UTF_8);
+        return yaml;
+    }
+
+    private Path script(UnaryOperator<String> edit) throws IOException {
+        return script(edit, d -> d);
+    }
+
+    private static List<String> errors(Path yaml) {
+        return ScriptCheck.check(yaml).stream().filter(f -> f.severity() == ScriptCheck.Severity.ERROR)
+                .map(ScriptCheck.Finding::toString).toList();
+    }
+
+    private static void assertError(List<String> errors, String fileAndLinePrefix, String text) {
+        assertTrue(errors.stream().anyMatch(e -> e.startsWith(fileAndLinePrefix) && e.contains(text)),
+                "expected an error at " + fileAndLinePrefix + " containing '" + text + "' in " + errors);
+    }
+
+    private static String replaceOnce(String s, String from, String to) {
+        int i = s.indexOf(from);
+        if (i < 0) {
+            throw new AssertionError("fixture text not found: " + from);
+        }
+        return s.substring(0, i) + to + s.substring(i + from.length());
+    }
+
+    private static int lineOf(String s, String text) {
+        int i = s.indexOf(text);
+        return (int) s.substring(0, i).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    /** Verifies that the shipped default intake has no errors. */
+    @Test
+    void testCheckFindsNoErrorInDefaultIntake() throws IOException {
+        assertEquals(List.of(), errors(script(s -> s)));
+    }
+
+    /** Verifies that removing any French text from the default intake (French claims completeness) is an error. */
+    @Test
+    void testCheckFailsWhenAnyFrenchTranslationIsMissing() throws IOException {
+        String original = resource("intake/default.yaml");
+        List<String> lines = original.lines().toList();
+        int tried = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).stripLeading().startsWith("fr: ")) {
+                continue;
+            }
+            List<String> edited = new ArrayList<>(lines);
+            edited.remove(i);
+            Path yaml = script(s -> String.join("\n", edited) + "\n");
+            List<String> errors = errors(yaml);
+            int line = i + 1;
+            assertTrue(errors.stream().anyMatch(e -> e.contains("missing translation 'fr'")),
+                    "removing line " + line + " (" + lines.get(i).strip() + ") should be an error: " + errors);
+            tried++;
+        }
+        assertTrue(tried > 30, "French lines tried: " + tried);
+    }
+
+    /** Verifies that a missing translation fails loading too, with file:line. */
+    @Test
+    void testLoadFailsWhenTranslationMissingInCompleteLanguage() throws IOException {
+        String original = resource("intake/default.yaml");
+        int line = lineOf(original, "  restart:\n");
+        Path yaml = script(s -> replaceOnce(s, "    fr: \"D'accord, recommençons.\"\n", ""));
+        ScriptException e = assertThrows(ScriptException.class, () -> Intake.load(yaml));
+        assertError(e.errors(), yaml + ":" + line + ":", "missing translation 'fr' for message 'restart'");
+    }
+
+    /** Verifies that a script and its directory load from files and drive an engine. */
+    @Test
+    void testLoadReadsScriptAndDirectoryFromFiles() throws Exception {
+        Path yaml = script(s -> replaceOnce(s, "title: Haven default intake", "title: Edited intake"),
+                d -> replaceOnce(d, "contact: ccvt.org", "contact: 416-555-0100"));
+        Intake intake = Intake.load(yaml);
+        assertEquals("Edited intake", intake.script().title());
+        assertEquals(List.of("en", "fr", "ar", "es", "fa"), intake.languages());
+        assertTrue(intake.script().directory().stream().anyMatch(o -> o.contact().equals("416-555-0100")));
+        var engine = new org.haven.bot.Engine(intake, org.haven.bot.EngineSettings.defaults());
+        var turn = engine.start("sms", java.time.Instant.EPOCH);
+        assertTrue(turn.replies().get(0).text().contains("Is it safe"));
+    }
+
+    /** Verifies that a missing script file is reported, not thrown. */
+    @Test
+    void testCheckReportsMissingFile() {
+        List<String> errors = errors(dir.resolve("nope.yaml"));
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).endsWith("nope.yaml:1: cannot read the script"), errors.get(0));
+        assertThrows(ScriptException.class, () -> Intake.load(dir.resolve("nope.yaml")));
+    }
+
+    /** Verifies that an essential text missing in a partial language (Arabic) is an error. */
+    @Test
+    void testCheckFailsWhenEssentialTranslationMissingInPartialLanguage() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "    ar: \"عذراً، لم أفهم. حاول مرة أخرى، أو اكتب مساعدة.\"\n", ""));
+        assertError(errors(yaml), yaml.toString(), "missing translation 'ar' for message 'error' (essential)");
+    }
+
+    /** Verifies that a non-essential text may be missing in a partial language. */
+    @Test
+    void testCheckAllowsNonEssentialTextMissingInPartialLanguage() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "    es: \"Esto no es asesoramiento legal.\"\n", ""));
+        assertEquals(List.of(), errors(yaml));
+    }
+
+    /** Verifies that a missing keyword word in any language is an error. */
+    @Test
+    void testCheckFailsWhenKeywordMissingInALanguage() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, ", es: [AYUDA]", ""));
+        assertError(errors(yaml), yaml.toString(), "keyword 'help' has no word in 'es'");
+    }
+
+    /** Verifies that a condition on an unknown id is reported at its line. */
+    @Test
+    void testCheckReportsUnknownIdInCondition() throws IOException {
+        String original = resource("intake/default.yaml");
+        int line = lineOf(original, "show if: {who: agency}");
+        Path yaml = script(s -> replaceOnce(s, "show if: {who: agency}", "show if: {whom: agency}"));
+        assertError(errors(yaml), yaml + ":" + line + ":", "unknown id 'whom'");
+    }
+
+    /** Verifies that a condition on a choice value the question does not have is reported. */
+    @Test
+    void testCheckReportsUnknownValueInCondition() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "show if: {who: agency}", "show if: {who: agencies}"));
+        assertError(errors(yaml), yaml.toString(), "'who' has no choice 'agencies'");
+    }
+
+    /** Verifies that a condition on an answer not yet asked is reported. */
+    @Test
+    void testCheckReportsConditionOnAnswerNotYetAsked() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "show if: {contact_way: [phone, other]}", "show if: {city: answered}"));
+        assertError(errors(yaml), yaml.toString(), "condition on 'city', which is not asked before it");
+    }
+
+    /** Verifies that a question that can never be asked is reported as unreachable. */
+    @Test
+    void testCheckReportsUnreachableQuestion() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "      - id: country\n        type: country\n",
+                "      - id: country\n        type: country\n        show if: {danger_now: yes}\n"));
+        assertError(errors(yaml), yaml.toString(), "question 'country' is unreachable");
+    }
+
+    /** Verifies that a jump to an unknown question is reported. */
+    @Test
+    void testCheckReportsUnknownGoTo() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "go to: contact_way", "go to: contact_method"));
+        assertError(errors(yaml), yaml.toString(), "unknown id 'contact_method' in 'go to'");
+    }
+
+    /** Verifies that duplicate ids and unknown keys are reported. */
+    @Test
+    void testCheckReportsDuplicateIdAndUnknownKey() throws IOException {
+        Path yaml = script(s -> replaceOnce(replaceOnce(s, "- id: contact_time", "- id: contact_way"),
+                "type: city", "type: city\n        shw if: {status: citizen}"));
+        List<String> errors = errors(yaml);
+        assertError(errors, yaml.toString(), "question id 'contact_way' used twice");
+        assertError(errors, yaml.toString(), "unknown key 'shw if'");
+    }
+
+    /** Verifies that the same word for two keywords is reported. */
+    @Test
+    void testCheckReportsKeywordClash() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "stop:     {en: [STOP]", "stop:     {en: [STOP, HELP]"));
+        assertError(errors(yaml), yaml.toString(), "means both");
+    }
+
+    /** Verifies that a YAML syntax error is reported with its line. */
+    @Test
+    void testCheckReportsYamlSyntaxErrorWithLine() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "title: Haven default intake", "title: [unclosed"));
+        List<String> errors = errors(yaml);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).matches(".*intake\\.yaml:\\d+: YAML syntax.*"), errors.get(0));
+    }
+
+    /** Verifies that a directory entry for an unknown working group is reported in the directory file. */
+    @Test
+    void testCheckReportsDirectoryErrorsInDirectoryFile() throws IOException {
+        Path yaml = script(s -> s, d -> replaceOnce(d, "serves: [toronto]", "serves: [atlantis]"));
+        assertError(errors(yaml), "directory.yaml:", "unknown working group 'atlantis'");
+    }
+
+    /** Verifies that prompts over the SMS segment budget are warned about, per language, and are not errors. */
+    @Test
+    void testCheckWarnsAboutSmsSegmentsPerLanguage() throws IOException {
+        Path yaml = script(s -> s);
+        List<ScriptCheck.Finding> f = ScriptCheck.check(yaml, 1);
+        assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.WARNING
+                && x.message().contains("'safe_now' in 'ar' takes") && x.message().contains("SMS segments")), f.toString());
+        assertFalse(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR));
+        var counts = ScriptCheck.segmentCounts(Intake.defaultIntake().script());
+        assertEquals(Intake.defaultIntake().script().questions().size() * 5, counts.size());
+        assertTrue(counts.values().stream().allMatch(n -> n >= 1));
+    }
+
+    /** Verifies that the default intake covers the nine topics, the eight cities and the three outcomes. */
+    @Test
+    void testDefaultIntakeCoversBrief() {
+        Script s = Intake.defaultIntake().script();
+        for (String id : List.of("safe_now", "language", "who", "referral_code", "client_consent", "share_with_agency",
+                "what_happened", "country", "period", "status", "perpetrator_in_canada", "danger_now", "status_risk",
+                "health_support", "contact_way", "contact_time", "leave_messages", "city")) {
+            assertTrue(s.question(id).isPresent(), id);
+        }
+        assertEquals("safe_now", s.questions().get(0).id());
+        for (String g : List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton", "vancouver",
+                "victoria")) {
+            assertTrue(s.workingGroup(g).isPresent(), g);
+        }
+        assertEquals(3, s.triage().stream().map(TriageRule::outcome).distinct().count());
+        assertTrue(s.language("ar").orElseThrow().rtl());
+        assertTrue(s.language("fa").orElseThrow().rtl());
+        assertTrue(s.language("fr").orElseThrow().complete());
+    }
+}

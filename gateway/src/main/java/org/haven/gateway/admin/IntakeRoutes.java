@@ -1,0 +1,108 @@
+package org.haven.gateway.admin;
+
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import org.haven.bot.script.ScriptCheck;
+import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.inbox.Html;
+import org.haven.gateway.store.AuditLog;
+import io.vertx.sqlclient.Pool;
+
+/**
+ * The intake script and referral directory page for administrators at {@code /inbox/team/intake}:
+ * both are edited as YAML; an upload is refused with its {@code file:line} findings when the check
+ * finds an error, and otherwise runs at once.
+ */
+public final class IntakeRoutes {
+    private static final int MAX_SIZE = 512 * 1024;
+
+    private final IntakeScripts scripts;
+    private final Pool pool;
+    private final SessionGuard guard;
+
+    public IntakeRoutes(IntakeScripts scripts, Pool pool, SessionGuard guard) {
+        this.scripts = scripts;
+        this.pool = pool;
+        this.guard = guard;
+    }
+
+    public void mount(Router router) {
+        router.get("/inbox/team/intake").handler(ctx -> admin(ctx, s -> scripts.source()
+                .onSuccess(src -> page(ctx, s, 200, src, List.of(), null)).onFailure(ctx::fail)));
+        router.post("/inbox/team/intake").handler(ctx -> admin(ctx, s -> upload(ctx, s)));
+    }
+
+    private void admin(RoutingContext ctx, java.util.function.Consumer<InboxSession> then) {
+        guard.require(ctx, s -> {
+            if (!s.isAdmin()) {
+                SessionGuard.html(ctx, 403, Html.page(s.language(), "Refused", s, "<h1>Refused</h1>"
+                        + Html.error("Only administrators change the intake.")));
+                return;
+            }
+            then.accept(s);
+        });
+    }
+
+    private void upload(RoutingContext ctx, InboxSession s) {
+        String script = field(ctx, "script");
+        String directory = field(ctx, "directory");
+        IntakeScripts.Source src = new IntakeScripts.Source(script, directory, s.username());
+        if (script.isBlank() || script.length() > MAX_SIZE || directory.length() > MAX_SIZE) {
+            page(ctx, s, 400, src, List.of(new ScriptCheck.Finding(IntakeScripts.SCRIPT_FILE, 0, ScriptCheck.Severity.ERROR,
+                    "the script is empty or larger than 512 KiB")), null);
+            return;
+        }
+        scripts.upload(src).onSuccess(result -> {
+            if (!result.ok()) {
+                new AuditLog(pool).record(s.username(), "intake_upload_refused", null);
+                page(ctx, s, 400, src, result.findings(), null);
+                return;
+            }
+            new AuditLog(pool).record(s.username(), "intake_uploaded", null);
+            page(ctx, s, 200, src, result.findings(), "The new intake is checked and in use.");
+        }).onFailure(ctx::fail);
+    }
+
+    /** A finding as {@code file:line: message}, naming the file the administrator edited, not a temp path. */
+    private static String display(ScriptCheck.Finding f) {
+        String file = f.file() == null ? IntakeScripts.SCRIPT_FILE : java.nio.file.Path.of(f.file()).getFileName().toString();
+        return file + ":" + f.line() + ": " + (f.severity() == ScriptCheck.Severity.WARNING ? "warning: " : "") + f.message();
+    }
+
+    private static String field(RoutingContext ctx, String name) {
+        String v = ctx.request().getFormAttribute(name);
+        if (v == null && ctx.fileUploads() != null) {
+            v = null;
+        }
+        return v == null ? "" : v.replace("\r\n", "\n");
+    }
+
+    private static void page(RoutingContext ctx, InboxSession s, int status, IntakeScripts.Source src,
+                             List<ScriptCheck.Finding> findings, String notice) {
+        StringBuilder b = new StringBuilder("<p><a href=\"/inbox/team\">← Team</a></p><h1>Intake script and referral directory</h1>");
+        b.append(Html.notice(notice));
+        boolean errors = findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
+        if (!findings.isEmpty()) {
+            b.append("<section aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">")
+                    .append(errors ? "Refused: the check found errors" : "Warnings").append("</h2><div")
+                    .append(errors ? " role=\"alert\"" : "").append("><ul class=\"findings\" id=\"findings\">");
+            for (ScriptCheck.Finding f : findings) {
+                b.append("<li class=\"").append(f.severity() == ScriptCheck.Severity.ERROR ? "error" : "help").append("\"><code>")
+                        .append(Html.esc(display(f))).append("</code></li>");
+            }
+            b.append("</ul></div></section>");
+        }
+        b.append("<p class=\"help\">Currently in use: uploaded by ").append(Html.esc(src.uploadedBy()))
+                .append(". The format is described in docs/intake.md. Every question needs English and French;"
+                        + " the check also counts SMS segments for each prompt.</p>")
+                .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">").append(Html.csrf(s))
+                .append("<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
+                        + " spellcheck=\"false\">").append(Html.esc(src.script())).append("</textarea>")
+                .append("<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
+                        + " rows=\"12\" spellcheck=\"false\">").append(Html.esc(src.directory())).append("</textarea>")
+                .append("<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
+        SessionGuard.html(ctx, status, Html.page(s.language(), "Intake", s, b.toString()));
+    }
+}

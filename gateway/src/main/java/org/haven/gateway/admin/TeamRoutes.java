@@ -1,0 +1,191 @@
+package org.haven.gateway.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.haven.bot.engine.ReferralCode;
+import org.haven.crypto.PassphraseBox;
+import org.haven.crypto.PassphraseHash;
+import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.auth.AuthRoutes;
+import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.inbox.Html;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.store.Account;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The team page for administrators at {@code /inbox/team}: accounts and agencies. Adding a
+ * coordinator is a key ceremony: the administrator's unlocked team key is sealed under the new
+ * coordinator's first passphrase, so the server never holds it unsealed at rest.
+ */
+public final class TeamRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(TeamRoutes.class);
+    private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
+            "vancouver", "victoria", "national");
+
+    private final Vertx vertx;
+    private final AccountStore accounts;
+    private final TeamKeys teamKeys;
+    private final SessionGuard guard;
+
+    public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard) {
+        this.vertx = vertx;
+        this.accounts = accounts;
+        this.teamKeys = teamKeys;
+        this.guard = guard;
+    }
+
+    public void mount(Router router) {
+        router.get("/inbox/team").handler(ctx -> admin(ctx, s -> page(ctx, s, null, null)));
+        router.post("/inbox/team/accounts").handler(ctx -> admin(ctx, s -> createAccount(ctx, s)));
+        router.post("/inbox/team/agencies").handler(ctx -> admin(ctx, s -> createAgency(ctx, s)));
+    }
+
+    private void admin(RoutingContext ctx, java.util.function.Consumer<InboxSession> then) {
+        guard.require(ctx, s -> {
+            if (!s.isAdmin()) {
+                SessionGuard.html(ctx, 403, Html.page(s.language(), "Refused", s, "<h1>Refused</h1>"
+                        + Html.error("Only administrators manage the team.")));
+                return;
+            }
+            then.accept(s);
+        });
+    }
+
+    private record Agency(long id, String name, String code) {
+    }
+
+    private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
+        Future.all(accounts.list(), agencies()).onSuccess(cf -> {
+            List<Account> list = cf.resultAt(0);
+            List<Agency> agencies = cf.resultAt(1);
+            StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice))
+                    .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
+            b.append("<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
+                    .append("<th scope=\"col\">Role</th><th scope=\"col\">Working groups</th><th scope=\"col\">Second factor</th>")
+                    .append("</tr></thead><tbody>");
+            for (Account a : list) {
+                b.append("<tr><td>").append(Html.esc(a.username())).append("</td><td>").append(Html.esc(a.role()))
+                        .append("</td><td>").append(Html.esc("admin".equals(a.role()) ? "all" : String.join(", ", a.groups())))
+                        .append("</td><td>").append(a.totpEnabled() ? "enrolled" : "not yet").append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+            b.append("<h2>Add an account</h2><form method=\"post\" action=\"/inbox/team/accounts\" class=\"stack\">")
+                    .append(Html.csrf(s))
+                    .append("<label for=\"new-username\">Username</label><input id=\"new-username\" name=\"username\" required>")
+                    .append("<label for=\"new-role\">Role</label><select id=\"new-role\" name=\"role\">")
+                    .append("<option value=\"coordinator\">Coordinator</option><option value=\"agency\">Agency worker</option>")
+                    .append("<option value=\"admin\">Administrator</option></select>")
+                    .append("<fieldset><legend>Working groups (coordinators)</legend>");
+            for (String g : GROUPS) {
+                b.append("<label class=\"check\"><input type=\"checkbox\" name=\"group\" value=\"").append(g).append("\"> ")
+                        .append(Html.esc(g)).append("</label>");
+            }
+            b.append("</fieldset><label for=\"new-agency\">Agency (agency workers)</label><select id=\"new-agency\" name=\"agency\">")
+                    .append("<option value=\"\">—</option>");
+            for (Agency a : agencies) {
+                b.append("<option value=\"").append(a.id()).append("\">").append(Html.esc(a.name())).append("</option>");
+            }
+            b.append("</select><label for=\"new-pass\">First passphrase (at least ").append(AuthRoutes.MIN_PASSPHRASE)
+                    .append(" characters; give it to the person in a safe way)</label>")
+                    .append("<input id=\"new-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" required>")
+                    .append("<label for=\"new-confirm\">Again</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")
+                    .append(" autocomplete=\"new-password\" required><button type=\"submit\" id=\"create-account\">Create account</button></form>");
+            b.append("<h2>Agencies and referral codes</h2><table class=\"queue\"><thead><tr><th scope=\"col\">Agency</th>")
+                    .append("<th scope=\"col\">Referral code</th></tr></thead><tbody>");
+            for (Agency a : agencies) {
+                b.append("<tr><td>").append(Html.esc(a.name())).append("</td><td><code>").append(Html.esc(a.code()))
+                        .append("</code></td></tr>");
+            }
+            b.append("</tbody></table><form method=\"post\" action=\"/inbox/team/agencies\" class=\"stack\">").append(Html.csrf(s))
+                    .append("<label for=\"agency-name\">New agency</label><input id=\"agency-name\" name=\"name\" required maxlength=\"120\">")
+                    .append("<button type=\"submit\" id=\"create-agency\">Add agency and issue a referral code</button></form>");
+            SessionGuard.html(ctx, error == null ? 200 : 400, Html.page(s.language(), "Team", s, b.toString()));
+        }).onFailure(ctx::fail);
+    }
+
+    private Future<List<Agency>> agencies() {
+        return accounts.pool().query("SELECT id, name, referral_code FROM agencies ORDER BY name").execute().map(rs -> {
+            List<Agency> out = new ArrayList<>();
+            rs.forEach(r -> out.add(new Agency(r.getLong(0), r.getString(1), r.getString(2))));
+            return out;
+        });
+    }
+
+    private void createAccount(RoutingContext ctx, InboxSession s) {
+        String username = trimmed(ctx.request().getFormAttribute("username"));
+        String role = trimmed(ctx.request().getFormAttribute("role"));
+        String pass = ctx.request().getFormAttribute("passphrase");
+        String confirm = ctx.request().getFormAttribute("confirm");
+        List<String> groups = ctx.request().formAttributes().getAll("group").stream().filter(GROUPS::contains).toList();
+        String agencyRaw = trimmed(ctx.request().getFormAttribute("agency"));
+        Optional<String> invalid = AuthRoutes.validateNewAccount(username, pass, confirm);
+        if (invalid.isEmpty() && !List.of("coordinator", "agency", "admin").contains(role)) {
+            invalid = Optional.of("Choose a role.");
+        }
+        if (invalid.isEmpty() && "coordinator".equals(role) && groups.isEmpty()) {
+            invalid = Optional.of("A coordinator needs at least one working group.");
+        }
+        if (invalid.isEmpty() && "agency".equals(role) && !agencyRaw.matches("\\d+")) {
+            invalid = Optional.of("An agency worker needs an agency.");
+        }
+        if (invalid.isPresent()) {
+            page(ctx, s, invalid.get(), null);
+            return;
+        }
+        boolean needsKey = !"agency".equals(role);
+        Long agencyId = "agency".equals(role) ? Long.valueOf(agencyRaw) : null;
+        vertx.executeBlocking(() -> {
+            String hash = PassphraseHash.hash(pass.toCharArray());
+            byte[] sealed = null;
+            if (needsKey) {
+                byte[] raw = s.teamKey().toBytes(SecretKeyAccess.INSECURE);
+                sealed = PassphraseBox.seal(raw, pass.toCharArray());
+                Arrays.fill(raw, (byte) 0);
+            }
+            return new Object[] {hash, sealed};
+        }).compose(made -> accounts.pool().withTransaction(tx -> accounts.create(tx, username, role, (String) made[0],
+                needsKey ? teamKeys.recipients().get(0).keyId() : null, (byte[]) made[1], agencyId, groups)
+                .compose(id -> new AuditLog(tx).record(s.username(), "account_created:" + role, null).map(id))))
+                .onSuccess(id -> {
+                    LOG.info("event=account_created account={} role={} by={}", id, role, s.accountId());
+                    page(ctx, s, null, "Account " + username + " created. They set up their second factor at first login.");
+                })
+                .onFailure(err -> {
+                    if (String.valueOf(err.getMessage()).contains("duplicate key")) {
+                        page(ctx, s, "That username is taken.", null);
+                    } else {
+                        ctx.fail(err);
+                    }
+                });
+    }
+
+    private void createAgency(RoutingContext ctx, InboxSession s) {
+        String name = trimmed(ctx.request().getFormAttribute("name"));
+        if (name.isEmpty() || name.length() > 120) {
+            page(ctx, s, "Give the agency a name.", null);
+            return;
+        }
+        String code = ReferralCode.issue(new SecureRandom());
+        accounts.pool().preparedQuery("INSERT INTO agencies (name, referral_code) VALUES ($1, $2)").execute(Tuple.of(name, code))
+                .compose(v -> new AuditLog(accounts.pool()).record(s.username(), "agency_created", null))
+                .onSuccess(v -> page(ctx, s, null, "Agency added with referral code " + code + "."))
+                .onFailure(err -> page(ctx, s, "That agency exists already.", null));
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? "" : s.strip();
+    }
+}

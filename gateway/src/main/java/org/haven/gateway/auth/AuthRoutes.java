@@ -1,0 +1,405 @@
+package org.haven.gateway.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.haven.crypto.PassphraseBox;
+import org.haven.crypto.PassphraseHash;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.inbox.Html;
+import org.haven.gateway.inbox.Text;
+import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.store.Account;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Getting into the inbox: first-administrator setup, login with passphrase and a second factor
+ * (TOTP, or a one-time recovery code), second-factor enrolment with a QR code, language, logout.
+ * The passphrase unlocks the team key into the session; logout and timeouts wipe it.
+ */
+public final class AuthRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
+    /** Shortest passphrase accepted. */
+    public static final int MIN_PASSPHRASE = 12;
+    private static final int RECOVERY_CODES = 10;
+    private static final String DUMMY_HASH = PassphraseHash.hash("haven-dummy-passphrase".toCharArray());
+
+    private final Vertx vertx;
+    private final AccountStore accounts;
+    private final TeamKeys teamKeys;
+    private final ServerSecrets secrets;
+    private final SessionGuard guard;
+    private final LoginThrottle throttle;
+    private final Clock clock;
+    private final Totp totp = new Totp();
+
+    public AuthRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, ServerSecrets secrets, SessionGuard guard,
+                      Clock clock) {
+        this.vertx = vertx;
+        this.accounts = accounts;
+        this.teamKeys = teamKeys;
+        this.secrets = secrets;
+        this.guard = guard;
+        this.throttle = new LoginThrottle(clock);
+        this.clock = clock;
+    }
+
+    public void mount(Router router) {
+        router.get("/inbox/setup").handler(this::setupForm);
+        router.post("/inbox/setup").handler(this::setup);
+        router.get("/inbox/login").handler(ctx -> SessionGuard.html(ctx, 200, loginPage(lang(ctx), null)));
+        router.post("/inbox/login").handler(this::login);
+        router.get("/inbox/totp").handler(ctx -> guard.requireEnrolling(ctx, s -> enrolForm(ctx, s, null)));
+        router.post("/inbox/totp").handler(ctx -> guard.requireEnrolling(ctx, s -> enrol(ctx, s)));
+        router.post("/inbox/logout").handler(ctx -> guard.requireEnrolling(ctx, s -> {
+            guard.sessions().end(s.id());
+            LOG.info("event=logout account={}", s.accountId());
+            new AuditLog(accounts.pool()).record(s.username(), "logout", null);
+            guard.clearCookie(ctx);
+            ctx.redirect("/inbox/login");
+        }));
+        router.post("/inbox/language").handler(ctx -> guard.require(ctx, s -> {
+            String language = "fr".equals(ctx.request().getFormAttribute("language")) ? "fr" : "en";
+            s.language(language);
+            accounts.setLanguage(s.accountId(), language).onComplete(ar -> ctx.redirect("/inbox"));
+        }));
+    }
+
+    private static String lang(RoutingContext ctx) {
+        String q = ctx.request().getParam("lang");
+        if (q != null) {
+            return "fr".equals(q) ? "fr" : "en";
+        }
+        String header = ctx.request().getHeader("Accept-Language");
+        return header != null && header.toLowerCase(Locale.ROOT).startsWith("fr") ? "fr" : "en";
+    }
+
+    // --- first administrator ---------------------------------------------------------------
+
+    private void setupForm(RoutingContext ctx) {
+        accounts.pendingSetup(accounts.pool()).onSuccess(p -> {
+            if (p.isEmpty()) {
+                ctx.redirect("/inbox/login");
+            } else {
+                SessionGuard.html(ctx, 200, setupPage(null));
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void setup(RoutingContext ctx) {
+        String code = normaliseCode(ctx.request().getFormAttribute("code"));
+        String username = trimmed(ctx.request().getFormAttribute("username"));
+        String pass = ctx.request().getFormAttribute("passphrase");
+        String confirm = ctx.request().getFormAttribute("confirm");
+        Optional<String> invalid = validateNewAccount(username, pass, confirm);
+        if (invalid.isPresent()) {
+            SessionGuard.html(ctx, 400, setupPage(invalid.get()));
+            return;
+        }
+        accounts.pool().withTransaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
+            if (pending.isEmpty()) {
+                return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
+            }
+            return vertx.<Optional<String[]>>executeBlocking(() -> {
+                try {
+                    byte[] key = PassphraseBox.open(pending.get().sealedTeamKey(), code.toCharArray());
+                    byte[] sealed = PassphraseBox.seal(key, pass.toCharArray());
+                    Arrays.fill(key, (byte) 0);
+                    return Optional.of(new String[] {PassphraseHash.hash(pass.toCharArray()), HexFormat.of().formatHex(sealed)});
+                } catch (GeneralSecurityException e) {
+                    return Optional.empty();
+                }
+            }).compose(keys -> {
+                if (keys.isEmpty()) {
+                    return Future.succeededFuture(Optional.of("That setup code is not right."));
+                }
+                return accounts.completeSetup(tx, username, keys.get()[0], pending.get().teamKeyId(),
+                                HexFormat.of().parseHex(keys.get()[1]))
+                        .compose(done -> new AuditLog(tx).record(username, "setup_admin", null).map(done))
+                        .map(done -> done ? Optional.<String>empty() : Optional.of("Setup is already complete: log in."));
+            });
+        })).onSuccess(error -> {
+            if (error.isPresent()) {
+                SessionGuard.html(ctx, 400, setupPage(error.get()));
+            } else {
+                teamKeys.forgetSetupCode();
+                LOG.info("event=setup_complete");
+                ctx.redirect("/inbox/login");
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    /** Checks a new account's username and passphrase; the error to show, if any. */
+    public static Optional<String> validateNewAccount(String username, String pass, String confirm) {
+        if (username.isEmpty() || username.length() > 64 || !username.matches("[A-Za-z0-9._-]+")) {
+            return Optional.of("Choose a username of letters, digits, dots, dashes or underscores.");
+        }
+        if (pass == null || pass.length() < MIN_PASSPHRASE) {
+            return Optional.of("The passphrase must be at least " + MIN_PASSPHRASE + " characters.");
+        }
+        if (!pass.equals(confirm)) {
+            return Optional.of("The two passphrases differ.");
+        }
+        return Optional.empty();
+    }
+
+    // --- login -----------------------------------------------------------------------------
+
+    private record Unlocked(Account account, RecipientPrivateKey key) {
+    }
+
+    private void login(RoutingContext ctx) {
+        String language = lang(ctx);
+        String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        if (!throttle.allowed(client)) {
+            SessionGuard.html(ctx, 429, loginPage(language, Text.t(language, "login.throttled")));
+            return;
+        }
+        String username = trimmed(ctx.request().getFormAttribute("username"));
+        String pass = ctx.request().getFormAttribute("passphrase");
+        String code = trimmed(ctx.request().getFormAttribute("code"));
+        if (username.isEmpty() || pass == null || pass.isEmpty()) {
+            SessionGuard.html(ctx, 400, loginPage(language, Text.t(language, "login.failed")));
+            return;
+        }
+        accounts.findByUsername(username).compose(found -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
+            String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
+            boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
+            if (!ok || found.isEmpty()) {
+                return Optional.empty();
+            }
+            Account a = found.get();
+            if (a.sealedTeamKey() == null) {
+                return Optional.of(new Unlocked(a, null));
+            }
+            try {
+                byte[] raw = PassphraseBox.open(a.sealedTeamKey(), pass.toCharArray());
+                RecipientPrivateKey key = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
+                Arrays.fill(raw, (byte) 0);
+                return Optional.of(new Unlocked(a, key));
+            } catch (GeneralSecurityException e) {
+                return Optional.empty();
+            }
+        })).compose(unlocked -> {
+            if (unlocked.isEmpty() || !unlocked.get().account().totpEnabled()) {
+                return Future.succeededFuture(unlocked);
+            }
+            return secondFactor(unlocked.get().account(), code).map(ok -> {
+                if (!ok) {
+                    if (unlocked.get().key() != null) {
+                        unlocked.get().key().destroy();
+                    }
+                    return Optional.<Unlocked>empty();
+                }
+                return unlocked;
+            });
+        }).onSuccess(unlocked -> {
+            if (unlocked.isEmpty()) {
+                throttle.failed(client);
+                LOG.info("event=login_failed");
+                new AuditLog(accounts.pool()).record(username.length() > 64 ? username.substring(0, 64) : username,
+                        "login_failed", null);
+                SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
+                return;
+            }
+            throttle.succeeded(client);
+            Account a = unlocked.get().account();
+            InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
+                    unlocked.get().key(), a.totpEnabled(), a.language()));
+            new AuditLog(accounts.pool()).record(a.username(), "login", null);
+            LOG.info("event=login account={} second_factor={}", a.id(), a.totpEnabled() ? "done" : "enrol");
+            guard.setCookie(ctx, s);
+            ctx.redirect(a.totpEnabled() ? "/inbox" : "/inbox/totp");
+        }).onFailure(ctx::fail);
+    }
+
+    private Future<Boolean> secondFactor(Account a, String code) {
+        if (code.isEmpty()) {
+            return Future.succeededFuture(false);
+        }
+        if (code.replaceAll("\\s", "").matches("\\d{6}")) {
+            try {
+                byte[] secret = secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id()));
+                OptionalLong step = totp.verify(secret, code, clock.instant(), a.totpLastStep());
+                Arrays.fill(secret, (byte) 0);
+                if (step.isEmpty()) {
+                    return Future.succeededFuture(false);
+                }
+                return accounts.useTotpStep(a.id(), step.getAsLong());
+            } catch (GeneralSecurityException e) {
+                return Future.succeededFuture(false);
+            }
+        }
+        String hash = recoveryHash(code);
+        return accounts.useRecoveryCode(a.id(), hash).onSuccess(used -> {
+            if (used) {
+                LOG.info("event=recovery_code_used account={}", a.id());
+            }
+        });
+    }
+
+    // --- second-factor enrolment ------------------------------------------------------------
+
+    private void enrolForm(RoutingContext ctx, InboxSession s, String error) {
+        if (s.secondFactorDone()) {
+            ctx.redirect("/inbox");
+            return;
+        }
+        accounts.findById(s.accountId()).compose(found -> {
+            Account a = found.orElseThrow();
+            if (a.totpSecret() != null) {
+                try {
+                    return Future.succeededFuture(secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id())));
+                } catch (GeneralSecurityException e) {
+                    return Future.failedFuture(e);
+                }
+            }
+            byte[] secret = Totp.newSecret();
+            try {
+                return accounts.setTotpSecret(a.id(), secrets.keyring().encrypt(secret, totpAad(a.id()))).map(secret);
+            } catch (GeneralSecurityException e) {
+                return Future.failedFuture(e);
+            }
+        }).onSuccess(secret -> {
+            String l = s.language();
+            String uri = Totp.uri("Haven", s.username(), secret);
+            String body = "<h1>" + Text.t(l, "totp.title") + "</h1>" + Html.error(error)
+                    + "<p>" + Text.t(l, "totp.intro") + "</p>"
+                    + "<figure class=\"qr\">" + Totp.qrSvg(uri, "QR code") + "<figcaption>" + Text.t(l, "totp.key")
+                    + ": <code id=\"totp-key\">" + Html.esc(Totp.base32(secret)) + "</code></figcaption></figure>"
+                    + "<form method=\"post\" action=\"/inbox/totp\" class=\"stack\">" + Html.csrf(s)
+                    + "<label for=\"code\">" + Text.t(l, "login.code") + "</label>"
+                    + "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>"
+                    + "<button type=\"submit\">" + Text.t(l, "totp.confirm") + "</button></form>";
+            Arrays.fill(secret, (byte) 0);
+            SessionGuard.html(ctx, error == null ? 200 : 400, Html.page(l, Text.t(l, "totp.title"), s, body));
+        }).onFailure(ctx::fail);
+    }
+
+    private void enrol(RoutingContext ctx, InboxSession s) {
+        String code = trimmed(ctx.request().getFormAttribute("code"));
+        accounts.findById(s.accountId()).onSuccess(found -> {
+            Account a = found.orElseThrow();
+            OptionalLong step = OptionalLong.empty();
+            if (a.totpSecret() != null) {
+                try {
+                    step = totp.verify(secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id())), code, clock.instant(), 0);
+                } catch (GeneralSecurityException e) {
+                    step = OptionalLong.empty();
+                }
+            }
+            if (step.isEmpty()) {
+                enrolForm(ctx, s, Text.t(s.language(), "totp.wrong"));
+                return;
+            }
+            List<String> codes = new ArrayList<>();
+            List<String> hashes = new ArrayList<>();
+            SecureRandom random = new SecureRandom();
+            for (int i = 0; i < RECOVERY_CODES; i++) {
+                String c = recoveryCode(random);
+                codes.add(c);
+                hashes.add(recoveryHash(c));
+            }
+            accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
+                guard.sessions().completeSecondFactor(s);
+                new AuditLog(accounts.pool()).record(s.username(), "totp_enrolled", null);
+                LOG.info("event=totp_enrolled account={}", a.id());
+                String l = s.language();
+                StringBuilder list = new StringBuilder("<ul class=\"codes\" id=\"recovery-codes\">");
+                codes.forEach(c -> list.append("<li><code>").append(c).append("</code></li>"));
+                list.append("</ul>");
+                SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "totp.recovery"), s, "<h1>" + Text.t(l, "totp.recovery")
+                        + "</h1><p>" + Text.t(l, "totp.recovery.intro") + "</p>" + list
+                        + "<p><a class=\"button\" href=\"/inbox\">" + Text.t(l, "totp.continue") + "</a></p>"));
+            }).onFailure(ctx::fail);
+        }).onFailure(ctx::fail);
+    }
+
+    private static String recoveryCode(SecureRandom random) {
+        String alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            if (i > 0 && i % 4 == 0) {
+                sb.append('-');
+            }
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+
+    private String recoveryHash(String code) {
+        return secrets.contactHash().hashHex("recovery:" + code.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""));
+    }
+
+    /** Associated data of an account's encrypted TOTP secret. */
+    static byte[] totpAad(long accountId) {
+        return ("haven/totp/" + accountId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    // --- pages -----------------------------------------------------------------------------
+
+    private static String loginPage(String l, String error) {
+        return Html.page(l, Text.t(l, "login"), null, "<h1>" + Text.t(l, "login") + "</h1>" + Html.error(error)
+                + "<form method=\"post\" action=\"/inbox/login?lang=" + l + "\" class=\"stack\">"
+                + "<label for=\"username\">" + Text.t(l, "login.username") + "</label>"
+                + "<input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
+                + "<label for=\"passphrase\">" + Text.t(l, "login.passphrase") + "</label>"
+                + "<input id=\"passphrase\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required>"
+                + "<label for=\"code\">" + Text.t(l, "login.code") + "</label>"
+                + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\">"
+                + "<button type=\"submit\">" + Text.t(l, "login") + "</button></form>"
+                + "<p><a href=\"/inbox/login?lang=" + ("fr".equals(l) ? "en" : "fr") + "\" lang=\"" + ("fr".equals(l) ? "en" : "fr")
+                + "\">" + Text.t(l, "lang.switch") + "</a></p>");
+    }
+
+    private static String setupPage(String error) {
+        return Html.page("en", "First setup", null, "<h1>Create the first administrator</h1>" + Html.error(error)
+                + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory,"
+                + " then choose your username and a passphrase of at least " + MIN_PASSPHRASE + " characters."
+                + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
+                + "<form method=\"post\" action=\"/inbox/setup\" class=\"stack\">"
+                + "<label for=\"code\">Setup code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
+                + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
+                + "<label for=\"passphrase\">Passphrase</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
+                + " autocomplete=\"new-password\" minlength=\"" + MIN_PASSPHRASE + "\" required>"
+                + "<label for=\"confirm\">Passphrase again</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
+                + " autocomplete=\"new-password\" required><button type=\"submit\">Create administrator</button></form>");
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? "" : s.strip();
+    }
+
+    /** Setup codes are shown as XXXXX-XXXXX-…; accept them typed with any case, spaces or dashes. */
+    static String normaliseCode(String raw) {
+        if (raw == null) {
+            return "";
+        }
+        String compact = raw.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < compact.length(); i++) {
+            if (i > 0 && i % 5 == 0) {
+                sb.append('-');
+            }
+            sb.append(compact.charAt(i));
+        }
+        return sb.toString();
+    }
+}

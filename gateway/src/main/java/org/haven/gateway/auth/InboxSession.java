@@ -1,0 +1,134 @@
+package org.haven.gateway.auth;
+
+import java.time.Instant;
+import java.util.Set;
+import org.haven.crypto.RecipientPrivateKey;
+
+/**
+ * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
+ * memory only, for as long as the session lives; {@link #end()} wipes it. A session that has not
+ * yet enrolled its second factor may do nothing but enrol.
+ */
+public final class InboxSession {
+    private final String id;
+    private final long accountId;
+    private final String username;
+    private final String role;
+    private final Set<String> groups;
+    private final Long agencyId;
+    private final String csrfToken;
+    private final Instant createdAt;
+    private final RecipientPrivateKey teamKey;
+    private volatile boolean secondFactorDone;
+    private volatile String language;
+    private volatile Instant lastSeen;
+    private volatile Instant reauthenticatedAt;
+
+    InboxSession(String id, SessionGrant grant, String csrfToken, Instant now) {
+        this.id = id;
+        this.accountId = grant.accountId();
+        this.username = grant.username();
+        this.role = grant.role();
+        this.groups = Set.copyOf(grant.groups());
+        this.agencyId = grant.agencyId();
+        this.teamKey = grant.teamKey();
+        this.secondFactorDone = grant.secondFactorDone();
+        this.language = grant.language();
+        this.csrfToken = csrfToken;
+        this.createdAt = now;
+        this.lastSeen = now;
+        this.reauthenticatedAt = now;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public long accountId() {
+        return accountId;
+    }
+
+    public String username() {
+        return username;
+    }
+
+    public String role() {
+        return role;
+    }
+
+    public boolean isAdmin() {
+        return "admin".equals(role);
+    }
+
+    public boolean isAgency() {
+        return "agency".equals(role);
+    }
+
+    /** Working groups whose cases this user works (admins: all). */
+    public Set<String> groups() {
+        return groups;
+    }
+
+    public Long agencyId() {
+        return agencyId;
+    }
+
+    public String csrfToken() {
+        return csrfToken;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    /** The team private key; only coordinators and admins have one. */
+    public RecipientPrivateKey teamKey() {
+        if (teamKey == null) {
+            throw new IllegalStateException("this session holds no case key");
+        }
+        return teamKey;
+    }
+
+    public boolean hasTeamKey() {
+        return teamKey != null && !teamKey.isDestroyed();
+    }
+
+    public boolean secondFactorDone() {
+        return secondFactorDone;
+    }
+
+    void completeSecondFactor() {
+        secondFactorDone = true;
+    }
+
+    public String language() {
+        return language;
+    }
+
+    public void language(String language) {
+        this.language = language;
+    }
+
+    Instant lastSeen() {
+        return lastSeen;
+    }
+
+    void touch(Instant now) {
+        lastSeen = now;
+    }
+
+    /** When the passphrase was last proven (login or re-authentication before an export). */
+    public Instant reauthenticatedAt() {
+        return reauthenticatedAt;
+    }
+
+    void reauthenticated(Instant now) {
+        reauthenticatedAt = now;
+    }
+
+    void end() {
+        if (teamKey != null) {
+            teamKey.destroy();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package org.haven.gateway.auth;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.haven.gateway.inbox.Html;
+import org.haven.gateway.inbox.Text;
+
+/**
+ * Finds the inbox session of a request from its cookie and guards routes: no session sends a
+ * page request to the login form; a state-changing request must carry the session's CSRF token;
+ * a session that has not enrolled its second factor may only enrol.
+ */
+public final class SessionGuard {
+    /** The session cookie: HttpOnly, SameSite=Strict, Secure behind TLS, scoped to the inbox. */
+    public static final String COOKIE = "haven_inbox";
+
+    private final SessionRegistry sessions;
+    private final boolean secureCookies;
+
+    public SessionGuard(SessionRegistry sessions, boolean secureCookies) {
+        this.sessions = sessions;
+        this.secureCookies = secureCookies;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    /** The request's live session, if any. */
+    public Optional<InboxSession> current(RoutingContext ctx) {
+        Cookie c = ctx.request().getCookie(COOKIE);
+        return sessions.find(c == null ? null : c.getValue());
+    }
+
+    /** Runs {@code then} for a fully logged-in session (second factor done). */
+    public void require(RoutingContext ctx, Consumer<InboxSession> then) {
+        guard(ctx, false, then);
+    }
+
+    /** Runs {@code then} for a session that may still be enrolling its second factor. */
+    public void requireEnrolling(RoutingContext ctx, Consumer<InboxSession> then) {
+        guard(ctx, true, then);
+    }
+
+    private void guard(RoutingContext ctx, boolean enrolling, Consumer<InboxSession> then) {
+        Optional<InboxSession> found = current(ctx);
+        if (found.isEmpty()) {
+            if (ctx.request().method() == HttpMethod.GET) {
+                ctx.redirect("/inbox/login");
+            } else {
+                page(ctx, 401, "en", Text.t("en", "login"), Html.error(Text.t("en", "login.ended"))
+                        + "<p><a href=\"/inbox/login\">" + Text.t("en", "login") + "</a></p>");
+            }
+            return;
+        }
+        InboxSession s = found.get();
+        if (!enrolling && !s.secondFactorDone()) {
+            ctx.redirect("/inbox/totp");
+            return;
+        }
+        if (ctx.request().method() != HttpMethod.GET && !csrfMatches(ctx, s)) {
+            page(ctx, 403, s.language(), Text.t(s.language(), "refused"), "<h1>" + Text.t(s.language(), "refused") + "</h1>"
+                    + Html.error(Text.t(s.language(), "refused.csrf")));
+            return;
+        }
+        then.accept(s);
+    }
+
+    private static boolean csrfMatches(RoutingContext ctx, InboxSession s) {
+        String token = ctx.request().getFormAttribute("csrf");
+        if (token == null) {
+            token = ctx.request().getHeader("X-CSRF-Token");
+        }
+        return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
+                s.csrfToken().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sets the session cookie. */
+    public void setCookie(RoutingContext ctx, InboxSession s) {
+        ctx.response().addCookie(Cookie.cookie(COOKIE, s.id()).setPath("/inbox").setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookies));
+    }
+
+    /** Removes the session cookie. */
+    public void clearCookie(RoutingContext ctx) {
+        ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/inbox").setMaxAge(0).setHttpOnly(true)
+                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookies));
+    }
+
+    /** Ends a page with an HTML body in the inbox frame. */
+    public static void page(RoutingContext ctx, int status, String language, String title, String body) {
+        html(ctx, status, Html.page(language, title, null, body));
+    }
+
+    /** Ends with a complete HTML document. */
+    public static void html(RoutingContext ctx, int status, String document) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(document);
+    }
+}

@@ -1,0 +1,498 @@
+package org.haven.gateway.inbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+import org.haven.bot.Reply;
+import org.haven.crypto.OpenPgpExport;
+import org.haven.crypto.PassphraseHash;
+import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.intake.CaseEvents;
+import org.haven.gateway.keys.EntrySealing;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.store.SealedEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One case at {@code /inbox/cases/<id>}: its answers and whole conversation opened with the
+ * session's key, and the work on it: claim and release, reply through the person's channel,
+ * private notes, labels, status, a referral to a partner, and an OpenPGP export for a lawyer.
+ * Every view and change is written to the audit log.
+ */
+public final class CaseRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(CaseRoutes.class);
+    private static final int MAX_TEXT = 4000;
+    private static final List<String> STATUSES = List.of("claimed", "waiting", "closed");
+
+    private final Vertx vertx;
+    private final CaseStore cases;
+    private final AccountStore accounts;
+    private final TeamKeys teamKeys;
+    private final Outbox outbox;
+    private final CaseEvents events;
+    private final SessionGuard guard;
+
+    public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
+                      SessionGuard guard) {
+        this.vertx = vertx;
+        this.cases = cases;
+        this.accounts = accounts;
+        this.teamKeys = teamKeys;
+        this.outbox = outbox;
+        this.events = events;
+        this.guard = guard;
+    }
+
+    public void mount(Router router) {
+        router.get("/inbox/cases/:id").handler(ctx -> withCase(ctx, false, (s, c) -> show(ctx, s, c)));
+        router.post("/inbox/cases/:id/claim").handler(ctx -> withCase(ctx, false, (s, c) -> claim(ctx, s, c)));
+        router.post("/inbox/cases/:id/release").handler(ctx -> withCase(ctx, true, (s, c) -> release(ctx, s, c)));
+        router.post("/inbox/cases/:id/reply").handler(ctx -> withCase(ctx, true, (s, c) -> reply(ctx, s, c)));
+        router.post("/inbox/cases/:id/note").handler(ctx -> withCase(ctx, true, (s, c) -> note(ctx, s, c, "note")));
+        router.post("/inbox/cases/:id/referral").handler(ctx -> withCase(ctx, true, (s, c) -> note(ctx, s, c, "referral")));
+        router.post("/inbox/cases/:id/labels").handler(ctx -> withCase(ctx, true, (s, c) -> labels(ctx, s, c)));
+        router.post("/inbox/cases/:id/status").handler(ctx -> withCase(ctx, true, (s, c) -> status(ctx, s, c)));
+        router.post("/inbox/cases/:id/export").handler(ctx -> withCase(ctx, false, (s, c) -> export(ctx, s, c)));
+    }
+
+    /**
+     * Loads the case and checks the user may see it (and, for {@code mustHold}, work on it:
+     * its holder or an administrator). Agencies see only their own referrals' status.
+     */
+    private void withCase(RoutingContext ctx, boolean mustHold, BiConsumer<InboxSession, CaseSummary> then) {
+        guard.require(ctx, s -> {
+            UUID id;
+            try {
+                id = UUID.fromString(ctx.pathParam("id"));
+            } catch (IllegalArgumentException e) {
+                notFound(ctx, s);
+                return;
+            }
+            cases.find(id).onSuccess(found -> {
+                if (found.isEmpty()) {
+                    notFound(ctx, s);
+                    return;
+                }
+                CaseSummary c = found.get();
+                boolean visible = s.isAdmin()
+                        || (s.isAgency() ? c.agencyId() != null && c.agencyId().equals(s.agencyId())
+                        : s.groups().contains(c.workingGroup()));
+                if (!visible) {
+                    LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
+                    new AuditLog(accounts.pool()).record(s.username(), "case_access_refused", c.id());
+                    refuse(ctx, s);
+                    return;
+                }
+                boolean isGet = ctx.request().method() == io.vertx.core.http.HttpMethod.GET;
+                if (s.isAgency() && !isGet) {
+                    refuse(ctx, s);
+                    return;
+                }
+                if (mustHold && !s.isAdmin() && (c.assignedTo() == null || c.assignedTo() != s.accountId())) {
+                    back(ctx, c, "case.not_yours");
+                    return;
+                }
+                then.accept(s, c);
+            }).onFailure(ctx::fail);
+        });
+    }
+
+    // --- view ------------------------------------------------------------------------------
+
+    private void show(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        if (s.isAgency()) {
+            agencyView(ctx, s, c);
+            return;
+        }
+        cases.entries(c.id()).compose(entries -> new AuditLog(accounts.pool()).record(s.username(), "case_view", c.id())
+                .map(v -> entries)).onSuccess(entries -> {
+            LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
+            String conversation = conversation(s, c, entries);
+            if ("conversation".equals(ctx.request().getParam("partial"))) {
+                SessionGuard.html(ctx, 200, conversation);
+                return;
+            }
+            SessionGuard.html(ctx, 200, Html.page(s.language(), Text.t(s.language(), "case") + " " + c.reference(), s,
+                    render(ctx, s, c, entries, conversation)));
+        }).onFailure(ctx::fail);
+    }
+
+    private String render(RoutingContext ctx, InboxSession s, CaseSummary c, List<SealedEntry> entries, String conversation) {
+        String l = s.language();
+        boolean holder = c.assignedTo() != null && c.assignedTo() == s.accountId();
+        boolean canWork = holder || s.isAdmin();
+        StringBuilder b = new StringBuilder();
+        b.append("<p><a href=\"/inbox\">← ").append(Text.t(l, "case.back")).append("</a></p>");
+        String m = ctx.request().getParam("m");
+        if (m != null && m.matches("[a-z_.]+")) {
+            b.append(m.equals("case.claimed_by_other") || m.equals("case.not_yours") || m.equals("case.reply.none")
+                    || m.equals("case.empty_text") ? Html.error(Text.t(l, m)) : Html.notice(Text.t(l, m)));
+        }
+        b.append("<h1>").append(Text.t(l, "case")).append(" ").append(Html.esc(c.reference())).append("</h1>")
+                .append("<dl class=\"meta\"><dt>").append(Text.t(l, "col.triage")).append("</dt><dd>")
+                .append(Html.esc(Labels.triage(l, c.triage()))).append("</dd><dt>").append(Text.t(l, "col.group"))
+                .append("</dt><dd>").append(Html.esc(c.workingGroup())).append("</dd><dt>").append(Text.t(l, "col.channel"))
+                .append("</dt><dd>").append(Html.esc(c.channel())).append("</dd><dt>").append(Text.t(l, "col.language"))
+                .append("</dt><dd>").append(Html.esc(c.language())).append("</dd><dt>").append(Text.t(l, "col.status"))
+                .append("</dt><dd id=\"case-status\">").append(Html.esc(Labels.status(l, c.status()))).append("</dd><dt>")
+                .append(Text.t(l, "col.assigned")).append("</dt><dd>").append(Html.esc(c.assignee())).append("</dd><dt>")
+                .append(Text.t(l, "col.labels")).append("</dt><dd>").append(Html.esc(String.join(", ", c.labels())))
+                .append("</dd></dl>");
+        b.append("<div class=\"actions\">");
+        if ("queued".equals(c.status())) {
+            b.append(form(s, c, "claim", "<button type=\"submit\" id=\"claim\">" + Text.t(l, "case.claim") + "</button>"));
+        } else if (canWork && !"closed".equals(c.status())) {
+            b.append(form(s, c, "release", "<button type=\"submit\" class=\"secondary\">" + Text.t(l, "case.release")
+                    + "</button>"));
+        }
+        b.append("</div>");
+        b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"").append(Html.esc(Text.t(l, "live")))
+                .append("\"></p>");
+        b.append(conversation);
+        if (canWork) {
+            b.append(workForms(s, c));
+        }
+        b.append(exportForm(s, c));
+        return b.toString();
+    }
+
+    private String conversation(InboxSession s, CaseSummary c, List<SealedEntry> entries) {
+        String l = s.language();
+        StringBuilder b = new StringBuilder("<section data-live=\"conversation\" data-case=\"").append(c.id())
+                .append("\" id=\"conversation\" aria-labelledby=\"conv-h\">");
+        List<String> thread = new ArrayList<>();
+        for (SealedEntry e : entries) {
+            JsonObject doc;
+            try {
+                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKey());
+                doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
+            } catch (GeneralSecurityException | RuntimeException ex) {
+                thread.add("<p class=\"error\">" + Text.t(l, "case.unreadable") + "</p>");
+                continue;
+            }
+            if ("answers".equals(e.kind())) {
+                b.append("<h2>").append(Text.t(l, "case.answers")).append("</h2><dl class=\"answers\">");
+                for (Object o : doc.getJsonArray("answers", new JsonArray())) {
+                    JsonObject a = (JsonObject) o;
+                    b.append("<dt>").append(Html.esc(a.getString("question"))).append("</dt><dd>")
+                            .append(Html.esc(a.getString("answer"))).append("</dd>");
+                }
+                b.append("</dl>");
+                JsonArray refs = doc.getJsonArray("referrals", new JsonArray());
+                if (!refs.isEmpty()) {
+                    b.append("<h2>").append(Text.t(l, "case.referrals")).append("</h2><ul>");
+                    refs.forEach(r -> b.append("<li>").append(Html.esc(String.valueOf(r))).append("</li>"));
+                    b.append("</ul>");
+                }
+                continue;
+            }
+            String who = switch (e.kind()) {
+                case "message_in" -> Text.t(l, "case.from_person");
+                case "message_out" -> Text.t(l, "case.to_person") + " " + Html.esc(e.author());
+                case "note" -> Text.t(l, "case.note") + " " + Html.esc(e.author());
+                default -> Text.t(l, "case.referral") + " " + Html.esc(e.author());
+            };
+            thread.add("<li class=\"entry " + Html.esc(e.kind()) + "\"><p class=\"by\">" + who + " · <time>"
+                    + Labels.when(e.createdAt()) + "</time></p><p class=\"text\">" + Html.esc(doc.getString("text")) + "</p></li>");
+        }
+        b.append("<h2 id=\"conv-h\">").append(Text.t(l, "case.conversation")).append("</h2><ol class=\"thread\">");
+        thread.forEach(b::append);
+        return b.append("</ol></section>").toString();
+    }
+
+    private String workForms(InboxSession s, CaseSummary c) {
+        String l = s.language();
+        StringBuilder canned = new StringBuilder("<label for=\"canned\">").append(Text.t(l, "case.canned"))
+                .append("</label><select id=\"canned\" name=\"canned\"><option value=\"\">—</option>");
+        CannedReplies.ALL.forEach((id, texts) -> canned.append("<option value=\"").append(id).append("\" data-text=\"")
+                .append(Html.esc(CannedReplies.text(id, c.language()))).append("\">")
+                .append(Html.esc(abbreviate(CannedReplies.text(id, l)))).append("</option>"));
+        canned.append("</select>");
+        StringBuilder statuses = new StringBuilder();
+        for (String st : STATUSES) {
+            statuses.append("<option value=\"").append(st).append("\"").append(st.equals(c.status()) ? " selected" : "")
+                    .append(">").append(Html.esc(Labels.status(l, st))).append("</option>");
+        }
+        return "<section class=\"work\"><h2 id=\"reply-h\">" + Text.t(l, "case.reply") + "</h2>"
+                + form(s, c, "reply", "<p class=\"help\" id=\"reply-help\">" + Text.t(l, "case.reply.help") + "</p>" + canned
+                + "<label for=\"reply-text\">" + Text.t(l, "case.reply") + "</label><textarea id=\"reply-text\" name=\"text\""
+                + " rows=\"4\" maxlength=\"" + MAX_TEXT + "\" aria-describedby=\"reply-help\"></textarea>"
+                + "<button type=\"submit\" id=\"send-reply\">" + Text.t(l, "case.reply.send") + "</button>")
+                + "<h2>" + Text.t(l, "case.note.add") + "</h2>"
+                + form(s, c, "note", "<label for=\"note-text\">" + Text.t(l, "case.note.add") + "</label>"
+                + "<textarea id=\"note-text\" name=\"text\" rows=\"3\" maxlength=\"" + MAX_TEXT + "\"></textarea>"
+                + "<button type=\"submit\" id=\"save-note\">" + Text.t(l, "case.note.save") + "</button>")
+                + "<h2>" + Text.t(l, "case.labels") + "</h2>"
+                + form(s, c, "labels", "<label for=\"labels\">" + Text.t(l, "case.labels") + "</label>"
+                + "<input id=\"labels\" name=\"labels\" value=\"" + Html.esc(String.join(", ", c.labels()))
+                + "\" aria-describedby=\"labels-help\"><p class=\"help\" id=\"labels-help\">" + Text.t(l, "case.labels.help")
+                + "</p><button type=\"submit\">" + Text.t(l, "case.labels.save") + "</button>")
+                + "<h2>" + Text.t(l, "case.status") + "</h2>"
+                + form(s, c, "status", "<label for=\"status\">" + Text.t(l, "case.status") + "</label><select id=\"status\""
+                + " name=\"status\">" + statuses + "</select><button type=\"submit\" id=\"save-status\">"
+                + Text.t(l, "case.status.save") + "</button>")
+                + "<h2>" + Text.t(l, "case.refer") + "</h2>"
+                + form(s, c, "referral", "<label for=\"referral-text\">" + Text.t(l, "case.refer.org") + "</label>"
+                + "<input id=\"referral-text\" name=\"text\" maxlength=\"300\"><button type=\"submit\">"
+                + Text.t(l, "case.refer.save") + "</button>")
+                + "</section>";
+    }
+
+    private String exportForm(InboxSession s, CaseSummary c) {
+        String l = s.language();
+        return "<section class=\"export\"><h2>" + Text.t(l, "case.export") + "</h2>"
+                + form(s, c, "export", "<label for=\"lawyer-key\">" + Text.t(l, "case.export.key") + "</label>"
+                + "<textarea id=\"lawyer-key\" name=\"key\" rows=\"4\" spellcheck=\"false\"></textarea>"
+                + "<label for=\"export-pass\">" + Text.t(l, "case.export.passphrase") + "</label>"
+                + "<input id=\"export-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\">"
+                + "<button type=\"submit\">" + Text.t(l, "case.export.go") + "</button>")
+                + "</section>";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "…";
+    }
+
+    private static String form(InboxSession s, CaseSummary c, String action, String inner) {
+        return "<form method=\"post\" action=\"/inbox/cases/" + c.id() + "/" + action + "\" class=\"stack\">" + Html.csrf(s)
+                + inner + "</form>";
+    }
+
+    private void agencyView(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        String l = s.language();
+        new AuditLog(accounts.pool()).record(s.username(), "referral_status_view", c.id());
+        SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "case") + " " + c.reference(), s,
+                "<p><a href=\"/inbox\">← " + Text.t(l, "referrals.mine") + "</a></p><h1>" + Text.t(l, "case") + " "
+                        + Html.esc(c.reference()) + "</h1><dl class=\"meta\"><dt>" + Text.t(l, "col.status") + "</dt><dd>"
+                        + Html.esc(Labels.status(l, c.status())) + "</dd><dt>" + Text.t(l, "col.received") + "</dt><dd>"
+                        + Labels.when(c.createdAt()) + "</dd></dl>"));
+    }
+
+    // --- changes ---------------------------------------------------------------------------
+
+    private void claim(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        cases.claim(c.id(), s.accountId()).onSuccess(won -> {
+            if (won) {
+                LOG.info("event=case_claimed case={} account={}", c.id(), s.accountId());
+                new AuditLog(accounts.pool()).record(s.username(), "claim", c.id());
+                events.publish("case_changed", c.id());
+                back(ctx, c, "case.claimed");
+            } else {
+                back(ctx, c, "case.claimed_by_other");
+            }
+        }).onFailure(ctx::fail);
+    }
+
+    private void release(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        cases.release(c.id(), s.isAdmin() ? null : s.accountId()).onSuccess(done -> {
+            new AuditLog(accounts.pool()).record(s.username(), "release", c.id());
+            events.publish("case_changed", c.id());
+            ctx.redirect("/inbox");
+        }).onFailure(ctx::fail);
+    }
+
+    private void reply(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        String text = trimmed(ctx.request().getFormAttribute("text"));
+        if (text.isEmpty()) {
+            String canned = CannedReplies.text(trimmed(ctx.request().getFormAttribute("canned")), c.language());
+            text = canned == null ? "" : canned;
+        }
+        if (text.isEmpty() || text.length() > MAX_TEXT) {
+            back(ctx, c, "case.empty_text");
+            return;
+        }
+        if (c.conversationId() == null) {
+            back(ctx, c, "case.reply.none");
+            return;
+        }
+        String message = text;
+        boolean rtl = "ar".equals(c.language()) || "fa".equals(c.language());
+        accounts.pool().withTransaction(tx -> tx.preparedQuery("SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(c.conversationId())).compose(rs -> {
+                    if (rs.size() == 0 || rs.iterator().next().getOffsetDateTime(0) != null) {
+                        return Future.succeededFuture(false);
+                    }
+                    return cases.nextSeq(tx, c.id()).compose(seq -> {
+                        EntrySealing.Sealed sealed = seal(c.id(), seq, "message_out", message);
+                        return cases.appendEntry(tx, c.id(), "message_out", sealed.ciphertext(), sealed.sealedKeys(), seq,
+                                s.username());
+                    }).compose(seq -> outbox.enqueue(tx, c.conversationId(), c.channel(),
+                                    List.of(new Reply(message, List.of(), c.language(), rtl))))
+                            .compose(v -> cases.replied(tx, c.id()))
+                            .compose(v -> new AuditLog(tx).record(s.username(), "reply", c.id()))
+                            .map(true);
+                })).onSuccess(sent -> {
+            if (!sent) {
+                back(ctx, c, "case.reply.none");
+                return;
+            }
+            LOG.info("event=reply_queued case={} account={} channel={}", c.id(), s.accountId(), c.channel());
+            outbox.wake();
+            events.publish("case_changed", c.id());
+            back(ctx, c, "case.reply.sent");
+        }).onFailure(ctx::fail);
+    }
+
+    private void note(RoutingContext ctx, InboxSession s, CaseSummary c, String kind) {
+        String text = trimmed(ctx.request().getFormAttribute("text"));
+        if (text.isEmpty() || text.length() > MAX_TEXT) {
+            back(ctx, c, "case.empty_text");
+            return;
+        }
+        accounts.pool().withTransaction(tx -> cases.nextSeq(tx, c.id()).compose(seq -> {
+            EntrySealing.Sealed sealed = seal(c.id(), seq, kind, text);
+            return cases.appendEntry(tx, c.id(), kind, sealed.ciphertext(), sealed.sealedKeys(), seq, s.username());
+        }).compose(seq -> new AuditLog(tx).record(s.username(), kind, c.id()))).onSuccess(v -> {
+            events.publish("case_changed", c.id());
+            back(ctx, c, null);
+        }).onFailure(ctx::fail);
+    }
+
+    private void labels(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        List<String> labels = new ArrayList<>();
+        for (String raw : trimmed(ctx.request().getFormAttribute("labels")).split(",")) {
+            String label = raw.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}-]+", "-").replaceAll("^-+|-+$", "");
+            if (!label.isEmpty() && label.length() <= 40 && !labels.contains(label) && labels.size() < 10) {
+                labels.add(label);
+            }
+        }
+        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool()).record(s.username(), "labels", c.id()))
+                .onSuccess(v -> {
+                    events.publish("case_changed", c.id());
+                    back(ctx, c, null);
+                }).onFailure(ctx::fail);
+    }
+
+    private void status(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        String status = trimmed(ctx.request().getFormAttribute("status"));
+        if (!STATUSES.contains(status)) {
+            back(ctx, c, null);
+            return;
+        }
+        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool()).record(s.username(), "status_" + status, c.id()))
+                .onSuccess(v -> {
+                    LOG.info("event=case_status case={} status={} account={}", c.id(), status, s.accountId());
+                    events.publish("case_changed", c.id());
+                    if ("closed".equals(status)) {
+                        ctx.redirect("/inbox?m=status.closed");
+                    } else {
+                        back(ctx, c, null);
+                    }
+                }).onFailure(ctx::fail);
+    }
+
+    /** Re-authenticates with the passphrase, then encrypts the whole case to a lawyer's OpenPGP key. */
+    private void export(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        String key = ctx.request().getFormAttribute("key");
+        String pass = ctx.request().getFormAttribute("passphrase");
+        if (key == null || key.isBlank() || pass == null || pass.isEmpty()) {
+            back(ctx, c, "case.empty_text");
+            return;
+        }
+        accounts.findById(s.accountId()).compose(account -> vertx.executeBlocking(() ->
+                account.isPresent() && PassphraseHash.verify(account.get().passphraseHash(), pass.toCharArray())))
+                .compose(ok -> {
+                    if (!ok) {
+                        new AuditLog(accounts.pool()).record(s.username(), "export_reauth_failed", c.id());
+                        return Future.succeededFuture(Optional.<String>empty());
+                    }
+                    guard.sessions().reauthenticated(s);
+                    return cases.entries(c.id()).compose(entries -> {
+                        String file = caseFile(s, c, entries);
+                        return vertx.executeBlocking(() -> Optional.of(OpenPgpExport.encrypt(file.getBytes(StandardCharsets.UTF_8),
+                                "case-" + c.reference() + ".txt", key)));
+                    });
+                }).onSuccess(armored -> {
+                    if (armored.isEmpty()) {
+                        SessionGuard.html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s,
+                                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error(Text.t(s.language(), "login.failed"))));
+                        return;
+                    }
+                    new AuditLog(accounts.pool()).record(s.username(), "export", c.id());
+                    LOG.info("event=case_exported case={} account={}", c.id(), s.accountId());
+                    ctx.response().putHeader("Content-Type", "application/pgp-encrypted")
+                            .putHeader("Content-Disposition", "attachment; filename=\"case-" + c.reference() + ".asc\"")
+                            .end(armored.get());
+                }).onFailure(err -> {
+                    if (err instanceof GeneralSecurityException) {
+                        SessionGuard.html(ctx, 400, Html.page(s.language(), Text.t(s.language(), "refused"), s,
+                                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error("That is not a usable OpenPGP public key.")));
+                    } else {
+                        ctx.fail(err);
+                    }
+                });
+    }
+
+    private String caseFile(InboxSession s, CaseSummary c, List<SealedEntry> entries) {
+        StringBuilder f = new StringBuilder("Haven case ").append(c.reference()).append("\nTriage: ").append(c.triage())
+                .append("\nWorking group: ").append(c.workingGroup()).append("\nChannel: ").append(c.channel())
+                .append("\nLanguage: ").append(c.language()).append("\nReceived: ").append(Labels.when(c.createdAt())).append("\n\n");
+        for (SealedEntry e : entries) {
+            try {
+                JsonObject doc = new JsonObject(new String(EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(),
+                        e.sealedKeys(), s.teamKey()), StandardCharsets.UTF_8));
+                if ("answers".equals(e.kind())) {
+                    f.append("== Intake answers ==\n");
+                    for (Object o : doc.getJsonArray("answers", new JsonArray())) {
+                        JsonObject a = (JsonObject) o;
+                        f.append(a.getString("question")).append("\n  ").append(a.getString("answer")).append('\n');
+                    }
+                } else {
+                    f.append("== ").append(e.kind()).append(e.author() == null ? "" : " by " + e.author()).append(", ")
+                            .append(Labels.when(e.createdAt())).append(" ==\n").append(doc.getString("text")).append('\n');
+                }
+                f.append('\n');
+            } catch (GeneralSecurityException | RuntimeException ex) {
+                f.append("== entry ").append(e.seq()).append(" could not be opened ==\n\n");
+            }
+        }
+        return f.toString();
+    }
+
+    private EntrySealing.Sealed seal(UUID caseId, int seq, String kind, String text) {
+        try {
+            return EntrySealing.seal(caseId, seq, kind, new JsonObject().put("text", text).encode().getBytes(StandardCharsets.UTF_8),
+                    teamKeys.recipients());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing failed", e);
+        }
+    }
+
+    private static void back(RoutingContext ctx, CaseSummary c, String message) {
+        ctx.redirect("/inbox/cases/" + c.id() + (message == null ? "" : "?m=" + message));
+    }
+
+    private static void notFound(RoutingContext ctx, InboxSession s) {
+        SessionGuard.html(ctx, 404, Html.page(s.language(), Text.t(s.language(), "notfound"), s,
+                "<h1>" + Text.t(s.language(), "notfound") + "</h1>"));
+    }
+
+    private static void refuse(RoutingContext ctx, InboxSession s) {
+        SessionGuard.html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s,
+                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error(Text.t(s.language(), "refused.role"))));
+    }
+
+    private static String trimmed(String s) {
+        return s == null ? "" : s.strip();
+    }
+
+}

@@ -1,0 +1,96 @@
+package org.haven.gateway.inbox;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.time.Duration;
+import org.haven.gateway.admin.TeamRoutes;
+import org.haven.gateway.auth.AuthRoutes;
+import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.auth.SessionRegistry;
+import org.haven.gateway.http.SecurityHeaders;
+import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.CaseStore;
+
+/**
+ * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no
+ * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, live updates.
+ */
+public final class Inbox {
+    private final Vertx vertx;
+    private final SessionRegistry sessions;
+    private final SessionGuard guard;
+    private final AuthRoutes auth;
+    private final QueueRoutes queues;
+    private final CaseRoutes cases;
+    private final TeamRoutes team;
+    private final LiveUpdates live;
+    private final org.haven.gateway.dashboard.DashboardRoutes dashboard;
+    private final org.haven.gateway.admin.IntakeRoutes intake;
+
+    public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
+                 LiveUpdates live, org.haven.gateway.admin.IntakeScripts scripts, Clock clock, Duration idleTimeout,
+                 boolean secureCookies) {
+        this.vertx = vertx;
+        this.sessions = new SessionRegistry(clock, idleTimeout);
+        this.guard = new SessionGuard(sessions, secureCookies);
+        this.live = live;
+        this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock);
+        this.queues = new QueueRoutes(caseStore, guard);
+        this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
+        this.team = new TeamRoutes(vertx, accounts, teamKeys, guard);
+        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard);
+        this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
+                new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);
+    }
+
+    /** Mounts the inbox and starts the session sweeper. */
+    public void mount(Router router) {
+        vertx.setPeriodic(30_000, id -> sessions.sweep());
+        router.route("/inbox*").handler(ctx -> {
+            SecurityHeaders.publicPage(ctx.response());
+            ctx.response().putHeader("Cache-Control", "no-store");
+            ctx.next();
+        });
+        router.post("/inbox*").handler(BodyHandler.create(false).setBodyLimit(2 * 1024 * 1024));
+        router.post("/inbox*").handler(Inbox::sameOrigin);
+        router.get("/inbox/inbox.css").handler(ctx -> asset(ctx, "inbox.css", "text/css; charset=utf-8"));
+        router.get("/inbox/inbox.js").handler(ctx -> asset(ctx, "inbox.js", "text/javascript; charset=utf-8"));
+        auth.mount(router);
+        live.mount(router, guard);
+        team.mount(router);
+        intake.mount(router);
+        dashboard.mount(router);
+        queues.mount(router);
+        cases.mount(router);
+    }
+
+    /** Ends every session, wiping the keys they hold. */
+    public void close() {
+        sessions.endAll();
+    }
+
+    private void asset(RoutingContext ctx, String file, String type) {
+        vertx.fileSystem().readFile("webroot/inbox/" + file)
+                .onSuccess(b -> ctx.response().putHeader("Content-Type", type).end(b))
+                .onFailure(e -> ctx.fail(404));
+    }
+
+    /** A form posted from another site's page is refused (SameSite cookies aside, belt and braces). */
+    private static void sameOrigin(RoutingContext ctx) {
+        String origin = ctx.request().getHeader("Origin");
+        String host = ctx.request().getHeader("Host");
+        if (origin != null && !"null".equals(origin) && host != null
+                && !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+            SessionGuard.html(ctx, 403, Html.page("en", "Refused", null, "<h1>Refused</h1>"
+                    + Html.error("That request came from another site.")));
+            return;
+        }
+        ctx.next();
+    }
+}

@@ -1,0 +1,28 @@
+package org.haven.gateway.inbox;
+
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Small display helpers shared by the inbox pages. */
+final class Labels {
+    static final List<String> QUEUES = List.of("new", "mine", "waiting", "closed");
+    static final List<String> CHANNELS = List.of("webchat", "sms", "telegram");
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+
+    private Labels() {
+    }
+
+    static String when(OffsetDateTime t) {
+        return t == null ? "" : WHEN.format(t.atZoneSameInstant(ZoneOffset.UTC));
+    }
+
+    static String triage(String language, String triage) {
+        return Text.t(language, "triage." + triage);
+    }
+
+    static String status(String language, String status) {
+        return Text.t(language, "status." + status);
+    }
+}

@@ -1,0 +1,229 @@
+package org.haven.gateway.inbox;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.keys.EntrySealing;
+import org.haven.gateway.store.CaseQuery;
+import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.store.SealedEntry;
+
+/**
+ * The queues at {@code /inbox}: new, mine, waiting and closed, urgent first, filtered by working
+ * group, label, channel, date and text. Text search opens the cases with the user's key in
+ * memory; nothing is indexed in clear. Agency users see their own referrals' status only.
+ */
+public final class QueueRoutes {
+    private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
+            "vancouver", "victoria", "national");
+
+    private final CaseStore cases;
+    private final SessionGuard guard;
+
+    public QueueRoutes(CaseStore cases, SessionGuard guard) {
+        this.cases = cases;
+        this.guard = guard;
+    }
+
+    public void mount(Router router) {
+        router.get("/inbox").handler(ctx -> guard.require(ctx, s -> {
+            if (s.isAgency()) {
+                agencyList(ctx, s);
+            } else {
+                queue(ctx, s);
+            }
+        }));
+    }
+
+    private void queue(RoutingContext ctx, InboxSession s) {
+        String l = s.language();
+        String queue = param(ctx, "queue");
+        if (queue == null || !Labels.QUEUES.contains(queue)) {
+            queue = "new";
+        }
+        String group = oneOf(param(ctx, "group"), GROUPS);
+        String channel = oneOf(param(ctx, "channel"), Labels.CHANNELS);
+        String label = param(ctx, "label");
+        LocalDate from = date(param(ctx, "from"));
+        LocalDate to = date(param(ctx, "to"));
+        String text = param(ctx, "q");
+        Set<String> visible = s.isAdmin() ? null : s.groups();
+        CaseQuery q = new CaseQuery(queue, s.accountId(), visible, null, group, label, channel, from, to);
+        String currentQueue = queue;
+        cases.list(q).compose(list -> text == null ? Future.succeededFuture(list) : matching(list, text, s))
+                .compose(list -> cases.labelsInUse().map(labels -> render(s, currentQueue, list, labels, ctx)))
+                .onSuccess(html -> SessionGuard.html(ctx, 200, html))
+                .onFailure(ctx::fail);
+    }
+
+    /** Keeps the cases whose decrypted entries contain {@code text} (case-insensitive). */
+    private Future<List<CaseSummary>> matching(List<CaseSummary> list, String text, InboxSession s) {
+        String needle = text.toLowerCase(Locale.ROOT);
+        List<Future<CaseSummary>> checks = new ArrayList<>();
+        for (CaseSummary c : list) {
+            if (c.reference().equalsIgnoreCase(text)) {
+                checks.add(Future.succeededFuture(c));
+                continue;
+            }
+            checks.add(cases.entries(c.id()).map(entries -> contains(c, entries, needle, s) ? c : null));
+        }
+        return Future.all(checks).map(cf -> {
+            List<CaseSummary> out = new ArrayList<>();
+            for (int i = 0; i < cf.size(); i++) {
+                CaseSummary c = cf.resultAt(i);
+                if (c != null) {
+                    out.add(c);
+                }
+            }
+            return out;
+        });
+    }
+
+    private static boolean contains(CaseSummary c, List<SealedEntry> entries, String needle, InboxSession s) {
+        for (SealedEntry e : entries) {
+            try {
+                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKey());
+                if (new String(plain, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(needle)) {
+                    return true;
+                }
+            } catch (GeneralSecurityException | RuntimeException ignored) {
+                // an entry this key cannot open does not match
+            }
+        }
+        return false;
+    }
+
+    private String render(InboxSession s, String queue, List<CaseSummary> list, List<String> labels, RoutingContext ctx) {
+        String l = s.language();
+        String table = table(l, list);
+        if ("queue".equals(param(ctx, "partial"))) {
+            return table;
+        }
+        StringBuilder b = new StringBuilder("<h1>").append(Text.t(l, "queue.title")).append("</h1>");
+        String notice = param(ctx, "m");
+        if (notice != null) {
+            b.append(Html.notice(Text.t(l, notice)));
+        }
+        b.append("<nav class=\"tabs\" aria-label=\"").append(Text.t(l, "queue.title")).append("\"><ul>");
+        for (String q : Labels.QUEUES) {
+            b.append("<li><a href=\"/inbox?queue=").append(q).append("\"").append(q.equals(queue) ? " aria-current=\"page\"" : "")
+                    .append(">").append(Text.t(l, "queue." + q)).append("</a></li>");
+        }
+        b.append("</ul></nav>");
+        b.append("<form method=\"get\" action=\"/inbox\" class=\"filters\"><input type=\"hidden\" name=\"queue\" value=\"")
+                .append(queue).append("\">")
+                .append(select(l, "group", "filter.group", GROUPS, param(ctx, "group")))
+                .append(select(l, "channel", "filter.channel", Labels.CHANNELS, param(ctx, "channel")))
+                .append(select(l, "label", "filter.label", labels, param(ctx, "label")))
+                .append(input("from", Text.t(l, "filter.from"), "date", param(ctx, "from")))
+                .append(input("to", Text.t(l, "filter.to"), "date", param(ctx, "to")))
+                .append(input("q", Text.t(l, "filter.text"), "search", param(ctx, "q")))
+                .append("<button type=\"submit\">").append(Text.t(l, "filter")).append("</button></form>");
+        b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"").append(Html.esc(Text.t(l, "live")))
+                .append("\"></p>");
+        b.append(table);
+        return Html.page(l, Text.t(l, "queue." + queue), s, b.toString());
+    }
+
+    private static String table(String l, List<CaseSummary> list) {
+        StringBuilder b = new StringBuilder("<div data-live=\"queue\" id=\"queue\">");
+        if (list.isEmpty()) {
+            b.append("<p class=\"empty\">").append(Text.t(l, "queue.empty")).append("</p>");
+        } else {
+            b.append("<table class=\"queue\"><caption class=\"sr-only\">").append(Text.t(l, "queue.caption"))
+                    .append("</caption><thead><tr>");
+            for (String col : List.of("col.case", "col.triage", "col.group", "col.channel", "col.language", "col.status",
+                    "col.assigned", "col.labels", "col.received")) {
+                b.append("<th scope=\"col\">").append(Text.t(l, col)).append("</th>");
+            }
+            b.append("</tr></thead><tbody>");
+            for (CaseSummary c : list) {
+                b.append("<tr").append(c.urgent() ? " class=\"urgent\"" : "").append("><td><a href=\"/inbox/cases/")
+                        .append(c.id()).append("\">").append(Html.esc(c.reference())).append("</a></td><td>")
+                        .append(Html.esc(Labels.triage(l, c.triage()))).append("</td><td>").append(Html.esc(c.workingGroup()))
+                        .append("</td><td>").append(Html.esc(c.channel())).append("</td><td>").append(Html.esc(c.language()))
+                        .append("</td><td>").append(Html.esc(Labels.status(l, c.status()))).append("</td><td>")
+                        .append(Html.esc(c.assignee())).append("</td><td>").append(Html.esc(String.join(", ", c.labels())))
+                        .append("</td><td>").append(Labels.when(c.createdAt())).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
+        return b.append("</div>").toString();
+    }
+
+    private void agencyList(RoutingContext ctx, InboxSession s) {
+        String l = s.language();
+        CaseQuery q = new CaseQuery("all", s.accountId(), null, s.agencyId() == null ? -1L : s.agencyId(), null, null, null, null,
+                null);
+        Future.all(cases.list(withQueue(q, "open")), cases.list(withQueue(q, "closed"))).onSuccess(cf -> {
+            List<CaseSummary> all = new ArrayList<>(cf.<List<CaseSummary>>resultAt(0));
+            all.addAll(cf.<List<CaseSummary>>resultAt(1));
+            StringBuilder b = new StringBuilder("<h1>").append(Text.t(l, "referrals.mine")).append("</h1>");
+            if (all.isEmpty()) {
+                b.append("<p>").append(Text.t(l, "queue.empty")).append("</p>");
+            } else {
+                b.append("<table class=\"queue\"><thead><tr><th scope=\"col\">").append(Text.t(l, "col.case"))
+                        .append("</th><th scope=\"col\">").append(Text.t(l, "col.status")).append("</th><th scope=\"col\">")
+                        .append(Text.t(l, "col.received")).append("</th></tr></thead><tbody>");
+                for (CaseSummary c : all) {
+                    b.append("<tr><td><a href=\"/inbox/cases/").append(c.id()).append("\">").append(Html.esc(c.reference()))
+                            .append("</a></td><td>").append(Html.esc(Labels.status(l, c.status()))).append("</td><td>")
+                            .append(Labels.when(c.createdAt())).append("</td></tr>");
+                }
+                b.append("</tbody></table>");
+            }
+            SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "referrals.mine"), s, b.toString()));
+        }).onFailure(ctx::fail);
+    }
+
+    private static CaseQuery withQueue(CaseQuery q, String queue) {
+        return new CaseQuery(queue, q.viewerId(), q.visibleGroups(), q.agencyId(), q.group(), q.label(), q.channel(), q.from(),
+                q.to());
+    }
+
+    private static String select(String l, String name, String labelKey, List<String> values, String current) {
+        StringBuilder b = new StringBuilder("<label for=\"f-").append(name).append("\">").append(Text.t(l, labelKey))
+                .append("</label><select id=\"f-").append(name).append("\" name=\"").append(name).append("\"><option value=\"\">")
+                .append(Text.t(l, "filter.any")).append("</option>");
+        for (String v : values) {
+            b.append("<option").append(v.equals(current) ? " selected" : "").append(">").append(Html.esc(v)).append("</option>");
+        }
+        return b.append("</select>").toString();
+    }
+
+    private static String input(String name, String label, String type, String value) {
+        return "<label for=\"f-" + name + "\">" + Html.esc(label) + "</label><input id=\"f-" + name + "\" name=\"" + name
+                + "\" type=\"" + type + "\" value=\"" + Html.esc(value) + "\">";
+    }
+
+    private static String param(RoutingContext ctx, String name) {
+        String v = ctx.request().getParam(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static String oneOf(String v, List<String> allowed) {
+        return v != null && allowed.contains(v) ? v : null;
+    }
+
+    private static LocalDate date(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

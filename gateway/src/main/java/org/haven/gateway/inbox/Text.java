@@ -1,0 +1,143 @@
+package org.haven.gateway.inbox;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The inbox's words in English and French. A missing French text falls back to English. */
+public final class Text {
+    private static final Map<String, String[]> T = new HashMap<>();
+
+    static {
+        put("inbox", "Haven inbox", "Boîte de réception Haven");
+        put("logout", "Log out and lock", "Se déconnecter et verrouiller");
+        put("skip", "Skip to content", "Aller au contenu");
+        put("queue.new", "New", "Nouveaux");
+        put("queue.mine", "Mine", "Les miens");
+        put("queue.waiting", "Waiting", "En attente");
+        put("queue.closed", "Closed", "Fermés");
+        put("queue.title", "Cases", "Dossiers");
+        put("queue.empty", "No cases here.", "Aucun dossier ici.");
+        put("queue.caption", "Cases, urgent first", "Dossiers, urgents d'abord");
+        put("col.case", "Case", "Dossier");
+        put("col.triage", "Triage", "Triage");
+        put("col.group", "Working group", "Groupe de travail");
+        put("col.channel", "Channel", "Canal");
+        put("col.language", "Language", "Langue");
+        put("col.status", "Status", "Statut");
+        put("col.assigned", "Assigned to", "Assigné à");
+        put("col.received", "Received", "Reçu");
+        put("col.labels", "Labels", "Étiquettes");
+        put("filter", "Filter", "Filtrer");
+        put("filter.group", "Working group", "Groupe de travail");
+        put("filter.any", "Any", "Tous");
+        put("filter.channel", "Channel", "Canal");
+        put("filter.label", "Label", "Étiquette");
+        put("filter.from", "Received from", "Reçu depuis");
+        put("filter.to", "Received until", "Reçu jusqu'au");
+        put("filter.text", "Text in the case", "Texte dans le dossier");
+        put("live", "New activity. The list is up to date.", "Nouvelle activité. La liste est à jour.");
+        put("triage.URGENT", "Urgent: danger now", "Urgent : danger immédiat");
+        put("triage.LIKELY_IN_MANDATE", "Likely within the mandate", "Probablement dans le mandat");
+        put("triage.OUTSIDE_MANDATE", "Outside the mandate: refer on", "Hors mandat : orienter");
+        put("status.queued", "New", "Nouveau");
+        put("status.claimed", "Claimed", "Pris en charge");
+        put("status.waiting", "Waiting for the person", "En attente de la personne");
+        put("status.closed", "Closed", "Fermé");
+        put("case", "Case", "Dossier");
+        put("case.back", "All cases", "Tous les dossiers");
+        put("case.answers", "Intake answers", "Réponses à l'accueil");
+        put("case.referrals", "Suggested referrals", "Orientations suggérées");
+        put("case.conversation", "Conversation", "Conversation");
+        put("case.from_person", "The person wrote", "La personne a écrit");
+        put("case.to_person", "Reply sent by", "Réponse envoyée par");
+        put("case.note", "Private note by", "Note privée de");
+        put("case.referral", "Referral recorded by", "Orientation notée par");
+        put("case.unreadable", "This entry cannot be opened with your key.", "Cette entrée ne peut pas être ouverte avec votre clé.");
+        put("case.claim", "Claim this case", "Prendre ce dossier");
+        put("case.release", "Release", "Libérer");
+        put("case.claimed_by_other", "Another coordinator claimed this case first.", "Une autre personne a pris ce dossier en premier.");
+        put("case.claimed", "You claimed this case.", "Vous avez pris ce dossier.");
+        put("case.reply", "Reply to the person", "Répondre à la personne");
+        put("case.reply.help", "Sent through the channel they used. Keep it short and safe to read on a shared phone.",
+                "Envoyé par le canal utilisé. Restez bref : le téléphone peut être partagé.");
+        put("case.reply.send", "Send reply", "Envoyer la réponse");
+        put("case.reply.sent", "Reply queued for delivery.", "Réponse mise en file d'envoi.");
+        put("case.reply.none", "This person cannot be reached here any more (they stopped or deleted the conversation).",
+                "Cette personne ne peut plus être jointe ici (arrêt ou suppression de la conversation).");
+        put("case.canned", "Canned reply", "Réponse type");
+        put("case.note.add", "Add a private note", "Ajouter une note privée");
+        put("case.note.save", "Save note", "Enregistrer la note");
+        put("case.labels", "Labels", "Étiquettes");
+        put("case.labels.help", "Comma-separated, e.g. needs-interpreter, follow-up", "Séparées par des virgules");
+        put("case.labels.save", "Save labels", "Enregistrer les étiquettes");
+        put("case.status", "Status", "Statut");
+        put("case.status.save", "Change status", "Changer le statut");
+        put("case.refer", "Record a referral to a partner", "Noter une orientation vers un partenaire");
+        put("case.refer.org", "Organisation", "Organisme");
+        put("case.refer.save", "Record referral", "Noter l'orientation");
+        put("case.export", "Export for a lawyer (OpenPGP)", "Exporter pour un avocat (OpenPGP)");
+        put("case.export.key", "Lawyer's OpenPGP public key (ASCII armored)", "Clé publique OpenPGP de l'avocat (ASCII)");
+        put("case.export.passphrase", "Your passphrase, again", "Votre phrase de passe, à nouveau");
+        put("case.export.go", "Encrypt and download", "Chiffrer et télécharger");
+        put("case.empty_text", "Write something first.", "Écrivez d'abord quelque chose.");
+        put("case.not_yours", "Claim the case before working on it.", "Prenez le dossier avant d'y travailler.");
+        put("login", "Log in", "Connexion");
+        put("login.username", "Username", "Nom d'utilisateur");
+        put("login.passphrase", "Passphrase", "Phrase de passe");
+        put("login.code", "Code from your authenticator app (or a recovery code)",
+                "Code de votre application d'authentification (ou code de secours)");
+        put("login.failed", "That username, passphrase and code do not match.",
+                "Ce nom, cette phrase de passe et ce code ne correspondent pas.");
+        put("login.throttled", "Too many failed attempts. Wait a few minutes and try again.",
+                "Trop d'essais manqués. Attendez quelques minutes.");
+        put("login.ended", "Your session ended. Log in again.", "Votre session a pris fin. Reconnectez-vous.");
+        put("totp.title", "Set up your second factor", "Configurer votre second facteur");
+        put("totp.intro", "Scan this code with an authenticator app (for example Aegis, FreeOTP or Google Authenticator),"
+                + " or type the key by hand, then enter the 6-digit code it shows.",
+                "Scannez ce code avec une application d'authentification, ou tapez la clé, puis entrez le code à 6 chiffres.");
+        put("totp.key", "Key", "Clé");
+        put("totp.confirm", "Confirm", "Confirmer");
+        put("totp.wrong", "That code is not right. Check the time on your phone and try again.",
+                "Ce code n'est pas correct. Vérifiez l'heure du téléphone et réessayez.");
+        put("totp.recovery", "Your recovery codes", "Vos codes de secours");
+        put("totp.recovery.intro", "Each code logs you in once if you lose your phone. Store them somewhere safe now:"
+                + " they will not be shown again.",
+                "Chaque code permet une connexion si vous perdez votre téléphone. Conservez-les en lieu sûr :"
+                + " ils ne seront plus affichés.");
+        put("totp.continue", "Go to the inbox", "Aller à la boîte de réception");
+        put("refused", "Refused", "Refusé");
+        put("refused.csrf", "The form was stale. Go back, reload and try again.", "Le formulaire a expiré. Rechargez et réessayez.");
+        put("refused.role", "Your account may not see this.", "Votre compte ne peut pas voir ceci.");
+        put("notfound", "No such case.", "Dossier introuvable.");
+        put("lang.switch", "Français", "English");
+        put("team", "Team", "Équipe");
+        put("dash.title", "Dashboard", "Tableau de bord");
+        put("dash.privacy", "Counts only: nothing on this page identifies a person.",
+                "Des totaux seulement : rien sur cette page n'identifie une personne.");
+        put("dash.weekly", "Cases per week by channel", "Dossiers par semaine et par canal");
+        put("dash.triage", "Triage outcomes", "Résultats du triage");
+        put("dash.replies", "Hours to the first human reply", "Heures avant la première réponse humaine");
+        put("dash.open", "Open cases per working group", "Dossiers ouverts par groupe de travail");
+        put("dash.week", "Week of", "Semaine du");
+        put("dash.cases", "Cases", "Dossiers");
+        put("dash.median", "Median (hours)", "Médiane (heures)");
+        put("dash.p90", "90th percentile (hours)", "90e centile (heures)");
+        put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
+    }
+
+    private static void put(String key, String en, String fr) {
+        T.put(key, new String[] {en, fr});
+    }
+
+    private Text() {
+    }
+
+    /** The text for {@code key} in {@code language} ("en" or "fr"). */
+    public static String t(String language, String key) {
+        String[] v = T.get(key);
+        if (v == null) {
+            return key;
+        }
+        return "fr".equals(language) ? v[1] : v[0];
+    }
+}

@@ -1,0 +1,223 @@
+package org.haven.gateway.channel.webchat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.haven.gateway.Haven;
+import org.haven.gateway.support.Browser;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.TestHaven;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/** The survivor's web chat page in a real (headless) browser against a real Haven, on a phone-sized screen. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class WebChatBrowserTest {
+    private static final String EXIT_URL = "https://exit.invalid/";
+    private static final int WIDTH = 360;
+    private static final int HEIGHT = 740;
+
+    @TempDir
+    static Path dataDir;
+    private static Browser browser;
+    private static Haven haven;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (!Browser.available()) {
+            return; // each test is skipped, with the reason, before it starts
+        }
+        browser = Browser.start(WIDTH, HEIGHT);
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_QUICK_EXIT_URL", EXIT_URL));
+        TestHaven.setUpAdmin(haven);
+        base = "http://127.0.0.1:" + haven.port();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (haven != null) {
+                haven.close();
+            }
+        }
+    }
+
+    /** Each test starts a new conversation: same tab, so the resume token in sessionStorage is cleared first. */
+    @BeforeEach
+    void openChat() {
+        Browser.assumeAvailable();
+        WebDriver d = browser.driver();
+        d.get(base + "/health");
+        browser.js("sessionStorage.clear()");
+        d.get(base + "/chat");
+        awaitBotMessages(1);
+    }
+
+    /** Verifies that the first Tab from the top of the page lands on the quick-exit button. */
+    @Test
+    void testQuickExitIsFirstFocusable() {
+        browser.js("document.activeElement.blur(); window.scrollTo(0, 0)");
+        new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+        assertEquals("exit", browser.js("return document.activeElement.id"));
+    }
+
+    /**
+     * Verifies that a whole intake answered on the real page, by clicking option buttons and
+     * typing free text, becomes a queued case that the inbox shows with the typed answers.
+     */
+    @Test
+    void testWholeIntakeThroughPageReachesInbox() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        browser.screenshot("chat-start");
+        List<String> answers = IntakeDriver.survivorAnswers(marker);
+        for (int i = 0; i < answers.size(); i++) {
+            answer(answers.get(i));
+            if (i == 3) {
+                browser.await("the \"what happened?\" choices", d -> optionButtons().size() > 5);
+                browser.screenshot("chat-mid-intake-options");
+            }
+        }
+        browser.screenshot("chat-end");
+        assertTrue(browser.driver().findElements(By.cssSelector(".msg.fail")).isEmpty(), "a message was not sent");
+
+        InboxClient inbox = TestHaven.loggedIn(haven);
+        String queue = inbox.get("/inbox").body();
+        IntakeDriver.onlyCaseReference(queue);
+        String link = queue.replaceAll("(?s).*href=\"(/inbox/cases/[0-9a-f-]+)\".*", "$1");
+        String casePage = inbox.get(link).body();
+        assertTrue(casePage.contains(marker), "typed answer not in the case");
+        assertTrue(casePage.contains("+1 416 555 0199"), "typed number not in the case");
+    }
+
+    /**
+     * Verifies that the quick-exit button clears sessionStorage and replaces the chat with the
+     * configured neutral site, so that Back does not return to the chat.
+     */
+    @Test
+    void testQuickExitClearsStorageAndLeavesWithoutHistory() {
+        answer("yes");
+        assertNotNull(browser.js("return sessionStorage.getItem('haven.resume')"), "no resume token stored");
+        browser.driver().findElement(By.id("exit")).click();
+        browser.await("navigation to the exit URL", d -> d.getCurrentUrl().startsWith(EXIT_URL));
+
+        browser.driver().navigate().back();
+        browser.await("back to the page before the chat", d -> d.getCurrentUrl().startsWith(base + "/health"));
+        assertEquals(0L, browser.js("return sessionStorage.length"), "sessionStorage not cleared");
+    }
+
+    /** Verifies that Esc pressed twice is a quick exit too. */
+    @Test
+    void testEscapeTwiceIsQuickExit() {
+        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).pause(100).sendKeys(Keys.ESCAPE).perform();
+        browser.await("navigation to the exit URL", d -> d.getCurrentUrl().startsWith(EXIT_URL));
+    }
+
+    /** Verifies that the chat page sets no cookies, before or during a conversation. */
+    @Test
+    void testChatSetsNoCookies() {
+        assertTrue(browser.driver().manage().getCookies().isEmpty(), "cookies on load");
+        answer("yes");
+        assertTrue(browser.driver().manage().getCookies().isEmpty(), "cookies during a conversation");
+    }
+
+    /** Verifies that axe finds no WCAG 2 A/AA violations on the chat with a conversation and choices shown. */
+    @Test
+    void testChatHasNoAxeViolations() {
+        answer("yes");
+        browser.await("the language choices", d -> !optionButtons().isEmpty());
+        browser.assertNoAxeViolations("/chat");
+    }
+
+    /** Verifies that the axe check itself works on this page despite its CSP: an unlabelled field fails it. */
+    @Test
+    void testAxeCheckCatchesUnlabelledField() {
+        browser.js("document.querySelector('main').appendChild(document.createElement('input'))");
+        String ids = browser.axeViolations().stream()
+                .map(v -> ((io.vertx.core.json.JsonObject) v).getString("id")).toList().toString();
+        assertTrue(ids.contains("label"), "axe missed an unlabelled input: " + ids);
+    }
+
+    /** Verifies that choosing Arabic gives right-to-left replies, and that axe still finds nothing. */
+    @Test
+    void testArabicRepliesAreRightToLeft() throws Exception {
+        answer("yes");
+        answer("ar");
+        WebElement rtl = browser.await("a right-to-left reply",
+                d -> d.findElements(By.cssSelector(".msg.bot[dir=rtl]")).stream().findFirst().orElse(null));
+        assertEquals("ar", rtl.getAttribute("lang"));
+        browser.screenshot("chat-rtl-arabic");
+        browser.assertNoAxeViolations("/chat in Arabic");
+    }
+
+    /**
+     * Answers like a person would: clicks the choice whose value or label is {@code input}, else
+     * types it and presses Enter; then waits for the message to be acknowledged and answered.
+     */
+    private void answer(String input) {
+        int before = botMessages();
+        WebElement choice = optionButtons().stream()
+                .filter(b -> input.equals(b.getAttribute("value"))
+                        || input.toLowerCase(Locale.ROOT).equals(b.getText().strip().toLowerCase(Locale.ROOT)))
+                .findFirst().orElse(null);
+        if (choice != null) {
+            choice.click();
+        } else {
+            WebElement text = browser.driver().findElement(By.id("text"));
+            text.sendKeys(input);
+            text.sendKeys(Keys.ENTER);
+        }
+        browser.await("the acknowledgement of \"" + input + "\"",
+                d -> d.findElements(By.cssSelector(".msg.me")).stream().reduce((a, b) -> b)
+                        .map(last -> last.getText().contains("Sent")).orElse(false));
+        awaitBotMessages(before + 1);
+    }
+
+    private void awaitBotMessages(int atLeast) {
+        browser.await(atLeast + " bot messages", d -> botMessages() >= atLeast);
+        // a reply may come in several frames (a note, then the question): let them all arrive
+        int seen;
+        do {
+            seen = botMessages();
+            sleep(200);
+        } while (botMessages() != seen);
+    }
+
+    private int botMessages() {
+        return browser.driver().findElements(By.cssSelector(".msg.bot")).size();
+    }
+
+    private List<WebElement> optionButtons() {
+        return browser.driver().findElements(By.cssSelector(".opts button"));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,303 @@
+package org.haven.gateway.inbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haven.gateway.Haven;
+import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.TestHaven;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator inbox over HTTP, against a real server: who may do what, and the work on a case. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class InboxTest {
+    private static final String PASS = "a long enough passphrase";
+    @TempDir
+    static Path dataDir;
+    private static Haven haven;
+    private static String codeA;
+
+    @BeforeAll
+    static void start() throws Exception {
+        haven = TestHaven.start(dataDir, Map.of());
+        TestHaven.setUpAdmin(haven);
+        InboxClient admin = TestHaven.loggedIn(haven);
+        codeA = createAgency(admin, "Agency A");
+        createAgency(admin, "Agency B");
+        String team = admin.get("/inbox/team").body();
+        createAccount(admin, "cora", "coordinator", null, "toronto");
+        createAccount(admin, "colm", "coordinator", null, "toronto");
+        createAccount(admin, "hal", "coordinator", null, "halifax");
+        createAccount(admin, "agnes", "agency", agencyId(team, "Agency A"));
+        createAccount(admin, "otto", "agency", agencyId(team, "Agency B"));
+        for (String user : List.of("cora", "colm", "hal", "agnes", "otto")) {
+            TestHaven.enrol(haven.port(), dataDir, user, PASS);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        haven.close();
+    }
+
+    private static String createAgency(InboxClient admin, String name) throws Exception {
+        String page = admin.get("/inbox/team").body();
+        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/agencies", "name", name);
+        Matcher m = Pattern.compile("referral code (\\d{3}-\\d{4})").matcher(r.body());
+        assertTrue(m.find(), "no referral code issued");
+        return m.group(1);
+    }
+
+    private static String agencyId(String teamPage, String name) {
+        Matcher m = Pattern.compile("<option value=\"(\\d+)\">" + name + "</option>").matcher(teamPage);
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    private static void createAccount(InboxClient admin, String username, String role, String agency, String... groups)
+            throws Exception {
+        String page = admin.get("/inbox/team").body();
+        List<String> fields = new java.util.ArrayList<>(List.of("username", username, "role", role, "passphrase", PASS, "confirm", PASS,
+                "agency", agency == null ? "" : agency));
+        for (String g : groups) {
+            fields.add("group");
+            fields.add(g);
+        }
+        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/accounts", fields.toArray(new String[0]));
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("Account " + username + " created"), r.body());
+    }
+
+    private static InboxClient as(String user) throws Exception {
+        return TestHaven.loggedIn(haven.port(), dataDir, user);
+    }
+
+    /** Runs an intake and returns the new case's inbox path, found by its marker through text search. */
+    private static String newCase(List<String> answers, String marker) throws Exception {
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, answers);
+        }
+        return casePath(as("cora"), marker);
+    }
+
+    private static String casePath(InboxClient client, String marker) throws Exception {
+        String page = client.get("/inbox?queue=new&q=" + marker).body();
+        Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(page);
+        assertTrue(m.find(), "case not found by text search");
+        return m.group(1);
+    }
+
+    /** Verifies that a wrong passphrase is refused without a session. */
+    @Test
+    void testLoginFailsForWrongPassphrase() throws Exception {
+        InboxClient client = new InboxClient(haven.port());
+        HttpResponse<String> r = client.login("cora", "not the passphrase at all", TestHaven.credentials(dataDir, "cora").nextCode());
+        assertEquals(401, r.statusCode());
+        assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
+        assertEquals(302, client.get("/inbox").statusCode());
+    }
+
+    /** Verifies that a right passphrase with a wrong second-factor code is refused. */
+    @Test
+    void testLoginFailsForWrongTotp() throws Exception {
+        InboxClient client = new InboxClient(haven.port());
+        assertEquals(401, client.login("cora", PASS, "000000").statusCode());
+        assertEquals(401, client.login("cora", PASS, "").statusCode());
+        assertEquals("/inbox/login", client.get("/inbox").headers().firstValue("Location").orElse(""));
+    }
+
+    /** Verifies that a state-changing request without the CSRF token is refused and changes nothing. */
+    @Test
+    void testPostFailsWithoutCsrfToken() throws Exception {
+        String marker = "csrf-" + UUID.randomUUID();
+        String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
+        InboxClient cora = as("cora");
+        HttpResponse<String> r = cora.post(path + "/claim");
+        assertEquals(403, r.statusCode());
+        assertTrue(cora.get(path).body().contains("id=\"claim\""), "claimed without a CSRF token");
+        HttpResponse<String> forged = cora.post(path + "/claim", "csrf", "forged-token");
+        assertEquals(403, forged.statusCode());
+    }
+
+    /** Verifies that an agency user sees their own referral's status only, and is refused another agency's case. */
+    @Test
+    void testAgencyUserSeesOwnReferralStatusOnly() throws Exception {
+        String marker = "agency-" + UUID.randomUUID();
+        String path = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
+        HttpResponse<String> own = as("agnes").get(path);
+        assertEquals(200, own.statusCode());
+        assertFalse(own.body().contains(marker), "agency user read the client's answers");
+        assertTrue(own.body().contains("New") || own.body().contains("Nouveau"));
+        assertTrue(as("agnes").get("/inbox").body().contains(path));
+        HttpResponse<String> other = as("otto").get(path);
+        assertEquals(403, other.statusCode());
+        assertFalse(as("otto").get("/inbox").body().contains(path));
+    }
+
+    /** Verifies that a coordinator of another working group cannot open the case. */
+    @Test
+    void testCoordinatorOfAnotherGroupIsRefused() throws Exception {
+        String marker = "group-" + UUID.randomUUID();
+        String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
+        assertEquals(403, as("hal").get(path).statusCode());
+        assertFalse(as("hal").get("/inbox").body().contains(path));
+    }
+
+    /** Verifies that of two coordinators claiming one case at once, exactly one wins and the other is told. */
+    @Test
+    void testClaimRaceHasExactlyOneWinner() throws Exception {
+        String marker = "race-" + UUID.randomUUID();
+        String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
+        InboxClient cora = as("cora");
+        InboxClient colm = as("colm");
+        String coraPage = cora.get(path).body();
+        String colmPage = colm.get(path).body();
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<HttpResponse<String>> a = () -> {
+                go.await();
+                return cora.postWithCsrf(coraPage, path + "/claim");
+            };
+            Callable<HttpResponse<String>> b = () -> {
+                go.await();
+                return colm.postWithCsrf(colmPage, path + "/claim");
+            };
+            Future<HttpResponse<String>> fa = pool.submit(a);
+            Future<HttpResponse<String>> fb = pool.submit(b);
+            go.countDown();
+            String la = fa.get(20, TimeUnit.SECONDS).headers().firstValue("Location").orElse("");
+            String lb = fb.get(20, TimeUnit.SECONDS).headers().firstValue("Location").orElse("");
+            long won = List.of(la, lb).stream().filter(l -> l.endsWith("m=case.claimed")).count();
+            long lost = List.of(la, lb).stream().filter(l -> l.endsWith("m=case.claimed_by_other")).count();
+            assertEquals(1, won, la + " / " + lb);
+            assertEquals(1, lost, la + " / " + lb);
+            String loserPage = (la.endsWith("claimed_by_other") ? cora : colm).get(path + "?m=case.claimed_by_other").body();
+            assertTrue(loserPage.contains("Another coordinator claimed this case first."));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Verifies the work on a case end to end: claim, read the answers, reply (the reply reaches
+     * the person's open web chat), add a note (sealed at rest), close.
+     */
+    @Test
+    void testClaimReplyNoteCloseReachesThePerson() throws Exception {
+        String marker = "work-" + UUID.randomUUID();
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+            InboxClient cora = as("cora");
+            String path = casePath(cora, marker);
+            String page = cora.get(path).body();
+            assertTrue(page.contains(marker), "answers not shown decrypted");
+            assertEquals(302, cora.postWithCsrf(page, path + "/claim").statusCode());
+            page = cora.get(path).body();
+            String reply = "We will call you tomorrow morning " + UUID.randomUUID();
+            HttpResponse<String> sent = cora.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
+            assertTrue(sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
+            JsonObject pushed = chat.nextOfType("reply");
+            assertEquals(reply, pushed.getString("text"));
+            String note = "private note " + UUID.randomUUID();
+            assertEquals(302, cora.postWithCsrf(page, path + "/note", "text", note).statusCode());
+            page = cora.get(path).body();
+            assertTrue(page.contains(note) && page.contains(reply));
+            String dump = DatabaseDump.dump(haven.database().connectOptions());
+            assertFalse(dump.contains(note) || dump.contains(DatabaseDump.hexOf(note)), "note in clear in the database");
+            assertFalse(dump.contains(reply) || dump.contains(DatabaseDump.hexOf(reply)), "reply in clear in the database");
+            chat.say("thank you " + marker);
+            chat.nextOfType("ack");
+            page = cora.get(path).body();
+            assertTrue(page.contains("thank you " + marker), "the person's later message is not in the case");
+            HttpResponse<String> closed = cora.postWithCsrf(page, path + "/status", "status", "closed");
+            assertEquals(302, closed.statusCode());
+            assertTrue(cora.get("/inbox?queue=closed").body().contains(path));
+            assertFalse(cora.get("/inbox?queue=new").body().contains(path));
+        }
+    }
+
+    /** Verifies that the dashboard counts cases without showing anything a person wrote, and agencies cannot see it. */
+    @Test
+    void testDashboardShowsAggregatesOnly() throws Exception {
+        String marker = "dash-" + UUID.randomUUID();
+        newCase(IntakeDriver.survivorAnswers(marker), marker);
+        InboxClient cora = as("cora");
+        HttpResponse<String> json = cora.get("/inbox/dashboard.json");
+        assertEquals(200, json.statusCode());
+        JsonObject data = new JsonObject(json.body());
+        double webchat = data.getJsonArray("weekly").stream().map(o -> (JsonObject) o)
+                .filter(r -> "webchat".equals(r.getString("channel"))).mapToDouble(r -> r.getDouble("n")).sum();
+        assertTrue(webchat >= 1, json.body());
+        assertTrue(data.getJsonArray("open").stream().map(o -> (JsonObject) o)
+                .anyMatch(r -> "toronto".equals(r.getString("working_group"))));
+        HttpResponse<String> page = cora.get("/inbox/dashboard");
+        assertEquals(200, page.statusCode());
+        assertFalse(page.body().contains(marker) || json.body().contains(marker));
+        assertFalse(page.body().contains("Syria") || page.body().contains("416"));
+        assertEquals(200, cora.get("/inbox/assets/chart.umd.js").statusCode());
+        assertEquals(403, as("agnes").get("/inbox/dashboard").statusCode());
+    }
+
+    /** Verifies that an open inbox is told over Server-Sent Events when a new case arrives. */
+    @Test
+    void testNewCaseIsAnnouncedLive() throws Exception {
+        InboxClient cora = as("cora");
+        HttpClient http = cora.http();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + haven.port() + "/inbox/events")).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, stream.statusCode());
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> firstEvent = reader.submit(() -> stream.body().filter(l -> l.startsWith("event: ")).findFirst().orElse(null));
+            IntakeDriver.completeIntake(haven.port(), "live-" + UUID.randomUUID());
+            String event = firstEvent.get(20, TimeUnit.SECONDS);
+            assertNotNull(event);
+            assertEquals("event: case_new", event);
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    /** Verifies that an idle session ends: the next request goes to the login page and the key is wiped. */
+    @Test
+    void testExpiredSessionIsSentToLogin(@TempDir Path otherDir) throws Exception {
+        try (Haven shortLived = TestHaven.start(otherDir, Map.of("HAVEN_SESSION_IDLE_TIMEOUT", "2s"))) {
+            TestHaven.setUpAdmin(shortLived);
+            InboxClient admin = TestHaven.loggedIn(shortLived);
+            assertEquals(200, admin.get("/inbox").statusCode());
+            Thread.sleep(2500);
+            HttpResponse<String> after = admin.get("/inbox");
+            assertEquals(302, after.statusCode());
+            assertEquals("/inbox/login", after.headers().firstValue("Location").orElse(""));
+        }
+    }
+}

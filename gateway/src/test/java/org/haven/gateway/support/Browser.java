@@ -1,0 +1,242 @@
+package org.haven.gateway.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A headless Debian Chromium driven over WebDriver, for tests of the real pages: start and quit,
+ * screenshots to {@code gateway/target/screenshots/<name>.png}, and axe-core accessibility checks.
+ *
+ * <p>Only the system's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} are used, named
+ * explicitly so that Selenium Manager never looks for (or downloads) a browser or driver. Where they
+ * are missing, {@link #start} skips the calling test class with a message saying what to install.
+ *
+ * <p>axe-core is the npm package as repackaged by WebJars ({@code org.webjars.npm:axe-core}), read
+ * from the test classpath and injected with {@code executeScript}, which the pages' CSP does not
+ * govern. {@code -Dhaven.axe=path/to/axe.min.js} runs another axe-core build instead (e.g. a
+ * newer one from {@code npm install axe-core}).
+ */
+public final class Browser implements AutoCloseable {
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** WCAG 2.0, 2.1 and 2.2, levels A and AA (the bundled axe-core predates 2.2 rules; a newer one runs them). */
+    private static final List<String> AXE_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
+    private static final String AXE_WEBJAR = "META-INF/maven/org.webjars.npm/axe-core/pom.properties";
+
+    private static String axeSource;
+
+    private final ChromeDriver driver;
+    private final Path profile;
+
+    private Browser(ChromeDriver driver, Path profile) {
+        this.driver = driver;
+        this.profile = profile;
+    }
+
+    /** Whether Chromium and ChromeDriver are installed where the tests look for them. */
+    public static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /**
+     * Skips the calling test, with the reason, when {@link #available} is false. Call it from
+     * {@code @BeforeEach} too: Surefire counts a test skipped there, while it reports a class skipped
+     * in {@code @BeforeAll} as zero tests run and no message.
+     */
+    public static void assumeAvailable() {
+        Assumptions.assumeTrue(available(), "browser test skipped: " + CHROMIUM + " or " + CHROMEDRIVER
+                + " is missing (Debian: apt-get install chromium chromium-driver; .ci/run does this)");
+    }
+
+    /**
+     * Starts a headless browser with a fresh profile and a window of the given size in CSS pixels;
+     * skips the caller (a JUnit assumption) when Chromium or ChromeDriver is not installed.
+     */
+    public static Browser start(int width, int height) throws IOException {
+        assumeAvailable();
+        // Selenium's warning that it has no DevTools classes for this Chromium version is noise here
+        Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
+        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
+        Path profile = Files.createTempDirectory("haven-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--lang=en-US", "--hide-scrollbars",
+                // tests leave for https://exit.invalid/: fail at once, without asking a DNS server
+                "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
+                "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeDriver driver;
+        try {
+            driver = new ChromeDriver(service, options);
+        } catch (RuntimeException e) {
+            deleteTree(profile);
+            throw e;
+        }
+        Browser browser = new Browser(driver, profile);
+        browser.resize(width, height);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+        return browser;
+    }
+
+    public WebDriver driver() {
+        return driver;
+    }
+
+    /** Sets the viewport (not the window) to {@code width} x {@code height} CSS pixels. */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
+        Long innerW = (Long) js("return window.innerWidth");
+        Long innerH = (Long) js("return window.innerHeight");
+        if (innerW != width || innerH != height) {
+            driver.manage().window().setSize(new Dimension(2 * width - innerW.intValue(), 2 * height - innerH.intValue()));
+        }
+    }
+
+    /** Runs a script in the page and returns its result. */
+    public Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /**
+     * Waits for {@code condition} to return a non-null, non-false value; up to 20 s, as logins
+     * (Argon2id) on a busy two-core CI machine can be slow.
+     */
+    public <T> T await(String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
+                .withMessage("waiting for " + what).until(condition);
+    }
+
+    /** Saves the viewport as {@code gateway/target/screenshots/<name>.png} and returns the file. */
+    public Path screenshot(String name) throws IOException {
+        Path dir = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
+        Files.createDirectories(dir);
+        Path file = dir.resolve(name + ".png");
+        Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        return file;
+    }
+
+    /**
+     * Runs axe-core's WCAG 2 A and AA rules on the current page and fails, listing each
+     * violation's id, impact and nodes, if there is any.
+     */
+    public void assertNoAxeViolations(String page) {
+        JsonArray violations = axeViolations();
+        if (violations.isEmpty()) {
+            return;
+        }
+        StringBuilder report = new StringBuilder("axe found " + violations.size() + " violation(s) on " + page + ":");
+        for (Object o : violations) {
+            JsonObject v = (JsonObject) o;
+            report.append("\n- ").append(v.getString("id")).append(" (").append(v.getString("impact")).append("): ")
+                    .append(v.getString("help"));
+            for (Object n : v.getJsonArray("nodes", new JsonArray())) {
+                JsonObject node = (JsonObject) n;
+                report.append("\n    ").append(node.getJsonArray("target")).append(' ').append(node.getString("html"));
+                String summary = node.getString("failureSummary");
+                if (summary != null) {
+                    report.append("\n      ").append(summary.replace("\n", "\n      "));
+                }
+            }
+        }
+        throw new AssertionError(report.toString());
+    }
+
+    /** axe-core's violations (WCAG 2 A and AA) on the current page, as axe reports them. */
+    public JsonArray axeViolations() {
+        if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
+            js(axeSource());
+        }
+        Object result = ((JavascriptExecutor) driver).executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                        + "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+                        + ".then(function (r) { done(JSON.stringify(r.violations)); },"
+                        + " function (e) { done('axe failed: ' + e); });",
+                AXE_TAGS);
+        String json = String.valueOf(result);
+        if (!json.startsWith("[")) {
+            throw new AssertionError(json);
+        }
+        return new JsonArray(json);
+    }
+
+    private static synchronized String axeSource() {
+        String override = System.getProperty("haven.axe");
+        if (axeSource == null && override != null) {
+            try {
+                axeSource = Files.readString(Path.of(override));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (axeSource == null) {
+            ClassLoader loader = Browser.class.getClassLoader();
+            Properties webjar = new Properties();
+            try (InputStream in = loader.getResourceAsStream(AXE_WEBJAR)) {
+                if (in == null) {
+                    throw new AssertionError("axe-core is not on the test classpath (" + AXE_WEBJAR + ")");
+                }
+                webjar.load(in);
+                String path = "META-INF/resources/webjars/axe-core/" + webjar.getProperty("version") + "/axe.min.js";
+                try (InputStream js = loader.getResourceAsStream(path)) {
+                    if (js == null) {
+                        throw new AssertionError("no " + path + " on the test classpath");
+                    }
+                    axeSource = new String(js.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return axeSource;
+    }
+
+    /** Quits the browser and deletes its profile. */
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } finally {
+            deleteTree(profile);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            List<Path> all = new ArrayList<>(paths.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
