@@ -38,8 +38,8 @@ class SmsIntakeTest {
 
     /**
      * Verifies that an intake answered by SMS becomes a queued case a coordinator reads, that
-     * every reply went out through the Twilio API in its wire format, that a delivery report is
-     * recorded, and that the person's phone number is nowhere in clear in the database or the logs.
+     * every reply (the dialogue's and then a coordinator's) went out through the Twilio API in its
+     * wire format, that a delivery report is recorded, and that the person's phone number is nowhere in clear in the database or the logs.
      */
     @Test
     void testIntakeBySmsReachesInboxAndNumberIsNeverInClear(@TempDir Path dataDir) throws Exception {
@@ -69,6 +69,14 @@ class SmsIntakeTest {
             assertTrue(casePage.contains(marker), "free-text answer not shown decrypted");
             assertTrue(casePage.contains("Likely within the mandate"), "triage not shown");
 
+            // a coordinator's answer goes back the way the person wrote: by SMS
+            String path = link.group(1);
+            assertEquals(302, inbox.postWithCsrf(casePage, path + "/claim").statusCode());
+            String reply = "We will call you tomorrow morning " + UUID.randomUUID();
+            HttpResponse<String> replied = inbox.postWithCsrf(inbox.get(path).body(), path + "/reply", "text", reply, "canned", "");
+            assertTrue(replied.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply not accepted");
+            twilio.await(r -> PHONE.equals(r.to()) && r.status() == 201 && r.body().contains(reply), 30);
+
             awaitNoPending(haven);
             List<FakeTwilio.Received> sent = twilio.received();
             assertTrue(sent.size() >= texts.size(), "fewer replies than messages: " + sent.size());
@@ -97,6 +105,7 @@ class SmsIntakeTest {
                 assertFalse(dump.contains(DatabaseDump.hexOf(form)), "number in clear (bytea) in the database: " + form);
             }
             assertFalse(dump.contains(marker), "answer in clear in the database");
+            assertFalse(dump.contains(reply), "coordinator's reply in clear in the database");
             List<String> lines = logs.lines();
             assertTrue(lines.stream().anyMatch(l -> l.contains("event=case_queued") && l.contains("channel=sms")), "no case_queued");
             assertTrue(lines.stream().anyMatch(l -> l.contains("event=outbox_sent") && l.contains("channel=sms")), "no outbox_sent");
