@@ -17,6 +17,7 @@ import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.telegram.TelegramChannel;
+import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
@@ -81,6 +82,7 @@ public final class Haven implements AutoCloseable {
             List<Channel> channels = new ArrayList<>();
             channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
             TelegramChannel.create(channelContext).ifPresent(channels::add);
+            SmsChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);

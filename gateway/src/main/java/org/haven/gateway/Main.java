@@ -57,6 +57,10 @@ public final class Main implements Callable<Integer> {
             Haven haven;
             try {
                 haven = Haven.start(config);
+            } catch (ConfigException e) {
+                // a channel's own settings (HAVEN_TWILIO_*) are validated when the channel is built
+                System.err.println("haven: invalid configuration: " + e.getMessage());
+                return 2;
             } catch (Exception e) {
                 System.err.println("haven: could not start: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -162,6 +162,15 @@ public final class Conversations {
      * acknowledgement) is not applied again and yields a duplicate outcome without replies.
      */
     public Future<Outcome> receive(Inbound in) {
+        return receive(in, language -> List.of());
+    }
+
+    /**
+     * Like {@link #receive(Inbound)}, and for a channel that replies via the outbox also queues
+     * the channel's own notices (an MMS was not read, say) ahead of the dialogue's replies, in the
+     * same transaction. {@code notices} gets the language of the dialogue's first reply.
+     */
+    public Future<Outcome> receive(Inbound in, java.util.function.Function<String, List<Reply>> notices) {
         byte[] hash = contactHash(in.channel(), in.address());
         Touched touched = new Touched();
         Future<Outcome> step = pool.withTransaction(tx -> firstSeen(tx, in).compose(first -> {
@@ -170,9 +179,9 @@ public final class Conversations {
             }
             return conversations.lockByContact(tx, in.channel(), hash).compose(found -> {
                 if (found.isEmpty()) {
-                    return startNew(tx, in.channel(), hash, in.text(), touched).compose(o -> afterStep(tx, in, o, true));
+                    return startNew(tx, in.channel(), hash, in.text(), touched).compose(o -> afterStep(tx, in, o, true, notices));
                 }
-                return step(tx, in, found.get(), touched).compose(o -> afterStep(tx, in, o, false));
+                return step(tx, in, found.get(), touched).compose(o -> afterStep(tx, in, o, false, notices));
             });
         }));
         return step.onSuccess(o -> {
@@ -193,13 +202,17 @@ public final class Conversations {
                 .map(rs -> rs.rowCount() == 1);
     }
 
-    private Future<Outcome> afterStep(SqlConnection tx, Inbound in, Outcome outcome, boolean created) {
+    private Future<Outcome> afterStep(SqlConnection tx, Inbound in, Outcome outcome, boolean created,
+                                      java.util.function.Function<String, List<Reply>> notices) {
         if (!in.replyViaOutbox() || outcome.conversationId() == null || outcome.erased()) {
             return Future.succeededFuture(outcome);
         }
         Future<Void> address = created ? conversations.setAddress(tx, outcome.conversationId(), encryptAddress(
                 outcome.conversationId(), in.address())) : Future.succeededFuture();
-        return address.compose(v -> outbox.enqueue(tx, outcome.conversationId(), in.channel(), outcome.replies()))
+        List<Reply> queued = new ArrayList<>(notices.apply(
+                outcome.replies().isEmpty() ? "en" : outcome.replies().get(0).language()));
+        queued.addAll(outcome.replies());
+        return address.compose(v -> outbox.enqueue(tx, outcome.conversationId(), in.channel(), queued))
                 .map(v -> outcome);
     }
 

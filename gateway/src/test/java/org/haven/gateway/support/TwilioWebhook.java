@@ -1,0 +1,84 @@
+package org.haven.gateway.support;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Posts Twilio webhooks to a local Haven, signed as Twilio signs them. */
+public final class TwilioWebhook {
+    private final int port;
+    private final String publicUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    public TwilioWebhook(int port, String publicUrl) {
+        this.port = port;
+        this.publicUrl = publicUrl;
+    }
+
+    /**
+     * Twilio's request signature: HMAC-SHA1 under the auth token over the full URL followed by
+     * every POST parameter name and value, sorted by name; base64.
+     */
+    public static String sign(String authToken, String url, String formBody) throws Exception {
+        Map<String, String> sorted = new TreeMap<>();
+        for (String pair : formBody.split("&")) {
+            if (!pair.isEmpty()) {
+                int eq = pair.indexOf('=');
+                sorted.putIfAbsent(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        StringBuilder data = new StringBuilder(url);
+        sorted.forEach((k, v) -> data.append(k).append(v));
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Posts a form body signed with {@code authToken} over the public URL of {@code path}. */
+    public HttpResponse<String> postSigned(String path, String formBody, String authToken) throws Exception {
+        return post(path, formBody, sign(authToken, publicUrl + path, formBody));
+    }
+
+    /** Posts a form body with the given signature header (none if null). */
+    public HttpResponse<String> post(String path, String formBody, String signature) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(formBody.getBytes(StandardCharsets.ISO_8859_1)));
+        if (signature != null) {
+            b.header("X-Twilio-Signature", signature);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** An inbound SMS as Twilio posts it. */
+    public static String smsForm(String accountSid, String messageSid, String from, String to, String body) {
+        return "ToCountry=CA&ToState=QC&SmsMessageSid=" + messageSid + "&NumMedia=0&ToCity=MONTREAL&FromZip=&SmsSid=" + messageSid
+                + "&FromState=ON&SmsStatus=received&FromCity=TORONTO&Body=" + enc(body) + "&FromCountry=CA&To=" + enc(to)
+                + "&ToZip=&NumSegments=1&MessageSid=" + messageSid + "&AccountSid=" + accountSid + "&From=" + enc(from)
+                + "&ApiVersion=2010-04-01";
+    }
+
+    /** A delivery report as Twilio posts it. */
+    public static String statusForm(String accountSid, String messageSid, String status, String to) {
+        return "SmsSid=" + messageSid + "&SmsStatus=" + status + "&MessageStatus=" + status + "&To=" + enc(to)
+                + "&MessageSid=" + messageSid + "&AccountSid=" + accountSid + "&From=%2B15145550100&ApiVersion=2010-04-01";
+    }
+
+    /** A fresh message SID. */
+    public static String newMessageSid() {
+        return "SM" + java.util.UUID.randomUUID().toString().replace("-", "");
+    }
+
+    public static String enc(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
