@@ -66,6 +66,7 @@ public final class Haven implements AutoCloseable {
             CaseStore cases = new CaseStore(database.pool());
             TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
             await(teamKeys.initialise());
+            teamKeys.refreshEvery(10_000);
 
             EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
             IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);

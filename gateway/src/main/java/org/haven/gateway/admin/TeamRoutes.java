@@ -7,18 +7,18 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.haven.bot.engine.ReferralCode;
-import org.haven.crypto.PassphraseBox;
-import org.haven.crypto.PassphraseHash;
-import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
+import org.haven.gateway.keys.KeyGrants;
+import org.haven.gateway.keys.TeamKeyRotation;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.crypto.RecipientPrivateKey;
+import java.security.GeneralSecurityException;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
@@ -39,18 +39,24 @@ public final class TeamRoutes {
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
+    private final TeamKeyRotation rotation;
 
     public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard) {
         this.vertx = vertx;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
+        this.rotation = new TeamKeyRotation(vertx, accounts, teamKeys);
     }
 
     public void mount(Router router) {
         router.get("/inbox/team").handler(ctx -> admin(ctx, s -> page(ctx, s, null, null)));
         router.post("/inbox/team/accounts").handler(ctx -> admin(ctx, s -> createAccount(ctx, s)));
         router.post("/inbox/team/agencies").handler(ctx -> admin(ctx, s -> createAgency(ctx, s)));
+        router.post("/inbox/team/rotate").handler(ctx -> admin(ctx, s -> rotate(ctx, s, "manual",
+                "Team key rotated. Everyone else must log in again.")));
+        router.post("/inbox/team/accounts/:id/remove").handler(ctx -> admin(ctx, s -> remove(ctx, s)));
+        router.post("/inbox/team/accounts/:id/end-sessions").handler(ctx -> admin(ctx, s -> endSessions(ctx, s)));
     }
 
     private void admin(RoutingContext ctx, java.util.function.Consumer<InboxSession> then) {
@@ -75,13 +81,28 @@ public final class TeamRoutes {
                     .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
             b.append("<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
                     .append("<th scope=\"col\">Role</th><th scope=\"col\">Working groups</th><th scope=\"col\">Second factor</th>")
-                    .append("</tr></thead><tbody>");
+                    .append("<th scope=\"col\">Actions</th></tr></thead><tbody>");
             for (Account a : list) {
                 b.append("<tr><td>").append(Html.esc(a.username())).append("</td><td>").append(Html.esc(a.role()))
                         .append("</td><td>").append(Html.esc("admin".equals(a.role()) ? "all" : String.join(", ", a.groups())))
-                        .append("</td><td>").append(a.totpEnabled() ? "enrolled" : "not yet").append("</td></tr>");
+                        .append("</td><td>").append(a.totpEnabled() ? "enrolled" : "not yet").append("</td><td>");
+                if (a.id() != s.accountId()) {
+                    b.append("<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/").append(a.id())
+                            .append("/end-sessions\">").append(Html.csrf(s)).append("<button type=\"submit\" class=\"secondary\"")
+                            .append(" aria-label=\"End the sessions of ").append(Html.esc(a.username())).append("\">End sessions</button></form> ")
+                            .append("<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/").append(a.id())
+                            .append("/remove\">").append(Html.csrf(s)).append("<button type=\"submit\" class=\"secondary\"")
+                            .append(" id=\"remove-").append(Html.esc(a.username())).append("\" aria-label=\"Remove ")
+                            .append(Html.esc(a.username())).append("\">Remove</button></form>");
+                }
+                b.append("</td></tr>");
             }
             b.append("</tbody></table>");
+            b.append("<h2>Team key</h2><p class=\"help\">Current key <code>").append(Html.esc(teamKeys.currentKeyId()))
+                    .append("</code>. Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs"
+                            + " everyone else out. Removing an account rotates the key by itself.</p>")
+                    .append("<form method=\"post\" action=\"/inbox/team/rotate\">").append(Html.csrf(s))
+                    .append("<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");
             b.append("<h2>Add an account</h2><form method=\"post\" action=\"/inbox/team/accounts\" class=\"stack\">")
                     .append(Html.csrf(s))
                     .append("<label for=\"new-username\">Username</label><input id=\"new-username\" name=\"username\" required>")
@@ -147,18 +168,29 @@ public final class TeamRoutes {
         }
         boolean needsKey = !"agency".equals(role);
         Long agencyId = "agency".equals(role) ? Long.valueOf(agencyRaw) : null;
-        vertx.executeBlocking(() -> {
-            String hash = PassphraseHash.hash(pass.toCharArray());
-            byte[] sealed = null;
-            if (needsKey) {
-                byte[] raw = s.teamKey().toBytes(SecretKeyAccess.INSECURE);
-                sealed = PassphraseBox.seal(raw, pass.toCharArray());
-                Arrays.fill(raw, (byte) 0);
-            }
-            return new Object[] {hash, sealed};
-        }).compose(made -> accounts.pool().withTransaction(tx -> accounts.create(tx, username, role, (String) made[0],
-                needsKey ? teamKeys.recipients().get(0).keyId() : null, (byte[]) made[1], agencyId, groups)
-                .compose(id -> new AuditLog(tx).record(s.username(), "account_created:" + role, null).map(id))))
+        Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
+        if (needsKey && team.isEmpty()) {
+            page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
+            return;
+        }
+        vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(pass, team.orElse(null)))
+                .compose(keys -> accounts.pool().withTransaction(tx -> accounts.create(tx, username, role, keys.hash(),
+                        needsKey ? keys.personal().publicKey().toBytes() : null, needsKey ? keys.sealedPersonal() : null,
+                        agencyId, groups)
+                        .compose(id -> {
+                            if (!needsKey) {
+                                return Future.succeededFuture(id);
+                            }
+                            try {
+                                String keyId = teamKeys.currentKeyId();
+                                byte[] grant = KeyGrants.grant(keys.team(), keyId, id, keys.personal().publicKey());
+                                return accounts.insertGrant(tx, id, keyId, grant).map(id);
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(e);
+                            }
+                        })
+                        .compose(id -> new AuditLog(tx).record(s.username(), "account_created:" + role, null).map(id)))
+                        .onComplete(ar -> keys.destroy()))
                 .onSuccess(id -> {
                     LOG.info("event=account_created account={} role={} by={}", id, role, s.accountId());
                     page(ctx, s, null, "Account " + username + " created. They set up their second factor at first login.");
@@ -170,6 +202,61 @@ public final class TeamRoutes {
                         ctx.fail(err);
                     }
                 });
+    }
+
+    /** Rotates the team key; every other session ends (it holds the retired key). */
+    private void rotate(RoutingContext ctx, InboxSession s, String reason, String notice) {
+        Optional<RecipientPrivateKey> current = s.teamKey(teamKeys.currentKeyId());
+        if (current.isEmpty()) {
+            page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
+            return;
+        }
+        rotation.rotate(current.get()).compose(next -> {
+            s.addTeamKey(next);
+            int ended = guard.sessions().endAllExcept(s.id());
+            LOG.info("event=sessions_ended_after_rotation count={}", ended);
+            return new AuditLog(accounts.pool()).record(s.username(), "team_key_rotated:" + reason, null);
+        }).onSuccess(v -> page(ctx, s, null, notice)).onFailure(ctx::fail);
+    }
+
+    /** Removes an account: disabled, grants withdrawn, sessions ended, then the team key rotated. */
+    private void remove(RoutingContext ctx, InboxSession s) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            page(ctx, s, "No such account.", null);
+            return;
+        }
+        if (id == s.accountId()) {
+            page(ctx, s, "You cannot remove your own account.", null);
+            return;
+        }
+        accounts.pool().withTransaction(tx -> accounts.disable(tx, id)
+                .compose(done -> new AuditLog(tx).record(s.username(), "account_removed:" + id, null).map(done)))
+                .onSuccess(done -> {
+                    if (!done) {
+                        page(ctx, s, "No such account.", null);
+                        return;
+                    }
+                    guard.sessions().endAllOf(id);
+                    LOG.info("event=account_removed account={} by={}", id, s.accountId());
+                    rotate(ctx, s, "removal", "Account removed and team key rotated: it can open nothing sealed from now on.");
+                }).onFailure(ctx::fail);
+    }
+
+    /** Ends every session of an account (a lost laptop, a suspicion). */
+    private void endSessions(RoutingContext ctx, InboxSession s) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            page(ctx, s, "No such account.", null);
+            return;
+        }
+        int ended = guard.sessions().endAllOf(id);
+        new AuditLog(accounts.pool()).record(s.username(), "sessions_ended:" + id, null)
+                .onComplete(ar -> page(ctx, s, null, ended + " session(s) ended."));
     }
 
     private void createAgency(RoutingContext ctx, InboxSession s) {

@@ -17,10 +17,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
+import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.inbox.Text;
+import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -117,23 +119,35 @@ public final class AuthRoutes {
             if (pending.isEmpty()) {
                 return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
             }
-            return vertx.<Optional<String[]>>executeBlocking(() -> {
+            return vertx.<Optional<NewKeys>>executeBlocking(() -> {
+                byte[] raw;
                 try {
-                    byte[] key = PassphraseBox.open(pending.get().sealedTeamKey(), code.toCharArray());
-                    byte[] sealed = PassphraseBox.seal(key, pass.toCharArray());
-                    Arrays.fill(key, (byte) 0);
-                    return Optional.of(new String[] {PassphraseHash.hash(pass.toCharArray()), HexFormat.of().formatHex(sealed)});
+                    raw = PassphraseBox.open(pending.get().sealedTeamKey(), code.toCharArray());
                 } catch (GeneralSecurityException e) {
                     return Optional.empty();
                 }
+                RecipientPrivateKey team = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
+                Arrays.fill(raw, (byte) 0);
+                return Optional.of(NewKeys.make(pass, team));
             }).compose(keys -> {
                 if (keys.isEmpty()) {
                     return Future.succeededFuture(Optional.of("That setup code is not right."));
                 }
-                return accounts.completeSetup(tx, username, keys.get()[0], pending.get().teamKeyId(),
-                                HexFormat.of().parseHex(keys.get()[1]))
-                        .compose(done -> new AuditLog(tx).record(username, "setup_admin", null).map(done))
-                        .map(done -> done ? Optional.<String>empty() : Optional.of("Setup is already complete: log in."));
+                NewKeys k = keys.get();
+                return accounts.completeSetup(tx, username, k.hash(), k.personal().publicKey().toBytes(), k.sealedPersonal())
+                        .compose(id -> {
+                            if (id.isEmpty()) {
+                                return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
+                            }
+                            try {
+                                byte[] grant = KeyGrants.grant(k.team(), pending.get().teamKeyId(), id.get(), k.personal().publicKey());
+                                return accounts.insertGrant(tx, id.get(), pending.get().teamKeyId(), grant)
+                                        .compose(v -> new AuditLog(tx).record(username, "setup_admin", null))
+                                        .map(v -> Optional.<String>empty());
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(e);
+                            }
+                        }).onComplete(ar -> k.destroy());
             });
         })).onSuccess(error -> {
             if (error.isPresent()) {
@@ -144,6 +158,29 @@ public final class AuthRoutes {
                 ctx.redirect("/inbox/login");
             }
         }).onFailure(ctx::fail);
+    }
+
+    /**
+     * A new account's secrets, made off the event loop: the passphrase hash, a personal key pair
+     * and its private half sealed under the passphrase; {@code team} is the key to grant, if any.
+     */
+    public record NewKeys(String hash, RecipientKeyPair personal, byte[] sealedPersonal, RecipientPrivateKey team) {
+        /** Makes them (blocking: two Argon2id runs). */
+        public static NewKeys make(String passphrase, RecipientPrivateKey team) throws GeneralSecurityException {
+            RecipientKeyPair personal = RecipientKeyPair.generate();
+            byte[] raw = personal.privateKey().toBytes(SecretKeyAccess.INSECURE);
+            try {
+                return new NewKeys(PassphraseHash.hash(passphrase.toCharArray()), personal,
+                        PassphraseBox.seal(raw, passphrase.toCharArray()), team);
+            } finally {
+                Arrays.fill(raw, (byte) 0);
+            }
+        }
+
+        /** Wipes the private keys held. */
+        public void destroy() {
+            personal.privateKey().destroy();
+        }
     }
 
     /** Checks a new account's username and passphrase; the error to show, if any. */
@@ -162,7 +199,10 @@ public final class AuthRoutes {
 
     // --- login -----------------------------------------------------------------------------
 
-    private record Unlocked(Account account, RecipientPrivateKey key) {
+    private record Unlocked(Account account, List<RecipientPrivateKey> keys) {
+        void destroy() {
+            keys.forEach(RecipientPrivateKey::destroy);
+        }
     }
 
     private void login(RoutingContext ctx) {
@@ -179,33 +219,42 @@ public final class AuthRoutes {
             SessionGuard.html(ctx, 400, loginPage(language, Text.t(language, "login.failed")));
             return;
         }
-        accounts.findByUsername(username).compose(found -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
+        accounts.findByUsername(username).compose(found -> (found.isPresent() ? accounts.grants(found.get().id())
+                : Future.succeededFuture(List.<AccountStore.Grant>of())).compose(grants -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
             String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
             boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
             if (!ok || found.isEmpty()) {
                 return Optional.empty();
             }
             Account a = found.get();
-            if (a.sealedTeamKey() == null) {
-                return Optional.of(new Unlocked(a, null));
+            if (a.sealedPrivateKey() == null) {
+                return Optional.of(new Unlocked(a, List.of()));
             }
+            RecipientPrivateKey personal = null;
+            List<RecipientPrivateKey> keys = new ArrayList<>();
             try {
-                byte[] raw = PassphraseBox.open(a.sealedTeamKey(), pass.toCharArray());
-                RecipientPrivateKey key = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
+                byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
+                personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
                 Arrays.fill(raw, (byte) 0);
-                return Optional.of(new Unlocked(a, key));
+                for (AccountStore.Grant g : grants) {
+                    keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
+                }
+                return Optional.of(new Unlocked(a, keys));
             } catch (GeneralSecurityException e) {
+                keys.forEach(RecipientPrivateKey::destroy);
                 return Optional.empty();
+            } finally {
+                if (personal != null) {
+                    personal.destroy();
+                }
             }
-        })).compose(unlocked -> {
+        }))).compose(unlocked -> {
             if (unlocked.isEmpty() || !unlocked.get().account().totpEnabled()) {
                 return Future.succeededFuture(unlocked);
             }
             return secondFactor(unlocked.get().account(), code).map(ok -> {
                 if (!ok) {
-                    if (unlocked.get().key() != null) {
-                        unlocked.get().key().destroy();
-                    }
+                    unlocked.get().destroy();
                     return Optional.<Unlocked>empty();
                 }
                 return unlocked;
@@ -223,7 +272,7 @@ public final class AuthRoutes {
             throttle.succeeded(client);
             Account a = unlocked.get().account();
             InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
-                    unlocked.get().key(), a.totpEnabled(), a.language()));
+                    unlocked.get().keys(), a.totpEnabled(), a.language()));
             new AuditLog(accounts.pool()).record(a.username(), "login", null);
             LOG.info("event=login account={} second_factor={}", a.id(), a.totpEnabled() ? "done" : "enrol");
             guard.setCookie(ctx, s);

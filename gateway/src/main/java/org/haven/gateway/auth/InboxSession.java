@@ -18,7 +18,7 @@ public final class InboxSession {
     private final Long agencyId;
     private final String csrfToken;
     private final Instant createdAt;
-    private final RecipientPrivateKey teamKey;
+    private final java.util.List<RecipientPrivateKey> teamKeys;
     private volatile boolean secondFactorDone;
     private volatile String language;
     private volatile Instant lastSeen;
@@ -31,7 +31,7 @@ public final class InboxSession {
         this.role = grant.role();
         this.groups = Set.copyOf(grant.groups());
         this.agencyId = grant.agencyId();
-        this.teamKey = grant.teamKey();
+        this.teamKeys = new java.util.concurrent.CopyOnWriteArrayList<>(grant.teamKeys());
         this.secondFactorDone = grant.secondFactorDone();
         this.language = grant.language();
         this.csrfToken = csrfToken;
@@ -81,16 +81,19 @@ public final class InboxSession {
         return createdAt;
     }
 
-    /** The team private key; only coordinators and admins have one. */
-    public RecipientPrivateKey teamKey() {
-        if (teamKey == null) {
-            throw new IllegalStateException("this session holds no case key");
-        }
-        return teamKey;
+    /** The team private keys this session unlocked (current and not yet retired); none for agencies. */
+    public java.util.List<RecipientPrivateKey> teamKeys() {
+        return teamKeys;
     }
 
-    public boolean hasTeamKey() {
-        return teamKey != null && !teamKey.isDestroyed();
+    /** The unlocked team key with this id, if the session holds it. */
+    public java.util.Optional<RecipientPrivateKey> teamKey(String keyId) {
+        return teamKeys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
+    }
+
+    /** Adds a key unlocked during the session (the team key was just rotated by this user). */
+    public void addTeamKey(RecipientPrivateKey key) {
+        teamKeys.add(key);
     }
 
     public boolean secondFactorDone() {
@@ -127,8 +130,6 @@ public final class InboxSession {
     }
 
     void end() {
-        if (teamKey != null) {
-            teamKey.destroy();
-        }
+        teamKeys.forEach(RecipientPrivateKey::destroy);
     }
 }

@@ -62,6 +62,13 @@ public final class SessionRegistry {
         return ids.size();
     }
 
+    /** Ends every session but one (after a key rotation the others hold a retired key). */
+    public int endAllExcept(String keepId) {
+        var ids = sessions.keySet().stream().filter(id -> !id.equals(keepId)).toList();
+        ids.forEach(this::end);
+        return ids.size();
+    }
+
     /** Marks the second factor as done for this session. */
     public void completeSecondFactor(InboxSession s) {
         s.completeSecondFactor();

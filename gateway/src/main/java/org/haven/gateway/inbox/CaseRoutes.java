@@ -183,7 +183,7 @@ public final class CaseRoutes {
         for (SealedEntry e : entries) {
             JsonObject doc;
             try {
-                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKey());
+                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKeys());
                 doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
             } catch (GeneralSecurityException | RuntimeException ex) {
                 thread.add("<p class=\"error\">" + Text.t(l, "case.unreadable") + "</p>");
@@ -449,7 +449,7 @@ public final class CaseRoutes {
         for (SealedEntry e : entries) {
             try {
                 JsonObject doc = new JsonObject(new String(EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(),
-                        e.sealedKeys(), s.teamKey()), StandardCharsets.UTF_8));
+                        e.sealedKeys(), s.teamKeys()), StandardCharsets.UTF_8));
                 if ("answers".equals(e.kind())) {
                     f.append("== Intake answers ==\n");
                     for (Object o : doc.getJsonArray("answers", new JsonArray())) {

@@ -93,7 +93,7 @@ public final class QueueRoutes {
     private static boolean contains(CaseSummary c, List<SealedEntry> entries, String needle, InboxSession s) {
         for (SealedEntry e : entries) {
             try {
-                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKey());
+                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKeys());
                 if (new String(plain, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(needle)) {
                     return true;
                 }

@@ -44,6 +44,17 @@ public final class EntrySealing {
         }
     }
 
+    /** Opens an entry with whichever of the given private keys it is sealed to. */
+    public static byte[] open(UUID caseId, int seq, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
+                              java.util.Collection<RecipientPrivateKey> keys) throws GeneralSecurityException {
+        for (RecipientPrivateKey k : keys) {
+            if (!k.isDestroyed() && sealedKeys.containsKey(k.publicKey().keyId())) {
+                return open(caseId, seq, kind, ciphertext, sealedKeys, k);
+            }
+        }
+        throw new GeneralSecurityException("entry is not sealed to any key held");
+    }
+
     /** Opens an entry with a recipient's private key. */
     public static byte[] open(UUID caseId, int seq, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
                               RecipientPrivateKey recipient) throws GeneralSecurityException {
@@ -55,6 +66,18 @@ public final class EntrySealing {
         DataKey key = DataKey.openSealed(sealedKey, recipient, binding);
         try {
             return key.decrypt(ciphertext, binding);
+        } finally {
+            key.destroy();
+        }
+    }
+
+    /** Re-wraps an entry's data key from one team key to another, leaving the ciphertext untouched. */
+    public static byte[] rewrap(UUID caseId, int seq, String kind, byte[] sealedKey, RecipientPrivateKey from,
+                                RecipientPublicKey to) throws GeneralSecurityException {
+        byte[] binding = binding(caseId, seq, kind);
+        DataKey key = DataKey.openSealed(sealedKey, from, binding);
+        try {
+            return key.sealTo(to, binding);
         } finally {
             key.destroy();
         }

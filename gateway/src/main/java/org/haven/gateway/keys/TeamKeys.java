@@ -94,6 +94,31 @@ public final class TeamKeys {
         });
     }
 
+    /** Reads the current team public key again (after a rotation, here or on another gateway). */
+    public Future<List<RecipientPublicKey>> reload() {
+        return accounts.activeTeamKey().compose(key -> {
+            if (key.isEmpty()) {
+                return Future.succeededFuture(recipients);
+            }
+            try {
+                recipients = List.of(RecipientPublicKey.fromBytes(key.get().publicKey()));
+                return Future.succeededFuture(recipients);
+            } catch (GeneralSecurityException e) {
+                return Future.failedFuture(e);
+            }
+        });
+    }
+
+    /** Keeps the recipients current when another gateway rotates the key. */
+    public void refreshEvery(long millis) {
+        vertx.setPeriodic(millis, id -> reload());
+    }
+
+    /** The id of the current team key. */
+    public String currentKeyId() {
+        return recipients.get(0).keyId();
+    }
+
     /** Removes the setup code once the first administrator exists. */
     public void forgetSetupCode() {
         try {

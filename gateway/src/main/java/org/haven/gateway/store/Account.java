@@ -3,10 +3,12 @@ package org.haven.gateway.store;
 import java.util.Set;
 
 /**
- * An inbox account. {@code sealedTeamKey} is the team private key under the account's
- * passphrase (agencies have none); {@code totpSecret} is encrypted under the server keyring.
+ * An inbox account. {@code publicKey} is its personal X25519 key and {@code sealedPrivateKey}
+ * the private half under the account's passphrase (agencies have neither); the team key reaches
+ * it as a grant sealed to {@code publicKey}. {@code totpSecret} is encrypted under the server
+ * keyring. {@code sealedTeamKey} is unused since personal keys (kept for old rows).
  */
 public record Account(long id, String username, String role, String passphraseHash, String teamKeyId,
                       byte[] sealedTeamKey, byte[] totpSecret, boolean totpEnabled, long totpLastStep,
-                      String language, Long agencyId, Set<String> groups) {
+                      String language, Long agencyId, Set<String> groups, byte[] publicKey, byte[] sealedPrivateKey) {
 }

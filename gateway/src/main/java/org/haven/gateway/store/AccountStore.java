@@ -33,7 +33,7 @@ public final class AccountStore {
     private static final String ACCOUNT_COLUMNS = "a.id, a.username, a.role, a.passphrase_hash, a.team_key_id, a.sealed_team_key,"
             + " a.totp_secret, a.totp_enabled_at, coalesce(a.totp_last_step, 0) AS totp_last_step, a.language, a.agency_id,"
             + " coalesce((SELECT array_agg(g.group_id ORDER BY g.group_id) FROM account_groups g WHERE g.account_id = a.id),"
-            + " '{}'::text[]) AS groups";
+            + " '{}'::text[]) AS groups, a.public_key, a.sealed_private_key";
 
     public Future<Optional<Account>> findByUsername(String username) {
         return pool.preparedQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = $1 AND a.disabled_at IS NULL")
@@ -57,13 +57,13 @@ public final class AccountStore {
                 });
     }
 
-    /** Creates an account (admin, coordinator or agency) with its groups; returns its id. */
-    public Future<Long> create(SqlClient tx, String username, String role, String passphraseHash, String teamKeyId,
-                               byte[] sealedTeamKey, Long agencyId, java.util.Collection<String> groups) {
-        return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, team_key_id, sealed_team_key, agency_id)"
+    /** Creates an account (admin, coordinator or agency) with its groups and personal key; returns its id. */
+    public Future<Long> create(SqlClient tx, String username, String role, String passphraseHash, byte[] publicKey,
+                               byte[] sealedPrivateKey, Long agencyId, java.util.Collection<String> groups) {
+        return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, public_key, sealed_private_key, agency_id)"
                         + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-                .execute(Tuple.of(username, role, passphraseHash, teamKeyId,
-                        sealedTeamKey == null ? null : Buffer.buffer(sealedTeamKey), agencyId))
+                .execute(Tuple.of(username, role, passphraseHash, publicKey == null ? null : Buffer.buffer(publicKey),
+                        sealedPrivateKey == null ? null : Buffer.buffer(sealedPrivateKey), agencyId))
                 .compose(rs -> {
                     long id = rs.iterator().next().getLong(0);
                     Future<Void> f = Future.succeededFuture();
@@ -73,6 +73,48 @@ public final class AccountStore {
                     }
                     return f.map(v -> id);
                 });
+    }
+
+    /** A team key granted to an account, sealed to its personal key. */
+    public record Grant(String keyId, byte[] sealed) {
+    }
+
+    /** An account that holds team-key grants: its id and personal public key. */
+    public record Holder(long accountId, byte[] publicKey) {
+    }
+
+    public Future<Void> insertGrant(SqlClient tx, long accountId, String keyId, byte[] sealed) {
+        return tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
+    }
+
+    /** The grants of an account, for its login. */
+    public Future<java.util.List<Grant>> grants(long accountId) {
+        return pool.preparedQuery("SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"
+                        + " WHERE g.account_id = $1 ORDER BY k.created_at DESC")
+                .execute(Tuple.of(accountId)).map(rs -> {
+                    java.util.List<Grant> out = new java.util.ArrayList<>();
+                    rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
+                    return out;
+                });
+    }
+
+    /** Every enabled account that should hold the team key (administrators and coordinators). */
+    public Future<java.util.List<Holder>> holders(SqlClient tx) {
+        return tx.query("SELECT id, public_key FROM accounts WHERE disabled_at IS NULL AND role IN ('admin', 'coordinator')"
+                        + " AND public_key IS NOT NULL ORDER BY id").execute().map(rs -> {
+                    java.util.List<Holder> out = new java.util.ArrayList<>();
+                    rs.forEach(r -> out.add(new Holder(r.getLong(0), r.getBuffer(1).getBytes())));
+                    return out;
+                });
+    }
+
+    /** Disables an account and withdraws its grants (its sessions must be ended by the caller). */
+    public Future<Boolean> disable(SqlClient tx, long accountId) {
+        return tx.preparedQuery("UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL")
+                .execute(Tuple.of(accountId))
+                .compose(rs -> tx.preparedQuery("DELETE FROM team_key_grants WHERE account_id = $1").execute(Tuple.of(accountId))
+                        .map(v -> rs.rowCount() == 1));
     }
 
     /** Stores a new (not yet confirmed) TOTP secret, encrypted. */
@@ -149,27 +191,28 @@ public final class AccountStore {
                 .mapEmpty();
     }
 
-    /** Creates the first administrator and ends the pending setup; false if setup was already done. */
-    public Future<Boolean> completeSetup(SqlClient tx, String username, String passphraseHash, String teamKeyId,
-                                         byte[] sealedTeamKey) {
+    /** Creates the first administrator and ends the pending setup; its id, or empty if setup was already done. */
+    public Future<Optional<Long>> completeSetup(SqlClient tx, String username, String passphraseHash, byte[] publicKey,
+                                               byte[] sealedPrivateKey) {
         return tx.query("DELETE FROM pending_setup WHERE id = 1").execute().compose(rs -> {
             if (rs.rowCount() != 1) {
-                return Future.succeededFuture(false);
+                return Future.succeededFuture(Optional.<Long>empty());
             }
-            return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, team_key_id, sealed_team_key)"
-                            + " VALUES ($1, 'admin', $2, $3, $4)")
-                    .execute(Tuple.of(username, passphraseHash, teamKeyId, Buffer.buffer(sealedTeamKey)))
-                    .map(r -> true);
+            return create(tx, username, "admin", passphraseHash, publicKey, sealedPrivateKey, null, java.util.List.of())
+                    .map(Optional::of);
         });
     }
 
     private static Account account(Row r) {
         Buffer sealed = r.getBuffer("sealed_team_key");
         Buffer totp = r.getBuffer("totp_secret");
+        Buffer pub = r.getBuffer("public_key");
+        Buffer priv = r.getBuffer("sealed_private_key");
         String[] groups = r.getArrayOfStrings("groups");
         return new Account(r.getLong("id"), r.getString("username"), r.getString("role"), r.getString("passphrase_hash"),
                 r.getString("team_key_id"), sealed == null ? null : sealed.getBytes(), totp == null ? null : totp.getBytes(),
                 r.getOffsetDateTime("totp_enabled_at") != null, r.getLong("totp_last_step"), r.getString("language"),
-                r.getLong("agency_id"), groups == null ? java.util.Set.of() : java.util.Set.of(groups));
+                r.getLong("agency_id"), groups == null ? java.util.Set.of() : java.util.Set.of(groups),
+                pub == null ? null : pub.getBytes(), priv == null ? null : priv.getBytes());
     }
 }

@@ -37,6 +37,24 @@ public final class DatabaseDump {
         return out.toString();
     }
 
+    /** Runs a query and returns its rows as text (bytea as hex), for assertions on what is stored. */
+    public static List<List<String>> query(PgConnectOptions o, String sql) throws Exception {
+        String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+        List<List<String>> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
+             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getString(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     /** How a string's UTF-8 bytes look inside a bytea's hex text. */
     public static String hexOf(String s) {
         StringBuilder sb = new StringBuilder();

@@ -1,0 +1,100 @@
+package org.haven.gateway.keys;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.haven.crypto.RecipientKeyPair;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.RecipientPublicKey;
+import org.haven.gateway.store.AccountStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates the team key: a new key pair, granted to every administrator and coordinator by
+ * their personal public keys, every entry's data key re-wrapped from the old team key to the new
+ * one (answers and messages are not re-encrypted), and the old key retired with its grants
+ * withdrawn. Run after removing a coordinator, the removed person can open nothing sealed from
+ * then on. New entries wait on a table lock while it runs, so none is sealed to the old key.
+ */
+public final class TeamKeyRotation {
+    private static final Logger LOG = LoggerFactory.getLogger(TeamKeyRotation.class);
+
+    private final Vertx vertx;
+    private final AccountStore accounts;
+    private final TeamKeys teamKeys;
+
+    public TeamKeyRotation(Vertx vertx, AccountStore accounts, TeamKeys teamKeys) {
+        this.vertx = vertx;
+        this.accounts = accounts;
+        this.teamKeys = teamKeys;
+    }
+
+    private record Wrapped(UUID caseId, int seq, String kind, byte[] sealedKey) {
+    }
+
+    private record Plan(RecipientKeyPair next, List<Tuple> entryKeys, List<Tuple> grants) {
+    }
+
+    /**
+     * Rotates from {@code current} (the caller's unlocked team key); completes with the new
+     * private key, for the caller's session.
+     */
+    public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current) {
+        String oldId = current.publicKey().keyId();
+        return accounts.pool().withTransaction(tx -> tx.query("LOCK TABLE entry_keys IN SHARE ROW EXCLUSIVE MODE").execute()
+                .compose(v -> tx.preparedQuery("SELECT k.case_id, k.seq, e.kind, k.sealed_key FROM entry_keys k"
+                                + " JOIN case_entries e ON e.case_id = k.case_id AND e.seq = k.seq WHERE k.key_id = $1")
+                        .execute(Tuple.of(oldId)))
+                .compose(rows -> {
+                    List<Wrapped> wrapped = new ArrayList<>();
+                    for (Row r : rows) {
+                        wrapped.add(new Wrapped(r.getUUID(0), r.getInteger(1), r.getString(2), r.getBuffer(3).getBytes()));
+                    }
+                    return accounts.holders(tx).compose(holders -> vertx.executeBlocking(() -> plan(current, wrapped, holders)));
+                })
+                .compose(plan -> {
+                    RecipientPublicKey pub = plan.next().publicKey();
+                    Future<?> f = tx.preparedQuery("INSERT INTO team_keys (key_id, public_key) VALUES ($1, $2)")
+                            .execute(Tuple.of(pub.keyId(), Buffer.buffer(pub.toBytes())));
+                    if (!plan.grants().isEmpty()) {
+                        f = f.compose(v -> tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                                .executeBatch(plan.grants()));
+                    }
+                    if (!plan.entryKeys().isEmpty()) {
+                        f = f.compose(v -> tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1, $2, $3, $4)")
+                                .executeBatch(plan.entryKeys()));
+                    }
+                    return f.compose(v -> tx.preparedQuery("DELETE FROM entry_keys WHERE key_id = $1").execute(Tuple.of(oldId)))
+                            .compose(v -> tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1").execute(Tuple.of(oldId)))
+                            .compose(v -> tx.preparedQuery("UPDATE team_keys SET retired_at = now() WHERE key_id = $1").execute(Tuple.of(oldId)))
+                            .map(v -> {
+                                LOG.info("event=team_key_rotated entries={} holders={}", plan.entryKeys().size(), plan.grants().size());
+                                return plan.next().privateKey();
+                            });
+                }))
+                .compose(key -> teamKeys.reload().map(key));
+    }
+
+    private static Plan plan(RecipientPrivateKey current, List<Wrapped> wrapped, List<AccountStore.Holder> holders)
+            throws java.security.GeneralSecurityException {
+        RecipientKeyPair next = RecipientKeyPair.generate();
+        RecipientPublicKey pub = next.publicKey();
+        List<Tuple> entryKeys = new ArrayList<>(wrapped.size());
+        for (Wrapped w : wrapped) {
+            byte[] rewrapped = EntrySealing.rewrap(w.caseId(), w.seq(), w.kind(), w.sealedKey(), current, pub);
+            entryKeys.add(Tuple.of(w.caseId(), w.seq(), pub.keyId(), Buffer.buffer(rewrapped)));
+        }
+        List<Tuple> grants = new ArrayList<>(holders.size());
+        for (AccountStore.Holder h : holders) {
+            byte[] grant = KeyGrants.grant(next.privateKey(), pub.keyId(), h.accountId(), RecipientPublicKey.fromBytes(h.publicKey()));
+            grants.add(Tuple.of(h.accountId(), pub.keyId(), Buffer.buffer(grant)));
+        }
+        return new Plan(next, entryKeys, grants);
+    }
+}
