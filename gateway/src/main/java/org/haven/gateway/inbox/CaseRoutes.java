@@ -71,6 +71,7 @@ public final class CaseRoutes {
         router.post("/inbox/cases/:id/referral").handler(ctx -> withCase(ctx, true, (s, c) -> note(ctx, s, c, "referral")));
         router.post("/inbox/cases/:id/labels").handler(ctx -> withCase(ctx, true, (s, c) -> labels(ctx, s, c)));
         router.post("/inbox/cases/:id/status").handler(ctx -> withCase(ctx, true, (s, c) -> status(ctx, s, c)));
+        router.post("/inbox/cases/:id/reassign").handler(ctx -> withCase(ctx, true, (s, c) -> reassign(ctx, s, c)));
         router.post("/inbox/cases/:id/export").handler(ctx -> withCase(ctx, false, (s, c) -> export(ctx, s, c)));
     }
 
@@ -123,8 +124,10 @@ public final class CaseRoutes {
             agencyView(ctx, s, c);
             return;
         }
+        Future<List<org.haven.gateway.store.Account>> staffFuture = s.isAdmin() ? accounts.list() : Future.succeededFuture(List.of());
         cases.entries(c.id()).compose(entries -> new AuditLog(accounts.pool()).record(s.username(), "case_view", c.id())
-                .map(v -> entries)).onSuccess(entries -> {
+                .map(v -> entries)).compose(entries -> staffFuture.map(staff -> new Loaded(entries, staff))).onSuccess(loaded -> {
+            List<SealedEntry> entries = loaded.entries();
             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
             String conversation = conversation(s, c, entries);
             if ("conversation".equals(ctx.request().getParam("partial"))) {
@@ -132,11 +135,15 @@ public final class CaseRoutes {
                 return;
             }
             SessionGuard.html(ctx, 200, Html.page(s.language(), Text.t(s.language(), "case") + " " + c.reference(), s,
-                    render(ctx, s, c, entries, conversation)));
+                    render(ctx, s, c, conversation, loaded.staff())));
         }).onFailure(ctx::fail);
     }
 
-    private String render(RoutingContext ctx, InboxSession s, CaseSummary c, List<SealedEntry> entries, String conversation) {
+    private record Loaded(List<SealedEntry> entries, List<org.haven.gateway.store.Account> staff) {
+    }
+
+    private String render(RoutingContext ctx, InboxSession s, CaseSummary c, String conversation,
+                          List<org.haven.gateway.store.Account> staff) {
         String l = s.language();
         boolean holder = c.assignedTo() != null && c.assignedTo() == s.accountId();
         boolean canWork = holder || s.isAdmin();
@@ -163,6 +170,20 @@ public final class CaseRoutes {
         } else if (canWork && !"closed".equals(c.status())) {
             b.append(form(s, c, "release", "<button type=\"submit\" class=\"secondary\">" + Text.t(l, "case.release")
                     + "</button>"));
+        }
+        if (s.isAdmin() && !"closed".equals(c.status())) {
+            StringBuilder options = new StringBuilder();
+            for (org.haven.gateway.store.Account a : staff) {
+                boolean fits = "admin".equals(a.role()) || ("coordinator".equals(a.role()) && a.groups().contains(c.workingGroup()));
+                if (fits) {
+                    options.append("<option value=\"").append(a.id()).append("\"")
+                            .append(c.assignedTo() != null && c.assignedTo() == a.id() ? " selected" : "").append(">")
+                            .append(Html.esc(a.username())).append("</option>");
+                }
+            }
+            b.append(form(s, c, "reassign", "<label for=\"assignee\">" + Text.t(l, "case.assign") + "</label><select id=\"assignee\""
+                    + " name=\"account\">" + options + "</select><button type=\"submit\" class=\"secondary\">"
+                    + Text.t(l, "case.assign.save") + "</button>"));
         }
         b.append("</div>");
         b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"").append(Html.esc(Text.t(l, "live")))
@@ -307,6 +328,33 @@ public final class CaseRoutes {
             new AuditLog(accounts.pool()).record(s.username(), "release", c.id());
             events.publish("case_changed", c.id());
             ctx.redirect("/inbox");
+        }).onFailure(ctx::fail);
+    }
+
+    /** Hands the case to another coordinator of its group (administrators). */
+    private void reassign(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        if (!s.isAdmin()) {
+            refuse(ctx, s);
+            return;
+        }
+        long target;
+        try {
+            target = Long.parseLong(trimmed(ctx.request().getFormAttribute("account")));
+        } catch (NumberFormatException e) {
+            back(ctx, c, null);
+            return;
+        }
+        accounts.findById(target).compose(found -> {
+            boolean fits = found.isPresent() && ("admin".equals(found.get().role())
+                    || ("coordinator".equals(found.get().role()) && found.get().groups().contains(c.workingGroup())));
+            if (!fits) {
+                return Future.succeededFuture(false);
+            }
+            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool())
+                    .record(s.username(), "reassign:" + target, c.id()).map(done));
+        }).onSuccess(done -> {
+            events.publish("case_changed", c.id());
+            back(ctx, c, done ? "case.assigned" : null);
         }).onFailure(ctx::fail);
     }
 

@@ -55,6 +55,9 @@ public final class Text {
         put("case.unreadable", "This entry cannot be opened with your key.", "Cette entrée ne peut pas être ouverte avec votre clé.");
         put("case.claim", "Claim this case", "Prendre ce dossier");
         put("case.release", "Release", "Libérer");
+        put("case.assign", "Assign to", "Assigner à");
+        put("case.assign.save", "Assign", "Assigner");
+        put("case.assigned", "Case assigned.", "Dossier assigné.");
         put("case.claimed_by_other", "Another coordinator claimed this case first.", "Une autre personne a pris ce dossier en premier.");
         put("case.claimed", "You claimed this case.", "Vous avez pris ce dossier.");
         put("case.reply", "Reply to the person", "Répondre à la personne");

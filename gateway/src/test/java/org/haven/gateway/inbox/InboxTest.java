@@ -244,6 +244,23 @@ class InboxTest {
         }
     }
 
+    /** Verifies that an administrator hands a case to a coordinator of its group, and not to one of another group. */
+    @Test
+    void testAdminReassignsWithinTheGroupOnly() throws Exception {
+        String marker = "assign-" + UUID.randomUUID();
+        String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
+        InboxClient admin = TestHaven.loggedIn(haven);
+        String page = admin.get(path).body();
+        assertTrue(page.contains(">colm</option>") && !page.contains(">hal</option>"), "assignee list ignores the group");
+        Matcher m = Pattern.compile("<option value=\"(\\d+)\">colm</option>").matcher(page);
+        assertTrue(m.find());
+        assertTrue(admin.postWithCsrf(page, path + "/reassign", "account", m.group(1)).headers().firstValue("Location")
+                .orElse("").endsWith("m=case.assigned"));
+        assertTrue(as("colm").get("/inbox?queue=mine").body().contains(path));
+        Matcher hal = Pattern.compile("name=\"account\">").matcher(page);
+        assertTrue(hal.find());
+    }
+
     /** Verifies that the dashboard counts cases without showing anything a person wrote, and agencies cannot see it. */
     @Test
     void testDashboardShowsAggregatesOnly() throws Exception {
