@@ -29,20 +29,9 @@ public final class IntakeRoutes {
     }
 
     public void mount(Router router) {
-        router.get("/inbox/team/intake").handler(ctx -> admin(ctx, s -> scripts.source()
+        router.get("/inbox/team/intake").handler(ctx -> guard.requireAdmin(ctx, s -> scripts.source()
                 .onSuccess(src -> page(ctx, s, 200, src, List.of(), null)).onFailure(ctx::fail)));
-        router.post("/inbox/team/intake").handler(ctx -> admin(ctx, s -> upload(ctx, s)));
-    }
-
-    private void admin(RoutingContext ctx, java.util.function.Consumer<InboxSession> then) {
-        guard.require(ctx, s -> {
-            if (!s.isAdmin()) {
-                SessionGuard.html(ctx, 403, Html.page(s.language(), "Refused", s, "<h1>Refused</h1>"
-                        + Html.error("Only administrators change the intake.")));
-                return;
-            }
-            then.accept(s);
-        });
+        router.post("/inbox/team/intake").handler(ctx -> guard.requireAdmin(ctx, s -> upload(ctx, s)));
     }
 
     private void upload(RoutingContext ctx, InboxSession s) {

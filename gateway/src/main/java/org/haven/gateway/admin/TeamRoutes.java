@@ -50,24 +50,13 @@ public final class TeamRoutes {
     }
 
     public void mount(Router router) {
-        router.get("/inbox/team").handler(ctx -> admin(ctx, s -> page(ctx, s, null, null)));
-        router.post("/inbox/team/accounts").handler(ctx -> admin(ctx, s -> createAccount(ctx, s)));
-        router.post("/inbox/team/agencies").handler(ctx -> admin(ctx, s -> createAgency(ctx, s)));
-        router.post("/inbox/team/rotate").handler(ctx -> admin(ctx, s -> rotate(ctx, s, "manual",
+        router.get("/inbox/team").handler(ctx -> guard.requireAdmin(ctx, s -> page(ctx, s, null, null)));
+        router.post("/inbox/team/accounts").handler(ctx -> guard.requireAdmin(ctx, s -> createAccount(ctx, s)));
+        router.post("/inbox/team/agencies").handler(ctx -> guard.requireAdmin(ctx, s -> createAgency(ctx, s)));
+        router.post("/inbox/team/rotate").handler(ctx -> guard.requireAdmin(ctx, s -> rotate(ctx, s, "manual",
                 "Team key rotated. Everyone else must log in again.")));
-        router.post("/inbox/team/accounts/:id/remove").handler(ctx -> admin(ctx, s -> remove(ctx, s)));
-        router.post("/inbox/team/accounts/:id/end-sessions").handler(ctx -> admin(ctx, s -> endSessions(ctx, s)));
-    }
-
-    private void admin(RoutingContext ctx, java.util.function.Consumer<InboxSession> then) {
-        guard.require(ctx, s -> {
-            if (!s.isAdmin()) {
-                SessionGuard.html(ctx, 403, Html.page(s.language(), "Refused", s, "<h1>Refused</h1>"
-                        + Html.error("Only administrators manage the team.")));
-                return;
-            }
-            then.accept(s);
-        });
+        router.post("/inbox/team/accounts/:id/remove").handler(ctx -> guard.requireAdmin(ctx, s -> remove(ctx, s)));
+        router.post("/inbox/team/accounts/:id/end-sessions").handler(ctx -> guard.requireAdmin(ctx, s -> endSessions(ctx, s)));
     }
 
     private record Agency(long id, String name, String code) {
@@ -221,14 +210,11 @@ public final class TeamRoutes {
 
     /** Removes an account: disabled, grants withdrawn, sessions ended, then the team key rotated. */
     private void remove(RoutingContext ctx, InboxSession s) {
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            page(ctx, s, "No such account.", null);
+        Long id = accountId(ctx, s);
+        if (id == null) {
             return;
         }
-        if (id == s.accountId()) {
+        if (id.longValue() == s.accountId()) {
             page(ctx, s, "You cannot remove your own account.", null);
             return;
         }
@@ -247,11 +233,8 @@ public final class TeamRoutes {
 
     /** Ends every session of an account (a lost laptop, a suspicion). */
     private void endSessions(RoutingContext ctx, InboxSession s) {
-        long id;
-        try {
-            id = Long.parseLong(ctx.pathParam("id"));
-        } catch (NumberFormatException e) {
-            page(ctx, s, "No such account.", null);
+        Long id = accountId(ctx, s);
+        if (id == null) {
             return;
         }
         int ended = guard.sessions().endAllOf(id);
@@ -270,6 +253,16 @@ public final class TeamRoutes {
                 .compose(v -> new AuditLog(accounts.pool()).record(s.username(), "agency_created", null))
                 .onSuccess(v -> page(ctx, s, null, "Agency added with referral code " + code + "."))
                 .onFailure(err -> page(ctx, s, "That agency exists already.", null));
+    }
+
+    /** The account id in the path, or null after answering that there is none. */
+    private Long accountId(RoutingContext ctx, InboxSession s) {
+        try {
+            return Long.valueOf(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            page(ctx, s, "No such account.", null);
+            return null;
+        }
     }
 
     private static String trimmed(String s) {

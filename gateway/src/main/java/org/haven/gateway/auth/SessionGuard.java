@@ -43,6 +43,18 @@ public final class SessionGuard {
         guard(ctx, false, then);
     }
 
+    /** Runs {@code then} for a logged-in administrator; anyone else is refused. */
+    public void requireAdmin(RoutingContext ctx, Consumer<InboxSession> then) {
+        require(ctx, s -> {
+            if (!s.isAdmin()) {
+                html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s, "<h1>" + Text.t(s.language(), "refused")
+                        + "</h1>" + Html.error(Text.t(s.language(), "refused.role"))));
+                return;
+            }
+            then.accept(s);
+        });
+    }
+
     /** Runs {@code then} for a session that may still be enrolling its second factor. */
     public void requireEnrolling(RoutingContext ctx, Consumer<InboxSession> then) {
         guard(ctx, true, then);
