@@ -78,7 +78,8 @@ public final class Haven implements AutoCloseable {
             scripts.attach(conversations);
 
             Router router = Router.router(vertx);
-            HealthRoute.mount(router, database);
+            conversations.spool(new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring()), vertx);
+            HealthRoute.mount(router, database, conversations::spooled);
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
             channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));

@@ -87,6 +87,7 @@ public final class Conversations {
     private final Clock clock;
     private final Outbox outbox;
     private volatile CaseEvents events = CaseEvents.NONE;
+    private volatile Spool spool;
     private final SecureRandom random = new SecureRandom();
 
     public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
@@ -171,6 +172,85 @@ public final class Conversations {
      * same transaction. {@code notices} gets the language of the dialogue's first reply.
      */
     public Future<Outcome> receive(Inbound in, java.util.function.Function<String, List<Reply>> notices) {
+        Spool s = spool;
+        if (s == null) {
+            return receiveNow(in, notices);
+        }
+        if (s.pending() > 0) {
+            // Keep arrival order: while anything waits in the spool, new messages queue behind it.
+            return spoolIt(s, in);
+        }
+        return receiveNow(in, notices).recover(err -> DatabaseUnavailable.is(err) ? spoolIt(s, in) : Future.failedFuture(err));
+    }
+
+    private Future<Outcome> spoolIt(Spool s, Inbound in) {
+        try {
+            s.append(in);
+            LOG.warn("event=inbound_spooled channel={} pending={}", in.channel(), s.pending());
+            return Future.succeededFuture(new Outcome(null, List.of(), Optional.empty(), false, false));
+        } catch (java.io.IOException e) {
+            LOG.error("event=spool_failed kind={}", e.getClass().getSimpleName());
+            return Future.failedFuture(e);
+        }
+    }
+
+    /** Keeps acknowledged messages on local disk while the database is unreachable. */
+    public void spool(Spool spool, io.vertx.core.Vertx vertx) {
+        this.spool = spool;
+        vertx.setPeriodic(1000, id -> replay());
+    }
+
+    /** How many messages wait in the spool (0 without one). */
+    public int spooled() {
+        Spool s = spool;
+        return s == null ? 0 : s.pending();
+    }
+
+    private boolean replaying;
+
+    /** Replays spooled messages in order, stopping at the first that the database still refuses. */
+    private synchronized void replay() {
+        Spool s = spool;
+        if (s == null || s.pending() == 0 || replaying) {
+            return;
+        }
+        List<Inbound> waiting;
+        try {
+            waiting = s.read();
+        } catch (java.io.IOException e) {
+            LOG.error("event=spool_unreadable kind={}", e.getClass().getSimpleName());
+            return;
+        }
+        replaying = true;
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        Future<Void> chain = Future.succeededFuture();
+        for (Inbound in : waiting) {
+            // Replies of a replayed message always go through the outbox (the web chat's socket may be gone).
+            Inbound replayed = new Inbound(in.channel(), in.address(), in.text(), in.messageId(), true);
+            chain = chain.compose(v -> receiveNow(replayed, language -> List.of()).map(o -> {
+                done.incrementAndGet();
+                return null;
+            }));
+        }
+        chain.onComplete(ar -> finishReplay(s, done.get()));
+    }
+
+    private void finishReplay(Spool s, int done) {
+        try {
+            if (done > 0) {
+                s.dropFirst(done);
+                LOG.info("event=spool_replayed count={} pending={}", done, s.pending());
+            }
+        } catch (java.io.IOException e) {
+            LOG.error("event=spool_trim_failed kind={}", e.getClass().getSimpleName());
+        } finally {
+            synchronized (this) {
+                replaying = false;
+            }
+        }
+    }
+
+    private Future<Outcome> receiveNow(Inbound in, java.util.function.Function<String, List<Reply>> notices) {
         byte[] hash = contactHash(in.channel(), in.address());
         Touched touched = new Touched();
         Future<Outcome> step = pool.withTransaction(tx -> firstSeen(tx, in).compose(first -> {

@@ -1,0 +1,92 @@
+package org.haven.gateway.intake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haven.gateway.Haven;
+import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.TestHaven;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PostgreSQL goes away mid-intake: acknowledged messages wait in the encrypted spool and nothing is lost. */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SpoolTest {
+
+    /**
+     * Verifies that while the database is stopped, web chat messages are still acknowledged,
+     * kept encrypted in the spool (health says degraded), and replayed in order when the database
+     * returns, so the intake completes with every answer.
+     */
+    @Test
+    void testMessagesDuringOutageAreSpooledAndReplayedInOrder(@TempDir Path dataDir, @TempDir Path pgDir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        EmbeddedPostgres db = start(pgDir, port);
+        String marker = "outage-" + UUID.randomUUID();
+        List<String> answers = IntakeDriver.survivorAnswers(marker);
+        try (Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", "postgresql://postgres:x@localhost:" + port + "/postgres"))) {
+            TestHaven.setUpAdmin(haven);
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                IntakeDriver.run(chat, answers.subList(0, 6));
+                db.close();
+                for (String answer : answers.subList(6, answers.size())) {
+                    String id = chat.say(answer);
+                    assertEquals(id, chat.nextOfType("ack").getString("id"), "a message was not acknowledged during the outage");
+                }
+                InboxClient client = new InboxClient(haven.port());
+                var health = client.get("/health");
+                assertEquals(503, health.statusCode());
+                JsonObject body = new JsonObject(health.body());
+                assertEquals("degraded", body.getString("status"));
+                assertEquals(answers.size() - 6, body.getInteger("spooled"));
+                byte[] spool = Files.readAllBytes(dataDir.resolve("spool").resolve("inbound.log"));
+                assertFalse(new String(spool, StandardCharsets.ISO_8859_1).contains(marker), "spool in clear");
+
+                db = start(pgDir, port);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < deadline && new JsonObject(client.get("/health").body()).getInteger("spooled") > 0) {
+                    Thread.sleep(200);
+                }
+                JsonObject after = new JsonObject(client.get("/health").body());
+                assertEquals("ok", after.getString("status"), after.encode());
+                List<JsonObject> replies = chat.drain(Duration.ofSeconds(3));
+                assertFalse(replies.isEmpty(), "the replayed steps' replies did not reach the open chat");
+            }
+            InboxClient admin = TestHaven.loggedIn(haven);
+            String queue = admin.get("/inbox").body();
+            Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(queue);
+            assertTrue(m.find(), "no case after the replay");
+            String page = admin.get(m.group(1)).body();
+            assertTrue(page.contains(marker) && page.contains("+1 416 555 0199") && page.contains("Toronto"),
+                    "answers given during the outage are missing");
+            assertEquals(List.of(List.of("1")), DatabaseDump.query(haven.database().connectOptions(), "SELECT count(*) FROM cases"));
+        } finally {
+            db.close();
+        }
+    }
+
+    private static EmbeddedPostgres start(Path dir, int port) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+    }
+}
