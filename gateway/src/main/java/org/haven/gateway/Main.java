@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code haven} command: {@code serve} (the default) runs the gateway. */
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, Main.ServerKeys.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
@@ -30,6 +30,17 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Serve(this).call();
+    }
+
+    /** Prints a fresh server key file in base64, the value every gateway of a cluster gets as HAVEN_SERVER_KEYS. */
+    @Command(name = "server-keys", mixinStandardHelpOptions = true,
+            description = "Print new server keys (base64) for HAVEN_SERVER_KEYS; store the output as a secret.")
+    static final class ServerKeys implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(org.haven.gateway.keys.ServerSecrets.generateBase64());
+            return 0;
+        }
     }
 
     /** Runs the gateway until the process is stopped. */
