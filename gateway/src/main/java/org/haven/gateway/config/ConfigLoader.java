@@ -41,6 +41,11 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
+    /** Whether {@code variable} (such as {@code HAVEN_DB_URL}) names a setting Haven reads. */
+    public static boolean isSetting(String variable) {
+        return variable.startsWith(PREFIX) && known(variable.substring(PREFIX.length()).toLowerCase(Locale.ROOT));
+    }
+
     /** Loads from the process environment (and the file {@code HAVEN_CONFIG} names, if any). */
     public static HavenConfig load() {
         return load(System.getenv(), null);

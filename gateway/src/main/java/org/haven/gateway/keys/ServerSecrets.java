@@ -22,7 +22,8 @@ import org.haven.crypto.ServerKeyring;
  * secret of the keyed hash that finds contact addresses again. A single node keeps them in one
  * file under the data dir (mode 0600), created on first start. Several gateways on one database
  * must share them: they are then given as {@code HAVEN_SERVER_KEYS} (the file's bytes in base64)
- * or {@code HAVEN_SERVER_KEYS_FILE} (a mounted secret file), and never created.
+ * or {@code HAVEN_SERVER_KEYS_FILE} (a mounted secret file holding either the key file itself or
+ * its base64 text), and never created.
  *
  * <p>File format: magic {@code HVSK}, version byte 1, then a 4-byte big-endian length and the
  * keyring bytes, then a 4-byte length and the hash secret (32 bytes).
@@ -52,7 +53,12 @@ public final class ServerSecrets {
             if (!Files.isRegularFile(file.get())) {
                 throw new GeneralSecurityException("HAVEN_SERVER_KEYS_FILE names no readable file: " + file.get());
             }
-            return read(Files.readAllBytes(file.get()), file.get().toString());
+            byte[] bytes = Files.readAllBytes(file.get());
+            if (bytes.length >= 4 && java.util.Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)) {
+                return read(bytes, file.get().toString());
+            }
+            // a secret store's file holding the base64 text (as haven server-keys prints it)
+            return fromBase64(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
         }
         return loadOrCreate(defaultFile);
     }
