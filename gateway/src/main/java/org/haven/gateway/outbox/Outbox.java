@@ -244,6 +244,13 @@ public final class Outbox {
                     if (failed.kind() == SendResult.Kind.RECIPIENT_STOPPED) {
                         return finish(id, "failed", failed.code(), null).compose(v -> stopConversation(conversationId));
                     }
+                    if (failed.kind() == SendResult.Kind.RECIPIENT_AWAY) {
+                        Duration wait = failed.retryAfter() != null ? failed.retryAfter() : Duration.ofMinutes(1);
+                        return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0),"
+                                        + " next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1")
+                                .execute(Tuple.of(id, wait.toMillis(), failed.code())).<Void>mapEmpty()
+                                .onSuccess(v -> sender.deferred(message, failed));
+                    }
                     if (!failed.kind().retryable() || attempts >= MAX_ATTEMPTS) {
                         return finish(id, "failed", failed.code(), null);
                     }

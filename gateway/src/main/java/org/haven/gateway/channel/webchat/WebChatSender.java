@@ -63,8 +63,11 @@ final class WebChatSender implements ChannelSender {
                 .<SendResult>map(reply -> new SendResult.Sent(null))
                 .recover(err -> {
                     boolean nobodyThere = err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-                    return Future.succeededFuture(new SendResult.Failed(SendResult.Kind.RETRYABLE,
-                            nobodyThere ? NOT_CONNECTED : "timeout", Duration.ofSeconds(nobodyThere ? 60 : 5)));
+                    // nobody there: the person closed the chat (or it is open on another gateway, which
+                    // deferred() tells); the reply waits for them without using up attempts
+                    return Future.succeededFuture(nobodyThere
+                            ? new SendResult.Failed(SendResult.Kind.RECIPIENT_AWAY, NOT_CONNECTED, Duration.ofSeconds(60))
+                            : new SendResult.Failed(SendResult.Kind.RETRYABLE, "timeout", Duration.ofSeconds(5)));
                 });
     }
 
