@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.intake.CaseEvents;
@@ -23,6 +24,7 @@ public final class LiveUpdates implements CaseEvents {
     /** The notification channel that carries case events to the other gateways on the same database. */
     public static final String CLUSTER_CHANNEL = "haven_case_events";
     private static final Set<String> KINDS = Set.of("case_new", "message_new", "case_changed", "case_deleted");
+    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f-]{36}");
 
     private final Vertx vertx;
     private final ClusterNotifications cluster;
@@ -49,8 +51,6 @@ public final class LiveUpdates implements CaseEvents {
             });
         }
     }
-
-    private static final java.util.regex.Pattern UUID_TEXT = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
 
     @Override
     public void publish(String kind, UUID caseId) {

@@ -49,6 +49,7 @@ class TwoGatewaysIT {
     private static Path dataB;
     private static JarProcess a;
     private static JarProcess b;
+    private static final List<String> SAID = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,6 +92,7 @@ class TwoGatewaysIT {
     @Order(1)
     void testCaseFromAIsLiveOnBAndReplyFromBReachesSocketOnA() throws Exception {
         String marker = "cluster-" + UUID.randomUUID();
+        SAID.add(marker);
         InboxClient coordinator = TestHaven.loggedIn(b.port(), dataA, TestHaven.ADMIN);
         HttpResponse<Stream<String>> stream = coordinator.http().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + b.port() + "/inbox/events")).timeout(Duration.ofSeconds(90)).build(),
@@ -126,6 +128,7 @@ class TwoGatewaysIT {
     @Order(2)
     void testIntakeContinuesOnBWhenAIsKilled() throws Exception {
         String marker = "failover-" + UUID.randomUUID();
+        SAID.add(marker);
         List<String> answers = IntakeDriver.survivorAnswers(marker);
         int beforeKill = answers.size() - 2;   // up to and including the free-text answer with the marker
         String token;
@@ -155,6 +158,23 @@ class TwoGatewaysIT {
         String page = coordinator.get(casePath(coordinator, marker)).body();
         assertTrue(page.contains(marker), "the answer given on A is missing from the case");
         assertTrue(page.contains("Toronto"), "the answer given on B is missing from the case");
+    }
+
+    /** Verifies that neither gateway logged what people said, across both tests and the kill. */
+    @Test
+    @Order(3)
+    void testNoPersonalDataInEitherGatewaysLog() throws Exception {
+        assertFalse(SAID.isEmpty());
+        for (String name : List.of("two-gateways-a.log", "two-gateways-b.log")) {
+            String log = Files.readString(Path.of("target", name));
+            assertTrue(log.contains("event=started"), name + " is not this run's log");
+            for (String secret : List.of("416 555 0199", "Syria", "Toronto", TestHaven.ADMIN_PASSPHRASE)) {
+                assertFalse(log.contains(secret), name + " logged " + secret);
+            }
+            for (String marker : SAID) {
+                assertFalse(log.contains(marker), name + " logged an answer");
+            }
+        }
     }
 
     private static String casePath(InboxClient client, String marker) throws Exception {
