@@ -196,8 +196,8 @@ public final class Outbox {
                     Row row = rows.iterator().next();
                     UUID id = row.getUUID("id");
                     if (id.equals(previous)) {
-                        // the same message again: it failed just now and was put back; leave it to the sweep
-                        return retryLater(id, Duration.ofSeconds(5), "not_connected");
+                        // the same message again: the socket went away just now; it waits again, uncounted
+                        return waitForRecipient(id, Duration.ofMinutes(1), "not_connected");
                     }
                     return deliver(row).compose(v -> deliverNext(conversationId, id, count + 1));
                 });
@@ -246,10 +246,7 @@ public final class Outbox {
                     }
                     if (failed.kind() == SendResult.Kind.RECIPIENT_AWAY) {
                         Duration wait = failed.retryAfter() != null ? failed.retryAfter() : Duration.ofMinutes(1);
-                        return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0),"
-                                        + " next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1")
-                                .execute(Tuple.of(id, wait.toMillis(), failed.code())).<Void>mapEmpty()
-                                .onSuccess(v -> sender.deferred(message, failed));
+                        return waitForRecipient(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
                     }
                     if (!failed.kind().retryable() || attempts >= MAX_ATTEMPTS) {
                         return finish(id, "failed", failed.code(), null);
@@ -278,6 +275,13 @@ public final class Outbox {
         return pool.preparedQuery("UPDATE outbox SET status = $2, error_code = $3, provider_id = coalesce($4, provider_id),"
                         + " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1")
                 .execute(Tuple.of(id, status, errorCode, providerId)).mapEmpty();
+    }
+
+    /** Puts a message back to wait for its recipient; the attempt that found them away is not counted. */
+    private Future<Void> waitForRecipient(UUID id, Duration wait, String code) {
+        return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0),"
+                        + " next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1")
+                .execute(Tuple.of(id, wait.toMillis(), code)).mapEmpty();
     }
 
     private Future<Void> retryLater(UUID id, Duration wait, String code) {
