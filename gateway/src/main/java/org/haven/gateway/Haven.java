@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
+import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
 import org.haven.gateway.inbox.Inbox;
@@ -39,16 +41,18 @@ public final class Haven implements AutoCloseable {
 
     private final Vertx vertx;
     private final Database database;
+    private final ClusterNotifications cluster;
     private final TeamKeys teamKeys;
     private final Inbox inbox;
     private final HttpServer server;
     private final List<Channel> channels;
 
-    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server,
-                  List<Channel> channels) {
+    private Haven(Vertx vertx, Database database, ClusterNotifications cluster, TeamKeys teamKeys, Inbox inbox,
+                  HttpServer server, List<Channel> channels) {
         this.vertx = vertx;
         this.channels = channels;
         this.database = database;
+        this.cluster = cluster;
         this.teamKeys = teamKeys;
         this.inbox = inbox;
         this.server = server;
@@ -59,9 +63,13 @@ public final class Haven implements AutoCloseable {
         long t0 = System.nanoTime();
         Vertx vertx = Vertx.vertx();
         Database database = null;
+        ClusterNotifications cluster = null;
         try {
-            ServerSecrets secrets = ServerSecrets.loadOrCreate(config.dataDir().resolve("secrets").resolve("server-keys"));
+            ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
+                    config.settings().get("server_keys_file").map(Path::of),
+                    config.dataDir().resolve("secrets").resolve("server-keys"));
             database = Database.open(vertx, config.database(), config.dataDir());
+            cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
             CaseStore cases = new CaseStore(database.pool());
             TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
@@ -82,7 +90,7 @@ public final class Haven implements AutoCloseable {
             HealthRoute.mount(router, database, conversations::spooled);
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
-            channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
+            channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster));
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
@@ -91,7 +99,7 @@ public final class Haven implements AutoCloseable {
                 LOG.info("event=channel_enabled channel={}", channel.name());
             }
             outbox.start();
-            LiveUpdates live = new LiveUpdates(vertx);
+            LiveUpdates live = new LiveUpdates(vertx, cluster);
             conversations.events(live);
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
                     config.sessionIdleTimeout(), config.secureCookies());
@@ -110,8 +118,11 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new Haven(vertx, database, teamKeys, inbox, server, channels);
+            return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels);
         } catch (Exception | Error e) {
+            if (cluster != null) {
+                cluster.close();
+            }
             if (database != null) {
                 try {
                     database.close();
@@ -163,6 +174,7 @@ public final class Haven implements AutoCloseable {
         try {
             await(server.close());
         } finally {
+            cluster.close();
             try {
                 database.close();
             } finally {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code haven} command: {@code serve} (the default) runs the gateway. */
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
@@ -30,6 +30,75 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Serve(this).call();
+    }
+
+    /** Prints a fresh server key file in base64, the value every gateway of a cluster gets as HAVEN_SERVER_KEYS. */
+    @Command(name = "server-keys", mixinStandardHelpOptions = true,
+            description = "Print new server keys (base64) for HAVEN_SERVER_KEYS; store the output as a secret.")
+    static final class ServerKeys implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            System.out.println(org.haven.gateway.keys.ServerSecrets.generateBase64());
+            return 0;
+        }
+    }
+
+    /** Copies every table of the database named by HAVEN_DB_URL into a directory (ciphertext only, no keys). */
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Write a logical backup of the HAVEN_DB_URL database into an empty directory (see docs/operations.md).")
+    static final class Backup implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @CommandLine.Parameters(index = "0", description = "directory to write (must not exist or be empty)")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            var db = externalDatabase(parent);
+            if (db == null) {
+                return 2;
+            }
+            var summary = org.haven.gateway.ops.LogicalBackup.backup(db, dir);
+            System.out.println("backup of schema " + summary.schemaVersion() + " written to " + dir + ": " + summary.rows());
+            return 0;
+        }
+    }
+
+    /** Loads a backup into the fresh database named by HAVEN_DB_URL. */
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Restore a backup made by 'haven backup' into the fresh, empty HAVEN_DB_URL database.")
+    static final class Restore implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main parent;
+
+        @CommandLine.Parameters(index = "0", description = "backup directory")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            var db = externalDatabase(parent);
+            if (db == null) {
+                return 2;
+            }
+            var summary = org.haven.gateway.ops.LogicalBackup.restore(db, dir);
+            System.out.println("restored schema " + summary.schemaVersion() + ": " + summary.rows());
+            return 0;
+        }
+    }
+
+    private static org.haven.gateway.config.DatabaseUrl externalDatabase(Main parent) {
+        try {
+            HavenConfig config = ConfigLoader.load(System.getenv(), parent == null ? null : parent.config);
+            if (config.database().isEmpty()) {
+                System.err.println("haven: set HAVEN_DB_URL; for the embedded database stop Haven and archive the data dir instead");
+                return null;
+            }
+            return config.database().get();
+        } catch (ConfigException e) {
+            System.err.println("haven: invalid configuration: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Runs the gateway until the process is stopped. */

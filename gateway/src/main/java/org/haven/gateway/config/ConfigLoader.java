@@ -25,11 +25,11 @@ public final class ConfigLoader {
     public static final String PREFIX = "HAVEN_";
 
     /** Settings whose values are secret: never echoed in errors or logs. */
-    public static final Set<String> SECRETS = Set.of("db_url", "duress_word");
+    public static final Set<String> SECRETS = Set.of("db_url", "duress_word", "server_keys");
 
     private static final Set<String> KNOWN = Set.of(
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
-            "duress_word", "resume_window", "session_idle_timeout");
+            "duress_word", "resume_window", "session_idle_timeout", "server_keys", "server_keys_file");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_");
@@ -39,6 +39,11 @@ public final class ConfigLoader {
     }
 
     private ConfigLoader() {
+    }
+
+    /** Whether {@code variable} (such as {@code HAVEN_DB_URL}) names a setting Haven reads. */
+    public static boolean isSetting(String variable) {
+        return variable.startsWith(PREFIX) && known(variable.substring(PREFIX.length()).toLowerCase(Locale.ROOT));
     }
 
     /** Loads from the process environment (and the file {@code HAVEN_CONFIG} names, if any). */
@@ -122,6 +127,16 @@ public final class ConfigLoader {
         if (!exit.startsWith("https://") || exit.contains("\"") || exit.contains("<")) {
             throw new ConfigException("HAVEN_QUICK_EXIT_URL must be a plain https:// URL");
         }
+        if (optional(v, "server_keys").isPresent() && optional(v, "server_keys_file").isPresent()) {
+            throw new ConfigException("HAVEN_SERVER_KEYS and HAVEN_SERVER_KEYS_FILE are both set; set one");
+        }
+        optional(v, "server_keys").ifPresent(k -> {
+            try {
+                java.util.Base64.getMimeDecoder().decode(k);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("HAVEN_SERVER_KEYS must be the base64 of a server key file (haven server-keys)");
+            }
+        });
         Optional<String> duress = optional(v, "duress_word");
         Duration resume = duration(v, "resume_window", Duration.ofHours(72));
         Duration idle = duration(v, "session_idle_timeout", Duration.ofMinutes(30));

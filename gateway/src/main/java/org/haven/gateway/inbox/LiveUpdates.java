@@ -4,28 +4,64 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.intake.CaseEvents;
 
 /**
  * Live inbox updates: case events go out on the event bus and every open inbox listens through
- * a Server-Sent Events stream at {@code /inbox/events}. Events carry a kind and a case id only;
+ * a Server-Sent Events stream at {@code /inbox/events}. With several gateways on one database,
+ * events also cross to the other instances as PostgreSQL notifications. Events carry a kind and a case id only;
  * the page then fetches what its user may see.
  */
 public final class LiveUpdates implements CaseEvents {
     static final String ADDRESS = "haven.inbox.events";
     private static final long HEARTBEAT_MS = 25_000;
 
-    private final Vertx vertx;
+    /** The notification channel that carries case events to the other gateways on the same database. */
+    public static final String CLUSTER_CHANNEL = "haven_case_events";
+    private static final Set<String> KINDS = Set.of("case_new", "message_new", "case_changed", "case_deleted");
+    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f-]{36}");
 
+    private final Vertx vertx;
+    private final ClusterNotifications cluster;
+
+    /** Live updates for this instance only. */
     public LiveUpdates(Vertx vertx) {
+        this(vertx, null);
+    }
+
+    /**
+     * Live updates shared with every gateway on the same database: an event published here
+     * also reaches the inboxes open on the other instances, and theirs reach this one.
+     */
+    public LiveUpdates(Vertx vertx, ClusterNotifications cluster) {
         this.vertx = vertx;
+        this.cluster = cluster;
+        if (cluster != null) {
+            cluster.listen(CLUSTER_CHANNEL, body -> {
+                String kind = body.getString("kind");
+                String caseId = body.getString("case");
+                if (KINDS.contains(kind) && caseId != null && UUID_TEXT.matcher(caseId).matches()) {
+                    publishLocally(kind, caseId);
+                }
+            });
+        }
     }
 
     @Override
     public void publish(String kind, UUID caseId) {
-        vertx.eventBus().publish(ADDRESS, new JsonObject().put("kind", kind).put("case", caseId.toString()));
+        publishLocally(kind, caseId.toString());
+        if (cluster != null) {
+            cluster.notify(CLUSTER_CHANNEL, new JsonObject().put("kind", kind).put("case", caseId.toString()));
+        }
+    }
+
+    private void publishLocally(String kind, String caseId) {
+        vertx.eventBus().publish(ADDRESS, new JsonObject().put("kind", kind).put("case", caseId));
     }
 
     public void mount(Router router, SessionGuard guard) {

@@ -11,14 +11,19 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.crypto.ServerKeyring;
 
 /**
  * The server's own secrets: the keyring that encrypts in-progress conversations and the
- * secret of the keyed hash that finds contact addresses again. They live in one file under the
- * data dir (mode 0600), created on first start.
+ * secret of the keyed hash that finds contact addresses again. A single node keeps them in one
+ * file under the data dir (mode 0600), created on first start. Several gateways on one database
+ * must share them: they are then given as {@code HAVEN_SERVER_KEYS} (the file's bytes in base64)
+ * or {@code HAVEN_SERVER_KEYS_FILE} (a mounted secret file holding either the key file itself or
+ * its base64 text), and never created.
  *
  * <p>File format: magic {@code HVSK}, version byte 1, then a 4-byte big-endian length and the
  * keyring bytes, then a 4-byte length and the hash secret (32 bytes).
@@ -35,10 +40,56 @@ public final class ServerSecrets {
         this.contactHash = new KeyedHash(hashSecret);
     }
 
+    /**
+     * Chooses where the secrets come from: the base64 value if set, else the named file (which
+     * must exist), else {@code defaultFile} under the data dir, created on first start.
+     */
+    public static ServerSecrets resolve(Optional<String> base64, Optional<Path> file, Path defaultFile)
+            throws IOException, GeneralSecurityException {
+        if (base64.isPresent()) {
+            return fromBase64(base64.get());
+        }
+        if (file.isPresent()) {
+            if (!Files.isRegularFile(file.get())) {
+                throw new GeneralSecurityException("HAVEN_SERVER_KEYS_FILE names no readable file: " + file.get());
+            }
+            byte[] bytes = Files.readAllBytes(file.get());
+            if (bytes.length >= 4 && java.util.Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)) {
+                return read(bytes, file.get().toString());
+            }
+            // a secret store's file holding the base64 text (as haven server-keys prints it)
+            return fromBase64(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        return loadOrCreate(defaultFile);
+    }
+
+    /** Reads the secrets from the base64 of a server key file (the value of {@code HAVEN_SERVER_KEYS}). */
+    public static ServerSecrets fromBase64(String base64) throws GeneralSecurityException {
+        byte[] bytes;
+        try {
+            bytes = Base64.getMimeDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new GeneralSecurityException("HAVEN_SERVER_KEYS is not base64");
+        }
+        try {
+            return read(bytes, "HAVEN_SERVER_KEYS");
+        } catch (IOException e) {
+            throw new GeneralSecurityException("HAVEN_SERVER_KEYS is unreadable");
+        }
+    }
+
+    /** A fresh server key file's bytes, in base64: what {@code haven server-keys} prints for a cluster. */
+    public static String generateBase64() throws IOException {
+        ServerKeyring keyring = ServerKeyring.generate();
+        byte[] hashSecret = new byte[32];
+        new SecureRandom().nextBytes(hashSecret);
+        return Base64.getEncoder().encodeToString(encode(keyring, hashSecret));
+    }
+
     /** Loads the secrets from {@code file}, creating it with fresh keys if it does not exist. */
     public static ServerSecrets loadOrCreate(Path file) throws IOException, GeneralSecurityException {
         if (Files.exists(file)) {
-            return read(Files.readAllBytes(file), file);
+            return read(Files.readAllBytes(file), file.toString());
         }
         ServerKeyring keyring = ServerKeyring.generate();
         byte[] hashSecret = new byte[32];
@@ -47,7 +98,7 @@ public final class ServerSecrets {
         return new ServerSecrets(keyring, hashSecret);
     }
 
-    private static ServerSecrets read(byte[] bytes, Path file) throws IOException, GeneralSecurityException {
+    private static ServerSecrets read(byte[] bytes, String file) throws IOException, GeneralSecurityException {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             byte[] magic = in.readNBytes(4);
             if (!java.util.Arrays.equals(magic, MAGIC) || in.readUnsignedByte() != 1) {
@@ -76,8 +127,7 @@ public final class ServerSecrets {
         return b;
     }
 
-    private static void write(Path file, ServerKeyring keyring, byte[] hashSecret) throws IOException {
-        Files.createDirectories(file.getParent());
+    private static byte[] encode(ServerKeyring keyring, byte[] hashSecret) throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(buf)) {
             out.write(MAGIC);
@@ -88,10 +138,16 @@ public final class ServerSecrets {
             out.writeInt(hashSecret.length);
             out.write(hashSecret);
         }
+        return buf.toByteArray();
+    }
+
+    private static void write(Path file, ServerKeyring keyring, byte[] hashSecret) throws IOException {
+        Files.createDirectories(file.getParent());
+        byte[] bytes = encode(keyring, hashSecret);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(tmp, buf.toByteArray());
+        Files.write(tmp, bytes);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

@@ -30,4 +30,12 @@ public interface ChannelSender {
     default Duration validity() {
         return Duration.ofHours(4);
     }
+
+    /**
+     * Told after a failed attempt was put back for later (its row is committed as pending again).
+     * A channel whose recipient may be connected to another gateway (the web chat) tells that
+     * gateway here, so it can deliver at once instead of at the next retry.
+     */
+    default void deferred(OutboundMessage message, SendResult.Failed failure) {
+    }
 }

@@ -136,13 +136,16 @@ public final class Outbox {
 
     /** One sweep: claims due messages (the oldest pending per conversation), sends them; returns how many. */
     public Future<Integer> deliverDue() {
-        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond'"
+        // error_code is cleared on claim: a row deferred as not_connected is claimable by
+        // deliverNow until someone claims it, and never while its lease runs.
+        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond',"
+                        + " error_code = NULL"
                         + " FROM conversations c WHERE c.id = o.conversation_id AND o.id IN ("
                         + "  SELECT q.id FROM outbox q WHERE q.status = 'pending' AND q.next_attempt_at <= now()"
                         + "  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = q.conversation_id"
                         + "    AND p.status = 'pending' AND p.seq < q.seq)"
                         + "  ORDER BY q.next_attempt_at LIMIT " + BATCH + " FOR UPDATE OF q SKIP LOCKED)"
-                        + " RETURNING o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, c.address, c.stopped_at")
+                        + " RETURNING " + CLAIMED)
                 .execute(Tuple.of(LEASE.toMillis()))
                 .compose(rows -> {
                     List<Future<Void>> sends = new ArrayList<>();
@@ -150,6 +153,53 @@ public final class Outbox {
                         sends.add(deliver(row));
                     }
                     return Future.join(sends).map(cf -> rows.size());
+                });
+    }
+
+    private static final String CLAIMED =
+            "o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, c.address, c.stopped_at";
+    private static final int MAX_NOW = 100;
+
+    /**
+     * Delivers a conversation's pending messages now, in order, from this instance: called by the
+     * instance that holds the person's open web chat when another instance could not reach it
+     * (a {@code not_connected} deferral) or when the person reconnects. Claims the same way the
+     * sweep does ({@code SKIP LOCKED} and a lease), so a message is still sent by one instance.
+     */
+    public Future<Void> deliverNow(UUID conversationId) {
+        if (context == null) {
+            return deliverNext(conversationId, null, 0);
+        }
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> deliverNext(conversationId, null, 0).onComplete(done));
+        return done.future();
+    }
+
+    private Future<Void> deliverNext(UUID conversationId, UUID previous, int count) {
+        if (count >= MAX_NOW) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond',"
+                        + " error_code = NULL"
+                        + " FROM conversations c WHERE c.id = o.conversation_id AND o.id IN ("
+                        + "  SELECT q.id FROM outbox q WHERE q.conversation_id = $2 AND q.status = 'pending'"
+                        + "  AND (q.next_attempt_at <= now() OR q.error_code = 'not_connected')"
+                        + "  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = q.conversation_id"
+                        + "    AND p.status = 'pending' AND p.seq < q.seq)"
+                        + "  FOR UPDATE OF q SKIP LOCKED)"
+                        + " RETURNING " + CLAIMED)
+                .execute(Tuple.of(LEASE.toMillis(), conversationId))
+                .compose(rows -> {
+                    if (rows.size() == 0) {
+                        return Future.succeededFuture();
+                    }
+                    Row row = rows.iterator().next();
+                    UUID id = row.getUUID("id");
+                    if (id.equals(previous)) {
+                        // the same message again: the socket went away just now; it waits again, uncounted
+                        return waitForRecipient(id, Duration.ofMinutes(1), "not_connected");
+                    }
+                    return deliver(row).compose(v -> deliverNext(conversationId, id, count + 1));
                 });
     }
 
@@ -194,11 +244,15 @@ public final class Outbox {
                     if (failed.kind() == SendResult.Kind.RECIPIENT_STOPPED) {
                         return finish(id, "failed", failed.code(), null).compose(v -> stopConversation(conversationId));
                     }
+                    if (failed.kind() == SendResult.Kind.RECIPIENT_AWAY) {
+                        Duration wait = failed.retryAfter() != null ? failed.retryAfter() : Duration.ofMinutes(1);
+                        return waitForRecipient(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
+                    }
                     if (!failed.kind().retryable() || attempts >= MAX_ATTEMPTS) {
                         return finish(id, "failed", failed.code(), null);
                     }
                     Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(attempts);
-                    return retryLater(id, wait, failed.code());
+                    return retryLater(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
                 });
     }
 
@@ -221,6 +275,13 @@ public final class Outbox {
         return pool.preparedQuery("UPDATE outbox SET status = $2, error_code = $3, provider_id = coalesce($4, provider_id),"
                         + " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1")
                 .execute(Tuple.of(id, status, errorCode, providerId)).mapEmpty();
+    }
+
+    /** Puts a message back to wait for its recipient; the attempt that found them away is not counted. */
+    private Future<Void> waitForRecipient(UUID id, Duration wait, String code) {
+        return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0),"
+                        + " next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1")
+                .execute(Tuple.of(id, wait.toMillis(), code)).mapEmpty();
     }
 
     private Future<Void> retryLater(UUID id, Duration wait, String code) {

@@ -22,6 +22,11 @@ public sealed interface SendResult {
         RETRYABLE(true),
         /** The provider asked to slow down (429): try again after {@code retryAfter}. */
         RATE_LIMITED(true),
+        /**
+         * The person cannot be reached right now (no web chat open): the message waits, without
+         * using up attempts, until they come back or it expires; looked at again after {@code retryAfter}.
+         */
+        RECIPIENT_AWAY(true),
         /** The person opted out or blocked the bot: stop the conversation's delivery. */
         RECIPIENT_STOPPED(false),
         /** Anything else the provider refuses for good (bad number, bad request). */

@@ -25,7 +25,10 @@ import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.haven.gateway.cluster.ClusterNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,14 +55,43 @@ public final class WebChatChannel implements Channel {
     private final WebChatSender sender;
     private final String quickExitUrl;
     private final SecureRandom random = new SecureRandom();
+    /** Conversations with a socket open on this instance, and how many. */
+    private final Map<UUID, Integer> openHere = new ConcurrentHashMap<>();
     private volatile Buffer page;
 
     public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl) {
+        this(vertx, conversations, outbox, quickExitUrl, null);
+    }
+
+    /**
+     * A web chat whose sockets may be spread over several gateways on one database: a message
+     * another instance could not deliver is announced on {@link WebChatSender#CLUSTER_CHANNEL},
+     * and the instance holding that conversation's socket delivers it.
+     */
+    public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl,
+            ClusterNotifications cluster) {
         this.vertx = vertx;
         this.conversations = conversations;
         this.outbox = outbox;
-        this.sender = new WebChatSender(vertx);
+        this.sender = new WebChatSender(vertx, cluster);
         this.quickExitUrl = quickExitUrl;
+        if (cluster != null) {
+            cluster.listen(WebChatSender.CLUSTER_CHANNEL, body -> {
+                UUID conversationId = parseUuid(body.getString("conversation"));
+                if (conversationId != null && openHere.containsKey(conversationId)) {
+                    outbox.deliverNow(conversationId).onFailure(err ->
+                            LOG.warn("event=webchat_deliver_now_failed kind={}", err.getClass().getSimpleName()));
+                }
+            });
+        }
+    }
+
+    private static UUID parseUuid(String s) {
+        try {
+            return s == null ? null : UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     @Override
@@ -136,6 +168,7 @@ public final class WebChatChannel implements Channel {
         private String token;
         private Future<Void> tail = Future.succeededFuture();
         private MessageConsumer<JsonObject> pushes;
+        private UUID listening;
         private long windowStart = System.currentTimeMillis();
         private int framesInWindow;
 
@@ -247,9 +280,15 @@ public final class WebChatChannel implements Channel {
                 pushes.unregister();
                 pushes = null;
             }
+            if (listening != null) {
+                openHere.computeIfPresent(listening, (k, n) -> n <= 1 ? null : n - 1);
+                listening = null;
+            }
             if (conversationId == null || ws.isClosed()) {
                 return;
             }
+            listening = conversationId;
+            openHere.merge(conversationId, 1, Integer::sum);
             pushes = vertx.eventBus().consumer(WebChatSender.address(conversationId), msg -> {
                 if (ws.isClosed()) {
                     msg.fail(503, "closed");
@@ -258,7 +297,8 @@ public final class WebChatChannel implements Channel {
                     msg.reply("ok");
                 }
             });
-            pushes.completion().onSuccess(v -> outbox.nudge(conversationId));
+            // what waits for this person (possibly deferred by another instance) comes now, in order
+            pushes.completion().onSuccess(v -> outbox.nudge(conversationId).compose(n -> outbox.deliverNow(conversationId)));
         }
 
         private void sendReplies(List<Reply> replies) {

@@ -9,20 +9,29 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.UUID;
+import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.OutboundMessage;
 import org.haven.gateway.outbox.SendResult;
 
 /**
  * Delivers outbox messages (a coordinator's reply) to a person's open web chat. Each open
- * socket listens on the event bus address of its conversation; when none is open, the message
- * waits in the outbox and is delivered when the person comes back.
+ * socket listens on the (local) event bus address of its conversation; when none is open on
+ * this instance, the message waits in the outbox and the other gateways are told on
+ * {@link #CLUSTER_CHANNEL}: the one holding the socket delivers it at once. When nobody holds
+ * one, it is delivered when the person comes back.
  */
 final class WebChatSender implements ChannelSender {
-    private final Vertx vertx;
+    /** Notification channel: "conversation X has a message this instance could not deliver". */
+    static final String CLUSTER_CHANNEL = "haven_webchat";
+    static final String NOT_CONNECTED = "not_connected";
 
-    WebChatSender(Vertx vertx) {
+    private final Vertx vertx;
+    private final ClusterNotifications cluster;
+
+    WebChatSender(Vertx vertx, ClusterNotifications cluster) {
         this.vertx = vertx;
+        this.cluster = cluster;
     }
 
     static String address(UUID conversationId) {
@@ -54,8 +63,19 @@ final class WebChatSender implements ChannelSender {
                 .<SendResult>map(reply -> new SendResult.Sent(null))
                 .recover(err -> {
                     boolean nobodyThere = err instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS;
-                    return Future.succeededFuture(new SendResult.Failed(SendResult.Kind.RETRYABLE,
-                            nobodyThere ? "not_connected" : "timeout", Duration.ofSeconds(nobodyThere ? 60 : 5)));
+                    // nobody there: the person closed the chat (or it is open on another gateway, which
+                    // deferred() tells); the reply waits for them without using up attempts
+                    return Future.succeededFuture(nobodyThere
+                            ? new SendResult.Failed(SendResult.Kind.RECIPIENT_AWAY, NOT_CONNECTED, Duration.ofSeconds(60))
+                            : new SendResult.Failed(SendResult.Kind.RETRYABLE, "timeout", Duration.ofSeconds(5)));
                 });
+    }
+
+    @Override
+    public void deferred(OutboundMessage message, SendResult.Failed failure) {
+        if (cluster != null && NOT_CONNECTED.equals(failure.code())) {
+            cluster.notify(CLUSTER_CHANNEL, new JsonObject().put("conversation", message.conversationId().toString())
+                    .put("message", message.id().toString()));
+        }
     }
 }

@@ -1,0 +1,248 @@
+package org.haven.gateway.ops;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.flywaydb.core.Flyway;
+import org.haven.gateway.config.DatabaseUrl;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A logical backup of Haven's database, and its restore, without {@code pg_dump}: every table of
+ * the {@code public} schema is copied with {@code COPY … TO STDOUT} inside one read-only
+ * repeatable-read transaction (one consistent snapshot), and restored with {@code COPY … FROM
+ * STDIN} into a database whose schema Flyway has just created at the backup's version, in one
+ * transaction: rows the migrations seeded are replaced, and the foreign keys are put back and
+ * checked after the data.
+ *
+ * <p>Why not pg_dump: a pg_dump must be at least as new as the server, and the one at hand may
+ * not be. This copy needs only the JDBC driver, works on any PostgreSQL Haven supports, and
+ * holds exactly what pg_dump would (the data is ciphertext either way). Where a matching pg_dump
+ * exists, {@code pg_dump --format=custom} is an equally good backup (docs/operations.md).
+ *
+ * <p>Layout of a backup directory: {@code manifest.json} ({@code format} 1, the Flyway schema
+ * version, each table with its columns and row count) and one {@code <table>.copy.gz} per table (COPY text format, gzip). The server key file
+ * and the team key passphrases are NOT in it: they are kept apart, and all three are needed to
+ * read anything back.
+ */
+public final class LogicalBackup {
+    private static final Logger LOG = LoggerFactory.getLogger(LogicalBackup.class);
+    private static final int FORMAT = 1;
+    private static final String HISTORY = "flyway_schema_history";
+    private static final Pattern IDENT = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    private LogicalBackup() {
+    }
+
+    /** What a backup or restore did: the schema version and rows per table. */
+    public record Summary(String schemaVersion, Map<String, Long> rows) {
+    }
+
+    /** Writes a backup of {@code db} into {@code dir}, which must not exist or be empty. */
+    public static Summary backup(DatabaseUrl db, Path dir) throws IOException, SQLException {
+        Files.createDirectories(dir);
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isPresent()) {
+                throw new IOException("backup directory is not empty: " + dir);
+            }
+        }
+        try (Connection c = connect(db)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            String version = schemaVersion(c);
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            JsonArray tables = new JsonArray();
+            Map<String, Long> rows = new LinkedHashMap<>();
+            for (String table : tables(c)) {
+                List<String> columns = columns(c, table);
+                Path file = dir.resolve(table + ".copy.gz");
+                long n;
+                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+                    n = copy.copyOut("COPY " + table + " (" + String.join(", ", columns) + ") TO STDOUT", out);
+                }
+                tables.add(new JsonObject().put("name", table).put("columns", new JsonArray(new ArrayList<>(columns))).put("rows", n));
+                rows.put(table, n);
+            }
+            c.commit();
+            JsonObject manifest = new JsonObject().put("format", FORMAT).put("schemaVersion", version).put("tables", tables);
+            Files.writeString(dir.resolve("manifest.json"), manifest.encodePrettily() + "\n");
+            LOG.info("event=backup_written tables={} schema={}", rows.size(), version);
+            return new Summary(version, rows);
+        }
+    }
+
+    /**
+     * Restores a backup into {@code db}, which must have no tables in {@code public} (a fresh
+     * database). Creates the schema at the backup's version, loads every table in one
+     * transaction, and moves sequences past the loaded rows. Haven migrates further on its next
+     * start if it is newer than the backup.
+     */
+    public static Summary restore(DatabaseUrl db, Path dir) throws IOException, SQLException {
+        JsonObject manifest = new JsonObject(Files.readString(dir.resolve("manifest.json")));
+        if (manifest.getInteger("format", -1) != FORMAT) {
+            throw new IOException("not a Haven backup (format " + manifest.getValue("format") + ")");
+        }
+        String version = manifest.getString("schemaVersion");
+        try (Connection c = connect(db)) {
+            if (!tables(c).isEmpty()) {
+                throw new IOException("the target database is not empty; restore into a fresh database");
+            }
+            Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true)
+                    .dataSource(db.jdbcUrl(), db.user(), db.password()).target(version).load().migrate();
+            c.setAutoCommit(false);
+            List<String> foreignKeys = dropForeignKeys(c);
+            try (Statement st = c.createStatement()) {
+                // migrations seed rows (working groups); the backup holds them as they were
+                st.execute("TRUNCATE " + String.join(", ", tables(c)));
+            }
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            Map<String, Long> rows = new LinkedHashMap<>();
+            for (Object o : manifest.getJsonArray("tables")) {
+                JsonObject t = (JsonObject) o;
+                String table = ident(t.getString("name"));
+                List<String> columns = new ArrayList<>();
+                for (Object col : t.getJsonArray("columns")) {
+                    columns.add(ident((String) col));
+                }
+                long n;
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(table + ".copy.gz")))) {
+                    n = copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN", in);
+                }
+                if (n != t.getLong("rows")) {
+                    throw new IOException("table " + table + ": " + n + " rows restored, " + t.getLong("rows") + " in the backup");
+                }
+                rows.put(table, n);
+            }
+            try (Statement st = c.createStatement()) {
+                for (String add : foreignKeys) {
+                    st.execute(add);
+                }
+            }
+            resetSequences(c);
+            c.commit();
+            LOG.info("event=backup_restored tables={} schema={}", rows.size(), version);
+            return new Summary(version, rows);
+        }
+    }
+
+    private static Connection connect(DatabaseUrl db) throws SQLException {
+        return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+    }
+
+    private static String schemaVersion(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT version FROM " + HISTORY
+                     + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+            if (!rs.next()) {
+                throw new SQLException("no Flyway schema history: not a Haven database");
+            }
+            return rs.getString(1);
+        }
+    }
+
+    /** Base tables of {@code public} except Flyway's, by name. */
+    static List<String> tables(Connection c) throws SQLException {
+        List<String> all = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
+                     + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+            while (rs.next()) {
+                if (!HISTORY.equals(rs.getString(1))) {
+                    all.add(ident(rs.getString(1)));
+                }
+            }
+        }
+        return all;
+    }
+
+    /**
+     * Drops the foreign keys of {@code public} and returns the statements that put them back.
+     * Haven's tables reference each other in a cycle (a conversation its case, a case its
+     * conversation), so no load order satisfies them row by row; like pg_restore, the data goes
+     * in first and the constraints, checked over all of it, after.
+     */
+    private static List<String> dropForeignKeys(Connection c) throws SQLException {
+        List<String> drops = new ArrayList<>();
+        List<String> adds = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)"
+                     + " FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
+                     + " WHERE con.contype = 'f' AND n.nspname = 'public' ORDER BY 1, 2")) {
+            while (rs.next()) {
+                String table = ident(rs.getString(1));
+                String name = ident(rs.getString(2));
+                drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+                adds.add("ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            for (String d : drops) {
+                st.execute(d);
+            }
+        }
+        return adds;
+    }
+
+    private static List<String> columns(Connection c, String table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
+                + " WHERE table_schema = 'public' AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(ident(rs.getString(1)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static void resetSequences(Connection c) throws SQLException {
+        List<String[]> owned = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT table_name, column_name,"
+                     + " pg_get_serial_sequence(quote_ident(table_name), column_name)"
+                     + " FROM information_schema.columns WHERE table_schema = 'public'")) {
+            while (rs.next()) {
+                if (rs.getString(3) != null && !HISTORY.equals(rs.getString(1))) {
+                    owned.add(new String[] {ident(rs.getString(1)), ident(rs.getString(2)), rs.getString(3)});
+                }
+            }
+        }
+        for (String[] o : owned) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT setval(?, coalesce((SELECT max(" + o[1] + ") FROM " + o[0] + "), 0) + 1, false)")) {
+                ps.setString(1, o[2]);
+                ps.execute();
+            }
+        }
+    }
+
+    private static String ident(String s) {
+        if (s == null || !IDENT.matcher(s).matches()) {
+            throw new IllegalArgumentException("unexpected identifier in schema or backup");
+        }
+        return s;
+    }
+}

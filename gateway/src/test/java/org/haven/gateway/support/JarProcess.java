@@ -1,0 +1,108 @@
+package org.haven.gateway.support;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged jar run as a separate process, as an operator runs it (for failsafe *IT tests). */
+public final class JarProcess implements AutoCloseable {
+    private final Process process;
+    private final int port;
+    private final String name;
+
+    private JarProcess(Process process, int port, String name) {
+        this.process = process;
+        this.port = port;
+        this.name = name;
+    }
+
+    /**
+     * Starts {@code target/haven.jar} on a free loopback port with its data under {@code dataDir}
+     * and the given extra {@code HAVEN_*} settings; output goes to {@code target/<name>.log}.
+     * Returns once /health answers 200.
+     */
+    public static JarProcess start(String name, Path dataDir, Map<String, String> env) throws Exception {
+        Path jar = Path.of("target", "haven.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new AssertionError("run mvn package first: " + jar);
+        }
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString());
+        pb.environment().put("HAVEN_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target", name + ".log")));
+        JarProcess p = new JarProcess(pb.start(), port, name);
+        try {
+            p.awaitHealth();
+        } catch (Exception | Error e) {
+            p.kill();
+            throw e;
+        }
+        return p;
+    }
+
+    /** The HTTP port. */
+    public int port() {
+        return port;
+    }
+
+    private void awaitHealth() throws Exception {
+        long start = System.nanoTime();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(90)) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + "; see target/" + name + ".log");
+            }
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + ": no /health 200 within 90 s");
+    }
+
+    /** Kills the process at once, as a crash or an OOM kill would (no shutdown hook runs). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Whether the process still runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
