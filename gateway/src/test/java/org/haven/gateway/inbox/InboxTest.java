@@ -95,8 +95,16 @@ class InboxTest {
         assertTrue(r.body().contains("Account " + username + " created"), r.body());
     }
 
+    private static final Map<String, InboxClient> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A logged-in client for {@code user}, reused across tests like a browser tab left open. */
     private static InboxClient as(String user) throws Exception {
-        return TestHaven.loggedIn(haven.port(), dataDir, user);
+        InboxClient client = SESSIONS.get(user);
+        if (client == null || client.get("/inbox").statusCode() != 200) {
+            client = TestHaven.loggedIn(haven.port(), dataDir, user);
+            SESSIONS.put(user, client);
+        }
+        return client;
     }
 
     /** Runs an intake and returns the new case's inbox path, found by its marker through text search. */
@@ -249,7 +257,7 @@ class InboxTest {
     void testAdminReassignsWithinTheGroupOnly() throws Exception {
         String marker = "assign-" + UUID.randomUUID();
         String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
-        InboxClient admin = TestHaven.loggedIn(haven);
+        InboxClient admin = as(TestHaven.ADMIN);
         String page = admin.get(path).body();
         assertTrue(page.contains(">colm</option>") && !page.contains(">hal</option>"), "assignee list ignores the group");
         Matcher m = Pattern.compile("<option value=\"(\\d+)\">colm</option>").matcher(page);

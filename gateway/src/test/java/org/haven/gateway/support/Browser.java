@@ -131,7 +131,9 @@ public final class Browser implements AutoCloseable {
      * (Argon2id) on a busy two-core CI machine can be slow.
      */
     public <T> T await(String what, Function<WebDriver, T> condition) {
+        // Live updates replace parts of the page while a condition reads them: a stale element just means "look again".
         return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .withMessage("waiting for " + what).until(condition);
     }
 
