@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
+import org.haven.gateway.admin.Retention;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.webchat.WebChatChannel;
@@ -23,6 +24,7 @@ import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
@@ -67,8 +69,14 @@ public final class Haven implements AutoCloseable {
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
             Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
 
+            HavenMetrics metrics = HavenMetrics.prometheus();
+            conversations.metrics(metrics);
+            outbox.metrics(metrics);
+
             Router router = Router.router(vertx);
+            metrics.instrument(router);
             HealthRoute.mount(router, database);
+            metrics.mount(router, config.metricsToken());
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
             channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl()));
@@ -93,6 +101,8 @@ public final class Haven implements AutoCloseable {
                     .setMaxFormAttributeSize(16 * 1024)
                     .setCompressionSupported(true);
             HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
+            metrics.startPolling(vertx, database.pool());
+            new Retention(database.pool(), config.retentionDays()).schedule(vertx);
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return new Haven(vertx, database, teamKeys, inbox, server);
         } catch (Exception | Error e) {

@@ -47,6 +47,7 @@ public final class Html {
             sb.append("<nav class=\"who\" aria-label=\"Account\">");
             if (session.isAdmin()) {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
+                sb.append("<a href=\"/inbox/audit\">").append(Text.t(lang, "audit")).append("</a>");
             }
             sb.append("<form method=\"post\" action=\"/inbox/language\">").append(csrf(session))
                     .append("<input type=\"hidden\" name=\"language\" value=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")

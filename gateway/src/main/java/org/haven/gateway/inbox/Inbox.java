@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.SessionGuard;
@@ -19,7 +20,7 @@ import org.haven.gateway.store.CaseStore;
 
 /**
  * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no
- * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, live updates.
+ * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, audit log, live updates.
  */
 public final class Inbox {
     private final Vertx vertx;
@@ -29,6 +30,7 @@ public final class Inbox {
     private final QueueRoutes queues;
     private final CaseRoutes cases;
     private final TeamRoutes team;
+    private final AuditRoutes audit;
     private final LiveUpdates live;
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
@@ -41,6 +43,7 @@ public final class Inbox {
         this.queues = new QueueRoutes(caseStore, guard);
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard);
+        this.audit = new AuditRoutes(accounts.pool(), guard);
     }
 
     /** Mounts the inbox and starts the session sweeper. */
@@ -58,6 +61,7 @@ public final class Inbox {
         auth.mount(router);
         live.mount(router, guard);
         team.mount(router);
+        audit.mount(router);
         queues.mount(router);
         cases.mount(router);
     }

@@ -111,6 +111,7 @@ public final class Text {
         put("notfound", "No such case.", "Dossier introuvable.");
         put("lang.switch", "Français", "English");
         put("team", "Team", "Équipe");
+        put("audit", "Audit log", "Journal d'audit");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
     }
 
