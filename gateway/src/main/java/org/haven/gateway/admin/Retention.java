@@ -81,8 +81,8 @@ public final class Retention {
                     if (dryRun) {
                         return tx.preparedQuery("SELECT count(*) FROM conversations c WHERE c.id = ANY($1) AND NOT EXISTS"
                                         + " (SELECT 1 FROM cases k WHERE k.conversation_id = c.id AND NOT (k.id = ANY($2)))")
-                                .execute(Tuple.of(convIds, caseIds))
-                                .map(n -> new Purge(policy, cutoff, cases.size(), n.iterator().next().getInteger(0), true));
+                                .execute(Tuple.tuple().addValue(convIds).addValue(caseIds))
+                                .map(n -> new Purge(policy, cutoff, cases.size(), n.iterator().next().getLong(0).intValue(), true));
                     }
                     return tx.preparedQuery("DELETE FROM cases WHERE id = ANY($1)").execute(Tuple.of((Object) caseIds))
                             .compose(v -> tx.preparedQuery("DELETE FROM conversations c WHERE c.id = ANY($1)"
