@@ -41,9 +41,11 @@ public final class Haven implements AutoCloseable {
     private final TeamKeys teamKeys;
     private final Inbox inbox;
     private final HttpServer server;
+    private final HavenMetrics metrics;
 
-    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server) {
+    private Haven(Vertx vertx, Database database, TeamKeys teamKeys, Inbox inbox, HttpServer server, HavenMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.database = database;
         this.teamKeys = teamKeys;
         this.inbox = inbox;
@@ -104,7 +106,7 @@ public final class Haven implements AutoCloseable {
             metrics.startPolling(vertx, database.pool());
             new Retention(database.pool(), config.retentionDays()).schedule(vertx);
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new Haven(vertx, database, teamKeys, inbox, server);
+            return new Haven(vertx, database, teamKeys, inbox, server, metrics);
         } catch (Exception | Error e) {
             if (database != null) {
                 try {
@@ -126,6 +128,11 @@ public final class Haven implements AutoCloseable {
     /** The database, for tools and tests. */
     public Database database() {
         return database;
+    }
+
+    /** The metrics registry (tests refresh its depth gauges without waiting for the poll). */
+    public HavenMetrics metrics() {
+        return metrics;
     }
 
     /** The team key service (where the setup code lives). */
