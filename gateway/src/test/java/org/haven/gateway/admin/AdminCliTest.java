@@ -77,6 +77,10 @@ class AdminCliTest {
                 "retention", "show");
         assertEquals(2, days.code(), days.toString());
         assertTrue(days.err().contains("HAVEN_RETENTION_DAYS must be a whole number of days"), days.toString());
+        HavenCli.Run token = HavenCli.run(Map.of("HAVEN_DB_URL", env.get("HAVEN_DB_URL"), "HAVEN_METRICS_TOKEN", "tiny-secret"),
+                "audit", "verify");
+        assertEquals(2, token.code(), token.toString());
+        assertEquals("haven: invalid configuration: HAVEN_METRICS_TOKEN must be at least 16 characters\n", token.err());
     }
 
     /** Verifies that an unreachable database is one line and exit 1, without the password. */

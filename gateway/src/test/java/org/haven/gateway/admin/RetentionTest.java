@@ -21,6 +21,7 @@ import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.HavenCli;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RetentionTest {
     private static final Pattern CASE_PATH = Pattern.compile("href=\"/inbox/cases/([0-9a-f-]{36})\"");
 
+    private static final String PASS = "a long enough passphrase";
+
     @TempDir
     Path dataDir;
 
@@ -45,11 +48,12 @@ class RetentionTest {
         Map<String, String> cliEnv = Map.of("HAVEN_DATA_DIR", dataDir.toString());
         UUID oldCase;
         UUID newCase;
-        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+        String oldMarker = "old-" + UUID.randomUUID();
+        String newMarker = "new-" + UUID.randomUUID();
+        LogCapture logs = new LogCapture();
+        try (logs; Haven haven = TestHaven.start(dataDir, Map.of())) {
             TestHaven.setUpAdmin(haven);
             InboxClient admin = TestHaven.loggedIn(haven);
-            String oldMarker = "old-" + UUID.randomUUID();
-            String newMarker = "new-" + UUID.randomUUID();
             IntakeDriver.completeIntake(haven.port(), oldMarker);
             IntakeDriver.completeIntake(haven.port(), newMarker);
             oldCase = caseId(admin, oldMarker);
@@ -96,6 +100,18 @@ class RetentionTest {
             HttpResponse<String> bad = admin.get("/inbox/audit?case=HV-123&from=yesterday");
             assertEquals(400, bad.statusCode());
             assertTrue(admin.get("/inbox/audit?from=2000-01-01&to=2999-12-31&actor=ada").body().contains("<td>login</td>"));
+            assertTrue(admin.get("/inbox").body().contains("href=\"/inbox/audit\""), "no link to the audit page for admins");
+
+            // a coordinator may not read the audit log
+            String team = admin.get("/inbox/team").body();
+            HttpResponse<String> created = admin.postWithCsrf(team, "/inbox/team/accounts", "username", "cora", "role", "coordinator",
+                    "passphrase", PASS, "confirm", PASS, "agency", "", "group", "toronto");
+            assertEquals(200, created.statusCode());
+            TestHaven.enrol(haven.port(), dataDir, "cora", PASS);
+            InboxClient cora = TestHaven.loggedIn(haven.port(), dataDir, "cora");
+            assertEquals(403, cora.get("/inbox/audit").statusCode());
+            assertFalse(cora.get("/inbox").body().contains("href=\"/inbox/audit\""));
+            assertEquals(302, cora.postWithCsrf(cora.get("/inbox").body(), "/inbox/logout").statusCode());
         }
         // with the server stopped, the same commands open the embedded database themselves
         HavenCli.Run verify = HavenCli.run(cliEnv, "audit", "verify");
@@ -103,6 +119,10 @@ class RetentionTest {
         assertTrue(verify.out().startsWith("audit log intact: "), verify.toString());
         HavenCli.Run list = HavenCli.run(cliEnv, "audit", "list", "--case", oldCase.toString());
         assertTrue(list.out().contains("\tsystem:intake\tcase_created\t" + oldCase), list.toString());
+        assertTrue(HavenCli.run(cliEnv, "audit", "list", "--action", "logout").out().contains("\tcora\tlogout\t-"));
+        for (String line : logs.lines()) {
+            assertFalse(line.contains(oldMarker) || line.contains(newMarker) || line.contains("Syria"), "personal data logged: " + line);
+        }
         HavenCli.Run dry = HavenCli.run(cliEnv, "retention", "purge", "--dry-run");
         assertEquals(0, dry.code(), dry.toString());
         assertTrue(dry.out().startsWith("would delete 0 closed case(s)"), dry.toString());
