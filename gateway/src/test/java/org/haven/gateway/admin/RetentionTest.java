@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
+import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.HavenCli;
 import org.haven.gateway.support.InboxClient;
@@ -56,6 +57,9 @@ class RetentionTest {
             InboxClient admin = TestHaven.loggedIn(haven);
             IntakeDriver.completeIntake(haven.port(), oldMarker);
             IntakeDriver.completeIntake(haven.port(), newMarker);
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                IntakeDriver.run(chat, java.util.List.of("HUMAN", "delete"));   // a case, then the person deletes it
+            }
             oldCase = caseId(admin, oldMarker);
             newCase = caseId(admin, newMarker);
             close(admin, oldCase);
@@ -120,6 +124,7 @@ class RetentionTest {
         HavenCli.Run list = HavenCli.run(cliEnv, "audit", "list", "--case", oldCase.toString());
         assertTrue(list.out().contains("\tsystem:intake\tcase_created\t" + oldCase), list.toString());
         assertTrue(HavenCli.run(cliEnv, "audit", "list", "--action", "logout").out().contains("\tcora\tlogout\t-"));
+        assertTrue(HavenCli.run(cliEnv, "audit", "list", "--actor", "person").out().contains("\tperson\tcase_deleted_by_person\t"));
         for (String line : logs.lines()) {
             assertFalse(line.contains(oldMarker) || line.contains(newMarker) || line.contains("Syria"), "personal data logged: " + line);
         }
