@@ -175,24 +175,15 @@ public final class AuditLog {
             return client.preparedQuery("SELECT id, at, actor, action, case_id, prev_hash, hash FROM audit_log"
                             + " WHERE id > $1 AND id <= $2 ORDER BY id LIMIT " + BATCH)
                     .execute(Tuple.of(after, headId)).compose(rs -> {
-                        Future<Optional<Break>> found = Future.succeededFuture(Optional.empty());
                         long last = after;
                         for (Row r : rs) {
-                            long id = r.getLong("id");
-                            last = id;
-                            found = found.compose(b -> b.isPresent() ? Future.succeededFuture(b) : check(r));
+                            last = r.getLong("id");
+                            Optional<Future<Optional<Break>>> problem = check(r);
+                            if (problem.isPresent()) {
+                                return problem.get().map(b -> new Verification(expected - 1, b, headHash));
+                            }
                         }
-                        long lastSeen = last;
-                        int size = rs.size();
-                        return found.compose(b -> {
-                            if (b.isPresent()) {
-                                return Future.succeededFuture(new Verification(expected - 1, b, headHash));
-                            }
-                            if (size == BATCH) {
-                                return next(lastSeen);
-                            }
-                            return Future.succeededFuture(finish());
-                        });
+                        return rs.size() == BATCH ? next(last) : Future.succeededFuture(finish());
                     });
         }
 
@@ -211,7 +202,8 @@ public final class AuditLog {
             return new Verification(checked, Optional.empty(), headHash);
         }
 
-        private Future<Optional<Break>> check(Row r) {
+        /** Empty when the entry holds (and the walk moves on); else the break, perhaps after a look-up. */
+        private Optional<Future<Optional<Break>>> check(Row r) {
             long id = r.getLong("id");
             byte[] prevHash = r.getBuffer("prev_hash").getBytes();
             byte[] hash = r.getBuffer("hash").getBytes();
@@ -230,13 +222,13 @@ public final class AuditLog {
             if (selfConsistent && linked) {
                 prev = hash;
                 expected++;
-                return Future.succeededFuture(Optional.empty());
+                return Optional.empty();
             }
             if (!selfConsistent && linked) {
                 return broken(new Break(id, Kind.EDITED, "its contents (time, actor, action or case) do not match its hash"));
             }
             // It does not link to the entry before it: does it link to another one?
-            return client.preparedQuery("SELECT id FROM audit_log WHERE hash = $1 LIMIT 1").execute(Tuple.of(Buffer.buffer(prevHash)))
+            return Optional.of(client.preparedQuery("SELECT id FROM audit_log WHERE hash = $1 LIMIT 1").execute(Tuple.of(Buffer.buffer(prevHash)))
                     .map(rs -> {
                         Long other = rs.size() == 0 ? null : rs.iterator().next().getLong(0);
                         if (other != null && other != id - 1) {
@@ -251,11 +243,11 @@ public final class AuditLog {
                         }
                         return Optional.of(new Break(id - 1, Kind.EDITED, "its hash was rewritten: entry " + id
                                 + " no longer links to it"));
-                    });
+                    }));
         }
 
-        private Future<Optional<Break>> broken(Break b) {
-            return Future.succeededFuture(Optional.of(b));
+        private Optional<Future<Optional<Break>>> broken(Break b) {
+            return Optional.of(Future.succeededFuture(Optional.of(b)));
         }
     }
 }

@@ -80,6 +80,18 @@ class AuditChainTest {
         assertTrue(run.out().startsWith("audit log intact: 7 entries\n"), run.toString());
     }
 
+    /** Verifies that the walk goes on past one batch of rows, and finds a break in the second. */
+    @Test
+    void testVerifyWalksPastOneBatch() throws Exception {
+        String url = logWith(2003);
+        HavenCli.Run intact = verify(url);
+        assertTrue(intact.out().startsWith("audit log intact: 2003 entries"), intact.toString());
+        TestPostgres.tamper(url, "UPDATE audit_log SET case_id = NULL WHERE id = 2001");
+        HavenCli.Run run = verify(url);
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.out().contains("BROKEN at entry 2001 edited"), run.toString());
+    }
+
     /** Verifies that an empty log verifies. */
     @Test
     void testVerifySucceedsForEmptyLog() throws Exception {
