@@ -15,6 +15,7 @@ import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
 import org.haven.gateway.admin.IntakeScripts;
+import org.haven.gateway.admin.Retention;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.telegram.TelegramChannel;
@@ -28,6 +29,7 @@ import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
@@ -46,11 +48,13 @@ public final class Haven implements AutoCloseable {
     private final Inbox inbox;
     private final HttpServer server;
     private final List<Channel> channels;
+    private final HavenMetrics metrics;
 
     private Haven(Vertx vertx, Database database, ClusterNotifications cluster, TeamKeys teamKeys, Inbox inbox,
-                  HttpServer server, List<Channel> channels) {
+                  HttpServer server, List<Channel> channels, HavenMetrics metrics) {
         this.vertx = vertx;
         this.channels = channels;
+        this.metrics = metrics;
         this.database = database;
         this.cluster = cluster;
         this.teamKeys = teamKeys;
@@ -85,9 +89,15 @@ public final class Haven implements AutoCloseable {
             Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
             scripts.attach(conversations);
 
+            HavenMetrics metrics = HavenMetrics.prometheus();
+            conversations.metrics(metrics);
+            outbox.metrics(metrics);
+
             Router router = Router.router(vertx);
             conversations.spool(new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring()), vertx);
+            metrics.instrument(router);
             HealthRoute.mount(router, database, conversations::spooled);
+            metrics.mount(router, config.metricsToken());
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
             channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster));
@@ -117,8 +127,10 @@ public final class Haven implements AutoCloseable {
             for (Channel channel : channels) {
                 await(channel.start());
             }
+            metrics.startPolling(vertx, database.pool());
+            new Retention(database.pool(), config.retentionDays()).schedule(vertx);
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels);
+            return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels, metrics);
         } catch (Exception | Error e) {
             if (cluster != null) {
                 cluster.close();
@@ -143,6 +155,11 @@ public final class Haven implements AutoCloseable {
     /** The database, for tools and tests. */
     public Database database() {
         return database;
+    }
+
+    /** The metrics registry (tests refresh its depth gauges without waiting for the poll). */
+    public HavenMetrics metrics() {
+        return metrics;
     }
 
     /** The team key service (where the setup code lives). */

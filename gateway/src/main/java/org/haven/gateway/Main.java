@@ -1,8 +1,11 @@
 package org.haven.gateway;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.haven.gateway.cli.AuditCommand;
+import org.haven.gateway.cli.RetentionCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
 import org.haven.gateway.config.HavenConfig;
@@ -10,21 +13,57 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code haven} command: {@code serve} (the default) runs the gateway. */
+/**
+ * The {@code haven} command: {@code serve} (the default) runs the gateway; {@code audit} and
+ * {@code retention} are the administrator's tools, run with the same configuration.
+ */
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
-        subcommands = {Main.Serve.class, Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
+        subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, Main.ServerKeys.class, Main.Backup.class,
+                Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
     Path config;
 
+    private final Map<String, String> env;
+
+    public Main() {
+        this(System.getenv());
+    }
+
+    /** A command reading its settings from {@code env} instead of the process environment (tests). */
+    public Main(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
-        int code = cli.execute(args);
+        int code = commandLine(System.getenv()).execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** The {@code haven} command line: bad input is one line on stderr (and exit 2), never a stack trace. */
+    public static CommandLine commandLine(Map<String, String> env) {
+        CommandLine cli = new CommandLine(new Main(env));
+        cli.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println("haven: " + ex.getMessage() + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help)");
+            ex.getCommandLine().getErr().flush();
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println("haven: failed: " + ex.getClass().getSimpleName());
+            cmd.getErr().flush();
+            return 1;
+        });
+        return cli;
+    }
+
+    /** The configuration the server would run with (file, then {@code HAVEN_*} variables). */
+    public HavenConfig loadConfig() {
+        return ConfigLoader.load(env, config);
     }
 
     @Override
@@ -118,7 +157,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             HavenConfig config;
             try {
-                config = ConfigLoader.load(System.getenv(), parent == null ? null : parent.config);
+                config = parent == null ? ConfigLoader.load() : parent.loadConfig();
             } catch (ConfigException e) {
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;

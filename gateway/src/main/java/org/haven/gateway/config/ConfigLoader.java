@@ -25,11 +25,12 @@ public final class ConfigLoader {
     public static final String PREFIX = "HAVEN_";
 
     /** Settings whose values are secret: never echoed in errors or logs. */
-    public static final Set<String> SECRETS = Set.of("db_url", "duress_word", "server_keys");
+    public static final Set<String> SECRETS = Set.of("db_url", "duress_word", "server_keys", "metrics_token");
 
     private static final Set<String> KNOWN = Set.of(
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
-            "duress_word", "resume_window", "session_idle_timeout", "server_keys", "server_keys_file");
+            "duress_word", "resume_window", "session_idle_timeout", "server_keys", "server_keys_file", "retention_days",
+            "metrics_token");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_");
@@ -140,6 +141,16 @@ public final class ConfigLoader {
         Optional<String> duress = optional(v, "duress_word");
         Duration resume = duration(v, "resume_window", Duration.ofHours(72));
         Duration idle = duration(v, "session_idle_timeout", Duration.ofMinutes(30));
+        optional(v, "retention_days").ifPresent(raw -> {
+            if (!raw.matches("\\d{1,5}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 36_500) {
+                throw new ConfigException("HAVEN_RETENTION_DAYS must be a whole number of days from 1 to 36500, got '" + raw + "'");
+            }
+        });
+        optional(v, "metrics_token").ifPresent(raw -> {
+            if (raw.length() < 16) {
+                throw new ConfigException("HAVEN_METRICS_TOKEN must be at least 16 characters");
+            }
+        });
         return new HavenConfig(host, port, dataDir, db, publicUrl, exit, duress, resume, idle, new Settings(v));
     }
 

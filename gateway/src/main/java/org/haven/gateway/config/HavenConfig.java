@@ -40,6 +40,16 @@ public record HavenConfig(
         return publicUrl.map(u -> u.startsWith("https://")).orElse(false);
     }
 
+    /** Days closed cases are kept unless an administrator stored another period ({@code HAVEN_RETENTION_DAYS}, default 365). */
+    public int retentionDays() {
+        return settings.get("retention_days").map(Integer::parseInt).orElse(365);
+    }
+
+    /** The bearer token {@code /metrics} requires, if set ({@code HAVEN_METRICS_TOKEN}, secret). */
+    public Optional<String> metricsToken() {
+        return settings.get("metrics_token");
+    }
+
     @Override
     public String toString() {
         return "HavenConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", dataDir=" + dataDir

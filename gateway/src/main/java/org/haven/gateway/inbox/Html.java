@@ -50,6 +50,7 @@ public final class Html {
             }
             if (session.isAdmin()) {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
+                sb.append("<a href=\"/inbox/audit\">").append(Text.t(lang, "audit")).append("</a>");
             }
             sb.append("<form method=\"post\" action=\"/inbox/language\">").append(csrf(session))
                     .append("<input type=\"hidden\" name=\"language\" value=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.SessionGuard;
@@ -19,7 +20,7 @@ import org.haven.gateway.store.CaseStore;
 
 /**
  * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no
- * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, live updates.
+ * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, audit log, live updates.
  */
 public final class Inbox {
     private final Vertx vertx;
@@ -29,6 +30,7 @@ public final class Inbox {
     private final QueueRoutes queues;
     private final CaseRoutes cases;
     private final TeamRoutes team;
+    private final AuditRoutes audit;
     private final LiveUpdates live;
     private final org.haven.gateway.dashboard.DashboardRoutes dashboard;
     private final org.haven.gateway.admin.IntakeRoutes intake;
@@ -47,6 +49,7 @@ public final class Inbox {
         this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard);
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
                 new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);
+        this.audit = new AuditRoutes(accounts.pool(), guard);
     }
 
     /** Mounts the inbox and starts the session sweeper. */
@@ -66,6 +69,7 @@ public final class Inbox {
         team.mount(router);
         intake.mount(router);
         dashboard.mount(router);
+        audit.mount(router);
         queues.mount(router);
         cases.mount(router);
     }

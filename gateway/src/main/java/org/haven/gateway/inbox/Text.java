@@ -125,6 +125,7 @@ public final class Text {
         put("dash.cases", "Cases", "Dossiers");
         put("dash.median", "Median (hours)", "Médiane (heures)");
         put("dash.p90", "90th percentile (hours)", "90e centile (heures)");
+        put("audit", "Audit log", "Journal d'audit");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
     }
 

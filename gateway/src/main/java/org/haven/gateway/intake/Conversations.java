@@ -25,7 +25,9 @@ import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.store.ConversationStore;
@@ -88,6 +90,7 @@ public final class Conversations {
     private final Outbox outbox;
     private volatile CaseEvents events = CaseEvents.NONE;
     private volatile Spool spool;
+    private volatile HavenMetrics metrics = HavenMetrics.NONE;
     private final SecureRandom random = new SecureRandom();
 
     public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
@@ -104,6 +107,11 @@ public final class Conversations {
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
     public void useEngine(Engine engine) {
         this.engine = engine;
+    }
+
+    /** Where to count messages and time dialogue steps. */
+    public void metrics(HavenMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Who to tell after a commit that a case appeared or changed. */
@@ -253,6 +261,9 @@ public final class Conversations {
     private Future<Outcome> receiveNow(Inbound in, java.util.function.Function<String, List<Reply>> notices) {
         byte[] hash = contactHash(in.channel(), in.address());
         Touched touched = new Touched();
+        HavenMetrics m = metrics;
+        m.messageIn(in.channel());
+        io.micrometer.core.instrument.Timer.Sample timing = m.startStep();
         Future<Outcome> step = pool.withTransaction(tx -> firstSeen(tx, in).compose(first -> {
             if (!first) {
                 return Future.succeededFuture(new Outcome(null, List.of(), Optional.empty(), true));
@@ -264,7 +275,7 @@ public final class Conversations {
                 return step(tx, in, found.get(), touched).compose(o -> afterStep(tx, in, o, false, notices));
             });
         }));
-        return step.onSuccess(o -> {
+        return step.onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded())).onSuccess(o -> {
             publish(touched);
             if (in.replyViaOutbox() && !o.duplicate()) {
                 outbox.wake();
@@ -381,7 +392,8 @@ public final class Conversations {
             } else if (event instanceof Event.DeleteRequested && existingCase != null) {
                 LOG.info("event=case_deleted_by_person case={}", existingCase);
                 touched.add("case_deleted", existingCase);
-                result = result.compose(prev -> cases.delete(tx, existingCase).map(prev));
+                result = result.compose(prev -> cases.delete(tx, existingCase)
+                        .compose(v -> new AuditLog(tx).record("person", "case_deleted_by_person", existingCase)).map(prev));
             } else {
                 LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
             }
@@ -404,6 +416,7 @@ public final class Conversations {
                         result.triage().name(), result.priority(), result.workingGroup(),
                         result.triage() == org.haven.bot.Triage.URGENT, agencyId), conversationId, result.duress()))
                 .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
+                .compose(v -> new AuditLog(tx).record("system:intake", "case_created", caseId))
                 .map(v -> {
                     LOG.info("event=case_queued case={} channel={} triage={}", caseId, channel, result.triage());
                     return new CaseRef(caseId, reference);

@@ -50,11 +50,17 @@ public final class Outbox {
     private boolean again;
     private long timer = -1;
     private io.vertx.core.Context context;
+    private volatile org.haven.gateway.metrics.HavenMetrics metrics = org.haven.gateway.metrics.HavenMetrics.NONE;
 
     public Outbox(Vertx vertx, Pool pool, ServerKeyring keyring) {
         this.vertx = vertx;
         this.pool = pool;
         this.keyring = keyring;
+    }
+
+    /** Where to count finished messages. */
+    public void metrics(org.haven.gateway.metrics.HavenMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** Registers the sender of a channel. */
@@ -210,11 +216,11 @@ public final class Outbox {
         ChannelSender sender = senders.get(channel);
         OffsetDateTime stoppedAt = row.getOffsetDateTime("stopped_at");
         if (stoppedAt != null && row.getOffsetDateTime("created_at").isAfter(stoppedAt)) {
-            return finish(id, "failed", "stopped", null);
+            return finish(id, channel, "failed", "stopped", null);
         }
         if (row.getOffsetDateTime("expires_at").isBefore(OffsetDateTime.now(ZoneOffset.UTC))) {
             LOG.info("event=outbox_expired message={} channel={}", id, channel);
-            return finish(id, "expired", null, null);
+            return finish(id, channel, "expired", null, null);
         }
         if (sender == null) {
             return retryLater(id, Duration.ofSeconds(30), "no_sender");
@@ -228,7 +234,7 @@ public final class Outbox {
             message = decrypt(id, conversationId, row);
         } catch (GeneralSecurityException e) {
             LOG.error("event=outbox_undecryptable message={}", id);
-            return finish(id, "failed", "undecryptable", null);
+            return finish(id, channel, "failed", "undecryptable", null);
         }
         int attempts = row.getInteger("attempts");
         return sender.send(message).recover(err -> Future.succeededFuture(
@@ -236,20 +242,20 @@ public final class Outbox {
                 .compose(result -> {
                     if (result instanceof SendResult.Sent sent) {
                         LOG.info("event=outbox_sent message={} channel={} attempt={}", id, channel, attempts);
-                        return finish(id, "sent", null, sent.providerId()).compose(v -> space(conversationId, sender));
+                        return finish(id, channel, "sent", null, sent.providerId()).compose(v -> space(conversationId, sender));
                     }
                     SendResult.Failed failed = (SendResult.Failed) result;
                     LOG.info("event=outbox_send_failed message={} channel={} attempt={} kind={} code={}", id, channel, attempts,
                             failed.kind(), failed.code());
                     if (failed.kind() == SendResult.Kind.RECIPIENT_STOPPED) {
-                        return finish(id, "failed", failed.code(), null).compose(v -> stopConversation(conversationId));
+                        return finish(id, channel, "failed", failed.code(), null).compose(v -> stopConversation(conversationId));
                     }
                     if (failed.kind() == SendResult.Kind.RECIPIENT_AWAY) {
                         Duration wait = failed.retryAfter() != null ? failed.retryAfter() : Duration.ofMinutes(1);
                         return waitForRecipient(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
                     }
                     if (!failed.kind().retryable() || attempts >= MAX_ATTEMPTS) {
-                        return finish(id, "failed", failed.code(), null);
+                        return finish(id, channel, "failed", failed.code(), null);
                     }
                     Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(attempts);
                     return retryLater(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
@@ -271,7 +277,8 @@ public final class Outbox {
         return Duration.ofSeconds(seconds);
     }
 
-    private Future<Void> finish(UUID id, String status, String errorCode, String providerId) {
+    private Future<Void> finish(UUID id, String channel, String status, String errorCode, String providerId) {
+        metrics.messageOut(channel, status);
         return pool.preparedQuery("UPDATE outbox SET status = $2, error_code = $3, provider_id = coalesce($4, provider_id),"
                         + " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1")
                 .execute(Tuple.of(id, status, errorCode, providerId)).mapEmpty();

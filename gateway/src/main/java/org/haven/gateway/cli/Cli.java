@@ -1,0 +1,104 @@
+package org.haven.gateway.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.nio.channels.OverlappingFileLockException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.haven.gateway.Main;
+import org.haven.gateway.config.ConfigException;
+import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the administrator's commands share: the server's configuration, a database connection
+ * opened the way the server opens it (migrating if needed), and one-line errors.
+ */
+final class Cli {
+    private Cli() {
+    }
+
+    /** Work on the database; returns the exit code. */
+    interface Work {
+        int run(Database database, HavenConfig config) throws Exception;
+    }
+
+    /** A failure to report as one line and exit 1. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    static int withDatabase(Main main, PrintWriter err, Work work) {
+        HavenConfig config;
+        try {
+            config = main.loadConfig();
+        } catch (ConfigException e) {
+            err.println("haven: invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        ch.qos.logback.classic.Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+        Level before = root.getLevel();
+        root.setLevel(Level.WARN);   // the command's output is the answer, not the server's event log
+        Vertx vertx = Vertx.vertx();
+        try {
+            Database database;
+            try {
+                database = Database.open(vertx, config.database(), config.dataDir());
+            } catch (OverlappingFileLockException e) {
+                err.println(locked(config));
+                return 1;
+            } catch (IllegalStateException e) {
+                if (String.valueOf(e.getMessage()).contains("could not lock")) {
+                    err.println(locked(config));
+                    return 1;
+                }
+                err.println("haven: cannot open the database: " + e.getClass().getSimpleName());
+                return 1;
+            } catch (Exception e) {
+                err.println("haven: cannot open the database: " + e.getClass().getSimpleName());
+                return 1;
+            }
+            try (database) {
+                return work.run(database, config);
+            }
+        } catch (Failure e) {
+            err.println("haven: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("haven: failed: " + e.getClass().getSimpleName());
+            return 1;
+        } finally {
+            try {
+                await(vertx.close());
+            } catch (Exception ignored) {
+                // exiting anyway
+            }
+            root.setLevel(before);
+        }
+    }
+
+    private static String locked(HavenConfig config) {
+        return "haven: the embedded database in " + config.dataDir().resolve("postgres")
+                + " is in use by a running Haven server: stop the server first (or set HAVEN_DB_URL to a PostgreSQL both can reach)";
+    }
+
+    static <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+}

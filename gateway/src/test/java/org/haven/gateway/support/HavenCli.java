@@ -1,0 +1,31 @@
+package org.haven.gateway.support;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.haven.gateway.Main;
+import picocli.CommandLine;
+
+/** Runs a {@code haven} command in-process, as {@code java -jar haven.jar} would, with its output captured. */
+public final class HavenCli {
+    /** A finished command. */
+    public record Run(int code, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + code + "\n--- out\n" + out + "--- err\n" + err;
+        }
+    }
+
+    private HavenCli() {
+    }
+
+    public static Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine(env);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,77 @@
+package org.haven.gateway.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * One embedded PostgreSQL for the whole test run, standing in for an external server
+ * ({@code HAVEN_DB_URL}); each test takes a fresh database in it, so tests that tamper with one
+ * do not disturb another, and server and command-line tools can use it at the same time.
+ */
+public final class TestPostgres {
+    private static EmbeddedPostgres server;
+
+    private TestPostgres() {
+    }
+
+    private static synchronized EmbeddedPostgres server() throws Exception {
+        if (server == null) {
+            server = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (Exception ignored) {
+                    // exiting
+                }
+            }));
+        }
+        return server;
+    }
+
+    /** A new empty database; returns its {@code HAVEN_DB_URL}. */
+    public static String newDatabase() throws Exception {
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
+    }
+
+    /** The JDBC URL of a database {@link #newDatabase} made, from its {@code HAVEN_DB_URL}. */
+    public static String jdbcOf(String havenDbUrl) throws Exception {
+        return jdbc(havenDbUrl.substring(havenDbUrl.lastIndexOf('/') + 1));
+    }
+
+    private static String jdbc(String database) throws Exception {
+        return "jdbc:postgresql://127.0.0.1:" + server().getPort() + "/" + database;
+    }
+
+    /**
+     * Runs statements as the superuser with the audit log's append-only triggers skipped
+     * ({@code session_replication_role = replica}): how a test tampers with the log.
+     */
+    public static void tamper(String havenDbUrl, String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcOf(havenDbUrl), "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("SET session_replication_role = replica");
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+
+    /** Runs statements as the superuser, triggers in force. */
+    public static void execute(String havenDbUrl, String... sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcOf(havenDbUrl), "postgres", "");
+             Statement st = c.createStatement()) {
+            for (String s : sql) {
+                st.execute(s);
+            }
+        }
+    }
+}
