@@ -128,7 +128,8 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             metrics.startPolling(vertx, database.pool());
-            new Retention(database.pool(), config.retentionDays()).schedule(vertx);
+            new Retention(database.pool(), config.retentionDays()).schedule(vertx,
+                    new org.haven.gateway.cluster.ClusterJobs(vertx, database.pool()));
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels, metrics);
         } catch (Exception | Error e) {

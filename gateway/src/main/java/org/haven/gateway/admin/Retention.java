@@ -100,6 +100,18 @@ public final class Retention {
         timer = vertx.setPeriodic(DAY_MS, id -> runScheduled());
     }
 
+    /** Purges once now and then every day, on one gateway at a time across the cluster. */
+    public void schedule(Vertx vertx, org.haven.gateway.cluster.ClusterJobs jobs) {
+        java.util.function.Supplier<io.vertx.core.Future<?>> work = () -> purge(false, "system:retention")
+                .onSuccess(p -> LOG.info("event=retention_purged cases={} conversations={} days={}", p.cases(), p.conversations(),
+                        p.policy().days()));
+        vertx.setTimer(1, id -> jobs.runExclusively(JOB, work).onFailure(e -> { }));
+        timer = jobs.schedule(JOB, java.time.Duration.ofMillis(DAY_MS), work);
+    }
+
+    /** The job name under which the purge runs once across gateways. */
+    public static final String JOB = "retention.purge";
+
     /** Stops the daily purge. */
     public void cancel(Vertx vertx) {
         if (timer >= 0) {

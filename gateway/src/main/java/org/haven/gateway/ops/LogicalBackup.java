@@ -112,9 +112,15 @@ public final class LogicalBackup {
                     .dataSource(db.jdbcUrl(), db.user(), db.password()).target(version).load().migrate();
             c.setAutoCommit(false);
             List<String> foreignKeys = dropForeignKeys(c);
+            List<String> all = tables(c);
             try (Statement st = c.createStatement()) {
+                // The audit log's append-only and chain triggers (and the retired-key check) guard live
+                // writes; a restore loads rows exactly as they were, so they are off until it commits.
+                for (String t : all) {
+                    st.execute("ALTER TABLE " + t + " DISABLE TRIGGER USER");
+                }
                 // migrations seed rows (working groups); the backup holds them as they were
-                st.execute("TRUNCATE " + String.join(", ", tables(c)));
+                st.execute("TRUNCATE " + String.join(", ", all));
             }
             CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
             Map<String, Long> rows = new LinkedHashMap<>();
@@ -137,6 +143,9 @@ public final class LogicalBackup {
             try (Statement st = c.createStatement()) {
                 for (String add : foreignKeys) {
                     st.execute(add);
+                }
+                for (String t : all) {
+                    st.execute("ALTER TABLE " + t + " ENABLE TRIGGER USER");
                 }
             }
             resetSequences(c);
