@@ -112,7 +112,7 @@ public final class Haven implements AutoCloseable {
             LiveUpdates live = new LiveUpdates(vertx, cluster);
             conversations.events(live);
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
-                    config.sessionIdleTimeout(), config.secureCookies());
+                    config.sessionIdleTimeout(), config.secureCookies(), config.retentionDays());
             inbox.mount(router);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
             router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());

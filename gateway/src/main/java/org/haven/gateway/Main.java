@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.haven.gateway.cli.AuditCommand;
+import org.haven.gateway.cli.IntakeCommand;
 import org.haven.gateway.cli.RetentionCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
-        subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, Main.ServerKeys.class, Main.Backup.class,
+        subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, Main.ServerKeys.class, Main.Backup.class,
                 Main.Restore.class})
 public final class Main implements Callable<Integer> {
 

@@ -41,6 +41,14 @@ public final class TeamRoutes {
     private final SessionGuard guard;
     private final TeamKeyRotation rotation;
 
+    private int configuredRetentionDays = 365;
+
+    /** The retention period configured by HAVEN_RETENTION_DAYS (an administrator may store another). */
+    public TeamRoutes retentionDefault(int days) {
+        this.configuredRetentionDays = days;
+        return this;
+    }
+
     public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard) {
         this.vertx = vertx;
         this.accounts = accounts;
@@ -53,6 +61,7 @@ public final class TeamRoutes {
         router.get("/inbox/team").handler(ctx -> guard.requireAdmin(ctx, s -> page(ctx, s, null, null)));
         router.post("/inbox/team/accounts").handler(ctx -> guard.requireAdmin(ctx, s -> createAccount(ctx, s)));
         router.post("/inbox/team/agencies").handler(ctx -> guard.requireAdmin(ctx, s -> createAgency(ctx, s)));
+        router.post("/inbox/team/retention").handler(ctx -> guard.requireAdmin(ctx, s -> setRetention(ctx, s)));
         router.post("/inbox/team/rotate").handler(ctx -> guard.requireAdmin(ctx, s -> rotate(ctx, s, "manual",
                 "Team key rotated. Everyone else must log in again.")));
         router.post("/inbox/team/accounts/:id/remove").handler(ctx -> guard.requireAdmin(ctx, s -> remove(ctx, s)));
@@ -63,9 +72,10 @@ public final class TeamRoutes {
     }
 
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
-        Future.all(accounts.list(), agencies()).onSuccess(cf -> {
+        Future.all(accounts.list(), agencies(), new Retention(accounts.pool(), configuredRetentionDays).policy()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
             List<Agency> agencies = cf.resultAt(1);
+            Retention.Policy policy = cf.resultAt(2);
             StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice))
                     .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
             b.append("<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
@@ -92,6 +102,13 @@ public final class TeamRoutes {
                             + " everyone else out. Removing an account rotates the key by itself.</p>")
                     .append("<form method=\"post\" action=\"/inbox/team/rotate\">").append(Html.csrf(s))
                     .append("<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");
+            b.append("<h2>Retention</h2><form method=\"post\" action=\"/inbox/team/retention\" class=\"stack\">")
+                    .append(Html.csrf(s)).append("<label for=\"retention-days\">Days a closed case is kept before it is deleted</label>")
+                    .append("<input id=\"retention-days\" name=\"days\" type=\"number\" min=\"1\" max=\"36500\" required value=\"")
+                    .append(policy.days()).append("\" aria-describedby=\"retention-help\"><p class=\"help\" id=\"retention-help\">")
+                    .append("Now ").append(policy.days()).append(" days (").append(Html.esc(policy.source()))
+                    .append("). Purged daily and at start-up; a person's DELETE removes what they sent at once.</p>")
+                    .append("<button type=\"submit\" id=\"save-retention\">Save retention period</button></form>");
             b.append("<h2>Add an account</h2><form method=\"post\" action=\"/inbox/team/accounts\" class=\"stack\">")
                     .append(Html.csrf(s))
                     .append("<label for=\"new-username\">Username</label><input id=\"new-username\" name=\"username\" required>")
@@ -191,6 +208,23 @@ public final class TeamRoutes {
                         ctx.fail(err);
                     }
                 });
+    }
+
+    private void setRetention(RoutingContext ctx, InboxSession s) {
+        int days;
+        try {
+            days = Integer.parseInt(trimmed(ctx.request().getFormAttribute("days")));
+        } catch (NumberFormatException e) {
+            days = -1;
+        }
+        if (days < 1 || days > 36_500) {
+            page(ctx, s, "The retention period is a whole number of days from 1 to 36500.", null);
+            return;
+        }
+        int value = days;
+        new org.haven.gateway.store.SettingsStore(accounts.pool()).setRetentionDays(s.username(), value)
+                .onSuccess(v -> page(ctx, s, null, "Closed cases are now kept " + value + " days."))
+                .onFailure(ctx::fail);
     }
 
     /** Rotates the team key; every other session ends (it holds the retired key). */

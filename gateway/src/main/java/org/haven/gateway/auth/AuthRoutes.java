@@ -73,9 +73,8 @@ public final class AuthRoutes {
         router.post("/inbox/logout").handler(ctx -> guard.requireEnrolling(ctx, s -> {
             guard.sessions().end(s.id());
             LOG.info("event=logout account={}", s.accountId());
-            new AuditLog(accounts.pool()).record(s.username(), "logout", null);
             guard.clearCookie(ctx);
-            ctx.redirect("/inbox/login");
+            new AuditLog(accounts.pool()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
         }));
         router.post("/inbox/language").handler(ctx -> guard.require(ctx, s -> {
             String language = "fr".equals(ctx.request().getFormAttribute("language")) ? "fr" : "en";

@@ -37,7 +37,7 @@ public final class Inbox {
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
                  LiveUpdates live, org.haven.gateway.admin.IntakeScripts scripts, Clock clock, Duration idleTimeout,
-                 boolean secureCookies) {
+                 boolean secureCookies, int retentionDays) {
         this.vertx = vertx;
         this.sessions = new SessionRegistry(clock, idleTimeout);
         this.guard = new SessionGuard(sessions, secureCookies);
@@ -45,7 +45,7 @@ public final class Inbox {
         this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock);
         this.queues = new QueueRoutes(caseStore, guard);
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
-        this.team = new TeamRoutes(vertx, accounts, teamKeys, guard);
+        this.team = new TeamRoutes(vertx, accounts, teamKeys, guard).retentionDefault(retentionDays);
         this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard);
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
                 new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);

@@ -109,6 +109,15 @@ class AdminBrowserTest {
         d.findElement(By.id("upload-intake")).click();
         browser.await("the confirmation", w -> w.findElement(By.tagName("main")).getText().contains("checked and in use"));
         assertTrue(firstPrompt().startsWith("Welcome to Haven."), "the uploaded script is not in use");
+
+        // The retention period.
+        d.get(base + "/inbox/team");
+        org.openqa.selenium.WebElement days = d.findElement(By.id("retention-days"));
+        days.clear();
+        days.sendKeys("30");
+        d.findElement(By.id("save-retention")).click();
+        browser.await("the retention confirmation", w -> w.findElement(By.tagName("main")).getText().contains("kept 30 days"));
+        assertTrue(d.findElement(By.id("retention-days")).getAttribute("value").equals("30"));
     }
 
     private static void setValue(WebElement area, String value) {

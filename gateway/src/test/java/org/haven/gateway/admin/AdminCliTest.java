@@ -33,13 +33,31 @@ class AdminCliTest {
     /** Verifies that every command prints its help and exits 0 with --help. */
     @ParameterizedTest
     @ValueSource(strings = {"", "audit", "audit verify", "audit list", "retention", "retention show", "retention set",
-            "retention purge", "serve"})
+            "retention purge", "serve", "intake", "intake check"})
     void testHelpIsPrintedForEveryCommand(String command) {
         List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
         HavenCli.Run run = HavenCli.run(env, args.toArray(new String[0]));
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().startsWith("Usage: haven" + (command.isEmpty() ? "" : " " + command)), run.toString());
+    }
+
+    /** Verifies that {@code intake check} passes the shipped script and names file:line for a broken one. */
+    @org.junit.jupiter.api.Test
+    void testIntakeCheckReportsFindingsWithLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path script = dir.resolve("intake.yaml");
+        String shipped = new String(AdminCliTest.class.getResourceAsStream("/intake/default.yaml").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.file.Files.writeString(dir.resolve("directory.yaml"), new String(AdminCliTest.class
+                .getResourceAsStream("/intake/directory.yaml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.file.Files.writeString(script, shipped);
+        HavenCli.Run ok = HavenCli.run(env, "intake", "check", script.toString());
+        assertEquals(0, ok.code(), ok.toString());
+        assertTrue(ok.out().contains("intake script ok"), ok.toString());
+        java.nio.file.Files.writeString(script, shipped.replaceFirst("go to: contact_way", "go to: nowhere"));
+        HavenCli.Run bad = HavenCli.run(env, "intake", "check", script.toString());
+        assertEquals(1, bad.code(), bad.toString());
+        assertTrue(bad.out().matches("(?s).*intake\\.yaml:\\d+: .*nowhere.*"), bad.toString());
     }
 
     /** Verifies that bad input exits non-zero with one line naming the problem, and no stack trace. */
@@ -55,7 +73,9 @@ class AdminCliTest {
             "retention set|Missing required parameter: 'DAYS'",
             "retention set ten|DAYS must be a whole number from 1 to 36500, got 'ten'",
             "retention set 0|DAYS must be a whole number from 1 to 36500, got '0'",
-            "retention purge --force|Unknown option: '--force'"})
+            "retention purge --force|Unknown option: '--force'",
+            "intake check /nonexistent/intake.yaml|no such file: /nonexistent/intake.yaml",
+            "intake|intake needs a command: check"})
     void testBadInputFailsWithOneClearLine(String command, String message) {
         HavenCli.Run run = HavenCli.run(env, command.split(" "));
         assertEquals(2, run.code(), run.toString());
