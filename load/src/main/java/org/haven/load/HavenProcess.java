@@ -1,0 +1,144 @@
+package org.haven.load;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The packaged gateway run as a child process on loopback, with a throw-away data dir (its embedded PostgreSQL included). */
+final class HavenProcess implements AutoCloseable {
+    private static final Pattern DB_PORT = Pattern.compile("event=database_ready kind=embedded port=(\\d+)");
+
+    final int port;
+    final Path dataDir;
+    final Path log;
+    private final Process process;
+
+    private HavenProcess(int port, Path dataDir, Path log, Process process) {
+        this.port = port;
+        this.dataDir = dataDir;
+        this.log = log;
+        this.process = process;
+    }
+
+    static HavenProcess start(Path jar, String heap, Map<String, String> env) throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("no gateway jar at " + jar + " (mvn -q -DskipTests package)");
+        }
+        int port = freePort();
+        Path dataDir = Files.createTempDirectory("haven-load-");
+        Path log = dataDir.resolve("haven.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + heap, "-Xms" + heap, "-jar", jar.toString());
+        pb.environment().put("HAVEN_HTTP_PORT", Integer.toString(port));
+        pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
+        pb.environment().put("HAVEN_PUBLIC_URL", "http://127.0.0.1:" + port);
+        pb.environment().putAll(env);
+        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        HavenProcess h = new HavenProcess(port, dataDir, log, pb.start());
+        try {
+            h.awaitHealth();
+        } catch (Exception e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The embedded PostgreSQL's port, read from the gateway's start-up line. */
+    Optional<Integer> databasePort() throws IOException {
+        Matcher m = DB_PORT.matcher(Files.readString(log));
+        return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    }
+
+    private void awaitHealth() throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("no /health 200 within 90 s; see " + log);
+    }
+
+    /** Heap in use and committed (from jcmd GC.heap_info) and peak resident memory, in MiB; "?" where unknown. */
+    String memory() {
+        String heap = "?";
+        try {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.heap_info").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            p.waitFor(10, TimeUnit.SECONDS);
+            Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+            if (m.find()) {
+                heap = "heap_used=" + Long.parseLong(m.group(2)) / 1024 + "MiB heap_committed=" + Long.parseLong(m.group(1)) / 1024 + "MiB";
+            }
+        } catch (IOException | InterruptedException e) {
+            // reported as unknown
+        }
+        String rss = "?";
+        try {
+            Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(pid()), "status")));
+            if (m.find()) {
+                rss = Long.parseLong(m.group(1)) / 1024 + "MiB";
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return heap + " peak_rss=" + rss;
+    }
+
+    /** Stops the gateway the way a service manager would (SIGTERM), or kills it after 30 s. */
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Removes the data dir (unless the caller wants to keep it to look at). */
+    void deleteData() throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
