@@ -9,7 +9,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,7 @@ final class HavenProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static HavenProcess start(Path jar, String heap, Map<String, String> env) throws Exception {
+    static HavenProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> env) throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no gateway jar at " + jar + " (mvn -q -DskipTests package)");
         }
@@ -41,7 +43,10 @@ final class HavenProcess implements AutoCloseable {
         Path dataDir = Files.createTempDirectory("haven-load-");
         Path log = dataDir.resolve("haven.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx" + heap, "-Xms" + heap, "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("HAVEN_HTTP_PORT", Integer.toString(port));
         pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
@@ -118,6 +123,39 @@ final class HavenProcess implements AutoCloseable {
             // not Linux
         }
         return heap + " peak_rss=" + rss;
+    }
+
+    /**
+     * CPU time used so far, in milliseconds: [0] the gateway's JVM, [1] its PostgreSQL (the
+     * postmaster, its live backends and the ones it has reaped), from /proc; -1 where unknown.
+     */
+    long[] cpuMillis() {
+        long jvm = ticks(pid(), false);
+        long db = -1;
+        try {
+            Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+            long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+            db = ticks(postmaster, true);
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(h -> h.children().toList()).orElse(List.of())) {
+                db += Math.max(0, ticks(child.pid(), true));
+            }
+        } catch (IOException | RuntimeException e) {
+            // not embedded, or not Linux
+        }
+        return new long[] {jvm < 0 ? -1 : jvm * 10, db < 0 ? -1 : db * 10};
+    }
+
+    /** utime + stime (+ the reaped children's) of a process, in clock ticks (USER_HZ = 100 on Linux); -1 if unknown. */
+    static long ticks(long pid, boolean withChildren) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields after the command: state(0) … utime(11) stime(12) cutime(13) cstime(14)
+            long t = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return withChildren ? t + Long.parseLong(f[13]) + Long.parseLong(f[14]) : t;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Stops the gateway the way a service manager would (SIGTERM), or kills it after 30 s. */

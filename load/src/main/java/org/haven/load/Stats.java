@@ -16,6 +16,7 @@ final class Stats {
     final String name;
     private final Histogram latency = new ConcurrentHistogram(60_000_000L, 3);
     private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
     private volatile boolean measuring;
@@ -46,11 +47,18 @@ final class Stats {
         }
     }
 
-    /** One answered request, due at {@code dueNanos}; those due before the measured window (in the warm-up) are not counted. */
+    /**
+     * One answered request, due at {@code dueNanos}. Throughput counts every answer inside the
+     * measured window (so a backlog from the warm-up still counts as work done); latency only
+     * those due inside it.
+     */
     void done(long dueNanos) {
-        if (measuring && dueNanos >= measureStart) {
-            latency.recordValue(Math.max(1, (System.nanoTime() - dueNanos) / 1000));
-            completed.incrementAndGet();
+        if (measuring) {
+            served.incrementAndGet();
+            if (dueNanos >= measureStart) {
+                latency.recordValue(Math.max(1, (System.nanoTime() - dueNanos) / 1000));
+                completed.incrementAndGet();
+            }
         }
     }
 
@@ -84,7 +92,7 @@ final class Stats {
     }
 
     double throughput() {
-        return completed.get() / seconds();
+        return served.get() / seconds();
     }
 
     double percentileMillis(double p) {
