@@ -36,11 +36,15 @@ final class HavenProcess implements AutoCloseable {
     }
 
     static HavenProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> env) throws Exception {
+        return start(jar, heap, jvmOptions, env, Files.createTempDirectory("haven-load-"), freePort());
+    }
+
+    /** Starts (or starts again, after a crash) on a given data dir and port; the log is appended to. */
+    static HavenProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> env, Path dataDir, int port)
+            throws Exception {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("no gateway jar at " + jar + " (mvn -q -DskipTests package)");
         }
-        int port = freePort();
-        Path dataDir = Files.createTempDirectory("haven-load-");
         Path log = dataDir.resolve("haven.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-Xms" + heap));
@@ -52,7 +56,7 @@ final class HavenProcess implements AutoCloseable {
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
         pb.environment().put("HAVEN_PUBLIC_URL", "http://127.0.0.1:" + port);
         pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         HavenProcess h = new HavenProcess(port, dataDir, log, pb.start());
         try {
             h.awaitHealth();
@@ -71,10 +75,20 @@ final class HavenProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** The embedded PostgreSQL's port, read from the gateway's start-up line. */
+    /** The embedded PostgreSQL's port, read from the gateway's last start-up line. */
     Optional<Integer> databasePort() throws IOException {
         Matcher m = DB_PORT.matcher(Files.readString(log));
-        return m.find() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+        Optional<Integer> port = Optional.empty();
+        while (m.find()) {
+            port = Optional.of(Integer.parseInt(m.group(1)));
+        }
+        return port;
+    }
+
+    /** Kills the gateway's JVM with SIGKILL, as the kernel's OOM killer or a power cut would end it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     private void awaitHealth() throws Exception {

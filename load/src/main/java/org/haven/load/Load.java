@@ -27,7 +27,11 @@ public final class Load {
     private Load() {
     }
 
+    // Vert.x logs dropped connections (expected while a gateway is killed) through java.util.logging
+    private static final java.util.logging.Logger VERTX_LOG = java.util.logging.Logger.getLogger("io.vertx");
+
     public static void main(String[] args) throws Exception {
+        VERTX_LOG.setLevel(java.util.logging.Level.OFF);
         Map<String, String> o;
         try {
             o = parse(args);
@@ -53,7 +57,8 @@ public final class Load {
                                [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
                   --rate      web chat messages a second over all sockets (0: none); each socket sends at most 2.5/s
                               (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
-                  --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there""");
+                  --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
+                  --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)""");
     }
 
     static Map<String, String> parse(String[] args) {
@@ -95,6 +100,10 @@ public final class Load {
             return 2;
         }
 
+        if (o.containsKey("crash")) {
+            return CrashRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")), ACCOUNT, TOKEN,
+                    smsRate == 0 ? 50 : smsRate, seconds, (int) num(o, "crash", 3));
+        }
         HavenProcess haven = null;
         String host;
         int port;

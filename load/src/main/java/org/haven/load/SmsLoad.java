@@ -45,6 +45,9 @@ final class SmsLoad {
     private int cursor;
     private volatile boolean running = true;
     final Stats stats = new Stats("sms");
+    /** Every webhook answered 200, as sent (body and signature), for a replay. */
+    final java.util.Queue<String[]> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean keepAcked;
 
     SmsLoad(Vertx vertx, String host, int port, String accountSid, String authToken, String publicUrl, double rate) throws Exception {
         this.vertx = vertx;
@@ -97,6 +100,34 @@ final class SmsLoad {
         stats.stop();
     }
 
+    /** Keeps every acknowledged webhook for {@link #replay}. */
+    void keepAcknowledged() {
+        keepAcked = true;
+    }
+
+    /** Posts the given webhooks again, exactly as first sent, a few at a time; returns how many were answered 200. */
+    int replay(List<String[]> requests) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(requests.size());
+        for (String[] r : requests) {
+            inFlight.acquire();
+            http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
+                    .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                            .putHeader("X-Twilio-Signature", r[1]).send(Buffer.buffer(r[0])))
+                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                    .onComplete(ar -> {
+                        if (ar.succeeded() && ar.result() == 200) {
+                            ok.incrementAndGet();
+                        }
+                        inFlight.release();
+                        done.countDown();
+                    });
+        }
+        done.await(120, java.util.concurrent.TimeUnit.SECONDS);
+        return ok.get();
+    }
+
     private void send(long dueNanos) {
         int i = cursor++ % numbers.length;
         String text = SAYS.get(steps[i]);
@@ -135,6 +166,9 @@ final class SmsLoad {
                         stats.error("http_" + ar.result());
                     } else {
                         stats.done(dueNanos);
+                        if (keepAcked) {
+                            acked.add(new String[] {body.toString(), signature});
+                        }
                     }
                 });
     }
