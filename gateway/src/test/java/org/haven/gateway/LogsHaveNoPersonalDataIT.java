@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Reads everything the test run wrote (every module's surefire and failsafe reports, with the
  * gateway's own log lines in the {@code -output.txt} files, and the packaged jar's log) and looks
- * for what the tests typed as a person or used as a secret. Runs in failsafe, after every unit
- * test; failsafe runs its tests in alphabetical order, so it also comes after {@code JarStartIT}.
+ * for what the tests typed as a person or used as a secret. Runs in its own failsafe execution
+ * ({@code log-check} in the gateway's pom), after every unit test and every other IT.
  * A finding names the file, line and kind, never the text found.
  */
 class LogsHaveNoPersonalDataIT {
