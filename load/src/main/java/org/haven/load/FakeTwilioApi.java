@@ -1,0 +1,54 @@
+package org.haven.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Twilio's Messages API on loopback, so the gateway's outbox has somewhere to send under load
+ * (nothing leaves the machine): every create is answered 201 with a minimal message resource.
+ */
+final class FakeTwilioApi {
+    private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    private final HttpServer server;
+    /** Messages the gateway sent. */
+    final AtomicLong delivered;
+
+    private FakeTwilioApi(HttpServer server, AtomicLong delivered) {
+        this.server = server;
+        this.delivered = delivered;
+    }
+
+    static FakeTwilioApi start(Vertx vertx, String accountSid) throws Exception {
+        String path = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
+        AtomicLong delivered = new AtomicLong();
+        HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+            if (!path.equals(req.path())) {
+                req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
+                        .end(new JsonObject().put("code", 20404).put("message", "not found").put("status", 404).encode());
+                return;
+            }
+            delivered.incrementAndGet();
+            String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+            String now = RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC));
+            String uri = "/2010-04-01/Accounts/" + accountSid + "/Messages/" + sid;
+            req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(new JsonObject()
+                    .put("account_sid", accountSid).put("api_version", "2010-04-01").put("body", "")
+                    .put("date_created", now).put("date_sent", null).put("date_updated", now)
+                    .put("direction", "outbound-api").put("error_code", null).put("error_message", null)
+                    .put("num_media", "0").put("num_segments", "1").put("price", null).put("price_unit", "USD")
+                    .put("sid", sid).put("status", "queued").put("uri", uri + ".json").encode());
+        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+        return new FakeTwilioApi(server, delivered);
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.actualPort();
+    }
+}

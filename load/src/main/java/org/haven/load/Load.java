@@ -1,0 +1,301 @@
+package org.haven.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The load driver: {@code java -jar load/target/haven-load.jar [options]} (see docs/performance.md).
+ * Starts the packaged gateway on loopback with a throw-away data dir (or attaches to one already
+ * running with {@code --url}), runs web chat sockets and signed SMS webhooks for a bounded time,
+ * prints throughput and latency percentiles, and exits 1 when a check it was asked for fails.
+ * Traffic goes to loopback only.
+ */
+public final class Load {
+    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+    // fictional Twilio account for the gateway the driver starts; its token signs the webhooks
+    private static final String ACCOUNT = "AC" + "0123456789abcdef0123456789abcdef";
+    private static final String TOKEN = "load-test-token-not-a-secret-0001";
+
+    private Load() {
+    }
+
+    // Vert.x logs dropped connections (expected while a gateway is killed) through java.util.logging
+    private static final java.util.logging.Logger VERTX_LOG = java.util.logging.Logger.getLogger("io.vertx");
+
+    public static void main(String[] args) throws Exception {
+        VERTX_LOG.setLevel(java.util.logging.Level.OFF);
+        Map<String, String> o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("load: " + e.getMessage());
+            usage();
+            System.exit(2);
+            return;
+        }
+        if (o.containsKey("help")) {
+            usage();
+            return;
+        }
+        System.exit(run(o));
+    }
+
+    private static void usage() {
+        System.err.println("""
+                usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
+                               [--rate 50] [--sockets N] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
+                               [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8]
+                               [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N]
+                               [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
+                  --rate      web chat messages a second over all sockets (0: none); each socket sends at most 2.5/s
+                              (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
+                  --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
+                  --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)""");
+    }
+
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> o = new HashMap<>();
+        Set<String> flags = Set.of("help", "keep-data");
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--")) {
+                throw new IllegalArgumentException("unexpected " + args[i]);
+            }
+            String k = args[i].substring(2);
+            if (flags.contains(k) || k.equals("h")) {
+                o.put(k.equals("h") ? "help" : k, "true");
+            } else if (i + 1 < args.length) {
+                o.put(k, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + k + " needs a value");
+            }
+        }
+        return o;
+    }
+
+    private static double num(Map<String, String> o, String k, double dflt) {
+        String v = o.get(k);
+        return v == null ? dflt : Double.parseDouble(v);
+    }
+
+    static int run(Map<String, String> o) throws Exception {
+        double rate = num(o, "rate", 50);
+        double smsRate = num(o, "sms-rate", 0);
+        int seconds = (int) num(o, "seconds", 30);
+        int warmup = (int) num(o, "warmup", 5);
+        if (seconds < 1 || seconds > 3600 || warmup < 0 || warmup > 600 || rate < 0 || smsRate < 0) {
+            System.err.println("load: --seconds 1..3600, --warmup 0..600, rates >= 0");
+            return 2;
+        }
+        int sockets = rate == 0 ? 0 : (int) num(o, "sockets", Math.max(1, Math.ceil(rate / 2)));
+        if (sockets > 0 && rate / sockets > 2.5) {
+            System.err.println("load: more than 2.5 messages/s per socket would hit the server's rate limit; raise --sockets");
+            return 2;
+        }
+
+        if (o.containsKey("crash")) {
+            return CrashRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")), ACCOUNT, TOKEN,
+                    smsRate == 0 ? 50 : smsRate, seconds, (int) num(o, "crash", 3));
+        }
+        HavenProcess haven = null;
+        String host;
+        int port;
+        String account = o.getOrDefault("twilio-account", ACCOUNT);
+        String token = TOKEN;
+        String publicUrl;
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+        FakeTwilioApi twilio = null;
+        try {
+            if (o.containsKey("url")) {
+                URI u = URI.create(o.get("url"));
+                host = u.getHost();
+                port = u.getPort();
+                if (host == null || !LOOPBACK.contains(host) || port <= 0) {
+                    System.err.println("load: --url must be http://127.0.0.1:PORT (loopback only)");
+                    return 2;
+                }
+                token = System.getenv().getOrDefault("HAVEN_TWILIO_AUTH_TOKEN", "");
+                publicUrl = o.getOrDefault("public-url", "http://" + host + ":" + port);
+            } else {
+                twilio = FakeTwilioApi.start(vertx, ACCOUNT);
+                Map<String, String> env = new HashMap<>();
+                env.put("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT);
+                env.put("HAVEN_TWILIO_AUTH_TOKEN", TOKEN);
+                env.put("HAVEN_TWILIO_FROM", "+15145550100");
+                env.put("HAVEN_TWILIO_API_URL", twilio.url());
+                env.put("HAVEN_TWILIO_MAX_PER_SECOND", "1000");
+                Path jar = Path.of(o.getOrDefault("jar", "gateway/target/haven.jar"));
+                System.out.println("starting " + jar + " (heap " + o.getOrDefault("heap", "512m") + ") …");
+                long t0 = System.nanoTime();
+                List<String> jvmOptions = o.containsKey("jvm-opts") ? List.of(o.get("jvm-opts").trim().split("\\s+")) : List.of();
+                haven = HavenProcess.start(jar, o.getOrDefault("heap", "512m"), jvmOptions, env);
+                System.out.printf(Locale.ROOT, "gateway pid %d on 127.0.0.1:%d, ready in %d ms%n", haven.pid(), haven.port,
+                        (System.nanoTime() - t0) / 1_000_000);
+                host = "127.0.0.1";
+                port = haven.port;
+                publicUrl = "http://127.0.0.1:" + port;
+            }
+
+            SmsLoad sms = null;
+            if (smsRate > 0) {
+                int probe = SmsLoad.probe(vertx, host, port);
+                if (probe == 404) {
+                    System.out.println("sms: " + SmsLoad.PATH + " answers 404 (no SMS channel in this gateway): SMS load skipped");
+                } else if (token.isEmpty()) {
+                    System.out.println("sms: attached without HAVEN_TWILIO_AUTH_TOKEN: SMS load skipped");
+                } else {
+                    sms = new SmsLoad(vertx, host, port, account, token, publicUrl, smsRate);
+                }
+            }
+            WebChatLoad chat = sockets > 0 ? new WebChatLoad(vertx, host, port, sockets, rate) : null;
+            System.out.printf(Locale.ROOT, "load: web chat %.1f msg/s over %d sockets, sms %.1f/s, %d s warm-up + %d s measured%n",
+                    chat == null ? 0 : rate, sockets, sms == null ? 0 : smsRate, warmup, seconds);
+            if (chat != null) {
+                chat.start();
+            }
+            if (sms != null) {
+                sms.start();
+            }
+            Thread.sleep(warmup * 1000L);
+            long deliveredBefore = twilio == null ? 0 : twilio.delivered.get();
+            long[] cpuBefore = haven == null ? null : haven.cpuMillis();
+            if (chat != null) {
+                chat.measure();
+            }
+            if (sms != null) {
+                sms.stats.measure();
+            }
+            for (int s = 0; s < seconds; s++) {
+                Thread.sleep(1000);
+                if (haven != null && !haven.alive()) {
+                    System.out.println("the gateway died during the run; see " + haven.log);
+                    return 1;
+                }
+            }
+            long[] cpuAfter = haven == null ? null : haven.cpuMillis();
+            String memory = haven == null ? null : haven.memory();
+            if (chat != null) {
+                chat.stop();
+            }
+            if (sms != null) {
+                sms.stop();
+            }
+            long delivered = twilio == null ? 0 : twilio.delivered.get() - deliveredBefore;
+            Thread.sleep(1000); // let answers in flight arrive; they are no longer counted
+
+            System.out.println();
+            List<Stats> all = new ArrayList<>();
+            if (chat != null) {
+                all.add(chat.messages);
+                all.add(chat.sessions);
+            }
+            if (sms != null) {
+                all.add(sms.stats);
+            }
+            all.forEach(s -> System.out.println(s.report()));
+            if (sms != null) {
+                System.out.printf(Locale.ROOT, "sms out  replies delivered to the fake Twilio while measuring: %d (%.1f/s)%n",
+                        delivered, delivered / (double) seconds);
+            }
+            if (memory != null) {
+                System.out.println("gateway  " + memory);
+            }
+            double total = all.stream().filter(s -> !s.name.equals("session")).mapToDouble(Stats::throughput).sum();
+            System.out.printf(Locale.ROOT, "total    %.1f dialogue steps/s%n", total);
+            double steps = total * seconds;
+            double jvmPerStep = -1;
+            double dbPerStep = -1;
+            if (cpuBefore != null && cpuBefore[0] >= 0 && steps > 0) {
+                // CPU per step does not depend on how much of the machine the gateway got: comparable across runs
+                jvmPerStep = (cpuAfter[0] - cpuBefore[0]) / steps;
+                dbPerStep = cpuBefore[1] < 0 ? -1 : (cpuAfter[1] - cpuBefore[1]) / steps;
+                System.out.printf(Locale.ROOT, "cpu      gateway JVM %.2f ms/step, PostgreSQL %.2f ms/step (%.0f%% and %.0f%% of one core)%n",
+                        jvmPerStep, dbPerStep, (cpuAfter[0] - cpuBefore[0]) / (seconds * 10.0),
+                        (cpuAfter[1] - cpuBefore[1]) / (seconds * 10.0));
+            }
+
+            if (o.containsKey("pgbench") && haven != null) {
+                int dbPort = haven.databasePort().orElseThrow(() -> new IllegalStateException("no embedded database port"));
+                int clients = (int) num(o, "pgbench-clients", 8);
+                boolean outbox = sms != null;
+                if (twilio != null) {
+                    // the outbox may still be sending a backlog: let it finish (at most 60 s) so pgbench has the database alone
+                    long last = -1;
+                    for (int i = 0; i < 60 && twilio.delivered.get() != last; i++) {
+                        last = twilio.delivered.get();
+                        Thread.sleep(2000);
+                    }
+                }
+                long dbBefore = haven.cpuMillis()[1];
+                double tps = Pgbench.run(Path.of(o.get("pgbench")), dbPort, seconds, clients, outbox);
+                long dbAfter = haven.cpuMillis()[1];
+                System.out.printf(Locale.ROOT, "pgbench  %.1f tps (same PostgreSQL, %d clients, outbox insert %s)%n", tps, clients,
+                        outbox ? "on" : "off");
+                System.out.printf(Locale.ROOT, "ratio    gateway/pgbench = %.3f (%.1f / %.1f)%n", total / tps, total, tps);
+                if (dbBefore >= 0 && dbPerStep >= 0) {
+                    // seeding and clean-up are inside the window: a slight overestimate of PostgreSQL's cost per transaction
+                    double dbPerTx = (dbAfter - dbBefore) / (tps * seconds);
+                    System.out.printf(Locale.ROOT, "ratio    CPU per message: gateway JVM + PostgreSQL %.2f ms vs pgbench's PostgreSQL %.2f ms"
+                            + " = %.1fx; steps per CPU-second %.0f vs %.0f = %.3f%n", jvmPerStep + dbPerStep, dbPerTx,
+                            (jvmPerStep + dbPerStep) / dbPerTx, 1000 / (jvmPerStep + dbPerStep), 1000 / dbPerTx, dbPerTx / (jvmPerStep + dbPerStep));
+                }
+            }
+            double offered = all.stream().filter(x -> !x.name.equals("session")).mapToDouble(x -> x.sentCount() / x.seconds()).sum();
+            return check(o, all, offered, total);
+        } finally {
+            if (haven != null) {
+                haven.close();
+                if (!o.containsKey("keep-data")) {
+                    haven.deleteData();
+                } else {
+                    System.out.println("data kept in " + haven.dataDir);
+                }
+            }
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+    }
+
+    private static int check(Map<String, String> o, List<Stats> all, double offered, double total) {
+        List<String> failed = new ArrayList<>();
+        for (Stats s : all) {
+            if (s.name.equals("session")) {
+                continue;
+            }
+            if (s.completed() == 0) {
+                failed.add(s.name + ": nothing answered");
+            }
+            limit(o, "max-p50-ms", s, 50, failed);
+            limit(o, "max-p99-ms", s, 99, failed);
+            limit(o, "max-p999-ms", s, 99.9, failed);
+            if (o.containsKey("max-errors") && s.errorCount() > num(o, "max-errors", 0)) {
+                failed.add(s.name + ": " + s.errorCount() + " errors " + s.errors());
+            }
+        }
+        if (o.containsKey("min-throughput") && total < offered * num(o, "min-throughput", 0)) {
+            failed.add(String.format(Locale.ROOT, "throughput %.1f/s below %s of the %.1f/s sent", total, o.get("min-throughput"), offered));
+        }
+        if (failed.isEmpty()) {
+            System.out.println("checks   passed");
+            return 0;
+        }
+        failed.forEach(f -> System.out.println("FAILED   " + f));
+        return 1;
+    }
+
+    private static void limit(Map<String, String> o, String key, Stats s, double pct, List<String> failed) {
+        if (o.containsKey(key)) {
+            double max = num(o, key, 0);
+            double got = s.percentileMillis(pct);
+            if (got > max) {
+                failed.add(String.format(Locale.ROOT, "%s: p%s %.2f ms > %s ms", s.name, pct == 99.9 ? "99.9" : String.valueOf((int) pct), got, o.get(key)));
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package org.haven.load;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Inbound SMS as Twilio posts them to {@code /webhooks/twilio/sms}: form parameters, signed
+ * with {@code X-Twilio-Signature} = base64(HMAC-SHA1(auth token, public URL + path + the
+ * parameters sorted by name, each name followed by its value)). Sent open loop at a fixed rate,
+ * spread over many fictional numbers (+1 555 01x xxxx), each running the default intake.
+ */
+final class SmsLoad {
+    static final String PATH = "/webhooks/twilio/sms";
+    private static final List<String> SAYS = Stream.concat(Script.INTAKE.stream(), Script.AFTER.stream()).toList();
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final String host;
+    private final int port;
+    private final String accountSid;
+    private final Mac mac;
+    private final String signedUrl;
+    private final double rate;
+    private final long[] numbers;
+    private final int[] steps;
+    private long nextNumber = 5550100000L;
+    private long started;
+    private long sentSoFar;
+    private int cursor;
+    private volatile boolean running = true;
+    final Stats stats = new Stats("sms");
+    /** Every webhook answered 200, as sent (body and signature), for a replay. */
+    final java.util.Queue<String[]> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile boolean keepAcked;
+
+    SmsLoad(Vertx vertx, String host, int port, String accountSid, String authToken, String publicUrl, double rate) throws Exception {
+        this.vertx = vertx;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
+                new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
+        this.host = host;
+        this.port = port;
+        this.accountSid = accountSid;
+        this.mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        this.signedUrl = publicUrl.replaceAll("/+$", "") + PATH;
+        this.rate = rate;
+        int pool = Math.max(8, (int) Math.ceil(rate * 2));
+        this.numbers = new long[pool];
+        this.steps = new int[pool];
+        for (int i = 0; i < pool; i++) {
+            numbers[i] = nextNumber++;
+        }
+    }
+
+    /** Posts an unsigned request: 404 means the gateway has no SMS route, 403 that it has one (and checks signatures). */
+    static int probe(Vertx vertx, String host, int port) throws Exception {
+        HttpClient c = vertx.createHttpClient();
+        try {
+            return c.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
+                    .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded").send("Body=probe"))
+                    .map(r -> r.statusCode()).toCompletionStage().toCompletableFuture().get();
+        } finally {
+            c.close();
+        }
+    }
+
+    void start() {
+        started = System.nanoTime();
+        vertx.setPeriodic(2, id -> {
+            if (!running) {
+                vertx.cancelTimer(id);
+                return;
+            }
+            long due = (long) ((System.nanoTime() - started) / 1e9 * rate);
+            while (sentSoFar < due) {
+                send(started + (long) (sentSoFar * 1e9 / rate));
+                sentSoFar++;
+            }
+        });
+    }
+
+    void stop() {
+        running = false;
+        stats.stop();
+    }
+
+    /** Keeps every acknowledged webhook for {@link #replay}. */
+    void keepAcknowledged() {
+        keepAcked = true;
+    }
+
+    /** Posts the given webhooks again, exactly as first sent, a few at a time; returns how many were answered 200. */
+    int replay(List<String[]> requests) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(requests.size());
+        for (String[] r : requests) {
+            inFlight.acquire();
+            http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
+                    .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                            .putHeader("X-Twilio-Signature", r[1]).send(Buffer.buffer(r[0])))
+                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                    .onComplete(ar -> {
+                        if (ar.succeeded() && ar.result() == 200) {
+                            ok.incrementAndGet();
+                        }
+                        inFlight.release();
+                        done.countDown();
+                    });
+        }
+        done.await(120, java.util.concurrent.TimeUnit.SECONDS);
+        return ok.get();
+    }
+
+    private void send(long dueNanos) {
+        int i = cursor++ % numbers.length;
+        String text = SAYS.get(steps[i]);
+        String from = "+1" + numbers[i];
+        if (++steps[i] == SAYS.size()) {
+            steps[i] = 0;
+            numbers[i] = nextNumber++;
+        }
+        String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("ToCountry", "CA");
+        form.put("SmsMessageSid", sid);
+        form.put("NumMedia", "0");
+        form.put("SmsSid", sid);
+        form.put("SmsStatus", "received");
+        form.put("Body", text);
+        form.put("FromCountry", "CA");
+        form.put("To", "+15145550100");
+        form.put("NumSegments", "1");
+        form.put("MessageSid", sid);
+        form.put("AccountSid", accountSid);
+        form.put("From", from);
+        form.put("ApiVersion", "2010-04-01");
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+        String signature = sign(form);
+        stats.sent();
+        http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
+                .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                        .putHeader("X-Twilio-Signature", signature).send(Buffer.buffer(body.toString())))
+                .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        stats.error("io_" + ar.cause().getClass().getSimpleName());
+                    } else if (ar.result() != 200) {
+                        stats.error("http_" + ar.result());
+                    } else {
+                        stats.done(dueNanos);
+                        if (keepAcked) {
+                            acked.add(new String[] {body.toString(), signature});
+                        }
+                    }
+                });
+    }
+
+    private synchronized String sign(Map<String, String> form) {
+        StringBuilder data = new StringBuilder(signedUrl);
+        new TreeMap<>(form).forEach((k, v) -> data.append(k).append(v));
+        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

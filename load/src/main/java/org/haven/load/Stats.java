@@ -1,0 +1,112 @@
+package org.haven.load;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Latencies (microseconds, from the time a message was due to be sent, so a stalled server
+ * cannot hide its queue) and counters of one kind of traffic. Nothing is recorded before
+ * {@link #measure()} is called (the warm-up).
+ */
+final class Stats {
+    final String name;
+    private final Histogram latency = new ConcurrentHistogram(60_000_000L, 3);
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong served = new AtomicLong();
+    private final AtomicLong sent = new AtomicLong();
+    private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    private volatile boolean measuring;
+    private volatile long measureStart;
+    private volatile long measureEnd;
+
+    Stats(String name) {
+        this.name = name;
+    }
+
+    void measure() {
+        measureStart = System.nanoTime();
+        measuring = true;
+    }
+
+    void stop() {
+        measuring = false;
+        measureEnd = System.nanoTime();
+    }
+
+    boolean measuring() {
+        return measuring;
+    }
+
+    void sent() {
+        if (measuring) {
+            sent.incrementAndGet();
+        }
+    }
+
+    /**
+     * One answered request, due at {@code dueNanos}. Throughput counts every answer inside the
+     * measured window (so a backlog from the warm-up still counts as work done); latency only
+     * those due inside it.
+     */
+    void done(long dueNanos) {
+        if (measuring) {
+            served.incrementAndGet();
+            if (dueNanos >= measureStart) {
+                latency.recordValue(Math.max(1, (System.nanoTime() - dueNanos) / 1000));
+                completed.incrementAndGet();
+            }
+        }
+    }
+
+    void error(String kind) {
+        if (measuring) {
+            errors.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+        }
+    }
+
+    long completed() {
+        return completed.get();
+    }
+
+    long sentCount() {
+        return sent.get();
+    }
+
+    long errorCount() {
+        return errors.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
+    Map<String, Long> errors() {
+        Map<String, Long> out = new TreeMap<>();
+        errors.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    double seconds() {
+        long end = measuring ? System.nanoTime() : measureEnd;
+        return (end - measureStart) / 1e9;
+    }
+
+    double throughput() {
+        return served.get() / seconds();
+    }
+
+    double percentileMillis(double p) {
+        return latency.getValueAtPercentile(p) / 1000.0;
+    }
+
+    double maxMillis() {
+        return latency.getMaxValue() / 1000.0;
+    }
+
+    String report() {
+        return String.format(java.util.Locale.ROOT,
+                "%-8s sent=%d done=%d throughput=%.1f/s p50=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms errors=%s",
+                name, sentCount(), completed(), throughput(), percentileMillis(50), percentileMillis(99),
+                percentileMillis(99.9), maxMillis(), errors());
+    }
+}
