@@ -1,9 +1,9 @@
 package org.haven.crypto;
 
 import java.nio.charset.StandardCharsets;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
+import java.security.GeneralSecurityException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.haven.crypto.internal.Bytes;
 
 /**
@@ -18,6 +18,8 @@ public final class KeyedHash {
   public static final int MIN_SECRET_LENGTH = 32;
 
   private final byte[] secret;
+  // the JDK's HMAC-SHA256 (SHA-256 in processor instructions where present), one keyed Mac per thread
+  private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
 
   /** @throws IllegalArgumentException when {@code secret} is shorter than 32 bytes */
   public KeyedHash(byte[] secret) {
@@ -32,13 +34,18 @@ public final class KeyedHash {
     if (value == null) {
       throw new IllegalArgumentException("value is null");
     }
-    HMac mac = new HMac(new SHA256Digest());
-    mac.init(new KeyParameter(secret));
-    byte[] in = value.getBytes(StandardCharsets.UTF_8);
-    mac.update(in, 0, in.length);
-    byte[] out = new byte[mac.getMacSize()];
-    mac.doFinal(out, 0);
-    return out;
+    // doFinal leaves the Mac keyed and reset, ready for the next value on this thread
+    return mac.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Mac newMac() {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return m;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   /** {@link #hash} as 64 lowercase hex characters. */

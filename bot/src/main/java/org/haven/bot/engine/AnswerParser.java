@@ -16,6 +16,11 @@ import org.haven.bot.script.Script;
  * conversation's language first, then in any language) for choices; validated text otherwise.
  */
 public final class AnswerParser {
+    private static final Pattern LIST_SEPARATOR = Pattern.compile("[,;،؛/]|\\s+(and|et|y|و)\\s+");
+    private static final Pattern NUMBERS = Pattern.compile("[0-9]+(\\s+[0-9]+)+");
+    private static final Pattern CHOICE_NUMBER = Pattern.compile("[0-9]{1,2}");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}]");
 
     /** The outcome of parsing. */
     public sealed interface Parsed {
@@ -110,11 +115,11 @@ public final class AnswerParser {
         if (q.type() != QuestionType.MULTIPLE_CHOICE) {
             return new Rejected("error");
         }
-        String[] parts = Normalizer.asciiDigits(raw).split("[,;،؛/]|\\s+(and|et|y|و)\\s+");
+        String[] parts = LIST_SEPARATOR.split(Normalizer.asciiDigits(raw));
         if (parts.length == 1) {
             String t = raw.strip();
-            if (Normalizer.asciiDigits(t).matches("[0-9]+(\\s+[0-9]+)+")) {
-                parts = Normalizer.asciiDigits(t).split("\\s+");
+            if (NUMBERS.matcher(Normalizer.asciiDigits(t)).matches()) {
+                parts = SPACES.split(Normalizer.asciiDigits(t));
             } else {
                 return new Rejected("error");
             }
@@ -146,7 +151,7 @@ public final class AnswerParser {
             return null;
         }
         List<Choice> cs = q.choices();
-        if (f.matches("[0-9]{1,2}")) {
+        if (CHOICE_NUMBER.matcher(f).matches()) {
             int n = Integer.parseInt(f);
             return n >= 1 && n <= cs.size() ? new Hit(cs.get(n - 1).value(), null) : null;
         }
@@ -175,8 +180,8 @@ public final class AnswerParser {
             Hit found = null;
             String padded = " " + f + " ";
             for (Choice c : cs) {
-                String label = " " + Normalizer.fold(c.label().resolve(language, script.defaultLanguage())
-                        .replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ")).replaceAll("\\s+", " ") + " ";
+                String label = " " + SPACES.matcher(Normalizer.fold(PUNCTUATION.matcher(
+                        c.label().resolve(language, script.defaultLanguage())).replaceAll(" "))).replaceAll(" ") + " ";
                 if (label.contains(padded)) {
                     if (found != null) {
                         return null;

@@ -2,12 +2,17 @@ package org.haven.bot.engine;
 
 import java.text.Normalizer.Form;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Folds typed input so that "ARRÊT", "arret " and "Arrêt!" match, Arabic-Indic and Persian digits
  * read as digits, and Arabic and Persian letter variants compare equal.
  */
 public final class Normalizer {
+
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern EDGE_PUNCTUATION =
+            Pattern.compile("^[\\p{Punct}\\p{IsPunctuation}\\s]+|[\\p{Punct}\\p{IsPunctuation}\\s]+$");
 
     private Normalizer() {
     }
@@ -60,7 +65,7 @@ public final class Normalizer {
                 default -> b.append(c);
             }
         }
-        String lower = b.toString().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip();
-        return lower.replaceAll("^[\\p{Punct}\\p{IsPunctuation}\\s]+|[\\p{Punct}\\p{IsPunctuation}\\s]+$", "");
+        String lower = SPACES.matcher(b.toString().toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+        return EDGE_PUNCTUATION.matcher(lower).replaceAll("");
     }
 }

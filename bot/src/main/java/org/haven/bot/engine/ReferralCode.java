@@ -1,6 +1,7 @@
 package org.haven.bot.engine;
 
 import java.security.SecureRandom;
+import java.util.regex.Pattern;
 
 /**
  * Agency referral codes: six random digits and a Damm check digit, written "123-4567". Digits only,
@@ -8,6 +9,7 @@ import java.security.SecureRandom;
  * single wrong digit and every swap of two adjacent digits.
  */
 public final class ReferralCode {
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-.]");
 
     private static final int[][] DAMM = {
         {0, 3, 1, 7, 5, 9, 8, 6, 4, 2},
@@ -24,6 +26,7 @@ public final class ReferralCode {
 
     /** Number of random digits before the check digit. */
     public static final int BODY_DIGITS = 6;
+    private static final Pattern CODE = Pattern.compile("[0-9]{" + (BODY_DIGITS + 1) + "}");
 
     private ReferralCode() {
     }
@@ -62,8 +65,8 @@ public final class ReferralCode {
      * @return the canonical form "123-4567", or null when it is not a valid code
      */
     public static String normalise(String typed) {
-        String t = Normalizer.asciiDigits(typed == null ? "" : typed).replaceAll("[\\s\\-.]", "");
-        if (!t.matches("[0-9]{" + (BODY_DIGITS + 1) + "}") || checkDigit(t) != 0) {
+        String t = SEPARATORS.matcher(Normalizer.asciiDigits(typed == null ? "" : typed)).replaceAll("");
+        if (!CODE.matcher(t).matches() || checkDigit(t) != 0) {
             return null;
         }
         return format(t);

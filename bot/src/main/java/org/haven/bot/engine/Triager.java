@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.haven.bot.Triage;
 import org.haven.bot.script.Organisation;
 import org.haven.bot.script.Question;
@@ -16,6 +17,8 @@ import org.haven.bot.script.WorkingGroup;
 
 /** Applies the script's triage and referral rules, and finds the nearest working group. */
 public final class Triager {
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}]");
 
     /**
      * A triage decision.
@@ -89,7 +92,7 @@ public final class Triager {
     }
 
     private static String words(String s) {
-        return Normalizer.fold(s).replaceAll("[\\p{Punct}\\p{IsPunctuation}]", " ").replaceAll("\\s+", " ").strip();
+        return SPACES.matcher(PUNCTUATION.matcher(Normalizer.fold(s)).replaceAll(" ")).replaceAll(" ").strip();
     }
 
     /**
