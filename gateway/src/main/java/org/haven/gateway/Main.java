@@ -40,8 +40,16 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         int code = commandLine(System.getenv()).execute(args);
+        flushLogs();
         if (code != 0) {
             System.exit(code);
+        }
+    }
+
+    /** Writes out what the asynchronous log appender still holds (logback.xml) and stops logging. */
+    private static void flushLogs() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+            logs.stop();
         }
     }
 
@@ -182,6 +190,7 @@ public final class Main implements Callable<Integer> {
                 } catch (Exception ignored) {
                     // shutting down
                 } finally {
+                    flushLogs();
                     stopped.countDown();
                 }
             }, "haven-shutdown"));

@@ -325,17 +325,17 @@ public final class Conversations {
                 return conversations.delete(tx, id).map(v -> new Outcome(id, turn.replies(),
                         caseRef.map(CaseRef::reference), false, true));
             }
-            Future<Void> stop = Future.succeededFuture();
+            Boolean stopped = null;
             if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
-                stop = conversations.setStopped(tx, id, true);
+                stopped = true;
             } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
                     || turn.state().phase() != org.haven.bot.ConversationState.Phase.OPTED_OUT) {
                 // A person who writes again un-stops delivery the provider had stopped (a Telegram
                 // user who blocked the bot and unblocked it); only their own STOP keeps it stopped.
-                stop = conversations.setStopped(tx, id, false);
+                stopped = false;
             }
             UUID caseId = caseRef.map(CaseRef::id).orElse(null);
-            return stop.compose(v -> conversations.update(tx, id, encrypt(id, turn), caseId))
+            return conversations.update(tx, id, encrypt(id, turn), caseId, stopped)
                     .map(v -> new Outcome(id, turn.replies(), caseRef.map(CaseRef::reference)));
         });
     }

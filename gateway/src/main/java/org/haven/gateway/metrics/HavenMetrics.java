@@ -37,6 +37,9 @@ public final class HavenMetrics {
     private static final Set<String> AREAS = Set.of("chat", "inbox", "health", "metrics", "webhooks", "telegram", "sms", "twilio");
 
     private final MeterRegistry registry;
+    // meters on the path of every message, looked up once per tag combination
+    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Timer> steps = new java.util.concurrent.ConcurrentHashMap<>();
     private final PrometheusMeterRegistry prometheus;
     private final AtomicLong outboxDepth = new AtomicLong();
     private final MultiGauge queueDepth;
@@ -59,13 +62,15 @@ public final class HavenMetrics {
 
     /** A message came in on a channel. */
     public void messageIn(String channel) {
-        Counter.builder("haven.messages.in").description("Messages received").tag("channel", channel).register(registry).increment();
+        meters.computeIfAbsent("in:" + channel, k -> Counter.builder("haven.messages.in").description("Messages received")
+                .tag("channel", channel).register(registry)).increment();
     }
 
     /** The outbox finished a message: {@code result} is sent, failed or expired. */
     public void messageOut(String channel, String result) {
-        Counter.builder("haven.messages.out").description("Outbound messages by result").tag("channel", channel)
-                .tag("result", result).register(registry).increment();
+        meters.computeIfAbsent("out:" + channel + ":" + result, k -> Counter.builder("haven.messages.out")
+                .description("Outbound messages by result").tag("channel", channel).tag("result", result).register(registry))
+                .increment();
     }
 
     /** Times one dialogue step (from receipt to commit). */
@@ -75,8 +80,9 @@ public final class HavenMetrics {
 
     /** Ends the timing of a dialogue step. */
     public void endStep(Timer.Sample sample, String channel, boolean ok) {
-        sample.stop(Timer.builder("haven.dialogue.step").description("Dialogue step latency").tag("channel", channel)
-                .tag("outcome", ok ? "ok" : "error").register(registry));
+        sample.stop(steps.computeIfAbsent(channel + (ok ? ":ok" : ":error"), k -> Timer.builder("haven.dialogue.step")
+                .description("Dialogue step latency").tag("channel", channel).tag("outcome", ok ? "ok" : "error")
+                .register(registry)));
     }
 
     /** Times every HTTP request by method, status class and path area. Mount first. */

@@ -78,16 +78,21 @@ public final class Outbox {
         if (sender == null) {
             return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));
         }
-        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(sender.validity());
-        Future<Void> f = Future.succeededFuture();
-        for (Reply r : replies) {
-            UUID id = UUID.randomUUID();
-            byte[] body = encrypt(id, r);
-            f = f.compose(v -> tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, status, expires_at)"
-                            + " VALUES ($1, $2, $3, $4, 'pending', $5)")
-                    .execute(Tuple.of(id, conversationId, channel, Buffer.buffer(body), expires)).mapEmpty());
+        if (replies.isEmpty()) {
+            return Future.succeededFuture();
         }
-        return f;
+        OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(sender.validity());
+        UUID[] ids = new UUID[replies.size()];
+        Buffer[] bodies = new Buffer[replies.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = UUID.randomUUID();
+            bodies[i] = Buffer.buffer(encrypt(ids[i], replies.get(i)));
+        }
+        // one statement for all of a step's replies; seq follows their order
+        return tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, status, expires_at)"
+                        + " SELECT r.id, $2, $3, r.body, 'pending', $5 FROM unnest($1::uuid[], $4::bytea[]) WITH ORDINALITY"
+                        + " AS r(id, body, n) ORDER BY r.n")
+                .execute(Tuple.of(ids, conversationId, channel, bodies, expires)).mapEmpty();
     }
 
     /** Starts the delivery worker. */
@@ -155,10 +160,12 @@ public final class Outbox {
                 .execute(Tuple.of(LEASE.toMillis()))
                 .compose(rows -> {
                     List<Future<Void>> sends = new ArrayList<>();
+                    SentBatch sent = new SentBatch();
                     for (Row row : rows) {
-                        sends.add(deliver(row));
+                        sends.add(deliver(row, sent));
                     }
-                    return Future.join(sends).map(cf -> rows.size());
+                    // the sent ones are marked in one statement once all sends of the sweep are back
+                    return Future.join(sends).transform(ar -> sent.mark()).map(v -> rows.size());
                 });
     }
 
@@ -205,11 +212,45 @@ public final class Outbox {
                         // the same message again: the socket went away just now; it waits again, uncounted
                         return waitForRecipient(id, Duration.ofMinutes(1), "not_connected");
                     }
-                    return deliver(row).compose(v -> deliverNext(conversationId, id, count + 1));
+                    return deliver(row, null).compose(v -> deliverNext(conversationId, id, count + 1));
                 });
     }
 
-    private Future<Void> deliver(Row row) {
+    /** Messages of one sweep the provider accepted, marked sent together. */
+    private final class SentBatch {
+        private final List<UUID> ids = new ArrayList<>();
+        private final List<String> providerIds = new ArrayList<>();
+        private final List<Long> gaps = new ArrayList<>();
+
+        void add(UUID id, String providerId, ChannelSender sender) {
+            ids.add(id);
+            providerIds.add(providerId);
+            gaps.add(sender.minIntervalPerRecipient().toMillis());
+        }
+
+        /** Marks them sent and, in the same statement, spaces each conversation's next message (see {@link #space}). */
+        Future<Void> mark() {
+            if (ids.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            return pool.preparedQuery("WITH s AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS s(id, provider_id, gap_ms)),"
+                            + " done AS (UPDATE outbox o SET status = 'sent', error_code = NULL,"
+                            + "  provider_id = coalesce(s.provider_id, o.provider_id), sent_at = now()"
+                            + "  FROM s WHERE o.id = s.id RETURNING o.conversation_id, s.gap_ms)"
+                            + " UPDATE outbox p SET next_attempt_at = greatest(p.next_attempt_at, now() + d.gap_ms * interval '1 millisecond')"
+                            + " FROM done d WHERE p.conversation_id = d.conversation_id AND p.status = 'pending' AND p.attempts = 0"
+                            + " AND d.gap_ms > 0")
+                    .execute(Tuple.of(ids.toArray(new UUID[0]), providerIds.toArray(new String[0]), gaps.toArray(new Long[0])))
+                    .mapEmpty();
+        }
+    }
+
+    /**
+     * Sends one claimed message and records the outcome; with a batch, a message the provider
+     * accepted is marked sent with the rest of its sweep (its lease keeps it from being claimed
+     * again meanwhile), otherwise at once.
+     */
+    private Future<Void> deliver(Row row, SentBatch batch) {
         UUID id = row.getUUID("id");
         UUID conversationId = row.getUUID("conversation_id");
         String channel = row.getString("channel");
@@ -241,7 +282,14 @@ public final class Outbox {
                         new SendResult.Failed(SendResult.Kind.RETRYABLE, err.getClass().getSimpleName())))
                 .compose(result -> {
                     if (result instanceof SendResult.Sent sent) {
-                        LOG.info("event=outbox_sent message={} channel={} attempt={}", id, channel, attempts);
+                        // one line per message sent would be most of the log under load: counted in
+                        // haven.messages.out instead; failures and retries are logged below
+                        LOG.debug("event=outbox_sent message={} channel={} attempt={}", id, channel, attempts);
+                        if (batch != null) {
+                            metrics.messageOut(channel, "sent");
+                            batch.add(id, sent.providerId(), sender);
+                            return Future.succeededFuture();
+                        }
                         return finish(id, channel, "sent", null, sent.providerId()).compose(v -> space(conversationId, sender));
                     }
                     SendResult.Failed failed = (SendResult.Failed) result;

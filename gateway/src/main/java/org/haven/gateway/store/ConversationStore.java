@@ -32,8 +32,19 @@ public final class ConversationStore {
 
     /** Stores the new state (and the case the intake became, once it has). */
     public Future<Void> update(SqlClient tx, UUID id, byte[] state, UUID caseId) {
-        return tx.preparedQuery("UPDATE conversations SET state = $2, case_id = coalesce($3, case_id), updated_at = now() WHERE id = $1")
-                .execute(Tuple.of(id, Buffer.buffer(state), caseId))
+        return update(tx, id, state, caseId, null);
+    }
+
+    /**
+     * Stores the new state, the case the intake became (once it has) and, in the same statement,
+     * whether delivery is stopped.
+     *
+     * @param stopped true: opted out now; false: delivery allowed again; null: unchanged
+     */
+    public Future<Void> update(SqlClient tx, UUID id, byte[] state, UUID caseId, Boolean stopped) {
+        return tx.preparedQuery("UPDATE conversations SET state = $2, case_id = coalesce($3, case_id), updated_at = now(),"
+                        + " stopped_at = CASE WHEN $4::boolean IS NULL THEN stopped_at WHEN $4 THEN now() ELSE NULL END WHERE id = $1")
+                .execute(Tuple.of(id, Buffer.buffer(state), caseId, stopped))
                 .mapEmpty();
     }
 

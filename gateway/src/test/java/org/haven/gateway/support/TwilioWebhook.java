@@ -50,9 +50,23 @@ public final class TwilioWebhook {
 
     /** Posts a form body with the given signature header (none if null). */
     public HttpResponse<String> post(String path, String formBody, String signature) throws Exception {
+        return post(path, formBody, signature, false);
+    }
+
+    /**
+     * Posts a form body signed with {@code authToken}; {@code chunked}: without a Content-Length,
+     * in chunked transfer encoding.
+     */
+    public HttpResponse<String> postSigned(String path, String formBody, String authToken, boolean chunked) throws Exception {
+        return post(path, formBody, sign(authToken, publicUrl + path, formBody), chunked);
+    }
+
+    private HttpResponse<String> post(String path, String formBody, String signature, boolean chunked) throws Exception {
+        byte[] bytes = formBody.getBytes(StandardCharsets.ISO_8859_1);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(formBody.getBytes(StandardCharsets.ISO_8859_1)));
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))
+                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (signature != null) {
             b.header("X-Twilio-Signature", signature);
         }

@@ -4,7 +4,6 @@ import com.twilio.security.RequestValidator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -18,6 +17,7 @@ import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.http.RawBody;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
@@ -97,8 +97,9 @@ public final class SmsChannel implements Channel {
 
     @Override
     public void mount(Router router) {
-        // the limit answers 413 from Content-Length (or while reading) before anything is parsed
-        BodyHandler limit = BodyHandler.create(false).setBodyLimit(MAX_BODY).setMergeFormAttributes(false);
+        // the limit answers 413 from Content-Length (or while reading) before anything is parsed;
+        // the form is parsed once, by parseForm (byte for byte as Twilio signed it)
+        RawBody limit = RawBody.upTo(MAX_BODY);
         router.post(SMS_PATH).handler(limit).handler(this::onMessage);
         router.post(STATUS_PATH).handler(limit).handler(this::onStatus);
     }
@@ -166,7 +167,7 @@ public final class SmsChannel implements Channel {
             reject(ctx, 403, hook, "missing_signature");
             return null;
         }
-        Map<String, String> params = parseForm(ctx.body().buffer());
+        Map<String, String> params = parseForm(RawBody.of(ctx));
         if (params == null) {
             reject(ctx, 400, hook, "bad_encoding");
             return null;

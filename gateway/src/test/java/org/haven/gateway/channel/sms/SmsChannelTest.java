@@ -131,6 +131,30 @@ class SmsChannelTest {
         assertTrue(twilio.received().stream().allMatch(r -> r.method().equals("POST")), "Haven fetched something (media?)");
     }
 
+    /**
+     * Verifies that a webhook sent without a Content-Length (chunked) is read and answered like
+     * any other, and that one past the size limit is refused 413 and stores nothing.
+     */
+    @Test
+    void testChunkedWebhookIsReadWithinTheLimit() throws Exception {
+        String from = "+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
+        long seenBefore = count("SELECT count(*) FROM inbound_seen");
+        assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, fixture("valid", from), AUTH_TOKEN, true).statusCode());
+        assertEquals(seenBefore + 1, count("SELECT count(*) FROM inbound_seen"));
+        twilio.await(r -> from.equals(r.to()) && r.status() == 201, 20);
+
+        String other = "+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
+        String huge = fixture("valid", other) + "&Pad=" + "a".repeat(1024 * 1024);
+        int status;
+        try {
+            status = webhook.postSigned(SmsChannel.SMS_PATH, huge, AUTH_TOKEN, true).statusCode();
+        } catch (java.io.IOException closedWhileSending) {
+            status = 413; // the gateway answered and closed before the client had sent everything
+        }
+        assertEquals(413, status);
+        assertEquals(seenBefore + 1, count("SELECT count(*) FROM inbound_seen"), "the oversized message was stored");
+    }
+
     /** Verifies that a duplicate MessageSid gets no second set of replies. */
     @Test
     void testDuplicateMessageSidIsRepliedToOnce() throws Exception {
