@@ -10,6 +10,8 @@
 \set c random(1, :conversations)
 \set n random(1, 2000000000)
 \set e random(1, 19)
+-- a step queues 1 or 2 replies (about 1.7 on average in the default intake)
+\set r 1 + case when random(1, 10) <= 7 then 1 else 0 end
 BEGIN;
 -- de-duplication: the keyed hash of channel, contact and message id (32 bytes)
 INSERT INTO inbound_seen (message_key)
@@ -28,12 +30,15 @@ UPDATE cases SET last_message_at = now(), updated_at = now() WHERE id = :case_id
 \endif
 UPDATE conversations
     SET state = (SELECT string_agg(sha256(int4send(g) || int8send(:n)), ''::bytea) FROM generate_series(1, :state_blocks) g),
-        case_id = coalesce(NULL, case_id), updated_at = now()
+        case_id = coalesce(NULL, case_id), updated_at = now(),
+        stopped_at = CASE WHEN false::boolean IS NULL THEN stopped_at WHEN false THEN now() ELSE NULL END
     WHERE id = :conv_id;
 \if :outbox
-INSERT INTO outbox (id, conversation_id, channel, body, status, expires_at)
-    VALUES (gen_random_uuid(), :conv_id, 'pgbench',
-            (SELECT string_agg(sha256(int4send(g) || int8send(:n)), ''::bytea) FROM generate_series(1, :body_blocks) g),
-            'pending', now() + interval '1 hour');
+-- all of a step's replies in one statement; due in an hour, so the running gateway's outbox leaves them alone
+INSERT INTO outbox (id, conversation_id, channel, body, status, expires_at, next_attempt_at)
+    SELECT gen_random_uuid(), :conv_id, 'pgbench',
+           (SELECT string_agg(sha256(int4send(g) || int8send(:n) || int4send(k)), ''::bytea) FROM generate_series(1, :body_blocks) g),
+           'pending', now() + interval '1 hour', now() + interval '1 hour'
+    FROM generate_series(1, :r) k ORDER BY k;
 \endif
 END;

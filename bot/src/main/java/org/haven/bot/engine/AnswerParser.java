@@ -48,12 +48,25 @@ public final class AnswerParser {
     private static final int MAX_TEXT = 2000;
 
     private final Script script;
+    // folded forms of the script's values and labels, made once: the script does not change under a parser
+    private final java.util.Map<String, String> folded = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, String> labelWords = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param script the script (for labels in other languages)
      */
     public AnswerParser(Script script) {
         this.script = script;
+    }
+
+    private String fold(String scriptText) {
+        return folded.computeIfAbsent(scriptText, Normalizer::fold);
+    }
+
+    /** A label as space-padded words, to find a word typed alone in it. */
+    private String words(String label) {
+        return labelWords.computeIfAbsent(label, l -> " " + SPACES.matcher(Normalizer.fold(PUNCTUATION.matcher(l)
+                .replaceAll(" "))).replaceAll(" ") + " ");
     }
 
     /**
@@ -156,7 +169,7 @@ public final class AnswerParser {
             return n >= 1 && n <= cs.size() ? new Hit(cs.get(n - 1).value(), null) : null;
         }
         for (Choice c : cs) {
-            if (Normalizer.fold(c.value()).equals(f) || c.value().equals(raw.strip())) {
+            if (fold(c.value()).equals(f) || c.value().equals(raw.strip())) {
                 return new Hit(c.value(), null);
             }
         }
@@ -170,7 +183,7 @@ public final class AnswerParser {
         }
         for (String lang : order) {
             for (Choice c : cs) {
-                if (c.label().in(lang).map(Normalizer::fold).filter(f::equals).isPresent()) {
+                if (c.label().in(lang).map(this::fold).filter(f::equals).isPresent()) {
                     return new Hit(c.value(), lang.equals(language) ? null : lang);
                 }
             }
@@ -180,8 +193,7 @@ public final class AnswerParser {
             Hit found = null;
             String padded = " " + f + " ";
             for (Choice c : cs) {
-                String label = " " + SPACES.matcher(Normalizer.fold(PUNCTUATION.matcher(
-                        c.label().resolve(language, script.defaultLanguage())).replaceAll(" "))).replaceAll(" ") + " ";
+                String label = words(c.label().resolve(language, script.defaultLanguage()));
                 if (label.contains(padded)) {
                     if (found != null) {
                         return null;
