@@ -58,6 +58,7 @@ public final class Load {
                   --rate      web chat messages a second over all sockets (0: none); each socket sends at most 2.5/s
                               (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
+                  --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
                   --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)""");
     }
 
@@ -130,7 +131,7 @@ public final class Load {
                 env.put("HAVEN_TWILIO_AUTH_TOKEN", TOKEN);
                 env.put("HAVEN_TWILIO_FROM", "+15145550100");
                 env.put("HAVEN_TWILIO_API_URL", twilio.url());
-                env.put("HAVEN_TWILIO_MAX_PER_SECOND", "1000");
+                env.put("HAVEN_TWILIO_MAX_PER_SECOND", o.getOrDefault("sms-send-rate", "1000"));
                 Path jar = Path.of(o.getOrDefault("jar", "gateway/target/haven.jar"));
                 System.out.println("starting " + jar + " (heap " + o.getOrDefault("heap", "512m") + ") …");
                 long t0 = System.nanoTime();
