@@ -31,6 +31,7 @@ import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.store.ConversationStore;
+import org.haven.gateway.store.Transactions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,7 +156,7 @@ public final class Conversations {
 
     private Future<Optional<Outcome>> open(String channel, String contactAddress, boolean create) {
         byte[] hash = contactHash(channel, contactAddress);
-        return pool.withTransaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
             if (found.isPresent()) {
                 Stored s = decrypt(found.get().id(), found.get().state());
                 return Future.succeededFuture(Optional.of(new Outcome(found.get().id(), s.lastReplies(), Optional.empty())));
@@ -264,17 +265,22 @@ public final class Conversations {
         HavenMetrics m = metrics;
         m.messageIn(in.channel());
         io.micrometer.core.instrument.Timer.Sample timing = m.startStep();
-        Future<Outcome> step = pool.withTransaction(tx -> firstSeen(tx, in).compose(first -> {
-            if (!first) {
-                return Future.succeededFuture(new Outcome(null, List.of(), Optional.empty(), true));
-            }
-            return conversations.lockByContact(tx, in.channel(), hash).compose(found -> {
+        Future<Outcome> step = Transactions.run(pool, tx -> {
+            // sent together with BEGIN: the de-duplication insert and the lookup (a duplicate then
+            // locks its conversation until the commit, and changes nothing)
+            Future<Boolean> seen = firstSeen(tx, in);
+            Future<Optional<ConversationStore.StoredConversation>> lookup = conversations.lockByContact(tx, in.channel(), hash);
+            return Future.all(seen, lookup).compose(both -> {
+                if (!seen.result()) {
+                    return Future.succeededFuture(new Outcome(null, List.of(), Optional.empty(), true));
+                }
+                Optional<ConversationStore.StoredConversation> found = lookup.result();
                 if (found.isEmpty()) {
                     return startNew(tx, in.channel(), hash, in.text(), touched).compose(o -> afterStep(tx, in, o, true, notices));
                 }
                 return step(tx, in, found.get(), touched).compose(o -> afterStep(tx, in, o, false, notices));
             });
-        }));
+        });
         return step.onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded())).onSuccess(o -> {
             publish(touched);
             if (in.replyViaOutbox() && !o.duplicate()) {
