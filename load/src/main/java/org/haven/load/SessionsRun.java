@@ -182,17 +182,20 @@ final class SessionsRun {
             System.out.println(run.hold.report());
             System.out.printf(Locale.ROOT, "held     %d of %d sessions open at the end of the hold (server side: %d established,"
                     + " haven_webchat_sockets %s), %d dropped%n", openAtEnd, n, serverSide, gauge, run.dropped.get());
-            System.out.println("beyond   one more socket with " + n + " open: " + beyond);
+            System.out.println("beyond   one more socket with " + openAtEnd + " open: " + beyond);
             System.out.println("idle     " + idle.report());
             System.out.println("with " + n + " " + full.report());
             System.out.println("closed   " + closed.report());
-            double perSession = (full.heapUsedKib() - idle.heapUsedKib()) / (double) n;
-            double perSessionClosed = (full.heapUsedKib() - closed.heapUsedKib()) / (double) n;
-            System.out.printf(Locale.ROOT, "per session  %.1f KiB heap (against idle), %.1f KiB (against after close); RSS %.1f KiB%n",
-                    perSession, perSessionClosed, (full.rssKib() - idle.rssKib()) / (double) n);
+            // per session held: when some were refused or dropped, the heap only holds the others
+            int held = Math.max(1, openAtEnd);
+            double perSession = (full.heapUsedKib() - idle.heapUsedKib()) / (double) held;
+            double perSessionClosed = (full.heapUsedKib() - closed.heapUsedKib()) / (double) held;
+            System.out.printf(Locale.ROOT, "per session  %.1f KiB heap (against idle), %.1f KiB (against after close); RSS %.1f KiB"
+                    + " (RSS includes heap the JVM committed, not only what sessions use)%n",
+                    perSession, perSessionClosed, (full.rssKib() - idle.rssKib()) / (double) held);
             if (histogram) {
                 System.out.println("classes that grew most from idle to " + n + " sessions:");
-                GatewayMemory.growth(idleClasses, fullClasses, histogramRows, n).forEach(l -> System.out.println("  " + l));
+                GatewayMemory.growth(idleClasses, fullClasses, histogramRows, held).forEach(l -> System.out.println("  " + l));
             }
 
             List<String> failed = new ArrayList<>();
