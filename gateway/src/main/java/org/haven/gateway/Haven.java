@@ -21,6 +21,7 @@ import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
+import org.haven.gateway.channel.webchat.WebChatConfig;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
@@ -100,7 +101,10 @@ public final class Haven implements AutoCloseable {
             metrics.mount(router, config.metricsToken());
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
-            channels.add(new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster));
+            WebChatChannel webChat = new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster,
+                    WebChatConfig.parse(config.settings()));
+            metrics.gauge("haven.webchat.sockets", "Web chat sockets open on this gateway", webChat::openSockets);
+            channels.add(webChat);
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
@@ -121,6 +125,10 @@ public final class Haven implements AutoCloseable {
                     .setHost(config.httpHost()).setPort(config.httpPort())
                     .setMaxWebSocketFrameSize(WebChatChannel.MAX_FRAME)
                     .setMaxWebSocketMessageSize(WebChatChannel.MAX_FRAME)
+                    // frames are small JSON; accepting the browsers' permessage-deflate offer kept two zlib
+                    // contexts per socket, about 100 KiB of native memory each (docs/performance.md)
+                    .setPerMessageWebSocketCompressionSupported(false)
+                    .setPerFrameWebSocketCompressionSupported(false)
                     .setMaxFormAttributeSize(1024 * 1024)
                     .setCompressionSupported(true);
             HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());

@@ -59,7 +59,9 @@ public final class Load {
                               (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
                   --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
-                  --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)""");
+                  --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)
+                  --sessions N  hold N web chat conversations open at once (--ramp 100/s, --rate N/100 msg/s, --heap 1g,
+                              --deflate on|off, --source-ips K, --histogram ROWS, --max-heap-mib X; see docs and scripts/sessions.sh)""");
     }
 
     static Map<String, String> parse(String[] args) {
@@ -87,6 +89,9 @@ public final class Load {
     }
 
     static int run(Map<String, String> o) throws Exception {
+        if (o.containsKey("sessions")) {
+            return SessionsRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")));
+        }
         double rate = num(o, "rate", 50);
         double smsRate = num(o, "sms-rate", 0);
         int seconds = (int) num(o, "seconds", 30);

@@ -33,7 +33,7 @@ public final class ConfigLoader {
             "metrics_token");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
-    private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_");
+    private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_", "webchat_");
 
     private static boolean known(String key) {
         return KNOWN.contains(key) || CHANNEL_PREFIXES.stream().anyMatch(key::startsWith);

@@ -60,6 +60,11 @@ public final class HavenMetrics {
         return new HavenMetrics(p, p);
     }
 
+    /** A value read at each scrape (cheap to read: no query, no lock). */
+    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
     /** A message came in on a channel. */
     public void messageIn(String channel) {
         meters.computeIfAbsent("in:" + channel, k -> Counter.builder("haven.messages.in").description("Messages received")

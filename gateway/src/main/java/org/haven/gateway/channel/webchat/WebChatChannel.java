@@ -27,7 +27,11 @@ import org.haven.gateway.outbox.Outbox;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * The web chat: a small page at {@code /chat} and a WebSocket at {@code /chat/ws} speaking the
  * JSON frames of {@code docs/webchat-protocol.md}. The contact address of a web conversation is
  * its resume token, a random value only the person's browser tab holds.
+ *
+ * <p>Sockets are bounded: at most {@link WebChatConfig#maxSockets()} open at once (the next
+ * upgrade is answered 503), each pinged every quarter of {@link WebChatConfig#idleTimeout()} and
+ * closed when nothing, not even a pong, came back for that long.
  */
 public final class WebChatChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(WebChatChannel.class);
@@ -58,6 +66,15 @@ public final class WebChatChannel implements Channel {
     /** Conversations with a socket open on this instance, and how many. */
     private final Map<UUID, Integer> openHere = new ConcurrentHashMap<>();
     private volatile Buffer page;
+    private final WebChatConfig limits;
+    /** Sockets open or being upgraded, counted against {@link WebChatConfig#maxSockets()}. */
+    private final AtomicInteger sockets = new AtomicInteger();
+    private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger nextSlot = new AtomicInteger();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile long refusedLoggedAt = System.nanoTime() - 61_000_000_000L;
+    private long sweeper = -1;
+    private int sweepTick;
 
     public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl) {
         this(vertx, conversations, outbox, quickExitUrl, null);
@@ -70,7 +87,14 @@ public final class WebChatChannel implements Channel {
      */
     public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl,
             ClusterNotifications cluster) {
+        this(vertx, conversations, outbox, quickExitUrl, cluster, WebChatConfig.DEFAULTS);
+    }
+
+    /** The same, with the socket limits of {@code limits}. */
+    public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl,
+            ClusterNotifications cluster, WebChatConfig limits) {
         this.vertx = vertx;
+        this.limits = limits;
         this.conversations = conversations;
         this.outbox = outbox;
         this.sender = new WebChatSender(vertx, cluster);
@@ -102,6 +126,41 @@ public final class WebChatChannel implements Channel {
     @Override
     public Optional<ChannelSender> sender() {
         return Optional.of(sender);
+    }
+
+    /** Web chat sockets open on this gateway now. */
+    public int openSockets() {
+        return sockets.get();
+    }
+
+    @Override
+    public Future<Void> start() {
+        // one timer for all sockets: each second it pings (or closes) the sockets of one slot, so
+        // that 10,000 pings are spread over the interval instead of written in one burst
+        long interval = limits.pingInterval().toMillis();
+        long period = Math.min(1000, interval);
+        int slots = (int) Math.max(1, interval / period);
+        sweeper = vertx.setPeriodic(period, id -> sweep(sweepTick++ % slots, slots));
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+            sweeper = -1;
+        }
+        return Future.succeededFuture();
+    }
+
+    private void sweep(int slot, int slots) {
+        long now = System.nanoTime();
+        long idle = limits.idleTimeout().toNanos();
+        for (Session s : live) {
+            if (s.slot % slots == slot) {
+                s.pingOrClose(now, idle);
+            }
+        }
     }
 
     @Override
@@ -155,16 +214,37 @@ public final class WebChatChannel implements Channel {
             ctx.response().setStatusCode(403).end();
             return;
         }
+        if (sockets.incrementAndGet() > limits.maxSockets()) {
+            sockets.decrementAndGet();
+            refusedFull();
+            ctx.response().setStatusCode(503).putHeader("Retry-After", "30").end();
+            return;
+        }
         ctx.request().toWebSocket().onSuccess(ws -> new Session(ws).start()).onFailure(err -> {
+            sockets.decrementAndGet();
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(400).end();
             }
         });
     }
 
+    /** Logs refusals for a full gateway at most once a minute, with how many since the last line. */
+    private void refusedFull() {
+        long n = refused.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - refusedLoggedAt > 60_000_000_000L) {
+            refusedLoggedAt = now;
+            refused.addAndGet(-n);
+            LOG.warn("event=webchat_full max_sockets={} refused={}", limits.maxSockets(), n);
+        }
+    }
+
     /** One socket: frames are handled strictly in order, one dialogue step at a time. */
     private final class Session {
         private final ServerWebSocket ws;
+        private final int slot = nextSlot.getAndIncrement() & Integer.MAX_VALUE;
+        private final AtomicBoolean released = new AtomicBoolean();
+        private volatile long heardAt = System.nanoTime();
         private String token;
         private Future<Void> tail = Future.succeededFuture();
         private MessageConsumer<JsonObject> pushes;
@@ -177,13 +257,44 @@ public final class WebChatChannel implements Channel {
         }
 
         void start() {
+            live.add(this);
             ws.textMessageHandler(this::onFrame);
-            ws.binaryMessageHandler(b -> error("bad_frame", "Text frames only."));
+            ws.binaryMessageHandler(b -> {
+                heardAt = System.nanoTime();
+                error("bad_frame", "Text frames only.");
+            });
+            ws.pongHandler(b -> heardAt = System.nanoTime());
             ws.exceptionHandler(err -> LOG.debug("event=webchat_socket_error kind={}", err.getClass().getSimpleName()));
-            ws.closeHandler(v -> listen(null));
+            ws.closeHandler(v -> release());
+            if (ws.isClosed()) {
+                release();
+            }
+        }
+
+        /** Gives back the socket's place (once) and stops listening for its conversation. */
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                live.remove(this);
+                sockets.decrementAndGet();
+            }
+            listen(null);
+        }
+
+        /** Pings the browser, or closes the socket when it has not been heard from for {@code idleNanos}. */
+        void pingOrClose(long now, long idleNanos) {
+            if (ws.isClosed()) {
+                return;
+            }
+            if (now - heardAt > idleNanos) {
+                LOG.debug("event=webchat_idle_closed");
+                ws.close((short) 1001, "idle");
+            } else {
+                ws.writePing(Buffer.buffer());
+            }
         }
 
         private void onFrame(String text) {
+            heardAt = System.nanoTime();
             long now = System.currentTimeMillis();
             if (now - windowStart > WINDOW_MS) {
                 windowStart = now;
