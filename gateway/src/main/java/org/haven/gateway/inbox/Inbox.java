@@ -58,6 +58,9 @@ public final class Inbox {
         router.route("/inbox*").handler(ctx -> {
             SecurityHeaders.publicPage(ctx.response());
             ctx.response().putHeader("Cache-Control", "no-store");
+            // never compressed: inbox pages hold a CSRF token next to text an attacker can get
+            // reflected (a search), which compression would leak through response sizes (BREACH)
+            ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONTENT_ENCODING, io.vertx.core.http.HttpHeaders.IDENTITY);
             ctx.next();
         });
         router.post("/inbox*").handler(BodyHandler.create(false).setBodyLimit(2 * 1024 * 1024));

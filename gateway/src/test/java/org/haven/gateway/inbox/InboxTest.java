@@ -122,6 +122,29 @@ class InboxTest {
         return m.group(1);
     }
 
+    /**
+     * Verifies that inbox pages are never compressed (a CSRF token beside reflected search text
+     * would leak through compressed sizes: BREACH), while the public chat page still is.
+     */
+    @Test
+    void testInboxPagesAreNotCompressed() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/inbox/login", "/chat")) {
+            HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + haven.port() + path)).header("Accept-Encoding", "gzip, deflate").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, r.statusCode(), path);
+            String encoding = r.headers().firstValue("Content-Encoding").orElse("identity");
+            if (path.startsWith("/inbox")) {
+                assertEquals("identity", encoding, "inbox page compressed");
+            } else {
+                assertEquals("gzip", encoding, "chat page not compressed");
+            }
+        }
+        String page = as("cora").get("/inbox?queue=new&q=breach-probe").body();
+        assertTrue(page.contains("breach-probe"), "the search text is not on the page (test premise)");
+    }
+
     /** Verifies that a wrong passphrase is refused without a session. */
     @Test
     void testLoginFailsForWrongPassphrase() throws Exception {
