@@ -181,6 +181,9 @@ public final class WebChatChannel implements Channel {
             ws.binaryMessageHandler(b -> error("bad_frame", "Text frames only."));
             ws.exceptionHandler(err -> LOG.debug("event=webchat_socket_error kind={}", err.getClass().getSimpleName()));
             ws.closeHandler(v -> listen(null));
+            // Server shutdown: answer the frame in hand, then say "going away" (the page reconnects),
+            // instead of holding the shutdown until its grace period runs out.
+            ws.shutdownHandler(v -> tail.onComplete(ar -> ws.close((short) 1001, "server stopping")));
         }
 
         private void onFrame(String text) {
