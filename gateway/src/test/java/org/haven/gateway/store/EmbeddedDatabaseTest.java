@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.haven.gateway.support.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,19 +59,23 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testStartStopsPostmasterLeftRunningOnDataDir(@TempDir Path dataDir) throws Exception {
+        Path pgDir = dataDir.resolve("postgres");
+        Path pgCtl;
         try (Database db = Database.open(vertx, Optional.empty(), dataDir)) {
             await(db.pool().query("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)").execute());
+            // the binaries zonky uses (it unpacks them once per JVM, under the first data dir)
+            long postmaster = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
+            pgCtl = Path.of("/proc", Long.toString(postmaster), "exe").toRealPath().resolveSibling("pg_ctl");
         }
-        Path pgDir = dataDir.resolve("postgres");
         // What a gateway killed with SIGKILL leaves behind: the server started by pg_ctl, detached, still running.
         List<String> command = new ArrayList<>();
         if (isRoot()) {
             command.addAll(List.of("unshare", "-U")); // as zonky does: PostgreSQL refuses to run as root
         }
-        command.addAll(List.of(pgCtl(dataDir).toString(), "-D", pgDir.toString(), "-o", "-p " + freePort()
+        command.addAll(List.of(pgCtl.toString(), "-D", pgDir.toString(), "-o", "-p " + freePort()
                 + " -c listen_addresses=127.0.0.1", "-w", "-l", dataDir.resolve("left-running.log").toString(), "start"));
-        Process pgCtl = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        assertEquals(0, pgCtl.waitFor(), "pg_ctl start");
+        Process started = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, started.waitFor(), "pg_ctl start");
         long orphan = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
         assertEquals(EmbeddedPostmaster.Identity.OURS, EmbeddedPostmaster.identify(orphan, pgDir));
 
@@ -168,13 +171,6 @@ class EmbeddedDatabaseTest {
     private static boolean isRoot() throws Exception {
         Process id = new ProcessBuilder("id", "-u").start();
         return new String(id.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip().equals("0");
-    }
-
-    private static Path pgCtl(Path dataDir) throws Exception {
-        try (Stream<Path> files = Files.walk(dataDir.resolve("postgres-bin"))) {
-            return files.filter(p -> p.getFileName().toString().equals("pg_ctl") && p.getParent().getFileName().toString().equals("bin"))
-                    .findFirst().orElseThrow();
-        }
     }
 
     private static String show(Database db, String setting) throws Exception {
