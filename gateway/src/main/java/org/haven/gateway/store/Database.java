@@ -32,6 +32,8 @@ public final class Database implements AutoCloseable {
 
     /** How long a clean stop of the embedded server may take before the gateway exits anyway. */
     private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** How long the embedded server may take to accept connections (crash recovery included). */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
 
     private final Embedded embedded;
     private final PgConnectOptions connectOptions;
@@ -70,6 +72,8 @@ public final class Database implements AutoCloseable {
                         // Haven stops the server itself, after its own workers and the pool (see close());
                         // zonky's hook would stop it concurrently with them.
                         .setRegisterShutdownHook(false)
+                        // zonky gives up after 10 s; crash recovery after a kill or a power cut can take longer
+                        .setPGStartupWait(STARTUP_WAIT)
                         .setServerConfig("listen_addresses", "127.0.0.1")
                         .setServerConfig("max_connections", "50")
                         // An acknowledged message must survive a crash or a power cut: zonky defaults to
@@ -83,10 +87,18 @@ public final class Database implements AutoCloseable {
                 Optional<Process> watchdog = pid > 0 ? EmbeddedPostmaster.watchdog(pid, pgDir) : Optional.empty();
                 return new Embedded(server, lock, pgDir, pid, watchdog);
             } catch (IOException | RuntimeException e) {
-                if (server != null) {
-                    server.close();
+                try {
+                    if (server != null) {
+                        server.close();
+                    } else {
+                        // zonky gave up waiting, but pg_ctl may have started it: do not leave it running
+                        EmbeddedPostmaster.stopLeftover(pgDir);
+                    }
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                } finally {
+                    lock.close();
                 }
-                lock.close();
                 throw e;
             }
         }
