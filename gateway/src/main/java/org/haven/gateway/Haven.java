@@ -8,8 +8,11 @@ import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
@@ -22,6 +25,7 @@ import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.channel.webchat.WebChatConfig;
+import org.haven.gateway.cluster.ClusterJobs;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.http.HealthRoute;
@@ -42,6 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class Haven implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Haven.class);
 
+    /** How long requests in flight (a webhook's dialogue step, say) may take to finish at shutdown. */
+    private static final Duration SERVER_GRACE = Duration.ofSeconds(5);
+    /** How long the periodic workers may take to finish what they are doing at shutdown. */
+    private static final Duration WORKER_GRACE = Duration.ofSeconds(15);
+
     private final Vertx vertx;
     private final Database database;
     private final ClusterNotifications cluster;
@@ -50,9 +59,15 @@ public final class Haven implements AutoCloseable {
     private final HttpServer server;
     private final List<Channel> channels;
     private final HavenMetrics metrics;
+    private final Workers workers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** What runs on its own timers and uses the pool: stopped before the pool closes. */
+    private record Workers(Outbox outbox, Conversations conversations, Retention retention, ClusterJobs jobs) {
+    }
 
     private Haven(Vertx vertx, Database database, ClusterNotifications cluster, TeamKeys teamKeys, Inbox inbox,
-                  HttpServer server, List<Channel> channels, HavenMetrics metrics) {
+                  HttpServer server, List<Channel> channels, HavenMetrics metrics, Workers workers) {
         this.vertx = vertx;
         this.channels = channels;
         this.metrics = metrics;
@@ -61,6 +76,7 @@ public final class Haven implements AutoCloseable {
         this.teamKeys = teamKeys;
         this.inbox = inbox;
         this.server = server;
+        this.workers = workers;
     }
 
     /** Starts Haven and blocks until it serves, or throws. */
@@ -69,6 +85,9 @@ public final class Haven implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         Database database = null;
         ClusterNotifications cluster = null;
+        TeamKeys refreshing = null;
+        Outbox delivering = null;
+        Conversations replaying = null;
         try {
             ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
                     config.settings().get("server_keys_file").map(Path::of),
@@ -80,6 +99,7 @@ public final class Haven implements AutoCloseable {
             TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
             await(teamKeys.initialise());
             teamKeys.refreshEvery(10_000);
+            refreshing = teamKeys;
 
             EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
             IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
@@ -96,6 +116,7 @@ public final class Haven implements AutoCloseable {
 
             Router router = Router.router(vertx);
             conversations.spool(new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring()), vertx);
+            replaying = conversations;
             metrics.instrument(router);
             HealthRoute.mount(router, database, conversations::spooled);
             metrics.mount(router, config.metricsToken());
@@ -113,6 +134,7 @@ public final class Haven implements AutoCloseable {
                 LOG.info("event=channel_enabled channel={}", channel.name());
             }
             outbox.start();
+            delivering = outbox;
             LiveUpdates live = new LiveUpdates(vertx, cluster);
             conversations.events(live);
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
@@ -136,11 +158,19 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             metrics.startPolling(vertx, database.pool());
-            new Retention(database.pool(), config.retentionDays()).schedule(vertx,
-                    new org.haven.gateway.cluster.ClusterJobs(vertx, database.pool()));
+            Retention retention = new Retention(database.pool(), config.retentionDays());
+            ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
+            retention.schedule(vertx, jobs);
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-            return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels, metrics);
+            return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels, metrics,
+                    new Workers(outbox, conversations, retention, jobs));
         } catch (Exception | Error e) {
+            // the same order as close(): what uses the pool first
+            if (refreshing != null) {
+                refreshing.stopRefreshing();
+            }
+            settle(Map.of("outbox", delivering == null ? Future.succeededFuture() : delivering.stop(),
+                    "spool_replay", replaying == null ? Future.succeededFuture() : replaying.stopReplay()), WORKER_GRACE);
             if (cluster != null) {
                 cluster.close();
             }
@@ -151,7 +181,11 @@ public final class Haven implements AutoCloseable {
                     // already failing
                 }
             }
-            vertx.close();
+            try {
+                await(vertx.close());
+            } catch (Exception ignored) {
+                // already failing
+            }
             throw e;
         }
     }
@@ -187,26 +221,64 @@ public final class Haven implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops Haven, in the order that lets each part finish with the next one still there: the
+     * channels' own loops and the HTTP server (requests in flight finish, bounded), then the
+     * periodic workers (outbox, spool replay, cluster jobs, retention, refreshers; a sweep in
+     * flight finishes, bounded), then the sessions, the cluster listener, the pool and last the
+     * embedded database. Idempotent.
+     */
     @Override
     public void close() throws Exception {
-        for (Channel channel : channels) {
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            for (Channel channel : channels) {
+                try {
+                    await(channel.stop());
+                } catch (Exception e) {
+                    LOG.warn("event=channel_stop_failed channel={} kind={}", channel.name(), e.getClass().getSimpleName());
+                }
+            }
+            settle(Map.of("http_server", server.shutdown(SERVER_GRACE.toMillis(), TimeUnit.MILLISECONDS)),
+                    SERVER_GRACE.plusSeconds(2));
+            teamKeys.stopRefreshing();
+            metrics.stop(vertx);
+            workers.retention().cancel(vertx);
+            settle(Map.of("outbox", workers.outbox().stop(), "spool_replay", workers.conversations().stopReplay(),
+                    "cluster_jobs", workers.jobs().stop()), WORKER_GRACE);
+            inbox.close();
+        } finally {
             try {
-                await(channel.stop());
-            } catch (Exception e) {
-                LOG.warn("event=channel_stop_failed channel={} kind={}", channel.name(), e.getClass().getSimpleName());
+                cluster.close();
+            } finally {
+                try {
+                    database.close();
+                } finally {
+                    await(vertx.close());
+                    LOG.info("event=stopped millis={}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                }
             }
         }
-        inbox.close();
+    }
+
+    /** Waits for each named part to finish, at most {@code bound} in all; says which did not. */
+    private static void settle(Map<String, Future<?>> parts, Duration bound) {
         try {
-            await(server.close());
-        } finally {
-            cluster.close();
-            try {
-                database.close();
-            } finally {
-                await(vertx.close());
-                LOG.info("event=stopped");
-            }
+            Future.join(List.copyOf(parts.values())).toCompletionStage().toCompletableFuture()
+                    .get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            parts.forEach((name, f) -> {
+                if (!f.isComplete()) {
+                    LOG.warn("event=shutdown_wait_exceeded part={} waited_ms={}", name, bound.toMillis());
+                } else if (f.failed()) {
+                    LOG.warn("event=shutdown_part_failed part={} kind={}", name, f.cause().getClass().getSimpleName());
+                }
+            });
         }
     }
 }

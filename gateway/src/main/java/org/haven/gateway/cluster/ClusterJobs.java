@@ -34,10 +34,46 @@ public final class ClusterJobs {
 
     private final Vertx vertx;
     private final Pool pool;
+    private final java.util.Set<Long> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Object lock = new Object();
+    private int running;
+    private boolean stopped;
+    private io.vertx.core.Promise<Void> idle;
 
     public ClusterJobs(Vertx vertx, Pool pool) {
         this.vertx = vertx;
         this.pool = pool;
+    }
+
+    /**
+     * Stops scheduling and refuses new runs; the future completes once the runs in flight have
+     * finished (and released their locks), so the pool can close after it.
+     */
+    public Future<Void> stop() {
+        timers.forEach(vertx::cancelTimer);
+        synchronized (lock) {
+            stopped = true;
+            if (running == 0) {
+                return Future.succeededFuture();
+            }
+            if (idle == null) {
+                idle = io.vertx.core.Promise.promise();
+            }
+            return idle.future();
+        }
+    }
+
+    private void finished() {
+        io.vertx.core.Promise<Void> done = null;
+        synchronized (lock) {
+            running--;
+            if (running == 0 && stopped && idle != null) {
+                done = idle;
+            }
+        }
+        if (done != null) {
+            done.tryComplete();
+        }
     }
 
     /**
@@ -47,6 +83,16 @@ public final class ClusterJobs {
      */
     public Future<Boolean> runExclusively(String name, Supplier<Future<?>> work) {
         long key = lockKey(name);
+        synchronized (lock) {
+            if (stopped) {
+                return Future.succeededFuture(false);
+            }
+            running++;
+        }
+        return runLocked(name, key, work).onComplete(ar -> finished());
+    }
+
+    private Future<Boolean> runLocked(String name, long key, Supplier<Future<?>> work) {
         return pool.getConnection().compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(key))
                 .compose(rs -> {
                     if (!rs.iterator().next().getBoolean(0)) {
@@ -74,12 +120,14 @@ public final class ClusterJobs {
 
     /**
      * Runs the job every {@code period} on this instance, exclusively across instances; returns
-     * the timer id (cancel it with {@link Vertx#cancelTimer}). Failures are logged, and the job
-     * tries again at its next turn.
+     * the timer id (cancel it with {@link Vertx#cancelTimer}, or stop them all with {@link #stop}).
+     * Failures are logged, and the job tries again at its next turn.
      */
     public long schedule(String name, Duration period, Supplier<Future<?>> work) {
         lockKey(name);
-        return vertx.setPeriodic(period.toMillis(), id -> runExclusively(name, work).onFailure(err -> { }));
+        long timer = vertx.setPeriodic(period.toMillis(), id -> runExclusively(name, work).onFailure(err -> { }));
+        timers.add(timer);
+        return timer;
     }
 
     private static Future<Void> unlock(SqlConnection conn, long key) {

@@ -54,7 +54,7 @@ public final class Inbox {
 
     /** Mounts the inbox and starts the session sweeper. */
     public void mount(Router router) {
-        vertx.setPeriodic(30_000, id -> sessions.sweep());
+        sweeper = vertx.setPeriodic(30_000, id -> sessions.sweep());
         router.route("/inbox*").handler(ctx -> {
             SecurityHeaders.publicPage(ctx.response());
             ctx.response().putHeader("Cache-Control", "no-store");
@@ -77,8 +77,13 @@ public final class Inbox {
         cases.mount(router);
     }
 
+    private long sweeper = -1;
+
     /** Ends every session, wiping the keys they hold. */
     public void close() {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
         sessions.endAll();
     }
 

@@ -92,6 +92,12 @@ public final class LiveUpdates implements CaseEvents {
                 consumer.unregister();
                 vertx.cancelTimer(heartbeat);
             });
+            // Server shutdown: end the stream (the page reconnects, "retry" above) rather than hold it up.
+            ctx.request().connection().shutdownHandler(v -> {
+                if (!response.ended()) {
+                    response.end();
+                }
+            });
         }));
     }
 }

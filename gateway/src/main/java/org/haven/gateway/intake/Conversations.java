@@ -206,7 +206,28 @@ public final class Conversations {
     /** Keeps acknowledged messages on local disk while the database is unreachable. */
     public void spool(Spool spool, io.vertx.core.Vertx vertx) {
         this.spool = spool;
-        vertx.setPeriodic(1000, id -> replay());
+        this.replayVertx = vertx;
+        this.replayTimer = vertx.setPeriodic(1000, id -> replay());
+    }
+
+    private io.vertx.core.Vertx replayVertx;
+    private long replayTimer = -1;
+    private io.vertx.core.Promise<Void> replayStopped;
+
+    /**
+     * Stops replaying the spool; completes once a replay in flight has finished (what it did not
+     * replay stays in the spool for the next start).
+     */
+    public synchronized Future<Void> stopReplay() {
+        if (replayTimer >= 0) {
+            replayVertx.cancelTimer(replayTimer);
+            replayTimer = -1;
+        }
+        replayStopped = io.vertx.core.Promise.promise();
+        if (!replaying) {
+            replayStopped.complete();
+        }
+        return replayStopped.future();
     }
 
     /** How many messages wait in the spool (0 without one). */
@@ -220,7 +241,7 @@ public final class Conversations {
     /** Replays spooled messages in order, stopping at the first that the database still refuses. */
     private synchronized void replay() {
         Spool s = spool;
-        if (s == null || s.pending() == 0 || replaying) {
+        if (s == null || s.pending() == 0 || replaying || replayStopped != null) {
             return;
         }
         List<Inbound> waiting;
@@ -255,6 +276,9 @@ public final class Conversations {
         } finally {
             synchronized (this) {
                 replaying = false;
+                if (replayStopped != null) {
+                    replayStopped.tryComplete();
+                }
             }
         }
     }

@@ -111,7 +111,17 @@ public final class TeamKeys {
 
     /** Keeps the recipients current when another gateway rotates the key. */
     public void refreshEvery(long millis) {
-        vertx.setPeriodic(millis, id -> reload());
+        refresher = vertx.setPeriodic(millis, id -> reload());
+    }
+
+    private long refresher = -1;
+
+    /** Stops what {@link #refreshEvery} started (a reload in flight is a read; it may fail unseen). */
+    public void stopRefreshing() {
+        if (refresher >= 0) {
+            vertx.cancelTimer(refresher);
+            refresher = -1;
+        }
     }
 
     /** The id of the current team key. */

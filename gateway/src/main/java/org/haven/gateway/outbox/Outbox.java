@@ -48,6 +48,8 @@ public final class Outbox {
     private long secondStarted;
     private boolean running;
     private boolean again;
+    private boolean stopped;
+    private io.vertx.core.Promise<Void> stoppedWhenIdle;
     private long timer = -1;
     private io.vertx.core.Context context;
     private volatile org.haven.gateway.metrics.HavenMetrics metrics = org.haven.gateway.metrics.HavenMetrics.NONE;
@@ -101,11 +103,28 @@ public final class Outbox {
         context.runOnContext(v -> timer = vertx.setPeriodic(TICK_MS, id -> sweep()));
     }
 
-    /** Stops the delivery worker. */
-    public void stop() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+    /**
+     * Stops the delivery worker: no new sweep starts, and the future completes once a sweep in
+     * flight has finished (its sends and their status updates), so the pool can close after it.
+     * What is still pending stays in the table for the next start.
+     */
+    public Future<Void> stop() {
+        if (context == null) {
+            return Future.succeededFuture();
         }
+        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> {
+            stopped = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+            if (running) {
+                stoppedWhenIdle = done;
+            } else {
+                done.complete();
+            }
+        });
+        return done.future();
     }
 
     /** Makes the worker look for due messages now (after a commit that queued some). */
@@ -117,6 +136,9 @@ public final class Outbox {
 
     // Runs on the worker's own context only, so its flags need no locking.
     private void sweep() {
+        if (stopped) {
+            return;
+        }
         if (running) {
             again = true;
             return;
@@ -124,6 +146,12 @@ public final class Outbox {
         running = true;
         deliverDue().onComplete(ar -> {
             running = false;
+            if (stopped) {
+                if (stoppedWhenIdle != null) {
+                    stoppedWhenIdle.complete();
+                }
+                return;
+            }
             if (ar.failed()) {
                 LOG.warn("event=outbox_sweep_failed kind={} sqlstate={}", ar.cause().getClass().getSimpleName(), sqlState(ar.cause()));
                 LOG.debug("outbox sweep failure", ar.cause());
@@ -184,7 +212,8 @@ public final class Outbox {
             return deliverNext(conversationId, null, 0);
         }
         io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-        context.runOnContext(v -> deliverNext(conversationId, null, 0).onComplete(done));
+        // once stopped, the messages wait in the table for the next start
+        context.runOnContext(v -> (stopped ? Future.<Void>succeededFuture() : deliverNext(conversationId, null, 0)).onComplete(done));
         return done.future();
     }
 

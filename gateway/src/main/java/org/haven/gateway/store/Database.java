@@ -10,7 +10,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.haven.gateway.config.DatabaseUrl;
@@ -25,14 +30,101 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
-    private final EmbeddedPostgres embedded;
+    /** How long a clean stop of the embedded server may take before the gateway exits anyway. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
+    /** How long the embedded server may take to accept connections (crash recovery included). */
+    private static final Duration STARTUP_WAIT = Duration.ofSeconds(120);
+
+    private final Embedded embedded;
     private final PgConnectOptions connectOptions;
     private final Pool pool;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Database(EmbeddedPostgres embedded, PgConnectOptions connectOptions, Pool pool) {
+    private Database(Embedded embedded, PgConnectOptions connectOptions, Pool pool) {
         this.embedded = embedded;
         this.connectOptions = connectOptions;
         this.pool = pool;
+    }
+
+    /**
+     * The embedded server and what goes with it: the data dir's lock (held until the server is
+     * stopped), the postmaster's pid and its watchdog.
+     */
+    private record Embedded(EmbeddedPostgres server, EmbeddedPostmaster.DataDirLock lock, Path pgDir, long pid,
+                            Optional<Process> watchdog) {
+
+        static Embedded start(Path dataDir) throws IOException {
+            Path pgDir = dataDir.resolve("postgres");
+            Files.createDirectories(pgDir);
+            // Outside pgDir: initdb wants an empty directory.
+            EmbeddedPostmaster.DataDirLock lock = EmbeddedPostmaster.lock(dataDir.resolve("postgres.lock"));
+            EmbeddedPostgres server = null;
+            try {
+                if (EmbeddedPostmaster.heldElsewhere(pgDir.resolve("epg-lock"))) {
+                    throw new IllegalStateException("could not lock " + pgDir.resolve("epg-lock") + ": in use by another process");
+                }
+                // No live gateway uses this dir (we hold its lock): a postmaster still running on it was left by one that died.
+                EmbeddedPostmaster.stopLeftover(pgDir);
+                server = EmbeddedPostgres.builder()
+                        .setDataDirectory(pgDir)
+                        .setCleanDataDirectory(false)
+                        .setOverrideWorkingDirectory(dataDir.resolve("postgres-bin").toFile())
+                        // Haven stops the server itself, after its own workers and the pool (see close());
+                        // zonky's hook would stop it concurrently with them.
+                        .setRegisterShutdownHook(false)
+                        // zonky gives up after 10 s; crash recovery after a kill or a power cut can take longer
+                        .setPGStartupWait(STARTUP_WAIT)
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("max_connections", "50")
+                        // An acknowledged message must survive a crash or a power cut: zonky defaults to
+                        // synchronous_commit=off and starts the server with -F (fsync off); these win over both.
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .start();
+                long pid = EmbeddedPostmaster.pidInFile(pgDir)
+                        .filter(p -> EmbeddedPostmaster.identify(p, pgDir) == EmbeddedPostmaster.Identity.OURS).orElse(-1L);
+                Optional<Process> watchdog = pid > 0 ? EmbeddedPostmaster.watchdog(pid, pgDir) : Optional.empty();
+                return new Embedded(server, lock, pgDir, pid, watchdog);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    if (server != null) {
+                        server.close();
+                    } else {
+                        // zonky gave up waiting, but pg_ctl may have started it: do not leave it running
+                        EmbeddedPostmaster.stopLeftover(pgDir);
+                    }
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                } finally {
+                    lock.close();
+                }
+                throw e;
+            }
+        }
+
+        /** Stops the server (fast shutdown), waits until it is gone (bounded), then releases the data dir. */
+        void stop() throws IOException {
+            try {
+                watchdog.ifPresent(w -> {
+                    w.destroy();
+                    try {
+                        w.waitFor(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                long t0 = System.nanoTime();
+                server.close(); // pg_ctl stop -m fast, waiting up to 5 s
+                if (pid > 0 && !EmbeddedPostmaster.awaitStopped(pid, pgDir, STOP_WAIT)) {
+                    LOG.warn("event=embedded_database_stop_slow pid={} waited_ms={}", pid, STOP_WAIT.toMillis());
+                } else {
+                    LOG.info("event=database_stopped kind=embedded millis={}", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                }
+            } finally {
+                lock.close();
+            }
+        }
     }
 
     /**
@@ -43,7 +135,7 @@ public final class Database implements AutoCloseable {
      * @param dataDir the data dir the embedded server keeps its files under
      */
     public static Database open(Vertx vertx, Optional<DatabaseUrl> external, Path dataDir) throws IOException {
-        EmbeddedPostgres embedded = null;
+        Embedded embedded = null;
         PgConnectOptions options;
         try {
             if (external.isPresent()) {
@@ -54,24 +146,16 @@ public final class Database implements AutoCloseable {
                         .setDatabase(url.database()).setUser(url.user()).setPassword(url.password());
                 LOG.info("event=database_ready kind=external host={} port={}", url.host(), url.port());
             } else {
-                Path pgDir = dataDir.resolve("postgres");
-                Files.createDirectories(pgDir);
-                embedded = EmbeddedPostgres.builder()
-                        .setDataDirectory(pgDir)
-                        .setCleanDataDirectory(false)
-                        .setOverrideWorkingDirectory(dataDir.resolve("postgres-bin").toFile())
-                        .setServerConfig("listen_addresses", "127.0.0.1")
-                        .setServerConfig("max_connections", "50")
-                        .start();
-                DataSource ds = embedded.getPostgresDatabase();
+                embedded = Embedded.start(dataDir);
+                DataSource ds = embedded.server().getPostgresDatabase();
                 flyway().dataSource(ds).load().migrate();
-                options = new PgConnectOptions().setHost("127.0.0.1").setPort(embedded.getPort())
+                options = new PgConnectOptions().setHost("127.0.0.1").setPort(embedded.server().getPort())
                         .setDatabase("postgres").setUser("postgres");
-                LOG.info("event=database_ready kind=embedded port={}", embedded.getPort());
+                LOG.info("event=database_ready kind=embedded port={}", embedded.server().getPort());
             }
         } catch (IOException | RuntimeException e) {
             if (embedded != null) {
-                embedded.close();
+                embedded.stop();
             }
             throw e;
         }
@@ -103,11 +187,25 @@ public final class Database implements AutoCloseable {
         return pool.query("SELECT 1").execute().map(rs -> true).otherwise(false);
     }
 
+    /**
+     * Closes the pool (waiting, bounded, for its connections to go) and then stops the embedded
+     * server. Call after everything that uses the pool has stopped. Idempotent.
+     */
     @Override
     public void close() throws IOException {
-        pool.close();
-        if (embedded != null) {
-            embedded.close();
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        try {
+            pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("event=pool_close_failed kind={}", e.getClass().getSimpleName());
+        } finally {
+            if (embedded != null) {
+                embedded.stop();
+            }
         }
     }
 }

@@ -84,6 +84,38 @@ public final class JarProcess implements AutoCloseable {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
+    /**
+     * Kills the process and every process it started itself (SIGKILL, children first), as when
+     * a whole process group is killed: what pg_ctl started as a daemon (the postmaster) survives.
+     */
+    public void killWithChildren() throws InterruptedException {
+        for (ProcessHandle child : process.toHandle().descendants().toList()) {
+            child.destroyForcibly();
+            child.onExit().join();
+        }
+        kill();
+    }
+
+    /** Stops the process as a service manager does (SIGTERM) and returns its exit code; fails after 60 s. */
+    public int terminate() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+            throw new AssertionError(name + " did not exit within 60 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    /** The JVM's process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Where the output goes ({@code target/<name>.log}, appended to). */
+    public Path log() {
+        return Path.of("target", name + ".log");
+    }
+
     /** Whether the process still runs. */
     public boolean alive() {
         return process.isAlive();

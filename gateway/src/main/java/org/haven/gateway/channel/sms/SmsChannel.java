@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * URL and the parameters. A message is stored (dialogue step and replies queued in the outbox,
  * one transaction, de-duplicated on its MessageSid) before Twilio gets its empty TwiML answer;
  * replies go out through the outbox and {@link SmsSender}. Media are never fetched.
+ *
+ * <p>One exception: when the person erases their conversation (DELETE), nothing is left to queue
+ * the confirmation to, so it goes back as a {@code <Message>} in the TwiML answer to that webhook,
+ * after the commit. Twilio sends it from the number the person wrote to; Haven makes no second
+ * call and keeps the number nowhere, not even in memory for a retry.
  */
 public final class SmsChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(SmsChannel.class);
@@ -128,10 +133,51 @@ public final class SmsChannel implements Channel {
                 ctx.response().setStatusCode(500).end();
                 return;
             }
-            LOG.info("event=sms_inbound conversation={} duplicate={} media={}", ar.result().conversationId(),
-                    ar.result().duplicate(), media);
-            ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(EMPTY_TWIML);
+            Conversations.Outcome outcome = ar.result();
+            LOG.info("event=sms_inbound conversation={} duplicate={} media={}", outcome.conversationId(),
+                    outcome.duplicate(), media);
+            String twiml = EMPTY_TWIML;
+            if (outcome.erased() && !outcome.replies().isEmpty()) {
+                // The conversation and its outbox are gone, and with them the encrypted number:
+                // the confirmation goes back in the answer to this webhook, which Twilio sends.
+                twiml = twiml(outcome.replies());
+                LOG.info("event=sms_erase_confirmed conversation={} via=twiml", outcome.conversationId());
+            }
+            ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(twiml);
         });
+    }
+
+    /** A TwiML answer that sends the replies to the person who wrote: one {@code <Message>} per SMS body. */
+    static String twiml(List<Reply> replies) {
+        StringBuilder out = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>");
+        for (Reply reply : replies) {
+            for (String body : SmsSender.bodies(reply)) {
+                out.append("<Message>").append(xmlText(body)).append("</Message>");
+            }
+        }
+        return out.append("</Response>").toString();
+    }
+
+    /** Escapes XML's markup characters and drops the characters XML 1.0 cannot carry at all. */
+    static String xmlText(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&apos;");
+                default -> {
+                    boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                            || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
+                    if (allowed) {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
     }
 
     private void onStatus(RoutingContext ctx) {

@@ -76,7 +76,12 @@ final class SmsSender implements ChannelSender {
 
     /** The SMS bodies for one message: normally one (Twilio concatenates segments); more only past 1600 characters. */
     static List<String> bodies(OutboundMessage m) {
-        List<String> texts = RENDERER.texts(new Reply(m.text(), m.options(), m.language(), m.rtl()));
+        return bodies(new Reply(m.text(), m.options(), m.language(), m.rtl()));
+    }
+
+    /** The SMS bodies for one reply, rendered as {@link #send} renders an outbox message. */
+    static List<String> bodies(Reply reply) {
+        List<String> texts = RENDERER.texts(reply);
         String joined = String.join("\n", texts);
         return joined.length() <= MAX_BODY ? List.of(joined) : texts;
     }

@@ -266,6 +266,9 @@ public final class WebChatChannel implements Channel {
             ws.pongHandler(b -> heardAt = System.nanoTime());
             ws.exceptionHandler(err -> LOG.debug("event=webchat_socket_error kind={}", err.getClass().getSimpleName()));
             ws.closeHandler(v -> release());
+            // Server shutdown: answer the frame in hand, then say "going away" (the page reconnects),
+            // instead of holding the shutdown until its grace period runs out.
+            ws.shutdownHandler(v -> tail.onComplete(ar -> ws.close((short) 1001, "server stopping")));
             if (ws.isClosed()) {
                 release();
             }

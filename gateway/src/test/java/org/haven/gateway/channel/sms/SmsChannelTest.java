@@ -227,6 +227,69 @@ class SmsChannelTest {
         twilio.await(r -> from.equals(r.to()) && twilio.to(from).indexOf(r) > sentBefore, 20);
     }
 
+    /**
+     * Verifies that DELETE by SMS erases the conversation and that its confirmation goes back
+     * in the TwiML answer to that very webhook (nothing is left in the outbox to queue it to),
+     * not through the API; a retry of the same webhook is answered empty and erases nothing more.
+     */
+    @Test
+    void testDeleteIsConfirmedInTwimlAnswer() throws Exception {
+        String from = "+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
+        assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, fixture("valid", from), AUTH_TOKEN).statusCode());
+        twilio.await(r -> from.equals(r.to()) && r.status() == 201, 20);
+        waitForNoPending();
+        long conversations = count("SELECT count(*) FROM conversations");
+        int sentBefore = twilio.to(from).size();
+
+        String delete = TwilioWebhook.smsForm(ACCOUNT_SID, TwilioWebhook.newMessageSid(), from, OUR_NUMBER, "DELETE");
+        HttpResponse<String> r = webhook.postSigned(SmsChannel.SMS_PATH, delete, AUTH_TOKEN);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/xml"));
+        List<String> messages = twimlMessages(r.body());
+        assertEquals(1, messages.size(), r.body());
+        assertTrue(messages.get(0).startsWith("We are deleting what you sent."), messages.get(0));
+        assertEquals(conversations - 1, count("SELECT count(*) FROM conversations"), "conversation not erased");
+
+        HttpResponse<String> retried = webhook.postSigned(SmsChannel.SMS_PATH, delete, AUTH_TOKEN);
+        assertEquals(200, retried.statusCode());
+        assertEquals(List.of(), twimlMessages(retried.body()), "a retried DELETE was confirmed again");
+        assertEquals(conversations - 1, count("SELECT count(*) FROM conversations"));
+        Thread.sleep(500);
+        waitForNoPending();
+        assertEquals(sentBefore, twilio.to(from).size(), "the confirmation also went through the API");
+    }
+
+    /**
+     * Verifies that a TwiML answer escapes what XML would read as markup, drops what XML cannot
+     * carry, keeps other scripts as they are, and numbers a reply's options as an SMS does.
+     */
+    @Test
+    void testTwimlAnswerIsWellFormedForAnyText() throws Exception {
+        org.haven.bot.Reply odd = new org.haven.bot.Reply("a & b <c> \"d\" 'e'\u0001 ]]>", List.of(), "en", false);
+        org.haven.bot.Reply arabic = new org.haven.bot.Reply("نحذف ما أرسلته", List.of(new org.haven.bot.Option("start", "START")),
+                "ar", true);
+        String twiml = SmsChannel.twiml(List.of(odd, arabic));
+        assertTrue(twiml.contains("<Message>a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt;</Message>"), twiml);
+        List<String> messages = twimlMessages(twiml);
+        assertEquals(List.of("a & b <c> \"d\" 'e' ]]>", String.join("\n", SmsSender.bodies(arabic))), messages);
+        assertTrue(messages.get(1).contains("1) "), "options not numbered: " + messages.get(1));
+        assertEquals(List.of(), twimlMessages(SmsChannel.twiml(List.of())));
+    }
+
+    /** The text of each {@code <Message>} of a TwiML document (parsed, so it must be well-formed). */
+    private static List<String> twimlMessages(String twiml) throws Exception {
+        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(twiml.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("Response", doc.getDocumentElement().getTagName());
+        org.w3c.dom.NodeList nodes = doc.getDocumentElement().getElementsByTagName("Message");
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            out.add(nodes.item(i).getTextContent());
+        }
+        return out;
+    }
+
     /** Verifies that a signed delivery report is recorded on the message Twilio accepted. */
     @Test
     void testStatusCallbackRecordsDeliveryStatus() throws Exception {

@@ -57,6 +57,7 @@ class WebChatReplyWaitsTest {
             for (int i = 0; i < sweeps; i++) {
                 sql(haven, "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending'");
                 waitForNotConnected(logs, i + 1);
+                waitForWaitingRow(haven);
             }
             assertEquals("pending", sql(haven, "SELECT string_agg(DISTINCT status, ',') FROM outbox WHERE error_code = 'not_connected'"),
                     "the waiting reply was given up");
@@ -79,6 +80,21 @@ class WebChatReplyWaitsTest {
                 throw new AssertionError("delivery attempt " + count + " did not happen");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /**
+     * The outbox logs the attempt before it writes the row back to wait: the next round's UPDATE
+     * must come after that write, or the write's one-minute wait overrides it.
+     */
+    private static void waitForWaitingRow(Haven haven) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"1".equals(sql(haven, "SELECT count(*) FROM outbox WHERE status = 'pending' AND error_code = 'not_connected'"
+                + " AND next_attempt_at > now() + interval '10 seconds'"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the reply was not put back to wait");
+            }
+            Thread.sleep(20);
         }
     }
 
