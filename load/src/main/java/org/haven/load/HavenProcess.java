@@ -67,6 +67,14 @@ final class HavenProcess implements AutoCloseable {
         return h;
     }
 
+    /** Sends a signal (STOP, CONT, …) to the gateway's JVM (not to its PostgreSQL). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " failed");
+        }
+    }
+
     long pid() {
         return process.pid();
     }

@@ -231,16 +231,17 @@ public final class Load {
                 int dbPort = haven.databasePort().orElseThrow(() -> new IllegalStateException("no embedded database port"));
                 int clients = (int) num(o, "pgbench-clients", 8);
                 boolean outbox = sms != null;
-                if (twilio != null) {
-                    // the outbox may still be sending a backlog: let it finish (at most 60 s) so pgbench has the database alone
-                    long last = -1;
-                    for (int i = 0; i < 60 && twilio.delivered.get() != last; i++) {
-                        last = twilio.delivered.get();
-                        Thread.sleep(2000);
-                    }
-                }
+                // pgbench gets the database alone: the gateway (its outbox may still be working
+                // through a backlog) is paused with SIGSTOP for the run and resumed after it
+                Thread.sleep(1000);
+                haven.signal("STOP");
                 long dbBefore = haven.cpuMillis()[1];
-                double tps = Pgbench.run(Path.of(o.get("pgbench")), dbPort, seconds, clients, outbox);
+                double tps;
+                try {
+                    tps = Pgbench.run(Path.of(o.get("pgbench")), dbPort, seconds, clients, outbox);
+                } finally {
+                    haven.signal("CONT");
+                }
                 long dbAfter = haven.cpuMillis()[1];
                 System.out.printf(Locale.ROOT, "pgbench  %.1f tps (same PostgreSQL, %d clients, outbox insert %s)%n", tps, clients,
                         outbox ? "on" : "off");

@@ -39,6 +39,7 @@ public final class Outbox {
     private static final int MAX_ATTEMPTS = 8;
     private static final long TICK_MS = 250;
     private static final int BATCH = 64;
+    private static final int SWEEPS = 4;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -46,7 +47,7 @@ public final class Outbox {
     private final Map<String, ChannelSender> senders = new HashMap<>();
     private final Map<String, Integer> sentThisSecond = new HashMap<>();
     private long secondStarted;
-    private boolean running;
+    private int running;
     private boolean again;
     private boolean stopped;
     private io.vertx.core.Promise<Void> stoppedWhenIdle;
@@ -118,7 +119,7 @@ public final class Outbox {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
-            if (running) {
+            if (running > 0) {
                 stoppedWhenIdle = done;
             } else {
                 done.complete();
@@ -134,20 +135,23 @@ public final class Outbox {
         }
     }
 
-    // Runs on the worker's own context only, so its flags need no locking.
+    // Runs on the worker's own context only, so its counters need no locking. Up to SWEEPS run at
+    // once, each claiming its own rows (SKIP LOCKED, leases): while one waits for the provider or
+    // for its commit, another sends. Order per conversation holds: a claimed message stays
+    // pending until it is marked, and nothing behind a pending message is claimed.
     private void sweep() {
         if (stopped) {
             return;
         }
-        if (running) {
+        if (running >= SWEEPS) {
             again = true;
             return;
         }
-        running = true;
+        running++;
         deliverDue().onComplete(ar -> {
-            running = false;
+            running--;
             if (stopped) {
-                if (stoppedWhenIdle != null) {
+                if (running == 0 && stoppedWhenIdle != null) {
                     stoppedWhenIdle.complete();
                 }
                 return;
@@ -155,7 +159,7 @@ public final class Outbox {
             if (ar.failed()) {
                 LOG.warn("event=outbox_sweep_failed kind={} sqlstate={}", ar.cause().getClass().getSimpleName(), sqlState(ar.cause()));
                 LOG.debug("outbox sweep failure", ar.cause());
-            } else if (again || ar.result() == BATCH) {
+            } else if (again || ar.result()) {
                 again = false;
                 context.runOnContext(v -> sweep());
             }
@@ -173,28 +177,59 @@ public final class Outbox {
                 .execute(Tuple.of(conversationId)).onSuccess(rs -> wake()).mapEmpty();
     }
 
-    /** One sweep: claims due messages (the oldest pending per conversation), sends them; returns how many. */
-    public Future<Integer> deliverDue() {
+    /**
+     * One sweep: claims due messages (the oldest pending per conversation), for each channel no
+     * more than it may still send this second, sends them, and marks the sent ones; true when a
+     * claim came back full (more may be due at once).
+     */
+    Future<Boolean> deliverDue() {
+        List<Future<Boolean>> claims = new ArrayList<>();
+        List<Row> claimed = new ArrayList<>();
+        for (ChannelSender sender : senders.values()) {
+            String channel = sender.channel();
+            int room = Math.min(BATCH, sender.maxPerSecond() - usedThisSecond(channel));
+            if (room <= 0) {
+                continue; // the next tick, in the next second, claims again
+            }
+            use(channel, room);
+            claims.add(claim("q.channel = $2", Tuple.of(LEASE.toMillis(), channel), room).map(rows -> {
+                use(channel, rows.size() - room);
+                rows.forEach(claimed::add);
+                return rows.size() == room;
+            }).onFailure(err -> use(channel, -room)));
+        }
+        // rows of a channel that has no sender here (switched off) are claimed too, to be retried later or expire
+        claims.add(claim("NOT (q.channel = ANY($2::text[]))", Tuple.of(LEASE.toMillis(), senders.keySet().toArray(new String[0])),
+                BATCH).map(rows -> {
+                    rows.forEach(claimed::add);
+                    return rows.size() == BATCH;
+                }));
+        return Future.join(claims).transform(claimedAll -> {
+            List<Future<Void>> sends = new ArrayList<>();
+            SentBatch sent = new SentBatch();
+            for (Row row : claimed) {
+                sends.add(deliver(row, sent));
+            }
+            boolean full = claims.stream().anyMatch(c -> c.succeeded() && c.result());
+            // the sent ones are marked in one statement once all sends of the sweep are back
+            Future<Void> marked = Future.join(sends).transform(ar -> sent.mark());
+            return claimedAll.failed() && claimed.isEmpty()
+                    ? Future.failedFuture(claimedAll.cause()) : marked.map(full);
+        });
+    }
+
+    private Future<io.vertx.sqlclient.RowSet<Row>> claim(String which, Tuple params, int limit) {
         // error_code is cleared on claim: a row deferred as not_connected is claimable by
         // deliverNow until someone claims it, and never while its lease runs.
         return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond',"
                         + " error_code = NULL"
                         + " FROM conversations c WHERE c.id = o.conversation_id AND o.id IN ("
-                        + "  SELECT q.id FROM outbox q WHERE q.status = 'pending' AND q.next_attempt_at <= now()"
+                        + "  SELECT q.id FROM outbox q WHERE q.status = 'pending' AND q.next_attempt_at <= now() AND " + which
                         + "  AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_id = q.conversation_id"
                         + "    AND p.status = 'pending' AND p.seq < q.seq)"
-                        + "  ORDER BY q.next_attempt_at LIMIT " + BATCH + " FOR UPDATE OF q SKIP LOCKED)"
+                        + "  ORDER BY q.next_attempt_at LIMIT " + limit + " FOR UPDATE OF q SKIP LOCKED)"
                         + " RETURNING " + CLAIMED)
-                .execute(Tuple.of(LEASE.toMillis()))
-                .compose(rows -> {
-                    List<Future<Void>> sends = new ArrayList<>();
-                    SentBatch sent = new SentBatch();
-                    for (Row row : rows) {
-                        sends.add(deliver(row, sent));
-                    }
-                    // the sent ones are marked in one statement once all sends of the sweep are back
-                    return Future.join(sends).transform(ar -> sent.mark()).map(v -> rows.size());
-                });
+                .execute(params);
     }
 
     private static final String CLAIMED =
@@ -295,7 +330,7 @@ public final class Outbox {
         if (sender == null) {
             return retryLater(id, Duration.ofSeconds(30), "no_sender");
         }
-        if (!withinChannelRate(sender)) {
+        if (batch == null && !withinChannelRate(sender)) {
             return pool.preparedQuery("UPDATE outbox SET attempts = attempts - 1, next_attempt_at = now() + interval '1 second'"
                     + " WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
         }
@@ -340,13 +375,23 @@ public final class Outbox {
     }
 
     private boolean withinChannelRate(ChannelSender sender) {
+        use(sender.channel(), 1);
+        return usedThisSecond(sender.channel()) <= sender.maxPerSecond();
+    }
+
+    /** Messages of a channel claimed or sent in the current second. */
+    private int usedThisSecond(String channel) {
         long now = System.currentTimeMillis();
         if (now - secondStarted >= 1000) {
             secondStarted = now;
             sentThisSecond.clear();
         }
-        int n = sentThisSecond.merge(sender.channel(), 1, Integer::sum);
-        return n <= sender.maxPerSecond();
+        return sentThisSecond.getOrDefault(channel, 0);
+    }
+
+    private void use(String channel, int n) {
+        usedThisSecond(channel);
+        sentThisSecond.merge(channel, n, Integer::sum);
     }
 
     private static Duration backoff(int attempts) {
