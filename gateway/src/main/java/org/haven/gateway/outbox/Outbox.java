@@ -40,6 +40,11 @@ public final class Outbox {
     private static final long TICK_MS = 250;
     private static final int BATCH = 64;
     private static final int SWEEPS = 4;
+    private static final long WAKE_MS = 5;
+    // rows of channels without a sender here are looked at now and then, not on every sweep
+    private static final long ORPHANS_EVERY_MS = 10_000;
+    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
+    private long orphansCheckedAt;
 
     private final Vertx vertx;
     private final Pool pool;
@@ -128,10 +133,16 @@ public final class Outbox {
         return done.future();
     }
 
-    /** Makes the worker look for due messages now (after a commit that queued some). */
+    /**
+     * Makes the worker look for due messages soon (after a commit that queued some): within
+     * {@link #WAKE_MS}, so that under a surge one sweep claims what many commits queued.
+     */
     public void wake() {
-        if (context != null) {
-            context.runOnContext(v -> sweep());
+        if (context != null && !wakePending.getAndSet(true)) {
+            context.runOnContext(v -> vertx.setTimer(WAKE_MS, id -> {
+                wakePending.set(false);
+                sweep();
+            }));
         }
     }
 
@@ -198,12 +209,17 @@ public final class Outbox {
                 return rows.size() == room;
             }).onFailure(err -> use(channel, -room)));
         }
-        // rows of a channel that has no sender here (switched off) are claimed too, to be retried later or expire
-        claims.add(claim("NOT (q.channel = ANY($2::text[]))", Tuple.of(LEASE.toMillis(), senders.keySet().toArray(new String[0])),
-                BATCH).map(rows -> {
-                    rows.forEach(claimed::add);
-                    return rows.size() == BATCH;
-                }));
+        // rows of a channel that has no sender here (switched off) are claimed now and then, to be
+        // retried later or expire; the query passes over every due row, so not on every sweep
+        long now = System.currentTimeMillis();
+        if (now - orphansCheckedAt >= ORPHANS_EVERY_MS) {
+            orphansCheckedAt = now;
+            claims.add(claim("NOT (q.channel = ANY($2::text[]))", Tuple.of(LEASE.toMillis(), senders.keySet().toArray(new String[0])),
+                    BATCH).map(rows -> {
+                        rows.forEach(claimed::add);
+                        return false;
+                    }));
+        }
         return Future.join(claims).transform(claimedAll -> {
             List<Future<Void>> sends = new ArrayList<>();
             SentBatch sent = new SentBatch();

@@ -65,7 +65,7 @@ public final class Database implements AutoCloseable {
                 }
                 // No live gateway uses this dir (we hold its lock): a postmaster still running on it was left by one that died.
                 EmbeddedPostmaster.stopLeftover(pgDir);
-                server = EmbeddedPostgres.builder()
+                EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(pgDir)
                         .setCleanDataDirectory(false)
                         .setOverrideWorkingDirectory(dataDir.resolve("postgres-bin").toFile())
@@ -75,13 +75,19 @@ public final class Database implements AutoCloseable {
                         // zonky gives up after 10 s; crash recovery after a kill or a power cut can take longer
                         .setPGStartupWait(STARTUP_WAIT)
                         .setServerConfig("listen_addresses", "127.0.0.1")
-                        .setServerConfig("max_connections", "50")
+                        .setServerConfig("max_connections", "100")
                         // An acknowledged message must survive a crash or a power cut: zonky defaults to
                         // synchronous_commit=off and starts the server with -F (fsync off); these win over both.
                         .setServerConfig("synchronous_commit", "on")
                         .setServerConfig("fsync", "on")
-                        .setServerConfig("full_page_writes", "on")
-                        .start();
+                        .setServerConfig("full_page_writes", "on");
+                // tuning by the operator: -Dhaven.pg.NAME=VALUE sets a server parameter of the embedded database
+                for (String name : System.getProperties().stringPropertyNames()) {
+                    if (name.startsWith("haven.pg.") && name.length() > "haven.pg.".length()) {
+                        builder.setServerConfig(name.substring("haven.pg.".length()), System.getProperty(name));
+                    }
+                }
+                server = builder.start();
                 long pid = EmbeddedPostmaster.pidInFile(pgDir)
                         .filter(p -> EmbeddedPostmaster.identify(p, pgDir) == EmbeddedPostmaster.Identity.OURS).orElse(-1L);
                 Optional<Process> watchdog = pid > 0 ? EmbeddedPostmaster.watchdog(pid, pgDir) : Optional.empty();
@@ -161,7 +167,7 @@ public final class Database implements AutoCloseable {
         }
         options.setCachePreparedStatements(true);
         Pool pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(8))
+                .with(new PoolOptions().setMaxSize(Integer.getInteger("haven.db.pool", 8)))
                 .connectingTo(options)
                 .using(vertx)
                 .build();
