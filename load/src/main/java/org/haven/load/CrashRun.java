@@ -2,15 +2,18 @@ package org.haven.load;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The crash-safety run ({@code load.sh --crash N}): SMS load against the packaged gateway, killed
@@ -125,11 +128,13 @@ final class CrashRun {
         }
     }
 
-    private static long count(int dbPort, String sql) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("psql", "-X", "-tA", "-h", "127.0.0.1", "-p", Integer.toString(dbPort), "-U", "postgres",
-                "-d", "postgres", "-c", sql).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        p.waitFor(30, TimeUnit.SECONDS);
-        return Long.parseLong(out);
+    /** One number from the gateway's database (JDBC, so the run needs no psql on the machine). */
+    static long count(int dbPort, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres", "postgres", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 }

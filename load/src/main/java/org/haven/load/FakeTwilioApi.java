@@ -1,13 +1,21 @@
 package org.haven.load;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -16,25 +24,61 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakeTwilioApi {
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
-    private final HttpServer server;
+    private HttpServer server;
     /** Messages the gateway sent. */
     final AtomicLong delivered;
+    /** With {@link #recordBodies}: per recipient ({@code To}), the bodies received, in arrival order. */
+    private final Map<String, List<String>> received = new ConcurrentHashMap<>();
+    private volatile boolean record;
 
-    private FakeTwilioApi(HttpServer server, AtomicLong delivered) {
-        this.server = server;
-        this.delivered = delivered;
+    private FakeTwilioApi() {
+        this.delivered = new AtomicLong();
+    }
+
+    /** Keeps every message body per recipient, in arrival order, for a check of the order replies went out in. */
+    void recordBodies() {
+        record = true;
+    }
+
+    /** The bodies received per recipient so far (a copy). */
+    Map<String, List<String>> received() {
+        Map<String, List<String>> copy = new HashMap<>();
+        received.forEach((to, bodies) -> {
+            synchronized (bodies) {
+                copy.put(to, List.copyOf(bodies));
+            }
+        });
+        return copy;
+    }
+
+    private void keep(Buffer form) {
+        Map<String, String> p = new HashMap<>();
+        for (String pair : form.toString(StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                p.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        List<String> bodies = received.computeIfAbsent(String.valueOf(p.get("To")), k -> new ArrayList<>());
+        synchronized (bodies) {
+            bodies.add(p.getOrDefault("Body", ""));
+        }
     }
 
     static FakeTwilioApi start(Vertx vertx, String accountSid) throws Exception {
         String path = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
-        AtomicLong delivered = new AtomicLong();
-        HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+        FakeTwilioApi api = new FakeTwilioApi();
+        api.server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
             if (!path.equals(req.path())) {
                 req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
                         .end(new JsonObject().put("code", 20404).put("message", "not found").put("status", 404).encode());
                 return;
             }
-            delivered.incrementAndGet();
+            api.delivered.incrementAndGet();
+            if (api.record) {
+                api.keep(b);
+            }
             String sid = "SM" + UUID.randomUUID().toString().replace("-", "");
             String now = RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC));
             String uri = "/2010-04-01/Accounts/" + accountSid + "/Messages/" + sid;
@@ -45,7 +89,7 @@ final class FakeTwilioApi {
                     .put("num_media", "0").put("num_segments", "1").put("price", null).put("price_unit", "USD")
                     .put("sid", sid).put("status", "queued").put("uri", uri + ".json").encode());
         })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
-        return new FakeTwilioApi(server, delivered);
+        return api;
     }
 
     String url() {

@@ -36,7 +36,18 @@ final class HavenProcess implements AutoCloseable {
     }
 
     static HavenProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> env) throws Exception {
-        return start(jar, heap, jvmOptions, env, Files.createTempDirectory("haven-load-"), freePort());
+        Path dataDir = Files.createTempDirectory("haven-load-");
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return start(jar, heap, jvmOptions, env, dataDir, freePort());
+            } catch (IllegalStateException e) {
+                // the port was free when picked, but the gateway's embedded PostgreSQL, started first, may have taken it
+                Path log = dataDir.resolve("haven.log");
+                if (attempt == 3 || !Files.exists(log) || !Files.readString(log).contains("BindException")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Starts (or starts again, after a crash) on a given data dir and port; the log is appended to. */
@@ -191,7 +202,12 @@ final class HavenProcess implements AutoCloseable {
 
     /** Removes the data dir (unless the caller wants to keep it to look at). */
     void deleteData() throws IOException {
-        try (Stream<Path> files = Files.walk(dataDir)) {
+        delete(dataDir);
+    }
+
+    /** Removes a directory and everything under it. */
+    static void delete(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }

@@ -22,7 +22,7 @@ public final class Load {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
     // fictional Twilio account for the gateway the driver starts; its token signs the webhooks
     private static final String ACCOUNT = "AC" + "0123456789abcdef0123456789abcdef";
-    private static final String TOKEN = "load-test-token-not-a-secret-0001";
+    static final String TOKEN = "load-test-token-not-a-secret-0001";
 
     private Load() {
     }
@@ -32,6 +32,8 @@ public final class Load {
 
     public static void main(String[] args) throws Exception {
         VERTX_LOG.setLevel(java.util.logging.Level.OFF);
+        // SLF4J is on the classpath (for the outage run's PostgreSQL) without a binding: no warning about it
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         Map<String, String> o;
         try {
             o = parse(args);
@@ -60,6 +62,7 @@ public final class Load {
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
                   --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
                   --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)
+                  --outage N  outage run: SMS load (--sms-rate, default 40) on a PostgreSQL of its own, stopped for N seconds (see docs)
                   --sessions N  hold N web chat conversations open at once (--ramp 100/s, --rate N/100 msg/s, --heap 1g,
                               --deflate on|off, --source-ips K, --histogram ROWS, --max-heap-mib X; see docs and scripts/sessions.sh)""");
     }
@@ -109,6 +112,15 @@ public final class Load {
         if (o.containsKey("crash")) {
             return CrashRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")), ACCOUNT, TOKEN,
                     smsRate == 0 ? 50 : smsRate, seconds, (int) num(o, "crash", 3));
+        }
+        if (o.containsKey("outage")) {
+            int outage = (int) num(o, "outage", 30);
+            if (outage < 1 || outage > 600) {
+                System.err.println("load: --outage 1..600 seconds");
+                return 2;
+            }
+            return OutageRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")), ACCOUNT, TOKEN,
+                    smsRate == 0 ? 40 : smsRate, o.containsKey("seconds") ? seconds : 20, outage);
         }
         HavenProcess haven = null;
         String host;

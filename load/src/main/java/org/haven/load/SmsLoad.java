@@ -39,7 +39,8 @@ final class SmsLoad {
     private final double rate;
     private final long[] numbers;
     private final int[] steps;
-    private long nextNumber = 5550100000L;
+    private static final long FIRST_NUMBER = 5550100000L;
+    private volatile long nextNumber = FIRST_NUMBER;
     private long started;
     private long sentSoFar;
     private int cursor;
@@ -47,7 +48,13 @@ final class SmsLoad {
     final Stats stats = new Stats("sms");
     /** Every webhook answered 200, as sent (body and signature), for a replay. */
     final java.util.Queue<String[]> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Every webhook not answered 200 (while acknowledged ones are kept), as sent. */
+    final java.util.Queue<String> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private volatile boolean keepAcked;
+    /** Per number, whether its last message is still unanswered (only with {@link #keepContactOrder}). */
+    private java.util.concurrent.atomic.AtomicIntegerArray inFlight;
+    /** Turns a number's message was held back because its previous one was still unanswered. */
+    final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
 
     SmsLoad(Vertx vertx, String host, int port, String accountSid, String authToken, String publicUrl, double rate) throws Exception {
         this.vertx = vertx;
@@ -100,9 +107,23 @@ final class SmsLoad {
         stats.stop();
     }
 
-    /** Keeps every acknowledged webhook for {@link #replay}. */
+    /** Keeps every acknowledged webhook for {@link #replay} (and every refused one). */
     void keepAcknowledged() {
         keepAcked = true;
+    }
+
+    /**
+     * Sends a number's next message only once its previous one was answered, as a person answers
+     * after reading the question (and as Twilio, which does not order concurrent webhooks, would
+     * need for a per-contact order check): a number still waiting skips its turn. Call before {@link #start}.
+     */
+    void keepContactOrder() {
+        inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(numbers.length);
+    }
+
+    /** Every number that has sent so far, as the webhooks' {@code From}. */
+    List<String> numbersUsed() {
+        return java.util.stream.LongStream.range(FIRST_NUMBER, nextNumber).mapToObj(n -> "+1" + n).toList();
     }
 
     /** Posts the given webhooks again, exactly as first sent, a few at a time; returns how many were answered 200. */
@@ -130,6 +151,11 @@ final class SmsLoad {
 
     private void send(long dueNanos) {
         int i = cursor++ % numbers.length;
+        java.util.concurrent.atomic.AtomicIntegerArray waiting = inFlight;
+        if (waiting != null && !waiting.compareAndSet(i, 0, 1)) {
+            held.incrementAndGet();
+            return;
+        }
         String text = SAYS.get(steps[i]);
         String from = "+1" + numbers[i];
         if (++steps[i] == SAYS.size()) {
@@ -160,10 +186,14 @@ final class SmsLoad {
                         .putHeader("X-Twilio-Signature", signature).send(Buffer.buffer(body.toString())))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .onComplete(ar -> {
-                    if (ar.failed()) {
-                        stats.error("io_" + ar.cause().getClass().getSimpleName());
-                    } else if (ar.result() != 200) {
-                        stats.error("http_" + ar.result());
+                    if (waiting != null) {
+                        waiting.set(i, 0);
+                    }
+                    if (ar.failed() || ar.result() != 200) {
+                        stats.error(ar.failed() ? "io_" + ar.cause().getClass().getSimpleName() : "http_" + ar.result());
+                        if (keepAcked) {
+                            refused.add(body.toString());
+                        }
                     } else {
                         stats.done(dueNanos);
                         if (keepAcked) {

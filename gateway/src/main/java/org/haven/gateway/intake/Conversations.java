@@ -281,6 +281,11 @@ public final class Conversations {
                 }
             }
         }
+        if (done > 0 && s.pending() > 0) {
+            // Messages that came in during the replay queued behind it: replay them at once rather than on
+            // the next tick, or under steady traffic the spool never empties and everything keeps going through it.
+            replayVertx.runOnContext(v -> replay());
+        }
     }
 
     private Future<Outcome> receiveNow(Inbound in, java.util.function.Function<String, List<Reply>> notices) {
