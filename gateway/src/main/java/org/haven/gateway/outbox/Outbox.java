@@ -214,7 +214,8 @@ public final class Outbox {
         long now = System.currentTimeMillis();
         if (now - orphansCheckedAt >= ORPHANS_EVERY_MS) {
             orphansCheckedAt = now;
-            claims.add(claim("NOT (q.channel = ANY($2::text[]))", Tuple.of(LEASE.toMillis(), senders.keySet().toArray(new String[0])),
+            claims.add(claim("NOT (q.channel = ANY($2::text[]))", Tuple.tuple().addLong(LEASE.toMillis())
+                    .addArrayOfString(senders.keySet().toArray(new String[0])),
                     BATCH).map(rows -> {
                         rows.forEach(claimed::add);
                         return false;

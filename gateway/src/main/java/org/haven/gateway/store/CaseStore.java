@@ -172,7 +172,7 @@ public final class CaseStore {
     /** Replaces a case's labels. */
     public Future<Void> setLabels(UUID caseId, List<String> labels) {
         return pool.preparedQuery("UPDATE cases SET labels = $2, updated_at = now() WHERE id = $1")
-                .execute(Tuple.of(caseId, labels.toArray(new String[0]))).mapEmpty();
+                .execute(Tuple.tuple().addUUID(caseId).addArrayOfString(labels.toArray(new String[0]))).mapEmpty();
     }
 
     /** Records the first coordinator reply (for time-to-first-reply) and the last activity. */

@@ -237,6 +237,24 @@ class InboxTest {
         }
     }
 
+    /** Verifies that labels are normalised, saved (several at once) and filter nothing else away. */
+    @Test
+    void testLabelsAreSavedAndShown() throws Exception {
+        String marker = "labels-" + UUID.randomUUID();
+        String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
+        InboxClient cora = as("cora");
+        String page = cora.get(path).body();
+        assertEquals(302, cora.postWithCsrf(page, path + "/claim").statusCode());
+        page = cora.get(path).body();
+        HttpResponse<String> r = cora.postWithCsrf(page, path + "/labels", "labels", "Needs Interpreter, follow up!, needs interpreter");
+        assertEquals(302, r.statusCode());
+        page = cora.get(path).body();
+        assertTrue(page.contains("value=\"needs-interpreter, follow-up\""), "labels not saved as normalised: "
+                + page.substring(Math.max(0, page.indexOf("id=\"labels\"") - 10), Math.min(page.length(), page.indexOf("id=\"labels\"") + 120)));
+        assertEquals(302, cora.postWithCsrf(page, path + "/labels", "labels", "").statusCode());
+        assertTrue(cora.get(path).body().contains("name=\"labels\" value=\"\""), "labels not cleared");
+    }
+
     /**
      * Verifies the work on a case end to end: claim, read the answers, reply (the reply reaches
      * the person's open web chat), add a note (sealed at rest), close.
