@@ -39,8 +39,8 @@ public final class Outbox {
     private static final int MAX_ATTEMPTS = 8;
     private static final long TICK_MS = 250;
     private static final int BATCH = 64;
-    private static final int SWEEPS = 4;
-    private static final long WAKE_MS = 5;
+    private static final int SWEEPS = 1;
+    private static final long WAKE_MS = 50;
     // rows of channels without a sender here are looked at now and then, not on every sweep
     private static final long ORPHANS_EVERY_MS = 10_000;
     private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
@@ -146,10 +146,10 @@ public final class Outbox {
         }
     }
 
-    // Runs on the worker's own context only, so its counters need no locking. Up to SWEEPS run at
-    // once, each claiming its own rows (SKIP LOCKED, leases): while one waits for the provider or
-    // for its commit, another sends. Order per conversation holds: a claimed message stays
-    // pending until it is marked, and nothing behind a pending message is claimed.
+    // Runs on the worker's own context only, so its counters need no locking. SWEEPS at most run at
+    // once (one: under a backlog the claim query is the outbox's main cost, and claims running side
+    // by side mostly skip each other's rows). Order per conversation holds whatever SWEEPS is: a
+    // claimed message stays pending until it is marked, and nothing behind a pending one is claimed.
     private void sweep() {
         if (stopped) {
             return;
@@ -170,7 +170,9 @@ public final class Outbox {
             if (ar.failed()) {
                 LOG.warn("event=outbox_sweep_failed kind={} sqlstate={}", ar.cause().getClass().getSimpleName(), sqlState(ar.cause()));
                 LOG.debug("outbox sweep failure", ar.cause());
-            } else if (again || ar.result()) {
+            } else if (ar.result().full() || (again && ar.result().claimed() > 0)) {
+                // more is due at once, or messages queued meanwhile and this sweep found work: go on;
+                // a sweep that found nothing leaves the rest to the tick (each claim reads the queue)
                 again = false;
                 context.runOnContext(v -> sweep());
             }
@@ -193,7 +195,11 @@ public final class Outbox {
      * more than it may still send this second, sends them, and marks the sent ones; true when a
      * claim came back full (more may be due at once).
      */
-    Future<Boolean> deliverDue() {
+    /** What a sweep did: how many messages it claimed, and whether a claim came back full. */
+    record Swept(int claimed, boolean full) {
+    }
+
+    Future<Swept> deliverDue() {
         List<Future<Boolean>> claims = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         for (ChannelSender sender : senders.values()) {
@@ -231,7 +237,7 @@ public final class Outbox {
             // the sent ones are marked in one statement once all sends of the sweep are back
             Future<Void> marked = Future.join(sends).transform(ar -> sent.mark());
             return claimedAll.failed() && claimed.isEmpty()
-                    ? Future.failedFuture(claimedAll.cause()) : marked.map(full);
+                    ? Future.failedFuture(claimedAll.cause()) : marked.map(new Swept(claimed.size(), full));
         });
     }
 
