@@ -110,19 +110,10 @@ final class CrashRun {
             if (delivered < sent) {
                 problems.add("fewer requests to Twilio than replies marked sent");
             }
-            problems.forEach(p -> System.out.println("FAILED   " + p));
-            if (problems.isEmpty()) {
-                System.out.println("checks   passed");
-            }
-            return problems.isEmpty() ? 0 : 1;
+            return HavenProcess.verdict(problems);
         } finally {
             if (haven != null) {
-                haven.close();
-                if (!o.containsKey("keep-data")) {
-                    haven.deleteData();
-                } else {
-                    System.out.println("data kept in " + haven.dataDir);
-                }
+                haven.closeAndClean(o.containsKey("keep-data"));
             }
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }

@@ -201,6 +201,25 @@ final class HavenProcess implements AutoCloseable {
     }
 
     /** Removes the data dir (unless the caller wants to keep it to look at). */
+    /** Stops the gateway, then deletes its data dir, or keeps it and says where. */
+    void closeAndClean(boolean keepData) throws Exception {
+        close();
+        if (keepData) {
+            System.out.println("data kept in " + dataDir);
+        } else {
+            deleteData();
+        }
+    }
+
+    /** Prints each failed guarantee, or that all passed; the run's exit code. */
+    static int verdict(java.util.List<String> problems) {
+        problems.forEach(p -> System.out.println("FAILED   " + p));
+        if (problems.isEmpty()) {
+            System.out.println("checks   passed");
+        }
+        return problems.isEmpty() ? 0 : 1;
+    }
+
     void deleteData() throws IOException {
         delete(dataDir);
     }

@@ -270,12 +270,7 @@ public final class Load {
             return check(o, all, offered, total);
         } finally {
             if (haven != null) {
-                haven.close();
-                if (!o.containsKey("keep-data")) {
-                    haven.deleteData();
-                } else {
-                    System.out.println("data kept in " + haven.dataDir);
-                }
+                haven.closeAndClean(o.containsKey("keep-data"));
             }
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }

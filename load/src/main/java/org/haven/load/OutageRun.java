@@ -186,11 +186,7 @@ final class OutageRun {
             if (delivered < sent) {
                 problems.add("fewer requests to Twilio than replies marked sent");
             }
-            problems.forEach(p -> System.out.println("FAILED   " + p));
-            if (problems.isEmpty()) {
-                System.out.println("checks   passed");
-            }
-            return problems.isEmpty() ? 0 : 1;
+            return HavenProcess.verdict(problems);
         } finally {
             if (health != null) {
                 health.close();

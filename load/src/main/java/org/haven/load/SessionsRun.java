@@ -228,12 +228,7 @@ final class SessionsRun {
             return 1;
         } finally {
             if (haven != null) {
-                haven.close();
-                if (!o.containsKey("keep-data")) {
-                    haven.deleteData();
-                } else {
-                    System.out.println("data kept in " + haven.dataDir);
-                }
+                haven.closeAndClean(o.containsKey("keep-data"));
             }
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
