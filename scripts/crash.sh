@@ -13,4 +13,4 @@ if [ "${1:-}" = "--quick" ]; then
   shift
   set -- --crash 2 --seconds 20 --sms-rate 40 "$@"
 fi
-exec java -Xmx512m -jar load/target/haven-load.jar --crash 3 --seconds 60 --sms-rate 50 "$@"
+exec java -Xmx512m -jar load/target/haven-load.jar --crash 10 --seconds 110 --sms-rate 50 "$@"
