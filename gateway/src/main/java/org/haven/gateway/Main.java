@@ -94,34 +94,37 @@ public final class Main implements Callable<Integer> {
     /** Copies every table of the database named by HAVEN_DB_URL into a directory (ciphertext only, no keys). */
     @Command(name = "backup", mixinStandardHelpOptions = true,
             description = "Write a logical backup of the HAVEN_DB_URL database into an empty directory (see docs/operations.md).")
-    static final class Backup implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        Main parent;
-
+    static final class Backup extends OnBackupDirectory {
         @CommandLine.Parameters(index = "0", description = "directory to write (must not exist or be empty)")
         Path dir;
 
         @Override
-        public Integer call() throws Exception {
-            var db = externalDatabase(parent);
-            if (db == null) {
-                return 2;
-            }
+        String run(org.haven.gateway.config.DatabaseUrl db) throws Exception {
             var summary = org.haven.gateway.ops.LogicalBackup.backup(db, dir);
-            System.out.println("backup of schema " + summary.schemaVersion() + " written to " + dir + ": " + summary.rows());
-            return 0;
+            return "backup of schema " + summary.schemaVersion() + " written to " + dir + ": " + summary.rows();
         }
     }
 
     /** Loads a backup into the fresh database named by HAVEN_DB_URL. */
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = "Restore a backup made by 'haven backup' into the fresh, empty HAVEN_DB_URL database.")
-    static final class Restore implements Callable<Integer> {
+    static final class Restore extends OnBackupDirectory {
+        @CommandLine.Parameters(index = "0", description = "backup directory")
+        Path dir;
+
+        @Override
+        String run(org.haven.gateway.config.DatabaseUrl db) throws Exception {
+            var summary = org.haven.gateway.ops.LogicalBackup.restore(db, dir);
+            return "restored schema " + summary.schemaVersion() + ": " + summary.rows();
+        }
+    }
+
+    /** A command on the HAVEN_DB_URL database and a backup directory; prints what {@link #run} returns. */
+    abstract static class OnBackupDirectory implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main parent;
 
-        @CommandLine.Parameters(index = "0", description = "backup directory")
-        Path dir;
+        abstract String run(org.haven.gateway.config.DatabaseUrl db) throws Exception;
 
         @Override
         public Integer call() throws Exception {
@@ -129,8 +132,7 @@ public final class Main implements Callable<Integer> {
             if (db == null) {
                 return 2;
             }
-            var summary = org.haven.gateway.ops.LogicalBackup.restore(db, dir);
-            System.out.println("restored schema " + summary.schemaVersion() + ": " + summary.rows());
+            System.out.println(run(db));
             return 0;
         }
     }

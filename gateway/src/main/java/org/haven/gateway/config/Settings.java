@@ -23,6 +23,27 @@ public final class Settings {
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
     }
 
+    /**
+     * A whole-number setting, {@code dflt} when unset.
+     *
+     * @throws ConfigException when it is set but not a whole number from {@code min} to {@code max}
+     */
+    public int intIn(String key, int dflt, int min, int max) {
+        Optional<String> raw = get(key);
+        if (raw.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(raw.get());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(variable(key) + " must be a whole number from " + min + " to " + max);
+    }
+
     /** The environment variable that sets {@code key}, for error messages. */
     public static String variable(String key) {
         return ConfigLoader.PREFIX + key.toUpperCase(Locale.ROOT);

@@ -75,8 +75,8 @@ public record SmsConfig(String accountSid, String authToken, Optional<String> fr
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
-        int perSecond = intIn(s, "twilio_max_per_second", 1, 1, 1000);
-        int validitySeconds = intIn(s, "twilio_validity_seconds", 3600, 60, 36000);
+        int perSecond = s.intIn("twilio_max_per_second", 1, 1, 1000);
+        int validitySeconds = s.intIn("twilio_validity_seconds", 3600, 60, 36000);
         return Optional.of(new SmsConfig(accountSid, authToken, from, service, apiUrl, base, perSecond,
                 Duration.ofSeconds(validitySeconds)));
     }
@@ -96,21 +96,6 @@ public record SmsConfig(String accountSid, String authToken, Optional<String> fr
         throw new ConfigException(Settings.variable("twilio_api_url") + " must be a plain http(s)://host[:port] URL");
     }
 
-    private static int intIn(Settings s, String key, int dflt, int min, int max) {
-        Optional<String> raw = s.get(key);
-        if (raw.isEmpty()) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(raw.get());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(Settings.variable(key) + " must be a whole number from " + min + " to " + max);
-    }
 
     private static ConfigException missing(String key) {
         return new ConfigException(Settings.variable(key) + " is required when SMS is configured");

@@ -1,7 +1,6 @@
 package org.haven.gateway.channel.webchat;
 
 import java.time.Duration;
-import java.util.Optional;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;
 
@@ -26,8 +25,8 @@ public record WebChatConfig(int maxSockets, Duration idleTimeout) {
      * @throws ConfigException naming the first invalid setting
      */
     public static WebChatConfig parse(Settings s) {
-        int maxSockets = intIn(s, "webchat_max_sockets", DEFAULTS.maxSockets(), 1, 1_000_000);
-        int idleSeconds = intIn(s, "webchat_idle_timeout_seconds", (int) DEFAULTS.idleTimeout().toSeconds(), 3, 3600);
+        int maxSockets = s.intIn("webchat_max_sockets", DEFAULTS.maxSockets(), 1, 1_000_000);
+        int idleSeconds = s.intIn("webchat_idle_timeout_seconds", (int) DEFAULTS.idleTimeout().toSeconds(), 3, 3600);
         return new WebChatConfig(maxSockets, Duration.ofSeconds(idleSeconds));
     }
 
@@ -36,19 +35,4 @@ public record WebChatConfig(int maxSockets, Duration idleTimeout) {
         return idleTimeout.dividedBy(4);
     }
 
-    private static int intIn(Settings s, String key, int dflt, int min, int max) {
-        Optional<String> raw = s.get(key);
-        if (raw.isEmpty()) {
-            return dflt;
-        }
-        try {
-            int v = Integer.parseInt(raw.get());
-            if (v >= min && v <= max) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(Settings.variable(key) + " must be a whole number from " + min + " to " + max);
-    }
 }
