@@ -1,6 +1,8 @@
 package org.haven.bot;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,14 +15,37 @@ import java.util.Optional;
  * @param answers             the questions asked and their answers, in order
  * @param referralSuggestions organisations suggested to the person ("name (where): contact")
  * @param duress              whether the duress word was used: treat contact with great care
+ * @param values              question id → the values chosen or typed, as the script names them
+ *                            (choice values such as "yes" or "nothing", not labels; empty = skipped)
  */
 public record IntakeResult(String language, Triage triage, int priority, String workingGroup,
-                           List<Answer> answers, List<String> referralSuggestions, boolean duress) {
+                           List<Answer> answers, List<String> referralSuggestions, boolean duress,
+                           Map<String, List<String>> values) {
 
     /** Makes an immutable result. */
     public IntakeResult {
         answers = List.copyOf(answers);
         referralSuggestions = List.copyOf(referralSuggestions);
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        values = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /** A result without raw values (kept for callers that build one by hand). */
+    public IntakeResult(String language, Triage triage, int priority, String workingGroup,
+                        List<Answer> answers, List<String> referralSuggestions, boolean duress) {
+        this(language, triage, priority, workingGroup, answers, referralSuggestions, duress, Map.of());
+    }
+
+    /**
+     * The values given to one question as the script names them, e.g. {@code chosen("client_consent")}
+     * is {@code ["yes"]}: decisions are taken on these, never on the English labels of {@link #answers}.
+     *
+     * @param questionId a question id of the script
+     * @return the values, empty when the question was skipped or not asked
+     */
+    public List<String> chosen(String questionId) {
+        return values.getOrDefault(questionId, List.of());
     }
 
     /**

@@ -46,6 +46,22 @@ class EngineTest {
         assertEquals("national", r.workingGroup());
     }
 
+    /**
+     * Verifies that the result keeps the script's values beside the English labels, so the gateway
+     * decides on "yes" and "nothing" rather than on labels an administrator may reword.
+     */
+    @Test
+    void testResultKeepsChosenValues() {
+        Turn t = run("yes", "en", "agency", "482-1776", "yes", "1,4", "no", "torture", "Syria", "2014", "refugee",
+                "yes", "none", "no", "here", "mornings", "no", "Toronto");
+        assertTrue(t.state().finished());
+        IntakeResult r = completed(t);
+        assertEquals(List.of("yes"), r.chosen("client_consent"));
+        assertEquals(List.of("arrived", "nothing"), r.chosen("share_with_agency"));
+        assertEquals(List.of(), r.chosen("no_such_question"));
+        assertTrue(r.answer("share_with_agency").orElseThrow().contains("Nothing"));
+    }
+
     /** Verifies that the state survives toBytes/fromBytes unchanged and stays small. */
     @Test
     void testStateRoundTripsThroughBytes() {

@@ -36,7 +36,7 @@ public final class ResultBuilder {
         String group = triager.workingGroup(answers);
         List<String> suggestions = triager.suggestions(answers, o.triage(), group).stream()
                 .map(ResultBuilder::suggestion).toList();
-        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress);
+        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers);
     }
 
     /**

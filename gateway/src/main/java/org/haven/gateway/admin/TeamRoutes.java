@@ -4,9 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Tuple;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.haven.bot.engine.ReferralCode;
@@ -14,6 +12,8 @@ import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
+import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.AgencyKeyRotation;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.TeamKeyRotation;
 import org.haven.gateway.keys.TeamKeys;
@@ -21,14 +21,17 @@ import org.haven.crypto.RecipientPrivateKey;
 import java.security.GeneralSecurityException;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AgencyStore;
 import org.haven.gateway.store.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The team page for administrators at {@code /inbox/team}: accounts and agencies. Adding a
- * coordinator is a key ceremony: the administrator's unlocked team key is sealed under the new
- * coordinator's first passphrase, so the server never holds it unsealed at rest.
+ * coordinator is a key ceremony: the administrator's unlocked team key is granted to the new
+ * coordinator's personal key, itself sealed under their first passphrase, so the server never
+ * holds it unsealed at rest. Adding an agency worker grants them the agency's key the same way
+ * (the administrator's team key opens it), and adding an agency creates that key.
  */
 public final class TeamRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TeamRoutes.class);
@@ -40,6 +43,9 @@ public final class TeamRoutes {
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
     private final TeamKeyRotation rotation;
+    private final AgencyStore agencies;
+    private final AgencyKeyCustody agencyKeys;
+    private final AgencyKeyRotation agencyRotation;
 
     private int configuredRetentionDays = 365;
 
@@ -54,13 +60,17 @@ public final class TeamRoutes {
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
-        this.rotation = new TeamKeyRotation(vertx, accounts, teamKeys);
+        this.agencies = new AgencyStore(accounts.pool());
+        this.agencyKeys = new AgencyKeyCustody(agencies);
+        this.agencyRotation = new AgencyKeyRotation(vertx, agencies);
+        this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
     }
 
     public void mount(Router router) {
         router.get("/inbox/team").handler(ctx -> guard.requireAdmin(ctx, s -> page(ctx, s, null, null)));
         router.post("/inbox/team/accounts").handler(ctx -> guard.requireAdmin(ctx, s -> createAccount(ctx, s)));
         router.post("/inbox/team/agencies").handler(ctx -> guard.requireAdmin(ctx, s -> createAgency(ctx, s)));
+        router.post("/inbox/team/agencies/:id/key").handler(ctx -> guard.requireAdmin(ctx, s -> createAgencyKey(ctx, s)));
         router.post("/inbox/team/retention").handler(ctx -> guard.requireAdmin(ctx, s -> setRetention(ctx, s)));
         router.post("/inbox/team/rotate").handler(ctx -> guard.requireAdmin(ctx, s -> rotate(ctx, s, "manual",
                 "Team key rotated. Everyone else must log in again.")));
@@ -68,13 +78,10 @@ public final class TeamRoutes {
         router.post("/inbox/team/accounts/:id/end-sessions").handler(ctx -> guard.requireAdmin(ctx, s -> endSessions(ctx, s)));
     }
 
-    private record Agency(long id, String name, String code) {
-    }
-
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
-        Future.all(accounts.list(), agencies(), new Retention(accounts.pool(), configuredRetentionDays).policy()).onSuccess(cf -> {
+        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays).policy()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
-            List<Agency> agencies = cf.resultAt(1);
+            List<AgencyStore.Agency> agencies = cf.resultAt(1);
             Retention.Policy policy = cf.resultAt(2);
             StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice))
                     .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
@@ -99,7 +106,9 @@ public final class TeamRoutes {
             b.append("</tbody></table>");
             b.append("<h2>Team key</h2><p class=\"help\">Current key <code>").append(Html.esc(teamKeys.currentKeyId()))
                     .append("</code>. Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs"
-                            + " everyone else out. Removing an account rotates the key by itself.</p>")
+                            + " everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency"
+                            + " worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the"
+                            + " team key rotates).</p>")
                     .append("<form method=\"post\" action=\"/inbox/team/rotate\">").append(Html.csrf(s))
                     .append("<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");
             b.append("<h2>Retention</h2><form method=\"post\" action=\"/inbox/team/retention\" class=\"stack\">")
@@ -122,7 +131,7 @@ public final class TeamRoutes {
             }
             b.append("</fieldset><label for=\"new-agency\">Agency (agency workers)</label><select id=\"new-agency\" name=\"agency\">")
                     .append("<option value=\"\">—</option>");
-            for (Agency a : agencies) {
+            for (AgencyStore.Agency a : agencies) {
                 b.append("<option value=\"").append(a.id()).append("\">").append(Html.esc(a.name())).append("</option>");
             }
             b.append("</select><label for=\"new-pass\">First passphrase (at least ").append(AuthRoutes.MIN_PASSPHRASE)
@@ -130,25 +139,34 @@ public final class TeamRoutes {
                     .append("<input id=\"new-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" required>")
                     .append("<label for=\"new-confirm\">Again</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")
                     .append(" autocomplete=\"new-password\" required><button type=\"submit\" id=\"create-account\">Create account</button></form>");
-            b.append("<h2>Agencies and referral codes</h2><table class=\"queue\"><thead><tr><th scope=\"col\">Agency</th>")
-                    .append("<th scope=\"col\">Referral code</th></tr></thead><tbody>");
-            for (Agency a : agencies) {
-                b.append("<tr><td>").append(Html.esc(a.name())).append("</td><td><code>").append(Html.esc(a.code()))
-                        .append("</code></td></tr>");
+            long keyless = agencies.stream().filter(a -> a.keyId() == null).count();
+            b.append("<h2>Agencies and referral codes</h2>");
+            if (keyless > 0) {
+                b.append("<p class=\"error\" id=\"agencies-without-key\">").append(keyless)
+                        .append(keyless == 1 ? " agency has" : " agencies have")
+                        .append(" no key yet: referrals from it are sealed to the team key only and its workers cannot read"
+                                + " them. It gets one when you add a worker to it, or with its button below.</p>");
+            }
+            b.append("<table class=\"queue\"><thead><tr><th scope=\"col\">Agency</th>")
+                    .append("<th scope=\"col\">Referral code</th><th scope=\"col\">Agency key</th></tr></thead><tbody>");
+            for (AgencyStore.Agency a : agencies) {
+                b.append("<tr><td>").append(Html.esc(a.name())).append("</td><td><code>").append(Html.esc(a.referralCode()))
+                        .append("</code></td><td>");
+                if (a.keyId() != null) {
+                    b.append("<code>").append(Html.esc(a.keyId())).append("</code>");
+                } else {
+                    b.append("none yet <form method=\"post\" class=\"inline\" action=\"/inbox/team/agencies/").append(a.id())
+                            .append("/key\">").append(Html.csrf(s)).append("<button type=\"submit\" class=\"secondary\"")
+                            .append(" id=\"agency-key-").append(a.id()).append("\" aria-label=\"Create the key of ")
+                            .append(Html.esc(a.name())).append("\">Create its key</button></form>");
+                }
+                b.append("</td></tr>");
             }
             b.append("</tbody></table><form method=\"post\" action=\"/inbox/team/agencies\" class=\"stack\">").append(Html.csrf(s))
                     .append("<label for=\"agency-name\">New agency</label><input id=\"agency-name\" name=\"name\" required maxlength=\"120\">")
                     .append("<button type=\"submit\" id=\"create-agency\">Add agency and issue a referral code</button></form>");
             SessionGuard.html(ctx, error == null ? 200 : 400, Html.page(s.language(), "Team", s, b.toString()));
         }).onFailure(ctx::fail);
-    }
-
-    private Future<List<Agency>> agencies() {
-        return accounts.pool().query("SELECT id, name, referral_code FROM agencies ORDER BY name").execute().map(rs -> {
-            List<Agency> out = new ArrayList<>();
-            rs.forEach(r -> out.add(new Agency(r.getLong(0), r.getString(1), r.getString(2))));
-            return out;
-        });
     }
 
     private void createAccount(RoutingContext ctx, InboxSession s) {
@@ -172,20 +190,20 @@ public final class TeamRoutes {
             page(ctx, s, invalid.get(), null);
             return;
         }
-        boolean needsKey = !"agency".equals(role);
-        Long agencyId = "agency".equals(role) ? Long.valueOf(agencyRaw) : null;
+        boolean agency = "agency".equals(role);
+        Long agencyId = agency ? Long.valueOf(agencyRaw) : null;
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
-        if (needsKey && team.isEmpty()) {
+        if (team.isEmpty()) {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(pass, team.orElse(null)))
+        vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(pass, team.get()))
                 .compose(keys -> accounts.pool().withTransaction(tx -> accounts.create(tx, username, role, keys.hash(),
-                        needsKey ? keys.personal().publicKey().toBytes() : null, needsKey ? keys.sealedPersonal() : null,
-                        agencyId, groups)
+                        keys.personal().publicKey().toBytes(), keys.sealedPersonal(), agencyId, agency ? List.of() : groups)
                         .compose(id -> {
-                            if (!needsKey) {
-                                return Future.succeededFuture(id);
+                            if (agency) {
+                                // An agency worker holds the agency's key, never the team key.
+                                return agencyKeys.grant(tx, agencyId, id, keys.personal().publicKey(), keys.team()).map(id);
                             }
                             try {
                                 String keyId = teamKeys.currentKeyId();
@@ -204,6 +222,8 @@ public final class TeamRoutes {
                 .onFailure(err -> {
                     if (String.valueOf(err.getMessage()).contains("duplicate key")) {
                         page(ctx, s, "That username is taken.", null);
+                    } else if (err instanceof AgencyKeyCustody.NoSuchAgency) {
+                        page(ctx, s, "No such agency.", null);
                     } else {
                         ctx.fail(err);
                     }
@@ -242,7 +262,10 @@ public final class TeamRoutes {
         }).onSuccess(v -> page(ctx, s, null, notice)).onFailure(ctx::fail);
     }
 
-    /** Removes an account: disabled, grants withdrawn, sessions ended, then the team key rotated. */
+    /**
+     * Removes an account: disabled, grants withdrawn, sessions ended, then the key it held rotated:
+     * the team key for an administrator or coordinator, its agency's key for an agency worker.
+     */
     private void remove(RoutingContext ctx, InboxSession s) {
         Long id = accountId(ctx, s);
         if (id == null) {
@@ -252,17 +275,38 @@ public final class TeamRoutes {
             page(ctx, s, "You cannot remove your own account.", null);
             return;
         }
-        accounts.pool().withTransaction(tx -> accounts.disable(tx, id)
+        accounts.findById(id).compose(found -> accounts.pool().withTransaction(tx -> accounts.disable(tx, id)
                 .compose(done -> new AuditLog(tx).record(s.username(), "account_removed:" + id, null).map(done)))
-                .onSuccess(done -> {
-                    if (!done) {
+                .map(done -> done ? found : Optional.<Account>empty()))
+                .onSuccess(removed -> {
+                    if (removed.isEmpty()) {
                         page(ctx, s, "No such account.", null);
                         return;
                     }
                     guard.sessions().endAllOf(id);
                     LOG.info("event=account_removed account={} by={}", id, s.accountId());
-                    rotate(ctx, s, "removal", "Account removed and team key rotated: it can open nothing sealed from now on.");
+                    Account a = removed.get();
+                    if ("agency".equals(a.role()) && a.agencyId() != null) {
+                        rotateAgencyKey(ctx, s, a.agencyId());
+                    } else {
+                        rotate(ctx, s, "removal", "Account removed and team key rotated: it can open nothing sealed from now on.");
+                    }
                 }).onFailure(ctx::fail);
+    }
+
+    /** Rotates an agency's key after one of its workers was removed; the other workers log in again. */
+    private void rotateAgencyKey(RoutingContext ctx, InboxSession s, long agencyId) {
+        Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
+        if (team.isEmpty()) {
+            page(ctx, s, "Account removed, but your session does not hold the current team key, so its agency's key was not"
+                    + " rotated: log out and in again, then rotate the team key.", null);
+            return;
+        }
+        agencyRotation.rotate(agencyId, team.get()).compose(workers -> {
+            workers.forEach(guard.sessions()::endAllOf);
+            return new AuditLog(accounts.pool()).record(s.username(), "agency_key_rotated:" + agencyId, null);
+        }).onSuccess(v -> page(ctx, s, null, "Account removed and its agency's key rotated: it can open nothing sealed from now on."))
+                .onFailure(ctx::fail);
     }
 
     /** Ends every session of an account (a lost laptop, a suspicion). */
@@ -276,17 +320,59 @@ public final class TeamRoutes {
                 .onComplete(ar -> page(ctx, s, null, ended + " session(s) ended."));
     }
 
+    /** Adds an agency with a referral code and its own key, sealed to the team key the session holds. */
     private void createAgency(RoutingContext ctx, InboxSession s) {
         String name = trimmed(ctx.request().getFormAttribute("name"));
         if (name.isEmpty() || name.length() > 120) {
             page(ctx, s, "Give the agency a name.", null);
             return;
         }
+        Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
+        if (team.isEmpty()) {
+            page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
+            return;
+        }
         String code = ReferralCode.issue(new SecureRandom());
-        accounts.pool().preparedQuery("INSERT INTO agencies (name, referral_code) VALUES ($1, $2)").execute(Tuple.of(name, code))
-                .compose(v -> new AuditLog(accounts.pool()).record(s.username(), "agency_created", null))
-                .onSuccess(v -> page(ctx, s, null, "Agency added with referral code " + code + "."))
-                .onFailure(err -> page(ctx, s, "That agency exists already.", null));
+        accounts.pool().withTransaction(tx -> agencies.create(tx, name, code)
+                        .compose(id -> agencyKeys.ensure(tx, id, team.get()).map(id))
+                        .compose(id -> new AuditLog(tx).record(s.username(), "agency_created:" + id, null).map(id)))
+                .onSuccess(id -> {
+                    LOG.info("event=agency_created agency={} by={}", id, s.accountId());
+                    page(ctx, s, null, "Agency added with referral code " + code + ".");
+                })
+                .onFailure(err -> {
+                    if (String.valueOf(err.getMessage()).contains("duplicate key")) {
+                        page(ctx, s, "That agency exists already.", null);
+                    } else {
+                        ctx.fail(err);
+                    }
+                });
+    }
+
+    /** Creates the key of an agency from before agency keys. */
+    private void createAgencyKey(RoutingContext ctx, InboxSession s) {
+        long id;
+        try {
+            id = Long.parseLong(ctx.pathParam("id"));
+        } catch (NumberFormatException e) {
+            page(ctx, s, "No such agency.", null);
+            return;
+        }
+        Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
+        if (team.isEmpty()) {
+            page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
+            return;
+        }
+        accounts.pool().withTransaction(tx -> agencyKeys.ensure(tx, id, team.get())
+                        .compose(keyId -> new AuditLog(tx).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
+                .onSuccess(keyId -> page(ctx, s, null, "The agency has its key " + keyId + "."))
+                .onFailure(err -> {
+                    if (err instanceof AgencyKeyCustody.NoSuchAgency) {
+                        page(ctx, s, "No such agency.", null);
+                    } else {
+                        ctx.fail(err);
+                    }
+                });
     }
 
     /** The account id in the path, or null after answering that there is none. */

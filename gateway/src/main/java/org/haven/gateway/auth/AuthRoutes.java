@@ -22,6 +22,7 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.inbox.Text;
+import org.haven.gateway.keys.AgencyKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Getting into the inbox: first-administrator setup, login with passphrase and a second factor
  * (TOTP, or a one-time recovery code), second-factor enrolment with a QR code, language, logout.
- * The passphrase unlocks the team key into the session; logout and timeouts wipe it.
+ * The passphrase unlocks the team key (an agency worker's: the agency key) into the session;
+ * logout and timeouts wipe it.
  */
 public final class AuthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
@@ -198,10 +200,28 @@ public final class AuthRoutes {
 
     // --- login -----------------------------------------------------------------------------
 
-    private record Unlocked(Account account, List<RecipientPrivateKey> keys) {
+    private record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys) {
         void destroy() {
             keys.forEach(RecipientPrivateKey::destroy);
+            agencyKeys.forEach(RecipientPrivateKey::destroy);
         }
+    }
+
+    /** The sealed keys an account's login opens: team-key grants, and an agency worker's agency-key grant. */
+    private record Grants(List<AccountStore.Grant> team, List<AccountStore.Grant> agency) {
+        static final Grants NONE = new Grants(List.of(), List.of());
+    }
+
+    private Future<Grants> grantsOf(Optional<Account> found) {
+        if (found.isEmpty()) {
+            return Future.succeededFuture(Grants.NONE);
+        }
+        Account a = found.get();
+        if ("agency".equals(a.role())) {
+            return a.agencyId() == null ? Future.succeededFuture(Grants.NONE)
+                    : accounts.agencyGrants(a.id()).map(g -> new Grants(List.of(), g));
+        }
+        return accounts.grants(a.id()).map(g -> new Grants(g, List.of()));
     }
 
     private void login(RoutingContext ctx) {
@@ -218,8 +238,7 @@ public final class AuthRoutes {
             SessionGuard.html(ctx, 400, loginPage(language, Text.t(language, "login.failed")));
             return;
         }
-        accounts.findByUsername(username).compose(found -> (found.isPresent() ? accounts.grants(found.get().id())
-                : Future.succeededFuture(List.<AccountStore.Grant>of())).compose(grants -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
+        accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
             String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
             boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
             if (!ok || found.isEmpty()) {
@@ -227,20 +246,25 @@ public final class AuthRoutes {
             }
             Account a = found.get();
             if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Unlocked(a, List.of()));
+                return Optional.of(new Unlocked(a, List.of(), List.of()));
             }
             RecipientPrivateKey personal = null;
             List<RecipientPrivateKey> keys = new ArrayList<>();
+            List<RecipientPrivateKey> agencyKeys = new ArrayList<>();
             try {
                 byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
                 personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
                 Arrays.fill(raw, (byte) 0);
-                for (AccountStore.Grant g : grants) {
+                for (AccountStore.Grant g : grants.team()) {
                     keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
                 }
-                return Optional.of(new Unlocked(a, keys));
+                for (AccountStore.Grant g : grants.agency()) {
+                    agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
+                }
+                return Optional.of(new Unlocked(a, keys, agencyKeys));
             } catch (GeneralSecurityException e) {
                 keys.forEach(RecipientPrivateKey::destroy);
+                agencyKeys.forEach(RecipientPrivateKey::destroy);
                 return Optional.empty();
             } finally {
                 if (personal != null) {
@@ -271,7 +295,7 @@ public final class AuthRoutes {
             throttle.succeeded(client);
             Account a = unlocked.get().account();
             InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
-                    unlocked.get().keys(), a.totpEnabled(), a.language()));
+                    unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language()));
             new AuditLog(accounts.pool()).record(a.username(), "login", null);
             LOG.info("event=login account={} second_factor={}", a.id(), a.totpEnabled() ? "done" : "enrol");
             guard.setCookie(ctx, s);

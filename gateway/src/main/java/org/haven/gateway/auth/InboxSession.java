@@ -6,7 +6,8 @@ import org.haven.crypto.RecipientPrivateKey;
 
 /**
  * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
- * memory only, for as long as the session lives; {@link #end()} wipes it. A session that has not
+ * memory only, for as long as the session lives, an agency worker's session its agency's key;
+ * {@link #end()} wipes them. A session that has not
  * yet enrolled its second factor may do nothing but enrol.
  */
 public final class InboxSession {
@@ -19,6 +20,7 @@ public final class InboxSession {
     private final String csrfToken;
     private final Instant createdAt;
     private final java.util.List<RecipientPrivateKey> teamKeys;
+    private final java.util.List<RecipientPrivateKey> agencyKeys;
     private volatile boolean secondFactorDone;
     private volatile String language;
     private volatile Instant lastSeen;
@@ -32,6 +34,7 @@ public final class InboxSession {
         this.groups = Set.copyOf(grant.groups());
         this.agencyId = grant.agencyId();
         this.teamKeys = new java.util.concurrent.CopyOnWriteArrayList<>(grant.teamKeys());
+        this.agencyKeys = java.util.List.copyOf(grant.agencyKeys());
         this.secondFactorDone = grant.secondFactorDone();
         this.language = grant.language();
         this.csrfToken = csrfToken;
@@ -86,6 +89,11 @@ public final class InboxSession {
         return teamKeys;
     }
 
+    /** The agency key this agency worker's session unlocked (none for other roles, or before a grant). */
+    public java.util.List<RecipientPrivateKey> agencyKeys() {
+        return agencyKeys;
+    }
+
     /** The unlocked team key with this id, if the session holds it. */
     public java.util.Optional<RecipientPrivateKey> teamKey(String keyId) {
         return teamKeys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
@@ -131,5 +139,6 @@ public final class InboxSession {
 
     void end() {
         teamKeys.forEach(RecipientPrivateKey::destroy);
+        agencyKeys.forEach(RecipientPrivateKey::destroy);
     }
 }

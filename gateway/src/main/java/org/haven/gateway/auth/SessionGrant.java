@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Set;
 import org.haven.crypto.RecipientPrivateKey;
 
-/** What a successful login grants: who, with which role and groups, and the unlocked team keys (none for agencies). */
+/**
+ * What a successful login grants: who, with which role and groups, and the unlocked keys: team
+ * keys for administrators and coordinators, the agency's key for an agency worker.
+ */
 public record SessionGrant(long accountId, String username, String role, Set<String> groups, Long agencyId,
-                           List<RecipientPrivateKey> teamKeys, boolean secondFactorDone, String language) {
+                           List<RecipientPrivateKey> teamKeys, List<RecipientPrivateKey> agencyKeys, boolean secondFactorDone,
+                           String language) {
 }

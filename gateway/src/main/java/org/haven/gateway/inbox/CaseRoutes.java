@@ -211,13 +211,7 @@ public final class CaseRoutes {
                 continue;
             }
             if ("answers".equals(e.kind())) {
-                b.append("<h2>").append(Text.t(l, "case.answers")).append("</h2><dl class=\"answers\">");
-                for (Object o : doc.getJsonArray("answers", new JsonArray())) {
-                    JsonObject a = (JsonObject) o;
-                    b.append("<dt>").append(Html.esc(a.getString("question"))).append("</dt><dd>")
-                            .append(Html.esc(a.getString("answer"))).append("</dd>");
-                }
-                b.append("</dl>");
+                b.append(answersList(l, doc));
                 JsonArray refs = doc.getJsonArray("referrals", new JsonArray());
                 if (!refs.isEmpty()) {
                     b.append("<h2>").append(Text.t(l, "case.referrals")).append("</h2><ul>");
@@ -238,6 +232,17 @@ public final class CaseRoutes {
         b.append("<h2 id=\"conv-h\">").append(Text.t(l, "case.conversation")).append("</h2><ol class=\"thread\">");
         thread.forEach(b::append);
         return b.append("</ol></section>").toString();
+    }
+
+    /** The intake answers of an opened answers entry, as a heading and a definition list. */
+    private static String answersList(String l, JsonObject doc) {
+        StringBuilder b = new StringBuilder("<h2>").append(Text.t(l, "case.answers")).append("</h2><dl class=\"answers\">");
+        for (Object o : doc.getJsonArray("answers", new JsonArray())) {
+            JsonObject a = (JsonObject) o;
+            b.append("<dt>").append(Html.esc(a.getString("question"))).append("</dt><dd>")
+                    .append(Html.esc(a.getString("answer"))).append("</dd>");
+        }
+        return b.append("</dl>").toString();
     }
 
     private String workForms(InboxSession s, CaseSummary c) {
@@ -298,14 +303,38 @@ public final class CaseRoutes {
                 + inner + "</form>";
     }
 
+    /**
+     * An agency worker's view of their referral: its status, and the answers they submitted when
+     * the client consented to share them with the agency (the answers entry is then sealed to the
+     * agency key their session unlocked). Nothing else of the case is loaded.
+     */
     private void agencyView(RoutingContext ctx, InboxSession s, CaseSummary c) {
         String l = s.language();
-        new AuditLog(accounts.pool()).record(s.username(), "referral_status_view", c.id());
-        SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "case") + " " + c.reference(), s,
-                "<p><a href=\"/inbox\">← " + Text.t(l, "referrals.mine") + "</a></p><h1>" + Text.t(l, "case") + " "
-                        + Html.esc(c.reference()) + "</h1><dl class=\"meta\"><dt>" + Text.t(l, "col.status") + "</dt><dd>"
-                        + Html.esc(Labels.status(l, c.status())) + "</dd><dt>" + Text.t(l, "col.received") + "</dt><dd>"
-                        + Labels.when(c.createdAt()) + "</dd></dl>"));
+        cases.answers(c.id()).compose(entry -> {
+            Optional<SealedEntry> shared = entry.filter(e -> s.agencyKeys().stream()
+                    .anyMatch(k -> !k.isDestroyed() && e.sealedKeys().containsKey(k.publicKey().keyId())));
+            return new AuditLog(accounts.pool()).record(s.username(), shared.isPresent() ? "referral_answers_view"
+                    : "referral_status_view", c.id()).map(v -> shared);
+        }).onSuccess(shared -> {
+            String answers;
+            if (shared.isEmpty()) {
+                answers = "<p id=\"referral-answers-none\">" + Text.t(l, "referral.answers.none") + "</p>";
+            } else {
+                SealedEntry e = shared.get();
+                try {
+                    byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.agencyKeys());
+                    answers = answersList(l, new JsonObject(new String(plain, StandardCharsets.UTF_8)));
+                } catch (GeneralSecurityException | RuntimeException ex) {
+                    answers = "<p class=\"error\">" + Text.t(l, "case.unreadable") + "</p>";
+                }
+            }
+            LOG.info("event=referral_viewed case={} account={} answers={}", c.id(), s.accountId(), shared.isPresent());
+            SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "case") + " " + c.reference(), s,
+                    "<p><a href=\"/inbox\">← " + Text.t(l, "referrals.mine") + "</a></p><h1>" + Text.t(l, "case") + " "
+                            + Html.esc(c.reference()) + "</h1><dl class=\"meta\"><dt>" + Text.t(l, "col.status") + "</dt><dd>"
+                            + Html.esc(Labels.status(l, c.status())) + "</dd><dt>" + Text.t(l, "col.received") + "</dt><dd>"
+                            + Labels.when(c.createdAt()) + "</dd></dl>" + answers));
+        }).onFailure(ctx::fail);
     }
 
     // --- changes ---------------------------------------------------------------------------

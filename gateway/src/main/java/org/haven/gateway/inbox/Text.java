@@ -52,6 +52,8 @@ public final class Text {
         put("case.to_person", "Reply sent by", "Réponse envoyée par");
         put("case.note", "Private note by", "Note privée de");
         put("case.referral", "Referral recorded by", "Orientation notée par");
+        put("referral.answers.none", "The answers of this referral are not shared with your agency.",
+                "Les réponses de cette orientation ne sont pas partagées avec votre organisme.");
         put("case.unreadable", "This entry cannot be opened with your key.", "Cette entrée ne peut pas être ouverte avec votre clé.");
         put("case.claim", "Claim this case", "Prendre ce dossier");
         put("case.release", "Release", "Libérer");

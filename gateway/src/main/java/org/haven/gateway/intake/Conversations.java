@@ -21,12 +21,14 @@ import org.haven.bot.IntakeResult;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.bot.Turn;
+import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.store.AgencyRecipient;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Runs one dialogue step for a message from any channel, in one database transaction: find the
  * conversation by the keyed hash of its contact address and lock it, decrypt its state, let the
  * engine answer, act on what the engine reports (a finished intake becomes a queued case whose
- * answers are sealed to the team key), and store the new state encrypted again.
+ * answers are sealed to the team key, and to the referring agency's key when the client consented
+ * to share with it), and store the new state encrypted again.
  */
 public final class Conversations {
     private static final Logger LOG = LoggerFactory.getLogger(Conversations.class);
@@ -445,17 +448,49 @@ public final class Conversations {
         result.answers().forEach(a -> answers.add(new JsonObject().put("id", a.questionId()).put("question", a.question())
                 .put("answer", a.answer())));
         doc.put("answers", answers).put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
-        EntrySealing.Sealed sealed = seal(caseId, 1, "answers", doc.encode());
-        return cases.agencyByReferralCode(tx, referralCode)
-                .compose(agencyId -> cases.insert(tx, CaseSummary.queued(caseId, reference, channel, result.language(),
-                        result.triage().name(), result.priority(), result.workingGroup(),
-                        result.triage() == org.haven.bot.Triage.URGENT, agencyId), conversationId, result.duress()))
-                .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
-                .compose(v -> new AuditLog(tx).record("system:intake", "case_created", caseId))
-                .map(v -> {
-                    LOG.info("event=case_queued case={} channel={} triage={}", caseId, channel, result.triage());
+        return cases.agencyByReferralCode(tx, referralCode).compose(agency -> {
+            String agencyKeyId = sharesWithAgency(agency, result) ? agency.keyId() : null;
+            EntrySealing.Sealed sealed = seal(caseId, 1, "answers", doc.encode(), answersRecipients(agency, agencyKeyId != null));
+            return cases.insert(tx, CaseSummary.queued(caseId, reference, channel, result.language(),
+                            result.triage().name(), result.priority(), result.workingGroup(),
+                            result.triage() == org.haven.bot.Triage.URGENT, agency == null ? null : agency.agencyId()),
+                            conversationId, result.duress(), agencyKeyId)
+                    .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
+                    .map(v -> agencyKeyId != null);
+        }).compose(shared -> new AuditLog(tx).record("system:intake", "case_created", caseId).map(shared))
+                .map(shared -> {
+                    LOG.info("event=case_queued case={} channel={} triage={} shared_with_agency={}", caseId, channel,
+                            result.triage(), shared);
                     return new CaseRef(caseId, reference);
                 });
+    }
+
+    /**
+     * Whether the answers are also sealed to the referring agency's key: the referral came with a
+     * known agency's code and the agency has a key, the client consented, and the worker chose to
+     * let the agency hear of the case (anything but only "nothing"). Later entries stay team-only.
+     */
+    private static boolean sharesWithAgency(AgencyRecipient agency, IntakeResult result) {
+        if (agency == null || agency.keyId() == null || !result.chosen("client_consent").equals(List.of("yes"))) {
+            return false;
+        }
+        List<String> share = result.chosen("share_with_agency");
+        return !share.isEmpty() && !share.stream().allMatch("nothing"::equals);
+    }
+
+    /** The team key, and the agency's key when {@code shared}: the answers' explicit recipients. */
+    private List<RecipientPublicKey> answersRecipients(AgencyRecipient agency, boolean shared) {
+        List<RecipientPublicKey> team = teamKeys.recipients();
+        if (!shared) {
+            return team;
+        }
+        try {
+            List<RecipientPublicKey> both = new ArrayList<>(team);
+            both.add(RecipientPublicKey.fromBytes(agency.publicKey()));
+            return both;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("agency public key unusable: agency=" + agency.agencyId(), e);
+        }
     }
 
     private Future<Void> appendMessage(SqlConnection tx, UUID caseId, String text) {
@@ -466,8 +501,12 @@ public final class Conversations {
     }
 
     private EntrySealing.Sealed seal(UUID caseId, int seq, String kind, String json) {
+        return seal(caseId, seq, kind, json, teamKeys.recipients());
+    }
+
+    private EntrySealing.Sealed seal(UUID caseId, int seq, String kind, String json, List<RecipientPublicKey> recipients) {
         try {
-            return EntrySealing.seal(caseId, seq, kind, json.getBytes(StandardCharsets.UTF_8), teamKeys.recipients());
+            return EntrySealing.seal(caseId, seq, kind, json.getBytes(StandardCharsets.UTF_8), recipients);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("sealing failed", e);
         }

@@ -14,7 +14,8 @@ import org.haven.crypto.SecretKeyAccess;
  * bound to the account and the team key's id.
  *
  * <p>Format: 2-byte big-endian length of the sealed data key, the sealed data key (HPKE, see
- * docs/crypto.md), then the team private key encrypted under that data key (AES-256-GCM).
+ * docs/crypto.md), then the team private key encrypted under that data key (AES-256-GCM). Agency
+ * keys travel in the same format under their own bindings (see {@link AgencyKeys}).
  */
 public final class KeyGrants {
     private static final int MAX_SEALED = 1024;
@@ -25,11 +26,21 @@ public final class KeyGrants {
     /** Seals {@code teamKey} (whose id is {@code teamKeyId}) to one account's public key. */
     public static byte[] grant(RecipientPrivateKey teamKey, String teamKeyId, long accountId, RecipientPublicKey accountKey)
             throws GeneralSecurityException {
-        byte[] binding = binding(accountId, teamKeyId);
+        return seal(teamKey, binding(accountId, teamKeyId), accountKey);
+    }
+
+    /** Opens a grant with the account's personal private key. */
+    public static RecipientPrivateKey open(byte[] grant, String teamKeyId, long accountId, RecipientPrivateKey accountKey)
+            throws GeneralSecurityException {
+        return open(grant, binding(accountId, teamKeyId), accountKey, teamKeyId);
+    }
+
+    /** Seals a private key to {@code to} in the grant format, bound by {@code binding}. */
+    static byte[] seal(RecipientPrivateKey key, byte[] binding, RecipientPublicKey to) throws GeneralSecurityException {
         DataKey dk = DataKey.generate();
-        byte[] raw = teamKey.toBytes(SecretKeyAccess.INSECURE);
+        byte[] raw = key.toBytes(SecretKeyAccess.INSECURE);
         try {
-            byte[] sealedKey = dk.sealTo(accountKey, binding);
+            byte[] sealedKey = dk.sealTo(to, binding);
             byte[] ciphertext = dk.encrypt(raw, binding);
             return ByteBuffer.allocate(2 + sealedKey.length + ciphertext.length)
                     .putShort((short) sealedKey.length).put(sealedKey).put(ciphertext).array();
@@ -39,8 +50,8 @@ public final class KeyGrants {
         }
     }
 
-    /** Opens a grant with the account's personal private key. */
-    public static RecipientPrivateKey open(byte[] grant, String teamKeyId, long accountId, RecipientPrivateKey accountKey)
+    /** Opens what {@link #seal} made, checking that it holds the key whose id is {@code expectedKeyId}. */
+    static RecipientPrivateKey open(byte[] grant, byte[] binding, RecipientPrivateKey with, String expectedKeyId)
             throws GeneralSecurityException {
         if (grant == null || grant.length < 2) {
             throw new GeneralSecurityException("truncated key grant");
@@ -49,13 +60,12 @@ public final class KeyGrants {
         if (len == 0 || len > MAX_SEALED || 2 + len >= grant.length) {
             throw new GeneralSecurityException("bad key grant length");
         }
-        byte[] binding = binding(accountId, teamKeyId);
-        DataKey dk = DataKey.openSealed(Arrays.copyOfRange(grant, 2, 2 + len), accountKey, binding);
+        DataKey dk = DataKey.openSealed(Arrays.copyOfRange(grant, 2, 2 + len), with, binding);
         byte[] raw = null;
         try {
             raw = dk.decrypt(Arrays.copyOfRange(grant, 2 + len, grant.length), binding);
             RecipientPrivateKey key = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
-            if (!key.publicKey().keyId().equals(teamKeyId)) {
+            if (!key.publicKey().keyId().equals(expectedKeyId)) {
                 key.destroy();
                 throw new GeneralSecurityException("grant holds another key");
             }

@@ -12,14 +12,16 @@ import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AgencyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Rotates the team key: a new key pair, granted to every administrator and coordinator by
  * their personal public keys, every entry's data key re-wrapped from the old team key to the new
- * one (answers and messages are not re-encrypted), and the old key retired with its grants
- * withdrawn. Run after removing a coordinator, the removed person can open nothing sealed from
+ * one (answers and messages are not re-encrypted), every agency private key re-sealed from the old
+ * team key to the new one (agency keys themselves do not change, so agency workers keep their
+ * grants), and the old key retired with its grants withdrawn. Run after removing a coordinator, the removed person can open nothing sealed from
  * then on. New entries wait on a table lock while it runs, so none is sealed to the old key.
  */
 public final class TeamKeyRotation {
@@ -28,17 +30,19 @@ public final class TeamKeyRotation {
     private final Vertx vertx;
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
+    private final AgencyStore agencies;
 
-    public TeamKeyRotation(Vertx vertx, AccountStore accounts, TeamKeys teamKeys) {
+    public TeamKeyRotation(Vertx vertx, AccountStore accounts, AgencyStore agencies, TeamKeys teamKeys) {
         this.vertx = vertx;
         this.accounts = accounts;
+        this.agencies = agencies;
         this.teamKeys = teamKeys;
     }
 
     private record Wrapped(UUID caseId, int seq, String kind, byte[] sealedKey) {
     }
 
-    private record Plan(RecipientKeyPair next, List<Tuple> entryKeys, List<Tuple> grants) {
+    private record Plan(RecipientKeyPair next, List<Tuple> entryKeys, List<Tuple> grants, List<Tuple> agencyKeys) {
     }
 
     /**
@@ -56,7 +60,8 @@ public final class TeamKeyRotation {
                     for (Row r : rows) {
                         wrapped.add(new Wrapped(r.getUUID(0), r.getInteger(1), r.getString(2), r.getBuffer(3).getBytes()));
                     }
-                    return accounts.holders(tx).compose(holders -> vertx.executeBlocking(() -> plan(current, wrapped, holders)));
+                    return accounts.holders(tx).compose(holders -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
+                            vertx.executeBlocking(() -> plan(current, wrapped, holders, agencyKeys))));
                 })
                 .compose(plan -> {
                     RecipientPublicKey pub = plan.next().publicKey();
@@ -66,6 +71,10 @@ public final class TeamKeyRotation {
                         f = f.compose(v -> tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
                                 .executeBatch(plan.grants()));
                     }
+                    if (!plan.agencyKeys().isEmpty()) {
+                        f = f.compose(v -> tx.preparedQuery("UPDATE agencies SET sealed_private_key = $2, team_key_id = $3 WHERE id = $1")
+                                .executeBatch(plan.agencyKeys()));
+                    }
                     if (!plan.entryKeys().isEmpty()) {
                         f = f.compose(v -> tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1, $2, $3, $4)")
                                 .executeBatch(plan.entryKeys()));
@@ -74,15 +83,16 @@ public final class TeamKeyRotation {
                             .compose(v -> tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1").execute(Tuple.of(oldId)))
                             .compose(v -> tx.preparedQuery("UPDATE team_keys SET retired_at = now() WHERE key_id = $1").execute(Tuple.of(oldId)))
                             .map(v -> {
-                                LOG.info("event=team_key_rotated entries={} holders={}", plan.entryKeys().size(), plan.grants().size());
+                                LOG.info("event=team_key_rotated entries={} holders={} agency_keys={}", plan.entryKeys().size(),
+                                        plan.grants().size(), plan.agencyKeys().size());
                                 return plan.next().privateKey();
                             });
                 }))
                 .compose(key -> teamKeys.reload().map(key));
     }
 
-    private static Plan plan(RecipientPrivateKey current, List<Wrapped> wrapped, List<AccountStore.Holder> holders)
-            throws java.security.GeneralSecurityException {
+    private static Plan plan(RecipientPrivateKey current, List<Wrapped> wrapped, List<AccountStore.Holder> holders,
+                             List<AgencyStore.SealedKey> agencyKeys) throws java.security.GeneralSecurityException {
         RecipientKeyPair next = RecipientKeyPair.generate();
         RecipientPublicKey pub = next.publicKey();
         List<Tuple> entryKeys = new ArrayList<>(wrapped.size());
@@ -95,6 +105,11 @@ public final class TeamKeyRotation {
             byte[] grant = KeyGrants.grant(next.privateKey(), pub.keyId(), h.accountId(), RecipientPublicKey.fromBytes(h.publicKey()));
             grants.add(Tuple.of(h.accountId(), pub.keyId(), Buffer.buffer(grant)));
         }
-        return new Plan(next, entryKeys, grants);
+        List<Tuple> agencyRows = new ArrayList<>(agencyKeys.size());
+        for (AgencyStore.SealedKey k : agencyKeys) {
+            byte[] resealed = AgencyKeys.rewrap(k.sealed(), k.agencyId(), k.keyId(), current, pub);
+            agencyRows.add(Tuple.of(k.agencyId(), Buffer.buffer(resealed), pub.keyId()));
+        }
+        return new Plan(next, entryKeys, grants, agencyRows);
     }
 }

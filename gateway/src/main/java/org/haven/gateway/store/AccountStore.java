@@ -99,6 +99,17 @@ public final class AccountStore {
                 });
     }
 
+    /** The grant of the current key of the account's agency, if it holds one (agency workers' login). */
+    public Future<java.util.List<Grant>> agencyGrants(long accountId) {
+        return pool.preparedQuery("SELECT g.key_id, g.sealed FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
+                        + " JOIN agencies ag ON ag.id = a.agency_id AND ag.key_id = g.key_id WHERE g.account_id = $1")
+                .execute(Tuple.of(accountId)).map(rs -> {
+                    java.util.List<Grant> out = new java.util.ArrayList<>();
+                    rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
+                    return out;
+                });
+    }
+
     /** Every enabled account that should hold the team key (administrators and coordinators). */
     public Future<java.util.List<Holder>> holders(SqlClient tx) {
         return tx.query("SELECT id, public_key FROM accounts WHERE disabled_at IS NULL AND role IN ('admin', 'coordinator')"
@@ -109,11 +120,12 @@ public final class AccountStore {
                 });
     }
 
-    /** Disables an account and withdraws its grants (its sessions must be ended by the caller). */
+    /** Disables an account and withdraws its grants (team and agency keys) (its sessions must be ended by the caller). */
     public Future<Boolean> disable(SqlClient tx, long accountId) {
         return tx.preparedQuery("UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL")
                 .execute(Tuple.of(accountId))
                 .compose(rs -> tx.preparedQuery("DELETE FROM team_key_grants WHERE account_id = $1").execute(Tuple.of(accountId))
+                        .compose(v -> tx.preparedQuery("DELETE FROM agency_key_grants WHERE account_id = $1").execute(Tuple.of(accountId)))
                         .map(v -> rs.rowCount() == 1));
     }
 

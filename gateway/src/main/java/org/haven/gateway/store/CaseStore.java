@@ -28,11 +28,19 @@ public final class CaseStore {
 
     /** Inserts a new queued case (inside the caller's transaction). */
     public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged) {
+        return insert(tx, c, conversationId, flagged, null);
+    }
+
+    /**
+     * Inserts a new queued case whose answers were also sealed to agency key {@code agencyKeyId}
+     * (null: team key only).
+     */
+    public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged, String agencyKeyId) {
         return tx.preparedQuery("INSERT INTO cases (id, reference, conversation_id, channel, language, status, triage,"
-                        + " priority, working_group, urgent, flagged, agency_id, last_message_at)"
-                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12, now())")
+                        + " priority, working_group, urgent, flagged, agency_id, agency_key_id, last_message_at)"
+                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13, now())")
                 .execute(Tuple.tuple(java.util.Arrays.asList(c.id(), c.reference(), conversationId, c.channel(), c.language(),
-                        c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId())))
+                        c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId(), agencyKeyId)))
                 .mapEmpty();
     }
 
@@ -54,14 +62,26 @@ public final class CaseStore {
         return f.map(v -> seq);
     }
 
-    /** The agency a referral code was issued to, if any. */
-    public Future<Long> agencyByReferralCode(SqlClient tx, String code) {
+    /**
+     * The agency a referral code was issued to, with its recipient key, or null (no code, unknown
+     * code). One indexed read; the row is key-share locked so that a change of the agency's key
+     * waits for this transaction (nothing is sealed to a key being replaced).
+     */
+    public Future<AgencyRecipient> agencyByReferralCode(SqlClient tx, String code) {
         String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
         if (canonical == null) {
             return Future.succeededFuture(null);
         }
-        return tx.preparedQuery("SELECT id FROM agencies WHERE referral_code = $1").execute(Tuple.of(canonical))
-                .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getLong(0));
+        return tx.preparedQuery("SELECT id, key_id, public_key FROM agencies WHERE referral_code = $1 FOR KEY SHARE")
+                .execute(Tuple.of(canonical))
+                .map(rs -> {
+                    if (rs.size() == 0) {
+                        return null;
+                    }
+                    Row r = rs.iterator().next();
+                    Buffer pub = r.getBuffer(2);
+                    return new AgencyRecipient(r.getLong(0), r.getString(1), pub == null ? null : pub.getBytes());
+                });
     }
 
     /** Silently flags a case (the duress word was used). */
@@ -214,9 +234,13 @@ public final class CaseStore {
 
     /** A case's sealed entries in order, each with its sealed keys. */
     public Future<List<SealedEntry>> entries(UUID caseId) {
+        return entries(caseId, "");
+    }
+
+    private Future<List<SealedEntry>> entries(UUID caseId, String andWhere) {
         return pool.preparedQuery("SELECT e.seq, e.kind, e.ciphertext, e.created_at, e.author, k.key_id, k.sealed_key"
                         + " FROM case_entries e LEFT JOIN entry_keys k ON k.case_id = e.case_id AND k.seq = e.seq"
-                        + " WHERE e.case_id = $1 ORDER BY e.seq")
+                        + " WHERE e.case_id = $1" + andWhere + " ORDER BY e.seq")
                 .execute(Tuple.of(caseId))
                 .map(rs -> {
                     Map<Integer, SealedEntry> bySeq = new LinkedHashMap<>();
@@ -230,6 +254,11 @@ public final class CaseStore {
                     }
                     return new ArrayList<>(bySeq.values());
                 });
+    }
+
+    /** A case's intake answers entry with its sealed keys, if it has one (what an agency worker may open). */
+    public Future<Optional<SealedEntry>> answers(UUID caseId) {
+        return entries(caseId, " AND e.kind = 'answers'").map(list -> list.stream().findFirst());
     }
 
     private static CaseSummary summary(Row r) {

@@ -177,14 +177,19 @@ class InboxTest {
         assertEquals(403, forged.statusCode());
     }
 
-    /** Verifies that an agency user sees their own referral's status only, and is refused another agency's case. */
+    /**
+     * Verifies that an agency user sees their own referral's status and the answers shared with
+     * their agency, but none of the coordinators' work on it, and is refused another agency's case.
+     */
     @Test
-    void testAgencyUserSeesOwnReferralStatusOnly() throws Exception {
+    void testAgencyUserSeesOwnReferralOnly() throws Exception {
         String marker = "agency-" + UUID.randomUUID();
         String path = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
         HttpResponse<String> own = as("agnes").get(path);
         assertEquals(200, own.statusCode());
-        assertFalse(own.body().contains(marker), "agency user read the client's answers");
+        assertTrue(own.body().contains(marker), "agency user cannot read the answers shared with the agency");
+        assertFalse(own.body().contains("id=\"conversation\""), "agency user sees the conversation");
+        assertFalse(own.body().contains("id=\"save-note\""), "agency user sees the coordinators' forms");
         assertTrue(own.body().contains("New") || own.body().contains("Nouveau"));
         assertTrue(as("agnes").get("/inbox").body().contains(path));
         HttpResponse<String> other = as("otto").get(path);

@@ -1,0 +1,88 @@
+package org.haven.gateway.keys;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import java.security.GeneralSecurityException;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.RecipientPublicKey;
+import org.haven.gateway.store.AgencyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a holder of the team key does with agency keys: creates an agency's key (for a new
+ * agency, or an agency from before agency keys, the first time it is needed), and grants it to a
+ * worker of the agency. Each call runs in the caller's transaction with the agency's row locked.
+ */
+public final class AgencyKeyCustody {
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyKeyCustody.class);
+
+    private final AgencyStore agencies;
+
+    public AgencyKeyCustody(AgencyStore agencies) {
+        this.agencies = agencies;
+    }
+
+    /** There is no agency with the id given. */
+    public static final class NoSuchAgency extends RuntimeException {
+        NoSuchAgency(long agencyId) {
+            super("no such agency: " + agencyId);
+        }
+    }
+
+    /**
+     * Unlocks agency {@code agencyId}'s private key with the team key, creating the agency's key
+     * first if it has none. The caller destroys the key it gets.
+     */
+    public Future<RecipientPrivateKey> unlock(SqlClient tx, long agencyId, RecipientPrivateKey team) {
+        return agencies.lockKey(tx, agencyId).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.failedFuture(new NoSuchAgency(agencyId));
+            }
+            AgencyStore.SealedKey k = found.get();
+            String teamKeyId = team.publicKey().keyId();
+            try {
+                if (k.exists()) {
+                    if (!k.teamKeyId().equals(teamKeyId)) {
+                        return Future.failedFuture(new GeneralSecurityException("agency key is sealed to another team key"));
+                    }
+                    return Future.succeededFuture(AgencyKeys.openWithTeamKey(k.sealed(), agencyId, k.keyId(), team));
+                }
+                AgencyKeys.Created created = AgencyKeys.create(agencyId, team.publicKey());
+                RecipientPublicKey pub = created.pair().publicKey();
+                RecipientPrivateKey key = created.pair().privateKey();
+                return agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), teamKeyId, created.sealedToTeam())
+                        .onFailure(err -> key.destroy())
+                        .map(v -> {
+                            LOG.info("event=agency_key_created agency={} key={}", agencyId, pub.keyId());
+                            return key;
+                        });
+            } catch (GeneralSecurityException e) {
+                return Future.failedFuture(e);
+            }
+        });
+    }
+
+    /** Makes sure agency {@code agencyId} has a key; completes with its id. */
+    public Future<String> ensure(SqlClient tx, long agencyId, RecipientPrivateKey team) {
+        return unlock(tx, agencyId, team).map(key -> {
+            String id = key.publicKey().keyId();
+            key.destroy();
+            return id;
+        });
+    }
+
+    /** Grants agency {@code agencyId}'s key (created first if it has none) to one of its workers. */
+    public Future<Void> grant(SqlClient tx, long agencyId, long accountId, RecipientPublicKey accountKey, RecipientPrivateKey team) {
+        return unlock(tx, agencyId, team).compose(key -> {
+            try {
+                byte[] grant = AgencyKeys.grant(key, agencyId, accountId, accountKey);
+                return agencies.insertGrant(tx, accountId, key.publicKey().keyId(), grant);
+            } catch (GeneralSecurityException e) {
+                return Future.failedFuture(e);
+            } finally {
+                key.destroy();
+            }
+        });
+    }
+}

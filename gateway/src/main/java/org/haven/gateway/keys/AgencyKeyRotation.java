@@ -1,0 +1,118 @@
+package org.haven.gateway.keys;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.RecipientPublicKey;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AgencyStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates one agency's key, after one of its workers was removed: a new key pair sealed to the
+ * team key, granted to the agency's remaining workers, every entry data key sealed to the old
+ * agency key re-wrapped to the new one (nothing is re-encrypted), and the old key's rows and
+ * grants deleted. The agency's row is locked first: an intake that reads the agency's key waits
+ * for the rotation and then seals to the new key.
+ */
+public final class AgencyKeyRotation {
+    private static final Logger LOG = LoggerFactory.getLogger(AgencyKeyRotation.class);
+
+    private final Vertx vertx;
+    private final AgencyStore agencies;
+
+    public AgencyKeyRotation(Vertx vertx, AgencyStore agencies) {
+        this.vertx = vertx;
+        this.agencies = agencies;
+    }
+
+    private record Wrapped(UUID caseId, int seq, String kind, byte[] sealedKey) {
+    }
+
+    private record Plan(AgencyKeys.Created next, List<Tuple> entryKeys, List<Tuple> grants, List<Long> workers) {
+    }
+
+    /**
+     * Rotates agency {@code agencyId}'s key with the caller's unlocked team key; completes with
+     * the ids of the workers who now hold the new key (their sessions hold the old one), or with
+     * none when the agency has no key.
+     */
+    public Future<List<Long>> rotate(long agencyId, RecipientPrivateKey team) {
+        return agencies.pool().withTransaction(tx -> agencies.lockKey(tx, agencyId).compose(found -> {
+            if (found.isEmpty() || !found.get().exists()) {
+                return Future.succeededFuture(List.<Long>of());
+            }
+            AgencyStore.SealedKey old = found.get();
+            if (!old.teamKeyId().equals(team.publicKey().keyId())) {
+                return Future.failedFuture(new GeneralSecurityException("agency key is sealed to another team key"));
+            }
+            return tx.preparedQuery("SELECT k.case_id, k.seq, e.kind, k.sealed_key FROM entry_keys k"
+                            + " JOIN case_entries e ON e.case_id = k.case_id AND e.seq = k.seq WHERE k.key_id = $1")
+                    .execute(Tuple.of(old.keyId()))
+                    .compose(rows -> {
+                        List<Wrapped> wrapped = new ArrayList<>();
+                        for (Row r : rows) {
+                            wrapped.add(new Wrapped(r.getUUID(0), r.getInteger(1), r.getString(2), r.getBuffer(3).getBytes()));
+                        }
+                        return agencies.workers(tx, agencyId).compose(workers -> vertx.executeBlocking(() ->
+                                plan(agencyId, old, team, wrapped, workers)));
+                    })
+                    .compose(plan -> {
+                        RecipientPublicKey pub = plan.next().pair().publicKey();
+                        plan.next().pair().privateKey().destroy();
+                        Future<?> f = agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), old.teamKeyId(), plan.next().sealedToTeam());
+                        if (!plan.entryKeys().isEmpty()) {
+                            f = f.compose(v -> tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1, $2, $3, $4)")
+                                    .executeBatch(plan.entryKeys()));
+                        }
+                        if (!plan.grants().isEmpty()) {
+                            f = f.compose(v -> tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                                    .executeBatch(plan.grants()));
+                        }
+                        return f.compose(v -> tx.preparedQuery("DELETE FROM entry_keys WHERE key_id = $1").execute(Tuple.of(old.keyId())))
+                                .compose(v -> tx.preparedQuery("DELETE FROM agency_key_grants WHERE key_id = $1").execute(Tuple.of(old.keyId())))
+                                .compose(v -> tx.preparedQuery("UPDATE cases SET agency_key_id = $2 WHERE agency_key_id = $1")
+                                        .execute(Tuple.of(old.keyId(), pub.keyId())))
+                                .map(v -> {
+                                    LOG.info("event=agency_key_rotated agency={} key={} entries={} workers={}", agencyId, pub.keyId(),
+                                            plan.entryKeys().size(), plan.grants().size());
+                                    return plan.workers();
+                                });
+                    });
+        }));
+    }
+
+    private static Plan plan(long agencyId, AgencyStore.SealedKey old, RecipientPrivateKey team, List<Wrapped> wrapped,
+                             List<AccountStore.Holder> workers) throws GeneralSecurityException {
+        RecipientPrivateKey oldKey = AgencyKeys.openWithTeamKey(old.sealed(), agencyId, old.keyId(), team);
+        AgencyKeys.Created next = AgencyKeys.create(agencyId, team.publicKey());
+        try {
+            RecipientPublicKey pub = next.pair().publicKey();
+            List<Tuple> entryKeys = new ArrayList<>(wrapped.size());
+            for (Wrapped w : wrapped) {
+                byte[] rewrapped = EntrySealing.rewrap(w.caseId(), w.seq(), w.kind(), w.sealedKey(), oldKey, pub);
+                entryKeys.add(Tuple.of(w.caseId(), w.seq(), pub.keyId(), Buffer.buffer(rewrapped)));
+            }
+            List<Tuple> grants = new ArrayList<>(workers.size());
+            for (AccountStore.Holder h : workers) {
+                byte[] grant = AgencyKeys.grant(next.pair().privateKey(), agencyId, h.accountId(),
+                        RecipientPublicKey.fromBytes(h.publicKey()));
+                grants.add(Tuple.of(h.accountId(), pub.keyId(), Buffer.buffer(grant)));
+            }
+            return new Plan(next, entryKeys, grants, workers.stream().map(AccountStore.Holder::accountId).toList());
+        } catch (GeneralSecurityException | RuntimeException e) {
+            next.pair().privateKey().destroy();
+            throw e;
+        } finally {
+            oldKey.destroy();
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.haven.gateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Agencies, their recipient keys (public half, private half sealed to the team key) and their workers' grants. */
+public final class AgencyStore {
+
+    /** An agency as the team page lists it; {@code keyId} is null until it has a key. */
+    public record Agency(long id, String name, String referralCode, String keyId) {
+    }
+
+    /** An agency's key as stored: its private half sealed to team key {@code teamKeyId} (all null without a key). */
+    public record SealedKey(long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed) {
+        public boolean exists() {
+            return keyId != null;
+        }
+    }
+
+    private final Pool pool;
+
+    public AgencyStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    /** Every agency, by name. */
+    public Future<List<Agency>> list() {
+        return pool.query("SELECT id, name, referral_code, key_id FROM agencies ORDER BY name").execute().map(rs -> {
+            List<Agency> out = new ArrayList<>();
+            rs.forEach(r -> out.add(new Agency(r.getLong(0), r.getString(1), r.getString(2), r.getString(3))));
+            return out;
+        });
+    }
+
+    /** Adds an agency (without a key yet); its id. */
+    public Future<Long> create(SqlClient tx, String name, String referralCode) {
+        return tx.preparedQuery("INSERT INTO agencies (name, referral_code) VALUES ($1, $2) RETURNING id")
+                .execute(Tuple.of(name, referralCode)).map(rs -> rs.iterator().next().getLong(0));
+    }
+
+    /** Locks one agency's row (key changes wait on it) and reads its key; empty if there is no such agency. */
+    public Future<Optional<SealedKey>> lockKey(SqlClient tx, long agencyId) {
+        return tx.preparedQuery("SELECT id, key_id, public_key, team_key_id, sealed_private_key FROM agencies WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(agencyId))
+                .map(rs -> rs.size() == 0 ? Optional.<SealedKey>empty() : Optional.of(sealedKey(rs.iterator().next())));
+    }
+
+    /** Stores an agency's (new) key. */
+    public Future<Void> setKey(SqlClient tx, long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed) {
+        return tx.preparedQuery("UPDATE agencies SET key_id = $2, public_key = $3, team_key_id = $4, sealed_private_key = $5"
+                        + " WHERE id = $1")
+                .execute(Tuple.of(agencyId, keyId, Buffer.buffer(publicKey), teamKeyId, Buffer.buffer(sealed))).mapEmpty();
+    }
+
+    /** The agency keys sealed to one team key (for its rotation). */
+    public Future<List<SealedKey>> sealedTo(SqlClient tx, String teamKeyId) {
+        return tx.preparedQuery("SELECT id, key_id, public_key, team_key_id, sealed_private_key FROM agencies"
+                        + " WHERE team_key_id = $1 ORDER BY id FOR NO KEY UPDATE")
+                .execute(Tuple.of(teamKeyId)).map(rs -> {
+                    List<SealedKey> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(sealedKey(r)));
+                    return out;
+                });
+    }
+
+    /** Grants an agency key to one worker. */
+    public Future<Void> insertGrant(SqlClient tx, long accountId, String keyId, byte[] sealed) {
+        return tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
+    }
+
+    /** The enabled workers of an agency that have a personal key (who its key is granted to). */
+    public Future<List<AccountStore.Holder>> workers(SqlClient tx, long agencyId) {
+        return tx.preparedQuery("SELECT id, public_key FROM accounts WHERE agency_id = $1 AND role = 'agency'"
+                        + " AND disabled_at IS NULL AND public_key IS NOT NULL ORDER BY id")
+                .execute(Tuple.of(agencyId)).map(rs -> {
+                    List<AccountStore.Holder> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(new AccountStore.Holder(r.getLong(0), r.getBuffer(1).getBytes())));
+                    return out;
+                });
+    }
+
+    private static SealedKey sealedKey(Row r) {
+        Buffer pub = r.getBuffer("public_key");
+        Buffer sealed = r.getBuffer("sealed_private_key");
+        return new SealedKey(r.getLong("id"), r.getString("key_id"), pub == null ? null : pub.getBytes(),
+                r.getString("team_key_id"), sealed == null ? null : sealed.getBytes());
+    }
+}

@@ -1,0 +1,210 @@
+package org.haven.gateway.inbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.pgclient.PgConnectOptions;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.Haven;
+import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.StoredKeys;
+import org.haven.gateway.support.TestHaven;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Agency keys against a real server and database: who the answers of a referral are sealed to,
+ * and what an agency worker may open.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class AgencyReferralTest {
+    private static final String PASS = "an agency worker's passphrase";
+    @TempDir
+    static Path dataDir;
+    private static Haven haven;
+    private static PgConnectOptions db;
+    private static String codeA;
+    private static String codeB;
+
+    @BeforeAll
+    static void start() throws Exception {
+        haven = TestHaven.start(dataDir, Map.of());
+        db = haven.database().connectOptions();
+        TestHaven.setUpAdmin(haven);
+        InboxClient admin = TestHaven.loggedIn(haven);
+        codeA = createAgency(admin, "Agency A");
+        codeB = createAgency(admin, "Agency B");
+        String team = admin.get("/inbox/team").body();
+        createWorker(admin, "agnes", agencyId(team, "Agency A"));
+        createWorker(admin, "otto", agencyId(team, "Agency B"));
+        for (String user : List.of("agnes", "otto")) {
+            TestHaven.enrol(haven.port(), dataDir, user, PASS);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        haven.close();
+    }
+
+    /**
+     * Verifies that creating an agency creates its key: a public half stored with it, the private
+     * half sealed to the current team key, and a worker's grant of that key.
+     */
+    @Test
+    void testCreatingAgencyCreatesItsKey() throws Exception {
+        String teamKeyId = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+        List<List<String>> rows = DatabaseDump.query(db, "SELECT key_id IS NOT NULL, team_key_id FROM agencies ORDER BY name");
+        assertEquals(List.of(List.of("t", teamKeyId), List.of("t", teamKeyId)), rows);
+        RecipientPrivateKey team = StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
+        RecipientPrivateKey fromTeam = StoredKeys.agencyKey(db, "Agency A", team);
+        RecipientPrivateKey fromGrant = StoredKeys.agencyGrant(db, "agnes", PASS);
+        assertEquals(fromTeam.publicKey().keyId(), fromGrant.publicKey().keyId());
+        assertNotEquals(fromTeam.publicKey().keyId(), StoredKeys.agencyKey(db, "Agency B", team).publicKey().keyId());
+        assertFalse(admin().get("/inbox/team").body().contains("agencies-without-key"), "the team page says an agency has no key");
+    }
+
+    /**
+     * Verifies that the answers of an agency referral with the client's consent to share are
+     * sealed to the team key and the referring agency's key: both open them, another agency's
+     * key does not, and the case records which agency key was used.
+     */
+    @Test
+    void testConsentedReferralIsSealedToTeamAndAgency() throws Exception {
+        String marker = "shared-" + UUID.randomUUID();
+        UUID caseId = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
+        RecipientPrivateKey team = StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
+        RecipientPrivateKey agencyA = StoredKeys.agencyKey(db, "Agency A", team);
+        RecipientPrivateKey agencyB = StoredKeys.agencyKey(db, "Agency B", team);
+
+        List<String> recipients = StoredKeys.answersRecipients(db, caseId);
+        assertEquals(List.of(team.publicKey().keyId(), agencyA.publicKey().keyId()).stream().sorted().toList(), recipients);
+        assertTrue(StoredKeys.openAnswers(db, caseId, team).contains(marker), "the team key does not open the answers");
+        assertTrue(StoredKeys.openAnswers(db, caseId, agencyA).contains(marker), "the agency key does not open the answers");
+        assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, agencyB));
+        assertEquals(List.of(List.of(agencyA.publicKey().keyId())),
+                DatabaseDump.query(db, "SELECT agency_key_id FROM cases WHERE id = '" + caseId + "'"));
+    }
+
+    /**
+     * Verifies that a referral whose worker chose to share "nothing" with the agency, and a
+     * survivor's own intake, are sealed to the team key only.
+     */
+    @Test
+    void testNothingSharedOrOwnIntakeIsSealedToTeamOnly() throws Exception {
+        String teamKeyId = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+        String nothing = "nothing-" + UUID.randomUUID();
+        List<String> answers = new ArrayList<>(IntakeDriver.agencyAnswers(codeA, nothing));
+        assertEquals("arrived", answers.set(5, "nothing"));
+        UUID referral = newCase(answers, nothing);
+        assertEquals(List.of(teamKeyId), StoredKeys.answersRecipients(db, referral));
+        assertNull(DatabaseDump.query(db, "SELECT agency_key_id FROM cases WHERE id = '" + referral + "'").get(0).get(0));
+
+        String own = "own-" + UUID.randomUUID();
+        UUID survivor = newCase(IntakeDriver.survivorAnswers(own), own);
+        assertEquals(List.of(teamKeyId), StoredKeys.answersRecipients(db, survivor));
+
+        HttpResponse<String> page = worker("agnes").get("/inbox/cases/" + referral);
+        assertEquals(200, page.statusCode());
+        assertFalse(page.body().contains(nothing), "the agency read answers not shared with it");
+        assertTrue(page.body().contains("referral-answers-none"), page.body());
+    }
+
+    /**
+     * Verifies that an agency worker reads the answers of their agency's shared referral, and
+     * that a worker of another agency is refused the case and is not a recipient of it.
+     */
+    @Test
+    void testWorkerReadsOwnReferralAndOtherAgencyIsRefused() throws Exception {
+        String marker = "read-" + UUID.randomUUID();
+        UUID caseId = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
+        HttpResponse<String> own = worker("agnes").get("/inbox/cases/" + caseId);
+        assertEquals(200, own.statusCode());
+        assertTrue(own.body().contains("mornings " + marker), "the agency worker cannot read the answers they submitted");
+        assertFalse(own.body().contains("referral-answers-none"));
+        assertEquals(List.of(List.of("1")), DatabaseDump.query(db, "SELECT count(*) FROM audit_log WHERE action = 'referral_answers_view'"
+                + " AND case_id = '" + caseId + "'"));
+
+        HttpResponse<String> other = worker("otto").get("/inbox/cases/" + caseId);
+        assertEquals(403, other.statusCode());
+        assertFalse(other.body().contains(marker));
+        RecipientPrivateKey ottoKey = StoredKeys.agencyGrant(db, "otto", PASS);
+        assertFalse(StoredKeys.answersRecipients(db, caseId).contains(ottoKey.publicKey().keyId()),
+                "the case is sealed to the other agency's key");
+        assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, ottoKey));
+
+        // Agency B's own referral is open to otto, not to agnes.
+        String markerB = "b-" + UUID.randomUUID();
+        UUID caseB = newCase(IntakeDriver.agencyAnswers(codeB, markerB), markerB);
+        assertTrue(worker("otto").get("/inbox/cases/" + caseB).body().contains(markerB));
+        assertEquals(403, worker("agnes").get("/inbox/cases/" + caseB).statusCode());
+    }
+
+    private static final Map<String, InboxClient> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static InboxClient admin() throws Exception {
+        return worker(TestHaven.ADMIN);
+    }
+
+    /** A logged-in client for {@code user}, reused across tests like a browser tab left open. */
+    private static InboxClient worker(String user) throws Exception {
+        InboxClient client = SESSIONS.get(user);
+        if (client == null || client.get("/inbox").statusCode() != 200) {
+            client = TestHaven.loggedIn(haven.port(), dataDir, user);
+            SESSIONS.put(user, client);
+        }
+        return client;
+    }
+
+    /** Runs an intake over the web chat and returns the new case's id, found by its marker. */
+    private static UUID newCase(List<String> answers, String marker) throws Exception {
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, answers);
+        }
+        String page = admin().get("/inbox?queue=new&q=" + marker).body();
+        Matcher m = Pattern.compile("href=\"/inbox/cases/([0-9a-f-]{36})\"").matcher(page);
+        assertTrue(m.find(), "case not found by text search");
+        return UUID.fromString(m.group(1));
+    }
+
+    static String createAgency(InboxClient admin, String name) throws Exception {
+        String page = admin.get("/inbox/team").body();
+        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/agencies", "name", name);
+        Matcher m = Pattern.compile("referral code (\\d{3}-\\d{4})").matcher(r.body());
+        assertTrue(m.find(), "no referral code issued: " + r.body());
+        return m.group(1);
+    }
+
+    static String agencyId(String teamPage, String name) {
+        Matcher m = Pattern.compile("<option value=\"(\\d+)\">" + name + "</option>").matcher(teamPage);
+        assertTrue(m.find());
+        return m.group(1);
+    }
+
+    static void createWorker(InboxClient admin, String username, String agencyId) throws Exception {
+        String page = admin.get("/inbox/team").body();
+        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/accounts", "username", username, "role", "agency",
+                "passphrase", PASS, "confirm", PASS, "agency", agencyId);
+        assertTrue(r.body().contains("Account " + username + " created"), r.body());
+    }
+}
