@@ -89,7 +89,7 @@ class AgencyKeyCeremonyTest {
                     + "<button type=\"submit\" class=\"secondary\" id=\"remove-agnes\"").matcher(team);
             assertTrue(m.find(), "no remove button for agnes");
             HttpResponse<String> removed = admin.postWithCsrf(team, m.group(1));
-            assertTrue(removed.body().contains("agency's key rotated"), removed.body());
+            assertTrue(removed.body().contains("Account removed and its agency"), removed.body());
             String nextAgencyKey = agencyKeyId(db);
             assertNotEquals(agencyKey, nextAgencyKey);
             assertEquals(List.of(List.of("0")), DatabaseDump.query(db, "SELECT count(*) FROM entry_keys WHERE key_id = '" + agencyKey + "'"));
