@@ -24,6 +24,7 @@ import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.StoredKeys;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
@@ -45,9 +46,11 @@ class AgencyReferralTest {
     private static PgConnectOptions db;
     private static String codeA;
     private static String codeB;
+    private static LogCapture logs;
 
     @BeforeAll
     static void start() throws Exception {
+        logs = new LogCapture();
         haven = TestHaven.start(dataDir, Map.of());
         db = haven.database().connectOptions();
         TestHaven.setUpAdmin(haven);
@@ -65,6 +68,16 @@ class AgencyReferralTest {
     @AfterAll
     static void stop() throws Exception {
         haven.close();
+        logs.close();
+    }
+
+    /** Fails if any log line so far carries one of {@code personal} (answers, codes, passphrases, agency names). */
+    private static void assertLogsFree(String... personal) {
+        for (String line : logs.lines()) {
+            for (String p : personal) {
+                assertFalse(line.contains(p), "personal data in the log: " + line);
+            }
+        }
     }
 
     /**
@@ -104,6 +117,7 @@ class AgencyReferralTest {
         assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, agencyB));
         assertEquals(List.of(List.of(agencyA.publicKey().keyId())),
                 DatabaseDump.query(db, "SELECT agency_key_id FROM cases WHERE id = '" + caseId + "'"));
+        assertLogsFree(marker, codeA, codeB, "Agency A", "Agency B", PASS);
     }
 
     /**
@@ -128,6 +142,7 @@ class AgencyReferralTest {
         assertEquals(200, page.statusCode());
         assertFalse(page.body().contains(nothing), "the agency read answers not shared with it");
         assertTrue(page.body().contains("referral-answers-none"), page.body());
+        assertLogsFree(nothing, own, codeA, PASS);
     }
 
     /**
@@ -158,6 +173,7 @@ class AgencyReferralTest {
         UUID caseB = newCase(IntakeDriver.agencyAnswers(codeB, markerB), markerB);
         assertTrue(worker("otto").get("/inbox/cases/" + caseB).body().contains(markerB));
         assertEquals(403, worker("agnes").get("/inbox/cases/" + caseB).statusCode());
+        assertLogsFree(marker, markerB, codeA, codeB, PASS);
     }
 
     private static final Map<String, InboxClient> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
