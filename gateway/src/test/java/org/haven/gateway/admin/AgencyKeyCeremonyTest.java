@@ -33,8 +33,8 @@ class AgencyKeyCeremonyTest {
     private static final String OLD_CODE = "234-567" + ReferralCode.checkDigit("234567");
 
     /**
-     * Verifies that an agency created before agency keys is shown as keyless and gets its key when
-     * an administrator adds a worker to it; that a team key rotation re-seals agency keys without
+     * Verifies that agencies created before agency keys are shown as keyless and get their key from
+     * the team page's button or when an administrator adds a worker; that a team key rotation re-seals agency keys without
      * changing them, so agency workers still read their referrals after logging in again and an
      * administrator can still grant the agency key; and that removing a worker rotates the
      * agency's key, withdraws their grant, and leaves the other workers able to read old and new
@@ -48,8 +48,16 @@ class AgencyKeyCeremonyTest {
             // An agency from before agency keys: no key at all.
             String agencyId = DatabaseDump.query(db, "INSERT INTO agencies (name, referral_code) VALUES ('Old Agency', '" + OLD_CODE + "')"
                     + " RETURNING id").get(0).get(0);
+            String otherId = DatabaseDump.query(db, "INSERT INTO agencies (name, referral_code) VALUES ('Other Old Agency', '"
+                    + "345-678" + ReferralCode.checkDigit("345678") + "') RETURNING id").get(0).get(0);
             InboxClient admin = TestHaven.loggedIn(haven);
-            assertTrue(admin.get("/inbox/team").body().contains("id=\"agencies-without-key\""), "the keyless agency is not shown");
+            String page = admin.get("/inbox/team").body();
+            assertTrue(page.contains("id=\"agencies-without-key\">2 agencies have no key yet"), "the keyless agencies are not shown");
+            // One gets its key from its button, the other when its first worker is added.
+            HttpResponse<String> keyed = admin.postWithCsrf(page, "/inbox/team/agencies/" + otherId + "/key");
+            assertTrue(keyed.body().contains("The agency has its key"), keyed.body());
+            assertEquals(List.of(List.of("t")), DatabaseDump.query(db, "SELECT key_id IS NOT NULL FROM agencies WHERE id = " + otherId));
+            assertTrue(keyed.body().contains("id=\"agencies-without-key\">1 agency has no key yet"), keyed.body());
 
             addWorker(admin, "agnes", agencyId);
             addWorker(admin, "alba", agencyId);
@@ -71,7 +79,10 @@ class AgencyKeyCeremonyTest {
             assertTrue(admin.postWithCsrf(team, "/inbox/team/rotate").body().contains("Team key rotated"));
             String newTeam = teamKeyId(db);
             assertNotEquals(oldTeam, newTeam);
-            assertEquals(List.of(List.of(agencyKey, newTeam)), DatabaseDump.query(db, "SELECT key_id, team_key_id FROM agencies"));
+            assertEquals(List.of(List.of(agencyKey, newTeam)), DatabaseDump.query(db, "SELECT key_id, team_key_id FROM agencies"
+                    + " WHERE name = 'Old Agency'"));
+            assertEquals(List.of(List.of("0")), DatabaseDump.query(db, "SELECT count(*) FROM agencies WHERE team_key_id <> '"
+                    + newTeam + "'"), "an agency key is still sealed to the retired team key");
             assertEquals(302, agnes.get("/inbox").statusCode(), "the worker's session survived the rotation");
             agnes = TestHaven.loggedIn(haven.port(), dataDir, "agnes");
             assertTrue(agnes.get(firstCase).body().contains(before), "the worker lost her referral to the team key rotation");
@@ -137,6 +148,6 @@ class AgencyKeyCeremonyTest {
     }
 
     private static String agencyKeyId(PgConnectOptions db) throws Exception {
-        return DatabaseDump.query(db, "SELECT key_id FROM agencies").get(0).get(0);
+        return DatabaseDump.query(db, "SELECT key_id FROM agencies WHERE name = 'Old Agency'").get(0).get(0);
     }
 }
