@@ -104,7 +104,7 @@ class AgencyReferralTest {
      */
     @Test
     void testConsentedReferralIsSealedToTeamAndAgency() throws Exception {
-        String marker = "shared-" + UUID.randomUUID();
+        String marker = "agency-" + UUID.randomUUID();
         UUID caseId = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
         RecipientPrivateKey team = StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
         RecipientPrivateKey agencyA = StoredKeys.agencyKey(db, "Agency A", team);
@@ -127,14 +127,14 @@ class AgencyReferralTest {
     @Test
     void testNothingSharedOrOwnIntakeIsSealedToTeamOnly() throws Exception {
         String teamKeyId = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
-        String nothing = "nothing-" + UUID.randomUUID();
+        String nothing = "agency-" + UUID.randomUUID();
         List<String> answers = new ArrayList<>(IntakeDriver.agencyAnswers(codeA, nothing));
         assertEquals("arrived", answers.set(5, "nothing"));
         UUID referral = newCase(answers, nothing);
         assertEquals(List.of(teamKeyId), StoredKeys.answersRecipients(db, referral));
         assertNull(DatabaseDump.query(db, "SELECT agency_key_id FROM cases WHERE id = '" + referral + "'").get(0).get(0));
 
-        String own = "own-" + UUID.randomUUID();
+        String own = "agency-" + UUID.randomUUID();
         UUID survivor = newCase(IntakeDriver.survivorAnswers(own), own);
         assertEquals(List.of(teamKeyId), StoredKeys.answersRecipients(db, survivor));
 
@@ -151,7 +151,7 @@ class AgencyReferralTest {
      */
     @Test
     void testWorkerReadsOwnReferralAndOtherAgencyIsRefused() throws Exception {
-        String marker = "read-" + UUID.randomUUID();
+        String marker = "agency-" + UUID.randomUUID();
         UUID caseId = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
         HttpResponse<String> own = worker("agnes").get("/inbox/cases/" + caseId);
         assertEquals(200, own.statusCode());
@@ -169,7 +169,7 @@ class AgencyReferralTest {
         assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, ottoKey));
 
         // Agency B's own referral is open to otto, not to agnes.
-        String markerB = "b-" + UUID.randomUUID();
+        String markerB = "agency-" + UUID.randomUUID();
         UUID caseB = newCase(IntakeDriver.agencyAnswers(codeB, markerB), markerB);
         assertTrue(worker("otto").get("/inbox/cases/" + caseB).body().contains(markerB));
         assertEquals(403, worker("agnes").get("/inbox/cases/" + caseB).statusCode());
