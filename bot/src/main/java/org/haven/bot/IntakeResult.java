@@ -31,12 +31,6 @@ public record IntakeResult(String language, Triage triage, int priority, String 
         values = java.util.Collections.unmodifiableMap(copy);
     }
 
-    /** A result without raw values (kept for callers that build one by hand). */
-    public IntakeResult(String language, Triage triage, int priority, String workingGroup,
-                        List<Answer> answers, List<String> referralSuggestions, boolean duress) {
-        this(language, triage, priority, workingGroup, answers, referralSuggestions, duress, Map.of());
-    }
-
     /**
      * The values given to one question as the script names them, e.g. {@code chosen("client_consent")}
      * is {@code ["yes"]}: decisions are taken on these, never on the English labels of {@link #answers}.
