@@ -31,7 +31,12 @@ final class Stats {
     }
 
     void measure() {
-        measureStart = System.nanoTime();
+        measure(System.nanoTime());
+    }
+
+    /** Starts the window at {@code startNanos} (on {@link System#nanoTime()}'s scale). */
+    void measure(long startNanos) {
+        measureStart = startNanos;
         measuring = true;
     }
 
@@ -56,10 +61,15 @@ final class Stats {
      * those due inside it.
      */
     void done(long dueNanos) {
+        done(dueNanos, System.nanoTime());
+    }
+
+    /** {@link #done(long)}, answered at {@code answeredNanos}. */
+    void done(long dueNanos, long answeredNanos) {
         if (measuring) {
             served.incrementAndGet();
             if (dueNanos >= measureStart) {
-                long micros = Math.max(1, (System.nanoTime() - dueNanos) / 1000);
+                long micros = Math.max(1, (answeredNanos - dueNanos) / 1000);
                 latency.recordValue(micros);
                 worstPerSecond.accumulateAndGet((int) Math.min(3600, (dueNanos - measureStart) / 1_000_000_000L), micros, Math::max);
                 completed.incrementAndGet();
