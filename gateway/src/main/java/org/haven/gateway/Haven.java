@@ -140,6 +140,7 @@ public final class Haven implements AutoCloseable {
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
                     config.sessionIdleTimeout(), config.secureCookies(), config.retentionDays());
             inbox.mount(router);
+            inbox.follow(cluster);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
             router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
 

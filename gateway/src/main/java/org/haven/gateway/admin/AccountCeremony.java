@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
+import io.vertx.core.json.JsonObject;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.TeamKeyRotation;
@@ -28,6 +30,11 @@ public final class AccountCeremony {
     /** The working groups a coordinator may belong to. */
     public static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
             "vancouver", "victoria", "national");
+    /**
+     * The cluster channel on which a removal is announced, {@code {"account": id}}: every gateway
+     * ends that account's inbox sessions ({@code Inbox.follow}), whoever removed it where.
+     */
+    public static final String REMOVALS_CHANNEL = "haven_account_removed";
     /** The roles an account may have. */
     public static final List<String> ROLES = List.of("coordinator", "agency", "admin");
 
@@ -126,7 +133,8 @@ public final class AccountCeremony {
     /**
      * Disables an account, withdraws its team-key grants and audits {@code account_removed:<id>}
      * with {@code actor}, in one transaction; refuses to remove the last enabled administrator.
-     * The caller ends its sessions and then calls {@link #rotate}.
+     * Once committed, tells every gateway to end the account's sessions ({@link #REMOVALS_CHANNEL});
+     * the caller ends those it holds itself and then calls {@link #rotate}.
      */
     public Future<Removal> disable(String actor, long accountId) {
         return accounts.pool().withTransaction(tx -> tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"
@@ -145,7 +153,13 @@ public final class AccountCeremony {
                         }
                         return new AuditLog(tx).record(actor, "account_removed:" + accountId, null).map(Removal.REMOVED);
                     });
-                }));
+                })).compose(removal -> {
+                    if (removal != Removal.REMOVED) {
+                        return Future.succeededFuture(removal);
+                    }
+                    return ClusterNotifications.notifyEveryInstance(accounts.pool(), REMOVALS_CHANNEL,
+                            new JsonObject().put("account", accountId)).map(removal);
+                });
     }
 
     /**

@@ -88,14 +88,15 @@ class AccountCliTest {
     /**
      * Verifies that a coordinator added at the command line logs in through the inbox login and
      * reads a case with the team key granted to her, that {@code account list} shows her with her
-     * key and grant, and that removing her withdraws her grants and rotates the team key: she can
-     * no longer log in, nothing is left on the old key, and the administrator reads the old case
-     * with the new key after logging in again. Logs and outputs hold no passphrase.
+     * key and grant, and that removing her withdraws her grants, rotates the team key and ends her
+     * session on the running gateway: she can no longer log in, nothing is left on the old key,
+     * and the administrator reads the old case with the new key after logging in again. Logs and
+     * outputs hold no passphrase.
      */
     @Test
     void testAddedCoordinatorUnlocksTeamKeyAndRemovalRotatesIt() throws Exception {
         try (LogCapture logs = new LogCapture()) {
-            String marker = "cli-" + UUID.randomUUID();
+            String marker = "marker-" + UUID.randomUUID();
             IntakeDriver.completeIntake(haven.port(), marker);
 
             HavenCli.Run added = cli(plus(admin(), PASS, PASS), "account", "add", "--username", "rita", "--role", "coordinator",
@@ -130,6 +131,11 @@ class AccountCliTest {
             assertEquals(List.of(List.of("ada", "account_removed"), List.of("ada", "team_key_rotated:removal")),
                     sql("SELECT actor, regexp_replace(action, ':\\d+$', '') FROM audit_log"
                             + " WHERE action LIKE 'account_removed:%' OR action = 'team_key_rotated:removal' ORDER BY id"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (rita.get("/inbox").statusCode() != 302 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(302, rita.get("/inbox").statusCode(), "the running gateway kept the removed coordinator's session");
             assertEquals(401, new InboxClient(haven.port()).login("rita", PASS,
                     TestHaven.credentials(dataDir, "rita").nextCode()).statusCode());
             assertFalse(cli(List.of(), "account", "list").out().contains("\trita\t"));
