@@ -14,11 +14,8 @@ import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
-import org.haven.gateway.keys.KeyGrants;
-import org.haven.gateway.keys.TeamKeyRotation;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.crypto.RecipientPrivateKey;
-import java.security.GeneralSecurityException;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
@@ -32,14 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeamRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TeamRoutes.class);
-    private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
-            "vancouver", "victoria", "national");
+    private static final List<String> GROUPS = AccountCeremony.GROUPS;
 
     private final Vertx vertx;
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
-    private final TeamKeyRotation rotation;
+    private final AccountCeremony ceremony;
 
     private int configuredRetentionDays = 365;
 
@@ -54,7 +50,7 @@ public final class TeamRoutes {
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
-        this.rotation = new TeamKeyRotation(vertx, accounts, teamKeys);
+        this.ceremony = new AccountCeremony(vertx, accounts, teamKeys);
     }
 
     public void mount(Router router) {
@@ -158,52 +154,26 @@ public final class TeamRoutes {
         String confirm = ctx.request().getFormAttribute("confirm");
         List<String> groups = ctx.request().formAttributes().getAll("group").stream().filter(GROUPS::contains).toList();
         String agencyRaw = trimmed(ctx.request().getFormAttribute("agency"));
-        Optional<String> invalid = AuthRoutes.validateNewAccount(username, pass, confirm);
-        if (invalid.isEmpty() && !List.of("coordinator", "agency", "admin").contains(role)) {
-            invalid = Optional.of("Choose a role.");
-        }
-        if (invalid.isEmpty() && "coordinator".equals(role) && groups.isEmpty()) {
-            invalid = Optional.of("A coordinator needs at least one working group.");
-        }
-        if (invalid.isEmpty() && "agency".equals(role) && !agencyRaw.matches("\\d+")) {
-            invalid = Optional.of("An agency worker needs an agency.");
-        }
+        Optional<String> invalid = AccountCeremony.problem(username, pass, confirm, role, groups, agencyRaw);
         if (invalid.isPresent()) {
             page(ctx, s, invalid.get(), null);
             return;
         }
-        boolean needsKey = !"agency".equals(role);
-        Long agencyId = "agency".equals(role) ? Long.valueOf(agencyRaw) : null;
+        AccountCeremony.NewAccount account = new AccountCeremony.NewAccount(username, role, groups,
+                "agency".equals(role) ? Long.valueOf(agencyRaw) : null);
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
-        if (needsKey && team.isEmpty()) {
+        if (account.needsTeamKey() && team.isEmpty()) {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(pass, team.orElse(null)))
-                .compose(keys -> accounts.pool().withTransaction(tx -> accounts.create(tx, username, role, keys.hash(),
-                        needsKey ? keys.personal().publicKey().toBytes() : null, needsKey ? keys.sealedPersonal() : null,
-                        agencyId, groups)
-                        .compose(id -> {
-                            if (!needsKey) {
-                                return Future.succeededFuture(id);
-                            }
-                            try {
-                                String keyId = teamKeys.currentKeyId();
-                                byte[] grant = KeyGrants.grant(keys.team(), keyId, id, keys.personal().publicKey());
-                                return accounts.insertGrant(tx, id, keyId, grant).map(id);
-                            } catch (GeneralSecurityException e) {
-                                return Future.failedFuture(e);
-                            }
-                        })
-                        .compose(id -> new AuditLog(tx).record(s.username(), "account_created:" + role, null).map(id)))
-                        .onComplete(ar -> keys.destroy()))
+        ceremony.create(s.username(), account, pass, team.orElse(null))
                 .onSuccess(id -> {
                     LOG.info("event=account_created account={} role={} by={}", id, role, s.accountId());
                     page(ctx, s, null, "Account " + username + " created. They set up their second factor at first login.");
                 })
                 .onFailure(err -> {
-                    if (String.valueOf(err.getMessage()).contains("duplicate key")) {
-                        page(ctx, s, "That username is taken.", null);
+                    if (err instanceof AccountCeremony.UsernameTaken) {
+                        page(ctx, s, err.getMessage(), null);
                     } else {
                         ctx.fail(err);
                     }
@@ -234,12 +204,12 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        rotation.rotate(current.get()).compose(next -> {
+        ceremony.rotate(s.username(), current.get(), reason).onSuccess(next -> {
             s.addTeamKey(next);
             int ended = guard.sessions().endAllExcept(s.id());
             LOG.info("event=sessions_ended_after_rotation count={}", ended);
-            return new AuditLog(accounts.pool()).record(s.username(), "team_key_rotated:" + reason, null);
-        }).onSuccess(v -> page(ctx, s, null, notice)).onFailure(ctx::fail);
+            page(ctx, s, null, notice);
+        }).onFailure(ctx::fail);
     }
 
     /** Removes an account: disabled, grants withdrawn, sessions ended, then the team key rotated. */
@@ -252,11 +222,14 @@ public final class TeamRoutes {
             page(ctx, s, "You cannot remove your own account.", null);
             return;
         }
-        accounts.pool().withTransaction(tx -> accounts.disable(tx, id)
-                .compose(done -> new AuditLog(tx).record(s.username(), "account_removed:" + id, null).map(done)))
+        ceremony.disable(s.username(), id)
                 .onSuccess(done -> {
-                    if (!done) {
+                    if (done == AccountCeremony.Removal.NO_SUCH_ACCOUNT) {
                         page(ctx, s, "No such account.", null);
+                        return;
+                    }
+                    if (done == AccountCeremony.Removal.LAST_ADMINISTRATOR) {
+                        page(ctx, s, "That is the last administrator.", null);
                         return;
                     }
                     guard.sessions().endAllOf(id);

@@ -41,7 +41,6 @@ public final class AuthRoutes {
     /** Shortest passphrase accepted. */
     public static final int MIN_PASSPHRASE = 12;
     private static final int RECOVERY_CODES = 10;
-    private static final String DUMMY_HASH = PassphraseHash.hash("haven-dummy-passphrase".toCharArray());
 
     private final Vertx vertx;
     private final AccountStore accounts;
@@ -51,6 +50,7 @@ public final class AuthRoutes {
     private final LoginThrottle throttle;
     private final Clock clock;
     private final Totp totp = new Totp();
+    private final AccountUnlock unlock;
 
     public AuthRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, ServerSecrets secrets, SessionGuard guard,
                       Clock clock) {
@@ -61,6 +61,7 @@ public final class AuthRoutes {
         this.guard = guard;
         this.throttle = new LoginThrottle(clock);
         this.clock = clock;
+        this.unlock = new AccountUnlock(vertx, accounts, secrets, clock);
     }
 
     public void mount(Router router) {
@@ -184,9 +185,19 @@ public final class AuthRoutes {
 
     /** Checks a new account's username and passphrase; the error to show, if any. */
     public static Optional<String> validateNewAccount(String username, String pass, String confirm) {
+        return validateUsername(username).or(() -> validatePassphrase(pass, confirm));
+    }
+
+    /** Checks a new account's username; the error to show, if any. */
+    public static Optional<String> validateUsername(String username) {
         if (username.isEmpty() || username.length() > 64 || !username.matches("[A-Za-z0-9._-]+")) {
             return Optional.of("Choose a username of letters, digits, dots, dashes or underscores.");
         }
+        return Optional.empty();
+    }
+
+    /** Checks a new passphrase and its confirmation; the error to show, if any. */
+    public static Optional<String> validatePassphrase(String pass, String confirm) {
         if (pass == null || pass.length() < MIN_PASSPHRASE) {
             return Optional.of("The passphrase must be at least " + MIN_PASSPHRASE + " characters.");
         }
@@ -197,12 +208,6 @@ public final class AuthRoutes {
     }
 
     // --- login -----------------------------------------------------------------------------
-
-    private record Unlocked(Account account, List<RecipientPrivateKey> keys) {
-        void destroy() {
-            keys.forEach(RecipientPrivateKey::destroy);
-        }
-    }
 
     private void login(RoutingContext ctx) {
         String language = lang(ctx);
@@ -218,47 +223,7 @@ public final class AuthRoutes {
             SessionGuard.html(ctx, 400, loginPage(language, Text.t(language, "login.failed")));
             return;
         }
-        accounts.findByUsername(username).compose(found -> (found.isPresent() ? accounts.grants(found.get().id())
-                : Future.succeededFuture(List.<AccountStore.Grant>of())).compose(grants -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
-            String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
-            boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
-            if (!ok || found.isEmpty()) {
-                return Optional.empty();
-            }
-            Account a = found.get();
-            if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Unlocked(a, List.of()));
-            }
-            RecipientPrivateKey personal = null;
-            List<RecipientPrivateKey> keys = new ArrayList<>();
-            try {
-                byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
-                personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
-                Arrays.fill(raw, (byte) 0);
-                for (AccountStore.Grant g : grants) {
-                    keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
-                }
-                return Optional.of(new Unlocked(a, keys));
-            } catch (GeneralSecurityException e) {
-                keys.forEach(RecipientPrivateKey::destroy);
-                return Optional.empty();
-            } finally {
-                if (personal != null) {
-                    personal.destroy();
-                }
-            }
-        }))).compose(unlocked -> {
-            if (unlocked.isEmpty() || !unlocked.get().account().totpEnabled()) {
-                return Future.succeededFuture(unlocked);
-            }
-            return secondFactor(unlocked.get().account(), code).map(ok -> {
-                if (!ok) {
-                    unlocked.get().destroy();
-                    return Optional.<Unlocked>empty();
-                }
-                return unlocked;
-            });
-        }).onSuccess(unlocked -> {
+        unlock.unlock(username, pass, code).onSuccess(unlocked -> {
             if (unlocked.isEmpty()) {
                 throttle.failed(client);
                 LOG.info("event=login_failed");
@@ -277,31 +242,6 @@ public final class AuthRoutes {
             guard.setCookie(ctx, s);
             ctx.redirect(a.totpEnabled() ? "/inbox" : "/inbox/totp");
         }).onFailure(ctx::fail);
-    }
-
-    private Future<Boolean> secondFactor(Account a, String code) {
-        if (code.isEmpty()) {
-            return Future.succeededFuture(false);
-        }
-        if (code.replaceAll("\\s", "").matches("\\d{6}")) {
-            try {
-                byte[] secret = secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id()));
-                OptionalLong step = totp.verify(secret, code, clock.instant(), a.totpLastStep());
-                Arrays.fill(secret, (byte) 0);
-                if (step.isEmpty()) {
-                    return Future.succeededFuture(false);
-                }
-                return accounts.useTotpStep(a.id(), step.getAsLong());
-            } catch (GeneralSecurityException e) {
-                return Future.succeededFuture(false);
-            }
-        }
-        String hash = recoveryHash(code);
-        return accounts.useRecoveryCode(a.id(), hash).onSuccess(used -> {
-            if (used) {
-                LOG.info("event=recovery_code_used account={}", a.id());
-            }
-        });
     }
 
     // --- second-factor enrolment ------------------------------------------------------------
@@ -364,7 +304,7 @@ public final class AuthRoutes {
             for (int i = 0; i < RECOVERY_CODES; i++) {
                 String c = recoveryCode(random);
                 codes.add(c);
-                hashes.add(recoveryHash(c));
+                hashes.add(unlock.recoveryHash(c));
             }
             accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
                 guard.sessions().completeSecondFactor(s);
@@ -391,10 +331,6 @@ public final class AuthRoutes {
             sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return sb.toString();
-    }
-
-    private String recoveryHash(String code) {
-        return secrets.contactHash().hashHex("recovery:" + code.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""));
     }
 
     /** Associated data of an account's encrypted TOTP secret. */
