@@ -91,7 +91,7 @@ public final class Haven implements AutoCloseable {
         try {
             ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
                     config.settings().get("server_keys_file").map(Path::of),
-                    config.dataDir().resolve("secrets").resolve("server-keys"));
+                    serverKeysFile(config));
             database = Database.open(vertx, config.database(), config.dataDir());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
@@ -140,6 +140,7 @@ public final class Haven implements AutoCloseable {
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
                     config.sessionIdleTimeout(), config.secureCookies(), config.retentionDays());
             inbox.mount(router);
+            inbox.follow(cluster);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
             router.get("/favicon.ico").handler(ctx -> ctx.response().setStatusCode(204).end());
 
@@ -188,6 +189,11 @@ public final class Haven implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Where a single node keeps its server keys when neither HAVEN_SERVER_KEYS nor HAVEN_SERVER_KEYS_FILE is set. */
+    public static Path serverKeysFile(HavenConfig config) {
+        return config.dataDir().resolve("secrets").resolve("server-keys");
     }
 
     /** The port the HTTP server listens on (useful when configured as 0). */

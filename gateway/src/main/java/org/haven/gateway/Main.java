@@ -1,9 +1,12 @@
 package org.haven.gateway;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.haven.gateway.cli.AccountCommand;
 import org.haven.gateway.cli.AuditCommand;
 import org.haven.gateway.cli.IntakeCommand;
 import org.haven.gateway.cli.RetentionCommand;
@@ -15,19 +18,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code haven} command: {@code serve} (the default) runs the gateway; {@code audit} and
- * {@code retention} are the administrator's tools, run with the same configuration.
+ * The {@code haven} command: {@code serve} (the default) runs the gateway; {@code audit},
+ * {@code retention}, {@code intake} and {@code account} are the administrator's tools, run with
+ * the same configuration.
  */
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
-        subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, Main.ServerKeys.class, Main.Backup.class,
-                Main.Restore.class})
+        subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
+                Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
     Path config;
 
     private final Map<String, String> env;
+    private final InputStream input;
 
     public Main() {
         this(System.getenv());
@@ -35,7 +40,13 @@ public final class Main implements Callable<Integer> {
 
     /** A command reading its settings from {@code env} instead of the process environment (tests). */
     public Main(Map<String, String> env) {
+        this(env, null);
+    }
+
+    /** The same, answering its questions from the lines of {@code input} instead of the terminal (tests). */
+    public Main(Map<String, String> env, InputStream input) {
         this.env = Map.copyOf(env);
+        this.input = input;
     }
 
     public static void main(String[] args) {
@@ -55,7 +66,12 @@ public final class Main implements Callable<Integer> {
 
     /** The {@code haven} command line: bad input is one line on stderr (and exit 2), never a stack trace. */
     public static CommandLine commandLine(Map<String, String> env) {
-        CommandLine cli = new CommandLine(new Main(env));
+        return commandLine(env, null);
+    }
+
+    /** The same, with questions (passphrases) answered by the lines of {@code input} if not null (tests). */
+    public static CommandLine commandLine(Map<String, String> env, InputStream input) {
+        CommandLine cli = new CommandLine(new Main(env, input));
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("haven: " + ex.getMessage() + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help)");
@@ -68,6 +84,11 @@ public final class Main implements Callable<Integer> {
             return 1;
         });
         return cli;
+    }
+
+    /** Where questions are answered when not at the terminal or the process's standard input (tests). */
+    public Optional<InputStream> input() {
+        return Optional.ofNullable(input);
     }
 
     /** The configuration the server would run with (file, then {@code HAVEN_*} variables). */

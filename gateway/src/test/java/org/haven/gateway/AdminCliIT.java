@@ -1,6 +1,7 @@
 package org.haven.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +58,40 @@ class AdminCliIT {
         assertEquals(2, bad.code(), bad.output());
     }
 
+    /**
+     * Verifies that {@code account add} through the jar, its secrets piped on standard input (no
+     * terminal), adds a coordinator with a team-key grant that {@code account list} shows, and
+     * that neither output holds a passphrase.
+     */
+    @Test
+    void testAccountAddReadsSecretsFromStandardInput(@TempDir Path dataDir) throws Exception {
+        int port = freePort();
+        Process server = java(dataDir, port, List.of()).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                new File("target", "admin-cli-it.log"))).start();
+        try {
+            awaitHealth(port, server);
+            TestHaven.setUpAdmin(port, dataDir);
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly().waitFor();
+            }
+        }
+        String pass = "a coordinator's first passphrase";
+        String input = String.join("\n", TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE,
+                TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode(), pass, pass) + "\n";
+        Result added = runWithInput(dataDir, input, "account", "add", "--username", "rita", "--role", "coordinator", "--group", "montreal");
+        assertEquals(0, added.code(), added.output());
+        assertTrue(added.output().contains("account rita created"), added.output());
+        Result list = run(dataDir, "account", "list");
+        assertEquals(0, list.code(), list.output());
+        assertTrue(list.output().matches("(?s).*\trita\tcoordinator\tmontreal\t-\t\\S+\tkey=yes\tgrant=yes\tsecond-factor=no\n.*"),
+                list.output());
+        for (String secret : List.of(pass, TestHaven.ADMIN_PASSPHRASE)) {
+            assertFalse(added.output().contains(secret) || list.output().contains(secret));
+        }
+    }
+
     private static ProcessBuilder java(Path dataDir, int port, List<String> args) {
         Path jar = Path.of("target", "haven.jar").toAbsolutePath();
         assertTrue(Files.exists(jar), "run mvn package first: " + jar);
@@ -72,7 +108,14 @@ class AdminCliIT {
     }
 
     private static Result run(Path dataDir, String... args) throws Exception {
+        return runWithInput(dataDir, "", args);
+    }
+
+    private static Result runWithInput(Path dataDir, String input, String... args) throws Exception {
         Process p = java(dataDir, 0, List.of(args)).start();
+        try (var stdin = p.getOutputStream()) {
+            stdin.write(input.getBytes(StandardCharsets.UTF_8));
+        }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         return new Result(p.exitValue(), out);

@@ -2,14 +2,7 @@ package org.haven.load;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,61 +64,25 @@ final class CrashRun {
             List<String[]> acked = new ArrayList<>(sms.acked);
             System.out.println(sms.stats.report());
 
-            long logBefore = Files.size(haven.log);
-            int replayed = sms.replay(acked);
-            Thread.sleep(1500);
-            String after = new String(Files.readAllBytes(haven.log), StandardCharsets.UTF_8).substring((int) logBefore);
-            long duplicates = after.lines().filter(l -> l.contains("event=sms_inbound") && l.contains("duplicate=true")).count();
-            long applied = after.lines().filter(l -> l.contains("event=sms_inbound") && l.contains("duplicate=false")).count();
-
-            int dbPort = haven.databasePort().orElseThrow();
-            long pending = -1;
-            for (int i = 0; i < 60; i++) {
-                // a row claimed by a killed gateway waits for its 60 s lease before it is sent again
-                pending = count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'pending'");
-                if (pending == 0) {
-                    break;
-                }
-                Thread.sleep(2000);
-            }
-            long sent = count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'sent'");
-            long failed = count(dbPort, "SELECT count(*) FROM outbox WHERE status IN ('failed', 'expired')");
-            long delivered = twilio.delivered.get();
+            Aftermath.Inbound in = Aftermath.replay(sms, haven.log, acked);
+            Aftermath.Outbound out = Aftermath.drain(haven.databasePort().orElseThrow(), twilio.delivered::get);
 
             System.out.printf(Locale.ROOT, "crash    %d kills, each followed by a successful first start%n", crashes);
             System.out.printf(Locale.ROOT, "inbound  %d acknowledged; replayed: %d answered 200, %d recognised as duplicates, %d applied again%n",
-                    acked.size(), replayed, duplicates, applied);
-            System.out.printf(Locale.ROOT, "outbound %d sent, %d failed/expired, %d pending; fake Twilio received %d%n",
-                    sent, failed, pending, delivered);
+                    in.acked(), in.replayed(), in.duplicates(), in.applied());
+            System.out.println(out.line());
             List<String> problems = new ArrayList<>();
             if (acked.isEmpty()) {
                 problems.add("no webhook was acknowledged");
             }
-            if (replayed != acked.size() || duplicates != acked.size() || applied != 0) {
-                problems.add("an acknowledged message was not stored exactly once");
-            }
-            if (pending != 0 || failed != 0) {
-                problems.add("replies left undelivered");
-            }
-            if (delivered < sent) {
-                problems.add("fewer requests to Twilio than replies marked sent");
-            }
+            in.check(problems);
+            out.check(problems);
             return HavenProcess.verdict(problems);
         } finally {
             if (haven != null) {
                 haven.closeAndClean(o.containsKey("keep-data"));
             }
             vertx.close().toCompletionStage().toCompletableFuture().get();
-        }
-    }
-
-    /** One number from the gateway's database (JDBC, so the run needs no psql on the machine). */
-    static long count(int dbPort, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres", "postgres", "");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

@@ -218,6 +218,8 @@ public final class Load {
                 all.add(sms.stats);
             }
             all.forEach(s -> System.out.println(s.report()));
+            all.stream().filter(s -> s.completed() > 0).forEach(s -> System.out.printf(Locale.ROOT, "%-8s slowest seconds: %s%n",
+                    s.name, s.worstSeconds(6)));
             if (sms != null) {
                 System.out.printf(Locale.ROOT, "sms out  replies delivered to the fake Twilio while measuring: %d (%.1f/s)%n",
                         delivered, delivered / (double) seconds);

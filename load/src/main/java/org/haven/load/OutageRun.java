@@ -107,30 +107,14 @@ final class OutageRun {
             List<String> refused = new ArrayList<>(sms.refused);
             System.out.println(sms.stats.report());
 
-            long logBefore = Files.size(haven.log);
-            int replayed = sms.replay(acked);
-            Thread.sleep(1500);
+            Aftermath.Inbound in = Aftermath.replay(sms, haven.log, acked);
             String log = Files.readString(haven.log);
-            String after = log.substring((int) logBefore);
-            long duplicates = after.lines().filter(l -> l.contains("event=sms_inbound ") && l.contains("duplicate=true")).count();
-            long applied = after.lines().filter(l -> l.contains("event=sms_inbound ") && l.contains("duplicate=false")).count();
             int spoolPeak = 0;
             for (Matcher m = SPOOLED.matcher(log); m.find(); ) {
                 spoolPeak = Math.max(spoolPeak, Integer.parseInt(m.group(1)));
             }
 
-            long pending = -1;
-            for (int i = 0; i < 60; i++) {
-                // a reply claimed just before the outage, whose 'sent' mark failed, waits for its 60 s lease
-                pending = CrashRun.count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'pending'");
-                if (pending == 0) {
-                    break;
-                }
-                Thread.sleep(2000);
-            }
-            long sent = CrashRun.count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'sent'");
-            long failed = CrashRun.count(dbPort, "SELECT count(*) FROM outbox WHERE status IN ('failed', 'expired')");
-            long delivered = twilio.delivered.get();
+            Aftermath.Outbound out = Aftermath.drain(dbPort, twilio.delivered::get);
             HealthWatch.Sample last = health.now();
             health.close();
 
@@ -147,13 +131,12 @@ final class OutageRun {
                     drained.map(d -> String.format(Locale.ROOT, "%.1f s", d / 1e9)).orElse("NOT"),
                     inClear.isEmpty() ? "no number or text in clear" : inClear.size() + " numbers or texts in clear");
             System.out.printf(Locale.ROOT, "inbound  %d acknowledged, %d refused; replayed: %d answered 200, %d recognised as duplicates,"
-                    + " %d applied again%n", acked.size(), refused.size(), replayed, duplicates, applied);
+                    + " %d applied again%n", acked.size(), refused.size(), in.replayed(), in.duplicates(), in.applied());
             System.out.printf(Locale.ROOT, "order    %d contacts (%s messages each): %s; %d turns held for an unanswered message,"
                             + " %d repeated replies counted once%n", order.contacts,
                     order.fewest == order.most ? Integer.toString(order.most) : order.fewest + "–" + order.most,
                     order.problem == null ? "every contact's replies in dialogue order" : order.problem, sms.held.get(), order.repeats);
-            System.out.printf(Locale.ROOT, "outbound %d sent, %d failed/expired, %d pending; fake Twilio received %d%n",
-                    sent, failed, pending, delivered);
+            System.out.println(out.line());
 
             List<String> problems = new ArrayList<>();
             if (ackedDown == 0) {
@@ -174,18 +157,11 @@ final class OutageRun {
             if (!inClear.isEmpty()) {
                 problems.add("the spool file holds numbers or message texts in clear");
             }
-            if (replayed != acked.size() || duplicates != acked.size() || applied != 0) {
-                problems.add("an acknowledged message was not stored exactly once");
-            }
+            in.check(problems);
             if (order.problem != null || order.contacts == 0) {
                 problems.add("replies out of dialogue order for some contact");
             }
-            if (pending != 0 || failed != 0) {
-                problems.add("replies left undelivered");
-            }
-            if (delivered < sent) {
-                problems.add("fewer requests to Twilio than replies marked sent");
-            }
+            out.check(problems);
             return HavenProcess.verdict(problems);
         } finally {
             if (health != null) {

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -19,6 +20,8 @@ final class Stats {
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+    /** The longest latency (µs) of the messages due in each second of the window: shows whether the tail is spread or bursts. */
+    private final AtomicLongArray worstPerSecond = new AtomicLongArray(3601);
     private volatile boolean measuring;
     private volatile long measureStart;
     private volatile long measureEnd;
@@ -28,7 +31,12 @@ final class Stats {
     }
 
     void measure() {
-        measureStart = System.nanoTime();
+        measure(System.nanoTime());
+    }
+
+    /** Starts the window at {@code startNanos} (on {@link System#nanoTime()}'s scale). */
+    void measure(long startNanos) {
+        measureStart = startNanos;
         measuring = true;
     }
 
@@ -53,10 +61,17 @@ final class Stats {
      * those due inside it.
      */
     void done(long dueNanos) {
+        done(dueNanos, System.nanoTime());
+    }
+
+    /** {@link #done(long)}, answered at {@code answeredNanos}. */
+    void done(long dueNanos, long answeredNanos) {
         if (measuring) {
             served.incrementAndGet();
             if (dueNanos >= measureStart) {
-                latency.recordValue(Math.max(1, (System.nanoTime() - dueNanos) / 1000));
+                long micros = Math.max(1, (answeredNanos - dueNanos) / 1000);
+                latency.recordValue(micros);
+                worstPerSecond.accumulateAndGet((int) Math.min(3600, (dueNanos - measureStart) / 1_000_000_000L), micros, Math::max);
                 completed.incrementAndGet();
             }
         }
@@ -101,6 +116,18 @@ final class Stats {
 
     double maxMillis() {
         return latency.getMaxValue() / 1000.0;
+    }
+
+    /**
+     * The {@code n} seconds of the window (counted from its start, by due time) whose slowest
+     * answer took longest, slowest first: {@code "12s 141ms, 40s 60ms"}. Clustered seconds point
+     * to a pause (garbage collection, a checkpoint, a periodic job), spread ones to queueing.
+     */
+    String worstSeconds(int n) {
+        return java.util.stream.IntStream.range(0, worstPerSecond.length()).filter(i -> worstPerSecond.get(i) > 0).boxed()
+                .sorted((a, b) -> Long.compare(worstPerSecond.get(b), worstPerSecond.get(a))).limit(n)
+                .map(i -> String.format(java.util.Locale.ROOT, "%ds %.0fms", i, worstPerSecond.get(i) / 1000.0))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     String report() {

@@ -13,12 +13,8 @@ import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.keys.AgencyKeyCustody;
-import org.haven.gateway.keys.AgencyKeyRotation;
-import org.haven.gateway.keys.KeyGrants;
-import org.haven.gateway.keys.TeamKeyRotation;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.crypto.RecipientPrivateKey;
-import java.security.GeneralSecurityException;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
@@ -35,17 +31,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeamRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TeamRoutes.class);
-    private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
-            "vancouver", "victoria", "national");
+    private static final List<String> GROUPS = AccountCeremony.GROUPS;
 
     private final Vertx vertx;
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
-    private final TeamKeyRotation rotation;
+    private final AccountCeremony ceremony;
     private final AgencyStore agencies;
     private final AgencyKeyCustody agencyKeys;
-    private final AgencyKeyRotation agencyRotation;
 
     private int configuredRetentionDays = 365;
 
@@ -60,10 +54,9 @@ public final class TeamRoutes {
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
+        this.ceremony = new AccountCeremony(vertx, accounts, teamKeys);
         this.agencies = new AgencyStore(accounts.pool());
         this.agencyKeys = new AgencyKeyCustody(agencies);
-        this.agencyRotation = new AgencyKeyRotation(vertx, agencies);
-        this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
     }
 
     public void mount(Router router) {
@@ -176,52 +169,26 @@ public final class TeamRoutes {
         String confirm = ctx.request().getFormAttribute("confirm");
         List<String> groups = ctx.request().formAttributes().getAll("group").stream().filter(GROUPS::contains).toList();
         String agencyRaw = trimmed(ctx.request().getFormAttribute("agency"));
-        Optional<String> invalid = AuthRoutes.validateNewAccount(username, pass, confirm);
-        if (invalid.isEmpty() && !List.of("coordinator", "agency", "admin").contains(role)) {
-            invalid = Optional.of("Choose a role.");
-        }
-        if (invalid.isEmpty() && "coordinator".equals(role) && groups.isEmpty()) {
-            invalid = Optional.of("A coordinator needs at least one working group.");
-        }
-        if (invalid.isEmpty() && "agency".equals(role) && !agencyRaw.matches("\\d+")) {
-            invalid = Optional.of("An agency worker needs an agency.");
-        }
+        Optional<String> invalid = AccountCeremony.problem(username, pass, confirm, role, groups, agencyRaw);
         if (invalid.isPresent()) {
             page(ctx, s, invalid.get(), null);
             return;
         }
-        boolean agency = "agency".equals(role);
-        Long agencyId = agency ? Long.valueOf(agencyRaw) : null;
+        AccountCeremony.NewAccount account = new AccountCeremony.NewAccount(username, role, groups,
+                "agency".equals(role) ? Long.valueOf(agencyRaw) : null);
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(pass, team.get()))
-                .compose(keys -> accounts.pool().withTransaction(tx -> accounts.create(tx, username, role, keys.hash(),
-                        keys.personal().publicKey().toBytes(), keys.sealedPersonal(), agencyId, agency ? List.of() : groups)
-                        .compose(id -> {
-                            if (agency) {
-                                // An agency worker holds the agency's key, never the team key.
-                                return agencyKeys.grant(tx, agencyId, id, keys.personal().publicKey(), keys.team()).map(id);
-                            }
-                            try {
-                                String keyId = teamKeys.currentKeyId();
-                                byte[] grant = KeyGrants.grant(keys.team(), keyId, id, keys.personal().publicKey());
-                                return accounts.insertGrant(tx, id, keyId, grant).map(id);
-                            } catch (GeneralSecurityException e) {
-                                return Future.failedFuture(e);
-                            }
-                        })
-                        .compose(id -> new AuditLog(tx).record(s.username(), "account_created:" + role, null).map(id)))
-                        .onComplete(ar -> keys.destroy()))
+        ceremony.create(s.username(), account, pass, team.get())
                 .onSuccess(id -> {
                     LOG.info("event=account_created account={} role={} by={}", id, role, s.accountId());
                     page(ctx, s, null, "Account " + username + " created. They set up their second factor at first login.");
                 })
                 .onFailure(err -> {
-                    if (String.valueOf(err.getMessage()).contains("duplicate key")) {
-                        page(ctx, s, "That username is taken.", null);
+                    if (err instanceof AccountCeremony.UsernameTaken) {
+                        page(ctx, s, err.getMessage(), null);
                     } else if (err instanceof AgencyKeyCustody.NoSuchAgency) {
                         page(ctx, s, "No such agency.", null);
                     } else {
@@ -254,12 +221,12 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        rotation.rotate(current.get()).compose(next -> {
+        ceremony.rotate(s.username(), current.get(), reason).onSuccess(next -> {
             s.addTeamKey(next);
             int ended = guard.sessions().endAllExcept(s.id());
             LOG.info("event=sessions_ended_after_rotation count={}", ended);
-            return new AuditLog(accounts.pool()).record(s.username(), "team_key_rotated:" + reason, null);
-        }).onSuccess(v -> page(ctx, s, null, notice)).onFailure(ctx::fail);
+            page(ctx, s, null, notice);
+        }).onFailure(ctx::fail);
     }
 
     /**
@@ -275,23 +242,25 @@ public final class TeamRoutes {
             page(ctx, s, "You cannot remove your own account.", null);
             return;
         }
-        accounts.findById(id).compose(found -> accounts.pool().withTransaction(tx -> accounts.disable(tx, id)
-                .compose(done -> new AuditLog(tx).record(s.username(), "account_removed:" + id, null).map(done)))
-                .map(done -> done ? found : Optional.<Account>empty()))
-                .onSuccess(removed -> {
-                    if (removed.isEmpty()) {
+        accounts.findById(id).onFailure(ctx::fail).onSuccess(found -> ceremony.disable(s.username(), id)
+                .onSuccess(done -> {
+                    if (done == AccountCeremony.Removal.NO_SUCH_ACCOUNT || found.isEmpty()) {
                         page(ctx, s, "No such account.", null);
+                        return;
+                    }
+                    if (done == AccountCeremony.Removal.LAST_ADMINISTRATOR) {
+                        page(ctx, s, "That is the last administrator.", null);
                         return;
                     }
                     guard.sessions().endAllOf(id);
                     LOG.info("event=account_removed account={} by={}", id, s.accountId());
-                    Account a = removed.get();
+                    Account a = found.get();
                     if ("agency".equals(a.role()) && a.agencyId() != null) {
                         rotateAgencyKey(ctx, s, a.agencyId());
                     } else {
                         rotate(ctx, s, "removal", "Account removed and team key rotated: it can open nothing sealed from now on.");
                     }
-                }).onFailure(ctx::fail);
+                }).onFailure(ctx::fail));
     }
 
     /** Rotates an agency's key after one of its workers was removed; the other workers log in again. */
@@ -302,11 +271,10 @@ public final class TeamRoutes {
                     + " rotated: log out and in again, then rotate the team key.", null);
             return;
         }
-        agencyRotation.rotate(agencyId, team.get()).compose(workers -> {
+        ceremony.rotateAgency(s.username(), agencyId, team.get()).onSuccess(workers -> {
             workers.forEach(guard.sessions()::endAllOf);
-            return new AuditLog(accounts.pool()).record(s.username(), "agency_key_rotated:" + agencyId, null);
-        }).onSuccess(v -> page(ctx, s, null, "Account removed and its agency's key rotated: it can open nothing sealed from now on."))
-                .onFailure(ctx::fail);
+            page(ctx, s, null, "Account removed and its agency's key rotated: it can open nothing sealed from now on.");
+        }).onFailure(ctx::fail);
     }
 
     /** Ends every session of an account (a lost laptop, a suspicion). */

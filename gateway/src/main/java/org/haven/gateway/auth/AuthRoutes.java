@@ -10,7 +10,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,7 +21,6 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.inbox.Text;
-import org.haven.gateway.keys.AgencyKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
@@ -43,7 +41,6 @@ public final class AuthRoutes {
     /** Shortest passphrase accepted. */
     public static final int MIN_PASSPHRASE = 12;
     private static final int RECOVERY_CODES = 10;
-    private static final String DUMMY_HASH = PassphraseHash.hash("haven-dummy-passphrase".toCharArray());
 
     private final Vertx vertx;
     private final AccountStore accounts;
@@ -53,6 +50,7 @@ public final class AuthRoutes {
     private final LoginThrottle throttle;
     private final Clock clock;
     private final Totp totp = new Totp();
+    private final AccountUnlock unlock;
 
     public AuthRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, ServerSecrets secrets, SessionGuard guard,
                       Clock clock) {
@@ -63,6 +61,7 @@ public final class AuthRoutes {
         this.guard = guard;
         this.throttle = new LoginThrottle(clock);
         this.clock = clock;
+        this.unlock = new AccountUnlock(vertx, accounts, secrets, clock);
     }
 
     public void mount(Router router) {
@@ -186,9 +185,19 @@ public final class AuthRoutes {
 
     /** Checks a new account's username and passphrase; the error to show, if any. */
     public static Optional<String> validateNewAccount(String username, String pass, String confirm) {
+        return validateUsername(username).or(() -> validatePassphrase(pass, confirm));
+    }
+
+    /** Checks a new account's username; the error to show, if any. */
+    public static Optional<String> validateUsername(String username) {
         if (username.isEmpty() || username.length() > 64 || !username.matches("[A-Za-z0-9._-]+")) {
             return Optional.of("Choose a username of letters, digits, dots, dashes or underscores.");
         }
+        return Optional.empty();
+    }
+
+    /** Checks a new passphrase and its confirmation; the error to show, if any. */
+    public static Optional<String> validatePassphrase(String pass, String confirm) {
         if (pass == null || pass.length() < MIN_PASSPHRASE) {
             return Optional.of("The passphrase must be at least " + MIN_PASSPHRASE + " characters.");
         }
@@ -199,30 +208,6 @@ public final class AuthRoutes {
     }
 
     // --- login -----------------------------------------------------------------------------
-
-    private record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys) {
-        void destroy() {
-            keys.forEach(RecipientPrivateKey::destroy);
-            agencyKeys.forEach(RecipientPrivateKey::destroy);
-        }
-    }
-
-    /** The sealed keys an account's login opens: team-key grants, and an agency worker's agency-key grant. */
-    private record Grants(List<AccountStore.Grant> team, List<AccountStore.Grant> agency) {
-        static final Grants NONE = new Grants(List.of(), List.of());
-    }
-
-    private Future<Grants> grantsOf(Optional<Account> found) {
-        if (found.isEmpty()) {
-            return Future.succeededFuture(Grants.NONE);
-        }
-        Account a = found.get();
-        if ("agency".equals(a.role())) {
-            return a.agencyId() == null ? Future.succeededFuture(Grants.NONE)
-                    : accounts.agencyGrants(a.id()).map(g -> new Grants(List.of(), g));
-        }
-        return accounts.grants(a.id()).map(g -> new Grants(g, List.of()));
-    }
 
     private void login(RoutingContext ctx) {
         String language = lang(ctx);
@@ -238,51 +223,7 @@ public final class AuthRoutes {
             SessionGuard.html(ctx, 400, loginPage(language, Text.t(language, "login.failed")));
             return;
         }
-        accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
-            String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
-            boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
-            if (!ok || found.isEmpty()) {
-                return Optional.empty();
-            }
-            Account a = found.get();
-            if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Unlocked(a, List.of(), List.of()));
-            }
-            RecipientPrivateKey personal = null;
-            List<RecipientPrivateKey> keys = new ArrayList<>();
-            List<RecipientPrivateKey> agencyKeys = new ArrayList<>();
-            try {
-                byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
-                personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
-                Arrays.fill(raw, (byte) 0);
-                for (AccountStore.Grant g : grants.team()) {
-                    keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
-                }
-                for (AccountStore.Grant g : grants.agency()) {
-                    agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
-                }
-                return Optional.of(new Unlocked(a, keys, agencyKeys));
-            } catch (GeneralSecurityException e) {
-                keys.forEach(RecipientPrivateKey::destroy);
-                agencyKeys.forEach(RecipientPrivateKey::destroy);
-                return Optional.empty();
-            } finally {
-                if (personal != null) {
-                    personal.destroy();
-                }
-            }
-        }))).compose(unlocked -> {
-            if (unlocked.isEmpty() || !unlocked.get().account().totpEnabled()) {
-                return Future.succeededFuture(unlocked);
-            }
-            return secondFactor(unlocked.get().account(), code).map(ok -> {
-                if (!ok) {
-                    unlocked.get().destroy();
-                    return Optional.<Unlocked>empty();
-                }
-                return unlocked;
-            });
-        }).onSuccess(unlocked -> {
+        unlock.unlock(username, pass, code).onSuccess(unlocked -> {
             if (unlocked.isEmpty()) {
                 throttle.failed(client);
                 LOG.info("event=login_failed");
@@ -301,31 +242,6 @@ public final class AuthRoutes {
             guard.setCookie(ctx, s);
             ctx.redirect(a.totpEnabled() ? "/inbox" : "/inbox/totp");
         }).onFailure(ctx::fail);
-    }
-
-    private Future<Boolean> secondFactor(Account a, String code) {
-        if (code.isEmpty()) {
-            return Future.succeededFuture(false);
-        }
-        if (code.replaceAll("\\s", "").matches("\\d{6}")) {
-            try {
-                byte[] secret = secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id()));
-                OptionalLong step = totp.verify(secret, code, clock.instant(), a.totpLastStep());
-                Arrays.fill(secret, (byte) 0);
-                if (step.isEmpty()) {
-                    return Future.succeededFuture(false);
-                }
-                return accounts.useTotpStep(a.id(), step.getAsLong());
-            } catch (GeneralSecurityException e) {
-                return Future.succeededFuture(false);
-            }
-        }
-        String hash = recoveryHash(code);
-        return accounts.useRecoveryCode(a.id(), hash).onSuccess(used -> {
-            if (used) {
-                LOG.info("event=recovery_code_used account={}", a.id());
-            }
-        });
     }
 
     // --- second-factor enrolment ------------------------------------------------------------
@@ -388,7 +304,7 @@ public final class AuthRoutes {
             for (int i = 0; i < RECOVERY_CODES; i++) {
                 String c = recoveryCode(random);
                 codes.add(c);
-                hashes.add(recoveryHash(c));
+                hashes.add(unlock.recoveryHash(c));
             }
             accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
                 guard.sessions().completeSecondFactor(s);
@@ -415,10 +331,6 @@ public final class AuthRoutes {
             sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return sb.toString();
-    }
-
-    private String recoveryHash(String code) {
-        return secrets.contactHash().hashHex("recovery:" + code.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""));
     }
 
     /** Associated data of an account's encrypted TOTP secret. */

@@ -28,6 +28,11 @@ final class Cli {
         int run(Database database, HavenConfig config) throws Exception;
     }
 
+    /** Work on the database that also needs the command's Vert.x (key ceremonies run Argon2id off its event loop). */
+    interface VertxWork {
+        int run(Vertx vertx, Database database, HavenConfig config) throws Exception;
+    }
+
     /** A failure to report as one line and exit 1. */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
@@ -38,6 +43,10 @@ final class Cli {
     }
 
     static int withDatabase(Main main, PrintWriter err, Work work) {
+        return withDatabase(main, err, (vertx, database, config) -> work.run(database, config));
+    }
+
+    static int withDatabase(Main main, PrintWriter err, VertxWork work) {
         HavenConfig config;
         try {
             config = main.loadConfig();
@@ -68,7 +77,7 @@ final class Cli {
                 return 1;
             }
             try (database) {
-                return work.run(database, config);
+                return work.run(vertx, database, config);
             }
         } catch (Failure e) {
             err.println("haven: " + e.getMessage());
@@ -84,6 +93,15 @@ final class Cli {
             }
             root.setLevel(before);
         }
+    }
+
+    /** A message written for a web page ("That username is taken.") as the rest of a {@code haven: } line. */
+    static String line(String sentence) {
+        String s = sentence.strip();
+        if (s.endsWith(".")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String locked(HavenConfig config) {

@@ -81,8 +81,20 @@ public final class ClusterNotifications implements AutoCloseable {
 
     /** Tells the other instances; never fails the caller (the tables stay the truth). */
     public Future<Void> notify(String channel, JsonObject body) {
+        return send(pool, channel, body.copy().put(ORIGIN, instanceId));
+    }
+
+    /**
+     * Tells every instance, the sender's own included, from code that has no instance (the
+     * command line, or shared code whose signal is idempotent); never fails the caller.
+     */
+    public static Future<Void> notifyEveryInstance(Pool pool, String channel, JsonObject body) {
+        return send(pool, channel, body.copy().put(ORIGIN, "any"));
+    }
+
+    private static Future<Void> send(Pool pool, String channel, JsonObject body) {
         check(channel);
-        String payload = body.copy().put(ORIGIN, instanceId).encode();
+        String payload = body.encode();
         return pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload))
                 .<Void>mapEmpty()
                 .recover(err -> {

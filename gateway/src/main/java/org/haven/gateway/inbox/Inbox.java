@@ -23,6 +23,7 @@ import org.haven.gateway.store.CaseStore;
  * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, audit log, live updates.
  */
 public final class Inbox {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Inbox.class);
     private final Vertx vertx;
     private final SessionRegistry sessions;
     private final SessionGuard guard;
@@ -78,6 +79,19 @@ public final class Inbox {
     }
 
     private long sweeper = -1;
+
+    /**
+     * Ends here the sessions of an account removed on another gateway or at the command line
+     * ({@link org.haven.gateway.admin.AccountCeremony#REMOVALS_CHANNEL}).
+     */
+    public void follow(org.haven.gateway.cluster.ClusterNotifications cluster) {
+        cluster.listen(org.haven.gateway.admin.AccountCeremony.REMOVALS_CHANNEL, body -> {
+            if (body.getValue("account") instanceof Number account) {
+                int ended = sessions.endAllOf(account.longValue());
+                LOG.info("event=sessions_ended_after_removal account={} count={}", account.longValue(), ended);
+            }
+        });
+    }
 
     /** Ends every session, wiping the keys they hold. */
     public void close() {

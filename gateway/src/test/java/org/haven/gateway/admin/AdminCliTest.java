@@ -33,7 +33,7 @@ class AdminCliTest {
     /** Verifies that every command prints its help and exits 0 with --help. */
     @ParameterizedTest
     @ValueSource(strings = {"", "audit", "audit verify", "audit list", "retention", "retention show", "retention set",
-            "retention purge", "serve", "intake", "intake check"})
+            "retention purge", "serve", "intake", "intake check", "account", "account list", "account add", "account remove"})
     void testHelpIsPrintedForEveryCommand(String command) {
         List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
@@ -75,7 +75,16 @@ class AdminCliTest {
             "retention set 0|DAYS must be a whole number from 1 to 36500, got '0'",
             "retention purge --force|Unknown option: '--force'",
             "intake check /nonexistent/intake.yaml|no such file: /nonexistent/intake.yaml",
-            "intake|intake needs a command: check"})
+            "intake|intake needs a command: check",
+            "account|account needs a command: list, add or remove",
+            "account add --username rita|Missing required option: '--role=ROLE'",
+            "account add --username rita --role boss|--role must be coordinator, admin or agency, got 'boss'",
+            "account add --username rita --role admin --group toronto|--group is for coordinators only",
+            "account add --username rita --role coordinator --agency 1|--agency is for agency workers only",
+            "account add --username rita --role agency --agency many|Invalid value for option '--agency'",
+            "account add --username rita --role admin --passphrase x|Unknown option",
+            "account remove|Missing required argument",
+            "account remove --username rita --id 3|mutually exclusive"})
     void testBadInputFailsWithOneClearLine(String command, String message) {
         HavenCli.Run run = HavenCli.run(env, command.split(" "));
         assertEquals(2, run.code(), run.toString());

@@ -20,9 +20,15 @@ public final class HavenCli {
     }
 
     public static Run run(Map<String, String> env, String... args) {
+        return withInput(env, null, args);
+    }
+
+    /** The same, answering the command's questions (passphrases, codes) with the lines of {@code input}. */
+    public static Run withInput(Map<String, String> env, String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine(env);
+        CommandLine cli = Main.commandLine(env, input == null ? null
+                : new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

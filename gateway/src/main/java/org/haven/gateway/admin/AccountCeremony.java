@@ -1,0 +1,197 @@
+package org.haven.gateway.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Optional;
+import io.vertx.core.json.JsonObject;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.auth.AuthRoutes;
+import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.AgencyKeyRotation;
+import org.haven.gateway.keys.KeyGrants;
+import org.haven.gateway.keys.TeamKeyRotation;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.AuditLog;
+
+/**
+ * Adding and removing inbox accounts, for the Team page and for {@code haven account}.
+ *
+ * <p>Adding an account is a key ceremony: the new account gets a personal key pair whose private
+ * half is sealed under its first passphrase (Argon2id). A coordinator or administrator is granted
+ * the acting administrator's unlocked team key; an agency worker is granted its agency's key
+ * (which the team key opens: docs/crypto.md), never the team key. The server never holds either
+ * unsealed at rest.
+ *
+ * <p>Removing an account disables it and withdraws its grants; the caller then rotates the key
+ * the person held ({@link #rotate} for the team key, {@link #rotateAgency} for an agency worker's
+ * agency key) so that the removed person can open nothing sealed afterwards.
+ */
+public final class AccountCeremony {
+    /** The working groups a coordinator may belong to. */
+    public static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
+            "vancouver", "victoria", "national");
+    /**
+     * The cluster channel on which a removal is announced, {@code {"account": id}}: every gateway
+     * ends that account's inbox sessions ({@code Inbox.follow}), whoever removed it where.
+     */
+    public static final String REMOVALS_CHANNEL = "haven_account_removed";
+    /** The roles an account may have. */
+    public static final List<String> ROLES = List.of("coordinator", "agency", "admin");
+
+    /** An account to add; {@code agencyId} only for an agency worker. */
+    public record NewAccount(String username, String role, List<String> groups, Long agencyId) {
+        /** Whether the account is an agency worker (granted its agency's key, not the team key). */
+        public boolean agencyWorker() {
+            return "agency".equals(role);
+        }
+    }
+
+    /** The failure of {@link #create} when the username is taken (also by a removed account). */
+    public static final class UsernameTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public UsernameTaken() {
+            super("That username is taken.");
+        }
+    }
+
+    /** What {@link #disable} did. */
+    public enum Removal {
+        REMOVED, NO_SUCH_ACCOUNT, LAST_ADMINISTRATOR
+    }
+
+    private final Vertx vertx;
+    private final AccountStore accounts;
+    private final TeamKeys teamKeys;
+    private final TeamKeyRotation rotation;
+    private final AgencyKeyCustody agencyKeys;
+    private final AgencyKeyRotation agencyRotation;
+
+    public AccountCeremony(Vertx vertx, AccountStore accounts, TeamKeys teamKeys) {
+        this.vertx = vertx;
+        this.accounts = accounts;
+        this.teamKeys = teamKeys;
+        AgencyStore agencies = new AgencyStore(accounts.pool());
+        this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
+        this.agencyKeys = new AgencyKeyCustody(agencies);
+        this.agencyRotation = new AgencyKeyRotation(vertx, agencies);
+    }
+
+    /**
+     * The first problem with a new account, in the order the Team page reports them: username,
+     * passphrase and its confirmation, role, working groups (a coordinator needs one), agency
+     * (an agency worker needs one, {@code agencyRaw} being its id as typed).
+     */
+    public static Optional<String> problem(String username, String pass, String confirm, String role, List<String> groups,
+                                           String agencyRaw) {
+        Optional<String> invalid = AuthRoutes.validateNewAccount(username, pass, confirm);
+        return invalid.isPresent() ? invalid : roleProblem(role, groups, agencyRaw);
+    }
+
+    /** The problem with a new account's role, working groups and agency, if any. */
+    public static Optional<String> roleProblem(String role, List<String> groups, String agencyRaw) {
+        if (!ROLES.contains(role)) {
+            return Optional.of("Choose a role.");
+        }
+        if ("coordinator".equals(role) && groups.isEmpty()) {
+            return Optional.of("A coordinator needs at least one working group.");
+        }
+        if ("agency".equals(role) && (agencyRaw == null || !agencyRaw.matches("\\d+"))) {
+            return Optional.of("An agency worker needs an agency.");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Creates the account with its personal key and grants it {@code team} (the acting
+     * administrator's unlocked current team key) or, for an agency worker, its agency's key opened
+     * with {@code team} (created first if the agency has none yet); audits
+     * {@code account_created:<role>} with {@code actor}; all in one transaction. Completes with the
+     * new id; fails with {@link UsernameTaken} when the username is taken and with
+     * {@link AgencyKeyCustody.NoSuchAgency} when an agency worker's agency does not exist.
+     */
+    public Future<Long> create(String actor, NewAccount account, String passphrase, RecipientPrivateKey team) {
+        if (team == null) {
+            return Future.failedFuture(new IllegalArgumentException("adding an account needs the team key"));
+        }
+        boolean agency = account.agencyWorker();
+        return vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(passphrase, team))
+                .compose(keys -> accounts.pool().withTransaction(tx -> accounts.create(tx, account.username(), account.role(),
+                                keys.hash(), keys.personal().publicKey().toBytes(), keys.sealedPersonal(), account.agencyId(),
+                                agency ? List.of() : account.groups())
+                        .compose(id -> {
+                            if (agency) {
+                                return agencyKeys.grant(tx, account.agencyId(), id, keys.personal().publicKey(), keys.team()).map(id);
+                            }
+                            try {
+                                String keyId = teamKeys.currentKeyId();
+                                byte[] grant = KeyGrants.grant(keys.team(), keyId, id, keys.personal().publicKey());
+                                return accounts.insertGrant(tx, id, keyId, grant).map(id);
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(e);
+                            }
+                        })
+                        .compose(id -> new AuditLog(tx).record(actor, "account_created:" + account.role(), null).map(id)))
+                        .onComplete(ar -> keys.destroy()))
+                .recover(err -> Future.failedFuture(String.valueOf(err.getMessage()).contains("duplicate key")
+                        ? new UsernameTaken() : err));
+    }
+
+    /**
+     * Disables an account, withdraws its team-key grants and audits {@code account_removed:<id>}
+     * with {@code actor}, in one transaction; refuses to remove the last enabled administrator.
+     * Once committed, tells every gateway to end the account's sessions ({@link #REMOVALS_CHANNEL});
+     * the caller ends those it holds itself and then calls {@link #rotate}.
+     */
+    public Future<Removal> disable(String actor, long accountId) {
+        return accounts.pool().withTransaction(tx -> tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"
+                        + " ORDER BY id FOR UPDATE").execute()
+                .compose(admins -> {
+                    boolean isAdmin = false;
+                    for (var r : admins) {
+                        isAdmin |= r.getLong(0) == accountId;
+                    }
+                    if (isAdmin && admins.size() == 1) {
+                        return Future.succeededFuture(Removal.LAST_ADMINISTRATOR);
+                    }
+                    return accounts.disable(tx, accountId).compose(done -> {
+                        if (!done) {
+                            return Future.succeededFuture(Removal.NO_SUCH_ACCOUNT);
+                        }
+                        return new AuditLog(tx).record(actor, "account_removed:" + accountId, null).map(Removal.REMOVED);
+                    });
+                })).compose(removal -> {
+                    if (removal != Removal.REMOVED) {
+                        return Future.succeededFuture(removal);
+                    }
+                    return ClusterNotifications.notifyEveryInstance(accounts.pool(), REMOVALS_CHANNEL,
+                            new JsonObject().put("account", accountId)).map(removal);
+                });
+    }
+
+    /**
+     * Rotates the team key from {@code current} (the acting administrator's unlocked team key)
+     * and audits {@code team_key_rotated:<reason>} with {@code actor}; completes with the new
+     * private key (the caller's to keep or wipe).
+     */
+    public Future<RecipientPrivateKey> rotate(String actor, RecipientPrivateKey current, String reason) {
+        return rotation.rotate(current).compose(next -> new AuditLog(accounts.pool()).record(actor, "team_key_rotated:" + reason, null)
+                .map(next));
+    }
+
+    /**
+     * Replaces an agency's key after one of its workers was removed (the remaining workers get the
+     * new one, entry keys are re-wrapped) and audits {@code agency_key_rotated:<agency id>} with
+     * {@code actor}; {@code team} is the acting administrator's unlocked current team key. Completes
+     * with the agency's remaining workers, whose sessions hold the retired key: the caller ends them.
+     */
+    public Future<List<Long>> rotateAgency(String actor, long agencyId, RecipientPrivateKey team) {
+        return agencyRotation.rotate(agencyId, team).compose(workers -> new AuditLog(accounts.pool())
+                .record(actor, "agency_key_rotated:" + agencyId, null).map(workers));
+    }
+}

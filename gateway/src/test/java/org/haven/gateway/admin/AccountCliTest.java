@@ -1,0 +1,251 @@
+package org.haven.gateway.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.haven.gateway.Haven;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.HavenCli;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LogCapture;
+import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code haven account} run in-process through picocli beside a running Haven on a real
+ * PostgreSQL ({@code HAVEN_DB_URL}), secrets given as lines on standard input: the same key
+ * ceremony as the Team page.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class AccountCliTest {
+    private static final String PASS = "coordinator passphrase here";
+    private static final String ADMIN_PASS = TestHaven.ADMIN_PASSPHRASE;
+
+    @TempDir
+    static Path dataDir;
+    private static Haven haven;
+    private static Map<String, String> env;
+    private static final List<HavenCli.Run> RUNS = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        String url = TestPostgres.newDatabase();
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url));
+        TestHaven.setUpAdmin(haven);
+        env = Map.of("HAVEN_DB_URL", url, "HAVEN_DATA_DIR", dataDir.toString());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        haven.close();
+        for (HavenCli.Run run : RUNS) {
+            for (String secret : List.of(PASS, ADMIN_PASS, "short pass")) {
+                assertFalse(run.toString().contains(secret), "a passphrase in the output: " + run);
+            }
+        }
+    }
+
+    /** Runs {@code haven ARGS} with {@code lines} as standard input. */
+    private static HavenCli.Run cli(List<String> lines, String... args) {
+        HavenCli.Run run = HavenCli.withInput(env, lines.isEmpty() ? "" : String.join("\n", lines) + "\n", args);
+        RUNS.add(run);
+        return run;
+    }
+
+    /** The administrator's answers: username, passphrase, a fresh second-factor code. */
+    private static List<String> admin() {
+        return List.of(TestHaven.ADMIN, ADMIN_PASS, TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode());
+    }
+
+    private static List<String> plus(List<String> first, String... more) {
+        List<String> out = new ArrayList<>(first);
+        out.addAll(List.of(more));
+        return out;
+    }
+
+    private static List<List<String>> sql(String query) throws Exception {
+        return DatabaseDump.query(haven.database().connectOptions(), query);
+    }
+
+    /**
+     * Verifies that a coordinator added at the command line logs in through the inbox login and
+     * reads a case with the team key granted to her, that {@code account list} shows her with her
+     * key and grant, and that removing her withdraws her grants, rotates the team key and ends her
+     * session on the running gateway: she can no longer log in, nothing is left on the old key,
+     * and the administrator reads the old case with the new key after logging in again. Logs and
+     * outputs hold no passphrase.
+     */
+    @Test
+    void testAddedCoordinatorUnlocksTeamKeyAndRemovalRotatesIt() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            String marker = "marker-" + UUID.randomUUID();
+            IntakeDriver.completeIntake(haven.port(), marker);
+
+            HavenCli.Run added = cli(plus(admin(), PASS, PASS), "account", "add", "--username", "rita", "--role", "coordinator",
+                    "--group", "toronto");
+            assertEquals(0, added.code(), added.toString());
+            assertTrue(added.out().startsWith("account rita created (id "), added.toString());
+            assertEquals("", added.err(), added.toString());
+
+            TestHaven.enrol(haven.port(), dataDir, "rita", PASS);
+            InboxClient rita = TestHaven.loggedIn(haven.port(), dataDir, "rita");
+            String casePath = casePath(rita, marker);
+            assertTrue(rita.get(casePath).body().contains(marker), "the new coordinator cannot open a case with her grant");
+
+            HavenCli.Run list = cli(List.of(), "account", "list");
+            assertEquals(0, list.code(), list.toString());
+            assertTrue(list.out().matches("(?s)\\d+\tada\tadmin\tall\t-\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=yes\n.*"), list.toString());
+            assertTrue(list.out().matches("(?s).*\n\\d+\trita\tcoordinator\ttoronto\t-\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=yes\n.*"),
+                    list.toString());
+            assertFalse(list.out().contains("argon2"), list.toString());
+            assertEquals(List.of(List.of("ada")), sql("SELECT actor FROM audit_log WHERE action = 'account_created:coordinator'"));
+
+            String oldKey = sql("SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+            HavenCli.Run removed = cli(admin().subList(1, 3), "account", "remove", "--username", "rita", "--admin", "ada");
+            assertEquals(0, removed.code(), removed.toString());
+            assertTrue(removed.out().startsWith("account rita removed and the team key rotated"), removed.toString());
+
+            String newKey = sql("SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+            assertNotEquals(oldKey, newKey);
+            assertEquals(List.of(List.of("0")), sql("SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id"
+                    + " WHERE a.username = 'rita'"));
+            assertEquals(List.of(List.of("0")), sql("SELECT count(*) FROM entry_keys WHERE key_id <> '" + newKey + "'"));
+            String ritaId = sql("SELECT id FROM accounts WHERE username = 'rita'").get(0).get(0);
+            assertEquals(List.of(List.of("ada", "account_removed"), List.of("ada", "team_key_rotated:removal")),
+                    sql("SELECT actor, regexp_replace(action, ':\\d+$', '') FROM audit_log"
+                            + " WHERE action = 'account_removed:" + ritaId + "' OR action = 'team_key_rotated:removal' ORDER BY id"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (rita.get("/inbox").statusCode() != 302 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(302, rita.get("/inbox").statusCode(), "the running gateway kept the removed coordinator's session");
+            assertEquals(401, new InboxClient(haven.port()).login("rita", PASS,
+                    TestHaven.credentials(dataDir, "rita").nextCode()).statusCode());
+            assertFalse(cli(List.of(), "account", "list").out().contains("\trita\t"));
+            assertTrue(TestHaven.loggedIn(haven).get(casePath).body().contains(marker), "the administrator lost the old case");
+
+            for (String line : logs.lines()) {
+                assertFalse(line.contains(PASS) || line.contains(ADMIN_PASS), line);
+            }
+        }
+    }
+
+    /**
+     * Verifies that an agency worker is added with a personal key and a grant of its agency's key
+     * (made for an agency from before agency keys), never of the team key, and that removing them
+     * replaces the agency's key and withdraws their grant.
+     */
+    @Test
+    void testAgencyWorkerGetsAgencyKeyNotTeamKey() throws Exception {
+        TestPostgres.execute(env.get("HAVEN_DB_URL"), "INSERT INTO agencies (name, referral_code) VALUES ('Clinic', 'CLINIC-CLI')");
+        String agency = sql("SELECT id FROM agencies WHERE name = 'Clinic'").get(0).get(0);
+        HavenCli.Run added = cli(plus(admin(), PASS, PASS), "account", "add", "--username", "omar", "--role", "agency",
+                "--agency", agency);
+        assertEquals(0, added.code(), added.toString());
+        HavenCli.Run list = cli(List.of(), "account", "list");
+        assertTrue(list.out().matches("(?s).*\n\\d+\tomar\tagency\t-\t" + agency + "\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=no\n.*"),
+                list.toString());
+        assertEquals(List.of(List.of("0", "1")), sql("SELECT (SELECT count(*) FROM team_key_grants t WHERE t.account_id = a.id),"
+                + " (SELECT count(*) FROM agency_key_grants g WHERE g.account_id = a.id) FROM accounts a WHERE a.username = 'omar'"));
+        String keyBefore = sql("SELECT key_id FROM agencies WHERE name = 'Clinic'").get(0).get(0);
+        HavenCli.Run removed = cli(admin(), "account", "remove", "--username", "omar");
+        assertEquals(0, removed.code(), removed.toString());
+        assertTrue(removed.out().contains("agency " + agency + "'s key rotated"), removed.toString());
+        assertFalse(keyBefore.equals(sql("SELECT key_id FROM agencies WHERE name = 'Clinic'").get(0).get(0)),
+                "the removed worker's agency key was not replaced");
+        assertEquals(List.of(List.of("0")), sql("SELECT count(*) FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
+                + " WHERE a.username = 'omar'"));
+        HavenCli.Run missing = cli(List.of(), "account", "add", "--username", "omar2", "--role", "agency", "--agency", "99999");
+        assertEquals(1, missing.code(), missing.toString());
+        assertTrue(missing.err().startsWith("haven: there is no agency 99999"), missing.toString());
+    }
+
+    /** Verifies that a wrong administrator passphrase is refused with one line, creates nothing and is audited. */
+    @Test
+    void testAddFailsForWrongAdminPassphrase() throws Exception {
+        HavenCli.Run run = cli(List.of("ada", "not the passphrase", "123456", PASS, PASS), "account", "add", "--username", "mallory",
+                "--role", "admin");
+        assertEquals(1, run.code(), run.toString());
+        assertEquals("haven: the administrator's username, passphrase or second-factor code is wrong\n", run.err());
+        assertEquals("", run.out());
+        assertEquals(List.of(List.of("0")), sql("SELECT count(*) FROM accounts WHERE username = 'mallory'"));
+        assertTrue(sql("SELECT actor FROM audit_log WHERE action = 'login_failed:cli'").contains(List.of("ada")));
+
+        HavenCli.Run unknown = cli(List.of("nobody", ADMIN_PASS, "123456"), "account", "add", "--username", "mallory", "--role", "admin");
+        assertEquals(1, unknown.code(), unknown.toString());
+        assertEquals("haven: the administrator's username, passphrase or second-factor code is wrong\n", unknown.err());
+    }
+
+    /** Verifies that refusals exit 1 with one {@code haven:} line, before asking for any secret where they can. */
+    @Test
+    void testAddFailsForDuplicateWeakOrGrouplessAccounts() throws Exception {
+        assertRefused(cli(List.of(), "account", "add", "--username", "ada", "--role", "admin"), "haven: that username is taken");
+        assertRefused(cli(List.of(), "account", "add", "--username", "nina", "--role", "coordinator"),
+                "haven: a coordinator needs at least one working group");
+        assertRefused(cli(List.of(), "account", "add", "--username", "nina", "--role", "coordinator", "--group", "paris"),
+                "haven: there is no working group 'paris': choose from halifax");
+        assertRefused(cli(List.of(), "account", "add", "--username", "nina smith", "--role", "admin"),
+                "haven: choose a username of letters, digits, dots, dashes or underscores");
+        assertRefused(cli(List.of(), "account", "add", "--username", "nina", "--role", "agency"),
+                "haven: an agency worker needs an agency");
+        assertRefused(cli(plus(admin(), "short pass", "short pass"), "account", "add", "--username", "nina", "--role", "admin"),
+                "haven: the passphrase must be at least 12 characters");
+        assertRefused(cli(List.of(), "account", "add", "--username", "nina", "--role", "admin"),
+                "haven: no answer for 'Administrator's username'");
+        assertEquals(List.of(List.of("0")), sql("SELECT count(*) FROM accounts WHERE username LIKE 'nina%'"));
+    }
+
+    /** Verifies that removal refuses an unknown account, the administrator's own, and (in the ceremony) the last administrator. */
+    @Test
+    void testRemoveFailsForUnknownOwnOrLastAdministrator() throws Exception {
+        assertRefused(cli(List.of(), "account", "remove", "--username", "ghost"), "haven: there is no account named 'ghost'");
+        assertRefused(cli(List.of(), "account", "remove", "--id", "99999"), "haven: there is no account with id 99999");
+        String keyBefore = sql("SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+        assertRefused(cli(admin(), "account", "remove", "--username", "ada"), "haven: you cannot remove your own account");
+        assertEquals(keyBefore, sql("SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0));
+
+        long ada = Long.parseLong(sql("SELECT id FROM accounts WHERE username = 'ada'").get(0).get(0));
+        Vertx vertx = Vertx.vertx();
+        try {
+            AccountCeremony ceremony = new AccountCeremony(vertx, new AccountStore(haven.database().pool()), haven.teamKeys());
+            assertEquals(AccountCeremony.Removal.LAST_ADMINISTRATOR, ceremony.disable("test", ada)
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+            assertEquals(List.of(List.of("1")), sql("SELECT count(*) FROM accounts WHERE username = 'ada' AND disabled_at IS NULL"));
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertRefused(HavenCli.Run run, String message) {
+        assertEquals(1, run.code(), run.toString());
+        assertEquals("", run.out(), run.toString());
+        String[] lines = run.err().split("\n");
+        assertEquals(1, lines.length, run.toString());
+        assertTrue(lines[0].startsWith(message), run.toString());
+    }
+
+    private static String casePath(InboxClient client, String marker) throws Exception {
+        String page = client.get("/inbox?queue=new&q=" + marker).body();
+        Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(page);
+        assertTrue(m.find(), "case not found by text search");
+        return m.group(1);
+    }
+}

@@ -1,0 +1,88 @@
+package org.haven.load;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * What the crash and the outage run check once the load has stopped: every acknowledged webhook
+ * was stored exactly once (posted again, each is recognised as a duplicate and none is applied a
+ * second time), and every reply the outbox queued was delivered at least once.
+ */
+final class Aftermath {
+    private Aftermath() {
+    }
+
+    /** The acknowledged webhooks posted again, and what the gateway's log says it did with them. */
+    record Inbound(int acked, int replayed, long duplicates, long applied) {
+        void check(List<String> problems) {
+            if (replayed != acked || duplicates != acked || applied != 0) {
+                problems.add("an acknowledged message was not stored exactly once");
+            }
+        }
+    }
+
+    /** The outbox once drained (or after its wait ran out), and what the fake Twilio received. */
+    record Outbound(long sent, long failed, long pending, long delivered) {
+        String line() {
+            return String.format(Locale.ROOT, "outbound %d sent, %d failed/expired, %d pending; fake Twilio received %d",
+                    sent, failed, pending, delivered);
+        }
+
+        void check(List<String> problems) {
+            if (pending != 0 || failed != 0) {
+                problems.add("replies left undelivered");
+            }
+            if (delivered < sent) {
+                problems.add("fewer requests to Twilio than replies marked sent");
+            }
+        }
+    }
+
+    /** Posts every acknowledged webhook again, byte for byte, and reads the gateway's verdicts from its log. */
+    static Inbound replay(SmsLoad sms, Path log, List<String[]> acked) throws Exception {
+        long before = Files.size(log);
+        int replayed = sms.replay(acked);
+        Thread.sleep(1500);
+        String after = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).substring((int) before);
+        long duplicates = after.lines().filter(l -> l.contains("event=sms_inbound ") && l.contains("duplicate=true")).count();
+        long applied = after.lines().filter(l -> l.contains("event=sms_inbound ") && l.contains("duplicate=false")).count();
+        return new Inbound(acked.size(), replayed, duplicates, applied);
+    }
+
+    /**
+     * Waits up to two minutes for the outbox to drain (a row claimed by a killed gateway, or one whose
+     * 'sent' mark failed in the outage, waits for its 60 s lease), then counts.
+     */
+    static Outbound drain(int dbPort, LongSupplier delivered) throws Exception {
+        long pending = -1;
+        for (int i = 0; i < 60; i++) {
+            pending = count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'pending'");
+            if (pending == 0) {
+                break;
+            }
+            Thread.sleep(2000);
+        }
+        long sent = count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'sent'");
+        long failed = count(dbPort, "SELECT count(*) FROM outbox WHERE status IN ('failed', 'expired')");
+        return new Outbound(sent, failed, pending, delivered.getAsLong());
+    }
+
+    /** One number from the embedded PostgreSQL, over JDBC. */
+    static long count(int dbPort, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres", "postgres", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
