@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.haven.crypto.RecipientPrivateKey;
-import org.haven.gateway.Main;
 import org.haven.gateway.admin.AccountCeremony;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.keys.AgencyKeyCustody;
@@ -32,16 +31,7 @@ import picocli.CommandLine.Spec;
                 "Adding and removing ask for an administrator's passphrase and second-factor code, and for the new",
                 "account's passphrase: at the terminal without echo, else as lines on standard input."},
         subcommands = {AccountCommand.ListAccounts.class, AccountCommand.Add.class, AccountCommand.Remove.class})
-public final class AccountCommand implements Runnable {
-    @ParentCommand
-    Main main;
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "account needs a command: list, add or remove");
-    }
+public final class AccountCommand extends CommandGroup {
 
     Prompt prompt() {
         return main.input().map(Prompt::lines).orElseGet(Prompt::system);

@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.haven.gateway.Main;
 import org.haven.gateway.store.AuditLog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,16 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Check and read the audit log (who did what to which case).",
         subcommands = {AuditCommand.Verify.class, AuditCommand.ListEntries.class})
-public final class AuditCommand implements Runnable {
-    @ParentCommand
-    Main main;
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "audit needs a command: verify or list");
-    }
+public final class AuditCommand extends CommandGroup {
 
     /** {@code haven audit verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,

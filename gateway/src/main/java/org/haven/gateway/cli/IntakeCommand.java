@@ -17,14 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "intake", mixinStandardHelpOptions = true,
         description = "Work with intake scripts (upload them from the inbox's Team page).",
         subcommands = {IntakeCommand.Check.class})
-public final class IntakeCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "intake needs a command: check");
-    }
+public final class IntakeCommand extends CommandGroup {
 
     /** {@code haven intake check FILE [--segments N]}. */
     @Command(name = "check", mixinStandardHelpOptions = true,

@@ -2,7 +2,6 @@ package org.haven.gateway.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.haven.gateway.Main;
 import org.haven.gateway.admin.Retention;
 import org.haven.gateway.store.SettingsStore;
 import picocli.CommandLine;
@@ -17,16 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "retention", mixinStandardHelpOptions = true,
         description = "Show or set how long closed cases are kept, and purge those kept longer.",
         subcommands = {RetentionCommand.Show.class, RetentionCommand.Set.class, RetentionCommand.Purge.class})
-public final class RetentionCommand implements Runnable {
-    @ParentCommand
-    Main main;
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "retention needs a command: show, set or purge");
-    }
+public final class RetentionCommand extends CommandGroup {
 
     /** {@code haven retention show}. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the retention period in force and where it comes from.")

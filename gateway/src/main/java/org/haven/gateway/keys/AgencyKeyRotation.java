@@ -3,12 +3,10 @@ package org.haven.gateway.keys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
@@ -34,9 +32,6 @@ public final class AgencyKeyRotation {
         this.agencies = agencies;
     }
 
-    private record Wrapped(UUID caseId, int seq, String kind, byte[] sealedKey) {
-    }
-
     private record Plan(AgencyKeys.Created next, List<Tuple> entryKeys, List<Tuple> grants, List<Long> workers) {
     }
 
@@ -54,31 +49,19 @@ public final class AgencyKeyRotation {
             if (!old.teamKeyId().equals(team.publicKey().keyId())) {
                 return Future.failedFuture(new GeneralSecurityException("agency key is sealed to another team key"));
             }
-            return tx.preparedQuery("SELECT k.case_id, k.seq, e.kind, k.sealed_key FROM entry_keys k"
-                            + " JOIN case_entries e ON e.case_id = k.case_id AND e.seq = k.seq WHERE k.key_id = $1")
-                    .execute(Tuple.of(old.keyId()))
-                    .compose(rows -> {
-                        List<Wrapped> wrapped = new ArrayList<>();
-                        for (Row r : rows) {
-                            wrapped.add(new Wrapped(r.getUUID(0), r.getInteger(1), r.getString(2), r.getBuffer(3).getBytes()));
-                        }
-                        return agencies.workers(tx, agencyId).compose(workers -> vertx.executeBlocking(() ->
-                                plan(agencyId, old, team, wrapped, workers)));
-                    })
+            return EntryKeys.sealedTo(tx, old.keyId())
+                    .compose(wrapped -> agencies.workers(tx, agencyId).compose(workers -> vertx.executeBlocking(() ->
+                            plan(agencyId, old, team, wrapped, workers))))
                     .compose(plan -> {
                         RecipientPublicKey pub = plan.next().pair().publicKey();
                         plan.next().pair().privateKey().destroy();
                         Future<?> f = agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), old.teamKeyId(), plan.next().sealedToTeam());
-                        if (!plan.entryKeys().isEmpty()) {
-                            f = f.compose(v -> tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1, $2, $3, $4)")
-                                    .executeBatch(plan.entryKeys()));
-                        }
+                        f = f.compose(v -> EntryKeys.replace(tx, plan.entryKeys(), old.keyId()));
                         if (!plan.grants().isEmpty()) {
                             f = f.compose(v -> tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
                                     .executeBatch(plan.grants()));
                         }
-                        return f.compose(v -> tx.preparedQuery("DELETE FROM entry_keys WHERE key_id = $1").execute(Tuple.of(old.keyId())))
-                                .compose(v -> tx.preparedQuery("DELETE FROM agency_key_grants WHERE key_id = $1").execute(Tuple.of(old.keyId())))
+                        return f.compose(v -> tx.preparedQuery("DELETE FROM agency_key_grants WHERE key_id = $1").execute(Tuple.of(old.keyId())))
                                 .compose(v -> tx.preparedQuery("UPDATE cases SET agency_key_id = $2 WHERE agency_key_id = $1")
                                         .execute(Tuple.of(old.keyId(), pub.keyId())))
                                 .map(v -> {
@@ -90,17 +73,13 @@ public final class AgencyKeyRotation {
         }));
     }
 
-    private static Plan plan(long agencyId, AgencyStore.SealedKey old, RecipientPrivateKey team, List<Wrapped> wrapped,
+    private static Plan plan(long agencyId, AgencyStore.SealedKey old, RecipientPrivateKey team, List<EntryKeys.Wrapped> wrapped,
                              List<AccountStore.Holder> workers) throws GeneralSecurityException {
         RecipientPrivateKey oldKey = AgencyKeys.openWithTeamKey(old.sealed(), agencyId, old.keyId(), team);
         AgencyKeys.Created next = AgencyKeys.create(agencyId, team.publicKey());
         try {
             RecipientPublicKey pub = next.pair().publicKey();
-            List<Tuple> entryKeys = new ArrayList<>(wrapped.size());
-            for (Wrapped w : wrapped) {
-                byte[] rewrapped = EntrySealing.rewrap(w.caseId(), w.seq(), w.kind(), w.sealedKey(), oldKey, pub);
-                entryKeys.add(Tuple.of(w.caseId(), w.seq(), pub.keyId(), Buffer.buffer(rewrapped)));
-            }
+            List<Tuple> entryKeys = EntryKeys.rewrap(wrapped, oldKey, pub);
             List<Tuple> grants = new ArrayList<>(workers.size());
             for (AccountStore.Holder h : workers) {
                 byte[] grant = AgencyKeys.grant(next.pair().privateKey(), agencyId, h.accountId(),

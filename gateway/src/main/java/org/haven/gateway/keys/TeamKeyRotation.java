@@ -3,11 +3,9 @@ package org.haven.gateway.keys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -39,9 +37,6 @@ public final class TeamKeyRotation {
         this.teamKeys = teamKeys;
     }
 
-    private record Wrapped(UUID caseId, int seq, String kind, byte[] sealedKey) {
-    }
-
     private record Plan(RecipientKeyPair next, List<Tuple> entryKeys, List<Tuple> grants, List<Tuple> agencyKeys) {
     }
 
@@ -52,17 +47,9 @@ public final class TeamKeyRotation {
     public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current) {
         String oldId = current.publicKey().keyId();
         return accounts.pool().withTransaction(tx -> tx.query("LOCK TABLE entry_keys IN SHARE ROW EXCLUSIVE MODE").execute()
-                .compose(v -> tx.preparedQuery("SELECT k.case_id, k.seq, e.kind, k.sealed_key FROM entry_keys k"
-                                + " JOIN case_entries e ON e.case_id = k.case_id AND e.seq = k.seq WHERE k.key_id = $1")
-                        .execute(Tuple.of(oldId)))
-                .compose(rows -> {
-                    List<Wrapped> wrapped = new ArrayList<>();
-                    for (Row r : rows) {
-                        wrapped.add(new Wrapped(r.getUUID(0), r.getInteger(1), r.getString(2), r.getBuffer(3).getBytes()));
-                    }
-                    return accounts.holders(tx).compose(holders -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
-                            vertx.executeBlocking(() -> plan(current, wrapped, holders, agencyKeys))));
-                })
+                .compose(v -> EntryKeys.sealedTo(tx, oldId))
+                .compose(wrapped -> accounts.holders(tx).compose(holders -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
+                        vertx.executeBlocking(() -> plan(current, wrapped, holders, agencyKeys)))))
                 .compose(plan -> {
                     RecipientPublicKey pub = plan.next().publicKey();
                     Future<?> f = tx.preparedQuery("INSERT INTO team_keys (key_id, public_key) VALUES ($1, $2)")
@@ -75,11 +62,7 @@ public final class TeamKeyRotation {
                         f = f.compose(v -> tx.preparedQuery("UPDATE agencies SET sealed_private_key = $2, team_key_id = $3 WHERE id = $1")
                                 .executeBatch(plan.agencyKeys()));
                     }
-                    if (!plan.entryKeys().isEmpty()) {
-                        f = f.compose(v -> tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1, $2, $3, $4)")
-                                .executeBatch(plan.entryKeys()));
-                    }
-                    return f.compose(v -> tx.preparedQuery("DELETE FROM entry_keys WHERE key_id = $1").execute(Tuple.of(oldId)))
+                    return f.compose(v -> EntryKeys.replace(tx, plan.entryKeys(), oldId))
                             .compose(v -> tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1").execute(Tuple.of(oldId)))
                             .compose(v -> tx.preparedQuery("UPDATE team_keys SET retired_at = now() WHERE key_id = $1").execute(Tuple.of(oldId)))
                             .map(v -> {
@@ -91,15 +74,11 @@ public final class TeamKeyRotation {
                 .compose(key -> teamKeys.reload().map(key));
     }
 
-    private static Plan plan(RecipientPrivateKey current, List<Wrapped> wrapped, List<AccountStore.Holder> holders,
+    private static Plan plan(RecipientPrivateKey current, List<EntryKeys.Wrapped> wrapped, List<AccountStore.Holder> holders,
                              List<AgencyStore.SealedKey> agencyKeys) throws java.security.GeneralSecurityException {
         RecipientKeyPair next = RecipientKeyPair.generate();
         RecipientPublicKey pub = next.publicKey();
-        List<Tuple> entryKeys = new ArrayList<>(wrapped.size());
-        for (Wrapped w : wrapped) {
-            byte[] rewrapped = EntrySealing.rewrap(w.caseId(), w.seq(), w.kind(), w.sealedKey(), current, pub);
-            entryKeys.add(Tuple.of(w.caseId(), w.seq(), pub.keyId(), Buffer.buffer(rewrapped)));
-        }
+        List<Tuple> entryKeys = EntryKeys.rewrap(wrapped, current, pub);
         List<Tuple> grants = new ArrayList<>(holders.size());
         for (AccountStore.Holder h : holders) {
             byte[] grant = KeyGrants.grant(next.privateKey(), pub.keyId(), h.accountId(), RecipientPublicKey.fromBytes(h.publicKey()));
