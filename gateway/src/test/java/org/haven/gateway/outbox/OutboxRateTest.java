@@ -42,7 +42,7 @@ class OutboxRateTest {
     static Path dataDir;
     private static Vertx vertx;
 
-    /** A channel that accepts everything and notes when each send started, and for whom. */
+    /** A channel that accepts everything and notes when each send started, for whom, and which reply. */
     private static final class Recording implements ChannelSender {
         final List<long[]> calls = new CopyOnWriteArrayList<>();
         private final List<UUID> people;
@@ -58,7 +58,8 @@ class OutboxRateTest {
 
         @Override
         public Future<SendResult> send(OutboundMessage message) {
-            calls.add(new long[] {System.currentTimeMillis(), people.indexOf(message.conversationId())});
+            calls.add(new long[] {System.currentTimeMillis(), people.indexOf(message.conversationId()),
+                Long.parseLong(message.text().substring("reply ".length()))});
             return Future.succeededFuture(new SendResult.Sent("p-" + message.id()));
         }
 
@@ -126,12 +127,14 @@ class OutboxRateTest {
                     + perSecond.values());
             for (int p = 0; p < PEOPLE; p++) {
                 List<Long> times = new ArrayList<>();
+                List<Long> order = new ArrayList<>();
                 for (long[] c : sender.calls) {
                     if (c[1] == p) {
                         times.add(c[0]);
+                        order.add(c[2]);
                     }
                 }
-                assertEquals(EACH, times.size());
+                assertEquals(List.of(0L, 1L, 2L), order, "person " + p + "'s replies out of order");
                 for (int i = 1; i < times.size(); i++) {
                     assertTrue(times.get(i) - times.get(i - 1) >= 1400, "person " + p + " got two replies "
                             + (times.get(i) - times.get(i - 1)) + " ms apart");
