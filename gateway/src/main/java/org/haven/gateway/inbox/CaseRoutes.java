@@ -207,7 +207,9 @@ public final class CaseRoutes {
                 byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKeys());
                 doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
             } catch (GeneralSecurityException | RuntimeException ex) {
-                thread.add("<p class=\"error\">" + Text.t(l, "case.unreadable") + "</p>");
+                // a session from before a team key rotation (on this gateway or another) holds only the old key
+                boolean stale = s.teamKey(teamKeys.currentKeyId()).isEmpty();
+                thread.add("<p class=\"error\">" + Text.t(l, stale ? "case.rekeyed" : "case.unreadable") + "</p>");
                 continue;
             }
             if ("answers".equals(e.kind())) {

@@ -55,6 +55,8 @@ public final class Text {
         put("referral.answers.none", "The answers of this referral are not shared with your agency.",
                 "Les réponses de cette orientation ne sont pas partagées avec votre organisme.");
         put("case.unreadable", "This entry cannot be opened with your key.", "Cette entrée ne peut pas être ouverte avec votre clé.");
+        put("case.rekeyed", "The team key was changed since you logged in: log out and in again to read this entry.",
+                "La clé de l'équipe a changé depuis votre connexion : déconnectez-vous puis reconnectez-vous pour lire cette entrée.");
         put("case.claim", "Claim this case", "Prendre ce dossier");
         put("case.release", "Release", "Libérer");
         put("case.assign", "Assign to", "Assigner à");
