@@ -95,7 +95,7 @@ public final class CaseRoutes {
                 }
                 CaseSummary c = found.get();
                 boolean visible = s.isAdmin()
-                        || (s.isAgency() ? c.agencyId() != null && c.agencyId().equals(s.agencyId())
+                        || (s.isAgency() ? c.agencyMayKnow() && c.agencyId().equals(s.agencyId())
                         : s.groups().contains(c.workingGroup()));
                 if (!visible) {
                     LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
@@ -334,7 +334,7 @@ public final class CaseRoutes {
             SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "case") + " " + c.reference(), s,
                     "<p><a href=\"/inbox\">← " + Text.t(l, "referrals.mine") + "</a></p><h1>" + Text.t(l, "case") + " "
                             + Html.esc(c.reference()) + "</h1><dl class=\"meta\"><dt>" + Text.t(l, "col.status") + "</dt><dd>"
-                            + Html.esc(Labels.status(l, c.status())) + "</dd><dt>" + Text.t(l, "col.received") + "</dt><dd>"
+                            + Html.esc(Text.t(l, "agency.status." + c.agencyStatus())) + "</dd><dt>" + Text.t(l, "col.received") + "</dt><dd>"
                             + Labels.when(c.createdAt()) + "</dd></dl>" + answers));
         }).onFailure(ctx::fail);
     }

@@ -178,7 +178,7 @@ public final class QueueRoutes {
                         .append(Text.t(l, "col.received")).append("</th></tr></thead><tbody>");
                 for (CaseSummary c : all) {
                     b.append("<tr><td><a href=\"/inbox/cases/").append(c.id()).append("\">").append(Html.esc(c.reference()))
-                            .append("</a></td><td>").append(Html.esc(Labels.status(l, c.status()))).append("</td><td>")
+                            .append("</a></td><td>").append(Html.esc(Text.t(l, "agency.status." + c.agencyStatus()))).append("</td><td>")
                             .append(Labels.when(c.createdAt())).append("</td></tr>");
                 }
                 b.append("</tbody></table>");

@@ -40,6 +40,9 @@ public final class Text {
         put("triage.LIKELY_IN_MANDATE", "Likely within the mandate", "Probablement dans le mandat");
         put("triage.OUTSIDE_MANDATE", "Outside the mandate: refer on", "Hors mandat : orienter");
         put("status.queued", "New", "Nouveau");
+        put("agency.status.received", "Received", "Reçue");
+        put("agency.status.contacted", "A coordinator has taken it up", "Prise en charge par une coordination");
+        put("agency.status.closed", "Closed", "Fermée");
         put("status.claimed", "Claimed", "Pris en charge");
         put("status.waiting", "Waiting for the person", "En attente de la personne");
         put("status.closed", "Closed", "Fermé");

@@ -449,11 +449,12 @@ public final class Conversations {
                 .put("answer", a.answer())));
         doc.put("answers", answers).put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
         return cases.agencyByReferralCode(tx, referralCode).compose(agency -> {
-            String agencyKeyId = sharesWithAgency(agency, result) ? agency.keyId() : null;
+            List<String> share = agency == null ? List.of() : agencyShare(result);
+            String agencyKeyId = agency != null && agency.keyId() != null && !share.isEmpty() ? agency.keyId() : null;
             EntrySealing.Sealed sealed = seal(caseId, 1, "answers", doc.encode(), answersRecipients(agency, agencyKeyId != null));
             return cases.insert(tx, CaseSummary.queued(caseId, reference, channel, result.language(),
                             result.triage().name(), result.priority(), result.workingGroup(),
-                            result.triage() == org.haven.bot.Triage.URGENT, agency == null ? null : agency.agencyId()),
+                            result.triage() == org.haven.bot.Triage.URGENT, agency == null ? null : agency.agencyId(), share),
                             conversationId, result.duress(), agencyKeyId)
                     .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
                     .map(v -> agencyKeyId != null);
@@ -466,16 +467,16 @@ public final class Conversations {
     }
 
     /**
-     * Whether the answers are also sealed to the referring agency's key: the referral came with a
-     * known agency's code and the agency has a key, the client consented, and the worker chose to
-     * let the agency hear of the case (anything but only "nothing"). Later entries stay team-only.
+     * What the referring agency may be told of the case: what the worker chose in
+     * share_with_agency ("nothing" aside) when the client consented, else nothing. When it is
+     * anything, the answers are also sealed to the agency's key (if it has one); later entries
+     * stay team-only.
      */
-    private static boolean sharesWithAgency(AgencyRecipient agency, IntakeResult result) {
-        if (agency == null || agency.keyId() == null || !result.chosen("client_consent").equals(List.of("yes"))) {
-            return false;
+    private static List<String> agencyShare(IntakeResult result) {
+        if (!result.chosen("client_consent").equals(List.of("yes"))) {
+            return List.of();
         }
-        List<String> share = result.chosen("share_with_agency");
-        return !share.isEmpty() && !share.stream().allMatch("nothing"::equals);
+        return result.chosen("share_with_agency").stream().filter(CaseSummary.SHARE_KINDS::contains).distinct().toList();
     }
 
     /** The team key, and the agency's key when {@code shared}: the answers' explicit recipients. */

@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class CaseStore {
     private static final String SUMMARY_COLUMNS = "c.id, c.reference, c.channel, c.language, c.status, c.triage, c.priority,"
             + " c.working_group, c.urgent, c.created_at, c.assigned_to, a.username AS assignee, c.labels, c.agency_id,"
-            + " c.conversation_id";
+            + " c.conversation_id, c.agency_share";
     private static final String FROM = " FROM cases c LEFT JOIN accounts a ON a.id = c.assigned_to";
 
     private final Pool pool;
@@ -37,10 +37,11 @@ public final class CaseStore {
      */
     public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged, String agencyKeyId) {
         return tx.preparedQuery("INSERT INTO cases (id, reference, conversation_id, channel, language, status, triage,"
-                        + " priority, working_group, urgent, flagged, agency_id, agency_key_id, last_message_at)"
-                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13, now())")
+                        + " priority, working_group, urgent, flagged, agency_id, agency_key_id, agency_share, last_message_at)"
+                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now())")
                 .execute(Tuple.tuple(java.util.Arrays.asList(c.id(), c.reference(), conversationId, c.channel(), c.language(),
-                        c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId(), agencyKeyId)))
+                        c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId(), agencyKeyId,
+                        c.agencyShare().toArray(new String[0]))))
                 .mapEmpty();
     }
 
@@ -130,7 +131,7 @@ public final class CaseStore {
         }
         if (q.agencyId() != null) {
             params.add(q.agencyId());
-            where.append(" AND c.agency_id = $").append(params.size());
+            where.append(" AND c.agency_id = $").append(params.size()).append(" AND cardinality(c.agency_share) > 0");
         }
         if (q.group() != null) {
             params.add(q.group());
@@ -266,6 +267,7 @@ public final class CaseStore {
         return new CaseSummary(r.getUUID("id"), r.getString("reference"), r.getString("channel"), r.getString("language"),
                 r.getString("status"), r.getString("triage"), r.getInteger("priority"), r.getString("working_group"),
                 r.getBoolean("urgent"), r.getOffsetDateTime("created_at"), r.getLong("assigned_to"), r.getString("assignee"),
-                labels == null ? List.of() : List.of(labels), r.getLong("agency_id"), r.getUUID("conversation_id"));
+                labels == null ? List.of() : List.of(labels), r.getLong("agency_id"), r.getUUID("conversation_id"),
+                List.of(r.getArrayOfStrings("agency_share")));
     }
 }

@@ -122,7 +122,8 @@ class AgencyReferralTest {
 
     /**
      * Verifies that a referral whose worker chose to share "nothing" with the agency, and a
-     * survivor's own intake, are sealed to the team key only.
+     * survivor's own intake, are sealed to the team key only, and that the agency is not told of
+     * the "nothing" referral at all: not in its list, and its page refused.
      */
     @Test
     void testNothingSharedOrOwnIntakeIsSealedToTeamOnly() throws Exception {
@@ -139,10 +140,52 @@ class AgencyReferralTest {
         assertEquals(List.of(teamKeyId), StoredKeys.answersRecipients(db, survivor));
 
         HttpResponse<String> page = worker("agnes").get("/inbox/cases/" + referral);
-        assertEquals(200, page.statusCode());
+        assertEquals(403, page.statusCode());
         assertFalse(page.body().contains(nothing), "the agency read answers not shared with it");
-        assertTrue(page.body().contains("referral-answers-none"), page.body());
+        assertFalse(worker("agnes").get("/inbox").body().contains(referral.toString()), "the agency was told of a referral it may not know of");
         assertLogsFree(nothing, own, codeA, PASS);
+    }
+
+    /**
+     * Verifies that the agency is told a referral's progress only as far as the client consented:
+     * with "arrived" alone it stays "Received" while a coordinator works and closes the case; with
+     * all three it follows the case to "Closed".
+     */
+    @Test
+    void testAgencySeesOnlyTheProgressTheClientConsentedTo() throws Exception {
+        String arrivedOnly = "agency-" + UUID.randomUUID();
+        UUID quiet = newCase(IntakeDriver.agencyAnswers(codeA, arrivedOnly), arrivedOnly);
+        String everything = "agency-" + UUID.randomUUID();
+        List<String> answers = new ArrayList<>(IntakeDriver.agencyAnswers(codeA, everything));
+        answers.set(5, "1,2,3");
+        UUID open = newCase(answers, everything);
+        assertEquals(List.of(List.of("{arrived}"), List.of("{arrived,contacted,outcome}")), DatabaseDump.query(db,
+                "SELECT agency_share::text FROM cases WHERE id IN ('" + quiet + "', '" + open + "') ORDER BY cardinality(agency_share)"));
+
+        assertEquals("Received", agencyStatus(quiet));
+        assertEquals("Received", agencyStatus(open));
+        for (UUID c : List.of(quiet, open)) {
+            String page = admin().get("/inbox/cases/" + c).body();
+            assertEquals(302, admin().postWithCsrf(page, "/inbox/cases/" + c + "/claim").statusCode());
+        }
+        assertEquals("Received", agencyStatus(quiet));
+        assertEquals("A coordinator has taken it up", agencyStatus(open));
+        for (UUID c : List.of(quiet, open)) {
+            String page = admin().get("/inbox/cases/" + c).body();
+            assertEquals(302, admin().postWithCsrf(page, "/inbox/cases/" + c + "/status", "status", "closed").statusCode());
+        }
+        assertEquals("Received", agencyStatus(quiet));
+        assertEquals("Closed", agencyStatus(open));
+        assertTrue(worker("agnes").get("/inbox/cases/" + quiet).body().contains(">Received<"));
+        assertLogsFree(arrivedOnly, everything, codeA, PASS);
+    }
+
+    /** The status agnes's list shows for a referral. */
+    private static String agencyStatus(UUID caseId) throws Exception {
+        String list = worker("agnes").get("/inbox").body();
+        Matcher m = Pattern.compile("href=\"/inbox/cases/" + caseId + "\">[^<]*</a></td><td>([^<]*)</td>").matcher(list);
+        assertTrue(m.find(), "referral not in the agency's list: " + list);
+        return m.group(1);
     }
 
     /**
