@@ -23,6 +23,7 @@ import org.haven.gateway.Haven;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.InboxSessions;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.StoredKeys;
@@ -43,6 +44,7 @@ class AgencyReferralTest {
     @TempDir
     static Path dataDir;
     private static Haven haven;
+    private static InboxSessions sessions;
     private static PgConnectOptions db;
     private static String codeA;
     private static String codeB;
@@ -52,6 +54,7 @@ class AgencyReferralTest {
     static void start() throws Exception {
         logs = new LogCapture();
         haven = TestHaven.start(dataDir, Map.of());
+        sessions = new InboxSessions(haven, dataDir);
         db = haven.database().connectOptions();
         TestHaven.setUpAdmin(haven);
         InboxClient admin = TestHaven.loggedIn(haven);
@@ -219,20 +222,13 @@ class AgencyReferralTest {
         assertLogsFree(marker, markerB, codeA, codeB, PASS);
     }
 
-    private static final Map<String, InboxClient> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
-
     private static InboxClient admin() throws Exception {
         return worker(TestHaven.ADMIN);
     }
 
     /** A logged-in client for {@code user}, reused across tests like a browser tab left open. */
     private static InboxClient worker(String user) throws Exception {
-        InboxClient client = SESSIONS.get(user);
-        if (client == null || client.get("/inbox").statusCode() != 200) {
-            client = TestHaven.loggedIn(haven.port(), dataDir, user);
-            SESSIONS.put(user, client);
-        }
-        return client;
+        return sessions.of(user);
     }
 
     /** Runs an intake over the web chat and returns the new case's id, found by its marker. */

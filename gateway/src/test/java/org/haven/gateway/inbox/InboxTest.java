@@ -27,6 +27,7 @@ import org.haven.gateway.Haven;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.InboxSessions;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
@@ -42,11 +43,13 @@ class InboxTest {
     @TempDir
     static Path dataDir;
     private static Haven haven;
+    private static InboxSessions sessions;
     private static String codeA;
 
     @BeforeAll
     static void start() throws Exception {
         haven = TestHaven.start(dataDir, Map.of());
+        sessions = new InboxSessions(haven, dataDir);
         TestHaven.setUpAdmin(haven);
         InboxClient admin = TestHaven.loggedIn(haven);
         codeA = createAgency(admin, "Agency A");
@@ -95,16 +98,9 @@ class InboxTest {
         assertTrue(r.body().contains("Account " + username + " created"), r.body());
     }
 
-    private static final Map<String, InboxClient> SESSIONS = new java.util.concurrent.ConcurrentHashMap<>();
-
     /** A logged-in client for {@code user}, reused across tests like a browser tab left open. */
     private static InboxClient as(String user) throws Exception {
-        InboxClient client = SESSIONS.get(user);
-        if (client == null || client.get("/inbox").statusCode() != 200) {
-            client = TestHaven.loggedIn(haven.port(), dataDir, user);
-            SESSIONS.put(user, client);
-        }
-        return client;
+        return sessions.of(user);
     }
 
     /** Runs an intake and returns the new case's inbox path, found by its marker through text search. */
