@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.haven.gateway.cli.AccountCommand;
+import org.haven.gateway.cli.AgencyCommand;
 import org.haven.gateway.cli.AuditCommand;
 import org.haven.gateway.cli.IntakeCommand;
 import org.haven.gateway.cli.RetentionCommand;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
         subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
+                AgencyCommand.class, Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")

@@ -4,10 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
-import org.haven.bot.engine.ReferralCode;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
@@ -33,7 +31,6 @@ public final class TeamRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TeamRoutes.class);
     private static final List<String> GROUPS = AccountCeremony.GROUPS;
 
-    private final Vertx vertx;
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
@@ -50,7 +47,6 @@ public final class TeamRoutes {
     }
 
     public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard) {
-        this.vertx = vertx;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
@@ -291,8 +287,9 @@ public final class TeamRoutes {
     /** Adds an agency with a referral code and its own key, sealed to the team key the session holds. */
     private void createAgency(RoutingContext ctx, InboxSession s) {
         String name = trimmed(ctx.request().getFormAttribute("name"));
-        if (name.isEmpty() || name.length() > 120) {
-            page(ctx, s, "Give the agency a name.", null);
+        Optional<String> invalid = AgencyCreation.nameProblem(name);
+        if (invalid.isPresent()) {
+            page(ctx, s, invalid.get(), null);
             return;
         }
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
@@ -300,17 +297,14 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        String code = ReferralCode.issue(new SecureRandom());
-        accounts.pool().withTransaction(tx -> agencies.create(tx, name, code)
-                        .compose(id -> agencyKeys.ensure(tx, id, team.get()).map(id))
-                        .compose(id -> new AuditLog(tx).record(s.username(), "agency_created:" + id, null).map(id)))
-                .onSuccess(id -> {
-                    LOG.info("event=agency_created agency={} by={}", id, s.accountId());
-                    page(ctx, s, null, "Agency added with referral code " + code + ".");
+        new AgencyCreation(agencies).create(s.username(), name, team.get())
+                .onSuccess(created -> {
+                    LOG.info("event=agency_created agency={} by={}", created.id(), s.accountId());
+                    page(ctx, s, null, "Agency added with referral code " + created.referralCode() + ".");
                 })
                 .onFailure(err -> {
-                    if (String.valueOf(err.getMessage()).contains("duplicate key")) {
-                        page(ctx, s, "That agency exists already.", null);
+                    if (err instanceof AgencyCreation.NameTaken) {
+                        page(ctx, s, err.getMessage(), null);
                     } else {
                         ctx.fail(err);
                     }

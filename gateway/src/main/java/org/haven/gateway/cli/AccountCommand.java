@@ -41,7 +41,8 @@ public final class AccountCommand extends CommandGroup {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Print the enabled accounts, one a line, tab-separated: id, username, role, working groups,",
                     "agency id, created (UTC), key=yes|no (a personal key pair), grant=yes|no (holds the current team",
-                    "key), second-factor=yes|no (enrolled). Never a passphrase hash or a key."})
+                    "key; an agency worker: its agency's current key), second-factor=yes|no (enrolled). Never a",
+                    "passphrase hash or a key."})
     static final class ListAccounts implements Callable<Integer> {
         @ParentCommand
         AccountCommand account;

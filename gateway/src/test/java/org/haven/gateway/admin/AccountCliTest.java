@@ -189,6 +189,37 @@ class AccountCliTest {
         assertTrue(missing.err().startsWith("haven: there is no agency 99999"), missing.toString());
     }
 
+    /**
+     * Verifies that {@code agency add} adds an agency with a referral code and its own key sealed to
+     * the current team key, audited with the administrator as actor; that {@code agency list} shows
+     * it; and that a second agency of the same name, a name too long and a wrong administrator
+     * passphrase are refused with one line, adding nothing.
+     */
+    @Test
+    void testAgencyAddAndList() throws Exception {
+        HavenCli.Run added = cli(admin(), "agency", "add", "--name", "Clinique Nord");
+        assertEquals(0, added.code(), added.toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("agency Clinique Nord added \\(id (\\d+)\\) with referral code (\\d{3}-\\d{4})\n")
+                .matcher(added.out());
+        assertTrue(m.matches(), added.toString());
+        String id = m.group(1);
+        String teamKey = sql("SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+        List<String> row = sql("SELECT referral_code, key_id, team_key_id FROM agencies WHERE id = " + id).get(0);
+        assertEquals(m.group(2), row.get(0));
+        assertTrue(row.get(1) != null && teamKey.equals(row.get(2)), "the agency's key is not sealed to the current team key: " + row);
+        assertEquals(List.of(List.of("ada")), sql("SELECT actor FROM audit_log WHERE action = 'agency_created:" + id + "'"));
+
+        HavenCli.Run list = cli(List.of(), "agency", "list");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().contains(id + "\tClinique Nord\t" + m.group(2) + "\tkey=" + row.get(1) + "\n"), list.toString());
+
+        assertRefused(cli(admin(), "agency", "add", "--name", "Clinique Nord"), "haven: that agency exists already");
+        assertRefused(cli(List.of(), "agency", "add", "--name", "x".repeat(121)), "haven: give the agency a name (at most 120 characters)");
+        HavenCli.Run wrong = cli(List.of("ada", "not the passphrase", "123456"), "agency", "add", "--name", "Clinique Sud");
+        assertEquals(1, wrong.code(), wrong.toString());
+        assertEquals(List.of(List.of("1")), sql("SELECT count(*) FROM agencies WHERE name LIKE 'Clinique%'"));
+    }
+
     /** Verifies that a wrong administrator passphrase is refused with one line, creates nothing and is audited. */
     @Test
     void testAddFailsForWrongAdminPassphrase() throws Exception {

@@ -33,7 +33,7 @@ class AdminCliTest {
     /** Verifies that every command prints its help and exits 0 with --help. */
     @ParameterizedTest
     @ValueSource(strings = {"", "audit", "audit verify", "audit list", "retention", "retention show", "retention set",
-            "retention purge", "serve", "intake", "intake check", "account", "account list", "account add", "account remove"})
+            "retention purge", "serve", "intake", "intake check", "account", "account list", "account add", "account remove", "agency", "agency list", "agency add"})
     void testHelpIsPrintedForEveryCommand(String command) {
         List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
@@ -84,7 +84,9 @@ class AdminCliTest {
             "account add --username rita --role agency --agency many|Invalid value for option '--agency'",
             "account add --username rita --role admin --passphrase x|Unknown option",
             "account remove|Missing required argument",
-            "account remove --username rita --id 3|mutually exclusive"})
+            "account remove --username rita --id 3|mutually exclusive",
+            "agency|agency needs a command: list or add",
+            "agency add|Missing required option: '--name=NAME'"})
     void testBadInputFailsWithOneClearLine(String command, String message) {
         HavenCli.Run run = HavenCli.run(env, command.split(" "));
         assertEquals(2, run.code(), run.toString());
