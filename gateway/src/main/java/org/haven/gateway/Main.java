@@ -11,6 +11,7 @@ import org.haven.gateway.cli.AgencyCommand;
 import org.haven.gateway.cli.AuditCommand;
 import org.haven.gateway.cli.IntakeCommand;
 import org.haven.gateway.cli.RetentionCommand;
+import org.haven.gateway.cli.TeamKeyCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
 import org.haven.gateway.config.HavenConfig;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
         subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                AgencyCommand.class, Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
+                AgencyCommand.class, TeamKeyCommand.class, Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")

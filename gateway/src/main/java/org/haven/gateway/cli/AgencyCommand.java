@@ -66,6 +66,10 @@ public final class AgencyCommand extends CommandGroup {
                 if (invalid.isPresent()) {
                     throw new Cli.Failure(Cli.line(invalid.get()));
                 }
+                // refused before any secret is asked for (the database still refuses a name taken meanwhile)
+                if (Cli.await(new AgencyStore(db.pool()).list()).stream().anyMatch(a -> a.name().equals(name.strip()))) {
+                    throw new Cli.Failure(Cli.line(new AgencyCreation.NameTaken().getMessage()));
+                }
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, new AccountStore(db.pool()), config, prompt, admin)) {
                     AgencyCreation.Created created;
                     try {

@@ -33,7 +33,7 @@ class AdminCliTest {
     /** Verifies that every command prints its help and exits 0 with --help. */
     @ParameterizedTest
     @ValueSource(strings = {"", "audit", "audit verify", "audit list", "retention", "retention show", "retention set",
-            "retention purge", "serve", "intake", "intake check", "account", "account list", "account add", "account remove", "agency", "agency list", "agency add"})
+            "retention purge", "serve", "intake", "intake check", "account", "account list", "account add", "account remove", "agency", "agency list", "agency add", "team-key", "team-key rotate"})
     void testHelpIsPrintedForEveryCommand(String command) {
         List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
@@ -86,7 +86,9 @@ class AdminCliTest {
             "account remove|Missing required argument",
             "account remove --username rita --id 3|mutually exclusive",
             "agency|agency needs a command: list or add",
-            "agency add|Missing required option: '--name=NAME'"})
+            "agency add|Missing required option: '--name=NAME'",
+            "team-key|team-key needs a command: rotate",
+            "team-key rotate --now|Unknown option: '--now'"})
     void testBadInputFailsWithOneClearLine(String command, String message) {
         HavenCli.Run run = HavenCli.run(env, command.split(" "));
         assertEquals(2, run.code(), run.toString());
