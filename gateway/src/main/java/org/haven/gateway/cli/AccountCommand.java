@@ -33,10 +33,6 @@ import picocli.CommandLine.Spec;
         subcommands = {AccountCommand.ListAccounts.class, AccountCommand.Add.class, AccountCommand.Remove.class})
 public final class AccountCommand extends CommandGroup {
 
-    Prompt prompt() {
-        return main.input().map(Prompt::lines).orElseGet(Prompt::system);
-    }
-
     /** {@code haven account list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Print the enabled accounts, one a line, tab-separated: id, username, role, working groups,",

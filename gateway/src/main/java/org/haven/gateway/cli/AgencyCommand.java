@@ -60,7 +60,7 @@ public final class AgencyCommand extends CommandGroup {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Prompt prompt = agency.main.input().map(Prompt::lines).orElseGet(Prompt::system);
+            Prompt prompt = agency.prompt();
             return Cli.withDatabase(agency.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 Optional<String> invalid = AgencyCreation.nameProblem(name);
                 if (invalid.isPresent()) {

@@ -18,6 +18,11 @@ abstract class CommandGroup implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Where the subcommands ask for names and secrets: the input given to {@link Main}, else the terminal. */
+    Prompt prompt() {
+        return main.input().map(Prompt::lines).orElseGet(Prompt::system);
+    }
+
     @Override
     public void run() {
         List<String> names = new ArrayList<>(spec.subcommands().keySet());

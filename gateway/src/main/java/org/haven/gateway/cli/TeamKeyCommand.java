@@ -34,7 +34,7 @@ public final class TeamKeyCommand extends CommandGroup {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            Prompt prompt = teamKey.main.input().map(Prompt::lines).orElseGet(Prompt::system);
+            Prompt prompt = teamKey.prompt();
             return Cli.withDatabase(teamKey.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 AccountStore accounts = new AccountStore(db.pool());
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin)) {
