@@ -50,8 +50,7 @@ public final class Outbox {
     private final Pool pool;
     private final ServerKeyring keyring;
     private final Map<String, ChannelSender> senders = new HashMap<>();
-    private final Map<String, Integer> sentThisSecond = new HashMap<>();
-    private long secondStarted;
+    private final SendRate rate = new SendRate();
     private int running;
     private boolean again;
     private boolean stopped;
@@ -204,16 +203,16 @@ public final class Outbox {
         List<Row> claimed = new ArrayList<>();
         for (ChannelSender sender : senders.values()) {
             String channel = sender.channel();
-            int room = Math.min(BATCH, sender.maxPerSecond() - usedThisSecond(channel));
+            int room = Math.min(BATCH, rate.room(channel, sender.maxPerSecond()));
             if (room <= 0) {
-                continue; // the next tick, in the next second, claims again
+                continue; // a later tick, once the last second's sends are a second old, claims again
             }
-            use(channel, room);
+            rate.reserve(channel, room);
             claims.add(claim("q.channel = $2", Tuple.of(LEASE.toMillis(), channel), room).map(rows -> {
-                use(channel, rows.size() - room);
+                rate.reserve(channel, rows.size() - room);
                 rows.forEach(claimed::add);
                 return rows.size() == room;
-            }).onFailure(err -> use(channel, -room)));
+            }).onFailure(err -> rate.reserve(channel, -room)));
         }
         // rows of a channel that has no sender here (switched off) are claimed now and then, to be
         // retried later or expire; the query passes over every due row, so not on every sweep
@@ -231,6 +230,9 @@ public final class Outbox {
             List<Future<Void>> sends = new ArrayList<>();
             SentBatch sent = new SentBatch();
             for (Row row : claimed) {
+                if (senders.containsKey(row.getString("channel"))) {
+                    rate.start(row.getString("channel"));   // reserved by its channel's claim (not an orphan's)
+                }
                 sends.add(deliver(row, sent));
             }
             boolean full = claims.stream().anyMatch(c -> c.succeeded() && c.result());
@@ -353,7 +355,7 @@ public final class Outbox {
         if (sender == null) {
             return retryLater(id, Duration.ofSeconds(30), "no_sender");
         }
-        if (batch == null && !withinChannelRate(sender)) {
+        if (batch == null && !rate.tryStart(channel, sender.maxPerSecond())) {
             return pool.preparedQuery("UPDATE outbox SET attempts = attempts - 1, next_attempt_at = now() + interval '1 second'"
                     + " WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
         }
@@ -395,26 +397,6 @@ public final class Outbox {
                     Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(attempts);
                     return retryLater(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
                 });
-    }
-
-    private boolean withinChannelRate(ChannelSender sender) {
-        use(sender.channel(), 1);
-        return usedThisSecond(sender.channel()) <= sender.maxPerSecond();
-    }
-
-    /** Messages of a channel claimed or sent in the current second. */
-    private int usedThisSecond(String channel) {
-        long now = System.currentTimeMillis();
-        if (now - secondStarted >= 1000) {
-            secondStarted = now;
-            sentThisSecond.clear();
-        }
-        return sentThisSecond.getOrDefault(channel, 0);
-    }
-
-    private void use(String channel, int n) {
-        usedThisSecond(channel);
-        sentThisSecond.merge(channel, n, Integer::sum);
     }
 
     private static Duration backoff(int attempts) {

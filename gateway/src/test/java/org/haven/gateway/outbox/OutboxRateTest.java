@@ -11,9 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -85,9 +83,9 @@ class OutboxRateTest {
     }
 
     /**
-     * Verifies that a backlog of 18 replies to 6 people goes out at no more than the channel's 4 a
-     * second (counted per wall-clock second, as the outbox counts), never two to one person closer
-     * than 1.5 s, each person's in the order queued, and all of them in the end.
+     * Verifies that a backlog of 18 replies to 6 people goes out at no more than the channel's 4 in
+     * any second, never two to one person closer than 1.5 s, each person's in the order queued, and
+     * all of them in the end.
      */
     @Test
     void testBacklogIsSentWithinTheChannelRateAndPerPersonSpacing() throws Exception {
@@ -121,10 +119,13 @@ class OutboxRateTest {
             }
 
             assertEquals(PEOPLE * EACH, sender.calls.size(), "every queued reply sent once");
-            Map<Long, Integer> perSecond = new TreeMap<>();
-            sender.calls.forEach(c -> perSecond.merge(c[0] / 1000, 1, Integer::sum));
-            assertTrue(perSecond.values().stream().allMatch(n -> n <= PER_SECOND), "more than " + PER_SECOND + " in a second: "
-                    + perSecond.values());
+            // any second, however a provider counts them (900 ms here: the outbox counts the moment before the call)
+            List<Long> starts = sender.calls.stream().map(c -> c[0]).sorted().toList();
+            for (int i = 0; i < starts.size(); i++) {
+                long from = starts.get(i);
+                long within = starts.stream().filter(t -> t >= from && t < from + 900).count();
+                assertTrue(within <= PER_SECOND, within + " sends within 900 ms from " + (from - starts.get(0)) + " ms: " + starts);
+            }
             for (int p = 0; p < PEOPLE; p++) {
                 List<Long> times = new ArrayList<>();
                 List<Long> order = new ArrayList<>();
