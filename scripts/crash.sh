@@ -6,11 +6,8 @@
 # without one. --quick: the short variant for CI (2 kills, 20 s, about 2 minutes with the drain).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f gateway/target/haven.jar ] || [ ! -f load/target/haven-load.jar ]; then
-  mvn -q -B -DskipTests -pl gateway,load -am package
-fi
 if [ "${1:-}" = "--quick" ]; then
   shift
   set -- --crash 2 --seconds 20 --sms-rate 40 "$@"
 fi
-exec java -Xmx512m -jar load/target/haven-load.jar --crash 10 --seconds 110 --sms-rate 50 "$@"
+exec scripts/load.sh --crash 10 --seconds 110 --sms-rate 50 "$@"

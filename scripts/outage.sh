@@ -8,11 +8,8 @@
 # without an SMS channel. --quick: the short variant CI runs (8 s outage, about a minute in all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f gateway/target/haven.jar ] || [ ! -f load/target/haven-load.jar ]; then
-  mvn -q -B -DskipTests -pl gateway,load -am package
-fi
 if [ "${1:-}" = "--quick" ]; then
   shift
   set -- --outage 8 --seconds 10 --sms-rate 40 "$@"
 fi
-exec java -Xmx512m -jar load/target/haven-load.jar --outage 30 --seconds 20 --sms-rate 40 "$@"
+exec scripts/load.sh --outage 30 --seconds 20 --sms-rate 40 "$@"

@@ -27,8 +27,7 @@ final class CrashRun {
         HavenProcess haven = null;
         try {
             FakeTwilioApi twilio = FakeTwilioApi.start(vertx, account);
-            Map<String, String> env = Map.of("HAVEN_TWILIO_ACCOUNT_SID", account, "HAVEN_TWILIO_AUTH_TOKEN", token,
-                    "HAVEN_TWILIO_FROM", "+15145550100", "HAVEN_TWILIO_API_URL", twilio.url(), "HAVEN_TWILIO_MAX_PER_SECOND", "1000");
+            Map<String, String> env = twilio.gatewayEnv(account, token, "1000");
             String heap = o.getOrDefault("heap", "512m");
             haven = HavenProcess.start(jar, heap, List.of(), env);
             Path dataDir = haven.dataDir;

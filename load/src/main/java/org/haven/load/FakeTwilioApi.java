@@ -66,6 +66,20 @@ final class FakeTwilioApi {
         }
     }
 
+    /**
+     * The SMS settings of a gateway that sends to this fake for {@code accountSid}, verifying
+     * webhooks with {@code token} and sending at most {@code perSecond} a second.
+     */
+    Map<String, String> gatewayEnv(String accountSid, String token, String perSecond) {
+        Map<String, String> env = new HashMap<>();
+        env.put("HAVEN_TWILIO_ACCOUNT_SID", accountSid);
+        env.put("HAVEN_TWILIO_AUTH_TOKEN", token);
+        env.put("HAVEN_TWILIO_FROM", "+15145550100");
+        env.put("HAVEN_TWILIO_API_URL", url());
+        env.put("HAVEN_TWILIO_MAX_PER_SECOND", perSecond);
+        return env;
+    }
+
     static FakeTwilioApi start(Vertx vertx, String accountSid) throws Exception {
         String path = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
         FakeTwilioApi api = new FakeTwilioApi();

@@ -143,12 +143,7 @@ public final class Load {
                 publicUrl = o.getOrDefault("public-url", "http://" + host + ":" + port);
             } else {
                 twilio = FakeTwilioApi.start(vertx, ACCOUNT);
-                Map<String, String> env = new HashMap<>();
-                env.put("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT);
-                env.put("HAVEN_TWILIO_AUTH_TOKEN", TOKEN);
-                env.put("HAVEN_TWILIO_FROM", "+15145550100");
-                env.put("HAVEN_TWILIO_API_URL", twilio.url());
-                env.put("HAVEN_TWILIO_MAX_PER_SECOND", o.getOrDefault("sms-send-rate", "1000"));
+                Map<String, String> env = twilio.gatewayEnv(ACCOUNT, TOKEN, o.getOrDefault("sms-send-rate", "1000"));
                 Path jar = Path.of(o.getOrDefault("jar", "gateway/target/haven.jar"));
                 System.out.println("starting " + jar + " (heap " + o.getOrDefault("heap", "512m") + ") …");
                 long t0 = System.nanoTime();

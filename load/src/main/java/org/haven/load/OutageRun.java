@@ -62,9 +62,8 @@ final class OutageRun {
             db = startDatabase(pgDir, dbPort);
             FakeTwilioApi twilio = FakeTwilioApi.start(vertx, account);
             twilio.recordBodies();
-            Map<String, String> env = Map.of("HAVEN_TWILIO_ACCOUNT_SID", account, "HAVEN_TWILIO_AUTH_TOKEN", token,
-                    "HAVEN_TWILIO_FROM", "+15145550100", "HAVEN_TWILIO_API_URL", twilio.url(), "HAVEN_TWILIO_MAX_PER_SECOND", "1000",
-                    "HAVEN_DB_URL", "postgresql://postgres@127.0.0.1:" + dbPort + "/postgres");
+            Map<String, String> env = twilio.gatewayEnv(account, token, "1000");
+            env.put("HAVEN_DB_URL", "postgresql://postgres@127.0.0.1:" + dbPort + "/postgres");
             haven = HavenProcess.start(jar, o.getOrDefault("heap", "512m"), List.of(), env, dir, HavenProcess.freePort());
             int port = haven.port;
             if (SmsLoad.probe(vertx, "127.0.0.1", port) == 404) {
