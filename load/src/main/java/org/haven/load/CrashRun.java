@@ -67,8 +67,7 @@ final class CrashRun {
             Aftermath.Outbound out = Aftermath.drain(haven.databasePort().orElseThrow(), twilio.delivered::get);
 
             System.out.printf(Locale.ROOT, "crash    %d kills, each followed by a successful first start%n", crashes);
-            System.out.printf(Locale.ROOT, "inbound  %d acknowledged; replayed: %d answered 200, %d recognised as duplicates, %d applied again%n",
-                    in.acked(), in.replayed(), in.duplicates(), in.applied());
+            System.out.println(in.line());
             System.out.println(out.line());
             List<String> problems = new ArrayList<>();
             if (acked.isEmpty()) {

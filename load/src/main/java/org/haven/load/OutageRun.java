@@ -129,8 +129,8 @@ final class OutageRun {
                             + " %s%n", spoolPeak, spool.length,
                     drained.map(d -> String.format(Locale.ROOT, "%.1f s", d / 1e9)).orElse("NOT"),
                     inClear.isEmpty() ? "no number or text in clear" : inClear.size() + " numbers or texts in clear");
-            System.out.printf(Locale.ROOT, "inbound  %d acknowledged, %d refused; replayed: %d answered 200, %d recognised as duplicates,"
-                    + " %d applied again%n", acked.size(), refused.size(), in.replayed(), in.duplicates(), in.applied());
+            System.out.printf(Locale.ROOT, "refused  %d webhooks not acknowledged during the load%n", refused.size());
+            System.out.println(in.line());
             System.out.printf(Locale.ROOT, "order    %d contacts (%s messages each): %s; %d turns held for an unanswered message,"
                             + " %d repeated replies counted once%n", order.contacts,
                     order.fewest == order.most ? Integer.toString(order.most) : order.fewest + "–" + order.most,

@@ -126,27 +126,72 @@ final class SmsLoad {
         return java.util.stream.LongStream.range(FIRST_NUMBER, nextNumber).mapToObj(n -> "+1" + n).toList();
     }
 
-    /** Posts the given webhooks again, exactly as first sent, a few at a time; returns how many were answered 200. */
-    int replay(List<String[]> requests) throws Exception {
-        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * What a replay got back: how many webhooks were answered 200 at the first try, how many only
+     * after being refused (non-200 or a failed connection) and posted again, and how many were
+     * still refused after the last try; {@code firstRefusals} names each kind of refusal seen
+     * (HTTP status or exception class) with its count.
+     */
+    record Replayed(int answeredFirst, int answeredOnRetry, int unresolved, Map<String, Integer> firstRefusals) {
+        int answered() {
+            return answeredFirst + answeredOnRetry;
+        }
+    }
+
+    /**
+     * Posts the given webhooks again, exactly as first sent, a few at a time. A webhook refused
+     * (a status other than 200, or a connection that failed) is posted again after a second, up to
+     * {@code tries} times in all, as Twilio retries a failed webhook.
+     */
+    Replayed replay(List<String[]> requests, int tries) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger unresolved = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(requests.size());
         for (String[] r : requests) {
             inFlight.acquire();
-            http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
-                    .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                            .putHeader("X-Twilio-Signature", r[1]).send(Buffer.buffer(r[0])))
-                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                    .onComplete(ar -> {
-                        if (ar.succeeded() && ar.result() == 200) {
-                            ok.incrementAndGet();
-                        }
-                        inFlight.release();
-                        done.countDown();
-                    });
+            post(r, tries, 1, refusals).onComplete(ar -> {
+                int attempt = ar.result();
+                if (attempt == 1) {
+                    first.incrementAndGet();
+                } else if (attempt > 1) {
+                    retried.incrementAndGet();
+                } else {
+                    unresolved.incrementAndGet();
+                }
+                inFlight.release();
+                done.countDown();
+            });
         }
-        done.await(120, java.util.concurrent.TimeUnit.SECONDS);
-        return ok.get();
+        if (!done.await(180, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the replay did not finish within 180 s");
+        }
+        return new Replayed(first.get(), retried.get(), unresolved.get(), new TreeMap<>(refusals));
+    }
+
+    /** Posts one webhook; completes with the attempt that was answered 200, or 0 when none was. */
+    private io.vertx.core.Future<Integer> post(String[] r, int tries, int attempt, Map<String, Integer> refusals) {
+        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
+                .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                        .putHeader("X-Twilio-Signature", r[1]).send(Buffer.buffer(r[0])))
+                .compose(resp -> resp.body().map(b -> resp.statusCode()))
+                .transform(ar -> {
+                    if (ar.succeeded() && ar.result() == 200) {
+                        return io.vertx.core.Future.succeededFuture(attempt);
+                    }
+                    if (attempt == 1) {
+                        refusals.merge(ar.failed() ? "io_" + ar.cause().getClass().getSimpleName() : "http_" + ar.result(), 1,
+                                Integer::sum);
+                    }
+                    if (attempt == tries) {
+                        return io.vertx.core.Future.succeededFuture(0);
+                    }
+                    io.vertx.core.Promise<Integer> later = io.vertx.core.Promise.promise();
+                    vertx.setTimer(1000, t -> post(r, tries, attempt + 1, refusals).onComplete(later));
+                    return later.future();
+                });
     }
 
     private void send(long dueNanos) {

@@ -1,28 +1,33 @@
 package org.haven.gateway.intake;
 
 import io.vertx.pgclient.PgException;
-import java.net.ConnectException;
-import java.nio.channels.ClosedChannelException;
+import java.io.IOException;
+import java.util.Locale;
 
-/** Tells a failure because PostgreSQL cannot be reached from any other failure (a bug, bad data). */
+/**
+ * Tells a failure because PostgreSQL cannot be reached from any other failure (a bug, bad data).
+ * Unreachable means: the connection could not be made or broke (any I/O error of the transport,
+ * such as a refused connect, a reset, or a write to a socket the server has just closed, "Broken
+ * pipe"), or the server said it is shutting down, starting or not accepting connections (SQLSTATE
+ * classes 08 and 57P). An error the server answered about a statement is not.
+ */
 final class DatabaseUnavailable {
     private DatabaseUnavailable() {
     }
 
     static boolean is(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedChannelException
-                    || t instanceof io.netty.channel.ConnectTimeoutException
-                    || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            if (t instanceof IOException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
                 return true;
             }
-            String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
             if (message.contains("connection refused") || message.contains("connection reset")
-                    || message.contains("closed connection") || message.contains("connection is closed")) {
+                    || message.contains("closed connection") || message.contains("connection is closed")
+                    || message.contains("broken pipe") || message.contains("connection is not active")) {
                 return true;
             }
             if (t.getCause() == t) {

@@ -1,0 +1,122 @@
+package org.haven.gateway.intake;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlConnection;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.haven.gateway.support.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Which failures of a dialogue step mean "PostgreSQL cannot be reached" (the message is then
+ * spooled and acknowledged) and which are errors of their own. The failures are the driver's
+ * own, from a real PostgreSQL, except where noted.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class DatabaseUnavailableTest {
+    private static Vertx vertx;
+    private static PgConnectOptions options;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        vertx = Vertx.vertx();
+        URI url = URI.create(TestPostgres.newDatabase());
+        options = new PgConnectOptions().setHost(url.getHost()).setPort(url.getPort()).setDatabase(url.getPath().substring(1))
+                .setUser("postgres").setPassword("x");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        await(vertx.close());
+    }
+
+    /**
+     * Verifies that a write to a connection the server has just closed ("Broken pipe", raised by
+     * the transport as a plain IOException while PostgreSQL shuts down) counts as unreachable. It
+     * did not: the webhook that met it was answered 500 instead of being spooled, and the outage
+     * run failed on it ("1 webhooks were not acknowledged").
+     */
+    @Test
+    void testBrokenPipeOnWriteIsUnavailable() {
+        // as netty's NioSocketChannel.doWrite raises it, wrapped as the pool passes it on
+        assertTrue(DatabaseUnavailable.is(new IOException("Broken pipe")));
+        assertTrue(DatabaseUnavailable.is(new IllegalStateException("step failed", new IOException("Broken pipe"))));
+        assertTrue(DatabaseUnavailable.is(new java.net.SocketException("Connection reset")));
+    }
+
+    /** Verifies that a connection refused (nothing listens on the port) counts as unreachable. */
+    @Test
+    void testRefusedConnectIsUnavailable() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        Throwable refused = failure(PgBuilder.client().connectingTo(new PgConnectOptions(options).setPort(closed)).using(vertx)
+                .build().query("SELECT 1").execute());
+        assertTrue(DatabaseUnavailable.is(refused), refused.toString());
+    }
+
+    /**
+     * Verifies that a connection the server terminates (what a fast shutdown does to every session:
+     * FATAL 57P01, then the socket closes) counts as unreachable, on the statement that meets it and
+     * on the next one.
+     */
+    @Test
+    void testTerminatedConnectionIsUnavailable() throws Exception {
+        SqlConnection victim = await(PgConnection.connect(vertx, options));
+        int pid = await(victim.query("SELECT pg_backend_pid()").execute()).iterator().next().getInteger(0);
+        SqlConnection admin = await(PgConnection.connect(vertx, options));
+        await(admin.query("SELECT pg_terminate_backend(" + pid + ")").execute());
+        Throwable first = failure(victim.query("SELECT 1").execute());
+        Throwable second = failure(victim.query("SELECT 1").execute());
+        assertTrue(DatabaseUnavailable.is(first), first.toString());
+        assertTrue(DatabaseUnavailable.is(second), second.toString());
+        admin.close();
+    }
+
+    /** Verifies that errors the server answered about a statement, and bugs of ours, are not taken for an outage. */
+    @Test
+    void testStatementErrorsAndBugsAreNotUnavailable() throws Exception {
+        SqlConnection c = await(PgConnection.connect(vertx, options));
+        try {
+            Throwable syntax = failure(c.query("SELEC 1").execute());
+            Throwable missing = failure(c.query("SELECT * FROM no_such_table").execute());
+            await(c.query("CREATE TEMP TABLE once (n int PRIMARY KEY); INSERT INTO once VALUES (1)").execute());
+            Throwable unique = failure(c.query("INSERT INTO once VALUES (1)").execute());
+            assertFalse(DatabaseUnavailable.is(syntax), syntax.toString());
+            assertFalse(DatabaseUnavailable.is(missing), missing.toString());
+            assertFalse(DatabaseUnavailable.is(unique), unique.toString());
+        } finally {
+            c.close();
+        }
+        assertFalse(DatabaseUnavailable.is(new IllegalStateException("state decryption failed")));
+        assertFalse(DatabaseUnavailable.is(new IllegalStateException("sealing failed",
+                new java.security.GeneralSecurityException("no recipient to seal to"))));
+    }
+
+    private static Throwable failure(Future<?> f) throws Exception {
+        try {
+            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("expected a failure");
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
