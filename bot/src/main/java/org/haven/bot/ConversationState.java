@@ -19,6 +19,9 @@ import java.util.Objects;
  * <p>Serialised form: UTF-8 JSON with short keys, {@code {"v":1,"ch":"sms","l":"fr","lc":true,
  * "p":"ACTIVE","q":"where","lo":false,"a":{"who":["survivor"]},"t":1764135000,"h":false}}; {@code a} maps
  * question ids to values (an empty list = skipped), {@code t} is the last activity in epoch seconds.
+ * Once the intake is handed off ({@code h}), the answers are gone (they live sealed in the case):
+ * {@code a} is empty and {@code g} keeps the one thing later messages still need from them, the
+ * working group that messages name.
  *
  * @param version        format version (1)
  * @param channel        the channel name the gateway gave ("sms", "telegram", "web")
@@ -31,6 +34,7 @@ import java.util.Objects;
  * @param answers        question id → values; an empty list means skipped
  * @param lastActivity   the last input or start, in epoch seconds
  * @param handedOff      whether this conversation's intake was handed off (kept through STOP/START)
+ * @param workingGroup   the working group of the handed-off intake, or null before hand-off
  */
 public record ConversationState(
         @JsonProperty("v") int version,
@@ -42,7 +46,8 @@ public record ConversationState(
         @JsonProperty("lo") boolean languageAsked,
         @JsonProperty("a") Map<String, List<String>> answers,
         @JsonProperty("t") long lastActivity,
-        @JsonProperty("h") boolean handedOff) {
+        @JsonProperty("h") boolean handedOff,
+        @JsonProperty("g") String workingGroup) {
 
     /** The current format version. */
     public static final int VERSION = 1;

@@ -72,7 +72,7 @@ public final class Engine {
      */
     public Turn start(String channel, Instant now) {
         Session s = new Session(new ConversationState(ConversationState.VERSION, channel, script.defaultLanguage(),
-                false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond(), false), now);
+                false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond(), false, null), now);
         s.begin();
         return s.turn();
     }
@@ -119,6 +119,7 @@ public final class Engine {
         private String question;
         private boolean languageAsked;
         private boolean handedOff;
+        private String workingGroup;
         private final Map<String, List<String>> answers;
         private final List<Reply> replies = new ArrayList<>();
         private final List<Event> events = new ArrayList<>();
@@ -133,12 +134,13 @@ public final class Engine {
             this.question = s.question() != null && script.question(s.question()).isPresent() ? s.question() : null;
             this.languageAsked = s.languageAsked();
             this.handedOff = s.handedOff();
+            this.workingGroup = s.workingGroup();
             this.answers = new LinkedHashMap<>(s.answers());
         }
 
         Turn turn() {
             return new Turn(new ConversationState(ConversationState.VERSION, channel, language, languageChosen, phase,
-                    question, languageAsked, answers, now.getEpochSecond(), handedOff), replies, events);
+                    question, languageAsked, answers, now.getEpochSecond(), handedOff, workingGroup), replies, events);
         }
 
         void handle(String input) {
@@ -264,6 +266,7 @@ public final class Engine {
                 case RESTART -> {
                     answers.clear();
                     handedOff = false;
+                    workingGroup = null;
                     languageAsked = false;
                     say("restart");
                     begin();
@@ -272,6 +275,7 @@ public final class Engine {
                     events.add(new Event.DeleteRequested());
                     answers.clear();
                     handedOff = false;
+                    workingGroup = null;
                     question = null;
                     languageAsked = false;
                     phase = Phase.ENDED;
@@ -280,11 +284,7 @@ public final class Engine {
                 case HUMAN -> {
                     events.add(new Event.HumanRequested());
                     if (phase != Phase.FINISHED) {
-                        events.add(new Event.IntakeCompleted(results.build(answers, language, false)));
-                        handedOff = true;
-                        phase = Phase.FINISHED;
-                        question = null;
-                        languageAsked = false;
+                        handOff(results.build(answers, language, false));
                     }
                     say("human");
                 }
@@ -365,7 +365,7 @@ public final class Engine {
                     return;
                 }
             }
-            handoff();
+            finishIntake();
         }
 
         private void answerLanguage(String raw) {
@@ -389,7 +389,9 @@ public final class Engine {
         private void chooseLanguage(String code) {
             language = code;
             languageChosen = true;
-            answers.put(languageQuestion.id(), List.of(code));
+            if (!handedOff) {
+                answers.put(languageQuestion.id(), List.of(code));
+            }
             if (script.language(code).map(l -> !l.complete()).orElse(false)) {
                 say("partial_language");
             }
@@ -446,14 +448,14 @@ public final class Engine {
                     question = null;
                     phase = Phase.ENDED;
                 }
-                case HANDOFF -> handoff();
+                case HANDOFF -> finishIntake();
                 default -> advance(goTo != null ? script.indexOf(goTo) : script.indexOf(q.id()) + 1, q.section());
             }
         }
 
-        private void handoff() {
+        private void finishIntake() {
             IntakeResult r = results.build(answers, language, false);
-            events.add(new Event.IntakeCompleted(r));
+            handOff(r);
             String key = switch (r.triage()) {
                 case URGENT -> "outcome_urgent";
                 case LIKELY_IN_MANDATE -> "outcome_in_mandate";
@@ -474,6 +476,16 @@ public final class Engine {
                 replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
             }
             say("handoff");
+        }
+
+        /**
+         * The intake becomes a case: its answers travel in the event (to be sealed) and leave the
+         * state, which keeps only the working group that later messages name.
+         */
+        private void handOff(IntakeResult r) {
+            events.add(new Event.IntakeCompleted(r));
+            workingGroup = r.workingGroup();
+            answers.clear();
             phase = Phase.FINISHED;
             handedOff = true;
             question = null;
@@ -497,11 +509,15 @@ public final class Engine {
         }
 
         private void say(String key) {
-            replies.add(localizer.message(key, language, triager.workingGroup(answers)));
+            replies.add(localizer.message(key, language, group()));
         }
 
         private void say(Text t) {
-            replies.add(localizer.text(t, language, triager.workingGroup(answers)));
+            replies.add(localizer.text(t, language, group()));
+        }
+
+        private String group() {
+            return workingGroup != null ? workingGroup : triager.workingGroup(answers);
         }
 
         private int year() {

@@ -62,6 +62,37 @@ class EngineTest {
         assertTrue(r.answer("share_with_agency").orElseThrow().contains("Nothing"));
     }
 
+    /**
+     * Verifies that a handed-off state holds none of the answers (they travel only in the event,
+     * to be sealed into the case), keeps the working group, and that later messages, a language
+     * change and "talk to a person" still name that group and add no answer back.
+     */
+    @Test
+    void testHandedOffStateKeepsNoAnswers() {
+        Turn t = run("yes", "en", "survivor", "no", "torture", "Syria", "2014", "refugee", "yes", "none", "no", "here",
+                "mornings", "no", "Toronto");
+        assertTrue(t.state().finished());
+        assertEquals("toronto", completed(t).workingGroup());
+        assertTrue(completed(t).answers().size() > 5, "the event carries the answers");
+        assertEquals(java.util.Map.of(), t.state().answers());
+        assertEquals("toronto", t.state().workingGroup());
+        String bytes = new String(t.state().toBytes(), StandardCharsets.UTF_8);
+        assertFalse(bytes.contains("Syria") || bytes.contains("torture") || bytes.contains("refugee"), bytes);
+        for (String later : List.of("a message for the coordinator", "LANGUAGE", "fr", "HUMAN", "HELP")) {
+            t = engine.step(t.state(), later, NOW);
+            assertEquals(java.util.Map.of(), t.state().answers(), "after " + later);
+            assertEquals("toronto", t.state().workingGroup());
+            assertTrue(t.state().finished());
+        }
+        Turn human = run("yes", "en", "survivor", "no", "torture", "HUMAN");
+        assertTrue(human.state().finished());
+        assertEquals(java.util.Map.of(), human.state().answers());
+        assertEquals(completed(human).workingGroup(), human.state().workingGroup());
+        Turn restarted = engine.step(t.state(), "RESTART", NOW);
+        assertEquals(null, restarted.state().workingGroup());
+        assertFalse(restarted.state().finished());
+    }
+
     /** Verifies that the state survives toBytes/fromBytes unchanged and stays small. */
     @Test
     void testStateRoundTripsThroughBytes() {

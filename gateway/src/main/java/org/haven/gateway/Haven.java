@@ -19,6 +19,8 @@ import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
 import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.admin.Retention;
+import org.haven.gateway.cases.CaseEntries;
+import org.haven.gateway.cases.ContactUpgrade;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.telegram.TelegramChannel;
@@ -89,10 +91,13 @@ public final class Haven implements AutoCloseable {
         Outbox delivering = null;
         Conversations replaying = null;
         try {
+            database = Database.open(vertx, config.database(), config.dataDir());
+            // read the server keys once this gateway is known to serve: a rotation at the command line waits for
+            // no gateway to run, and a gateway starting meanwhile waits for it here, then reads the rotated keys
+            await(database.holdServingLock(vertx));
             ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
                     config.settings().get("server_keys_file").map(Path::of),
                     serverKeysFile(config));
-            database = Database.open(vertx, config.database(), config.dataDir());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
             CaseStore cases = new CaseStore(database.pool());
@@ -100,6 +105,7 @@ public final class Haven implements AutoCloseable {
             await(teamKeys.initialise());
             teamKeys.refreshEvery(10_000);
             refreshing = teamKeys;
+            await(ContactUpgrade.run(database.pool(), secrets, new CaseEntries(cases, teamKeys)));
 
             EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
             IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
@@ -115,7 +121,12 @@ public final class Haven implements AutoCloseable {
             outbox.metrics(metrics);
 
             Router router = Router.router(vertx);
-            conversations.spool(new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring()), vertx);
+            org.haven.gateway.intake.Spool spool = new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring());
+            if (spool.pending() > 0) {
+                // under the newest server key, so that a rotation's 'retire' may drop the older ones
+                spool.rewriteUnderPrimary();
+            }
+            conversations.spool(spool, vertx);
             replaying = conversations;
             metrics.instrument(router);
             HealthRoute.mount(router, database, conversations::spooled);
@@ -162,6 +173,7 @@ public final class Haven implements AutoCloseable {
             Retention retention = new Retention(database.pool(), config.retentionDays());
             ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
             retention.schedule(vertx, jobs);
+            retention.scheduleExpiry(vertx, jobs, config.resumeWindow());
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels, metrics,
                     new Workers(outbox, conversations, retention, jobs));

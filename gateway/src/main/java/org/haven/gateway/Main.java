@@ -11,6 +11,7 @@ import org.haven.gateway.cli.AgencyCommand;
 import org.haven.gateway.cli.AuditCommand;
 import org.haven.gateway.cli.IntakeCommand;
 import org.haven.gateway.cli.RetentionCommand;
+import org.haven.gateway.cli.ServerKeysCommand;
 import org.haven.gateway.cli.TeamKeyCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
         subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                AgencyCommand.class, TeamKeyCommand.class, Main.ServerKeys.class, Main.Backup.class, Main.Restore.class})
+                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, Main.Backup.class, Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
@@ -101,17 +102,6 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Serve(this).call();
-    }
-
-    /** Prints a fresh server key file in base64, the value every gateway of a cluster gets as HAVEN_SERVER_KEYS. */
-    @Command(name = "server-keys", mixinStandardHelpOptions = true,
-            description = "Print new server keys (base64) for HAVEN_SERVER_KEYS; store the output as a secret.")
-    static final class ServerKeys implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            System.out.println(org.haven.gateway.keys.ServerSecrets.generateBase64());
-            return 0;
-        }
     }
 
     /** Copies every table of the database named by HAVEN_DB_URL into a directory (ciphertext only, no keys). */

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -92,6 +93,33 @@ public final class Retention {
                                     .compose(v -> new AuditLog(tx).record(actor, "retention_purge:" + cases.size(), null))
                                     .map(v -> new Purge(policy, cutoff, cases.size(), deleted.rowCount(), false)));
                 });
+    }
+
+    /** The job name under which unfinished conversations are expired, once across gateways. */
+    public static final String EXPIRE_JOB = "conversations.expire";
+    private static final Duration EXPIRE_EVERY = Duration.ofMinutes(5);
+
+    /**
+     * Deletes the conversations that never became a case once the resume window has passed since
+     * their last message, with all they hold (their encrypted state with the answers so far, and
+     * their outbox rows, by cascade): after that the intake could not be resumed anyway. A step in
+     * flight holds its conversation's lock and moves its time, so it is never deleted under it.
+     */
+    public Future<Integer> expireUnfinished(Duration resumeWindow) {
+        return pool.preparedQuery("DELETE FROM conversations WHERE case_id IS NULL"
+                        + " AND updated_at < now() - $1 * interval '1 millisecond'")
+                .execute(Tuple.of(resumeWindow.toMillis())).map(rs -> rs.rowCount());
+    }
+
+    /** Expires unfinished conversations now and every five minutes, on one gateway at a time. */
+    public void scheduleExpiry(Vertx vertx, org.haven.gateway.cluster.ClusterJobs jobs, Duration resumeWindow) {
+        java.util.function.Supplier<Future<?>> work = () -> expireUnfinished(resumeWindow).onSuccess(n -> {
+            if (n > 0) {
+                LOG.info("event=conversations_expired count={}", n);
+            }
+        });
+        vertx.setTimer(1, id -> jobs.runExclusively(EXPIRE_JOB, work).onFailure(e -> { }));
+        jobs.schedule(EXPIRE_JOB, EXPIRE_EVERY, work);
     }
 
     /** Purges once now and then every day, as the server. */

@@ -13,22 +13,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.haven.bot.Reply;
 import org.haven.crypto.OpenPgpExport;
 import org.haven.crypto.PassphraseHash;
 import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.cases.CaseEntries;
+import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.intake.CaseEvents;
-import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
-import org.haven.gateway.store.SealedEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,7 @@ public final class CaseRoutes {
     private final Outbox outbox;
     private final CaseEvents events;
     private final SessionGuard guard;
+    private final CaseEntries entries;
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
                       SessionGuard guard) {
@@ -60,6 +62,7 @@ public final class CaseRoutes {
         this.outbox = outbox;
         this.events = events;
         this.guard = guard;
+        this.entries = new CaseEntries(cases, teamKeys);
     }
 
     public void mount(Router router) {
@@ -125,11 +128,10 @@ public final class CaseRoutes {
             return;
         }
         Future<List<org.haven.gateway.store.Account>> staffFuture = s.isAdmin() ? accounts.list() : Future.succeededFuture(List.of());
-        cases.entries(c.id()).compose(entries -> new AuditLog(accounts.pool()).record(s.username(), "case_view", c.id())
-                .map(v -> entries)).compose(entries -> staffFuture.map(staff -> new Loaded(entries, staff))).onSuccess(loaded -> {
-            List<SealedEntry> entries = loaded.entries();
+        entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), read -> "case_view")
+                .compose(read -> staffFuture.map(staff -> new Loaded(read, staff))).onSuccess(loaded -> {
             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
-            String conversation = conversation(s, c, entries);
+            String conversation = conversation(s, c, loaded.entries());
             if ("conversation".equals(ctx.request().getParam("partial"))) {
                 SessionGuard.html(ctx, 200, conversation);
                 return;
@@ -139,7 +141,7 @@ public final class CaseRoutes {
         }).onFailure(ctx::fail);
     }
 
-    private record Loaded(List<SealedEntry> entries, List<org.haven.gateway.store.Account> staff) {
+    private record Loaded(List<CaseEntries.Opened> entries, List<org.haven.gateway.store.Account> staff) {
     }
 
     private String render(RoutingContext ctx, InboxSession s, CaseSummary c, String conversation,
@@ -196,23 +198,23 @@ public final class CaseRoutes {
         return b.toString();
     }
 
-    private String conversation(InboxSession s, CaseSummary c, List<SealedEntry> entries) {
+    private String conversation(InboxSession s, CaseSummary c, List<CaseEntries.Opened> opened) {
         String l = s.language();
         StringBuilder b = new StringBuilder("<section data-live=\"conversation\" data-case=\"").append(c.id())
                 .append("\" id=\"conversation\" aria-labelledby=\"conv-h\">");
         List<String> thread = new ArrayList<>();
-        for (SealedEntry e : entries) {
-            JsonObject doc;
-            try {
-                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKeys());
-                doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
-            } catch (GeneralSecurityException | RuntimeException ex) {
+        for (CaseEntries.Opened e : opened) {
+            if (e.kind() == EntryKind.CONTACT) {
+                continue; // where to reach the person: used to send a reply, not shown
+            }
+            if (e.content().isEmpty()) {
                 // a session from before a team key rotation (on this gateway or another) holds only the old key
                 boolean stale = s.teamKey(teamKeys.currentKeyId()).isEmpty();
                 thread.add("<p class=\"error\">" + Text.t(l, stale ? "case.rekeyed" : "case.unreadable") + "</p>");
                 continue;
             }
-            if ("answers".equals(e.kind())) {
+            JsonObject doc = e.content().get();
+            if (e.kind() == EntryKind.ANSWERS) {
                 b.append(answersList(l, doc));
                 JsonArray refs = doc.getJsonArray("referrals", new JsonArray());
                 if (!refs.isEmpty()) {
@@ -223,13 +225,13 @@ public final class CaseRoutes {
                 continue;
             }
             String who = switch (e.kind()) {
-                case "message_in" -> Text.t(l, "case.from_person");
-                case "message_out" -> Text.t(l, "case.to_person") + " " + Html.esc(e.author());
-                case "note" -> Text.t(l, "case.note") + " " + Html.esc(e.author());
+                case MESSAGE_IN -> Text.t(l, "case.from_person");
+                case MESSAGE_OUT -> Text.t(l, "case.to_person") + " " + Html.esc(e.author());
+                case NOTE -> Text.t(l, "case.note") + " " + Html.esc(e.author());
                 default -> Text.t(l, "case.referral") + " " + Html.esc(e.author());
             };
-            thread.add("<li class=\"entry " + Html.esc(e.kind()) + "\"><p class=\"by\">" + who + " · <time>"
-                    + Labels.when(e.createdAt()) + "</time></p><p class=\"text\">" + Html.esc(doc.getString("text")) + "</p></li>");
+            thread.add("<li class=\"entry " + e.kind().stored() + "\"><p class=\"by\">" + who + " · <time>"
+                    + Labels.when(e.at()) + "</time></p><p class=\"text\">" + Html.esc(e.text()) + "</p></li>");
         }
         b.append("<h2 id=\"conv-h\">").append(Text.t(l, "case.conversation")).append("</h2><ol class=\"thread\">");
         thread.forEach(b::append);
@@ -312,24 +314,12 @@ public final class CaseRoutes {
      */
     private void agencyView(RoutingContext ctx, InboxSession s, CaseSummary c) {
         String l = s.language();
-        cases.answers(c.id()).compose(entry -> {
-            Optional<SealedEntry> shared = entry.filter(e -> s.agencyKeys().stream()
-                    .anyMatch(k -> !k.isDestroyed() && e.sealedKeys().containsKey(k.publicKey().keyId())));
-            return new AuditLog(accounts.pool()).record(s.username(), shared.isPresent() ? "referral_answers_view"
-                    : "referral_status_view", c.id()).map(v -> shared);
-        }).onSuccess(shared -> {
-            String answers;
-            if (shared.isEmpty()) {
-                answers = "<p id=\"referral-answers-none\">" + Text.t(l, "referral.answers.none") + "</p>";
-            } else {
-                SealedEntry e = shared.get();
-                try {
-                    byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.agencyKeys());
-                    answers = answersList(l, new JsonObject(new String(plain, StandardCharsets.UTF_8)));
-                } catch (GeneralSecurityException | RuntimeException ex) {
-                    answers = "<p class=\"error\">" + Text.t(l, "case.unreadable") + "</p>";
-                }
-            }
+        entries.read(c.id(), Set.of(EntryKind.ANSWERS), s.agencyKeys(), s.username(),
+                read -> read.stream().anyMatch(e -> e.content().isPresent()) ? "referral_answers_view" : "referral_status_view")
+                .onSuccess(read -> {
+            Optional<JsonObject> shared = read.stream().map(CaseEntries.Opened::content).flatMap(Optional::stream).findFirst();
+            String answers = shared.isEmpty() ? "<p id=\"referral-answers-none\">" + Text.t(l, "referral.answers.none") + "</p>"
+                    : answersList(l, shared.get());
             LOG.info("event=referral_viewed case={} account={} answers={}", c.id(), s.accountId(), shared.isPresent());
             SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "case") + " " + c.reference(), s,
                     "<p><a href=\"/inbox\">← " + Text.t(l, "referrals.mine") + "</a></p><h1>" + Text.t(l, "case") + " "
@@ -405,21 +395,27 @@ public final class CaseRoutes {
         }
         String message = text;
         boolean rtl = "ar".equals(c.language()) || "fa".equals(c.language());
-        accounts.pool().withTransaction(tx -> tx.preparedQuery("SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE")
-                .execute(Tuple.of(c.conversationId())).compose(rs -> {
-                    if (rs.size() == 0 || rs.iterator().next().getOffsetDateTime(0) != null) {
-                        return Future.succeededFuture(false);
-                    }
-                    return cases.nextSeq(tx, c.id()).compose(seq -> {
-                        EntrySealing.Sealed sealed = seal(c.id(), seq, "message_out", message);
-                        return cases.appendEntry(tx, c.id(), "message_out", sealed.ciphertext(), sealed.sealedKeys(), seq,
-                                s.username());
-                    }).compose(seq -> outbox.enqueue(tx, c.conversationId(), c.channel(),
-                                    List.of(new Reply(message, List.of(), c.language(), rtl))))
-                            .compose(v -> cases.replied(tx, c.id()))
-                            .compose(v -> new AuditLog(tx).record(s.username(), "reply", c.id()))
-                            .map(true);
-                })).onSuccess(sent -> {
+        // where to send it: the case's sealed contact entry, opened with this session's key (a web chat needs none)
+        boolean addressed = outbox.addresses(c.channel());
+        Future<Optional<String>> address = addressed ? entries.contactAddress(c.id(), s.teamKeys())
+                : Future.succeededFuture(Optional.empty());
+        address.compose(to -> {
+            if (addressed && to.isEmpty()) {
+                return Future.succeededFuture(false);
+            }
+            return teamKeys.sealing(() -> accounts.pool().withTransaction(tx -> tx.preparedQuery(
+                            "SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE")
+                    .execute(Tuple.of(c.conversationId())).compose(rs -> {
+                        if (rs.size() == 0 || rs.iterator().next().getOffsetDateTime(0) != null) {
+                            return Future.succeededFuture(false);
+                        }
+                        return entries.append(tx, c.id(), EntryKind.MESSAGE_OUT, new JsonObject().put("text", message), s.username())
+                                .compose(seq -> outbox.enqueue(tx, c.conversationId(), c.channel(), to.orElse(null),
+                                        List.of(new Reply(message, List.of(), c.language(), rtl))))
+                                .compose(v -> cases.replied(tx, c.id()))
+                                .map(true);
+                    })));
+        }).onSuccess(sent -> {
             if (!sent) {
                 back(ctx, c, "case.reply.none");
                 return;
@@ -437,10 +433,8 @@ public final class CaseRoutes {
             back(ctx, c, "case.empty_text");
             return;
         }
-        accounts.pool().withTransaction(tx -> cases.nextSeq(tx, c.id()).compose(seq -> {
-            EntrySealing.Sealed sealed = seal(c.id(), seq, kind, text);
-            return cases.appendEntry(tx, c.id(), kind, sealed.ciphertext(), sealed.sealedKeys(), seq, s.username());
-        }).compose(seq -> new AuditLog(tx).record(s.username(), kind, c.id()))).onSuccess(v -> {
+        teamKeys.sealing(() -> accounts.pool().withTransaction(tx -> entries.append(tx, c.id(), EntryKind.of(kind),
+                new JsonObject().put("text", text), s.username()))).onSuccess(v -> {
             events.publish("case_changed", c.id());
             back(ctx, c, null);
         }).onFailure(ctx::fail);
@@ -495,8 +489,8 @@ public final class CaseRoutes {
                         return Future.succeededFuture(Optional.<String>empty());
                     }
                     guard.sessions().reauthenticated(s);
-                    return cases.entries(c.id()).compose(entries -> {
-                        String file = caseFile(s, c, entries);
+                    return entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), null).compose(read -> {
+                        String file = caseFile(c, read);
                         return vertx.executeBlocking(() -> Optional.of(OpenPgpExport.encrypt(file.getBytes(StandardCharsets.UTF_8),
                                 "case-" + c.reference() + ".txt", key)));
                     });
@@ -521,39 +515,32 @@ public final class CaseRoutes {
                 });
     }
 
-    private String caseFile(InboxSession s, CaseSummary c, List<SealedEntry> entries) {
+    private String caseFile(CaseSummary c, List<CaseEntries.Opened> opened) {
         StringBuilder f = new StringBuilder("Haven case ").append(c.reference()).append("\nTriage: ").append(c.triage())
                 .append("\nWorking group: ").append(c.workingGroup()).append("\nChannel: ").append(c.channel())
                 .append("\nLanguage: ").append(c.language()).append("\nReceived: ").append(Labels.when(c.createdAt())).append("\n\n");
-        for (SealedEntry e : entries) {
-            try {
-                JsonObject doc = new JsonObject(new String(EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(),
-                        e.sealedKeys(), s.teamKeys()), StandardCharsets.UTF_8));
-                if ("answers".equals(e.kind())) {
-                    f.append("== Intake answers ==\n");
-                    for (Object o : doc.getJsonArray("answers", new JsonArray())) {
-                        JsonObject a = (JsonObject) o;
-                        f.append(a.getString("question")).append("\n  ").append(a.getString("answer")).append('\n');
-                    }
-                } else {
-                    f.append("== ").append(e.kind()).append(e.author() == null ? "" : " by " + e.author()).append(", ")
-                            .append(Labels.when(e.createdAt())).append(" ==\n").append(doc.getString("text")).append('\n');
-                }
-                f.append('\n');
-            } catch (GeneralSecurityException | RuntimeException ex) {
-                f.append("== entry ").append(e.seq()).append(" could not be opened ==\n\n");
+        for (CaseEntries.Opened e : opened) {
+            if (e.kind() == EntryKind.CONTACT) {
+                continue;
             }
+            if (e.content().isEmpty()) {
+                f.append("== entry ").append(e.seq()).append(" could not be opened ==\n\n");
+                continue;
+            }
+            JsonObject doc = e.content().get();
+            if (e.kind() == EntryKind.ANSWERS) {
+                f.append("== Intake answers ==\n");
+                for (Object o : doc.getJsonArray("answers", new JsonArray())) {
+                    JsonObject a = (JsonObject) o;
+                    f.append(a.getString("question")).append("\n  ").append(a.getString("answer")).append('\n');
+                }
+            } else {
+                f.append("== ").append(e.kind().stored()).append(e.author() == null ? "" : " by " + e.author()).append(", ")
+                        .append(Labels.when(e.at())).append(" ==\n").append(doc.getString("text")).append('\n');
+            }
+            f.append('\n');
         }
         return f.toString();
-    }
-
-    private EntrySealing.Sealed seal(UUID caseId, int seq, String kind, String text) {
-        try {
-            return EntrySealing.seal(caseId, seq, kind, new JsonObject().put("text", text).encode().getBytes(StandardCharsets.UTF_8),
-                    teamKeys.recipients());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("sealing failed", e);
-        }
     }
 
     private static void back(RoutingContext ctx, CaseSummary c, String message) {

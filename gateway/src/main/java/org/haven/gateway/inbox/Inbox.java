@@ -44,7 +44,7 @@ public final class Inbox {
         this.guard = new SessionGuard(sessions, secureCookies);
         this.live = live;
         this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock);
-        this.queues = new QueueRoutes(caseStore, guard);
+        this.queues = new QueueRoutes(caseStore, teamKeys, guard);
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard).retentionDefault(retentionDays);
         this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard);

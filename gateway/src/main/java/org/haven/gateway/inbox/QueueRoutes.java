@@ -3,8 +3,6 @@ package org.haven.gateway.inbox;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -13,11 +11,12 @@ import java.util.Locale;
 import java.util.Set;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
-import org.haven.gateway.keys.EntrySealing;
+import org.haven.gateway.cases.CaseEntries;
+import org.haven.gateway.cases.EntryKind;
+import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.CaseQuery;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
-import org.haven.gateway.store.SealedEntry;
 
 /**
  * The queues at {@code /inbox}: new, mine, waiting and closed, urgent first, filtered by working
@@ -28,10 +27,16 @@ public final class QueueRoutes {
     private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
             "vancouver", "victoria", "national");
 
+    /** What a text search looks in: what people said and wrote, never the contact entry. */
+    private static final Set<EntryKind> SEARCHED = Set.of(EntryKind.ANSWERS, EntryKind.MESSAGE_IN, EntryKind.MESSAGE_OUT,
+            EntryKind.NOTE, EntryKind.REFERRAL);
+
     private final CaseStore cases;
+    private final CaseEntries entries;
     private final SessionGuard guard;
 
-    public QueueRoutes(CaseStore cases, SessionGuard guard) {
+    public QueueRoutes(CaseStore cases, TeamKeys teamKeys, SessionGuard guard) {
+        this.entries = new CaseEntries(cases, teamKeys);
         this.cases = cases;
         this.guard = guard;
     }
@@ -76,7 +81,7 @@ public final class QueueRoutes {
                 checks.add(Future.succeededFuture(c));
                 continue;
             }
-            checks.add(cases.entries(c.id()).map(entries -> contains(c, entries, needle, s) ? c : null));
+            checks.add(entries.read(c.id(), SEARCHED, s.teamKeys(), null, null).map(read -> contains(read, needle) ? c : null));
         }
         return Future.all(checks).map(cf -> {
             List<CaseSummary> out = new ArrayList<>();
@@ -90,18 +95,10 @@ public final class QueueRoutes {
         });
     }
 
-    private static boolean contains(CaseSummary c, List<SealedEntry> entries, String needle, InboxSession s) {
-        for (SealedEntry e : entries) {
-            try {
-                byte[] plain = EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), s.teamKeys());
-                if (new String(plain, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT).contains(needle)) {
-                    return true;
-                }
-            } catch (GeneralSecurityException | RuntimeException ignored) {
-                // an entry this key cannot open does not match
-            }
-        }
-        return false;
+    private static boolean contains(List<CaseEntries.Opened> read, String needle) {
+        // an entry this session's key cannot open does not match
+        return read.stream().flatMap(e -> e.content().stream())
+                .anyMatch(doc -> doc.encode().toLowerCase(Locale.ROOT).contains(needle));
     }
 
     private String render(InboxSession s, String queue, List<CaseSummary> list, List<String> labels, RoutingContext ctx) {

@@ -34,10 +34,27 @@ public final class ServerSecrets {
 
     private final ServerKeyring keyring;
     private final KeyedHash contactHash;
+    private final byte[] hashSecret;
 
     private ServerSecrets(ServerKeyring keyring, byte[] hashSecret) {
         this.keyring = keyring;
         this.contactHash = new KeyedHash(hashSecret);
+        this.hashSecret = hashSecret.clone();
+    }
+
+    /** The same secrets with another working keyring (a rotation's). */
+    public ServerSecrets withKeyring(ServerKeyring other) {
+        return new ServerSecrets(other, hashSecret);
+    }
+
+    /** Writes the secrets to {@code file} (mode 0600), replacing it in one step. */
+    public void writeTo(Path file) throws IOException {
+        write(file, keyring, hashSecret);
+    }
+
+    /** The secrets as {@code HAVEN_SERVER_KEYS} takes them: the key file's bytes in base64. */
+    public String toBase64() throws IOException {
+        return Base64.getEncoder().encodeToString(encode(keyring, hashSecret));
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.function.Supplier;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPublicKey;
@@ -106,6 +107,32 @@ public final class TeamKeys {
             } catch (GeneralSecurityException e) {
                 return Future.failedFuture(e);
             }
+        });
+    }
+
+    /**
+     * Runs work that seals to the team key. When it meets a key retired meanwhile (a rotation here,
+     * on another gateway or at the command line: the database refuses new entry keys for a retired
+     * key, and the work's transaction rolled back), reads the current key and runs the work again,
+     * twice at most. So a rotation never costs a message: it is applied with the new key.
+     */
+    public <T> Future<T> sealing(Supplier<Future<T>> work) {
+        return sealing(work, 2);
+    }
+
+    private <T> Future<T> sealing(Supplier<Future<T>> work, int retries) {
+        Future<T> attempt;
+        try {
+            attempt = work.get();
+        } catch (RuntimeException e) {
+            attempt = Future.failedFuture(e);
+        }
+        return attempt.recover(err -> {
+            if (retries == 0 || !RetiredKey.is(err)) {
+                return Future.failedFuture(err);
+            }
+            LOG.info("event=team_key_retired_meanwhile action=reload_and_retry");
+            return reload().compose(current -> sealing(work, retries - 1));
         });
     }
 

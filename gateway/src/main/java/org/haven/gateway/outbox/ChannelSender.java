@@ -16,6 +16,15 @@ public interface ChannelSender {
     /** Tries to deliver one message; never fails the future: failures are {@link SendResult.Failed}. */
     Future<SendResult> send(OutboundMessage message);
 
+    /**
+     * Whether messages need an address (a number, a chat id) to be sent, which the outbox then
+     * keeps with each message until it is sent; false for a channel that reaches people by their
+     * conversation (the web chat's open socket).
+     */
+    default boolean addressed() {
+        return true;
+    }
+
     /** Channel-wide send rate. */
     default int maxPerSecond() {
         return 30;

@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The persistent outbox. Replies are written in the same transaction as the dialogue step
- * that produced them, so an acknowledged message always has its answer queued; a worker then
+ * that produced them, so an acknowledged message always has its answer queued. Each row carries
+ * its text and, for a channel that addresses people (SMS, Telegram), the address to send to, both
+ * under the server keyring, and only until the row is finished: a row sent, failed or expired
+ * keeps its status, provider id and times, never its text or address. A worker then
  * delivers them through each channel's {@link ChannelSender}, in order per conversation, with
  * retries and backoff. A claimed row carries a lease: if the process dies mid-send, the row is
  * tried again when the lease runs out (at-least-once delivery). {@code FOR UPDATE SKIP LOCKED}
@@ -75,18 +78,29 @@ public final class Outbox {
         senders.put(sender.channel(), sender);
     }
 
+    /** Whether the channel's sender needs an address to send to (SMS, Telegram; not the web chat). */
+    public boolean addresses(String channel) {
+        ChannelSender sender = senders.get(channel);
+        return sender != null && sender.addressed();
+    }
+
     /**
      * Queues replies for a conversation inside the caller's transaction.
      *
      * @param channel the conversation's channel (must have a registered sender)
+     * @param address where to send them on that channel (the number or chat id a message came
+     *     from, or that a coordinator's session unsealed); ignored for a channel that needs none
      */
-    public Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, List<Reply> replies) {
+    public Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
             return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));
         }
         if (replies.isEmpty()) {
             return Future.succeededFuture();
+        }
+        if (sender.addressed() && address == null) {
+            return Future.failedFuture(new IllegalArgumentException("no address to send to on channel " + channel));
         }
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(sender.validity());
         UUID[] ids = new UUID[replies.size()];
@@ -95,11 +109,12 @@ public final class Outbox {
             ids[i] = UUID.randomUUID();
             bodies[i] = Buffer.buffer(encrypt(ids[i], replies.get(i)));
         }
+        Buffer sealedAddress = sender.addressed() ? Buffer.buffer(encryptAddress(conversationId, address)) : null;
         // one statement for all of a step's replies; seq follows their order
-        return tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, status, expires_at)"
-                        + " SELECT r.id, $2, $3, r.body, 'pending', $5 FROM unnest($1::uuid[], $4::bytea[]) WITH ORDINALITY"
+        return tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, address, status, expires_at)"
+                        + " SELECT r.id, $2, $3, r.body, $6, 'pending', $5 FROM unnest($1::uuid[], $4::bytea[]) WITH ORDINALITY"
                         + " AS r(id, body, n) ORDER BY r.n")
-                .execute(Tuple.of(ids, conversationId, channel, bodies, expires)).mapEmpty();
+                .execute(Tuple.of(ids, conversationId, channel, bodies, expires, sealedAddress)).mapEmpty();
     }
 
     /** Starts the delivery worker. */
@@ -258,7 +273,7 @@ public final class Outbox {
     }
 
     private static final String CLAIMED =
-            "o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, c.address, c.stopped_at";
+            "o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, o.address, c.stopped_at";
     private static final int MAX_NOW = 100;
 
     /**
@@ -323,7 +338,7 @@ public final class Outbox {
                 return Future.succeededFuture();
             }
             return pool.preparedQuery("WITH s AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS s(id, provider_id, gap_ms)),"
-                            + " done AS (UPDATE outbox o SET status = 'sent', error_code = NULL,"
+                            + " done AS (UPDATE outbox o SET status = 'sent', error_code = NULL, body = NULL, address = NULL,"
                             + "  provider_id = coalesce(s.provider_id, o.provider_id), sent_at = now()"
                             + "  FROM s WHERE o.id = s.id RETURNING o.conversation_id, s.gap_ms)"
                             + " UPDATE outbox p SET next_attempt_at = greatest(p.next_attempt_at, now() + d.gap_ms * interval '1 millisecond')"
@@ -406,8 +421,9 @@ public final class Outbox {
 
     private Future<Void> finish(UUID id, String channel, String status, String errorCode, String providerId) {
         metrics.messageOut(channel, status);
+        // finished: the text and the address go, the status, provider id and times stay
         return pool.preparedQuery("UPDATE outbox SET status = $2, error_code = $3, provider_id = coalesce($4, provider_id),"
-                        + " sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1")
+                        + " body = NULL, address = NULL, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END WHERE id = $1")
                 .execute(Tuple.of(id, status, errorCode, providerId)).mapEmpty();
     }
 
@@ -443,6 +459,14 @@ public final class Outbox {
     public Future<Boolean> recordDeliveryStatus(String channel, String providerId, String status) {
         return pool.preparedQuery("UPDATE outbox SET delivery_status = $3 WHERE channel = $1 AND provider_id = $2")
                 .execute(Tuple.of(channel, providerId, status)).map(rs -> rs.rowCount() > 0);
+    }
+
+    private byte[] encryptAddress(UUID conversationId, String address) {
+        try {
+            return keyring.encrypt(address.getBytes(StandardCharsets.UTF_8), aad("address", conversationId));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("address encryption failed", e);
+        }
     }
 
     private byte[] encrypt(UUID id, Reply r) {

@@ -233,16 +233,12 @@ public final class CaseStore {
                 .map(rs -> rs.size() == 0 ? Optional.<CaseSummary>empty() : Optional.of(summary(rs.iterator().next())));
     }
 
-    /** A case's sealed entries in order, each with its sealed keys. */
-    public Future<List<SealedEntry>> entries(UUID caseId) {
-        return entries(caseId, "");
-    }
-
-    private Future<List<SealedEntry>> entries(UUID caseId, String andWhere) {
+    /** A case's sealed entries of the given kinds (every kind when empty), in order, each with its sealed keys. */
+    public Future<List<SealedEntry>> entries(UUID caseId, List<String> kinds) {
         return pool.preparedQuery("SELECT e.seq, e.kind, e.ciphertext, e.created_at, e.author, k.key_id, k.sealed_key"
                         + " FROM case_entries e LEFT JOIN entry_keys k ON k.case_id = e.case_id AND k.seq = e.seq"
-                        + " WHERE e.case_id = $1" + andWhere + " ORDER BY e.seq")
-                .execute(Tuple.of(caseId))
+                        + " WHERE e.case_id = $1 AND (cardinality($2::text[]) = 0 OR e.kind = ANY($2)) ORDER BY e.seq")
+                .execute(Tuple.tuple().addUUID(caseId).addArrayOfString(kinds.toArray(new String[0])))
                 .map(rs -> {
                     Map<Integer, SealedEntry> bySeq = new LinkedHashMap<>();
                     for (Row r : rs) {
@@ -257,9 +253,9 @@ public final class CaseStore {
                 });
     }
 
-    /** A case's intake answers entry with its sealed keys, if it has one (what an agency worker may open). */
-    public Future<Optional<SealedEntry>> answers(UUID caseId) {
-        return entries(caseId, " AND e.kind = 'answers'").map(list -> list.stream().findFirst());
+    /** The pool, for work outside a caller's transaction (an audit entry of a read). */
+    public Pool pool() {
+        return pool;
     }
 
     private static CaseSummary summary(Row r) {

@@ -48,10 +48,24 @@ public final class ConversationStore {
                 .mapEmpty();
     }
 
-    /** Stores the encrypted address replies are sent to. */
-    public Future<Void> setAddress(SqlClient tx, UUID id, byte[] encryptedAddress) {
-        return tx.preparedQuery("UPDATE conversations SET address = $2 WHERE id = $1")
-                .execute(Tuple.of(id, Buffer.buffer(encryptedAddress))).mapEmpty();
+    /** A handed-off conversation that still holds an address from before version 16 (server-keyring ciphertext). */
+    public record LegacyAddress(UUID conversationId, UUID caseId, String channel, byte[] address) {
+    }
+
+    /** Handed-off conversations that still hold an address (from before version 16), a batch at a time, locked. */
+    public Future<java.util.List<LegacyAddress>> legacyAddresses(SqlClient tx, int limit) {
+        return tx.preparedQuery("SELECT id, case_id, channel, address FROM conversations WHERE address IS NOT NULL"
+                        + " AND case_id IS NOT NULL LIMIT $1 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(limit)).map(rs -> {
+                    java.util.List<LegacyAddress> out = new java.util.ArrayList<>();
+                    rs.forEach(r -> out.add(new LegacyAddress(r.getUUID(0), r.getUUID(1), r.getString(2), r.getBuffer(3).getBytes())));
+                    return out;
+                });
+    }
+
+    /** Forgets a conversation's stored address (it was sealed into its case). */
+    public Future<Void> clearAddress(SqlClient tx, UUID id) {
+        return tx.preparedQuery("UPDATE conversations SET address = NULL WHERE id = $1").execute(Tuple.of(id)).mapEmpty();
     }
 
     /** Marks a conversation opted out (nothing more is sent) or opted in again. */

@@ -184,6 +184,19 @@ public final class Database implements AutoCloseable {
     }
 
     /** Where the database listens: for tools that dump it. */
+    /**
+     * Marks this process as a gateway serving on the database (see {@link ServingLock}) until
+     * {@link #close}; waits while an administrator's tool holds the database for itself.
+     */
+    public io.vertx.core.Future<Void> holdServingLock(Vertx vertx) {
+        return ServingLock.hold(vertx, connectOptions).map(lock -> {
+            serving = lock;
+            return null;
+        });
+    }
+
+    private volatile ServingLock serving;
+
     public PgConnectOptions connectOptions() {
         return connectOptions;
     }
@@ -201,6 +214,10 @@ public final class Database implements AutoCloseable {
     public void close() throws IOException {
         if (closed.getAndSet(true)) {
             return;
+        }
+        ServingLock lock = serving;
+        if (lock != null) {
+            lock.close();
         }
         try {
             pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

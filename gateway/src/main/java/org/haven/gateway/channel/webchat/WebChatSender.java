@@ -43,6 +43,12 @@ final class WebChatSender implements ChannelSender {
         return "webchat";
     }
 
+    /** A web chat is reached by its conversation's open socket: the outbox keeps no address (never the resume token). */
+    @Override
+    public boolean addressed() {
+        return false;
+    }
+
     @Override
     public Duration minIntervalPerRecipient() {
         return Duration.ZERO;

@@ -1,0 +1,232 @@
+package org.haven.gateway.intake;
+
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.haven.bot.ConversationState;
+import org.haven.bot.Engine;
+import org.haven.bot.Event;
+import org.haven.bot.Reply;
+import org.haven.bot.Turn;
+import org.haven.gateway.cases.CaseEntries;
+import org.haven.gateway.cases.EntryKind;
+import org.haven.gateway.cases.IntakeCases;
+import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.metrics.HavenMetrics;
+import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.ConversationStore;
+import org.haven.gateway.store.Transactions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dialogue step in one database transaction: find the conversation by the keyed hash of its
+ * contact address and lock it, decrypt its state, let the engine answer, act on what the engine
+ * reports (a finished intake becomes a queued case, a later message a sealed case entry), queue the
+ * replies in the outbox (with the address the message came from, since the conversation keeps
+ * none), and store the new state encrypted again.
+ */
+final class DialogueStep {
+    private static final Logger LOG = LoggerFactory.getLogger(DialogueStep.class);
+
+    private final Pool pool;
+    private final ServerSecrets secrets;
+    private final StateCipher states;
+    private final ConversationStore conversations = new ConversationStore();
+    private final CaseStore cases;
+    private final CaseEntries entries;
+    private final IntakeCases intakeCases;
+    private final Outbox outbox;
+    private final Clock clock;
+    private final List<Conversations.EraseListener> eraseListeners;
+    volatile Engine engine;
+    volatile HavenMetrics metrics = HavenMetrics.NONE;
+
+    DialogueStep(Pool pool, Engine engine, ServerSecrets secrets, CaseStore cases, CaseEntries entries, Outbox outbox, Clock clock,
+                 List<Conversations.EraseListener> eraseListeners) {
+        this.pool = pool;
+        this.engine = engine;
+        this.secrets = secrets;
+        this.states = new StateCipher(secrets);
+        this.cases = cases;
+        this.entries = entries;
+        this.intakeCases = new IntakeCases(cases, entries);
+        this.outbox = outbox;
+        this.clock = clock;
+        this.eraseListeners = eraseListeners;
+    }
+
+    /** What one step did to cases, published after its commit. */
+    static final class Touched {
+        final List<String[]> items = new ArrayList<>();
+
+        void add(String kind, UUID caseId) {
+            items.add(new String[] {kind, caseId.toString()});
+        }
+    }
+
+    /** Opens (or, when {@code create}, starts) the conversation of a contact without any input. */
+    Future<Optional<Conversations.Outcome>> open(String channel, String contactAddress, boolean create, Touched touched) {
+        byte[] hash = contactHash(channel, contactAddress);
+        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+            if (found.isPresent()) {
+                StateCipher.Stored s = states.decrypt(found.get().id(), channel, contactAddress, found.get().state());
+                return Future.succeededFuture(Optional.of(new Conversations.Outcome(found.get().id(), s.lastReplies(),
+                        Optional.empty())));
+            }
+            return create ? startNew(tx, channel, hash, null, contactAddress, touched).map(Optional::of)
+                    : Future.succeededFuture(Optional.<Conversations.Outcome>empty());
+        }));
+    }
+
+    /** Applies one message (or recognises it as a duplicate), with the channel's notices queued ahead of the replies. */
+    Future<Conversations.Outcome> receive(Inbound in, Function<String, List<Reply>> notices, Touched touched) {
+        byte[] hash = contactHash(in.channel(), in.address());
+        HavenMetrics m = metrics;
+        m.messageIn(in.channel());
+        Timer.Sample timing = m.startStep();
+        Future<Conversations.Outcome> step = Transactions.run(pool, tx -> {
+            // sent together with BEGIN: the de-duplication insert and the lookup (a duplicate then
+            // locks its conversation until the commit, and changes nothing)
+            Future<Boolean> seen = firstSeen(tx, in);
+            Future<Optional<ConversationStore.StoredConversation>> lookup = conversations.lockByContact(tx, in.channel(), hash);
+            return Future.all(seen, lookup).compose(both -> {
+                if (!seen.result()) {
+                    return Future.succeededFuture(new Conversations.Outcome(null, List.of(), Optional.empty(), true));
+                }
+                Optional<ConversationStore.StoredConversation> found = lookup.result();
+                if (found.isEmpty()) {
+                    return startNew(tx, in.channel(), hash, in.text(), in.address(), touched)
+                            .compose(o -> queueReplies(tx, in, o, notices));
+                }
+                return step(tx, in, found.get(), touched).compose(o -> queueReplies(tx, in, o, notices));
+            });
+        });
+        return step.onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
+    }
+
+    private Future<Boolean> firstSeen(SqlConnection tx, Inbound in) {
+        if (in.messageId().isEmpty()) {
+            return Future.succeededFuture(true);
+        }
+        byte[] key = secrets.contactHash().hash(in.channel() + ":" + in.address() + "#" + in.messageId().get());
+        return tx.preparedQuery("INSERT INTO inbound_seen (message_key) VALUES ($1) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(Buffer.buffer(key)))
+                .map(rs -> rs.rowCount() == 1);
+    }
+
+    private Future<Conversations.Outcome> queueReplies(SqlConnection tx, Inbound in, Conversations.Outcome outcome,
+                                                       Function<String, List<Reply>> notices) {
+        if (!in.replyViaOutbox() || outcome.conversationId() == null || outcome.erased()) {
+            return Future.succeededFuture(outcome);
+        }
+        List<Reply> queued = new ArrayList<>(notices.apply(
+                outcome.replies().isEmpty() ? "en" : outcome.replies().get(0).language()));
+        queued.addAll(outcome.replies());
+        return outbox.enqueue(tx, outcome.conversationId(), in.channel(), in.address(), queued).map(v -> outcome);
+    }
+
+    private Future<Conversations.Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found,
+                                               Touched touched) {
+        UUID id = found.id();
+        StateCipher.Stored stored = states.decrypt(id, in.channel(), in.address(), found.state());
+        Turn turn = engine.step(stored.state(), in.text(), clock.instant());
+        boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
+        boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
+        Future<Void> told = Future.succeededFuture();
+        if (deleting || duress) {
+            for (Conversations.EraseListener listener : eraseListeners) {
+                told = told.compose(v -> listener.beforeErase(tx, id, in.channel(), !deleting));
+            }
+        }
+        return told.compose(t -> applyEvents(tx, id, in.channel(), in.address(), found.caseId(), turn, touched)).compose(caseRef -> {
+            if (deleting) {
+                LOG.info("event=conversation_deleted conversation={}", id);
+                return conversations.delete(tx, id).map(v -> new Conversations.Outcome(id, turn.replies(),
+                        caseRef.map(IntakeCases.Created::reference), false, true));
+            }
+            Boolean stopped = null;
+            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+                stopped = true;
+            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
+                    || turn.state().phase() != ConversationState.Phase.OPTED_OUT) {
+                // A person who writes again un-stops delivery the provider had stopped (a Telegram
+                // user who blocked the bot and unblocked it); only their own STOP keeps it stopped.
+                stopped = false;
+            }
+            UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
+            return conversations.update(tx, id, states.encrypt(id, in.channel(), in.address(), turn), caseId, stopped)
+                    .map(v -> new Conversations.Outcome(id, turn.replies(), caseRef.map(IntakeCases.Created::reference)));
+        });
+    }
+
+    /** A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the opening. */
+    private Future<Conversations.Outcome> startNew(SqlConnection tx, String channel, byte[] hash, String firstMessage,
+                                                   String address, Touched touched) {
+        UUID id = UUID.randomUUID();
+        Turn turn = firstMessage == null ? engine.start(channel, clock.instant()) : engine.open(channel, firstMessage, clock.instant());
+        byte[] state = states.encrypt(id, channel, address, turn);
+        return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
+            if (!inserted) {
+                return Future.failedFuture(new IllegalStateException("conversation created concurrently"));
+            }
+            LOG.info("event=conversation_started conversation={} channel={}", id, channel);
+            return applyEvents(tx, id, channel, address, null, turn, touched);
+        }).compose(caseRef -> {
+            Future<Void> after = Future.succeededFuture();
+            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+                after = conversations.setStopped(tx, id, true);
+            }
+            if (caseRef.isPresent()) {
+                after = after.compose(v -> conversations.update(tx, id, state, caseRef.get().id()));
+            }
+            return after.map(v -> new Conversations.Outcome(id, turn.replies(), caseRef.map(IntakeCases.Created::reference)));
+        });
+    }
+
+    private Future<Optional<IntakeCases.Created>> applyEvents(SqlConnection tx, UUID conversationId, String channel, String address,
+                                                              UUID existingCase, Turn turn, Touched touched) {
+        Future<Optional<IntakeCases.Created>> result = Future.succeededFuture(Optional.empty());
+        for (Event event : turn.events()) {
+            if (event instanceof Event.IntakeCompleted completed) {
+                String contact = outbox.addresses(channel) ? address : null;
+                result = result.compose(prev -> intakeCases.create(tx, conversationId, channel, completed.result(), contact)
+                        .map(created -> {
+                            touched.add("case_new", created.id());
+                            return Optional.of(created);
+                        }));
+            } else if (event instanceof Event.MessageForCoordinator message && existingCase != null) {
+                touched.add("message_new", existingCase);
+                result = result.compose(prev -> entries.append(tx, existingCase, EntryKind.MESSAGE_IN,
+                                new JsonObject().put("text", message.text()), null)
+                        .compose(v -> cases.personWrote(tx, existingCase)).map(prev));
+            } else if (event instanceof Event.DuressTriggered && existingCase != null) {
+                result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
+            } else if (event instanceof Event.DeleteRequested && existingCase != null) {
+                LOG.info("event=case_deleted_by_person case={}", existingCase);
+                touched.add("case_deleted", existingCase);
+                result = result.compose(prev -> cases.delete(tx, existingCase)
+                        .compose(v -> new AuditLog(tx).record("person", "case_deleted_by_person", existingCase)).map(prev));
+            } else {
+                LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
+            }
+        }
+        return result;
+    }
+
+    private byte[] contactHash(String channel, String address) {
+        return secrets.contactHash().hash(channel + ":" + address);
+    }
+}

@@ -1,0 +1,117 @@
+package org.haven.gateway.intake;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.haven.bot.ConversationState;
+import org.haven.bot.Option;
+import org.haven.bot.Reply;
+import org.haven.bot.Turn;
+import org.haven.crypto.DataKey;
+import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.keys.ServerSecrets;
+
+/**
+ * A conversation's state at rest: the engine state and the last replies (shown again when the
+ * person resumes), as one {@code HVND} field bound to {@code haven/conversation/<id>} under the
+ * conversation's own key, {@code K = HMAC-SHA256(hash secret, "haven-state|" + channel + ":" +
+ * address)}. The key is derived anew from the address every message carries and is never
+ * stored: a copy of the disk with the server keys opens a state only for a person whose address
+ * it already knows or guesses (a web chat's resume token cannot be guessed; a phone number can be
+ * enumerated, see docs/crypto.md). States written before this form are {@code HVNW} under the
+ * server keyring; they are read as such and written anew in the new form at the next step.
+ *
+ * <p>A handed-off conversation keeps no answers (the engine drops them) and only its last reply:
+ * the replies of the hand-off step name referral suggestions that follow from the answers.
+ */
+final class StateCipher {
+
+    /** A decrypted conversation. */
+    record Stored(ConversationState state, List<Reply> lastReplies) {
+    }
+
+    /** The magic of a server-keyring ciphertext ({@code HVNW}): a state written before per-conversation keys. */
+    private static final byte[] SERVER_KEYRING_MAGIC = {'H', 'V', 'N', 'W'};
+
+    private final ServerSecrets secrets;
+
+    StateCipher(ServerSecrets secrets) {
+        this.secrets = secrets;
+    }
+
+    byte[] encrypt(UUID id, String channel, String address, Turn turn) {
+        List<Reply> kept = turn.state().handedOff() && turn.replies().size() > 1
+                ? turn.replies().subList(turn.replies().size() - 1, turn.replies().size()) : turn.replies();
+        JsonArray replies = new JsonArray();
+        for (Reply r : kept) {
+            JsonArray options = new JsonArray();
+            r.options().forEach(o -> options.add(new JsonObject().put("v", o.value()).put("l", o.label())));
+            replies.add(new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl()));
+        }
+        JsonObject doc = new JsonObject().put("s", Base64.getEncoder().encodeToString(turn.state().toBytes())).put("r", replies);
+        DataKey key = key(channel, address);
+        try {
+            return key.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad(id));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("state encryption failed", e);
+        } finally {
+            key.destroy();
+        }
+    }
+
+    Stored decrypt(UUID id, String channel, String address, byte[] ciphertext) {
+        try {
+            byte[] plain;
+            if (startsWith(ciphertext, SERVER_KEYRING_MAGIC)) {
+                plain = secrets.keyring().decrypt(ciphertext, aad(id));
+            } else {
+                DataKey key = key(channel, address);
+                try {
+                    plain = key.decrypt(ciphertext, aad(id));
+                } finally {
+                    key.destroy();
+                }
+            }
+            JsonObject doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
+            ConversationState state = ConversationState.fromBytes(Base64.getDecoder().decode(doc.getString("s")));
+            List<Reply> replies = new ArrayList<>();
+            for (Object o : doc.getJsonArray("r")) {
+                JsonObject r = (JsonObject) o;
+                List<Option> options = new ArrayList<>();
+                for (Object p : r.getJsonArray("o")) {
+                    JsonObject op = (JsonObject) p;
+                    options.add(new Option(op.getString("v"), op.getString("l")));
+                }
+                replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
+            }
+            return new Stored(state, replies);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("state decryption failed", e);
+        }
+    }
+
+    private DataKey key(String channel, String address) {
+        byte[] raw = secrets.contactHash().hash("haven-state|" + channel + ":" + address);
+        try {
+            return DataKey.fromBytes(raw, SecretKeyAccess.INSECURE);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("state key unusable", e);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return b.length >= prefix.length && Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private static byte[] aad(UUID conversationId) {
+        return ("haven/conversation/" + conversationId).getBytes(StandardCharsets.UTF_8);
+    }
+}
