@@ -29,6 +29,7 @@ import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.InboxSessions;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.TestClock;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -379,14 +380,17 @@ class InboxTest {
         }
     }
 
-    /** Verifies that an idle session ends: the next request goes to the login page and the key is wiped. */
+    /**
+     * Verifies that an idle session ends: the next request goes to the login page and the key is
+     * wiped. The idle time passes on the test clock, not in real time.
+     */
     @Test
     void testExpiredSessionIsSentToLogin(@TempDir Path otherDir) throws Exception {
-        try (Haven shortLived = TestHaven.start(otherDir, Map.of("HAVEN_SESSION_IDLE_TIMEOUT", "2s"))) {
+        try (Haven shortLived = TestHaven.start(otherDir, Map.of("HAVEN_SESSION_IDLE_TIMEOUT", "30s"))) {
             TestHaven.setUpAdmin(shortLived);
             InboxClient admin = TestHaven.loggedIn(shortLived);
             assertEquals(200, admin.get("/inbox").statusCode());
-            Thread.sleep(2500);
+            TestClock.SHARED.advance(Duration.ofSeconds(31));
             HttpResponse<String> after = admin.get("/inbox");
             assertEquals(302, after.statusCode());
             assertEquals("/inbox/login", after.headers().firstValue("Location").orElse(""));
