@@ -25,6 +25,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +64,9 @@ class SmsWebhookFuzzTest {
         try (ServerSocket s = new ServerSocket(0)) {
             dead = s.getLocalPort();
         }
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN,
+        // the shared test server rather than an embedded database of its own: one PostgreSQL start less in this JVM
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", TestPostgres.newDatabase(),
+                "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN,
                 "HAVEN_TWILIO_FROM", "+15145550100", "HAVEN_TWILIO_API_URL", "http://127.0.0.1:" + dead,
                 "HAVEN_PUBLIC_URL", PUBLIC_URL));
         int probe = post("Body=probe".getBytes(StandardCharsets.UTF_8), null).statusCode();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.support.LogCapture;
+import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,8 +31,9 @@ class EmbeddedDatabaseTest {
     private static Vertx vertx;
 
     @BeforeAll
-    static void startVertx() {
+    static void startVertx() throws Exception {
         vertx = Vertx.vertx();
+        TestPostgres.start();   // unpacks the binaries once for the class, instead of into each test's data dir
     }
 
     @AfterAll
@@ -63,7 +65,7 @@ class EmbeddedDatabaseTest {
         Path pgCtl;
         try (Database db = Database.open(vertx, Optional.empty(), dataDir)) {
             await(db.pool().query("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)").execute());
-            // the binaries zonky uses (it unpacks them once per JVM, under the first data dir)
+            // the binaries zonky uses (it unpacks them once per JVM: see TestPostgres.start)
             long postmaster = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
             pgCtl = Path.of("/proc", Long.toString(postmaster), "exe").toRealPath().resolveSibling("pg_ctl");
         }

@@ -96,6 +96,7 @@ public final class TestHaven {
         env.put("HAVEN_HTTP_HOST", "127.0.0.1");
         env.put("HAVEN_DATA_DIR", dataDir.toString());
         env.putAll(extra);
+        TestPostgres.start();   // its unpacked binaries serve the embedded database too
         Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);
         IN_PROCESS.add(dataDir.toAbsolutePath().normalize().toString());
         return haven;
