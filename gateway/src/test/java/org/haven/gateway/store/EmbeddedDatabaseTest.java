@@ -69,13 +69,14 @@ class EmbeddedDatabaseTest {
             long postmaster = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
             pgCtl = Path.of("/proc", Long.toString(postmaster), "exe").toRealPath().resolveSibling("pg_ctl");
         }
-        // What a gateway killed with SIGKILL leaves behind: the server started by pg_ctl, detached, still running.
+        // What a gateway killed with SIGKILL leaves behind: the server started by pg_ctl, detached, still running. It
+        // listens on a socket in the data dir only: a TCP port picked free here could be taken before it binds it.
         List<String> command = new ArrayList<>();
         if (isRoot()) {
             command.addAll(List.of("unshare", "-U")); // as zonky does: PostgreSQL refuses to run as root
         }
-        command.addAll(List.of(pgCtl.toString(), "-D", pgDir.toString(), "-o", "-p " + freePort()
-                + " -c listen_addresses=127.0.0.1", "-w", "-l", dataDir.resolve("left-running.log").toString(), "start"));
+        command.addAll(List.of(pgCtl.toString(), "-D", pgDir.toString(), "-o", "-c listen_addresses='' -c unix_socket_directories="
+                + dataDir, "-w", "-l", dataDir.resolve("left-running.log").toString(), "start"));
         Process started = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertEquals(0, started.waitFor(), "pg_ctl start");
         long orphan = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
@@ -177,12 +178,6 @@ class EmbeddedDatabaseTest {
 
     private static String show(Database db, String setting) throws Exception {
         return await(db.pool().query("SHOW " + setting).execute()).iterator().next().getString(0);
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static <T> T await(Future<T> f) throws Exception {
