@@ -156,8 +156,7 @@ class WebChatSocketLimitsTest {
         ChatClient chat = ChatClient.connect(haven.port());
         chat.start(null);
         chat.nextOfType("session");
-        chat.nextOfType("reply");
-        chat.drain(Duration.ofMillis(100));
+        chat.sync();
         return chat;
     }
 
