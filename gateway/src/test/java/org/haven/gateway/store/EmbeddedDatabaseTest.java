@@ -29,11 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseTest {
     private static Vertx vertx;
+    /** A data dir where a database was opened and closed cleanly, as a gateway that ran and stopped leaves it. */
+    @TempDir
+    static Path used;
 
     @BeforeAll
     static void startVertx() throws Exception {
         vertx = Vertx.vertx();
         TestPostgres.start();   // unpacks the binaries once for the class, instead of into each test's data dir
+        Database.open(vertx, Optional.empty(), used).close();
+    }
+
+    /** Makes {@code dataDir} a copy of {@link #used}: what each test starts from but the first, without an initdb each. */
+    private static void usedBefore(Path dataDir) throws Exception {
+        Path from = used.resolve("postgres");
+        try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {   // parents first; directories keep their mode (0700)
+                Files.copy(p, dataDir.resolve("postgres").resolve(from.relativize(p).toString()),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     @AfterAll
@@ -63,6 +78,7 @@ class EmbeddedDatabaseTest {
     void testStartStopsPostmasterLeftRunningOnDataDir(@TempDir Path dataDir) throws Exception {
         Path pgDir = dataDir.resolve("postgres");
         Path pgCtl;
+        usedBefore(dataDir);
         try (Database db = Database.open(vertx, Optional.empty(), dataDir)) {
             await(db.pool().query("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)").execute());
             // the binaries zonky uses (it unpacks them once per JVM: see TestPostgres.start)
@@ -97,7 +113,7 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testStalePidFileOfUnrelatedProcessIsRemovedAndProcessSpared(@TempDir Path dataDir) throws Exception {
-        Database.open(vertx, Optional.empty(), dataDir).close();
+        usedBefore(dataDir);
         Process unrelated = new ProcessBuilder("sleep", "120").start();
         try {
             writePidFile(dataDir.resolve("postgres"), unrelated.pid());
@@ -117,7 +133,8 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testPidFileNamingAnotherDataDirsPostmasterSparesIt(@TempDir Path dataA, @TempDir Path dataB) throws Exception {
-        Database.open(vertx, Optional.empty(), dataB).close();
+        usedBefore(dataB);
+        usedBefore(dataA);
         try (Database a = Database.open(vertx, Optional.empty(), dataA)) {
             long postmasterA = EmbeddedPostmaster.pidInFile(dataA.resolve("postgres")).orElseThrow();
             writePidFile(dataB.resolve("postgres"), postmasterA);
@@ -136,6 +153,7 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testSecondOpenOfDataDirInUseFailsAndSparesFirst(@TempDir Path dataDir) throws Exception {
+        usedBefore(dataDir);
         try (Database first = Database.open(vertx, Optional.empty(), dataDir)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> Database.open(vertx, Optional.empty(), dataDir).close());
@@ -152,6 +170,7 @@ class EmbeddedDatabaseTest {
     void testCloseStopsPostmasterAndWatchdog(@TempDir Path dataDir) throws Exception {
         long postmaster;
         List<ProcessHandle> children;
+        usedBefore(dataDir);
         try (Database db = Database.open(vertx, Optional.empty(), dataDir)) {
             postmaster = EmbeddedPostmaster.pidInFile(dataDir.resolve("postgres")).orElseThrow();
             children = ProcessHandle.current().children()
