@@ -83,6 +83,15 @@ public final class Haven implements AutoCloseable {
 
     /** Starts Haven and blocks until it serves, or throws. */
     public static Haven start(HavenConfig config) throws Exception {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * The same, reading the time from {@code clock} wherever the dialogue and the inbox ask for
+     * it (second-factor steps, session idle times, resume windows): tests move it forward instead
+     * of waiting.
+     */
+    public static Haven start(HavenConfig config, Clock clock) throws Exception {
         long t0 = System.nanoTime();
         Vertx vertx = Vertx.vertx();
         Database database = null;
@@ -111,7 +120,6 @@ public final class Haven implements AutoCloseable {
             IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
             Intake intake = await(scripts.current());
             Engine engine = new Engine(intake, engineSettings);
-            Clock clock = Clock.systemUTC();
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
             Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
             scripts.attach(conversations);

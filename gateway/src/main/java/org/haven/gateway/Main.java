@@ -2,6 +2,7 @@ package org.haven.gateway;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,6 +37,7 @@ public final class Main implements Callable<Integer> {
 
     private final Map<String, String> env;
     private final InputStream input;
+    private final Clock clock;
 
     public Main() {
         this(System.getenv());
@@ -48,8 +50,14 @@ public final class Main implements Callable<Integer> {
 
     /** The same, answering its questions from the lines of {@code input} instead of the terminal (tests). */
     public Main(Map<String, String> env, InputStream input) {
+        this(env, input, Clock.systemUTC());
+    }
+
+    /** The same, reading the time (second-factor codes) from {@code clock} (tests). */
+    public Main(Map<String, String> env, InputStream input, Clock clock) {
         this.env = Map.copyOf(env);
         this.input = input;
+        this.clock = clock;
     }
 
     public static void main(String[] args) {
@@ -74,7 +82,12 @@ public final class Main implements Callable<Integer> {
 
     /** The same, with questions (passphrases) answered by the lines of {@code input} if not null (tests). */
     public static CommandLine commandLine(Map<String, String> env, InputStream input) {
-        CommandLine cli = new CommandLine(new Main(env, input));
+        return commandLine(env, input, Clock.systemUTC());
+    }
+
+    /** The same, on {@code clock} (tests move it forward instead of waiting for a second-factor step). */
+    public static CommandLine commandLine(Map<String, String> env, InputStream input, Clock clock) {
+        CommandLine cli = new CommandLine(new Main(env, input, clock));
         cli.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println("haven: " + ex.getMessage() + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help)");
@@ -92,6 +105,11 @@ public final class Main implements Callable<Integer> {
     /** Where questions are answered when not at the terminal or the process's standard input (tests). */
     public Optional<InputStream> input() {
         return Optional.ofNullable(input);
+    }
+
+    /** The clock that second-factor codes are checked against. */
+    public Clock clock() {
+        return clock;
     }
 
     /** The configuration the server would run with (file, then {@code HAVEN_*} variables). */
@@ -188,7 +206,7 @@ public final class Main implements Callable<Integer> {
             }
             Haven haven;
             try {
-                haven = Haven.start(config);
+                haven = Haven.start(config, parent == null ? Clock.systemUTC() : parent.clock());
             } catch (ConfigException e) {
                 // a channel's own settings (HAVEN_TWILIO_*) are validated when the channel is built
                 System.err.println("haven: invalid configuration: " + e.getMessage());

@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.haven.gateway.support.JarProcess;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,19 +30,12 @@ class AdminCliIT {
      */
     @Test
     void testCommandsRefuseWhileServerRunsAndWorkAfter(@TempDir Path dataDir) throws Exception {
-        int port = freePort();
-        Process server = java(dataDir, port, List.of()).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                new File("target", "admin-cli-it.log"))).start();
-        try {
-            awaitHealth(port, server);
+        try (JarProcess server = JarProcess.start("admin-cli-it", dataDir, Map.of(), List.of())) {
+            // the audit entry the checks below count: the start-up purge, committed before it is logged
+            server.awaitLog("event=retention_purged", Duration.ofSeconds(30));
             Result locked = run(dataDir, "audit", "verify");
             assertEquals(1, locked.code(), locked.output());
             assertTrue(locked.output().contains("is in use by a running Haven server: stop the server first"), locked.output());
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
-            }
         }
         Result verify = run(dataDir, "audit", "verify");
         assertEquals(0, verify.code(), verify.output());
@@ -65,17 +54,8 @@ class AdminCliIT {
      */
     @Test
     void testAccountAddReadsSecretsFromStandardInput(@TempDir Path dataDir) throws Exception {
-        int port = freePort();
-        Process server = java(dataDir, port, List.of()).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                new File("target", "admin-cli-it.log"))).start();
-        try {
-            awaitHealth(port, server);
-            TestHaven.setUpAdmin(port, dataDir);
-        } finally {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor();
-            }
+        try (JarProcess server = JarProcess.start("admin-cli-it", dataDir, Map.of(), List.of())) {
+            TestHaven.setUpAdmin(server.port(), dataDir);
         }
         String pass = "a coordinator's first passphrase";
         String input = String.join("\n", TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE,
@@ -92,15 +72,14 @@ class AdminCliIT {
         }
     }
 
-    private static ProcessBuilder java(Path dataDir, int port, List<String> args) {
+    /** The jar as a command (no server: it binds no port). */
+    private static ProcessBuilder java(Path dataDir, List<String> args) {
         Path jar = Path.of("target", "haven.jar").toAbsolutePath();
         assertTrue(Files.exists(jar), "run mvn package first: " + jar);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("HAVEN_HTTP_PORT", Integer.toString(port));
-        pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
         pb.environment().remove("HAVEN_DB_URL");
         pb.redirectErrorStream(true);
@@ -112,38 +91,12 @@ class AdminCliIT {
     }
 
     private static Result runWithInput(Path dataDir, String input, String... args) throws Exception {
-        Process p = java(dataDir, 0, List.of(args)).start();
+        Process p = java(dataDir, List.of(args)).start();
         try (var stdin = p.getOutputStream()) {
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
         }
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         return new Result(p.exitValue(), out);
-    }
-
-    private static void awaitHealth(int port, Process process) throws Exception {
-        long start = System.nanoTime();
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
-            assertTrue(process.isAlive(), "haven.jar exited; see target/admin-cli-it.log");
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    Thread.sleep(500);   // let the start-up purge commit
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no /health 200 within 60 s");
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -124,7 +124,7 @@ public final class AccountCommand extends CommandGroup {
                 }
                 AccountStore accounts = new AccountStore(db.pool());
                 AccountCeremony.NewAccount wantedAccount = new AccountCeremony.NewAccount(name, role, wanted, agency);
-                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin)) {
+                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, account.clock())) {
                     char[] pass = prompt.secret("First passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE + " characters)");
                     char[] confirm = prompt.secret("The same passphrase again");
                     long id;
@@ -191,7 +191,7 @@ public final class AccountCommand extends CommandGroup {
                             : "with id " + target.id));
                 }
                 Account leaving = found.get();
-                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin)) {
+                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, account.clock())) {
                     if (unlocked.admin().id() == leaving.id()) {
                         throw new Cli.Failure("you cannot remove your own account: another administrator can");
                     }

@@ -41,14 +41,14 @@ final class AdminUnlock implements AutoCloseable {
      * {@code login_failed:cli} for a known username), the account is not an administrator, or it
      * has not enrolled its second factor yet (an inbox session could do nothing else either).
      */
-    static AdminUnlock ask(Vertx vertx, AccountStore accounts, HavenConfig config, Prompt prompt, String username)
-            throws Exception {
+    static AdminUnlock ask(Vertx vertx, AccountStore accounts, HavenConfig config, Prompt prompt, String username,
+                           Clock clock) throws Exception {
         if (Cli.await(accounts.activeTeamKey()).isEmpty()) {
             throw new Cli.Failure("there is no administrator yet: create the first one in the inbox (/inbox/setup)");
         }
         TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
         Cli.await(teamKeys.reload());
-        AccountUnlock unlock = new AccountUnlock(vertx, accounts, serverSecrets(config), Clock.systemUTC());
+        AccountUnlock unlock = new AccountUnlock(vertx, accounts, serverSecrets(config), clock);
         String name = username != null ? username.strip() : prompt.line("Administrator's username");
         char[] pass = prompt.secret("Passphrase of " + name);
         char[] code = null;

@@ -70,7 +70,8 @@ public final class AgencyCommand extends CommandGroup {
                 if (Cli.await(new AgencyStore(db.pool()).list()).stream().anyMatch(a -> a.name().equals(name.strip()))) {
                     throw new Cli.Failure(Cli.line(new AgencyCreation.NameTaken().getMessage()));
                 }
-                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, new AccountStore(db.pool()), config, prompt, admin)) {
+                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, new AccountStore(db.pool()), config, prompt, admin,
+                        agency.clock())) {
                     AgencyCreation.Created created;
                     try {
                         created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()))

@@ -1,5 +1,6 @@
 package org.haven.gateway.cli;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.haven.gateway.Main;
@@ -21,6 +22,11 @@ abstract class CommandGroup implements Runnable {
     /** Where the subcommands ask for names and secrets: the input given to {@link Main}, else the terminal. */
     Prompt prompt() {
         return main.input().map(Prompt::lines).orElseGet(Prompt::system);
+    }
+
+    /** The clock second-factor codes are checked against: {@link Main}'s. */
+    Clock clock() {
+        return main.clock();
     }
 
     @Override

@@ -37,7 +37,7 @@ public final class TeamKeyCommand extends CommandGroup {
             Prompt prompt = teamKey.prompt();
             return Cli.withDatabase(teamKey.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 AccountStore accounts = new AccountStore(db.pool());
-                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin)) {
+                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, teamKey.clock())) {
                     RecipientPrivateKey next = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys())
                             .rotate(unlocked.admin().username(), unlocked.teamKey(), "manual"));
                     String keyId = next.publicKey().keyId();

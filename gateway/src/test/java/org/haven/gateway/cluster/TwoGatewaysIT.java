@@ -135,12 +135,10 @@ class TwoGatewaysIT {
         try (ChatClient chat = ChatClient.connect(a.port())) {
             chat.start(null);
             token = chat.nextOfType("session").getString("resume");
-            chat.nextOfType("reply");
-            chat.drain(Duration.ofMillis(150));
             for (String input : answers.subList(0, beforeKill)) {
-                assertEquals(chat.say(input), chat.nextOfType("ack").getString("id"));
-                chat.drain(Duration.ofMillis(150));
+                chat.untilAck(chat.say(input));
             }
+            chat.sync();   // A answered everything it was sent
             a.kill();
         }
         assertFalse(a.alive());
@@ -148,11 +146,10 @@ class TwoGatewaysIT {
         try (ChatClient chat = ChatClient.connect(b.port())) {
             chat.start(token);
             assertEquals(token, chat.nextOfType("session").getString("resume"), "B did not resume the conversation");
-            chat.drain(Duration.ofMillis(300));
             for (String input : answers.subList(beforeKill, answers.size())) {
-                assertEquals(chat.say(input), chat.nextOfType("ack").getString("id"));
-                chat.drain(Duration.ofMillis(150));
+                chat.untilAck(chat.say(input));
             }
+            chat.sync();
         }
         InboxClient coordinator = TestHaven.loggedIn(b.port(), dataA, TestHaven.ADMIN);
         String page = coordinator.get(casePath(coordinator, marker)).body();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,7 +23,9 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.haven.gateway.Haven;
+import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.BeforeAll;
 /**
  * Coverage-guided fuzzing of the Twilio SMS webhook's form parsing and checks against a running
  * gateway: signed and unsigned bodies, valid and broken encodings. Skipped when the gateway has
- * no SMS route (it answers 404 there). Replies would go to a loopback port nobody listens on.
+ * no SMS route (it answers 404 there). Replies go to a fake Twilio API that this test holds the port of
+ * (a port merely picked free could be bound meanwhile by another build's server, which would get them).
  */
 class SmsWebhookFuzzTest {
     private static final String PATH = "/webhooks/twilio/sms";
@@ -47,6 +49,7 @@ class SmsWebhookFuzzTest {
     private static final String[] NAMES = {"MessageSid", "From", "Body", "NumMedia", "AccountSid", "To", "SmsSid", "MediaUrl0"};
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Haven haven;
+    private static FakeTwilio twilio;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,17 +62,18 @@ class SmsWebhookFuzzTest {
         }
         Assumptions.assumeTrue(built, "no SMS channel in this build");
         Path dataDir = Files.createTempDirectory("sms-fuzz");
-        int dead;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dead = s.getLocalPort();
-        }
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN,
-                "HAVEN_TWILIO_FROM", "+15145550100", "HAVEN_TWILIO_API_URL", "http://127.0.0.1:" + dead,
+        twilio = FakeTwilio.start(ACCOUNT);
+        // the shared test server rather than an embedded database of its own: one PostgreSQL start less in this JVM
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", TestPostgres.newDatabase(),
+                "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN,
+                "HAVEN_TWILIO_FROM", "+15145550100", "HAVEN_TWILIO_API_URL", twilio.url(),
                 "HAVEN_PUBLIC_URL", PUBLIC_URL));
         int probe = post("Body=probe".getBytes(StandardCharsets.UTF_8), null).statusCode();
         if (probe == 404) {
             haven.close();
             haven = null;
+            twilio.close();
+            twilio = null;
         }
         Assumptions.assumeTrue(probe != 404, "no SMS route in this gateway");
     }
@@ -78,6 +82,9 @@ class SmsWebhookFuzzTest {
     static void stop() throws Exception {
         if (haven != null) {
             haven.close();
+        }
+        if (twilio != null) {
+            twilio.close();
         }
     }
 

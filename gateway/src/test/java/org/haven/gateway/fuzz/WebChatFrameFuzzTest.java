@@ -15,6 +15,7 @@ import java.util.Set;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -34,7 +35,8 @@ class WebChatFrameFuzzTest {
     @BeforeAll
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("webchat-fuzz");
-        haven = TestHaven.start(dataDir, Map.of());
+        // the shared test server rather than an embedded database of its own: one PostgreSQL start less in this JVM
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", TestPostgres.newDatabase()));
     }
 
     @AfterAll

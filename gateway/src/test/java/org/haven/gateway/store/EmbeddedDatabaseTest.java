@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.support.LogCapture;
+import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,26 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseTest {
     private static Vertx vertx;
+    /** A data dir where a database was opened and closed cleanly, as a gateway that ran and stopped leaves it. */
+    @TempDir
+    static Path used;
 
     @BeforeAll
-    static void startVertx() {
+    static void startVertx() throws Exception {
         vertx = Vertx.vertx();
+        TestPostgres.start();   // unpacks the binaries once for the class, instead of into each test's data dir
+        Database.open(vertx, Optional.empty(), used).close();
+    }
+
+    /** Makes {@code dataDir} a copy of {@link #used}: what each test starts from but the first, without an initdb each. */
+    private static void usedBefore(Path dataDir) throws Exception {
+        Path from = used.resolve("postgres");
+        try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) paths::iterator) {   // parents first; directories keep their mode (0700)
+                Files.copy(p, dataDir.resolve("postgres").resolve(from.relativize(p).toString()),
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
     }
 
     @AfterAll
@@ -61,19 +78,21 @@ class EmbeddedDatabaseTest {
     void testStartStopsPostmasterLeftRunningOnDataDir(@TempDir Path dataDir) throws Exception {
         Path pgDir = dataDir.resolve("postgres");
         Path pgCtl;
+        usedBefore(dataDir);
         try (Database db = Database.open(vertx, Optional.empty(), dataDir)) {
             await(db.pool().query("CREATE TABLE kept (n int); INSERT INTO kept VALUES (42)").execute());
-            // the binaries zonky uses (it unpacks them once per JVM, under the first data dir)
+            // the binaries zonky uses (it unpacks them once per JVM: see TestPostgres.start)
             long postmaster = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
             pgCtl = Path.of("/proc", Long.toString(postmaster), "exe").toRealPath().resolveSibling("pg_ctl");
         }
-        // What a gateway killed with SIGKILL leaves behind: the server started by pg_ctl, detached, still running.
+        // What a gateway killed with SIGKILL leaves behind: the server started by pg_ctl, detached, still running. It
+        // listens on a socket in the data dir only: a TCP port picked free here could be taken before it binds it.
         List<String> command = new ArrayList<>();
         if (isRoot()) {
             command.addAll(List.of("unshare", "-U")); // as zonky does: PostgreSQL refuses to run as root
         }
-        command.addAll(List.of(pgCtl.toString(), "-D", pgDir.toString(), "-o", "-p " + freePort()
-                + " -c listen_addresses=127.0.0.1", "-w", "-l", dataDir.resolve("left-running.log").toString(), "start"));
+        command.addAll(List.of(pgCtl.toString(), "-D", pgDir.toString(), "-o", "-c listen_addresses='' -c unix_socket_directories="
+                + dataDir, "-w", "-l", dataDir.resolve("left-running.log").toString(), "start"));
         Process started = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertEquals(0, started.waitFor(), "pg_ctl start");
         long orphan = EmbeddedPostmaster.pidInFile(pgDir).orElseThrow();
@@ -94,7 +113,7 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testStalePidFileOfUnrelatedProcessIsRemovedAndProcessSpared(@TempDir Path dataDir) throws Exception {
-        Database.open(vertx, Optional.empty(), dataDir).close();
+        usedBefore(dataDir);
         Process unrelated = new ProcessBuilder("sleep", "120").start();
         try {
             writePidFile(dataDir.resolve("postgres"), unrelated.pid());
@@ -114,7 +133,8 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testPidFileNamingAnotherDataDirsPostmasterSparesIt(@TempDir Path dataA, @TempDir Path dataB) throws Exception {
-        Database.open(vertx, Optional.empty(), dataB).close();
+        usedBefore(dataB);
+        usedBefore(dataA);
         try (Database a = Database.open(vertx, Optional.empty(), dataA)) {
             long postmasterA = EmbeddedPostmaster.pidInFile(dataA.resolve("postgres")).orElseThrow();
             writePidFile(dataB.resolve("postgres"), postmasterA);
@@ -133,6 +153,7 @@ class EmbeddedDatabaseTest {
      */
     @Test
     void testSecondOpenOfDataDirInUseFailsAndSparesFirst(@TempDir Path dataDir) throws Exception {
+        usedBefore(dataDir);
         try (Database first = Database.open(vertx, Optional.empty(), dataDir)) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> Database.open(vertx, Optional.empty(), dataDir).close());
@@ -149,6 +170,7 @@ class EmbeddedDatabaseTest {
     void testCloseStopsPostmasterAndWatchdog(@TempDir Path dataDir) throws Exception {
         long postmaster;
         List<ProcessHandle> children;
+        usedBefore(dataDir);
         try (Database db = Database.open(vertx, Optional.empty(), dataDir)) {
             postmaster = EmbeddedPostmaster.pidInFile(dataDir.resolve("postgres")).orElseThrow();
             children = ProcessHandle.current().children()
@@ -175,12 +197,6 @@ class EmbeddedDatabaseTest {
 
     private static String show(Database db, String setting) throws Exception {
         return await(db.pool().query("SHOW " + setting).execute()).iterator().next().getString(0);
-    }
-
-    private static int freePort() throws Exception {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static <T> T await(Future<T> f) throws Exception {

@@ -15,6 +15,10 @@ import java.util.concurrent.TimeUnit;
 
 /** A web chat client speaking the frame protocol over a real WebSocket, for tests. */
 public final class ChatClient implements AutoCloseable {
+    /** A message frame without id or text: answered, in order, with {@link #SYNC_ANSWER} (WebChatChannel). */
+    private static final String SYNC = "{\"type\":\"message\"}";
+    private static final String SYNC_ANSWER = "A message needs an id and a text.";
+
     private final BlockingQueue<JsonObject> frames;
     private final WebSocket socket;
     private int nextId;
@@ -86,6 +90,43 @@ public final class ChatClient implements AutoCloseable {
             if (type.equals(f.getString("type"))) {
                 return f;
             }
+        }
+    }
+
+    /**
+     * The frames before the {@code ack} of message {@code id} (the replies to earlier messages:
+     * the server writes a step's replies right behind its ack), and that ack; fails at an error
+     * for that message.
+     */
+    public List<JsonObject> untilAck(String id) throws InterruptedException {
+        List<JsonObject> out = new ArrayList<>();
+        while (true) {
+            JsonObject f = next();
+            if ("error".equals(f.getString("type")) && id.equals(f.getString("id"))) {
+                throw new AssertionError("message " + id + " was refused: " + f.getString("code"));
+            }
+            out.add(f);
+            if ("ack".equals(f.getString("type")) && id.equals(f.getString("id"))) {
+                return out;
+            }
+        }
+    }
+
+    /**
+     * Every frame the server sends in answer to what was sent before: sends a frame it answers in
+     * turn, after them (the connection's frames are handled strictly in order), with an error that
+     * changes nothing (a message without an id, so nothing is stored), and returns the frames that
+     * came before that error. Unlike waiting for a quiet moment, this never ends too early.
+     */
+    public List<JsonObject> sync() throws Exception {
+        sendRaw(SYNC);
+        List<JsonObject> out = new ArrayList<>();
+        while (true) {
+            JsonObject f = next();
+            if ("error".equals(f.getString("type")) && f.getString("id") == null && SYNC_ANSWER.equals(f.getString("message"))) {
+                return out;
+            }
+            out.add(f);
         }
     }
 

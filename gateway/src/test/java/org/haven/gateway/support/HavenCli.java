@@ -6,7 +6,10 @@ import java.util.Map;
 import org.haven.gateway.Main;
 import picocli.CommandLine;
 
-/** Runs a {@code haven} command in-process, as {@code java -jar haven.jar} would, with its output captured. */
+/**
+ * Runs a {@code haven} command in-process, as {@code java -jar haven.jar} would, with its output
+ * captured, on the clock of the Havens tests run in-process ({@link TestClock#SHARED}).
+ */
 public final class HavenCli {
     /** A finished command. */
     public record Run(int code, String out, String err) {
@@ -28,7 +31,7 @@ public final class HavenCli {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine(env, input == null ? null
-                : new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                : new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)), TestClock.SHARED);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

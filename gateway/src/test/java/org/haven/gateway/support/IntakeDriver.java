@@ -1,7 +1,6 @@
 package org.haven.gateway.support;
 
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -52,24 +51,21 @@ public final class IntakeDriver {
         }
     }
 
-    /** Runs an intake with the given inputs on an open chat (left open, e.g. to receive a coordinator's reply). */
+    /**
+     * Runs an intake with the given inputs on an open chat (left open, e.g. to receive a
+     * coordinator's reply). Each input is sent once the last one is acknowledged (stored with its
+     * step); the replies come right behind each ack. Returns once the last step's replies are in
+     * too ({@link ChatClient#sync}), so the next frame on the chat is whatever comes later.
+     */
     public static Transcript run(ChatClient chat, List<String> said) throws Exception {
         chat.start(null);
-        {
-            JsonObject session = chat.nextOfType("session");
-            List<JsonObject> frames = new ArrayList<>();
-            frames.add(chat.nextOfType("reply"));
-            frames.addAll(chat.drain(Duration.ofMillis(150)));
-            for (String input : said) {
-                String id = chat.say(input);
-                JsonObject ack = chat.nextOfType("ack");
-                if (!id.equals(ack.getString("id"))) {
-                    throw new AssertionError("ack for another message: " + ack);
-                }
-                frames.addAll(chat.drain(Duration.ofMillis(150)));
-            }
-            return new Transcript(session.getString("resume"), said, frames);
+        JsonObject session = chat.nextOfType("session");
+        List<JsonObject> frames = new ArrayList<>();
+        for (String input : said) {
+            frames.addAll(chat.untilAck(chat.say(input)));
         }
+        frames.addAll(chat.sync());
+        return new Transcript(session.getString("resume"), said, frames.stream().filter(f -> "reply".equals(f.getString("type"))).toList());
     }
 
     /** The single case reference shown on an inbox queue page. */

@@ -1,50 +1,77 @@
 package org.haven.gateway.support;
 
-import java.io.File;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The packaged jar run as a separate process, as an operator runs it (for failsafe *IT tests). */
+/**
+ * The packaged jar run as a separate process, as an operator runs it (for failsafe *IT tests). It
+ * binds a port of its own choosing (port 0), which it names in its {@code event=started} line: a
+ * port picked free by the test and bound later could be taken meanwhile by another process.
+ */
 public final class JarProcess implements AutoCloseable {
-    private final Process process;
-    private final int port;
-    private final String name;
+    private static final Pattern STARTED = Pattern.compile("event=started port=(\\d+)");
 
-    private JarProcess(Process process, int port, String name) {
+    private final Process process;
+    private final String name;
+    private final Path log;
+    /** Where this process's output begins in {@link #log} (it is appended to). */
+    private final long from;
+    private int port;
+
+    private JarProcess(Process process, String name, Path log, long from) {
         this.process = process;
-        this.port = port;
         this.name = name;
+        this.log = log;
+        this.from = from;
     }
 
     /**
-     * Starts {@code target/haven.jar} on a free loopback port with its data under {@code dataDir}
-     * and the given extra {@code HAVEN_*} settings; output goes to {@code target/<name>.log}.
-     * Returns once /health answers 200.
+     * Starts {@code target/haven.jar} ({@code -Xmx256m}) on a loopback port with its data under
+     * {@code dataDir} and the given extra {@code HAVEN_*} settings; output goes to
+     * {@code target/<name>.log}. Returns once it logged that it started and /health answers 200.
      */
     public static JarProcess start(String name, Path dataDir, Map<String, String> env) throws Exception {
+        return start(name, dataDir, env, List.of("-Xmx256m"));
+    }
+
+    /** The same, with these JVM options ({@code List.of()}: as the README runs it). */
+    public static JarProcess start(String name, Path dataDir, Map<String, String> env, List<String> jvmOptions) throws Exception {
         Path jar = Path.of("target", "haven.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new AssertionError("run mvn package first: " + jar);
         }
-        int port = freePort();
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString());
-        pb.environment().put("HAVEN_HTTP_PORT", Integer.toString(port));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("HAVEN_HTTP_PORT", "0");
         pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
+        pb.environment().remove("HAVEN_DB_URL");
         pb.environment().putAll(env);
+        Path log = Path.of("target", name + ".log");
+        long from = Files.exists(log) ? Files.size(log) : 0;
         pb.redirectErrorStream(true);
-        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target", name + ".log")));
-        JarProcess p = new JarProcess(pb.start(), port, name);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        JarProcess p = new JarProcess(pb.start(), name, log, from);
         try {
+            Matcher started = p.awaitLog(STARTED, Duration.ofSeconds(90));
+            p.port = Integer.parseInt(started.group(1));
             p.awaitHealth();
         } catch (Exception | Error e) {
             p.kill();
@@ -58,25 +85,63 @@ public final class JarProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Waits until this process has written a line containing {@code fragment} (a readiness
+     * signal: "event=retention_purged", say); fails naming it if the process exits first or
+     * {@code within} passes.
+     */
+    public void awaitLog(String fragment, Duration within) throws Exception {
+        awaitLog(Pattern.compile(Pattern.quote(fragment)), within);
+    }
+
+    private Matcher awaitLog(Pattern line, Duration within) throws Exception {
+        long end = System.nanoTime() + within.toNanos();
+        while (true) {
+            boolean exited = !process.isAlive();
+            Matcher m = line.matcher(output());
+            if (m.find()) {
+                return m;
+            }
+            if (exited) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + " before logging '" + line.pattern()
+                        + "'; see " + log);
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError(name + " did not log '" + line.pattern() + "' within " + within.toSeconds() + " s; see " + log);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** What this process has written so far. */
+    private String output() throws java.io.IOException {
+        try (SeekableByteChannel in = Files.newByteChannel(log)) {
+            in.position(from);
+            return new String(Channels.newInputStream(in).readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** After the started line: /health answers 200 (the database is reachable), or the start failed. */
     private void awaitHealth() throws Exception {
-        long start = System.nanoTime();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(90)) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int status = -1;
+        while (System.nanoTime() < end) {
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + "; see target/" + name + ".log");
+                throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
+                status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                if (status == 200) {
                     return;
                 }
-            } catch (java.io.IOException notYet) {
-                // not listening yet
+            } catch (java.io.IOException e) {
+                status = -1;   // it said it listens: try again until the deadline
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
-        throw new AssertionError(name + ": no /health 200 within 90 s");
+        throw new AssertionError(name + " started but /health answered " + status + " for 30 s; see " + log);
     }
 
     /** Kills the process at once, as a crash or an OOM kill would (no shutdown hook runs). */
@@ -113,7 +178,7 @@ public final class JarProcess implements AutoCloseable {
 
     /** Where the output goes ({@code target/<name>.log}, appended to). */
     public Path log() {
-        return Path.of("target", name + ".log");
+        return log;
     }
 
     /** Whether the process still runs. */
@@ -129,12 +194,6 @@ public final class JarProcess implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill();
-        }
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -3,12 +3,14 @@ package org.haven.gateway.support;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +28,8 @@ public final class TestHaven {
     private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7]+)<");
     private static final Pattern RECOVERY = Pattern.compile("<li><code>([a-z0-9-]{19})</code></li>");
     private static final Map<String, Credentials> CREDENTIALS = new ConcurrentHashMap<>();
+    /** The data dirs of Havens started in this JVM, on {@link TestClock#SHARED}; any other runs elsewhere, on real time. */
+    private static final Set<String> IN_PROCESS = ConcurrentHashMap.newKeySet();
 
     /** What a test remembers of an account's second factor, like the person's phone would. */
     public static final class Credentials {
@@ -33,21 +37,26 @@ public final class TestHaven {
         final String passphrase;
         final byte[] secret;
         final Deque<String> recovery = new ArrayDeque<>();
+        /** The clock of the Haven that checks the codes: the shared test clock in-process, else the system's. */
+        final Clock clock;
         long lastStep;
 
-        Credentials(String username, String passphrase, byte[] secret) {
+        Credentials(String username, String passphrase, byte[] secret, Clock clock) {
             this.username = username;
             this.passphrase = passphrase;
             this.secret = secret;
+            this.clock = clock;
         }
 
         /**
          * A code not used yet: the current or next TOTP step, else one of the first eight recovery
-         * codes, else (like a person would) the next step's code after waiting for it.
+         * codes, else (like a person would) the next step's code after waiting for it. A Haven in
+         * this JVM is not waited for: its clock ({@link TestClock#SHARED}) is moved on to the step
+         * instead; a Haven in another process (a jar) runs on real time, so then the wait is real.
          */
         public synchronized String nextCode() {
             while (true) {
-                long step = Instant.now().getEpochSecond() / 30;
+                long step = clock.instant().getEpochSecond() / 30;
                 for (long s = step; s <= step + 1; s++) {
                     if (s > lastStep) {
                         lastStep = s;
@@ -56,6 +65,11 @@ public final class TestHaven {
                 }
                 if (recovery.size() > 2) {
                     return recovery.pop();
+                }
+                if (clock instanceof TestClock testClock) {
+                    // the last code used is the next step's: make that step the current one
+                    testClock.advanceTo(Instant.ofEpochSecond(lastStep * 30));
+                    continue;
                 }
                 try {
                     Thread.sleep(1000);
@@ -82,7 +96,15 @@ public final class TestHaven {
         env.put("HAVEN_HTTP_HOST", "127.0.0.1");
         env.put("HAVEN_DATA_DIR", dataDir.toString());
         env.putAll(extra);
-        return Haven.start(ConfigLoader.load(env, null));
+        TestPostgres.start();   // its unpacked binaries serve the embedded database too
+        Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);
+        IN_PROCESS.add(dataDir.toAbsolutePath().normalize().toString());
+        return haven;
+    }
+
+    /** The clock a Haven with its data under {@code dataDir} reads: the shared test clock if it runs in this JVM. */
+    public static Clock clock(Path dataDir) {
+        return IN_PROCESS.contains(dataDir.toAbsolutePath().normalize().toString()) ? TestClock.SHARED : Clock.systemUTC();
     }
 
     /** Completes first setup and second-factor enrolment of the administrator. */
@@ -116,7 +138,7 @@ public final class TestHaven {
         if (!m.find()) {
             throw new AssertionError("no TOTP key on the enrolment page");
         }
-        Credentials c = new Credentials(username, passphrase, base32(m.group(1)));
+        Credentials c = new Credentials(username, passphrase, base32(m.group(1)), clock(dataDir));
         HttpResponse<String> done = client.post("/inbox/totp", "csrf", InboxClient.csrf(page), "code", c.nextCode());
         Matcher r = RECOVERY.matcher(done.body());
         while (r.find()) {
@@ -131,7 +153,7 @@ public final class TestHaven {
 
     /** Remembers an account enrolled elsewhere (in a browser), so later logins can use its codes. */
     public static Credentials remember(Path dataDir, String username, String passphrase, byte[] secret, long usedStep) {
-        Credentials c = new Credentials(username, passphrase, secret);
+        Credentials c = new Credentials(username, passphrase, secret, clock(dataDir));
         c.lastStep = usedStep;
         CREDENTIALS.put(key(dataDir, username), c);
         return c;

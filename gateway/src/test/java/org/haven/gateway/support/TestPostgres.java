@@ -32,12 +32,37 @@ public final class TestPostgres {
         return server;
     }
 
+    /**
+     * Starts the shared server now, if it does not run yet. zonky unpacks the PostgreSQL binaries
+     * once per JVM, into the directory of the first server started, and again whenever that
+     * directory is gone. Started first, this server's directory (zonky's own, kept between runs)
+     * serves every embedded database of the JVM; else the first test's data dir does, deleted with
+     * it after its class, and the next start unpacks them again: seconds of xz each time.
+     */
+    public static void start() throws Exception {
+        server();
+    }
+
     /** A new empty database; returns its {@code HAVEN_DB_URL}. */
     public static String newDatabase() throws Exception {
         String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
              Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
+        }
+        return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
+    }
+
+    /**
+     * A new database that starts as a copy of {@code templateUrl}'s (one {@link #newDatabase} made,
+     * with no connection open to it now): a migrated schema without running the migrations again.
+     */
+    public static String copyOf(String templateUrl) throws Exception {
+        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        String template = templateUrl.substring(templateUrl.lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
         }
         return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
     }

@@ -122,7 +122,8 @@ class SmsChannelTest {
         assertEquals(seenBefore + (stored ? 1 : 0), count("SELECT count(*) FROM inbound_seen"), label + ": messages stored");
         if (!stored) {
             assertEquals(outboxBefore, count("SELECT count(*) FROM outbox"), label + ": replies queued");
-            Thread.sleep(300);
+            // replies go out only through the outbox: once nothing is pending, whatever was queued has been sent
+            waitForNoPending();
             assertTrue(twilio.to(from).isEmpty(), label + ": something was sent");
         } else {
             FakeTwilio.Received sent = twilio.await(r -> from.equals(r.to()) && r.status() == 201 && r.body().contains(reply), 20);
@@ -164,8 +165,10 @@ class SmsChannelTest {
         twilio.await(r -> from.equals(r.to()) && r.status() == 201, 20);
         waitForNoPending();
         int first = twilio.to(from).size();
+        long queued = count("SELECT count(*) FROM outbox");
+        // the answer to a webhook comes after its step committed, replies included
         assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, body, AUTH_TOKEN).statusCode());
-        Thread.sleep(1500);
+        assertEquals(queued, count("SELECT count(*) FROM outbox"), "the repeated message queued replies");
         waitForNoPending();
         assertEquals(first, twilio.to(from).size(), "the repeated message was answered again");
     }
@@ -254,7 +257,6 @@ class SmsChannelTest {
         assertEquals(200, retried.statusCode());
         assertEquals(List.of(), twimlMessages(retried.body()), "a retried DELETE was confirmed again");
         assertEquals(conversations - 1, count("SELECT count(*) FROM conversations"));
-        Thread.sleep(500);
         waitForNoPending();
         assertEquals(sentBefore, twilio.to(from).size(), "the confirmation also went through the API");
     }
@@ -355,9 +357,9 @@ class SmsChannelTest {
             if (last == expected) {
                 return;
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
-        throw new AssertionError(sql + " = " + last + ", expected " + expected);
+        throw new AssertionError("waited 30 s for " + sql + " = " + expected + ", still " + last);
     }
 
     static long count(String sql) throws Exception {
