@@ -58,7 +58,7 @@ public final class Database implements AutoCloseable {
             // Another user of the host may not enter the data dir: nothing under it is theirs to read or replace.
             String was = OwnerOnly.directory(dataDir);
             if (was != null) {
-                LOG.warn("event=data_dir_permissions_tightened mode_was={} mode=rwx------", was);
+                LOG.info("event=data_dir_permissions_tightened mode_was={} mode=rwx------", was);
             }
             Path pgDir = dataDir.resolve("postgres");
             OwnerOnly.directory(pgDir);

@@ -49,6 +49,10 @@ final class EmbeddedPassword {
     static EmbeddedPassword loadOrCreate(Path file) throws IOException {
         OwnerOnly.directory(file.getParent());
         if (Files.exists(file)) {
+            String was = OwnerOnly.file(file);
+            if (was != null) {
+                LOG.warn("event=embedded_database_password_file_permissions_tightened mode_was={} mode=rw-------", was);
+            }
             String password = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (password.isEmpty()) {
                 throw new IOException("the embedded database's password file is empty: " + file);

@@ -66,6 +66,25 @@ final class OwnerOnly {
         return was;
     }
 
+    /**
+     * Takes group's and others' access away from an existing file.
+     *
+     * @return the mode it had if it had to be changed, else null
+     */
+    static String file(Path file) throws IOException {
+        if (!POSIX) {
+            return null;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (perms.stream().noneMatch(OTHERS::contains)) {
+            return null;
+        }
+        String was = PosixFilePermissions.toString(perms);
+        perms.removeAll(OTHERS);
+        Files.setPosixFilePermissions(file, perms);
+        return was;
+    }
+
     /** Takes write permission away from group and others on everything under {@code root} (symbolic links aside). */
     static void noWriteByOthers(Path root) throws IOException {
         if (!POSIX || !Files.exists(root)) {

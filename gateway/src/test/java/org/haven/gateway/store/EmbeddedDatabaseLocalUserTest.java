@@ -2,6 +2,7 @@ package org.haven.gateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -9,26 +10,25 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.haven.gateway.support.FileModes;
 import org.haven.gateway.support.LocalUser;
 import org.haven.gateway.support.LogCapture;
 import org.junit.jupiter.api.AfterAll;
@@ -145,9 +145,9 @@ class EmbeddedDatabaseLocalUserTest {
     @Test
     void testNothingUnderDataDirIsWritableByOthers() throws Exception {
         assertEquals(Set.of(), Files.getPosixFilePermissions(dataDir).stream()
-                .filter(p -> !p.name().startsWith("OWNER")).collect(java.util.stream.Collectors.toSet()), "data dir mode");
+                .filter(p -> !p.name().startsWith("OWNER")).collect(Collectors.toSet()), "data dir mode");
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Database.embeddedPasswordFile(dataDir))));
-        List<String> writable = writableByOthers(dataDir);
+        List<String> writable = FileModes.writableByOthers(dataDir);
         assertEquals(List.of(), writable, "writable by group or others");
         try (Stream<Path> bins = Files.list(dataDir.resolve("postgres-bin"))) {
             assertTrue(bins.anyMatch(p -> Files.isExecutable(p.resolve("bin").resolve("postgres"))),
@@ -186,7 +186,13 @@ class EmbeddedDatabaseLocalUserTest {
         }
         assertTrue(Files.readString(pgDir.resolve("pg_hba.conf")).contains("trust"), "not the old trust setup");
 
+        Intruder intruder = new Intruder(pgDir);
         try (LogCapture logs = new LogCapture(); Database upgraded = Database.open(vertx, Optional.empty(), old)) {
+            if (LocalUser.unavailableReason() == null) {
+                assertTrue(intruder.awaitAttempts(3) >= 3, "the intruder never reached the server");
+            }
+            intruder.close();
+            assertEquals(List.of(), intruder.successes(), "a local user got in while the data dir was being sealed");
             assertEquals(42, await(upgraded.pool().query("SELECT n FROM earlier.kept").execute()).iterator().next().getInteger(0));
             for (String line : Files.readAllLines(pgDir.resolve("pg_hba.conf"))) {
                 String l = line.strip();
@@ -194,7 +200,7 @@ class EmbeddedDatabaseLocalUserTest {
                     assertTrue(l.endsWith("scram-sha-256"), "pg_hba.conf line without SCRAM: " + l);
                 }
             }
-            assertEquals(List.of(), writableByOthers(old));
+            assertEquals(List.of(), FileModes.writableByOthers(old));
             String password = Files.readString(Database.embeddedPasswordFile(old)).strip();
             assertTrue(logs.lines().stream().noneMatch(l -> l.contains(password)), "the password is in the log");
             if (LocalUser.unavailableReason() == null) {
@@ -203,12 +209,97 @@ class EmbeddedDatabaseLocalUserTest {
                 assertFalse(r.succeeded() || r.output().contains("kept:42"), "a local user still gets in: " + r.output());
             }
         }
+        intruder.close();
         // and again, now that it is sealed: nothing to upgrade, the same password
         String password = Files.readString(Database.embeddedPasswordFile(old));
         try (Database again = Database.open(vertx, Optional.empty(), old)) {
             assertTrue(await(again.ping()));
         }
         assertEquals(password, Files.readString(Database.embeddedPasswordFile(old)));
+    }
+
+    /**
+     * Verifies that a password file replaced while Haven was stopped (a restore that brought
+     * another node's secrets, say) is the password the server asks for after the next start,
+     * that the previous one no longer opens it, and that the file is made the owner's alone.
+     */
+    @Test
+    void testReplacedPasswordFileIsTheOneAskedForAfterRestart(@TempDir Path base) throws Exception {
+        Path dir = reachableDataDir(base);
+        Database.open(vertx, Optional.empty(), dir).close();
+        Path file = Database.embeddedPasswordFile(dir);
+        String previous = Files.readString(file).strip();
+        String replaced = "replaced-" + UUID.randomUUID();
+        Files.writeString(file, replaced + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        try (Database db = Database.open(vertx, Optional.empty(), dir)) {
+            assertTrue(await(db.ping()));
+            String url = "jdbc:postgresql://127.0.0.1:" + db.connectOptions().getPort() + "/postgres";
+            SQLException refused = assertThrows(SQLException.class,
+                    () -> DriverManager.getConnection(url, "postgres", previous).close());
+            assertEquals("28P01", refused.getSQLState(), "not refused for its password");
+            DriverManager.getConnection(url, "postgres", replaced).close();
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    }
+
+    /**
+     * Another user of the host trying, again and again, to connect with psql (no password) to
+     * whatever port the data dir's server announces in its pid file, until closed.
+     */
+    private static final class Intruder implements AutoCloseable {
+        private final List<String> successes = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicInteger attempts = new AtomicInteger();
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Intruder(Path pgDir) {
+            thread = new Thread(() -> {
+                while (!stop) {
+                    try {
+                        List<String> pid = Files.exists(pgDir.resolve(EmbeddedPostmaster.PID_FILE))
+                                ? Files.readAllLines(pgDir.resolve(EmbeddedPostmaster.PID_FILE)) : List.of();
+                        if (pid.size() < 4 || pid.get(3).isBlank() || LocalUser.unavailableReason() != null) {
+                            Thread.sleep(10);
+                            continue;
+                        }
+                        LocalUser.Result r = LocalUser.run(PSQL, "-X", "-w", "-h", "127.0.0.1", "-p", pid.get(3).strip(),
+                                "-U", "postgres", "-d", "postgres", "-tAc", "SELECT 'in as ' || current_user");
+                        if (r.output().contains("in as")) {
+                            successes.add(r.output());
+                        }
+                        if (!r.output().contains("Connection refused")) {
+                            attempts.incrementAndGet(); // it reached a server
+                        }
+                    } catch (IOException e) {
+                        // the pid file changed while read
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "intruder");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Waits (up to 30 s) until this many attempts reached a server; returns how many did. */
+        int awaitAttempts(int n) throws Exception {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (attempts.get() < n && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            return attempts.get();
+        }
+
+        List<String> successes() {
+            return List.copyOf(successes);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join(TimeUnit.SECONDS.toMillis(70));
+        }
     }
 
     /** A data dir in a parent every user can enter, itself as {@code mkdir} under the usual umask makes it. */
@@ -218,46 +309,6 @@ class EmbeddedDatabaseLocalUserTest {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return dir;
-    }
-
-    /** Every file and directory under {@code root} (symbolic links aside) that group or others may write. */
-    private static List<String> writableByOthers(Path root) throws IOException {
-        List<String> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                check(dir);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (!attrs.isSymbolicLink()) {
-                    check(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE; // PostgreSQL removed a temporary file meanwhile
-                }
-                throw e;
-            }
-
-            private void check(Path p) throws IOException {
-                try {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                    if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                        found.add(root.relativize(p) + " " + PosixFilePermissions.toString(perms));
-                    }
-                } catch (NoSuchFileException gone) {
-                    // removed meanwhile
-                }
-            }
-        });
-        return found;
     }
 
     private static void assumeLocalUser() throws Exception {

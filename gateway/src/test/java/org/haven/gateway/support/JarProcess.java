@@ -9,6 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,13 +32,27 @@ public final class JarProcess implements AutoCloseable {
      * Returns once /health answers 200.
      */
     public static JarProcess start(String name, Path dataDir, Map<String, String> env) throws Exception {
+        return start(name, dataDir, env, null);
+    }
+
+    /**
+     * The same, with the process's umask set first ({@code "0000"}: everything it creates without
+     * asking for a mode is writable by everyone), as an operator's shell may have it.
+     */
+    public static JarProcess start(String name, Path dataDir, Map<String, String> env, String umask) throws Exception {
         Path jar = Path.of("target", "haven.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new AssertionError("run mvn package first: " + jar);
         }
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString());
+        List<String> command = new ArrayList<>();
+        if (umask != null) {
+            // exec: the JVM replaces the shell, so the process (its pid, its signals) is the JVM's
+            command.addAll(List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
+        }
+        command.addAll(List.of(java, "-Xmx256m", "-jar", jar.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("HAVEN_HTTP_PORT", Integer.toString(port));
         pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
