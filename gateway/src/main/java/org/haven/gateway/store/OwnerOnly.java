@@ -85,6 +85,54 @@ final class OwnerOnly {
         return was;
     }
 
+    /**
+     * Whether group or others may add, remove or rename entries of the directory {@code dir}
+     * (write and search permission both); false if it does not exist.
+     */
+    static boolean othersMayChange(Path dir) throws IOException {
+        if (!POSIX || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS);
+        return perms.contains(PosixFilePermission.GROUP_WRITE) && perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                || perms.contains(PosixFilePermission.OTHERS_WRITE) && perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+    }
+
+    /** Deletes {@code root} and everything under it, as far as it can (what cannot be deleted stays). */
+    static void deleteTree(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    deleteQuietly(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    deleteQuietly(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                    deleteQuietly(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // what is left is left: it is in a directory only the owner can enter
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // not ours to delete, or not empty
+        }
+    }
+
     /** Takes write permission away from group and others on everything under {@code root} (symbolic links aside). */
     static void noWriteByOthers(Path root) throws IOException {
         if (!POSIX || !Files.exists(root)) {

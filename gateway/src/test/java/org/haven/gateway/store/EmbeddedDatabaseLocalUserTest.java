@@ -168,8 +168,9 @@ class EmbeddedDatabaseLocalUserTest {
     /**
      * Verifies that a data dir made by an earlier Haven (initdb's trust for everyone, no password,
      * binaries in a world-writable directory) is sealed at the next start, its data kept: a local
-     * user is refused afterwards, every pg_hba.conf line asks for SCRAM, the binaries are the
-     * owner's alone.
+     * user hammering the port meanwhile never gets in and is refused afterwards, every
+     * pg_hba.conf line asks for SCRAM, and binaries another user could have changed are
+     * replaced by freshly unpacked ones, the owner's alone.
      */
     @Test
     void testTrustDataDirOfEarlierVersionIsSealedWithDataKept(@TempDir Path base) throws Exception {
@@ -185,6 +186,13 @@ class EmbeddedDatabaseLocalUserTest {
             st.execute("CREATE SCHEMA earlier; CREATE TABLE earlier.kept (n int); INSERT INTO earlier.kept VALUES (42)");
         }
         assertTrue(Files.readString(pgDir.resolve("pg_hba.conf")).contains("trust"), "not the old trust setup");
+        // what another user could do to those binaries meanwhile (as nobody where the test can act as nobody)
+        Path planted = old.resolve("postgres-bin").resolve("planted");
+        if (LocalUser.unavailableReason() == null) {
+            assertTrue(LocalUser.run("touch", planted.toString()).succeeded(), "the earlier layout was not writable by others");
+        } else {
+            Files.createFile(planted);
+        }
 
         Intruder intruder = new Intruder(pgDir);
         try (LogCapture logs = new LogCapture(); Database upgraded = Database.open(vertx, Optional.empty(), old)) {
@@ -201,6 +209,11 @@ class EmbeddedDatabaseLocalUserTest {
                 }
             }
             assertEquals(List.of(), FileModes.writableByOthers(old));
+            assertFalse(Files.exists(planted), "the binaries others could change are still used");
+            assertTrue(logs.lines().stream().anyMatch(l -> l.contains("event=embedded_database_binaries_set_aside")), "not logged");
+            try (Stream<Path> left = Files.list(old)) {
+                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("untrusted")).toList(), "not removed");
+            }
             String password = Files.readString(Database.embeddedPasswordFile(old)).strip();
             assertTrue(logs.lines().stream().noneMatch(l -> l.contains(password)), "the password is in the log");
             if (LocalUser.unavailableReason() == null) {
