@@ -2,11 +2,12 @@ package org.haven.gateway.store;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -21,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * <p>The library unpacks into the working directory it is given, makes that directory writable
  * by everyone, and keeps a per-JVM cache of where it unpacked, keyed by the resolver. Being the
  * resolver, one per working directory (a record: equal by it), keeps each data dir's binaries
- * under that data dir, and tells which archive they came from, so {@link #dir()} is where the
- * library runs them from. {@link #seal()} undoes the library's permissions.
+ * under that data dir; {@link #dir()} names the directory as the library does (the MD5 of the
+ * archive it was asked for). {@link #seal()} undoes the library's permissions.
  */
 record EmbeddedBinaries(Path workingDir) implements PgBinaryResolver {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBinaries.class);
-    /** The MD5 (hex) of the archive the library unpacked in this JVM: the name of its directory. */
-    private static final AtomicReference<String> ARCHIVE_MD5 = new AtomicReference<>();
+    /** The system and machine the library asked binaries for in this JVM (the same for every data dir). */
+    private static final AtomicReference<String[]> PLATFORM = new AtomicReference<>();
 
     /**
      * Makes the working directory the owner's alone before the library unpacks anything into it.
@@ -47,28 +48,33 @@ record EmbeddedBinaries(Path workingDir) implements PgBinaryResolver {
 
     @Override
     public InputStream getPgBinary(String system, String machineHardware) throws IOException {
-        byte[] archive;
-        try (InputStream in = DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware)) {
-            archive = in.readAllBytes();
-        }
-        try {
-            ARCHIVE_MD5.set(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(archive)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IOException(e);
-        }
-        return new ByteArrayInputStream(archive);
+        PLATFORM.set(new String[] {system, machineHardware});
+        return DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(system, machineHardware);
     }
 
     /**
-     * The directory the binaries run from ({@code bin/postgres} in it).
+     * The directory the binaries run from ({@code bin/postgres} in it). Reads the archive again
+     * to name it: only a start that needs the binaries itself pays for that.
      *
-     * @throws IOException if they are not there (the library unpacked nothing in this JVM, or elsewhere)
+     * @throws IOException if they are not there (the library unpacked nothing in this JVM)
      */
     Path dir() throws IOException {
-        String md5 = ARCHIVE_MD5.get();
-        Path dir = md5 == null ? null : workingDir.resolve("PG-" + md5);
-        if (dir == null || !Files.isExecutable(dir.resolve("bin").resolve("postgres"))) {
-            throw new IOException("the embedded PostgreSQL binaries are not in " + workingDir);
+        String[] platform = PLATFORM.get();
+        if (platform == null) {
+            throw new IOException("the embedded PostgreSQL binaries were not unpacked in this process");
+        }
+        MessageDigest md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+        try (InputStream in = new DigestInputStream(DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(platform[0], platform[1]), md5)) {
+            in.transferTo(OutputStream.nullOutputStream());
+        }
+        Path dir = workingDir.resolve("PG-" + HexFormat.of().formatHex(md5.digest()));
+        if (!Files.isExecutable(dir.resolve("bin").resolve("postgres"))) {
+            throw new IOException("the embedded PostgreSQL binaries are not in " + dir);
         }
         return dir;
     }
