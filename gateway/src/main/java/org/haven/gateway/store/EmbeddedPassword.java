@@ -54,8 +54,9 @@ final class EmbeddedPassword {
                 LOG.warn("event=embedded_database_password_file_permissions_tightened mode_was={} mode=rw-------", was);
             }
             String password = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (password.isEmpty()) {
-                throw new IOException("the embedded database's password file is empty: " + file);
+            if (password.isEmpty() || password.contains("\n") || password.contains("\r")) {
+                // initdb's --pwfile takes the first line only
+                throw new IOException("the embedded database's password file must hold one non-empty line: " + file);
             }
             return new EmbeddedPassword(file, password);
         }
