@@ -186,6 +186,10 @@ class EmbeddedDatabaseLocalUserTest {
             st.execute("CREATE SCHEMA earlier; CREATE TABLE earlier.kept (n int); INSERT INTO earlier.kept VALUES (42)");
         }
         assertTrue(Files.readString(pgDir.resolve("pg_hba.conf")).contains("trust"), "not the old trust setup");
+        // The library makes the working directory it unpacks into writable by everyone, but only when
+        // it unpacks in this JVM (not when another test of the run already has): the mode it leaves.
+        Files.createDirectories(old.resolve("postgres-bin"));
+        Files.setPosixFilePermissions(old.resolve("postgres-bin"), PosixFilePermissions.fromString("rwxrwxrwx"));
         // what another user could do to those binaries meanwhile (as nobody where the test can act as nobody)
         Path planted = old.resolve("postgres-bin").resolve("planted");
         if (LocalUser.unavailableReason() == null) {
