@@ -5,6 +5,8 @@
 #   scripts/pgbench-message.sh --port 5432 [--host 127.0.0.1] [--user postgres] [--db postgres]
 #       [--seconds 30] [--clients 8] [--outbox 1] [--state-bytes N] [--body-bytes N]
 # The bytea sizes default to the averages of the rows Haven wrote (after a load run), else 1600 and 480.
+# The password comes from libpq's PGPASSWORD (or ~/.pgpass): for Haven's embedded PostgreSQL,
+#   PGPASSWORD="$(cat "$HAVEN_DATA_DIR/secrets/postgres-password")" scripts/pgbench-message.sh --port …
 set -euo pipefail
 cd "$(dirname "$0")"
 host=127.0.0.1 port="" user=postgres db=postgres seconds=30 clients=8 outbox=1 state_bytes="" body_bytes=""

@@ -94,23 +94,23 @@ final class Aftermath {
      * Waits up to two minutes for the outbox to drain (a row claimed by a killed gateway, or one whose
      * 'sent' mark failed in the outage, waits for its 60 s lease), then counts.
      */
-    static Outbound drain(int dbPort, LongSupplier delivered) throws Exception {
+    static Outbound drain(int dbPort, String dbPassword, LongSupplier delivered) throws Exception {
         long pending = -1;
         for (int i = 0; i < 60; i++) {
-            pending = count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'pending'");
+            pending = count(dbPort, dbPassword, "SELECT count(*) FROM outbox WHERE status = 'pending'");
             if (pending == 0) {
                 break;
             }
             Thread.sleep(2000);
         }
-        long sent = count(dbPort, "SELECT count(*) FROM outbox WHERE status = 'sent'");
-        long failed = count(dbPort, "SELECT count(*) FROM outbox WHERE status IN ('failed', 'expired')");
+        long sent = count(dbPort, dbPassword, "SELECT count(*) FROM outbox WHERE status = 'sent'");
+        long failed = count(dbPort, dbPassword, "SELECT count(*) FROM outbox WHERE status IN ('failed', 'expired')");
         return new Outbound(sent, failed, pending, delivered.getAsLong());
     }
 
-    /** One number from the embedded PostgreSQL, over JDBC. */
-    static long count(int dbPort, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres", "postgres", "");
+    /** One number from the gateway's PostgreSQL on loopback, over JDBC, as its superuser. */
+    static long count(int dbPort, String dbPassword, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + dbPort + "/postgres", "postgres", dbPassword);
              Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();

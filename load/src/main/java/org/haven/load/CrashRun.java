@@ -64,7 +64,7 @@ final class CrashRun {
             System.out.println(sms.stats.report());
 
             Aftermath.Inbound in = Aftermath.replay(sms, haven.log, acked);
-            Aftermath.Outbound out = Aftermath.drain(haven.databasePort().orElseThrow(), twilio.delivered::get);
+            Aftermath.Outbound out = Aftermath.drain(haven.databasePort().orElseThrow(), haven.databasePassword(), twilio.delivered::get);
 
             System.out.printf(Locale.ROOT, "crash    %d kills, each followed by a successful first start%n", crashes);
             System.out.println(in.line());

@@ -104,6 +104,11 @@ final class HavenProcess implements AutoCloseable {
         return port;
     }
 
+    /** The embedded PostgreSQL's superuser password, from the data dir where the gateway made it (Database.embeddedPasswordFile). */
+    String databasePassword() throws IOException {
+        return Files.readString(dataDir.resolve("secrets").resolve("postgres-password")).strip();
+    }
+
     /** Kills the gateway's JVM with SIGKILL, as the kernel's OOM killer or a power cut would end it. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -247,7 +247,7 @@ public final class Load {
                 long dbBefore = haven.cpuMillis()[1];
                 double tps;
                 try {
-                    tps = Pgbench.run(Path.of(o.get("pgbench")), dbPort, seconds, clients, outbox);
+                    tps = Pgbench.run(Path.of(o.get("pgbench")), dbPort, haven.databasePassword(), seconds, clients, outbox);
                 } finally {
                     haven.signal("CONT");
                 }

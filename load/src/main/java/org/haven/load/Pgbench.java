@@ -13,9 +13,10 @@ final class Pgbench {
     private Pgbench() {
     }
 
-    static double run(Path runner, int dbPort, int seconds, int clients, boolean outbox) throws Exception {
+    static double run(Path runner, int dbPort, String dbPassword, int seconds, int clients, boolean outbox) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(List.of(runner.toString(), "--host", "127.0.0.1", "--port", Integer.toString(dbPort),
                 "--seconds", Integer.toString(seconds), "--clients", Integer.toString(clients), "--outbox", outbox ? "1" : "0"));
+        pb.environment().put("PGPASSWORD", dbPassword); // libpq's, for psql and pgbench: never on a command line
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());

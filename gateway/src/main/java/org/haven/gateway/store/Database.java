@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,14 +49,19 @@ public final class Database implements AutoCloseable {
 
     /**
      * The embedded server and what goes with it: the data dir's lock (held until the server is
-     * stopped), the postmaster's pid and its watchdog.
+     * stopped), the postmaster's pid and its watchdog, and the password Haven connects with.
      */
     private record Embedded(EmbeddedPostgres server, EmbeddedPostmaster.DataDirLock lock, Path pgDir, long pid,
-                            Optional<Process> watchdog) {
+                            Optional<Process> watchdog, EmbeddedPassword password) {
 
         static Embedded start(Path dataDir) throws IOException {
+            // Another user of the host may not enter the data dir: nothing under it is theirs to read or replace.
+            String was = OwnerOnly.directory(dataDir);
+            if (was != null) {
+                LOG.info("event=data_dir_permissions_tightened mode_was={} mode=rwx------", was);
+            }
             Path pgDir = dataDir.resolve("postgres");
-            Files.createDirectories(pgDir);
+            OwnerOnly.directory(pgDir);
             // Outside pgDir: initdb wants an empty directory.
             EmbeddedPostmaster.DataDirLock lock = EmbeddedPostmaster.lock(dataDir.resolve("postgres.lock"));
             EmbeddedPostgres server = null;
@@ -65,16 +71,41 @@ public final class Database implements AutoCloseable {
                 }
                 // No live gateway uses this dir (we hold its lock): a postmaster still running on it was left by one that died.
                 EmbeddedPostmaster.stopLeftover(pgDir);
+                EmbeddedPassword password = EmbeddedPassword.loadOrCreate(embeddedPasswordFile(dataDir));
+                EmbeddedBinaries binaries = EmbeddedBinaries.in(dataDir.resolve("postgres-bin"));
+                // the library runs initdb only when there is no postgresql.conf yet
+                boolean initialising = !Files.exists(pgDir.resolve("postgresql.conf"));
                 EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                         .setDataDirectory(pgDir)
                         .setCleanDataDirectory(false)
-                        .setOverrideWorkingDirectory(dataDir.resolve("postgres-bin").toFile())
+                        .setOverrideWorkingDirectory(binaries.workingDir().toFile())
+                        .setPgBinaryResolver(binaries)
+                        // initdb's options (the library passes these as --name=value after its own "-A trust",
+                        // which they override): the superuser's password from the start, SCRAM for everyone
+                        .setLocaleConfig("auth", "scram-sha-256")
+                        .setLocaleConfig("pwfile", password.file().toString())
+                        // its own readiness check and the DataSource Flyway uses
+                        .setConnectConfig("password", password.password())
+                        // after unpacking and initdb, before the server starts: the library made the
+                        // binaries' directory writable by everyone, and an older data dir trusts everyone
+                        .setDataDirectoryCustomizer(dir -> {
+                            try {
+                                binaries.seal();
+                                OwnerOnly.noWriteByOthers(pgDir.resolve("epg-lock")); // the library's, made under the umask
+                                password.seal(pgDir, binaries, initialising);
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(e);
+                            }
+                        })
                         // Haven stops the server itself, after its own workers and the pool (see close());
                         // zonky's hook would stop it concurrently with them.
                         .setRegisterShutdownHook(false)
                         // zonky gives up after 10 s; crash recovery after a kill or a power cut can take longer
                         .setPGStartupWait(STARTUP_WAIT)
                         .setServerConfig("listen_addresses", "127.0.0.1")
+                        // no Unix socket (by default one in /tmp, open to every user of the host)
+                        .setServerConfig("unix_socket_directories", "")
+                        .setServerConfig("password_encryption", "scram-sha-256")
                         .setServerConfig("max_connections", "100")
                         // An acknowledged message must survive a crash or a power cut: zonky defaults to
                         // synchronous_commit=off and starts the server with -F (fsync off); these win over both.
@@ -87,11 +118,15 @@ public final class Database implements AutoCloseable {
                         builder.setServerConfig(name.substring("haven.pg.".length()), System.getProperty(name));
                     }
                 }
-                server = builder.start();
+                try {
+                    server = builder.start();
+                } catch (UncheckedIOException e) {
+                    throw e.getCause();
+                }
                 long pid = EmbeddedPostmaster.pidInFile(pgDir)
                         .filter(p -> EmbeddedPostmaster.identify(p, pgDir) == EmbeddedPostmaster.Identity.OURS).orElse(-1L);
                 Optional<Process> watchdog = pid > 0 ? EmbeddedPostmaster.watchdog(pid, pgDir) : Optional.empty();
-                return new Embedded(server, lock, pgDir, pid, watchdog);
+                return new Embedded(server, lock, pgDir, pid, watchdog, password);
             } catch (IOException | RuntimeException e) {
                 try {
                     if (server != null) {
@@ -156,7 +191,7 @@ public final class Database implements AutoCloseable {
                 DataSource ds = embedded.server().getPostgresDatabase();
                 flyway().dataSource(ds).load().migrate();
                 options = new PgConnectOptions().setHost("127.0.0.1").setPort(embedded.server().getPort())
-                        .setDatabase("postgres").setUser("postgres");
+                        .setDatabase("postgres").setUser(EmbeddedPassword.SUPERUSER).setPassword(embedded.password().password());
                 LOG.info("event=database_ready kind=embedded port={}", embedded.server().getPort());
             }
         } catch (IOException | RuntimeException e) {
@@ -172,6 +207,11 @@ public final class Database implements AutoCloseable {
                 .using(vertx)
                 .build();
         return new Database(embedded, options, pool);
+    }
+
+    /** Where the embedded server's superuser password is kept (readable by Haven's user only). */
+    public static Path embeddedPasswordFile(Path dataDir) {
+        return dataDir.resolve("secrets").resolve("postgres-password");
     }
 
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {

@@ -102,7 +102,7 @@ final class EmbeddedPostmaster {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(key, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OwnerOnly.fileAttributes());
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new IllegalStateException("could not lock " + lockFile + ": in use by another process");

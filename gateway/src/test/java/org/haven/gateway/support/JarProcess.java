@@ -45,16 +45,33 @@ public final class JarProcess implements AutoCloseable {
      * {@code target/<name>.log}. Returns once it logged that it started and /health answers 200.
      */
     public static JarProcess start(String name, Path dataDir, Map<String, String> env) throws Exception {
-        return start(name, dataDir, env, List.of("-Xmx256m"));
+        return start(name, dataDir, env, List.of("-Xmx256m"), null);
     }
 
     /** The same, with these JVM options ({@code List.of()}: as the README runs it). */
     public static JarProcess start(String name, Path dataDir, Map<String, String> env, List<String> jvmOptions) throws Exception {
+        return start(name, dataDir, env, jvmOptions, null);
+    }
+
+    /**
+     * The same, with the process's umask set first ({@code "0000"}: everything it creates without
+     * asking for a mode is writable by everyone), as an operator's shell may have it.
+     */
+    public static JarProcess start(String name, Path dataDir, Map<String, String> env, String umask) throws Exception {
+        return start(name, dataDir, env, List.of("-Xmx256m"), umask);
+    }
+
+    private static JarProcess start(String name, Path dataDir, Map<String, String> env, List<String> jvmOptions, String umask)
+            throws Exception {
         Path jar = Path.of("target", "haven.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
             throw new AssertionError("run mvn package first: " + jar);
         }
         List<String> command = new ArrayList<>();
+        if (umask != null) {
+            // exec: the JVM replaces the shell, so the process (its pid, its signals) is the JVM's
+            command.addAll(List.of("/bin/sh", "-c", "umask \"$0\" && exec \"$@\"", umask));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString()));
