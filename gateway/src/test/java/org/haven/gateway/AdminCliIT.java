@@ -85,7 +85,7 @@ class AdminCliIT {
         assertTrue(added.output().contains("account rita created"), added.output());
         Result list = run(dataDir, "account", "list");
         assertEquals(0, list.code(), list.output());
-        assertTrue(list.output().matches("(?s).*\trita\tcoordinator\tmontreal\t-\t\\S+\tkey=yes\tgrant=yes\tsecond-factor=no\n.*"),
+        assertTrue(list.output().matches("(?s).*\trita\tcoordinator\tmontreal\t-\t\\S+\tkey=yes\tgrant=yes\tsecond-factor=no\tpassphrase=one-time\n.*"),
                 list.output());
         for (String secret : List.of(pass, TestHaven.ADMIN_PASSPHRASE)) {
             assertFalse(added.output().contains(secret) || list.output().contains(secret));
