@@ -123,6 +123,10 @@ class InboxBrowserTest {
         c.get(base + "/inbox/login");
         submitLogin(c, "colm", TestHaven.chosen(COLM_PASS), colmCodes.nextCode());
         colm.await("colm's queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
+        c.get(base + "/inbox/passphrase");
+        colm.assertNoAxeViolations("/inbox/passphrase");
+        colm.screenshot("inbox-passphrase");
+        c.get(base + "/inbox");
 
         // A case arrives while both inboxes are open: it appears without reload.
         String marker = "browser-" + UUID.randomUUID();
