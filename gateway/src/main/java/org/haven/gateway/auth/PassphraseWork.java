@@ -9,9 +9,9 @@ import java.util.concurrent.Callable;
  * Where Argon2id runs for logins and passphrase changes: a worker pool of its own, as many
  * threads as processors (at most 4), shared by everything on one Vert.x. Each run holds its
  * memory cost (46 MiB at {@code Argon2Params.defaults()}) for as long as it runs, so the pool
- * bounds that memory whatever the number of logins at once (on Vert.x's general pool of 20, a
- * burst of logins could take 20 times as much); more threads than processors would not finish
- * the work any sooner. Tasks run unordered: logins arriving on one event loop still run side by side.
+ * bounds that memory whatever the number of logins at once, and leaves Vert.x's general worker
+ * pool to everything else; more threads than processors would not finish the work any sooner.
+ * Tasks run unordered: logins arriving on one event loop still run side by side.
  */
 final class PassphraseWork {
     /** The pool's name: every {@link PassphraseWork} of one Vert.x shares it. */
