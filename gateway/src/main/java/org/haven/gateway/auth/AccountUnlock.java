@@ -33,8 +33,14 @@ import org.slf4j.LoggerFactory;
 public final class AccountUnlock {
     private static final Logger LOG = LoggerFactory.getLogger(AccountUnlock.class);
 
-    /** An unknown username costs the same Argon2id run as a known one (made once, when the class loads). */
-    private static final String DUMMY_HASH = PassphraseHash.hash("haven-dummy-passphrase".toCharArray());
+    /**
+     * An unknown username costs the same Argon2id run as a known one: a well-formed hash at the
+     * current cost that no passphrase matches (its salt and hash are fixed bytes, not the output of
+     * a run, so making it costs nothing at start-up).
+     */
+    private static final String DUMMY_HASH = "$argon2id$v=19$m=" + Argon2Params.defaults().memoryKiB() + ",t="
+            + Argon2Params.defaults().iterations() + ",p=" + Argon2Params.defaults().parallelism()
+            + "$aGF2ZW4tZHVtbXktc2FsdA$aGF2ZW4tZHVtbXktaGFzaC1ub3QtYS1yZWFsLW9uZSE";
 
     /**
      * An account whose passphrase (and second factor, if enrolled) was right, with the team keys it
