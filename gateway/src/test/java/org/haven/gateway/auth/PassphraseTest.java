@@ -59,6 +59,9 @@ class PassphraseTest {
     private static final String OLGA_ONE_TIME_PASS = "set for olga by the administrator";
     private static final String OLGA_PASS = "only olga knows these words";
     private static final String ADA_NEXT_PASS = "what ada would have changed to";
+    private static final String MILO_ONE_TIME_PASS = "set for milo by the administrator";
+    private static final String MILO_PASS = "milo's words from before the upgrade";
+    private static final String MILO_NEXT_PASS = "milo's words chosen after the upgrade";
     private static final Pattern BOX = Pattern.compile("48564e5001[0-9a-f]{60,}");
 
     @TempDir
@@ -242,6 +245,30 @@ class PassphraseTest {
                     "SELECT count(*) FROM audit_log WHERE action = 'passphrase_change_failed' AND actor = 'ada'"));
             assertEquals(200, ada.get("/inbox").statusCode(), "a wrong current passphrase ended the session");
         }
+    }
+
+    /**
+     * Verifies that an account marked one-time after it enrolled a second factor (as the upgrade
+     * marks accounts from before) still needs its code to log in, and then chooses its own
+     * passphrase before reaching the inbox.
+     */
+    @Test
+    void testEnrolledAccountMarkedOneTimeGivesItsCodeThenChooses() throws Exception {
+        InboxClient admin = TestHaven.loggedIn(haven);
+        addAccount(admin, "milo", "coordinator", "halifax", MILO_ONE_TIME_PASS);
+        TestHaven.enrol(haven.port(), dataDir, "milo", MILO_ONE_TIME_PASS, MILO_PASS);
+        DatabaseDump.query(db, "UPDATE accounts SET passphrase_one_time = true WHERE username = 'milo' RETURNING id");
+
+        InboxClient milo = new InboxClient(haven.port());
+        assertEquals(401, milo.login("milo", MILO_PASS, "").statusCode(), "a one-time passphrase skipped the second factor");
+        assertRedirect(milo.login("milo", MILO_PASS, TestHaven.credentials(dataDir, "milo").nextCode()), "/inbox/passphrase");
+        assertRedirect(milo.get("/inbox"), "/inbox/passphrase");
+        String form = milo.get("/inbox/passphrase").body();
+        assertTrue(form.contains("Choose your own passphrase"), form);
+        assertRedirect(milo.postWithCsrf(form, "/inbox/passphrase", "current", MILO_PASS, "passphrase", MILO_NEXT_PASS,
+                "confirm", MILO_NEXT_PASS), "/inbox");
+        assertEquals(200, milo.get("/inbox").statusCode());
+        assertFalse(stored("milo").oneTime());
     }
 
     /**
