@@ -32,9 +32,18 @@ public record Argon2Params(int memoryKiB, int iterations, int parallelism) {
     }
   }
 
-  /** m=19456 KiB, t=2, p=1. */
+  /**
+   * What Haven seals and hashes with: m=47104 KiB (46 MiB), t=2, p=1, about 2.4 times the work
+   * and memory of the OWASP minimum (m=19456, t=2, p=1), chosen from measured unlock times
+   * (docs/crypto.md, "Argon2id cost"). What was stored at a lower cost still opens.
+   */
   public static Argon2Params defaults() {
-    return new Argon2Params(MIN_MEMORY_KIB, 2, 1);
+    return new Argon2Params(47104, 2, 1);
+  }
+
+  /** The cheapest cost accepted, m=19456 KiB, t=2, p=1: the OWASP minimum for Argon2id. */
+  public static Argon2Params minimum() {
+    return new Argon2Params(MIN_MEMORY_KIB, MIN_ITERATIONS, MIN_PARALLELISM);
   }
 
   /** Whether every cost of this is at least that of {@code other}. */

@@ -15,7 +15,7 @@ class PassphraseHashTest {
 
   @BeforeAll
   static void hashOnce() {
-    encoded = PassphraseHash.hash(PASS);
+    encoded = PassphraseHash.hash(PASS, Argon2Params.minimum());
   }
 
   /** Verifies that the PHC string has the documented shape and the right passphrase verifies. */
@@ -24,8 +24,24 @@ class PassphraseHashTest {
     assertTrue(encoded.matches(
         "\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}"), encoded);
     assertTrue(PassphraseHash.verify(encoded, PASS));
-    assertFalse(PassphraseHash.needsRehash(encoded, Argon2Params.defaults()));
+    assertFalse(PassphraseHash.needsRehash(encoded, Argon2Params.minimum()));
     assertTrue(PassphraseHash.needsRehash(encoded, new Argon2Params(65536, 3, 1)));
+  }
+
+  /**
+   * Verifies that a hash made with the defaults costs more than the OWASP minimum, says so in
+   * its string, verifies, and that a hash at the minimum needs re-hashing to reach them.
+   */
+  @Test
+  void testDefaultsAreAboveTheOwaspMinimum() {
+    Argon2Params d = Argon2Params.defaults();
+    assertTrue(d.atLeast(Argon2Params.minimum()) && !d.equals(Argon2Params.minimum()), d.toString());
+    String strong = PassphraseHash.hash(PASS);
+    assertTrue(strong.startsWith("$argon2id$v=19$m=" + d.memoryKiB() + ",t=" + d.iterations() + ",p=" + d.parallelism() + "$"),
+        strong);
+    assertTrue(PassphraseHash.verify(strong, PASS));
+    assertFalse(PassphraseHash.needsRehash(strong, d));
+    assertTrue(PassphraseHash.needsRehash(encoded, d));
   }
 
   /** Verifies that a wrong passphrase does not verify. */

@@ -49,8 +49,9 @@ class AdminCliIT {
 
     /**
      * Verifies that {@code account add} through the jar, its secrets piped on standard input (no
-     * terminal), adds a coordinator with a team-key grant that {@code account list} shows, and
-     * that neither output holds a passphrase.
+     * terminal), adds a coordinator with a team-key grant that {@code account list} shows, that
+     * {@code account passphrase} replaces her one-time passphrase the same way, and that no output
+     * holds a passphrase.
      */
     @Test
     void testAccountAddReadsSecretsFromStandardInput(@TempDir Path dataDir) throws Exception {
@@ -65,10 +66,19 @@ class AdminCliIT {
         assertTrue(added.output().contains("account rita created"), added.output());
         Result list = run(dataDir, "account", "list");
         assertEquals(0, list.code(), list.output());
-        assertTrue(list.output().matches("(?s).*\trita\tcoordinator\tmontreal\t-\t\\S+\tkey=yes\tgrant=yes\tsecond-factor=no\n.*"),
+        assertTrue(list.output().matches("(?s).*\trita\tcoordinator\tmontreal\t-\t\\S+\tkey=yes\tgrant=yes\tsecond-factor=no\tpassphrase=one-time\n.*"),
                 list.output());
-        for (String secret : List.of(pass, TestHaven.ADMIN_PASSPHRASE)) {
-            assertFalse(added.output().contains(secret) || list.output().contains(secret));
+        String own = "rita's own passphrase, piped";
+        Result changed = runWithInput(dataDir, String.join("\n", pass, own, own) + "\n", "account", "passphrase", "--username", "rita");
+        assertEquals(0, changed.code(), changed.output());
+        assertTrue(changed.output().contains("passphrase of rita changed"), changed.output());
+        Result after = run(dataDir, "account", "list");
+        assertTrue(after.output().matches("(?s).*\trita\tcoordinator\tmontreal\t-\t\\S+\tkey=yes\tgrant=yes\tsecond-factor=no"
+                + "\tpassphrase=own\n.*"), after.output());
+        for (String secret : List.of(pass, own, TestHaven.ADMIN_PASSPHRASE)) {
+            for (Result r : List.of(added, list, changed, after)) {
+                assertFalse(r.output().contains(secret));
+            }
         }
     }
 

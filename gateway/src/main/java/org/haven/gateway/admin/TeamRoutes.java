@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The team page for administrators at {@code /inbox/team}: accounts and agencies. Adding a
  * coordinator is a key ceremony: the administrator's unlocked team key is granted to the new
- * coordinator's personal key, itself sealed under their first passphrase, so the server never
+ * coordinator's personal key, itself sealed under a one-time passphrase (they choose their own at
+ * first login, which re-seals it), so the server never
  * holds it unsealed at rest. Adding an agency worker grants them the agency's key the same way
  * (the administrator's team key opens it), and adding an agency creates that key.
  */
@@ -75,11 +76,13 @@ public final class TeamRoutes {
             StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice))
                     .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
             b.append("<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
-                    .append("<th scope=\"col\">Role</th><th scope=\"col\">Working groups</th><th scope=\"col\">Second factor</th>")
+                    .append("<th scope=\"col\">Role</th><th scope=\"col\">Working groups</th><th scope=\"col\">Passphrase</th>")
+                    .append("<th scope=\"col\">Second factor</th>")
                     .append("<th scope=\"col\">Actions</th></tr></thead><tbody>");
             for (Account a : list) {
                 b.append("<tr><td>").append(Html.esc(a.username())).append("</td><td>").append(Html.esc(a.role()))
                         .append("</td><td>").append(Html.esc("admin".equals(a.role()) ? "all" : String.join(", ", a.groups())))
+                        .append("</td><td>").append(a.passphraseOneTime() ? "one-time (not chosen yet)" : "their own")
                         .append("</td><td>").append(a.totpEnabled() ? "enrolled" : "not yet").append("</td><td>");
                 if (a.id() != s.accountId()) {
                     b.append("<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/").append(a.id())
@@ -123,8 +126,8 @@ public final class TeamRoutes {
             for (AgencyStore.Agency a : agencies) {
                 b.append("<option value=\"").append(a.id()).append("\">").append(Html.esc(a.name())).append("</option>");
             }
-            b.append("</select><label for=\"new-pass\">First passphrase (at least ").append(AuthRoutes.MIN_PASSPHRASE)
-                    .append(" characters; give it to the person in a safe way)</label>")
+            b.append("</select><label for=\"new-pass\">One-time passphrase (at least ").append(AuthRoutes.MIN_PASSPHRASE)
+                    .append(" characters; give it to the person in a safe way: at first login they must choose their own)</label>")
                     .append("<input id=\"new-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" required>")
                     .append("<label for=\"new-confirm\">Again</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")
                     .append(" autocomplete=\"new-password\" required><button type=\"submit\" id=\"create-account\">Create account</button></form>");
@@ -180,7 +183,8 @@ public final class TeamRoutes {
         ceremony.create(s.username(), account, pass, team.get())
                 .onSuccess(id -> {
                     LOG.info("event=account_created account={} role={} by={}", id, role, s.accountId());
-                    page(ctx, s, null, "Account " + username + " created. They set up their second factor at first login.");
+                    page(ctx, s, null, "Account " + username + " created. At first login they choose their own passphrase"
+                            + " and set up their second factor.");
                 })
                 .onFailure(err -> {
                     if (err instanceof AccountCeremony.UsernameTaken) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.haven.crypto.Argon2Params;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientPrivateKey;
@@ -32,8 +33,14 @@ import org.slf4j.LoggerFactory;
 public final class AccountUnlock {
     private static final Logger LOG = LoggerFactory.getLogger(AccountUnlock.class);
 
-    /** An unknown username costs the same Argon2id run as a known one (made once, when the class loads). */
-    private static final String DUMMY_HASH = PassphraseHash.hash("haven-dummy-passphrase".toCharArray());
+    /**
+     * An unknown username costs the same Argon2id run as a known one: a well-formed hash at the
+     * current cost that no passphrase matches (its salt and hash are fixed bytes, not the output of
+     * a run, so making it costs nothing at start-up).
+     */
+    private static final String DUMMY_HASH = "$argon2id$v=19$m=" + Argon2Params.defaults().memoryKiB() + ",t="
+            + Argon2Params.defaults().iterations() + ",p=" + Argon2Params.defaults().parallelism()
+            + "$aGF2ZW4tZHVtbXktc2FsdA$aGF2ZW4tZHVtbXktaGFzaC1ub3QtYS1yZWFsLW9uZSE";
 
     /**
      * An account whose passphrase (and second factor, if enrolled) was right, with the team keys it
@@ -57,14 +64,14 @@ public final class AccountUnlock {
         static final Grants NONE = new Grants(List.of(), List.of());
     }
 
-    private final Vertx vertx;
     private final AccountStore accounts;
     private final ServerSecrets secrets;
     private final Clock clock;
     private final Totp totp = new Totp();
+    private final PassphraseWork work;
 
     public AccountUnlock(Vertx vertx, AccountStore accounts, ServerSecrets secrets, Clock clock) {
-        this.vertx = vertx;
+        this.work = new PassphraseWork(vertx);
         this.accounts = accounts;
         this.secrets = secrets;
         this.clock = clock;
@@ -74,10 +81,12 @@ public final class AccountUnlock {
      * Completes with the unlocked account, or empty when the username, the passphrase or (for an
      * account that enrolled one) the second-factor code is wrong: one answer for all three. An
      * account without an enrolled second factor is unlocked by its passphrase alone; the caller
-     * decides what it may do before enrolling.
+     * decides what it may do before enrolling (and, for a one-time passphrase, before choosing its
+     * own). A hash or personal key box stored at a lower Argon2id cost than
+     * {@link Argon2Params#defaults()} is replaced by one at that cost once the whole login succeeded.
      */
     public Future<Optional<Unlocked>> unlock(String username, String pass, String code) {
-        return accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> vertx.<Optional<Unlocked>>executeBlocking(() -> {
+        return accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> work.<Optional<Opened>>run(() -> {
             String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
             boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
             if (!ok || found.isEmpty()) {
@@ -85,43 +94,94 @@ public final class AccountUnlock {
             }
             Account a = found.get();
             if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Unlocked(a, List.of(), List.of()));
+                return Optional.of(new Opened(new Unlocked(a, List.of(), List.of()), upgrade(a, pass, null)));
             }
             RecipientPrivateKey personal = null;
             List<RecipientPrivateKey> keys = new ArrayList<>();
             List<RecipientPrivateKey> agencyKeys = new ArrayList<>();
+            byte[] raw = null;
             try {
-                byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
+                raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
                 personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
-                Arrays.fill(raw, (byte) 0);
                 for (AccountStore.Grant g : grants.team()) {
                     keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
                 }
                 for (AccountStore.Grant g : grants.agency()) {
                     agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
                 }
-                return Optional.of(new Unlocked(a, keys, agencyKeys));
+                return Optional.of(new Opened(new Unlocked(a, keys, agencyKeys), upgrade(a, pass, raw)));
             } catch (GeneralSecurityException e) {
                 keys.forEach(RecipientPrivateKey::destroy);
                 agencyKeys.forEach(RecipientPrivateKey::destroy);
                 return Optional.empty();
             } finally {
+                if (raw != null) {
+                    Arrays.fill(raw, (byte) 0);
+                }
                 if (personal != null) {
                     personal.destroy();
                 }
             }
-        }))).compose(unlocked -> {
-            if (unlocked.isEmpty() || !unlocked.get().account().totpEnabled()) {
-                return Future.succeededFuture(unlocked);
+        }))).compose(opened -> {
+            if (opened.isEmpty()) {
+                return Future.succeededFuture(Optional.<Unlocked>empty());
             }
-            return secondFactor(unlocked.get().account(), code == null ? "" : code).map(ok -> {
-                if (!ok) {
-                    unlocked.get().destroy();
-                    return Optional.<Unlocked>empty();
+            Unlocked unlocked = opened.get().unlocked();
+            Future<Boolean> second = unlocked.account().totpEnabled()
+                    ? secondFactor(unlocked.account(), code == null ? "" : code) : Future.succeededFuture(true);
+            return second.compose(passed -> {
+                if (!passed) {
+                    unlocked.destroy();
+                    return Future.succeededFuture(Optional.<Unlocked>empty());
                 }
-                return unlocked;
+                return store(opened.get().upgrade()).map(v -> Optional.of(unlocked));
             });
         });
+    }
+
+    /** What a right passphrase opened, and what to store if its cost is to be raised. */
+    private record Opened(Unlocked unlocked, Optional<Upgrade> upgrade) {
+    }
+
+    /** An account's passphrase hash and personal key box re-made at the current cost, to replace the old ones. */
+    private record Upgrade(long accountId, String oldHash, byte[] oldBox, String newHash, byte[] newBox) {
+    }
+
+    /**
+     * A new hash and box at {@link Argon2Params#defaults()} when either was made at a lower cost
+     * (blocking: two Argon2id runs); {@code rawPersonal} is the opened personal key, null without
+     * one. None for a one-time passphrase: choosing one's own re-makes both.
+     */
+    private static Optional<Upgrade> upgrade(Account a, String pass, byte[] rawPersonal) throws GeneralSecurityException {
+        Argon2Params target = Argon2Params.defaults();
+        boolean box = rawPersonal != null && !PassphraseBox.params(a.sealedPrivateKey()).atLeast(target);
+        if (a.passphraseOneTime() || !(box || PassphraseHash.needsRehash(a.passphraseHash(), target))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Upgrade(a.id(), a.passphraseHash(), a.sealedPrivateKey(),
+                    PassphraseHash.hash(pass.toCharArray(), target),
+                    rawPersonal == null ? null : PassphraseBox.seal(rawPersonal, pass.toCharArray(), target)));
+        } catch (GeneralSecurityException e) {
+            return Optional.empty();   // the old ones still work; the next login tries again
+        }
+    }
+
+    /** Stores an upgrade unless the passphrase changed meanwhile; a failure leaves the old ones, which still work. */
+    private Future<Void> store(Optional<Upgrade> upgrade) {
+        if (upgrade.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Upgrade u = upgrade.get();
+        return accounts.replacePassphrase(accounts.pool(), u.accountId(), u.oldHash(), u.oldBox(), u.newHash(), u.newBox(), false)
+                .<Void>map(done -> {
+                    LOG.info("event=passphrase_cost_raised account={} stored={}", u.accountId(), done);
+                    return null;
+                })
+                .recover(err -> {
+                    LOG.warn("event=passphrase_cost_raise_failed account={} kind={}", u.accountId(), err.getClass().getSimpleName());
+                    return Future.succeededFuture();
+                });
     }
 
     private Future<Grants> grantsOf(Optional<Account> found) {

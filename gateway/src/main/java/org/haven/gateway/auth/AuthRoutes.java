@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Getting into the inbox: first-administrator setup, login with passphrase and a second factor
- * (TOTP, or a one-time recovery code), second-factor enrolment with a QR code, language, logout.
+ * (TOTP, or a one-time recovery code), choosing one's own passphrase in place of a one-time one
+ * an administrator set ({@link PassphraseRoutes}, also where anyone changes theirs), second-factor
+ * enrolment with a QR code, language, logout.
  * The passphrase unlocks the team key (an agency worker's: the agency key) into the session;
  * logout and timeouts wipe it.
  */
@@ -51,6 +53,7 @@ public final class AuthRoutes {
     private final Clock clock;
     private final Totp totp = new Totp();
     private final AccountUnlock unlock;
+    private final PassphraseRoutes passphrases;
 
     public AuthRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, ServerSecrets secrets, SessionGuard guard,
                       Clock clock) {
@@ -62,6 +65,7 @@ public final class AuthRoutes {
         this.throttle = new LoginThrottle(clock);
         this.clock = clock;
         this.unlock = new AccountUnlock(vertx, accounts, secrets, clock);
+        this.passphrases = new PassphraseRoutes(vertx, accounts, guard, throttle);
     }
 
     public void mount(Router router) {
@@ -71,7 +75,7 @@ public final class AuthRoutes {
         router.post("/inbox/login").handler(this::login);
         router.get("/inbox/totp").handler(ctx -> guard.requireEnrolling(ctx, s -> enrolForm(ctx, s, null)));
         router.post("/inbox/totp").handler(ctx -> guard.requireEnrolling(ctx, s -> enrol(ctx, s)));
-        router.post("/inbox/logout").handler(ctx -> guard.requireEnrolling(ctx, s -> {
+        router.post("/inbox/logout").handler(ctx -> guard.requireAny(ctx, s -> {
             guard.sessions().end(s.id());
             LOG.info("event=logout account={}", s.accountId());
             guard.clearCookie(ctx);
@@ -82,6 +86,12 @@ public final class AuthRoutes {
             s.language(language);
             accounts.setLanguage(s.accountId(), language).onComplete(ar -> ctx.redirect("/inbox"));
         }));
+        passphrases.mount(router);
+    }
+
+    /** Ends here the sessions of accounts whose passphrase was changed on another gateway or at the command line. */
+    public void follow(org.haven.gateway.cluster.ClusterNotifications cluster) {
+        passphrases.follow(cluster, guard.sessions());
     }
 
     private static String lang(RoutingContext ctx) {
@@ -236,11 +246,12 @@ public final class AuthRoutes {
             throttle.succeeded(client);
             Account a = unlocked.get().account();
             InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
-                    unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language()));
+                    unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime()));
             new AuditLog(accounts.pool()).record(a.username(), "login", null);
-            LOG.info("event=login account={} second_factor={}", a.id(), a.totpEnabled() ? "done" : "enrol");
+            LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
+                    a.passphraseOneTime() ? "one_time" : "own");
             guard.setCookie(ctx, s);
-            ctx.redirect(a.totpEnabled() ? "/inbox" : "/inbox/totp");
+            ctx.redirect(a.passphraseOneTime() ? "/inbox/passphrase" : a.totpEnabled() ? "/inbox" : "/inbox/totp");
         }).onFailure(ctx::fail);
     }
 

@@ -7,8 +7,9 @@ import org.haven.crypto.RecipientPrivateKey;
 /**
  * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
  * memory only, for as long as the session lives, an agency worker's session its agency's key;
- * {@link #end()} wipes them. A session that has not
- * yet enrolled its second factor may do nothing but enrol.
+ * {@link #end()} wipes them. A session opened with a one-time passphrase may do nothing but
+ * choose its own passphrase; then one that has not yet enrolled its second factor may do nothing
+ * but enrol.
  */
 public final class InboxSession {
     private final String id;
@@ -22,6 +23,7 @@ public final class InboxSession {
     private final java.util.List<RecipientPrivateKey> teamKeys;
     private final java.util.List<RecipientPrivateKey> agencyKeys;
     private volatile boolean secondFactorDone;
+    private volatile boolean passphraseChosen;
     private volatile String language;
     private volatile Instant lastSeen;
     private volatile Instant reauthenticatedAt;
@@ -36,6 +38,7 @@ public final class InboxSession {
         this.teamKeys = new java.util.concurrent.CopyOnWriteArrayList<>(grant.teamKeys());
         this.agencyKeys = java.util.List.copyOf(grant.agencyKeys());
         this.secondFactorDone = grant.secondFactorDone();
+        this.passphraseChosen = grant.passphraseChosen();
         this.language = grant.language();
         this.csrfToken = csrfToken;
         this.createdAt = now;
@@ -110,6 +113,15 @@ public final class InboxSession {
 
     void completeSecondFactor() {
         secondFactorDone = true;
+    }
+
+    /** False until a session opened with a one-time passphrase has chosen its own. */
+    public boolean passphraseChosen() {
+        return passphraseChosen;
+    }
+
+    void passphraseChosen(boolean chosen) {
+        passphraseChosen = chosen;
     }
 
     public String language() {

@@ -7,8 +7,10 @@ import org.haven.crypto.RecipientPrivateKey;
 /**
  * What a successful login grants: who, with which role and groups, and the unlocked keys: team
  * keys for administrators and coordinators, the agency's key for an agency worker.
+ * {@code passphraseChosen} is false when the login used a one-time passphrase, which the session
+ * must replace before anything else.
  */
 public record SessionGrant(long accountId, String username, String role, Set<String> groups, Long agencyId,
                            List<RecipientPrivateKey> teamKeys, List<RecipientPrivateKey> agencyKeys, boolean secondFactorDone,
-                           String language) {
+                           String language, boolean passphraseChosen) {
 }

@@ -14,7 +14,8 @@ import org.haven.gateway.inbox.Text;
 /**
  * Finds the inbox session of a request from its cookie and guards routes: no session sends a
  * page request to the login form; a state-changing request must carry the session's CSRF token;
- * a session that has not enrolled its second factor may only enrol.
+ * a session opened with a one-time passphrase may only choose its own (or log out), then a
+ * session that has not enrolled its second factor may only enrol.
  */
 public final class SessionGuard {
     /** The session cookie: HttpOnly, SameSite=Strict, Secure behind TLS, scoped to the inbox. */
@@ -38,9 +39,19 @@ public final class SessionGuard {
         return sessions.find(c == null ? null : c.getValue());
     }
 
-    /** Runs {@code then} for a fully logged-in session (second factor done). */
+    /** The first-login steps a session goes through, in order, before it reaches the inbox. */
+    private enum Step {
+        /** Choose one's own passphrase in place of a one-time one ({@code /inbox/passphrase}). */
+        PASSPHRASE,
+        /** Enrol the second factor ({@code /inbox/totp}). */
+        SECOND_FACTOR,
+        /** Done: the inbox. */
+        INBOX
+    }
+
+    /** Runs {@code then} for a fully logged-in session (own passphrase, second factor done). */
     public void require(RoutingContext ctx, Consumer<InboxSession> then) {
-        guard(ctx, false, then);
+        guard(ctx, Step.INBOX, then);
     }
 
     /** Runs {@code then} for a logged-in administrator; anyone else is refused. */
@@ -55,12 +66,17 @@ public final class SessionGuard {
         });
     }
 
-    /** Runs {@code then} for a session that may still be enrolling its second factor. */
+    /** Runs {@code then} for a session that may still be enrolling its second factor (its passphrase its own). */
     public void requireEnrolling(RoutingContext ctx, Consumer<InboxSession> then) {
-        guard(ctx, true, then);
+        guard(ctx, Step.SECOND_FACTOR, then);
     }
 
-    private void guard(RoutingContext ctx, boolean enrolling, Consumer<InboxSession> then) {
+    /** Runs {@code then} for any session, even one still to replace its one-time passphrase. */
+    public void requireAny(RoutingContext ctx, Consumer<InboxSession> then) {
+        guard(ctx, Step.PASSPHRASE, then);
+    }
+
+    private void guard(RoutingContext ctx, Step allowed, Consumer<InboxSession> then) {
         Optional<InboxSession> found = current(ctx);
         if (found.isEmpty()) {
             if (ctx.request().method() == HttpMethod.GET) {
@@ -72,7 +88,11 @@ public final class SessionGuard {
             return;
         }
         InboxSession s = found.get();
-        if (!enrolling && !s.secondFactorDone()) {
+        if (!s.passphraseChosen() && allowed != Step.PASSPHRASE) {
+            ctx.redirect("/inbox/passphrase");
+            return;
+        }
+        if (!s.secondFactorDone() && allowed == Step.INBOX) {
             ctx.redirect("/inbox/totp");
             return;
         }

@@ -62,6 +62,14 @@ public final class SessionRegistry {
         return ids.size();
     }
 
+    /** Ends every session of an account but {@code keepId} (its passphrase was just changed in that one). */
+    public int endAllOfExcept(long accountId, String keepId) {
+        var ids = sessions.values().stream().filter(s -> s.accountId() == accountId && !s.id().equals(keepId))
+                .map(InboxSession::id).toList();
+        ids.forEach(this::end);
+        return ids.size();
+    }
+
     /** Ends every session but one (after a key rotation the others hold a retired key). */
     public int endAllExcept(String keepId) {
         var ids = sessions.keySet().stream().filter(id -> !id.equals(keepId)).toList();
@@ -72,6 +80,11 @@ public final class SessionRegistry {
     /** Marks the second factor as done for this session. */
     public void completeSecondFactor(InboxSession s) {
         s.completeSecondFactor();
+    }
+
+    /** Marks a session's one-time passphrase as replaced by the person's own. */
+    public void passphraseChosen(InboxSession s) {
+        s.passphraseChosen(true);
     }
 
     /** Records that the passphrase was proven again now. */

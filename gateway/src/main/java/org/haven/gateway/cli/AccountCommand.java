@@ -1,5 +1,6 @@
 package org.haven.gateway.cli;
 
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -9,10 +10,13 @@ import java.util.concurrent.Callable;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.admin.AccountCeremony;
 import org.haven.gateway.auth.AuthRoutes;
+import org.haven.gateway.auth.PassphraseChange;
+import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountRoster;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -22,22 +26,25 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code haven account list|add|remove}: the inbox accounts, with the same key ceremony as the
- * Team page ({@link AccountCeremony}). Adding and removing ask for an administrator's username,
- * passphrase and second-factor code, which unlock the team key for the length of the command.
+ * {@code haven account list|add|remove|passphrase}: the inbox accounts, with the same key ceremony
+ * as the Team page ({@link AccountCeremony}). Adding and removing ask for an administrator's
+ * username, passphrase and second-factor code, which unlock the team key for the length of the
+ * command; changing a passphrase asks for the account's current one ({@link PassphraseChange}).
  */
 @Command(name = "account", mixinStandardHelpOptions = true,
-        description = {"List, add and remove inbox accounts (coordinators, administrators, agency workers).",
-                "Adding and removing ask for an administrator's passphrase and second-factor code, and for the new",
-                "account's passphrase: at the terminal without echo, else as lines on standard input."},
-        subcommands = {AccountCommand.ListAccounts.class, AccountCommand.Add.class, AccountCommand.Remove.class})
+        description = {"List, add and remove inbox accounts (coordinators, administrators, agency workers), and change an",
+                "account's passphrase. Adding and removing ask for an administrator's passphrase and second-factor code,",
+                "and for the new account's one-time passphrase: at the terminal without echo, else as lines on standard input."},
+        subcommands = {AccountCommand.ListAccounts.class, AccountCommand.Add.class, AccountCommand.Remove.class,
+                AccountCommand.Passphrase.class})
 public final class AccountCommand extends CommandGroup {
 
     /** {@code haven account list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Print the enabled accounts, one a line, tab-separated: id, username, role, working groups,",
                     "agency id, created (UTC), key=yes|no (a personal key pair), grant=yes|no (holds the current team",
-                    "key; an agency worker: its agency's current key), second-factor=yes|no (enrolled). Never a",
+                    "key; an agency worker: its agency's current key), second-factor=yes|no (enrolled),",
+                    "passphrase=own|one-time (one-time: set by an administrator, not yet replaced). Never a",
                     "passphrase hash or a key."})
     static final class ListAccounts implements Callable<Integer> {
         @ParentCommand
@@ -54,7 +61,7 @@ public final class AccountCommand extends CommandGroup {
                     out.println(e.id() + "\t" + e.username() + "\t" + e.role() + "\t" + groups + "\t"
                             + (e.agencyId() == null ? "-" : e.agencyId()) + "\t" + e.createdAt().withOffsetSameInstant(ZoneOffset.UTC)
                             + "\tkey=" + yesNo(e.personalKey()) + "\tgrant=" + yesNo(e.keyGrant())
-                            + "\tsecond-factor=" + yesNo(e.secondFactor()));
+                            + "\tsecond-factor=" + yesNo(e.secondFactor()) + "\tpassphrase=" + (e.passphraseOneTime() ? "one-time" : "own"));
                 }
                 out.flush();
                 return 0;
@@ -68,12 +75,13 @@ public final class AccountCommand extends CommandGroup {
 
     /** {@code haven account add --username U --role R [--group G]... [--agency ID]}. */
     @Command(name = "add", mixinStandardHelpOptions = true,
-            description = {"Add an account, as the Team page does: it gets a personal key sealed under its first",
+            description = {"Add an account, as the Team page does: it gets a personal key sealed under a one-time",
                     "passphrase and a grant of the team key (an agency worker: of its agency's key instead), which an",
                     "administrator's passphrase and second-factor code unlock. Asks, in this order: the administrator's username",
-                    "(unless --admin), passphrase and code, then the new passphrase twice (at least "
+                    "(unless --admin), passphrase and code, then the one-time passphrase twice (at least "
                             + AuthRoutes.MIN_PASSPHRASE + " characters).",
-                    "The person sets up their second factor at first login. Audited as account_created:<role>."})
+                    "At first login the person chooses their own passphrase, then sets up their second factor.",
+                    "Audited as account_created:<role>."})
     static final class Add implements Callable<Integer> {
         @ParentCommand
         AccountCommand account;
@@ -125,7 +133,8 @@ public final class AccountCommand extends CommandGroup {
                 AccountStore accounts = new AccountStore(db.pool());
                 AccountCeremony.NewAccount wantedAccount = new AccountCeremony.NewAccount(name, role, wanted, agency);
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, account.clock())) {
-                    char[] pass = prompt.secret("First passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE + " characters)");
+                    char[] pass = prompt.secret("One-time passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE
+                            + " characters; they choose their own at first login)");
                     char[] confirm = prompt.secret("The same passphrase again");
                     long id;
                     try {
@@ -146,7 +155,8 @@ public final class AccountCommand extends CommandGroup {
                     }
                     out.println("account " + name + " created (id " + id + ", " + role
                             + (wanted.isEmpty() ? "" : ", " + String.join(",", wanted))
-                            + (agency == null ? "" : ", agency " + agency) + "): they set up their second factor at first login");
+                            + (agency == null ? "" : ", agency " + agency)
+                            + "): at first login they choose their own passphrase and set up their second factor");
                     out.flush();
                     return 0;
                 }
@@ -229,6 +239,75 @@ public final class AccountCommand extends CommandGroup {
                             + "): it can open nothing sealed from now on; the others log in again to read cases");
                     out.flush();
                     return 0;
+                }
+            });
+        }
+    }
+
+    /** {@code haven account passphrase --username U}. */
+    @Command(name = "passphrase", mixinStandardHelpOptions = true,
+            description = {"Change an account's passphrase, as its inbox's Passphrase page does: the personal key is opened",
+                    "with the current passphrase and sealed under the new one; its grants and every case stay as they are.",
+                    "Asks, in this order: the current passphrase, then the new one twice (at least "
+                            + AuthRoutes.MIN_PASSPHRASE + " characters). Replaces a",
+                    "one-time passphrase as the first login would. Ends the account's inbox sessions on every gateway.",
+                    "Audited as passphrase_changed:cli (a wrong current passphrase: passphrase_change_failed:cli)."})
+    static final class Passphrase implements Callable<Integer> {
+        @ParentCommand
+        AccountCommand account;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--username", required = true, paramLabel = "NAME", description = "the account's username")
+        String username;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Prompt prompt = account.prompt();
+            return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
+                String name = username.strip();
+                AccountStore accounts = new AccountStore(db.pool());
+                Optional<Account> found = Cli.await(accounts.findByUsername(name));
+                if (found.isEmpty()) {
+                    throw new Cli.Failure("there is no account named '" + name + "'");
+                }
+                Account a = found.get();
+                char[] current = prompt.secret("Current passphrase of " + name);
+                char[] next = null;
+                char[] confirm = null;
+                PassphraseChange.Outcome outcome;
+                try {
+                    next = prompt.secret("New passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE + " characters)");
+                    confirm = prompt.secret("The same passphrase again");
+                    String n = new String(next);
+                    Optional<String> weak = AuthRoutes.validatePassphrase(n, new String(confirm));
+                    if (weak.isPresent()) {
+                        throw new Cli.Failure(Cli.line(weak.get()) + ": nothing was changed");
+                    }
+                    outcome = Cli.await(new PassphraseChange(vertx, accounts).change(a.id(), new String(current), n, ":cli"));
+                } finally {
+                    Prompt.wipe(current);
+                    Prompt.wipe(next);
+                    Prompt.wipe(confirm);
+                }
+                switch (outcome) {
+                    case WRONG_CURRENT -> {
+                        Cli.await(new AuditLog(db.pool()).record(a.username(), "passphrase_change_failed:cli", null));
+                        throw new Cli.Failure("the current passphrase of " + a.username() + " is wrong: nothing was changed");
+                    }
+                    case SAME_AS_CURRENT -> throw new Cli.Failure("the new passphrase is the current one: nothing was changed");
+                    case CHANGED_MEANWHILE -> throw new Cli.Failure("the passphrase of " + a.username()
+                            + " was changed meanwhile (in the inbox?): nothing was changed here");
+                    case NO_SUCH_ACCOUNT -> throw new Cli.Failure("there is no account named '" + name + "' any more");
+                    case CHANGED -> {
+                        Cli.await(ClusterNotifications.notifyEveryInstance(db.pool(), PassphraseChange.SESSIONS_CHANNEL,
+                                new JsonObject().put("account", a.id())));
+                        out.println("passphrase of " + a.username() + " changed: the personal key is sealed under the new one"
+                                + " (grants and cases unchanged); its inbox sessions were ended");
+                        out.flush();
+                        return 0;
+                    }
+                    default -> throw new IllegalStateException(outcome.name());
                 }
             });
         }

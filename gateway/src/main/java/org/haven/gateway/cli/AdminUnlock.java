@@ -38,8 +38,9 @@ final class AdminUnlock implements AutoCloseable {
     /**
      * Asks for the administrator's username (unless given), passphrase and second-factor code and
      * unlocks the current team key; a {@link Cli.Failure} when any is wrong (audited as
-     * {@code login_failed:cli} for a known username), the account is not an administrator, or it
-     * has not enrolled its second factor yet (an inbox session could do nothing else either).
+     * {@code login_failed:cli} for a known username), the account is not an administrator, its
+     * passphrase is still a one-time one, or it has not enrolled its second factor yet (an inbox
+     * session could do nothing else either).
      */
     static AdminUnlock ask(Vertx vertx, AccountStore accounts, HavenConfig config, Prompt prompt, String username,
                            Clock clock) throws Exception {
@@ -73,6 +74,11 @@ final class AdminUnlock implements AutoCloseable {
         if (!"admin".equals(a.role())) {
             u.destroy();
             throw new Cli.Failure(a.username() + " is not an administrator");
+        }
+        if (a.passphraseOneTime()) {
+            u.destroy();
+            throw new Cli.Failure(a.username() + " still has the one-time passphrase an administrator set: choose your own first"
+                    + " (log in to the inbox, or 'haven account passphrase --username " + a.username() + "')");
         }
         if (!a.totpEnabled()) {
             u.destroy();

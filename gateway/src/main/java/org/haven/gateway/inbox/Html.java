@@ -43,7 +43,7 @@ public final class Html {
                 .append("<script src=\"/inbox/inbox.js\" defer></script></head><body>")
                 .append("<a class=\"skip\" href=\"#main\">").append(Text.t(lang, "skip")).append("</a>")
                 .append("<header class=\"bar\"><a class=\"brand\" href=\"/inbox\">").append(Text.t(lang, "inbox")).append("</a>");
-        if (session != null && session.secondFactorDone()) {
+        if (session != null && session.secondFactorDone() && session.passphraseChosen()) {
             sb.append("<nav class=\"who\" aria-label=\"Account\">");
             if (!session.isAgency()) {
                 sb.append("<a href=\"/inbox/dashboard\">").append(Text.t(lang, "dash.title")).append("</a>");
@@ -52,6 +52,7 @@ public final class Html {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
                 sb.append("<a href=\"/inbox/audit\">").append(Text.t(lang, "audit")).append("</a>");
             }
+            sb.append("<a href=\"/inbox/passphrase\">").append(Text.t(lang, "passphrase.nav")).append("</a>");
             sb.append("<form method=\"post\" action=\"/inbox/language\">").append(csrf(session))
                     .append("<input type=\"hidden\" name=\"language\" value=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")
                     .append("<button type=\"submit\" class=\"link\" lang=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")

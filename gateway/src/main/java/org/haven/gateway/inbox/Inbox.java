@@ -82,7 +82,8 @@ public final class Inbox {
 
     /**
      * Ends here the sessions of an account removed on another gateway or at the command line
-     * ({@link org.haven.gateway.admin.AccountCeremony#REMOVALS_CHANNEL}).
+     * ({@link org.haven.gateway.admin.AccountCeremony#REMOVALS_CHANNEL}), or whose passphrase was
+     * changed there ({@link org.haven.gateway.auth.PassphraseChange#SESSIONS_CHANNEL}).
      */
     public void follow(org.haven.gateway.cluster.ClusterNotifications cluster) {
         cluster.listen(org.haven.gateway.admin.AccountCeremony.REMOVALS_CHANNEL, body -> {
@@ -91,6 +92,7 @@ public final class Inbox {
                 LOG.info("event=sessions_ended_after_removal account={} count={}", account.longValue(), ended);
             }
         });
+        auth.follow(cluster);
     }
 
     /** Ends every session, wiping the keys they hold. */

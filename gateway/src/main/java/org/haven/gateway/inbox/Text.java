@@ -101,6 +101,35 @@ public final class Text {
         put("login.throttled", "Too many failed attempts. Wait a few minutes and try again.",
                 "Trop d'essais manqués. Attendez quelques minutes.");
         put("login.ended", "Your session ended. Log in again.", "Votre session a pris fin. Reconnectez-vous.");
+        put("passphrase.nav", "Passphrase", "Phrase de passe");
+        put("passphrase.choose", "Choose your own passphrase", "Choisissez votre propre phrase de passe");
+        put("passphrase.choose.intro", "An administrator set the passphrase you just used: it works only this once."
+                + " Choose your own now, one nobody else knows. It unlocks your key to the cases and cannot be recovered:"
+                + " keep it in a password manager.",
+                "Un administrateur a choisi la phrase de passe que vous venez d'utiliser : elle ne sert qu'une fois."
+                + " Choisissez maintenant la vôtre, que personne d'autre ne connaît. Elle déverrouille votre clé des dossiers"
+                + " et ne peut pas être récupérée : gardez-la dans un gestionnaire de mots de passe.");
+        put("passphrase.change", "Change your passphrase", "Changer votre phrase de passe");
+        put("passphrase.change.intro", "Your key is sealed again under the new passphrase; your cases do not change."
+                + " Your other sessions end.",
+                "Votre clé est scellée à nouveau sous la nouvelle phrase de passe ; vos dossiers ne changent pas."
+                + " Vos autres sessions prennent fin.");
+        put("passphrase.given", "The passphrase you were given", "La phrase de passe reçue");
+        put("passphrase.current", "Your current passphrase", "Votre phrase de passe actuelle");
+        put("passphrase.new", "New passphrase (at least 12 characters)", "Nouvelle phrase de passe (au moins 12 caractères)");
+        put("passphrase.again", "The new passphrase again", "La nouvelle phrase de passe, à nouveau");
+        put("passphrase.save", "Save my passphrase", "Enregistrer ma phrase de passe");
+        put("passphrase.short", "The new passphrase must be at least 12 characters.",
+                "La nouvelle phrase de passe doit compter au moins 12 caractères.");
+        put("passphrase.differ", "The two new passphrases differ.", "Les deux nouvelles phrases de passe diffèrent.");
+        put("passphrase.wrong", "That is not your current passphrase. Nothing was changed.",
+                "Ce n'est pas votre phrase de passe actuelle. Rien n'a été changé.");
+        put("passphrase.same", "Choose a passphrase other than the current one.",
+                "Choisissez une phrase de passe différente de l'actuelle.");
+        put("passphrase.meanwhile", "Your passphrase was changed meanwhile (elsewhere). Log in again.",
+                "Votre phrase de passe a été changée entre-temps (ailleurs). Reconnectez-vous.");
+        put("passphrase.changed", "Your passphrase is changed. Your other sessions were ended.",
+                "Votre phrase de passe est changée. Vos autres sessions ont pris fin.");
         put("totp.title", "Set up your second factor", "Configurer votre second facteur");
         put("totp.intro", "Scan this code with an authenticator app (for example Aegis, FreeOTP or Google Authenticator),"
                 + " or type the key by hand, then enter the 6-digit code it shows.",

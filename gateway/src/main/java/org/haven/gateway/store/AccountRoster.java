@@ -16,10 +16,11 @@ public final class AccountRoster {
     /**
      * One account. {@code personalKey}: it has a personal key pair; {@code keyGrant}: it holds a
      * grant of the key its role opens, the current team key (coordinators and administrators) or
-     * its agency's current key (agency workers).
+     * its agency's current key (agency workers); {@code passphraseOneTime}: its passphrase is still
+     * the one an administrator set.
      */
     public record Entry(long id, String username, String role, List<String> groups, Long agencyId, OffsetDateTime createdAt,
-                        boolean personalKey, boolean keyGrant, boolean secondFactor) {
+                        boolean personalKey, boolean keyGrant, boolean secondFactor, boolean passphraseOneTime) {
     }
 
     private final Pool pool;
@@ -38,14 +39,15 @@ public final class AccountRoster {
                 + " WHERE g.account_id = a.id AND ag.id = a.agency_id)"
                 + " ELSE EXISTS (SELECT 1 FROM team_key_grants t JOIN team_keys k ON k.key_id = t.key_id"
                 + " WHERE t.account_id = a.id AND k.retired_at IS NULL) END AS key_grant,"
-                + " a.totp_enabled_at IS NOT NULL AS second_factor"
+                + " a.totp_enabled_at IS NOT NULL AS second_factor, a.passphrase_one_time"
                 + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.id").execute().map(rs -> {
                     List<Entry> out = new ArrayList<>();
                     for (Row r : rs) {
                         String[] groups = r.getArrayOfStrings("groups");
                         out.add(new Entry(r.getLong("id"), r.getString("username"), r.getString("role"),
                                 groups == null ? List.of() : List.of(groups), r.getLong("agency_id"), r.getOffsetDateTime("created_at"),
-                                r.getBoolean("personal_key"), r.getBoolean("key_grant"), r.getBoolean("second_factor")));
+                                r.getBoolean("personal_key"), r.getBoolean("key_grant"), r.getBoolean("second_factor"),
+                                r.getBoolean("passphrase_one_time")));
                     }
                     return out;
                 });

@@ -33,7 +33,7 @@ public final class AccountStore {
     private static final String ACCOUNT_COLUMNS = "a.id, a.username, a.role, a.passphrase_hash, a.team_key_id, a.sealed_team_key,"
             + " a.totp_secret, a.totp_enabled_at, coalesce(a.totp_last_step, 0) AS totp_last_step, a.language, a.agency_id,"
             + " coalesce((SELECT array_agg(g.group_id ORDER BY g.group_id) FROM account_groups g WHERE g.account_id = a.id),"
-            + " '{}'::text[]) AS groups, a.public_key, a.sealed_private_key";
+            + " '{}'::text[]) AS groups, a.public_key, a.sealed_private_key, a.passphrase_one_time";
 
     public Future<Optional<Account>> findByUsername(String username) {
         return pool.preparedQuery("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = $1 AND a.disabled_at IS NULL")
@@ -210,9 +210,29 @@ public final class AccountStore {
             if (rs.rowCount() != 1) {
                 return Future.succeededFuture(Optional.<Long>empty());
             }
+            // the first administrator chose their own passphrase: not a one-time one
             return create(tx, username, "admin", passphraseHash, publicKey, sealedPrivateKey, null, java.util.List.of())
-                    .map(Optional::of);
+                    .compose(id -> tx.preparedQuery("UPDATE accounts SET passphrase_one_time = false WHERE id = $1")
+                            .execute(Tuple.of(id)).map(Optional.of(id)));
         });
+    }
+
+    /**
+     * Replaces an account's passphrase hash and personal key box, only if they are still the ones
+     * {@code oldHash} and {@code oldBox} (null for an account without a personal key) that the
+     * caller opened: a concurrent change wins and this one answers false. {@code chosen} also
+     * clears the one-time mark (the person chose this passphrase); an upgrade of the Argon2id cost
+     * at login leaves it as it is.
+     */
+    public Future<Boolean> replacePassphrase(SqlClient tx, long accountId, String oldHash, byte[] oldBox, String newHash,
+                                             byte[] newBox, boolean chosen) {
+        return tx.preparedQuery("UPDATE accounts SET passphrase_hash = $4, sealed_private_key = $5,"
+                        + " passphrase_one_time = passphrase_one_time AND NOT $6"
+                        + " WHERE id = $1 AND disabled_at IS NULL AND passphrase_hash = $2"
+                        + " AND sealed_private_key IS NOT DISTINCT FROM $3")
+                .execute(Tuple.of(accountId, oldHash, oldBox == null ? null : Buffer.buffer(oldBox), newHash,
+                        newBox == null ? null : Buffer.buffer(newBox), chosen))
+                .map(rs -> rs.rowCount() == 1);
     }
 
     private static Account account(Row r) {
@@ -225,6 +245,6 @@ public final class AccountStore {
                 r.getString("team_key_id"), sealed == null ? null : sealed.getBytes(), totp == null ? null : totp.getBytes(),
                 r.getOffsetDateTime("totp_enabled_at") != null, r.getLong("totp_last_step"), r.getString("language"),
                 r.getLong("agency_id"), groups == null ? java.util.Set.of() : java.util.Set.of(groups),
-                pub == null ? null : pub.getBytes(), priv == null ? null : priv.getBytes());
+                pub == null ? null : pub.getBytes(), priv == null ? null : priv.getBytes(), r.getBoolean("passphrase_one_time"));
     }
 }

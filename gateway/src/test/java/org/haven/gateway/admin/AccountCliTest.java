@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AccountCliTest {
     private static final String PASS = "coordinator passphrase here";
     private static final String ADMIN_PASS = TestHaven.ADMIN_PASSPHRASE;
+    private static final String CLI_PASS = "chosen at the command line";
+    private static final String CLI_NEXT_PASS = "changed again at the command line";
+    private static final String WRONG_PASS = "not what cleo was given";
 
     @TempDir
     static Path dataDir;
@@ -57,7 +60,7 @@ class AccountCliTest {
     static void stop() throws Exception {
         haven.close();
         for (HavenCli.Run run : RUNS) {
-            for (String secret : List.of(PASS, ADMIN_PASS, "short pass")) {
+            for (String secret : List.of(PASS, ADMIN_PASS, "short pass", CLI_PASS, CLI_NEXT_PASS, WRONG_PASS)) {
                 assertFalse(run.toString().contains(secret), "a passphrase in the output: " + run);
             }
         }
@@ -112,11 +115,12 @@ class AccountCliTest {
 
             HavenCli.Run list = cli(List.of(), "account", "list");
             assertEquals(0, list.code(), list.toString());
-            assertTrue(list.out().matches("(?s)\\d+\tada\tadmin\tall\t-\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=yes\n.*"), list.toString());
-            assertTrue(list.out().matches("(?s).*\n\\d+\trita\tcoordinator\ttoronto\t-\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=yes\n.*"),
+            assertTrue(list.out().matches("(?s)\\d+\tada\tadmin\tall\t-\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=yes\tpassphrase=own\n.*"), list.toString());
+            assertTrue(list.out().matches("(?s).*\n\\d+\trita\tcoordinator\ttoronto\t-\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=yes\tpassphrase=own\n.*"),
                     list.toString());
             assertFalse(list.out().contains("argon2"), list.toString());
-            assertEquals(List.of(List.of("ada")), sql("SELECT actor FROM audit_log WHERE action = 'account_created:coordinator'"));
+            List<List<String>> creators = sql("SELECT actor FROM audit_log WHERE action = 'account_created:coordinator'");
+            assertTrue(!creators.isEmpty() && creators.stream().allMatch(List.of("ada")::equals), creators.toString());
 
             String oldKey = sql("SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
             InboxClient adaBefore = TestHaven.loggedIn(haven);
@@ -138,7 +142,7 @@ class AccountCliTest {
                 Thread.sleep(100);
             }
             assertEquals(302, rita.get("/inbox").statusCode(), "the running gateway kept the removed coordinator's session");
-            assertEquals(401, new InboxClient(haven.port()).login("rita", PASS,
+            assertEquals(401, new InboxClient(haven.port()).login("rita", TestHaven.chosen(PASS),
                     TestHaven.credentials(dataDir, "rita").nextCode()).statusCode());
             assertFalse(cli(List.of(), "account", "list").out().contains("\trita\t"));
             // the administrator's session from before the rotation (made elsewhere: the command line) holds only the old
@@ -169,7 +173,7 @@ class AccountCliTest {
                 "--agency", agency);
         assertEquals(0, added.code(), added.toString());
         HavenCli.Run list = cli(List.of(), "account", "list");
-        assertTrue(list.out().matches("(?s).*\n\\d+\tomar\tagency\t-\t" + agency + "\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=no\n.*"),
+        assertTrue(list.out().matches("(?s).*\n\\d+\tomar\tagency\t-\t" + agency + "\t\\S+Z\tkey=yes\tgrant=yes\tsecond-factor=no\tpassphrase=one-time\n.*"),
                 list.toString());
         assertEquals(List.of(List.of("0", "1")), sql("SELECT (SELECT count(*) FROM team_key_grants t WHERE t.account_id = a.id),"
                 + " (SELECT count(*) FROM agency_key_grants g WHERE g.account_id = a.id) FROM accounts a WHERE a.username = 'omar'"));
@@ -254,6 +258,92 @@ class AccountCliTest {
         HavenCli.Run unknown = cli(List.of("nobody", ADMIN_PASS, "123456"), "account", "add", "--username", "mallory", "--role", "admin");
         assertEquals(1, unknown.code(), unknown.toString());
         assertEquals("haven: the administrator's username, passphrase or second-factor code is wrong\n", unknown.err());
+    }
+
+    /**
+     * Verifies that {@code account passphrase} replaces a one-time passphrase, then changes the
+     * account's own: a wrong current passphrase, a weak or an unchanged new one change nothing
+     * (one line, exit 1; a wrong one audited); a change keeps the key pair and the grant and
+     * replaces the box, the old passphrase no longer logs in while the new one opens the account's
+     * cases, and a change ends the account's session on the running gateway.
+     */
+    @Test
+    void testPassphraseChangedAtCommandLine() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            HavenCli.Run added = cli(plus(admin(), PASS, PASS), "account", "add", "--username", "cleo", "--role", "coordinator",
+                    "--group", "toronto");
+            assertEquals(0, added.code(), added.toString());
+            assertTrue(added.out().contains("at first login they choose their own passphrase"), added.toString());
+            String marker = "marker-" + UUID.randomUUID();
+            IntakeDriver.completeIntake(haven.port(), marker);
+            String row = "SELECT passphrase_hash, sealed_private_key, public_key, passphrase_one_time FROM accounts WHERE username = 'cleo'";
+            String grant = "SELECT g.key_id, g.sealed FROM team_key_grants g JOIN accounts a ON a.id = g.account_id"
+                    + " WHERE a.username = 'cleo'";
+            List<List<String>> before = sql(row);
+            List<List<String>> grantBefore = sql(grant);
+            assertEquals("t", before.get(0).get(3));
+
+            HavenCli.Run wrong = cli(List.of(WRONG_PASS, CLI_PASS, CLI_PASS), "account", "passphrase", "--username", "cleo");
+            assertEquals(1, wrong.code(), wrong.toString());
+            assertEquals("haven: the current passphrase of cleo is wrong: nothing was changed\n", wrong.err());
+            HavenCli.Run weak = cli(List.of(PASS, "short pass", "short pass"), "account", "passphrase", "--username", "cleo");
+            assertEquals("haven: the passphrase must be at least 12 characters: nothing was changed\n", weak.err());
+            HavenCli.Run same = cli(List.of(PASS, PASS, PASS), "account", "passphrase", "--username", "cleo");
+            assertEquals("haven: the new passphrase is the current one: nothing was changed\n", same.err());
+            assertEquals(before, sql(row), "a refused change changed what is stored");
+            assertEquals(List.of(List.of("cleo")), sql("SELECT actor FROM audit_log WHERE action = 'passphrase_change_failed:cli'"));
+
+            HavenCli.Run chosen = cli(List.of(PASS, CLI_PASS, CLI_PASS), "account", "passphrase", "--username", "cleo");
+            assertEquals(0, chosen.code(), chosen.toString());
+            assertEquals("passphrase of cleo changed: the personal key is sealed under the new one (grants and cases unchanged);"
+                    + " its inbox sessions were ended\n", chosen.out());
+            List<List<String>> after = sql(row);
+            assertEquals(before.get(0).get(2), after.get(0).get(2), "the key pair changed");
+            assertNotEquals(before.get(0).get(1), after.get(0).get(1), "the box was not replaced");
+            assertEquals("f", after.get(0).get(3));
+            assertEquals(grantBefore, sql(grant), "the grant changed");
+            assertTrue(cli(List.of(), "account", "list").out().matches("(?s).*\tcleo\tcoordinator\t.*\tpassphrase=own\n.*"));
+            assertEquals(401, new InboxClient(haven.port()).login("cleo", PASS, "").statusCode(), "the one-time passphrase still logs in");
+
+            TestHaven.enrolWithOwnPassphrase(haven.port(), dataDir, "cleo", CLI_PASS);
+            InboxClient cleo = TestHaven.loggedIn(haven.port(), dataDir, "cleo");
+            assertTrue(cleo.get(casePath(cleo, marker)).body().contains(marker), "the chosen passphrase does not open the case");
+
+            HavenCli.Run changed = cli(List.of(CLI_PASS, CLI_NEXT_PASS, CLI_NEXT_PASS), "account", "passphrase", "--username", "cleo");
+            assertEquals(0, changed.code(), changed.toString());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (cleo.get("/inbox").statusCode() != 302 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(302, cleo.get("/inbox").statusCode(), "the running gateway kept the session of an account whose passphrase changed");
+            assertEquals(401, new InboxClient(haven.port()).login("cleo", CLI_PASS,
+                    TestHaven.credentials(dataDir, "cleo").nextCode()).statusCode(), "the old passphrase still logs in");
+            TestHaven.rememberPassphrase(dataDir, "cleo", CLI_NEXT_PASS);
+            InboxClient again = TestHaven.loggedIn(haven.port(), dataDir, "cleo");
+            assertTrue(again.get(casePath(again, marker)).body().contains(marker), "the new passphrase does not open the case");
+            assertEquals(List.of(List.of("cleo"), List.of("cleo")),
+                    sql("SELECT actor FROM audit_log WHERE action = 'passphrase_changed:cli' ORDER BY id"));
+            for (String line : logs.lines()) {
+                for (String secret : List.of(PASS, CLI_PASS, CLI_NEXT_PASS, WRONG_PASS)) {
+                    assertFalse(line.contains(secret), "a passphrase in the log");
+                }
+            }
+        }
+    }
+
+    /**
+     * Verifies that an administrator who still has the one-time passphrase another set cannot use
+     * it to unlock the team key at the command line.
+     */
+    @Test
+    void testOneTimeAdministratorIsRefusedAtCommandLine() throws Exception {
+        assertEquals(0, cli(plus(admin(), PASS, PASS), "account", "add", "--username", "abel", "--role", "admin").code());
+        HavenCli.Run run = cli(List.of(PASS, "", PASS, PASS), "account", "add", "--username", "nils", "--role", "coordinator",
+                "--group", "toronto", "--admin", "abel");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().startsWith("haven: abel still has the one-time passphrase an administrator set: choose your own first"),
+                run.toString());
+        assertEquals(List.of(List.of("0")), sql("SELECT count(*) FROM accounts WHERE username = 'nils'"));
     }
 
     /** Verifies that refusals exit 1 with one {@code haven:} line, before asking for any secret where they can. */

@@ -109,7 +109,7 @@ class AgencyKeyCeremonyTest {
             assertEquals(List.of(List.of("0")), DatabaseDump.query(db, "SELECT count(*) FROM cases WHERE agency_key_id = '" + agencyKey + "'"));
             assertEquals(teamKeyId(db), newTeam, "removing an agency worker rotated the team key");
             assertEquals(302, agnes.get("/inbox").statusCode(), "the removed worker's session survived");
-            assertEquals(401, new InboxClient(haven.port()).login("agnes", PASS,
+            assertEquals(401, new InboxClient(haven.port()).login("agnes", TestHaven.chosen(PASS),
                     TestHaven.credentials(dataDir, "agnes").nextCode()).statusCode());
 
             String afterRemoval = "agency-" + UUID.randomUUID();

@@ -65,7 +65,7 @@ class KeyCeremonyTest {
                     "answers were re-encrypted");
             assertEquals(List.of(List.of("0")), DatabaseDump.query(db,
                     "SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id WHERE a.username = 'rita'"));
-            assertEquals(401, new InboxClient(haven.port()).login("rita", PASS,
+            assertEquals(401, new InboxClient(haven.port()).login("rita", TestHaven.chosen(PASS),
                     TestHaven.credentials(dataDir, "rita").nextCode()).statusCode());
             assertEquals(302, rita.get("/inbox").statusCode(), "the removed coordinator's session survived");
 

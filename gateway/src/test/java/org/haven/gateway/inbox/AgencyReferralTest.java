@@ -94,7 +94,7 @@ class AgencyReferralTest {
         assertEquals(List.of(List.of("t", teamKeyId), List.of("t", teamKeyId)), rows);
         RecipientPrivateKey team = StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
         RecipientPrivateKey fromTeam = StoredKeys.agencyKey(db, "Agency A", team);
-        RecipientPrivateKey fromGrant = StoredKeys.agencyGrant(db, "agnes", PASS);
+        RecipientPrivateKey fromGrant = StoredKeys.agencyGrant(db, "agnes", TestHaven.chosen(PASS));
         assertEquals(fromTeam.publicKey().keyId(), fromGrant.publicKey().keyId());
         assertNotEquals(fromTeam.publicKey().keyId(), StoredKeys.agencyKey(db, "Agency B", team).publicKey().keyId());
         assertFalse(admin().get("/inbox/team").body().contains("agencies-without-key"), "the team page says an agency has no key");
@@ -209,7 +209,7 @@ class AgencyReferralTest {
         HttpResponse<String> other = worker("otto").get("/inbox/cases/" + caseId);
         assertEquals(403, other.statusCode());
         assertFalse(other.body().contains(marker));
-        RecipientPrivateKey ottoKey = StoredKeys.agencyGrant(db, "otto", PASS);
+        RecipientPrivateKey ottoKey = StoredKeys.agencyGrant(db, "otto", TestHaven.chosen(PASS));
         assertFalse(StoredKeys.answersRecipients(db, caseId).contains(ottoKey.publicKey().keyId()),
                 "the case is sealed to the other agency's key");
         assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, ottoKey));

@@ -121,8 +121,12 @@ class InboxBrowserTest {
         TestHaven.Credentials colmCodes = TestHaven.enrol(haven.port(), dataDir, "colm", COLM_PASS);
         WebDriver c = colm.driver();
         c.get(base + "/inbox/login");
-        submitLogin(c, "colm", COLM_PASS, colmCodes.nextCode());
+        submitLogin(c, "colm", TestHaven.chosen(COLM_PASS), colmCodes.nextCode());
         colm.await("colm's queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
+        c.get(base + "/inbox/passphrase");
+        colm.assertNoAxeViolations("/inbox/passphrase");
+        colm.screenshot("inbox-passphrase");
+        c.get(base + "/inbox");
 
         // A case arrives while both inboxes are open: it appears without reload.
         String marker = "browser-" + UUID.randomUUID();

@@ -159,8 +159,8 @@ class InboxTest {
     @Test
     void testLoginFailsForWrongTotp() throws Exception {
         InboxClient client = new InboxClient(haven.port());
-        assertEquals(401, client.login("cora", PASS, "000000").statusCode());
-        assertEquals(401, client.login("cora", PASS, "").statusCode());
+        assertEquals(401, client.login("cora", TestHaven.chosen(PASS), "000000").statusCode());
+        assertEquals(401, client.login("cora", TestHaven.chosen(PASS), "").statusCode());
         assertEquals("/inbox/login", client.get("/inbox").headers().firstValue("Location").orElse(""));
     }
 
@@ -329,9 +329,9 @@ class InboxTest {
         String page = cora.get(path).body();
         HttpResponse<String> wrong = cora.postWithCsrf(page, path + "/export", "key", key, "passphrase", "not my passphrase");
         assertEquals(403, wrong.statusCode());
-        HttpResponse<String> bad = cora.postWithCsrf(page, path + "/export", "key", "not a key", "passphrase", PASS);
+        HttpResponse<String> bad = cora.postWithCsrf(page, path + "/export", "key", "not a key", "passphrase", TestHaven.chosen(PASS));
         assertEquals(400, bad.statusCode());
-        HttpResponse<String> ok = cora.postWithCsrf(page, path + "/export", "key", key, "passphrase", PASS);
+        HttpResponse<String> ok = cora.postWithCsrf(page, path + "/export", "key", key, "passphrase", TestHaven.chosen(PASS));
         assertEquals(200, ok.statusCode());
         assertTrue(ok.body().startsWith("-----BEGIN PGP MESSAGE-----"), ok.body());
         assertTrue(ok.headers().firstValue("Content-Disposition").orElse("").contains(".asc"));

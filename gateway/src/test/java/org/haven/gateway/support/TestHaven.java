@@ -34,7 +34,7 @@ public final class TestHaven {
     /** What a test remembers of an account's second factor, like the person's phone would. */
     public static final class Credentials {
         final String username;
-        final String passphrase;
+        volatile String passphrase;
         final byte[] secret;
         final Deque<String> recovery = new ArrayDeque<>();
         /** The clock of the Haven that checks the codes: the shared test clock in-process, else the system's. */
@@ -120,19 +120,61 @@ public final class TestHaven {
         if (response.statusCode() != 302) {
             throw new AssertionError("setup failed: " + response.statusCode() + " " + response.body());
         }
-        enrol(port, dataDir, ADMIN, ADMIN_PASSPHRASE);
+        enrolWithOwnPassphrase(port, dataDir, ADMIN, ADMIN_PASSPHRASE);
     }
 
     /**
-     * Logs in for the first time as an account without a second factor and enrols one, keeping
-     * its secret and recovery codes for later logins.
+     * The passphrase the tests choose at first login in place of the one-time {@code given} one
+     * an administrator set ({@link #enrol}): the same words with more after them.
      */
-    public static Credentials enrol(int port, Path dataDir, String username, String passphrase) throws Exception {
+    public static String chosen(String given) {
+        return given + " of my own";
+    }
+
+    /**
+     * Logs in for the first time as an account an administrator added with the one-time
+     * passphrase {@code given}, chooses {@link #chosen}{@code (given)} in its place and enrols a
+     * second factor, keeping the chosen passphrase, the secret and the recovery codes for later logins.
+     */
+    public static Credentials enrol(int port, Path dataDir, String username, String given) throws Exception {
+        return enrol(port, dataDir, username, given, chosen(given));
+    }
+
+    /** The same, choosing {@code chosen}. */
+    public static Credentials enrol(int port, Path dataDir, String username, String given, String chosen) throws Exception {
+        InboxClient client = new InboxClient(port);
+        HttpResponse<String> login = client.login(username, given, "");
+        if (login.statusCode() != 302 || !"/inbox/passphrase".equals(login.headers().firstValue("Location").orElse(""))) {
+            throw new AssertionError("first login did not ask for a passphrase of one's own: " + login.statusCode());
+        }
+        String form = client.get("/inbox/passphrase").body();
+        HttpResponse<String> set = client.postWithCsrf(form, "/inbox/passphrase", "current", given, "passphrase", chosen,
+                "confirm", chosen);
+        if (set.statusCode() != 302 || !"/inbox/totp".equals(set.headers().firstValue("Location").orElse(""))) {
+            throw new AssertionError("choosing a passphrase did not lead to enrolment: " + set.statusCode());
+        }
+        return enrolSecondFactor(client, dataDir, username, chosen);
+    }
+
+    /**
+     * Logs in for the first time as an account whose passphrase is already its own (the first
+     * administrator, or one changed at the command line) and enrols a second factor.
+     */
+    public static Credentials enrolWithOwnPassphrase(int port, Path dataDir, String username, String passphrase) throws Exception {
         InboxClient client = new InboxClient(port);
         HttpResponse<String> login = client.login(username, passphrase, "");
         if (login.statusCode() != 302 || !"/inbox/totp".equals(login.headers().firstValue("Location").orElse(""))) {
             throw new AssertionError("first login did not ask for enrolment: " + login.statusCode());
         }
+        return enrolSecondFactor(client, dataDir, username, passphrase);
+    }
+
+    /**
+     * Enrols a second factor in {@code client}'s session (on the enrolment step of its first
+     * login), remembering {@code passphrase} and the codes for later logins.
+     */
+    public static Credentials enrolSecondFactor(InboxClient client, Path dataDir, String username, String passphrase)
+            throws Exception {
         String page = client.get("/inbox/totp").body();
         Matcher m = KEY.matcher(page);
         if (!m.find()) {
@@ -157,6 +199,11 @@ public final class TestHaven {
         c.lastStep = usedStep;
         CREDENTIALS.put(key(dataDir, username), c);
         return c;
+    }
+
+    /** Remembers that {@code username} changed their passphrase to {@code passphrase}, for later logins. */
+    public static void rememberPassphrase(Path dataDir, String username, String passphrase) {
+        credentials(dataDir, username).passphrase = passphrase;
     }
 
     /** Decodes a base32 TOTP key as shown on the enrolment page. */
