@@ -37,6 +37,7 @@ import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
 import org.slf4j.Logger;
@@ -93,6 +94,7 @@ public final class Haven implements AutoCloseable {
                     config.settings().get("server_keys_file").map(Path::of),
                     serverKeysFile(config));
             database = Database.open(vertx, config.database(), config.dataDir());
+            await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
             CaseStore cases = new CaseStore(database.pool());
@@ -159,7 +161,7 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             metrics.startPolling(vertx, database.pool());
-            Retention retention = new Retention(database.pool(), config.retentionDays());
+            Retention retention = new Retention(database.pool(), config.retentionDays(), secrets.auditKey());
             ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
             retention.schedule(vertx, jobs);
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

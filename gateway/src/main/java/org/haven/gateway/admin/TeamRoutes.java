@@ -12,6 +12,7 @@ import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
@@ -37,6 +38,7 @@ public final class TeamRoutes {
     private final AccountCeremony ceremony;
     private final AgencyStore agencies;
     private final AgencyKeyCustody agencyKeys;
+    private final KeyedHash auditKey;
 
     private int configuredRetentionDays = 365;
 
@@ -46,11 +48,12 @@ public final class TeamRoutes {
         return this;
     }
 
-    public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard) {
+    public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard, KeyedHash auditKey) {
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
-        this.ceremony = new AccountCeremony(vertx, accounts, teamKeys);
+        this.auditKey = auditKey;
+        this.ceremony = new AccountCeremony(vertx, accounts, teamKeys, auditKey);
         this.agencies = new AgencyStore(accounts.pool());
         this.agencyKeys = new AgencyKeyCustody(agencies);
     }
@@ -68,7 +71,7 @@ public final class TeamRoutes {
     }
 
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
-        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays).policy()).onSuccess(cf -> {
+        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays, auditKey).policy()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
             List<AgencyStore.Agency> agencies = cf.resultAt(1);
             Retention.Policy policy = cf.resultAt(2);
@@ -205,7 +208,7 @@ public final class TeamRoutes {
             return;
         }
         int value = days;
-        new org.haven.gateway.store.SettingsStore(accounts.pool()).setRetentionDays(s.username(), value)
+        new org.haven.gateway.store.SettingsStore(accounts.pool()).setRetentionDays(s.username(), value, auditKey)
                 .onSuccess(v -> page(ctx, s, null, "Closed cases are now kept " + value + " days."))
                 .onFailure(ctx::fail);
     }
@@ -280,7 +283,7 @@ public final class TeamRoutes {
             return;
         }
         int ended = guard.sessions().endAllOf(id);
-        new AuditLog(accounts.pool()).record(s.username(), "sessions_ended:" + id, null)
+        new AuditLog(accounts.pool(), auditKey).record(s.username(), "sessions_ended:" + id, null)
                 .onComplete(ar -> page(ctx, s, null, ended + " session(s) ended."));
     }
 
@@ -297,7 +300,7 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        new AgencyCreation(agencies).create(s.username(), name, team.get())
+        new AgencyCreation(agencies, auditKey).create(s.username(), name, team.get())
                 .onSuccess(created -> {
                     LOG.info("event=agency_created agency={} by={}", created.id(), s.accountId());
                     page(ctx, s, null, "Agency added with referral code " + created.referralCode() + ".");
@@ -326,7 +329,7 @@ public final class TeamRoutes {
             return;
         }
         accounts.pool().withTransaction(tx -> agencyKeys.ensure(tx, id, team.get())
-                        .compose(keyId -> new AuditLog(tx).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
+                        .compose(keyId -> new AuditLog(tx, auditKey).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
                 .onSuccess(keyId -> page(ctx, s, null, "The agency has its key " + keyId + "."))
                 .onFailure(err -> {
                     if (err instanceof AgencyKeyCustody.NoSuchAgency) {

@@ -134,7 +134,7 @@ public final class AccountCommand extends CommandGroup {
                         if (weak.isPresent()) {
                             throw new Cli.Failure(Cli.line(weak.get()));
                         }
-                        id = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys()).create(unlocked.admin().username(),
+                        id = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey()).create(unlocked.admin().username(),
                                 wantedAccount, p, unlocked.teamKey()));
                     } catch (AccountCeremony.UsernameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));
@@ -195,7 +195,7 @@ public final class AccountCommand extends CommandGroup {
                     if (unlocked.admin().id() == leaving.id()) {
                         throw new Cli.Failure("you cannot remove your own account: another administrator can");
                     }
-                    AccountCeremony ceremony = new AccountCeremony(vertx, accounts, unlocked.teamKeys());
+                    AccountCeremony ceremony = new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey());
                     String actor = unlocked.admin().username();
                     AccountCeremony.Removal removal = Cli.await(ceremony.disable(actor, leaving.id()));
                     if (removal == AccountCeremony.Removal.NO_SUCH_ACCOUNT) {

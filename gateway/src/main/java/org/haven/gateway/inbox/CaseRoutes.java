@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.haven.bot.Reply;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.OpenPgpExport;
 import org.haven.crypto.PassphraseHash;
 import org.haven.gateway.auth.InboxSession;
@@ -50,9 +51,11 @@ public final class CaseRoutes {
     private final Outbox outbox;
     private final CaseEvents events;
     private final SessionGuard guard;
+    private final KeyedHash auditKey;
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
-                      SessionGuard guard) {
+                      SessionGuard guard, KeyedHash auditKey) {
+        this.auditKey = auditKey;
         this.vertx = vertx;
         this.cases = cases;
         this.accounts = accounts;
@@ -99,7 +102,7 @@ public final class CaseRoutes {
                         : s.groups().contains(c.workingGroup()));
                 if (!visible) {
                     LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
-                    new AuditLog(accounts.pool()).record(s.username(), "case_access_refused", c.id());
+                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "case_access_refused", c.id());
                     refuse(ctx, s);
                     return;
                 }
@@ -125,7 +128,7 @@ public final class CaseRoutes {
             return;
         }
         Future<List<org.haven.gateway.store.Account>> staffFuture = s.isAdmin() ? accounts.list() : Future.succeededFuture(List.of());
-        cases.entries(c.id()).compose(entries -> new AuditLog(accounts.pool()).record(s.username(), "case_view", c.id())
+        cases.entries(c.id()).compose(entries -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "case_view", c.id())
                 .map(v -> entries)).compose(entries -> staffFuture.map(staff -> new Loaded(entries, staff))).onSuccess(loaded -> {
             List<SealedEntry> entries = loaded.entries();
             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
@@ -315,7 +318,7 @@ public final class CaseRoutes {
         cases.answers(c.id()).compose(entry -> {
             Optional<SealedEntry> shared = entry.filter(e -> s.agencyKeys().stream()
                     .anyMatch(k -> !k.isDestroyed() && e.sealedKeys().containsKey(k.publicKey().keyId())));
-            return new AuditLog(accounts.pool()).record(s.username(), shared.isPresent() ? "referral_answers_view"
+            return new AuditLog(accounts.pool(), auditKey).record(s.username(), shared.isPresent() ? "referral_answers_view"
                     : "referral_status_view", c.id()).map(v -> shared);
         }).onSuccess(shared -> {
             String answers;
@@ -345,7 +348,7 @@ public final class CaseRoutes {
         cases.claim(c.id(), s.accountId()).onSuccess(won -> {
             if (won) {
                 LOG.info("event=case_claimed case={} account={}", c.id(), s.accountId());
-                new AuditLog(accounts.pool()).record(s.username(), "claim", c.id());
+                new AuditLog(accounts.pool(), auditKey).record(s.username(), "claim", c.id());
                 events.publish("case_changed", c.id());
                 back(ctx, c, "case.claimed");
             } else {
@@ -356,7 +359,7 @@ public final class CaseRoutes {
 
     private void release(RoutingContext ctx, InboxSession s, CaseSummary c) {
         cases.release(c.id(), s.isAdmin() ? null : s.accountId()).onSuccess(done -> {
-            new AuditLog(accounts.pool()).record(s.username(), "release", c.id());
+            new AuditLog(accounts.pool(), auditKey).record(s.username(), "release", c.id());
             events.publish("case_changed", c.id());
             ctx.redirect("/inbox");
         }).onFailure(ctx::fail);
@@ -381,7 +384,7 @@ public final class CaseRoutes {
             if (!fits) {
                 return Future.succeededFuture(false);
             }
-            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool())
+            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool(), auditKey)
                     .record(s.username(), "reassign:" + target, c.id()).map(done));
         }).onSuccess(done -> {
             events.publish("case_changed", c.id());
@@ -417,7 +420,7 @@ public final class CaseRoutes {
                     }).compose(seq -> outbox.enqueue(tx, c.conversationId(), c.channel(),
                                     List.of(new Reply(message, List.of(), c.language(), rtl))))
                             .compose(v -> cases.replied(tx, c.id()))
-                            .compose(v -> new AuditLog(tx).record(s.username(), "reply", c.id()))
+                            .compose(v -> new AuditLog(tx, auditKey).record(s.username(), "reply", c.id()))
                             .map(true);
                 })).onSuccess(sent -> {
             if (!sent) {
@@ -440,7 +443,7 @@ public final class CaseRoutes {
         accounts.pool().withTransaction(tx -> cases.nextSeq(tx, c.id()).compose(seq -> {
             EntrySealing.Sealed sealed = seal(c.id(), seq, kind, text);
             return cases.appendEntry(tx, c.id(), kind, sealed.ciphertext(), sealed.sealedKeys(), seq, s.username());
-        }).compose(seq -> new AuditLog(tx).record(s.username(), kind, c.id()))).onSuccess(v -> {
+        }).compose(seq -> new AuditLog(tx, auditKey).record(s.username(), kind, c.id()))).onSuccess(v -> {
             events.publish("case_changed", c.id());
             back(ctx, c, null);
         }).onFailure(ctx::fail);
@@ -454,7 +457,7 @@ public final class CaseRoutes {
                 labels.add(label);
             }
         }
-        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool()).record(s.username(), "labels", c.id()))
+        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "labels", c.id()))
                 .onSuccess(v -> {
                     events.publish("case_changed", c.id());
                     back(ctx, c, null);
@@ -467,7 +470,7 @@ public final class CaseRoutes {
             back(ctx, c, null);
             return;
         }
-        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool()).record(s.username(), "status_" + status, c.id()))
+        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "status_" + status, c.id()))
                 .onSuccess(v -> {
                     LOG.info("event=case_status case={} status={} account={}", c.id(), status, s.accountId());
                     events.publish("case_changed", c.id());
@@ -491,7 +494,7 @@ public final class CaseRoutes {
                 account.isPresent() && PassphraseHash.verify(account.get().passphraseHash(), pass.toCharArray())))
                 .compose(ok -> {
                     if (!ok) {
-                        new AuditLog(accounts.pool()).record(s.username(), "export_reauth_failed", c.id());
+                        new AuditLog(accounts.pool(), auditKey).record(s.username(), "export_reauth_failed", c.id());
                         return Future.succeededFuture(Optional.<String>empty());
                     }
                     guard.sessions().reauthenticated(s);
@@ -506,7 +509,7 @@ public final class CaseRoutes {
                                 "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error(Text.t(s.language(), "login.failed"))));
                         return;
                     }
-                    new AuditLog(accounts.pool()).record(s.username(), "export", c.id());
+                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "export", c.id());
                     LOG.info("event=case_exported case={} account={}", c.id(), s.accountId());
                     ctx.response().putHeader("Content-Type", "application/pgp-encrypted")
                             .putHeader("Content-Disposition", "attachment; filename=\"case-" + c.reference() + ".asc\"")

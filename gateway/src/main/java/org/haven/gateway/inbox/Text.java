@@ -133,6 +133,12 @@ public final class Text {
         put("dash.median", "Median (hours)", "Médiane (heures)");
         put("dash.p90", "90th percentile (hours)", "90e centile (heures)");
         put("audit", "Audit log", "Journal d'audit");
+        put("audit.keyed", "Keyed with the server's audit key from entry {entry}, written {when}.",
+                "Scellé avec la clé d'audit du serveur depuis l'entrée {entry}, écrite le {when}.");
+        put("audit.unkeyed", "No entry is sealed with the audit key yet. Haven keys the log when it starts: if it has run"
+                + " since its upgrade, someone rewrote the log without the key.",
+                "Aucune entrée n'est encore scellée avec la clé d'audit. Haven scelle le journal au démarrage : s'il a tourné"
+                + " depuis sa mise à jour, quelqu'un a réécrit le journal sans la clé.");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
     }
 

@@ -431,7 +431,7 @@ public final class Conversations {
                 LOG.info("event=case_deleted_by_person case={}", existingCase);
                 touched.add("case_deleted", existingCase);
                 result = result.compose(prev -> cases.delete(tx, existingCase)
-                        .compose(v -> new AuditLog(tx).record("person", "case_deleted_by_person", existingCase)).map(prev));
+                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record("person", "case_deleted_by_person", existingCase)).map(prev));
             } else {
                 LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
             }
@@ -458,7 +458,7 @@ public final class Conversations {
                             conversationId, result.duress(), agencyKeyId)
                     .compose(v -> cases.appendEntry(tx, caseId, "answers", sealed.ciphertext(), sealed.sealedKeys(), 1))
                     .map(v -> agencyKeyId != null);
-        }).compose(shared -> new AuditLog(tx).record("system:intake", "case_created", caseId).map(shared))
+        }).compose(shared -> new AuditLog(tx, secrets.auditKey()).record("system:intake", "case_created", caseId).map(shared))
                 .map(shared -> {
                     LOG.info("event=case_queued case={} channel={} triage={} shared_with_agency={}", caseId, channel,
                             result.triage(), shared);
