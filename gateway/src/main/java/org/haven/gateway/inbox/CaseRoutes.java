@@ -17,8 +17,6 @@ import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.haven.bot.Reply;
 import org.haven.crypto.KeyedHash;
-import org.haven.crypto.OpenPgpExport;
-import org.haven.crypto.PassphraseHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.intake.CaseEvents;
@@ -36,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One case at {@code /inbox/cases/<id>}: its answers and whole conversation opened with the
  * session's key, and the work on it: claim and release, reply through the person's channel,
- * private notes, labels, status, a referral to a partner, and an OpenPGP export for a lawyer.
+ * private notes, labels, status, a referral to a partner, and an OpenPGP export for a lawyer
+ * ({@link CaseExport}).
  * Every view and change is written to the audit log.
  */
 public final class CaseRoutes {
@@ -52,10 +51,12 @@ public final class CaseRoutes {
     private final CaseEvents events;
     private final SessionGuard guard;
     private final KeyedHash auditKey;
+    private final CaseExport export;
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
                       SessionGuard guard, KeyedHash auditKey) {
         this.auditKey = auditKey;
+        this.export = new CaseExport(vertx, cases, accounts, teamKeys, guard, auditKey);
         this.vertx = vertx;
         this.cases = cases;
         this.accounts = accounts;
@@ -75,7 +76,7 @@ public final class CaseRoutes {
         router.post("/inbox/cases/:id/labels").handler(ctx -> withCase(ctx, true, (s, c) -> labels(ctx, s, c)));
         router.post("/inbox/cases/:id/status").handler(ctx -> withCase(ctx, true, (s, c) -> status(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign").handler(ctx -> withCase(ctx, true, (s, c) -> reassign(ctx, s, c)));
-        router.post("/inbox/cases/:id/export").handler(ctx -> withCase(ctx, false, (s, c) -> export(ctx, s, c)));
+        export.mount(router, (ctx, then) -> withCase(ctx, false, then));
     }
 
     /**
@@ -195,7 +196,7 @@ public final class CaseRoutes {
         if (canWork) {
             b.append(workForms(s, c));
         }
-        b.append(exportForm(s, c));
+        b.append(CaseExport.form(s, c));
         return b.toString();
     }
 
@@ -285,17 +286,6 @@ public final class CaseRoutes {
                 + form(s, c, "referral", "<label for=\"referral-text\">" + Text.t(l, "case.refer.org") + "</label>"
                 + "<input id=\"referral-text\" name=\"text\" maxlength=\"300\"><button type=\"submit\">"
                 + Text.t(l, "case.refer.save") + "</button>")
-                + "</section>";
-    }
-
-    private String exportForm(InboxSession s, CaseSummary c) {
-        String l = s.language();
-        return "<section class=\"export\"><h2>" + Text.t(l, "case.export") + "</h2>"
-                + form(s, c, "export", "<label for=\"lawyer-key\">" + Text.t(l, "case.export.key") + "</label>"
-                + "<textarea id=\"lawyer-key\" name=\"key\" rows=\"4\" spellcheck=\"false\"></textarea>"
-                + "<label for=\"export-pass\">" + Text.t(l, "case.export.passphrase") + "</label>"
-                + "<input id=\"export-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\">"
-                + "<button type=\"submit\">" + Text.t(l, "case.export.go") + "</button>")
                 + "</section>";
     }
 
@@ -480,74 +470,6 @@ public final class CaseRoutes {
                         back(ctx, c, null);
                     }
                 }).onFailure(ctx::fail);
-    }
-
-    /** Re-authenticates with the passphrase, then encrypts the whole case to a lawyer's OpenPGP key. */
-    private void export(RoutingContext ctx, InboxSession s, CaseSummary c) {
-        String key = ctx.request().getFormAttribute("key");
-        String pass = ctx.request().getFormAttribute("passphrase");
-        if (key == null || key.isBlank() || pass == null || pass.isEmpty()) {
-            back(ctx, c, "case.empty_text");
-            return;
-        }
-        accounts.findById(s.accountId()).compose(account -> vertx.executeBlocking(() ->
-                account.isPresent() && PassphraseHash.verify(account.get().passphraseHash(), pass.toCharArray())))
-                .compose(ok -> {
-                    if (!ok) {
-                        new AuditLog(accounts.pool(), auditKey).record(s.username(), "export_reauth_failed", c.id());
-                        return Future.succeededFuture(Optional.<String>empty());
-                    }
-                    guard.sessions().reauthenticated(s);
-                    return cases.entries(c.id()).compose(entries -> {
-                        String file = caseFile(s, c, entries);
-                        return vertx.executeBlocking(() -> Optional.of(OpenPgpExport.encrypt(file.getBytes(StandardCharsets.UTF_8),
-                                "case-" + c.reference() + ".txt", key)));
-                    });
-                }).onSuccess(armored -> {
-                    if (armored.isEmpty()) {
-                        SessionGuard.html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s,
-                                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error(Text.t(s.language(), "login.failed"))));
-                        return;
-                    }
-                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "export", c.id());
-                    LOG.info("event=case_exported case={} account={}", c.id(), s.accountId());
-                    ctx.response().putHeader("Content-Type", "application/pgp-encrypted")
-                            .putHeader("Content-Disposition", "attachment; filename=\"case-" + c.reference() + ".asc\"")
-                            .end(armored.get());
-                }).onFailure(err -> {
-                    if (err instanceof GeneralSecurityException) {
-                        SessionGuard.html(ctx, 400, Html.page(s.language(), Text.t(s.language(), "refused"), s,
-                                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error("That is not a usable OpenPGP public key.")));
-                    } else {
-                        ctx.fail(err);
-                    }
-                });
-    }
-
-    private String caseFile(InboxSession s, CaseSummary c, List<SealedEntry> entries) {
-        StringBuilder f = new StringBuilder("Haven case ").append(c.reference()).append("\nTriage: ").append(c.triage())
-                .append("\nWorking group: ").append(c.workingGroup()).append("\nChannel: ").append(c.channel())
-                .append("\nLanguage: ").append(c.language()).append("\nReceived: ").append(Labels.when(c.createdAt())).append("\n\n");
-        for (SealedEntry e : entries) {
-            try {
-                JsonObject doc = new JsonObject(new String(EntrySealing.open(c.id(), e.seq(), e.kind(), e.ciphertext(),
-                        e.sealedKeys(), s.teamKeys()), StandardCharsets.UTF_8));
-                if ("answers".equals(e.kind())) {
-                    f.append("== Intake answers ==\n");
-                    for (Object o : doc.getJsonArray("answers", new JsonArray())) {
-                        JsonObject a = (JsonObject) o;
-                        f.append(a.getString("question")).append("\n  ").append(a.getString("answer")).append('\n');
-                    }
-                } else {
-                    f.append("== ").append(e.kind()).append(e.author() == null ? "" : " by " + e.author()).append(", ")
-                            .append(Labels.when(e.createdAt())).append(" ==\n").append(doc.getString("text")).append('\n');
-                }
-                f.append('\n');
-            } catch (GeneralSecurityException | RuntimeException ex) {
-                f.append("== entry ").append(e.seq()).append(" could not be opened ==\n\n");
-            }
-        }
-        return f.toString();
     }
 
     private EntrySealing.Sealed seal(UUID caseId, int seq, String kind, String text) {
