@@ -10,6 +10,7 @@ import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
+import org.haven.gateway.inbox.Text;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.crypto.KeyedHash;
@@ -70,6 +71,21 @@ public final class TeamRoutes {
         router.post("/inbox/team/accounts/:id/end-sessions").handler(ctx -> guard.requireAdmin(ctx, s -> endSessions(ctx, s)));
     }
 
+    /** The export signing key of the current team key: fingerprint and download, or why there is none in this session. */
+    private String signingKey(InboxSession s) {
+        String l = s.language();
+        StringBuilder b = new StringBuilder("<h2>").append(Text.t(l, "team.signing")).append("</h2><p class=\"help\">")
+                .append(Text.t(l, "team.signing.help")).append("</p>");
+        java.util.Optional<org.haven.crypto.OpenPgpSigningKey> key = org.haven.gateway.inbox.CaseExport.signingKey(s, teamKeys);
+        if (key.isEmpty()) {
+            return b.append(Html.error(Text.t(l, "export.no_team_key"))).toString();
+        }
+        return b.append("<p><code id=\"team-signer-fingerprint\">")
+                .append(org.haven.crypto.OpenPgpRecipient.grouped(key.get().fingerprint())).append("</code> (")
+                .append(Html.esc(key.get().userId())).append(")<br><a href=\"/inbox/export-signing-key.asc\" download"
+                        + " id=\"team-signer-download\">").append(Text.t(l, "team.signing.download")).append("</a></p>").toString();
+    }
+
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
         Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays, auditKey).policy()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
@@ -103,6 +119,7 @@ public final class TeamRoutes {
                             + " team key rotates).</p>")
                     .append("<form method=\"post\" action=\"/inbox/team/rotate\">").append(Html.csrf(s))
                     .append("<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");
+            b.append(signingKey(s));
             b.append("<h2>Retention</h2><form method=\"post\" action=\"/inbox/team/retention\" class=\"stack\">")
                     .append(Html.csrf(s)).append("<label for=\"retention-days\">Days a closed case is kept before it is deleted</label>")
                     .append("<input id=\"retention-days\" name=\"days\" type=\"number\" min=\"1\" max=\"36500\" required value=\"")
