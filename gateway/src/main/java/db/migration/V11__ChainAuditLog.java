@@ -14,7 +14,7 @@ import org.haven.gateway.store.AuditChain;
 
 /**
  * Chains the audit entries written before the chain existed: renumbers them 1..N in their old
- * order (ids are consecutive from now on), computes their hashes in Java (the one encoding,
+ * order (ids are consecutive from now on), computes their format 1 (unkeyed) hashes in Java (
  * {@link AuditChain}) and sets the chain head.
  */
 public class V11__ChainAuditLog extends BaseJavaMigration {
@@ -42,7 +42,7 @@ public class V11__ChainAuditLog extends BaseJavaMigration {
         long last = 0;
         try (PreparedStatement up = c.prepareStatement("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?")) {
             for (Row r : rows) {
-                byte[] hash = AuditChain.hash(r.id(), r.at(), r.actor(), r.action(), r.caseId(), prev);
+                byte[] hash = AuditChain.unkeyedHash(r.id(), r.at(), r.actor(), r.action(), r.caseId(), prev);
                 up.setBytes(1, prev);
                 up.setBytes(2, hash);
                 up.setLong(3, r.id());

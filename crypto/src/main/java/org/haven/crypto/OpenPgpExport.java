@@ -1,30 +1,38 @@
 package org.haven.crypto;
 
+import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.time.Instant;
+import org.bouncycastle.openpgp.PGPException;
 import org.haven.crypto.internal.OpenPgp;
 
 /**
- * Exports a case file to a lawyer (or any outside recipient) as an OpenPGP message that GnuPG
- * and other RFC 4880 implementations decrypt.
+ * Exports a case file to a lawyer (or any outside recipient) as an OpenPGP message, signed by the
+ * organisation's export signing key and encrypted to the recipient, that GnuPG and other RFC 4880
+ * implementations decrypt and verify.
  *
- * <p>The recipient is explicit: exactly one ASCII-armored public key (transferable public key)
- * must be given. Haven encrypts to its newest valid encryption subkey (binding signature
- * verified, not revoked, not expired, key flags allowing encryption), or to the primary key when
- * that is an encryption-capable key without subkeys. Message layout: a public-key encrypted
- * session key packet (tag 1), a version 1 symmetrically encrypted integrity-protected data
- * packet (tag 18, AES-256, modification detection code) containing one binary literal data
- * packet (tag 11) with {@code fileName}; ASCII armor "BEGIN PGP MESSAGE" without headers.
+ * <p>Recipients are explicit: one checked {@link OpenPgpRecipient}, whose encryption key the
+ * message is encrypted to, and one {@link OpenPgpSigningKey}. Layout: a public-key encrypted
+ * session key packet (tag 1), then a version 1 symmetrically encrypted integrity-protected data
+ * packet (tag 18, AES-256, modification detection code) holding a one-pass signature packet
+ * (tag 4), one binary literal data packet (tag 11) named {@code fileName}, and the signature
+ * (tag 2: binary document, SHA-512, Ed25519, with the signer's fingerprint and the recipient's
+ * primary key fingerprint as intended recipient); ASCII armor "BEGIN PGP MESSAGE" without headers.
  * Nothing is compressed.
  */
 public final class OpenPgpExport {
   private OpenPgpExport() {}
 
-  /** Encrypts data to an ASCII-armored OpenPGP public key; returns an ASCII-armored message. */
-  public static String encrypt(byte[] data, String fileName, String armoredPublicKey)
-      throws GeneralSecurityException {
-    if (data == null || fileName == null) {
-      throw new GeneralSecurityException("data and file name are required");
+  /** Signs {@code data} and encrypts it to {@code to}; returns an ASCII-armored message. */
+  public static String encrypt(byte[] data, String fileName, OpenPgpRecipient to,
+      OpenPgpSigningKey signer) throws GeneralSecurityException {
+    if (data == null || fileName == null || to == null || signer == null) {
+      throw new GeneralSecurityException("data, file name, recipient and signer are required");
     }
-    return OpenPgp.encrypt(data, fileName, armoredPublicKey);
+    try {
+      return OpenPgp.signAndEncrypt(data, fileName, to.internal(), signer.internal(), Instant.now());
+    } catch (IOException | PGPException | RuntimeException e) {
+      throw new GeneralSecurityException("OpenPGP encryption failed", e);
+    }
   }
 }

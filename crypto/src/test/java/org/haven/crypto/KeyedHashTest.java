@@ -1,6 +1,8 @@
 package org.haven.crypto;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -37,6 +39,32 @@ class KeyedHashTest {
     assertNotEquals(a.hashHex("sms:+15145550100"), a.hashHex("sms:+15145550101"));
     assertNotEquals(a.hashHex("x"), new KeyedHash(KEY_131).hashHex("x"));
     assertEquals(32, a.hash("é").length);
+  }
+
+  /**
+   * Verifies that a derived keyed hash is HMAC-SHA256 under HKDF-SHA256(secret, no salt, label)
+   * as docs/crypto.md writes it, computed here with the JDK's HMAC only, and that it differs
+   * from the parent and from another label's.
+   */
+  @Test
+  void testDeriveIsHkdfOfTheSecret() throws Exception {
+    byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    KeyedHash parent = new KeyedHash(secret);
+    KeyedHash audit = parent.derive("haven/audit-key/v1");
+    byte[] prk = jdkHmac(new byte[32], secret);
+    byte[] key = jdkHmac(prk, "haven/audit-key/v1\u0001".getBytes(StandardCharsets.UTF_8));
+    byte[] message = {0, 1, 2, (byte) 0xff};
+    assertArrayEquals(jdkHmac(key, message), audit.hash(message));
+    assertArrayEquals(audit.hash(message), new KeyedHash(secret).derive("haven/audit-key/v1").hash(message));
+    assertFalse(Arrays.equals(parent.hash(message), audit.hash(message)));
+    assertFalse(Arrays.equals(parent.derive("haven/other/v1").hash(message), audit.hash(message)));
+    assertThrows(IllegalArgumentException.class, () -> parent.derive(""));
+  }
+
+  private static byte[] jdkHmac(byte[] key, byte[] data) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(data);
   }
 
   /** Verifies that secrets shorter than 32 bytes are refused. */

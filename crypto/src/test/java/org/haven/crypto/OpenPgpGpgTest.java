@@ -2,6 +2,7 @@ package org.haven.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interoperability with GnuPG: a case file exported with {@link OpenPgpExport} decrypts with the
- * real {@code gpg} binary. Skipped, with a message, when gpg is not installed; CI installs it.
+ * real {@code gpg} binary, which reports a good signature from the organisation's signing key.
+ * Skipped, with a message, when gpg is not installed; CI installs it.
  */
 @Timeout(120)
 class OpenPgpGpgTest {
@@ -50,24 +52,72 @@ class OpenPgpGpgTest {
     }
   }
 
-  /** Verifies that gpg decrypts a case file encrypted to a freshly generated gpg key. */
+  /**
+   * Verifies that gpg, holding the lawyer's secret key and the organisation's signing public key,
+   * decrypts an export and reports a good signature from the signing key's fingerprint, and the
+   * file is what was exported.
+   */
   @Test
-  void testGpgDecryptsExportedCaseFile() throws Exception {
+  void testGpgDecryptsAndVerifiesExport() throws Exception {
+    OpenPgpSigningKey signer = OpenPgpSigningKey.derive(OpenPgpExportTest.teamKey(9), "Haven case exports");
+    importKey(OpenPgpExportTest.resource("lawyer-secret.asc"));
+    importKey(signer.armoredPublicKey());
+    byte[] caseFile = ("Haven case HV-0042\nTriage: Likely within the mandate\n"
+        + "données é ü ✓\n").getBytes(StandardCharsets.UTF_8);
+
+    String message = OpenPgpExport.encrypt(caseFile, "case-HV-0042.txt",
+        OpenPgpRecipient.parse(OpenPgpExportTest.resource("lawyer-public.asc")), signer);
+    String status = decrypt(message, caseFile);
+    assertTrue(status.contains("[GNUPG:] GOODSIG "), status);
+    assertTrue(status.contains("[GNUPG:] VALIDSIG " + signer.fingerprint() + " "), status);
+    System.out.println("OpenPgpGpgTest: gpg decrypted the export and verified the signature of "
+        + signer.fingerprint());
+  }
+
+  /** Verifies that gpg decrypts and verifies an export to a key it has just made itself. */
+  @Test
+  void testGpgDecryptsExportToFreshKey() throws Exception {
     run(List.of(gpg, "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
         "--quick-gen-key", UID, "future-default", "default", "never"), false);
     String publicKey = run(List.of(gpg, "--armor", "--export", "lawyer@example.org"), false);
-    byte[] caseFile = ("{\"case\":\"2026-0042\",\"answers\":{\"what_happened\":\"torture\","
-        + "\"where\":\"Syria\",\"note\":\"données é ü ✓\"}}").getBytes(StandardCharsets.UTF_8);
+    OpenPgpSigningKey signer = OpenPgpSigningKey.derive(OpenPgpExportTest.teamKey(10), "Haven case exports");
+    importKey(signer.armoredPublicKey());
+    byte[] caseFile = "case file".getBytes(StandardCharsets.UTF_8);
+    String status = decrypt(OpenPgpExport.encrypt(caseFile, "case.txt", OpenPgpRecipient.parse(publicKey),
+        signer), caseFile);
+    assertTrue(status.contains("[GNUPG:] VALIDSIG " + signer.fingerprint() + " "), status);
+  }
 
-    String message = OpenPgpExport.encrypt(caseFile, "case-2026-0042.json", publicKey);
+  /**
+   * Verifies that gpg reads the derived signing key as Haven describes it: the same fingerprint,
+   * a good self-signature, an ed25519 key for signing and certifying.
+   */
+  @Test
+  void testGpgReadsSigningKeyAsHavenDoes() throws Exception {
+    OpenPgpSigningKey signer = OpenPgpSigningKey.derive(OpenPgpExportTest.teamKey(11), "Haven case exports");
+    importKey(signer.armoredPublicKey());
+    String listing = run(List.of(gpg, "--batch", "--with-colons", "--check-signatures",
+        signer.fingerprint()), false);
+    assertTrue(listing.contains("fpr:::::::::" + signer.fingerprint() + ":"), listing);
+    assertTrue(listing.matches("(?s).*\\npub:[-mfuq]?:255:22:[0-9A-F]{16}:1704067200:.*:scSC:.*"), listing);
+    assertTrue(listing.contains("\nsig:!:"), "self-signature not good: " + listing);
+    assertTrue(listing.contains("Haven case exports"), listing);
+  }
+
+  private void importKey(String armored) throws Exception {
+    Path file = Files.writeString(Files.createTempFile(dir, "key", ".asc"), armored);
+    run(List.of(gpg, "--batch", "--import", file.toString()), false);
+  }
+
+  /** Decrypts with gpg, checks the plaintext, returns gpg's status lines. */
+  private String decrypt(String message, byte[] expected) throws Exception {
     Path in = Files.writeString(dir.resolve("case.asc"), message);
-    Path out = dir.resolve("case.json");
-    run(List.of(gpg, "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
-        "--output", out.toString(), "--decrypt", in.toString()), false);
-
-    assertArrayEquals(caseFile, Files.readAllBytes(out));
-    System.out.println("OpenPgpGpgTest: gpg decrypted the exported case file ("
-        + caseFile.length + " bytes)");
+    Path out = dir.resolve("case.out");
+    Files.deleteIfExists(out);
+    String status = run(List.of(gpg, "--batch", "--pinentry-mode", "loopback", "--passphrase", "",
+        "--status-fd", "1", "--output", out.toString(), "--decrypt", in.toString()), false);
+    assertArrayEquals(expected, Files.readAllBytes(out));
+    return status;
   }
 
   private String run(List<String> command, boolean ignoreFailure) throws Exception {

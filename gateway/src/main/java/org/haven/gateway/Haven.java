@@ -39,6 +39,7 @@ import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
 import org.slf4j.Logger;
@@ -107,6 +108,7 @@ public final class Haven implements AutoCloseable {
             ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
                     config.settings().get("server_keys_file").map(Path::of),
                     serverKeysFile(config));
+            await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
             CaseStore cases = new CaseStore(database.pool());
@@ -114,7 +116,7 @@ public final class Haven implements AutoCloseable {
             await(teamKeys.initialise());
             teamKeys.refreshEvery(10_000);
             refreshing = teamKeys;
-            await(ContactUpgrade.run(database.pool(), secrets, new CaseEntries(cases, teamKeys)));
+            await(ContactUpgrade.run(database.pool(), secrets, new CaseEntries(cases, teamKeys, secrets.auditKey())));
 
             EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
             IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
@@ -178,7 +180,7 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             metrics.startPolling(vertx, database.pool());
-            Retention retention = new Retention(database.pool(), config.retentionDays());
+            Retention retention = new Retention(database.pool(), config.retentionDays(), secrets.auditKey());
             ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
             retention.schedule(vertx, jobs);
             retention.scheduleExpiry(vertx, jobs, config.resumeWindow());

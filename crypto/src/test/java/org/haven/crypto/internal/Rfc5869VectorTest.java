@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RFC 5869 HKDF-SHA256 vectors through the HKDF inside Bouncy Castle's HPKE suite (the KDF that
- * Haven's {@link Hpke} uses for KDF id 0x0001).
+ * Haven's {@link Hpke} uses for KDF id 0x0001), and through {@link Hkdf} (derived keys such as
+ * the audit key).
  */
 class Rfc5869VectorTest {
   private static final List<Map<String, String>> RECORDS =
@@ -26,6 +27,15 @@ class Rfc5869VectorTest {
       assertEquals(r.get("okm"),
           Bytes.hex(ctx.expand(prk, hex(r, "info"), Integer.parseInt(r.get("length")))),
           "case " + r.get("case"));
+    }
+  }
+
+  /** Verifies that {@link Hkdf#sha256} gives the output keying material of test cases 1 to 3. */
+  @Test
+  void testHkdfMatchesVectors() {
+    for (Map<String, String> r : RECORDS) {
+      assertEquals(r.get("okm"), Bytes.hex(Hkdf.sha256(hex(r, "ikm"), hex(r, "salt"), hex(r, "info"),
+          Integer.parseInt(r.get("length")))), "case " + r.get("case"));
     }
   }
 

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.Optional;
 import io.vertx.core.json.JsonObject;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.auth.AuthRoutes;
@@ -71,9 +72,11 @@ public final class AccountCeremony {
     private final TeamKeyRotation rotation;
     private final AgencyKeyCustody agencyKeys;
     private final AgencyKeyRotation agencyRotation;
+    private final KeyedHash auditKey;
 
-    public AccountCeremony(Vertx vertx, AccountStore accounts, TeamKeys teamKeys) {
+    public AccountCeremony(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, KeyedHash auditKey) {
         this.vertx = vertx;
+        this.auditKey = auditKey;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         AgencyStore agencies = new AgencyStore(accounts.pool());
@@ -136,7 +139,7 @@ public final class AccountCeremony {
                                 return Future.failedFuture(e);
                             }
                         })
-                        .compose(id -> new AuditLog(tx).record(actor, "account_created:" + account.role(), null).map(id)))
+                        .compose(id -> new AuditLog(tx, auditKey).record(actor, "account_created:" + account.role(), null).map(id)))
                         .onComplete(ar -> keys.destroy()))
                 .recover(err -> Future.failedFuture(String.valueOf(err.getMessage()).contains("duplicate key")
                         ? new UsernameTaken() : err));
@@ -163,7 +166,7 @@ public final class AccountCeremony {
                         if (!done) {
                             return Future.succeededFuture(Removal.NO_SUCH_ACCOUNT);
                         }
-                        return new AuditLog(tx).record(actor, "account_removed:" + accountId, null).map(Removal.REMOVED);
+                        return new AuditLog(tx, auditKey).record(actor, "account_removed:" + accountId, null).map(Removal.REMOVED);
                     });
                 })).compose(removal -> {
                     if (removal != Removal.REMOVED) {
@@ -180,7 +183,7 @@ public final class AccountCeremony {
      * private key (the caller's to keep or wipe).
      */
     public Future<RecipientPrivateKey> rotate(String actor, RecipientPrivateKey current, String reason) {
-        return rotation.rotate(current).compose(next -> new AuditLog(accounts.pool()).record(actor, "team_key_rotated:" + reason, null)
+        return rotation.rotate(current).compose(next -> new AuditLog(accounts.pool(), auditKey).record(actor, "team_key_rotated:" + reason, null)
                 .map(next));
     }
 
@@ -191,7 +194,7 @@ public final class AccountCeremony {
      * with the agency's remaining workers, whose sessions hold the retired key: the caller ends them.
      */
     public Future<List<Long>> rotateAgency(String actor, long agencyId, RecipientPrivateKey team) {
-        return agencyRotation.rotate(agencyId, team).compose(workers -> new AuditLog(accounts.pool())
+        return agencyRotation.rotate(agencyId, team).compose(workers -> new AuditLog(accounts.pool(), auditKey)
                 .record(actor, "agency_key_rotated:" + agencyId, null).map(workers));
     }
 }

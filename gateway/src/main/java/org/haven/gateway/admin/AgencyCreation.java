@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.util.Optional;
 import org.haven.bot.engine.ReferralCode;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.store.AgencyStore;
@@ -34,9 +35,11 @@ public final class AgencyCreation {
     private final AgencyStore agencies;
     private final AgencyKeyCustody keys;
     private final SecureRandom random = new SecureRandom();
+    private final KeyedHash auditKey;
 
-    public AgencyCreation(AgencyStore agencies) {
+    public AgencyCreation(AgencyStore agencies, KeyedHash auditKey) {
         this.agencies = agencies;
+        this.auditKey = auditKey;
         this.keys = new AgencyKeyCustody(agencies);
     }
 
@@ -55,7 +58,7 @@ public final class AgencyCreation {
         String code = ReferralCode.issue(random);
         return agencies.pool().withTransaction(tx -> agencies.create(tx, name.strip(), code)
                         .compose(id -> keys.ensure(tx, id, team).map(id))
-                        .compose(id -> new AuditLog(tx).record(actor, "agency_created:" + id, null).map(id)))
+                        .compose(id -> new AuditLog(tx, auditKey).record(actor, "agency_created:" + id, null).map(id)))
                 .map(id -> new Created(id, code))
                 .recover(err -> {
                     String message = String.valueOf(err.getMessage());

@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
@@ -27,12 +28,14 @@ public final class AuditRoutes {
 
     private final Pool pool;
     private final SessionGuard guard;
+    private final KeyedHash auditKey;
     private volatile AuditLog.Verification lastVerification;
     private volatile long verifiedAt;
 
-    public AuditRoutes(Pool pool, SessionGuard guard) {
+    public AuditRoutes(Pool pool, SessionGuard guard, KeyedHash auditKey) {
         this.pool = pool;
         this.guard = guard;
+        this.auditKey = auditKey;
     }
 
     public void mount(Router router) {
@@ -67,9 +70,9 @@ public final class AuditRoutes {
         } catch (DateTimeParseException e) {
             error = "Dates are written YYYY-MM-DD.";
         }
-        AuditLog log = new AuditLog(pool);
+        AuditLog log = new AuditLog(pool, auditKey);
         AuditLog.Query q = new AuditLog.Query(actor, action, caseId, from, to, LIMIT);
-        Future<List<AuditLog.Entry>> entries = error == null ? log.list(q) : Future.succeededFuture(List.of());
+        Future<List<AuditLog.Entry>> entries = error == null ? AuditLog.list(pool, q) : Future.succeededFuture(List.of());
         String problem = error;
         Future.all(entries, verification(log)).compose(cf -> log.record(s.username(), "audit_view", null).map(cf))
                 .onSuccess(cf -> {
@@ -78,7 +81,17 @@ public final class AuditRoutes {
                     StringBuilder b = new StringBuilder("<h1>").append(Text.t(s.language(), "audit")).append("</h1>");
                     if (v.intact()) {
                         b.append("<p class=\"notice\" role=\"status\" id=\"chain-status\">The hash chain verifies: ")
-                                .append(v.entries()).append(" entries intact.</p>");
+                                .append(v.entries()).append(" entries intact.");
+                        if (v.keyedFrom() > 0) {
+                            b.append(' ').append(Html.esc(Text.t(s.language(), "audit.keyed")
+                                    .replace("{entry}", Long.toString(v.keyedFrom()))
+                                    .replace("{when}", v.keyedAt().withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().withNano(0)
+                                            .toString().replace('T', ' ') + " UTC")));
+                        }
+                        b.append("</p>");
+                        if (v.keyedFrom() == 0 && v.entries() > 0) {
+                            b.append(Html.error(Text.t(s.language(), "audit.unkeyed")));
+                        }
                     } else {
                         b.append("<p class=\"error\" role=\"alert\" id=\"chain-status\">The hash chain is BROKEN at ")
                                 .append(Html.esc(v.firstBreak().get().toString())).append(".</p>");

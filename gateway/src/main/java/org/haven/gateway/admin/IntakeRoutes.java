@@ -4,6 +4,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import org.haven.bot.script.ScriptCheck;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
@@ -21,9 +22,11 @@ public final class IntakeRoutes {
     private final IntakeScripts scripts;
     private final Pool pool;
     private final SessionGuard guard;
+    private final KeyedHash auditKey;
 
-    public IntakeRoutes(IntakeScripts scripts, Pool pool, SessionGuard guard) {
+    public IntakeRoutes(IntakeScripts scripts, Pool pool, SessionGuard guard, KeyedHash auditKey) {
         this.scripts = scripts;
+        this.auditKey = auditKey;
         this.pool = pool;
         this.guard = guard;
     }
@@ -45,11 +48,11 @@ public final class IntakeRoutes {
         }
         scripts.upload(src).onSuccess(result -> {
             if (!result.ok()) {
-                new AuditLog(pool).record(s.username(), "intake_upload_refused", null);
+                new AuditLog(pool, auditKey).record(s.username(), "intake_upload_refused", null);
                 page(ctx, s, 400, src, result.findings(), null);
                 return;
             }
-            new AuditLog(pool).record(s.username(), "intake_uploaded", null);
+            new AuditLog(pool, auditKey).record(s.username(), "intake_uploaded", null);
             page(ctx, s, 200, src, result.findings(), "The new intake is checked and in use.");
         }).onFailure(ctx::fail);
     }

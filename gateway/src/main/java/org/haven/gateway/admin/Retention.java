@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.SettingsStore;
 import org.slf4j.Logger;
@@ -43,15 +44,22 @@ public final class Retention {
 
     private final Pool pool;
     private final int configuredDays;
+    private final KeyedHash auditKey;
     private long timer = -1;
 
-    public Retention(Pool pool, int configuredDays) {
+    public Retention(Pool pool, int configuredDays, KeyedHash auditKey) {
         this.pool = pool;
         this.configuredDays = configuredDays;
+        this.auditKey = auditKey;
     }
 
     /** The period in force. */
     public Future<Policy> policy() {
+        return policy(pool, configuredDays);
+    }
+
+    /** The period in force: the stored one, else {@code configuredDays}. */
+    public static Future<Policy> policy(Pool pool, int configuredDays) {
         return new SettingsStore(pool).retentionDays().map(stored -> stored.map(d -> new Policy(d, true))
                 .orElse(new Policy(configuredDays, false)));
     }
@@ -90,7 +98,7 @@ public final class Retention {
                                             + " AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.conversation_id = c.id)")
                                     .execute(Tuple.of((Object) convIds)))
                             .compose(deleted -> tx.preparedQuery("DELETE FROM inbound_seen WHERE seen_at < $1").execute(Tuple.of(cutoff))
-                                    .compose(v -> new AuditLog(tx).record(actor, "retention_purge:" + cases.size(), null))
+                                    .compose(v -> new AuditLog(tx, auditKey).record(actor, "retention_purge:" + cases.size(), null))
                                     .map(v -> new Purge(policy, cutoff, cases.size(), deleted.rowCount(), false)));
                 });
     }

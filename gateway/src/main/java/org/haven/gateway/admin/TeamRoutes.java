@@ -10,8 +10,10 @@ import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
+import org.haven.gateway.inbox.Text;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
@@ -38,6 +40,7 @@ public final class TeamRoutes {
     private final AccountCeremony ceremony;
     private final AgencyStore agencies;
     private final AgencyKeyCustody agencyKeys;
+    private final KeyedHash auditKey;
 
     private int configuredRetentionDays = 365;
 
@@ -47,11 +50,12 @@ public final class TeamRoutes {
         return this;
     }
 
-    public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard) {
+    public TeamRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard, KeyedHash auditKey) {
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
-        this.ceremony = new AccountCeremony(vertx, accounts, teamKeys);
+        this.auditKey = auditKey;
+        this.ceremony = new AccountCeremony(vertx, accounts, teamKeys, auditKey);
         this.agencies = new AgencyStore(accounts.pool());
         this.agencyKeys = new AgencyKeyCustody(agencies);
     }
@@ -68,8 +72,23 @@ public final class TeamRoutes {
         router.post("/inbox/team/accounts/:id/end-sessions").handler(ctx -> guard.requireAdmin(ctx, s -> endSessions(ctx, s)));
     }
 
+    /** The export signing key of the current team key: fingerprint and download, or why there is none in this session. */
+    private String signingKey(InboxSession s) {
+        String l = s.language();
+        StringBuilder b = new StringBuilder("<h2>").append(Text.t(l, "team.signing")).append("</h2><p class=\"help\">")
+                .append(Text.t(l, "team.signing.help")).append("</p>");
+        java.util.Optional<org.haven.crypto.OpenPgpSigningKey> key = org.haven.gateway.inbox.CaseExport.signingKey(s, teamKeys);
+        if (key.isEmpty()) {
+            return b.append(Html.error(Text.t(l, "export.no_team_key"))).toString();
+        }
+        return b.append("<p><code id=\"team-signer-fingerprint\">")
+                .append(org.haven.crypto.OpenPgpRecipient.grouped(key.get().fingerprint())).append("</code> (")
+                .append(Html.esc(key.get().userId())).append(")<br><a href=\"/inbox/export-signing-key.asc\" download"
+                        + " id=\"team-signer-download\">").append(Text.t(l, "team.signing.download")).append("</a></p>").toString();
+    }
+
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
-        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays).policy()).onSuccess(cf -> {
+        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays, auditKey).policy()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
             List<AgencyStore.Agency> agencies = cf.resultAt(1);
             Retention.Policy policy = cf.resultAt(2);
@@ -103,6 +122,7 @@ public final class TeamRoutes {
                             + " team key rotates).</p>")
                     .append("<form method=\"post\" action=\"/inbox/team/rotate\">").append(Html.csrf(s))
                     .append("<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");
+            b.append(signingKey(s));
             b.append("<h2>Retention</h2><form method=\"post\" action=\"/inbox/team/retention\" class=\"stack\">")
                     .append(Html.csrf(s)).append("<label for=\"retention-days\">Days a closed case is kept before it is deleted</label>")
                     .append("<input id=\"retention-days\" name=\"days\" type=\"number\" min=\"1\" max=\"36500\" required value=\"")
@@ -209,7 +229,7 @@ public final class TeamRoutes {
             return;
         }
         int value = days;
-        new org.haven.gateway.store.SettingsStore(accounts.pool()).setRetentionDays(s.username(), value)
+        new org.haven.gateway.store.SettingsStore(accounts.pool()).setRetentionDays(s.username(), value, auditKey)
                 .onSuccess(v -> page(ctx, s, null, "Closed cases are now kept " + value + " days."))
                 .onFailure(ctx::fail);
     }
@@ -284,7 +304,7 @@ public final class TeamRoutes {
             return;
         }
         int ended = guard.sessions().endAllOf(id);
-        new AuditLog(accounts.pool()).record(s.username(), "sessions_ended:" + id, null)
+        new AuditLog(accounts.pool(), auditKey).record(s.username(), "sessions_ended:" + id, null)
                 .onComplete(ar -> page(ctx, s, null, ended + " session(s) ended."));
     }
 
@@ -301,7 +321,7 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        new AgencyCreation(agencies).create(s.username(), name, team.get())
+        new AgencyCreation(agencies, auditKey).create(s.username(), name, team.get())
                 .onSuccess(created -> {
                     LOG.info("event=agency_created agency={} by={}", created.id(), s.accountId());
                     page(ctx, s, null, "Agency added with referral code " + created.referralCode() + ".");
@@ -330,7 +350,7 @@ public final class TeamRoutes {
             return;
         }
         accounts.pool().withTransaction(tx -> agencyKeys.ensure(tx, id, team.get())
-                        .compose(keyId -> new AuditLog(tx).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
+                        .compose(keyId -> new AuditLog(tx, auditKey).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
                 .onSuccess(keyId -> page(ctx, s, null, "The agency has its key " + keyId + "."))
                 .onFailure(err -> {
                     if (err instanceof AgencyKeyCustody.NoSuchAgency) {

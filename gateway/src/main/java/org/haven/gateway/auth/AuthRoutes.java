@@ -65,7 +65,7 @@ public final class AuthRoutes {
         this.throttle = new LoginThrottle(clock);
         this.clock = clock;
         this.unlock = new AccountUnlock(vertx, accounts, secrets, clock);
-        this.passphrases = new PassphraseRoutes(vertx, accounts, guard, throttle);
+        this.passphrases = new PassphraseRoutes(vertx, accounts, guard, throttle, secrets.auditKey());
     }
 
     public void mount(Router router) {
@@ -79,7 +79,7 @@ public final class AuthRoutes {
             guard.sessions().end(s.id());
             LOG.info("event=logout account={}", s.accountId());
             guard.clearCookie(ctx);
-            new AuditLog(accounts.pool()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
+            new AuditLog(accounts.pool(), secrets.auditKey()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
         }));
         router.post("/inbox/language").handler(ctx -> guard.require(ctx, s -> {
             String language = "fr".equals(ctx.request().getFormAttribute("language")) ? "fr" : "en";
@@ -152,7 +152,7 @@ public final class AuthRoutes {
                             try {
                                 byte[] grant = KeyGrants.grant(k.team(), pending.get().teamKeyId(), id.get(), k.personal().publicKey());
                                 return accounts.insertGrant(tx, id.get(), pending.get().teamKeyId(), grant)
-                                        .compose(v -> new AuditLog(tx).record(username, "setup_admin", null))
+                                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record(username, "setup_admin", null))
                                         .map(v -> Optional.<String>empty());
                             } catch (GeneralSecurityException e) {
                                 return Future.failedFuture(e);
@@ -238,7 +238,7 @@ public final class AuthRoutes {
                 throttle.failed(client);
                 LOG.info("event=login_failed");
                 // Only a known account's name is recorded: people type passphrases into the username box.
-                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool())
+                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool(), secrets.auditKey())
                         .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));
                 SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
                 return;
@@ -247,7 +247,7 @@ public final class AuthRoutes {
             Account a = unlocked.get().account();
             InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
                     unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime()));
-            new AuditLog(accounts.pool()).record(a.username(), "login", null);
+            new AuditLog(accounts.pool(), secrets.auditKey()).record(a.username(), "login", null);
             LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
                     a.passphraseOneTime() ? "one_time" : "own");
             guard.setCookie(ctx, s);
@@ -319,7 +319,7 @@ public final class AuthRoutes {
             }
             accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
                 guard.sessions().completeSecondFactor(s);
-                new AuditLog(accounts.pool()).record(s.username(), "totp_enrolled", null);
+                new AuditLog(accounts.pool(), secrets.auditKey()).record(s.username(), "totp_enrolled", null);
                 LOG.info("event=totp_enrolled account={}", a.id());
                 String l = s.language();
                 StringBuilder list = new StringBuilder("<ul class=\"codes\" id=\"recovery-codes\">");

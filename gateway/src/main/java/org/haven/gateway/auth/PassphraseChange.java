@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 import org.haven.gateway.store.Account;
@@ -48,9 +49,11 @@ public final class PassphraseChange {
     }
 
     private final AccountStore accounts;
+    private final KeyedHash auditKey;
     private final PassphraseWork work;
 
-    public PassphraseChange(Vertx vertx, AccountStore accounts) {
+    public PassphraseChange(Vertx vertx, AccountStore accounts, KeyedHash auditKey) {
+        this.auditKey = auditKey;
         this.accounts = accounts;
         this.work = new PassphraseWork(vertx);
     }
@@ -76,7 +79,7 @@ public final class PassphraseChange {
                 }
                 return accounts.pool().withTransaction(tx -> accounts.replacePassphrase(tx, a.id(), a.passphraseHash(),
                         a.sealedPrivateKey(), made.hash(), made.box(), true).compose(done -> done
-                        ? new AuditLog(tx).record(a.username(), "passphrase_changed" + auditSuffix, null).map(Outcome.CHANGED)
+                        ? new AuditLog(tx, auditKey).record(a.username(), "passphrase_changed" + auditSuffix, null).map(Outcome.CHANGED)
                         : Future.succeededFuture(Outcome.CHANGED_MEANWHILE)));
             });
         });

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.inbox.Text;
@@ -24,16 +25,18 @@ final class PassphraseRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(PassphraseRoutes.class);
 
     private final AccountStore accounts;
+    private final KeyedHash auditKey;
     private final SessionGuard guard;
     private final LoginThrottle throttle;
     private final PassphraseChange change;
     private volatile ClusterNotifications cluster;
 
-    PassphraseRoutes(Vertx vertx, AccountStore accounts, SessionGuard guard, LoginThrottle throttle) {
+    PassphraseRoutes(Vertx vertx, AccountStore accounts, SessionGuard guard, LoginThrottle throttle, KeyedHash auditKey) {
+        this.auditKey = auditKey;
         this.accounts = accounts;
         this.guard = guard;
         this.throttle = throttle;
-        this.change = new PassphraseChange(vertx, accounts);
+        this.change = new PassphraseChange(vertx, accounts, auditKey);
     }
 
     void mount(Router router) {
@@ -78,7 +81,7 @@ final class PassphraseRoutes {
                 case WRONG_CURRENT -> {
                     throttle.failed(client);
                     LOG.info("event=passphrase_change_failed account={}", s.accountId());
-                    new AuditLog(accounts.pool()).record(s.username(), "passphrase_change_failed", null)
+                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "passphrase_change_failed", null)
                             .onComplete(ar -> form(ctx, s, 400, Text.t(l, "passphrase.wrong"), null));
                 }
                 case SAME_AS_CURRENT -> form(ctx, s, 400, Text.t(l, "passphrase.same"), null);

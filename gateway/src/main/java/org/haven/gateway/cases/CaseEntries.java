@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.keys.EntrySealing;
@@ -47,10 +48,12 @@ public final class CaseEntries {
 
     private final CaseStore store;
     private final TeamKeys teamKeys;
+    private final KeyedHash auditKey;
 
-    public CaseEntries(CaseStore store, TeamKeys teamKeys) {
+    public CaseEntries(CaseStore store, TeamKeys teamKeys, KeyedHash auditKey) {
         this.store = store;
         this.teamKeys = teamKeys;
+        this.auditKey = auditKey;
     }
 
     /**
@@ -73,12 +76,17 @@ public final class CaseEntries {
             }
             return store.appendEntry(tx, caseId, kind.stored(), sealed.ciphertext(), sealed.sealedKeys(), seq, author);
         }).compose(seq -> author == null ? Future.succeededFuture(seq)
-                : new AuditLog(tx).record(author, auditAction(kind), caseId).map(seq));
+                : new AuditLog(tx, auditKey).record(author, auditAction(kind), caseId).map(seq));
     }
 
     /** The same, sealed to the team's current key only. */
     public Future<Integer> append(SqlClient tx, UUID caseId, EntryKind kind, JsonObject content, String author) {
         return append(tx, caseId, kind, content, author, List.of());
+    }
+
+    /** The audit log, under the key this gateway's audit chain is kept with. */
+    public AuditLog audit(SqlClient client) {
+        return new AuditLog(client, auditKey);
     }
 
     /**
@@ -97,7 +105,7 @@ public final class CaseEntries {
             }
             String audited = action == null ? null : action.apply(opened);
             return audited == null ? Future.succeededFuture(opened)
-                    : new AuditLog(store.pool()).record(reader, audited, caseId).map(opened);
+                    : new AuditLog(store.pool(), auditKey).record(reader, audited, caseId).map(opened);
         });
     }
 

@@ -68,7 +68,7 @@ public final class IntakeCases {
                 stored = stored.compose(v -> entries.append(tx, caseId, EntryKind.CONTACT,
                         new JsonObject().put("channel", channel).put("address", contactAddress), null));
             }
-            return stored.compose(v -> new AuditLog(tx).record("system:intake", "case_created", caseId)).map(v -> {
+            return stored.compose(v -> entries.audit(tx).record("system:intake", "case_created", caseId)).map(v -> {
                 LOG.info("event=case_queued case={} channel={} triage={} shared_with_agency={}", caseId, channel,
                         result.triage(), agencyKeyId != null);
                 return new Created(caseId, reference);

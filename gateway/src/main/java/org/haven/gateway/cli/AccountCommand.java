@@ -143,7 +143,7 @@ public final class AccountCommand extends CommandGroup {
                         if (weak.isPresent()) {
                             throw new Cli.Failure(Cli.line(weak.get()));
                         }
-                        id = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys()).create(unlocked.admin().username(),
+                        id = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey()).create(unlocked.admin().username(),
                                 wantedAccount, p, unlocked.teamKey()));
                     } catch (AccountCeremony.UsernameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));
@@ -205,7 +205,7 @@ public final class AccountCommand extends CommandGroup {
                     if (unlocked.admin().id() == leaving.id()) {
                         throw new Cli.Failure("you cannot remove your own account: another administrator can");
                     }
-                    AccountCeremony ceremony = new AccountCeremony(vertx, accounts, unlocked.teamKeys());
+                    AccountCeremony ceremony = new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey());
                     String actor = unlocked.admin().username();
                     AccountCeremony.Removal removal = Cli.await(ceremony.disable(actor, leaving.id()));
                     if (removal == AccountCeremony.Removal.NO_SUCH_ACCOUNT) {
@@ -284,7 +284,7 @@ public final class AccountCommand extends CommandGroup {
                     if (weak.isPresent()) {
                         throw new Cli.Failure(Cli.line(weak.get()) + ": nothing was changed");
                     }
-                    outcome = Cli.await(new PassphraseChange(vertx, accounts).change(a.id(), new String(current), n, ":cli"));
+                    outcome = Cli.await(new PassphraseChange(vertx, accounts, Cli.serverSecrets(config).auditKey()).change(a.id(), new String(current), n, ":cli"));
                 } finally {
                     Prompt.wipe(current);
                     Prompt.wipe(next);
@@ -292,7 +292,7 @@ public final class AccountCommand extends CommandGroup {
                 }
                 switch (outcome) {
                     case WRONG_CURRENT -> {
-                        Cli.await(new AuditLog(db.pool()).record(a.username(), "passphrase_change_failed:cli", null));
+                        Cli.await(new AuditLog(db.pool(), Cli.serverSecrets(config).auditKey()).record(a.username(), "passphrase_change_failed:cli", null));
                         throw new Cli.Failure("the current passphrase of " + a.username() + " is wrong: nothing was changed");
                     }
                     case SAME_AS_CURRENT -> throw new Cli.Failure("the new passphrase is the current one: nothing was changed");

@@ -1,14 +1,9 @@
 package org.haven.gateway.cli;
 
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.Optional;
 import org.haven.crypto.RecipientPrivateKey;
-import org.haven.gateway.Haven;
 import org.haven.gateway.auth.AccountUnlock;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.keys.ServerSecrets;
@@ -27,8 +22,11 @@ final class AdminUnlock implements AutoCloseable {
     private final AccountUnlock.Unlocked unlocked;
     private final RecipientPrivateKey teamKey;
     private final TeamKeys teamKeys;
+    private final ServerSecrets secrets;
 
-    private AdminUnlock(Account admin, AccountUnlock.Unlocked unlocked, RecipientPrivateKey teamKey, TeamKeys teamKeys) {
+    private AdminUnlock(Account admin, AccountUnlock.Unlocked unlocked, RecipientPrivateKey teamKey, TeamKeys teamKeys,
+                        ServerSecrets secrets) {
+        this.secrets = secrets;
         this.admin = admin;
         this.unlocked = unlocked;
         this.teamKey = teamKey;
@@ -47,9 +45,10 @@ final class AdminUnlock implements AutoCloseable {
         if (Cli.await(accounts.activeTeamKey()).isEmpty()) {
             throw new Cli.Failure("there is no administrator yet: create the first one in the inbox (/inbox/setup)");
         }
+        ServerSecrets secrets = Cli.serverSecrets(config);
         TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
         Cli.await(teamKeys.reload());
-        AccountUnlock unlock = new AccountUnlock(vertx, accounts, serverSecrets(config), clock);
+        AccountUnlock unlock = new AccountUnlock(vertx, accounts, secrets, clock);
         String name = username != null ? username.strip() : prompt.line("Administrator's username");
         char[] pass = prompt.secret("Passphrase of " + name);
         char[] code = null;
@@ -65,7 +64,7 @@ final class AdminUnlock implements AutoCloseable {
         if (found.isEmpty()) {
             Optional<Account> known = name.isEmpty() ? Optional.empty() : Cli.await(accounts.findByUsername(name));
             if (known.isPresent()) {
-                Cli.await(new AuditLog(accounts.pool()).record(known.get().username(), "login_failed:cli", null));
+                Cli.await(new AuditLog(accounts.pool(), secrets.auditKey()).record(known.get().username(), "login_failed:cli", null));
             }
             throw new Cli.Failure("the administrator's username, passphrase or second-factor code is wrong");
         }
@@ -90,23 +89,7 @@ final class AdminUnlock implements AutoCloseable {
             throw new Cli.Failure(a.username() + " holds no grant of the current team key: log in to the inbox and out again,"
                     + " or ask another administrator");
         }
-        return new AdminUnlock(a, u, team.get(), teamKeys);
-    }
-
-    /** The server keys, which decrypt the second-factor secrets; never created here (unlike at first start). */
-    private static ServerSecrets serverSecrets(HavenConfig config) throws Cli.Failure {
-        Optional<String> base64 = config.settings().get("server_keys");
-        Optional<Path> file = config.settings().get("server_keys_file").map(Path::of);
-        Path own = Haven.serverKeysFile(config);
-        if (base64.isEmpty() && file.isEmpty() && !Files.isRegularFile(own)) {
-            throw new Cli.Failure("no server keys in " + own + ": give the command the server's HAVEN_DATA_DIR,"
-                    + " or its HAVEN_SERVER_KEYS or HAVEN_SERVER_KEYS_FILE");
-        }
-        try {
-            return ServerSecrets.resolve(base64, file, own);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new Cli.Failure("cannot read the server keys: " + e.getMessage());
-        }
+        return new AdminUnlock(a, u, team.get(), teamKeys, secrets);
     }
 
     /** The administrator. */
@@ -117,6 +100,11 @@ final class AdminUnlock implements AutoCloseable {
     /** Their unlocked current team key. */
     RecipientPrivateKey teamKey() {
         return teamKey;
+    }
+
+    /** The audit key, from the server keys. */
+    org.haven.crypto.KeyedHash auditKey() {
+        return secrets.auditKey();
     }
 
     /** The team keys, loaded from the database. */

@@ -74,7 +74,7 @@ public final class AgencyCommand extends CommandGroup {
                         agency.clock())) {
                     AgencyCreation.Created created;
                     try {
-                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()))
+                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()), unlocked.auditKey())
                                 .create(unlocked.admin().username(), name, unlocked.teamKey()));
                     } catch (AgencyCreation.NameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));

@@ -25,9 +25,11 @@ public final class AuditCommand extends CommandGroup {
 
     /** {@code haven audit verify}. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Walk the audit log's hash chain from the first entry to the last.",
-                    "Exit 0 and print 'audit log intact: N entries' when it holds; exit 1 and name the first entry",
-                    "that was edited, deleted (missing) or reordered when it does not."})
+            description = {"Walk the audit log's hash chain from the first entry to the last, with the audit key",
+                    "(derived from the server keys: give the server's HAVEN_DATA_DIR or HAVEN_SERVER_KEYS).",
+                    "Exit 0 and print 'audit log intact: N entries', the first keyed entry and the head when it holds;",
+                    "exit 1 and name the first entry that was edited, deleted (missing) or reordered, or a head that",
+                    "was replaced or moved back, when it does not."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand
         AuditCommand audit;
@@ -39,9 +41,16 @@ public final class AuditCommand extends CommandGroup {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             return Cli.withDatabase(audit.main, err, (db, config) -> {
-                AuditLog.Verification v = Cli.await(new AuditLog(db.pool()).verify());
+                AuditLog.Verification v = Cli.await(new AuditLog(db.pool(), Cli.serverSecrets(config).auditKey()).verify());
                 if (v.intact()) {
                     out.println("audit log intact: " + v.entries() + " entries");
+                    if (v.keyedFrom() > 0) {
+                        out.println("keyed from entry " + v.keyedFrom() + ", written " + v.keyedAt().withOffsetSameInstant(ZoneOffset.UTC)
+                                + (v.keyedFrom() == 1 ? "" : ": entries 1 to " + (v.keyedFrom() - 1) + " were written before Haven keyed its log"));
+                    } else if (v.entries() > 0) {
+                        out.println("NOT KEYED: no entry is sealed with the audit key yet; the next Haven start keys the log."
+                                + " If Haven has run since its upgrade, someone rewrote the log without the key.");
+                    }
                     if (v.headHash() != null) {
                         out.println("head: " + HexFormat.of().formatHex(v.headHash()));
                     }
@@ -92,7 +101,7 @@ public final class AuditCommand extends CommandGroup {
             AuditLog.Query q = new AuditLog.Query(blankToNull(actor), blankToNull(action), caseUuid, from, null, limit);
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(audit.main, spec.commandLine().getErr(), (db, config) -> {
-                List<AuditLog.Entry> entries = Cli.await(new AuditLog(db.pool()).list(q));
+                List<AuditLog.Entry> entries = Cli.await(AuditLog.list(db.pool(), q));
                 for (int i = entries.size() - 1; i >= 0; i--) {
                     AuditLog.Entry e = entries.get(i);
                     out.println(e.id() + "\t" + e.at().withOffsetSameInstant(ZoneOffset.UTC) + "\t" + e.actor() + "\t" + e.action()

@@ -4,13 +4,20 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.haven.gateway.Haven;
 import org.haven.gateway.Main;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +99,25 @@ final class Cli {
                 // exiting anyway
             }
             root.setLevel(before);
+        }
+    }
+
+    /**
+     * The server keys (they decrypt second-factor secrets and key the audit log); never created
+     * here, unlike at first start.
+     */
+    static ServerSecrets serverSecrets(HavenConfig config) throws Cli.Failure {
+        Optional<String> base64 = config.settings().get("server_keys");
+        Optional<Path> file = config.settings().get("server_keys_file").map(Path::of);
+        Path own = Haven.serverKeysFile(config);
+        if (base64.isEmpty() && file.isEmpty() && !Files.isRegularFile(own)) {
+            throw new Cli.Failure("no server keys in " + own + ": give the command the server's HAVEN_DATA_DIR,"
+                    + " or its HAVEN_SERVER_KEYS or HAVEN_SERVER_KEYS_FILE");
+        }
+        try {
+            return ServerSecrets.resolve(base64, file, own);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new Cli.Failure("cannot read the server keys: " + e.getMessage());
         }
     }
 

@@ -158,6 +158,6 @@ public final class ServerKeysCommand implements Callable<Integer> {
             }
             out.flush();
             return ring.primaryKeyId();
-        })).compose(keyId -> new AuditLog(pool).record("operator", "server_keys_rotated:" + keyId, null)).map(0);
+        })).compose(keyId -> new AuditLog(pool, secrets.auditKey()).record("operator", "server_keys_rotated:" + keyId, null)).map(0);
     }
 }

@@ -38,7 +38,7 @@ public final class TeamKeyCommand extends CommandGroup {
             return Cli.withDatabase(teamKey.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 AccountStore accounts = new AccountStore(db.pool());
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, teamKey.clock())) {
-                    RecipientPrivateKey next = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys())
+                    RecipientPrivateKey next = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey())
                             .rotate(unlocked.admin().username(), unlocked.teamKey(), "manual"));
                     String keyId = next.publicKey().keyId();
                     next.destroy();

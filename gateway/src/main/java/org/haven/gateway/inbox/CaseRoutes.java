@@ -17,12 +17,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.haven.bot.Reply;
-import org.haven.crypto.OpenPgpExport;
-import org.haven.crypto.PassphraseHash;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
-import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.intake.CaseEvents;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One case at {@code /inbox/cases/<id>}: its answers and whole conversation opened with the
  * session's key, and the work on it: claim and release, reply through the person's channel,
- * private notes, labels, status, a referral to a partner, and an OpenPGP export for a lawyer.
+ * private notes, labels, status, a referral to a partner, and an OpenPGP export for a lawyer
+ * ({@link CaseExport}).
  * Every view and change is written to the audit log.
  */
 public final class CaseRoutes {
@@ -52,9 +52,12 @@ public final class CaseRoutes {
     private final CaseEvents events;
     private final SessionGuard guard;
     private final CaseEntries entries;
+    private final KeyedHash auditKey;
+    private final CaseExport export;
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
-                      SessionGuard guard) {
+                      SessionGuard guard, KeyedHash auditKey) {
+        this.auditKey = auditKey;
         this.vertx = vertx;
         this.cases = cases;
         this.accounts = accounts;
@@ -62,7 +65,8 @@ public final class CaseRoutes {
         this.outbox = outbox;
         this.events = events;
         this.guard = guard;
-        this.entries = new CaseEntries(cases, teamKeys);
+        this.entries = new CaseEntries(cases, teamKeys, auditKey);
+        this.export = new CaseExport(vertx, entries, accounts, teamKeys, guard, auditKey);
     }
 
     public void mount(Router router) {
@@ -75,7 +79,7 @@ public final class CaseRoutes {
         router.post("/inbox/cases/:id/labels").handler(ctx -> withCase(ctx, true, (s, c) -> labels(ctx, s, c)));
         router.post("/inbox/cases/:id/status").handler(ctx -> withCase(ctx, true, (s, c) -> status(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign").handler(ctx -> withCase(ctx, true, (s, c) -> reassign(ctx, s, c)));
-        router.post("/inbox/cases/:id/export").handler(ctx -> withCase(ctx, false, (s, c) -> export(ctx, s, c)));
+        export.mount(router, (ctx, then) -> withCase(ctx, false, then));
     }
 
     /**
@@ -102,7 +106,7 @@ public final class CaseRoutes {
                         : s.groups().contains(c.workingGroup()));
                 if (!visible) {
                     LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
-                    new AuditLog(accounts.pool()).record(s.username(), "case_access_refused", c.id());
+                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "case_access_refused", c.id());
                     refuse(ctx, s);
                     return;
                 }
@@ -194,7 +198,7 @@ public final class CaseRoutes {
         if (canWork) {
             b.append(workForms(s, c));
         }
-        b.append(exportForm(s, c));
+        b.append(CaseExport.form(s, c));
         return b.toString();
     }
 
@@ -287,17 +291,6 @@ public final class CaseRoutes {
                 + "</section>";
     }
 
-    private String exportForm(InboxSession s, CaseSummary c) {
-        String l = s.language();
-        return "<section class=\"export\"><h2>" + Text.t(l, "case.export") + "</h2>"
-                + form(s, c, "export", "<label for=\"lawyer-key\">" + Text.t(l, "case.export.key") + "</label>"
-                + "<textarea id=\"lawyer-key\" name=\"key\" rows=\"4\" spellcheck=\"false\"></textarea>"
-                + "<label for=\"export-pass\">" + Text.t(l, "case.export.passphrase") + "</label>"
-                + "<input id=\"export-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\">"
-                + "<button type=\"submit\">" + Text.t(l, "case.export.go") + "</button>")
-                + "</section>";
-    }
-
     private static String abbreviate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "…";
     }
@@ -335,7 +328,7 @@ public final class CaseRoutes {
         cases.claim(c.id(), s.accountId()).onSuccess(won -> {
             if (won) {
                 LOG.info("event=case_claimed case={} account={}", c.id(), s.accountId());
-                new AuditLog(accounts.pool()).record(s.username(), "claim", c.id());
+                new AuditLog(accounts.pool(), auditKey).record(s.username(), "claim", c.id());
                 events.publish("case_changed", c.id());
                 back(ctx, c, "case.claimed");
             } else {
@@ -346,7 +339,7 @@ public final class CaseRoutes {
 
     private void release(RoutingContext ctx, InboxSession s, CaseSummary c) {
         cases.release(c.id(), s.isAdmin() ? null : s.accountId()).onSuccess(done -> {
-            new AuditLog(accounts.pool()).record(s.username(), "release", c.id());
+            new AuditLog(accounts.pool(), auditKey).record(s.username(), "release", c.id());
             events.publish("case_changed", c.id());
             ctx.redirect("/inbox");
         }).onFailure(ctx::fail);
@@ -371,7 +364,7 @@ public final class CaseRoutes {
             if (!fits) {
                 return Future.succeededFuture(false);
             }
-            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool())
+            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool(), auditKey)
                     .record(s.username(), "reassign:" + target, c.id()).map(done));
         }).onSuccess(done -> {
             events.publish("case_changed", c.id());
@@ -448,7 +441,7 @@ public final class CaseRoutes {
                 labels.add(label);
             }
         }
-        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool()).record(s.username(), "labels", c.id()))
+        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "labels", c.id()))
                 .onSuccess(v -> {
                     events.publish("case_changed", c.id());
                     back(ctx, c, null);
@@ -461,7 +454,7 @@ public final class CaseRoutes {
             back(ctx, c, null);
             return;
         }
-        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool()).record(s.username(), "status_" + status, c.id()))
+        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "status_" + status, c.id()))
                 .onSuccess(v -> {
                     LOG.info("event=case_status case={} status={} account={}", c.id(), status, s.accountId());
                     events.publish("case_changed", c.id());
@@ -471,76 +464,6 @@ public final class CaseRoutes {
                         back(ctx, c, null);
                     }
                 }).onFailure(ctx::fail);
-    }
-
-    /** Re-authenticates with the passphrase, then encrypts the whole case to a lawyer's OpenPGP key. */
-    private void export(RoutingContext ctx, InboxSession s, CaseSummary c) {
-        String key = ctx.request().getFormAttribute("key");
-        String pass = ctx.request().getFormAttribute("passphrase");
-        if (key == null || key.isBlank() || pass == null || pass.isEmpty()) {
-            back(ctx, c, "case.empty_text");
-            return;
-        }
-        accounts.findById(s.accountId()).compose(account -> vertx.executeBlocking(() ->
-                account.isPresent() && PassphraseHash.verify(account.get().passphraseHash(), pass.toCharArray())))
-                .compose(ok -> {
-                    if (!ok) {
-                        new AuditLog(accounts.pool()).record(s.username(), "export_reauth_failed", c.id());
-                        return Future.succeededFuture(Optional.<String>empty());
-                    }
-                    guard.sessions().reauthenticated(s);
-                    return entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), null).compose(read -> {
-                        String file = caseFile(c, read);
-                        return vertx.executeBlocking(() -> Optional.of(OpenPgpExport.encrypt(file.getBytes(StandardCharsets.UTF_8),
-                                "case-" + c.reference() + ".txt", key)));
-                    });
-                }).onSuccess(armored -> {
-                    if (armored.isEmpty()) {
-                        SessionGuard.html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s,
-                                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error(Text.t(s.language(), "login.failed"))));
-                        return;
-                    }
-                    new AuditLog(accounts.pool()).record(s.username(), "export", c.id());
-                    LOG.info("event=case_exported case={} account={}", c.id(), s.accountId());
-                    ctx.response().putHeader("Content-Type", "application/pgp-encrypted")
-                            .putHeader("Content-Disposition", "attachment; filename=\"case-" + c.reference() + ".asc\"")
-                            .end(armored.get());
-                }).onFailure(err -> {
-                    if (err instanceof GeneralSecurityException) {
-                        SessionGuard.html(ctx, 400, Html.page(s.language(), Text.t(s.language(), "refused"), s,
-                                "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error("That is not a usable OpenPGP public key.")));
-                    } else {
-                        ctx.fail(err);
-                    }
-                });
-    }
-
-    private String caseFile(CaseSummary c, List<CaseEntries.Opened> opened) {
-        StringBuilder f = new StringBuilder("Haven case ").append(c.reference()).append("\nTriage: ").append(c.triage())
-                .append("\nWorking group: ").append(c.workingGroup()).append("\nChannel: ").append(c.channel())
-                .append("\nLanguage: ").append(c.language()).append("\nReceived: ").append(Labels.when(c.createdAt())).append("\n\n");
-        for (CaseEntries.Opened e : opened) {
-            if (e.kind() == EntryKind.CONTACT) {
-                continue;
-            }
-            if (e.content().isEmpty()) {
-                f.append("== entry ").append(e.seq()).append(" could not be opened ==\n\n");
-                continue;
-            }
-            JsonObject doc = e.content().get();
-            if (e.kind() == EntryKind.ANSWERS) {
-                f.append("== Intake answers ==\n");
-                for (Object o : doc.getJsonArray("answers", new JsonArray())) {
-                    JsonObject a = (JsonObject) o;
-                    f.append(a.getString("question")).append("\n  ").append(a.getString("answer")).append('\n');
-                }
-            } else {
-                f.append("== ").append(e.kind().stored()).append(e.author() == null ? "" : " by " + e.author()).append(", ")
-                        .append(Labels.when(e.at())).append(" ==\n").append(doc.getString("text")).append('\n');
-            }
-            f.append('\n');
-        }
-        return f.toString();
     }
 
     private static void back(RoutingContext ctx, CaseSummary c, String message) {

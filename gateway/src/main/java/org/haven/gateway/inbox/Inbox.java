@@ -44,13 +44,13 @@ public final class Inbox {
         this.guard = new SessionGuard(sessions, secureCookies);
         this.live = live;
         this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock);
-        this.queues = new QueueRoutes(caseStore, teamKeys, guard);
-        this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard);
-        this.team = new TeamRoutes(vertx, accounts, teamKeys, guard).retentionDefault(retentionDays);
-        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard);
+        this.queues = new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey());
+        this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey());
+        this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
+        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard, secrets.auditKey());
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
                 new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);
-        this.audit = new AuditRoutes(accounts.pool(), guard);
+        this.audit = new AuditRoutes(accounts.pool(), guard, secrets.auditKey());
     }
 
     /** Mounts the inbox and starts the session sweeper. */

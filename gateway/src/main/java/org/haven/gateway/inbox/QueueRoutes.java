@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
@@ -35,8 +36,8 @@ public final class QueueRoutes {
     private final CaseEntries entries;
     private final SessionGuard guard;
 
-    public QueueRoutes(CaseStore cases, TeamKeys teamKeys, SessionGuard guard) {
-        this.entries = new CaseEntries(cases, teamKeys);
+    public QueueRoutes(CaseStore cases, TeamKeys teamKeys, SessionGuard guard, KeyedHash auditKey) {
+        this.entries = new CaseEntries(cases, teamKeys, auditKey);
         this.cases = cases;
         this.guard = guard;
     }

@@ -88,7 +88,72 @@ public final class Text {
         put("case.export", "Export for a lawyer (OpenPGP)", "Exporter pour un avocat (OpenPGP)");
         put("case.export.key", "Lawyer's OpenPGP public key (ASCII armored)", "Clé publique OpenPGP de l'avocat (ASCII)");
         put("case.export.passphrase", "Your passphrase, again", "Votre phrase de passe, à nouveau");
-        put("case.export.go", "Encrypt and download", "Chiffrer et télécharger");
+        put("case.export.go", "Encrypt, sign and download", "Chiffrer, signer et télécharger");
+        put("export.key.help", "Paste the lawyer's whole public key, from -----BEGIN PGP PUBLIC KEY BLOCK----- to the END line."
+                + " Never a private key.", "Collez toute la clé publique de l'avocat, de -----BEGIN PGP PUBLIC KEY BLOCK----- à la"
+                + " ligne END. Jamais une clé privée.");
+        put("export.review", "Check the key", "Vérifier la clé");
+        put("export.confirm.title", "Confirm the lawyer's key", "Confirmer la clé de l'avocat");
+        put("export.confirm.compare", "Before you go on, read this fingerprint to the lawyer, or have them read theirs to you,"
+                + " by phone or in person, not by email: anyone can make a key with the lawyer's name on it.",
+                "Avant de continuer, comparez cette empreinte avec l'avocat, par téléphone ou en personne, pas par courriel :"
+                + " n'importe qui peut créer une clé au nom de l'avocat.");
+        put("export.fingerprint", "Fingerprint", "Empreinte");
+        put("export.user_ids", "User ids", "Identités");
+        put("export.created", "Created", "Créée le");
+        put("export.algorithm", "Algorithm", "Algorithme");
+        put("export.encryption_key", "Encrypted to (subkey)", "Chiffré pour (sous-clé)");
+        put("export.signed_by", "The file is signed with Haven's export signing key", "Le fichier est signé avec la clé de"
+                + " signature des exports de Haven");
+        put("export.signer.download", "Download it for the lawyer", "La télécharger pour l'avocat");
+        put("export.notes", "Include private notes", "Inclure les notes privées");
+        put("export.notes.help", "Private notes are the coordinators' own. Leave this unticked unless the lawyer needs them.",
+                "Les notes privées sont celles de la coordination. Ne cochez que si l'avocat en a besoin.");
+        put("export.cancel", "Cancel: back to the case", "Annuler : retour au dossier");
+        put("export.changed", "This is not the key you were shown. Compare the fingerprint again.",
+                "Ce n'est pas la clé affichée. Comparez de nouveau l'empreinte.");
+        put("export.wrong_passphrase", "That passphrase is not right. Nothing was exported.",
+                "Cette phrase de passe n'est pas la bonne. Rien n'a été exporté.");
+        put("export.no_team_key", "Your session does not hold the current team key (it changed since you logged in)."
+                + " Log out and in again.", "Votre session n'a pas la clé d'équipe actuelle (elle a changé depuis votre"
+                + " connexion). Déconnectez-vous puis reconnectez-vous.");
+        put("export.file.exported", "Exported", "Exporté");
+        put("export.file.notes_included", "Private notes: included ({n})", "Notes privées : incluses ({n})");
+        put("export.file.notes_excluded", "Private notes: not included ({n} left out)", "Notes privées : non incluses ({n} omises)");
+        put("export.file.unreadable", "entry {n} could not be opened", "l'entrée {n} n'a pas pu être ouverte");
+        put("export.refused.not_a_key", "That is not an OpenPGP public key. Paste the whole block, from -----BEGIN PGP PUBLIC"
+                + " KEY BLOCK----- to the END line.", "Ce n'est pas une clé publique OpenPGP. Collez tout le bloc, de -----BEGIN"
+                + " PGP PUBLIC KEY BLOCK----- à la ligne END.");
+        put("export.refused.several_keys", "That is more than one key. Paste the lawyer's key only.",
+                "Il y a plus d'une clé. Collez seulement celle de l'avocat.");
+        put("export.refused.secret_key", "That is a private (secret) key. Never paste a private key: ask the lawyer for their"
+                + " public key, and tell them their private key was shared.", "C'est une clé privée (secrète). Ne collez jamais"
+                + " de clé privée : demandez à l'avocat sa clé publique, et dites-lui que sa clé privée a circulé.");
+        put("export.refused.revoked", "This key was revoked on {date}: its owner withdrew it. Ask the lawyer for their current key.",
+                "Cette clé a été révoquée le {date} : son titulaire l'a retirée. Demandez à l'avocat sa clé actuelle.");
+        put("export.refused.expired", "This key expired on {date}. Ask the lawyer for a current key, or to extend this one.",
+                "Cette clé a expiré le {date}. Demandez à l'avocat une clé valide, ou de prolonger celle-ci.");
+        put("export.refused.encryption_key_revoked", "This key's encryption subkey was revoked on {date}, and it has no other."
+                + " Ask the lawyer for their current key.", "La sous-clé de chiffrement de cette clé a été révoquée le {date}, et"
+                + " elle n'en a pas d'autre. Demandez à l'avocat sa clé actuelle.");
+        put("export.refused.encryption_key_expired", "This key's encryption subkey expired on {date}, and it has no other."
+                + " Ask the lawyer to renew it.", "La sous-clé de chiffrement de cette clé a expiré le {date}, et elle n'en a pas"
+                + " d'autre. Demandez à l'avocat de la renouveler.");
+        put("export.refused.no_encryption_key", "This key can only sign, not encrypt. Ask the lawyer for a key with an"
+                + " encryption subkey.", "Cette clé ne peut que signer, pas chiffrer. Demandez à l'avocat une clé avec une"
+                + " sous-clé de chiffrement.");
+        put("export.refused.weak", "This key is too weak (under 2048 bits). Ask the lawyer for a current key (for example"
+                + " ed25519 with cv25519, or RSA 3072).", "Cette clé est trop faible (moins de 2048 bits). Demandez à l'avocat une"
+                + " clé actuelle (par exemple ed25519 avec cv25519, ou RSA 3072).");
+        put("export.refused.not_valid", "This key's own signatures do not check out. Ask the lawyer to send it again.",
+                "Les signatures de cette clé ne se vérifient pas. Demandez à l'avocat de la renvoyer.");
+        put("team.signing", "Export signing key", "Clé de signature des exports");
+        put("team.signing.help", "Every case export is signed with this key, derived from the team key. Give the public key"
+                + " to the lawyers you export to, so they can check an export came from here. It changes when the team key is"
+                + " rotated.", "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'équipe. Donnez la clé"
+                + " publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change quand la clé"
+                + " d'équipe est renouvelée.");
+        put("team.signing.download", "Download the public key", "Télécharger la clé publique");
         put("case.empty_text", "Write something first.", "Écrivez d'abord quelque chose.");
         put("case.not_yours", "Claim the case before working on it.", "Prenez le dossier avant d'y travailler.");
         put("login", "Log in", "Connexion");
@@ -162,6 +227,12 @@ public final class Text {
         put("dash.median", "Median (hours)", "Médiane (heures)");
         put("dash.p90", "90th percentile (hours)", "90e centile (heures)");
         put("audit", "Audit log", "Journal d'audit");
+        put("audit.keyed", "Keyed with the server's audit key from entry {entry}, written {when}.",
+                "Scellé avec la clé d'audit du serveur depuis l'entrée {entry}, écrite le {when}.");
+        put("audit.unkeyed", "No entry is sealed with the audit key yet. Haven keys the log when it starts: if it has run"
+                + " since its upgrade, someone rewrote the log without the key.",
+                "Aucune entrée n'est encore scellée avec la clé d'audit. Haven scelle le journal au démarrage : s'il a tourné"
+                + " depuis sa mise à jour, quelqu'un a réécrit le journal sans la clé.");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
     }
 

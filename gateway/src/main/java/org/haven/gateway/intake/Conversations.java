@@ -73,7 +73,7 @@ public final class Conversations {
                          Clock clock) {
         this.teamKeys = teamKeys;
         this.outbox = outbox;
-        this.steps = new DialogueStep(pool, engine, secrets, cases, new CaseEntries(cases, teamKeys), outbox, clock, eraseListeners);
+        this.steps = new DialogueStep(pool, engine, secrets, cases, new CaseEntries(cases, teamKeys, secrets.auditKey()), outbox, clock, eraseListeners);
     }
 
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */

@@ -218,7 +218,7 @@ final class DialogueStep {
                 LOG.info("event=case_deleted_by_person case={}", existingCase);
                 touched.add("case_deleted", existingCase);
                 result = result.compose(prev -> cases.delete(tx, existingCase)
-                        .compose(v -> new AuditLog(tx).record("person", "case_deleted_by_person", existingCase)).map(prev));
+                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record("person", "case_deleted_by_person", existingCase)).map(prev));
             } else {
                 LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
             }

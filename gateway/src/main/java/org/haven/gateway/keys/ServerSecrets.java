@@ -27,19 +27,27 @@ import org.haven.crypto.ServerKeyring;
  *
  * <p>File format: magic {@code HVSK}, version byte 1, then a 4-byte big-endian length and the
  * keyring bytes, then a 4-byte length and the hash secret (32 bytes).
+ *
+ * <p>The audit key ({@link #auditKey()}) is not stored: it is derived from the hash secret, so
+ * every gateway of a cluster has the same one, and rotating the keyring leaves it as it was.
  */
 public final class ServerSecrets {
     private static final byte[] MAGIC = {'H', 'V', 'S', 'K'};
     private static final int MAX_FIELD = 1 << 16;
 
+    /** The HKDF info of the audit key: fixed, and part of the audit chain's format (docs/crypto.md). */
+    public static final String AUDIT_KEY_PURPOSE = "haven/audit-key/v1";
+
     private final ServerKeyring keyring;
     private final KeyedHash contactHash;
     private final byte[] hashSecret;
+    private final KeyedHash auditKey;
 
     private ServerSecrets(ServerKeyring keyring, byte[] hashSecret) {
         this.keyring = keyring;
         this.contactHash = new KeyedHash(hashSecret);
         this.hashSecret = hashSecret.clone();
+        this.auditKey = contactHash.derive(AUDIT_KEY_PURPOSE);
     }
 
     /** The same secrets with another working keyring (a rotation's). */
@@ -180,5 +188,13 @@ public final class ServerSecrets {
     /** The keyed hash under which contact addresses (resume tokens, numbers, chat ids) are found again. */
     public KeyedHash contactHash() {
         return contactHash;
+    }
+
+    /**
+     * The key of the audit log's chain: HMAC-SHA256 under HKDF-SHA256(hash secret, no salt,
+     * info {@value #AUDIT_KEY_PURPOSE}, 32 bytes). The database never holds it.
+     */
+    public KeyedHash auditKey() {
+        return auditKey;
     }
 }

@@ -7,31 +7,46 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.security.MessageDigest;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.haven.crypto.KeyedHash;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Appends who did what to which case, and reads and verifies what was appended. Holds
  * identifiers and action names only.
  *
- * <p>The log is a hash chain ({@link AuditChain}): an append locks the chain head row, takes the
- * next id and the previous hash from it, and inserts; a trigger checks that the entry extends the
- * head and moves the head, so two appends can never chain from the same entry. Given a pool, an
- * append runs in its own transaction; given a connection inside a transaction, in that one (the
- * entry commits or rolls back with the caller's change, and the head stays locked until then).
- * Other triggers refuse UPDATE, DELETE and TRUNCATE of the log.
+ * <p>The log is a hash chain keyed with the audit key ({@link AuditChain}): an append locks the
+ * chain head row, takes the next id and the previous hash from it, inserts a keyed entry, and
+ * seals the head; a trigger checks that the entry extends the head and moves the head, so two
+ * appends can never chain from the same entry. Given a pool, an append runs in its own
+ * transaction; given a connection inside a transaction, in that one (the entry commits or rolls
+ * back with the caller's change, and the head stays locked until then). Other triggers refuse
+ * UPDATE, DELETE and TRUNCATE of the log.
+ *
+ * <p>The first append to a log of unkeyed entries (written before Haven keyed it) first appends
+ * {@code audit_chain_keyed:<n>} ({@link #keyChain()} does it at start-up): from there on the whole
+ * chain, those n entries included, is fixed by the key.
  */
 public final class AuditLog {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private static final int BATCH = 2000;
+    /** The actor of the entry that keys a chain of unkeyed entries. */
+    static final String KEYING_ACTOR = "system:audit";
 
     private final SqlClient client;
+    private final KeyedHash key;
 
-    public AuditLog(SqlClient client) {
+    /** An audit log on {@code client} (a pool, or a connection in a transaction) under the audit key. */
+    public AuditLog(SqlClient client, KeyedHash auditKey) {
         this.client = client;
+        this.key = java.util.Objects.requireNonNull(auditKey, "audit key");
     }
 
     /** One entry as stored. */
@@ -59,7 +74,7 @@ public final class AuditLog {
 
     /** How the chain was broken. */
     public enum Kind {
-        EDITED("edited"), MISSING("missing (deleted)"), REORDERED("reordered");
+        EDITED("edited"), MISSING("missing (deleted)"), REORDERED("reordered"), HIDDEN("past the chain head");
 
         private final String word;
 
@@ -72,8 +87,12 @@ public final class AuditLog {
         }
     }
 
-    /** The outcome of {@link #verify()}: how many entries were checked, and the first break if any. */
-    public record Verification(long entries, Optional<Break> firstBreak, byte[] headHash) {
+    /**
+     * The outcome of {@link #verify()}: how many entries were checked, the first break if any, the
+     * head's hash, and the first keyed entry (0 when none is keyed yet) and when it was written.
+     */
+    public record Verification(long entries, Optional<Break> firstBreak, byte[] headHash, long keyedFrom,
+                               OffsetDateTime keyedAt) {
         public boolean intact() {
             return firstBreak.isEmpty();
         }
@@ -81,32 +100,83 @@ public final class AuditLog {
 
     /** Appends an entry. */
     public Future<Void> record(String actor, String action, UUID caseId) {
+        return inTransaction(c -> append(c, actor, action, caseId));
+    }
+
+    /**
+     * Keys a chain that holds unkeyed entries and no keyed one yet, by appending
+     * {@code audit_chain_keyed:<n>}; does nothing to a chain already keyed or empty. Answers
+     * whether it appended. Haven calls it at start-up, so the chain is keyed from the upgrade on.
+     */
+    public Future<Boolean> keyChain() {
+        return inTransaction(c -> lockHead(c).compose(head -> keyIfNeeded(c, head)).map(head -> head.keyed));
+    }
+
+    private <T> Future<T> inTransaction(java.util.function.Function<SqlClient, Future<T>> work) {
         if (client instanceof Pool pool) {
-            return pool.withTransaction(conn -> append(conn, actor, action, caseId));
+            return pool.withTransaction(work::apply);
         }
         if (client instanceof SqlConnection conn && conn.transaction() == null) {
-            return conn.begin().compose(tx -> append(conn, actor, action, caseId)
-                    .compose(v -> tx.commit(), err -> tx.rollback().transform(ignored -> Future.failedFuture(err))));
+            return conn.begin().compose(tx -> work.apply(conn)
+                    .compose(v -> tx.commit().map(v), err -> tx.rollback().transform(ignored -> Future.failedFuture(err))));
         }
-        return append(client, actor, action, caseId);
+        return work.apply(client);
     }
 
-    private static Future<Void> append(SqlClient c, String actor, String action, UUID caseId) {
-        return c.query("SELECT last_id, last_hash, clock_timestamp() FROM audit_head WHERE id = 1 FOR UPDATE").execute()
-                .compose(rs -> {
-                    Row head = rs.iterator().next();
-                    long id = head.getLong(0) + 1;
-                    byte[] prev = head.getBuffer(1).getBytes();
-                    OffsetDateTime at = head.getOffsetDateTime(2);
-                    byte[] hash = AuditChain.hash(id, at, actor, action, caseId, prev);
-                    return c.preparedQuery("INSERT INTO audit_log (id, at, actor, action, case_id, prev_hash, hash)"
-                                    + " VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                            .execute(Tuple.from(Arrays.asList(id, at, actor, action, caseId, Buffer.buffer(prev), Buffer.buffer(hash))));
-                }).mapEmpty();
+    /** The locked chain head; {@code keyed} says whether this transaction just keyed the chain. */
+    private record Head(long lastId, byte[] lastHash, boolean sealed, OffsetDateTime now, boolean keyed) {
     }
 
-    /** Entries matching a query, newest first. */
-    public Future<List<Entry>> list(Query q) {
+    private static Future<Head> lockHead(SqlClient c) {
+        return c.query("SELECT last_id, last_hash, seal IS NOT NULL, clock_timestamp() FROM audit_head WHERE id = 1 FOR UPDATE")
+                .execute().map(rs -> {
+                    Row r = rs.iterator().next();
+                    return new Head(r.getLong(0), r.getBuffer(1).getBytes(), r.getBoolean(2), r.getOffsetDateTime(3), false);
+                });
+    }
+
+    private Future<Void> append(SqlClient c, String actor, String action, UUID caseId) {
+        return lockHead(c).compose(head -> keyIfNeeded(c, head))
+                .compose(head -> insert(c, head, actor, action, caseId)).mapEmpty();
+    }
+
+    /** An unsealed head after unkeyed entries: the chain was never keyed, so the keying entry comes first. */
+    private Future<Head> keyIfNeeded(SqlClient c, Head head) {
+        if (head.sealed() || head.lastId() == 0) {
+            return Future.succeededFuture(head);
+        }
+        long unkeyed = head.lastId();
+        return insert(c, head, KEYING_ACTOR, "audit_chain_keyed:" + unkeyed, null).map(keyed -> {
+            // said outside the database, once committed: a second keying of one database means someone
+            // made it look unkeyed again
+            Runnable say = () -> LOG.warn("event=audit_chain_keyed unkeyed_entries={} entry={}", unkeyed, keyed.lastId());
+            if (c instanceof SqlConnection conn && conn.transaction() != null) {
+                conn.transaction().completion().onSuccess(v -> say.run());
+            } else {
+                say.run();
+            }
+            return keyed;
+        });
+    }
+
+    /** Inserts a keyed entry after {@code head} and seals the head at it. */
+    private Future<Head> insert(SqlClient c, Head head, String actor, String action, UUID caseId) {
+        long id = head.lastId() + 1;
+        byte[] prev = head.lastHash();
+        OffsetDateTime at = head.now();
+        byte[] hash = AuditChain.keyedHash(key, id, at, actor, action, caseId, prev);
+        byte[] seal = AuditChain.headSeal(key, id, hash);
+        return c.preparedQuery("INSERT INTO audit_log (id, at, actor, action, case_id, chain, prev_hash, hash)"
+                        + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .execute(Tuple.from(Arrays.asList(id, at, actor, action, caseId, (short) AuditChain.KEYED, Buffer.buffer(prev),
+                        Buffer.buffer(hash))))
+                .compose(v -> c.preparedQuery("UPDATE audit_head SET seal = $1 WHERE id = 1 AND last_id = $2")
+                        .execute(Tuple.of(Buffer.buffer(seal), id)))
+                .map(v -> new Head(id, hash, true, at, !head.sealed()));
+    }
+
+    /** Entries matching a query, newest first (reading needs no key). */
+    public static Future<List<Entry>> list(SqlClient client, Query q) {
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE true");
         if (q.actor() != null) {
@@ -142,37 +212,54 @@ public final class AuditLog {
     }
 
     /**
-     * Walks the chain from entry 1 to the head as it was when the walk began, and reports the first
-     * break: an entry whose contents no longer match its hash (edited), a gap in the ids or entries
-     * missing before the head (deleted), an entry that links to another than the one before it
-     * (reordered), or one that links to nothing (the one before it was edited and re-hashed).
+     * Walks the chain from entry 1 to the head, in one snapshot of the database, and reports the
+     * first break: an entry whose contents no longer match its hash (edited), a gap in the ids or
+     * entries missing before the head (deleted), an entry that links to another than the one
+     * before it (reordered), or one that links to nothing (the one before it was edited and
+     * re-hashed); an unkeyed entry after a keyed one (rewritten without the key); entries past the
+     * head (the head was moved back); a head whose seal does not verify (replaced, or the entries
+     * before it rewritten).
      */
     public Future<Verification> verify() {
-        return client.query("SELECT last_id, last_hash FROM audit_head WHERE id = 1").execute().compose(rs -> {
+        if (client instanceof Pool pool) {
+            return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+                    .compose(v -> verify(conn)));
+        }
+        return verify(client);
+    }
+
+    private Future<Verification> verify(SqlClient c) {
+        return c.query("SELECT last_id, last_hash, seal FROM audit_head WHERE id = 1").execute().compose(rs -> {
             if (rs.size() == 0) {
                 return Future.succeededFuture(new Verification(0, Optional.of(new Break(1, Kind.MISSING,
-                        "the chain head (audit_head) is gone")), null));
+                        "the chain head (audit_head) is gone")), null, 0, null));
             }
             Row head = rs.iterator().next();
-            Walk walk = new Walk(head.getLong(0), head.getBuffer(1).getBytes());
-            return walk.next(0);
+            Buffer seal = head.getBuffer(2);
+            return new Walk(c, head.getLong(0), head.getBuffer(1).getBytes(), seal == null ? null : seal.getBytes()).next(0);
         });
     }
 
     /** One verification walk, batch by batch. */
     private final class Walk {
+        final SqlClient c;
         final long headId;
         final byte[] headHash;
+        final byte[] headSeal;
         long expected = 1;
         byte[] prev = AuditChain.GENESIS;
+        long keyedFrom;
+        OffsetDateTime keyedAt;
 
-        Walk(long headId, byte[] headHash) {
+        Walk(SqlClient c, long headId, byte[] headHash, byte[] headSeal) {
+            this.c = c;
             this.headId = headId;
             this.headHash = headHash;
+            this.headSeal = headSeal;
         }
 
         Future<Verification> next(long after) {
-            return client.preparedQuery("SELECT id, at, actor, action, case_id, prev_hash, hash FROM audit_log"
+            return c.preparedQuery("SELECT id, at, actor, action, case_id, chain, prev_hash, hash FROM audit_log"
                             + " WHERE id > $1 AND id <= $2 ORDER BY id LIMIT " + BATCH)
                     .execute(Tuple.of(after, headId)).compose(rs -> {
                         long last = after;
@@ -180,31 +267,60 @@ public final class AuditLog {
                             last = r.getLong("id");
                             Optional<Future<Optional<Break>>> problem = check(r);
                             if (problem.isPresent()) {
-                                return problem.get().map(b -> new Verification(expected - 1, b, headHash));
+                                return problem.get().map(b -> verification(b));
                             }
                         }
-                        return rs.size() == BATCH ? next(last) : Future.succeededFuture(finish());
+                        return rs.size() == BATCH ? next(last) : finish();
                     });
         }
 
-        private Verification finish() {
+        private Verification verification(Optional<Break> b) {
+            return new Verification(expected - 1, b, headHash, keyedFrom, keyedAt);
+        }
+
+        private Future<Verification> finish() {
             long checked = expected - 1;
             if (checked < headId) {
-                return new Verification(checked, Optional.of(new Break(expected, Kind.MISSING, checked + 1 == headId
+                return done(new Break(expected, Kind.MISSING, checked + 1 == headId
                         ? "the last entry is gone (the chain head names entry " + headId + ")"
-                        : "entries " + expected + " to " + headId + " at the end are gone (the chain head names entry " + headId + ")")),
-                        headHash);
+                        : "entries " + expected + " to " + headId + " at the end are gone (the chain head names entry " + headId + ")"));
             }
             if (!Arrays.equals(prev, headHash)) {
-                return new Verification(checked, Optional.of(new Break(headId, Kind.EDITED,
-                        "its hash does not match the chain head")), headHash);
+                return done(new Break(headId, Kind.EDITED, "its hash does not match the chain head"));
             }
-            return new Verification(checked, Optional.empty(), headHash);
+            return c.preparedQuery("SELECT min(id) FROM audit_log WHERE id > $1 OR id < 1").execute(Tuple.of(headId)).compose(rs -> {
+                Long stray = rs.iterator().next().getLong(0);
+                if (stray != null) {
+                    return done(new Break(stray, Kind.HIDDEN, "the chain head names entry " + headId
+                            + ", so the head was moved back (or the entry put there)"));
+                }
+                if (keyedFrom == 0 && headSeal == null) {
+                    return Future.succeededFuture(verification(Optional.empty()));   // nothing keyed yet
+                }
+                if (headSeal == null) {
+                    return done(new Break(headId, Kind.EDITED, "the chain head carries no seal after keyed entries"
+                            + " (the head was replaced)"));
+                }
+                if (!sealHolds()) {
+                    return done(new Break(headId, Kind.EDITED, "the chain head's seal does not verify: the head was replaced or"
+                            + " the entries before it rewritten"));
+                }
+                return Future.succeededFuture(verification(Optional.empty()));
+            });
+        }
+
+        private boolean sealHolds() {
+            return headSeal != null && MessageDigest.isEqual(headSeal, AuditChain.headSeal(key, headId, headHash));
+        }
+
+        private Future<Verification> done(Break b) {
+            return Future.succeededFuture(verification(Optional.of(b)));
         }
 
         /** Empty when the entry holds (and the walk moves on); else the break, perhaps after a look-up. */
         private Optional<Future<Optional<Break>>> check(Row r) {
             long id = r.getLong("id");
+            int format = r.getShort("chain");
             byte[] prevHash = r.getBuffer("prev_hash").getBytes();
             byte[] hash = r.getBuffer("hash").getBytes();
             if (id != expected) {
@@ -215,20 +331,29 @@ public final class AuditLog {
                         ? "the entry between " + (expected - 1) + " and " + id + " is gone"
                         : "entries " + expected + " to " + (id - 1) + " are gone"));
             }
-            byte[] computed = AuditChain.hash(id, r.getOffsetDateTime("at"), r.getString("actor"), r.getString("action"),
+            if (format != AuditChain.KEYED && keyedFrom != 0) {
+                return broken(new Break(id, Kind.EDITED, "it is not keyed, though entry " + keyedFrom
+                        + " before it is: it was written without the audit key"));
+            }
+            byte[] computed = AuditChain.hash(format, key, id, r.getOffsetDateTime("at"), r.getString("actor"), r.getString("action"),
                     r.getUUID("case_id"), prevHash);
-            boolean selfConsistent = Arrays.equals(computed, hash);
+            boolean selfConsistent = MessageDigest.isEqual(computed, hash);
             boolean linked = Arrays.equals(prevHash, prev);
             if (selfConsistent && linked) {
                 prev = hash;
                 expected++;
+                if (format == AuditChain.KEYED && keyedFrom == 0) {
+                    keyedFrom = id;
+                    keyedAt = r.getOffsetDateTime("at");
+                }
                 return Optional.empty();
             }
+            String hint = format == AuditChain.KEYED && keyedFrom == 0 && !sealHolds() ? WRONG_KEY : "";
             if (!selfConsistent && linked) {
-                return broken(new Break(id, Kind.EDITED, "its contents (time, actor, action or case) do not match its hash"));
+                return broken(new Break(id, Kind.EDITED, "its contents (time, actor, action or case) do not match its hash" + hint));
             }
             // It does not link to the entry before it: does it link to another one?
-            return Optional.of(client.preparedQuery("SELECT id FROM audit_log WHERE hash = $1 LIMIT 1").execute(Tuple.of(Buffer.buffer(prevHash)))
+            return Optional.of(c.preparedQuery("SELECT id FROM audit_log WHERE hash = $1 LIMIT 1").execute(Tuple.of(Buffer.buffer(prevHash)))
                     .map(rs -> {
                         Long other = rs.size() == 0 ? null : rs.iterator().next().getLong(0);
                         if (other != null && other != id - 1) {
@@ -236,7 +361,7 @@ public final class AuditLog {
                                     + ", not after entry " + (id - 1)));
                         }
                         if (!selfConsistent) {
-                            return Optional.of(new Break(id, Kind.EDITED, "its contents do not match its hash"));
+                            return Optional.of(new Break(id, Kind.EDITED, "its contents do not match its hash" + hint));
                         }
                         if (id == 1) {
                             return Optional.of(new Break(1, Kind.EDITED, "it does not start from the genesis value"));
@@ -250,4 +375,7 @@ public final class AuditLog {
             return Optional.of(Future.succeededFuture(Optional.of(b)));
         }
     }
+
+    /** Said when neither the first keyed entry nor the head verify: the likelier cause is another key. */
+    private static final String WRONG_KEY = " (or these are not the server keys the log was written with)";
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
+import org.haven.crypto.KeyedHash;
 
 /** Settings an administrator changes while Haven runs, stored in the database (they override the configured defaults). */
 public final class SettingsStore {
@@ -22,14 +23,14 @@ public final class SettingsStore {
     }
 
     /** Stores the retention period, and audits the change. */
-    public Future<Void> setRetentionDays(String actor, int days) {
+    public Future<Void> setRetentionDays(String actor, int days, KeyedHash auditKey) {
         if (days < 1 || days > 36_500) {
             return Future.failedFuture(new IllegalArgumentException("retention must be 1 to 36500 days"));
         }
         return client.withTransaction(tx -> tx.preparedQuery("INSERT INTO settings (key, value) VALUES ($1, $2)"
                         + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")
                 .execute(Tuple.of(RETENTION_DAYS, Integer.toString(days)))
-                .compose(v -> new AuditLog(tx).record(actor, "retention_set:" + days, null)));
+                .compose(v -> new AuditLog(tx, auditKey).record(actor, "retention_set:" + days, null)));
     }
 
     private Future<Optional<String>> get(String key) {

@@ -377,7 +377,8 @@ class AccountCliTest {
         long ada = Long.parseLong(sql("SELECT id FROM accounts WHERE username = 'ada'").get(0).get(0));
         Vertx vertx = Vertx.vertx();
         try {
-            AccountCeremony ceremony = new AccountCeremony(vertx, new AccountStore(haven.database().pool()), haven.teamKeys());
+            AccountCeremony ceremony = new AccountCeremony(vertx, new AccountStore(haven.database().pool()), haven.teamKeys(),
+                    TestHaven.auditKey(dataDir));
             assertEquals(AccountCeremony.Removal.LAST_ADMINISTRATOR, ceremony.disable("test", ada)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
             assertEquals(List.of(List.of("1")), sql("SELECT count(*) FROM accounts WHERE username = 'ada' AND disabled_at IS NULL"));

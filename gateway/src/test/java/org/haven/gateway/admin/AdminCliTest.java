@@ -28,6 +28,17 @@ class AdminCliTest {
     @BeforeAll
     static void database() throws Exception {
         env = Map.of("HAVEN_DB_URL", TestPostgres.newDatabase(), "HAVEN_DATA_DIR", dataDir.toString());
+        org.haven.gateway.support.TestHaven.auditKey(dataDir);   // the server keys a server's first start would have made
+    }
+
+    /** Verifies that audit verify without the server keys (which hold the audit key) fails with one line, checking nothing. */
+    @Test
+    void testAuditVerifyFailsWithoutServerKeys(@TempDir Path elsewhere) {
+        HavenCli.Run run = HavenCli.run(Map.of("HAVEN_DB_URL", env.get("HAVEN_DB_URL"), "HAVEN_DATA_DIR", elsewhere.toString()),
+                "audit", "verify");
+        assertEquals(1, run.code(), run.toString());
+        assertTrue(run.err().startsWith("haven: no server keys in "), run.toString());
+        assertEquals("", run.out());
     }
 
     /** Verifies that every command prints its help and exits 0 with --help. */
@@ -173,7 +184,8 @@ class AdminCliTest {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try (org.haven.gateway.store.Database db = org.haven.gateway.store.Database.open(vertx,
                 java.util.Optional.of(org.haven.gateway.config.DatabaseUrl.parse(url)), dataDir)) {
-            org.haven.gateway.store.AuditLog log = new org.haven.gateway.store.AuditLog(db.pool());
+            org.haven.gateway.store.AuditLog log = new org.haven.gateway.store.AuditLog(db.pool(),
+                    org.haven.gateway.support.TestHaven.auditKey(dataDir));
             for (String[] e : new String[][] {{"ada", "login", null}, {"cora", "login", null}, {"cora", "case_view", caseId},
                     {"cora", "status_closed", caseId}, {"ada", "case_view", caseId}, {"cora", "logout", null}}) {
                 log.record(e[0], e[1], e[2] == null ? null : java.util.UUID.fromString(e[2]))

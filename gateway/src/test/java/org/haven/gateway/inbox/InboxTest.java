@@ -315,31 +315,6 @@ class InboxTest {
         assertTrue(hal.find());
     }
 
-    /**
-     * Verifies that exporting a case for a lawyer asks for the passphrase again, refuses a wrong
-     * one, and returns the case encrypted to the lawyer's OpenPGP key, nothing in clear.
-     */
-    @Test
-    void testExportNeedsPassphraseAndIsEncrypted() throws Exception {
-        String marker = "export-" + UUID.randomUUID();
-        String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
-        String key = new String(InboxTest.class.getResourceAsStream("/openpgp/lawyer-public.asc").readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8);
-        InboxClient cora = as("cora");
-        String page = cora.get(path).body();
-        HttpResponse<String> wrong = cora.postWithCsrf(page, path + "/export", "key", key, "passphrase", "not my passphrase");
-        assertEquals(403, wrong.statusCode());
-        HttpResponse<String> bad = cora.postWithCsrf(page, path + "/export", "key", "not a key", "passphrase", TestHaven.chosen(PASS));
-        assertEquals(400, bad.statusCode());
-        HttpResponse<String> ok = cora.postWithCsrf(page, path + "/export", "key", key, "passphrase", TestHaven.chosen(PASS));
-        assertEquals(200, ok.statusCode());
-        assertTrue(ok.body().startsWith("-----BEGIN PGP MESSAGE-----"), ok.body());
-        assertTrue(ok.headers().firstValue("Content-Disposition").orElse("").contains(".asc"));
-        assertFalse(ok.body().contains(marker));
-        String audit = DatabaseDump.dump(haven.database().connectOptions());
-        assertTrue(audit.contains("export_reauth_failed") && audit.contains(",export,"), "export not audited");
-    }
-
     /** Verifies that the dashboard counts cases without showing anything a person wrote, and agencies cannot see it. */
     @Test
     void testDashboardShowsAggregatesOnly() throws Exception {

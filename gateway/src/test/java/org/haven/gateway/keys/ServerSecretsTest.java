@@ -36,6 +36,22 @@ class ServerSecretsTest {
         assertFalse(Files.exists(dir.resolve("a")), "a key file was written although keys were given");
     }
 
+    /**
+     * Verifies that gateways given the same server keys derive the same audit key, that it is not
+     * the contact hash's key, and that other server keys give another.
+     */
+    @Test
+    void testAuditKeyIsSharedAndSeparate(@TempDir Path dir) throws Exception {
+        String shared = ServerSecrets.generateBase64();
+        ServerSecrets a = ServerSecrets.resolve(Optional.of(shared), Optional.empty(), dir.resolve("a/server-keys"));
+        ServerSecrets b = ServerSecrets.resolve(Optional.of(shared), Optional.empty(), dir.resolve("b/server-keys"));
+        byte[] entry = "haven-audit-v2 entry".getBytes(StandardCharsets.UTF_8);
+        assertArrayEquals(a.auditKey().hash(entry), b.auditKey().hash(entry));
+        assertFalse(java.util.Arrays.equals(a.auditKey().hash(entry), a.contactHash().hash(entry)));
+        ServerSecrets other = ServerSecrets.fromBase64(ServerSecrets.generateBase64());
+        assertFalse(java.util.Arrays.equals(a.auditKey().hash(entry), other.auditKey().hash(entry)));
+    }
+
     /** Verifies that HAVEN_SERVER_KEYS_FILE takes a single node's key file as it is, or its base64 text. */
     @Test
     void testKeysFileMayBeBinaryOrBase64(@TempDir Path dir) throws Exception {

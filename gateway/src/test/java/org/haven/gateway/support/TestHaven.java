@@ -107,6 +107,14 @@ public final class TestHaven {
         return IN_PROCESS.contains(dataDir.toAbsolutePath().normalize().toString()) ? TestClock.SHARED : Clock.systemUTC();
     }
 
+    /**
+     * The audit key of the Haven whose data is under {@code dataDir}, from its server key file
+     * (created if it does not exist yet, as the server's first start would).
+     */
+    public static org.haven.crypto.KeyedHash auditKey(Path dataDir) throws Exception {
+        return org.haven.gateway.keys.ServerSecrets.loadOrCreate(dataDir.resolve("secrets").resolve("server-keys")).auditKey();
+    }
+
     /** Completes first setup and second-factor enrolment of the administrator. */
     public static void setUpAdmin(Haven haven) throws Exception {
         setUpAdmin(haven.port(), haven.teamKeys().setupCodeFile().getParent());
