@@ -29,6 +29,15 @@ class Rfc5869VectorTest {
     }
   }
 
+  /** Verifies that {@link Hkdf}, which derives signing keys, matches test cases 1 to 3. */
+  @Test
+  void testHkdfMatchesVectors() {
+    for (Map<String, String> r : RECORDS) {
+      assertEquals(r.get("okm"), Bytes.hex(Hkdf.sha256(hex(r, "salt"), hex(r, "ikm"), hex(r, "info"),
+          Integer.parseInt(r.get("length")))), "case " + r.get("case"));
+    }
+  }
+
   private static HPKEContext anyContext() {
     Map<String, String> a1 = VectorFile.read("rfc9180-a1-base.txt").get(0);
     return Hpke.setupBaseR(Hpke.AEAD_AES_256_GCM, hex(a1, "enc"), hex(a1, "skRm"),
