@@ -14,6 +14,7 @@ import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.ServerSecrets;
@@ -37,13 +38,19 @@ public final class AccountUnlock {
 
     /**
      * An account whose passphrase (and second factor, if enrolled) was right, with the team keys it
-     * unlocked ({@code keys}) and, for an agency worker, its agency's keys ({@code agencyKeys}).
+     * unlocked ({@code keys}), for an agency worker its agency's keys ({@code agencyKeys}), and for
+     * an administrator the signing key derived from their personal key ({@code signer}, else null),
+     * which signs the key records they create.
      */
-    public record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys) {
+    public record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys,
+                           AccountSigner signer) {
         /** Wipes the unlocked keys. */
         public void destroy() {
             keys.forEach(RecipientPrivateKey::destroy);
             agencyKeys.forEach(RecipientPrivateKey::destroy);
+            if (signer != null) {
+                signer.destroy();
+            }
         }
 
         /** The unlocked team key with this id, if a grant held it. */
@@ -85,7 +92,7 @@ public final class AccountUnlock {
             }
             Account a = found.get();
             if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Unlocked(a, List.of(), List.of()));
+                return Optional.of(new Unlocked(a, List.of(), List.of(), null));
             }
             RecipientPrivateKey personal = null;
             List<RecipientPrivateKey> keys = new ArrayList<>();
@@ -100,7 +107,8 @@ public final class AccountUnlock {
                 for (AccountStore.Grant g : grants.agency()) {
                     agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
                 }
-                return Optional.of(new Unlocked(a, keys, agencyKeys));
+                AccountSigner signer = "admin".equals(a.role()) ? AccountSigner.of(a.id(), personal) : null;
+                return Optional.of(new Unlocked(a, keys, agencyKeys, signer));
             } catch (GeneralSecurityException e) {
                 keys.forEach(RecipientPrivateKey::destroy);
                 agencyKeys.forEach(RecipientPrivateKey::destroy);

@@ -3,11 +3,12 @@ package org.haven.gateway.auth;
 import java.time.Instant;
 import java.util.Set;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.keys.AccountSigner;
 
 /**
  * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
- * memory only, for as long as the session lives, an agency worker's session its agency's key;
- * {@link #end()} wipes them. A session that has not
+ * memory only, for as long as the session lives, an agency worker's session its agency's key, an
+ * administrator's session their signing key; {@link #end()} wipes them. A session that has not
  * yet enrolled its second factor may do nothing but enrol.
  */
 public final class InboxSession {
@@ -21,6 +22,7 @@ public final class InboxSession {
     private final Instant createdAt;
     private final java.util.List<RecipientPrivateKey> teamKeys;
     private final java.util.List<RecipientPrivateKey> agencyKeys;
+    private final AccountSigner signer;
     private volatile boolean secondFactorDone;
     private volatile String language;
     private volatile Instant lastSeen;
@@ -35,6 +37,7 @@ public final class InboxSession {
         this.agencyId = grant.agencyId();
         this.teamKeys = new java.util.concurrent.CopyOnWriteArrayList<>(grant.teamKeys());
         this.agencyKeys = java.util.List.copyOf(grant.agencyKeys());
+        this.signer = grant.signer();
         this.secondFactorDone = grant.secondFactorDone();
         this.language = grant.language();
         this.csrfToken = csrfToken;
@@ -99,6 +102,11 @@ public final class InboxSession {
         return teamKeys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
     }
 
+    /** An administrator's signing key (signs the key records they create); null for other roles. */
+    public AccountSigner signer() {
+        return signer;
+    }
+
     /** Adds a key unlocked during the session (the team key was just rotated by this user). */
     public void addTeamKey(RecipientPrivateKey key) {
         teamKeys.add(key);
@@ -140,5 +148,8 @@ public final class InboxSession {
     void end() {
         teamKeys.forEach(RecipientPrivateKey::destroy);
         agencyKeys.forEach(RecipientPrivateKey::destroy);
+        if (signer != null) {
+            signer.destroy();
+        }
     }
 }

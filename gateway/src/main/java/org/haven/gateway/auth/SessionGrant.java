@@ -3,12 +3,14 @@ package org.haven.gateway.auth;
 import java.util.List;
 import java.util.Set;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.keys.AccountSigner;
 
 /**
  * What a successful login grants: who, with which role and groups, and the unlocked keys: team
- * keys for administrators and coordinators, the agency's key for an agency worker.
+ * keys for administrators and coordinators, the agency's key for an agency worker, and an
+ * administrator's signing key ({@code signer}, null for other roles).
  */
 public record SessionGrant(long accountId, String username, String role, Set<String> groups, Long agencyId,
                            List<RecipientPrivateKey> teamKeys, List<RecipientPrivateKey> agencyKeys, boolean secondFactorDone,
-                           String language) {
+                           String language, AccountSigner signer) {
 }

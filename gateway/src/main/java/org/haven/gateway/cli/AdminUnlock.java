@@ -11,6 +11,7 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.Haven;
 import org.haven.gateway.auth.AccountUnlock;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -46,8 +47,13 @@ final class AdminUnlock implements AutoCloseable {
         if (Cli.await(accounts.activeTeamKey()).isEmpty()) {
             throw new Cli.Failure("there is no administrator yet: create the first one in the inbox (/inbox/setup)");
         }
-        TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
-        Cli.await(teamKeys.reload());
+        TeamKeys teamKeys;
+        try {
+            teamKeys = new TeamKeys(vertx, accounts, config.dataDir(), config.settings().get("team_key_pin"));
+            Cli.await(teamKeys.load());
+        } catch (IllegalArgumentException | TeamKeys.Unverified e) {
+            throw new Cli.Failure("the team keys do not verify: " + e.getMessage());
+        }
         AccountUnlock unlock = new AccountUnlock(vertx, accounts, serverSecrets(config), Clock.systemUTC());
         String name = username != null ? username.strip() : prompt.line("Administrator's username");
         char[] pass = prompt.secret("Passphrase of " + name);
@@ -78,6 +84,7 @@ final class AdminUnlock implements AutoCloseable {
             u.destroy();
             throw new Cli.Failure(a.username() + " has no second factor yet: log in to the inbox once to set it up");
         }
+        Cli.await(teamKeys.afterAdministratorUnlock(u.signer(), u.keys()));
         Optional<RecipientPrivateKey> team = u.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
             u.destroy();
@@ -113,7 +120,12 @@ final class AdminUnlock implements AutoCloseable {
         return teamKey;
     }
 
-    /** The team keys, loaded from the database. */
+    /** Their signing key, which signs the key records the command creates. */
+    AccountSigner signer() {
+        return unlocked.signer();
+    }
+
+    /** The team keys, loaded from the database and verified. */
     TeamKeys teamKeys() {
         return teamKeys;
     }

@@ -73,8 +73,8 @@ public final class AgencyCommand extends CommandGroup {
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, new AccountStore(db.pool()), config, prompt, admin)) {
                     AgencyCreation.Created created;
                     try {
-                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()))
-                                .create(unlocked.admin().username(), name, unlocked.teamKey()));
+                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()), unlocked.teamKeys())
+                                .create(unlocked.admin().username(), name, unlocked.teamKey(), unlocked.signer()));
                     } catch (AgencyCreation.NameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));
                     }
