@@ -110,16 +110,6 @@ public final class AccountStore {
                 });
     }
 
-    /** Every enabled account that should hold the team key (administrators and coordinators). */
-    public Future<java.util.List<Holder>> holders(SqlClient tx) {
-        return tx.query("SELECT id, public_key FROM accounts WHERE disabled_at IS NULL AND role IN ('admin', 'coordinator')"
-                        + " AND public_key IS NOT NULL ORDER BY id").execute().map(rs -> {
-                    java.util.List<Holder> out = new java.util.ArrayList<>();
-                    rs.forEach(r -> out.add(new Holder(r.getLong(0), r.getBuffer(1).getBytes())));
-                    return out;
-                });
-    }
-
     /** Disables an account and withdraws its grants (team and agency keys) (its sessions must be ended by the caller). */
     public Future<Boolean> disable(SqlClient tx, long accountId) {
         return tx.preparedQuery("UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL")

@@ -91,17 +91,6 @@ public final class AgencyStore {
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
     }
 
-    /** The enabled workers of an agency that have a personal key (who its key is granted to). */
-    public Future<List<AccountStore.Holder>> workers(SqlClient tx, long agencyId) {
-        return tx.preparedQuery("SELECT id, public_key FROM accounts WHERE agency_id = $1 AND role = 'agency'"
-                        + " AND disabled_at IS NULL AND public_key IS NOT NULL ORDER BY id")
-                .execute(Tuple.of(agencyId)).map(rs -> {
-                    List<AccountStore.Holder> out = new ArrayList<>();
-                    rs.forEach(r -> out.add(new AccountStore.Holder(r.getLong(0), r.getBuffer(1).getBytes())));
-                    return out;
-                });
-    }
-
     private static SealedKey sealedKey(Row r) {
         Buffer pub = r.getBuffer("public_key");
         Buffer sealed = r.getBuffer("sealed_private_key");
