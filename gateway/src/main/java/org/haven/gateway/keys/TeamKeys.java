@@ -226,19 +226,27 @@ public final class TeamKeys implements AgencyKeyCheck {
                 pinSource = PinSource.FILE;
             } else {
                 pin = firstUse(snapshot);
-                pinSource = write ? PinSource.FILE : PinSource.FIRST_USE;
-                if (write) {
-                    pin.write(pinFile);
-                }
+                pinSource = write && tryWrite(pin) ? PinSource.FILE : PinSource.FIRST_USE;
                 LOG.warn("event=team_key_pinned_on_first_use pin={} file={} note=\"no pin was set: the team key found in the"
                         + " database is trusted from now on; compare it with the pin shown at setup, and on clusters set"
-                        + " HAVEN_TEAM_KEY_PIN\"", pin, write ? pinFile : "(none: not written)");
+                        + " HAVEN_TEAM_KEY_PIN\"", pin, pinSource == PinSource.FILE ? pinFile : "(none: not written)");
             }
             if (pin.isLegacy()) {
                 legacyRootCompletedElsewhere(snapshot, write);
             }
             return null;
         });
+    }
+
+    /** Writes the pin file; false (and a warning) when the data dir is not writable. */
+    private boolean tryWrite(TeamKeyPin p) {
+        try {
+            p.write(pinFile);
+            return true;
+        } catch (IOException e) {
+            LOG.warn("event=team_key_pin_not_written file={} error={}", pinFile, e.getClass().getSimpleName());
+            return false;
+        }
     }
 
     /** The pin of a database found without one: its first signed team key, or an upgrade pin of its current key. */
@@ -264,12 +272,12 @@ public final class TeamKeys implements AgencyKeyCheck {
      * upgrade was completed by another gateway (or this one crashed before replacing the file). Its
      * X25519 half is pinned; the Ed25519 half is trusted on first use, loudly.
      */
-    private void legacyRootCompletedElsewhere(KeyRecordStore.Snapshot snapshot, boolean write) throws IOException {
+    private void legacyRootCompletedElsewhere(KeyRecordStore.Snapshot snapshot, boolean write) {
         for (TeamKeyRow t : snapshot.team()) {
             if (pin.matches(t) && t.signingKey() != null) {
                 pin = TeamKeyPin.of(t.publicKey(), t.signingKey());
                 if (write && pinSource == PinSource.FILE) {
-                    pin.write(pinFile);
+                    tryWrite(pin);
                 }
                 LOG.warn("event=team_key_pinned_on_first_use pin={} note=\"the upgrade pin's key was signed elsewhere: its signing"
                         + " key is trusted from now on; set HAVEN_TEAM_KEY_PIN to this pin\"", pin);
