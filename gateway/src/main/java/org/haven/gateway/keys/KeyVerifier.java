@@ -90,6 +90,8 @@ public final class KeyVerifier {
     }
 
     private final Map<String, Boolean> memo = new ConcurrentHashMap<>();
+    private final Map<String, Optional<SignatureKey>> signatureKeys = new ConcurrentHashMap<>();
+    private final Map<String, Optional<String>> keyIds = new ConcurrentHashMap<>();
 
     /** Verifies every record of {@code s} from {@code pin}. */
     public Result verify(Snapshot s, TeamKeyPin pin) {
@@ -263,7 +265,7 @@ public final class KeyVerifier {
     }
 
     /** A team key row whose key id is the id of its public key. */
-    private static boolean consistent(TeamKeyRow t) {
+    private boolean consistent(TeamKeyRow t) {
         return recipientKey(t.publicKey()) && t.keyId() != null && t.keyId().equals(keyIdOf(t.publicKey()));
     }
 
@@ -283,10 +285,7 @@ public final class KeyVerifier {
         } catch (GeneralSecurityException e) {
             ok = false;
         }
-        if (memo.size() > MEMO_LIMIT) {
-            memo.clear();
-        }
-        memo.put(k, ok);
+        bounded(memo).put(k, ok);
         return ok;
     }
 
@@ -297,24 +296,53 @@ public final class KeyVerifier {
         return Long.valueOf(signer.substring("account:".length()));
     }
 
-    private static SignatureKey signatureKey(byte[] b) {
-        try {
-            return b == null ? null : SignatureKey.fromBytes(b);
-        } catch (GeneralSecurityException e) {
+    /** The Ed25519 key these bytes encode, or null (remembered: importing one checks the point). */
+    private SignatureKey signatureKey(byte[] b) {
+        if (b == null) {
             return null;
         }
+        Optional<SignatureKey> known = signatureKeys.get(HexFormat.of().formatHex(b));
+        if (known != null) {
+            return known.orElse(null);
+        }
+        SignatureKey k;
+        try {
+            k = SignatureKey.fromBytes(b);
+        } catch (GeneralSecurityException e) {
+            k = null;
+        }
+        bounded(signatureKeys).put(HexFormat.of().formatHex(b), Optional.ofNullable(k));
+        return k;
     }
 
-    private static boolean recipientKey(byte[] b) {
+    private boolean recipientKey(byte[] b) {
         return keyIdOf(b) != null;
     }
 
-    private static String keyIdOf(byte[] b) {
-        try {
-            return b == null ? null : RecipientPublicKey.fromBytes(b).keyId();
-        } catch (GeneralSecurityException e) {
+    /** The key id of the X25519 key these bytes encode, or null (remembered: importing one checks its order). */
+    private String keyIdOf(byte[] b) {
+        if (b == null) {
             return null;
         }
+        Optional<String> known = keyIds.get(HexFormat.of().formatHex(b));
+        if (known != null) {
+            return known.orElse(null);
+        }
+        String id;
+        try {
+            id = RecipientPublicKey.fromBytes(b).keyId();
+        } catch (GeneralSecurityException e) {
+            id = null;
+        }
+        bounded(keyIds).put(HexFormat.of().formatHex(b), Optional.ofNullable(id));
+        return id;
+    }
+
+    private static <V> Map<String, V> bounded(Map<String, V> memo) {
+        if (memo.size() > MEMO_LIMIT) {
+            memo.clear();
+        }
+        return memo;
     }
 
     /** A team key id as it may be logged: what Haven writes, else a placeholder (the column is anyone's to write). */

@@ -539,8 +539,8 @@ public final class TeamKeys implements AgencyKeyCheck {
 
     /** Keeps the recipients current when another gateway rotates the key. */
     public void refreshEvery(long millis) {
-        refresher = vertx.setPeriodic(millis, id -> reload().onFailure(err ->
-                LOG.warn("event=team_key_reload_failed error={}", err.getClass().getSimpleName())));
+        // a failed load (the database away, the pool closing) changes nothing: the next one retries
+        refresher = vertx.setPeriodic(millis, id -> reload());
     }
 
     /** Stops what {@link #refreshEvery} started (a reload in flight is a read; it may fail unseen). */
