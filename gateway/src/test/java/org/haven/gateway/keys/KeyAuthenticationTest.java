@@ -77,14 +77,19 @@ class KeyAuthenticationTest {
 
     /**
      * Verifies that a foreign key inserted as the newest team key, with no signature, is never
-     * sealed to: the next intake's entries are sealed to the genuine team key only, and the row is
-     * logged, audited and counted as rejected once, however often the keys are reloaded.
+     * sealed to: the gateway's own 10 s refresh rejects it (logged, audited, counted), the next
+     * intake's entries are sealed to the genuine team key only, and the row is reported once,
+     * however often the keys are loaded again.
      */
     @Test
     void testForeignTeamKeyIsNeverARecipient() throws Exception {
         String genuine = currentTeamKey();
         String foreign = insertTeamKey(RecipientKeyPair.generate(), null, null, null, null, null);
-        reload();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (query("SELECT 1 FROM audit_log WHERE action = 'key_rejected:team:" + foreign + "'").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the periodic refresh did not reject the foreign key");
+            Thread.sleep(200);
+        }
         reload();
 
         UUID caseId = intake(IntakeDriver.survivorAnswers("team-" + UUID.randomUUID()));
