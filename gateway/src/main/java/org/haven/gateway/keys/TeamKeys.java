@@ -82,6 +82,7 @@ public final class TeamKeys implements AgencyKeyCheck {
     private final Optional<TeamKeyPin> configuredPin;
     private final KeyVerifier verifier = new KeyVerifier();
     private final KeyRejections rejections;
+    private final KeyUpgrade upgrade;
     private final AtomicReference<Future<List<RecipientPublicKey>>> reloading = new AtomicReference<>();
     private volatile TeamKeyPin pin;
     private volatile PinSource pinSource;
@@ -108,6 +109,7 @@ public final class TeamKeys implements AgencyKeyCheck {
             throw new IllegalArgumentException("HAVEN_TEAM_KEY_PIN: " + e.getMessage());
         }
         this.rejections = new KeyRejections(accounts.pool());
+        this.upgrade = new KeyUpgrade(this, accounts.pool(), rejections);
     }
 
     /** Counts rejected key records in {@code metrics}. */
@@ -420,110 +422,20 @@ public final class TeamKeys implements AgencyKeyCheck {
      * key if it had none): an upgrade pin of that key becomes the full pin. Then verifies again.
      */
     public Future<Void> afterSetup(RecipientPrivateKey team) {
-        TeamKeyPin full = TeamKeyPin.of(team.publicKey().toBytes(), KeySigning.signingKeyOf(team).toBytes());
-        Future<Void> pinned = Future.succeededFuture();
-        if (pin.isLegacy() && pin.equals(TeamKeyPin.legacy(team.publicKey().toBytes()))) {
-            pinned = replacePin(full);
-        }
-        return pinned.compose(v -> reload()).mapEmpty();
+        return upgrade.afterSetup(team);
     }
 
     /**
-     * After an administrator unlocked their keys (inbox login, command line): completes what only
-     * their keys can. In an installation upgraded from before signed records (an upgrade pin), the
-     * first login holding the pinned key gives it its signing key, signs the administrator's own
-     * record with it and every other unsigned account and agency record with the administrator's
-     * signing key (trust on first use, once), and replaces the upgrade pin by the full one. Later,
-     * an administrator whose verified record has no signing key yet (signed during that upgrade) has
-     * it signed by the current team key. Failures are logged, never the login's.
+     * After an administrator unlocked their keys (inbox login, command line): signs what only
+     * their keys can, in an installation upgraded from before signed records ({@link KeyUpgrade}).
+     * Failures are logged, never the login's.
      */
     public Future<Void> afterAdministratorUnlock(AccountSigner admin, List<RecipientPrivateKey> held) {
-        if (admin == null || pin == null) {
-            return Future.succeededFuture();
-        }
-        Future<Void> done = pin.isLegacy() ? completeUpgrade(admin, held) : completeOwnRecord(admin, held);
-        return done.recover(err -> {
-            LOG.warn("event=key_records_not_signed account={} error={}", admin.accountId(), err.getClass().getSimpleName());
-            return Future.succeededFuture();
-        });
-    }
-
-    private Future<Void> completeOwnRecord(AccountSigner admin, List<RecipientPrivateKey> held) {
-        KeyVerifier.Result r = verified;
-        Optional<KeyRecordStore.AccountKeyRow> own = r == null ? Optional.empty() : r.account(admin.accountId());
-        if (own.isEmpty() || !"admin".equals(own.get().role()) || (own.get().signingKey() != null && own.get().signingKey().length > 0)
-                || !java.util.Arrays.equals(own.get().publicKey(), admin.personalKey().toBytes()) || recipients.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        Optional<RecipientPrivateKey> team = held.stream()
-                .filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(currentKeyId())).findFirst();
-        if (team.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        return accounts.pool().withTransaction(tx -> KeySigning.administratorByTeamKey(tx, own.get(), admin, team.get()))
-                .compose(v -> {
-                    LOG.info("event=key_record_completed account={} signer=team:{}", admin.accountId(), team.get().publicKey().keyId());
-                    return reload();
-                }).mapEmpty();
-    }
-
-    private record Upgrade(TeamKeyPin pin, int accounts, int agencies) {
-    }
-
-    private Future<Void> completeUpgrade(AccountSigner admin, List<RecipientPrivateKey> held) {
-        TeamKeyPin legacy = pin;
-        return accounts.pool().withTransaction(tx -> tx.query("LOCK TABLE team_keys IN SHARE ROW EXCLUSIVE MODE").execute()
-                .compose(v -> KeyRecordStore.load(tx)).compose(snapshot -> {
-                    Optional<TeamKeyRow> root = snapshot.team().stream().filter(legacy::matches).findFirst();
-                    Optional<RecipientPrivateKey> rootKey = root.flatMap(t -> held.stream()
-                            .filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(t.keyId())).findFirst());
-                    Optional<KeyRecordStore.AccountKeyRow> own = snapshot.accounts().stream()
-                            .filter(a -> a.id() == admin.accountId() && "admin".equals(a.role()) && !a.disabled()).findFirst();
-                    if (rootKey.isEmpty() || own.isEmpty()) {
-                        LOG.warn("event=key_upgrade_waiting account={} note=\"this administrator holds no grant of the pinned key\"",
-                                admin.accountId());
-                        return Future.succeededFuture(Optional.<Upgrade>empty());
-                    }
-                    byte[] signing = KeySigning.signingKeyOf(rootKey.get()).toBytes();
-                    if (root.get().signingKey() != null && !java.util.Arrays.equals(root.get().signingKey(), signing)) {
-                        rejections.report(new KeyVerifier.Rejection("team", KeyVerifier.safeKeyId(root.get().keyId()), "signing-key"));
-                    }
-                    Future<Void> f = KeyRecordStore.setTeamSigningKey(tx, root.get().keyId(), signing)
-                            .compose(v -> KeySigning.administratorByTeamKey(tx, own.get(), admin, rootKey.get()));
-                    int[] counts = new int[2];
-                    for (KeyRecordStore.AccountKeyRow a : snapshot.accounts()) {
-                        if (a.id() != admin.accountId() && !a.disabled() && a.publicKey() != null && a.signature() == null) {
-                            counts[0]++;
-                            f = f.compose(v -> KeySigning.existingAccount(tx, a, admin));
-                        }
-                    }
-                    for (KeyRecordStore.AgencyKeyRow g : snapshot.agencies()) {
-                        if (g.keyId() != null && g.signature() == null) {
-                            try {
-                                RecipientPublicKey key = RecipientPublicKey.fromBytes(g.publicKey());
-                                if (key.keyId().equals(g.keyId())) {
-                                    counts[1]++;
-                                    f = f.compose(v -> KeySigning.agency(tx, g.id(), g.referralCode(), key, admin));
-                                }
-                            } catch (GeneralSecurityException e) {
-                                // not a key: left unsigned, and rejected from now on
-                            }
-                        }
-                    }
-                    TeamKeyPin full = TeamKeyPin.of(root.get().publicKey(), signing);
-                    return f.map(v -> Optional.of(new Upgrade(full, counts[0], counts[1])));
-                })).compose(upgrade -> {
-                    if (upgrade.isEmpty()) {
-                        return Future.succeededFuture();
-                    }
-                    LOG.info("event=key_records_signed account={} accounts={} agencies={}", admin.accountId(), upgrade.get().accounts(),
-                            upgrade.get().agencies());
-                    return replacePin(upgrade.get().pin()).compose(v -> reload()).mapEmpty();
-                });
+        return upgrade.afterAdministratorUnlock(admin, held);
     }
 
     /** Replaces an upgrade pin by the full one, in the file (unless the pin is a setting, which the operator updates). */
-    private Future<Void> replacePin(TeamKeyPin full) {
+    Future<Void> replacePin(TeamKeyPin full) {
         pin = full;
         if (pinSource == PinSource.SETTING) {
             LOG.warn("event=team_key_pin_outdated pin={} note=\"replace HAVEN_TEAM_KEY_PIN by this pin on every gateway\"", full);
