@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientKeyPair;
@@ -116,6 +117,7 @@ public final class AuthRoutes {
             SessionGuard.html(ctx, 400, setupPage(invalid.get(), teamKeys.pin().toString()));
             return;
         }
+        AtomicReference<NewKeys> made = new AtomicReference<>();
         accounts.pool().withTransaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
             if (pending.isEmpty()) {
                 return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
@@ -135,6 +137,7 @@ public final class AuthRoutes {
                     return Future.succeededFuture(Optional.of("That setup code is not right."));
                 }
                 NewKeys k = keys.get();
+                made.set(k);
                 return accounts.completeSetup(tx, username, k.hash(), k.personal().publicKey().toBytes(), k.sealedPersonal())
                         .compose(id -> {
                             if (id.isEmpty()) {
@@ -150,14 +153,17 @@ public final class AuthRoutes {
                             } catch (GeneralSecurityException e) {
                                 return Future.failedFuture(e);
                             }
-                        }).compose(error -> error.isPresent() ? Future.succeededFuture(error)
-                                : teamKeys.afterSetup(k.team()).map(error))
-                        .onComplete(ar -> {
-                            k.destroy();
-                            k.team().destroy();
                         });
             });
-        })).onSuccess(error -> {
+        })).compose(error -> error.isPresent() || made.get() == null ? Future.succeededFuture(error)
+                : teamKeys.afterSetup(made.get().team()).map(error)   // committed: an upgrade pin becomes the full pin
+        ).onComplete(ar -> {
+            NewKeys k = made.get();
+            if (k != null) {
+                k.destroy();
+                k.team().destroy();
+            }
+        }).onSuccess(error -> {
             if (error.isPresent()) {
                 SessionGuard.html(ctx, 400, setupPage(error.get(), teamKeys.pin().toString()));
             } else {
