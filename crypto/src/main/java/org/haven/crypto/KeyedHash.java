@@ -44,7 +44,7 @@ public final class KeyedHash {
     if (purpose == null || purpose.isEmpty()) {
       throw new IllegalArgumentException("a derived key needs a purpose label");
     }
-    byte[] key = Hkdf.sha256(secret, null, purpose.getBytes(StandardCharsets.UTF_8), 32);
+    byte[] key = Hkdf.sha256(null, secret, purpose.getBytes(StandardCharsets.UTF_8), 32);
     try {
       return new KeyedHash(key);
     } finally {

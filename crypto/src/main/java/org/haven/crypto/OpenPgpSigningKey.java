@@ -40,7 +40,7 @@ public final class OpenPgpSigningKey {
     if (userId == null || userId.isBlank()) {
       throw new IllegalArgumentException("a signing key needs a user id");
     }
-    byte[] seed = Hkdf.sha256(teamKey.scalarNoCopy(), null, PURPOSE.getBytes(StandardCharsets.US_ASCII), 32);
+    byte[] seed = Hkdf.sha256(null, teamKey.scalarNoCopy(), PURPOSE.getBytes(StandardCharsets.US_ASCII), 32);
     try {
       return new OpenPgpSigningKey(OpenPgp.signer(seed, userId, CREATED), userId);
     } finally {

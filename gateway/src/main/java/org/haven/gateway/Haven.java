@@ -111,11 +111,14 @@ public final class Haven implements AutoCloseable {
             await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
-            CaseStore cases = new CaseStore(database.pool());
-            TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
+            HavenMetrics metrics = HavenMetrics.prometheus();
+            TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir(), config.settings().get("team_key_pin"),
+                    secrets.auditKey()).metrics(metrics);
             await(teamKeys.initialise());
             teamKeys.refreshEvery(10_000);
             refreshing = teamKeys;
+            // the intake's referral lookup answers an agency's key only when its signed record verifies
+            CaseStore cases = new CaseStore(database.pool(), teamKeys);
             await(ContactUpgrade.run(database.pool(), secrets, new CaseEntries(cases, teamKeys, secrets.auditKey())));
 
             EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
@@ -126,7 +129,6 @@ public final class Haven implements AutoCloseable {
             Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
             scripts.attach(conversations);
 
-            HavenMetrics metrics = HavenMetrics.prometheus();
             conversations.metrics(metrics);
             outbox.metrics(metrics);
 

@@ -9,10 +9,10 @@ public final class Hkdf {
   private Hkdf() {}
 
   /**
-   * {@code HKDF-Expand(HKDF-Extract(salt, ikm), info, length)}. An empty or null salt is the
-   * RFC's default (32 zero bytes).
+   * {@code HKDF-Expand(HKDF-Extract(salt, ikm), info, length)}, arguments in the RFC's order. An
+   * empty or null salt is the RFC's default (32 zero bytes).
    */
-  public static byte[] sha256(byte[] ikm, byte[] salt, byte[] info, int length) {
+  public static byte[] sha256(byte[] salt, byte[] ikm, byte[] info, int length) {
     if (length < 1 || length > 255 * 32) {
       throw new IllegalArgumentException("HKDF-SHA256 output length must be 1 to 8160 bytes");
     }

@@ -10,9 +10,11 @@ import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.auth.AuthRoutes;
+import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.AgencyKeyRotation;
 import org.haven.gateway.keys.KeyGrants;
+import org.haven.gateway.keys.KeySigning;
 import org.haven.gateway.keys.TeamKeyRotation;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AccountStore;
@@ -81,8 +83,8 @@ public final class AccountCeremony {
         this.teamKeys = teamKeys;
         AgencyStore agencies = new AgencyStore(accounts.pool());
         this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
-        this.agencyKeys = new AgencyKeyCustody(agencies);
-        this.agencyRotation = new AgencyKeyRotation(vertx, agencies);
+        this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
+        this.agencyRotation = new AgencyKeyRotation(vertx, agencies, teamKeys);
     }
 
     /**
@@ -113,23 +115,29 @@ public final class AccountCeremony {
     /**
      * Creates the account with its personal key and grants it {@code team} (the acting
      * administrator's unlocked current team key) or, for an agency worker, its agency's key opened
-     * with {@code team} (created first if the agency has none yet); audits
-     * {@code account_created:<role>} with {@code actor}; all in one transaction. Completes with the
-     * new id; fails with {@link UsernameTaken} when the username is taken and with
-     * {@link AgencyKeyCustody.NoSuchAgency} when an agency worker's agency does not exist.
+     * with {@code team} (created first if the agency has none yet); signs the account's key record
+     * with {@code admin} (the acting administrator's signing key, whose own record must verify);
+     * audits {@code account_created:<role>} with {@code actor}; all in one transaction. Completes
+     * with the new id; fails with {@link UsernameTaken} when the username is taken, with
+     * {@link AgencyKeyCustody.NoSuchAgency} when an agency worker's agency does not exist, with
+     * {@link AgencyKeyCustody.RejectedKey} when its key does not verify, and with
+     * {@link TeamKeys.UnverifiedAdministrator} when the administrator's own record does not.
      */
-    public Future<Long> create(String actor, NewAccount account, String passphrase, RecipientPrivateKey team) {
-        if (team == null) {
-            return Future.failedFuture(new IllegalArgumentException("adding an account needs the team key"));
+    public Future<Long> create(String actor, NewAccount account, String passphrase, RecipientPrivateKey team, AccountSigner admin) {
+        if (team == null || admin == null) {
+            return Future.failedFuture(new IllegalArgumentException("adding an account needs the team key and an administrator's signing key"));
         }
         boolean agency = account.agencyWorker();
         return vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(passphrase, team))
-                .compose(keys -> accounts.pool().withTransaction(tx -> accounts.create(tx, account.username(), account.role(),
+                .compose(keys -> accounts.pool().withTransaction(tx -> teamKeys.requireAdministrator(tx, admin)
+                        .compose(verified -> accounts.create(tx, account.username(), account.role(),
                                 keys.hash(), keys.personal().publicKey().toBytes(), keys.sealedPersonal(), account.agencyId(),
-                                agency ? List.of() : account.groups())
+                                agency ? List.of() : account.groups()))
+                        .compose(id -> KeySigning.newAccount(tx, id, account.username(), account.role(), agency ? account.agencyId() : null,
+                                keys.personal().privateKey(), admin).map(id))
                         .compose(id -> {
                             if (agency) {
-                                return agencyKeys.grant(tx, account.agencyId(), id, keys.personal().publicKey(), keys.team()).map(id);
+                                return agencyKeys.grant(tx, account.agencyId(), id, keys.personal().publicKey(), keys.team(), admin).map(id);
                             }
                             try {
                                 String keyId = teamKeys.currentKeyId();
@@ -178,23 +186,24 @@ public final class AccountCeremony {
     }
 
     /**
-     * Rotates the team key from {@code current} (the acting administrator's unlocked team key)
-     * and audits {@code team_key_rotated:<reason>} with {@code actor}; completes with the new
+     * Rotates the team key from {@code current} (the acting administrator's unlocked team key),
+     * the new key's record signed by it and by {@code admin}, and audits {@code team_key_rotated:<reason>} with {@code actor}; completes with the new
      * private key (the caller's to keep or wipe).
      */
-    public Future<RecipientPrivateKey> rotate(String actor, RecipientPrivateKey current, String reason) {
-        return rotation.rotate(current).compose(next -> new AuditLog(accounts.pool(), auditKey).record(actor, "team_key_rotated:" + reason, null)
+    public Future<RecipientPrivateKey> rotate(String actor, RecipientPrivateKey current, String reason, AccountSigner admin) {
+        return rotation.rotate(current, admin).compose(next -> new AuditLog(accounts.pool(), auditKey).record(actor, "team_key_rotated:" + reason, null)
                 .map(next));
     }
 
     /**
      * Replaces an agency's key after one of its workers was removed (the remaining workers get the
      * new one, entry keys are re-wrapped) and audits {@code agency_key_rotated:<agency id>} with
-     * {@code actor}; {@code team} is the acting administrator's unlocked current team key. Completes
+     * {@code actor}; {@code team} is the acting administrator's unlocked current team key, {@code admin}
+     * their signing key (signs the new key's record). Completes
      * with the agency's remaining workers, whose sessions hold the retired key: the caller ends them.
      */
-    public Future<List<Long>> rotateAgency(String actor, long agencyId, RecipientPrivateKey team) {
-        return agencyRotation.rotate(agencyId, team).compose(workers -> new AuditLog(accounts.pool(), auditKey)
+    public Future<List<Long>> rotateAgency(String actor, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
+        return agencyRotation.rotate(agencyId, team, admin).compose(workers -> new AuditLog(accounts.pool(), auditKey)
                 .record(actor, "agency_key_rotated:" + agencyId, null).map(workers));
     }
 }

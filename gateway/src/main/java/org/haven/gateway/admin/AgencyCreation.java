@@ -6,14 +6,17 @@ import java.util.Optional;
 import org.haven.bot.engine.ReferralCode;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AgencyStore;
 import org.haven.gateway.store.AuditLog;
 
 /**
  * Adding an agency, for the Team page and for {@code haven agency add}: a fresh referral code
  * (six digits and a check digit) and the agency's own key, sealed to the acting administrator's
- * unlocked team key, in one transaction with the {@code agency_created:<id>} audit entry.
+ * unlocked team key and its record signed by them, in one transaction with the
+ * {@code agency_created:<id>} audit entry.
  */
 public final class AgencyCreation {
     /** The longest agency name accepted. */
@@ -37,10 +40,10 @@ public final class AgencyCreation {
     private final SecureRandom random = new SecureRandom();
     private final KeyedHash auditKey;
 
-    public AgencyCreation(AgencyStore agencies, KeyedHash auditKey) {
+    public AgencyCreation(AgencyStore agencies, TeamKeys teamKeys, KeyedHash auditKey) {
         this.agencies = agencies;
         this.auditKey = auditKey;
-        this.keys = new AgencyKeyCustody(agencies);
+        this.keys = new AgencyKeyCustody(agencies, teamKeys);
     }
 
     /** The problem with an agency's name, if any. */
@@ -49,21 +52,24 @@ public final class AgencyCreation {
                 ? Optional.of("Give the agency a name (at most " + MAX_NAME + " characters).") : Optional.empty();
     }
 
-    /** Adds agency {@code name} as {@code actor}, its key sealed to {@code team}; fails with {@link NameTaken}. */
-    public Future<Created> create(String actor, String name, RecipientPrivateKey team) {
-        return create(actor, name, team, 3);
+    /**
+     * Adds agency {@code name} as {@code actor}, its key sealed to {@code team} and its key record
+     * signed by {@code admin} (the acting administrator's signing key); fails with {@link NameTaken}.
+     */
+    public Future<Created> create(String actor, String name, RecipientPrivateKey team, AccountSigner admin) {
+        return create(actor, name, team, admin, 3);
     }
 
-    private Future<Created> create(String actor, String name, RecipientPrivateKey team, int tries) {
+    private Future<Created> create(String actor, String name, RecipientPrivateKey team, AccountSigner admin, int tries) {
         String code = ReferralCode.issue(random);
         return agencies.pool().withTransaction(tx -> agencies.create(tx, name.strip(), code)
-                        .compose(id -> keys.ensure(tx, id, team).map(id))
+                        .compose(id -> keys.ensure(tx, id, team, admin).map(id))
                         .compose(id -> new AuditLog(tx, auditKey).record(actor, "agency_created:" + id, null).map(id)))
                 .map(id -> new Created(id, code))
                 .recover(err -> {
                     String message = String.valueOf(err.getMessage());
                     if (message.contains("referral_code") && tries > 1) {
-                        return create(actor, name, team, tries - 1);   // a code already issued: draw another
+                        return create(actor, name, team, admin, tries - 1);   // a code already issued: draw another
                     }
                     return Future.failedFuture(message.contains("duplicate key") ? new NameTaken() : err);
                 });

@@ -12,6 +12,7 @@ import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.inbox.Text;
 import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.KeyVerifier;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
@@ -57,7 +58,7 @@ public final class TeamRoutes {
         this.auditKey = auditKey;
         this.ceremony = new AccountCeremony(vertx, accounts, teamKeys, auditKey);
         this.agencies = new AgencyStore(accounts.pool());
-        this.agencyKeys = new AgencyKeyCustody(agencies);
+        this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
     }
 
     public void mount(Router router) {
@@ -88,10 +89,12 @@ public final class TeamRoutes {
     }
 
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
-        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays, auditKey).policy()).onSuccess(cf -> {
+        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays, auditKey).policy(),
+                teamKeys.reload().otherwiseEmpty()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
             List<AgencyStore.Agency> agencies = cf.resultAt(1);
             Retention.Policy policy = cf.resultAt(2);
+            KeyVerifier.Result keys = teamKeys.verified();
             StringBuilder b = new StringBuilder("<h1>Team</h1>").append(Html.error(error)).append(Html.notice(notice))
                     .append("<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
             b.append("<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
@@ -99,7 +102,11 @@ public final class TeamRoutes {
                     .append("<th scope=\"col\">Second factor</th>")
                     .append("<th scope=\"col\">Actions</th></tr></thead><tbody>");
             for (Account a : list) {
-                b.append("<tr><td>").append(Html.esc(a.username())).append("</td><td>").append(Html.esc(a.role()))
+                b.append("<tr><td>").append(Html.esc(a.username()));
+                if (keys.accountRejected(a.id())) {
+                    b.append(" <strong class=\"error\" id=\"key-rejected-").append(a.id()).append("\">key rejected: it gets no key</strong>");
+                }
+                b.append("</td><td>").append(Html.esc(a.role()))
                         .append("</td><td>").append(Html.esc("admin".equals(a.role()) ? "all" : String.join(", ", a.groups())))
                         .append("</td><td>").append(a.passphraseOneTime() ? "one-time (not chosen yet)" : "their own")
                         .append("</td><td>").append(a.totpEnabled() ? "enrolled" : "not yet").append("</td><td>");
@@ -116,7 +123,17 @@ public final class TeamRoutes {
             }
             b.append("</tbody></table>");
             b.append("<h2>Team key</h2><p class=\"help\">Current key <code>").append(Html.esc(teamKeys.currentKeyId()))
-                    .append("</code>. Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs"
+                    .append("</code>. Fingerprint of the first team key (the pin every key record is verified from): <code id=\"team-key-pin\">")
+                    .append(Html.esc(teamKeys.pin().toString())).append("</code>, ").append(pinSource())
+                    .append(". Keep it with the server keys; on a cluster set <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway.</p>");
+            long rejected = keys.rejected().size();
+            if (rejected > 0) {
+                b.append("<p class=\"error\" id=\"keys-rejected\">").append(rejected).append(rejected == 1 ? " key record" : " key records")
+                        .append(" failed verification and ").append(rejected == 1 ? "is" : "are")
+                        .append(" not used: someone wrote ").append(rejected == 1 ? "it" : "them")
+                        .append(" into the database without the keys to sign. See key_rejected in the audit log.</p>");
+            }
+            b.append("<p class=\"help\">Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs"
                             + " everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency"
                             + " worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the"
                             + " team key rotates).</p>")
@@ -164,7 +181,10 @@ public final class TeamRoutes {
             for (AgencyStore.Agency a : agencies) {
                 b.append("<tr><td>").append(Html.esc(a.name())).append("</td><td><code>").append(Html.esc(a.referralCode()))
                         .append("</code></td><td>");
-                if (a.keyId() != null) {
+                if (a.keyId() != null && keys.agencyRejected(a.id())) {
+                    b.append("<strong class=\"error\" id=\"agency-key-rejected-").append(a.id())
+                            .append("\">key rejected: referrals are sealed to the team key only</strong>");
+                } else if (a.keyId() != null) {
                     b.append("<code>").append(Html.esc(a.keyId())).append("</code>");
                 } else {
                     b.append("none yet <form method=\"post\" class=\"inline\" action=\"/inbox/team/agencies/").append(a.id())
@@ -200,7 +220,7 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        ceremony.create(s.username(), account, pass, team.get())
+        ceremony.create(s.username(), account, pass, team.get(), s.signer())
                 .onSuccess(id -> {
                     LOG.info("event=account_created account={} role={} by={}", id, role, s.accountId());
                     page(ctx, s, null, "Account " + username + " created. At first login they choose their own passphrase"
@@ -211,10 +231,32 @@ public final class TeamRoutes {
                         page(ctx, s, err.getMessage(), null);
                     } else if (err instanceof AgencyKeyCustody.NoSuchAgency) {
                         page(ctx, s, "No such agency.", null);
-                    } else {
+                    } else if (!keyProblem(ctx, s, err)) {
                         ctx.fail(err);
                     }
                 });
+    }
+
+    /** Answers a failure of key verification with the page and true; false for any other failure. */
+    private boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
+        if (err instanceof TeamKeys.UnverifiedAdministrator) {
+            page(ctx, s, err.getMessage(), null);
+            return true;
+        }
+        if (err instanceof AgencyKeyCustody.RejectedKey) {
+            page(ctx, s, "That agency's key failed verification, so it is not used: nothing was granted. See key_rejected in"
+                    + " the audit log.", null);
+            return true;
+        }
+        return false;
+    }
+
+    private String pinSource() {
+        return switch (teamKeys.pinSource()) {
+            case SETTING -> "set by HAVEN_TEAM_KEY_PIN";
+            case FILE -> "kept in " + Html.esc(teamKeys.pinFile().toString());
+            case FIRST_USE -> "<strong>not pinned</strong>: this gateway trusted the first team key it found";
+        };
     }
 
     private void setRetention(RoutingContext ctx, InboxSession s) {
@@ -241,12 +283,16 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        ceremony.rotate(s.username(), current.get(), reason).onSuccess(next -> {
+        ceremony.rotate(s.username(), current.get(), reason, s.signer()).onSuccess(next -> {
             s.addTeamKey(next);
             int ended = guard.sessions().endAllExcept(s.id());
             LOG.info("event=sessions_ended_after_rotation count={}", ended);
             page(ctx, s, null, notice);
-        }).onFailure(ctx::fail);
+        }).onFailure(err -> {
+            if (!keyProblem(ctx, s, err)) {
+                ctx.fail(err);
+            }
+        });
     }
 
     /**
@@ -291,10 +337,14 @@ public final class TeamRoutes {
                     + " rotated: log out and in again, then rotate the team key.", null);
             return;
         }
-        ceremony.rotateAgency(s.username(), agencyId, team.get()).onSuccess(workers -> {
+        ceremony.rotateAgency(s.username(), agencyId, team.get(), s.signer()).onSuccess(workers -> {
             workers.forEach(guard.sessions()::endAllOf);
             page(ctx, s, null, "Account removed and its agency's key rotated: it can open nothing sealed from now on.");
-        }).onFailure(ctx::fail);
+        }).onFailure(err -> {
+            if (!keyProblem(ctx, s, err)) {
+                ctx.fail(err);
+            }
+        });
     }
 
     /** Ends every session of an account (a lost laptop, a suspicion). */
@@ -321,7 +371,7 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        new AgencyCreation(agencies, auditKey).create(s.username(), name, team.get())
+        new AgencyCreation(agencies, teamKeys, auditKey).create(s.username(), name, team.get(), s.signer())
                 .onSuccess(created -> {
                     LOG.info("event=agency_created agency={} by={}", created.id(), s.accountId());
                     page(ctx, s, null, "Agency added with referral code " + created.referralCode() + ".");
@@ -329,7 +379,7 @@ public final class TeamRoutes {
                 .onFailure(err -> {
                     if (err instanceof AgencyCreation.NameTaken) {
                         page(ctx, s, err.getMessage(), null);
-                    } else {
+                    } else if (!keyProblem(ctx, s, err)) {
                         ctx.fail(err);
                     }
                 });
@@ -349,13 +399,13 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        accounts.pool().withTransaction(tx -> agencyKeys.ensure(tx, id, team.get())
+        accounts.pool().withTransaction(tx -> agencyKeys.ensure(tx, id, team.get(), s.signer())
                         .compose(keyId -> new AuditLog(tx, auditKey).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
                 .onSuccess(keyId -> page(ctx, s, null, "The agency has its key " + keyId + "."))
                 .onFailure(err -> {
                     if (err instanceof AgencyKeyCustody.NoSuchAgency) {
                         page(ctx, s, "No such agency.", null);
-                    } else {
+                    } else if (!keyProblem(ctx, s, err)) {
                         ctx.fail(err);
                     }
                 });

@@ -15,6 +15,7 @@ import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.ServerSecrets;
@@ -44,13 +45,19 @@ public final class AccountUnlock {
 
     /**
      * An account whose passphrase (and second factor, if enrolled) was right, with the team keys it
-     * unlocked ({@code keys}) and, for an agency worker, its agency's keys ({@code agencyKeys}).
+     * unlocked ({@code keys}), for an agency worker its agency's keys ({@code agencyKeys}), and for
+     * an administrator the signing key derived from their personal key ({@code signer}, else null),
+     * which signs the key records they create.
      */
-    public record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys) {
+    public record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys,
+                           AccountSigner signer) {
         /** Wipes the unlocked keys. */
         public void destroy() {
             keys.forEach(RecipientPrivateKey::destroy);
             agencyKeys.forEach(RecipientPrivateKey::destroy);
+            if (signer != null) {
+                signer.destroy();
+            }
         }
 
         /** The unlocked team key with this id, if a grant held it. */
@@ -94,7 +101,7 @@ public final class AccountUnlock {
             }
             Account a = found.get();
             if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Opened(new Unlocked(a, List.of(), List.of()), upgrade(a, pass, null)));
+                return Optional.of(new Opened(new Unlocked(a, List.of(), List.of(), null), upgrade(a, pass, null)));
             }
             RecipientPrivateKey personal = null;
             List<RecipientPrivateKey> keys = new ArrayList<>();
@@ -109,7 +116,8 @@ public final class AccountUnlock {
                 for (AccountStore.Grant g : grants.agency()) {
                     agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
                 }
-                return Optional.of(new Opened(new Unlocked(a, keys, agencyKeys), upgrade(a, pass, raw)));
+                AccountSigner signer = "admin".equals(a.role()) ? AccountSigner.of(a.id(), personal) : null;
+                return Optional.of(new Opened(new Unlocked(a, keys, agencyKeys, signer), upgrade(a, pass, raw)));
             } catch (GeneralSecurityException e) {
                 keys.forEach(RecipientPrivateKey::destroy);
                 agencyKeys.forEach(RecipientPrivateKey::destroy);

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientKeyPair;
@@ -22,6 +23,7 @@ import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.inbox.Html;
 import org.haven.gateway.inbox.Text;
 import org.haven.gateway.keys.KeyGrants;
+import org.haven.gateway.keys.KeySigning;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -110,7 +112,7 @@ public final class AuthRoutes {
             if (p.isEmpty()) {
                 ctx.redirect("/inbox/login");
             } else {
-                SessionGuard.html(ctx, 200, setupPage(null));
+                SessionGuard.html(ctx, 200, setupPage(null, teamKeys.pin().toString()));
             }
         }).onFailure(ctx::fail);
     }
@@ -122,9 +124,10 @@ public final class AuthRoutes {
         String confirm = ctx.request().getFormAttribute("confirm");
         Optional<String> invalid = validateNewAccount(username, pass, confirm);
         if (invalid.isPresent()) {
-            SessionGuard.html(ctx, 400, setupPage(invalid.get()));
+            SessionGuard.html(ctx, 400, setupPage(invalid.get(), teamKeys.pin().toString()));
             return;
         }
+        AtomicReference<NewKeys> made = new AtomicReference<>();
         accounts.pool().withTransaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
             if (pending.isEmpty()) {
                 return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
@@ -144,6 +147,7 @@ public final class AuthRoutes {
                     return Future.succeededFuture(Optional.of("That setup code is not right."));
                 }
                 NewKeys k = keys.get();
+                made.set(k);
                 return accounts.completeSetup(tx, username, k.hash(), k.personal().publicKey().toBytes(), k.sealedPersonal())
                         .compose(id -> {
                             if (id.isEmpty()) {
@@ -152,19 +156,29 @@ public final class AuthRoutes {
                             try {
                                 byte[] grant = KeyGrants.grant(k.team(), pending.get().teamKeyId(), id.get(), k.personal().publicKey());
                                 return accounts.insertGrant(tx, id.get(), pending.get().teamKeyId(), grant)
+                                        .compose(v -> KeySigning.firstAdministrator(tx, id.get(), username, k.personal().privateKey(),
+                                                k.team()))
                                         .compose(v -> new AuditLog(tx, secrets.auditKey()).record(username, "setup_admin", null))
                                         .map(v -> Optional.<String>empty());
                             } catch (GeneralSecurityException e) {
                                 return Future.failedFuture(e);
                             }
-                        }).onComplete(ar -> k.destroy());
+                        });
             });
-        })).onSuccess(error -> {
+        })).compose(error -> error.isPresent() || made.get() == null ? Future.succeededFuture(error)
+                : teamKeys.afterSetup(made.get().team()).map(error)   // committed: an upgrade pin becomes the full pin
+        ).onComplete(ar -> {
+            NewKeys k = made.get();
+            if (k != null) {
+                k.destroy();
+                k.team().destroy();
+            }
+        }).onSuccess(error -> {
             if (error.isPresent()) {
-                SessionGuard.html(ctx, 400, setupPage(error.get()));
+                SessionGuard.html(ctx, 400, setupPage(error.get(), teamKeys.pin().toString()));
             } else {
                 teamKeys.forgetSetupCode();
-                LOG.info("event=setup_complete");
+                LOG.info("event=setup_complete pin={}", teamKeys.pin());
                 ctx.redirect("/inbox/login");
             }
         }).onFailure(ctx::fail);
@@ -245,13 +259,21 @@ public final class AuthRoutes {
             }
             throttle.succeeded(client);
             Account a = unlocked.get().account();
-            InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
-                    unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime()));
-            new AuditLog(accounts.pool(), secrets.auditKey()).record(a.username(), "login", null);
-            LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
-                    a.passphraseOneTime() ? "one_time" : "own");
-            guard.setCookie(ctx, s);
-            ctx.redirect(a.passphraseOneTime() ? "/inbox/passphrase" : a.totpEnabled() ? "/inbox" : "/inbox/totp");
+            // an administrator's login signs key records left unsigned by an upgrade (docs/crypto.md, "Key records");
+            // not before the one-time passphrase is replaced and the second factor enrolled
+            Future<Void> keyRecords = a.totpEnabled() && !a.passphraseOneTime()
+                    ? teamKeys.afterAdministratorUnlock(unlocked.get().signer(), unlocked.get().keys())
+                    : Future.succeededFuture();
+            keyRecords.onComplete(done -> {
+                InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
+                        unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime(),
+                        unlocked.get().signer()));
+                new AuditLog(accounts.pool(), secrets.auditKey()).record(a.username(), "login", null);
+                LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
+                        a.passphraseOneTime() ? "one_time" : "own");
+                guard.setCookie(ctx, s);
+                ctx.redirect(a.passphraseOneTime() ? "/inbox/passphrase" : a.totpEnabled() ? "/inbox" : "/inbox/totp");
+            });
         }).onFailure(ctx::fail);
     }
 
@@ -365,11 +387,14 @@ public final class AuthRoutes {
                 + "\">" + Text.t(l, "lang.switch") + "</a></p>");
     }
 
-    private static String setupPage(String error) {
+    private static String setupPage(String error, String pin) {
         return Html.page("en", "First setup", null, "<h1>Create the first administrator</h1>" + Html.error(error)
                 + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory,"
                 + " then choose your username and a passphrase of at least " + MIN_PASSPHRASE + " characters."
                 + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
+                + "<p>The team key's fingerprint (its pin) is <code id=\"team-key-pin\">" + Html.esc(pin) + "</code>. Keep it with"
+                + " the server keys: Haven accepts no key that does not chain to it. On a cluster, set"
+                + " <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway. It is also on the Team page.</p>"
                 + "<form method=\"post\" action=\"/inbox/setup\" class=\"stack\">"
                 + "<label for=\"code\">Setup code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
                 + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"

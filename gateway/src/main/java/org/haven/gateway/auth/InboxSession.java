@@ -3,13 +3,14 @@ package org.haven.gateway.auth;
 import java.time.Instant;
 import java.util.Set;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.keys.AccountSigner;
 
 /**
  * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
- * memory only, for as long as the session lives, an agency worker's session its agency's key;
- * {@link #end()} wipes them. A session opened with a one-time passphrase may do nothing but
- * choose its own passphrase; then one that has not yet enrolled its second factor may do nothing
- * but enrol.
+ * memory only, for as long as the session lives, an agency worker's session its agency's key, an
+ * administrator's session their signing key; {@link #end()} wipes them. A session opened with a
+ * one-time passphrase may do nothing but choose its own passphrase; then one that has not yet
+ * enrolled its second factor may do nothing but enrol.
  */
 public final class InboxSession {
     private final String id;
@@ -22,6 +23,7 @@ public final class InboxSession {
     private final Instant createdAt;
     private final java.util.List<RecipientPrivateKey> teamKeys;
     private final java.util.List<RecipientPrivateKey> agencyKeys;
+    private final AccountSigner signer;
     private volatile boolean secondFactorDone;
     private volatile boolean passphraseChosen;
     private volatile String language;
@@ -37,6 +39,7 @@ public final class InboxSession {
         this.agencyId = grant.agencyId();
         this.teamKeys = new java.util.concurrent.CopyOnWriteArrayList<>(grant.teamKeys());
         this.agencyKeys = java.util.List.copyOf(grant.agencyKeys());
+        this.signer = grant.signer();
         this.secondFactorDone = grant.secondFactorDone();
         this.passphraseChosen = grant.passphraseChosen();
         this.language = grant.language();
@@ -102,6 +105,11 @@ public final class InboxSession {
         return teamKeys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
     }
 
+    /** An administrator's signing key (signs the key records they create); null for other roles. */
+    public AccountSigner signer() {
+        return signer;
+    }
+
     /** Adds a key unlocked during the session (the team key was just rotated by this user). */
     public void addTeamKey(RecipientPrivateKey key) {
         teamKeys.add(key);
@@ -152,5 +160,8 @@ public final class InboxSession {
     void end() {
         teamKeys.forEach(RecipientPrivateKey::destroy);
         agencyKeys.forEach(RecipientPrivateKey::destroy);
+        if (signer != null) {
+            signer.destroy();
+        }
     }
 }

@@ -13,6 +13,7 @@ import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.PassphraseChange;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountRoster;
 import org.haven.gateway.store.AccountStore;
@@ -143,12 +144,14 @@ public final class AccountCommand extends CommandGroup {
                         if (weak.isPresent()) {
                             throw new Cli.Failure(Cli.line(weak.get()));
                         }
-                        id = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey()).create(unlocked.admin().username(),
-                                wantedAccount, p, unlocked.teamKey()));
+                        id = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey()).create(
+                                unlocked.admin().username(), wantedAccount, p, unlocked.teamKey(), unlocked.signer()));
                     } catch (AccountCeremony.UsernameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));
                     } catch (AgencyKeyCustody.NoSuchAgency e) {
                         throw new Cli.Failure("there is no agency " + agency + " (agencies are added on the inbox's Team page)");
+                    } catch (AgencyKeyCustody.RejectedKey | TeamKeys.UnverifiedAdministrator e) {
+                        throw new Cli.Failure(Cli.line(e.getMessage()));
                     } finally {
                         Prompt.wipe(pass);
                         Prompt.wipe(confirm);
@@ -216,7 +219,7 @@ public final class AccountCommand extends CommandGroup {
                     }
                     if ("agency".equals(leaving.role()) && leaving.agencyId() != null) {
                         try {
-                            Cli.await(ceremony.rotateAgency(actor, leaving.agencyId(), unlocked.teamKey()));
+                            Cli.await(ceremony.rotateAgency(actor, leaving.agencyId(), unlocked.teamKey(), unlocked.signer()));
                         } catch (Exception e) {
                             throw new Cli.Failure("account " + leaving.username() + " removed, but rotating its agency's key failed ("
                                     + e.getClass().getSimpleName() + "): rotate it by removing and adding a worker on the Team page");
@@ -228,7 +231,7 @@ public final class AccountCommand extends CommandGroup {
                     }
                     RecipientPrivateKey next;
                     try {
-                        next = Cli.await(ceremony.rotate(actor, unlocked.teamKey(), "removal"));
+                        next = Cli.await(ceremony.rotate(actor, unlocked.teamKey(), "removal", unlocked.signer()));
                     } catch (Exception e) {
                         throw new Cli.Failure("account " + leaving.username() + " removed, but rotating the team key failed ("
                                 + e.getClass().getSimpleName() + "): rotate it on the inbox's Team page");

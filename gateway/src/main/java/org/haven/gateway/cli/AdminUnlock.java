@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.auth.AccountUnlock;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -46,8 +47,13 @@ final class AdminUnlock implements AutoCloseable {
             throw new Cli.Failure("there is no administrator yet: create the first one in the inbox (/inbox/setup)");
         }
         ServerSecrets secrets = Cli.serverSecrets(config);
-        TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir());
-        Cli.await(teamKeys.reload());
+        TeamKeys teamKeys;
+        try {
+            teamKeys = new TeamKeys(vertx, accounts, config.dataDir(), config.settings().get("team_key_pin"), secrets.auditKey());
+            Cli.await(teamKeys.load());
+        } catch (IllegalArgumentException | TeamKeys.Unverified e) {
+            throw new Cli.Failure("the team keys do not verify: " + e.getMessage());
+        }
         AccountUnlock unlock = new AccountUnlock(vertx, accounts, secrets, clock);
         String name = username != null ? username.strip() : prompt.line("Administrator's username");
         char[] pass = prompt.secret("Passphrase of " + name);
@@ -83,6 +89,7 @@ final class AdminUnlock implements AutoCloseable {
             u.destroy();
             throw new Cli.Failure(a.username() + " has no second factor yet: log in to the inbox once to set it up");
         }
+        Cli.await(teamKeys.afterAdministratorUnlock(u.signer(), u.keys()));
         Optional<RecipientPrivateKey> team = u.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
             u.destroy();
@@ -107,7 +114,12 @@ final class AdminUnlock implements AutoCloseable {
         return secrets.auditKey();
     }
 
-    /** The team keys, loaded from the database. */
+    /** Their signing key, which signs the key records the command creates. */
+    AccountSigner signer() {
+        return unlocked.signer();
+    }
+
+    /** The team keys, loaded from the database and verified. */
     TeamKeys teamKeys() {
         return teamKeys;
     }

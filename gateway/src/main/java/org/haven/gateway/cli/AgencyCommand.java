@@ -74,8 +74,8 @@ public final class AgencyCommand extends CommandGroup {
                         agency.clock())) {
                     AgencyCreation.Created created;
                     try {
-                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()), unlocked.auditKey())
-                                .create(unlocked.admin().username(), name, unlocked.teamKey()));
+                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()), unlocked.teamKeys(), unlocked.auditKey())
+                                .create(unlocked.admin().username(), name, unlocked.teamKey(), unlocked.signer()));
                     } catch (AgencyCreation.NameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));
                     }

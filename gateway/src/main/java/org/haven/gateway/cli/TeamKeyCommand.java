@@ -39,7 +39,7 @@ public final class TeamKeyCommand extends CommandGroup {
                 AccountStore accounts = new AccountStore(db.pool());
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, teamKey.clock())) {
                     RecipientPrivateKey next = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey())
-                            .rotate(unlocked.admin().username(), unlocked.teamKey(), "manual"));
+                            .rotate(unlocked.admin().username(), unlocked.teamKey(), "manual", unlocked.signer()));
                     String keyId = next.publicKey().keyId();
                     next.destroy();
                     out.println("team key rotated (now " + keyId + "): everyone else logs in again to read cases");

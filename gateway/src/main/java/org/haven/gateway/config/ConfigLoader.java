@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Set<String> KNOWN = Set.of(
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
             "duress_word", "resume_window", "session_idle_timeout", "server_keys", "server_keys_file", "retention_days",
-            "metrics_token");
+            "metrics_token", "team_key_pin");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_", "webchat_");
@@ -136,6 +136,11 @@ public final class ConfigLoader {
                 java.util.Base64.getMimeDecoder().decode(k);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("HAVEN_SERVER_KEYS must be the base64 of a server key file (haven server-keys)");
+            }
+        });
+        optional(v, "team_key_pin").ifPresent(raw -> {
+            if (!raw.strip().toLowerCase(Locale.ROOT).matches("hvpin[01]-[0-9a-f]{64}")) {
+                throw new ConfigException("HAVEN_TEAM_KEY_PIN must be hvpin1- followed by 64 hex digits, as Haven prints it");
             }
         });
         Optional<String> duress = optional(v, "duress_word");

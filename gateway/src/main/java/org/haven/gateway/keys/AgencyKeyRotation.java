@@ -11,6 +11,7 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.KeyRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +27,24 @@ public final class AgencyKeyRotation {
 
     private final Vertx vertx;
     private final AgencyStore agencies;
+    private final TeamKeys teamKeys;
 
-    public AgencyKeyRotation(Vertx vertx, AgencyStore agencies) {
+    public AgencyKeyRotation(Vertx vertx, AgencyStore agencies, TeamKeys teamKeys) {
         this.vertx = vertx;
         this.agencies = agencies;
+        this.teamKeys = teamKeys;
     }
 
     private record Plan(AgencyKeys.Created next, List<Tuple> entryKeys, List<Tuple> grants, List<Long> workers) {
     }
 
     /**
-     * Rotates agency {@code agencyId}'s key with the caller's unlocked team key; completes with
-     * the ids of the workers who now hold the new key (their sessions hold the old one), or with
-     * none when the agency has no key.
+     * Rotates agency {@code agencyId}'s key with the caller's unlocked team key, as administrator
+     * {@code admin} (who signs the new key's record); completes with the ids of the workers who now
+     * hold the new key (their sessions hold the old one), or with none when the agency has no key.
+     * Only workers whose key records verify are granted it.
      */
-    public Future<List<Long>> rotate(long agencyId, RecipientPrivateKey team) {
+    public Future<List<Long>> rotate(long agencyId, RecipientPrivateKey team, AccountSigner admin) {
         return agencies.pool().withTransaction(tx -> agencies.lockKey(tx, agencyId).compose(found -> {
             if (found.isEmpty() || !found.get().exists()) {
                 return Future.succeededFuture(List.<Long>of());
@@ -49,13 +53,13 @@ public final class AgencyKeyRotation {
             if (!old.teamKeyId().equals(team.publicKey().keyId())) {
                 return Future.failedFuture(new GeneralSecurityException("agency key is sealed to another team key"));
             }
-            return EntryKeys.sealedTo(tx, old.keyId())
-                    .compose(wrapped -> agencies.workers(tx, agencyId).compose(workers -> vertx.executeBlocking(() ->
-                            plan(agencyId, old, team, wrapped, workers))))
+            return teamKeys.requireAdministrator(tx, admin).compose(verified -> EntryKeys.sealedTo(tx, old.keyId())
+                    .compose(wrapped -> vertx.executeBlocking(() -> plan(agencyId, old, team, wrapped, workers(verified, agencyId)))))
                     .compose(plan -> {
                         RecipientPublicKey pub = plan.next().pair().publicKey();
                         plan.next().pair().privateKey().destroy();
-                        Future<?> f = agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), old.teamKeyId(), plan.next().sealedToTeam());
+                        Future<?> f = agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), old.teamKeyId(), plan.next().sealedToTeam())
+                                .compose(v -> KeySigning.agency(tx, agencyId, old.referralCode(), pub, admin));
                         f = f.compose(v -> EntryKeys.replace(tx, plan.entryKeys(), old.keyId()));
                         if (!plan.grants().isEmpty()) {
                             f = f.compose(v -> tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
@@ -71,6 +75,18 @@ public final class AgencyKeyRotation {
                                 });
                     });
         }));
+    }
+
+    /** The enabled workers of the agency whose key records verified. */
+    private static List<AccountStore.Holder> workers(KeyVerifier.Result verified, long agencyId) {
+        List<AccountStore.Holder> out = new ArrayList<>();
+        for (KeyRecordStore.AccountKeyRow a : verified.accounts().values()) {
+            if (!a.disabled() && "agency".equals(a.role()) && a.agencyId() != null && a.agencyId() == agencyId) {
+                out.add(new AccountStore.Holder(a.id(), a.publicKey()));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(AccountStore.Holder::accountId));
+        return out;
     }
 
     private static Plan plan(long agencyId, AgencyStore.SealedKey old, RecipientPrivateKey team, List<EntryKeys.Wrapped> wrapped,

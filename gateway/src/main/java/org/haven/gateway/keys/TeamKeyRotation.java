@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import org.haven.crypto.RecipientKeyPair;
@@ -11,6 +12,7 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.KeyRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,23 +39,30 @@ public final class TeamKeyRotation {
         this.teamKeys = teamKeys;
     }
 
-    private record Plan(RecipientKeyPair next, List<Tuple> entryKeys, List<Tuple> grants, List<Tuple> agencyKeys) {
+    private record Plan(RecipientKeyPair next, KeyRecordStore.TeamKeyRow record, List<Tuple> entryKeys, List<Tuple> grants,
+                        List<Tuple> agencyKeys) {
     }
 
     /**
-     * Rotates from {@code current} (the caller's unlocked team key); completes with the new
-     * private key, for the caller's session.
+     * Rotates from {@code current} (the caller's unlocked team key, the newest verified one) as
+     * administrator {@code admin}, whose signature and {@code current}'s sign the new key's record;
+     * completes with the new private key, for the caller's session. The new key is granted only to
+     * administrators and coordinators whose key records verify; any other is reported and skipped.
      */
-    public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current) {
+    public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current, AccountSigner admin) {
         String oldId = current.publicKey().keyId();
         return accounts.pool().withTransaction(tx -> tx.query("LOCK TABLE entry_keys IN SHARE ROW EXCLUSIVE MODE").execute()
-                .compose(v -> EntryKeys.sealedTo(tx, oldId))
-                .compose(wrapped -> accounts.holders(tx).compose(holders -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
-                        vertx.executeBlocking(() -> plan(current, wrapped, holders, agencyKeys)))))
+                .compose(v -> teamKeys.requireAdministrator(tx, admin))
+                .compose(verified -> {
+                    if (!verified.head().map(h -> h.keyId().equals(oldId)).orElse(false)) {
+                        return Future.failedFuture(new GeneralSecurityException("the key to rotate from is not the newest verified team key"));
+                    }
+                    List<AccountStore.Holder> holders = holders(verified);
+                    return EntryKeys.sealedTo(tx, oldId).compose(wrapped -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
+                            vertx.executeBlocking(() -> plan(current, admin, wrapped, holders, agencyKeys))));
+                })
                 .compose(plan -> {
-                    RecipientPublicKey pub = plan.next().publicKey();
-                    Future<?> f = tx.preparedQuery("INSERT INTO team_keys (key_id, public_key) VALUES ($1, $2)")
-                            .execute(Tuple.of(pub.keyId(), Buffer.buffer(pub.toBytes())));
+                    Future<?> f = KeyRecordStore.insertTeamKey(tx, plan.record());
                     if (!plan.grants().isEmpty()) {
                         f = f.compose(v -> tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
                                 .executeBatch(plan.grants()));
@@ -74,8 +83,20 @@ public final class TeamKeyRotation {
                 .compose(key -> teamKeys.reload().map(key));
     }
 
-    private static Plan plan(RecipientPrivateKey current, List<EntryKeys.Wrapped> wrapped, List<AccountStore.Holder> holders,
-                             List<AgencyStore.SealedKey> agencyKeys) throws java.security.GeneralSecurityException {
+    /** The enabled administrators and coordinators whose key records verified: who the new key is granted to. */
+    static List<AccountStore.Holder> holders(KeyVerifier.Result verified) {
+        List<AccountStore.Holder> out = new ArrayList<>();
+        for (KeyRecordStore.AccountKeyRow a : verified.accounts().values()) {
+            if (!a.disabled() && ("admin".equals(a.role()) || "coordinator".equals(a.role()))) {
+                out.add(new AccountStore.Holder(a.id(), a.publicKey()));
+            }
+        }
+        out.sort(java.util.Comparator.comparingLong(AccountStore.Holder::accountId));
+        return out;
+    }
+
+    private static Plan plan(RecipientPrivateKey current, AccountSigner admin, List<EntryKeys.Wrapped> wrapped,
+                             List<AccountStore.Holder> holders, List<AgencyStore.SealedKey> agencyKeys) throws GeneralSecurityException {
         RecipientKeyPair next = RecipientKeyPair.generate();
         RecipientPublicKey pub = next.publicKey();
         List<Tuple> entryKeys = EntryKeys.rewrap(wrapped, current, pub);
@@ -89,6 +110,6 @@ public final class TeamKeyRotation {
             byte[] resealed = AgencyKeys.rewrap(k.sealed(), k.agencyId(), k.keyId(), current, pub);
             agencyRows.add(Tuple.of(k.agencyId(), Buffer.buffer(resealed), pub.keyId()));
         }
-        return new Plan(next, entryKeys, grants, agencyRows);
+        return new Plan(next, KeySigning.nextTeamKey(next, current, admin), entryKeys, grants, agencyRows);
     }
 }

@@ -78,6 +78,16 @@ public final class HavenMetrics {
                 .increment();
     }
 
+    /**
+     * A key record failed verification and is not used ({@code kind}: team, agency or account);
+     * counted once per distinct bad record on each gateway.
+     */
+    public void keyRejected(String kind) {
+        meters.computeIfAbsent("key_rejected:" + kind, k -> Counter.builder("haven.keys.rejected")
+                .description("Key records that failed verification and are never used").tag("kind", kind).register(registry))
+                .increment();
+    }
+
     /** Times one dialogue step (from receipt to commit). */
     public Timer.Sample startStep() {
         return Timer.start(registry);

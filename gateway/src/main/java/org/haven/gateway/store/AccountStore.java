@@ -110,16 +110,6 @@ public final class AccountStore {
                 });
     }
 
-    /** Every enabled account that should hold the team key (administrators and coordinators). */
-    public Future<java.util.List<Holder>> holders(SqlClient tx) {
-        return tx.query("SELECT id, public_key FROM accounts WHERE disabled_at IS NULL AND role IN ('admin', 'coordinator')"
-                        + " AND public_key IS NOT NULL ORDER BY id").execute().map(rs -> {
-                    java.util.List<Holder> out = new java.util.ArrayList<>();
-                    rs.forEach(r -> out.add(new Holder(r.getLong(0), r.getBuffer(1).getBytes())));
-                    return out;
-                });
-    }
-
     /** Disables an account and withdraws its grants (team and agency keys) (its sessions must be ended by the caller). */
     public Future<Boolean> disable(SqlClient tx, long accountId) {
         return tx.preparedQuery("UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL")
@@ -180,7 +170,10 @@ public final class AccountStore {
         return pool.query("SELECT count(*) FROM accounts").execute().map(rs -> rs.iterator().next().getLong(0));
     }
 
-    /** The current (not retired) team public key, if one was created. */
+    /**
+     * The newest team public key not marked retired, if one was created: whether setup happened,
+     * never which key to seal to (that is {@code keys.TeamKeys}, which verifies).
+     */
     public Future<Optional<TeamKey>> activeTeamKey() {
         return pool.query("SELECT key_id, public_key FROM team_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1")
                 .execute()
@@ -194,13 +187,10 @@ public final class AccountStore {
                         : Optional.of(new PendingSetup(rs.iterator().next().getString(0), rs.iterator().next().getBuffer(1).getBytes())));
     }
 
-    /** Records a new team key and its pending setup (first start). */
-    public Future<Void> createTeamKeyWithSetup(SqlClient tx, TeamKey key, byte[] sealedUnderSetupCode) {
-        return tx.preparedQuery("INSERT INTO team_keys (key_id, public_key) VALUES ($1, $2)")
-                .execute(Tuple.of(key.keyId(), Buffer.buffer(key.publicKey())))
-                .compose(v -> tx.preparedQuery("INSERT INTO pending_setup (id, team_key_id, sealed_team_key) VALUES (1, $1, $2)")
-                        .execute(Tuple.of(key.keyId(), Buffer.buffer(sealedUnderSetupCode))))
-                .mapEmpty();
+    /** Records the pending setup: the new team key's private half under the one-time setup code (first start). */
+    public Future<Void> createSetup(SqlClient tx, String teamKeyId, byte[] sealedUnderSetupCode) {
+        return tx.preparedQuery("INSERT INTO pending_setup (id, team_key_id, sealed_team_key) VALUES (1, $1, $2)")
+                .execute(Tuple.of(teamKeyId, Buffer.buffer(sealedUnderSetupCode))).mapEmpty();
     }
 
     /** Creates the first administrator and ends the pending setup; its id, or empty if setup was already done. */

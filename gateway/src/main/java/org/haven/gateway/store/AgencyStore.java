@@ -17,12 +17,24 @@ public final class AgencyStore {
     public record Agency(long id, String name, String referralCode, String keyId) {
     }
 
-    /** An agency's key as stored: its private half sealed to team key {@code teamKeyId} (all null without a key). */
-    public record SealedKey(long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed) {
+    /**
+     * An agency's key as stored: its private half sealed to team key {@code teamKeyId} (all null
+     * without a key), with its referral code and the signature of its key record.
+     */
+    public record SealedKey(long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed, String referralCode,
+                            String signer, byte[] signature) {
         public boolean exists() {
             return keyId != null;
         }
+
+        /** The key record as verification reads it. */
+        public KeyRecordStore.AgencyKeyRow record() {
+            return new KeyRecordStore.AgencyKeyRow(agencyId, referralCode, keyId, publicKey, signer, signature);
+        }
     }
+
+    private static final String KEY_COLUMNS = "id, key_id, public_key, team_key_id, sealed_private_key, referral_code, key_signer,"
+            + " key_signature";
 
     private final Pool pool;
 
@@ -51,22 +63,21 @@ public final class AgencyStore {
 
     /** Locks one agency's row (key changes wait on it) and reads its key; empty if there is no such agency. */
     public Future<Optional<SealedKey>> lockKey(SqlClient tx, long agencyId) {
-        return tx.preparedQuery("SELECT id, key_id, public_key, team_key_id, sealed_private_key FROM agencies WHERE id = $1 FOR UPDATE")
+        return tx.preparedQuery("SELECT " + KEY_COLUMNS + " FROM agencies WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(agencyId))
                 .map(rs -> rs.size() == 0 ? Optional.<SealedKey>empty() : Optional.of(sealedKey(rs.iterator().next())));
     }
 
-    /** Stores an agency's (new) key. */
+    /** Stores an agency's (new) key; its record is signed next ({@code keys.KeySigning}), in the same transaction. */
     public Future<Void> setKey(SqlClient tx, long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed) {
-        return tx.preparedQuery("UPDATE agencies SET key_id = $2, public_key = $3, team_key_id = $4, sealed_private_key = $5"
-                        + " WHERE id = $1")
+        return tx.preparedQuery("UPDATE agencies SET key_id = $2, public_key = $3, team_key_id = $4, sealed_private_key = $5,"
+                        + " key_signer = NULL, key_signature = NULL WHERE id = $1")
                 .execute(Tuple.of(agencyId, keyId, Buffer.buffer(publicKey), teamKeyId, Buffer.buffer(sealed))).mapEmpty();
     }
 
     /** The agency keys sealed to one team key (for its rotation). */
     public Future<List<SealedKey>> sealedTo(SqlClient tx, String teamKeyId) {
-        return tx.preparedQuery("SELECT id, key_id, public_key, team_key_id, sealed_private_key FROM agencies"
-                        + " WHERE team_key_id = $1 ORDER BY id FOR NO KEY UPDATE")
+        return tx.preparedQuery("SELECT " + KEY_COLUMNS + " FROM agencies WHERE team_key_id = $1 ORDER BY id FOR NO KEY UPDATE")
                 .execute(Tuple.of(teamKeyId)).map(rs -> {
                     List<SealedKey> out = new ArrayList<>();
                     rs.forEach(r -> out.add(sealedKey(r)));
@@ -80,21 +91,12 @@ public final class AgencyStore {
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
     }
 
-    /** The enabled workers of an agency that have a personal key (who its key is granted to). */
-    public Future<List<AccountStore.Holder>> workers(SqlClient tx, long agencyId) {
-        return tx.preparedQuery("SELECT id, public_key FROM accounts WHERE agency_id = $1 AND role = 'agency'"
-                        + " AND disabled_at IS NULL AND public_key IS NOT NULL ORDER BY id")
-                .execute(Tuple.of(agencyId)).map(rs -> {
-                    List<AccountStore.Holder> out = new ArrayList<>();
-                    rs.forEach(r -> out.add(new AccountStore.Holder(r.getLong(0), r.getBuffer(1).getBytes())));
-                    return out;
-                });
-    }
-
     private static SealedKey sealedKey(Row r) {
         Buffer pub = r.getBuffer("public_key");
         Buffer sealed = r.getBuffer("sealed_private_key");
+        Buffer signature = r.getBuffer("key_signature");
         return new SealedKey(r.getLong("id"), r.getString("key_id"), pub == null ? null : pub.getBytes(),
-                r.getString("team_key_id"), sealed == null ? null : sealed.getBytes());
+                r.getString("team_key_id"), sealed == null ? null : sealed.getBytes(), r.getString("referral_code"),
+                r.getString("key_signer"), signature == null ? null : signature.getBytes());
     }
 }

@@ -21,9 +21,17 @@ public final class CaseStore {
     private static final String FROM = " FROM cases c LEFT JOIN accounts a ON a.id = c.assigned_to";
 
     private final Pool pool;
+    private final AgencyKeyCheck agencyKeys;
 
+    /** A store whose referral lookups use no agency key at all (answers sealed to the team only). */
     public CaseStore(Pool pool) {
+        this(pool, AgencyKeyCheck.NONE);
+    }
+
+    /** A store whose referral lookups answer an agency's key only when {@code agencyKeys} verified its record. */
+    public CaseStore(Pool pool, AgencyKeyCheck agencyKeys) {
         this.pool = pool;
+        this.agencyKeys = agencyKeys;
     }
 
     /** Inserts a new queued case (inside the caller's transaction). */
@@ -65,23 +73,29 @@ public final class CaseStore {
 
     /**
      * The agency a referral code was issued to, with its recipient key, or null (no code, unknown
-     * code). One indexed read; the row is key-share locked so that a change of the agency's key
-     * waits for this transaction (nothing is sealed to a key being replaced).
+     * code). The key is verified or absent: a key whose signed record does not verify (written
+     * into the database by someone who could not sign it) is answered as no key, so the answers
+     * are sealed to the team only. One indexed read; the row is key-share locked so that a change
+     * of the agency's key waits for this transaction (nothing is sealed to a key being replaced).
      */
     public Future<AgencyRecipient> agencyByReferralCode(SqlClient tx, String code) {
         String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
         if (canonical == null) {
             return Future.succeededFuture(null);
         }
-        return tx.preparedQuery("SELECT id, key_id, public_key FROM agencies WHERE referral_code = $1 FOR KEY SHARE")
+        return tx.preparedQuery("SELECT id, referral_code, key_id, public_key, key_signer, key_signature FROM agencies"
+                        + " WHERE referral_code = $1 FOR KEY SHARE")
                 .execute(Tuple.of(canonical))
-                .map(rs -> {
+                .compose(rs -> {
                     if (rs.size() == 0) {
-                        return null;
+                        return Future.succeededFuture(null);
                     }
-                    Row r = rs.iterator().next();
-                    Buffer pub = r.getBuffer(2);
-                    return new AgencyRecipient(r.getLong(0), r.getString(1), pub == null ? null : pub.getBytes());
+                    KeyRecordStore.AgencyKeyRow row = KeyRecordStore.agency(rs.iterator().next());
+                    AgencyRecipient none = new AgencyRecipient(row.id(), null, null);
+                    if (row.keyId() == null) {
+                        return Future.succeededFuture(none);
+                    }
+                    return agencyKeys.verified(row).map(ok -> ok ? new AgencyRecipient(row.id(), row.keyId(), row.publicKey()) : none);
                 });
     }
 

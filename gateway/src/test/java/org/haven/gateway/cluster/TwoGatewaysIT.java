@@ -62,9 +62,13 @@ class TwoGatewaysIT {
                 "HAVEN_SERVER_KEYS", ServerSecrets.generateBase64());
         // one after the other: the first start creates the team key and the setup code
         a = JarProcess.start("two-gateways-a", dataA, env);
-        b = JarProcess.start("two-gateways-b", dataB, env);
+        // as docs/operations.md says: the others get the team key pin the first one wrote
+        Map<String, String> pinned = new java.util.HashMap<>(env);
+        pinned.put("HAVEN_TEAM_KEY_PIN", Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
+        b = JarProcess.start("two-gateways-b", dataB, pinned);
         assertFalse(Files.exists(dataB.resolve("setup-code.txt")), "the second instance made a team key of its own");
-        assertFalse(Files.exists(dataA.resolve("secrets")), "HAVEN_SERVER_KEYS was ignored: keys written to the data dir");
+        // (the data dir keeps the team key pin, secrets/team-key-pin, which is public: no key)
+        assertFalse(Files.exists(dataA.resolve("secrets").resolve("server-keys")), "HAVEN_SERVER_KEYS was ignored: keys written to the data dir");
         TestHaven.setUpAdmin(a.port(), dataA);
     }
 

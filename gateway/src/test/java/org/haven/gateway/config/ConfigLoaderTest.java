@@ -65,6 +65,8 @@ class ConfigLoaderTest {
                 Arguments.of("HAVEN_PUBLIC_URL", "help.example.org", "HAVEN_PUBLIC_URL"),
                 Arguments.of("HAVEN_QUICK_EXIT_URL", "http://example.org", "HAVEN_QUICK_EXIT_URL"),
                 Arguments.of("HAVEN_RESUME_WINDOW", "forever", "HAVEN_RESUME_WINDOW"),
+                Arguments.of("HAVEN_TEAM_KEY_PIN", "0123456789abcdef", "HAVEN_TEAM_KEY_PIN"),
+                Arguments.of("HAVEN_TEAM_KEY_PIN", "hvpin1-" + "g".repeat(64), "HAVEN_TEAM_KEY_PIN"),
                 Arguments.of("HAVEN_CONFIG", "/nonexistent/haven.yaml", "HAVEN_CONFIG"));
     }
 
