@@ -118,21 +118,36 @@ public final class CaseExport {
 
     // --- step 1: the key, shown for confirmation -------------------------------------------
 
-    private void review(RoutingContext ctx, InboxSession s, CaseSummary c) {
-        String pasted = field(ctx, "key");
+    /** A pasted key that can be encrypted to, and the signing key of the session's team key. */
+    private record Prepared(OpenPgpRecipient key, OpenPgpSigningKey signer) {
+    }
+
+    /** Parses the pasted key and derives the signing key; empty when either fails, the refusal already answered. */
+    private Optional<Prepared> prepare(RoutingContext ctx, InboxSession s, CaseSummary c, String pasted) {
         OpenPgpRecipient key;
         try {
             key = OpenPgpRecipient.parse(pasted);
         } catch (OpenPgpKeyException e) {
             refused(ctx, s, c, pasted, e);
-            return;
+            return Optional.empty();
         }
         Optional<OpenPgpSigningKey> signer = signingKey(s, teamKeys);
         if (signer.isEmpty()) {
             stale(ctx, s);
+            return Optional.empty();
+        }
+        return Optional.of(new Prepared(key, signer.get()));
+    }
+
+
+    private void review(RoutingContext ctx, InboxSession s, CaseSummary c) {
+        String pasted = field(ctx, "key");
+        Optional<Prepared> prepared = prepare(ctx, s, c, pasted);
+        if (prepared.isEmpty()) {
             return;
         }
-        SessionGuard.html(ctx, 200, page(s, c, confirmation(s, c, pasted, key, signer.get(), false, null)));
+        SessionGuard.html(ctx, 200, page(s, c, confirmation(s, c, pasted, prepared.get().key(), prepared.get().signer(), false,
+                null)));
     }
 
     private String confirmation(InboxSession s, CaseSummary c, String pasted, OpenPgpRecipient key, OpenPgpSigningKey signer,
@@ -179,18 +194,12 @@ public final class CaseExport {
         String confirmed = field(ctx, "fingerprint");
         String pass = ctx.request().getFormAttribute("passphrase");
         boolean notes = "yes".equals(field(ctx, "notes"));
-        OpenPgpRecipient key;
-        try {
-            key = OpenPgpRecipient.parse(pasted);
-        } catch (OpenPgpKeyException e) {
-            refused(ctx, s, c, pasted, e);
+        Optional<Prepared> prepared = prepare(ctx, s, c, pasted);
+        if (prepared.isEmpty()) {
             return;
         }
-        Optional<OpenPgpSigningKey> signer = signingKey(s, teamKeys);
-        if (signer.isEmpty()) {
-            stale(ctx, s);
-            return;
-        }
+        OpenPgpRecipient key = prepared.get().key();
+        Optional<OpenPgpSigningKey> signer = Optional.of(prepared.get().signer());
         if (!key.fingerprint().equals(confirmed)) {
             // what would be encrypted to is not what was shown: show it and ask again
             SessionGuard.html(ctx, 409, page(s, c, confirmation(s, c, pasted, key, signer.get(), notes,

@@ -78,7 +78,10 @@ public final class Text {
         put("case.note.add", "Add a private note", "Ajouter une note privée");
         put("case.note.save", "Save note", "Enregistrer la note");
         put("case.labels", "Labels", "Étiquettes");
-        put("case.labels.help", "Comma-separated, e.g. needs-interpreter, follow-up", "Séparées par des virgules");
+        put("case.labels.help", "Comma-separated, e.g. needs-interpreter, follow-up. Labels are not sealed: the server can read"
+                + " them, so never put a name or a detail of the case in one.", "Séparées par des virgules, p. ex. interprète, suivi."
+                + " Les étiquettes ne sont pas scellées : le serveur peut les lire, n'y mettez donc jamais un nom ni un détail du"
+                + " dossier.");
         put("case.labels.save", "Save labels", "Enregistrer les étiquettes");
         put("case.status", "Status", "Statut");
         put("case.status.save", "Change status", "Changer le statut");
