@@ -77,7 +77,7 @@ class CaseExportBrowserTest {
             WebDriver d = browser.driver();
             d.get(base + "/inbox/login");
             d.findElement(By.id("username")).sendKeys("cora");
-            d.findElement(By.id("passphrase")).sendKeys(PASS);
+            d.findElement(By.id("passphrase")).sendKeys(TestHaven.chosen(PASS));
             d.findElement(By.id("code")).sendKeys(codes.nextCode());
             d.findElement(By.cssSelector("main form button[type=submit]")).click();
             browser.await("the queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
@@ -99,7 +99,7 @@ class CaseExportBrowserTest {
 
             assertTrue(d.findElement(By.id("export-notes")).isSelected(), "the notes choice was lost");
             // the browser posts its own form (as the button would), and hands the response to the test
-            d.findElement(By.id("export-pass")).sendKeys(PASS);
+            d.findElement(By.id("export-pass")).sendKeys(TestHaven.chosen(PASS));
             String message = String.valueOf(browser.js("const f = document.querySelector('form[action$=\"/export/confirm\"]');"
                     + " return fetch(f.action, {method: 'POST', body: new URLSearchParams(new FormData(f))}).then(r => r.text());"));
             assertTrue(message.startsWith("-----BEGIN PGP MESSAGE-----"), message);

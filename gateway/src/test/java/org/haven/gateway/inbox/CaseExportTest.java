@@ -144,7 +144,7 @@ class CaseExportTest {
         assertTrue(shown.find(), page);
         String signer = shown.group(1).replace(" ", "");
 
-        HttpResponse<String> download = confirm(page, key, PASS, false);
+        HttpResponse<String> download = confirm(page, key, TestHaven.chosen(PASS), false);
         assertEquals(200, download.statusCode(), download.body());
         assertTrue(download.body().startsWith("-----BEGIN PGP MESSAGE-----"), download.body());
         assertFalse(download.body().contains(marker));
@@ -167,7 +167,7 @@ class CaseExportTest {
             assertFalse(text.contains(note), "a private note went out unasked");
             assertTrue(text.contains("Private notes: not included (1 left out)"), text);
 
-            Gpg.Decrypted withNotes = lawyer.decrypt(confirm(review(key).body(), key, PASS, true).body());
+            Gpg.Decrypted withNotes = lawyer.decrypt(confirm(review(key).body(), key, TestHaven.chosen(PASS), true).body());
             assertTrue(withNotes.status().contains("[GNUPG:] VALIDSIG " + signer + " "), withNotes.status());
             assertTrue(withNotes.text().contains(note), withNotes.text());
             assertTrue(withNotes.text().contains("Private notes: included (1)"), withNotes.text());
@@ -198,7 +198,7 @@ class CaseExportTest {
         assertEquals(before + 1, failed.size());
         assertEquals("export_reauth_failed:key=" + fingerprint, failed.get(failed.size() - 1));
 
-        HttpResponse<String> again = confirm(wrong.body(), key, PASS, false);
+        HttpResponse<String> again = confirm(wrong.body(), key, TestHaven.chosen(PASS), false);
         assertEquals(200, again.statusCode());
         assertTrue(again.body().startsWith("-----BEGIN PGP MESSAGE-----"));
     }
@@ -228,7 +228,7 @@ class CaseExportTest {
             assertTrue(refused.body().contains(r.getValue()), r.getKey() + ": " + refused.body());
             assertTrue(refused.body().contains(">" + Html.esc(key.strip()) + "</textarea>"), r.getKey() + ": the pasted key was lost");
             HttpResponse<String> direct = cora.postWithCsrf(cora.get(path).body(), path + "/export/confirm", "key", key,
-                    "fingerprint", "0".repeat(40), "passphrase", PASS);
+                    "fingerprint", "0".repeat(40), "passphrase", TestHaven.chosen(PASS));
             assertEquals(400, direct.statusCode(), r.getKey());
             assertFalse(direct.body().contains("BEGIN PGP MESSAGE"), r.getKey());
         }
@@ -244,11 +244,11 @@ class CaseExportTest {
         String shown = review(fixture("lawyer-public.asc")).body();
         HttpResponse<String> other = cora.postWithCsrf(shown, path + "/export/confirm", "key",
                 fixture("expired-subkey-public.asc"), "fingerprint", gpgFingerprints().get("lawyer")[0],
-                "passphrase", PASS);
+                "passphrase", TestHaven.chosen(PASS));
         assertEquals(400, other.statusCode());
         String generated = freshKey();
         HttpResponse<String> swapped = cora.postWithCsrf(shown, path + "/export/confirm", "key", generated,
-                "fingerprint", gpgFingerprints().get("lawyer")[0], "passphrase", PASS);
+                "fingerprint", gpgFingerprints().get("lawyer")[0], "passphrase", TestHaven.chosen(PASS));
         assertEquals(409, swapped.statusCode());
         assertTrue(swapped.body().contains("This is not the key you were shown."), swapped.body());
         assertFalse(swapped.body().contains("BEGIN PGP MESSAGE"));
