@@ -5,9 +5,14 @@
   if (!live || !window.EventSource) { return; }
   var status = document.getElementById("live-status");
   var pending = false;
+  var again = false;
+  var failures = 0;
+  // One refresh at a time; an event that arrives meanwhile asks for one more after it, so a case
+  // that arrives while the list is being fetched is never missed.
   function refresh() {
-    if (pending) { return; }
+    if (pending) { again = true; return; }
     pending = true;
+    again = false;
     var url = new URL(window.location.href);
     url.searchParams.set("partial", live.getAttribute("data-live"));
     fetch(url.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
@@ -18,12 +23,20 @@
         var fresh = holder.content.querySelector("[data-live]");
         if (fresh) { live.replaceWith(fresh); live = fresh; }
         if (status) { status.textContent = status.getAttribute("data-text"); }
+        failures = 0;
       })
-      .catch(function () { /* the next event retries */ })
-      .finally(function () { pending = false; });
+      .catch(function () { failures += 1; again = true; })
+      .finally(function () {
+        pending = false;
+        // a failed fetch is tried again, later each time (at most every 30 s)
+        if (again) { setTimeout(refresh, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : 0); }
+      });
   }
   var caseId = live.getAttribute("data-case");
   var events = new EventSource("/inbox/events");
+  // after the connection was lost and is back, events sent meanwhile are gone: refresh once
+  var opened = false;
+  events.addEventListener("open", function () { if (opened) { refresh(); } opened = true; });
   ["case_new", "message_new", "case_changed", "case_deleted"].forEach(function (kind) {
     events.addEventListener(kind, function (e) {
       if (caseId) {
