@@ -174,7 +174,14 @@
       if (fresh) recent = [];
       fresh = false;
       recent.push(m.text);
-      var n = add('msg bot', m.text, m.lang, m.dir);
+      // a coordinator's own words, not the bot's: marked so in sight and for screen readers
+      var byPerson = m.from === 'coordinator';
+      var n = add(byPerson ? 'msg coordinator' : 'msg bot', m.text, m.lang, m.dir);
+      if (byPerson) {
+        var who = el('span', 'who', 'Coordinator', 'en', 'ltr');
+        who.appendChild(el('span', '', ' · Coordination', 'fr', 'ltr'));
+        n.insertBefore(who, n.firstChild);
+      }
       showOptions(m.options, m.lang, m.dir);
       scroll(n);
     } else if (m.type === 'ack') {

@@ -63,8 +63,9 @@ final class WebChatSender implements ChannelSender {
     public Future<SendResult> send(OutboundMessage m) {
         JsonArray options = new JsonArray();
         m.options().forEach(o -> options.add(new JsonObject().put("value", o.value()).put("label", o.label())));
+        // only a coordinator's reply reaches a web chat through the outbox (the bot answers on the socket)
         JsonObject frame = new JsonObject().put("type", "reply").put("text", m.text()).put("options", options)
-                .put("lang", m.language()).put("dir", m.rtl() ? "rtl" : "ltr");
+                .put("lang", m.language()).put("dir", m.rtl() ? "rtl" : "ltr").put("from", "coordinator");
         return vertx.eventBus().request(address(m.conversationId()), frame, new DeliveryOptions().setSendTimeout(5000))
                 .<SendResult>map(reply -> new SendResult.Sent(null))
                 .recover(err -> {

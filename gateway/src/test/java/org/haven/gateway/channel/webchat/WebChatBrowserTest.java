@@ -109,6 +109,22 @@ class WebChatBrowserTest {
         String casePage = inbox.get(link).body();
         assertTrue(casePage.contains(marker), "typed answer not in the case");
         assertTrue(casePage.contains("+1 416 555 0199"), "typed number not in the case");
+
+        // a coordinator answers: the page shows it apart from the bot's messages, headed as a coordinator's
+        int bots = botMessages();
+        String reply = "This is Ada, a coordinator. Tuesday at 10? " + UUID.randomUUID();
+        assertEquals(302, inbox.postWithCsrf(casePage, link + "/claim").statusCode());
+        assertTrue(inbox.postWithCsrf(inbox.get(link).body(), link + "/reply", "text", reply, "canned", "")
+                .headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply refused");
+        WebElement shown = browser.await("the coordinator's reply",
+                d -> d.findElements(By.cssSelector(".msg.coordinator")).stream().findFirst().orElse(null));
+        assertTrue(shown.getText().startsWith("Coordinator · Coordination"), shown.getText());
+        assertTrue(shown.getText().contains(reply), shown.getText());
+        assertEquals(bots, botMessages(), "the reply was also shown as the bot's");
+        assertTrue(!shown.getCssValue("background-color").equals(browser.driver().findElement(By.cssSelector(".msg.bot"))
+                .getCssValue("background-color")), "a coordinator's reply looks like the bot's");
+        browser.screenshot("chat-coordinator-reply");
+        browser.assertNoAxeViolations("/chat with a coordinator's reply");
     }
 
     /**
