@@ -94,10 +94,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule gatewayPackagesAreFreeOfCycles = slices()
             .matching("org.haven.gateway.(*)..")
-            .should().beFreeOfCycles()
-            // the one cycle left (admin <-> inbox, as inbox mounts admin's routes): the team page shows the
-            // export signing key that CaseExport derives; to move out of inbox/ (issue 23)
-            .ignoreDependency(topLevelClassIn(Set.of("admin.TeamRoutes")), topLevelClassIn(Set.of("inbox.CaseExport")));
+            .should().beFreeOfCycles();
 
     private static DescribedPredicate<JavaClass> ourClassesOutside(String module) {
         return DescribedPredicate.describe("are ours outside " + module,
