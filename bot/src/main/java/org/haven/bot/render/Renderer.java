@@ -11,12 +11,4 @@ public interface Renderer {
      * @return the messages to send, in order
      */
     List<Rendered> render(Reply reply);
-
-    /**
-     * @param replies replies from the engine
-     * @return all messages to send, in order
-     */
-    default List<Rendered> renderAll(List<Reply> replies) {
-        return replies.stream().flatMap(r -> render(r).stream()).toList();
-    }
 }

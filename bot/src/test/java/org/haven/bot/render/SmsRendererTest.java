@@ -88,13 +88,4 @@ class SmsRendererTest {
             }
         }
     }
-
-    /** Verifies that the renderer for each channel name is the expected kind. */
-    @Test
-    void testRenderersForChannel() {
-        assertTrue(Renderers.forChannel("SMS", 2) instanceof SmsRenderer);
-        assertTrue(Renderers.forChannel("telegram", 2) instanceof ButtonRenderer);
-        assertTrue(Renderers.forChannel("web", 2) instanceof ButtonRenderer);
-        assertThrows(IllegalArgumentException.class, () -> Renderers.forChannel("fax", 2));
-    }
 }

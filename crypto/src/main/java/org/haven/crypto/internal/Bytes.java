@@ -1,6 +1,5 @@
 package org.haven.crypto.internal;
 
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -33,11 +32,6 @@ public final class Bytes {
       offset += part.length;
     }
     return out;
-  }
-
-  /** Constant-time for equal lengths; lengths are not secret here. */
-  public static boolean constantTimeEquals(byte[] a, byte[] b) {
-    return MessageDigest.isEqual(a, b);
   }
 
   public static void wipe(byte[] bytes) {

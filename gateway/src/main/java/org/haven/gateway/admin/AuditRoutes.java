@@ -13,8 +13,8 @@ import java.util.UUID;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
-import org.haven.gateway.inbox.Html;
-import org.haven.gateway.inbox.Text;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AuditLog;
 
 /**

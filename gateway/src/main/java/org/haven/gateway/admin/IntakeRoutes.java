@@ -7,7 +7,7 @@ import org.haven.bot.script.ScriptCheck;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
-import org.haven.gateway.inbox.Html;
+import org.haven.gateway.web.Html;
 import org.haven.gateway.store.AuditLog;
 import io.vertx.sqlclient.Pool;
 

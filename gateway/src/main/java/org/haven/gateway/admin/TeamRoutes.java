@@ -9,8 +9,8 @@ import java.util.Optional;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
-import org.haven.gateway.inbox.Html;
-import org.haven.gateway.inbox.Text;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.KeyVerifier;
 import org.haven.gateway.keys.TeamKeys;
@@ -78,7 +78,7 @@ public final class TeamRoutes {
         String l = s.language();
         StringBuilder b = new StringBuilder("<h2>").append(Text.t(l, "team.signing")).append("</h2><p class=\"help\">")
                 .append(Text.t(l, "team.signing.help")).append("</p>");
-        java.util.Optional<org.haven.crypto.OpenPgpSigningKey> key = org.haven.gateway.inbox.CaseExport.signingKey(s, teamKeys);
+        java.util.Optional<org.haven.crypto.OpenPgpSigningKey> key = teamKeys.exportSigningKey(s::teamKey);
         if (key.isEmpty()) {
             return b.append(Html.error(Text.t(l, "export.no_team_key"))).toString();
         }

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.keys.AccountSigner;
+import org.haven.gateway.web.Viewer;
 
 /**
  * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
@@ -12,7 +13,7 @@ import org.haven.gateway.keys.AccountSigner;
  * one-time passphrase may do nothing but choose its own passphrase; then one that has not yet
  * enrolled its second factor may do nothing but enrol.
  */
-public final class InboxSession {
+public final class InboxSession implements Viewer {
     private final String id;
     private final long accountId;
     private final String username;
@@ -57,6 +58,7 @@ public final class InboxSession {
         return accountId;
     }
 
+    @Override
     public String username() {
         return username;
     }
@@ -65,10 +67,12 @@ public final class InboxSession {
         return role;
     }
 
+    @Override
     public boolean isAdmin() {
         return "admin".equals(role);
     }
 
+    @Override
     public boolean isAgency() {
         return "agency".equals(role);
     }
@@ -82,6 +86,7 @@ public final class InboxSession {
         return agencyId;
     }
 
+    @Override
     public String csrfToken() {
         return csrfToken;
     }
@@ -115,6 +120,7 @@ public final class InboxSession {
         teamKeys.add(key);
     }
 
+    @Override
     public boolean secondFactorDone() {
         return secondFactorDone;
     }
@@ -124,6 +130,7 @@ public final class InboxSession {
     }
 
     /** False until a session opened with a one-time passphrase has chosen its own. */
+    @Override
     public boolean passphraseChosen() {
         return passphraseChosen;
     }

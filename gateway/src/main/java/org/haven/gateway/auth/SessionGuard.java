@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.haven.gateway.inbox.Html;
-import org.haven.gateway.inbox.Text;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 
 /**
  * Finds the inbox session of a request from its cookie and guards routes: no session sends a

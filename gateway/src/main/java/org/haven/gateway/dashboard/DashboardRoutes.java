@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
-import org.haven.gateway.inbox.Html;
-import org.haven.gateway.inbox.Text;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 
 /**
  * The dashboard at {@code /inbox/dashboard}: cases per week by channel, triage outcomes, time

@@ -21,7 +21,6 @@ import org.haven.crypto.OpenPgpKeyException;
 import org.haven.crypto.OpenPgpRecipient;
 import org.haven.crypto.OpenPgpSigningKey;
 import org.haven.crypto.PassphraseHash;
-import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
@@ -30,6 +29,8 @@ import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class CaseExport {
     private static final Logger LOG = LoggerFactory.getLogger(CaseExport.class);
     /** The user id of a team key's export signing key: the same on every gateway, so the key is too. */
-    private static final String SIGNER_USER_ID = "Haven case exports (team key %s)";
     private static final int MAX_USER_ID = 200;
     /** What a case file holds: everything but the contact entry (where the person can be reached). */
     private static final Set<EntryKind> EXPORTED = Set.of(EntryKind.ANSWERS, EntryKind.MESSAGE_IN, EntryKind.MESSAGE_OUT,
@@ -88,17 +88,8 @@ public final class CaseExport {
         router.get("/inbox/export-signing-key.asc").handler(ctx -> guard.require(ctx, s -> signingKeyFile(ctx, s)));
     }
 
-    /**
-     * The export signing key of the session's current team key: empty for a session that does
-     * not hold it (an agency worker, or a session from before a team key rotation).
-     */
-    public static Optional<OpenPgpSigningKey> signingKey(InboxSession s, TeamKeys teamKeys) {
-        String keyId = teamKeys.currentKeyId();
-        return keyId == null ? Optional.empty() : s.teamKey(keyId).map(k -> derive(k, keyId));
-    }
-
-    private static OpenPgpSigningKey derive(RecipientPrivateKey teamKey, String keyId) {
-        return OpenPgpSigningKey.derive(teamKey, String.format(SIGNER_USER_ID, keyId));
+    private static Optional<OpenPgpSigningKey> signingKey(InboxSession s, TeamKeys teamKeys) {
+        return teamKeys.exportSigningKey(s::teamKey);
     }
 
     /** The case page's export section: where the key is pasted. */

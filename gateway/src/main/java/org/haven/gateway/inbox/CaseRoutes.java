@@ -29,6 +29,8 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,6 +17,7 @@ import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.web.Html;
 
 /**
  * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no

@@ -4,6 +4,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.haven.gateway.web.Text;
 
 /** Small display helpers shared by the inbox pages. */
 final class Labels {

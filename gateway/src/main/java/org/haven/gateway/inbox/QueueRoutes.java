@@ -18,6 +18,8 @@ import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.CaseQuery;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 
 /**
  * The queues at {@code /inbox}: new, mine, waiting and closed, urgent first, filtered by working

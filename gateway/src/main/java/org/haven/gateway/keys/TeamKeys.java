@@ -15,8 +15,10 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.haven.crypto.KeyedHash;
+import org.haven.crypto.OpenPgpSigningKey;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
@@ -46,6 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeamKeys implements AgencyKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(TeamKeys.class);
+    private static final String EXPORT_SIGNER_USER_ID = "Haven case exports (team key %s)";
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     /** Where the pin that verification starts from came from. */
@@ -489,6 +492,17 @@ public final class TeamKeys implements AgencyKeyCheck {
             vertx.cancelTimer(refresher);
             refresher = -1;
         }
+    }
+
+    /**
+     * The export signing key of the current team key, derived from the team private key that
+     * {@code held} returns for a key id: empty when it holds none (an agency worker, or a session
+     * from before a team key rotation).
+     */
+    public Optional<OpenPgpSigningKey> exportSigningKey(Function<String, Optional<RecipientPrivateKey>> held) {
+        String keyId = currentKeyId();
+        return keyId == null ? Optional.empty()
+                : held.apply(keyId).map(k -> OpenPgpSigningKey.derive(k, String.format(EXPORT_SIGNER_USER_ID, keyId)));
     }
 
     /** The id of the current (verified) team key. */

@@ -146,16 +146,6 @@ public final class AccountStore {
                 .execute(Tuple.of(accountId, step)).map(rs -> rs.rowCount() == 1);
     }
 
-    /** The unused recovery code hashes of an account. */
-    public Future<java.util.List<String>> unusedRecoveryHashes(long accountId) {
-        return pool.preparedQuery("SELECT code_hash FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
-                .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<String> out = new java.util.ArrayList<>();
-                    rs.forEach(r -> out.add(r.getString(0)));
-                    return out;
-                });
-    }
-
     /** Marks one recovery code used; false if it was used meanwhile. */
     public Future<Boolean> useRecoveryCode(long accountId, String codeHash) {
         return pool.preparedQuery("UPDATE recovery_codes SET used_at = now() WHERE account_id = $1 AND code_hash = $2 AND used_at IS NULL")
@@ -164,10 +154,6 @@ public final class AccountStore {
 
     public Future<Void> setLanguage(long accountId, String language) {
         return pool.preparedQuery("UPDATE accounts SET language = $2 WHERE id = $1").execute(Tuple.of(accountId, language)).mapEmpty();
-    }
-
-    public Future<Long> countAccounts() {
-        return pool.query("SELECT count(*) FROM accounts").execute().map(rs -> rs.iterator().next().getLong(0));
     }
 
     /**

@@ -117,14 +117,6 @@ public final class CaseStore {
                 .map(rs -> rs.iterator().next().getInteger(0));
     }
 
-    /** Queued and claimed cases, urgent first, then by priority and age. */
-    public Future<List<CaseSummary>> listOpen() {
-        return pool.query("SELECT " + SUMMARY_COLUMNS + FROM + " WHERE c.status <> 'closed'"
-                        + " ORDER BY c.urgent DESC, c.priority, c.created_at LIMIT 500")
-                .execute()
-                .map(CaseStore::summaries);
-    }
-
     /** One queue view, urgent first, then by priority and age. */
     public Future<List<CaseSummary>> list(CaseQuery q) {
         List<Object> params = new ArrayList<>();

@@ -23,6 +23,7 @@ import org.haven.gateway.support.Gpg;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.web.Html;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -24,6 +24,7 @@ import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.web.Html;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.Map;
 import java.util.UUID;
@@ -165,19 +166,12 @@ public final class WebChatChannel implements Channel {
 
     @Override
     public void mount(Router router) {
-        page = Buffer.buffer(loadPage().replace(DEFAULT_EXIT, "data-exit-url=\"" + Attr.escape(quickExitUrl) + "\""));
+        page = Buffer.buffer(loadPage().replace(DEFAULT_EXIT, "data-exit-url=\"" + Html.esc(quickExitUrl) + "\""));
         router.get("/chat").handler(this::servePage);
         router.get("/chat/").handler(ctx -> ctx.redirect("/chat"));
         router.get("/chat/ws").handler(this::upgrade);
         router.get("/chat/chat.js").handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
         router.get("/chat/chat.css").handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
-    }
-
-    /** Escaping for a value placed inside a double-quoted HTML attribute. */
-    private static final class Attr {
-        static String escape(String s) {
-            return s.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
-        }
     }
 
     private static String loadPage() {

@@ -1,8 +1,6 @@
-package org.haven.gateway.inbox;
+package org.haven.gateway.web;
 
-import org.haven.gateway.auth.InboxSession;
-
-/** Escaping and the page frame of the inbox. Every value from the database or a person goes through {@link #esc}. */
+/** Escaping and the page frame of the site (inbox, team, audit, dashboard). Every value from the database or a person goes through {@link #esc}. */
 public final class Html {
     private Html() {
     }
@@ -27,12 +25,12 @@ public final class Html {
     }
 
     /** A hidden CSRF field for a session's forms. */
-    public static String csrf(InboxSession s) {
+    public static String csrf(Viewer s) {
         return "<input type=\"hidden\" name=\"csrf\" value=\"" + esc(s.csrfToken()) + "\">";
     }
 
     /** A whole page. {@code session} is null on pages shown before login. */
-    public static String page(String language, String title, InboxSession session, String body) {
+    public static String page(String language, String title, Viewer session, String body) {
         String lang = "fr".equals(language) ? "fr" : "en";
         StringBuilder sb = new StringBuilder(2048 + body.length());
         sb.append("<!doctype html><html lang=\"").append(lang).append("\"><head><meta charset=\"utf-8\">")

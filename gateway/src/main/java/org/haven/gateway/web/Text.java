@@ -1,4 +1,4 @@
-package org.haven.gateway.inbox;
+package org.haven.gateway.web;
 
 import java.util.HashMap;
 import java.util.Map;

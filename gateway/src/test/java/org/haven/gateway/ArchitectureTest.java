@@ -1,0 +1,111 @@
+package org.haven.gateway;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.Set;
+
+/**
+ * The layering of the modules and of the gateway's packages, as tests (issue 23). Imports the
+ * main classes of all three modules: crypto and bot come from their jars on this module's class
+ * path, so the first two rules check them too.
+ */
+@AnalyzeClasses(packages = "org.haven", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    /**
+     * Verifies that {@code crypto} depends on nothing of ours: the crypto API stays small,
+     * reviewable on its own and usable without the gateway.
+     */
+    @ArchTest
+    static final ArchRule cryptoImportsNothingOfOurs = noClasses()
+            .that().resideInAPackage("org.haven.crypto..")
+            .should().dependOnClassesThat(ourClassesOutside("org.haven.crypto"));
+
+    /**
+     * Verifies that {@code bot} depends on nothing of ours: the intake engine stays pure Java,
+     * synchronous and unit-testable without the gateway.
+     */
+    @ArchTest
+    static final ArchRule botImportsNothingOfOurs = noClasses()
+            .that().resideInAPackage("org.haven.bot..")
+            .should().dependOnClassesThat(ourClassesOutside("org.haven.bot"));
+
+    /**
+     * Verifies that each channel ({@code channel.<x>}) is self-contained: adding, changing or
+     * removing one channel touches no other channel.
+     */
+    @ArchTest
+    static final ArchRule channelsDoNotDependOnEachOther = slices()
+            .matching("org.haven.gateway.channel.(*)..")
+            .should().notDependOnEachOther();
+
+    /**
+     * Verifies that no channel reaches into the coordinator inbox: survivor-facing code cannot
+     * read or render what only coordinators may see.
+     */
+    @ArchTest
+    static final ArchRule channelsDoNotDependOnTheInbox = noClasses()
+            .that().resideInAPackage("org.haven.gateway.channel..")
+            .should().dependOnClassesThat().resideInAPackage("org.haven.gateway.inbox..");
+
+    /**
+     * Classes outside {@code store/} and {@code outbox/} that use the SQL client today: to move
+     * into store/ (issue 23). Exact, so that any new class with SQL outside those packages fails.
+     * Names are relative to {@code org.haven.gateway}; nested classes count as their top-level class.
+     */
+    static final Set<String> SQL_OUTSIDE_STORE = Set.of(
+            "admin.AccountCeremony", "admin.AgencyCreation", "admin.AuditRoutes", "admin.IntakeRoutes",
+            "admin.IntakeScripts", "admin.Retention", "admin.TeamRoutes",
+            "auth.AuthRoutes", "auth.PassphraseChange",
+            "cases.CaseEntries", "cases.ContactUpgrade", "cases.IntakeCases",
+            "channel.telegram.TelegramChannel",
+            "cli.ServerKeysCommand",
+            "cluster.ClusterJobs", "cluster.ClusterNotifications",
+            "dashboard.DashboardStats",
+            "inbox.CaseRoutes",
+            "intake.Conversations", "intake.DatabaseUnavailable", "intake.DialogueStep",
+            "keys.AgencyKeyCustody", "keys.AgencyKeyRotation", "keys.EntryKeys", "keys.KeyRejections",
+            "keys.KeySigning", "keys.KeyUpgrade", "keys.RetiredKey", "keys.ServerKeyRotation",
+            "keys.TeamKeyRotation", "keys.TeamKeys",
+            "metrics.HavenMetrics");
+
+    /**
+     * Verifies that SQL lives in {@code store/} (and the outbox's own queries in {@code outbox/}),
+     * so that a schema change has one place to look.
+     */
+    @ArchTest
+    static final ArchRule onlyStoreAndOutboxUseTheSqlClient = noClasses()
+            .that().resideInAPackage("org.haven.gateway..")
+            .and().resideOutsideOfPackages("org.haven.gateway.store..", "org.haven.gateway.outbox..")
+            .and(DescribedPredicate.not(topLevelClassIn(SQL_OUTSIDE_STORE)))
+            .should().dependOnClassesThat().resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..");
+
+    /**
+     * Verifies that the gateway's packages form no cycles, so that each can be understood, and
+     * changed, from the packages below it.
+     */
+    @ArchTest
+    static final ArchRule gatewayPackagesAreFreeOfCycles = slices()
+            .matching("org.haven.gateway.(*)..")
+            .should().beFreeOfCycles();
+
+    private static DescribedPredicate<JavaClass> ourClassesOutside(String module) {
+        return DescribedPredicate.describe("are ours outside " + module,
+                c -> c.getPackageName().startsWith("org.haven.")
+                        && !c.getPackageName().equals(module)
+                        && !c.getPackageName().startsWith(module + "."));
+    }
+
+    private static DescribedPredicate<JavaClass> topLevelClassIn(Set<String> names) {
+        return DescribedPredicate.describe("are in " + names,
+                c -> names.contains(c.getName().replaceFirst("^org\\.haven\\.gateway\\.", "")
+                        .replaceFirst("\\$.*", "")));
+    }
+}
