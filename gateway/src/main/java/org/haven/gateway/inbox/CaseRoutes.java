@@ -168,7 +168,7 @@ public final class CaseRoutes {
                 .append("</dt><dd>").append(Html.esc(c.workingGroup())).append("</dd><dt>").append(Text.t(l, "col.channel"))
                 .append("</dt><dd>").append(Html.esc(c.channel())).append("</dd><dt>").append(Text.t(l, "col.language"))
                 .append("</dt><dd>").append(Html.esc(c.language())).append("</dd><dt>").append(Text.t(l, "col.status"))
-                .append("</dt><dd id=\"case-status\">").append(Html.esc(Labels.status(l, c.status()))).append("</dd><dt>")
+                .append("</dt><dd id=\"case-status\">").append(Labels.status(l, c)).append("</dd><dt>")
                 .append(Text.t(l, "col.assigned")).append("</dt><dd>").append(Html.esc(c.assignee())).append("</dd><dt>")
                 .append(Text.t(l, "col.labels")).append("</dt><dd>").append(Html.esc(String.join(", ", c.labels())))
                 .append("</dd></dl>");

@@ -4,6 +4,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
 import java.util.List;
+import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 
 /** Small display helpers shared by the inbox pages. */
@@ -25,5 +27,11 @@ final class Labels {
 
     static String status(String language, String status) {
         return Text.t(language, "status." + status);
+    }
+
+    /** A case's status as HTML, with a mark when the person's message reopened it. */
+    static String status(String language, CaseSummary c) {
+        String text = Html.esc(status(language, c.status()));
+        return c.reopened() ? text + " <span class=\"mark reopened\">" + Text.t(language, "status.reopened") + "</span>" : text;
     }
 }

@@ -153,7 +153,7 @@ public final class QueueRoutes {
                         .append(c.id()).append("\">").append(Html.esc(c.reference())).append("</a></td><td>")
                         .append(Html.esc(Labels.triage(l, c.triage()))).append("</td><td>").append(Html.esc(c.workingGroup()))
                         .append("</td><td>").append(Html.esc(c.channel())).append("</td><td>").append(Html.esc(c.language()))
-                        .append("</td><td>").append(Html.esc(Labels.status(l, c.status()))).append("</td><td>")
+                        .append("</td><td>").append(Labels.status(l, c)).append("</td><td>")
                         .append(Html.esc(c.assignee())).append("</td><td>").append(Html.esc(String.join(", ", c.labels())))
                         .append("</td><td>").append(Labels.when(c.createdAt())).append("</td></tr>");
             }

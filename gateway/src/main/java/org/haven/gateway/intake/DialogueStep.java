@@ -211,7 +211,9 @@ final class DialogueStep {
                 touched.add("message_new", existingCase);
                 result = result.compose(prev -> entries.append(tx, existingCase, EntryKind.MESSAGE_IN,
                                 new JsonObject().put("text", message.text()), null)
-                        .compose(v -> cases.personWrote(tx, existingCase)).map(prev));
+                        .compose(v -> cases.personWrote(tx, existingCase))
+                        .compose(reopened -> reopened ? reopened(tx, existingCase, touched) : Future.succeededFuture())
+                        .map(prev));
             } else if (event instanceof Event.DuressTriggered && existingCase != null) {
                 result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
             } else if (event instanceof Event.DeleteRequested && existingCase != null) {
@@ -224,6 +226,13 @@ final class DialogueStep {
             }
         }
         return result;
+    }
+
+    /** A closed case the person wrote to again: audited, and announced to the open inboxes. */
+    private Future<Void> reopened(SqlConnection tx, UUID caseId, Touched touched) {
+        LOG.info("event=case_reopened case={}", caseId);
+        touched.add("case_changed", caseId);
+        return new AuditLog(tx, secrets.auditKey()).record("person", "case_reopened", caseId);
     }
 
     private byte[] contactHash(String channel, String address) {

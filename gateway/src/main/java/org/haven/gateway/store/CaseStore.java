@@ -17,8 +17,12 @@ import java.util.UUID;
 public final class CaseStore {
     private static final String SUMMARY_COLUMNS = "c.id, c.reference, c.channel, c.language, c.status, c.triage, c.priority,"
             + " c.working_group, c.urgent, c.created_at, c.assigned_to, a.username AS assignee, c.labels, c.agency_id,"
-            + " c.conversation_id, c.agency_share";
+            + " c.conversation_id, c.agency_share, c.reopened_at";
     private static final String FROM = " FROM cases c LEFT JOIN accounts a ON a.id = c.assigned_to";
+    /** The case's last holder may still work it: not disabled, and an administrator or a coordinator of its group. */
+    private static final String HOLDER_CAN_WORK = "EXISTS (SELECT 1 FROM accounts h WHERE h.id = c.assigned_to AND h.disabled_at IS NULL"
+            + " AND (h.role = 'admin' OR (h.role = 'coordinator' AND EXISTS (SELECT 1 FROM account_groups g"
+            + " WHERE g.account_id = h.id AND g.group_id = c.working_group))))";
 
     private final Pool pool;
     private final AgencyKeyCheck agencyKeys;
@@ -192,7 +196,8 @@ public final class CaseStore {
     /** Changes a case's status (claimed, waiting, closed; reopening goes back to claimed). */
     public Future<Boolean> setStatus(UUID caseId, String status) {
         return pool.preparedQuery("UPDATE cases SET status = $2, updated_at = now(),"
-                        + " closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE NULL END WHERE id = $1")
+                        + " closed_at = CASE WHEN $2 = 'closed' THEN now() ELSE NULL END,"
+                        + " reopened_at = CASE WHEN $2 = 'closed' THEN NULL ELSE reopened_at END WHERE id = $1")
                 .execute(Tuple.of(caseId, status)).map(rs -> rs.rowCount() == 1);
     }
 
@@ -209,12 +214,25 @@ public final class CaseStore {
                 .execute(Tuple.of(caseId)).mapEmpty();
     }
 
-    /** The person wrote again: note it, and take a waiting case back to its holder. */
-    public Future<Void> personWrote(SqlClient tx, UUID caseId) {
-        return tx.preparedQuery("UPDATE cases SET last_message_at = now(), updated_at = now(),"
-                        + " status = CASE WHEN status = 'waiting' THEN 'claimed' WHEN status = 'closed' THEN 'queued' ELSE status END,"
-                        + " assigned_to = CASE WHEN status = 'closed' THEN NULL ELSE assigned_to END WHERE id = $1")
-                .execute(Tuple.of(caseId)).mapEmpty();
+    /**
+     * The person wrote again: note it, and take a waiting case back to its holder. A closed case is
+     * reopened: to the coordinator who last held it while that account may still work it (it is on
+     * their Mine list again), else to the queue; either way marked reopened until it is closed again.
+     *
+     * @return whether this reopened a closed case
+     */
+    public Future<Boolean> personWrote(SqlClient tx, UUID caseId) {
+        return tx.preparedQuery("UPDATE cases c SET last_message_at = now(), updated_at = now(),"
+                        + " status = CASE WHEN c.status = 'waiting' THEN 'claimed'"
+                        + "   WHEN c.status = 'closed' THEN CASE WHEN " + HOLDER_CAN_WORK + " THEN 'claimed' ELSE 'queued' END"
+                        + "   ELSE c.status END,"
+                        + " assigned_to = CASE WHEN c.status = 'closed' AND NOT " + HOLDER_CAN_WORK + " THEN NULL ELSE c.assigned_to END,"
+                        + " claimed_at = CASE WHEN c.status = 'closed' AND NOT " + HOLDER_CAN_WORK + " THEN NULL ELSE c.claimed_at END,"
+                        + " reopened_at = CASE WHEN c.status = 'closed' THEN now() ELSE c.reopened_at END,"
+                        + " closed_at = CASE WHEN c.status = 'closed' THEN NULL ELSE c.closed_at END"
+                        + " WHERE c.id = $1 RETURNING c.reopened_at = now()")
+                .execute(Tuple.of(caseId))
+                .map(rs -> rs.iterator().hasNext() && Boolean.TRUE.equals(rs.iterator().next().getBoolean(0)));
     }
 
     /** Labels in use, for the filter. */
@@ -270,6 +288,6 @@ public final class CaseStore {
                 r.getString("status"), r.getString("triage"), r.getInteger("priority"), r.getString("working_group"),
                 r.getBoolean("urgent"), r.getOffsetDateTime("created_at"), r.getLong("assigned_to"), r.getString("assignee"),
                 labels == null ? List.of() : List.of(labels), r.getLong("agency_id"), r.getUUID("conversation_id"),
-                List.of(r.getArrayOfStrings("agency_share")));
+                List.of(r.getArrayOfStrings("agency_share")), r.getOffsetDateTime("reopened_at"));
     }
 }

@@ -24,7 +24,8 @@ public record CaseSummary(
         List<String> labels,
         Long agencyId,
         UUID conversationId,
-        List<String> agencyShare) {
+        List<String> agencyShare,
+        OffsetDateTime reopenedAt) {
 
     /** What a client may let the referring agency be told, as the intake's share_with_agency values. */
     public static final List<String> SHARE_KINDS = List.of("arrived", "contacted", "outcome");
@@ -32,6 +33,11 @@ public record CaseSummary(
     public CaseSummary {
         labels = List.copyOf(labels);
         agencyShare = List.copyOf(agencyShare);
+    }
+
+    /** Whether the person wrote after the case was closed, and it has not been closed again since. */
+    public boolean reopened() {
+        return reopenedAt != null && !"closed".equals(status);
     }
 
     /** Whether the referring agency may know of this case at all (the client consented to tell it something). */
@@ -57,6 +63,6 @@ public record CaseSummary(
     public static CaseSummary queued(UUID id, String reference, String channel, String language, String triage, int priority,
                                      String workingGroup, boolean urgent, Long agencyId, List<String> agencyShare) {
         return new CaseSummary(id, reference, channel, language, "queued", triage, priority, workingGroup, urgent, null,
-                null, null, List.of(), agencyId, null, agencyShare);
+                null, null, List.of(), agencyId, null, agencyShare, null);
     }
 }

@@ -46,6 +46,7 @@ public final class Text {
         put("status.claimed", "Claimed", "Pris en charge");
         put("status.waiting", "Waiting for the person", "En attente de la personne");
         put("status.closed", "Closed", "Fermé");
+        put("status.reopened", "Reopened: the person wrote again", "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
         put("case.answers", "Intake answers", "Réponses à l'accueil");

@@ -62,9 +62,10 @@ class InboxTest {
         createAccount(admin, "cora", "coordinator", null, "toronto");
         createAccount(admin, "colm", "coordinator", null, "toronto");
         createAccount(admin, "hal", "coordinator", null, "halifax");
+        createAccount(admin, "rita", "coordinator", null, "toronto");
         createAccount(admin, "agnes", "agency", agencyId(team, "Agency A"));
         createAccount(admin, "otto", "agency", agencyId(team, "Agency B"));
-        for (String user : List.of("cora", "colm", "hal", "agnes", "otto")) {
+        for (String user : List.of("cora", "colm", "hal", "rita", "agnes", "otto")) {
             TestHaven.enrol(haven.port(), dataDir, user, PASS);
         }
     }
@@ -296,6 +297,88 @@ class InboxTest {
             assertTrue(cora.get("/inbox?queue=closed").body().contains(path));
             assertFalse(cora.get("/inbox?queue=new").body().contains(path));
         }
+    }
+
+    /**
+     * Verifies that a person writing to a closed case reopens it to the coordinator who last held
+     * it: on their Mine list again (not in New, where anyone could take it), marked reopened on the
+     * list and on the case page, announced live, audited; closing it again clears the mark.
+     */
+    @Test
+    void testMessageToClosedCaseReopensItToItsLastHolder() throws Exception {
+        String marker = "reopen-" + UUID.randomUUID();
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+            InboxClient colm = as("colm");
+            String path = casePath(colm, marker);
+            String page = colm.get(path).body();
+            assertEquals(302, colm.postWithCsrf(page, path + "/claim").statusCode());
+            page = colm.get(path).body();
+            assertEquals(302, colm.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
+            assertFalse(colm.get("/inbox?queue=mine").body().contains(path));
+
+            HttpResponse<java.util.stream.Stream<String>> stream = colm.http().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + haven.port() + "/inbox/events")).timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try {
+                String caseId = path.substring(path.lastIndexOf('/') + 1);
+                Future<List<String>> events = reader.submit(() -> stream.body()
+                        .filter(l -> l.startsWith("event: ") || l.contains(caseId)).limit(4).toList());
+                chat.say("one more thing " + marker);
+                chat.nextOfType("ack");
+                List<String> seen = events.get(20, TimeUnit.SECONDS);
+                assertTrue(seen.contains("event: message_new") && seen.contains("event: case_changed"), seen.toString());
+            } finally {
+                reader.shutdownNow();
+            }
+
+            String mine = colm.get("/inbox?queue=mine").body();
+            assertTrue(mine.contains(path), "the reopened case is not back on its holder's Mine list");
+            assertTrue(mine.contains("Reopened: the person wrote again"), "the case is not marked reopened on the list");
+            assertFalse(colm.get("/inbox?queue=new").body().contains(path), "the reopened case went to New, unassigned");
+            page = colm.get(path).body();
+            assertTrue(page.contains("Reopened: the person wrote again") && page.contains("one more thing " + marker));
+            assertEquals(1, auditCount("case_reopened", UUID.fromString(path.substring(path.lastIndexOf('/') + 1))),
+                    "the reopening is not audited");
+
+            assertEquals(302, colm.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
+            assertFalse(colm.get("/inbox?queue=closed").body().contains("Reopened: the person wrote again"), "closed again, still marked");
+        }
+    }
+
+    /**
+     * Verifies that a closed case whose last holder can no longer work it (the account was removed)
+     * goes back to New, unassigned, marked reopened, when the person writes again.
+     */
+    @Test
+    void testMessageToClosedCaseOfRemovedHolderGoesToNew() throws Exception {
+        String marker = "reopen-gone-" + UUID.randomUUID();
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+            InboxClient rita = as("rita");
+            String path = casePath(rita, marker);
+            String page = rita.get(path).body();
+            assertEquals(302, rita.postWithCsrf(page, path + "/claim").statusCode());
+            page = rita.get(path).body();
+            assertEquals(302, rita.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
+            // the state removal leaves (without rotating the team key under the other tests of this class)
+            haven.database().pool().query("UPDATE accounts SET disabled_at = now() WHERE username = 'rita'").execute()
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            chat.say("are you still there " + marker);
+            chat.nextOfType("ack");
+            String fresh = as("cora").get("/inbox?queue=new").body();
+            assertTrue(fresh.contains(path), "the case of a removed holder is not back in New");
+            assertTrue(fresh.contains("Reopened: the person wrote again"));
+            page = as("cora").get(path).body();
+            assertTrue(page.contains("Reopened: the person wrote again"));
+        }
+    }
+
+    private static long auditCount(String action, UUID caseId) throws Exception {
+        return haven.database().pool().preparedQuery("SELECT count(*) FROM audit_log WHERE action = $1 AND case_id = $2")
+                .execute(io.vertx.sqlclient.Tuple.of(action, caseId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .iterator().next().getLong(0);
     }
 
     /** Verifies that an administrator hands a case to a coordinator of its group, and not to one of another group. */
