@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * delivers them through each channel's {@link ChannelSender}, in order per conversation, with
  * retries and backoff. A claimed row carries a lease: if the process dies mid-send, the row is
  * tried again when the lease runs out (at-least-once delivery). {@code FOR UPDATE SKIP LOCKED}
- * lets several gateways share one outbox without sending a message twice.
+ * lets several gateways share one outbox without sending a message twice. A message the provider
+ * accepted while its "sent" mark could not be written (the database went away meanwhile) is
+ * remembered and marked before the next claim, so the lease does not send it a second time.
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -46,6 +48,8 @@ public final class Outbox {
     private static final long WAKE_MS = 50;
     // rows of channels without a sender here are looked at now and then, not on every sweep
     private static final long ORPHANS_EVERY_MS = 10_000;
+    // sent messages whose mark waits for the database; beyond this many, the lease decides
+    private static final int UNMARKED_MAX = 10_000;
     private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
     private long orphansCheckedAt;
 
@@ -56,6 +60,7 @@ public final class Outbox {
     private final SendRate rate = new SendRate();
     private int running;
     private boolean again;
+    private SentBatch unmarked = new SentBatch();
     private boolean stopped;
     private io.vertx.core.Promise<Void> stoppedWhenIdle;
     private long timer = -1;
@@ -214,6 +219,33 @@ public final class Outbox {
     }
 
     Future<Swept> deliverDue() {
+        if (!unmarked.isEmpty()) {
+            SentBatch waiting = unmarked;
+            unmarked = new SentBatch();
+            return waiting.mark().recover(err -> {
+                keepUnmarked(waiting);
+                return Future.failedFuture(err);
+            }).compose(v -> {
+                LOG.info("event=outbox_marked_sent_late count={}", waiting.size());
+                return claimAndSend();
+            });
+        }
+        return claimAndSend();
+    }
+
+    /**
+     * Remembers messages the provider accepted whose mark failed: marked by the next sweep, before
+     * it claims anything (their lease keeps them from being claimed meanwhile).
+     */
+    private void keepUnmarked(SentBatch batch) {
+        if (unmarked.size() + batch.size() <= UNMARKED_MAX) {
+            unmarked.addAll(batch);
+        } else {
+            LOG.warn("event=outbox_unmarked_left_to_lease count={}", batch.size());
+        }
+    }
+
+    private Future<Swept> claimAndSend() {
         List<Future<Boolean>> claims = new ArrayList<>();
         List<Row> claimed = new ArrayList<>();
         for (ChannelSender sender : senders.values()) {
@@ -252,7 +284,10 @@ public final class Outbox {
             }
             boolean full = claims.stream().anyMatch(c -> c.succeeded() && c.result());
             // the sent ones are marked in one statement once all sends of the sweep are back
-            Future<Void> marked = Future.join(sends).transform(ar -> sent.mark());
+            Future<Void> marked = Future.join(sends).transform(ar -> sent.mark().recover(err -> {
+                keepUnmarked(sent);
+                return Future.failedFuture(err);
+            }));
             return claimedAll.failed() && claimed.isEmpty()
                     ? Future.failedFuture(claimedAll.cause()) : marked.map(new Swept(claimed.size(), full));
         });
@@ -332,6 +367,20 @@ public final class Outbox {
             gaps.add(sender.minIntervalPerRecipient().toMillis());
         }
 
+        void addAll(SentBatch other) {
+            ids.addAll(other.ids);
+            providerIds.addAll(other.providerIds);
+            gaps.addAll(other.gaps);
+        }
+
+        int size() {
+            return ids.size();
+        }
+
+        boolean isEmpty() {
+            return ids.isEmpty();
+        }
+
         /** Marks them sent and, in the same statement, spaces each conversation's next message (see {@link #space}). */
         Future<Void> mark() {
             if (ids.isEmpty()) {
@@ -394,7 +443,12 @@ public final class Outbox {
                             batch.add(id, sent.providerId(), sender);
                             return Future.succeededFuture();
                         }
-                        return finish(id, channel, "sent", null, sent.providerId()).compose(v -> space(conversationId, sender));
+                        return finish(id, channel, "sent", null, sent.providerId()).recover(err -> {
+                            SentBatch one = new SentBatch();
+                            one.add(id, sent.providerId(), sender);
+                            keepUnmarked(one);
+                            return Future.failedFuture(err);
+                        }).compose(v -> space(conversationId, sender));
                     }
                     SendResult.Failed failed = (SendResult.Failed) result;
                     LOG.info("event=outbox_send_failed message={} channel={} attempt={} kind={} code={}", id, channel, attempts,

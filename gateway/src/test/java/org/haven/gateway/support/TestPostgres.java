@@ -90,6 +90,21 @@ public final class TestPostgres {
         }
     }
 
+    /**
+     * Takes a database away from every client, as an outage would (its sessions are ended and new
+     * connections refused), or gives it back.
+     */
+    public static void away(String havenDbUrl, boolean away) throws Exception {
+        String name = havenDbUrl.substring(havenDbUrl.lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
+             Statement st = c.createStatement()) {
+            st.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + !away);
+            if (away) {
+                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+            }
+        }
+    }
+
     /** Runs statements as the superuser, triggers in force. */
     public static void execute(String havenDbUrl, String... sql) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcOf(havenDbUrl), "postgres", "");
