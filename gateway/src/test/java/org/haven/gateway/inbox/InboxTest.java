@@ -308,13 +308,8 @@ class InboxTest {
     void testMessageToClosedCaseReopensItToItsLastHolder() throws Exception {
         String marker = "reopen-" + UUID.randomUUID();
         try (ChatClient chat = ChatClient.connect(haven.port())) {
-            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
             InboxClient colm = as("colm");
-            String path = casePath(colm, marker);
-            String page = colm.get(path).body();
-            assertEquals(302, colm.postWithCsrf(page, path + "/claim").statusCode());
-            page = colm.get(path).body();
-            assertEquals(302, colm.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
+            String path = caseClosedBy(colm, chat, marker);
             assertFalse(colm.get("/inbox?queue=mine").body().contains(path));
 
             HttpResponse<java.util.stream.Stream<String>> stream = colm.http().send(HttpRequest.newBuilder(
@@ -337,7 +332,7 @@ class InboxTest {
             assertTrue(mine.contains(path), "the reopened case is not back on its holder's Mine list");
             assertTrue(mine.contains("Reopened: the person wrote again"), "the case is not marked reopened on the list");
             assertFalse(colm.get("/inbox?queue=new").body().contains(path), "the reopened case went to New, unassigned");
-            page = colm.get(path).body();
+            String page = colm.get(path).body();
             assertTrue(page.contains("Reopened: the person wrote again") && page.contains("one more thing " + marker));
             assertEquals(1, auditCount("case_reopened", UUID.fromString(path.substring(path.lastIndexOf('/') + 1))),
                     "the reopening is not audited");
@@ -355,13 +350,7 @@ class InboxTest {
     void testMessageToClosedCaseOfRemovedHolderGoesToNew() throws Exception {
         String marker = "reopen-gone-" + UUID.randomUUID();
         try (ChatClient chat = ChatClient.connect(haven.port())) {
-            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
-            InboxClient rita = as("rita");
-            String path = casePath(rita, marker);
-            String page = rita.get(path).body();
-            assertEquals(302, rita.postWithCsrf(page, path + "/claim").statusCode());
-            page = rita.get(path).body();
-            assertEquals(302, rita.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
+            String path = caseClosedBy(as("rita"), chat, marker);
             // the state removal leaves (without rotating the team key under the other tests of this class)
             haven.database().pool().query("UPDATE accounts SET disabled_at = now() WHERE username = 'rita'").execute()
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -370,9 +359,17 @@ class InboxTest {
             String fresh = as("cora").get("/inbox?queue=new").body();
             assertTrue(fresh.contains(path), "the case of a removed holder is not back in New");
             assertTrue(fresh.contains("Reopened: the person wrote again"));
-            page = as("cora").get(path).body();
-            assertTrue(page.contains("Reopened: the person wrote again"));
+            assertTrue(as("cora").get(path).body().contains("Reopened: the person wrote again"));
         }
+    }
+
+    /** Runs an intake on {@code chat}; {@code coordinator} claims the case and closes it. Returns its inbox path. */
+    private static String caseClosedBy(InboxClient coordinator, ChatClient chat, String marker) throws Exception {
+        IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+        String path = casePath(coordinator, marker);
+        assertEquals(302, coordinator.postWithCsrf(coordinator.get(path).body(), path + "/claim").statusCode());
+        assertEquals(302, coordinator.postWithCsrf(coordinator.get(path).body(), path + "/status", "status", "closed").statusCode());
+        return path;
     }
 
     private static long auditCount(String action, UUID caseId) throws Exception {
