@@ -284,7 +284,7 @@ public final class Engine {
                 case HUMAN -> {
                     events.add(new Event.HumanRequested());
                     if (phase != Phase.FINISHED) {
-                        handOff(results.build(answers, language, false));
+                        handOff(results.askedForPerson(answers, language));
                     }
                     say("human");
                 }
@@ -460,6 +460,7 @@ public final class Engine {
                 case URGENT -> "outcome_urgent";
                 case LIKELY_IN_MANDATE -> "outcome_in_mandate";
                 case OUTSIDE_MANDATE -> "outcome_outside";
+                case PERSON_ASKED -> "human"; // not a rule's outcome: the script cannot name it
             };
             Reply outcome = localizer.message(key, language, r.workingGroup());
             Reply legal = localizer.message("not_legal_advice", language, r.workingGroup());

@@ -17,10 +17,13 @@ import java.util.Optional;
  * @param duress              whether the duress word was used: treat contact with great care
  * @param values              question id → the values chosen or typed, as the script names them
  *                            (choice values such as "yes" or "nothing", not labels; empty = skipped)
+ * @param askedForPerson      whether the person asked to talk to a person (the case is then urgent;
+ *                            {@code workingGroup} is null when no place was given yet: every
+ *                            coordinator may take it)
  */
 public record IntakeResult(String language, Triage triage, int priority, String workingGroup,
                            List<Answer> answers, List<String> referralSuggestions, boolean duress,
-                           Map<String, List<String>> values) {
+                           Map<String, List<String>> values, boolean askedForPerson) {
 
     /** Makes an immutable result. */
     public IntakeResult {

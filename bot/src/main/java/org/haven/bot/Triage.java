@@ -7,5 +7,10 @@ public enum Triage {
     /** A serious violation and a connection to Canada: queued for a working group's legal coordinator. */
     LIKELY_IN_MANDATE,
     /** Probably not within the mandate: referral suggestions given, still queued at lower priority. */
-    OUTSIDE_MANDATE
+    OUTSIDE_MANDATE,
+    /**
+     * The person asked for a person before the intake could say more: never triaged out of the
+     * mandate on what little it holds; queued first, for a coordinator to decide.
+     */
+    PERSON_ASKED
 }

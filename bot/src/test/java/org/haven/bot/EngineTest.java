@@ -93,6 +93,28 @@ class EngineTest {
         assertFalse(restarted.state().finished());
     }
 
+    /**
+     * Verifies that "talk to a person" before the intake is done hands off a case marked as asked
+     * for a person, first in the queue, never triaged out of the mandate on the little it holds, and
+     * with no working group while the place is not known (every coordinator's, not the fallback's).
+     */
+    @Test
+    void testPersonAskedEarlyIsNeverOutOfMandate() {
+        Turn t = run("yes", "en", "survivor", "no", "torture", "HUMAN");
+        IntakeResult r = completed(t);
+        assertEquals(Triage.PERSON_ASKED, r.triage());
+        assertTrue(r.askedForPerson());
+        assertEquals(0, r.priority());
+        assertEquals(null, r.workingGroup());
+        assertFalse(r.answers().isEmpty(), "the answers given so far go with the case");
+        Turn first = run("HUMAN");
+        assertEquals(Triage.PERSON_ASKED, completed(first).triage());
+        assertEquals(null, completed(first).workingGroup());
+        IntakeResult finished = completed(run("yes", "en", "survivor", "no", "torture", "Syria", "2014", "refugee", "yes", "none",
+                "no", "here", "mornings", "no", "Toronto"));
+        assertFalse(finished.askedForPerson());
+    }
+
     /** Verifies that the state survives toBytes/fromBytes unchanged and stays small. */
     @Test
     void testStateRoundTripsThroughBytes() {

@@ -36,7 +36,25 @@ public final class ResultBuilder {
         String group = triager.workingGroup(answers);
         List<String> suggestions = triager.suggestions(answers, o.triage(), group).stream()
                 .map(ResultBuilder::suggestion).toList();
-        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers);
+        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers, false);
+    }
+
+    /**
+     * The result of an intake the person cut short by asking for a person: urgent when the answers
+     * so far say so, otherwise {@link Triage#PERSON_ASKED}, never out of the mandate; first in the
+     * queue; the working group of the place they gave, or none (every coordinator's) before that.
+     *
+     * @param answers  question id → values given so far
+     * @param language the conversation language
+     * @return the result
+     */
+    public IntakeResult askedForPerson(Map<String, List<String>> answers, String language) {
+        Triager.Outcome o = triager.triage(answers);
+        Triage triage = o.triage() == Triage.URGENT ? Triage.URGENT : Triage.PERSON_ASKED;
+        String group = triager.placeGiven(answers) ? triager.workingGroup(answers) : null;
+        List<String> suggestions = group == null ? List.of()
+                : triager.suggestions(answers, triage, group).stream().map(ResultBuilder::suggestion).toList();
+        return new IntakeResult(language, triage, 0, group, answers(answers), suggestions, false, answers, true);
     }
 
     /**

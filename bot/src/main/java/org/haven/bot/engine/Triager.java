@@ -56,15 +56,27 @@ public final class Triager {
      * @return the working group for the place given in the first city question, or the fallback
      */
     public String workingGroup(Map<String, List<String>> answers) {
+        return placeAnswer(answers).map(this::groupFor).orElse(script.fallbackGroup());
+    }
+
+    /**
+     * @param answers the answers so far
+     * @return whether the first city question was answered (the working group is then known)
+     */
+    public boolean placeGiven(Map<String, List<String>> answers) {
+        return placeAnswer(answers).isPresent();
+    }
+
+    private java.util.Optional<String> placeAnswer(Map<String, List<String>> answers) {
         for (Question q : script.questions()) {
             if (q.type() == QuestionType.CITY) {
                 List<String> a = answers.get(q.id());
                 if (a != null && !a.isEmpty()) {
-                    return groupFor(a.get(0));
+                    return java.util.Optional.of(a.get(0));
                 }
             }
         }
-        return script.fallbackGroup();
+        return java.util.Optional.empty();
     }
 
     /**

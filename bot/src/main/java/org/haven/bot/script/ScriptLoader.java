@@ -425,7 +425,12 @@ public final class ScriptLoader {
         }
         String n = s.trim().toUpperCase(java.util.Locale.ROOT).replace(' ', '_');
         try {
-            return Triage.valueOf(n);
+            Triage t = Triage.valueOf(n);
+            if (t == Triage.PERSON_ASKED) {
+                // only the person's own request makes this outcome, never a rule on their answers
+                throw new IllegalArgumentException(n);
+            }
+            return t;
         } catch (IllegalArgumentException e) {
             error(line, "unknown outcome '" + s + "' (urgent, likely in mandate, outside mandate)");
             return null;

@@ -61,16 +61,18 @@ public final class IntakeCases {
             String agencyKeyId = agency != null && agency.keyId() != null && !share.isEmpty() ? agency.keyId() : null;
             List<RecipientPublicKey> alsoTo = agencyKeyId == null ? List.of() : List.of(agencyKey(agency));
             Future<Integer> stored = cases.insert(tx, CaseSummary.queued(caseId, reference, channel, result.language(),
-                            result.triage().name(), result.priority(), result.workingGroup(), result.triage() == Triage.URGENT,
-                            agency == null ? null : agency.agencyId(), share), conversationId, result.duress(), agencyKeyId)
+                            result.triage().name(), result.priority(), result.workingGroup(),
+                            result.triage() == Triage.URGENT || result.askedForPerson(),
+                            agency == null ? null : agency.agencyId(), share, result.askedForPerson()),
+                            conversationId, result.duress(), agencyKeyId)
                     .compose(v -> entries.append(tx, caseId, EntryKind.ANSWERS, doc, null, alsoTo));
             if (contactAddress != null) {
                 stored = stored.compose(v -> entries.append(tx, caseId, EntryKind.CONTACT,
                         new JsonObject().put("channel", channel).put("address", contactAddress), null));
             }
             return stored.compose(v -> entries.audit(tx).record("system:intake", "case_created", caseId)).map(v -> {
-                LOG.info("event=case_queued case={} channel={} triage={} shared_with_agency={}", caseId, channel,
-                        result.triage(), agencyKeyId != null);
+                LOG.info("event=case_queued case={} channel={} triage={} asked_for_person={} shared_with_agency={}", caseId,
+                        channel, result.triage(), result.askedForPerson(), agencyKeyId != null);
                 return new Created(caseId, reference);
             });
         });

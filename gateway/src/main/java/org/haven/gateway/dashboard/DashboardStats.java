@@ -28,7 +28,7 @@ public final class DashboardStats {
                 + " round((percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_reply_at - created_at)) / 3600)::numeric, 1) AS p90,"
                 + " count(*) AS n FROM cases WHERE first_reply_at IS NOT NULL AND created_at > now() - interval '12 weeks'"
                 + " GROUP BY 1 ORDER BY 1");
-        Future<JsonArray> open = rows("SELECT working_group, count(*) FILTER (WHERE status = 'queued') AS queued,"
+        Future<JsonArray> open = rows("SELECT coalesce(working_group, 'any') AS working_group, count(*) FILTER (WHERE status = 'queued') AS queued,"
                 + " count(*) FILTER (WHERE status IN ('claimed', 'waiting')) AS in_progress, count(*) FILTER (WHERE urgent) AS urgent"
                 + " FROM cases WHERE status <> 'closed' GROUP BY 1 ORDER BY 1");
         return Future.all(weekly, triage, replies, open).map(cf -> new JsonObject()

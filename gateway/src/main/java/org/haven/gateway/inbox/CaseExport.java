@@ -249,7 +249,7 @@ public final class CaseExport {
         StringBuilder f = new StringBuilder("Haven ").append(Text.t(l, "case").toLowerCase(java.util.Locale.ROOT)).append(' ')
                 .append(c.reference()).append('\n')
                 .append(Text.t(l, "col.triage")).append(": ").append(Labels.triage(l, c.triage())).append('\n')
-                .append(Text.t(l, "col.group")).append(": ").append(c.workingGroup()).append('\n')
+                .append(Text.t(l, "col.group")).append(": ").append(Labels.group(l, c.workingGroup())).append('\n')
                 .append(Text.t(l, "col.channel")).append(": ").append(c.channel()).append('\n')
                 .append(Text.t(l, "col.language")).append(": ").append(c.language()).append('\n')
                 .append(Text.t(l, "col.received")).append(": ").append(Labels.when(c.createdAt())).append('\n')

@@ -105,7 +105,7 @@ public final class CaseRoutes {
                 CaseSummary c = found.get();
                 boolean visible = s.isAdmin()
                         || (s.isAgency() ? c.agencyMayKnow() && c.agencyId().equals(s.agencyId())
-                        : s.groups().contains(c.workingGroup()));
+                        : c.inGroups(s.groups()));
                 if (!visible) {
                     LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
                     new AuditLog(accounts.pool(), auditKey).record(s.username(), "case_access_refused", c.id());
@@ -164,8 +164,8 @@ public final class CaseRoutes {
         }
         b.append("<h1>").append(Text.t(l, "case")).append(" ").append(Html.esc(c.reference())).append("</h1>")
                 .append("<dl class=\"meta\"><dt>").append(Text.t(l, "col.triage")).append("</dt><dd>")
-                .append(Html.esc(Labels.triage(l, c.triage()))).append("</dd><dt>").append(Text.t(l, "col.group"))
-                .append("</dt><dd>").append(Html.esc(c.workingGroup())).append("</dd><dt>").append(Text.t(l, "col.channel"))
+                .append(Labels.triage(l, c)).append("</dd><dt>").append(Text.t(l, "col.group"))
+                .append("</dt><dd>").append(Html.esc(Labels.group(l, c.workingGroup()))).append("</dd><dt>").append(Text.t(l, "col.channel"))
                 .append("</dt><dd>").append(Html.esc(c.channel())).append("</dd><dt>").append(Text.t(l, "col.language"))
                 .append("</dt><dd>").append(Html.esc(c.language())).append("</dd><dt>").append(Text.t(l, "col.status"))
                 .append("</dt><dd id=\"case-status\">").append(Labels.status(l, c)).append("</dd><dt>")
@@ -182,7 +182,7 @@ public final class CaseRoutes {
         if (s.isAdmin() && !"closed".equals(c.status())) {
             StringBuilder options = new StringBuilder();
             for (org.haven.gateway.store.Account a : staff) {
-                boolean fits = "admin".equals(a.role()) || ("coordinator".equals(a.role()) && a.groups().contains(c.workingGroup()));
+                boolean fits = "admin".equals(a.role()) || ("coordinator".equals(a.role()) && c.inGroups(a.groups()));
                 if (fits) {
                     options.append("<option value=\"").append(a.id()).append("\"")
                             .append(c.assignedTo() != null && c.assignedTo() == a.id() ? " selected" : "").append(">")
@@ -362,7 +362,7 @@ public final class CaseRoutes {
         }
         accounts.findById(target).compose(found -> {
             boolean fits = found.isPresent() && ("admin".equals(found.get().role())
-                    || ("coordinator".equals(found.get().role()) && found.get().groups().contains(c.workingGroup())));
+                    || ("coordinator".equals(found.get().role()) && c.inGroups(found.get().groups())));
             if (!fits) {
                 return Future.succeededFuture(false);
             }

@@ -29,6 +29,17 @@ final class Labels {
         return Text.t(language, "status." + status);
     }
 
+    /** A case's working group as shown: its id, or that every group's coordinators may take it. */
+    static String group(String language, String group) {
+        return group == null ? Text.t(language, "group.any") : group;
+    }
+
+    /** A case's triage as HTML, with a mark when the person asked for a person. */
+    static String triage(String language, CaseSummary c) {
+        String text = Html.esc(triage(language, c.triage()));
+        return c.askedForPerson() ? text + " <span class=\"mark asked\">" + Text.t(language, "mark.asked_for_person") + "</span>" : text;
+    }
+
     /** A case's status as HTML, with a mark when the person's message reopened it. */
     static String status(String language, CaseSummary c) {
         String text = Html.esc(status(language, c.status()));

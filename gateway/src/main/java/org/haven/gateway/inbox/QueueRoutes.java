@@ -151,7 +151,7 @@ public final class QueueRoutes {
             for (CaseSummary c : list) {
                 b.append("<tr").append(c.urgent() ? " class=\"urgent\"" : "").append("><td><a href=\"/inbox/cases/")
                         .append(c.id()).append("\">").append(Html.esc(c.reference())).append("</a></td><td>")
-                        .append(Html.esc(Labels.triage(l, c.triage()))).append("</td><td>").append(Html.esc(c.workingGroup()))
+                        .append(Labels.triage(l, c)).append("</td><td>").append(Html.esc(Labels.group(l, c.workingGroup())))
                         .append("</td><td>").append(Html.esc(c.channel())).append("</td><td>").append(Html.esc(c.language()))
                         .append("</td><td>").append(Labels.status(l, c)).append("</td><td>")
                         .append(Html.esc(c.assignee())).append("</td><td>").append(Html.esc(String.join(", ", c.labels())))

@@ -214,6 +214,12 @@ final class DialogueStep {
                         .compose(v -> cases.personWrote(tx, existingCase))
                         .compose(reopened -> reopened ? reopened(tx, existingCase, touched) : Future.succeededFuture())
                         .map(prev));
+            } else if (event instanceof Event.HumanRequested && existingCase != null) {
+                touched.add("case_changed", existingCase);
+                result = result.compose(prev -> cases.personAsked(tx, existingCase)
+                        .compose(reopened -> reopened ? reopened(tx, existingCase, touched) : Future.succeededFuture())
+                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record("person", "person_asked", existingCase))
+                        .map(prev));
             } else if (event instanceof Event.DuressTriggered && existingCase != null) {
                 result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
             } else if (event instanceof Event.DeleteRequested && existingCase != null) {

@@ -169,7 +169,7 @@ public final class HavenMetrics {
                     outboxDepth.set(rs.iterator().next().getLong(0));
                     return null;
                 });
-        Future<Void> queues = pool.query("SELECT status, working_group, count(*) FROM cases WHERE status <> 'closed'"
+        Future<Void> queues = pool.query("SELECT status, coalesce(working_group, 'any'), count(*) FROM cases WHERE status <> 'closed'"
                         + " GROUP BY status, working_group").execute()
                 .map(rs -> {
                     List<MultiGauge.Row<?>> rows = new ArrayList<>();

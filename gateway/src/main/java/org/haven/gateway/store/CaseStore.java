@@ -17,12 +17,12 @@ import java.util.UUID;
 public final class CaseStore {
     private static final String SUMMARY_COLUMNS = "c.id, c.reference, c.channel, c.language, c.status, c.triage, c.priority,"
             + " c.working_group, c.urgent, c.created_at, c.assigned_to, a.username AS assignee, c.labels, c.agency_id,"
-            + " c.conversation_id, c.agency_share, c.reopened_at";
+            + " c.conversation_id, c.agency_share, c.reopened_at, c.asked_for_person";
     private static final String FROM = " FROM cases c LEFT JOIN accounts a ON a.id = c.assigned_to";
     /** The case's last holder may still work it: not disabled, and an administrator or a coordinator of its group. */
     private static final String HOLDER_CAN_WORK = "EXISTS (SELECT 1 FROM accounts h WHERE h.id = c.assigned_to AND h.disabled_at IS NULL"
             + " AND (h.role = 'admin' OR (h.role = 'coordinator' AND EXISTS (SELECT 1 FROM account_groups g"
-            + " WHERE g.account_id = h.id AND g.group_id = c.working_group))))";
+            + " WHERE g.account_id = h.id AND (c.working_group IS NULL OR g.group_id = c.working_group)))))";
 
     private final Pool pool;
     private final AgencyKeyCheck agencyKeys;
@@ -49,11 +49,11 @@ public final class CaseStore {
      */
     public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged, String agencyKeyId) {
         return tx.preparedQuery("INSERT INTO cases (id, reference, conversation_id, channel, language, status, triage,"
-                        + " priority, working_group, urgent, flagged, agency_id, agency_key_id, agency_share, last_message_at)"
-                        + " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14, now())")
+                        + " priority, working_group, urgent, flagged, agency_id, agency_key_id, agency_share, asked_for_person,"
+                        + " last_message_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15, now())")
                 .execute(Tuple.tuple(java.util.Arrays.asList(c.id(), c.reference(), conversationId, c.channel(), c.language(),
                         c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId(), agencyKeyId,
-                        c.agencyShare().toArray(new String[0]))))
+                        c.agencyShare().toArray(new String[0]), c.askedForPerson())))
                 .mapEmpty();
     }
 
@@ -137,7 +137,7 @@ public final class CaseStore {
         }
         if (q.visibleGroups() != null) {
             params.add(q.visibleGroups().toArray(new String[0]));
-            where.append(" AND c.working_group = ANY($").append(params.size()).append(")");
+            where.append(" AND (c.working_group IS NULL OR c.working_group = ANY($").append(params.size()).append("))");
         }
         if (q.agencyId() != null) {
             params.add(q.agencyId());
@@ -235,6 +235,17 @@ public final class CaseStore {
                 .map(rs -> rs.iterator().hasNext() && Boolean.TRUE.equals(rs.iterator().next().getBoolean(0)));
     }
 
+    /**
+     * The person of a handed-off case asked for a person: the case is marked so and urgent, and
+     * reopened as {@link #personWrote} does when it was closed.
+     *
+     * @return whether this reopened a closed case
+     */
+    public Future<Boolean> personAsked(SqlClient tx, UUID caseId) {
+        return tx.preparedQuery("UPDATE cases SET asked_for_person = true, urgent = true, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(caseId)).compose(v -> personWrote(tx, caseId));
+    }
+
     /** Labels in use, for the filter. */
     public Future<List<String>> labelsInUse() {
         return pool.query("SELECT DISTINCT unnest(labels) AS l FROM cases ORDER BY l LIMIT 200").execute().map(rs -> {
@@ -288,6 +299,6 @@ public final class CaseStore {
                 r.getString("status"), r.getString("triage"), r.getInteger("priority"), r.getString("working_group"),
                 r.getBoolean("urgent"), r.getOffsetDateTime("created_at"), r.getLong("assigned_to"), r.getString("assignee"),
                 labels == null ? List.of() : List.of(labels), r.getLong("agency_id"), r.getUUID("conversation_id"),
-                List.of(r.getArrayOfStrings("agency_share")), r.getOffsetDateTime("reopened_at"));
+                List.of(r.getArrayOfStrings("agency_share")), r.getOffsetDateTime("reopened_at"), r.getBoolean("asked_for_person"));
     }
 }

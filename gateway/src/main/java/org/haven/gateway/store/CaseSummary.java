@@ -7,6 +7,8 @@ import java.util.UUID;
 /**
  * What the queue shows of a case: routing metadata only, never anything the person wrote.
  * {@code agencyShare} is what the referring agency may be told (see {@link #agencyStatus()}).
+ * {@code workingGroup} is null when the person asked for a person before saying where they live:
+ * every coordinator may take such a case. {@code askedForPerson}: the person asked for one.
  */
 public record CaseSummary(
         UUID id,
@@ -25,7 +27,8 @@ public record CaseSummary(
         Long agencyId,
         UUID conversationId,
         List<String> agencyShare,
-        OffsetDateTime reopenedAt) {
+        OffsetDateTime reopenedAt,
+        boolean askedForPerson) {
 
     /** What a client may let the referring agency be told, as the intake's share_with_agency values. */
     public static final List<String> SHARE_KINDS = List.of("arrived", "contacted", "outcome");
@@ -33,6 +36,11 @@ public record CaseSummary(
     public CaseSummary {
         labels = List.copyOf(labels);
         agencyShare = List.copyOf(agencyShare);
+    }
+
+    /** Whether a coordinator of {@code groups} may see and work the case (every coordinator, when it has no group yet). */
+    public boolean inGroups(java.util.Set<String> groups) {
+        return workingGroup == null || groups.contains(workingGroup);
     }
 
     /** Whether the person wrote after the case was closed, and it has not been closed again since. */
@@ -61,8 +69,9 @@ public record CaseSummary(
 
     /** A new case as the intake creates it. */
     public static CaseSummary queued(UUID id, String reference, String channel, String language, String triage, int priority,
-                                     String workingGroup, boolean urgent, Long agencyId, List<String> agencyShare) {
+                                     String workingGroup, boolean urgent, Long agencyId, List<String> agencyShare,
+                                     boolean askedForPerson) {
         return new CaseSummary(id, reference, channel, language, "queued", triage, priority, workingGroup, urgent, null,
-                null, null, List.of(), agencyId, null, agencyShare, null);
+                null, null, List.of(), agencyId, null, agencyShare, null, askedForPerson);
     }
 }

@@ -39,6 +39,9 @@ public final class Text {
         put("triage.URGENT", "Urgent: danger now", "Urgent : danger immédiat");
         put("triage.LIKELY_IN_MANDATE", "Likely within the mandate", "Probablement dans le mandat");
         put("triage.OUTSIDE_MANDATE", "Outside the mandate: refer on", "Hors mandat : orienter");
+        put("triage.PERSON_ASKED", "Not triaged: asked for a person first", "Non trié : a d'abord demandé une personne");
+        put("mark.asked_for_person", "Asked for a person", "A demandé une personne");
+        put("group.any", "Any group (place not given yet)", "Tout groupe (lieu pas encore donné)");
         put("status.queued", "New", "Nouveau");
         put("agency.status.received", "Received", "Reçue");
         put("agency.status.contacted", "A coordinator has taken it up", "Prise en charge par une coordination");

@@ -363,6 +363,63 @@ class InboxTest {
         }
     }
 
+    /**
+     * Verifies that "Talk to a person" pressed before the intake says where the person lives makes
+     * a case that every coordinator sees (here one of Halifax and one of Toronto), urgent and
+     * before every case that is not, marked as asked for a person and never triaged out of the
+     * mandate; a coordinator of any group can take it. Before, it was triaged "Outside the
+     * mandate", sorted last and put in the national group, which neither of them sees.
+     */
+    @Test
+    void testTalkToAPersonEarlyReachesEveryCoordinatorFirst() throws Exception {
+        String ordinary = "ordinary-" + UUID.randomUUID();
+        newCase(IntakeDriver.survivorAnswers(ordinary), ordinary);
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, List.of("yes", "en", "survivor", "no", "torture", "Talk to a person"));
+            InboxClient hal = as("hal");
+            String halQueue = hal.get("/inbox?queue=new").body();
+            String path = askedEarly(halQueue);
+            String coraQueue = as("cora").get("/inbox?queue=new").body();
+            assertEquals(path, askedEarly(coraQueue));
+            assertTrue(coraQueue.indexOf(path) < coraQueue.indexOf("<tr><td>"), "not before the cases that are not urgent");
+            String page = hal.get(path).body();
+            assertTrue(page.contains("Not triaged: asked for a person first") && page.contains("Asked for a person"), page);
+            assertFalse(page.contains("Outside the mandate"));
+            assertEquals(302, hal.postWithCsrf(page, path + "/claim").statusCode());
+            assertTrue(hal.get("/inbox?queue=mine").body().contains(path));
+        }
+    }
+
+    /** Verifies that "Talk to a person" after the hand-off marks the person's case as asked for a person and urgent. */
+    @Test
+    void testTalkToAPersonAfterHandOffMarksTheCase() throws Exception {
+        String marker = "asked-" + UUID.randomUUID();
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+            String path = casePath(as("cora"), marker);
+            assertFalse(as("cora").get(path).body().contains("Asked for a person"));
+            chat.untilAck(chat.say("Talk to a person"));
+            String page = as("cora").get(path).body();
+            assertTrue(page.contains("Asked for a person"), "the case is not marked");
+            String queue = as("cora").get("/inbox?queue=new").body();
+            assertTrue(queue.contains("<tr class=\"urgent\"><td><a href=\"" + path + "\""), "the case is not urgent");
+            assertEquals(1, auditCount("person_asked", UUID.fromString(path.substring(path.lastIndexOf('/') + 1))));
+        }
+    }
+
+    /** The one case of a queue page with no working group yet, marked as asked for a person. */
+    private static String askedEarly(String queuePage) {
+        List<String> found = new java.util.ArrayList<>();
+        for (String row : queuePage.split("<tr")) {
+            Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(row);
+            if (row.contains("Asked for a person") && row.contains("Any group (place not given yet)") && m.find()) {
+                found.add(m.group(1));
+            }
+        }
+        assertEquals(1, found.size(), "cases asked for early: " + found);
+        return found.get(0);
+    }
+
     /** Runs an intake on {@code chat}; {@code coordinator} claims the case and closes it. Returns its inbox path. */
     private static String caseClosedBy(InboxClient coordinator, ChatClient chat, String marker) throws Exception {
         IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));

@@ -1,6 +1,7 @@
 package org.haven.gateway.channel.webchat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -125,6 +126,38 @@ class WebChatBrowserTest {
                 .getCssValue("background-color")), "a coordinator's reply looks like the bot's");
         browser.screenshot("chat-coordinator-reply");
         browser.assertNoAxeViolations("/chat with a coordinator's reply");
+    }
+
+    /**
+     * Verifies that pressing "Talk to a person" on the page before the intake is done tells the
+     * person a person will contact them, and makes a case that the inbox shows first, marked as
+     * asked for a person, with no working group yet (every coordinator's), not triaged out of the
+     * mandate.
+     */
+    @Test
+    void testTalkToAPersonButtonEarlyMakesAMarkedUrgentCase() throws Exception {
+        for (String input : List.of("yes", "en", "survivor", "no")) {
+            answer(input);
+        }
+        WebElement human = optionButtons().stream().filter(b -> "HUMAN".equals(b.getAttribute("value"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no \"Talk to a person\" button under the question"));
+        assertEquals("Talk to a person", human.getText().strip());
+        answer("HUMAN");
+        List<WebElement> bots = browser.driver().findElements(By.cssSelector(".msg.bot"));
+        assertTrue(bots.get(bots.size() - 1).getText().contains("We will ask a person to contact you"),
+                bots.get(bots.size() - 1).getText());
+        browser.screenshot("chat-talk-to-a-person");
+
+        InboxClient inbox = TestHaven.loggedIn(haven);
+        String queue = inbox.get("/inbox?queue=new").body();
+        String row = java.util.Arrays.stream(queue.split("<tr")).filter(r -> r.contains("Asked for a person")).findFirst()
+                .orElseThrow(() -> new AssertionError("no case marked as asked for a person: " + queue));
+        assertTrue(row.startsWith(" class=\"urgent\""), "not urgent: " + row);
+        assertTrue(row.contains("Any group (place not given yet)") && row.contains("Not triaged: asked for a person first"), row);
+        assertFalse(row.contains("Outside the mandate"), row);
+        String link = row.replaceAll("(?s).*href=\"(/inbox/cases/[0-9a-f-]+)\".*", "$1");
+        // out of New, so that the other tests here find only their own case there
+        assertEquals(302, inbox.postWithCsrf(inbox.get(link).body(), link + "/claim").statusCode());
     }
 
     /**
