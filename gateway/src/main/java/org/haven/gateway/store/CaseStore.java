@@ -222,15 +222,19 @@ public final class CaseStore {
      * @return whether this reopened a closed case
      */
     public Future<Boolean> personWrote(SqlClient tx, UUID caseId) {
-        return tx.preparedQuery("UPDATE cases c SET last_message_at = now(), updated_at = now(),"
-                        + " status = CASE WHEN c.status = 'waiting' THEN 'claimed'"
-                        + "   WHEN c.status = 'closed' THEN CASE WHEN " + HOLDER_CAN_WORK + " THEN 'claimed' ELSE 'queued' END"
-                        + "   ELSE c.status END,"
-                        + " assigned_to = CASE WHEN c.status = 'closed' AND NOT " + HOLDER_CAN_WORK + " THEN NULL ELSE c.assigned_to END,"
-                        + " claimed_at = CASE WHEN c.status = 'closed' AND NOT " + HOLDER_CAN_WORK + " THEN NULL ELSE c.claimed_at END,"
-                        + " reopened_at = CASE WHEN c.status = 'closed' THEN now() ELSE c.reopened_at END,"
-                        + " closed_at = CASE WHEN c.status = 'closed' THEN NULL ELSE c.closed_at END"
-                        + " WHERE c.id = $1 RETURNING c.reopened_at = now()")
+        // The row is locked and the holder checked once, in the FROM, before the SET reads them.
+        return tx.preparedQuery("UPDATE cases u SET last_message_at = now(), updated_at = now(),"
+                        + " status = CASE WHEN k.status = 'waiting' THEN 'claimed'"
+                        + "   WHEN k.status = 'closed' THEN CASE WHEN k.holder_ok THEN 'claimed' ELSE 'queued' END"
+                        + "   ELSE k.status END,"
+                        + " assigned_to = CASE WHEN k.status = 'closed' AND NOT k.holder_ok THEN NULL ELSE k.assigned_to END,"
+                        + " claimed_at = CASE WHEN k.status = 'closed' AND NOT k.holder_ok THEN NULL ELSE k.claimed_at END,"
+                        + " reopened_at = CASE WHEN k.status = 'closed' THEN now() ELSE k.reopened_at END,"
+                        + " closed_at = CASE WHEN k.status = 'closed' THEN NULL ELSE k.closed_at END"
+                        + " FROM (SELECT c.id, c.status, c.assigned_to, c.claimed_at, c.reopened_at, c.closed_at,"
+                        + "   c.status = 'closed' AND " + HOLDER_CAN_WORK + " AS holder_ok"
+                        + "   FROM cases c WHERE c.id = $1 FOR UPDATE) k"
+                        + " WHERE u.id = k.id RETURNING u.reopened_at = now()")
                 .execute(Tuple.of(caseId))
                 .map(rs -> rs.iterator().hasNext() && Boolean.TRUE.equals(rs.iterator().next().getBoolean(0)));
     }
