@@ -160,6 +160,7 @@ public final class Haven implements AutoCloseable {
             delivering = outbox;
             LiveUpdates live = new LiveUpdates(vertx, cluster);
             conversations.events(live);
+            outbox.onReplyChanged(caseId -> live.publish("case_changed", caseId));
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
                     config.sessionIdleTimeout(), config.secureCookies(), config.retentionDays());
             inbox.mount(router);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,7 @@ import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.intake.CaseEvents;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.outbox.Delivery;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
@@ -134,10 +136,11 @@ public final class CaseRoutes {
             return;
         }
         Future<List<org.haven.gateway.store.Account>> staffFuture = s.isAdmin() ? accounts.list() : Future.succeededFuture(List.of());
+        Future<Map<Integer, Delivery>> deliveries = outbox.deliveries(c.id());
         entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), read -> "case_view")
-                .compose(read -> staffFuture.map(staff -> new Loaded(read, staff))).onSuccess(loaded -> {
+                .compose(read -> staffFuture.compose(staff -> deliveries.map(d -> new Loaded(read, staff, d)))).onSuccess(loaded -> {
             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
-            String conversation = conversation(s, c, loaded.entries());
+            String conversation = conversation(s, c, loaded.entries(), loaded.deliveries());
             if ("conversation".equals(ctx.request().getParam("partial"))) {
                 SessionGuard.html(ctx, 200, conversation);
                 return;
@@ -147,7 +150,8 @@ public final class CaseRoutes {
         }).onFailure(ctx::fail);
     }
 
-    private record Loaded(List<CaseEntries.Opened> entries, List<org.haven.gateway.store.Account> staff) {
+    private record Loaded(List<CaseEntries.Opened> entries, List<org.haven.gateway.store.Account> staff,
+                          Map<Integer, Delivery> deliveries) {
     }
 
     private String render(RoutingContext ctx, InboxSession s, CaseSummary c, String conversation,
@@ -204,7 +208,7 @@ public final class CaseRoutes {
         return b.toString();
     }
 
-    private String conversation(InboxSession s, CaseSummary c, List<CaseEntries.Opened> opened) {
+    private String conversation(InboxSession s, CaseSummary c, List<CaseEntries.Opened> opened, Map<Integer, Delivery> deliveries) {
         String l = s.language();
         StringBuilder b = new StringBuilder("<section data-live=\"conversation\" data-case=\"").append(c.id())
                 .append("\" id=\"conversation\" aria-labelledby=\"conv-h\">");
@@ -236,8 +240,9 @@ public final class CaseRoutes {
                 case NOTE -> Text.t(l, "case.note") + " " + Html.esc(e.author());
                 default -> Text.t(l, "case.referral") + " " + Html.esc(e.author());
             };
+            String fate = e.kind() == EntryKind.MESSAGE_OUT ? Labels.delivery(l, deliveries.get(e.seq())) : "";
             thread.add("<li class=\"entry " + e.kind().stored() + "\"><p class=\"by\">" + who + " · <time>"
-                    + Labels.when(e.at()) + "</time></p><p class=\"text\">" + Html.esc(e.text()) + "</p></li>");
+                    + Labels.when(e.at()) + "</time></p><p class=\"text\">" + Html.esc(e.text()) + "</p>" + fate + "</li>");
         }
         b.append("<h2 id=\"conv-h\">").append(Text.t(l, "case.conversation")).append("</h2><ol class=\"thread\">");
         thread.forEach(b::append);
@@ -405,8 +410,8 @@ public final class CaseRoutes {
                             return Future.succeededFuture(false);
                         }
                         return entries.append(tx, c.id(), EntryKind.MESSAGE_OUT, new JsonObject().put("text", message), s.username())
-                                .compose(seq -> outbox.enqueue(tx, c.conversationId(), c.channel(), to.orElse(null),
-                                        List.of(new Reply(message, List.of(), c.language(), rtl))))
+                                .compose(seq -> outbox.enqueueReply(tx, c.conversationId(), c.channel(), to.orElse(null),
+                                        new Reply(message, List.of(), c.language(), rtl), c.id(), seq))
                                 .compose(v -> cases.replied(tx, c.id()))
                                 .map(true);
                     })));

@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
 import java.util.List;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.outbox.Delivery;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 
@@ -44,5 +45,33 @@ final class Labels {
     static String status(String language, CaseSummary c) {
         String text = Html.esc(status(language, c.status()));
         return c.reopened() ? text + " <span class=\"mark reopened\">" + Text.t(language, "status.reopened") + "</span>" : text;
+    }
+
+    /**
+     * What became of a coordinator's reply, in words: waiting for the person to come back (and
+     * until when), shown or sent, or plainly not delivered; empty when unknown (the person deleted
+     * their conversation, or the reply is older than this record).
+     */
+    static String delivery(String language, Delivery d) {
+        if (d == null) {
+            return "";
+        }
+        String date = WHEN.format(d.expiresAt().atZoneSameInstant(ZoneOffset.UTC));
+        String key;
+        String cls = "";
+        switch (d.status()) {
+            case "pending" -> key = d.waitingForPerson() ? "delivery.waiting" : "delivery.sending";
+            case "sent" -> key = "webchat".equals(d.channel()) ? "delivery.shown"
+                    : "delivered".equals(d.deliveryStatus()) || "read".equals(d.deliveryStatus()) ? "delivery.delivered" : "delivery.sent";
+            case "expired" -> {
+                key = "delivery.expired";
+                cls = " failed";
+            }
+            default -> {
+                key = "delivery.failed";
+                cls = " failed";
+            }
+        }
+        return "<p class=\"delivery" + cls + "\">" + Html.esc(Text.t(language, key).replace("{date}", date)) + "</p>";
     }
 }

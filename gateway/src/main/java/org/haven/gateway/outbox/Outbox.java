@@ -66,6 +66,7 @@ public final class Outbox {
     private long timer = -1;
     private io.vertx.core.Context context;
     private volatile org.haven.gateway.metrics.HavenMetrics metrics = org.haven.gateway.metrics.HavenMetrics.NONE;
+    private volatile java.util.function.Consumer<UUID> replyChanged = caseId -> { };
 
     public Outbox(Vertx vertx, Pool pool, ServerKeyring keyring) {
         this.vertx = vertx;
@@ -76,6 +77,29 @@ public final class Outbox {
     /** Where to count finished messages. */
     public void metrics(org.haven.gateway.metrics.HavenMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    /** Told the case of a coordinator's reply whose fate the case page shows changed (sent, waiting, not delivered). */
+    public void onReplyChanged(java.util.function.Consumer<UUID> caseChanged) {
+        this.replyChanged = caseChanged;
+    }
+
+    /**
+     * What became of a case's coordinator replies, by the sequence number of their case entry;
+     * a reply whose conversation the person deleted is not there.
+     */
+    public Future<Map<Integer, Delivery>> deliveries(UUID caseId) {
+        return pool.preparedQuery("SELECT entry_seq, status, waiting_since, delivery_status, expires_at, sent_at, channel"
+                        + " FROM outbox WHERE entry_case = $1")
+                .execute(Tuple.of(caseId)).map(rows -> {
+                    Map<Integer, Delivery> found = new HashMap<>();
+                    for (Row r : rows) {
+                        found.put(r.getInteger("entry_seq"), new Delivery(r.getString("status"), r.getOffsetDateTime("waiting_since"),
+                                r.getString("delivery_status"), r.getOffsetDateTime("expires_at"), r.getOffsetDateTime("sent_at"),
+                                r.getString("channel")));
+                    }
+                    return found;
+                });
     }
 
     /** Registers the sender of a channel. */
@@ -97,6 +121,20 @@ public final class Outbox {
      *     from, or that a coordinator's session unsealed); ignored for a channel that needs none
      */
     public Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies) {
+        return enqueue(tx, conversationId, channel, address, replies, null, null);
+    }
+
+    /**
+     * Queues a coordinator's reply inside the caller's transaction, naming the case entry it was
+     * written as, so that {@link #deliveries} can tell the case page what became of it.
+     */
+    public Future<Void> enqueueReply(SqlClient tx, UUID conversationId, String channel, String address, Reply reply,
+                                     UUID caseId, int entrySeq) {
+        return enqueue(tx, conversationId, channel, address, List.of(reply), caseId, entrySeq);
+    }
+
+    private Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies,
+                                 UUID entryCase, Integer entrySeq) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
             return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));
@@ -116,10 +154,10 @@ public final class Outbox {
         }
         Buffer sealedAddress = sender.addressed() ? Buffer.buffer(encryptAddress(conversationId, address)) : null;
         // one statement for all of a step's replies; seq follows their order
-        return tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, address, status, expires_at)"
-                        + " SELECT r.id, $2, $3, r.body, $6, 'pending', $5 FROM unnest($1::uuid[], $4::bytea[]) WITH ORDINALITY"
+        return tx.preparedQuery("INSERT INTO outbox (id, conversation_id, channel, body, address, status, expires_at, entry_case, entry_seq)"
+                        + " SELECT r.id, $2, $3, r.body, $6, 'pending', $5, $7, $8 FROM unnest($1::uuid[], $4::bytea[]) WITH ORDINALITY"
                         + " AS r(id, body, n) ORDER BY r.n")
-                .execute(Tuple.of(ids, conversationId, channel, bodies, expires, sealedAddress)).mapEmpty();
+                .execute(Tuple.of(ids, conversationId, channel, bodies, expires, sealedAddress, entryCase, entrySeq)).mapEmpty();
     }
 
     /** Starts the delivery worker. */
@@ -308,7 +346,7 @@ public final class Outbox {
     }
 
     private static final String CLAIMED =
-            "o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, o.address, c.stopped_at";
+            "o.id, o.conversation_id, o.channel, o.body, o.attempts, o.expires_at, o.created_at, o.address, c.stopped_at, o.entry_case";
     private static final int MAX_NOW = 100;
 
     /**
@@ -349,7 +387,7 @@ public final class Outbox {
                     UUID id = row.getUUID("id");
                     if (id.equals(previous)) {
                         // the same message again: the socket went away just now; it waits again, uncounted
-                        return waitForRecipient(id, Duration.ofMinutes(1), "not_connected");
+                        return waitForRecipient(id, Duration.ofMinutes(1), "not_connected").mapEmpty();
                     }
                     return deliver(row, null).compose(v -> deliverNext(conversationId, id, count + 1));
                 });
@@ -360,17 +398,22 @@ public final class Outbox {
         private final List<UUID> ids = new ArrayList<>();
         private final List<String> providerIds = new ArrayList<>();
         private final List<Long> gaps = new ArrayList<>();
+        private final List<UUID> entryCases = new ArrayList<>();
 
-        void add(UUID id, String providerId, ChannelSender sender) {
+        void add(UUID id, String providerId, ChannelSender sender, UUID entryCase) {
             ids.add(id);
             providerIds.add(providerId);
             gaps.add(sender.minIntervalPerRecipient().toMillis());
+            if (entryCase != null) {
+                entryCases.add(entryCase);
+            }
         }
 
         void addAll(SentBatch other) {
             ids.addAll(other.ids);
             providerIds.addAll(other.providerIds);
             gaps.addAll(other.gaps);
+            entryCases.addAll(other.entryCases);
         }
 
         int size() {
@@ -394,7 +437,7 @@ public final class Outbox {
                             + " FROM done d WHERE p.conversation_id = d.conversation_id AND p.status = 'pending' AND p.attempts = 0"
                             + " AND d.gap_ms > 0")
                     .execute(Tuple.of(ids.toArray(new UUID[0]), providerIds.toArray(new String[0]), gaps.toArray(new Long[0])))
-                    .mapEmpty();
+                    .<Void>mapEmpty().onSuccess(v -> entryCases.forEach(Outbox.this::changed));
         }
     }
 
@@ -407,14 +450,15 @@ public final class Outbox {
         UUID id = row.getUUID("id");
         UUID conversationId = row.getUUID("conversation_id");
         String channel = row.getString("channel");
+        UUID entryCase = row.getUUID("entry_case");
         ChannelSender sender = senders.get(channel);
         OffsetDateTime stoppedAt = row.getOffsetDateTime("stopped_at");
         if (stoppedAt != null && row.getOffsetDateTime("created_at").isAfter(stoppedAt)) {
-            return finish(id, channel, "failed", "stopped", null);
+            return finish(id, channel, "failed", "stopped", null).onSuccess(v -> changed(entryCase));
         }
         if (row.getOffsetDateTime("expires_at").isBefore(OffsetDateTime.now(ZoneOffset.UTC))) {
             LOG.info("event=outbox_expired message={} channel={}", id, channel);
-            return finish(id, channel, "expired", null, null);
+            return finish(id, channel, "expired", null, null).onSuccess(v -> changed(entryCase));
         }
         if (sender == null) {
             return retryLater(id, Duration.ofSeconds(30), "no_sender");
@@ -440,12 +484,12 @@ public final class Outbox {
                         LOG.debug("event=outbox_sent message={} channel={} attempt={}", id, channel, attempts);
                         if (batch != null) {
                             metrics.messageOut(channel, "sent");
-                            batch.add(id, sent.providerId(), sender);
+                            batch.add(id, sent.providerId(), sender, entryCase);
                             return Future.succeededFuture();
                         }
-                        return finish(id, channel, "sent", null, sent.providerId()).recover(err -> {
+                        return finish(id, channel, "sent", null, sent.providerId()).onSuccess(v -> changed(entryCase)).recover(err -> {
                             SentBatch one = new SentBatch();
-                            one.add(id, sent.providerId(), sender);
+                            one.add(id, sent.providerId(), sender, entryCase);
                             keepUnmarked(one);
                             return Future.failedFuture(err);
                         }).compose(v -> space(conversationId, sender));
@@ -454,18 +498,31 @@ public final class Outbox {
                     LOG.info("event=outbox_send_failed message={} channel={} attempt={} kind={} code={}", id, channel, attempts,
                             failed.kind(), failed.code());
                     if (failed.kind() == SendResult.Kind.RECIPIENT_STOPPED) {
-                        return finish(id, channel, "failed", failed.code(), null).compose(v -> stopConversation(conversationId));
+                        return finish(id, channel, "failed", failed.code(), null).onSuccess(v -> changed(entryCase))
+                                .compose(v -> stopConversation(conversationId));
                     }
                     if (failed.kind() == SendResult.Kind.RECIPIENT_AWAY) {
                         Duration wait = failed.retryAfter() != null ? failed.retryAfter() : Duration.ofMinutes(1);
-                        return waitForRecipient(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
+                        return waitForRecipient(id, wait, failed.code()).map(first -> {
+                            sender.deferred(message, failed);
+                            if (first) {
+                                changed(entryCase); // from "sending" to "waiting for the person", once
+                            }
+                            return null;
+                        });
                     }
                     if (!failed.kind().retryable() || attempts >= MAX_ATTEMPTS) {
-                        return finish(id, channel, "failed", failed.code(), null);
+                        return finish(id, channel, "failed", failed.code(), null).onSuccess(v -> changed(entryCase));
                     }
                     Duration wait = failed.retryAfter() != null ? failed.retryAfter() : backoff(attempts);
                     return retryLater(id, wait, failed.code()).onSuccess(v -> sender.deferred(message, failed));
                 });
+    }
+
+    private void changed(UUID entryCase) {
+        if (entryCase != null) {
+            replyChanged.accept(entryCase);
+        }
     }
 
     private static Duration backoff(int attempts) {
@@ -481,11 +538,17 @@ public final class Outbox {
                 .execute(Tuple.of(id, status, errorCode, providerId)).mapEmpty();
     }
 
-    /** Puts a message back to wait for its recipient; the attempt that found them away is not counted. */
-    private Future<Void> waitForRecipient(UUID id, Duration wait, String code) {
-        return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0),"
-                        + " next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1")
-                .execute(Tuple.of(id, wait.toMillis(), code)).mapEmpty();
+    /**
+     * Puts a message back to wait for its recipient; the attempt that found them away is not
+     * counted. True the first time it waits.
+     */
+    private Future<Boolean> waitForRecipient(UUID id, Duration wait, String code) {
+        return pool.preparedQuery("WITH before AS (SELECT waiting_since FROM outbox WHERE id = $1)"
+                        + " UPDATE outbox SET attempts = greatest(attempts - 1, 0), waiting_since = coalesce(waiting_since, now()),"
+                        + " next_attempt_at = now() + $2 * interval '1 millisecond', error_code = $3 WHERE id = $1"
+                        + " RETURNING (SELECT waiting_since IS NULL FROM before)")
+                .execute(Tuple.of(id, wait.toMillis(), code))
+                .map(rows -> rows.iterator().hasNext() && Boolean.TRUE.equals(rows.iterator().next().getBoolean(0)));
     }
 
     private Future<Void> retryLater(UUID id, Duration wait, String code) {

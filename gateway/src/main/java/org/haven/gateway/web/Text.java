@@ -75,6 +75,16 @@ public final class Text {
         put("case.reply.help", "Sent through the channel they used. Keep it short and safe to read on a shared phone.",
                 "Envoyé par le canal utilisé. Restez bref : le téléphone peut être partagé.");
         put("case.reply.send", "Send reply", "Envoyer la réponse");
+        put("delivery.waiting", "Waiting for the person to come back to the chat. Kept until {date}.",
+                "En attente du retour de la personne sur la conversation. Gardée jusqu'au {date}.");
+        put("delivery.sending", "Sending…", "Envoi en cours…");
+        put("delivery.shown", "Shown on the person's chat page.", "Affichée sur la page de conversation de la personne.");
+        put("delivery.sent", "Sent.", "Envoyée.");
+        put("delivery.delivered", "Delivered to the person's phone.", "Remise au téléphone de la personne.");
+        put("delivery.expired", "Not delivered: the person did not come back before {date}.",
+                "Non remise : la personne n'est pas revenue avant le {date}.");
+        put("delivery.failed", "Not delivered: the person opted out or cannot be reached.",
+                "Non remise : la personne s'est désabonnée ou ne peut pas être jointe.");
         put("case.reply.sent", "Reply queued for delivery.", "Réponse mise en file d'envoi.");
         put("case.reply.none", "This person cannot be reached here any more (they stopped or deleted the conversation).",
                 "Cette personne ne peut plus être jointe ici (arrêt ou suppression de la conversation).");

@@ -1,6 +1,7 @@
 package org.haven.gateway.channel.webchat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -70,6 +71,69 @@ class WebChatReplyWaitsTest {
                     frame = chat.nextOfType("reply");
                 } while (!reply.equals(frame.getString("text")));
             }
+        }
+    }
+
+    /**
+     * Verifies that the case page says what became of each reply: waiting for the person to come
+     * back while their chat is closed, shown once they came back, and plainly not delivered when
+     * they did not come back in time.
+     */
+    @Test
+    void testCasePageSaysWhetherTheReplyReachedThePerson(@TempDir Path dataDir) throws Exception {
+        String marker = "fate-" + UUID.randomUUID();
+        try (Haven haven = TestHaven.start(dataDir, Map.of()); LogCapture logs = new LogCapture()) {
+            TestHaven.setUpAdmin(haven);
+            String token;
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                token = IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker)).resumeToken();
+            }
+            InboxClient admin = TestHaven.loggedIn(haven);
+            String path = casePath(admin, marker);
+            String page = admin.get(path).body();
+            assertEquals(302, admin.postWithCsrf(page, path + "/claim").statusCode());
+            page = admin.get(path).body();
+            String first = "First reply " + UUID.randomUUID();
+            admin.postWithCsrf(page, path + "/reply", "text", first, "canned", "");
+            waitForNotConnected(logs, 1);
+            waitForWaitingRow(haven);
+            String waiting = admin.get(path + "?partial=conversation").body();
+            assertTrue(waiting.contains("Waiting for the person to come back to the chat"), waiting);
+            assertFalse(waiting.contains("Shown on the person"), waiting);
+
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                chat.start(token);
+                JsonObject frame;
+                do {
+                    frame = chat.nextOfType("reply");
+                } while (!first.equals(frame.getString("text")));
+            }
+            String shown = waitForPage(admin, path, "Shown on the person&#39;s chat page");
+            assertFalse(shown.contains("Waiting for the person"), shown);
+
+            page = admin.get(path).body();
+            String second = "Second reply " + UUID.randomUUID();
+            admin.postWithCsrf(page, path + "/reply", "text", second, "canned", "");
+            waitForNotConnected(logs, 2);
+            waitForWaitingRow(haven);
+            // the resume window ends without the person coming back
+            sql(haven, "UPDATE outbox SET expires_at = now() - interval '1 second', next_attempt_at = now() WHERE status = 'pending'");
+            String expired = waitForPage(admin, path, "Not delivered: the person did not come back before");
+            assertTrue(expired.contains("Shown on the person&#39;s chat page"), "the first reply's fate is kept: " + expired);
+        }
+    }
+
+    private static String waitForPage(InboxClient admin, String path, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            String page = admin.get(path + "?partial=conversation").body();
+            if (page.contains(text)) {
+                return page;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the case page never said \"" + text + "\": " + page);
+            }
+            Thread.sleep(100);
         }
     }
 
