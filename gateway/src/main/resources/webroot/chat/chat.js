@@ -168,20 +168,21 @@
       if (typeof m.resume === 'string' && m.resume && m.resume.length <= 256) token(m.resume);
       // after a reconnect the server repeats its last replies: skip those already on screen
       if (!ready) { ready = true; retry = 0; status(''); skip = recent.slice(); flush(); }
+    } else if (m.type === 'history' && typeof m.text === 'string') {
+      // after a reload: the conversation since hand-off, as it was shown before
+      if (m.from === 'person') {
+        var mine = add('msg me', m.text);
+        mine.insertBefore(el('span', 'sr', 'You: ', 'en'), mine.firstChild);
+        recent = [];
+      } else {
+        said(m);
+      }
     } else if (m.type === 'reply' && typeof m.text === 'string') {
       if (skip[0] === m.text) return skip.shift();
       skip = [];
       if (fresh) recent = [];
       fresh = false;
-      recent.push(m.text);
-      // a coordinator's own words, not the bot's: marked so in sight and for screen readers
-      var byPerson = m.from === 'coordinator';
-      var n = add(byPerson ? 'msg coordinator' : 'msg bot', m.text, m.lang, m.dir);
-      if (byPerson) {
-        var who = el('span', 'who', 'Coordinator', 'en', 'ltr');
-        who.appendChild(el('span', '', ' · Coordination', 'fr', 'ltr'));
-        n.insertBefore(who, n.firstChild);
-      }
+      var n = said(m);
       showOptions(m.options, m.lang, m.dir);
       scroll(n);
     } else if (m.type === 'ack') {
@@ -193,6 +194,20 @@
     }
   }
 
+  // A reply, the bot's or a coordinator's own words: these are marked so in sight and for screen
+  // readers. The server repeats only the bot's last replies after a reconnect.
+  function said(m) {
+    var byPerson = m.from === 'coordinator';
+    if (!byPerson) recent.push(m.text);
+    var n = add(byPerson ? 'msg coordinator' : 'msg bot', m.text, m.lang, m.dir);
+    if (byPerson) {
+      var who = el('span', 'who', 'Coordinator', 'en', 'ltr');
+      who.appendChild(el('span', '', ' · Coordination', 'fr', 'ltr'));
+      n.insertBefore(who, n.firstChild);
+    }
+    return n;
+  }
+
   function connect() {
     clearTimeout(timer);
     if (exiting || ws) return;
@@ -202,6 +217,8 @@
     s.onopen = function () {
       var t = token(), f = { type: 'start' };
       if (t) f.resume = t;
+      // a reloaded page shows nothing yet: ask for the conversation since hand-off
+      if (t && !log.querySelector('.msg')) f.history = true;
       sendFrame(f);
       ackTimer = setTimeout(function () { if (s === ws && !ready) { drop(); s.close(); } }, 20000); // no session
     };

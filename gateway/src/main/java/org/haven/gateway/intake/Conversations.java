@@ -91,6 +91,24 @@ public final class Conversations {
         this.events = events;
     }
 
+    /**
+     * Keeps, for each person of {@code channel}, their own encrypted copy of the conversation since
+     * hand-off, for a channel whose device keeps none (the web chat page).
+     */
+    public void keepHistoryFor(String channel) {
+        steps.historyChannels.add(channel);
+    }
+
+    /** The person's own copy of their conversation since hand-off, oldest first; empty when there is none. */
+    public Future<List<HistoryItem>> history(String channel, String contactAddress) {
+        return steps.history(channel, contactAddress);
+    }
+
+    /** Adds a coordinator's reply, just shown to the person, to their own copy of the conversation. */
+    public Future<Void> rememberShown(String channel, String contactAddress, Reply reply) {
+        return steps.remember(channel, contactAddress, new HistoryItem("coordinator", reply.text(), reply.language(), reply.rtl()));
+    }
+
     /** Adds an {@link EraseListener} (channels add theirs when they are built). */
     public void addEraseListener(EraseListener listener) {
         eraseListeners.add(listener);

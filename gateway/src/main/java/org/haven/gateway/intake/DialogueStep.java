@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.haven.bot.ConversationState;
 import org.haven.bot.Engine;
@@ -51,6 +53,9 @@ final class DialogueStep {
     private final Outbox outbox;
     private final Clock clock;
     private final List<Conversations.EraseListener> eraseListeners;
+    private final PersonHistory history = new PersonHistory();
+    /** Channels whose person gets their own copy of the conversation since hand-off (see {@link PersonHistory}). */
+    final Set<String> historyChannels = ConcurrentHashMap.newKeySet();
     volatile Engine engine;
     volatile HavenMetrics metrics = HavenMetrics.NONE;
 
@@ -142,6 +147,8 @@ final class DialogueStep {
                                                Touched touched) {
         UUID id = found.id();
         StateCipher.Stored stored = states.decrypt(id, in.channel(), in.address(), found.state());
+        byte[] historyKey = stored.historyKey() != null || !historyChannels.contains(in.channel())
+                ? stored.historyKey() : PersonHistory.newKey();
         Turn turn = engine.step(stored.state(), in.text(), clock.instant());
         boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
         boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
@@ -167,9 +174,69 @@ final class DialogueStep {
                 stopped = false;
             }
             UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
-            return conversations.update(tx, id, states.encrypt(id, in.channel(), in.address(), turn), caseId, stopped)
+            Boolean stop = stopped;
+            return remember(tx, id, historyKey, stored.state(), in.text(), turn, duress)
+                    .compose(v -> conversations.update(tx, id, states.encrypt(id, in.channel(), in.address(), turn, historyKey),
+                            caseId, stop))
                     .map(v -> new Conversations.Outcome(id, turn.replies(), caseRef.map(IntakeCases.Created::reference)));
         });
+    }
+
+    /**
+     * Keeps the person's own copy of a handed-off conversation: what they wrote after the hand-off
+     * and the bot's replies from the hand-off on. The duress word wipes it (nothing of the
+     * conversation may show again), and nothing is kept while under duress.
+     */
+    private Future<Void> remember(SqlConnection tx, UUID id, byte[] historyKey, ConversationState before, String text, Turn turn,
+                                  boolean duress) {
+        if (historyKey == null) {
+            return Future.succeededFuture();
+        }
+        if (duress) {
+            return history.clear(tx, id);
+        }
+        if (!turn.state().handedOff() || turn.state().phase() == ConversationState.Phase.DURESS) {
+            return Future.succeededFuture();
+        }
+        List<HistoryItem> items = new ArrayList<>();
+        if (before.handedOff()) {
+            items.add(new HistoryItem("person", text, null, false));
+        }
+        turn.replies().forEach(r -> items.add(new HistoryItem("bot", r.text(), r.language(), r.rtl())));
+        return history.append(tx, id, historyKey, items);
+    }
+
+    /**
+     * Adds a coordinator's reply, as the person's page just showed it, to their own copy of the
+     * conversation; nothing when the conversation is gone or keeps no copy.
+     */
+    Future<Void> remember(String channel, String address, HistoryItem item) {
+        byte[] hash = contactHash(channel, address);
+        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            StateCipher.Stored s = states.decrypt(found.get().id(), channel, address, found.get().state());
+            if (s.historyKey() == null || s.state().phase() == ConversationState.Phase.DURESS) {
+                return Future.succeededFuture();
+            }
+            return history.append(tx, found.get().id(), s.historyKey(), List.of(item));
+        }));
+    }
+
+    /** The person's own copy of their conversation since hand-off; empty when there is none. */
+    Future<List<HistoryItem>> history(String channel, String address) {
+        byte[] hash = contactHash(channel, address);
+        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture(List.<HistoryItem>of());
+            }
+            StateCipher.Stored s = states.decrypt(found.get().id(), channel, address, found.get().state());
+            if (s.historyKey() == null || s.state().phase() == ConversationState.Phase.DURESS) {
+                return Future.succeededFuture(List.<HistoryItem>of());
+            }
+            return history.read(tx, found.get().id(), s.historyKey());
+        }));
     }
 
     /** A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the opening. */
@@ -177,7 +244,7 @@ final class DialogueStep {
                                                    String address, Touched touched) {
         UUID id = UUID.randomUUID();
         Turn turn = firstMessage == null ? engine.start(channel, clock.instant()) : engine.open(channel, firstMessage, clock.instant());
-        byte[] state = states.encrypt(id, channel, address, turn);
+        byte[] state = states.encrypt(id, channel, address, turn, historyChannels.contains(channel) ? PersonHistory.newKey() : null);
         return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
             if (!inserted) {
                 return Future.failedFuture(new IllegalStateException("conversation created concurrently"));

@@ -18,8 +18,9 @@ import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.keys.ServerSecrets;
 
 /**
- * A conversation's state at rest: the engine state and the last replies (shown again when the
- * person resumes), as one {@code HVND} field bound to {@code haven/conversation/<id>} under the
+ * A conversation's state at rest: the engine state, the last replies (shown again when the
+ * person resumes) and, for a channel that keeps the person's own copy, its history key
+ * ({@link PersonHistory}), as one {@code HVND} field bound to {@code haven/conversation/<id>} under the
  * conversation's own key, {@code K = HMAC-SHA256(hash secret, "haven-state|" + channel + ":" +
  * address)}. The key is derived anew from the address every message carries and is never
  * stored: a copy of the disk with the server keys opens a state only for a person whose address
@@ -32,8 +33,13 @@ import org.haven.gateway.keys.ServerSecrets;
  */
 final class StateCipher {
 
-    /** A decrypted conversation. */
-    record Stored(ConversationState state, List<Reply> lastReplies) {
+    /**
+     * A decrypted conversation.
+     *
+     * @param historyKey the key of the person's own copy of the conversation ({@link PersonHistory}), or
+     *     null when its channel keeps none
+     */
+    record Stored(ConversationState state, List<Reply> lastReplies, byte[] historyKey) {
     }
 
     /** The magic of a server-keyring ciphertext ({@code HVNW}): a state written before per-conversation keys. */
@@ -45,7 +51,7 @@ final class StateCipher {
         this.secrets = secrets;
     }
 
-    byte[] encrypt(UUID id, String channel, String address, Turn turn) {
+    byte[] encrypt(UUID id, String channel, String address, Turn turn, byte[] historyKey) {
         List<Reply> kept = turn.state().handedOff() && turn.replies().size() > 1
                 ? turn.replies().subList(turn.replies().size() - 1, turn.replies().size()) : turn.replies();
         JsonArray replies = new JsonArray();
@@ -55,6 +61,9 @@ final class StateCipher {
             replies.add(new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl()));
         }
         JsonObject doc = new JsonObject().put("s", Base64.getEncoder().encodeToString(turn.state().toBytes())).put("r", replies);
+        if (historyKey != null) {
+            doc.put("h", Base64.getEncoder().encodeToString(historyKey));
+        }
         DataKey key = key(channel, address);
         try {
             return key.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad(id));
@@ -90,7 +99,8 @@ final class StateCipher {
                 }
                 replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
             }
-            return new Stored(state, replies);
+            String h = doc.getString("h");
+            return new Stored(state, replies, h == null ? null : Base64.getDecoder().decode(h));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("state decryption failed", e);
         }

@@ -199,6 +199,9 @@ class DiskCopyTest {
         assertEquals(List.of(List.of("0", "0")), DatabaseDump.query(db,
                 "SELECT count(*) FILTER (WHERE body IS NOT NULL), count(*) FILTER (WHERE address IS NOT NULL) FROM outbox"));
         assertEquals(List.of(List.of("0")), DatabaseDump.query(db, "SELECT count(*) FROM conversations WHERE address IS NOT NULL"));
+        // the web chat person's own copy since hand-off is there, as ciphertext only (checked with everything above)
+        assertTrue(Integer.parseInt(DatabaseDump.query(db, "SELECT count(*) FROM person_history").get(0).get(0)) >= 3,
+                "the web chat person's own copy is missing");
         assertEquals(List.of(List.of("0")), DatabaseDump.query(db, "SELECT count(*) FROM pending_setup"));
         assertFalse(Files.exists(work.resolve("disk").resolve("setup-code.txt")), "the setup code outlived setup");
     }

@@ -21,6 +21,7 @@ import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.SecurityHeaders;
 import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.intake.HistoryItem;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
@@ -100,6 +101,7 @@ public final class WebChatChannel implements Channel {
         this.outbox = outbox;
         this.sender = new WebChatSender(vertx, cluster);
         this.quickExitUrl = quickExitUrl;
+        conversations.keepHistoryFor(name());
         if (cluster != null) {
             cluster.listen(WebChatSender.CLUSTER_CHANNEL, body -> {
                 UUID conversationId = parseUuid(body.getString("conversation"));
@@ -331,17 +333,21 @@ public final class WebChatChannel implements Channel {
         private Future<Void> onStart(JsonObject frame) {
             Object resume = frame.getValue("resume");
             if (resume instanceof String r && TOKEN.matcher(r).matches()) {
-                return conversations.resume(name(), r).map(outcome -> {
+                return conversations.resume(name(), r).compose(outcome -> {
                     if (outcome.isEmpty()) {
                         token = null;
                         error("expired", "This conversation has ended. Starting a new one.");
-                    } else {
-                        token = r;
-                        send(new JsonObject().put("type", "session").put("resume", token));
-                        sendReplies(outcome.get().replies());
-                        listen(outcome.get().conversationId());
+                        return Future.<Void>succeededFuture();
                     }
-                    return null;
+                    token = r;
+                    send(new JsonObject().put("type", "session").put("resume", token));
+                    Future<List<HistoryItem>> history = Boolean.TRUE.equals(frame.getValue("history"))
+                            ? conversations.history(name(), r) : Future.succeededFuture(List.of());
+                    return history.map(items -> {
+                        sendHistory(items, outcome.get().replies());
+                        listen(outcome.get().conversationId());
+                        return (Void) null;
+                    });
                 });
             }
             byte[] bytes = new byte[16];
@@ -400,13 +406,43 @@ public final class WebChatChannel implements Channel {
             pushes = vertx.eventBus().consumer(WebChatSender.address(conversationId), msg -> {
                 if (ws.isClosed()) {
                     msg.fail(503, "closed");
-                } else {
-                    send(msg.body());
-                    msg.reply("ok");
+                    return;
+                }
+                send(msg.body());
+                msg.reply("ok");
+                // into the person's own copy, so that a reload shows it again; the token is theirs to open it
+                String holder = token;
+                JsonObject f = msg.body();
+                if (holder != null) {
+                    conversations.rememberShown(name(), holder, new Reply(f.getString("text"), List.of(), f.getString("lang"),
+                            "rtl".equals(f.getString("dir")))).onFailure(err ->
+                            LOG.warn("event=webchat_history_failed kind={}", err.getClass().getSimpleName()));
                 }
             });
             // what waits for this person (possibly deferred by another instance) comes now, in order
             pushes.completion().onSuccess(v -> outbox.nudge(conversationId).compose(n -> outbox.deliverNow(conversationId)));
+        }
+
+        /**
+         * After a reload: the person's own copy of the conversation since hand-off, then the last
+         * replies that it does not already end with.
+         */
+        private void sendHistory(List<HistoryItem> items, List<Reply> last) {
+            for (HistoryItem i : items) {
+                JsonObject f = new JsonObject().put("type", "history").put("from", i.from()).put("text", i.text());
+                if (i.language() != null) {
+                    f.put("lang", i.language()).put("dir", i.rtl() ? "rtl" : "ltr");
+                }
+                send(f);
+            }
+            // the history ends with the bot's last words when they were said after the hand-off
+            int start = items.size() - last.size();
+            int shown = 0;
+            while (start >= 0 && shown < last.size() && "bot".equals(items.get(start + shown).from())
+                    && items.get(start + shown).text().equals(last.get(shown).text()) && last.get(shown).options().isEmpty()) {
+                shown++;
+            }
+            sendReplies(last.subList(shown, last.size()));
         }
 
         private void sendReplies(List<Reply> replies) {

@@ -126,6 +126,18 @@ class WebChatBrowserTest {
                 .getCssValue("background-color")), "a coordinator's reply looks like the bot's");
         browser.screenshot("chat-coordinator-reply");
         browser.assertNoAxeViolations("/chat with a coordinator's reply");
+
+        // a reload shows the conversation since the hand-off again, the coordinator's reply included
+        String later = "One more thing " + UUID.randomUUID();
+        answer(later);
+        browser.driver().navigate().refresh();
+        WebElement again = browser.await("the coordinator's reply after a reload",
+                d -> d.findElements(By.cssSelector(".msg.coordinator")).stream().findFirst().orElse(null));
+        assertTrue(again.getText().startsWith("Coordinator · Coordination") && again.getText().contains(reply), again.getText());
+        List<String> mine = browser.driver().findElements(By.cssSelector(".msg.me")).stream().map(WebElement::getText).toList();
+        assertTrue(mine.stream().anyMatch(t -> t.contains(later)), "the person's own message after the hand-off: " + mine);
+        assertTrue(mine.stream().noneMatch(t -> t.contains(marker)), "the intake answers came back: " + mine);
+        browser.screenshot("chat-after-reload");
     }
 
     /**
