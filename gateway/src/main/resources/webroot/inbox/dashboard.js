@@ -5,7 +5,7 @@
   if (!el || !window.Chart) { return; }
   var data = JSON.parse(el.textContent);
   window.Chart.defaults.animation = false;
-  var triageColours = { URGENT: "#a4161a", LIKELY_IN_MANDATE: "#0b5cad", OUTSIDE_MANDATE: "#b26a00", PERSON_ASKED: "#6a1b9a" };
+  var triageColours = { URGENT: "#a4161a", LIKELY_IN_MANDATE: "#0b5cad", POSSIBLY_IN_MANDATE: "#2e7d32", OUTSIDE_MANDATE: "#b26a00", PERSON_ASKED: "#6a1b9a" };
   var palette = ["#0b5cad", "#2e7d32", "#b26a00", "#6a1b9a", "#a4161a", "#00838f"];
   function draw(id, config) {
     var canvas = document.getElementById("chart-" + id);

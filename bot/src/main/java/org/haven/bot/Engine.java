@@ -12,11 +12,13 @@ import org.haven.bot.ConversationState.Phase;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Keyword;
 import org.haven.bot.engine.KeywordMatcher;
+import org.haven.bot.engine.LanguageGuess;
 import org.haven.bot.engine.Localizer;
 import org.haven.bot.engine.Normalizer;
 import org.haven.bot.engine.ResultBuilder;
 import org.haven.bot.engine.Triager;
 import org.haven.bot.script.Choice;
+import org.haven.bot.script.Condition;
 import org.haven.bot.script.Question;
 import org.haven.bot.script.QuestionType;
 import org.haven.bot.script.Script;
@@ -45,6 +47,9 @@ public final class Engine {
     private final Localizer localizer;
     private final String duress;
     private final Question languageQuestion;
+    private final LanguageGuess guess;
+    /** A language's own name, folded, → its code: typed alone, it chooses the language. */
+    private final Map<String, String> languageNames = new LinkedHashMap<>();
 
     /**
      * @param intake   the intake script
@@ -61,6 +66,8 @@ public final class Engine {
         this.duress = settings.duressWord() == null ? null : Normalizer.fold(settings.duressWord());
         this.languageQuestion = script.questions().stream().filter(q -> q.type() == QuestionType.LANGUAGE)
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("the script has no language question"));
+        this.guess = new LanguageGuess(script);
+        script.languages().forEach(l -> languageNames.putIfAbsent(Normalizer.fold(l.name()), l.code()));
     }
 
     /**
@@ -71,16 +78,23 @@ public final class Engine {
      * @return the first state and replies
      */
     public Turn start(String channel, Instant now) {
-        Session s = new Session(new ConversationState(ConversationState.VERSION, channel, script.defaultLanguage(),
+        return opening(channel, script.defaultLanguage(), now, false);
+    }
+
+    private Turn opening(String channel, String language, Instant now, boolean severalLanguages) {
+        Session s = new Session(new ConversationState(ConversationState.VERSION, channel, language,
                 false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond(), false, null), now);
-        s.begin();
+        s.open(severalLanguages);
         return s.turn();
     }
 
     /**
      * Starts a new conversation from its first inbound message: a keyword or the duress word in it
      * is honoured at once (someone whose first message is STOP is not asked anything; AIDE starts
-     * in French); any other first message just gets the first question.
+     * in French), and so is a language's own name ("Español"). Any other first message gets the
+     * first question in its language where that is unambiguous ("Bonjour", "مرحبا", "Привіт");
+     * otherwise in the script's first two languages (English and French), followed by a line
+     * offering the others by their own names.
      *
      * @param channel the channel name
      * @param input   the first message
@@ -88,10 +102,15 @@ public final class Engine {
      * @return the first state and replies
      */
     public Turn open(String channel, String input, Instant now) {
-        Turn first = start(channel, now);
         String raw = input == null ? "" : input.strip();
-        boolean special = keywords.match(raw).isPresent() || (duress != null && Normalizer.fold(raw).equals(duress));
-        return special ? step(first.state(), raw, now) : first;
+        boolean special = keywords.match(raw).isPresent() || (duress != null && Normalizer.fold(raw).equals(duress))
+                || languageNames.containsKey(Normalizer.fold(raw));
+        if (special) {
+            return step(start(channel, now).state(), raw, now);
+        }
+        Optional<String> language = guess.guess(raw);
+        return language.map(l -> opening(channel, l, now, false))
+                .orElseGet(() -> opening(channel, script.defaultLanguage(), now, script.languages().size() > 1));
     }
 
     /**
@@ -123,6 +142,8 @@ public final class Engine {
         private final Map<String, List<String>> answers;
         private final List<Reply> replies = new ArrayList<>();
         private final List<Event> events = new ArrayList<>();
+        /** While not empty, replies are written in each of these languages (the opening, when no language is known). */
+        private List<String> speaking = List.of();
 
         Session(ConversationState s, Instant now) {
             this.channel = s.channel();
@@ -198,6 +219,13 @@ public final class Engine {
             if (kw.isPresent()) {
                 switchTo(kw.get(), raw);
                 keyword(kw.get().keyword());
+                return;
+            }
+            String named = languageNames.get(folded);
+            if (named != null && !languageChosen && phase == Phase.ACTIVE && !languageAsked
+                    && !languageQuestion.id().equals(question)) {
+                chooseLanguage(named);
+                askCurrent();
                 return;
             }
             switch (phase) {
@@ -334,6 +362,27 @@ public final class Engine {
             }
         }
 
+        /**
+         * The first replies of a conversation: on SMS, that our texts stay on the phone; then the
+         * first question, in several languages when none is known, with a line offering the others.
+         */
+        void open(boolean severalLanguages) {
+            if (severalLanguages) {
+                speaking = script.languages().stream().limit(2).map(l -> l.code()).toList();
+            }
+            if ("sms".equals(channel)) {
+                say("phone_note");
+            }
+            begin();
+            if (severalLanguages) {
+                Reply offer = localizer.messages("other_languages", speaking, group());
+                String others = String.join(" / ", script.languages().stream()
+                        .filter(l -> !speaking.contains(l.code())).map(l -> l.name()).toList());
+                replies.add(new Reply(offer.text() + "\n" + others, List.of(), offer.language(), offer.rtl()));
+                speaking = List.of();
+            }
+        }
+
         /** Asks the first question shown. */
         void begin() {
             phase = Phase.ACTIVE;
@@ -404,6 +453,10 @@ public final class Engine {
             }
             Question q = script.question(question).orElseThrow();
             AnswerParser.Parsed p = parser.parse(q, raw, language, year());
+            if (p instanceof AnswerParser.Typed t) {
+                typed(q, t.text());
+                return;
+            }
             if (p instanceof AnswerParser.Rejected r) {
                 if (r.messageKey() == null && q.validation() != null) {
                     say(q.validation().message());
@@ -417,7 +470,9 @@ public final class Engine {
             if (a.language() != null && !languageChosen) {
                 language = a.language();
             }
-            answers.put(q.id(), a.values());
+            List<String> values = new ArrayList<>(a.values());
+            values.addAll(typedSoFar(q)); // what they wrote in their own words stays with the answer
+            answers.put(q.id(), values);
             if (q.type() == QuestionType.LANGUAGE) {
                 chooseLanguage(a.values().get(0));
             }
@@ -453,12 +508,35 @@ public final class Engine {
             }
         }
 
+        /**
+         * Words typed at a choice question are kept with its answer and acknowledged. An essential
+         * question (is it safe? in danger?) is asked again: its answer decides what happens next.
+         */
+        private void typed(Question q, String text) {
+            List<String> values = new ArrayList<>(typedSoFar(q));
+            values.add(Condition.TYPED_PREFIX + text);
+            answers.put(q.id(), values);
+            say("acknowledged");
+            if (q.essential()) {
+                ask(q);
+            } else {
+                advance(script.indexOf(q.id()) + 1, q.section());
+            }
+        }
+
+        private List<String> typedSoFar(Question q) {
+            return answers.getOrDefault(q.id(), List.of()).stream().filter(v -> v.startsWith(Condition.TYPED_PREFIX))
+                    .toList();
+        }
+
         private void finishIntake() {
+            Triager.Outcome told = triager.triage(answers);
             IntakeResult r = results.build(answers, language, false);
             handOff(r);
-            String key = switch (r.triage()) {
+            String key = told.say() != null && told.triage() == r.triage() ? told.say() : switch (r.triage()) {
                 case URGENT -> "outcome_urgent";
                 case LIKELY_IN_MANDATE -> "outcome_in_mandate";
+                case POSSIBLY_IN_MANDATE -> "outcome_possibly";
                 case OUTSIDE_MANDATE -> "outcome_outside";
                 case PERSON_ASKED -> "human"; // not a rule's outcome: the script cannot name it
             };
@@ -476,7 +554,9 @@ public final class Engine {
                 r.referralSuggestions().forEach(x -> b.append("\n- ").append(x));
                 replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
             }
-            say("handoff");
+            if (r.triage() != Triage.URGENT) { // the urgent outcome says itself how they will hear from us
+                say("handoff");
+            }
         }
 
         /**
@@ -506,11 +586,12 @@ public final class Engine {
         }
 
         private void ask(Question q) {
-            replies.add(localizer.question(q, language));
+            replies.add(speaking.isEmpty() ? localizer.question(q, language) : localizer.question(q, speaking));
         }
 
         private void say(String key) {
-            replies.add(localizer.message(key, language, group()));
+            replies.add(speaking.isEmpty() ? localizer.message(key, language, group())
+                    : localizer.messages(key, speaking, group()));
         }
 
         private void say(Text t) {

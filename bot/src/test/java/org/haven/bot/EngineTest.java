@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Engine behaviour that transcripts do not show well. */
 class EngineTest {
@@ -171,16 +173,44 @@ class EngineTest {
         assertEquals(1, count);
     }
 
-    /** Verifies that an Arabic conversation's Arabic replies are marked right to left and English ones are not. */
+    /**
+     * Verifies that a whole intake in each of the default script's languages never falls back to
+     * English: every reply after the language is chosen is in that language (right to left for
+     * Arabic and Persian), and so is every option label. Before, 14 of 19 questions fell back.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "fr", "ar", "es", "fa", "ti", "uk"})
+    void testWholeIntakeNeverFallsBackToEnglish(String lang) {
+        var script = Intake.defaultIntake().script();
+        int index = script.languages().stream().map(l -> l.code()).toList().indexOf(lang) + 1;
+        Turn t = engine.step(engine.start("sms", NOW).state(), "1", NOW);
+        List<Reply> replies = new ArrayList<>();
+        for (String in : List.of(String.valueOf(index), "1", "2", "1,2", "Syria", "2014", "3", "1", "1", "1", "2",
+                "555 0100", "evenings", "2", "Toronto")) {
+            t = engine.step(t.state(), in, NOW);
+            replies.addAll(t.replies());
+        }
+        assertTrue(t.state().finished(), "the intake finished");
+        assertTrue(replies.size() >= 18, "replies: " + replies.size());
+        boolean rtl = script.language(lang).orElseThrow().rtl();
+        for (Reply r : replies) {
+            assertEquals(lang, r.language(), "fell back: " + r.text());
+            assertEquals(rtl, r.rtl(), r.text());
+        }
+        for (var q : script.questions()) {
+            for (var c : q.choices()) {
+                assertTrue(c.label().in(lang).isPresent(), q.id() + "/" + c.value() + " has no " + lang + " label");
+            }
+        }
+    }
+
+    /** Verifies that the language question offers each language in its own name, whatever the conversation language. */
     @Test
-    void testArabicRepliesAreRightToLeft() {
-        Turn t = run("نعم", "3");
-        assertEquals("ar", t.state().language());
-        assertTrue(t.replies().get(0).rtl());
-        assertEquals("ar", t.replies().get(0).language());
-        Reply who = t.replies().get(1);
-        assertFalse(who.rtl());
-        assertEquals("en", who.language());
+    void testLanguageQuestionShowsEachLanguageInItsOwnName() {
+        Turn t = run("oui");
+        assertEquals("fr", t.replies().get(0).language());
+        assertEquals(List.of("English", "Français", "العربية", "Español", "فارسی", "ትግርኛ", "Українська"),
+                t.replies().get(0).options().stream().filter(o -> !o.control()).map(Option::label).toList());
     }
 
     /** Verifies that someone who opted out gets no reply at all until START. */
@@ -209,7 +239,8 @@ class EngineTest {
             {"Toronto, ON", "toronto"}, {"Winnipeg", "winnipeg"}, {"Calgary", "edmonton"}, {"Vancouver", "vancouver"},
             {"Victoria BC", "victoria"}, {"Regina", "national"}, {"Saskatoon, Saskatchewan", "national"}};
         for (String[] c : cases) {
-            Turn t = run("yes", "en", "1", "yes", "1", "mornings", "yes", c[0]);
+            Turn t = run("yes", "en", "1", "no", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
+                    "evenings", "no", c[0]);
             assertEquals(c[1], completed(t).workingGroup(), c[0]);
         }
     }

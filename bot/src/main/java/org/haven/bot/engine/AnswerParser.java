@@ -44,6 +44,19 @@ public final class AnswerParser {
     public record Rejected(String messageKey) implements Parsed {
     }
 
+    /**
+     * Words typed at a choice question that match no choice but say something (a disclosure, a
+     * question): kept, never answered "did not understand".
+     *
+     * @param text the words as typed
+     */
+    public record Typed(String text) implements Parsed {
+    }
+
+    /** Typed words at a choice question count as said, not mistyped, from this many words or characters. */
+    private static final int TYPED_WORDS = 3;
+    private static final int TYPED_CHARS = 20;
+
     private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
     private static final int MAX_TEXT = 2000;
 
@@ -112,15 +125,41 @@ public final class AnswerParser {
                 if (!raw.codePoints().anyMatch(Character::isLetter)) {
                     return new Rejected(q.validation() != null ? null : "error");
                 }
-                return new Accepted(List.of(raw), null);
+                return new Accepted(recognised(q, raw), null);
             }
             default -> {
-                return new Accepted(List.of(raw), null);
+                return new Accepted(recognised(q, raw), null);
             }
         }
     }
 
+    /** The typed answer, then the names of the question's {@code recognise} list that it mentions. */
+    private static List<String> recognised(Question q, String raw) {
+        List<String> values = new ArrayList<>(List.of(raw));
+        q.recognise().forEach((name, spellings) -> {
+            if (spellings.stream().anyMatch(s -> Normalizer.mentions(raw, s)) && !values.contains(name)) {
+                values.add(name);
+            }
+        });
+        return values;
+    }
+
     private Parsed choices(Question q, String raw, String language) {
+        Parsed p = matchChoices(q, raw, language);
+        if (p instanceof Rejected && q.type() != QuestionType.LANGUAGE && says(raw)) {
+            return new Typed(raw.length() > MAX_TEXT ? raw.substring(0, MAX_TEXT) : raw);
+        }
+        return p;
+    }
+
+    /** Whether typed words are more than a mistyped choice: a few words, or a long one, with letters. */
+    private static boolean says(String raw) {
+        String w = Normalizer.words(raw);
+        return raw.codePoints().anyMatch(Character::isLetter)
+                && (w.split(" ").length >= TYPED_WORDS || w.length() >= TYPED_CHARS);
+    }
+
+    private Parsed matchChoices(Question q, String raw, String language) {
         Hit whole = one(q, raw, language);
         if (whole != null) {
             return new Accepted(List.of(whole.value), whole.language);

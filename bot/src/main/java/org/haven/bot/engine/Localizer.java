@@ -71,6 +71,46 @@ public final class Localizer {
     }
 
     /**
+     * One message in several languages, for a first reply when the person's language is not known.
+     *
+     * @param key       a message key
+     * @param languages the languages, in order (the first is the reply's language)
+     * @param group     the working group id, for {@code {group}}
+     * @return the message in each language, one paragraph each
+     */
+    public Reply messages(String key, List<String> languages, String group) {
+        List<String> texts = new ArrayList<>();
+        for (String l : languages) {
+            texts.add(message(key, l, group).text());
+        }
+        String first = languages.get(0);
+        return new Reply(String.join("\n", texts.stream().distinct().toList()), List.of(), first, rtl(first));
+    }
+
+    /**
+     * A question in several languages, for a first reply when the person's language is not known:
+     * the prompt in each, the choices labelled in each ("Yes / Oui"), the controls in the first.
+     *
+     * @param q         a question
+     * @param languages the languages, in order
+     * @return the question
+     */
+    public Reply question(Question q, List<String> languages) {
+        List<Reply> each = languages.stream().map(l -> question(q, l)).toList();
+        Reply first = each.get(0);
+        List<Option> options = new ArrayList<>();
+        for (int i = 0; i < first.options().size(); i++) {
+            Option o = first.options().get(i);
+            final int k = i;
+            String label = o.control() ? o.label() : String.join(" / ",
+                    each.stream().map(r -> r.options().get(k).label()).distinct().toList());
+            options.add(new Option(o.value(), label));
+        }
+        String text = String.join("\n\n", each.stream().map(Reply::text).distinct().toList());
+        return new Reply(text, options, first.language(), first.rtl());
+    }
+
+    /**
      * @param lang a language code
      * @return whether it is written right to left
      */
@@ -83,7 +123,8 @@ public final class Localizer {
         return t != null ? t : new Text(Map.of(script.defaultLanguage(), key), true, 0);
     }
 
-    private String format(String text, String lang, String group) {
+    private String format(String text, String lang, String groupOrNull) {
+        String group = groupOrNull == null ? script.fallbackGroup() : groupOrNull; // an urgent case before the place is known
         String groupName = script.workingGroup(group).map(g -> g.name().resolve(lang, script.defaultLanguage()))
                 .filter(s -> !s.isEmpty()).orElse(group);
         return text.replace("{group}", groupName).replace("{days}", Long.toString(days));

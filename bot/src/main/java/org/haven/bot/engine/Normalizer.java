@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 public final class Normalizer {
 
     private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}]");
     private static final Pattern EDGE_PUNCTUATION =
             Pattern.compile("^[\\p{Punct}\\p{IsPunctuation}\\s]+|[\\p{Punct}\\p{IsPunctuation}\\s]+$");
 
@@ -67,5 +68,32 @@ public final class Normalizer {
         }
         String lower = SPACES.matcher(b.toString().toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
         return EDGE_PUNCTUATION.matcher(lower).replaceAll("");
+    }
+
+    /**
+     * Folds text to its words, separated by single spaces ("Montréal, QC" → "montreal qc").
+     *
+     * @param s any text
+     * @return the folded words
+     */
+    public static String words(String s) {
+        return SPACES.matcher(PUNCTUATION.matcher(fold(s)).replaceAll(" ")).replaceAll(" ").strip();
+    }
+
+    /**
+     * Whether a text names something: the name's words appear together in it; a name of three
+     * letters or fewer ("ON", "BC") only as the whole text.
+     *
+     * @param text a typed answer
+     * @param name a name as the script writes it
+     * @return whether the text mentions the name
+     */
+    public static boolean mentions(String text, String name) {
+        String t = words(text);
+        String n = words(name);
+        if (n.isEmpty()) {
+            return false;
+        }
+        return n.length() <= 3 ? t.equals(n) : (" " + t + " ").contains(" " + n + " ");
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.haven.bot.Answer;
 import org.haven.bot.IntakeResult;
 import org.haven.bot.Triage;
+import org.haven.bot.script.Condition;
 import org.haven.bot.script.Organisation;
 import org.haven.bot.script.Question;
 import org.haven.bot.script.Script;
@@ -33,9 +34,11 @@ public final class ResultBuilder {
      */
     public IntakeResult build(Map<String, List<String>> answers, String language, boolean duress) {
         Triager.Outcome o = duress ? new Triager.Outcome(Triage.URGENT, 0) : triager.triage(answers);
-        String group = triager.workingGroup(answers);
-        List<String> suggestions = triager.suggestions(answers, o.triage(), group).stream()
-                .map(ResultBuilder::suggestion).toList();
+        // an urgent case handed off before the place was asked is every coordinator's, not the fallback group's
+        String group = o.triage() == Triage.URGENT && !duress && !triager.placeGiven(answers) ? null
+                : triager.workingGroup(answers);
+        List<String> suggestions = triager.suggestions(answers, o.triage(), group == null ? script.fallbackGroup() : group)
+                .stream().map(ResultBuilder::suggestion).toList();
         return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers, false);
     }
 
@@ -79,8 +82,9 @@ public final class ResultBuilder {
             if (a.isEmpty()) {
                 text = "(skipped)";
             } else if (q.type().hasChoices()) {
-                text = String.join(", ", a.stream()
-                        .map(v -> q.choice(v).map(c -> c.label().resolve(en, d)).orElse(v)).toList());
+                text = String.join(", ", a.stream().map(v -> v.startsWith(Condition.TYPED_PREFIX)
+                        ? "Other, in their words: " + v.substring(Condition.TYPED_PREFIX.length())
+                        : q.choice(v).map(c -> c.label().resolve(en, d)).orElse(v)).toList());
             } else {
                 text = a.get(0);
             }

@@ -5,7 +5,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.haven.bot.Triage;
 import org.haven.bot.script.Organisation;
 import org.haven.bot.script.Question;
@@ -17,16 +16,24 @@ import org.haven.bot.script.WorkingGroup;
 
 /** Applies the script's triage and referral rules, and finds the nearest working group. */
 public final class Triager {
-    private static final Pattern SPACES = Pattern.compile("\\s+");
-    private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}]");
 
     /**
      * A triage decision.
      *
      * @param triage   the outcome
      * @param priority the queue priority, lower is sooner
+     * @param say      the message that tells the person, or null for the outcome's own
      */
-    public record Outcome(Triage triage, int priority) {
+    public record Outcome(Triage triage, int priority, String say) {
+        /**
+         * An outcome told with its own message.
+         *
+         * @param triage   the outcome
+         * @param priority the queue priority
+         */
+        public Outcome(Triage triage, int priority) {
+            this(triage, priority, null);
+        }
     }
 
     private final Script script;
@@ -45,7 +52,7 @@ public final class Triager {
     public Outcome triage(Map<String, List<String>> answers) {
         for (TriageRule r : script.triage()) {
             if (r.when().holds(answers)) {
-                return new Outcome(r.outcome(), r.priority());
+                return new Outcome(r.outcome(), r.priority(), r.say());
             }
         }
         return new Outcome(Triage.OUTSIDE_MANDATE, Integer.MAX_VALUE);
@@ -87,24 +94,18 @@ public final class Triager {
      * @return the group id, or the fallback group
      */
     public String groupFor(String place) {
-        String f = " " + words(place) + " ";
         String best = script.fallbackGroup();
         int bestLen = 0;
         for (WorkingGroup g : script.workingGroups()) {
             for (String p : g.places()) {
-                String fp = words(p);
-                boolean hit = fp.length() <= 3 ? f.strip().equals(fp) : f.contains(" " + fp + " ");
-                if (hit && fp.length() > bestLen) {
+                int len = Normalizer.words(p).length();
+                if (len > bestLen && Normalizer.mentions(place, p)) {
                     best = g.id();
-                    bestLen = fp.length();
+                    bestLen = len;
                 }
             }
         }
         return best;
-    }
-
-    private static String words(String s) {
-        return SPACES.matcher(PUNCTUATION.matcher(Normalizer.fold(s)).replaceAll(" ")).replaceAll(" ").strip();
     }
 
     /**

@@ -12,8 +12,13 @@ import org.haven.bot.Reply;
  */
 public final class SmsRenderer implements Renderer {
 
-    /** Default budget: two segments per message (one concatenated SMS, read as one message). */
-    public static final int DEFAULT_SEGMENT_BUDGET = 2;
+    /**
+     * Default budget: four segments per message. The script check holds every text of the
+     * script to it, and the SMS sender splits at it, so a question always goes out as one SMS.
+     * Four, not three: a six-choice question written in Arabic, Persian, Spanish, Tigrinya or
+     * Ukrainian is sent as UCS-2 (67 characters a segment) and needs about 250 characters.
+     */
+    public static final int DEFAULT_SEGMENT_BUDGET = 4;
 
     private final int segmentBudget;
     private final boolean showControls;

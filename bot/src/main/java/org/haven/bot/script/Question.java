@@ -15,14 +15,40 @@ import java.util.Optional;
  * @param validation extra validation for typed answers, or null
  * @param section    the id of the section it belongs to
  * @param essential  whether every language must translate it
+ * @param recognise  for typed answers: name → the ways it may be written, in any language
+ *                   ({@code canada: [Canada, كندا, …]}); an answer that mentions one also holds
+ *                   the name, so conditions can test it ({@code country: canada})
  * @param line       where it is defined
  */
 public record Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
-                       Condition hideIf, Validation validation, String section, boolean essential, int line) {
+                       Condition hideIf, Validation validation, String section, boolean essential,
+                       java.util.Map<String, List<String>> recognise, int line) {
 
     /** Makes an immutable question. */
     public Question {
         choices = List.copyOf(choices);
+        java.util.Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+        recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+        recognise = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * A question that recognises nothing in typed answers.
+     *
+     * @param id         unique id
+     * @param type       the kind of answer
+     * @param prompt     the question per language
+     * @param choices    the choices
+     * @param showIf     ask only when this holds, or null
+     * @param hideIf     do not ask when this holds, or null
+     * @param validation extra validation, or null
+     * @param section    its section's id
+     * @param essential  whether every language must translate it
+     * @param line       where it is defined
+     */
+    public Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
+                    Condition hideIf, Validation validation, String section, boolean essential, int line) {
+        this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, java.util.Map.of(), line);
     }
 
     /**

@@ -24,21 +24,25 @@ import org.haven.bot.render.SmsRenderer;
  * values, conditions on answers not yet asked, questions that can never be asked, missing
  * translations (every text in a complete language, the essential ones in the others), required
  * messages and keywords, keyword clashes, the referral directory, and the SMS segment count of
- * every prompt in every language against a budget.
+ * every text the script sends (questions with their options, messages, warnings, validation
+ * messages) in every language against a budget: a text over it is an error.
  *
  * <p>The gateway's command line calls {@link #check(Path, int)}; {@link #main(String[])} does the
  * same from a shell.
  */
 public final class ScriptCheck {
 
-    /** Default SMS budget for one question with its options, in segments. */
-    public static final int DEFAULT_SEGMENT_BUDGET = 3;
+    /**
+     * Default SMS budget for any one text the script sends (a question with its options, a
+     * message, a warning), in segments; the SMS sender splits at the same budget.
+     */
+    public static final int DEFAULT_SEGMENT_BUDGET = SmsRenderer.DEFAULT_SEGMENT_BUDGET;
 
     /** How bad a finding is. */
     public enum Severity {
         /** The script must not be used. */
         ERROR,
-        /** Allowed, but worth fixing (e.g. a prompt costs many SMS segments). */
+        /** Allowed, but worth fixing (e.g. a referral service no organisation offers). */
         WARNING
     }
 
@@ -59,9 +63,20 @@ public final class ScriptCheck {
 
     private final Script script;
     private final List<Finding> out = new ArrayList<>();
+    /** The line of each text that {@link #segmentCounts} names. */
+    private final Map<String, Integer> smsLines = new HashMap<>();
 
     private ScriptCheck(Script script) {
         this.script = script;
+        script.messages().forEach((k, t) -> smsLines.put("message '" + k + "'", t.line()));
+        script.sections().stream().filter(s -> s.warning() != null)
+                .forEach(s -> smsLines.put("section '" + s.id() + "' warning", s.warning().line()));
+        for (Question q : script.questions()) {
+            smsLines.put("question '" + q.id() + "'", q.line());
+            if (q.validation() != null) {
+                smsLines.put("question '" + q.id() + "' validation message", q.validation().line());
+            }
+        }
     }
 
     /**
@@ -78,7 +93,7 @@ public final class ScriptCheck {
      * Checks a script file (and the directory it names).
      *
      * @param yaml          the script
-     * @param segmentBudget the most SMS segments a question may take before a warning
+     * @param segmentBudget the most SMS segments any text may take
      * @return the findings, errors and warnings; empty when all is well
      */
     public static List<Finding> check(Path yaml, int segmentBudget) {
@@ -116,7 +131,7 @@ public final class ScriptCheck {
      * Checks a parsed script.
      *
      * @param script        the script
-     * @param segmentBudget the most SMS segments a question may take before a warning
+     * @param segmentBudget the most SMS segments any text may take
      * @return the findings
      */
     public static List<Finding> findings(Script script, int segmentBudget) {
@@ -133,21 +148,49 @@ public final class ScriptCheck {
     }
 
     /**
-     * SMS segments each question takes, with its options, per language.
+     * SMS segments each text the script sends takes, per language: every question with its
+     * numbered options and controls, every message (with the longest working group name and a
+     * two-digit number of days filled in), every section warning and validation message.
      *
      * @param script the script
-     * @return "questionId/language" → segments, in script order
+     * @return "what/language" → segments, in script order; "what" is e.g. "question 'city'"
      */
     public static Map<String, Integer> segmentCounts(Script script) {
         Map<String, Integer> m = new LinkedHashMap<>();
         SmsRenderer sms = new SmsRenderer(1, true);
-        Localizer localizer = new Localizer(script, java.time.Duration.ofDays(1));
-        for (Question q : script.questions()) {
-            for (Language l : script.languages()) {
-                m.put(q.id() + "/" + l.code(), sms.segmentsUnsplit(localizer.question(q, l.code())));
+        Localizer localizer = new Localizer(script, java.time.Duration.ofDays(30));
+        for (Language l : script.languages()) {
+            String lang = l.code();
+            String group = longestGroup(script, lang);
+            script.messages().forEach((k, t) -> m.put("message '" + k + "'/" + lang,
+                    sms.segmentsUnsplit(localizer.text(t, lang, group))));
+            for (Section s : script.sections()) {
+                if (s.warning() != null) {
+                    m.put("section '" + s.id() + "' warning/" + lang, sms.segmentsUnsplit(localizer.text(s.warning(), lang, group)));
+                }
+            }
+            for (Question q : script.questions()) {
+                m.put("question '" + q.id() + "'/" + lang, sms.segmentsUnsplit(localizer.question(q, lang)));
+                if (q.validation() != null) {
+                    m.put("question '" + q.id() + "' validation message/" + lang,
+                            sms.segmentsUnsplit(localizer.text(q.validation().message(), lang, group)));
+                }
             }
         }
         return m;
+    }
+
+    private static String longestGroup(Script script, String lang) {
+        String best = script.fallbackGroup();
+        int len = -1;
+        for (WorkingGroup g : script.workingGroups()) {
+            int n = g.name().resolve(lang, script.defaultLanguage()).length();
+            if (n > len) {
+                best = g.id();
+                len = n;
+            }
+        }
+        return best;
     }
 
     /**
@@ -249,7 +292,8 @@ public final class ScriptCheck {
                 if (!values.add(c.value())) {
                     error(c.line(), "question '" + q.id() + "': choice value '" + c.value() + "' used twice");
                 }
-                if (Option.CONTROL_VALUES.contains(c.value())) {
+                if (Option.CONTROL_VALUES.contains(c.value()) || c.value().equals(Condition.TYPED)
+                        || c.value().startsWith(Condition.TYPED_PREFIX)) {
                     error(c.line(), "question '" + q.id() + "': choice value '" + c.value() + "' is reserved");
                 }
                 if (c.say() != null && !script.messages().containsKey(c.say())) {
@@ -335,10 +379,11 @@ public final class ScriptCheck {
                 if (v.equals(Condition.ANSWERED) || v.equals(Condition.SKIPPED)) {
                     continue;
                 }
-                if (p.type().hasChoices() && p.choice(v).isEmpty()) {
+                if (p.type().hasChoices() && p.choice(v).isEmpty() && !v.equals(Condition.TYPED)) {
                     error(c.line(), where + ": '" + r.getKey() + "' has no choice '" + v + "'");
-                } else if (!p.type().hasChoices()) {
-                    error(c.line(), where + ": '" + r.getKey() + "' is typed text; only 'answered' or 'skipped' apply");
+                } else if (!p.type().hasChoices() && !p.recognise().containsKey(v)) {
+                    error(c.line(), where + ": '" + r.getKey() + "' is typed text; only 'answered', 'skipped'"
+                            + " or a name it recognises apply");
                 }
             }
         }
@@ -347,6 +392,9 @@ public final class ScriptCheck {
     private void rules() {
         for (TriageRule r : script.triage()) {
             condition(r.when(), -1, "triage rule");
+            if (r.say() != null && !script.messages().containsKey(r.say())) {
+                error(r.line(), "triage rule: unknown message '" + r.say() + "' in 'say'");
+            }
         }
         Set<String> offered = new HashSet<>();
         script.directory().forEach(o -> offered.addAll(o.services()));
@@ -425,15 +473,12 @@ public final class ScriptCheck {
     }
 
     private void segments(int budget) {
-        SmsRenderer sms = new SmsRenderer(1, true);
-        Localizer localizer = new Localizer(script, java.time.Duration.ofDays(1));
-        for (Question q : script.questions()) {
-            for (Language l : script.languages()) {
-                int n = sms.segmentsUnsplit(localizer.question(q, l.code()));
-                if (n > budget) {
-                    warning(q.line(), "question '" + q.id() + "' in '" + l.code() + "' takes " + n
-                            + " SMS segments with its options (budget " + budget + ")");
-                }
+        for (Map.Entry<String, Integer> e : segmentCounts(script).entrySet()) {
+            if (e.getValue() > budget) {
+                String[] where = e.getKey().split("/");
+                out.add(new Finding(script.source(), Math.max(1, smsLines.getOrDefault(where[0], 1)), Severity.ERROR,
+                        where[0] + " in '" + where[1] + "' takes " + e.getValue()
+                                + " SMS segments (budget " + budget + ")"));
             }
         }
     }

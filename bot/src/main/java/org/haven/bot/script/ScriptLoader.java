@@ -196,9 +196,10 @@ public final class ScriptLoader {
             if (lm == null) {
                 continue;
             }
-            known(lm, Set.of("code", "name", "rtl", "complete"));
+            known(lm, Set.of("code", "name", "rtl", "complete", "first words"));
             out.add(new Language(required(lm, "code"), required(lm, "name"), bool(lm.get("rtl")),
-                    bool(lm.get("complete")), lm.line()));
+                    bool(lm.get("complete")), lm.get("first words") == null ? List.of() : strings(lm.get("first words")),
+                    lm.line()));
         }
         if (out.isEmpty()) {
             error(line, "no languages declared");
@@ -231,7 +232,7 @@ public final class ScriptLoader {
 
     private static final Set<String> SECTION_KEYS = Set.of("section", "warning", "questions");
     private static final Set<String> QUESTION_KEYS = Set.of("id", "type", "prompt", "choices", "show if", "hide if",
-            "validation", "essential");
+            "validation", "essential", "recognise");
 
     private void section(Node sn, List<String> codes, List<Language> languages, Map<String, Text> messages,
                          List<Section> sections, List<Question> questions) {
@@ -270,7 +271,7 @@ public final class ScriptLoader {
             List<Choice> choices = choices(qid, type, qm, codes, languages, messages, essential);
             questions.add(new Question(qid, type, prompt, choices, condition(qm.get("show if")),
                     condition(qm.get("hide if")), validation(qm.get("validation"), codes, essential), id, essential,
-                    qm.line()));
+                    recognise(qid, type, qm.get("recognise")), qm.line()));
         }
     }
 
@@ -341,6 +342,22 @@ public final class ScriptLoader {
         return out;
     }
 
+    private Map<String, List<String>> recognise(String qid, QuestionType type, Node n) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (n == null) {
+            return out;
+        }
+        if (type.hasChoices()) {
+            error(n.line(), "question '" + qid + "': only typed answers take 'recognise'");
+            return out;
+        }
+        MapNode m = map(n, "recognise");
+        if (m != null) {
+            m.entries().forEach((name, spellings) -> out.put(name, strings(spellings)));
+        }
+        return out;
+    }
+
     private Validation validation(Node n, List<String> codes, boolean essential) {
         if (n == null) {
             return null;
@@ -392,7 +409,7 @@ public final class ScriptLoader {
             if (m == null) {
                 continue;
             }
-            known(m, Set.of("when", "otherwise", "outcome", "priority"));
+            known(m, Set.of("when", "otherwise", "outcome", "priority", "say"));
             if (otherwise) {
                 error(m.line(), "triage rule after 'otherwise' can never apply");
             }
@@ -411,7 +428,8 @@ public final class ScriptLoader {
                 outcome = string(m.get("outcome"), "");
             }
             Triage t = outcome(outcome, m.line());
-            out.add(new TriageRule(when, t == null ? Triage.OUTSIDE_MANDATE : t, integer(m.get("priority"), 5), m.line()));
+            out.add(new TriageRule(when, t == null ? Triage.OUTSIDE_MANDATE : t, integer(m.get("priority"), 5),
+                    string(m.get("say"), null), m.line()));
         }
         if (!otherwise) {
             error(l.line(), "triage needs a last rule 'otherwise: <outcome>'");
@@ -432,7 +450,7 @@ public final class ScriptLoader {
             }
             return t;
         } catch (IllegalArgumentException e) {
-            error(line, "unknown outcome '" + s + "' (urgent, likely in mandate, outside mandate)");
+            error(line, "unknown outcome '" + s + "' (urgent, likely in mandate, possibly in mandate, outside mandate)");
             return null;
         }
     }

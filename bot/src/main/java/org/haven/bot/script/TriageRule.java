@@ -8,7 +8,9 @@ import org.haven.bot.Triage;
  * @param when     the condition (always true for the {@code otherwise} rule)
  * @param outcome  the outcome
  * @param priority the queue priority, lower is sooner
+ * @param say      the message that tells the person the outcome, or null for the outcome's own
+ *                 ({@code outcome_in_mandate}, …)
  * @param line     where it is defined
  */
-public record TriageRule(Condition when, Triage outcome, int priority, int line) {
+public record TriageRule(Condition when, Triage outcome, int priority, String say, int line) {
 }

@@ -111,11 +111,11 @@ class ScriptCheckTest {
                 d -> replaceOnce(d, "contact: ccvt.org", "contact: 416-555-0100"));
         Intake intake = Intake.load(yaml);
         assertEquals("Edited intake", intake.script().title());
-        assertEquals(List.of("en", "fr", "ar", "es", "fa"), intake.languages());
+        assertEquals(List.of("en", "fr", "ar", "es", "fa", "ti", "uk"), intake.languages());
         assertTrue(intake.script().directory().stream().anyMatch(o -> o.contact().equals("416-555-0100")));
         var engine = new org.haven.bot.Engine(intake, org.haven.bot.EngineSettings.defaults());
         var turn = engine.start("sms", java.time.Instant.EPOCH);
-        assertTrue(turn.replies().get(0).text().contains("Is it safe"));
+        assertTrue(turn.replies().stream().anyMatch(r -> r.text().contains("Is it safe")));
     }
 
     /** Verifies that a missing script file is reported, not thrown. */
@@ -130,14 +130,14 @@ class ScriptCheckTest {
     /** Verifies that an essential text missing in a partial language (Arabic) is an error. */
     @Test
     void testCheckFailsWhenEssentialTranslationMissingInPartialLanguage() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "    ar: \"عذراً، لم أفهم. حاول مرة أخرى، أو اكتب مساعدة.\"\n", ""));
+        Path yaml = script(s -> replaceOnce(partial(s, "ar"), "    ar: \"عذراً، لم أفهم. حاول مرة أخرى، أو اكتب مساعدة.\"\n", ""));
         assertError(errors(yaml), yaml.toString(), "missing translation 'ar' for message 'error' (essential)");
     }
 
     /** Verifies that a non-essential text may be missing in a partial language. */
     @Test
     void testCheckAllowsNonEssentialTextMissingInPartialLanguage() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "    es: \"Esto no es asesoramiento legal.\"\n", ""));
+        Path yaml = script(s -> replaceOnce(partial(s, "es"), "    es: \"Esto no es asesoramiento legal.\"\n", ""));
         assertEquals(List.of(), errors(yaml));
     }
 
@@ -182,7 +182,7 @@ class ScriptCheckTest {
     /** Verifies that a jump to an unknown question is reported. */
     @Test
     void testCheckReportsUnknownGoTo() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "go to: contact_way", "go to: contact_method"));
+        Path yaml = script(s -> replaceOnce(s, "then: handoff", "go to: contact_method"));
         assertError(errors(yaml), yaml.toString(), "unknown id 'contact_method' in 'go to'");
     }
 
@@ -199,7 +199,7 @@ class ScriptCheckTest {
     /** Verifies that the same word for two keywords is reported. */
     @Test
     void testCheckReportsKeywordClash() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "stop:     {en: [STOP]", "stop:     {en: [STOP, HELP]"));
+        Path yaml = script(s -> replaceOnce(s, "stop:     {en: [STOP,", "stop:     {en: [STOP, HELP,"));
         assertError(errors(yaml), yaml.toString(), "means both");
     }
 
@@ -219,17 +219,32 @@ class ScriptCheckTest {
         assertError(errors(yaml), "directory.yaml:", "unknown working group 'atlantis'");
     }
 
-    /** Verifies that prompts over the SMS segment budget are warned about, per language, and are not errors. */
+    /**
+     * Verifies that every text the script sends, in every language, is held to the SMS segment
+     * budget as an error: questions with their options, and messages such as the help text (a
+     * 12-segment help text passed before, since only questions were counted, and only as warnings).
+     */
     @Test
-    void testCheckWarnsAboutSmsSegmentsPerLanguage() throws IOException {
+    void testCheckFailsOnAnyTextOverSmsSegmentBudget() throws IOException {
         Path yaml = script(s -> s);
         List<ScriptCheck.Finding> f = ScriptCheck.check(yaml, 1);
-        assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.WARNING
-                && x.message().contains("'safe_now' in 'ar' takes") && x.message().contains("SMS segments")), f.toString());
-        assertFalse(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR));
-        var counts = ScriptCheck.segmentCounts(Intake.defaultIntake().script());
-        assertEquals(Intake.defaultIntake().script().questions().size() * 5, counts.size());
-        assertTrue(counts.values().stream().allMatch(n -> n >= 1));
+        assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR
+                && x.message().contains("question 'safe_now' in 'ar' takes")), f.toString());
+        assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR
+                && x.message().contains("message 'help' in 'uk' takes")), f.toString());
+        assertEquals(List.of(), errors(yaml), "the default script fits the default budget");
+        String longHelp = "You can write SKIP, PAUSE or HUMAN at any question. ".repeat(36);
+        Path tooLong = script(s -> replaceOnce(s, "    en: \"You can write: SKIP to skip a question,",
+                "    en: \"" + longHelp + "You can write: SKIP to skip a question,"));
+        assertError(errors(tooLong), tooLong + ":", "message 'help' in 'en' takes 14 SMS segments (budget "
+                + ScriptCheck.DEFAULT_SEGMENT_BUDGET + ")");
+        Script s = Intake.defaultIntake().script();
+        var counts = ScriptCheck.segmentCounts(s);
+        long validations = s.questions().stream().filter(q -> q.validation() != null).count();
+        long warnings = s.sections().stream().filter(x -> x.warning() != null).count();
+        assertEquals((s.questions().size() + s.messages().size() + validations + warnings) * s.languages().size(),
+                counts.size());
+        assertTrue(counts.values().stream().allMatch(n -> n >= 1 && n <= ScriptCheck.DEFAULT_SEGMENT_BUDGET));
     }
 
     /** Verifies that the default intake covers the nine topics, the eight cities and the three outcomes. */
@@ -246,9 +261,16 @@ class ScriptCheckTest {
                 "victoria")) {
             assertTrue(s.workingGroup(g).isPresent(), g);
         }
-        assertEquals(3, s.triage().stream().map(TriageRule::outcome).distinct().count());
+        assertEquals(4, s.triage().stream().map(TriageRule::outcome).distinct().count());
         assertTrue(s.language("ar").orElseThrow().rtl());
         assertTrue(s.language("fa").orElseThrow().rtl());
-        assertTrue(s.language("fr").orElseThrow().complete());
+        for (String lang : List.of("en", "fr", "ar", "es", "fa", "ti", "uk")) {
+            assertTrue(s.language(lang).orElseThrow().complete(), lang);
+        }
+    }
+
+    /** A script whose language {@code code} is no longer marked complete. */
+    private static String partial(String script, String code) {
+        return script.replaceFirst("(\\{code: " + code + ", [^}]*?), complete: true", "$1");
     }
 }

@@ -38,6 +38,8 @@ public final class Text {
         put("live", "New activity. The list is up to date.", "Nouvelle activité. La liste est à jour.");
         put("triage.URGENT", "Urgent: danger now", "Urgent : danger immédiat");
         put("triage.LIKELY_IN_MANDATE", "Likely within the mandate", "Probablement dans le mandat");
+        put("triage.POSSIBLY_IN_MANDATE", "Possibly within the mandate: a person decides",
+                "Peut-être dans le mandat : une personne décide");
         put("triage.OUTSIDE_MANDATE", "Outside the mandate: refer on", "Hors mandat : orienter");
         put("triage.PERSON_ASKED", "Not triaged: asked for a person first", "Non trié : a d'abord demandé une personne");
         put("mark.asked_for_person", "Asked for a person", "A demandé une personne");

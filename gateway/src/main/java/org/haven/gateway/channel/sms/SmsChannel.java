@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@value #STATUS_PATH}, both form posts signed with the account's auth token over the public
  * URL and the parameters. A message is stored (dialogue step and replies queued in the outbox,
  * one transaction, de-duplicated on its MessageSid) before Twilio gets its empty TwiML answer;
- * replies go out through the outbox and {@link SmsSender}. Media are never fetched.
+ * replies go out through the outbox and {@link SmsSender}. Media are never fetched. When Twilio's
+ * opt-out handling names the message's keyword ({@code OptOutType}), that keyword is what the
+ * dialogue gets.
  *
  * <p>One exception: when the person erases their conversation (DELETE), nothing is left to queue
  * the confirmation to, so it goes back as a {@code <Message>} in the TwiML answer to that webhook,
@@ -48,6 +50,7 @@ public final class SmsChannel implements Channel {
     private static final String EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
     private static final Pattern MESSAGE_SID = Pattern.compile("(SM|MM)[0-9a-fA-F]{32}");
     private static final Pattern ADDRESS = Pattern.compile("\\+?[0-9]{3,15}");
+    private static final Set<String> OPT_OUT_TYPES = Set.of("STOP", "START", "HELP");
     private static final Set<String> STATUSES = Set.of("accepted", "scheduled", "queued", "sending", "sent", "delivered",
             "undelivered", "failed", "read", "receiving", "received", "canceled", "partially_delivered");
     private static final Map<String, String> MEDIA_NOTE = Map.of(
@@ -120,7 +123,7 @@ public final class SmsChannel implements Channel {
             reject(ctx, 400, "sms", "missing_parameters");
             return;
         }
-        String body = p.getOrDefault("Body", "").strip();
+        String body = optOutKeyword(p.get("OptOutType")).orElse(p.getOrDefault("Body", "").strip());
         int media = parseMedia(p.get("NumMedia"));
         if (media < 0) {
             reject(ctx, 400, "sms", "bad_num_media");
@@ -145,6 +148,19 @@ public final class SmsChannel implements Channel {
             }
             ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(twiml);
         });
+    }
+
+    /**
+     * The keyword Twilio recognised in the message, when its opt-out handling is on: its
+     * {@code OptOutType} parameter (STOP, START, HELP) names it whatever the words, in whatever
+     * language the account's opt-out keywords are set up. Haven acts on it as on its own keyword.
+     */
+    static Optional<String> optOutKeyword(String optOutType) {
+        if (optOutType == null) {
+            return Optional.empty();
+        }
+        String t = optOutType.strip().toUpperCase(java.util.Locale.ROOT);
+        return OPT_OUT_TYPES.contains(t) ? Optional.of(t) : Optional.empty();
     }
 
     /** A TwiML answer that sends the replies to the person who wrote: one {@code <Message>} per SMS body. */

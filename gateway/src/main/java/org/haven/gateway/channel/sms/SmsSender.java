@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import org.haven.bot.Reply;
 import org.haven.bot.render.SmsRenderer;
+import org.haven.bot.script.ScriptCheck;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.OutboundMessage;
 import org.haven.gateway.outbox.SendResult;
@@ -27,8 +28,9 @@ final class SmsSender implements ChannelSender {
     static final int UNSUBSCRIBED = 21610;
     /** Twilio's longest message body, in characters. */
     static final int MAX_BODY = 1600;
-    // One concatenated message up to Twilio's ten-segment advice; the renderer numbers the options.
-    private static final SmsRenderer RENDERER = new SmsRenderer(10, true);
+    // The budget the intake check holds every script text to: a question is one SMS of at most that
+    // many segments; only a longer text (a coordinator's reply) becomes several. The renderer numbers the options.
+    private static final SmsRenderer RENDERER = new SmsRenderer(ScriptCheck.DEFAULT_SEGMENT_BUDGET, true);
 
     private final Vertx vertx;
     private final SmsConfig config;
@@ -61,8 +63,8 @@ final class SmsSender implements ChannelSender {
         if (m.address() == null) {
             return Future.succeededFuture(new SendResult.Failed(SendResult.Kind.PERMANENT, "no_address"));
         }
-        // Past 1600 characters the parts go out one by one; if a later one fails, the retry sends the
-        // earlier ones again (Twilio's Messages API has no idempotency key). Questions are one part.
+        // A text over the segment budget goes out in parts, one by one; if a later one fails, the retry
+        // sends the earlier ones again (Twilio's Messages API has no idempotency key). Questions are one part.
         // The HTTP timeout (15 s) is well inside the outbox lease, so a slow send is not claimed twice.
         List<String> parts = bodies(m);
         return vertx.<SendResult>executeBlocking(() -> {
@@ -74,16 +76,14 @@ final class SmsSender implements ChannelSender {
         }, false).recover(err -> Future.succeededFuture(classify(err)));
     }
 
-    /** The SMS bodies for one message: normally one (Twilio concatenates segments); more only past 1600 characters. */
+    /** The SMS bodies for one message: one for every script text (the check holds them to the budget); more for a longer text. */
     static List<String> bodies(OutboundMessage m) {
         return bodies(new Reply(m.text(), m.options(), m.language(), m.rtl()));
     }
 
-    /** The SMS bodies for one reply, rendered as {@link #send} renders an outbox message. */
+    /** The SMS bodies for one reply, rendered as {@link #send} renders an outbox message: each within the segment budget. */
     static List<String> bodies(Reply reply) {
-        List<String> texts = RENDERER.texts(reply);
-        String joined = String.join("\n", texts);
-        return joined.length() <= MAX_BODY ? List.of(joined) : texts;
+        return RENDERER.texts(reply);
     }
 
     private MessageCreator creator(String to, String body) {

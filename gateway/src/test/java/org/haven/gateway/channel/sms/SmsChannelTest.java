@@ -231,6 +231,34 @@ class SmsChannelTest {
     }
 
     /**
+     * Verifies that a first message Twilio marks as an opt-out ({@code OptOutType=STOP}, here a
+     * word the intake script does not know) opts the number out at once: no question is sent, only
+     * the confirmation, and the conversation is stopped.
+     */
+    @Test
+    void testTwilioOptOutTypeStopsConversationFromFirstMessage() throws Exception {
+        String from = "+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
+        long stoppedBefore = count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL");
+        String stop = TwilioWebhook.smsForm(ACCOUNT_SID, TwilioWebhook.newMessageSid(), from, OUR_NUMBER, "STOPP")
+                + "&OptOutType=STOP";
+        assertEquals(200, webhook.postSigned(SmsChannel.SMS_PATH, stop, AUTH_TOKEN).statusCode());
+        assertEquals(stoppedBefore + 1, count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        waitForNoPending();
+        List<FakeTwilio.Received> sent = twilio.to(from);
+        assertEquals(1, sent.size(), "only the confirmation: " + sent.size());
+        assertTrue(sent.get(0).body().contains("no more messages"), "not the opt-out confirmation");
+    }
+
+    /** Verifies that only Twilio's three OptOutType values are read as keywords. */
+    @Test
+    void testOptOutTypeNamesOnlyTwilioKeywords() {
+        assertEquals(java.util.Optional.of("STOP"), SmsChannel.optOutKeyword("stop"));
+        assertEquals(java.util.Optional.of("HELP"), SmsChannel.optOutKeyword("HELP"));
+        assertEquals(java.util.Optional.empty(), SmsChannel.optOutKeyword("DELETE"));
+        assertEquals(java.util.Optional.empty(), SmsChannel.optOutKeyword(null));
+    }
+
+    /**
      * Verifies that DELETE by SMS erases the conversation and that its confirmation goes back
      * in the TwiML answer to that very webhook (nothing is left in the outbox to queue it to),
      * not through the API; a retry of the same webhook is answered empty and erases nothing more.

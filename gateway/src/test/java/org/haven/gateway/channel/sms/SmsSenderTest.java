@@ -14,6 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.haven.bot.Option;
+import org.haven.bot.render.SmsEncoding;
+import org.haven.bot.script.ScriptCheck;
 import org.haven.gateway.outbox.OutboundMessage;
 import org.haven.gateway.outbox.SendResult;
 import org.junit.jupiter.api.Test;
@@ -56,9 +58,13 @@ class SmsSenderTest {
         assertEquals(code, f.code(), label);
     }
 
-    /** Verifies that a question goes out as one body with numbered options, and that an overlong text is split. */
+    /**
+     * Verifies that a question goes out as one body with numbered options, and that a text over the
+     * segment budget the intake check enforces is split into bodies within it (before, the sender
+     * allowed ten segments while the check allowed three).
+     */
     @Test
-    void testBodiesNumberOptionsAndSplitPastTwilioLimit() {
+    void testBodiesNumberOptionsAndSplitAtScriptSegmentBudget() {
         OutboundMessage q = new OutboundMessage(UUID.randomUUID(), UUID.randomUUID(), "+15145550199", "Is it safe to talk now?",
                 List.of(new Option("yes", "Yes"), new Option("no", "No")), "en", false, 1);
         List<String> one = SmsSender.bodies(q);
@@ -71,5 +77,9 @@ class SmsSenderTest {
         List<String> parts = SmsSender.bodies(longReply);
         assertTrue(parts.size() > 1, "not split");
         assertTrue(parts.stream().allMatch(p -> p.length() <= SmsSender.MAX_BODY));
+        assertTrue(parts.stream().allMatch(p -> SmsEncoding.segments(p) <= ScriptCheck.DEFAULT_SEGMENT_BUDGET), parts.toString());
+        OutboundMessage fiveSegments = new OutboundMessage(UUID.randomUUID(), UUID.randomUUID(), "+15145550199",
+                sentence.repeat(12), List.of(), "en", false, 1);
+        assertEquals(2, SmsSender.bodies(fiveSegments).size(), "12 sentences are 5 segments: over the budget of 4");
     }
 }
