@@ -71,6 +71,17 @@ public final class Engine {
     }
 
     /**
+     * One of the script's messages, in a conversation's language (or the default language where
+     * it has none), for a text the caller completes itself (a resume phrase).
+     *
+     * @param key a message key of {@link org.haven.bot.script.Script#REQUIRED_MESSAGES}
+     * @param language the conversation's language
+     */
+    public Reply message(String key, String language) {
+        return localizer.message(key, language, null);
+    }
+
+    /**
      * Starts a new conversation: the first question ("is it safe to talk now?").
      *
      * @param channel the channel name, kept in the state ("sms", "telegram", "web")
@@ -315,6 +326,13 @@ public final class Engine {
                         handOff(results.askedForPerson(answers, language));
                     }
                     say("human");
+                }
+                case PHRASE -> {
+                    // the gateway makes the phrase and says it; the conversation goes on where it was
+                    events.add(new Event.PhraseRequested());
+                    if (phase == Phase.ACTIVE) {
+                        askCurrent();
+                    }
                 }
                 case LANGUAGE -> {
                     if (phase == Phase.PAUSED || phase == Phase.ENDED) {

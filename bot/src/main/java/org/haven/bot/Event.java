@@ -19,6 +19,10 @@ public sealed interface Event {
     record MessageForCoordinator(String text) implements Event {
     }
 
+    /** The person asked for their resume phrase; the gateway makes one and says it. */
+    record PhraseRequested() implements Event {
+    }
+
     /** The person asked for a person (HUMAN keyword or option). */
     record HumanRequested() implements Event {
     }

@@ -21,7 +21,9 @@ public enum Keyword {
     /** Skip the current question. */
     SKIP,
     /** Stop for now; come back later. */
-    PAUSE;
+    PAUSE,
+    /** Ask for the resume phrase (the words that continue this conversation anywhere). */
+    PHRASE;
 
     /** @return the keyword's name in scripts ("stop") */
     public String scriptName() {

@@ -17,6 +17,7 @@ import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.CaseStore;
 
 /**
@@ -62,6 +63,7 @@ public final class Conversations {
         Future<Void> beforeErase(SqlConnection tx, UUID conversationId, String channel, boolean duress);
     }
 
+    private static final ResumeWords WORDS = ResumeWords.load();
     private final List<EraseListener> eraseListeners = new CopyOnWriteArrayList<>();
     private final DialogueStep steps;
     private final TeamKeys teamKeys;
@@ -73,7 +75,8 @@ public final class Conversations {
                          Clock clock) {
         this.teamKeys = teamKeys;
         this.outbox = outbox;
-        this.steps = new DialogueStep(pool, engine, secrets, cases, new CaseEntries(cases, teamKeys, secrets.auditKey()), outbox, clock, eraseListeners);
+        this.steps = new DialogueStep(pool, engine, secrets, cases, new CaseEntries(cases, teamKeys, secrets.auditKey()), outbox, clock, eraseListeners,
+                WORDS);
     }
 
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
@@ -104,9 +107,19 @@ public final class Conversations {
         return steps.history(channel, contactAddress);
     }
 
-    /** Adds a coordinator's reply, just shown to the person, to their own copy of the conversation. */
-    public Future<Void> rememberShown(String channel, String contactAddress, Reply reply) {
-        return steps.remember(channel, contactAddress, new HistoryItem("coordinator", reply.text(), reply.language(), reply.rtl()));
+    /**
+     * Adds a coordinator's reply, about to be shown to the person, to their own copy of the
+     * conversation; false when {@code contactAddress} no longer holds {@code conversationId} (it
+     * moved where the person wrote their resume phrase): then it must not be shown there.
+     */
+    public Future<Boolean> rememberShown(String channel, String contactAddress, UUID conversationId, Reply reply) {
+        return steps.remember(channel, contactAddress, conversationId,
+                new HistoryItem("coordinator", reply.text(), reply.language(), reply.rtl()));
+    }
+
+    /** Whether a message is a resume phrase (five words of a phrase list), for a channel that limits guessing per client. */
+    public boolean isPhrase(String text) {
+        return WORDS.parse(text).isPresent();
     }
 
     /** Adds an {@link EraseListener} (channels add theirs when they are built). */

@@ -26,6 +26,8 @@ import org.haven.gateway.cases.IntakeCases;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.resume.PhraseKeys;
+import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ConversationStore;
@@ -54,13 +56,14 @@ final class DialogueStep {
     private final Clock clock;
     private final List<Conversations.EraseListener> eraseListeners;
     private final PersonHistory history = new PersonHistory();
+    private final PhraseStep phrases;
     /** Channels whose person gets their own copy of the conversation since hand-off (see {@link PersonHistory}). */
     final Set<String> historyChannels = ConcurrentHashMap.newKeySet();
     volatile Engine engine;
     volatile HavenMetrics metrics = HavenMetrics.NONE;
 
     DialogueStep(Pool pool, Engine engine, ServerSecrets secrets, CaseStore cases, CaseEntries entries, Outbox outbox, Clock clock,
-                 List<Conversations.EraseListener> eraseListeners) {
+                 List<Conversations.EraseListener> eraseListeners, ResumeWords words) {
         this.pool = pool;
         this.engine = engine;
         this.secrets = secrets;
@@ -71,6 +74,7 @@ final class DialogueStep {
         this.outbox = outbox;
         this.clock = clock;
         this.eraseListeners = eraseListeners;
+        this.phrases = new PhraseStep(words, secrets, states, conversations, cases, entries, outbox, () -> this.engine);
     }
 
     /** What one step did to cases, published after its commit. */
@@ -102,6 +106,10 @@ final class DialogueStep {
         HavenMetrics m = metrics;
         m.messageIn(in.channel());
         Timer.Sample timing = m.startStep();
+        Optional<ResumeWords.Candidate> phrase = phrases.parse(in.text());
+        if (phrase.isPresent()) {
+            return phraseWritten(in, hash, phrase.get(), notices, touched).onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
+        }
         Future<Conversations.Outcome> step = Transactions.run(pool, tx -> {
             // sent together with BEGIN: the de-duplication insert and the lookup (a duplicate then
             // locks its conversation until the commit, and changes nothing)
@@ -120,6 +128,50 @@ final class DialogueStep {
             });
         });
         return step.onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
+    }
+
+    /**
+     * A message that is a resume phrase: its keys are derived (unless the writer tried too many
+     * wrong ones this hour), then in one transaction the conversation it belongs to moves here, or
+     * the writer is told the words match nothing (or to wait), in their conversation or a new one.
+     */
+    private Future<Conversations.Outcome> phraseWritten(Inbound in, byte[] hash, ResumeWords.Candidate phrase,
+                                                        Function<String, List<Reply>> notices, Touched touched) {
+        return Transactions.run(pool, tx -> phrases.mayTry(tx, in.channel(), in.address()))
+                .compose(may -> may ? PhraseStep.derive(phrase.canonical(), secrets).map(Optional::of)
+                        : Future.succeededFuture(Optional.<PhraseKeys>empty()))
+                .compose(keys -> Transactions.run(pool, tx -> {
+                    Future<Boolean> seen = firstSeen(tx, in);
+                    Future<Optional<ConversationStore.StoredConversation>> lookup = conversations.lockByContact(tx, in.channel(), hash);
+                    return Future.all(seen, lookup).compose(both -> {
+                        if (!seen.result()) {
+                            return Future.succeededFuture(new Conversations.Outcome(null, List.of(), Optional.empty(), true));
+                        }
+                        Optional<ConversationStore.StoredConversation> current = lookup.result();
+                        String language = current.map(c -> states.decrypt(c.id(), in.channel(), in.address(), c.state()).state().language())
+                                .orElse(phrase.language());
+                        Future<PhraseStep.Used> used = keys.isPresent()
+                                ? phrases.use(tx, in, hash, current, keys.get(), language, touched)
+                                : Future.succeededFuture(new PhraseStep.Refused(engine.message("phrase_wait", language)));
+                        return used.compose(u -> {
+                            if (u instanceof PhraseStep.Moved moved) {
+                                return queueReplies(tx, in, moved.outcome(), notices);
+                            }
+                            if (u instanceof PhraseStep.NotHere) {
+                                return step(tx, in, current.orElseThrow(), touched).compose(o -> queueReplies(tx, in, o, notices));
+                            }
+                            Reply refusal = ((PhraseStep.Refused) u).reply();
+                            Future<Conversations.Outcome> answered = current.isPresent()
+                                    ? Future.succeededFuture(new Conversations.Outcome(current.get().id(), List.of(refusal), Optional.empty()))
+                                    : startNew(tx, in.channel(), hash, null, in.address(), touched).map(o -> {
+                                        List<Reply> replies = new ArrayList<>(List.of(refusal));
+                                        replies.addAll(o.replies());
+                                        return new Conversations.Outcome(o.conversationId(), replies, o.caseReference());
+                                    });
+                            return answered.compose(o -> queueReplies(tx, in, o, notices));
+                        });
+                    });
+                }));
     }
 
     private Future<Boolean> firstSeen(SqlConnection tx, Inbound in) {
@@ -175,10 +227,32 @@ final class DialogueStep {
             }
             UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
             Boolean stop = stopped;
-            return remember(tx, id, historyKey, stored.state(), in.text(), turn, duress)
+            return withPhrase(tx, id, in, turn, duress).compose(replies -> remember(tx, id, historyKey, stored.state(), in.text(),
+                            turn, replies, duress)
                     .compose(v -> conversations.update(tx, id, states.encrypt(id, in.channel(), in.address(), turn, historyKey),
                             caseId, stop))
-                    .map(v -> new Conversations.Outcome(id, turn.replies(), caseRef.map(IntakeCases.Created::reference)));
+                    .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference))));
+        });
+    }
+
+    /**
+     * The step's replies, with a new resume phrase: after the hand-off's own words, or first when
+     * the person asked for it (the question they are at follows). Never under duress.
+     */
+    private Future<List<Reply>> withPhrase(SqlConnection tx, UUID id, Inbound in, Turn turn, boolean duress) {
+        boolean handedOff = turn.events().stream().anyMatch(e -> e instanceof Event.IntakeCompleted);
+        boolean asked = turn.events().stream().anyMatch(e -> e instanceof Event.PhraseRequested);
+        if (duress || turn.state().phase() == ConversationState.Phase.DURESS || !(handedOff || asked)) {
+            return Future.succeededFuture(turn.replies());
+        }
+        return phrases.issue(tx, id, in.channel(), in.address(), turn.state().language()).map(phrase -> {
+            List<Reply> all = new ArrayList<>(turn.replies());
+            if (asked && !handedOff) {
+                all.add(0, phrase);
+            } else {
+                all.add(phrase);
+            }
+            return all;
         });
     }
 
@@ -188,7 +262,7 @@ final class DialogueStep {
      * conversation may show again), and nothing is kept while under duress.
      */
     private Future<Void> remember(SqlConnection tx, UUID id, byte[] historyKey, ConversationState before, String text, Turn turn,
-                                  boolean duress) {
+                                  List<Reply> replies, boolean duress) {
         if (historyKey == null) {
             return Future.succeededFuture();
         }
@@ -202,25 +276,26 @@ final class DialogueStep {
         if (before.handedOff()) {
             items.add(new HistoryItem("person", text, null, false));
         }
-        turn.replies().forEach(r -> items.add(new HistoryItem("bot", r.text(), r.language(), r.rtl())));
+        replies.forEach(r -> items.add(new HistoryItem("bot", r.text(), r.language(), r.rtl())));
         return history.append(tx, id, historyKey, items);
     }
 
     /**
-     * Adds a coordinator's reply, as the person's page just showed it, to their own copy of the
-     * conversation; nothing when the conversation is gone or keeps no copy.
+     * Adds a coordinator's reply, about to be shown on the person's page, to their own copy of the
+     * conversation; false, adding nothing, when {@code address} no longer holds that conversation
+     * (it moved to where the person wrote their resume phrase, or is gone).
      */
-    Future<Void> remember(String channel, String address, HistoryItem item) {
+    Future<Boolean> remember(String channel, String address, UUID conversationId, HistoryItem item) {
         byte[] hash = contactHash(channel, address);
         return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.succeededFuture();
+            if (found.isEmpty() || !found.get().id().equals(conversationId)) {
+                return Future.succeededFuture(false); // the conversation moved elsewhere (a resume phrase), or is gone
             }
             StateCipher.Stored s = states.decrypt(found.get().id(), channel, address, found.get().state());
             if (s.historyKey() == null || s.state().phase() == ConversationState.Phase.DURESS) {
-                return Future.succeededFuture();
+                return Future.succeededFuture(true);
             }
-            return history.append(tx, found.get().id(), s.historyKey(), List.of(item));
+            return history.append(tx, found.get().id(), s.historyKey(), List.of(item)).map(true);
         }));
     }
 

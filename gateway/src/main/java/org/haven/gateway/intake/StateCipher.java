@@ -75,45 +75,88 @@ final class StateCipher {
     }
 
     Stored decrypt(UUID id, String channel, String address, byte[] ciphertext) {
+        byte[] raw = keyBytes(channel, address);
         try {
-            byte[] plain;
+            return decrypt(id, raw, ciphertext);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    /** Opens a state with its key's bytes (a resume phrase's box holds them). */
+    Stored decrypt(UUID id, byte[] keyBytes, byte[] ciphertext) {
+        return parse(open(id, keyBytes, ciphertext));
+    }
+
+    /**
+     * The same state under another key: the conversation moves to another address (a resume
+     * phrase was written there), and only the new address opens it from now on.
+     */
+    byte[] rekey(UUID id, byte[] oldKey, byte[] newKey, byte[] ciphertext) {
+        byte[] plain = open(id, oldKey, ciphertext);
+        DataKey key = dataKey(newKey);
+        try {
+            return key.encrypt(plain, aad(id));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("state encryption failed", e);
+        } finally {
+            key.destroy();
+            Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** The bytes of the state key of an address (for a resume phrase's box). */
+    byte[] keyBytes(String channel, String address) {
+        return secrets.contactHash().hash("haven-state|" + channel + ":" + address);
+    }
+
+    private byte[] open(UUID id, byte[] keyBytes, byte[] ciphertext) {
+        try {
             if (startsWith(ciphertext, SERVER_KEYRING_MAGIC)) {
-                plain = secrets.keyring().decrypt(ciphertext, aad(id));
-            } else {
-                DataKey key = key(channel, address);
-                try {
-                    plain = key.decrypt(ciphertext, aad(id));
-                } finally {
-                    key.destroy();
-                }
+                return secrets.keyring().decrypt(ciphertext, aad(id));
             }
-            JsonObject doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
-            ConversationState state = ConversationState.fromBytes(Base64.getDecoder().decode(doc.getString("s")));
-            List<Reply> replies = new ArrayList<>();
-            for (Object o : doc.getJsonArray("r")) {
-                JsonObject r = (JsonObject) o;
-                List<Option> options = new ArrayList<>();
-                for (Object p : r.getJsonArray("o")) {
-                    JsonObject op = (JsonObject) p;
-                    options.add(new Option(op.getString("v"), op.getString("l")));
-                }
-                replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
+            DataKey key = dataKey(keyBytes);
+            try {
+                return key.decrypt(ciphertext, aad(id));
+            } finally {
+                key.destroy();
             }
-            String h = doc.getString("h");
-            return new Stored(state, replies, h == null ? null : Base64.getDecoder().decode(h));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("state decryption failed", e);
         }
     }
 
+    private static Stored parse(byte[] plain) {
+        JsonObject doc = new JsonObject(new String(plain, StandardCharsets.UTF_8));
+        ConversationState state = ConversationState.fromBytes(Base64.getDecoder().decode(doc.getString("s")));
+        List<Reply> replies = new ArrayList<>();
+        for (Object o : doc.getJsonArray("r")) {
+            JsonObject r = (JsonObject) o;
+            List<Option> options = new ArrayList<>();
+            for (Object p : r.getJsonArray("o")) {
+                JsonObject op = (JsonObject) p;
+                options.add(new Option(op.getString("v"), op.getString("l")));
+            }
+            replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
+        }
+        String h = doc.getString("h");
+        return new Stored(state, replies, h == null ? null : Base64.getDecoder().decode(h));
+    }
+
     private DataKey key(String channel, String address) {
-        byte[] raw = secrets.contactHash().hash("haven-state|" + channel + ":" + address);
+        byte[] raw = keyBytes(channel, address);
+        try {
+            return dataKey(raw);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private static DataKey dataKey(byte[] raw) {
         try {
             return DataKey.fromBytes(raw, SecretKeyAccess.INSECURE);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("state key unusable", e);
-        } finally {
-            Arrays.fill(raw, (byte) 0);
         }
     }
 

@@ -160,6 +160,21 @@ public final class Outbox {
                 .execute(Tuple.of(ids, conversationId, channel, bodies, expires, sealedAddress, entryCase, entrySeq)).mapEmpty();
     }
 
+    /**
+     * Sends what still waits for a conversation on another channel, to {@code address} (the person
+     * wrote their resume phrase there), at once.
+     */
+    public Future<Void> redirect(SqlClient tx, UUID conversationId, String channel, String address) {
+        ChannelSender sender = senders.get(channel);
+        if (sender == null) {
+            return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));
+        }
+        Buffer sealedAddress = sender.addressed() ? Buffer.buffer(encryptAddress(conversationId, address)) : null;
+        return tx.preparedQuery("UPDATE outbox SET channel = $2, address = $3, next_attempt_at = now(), error_code = NULL"
+                        + " WHERE conversation_id = $1 AND status = 'pending'")
+                .execute(Tuple.of(conversationId, channel, sealedAddress)).mapEmpty();
+    }
+
     /** Starts the delivery worker. */
     public void start() {
         context = vertx.getOrCreateContext();

@@ -207,6 +207,12 @@ public final class CaseStore {
                 .execute(Tuple.tuple().addUUID(caseId).addArrayOfString(labels.toArray(new String[0]))).mapEmpty();
     }
 
+    /** The person now writes on another channel (they wrote their resume phrase there). */
+    public Future<Void> moveChannel(SqlClient tx, UUID caseId, String channel) {
+        return tx.preparedQuery("UPDATE cases SET channel = $2, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(caseId, channel)).mapEmpty();
+    }
+
     /** Records the first coordinator reply (for time-to-first-reply) and the last activity. */
     public Future<Void> replied(SqlClient tx, UUID caseId) {
         return tx.preparedQuery("UPDATE cases SET first_reply_at = coalesce(first_reply_at, now()), updated_at = now(),"

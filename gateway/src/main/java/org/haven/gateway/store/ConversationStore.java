@@ -74,6 +74,40 @@ public final class ConversationStore {
                 .execute(Tuple.of(id, stopped)).mapEmpty();
     }
 
+    /** A conversation found by its resume phrase, locked: its state and the box its phrase opens. */
+    public record PhraseHolder(UUID id, byte[] state, UUID caseId, byte[] box) {
+    }
+
+    /** Gives a conversation a (new) resume phrase: what finds it, and the box that holds its state key. */
+    public Future<Void> setPhrase(SqlClient tx, UUID id, byte[] lookup, byte[] box) {
+        return tx.preparedQuery("UPDATE conversations SET phrase_lookup = $2, phrase_box = $3 WHERE id = $1")
+                .execute(Tuple.of(id, Buffer.buffer(lookup), Buffer.buffer(box))).mapEmpty();
+    }
+
+    /** Finds and locks the conversation of a resume phrase. */
+    public Future<Optional<PhraseHolder>> lockByPhrase(SqlClient tx, byte[] lookup) {
+        return tx.preparedQuery("SELECT id, state, case_id, phrase_box FROM conversations WHERE phrase_lookup = $1 FOR UPDATE")
+                .execute(Tuple.of(Buffer.buffer(lookup)))
+                .map(rs -> {
+                    if (rs.size() == 0) {
+                        return Optional.<PhraseHolder>empty();
+                    }
+                    Row r = rs.iterator().next();
+                    return Optional.of(new PhraseHolder(r.getUUID("id"), r.getBuffer("state").getBytes(), r.getUUID("case_id"),
+                            r.getBuffer("phrase_box").getBytes()));
+                });
+    }
+
+    /**
+     * Moves a conversation to another contact (its resume phrase was written there): found by that
+     * contact from now on, its state under that contact's key, delivery allowed again.
+     */
+    public Future<Void> move(SqlClient tx, UUID id, String channel, byte[] contactHash, byte[] state, byte[] box) {
+        return tx.preparedQuery("UPDATE conversations SET channel = $2, contact_hash = $3, state = $4, phrase_box = $5,"
+                        + " stopped_at = NULL, updated_at = now() WHERE id = $1")
+                .execute(Tuple.of(id, channel, Buffer.buffer(contactHash), Buffer.buffer(state), Buffer.buffer(box))).mapEmpty();
+    }
+
     /** Forgets a conversation (the person asked to delete, or restarted). */
     public Future<Void> delete(SqlClient tx, UUID id) {
         return tx.preparedQuery("DELETE FROM conversations WHERE id = $1").execute(Tuple.of(id)).mapEmpty();

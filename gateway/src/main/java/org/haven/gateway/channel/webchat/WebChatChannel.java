@@ -72,6 +72,7 @@ public final class WebChatChannel implements Channel {
     /** Sockets open or being upgraded, counted against {@link WebChatConfig#maxSockets()}. */
     private final AtomicInteger sockets = new AtomicInteger();
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
+    private final PhraseGuesses phraseGuesses = new PhraseGuesses(20, java.time.Duration.ofHours(1));
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final AtomicLong refused = new AtomicLong();
     private volatile long refusedLoggedAt = System.nanoTime() - 61_000_000_000L;
@@ -216,7 +217,8 @@ public final class WebChatChannel implements Channel {
             ctx.response().setStatusCode(503).putHeader("Retry-After", "30").end();
             return;
         }
-        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws).start()).onFailure(err -> {
+        String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, client).start()).onFailure(err -> {
             sockets.decrementAndGet();
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(400).end();
@@ -238,6 +240,8 @@ public final class WebChatChannel implements Channel {
     /** One socket: frames are handled strictly in order, one dialogue step at a time. */
     private final class Session {
         private final ServerWebSocket ws;
+        /** Where the socket came from, for the limit on resume phrase guesses. */
+        private final String client;
         private final int slot = nextSlot.getAndIncrement() & Integer.MAX_VALUE;
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile long heardAt = System.nanoTime();
@@ -248,8 +252,9 @@ public final class WebChatChannel implements Channel {
         private long windowStart = System.currentTimeMillis();
         private int framesInWindow;
 
-        Session(ServerWebSocket ws) {
+        Session(ServerWebSocket ws, String client) {
             this.ws = ws;
+            this.client = client;
         }
 
         void start() {
@@ -381,10 +386,25 @@ public final class WebChatChannel implements Channel {
                 error("bad_frame", "That message was empty.", messageId);
                 return Future.succeededFuture();
             }
-            return conversations.receive(new Inbound(name(), token, body.strip(), Optional.of(messageId), false)).map(outcome -> {
+            if (conversations.isPhrase(body) && !phraseGuesses.allow(client)) {
+                LOG.info("event=webchat_phrase_throttled");
+                error("too_many_tries", "Too many tries. Please wait an hour, then write the words again."
+                        + " / Trop d'essais. Attendez une heure, puis écrivez de nouveau les mots.", messageId);
+                return Future.succeededFuture();
+            }
+            return conversations.receive(new Inbound(name(), token, body.strip(), Optional.of(messageId), false)).compose(outcome -> {
                 send(new JsonObject().put("type", "ack").put("id", messageId));
-                sendReplies(outcome.replies());
-                return null;
+                if (outcome.conversationId() == null || outcome.conversationId().equals(listening)) {
+                    sendReplies(outcome.replies());
+                    return Future.<Void>succeededFuture();
+                }
+                // the person's resume phrase brought their conversation here: show it, and wait for its replies
+                return conversations.history(name(), token).map(items -> {
+                    sendHistory(items, List.of());
+                    sendReplies(outcome.replies());
+                    listen(outcome.conversationId());
+                    return (Void) null;
+                });
             });
         }
 
@@ -404,20 +424,33 @@ public final class WebChatChannel implements Channel {
             listening = conversationId;
             openHere.merge(conversationId, 1, Integer::sum);
             pushes = vertx.eventBus().consumer(WebChatSender.address(conversationId), msg -> {
-                if (ws.isClosed()) {
+                String holder = token;
+                if (ws.isClosed() || holder == null) {
                     msg.fail(503, "closed");
                     return;
                 }
-                send(msg.body());
-                msg.reply("ok");
-                // into the person's own copy, so that a reload shows it again; the token is theirs to open it
-                String holder = token;
+                // into the person's own copy first, so that a reload shows it again (the token is theirs
+                // to open it); and only while this tab's token still holds the conversation
                 JsonObject f = msg.body();
-                if (holder != null) {
-                    conversations.rememberShown(name(), holder, new Reply(f.getString("text"), List.of(), f.getString("lang"),
-                            "rtl".equals(f.getString("dir")))).onFailure(err ->
-                            LOG.warn("event=webchat_history_failed kind={}", err.getClass().getSimpleName()));
-                }
+                conversations.rememberShown(name(), holder, conversationId, new Reply(f.getString("text"), List.of(),
+                        f.getString("lang"), "rtl".equals(f.getString("dir")))).onComplete(ar -> {
+                    if (ar.succeeded() && !ar.result()) {
+                        msg.fail(503, "moved");
+                        if (conversationId.equals(listening)) {
+                            listen(null); // the person took the conversation elsewhere with their phrase
+                        }
+                        return;
+                    }
+                    if (ar.failed()) {
+                        LOG.warn("event=webchat_history_failed kind={}", ar.cause().getClass().getSimpleName());
+                    }
+                    if (ws.isClosed()) {
+                        msg.fail(503, "closed");
+                        return;
+                    }
+                    send(f);
+                    msg.reply("ok");
+                });
             });
             // what waits for this person (possibly deferred by another instance) comes now, in order
             pushes.completion().onSuccess(v -> outbox.nudge(conversationId).compose(n -> outbox.deliverNow(conversationId)));
