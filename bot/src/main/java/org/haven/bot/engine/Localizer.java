@@ -99,7 +99,7 @@ public final class Localizer {
      * @param channel a channel name
      * @return the message key
      */
-    public static String severalHint(String channel) {
+    private static String severalHint(String channel) {
         return switch (channel == null ? "" : channel) {
             case "webchat", "web" -> "choose_several_web";
             case "telegram" -> "choose_several_telegram";
