@@ -1,13 +1,64 @@
 /* Haven web chat; protocol: docs/webchat-protocol.md. Server text via textContent only,
- * never as HTML. Stores only the resume token, in sessionStorage. */
+ * never as HTML. Stores only the resume token, in sessionStorage. The page's own words are in
+ * words.js, in each language of the intake script. */
 'use strict';
 (function () {
-  var KEY = 'haven.resume', LONG = 'That message is too long. Please make it shorter.';
+  var KEY = 'haven.resume', WORDS = window.HAVEN_WORDS || {};
   var $ = function (id) { return document.getElementById(id); };
   var body = document.body, log = $('log'), input = $('text'), statusEl = $('status');
   var ws = null, ready = false, exiting = false, retry = 0, timer = 0, ackTimer = 0, lastEsc = 0;
   var pending = []; // {id, f: frame text, el: bubble, t: times sent}, in send order, until acked
   var opts = null, mem = null, recent = [], skip = [], fresh = false;
+  // the page's language: one of WORDS, or null for English with French beside (none of them is the browser's)
+  var lang = null, statusWords = null;
+
+  function w(key) {
+    var own = WORDS[lang || 'en'] || {};
+    return own[key] || (WORDS.en || {})[key] || '';
+  }
+
+  // The first of the browser's languages that the page speaks (Dari, prs, is written as Farsi).
+  function browserLanguage() {
+    var tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ''];
+    for (var i = 0; i < tags.length; i++) {
+      var base = String(tags[i]).toLowerCase().split(/[-_]/)[0];
+      if (base === 'prs') base = 'fa';
+      if (Object.prototype.hasOwnProperty.call(WORDS, base)) return base;
+    }
+    return null;
+  }
+
+  // A word of the page, and in French beside it while the page does not know the person's language.
+  function twin(n, key) {
+    n.textContent = w(key);
+    if (!lang && WORDS.fr) n.appendChild(el('span', '', ' ' + WORDS.fr[key], 'fr', 'ltr'));
+  }
+
+  // Puts the page in a language: its words, <html lang> and dir.
+  function speak(code) {
+    lang = code;
+    var root = document.documentElement;
+    root.lang = lang || 'en';
+    root.dir = w('dir') === 'rtl' ? 'rtl' : 'ltr';
+    document.title = w('title');
+    $('heading').textContent = w('heading');
+    twin($('exit'), 'exit');
+    twin($('about'), 'about');
+    twin($('label'), 'label');
+    input.placeholder = w('placeholder');
+    $('send').textContent = w('send');
+    log.setAttribute('aria-label', w('log'));
+    if (opts) opts.setAttribute('aria-label', w('choices'));
+    var done = opts && opts.querySelector('.done');
+    if (done) done.textContent = w('done');
+    if (statusWords) say(statusWords);
+  }
+
+  // The conversation goes on in another language the page speaks: the page follows it.
+  function follow(code) {
+    var base = typeof code === 'string' ? code.toLowerCase() : '';
+    if (Object.prototype.hasOwnProperty.call(WORDS, base) && base !== (lang || 'en')) speak(base);
+  }
 
   function exitUrl() {
     var u = body.getAttribute('data-exit-url');
@@ -37,8 +88,15 @@
     try { if (v) sessionStorage.setItem(KEY, v); else sessionStorage.removeItem(KEY); } catch (x) { /* memory only */ }
   }
 
+  // The status line in the page's words (kept, to be said again in another language).
+  function say(keys) {
+    status(keys.map(w).join(' '));
+    statusWords = keys;
+  }
+
   function status(t) {
     var end = log.scrollHeight - log.scrollTop - log.clientHeight < 30;
+    statusWords = null;
     statusEl.textContent = t || '';
     if (end) log.scrollTop = log.scrollHeight; // the log just got shorter or taller: stay at the end
   }
@@ -64,7 +122,7 @@
   }
 
   function mark(p, failed) {
-    var m = p.el.appendChild(el('span', 'mark', failed ? 'Not sent' : '✓ Sent', 'en'));
+    var m = p.el.appendChild(el('span', 'mark', w(failed ? 'notSent' : 'sent'), lang || 'en'));
     if (failed) p.el.className += ' fail'; else m.setAttribute('aria-hidden', 'true');
   }
 
@@ -73,22 +131,55 @@
     opts = null;
   }
 
-  function showOptions(list, lang, dir) {
+  // A reply's options: buttons that answer at once, or, for a multiple-choice question, answers
+  // that stay pressed and a Done button that sends them together (the controls still answer at once).
+  function showOptions(m) {
     clearOptions();
-    if (!Array.isArray(list) || !list.length) return;
-    opts = log.appendChild(el('div', 'opts', '', lang, dir));
+    if (!Array.isArray(m.options) || !m.options.length) return;
+    var several = m.multiple === true, done = null;
+    opts = log.appendChild(el('div', 'opts', '', m.lang, m.dir));
     opts.setAttribute('role', 'group');
-    opts.setAttribute('aria-label', 'Choices');
-    list.forEach(function (o) {
+    opts.setAttribute('aria-label', w('choices'));
+    m.options.forEach(function (o) {
       if (!o || typeof o.value !== 'string' || !o.value) return;
+      var toggle = several && o.control !== true;
+      if (several && !toggle && !done) done = doneButton(m.lang);
       var b = opts.appendChild(el('button', '', typeof o.label === 'string' && o.label ? o.label : o.value));
       b.type = 'button';
       b.value = o.value; // what is sent; the label may be in any language
-      b.addEventListener('click', function (e) {
-        submit(o.value, b.textContent, lang);
-        if (e.detail === 0) input.focus(); // keyboard use; a tap must not pop up the phone's keyboard
-      });
+      if (toggle) {
+        b.setAttribute('aria-pressed', 'false');
+        b.addEventListener('click', function () { press(b); });
+      } else {
+        b.addEventListener('click', function (e) { submit(o.value, b.textContent, m.lang); keyboard(e); });
+      }
     });
+    if (several && !done) doneButton(m.lang);
+  }
+
+  function keyboard(e) {
+    if (e.detail === 0) input.focus(); // keyboard use; a tap must not pop up the phone's keyboard
+  }
+
+  function press(b) {
+    b.setAttribute('aria-pressed', b.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+    opts.querySelector('.done').disabled = !opts.querySelector('[aria-pressed="true"]');
+  }
+
+  // Sends the pressed answers as one message: their values joined by commas, as SMS would type "1,3".
+  function doneButton(replyLang) {
+    opts.appendChild(el('div', 'break', '')); // Done starts a line: apart from the answers, before the controls
+    var d = opts.appendChild(el('button', 'done', w('done')));
+    d.type = 'button';
+    d.disabled = true;
+    d.addEventListener('click', function (e) {
+      var chosen = Array.prototype.slice.call(opts.querySelectorAll('[aria-pressed="true"]'));
+      if (!chosen.length) return;
+      submit(chosen.map(function (b) { return b.value; }).join(','),
+        chosen.map(function (b) { return b.textContent; }).join(', '), replyLang);
+      keyboard(e);
+    });
+    return d;
   }
 
   function sendFrame(f) {
@@ -112,18 +203,22 @@
     watch();
   }
 
-  function submit(text, shown, lang) {
-    var a = new Uint8Array(12), id = '', n = add('msg me', shown, lang);
+  function submit(text, shown, shownLang) {
+    var a = new Uint8Array(12), id = '', n = add('msg me', shown, shownLang);
     crypto.getRandomValues(a);
     for (var i = 0; i < 12; i++) id += (a[i] + 256).toString(16).slice(1);
-    n.insertBefore(el('span', 'sr', 'You: ', 'en'), n.firstChild);
+    n.insertBefore(you(), n.firstChild);
     clearOptions();
     fresh = true;
     var p = { id: id, f: JSON.stringify({ type: 'message', id: id, text: text }), el: n, t: 0 };
     pending.push(p);
     if (ready) { sendFrame(p.f); p.t++; if (pending.length === 1) watch(); }
     else if (!ws) { retry = 0; connect(); }
-    else status('Your message is kept and will be sent.');
+    else say(['kept']);
+  }
+
+  function you() {
+    return el('span', 'sr', w('you'), lang || 'en');
   }
 
   function find(id) {
@@ -132,7 +227,7 @@
   }
 
   function onError(m) {
-    var text = typeof m.message === 'string' && m.message ? m.message : 'Something went wrong. Please try again.';
+    var text = typeof m.message === 'string' && m.message ? m.message : w('wrong');
     var i = find(m.id), s = ws;
     if (m.code === 'rate_limited') { // keep everything pending, pause, then send again in order
       status(text);
@@ -152,7 +247,7 @@
       ready = false;
       clearOptions();
       add('note', text, m.lang, m.dir);
-      sendFrame({ type: 'start' });
+      sendFrame(start());
     } else {
       if (i >= 0) mark(pending.splice(i, 1)[0], true);
       add('note', text, m.lang, m.dir);
@@ -172,9 +267,10 @@
       // after a reload: the conversation since hand-off, as it was shown before
       if (m.from === 'person') {
         var mine = add('msg me', m.text);
-        mine.insertBefore(el('span', 'sr', 'You: ', 'en'), mine.firstChild);
+        mine.insertBefore(you(), mine.firstChild);
         recent = [];
       } else {
+        follow(m.lang);
         said(m);
       }
     } else if (m.type === 'reply' && typeof m.text === 'string') {
@@ -182,8 +278,9 @@
       skip = [];
       if (fresh) recent = [];
       fresh = false;
+      follow(m.lang);
       var n = said(m);
-      showOptions(m.options, m.lang, m.dir);
+      showOptions(m);
       scroll(n);
     } else if (m.type === 'ack') {
       var i = find(m.id);
@@ -201,8 +298,8 @@
     if (!byPerson) recent.push(m.text);
     var n = add(byPerson ? 'msg coordinator' : 'msg bot', m.text, m.lang, m.dir);
     if (byPerson) {
-      var who = el('span', 'who', 'Coordinator', 'en', 'ltr');
-      who.appendChild(el('span', '', ' · Coordination', 'fr', 'ltr'));
+      var who = el('span', 'who', w('coordinator'), lang || 'en');
+      if (!lang && WORDS.fr) who.appendChild(el('span', '', ' · ' + WORDS.fr.coordinator, 'fr', 'ltr'));
       n.insertBefore(who, n.firstChild);
     }
     return n;
@@ -211,11 +308,11 @@
   function connect() {
     clearTimeout(timer);
     if (exiting || ws) return;
-    status(retry ? 'Reconnecting…' : 'Connecting…');
+    say([retry ? 'reconnecting' : 'connecting']);
     var s;
     try { s = ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/chat/ws'); } catch (x) { drop(); return; }
     s.onopen = function () {
-      var t = token(), f = { type: 'start' };
+      var t = token(), f = start();
       if (t) f.resume = t;
       // a reloaded page shows nothing yet: ask for the conversation since hand-off
       if (t && !log.querySelector('.msg')) f.history = true;
@@ -226,6 +323,11 @@
     s.onclose = function () { if (s === ws) drop(); };
   }
 
+  // A new conversation opens in the page's language, when the page knows it (the server may not speak it).
+  function start() {
+    return lang ? { type: 'start', lang: lang } : { type: 'start' };
+  }
+
   function drop() {
     ws = null;
     ready = false;
@@ -234,7 +336,7 @@
     if (exiting) return;
     // 1, 2, 4 … 30 s, with jitter so that many phones do not all come back at once
     timer = setTimeout(connect, Math.min(30000, 1000 << Math.min(retry++, 5)) * (0.5 + Math.random() / 2));
-    status('Reconnecting…' + (pending.length ? ' Your messages are kept and will be sent.' : ''));
+    say(pending.length ? ['reconnecting', 'kept'] : ['reconnecting']);
   }
 
   $('form').addEventListener('submit', function (e) {
@@ -243,7 +345,7 @@
     if (!t) return;
     // 1000 characters, and the frame (id and JSON escapes included) within 4096 bytes
     if (Array.from(t).length > 1000 || new TextEncoder().encode(JSON.stringify(t)).length > 4000) {
-      add('note', LONG);
+      add('note', w('tooLong'), lang || 'en');
       return;
     }
     input.value = '';
@@ -257,5 +359,6 @@
   });
   window.addEventListener('online', function () { if (!ws) { retry = 0; connect(); } });
 
+  speak(browserLanguage());
   connect();
 }());

@@ -92,6 +92,21 @@ public final class Engine {
         return opening(channel, script.defaultLanguage(), now, false);
     }
 
+    /**
+     * Starts a new conversation in the language the person's device prefers (a browser's first
+     * language, when it is one of the script's): the first question in it. It is not a choice: the
+     * language question is still asked, and an answer in another language still switches to it.
+     *
+     * @param channel  the channel name
+     * @param language a language code; one the script does not speak, or null, starts as {@link #start(String, Instant)}
+     * @param now      the current time
+     * @return the first state and replies
+     */
+    public Turn start(String channel, String language, Instant now) {
+        return language != null && script.language(language).isPresent() ? opening(channel, language, now, false)
+                : start(channel, now);
+    }
+
     private Turn opening(String channel, String language, Instant now, boolean severalLanguages) {
         Session s = new Session(new ConversationState(ConversationState.VERSION, channel, language,
                 false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond(), false, null), now);
@@ -604,7 +619,8 @@ public final class Engine {
         }
 
         private void ask(Question q) {
-            replies.add(speaking.isEmpty() ? localizer.question(q, language) : localizer.question(q, speaking));
+            replies.add(speaking.isEmpty() ? localizer.question(q, language, channel)
+                    : localizer.question(q, speaking, channel));
         }
 
         private void say(String key) {

@@ -1,6 +1,7 @@
 package org.haven.bot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -59,7 +60,9 @@ class TranscriptTest {
                 now = now.plus(Duration.parse(step.get("after").asText()));
             }
             Turn turn;
-            if (step.has("start")) {
+            if (step.has("start") && step.get("start").isTextual()) {
+                turn = engine.start(t.path("channel").asText("sms"), step.get("start").asText(), now);
+            } else if (step.has("start")) {
                 turn = engine.start(t.path("channel").asText("sms"), now);
             } else if (step.has("open")) {
                 turn = engine.open(t.path("channel").asText("sms"), step.get("open").asText(), now);
@@ -88,6 +91,14 @@ class TranscriptTest {
                 step.get("options").forEach(o -> want.add(o.asText()));
                 Reply last = turn.replies().get(turn.replies().size() - 1);
                 assertEquals(want, last.options().stream().map(Option::value).toList(), where + ": option values");
+            }
+            if (step.has("multiple")) {
+                Reply last = turn.replies().get(turn.replies().size() - 1);
+                assertEquals(step.get("multiple").asBoolean(), last.multiple(), where + ": several answers together");
+            }
+            for (JsonNode never : step.path("never")) {
+                turn.replies().forEach(r -> assertFalse(r.text().contains(never.asText()),
+                        where + ": '" + never.asText() + "' in '" + r.text() + "'"));
             }
             if (step.has("result")) {
                 checkResult(where, step.get("result"), turn);

@@ -9,6 +9,7 @@ import org.haven.bot.Reply;
 import org.haven.bot.script.Choice;
 import org.haven.bot.script.Language;
 import org.haven.bot.script.Question;
+import org.haven.bot.script.QuestionType;
 import org.haven.bot.script.Script;
 import org.haven.bot.script.Text;
 
@@ -53,11 +54,24 @@ public final class Localizer {
     }
 
     /**
+     * A question as SMS shows it (numbered options).
+     *
      * @param q        a question
      * @param language the conversation language
      * @return the question with its choices and the controls (skip, pause, ask for a person)
      */
     public Reply question(Question q, String language) {
+        return question(q, language, "sms");
+    }
+
+    /**
+     * @param q        a question
+     * @param language the conversation language
+     * @param channel  the channel that shows it: a multiple-choice question ends with the script's
+     *                 hint for that channel ({@link #severalHint})
+     * @return the question with its choices and the controls (skip, pause, ask for a person)
+     */
+    public Reply question(Question q, String language, String channel) {
         String d = script.defaultLanguage();
         String lang = q.prompt().languageFor(language, d);
         List<Option> options = new ArrayList<>();
@@ -67,7 +81,30 @@ public final class Localizer {
         options.add(new Option("SKIP", lookup("control_skip").resolve(lang, d)));
         options.add(new Option("PAUSE", lookup("control_pause").resolve(lang, d)));
         options.add(new Option("HUMAN", lookup("control_human").resolve(lang, d)));
-        return new Reply(q.prompt().resolve(language, d), options, lang, rtl(lang));
+        boolean multiple = q.type() == QuestionType.MULTIPLE_CHOICE;
+        String text = q.prompt().resolve(language, d);
+        Text hint = multiple ? script.messages().get(severalHint(channel)) : null;
+        if (hint != null) {
+            text = text + " " + hint.resolve(lang, d);
+        }
+        return new Reply(text, options, lang, rtl(lang), multiple);
+    }
+
+    /**
+     * The message that tells how to choose several answers where the channel shows them: numbers
+     * typed on SMS ("like 1,3"), toggle buttons and Done on the web page, and on Telegram, whose
+     * buttons answer at the first tap, one tap or several typed. A script without it says it in
+     * its prompts.
+     *
+     * @param channel a channel name
+     * @return the message key
+     */
+    private static String severalHint(String channel) {
+        return switch (channel == null ? "" : channel) {
+            case "webchat", "web" -> "choose_several_web";
+            case "telegram" -> "choose_several_telegram";
+            default -> "choose_several_sms";
+        };
     }
 
     /**
@@ -93,10 +130,11 @@ public final class Localizer {
      *
      * @param q         a question
      * @param languages the languages, in order
+     * @param channel   the channel that shows it
      * @return the question
      */
-    public Reply question(Question q, List<String> languages) {
-        List<Reply> each = languages.stream().map(l -> question(q, l)).toList();
+    public Reply question(Question q, List<String> languages, String channel) {
+        List<Reply> each = languages.stream().map(l -> question(q, l, channel)).toList();
         Reply first = each.get(0);
         List<Option> options = new ArrayList<>();
         for (int i = 0; i < first.options().size(); i++) {
@@ -107,7 +145,7 @@ public final class Localizer {
             options.add(new Option(o.value(), label));
         }
         String text = String.join("\n\n", each.stream().map(Reply::text).distinct().toList());
-        return new Reply(text, options, first.language(), first.rtl());
+        return new Reply(text, options, first.language(), first.rtl(), first.multiple());
     }
 
     /**

@@ -132,8 +132,16 @@ public final class Conversations {
      * first question, a known one the last replies again.
      */
     public Future<Outcome> open(String channel, String contactAddress) {
+        return open(channel, contactAddress, null);
+    }
+
+    /**
+     * Like {@link #open(String, String)}; a new contact gets the first question in {@code language}
+     * (the browser's, say) when the script speaks it ({@link org.haven.bot.Engine#start(String, String, java.time.Instant)}).
+     */
+    public Future<Outcome> open(String channel, String contactAddress, String language) {
         DialogueStep.Touched touched = new DialogueStep.Touched();
-        return teamKeys.sealing(() -> steps.open(channel, contactAddress, true, touched))
+        return teamKeys.sealing(() -> steps.open(channel, contactAddress, true, language, touched))
                 .map(Optional::orElseThrow).onSuccess(o -> publish(touched));
     }
 
@@ -142,7 +150,7 @@ public final class Conversations {
      * there is none (it was deleted, or never existed).
      */
     public Future<Optional<Outcome>> resume(String channel, String contactAddress) {
-        return steps.open(channel, contactAddress, false, new DialogueStep.Touched());
+        return steps.open(channel, contactAddress, false, null, new DialogueStep.Touched());
     }
 
     /**

@@ -86,8 +86,9 @@ final class DialogueStep {
         }
     }
 
-    /** Opens (or, when {@code create}, starts) the conversation of a contact without any input. */
-    Future<Optional<Conversations.Outcome>> open(String channel, String contactAddress, boolean create, Touched touched) {
+    /** Opens (or, when {@code create}, starts in {@code language} if it is given) the conversation of a contact without any input. */
+    Future<Optional<Conversations.Outcome>> open(String channel, String contactAddress, boolean create, String language,
+                                                 Touched touched) {
         byte[] hash = contactHash(channel, contactAddress);
         return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
             if (found.isPresent()) {
@@ -95,7 +96,7 @@ final class DialogueStep {
                 return Future.succeededFuture(Optional.of(new Conversations.Outcome(found.get().id(), s.lastReplies(),
                         Optional.empty())));
             }
-            return create ? startNew(tx, channel, hash, null, contactAddress, touched).map(Optional::of)
+            return create ? startNew(tx, channel, hash, null, language, contactAddress, touched).map(Optional::of)
                     : Future.succeededFuture(Optional.<Conversations.Outcome>empty());
         }));
     }
@@ -121,7 +122,7 @@ final class DialogueStep {
                 }
                 Optional<ConversationStore.StoredConversation> found = lookup.result();
                 if (found.isEmpty()) {
-                    return startNew(tx, in.channel(), hash, in.text(), in.address(), touched)
+                    return startNew(tx, in.channel(), hash, in.text(), null, in.address(), touched)
                             .compose(o -> queueReplies(tx, in, o, notices));
                 }
                 return step(tx, in, found.get(), touched).compose(o -> queueReplies(tx, in, o, notices));
@@ -163,7 +164,7 @@ final class DialogueStep {
                             Reply refusal = ((PhraseStep.Refused) u).reply();
                             Future<Conversations.Outcome> answered = current.isPresent()
                                     ? Future.succeededFuture(new Conversations.Outcome(current.get().id(), List.of(refusal), Optional.empty()))
-                                    : startNew(tx, in.channel(), hash, null, in.address(), touched).map(o -> {
+                                    : startNew(tx, in.channel(), hash, null, phrase.language(), in.address(), touched).map(o -> {
                                         List<Reply> replies = new ArrayList<>(List.of(refusal));
                                         replies.addAll(o.replies());
                                         return new Conversations.Outcome(o.conversationId(), replies, o.caseReference());
@@ -314,11 +315,15 @@ final class DialogueStep {
         }));
     }
 
-    /** A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the opening. */
+    /**
+     * A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the
+     * opening, or without one the language the person's device prefers.
+     */
     private Future<Conversations.Outcome> startNew(SqlConnection tx, String channel, byte[] hash, String firstMessage,
-                                                   String address, Touched touched) {
+                                                   String language, String address, Touched touched) {
         UUID id = UUID.randomUUID();
-        Turn turn = firstMessage == null ? engine.start(channel, clock.instant()) : engine.open(channel, firstMessage, clock.instant());
+        Turn turn = firstMessage == null ? engine.start(channel, language, clock.instant())
+                : engine.open(channel, firstMessage, clock.instant());
         byte[] state = states.encrypt(id, channel, address, turn, historyChannels.contains(channel) ? PersonHistory.newKey() : null);
         return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
             if (!inserted) {

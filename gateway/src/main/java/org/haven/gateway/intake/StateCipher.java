@@ -58,7 +58,11 @@ final class StateCipher {
         for (Reply r : kept) {
             JsonArray options = new JsonArray();
             r.options().forEach(o -> options.add(new JsonObject().put("v", o.value()).put("l", o.label())));
-            replies.add(new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl()));
+            JsonObject reply = new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl());
+            if (r.multiple()) {
+                reply.put("m", true); // so that a reloaded page offers the same toggle buttons again
+            }
+            replies.add(reply);
         }
         JsonObject doc = new JsonObject().put("s", Base64.getEncoder().encodeToString(turn.state().toBytes())).put("r", replies);
         if (historyKey != null) {
@@ -137,7 +141,7 @@ final class StateCipher {
                 JsonObject op = (JsonObject) p;
                 options.add(new Option(op.getString("v"), op.getString("l")));
             }
-            replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl")));
+            replies.add(new Reply(r.getString("t"), options, r.getString("lang"), r.getBoolean("rtl"), r.getBoolean("m", false)));
         }
         String h = doc.getString("h");
         return new Stored(state, replies, h == null ? null : Base64.getDecoder().decode(h));

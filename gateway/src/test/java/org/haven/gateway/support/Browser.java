@@ -77,6 +77,16 @@ public final class Browser implements AutoCloseable {
      * skips the caller (a JUnit assumption) when Chromium or ChromeDriver is not installed.
      */
     public static Browser start(int width, int height) throws IOException {
+        return start(width, height, "en-US");
+    }
+
+    /**
+     * Like {@link #start(int, int)}, with the browser's languages ({@code navigator.languages},
+     * Accept-Language) set to {@code language}, e.g. {@code "ar"} or {@code "fr-CA,fr"}: the first
+     * is the interface language ({@code --lang}), the list the {@code intl.accept_languages}
+     * preference, which headless Chromium reads from the profile.
+     */
+    public static Browser start(int width, int height, String language) throws IOException {
         assumeAvailable();
         // Selenium's warning that it has no DevTools classes for this Chromium version is noise here
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
@@ -86,10 +96,11 @@ public final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--lang=en-US", "--hide-scrollbars",
+                "--disable-dev-shm-usage", "--lang=" + language.split(",")[0], "--hide-scrollbars",
                 // tests leave for https://exit.invalid/: fail at once, without asking a DNS server
                 "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
                 "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

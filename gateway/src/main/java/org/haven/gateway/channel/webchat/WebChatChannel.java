@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.SecurityHeaders;
@@ -57,6 +58,7 @@ public final class WebChatChannel implements Channel {
     private static final long WINDOW_MS = 10_000;
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
     private static final String DEFAULT_EXIT = "data-exit-url=\"https://www.google.com/\"";
 
     private final Vertx vertx;
@@ -174,6 +176,7 @@ public final class WebChatChannel implements Channel {
         router.get("/chat/").handler(ctx -> ctx.redirect("/chat"));
         router.get("/chat/ws").handler(this::upgrade);
         router.get("/chat/chat.js").handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
+        router.get("/chat/words.js").handler(ctx -> serveAsset(ctx, "words.js", "text/javascript; charset=utf-8"));
         router.get("/chat/chat.css").handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
     }
 
@@ -358,7 +361,9 @@ public final class WebChatChannel implements Channel {
             byte[] bytes = new byte[16];
             random.nextBytes(bytes);
             String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            return conversations.open(name(), fresh).map(outcome -> {
+            // the browser's language, for the first question; the engine ignores one the script does not speak
+            String language = frame.getValue("lang") instanceof String l && LANGUAGE.matcher(l).matches() ? l : null;
+            return conversations.open(name(), fresh, language).map(outcome -> {
                 token = fresh;
                 send(new JsonObject().put("type", "session").put("resume", token));
                 sendReplies(outcome.replies());
@@ -481,10 +486,20 @@ public final class WebChatChannel implements Channel {
         private void sendReplies(List<Reply> replies) {
             for (Reply r : replies) {
                 JsonArray options = new JsonArray();
-                r.options().forEach(o -> options.add(new JsonObject().put("value", o.value()).put("label", o.label())));
-                send(new JsonObject().put("type", "reply").put("text", r.text()).put("options", options)
-                        .put("lang", r.language()).put("dir", r.rtl() ? "rtl" : "ltr"));
+                r.options().forEach(o -> options.add(option(o)));
+                JsonObject reply = new JsonObject().put("type", "reply").put("text", r.text()).put("options", options)
+                        .put("lang", r.language()).put("dir", r.rtl() ? "rtl" : "ltr");
+                if (r.multiple()) {
+                    reply.put("multiple", true);
+                }
+                send(reply);
             }
+        }
+
+        /** An option; a control (skip, pause, ask for a person) is marked, so that it stays one tap where answers toggle. */
+        private static JsonObject option(Option o) {
+            JsonObject f = new JsonObject().put("value", o.value()).put("label", o.label());
+            return o.control() ? f.put("control", true) : f;
         }
 
         private void error(String code, String message) {

@@ -3,6 +3,7 @@ package org.haven.gateway.channel.webchat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -92,7 +93,9 @@ class WebChatBrowserTest {
     void testWholeIntakeThroughPageReachesInbox() throws Exception {
         String marker = "marker-" + UUID.randomUUID();
         browser.screenshot("chat-start");
-        List<String> answers = IntakeDriver.survivorAnswers(marker);
+        // what happened: two answers, pressed and sent together with Done
+        List<String> answers = IntakeDriver.survivorAnswers(marker).stream()
+                .map(a -> a.equals("torture") ? "torture,war_crimes" : a).toList();
         for (int i = 0; i < answers.size(); i++) {
             answer(answers.get(i));
             if (i == 3) {
@@ -110,6 +113,7 @@ class WebChatBrowserTest {
         String casePage = inbox.get(link).body();
         assertTrue(casePage.contains(marker), "typed answer not in the case");
         assertTrue(casePage.contains("+1 416 555 0199"), "typed number not in the case");
+        assertTrue(casePage.contains("Torture") && casePage.contains("War crimes"), "not both answers of what happened");
 
         // a coordinator answers: the page shows it apart from the bot's messages, headed as a coordinator's
         int bots = botMessages();
@@ -119,7 +123,7 @@ class WebChatBrowserTest {
                 .headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply refused");
         WebElement shown = browser.await("the coordinator's reply",
                 d -> d.findElements(By.cssSelector(".msg.coordinator")).stream().findFirst().orElse(null));
-        assertTrue(shown.getText().startsWith("Coordinator · Coordination"), shown.getText());
+        assertTrue(shown.getText().startsWith("Coordinator\n") || shown.getText().startsWith("Coordinator "), shown.getText());
         assertTrue(shown.getText().contains(reply), shown.getText());
         assertEquals(bots, botMessages(), "the reply was also shown as the bot's");
         assertTrue(!shown.getCssValue("background-color").equals(browser.driver().findElement(By.cssSelector(".msg.bot"))
@@ -133,7 +137,7 @@ class WebChatBrowserTest {
         browser.driver().navigate().refresh();
         WebElement again = browser.await("the coordinator's reply after a reload",
                 d -> d.findElements(By.cssSelector(".msg.coordinator")).stream().findFirst().orElse(null));
-        assertTrue(again.getText().startsWith("Coordinator · Coordination") && again.getText().contains(reply), again.getText());
+        assertTrue(again.getText().startsWith("Coordinator") && again.getText().contains(reply), again.getText());
         List<String> mine = browser.driver().findElements(By.cssSelector(".msg.me")).stream().map(WebElement::getText).toList();
         assertTrue(mine.stream().anyMatch(t -> t.contains(later)), "the person's own message after the hand-off: " + mine);
         assertTrue(mine.stream().noneMatch(t -> t.contains(marker)), "the intake answers came back: " + mine);
@@ -233,8 +237,70 @@ class WebChatBrowserTest {
     }
 
     /**
-     * Answers like a person would: clicks the choice whose value or label is {@code input}, else
-     * types it and presses Enter; then waits for the message to be acknowledged and answered.
+     * Verifies that a multiple-choice question says to tap all that apply, then Done (not "like
+     * 1,3": the buttons have no numbers); that its answers are toggle buttons, which send nothing
+     * when pressed; that Done is disabled until one is pressed and then sends the pressed ones
+     * together, as one message that answers the question; and that the controls still answer at
+     * one tap. axe finds nothing with answers pressed.
+     */
+    @Test
+    void testSeveralAnswersAreToggledThenSentTogetherWithDone() throws Exception {
+        for (String input : List.of("yes", "en", "survivor", "no")) {
+            answer(input);
+        }
+        List<WebElement> bots = browser.driver().findElements(By.cssSelector(".msg.bot"));
+        String question = bots.get(bots.size() - 1).getText();
+        assertTrue(question.contains("What happened? Tap all that apply, then Done."), question);
+        assertFalse(question.contains("1,3"), question);
+        WebElement done = browser.driver().findElement(By.cssSelector(".opts button.done"));
+        assertEquals("Done", done.getText().strip());
+        assertFalse(done.isEnabled(), "Done before anything is chosen");
+        assertEquals("false", button("torture").getAttribute("aria-pressed"));
+        assertNull(button("HUMAN").getAttribute("aria-pressed"), "a control became a toggle");
+
+        int mine = myMessages();
+        button("torture").click();
+        button("war_crimes").click();
+        button("genocide").click();
+        button("torture").click(); // changed their mind
+        assertEquals("true", button("genocide").getAttribute("aria-pressed"));
+        assertEquals("false", button("torture").getAttribute("aria-pressed"));
+        assertEquals(mine, myMessages(), "a toggle sent a message");
+        assertTrue(done.isEnabled(), "Done with answers pressed");
+        browser.screenshot("chat-several-pressed");
+        browser.assertNoAxeViolations("/chat with a multiple-choice question, answers pressed");
+
+        int before = botMessages();
+        done.click();
+        awaitAcknowledged("Done");
+        awaitBotMessages(before + 1);
+        List<WebElement> sent = browser.driver().findElements(By.cssSelector(".msg.me"));
+        String shown = sent.get(sent.size() - 1).getText();
+        assertTrue(shown.contains("Genocide, War crimes"), shown);
+        assertEquals(mine + 1, myMessages(), "Done sent more than one message");
+        bots = browser.driver().findElements(By.cssSelector(".msg.bot"));
+        assertTrue(bots.get(bots.size() - 1).getText().contains("In which country"), bots.get(bots.size() - 1).getText());
+    }
+
+    private WebElement button(String value) {
+        return optionButtons().stream().filter(b -> value.equals(b.getAttribute("value"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no option " + value));
+    }
+
+    private int myMessages() {
+        return browser.driver().findElements(By.cssSelector(".msg.me")).size();
+    }
+
+    private void awaitAcknowledged(String what) {
+        browser.await("the acknowledgement of \"" + what + "\"",
+                d -> d.findElements(By.cssSelector(".msg.me")).stream().reduce((a, b) -> b)
+                        .map(last -> last.getText().contains("Sent")).orElse(false));
+    }
+
+    /**
+     * Answers like a person would: clicks the choice whose value or label is {@code input} (for
+     * answers that toggle, each of the comma-separated values, then Done), else types it and
+     * presses Enter; then waits for the message to be acknowledged and answered.
      */
     private void answer(String input) {
         int before = botMessages();
@@ -242,16 +308,21 @@ class WebChatBrowserTest {
                 .filter(b -> input.equals(b.getAttribute("value"))
                         || input.toLowerCase(Locale.ROOT).equals(b.getText().strip().toLowerCase(Locale.ROOT)))
                 .findFirst().orElse(null);
-        if (choice != null) {
+        List<String> toggles = browser.driver().findElements(By.cssSelector(".opts [aria-pressed]")).stream()
+                .map(b -> b.getAttribute("value")).toList();
+        if (choice != null && choice.getAttribute("aria-pressed") == null) {
             choice.click();
+        } else if (!toggles.isEmpty() && toggles.containsAll(List.of(input.split(",")))) {
+            for (String value : input.split(",")) {
+                button(value).click();
+            }
+            browser.driver().findElement(By.cssSelector(".opts button.done")).click();
         } else {
             WebElement text = browser.driver().findElement(By.id("text"));
             text.sendKeys(input);
             text.sendKeys(Keys.ENTER);
         }
-        browser.await("the acknowledgement of \"" + input + "\"",
-                d -> d.findElements(By.cssSelector(".msg.me")).stream().reduce((a, b) -> b)
-                        .map(last -> last.getText().contains("Sent")).orElse(false));
+        awaitAcknowledged(input);
         awaitBotMessages(before + 1);
     }
 

@@ -53,7 +53,7 @@ class WebChatChannelTest {
         assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
         assertTrue(page.body().contains("data-exit-url=\"https://weather.example.org/today\""));
         assertFalse(page.body().contains("http://") || page.body().matches("(?s).*src=\"https?://.*"), "page loads from another host");
-        for (String asset : List.of("/chat/chat.js", "/chat/chat.css")) {
+        for (String asset : List.of("/chat/chat.js", "/chat/words.js", "/chat/chat.css")) {
             HttpResponse<String> r = new InboxClient(haven.port()).get(asset);
             assertEquals(200, r.statusCode(), asset);
             assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
@@ -142,6 +142,72 @@ class WebChatChannelTest {
             assertEquals("expired", stranger.nextOfType("error").getString("code"));
             stranger.start(null);
             assertNotEquals("AAAAAAAAAAAAAAAAAAAAAA", stranger.nextOfType("session").getString("resume"));
+        }
+    }
+
+    /**
+     * Verifies that a start frame with the browser's language opens the conversation in it (the
+     * first question in Arabic, right to left), and that one the script does not speak, or none,
+     * opens it in English as before.
+     */
+    @Test
+    void testStartWithBrowserLanguageOpensInIt() throws Exception {
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.sendRaw("{\"type\":\"start\",\"lang\":\"ar\"}");
+            chat.nextOfType("session");
+            JsonObject first = chat.sync().get(0);
+            assertEquals("ar", first.getString("lang"));
+            assertEquals("rtl", first.getString("dir"));
+            assertTrue(first.getString("text").contains("هل الحديث آمن لك الآن؟"), first.getString("text"));
+        }
+        for (String start : List.of("{\"type\":\"start\",\"lang\":\"de\"}", "{\"type\":\"start\",\"lang\":\"<ar>\"}",
+                "{\"type\":\"start\"}")) {
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                chat.sendRaw(start);
+                chat.nextOfType("session");
+                JsonObject first = chat.sync().get(0);
+                assertEquals("en", first.getString("lang"), start);
+                assertTrue(first.getString("text").contains("Is it safe for you to talk now?"), start);
+            }
+        }
+    }
+
+    /**
+     * Verifies that a multiple-choice question is marked {@code multiple}, with its controls marked
+     * {@code control} and its hint in taps, not numbers; that the values joined by commas answer
+     * it; and that a resumed conversation marks it again.
+     */
+    @Test
+    void testMultipleChoiceReplyIsMarkedAndTakesJoinedValues() throws Exception {
+        String token;
+        JsonObject question;
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.start(null);
+            token = chat.nextOfType("session").getString("resume");
+            assertFalse(chat.sync().get(0).containsKey("multiple"), "a yes/no question marked multiple");
+            List<JsonObject> replies = List.of();
+            for (String input : List.of("yes", "en", "survivor", "no")) {
+                chat.untilAck(chat.say(input));
+                replies = chat.sync();
+            }
+            question = replies.get(replies.size() - 1);
+            assertEquals(Boolean.TRUE, question.getBoolean("multiple"), question.encode());
+            assertTrue(question.getString("text").contains("What happened? Tap all that apply, then Done."), question.getString("text"));
+            assertFalse(question.getString("text").contains("1,3"), question.getString("text"));
+            for (Object o : question.getJsonArray("options")) {
+                JsonObject option = (JsonObject) o;
+                boolean control = List.of("SKIP", "PAUSE", "HUMAN").contains(option.getString("value"));
+                assertEquals(control, option.getBoolean("control", false), option.encode());
+            }
+        }
+        try (ChatClient again = ChatClient.connect(haven.port())) {
+            again.start(token);
+            again.nextOfType("session");
+            List<JsonObject> replies = again.sync();
+            assertEquals(question, replies.get(replies.size() - 1), "a reloaded page gets another question");
+            again.untilAck(again.say("torture,war_crimes"));
+            List<JsonObject> next = again.sync();
+            assertTrue(next.get(next.size() - 1).getString("text").contains("In which country"), next.toString());
         }
     }
 
