@@ -153,6 +153,25 @@ public final class Engine {
         return s.turn();
     }
 
+    /**
+     * A message that answered an earlier question, applied late: it waited in a gateway's spool
+     * while the conversation went on. It is kept in the person's words with the question it
+     * answered ({@code questionId}) or, when that is not known, with the messages written while the
+     * service was away, and never taken as the answer to the question the person is at now.
+     * Nothing is said, and the conversation stays where it is.
+     */
+    public Turn late(ConversationState state, String questionId, String text, Instant now) {
+        Map<String, List<String>> answers = new LinkedHashMap<>(state.answers());
+        String key = questionId != null && script.question(questionId).isPresent() ? questionId : ResultBuilder.WRITTEN_WHILE_AWAY;
+        List<String> values = new ArrayList<>(answers.getOrDefault(key, List.of()));
+        values.add(Condition.TYPED_PREFIX + text);
+        answers.put(key, values);
+        ConversationState next = new ConversationState(state.version(), state.channel(), state.language(), state.languageChosen(),
+                state.phase(), state.question(), state.languageAsked(), answers, Math.max(state.lastActivity(), now.getEpochSecond()),
+                state.handedOff(), state.workingGroup());
+        return new Turn(next, List.of(), List.of());
+    }
+
     /** One turn's mutable working copy of the state. */
     private final class Session {
         private final String channel;

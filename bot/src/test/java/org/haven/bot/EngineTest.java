@@ -117,6 +117,33 @@ class EngineTest {
         assertFalse(finished.askedForPerson());
     }
 
+    /**
+     * Verifies that an answer applied late (it waited in a spool while the conversation went on)
+     * stays with the question it answered, in the person's words, and never answers the question
+     * the person is at; one whose question is not known is kept apart; nothing is said.
+     */
+    @Test
+    void testLateAnswerStaysWithItsQuestion() {
+        Turn atCountry = run("yes", "en", "survivor", "no", "torture");
+        assertEquals("country", atCountry.state().question());
+        Turn late = engine.late(atCountry.state(), "what_happened", "they took my brother", NOW);
+        assertEquals(List.of(), late.replies());
+        assertEquals(List.of(), late.events());
+        assertEquals("country", late.state().question(), "the late answer moved the conversation");
+        Turn away = engine.late(late.state(), null, "I am at my cousin's now", NOW);
+        Turn t = away;
+        for (String in : List.of("Syria", "2014", "refugee", "yes", "none", "no", "here", "mornings", "no", "Toronto")) {
+            t = engine.step(t.state(), in, NOW);
+        }
+        IntakeResult r = completed(t);
+        java.util.Map<String, String> byId = new java.util.HashMap<>();
+        r.answers().forEach(a -> byId.put(a.questionId(), a.answer()));
+        assertTrue(byId.get("what_happened").contains("Torture") && byId.get("what_happened").contains("they took my brother"),
+                byId.get("what_happened"));
+        assertEquals("Syria", byId.get("country"));
+        assertEquals("I am at my cousin's now", byId.get("_away"));
+    }
+
     /** Verifies that the state survives toBytes/fromBytes unchanged and stays small. */
     @Test
     void testStateRoundTripsThroughBytes() {

@@ -69,6 +69,9 @@ public final class ResultBuilder {
     }
 
     /** The answers in script order, in English (choice labels), free text verbatim. */
+    /** Where the answers keep messages that answered a question no longer known (see {@code Engine.late}). */
+    public static final String WRITTEN_WHILE_AWAY = "_away";
+
     private List<Answer> answers(Map<String, List<String>> answers) {
         String d = script.defaultLanguage();
         String en = script.language("en").isPresent() ? "en" : d;
@@ -89,6 +92,12 @@ public final class ResultBuilder {
                 text = a.get(0);
             }
             out.add(new Answer(q.id(), q.prompt().resolve(en, d), text));
+        }
+        List<String> away = answers.get(WRITTEN_WHILE_AWAY);
+        if (away != null && !away.isEmpty()) {
+            out.add(new Answer(WRITTEN_WHILE_AWAY, "Written while the service was away (the question it answered is not known)",
+                    String.join("\n", away.stream().map(v -> v.startsWith(Condition.TYPED_PREFIX)
+                            ? v.substring(Condition.TYPED_PREFIX.length()) : v).toList())));
         }
         return out;
     }

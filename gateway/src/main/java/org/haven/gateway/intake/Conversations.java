@@ -180,7 +180,7 @@ public final class Conversations {
     }
 
     private Future<Outcome> spoolIt(SpoolReplay s, Inbound in) {
-        return s.append(in).map(v -> new Outcome(null, List.of(), Optional.empty(), false, false));
+        return s.append(steps.spooling(in, System.currentTimeMillis())).map(v -> new Outcome(null, List.of(), Optional.empty(), false, false));
     }
 
     private Future<Outcome> receiveNow(Inbound in, Function<String, List<Reply>> notices) {

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -57,6 +58,8 @@ final class DialogueStep {
     private final List<Conversations.EraseListener> eraseListeners;
     private final PersonHistory history = new PersonHistory();
     private final PhraseStep phrases;
+    private static final String LATE = "\u0000late";
+    private final Memory memory = new Memory();
     /** Channels whose person gets their own copy of the conversation since hand-off (see {@link PersonHistory}). */
     final Set<String> historyChannels = ConcurrentHashMap.newKeySet();
     volatile Engine engine;
@@ -202,7 +205,19 @@ final class DialogueStep {
         StateCipher.Stored stored = states.decrypt(id, in.channel(), in.address(), found.state());
         byte[] historyKey = stored.historyKey() != null || !historyChannels.contains(in.channel())
                 ? stored.historyKey() : PersonHistory.newKey();
-        Turn turn = engine.step(stored.state(), in.text(), clock.instant());
+        String key = key(in.channel(), in.address());
+        boolean late = in.spooled().isPresent() && movedOn(key, stored.state(), in.spooled().get());
+        Turn turn = late ? engine.late(stored.state(), in.spooled().get().question(), in.text(), clock.instant())
+                : engine.step(stored.state(), in.text(), clock.instant());
+        asked(in.channel(), in.address(), turn.state());
+        if (in.spooled().isPresent()) {
+            synchronized (memory) {
+                memory.replayed.put(key, late ? LATE : question(turn.state()));
+            }
+            if (late) {
+                LOG.info("event=spooled_message_late conversation={}", id);
+            }
+        }
         boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
         boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
         Future<Void> told = Future.succeededFuture();
@@ -316,6 +331,71 @@ final class DialogueStep {
     }
 
     /**
+     * Whether a spooled message answered an earlier question than the one its conversation is at
+     * now (it went on meanwhile, through another gateway): then it is kept with that question and
+     * never taken as an answer to this one. The first of a contact's run of spooled messages is
+     * judged by the question recorded with it (or, unknown, by whether the conversation had a
+     * step since it arrived); each next one goes where the one before it went. After the hand-off
+     * every message goes to the case.
+     */
+    private boolean movedOn(String key, ConversationState state, Inbound.Spooled sp) {
+        if (state.handedOff()) {
+            return false;
+        }
+        String expected;
+        synchronized (memory) {
+            expected = sp.run() == 0 ? sp.question() : memory.replayed.get(key);
+        }
+        if (LATE.equals(expected)) {
+            return true;
+        }
+        return expected != null ? !expected.equals(question(state)) : state.lastActivity() * 1000 > sp.arrivedAtMillis();
+    }
+
+    private static String question(ConversationState state) {
+        return state.question() == null ? "" : state.question();
+    }
+
+    /** Remembers the question a contact's conversation is at now, to record with a message that must be spooled. */
+    private void asked(String channel, String address, ConversationState state) {
+        String key = key(channel, address);
+        synchronized (memory) {
+            memory.asked.put(key, question(state));
+            memory.run.remove(key);
+        }
+    }
+
+    /** A message as it goes into the spool: when it arrived, the question its conversation was at, its place in the run. */
+    Inbound spooling(Inbound in, long nowMillis) {
+        String key = key(in.channel(), in.address());
+        synchronized (memory) {
+            int run = memory.run.merge(key, 1, Integer::sum) - 1;
+            return in.spooled(nowMillis, memory.asked.get(key), run);
+        }
+    }
+
+    private String key(String channel, String address) {
+        return java.util.HexFormat.of().formatHex(contactHash(channel, address));
+    }
+
+    /** What this gateway remembers of recent contacts for its spool, by keyed hash; the newest 100,000 of each. */
+    private static final class Memory {
+        final Map<String, String> asked = newest();
+        final Map<String, Integer> run = newest();
+        /** Where the last replayed message of a contact went: the question it left the conversation at, or {@link #LATE}. */
+        final Map<String, String> replayed = newest();
+
+        private static <V> Map<String, V> newest() {
+            return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                    return size() > 100_000;
+                }
+            };
+        }
+    }
+
+    /**
      * A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the
      * opening, or without one the language the person's device prefers.
      */
@@ -324,6 +404,7 @@ final class DialogueStep {
         UUID id = UUID.randomUUID();
         Turn turn = firstMessage == null ? engine.start(channel, language, clock.instant())
                 : engine.open(channel, firstMessage, clock.instant());
+        asked(channel, address, turn.state());
         byte[] state = states.encrypt(id, channel, address, turn, historyChannels.contains(channel) ? PersonHistory.newKey() : null);
         return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
             if (!inserted) {

@@ -31,7 +31,10 @@ import org.haven.crypto.ServerKeyring;
  * slow disk costs one {@code fsync} per group, not per message.
  *
  * <p>Record format: a 4-byte big-endian length, then that many bytes of keyring ciphertext of a
- * JSON object {@code {channel, address, text, id, outbox}}, associated data {@code haven/spool}. A
+ * JSON object {@code {channel, address, text, id, outbox, at, q, n}} ({@code at}: arrival in epoch
+ * milliseconds; {@code q}: the question the conversation was at, when known; {@code n}: its
+ * place in the contact's run of spooled messages), associated data
+ * {@code haven/spool}. A
  * record cut short by a crash is ignored (it was never acknowledged).
  */
 public final class Spool {
@@ -63,6 +66,7 @@ public final class Spool {
     private byte[] record(Inbound in) throws IOException {
         JsonObject doc = new JsonObject().put("channel", in.channel()).put("address", in.address()).put("text", in.text())
                 .put("id", in.messageId().orElse(null)).put("outbox", in.replyViaOutbox());
+        in.spooled().ifPresent(sp -> doc.put("at", sp.arrivedAtMillis()).put("q", sp.question()).put("n", sp.run()));
         byte[] sealed;
         try {
             sealed = keyring.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), AAD);
@@ -116,8 +120,10 @@ public final class Spool {
             all.get(sealed);
             try {
                 JsonObject doc = new JsonObject(new String(keyring.decrypt(sealed, AAD), StandardCharsets.UTF_8));
-                out.add(new Inbound(doc.getString("channel"), doc.getString("address"), doc.getString("text"),
-                        Optional.ofNullable(doc.getString("id")), doc.getBoolean("outbox", true)));
+                Inbound in = new Inbound(doc.getString("channel"), doc.getString("address"), doc.getString("text"),
+                        Optional.ofNullable(doc.getString("id")), doc.getBoolean("outbox", true));
+                // records from before version 29 carry no arrival: replayed as before
+                out.add(doc.containsKey("at") ? in.spooled(doc.getLong("at"), doc.getString("q"), doc.getInteger("n", 0)) : in);
             } catch (GeneralSecurityException | RuntimeException e) {
                 throw new IOException("spool record unreadable", e);
             }
