@@ -65,7 +65,12 @@ public record ConversationState(
         /** Ended without a case (deleted, no consent); the next message starts again. */
         ENDED,
         /** The duress word was used: every message gets the decoy reply. */
-        DURESS
+        DURESS,
+        /**
+         * STOP after the duress word: nothing is sent until START, and then only the decoy, so
+         * that nothing hints at the earlier conversation.
+         */
+        DURESS_OPTED_OUT
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -129,6 +134,6 @@ public record ConversationState(
      */
     @JsonIgnore
     public boolean optedOut() {
-        return phase == Phase.OPTED_OUT;
+        return phase == Phase.OPTED_OUT || phase == Phase.DURESS_OPTED_OUT;
     }
 }

@@ -148,7 +148,23 @@ public final class Engine {
      * @return the new state, the replies and the events
      */
     public Turn step(ConversationState state, String input, Instant now) {
+        return step(state, input, now, code -> true);
+    }
+
+    /**
+     * Takes one input, knowing which agency referral codes exist: a well-formed code that no
+     * agency holds is queried ("we do not recognise this code: check it, or go on without"),
+     * never accepted silently.
+     *
+     * @param state      the state returned by the previous turn
+     * @param input      typed text or an {@link Option#value()}
+     * @param now        the current time
+     * @param knownCodes whether an agency holds a referral code (given as {@code 123-4567})
+     * @return the new state, the replies and the events
+     */
+    public Turn step(ConversationState state, String input, Instant now, java.util.function.Predicate<String> knownCodes) {
         Session s = new Session(Objects.requireNonNull(state, "state"), now);
+        s.knownCodes = Objects.requireNonNull(knownCodes, "knownCodes");
         s.handle(input == null ? "" : input);
         return s.turn();
     }
@@ -189,6 +205,7 @@ public final class Engine {
         private final List<Event> events = new ArrayList<>();
         /** While not empty, replies are written in each of these languages (the opening, when no language is known). */
         private List<String> speaking = List.of();
+        private java.util.function.Predicate<String> knownCodes = code -> true;
 
         Session(ConversationState s, Instant now) {
             this.channel = s.channel();
@@ -214,8 +231,29 @@ public final class Engine {
             String folded = Normalizer.fold(raw);
             boolean expired = expired(phase);
             // order matters: duress before anything (even keywords), opt-out before replies, expiry before answers
+            if (phase == Phase.DURESS_OPTED_OUT) {
+                Optional<KeywordMatcher.Match> k = keywords.match(raw);
+                if (k.isPresent() && k.get().keyword() == Keyword.START) {
+                    events.add(new Event.OptedIn());
+                    phase = Phase.DURESS;
+                    decoy();
+                }
+                return; // nothing is sent to someone who opted out
+            }
             if (phase == Phase.DURESS && !expired) {
-                say("decoy");
+                // STOP and DELETE still work, answered by nothing or the decoy: nothing hints at Haven
+                Optional<KeywordMatcher.Match> k = keywords.match(raw);
+                Keyword word = k.map(KeywordMatcher.Match::keyword).orElse(null);
+                if (word == Keyword.STOP) {
+                    events.add(new Event.OptedOut());
+                    phase = Phase.DURESS_OPTED_OUT;
+                } else if (word == Keyword.DELETE) {
+                    events.add(new Event.DeleteRequested());
+                    phase = Phase.ENDED;
+                    decoy();
+                } else {
+                    decoy();
+                }
                 return;
             }
             if (duress != null && folded.equals(duress)) {
@@ -519,6 +557,11 @@ public final class Engine {
                 return;
             }
             AnswerParser.Accepted a = (AnswerParser.Accepted) p;
+            if (q.type() == QuestionType.REFERRAL_CODE && !knownCodes.test(a.values().get(0))) {
+                say("unknown_code");
+                ask(q);
+                return;
+            }
             if (a.language() != null && !languageChosen) {
                 language = a.language();
             }
@@ -609,6 +652,7 @@ public final class Engine {
             if (r.triage() != Triage.URGENT) { // the urgent outcome says itself how they will hear from us
                 say("handoff");
             }
+            say("reference"); // "{reference}" is the case's, filled in by whoever creates the case
         }
 
         /**
@@ -634,12 +678,18 @@ public final class Engine {
             question = null;
             languageAsked = false;
             phase = Phase.DURESS;
-            say("decoy");
+            decoy();
+        }
+
+        /** The harmless reply after the duress word, in the channel's own form if the script has one ("decoy_web"). */
+        private void decoy() {
+            say(script.messages().containsKey("decoy_" + channel) ? "decoy_" + channel : "decoy");
         }
 
         private void ask(Question q) {
-            replies.add(speaking.isEmpty() ? localizer.question(q, language, channel)
-                    : localizer.question(q, speaking, channel));
+            Question asked = q.asked(answers);
+            replies.add(speaking.isEmpty() ? localizer.question(asked, language, channel)
+                    : localizer.question(asked, speaking, channel));
         }
 
         private void say(String key) {

@@ -40,7 +40,7 @@ class EngineTest {
     /** Verifies that a question hidden by "hide if" is not asked (no city when not living in Canada). */
     @Test
     void testStepHidesCityWhenNotInCanada() {
-        Turn t = run("yes", "en", "1", "no", "1", "Chile", "1975", "not_in_canada", "no", "none", "no", "here",
+        Turn t = run("yes", "en", "1", "no", "yes", "1", "Chile", "1975", "not_in_canada", "no", "none", "no", "here",
                 "mornings", "yes");
         assertTrue(t.state().finished());
         IntakeResult r = completed(t);
@@ -71,7 +71,7 @@ class EngineTest {
      */
     @Test
     void testHandedOffStateKeepsNoAnswers() {
-        Turn t = run("yes", "en", "survivor", "no", "torture", "Syria", "2014", "refugee", "yes", "none", "no", "here",
+        Turn t = run("yes", "en", "survivor", "no", "yes", "torture", "Syria", "2014", "refugee", "yes", "none", "no", "here",
                 "mornings", "no", "Toronto");
         assertTrue(t.state().finished());
         assertEquals("toronto", completed(t).workingGroup());
@@ -86,7 +86,7 @@ class EngineTest {
             assertEquals("toronto", t.state().workingGroup());
             assertTrue(t.state().finished());
         }
-        Turn human = run("yes", "en", "survivor", "no", "torture", "HUMAN");
+        Turn human = run("yes", "en", "survivor", "no", "yes", "torture", "HUMAN");
         assertTrue(human.state().finished());
         assertEquals(java.util.Map.of(), human.state().answers());
         assertEquals(completed(human).workingGroup(), human.state().workingGroup());
@@ -102,7 +102,7 @@ class EngineTest {
      */
     @Test
     void testPersonAskedEarlyIsNeverOutOfMandate() {
-        Turn t = run("yes", "en", "survivor", "no", "torture", "HUMAN");
+        Turn t = run("yes", "en", "survivor", "no", "yes", "torture", "HUMAN");
         IntakeResult r = completed(t);
         assertEquals(Triage.PERSON_ASKED, r.triage());
         assertTrue(r.askedForPerson());
@@ -112,7 +112,7 @@ class EngineTest {
         Turn first = run("HUMAN");
         assertEquals(Triage.PERSON_ASKED, completed(first).triage());
         assertEquals(null, completed(first).workingGroup());
-        IntakeResult finished = completed(run("yes", "en", "survivor", "no", "torture", "Syria", "2014", "refugee", "yes", "none",
+        IntakeResult finished = completed(run("yes", "en", "survivor", "no", "yes", "torture", "Syria", "2014", "refugee", "yes", "none",
                 "no", "here", "mornings", "no", "Toronto"));
         assertFalse(finished.askedForPerson());
     }
@@ -124,7 +124,7 @@ class EngineTest {
      */
     @Test
     void testLateAnswerStaysWithItsQuestion() {
-        Turn atCountry = run("yes", "en", "survivor", "no", "torture");
+        Turn atCountry = run("yes", "en", "survivor", "no", "yes", "torture");
         assertEquals("country", atCountry.state().question());
         Turn late = engine.late(atCountry.state(), "what_happened", "they took my brother", NOW);
         assertEquals(List.of(), late.replies());
@@ -147,7 +147,7 @@ class EngineTest {
     /** Verifies that the state survives toBytes/fromBytes unchanged and stays small. */
     @Test
     void testStateRoundTripsThroughBytes() {
-        ConversationState s = run("yes", "fr", "1", "non", "1,2", "Syrie").state();
+        ConversationState s = run("yes", "fr", "1", "non", "oui", "1,2", "Syrie").state();
         byte[] b = s.toBytes();
         assertEquals(s, ConversationState.fromBytes(b));
         assertEquals("fr", ConversationState.fromBytes(b).language());
@@ -188,7 +188,7 @@ class EngineTest {
     void testNotLegalAdviceSaidOnce() {
         Turn t = engine.start("sms", NOW);
         int count = 0;
-        for (String in : List.of("yes", "en", "1", "no", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
+        for (String in : List.of("yes", "en", "1", "no", "yes", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
                 "evenings", "no", "Halifax", "thanks", "HELP")) {
             t = engine.step(t.state(), in, NOW);
             for (Reply r : t.replies()) {
@@ -212,7 +212,7 @@ class EngineTest {
         int index = script.languages().stream().map(l -> l.code()).toList().indexOf(lang) + 1;
         Turn t = engine.step(engine.start("sms", NOW).state(), "1", NOW);
         List<Reply> replies = new ArrayList<>();
-        for (String in : List.of(String.valueOf(index), "1", "2", "1,2", "Syria", "2014", "3", "1", "1", "1", "2",
+        for (String in : List.of(String.valueOf(index), "1", "2", "1", "1,2", "Syria", "2014", "3", "1", "1", "1", "2",
                 "555 0100", "evenings", "2", "Toronto")) {
             t = engine.step(t.state(), in, NOW);
             replies.addAll(t.replies());
@@ -266,7 +266,7 @@ class EngineTest {
             {"Toronto, ON", "toronto"}, {"Winnipeg", "winnipeg"}, {"Calgary", "edmonton"}, {"Vancouver", "vancouver"},
             {"Victoria BC", "victoria"}, {"Regina", "national"}, {"Saskatoon, Saskatchewan", "national"}};
         for (String[] c : cases) {
-            Turn t = run("yes", "en", "1", "no", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
+            Turn t = run("yes", "en", "1", "no", "yes", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
                     "evenings", "no", c[0]);
             assertEquals(c[1], completed(t).workingGroup(), c[0]);
         }
@@ -276,7 +276,7 @@ class EngineTest {
     @Test
     void testMultipleChoiceAcceptsValuesLabelsAndNumbers() {
         for (String in : List.of("genocide,torture", "1, 2", "1 2", "Genocide, Torture", "1 and 2")) {
-            Turn t = run("yes", "en", "1", "no", in, "x", "2000", "1", "1", "4", "no", "1", "x", "no", "Ottawa");
+            Turn t = run("yes", "en", "1", "no", "yes", in, "x", "2000", "1", "1", "4", "no", "1", "x", "no", "Ottawa");
             Answer a = completed(t).answers().stream().filter(x -> x.questionId().equals("what_happened"))
                     .findFirst().orElseThrow();
             assertEquals("Genocide, Torture", a.answer(), in);

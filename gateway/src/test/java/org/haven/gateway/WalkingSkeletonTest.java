@@ -42,6 +42,10 @@ class WalkingSkeletonTest {
                 HttpResponse<String> queue = inbox.get("/inbox");
                 assertEquals(200, queue.statusCode());
                 reference = IntakeDriver.onlyCaseReference(queue.body());
+                String told = reference;
+                assertTrue(transcript.frames().stream().anyMatch(f -> f.getString("text", "").contains("Your case reference is " + told)),
+                        "the person is not given their case reference (issue 25)");
+                assertTrue(transcript.frames().stream().noneMatch(f -> f.getString("text", "").contains("{reference}")));
                 String casePage = openCase(inbox, queue.body());
                 assertTrue(casePage.contains(marker), "free-text answer not shown decrypted");
                 assertTrue(casePage.contains("+1 416 555 0199"), "contact number not shown decrypted");

@@ -146,6 +146,14 @@ public final class AnswerParser {
 
     private Parsed choices(Question q, String raw, String language) {
         Parsed p = matchChoices(q, raw, language);
+        if (p instanceof Rejected && q.type() == QuestionType.YES_NO && says(raw)) {
+            // "yes, but he is nearby": the answer, with the words kept beside it
+            String first = Normalizer.words(raw).split(" ")[0];
+            Hit h = one(q, first, language);
+            if (h != null) {
+                return new Accepted(List.of(h.value, org.haven.bot.script.Condition.TYPED_PREFIX + raw), h.language);
+            }
+        }
         if (p instanceof Rejected && q.type() != QuestionType.LANGUAGE && says(raw)) {
             return new Typed(raw.length() > MAX_TEXT ? raw.substring(0, MAX_TEXT) : raw);
         }

@@ -18,15 +18,17 @@ import java.util.Optional;
  * @param recognise  for typed answers: name → the ways it may be written, in any language
  *                   ({@code canada: [Canada, كندا, …]}); an answer that mentions one also holds
  *                   the name, so conditions can test it ({@code country: canada})
+ * @param variants   other wordings of the prompt, the first whose condition holds replacing it
  * @param line       where it is defined
  */
 public record Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
                        Condition hideIf, Validation validation, String section, boolean essential,
-                       java.util.Map<String, List<String>> recognise, int line) {
+                       java.util.Map<String, List<String>> recognise, List<PromptVariant> variants, int line) {
 
     /** Makes an immutable question. */
     public Question {
         choices = List.copyOf(choices);
+        variants = List.copyOf(variants);
         java.util.Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
         recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         recognise = java.util.Collections.unmodifiableMap(copy);
@@ -48,7 +50,22 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
      */
     public Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
                     Condition hideIf, Validation validation, String section, boolean essential, int line) {
-        this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, java.util.Map.of(), line);
+        this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, java.util.Map.of(), List.of(),
+                line);
+    }
+
+    /**
+     * @param answers the answers so far
+     * @return the question as asked given those answers: the prompt of the first variant that holds
+     */
+    public Question asked(java.util.Map<String, List<String>> answers) {
+        for (PromptVariant v : variants) {
+            if (v.when().holds(answers)) {
+                return new Question(id, type, v.prompt(), choices, showIf, hideIf, validation, section, essential,
+                        recognise, List.of(), line);
+            }
+        }
+        return this;
     }
 
     /**

@@ -37,7 +37,7 @@ public record Script(String source, String title, String defaultLanguage, List<L
             "not_legal_advice", "outcome_urgent", "outcome_in_mandate", "outcome_outside", "referrals_intro",
             "partial_language", "control_skip", "control_pause", "control_human", "consent_needed",
             "invalid_year", "invalid_code", "acknowledged", "phone_note", "other_languages", "outcome_possibly",
-            "phrase_given", "phrase_welcome", "phrase_unknown", "phrase_wait");
+            "unknown_code", "reference", "phrase_given", "phrase_welcome", "phrase_unknown", "phrase_wait");
 
     /** Keywords every script must define, in every language. */
     public static final List<String> KEYWORDS = List.of(

@@ -73,6 +73,9 @@ public final class ScriptCheck {
                 .forEach(s -> smsLines.put("section '" + s.id() + "' warning", s.warning().line()));
         for (Question q : script.questions()) {
             smsLines.put("question '" + q.id() + "'", q.line());
+            for (int k = 0; k < q.variants().size(); k++) {
+                smsLines.put("question '" + q.id() + "' variant " + (k + 1), q.variants().get(k).line());
+            }
             if (q.validation() != null) {
                 smsLines.put("question '" + q.id() + "' validation message", q.validation().line());
             }
@@ -171,6 +174,11 @@ public final class ScriptCheck {
             }
             for (Question q : script.questions()) {
                 m.put("question '" + q.id() + "'/" + lang, sms.segmentsUnsplit(localizer.question(q, lang)));
+                for (int k = 0; k < q.variants().size(); k++) {
+                    Question v = new Question(q.id(), q.type(), q.variants().get(k).prompt(), q.choices(), null, null,
+                            null, q.section(), q.essential(), q.line());
+                    m.put("question '" + q.id() + "' variant " + (k + 1) + "/" + lang, sms.segmentsUnsplit(localizer.question(v, lang)));
+                }
                 if (q.validation() != null) {
                     m.put("question '" + q.id() + "' validation message/" + lang,
                             sms.segmentsUnsplit(localizer.text(q.validation().message(), lang, group)));
@@ -307,6 +315,9 @@ public final class ScriptCheck {
                         error(c.line(), "question '" + q.id() + "': 'go to " + c.goTo() + "' must go forward");
                     }
                 }
+            }
+            for (PromptVariant v : q.variants()) {
+                condition(v.when(), i, "question '" + q.id() + "' variant");
             }
             String why = null;
             for (Condition cond : new Condition[] {q.showIf(), q.hideIf()}) {
@@ -453,6 +464,7 @@ public final class ScriptCheck {
         }
         for (Question q : script.questions()) {
             text(q.prompt(), "question '" + q.id() + "' prompt");
+            q.variants().forEach(v -> text(v.prompt(), "question '" + q.id() + "' variant prompt"));
             if (q.type() != QuestionType.LANGUAGE) {
                 q.choices().forEach(c -> text(c.label(), "question '" + q.id() + "' choice '" + c.value() + "'"));
             }
@@ -473,6 +485,17 @@ public final class ScriptCheck {
     }
 
     private void segments(int budget) {
+        // the first reply to a message in no known language: the first question in the first two languages
+        List<String> two = script.languages().stream().limit(2).map(Language::code).toList();
+        if (two.size() == 2 && !script.questions().isEmpty()) {
+            Question first = script.questions().get(0);
+            int n = new SmsRenderer(1, true).segmentsUnsplit(new Localizer(script, java.time.Duration.ofDays(30))
+                    .question(first, two, "sms"));
+            if (n > budget) {
+                error(first.line(), "question '" + first.id() + "' in '" + two.get(0) + "' and '" + two.get(1)
+                        + "' (the first reply when the language is not known) takes " + n + " SMS segments (budget " + budget + ")");
+            }
+        }
         for (Map.Entry<String, Integer> e : segmentCounts(script).entrySet()) {
             if (e.getValue() > budget) {
                 String[] where = e.getKey().split("/");

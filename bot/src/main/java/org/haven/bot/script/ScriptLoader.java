@@ -232,7 +232,7 @@ public final class ScriptLoader {
 
     private static final Set<String> SECTION_KEYS = Set.of("section", "warning", "questions");
     private static final Set<String> QUESTION_KEYS = Set.of("id", "type", "prompt", "choices", "show if", "hide if",
-            "validation", "essential", "recognise");
+            "validation", "essential", "recognise", "variants");
 
     private void section(Node sn, List<String> codes, List<Language> languages, Map<String, Text> messages,
                          List<Section> sections, List<Question> questions) {
@@ -271,7 +271,8 @@ public final class ScriptLoader {
             List<Choice> choices = choices(qid, type, qm, codes, languages, messages, essential);
             questions.add(new Question(qid, type, prompt, choices, condition(qm.get("show if")),
                     condition(qm.get("hide if")), validation(qm.get("validation"), codes, essential), id, essential,
-                    recognise(qid, type, qm.get("recognise")), qm.line()));
+                    recognise(qid, type, qm.get("recognise")), variants(qid, qm.get("variants"), codes, essential),
+                    qm.line()));
         }
     }
 
@@ -338,6 +339,28 @@ public final class ScriptLoader {
             out.sort((a, b) -> a.value().equals("yes") ? -1 : b.value().equals("yes") ? 1 : 0);
         } else if (out.isEmpty()) {
             error(qm.line(), "question '" + qid + "' has no choices");
+        }
+        return out;
+    }
+
+    private List<PromptVariant> variants(String qid, Node n, List<String> codes, boolean essential) {
+        List<PromptVariant> out = new ArrayList<>();
+        ListNode l = n == null ? null : list(n, "variants", n.line());
+        if (l == null) {
+            return out;
+        }
+        for (Node item : l.items()) {
+            MapNode m = map(item, "a prompt variant");
+            if (m == null) {
+                continue;
+            }
+            known(m, Set.of("when", "prompt"));
+            Condition when = condition(m.get("when"));
+            if (when == null || m.get("prompt") == null) {
+                error(m.line(), "question '" + qid + "': a variant needs 'when' and 'prompt'");
+                continue;
+            }
+            out.add(new PromptVariant(when, at(text(m.get("prompt"), codes, essential), m, "prompt"), m.line()));
         }
         return out;
     }

@@ -7,24 +7,133 @@ import java.util.List;
 import java.util.Map;
 import org.haven.bot.Intake;
 import org.haven.bot.Triage;
+import java.util.LinkedHashMap;
+import java.util.stream.Stream;
+import org.haven.bot.script.Script;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Triage rules, working groups and referral suggestions of the default intake. */
 class TriagerTest {
 
     private final Triager triager = new Triager(Intake.defaultIntake().script());
 
-    /** Verifies the three outcomes and their priorities. */
+    private static final Script SCRIPT = Intake.defaultIntake().script();
+    private static final AnswerParser PARSER = new AnswerParser(SCRIPT);
+
+    /** One case: what the person answered (typed text goes through the parser, as in a conversation). */
+    private static Map<String, List<String>> answers(String... pairs) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            String id = pairs[i];
+            String said = pairs[i + 1];
+            if (said.equals("(skipped)")) {
+                m.put(id, List.of());
+                continue;
+            }
+            var parsed = PARSER.parse(SCRIPT.question(id).orElseThrow(), said, "en", 2026);
+            if (parsed instanceof AnswerParser.Accepted a) {
+                m.put(id, a.values());
+            } else if (parsed instanceof AnswerParser.Typed t) {
+                m.put(id, List.of("typed:" + t.text()));
+            } else {
+                throw new IllegalArgumentException(id + ": " + said + " → " + parsed);
+            }
+        }
+        return m;
+    }
+
+    static Stream<Arguments> mandateCases() {
+        return Stream.of(
+                // label, answers, outcome, priority, told with
+                Arguments.of("torture in Syria, perpetrator in Canada, refugee", answers("what_happened", "torture",
+                        "country", "Syria", "status", "refugee", "perpetrator_in_canada", "yes"), Triage.LIKELY_IN_MANDATE, 1, null),
+                Arguments.of("Rwandan genocide, perpetrator in Canada, citizen", answers("what_happened", "genocide",
+                        "country", "Rwanda", "status", "citizen", "perpetrator_in_canada", "yes"), Triage.LIKELY_IN_MANDATE, 1, null),
+                Arguments.of("war crimes in Bosnia, perpetrator not in Canada, permanent resident", answers("what_happened",
+                        "war crimes", "country", "Bosnia", "status", "permanent_resident", "perpetrator_in_canada", "no"),
+                        Triage.LIKELY_IN_MANDATE, 2, null),
+                Arguments.of("crimes against humanity in Myanmar, refugee claimant, perpetrator unknown", answers(
+                        "what_happened", "4", "country", "Myanmar", "status", "refugee", "perpetrator_in_canada", "dont_know"),
+                        Triage.LIKELY_IN_MANDATE, 2, null),
+                Arguments.of("relative disappeared in Sri Lanka, family member, citizen", answers("what_happened",
+                        "other_serious", "country", "Sri Lanka", "status", "citizen", "perpetrator_in_canada", "dont_know"),
+                        Triage.LIKELY_IN_MANDATE, 2, null),
+                Arguments.of("sexual violence in war in DR Congo, perpetrator in Canada", answers("what_happened",
+                        "other_serious", "country", "DR Congo", "status", "no_status", "perpetrator_in_canada", "yes"),
+                        Triage.LIKELY_IN_MANDATE, 1, null),
+                Arguments.of("torture in Iran, survivor abroad, perpetrator in Canada", answers("what_happened", "torture",
+                        "country", "Iran", "status", "not_in_canada", "perpetrator_in_canada", "yes"), Triage.LIKELY_IN_MANDATE, 1, null),
+                Arguments.of("torture in Syria, removal order", answers("what_happened", "torture", "country", "Syria",
+                        "status", "other_status", "perpetrator_in_canada", "no", "status_risk", "removal"),
+                        Triage.LIKELY_IN_MANDATE, 1, null),
+                Arguments.of("killing of a relative in Canada by someone in Canada", answers("what_happened", "other_serious",
+                        "country", "Canada", "status", "citizen", "perpetrator_in_canada", "yes"),
+                        Triage.OUTSIDE_MANDATE, 3, "outcome_in_canada"),
+                Arguments.of("assault typed as 'Toronto, Canada'", answers("what_happened", "not_sure",
+                        "country", "Toronto, Canada", "status", "permanent_resident", "perpetrator_in_canada", "yes"),
+                        Triage.OUTSIDE_MANDATE, 3, "outcome_in_canada"),
+                Arguments.of("crime in Canada written in Arabic, with a removal order", answers("what_happened", "torture",
+                        "country", "كندا", "status", "refugee", "perpetrator_in_canada", "yes", "status_risk", "removal"),
+                        Triage.OUTSIDE_MANDATE, 2, "outcome_in_canada"),
+                Arguments.of("torture in Canada written in Spanish", answers("what_happened", "torture",
+                        "country", "Canadá", "status", "refugee", "perpetrator_in_canada", "dont_know"),
+                        Triage.OUTSIDE_MANDATE, 3, "outcome_in_canada"),
+                Arguments.of("Rwandan genocide survivor ticks 'not sure', perpetrator in Canada", answers("what_happened",
+                        "not_sure", "country", "Rwanda", "status", "not_in_canada", "perpetrator_in_canada", "yes"),
+                        Triage.POSSIBLY_IN_MANDATE, 2, null),
+                Arguments.of("not sure, Eritrea, refugee, perpetrator unknown", answers("what_happened", "not_sure",
+                        "country", "Eritrea", "status", "refugee", "perpetrator_in_canada", "dont_know"),
+                        Triage.POSSIBLY_IN_MANDATE, 2, null),
+                Arguments.of("what happened skipped, perpetrator in Canada", answers("what_happened", "(skipped)",
+                        "country", "Iraq", "status", "not_in_canada", "perpetrator_in_canada", "yes"), Triage.POSSIBLY_IN_MANDATE, 2, null),
+                Arguments.of("told in their own words, permanent resident", answers("what_happened",
+                        "they took my brother from our house at night", "country", "Syria", "status", "permanent_resident"),
+                        Triage.POSSIBLY_IN_MANDATE, 2, null),
+                Arguments.of("not sure, no status, in detention", answers("what_happened", "not_sure", "country", "Haiti",
+                        "status", "no_status", "perpetrator_in_canada", "no", "status_risk", "detention"),
+                        Triage.POSSIBLY_IN_MANDATE, 2, null),
+                Arguments.of("torture in Iran, no link to Canada", answers("what_happened", "torture", "country", "Iran",
+                        "status", "not_in_canada", "perpetrator_in_canada", "no"), Triage.OUTSIDE_MANDATE, 3, null),
+                Arguments.of("not sure, no link to Canada", answers("what_happened", "not_sure", "country", "Mexico",
+                        "status", "not_in_canada", "perpetrator_in_canada", "no"), Triage.OUTSIDE_MANDATE, 3, null),
+                Arguments.of("only a Safe Third Country question", answers("what_happened", "(skipped)", "status", "not_in_canada",
+                        "perpetrator_in_canada", "no", "status_risk", "stca"), Triage.OUTSIDE_MANDATE, 2, null),
+                Arguments.of("everything skipped", answers("what_happened", "(skipped)", "country", "(skipped)",
+                        "status", "(skipped)", "perpetrator_in_canada", "(skipped)"), Triage.OUTSIDE_MANDATE, 3, null),
+                Arguments.of("danger now", answers("danger_now", "yes"), Triage.URGENT, 0, null),
+                Arguments.of("danger now, crime in Canada", answers("danger_now", "yes", "what_happened", "torture",
+                        "country", "Canada", "perpetrator_in_canada", "yes"), Triage.URGENT, 0, null),
+                Arguments.of("'Canadian' in a country name is not Canada", answers("what_happened", "torture",
+                        "country", "Syria (I am Canadian now)", "status", "citizen", "perpetrator_in_canada", "no"),
+                        Triage.LIKELY_IN_MANDATE, 2, null));
+    }
+
+    /**
+     * Verifies the triage of cases drawn from the mandate (brief; seed 000): international crimes
+     * abroad with a link to Canada are in the mandate, first when the person responsible is in
+     * Canada; crimes in Canada go to police, victim services and legal aid; "not sure" with a link
+     * to Canada goes to a person, never told "outside". Before, the country was ignored (the
+     * killing of a relative in Canada was "likely in mandate", 1) and "not sure" with the
+     * perpetrator in Canada was "outside".
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mandateCases")
+    void testTriageTable(String label, Map<String, List<String>> answers, Triage outcome, int priority, String say) {
+        assertEquals(new Triager.Outcome(outcome, priority, say), triager.triage(answers), label);
+    }
+
+    /** Verifies that the table holds at least twenty cases and every outcome a rule can give. */
     @Test
-    void testTriageOutcomes() {
-        assertEquals(new Triager.Outcome(Triage.URGENT, 0), triager.triage(Map.of("danger_now", List.of("yes"))));
-        assertEquals(new Triager.Outcome(Triage.LIKELY_IN_MANDATE, 1), triager.triage(Map.of(
-                "what_happened", List.of("not_sure", "torture"), "perpetrator_in_canada", List.of("yes"))));
-        assertEquals(new Triager.Outcome(Triage.LIKELY_IN_MANDATE, 2), triager.triage(Map.of(
-                "what_happened", List.of("genocide"), "status", List.of("no_status"))));
-        assertEquals(new Triager.Outcome(Triage.OUTSIDE_MANDATE, 3), triager.triage(Map.of(
-                "what_happened", List.of("genocide"), "status", List.of("not_in_canada"))));
-        assertEquals(new Triager.Outcome(Triage.OUTSIDE_MANDATE, 3), triager.triage(Map.of()));
+    void testTriageTableCoversEveryOutcome() {
+        List<Arguments> cases = mandateCases().toList();
+        assertTrue(cases.size() >= 20, "cases: " + cases.size());
+        for (Triage t : List.of(Triage.URGENT, Triage.LIKELY_IN_MANDATE, Triage.POSSIBLY_IN_MANDATE, Triage.OUTSIDE_MANDATE)) {
+            assertTrue(cases.stream().anyMatch(c -> c.get()[2] == t), t.toString());
+        }
     }
 
     /** Verifies that places map to the longest matching place name, and abbreviations only alone. */
@@ -37,6 +146,45 @@ class TriagerTest {
         assertEquals("national", triager.groupFor("I live on a farm"));
         assertEquals("halifax", triager.groupFor("nouvelle-écosse"));
         assertEquals("national", triager.groupFor("Iqaluit"));
+    }
+
+    /**
+     * Verifies that cities and provinces are recognised in every language and script of the
+     * script, and in common spellings (before, "Toronto" in Arabic or Persian went to the national
+     * office).
+     */
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource({"تورنتو, toronto", "تورونتو, toronto", "Торонто, toronto", "ቶሮንቶ, toronto", "Toranto, toronto",
+        "مونتريال, montreal", "مونترال, montreal", "Монреаль, montreal", "Monreal, montreal", "كيبيك, montreal",
+        "Montréal, montreal", "Montreal QC, montreal", "أوتاوا, ottawa", "Оттава, ottawa", "Ottowa, ottawa",
+        "وينيبيغ, winnipeg", "وینیپگ, winnipeg", "Winipeg, winnipeg", "كالجاري, edmonton", "Калгарі, edmonton",
+        "فانكوفر, vancouver", "ونکوور, vancouver", "Ванкувер, vancouver", "Columbia Británica, vancouver",
+        "هاليفاكس, halifax", "Nueva Escocia, halifax", "ویکتوریا, victoria", "ሬጂና, national", "ریجاینا, national"})
+    void testGroupForPlacesInEveryScript(String place, String group) {
+        assertEquals(group, triager.groupFor(place));
+    }
+
+    /**
+     * Verifies that suggestions fit the person's province: a crime in Canada in Winnipeg gets
+     * Manitoba's victim services and legal aid, not campaigns; trauma support in Winnipeg gets a
+     * national line; an immigration risk in Quebec gets Quebec's legal aid.
+     */
+    @Test
+    void testSuggestionsFitTheProvince() {
+        var domestic = triager.suggestions(answers("country", "Canada", "health_support", "no"), Triage.OUTSIDE_MANDATE, "winnipeg");
+        assertTrue(domestic.stream().anyMatch(o -> o.name().contains("Manitoba Victim Services")), domestic.toString());
+        assertTrue(domestic.stream().anyMatch(o -> o.name().contains("Legal Aid Manitoba")), domestic.toString());
+        assertTrue(domestic.stream().noneMatch(o -> o.services().contains("campaigns")), domestic.toString());
+        var trauma = triager.suggestions(answers("health_support", "yes"), Triage.LIKELY_IN_MANDATE, "winnipeg");
+        assertTrue(trauma.stream().anyMatch(o -> o.services().contains("torture health")), trauma.toString());
+        var quebec = triager.suggestions(answers("status_risk", "removal"), Triage.LIKELY_IN_MANDATE, "montreal");
+        assertTrue(quebec.get(0).name().contains("Aide juridique du Québec"), quebec.toString());
+        for (Triage t : Triage.values()) {
+            for (var g : SCRIPT.workingGroups()) {
+                assertTrue(triager.suggestions(answers("country", "Canada", "status_risk", "removal", "health_support", "yes"),
+                        t, g.id()).stream().noneMatch(o -> o.services().contains("campaigns")), g.id());
+            }
+        }
     }
 
     /** Verifies that local organisations come before national ones. */

@@ -232,6 +232,8 @@ class ScriptCheckTest {
                 && x.message().contains("question 'safe_now' in 'ar' takes")), f.toString());
         assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR
                 && x.message().contains("message 'help' in 'uk' takes")), f.toString());
+        assertTrue(f.stream().anyMatch(x -> x.message().contains("in 'en' and 'fr' (the first reply when the language is not known)")),
+                f.toString());
         assertEquals(List.of(), errors(yaml), "the default script fits the default budget");
         String longHelp = "You can write SKIP, PAUSE or HUMAN at any question. ".repeat(36);
         Path tooLong = script(s -> replaceOnce(s, "    en: \"You can write: SKIP to skip a question,",
@@ -242,7 +244,8 @@ class ScriptCheckTest {
         var counts = ScriptCheck.segmentCounts(s);
         long validations = s.questions().stream().filter(q -> q.validation() != null).count();
         long warnings = s.sections().stream().filter(x -> x.warning() != null).count();
-        assertEquals((s.questions().size() + s.messages().size() + validations + warnings) * s.languages().size(),
+        long variants = s.questions().stream().mapToLong(q -> q.variants().size()).sum();
+        assertEquals((s.questions().size() + s.messages().size() + validations + warnings + variants) * s.languages().size(),
                 counts.size());
         assertTrue(counts.values().stream().allMatch(n -> n >= 1 && n <= ScriptCheck.DEFAULT_SEGMENT_BUDGET));
     }

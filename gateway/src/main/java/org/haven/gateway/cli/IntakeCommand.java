@@ -22,14 +22,15 @@ public final class IntakeCommand extends CommandGroup {
     /** {@code haven intake check FILE [--segments N]}. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Check an intake script and the referral directory it names: unknown ids, unreachable questions,",
-                    "missing translations, conditions on answers not yet asked, and SMS segments per prompt.",
+                    "missing translations, conditions on answers not yet asked, and the SMS segments of every text in every",
+                    "language (GSM-7 or UCS-2; a text over the budget is an error: the sender splits at the same budget).",
                     "Prints file:line findings; exit 0 without errors (warnings allowed), 1 with errors."})
     static final class Check implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Parameters(index = "0", paramLabel = "FILE", description = "the intake script (YAML)")
         Path file;
-        @Option(names = "--segments", paramLabel = "N", description = "SMS segments a prompt may take (default ${DEFAULT-VALUE})")
+        @Option(names = "--segments", paramLabel = "N", description = "SMS segments any text may take (default ${DEFAULT-VALUE})")
         int segments = ScriptCheck.DEFAULT_SEGMENT_BUDGET;
 
         @Override

@@ -164,7 +164,11 @@ public final class CaseRoutes {
         String m = ctx.request().getParam("m");
         if (m != null && m.matches("[a-z_.]+")) {
             b.append(m.equals("case.claimed_by_other") || m.equals("case.not_yours") || m.equals("case.reply.none")
-                    || m.equals("case.empty_text") ? Html.error(Text.t(l, m)) : Html.notice(Text.t(l, m)));
+                    || m.equals("case.empty_text") || m.equals("case.reply.duress_held") ? Html.error(Text.t(l, m))
+                    : Html.notice(Text.t(l, m)));
+        }
+        if (c.flagged()) {
+            b.append(Html.error(Text.t(l, "mark.duress")));
         }
         b.append("<h1>").append(Text.t(l, "case")).append(" ").append(Html.esc(c.reference())).append("</h1>")
                 .append("<dl class=\"meta\"><dt>").append(Text.t(l, "col.triage")).append("</dt><dd>")
@@ -277,6 +281,8 @@ public final class CaseRoutes {
                 + form(s, c, "reply", "<p class=\"help\" id=\"reply-help\">" + Text.t(l, "case.reply.help") + "</p>" + canned
                 + "<label for=\"reply-text\">" + Text.t(l, "case.reply") + "</label><textarea id=\"reply-text\" name=\"text\""
                 + " rows=\"4\" maxlength=\"" + MAX_TEXT + "\" aria-describedby=\"reply-help\"></textarea>"
+                + (c.flagged() ? "<p><input type=\"checkbox\" id=\"duress-confirm\" name=\"duress_confirm\" value=\"yes\">"
+                        + "<label for=\"duress-confirm\">" + Text.t(l, "case.reply.duress_confirm") + "</label></p>" : "")
                 + "<button type=\"submit\" id=\"send-reply\">" + Text.t(l, "case.reply.send") + "</button>")
                 + "<h2>" + Text.t(l, "case.note.add") + "</h2>"
                 + form(s, c, "note", "<label for=\"note-text\">" + Text.t(l, "case.note.add") + "</label>"
@@ -391,6 +397,11 @@ public final class CaseRoutes {
         }
         if (c.conversationId() == null) {
             back(ctx, c, "case.reply.none");
+            return;
+        }
+        if (c.flagged() && !"yes".equals(ctx.request().getFormAttribute("duress_confirm"))) {
+            // someone else may hold the phone: a reply goes out only when the coordinator says so, knowingly
+            back(ctx, c, "case.reply.duress_held");
             return;
         }
         String message = text;

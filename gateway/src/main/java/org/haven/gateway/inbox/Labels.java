@@ -35,10 +35,16 @@ final class Labels {
         return group == null ? Text.t(language, "group.any") : group;
     }
 
-    /** A case's triage as HTML, with a mark when the person asked for a person. */
+    /**
+     * A case's triage as HTML, with a mark when the person asked for a person, and first, one
+     * nobody can miss when the duress word was used.
+     */
     static String triage(String language, CaseSummary c) {
         String text = Html.esc(triage(language, c.triage()));
-        return c.askedForPerson() ? text + " <span class=\"mark asked\">" + Text.t(language, "mark.asked_for_person") + "</span>" : text;
+        if (c.askedForPerson()) {
+            text += " <span class=\"mark asked\">" + Text.t(language, "mark.asked_for_person") + "</span>";
+        }
+        return c.flagged() ? "<strong class=\"mark duress\">" + Text.t(language, "mark.duress") + "</strong> " + text : text;
     }
 
     /** A case's status as HTML, with a mark when the person's message reopened it. */

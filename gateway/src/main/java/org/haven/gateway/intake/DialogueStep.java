@@ -16,11 +16,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.haven.bot.ConversationState;
 import org.haven.bot.Engine;
 import org.haven.bot.Event;
 import org.haven.bot.Reply;
 import org.haven.bot.Turn;
+import org.haven.bot.engine.ReferralCode;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.cases.IntakeCases;
@@ -207,17 +209,48 @@ final class DialogueStep {
                 ? stored.historyKey() : PersonHistory.newKey();
         String key = key(in.channel(), in.address());
         boolean late = in.spooled().isPresent() && movedOn(key, stored.state(), in.spooled().get());
-        Turn turn = late ? engine.late(stored.state(), in.spooled().get().question(), in.text(), clock.instant())
-                : engine.step(stored.state(), in.text(), clock.instant());
-        asked(in.channel(), in.address(), turn.state());
-        if (in.spooled().isPresent()) {
-            synchronized (memory) {
-                memory.replayed.put(key, late ? LATE : question(turn.state()));
+        Future<Turn> turned = late
+                ? Future.succeededFuture(engine.late(stored.state(), in.spooled().get().question(), in.text(), clock.instant()))
+                : knownCodes(tx, in.text()).map(known -> engine.step(stored.state(), in.text(), clock.instant(), known));
+        return turned.compose(turn -> {
+            asked(in.channel(), in.address(), turn.state());
+            if (in.spooled().isPresent()) {
+                synchronized (memory) {
+                    memory.replayed.put(key, late ? LATE : question(turn.state()));
+                }
+                if (late) {
+                    LOG.info("event=spooled_message_late conversation={}", id);
+                }
             }
-            if (late) {
-                LOG.info("event=spooled_message_late conversation={}", id);
-            }
+            return step(tx, in, found, touched, id, stored, historyKey, turn);
+        });
+    }
+
+    /**
+     * The replies with the new case's reference where the intake names it ({@code {reference}}):
+     * the engine says it before the case exists, and only the case store makes references.
+     */
+    static List<Reply> withReference(List<Reply> replies, Optional<IntakeCases.Created> created) {
+        if (created.isEmpty()) {
+            return replies;
         }
+        String reference = created.get().reference();
+        return replies.stream().map(r -> r.text().contains("{reference}")
+                ? new Reply(r.text().replace("{reference}", reference), r.options(), r.language(), r.rtl(), r.multiple()) : r).toList();
+    }
+
+    /** Which referral codes agencies hold, as far as this message can name one (a lookup only when it looks like a code). */
+    private Future<Predicate<String>> knownCodes(SqlConnection tx, String text) {
+        String code = text == null ? null : ReferralCode.normalise(text);
+        if (code == null) {
+            return Future.succeededFuture(c -> true);
+        }
+        return cases.referralCodeHeld(tx, code).map(held -> c -> held || !c.equals(code));
+    }
+
+    private Future<Conversations.Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found,
+                                               Touched touched, UUID id, StateCipher.Stored stored, byte[] historyKey,
+                                               Turn turn) {
         boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
         boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
         Future<Void> told = Future.succeededFuture();
@@ -229,25 +262,25 @@ final class DialogueStep {
         return told.compose(t -> applyEvents(tx, id, in.channel(), in.address(), found.caseId(), turn, touched)).compose(caseRef -> {
             if (deleting) {
                 LOG.info("event=conversation_deleted conversation={}", id);
-                return conversations.delete(tx, id).map(v -> new Conversations.Outcome(id, turn.replies(),
+                return conversations.delete(tx, id).map(v -> new Conversations.Outcome(id, withReference(turn.replies(), caseRef),
                         caseRef.map(IntakeCases.Created::reference), false, true));
             }
             Boolean stopped = null;
             if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
                 stopped = true;
             } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
-                    || turn.state().phase() != ConversationState.Phase.OPTED_OUT) {
+                    || !turn.state().optedOut()) {
                 // A person who writes again un-stops delivery the provider had stopped (a Telegram
                 // user who blocked the bot and unblocked it); only their own STOP keeps it stopped.
                 stopped = false;
             }
             UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
             Boolean stop = stopped;
-            return withPhrase(tx, id, in, turn, duress).compose(replies -> remember(tx, id, historyKey, stored.state(), in.text(),
-                            turn, replies, duress)
-                    .compose(v -> conversations.update(tx, id, states.encrypt(id, in.channel(), in.address(), turn, historyKey),
-                            caseId, stop))
-                    .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference))));
+            return withPhrase(tx, id, in, turn, duress).map(replies -> withReference(replies, caseRef))
+                    .compose(replies -> remember(tx, id, historyKey, stored.state(), in.text(), turn, replies, duress)
+                            .compose(v -> conversations.update(tx, id,
+                                    states.encrypt(id, in.channel(), in.address(), turn, historyKey), caseId, stop))
+                            .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference))));
         });
     }
 
@@ -420,7 +453,7 @@ final class DialogueStep {
             if (caseRef.isPresent()) {
                 after = after.compose(v -> conversations.update(tx, id, state, caseRef.get().id()));
             }
-            return after.map(v -> new Conversations.Outcome(id, turn.replies(), caseRef.map(IntakeCases.Created::reference)));
+            return after.map(v -> new Conversations.Outcome(id, withReference(turn.replies(), caseRef), caseRef.map(IntakeCases.Created::reference)));
         });
     }
 

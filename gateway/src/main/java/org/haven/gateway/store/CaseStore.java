@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class CaseStore {
     private static final String SUMMARY_COLUMNS = "c.id, c.reference, c.channel, c.language, c.status, c.triage, c.priority,"
             + " c.working_group, c.urgent, c.created_at, c.assigned_to, a.username AS assignee, c.labels, c.agency_id,"
-            + " c.conversation_id, c.agency_share, c.reopened_at, c.asked_for_person";
+            + " c.conversation_id, c.agency_share, c.reopened_at, c.asked_for_person, c.flagged";
     private static final String FROM = " FROM cases c LEFT JOIN accounts a ON a.id = c.assigned_to";
     /** The case's last holder may still work it: not disabled, and an administrator or a coordinator of its group. */
     private static final String HOLDER_CAN_WORK = "EXISTS (SELECT 1 FROM accounts h WHERE h.id = c.assigned_to AND h.disabled_at IS NULL"
@@ -103,6 +103,21 @@ public final class CaseStore {
                 });
     }
 
+    /**
+     * Whether an agency holds a referral code, so that the intake can query a code nobody holds
+     * instead of dropping the referral silently.
+     *
+     * @param code a code as typed; anything but a well-formed code is held by nobody
+     */
+    public Future<Boolean> referralCodeHeld(SqlClient tx, String code) {
+        String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
+        if (canonical == null) {
+            return Future.succeededFuture(false);
+        }
+        return tx.preparedQuery("SELECT 1 FROM agencies WHERE referral_code = $1").execute(Tuple.of(canonical))
+                .map(rs -> rs.size() > 0);
+    }
+
     /** Silently flags a case (the duress word was used). */
     public Future<Void> flag(SqlClient tx, UUID caseId) {
         return tx.preparedQuery("UPDATE cases SET flagged = true, updated_at = now() WHERE id = $1")
@@ -163,7 +178,7 @@ public final class CaseStore {
             params.add(q.to().plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC));
             where.append(" AND c.created_at < $").append(params.size());
         }
-        String order = "closed".equals(q.queue()) ? " ORDER BY c.closed_at DESC NULLS LAST" : " ORDER BY c.urgent DESC, c.priority, c.created_at";
+        String order = "closed".equals(q.queue()) ? " ORDER BY c.closed_at DESC NULLS LAST" : " ORDER BY c.urgent AND NOT c.flagged DESC, c.flagged, c.priority, c.created_at";
         return pool.preparedQuery("SELECT " + SUMMARY_COLUMNS + FROM + where + order + " LIMIT 300")
                 .execute(Tuple.from(params))
                 .map(CaseStore::summaries);
@@ -309,6 +324,7 @@ public final class CaseStore {
                 r.getString("status"), r.getString("triage"), r.getInteger("priority"), r.getString("working_group"),
                 r.getBoolean("urgent"), r.getOffsetDateTime("created_at"), r.getLong("assigned_to"), r.getString("assignee"),
                 labels == null ? List.of() : List.of(labels), r.getLong("agency_id"), r.getUUID("conversation_id"),
-                List.of(r.getArrayOfStrings("agency_share")), r.getOffsetDateTime("reopened_at"), r.getBoolean("asked_for_person"));
+                List.of(r.getArrayOfStrings("agency_share")), r.getOffsetDateTime("reopened_at"), r.getBoolean("asked_for_person"),
+                r.getBoolean("flagged"));
     }
 }

@@ -9,6 +9,8 @@ import java.util.UUID;
  * {@code agencyShare} is what the referring agency may be told (see {@link #agencyStatus()}).
  * {@code workingGroup} is null when the person asked for a person before saying where they live:
  * every coordinator may take such a case. {@code askedForPerson}: the person asked for one.
+ * {@code flagged}: the duress word was used; the person may not be safe, and someone else may
+ * hold their phone: nobody writes unless they write first.
  */
 public record CaseSummary(
         UUID id,
@@ -28,7 +30,8 @@ public record CaseSummary(
         UUID conversationId,
         List<String> agencyShare,
         OffsetDateTime reopenedAt,
-        boolean askedForPerson) {
+        boolean askedForPerson,
+        boolean flagged) {
 
     /** What a client may let the referring agency be told, as the intake's share_with_agency values. */
     public static final List<String> SHARE_KINDS = List.of("arrived", "contacted", "outcome");
@@ -72,6 +75,6 @@ public record CaseSummary(
                                      String workingGroup, boolean urgent, Long agencyId, List<String> agencyShare,
                                      boolean askedForPerson) {
         return new CaseSummary(id, reference, channel, language, "queued", triage, priority, workingGroup, urgent, null,
-                null, null, List.of(), agencyId, null, agencyShare, null, askedForPerson);
+                null, null, List.of(), agencyId, null, agencyShare, null, askedForPerson, false);
     }
 }

@@ -43,6 +43,12 @@ public final class Text {
         put("triage.OUTSIDE_MANDATE", "Outside the mandate: refer on", "Hors mandat : orienter");
         put("triage.PERSON_ASKED", "Not triaged: asked for a person first", "Non trié : a d'abord demandé une personne");
         put("mark.asked_for_person", "Asked for a person", "A demandé une personne");
+        put("mark.duress", "Duress word used: the person may not be safe. Do not write unless they write first.",
+                "Mot de détresse utilisé : la personne n'est peut-être pas en sécurité. N'écrivez pas avant qu'elle écrive.");
+        put("case.reply.duress_confirm", "I know the person may not be safe and someone else may read this; send it anyway.",
+                "Je sais que la personne n'est peut-être pas en sécurité et que quelqu'un d'autre peut lire ceci ; envoyer quand même.");
+        put("case.reply.duress_held", "Not sent: the duress word was used on this case. Confirm that you still want to send it.",
+                "Non envoyé : le mot de détresse a été utilisé pour ce dossier. Confirmez que vous voulez quand même l'envoyer.");
         put("group.any", "Any group (place not given yet)", "Tout groupe (lieu pas encore donné)");
         put("status.queued", "New", "Nouveau");
         put("agency.status.received", "Received", "Reçue");

@@ -69,6 +69,11 @@ class AdminCliTest {
         HavenCli.Run bad = HavenCli.run(env, "intake", "check", script.toString());
         assertEquals(1, bad.code(), bad.toString());
         assertTrue(bad.out().matches("(?s).*intake\\.yaml:\\d+: .*nowhere.*"), bad.toString());
+        // the segment budget is enforced for every text, messages included (issue 25: a 12-segment help text passed)
+        java.nio.file.Files.writeString(script, shipped);
+        HavenCli.Run tight = HavenCli.run(env, "intake", "check", script.toString(), "--segments", "1");
+        assertEquals(1, tight.code(), tight.toString());
+        assertTrue(tight.out().contains("message 'help' in 'ar' takes"), tight.toString());
     }
 
     /** Verifies that bad input exits non-zero with one line naming the problem, and no stack trace. */

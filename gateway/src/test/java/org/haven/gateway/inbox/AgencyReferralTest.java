@@ -232,6 +232,29 @@ class AgencyReferralTest {
     }
 
     /** Runs an intake over the web chat and returns the new case's id, found by its marker. */
+    /**
+     * Verifies that a well-formed referral code that no agency holds is queried ("we do not
+     * recognise this code") and the question asked again, while a held code goes on to the
+     * client's consent (before, any well-formed code was accepted and the case went to no agency
+     * without a word to the worker).
+     */
+    @Test
+    void testUnknownReferralCodeIsQueried() throws Exception {
+        String unknown;
+        do {
+            unknown = org.haven.bot.engine.ReferralCode.issue(new java.security.SecureRandom());
+        } while (unknown.equals(codeA) || unknown.equals(codeB));
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            List<String> said = List.of("yes", "en", "agency", unknown, codeA);
+            List<String> texts = IntakeDriver.run(chat, said).frames().stream().map(f -> f.getString("text")).toList();
+            int queried = texts.indexOf(texts.stream().filter(t -> t.startsWith("We do not recognise this code")).findFirst()
+                    .orElseThrow(() -> new AssertionError("not queried: " + texts)));
+            assertTrue(texts.get(queried + 1).contains("referral code"), "the code is not asked again: " + texts);
+            assertTrue(texts.get(texts.size() - 1).startsWith("Has your client agreed"), "a held code was not taken: " + texts);
+        }
+        assertLogsFree(codeA);
+    }
+
     private static UUID newCase(List<String> answers, String marker) throws Exception {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             IntakeDriver.run(chat, answers);

@@ -375,7 +375,7 @@ class InboxTest {
         String ordinary = "ordinary-" + UUID.randomUUID();
         newCase(IntakeDriver.survivorAnswers(ordinary), ordinary);
         try (ChatClient chat = ChatClient.connect(haven.port())) {
-            IntakeDriver.run(chat, List.of("yes", "en", "survivor", "no", "torture", "Talk to a person"));
+            IntakeDriver.run(chat, List.of("yes", "en", "survivor", "no", "yes", "torture", "Talk to a person"));
             InboxClient hal = as("hal");
             String halQueue = hal.get("/inbox?queue=new").body();
             String path = askedEarly(halQueue);

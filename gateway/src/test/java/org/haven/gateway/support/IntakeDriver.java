@@ -24,6 +24,7 @@ public final class IntakeDriver {
                 "en",                             // language
                 "survivor",                       // who is writing
                 "no",                             // in danger now
+                "yes",                            // agrees that coordinators read the answers
                 "torture",                        // what happened
                 "Syria",                          // country
                 "2014",                           // when

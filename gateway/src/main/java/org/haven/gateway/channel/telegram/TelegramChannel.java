@@ -78,6 +78,12 @@ public final class TelegramChannel implements Channel {
     private final ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** Telegram message ids to delete, collected inside an erase step, deleted once it committed. */
     private final Map<UUID, SentMessages> toDelete = new ConcurrentHashMap<>();
+    /**
+     * The person's own message ids per conversation, in memory only and for 48 hours (as long as
+     * Telegram lets a bot delete a message in a private chat), so that DELETE and the duress word
+     * delete them too. After a restart, or on another gateway, only Haven's messages are deleted.
+     */
+    private final Map<UUID, PersonMessages> personMessages = new ConcurrentHashMap<>();
     /** Referral codes from /start deep links, in memory only, until the person says they are an agency. */
     private final Map<UUID, PendingReferral> referrals = new ConcurrentHashMap<>();
     private volatile boolean polling;
@@ -85,6 +91,22 @@ public final class TelegramChannel implements Channel {
     private long webhookRetry = -1;
 
     private record PendingReferral(String code, Instant expires) {
+    }
+
+    /** Message ids the person sent in one conversation, most recent last, with when the last one came. */
+    private record PersonMessages(List<Integer> ids, Instant last) {
+        static final int MAX = 500;
+        static final java.time.Duration KEPT = java.time.Duration.ofHours(48);
+
+        PersonMessages with(int id) {
+            List<Integer> more = new ArrayList<>(ids.size() >= MAX ? ids.subList(ids.size() - MAX + 1, ids.size()) : ids);
+            more.add(id);
+            return new PersonMessages(List.copyOf(more), Instant.now());
+        }
+
+        boolean current() {
+            return last.isAfter(Instant.now().minus(KEPT));
+        }
     }
 
     // Collected inside a transaction; if that rolled back, the entry is stale: honoured only briefly.
@@ -339,7 +361,7 @@ public final class TelegramChannel implements Channel {
             }
         }
         LOG.info("event=telegram_update kind=message");
-        return toDialogue(m.getChatId(), input, updateId, referral);
+        return toDialogue(m.getChatId(), input, updateId, referral, m.getMessageId());
     }
 
     private Future<Void> onCallback(CallbackQuery q, String updateId) {
@@ -358,7 +380,7 @@ public final class TelegramChannel implements Channel {
             return Future.succeededFuture();
         }
         LOG.info("event=telegram_update kind=callback_query");
-        return toDialogue(m.getChatId(), q.getData(), updateId, null).onSuccess(v -> {
+        return toDialogue(m.getChatId(), q.getData(), updateId, null, null).onSuccess(v -> {
             api.answerCallback(q.getId()).onFailure(err ->
                     LOG.info("event=telegram_answer_callback_failed kind={}", err.getClass().getSimpleName()));
             // A second tap on the same question's buttons would answer whatever is asked next.
@@ -386,20 +408,32 @@ public final class TelegramChannel implements Channel {
         return Future.succeededFuture();
     }
 
-    private Future<Void> toDialogue(long chatId, String input, String updateId, String referral) {
+    private Future<Void> toDialogue(long chatId, String input, String updateId, String referral, Integer messageId) {
         String address = String.valueOf(chatId);
         return conversations.receive(new Inbound(NAME, address, input, Optional.of(updateId), true))
-                .compose(outcome -> afterStep(chatId, outcome, input, updateId, referral));
+                .compose(outcome -> afterStep(chatId, outcome, input, updateId, referral, messageId));
     }
 
-    private Future<Void> afterStep(long chatId, Conversations.Outcome outcome, String input, String updateId, String referral) {
+    private Future<Void> afterStep(long chatId, Conversations.Outcome outcome, String input, String updateId, String referral,
+                                   Integer messageId) {
         if (outcome.duplicate() || outcome.conversationId() == null) {
             return Future.succeededFuture();
         }
         UUID id = outcome.conversationId();
+        if (messageId != null) {
+            personMessages.merge(id, new PersonMessages(List.of(messageId), Instant.now()), (old, one) -> old.with(messageId));
+            if (personMessages.size() > 10_000) {
+                personMessages.values().removeIf(p -> !p.current());
+            }
+        }
         SentMessages collected = toDelete.remove(id);
+        PersonMessages theirs = collected == null ? null : personMessages.remove(id);
         if (collected != null && collected.fresh()) {
-            List<Integer> sent = collected.ids();
+            // Haven's messages, and the person's own where the Bot API allows it (private chat, last 48 hours)
+            List<Integer> sent = new ArrayList<>(collected.ids());
+            if (theirs != null && theirs.current()) {
+                sent.addAll(theirs.ids());
+            }
             api.deleteMessages(chatId, sent)
                     .onSuccess(v -> LOG.info("event=telegram_messages_deleted conversation={} count={}", id, sent.size()))
                     .onFailure(err -> LOG.warn("event=telegram_delete_failed conversation={} kind={}", id,

@@ -221,22 +221,30 @@ class TelegramWebhookTest {
 
     /**
      * Verifies that DELETE erases the conversation, deletes the messages the bot sent in the chat
-     * (by the message ids kept in the outbox) and still says that it did.
+     * (by the message ids kept in the outbox) and the person's own (issue 25; before, only the
+     * bot's), and still says that it did.
      */
     @Test
     @Order(7)
     void testDeleteRemovesSentMessages() throws Exception {
         long chat = 700000105L;
         long conversations = count(haven, "SELECT count(*) FROM conversations");
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
-        awaitOutboxDrained(haven);
-        assertEquals(200, postWebhook(haven, message(chat, "yes").encode(), SECRET).statusCode());
-        awaitOutboxDrained(haven);
+        List<Integer> theirs = new java.util.ArrayList<>();
+        for (String text : List.of("/start", "yes")) {
+            JsonObject update = message(chat, text);
+            theirs.add(update.getJsonObject("message").getInteger("message_id"));
+            assertEquals(200, postWebhook(haven, update.encode(), SECRET).statusCode());
+            awaitOutboxDrained(haven);
+        }
         List<FakeBotApi.Call> sent = api.sentTo(chat);
-        assertEquals(200, postWebhook(haven, message(chat, "/delete").encode(), SECRET).statusCode());
+        JsonObject delete = message(chat, "/delete");
+        theirs.add(delete.getJsonObject("message").getInteger("message_id"));
+        assertEquals(200, postWebhook(haven, delete.encode(), SECRET).statusCode());
         FakeBotApi.Call deleted = api.await(c -> c.method().equals("deletemessages") && String.valueOf(chat).equals(c.chatId()),
                 Duration.ofSeconds(10));
-        assertEquals(sent.size(), deleted.params().getJsonArray("message_ids").size());
+        List<Object> ids = deleted.params().getJsonArray("message_ids").getList();
+        assertEquals(sent.size() + theirs.size(), ids.size(), ids.toString());
+        assertTrue(theirs.stream().allMatch(ids::contains), "the person's own messages are not deleted: " + ids);
         api.await(c -> c.method().equals("sendmessage") && String.valueOf(chat).equals(c.chatId())
                 && c.params().getString("text").startsWith("We are deleting"), Duration.ofSeconds(10));
         assertEquals(conversations, count(haven, "SELECT count(*) FROM conversations"));
@@ -275,8 +283,9 @@ class TelegramWebhookTest {
     }
 
     /**
-     * Verifies that the duress word deletes the messages the bot sent in the chat while the
-     * conversation stays (with its harmless decoy reply queued as usual).
+     * Verifies that the duress word deletes the messages the bot sent in the chat, and the
+     * person's own, the duress word included (issue 25), while the conversation stays (with its
+     * harmless decoy reply queued as usual).
      */
     @Test
     @Order(7)
@@ -288,10 +297,13 @@ class TelegramWebhookTest {
         awaitOutboxDrained(haven);
         int before = api.sentTo(chat).size();
         long conversations = count(haven, "SELECT count(*) FROM conversations");
-        assertEquals(200, postWebhook(haven, message(chat, DURESS).encode(), SECRET).statusCode());
+        JsonObject duress = message(chat, DURESS);
+        assertEquals(200, postWebhook(haven, duress.encode(), SECRET).statusCode());
         FakeBotApi.Call deleted = api.await(c -> c.method().equals("deletemessages") && String.valueOf(chat).equals(c.chatId()),
                 Duration.ofSeconds(10));
-        assertEquals(before, deleted.params().getJsonArray("message_ids").size());
+        List<Object> ids = deleted.params().getJsonArray("message_ids").getList();
+        assertEquals(before + 3, ids.size(), "the bot's messages and the person's three: " + ids);
+        assertTrue(ids.contains(duress.getJsonObject("message").getInteger("message_id")), "the duress word stays on screen");
         awaitOutboxDrained(haven);
         assertEquals(conversations, count(haven, "SELECT count(*) FROM conversations"));
         assertTrue(api.sentTo(chat).size() > before, "no decoy reply");
@@ -299,7 +311,8 @@ class TelegramWebhookTest {
 
     /**
      * Verifies that an agency's deep link ({@code /start <referral code>}) is answered for the
-     * agency worker when the dialogue asks for the code.
+     * agency worker when the dialogue asks for the code: this code, held by no agency, is taken
+     * from the link and queried (issue 25), not asked for again from scratch.
      */
     @Test
     @Order(8)
@@ -317,7 +330,7 @@ class TelegramWebhookTest {
         assertEquals(200, postWebhook(haven, callback(chat, whoQuestion, "agency").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         List<String> said = TelegramSupport.texts(api.sentTo(chat));
-        assertTrue(said.stream().anyMatch(t -> t.contains("Has your client agreed")),
+        assertTrue(said.stream().anyMatch(t -> t.startsWith("We do not recognise this code")),
                 "the code from the link was not taken: " + said.get(said.size() - 1));
     }
 
