@@ -30,6 +30,7 @@ import org.haven.gateway.channel.webchat.WebChatConfig;
 import org.haven.gateway.cluster.ClusterJobs;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.http.HealthRoute;
 import org.haven.gateway.inbox.Inbox;
 import org.haven.gateway.inbox.LiveUpdates;
@@ -94,6 +95,7 @@ public final class Haven implements AutoCloseable {
      */
     public static Haven start(HavenConfig config, Clock clock) throws Exception {
         long t0 = System.nanoTime();
+        ClientAddress clients = ClientAddress.from(config.settings());
         Vertx vertx = Vertx.vertx();
         Database database = null;
         ClusterNotifications cluster = null;
@@ -133,6 +135,7 @@ public final class Haven implements AutoCloseable {
             outbox.metrics(metrics);
 
             Router router = Router.router(vertx);
+            clients.mount(router);
             org.haven.gateway.intake.Spool spool = new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring());
             if (spool.pending() > 0) {
                 // under the newest server key, so that a rotation's 'retire' may drop the older ones

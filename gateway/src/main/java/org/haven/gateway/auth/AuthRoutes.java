@@ -20,6 +20,7 @@ import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.KeyGrants;
@@ -235,7 +236,7 @@ public final class AuthRoutes {
 
     private void login(RoutingContext ctx) {
         String language = lang(ctx);
-        String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        String client = ClientAddress.of(ctx);
         if (!throttle.allowed(client)) {
             SessionGuard.html(ctx, 429, loginPage(language, Text.t(language, "login.throttled")));
             return;

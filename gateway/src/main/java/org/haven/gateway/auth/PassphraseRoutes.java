@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AccountStore;
@@ -60,7 +61,7 @@ final class PassphraseRoutes {
 
     private void submit(RoutingContext ctx, InboxSession s) {
         String l = s.language();
-        String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        String client = ClientAddress.of(ctx);
         if (!throttle.allowed(client)) {
             form(ctx, s, 429, Text.t(l, "login.throttled"), null);
             return;

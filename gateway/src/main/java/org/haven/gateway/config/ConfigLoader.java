@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Set<String> KNOWN = Set.of(
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
             "duress_word", "resume_window", "session_idle_timeout", "server_keys", "server_keys_file", "retention_days",
-            "metrics_token", "team_key_pin");
+            "metrics_token", "team_key_pin", "trusted_proxies");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_", "webchat_");

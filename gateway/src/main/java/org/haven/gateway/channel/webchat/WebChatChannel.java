@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
+import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.http.SecurityHeaders;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.HistoryItem;
@@ -220,7 +221,7 @@ public final class WebChatChannel implements Channel {
             ctx.response().setStatusCode(503).putHeader("Retry-After", "30").end();
             return;
         }
-        String client = ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        String client = ClientAddress.of(ctx);
         ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, client).start()).onFailure(err -> {
             sockets.decrementAndGet();
             if (!ctx.response().ended()) {
