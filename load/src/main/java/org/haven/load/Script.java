@@ -5,7 +5,7 @@ import java.util.List;
 /** What a load client says: the default intake as a survivor in Toronto answers it, then a few messages for the coordinator. */
 final class Script {
     /** The default intake's answers, first question to handoff (as the gateway tests' IntakeDriver). */
-    static final List<String> INTAKE = List.of("yes", "en", "survivor", "no", "torture", "Syria", "2014", "refugee", "yes",
+    static final List<String> INTAKE = List.of("yes", "en", "survivor", "no", "yes", "torture", "Syria", "2014", "refugee", "yes",
             "none", "no", "phone", "+1 555 010 0000", "evenings load", "no", "Toronto");
     /** After the handoff, free text that goes to the case as sealed messages. */
     static final List<String> AFTER = List.of("thank you", "when will someone write", "ok");

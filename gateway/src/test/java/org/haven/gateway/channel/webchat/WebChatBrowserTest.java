@@ -98,7 +98,7 @@ class WebChatBrowserTest {
                 .map(a -> a.equals("torture") ? "torture,war_crimes" : a).toList();
         for (int i = 0; i < answers.size(); i++) {
             answer(answers.get(i));
-            if (i == 3) {
+            if (i == 4) {
                 browser.await("the \"what happened?\" choices", d -> optionButtons().size() > 5);
                 browser.screenshot("chat-mid-intake-options");
             }
@@ -152,7 +152,7 @@ class WebChatBrowserTest {
      */
     @Test
     void testTalkToAPersonButtonEarlyMakesAMarkedUrgentCase() throws Exception {
-        for (String input : List.of("yes", "en", "survivor", "no")) {
+        for (String input : List.of("yes", "en", "survivor", "no", "yes")) {
             answer(input);
         }
         WebElement human = optionButtons().stream().filter(b -> "HUMAN".equals(b.getAttribute("value"))).findFirst()
@@ -246,7 +246,7 @@ class WebChatBrowserTest {
      */
     @Test
     void testSeveralAnswersAreToggledThenSentTogetherWithDone() throws Exception {
-        for (String input : List.of("yes", "en", "survivor", "no")) {
+        for (String input : List.of("yes", "en", "survivor", "no", "yes")) {
             answer(input);
         }
         List<WebElement> bots = browser.driver().findElements(By.cssSelector(".msg.bot"));

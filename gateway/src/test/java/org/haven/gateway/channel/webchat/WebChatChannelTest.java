@@ -186,7 +186,7 @@ class WebChatChannelTest {
             token = chat.nextOfType("session").getString("resume");
             assertFalse(chat.sync().get(0).containsKey("multiple"), "a yes/no question marked multiple");
             List<JsonObject> replies = List.of();
-            for (String input : List.of("yes", "en", "survivor", "no")) {
+            for (String input : List.of("yes", "en", "survivor", "no", "yes")) {
                 chat.untilAck(chat.say(input));
                 replies = chat.sync();
             }
