@@ -82,6 +82,17 @@ public final class Engine {
     }
 
     /**
+     * A message the script may leave out (an older uploaded script), in a conversation's language.
+     *
+     * @param key a message key
+     * @param language the conversation's language
+     * @return the message, or empty when the script has none by that key
+     */
+    public java.util.Optional<Reply> messageIfDefined(String key, String language) {
+        return script.messages().containsKey(key) ? java.util.Optional.of(message(key, language)) : java.util.Optional.empty();
+    }
+
+    /**
      * Starts a new conversation: the first question ("is it safe to talk now?").
      *
      * @param channel the channel name, kept in the state ("sms", "telegram", "web")

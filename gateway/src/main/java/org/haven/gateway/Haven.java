@@ -132,6 +132,7 @@ public final class Haven implements AutoCloseable {
             scripts.attach(conversations);
 
             conversations.metrics(metrics);
+            outbox.coordinatorPrefix(conversations::coordinatorPrefix);
             outbox.metrics(metrics);
 
             Router router = Router.router(vertx);

@@ -89,7 +89,18 @@ public final class ResultBuilder {
                         ? "Other, in their words: " + v.substring(Condition.TYPED_PREFIX.length())
                         : q.choice(v).map(c -> c.label().resolve(en, d)).orElse(v)).toList());
             } else {
-                text = a.get(0);
+                // the answer as written (later values are the engine's reading of it, like a country's
+                // code), then any the person wrote to it while the service was away (Engine.late)
+                List<String> shown = new ArrayList<>();
+                for (int i = 0; i < a.size(); i++) {
+                    String v = a.get(i);
+                    if (v.startsWith(Condition.TYPED_PREFIX)) {
+                        shown.add("Written while the service was away: " + v.substring(Condition.TYPED_PREFIX.length()));
+                    } else if (i == 0) {
+                        shown.add(v);
+                    }
+                }
+                text = String.join("\n", shown);
             }
             out.add(new Answer(q.id(), q.prompt().resolve(en, d), text));
         }

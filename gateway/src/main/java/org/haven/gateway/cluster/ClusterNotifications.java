@@ -10,6 +10,7 @@ import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +29,7 @@ public final class ClusterNotifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNotifications.class);
     private static final Pattern CHANNEL = Pattern.compile("haven_[a-z_]{1,40}");
     private static final String ORIGIN = "origin";
+    private static final long RETRY_MAX_MILLIS = 1_000;
 
     private final Pool pool;
     private final PgSubscriber subscriber;
@@ -40,7 +42,9 @@ public final class ClusterNotifications implements AutoCloseable {
 
     /**
      * Connects the listening connection (a dedicated one, outside the pool). It reconnects on
-     * its own after the database goes away, backing off up to 30 s.
+     * its own after the database goes away, trying again at least once a second, so that what
+     * waits for a notification lost meanwhile is looked at soon after the database returns
+     * ({@link #listen(String, Handler, Runnable)}).
      */
     public static Future<ClusterNotifications> start(Vertx vertx, PgConnectOptions options, Pool pool) {
         PgSubscriber subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(options));
@@ -48,7 +52,7 @@ public final class ClusterNotifications implements AutoCloseable {
             if (retries == 0) {
                 LOG.warn("event=cluster_listener_lost");
             }
-            return Math.min(30_000L, 250L << Math.min(retries, 7));
+            return Math.min(RETRY_MAX_MILLIS, 250L << Math.min(retries, 2));
         });
         ClusterNotifications n = new ClusterNotifications(pool, subscriber);
         return subscriber.connect().map(v -> n);
@@ -64,7 +68,17 @@ public final class ClusterNotifications implements AutoCloseable {
      * Malformed payloads are dropped.
      */
     public void listen(String channel, Handler<JsonObject> handler) {
+        listen(channel, handler, () -> { });
+    }
+
+    /**
+     * As {@link #listen(String, Handler)}, and calls {@code relisten} each time the channel is
+     * listened to again after the listening connection was lost: notifications sent meanwhile
+     * are lost, so the caller looks at the tables for what they would have said.
+     */
+    public void listen(String channel, Handler<JsonObject> handler, Runnable relisten) {
         check(channel);
+        AtomicInteger subscribed = new AtomicInteger();
         subscriber.channel(channel).handler(payload -> {
             JsonObject body;
             try {
@@ -76,7 +90,14 @@ public final class ClusterNotifications implements AutoCloseable {
             if (!instanceId.equals(body.getString(ORIGIN))) {
                 handler.handle(body);
             }
-        }).subscribeHandler(v -> LOG.info("event=cluster_listening channel={}", channel));
+        }).subscribeHandler(v -> {
+            if (subscribed.getAndIncrement() == 0) {
+                LOG.info("event=cluster_listening channel={}", channel);
+            } else {
+                LOG.info("event=cluster_listening_again channel={}", channel);
+                relisten.run();
+            }
+        });
     }
 
     /** Tells the other instances; never fails the caller (the tables stay the truth). */

@@ -79,6 +79,15 @@ public final class Conversations {
                 WORDS);
     }
 
+    /**
+     * What goes before a coordinator's words on a channel that shows them among the intake's own
+     * (SMS, Telegram), as the intake script says ({@code coordinator_prefix}), in a language.
+     */
+    public java.util.Optional<String> coordinatorPrefix(String language) {
+        return steps.engine.messageIfDefined("coordinator_prefix", language).map(org.haven.bot.Reply::text)
+                .filter(t -> !t.isBlank());
+    }
+
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
     public void useEngine(Engine engine) {
         steps.engine = engine;

@@ -132,7 +132,7 @@ final class SpoolReplay {
         for (int i : mine) {
             Inbound in = waiting.get(i);
             // Replies of a replayed message always go through the outbox (the web chat's socket may be gone).
-            Inbound again = new Inbound(in.channel(), in.address(), in.text(), in.messageId(), true);
+            Inbound again = new Inbound(in.channel(), in.address(), in.text(), in.messageId(), true, in.spooled());
             chain = chain.compose(v -> step.apply(again).map(o -> {
                 replayed[i] = true;
                 return null;

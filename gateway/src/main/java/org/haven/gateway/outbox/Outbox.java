@@ -18,7 +18,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.crypto.ServerKeyring;
@@ -57,6 +59,7 @@ public final class Outbox {
     private final Pool pool;
     private final ServerKeyring keyring;
     private final Map<String, ChannelSender> senders = new HashMap<>();
+    private volatile Function<String, Optional<String>> coordinatorPrefix = language -> Optional.empty();
     private final SendRate rate = new SendRate();
     private int running;
     private boolean again;
@@ -130,7 +133,19 @@ public final class Outbox {
      */
     public Future<Void> enqueueReply(SqlClient tx, UUID conversationId, String channel, String address, Reply reply,
                                      UUID caseId, int entrySeq) {
-        return enqueue(tx, conversationId, channel, address, List.of(reply), caseId, entrySeq);
+        ChannelSender sender = senders.get(channel);
+        Optional<String> prefix = sender != null && sender.addressed() ? coordinatorPrefix.apply(reply.language()) : Optional.empty();
+        Reply said = prefix.map(p -> new Reply(p + " " + reply.text(), reply.options(), reply.language(), reply.rtl(),
+                reply.multiple())).orElse(reply);
+        return enqueue(tx, conversationId, channel, address, List.of(said), caseId, entrySeq);
+    }
+
+    /**
+     * Says what goes before a coordinator's words on channels that show them among the intake's
+     * own (SMS, Telegram: {@link ChannelSender#addressed()}); the web chat marks them itself.
+     */
+    public void coordinatorPrefix(Function<String, Optional<String>> byLanguage) {
+        this.coordinatorPrefix = byLanguage;
     }
 
     private Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies,
@@ -605,6 +620,9 @@ public final class Outbox {
         JsonArray options = new JsonArray();
         r.options().forEach(o -> options.add(new JsonObject().put("v", o.value()).put("l", o.label())));
         JsonObject doc = new JsonObject().put("t", r.text()).put("o", options).put("lang", r.language()).put("rtl", r.rtl());
+        if (r.multiple()) {
+            doc.put("m", true);
+        }
         try {
             return keyring.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad("outbox", id));
         } catch (GeneralSecurityException e) {
@@ -624,7 +642,8 @@ public final class Outbox {
         String plainAddress = address == null ? null
                 : new String(keyring.decrypt(address.getBytes(), aad("address", conversationId)), StandardCharsets.UTF_8);
         return new OutboundMessage(id, conversationId, plainAddress, doc.getString("t"), options, doc.getString("lang"),
-                doc.getBoolean("rtl", false), row.getInteger("attempts"));
+                doc.getBoolean("rtl", false), row.getInteger("attempts"), doc.getBoolean("m", false),
+                row.getUUID("entry_case") != null);
     }
 
     /** Associated data binding a server-keyring ciphertext to what it is and whose. */

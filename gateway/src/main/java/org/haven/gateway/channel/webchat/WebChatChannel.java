@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +16,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.ClientAddress;
@@ -110,11 +108,19 @@ public final class WebChatChannel implements Channel {
             cluster.listen(WebChatSender.CLUSTER_CHANNEL, body -> {
                 UUID conversationId = parseUuid(body.getString("conversation"));
                 if (conversationId != null && openHere.containsKey(conversationId)) {
-                    outbox.deliverNow(conversationId).onFailure(err ->
-                            LOG.warn("event=webchat_deliver_now_failed kind={}", err.getClass().getSimpleName()));
+                    deliverNow(conversationId);
                 }
+            }, () -> {
+                // the database was away: another gateway's "deliver now" for a socket here may be lost
+                LOG.info("event=webchat_deliver_open count={}", openHere.size());
+                openHere.keySet().forEach(id -> outbox.nudge(id).onComplete(v -> deliverNow(id)));
             });
         }
+    }
+
+    private void deliverNow(UUID conversationId) {
+        outbox.deliverNow(conversationId).onFailure(err ->
+                LOG.warn("event=webchat_deliver_now_failed kind={}", err.getClass().getSimpleName()));
     }
 
     private static UUID parseUuid(String s) {
@@ -486,21 +492,8 @@ public final class WebChatChannel implements Channel {
 
         private void sendReplies(List<Reply> replies) {
             for (Reply r : replies) {
-                JsonArray options = new JsonArray();
-                r.options().forEach(o -> options.add(option(o)));
-                JsonObject reply = new JsonObject().put("type", "reply").put("text", r.text()).put("options", options)
-                        .put("lang", r.language()).put("dir", r.rtl() ? "rtl" : "ltr");
-                if (r.multiple()) {
-                    reply.put("multiple", true);
-                }
-                send(reply);
+                send(ReplyFrame.of(r, false));
             }
-        }
-
-        /** An option; a control (skip, pause, ask for a person) is marked, so that it stays one tap where answers toggle. */
-        private static JsonObject option(Option o) {
-            JsonObject f = new JsonObject().put("value", o.value()).put("label", o.label());
-            return o.control() ? f.put("control", true) : f;
         }
 
         private void error(String code, String message) {

@@ -5,10 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.UUID;
+import org.haven.bot.Reply;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.OutboundMessage;
@@ -61,11 +61,9 @@ final class WebChatSender implements ChannelSender {
 
     @Override
     public Future<SendResult> send(OutboundMessage m) {
-        JsonArray options = new JsonArray();
-        m.options().forEach(o -> options.add(new JsonObject().put("value", o.value()).put("label", o.label())));
-        // only a coordinator's reply reaches a web chat through the outbox (the bot answers on the socket)
-        JsonObject frame = new JsonObject().put("type", "reply").put("text", m.text()).put("options", options)
-                .put("lang", m.language()).put("dir", m.rtl() ? "rtl" : "ltr").put("from", "coordinator");
+        // a coordinator's reply, or the intake's answer to a message replayed from the spool
+        JsonObject frame = ReplyFrame.of(new Reply(m.text(), m.options(), m.language(), m.rtl(), m.multiple()),
+                m.fromCoordinator());
         return vertx.eventBus().request(address(m.conversationId()), frame, new DeliveryOptions().setSendTimeout(5000))
                 .<SendResult>map(reply -> new SendResult.Sent(null))
                 .recover(err -> {

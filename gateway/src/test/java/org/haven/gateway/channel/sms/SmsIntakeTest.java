@@ -75,7 +75,9 @@ class SmsIntakeTest {
             String reply = "We will call you tomorrow morning " + UUID.randomUUID();
             HttpResponse<String> replied = inbox.postWithCsrf(inbox.get(path).body(), path + "/reply", "text", reply, "canned", "");
             assertTrue(replied.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply not accepted");
-            twilio.await(r -> PHONE.equals(r.to()) && r.status() == 201 && r.body().contains(reply), 30);
+            // prefixed as the intake script says, so that the person tells a coordinator from the intake
+            twilio.await(r -> PHONE.equals(r.to()) && r.status() == 201 && r.body().equals("Coordinator: " + reply), 30);
+            assertFalse(inbox.get(path).body().contains("Coordinator: " + reply), "the case keeps the coordinator's own words");
 
             awaitNoPending(haven);
             List<FakeTwilio.Received> sent = twilio.received();
