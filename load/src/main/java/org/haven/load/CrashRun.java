@@ -59,7 +59,9 @@ final class CrashRun {
             }
             Thread.sleep(slice);
             sms.stop();
-            Thread.sleep(2000);
+            if (!sms.awaitSettled(120_000)) {
+                System.out.println("note     some webhooks were still unanswered 120 s after the load stopped");
+            }
             List<String[]> acked = new ArrayList<>(sms.acked);
             System.out.println(sms.stats.report());
 

@@ -101,7 +101,9 @@ final class OutageRun {
             Optional<Long> drained = health.awaitDrained(back, TimeUnit.SECONDS.toNanos(60));
             Thread.sleep(half);
             sms.stop();
-            Thread.sleep(2000);
+            if (!sms.awaitSettled(120_000)) {
+                System.out.println("note     some webhooks were still unanswered 120 s after the load stopped");
+            }
             List<String[]> acked = new ArrayList<>(sms.acked);
             List<String> refused = new ArrayList<>(sms.refused);
             System.out.println(sms.stats.report());

@@ -53,6 +53,8 @@ final class SmsLoad {
     private volatile boolean keepAcked;
     /** Per number, whether its last message is still unanswered (only with {@link #keepContactOrder}). */
     private java.util.concurrent.atomic.AtomicIntegerArray inFlight;
+    /** Webhooks sent and not yet answered or failed. */
+    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
     /** Turns a number's message was held back because its previous one was still unanswered. */
     final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
 
@@ -105,6 +107,21 @@ final class SmsLoad {
     void stop() {
         running = false;
         stats.stop();
+    }
+
+    /**
+     * Waits until every webhook sent so far is answered or has failed (a slow gateway may hold
+     * many after {@link #stop}), up to {@code millis}: a replay that starts earlier sees their
+     * first, new arrivals in the log as if they were replays found new.
+     *
+     * @return whether none is outstanding
+     */
+    boolean awaitSettled(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (outstanding.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return outstanding.get() == 0;
     }
 
     /** Keeps every acknowledged webhook for {@link #replay} (and every refused one). */
@@ -226,6 +243,7 @@ final class SmsLoad {
         form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
         String signature = sign(form);
         stats.sent();
+        outstanding.incrementAndGet();
         http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
                 .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                         .putHeader("X-Twilio-Signature", signature).send(Buffer.buffer(body.toString())))
@@ -245,6 +263,7 @@ final class SmsLoad {
                             acked.add(new String[] {body.toString(), signature});
                         }
                     }
+                    outstanding.decrementAndGet();   // last: once it is zero, every answer is counted
                 });
     }
 
