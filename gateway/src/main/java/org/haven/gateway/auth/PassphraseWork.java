@@ -1,13 +1,19 @@
 package org.haven.gateway.auth;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
@@ -25,12 +31,19 @@ import org.haven.crypto.PassphraseHash;
  * 503 (the whole queue) or 429 (the client's share) and a {@code Retry-After}. So a client sending
  * logins by the dozen delays another's by at most the runs already under way, and a flood from many
  * clients is turned away in microseconds instead of waiting minutes.
+ *
+ * <p>A browser an account logged in from lately ({@link DeviceCookie}, a client key starting
+ * {@code device:}) goes ahead of every other waiting task and has {@link #RESERVED} places of its
+ * own beyond the queue limit: a flood from unknown clients does not keep coordinators' usual
+ * browsers out.
  */
 final class PassphraseWork {
     /** The pool's name (its threads are named after it). */
     static final String POOL = "haven-passphrase";
     /** Tasks one client may have running or waiting at once. */
     static final int PER_CLIENT = 2;
+    /** Places beyond the queue limit that only known devices' tasks may take. */
+    static final int RESERVED = 4;
     /** The client of tasks started by no request (the command line). */
     static final String LOCAL = "local";
 
@@ -51,7 +64,8 @@ final class PassphraseWork {
         }
     }
 
-    private final WorkerExecutor executor;
+    private final ThreadPoolExecutor executor;
+    private final AtomicLong sequence = new AtomicLong();
     private final int threads;
     private final int queueLimit;
     private final Map<String, Integer> byClient = new HashMap<>();
@@ -59,16 +73,35 @@ final class PassphraseWork {
     private int inFlight;
     private int peak;
 
-    private PassphraseWork(Vertx vertx, int threads, int queueLimit) {
+    private PassphraseWork(int threads, int queueLimit) {
         this.threads = threads;
         this.queueLimit = queueLimit;
-        this.executor = vertx.createSharedWorkerExecutor(POOL, threads);
+        AtomicInteger named = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, POOL + "-" + named.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        executor.allowCoreThreadTimeOut(true);   // a closed Vert.x leaves no threads behind
+    }
+
+    /** A task in the queue: known devices' first, then in arrival order. */
+    private record Task(boolean known, long seq, Runnable body) implements Runnable, Comparable<Task> {
+        @Override
+        public void run() {
+            body.run();
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            return known != o.known ? (known ? -1 : 1) : Long.compare(seq, o.seq);
+        }
     }
 
     /** The pool of {@code vertx}: one per Vert.x, shared by everything that checks passphrases on it. */
     static PassphraseWork of(Vertx vertx) {
         synchronized (BY_VERTX) {
-            return BY_VERTX.computeIfAbsent(vertx, v -> new PassphraseWork(v, size(), 4 * size()));
+            return BY_VERTX.computeIfAbsent(vertx, v -> new PassphraseWork(size(), 4 * size()));
         }
     }
 
@@ -80,6 +113,11 @@ final class PassphraseWork {
     /** How many tasks may wait beyond the running ones. */
     int queueLimit() {
         return queueLimit;
+    }
+
+    /** The threads the pool has now (at most {@link #size()}). */
+    int threads() {
+        return executor.getPoolSize();
     }
 
     /** The most tasks that were running or waiting at once since start. */
@@ -97,8 +135,9 @@ final class PassphraseWork {
      * device key, or {@link #LOCAL}), or fails at once with {@link Busy}.
      */
     <T> Future<T> run(String client, Callable<T> work) {
+        boolean known = client.startsWith("device:");
         synchronized (this) {
-            if (inFlight >= threads + queueLimit) {
+            if (inFlight >= threads + queueLimit + (known ? RESERVED : 0)) {
                 return Future.failedFuture(new Busy(true));
             }
             int mine = byClient.getOrDefault(client, 0);
@@ -109,7 +148,29 @@ final class PassphraseWork {
             inFlight++;
             peak = Math.max(peak, inFlight);
         }
-        return executor.executeBlocking(work, false).onComplete(ar -> done(client));
+        Context context = Vertx.currentContext();
+        Promise<T> promise = Promise.promise();
+        executor.execute(new Task(known, sequence.incrementAndGet(), () -> {
+            T result;
+            try {
+                result = work.call();
+            } catch (Throwable e) {
+                done(client);
+                answer(context, () -> promise.fail(e));
+                return;
+            }
+            done(client);
+            answer(context, () -> promise.complete(result));
+        }));
+        return promise.future();
+    }
+
+    private static void answer(Context context, Runnable completion) {
+        if (context == null) {
+            completion.run();
+        } else {
+            context.runOnContext(v -> completion.run());
+        }
     }
 
     private synchronized void done(String client) {
