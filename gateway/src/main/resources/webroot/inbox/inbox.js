@@ -15,7 +15,8 @@
     again = false;
     var url = new URL(window.location.href);
     url.searchParams.set("partial", live.getAttribute("data-live"));
-    fetch(url.toString(), { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    // marked as the page's own request: it does not keep the session from its idle timeout
+    fetch(url.toString(), { credentials: "same-origin", headers: { "Accept": "text/html", "X-Haven-Background": "1" } })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
       .then(function (html) {
         var holder = document.createElement("template");

@@ -166,7 +166,7 @@ public final class Haven implements AutoCloseable {
             conversations.events(live);
             outbox.onReplyChanged(caseId -> live.publish("case_changed", caseId));
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
-                    config.sessionIdleTimeout(), config.secureCookies(), config.retentionDays());
+                    config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), config.secureCookies(), config.retentionDays());
             inbox.mount(router);
             inbox.follow(cluster);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));
@@ -228,6 +228,11 @@ public final class Haven implements AutoCloseable {
     /** The port the HTTP server listens on (useful when configured as 0). */
     public int port() {
         return server.actualPort();
+    }
+
+    /** The Vert.x instance it runs on (tests look at the pools on it). */
+    public Vertx vertx() {
+        return vertx;
     }
 
     /** The database, for tools and tests. */

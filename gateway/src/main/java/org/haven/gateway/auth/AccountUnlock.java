@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import org.haven.crypto.Argon2Params;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
@@ -78,7 +79,7 @@ public final class AccountUnlock {
     private final PassphraseWork work;
 
     public AccountUnlock(Vertx vertx, AccountStore accounts, ServerSecrets secrets, Clock clock) {
-        this.work = new PassphraseWork(vertx);
+        this.work = PassphraseWork.of(vertx);
         this.accounts = accounts;
         this.secrets = secrets;
         this.clock = clock;
@@ -86,65 +87,75 @@ public final class AccountUnlock {
 
     /**
      * Completes with the unlocked account, or empty when the username, the passphrase or (for an
-     * account that enrolled one) the second-factor code is wrong: one answer for all three. An
+     * account that enrolled one) the second-factor code is wrong: one answer for all three, after
+     * the same work (one Argon2id run: the personal key is opened only once the second factor
+     * passed, so a wrong code costs what a wrong passphrase or an unknown username costs). An
      * account without an enrolled second factor is unlocked by its passphrase alone; the caller
      * decides what it may do before enrolling (and, for a one-time passphrase, before choosing its
      * own). A hash or personal key box stored at a lower Argon2id cost than
      * {@link Argon2Params#defaults()} is replaced by one at that cost once the whole login succeeded.
+     * Fails with {@code PassphraseWork.Busy} when the passphrase pool is full or {@code client} has
+     * its share of it.
+     *
+     * @param client the client address or device key the work is counted against
      */
-    public Future<Optional<Unlocked>> unlock(String username, String pass, String code) {
-        return accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> work.<Optional<Opened>>run(() -> {
-            String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
-            boolean ok = PassphraseHash.verify(hash, pass.toCharArray());
-            if (!ok || found.isEmpty()) {
-                return Optional.empty();
-            }
-            Account a = found.get();
-            if (a.sealedPrivateKey() == null) {
-                return Optional.of(new Opened(new Unlocked(a, List.of(), List.of(), null), upgrade(a, pass, null)));
-            }
-            RecipientPrivateKey personal = null;
-            List<RecipientPrivateKey> keys = new ArrayList<>();
-            List<RecipientPrivateKey> agencyKeys = new ArrayList<>();
-            byte[] raw = null;
-            try {
-                raw = PassphraseBox.open(a.sealedPrivateKey(), pass.toCharArray());
-                personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
-                for (AccountStore.Grant g : grants.team()) {
-                    keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
-                }
-                for (AccountStore.Grant g : grants.agency()) {
-                    agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
-                }
-                AccountSigner signer = "admin".equals(a.role()) ? AccountSigner.of(a.id(), personal) : null;
-                return Optional.of(new Opened(new Unlocked(a, keys, agencyKeys, signer), upgrade(a, pass, raw)));
-            } catch (GeneralSecurityException e) {
-                keys.forEach(RecipientPrivateKey::destroy);
-                agencyKeys.forEach(RecipientPrivateKey::destroy);
-                return Optional.empty();
-            } finally {
-                if (raw != null) {
-                    Arrays.fill(raw, (byte) 0);
-                }
-                if (personal != null) {
-                    personal.destroy();
-                }
-            }
-        }))).compose(opened -> {
+    public Future<Optional<Unlocked>> unlock(String client, String username, String pass, String code) {
+        return accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> work.<Optional<Opened>>run(client,
+                () -> open(found, grants, pass, code)))).compose(opened -> {
             if (opened.isEmpty()) {
                 return Future.succeededFuture(Optional.<Unlocked>empty());
             }
-            Unlocked unlocked = opened.get().unlocked();
-            Future<Boolean> second = unlocked.account().totpEnabled()
-                    ? secondFactor(unlocked.account(), code == null ? "" : code) : Future.succeededFuture(true);
-            return second.compose(passed -> {
-                if (!passed) {
-                    unlocked.destroy();
-                    return Future.succeededFuture(Optional.<Unlocked>empty());
-                }
-                return store(opened.get().upgrade()).map(v -> Optional.of(unlocked));
-            });
+            return store(opened.get().upgrade()).map(v -> Optional.of(opened.get().unlocked()));
         });
+    }
+
+    /** The same, for the command line. */
+    public Future<Optional<Unlocked>> unlock(String username, String pass, String code) {
+        return unlock(PassphraseWork.LOCAL, username, pass, code);
+    }
+
+    /** Blocking (on the passphrase pool): the passphrase, then the second factor, then the keys. */
+    private Optional<Opened> open(Optional<Account> found, Grants grants, String pass, String code) throws Exception {
+        String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
+        boolean ok = work.verify(hash, pass);
+        if (!ok || found.isEmpty()) {
+            return Optional.empty();
+        }
+        Account a = found.get();
+        if (a.totpEnabled() && !secondFactor(a, code == null ? "" : code).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)) {
+            return Optional.empty();
+        }
+        if (a.sealedPrivateKey() == null) {
+            return Optional.of(new Opened(new Unlocked(a, List.of(), List.of(), null), upgrade(a, pass, null)));
+        }
+        RecipientPrivateKey personal = null;
+        List<RecipientPrivateKey> keys = new ArrayList<>();
+        List<RecipientPrivateKey> agencyKeys = new ArrayList<>();
+        byte[] raw = null;
+        try {
+            raw = work.open(a.sealedPrivateKey(), pass);
+            personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
+            for (AccountStore.Grant g : grants.team()) {
+                keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
+            }
+            for (AccountStore.Grant g : grants.agency()) {
+                agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
+            }
+            AccountSigner signer = "admin".equals(a.role()) ? AccountSigner.of(a.id(), personal) : null;
+            return Optional.of(new Opened(new Unlocked(a, keys, agencyKeys, signer), upgrade(a, pass, raw)));
+        } catch (GeneralSecurityException e) {
+            keys.forEach(RecipientPrivateKey::destroy);
+            agencyKeys.forEach(RecipientPrivateKey::destroy);
+            return Optional.empty();
+        } finally {
+            if (raw != null) {
+                Arrays.fill(raw, (byte) 0);
+            }
+            if (personal != null) {
+                personal.destroy();
+            }
+        }
     }
 
     /** What a right passphrase opened, and what to store if its cost is to be raised. */

@@ -20,7 +20,6 @@ import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
-import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.KeyGrants;
@@ -52,23 +51,25 @@ public final class AuthRoutes {
     private final TeamKeys teamKeys;
     private final ServerSecrets secrets;
     private final SessionGuard guard;
-    private final LoginThrottle throttle;
+    private final LoginLimits limits;
+    private final Reauthentication reauthentication;
     private final Clock clock;
     private final Totp totp = new Totp();
     private final AccountUnlock unlock;
     private final PassphraseRoutes passphrases;
 
     public AuthRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, ServerSecrets secrets, SessionGuard guard,
-                      Clock clock) {
+                      Clock clock, boolean secureCookies) {
         this.vertx = vertx;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.secrets = secrets;
         this.guard = guard;
-        this.throttle = new LoginThrottle(clock);
+        this.limits = new LoginLimits(vertx, secrets.contactHash(), clock, secureCookies);
         this.clock = clock;
         this.unlock = new AccountUnlock(vertx, accounts, secrets, clock);
-        this.passphrases = new PassphraseRoutes(vertx, accounts, guard, throttle, secrets.auditKey());
+        this.passphrases = new PassphraseRoutes(vertx, accounts, guard, limits, secrets.auditKey());
+        this.reauthentication = new Reauthentication(accounts, guard, limits, secrets.auditKey());
     }
 
     public void mount(Router router) {
@@ -90,6 +91,12 @@ public final class AuthRoutes {
             accounts.setLanguage(s.accountId(), language).onComplete(ar -> ctx.redirect("/inbox"));
         }));
         passphrases.mount(router);
+        reauthentication.mount(router);
+    }
+
+    /** Passphrase re-entry before administrative actions and exports. */
+    public Reauthentication reauthentication() {
+        return reauthentication;
     }
 
     /** Ends here the sessions of accounts whose passphrase was changed on another gateway or at the command line. */
@@ -236,11 +243,6 @@ public final class AuthRoutes {
 
     private void login(RoutingContext ctx) {
         String language = lang(ctx);
-        String client = ClientAddress.of(ctx);
-        if (!throttle.allowed(client)) {
-            SessionGuard.html(ctx, 429, loginPage(language, Text.t(language, "login.throttled")));
-            return;
-        }
         String username = trimmed(ctx.request().getFormAttribute("username"));
         String pass = ctx.request().getFormAttribute("passphrase");
         String code = trimmed(ctx.request().getFormAttribute("code"));
@@ -248,9 +250,16 @@ public final class AuthRoutes {
             SessionGuard.html(ctx, 400, loginPage(language, Text.t(language, "login.failed")));
             return;
         }
-        unlock.unlock(username, pass, code).onSuccess(unlocked -> {
+        LoginLimits.Client client = limits.client(ctx, username);
+        LoginThrottle.Attempt attempt = limits.begin(client, username);
+        if (!attempt.admitted()) {
+            LOG.info("event=login_throttled known_device={}", client.knownDevice());
+            LoginLimits.refuse(ctx, 429, attempt.retryAfter(), loginPage(language, Text.t(language, "login.throttled")));
+            return;
+        }
+        unlock.unlock(client.key(), username, pass, code).onSuccess(unlocked -> {
             if (unlocked.isEmpty()) {
-                throttle.failed(client);
+                attempt.failed();
                 LOG.info("event=login_failed");
                 // Only a known account's name is recorded: people type passphrases into the username box.
                 accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool(), secrets.auditKey())
@@ -258,7 +267,8 @@ public final class AuthRoutes {
                 SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
                 return;
             }
-            throttle.succeeded(client);
+            attempt.succeeded();
+            limits.remember(ctx, username);
             Account a = unlocked.get().account();
             // an administrator's login signs key records left unsigned by an upgrade (docs/crypto.md, "Key records");
             // not before the one-time passphrase is replaced and the second factor enrolled
@@ -275,7 +285,15 @@ public final class AuthRoutes {
                 guard.setCookie(ctx, s);
                 ctx.redirect(a.passphraseOneTime() ? "/inbox/passphrase" : a.totpEnabled() ? "/inbox" : "/inbox/totp");
             });
-        }).onFailure(ctx::fail);
+        }).onFailure(err -> {
+            if (err instanceof PassphraseWork.Busy busy) {
+                attempt.notChecked();
+                LOG.info("event=login_busy queue_full={}", busy.queueFull());
+                LoginLimits.busy(ctx, busy, loginPage(language, Text.t(language, "login.busy")));
+            } else {
+                ctx.fail(err);
+            }
+        });
     }
 
     // --- second-factor enrolment ------------------------------------------------------------

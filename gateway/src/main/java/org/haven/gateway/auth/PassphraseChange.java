@@ -55,7 +55,7 @@ public final class PassphraseChange {
     public PassphraseChange(Vertx vertx, AccountStore accounts, KeyedHash auditKey) {
         this.auditKey = auditKey;
         this.accounts = accounts;
-        this.work = new PassphraseWork(vertx);
+        this.work = PassphraseWork.of(vertx);
     }
 
     /**
@@ -65,6 +65,14 @@ public final class PassphraseChange {
      * counts it (login throttle) and audits it.
      */
     public Future<Outcome> change(long accountId, String current, String next, String auditSuffix) {
+        return change(PassphraseWork.LOCAL, accountId, current, next, auditSuffix);
+    }
+
+    /**
+     * The same, counted against {@code client} (a client address or device key) in the passphrase
+     * pool: fails with {@code PassphraseWork.Busy} when the pool is full or the client has its share.
+     */
+    public Future<Outcome> change(String client, long accountId, String current, String next, String auditSuffix) {
         if (next == null || next.length() < AuthRoutes.MIN_PASSPHRASE) {
             return Future.failedFuture(new IllegalArgumentException("the new passphrase is too short"));
         }
@@ -73,7 +81,7 @@ public final class PassphraseChange {
                 return Future.succeededFuture(Outcome.NO_SUCH_ACCOUNT);
             }
             Account a = found.get();
-            return work.run(() -> rewrap(a, current, next)).compose(made -> {
+            return work.run(client, () -> rewrap(a, current, next)).compose(made -> {
                 if (made.outcome() != Outcome.CHANGED) {
                     return Future.succeededFuture(made.outcome());
                 }

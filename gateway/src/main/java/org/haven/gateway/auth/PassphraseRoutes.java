@@ -6,7 +6,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.cluster.ClusterNotifications;
-import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AccountStore;
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code /inbox/passphrase}: every account changes its own passphrase here (current passphrase,
  * then the new one twice), and a session opened with a one-time passphrase is sent here first and
  * can do nothing else until it has chosen its own ({@link SessionGuard}). A wrong current
- * passphrase counts as a failed login for the client's address ({@link LoginThrottle}) and is
+ * passphrase counts as a failed login, for the client and the account ({@link LoginThrottle}) and is
  * audited as {@code passphrase_change_failed}. A change ends the account's other sessions, here
  * and on the other gateways.
  */
@@ -28,15 +27,15 @@ final class PassphraseRoutes {
     private final AccountStore accounts;
     private final KeyedHash auditKey;
     private final SessionGuard guard;
-    private final LoginThrottle throttle;
+    private final LoginLimits limits;
     private final PassphraseChange change;
     private volatile ClusterNotifications cluster;
 
-    PassphraseRoutes(Vertx vertx, AccountStore accounts, SessionGuard guard, LoginThrottle throttle, KeyedHash auditKey) {
+    PassphraseRoutes(Vertx vertx, AccountStore accounts, SessionGuard guard, LoginLimits limits, KeyedHash auditKey) {
         this.auditKey = auditKey;
         this.accounts = accounts;
         this.guard = guard;
-        this.throttle = throttle;
+        this.limits = limits;
         this.change = new PassphraseChange(vertx, accounts, auditKey);
     }
 
@@ -61,11 +60,6 @@ final class PassphraseRoutes {
 
     private void submit(RoutingContext ctx, InboxSession s) {
         String l = s.language();
-        String client = ClientAddress.of(ctx);
-        if (!throttle.allowed(client)) {
-            form(ctx, s, 429, Text.t(l, "login.throttled"), null);
-            return;
-        }
         String current = ctx.request().getFormAttribute("current");
         String next = ctx.request().getFormAttribute("passphrase");
         String confirm = ctx.request().getFormAttribute("confirm");
@@ -77,10 +71,20 @@ final class PassphraseRoutes {
             form(ctx, s, 400, Text.t(l, "passphrase.differ"), null);
             return;
         }
-        change.change(s.accountId(), current == null ? "" : current, next, "").onSuccess(outcome -> {
+        LoginLimits.Client client = limits.client(ctx, s.username());
+        LoginThrottle.Attempt attempt = limits.begin(client, s.username());
+        if (!attempt.admitted()) {
+            ctx.response().putHeader("Retry-After", Long.toString(attempt.retryAfter().toSeconds()));
+            form(ctx, s, 429, Text.t(l, "login.throttled"), null);
+            return;
+        }
+        change.change(client.key(), s.accountId(), current == null ? "" : current, next, "").onSuccess(outcome -> {
+            if (outcome != PassphraseChange.Outcome.WRONG_CURRENT) {
+                attempt.succeeded();
+            }
             switch (outcome) {
                 case WRONG_CURRENT -> {
-                    throttle.failed(client);
+                    attempt.failed();
                     LOG.info("event=passphrase_change_failed account={}", s.accountId());
                     new AuditLog(accounts.pool(), auditKey).record(s.username(), "passphrase_change_failed", null)
                             .onComplete(ar -> form(ctx, s, 400, Text.t(l, "passphrase.wrong"), null));
@@ -92,13 +96,20 @@ final class PassphraseRoutes {
                     SessionGuard.page(ctx, 409, l, Text.t(l, "login"), Html.error(Text.t(l, "passphrase.meanwhile"))
                             + "<p><a href=\"/inbox/login\">" + Text.t(l, "login") + "</a></p>");
                 }
-                case CHANGED -> changed(ctx, s, client);
+                case CHANGED -> changed(ctx, s);
             }
-        }).onFailure(ctx::fail);
+        }).onFailure(err -> {
+            if (err instanceof PassphraseWork.Busy busy) {
+                attempt.notChecked();
+                ctx.response().putHeader("Retry-After", Integer.toString(LoginLimits.BUSY_RETRY_SECONDS));
+                form(ctx, s, busy.queueFull() ? 503 : 429, Text.t(l, "login.busy"), null);
+            } else {
+                ctx.fail(err);
+            }
+        });
     }
 
-    private void changed(RoutingContext ctx, InboxSession s, String client) {
-        throttle.succeeded(client);
+    private void changed(RoutingContext ctx, InboxSession s) {
         boolean first = !s.passphraseChosen();
         guard.sessions().passphraseChosen(s);
         int ended = guard.sessions().endAllOfExcept(s.accountId(), s.id());

@@ -33,10 +33,17 @@ public final class SessionGuard {
         return sessions;
     }
 
-    /** The request's live session, if any. */
+    /**
+     * The header the inbox page sets on the requests it makes by itself (refreshing after a live
+     * update): they do not extend the session's idle timeout.
+     */
+    public static final String BACKGROUND = "X-Haven-Background";
+
+    /** The request's live session, if any; touched unless the page made the request by itself ({@link #BACKGROUND}). */
     public Optional<InboxSession> current(RoutingContext ctx) {
         Cookie c = ctx.request().getCookie(COOKIE);
-        return sessions.find(c == null ? null : c.getValue());
+        String id = c == null ? null : c.getValue();
+        return ctx.request().getHeader(BACKGROUND) != null ? sessions.peek(id) : sessions.find(id);
     }
 
     /** The first-login steps a session goes through, in order, before it reaches the inbox. */
@@ -54,12 +61,20 @@ public final class SessionGuard {
         guard(ctx, Step.INBOX, then);
     }
 
-    /** Runs {@code then} for a logged-in administrator; anyone else is refused. */
+    /**
+     * Runs {@code then} for a logged-in administrator; anyone else is refused. An administrative
+     * action (any method but GET) also needs the passphrase entered within {@link Reauthentication#FRESH}:
+     * a stale session is sent to re-enter it, and from there back to the page it came from.
+     */
     public void requireAdmin(RoutingContext ctx, Consumer<InboxSession> then) {
         require(ctx, s -> {
             if (!s.isAdmin()) {
                 html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s, "<h1>" + Text.t(s.language(), "refused")
                         + "</h1>" + Html.error(Text.t(s.language(), "refused.role"))));
+                return;
+            }
+            if (ctx.request().method() != HttpMethod.GET && !sessions.fresh(s)) {
+                ctx.response().setStatusCode(303).putHeader("Location", Reauthentication.pathFor(ctx)).end();
                 return;
             }
             then.accept(s);
@@ -76,8 +91,18 @@ public final class SessionGuard {
         guard(ctx, Step.PASSPHRASE, then);
     }
 
+    /** Runs {@code then} for a fully logged-in session, as {@link #require}, without extending its idle timeout. */
+    public void requireQuietly(RoutingContext ctx, Consumer<InboxSession> then) {
+        guard(ctx, Step.INBOX, false, then);
+    }
+
     private void guard(RoutingContext ctx, Step allowed, Consumer<InboxSession> then) {
-        Optional<InboxSession> found = current(ctx);
+        guard(ctx, allowed, true, then);
+    }
+
+    private void guard(RoutingContext ctx, Step allowed, boolean touch, Consumer<InboxSession> then) {
+        Cookie c = ctx.request().getCookie(COOKIE);
+        Optional<InboxSession> found = touch ? current(ctx) : sessions.peek(c == null ? null : c.getValue());
         if (found.isEmpty()) {
             if (ctx.request().method() == HttpMethod.GET) {
                 ctx.redirect("/inbox/login");

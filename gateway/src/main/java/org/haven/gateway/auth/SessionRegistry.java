@@ -9,19 +9,29 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Inbox sessions in memory: 128-bit random ids, idle and absolute timeouts; an ended session's key is wiped. */
+/**
+ * Inbox sessions in memory: 128-bit random ids, idle and absolute timeouts; an ended session's key
+ * is wiped. Only what the person does extends the idle timeout ({@link #find}); what the page does
+ * by itself, such as following live updates, does not ({@link #peek}).
+ */
 public final class SessionRegistry {
-    /** No session lives longer than this, however busy. */
+    /** The default absolute timeout ({@code HAVEN_SESSION_ABSOLUTE_TIMEOUT}): no session lives longer, however busy. */
     public static final Duration ABSOLUTE_TIMEOUT = Duration.ofHours(12);
 
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration idleTimeout;
+    private final Duration absoluteTimeout;
 
     public SessionRegistry(Clock clock, Duration idleTimeout) {
+        this(clock, idleTimeout, ABSOLUTE_TIMEOUT);
+    }
+
+    public SessionRegistry(Clock clock, Duration idleTimeout, Duration absoluteTimeout) {
         this.clock = clock;
         this.idleTimeout = idleTimeout;
+        this.absoluteTimeout = absoluteTimeout;
     }
 
     public InboxSession create(SessionGrant grant) {
@@ -30,8 +40,17 @@ public final class SessionRegistry {
         return s;
     }
 
-    /** The live session with this id, touched; an expired one is ended and forgotten. */
+    /** The live session with this id, touched (its person acted); an expired one is ended and forgotten. */
     public Optional<InboxSession> find(String id) {
+        return find(id, true);
+    }
+
+    /** The live session with this id, not touched (the page acted by itself); an expired one is ended and forgotten. */
+    public Optional<InboxSession> peek(String id) {
+        return find(id, false);
+    }
+
+    private Optional<InboxSession> find(String id, boolean touch) {
         if (id == null) {
             return Optional.empty();
         }
@@ -44,7 +63,9 @@ public final class SessionRegistry {
             end(id);
             return Optional.empty();
         }
-        s.touch(now);
+        if (touch) {
+            s.touch(now);
+        }
         return Optional.of(s);
     }
 
@@ -87,6 +108,11 @@ public final class SessionRegistry {
         s.passphraseChosen(true);
     }
 
+    /** Whether the session's passphrase was entered within {@link Reauthentication#FRESH}. */
+    public boolean fresh(InboxSession s) {
+        return !s.reauthenticatedAt().plus(Reauthentication.FRESH).isBefore(clock.instant());
+    }
+
     /** Records that the passphrase was proven again now. */
     public void reauthenticated(InboxSession s) {
         s.reauthenticated(clock.instant());
@@ -104,7 +130,7 @@ public final class SessionRegistry {
     }
 
     private boolean expired(InboxSession s, Instant now) {
-        return s.lastSeen().plus(idleTimeout).isBefore(now) || s.createdAt().plus(ABSOLUTE_TIMEOUT).isBefore(now);
+        return s.lastSeen().plus(idleTimeout).isBefore(now) || s.createdAt().plus(absoluteTimeout).isBefore(now);
     }
 
     private String randomId() {

@@ -29,7 +29,7 @@ public final class ConfigLoader {
 
     private static final Set<String> KNOWN = Set.of(
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
-            "duress_word", "resume_window", "session_idle_timeout", "server_keys", "server_keys_file", "retention_days",
+            "duress_word", "resume_window", "session_idle_timeout", "session_absolute_timeout", "server_keys", "server_keys_file", "retention_days",
             "metrics_token", "team_key_pin", "trusted_proxies");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
@@ -146,6 +146,10 @@ public final class ConfigLoader {
         Optional<String> duress = optional(v, "duress_word");
         Duration resume = duration(v, "resume_window", Duration.ofHours(72));
         Duration idle = duration(v, "session_idle_timeout", Duration.ofMinutes(30));
+        Duration absolute = duration(v, "session_absolute_timeout", Duration.ofHours(12));
+        if (absolute.compareTo(idle) < 0) {
+            throw new ConfigException("HAVEN_SESSION_ABSOLUTE_TIMEOUT must be at least HAVEN_SESSION_IDLE_TIMEOUT");
+        }
         optional(v, "retention_days").ifPresent(raw -> {
             if (!raw.matches("\\d{1,5}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 36_500) {
                 throw new ConfigException("HAVEN_RETENTION_DAYS must be a whole number of days from 1 to 36500, got '" + raw + "'");
@@ -172,13 +176,18 @@ public final class ConfigLoader {
         throw new ConfigException("HAVEN_HTTP_PORT must be a port number from 0 to 65535, got '" + raw + "'");
     }
 
+    /** A duration such as {@code 30m}, {@code 12h} or {@code 90s} (already validated), as {@link Duration}. */
+    static Duration parseDuration(String raw) {
+        return Duration.parse("PT" + raw.trim().toUpperCase(Locale.ROOT));
+    }
+
     private static Duration duration(Map<String, String> v, String key, Duration fallback) {
         Optional<String> raw = optional(v, key);
         if (raw.isEmpty()) {
             return fallback;
         }
         try {
-            Duration d = Duration.parse("PT" + raw.get().trim().toUpperCase(Locale.ROOT));
+            Duration d = parseDuration(raw.get());
             if (!d.isNegative() && !d.isZero()) {
                 return d;
             }

@@ -45,6 +45,14 @@ public record HavenConfig(
         return settings.get("retention_days").map(Integer::parseInt).orElse(365);
     }
 
+    /**
+     * How long an inbox session lives at most, however busy ({@code HAVEN_SESSION_ABSOLUTE_TIMEOUT},
+     * default 12h; validated by {@link ConfigLoader}).
+     */
+    public Duration sessionAbsoluteTimeout() {
+        return settings.get("session_absolute_timeout").map(ConfigLoader::parseDuration).orElse(Duration.ofHours(12));
+    }
+
     /** The bearer token {@code /metrics} requires, if set ({@code HAVEN_METRICS_TOKEN}, secret). */
     public Optional<String> metricsToken() {
         return settings.get("metrics_token");

@@ -20,8 +20,8 @@ import org.haven.crypto.OpenPgpExport;
 import org.haven.crypto.OpenPgpKeyException;
 import org.haven.crypto.OpenPgpRecipient;
 import org.haven.crypto.OpenPgpSigningKey;
-import org.haven.crypto.PassphraseHash;
 import org.haven.gateway.auth.InboxSession;
+import org.haven.gateway.auth.Reauthentication;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
@@ -71,9 +71,11 @@ public final class CaseExport {
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
     private final KeyedHash auditKey;
+    private final Reauthentication reauthentication;
 
     public CaseExport(Vertx vertx, CaseEntries entries, AccountStore accounts, TeamKeys teamKeys, SessionGuard guard,
-                      KeyedHash auditKey) {
+                      KeyedHash auditKey, Reauthentication reauthentication) {
+        this.reauthentication = reauthentication;
         this.vertx = vertx;
         this.entries = entries;
         this.accounts = accounts;
@@ -198,24 +200,31 @@ public final class CaseExport {
             return;
         }
         String passphrase = pass == null ? "" : pass;
-        accounts.findById(s.accountId()).compose(account -> passphrase.isEmpty() ? Future.succeededFuture(false)
-                : vertx.executeBlocking(() -> account.isPresent()
-                && PassphraseHash.verify(account.get().passphraseHash(), passphrase.toCharArray())))
-                .compose(ok -> {
-                    if (!ok) {
+        // counted like a login attempt, checked in the bounded passphrase pool
+        reauthentication.check(ctx, s, passphrase).compose(check -> {
+                    if (check.kind() == Reauthentication.Kind.REFUSED) {
+                        return Future.succeededFuture(Exported.refused(check));
+                    }
+                    if (check.kind() != Reauthentication.Kind.PROVEN) {
                         return new AuditLog(accounts.pool(), auditKey)
                                 .record(s.username(), "export_reauth_failed:key=" + key.fingerprint(), c.id())
-                                .map(v -> Optional.<String>empty());
+                                .map(v -> Exported.wrong());
                     }
-                    guard.sessions().reauthenticated(s);
                     return entries.read(c.id(), EXPORTED, s.teamKeys(), s.username(), null).compose(read -> {
                         byte[] file = caseFile(s, c, read, notes).getBytes(StandardCharsets.UTF_8);
                         return vertx.executeBlocking(() -> OpenPgpExport.encrypt(file, "case-" + c.reference() + ".txt", key,
                                 signer.get()));
                     }).compose(armored -> new AuditLog(accounts.pool(), auditKey)
-                            .record(s.username(), exportAction(key, notes), c.id()).map(v -> Optional.of(armored)));
-                }).onSuccess(armored -> {
-                    if (armored.isEmpty()) {
+                            .record(s.username(), exportAction(key, notes), c.id()).map(v -> Exported.file(armored)));
+                }).onSuccess(exported -> {
+                    if (exported.refused() != null) {
+                        exported.refused().headers(ctx);
+                        String l = s.language();
+                        SessionGuard.html(ctx, exported.refused().status(), page(s, c, confirmation(s, c, pasted, key, signer.get(),
+                                notes, Text.t(l, exported.refused().status() == 503 ? "login.busy" : "login.throttled"))));
+                        return;
+                    }
+                    if (exported.armored() == null) {
                         LOG.info("event=export_reauth_failed case={} account={}", c.id(), s.accountId());
                         SessionGuard.html(ctx, 403, page(s, c, confirmation(s, c, pasted, key, signer.get(), notes,
                                 Text.t(s.language(), "export.wrong_passphrase"))));
@@ -224,8 +233,23 @@ public final class CaseExport {
                     LOG.info("event=case_exported case={} account={} notes={}", c.id(), s.accountId(), notes);
                     ctx.response().putHeader("Content-Type", "application/pgp-encrypted")
                             .putHeader("Content-Disposition", "attachment; filename=\"case-" + c.reference() + ".asc\"")
-                            .end(armored.get());
+                            .end(exported.armored());
                 }).onFailure(ctx::fail);
+    }
+
+    /** What an export request came to: the armored file, a wrong passphrase (neither), or a refusal. */
+    private record Exported(String armored, Reauthentication.Check refused) {
+        static Exported file(String armored) {
+            return new Exported(armored, null);
+        }
+
+        static Exported wrong() {
+            return new Exported(null, null);
+        }
+
+        static Exported refused(Reauthentication.Check check) {
+            return new Exported(null, check);
+        }
     }
 
     /**

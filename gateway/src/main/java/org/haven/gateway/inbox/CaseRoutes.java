@@ -60,7 +60,7 @@ public final class CaseRoutes {
     private final CaseExport export;
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
-                      SessionGuard guard, KeyedHash auditKey) {
+                      SessionGuard guard, KeyedHash auditKey, org.haven.gateway.auth.Reauthentication reauthentication) {
         this.auditKey = auditKey;
         this.vertx = vertx;
         this.cases = cases;
@@ -70,7 +70,7 @@ public final class CaseRoutes {
         this.events = events;
         this.guard = guard;
         this.entries = new CaseEntries(cases, teamKeys, auditKey);
-        this.export = new CaseExport(vertx, entries, accounts, teamKeys, guard, auditKey);
+        this.export = new CaseExport(vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
     }
 
     public void mount(Router router) {

@@ -39,14 +39,15 @@ public final class Inbox {
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
                  LiveUpdates live, org.haven.gateway.admin.IntakeScripts scripts, Clock clock, Duration idleTimeout,
-                 boolean secureCookies, int retentionDays) {
+                 Duration absoluteTimeout, boolean secureCookies, int retentionDays) {
         this.vertx = vertx;
-        this.sessions = new SessionRegistry(clock, idleTimeout);
+        this.sessions = new SessionRegistry(clock, idleTimeout, absoluteTimeout);
         this.guard = new SessionGuard(sessions, secureCookies);
         this.live = live;
-        this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock);
+        this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock, secureCookies);
         this.queues = new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey());
-        this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey());
+        this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey(),
+                auth.reauthentication());
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
         this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard, secrets.auditKey());
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(

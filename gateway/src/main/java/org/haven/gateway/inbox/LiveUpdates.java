@@ -65,7 +65,8 @@ public final class LiveUpdates implements CaseEvents {
     }
 
     public void mount(Router router, SessionGuard guard) {
-        router.get("/inbox/events").handler(ctx -> guard.require(ctx, s -> {
+        // the stream is the page's own doing (and reconnects by itself): it never extends the session's idle timeout
+        router.get("/inbox/events").handler(ctx -> guard.requireQuietly(ctx, s -> {
             if (s.isAgency()) {
                 ctx.response().setStatusCode(204).end();
                 return;
@@ -77,7 +78,7 @@ public final class LiveUpdates implements CaseEvents {
                     .putHeader("X-Accel-Buffering", "no");
             response.write("retry: 3000\n\n");
             MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ADDRESS, msg -> {
-                if (guard.sessions().find(s.id()).isEmpty()) {
+                if (guard.sessions().peek(s.id()).isEmpty()) {
                     response.end();
                     return;
                 }

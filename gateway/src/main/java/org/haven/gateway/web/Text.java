@@ -190,6 +190,13 @@ public final class Text {
                 "Ce nom, cette phrase de passe et ce code ne correspondent pas.");
         put("login.throttled", "Too many failed attempts. Wait a few minutes and try again.",
                 "Trop d'essais manqués. Attendez quelques minutes.");
+        put("login.busy", "Haven is busy checking other logins. Try again in a few seconds.",
+                "Haven vérifie d'autres connexions. Réessayez dans quelques secondes.");
+        put("reauth.title", "Confirm it is you", "Confirmez que c'est vous");
+        put("reauth.intro", "This action needs your passphrase, entered in the last few minutes.",
+                "Cette action demande votre phrase de passe, saisie il y a peu.");
+        put("reauth.go", "Continue", "Continuer");
+        put("reauth.wrong", "That passphrase is not right.", "Cette phrase de passe n'est pas la bonne.");
         put("login.ended", "Your session ended. Log in again.", "Votre session a pris fin. Reconnectez-vous.");
         put("passphrase.nav", "Passphrase", "Phrase de passe");
         put("passphrase.choose", "Choose your own passphrase", "Choisissez votre propre phrase de passe");

@@ -220,8 +220,9 @@ class PassphraseTest {
 
     /**
      * Verifies that a wrong current passphrase changes nothing and counts as a failed login for the
-     * client: after ten, both the change and the login are refused for a while (429), even with
-     * the right passphrase. On a Haven of its own, as the throttle would refuse other tests' logins.
+     * client: after ten, both the change and a login from that browser are refused for a while
+     * (429), even with the right passphrase; another browser is not stopped by them. On a Haven of
+     * its own, as the throttle would refuse other tests' logins.
      */
     @Test
     void testWrongCurrentPassphraseChangesNothingAndCountsTowardLoginThrottle(@TempDir Path otherDir) throws Exception {
@@ -238,12 +239,14 @@ class PassphraseTest {
             HttpResponse<String> throttled = ada.postWithCsrf(form, "/inbox/passphrase", "current", TestHaven.ADMIN_PASSPHRASE,
                     "passphrase", ADA_NEXT_PASS, "confirm", ADA_NEXT_PASS);
             assertEquals(429, throttled.statusCode());
-            assertEquals(429, new InboxClient(other.port()).login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE,
+            assertEquals(429, ada.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE,
                     TestHaven.credentials(otherDir, TestHaven.ADMIN).nextCode()).statusCode());
             assertEquals(before, stored(otherDb, TestHaven.ADMIN));
             assertEquals(List.of(List.of("10")), DatabaseDump.query(otherDb,
                     "SELECT count(*) FROM audit_log WHERE action = 'passphrase_change_failed' AND actor = 'ada'"));
             assertEquals(200, ada.get("/inbox").statusCode(), "a wrong current passphrase ended the session");
+            assertEquals(302, new InboxClient(other.port()).login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE,
+                    TestHaven.credentials(otherDir, TestHaven.ADMIN).nextCode()).statusCode(), "another browser was stopped");
         }
     }
 

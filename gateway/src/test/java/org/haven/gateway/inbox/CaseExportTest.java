@@ -22,6 +22,7 @@ import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.Gpg;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.TestClock;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.web.Html;
 import org.junit.jupiter.api.AfterAll;
@@ -202,6 +203,30 @@ class CaseExportTest {
         HttpResponse<String> again = confirm(wrong.body(), key, TestHaven.chosen(PASS), false);
         assertEquals(200, again.statusCode());
         assertTrue(again.body().startsWith("-----BEGIN PGP MESSAGE-----"));
+    }
+
+    /**
+     * Verifies that an export's passphrase re-entry is counted like a login: within 10 wrong
+     * ones the re-entry is refused before any check (429, {@code Retry-After}), the right
+     * passphrase then too, and nothing is exported; once the window has passed it works again.
+     */
+    @Test
+    void testExportPassphraseReentryIsThrottledLikeLogin() throws Exception {
+        String key = fixture("lawyer-public.asc");
+        String page = review(key).body();
+        int checked = 0;
+        HttpResponse<String> answer;
+        while ((answer = confirm(page, key, "a wrong guess number " + checked, false)).statusCode() == 403) {
+            checked++;
+            assertTrue(checked <= 10, "more than 10 wrong passphrases were checked");
+        }
+        assertEquals(429, answer.statusCode(), answer.body());
+        HttpResponse<String> right = confirm(page, key, TestHaven.chosen(PASS), false);
+        assertEquals(429, right.statusCode());
+        assertTrue(right.headers().firstValue("Retry-After").isPresent());
+        assertFalse(right.body().contains("BEGIN PGP MESSAGE"));
+        TestClock.SHARED.advance(java.time.Duration.ofMinutes(16));
+        assertEquals(200, confirm(review(key).body(), key, TestHaven.chosen(PASS), false).statusCode());
     }
 
     /**

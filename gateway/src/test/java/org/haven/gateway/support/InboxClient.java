@@ -16,10 +16,25 @@ public final class InboxClient {
 
     private final String base;
     private final HttpClient http;
+    private final String forwardedFor;
 
     public InboxClient(int port) {
+        this(port, null);
+    }
+
+    /**
+     * A client behind a proxy: every request says {@code X-Forwarded-For: forwardedFor} (believed
+     * when Haven trusts 127.0.0.1, {@code HAVEN_TRUSTED_PROXIES}).
+     */
+    public InboxClient(int port, String forwardedFor) {
         this.base = "http://127.0.0.1:" + port;
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.forwardedFor = forwardedFor;
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        return forwardedFor == null ? b : b.header("X-Forwarded-For", forwardedFor);
     }
 
     /** The underlying client, with this client's cookies. */
@@ -28,7 +43,7 @@ public final class InboxClient {
     }
 
     public HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Posts a form; {@code fields} are name, value pairs. */
@@ -41,7 +56,7 @@ public final class InboxClient {
             body.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8)).append('=')
                     .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
         }
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        return http.send(request(path)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
