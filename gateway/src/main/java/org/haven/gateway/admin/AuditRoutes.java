@@ -140,7 +140,7 @@ public final class AuditRoutes {
 
     private static String field(String name, String label, String value, String type) {
         return "<label for=\"audit-" + name + "\">" + Html.esc(label) + "</label><input id=\"audit-" + name + "\" name=\"" + name
-                + "\" type=\"" + type + "\" value=\"" + Html.esc(value) + "\">";
+                + "\" type=\"" + type + "\" value=\"" + Html.value(value) + "\">";
     }
 
     private static String param(RoutingContext ctx, String name) {

@@ -91,9 +91,9 @@ public final class IntakeRoutes {
                         + " the check also counts SMS segments for each prompt.</p>")
                 .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">").append(Html.csrf(s))
                 .append("<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
-                        + " spellcheck=\"false\">").append(Html.esc(src.script())).append("</textarea>")
+                        + " spellcheck=\"false\">").append(Html.value(src.script())).append("</textarea>")
                 .append("<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
-                        + " rows=\"12\" spellcheck=\"false\">").append(Html.esc(src.directory())).append("</textarea>")
+                        + " rows=\"12\" spellcheck=\"false\">").append(Html.value(src.directory())).append("</textarea>")
                 .append("<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
         SessionGuard.html(ctx, status, Html.page(s.language(), "Intake", s, b.toString()));
     }

@@ -29,6 +29,7 @@ import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.web.BidiControls;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
@@ -105,7 +106,7 @@ public final class CaseExport {
                 + "<label for=\"lawyer-key\">" + Text.t(l, "case.export.key") + "</label>"
                 + "<p class=\"help\" id=\"lawyer-key-help\">" + Text.t(l, "export.key.help") + "</p>"
                 + "<textarea id=\"lawyer-key\" name=\"key\" rows=\"6\" spellcheck=\"false\" aria-describedby=\"lawyer-key-help\">"
-                + Html.esc(pasted) + "</textarea>"
+                + Html.value(pasted) + "</textarea>"
                 + "<button type=\"submit\" id=\"export-review\">" + Text.t(l, "export.review") + "</button></form>";
     }
 
@@ -163,7 +164,7 @@ public final class CaseExport {
                 + ", " + day(key.encryptionKeyCreated()) + "</dd></dl>"
                 + signerNote(l, signer)
                 + "<form method=\"post\" action=\"/inbox/cases/" + c.id() + "/export/confirm\" class=\"stack\">" + Html.csrf(s)
-                + "<input type=\"hidden\" name=\"key\" value=\"" + Html.esc(pasted) + "\">"
+                + "<input type=\"hidden\" name=\"key\" value=\"" + Html.value(pasted) + "\">"
                 + "<input type=\"hidden\" name=\"fingerprint\" value=\"" + key.fingerprint() + "\">"
                 + "<label class=\"check\"><input type=\"checkbox\" id=\"export-notes\" name=\"notes\" value=\"yes\"" + (notes ? " checked" : "") + "> "
                 + Text.t(l, "export.notes") + "</label>"
@@ -265,7 +266,9 @@ public final class CaseExport {
 
     /**
      * The case file: its routing facts in words, the intake answers and the conversation, in the
-     * coordinator's language; private notes only when asked for, and the file says which.
+     * coordinator's language; private notes only when asked for, and the file says which. Bidirectional
+     * controls in it are written visibly ({@link BidiControls}), so that a text editor shows the lawyer
+     * what the coordinator saw.
      */
     private String caseFile(InboxSession s, CaseSummary c, List<CaseEntries.Opened> entries, boolean withNotes) {
         String l = s.language();
@@ -307,7 +310,7 @@ public final class CaseExport {
             }
             f.append('\n');
         }
-        return f.toString();
+        return BidiControls.show(f.toString());
     }
 
     private static String entryHeading(String l, CaseEntries.Opened e) {

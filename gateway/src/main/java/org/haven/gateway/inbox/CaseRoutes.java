@@ -290,7 +290,7 @@ public final class CaseRoutes {
                 + "<button type=\"submit\" id=\"save-note\">" + Text.t(l, "case.note.save") + "</button>")
                 + "<h2>" + Text.t(l, "case.labels") + "</h2>"
                 + form(s, c, "labels", "<label for=\"labels\">" + Text.t(l, "case.labels") + "</label>"
-                + "<input id=\"labels\" name=\"labels\" value=\"" + Html.esc(String.join(", ", c.labels()))
+                + "<input id=\"labels\" name=\"labels\" value=\"" + Html.value(String.join(", ", c.labels()))
                 + "\" aria-describedby=\"labels-help\"><p class=\"help\" id=\"labels-help\">" + Text.t(l, "case.labels.help")
                 + "</p><button type=\"submit\">" + Text.t(l, "case.labels.save") + "</button>")
                 + "<h2>" + Text.t(l, "case.status") + "</h2>"

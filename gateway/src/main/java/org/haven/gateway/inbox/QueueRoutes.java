@@ -204,7 +204,7 @@ public final class QueueRoutes {
 
     private static String input(String name, String label, String type, String value) {
         return "<label for=\"f-" + name + "\">" + Html.esc(label) + "</label><input id=\"f-" + name + "\" name=\"" + name
-                + "\" type=\"" + type + "\" value=\"" + Html.esc(value) + "\">";
+                + "\" type=\"" + type + "\" value=\"" + Html.value(value) + "\">";
     }
 
     private static String param(RoutingContext ctx, String name) {

@@ -1,11 +1,24 @@
 package org.haven.gateway.web;
 
-/** Escaping and the page frame of the site (inbox, team, audit, dashboard). Every value from the database or a person goes through {@link #esc}. */
+/**
+ * Escaping and the page frame of the site (inbox, team, audit, dashboard). Every value from the
+ * database or a person goes through {@link #esc}, which also shows bidirectional controls
+ * ({@link BidiControls}); a form field's own value, sent back as it is, goes through {@link #value}.
+ */
 public final class Html {
     private Html() {
     }
 
+    /** {@code s} escaped for HTML text or an attribute, its bidirectional controls shown as {@code [U+202E]}; null as "". */
     public static String esc(String s) {
+        return value(BidiControls.show(s));
+    }
+
+    /**
+     * {@code s} escaped for HTML only, its characters kept: for what fills a form field (a search,
+     * a pasted key, the intake script) and comes back when the form is sent, never for text shown.
+     */
+    public static String value(String s) {
         if (s == null) {
             return "";
         }
