@@ -112,7 +112,7 @@ class DiskCopyTest {
                     assertTrue(replied.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply refused");
                     assertEquals(302, inbox.postWithCsrf(inbox.get(path).body(), path + "/note", "text", note).statusCode());
                 }
-                twilio.await(r -> PHONE.equals(r.to()) && r.body().startsWith("reply-"), 30);
+                twilio.await(r -> PHONE.equals(r.to()) && r.body().startsWith("Coordinator: reply-"), 30);
                 boolean got = false;
                 for (int i = 0; i < 10 && !got; i++) {
                     got = String.valueOf(chat.nextOfType("reply").getString("text")).contains("reply-");
