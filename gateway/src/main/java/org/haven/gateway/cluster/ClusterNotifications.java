@@ -6,11 +6,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgChannel;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,13 @@ public final class ClusterNotifications implements AutoCloseable {
     private final Pool pool;
     private final PgSubscriber subscriber;
     private final String instanceId = UUID.randomUUID().toString();
+    /** How many times the listening connection was lost; a channel subscribed again after a loss calls its relisten. */
+    private final AtomicLong losses;
 
-    private ClusterNotifications(Pool pool, PgSubscriber subscriber) {
+    private ClusterNotifications(Pool pool, PgSubscriber subscriber, AtomicLong losses) {
         this.pool = pool;
         this.subscriber = subscriber;
+        this.losses = losses;
     }
 
     /**
@@ -48,13 +52,15 @@ public final class ClusterNotifications implements AutoCloseable {
      */
     public static Future<ClusterNotifications> start(Vertx vertx, PgConnectOptions options, Pool pool) {
         PgSubscriber subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(options));
+        AtomicLong losses = new AtomicLong();
         subscriber.reconnectPolicy(retries -> {
             if (retries == 0) {
+                losses.incrementAndGet();
                 LOG.warn("event=cluster_listener_lost");
             }
             return Math.min(RETRY_MAX_MILLIS, 250L << Math.min(retries, 2));
         });
-        ClusterNotifications n = new ClusterNotifications(pool, subscriber);
+        ClusterNotifications n = new ClusterNotifications(pool, subscriber, losses);
         return subscriber.connect().map(v -> n);
     }
 
@@ -78,8 +84,22 @@ public final class ClusterNotifications implements AutoCloseable {
      */
     public void listen(String channel, Handler<JsonObject> handler, Runnable relisten) {
         check(channel);
-        AtomicInteger subscribed = new AtomicInteger();
-        subscriber.channel(channel).handler(payload -> {
+        // Losses seen when this channel last subscribed. Whether a subscription comes after a loss
+        // is read from the loss count, never from counting subscriptions: the first one may
+        // complete before its callback is set when this runs off the event loop.
+        AtomicLong seen = new AtomicLong(losses.get());
+        // the subscribe callback is set before the handler, which sends LISTEN
+        PgChannel pg = subscriber.channel(channel);
+        pg.subscribeHandler(v -> {
+            long now = losses.get();
+            if (seen.getAndSet(now) == now) {
+                LOG.info("event=cluster_listening channel={}", channel);
+            } else {
+                LOG.info("event=cluster_listening_again channel={}", channel);
+                relisten.run();
+            }
+        });
+        pg.handler(payload -> {
             JsonObject body;
             try {
                 body = new JsonObject(payload);
@@ -89,13 +109,6 @@ public final class ClusterNotifications implements AutoCloseable {
             }
             if (!instanceId.equals(body.getString(ORIGIN))) {
                 handler.handle(body);
-            }
-        }).subscribeHandler(v -> {
-            if (subscribed.getAndIncrement() == 0) {
-                LOG.info("event=cluster_listening channel={}", channel);
-            } else {
-                LOG.info("event=cluster_listening_again channel={}", channel);
-                relisten.run();
             }
         });
     }
@@ -116,7 +129,11 @@ public final class ClusterNotifications implements AutoCloseable {
     private static Future<Void> send(Pool pool, String channel, JsonObject body) {
         check(channel);
         String payload = body.encode();
-        return pool.preparedQuery("SELECT pg_notify($1, $2)").execute(Tuple.of(channel, payload))
+        Tuple args = Tuple.of(channel, payload);
+        // once more on failure: just after the database returned, the pool may still hand out a
+        // connection from before, which fails once and is dropped
+        return pool.preparedQuery("SELECT pg_notify($1, $2)").execute(args)
+                .recover(err -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(args))
                 .<Void>mapEmpty()
                 .recover(err -> {
                     LOG.warn("event=cluster_notify_failed channel={} kind={}", channel, err.getClass().getSimpleName());

@@ -1,5 +1,6 @@
 package org.haven.gateway.http;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -109,7 +110,11 @@ public final class ClientAddress {
         return trusted.stream().anyMatch(r -> r.contains(address));
     }
 
-    /** The bytes of an IP literal ("[::1]" as "::1"), or null when it is not one; never a name lookup. */
+    /**
+     * The bytes of an IP literal ("[::1]" as "::1"), or null when it is not one. Never a name
+     * lookup: a header from a trusted proxy may still carry anything its client wrote (e.g.
+     * "999.1.1.1"), and a lookup would hold the event loop.
+     */
     static byte[] literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         int zone = t.indexOf('%');
@@ -119,11 +124,7 @@ public final class ClientAddress {
         if (t.isEmpty() || t.length() > 45 || !LITERAL.matcher(t).matches()) {
             return null;
         }
-        try {
-            return InetAddress.getByName(t).getAddress();
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        return NetUtil.createByteArrayFromIpAddressString(t);
     }
 
     private static String normal(byte[] address) {

@@ -55,6 +55,8 @@ public final class WebChatChannel implements Channel {
     public static final int MAX_TEXT = 1000;
     private static final int MAX_FRAMES_PER_WINDOW = 30;
     private static final long WINDOW_MS = 10_000;
+    /** How many times, a second apart, a gateway listening again tries to deliver what waits for its open sockets. */
+    private static final int RELISTEN_TRIES = 10;
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
@@ -113,9 +115,23 @@ public final class WebChatChannel implements Channel {
             }, () -> {
                 // the database was away: another gateway's "deliver now" for a socket here may be lost
                 LOG.info("event=webchat_deliver_open count={}", openHere.size());
-                openHere.keySet().forEach(id -> outbox.nudge(id).onComplete(v -> deliverNow(id)));
+                openHere.keySet().forEach(id -> deliverWaiting(id, RELISTEN_TRIES));
             });
         }
+    }
+
+    /**
+     * Delivers what waits for an open socket here, trying again a second later when the database
+     * fails (just after it returns, the pool may still hold a connection from before).
+     */
+    private void deliverWaiting(UUID conversationId, int tries) {
+        outbox.nudge(conversationId).compose(v -> outbox.deliverNow(conversationId)).onFailure(err -> {
+            if (tries > 1 && openHere.containsKey(conversationId)) {
+                vertx.setTimer(1_000, t -> deliverWaiting(conversationId, tries - 1));
+            } else {
+                LOG.warn("event=webchat_deliver_now_failed kind={}", err.getClass().getSimpleName());
+            }
+        });
     }
 
     private void deliverNow(UUID conversationId) {
