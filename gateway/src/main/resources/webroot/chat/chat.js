@@ -68,6 +68,13 @@
   function quickExit(e) {
     if (e) e.preventDefault();
     var url = exitUrl();
+    forget(); // gone at once, even if the next page is slow to load
+    location.replace(url);
+  }
+
+  // Leaves nothing of the chat in the page or the tab's storage: what the socket, the timers and
+  // storage hold goes, and the page is left blank or showing one plain text.
+  function forget() {
     exiting = true;
     clearTimeout(timer);
     clearTimeout(ackTimer);
@@ -76,8 +83,17 @@
     pending = [];
     try { sessionStorage.clear(); } catch (x) { /* storage disabled */ }
     try { localStorage.clear(); } catch (x) { /* idem */ }
-    body.textContent = ''; // gone at once, even if the next page is slow to load
-    location.replace(url);
+    body.textContent = '';
+  }
+
+  // The duress word: someone else may be reading the screen. The conversation is cleared from it,
+  // and the page shows only the server's neutral notice, as a page would that is gone.
+  function wipe(m) {
+    forget();
+    var text = typeof m.text === 'string' ? m.text : '';
+    document.title = text;
+    body.className = 'gone';
+    body.appendChild(el('p', 'gone', text, m.lang, m.dir));
   }
 
   function token(v) {
@@ -288,6 +304,8 @@
       watch();
     } else if (m.type === 'error') {
       onError(m);
+    } else if (m.type === 'wipe') {
+      wipe(m);
     }
   }
 

@@ -694,7 +694,8 @@ public final class Engine {
 
         /** The harmless reply after the duress word, in the channel's own form if the script has one ("decoy_web"). */
         private void decoy() {
-            say(script.messages().containsKey("decoy_" + channel) ? "decoy_" + channel : "decoy");
+            String own = "decoy_" + Localizer.scriptChannel(channel);
+            say(script.messages().containsKey(own) ? own : "decoy");
         }
 
         private void ask(Question q) {

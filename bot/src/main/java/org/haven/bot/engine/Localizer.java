@@ -100,11 +100,25 @@ public final class Localizer {
      * @return the message key
      */
     private static String severalHint(String channel) {
-        return switch (channel == null ? "" : channel) {
-            case "webchat", "web" -> "choose_several_web";
+        return switch (scriptChannel(channel)) {
+            case "web" -> "choose_several_web";
             case "telegram" -> "choose_several_telegram";
             default -> "choose_several_sms";
         };
+    }
+
+    /**
+     * The name a script gives a channel in its channel-specific message keys ("decoy_web",
+     * "choose_several_web"): the gateway's web chat ("webchat") is "web".
+     *
+     * @param channel a channel name as the gateway gives it, or null
+     * @return the script's name for it ("" for null)
+     */
+    public static String scriptChannel(String channel) {
+        if (channel == null) {
+            return "";
+        }
+        return "webchat".equals(channel) ? "web" : channel;
     }
 
     /**

@@ -35,9 +35,16 @@ public final class Conversations {
      * @param erased the person asked to delete the conversation and it is gone: its replies could
      *     not be queued in the outbox (there is no conversation left to queue them to), so a channel
      *     that replies via the outbox sends these replies itself
+     * @param duress the person said the duress word in this step: the replies are the decoy, and a
+     *     channel that shows the conversation on the person's screen (the web page) clears it
      */
     public record Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate,
-                          boolean erased) {
+                          boolean erased, boolean duress) {
+        public Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate,
+                       boolean erased) {
+            this(conversationId, replies, caseReference, duplicate, erased, false);
+        }
+
         public Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate) {
             this(conversationId, replies, caseReference, duplicate, false);
         }
@@ -150,7 +157,10 @@ public final class Conversations {
      */
     public Future<Outcome> open(String channel, String contactAddress, String language) {
         DialogueStep.Touched touched = new DialogueStep.Touched();
-        return teamKeys.sealing(() -> steps.open(channel, contactAddress, true, language, touched))
+        return teamKeys.sealing(() -> {
+            touched.clear();
+            return steps.open(channel, contactAddress, true, language, touched);
+        })
                 .map(Optional::orElseThrow).onSuccess(o -> publish(touched));
     }
 
@@ -195,7 +205,7 @@ public final class Conversations {
     private Future<Outcome> receiveNow(Inbound in, Function<String, List<Reply>> notices) {
         DialogueStep.Touched touched = new DialogueStep.Touched();
         return teamKeys.sealing(() -> {
-            touched.items.clear();
+            touched.clear();
             return steps.receive(in, notices, touched);
         }).onSuccess(o -> {
             publish(touched);
@@ -225,7 +235,9 @@ public final class Conversations {
         return s == null ? 0 : s.pending();
     }
 
+    /** After a commit: what the step remembers, and the inbox told which cases appeared or changed. */
     private void publish(DialogueStep.Touched touched) {
+        touched.committed.forEach(Runnable::run);
         touched.items.forEach(i -> events.publish(i[0], UUID.fromString(i[1])));
     }
 }

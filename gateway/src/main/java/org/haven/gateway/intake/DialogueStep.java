@@ -85,9 +85,21 @@ final class DialogueStep {
     /** What one step did to cases, published after its commit. */
     static final class Touched {
         final List<String[]> items = new ArrayList<>();
+        /**
+         * What this gateway remembers of the step once it is committed, and only then: a step
+         * whose commit fails (the database went away) is spooled as not taken, and must be
+         * judged at replay by the question it answered, not the one it would have led to.
+         */
+        final List<Runnable> committed = new ArrayList<>();
 
         void add(String kind, UUID caseId) {
             items.add(new String[] {kind, caseId.toString()});
+        }
+
+        /** A step tried again (a team key retired meanwhile) starts from nothing. */
+        void clear() {
+            items.clear();
+            committed.clear();
         }
     }
 
@@ -213,14 +225,16 @@ final class DialogueStep {
                 ? Future.succeededFuture(engine.late(stored.state(), in.spooled().get().question(), in.text(), clock.instant()))
                 : knownCodes(tx, in.text()).map(known -> engine.step(stored.state(), in.text(), clock.instant(), known));
         return turned.compose(turn -> {
-            asked(in.channel(), in.address(), turn.state());
-            if (in.spooled().isPresent()) {
-                synchronized (memory) {
-                    memory.replayed.put(key, late ? LATE : question(turn.state()));
+            touched.committed.add(() -> {
+                asked(in.channel(), in.address(), turn.state());
+                if (in.spooled().isPresent()) {
+                    synchronized (memory) {
+                        memory.replayed.put(key, late ? LATE : question(turn.state()));
+                    }
                 }
-                if (late) {
-                    LOG.info("event=spooled_message_late conversation={}", id);
-                }
+            });
+            if (late) {
+                LOG.info("event=spooled_message_late conversation={}", id);
             }
             return step(tx, in, found, touched, id, stored, historyKey, turn);
         });
@@ -280,7 +294,8 @@ final class DialogueStep {
                     .compose(replies -> remember(tx, id, historyKey, stored.state(), in.text(), turn, replies, duress)
                             .compose(v -> conversations.update(tx, id,
                                     states.encrypt(id, in.channel(), in.address(), turn, historyKey), caseId, stop))
-                            .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference))));
+                            .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference),
+                                    false, false, duress)));
         });
     }
 
@@ -437,7 +452,7 @@ final class DialogueStep {
         UUID id = UUID.randomUUID();
         Turn turn = firstMessage == null ? engine.start(channel, language, clock.instant())
                 : engine.open(channel, firstMessage, clock.instant());
-        asked(channel, address, turn.state());
+        touched.committed.add(() -> asked(channel, address, turn.state()));
         byte[] state = states.encrypt(id, channel, address, turn, historyChannels.contains(channel) ? PersonHistory.newKey() : null);
         return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
             if (!inserted) {

@@ -85,6 +85,53 @@ class SpoolTest {
         }
     }
 
+    /**
+     * Verifies that a message whose step was worked out but whose commit failed (the database
+     * connection died with it), and which was therefore spooled, is replayed as the answer it
+     * was. Before, the gateway remembered the step as taken before the commit, recorded the
+     * question it would have led to with the spooled message, and at replay kept the answer
+     * apart as written late ("When did it happen?" left unanswered, the next answers one behind).
+     * The connection is cut by a trigger, once, at the step's update of the conversation.
+     */
+    @Test
+    void testAStepWhoseCommitFailedIsReplayedAsTheAnswerItWas(@TempDir Path dataDir) throws Exception {
+        String marker = "cut-" + UUID.randomUUID();
+        List<String> answers = IntakeDriver.survivorAnswers(marker);
+        int when = answers.indexOf("2014");
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            var db = haven.database().connectOptions();
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                IntakeDriver.run(chat, answers.subList(0, when));
+                DatabaseDump.execute(db, "CREATE SEQUENCE cut_once;"
+                        + " CREATE FUNCTION cut() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF nextval('cut_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF;"
+                        + " RETURN NEW; END $$;"
+                        + " CREATE TRIGGER cut AFTER UPDATE ON conversations FOR EACH ROW EXECUTE FUNCTION cut()");
+                String id = chat.say(answers.get(when));
+                assertEquals(id, chat.nextOfType("ack").getString("id"), "not acknowledged");
+                InboxClient client = new InboxClient(haven.port());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (new JsonObject(client.get("/health").body()).getInteger("spooled", 0) > 0) {
+                    assertTrue(System.nanoTime() < deadline, "the spool was not replayed");
+                    Thread.sleep(100);
+                }
+                assertEquals(List.of(List.of("2")), DatabaseDump.query(db, "SELECT last_value FROM cut_once"),
+                        "the step was not cut, or its replay was not made");
+                for (String input : answers.subList(when + 1, answers.size())) {
+                    chat.untilAck(chat.say(input));
+                }
+                chat.sync();
+            }
+            InboxClient admin = TestHaven.loggedIn(haven);
+            Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(admin.get("/inbox").body());
+            assertTrue(m.find(), "no case");
+            String page = admin.get(m.group(1)).body();
+            assertFalse(page.contains("Written while the service was away"), "the answer was kept apart as late");
+            assertTrue(page.contains("2014") && page.contains(marker) && page.contains("Toronto"), "the intake did not finish as answered");
+        }
+    }
+
     /** Whether a reply frame arrives within the chat's wait for a frame (10 s). */
     private static boolean awaitReply(ChatClient chat) throws InterruptedException {
         try {

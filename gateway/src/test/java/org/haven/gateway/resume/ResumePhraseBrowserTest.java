@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.support.Browser;
+import org.haven.gateway.support.ChatPage;
 import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
@@ -61,9 +62,9 @@ class ResumePhraseBrowserTest {
             WebDriver d = browser.driver();
             String firstTab = d.getWindowHandle();
             d.get(chatUrl);
-            awaitBotMessages(browser, 1);
+            ChatPage.awaitBotMessages(browser, 1);
             for (String input : IntakeDriver.survivorAnswers(marker)) {
-                type(browser, input);
+                ChatPage.type(browser, input);
             }
             String phrase = browser.await("the resume phrase on the page", w -> w.findElements(By.cssSelector(".msg.bot")).stream()
                     .map(m -> PHRASE.matcher(m.getText())).filter(Matcher::find).map(m -> m.group(1).strip())
@@ -87,7 +88,7 @@ class ResumePhraseBrowserTest {
 
             // a new tab knows nothing of the conversation until the phrase is typed
             d.get(chatUrl);
-            awaitBotMessages(browser, 1);
+            ChatPage.awaitBotMessages(browser, 1);
             assertTrue(d.findElements(By.cssSelector(".msg.coordinator")).isEmpty(), "a new tab showed the old conversation");
             WebElement text = d.findElement(By.id("text"));
             text.sendKeys(phrase.toUpperCase(java.util.Locale.ROOT));
@@ -109,28 +110,5 @@ class ResumePhraseBrowserTest {
             admin.postWithCsrf(admin.get(path).body(), path + "/reply", "text", bySms, "canned", "");
             assertNotNull(twilio.await(x -> PHONE.equals(x.to()) && x.body().contains(bySms), 20), "the next reply did not go by SMS");
         }
-    }
-
-    private static void type(Browser browser, String input) {
-        int before = browser.driver().findElements(By.cssSelector(".msg.bot")).size();
-        WebElement text = browser.driver().findElement(By.id("text"));
-        text.sendKeys(input);
-        text.sendKeys(Keys.ENTER);
-        awaitBotMessages(browser, before + 1);
-    }
-
-    private static void awaitBotMessages(Browser browser, int atLeast) {
-        browser.await(atLeast + " bot messages", w -> w.findElements(By.cssSelector(".msg.bot")).size() >= atLeast);
-        // a reply may come in several frames (a note, then the question): let them all arrive
-        int seen;
-        do {
-            seen = browser.driver().findElements(By.cssSelector(".msg.bot")).size();
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        } while (browser.driver().findElements(By.cssSelector(".msg.bot")).size() != seen);
     }
 }

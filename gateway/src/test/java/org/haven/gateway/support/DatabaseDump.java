@@ -55,6 +55,15 @@ public final class DatabaseDump {
         return rows;
     }
 
+    /** Runs statements that return no rows (a test's own trigger, say). */
+    public static void execute(PgConnectOptions o, String sql) throws Exception {
+        String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
+        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
+             Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
     /** How a string's UTF-8 bytes look inside a bytea's hex text. */
     public static String hexOf(String s) {
         StringBuilder sb = new StringBuilder();

@@ -398,12 +398,12 @@ public final class WebChatChannel implements Channel {
         private Future<Void> onMessage(JsonObject frame) {
             Object id = frame.getValue("id");
             Object text = frame.getValue("text");
-            if (token == null) {
-                error("bad_frame", "Send start first.");
-                return Future.succeededFuture();
-            }
             if (!(id instanceof String messageId) || !MESSAGE_ID.matcher(messageId).matches() || !(text instanceof String body)) {
                 error("bad_frame", "A message needs an id and a text.");
+                return Future.succeededFuture();
+            }
+            if (token == null) {
+                error("bad_frame", "Send start first.", messageId);
                 return Future.succeededFuture();
             }
             if (body.codePointCount(0, body.length()) > MAX_TEXT) {
@@ -422,6 +422,10 @@ public final class WebChatChannel implements Channel {
             }
             return conversations.receive(new Inbound(name(), token, body.strip(), Optional.of(messageId), false)).compose(outcome -> {
                 send(new JsonObject().put("type", "ack").put("id", messageId));
+                if (outcome.duress()) {
+                    wipe(outcome.replies());
+                    return Future.<Void>succeededFuture();
+                }
                 if (outcome.conversationId() == null || outcome.conversationId().equals(listening)) {
                     sendReplies(outcome.replies());
                     return Future.<Void>succeededFuture();
@@ -434,6 +438,23 @@ public final class WebChatChannel implements Channel {
                     return (Void) null;
                 });
             });
+        }
+
+        /**
+         * The duress word: someone else may be reading this screen. The page is told to clear the
+         * conversation and its token and to show only the decoy, as a plain notice; this socket
+         * forgets the conversation, so nothing more of it (a coordinator's reply) reaches the page.
+         */
+        private void wipe(List<Reply> decoy) {
+            Reply first = decoy.isEmpty() ? null : decoy.get(0);
+            JsonObject f = new JsonObject().put("type", "wipe")
+                    .put("text", decoy.stream().map(Reply::text).collect(java.util.stream.Collectors.joining("\n")));
+            if (first != null && first.language() != null) {
+                f.put("lang", first.language()).put("dir", first.rtl() ? "rtl" : "ltr");
+            }
+            send(f);
+            listen(null);
+            token = null;
         }
 
         /** Receives what the outbox delivers to this conversation (a coordinator's reply) while the socket is open. */
