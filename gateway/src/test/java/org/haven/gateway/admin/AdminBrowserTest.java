@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
+import org.haven.gateway.support.InboxPage;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
@@ -62,13 +63,7 @@ class AdminBrowserTest {
      */
     @Test
     void testAdminCreatesCoordinatorIssuesCodeAndUploadsScripts() throws Exception {
-        WebDriver d = browser.driver();
-        d.get(base + "/inbox/login");
-        d.findElement(By.id("username")).sendKeys(TestHaven.ADMIN);
-        d.findElement(By.id("passphrase")).sendKeys(TestHaven.ADMIN_PASSPHRASE);
-        d.findElement(By.id("code")).sendKeys(TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode());
-        d.findElement(By.cssSelector("main form button[type=submit]")).click();
-        browser.await("the queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
+        WebDriver d = InboxPage.logInAsAdmin(browser, base, dataDir);
 
         // An agency and its referral code.
         d.get(base + "/inbox/team");

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
+import org.haven.gateway.support.InboxPage;
 import org.haven.gateway.support.ChatPage;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.Test;
@@ -65,12 +66,7 @@ class DuressBrowserTest {
             assertTrue(d.findElements(By.cssSelector(".msg.me")).isEmpty(), "a reload brought the conversation back");
 
             // the coordinator's side
-            d.get(base + "/inbox/login");
-            d.findElement(By.id("username")).sendKeys(TestHaven.ADMIN);
-            d.findElement(By.id("passphrase")).sendKeys(TestHaven.ADMIN_PASSPHRASE);
-            d.findElement(By.id("code")).sendKeys(TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode());
-            d.findElement(By.cssSelector("main form button[type=submit]")).click();
-            browser.await("the queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
+            InboxPage.logInAsAdmin(browser, base, dataDir);
             assertTrue(d.findElement(By.tagName("main")).getText().contains("Do not write unless they write first"),
                     "the queue does not say the person may not be safe");
             d.get(browser.await("the case", w -> w.findElements(By.cssSelector(CASE_LINK)).stream().findFirst().orElse(null))

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
+import org.haven.gateway.support.InboxPage;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
@@ -43,7 +44,8 @@ class LiveQueueBrowserTest {
     void testCaseArrivingDuringARefreshStillAppears(@TempDir Path dataDir) throws Exception {
         Browser.assumeAvailable();
         try (Haven haven = TestHaven.start(dataDir, Map.of()); Browser browser = Browser.start(1280, 900)) {
-            WebDriver d = logIn(haven, browser, dataDir);
+            TestHaven.setUpAdmin(haven);
+            WebDriver d = InboxPage.logInAsAdmin(browser, "http://127.0.0.1:" + haven.port(), dataDir);
 
             // a first case shows that the page listens
             IntakeDriver.completeIntake(haven.port(), "first-" + UUID.randomUUID());
@@ -78,7 +80,8 @@ class LiveQueueBrowserTest {
         Browser.assumeAvailable();
         ExecutorService people = Executors.newFixedThreadPool(10);
         try (Haven haven = TestHaven.start(dataDir, Map.of()); Browser browser = Browser.start(1280, 900)) {
-            WebDriver d = logIn(haven, browser, dataDir);
+            TestHaven.setUpAdmin(haven);
+            WebDriver d = InboxPage.logInAsAdmin(browser, "http://127.0.0.1:" + haven.port(), dataDir);
             int expected = 0;
             long widest = 0;
             long slowest = 0;
@@ -139,7 +142,8 @@ class LiveQueueBrowserTest {
     void testNoMessageIsMissedOnAnOpenCasePage(@TempDir Path dataDir) throws Exception {
         Browser.assumeAvailable();
         try (Haven haven = TestHaven.start(dataDir, Map.of()); Browser browser = Browser.start(1280, 900)) {
-            WebDriver d = logIn(haven, browser, dataDir);
+            TestHaven.setUpAdmin(haven);
+            WebDriver d = InboxPage.logInAsAdmin(browser, "http://127.0.0.1:" + haven.port(), dataDir);
             String resume = IntakeDriver.completeIntake(haven.port(), "page-" + UUID.randomUUID()).resumeToken();
             WebElement link = browser.await("the case live", w -> w.findElements(By.cssSelector(LINK)).stream().findFirst().orElse(null));
             d.get(link.getAttribute("href"));
@@ -176,18 +180,5 @@ class LiveQueueBrowserTest {
             System.out.println("live-case-page: " + TRIALS + " trials, " + expected + " messages in groups of 2-10, none missed;"
                     + " widest spread " + widest + " ms, slowest to appear " + slowest + " ms after its group's last message");
         }
-    }
-
-    private static WebDriver logIn(Haven haven, Browser browser, Path dataDir) throws Exception {
-        String base = "http://127.0.0.1:" + haven.port();
-        TestHaven.setUpAdmin(haven);
-        WebDriver d = browser.driver();
-        d.get(base + "/inbox/login");
-        d.findElement(By.id("username")).sendKeys(TestHaven.ADMIN);
-        d.findElement(By.id("passphrase")).sendKeys(TestHaven.ADMIN_PASSPHRASE);
-        d.findElement(By.id("code")).sendKeys(TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode());
-        d.findElement(By.cssSelector("main form button[type=submit]")).click();
-        browser.await("the queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
-        return d;
     }
 }
