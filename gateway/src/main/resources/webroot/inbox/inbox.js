@@ -22,8 +22,12 @@
         var holder = document.createElement("template");
         holder.innerHTML = html; // server-rendered, escaped by the server
         var fresh = holder.content.querySelector("[data-live]");
-        if (fresh) { live.replaceWith(fresh); live = fresh; }
-        if (status) { status.textContent = status.getAttribute("data-text"); }
+        // announced only when something changed (the look when the stream opens usually finds nothing new)
+        if (fresh && fresh.outerHTML !== live.outerHTML) {
+          live.replaceWith(fresh);
+          live = fresh;
+          if (status) { status.textContent = status.getAttribute("data-text"); }
+        }
         failures = 0;
       })
       .catch(function () { failures += 1; again = true; })
@@ -35,9 +39,9 @@
   }
   var caseId = live.getAttribute("data-case");
   var events = new EventSource("/inbox/events");
-  // after the connection was lost and is back, events sent meanwhile are gone: refresh once
-  var opened = false;
-  events.addEventListener("open", function () { if (opened) { refresh(); } opened = true; });
+  // events sent before the stream opened are gone: those between the page's rendering and the
+  // stream's first opening (a slow connection), and those while it was lost. Look again each time.
+  events.addEventListener("open", function () { refresh(); });
   ["case_new", "message_new", "case_changed", "case_deleted"].forEach(function (kind) {
     events.addEventListener(kind, function (e) {
       if (caseId) {

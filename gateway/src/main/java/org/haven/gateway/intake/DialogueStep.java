@@ -253,6 +253,14 @@ final class DialogueStep {
                 ? new Reply(r.text().replace("{reference}", reference), r.options(), r.language(), r.rtl(), r.multiple()) : r).toList();
     }
 
+    /**
+     * The turn with the new case's reference in its replies, as its state keeps them to say again
+     * when the person comes back (a reload): never the script's {@code {reference}}.
+     */
+    static Turn withReference(Turn turn, Optional<IntakeCases.Created> created) {
+        return created.isEmpty() ? turn : new Turn(turn.state(), withReference(turn.replies(), created), turn.events());
+    }
+
     /** Which referral codes agencies hold, as far as this message can name one (a lookup only when it looks like a code). */
     private Future<Predicate<String>> knownCodes(SqlConnection tx, String text) {
         String code = text == null ? null : ReferralCode.normalise(text);
@@ -293,7 +301,7 @@ final class DialogueStep {
             return withPhrase(tx, id, in, turn, duress).map(replies -> withReference(replies, caseRef))
                     .compose(replies -> remember(tx, id, historyKey, stored.state(), in.text(), turn, replies, duress)
                             .compose(v -> conversations.update(tx, id,
-                                    states.encrypt(id, in.channel(), in.address(), turn, historyKey), caseId, stop))
+                                    states.encrypt(id, in.channel(), in.address(), withReference(turn, caseRef), historyKey), caseId, stop))
                             .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference),
                                     false, false, duress)));
         });
@@ -453,7 +461,8 @@ final class DialogueStep {
         Turn turn = firstMessage == null ? engine.start(channel, language, clock.instant())
                 : engine.open(channel, firstMessage, clock.instant());
         touched.committed.add(() -> asked(channel, address, turn.state()));
-        byte[] state = states.encrypt(id, channel, address, turn, historyChannels.contains(channel) ? PersonHistory.newKey() : null);
+        byte[] historyKey = historyChannels.contains(channel) ? PersonHistory.newKey() : null;
+        byte[] state = states.encrypt(id, channel, address, turn, historyKey);
         return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
             if (!inserted) {
                 return Future.failedFuture(new IllegalStateException("conversation created concurrently"));
@@ -466,7 +475,8 @@ final class DialogueStep {
                 after = conversations.setStopped(tx, id, true);
             }
             if (caseRef.isPresent()) {
-                after = after.compose(v -> conversations.update(tx, id, state, caseRef.get().id()));
+                after = after.compose(v -> conversations.update(tx, id,
+                        states.encrypt(id, channel, address, withReference(turn, caseRef), historyKey), caseRef.get().id()));
             }
             return after.map(v -> new Conversations.Outcome(id, withReference(turn.replies(), caseRef), caseRef.map(IntakeCases.Created::reference)));
         });
