@@ -140,12 +140,23 @@ public final class Haven implements AutoCloseable {
             org.haven.gateway.intake.Spool spool = new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring());
             if (spool.pending() > 0) {
                 // under the newest server key, so that a rotation's 'retire' may drop the older ones
-                spool.rewriteUnderPrimary();
+                try {
+                    spool.rewriteUnderPrimary();
+                } catch (java.io.IOException e) {
+                    // a full disk: the gateway starts anyway, the records stay under their key and replay
+                    LOG.error("event=spool_rekey_failed kind={}", e.getClass().getSimpleName());
+                }
             }
             conversations.spool(spool, vertx);
             replaying = conversations;
             metrics.instrument(router);
-            HealthRoute.mount(router, database, conversations::spooled);
+            HealthRoute.mount(router, database, conversations::spooled, conversations::spoolQuarantined,
+                    conversations::spoolUnreadable);
+            metrics.gauge("haven.spool.pending", "Acknowledged messages waiting in this gateway's spool", conversations::spooled);
+            metrics.gauge("haven.spool.quarantined", "Spool records set aside as unreadable (never replayed)",
+                    conversations::spoolQuarantined);
+            metrics.gauge("haven.spool.unreadable", "1 while this gateway's spool cannot be read", 
+                    () -> conversations.spoolUnreadable() ? 1 : 0);
             metrics.mount(router, config.metricsToken());
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();

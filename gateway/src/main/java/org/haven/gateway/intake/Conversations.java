@@ -235,6 +235,18 @@ public final class Conversations {
         return s == null ? 0 : s.pending();
     }
 
+    /** How many damaged regions or unreadable spool records are set aside in the spool's quarantine (0 without a spool). */
+    public int spoolQuarantined() {
+        SpoolReplay s = spool;
+        return s == null ? 0 : s.quarantined();
+    }
+
+    /** Whether the last read of the spool failed. */
+    public boolean spoolUnreadable() {
+        SpoolReplay s = spool;
+        return s != null && s.unreadable();
+    }
+
     /** After a commit: what the step remembers, and the inbox told which cases appeared or changed. */
     private void publish(DialogueStep.Touched touched) {
         touched.committed.forEach(Runnable::run);

@@ -31,6 +31,7 @@ final class SpoolReplay {
     private long timer = -1;
     private boolean replaying;
     private Promise<Void> stopped;
+    private volatile boolean unreadable;
 
     /** Starts replaying {@code spool} through {@code step} once a second. */
     SpoolReplay(Spool spool, Vertx vertx, Function<Inbound, Future<?>> step) {
@@ -45,16 +46,28 @@ final class SpoolReplay {
         return spool.pending();
     }
 
+    /** How many damaged regions or unreadable records the spool has set aside (never replayed). */
+    int quarantined() {
+        return spool.quarantined();
+    }
+
+    /** Whether the last read of the spool failed (the disk, not its contents: those are quarantined). */
+    boolean unreadable() {
+        return unreadable;
+    }
+
     /** Appends a message the database could not take; it may be acknowledged once the future completes. */
     Future<Void> append(Inbound in) {
+        Spool.Append ticket;
         try {
-            spool.offer(in);
+            ticket = spool.offer(in);
         } catch (IOException e) {
             LOG.error("event=spool_failed kind={}", e.getClass().getSimpleName());
             return Future.failedFuture(e);
         }
+        // a failed append (a full disk) leaves the file as it was and fails: the message is not acknowledged
         return vertx.<Void>executeBlocking(() -> {
-            spool.flush();
+            spool.flush(ticket);
             return null;
         }, false).onSuccess(v -> LOG.warn("event=inbound_spooled channel={} pending={}", in.channel(), spool.pending()))
                 .onFailure(e -> LOG.error("event=spool_failed kind={}", e.getClass().getSimpleName()));
@@ -82,6 +95,7 @@ final class SpoolReplay {
         }
         replaying = true;
         vertx.executeBlocking(spool::read, false).onComplete(ar -> {
+            unreadable = ar.failed();
             if (ar.failed()) {
                 LOG.error("event=spool_unreadable kind={}", ar.cause().getClass().getSimpleName());
                 finish(0);
