@@ -10,7 +10,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.haven.gateway.config.HttpTimeouts;
@@ -26,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * requests, and after an upgrade to a web chat socket, only the idle timeout applies.
  *
  * <p>The decoder is found by Vert.x's internal name for it ({@value #DECODER}) on the Netty
- * pipeline of the connection ({@code ConnectionBase}, Vert.x-internal): a Vert.x upgrade that
+ * pipeline of the connection ({@link NettyChannels}, Vert.x-internal): a Vert.x upgrade that
  * changes either is caught by {@code RequestTimeoutsTest}, and logged at start-up of the first
  * connection ({@code event=http_timeouts_unavailable}). HTTP/2 in clear text is turned off, so
  * that every connection is HTTP/1.1 from its first byte (the proxies in front speak HTTP/1.1).
@@ -61,7 +60,7 @@ public final class RequestTimeouts implements Handler<HttpConnection> {
 
     @Override
     public void handle(HttpConnection connection) {
-        ChannelPipeline pipeline = connection instanceof ConnectionBase base ? base.channel().pipeline() : null;
+        ChannelPipeline pipeline = NettyChannels.of(connection).map(io.netty.channel.Channel::pipeline).orElse(null);
         if (pipeline == null || pipeline.get(DECODER) == null) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.warn("event=http_timeouts_unavailable connection={}", connection.getClass().getSimpleName());

@@ -3,6 +3,7 @@ package org.haven.gateway.channel.webchat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,7 @@ import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.ClientAddress;
+import org.haven.gateway.http.NettyChannels;
 import org.haven.gateway.http.SecurityHeaders;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.HistoryItem;
@@ -62,6 +64,8 @@ public final class WebChatChannel implements Channel {
     /** Bytes that may wait to be taken by the browser before the socket's frames are no longer answered. */
     static final int MAX_QUEUED = 64 * 1024;
     private static final int MAX_FRAMES_PER_WINDOW = 30;
+    /** How long a socket closed for not reading may take to say goodbye before its connection is closed. */
+    private static final long CLOSE_WAIT_MS = 5000;
     /** Frames kept while a socket is held for a slow reader: those already on their way when reading stopped. */
     private static final int MAX_HELD = 8;
     private static final long WINDOW_MS = 10_000;
@@ -258,7 +262,8 @@ public final class WebChatChannel implements Channel {
                 // a place is held for this socket until it closes
             }
         }
-        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, client).start()).onFailure(err -> {
+        HttpConnection connection = ctx.request().connection();
+        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, connection, client).start()).onFailure(err -> {
             places.give(client);
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(400).end();
@@ -290,6 +295,8 @@ public final class WebChatChannel implements Channel {
     /** One socket: frames are handled strictly in order, one dialogue step at a time. */
     private final class Session {
         private final ServerWebSocket ws;
+        /** The socket's connection, closed outright when a reader that does not read cannot even take the close frame. */
+        private final HttpConnection connection;
         /** Where the socket came from, for the per-client limits. */
         private final String client;
         private final int slot = nextSlot.getAndIncrement() & Integer.MAX_VALUE;
@@ -301,11 +308,14 @@ public final class WebChatChannel implements Channel {
         private UUID listening;
         private long windowStart = System.currentTimeMillis();
         private int framesInWindow;
+        /** Closed for not reading: what still arrives is dropped. */
+        private boolean closing;
         /** Frames that arrived while the browser was not taking what was sent: handled once it does. */
         private java.util.ArrayDeque<String> held;
 
-        Session(ServerWebSocket ws, String client) {
+        Session(ServerWebSocket ws, HttpConnection connection, String client) {
             this.ws = ws;
+            this.connection = connection;
             this.client = client;
         }
 
@@ -352,12 +362,15 @@ public final class WebChatChannel implements Channel {
 
         private void onFrame(String text) {
             heardAt = System.nanoTime();
+            if (closing) {
+                return;
+            }
             if (held != null) {
                 // on its way when reading stopped: waits behind the first
                 if (held.size() < MAX_HELD) {
                     held.add(text);
                 } else {
-                    ws.close((short) 1008, "not reading");
+                    closeNotReading();
                 }
                 return;
             }
@@ -382,7 +395,7 @@ public final class WebChatChannel implements Channel {
             long timer = vertx.setTimer(limits.pingInterval().toMillis(), t -> {
                 if (held != null && !ws.isClosed()) {
                     LOG.info("event=webchat_slow_reader_closed");
-                    ws.close((short) 1008, "not reading");
+                    closeNotReading();
                 }
             });
             ws.drainHandler(v -> {
@@ -390,9 +403,29 @@ public final class WebChatChannel implements Channel {
                 ws.drainHandler(null);
                 java.util.ArrayDeque<String> frames = held;
                 held = null;
-                if (!ws.isClosed()) {
+                if (frames != null && !ws.isClosed()) {
                     frames.forEach(this::handle);
                     ws.resume();
+                }
+            });
+        }
+
+        /**
+         * Closes with 1008 (policy violation). The close frame waits behind what the browser did not
+         * take, and Vert.x closes the connection only once it is written: the TCP connection itself
+         * is closed if the socket is still open {@value #CLOSE_WAIT_MS} ms later.
+         */
+        private void closeNotReading() {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            held = null;
+            ws.close((short) 1008, "not reading");
+            ws.resume();   // a paused socket would keep its close event from the close handler
+            vertx.setTimer(CLOSE_WAIT_MS, t -> {
+                if (!released.get()) {
+                    NettyChannels.closeNow(connection);
                 }
             });
         }
