@@ -255,6 +255,12 @@
       drop();
       status(text);
       if (s) s.close();
+    } else if (m.code === 'too_many_conversations') { // none was opened: ask again, on this socket, when the server says
+      say(pending.length ? ['tooMany', 'kept'] : ['tooMany']);
+      clearTimeout(ackTimer);
+      var wait = typeof m.retry_after === 'number' && m.retry_after > 0 ? Math.min(m.retry_after, 120) : 60;
+      ackTimer = setTimeout(function () { if (ws === s && !ready) { sendFrame(start()); awaitSession(s); } },
+        wait * 1000 * (1 + Math.random() / 4));
     } else if (m.code === 'expired') { // the old conversation is gone: what was not stored is not sent
       pending.forEach(function (p) { mark(p, true); });
       pending = [];
@@ -335,10 +341,16 @@
       // a reloaded page shows nothing yet: ask for the conversation since hand-off
       if (t && !log.querySelector('.msg')) f.history = true;
       sendFrame(f);
-      ackTimer = setTimeout(function () { if (s === ws && !ready) { drop(); s.close(); } }, 20000); // no session
+      awaitSession(s);
     };
     s.onmessage = function (e) { if (s === ws) receive(e.data); };
     s.onclose = function () { if (s === ws) drop(); };
+  }
+
+  // No session in time after a start: the connection is likely dead. Start over.
+  function awaitSession(s) {
+    clearTimeout(ackTimer);
+    ackTimer = setTimeout(function () { if (s === ws && !ready) { drop(); s.close(); } }, 20000);
   }
 
   // A new conversation opens in the page's language, when the page knows it (the server may not speak it).

@@ -29,9 +29,12 @@ import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.channel.webchat.WebChatConfig;
 import org.haven.gateway.cluster.ClusterJobs;
 import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.config.HttpTimeouts;
 import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.http.HealthRoute;
+import org.haven.gateway.http.RequestTimeouts;
 import org.haven.gateway.inbox.Inbox;
 import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
@@ -52,6 +55,8 @@ public final class Haven implements AutoCloseable {
 
     /** How long requests in flight (a webhook's dialogue step, say) may take to finish at shutdown. */
     private static final Duration SERVER_GRACE = Duration.ofSeconds(5);
+    /** The kernel's send buffer for each HTTP connection, in bytes (Linux doubles it for its bookkeeping). */
+    static final int SEND_BUFFER = 64 * 1024;
     /** How long the periodic workers may take to finish what they are doing at shutdown. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(15);
 
@@ -96,6 +101,13 @@ public final class Haven implements AutoCloseable {
     public static Haven start(HavenConfig config, Clock clock) throws Exception {
         long t0 = System.nanoTime();
         ClientAddress clients = ClientAddress.from(config.settings());
+        WebChatConfig webChatConfig = WebChatConfig.parse(config.settings());
+        HttpTimeouts httpTimeouts = config.httpTimeouts();
+        if (httpTimeouts.idle().compareTo(webChatConfig.pingInterval().multipliedBy(2)) < 0) {
+            // else the server's idle timeout could cut a healthy web chat socket between two pings
+            throw new ConfigException("HAVEN_HTTP_IDLE_TIMEOUT must be at least twice the web chat's ping interval ("
+                    + webChatConfig.pingInterval().toSeconds() + " s, a quarter of HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS)");
+        }
         Vertx vertx = Vertx.vertx();
         Database database = null;
         ClusterNotifications cluster = null;
@@ -161,8 +173,10 @@ public final class Haven implements AutoCloseable {
             ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
             List<Channel> channels = new ArrayList<>();
             WebChatChannel webChat = new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster,
-                    WebChatConfig.parse(config.settings()));
+                    webChatConfig);
             metrics.gauge("haven.webchat.sockets", "Web chat sockets open on this gateway", webChat::openSockets);
+            metrics.gauge("haven.webchat.queued.bytes", "Bytes written to web chat sockets and not yet taken by the network",
+                    webChat::queuedBytes);
             channels.add(webChat);
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
@@ -192,8 +206,12 @@ public final class Haven implements AutoCloseable {
                     .setPerMessageWebSocketCompressionSupported(false)
                     .setPerFrameWebSocketCompressionSupported(false)
                     .setMaxFormAttributeSize(1024 * 1024)
+                    // the kernel's send buffer per connection, fixed instead of grown up to 4 MiB (tcp_wmem) for a
+                    // client that does not read: with the web chat's own 64 KiB queue, what one socket can hold
+                    .setSendBufferSize(SEND_BUFFER)
                     .setCompressionSupported(true);
-            HttpServer server = await(vertx.createHttpServer(options).requestHandler(router).listen());
+            RequestTimeouts timeouts = RequestTimeouts.apply(options, httpTimeouts);
+            HttpServer server = await(vertx.createHttpServer(options).connectionHandler(timeouts).requestHandler(router).listen());
             for (Channel channel : channels) {
                 await(channel.start());
             }

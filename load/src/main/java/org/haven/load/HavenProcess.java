@@ -66,6 +66,10 @@ final class HavenProcess implements AutoCloseable {
         pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
         pb.environment().put("HAVEN_PUBLIC_URL", "http://127.0.0.1:" + port);
+        // the driver is one client (loopback) holding thousands of sockets: the web chat's per-client
+        // limits are lifted, except for the runs that set them (AbuseRun)
+        pb.environment().put("HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "1000000");
+        pb.environment().put("HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1000000");
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         HavenProcess h = new HavenProcess(port, dataDir, log, pb.start());

@@ -64,12 +64,14 @@ public final class Load {
                   --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)
                   --outage N  outage run: SMS load (--sms-rate, default 40) on a PostgreSQL of its own, stopped for N seconds (see docs)
                   --sessions N  hold N web chat conversations open at once (--ramp 100/s, --rate N/100 msg/s, --heap 1g,
-                              --deflate on|off, --source-ips K, --histogram ROWS, --max-heap-mib X; see docs and scripts/sessions.sh)""");
+                              --deflate on|off, --source-ips K, --histogram ROWS, --max-heap-mib X; see docs and scripts/sessions.sh)
+                  --abuse     what one client can take: sockets, conversations, queued bytes, logins under 60 bogus ones,
+                              a login after 100 failures (see docs and scripts/abuse.sh)""");
     }
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> o = new HashMap<>();
-        Set<String> flags = Set.of("help", "keep-data");
+        Set<String> flags = Set.of("help", "keep-data", "abuse");
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unexpected " + args[i]);
@@ -92,6 +94,9 @@ public final class Load {
     }
 
     static int run(Map<String, String> o) throws Exception {
+        if (o.containsKey("abuse")) {
+            return AbuseRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")));
+        }
         if (o.containsKey("sessions")) {
             return SessionsRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")));
         }

@@ -30,7 +30,7 @@ public final class ConfigLoader {
     private static final Set<String> KNOWN = Set.of(
             "config", "http_host", "http_port", "data_dir", "db_url", "public_url", "quick_exit_url",
             "duress_word", "resume_window", "session_idle_timeout", "session_absolute_timeout", "server_keys", "server_keys_file", "retention_days",
-            "metrics_token", "team_key_pin", "trusted_proxies");
+            "metrics_token", "team_key_pin", "trusted_proxies", "http_header_timeout", "http_body_timeout", "http_idle_timeout");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_", "webchat_");
@@ -149,6 +149,12 @@ public final class ConfigLoader {
         Duration absolute = duration(v, "session_absolute_timeout", Duration.ofHours(12));
         if (absolute.compareTo(idle) < 0) {
             throw new ConfigException("HAVEN_SESSION_ABSOLUTE_TIMEOUT must be at least HAVEN_SESSION_IDLE_TIMEOUT");
+        }
+        duration(v, "http_header_timeout", HttpTimeouts.DEFAULTS.header());
+        duration(v, "http_body_timeout", HttpTimeouts.DEFAULTS.body());
+        if (duration(v, "http_idle_timeout", HttpTimeouts.DEFAULTS.idle()).compareTo(HttpTimeouts.MIN_IDLE) < 0) {
+            throw new ConfigException("HAVEN_HTTP_IDLE_TIMEOUT must be at least " + HttpTimeouts.MIN_IDLE.toSeconds()
+                    + "s (the live inbox sends a heartbeat every 25 s)");
         }
         optional(v, "retention_days").ifPresent(raw -> {
             if (!raw.matches("\\d{1,5}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > 36_500) {

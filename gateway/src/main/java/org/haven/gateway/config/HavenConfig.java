@@ -53,6 +53,20 @@ public record HavenConfig(
         return settings.get("session_absolute_timeout").map(ConfigLoader::parseDuration).orElse(Duration.ofHours(12));
     }
 
+    /**
+     * The HTTP server's time limits ({@code HAVEN_HTTP_HEADER_TIMEOUT}, {@code HAVEN_HTTP_BODY_TIMEOUT},
+     * {@code HAVEN_HTTP_IDLE_TIMEOUT}; validated by {@link ConfigLoader}).
+     */
+    public HttpTimeouts httpTimeouts() {
+        HttpTimeouts d = HttpTimeouts.DEFAULTS;
+        return new HttpTimeouts(duration("http_header_timeout", d.header()), duration("http_body_timeout", d.body()),
+                duration("http_idle_timeout", d.idle()));
+    }
+
+    private Duration duration(String key, Duration fallback) {
+        return settings.get(key).map(ConfigLoader::parseDuration).orElse(fallback);
+    }
+
     /** The bearer token {@code /metrics} requires, if set ({@code HAVEN_METRICS_TOKEN}, secret). */
     public Optional<String> metricsToken() {
         return settings.get("metrics_token");

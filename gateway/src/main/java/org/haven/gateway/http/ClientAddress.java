@@ -8,9 +8,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The address of the client behind a request, as far as it can be believed: every per-client
@@ -26,7 +29,10 @@ public final class ClientAddress {
     private static final String KEY = "haven.client";
     private static final Pattern LITERAL = Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClientAddress.class);
+
     private final List<Range> trusted;
+    private final AtomicBoolean warned = new AtomicBoolean();
 
     private ClientAddress(List<Range> trusted) {
         this.trusted = List.copyOf(trusted);
@@ -79,6 +85,10 @@ public final class ClientAddress {
         }
         String peer = request.remoteAddress().hostAddress();
         if (trusted.isEmpty() || !isTrusted(peer)) {
+            if (request.headers().contains("X-Forwarded-For") && warned.compareAndSet(false, true)) {
+                // behind a proxy that is not trusted, every person is that one client for every per-client limit
+                LOG.warn("event=forwarded_for_ignored trusted_proxies={} hint=HAVEN_TRUSTED_PROXIES", trusted.size());
+            }
             return peer;
         }
         String client = peer;

@@ -30,8 +30,20 @@ public final class ChatClient implements AutoCloseable {
 
     /** Connects to {@code /chat/ws} on the given port. */
     public static ChatClient connect(int port) throws Exception {
+        return connect(port, null);
+    }
+
+    /**
+     * Connects as a client behind a proxy: the upgrade says {@code X-Forwarded-For: forwardedFor}
+     * (believed when Haven trusts 127.0.0.1, {@code HAVEN_TRUSTED_PROXIES}); null for none.
+     */
+    public static ChatClient connect(int port, String forwardedFor) throws Exception {
         BlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        if (forwardedFor != null) {
+            builder.header("X-Forwarded-For", forwardedFor);
+        }
+        WebSocket ws = builder
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat/ws"), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 

@@ -80,6 +80,7 @@ public final class JarProcess implements AutoCloseable {
         pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
         pb.environment().remove("HAVEN_DB_URL");
+        pb.environment().putAll(TestHaven.NO_CLIENT_LIMITS);
         pb.environment().putAll(env);
         Path log = Path.of("target", name + ".log");
         long from = Files.exists(log) ? Files.size(log) : 0;

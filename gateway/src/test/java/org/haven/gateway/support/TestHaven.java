@@ -86,6 +86,14 @@ public final class TestHaven {
         }
     }
 
+    /**
+     * The web chat's per-client limits, lifted: the tests are one client (127.0.0.1) opening many
+     * sockets and conversations. Tests of those limits set their own.
+     */
+    public static final Map<String, String> NO_CLIENT_LIMITS = Map.of(
+            "HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "1000000",
+            "HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1000000");
+
     private TestHaven() {
     }
 
@@ -95,6 +103,7 @@ public final class TestHaven {
         env.put("HAVEN_HTTP_PORT", "0");
         env.put("HAVEN_HTTP_HOST", "127.0.0.1");
         env.put("HAVEN_DATA_DIR", dataDir.toString());
+        env.putAll(NO_CLIENT_LIMITS);
         env.putAll(extra);
         TestPostgres.start();   // its unpacked binaries serve the embedded database too
         Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);

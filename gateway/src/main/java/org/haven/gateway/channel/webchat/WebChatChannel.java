@@ -3,6 +3,7 @@ package org.haven.gateway.channel.webchat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.ClientAddress;
+import org.haven.gateway.http.NettyChannels;
 import org.haven.gateway.http.SecurityHeaders;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.HistoryItem;
@@ -44,8 +47,13 @@ import org.slf4j.LoggerFactory;
  * its resume token, a random value only the person's browser tab holds.
  *
  * <p>Sockets are bounded: at most {@link WebChatConfig#maxSockets()} open at once (the next
- * upgrade is answered 503), each pinged every quarter of {@link WebChatConfig#idleTimeout()} and
- * closed when nothing, not even a pong, came back for that long.
+ * upgrade is answered 503) and {@link WebChatConfig#maxSocketsPerClient()} from one client (429),
+ * each pinged every quarter of {@link WebChatConfig#idleTimeout()} and closed when nothing, not
+ * even a pong, came back for that long. One client opens at most {@link
+ * WebChatConfig#conversationsPerMinutePerClient()} new conversations a minute. What waits to be
+ * sent on a socket is bounded too: a frame that arrives while {@value #MAX_QUEUED} bytes wait for
+ * the person's browser to take them is held, and the socket is closed (1008) unless they are
+ * taken within a ping interval.
  */
 public final class WebChatChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(WebChatChannel.class);
@@ -53,7 +61,13 @@ public final class WebChatChannel implements Channel {
     public static final int MAX_FRAME = 4096;
     /** Longest message text accepted, in characters. */
     public static final int MAX_TEXT = 1000;
+    /** Bytes that may wait to be taken by the browser before the socket's frames are no longer answered. */
+    static final int MAX_QUEUED = 64 * 1024;
     private static final int MAX_FRAMES_PER_WINDOW = 30;
+    /** How long a socket closed for not reading may take to say goodbye before its connection is closed. */
+    private static final long CLOSE_WAIT_MS = 5000;
+    /** Frames kept while a socket is held for a slow reader: those already on their way when reading stopped. */
+    private static final int MAX_HELD = 8;
     private static final long WINDOW_MS = 10_000;
     /** How many times, a second apart, a gateway listening again tries to deliver what waits for its open sockets. */
     private static final int RELISTEN_TRIES = 10;
@@ -72,13 +86,16 @@ public final class WebChatChannel implements Channel {
     private final Map<UUID, Integer> openHere = new ConcurrentHashMap<>();
     private volatile Buffer page;
     private final WebChatConfig limits;
-    /** Sockets open or being upgraded, counted against {@link WebChatConfig#maxSockets()}. */
-    private final AtomicInteger sockets = new AtomicInteger();
+    /** Sockets open or being upgraded, in all and per client. */
+    private final SocketPlaces places;
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
-    private final PhraseGuesses phraseGuesses = new PhraseGuesses(20, java.time.Duration.ofHours(1));
+    private final ClientRate phraseGuesses = new ClientRate(20, Duration.ofHours(1));
+    private final ClientRate newConversations;
+    /** Bytes handed to the sockets and not yet written to the network, over all sockets. */
+    private final AtomicLong queued = new AtomicLong();
     private final AtomicInteger nextSlot = new AtomicInteger();
-    private final AtomicLong refused = new AtomicLong();
-    private volatile long refusedLoggedAt = System.nanoTime() - 61_000_000_000L;
+    private final RefusalLog refusedFull = new RefusalLog("webchat_full");
+    private final RefusalLog refusedClient = new RefusalLog("webchat_client_full");
     private long sweeper = -1;
     private int sweepTick;
 
@@ -101,6 +118,8 @@ public final class WebChatChannel implements Channel {
             ClusterNotifications cluster, WebChatConfig limits) {
         this.vertx = vertx;
         this.limits = limits;
+        this.places = new SocketPlaces(limits.maxSockets(), limits.maxSocketsPerClient());
+        this.newConversations = new ClientRate(limits.conversationsPerMinutePerClient(), Duration.ofMinutes(1));
         this.conversations = conversations;
         this.outbox = outbox;
         this.sender = new WebChatSender(vertx, cluster);
@@ -159,7 +178,12 @@ public final class WebChatChannel implements Channel {
 
     /** Web chat sockets open on this gateway now. */
     public int openSockets() {
-        return sockets.get();
+        return places.open();
+    }
+
+    /** Bytes written to web chat sockets on this gateway that the network has not taken yet. */
+    public long queuedBytes() {
+        return queued.get();
     }
 
     @Override
@@ -237,36 +261,59 @@ public final class WebChatChannel implements Channel {
             ctx.response().setStatusCode(403).end();
             return;
         }
-        if (sockets.incrementAndGet() > limits.maxSockets()) {
-            sockets.decrementAndGet();
-            refusedFull();
-            ctx.response().setStatusCode(503).putHeader("Retry-After", "30").end();
-            return;
-        }
         String client = ClientAddress.of(ctx);
-        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, client).start()).onFailure(err -> {
-            sockets.decrementAndGet();
+        switch (places.take(client)) {
+            case FULL -> {
+                refusedFull.count(limits.maxSockets());
+                ctx.response().setStatusCode(503).putHeader("Retry-After", "30").end();
+                return;
+            }
+            case CLIENT_FULL -> {
+                // one client holds its share: the rest stays for everyone else
+                refusedClient.count(limits.maxSocketsPerClient());
+                ctx.response().setStatusCode(429).putHeader("Retry-After", "30").end();
+                return;
+            }
+            case NONE -> {
+                // a place is held for this socket until it closes
+            }
+        }
+        HttpConnection connection = ctx.request().connection();
+        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, connection, client).start()).onFailure(err -> {
+            places.give(client);
             if (!ctx.response().ended()) {
                 ctx.response().setStatusCode(400).end();
             }
         });
     }
 
-    /** Logs refusals for a full gateway at most once a minute, with how many since the last line. */
-    private void refusedFull() {
-        long n = refused.incrementAndGet();
-        long now = System.nanoTime();
-        if (now - refusedLoggedAt > 60_000_000_000L) {
-            refusedLoggedAt = now;
-            refused.addAndGet(-n);
-            LOG.warn("event=webchat_full max_sockets={} refused={}", limits.maxSockets(), n);
+    /** Logs one kind of refused upgrade at most once a minute, with how many since the last line. */
+    private static final class RefusalLog {
+        private final String event;
+        private final AtomicLong refused = new AtomicLong();
+        private volatile long loggedAt = System.nanoTime() - 61_000_000_000L;
+
+        RefusalLog(String event) {
+            this.event = event;
+        }
+
+        void count(int limit) {
+            long n = refused.incrementAndGet();
+            long now = System.nanoTime();
+            if (now - loggedAt > 60_000_000_000L) {
+                loggedAt = now;
+                refused.addAndGet(-n);
+                LOG.warn("event={} limit={} refused={}", event, limit, n);
+            }
         }
     }
 
     /** One socket: frames are handled strictly in order, one dialogue step at a time. */
     private final class Session {
         private final ServerWebSocket ws;
-        /** Where the socket came from, for the limit on resume phrase guesses. */
+        /** The socket's connection, closed outright when a reader that does not read cannot even take the close frame. */
+        private final HttpConnection connection;
+        /** Where the socket came from, for the per-client limits. */
         private final String client;
         private final int slot = nextSlot.getAndIncrement() & Integer.MAX_VALUE;
         private final AtomicBoolean released = new AtomicBoolean();
@@ -277,14 +324,20 @@ public final class WebChatChannel implements Channel {
         private UUID listening;
         private long windowStart = System.currentTimeMillis();
         private int framesInWindow;
+        /** Closed for not reading: what still arrives is dropped. */
+        private boolean closing;
+        /** Frames that arrived while the browser was not taking what was sent: handled once it does. */
+        private java.util.ArrayDeque<String> held;
 
-        Session(ServerWebSocket ws, String client) {
+        Session(ServerWebSocket ws, HttpConnection connection, String client) {
             this.ws = ws;
+            this.connection = connection;
             this.client = client;
         }
 
         void start() {
             live.add(this);
+            ws.setWriteQueueMaxSize(MAX_QUEUED);
             ws.textMessageHandler(this::onFrame);
             ws.binaryMessageHandler(b -> {
                 heardAt = System.nanoTime();
@@ -305,7 +358,7 @@ public final class WebChatChannel implements Channel {
         private void release() {
             if (released.compareAndSet(false, true)) {
                 live.remove(this);
-                sockets.decrementAndGet();
+                places.give(client);
             }
             listen(null);
         }
@@ -325,6 +378,75 @@ public final class WebChatChannel implements Channel {
 
         private void onFrame(String text) {
             heardAt = System.nanoTime();
+            if (closing) {
+                return;
+            }
+            if (held != null) {
+                // on its way when reading stopped: waits behind the first
+                if (held.size() < MAX_HELD) {
+                    held.add(text);
+                } else {
+                    closeNotReading();
+                }
+                return;
+            }
+            if (ws.writeQueueFull()) {
+                hold(text);
+                return;
+            }
+            handle(text);
+        }
+
+        /**
+         * The browser has not taken what was sent (a reader that does not read, or a very slow
+         * network): reads nothing more and answers nothing until it has, then goes on with this
+         * frame; closes the socket (1008) if that takes longer than a ping interval. Nothing is
+         * lost: each message was stored before it was acknowledged, and the page sends again what
+         * was not.
+         */
+        private void hold(String text) {
+            held = new java.util.ArrayDeque<>();
+            held.add(text);
+            ws.pause();
+            long timer = vertx.setTimer(limits.pingInterval().toMillis(), t -> {
+                if (held != null && !ws.isClosed()) {
+                    LOG.info("event=webchat_slow_reader_closed");
+                    closeNotReading();
+                }
+            });
+            ws.drainHandler(v -> {
+                vertx.cancelTimer(timer);
+                ws.drainHandler(null);
+                java.util.ArrayDeque<String> frames = held;
+                held = null;
+                if (frames != null && !ws.isClosed()) {
+                    frames.forEach(this::handle);
+                    ws.resume();
+                }
+            });
+        }
+
+        /**
+         * Closes with 1008 (policy violation). The close frame waits behind what the browser did not
+         * take, and Vert.x closes the connection only once it is written: the TCP connection itself
+         * is closed if the socket is still open {@value #CLOSE_WAIT_MS} ms later.
+         */
+        private void closeNotReading() {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            held = null;
+            ws.close((short) 1008, "not reading");
+            ws.resume();   // a paused socket would keep its close event from the close handler
+            vertx.setTimer(CLOSE_WAIT_MS, t -> {
+                if (!released.get()) {
+                    NettyChannels.closeNow(connection);
+                }
+            });
+        }
+
+        private void handle(String text) {
             long now = System.currentTimeMillis();
             if (now - windowStart > WINDOW_MS) {
                 windowStart = now;
@@ -380,6 +502,14 @@ public final class WebChatChannel implements Channel {
                         return (Void) null;
                     });
                 });
+            }
+            if (!newConversations.allow(client)) {
+                LOG.info("event=webchat_conversations_throttled");
+                long wait = newConversations.retryAfterSeconds(client);
+                send(new JsonObject().put("type", "error").put("code", "too_many_conversations")
+                        .put("message", "Too many new conversations from your network. Please wait a minute.")
+                        .put("retry_after", wait));
+                return Future.succeededFuture();
             }
             byte[] bytes = new byte[16];
             random.nextBytes(bytes);
@@ -547,7 +677,10 @@ public final class WebChatChannel implements Channel {
 
         private void send(JsonObject frame) {
             if (!ws.isClosed()) {
-                ws.writeTextMessage(frame.encode());
+                String text = frame.encode();
+                long bytes = text.getBytes(StandardCharsets.UTF_8).length;
+                queued.addAndGet(bytes);
+                ws.writeTextMessage(text).onComplete(ar -> queued.addAndGet(-bytes));
             }
         }
     }
