@@ -186,7 +186,8 @@ class InboxBrowserTest {
             winner.await("the reply confirmation", x -> x.getCurrentUrl().endsWith("m=case.reply.sent"));
             JsonObject pushed = person.nextOfType("reply");
             assertEquals(reply, pushed.getString("text"));
-            assertTrue(w.findElement(By.id("conversation")).getText().contains(reply));
+            // read through await: the live section may be replaced under the reading (the page looks again once its stream opens)
+            winner.await("the reply on the case", x -> x.findElement(By.id("conversation")).getText().contains(reply));
 
             // The person answers; it appears in the open case without reload.
             person.say("Tuesday is fine " + marker);
