@@ -9,19 +9,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +24,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.RawWebSocket;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,7 +189,7 @@ class WebChatAbuseTest {
         Socket raw = new Socket();
         raw.setReceiveBufferSize(4096);
         raw.connect(new InetSocketAddress("127.0.0.1", haven.port()));
-        String response = handshake(raw, "192.0.2.50");
+        String response = RawWebSocket.handshake(raw, haven.port(), "X-Forwarded-For: 192.0.2.50\r\n");
         assertTrue(response.startsWith("HTTP/1.1 101"), response);
         OutputStream out = raw.getOutputStream();
         Thread writer = new Thread(() -> {
@@ -222,34 +217,10 @@ class WebChatAbuseTest {
         return b.toByteArray();
     }
 
-    private static String handshake(Socket raw, String forwardedFor) throws IOException {
-        byte[] nonce = new byte[16];
-        new java.security.SecureRandom().nextBytes(nonce);
-        String request = "GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:" + haven.port() + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: " + forwardedFor + "\r\n\r\n";
-        raw.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        InputStream in = raw.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
-    }
 
     private static long conversations() throws Exception {
-        var o = haven.database().connectOptions();
-        String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
-        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM conversations WHERE channel = 'webchat'")) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Long.parseLong(DatabaseDump.query(haven.database().connectOptions(),
+                "SELECT count(*) FROM conversations WHERE channel = 'webchat'").get(0).get(0));
     }
 
     private static double gauge(String name) throws Exception {

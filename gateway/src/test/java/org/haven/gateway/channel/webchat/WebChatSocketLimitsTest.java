@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +23,7 @@ import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.RawWebSocket;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -94,7 +91,7 @@ class WebChatSocketLimitsTest {
     void testSilentPersonKeepsSocketBecauseBrowserAnswersPings() throws Exception {
         try (ChatClient chat = startedChat(); Socket raw = new Socket("127.0.0.1", haven.port())) {
             raw.setSoTimeout(15_000);
-            String response = handshake(raw, "");
+            String response = RawWebSocket.handshake(raw, haven.port(), "");
             assertTrue(response.startsWith("HTTP/1.1 101"), response);
             awaitClosedForNoPong(new DataInputStream(raw.getInputStream()));
             String id = chat.say("yes");
@@ -107,7 +104,7 @@ class WebChatSocketLimitsTest {
     void testSocketThatDoesNotAnswerPingsIsClosed() throws Exception {
         try (Socket raw = new Socket("127.0.0.1", haven.port())) {
             raw.setSoTimeout(15_000);
-            String response = handshake(raw, "");
+            String response = RawWebSocket.handshake(raw, haven.port(), "");
             assertTrue(response.startsWith("HTTP/1.1 101"), response);
             awaitOpenSockets(1);
             long t0 = System.nanoTime();
@@ -140,7 +137,7 @@ class WebChatSocketLimitsTest {
     void testPerMessageDeflateOfferIsDeclined() throws Exception {
         try (Socket raw = new Socket("127.0.0.1", haven.port())) {
             raw.setSoTimeout(10_000);
-            String response = handshake(raw, "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+            String response = RawWebSocket.handshake(raw, haven.port(), "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
             assertTrue(response.startsWith("HTTP/1.1 101"), response);
             assertFalse(response.toLowerCase(Locale.ROOT).contains("sec-websocket-extensions"), response);
         }
@@ -172,26 +169,6 @@ class WebChatSocketLimitsTest {
         return chat;
     }
 
-    /** A WebSocket upgrade by hand (to control the offered extensions, and to never answer a ping); returns the response head. */
-    private static String handshake(Socket raw, String extraHeaders) throws IOException {
-        byte[] nonce = new byte[16];
-        new java.security.SecureRandom().nextBytes(nonce);
-        String request = "GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:" + haven.port() + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
-        raw.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        raw.getOutputStream().flush();
-        InputStream in = raw.getInputStream();
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            head.write(b);
-        }
-        return head.toString(StandardCharsets.US_ASCII);
-    }
 
     private static double openSockets() throws Exception {
         HttpResponse<String> metrics = new InboxClient(haven.port()).get("/metrics");
