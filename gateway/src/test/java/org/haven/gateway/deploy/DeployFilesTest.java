@@ -65,7 +65,7 @@ class DeployFilesTest {
                 assertEquals(Boolean.TRUE, s.get("read_only"), e.getKey() + ": root filesystem not read-only");
                 assertTrue(String.valueOf(s.get("tmpfs")).contains("/tmp"), e.getKey() + ": no /tmp");
                 assertTrue(String.valueOf(s.get("volumes")).contains(":/var/lib/haven"), e.getKey() + ": no data volume");
-                assertTrue(String.valueOf(map(s.get("healthcheck")).get("test")).contains("/health"), e.getKey() + ": healthcheck");
+                assertTrue(String.valueOf(map(s.get("healthcheck")).get("test")).contains("/health/ready"), e.getKey() + ": healthcheck");
                 assertNotNull(map(s.get("build")).get("dockerfile"));
             }
         }
@@ -83,6 +83,9 @@ class DeployFilesTest {
         int end = caddy.indexOf("\n\t}\n", inbox);
         assertTrue(caddy.substring(inbox, end).contains("lb_policy cookie"), "/inbox is not sticky");
         assertTrue(caddy.contains("flush_interval -1"), "SSE would be buffered");
+        // the proxy's checks ask for readiness: a gateway whose database is away still takes messages into its spool
+        assertTrue(caddy.contains("health_uri /health/ready") && !caddy.matches("(?s).*health_uri /health\\s.*"),
+                "the proxy takes gateways out of rotation when the database is away");
         assertEquals(count(caddy, '{'), count(caddy, '}'), "unbalanced braces in the Caddyfile");
     }
 
@@ -106,10 +109,10 @@ class DeployFilesTest {
         Map<String, Object> pod = map(template.get("spec"));
         assertEquals(Boolean.TRUE, map(pod.get("securityContext")).get("runAsNonRoot"));
         Map<String, Object> container = map(list(pod.get("containers")).get(0));
-        for (String probe : List.of("livenessProbe", "readinessProbe")) {
-            Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
-            assertEquals("/health", get.get("path"), probe);
-        }
+        // a database outage keeps pods in rotation (the spool takes messages) and restarts none
+        Map<String, String> probes = Map.of("startupProbe", "/health/live", "livenessProbe", "/health/live",
+                "readinessProbe", "/health/ready");
+        probes.forEach((probe, path) -> assertEquals(path, map(map(container.get(probe)).get("httpGet")).get("path"), probe));
         assertEquals(Boolean.TRUE, map(container.get("securityContext")).get("readOnlyRootFilesystem"));
         Set<String> mounts = new java.util.HashSet<>();
         list(container.get("volumeMounts")).forEach(m -> mounts.add((String) map(m).get("mountPath")));
@@ -162,7 +165,7 @@ class DeployFilesTest {
         String volume = runtime.stream().filter(l -> l.startsWith("VOLUME ")).findFirst().orElse("");
         assertTrue(volume.contains("/var/lib/haven") && volume.contains("\"/tmp\""), "volumes: " + volume);
         assertTrue(runtime.stream().anyMatch(l -> l.startsWith("ENTRYPOINT ") && l.contains("haven.jar")), "no entrypoint");
-        assertTrue(runtime.stream().anyMatch(l -> l.startsWith("HEALTHCHECK ") && l.contains("/health")), "no health check");
+        assertTrue(runtime.stream().anyMatch(l -> l.startsWith("HEALTHCHECK ") && l.contains("/health/live")), "no liveness check");
         for (String l : lines) {
             String op = l.split(" ", 2)[0];
             assertTrue(Set.of("FROM", "WORKDIR", "COPY", "RUN", "ENV", "VOLUME", "USER", "EXPOSE", "HEALTHCHECK", "ENTRYPOINT", "CMD")
