@@ -183,9 +183,8 @@ public final class Database implements AutoCloseable {
                 DatabaseUrl url = external.get();
                 Flyway flyway = flyway().dataSource(url.jdbcUrl(), url.user(), url.password()).load();
                 flyway.migrate();
-                options = new PgConnectOptions().setHost(url.host()).setPort(url.port())
-                        .setDatabase(url.database()).setUser(url.user()).setPassword(url.password());
-                LOG.info("event=database_ready kind=external host={} port={}", url.host(), url.port());
+                options = url.connectOptions();
+                LOG.info("event=database_ready kind=external host={} port={} sslmode={}", url.host(), url.port(), url.sslMode());
             } else {
                 embedded = Embedded.start(dataDir);
                 DataSource ds = embedded.server().getPostgresDatabase();
