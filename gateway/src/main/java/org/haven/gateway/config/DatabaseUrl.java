@@ -1,9 +1,5 @@
 package org.haven.gateway.config;
 
-import io.vertx.core.net.ClientSSLOptions;
-import io.vertx.core.net.PemTrustOptions;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.SslMode;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,8 +11,8 @@ import java.util.Set;
 /**
  * An external PostgreSQL given as {@code postgresql://user:password@host:port/database}, with
  * libpq's {@code sslmode} and {@code sslrootcert} as query parameters
- * ({@code ?sslmode=verify-full&sslrootcert=/etc/haven/db-ca.pem}). Flyway (JDBC) and the
- * connection pool (Vert.x) connect the same way. Parts are percent-decoded as libpq decodes them:
+ * ({@code ?sslmode=verify-full&sslrootcert=/etc/haven/db-ca.pem}). Flyway (JDBC, {@link #jdbcUrl()})
+ * and the connection pool (Vert.x, {@code store.Database.connectOptions}) connect the same way. Parts are percent-decoded as libpq decodes them:
  * a {@code +} stays a plus sign. The password never appears in {@link #toString()}.
  *
  * @param sslMode one of {@code disable} (the default: no TLS), {@code require} (TLS, the server's
@@ -101,28 +97,6 @@ public record DatabaseUrl(String host, int port, String database, String user, S
             url.append("&sslrootcert=").append(URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8));
         }
         return url.toString();
-    }
-
-    /** The connection options of the pool, with the same TLS settings as {@link #jdbcUrl()}. */
-    public PgConnectOptions connectOptions() {
-        PgConnectOptions o = new PgConnectOptions().setHost(host).setPort(port).setDatabase(database).setUser(user)
-                .setPassword(password);
-        switch (sslMode) {
-            case "require" -> o.setSslMode(sslRootCert == null ? SslMode.REQUIRE : SslMode.VERIFY_CA);
-            case "verify-ca" -> o.setSslMode(SslMode.VERIFY_CA);
-            case "verify-full" -> o.setSslMode(SslMode.VERIFY_FULL);
-            default -> o.setSslMode(SslMode.DISABLE);
-        }
-        // the host name is checked against the certificate under verify-full only (as in libpq)
-        String names = "verify-full".equals(sslMode) ? "HTTPS" : "";
-        if (sslRootCert != null) {
-            o.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm(names)
-                    .setTrustOptions(new PemTrustOptions().addCertPath(sslRootCert)));
-        } else if ("require".equals(sslMode)) {
-            // libpq's require: encrypted, the certificate not checked (no authority to check it against)
-            o.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm(names).setTrustAll(true));
-        }
-        return o;
     }
 
     /** libpq's percent-decoding: %XX only; a '+' is a plus sign, not a space (unlike a form). */

@@ -2,8 +2,11 @@ package org.haven.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -183,7 +186,7 @@ public final class Database implements AutoCloseable {
                 DatabaseUrl url = external.get();
                 Flyway flyway = flyway().dataSource(url.jdbcUrl(), url.user(), url.password()).load();
                 flyway.migrate();
-                options = url.connectOptions();
+                options = connectOptions(url);
                 LOG.info("event=database_ready kind=external host={} port={} sslmode={}", url.host(), url.port(), url.sslMode());
             } else {
                 embedded = Embedded.start(dataDir);
@@ -206,6 +209,30 @@ public final class Database implements AutoCloseable {
                 .using(vertx)
                 .build();
         return new Database(embedded, options, pool);
+    }
+
+    /** The pool's connection options for an external server, with the same TLS settings as its {@link DatabaseUrl#jdbcUrl()}. */
+    public static PgConnectOptions connectOptions(DatabaseUrl url) {
+        String sslMode = url.sslMode();
+        String sslRootCert = url.sslRootCert();
+        PgConnectOptions o = new PgConnectOptions().setHost(url.host()).setPort(url.port()).setDatabase(url.database())
+                .setUser(url.user()).setPassword(url.password());
+        switch (sslMode) {
+            case "require" -> o.setSslMode(sslRootCert == null ? SslMode.REQUIRE : SslMode.VERIFY_CA);
+            case "verify-ca" -> o.setSslMode(SslMode.VERIFY_CA);
+            case "verify-full" -> o.setSslMode(SslMode.VERIFY_FULL);
+            default -> o.setSslMode(SslMode.DISABLE);
+        }
+        // the host name is checked against the certificate under verify-full only (as in libpq)
+        String names = "verify-full".equals(sslMode) ? "HTTPS" : "";
+        if (sslRootCert != null) {
+            o.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm(names)
+                    .setTrustOptions(new PemTrustOptions().addCertPath(sslRootCert)));
+        } else if ("require".equals(sslMode)) {
+            // libpq's require: encrypted, the certificate not checked (no authority to check it against)
+            o.setSslOptions(new ClientSSLOptions().setHostnameVerificationAlgorithm(names).setTrustAll(true));
+        }
+        return o;
     }
 
     /** Where the embedded server's superuser password is kept (readable by Haven's user only). */

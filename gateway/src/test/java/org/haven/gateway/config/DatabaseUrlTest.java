@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.pgclient.SslMode;
+import org.haven.gateway.store.Database;
 import org.junit.jupiter.api.Test;
 
 class DatabaseUrlTest {
@@ -34,17 +35,17 @@ class DatabaseUrlTest {
     void testTlsSettingsReachBothClientsAndUnknownOnesAreRefused() {
         DatabaseUrl none = DatabaseUrl.parse("postgresql://u:p@h/d");
         assertEquals("disable", none.sslMode());
-        assertEquals(SslMode.DISABLE, none.connectOptions().getSslMode());
+        assertEquals(SslMode.DISABLE, Database.connectOptions(none).getSslMode());
         assertTrue(none.jdbcUrl().endsWith("?sslmode=disable"), none.jdbcUrl());
 
         DatabaseUrl require = DatabaseUrl.parse("postgresql://u:p@h/d?sslmode=require");
-        assertEquals(SslMode.REQUIRE, require.connectOptions().getSslMode());
-        assertTrue(require.connectOptions().getSslOptions().isTrustAll(), "libpq's require checks no certificate");
+        assertEquals(SslMode.REQUIRE, Database.connectOptions(require).getSslMode());
+        assertTrue(Database.connectOptions(require).getSslOptions().isTrustAll(), "libpq's require checks no certificate");
         assertTrue(require.jdbcUrl().contains("sslmode=require"));
 
         DatabaseUrl full = DatabaseUrl.parse("postgresql://u:p@h/d?sslmode=verify-full&sslrootcert=/etc/haven/db%20ca.pem");
-        assertEquals(SslMode.VERIFY_FULL, full.connectOptions().getSslMode());
-        assertFalse(full.connectOptions().getSslOptions().isTrustAll());
+        assertEquals(SslMode.VERIFY_FULL, Database.connectOptions(full).getSslMode());
+        assertFalse(Database.connectOptions(full).getSslOptions().isTrustAll());
         assertEquals("/etc/haven/db ca.pem", full.sslRootCert());
         assertTrue(full.jdbcUrl().contains("sslmode=verify-full&sslrootcert=%2Fetc%2Fhaven%2Fdb+ca.pem"), full.jdbcUrl());
         assertNull(none.sslRootCert());
