@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.haven.crypto.ServerKeyring;
 import org.slf4j.Logger;
@@ -219,12 +220,15 @@ public final class Spool {
                 ch.force(true);
                 tornAt = -1;
             }
-            appendUndoable(ch, buf);
+            appendUndoable(ch, buf, at -> tornAt = at);
         }
     }
 
-    /** Appends at the end and forces; on failure cuts the file back to its length before, so it is as it was. */
-    private void appendUndoable(FileChannel ch, ByteBuffer buf) throws IOException {
+    /**
+     * Appends at the end and forces; on failure cuts the file back to its length before, so it is
+     * as it was, and throws. When even the cut fails, {@code uncut} gets the length to cut back to.
+     */
+    private void appendUndoable(FileChannel ch, ByteBuffer buf, LongConsumer uncut) throws IOException {
         long before = ch.size();
         ch.position(before);
         try {
@@ -235,7 +239,7 @@ public final class Spool {
                 ch.truncate(before);
                 ch.force(true);
             } catch (IOException again) {
-                tornAt = before;
+                uncut.accept(before);
                 e.addSuppressed(again);
             }
             throw e;
@@ -443,15 +447,8 @@ public final class Spool {
             Files.createFile(quarantine, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         }
         try (FileChannel ch = FileChannel.open(quarantine, StandardOpenOption.WRITE)) {
-            long before = ch.size();
-            ch.position(before);
-            try {
-                disk.write(ch, buf);
-                ch.force(true);
-            } catch (IOException e) {
-                ch.truncate(before);
-                throw e;
-            }
+            // the bad records stay in the log when this fails, and are moved out at a later read
+            appendUndoable(ch, buf, at -> { });
         }
         quarantinedCount += bad.size();
         LOG.error("event=spool_quarantined count={} total={}", bad.size(), quarantinedCount);
