@@ -253,8 +253,11 @@ public final class AuthRoutes {
         LoginLimits.Client client = limits.client(ctx, username);
         LoginThrottle.Attempt attempt = limits.begin(client, username);
         if (!attempt.admitted()) {
-            LOG.info("event=login_throttled known_device={}", client.knownDevice());
-            LoginLimits.refuse(ctx, 429, attempt.retryAfter(), loginPage(language, Text.t(language, "login.throttled")));
+            RefusalPace.Pace pace = limits.refuse(ctx, client, 429, attempt.retryAfter(),
+                    loginPage(language, Text.t(language, "login.throttled")));
+            if (pace == RefusalPace.Pace.FIRST) {   // a client refused again and again is logged when first refused
+                LOG.info("event=login_throttled known_device={}", client.knownDevice());
+            }
             return;
         }
         unlock.unlock(client.key(), username, pass, code).onSuccess(unlocked -> {
@@ -288,8 +291,10 @@ public final class AuthRoutes {
         }).onFailure(err -> {
             if (err instanceof PassphraseWork.Busy busy) {
                 attempt.notChecked();
-                LOG.info("event=login_busy queue_full={}", busy.queueFull());
-                LoginLimits.busy(ctx, busy, loginPage(language, Text.t(language, "login.busy")));
+                RefusalPace.Pace pace = limits.busy(ctx, client, busy, loginPage(language, Text.t(language, "login.busy")));
+                if (pace == RefusalPace.Pace.FIRST) {
+                    LOG.info("event=login_busy queue_full={}", busy.queueFull());
+                }
             } else {
                 ctx.fail(err);
             }

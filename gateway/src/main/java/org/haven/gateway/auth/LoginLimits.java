@@ -21,9 +21,11 @@ public final class LoginLimits {
     private final LoginThrottle throttle;
     private final DeviceCookie devices;
     private final PassphraseWork work;
+    private final RefusalPace pace;
 
     public LoginLimits(Vertx vertx, KeyedHash hashSecret, Clock clock, boolean secureCookies) {
         this.throttle = new LoginThrottle(clock);
+        this.pace = new RefusalPace(clock);
         this.devices = new DeviceCookie(hashSecret, clock, secureCookies);
         this.work = PassphraseWork.of(vertx);
     }
@@ -51,14 +53,19 @@ public final class LoginLimits {
         return work;
     }
 
-    /** Ends a refused request: {@code status} (429 or 503), {@code Retry-After}, and the page. */
-    static void refuse(RoutingContext ctx, int status, Duration retryAfter, String document) {
-        ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
-        SessionGuard.html(ctx, status, document);
+    /**
+     * Ends {@code client}'s refused login: {@code status} (429 or 503), {@code Retry-After}, and
+     * the page, at once if it is the client's first refusal lately, else paced ({@link RefusalPace}).
+     */
+    RefusalPace.Pace refuse(RoutingContext ctx, Client client, int status, Duration retryAfter, String document) {
+        return pace.answer(ctx, client.key(), () -> {
+            ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+            SessionGuard.html(ctx, status, document);
+        });
     }
 
-    /** Ends a request whose passphrase check the pool turned away ({@link PassphraseWork.Busy}). */
-    static void busy(RoutingContext ctx, PassphraseWork.Busy busy, String document) {
-        refuse(ctx, busy.queueFull() ? 503 : 429, Duration.ofSeconds(BUSY_RETRY_SECONDS), document);
+    /** Ends {@code client}'s login whose passphrase check the pool turned away ({@link PassphraseWork.Busy}). */
+    RefusalPace.Pace busy(RoutingContext ctx, Client client, PassphraseWork.Busy busy, String document) {
+        return refuse(ctx, client, busy.queueFull() ? 503 : 429, Duration.ofSeconds(BUSY_RETRY_SECONDS), document);
     }
 }

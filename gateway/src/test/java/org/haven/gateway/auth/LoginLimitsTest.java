@@ -213,4 +213,62 @@ class LoginLimitsTest {
         assertTrue(work.threads() <= PassphraseWork.size(), "passphrase threads: " + work.threads());
         assertEquals(302, client("100.64.1.1").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
     }
+
+    /**
+     * Verifies that a client that keeps sending logins after it was refused is answered once a
+     * second: its first refusal comes at once, every further one after {@link RefusalPace#DELAY},
+     * so a script sending without pause on one connection gets a handful of answers in 3 s (it got
+     * thousands before), and another client's correct login meanwhile goes through.
+     */
+    @Test
+    void testAClientRefusedAgainAndAgainIsAnsweredOnceASecond() throws Exception {
+        InboxClient flooder = client("203.0.113.99");
+        for (int i = 0; i < LoginThrottle.CLIENT_LIMIT; i++) {
+            assertEquals(401, flooder.login(TestHaven.ADMIN, "flood guess " + i, "123456").statusCode());
+        }
+        long t0 = System.nanoTime();
+        assertEquals(429, flooder.login(TestHaven.ADMIN, "flood guess", "123456").statusCode());
+        assertTrue(System.nanoTime() - t0 < RefusalPace.DELAY.toNanos(), "the first refusal was held");
+
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> real = other.submit(() -> {
+                Thread.sleep(1000);
+                return client("203.0.113.98").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode();
+            });
+            int answers = 0;
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+                long sent = System.nanoTime();
+                HttpResponse<String> r = flooder.login(TestHaven.ADMIN, "flood guess " + answers, "123456");
+                assertEquals(429, r.statusCode());
+                assertTrue(r.headers().firstValue("Retry-After").isPresent(), "429 without Retry-After");
+                assertTrue(System.nanoTime() - sent >= RefusalPace.DELAY.toNanos(), "a repeated refusal came at once");
+                answers++;
+            }
+            assertTrue(answers <= 4, "answers in 3 s: " + answers);
+            assertEquals(302, real.get(1, TimeUnit.MINUTES), "another client's login");
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    /**
+     * Verifies that the answers held for one client are bounded: of 40 refused logins sent at once
+     * by a client refused before, at most {@link RefusalPace#HELD_PER_CLIENT} wait; the others are
+     * answered at once and their connections closed ({@code Connection: close}); all are 429.
+     */
+    @Test
+    void testHeldRefusalsPerClientAreBounded() throws Exception {
+        String address = "203.0.113.97";
+        for (int i = 0; i < LoginThrottle.CLIENT_LIMIT; i++) {
+            assertEquals(401, client(address).login(TestHaven.ADMIN, "bounded guess " + i, "123456").statusCode());
+        }
+        assertEquals(429, client(address).login(TestHaven.ADMIN, "bounded guess", "123456").statusCode());
+        List<HttpResponse<String>> answers = atOnce(40, i -> address, i -> TestHaven.ADMIN);
+        assertEquals(40, count(answers, 429), "answers: " + answers.stream().map(HttpResponse::statusCode).toList());
+        long closed = answers.stream()
+                .filter(r -> r.headers().firstValue("Connection").orElse("").equalsIgnoreCase("close")).count();
+        assertTrue(closed >= 1 && closed <= 40 - RefusalPace.HELD_PER_CLIENT, "answered at once and closed: " + closed);
+    }
 }
