@@ -9,33 +9,33 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 
 /**
- * Where Argon2id runs for logins, passphrase re-entry and passphrase changes: a worker pool of its
- * own, as many threads as processors (at most 4), one per Vert.x ({@link #of}). Each run holds its
- * memory cost (46 MiB at {@code Argon2Params.defaults()}) for as long as it runs, so the pool
- * bounds that memory whatever the number of logins at once, and leaves Vert.x's general worker
- * pool to everything else; more threads than processors would not finish the work any sooner.
+ * Where Argon2id runs for logins, passphrase re-entry and passphrase changes: worker threads of
+ * its own, one set per Vert.x ({@link #of}), as many as processors (at most 4). Each run holds its
+ * memory cost (46 MiB at {@code Argon2Params.defaults()}) for as long as it runs, so the threads
+ * bound that memory whatever the number of logins at once, and leave Vert.x's general worker pool
+ * to everything else; more threads than processors would not finish the work any sooner.
  *
- * <p>What waits for the pool is bounded too: at most {@link #queueLimit()} tasks wait beyond the
- * running ones, and one client has at most {@value #PER_CLIENT} tasks running or waiting. A task
- * past either limit is not run: it fails at once with {@link Busy}, which the routes answer with
- * 503 (the whole queue) or 429 (the client's share) and a {@code Retry-After}. So a client sending
- * logins by the dozen delays another's by at most the runs already under way, and a flood from many
- * clients is turned away in microseconds instead of waiting minutes.
+ * <p>The threads are in two lanes. The <b>open lane</b> ({@link #size()} − 1 threads, at least
+ * one) runs every client's checks. The <b>known lane</b> (one thread) runs only those of browsers
+ * an account logged in from lately ({@link DeviceCookie}, a client key starting {@code device:})
+ * and of the command line; such a check takes an idle open thread when its own lane is busy. So a
+ * flood of logins from unknown clients holds at most all processors but one, and a coordinator's
+ * usual browser finds a processor and a thread free: its login does not wait behind the flood's.
  *
- * <p>A browser an account logged in from lately ({@link DeviceCookie}, a client key starting
- * {@code device:}) goes ahead of every other waiting task and has {@link #RESERVED} places of its
- * own beyond the queue limit: a flood from unknown clients does not keep coordinators' usual
- * browsers out.
+ * <p>What waits is bounded too: at most {@link #queueLimit()} tasks wait beyond the running ones,
+ * and one client has at most {@value #PER_CLIENT} tasks running or waiting. A task past either
+ * limit is not run: it fails at once with {@link Busy}, which the routes answer with 503 (the
+ * whole queue) or 429 (the client's share) and a {@code Retry-After}. Known devices have
+ * {@link #RESERVED} places of their own beyond the queue limit.
  */
 final class PassphraseWork {
     /** The pool's name (its threads are named after it). */
@@ -64,8 +64,8 @@ final class PassphraseWork {
         }
     }
 
-    private final ThreadPoolExecutor executor;
-    private final AtomicLong sequence = new AtomicLong();
+    private final ThreadPoolExecutor open;
+    private final ThreadPoolExecutor known;
     private final int threads;
     private final int queueLimit;
     private final Map<String, Integer> byClient = new HashMap<>();
@@ -77,25 +77,18 @@ final class PassphraseWork {
         this.threads = threads;
         this.queueLimit = queueLimit;
         AtomicInteger named = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new PriorityBlockingQueue<>(), r -> {
+        this.open = lane(Math.max(1, threads - 1), named);
+        this.known = lane(1, named);
+    }
+
+    private static ThreadPoolExecutor lane(int threads, AtomicInteger named) {
+        ThreadPoolExecutor lane = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, POOL + "-" + named.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        executor.allowCoreThreadTimeOut(true);   // a closed Vert.x leaves no threads behind
-    }
-
-    /** A task in the queue: known devices' first, then in arrival order. */
-    private record Task(boolean known, long seq, Runnable body) implements Runnable, Comparable<Task> {
-        @Override
-        public void run() {
-            body.run();
-        }
-
-        @Override
-        public int compareTo(Task o) {
-            return known != o.known ? (known ? -1 : 1) : Long.compare(seq, o.seq);
-        }
+        lane.allowCoreThreadTimeOut(true);   // a closed Vert.x leaves no threads behind
+        return lane;
     }
 
     /** The pool of {@code vertx}: one per Vert.x, shared by everything that checks passphrases on it. */
@@ -115,9 +108,14 @@ final class PassphraseWork {
         return queueLimit;
     }
 
-    /** The threads the pool has now (at most {@link #size()}). */
+    /** The threads the pool has now (at most {@link #maxThreads()}). */
     int threads() {
-        return executor.getPoolSize();
+        return open.getPoolSize() + known.getPoolSize();
+    }
+
+    /** The most threads the pool has: {@link #size()}, or two on one processor (one a lane). */
+    static int maxThreads() {
+        return Math.max(1, size() - 1) + 1;
     }
 
     /** The most tasks that were running or waiting at once since start. */
@@ -135,9 +133,9 @@ final class PassphraseWork {
      * device key, or {@link #LOCAL}), or fails at once with {@link Busy}.
      */
     <T> Future<T> run(String client, Callable<T> work) {
-        boolean known = client.startsWith("device:");
+        boolean knownClient = client.startsWith("device:") || LOCAL.equals(client);
         synchronized (this) {
-            if (inFlight >= threads + queueLimit + (known ? RESERVED : 0)) {
+            if (inFlight >= threads + queueLimit + (knownClient ? RESERVED : 0)) {
                 return Future.failedFuture(new Busy(true));
             }
             int mine = byClient.getOrDefault(client, 0);
@@ -150,7 +148,7 @@ final class PassphraseWork {
         }
         Context context = Vertx.currentContext();
         Promise<T> promise = Promise.promise();
-        executor.execute(new Task(known, sequence.incrementAndGet(), () -> {
+        lane(knownClient).execute(() -> {
             T result;
             try {
                 result = work.call();
@@ -161,8 +159,18 @@ final class PassphraseWork {
             }
             done(client);
             answer(context, () -> promise.complete(result));
-        }));
+        });
         return promise.future();
+    }
+
+    /** The lane a task runs in: known clients' own, unless it is busy and an open thread is idle. */
+    private ThreadPoolExecutor lane(boolean knownClient) {
+        if (!knownClient) {
+            return open;
+        }
+        boolean knownBusy = known.getActiveCount() > 0 || !known.getQueue().isEmpty();
+        boolean openIdle = open.getActiveCount() < open.getMaximumPoolSize() && open.getQueue().isEmpty();
+        return knownBusy && openIdle ? open : known;
     }
 
     private static void answer(Context context, Runnable completion) {

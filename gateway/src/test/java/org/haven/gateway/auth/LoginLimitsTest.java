@@ -210,7 +210,7 @@ class LoginLimitsTest {
             }
         }
         assertTrue(work.peak() <= PassphraseWork.size() + work.queueLimit(), "peak " + work.peak());
-        assertTrue(work.threads() <= PassphraseWork.size(), "passphrase threads: " + work.threads());
+        assertTrue(work.threads() <= PassphraseWork.maxThreads(), "passphrase threads: " + work.threads());
         assertEquals(302, client("100.64.1.1").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
     }
 
