@@ -31,6 +31,7 @@ import org.haven.gateway.cluster.ClusterJobs;
 import org.haven.gateway.cluster.ClusterNotifications;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.config.Redaction;
 import org.haven.gateway.config.HttpTimeouts;
 import org.haven.gateway.http.ClientAddress;
 import org.haven.gateway.http.HealthRoute;
@@ -181,6 +182,7 @@ public final class Haven implements AutoCloseable {
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
+                channel.secretSettings().forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);
                 LOG.info("event=channel_enabled channel={}", channel.name());

@@ -76,6 +76,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        SECRETS.forEach(key -> Redaction.register(values.get(key)));
         return build(values);
     }
 
@@ -113,7 +114,9 @@ public final class ConfigLoader {
         Path dataDir = Path.of(text(v, "data_dir", "./haven-data")).toAbsolutePath().normalize();
         Optional<DatabaseUrl> db = optional(v, "db_url").map(url -> {
             try {
-                return DatabaseUrl.parse(url);
+                DatabaseUrl parsed = DatabaseUrl.parse(url);
+                Redaction.register(parsed.password());
+                return parsed;
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("HAVEN_DB_URL " + e.getMessage());
             }
