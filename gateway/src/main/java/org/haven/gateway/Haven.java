@@ -163,7 +163,7 @@ public final class Haven implements AutoCloseable {
             replaying = conversations;
             metrics.instrument(router);
             HealthRoute.mount(router, database, conversations::spooled, conversations::spoolQuarantined,
-                    conversations::spoolUnreadable);
+                    conversations::spoolUnreadable, conversations::spoolReplayedFromStart);
             metrics.gauge("haven.spool.pending", "Acknowledged messages waiting in this gateway's spool", conversations::spooled);
             metrics.gauge("haven.spool.quarantined", "Spool records set aside as unreadable (never replayed)",
                     conversations::spoolQuarantined);
