@@ -59,6 +59,12 @@ public final class Haven implements AutoCloseable {
     static final int SEND_BUFFER = 64 * 1024;
     /** How long the periodic workers may take to finish what they are doing at shutdown. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(15);
+    /**
+     * At most how long {@link #close} takes after SIGTERM: the HTTP server's grace and its 2 s
+     * margin, the workers' grace, the pool's 10 s and the embedded server's fast shutdown (5 s).
+     * Every shipped deploy file gives the process at least this before it kills it (DeployFilesTest).
+     */
+    public static final Duration SHUTDOWN_BOUND = SERVER_GRACE.plusSeconds(2).plus(WORKER_GRACE).plusSeconds(10 + 5);
 
     private final Vertx vertx;
     private final Database database;
