@@ -60,6 +60,12 @@ public final class Haven implements AutoCloseable {
     static final int SEND_BUFFER = 64 * 1024;
     /** How long the periodic workers may take to finish what they are doing at shutdown. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(15);
+    /**
+     * At most how long {@link #close} takes after SIGTERM: the HTTP server's grace and its 2 s
+     * margin, the workers' grace, the pool's 10 s and the embedded server's fast shutdown (5 s).
+     * Every shipped deploy file gives the process at least this before it kills it (DeployFilesTest).
+     */
+    public static final Duration SHUTDOWN_BOUND = SERVER_GRACE.plusSeconds(2).plus(WORKER_GRACE).plusSeconds(10 + 5);
 
     private final Vertx vertx;
     private final Database database;
@@ -164,7 +170,7 @@ public final class Haven implements AutoCloseable {
             replaying = conversations;
             metrics.instrument(router);
             HealthRoute.mount(router, database, conversations::spooled, conversations::spoolQuarantined,
-                    conversations::spoolUnreadable);
+                    conversations::spoolUnreadable, conversations::spoolReplayedFromStart);
             metrics.gauge("haven.spool.pending", "Acknowledged messages waiting in this gateway's spool", conversations::spooled);
             metrics.gauge("haven.spool.quarantined", "Spool records set aside as unreadable (never replayed)",
                     conversations::spoolQuarantined);

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Builds a {@link HavenConfig}: built-in defaults, then an optional YAML file of flat
@@ -40,6 +41,15 @@ public final class ConfigLoader {
     }
 
     private ConfigLoader() {
+    }
+
+    /**
+     * The variables of the settings Haven reads by name ({@code HAVEN_DB_URL}, …). The channels'
+     * families ({@code HAVEN_TWILIO_*}, {@code HAVEN_TELEGRAM_*}, {@code HAVEN_WEBCHAT_*}) are
+     * open-ended: {@link #isSetting} knows them by their prefix.
+     */
+    public static Set<String> variables() {
+        return KNOWN.stream().map(k -> PREFIX + k.toUpperCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Whether {@code variable} (such as {@code HAVEN_DB_URL}) names a setting Haven reads. */

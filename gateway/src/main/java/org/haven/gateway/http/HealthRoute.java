@@ -22,7 +22,10 @@ import org.haven.gateway.store.Database;
  *   <li>{@code GET /health/ready}: 200 while the gateway can take messages without losing them:
  *       the database answers, or the spool accepts them for it. For readiness probes and the
  *       proxy's health checks: during a database outage every gateway stays in rotation, so
- *       webhooks and chats reach the spool.
+ *       webhooks and chats reach the spool. A gateway that found acknowledged messages in its
+ *       spool when it started is not ready while the database answers until it has replayed them
+ *       ({@code spool_replayed_at_start}): a rolling update or a restart moves on to the next
+ *       gateway only once this one's spool is in the database.
  * </ul>
  */
 public final class HealthRoute {
@@ -30,16 +33,22 @@ public final class HealthRoute {
     }
 
     public static void mount(Router router, Database database, IntSupplier spooled) {
-        mount(router, database, spooled, () -> 0, () -> false);
+        mount(router, database, spooled, () -> 0, () -> false, () -> true);
     }
 
+    /**
+     * Mounts the three routes. {@code replayedAtStart} says whether the messages the spool held
+     * when the gateway started are all in the database now (true when there were none).
+     */
     public static void mount(Router router, Database database, IntSupplier spooled, IntSupplier quarantined,
-                             BooleanSupplier unreadable) {
+                             BooleanSupplier unreadable, BooleanSupplier replayedAtStart) {
         router.get("/health/live").handler(ctx -> answer(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/health/ready").handler(ctx -> state(database, spooled, quarantined, unreadable).onSuccess(s -> {
             boolean spoolAccepts = s.getInteger("spooled") >= 0 && !s.getBoolean("spool_unreadable");
-            boolean ready = "up".equals(s.getString("database")) || spoolAccepts;
-            answer(ctx, ready ? 200 : 503, s.put("ready", ready));
+            boolean caughtUp = replayedAtStart.getAsBoolean();
+            // with the database up, the spool found at start goes first; with it down, the spool takes messages
+            boolean ready = "up".equals(s.getString("database")) ? caughtUp : spoolAccepts;
+            answer(ctx, ready ? 200 : 503, s.put("spool_replayed_at_start", caughtUp).put("ready", ready));
         }));
         router.get("/health").handler(ctx -> state(database, spooled, quarantined, unreadable)
                 .onSuccess(s -> answer(ctx, "up".equals(s.getString("database")) ? 200 : 503, s)));

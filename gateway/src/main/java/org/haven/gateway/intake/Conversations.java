@@ -241,6 +241,12 @@ public final class Conversations {
         return s == null ? 0 : s.quarantined();
     }
 
+    /** Whether the messages the spool held when this gateway started are all replayed (true without a spool). */
+    public boolean spoolReplayedFromStart() {
+        SpoolReplay s = spool;
+        return s == null || s.replayedFromStart();
+    }
+
     /** Whether the last read of the spool failed. */
     public boolean spoolUnreadable() {
         SpoolReplay s = spool;

@@ -32,12 +32,18 @@ final class SpoolReplay {
     private boolean replaying;
     private Promise<Void> stopped;
     private volatile boolean unreadable;
+    /** How many of the messages the spool held when this gateway started are not replayed yet. */
+    private volatile int leftFromStart;
 
     /** Starts replaying {@code spool} through {@code step} once a second. */
     SpoolReplay(Spool spool, Vertx vertx, Function<Inbound, Future<?>> step) {
         this.spool = spool;
         this.vertx = vertx;
         this.step = step;
+        this.leftFromStart = spool.pending();
+        if (leftFromStart > 0) {
+            LOG.info("event=spool_found_at_start pending={}", leftFromStart);
+        }
         this.timer = vertx.setPeriodic(1000, id -> replay());
     }
 
@@ -49,6 +55,14 @@ final class SpoolReplay {
     /** How many damaged regions or unreadable records the spool has set aside (never replayed). */
     int quarantined() {
         return spool.quarantined();
+    }
+
+    /**
+     * Whether the messages the spool held when this gateway started are all replayed (true at once
+     * for an empty spool). They are the oldest, and replays drop the oldest first.
+     */
+    boolean replayedFromStart() {
+        return leftFromStart == 0;
     }
 
     /** Whether the last read of the spool failed (the disk, not its contents: those are quarantined). */
@@ -159,7 +173,12 @@ final class SpoolReplay {
         Future<Void> trimmed = done == 0 ? Future.succeededFuture() : vertx.<Void>executeBlocking(() -> {
             spool.dropFirst(done);
             return null;
-        }, false).onSuccess(v -> LOG.info("event=spool_replayed count={} pending={}", done, spool.pending()))
+        }, false).onSuccess(v -> {
+            LOG.info("event=spool_replayed count={} pending={}", done, spool.pending());
+            if (leftFromStart > 0) {
+                leftFromStart = Math.max(0, leftFromStart - done);
+            }
+        })
                 .onFailure(e -> LOG.error("event=spool_trim_failed kind={}", e.getClass().getSimpleName()));
         trimmed.onComplete(ar -> {
             synchronized (this) {

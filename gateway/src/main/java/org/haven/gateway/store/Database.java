@@ -240,8 +240,14 @@ public final class Database implements AutoCloseable {
         return dataDir.resolve("secrets").resolve("postgres-password");
     }
 
+    /**
+     * Migrations are additive (docs/operations.md, "Upgrades"): a gateway runs on a schema a newer
+     * version migrated further, during a rolling update and after a rollback, so migrations it does
+     * not know are ignored rather than refused (Flyway's default, made explicit).
+     */
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
-        return Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true);
+        return Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true)
+                .ignoreMigrationPatterns("*:future");
     }
 
     /** The connection pool. */
