@@ -184,14 +184,13 @@ public final class Database implements AutoCloseable {
         try {
             if (external.isPresent()) {
                 DatabaseUrl url = external.get();
-                Flyway flyway = flyway().dataSource(url.jdbcUrl(), url.user(), url.password()).load();
-                flyway.migrate();
+                Migrations.migrate(flyway().dataSource(url.jdbcUrl(), url.user(), url.password()).load());
                 options = connectOptions(url);
                 LOG.info("event=database_ready kind=external host={} port={} sslmode={}", url.host(), url.port(), url.sslMode());
             } else {
                 embedded = Embedded.start(dataDir);
                 DataSource ds = embedded.server().getPostgresDatabase();
-                flyway().dataSource(ds).load().migrate();
+                Migrations.migrate(flyway().dataSource(ds).load());
                 options = new PgConnectOptions().setHost("127.0.0.1").setPort(embedded.server().getPort())
                         .setDatabase("postgres").setUser(EmbeddedPassword.SUPERUSER).setPassword(embedded.password().password());
                 LOG.info("event=database_ready kind=embedded port={}", embedded.server().getPort());
