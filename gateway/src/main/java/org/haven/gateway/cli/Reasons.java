@@ -1,0 +1,86 @@
+package org.haven.gateway.cli;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import org.haven.gateway.config.DatabaseUrl;
+import org.haven.gateway.ops.BackupException;
+import org.postgresql.util.PSQLException;
+
+/**
+ * Why a command failed, as the rest of one {@code haven: } line an operator acts on: the file and
+ * the system's reason ("/x/y: permission denied", "…: no space left on device"), or what the
+ * database said when it refused the connection ("password authentication failed for user
+ * \"haven\""). Never the database URL's password, and never a server message that may quote
+ * data: other database errors are named by their SQLSTATE only.
+ */
+public final class Reasons {
+    private Reasons() {
+    }
+
+    /** The reason for {@code e}; {@code db} names the database connected to, if any. */
+    public static String of(Throwable e, Optional<DatabaseUrl> db) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BackupException b) {
+                return b.getMessage();
+            }
+            if (t instanceof FileSystemException fs) {
+                return file(fs);
+            }
+            if (t instanceof SQLException sql) {
+                return database(sql, db);
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
+
+    /** "&lt;file&gt;: &lt;reason&gt;", the reason as the system gives it, in lower case. */
+    static String file(FileSystemException e) {
+        String reason;
+        if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NoSuchFileException) {
+            reason = "no such file or directory";
+        } else if (e instanceof FileAlreadyExistsException) {
+            reason = "already exists";
+        } else if (e instanceof DirectoryNotEmptyException) {
+            reason = "directory not empty";
+        } else if (e instanceof NotDirectoryException) {
+            reason = "not a directory";
+        } else if (e.getReason() != null) {
+            reason = e.getReason().toLowerCase(Locale.ROOT);
+        } else {
+            reason = e.getClass().getSimpleName();
+        }
+        return e.getFile() == null ? reason : e.getFile() + ": " + reason;
+    }
+
+    /** A refused connection or login as the server said it; any other error by its SQLSTATE. */
+    static String database(SQLException e, Optional<DatabaseUrl> db) {
+        String where = db.map(u -> " at " + u.host() + ":" + u.port() + "/" + u.database()).orElse("");
+        String state = String.valueOf(e.getSQLState());
+        if (state.startsWith("08")) {
+            Throwable cause = e.getCause();
+            String why = cause instanceof ConnectException ? "connection refused"
+                    : cause instanceof UnknownHostException ? "unknown host"
+                    : cause != null ? cause.getClass().getSimpleName() : "SQLSTATE " + state;
+            return "cannot connect to the database" + where + ": " + why;
+        }
+        if (state.startsWith("28") || state.equals("3D000")) {
+            // a refused login (28P01, 28000) or an unknown database: the server's message names the
+            // user or the database, never the password
+            String said = e instanceof PSQLException p && p.getServerErrorMessage() != null
+                    ? p.getServerErrorMessage().getMessage() : "SQLSTATE " + state;
+            return "cannot log in to the database" + where + ": " + said;
+        }
+        return "the database refused the command (SQLSTATE " + state + ")";
+    }
+}
