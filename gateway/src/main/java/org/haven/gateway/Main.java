@@ -64,11 +64,27 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (!serving(args)) {
+            // before anything logs (logback.xml reads it once): a command's stdout is its answer only
+            System.setProperty("haven.log.target", "System.err");
+        }
         int code = commandLine(System.getenv()).execute(args);
         flushLogs();
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** Whether {@code args} run the gateway ({@code serve}, the default) rather than an administrator's command. */
+    static boolean serving(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                i++;
+            } else if (!args[i].startsWith("--config=")) {
+                return args[i].equals("serve");
+            }
+        }
+        return true;
     }
 
     /** Writes out what the asynchronous log appender still holds (logback.xml) and stops logging. */
@@ -155,8 +171,8 @@ public final class Main implements Callable<Integer> {
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;
             } catch (Exception e) {
-                System.err.println("haven: could not start: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                System.err.println("haven: could not start: " + Reasons.known(e, config.database()).orElse(e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
                 return 1;
             }
             CountDownLatch stopped = new CountDownLatch(1);

@@ -28,18 +28,23 @@ public final class Reasons {
 
     /** The reason for {@code e}; {@code db} names the database connected to, if any. */
     public static String of(Throwable e, Optional<DatabaseUrl> db) {
+        return known(e, db).orElse(e.getClass().getSimpleName());
+    }
+
+    /** The reason for {@code e} if it (or a cause) is a file's, the database's or a backup's; else empty. */
+    public static Optional<String> known(Throwable e, Optional<DatabaseUrl> db) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BackupException b) {
-                return b.getMessage();
+                return Optional.of(b.getMessage());
             }
             if (t instanceof FileSystemException fs) {
-                return file(fs);
+                return Optional.of(file(fs));
             }
             if (t instanceof SQLException sql) {
-                return database(sql, db);
+                return Optional.of(database(sql, db));
             }
         }
-        return e.getClass().getSimpleName();
+        return Optional.empty();
     }
 
     /** "&lt;file&gt;: &lt;reason&gt;", the reason as the system gives it, in lower case. */
