@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.ops.BackupException;
+import org.haven.gateway.store.Database;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -43,8 +44,14 @@ public final class Reasons {
             if (t instanceof SQLException sql) {
                 return Optional.of(database(sql, db));
             }
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
+                return Optional.of("cannot connect to the database" + where(db) + ": "
+                        + (t instanceof ConnectException ? "connection refused" : "unknown host"));
+            }
         }
-        return Optional.empty();
+        // an error of the pool (a command's work): named by its SQLSTATE, as its message may quote data
+        return Database.sqlState(e).map(state -> (state.startsWith("08") || state.startsWith("57P")
+                ? "the database went away" : "the database refused the command") + " (SQLSTATE " + state + ")");
     }
 
     /** "&lt;file&gt;: &lt;reason&gt;", the reason as the system gives it, in lower case. */
@@ -68,9 +75,13 @@ public final class Reasons {
         return e.getFile() == null ? reason : e.getFile() + ": " + reason;
     }
 
+    private static String where(Optional<DatabaseUrl> db) {
+        return db.map(u -> " at " + u.host() + ":" + u.port() + "/" + u.database()).orElse("");
+    }
+
     /** A refused connection or login as the server said it; any other error by its SQLSTATE. */
     static String database(SQLException e, Optional<DatabaseUrl> db) {
-        String where = db.map(u -> " at " + u.host() + ":" + u.port() + "/" + u.database()).orElse("");
+        String where = where(db);
         String state = String.valueOf(e.getSQLState());
         if (state.startsWith("08")) {
             Throwable cause = e.getCause();

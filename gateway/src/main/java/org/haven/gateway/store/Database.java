@@ -243,6 +243,16 @@ public final class Database implements AutoCloseable {
         return Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true);
     }
 
+    /** The SQLSTATE of an error of the pool ({@code 57P01}: the server shut down), if {@code t} or a cause is one. */
+    public static java.util.Optional<String> sqlState(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+                return java.util.Optional.of(pg.getSqlState());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** The connection pool. */
     public Pool pool() {
         return pool;
