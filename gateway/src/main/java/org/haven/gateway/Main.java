@@ -10,7 +10,10 @@ import java.util.concurrent.CountDownLatch;
 import org.haven.gateway.cli.AccountCommand;
 import org.haven.gateway.cli.AgencyCommand;
 import org.haven.gateway.cli.AuditCommand;
+import org.haven.gateway.cli.BackupCommand;
 import org.haven.gateway.cli.IntakeCommand;
+import org.haven.gateway.cli.Reasons;
+import org.haven.gateway.cli.RestoreCommand;
 import org.haven.gateway.cli.RetentionCommand;
 import org.haven.gateway.cli.ServerKeysCommand;
 import org.haven.gateway.cli.TeamKeyCommand;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Option;
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
         subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, Main.Backup.class, Main.Restore.class})
+                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, BackupCommand.class, RestoreCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
@@ -61,11 +64,27 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (!serving(args)) {
+            // before anything logs (logback.xml reads it once): a command's stdout is its answer only
+            System.setProperty("haven.log.target", "System.err");
+        }
         int code = commandLine(System.getenv()).execute(args);
         flushLogs();
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** Whether {@code args} run the gateway ({@code serve}, the default) rather than an administrator's command. */
+    static boolean serving(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config")) {
+                i++;
+            } else if (!args[i].startsWith("--config=")) {
+                return args[i].equals("serve");
+            }
+        }
+        return true;
     }
 
     /** Writes out what the asynchronous log appender still holds (logback.xml) and stops logging. */
@@ -95,7 +114,7 @@ public final class Main implements Callable<Integer> {
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("haven: failed: " + ex.getClass().getSimpleName());
+            cmd.getErr().println("haven: failed: " + Reasons.of(ex, Optional.empty()));
             cmd.getErr().flush();
             return 1;
         });
@@ -120,66 +139,6 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         return new Serve(this).call();
-    }
-
-    /** Copies every table of the database named by HAVEN_DB_URL into a directory (ciphertext only, no keys). */
-    @Command(name = "backup", mixinStandardHelpOptions = true,
-            description = "Write a logical backup of the HAVEN_DB_URL database into an empty directory (see docs/operations.md).")
-    static final class Backup extends OnBackupDirectory {
-        @CommandLine.Parameters(index = "0", description = "directory to write (must not exist or be empty)")
-        Path dir;
-
-        @Override
-        String run(org.haven.gateway.config.DatabaseUrl db) throws Exception {
-            var summary = org.haven.gateway.ops.LogicalBackup.backup(db, dir);
-            return "backup of schema " + summary.schemaVersion() + " written to " + dir + ": " + summary.rows();
-        }
-    }
-
-    /** Loads a backup into the fresh database named by HAVEN_DB_URL. */
-    @Command(name = "restore", mixinStandardHelpOptions = true,
-            description = "Restore a backup made by 'haven backup' into the fresh, empty HAVEN_DB_URL database.")
-    static final class Restore extends OnBackupDirectory {
-        @CommandLine.Parameters(index = "0", description = "backup directory")
-        Path dir;
-
-        @Override
-        String run(org.haven.gateway.config.DatabaseUrl db) throws Exception {
-            var summary = org.haven.gateway.ops.LogicalBackup.restore(db, dir);
-            return "restored schema " + summary.schemaVersion() + ": " + summary.rows();
-        }
-    }
-
-    /** A command on the HAVEN_DB_URL database and a backup directory; prints what {@link #run} returns. */
-    abstract static class OnBackupDirectory implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        Main parent;
-
-        abstract String run(org.haven.gateway.config.DatabaseUrl db) throws Exception;
-
-        @Override
-        public Integer call() throws Exception {
-            var db = externalDatabase(parent);
-            if (db == null) {
-                return 2;
-            }
-            System.out.println(run(db));
-            return 0;
-        }
-    }
-
-    private static org.haven.gateway.config.DatabaseUrl externalDatabase(Main parent) {
-        try {
-            HavenConfig config = ConfigLoader.load(System.getenv(), parent == null ? null : parent.config);
-            if (config.database().isEmpty()) {
-                System.err.println("haven: set HAVEN_DB_URL; for the embedded database stop Haven and archive the data dir instead");
-                return null;
-            }
-            return config.database().get();
-        } catch (ConfigException e) {
-            System.err.println("haven: invalid configuration: " + e.getMessage());
-            return null;
-        }
     }
 
     /** Runs the gateway until the process is stopped. */
@@ -212,8 +171,8 @@ public final class Main implements Callable<Integer> {
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;
             } catch (Exception e) {
-                System.err.println("haven: could not start: " + e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                System.err.println("haven: could not start: " + Reasons.known(e, config.database()).orElse(e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
                 return 1;
             }
             CountDownLatch stopped = new CountDownLatch(1);

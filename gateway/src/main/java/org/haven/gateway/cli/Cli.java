@@ -77,10 +77,10 @@ final class Cli {
                     err.println(locked(config));
                     return 1;
                 }
-                err.println("haven: cannot open the database: " + e.getClass().getSimpleName());
+                err.println("haven: cannot open the database: " + Reasons.of(e, config.database()));
                 return 1;
             } catch (Exception e) {
-                err.println("haven: cannot open the database: " + e.getClass().getSimpleName());
+                err.println("haven: cannot open the database: " + Reasons.of(e, config.database()));
                 return 1;
             }
             try (database) {
@@ -90,7 +90,7 @@ final class Cli {
             err.println("haven: " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println("haven: failed: " + e.getClass().getSimpleName());
+            err.println("haven: failed: " + Reasons.of(e, config.database()));
             return 1;
         } finally {
             try {

@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import org.haven.gateway.logging.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNotifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNotifications.class);
+    /** Errors that repeat while their cause lasts (an outage fails every notification): once a minute, with a count (static: so is send). */
+    private static final RepeatedLog REPEATED = new RepeatedLog(LOG);
     private static final Pattern CHANNEL = Pattern.compile("haven_[a-z_]{1,40}");
     private static final String ORIGIN = "origin";
     private static final long RETRY_MAX_MILLIS = 1_000;
@@ -136,7 +139,7 @@ public final class ClusterNotifications implements AutoCloseable {
                 .recover(err -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(args))
                 .<Void>mapEmpty()
                 .recover(err -> {
-                    LOG.warn("event=cluster_notify_failed channel={} kind={}", channel, err.getClass().getSimpleName());
+                    REPEATED.warn("cluster_notify_failed", "channel={} kind={}", channel, err.getClass().getSimpleName());
                     return Future.succeededFuture();
                 });
     }

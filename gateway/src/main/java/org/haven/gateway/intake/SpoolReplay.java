@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.haven.gateway.logging.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SpoolReplay {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolReplay.class);
+    /** Errors that repeat while their cause lasts (a full disk, an outage): once a minute, with a count. */
+    private final RepeatedLog repeated = new RepeatedLog(LOG);
     /** How many people's messages are replayed at once. */
     private static final int PARALLEL = 8;
 
@@ -76,7 +79,7 @@ final class SpoolReplay {
         try {
             ticket = spool.offer(in);
         } catch (IOException e) {
-            LOG.error("event=spool_failed kind={}", e.getClass().getSimpleName());
+            repeated.error("spool_failed", "kind={}", e.getClass().getSimpleName());
             return Future.failedFuture(e);
         }
         // a failed append (a full disk) leaves the file as it was and fails: the message is not acknowledged
@@ -84,7 +87,7 @@ final class SpoolReplay {
             spool.flush(ticket);
             return null;
         }, false).onSuccess(v -> LOG.warn("event=inbound_spooled channel={} pending={}", in.channel(), spool.pending()))
-                .onFailure(e -> LOG.error("event=spool_failed kind={}", e.getClass().getSimpleName()));
+                .onFailure(e -> repeated.error("spool_failed", "kind={}", e.getClass().getSimpleName()));
     }
 
     /**
@@ -111,7 +114,7 @@ final class SpoolReplay {
         vertx.executeBlocking(spool::read, false).onComplete(ar -> {
             unreadable = ar.failed();
             if (ar.failed()) {
-                LOG.error("event=spool_unreadable kind={}", ar.cause().getClass().getSimpleName());
+                repeated.error("spool_unreadable", "kind={}", ar.cause().getClass().getSimpleName());
                 finish(0);
                 return;
             }

@@ -24,6 +24,7 @@ import java.util.function.Function;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.crypto.ServerKeyring;
+import org.haven.gateway.logging.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    /** Errors that repeat while their cause lasts (a database outage fails every sweep): once a minute, with a count. */
+    private final RepeatedLog repeated = new RepeatedLog(LOG);
     private static final Duration LEASE = Duration.ofSeconds(60);
     private static final int MAX_ATTEMPTS = 8;
     private static final long TICK_MS = 250;
@@ -255,7 +258,7 @@ public final class Outbox {
                 return;
             }
             if (ar.failed()) {
-                LOG.warn("event=outbox_sweep_failed kind={} sqlstate={}", ar.cause().getClass().getSimpleName(), sqlState(ar.cause()));
+                repeated.warn("outbox_sweep_failed", "kind={} sqlstate={}", ar.cause().getClass().getSimpleName(), sqlState(ar.cause()));
                 LOG.debug("outbox sweep failure", ar.cause());
             } else if (ar.result().full() || (again && ar.result().claimed() > 0)) {
                 // more is due at once, or messages queued meanwhile and this sweep found work: go on;

@@ -184,14 +184,13 @@ public final class Database implements AutoCloseable {
         try {
             if (external.isPresent()) {
                 DatabaseUrl url = external.get();
-                Flyway flyway = flyway().dataSource(url.jdbcUrl(), url.user(), url.password()).load();
-                flyway.migrate();
+                Migrations.migrate(flyway().dataSource(url.jdbcUrl(), url.user(), url.password()).load());
                 options = connectOptions(url);
                 LOG.info("event=database_ready kind=external host={} port={} sslmode={}", url.host(), url.port(), url.sslMode());
             } else {
                 embedded = Embedded.start(dataDir);
                 DataSource ds = embedded.server().getPostgresDatabase();
-                flyway().dataSource(ds).load().migrate();
+                Migrations.migrate(flyway().dataSource(ds).load());
                 options = new PgConnectOptions().setHost("127.0.0.1").setPort(embedded.server().getPort())
                         .setDatabase("postgres").setUser(EmbeddedPassword.SUPERUSER).setPassword(embedded.password().password());
                 LOG.info("event=database_ready kind=embedded port={}", embedded.server().getPort());
@@ -248,6 +247,16 @@ public final class Database implements AutoCloseable {
     private static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
         return Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true)
                 .ignoreMigrationPatterns("*:future");
+    }
+
+    /** The SQLSTATE of an error of the pool ({@code 57P01}: the server shut down), if {@code t} or a cause is one. */
+    public static java.util.Optional<String> sqlState(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
+                return java.util.Optional.of(pg.getSqlState());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The connection pool. */

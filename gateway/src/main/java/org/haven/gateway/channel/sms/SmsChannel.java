@@ -22,6 +22,7 @@ import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.logging.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SmsChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(SmsChannel.class);
+    /** Refused webhooks (bad signatures, sent in a loop by anyone who finds the URL): once a minute, with a count. */
+    private final RepeatedLog rejected = new RepeatedLog(LOG);
     /** Where Twilio posts incoming messages. */
     public static final String SMS_PATH = "/webhooks/twilio/sms";
     /** Where Twilio posts delivery reports. */
@@ -247,8 +250,8 @@ public final class SmsChannel implements Channel {
         return params;
     }
 
-    private static void reject(RoutingContext ctx, int status, String hook, String reason) {
-        LOG.info("event=sms_webhook_rejected hook={} status={} reason={}", hook, status, reason);
+    private void reject(RoutingContext ctx, int status, String hook, String reason) {
+        rejected.info("sms_webhook_rejected", "hook={} status={} reason={}", hook, status, reason);
         ctx.response().setStatusCode(status).end();
     }
 

@@ -29,6 +29,7 @@ import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
+import org.haven.gateway.logging.RepeatedLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -49,6 +50,8 @@ import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
  */
 public final class TelegramChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramChannel.class);
+    /** Refused webhooks (a wrong secret, sent in a loop by anyone who finds the URL): once a minute, with a count. */
+    private final RepeatedLog rejected = new RepeatedLog(LOG);
     /** The channel's name. */
     public static final String NAME = "telegram";
     /** Where Telegram posts updates. */
@@ -210,12 +213,12 @@ public final class TelegramChannel implements Channel {
     private boolean verified(RoutingContext ctx) {
         String given = ctx.request().getHeader(SECRET_HEADER);
         if (given == null) {
-            LOG.info("event=telegram_webhook_rejected status=401");
+            rejected.info("telegram_webhook_rejected", "status=401");
             ctx.response().setStatusCode(401).end();
             return false;
         }
         if (!MessageDigest.isEqual(secret, given.getBytes(StandardCharsets.UTF_8))) {
-            LOG.info("event=telegram_webhook_rejected status=403");
+            rejected.info("telegram_webhook_rejected", "status=403");
             ctx.response().setStatusCode(403).end();
             return false;
         }
