@@ -38,6 +38,7 @@ import org.haven.gateway.http.RequestTimeouts;
 import org.haven.gateway.inbox.Inbox;
 import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.keys.ServerKeysCheck;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
@@ -122,6 +123,9 @@ public final class Haven implements AutoCloseable {
             ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
                     config.settings().get("server_keys_file").map(Path::of),
                     serverKeysFile(config));
+            // before anything is served or written under them: other keys than the cluster's would end resumed
+            // conversations and fail correct logins
+            await(ServerKeysCheck.verify(database, secrets));
             await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());

@@ -187,6 +187,8 @@ public final class Main implements Callable<Integer> {
     static final class Serve implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         Serve() {
         }
@@ -211,6 +213,11 @@ public final class Main implements Callable<Integer> {
                 // a channel's own settings (HAVEN_TWILIO_*) are validated when the channel is built
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;
+            } catch (org.haven.gateway.keys.ServerKeysCheck.Mismatch e) {
+                java.io.PrintWriter err = spec == null ? new java.io.PrintWriter(System.err) : spec.commandLine().getErr();
+                err.println("haven: " + e.getMessage());
+                err.flush();
+                return 1;
             } catch (Exception e) {
                 System.err.println("haven: could not start: " + e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage()));
