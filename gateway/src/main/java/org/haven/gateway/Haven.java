@@ -174,7 +174,7 @@ public final class Haven implements AutoCloseable {
             metrics.gauge("haven.spool.unreadable", "1 while this gateway's spool cannot be read", 
                     () -> conversations.spoolUnreadable() ? 1 : 0);
             metrics.mount(router, config.metricsToken());
-            ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
+            ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config, database);
             List<Channel> channels = new ArrayList<>();
             WebChatChannel webChat = new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster,
                     webChatConfig);
