@@ -13,6 +13,7 @@ import org.haven.gateway.cli.AuditCommand;
 import org.haven.gateway.cli.IntakeCommand;
 import org.haven.gateway.cli.RetentionCommand;
 import org.haven.gateway.cli.ServerKeysCommand;
+import org.haven.gateway.cli.SetupCodeCommand;
 import org.haven.gateway.cli.TeamKeyCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
         subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, Main.Backup.class, Main.Restore.class})
+                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, SetupCodeCommand.class, Main.Backup.class, Main.Restore.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
