@@ -39,6 +39,7 @@ import org.haven.gateway.http.RequestTimeouts;
 import org.haven.gateway.inbox.Inbox;
 import org.haven.gateway.inbox.LiveUpdates;
 import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.keys.ServerKeysCheck;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
@@ -129,6 +130,9 @@ public final class Haven implements AutoCloseable {
             ServerSecrets secrets = ServerSecrets.resolve(config.settings().get("server_keys"),
                     config.settings().get("server_keys_file").map(Path::of),
                     serverKeysFile(config));
+            // before anything is served or written under them: other keys than the cluster's would end resumed
+            // conversations and fail correct logins
+            await(ServerKeysCheck.verify(database, secrets));
             await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
@@ -177,7 +181,7 @@ public final class Haven implements AutoCloseable {
             metrics.gauge("haven.spool.unreadable", "1 while this gateway's spool cannot be read", 
                     () -> conversations.spoolUnreadable() ? 1 : 0);
             metrics.mount(router, config.metricsToken());
-            ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config);
+            ChannelContext channelContext = new ChannelContext(vertx, conversations, outbox, config, database);
             List<Channel> channels = new ArrayList<>();
             WebChatChannel webChat = new WebChatChannel(vertx, conversations, outbox, config.quickExitUrl(), cluster,
                     webChatConfig);

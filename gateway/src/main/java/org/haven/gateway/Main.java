@@ -16,6 +16,7 @@ import org.haven.gateway.cli.Reasons;
 import org.haven.gateway.cli.RestoreCommand;
 import org.haven.gateway.cli.RetentionCommand;
 import org.haven.gateway.cli.ServerKeysCommand;
+import org.haven.gateway.cli.SetupCodeCommand;
 import org.haven.gateway.cli.TeamKeyCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Option;
 @Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
         subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, BackupCommand.class, RestoreCommand.class})
+                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, SetupCodeCommand.class, BackupCommand.class,
+                RestoreCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
@@ -146,6 +148,8 @@ public final class Main implements Callable<Integer> {
     static final class Serve implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main parent;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
         Serve() {
         }
@@ -170,6 +174,11 @@ public final class Main implements Callable<Integer> {
                 // a channel's own settings (HAVEN_TWILIO_*) are validated when the channel is built
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;
+            } catch (org.haven.gateway.keys.ServerKeysCheck.Mismatch e) {
+                java.io.PrintWriter err = spec == null ? new java.io.PrintWriter(System.err) : spec.commandLine().getErr();
+                err.println("haven: " + e.getMessage());
+                err.flush();
+                return 1;
             } catch (Exception e) {
                 System.err.println("haven: could not start: " + Reasons.known(e, config.database()).orElse(e.getClass().getSimpleName()
                         + (e.getMessage() == null ? "" : ": " + e.getMessage())));

@@ -413,7 +413,8 @@ public final class AuthRoutes {
 
     private static String setupPage(String error, String pin) {
         return Html.page("en", "First setup", null, "<h1>Create the first administrator</h1>" + Html.error(error)
-                + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory,"
+                + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory"
+                + " (or the one <code>haven setup-code</code> printed),"
                 + " then choose your username and a passphrase of at least " + MIN_PASSPHRASE + " characters."
                 + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
                 + "<p>The team key's fingerprint (its pin) is <code id=\"team-key-pin\">" + Html.esc(pin) + "</code>. Keep it with"

@@ -182,7 +182,7 @@ public final class TeamKeys implements AgencyKeyCheck {
     }
 
     private Future<KeyVerifier.Result> createFirst() {
-        return vertx.executeBlocking(this::createWithSetupCode).compose(created ->
+        return vertx.executeBlocking(TeamKeys::createWithSetupCode).compose(created ->
                 accounts.pool().withTransaction(tx -> KeyRecordStore.insertTeamKey(tx, created.row())
                                 .compose(v -> accounts.createSetup(tx, created.row().keyId(), created.sealed())))
                         .compose(v -> writeSetupCode(created.code()))
@@ -199,10 +199,11 @@ public final class TeamKeys implements AgencyKeyCheck {
                 .compose(v -> KeyRecordStore.load(accounts.pool())).compose(snapshot -> verify(snapshot, true));
     }
 
-    private record Created(TeamKeyRow row, byte[] sealed, String code) {
+    /** A new team key (with its signing key), its private half sealed under a new setup code. */
+    record Created(TeamKeyRow row, byte[] sealed, String code) {
     }
 
-    private Created createWithSetupCode() throws GeneralSecurityException {
+    static Created createWithSetupCode() throws GeneralSecurityException {
         RecipientKeyPair pair = RecipientKeyPair.generate();
         String code = newSetupCode();
         byte[] sealed = PassphraseBox.seal(pair.privateKey().toBytes(SecretKeyAccess.INSECURE), code.toCharArray());

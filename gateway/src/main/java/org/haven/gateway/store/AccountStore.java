@@ -179,6 +179,38 @@ public final class AccountStore {
                 .execute(Tuple.of(teamKeyId, Buffer.buffer(sealedUnderSetupCode))).mapEmpty();
     }
 
+    /** A pending setup replaced: the team key it held, and how many cases were sealed to that key meanwhile. */
+    public record ReplacedSetup(String oldTeamKeyId, long casesSealedToOldKey) {
+    }
+
+    /**
+     * A lost setup code: while no account exists, replaces the pending setup's team key, in one
+     * transaction, by {@code row} with its private half under a new code ({@code sealed}); the old
+     * key's row goes with its sealed private half, so the old code opens nothing any more. Empty
+     * when there is no pending setup (setup done) or an account exists.
+     */
+    public Future<Optional<ReplacedSetup>> replaceSetup(KeyRecordStore.TeamKeyRow row, byte[] sealed) {
+        return pool.withTransaction(tx -> tx.query("SELECT team_key_id FROM pending_setup WHERE id = 1 FOR UPDATE").execute()
+                .compose(pending -> {
+                    if (pending.size() == 0) {
+                        return Future.succeededFuture(Optional.<ReplacedSetup>empty());
+                    }
+                    String old = pending.iterator().next().getString(0);
+                    return tx.query("SELECT (SELECT count(*) FROM accounts), (SELECT count(*) FROM cases)").execute().compose(rs -> {
+                        long accounts = rs.iterator().next().getLong(0);
+                        long cases = rs.iterator().next().getLong(1);
+                        if (accounts > 0) {
+                            return Future.succeededFuture(Optional.<ReplacedSetup>empty());
+                        }
+                        return tx.query("DELETE FROM pending_setup WHERE id = 1").execute()
+                                .compose(v -> tx.preparedQuery("DELETE FROM team_keys WHERE key_id = $1").execute(Tuple.of(old)))
+                                .compose(v -> KeyRecordStore.insertTeamKey(tx, row))
+                                .compose(v -> createSetup(tx, row.keyId(), sealed))
+                                .map(v -> Optional.of(new ReplacedSetup(old, cases)));
+                    });
+                }));
+    }
+
     /** Creates the first administrator and ends the pending setup; its id, or empty if setup was already done. */
     public Future<Optional<Long>> completeSetup(SqlClient tx, String username, String passphraseHash, byte[] publicKey,
                                                byte[] sealedPrivateKey) {

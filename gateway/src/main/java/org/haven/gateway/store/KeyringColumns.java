@@ -24,7 +24,9 @@ public enum KeyringColumns {
     /** A queued message's address, bound to its conversation, until it is finished. */
     OUTBOX_ADDRESS("outbox", "conversation_id::text", "address", "haven/address/%s", "address IS NOT NULL"),
     /** An account's second-factor secret. */
-    TOTP_SECRET("accounts", "id::text", "totp_secret", "haven/totp/%s", "totp_secret IS NOT NULL");
+    TOTP_SECRET("accounts", "id::text", "totp_secret", "haven/totp/%s", "totp_secret IS NOT NULL"),
+    /** The canary that tells a gateway it was given the cluster's server keys (ServerKeysCheck). */
+    SERVER_KEYS_CANARY("server_keys_check", "id::text", "canary", "haven/server-keys-canary/%s", "true");
 
     /** One stored value: its row (ctid, stable within the transaction that locked it), binding and bytes. */
     public record Value(String ctid, byte[] associatedData, byte[] ciphertext) {

@@ -78,6 +78,19 @@ public final class ServingLock implements AutoCloseable {
         return client.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(KEY)).mapEmpty();
     }
 
+    /**
+     * Runs {@code work} (a tool's) holding the lock exclusively, on a connection of its own taken
+     * from {@code database}'s pool; empty, and {@code work} not run, while a gateway serves.
+     */
+    public static <T> Future<java.util.Optional<T>> alone(Database database, java.util.function.Supplier<Future<T>> work) {
+        return database.pool().getConnection().compose(conn -> tryExclusive(conn).compose(took -> {
+            if (!took) {
+                return Future.succeededFuture(java.util.Optional.<T>empty());
+            }
+            return work.get().map(java.util.Optional::ofNullable).eventually(() -> release(conn));
+        }).eventually(conn::close));
+    }
+
     private static long key() {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256")

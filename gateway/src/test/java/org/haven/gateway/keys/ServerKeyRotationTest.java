@@ -59,7 +59,8 @@ class ServerKeyRotationTest {
      * Verifies the two steps of a cluster's rotation, whose gateways get the keys as
      * HAVEN_SERVER_KEYS: 'rotate' prints the keys with a new one added (the database is not
      * touched), gateways run on those, 'retire' moves everything under the new key and prints it
-     * alone, and a gateway on the key alone still opens every second-factor secret.
+     * alone, and a gateway on the key alone still opens every second-factor secret, while one given
+     * the keys from before the rotation refuses to start.
      */
     @Test
     void testClusterRotationInTwoSteps(@TempDir Path dataDir) throws Exception {
@@ -85,6 +86,10 @@ class ServerKeyRotationTest {
         try (Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", only))) {
             assertTrue(TestHaven.loggedIn(haven).get("/inbox").statusCode() == 200, "the second factor no longer opens");
         }
+        // the keys from before the rotation open nothing any more: a gateway given them refuses to start
+        ServerKeysCheck.Mismatch stale = org.junit.jupiter.api.Assertions.assertThrows(ServerKeysCheck.Mismatch.class,
+                () -> TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", first)).close());
+        assertTrue(stale.getMessage().contains("key 2 recorded, keys [1] here"), stale.getMessage());
         env.put("HAVEN_SERVER_KEYS", only);
         HavenCli.Run again = HavenCli.run(env, "server-keys", "retire");
         assertEquals(1, again.code(), again.toString());

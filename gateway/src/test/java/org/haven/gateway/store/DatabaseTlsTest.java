@@ -88,7 +88,9 @@ class DatabaseTlsTest {
                     "verify-full accepted a certificate that does not name 127.0.0.1"));
             assertTrue(named.contains("127.0.0.1") && named.toLowerCase(java.util.Locale.ROOT).contains("verif"),
                     "refused for another reason: " + named);
-            try (Haven haven = TestHaven.start(dataD, Map.of("HAVEN_DB_URL", byAddress + "?sslmode=verify-ca&sslrootcert=" + ca))) {
+            // another gateway of the same cluster: the same server keys (ServerKeysCheck refuses others)
+            try (Haven haven = TestHaven.start(dataD, Map.of("HAVEN_DB_URL", byAddress + "?sslmode=verify-ca&sslrootcert=" + ca,
+                    "HAVEN_SERVER_KEYS_FILE", dataA.resolve("secrets").resolve("server-keys").toString()))) {
                 assertEquals(200, new InboxClient(haven.port()).get("/health").statusCode());
             }
         }

@@ -89,7 +89,13 @@ public final class TelegramChannel implements Channel {
     private final Map<UUID, PersonMessages> personMessages = new ConcurrentHashMap<>();
     /** Referral codes from /start deep links, in memory only, until the person says they are an agency. */
     private final Map<UUID, PendingReferral> referrals = new ConcurrentHashMap<>();
-    private volatile boolean polling;
+    /** How often a gateway that does not poll tries to take the polling over (the poller died). */
+    static final Duration POLLING_RETRY = Duration.ofSeconds(2);
+
+    private final org.haven.gateway.store.Database database;
+    private org.haven.gateway.store.ExclusiveRole pollingRole;
+    /** The running poll loop's flag: cleared to stop it (a new loop gets a new flag). */
+    private java.util.concurrent.atomic.AtomicBoolean polling;
     private Thread poller;
     private long webhookRetry = -1;
 
@@ -121,6 +127,7 @@ public final class TelegramChannel implements Channel {
 
     TelegramChannel(ChannelContext context, TelegramConfig config) {
         this.vertx = context.vertx();
+        this.database = context.database();
         this.conversations = context.conversations();
         this.config = config;
         this.api = new TelegramApi(vertx, config);
@@ -171,10 +178,25 @@ public final class TelegramChannel implements Channel {
     @Override
     public Future<Void> start() {
         if (config.mode() == TelegramConfig.Mode.POLLING) {
-            polling = true;
-            poller = new Thread(this::pollLoop, "haven-telegram-poll");
-            poller.setDaemon(true);
-            poller.start();
+            if (database == null) {
+                startPolling();   // built without a database (tests of the channel alone): nobody to share with
+                return Future.succeededFuture();
+            }
+            // one poller per bot in a cluster: two would take each other's updates (and Telegram answers 409)
+            pollingRole = org.haven.gateway.store.ExclusiveRole.follow(vertx, database, "telegram.polling", POLLING_RETRY,
+                    new org.haven.gateway.store.ExclusiveRole.Holder() {
+                        @Override
+                        public void acquired() {
+                            LOG.info("event=telegram_polling_acquired");
+                            startPolling();
+                        }
+
+                        @Override
+                        public void released() {
+                            LOG.info("event=telegram_polling_released");
+                            stopPolling();
+                        }
+                    });
             return Future.succeededFuture();
         }
         return registerWebhook().recover(err -> {
@@ -195,14 +217,32 @@ public final class TelegramChannel implements Channel {
                 .onSuccess(v -> LOG.info("event=telegram_webhook_registered"));
     }
 
+    private synchronized void startPolling() {
+        stopPolling();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        polling = running;
+        poller = new Thread(() -> pollLoop(running), "haven-telegram-poll");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private synchronized void stopPolling() {
+        if (polling != null) {
+            polling.set(false);
+            poller.interrupt();
+            polling = null;
+            poller = null;
+        }
+    }
+
     @Override
     public Future<Void> stop() {
-        polling = false;
+        if (pollingRole != null) {
+            pollingRole.close();   // stops the poll loop, and lets another gateway take it over at once
+        }
+        stopPolling();
         if (webhookRetry >= 0) {
             vertx.cancelTimer(webhookRetry);
-        }
-        if (poller != null) {
-            poller.interrupt();
         }
         api.close();
         return Future.succeededFuture();
@@ -276,7 +316,7 @@ public final class TelegramChannel implements Channel {
 
     // --- long polling ----------------------------------------------------------------------
 
-    private void pollLoop() {
+    private void pollLoop(java.util.concurrent.atomic.AtomicBoolean polling) {
         int offset = 0;
         long backoffMs = 1000;
         try {
@@ -284,9 +324,12 @@ public final class TelegramChannel implements Channel {
         } catch (Exception e) {
             LOG.warn("event=telegram_delete_webhook_failed kind={}", e.getClass().getSimpleName());
         }
-        while (polling) {
+        while (polling.get()) {
             try {
                 for (Update update : api.getUpdatesNow(offset)) {
+                    if (!polling.get()) {
+                        return;   // the role moved to another gateway: it reads this update again
+                    }
                     // The offset moves past an update only once it is stored: a crash re-reads it, and update_id dedupes.
                     handle(update).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
                     offset = update.getUpdateId() + 1;
@@ -296,7 +339,7 @@ public final class TelegramChannel implements Channel {
                 Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
-                if (!polling) {
+                if (!polling.get()) {
                     return;
                 }
                 LOG.warn("event=telegram_poll_failed kind={} retry_ms={}", e.getClass().getSimpleName(), backoffMs);

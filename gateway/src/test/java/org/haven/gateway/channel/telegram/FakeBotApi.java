@@ -21,8 +21,8 @@ import java.util.function.Predicate;
 final class FakeBotApi implements AutoCloseable {
     static final String TOKEN = "123456789:TEST-token_abcdefghijklmnopqrstuvwxyz";
 
-    /** One call Haven made. */
-    record Call(String method, JsonObject params, long atMillis) {
+    /** One call Haven made, and the port of the fake it came to ({@link #url} or {@link #otherUrl}). */
+    record Call(String method, JsonObject params, long atMillis, int port) {
         String chatId() {
             Object id = params.getValue("chat_id");
             return id == null ? null : String.valueOf(id);
@@ -54,6 +54,8 @@ final class FakeBotApi implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
+    /** A second address of the same bot, so that a test tells two gateways' calls apart. */
+    private final HttpServer other;
     private final List<Call> calls = new ArrayList<>();
     private final Deque<Failure> sendFailures = new ArrayDeque<>();
     private final List<JsonObject> updates = new ArrayList<>();
@@ -63,6 +65,18 @@ final class FakeBotApi implements AutoCloseable {
     FakeBotApi() throws Exception {
         server = vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        other = vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    /** Another HAVEN_TELEGRAM_API_URL for the same bot: calls to it are told apart by {@link Call#port}. */
+    String otherUrl() {
+        return "http://127.0.0.1:" + other.actualPort();
+    }
+
+    /** The port of an API URL this fake gave. */
+    static int portOf(String url) {
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 
     /** The value for HAVEN_TELEGRAM_API_URL. */
@@ -138,7 +152,7 @@ final class FakeBotApi implements AutoCloseable {
 
     private void answer(HttpServerRequest req, String method, JsonObject params) {
         synchronized (this) {
-            calls.add(new Call(method, params, System.currentTimeMillis()));
+            calls.add(new Call(method, params, System.currentTimeMillis(), req.localAddress().port()));
         }
         switch (method) {
             case "getupdates" -> {
