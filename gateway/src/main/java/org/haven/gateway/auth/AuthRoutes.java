@@ -254,6 +254,7 @@ public final class AuthRoutes {
         LoginThrottle.Attempt attempt = limits.begin(client, username);
         if (!attempt.admitted()) {
             LOG.info("event=login_throttled known_device={}", client.knownDevice());
+            org.haven.gateway.metrics.HavenMetrics.of(ctx).loginThrottled();
             LoginLimits.refuse(ctx, 429, attempt.retryAfter(), loginPage(language, Text.t(language, "login.throttled")));
             return;
         }
@@ -261,6 +262,7 @@ public final class AuthRoutes {
             if (unlocked.isEmpty()) {
                 attempt.failed();
                 LOG.info("event=login_failed");
+                org.haven.gateway.metrics.HavenMetrics.of(ctx).loginFailed();
                 // Only a known account's name is recorded: people type passphrases into the username box.
                 accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool(), secrets.auditKey())
                         .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));
