@@ -195,6 +195,7 @@ public final class Haven implements AutoCloseable {
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);
                 LOG.info("event=channel_enabled channel={}", channel.name());
+                metrics.channelEnabled(channel.name());
             }
             outbox.start();
             delivering = outbox;

@@ -85,6 +85,10 @@ public final class HavenMetrics {
                         + " 0 when none: exported by the reporter only").register(registry);
         this.queueDepth = MultiGauge.builder("haven.cases.queue.depth")
                 .description("Open cases by status and working group, database-wide: exported by the reporter only").register(registry);
+        // from 0, so that Prometheus's increase() sees the first one
+        loginCounter("failed");
+        loginCounter("throttled");
+        List.of("team", "agency", "account").forEach(this::keyRejections);
         Gauge.builder("haven.database.reporter", reporter, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("1 on the one gateway that exports the database-wide figures").register(registry);
     }
@@ -130,7 +134,7 @@ public final class HavenMetrics {
 
     /** A message came in on a channel. */
     public void messageIn(String channel) {
-        count("in:" + channel, () -> Counter.builder("haven.messages.in").description("Messages received").tag("channel", channel));
+        count("in:" + channel, () -> messagesIn(channel));
     }
 
     /** The outbox finished a message: {@code result} is sent, failed or expired. */
@@ -154,8 +158,12 @@ public final class HavenMetrics {
      * counted once per distinct bad record on each gateway.
      */
     public void keyRejected(String kind) {
-        count("key_rejected:" + kind, () -> Counter.builder("haven.keys.rejected")
-                .description("Key records that failed verification and are never used").tag("kind", kind));
+        keyRejections(kind).increment();
+    }
+
+    private Counter keyRejections(String kind) {
+        return meters.computeIfAbsent("key_rejected:" + kind, k -> Counter.builder("haven.keys.rejected")
+                .description("Key records that failed verification and are never used").tag("kind", kind).register(registry));
     }
 
     /** An inbox login was refused: wrong passphrase, second factor or username. */
@@ -169,8 +177,21 @@ public final class HavenMetrics {
     }
 
     private void login(String reason) {
-        count("login:" + reason, () -> Counter.builder("haven.login.failures")
-                .description("Inbox logins refused (failed) or not checked (throttled)").tag("reason", reason));
+        loginCounter(reason).increment();
+    }
+
+    private Counter loginCounter(String reason) {
+        return meters.computeIfAbsent("login:" + reason, k -> Counter.builder("haven.login.failures")
+                .description("Inbox logins refused (failed) or not checked (throttled)").tag("reason", reason).register(registry));
+    }
+
+    /** A channel serves on this gateway: its count of messages in is exported from 0, so that rates and "no traffic" work. */
+    public void channelEnabled(String channel) {
+        meters.computeIfAbsent("in:" + channel, k -> messagesIn(channel).register(registry));
+    }
+
+    private static Counter.Builder messagesIn(String channel) {
+        return Counter.builder("haven.messages.in").description("Messages received").tag("channel", channel);
     }
 
     private void count(String key, Supplier<Counter.Builder> builder) {

@@ -62,7 +62,7 @@ class MetricsTest {
     static String awaitSeries(int port, String series) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         String body = scrape(port, TOKEN).body();
-        while (!body.contains(series + " ") && System.nanoTime() < end) {
+        while (!body.contains(series) && System.nanoTime() < end) {
             Thread.sleep(50);
             body = scrape(port, TOKEN).body();
         }
