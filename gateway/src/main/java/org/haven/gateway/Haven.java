@@ -2,6 +2,8 @@ package org.haven.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -48,6 +50,7 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
+import org.haven.gateway.store.HeldLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +83,7 @@ public final class Haven implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** What runs on its own timers and uses the pool: stopped before the pool closes. */
-    private record Workers(Outbox outbox, Conversations conversations, Retention retention, ClusterJobs jobs) {
+    private record Workers(Outbox outbox, Conversations conversations, Retention retention, ClusterJobs jobs, HeldLock reporter) {
     }
 
     private Haven(Vertx vertx, Database database, ClusterNotifications cluster, TeamKeys teamKeys, Inbox inbox,
@@ -116,8 +119,12 @@ public final class Haven implements AutoCloseable {
             throw new ConfigException("HAVEN_HTTP_IDLE_TIMEOUT must be at least twice the web chat's ping interval ("
                     + webChatConfig.pingInterval().toSeconds() + " s, a quarter of HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS)");
         }
-        Vertx vertx = Vertx.vertx();
+        HavenMetrics metrics = HavenMetrics.prometheus();
+        // metrics enabled: the database pool reports its use to them (PoolMeters)
+        Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(true)))
+                .withMetrics(metrics.vertxMetrics()).build();
         Database database = null;
+        HeldLock reporter = null;
         ClusterNotifications cluster = null;
         TeamKeys refreshing = null;
         Outbox delivering = null;
@@ -136,7 +143,11 @@ public final class Haven implements AutoCloseable {
             await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
             cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
             AccountStore accounts = new AccountStore(database.pool());
-            HavenMetrics metrics = HavenMetrics.prometheus();
+            metrics.disk(config.dataDir());
+            ClusterNotifications listener = cluster;
+            metrics.gauge("haven.cluster.listener.connected", "1 while this gateway listens for the others' notifications",
+                    () -> listener.connected() ? 1 : 0);
+            metrics.counter("haven.cluster.listener.losses", "Times the listening connection was lost", listener::losses);
             TeamKeys teamKeys = new TeamKeys(vertx, accounts, config.dataDir(), config.settings().get("team_key_pin"),
                     secrets.auditKey()).metrics(metrics);
             await(teamKeys.initialise());
@@ -196,6 +207,7 @@ public final class Haven implements AutoCloseable {
                 channel.mount(router);
                 channel.sender().ifPresent(outbox::register);
                 LOG.info("event=channel_enabled channel={}", channel.name());
+                metrics.channelEnabled(channel.name());
             }
             outbox.start();
             delivering = outbox;
@@ -227,14 +239,16 @@ public final class Haven implements AutoCloseable {
             for (Channel channel : channels) {
                 await(channel.start());
             }
-            metrics.startPolling(vertx, database.pool());
+            // one gateway of a cluster exports the database-wide figures, so that a sum over gateways is right
+            reporter = new HeldLock(vertx, database.connectOptions(), "metrics.reporter");
+            metrics.startPolling(vertx, database.pool(), reporter::hold);
             Retention retention = new Retention(database.pool(), config.retentionDays(), secrets.auditKey());
             ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
             retention.schedule(vertx, jobs);
             retention.scheduleExpiry(vertx, jobs, config.resumeWindow());
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return new Haven(vertx, database, cluster, teamKeys, inbox, server, channels, metrics,
-                    new Workers(outbox, conversations, retention, jobs));
+                    new Workers(outbox, conversations, retention, jobs, reporter));
         } catch (Exception | Error e) {
             // the same order as close(): what uses the pool first
             if (refreshing != null) {
@@ -242,6 +256,10 @@ public final class Haven implements AutoCloseable {
             }
             settle(Map.of("outbox", delivering == null ? Future.succeededFuture() : delivering.stop(),
                     "spool_replay", replaying == null ? Future.succeededFuture() : replaying.stopReplay()), WORKER_GRACE);
+            metrics.stop(vertx);
+            if (reporter != null) {
+                settle(Map.of("metrics_reporter", reporter.close()), WORKER_GRACE);
+            }
             if (cluster != null) {
                 cluster.close();
             }
@@ -329,7 +347,7 @@ public final class Haven implements AutoCloseable {
             metrics.stop(vertx);
             workers.retention().cancel(vertx);
             settle(Map.of("outbox", workers.outbox().stop(), "spool_replay", workers.conversations().stopReplay(),
-                    "cluster_jobs", workers.jobs().stop()), WORKER_GRACE);
+                    "cluster_jobs", workers.jobs().stop(), "metrics_reporter", workers.reporter().close()), WORKER_GRACE);
             inbox.close();
         } finally {
             try {

@@ -26,6 +26,7 @@ import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.KeySigning;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
@@ -253,6 +254,7 @@ public final class AuthRoutes {
         LoginLimits.Client client = limits.client(ctx, username);
         LoginThrottle.Attempt attempt = limits.begin(client, username);
         if (!attempt.admitted()) {
+            HavenMetrics.of(ctx).loginThrottled();
             RefusalPace.Pace pace = limits.refuse(ctx, client, 429, attempt.retryAfter(),
                     loginPage(language, Text.t(language, "login.throttled")));
             if (pace == RefusalPace.Pace.FIRST) {   // a client refused again and again is logged when first refused
@@ -264,6 +266,7 @@ public final class AuthRoutes {
             if (unlocked.isEmpty()) {
                 attempt.failed();
                 LOG.info("event=login_failed");
+                HavenMetrics.of(ctx).loginFailed();
                 // Only a known account's name is recorded: people type passphrases into the username box.
                 accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool(), secrets.auditKey())
                         .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));

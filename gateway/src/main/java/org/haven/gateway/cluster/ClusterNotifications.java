@@ -67,6 +67,16 @@ public final class ClusterNotifications implements AutoCloseable {
         return subscriber.connect().map(v -> n);
     }
 
+    /** Whether the listening connection is up now (false while it reconnects: notifications are missed meanwhile). */
+    public boolean connected() {
+        return !subscriber.closed() && subscriber.actualConnection() != null;
+    }
+
+    /** How many times the listening connection was lost since the start. */
+    public long losses() {
+        return losses.get();
+    }
+
     /** This instance's id, carried in what it sends. */
     public String instanceId() {
         return instanceId;

@@ -1,81 +1,156 @@
 package org.haven.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.spi.VertxMetricsFactory;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Haven's Prometheus metrics at {@code /metrics}. Labels are channel names, statuses, working
- * groups, HTTP methods, status classes and fixed path areas: never anything a person wrote, an
- * address or an id. Depths come from a query every {@link #POLL_MS} ms, not one per scrape.
+ * groups, HTTP methods, route templates (as written in the code: {@code /inbox/cases/:id}), status
+ * classes and results: never anything a person wrote, an address or an id. Latencies are
+ * histograms with the buckets {@link #BUCKETS} (1 ms to 10 s). The process's own figures (JVM,
+ * CPU, files, uptime, the data dir's disk, the database pool) come with it.
+ *
+ * <p>Database-wide figures (outbox depth and age, case queues) are the same on every gateway of a
+ * cluster, so only one exports them: the one that {@linkplain #startPolling holds the reporter
+ * lock}; the others export none of those series and {@code haven_database_reporter 0}, so a
+ * {@code sum} over the gateways is the database's figure. They come from a query every
+ * {@link #POLL_MS} ms, not one per scrape.
  */
 public final class HavenMetrics {
     /** Metrics that go nowhere, for parts built without a registry (tools, tests). */
     public static final HavenMetrics NONE = new HavenMetrics(new CompositeMeterRegistry(), null);
 
+    /** The histogram buckets of every latency: 1 ms to 10 s. */
+    static final Duration[] BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+            .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
     static final long POLL_MS = 15_000;
-    private static final Set<String> AREAS = Set.of("chat", "inbox", "health", "metrics", "webhooks", "telegram", "sms", "twilio");
+    /** Where in a request's context the instrumenting route leaves these metrics ({@link #of}). */
+    private static final String CONTEXT_KEY = "haven.metrics";
+    /** The route label of a request no route matched (a 404): its path is not a label. */
+    static final String UNMATCHED = "unmatched";
 
     private final MeterRegistry registry;
     // meters on the path of every message, looked up once per tag combination
     private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Timer> steps = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
     private final PrometheusMeterRegistry prometheus;
-    private final AtomicLong outboxDepth = new AtomicLong();
+    private final MultiGauge outboxDepth;
+    private final MultiGauge outboxOldest;
     private final MultiGauge queueDepth;
+    private final java.util.concurrent.atomic.AtomicInteger reporter = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<AutoCloseable> binders = new ArrayList<>();
     private long poller = -1;
+    private volatile Pool polled;
+    private volatile Supplier<Future<Boolean>> pollReporter;
 
     private HavenMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
         this.registry = registry;
         this.prometheus = prometheus;
-        Gauge.builder("haven.outbox.depth", outboxDepth, AtomicLong::get)
-                .description("Messages waiting in the outbox (pending)").register(registry);
+        this.outboxDepth = MultiGauge.builder("haven.outbox.depth")
+                .description("Messages waiting in the outbox (pending), database-wide: exported by the reporter only").register(registry);
+        this.outboxOldest = MultiGauge.builder("haven.outbox.oldest.pending").baseUnit("seconds")
+                .description("Age of the oldest pending outbox message not waiting for its recipient to come back;"
+                        + " 0 when none: exported by the reporter only").register(registry);
         this.queueDepth = MultiGauge.builder("haven.cases.queue.depth")
-                .description("Open cases by status and working group").register(registry);
+                .description("Open cases by status and working group, database-wide: exported by the reporter only").register(registry);
+        // from 0, so that Prometheus's increase() sees the first one
+        loginCounter("failed");
+        loginCounter("throttled");
+        List.of("team", "agency", "account").forEach(this::keyRejections);
+        Gauge.builder("haven.database.reporter", reporter, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("1 on the one gateway that exports the database-wide figures").register(registry);
     }
 
-    /** A fresh Prometheus registry. */
+    /** A fresh Prometheus registry, with the JVM's and the process's own metrics. */
     public static HavenMetrics prometheus() {
         PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        return new HavenMetrics(p, p);
+        HavenMetrics m = new HavenMetrics(p, p);
+        new JvmMemoryMetrics().bindTo(p);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(p);
+        m.binders.add(gc);   // it listens to the JVM's GC notifications until closed
+        new JvmThreadMetrics().bindTo(p);
+        new ClassLoaderMetrics().bindTo(p);
+        new ProcessorMetrics().bindTo(p);
+        new UptimeMetrics().bindTo(p);
+        new FileDescriptorMetrics().bindTo(p);
+        return m;
+    }
+
+    /** The free and total space of the disk that holds {@code dir} (the data dir, and with it the spool). */
+    public void disk(java.nio.file.Path dir) {
+        new DiskSpaceMetrics(dir.toFile()).bindTo(registry);
+    }
+
+    /**
+     * What to build the Vert.x instance with ({@code Vertx.builder().withMetrics(...)}, metrics
+     * enabled in its options) so that the database pool's use is measured.
+     */
+    public VertxMetricsFactory vertxMetrics() {
+        return new PoolMeters(registry);
     }
 
     /** A value read at each scrape (cheap to read: no query, no lock). */
-    public void gauge(String name, String description, java.util.function.Supplier<Number> value) {
+    public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    /** A count that only grows, read at each scrape (cheap to read). */
+    public void counter(String name, String description, Supplier<Number> value) {
+        FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
     }
 
     /** A message came in on a channel. */
     public void messageIn(String channel) {
-        meters.computeIfAbsent("in:" + channel, k -> Counter.builder("haven.messages.in").description("Messages received")
-                .tag("channel", channel).register(registry)).increment();
+        count("in:" + channel, () -> messagesIn(channel));
     }
 
     /** The outbox finished a message: {@code result} is sent, failed or expired. */
     public void messageOut(String channel, String result) {
-        meters.computeIfAbsent("out:" + channel + ":" + result, k -> Counter.builder("haven.messages.out")
-                .description("Outbound messages by result").tag("channel", channel).tag("result", result).register(registry))
-                .increment();
+        count("out:" + channel + ":" + result, () -> Counter.builder("haven.messages.out")
+                .description("Outbound messages by result").tag("channel", channel).tag("result", result));
+    }
+
+    /**
+     * One attempt to hand a message to a channel's provider took {@code nanos}: {@code result} is
+     * {@code sent} or the kind of failure ({@code retryable}, {@code rate_limited}, ...).
+     */
+    public void send(String channel, String result, long nanos) {
+        timers.computeIfAbsent("send:" + channel + ":" + result, k -> Timer.builder("haven.outbox.send")
+                .description("Outbox send attempts by channel and result").tag("channel", channel).tag("result", result)
+                .serviceLevelObjectives(BUCKETS).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -83,9 +158,50 @@ public final class HavenMetrics {
      * counted once per distinct bad record on each gateway.
      */
     public void keyRejected(String kind) {
-        meters.computeIfAbsent("key_rejected:" + kind, k -> Counter.builder("haven.keys.rejected")
-                .description("Key records that failed verification and are never used").tag("kind", kind).register(registry))
-                .increment();
+        keyRejections(kind).increment();
+    }
+
+    private Counter keyRejections(String kind) {
+        return meters.computeIfAbsent("key_rejected:" + kind, k -> Counter.builder("haven.keys.rejected")
+                .description("Key records that failed verification and are never used").tag("kind", kind).register(registry));
+    }
+
+    /** An inbox login was refused: wrong passphrase, second factor or username. */
+    public void loginFailed() {
+        login("failed");
+    }
+
+    /** An inbox login was not even checked: too many failures (the login throttle). */
+    public void loginThrottled() {
+        login("throttled");
+    }
+
+    private void login(String reason) {
+        loginCounter(reason).increment();
+    }
+
+    private Counter loginCounter(String reason) {
+        return meters.computeIfAbsent("login:" + reason, k -> Counter.builder("haven.login.failures")
+                .description("Inbox logins refused (failed) or not checked (throttled)").tag("reason", reason).register(registry));
+    }
+
+    /** A channel serves on this gateway: its count of messages in is exported from 0, so that rates and "no traffic" work. */
+    public void channelEnabled(String channel) {
+        meters.computeIfAbsent("in:" + channel, k -> messagesIn(channel).register(registry));
+    }
+
+    private static Counter.Builder messagesIn(String channel) {
+        return Counter.builder("haven.messages.in").description("Messages received").tag("channel", channel);
+    }
+
+    private void count(String key, Supplier<Counter.Builder> builder) {
+        meters.computeIfAbsent(key, k -> builder.get().register(registry)).increment();
+    }
+
+    /** The metrics of the gateway serving this request ({@link #NONE} outside an instrumented router). */
+    public static HavenMetrics of(RoutingContext ctx) {
+        HavenMetrics m = ctx.get(CONTEXT_KEY);
+        return m == null ? NONE : m;
     }
 
     /** Times one dialogue step (from receipt to commit). */
@@ -95,31 +211,45 @@ public final class HavenMetrics {
 
     /** Ends the timing of a dialogue step. */
     public void endStep(Timer.Sample sample, String channel, boolean ok) {
-        sample.stop(steps.computeIfAbsent(channel + (ok ? ":ok" : ":error"), k -> Timer.builder("haven.dialogue.step")
+        sample.stop(timers.computeIfAbsent("step:" + channel + (ok ? ":ok" : ":error"), k -> Timer.builder("haven.dialogue.step")
                 .description("Dialogue step latency").tag("channel", channel).tag("outcome", ok ? "ok" : "error")
-                .register(registry)));
+                .serviceLevelObjectives(BUCKETS).register(registry)));
     }
 
-    /** Times every HTTP request by method, status class and path area. Mount first. */
+    /**
+     * Times every HTTP request by method, route template, and status class; leaves these metrics
+     * in the request's context ({@link #of}). Mount first.
+     */
     public void instrument(Router router) {
-        router.route().order(-10_000).handler(ctx -> {
+        Route instrumenting = router.route().order(-10_000);
+        instrumenting.handler(ctx -> {
             long t0 = System.nanoTime();
-            ctx.addEndHandler(v -> Timer.builder("haven.http.requests").description("HTTP request latency")
-                    .tag("method", ctx.request().method().name())
-                    .tag("status", (ctx.response().getStatusCode() / 100) + "xx")
-                    .tag("area", area(ctx.request().path()))
-                    .register(registry).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS));
+            ctx.put(CONTEXT_KEY, this);
+            ctx.addEndHandler(v -> {
+                String route = route(ctx.currentRoute(), instrumenting);
+                String method = ctx.request().method().name();
+                String status = (ctx.response().getStatusCode() / 100) + "xx";
+                timers.computeIfAbsent("http:" + method + ":" + route + ":" + status, k -> Timer.builder("haven.http.requests")
+                        .description("HTTP request latency").tag("method", method).tag("route", route).tag("status", status)
+                        .serviceLevelObjectives(BUCKETS).register(registry)).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            });
             ctx.next();
         });
     }
 
-    static String area(String path) {
-        if (path == null || path.length() < 2) {
-            return "root";
+    /**
+     * The label of the route that answered: its template as the code wrote it (a fixed set; a
+     * parameter stays {@code :id}), or {@link #UNMATCHED} when only the instrumenting route saw
+     * the request (or a route without a path: no route of its own answered). A route given by a
+     * regular expression is {@code regex}, never the path.
+     */
+    static String route(Route answered, Route instrumenting) {
+        if (answered == null || answered == instrumenting) {
+            return UNMATCHED;
         }
-        int end = path.indexOf('/', 1);
-        String first = path.substring(1, end < 0 ? path.length() : end);
-        return AREAS.contains(first) ? first : "other";
+        // a template with parameters is matched by a regular expression Vert.x makes, but keeps its path
+        String template = answered.getPath();
+        return template != null ? template : answered.isRegexPath() ? "regex" : UNMATCHED;
     }
 
     /** Serves {@code /metrics}, behind a bearer token if one is set. */
@@ -149,24 +279,64 @@ public final class HavenMetrics {
         }
     }
 
-    /** Polls the outbox and queue depths now and every {@link #POLL_MS} ms. */
-    public void startPolling(Vertx vertx, Pool pool) {
-        vertx.setTimer(1, id -> poll(pool));
-        poller = vertx.setPeriodic(POLL_MS, id -> poll(pool));
+    /**
+     * Polls the database-wide figures now and every {@link #POLL_MS} ms, exporting them only
+     * while {@code reporter} says this gateway holds the reporter lock.
+     */
+    public void startPolling(Vertx vertx, Pool pool, Supplier<Future<Boolean>> reporter) {
+        this.polled = pool;
+        this.pollReporter = reporter;
+        vertx.setTimer(1, id -> poll(pool, reporter));
+        poller = vertx.setPeriodic(POLL_MS, id -> poll(pool, reporter));
     }
 
-    /** Stops polling. */
+    /** Stops polling and the JVM listeners. */
     public void stop(Vertx vertx) {
         if (poller >= 0) {
             vertx.cancelTimer(poller);
         }
+        for (AutoCloseable b : binders) {
+            try {
+                b.close();
+            } catch (Exception ignored) {
+                // only a listener to remove
+            }
+        }
     }
 
-    /** Reads the depths once. */
-    public Future<Void> poll(Pool pool) {
-        Future<Void> outbox = pool.query("SELECT count(*) FROM outbox WHERE status = 'pending'").execute()
+    /** Polls once now, as {@link #startPolling} set up (tests read the figures without waiting). */
+    public Future<Void> poll() {
+        return polled == null ? Future.succeededFuture() : poll(polled, pollReporter);
+    }
+
+    /**
+     * Reads the database-wide figures once if this gateway is the reporter, else drops them; a
+     * failed read (the database away) keeps the last figures.
+     */
+    public Future<Void> poll(Pool pool, Supplier<Future<Boolean>> isReporter) {
+        return isReporter.get().otherwise(false).compose(mine -> {
+            reporter.set(mine ? 1 : 0);
+            if (!mine) {
+                outboxDepth.register(List.of(), true);
+                outboxOldest.register(List.of(), true);
+                queueDepth.register(List.of(), true);
+                return Future.succeededFuture();
+            }
+            return readDatabaseWide(pool);
+        });
+    }
+
+    private Future<Void> readDatabaseWide(Pool pool) {
+        // a message waiting for its recipient (their web chat closed), and what queues behind it, may wait for
+        // days by design: its age says nothing about delivery
+        Future<Void> outbox = pool.query("SELECT count(*), coalesce(extract(epoch FROM now() - min(o.created_at)"
+                        + " FILTER (WHERE NOT EXISTS (SELECT 1 FROM outbox w WHERE w.conversation_id = o.conversation_id"
+                        + " AND w.status = 'pending' AND w.waiting_since IS NOT NULL))), 0)"
+                        + " FROM outbox o WHERE o.status = 'pending'").execute()
                 .map(rs -> {
-                    outboxDepth.set(rs.iterator().next().getLong(0));
+                    Row r = rs.iterator().next();
+                    outboxDepth.register(List.of(MultiGauge.Row.of(Tags.empty(), r.getLong(0))), true);
+                    outboxOldest.register(List.of(MultiGauge.Row.of(Tags.empty(), r.getNumeric(1).doubleValue())), true);
                     return null;
                 });
         Future<Void> queues = pool.query("SELECT status, coalesce(working_group, 'any'), count(*) FROM cases WHERE status <> 'closed'"

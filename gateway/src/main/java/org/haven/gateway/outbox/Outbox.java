@@ -508,9 +508,12 @@ public final class Outbox {
             return finish(id, channel, "failed", "undecryptable", null);
         }
         int attempts = row.getInteger("attempts");
+        long t0 = System.nanoTime();
         return sender.send(message).recover(err -> Future.succeededFuture(
                         new SendResult.Failed(SendResult.Kind.RETRYABLE, err.getClass().getSimpleName())))
                 .compose(result -> {
+                    metrics.send(channel, result instanceof SendResult.Failed f
+                            ? f.kind().name().toLowerCase(java.util.Locale.ROOT) : "sent", System.nanoTime() - t0);
                     if (result instanceof SendResult.Sent sent) {
                         // one line per message sent would be most of the log under load: counted in
                         // haven.messages.out instead; failures and retries are logged below
