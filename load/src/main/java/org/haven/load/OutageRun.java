@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * seconds and started again on the same data dir and port while the load goes on. Then the run
  * checks that every webhook sent during the outage was acknowledged, that {@code /health} said
  * {@code degraded} throughout and {@code ok} again after, that the spool drained and never held a
- * number or a text in clear, that every acknowledged webhook is stored exactly once, that each
+ * number or a text in clear, that {@code /health/ready} and {@code /health/live} (what the shipped
+ * proxy, compose and k8s probes ask) answered 200 throughout, that every acknowledged webhook is stored exactly once, that each
  * contact's replies follow the dialogue in order, and that the outbox drained with every reply
  * delivered at least once. Exit 1 when a check fails.
  */
@@ -125,8 +126,13 @@ final class OutageRun {
             List<HealthWatch.Sample> duringOutage = health.samples(DOWN);
             long degraded = duringOutage.stream().filter(s -> s.status() == 503 && "degraded".equals(s.state())).count();
 
+            long ready = duringOutage.stream().filter(s -> s.ready() == 200).count();
+            long live = duringOutage.stream().filter(s -> s.live() == 200).count();
             System.out.printf(Locale.ROOT, "health   during the outage %d of %d answers 'degraded' (503); after: %s, %d spooled%n",
                     degraded, duringOutage.size(), last.state(), last.spooled());
+            System.out.printf(Locale.ROOT, "probes   during the outage /health/ready 200 in %d of %d, /health/live 200 in %d of %d"
+                    + " (the shipped readiness and liveness probes keep the gateway in rotation and running)%n",
+                    ready, duringOutage.size(), live, duringOutage.size());
             System.out.printf(Locale.ROOT, "spool    peak %d messages (%d bytes on disk); drained %s after PostgreSQL answered;"
                             + " %s%n", spoolPeak, spool.length,
                     drained.map(d -> String.format(Locale.ROOT, "%.1f s", d / 1e9)).orElse("NOT"),
@@ -148,6 +154,10 @@ final class OutageRun {
             }
             if (duringOutage.isEmpty() || degraded != duringOutage.size()) {
                 problems.add("/health did not say 'degraded' throughout the outage");
+            }
+            if (duringOutage.isEmpty() || ready != duringOutage.size() || live != duringOutage.size()) {
+                problems.add("/health/ready or /health/live was not 200 throughout the outage: the shipped probes would take"
+                        + " the gateway out of rotation or restart it");
             }
             if (drained.isEmpty() || last.status() != 200 || !"ok".equals(last.state()) || last.spooled() != 0) {
                 problems.add("the spool did not drain, or /health is not 'ok' after the outage");
@@ -259,11 +269,14 @@ final class OutageRun {
 
     /** Polls {@code /health} four times a second and keeps each answer with the phase of the run it fell entirely in. */
     private static final class HealthWatch implements AutoCloseable {
-        record Sample(int phase, long at, int status, String state, int spooled) {
+        /** One poll: {@code /health} (status, state, spooled) and the shipped probes' {@code /health/ready} and {@code /health/live}. */
+        record Sample(int phase, long at, int status, String state, int spooled, int ready, int live) {
         }
 
         private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         private final URI uri;
+        private final URI ready;
+        private final URI live;
         private final List<Sample> samples = new CopyOnWriteArrayList<>();
         private final Thread thread;
         private volatile boolean running = true;
@@ -271,12 +284,14 @@ final class OutageRun {
 
         HealthWatch(int port) {
             uri = URI.create("http://127.0.0.1:" + port + "/health");
+            ready = URI.create("http://127.0.0.1:" + port + "/health/ready");
+            live = URI.create("http://127.0.0.1:" + port + "/health/live");
             thread = new Thread(() -> {
                 while (running) {
                     int before = phase;
                     Sample s = now();
                     if (phase == before) {
-                        samples.add(new Sample(before, s.at(), s.status(), s.state(), s.spooled()));
+                        samples.add(new Sample(before, s.at(), s.status(), s.state(), s.spooled(), s.ready(), s.live()));
                     }
                     try {
                         Thread.sleep(250);
@@ -294,13 +309,19 @@ final class OutageRun {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonObject body = new JsonObject(r.body());
-                return new Sample(phase, System.nanoTime(), r.statusCode(), body.getString("status"), body.getInteger("spooled", -1));
+                return new Sample(phase, System.nanoTime(), r.statusCode(), body.getString("status"), body.getInteger("spooled", -1),
+                        status(ready), status(live));
             } catch (IOException | RuntimeException e) {
-                return new Sample(phase, System.nanoTime(), -1, "no answer", -1);
+                return new Sample(phase, System.nanoTime(), -1, "no answer", -1, -1, -1);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Sample(phase, System.nanoTime(), -1, "no answer", -1);
+                return new Sample(phase, System.nanoTime(), -1, "no answer", -1, -1, -1);
             }
+        }
+
+        private int status(URI probe) throws IOException, InterruptedException {
+            return http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
         }
 
         List<Sample> samples(int ofPhase) {

@@ -27,7 +27,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class SmsLoad {
     static final String PATH = "/webhooks/twilio/sms";
-    private static final List<String> SAYS = Stream.concat(Script.INTAKE.stream(), Script.AFTER.stream()).toList();
+    private static final List<String> SAYS = Stream.of(Stream.of(Script.SMS_FIRST), Script.INTAKE.stream(), Script.AFTER.stream())
+            .flatMap(s -> s).toList();
 
     private final Vertx vertx;
     private final HttpClient http;

@@ -226,11 +226,14 @@ final class DialogueStep {
                 : knownCodes(tx, in.text()).map(known -> engine.step(stored.state(), in.text(), clock.instant(), known));
         return turned.compose(turn -> {
             touched.committed.add(() -> {
-                asked(in.channel(), in.address(), turn.state());
                 if (in.spooled().isPresent()) {
+                    // the contact's run goes on: its later messages may still wait in the spool, judged by where this one went
                     synchronized (memory) {
+                        memory.asked.put(key, question(turn.state()));
                         memory.replayed.put(key, late ? LATE : question(turn.state()));
                     }
+                } else {
+                    asked(in.channel(), in.address(), turn.state());
                 }
             });
             if (late) {
@@ -412,7 +415,12 @@ final class DialogueStep {
         return state.question() == null ? "" : state.question();
     }
 
-    /** Remembers the question a contact's conversation is at now, to record with a message that must be spooled. */
+    /**
+     * Remembers the question a contact's conversation is at now, after a message that came live
+     * (not from the spool), to record with a message that must be spooled; that message starts a
+     * new run. A replayed message leaves the run as it is: the contact's next messages may still
+     * wait in the spool behind it.
+     */
     private void asked(String channel, String address, ConversationState state) {
         String key = key(channel, address);
         synchronized (memory) {
