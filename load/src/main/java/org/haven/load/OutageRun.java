@@ -39,6 +39,9 @@ import java.util.stream.Stream;
  * delivered at least once. Exit 1 when a check fails.
  */
 final class OutageRun {
+    private static final Pattern REFERENCE = Pattern.compile("HV-[A-Z2-9]{6}");
+    /** The default script's phrase_given (English, as the load's contacts choose): the words after "write these 5 words:". */
+    private static final Pattern PHRASE = Pattern.compile("(write these 5 words:)[^\\n]*");
     private static final Pattern SPOOLED = Pattern.compile("event=inbound_spooled channel=\\w+ pending=(\\d+)");
     // shorter answers ("yes", "en") could turn up in ciphertext by chance; numbers are 12 characters
     private static final int MIN_TEXT = 6;
@@ -234,7 +237,8 @@ final class OutageRun {
         for (int i = 0; i < contacts.size(); i++) {
             List<String> got = received.getOrDefault(contacts.get(i), List.of());
             List<String> replies = new ArrayList<>();
-            for (String body : got) {
+            for (String sent : got) {
+                String body = samePerContact(sent);
                 if (!replies.isEmpty() && replies.get(replies.size() - 1).equals(body)) {
                     repeats++;
                 } else {
@@ -256,6 +260,11 @@ final class OutageRun {
         int fewest = contacts.isEmpty() ? 0 : steps.get(contacts.get(0));
         int most = contacts.isEmpty() ? 0 : steps.get(contacts.get(contacts.size() - 1));
         return new Order(contacts.size(), fewest, most, repeats, problem);
+    }
+
+    /** A reply with what differs from contact to contact by design (its case reference, its resume phrase) blanked. */
+    private static String samePerContact(String reply) {
+        return PHRASE.matcher(REFERENCE.matcher(reply).replaceAll("HV-******")).replaceAll("$1 …");
     }
 
     private static String from(String form) {

@@ -113,7 +113,7 @@ final class DialogueStep {
                 return Future.succeededFuture(Optional.of(new Conversations.Outcome(found.get().id(), s.lastReplies(),
                         Optional.empty())));
             }
-            return create ? startNew(tx, channel, hash, null, language, contactAddress, touched).map(Optional::of)
+            return create ? startNew(tx, channel, hash, null, language, contactAddress, Optional.empty(), touched).map(Optional::of)
                     : Future.succeededFuture(Optional.<Conversations.Outcome>empty());
         }));
     }
@@ -139,7 +139,7 @@ final class DialogueStep {
                 }
                 Optional<ConversationStore.StoredConversation> found = lookup.result();
                 if (found.isEmpty()) {
-                    return startNew(tx, in.channel(), hash, in.text(), null, in.address(), touched)
+                    return startNew(tx, in.channel(), hash, in.text(), null, in.address(), in.spooled(), touched)
                             .compose(o -> queueReplies(tx, in, o, notices));
                 }
                 return step(tx, in, found.get(), touched).compose(o -> queueReplies(tx, in, o, notices));
@@ -181,7 +181,7 @@ final class DialogueStep {
                             Reply refusal = ((PhraseStep.Refused) u).reply();
                             Future<Conversations.Outcome> answered = current.isPresent()
                                     ? Future.succeededFuture(new Conversations.Outcome(current.get().id(), List.of(refusal), Optional.empty()))
-                                    : startNew(tx, in.channel(), hash, null, phrase.language(), in.address(), touched).map(o -> {
+                                    : startNew(tx, in.channel(), hash, null, phrase.language(), in.address(), in.spooled(), touched).map(o -> {
                                         List<Reply> replies = new ArrayList<>(List.of(refusal));
                                         replies.addAll(o.replies());
                                         return new Conversations.Outcome(o.conversationId(), replies, o.caseReference());
@@ -225,17 +225,7 @@ final class DialogueStep {
                 ? Future.succeededFuture(engine.late(stored.state(), in.spooled().get().question(), in.text(), clock.instant()))
                 : knownCodes(tx, in.text()).map(known -> engine.step(stored.state(), in.text(), clock.instant(), known));
         return turned.compose(turn -> {
-            touched.committed.add(() -> {
-                if (in.spooled().isPresent()) {
-                    // the contact's run goes on: its later messages may still wait in the spool, judged by where this one went
-                    synchronized (memory) {
-                        memory.asked.put(key, question(turn.state()));
-                        memory.replayed.put(key, late ? LATE : question(turn.state()));
-                    }
-                } else {
-                    asked(in.channel(), in.address(), turn.state());
-                }
-            });
+            touched.committed.add(() -> rememberForSpool(in.channel(), in.address(), turn.state(), in.spooled(), late));
             if (late) {
                 LOG.info("event=spooled_message_late conversation={}", id);
             }
@@ -416,6 +406,24 @@ final class DialogueStep {
     }
 
     /**
+     * After a step's commit: what the spool needs of the contact. A live message starts a new run
+     * ({@link #asked}); a replayed one leaves the run as it is, since the contact's next messages
+     * may still wait in the spool behind it, and records where it went, to judge them by.
+     */
+    private void rememberForSpool(String channel, String address, ConversationState state, Optional<Inbound.Spooled> spooled,
+                          boolean late) {
+        if (spooled.isEmpty()) {
+            asked(channel, address, state);
+            return;
+        }
+        String key = key(channel, address);
+        synchronized (memory) {
+            memory.asked.put(key, question(state));
+            memory.replayed.put(key, late ? LATE : question(state));
+        }
+    }
+
+    /**
      * Remembers the question a contact's conversation is at now, after a message that came live
      * (not from the spool), to record with a message that must be spooled; that message starts a
      * new run. A replayed message leaves the run as it is: the contact's next messages may still
@@ -464,11 +472,12 @@ final class DialogueStep {
      * opening, or without one the language the person's device prefers.
      */
     private Future<Conversations.Outcome> startNew(SqlConnection tx, String channel, byte[] hash, String firstMessage,
-                                                   String language, String address, Touched touched) {
+                                                   String language, String address, Optional<Inbound.Spooled> spooled,
+                                                   Touched touched) {
         UUID id = UUID.randomUUID();
         Turn turn = firstMessage == null ? engine.start(channel, language, clock.instant())
                 : engine.open(channel, firstMessage, clock.instant());
-        touched.committed.add(() -> asked(channel, address, turn.state()));
+        touched.committed.add(() -> rememberForSpool(channel, address, turn.state(), spooled, false));
         byte[] historyKey = historyChannels.contains(channel) ? PersonHistory.newKey() : null;
         byte[] state = states.encrypt(id, channel, address, turn, historyKey);
         return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
