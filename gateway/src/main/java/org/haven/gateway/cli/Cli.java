@@ -53,14 +53,22 @@ final class Cli {
         return withDatabase(main, err, (vertx, database, config) -> work.run(database, config));
     }
 
-    static int withDatabase(Main main, PrintWriter err, VertxWork work) {
-        HavenConfig config;
+    /** The configuration, or empty after telling {@code err} why it is invalid (the command then exits 2). */
+    static Optional<HavenConfig> config(Main main, PrintWriter err) {
         try {
-            config = main.loadConfig();
+            return Optional.of(main.loadConfig());
         } catch (ConfigException e) {
             err.println("haven: invalid configuration: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    static int withDatabase(Main main, PrintWriter err, VertxWork work) {
+        Optional<HavenConfig> loaded = config(main, err);
+        if (loaded.isEmpty()) {
             return 2;
         }
+        HavenConfig config = loaded.get();
         ch.qos.logback.classic.Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
         Level before = root.getLevel();
         root.setLevel(Level.WARN);   // the command's output is the answer, not the server's event log

@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.haven.gateway.Main;
-import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.config.HavenConfig;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,13 +30,11 @@ abstract class OnExternalDatabase implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        HavenConfig config;
-        try {
-            config = main.loadConfig();
-        } catch (ConfigException e) {
-            err.println("haven: invalid configuration: " + e.getMessage());
+        Optional<HavenConfig> loaded = Cli.config(main, err);
+        if (loaded.isEmpty()) {
             return 2;
         }
+        HavenConfig config = loaded.get();
         if (config.database().isEmpty()) {
             err.println("haven: " + name() + ": set HAVEN_DB_URL; for the embedded database stop Haven and archive the data dir instead");
             return 2;
