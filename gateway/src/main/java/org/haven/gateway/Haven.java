@@ -50,7 +50,7 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
-import org.haven.gateway.store.HeldLock;
+import org.haven.gateway.store.ExclusiveRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +64,8 @@ public final class Haven implements AutoCloseable {
     static final int SEND_BUFFER = 64 * 1024;
     /** How long the periodic workers may take to finish what they are doing at shutdown. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(15);
+    /** How often a gateway that does not export the database-wide metrics tries to take that role. */
+    private static final Duration REPORTER_RETRY = Duration.ofSeconds(5);
     /**
      * At most how long {@link #close} takes after SIGTERM: the HTTP server's grace and its 2 s
      * margin, the workers' grace, the pool's 10 s and the embedded server's fast shutdown (5 s).
@@ -83,7 +85,7 @@ public final class Haven implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** What runs on its own timers and uses the pool: stopped before the pool closes. */
-    private record Workers(Outbox outbox, Conversations conversations, Retention retention, ClusterJobs jobs, HeldLock reporter) {
+    private record Workers(Outbox outbox, Conversations conversations, Retention retention, ClusterJobs jobs, ExclusiveRole reporter) {
     }
 
     private Haven(Vertx vertx, Database database, ClusterNotifications cluster, TeamKeys teamKeys, Inbox inbox,
@@ -124,7 +126,7 @@ public final class Haven implements AutoCloseable {
         Vertx vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MetricsOptions().setEnabled(true)))
                 .withMetrics(metrics.vertxMetrics()).build();
         Database database = null;
-        HeldLock reporter = null;
+        ExclusiveRole reporter = null;
         ClusterNotifications cluster = null;
         TeamKeys refreshing = null;
         Outbox delivering = null;
@@ -240,8 +242,19 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             // one gateway of a cluster exports the database-wide figures, so that a sum over gateways is right
-            reporter = new HeldLock(vertx, database.connectOptions(), "metrics.reporter");
-            metrics.startPolling(vertx, database.pool(), reporter::hold);
+            ExclusiveRole role = ExclusiveRole.follow(vertx, database, "metrics.reporter", REPORTER_RETRY, new ExclusiveRole.Holder() {
+                @Override
+                public void acquired() {
+                    LOG.info("event=metrics_reporter_acquired");
+                }
+
+                @Override
+                public void released() {
+                    LOG.info("event=metrics_reporter_released");
+                }
+            });
+            reporter = role;
+            metrics.startPolling(vertx, database.pool(), () -> Future.succeededFuture(role.held()));
             Retention retention = new Retention(database.pool(), config.retentionDays(), secrets.auditKey());
             ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
             retention.schedule(vertx, jobs);
@@ -258,7 +271,7 @@ public final class Haven implements AutoCloseable {
                     "spool_replay", replaying == null ? Future.succeededFuture() : replaying.stopReplay()), WORKER_GRACE);
             metrics.stop(vertx);
             if (reporter != null) {
-                settle(Map.of("metrics_reporter", reporter.close()), WORKER_GRACE);
+                reporter.close();
             }
             if (cluster != null) {
                 cluster.close();
@@ -347,7 +360,8 @@ public final class Haven implements AutoCloseable {
             metrics.stop(vertx);
             workers.retention().cancel(vertx);
             settle(Map.of("outbox", workers.outbox().stop(), "spool_replay", workers.conversations().stopReplay(),
-                    "cluster_jobs", workers.jobs().stop(), "metrics_reporter", workers.reporter().close()), WORKER_GRACE);
+                    "cluster_jobs", workers.jobs().stop()), WORKER_GRACE);
+            workers.reporter().close();
             inbox.close();
         } finally {
             try {

@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * A role that one gateway of a cluster holds at a time, for as long as it lives (Telegram's long
- * polling: two pollers of one bot would take each other's updates). The holder keeps a
+ * A role that one gateway of a cluster holds at a time, for as long as it lives: Telegram's long
+ * polling (two pollers of one bot would take each other's updates), exporting the database-wide
+ * metrics (two exporters would double every sum). The holder keeps a
  * session-level PostgreSQL advisory lock ({@code pg_try_advisory_lock}) on a connection of its
  * own; the others try again every {@code retry} on theirs. When the holder dies, or its
  * connection drops, PostgreSQL releases the lock and another gateway takes the role at its next
