@@ -20,10 +20,13 @@ import java.util.Optional;
  * @param askedForPerson      whether the person asked to talk to a person (the case is then urgent;
  *                            {@code workingGroup} is null when no place was given yet: every
  *                            coordinator may take it)
+ * @param roles               role → the id of the script's question with that role (see
+ *                            {@link org.haven.bot.script.Script#ROLES}); the gateway decides on
+ *                            these, never on question ids
  */
 public record IntakeResult(String language, Triage triage, int priority, String workingGroup,
                            List<Answer> answers, List<String> referralSuggestions, boolean duress,
-                           Map<String, List<String>> values, boolean askedForPerson) {
+                           Map<String, List<String>> values, boolean askedForPerson, Map<String, String> roles) {
 
     /** Makes an immutable result. */
     public IntakeResult {
@@ -32,6 +35,7 @@ public record IntakeResult(String language, Triage triage, int priority, String 
         Map<String, List<String>> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         values = java.util.Collections.unmodifiableMap(copy);
+        roles = Map.copyOf(roles);
     }
 
     /**
@@ -43,6 +47,28 @@ public record IntakeResult(String language, Triage triage, int priority, String 
      */
     public List<String> chosen(String questionId) {
         return values.getOrDefault(questionId, List.of());
+    }
+
+    /**
+     * The values given to the question with a role, as {@link #chosen(String)}.
+     *
+     * @param role one of {@link org.haven.bot.script.Script#ROLES}
+     * @return the values, empty when the script has no such question or it was skipped or not asked
+     */
+    public List<String> chosenAs(String role) {
+        String id = roles.get(role);
+        return id == null ? List.of() : chosen(id);
+    }
+
+    /**
+     * The answer to the question with a role, as {@link #answer(String)}.
+     *
+     * @param role one of {@link org.haven.bot.script.Script#ROLES}
+     * @return the answer, if the script has such a question and it was asked
+     */
+    public Optional<String> answerAs(String role) {
+        String id = roles.get(role);
+        return id == null ? Optional.empty() : answer(id);
     }
 
     /**

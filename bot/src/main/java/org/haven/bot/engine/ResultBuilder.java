@@ -1,6 +1,7 @@
 package org.haven.bot.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.haven.bot.Answer;
@@ -39,7 +40,7 @@ public final class ResultBuilder {
                 : triager.workingGroup(answers);
         List<String> suggestions = triager.suggestions(answers, o.triage(), group == null ? script.fallbackGroup() : group)
                 .stream().map(ResultBuilder::suggestion).toList();
-        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers, false);
+        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers, false, roles());
     }
 
     /**
@@ -57,7 +58,14 @@ public final class ResultBuilder {
         String group = triager.placeGiven(answers) ? triager.workingGroup(answers) : null;
         List<String> suggestions = group == null ? List.of()
                 : triager.suggestions(answers, triage, group).stream().map(ResultBuilder::suggestion).toList();
-        return new IntakeResult(language, triage, 0, group, answers(answers), suggestions, false, answers, true);
+        return new IntakeResult(language, triage, 0, group, answers(answers), suggestions, false, answers, true, roles());
+    }
+
+    /** Role → question id, for the questions of the script that have a role. */
+    private Map<String, String> roles() {
+        Map<String, String> out = new HashMap<>();
+        script.questions().stream().filter(q -> q.role() != null).forEach(q -> out.putIfAbsent(q.role(), q.id()));
+        return out;
     }
 
     /**

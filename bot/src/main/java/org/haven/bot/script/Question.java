@@ -19,11 +19,13 @@ import java.util.Optional;
  *                   ({@code canada: [Canada, كندا, …]}); an answer that mentions one also holds
  *                   the name, so conditions can test it ({@code country: canada})
  * @param variants   other wordings of the prompt, the first whose condition holds replacing it
+ * @param role       what the gateway looks the question up by (one of {@link Script#ROLES}), or null
  * @param line       where it is defined
  */
 public record Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
                        Condition hideIf, Validation validation, String section, boolean essential,
-                       java.util.Map<String, List<String>> recognise, List<PromptVariant> variants, int line) {
+                       java.util.Map<String, List<String>> recognise, List<PromptVariant> variants, String role,
+                       int line) {
 
     /** Makes an immutable question. */
     public Question {
@@ -51,7 +53,7 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
     public Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
                     Condition hideIf, Validation validation, String section, boolean essential, int line) {
         this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, java.util.Map.of(), List.of(),
-                line);
+                null, line);
     }
 
     /**
@@ -62,7 +64,7 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
         for (PromptVariant v : variants) {
             if (v.when().holds(answers)) {
                 return new Question(id, type, v.prompt(), choices, showIf, hideIf, validation, section, essential,
-                        recognise, List.of(), line);
+                        recognise, List.of(), role, line);
             }
         }
         return this;

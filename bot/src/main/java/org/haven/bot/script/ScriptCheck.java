@@ -21,7 +21,7 @@ import org.haven.bot.render.SmsRenderer;
 /**
  * The {@code check} command: validates an intake script and reports every problem as
  * "file:line: message" (warnings as "file:line: warning: message"). Checks: unknown ids and
- * values, conditions on answers not yet asked, questions that can never be asked, missing
+ * values, unknown or doubled question roles, an unknown working group, conditions on answers not yet asked, questions that can never be asked, missing
  * translations (every text in a complete language, the essential ones in the others), required
  * messages and keywords, keyword clashes, the referral directory, and the SMS segment count of
  * every text the script sends (questions with their options, messages, warnings, validation
@@ -282,6 +282,15 @@ public final class ScriptCheck {
         for (Section s : script.sections()) {
             if (!sections.add(s.id())) {
                 error(s.line(), "section '" + s.id() + "' defined twice");
+            }
+        }
+        Set<String> roles = new HashSet<>();
+        for (Question q : script.questions()) {
+            if (q.role() != null && !Script.ROLES.contains(q.role())) {
+                error(q.line(), "question '" + q.id() + "': unknown role '" + q.role() + "' (known: "
+                        + String.join(", ", Script.ROLES) + ")");
+            } else if (q.role() != null && !roles.add(q.role())) {
+                error(q.line(), "question '" + q.id() + "': role '" + q.role() + "' given to two questions");
             }
         }
         int languageQuestions = 0;

@@ -171,6 +171,11 @@ public final class ScriptLoader {
                     }
                 }
             }
+            String otherwise = fallback;
+            if (groups.stream().noneMatch(g -> g.id().equals(otherwise))) {
+                error(wg.keyLines().getOrDefault("otherwise", wg.line()), "unknown working group '" + fallback
+                        + "' in 'otherwise'");
+            }
         }
         String directorySource = string(m.get("directory"), null);
         List<Organisation> directory = List.of();
@@ -232,7 +237,7 @@ public final class ScriptLoader {
 
     private static final Set<String> SECTION_KEYS = Set.of("section", "warning", "questions");
     private static final Set<String> QUESTION_KEYS = Set.of("id", "type", "prompt", "choices", "show if", "hide if",
-            "validation", "essential", "recognise", "variants");
+            "validation", "essential", "recognise", "variants", "role");
 
     private void section(Node sn, List<String> codes, List<Language> languages, Map<String, Text> messages,
                          List<Section> sections, List<Question> questions) {
@@ -269,10 +274,16 @@ public final class ScriptLoader {
                 prompt = new Text(Map.of(), essential, qm.line());
             }
             List<Choice> choices = choices(qid, type, qm, codes, languages, messages, essential);
+            String role = string(qm.get("role"), null);
+            if (role != null && !Script.ROLES.contains(role)) {
+                error(qm.keyLines().getOrDefault("role", qm.line()), "question '" + qid + "': unknown role '" + role
+                        + "' (known: " + String.join(", ", Script.ROLES) + ")");
+                role = null;
+            }
             questions.add(new Question(qid, type, prompt, choices, condition(qm.get("show if")),
                     condition(qm.get("hide if")), validation(qm.get("validation"), codes, essential), id, essential,
                     recognise(qid, type, qm.get("recognise")), variants(qid, qm.get("variants"), codes, essential),
-                    qm.line()));
+                    role, qm.line()));
         }
     }
 

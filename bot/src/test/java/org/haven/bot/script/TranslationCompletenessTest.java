@@ -58,21 +58,21 @@ class TranslationCompletenessTest {
             final int qi = i;
             Question q = s.questions().get(i);
             out.add(withQuestions(qs -> replace(qs, qi, new Question(q.id(), q.type(), without(q.prompt(), lang),
-                    q.choices(), q.showIf(), q.hideIf(), q.validation(), q.section(), q.essential(), q.recognise(), q.variants(), q.line()))));
+                    q.choices(), q.showIf(), q.hideIf(), q.validation(), q.section(), q.essential(), q.recognise(), q.variants(), q.role(), q.line()))));
             if (q.type() != QuestionType.LANGUAGE) {
                 for (int j = 0; j < q.choices().size(); j++) {
                     Choice c = q.choices().get(j);
                     List<Choice> cs = new ArrayList<>(q.choices());
                     cs.set(j, new Choice(c.value(), without(c.label(), lang), c.say(), c.then(), c.goTo(), c.line()));
                     out.add(withQuestions(qs -> replace(qs, qi, new Question(q.id(), q.type(), q.prompt(), cs,
-                            q.showIf(), q.hideIf(), q.validation(), q.section(), q.essential(), q.recognise(), q.variants(), q.line()))));
+                            q.showIf(), q.hideIf(), q.validation(), q.section(), q.essential(), q.recognise(), q.variants(), q.role(), q.line()))));
                 }
             }
             if (q.validation() != null) {
                 Validation v = q.validation();
                 Validation nv = new Validation(v.pattern(), v.maxLength(), without(v.message(), lang), v.line());
                 out.add(withQuestions(qs -> replace(qs, qi, new Question(q.id(), q.type(), q.prompt(), q.choices(),
-                        q.showIf(), q.hideIf(), nv, q.section(), q.essential(), q.recognise(), q.variants(), q.line()))));
+                        q.showIf(), q.hideIf(), nv, q.section(), q.essential(), q.recognise(), q.variants(), q.role(), q.line()))));
             }
         }
         return out;
