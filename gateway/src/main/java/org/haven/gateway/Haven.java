@@ -217,7 +217,8 @@ public final class Haven implements AutoCloseable {
             conversations.events(live);
             outbox.onReplyChanged(caseId -> live.publish("case_changed", caseId));
             Inbox inbox = new Inbox(vertx, accounts, cases, teamKeys, secrets, outbox, live, scripts, clock,
-                    config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), config.secureCookies(), config.retentionDays());
+                    config.sessionIdleTimeout(), config.sessionAbsoluteTimeout(), config.secureCookies(), config.retentionDays(),
+                    conversations.activeScript(), channels.stream().map(Channel::name).toList());
             inbox.mount(router);
             inbox.follow(cluster);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));

@@ -56,7 +56,7 @@ public final class IntakeCases {
         result.answers().forEach(a -> answers.add(new JsonObject().put("id", a.questionId()).put("question", a.question())
                 .put("answer", a.answer())));
         doc.put("answers", answers).put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
-        return cases.agencyByReferralCode(tx, result.answer("referral_code").orElse(null)).compose(agency -> {
+        return cases.agencyByReferralCode(tx, result.answerAs("referral code").orElse(null)).compose(agency -> {
             List<String> share = agency == null ? List.of() : agencyShare(result);
             String agencyKeyId = agency != null && agency.keyId() != null && !share.isEmpty() ? agency.keyId() : null;
             List<RecipientPublicKey> alsoTo = agencyKeyId == null ? List.of() : List.of(agencyKey(agency));
@@ -79,16 +79,16 @@ public final class IntakeCases {
     }
 
     /**
-     * What the referring agency may be told of the case: what the worker chose in
-     * share_with_agency ("nothing" aside) when the client consented, else nothing. When it is
+     * What the referring agency may be told of the case: what the worker chose at the script's
+     * 'agency share' question ("nothing" aside) when the client consented ('agency consent'), else nothing. When it is
      * anything, the answers are also sealed to the agency's key (if it has one); later entries
      * stay team-only.
      */
     private static List<String> agencyShare(IntakeResult result) {
-        if (!result.chosen("client_consent").equals(List.of("yes"))) {
+        if (!result.chosenAs("agency consent").equals(List.of("yes"))) {
             return List.of();
         }
-        return result.chosen("share_with_agency").stream().filter(CaseSummary.SHARE_KINDS::contains).distinct().toList();
+        return result.chosenAs("agency share").stream().filter(CaseSummary.SHARE_KINDS::contains).distinct().toList();
     }
 
     private static RecipientPublicKey agencyKey(AgencyRecipient agency) {

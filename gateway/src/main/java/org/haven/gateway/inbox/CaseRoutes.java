@@ -24,6 +24,7 @@ import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.intake.CaseEvents;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Delivery;
 import org.haven.gateway.outbox.Outbox;
@@ -58,6 +59,8 @@ public final class CaseRoutes {
     private final CaseEntries entries;
     private final KeyedHash auditKey;
     private final CaseExport export;
+    private ActiveScript script;
+    private CannedReplies replies;
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
                       SessionGuard guard, KeyedHash auditKey, org.haven.gateway.auth.Reauthentication reauthentication) {
@@ -71,6 +74,13 @@ public final class CaseRoutes {
         this.guard = guard;
         this.entries = new CaseEntries(cases, teamKeys, auditKey);
         this.export = new CaseExport(vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
+    }
+
+    /** The intake script's words: the canned replies a coordinator may send, and which languages read right to left. */
+    CaseRoutes speaking(ActiveScript script) {
+        this.script = script;
+        this.replies = new CannedReplies(script);
+        return this;
     }
 
     public void mount(Router router) {
@@ -268,9 +278,9 @@ public final class CaseRoutes {
         String l = s.language();
         StringBuilder canned = new StringBuilder("<label for=\"canned\">").append(Text.t(l, "case.canned"))
                 .append("</label><select id=\"canned\" name=\"canned\"><option value=\"\">—</option>");
-        CannedReplies.ALL.forEach((id, texts) -> canned.append("<option value=\"").append(id).append("\" data-text=\"")
-                .append(Html.esc(CannedReplies.text(id, c.language()))).append("\">")
-                .append(Html.esc(abbreviate(CannedReplies.text(id, l)))).append("</option>"));
+        replies.ids().forEach(id -> canned.append("<option value=\"").append(id).append("\" data-text=\"")
+                .append(Html.esc(replies.text(id, c.language()))).append("\">")
+                .append(Html.esc(abbreviate(replies.text(id, l)))).append("</option>"));
         canned.append("</select>");
         StringBuilder statuses = new StringBuilder();
         for (String st : STATUSES) {
@@ -388,7 +398,7 @@ public final class CaseRoutes {
     private void reply(RoutingContext ctx, InboxSession s, CaseSummary c) {
         String text = trimmed(ctx.request().getFormAttribute("text"));
         if (text.isEmpty()) {
-            String canned = CannedReplies.text(trimmed(ctx.request().getFormAttribute("canned")), c.language());
+            String canned = replies.text(trimmed(ctx.request().getFormAttribute("canned")), c.language());
             text = canned == null ? "" : canned;
         }
         if (text.isEmpty() || text.length() > MAX_TEXT) {
@@ -405,7 +415,7 @@ public final class CaseRoutes {
             return;
         }
         String message = text;
-        boolean rtl = "ar".equals(c.language()) || "fa".equals(c.language());
+        boolean rtl = script.rtl(c.language());
         // where to send it: the case's sealed contact entry, opened with this session's key (a web chat needs none)
         boolean addressed = outbox.addresses(c.channel());
         Future<Optional<String>> address = addressed ? entries.contactAddress(c.id(), s.teamKeys())

@@ -6,12 +6,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.auth.SessionRegistry;
 import org.haven.gateway.http.SecurityHeaders;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
@@ -39,15 +41,16 @@ public final class Inbox {
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
                  LiveUpdates live, org.haven.gateway.admin.IntakeScripts scripts, Clock clock, Duration idleTimeout,
-                 Duration absoluteTimeout, boolean secureCookies, int retentionDays) {
+                 Duration absoluteTimeout, boolean secureCookies, int retentionDays, ActiveScript script,
+                 List<String> channels) {
         this.vertx = vertx;
         this.sessions = new SessionRegistry(clock, idleTimeout, absoluteTimeout);
         this.guard = new SessionGuard(sessions, secureCookies);
         this.live = live;
         this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock, secureCookies);
-        this.queues = new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey());
+        this.queues = new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey(), script, channels);
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey(),
-                auth.reauthentication());
+                auth.reauthentication()).speaking(script);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
         this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard, secrets.auditKey());
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(

@@ -14,6 +14,7 @@ import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.CaseQuery;
 import org.haven.gateway.store.CaseStore;
@@ -27,9 +28,6 @@ import org.haven.gateway.web.Text;
  * memory; nothing is indexed in clear. Agency users see their own referrals' status only.
  */
 public final class QueueRoutes {
-    private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
-            "vancouver", "victoria", "national");
-
     /** What a text search looks in: what people said and wrote, never the contact entry. */
     private static final Set<EntryKind> SEARCHED = Set.of(EntryKind.ANSWERS, EntryKind.MESSAGE_IN, EntryKind.MESSAGE_OUT,
             EntryKind.NOTE, EntryKind.REFERRAL);
@@ -37,11 +35,20 @@ public final class QueueRoutes {
     private final CaseStore cases;
     private final CaseEntries entries;
     private final SessionGuard guard;
+    private final ActiveScript script;
+    private final List<String> channels;
 
-    public QueueRoutes(CaseStore cases, TeamKeys teamKeys, SessionGuard guard, KeyedHash auditKey) {
+    /**
+     * @param script   the intake script in use, whose working groups a queue is filtered by
+     * @param channels the names of the channels this gateway runs, in the order registered
+     */
+    public QueueRoutes(CaseStore cases, TeamKeys teamKeys, SessionGuard guard, KeyedHash auditKey, ActiveScript script,
+                       List<String> channels) {
         this.entries = new CaseEntries(cases, teamKeys, auditKey);
         this.cases = cases;
         this.guard = guard;
+        this.script = script;
+        this.channels = List.copyOf(channels);
     }
 
     public void mount(Router router) {
@@ -60,8 +67,8 @@ public final class QueueRoutes {
         if (queue == null || !Labels.QUEUES.contains(queue)) {
             queue = "new";
         }
-        String group = oneOf(param(ctx, "group"), GROUPS);
-        String channel = oneOf(param(ctx, "channel"), Labels.CHANNELS);
+        String group = oneOf(param(ctx, "group"), script.workingGroups());
+        String channel = oneOf(param(ctx, "channel"), channels);
         String label = param(ctx, "label");
         LocalDate from = date(param(ctx, "from"));
         LocalDate to = date(param(ctx, "to"));
@@ -123,8 +130,8 @@ public final class QueueRoutes {
         b.append("</ul></nav>");
         b.append("<form method=\"get\" action=\"/inbox\" class=\"filters\"><input type=\"hidden\" name=\"queue\" value=\"")
                 .append(queue).append("\">")
-                .append(select(l, "group", "filter.group", GROUPS, param(ctx, "group")))
-                .append(select(l, "channel", "filter.channel", Labels.CHANNELS, param(ctx, "channel")))
+                .append(select(l, "group", "filter.group", script.workingGroups(), param(ctx, "group")))
+                .append(select(l, "channel", "filter.channel", channels, param(ctx, "channel")))
                 .append(select(l, "label", "filter.label", labels, param(ctx, "label")))
                 .append(input("from", Text.t(l, "filter.from"), "date", param(ctx, "from")))
                 .append(input("to", Text.t(l, "filter.to"), "date", param(ctx, "to")))

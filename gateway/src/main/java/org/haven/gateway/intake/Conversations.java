@@ -95,6 +95,11 @@ public final class Conversations {
                 .filter(t -> !t.isBlank());
     }
 
+    /** The intake script in use, for what a channel or the inbox takes from it (words said to a person, right-to-left languages). */
+    public ActiveScript activeScript() {
+        return new ActiveScript(() -> steps.engine);
+    }
+
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
     public void useEngine(Engine engine) {
         steps.engine = engine;

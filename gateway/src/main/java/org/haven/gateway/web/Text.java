@@ -1,7 +1,10 @@
 package org.haven.gateway.web;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The inbox's words in English and French. A missing French text falls back to English. */
 public final class Text {
@@ -273,6 +276,16 @@ public final class Text {
     }
 
     private Text() {
+    }
+
+    /** Every key, for the test that each has both languages. */
+    static Set<String> keys() {
+        return Set.copyOf(T.keySet());
+    }
+
+    /** A key's texts as written, English then French (null where one is missing), for that test. */
+    static List<String> written(String key) {
+        return Arrays.asList(T.get(key).clone());
     }
 
     /** The text for {@code key} in {@code language} ("en" or "fr"). */

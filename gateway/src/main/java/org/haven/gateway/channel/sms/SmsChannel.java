@@ -20,6 +20,7 @@ import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.http.RawBody;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.logging.RepeatedLog;
@@ -56,15 +57,12 @@ public final class SmsChannel implements Channel {
     private static final Set<String> OPT_OUT_TYPES = Set.of("STOP", "START", "HELP");
     private static final Set<String> STATUSES = Set.of("accepted", "scheduled", "queued", "sending", "sent", "delivered",
             "undelivered", "failed", "read", "receiving", "received", "canceled", "partially_delivered");
-    private static final Map<String, String> MEDIA_NOTE = Map.of(
-            "en", "Sorry, we cannot open pictures or files here. Please describe it in words.",
-            "fr", "Désolé, nous ne pouvons pas ouvrir les images ou fichiers ici. Merci de le décrire avec des mots.",
-            "es", "Lo sentimos, no podemos abrir imágenes ni archivos aquí. Por favor, descríbalo con palabras.",
-            "ar", "عذرًا، لا يمكننا فتح الصور أو الملفات هنا. يرجى وصف ذلك بالكلمات.",
-            "fa", "متأسفیم، اینجا نمی‌توانیم عکس یا فایل را باز کنیم. لطفاً آن را با کلمات توضیح دهید.");
+    /** The intake script's message for a picture or file, which Haven never opens. */
+    private static final String MEDIA_NOTE = "media_note";
 
     private final SmsConfig config;
     private final Conversations conversations;
+    private final ActiveScript script;
     private final Outbox outbox;
     private final RequestValidator validator;
     private final SmsSender sender;
@@ -72,6 +70,7 @@ public final class SmsChannel implements Channel {
     SmsChannel(ChannelContext ctx, SmsConfig config) {
         this.config = config;
         this.conversations = ctx.conversations();
+        this.script = conversations.activeScript();
         this.outbox = ctx.outbox();
         this.validator = new RequestValidator(config.authToken());
         this.sender = new SmsSender(ctx.vertx(), config);
@@ -133,7 +132,7 @@ public final class SmsChannel implements Channel {
             return;
         }
         Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
-        conversations.receive(in, language -> media > 0 ? List.of(mediaNote(language)) : List.of()).onComplete(ar -> {
+        conversations.receive(in, language -> media > 0 ? List.of(script.message(MEDIA_NOTE, language)) : List.of()).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("event=sms_inbound_failed kind={}", ar.cause().getClass().getSimpleName());
                 ctx.response().setStatusCode(500).end();
@@ -323,10 +322,5 @@ public final class SmsChannel implements Channel {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static Reply mediaNote(String language) {
-        String lang = MEDIA_NOTE.containsKey(language) ? language : "en";
-        return new Reply(MEDIA_NOTE.get(lang), List.of(), lang, "ar".equals(lang) || "fa".equals(lang));
     }
 }
