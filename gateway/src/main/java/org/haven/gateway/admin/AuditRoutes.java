@@ -42,7 +42,7 @@ public final class AuditRoutes {
         router.get("/inbox/audit").handler(ctx -> guard.require(ctx, s -> {
             if (!s.isAdmin()) {
                 SessionGuard.html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s,
-                        "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error("Only administrators read the audit log.")));
+                        "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error(Text.t(s.language(), "audit.admins_only"))));
                 return;
             }
             page(ctx, s);
@@ -62,13 +62,13 @@ public final class AuditRoutes {
         try {
             caseId = caseRaw == null ? null : UUID.fromString(caseRaw);
         } catch (IllegalArgumentException e) {
-            error = "The case must be a case id.";
+            error = "audit.bad_case";
         }
         try {
             from = fromRaw == null ? null : LocalDate.parse(fromRaw).atStartOfDay().atOffset(ZoneOffset.UTC);
             to = toRaw == null ? null : LocalDate.parse(toRaw).plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            error = "Dates are written YYYY-MM-DD.";
+            error = "audit.bad_date";
         }
         AuditLog log = new AuditLog(pool, auditKey);
         AuditLog.Query q = new AuditLog.Query(actor, action, caseId, from, to, LIMIT);
@@ -78,10 +78,11 @@ public final class AuditRoutes {
                 .onSuccess(cf -> {
                     List<AuditLog.Entry> list = cf.resultAt(0);
                     AuditLog.Verification v = cf.resultAt(1);
-                    StringBuilder b = new StringBuilder("<h1>").append(Text.t(s.language(), "audit")).append("</h1>");
+                    String l = s.language();
+                    StringBuilder b = new StringBuilder("<h1>").append(Text.t(l, "audit")).append("</h1>");
                     if (v.intact()) {
-                        b.append("<p class=\"notice\" role=\"status\" id=\"chain-status\">The hash chain verifies: ")
-                                .append(v.entries()).append(" entries intact.");
+                        b.append("<p class=\"notice\" role=\"status\" id=\"chain-status\">")
+                                .append(Html.esc(Text.t(l, "audit.intact").replace("{entries}", Long.toString(v.entries()))));
                         if (v.keyedFrom() > 0) {
                             b.append(' ').append(Html.esc(Text.t(s.language(), "audit.keyed")
                                     .replace("{entry}", Long.toString(v.keyedFrom()))
@@ -93,20 +94,23 @@ public final class AuditRoutes {
                             b.append(Html.error(Text.t(s.language(), "audit.unkeyed")));
                         }
                     } else {
-                        b.append("<p class=\"error\" role=\"alert\" id=\"chain-status\">The hash chain is BROKEN at ")
-                                .append(Html.esc(v.firstBreak().get().toString())).append(".</p>");
+                        b.append("<p class=\"error\" role=\"alert\" id=\"chain-status\">")
+                                .append(Html.esc(Text.t(l, "audit.broken").replace("{entry}", v.firstBreak().get().toString()))).append("</p>");
                     }
-                    b.append(Html.error(problem));
+                    b.append(Html.error(problem == null ? null : Text.t(l, problem)));
                     b.append("<form method=\"get\" action=\"/inbox/audit\" class=\"filters\">")
-                            .append(field("actor", "Actor", actor, "text"))
-                            .append(field("action", "Action (or its beginning)", action, "text"))
-                            .append(field("case", "Case id", caseRaw, "text"))
-                            .append(field("from", "From", fromRaw, "date"))
-                            .append(field("to", "Until", toRaw, "date"))
+                            .append(field("actor", Text.t(l, "audit.actor"), actor, "text"))
+                            .append(field("action", Text.t(l, "audit.action_prefix"), action, "text"))
+                            .append(field("case", Text.t(l, "audit.case_id"), caseRaw, "text"))
+                            .append(field("from", Text.t(l, "audit.from"), fromRaw, "date"))
+                            .append(field("to", Text.t(l, "audit.until"), toRaw, "date"))
                             .append("<button type=\"submit\">").append(Text.t(s.language(), "filter")).append("</button></form>");
-                    b.append("<table class=\"queue\"><caption>Audit entries, newest first (at most ").append(LIMIT)
-                            .append(")</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>")
-                            .append("<th scope=\"col\">Actor</th><th scope=\"col\">Action</th><th scope=\"col\">Case</th></tr></thead><tbody>");
+                    b.append("<table class=\"queue\"><caption>").append(Html.esc(Text.t(l, "audit.caption").replace("{limit}",
+                                    Integer.toString(LIMIT))))
+                            .append("</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">").append(Text.t(l, "audit.time"))
+                            .append("</th><th scope=\"col\">").append(Text.t(l, "audit.actor")).append("</th><th scope=\"col\">")
+                            .append(Text.t(l, "audit.action")).append("</th><th scope=\"col\">").append(Text.t(l, "audit.case"))
+                            .append("</th></tr></thead><tbody>");
                     for (AuditLog.Entry e : list) {
                         b.append("<tr><td>").append(e.id()).append("</td><td><time>").append(e.at().withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().withNano(0).toString().replace('T', ' ')).append("</time></td><td>")
                                 .append(Html.esc(e.actor())).append("</td><td>").append(Html.esc(e.action())).append("</td><td>");
@@ -119,7 +123,7 @@ public final class AuditRoutes {
                         b.append("</td></tr>");
                     }
                     if (list.isEmpty()) {
-                        b.append("<tr><td colspan=\"5\">No entries.</td></tr>");
+                        b.append("<tr><td colspan=\"5\">").append(Text.t(l, "audit.none")).append("</td></tr>");
                     }
                     b.append("</tbody></table>");
                     SessionGuard.html(ctx, problem == null ? 200 : 400, Html.page(s.language(), Text.t(s.language(), "audit"), s,

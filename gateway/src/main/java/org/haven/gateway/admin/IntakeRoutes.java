@@ -8,6 +8,7 @@ import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AuditLog;
 import io.vertx.sqlclient.Pool;
 
@@ -43,7 +44,7 @@ public final class IntakeRoutes {
         IntakeScripts.Source src = new IntakeScripts.Source(script, directory, s.username());
         if (script.isBlank() || script.length() > MAX_SIZE || directory.length() > MAX_SIZE) {
             page(ctx, s, 400, src, List.of(new ScriptCheck.Finding(IntakeScripts.SCRIPT_FILE, 0, ScriptCheck.Severity.ERROR,
-                    "the script is empty or larger than 512 KiB")), null);
+                    Text.t(s.language(), "intake.too_large"))), null);
             return;
         }
         scripts.upload(src).onSuccess(result -> {
@@ -53,7 +54,7 @@ public final class IntakeRoutes {
                 return;
             }
             new AuditLog(pool, auditKey).record(s.username(), "intake_uploaded", null);
-            page(ctx, s, 200, src, result.findings(), "The new intake is checked and in use.");
+            page(ctx, s, 200, src, result.findings(), Text.t(s.language(), "intake.in_use"));
         }).onFailure(ctx::fail);
     }
 
@@ -73,12 +74,14 @@ public final class IntakeRoutes {
 
     private static void page(RoutingContext ctx, InboxSession s, int status, IntakeScripts.Source src,
                              List<ScriptCheck.Finding> findings, String notice) {
-        StringBuilder b = new StringBuilder("<p><a href=\"/inbox/team\">← Team</a></p><h1>Intake script and referral directory</h1>");
+        String l = s.language();
+        StringBuilder b = new StringBuilder("<p><a href=\"/inbox/team\">← ").append(Text.t(l, "team")).append("</a></p><h1>")
+                .append(Text.t(l, "intake.heading")).append("</h1>");
         b.append(Html.notice(notice));
         boolean errors = findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
         if (!findings.isEmpty()) {
             b.append("<section aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">")
-                    .append(errors ? "Refused: the check found errors" : "Warnings").append("</h2><div")
+                    .append(Text.t(l, errors ? "intake.refused" : "intake.warnings")).append("</h2><div")
                     .append(errors ? " role=\"alert\"" : "").append("><ul class=\"findings\" id=\"findings\">");
             for (ScriptCheck.Finding f : findings) {
                 b.append("<li class=\"").append(f.severity() == ScriptCheck.Severity.ERROR ? "error" : "help").append("\"><code>")
@@ -86,15 +89,13 @@ public final class IntakeRoutes {
             }
             b.append("</ul></div></section>");
         }
-        b.append("<p class=\"help\">Currently in use: uploaded by ").append(Html.esc(src.uploadedBy()))
-                .append(". The format is described in docs/intake.md. Every question needs English and French;"
-                        + " the check also counts SMS segments for each prompt.</p>")
+        b.append("<p class=\"help\">").append(Html.esc(Text.t(l, "intake.help").replace("{who}", src.uploadedBy() == null ? "" : src.uploadedBy()))).append("</p>")
                 .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">").append(Html.csrf(s))
-                .append("<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
+                .append("<label for=\"script\">").append(Text.t(l, "intake.script")).append("</label><textarea id=\"script\" name=\"script\" rows=\"24\""
                         + " spellcheck=\"false\">").append(Html.value(src.script())).append("</textarea>")
-                .append("<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
+                .append("<label for=\"directory\">").append(Text.t(l, "intake.directory")).append("</label><textarea id=\"directory\" name=\"directory\""
                         + " rows=\"12\" spellcheck=\"false\">").append(Html.value(src.directory())).append("</textarea>")
-                .append("<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
-        SessionGuard.html(ctx, status, Html.page(s.language(), "Intake", s, b.toString()));
+                .append("<button type=\"submit\" id=\"upload-intake\">").append(Text.t(l, "intake.upload")).append("</button></form>");
+        SessionGuard.html(ctx, status, Html.page(l, Text.t(l, "intake"), s, b.toString()));
     }
 }

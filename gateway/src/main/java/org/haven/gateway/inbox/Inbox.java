@@ -20,6 +20,7 @@ import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 
 /**
  * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no
@@ -120,8 +121,8 @@ public final class Inbox {
         String host = ctx.request().getHeader("Host");
         if (origin != null && !"null".equals(origin) && host != null
                 && !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
-            SessionGuard.html(ctx, 403, Html.page("en", "Refused", null, "<h1>Refused</h1>"
-                    + Html.error("That request came from another site.")));
+            SessionGuard.html(ctx, 403, Html.page("en", Text.t("en", "refused"), null, "<h1>" + Text.t("en", "refused") + "</h1>"
+                    + Html.error(Text.t("en", "refused.other_site"))));
             return;
         }
         ctx.next();

@@ -269,6 +269,37 @@ public final class Text {
                 "Aucune entrée n'est encore scellée avec la clé d'audit. Haven scelle le journal au démarrage : s'il a tourné"
                 + " depuis sa mise à jour, quelqu'un a réécrit le journal sans la clé.");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
+        put("refused.other_site", "That request came from another site.", "Cette demande vient d'un autre site.");
+        put("audit.admins_only", "Only administrators read the audit log.", "Seuls les administrateurs lisent le journal d'audit.");
+        put("audit.bad_case", "The case must be a case id.", "Le dossier doit être un identifiant de dossier.");
+        put("audit.bad_date", "Dates are written YYYY-MM-DD.", "Les dates s'écrivent AAAA-MM-JJ.");
+        put("audit.intact", "The hash chain verifies: {entries} entries intact.",
+                "La chaîne de hachage est vérifiée : {entries} entrées intactes.");
+        put("audit.broken", "The hash chain is BROKEN at {entry}.", "La chaîne de hachage est ROMPUE à {entry}.");
+        put("audit.actor", "Actor", "Auteur");
+        put("audit.action_prefix", "Action (or its beginning)", "Action (ou son début)");
+        put("audit.action", "Action", "Action");
+        put("audit.case_id", "Case id", "Identifiant du dossier");
+        put("audit.case", "Case", "Dossier");
+        put("audit.from", "From", "Du");
+        put("audit.until", "Until", "Au");
+        put("audit.time", "Time (UTC)", "Heure (UTC)");
+        put("audit.caption", "Audit entries, newest first (at most {limit})",
+                "Entrées d'audit, les plus récentes d'abord ({limit} au plus)");
+        put("audit.none", "No entries.", "Aucune entrée.");
+        put("intake", "Intake", "Accueil");
+        put("intake.heading", "Intake script and referral directory", "Script d'accueil et répertoire d'orientation");
+        put("intake.too_large", "the script is empty or larger than 512 KiB", "le script est vide ou dépasse 512 Kio");
+        put("intake.in_use", "The new intake is checked and in use.", "Le nouveau script d'accueil est vérifié et en service.");
+        put("intake.refused", "Refused: the check found errors", "Refusé : la vérification a trouvé des erreurs");
+        put("intake.warnings", "Warnings", "Avertissements");
+        put("intake.help", "Currently in use: uploaded by {who}. The format is described in docs/intake.md. Every question"
+                + " needs English and French; the check also counts SMS segments for each prompt.",
+                "En service : téléversé par {who}. Le format est décrit dans docs/intake.md. Chaque question doit avoir"
+                + " l'anglais et le français; la vérification compte aussi les segments SMS de chaque question.");
+        put("intake.script", "Intake script (YAML)", "Script d'accueil (YAML)");
+        put("intake.directory", "Referral directory (YAML)", "Répertoire d'orientation (YAML)");
+        put("intake.upload", "Check and use", "Vérifier et utiliser");
     }
 
     private static void put(String key, String en, String fr) {
