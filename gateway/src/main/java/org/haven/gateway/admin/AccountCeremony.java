@@ -8,7 +8,7 @@ import java.util.Optional;
 import io.vertx.core.json.JsonObject;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeyCustody;
@@ -81,7 +81,7 @@ public final class AccountCeremony {
         this.auditKey = auditKey;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
-        AgencyStore agencies = new AgencyStore(accounts.pool());
+        AgencyStore agencies = new AgencyStore(accounts.db());
         this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
         this.agencyRotation = new AgencyKeyRotation(vertx, agencies, teamKeys);
@@ -129,7 +129,7 @@ public final class AccountCeremony {
         }
         boolean agency = account.agencyWorker();
         return vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(passphrase, team))
-                .compose(keys -> accounts.pool().withTransaction(tx -> teamKeys.requireAdministrator(tx, admin)
+                .compose(keys -> accounts.db().transaction(tx -> teamKeys.requireAdministrator(tx, admin)
                         .compose(verified -> accounts.create(tx, account.username(), account.role(),
                                 keys.hash(), keys.personal().publicKey().toBytes(), keys.sealedPersonal(), account.agencyId(),
                                 agency ? List.of() : account.groups()))
@@ -160,7 +160,7 @@ public final class AccountCeremony {
      * the caller ends those it holds itself and then calls {@link #rotate}.
      */
     public Future<Removal> disable(String actor, long accountId) {
-        return accounts.pool().withTransaction(tx -> tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"
+        return accounts.db().transaction(tx -> tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"
                         + " ORDER BY id FOR UPDATE").execute()
                 .compose(admins -> {
                     boolean isAdmin = false;
@@ -180,7 +180,7 @@ public final class AccountCeremony {
                     if (removal != Removal.REMOVED) {
                         return Future.succeededFuture(removal);
                     }
-                    return ClusterNotifications.notifyEveryInstance(accounts.pool(), REMOVALS_CHANNEL,
+                    return ClusterNotifications.notifyEveryInstance(accounts.db(), REMOVALS_CHANNEL,
                             new JsonObject().put("account", accountId)).map(removal);
                 });
     }
@@ -191,7 +191,7 @@ public final class AccountCeremony {
      * private key (the caller's to keep or wipe).
      */
     public Future<RecipientPrivateKey> rotate(String actor, RecipientPrivateKey current, String reason, AccountSigner admin) {
-        return rotation.rotate(current, admin).compose(next -> new AuditLog(accounts.pool(), auditKey).record(actor, "team_key_rotated:" + reason, null)
+        return rotation.rotate(current, admin).compose(next -> new AuditLog(accounts.db(), auditKey).record(actor, "team_key_rotated:" + reason, null)
                 .map(next));
     }
 
@@ -203,7 +203,7 @@ public final class AccountCeremony {
      * with the agency's remaining workers, whose sessions hold the retired key: the caller ends them.
      */
     public Future<List<Long>> rotateAgency(String actor, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
-        return agencyRotation.rotate(agencyId, team, admin).compose(workers -> new AuditLog(accounts.pool(), auditKey)
+        return agencyRotation.rotate(agencyId, team, admin).compose(workers -> new AuditLog(accounts.db(), auditKey)
                 .record(actor, "agency_key_rotated:" + agencyId, null).map(workers));
     }
 }

@@ -19,6 +19,7 @@ import org.haven.bot.Intake;
 import org.haven.bot.ScriptException;
 import org.haven.bot.script.ScriptCheck;
 import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,13 @@ public final class IntakeScripts {
     }
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final Db db;
     private final EngineSettings settings;
     private volatile Conversations conversations;
 
-    public IntakeScripts(Vertx vertx, Pool pool, EngineSettings settings) {
+    public IntakeScripts(Vertx vertx, Db db, EngineSettings settings) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.db = db;
         this.settings = settings;
     }
 
@@ -84,7 +85,7 @@ public final class IntakeScripts {
     }
 
     private Future<Optional<Source>> active() {
-        return pool.query("SELECT script, directory, uploaded_by FROM intake_scripts WHERE active ORDER BY id DESC LIMIT 1").execute()
+        return db.query("SELECT script, directory, uploaded_by FROM intake_scripts WHERE active ORDER BY id DESC LIMIT 1").execute()
                 .map(rs -> rs.size() == 0 ? Optional.<Source>empty() : Optional.of(new Source(rs.iterator().next().getString(0),
                         rs.iterator().next().getString(1), rs.iterator().next().getString(2))));
     }
@@ -129,7 +130,7 @@ public final class IntakeScripts {
             if (!r.ok()) {
                 return Future.succeededFuture(r);
             }
-            return pool.withTransaction(tx -> tx.query("UPDATE intake_scripts SET active = false WHERE active").execute()
+            return db.transaction(tx -> tx.query("UPDATE intake_scripts SET active = false WHERE active").execute()
                     .compose(v -> tx.preparedQuery("INSERT INTO intake_scripts (script, directory, uploaded_by) VALUES ($1, $2, $3)")
                             .execute(Tuple.of(src.script(), src.directory(), src.uploadedBy()))))
                     .map(v -> {

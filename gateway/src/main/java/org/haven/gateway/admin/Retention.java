@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.SettingsStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,31 +43,31 @@ public final class Retention {
     public record Purge(Policy policy, OffsetDateTime cutoff, int cases, int conversations, boolean dryRun) {
     }
 
-    private final Pool pool;
+    private final Db db;
     private final int configuredDays;
     private final KeyedHash auditKey;
     private long timer = -1;
 
-    public Retention(Pool pool, int configuredDays, KeyedHash auditKey) {
-        this.pool = pool;
+    public Retention(Db db, int configuredDays, KeyedHash auditKey) {
+        this.db = db;
         this.configuredDays = configuredDays;
         this.auditKey = auditKey;
     }
 
     /** The period in force. */
     public Future<Policy> policy() {
-        return policy(pool, configuredDays);
+        return policy(db, configuredDays);
     }
 
     /** The period in force: the stored one, else {@code configuredDays}. */
-    public static Future<Policy> policy(Pool pool, int configuredDays) {
-        return new SettingsStore(pool).retentionDays().map(stored -> stored.map(d -> new Policy(d, true))
+    public static Future<Policy> policy(Db db, int configuredDays) {
+        return new SettingsStore(db).retentionDays().map(stored -> stored.map(d -> new Policy(d, true))
                 .orElse(new Policy(configuredDays, false)));
     }
 
     /** Purges now, as {@code actor} (audited unless a dry run). */
     public Future<Purge> purge(boolean dryRun, String actor) {
-        return policy().compose(policy -> pool.withTransaction(tx -> tx.preparedQuery(
+        return policy().compose(policy -> db.transaction(tx -> tx.preparedQuery(
                         "SELECT now() - make_interval(days => $1)").execute(Tuple.of(policy.days()))
                 .compose(rs -> {
                     OffsetDateTime cutoff = rs.iterator().next().getOffsetDateTime(0);
@@ -74,7 +75,7 @@ public final class Retention {
                 })));
     }
 
-    private Future<Purge> purge(SqlConnection tx, Policy policy, OffsetDateTime cutoff, boolean dryRun, String actor) {
+    private Future<Purge> purge(Db tx, Policy policy, OffsetDateTime cutoff, boolean dryRun, String actor) {
         return tx.preparedQuery("SELECT id, conversation_id FROM cases WHERE status = 'closed' AND closed_at < $1 FOR UPDATE")
                 .execute(Tuple.of(cutoff)).compose(rs -> {
                     List<UUID> cases = new ArrayList<>();
@@ -114,7 +115,7 @@ public final class Retention {
      * flight holds its conversation's lock and moves its time, so it is never deleted under it.
      */
     public Future<Integer> expireUnfinished(Duration resumeWindow) {
-        return pool.preparedQuery("DELETE FROM conversations WHERE case_id IS NULL"
+        return db.preparedQuery("DELETE FROM conversations WHERE case_id IS NULL"
                         + " AND updated_at < now() - $1 * interval '1 millisecond'")
                 .execute(Tuple.of(resumeWindow.toMillis())).map(rs -> rs.rowCount());
     }

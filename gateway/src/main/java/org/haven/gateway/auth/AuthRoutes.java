@@ -84,7 +84,7 @@ public final class AuthRoutes {
             guard.sessions().end(s.id());
             LOG.info("event=logout account={}", s.accountId());
             guard.clearCookie(ctx);
-            new AuditLog(accounts.pool(), secrets.auditKey()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
+            new AuditLog(accounts.db(), secrets.auditKey()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
         }));
         router.post("/inbox/language").handler(ctx -> guard.require(ctx, s -> {
             String language = "fr".equals(ctx.request().getFormAttribute("language")) ? "fr" : "en";
@@ -101,7 +101,7 @@ public final class AuthRoutes {
     }
 
     /** Ends here the sessions of accounts whose passphrase was changed on another gateway or at the command line. */
-    public void follow(org.haven.gateway.cluster.ClusterNotifications cluster) {
+    public void follow(org.haven.gateway.store.ClusterNotifications cluster) {
         passphrases.follow(cluster, guard.sessions());
     }
 
@@ -117,7 +117,7 @@ public final class AuthRoutes {
     // --- first administrator ---------------------------------------------------------------
 
     private void setupForm(RoutingContext ctx) {
-        accounts.pendingSetup(accounts.pool()).onSuccess(p -> {
+        accounts.pendingSetup(accounts.db()).onSuccess(p -> {
             if (p.isEmpty()) {
                 ctx.redirect("/inbox/login");
             } else {
@@ -137,7 +137,7 @@ public final class AuthRoutes {
             return;
         }
         AtomicReference<NewKeys> made = new AtomicReference<>();
-        accounts.pool().withTransaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
+        accounts.db().transaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
             if (pending.isEmpty()) {
                 return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
             }
@@ -268,7 +268,7 @@ public final class AuthRoutes {
                 LOG.info("event=login_failed");
                 HavenMetrics.of(ctx).loginFailed();
                 // Only a known account's name is recorded: people type passphrases into the username box.
-                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool(), secrets.auditKey())
+                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.db(), secrets.auditKey())
                         .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));
                 SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
                 return;
@@ -285,7 +285,7 @@ public final class AuthRoutes {
                 InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
                         unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime(),
                         unlocked.get().signer()));
-                new AuditLog(accounts.pool(), secrets.auditKey()).record(a.username(), "login", null);
+                new AuditLog(accounts.db(), secrets.auditKey()).record(a.username(), "login", null);
                 LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
                         a.passphraseOneTime() ? "one_time" : "own");
                 guard.setCookie(ctx, s);
@@ -368,7 +368,7 @@ public final class AuthRoutes {
             }
             accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
                 guard.sessions().completeSecondFactor(s);
-                new AuditLog(accounts.pool(), secrets.auditKey()).record(s.username(), "totp_enrolled", null);
+                new AuditLog(accounts.db(), secrets.auditKey()).record(s.username(), "totp_enrolled", null);
                 LOG.info("event=totp_enrolled account={}", a.id());
                 String l = s.language();
                 StringBuilder list = new StringBuilder("<ul class=\"codes\" id=\"recovery-codes\">");

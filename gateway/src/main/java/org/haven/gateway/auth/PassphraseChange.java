@@ -85,7 +85,7 @@ public final class PassphraseChange {
                 if (made.outcome() != Outcome.CHANGED) {
                     return Future.succeededFuture(made.outcome());
                 }
-                return accounts.pool().withTransaction(tx -> accounts.replacePassphrase(tx, a.id(), a.passphraseHash(),
+                return accounts.db().transaction(tx -> accounts.replacePassphrase(tx, a.id(), a.passphraseHash(),
                         a.sealedPrivateKey(), made.hash(), made.box(), true).compose(done -> done
                         ? new AuditLog(tx, auditKey).record(a.username(), "passphrase_changed" + auditSuffix, null).map(Outcome.CHANGED)
                         : Future.succeededFuture(Outcome.CHANGED_MEANWHILE)));

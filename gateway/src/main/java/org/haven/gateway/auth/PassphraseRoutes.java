@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.haven.crypto.KeyedHash;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AccountStore;
@@ -86,7 +86,7 @@ final class PassphraseRoutes {
                 case WRONG_CURRENT -> {
                     attempt.failed();
                     LOG.info("event=passphrase_change_failed account={}", s.accountId());
-                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "passphrase_change_failed", null)
+                    new AuditLog(accounts.db(), auditKey).record(s.username(), "passphrase_change_failed", null)
                             .onComplete(ar -> form(ctx, s, 400, Text.t(l, "passphrase.wrong"), null));
                 }
                 case SAME_AS_CURRENT -> form(ctx, s, 400, Text.t(l, "passphrase.same"), null);

@@ -11,7 +11,7 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.admin.AccountCeremony;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.PassphraseChange;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -57,7 +57,7 @@ public final class AccountCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (db, config) -> {
-                for (AccountRoster.Entry e : Cli.await(new AccountRoster(db.pool()).list())) {
+                for (AccountRoster.Entry e : Cli.await(new AccountRoster(db.db()).list())) {
                     String groups = "admin".equals(e.role()) ? "all" : e.groups().isEmpty() ? "-" : String.join(",", e.groups());
                     out.println(e.id() + "\t" + e.username() + "\t" + e.role() + "\t" + groups + "\t"
                             + (e.agencyId() == null ? "-" : e.agencyId()) + "\t" + e.createdAt().withOffsetSameInstant(ZoneOffset.UTC)
@@ -124,14 +124,14 @@ public final class AccountCommand extends CommandGroup {
                 if (invalid.isPresent()) {
                     throw new Cli.Failure(Cli.line(invalid.get()));
                 }
-                AccountRoster roster = new AccountRoster(db.pool());
+                AccountRoster roster = new AccountRoster(db.db());
                 if (Cli.await(roster.usernameTaken(name))) {
                     throw new Cli.Failure(Cli.line(new AccountCeremony.UsernameTaken().getMessage()));
                 }
                 if (agency != null && !Cli.await(roster.agencyExists(agency))) {
                     throw new Cli.Failure("there is no agency " + agency + " (agencies are added on the inbox's Team page)");
                 }
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 AccountCeremony.NewAccount wantedAccount = new AccountCeremony.NewAccount(name, role, wanted, agency);
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, account.clock())) {
                     char[] pass = prompt.secret("One-time passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE
@@ -196,7 +196,7 @@ public final class AccountCommand extends CommandGroup {
             PrintWriter out = spec.commandLine().getOut();
             Prompt prompt = account.prompt();
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 Optional<Account> found = target.username != null ? Cli.await(accounts.findByUsername(target.username.strip()))
                         : Cli.await(accounts.findById(target.id));
                 if (found.isEmpty()) {
@@ -269,7 +269,7 @@ public final class AccountCommand extends CommandGroup {
             Prompt prompt = account.prompt();
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 String name = username.strip();
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 Optional<Account> found = Cli.await(accounts.findByUsername(name));
                 if (found.isEmpty()) {
                     throw new Cli.Failure("there is no account named '" + name + "'");
@@ -295,7 +295,7 @@ public final class AccountCommand extends CommandGroup {
                 }
                 switch (outcome) {
                     case WRONG_CURRENT -> {
-                        Cli.await(new AuditLog(db.pool(), Cli.serverSecrets(config).auditKey()).record(a.username(), "passphrase_change_failed:cli", null));
+                        Cli.await(new AuditLog(db.db(), Cli.serverSecrets(config).auditKey()).record(a.username(), "passphrase_change_failed:cli", null));
                         throw new Cli.Failure("the current passphrase of " + a.username() + " is wrong: nothing was changed");
                     }
                     case SAME_AS_CURRENT -> throw new Cli.Failure("the new passphrase is the current one: nothing was changed");
@@ -303,7 +303,7 @@ public final class AccountCommand extends CommandGroup {
                             + " was changed meanwhile (in the inbox?): nothing was changed here");
                     case NO_SUCH_ACCOUNT -> throw new Cli.Failure("there is no account named '" + name + "' any more");
                     case CHANGED -> {
-                        Cli.await(ClusterNotifications.notifyEveryInstance(db.pool(), PassphraseChange.SESSIONS_CHANNEL,
+                        Cli.await(ClusterNotifications.notifyEveryInstance(db.db(), PassphraseChange.SESSIONS_CHANNEL,
                                 new JsonObject().put("account", a.id())));
                         out.println("passphrase of " + a.username() + " changed: the personal key is sealed under the new one"
                                 + " (grants and cases unchanged); its inbox sessions were ended");

@@ -110,7 +110,7 @@ public final class CaseRoutes {
                         : c.inGroups(s.groups()));
                 if (!visible) {
                     LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
-                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "case_access_refused", c.id());
+                    new AuditLog(accounts.db(), auditKey).record(s.username(), "case_access_refused", c.id());
                     refuse(ctx, s);
                     return;
                 }
@@ -341,7 +341,7 @@ public final class CaseRoutes {
         cases.claim(c.id(), s.accountId()).onSuccess(won -> {
             if (won) {
                 LOG.info("event=case_claimed case={} account={}", c.id(), s.accountId());
-                new AuditLog(accounts.pool(), auditKey).record(s.username(), "claim", c.id());
+                new AuditLog(accounts.db(), auditKey).record(s.username(), "claim", c.id());
                 events.publish("case_changed", c.id());
                 back(ctx, c, "case.claimed");
             } else {
@@ -352,7 +352,7 @@ public final class CaseRoutes {
 
     private void release(RoutingContext ctx, InboxSession s, CaseSummary c) {
         cases.release(c.id(), s.isAdmin() ? null : s.accountId()).onSuccess(done -> {
-            new AuditLog(accounts.pool(), auditKey).record(s.username(), "release", c.id());
+            new AuditLog(accounts.db(), auditKey).record(s.username(), "release", c.id());
             events.publish("case_changed", c.id());
             ctx.redirect("/inbox");
         }).onFailure(ctx::fail);
@@ -377,7 +377,7 @@ public final class CaseRoutes {
             if (!fits) {
                 return Future.succeededFuture(false);
             }
-            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool(), auditKey)
+            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.db(), auditKey)
                     .record(s.username(), "reassign:" + target, c.id()).map(done));
         }).onSuccess(done -> {
             events.publish("case_changed", c.id());
@@ -414,7 +414,7 @@ public final class CaseRoutes {
             if (addressed && to.isEmpty()) {
                 return Future.succeededFuture(false);
             }
-            return teamKeys.sealing(() -> accounts.pool().withTransaction(tx -> tx.preparedQuery(
+            return teamKeys.sealing(() -> accounts.db().transaction(tx -> tx.preparedQuery(
                             "SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE")
                     .execute(Tuple.of(c.conversationId())).compose(rs -> {
                         if (rs.size() == 0 || rs.iterator().next().getOffsetDateTime(0) != null) {
@@ -444,7 +444,7 @@ public final class CaseRoutes {
             back(ctx, c, "case.empty_text");
             return;
         }
-        teamKeys.sealing(() -> accounts.pool().withTransaction(tx -> entries.append(tx, c.id(), EntryKind.of(kind),
+        teamKeys.sealing(() -> accounts.db().transaction(tx -> entries.append(tx, c.id(), EntryKind.of(kind),
                 new JsonObject().put("text", text), s.username()))).onSuccess(v -> {
             events.publish("case_changed", c.id());
             back(ctx, c, null);
@@ -459,7 +459,7 @@ public final class CaseRoutes {
                 labels.add(label);
             }
         }
-        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "labels", c.id()))
+        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.db(), auditKey).record(s.username(), "labels", c.id()))
                 .onSuccess(v -> {
                     events.publish("case_changed", c.id());
                     back(ctx, c, null);
@@ -472,7 +472,7 @@ public final class CaseRoutes {
             back(ctx, c, null);
             return;
         }
-        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "status_" + status, c.id()))
+        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.db(), auditKey).record(s.username(), "status_" + status, c.id()))
                 .onSuccess(v -> {
                     LOG.info("event=case_status case={} status={} account={}", c.id(), status, s.accountId());
                     events.publish("case_changed", c.id());

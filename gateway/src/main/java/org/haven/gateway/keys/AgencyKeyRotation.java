@@ -45,7 +45,7 @@ public final class AgencyKeyRotation {
      * Only workers whose key records verify are granted it.
      */
     public Future<List<Long>> rotate(long agencyId, RecipientPrivateKey team, AccountSigner admin) {
-        return agencies.pool().withTransaction(tx -> agencies.lockKey(tx, agencyId).compose(found -> {
+        return agencies.db().transaction(tx -> agencies.lockKey(tx, agencyId).compose(found -> {
             if (found.isEmpty() || !found.get().exists()) {
                 return Future.succeededFuture(List.<Long>of());
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
+import org.haven.gateway.store.Db;
 
 /**
  * The entry data keys sealed to one recipient key, as a key rotation (team or agency) re-wraps
@@ -26,7 +27,7 @@ final class EntryKeys {
     }
 
     /** Every entry data key sealed to {@code keyId}. */
-    static Future<List<Wrapped>> sealedTo(SqlClient tx, String keyId) {
+    static Future<List<Wrapped>> sealedTo(Db tx, String keyId) {
         return tx.preparedQuery("SELECT k.case_id, k.seq, e.kind, k.sealed_key FROM entry_keys k"
                         + " JOIN case_entries e ON e.case_id = k.case_id AND e.seq = k.seq WHERE k.key_id = $1")
                 .execute(Tuple.of(keyId))
@@ -51,7 +52,7 @@ final class EntryKeys {
     }
 
     /** Inserts the re-wrapped rows and deletes every row of {@code oldKeyId}. */
-    static Future<Void> replace(SqlClient tx, List<Tuple> rewrapped, String oldKeyId) {
+    static Future<Void> replace(Db tx, List<Tuple> rewrapped, String oldKeyId) {
         Future<?> inserted = rewrapped.isEmpty() ? Future.succeededFuture()
                 : tx.preparedQuery("INSERT INTO entry_keys (case_id, seq, key_id, sealed_key) VALUES ($1, $2, $3, $4)")
                         .executeBatch(rewrapped);

@@ -51,7 +51,7 @@ public final class TeamKeyRotation {
      */
     public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current, AccountSigner admin) {
         String oldId = current.publicKey().keyId();
-        return accounts.pool().withTransaction(tx -> tx.query("LOCK TABLE entry_keys IN SHARE ROW EXCLUSIVE MODE").execute()
+        return accounts.db().transaction(tx -> tx.query("LOCK TABLE entry_keys IN SHARE ROW EXCLUSIVE MODE").execute()
                 .compose(v -> teamKeys.requireAdministrator(tx, admin))
                 .compose(verified -> {
                     if (!verified.head().map(h -> h.keyId().equals(oldId)).orElse(false)) {

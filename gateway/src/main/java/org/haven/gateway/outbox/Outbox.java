@@ -25,6 +25,7 @@ import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.logging.RepeatedLog;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,7 +127,7 @@ public final class Outbox {
      * @param address where to send them on that channel (the number or chat id a message came
      *     from, or that a coordinator's session unsealed); ignored for a channel that needs none
      */
-    public Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies) {
+    public Future<Void> enqueue(Db tx, UUID conversationId, String channel, String address, List<Reply> replies) {
         return enqueue(tx, conversationId, channel, address, replies, null, null);
     }
 
@@ -134,7 +135,7 @@ public final class Outbox {
      * Queues a coordinator's reply inside the caller's transaction, naming the case entry it was
      * written as, so that {@link #deliveries} can tell the case page what became of it.
      */
-    public Future<Void> enqueueReply(SqlClient tx, UUID conversationId, String channel, String address, Reply reply,
+    public Future<Void> enqueueReply(Db tx, UUID conversationId, String channel, String address, Reply reply,
                                      UUID caseId, int entrySeq) {
         ChannelSender sender = senders.get(channel);
         Optional<String> prefix = sender != null && sender.addressed() ? coordinatorPrefix.apply(reply.language()) : Optional.empty();
@@ -151,7 +152,7 @@ public final class Outbox {
         this.coordinatorPrefix = byLanguage;
     }
 
-    private Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies,
+    private Future<Void> enqueue(Db tx, UUID conversationId, String channel, String address, List<Reply> replies,
                                  UUID entryCase, Integer entrySeq) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
@@ -182,7 +183,7 @@ public final class Outbox {
      * Sends what still waits for a conversation on another channel, to {@code address} (the person
      * wrote their resume phrase there), at once.
      */
-    public Future<Void> redirect(SqlClient tx, UUID conversationId, String channel, String address) {
+    public Future<Void> redirect(Db tx, UUID conversationId, String channel, String address) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
             return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));

@@ -19,14 +19,19 @@ public final class AccountStore {
     public record TeamKey(String keyId, byte[] publicKey) {
     }
 
-    private final Pool pool;
+    private final Db pool;
 
     public AccountStore(Pool pool) {
+        this(Db.of(pool));
+    }
+
+    /** A store on {@code db}. */
+    public AccountStore(Db pool) {
         this.pool = pool;
     }
 
-    /** The pool, for transactions spanning several stores. */
-    public Pool pool() {
+    /** The database, for transactions spanning several stores. */
+    public Db db() {
         return pool;
     }
 
@@ -58,7 +63,7 @@ public final class AccountStore {
     }
 
     /** Creates an account (admin, coordinator or agency) with its groups and personal key; returns its id. */
-    public Future<Long> create(SqlClient tx, String username, String role, String passphraseHash, byte[] publicKey,
+    public Future<Long> create(Db tx, String username, String role, String passphraseHash, byte[] publicKey,
                                byte[] sealedPrivateKey, Long agencyId, java.util.Collection<String> groups) {
         return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, public_key, sealed_private_key, agency_id)"
                         + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -83,7 +88,7 @@ public final class AccountStore {
     public record Holder(long accountId, byte[] publicKey) {
     }
 
-    public Future<Void> insertGrant(SqlClient tx, long accountId, String keyId, byte[] sealed) {
+    public Future<Void> insertGrant(Db tx, long accountId, String keyId, byte[] sealed) {
         return tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
     }
@@ -111,7 +116,7 @@ public final class AccountStore {
     }
 
     /** Disables an account and withdraws its grants (team and agency keys) (its sessions must be ended by the caller). */
-    public Future<Boolean> disable(SqlClient tx, long accountId) {
+    public Future<Boolean> disable(Db tx, long accountId) {
         return tx.preparedQuery("UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL")
                 .execute(Tuple.of(accountId))
                 .compose(rs -> tx.preparedQuery("DELETE FROM team_key_grants WHERE account_id = $1").execute(Tuple.of(accountId))
@@ -127,7 +132,7 @@ public final class AccountStore {
 
     /** Confirms TOTP enrolment and stores the recovery code hashes. */
     public Future<Void> enableTotp(long accountId, long step, java.util.List<String> recoveryHashes) {
-        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $2 WHERE id = $1")
+        return pool.transaction(tx -> tx.preparedQuery("UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $2 WHERE id = $1")
                 .execute(Tuple.of(accountId, step))
                 .compose(v -> tx.preparedQuery("DELETE FROM recovery_codes WHERE account_id = $1").execute(Tuple.of(accountId)))
                 .compose(v -> {
@@ -167,14 +172,14 @@ public final class AccountStore {
                         : Optional.of(new TeamKey(rs.iterator().next().getString(0), rs.iterator().next().getBuffer(1).getBytes())));
     }
 
-    public Future<Optional<PendingSetup>> pendingSetup(SqlClient client) {
+    public Future<Optional<PendingSetup>> pendingSetup(Db client) {
         return client.query("SELECT team_key_id, sealed_team_key FROM pending_setup WHERE id = 1").execute()
                 .map(rs -> rs.size() == 0 ? Optional.<PendingSetup>empty()
                         : Optional.of(new PendingSetup(rs.iterator().next().getString(0), rs.iterator().next().getBuffer(1).getBytes())));
     }
 
     /** Records the pending setup: the new team key's private half under the one-time setup code (first start). */
-    public Future<Void> createSetup(SqlClient tx, String teamKeyId, byte[] sealedUnderSetupCode) {
+    public Future<Void> createSetup(Db tx, String teamKeyId, byte[] sealedUnderSetupCode) {
         return tx.preparedQuery("INSERT INTO pending_setup (id, team_key_id, sealed_team_key) VALUES (1, $1, $2)")
                 .execute(Tuple.of(teamKeyId, Buffer.buffer(sealedUnderSetupCode))).mapEmpty();
     }
@@ -190,7 +195,7 @@ public final class AccountStore {
      * when there is no pending setup (setup done) or an account exists.
      */
     public Future<Optional<ReplacedSetup>> replaceSetup(KeyRecordStore.TeamKeyRow row, byte[] sealed) {
-        return pool.withTransaction(tx -> tx.query("SELECT team_key_id FROM pending_setup WHERE id = 1 FOR UPDATE").execute()
+        return pool.transaction(tx -> tx.query("SELECT team_key_id FROM pending_setup WHERE id = 1 FOR UPDATE").execute()
                 .compose(pending -> {
                     if (pending.size() == 0) {
                         return Future.succeededFuture(Optional.<ReplacedSetup>empty());
@@ -212,7 +217,7 @@ public final class AccountStore {
     }
 
     /** Creates the first administrator and ends the pending setup; its id, or empty if setup was already done. */
-    public Future<Optional<Long>> completeSetup(SqlClient tx, String username, String passphraseHash, byte[] publicKey,
+    public Future<Optional<Long>> completeSetup(Db tx, String username, String passphraseHash, byte[] publicKey,
                                                byte[] sealedPrivateKey) {
         return tx.query("DELETE FROM pending_setup WHERE id = 1").execute().compose(rs -> {
             if (rs.rowCount() != 1) {
@@ -232,7 +237,7 @@ public final class AccountStore {
      * clears the one-time mark (the person chose this passphrase); an upgrade of the Argon2id cost
      * at login leaves it as it is.
      */
-    public Future<Boolean> replacePassphrase(SqlClient tx, long accountId, String oldHash, byte[] oldBox, String newHash,
+    public Future<Boolean> replacePassphrase(Db tx, long accountId, String oldHash, byte[] oldBox, String newHash,
                                              byte[] newBox, boolean chosen) {
         return tx.preparedQuery("UPDATE accounts SET passphrase_hash = $4, sealed_private_key = $5,"
                         + " passphrase_one_time = passphrase_one_time AND NOT $6"

@@ -189,7 +189,7 @@ class AdminCliTest {
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try (org.haven.gateway.store.Database db = org.haven.gateway.store.Database.open(vertx,
                 java.util.Optional.of(org.haven.gateway.config.DatabaseUrl.parse(url)), dataDir)) {
-            org.haven.gateway.store.AuditLog log = new org.haven.gateway.store.AuditLog(db.pool(),
+            org.haven.gateway.store.AuditLog log = new org.haven.gateway.store.AuditLog(db.db(),
                     org.haven.gateway.support.TestHaven.auditKey(dataDir));
             for (String[] e : new String[][] {{"ada", "login", null}, {"cora", "login", null}, {"cora", "case_view", caseId},
                     {"cora", "status_closed", caseId}, {"ada", "case_view", caseId}, {"cora", "logout", null}}) {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
+import org.haven.gateway.store.Db;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.store.AuditChain;
@@ -80,7 +81,7 @@ class AuditChainTest {
         KeyedHash key = key();
         try (Database db = Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), dataDir)) {
             await(db.pool().withTransaction(tx -> {
-                AuditLog log = new AuditLog(tx, key);
+                AuditLog log = new AuditLog(Db.of(tx), key);
                 Future<Void> appended = Future.succeededFuture();
                 for (int i = 1; i <= n; i++) {
                     int k = i;
@@ -96,7 +97,7 @@ class AuditChainTest {
     /** An audit log inside a caller's transaction. */
     private static AuditLog auditIn(io.vertx.sqlclient.SqlConnection tx) {
         try {
-            return new AuditLog(tx, key());
+            return new AuditLog(Db.of(tx), key());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -143,14 +144,14 @@ class AuditChainTest {
             for (int i = 0; i < 60; i++) {
                 UUID caseId = UUID.randomUUID();
                 if (i % 2 == 0) {
-                    all.add(new AuditLog(db.pool(), key()).record("ada", "case_view", caseId));
+                    all.add(new AuditLog(db.db(), key()).record("ada", "case_view", caseId));
                 } else {
                     all.add(db.pool().withTransaction(tx -> tx.query("SELECT 1").execute()
                             .compose(v -> auditIn(tx).record("cora", "reply", caseId))));
                 }
             }
             await(Future.all(all));
-            AuditLog.Verification v = await(new AuditLog(db.pool(), key()).verify());
+            AuditLog.Verification v = await(new AuditLog(db.db(), key()).verify());
             assertTrue(v.intact(), String.valueOf(v.firstBreak()));
             assertEquals(60, v.entries());
             assertEquals(1, v.keyedFrom());
@@ -263,9 +264,9 @@ class AuditChainTest {
                 run.toString());
         try (org.haven.gateway.support.LogCapture logs = new org.haven.gateway.support.LogCapture();
              Database db = Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), dataDir)) {
-            assertTrue(await(new AuditLog(db.pool(), key()).keyChain()));
+            assertTrue(await(new AuditLog(db.db(), key()).keyChain()));
             assertTrue(String.join("\n", logs.lines()).contains("event=audit_chain_keyed unkeyed_entries=6 entry=7"), logs.lines().toString());
-            assertFalse(await(new AuditLog(db.pool(), key()).keyChain()), "keyed twice");
+            assertFalse(await(new AuditLog(db.db(), key()).keyChain()), "keyed twice");
         }
         HavenCli.Run again = verify(url);
         assertEquals(0, again.code(), again.toString());
@@ -463,13 +464,13 @@ class AuditChainTest {
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().startsWith("audit log intact: 3 entries\nNOT KEYED"), run.toString());
         try (Database opened = Database.open(vertx, Optional.of(db), dataDir)) {
-            await(new AuditLog(opened.pool(), key()).record("ada", "login", null));
-            AuditLog.Verification v = await(new AuditLog(opened.pool(), key()).verify());
+            await(new AuditLog(opened.db(), key()).record("ada", "login", null));
+            AuditLog.Verification v = await(new AuditLog(opened.db(), key()).verify());
             assertTrue(v.intact(), String.valueOf(v.firstBreak()));
             assertEquals(5, v.entries());   // the three old ones, the keying entry, the login
             assertEquals(4, v.keyedFrom());
             assertEquals(List.of(new AuditLog.Entry(4, v.keyedAt(), "system:audit", "audit_chain_keyed:3", null)),
-                    await(AuditLog.list(opened.pool(), new AuditLog.Query(null, "audit_chain_keyed", null, null, null, 10))));
+                    await(AuditLog.list(opened.db(), new AuditLog.Query(null, "audit_chain_keyed", null, null, null, 10))));
         }
         // the old entries are fixed now: rewritten in their own (unkeyed) format, the keyed entry after them no longer links
         rewrite(url, 2, 3, 2, Recipe.UNKEYED, Head.UNTOUCHED);

@@ -76,7 +76,7 @@ class RetentionTest {
             assertEquals(1, locked.code(), locked.toString());
             assertTrue(locked.err().contains("is in use by a running Haven server: stop the server first"), locked.toString());
 
-            Retention.Purge purge = new Retention(haven.database().pool(), 365, TestHaven.auditKey(dataDir)).purge(false, "system:retention")
+            Retention.Purge purge = new Retention(haven.database().db(), 365, TestHaven.auditKey(dataDir)).purge(false, "system:retention")
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertEquals(1, purge.cases());
             assertEquals(1, purge.conversations());

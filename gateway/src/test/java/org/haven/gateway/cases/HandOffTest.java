@@ -62,7 +62,7 @@ class HandOffTest {
                     + " conversations WHERE case_id IS NULL ORDER BY created_at LIMIT 1) RETURNING id");
             DatabaseDump.query(db, "UPDATE conversations SET updated_at = now() - interval '2 days' WHERE case_id IS NOT NULL"
                     + " RETURNING id");
-            int expired = new Retention(haven.database().pool(), 365, TestHaven.auditKey(dataDir)).expireUnfinished(Duration.ofDays(1))
+            int expired = new Retention(haven.database().db(), 365, TestHaven.auditKey(dataDir)).expireUnfinished(Duration.ofDays(1))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertEquals(1, expired);
             assertEquals(List.of(List.of("2", "1")), DatabaseDump.query(db,

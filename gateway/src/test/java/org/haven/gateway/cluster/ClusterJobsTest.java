@@ -16,6 +16,7 @@ import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.haven.gateway.store.Db;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +53,8 @@ class ClusterJobsTest {
         Pool poolA = pool();
         Pool poolB = pool();
         try {
-            ClusterJobs a = new ClusterJobs(vertx, poolA);
-            ClusterJobs b = new ClusterJobs(vertx, poolB);
+            ClusterJobs a = new ClusterJobs(vertx, Db.of(poolA));
+            ClusterJobs b = new ClusterJobs(vertx, Db.of(poolB));
             Promise<Void> release = Promise.promise();
             AtomicInteger runs = new AtomicInteger();
             Future<Boolean> first = a.runExclusively("retention.purge", () -> {
@@ -84,7 +85,7 @@ class ClusterJobsTest {
     void testFailedJobReleasesTheLock() throws Exception {
         Pool p = pool();
         try {
-            ClusterJobs jobs = new ClusterJobs(vertx, p);
+            ClusterJobs jobs = new ClusterJobs(vertx, Db.of(p));
             assertThrows(Exception.class, () -> await(jobs.runExclusively("failing", () -> Future.failedFuture(new IllegalStateException("boom")))));
             assertTrue(await(jobs.runExclusively("failing", Future::succeededFuture)));
         } finally {
@@ -99,12 +100,12 @@ class ClusterJobsTest {
         Pool survivor = pool();
         try {
             AtomicInteger started = new AtomicInteger();
-            new ClusterJobs(vertx, dying).runExclusively("sweep", () -> {
+            new ClusterJobs(vertx, Db.of(dying)).runExclusively("sweep", () -> {
                 started.incrementAndGet();
                 return Promise.promise().future();   // never finishes: the instance dies mid-run
             });
             waitUntil(() -> started.get() == 1);
-            ClusterJobs other = new ClusterJobs(vertx, survivor);
+            ClusterJobs other = new ClusterJobs(vertx, Db.of(survivor));
             assertFalse(await(other.runExclusively("sweep", Future::succeededFuture)));
             await(dying.close());
             waitUntil(() -> {

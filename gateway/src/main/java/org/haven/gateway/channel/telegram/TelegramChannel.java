@@ -30,6 +30,7 @@ import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.logging.RepeatedLog;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -512,7 +513,7 @@ public final class TelegramChannel implements Channel {
     }
 
     /** Inside the erase step's transaction: remembers the message ids Haven sent in that conversation. */
-    private Future<Void> collectSentMessages(io.vertx.sqlclient.SqlConnection tx, UUID conversationId, String channel,
+    private Future<Void> collectSentMessages(Db tx, UUID conversationId, String channel,
                                              boolean duress) {
         if (!NAME.equals(channel)) {
             return Future.succeededFuture();

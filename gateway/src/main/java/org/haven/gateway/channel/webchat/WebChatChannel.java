@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
