@@ -1,12 +1,16 @@
 package org.haven.gateway.outbox;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +21,18 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.logging.RepeatedLog;
+import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +64,7 @@ public final class Outbox {
     private static final long ORPHANS_EVERY_MS = 10_000;
     // sent messages whose mark waits for the database; beyond this many, the lease decides
     private static final int UNMARKED_MAX = 10_000;
-    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private long orphansCheckedAt;
 
     private final Vertx vertx;
@@ -69,11 +77,11 @@ public final class Outbox {
     private boolean again;
     private SentBatch unmarked = new SentBatch();
     private boolean stopped;
-    private io.vertx.core.Promise<Void> stoppedWhenIdle;
+    private Promise<Void> stoppedWhenIdle;
     private long timer = -1;
-    private io.vertx.core.Context context;
-    private volatile org.haven.gateway.metrics.HavenMetrics metrics = org.haven.gateway.metrics.HavenMetrics.NONE;
-    private volatile java.util.function.Consumer<UUID> replyChanged = caseId -> { };
+    private Context context;
+    private volatile HavenMetrics metrics = HavenMetrics.NONE;
+    private volatile Consumer<UUID> replyChanged = caseId -> { };
 
     public Outbox(Vertx vertx, Pool pool, ServerKeyring keyring) {
         this.vertx = vertx;
@@ -82,12 +90,12 @@ public final class Outbox {
     }
 
     /** Where to count finished messages. */
-    public void metrics(org.haven.gateway.metrics.HavenMetrics metrics) {
+    public void metrics(HavenMetrics metrics) {
         this.metrics = metrics;
     }
 
     /** Told the case of a coordinator's reply whose fate the case page shows changed (sent, waiting, not delivered). */
-    public void onReplyChanged(java.util.function.Consumer<UUID> caseChanged) {
+    public void onReplyChanged(Consumer<UUID> caseChanged) {
         this.replyChanged = caseChanged;
     }
 
@@ -209,7 +217,7 @@ public final class Outbox {
         if (context == null) {
             return Future.succeededFuture();
         }
-        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             stopped = true;
             if (timer >= 0) {
@@ -271,7 +279,7 @@ public final class Outbox {
     }
 
     private static String sqlState(Throwable t) {
-        return t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState() : "-";
+        return t instanceof PgException pg ? pg.getSqlState() : "-";
     }
 
     /** Makes a conversation's pending messages due now (its web chat just reconnected). */
@@ -365,7 +373,7 @@ public final class Outbox {
         });
     }
 
-    private Future<io.vertx.sqlclient.RowSet<Row>> claim(String which, Tuple params, int limit) {
+    private Future<RowSet<Row>> claim(String which, Tuple params, int limit) {
         // error_code is cleared on claim: a row deferred as not_connected is claimable by
         // deliverNow until someone claims it, and never while its lease runs.
         return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond',"
@@ -393,7 +401,7 @@ public final class Outbox {
         if (context == null) {
             return deliverNext(conversationId, null, 0);
         }
-        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        Promise<Void> done = Promise.promise();
         // once stopped, the messages wait in the table for the next start
         context.runOnContext(v -> (stopped ? Future.<Void>succeededFuture() : deliverNext(conversationId, null, 0)).onComplete(done));
         return done.future();
@@ -514,7 +522,7 @@ public final class Outbox {
                         new SendResult.Failed(SendResult.Kind.RETRYABLE, err.getClass().getSimpleName())))
                 .compose(result -> {
                     metrics.send(channel, result instanceof SendResult.Failed f
-                            ? f.kind().name().toLowerCase(java.util.Locale.ROOT) : "sent", System.nanoTime() - t0);
+                            ? f.kind().name().toLowerCase(Locale.ROOT) : "sent", System.nanoTime() - t0);
                     if (result instanceof SendResult.Sent sent) {
                         // one line per message sent would be most of the log under load: counted in
                         // haven.messages.out instead; failures and retries are logged below

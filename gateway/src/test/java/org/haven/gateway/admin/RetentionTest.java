@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ class RetentionTest {
             IntakeDriver.completeIntake(haven.port(), oldMarker);
             IntakeDriver.completeIntake(haven.port(), newMarker);
             try (ChatClient chat = ChatClient.connect(haven.port())) {
-                IntakeDriver.run(chat, java.util.List.of("HUMAN", "delete"));   // a case, then the person deletes it
+                IntakeDriver.run(chat, List.of("HUMAN", "delete"));   // a case, then the person deletes it
             }
             oldCase = caseId(admin, oldMarker);
             newCase = caseId(admin, newMarker);

@@ -11,7 +11,9 @@ import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.support.TestPostgres;
@@ -54,7 +56,7 @@ class DatabaseUnavailableTest {
         // as netty's NioSocketChannel.doWrite raises it, wrapped as the pool passes it on
         assertTrue(DatabaseUnavailable.is(new IOException("Broken pipe")));
         assertTrue(DatabaseUnavailable.is(new IllegalStateException("step failed", new IOException("Broken pipe"))));
-        assertTrue(DatabaseUnavailable.is(new java.net.SocketException("Connection reset")));
+        assertTrue(DatabaseUnavailable.is(new SocketException("Connection reset")));
     }
 
     /** Verifies that a connection refused (nothing listens on the port) counts as unreachable. */
@@ -104,7 +106,7 @@ class DatabaseUnavailableTest {
         }
         assertFalse(DatabaseUnavailable.is(new IllegalStateException("state decryption failed")));
         assertFalse(DatabaseUnavailable.is(new IllegalStateException("sealing failed",
-                new java.security.GeneralSecurityException("no recipient to seal to"))));
+                new GeneralSecurityException("no recipient to seal to"))));
     }
 
     private static Throwable failure(Future<?> f) throws Exception {

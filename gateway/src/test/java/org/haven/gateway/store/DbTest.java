@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
@@ -68,7 +69,7 @@ class DbTest {
         ExecutionException e = assertThrows(ExecutionException.class, () -> await(Db.of(pool).transaction(tx ->
                 tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(1))
                         .compose(v -> tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(1))))));
-        assertEquals("23505", ((io.vertx.pgclient.PgException) e.getCause()).getSqlState());
+        assertEquals("23505", ((PgException) e.getCause()).getSqlState());
         assertEquals(0, rows());
     }
 
