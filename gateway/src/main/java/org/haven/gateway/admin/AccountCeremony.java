@@ -160,14 +160,9 @@ public final class AccountCeremony {
      * the caller ends those it holds itself and then calls {@link #rotate}.
      */
     public Future<Removal> disable(String actor, long accountId) {
-        return accounts.db().transaction(tx -> tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"
-                        + " ORDER BY id FOR UPDATE").execute()
+        return accounts.db().transaction(tx -> accounts.lockAdministrators(tx)
                 .compose(admins -> {
-                    boolean isAdmin = false;
-                    for (var r : admins) {
-                        isAdmin |= r.getLong(0) == accountId;
-                    }
-                    if (isAdmin && admins.size() == 1) {
+                    if (admins.contains(accountId) && admins.size() == 1) {
                         return Future.succeededFuture(Removal.LAST_ADMINISTRATOR);
                     }
                     return accounts.disable(tx, accountId).compose(done -> {

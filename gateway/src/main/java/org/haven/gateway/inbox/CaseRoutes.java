@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.store.ConversationStore;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
@@ -58,6 +58,7 @@ public final class CaseRoutes {
     private final CaseEntries entries;
     private final KeyedHash auditKey;
     private final CaseExport export;
+    private final ConversationStore conversations = new ConversationStore();
 
     public CaseRoutes(Vertx vertx, CaseStore cases, AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEvents events,
                       SessionGuard guard, KeyedHash auditKey, org.haven.gateway.auth.Reauthentication reauthentication) {
@@ -414,10 +415,9 @@ public final class CaseRoutes {
             if (addressed && to.isEmpty()) {
                 return Future.succeededFuture(false);
             }
-            return teamKeys.sealing(() -> accounts.db().transaction(tx -> tx.preparedQuery(
-                            "SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE")
-                    .execute(Tuple.of(c.conversationId())).compose(rs -> {
-                        if (rs.size() == 0 || rs.iterator().next().getOffsetDateTime(0) != null) {
+            return teamKeys.sealing(() -> accounts.db().transaction(tx -> conversations.lockIfOpen(tx, c.conversationId())
+                    .compose(open -> {
+                        if (!open) {
                             return Future.succeededFuture(false);
                         }
                         return entries.append(tx, c.id(), EntryKind.MESSAGE_OUT, new JsonObject().put("text", message), s.username())

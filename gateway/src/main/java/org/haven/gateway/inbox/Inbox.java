@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import org.haven.gateway.store.DashboardStats;
 import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
 import org.haven.gateway.auth.AuthRoutes;
@@ -51,7 +52,7 @@ public final class Inbox {
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
         this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
-                new org.haven.gateway.dashboard.DashboardStats(accounts.db()), guard);
+                new org.haven.gateway.store.DashboardStats(accounts.db()), guard);
         this.audit = new AuditRoutes(accounts.db(), guard, secrets.auditKey());
     }
 

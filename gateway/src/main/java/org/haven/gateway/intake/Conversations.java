@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.haven.gateway.store.DatabaseUnavailable;
 import org.haven.bot.Engine;
 import org.haven.bot.Reply;
 import org.haven.gateway.cases.CaseEntries;

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,7 @@ import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ConversationStore;
 import org.haven.gateway.store.Db;
+import org.haven.gateway.store.InboundSeen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,9 +197,7 @@ final class DialogueStep {
             return Future.succeededFuture(true);
         }
         byte[] key = secrets.contactHash().hash(in.channel() + ":" + in.address() + "#" + in.messageId().get());
-        return tx.preparedQuery("INSERT INTO inbound_seen (message_key) VALUES ($1) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(Buffer.buffer(key)))
-                .map(rs -> rs.rowCount() == 1);
+        return InboundSeen.firstSeen(tx, key);
     }
 
     private Future<Conversations.Outcome> queueReplies(Db tx, Inbound in, Conversations.Outcome outcome,

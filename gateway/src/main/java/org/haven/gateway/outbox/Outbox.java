@@ -187,6 +187,19 @@ public final class Outbox {
                 .execute(Tuple.of(ids, conversationId, channel, bodies, expires, sealedAddress, entryCase, entrySeq)).mapEmpty();
     }
 
+    /** The provider ids of the messages sent in the conversation {@code conversationId}, inside {@code tx}. */
+    public static Future<List<String>> sentProviderIds(Db tx, UUID conversationId) {
+        return tx.preparedQuery("SELECT provider_id FROM outbox WHERE conversation_id = $1 AND status = 'sent'"
+                        + " AND provider_id IS NOT NULL")
+                .execute(Tuple.of(conversationId)).map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getString("provider_id"));
+                    }
+                    return ids;
+                });
+    }
+
     /**
      * Sends what still waits for a conversation on another channel, to {@code address} (the person
      * wrote their resume phrase there), at once.

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Accounts, team public keys and the pending first-administrator setup. */
@@ -56,7 +58,7 @@ public final class AccountStore {
     public Future<java.util.List<Account>> list() {
         return pool.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.username")
                 .execute().map(rs -> {
-                    java.util.List<Account> out = new java.util.ArrayList<>();
+                    java.util.List<Account> out = new ArrayList<>();
                     rs.forEach(r -> out.add(account(r)));
                     return out;
                 });
@@ -98,7 +100,7 @@ public final class AccountStore {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"
                         + " WHERE g.account_id = $1 ORDER BY k.created_at DESC")
                 .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<Grant> out = new java.util.ArrayList<>();
+                    java.util.List<Grant> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
                     return out;
                 });
@@ -109,9 +111,21 @@ public final class AccountStore {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
                         + " JOIN agencies ag ON ag.id = a.agency_id AND ag.key_id = g.key_id WHERE g.account_id = $1")
                 .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<Grant> out = new java.util.ArrayList<>();
+                    java.util.List<Grant> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
                     return out;
+                });
+    }
+
+    /** The enabled administrators' ids, locked for the rest of {@code tx} (so that the last one cannot go). */
+    public Future<List<Long>> lockAdministrators(Db tx) {
+        return tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE").execute()
+                .map(rs -> {
+                    List<Long> ids = new ArrayList<>();
+                    for (Row r : rs) {
+                        ids.add(r.getLong(0));
+                    }
+                    return ids;
                 });
     }
 

@@ -108,6 +108,15 @@ public final class ConversationStore {
                 .execute(Tuple.of(id, channel, Buffer.buffer(contactHash), Buffer.buffer(state), Buffer.buffer(box))).mapEmpty();
     }
 
+    /**
+     * Locks the conversation {@code id} for the rest of {@code tx}; true if it exists and the
+     * person has not opted out (a reply may go to it).
+     */
+    public Future<Boolean> lockIfOpen(Db tx, UUID id) {
+        return tx.preparedQuery("SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE").execute(Tuple.of(id))
+                .map(rs -> rs.size() > 0 && rs.iterator().next().getOffsetDateTime(0) == null);
+    }
+
     /** Forgets a conversation (the person asked to delete, or restarted). */
     public Future<Void> delete(Db tx, UUID id) {
         return tx.preparedQuery("DELETE FROM conversations WHERE id = $1").execute(Tuple.of(id)).mapEmpty();

@@ -1,11 +1,9 @@
-package org.haven.gateway.dashboard;
+package org.haven.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import org.haven.gateway.store.Db;
 
 /**
  * The figures the dashboard shows, computed in the database as aggregates only: counts per

@@ -1,6 +1,7 @@
-package org.haven.gateway.intake;
+package org.haven.gateway.store;
 
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -11,13 +12,14 @@ import java.util.Locale;
  * pipe"), or the server said it is shutting down, starting or not accepting connections (SQLSTATE
  * classes 08 and 57P). An error the server answered about a statement is not.
  */
-final class DatabaseUnavailable {
+public final class DatabaseUnavailable {
     private DatabaseUnavailable() {
     }
 
-    static boolean is(Throwable error) {
+    /** Whether {@code error}, or one of its causes, says the database cannot be reached. */
+    public static boolean is(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof IOException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+            if (t instanceof IOException || t instanceof ClosedConnectionException) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

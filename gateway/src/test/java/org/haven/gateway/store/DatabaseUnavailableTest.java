@@ -1,4 +1,4 @@
-package org.haven.gateway.intake;
+package org.haven.gateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
