@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -87,6 +88,36 @@ class DatabaseUnavailableTest {
         assertTrue(DatabaseUnavailable.is(first), first.toString());
         assertTrue(DatabaseUnavailable.is(second), second.toString());
         admin.close();
+    }
+
+    /**
+     * Verifies that a database that accepts no connections (ALLOW_CONNECTIONS false, as for
+     * maintenance: SQLSTATE 55000 at connect) counts as unreachable. The outage tests make the
+     * database away this way; a busy machine met this error before a terminated connection, and
+     * the message was refused instead of spooled.
+     */
+    @Test
+    void testDatabaseNotAcceptingConnectionsIsUnavailable() throws Exception {
+        String url = TestPostgres.newDatabase();
+        URI u = URI.create(url);
+        TestPostgres.away(url, true);
+        Throwable closed = failure(PgConnection.connect(vertx, new PgConnectOptions(options).setPort(u.getPort())
+                .setDatabase(u.getPath().substring(1))));
+        assertTrue(DatabaseUnavailable.is(closed), closed.toString());
+    }
+
+    /**
+     * Verifies that the server out of a resource (SQLSTATE class 53: disk full, out of memory,
+     * too many connections) counts as unreachable: the message is kept in the spool until the
+     * database can take it, rather than refused to a provider that may give up retrying.
+     */
+    @Test
+    void testInsufficientResourcesAreUnavailable() {
+        for (String state : new String[] {"53000", "53100", "53200", "53300"}) {
+            PgException e = new PgException("could not extend file", "ERROR", state, null);
+            assertTrue(DatabaseUnavailable.is(new RuntimeException("step failed", e)), state);
+        }
+        assertFalse(DatabaseUnavailable.is(new PgException("lock on a row", "ERROR", "55P03", null)));
     }
 
     /** Verifies that errors the server answered about a statement, and bugs of ours, are not taken for an outage. */

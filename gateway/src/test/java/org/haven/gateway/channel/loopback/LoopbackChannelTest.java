@@ -87,14 +87,14 @@ class LoopbackChannelTest {
         // the parts a channel uses, built as Haven.start builds them
         database = Database.open(vertx, config.database(), config.dataDir());
         ServerSecrets secrets = ServerSecrets.loadOrCreate(dataDir.resolve("server-keys"));
-        await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
+        await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
         TeamKeys teamKeys = new TeamKeys(vertx, new AccountStore(database.pool()), dataDir, Optional.empty(), secrets.auditKey());
         await(teamKeys.initialise());
         CaseStore cases = new CaseStore(database.pool(), teamKeys);
         EngineSettings engineSettings = new EngineSettings(null, config.resumeWindow());
         Engine engine = new Engine(Intake.defaultIntake(), engineSettings);
         outbox = new Outbox(vertx, database.pool(), secrets.keyring());
-        Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox,
+        Conversations conversations = new Conversations(database.db(), engine, secrets, teamKeys, cases, outbox,
                 Clock.systemUTC());
         outbox.coordinatorPrefix(conversations::coordinatorPrefix);
         Router router = Router.router(vertx);
