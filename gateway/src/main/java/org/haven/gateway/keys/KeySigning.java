@@ -1,8 +1,6 @@
 package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -57,8 +55,7 @@ public final class KeySigning {
             byte[] signing = signingKeyOf(personal).toBytes();
             String signer = KeyRecords.teamSigner(teamKeyId);
             byte[] signature = teamSigner.sign(KeyRecords.account(id, username, "admin", null, pub, signing, signer));
-            return tx.preparedQuery("UPDATE team_keys SET signing_key = $2 WHERE key_id = $1 AND signing_key IS NULL")
-                    .execute(Tuple.of(teamKeyId, io.vertx.core.buffer.Buffer.buffer(teamSigner.signatureKey().toBytes())))
+            return KeyRecordStore.giveTeamSigningKey(tx, teamKeyId, teamSigner.signatureKey().toBytes())
                     .compose(v -> KeyRecordStore.signAccount(tx, id, pub, signing, signer, signature));
         } finally {
             teamSigner.destroy();

@@ -1,7 +1,6 @@
 package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
@@ -83,7 +82,7 @@ final class KeyUpgrade {
     }
 
     private Future<Void> completeUpgrade(AccountSigner admin, List<RecipientPrivateKey> held, TeamKeyPin legacy) {
-        return db.transaction(tx -> tx.query("LOCK TABLE team_keys IN SHARE ROW EXCLUSIVE MODE").execute()
+        return db.transaction(tx -> KeyRecordStore.lockTeamKeys(tx)
                 .compose(v -> KeyRecordStore.load(tx)).compose(snapshot -> {
                     Optional<TeamKeyRow> root = snapshot.team().stream().filter(legacy::matches).findFirst();
                     Optional<RecipientPrivateKey> rootKey = root.flatMap(t -> held.stream()

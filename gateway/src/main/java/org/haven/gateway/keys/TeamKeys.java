@@ -29,6 +29,7 @@ import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyKeyCheck;
 import org.haven.gateway.store.Db;
+import org.haven.gateway.store.EntryKeyStore;
 import org.haven.gateway.store.KeyRecordStore;
 import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
 import org.slf4j.Logger;
@@ -474,7 +475,7 @@ public final class TeamKeys implements AgencyKeyCheck {
             attempt = Future.failedFuture(e);
         }
         return attempt.recover(err -> {
-            if (retries == 0 || !RetiredKey.is(err)) {
+            if (retries == 0 || !EntryKeyStore.refusedRetiredKey(err)) {
                 return Future.failedFuture(err);
             }
             LOG.info("event=team_key_retired_meanwhile action=reload_and_retry");

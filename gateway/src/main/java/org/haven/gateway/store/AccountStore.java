@@ -95,6 +95,24 @@ public final class AccountStore {
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
     }
 
+    /** Grants a (new) team key to several accounts, in one batch (a rotation); nothing to do for none. */
+    public Future<Void> insertGrants(Db tx, java.util.List<KeyGrant> grants) {
+        if (grants.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(grants.size());
+        for (KeyGrant g : grants) {
+            rows.add(Tuple.of(g.accountId(), g.keyId(), Buffer.buffer(g.sealed())));
+        }
+        return tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                .executeBatch(rows).mapEmpty();
+    }
+
+    /** Withdraws every grant of team key {@code keyId} (its rotation). */
+    public Future<Void> withdrawGrants(Db tx, String keyId) {
+        return tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1").execute(Tuple.of(keyId)).mapEmpty();
+    }
+
     /** The grants of an account, for its login. */
     public Future<java.util.List<Grant>> grants(long accountId) {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"

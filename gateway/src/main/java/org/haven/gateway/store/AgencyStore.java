@@ -97,6 +97,47 @@ public final class AgencyStore {
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
     }
 
+    /** Grants a (new) agency key to several workers, in one batch (a rotation); nothing to do for none. */
+    public Future<Void> insertGrants(Db tx, List<KeyGrant> grants) {
+        if (grants.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>(grants.size());
+        for (KeyGrant g : grants) {
+            rows.add(Tuple.of(g.accountId(), g.keyId(), Buffer.buffer(g.sealed())));
+        }
+        return tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                .executeBatch(rows).mapEmpty();
+    }
+
+    /** Withdraws every grant of agency key {@code keyId} (its rotation). */
+    public Future<Void> withdrawGrants(Db tx, String keyId) {
+        return tx.preparedQuery("DELETE FROM agency_key_grants WHERE key_id = $1").execute(Tuple.of(keyId)).mapEmpty();
+    }
+
+    /** Points the cases shared with the agency under key {@code oldKeyId} at its new key {@code newKeyId} (its rotation). */
+    public Future<Void> moveCasesToKey(Db tx, String oldKeyId, String newKeyId) {
+        return tx.preparedQuery("UPDATE cases SET agency_key_id = $2 WHERE agency_key_id = $1")
+                .execute(Tuple.of(oldKeyId, newKeyId)).mapEmpty();
+    }
+
+    /** An agency's private key sealed anew, to team key {@code teamKeyId} (the team key's rotation). */
+    public record ResealedKey(long agencyId, byte[] sealed, String teamKeyId) {
+    }
+
+    /** Stores the agency keys sealed to the new team key, in one batch (its rotation); nothing to do for none. */
+    public Future<Void> resealKeys(Db tx, List<ResealedKey> keys) {
+        if (keys.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>(keys.size());
+        for (ResealedKey k : keys) {
+            rows.add(Tuple.of(k.agencyId(), Buffer.buffer(k.sealed()), k.teamKeyId()));
+        }
+        return tx.preparedQuery("UPDATE agencies SET sealed_private_key = $2, team_key_id = $3 WHERE id = $1")
+                .executeBatch(rows).mapEmpty();
+    }
+
     private static SealedKey sealedKey(Row r) {
         Buffer pub = r.getBuffer("public_key");
         Buffer sealed = r.getBuffer("sealed_private_key");

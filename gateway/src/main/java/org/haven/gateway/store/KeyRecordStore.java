@@ -88,6 +88,25 @@ public final class KeyRecordStore {
                 .execute(Tuple.of(keyId, buffer(signingKey))).mapEmpty();
     }
 
+    /** Gives team key {@code keyId} its signing key unless it has one (setup on an installation upgraded before it). */
+    public static Future<Void> giveTeamSigningKey(Db tx, String keyId, byte[] signingKey) {
+        return tx.preparedQuery("UPDATE team_keys SET signing_key = $2 WHERE key_id = $1 AND signing_key IS NULL")
+                .execute(Tuple.of(keyId, buffer(signingKey))).mapEmpty();
+    }
+
+    /** Marks team key {@code keyId} retired (its rotation): nothing is sealed to it from then on. */
+    public static Future<Void> retireTeamKey(Db tx, String keyId) {
+        return tx.preparedQuery("UPDATE team_keys SET retired_at = now() WHERE key_id = $1").execute(Tuple.of(keyId)).mapEmpty();
+    }
+
+    /**
+     * Locks {@code team_keys} until the transaction ends against changes and against another
+     * holder of this lock (rows can still be read): the key records are read and signed as one set.
+     */
+    public static Future<Void> lockTeamKeys(Db tx) {
+        return tx.query("LOCK TABLE team_keys IN SHARE ROW EXCLUSIVE MODE").execute().mapEmpty();
+    }
+
     /** Stores an account's signed key record: its keys as signed, the signer and the signature. */
     public static Future<Void> signAccount(Db tx, long accountId, byte[] publicKey, byte[] signingKey, String signer,
                                            byte[] signature) {
