@@ -8,6 +8,8 @@ import java.util.Optional;
 import io.vertx.core.json.JsonObject;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.gateway.auth.AccountRules;
+import org.haven.gateway.keys.AccountKeys;
 import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.keys.AccountSigner;
@@ -94,7 +96,7 @@ public final class AccountCeremony {
      */
     public static Optional<String> problem(String username, String pass, String confirm, String role, List<String> groups,
                                            String agencyRaw) {
-        Optional<String> invalid = AuthRoutes.validateNewAccount(username, pass, confirm);
+        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm);
         return invalid.isPresent() ? invalid : roleProblem(role, groups, agencyRaw);
     }
 
@@ -128,7 +130,7 @@ public final class AccountCeremony {
             return Future.failedFuture(new IllegalArgumentException("adding an account needs the team key and an administrator's signing key"));
         }
         boolean agency = account.agencyWorker();
-        return vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(passphrase, team))
+        return vertx.executeBlocking(() -> AccountKeys.make(passphrase, team))
                 .compose(keys -> accounts.db().transaction(tx -> teamKeys.requireAdministrator(tx, admin)
                         .compose(verified -> accounts.create(tx, account.username(), account.role(),
                                 keys.hash(), keys.personal().publicKey().toBytes(), keys.sealedPersonal(), account.agencyId(),

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
@@ -163,7 +164,7 @@ public final class TeamRoutes {
             for (AgencyStore.Agency a : agencies) {
                 b.append("<option value=\"").append(a.id()).append("\">").append(Html.esc(a.name())).append("</option>");
             }
-            b.append("</select><label for=\"new-pass\">One-time passphrase (at least ").append(AuthRoutes.MIN_PASSPHRASE)
+            b.append("</select><label for=\"new-pass\">One-time passphrase (at least ").append(AccountRules.MIN_PASSPHRASE)
                     .append(" characters; give it to the person in a safe way: at first login they must choose their own)</label>")
                     .append("<input id=\"new-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" required>")
                     .append("<label for=\"new-confirm\">Again</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")

@@ -73,7 +73,7 @@ public final class PassphraseChange {
      * pool: fails with {@code PassphraseWork.Busy} when the pool is full or the client has its share.
      */
     public Future<Outcome> change(String client, long accountId, String current, String next, String auditSuffix) {
-        if (next == null || next.length() < AuthRoutes.MIN_PASSPHRASE) {
+        if (next == null || next.length() < AccountRules.MIN_PASSPHRASE) {
             return Future.failedFuture(new IllegalArgumentException("the new passphrase is too short"));
         }
         return accounts.findById(accountId).compose(found -> {

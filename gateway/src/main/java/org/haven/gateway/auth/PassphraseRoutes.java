@@ -63,7 +63,7 @@ final class PassphraseRoutes {
         String current = ctx.request().getFormAttribute("current");
         String next = ctx.request().getFormAttribute("passphrase");
         String confirm = ctx.request().getFormAttribute("confirm");
-        if (next == null || next.length() < AuthRoutes.MIN_PASSPHRASE) {
+        if (next == null || next.length() < AccountRules.MIN_PASSPHRASE) {
             form(ctx, s, 400, Text.t(l, "passphrase.short"), null);
             return;
         }
@@ -138,7 +138,7 @@ final class PassphraseRoutes {
                 .append("<input id=\"current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required>")
                 .append("<label for=\"passphrase\">").append(Text.t(l, "passphrase.new")).append("</label>")
                 .append("<input id=\"passphrase\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" minlength=\"")
-                .append(AuthRoutes.MIN_PASSPHRASE).append("\" required>")
+                .append(AccountRules.MIN_PASSPHRASE).append("\" required>")
                 .append("<label for=\"confirm\">").append(Text.t(l, "passphrase.again")).append("</label>")
                 .append("<input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required>")
                 .append("<button type=\"submit\" id=\"save-passphrase\">").append(Text.t(l, "passphrase.save")).append("</button></form>");

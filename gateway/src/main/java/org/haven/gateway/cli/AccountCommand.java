@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.admin.AccountCeremony;
+import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.PassphraseChange;
 import org.haven.gateway.store.ClusterNotifications;
@@ -80,7 +81,7 @@ public final class AccountCommand extends CommandGroup {
                     "passphrase and a grant of the team key (an agency worker: of its agency's key instead), which an",
                     "administrator's passphrase and second-factor code unlock. Asks, in this order: the administrator's username",
                     "(unless --admin), passphrase and code, then the one-time passphrase twice (at least "
-                            + AuthRoutes.MIN_PASSPHRASE + " characters).",
+                            + AccountRules.MIN_PASSPHRASE + " characters).",
                     "At first login the person chooses their own passphrase, then sets up their second factor.",
                     "Audited as account_created:<role>."})
     static final class Add implements Callable<Integer> {
@@ -117,7 +118,7 @@ public final class AccountCommand extends CommandGroup {
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 String name = username.strip();
                 List<String> wanted = groups.stream().map(String::strip).distinct().toList();
-                Optional<String> invalid = AuthRoutes.validateUsername(name)
+                Optional<String> invalid = AccountRules.validateUsername(name)
                         .or(() -> wanted.stream().filter(g -> !AccountCeremony.GROUPS.contains(g)).findFirst()
                                 .map(g -> "There is no working group '" + g + "': choose from " + String.join(", ", AccountCeremony.GROUPS)))
                         .or(() -> AccountCeremony.roleProblem(role, wanted, agency == null ? null : agency.toString()));
@@ -134,13 +135,13 @@ public final class AccountCommand extends CommandGroup {
                 AccountStore accounts = new AccountStore(db.db());
                 AccountCeremony.NewAccount wantedAccount = new AccountCeremony.NewAccount(name, role, wanted, agency);
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, account.clock())) {
-                    char[] pass = prompt.secret("One-time passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE
+                    char[] pass = prompt.secret("One-time passphrase of " + name + " (at least " + AccountRules.MIN_PASSPHRASE
                             + " characters; they choose their own at first login)");
                     char[] confirm = prompt.secret("The same passphrase again");
                     long id;
                     try {
                         String p = new String(pass);
-                        Optional<String> weak = AuthRoutes.validatePassphrase(p, new String(confirm));
+                        Optional<String> weak = AccountRules.validatePassphrase(p, new String(confirm));
                         if (weak.isPresent()) {
                             throw new Cli.Failure(Cli.line(weak.get()));
                         }
@@ -252,7 +253,7 @@ public final class AccountCommand extends CommandGroup {
             description = {"Change an account's passphrase, as its inbox's Passphrase page does: the personal key is opened",
                     "with the current passphrase and sealed under the new one; its grants and every case stay as they are.",
                     "Asks, in this order: the current passphrase, then the new one twice (at least "
-                            + AuthRoutes.MIN_PASSPHRASE + " characters). Replaces a",
+                            + AccountRules.MIN_PASSPHRASE + " characters). Replaces a",
                     "one-time passphrase as the first login would. Ends the account's inbox sessions on every gateway.",
                     "Audited as passphrase_changed:cli (a wrong current passphrase: passphrase_change_failed:cli)."})
     static final class Passphrase implements Callable<Integer> {
@@ -280,10 +281,10 @@ public final class AccountCommand extends CommandGroup {
                 char[] confirm = null;
                 PassphraseChange.Outcome outcome;
                 try {
-                    next = prompt.secret("New passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE + " characters)");
+                    next = prompt.secret("New passphrase of " + name + " (at least " + AccountRules.MIN_PASSPHRASE + " characters)");
                     confirm = prompt.secret("The same passphrase again");
                     String n = new String(next);
-                    Optional<String> weak = AuthRoutes.validatePassphrase(n, new String(confirm));
+                    Optional<String> weak = AccountRules.validatePassphrase(n, new String(confirm));
                     if (weak.isPresent()) {
                         throw new Cli.Failure(Cli.line(weak.get()) + ": nothing was changed");
                     }
