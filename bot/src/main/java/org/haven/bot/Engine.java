@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.haven.bot.ConversationState.Phase;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Keyword;
@@ -98,8 +99,8 @@ public final class Engine {
      * @param language the conversation's language
      * @return the message, or empty when the script has none by that key
      */
-    public java.util.Optional<Reply> messageIfDefined(String key, String language) {
-        return script.messages().containsKey(key) ? java.util.Optional.of(message(key, language)) : java.util.Optional.empty();
+    public Optional<Reply> messageIfDefined(String key, String language) {
+        return script.messages().containsKey(key) ? Optional.of(message(key, language)) : Optional.empty();
     }
 
     /**
@@ -183,7 +184,7 @@ public final class Engine {
      * @param knownCodes whether an agency holds a referral code (given as {@code 123-4567})
      * @return the new state, the replies and the events
      */
-    public Turn step(ConversationState state, String input, Instant now, java.util.function.Predicate<String> knownCodes) {
+    public Turn step(ConversationState state, String input, Instant now, Predicate<String> knownCodes) {
         Session s = new Session(Objects.requireNonNull(state, "state"), now);
         s.knownCodes = Objects.requireNonNull(knownCodes, "knownCodes");
         s.handle(input == null ? "" : input);
@@ -226,7 +227,7 @@ public final class Engine {
         private final List<Event> events = new ArrayList<>();
         /** While not empty, replies are written in each of these languages (the opening, when no language is known). */
         private List<String> speaking = List.of();
-        private java.util.function.Predicate<String> knownCodes = code -> true;
+        private Predicate<String> knownCodes = code -> true;
 
         Session(ConversationState s, Instant now) {
             this.channel = s.channel();

@@ -1,5 +1,6 @@
 package org.haven.bot;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public record IntakeResult(String language, Triage triage, int priority, String 
         referralSuggestions = List.copyOf(referralSuggestions);
         Map<String, List<String>> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        values = java.util.Collections.unmodifiableMap(copy);
+        values = Collections.unmodifiableMap(copy);
         roles = Map.copyOf(roles);
     }
 

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,19 +78,19 @@ class EngineTest {
         assertTrue(t.state().finished());
         assertEquals("toronto", completed(t).workingGroup());
         assertTrue(completed(t).answers().size() > 5, "the event carries the answers");
-        assertEquals(java.util.Map.of(), t.state().answers());
+        assertEquals(Map.of(), t.state().answers());
         assertEquals("toronto", t.state().workingGroup());
         String bytes = new String(t.state().toBytes(), StandardCharsets.UTF_8);
         assertFalse(bytes.contains("Syria") || bytes.contains("torture") || bytes.contains("refugee"), bytes);
         for (String later : List.of("a message for the coordinator", "LANGUAGE", "fr", "HUMAN", "HELP")) {
             t = engine.step(t.state(), later, NOW);
-            assertEquals(java.util.Map.of(), t.state().answers(), "after " + later);
+            assertEquals(Map.of(), t.state().answers(), "after " + later);
             assertEquals("toronto", t.state().workingGroup());
             assertTrue(t.state().finished());
         }
         Turn human = run("yes", "en", "survivor", "no", "yes", "torture", "HUMAN");
         assertTrue(human.state().finished());
-        assertEquals(java.util.Map.of(), human.state().answers());
+        assertEquals(Map.of(), human.state().answers());
         assertEquals(completed(human).workingGroup(), human.state().workingGroup());
         Turn restarted = engine.step(t.state(), "RESTART", NOW);
         assertEquals(null, restarted.state().workingGroup());
@@ -139,7 +141,7 @@ class EngineTest {
             }
         }
         IntakeResult r = completed(t);
-        java.util.Map<String, String> byId = new java.util.HashMap<>();
+        Map<String, String> byId = new HashMap<>();
         r.answers().forEach(a -> byId.put(a.questionId(), a.answer()));
         assertTrue(byId.get("what_happened").contains("Torture") && byId.get("what_happened").contains("they took my brother"),
                 byId.get("what_happened"));

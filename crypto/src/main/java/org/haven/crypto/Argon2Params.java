@@ -1,5 +1,7 @@
 package org.haven.crypto;
 
+import java.security.GeneralSecurityException;
+
 /**
  * Argon2id cost parameters (RFC 9106, version 0x13). They are stored beside every hash and box, so
  * they can be raised later without breaking what was stored before.
@@ -53,12 +55,12 @@ public record Argon2Params(int memoryKiB, int iterations, int parallelism) {
   }
 
   static Argon2Params decoded(long memoryKiB, long iterations, long parallelism)
-      throws java.security.GeneralSecurityException {
+      throws GeneralSecurityException {
     try {
       return new Argon2Params(Math.toIntExact(memoryKiB), Math.toIntExact(iterations),
           Math.toIntExact(parallelism));
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new java.security.GeneralSecurityException("Argon2 parameters out of bounds");
+      throw new GeneralSecurityException("Argon2 parameters out of bounds");
     }
   }
 }

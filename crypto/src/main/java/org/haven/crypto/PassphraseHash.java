@@ -4,6 +4,8 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.bouncycastle.crypto.PasswordConverter;
+import org.haven.crypto.internal.Argon2id;
 import org.haven.crypto.internal.Bytes;
 
 /**
@@ -87,9 +89,9 @@ public final class PassphraseHash {
   }
 
   private static byte[] derive(char[] passphrase, byte[] salt, Argon2Params params, int length) {
-    byte[] password = org.bouncycastle.crypto.PasswordConverter.UTF8.convert(passphrase);
+    byte[] password = PasswordConverter.UTF8.convert(passphrase);
     try {
-      return org.haven.crypto.internal.Argon2id.derive(password, salt, null, null,
+      return Argon2id.derive(password, salt, null, null,
           params.memoryKiB(), params.iterations(), params.parallelism(), length);
     } finally {
       Bytes.wipe(password);

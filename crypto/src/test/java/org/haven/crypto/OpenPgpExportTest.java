@@ -10,10 +10,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.bcpg.sig.IntendedRecipientFingerprint;
@@ -61,7 +64,7 @@ class OpenPgpExportTest {
 
   static RecipientPrivateKey teamKey(int fill) throws Exception {
     byte[] scalar = new byte[32];
-    java.util.Arrays.fill(scalar, (byte) fill);
+    Arrays.fill(scalar, (byte) fill);
     return RecipientPrivateKey.fromBytes(scalar, SecretKeyAccess.INSECURE);
   }
 
@@ -154,7 +157,7 @@ class OpenPgpExportTest {
       PGPPublicKeyEncryptedData data = (PGPPublicKeyEncryptedData) list.get(0);
       assertEquals(lawyer.encryptionFingerprint(), HexFormat.of().formatHex(
           secret.getSecretKey(data.getKeyIdentifier().getKeyId()).getPublicKey().getFingerprint())
-          .toUpperCase(java.util.Locale.ROOT));
+          .toUpperCase(Locale.ROOT));
       PGPPrivateKey key = secret.getSecretKey(data.getKeyIdentifier().getKeyId())
           .extractPrivateKey(null);
       BcPGPObjectFactory inner = new BcPGPObjectFactory(
@@ -171,7 +174,7 @@ class OpenPgpExportTest {
       assertTrue(data.verify(), "modification detection failed");
       IntendedRecipientFingerprint intended = signature.getHashedSubPackets().getIntendedRecipientFingerprint();
       assertEquals(lawyer.fingerprint(), HexFormat.of().formatHex(intended.getFingerprint())
-          .toUpperCase(java.util.Locale.ROOT));
+          .toUpperCase(Locale.ROOT));
     }
   }
 
@@ -179,7 +182,7 @@ class OpenPgpExportTest {
   @Test
   void testExportFailsWithoutSigner() throws Exception {
     OpenPgpRecipient lawyer = OpenPgpRecipient.parse(resource("lawyer-public.asc"));
-    assertThrows(java.security.GeneralSecurityException.class,
+    assertThrows(GeneralSecurityException.class,
         () -> OpenPgpExport.encrypt(new byte[] {1}, "f", lawyer, null));
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Locale;
 import org.haven.crypto.internal.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -141,7 +142,7 @@ class SealedDataKeyTest {
     RecipientPublicKey pub = RecipientPublicKey.fromBytes(pair.publicKey().toBytes());
     assertEquals(pair.publicKey(), pub);
     assertEquals(16, pub.keyId().length());
-    assertEquals(pub.keyId(), pub.keyId().toLowerCase(java.util.Locale.ROOT));
+    assertEquals(pub.keyId(), pub.keyId().toLowerCase(Locale.ROOT));
     RecipientPrivateKey priv = RecipientPrivateKey.fromBytes(
         pair.privateKey().toBytes(SecretKeyAccess.INSECURE), SecretKeyAccess.INSECURE);
     assertEquals(pub, priv.publicKey());

@@ -30,7 +30,7 @@ import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.channel.webchat.WebChatConfig;
 import org.haven.gateway.cluster.ClusterJobs;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.config.Redaction;
@@ -142,9 +142,9 @@ public final class Haven implements AutoCloseable {
             // before anything is served or written under them: other keys than the cluster's would end resumed
             // conversations and fail correct logins
             await(ServerKeysCheck.verify(database, secrets));
-            await(new AuditLog(database.pool(), secrets.auditKey()).keyChain());
-            cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.pool()));
-            AccountStore accounts = new AccountStore(database.pool());
+            await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
+            cluster = await(ClusterNotifications.start(vertx, database.connectOptions(), database.db()));
+            AccountStore accounts = new AccountStore(database.db());
             metrics.disk(config.dataDir());
             ClusterNotifications listener = cluster;
             metrics.gauge("haven.cluster.listener.connected", "1 while this gateway listens for the others' notifications",
@@ -156,15 +156,15 @@ public final class Haven implements AutoCloseable {
             teamKeys.refreshEvery(10_000);
             refreshing = teamKeys;
             // the intake's referral lookup answers an agency's key only when its signed record verifies
-            CaseStore cases = new CaseStore(database.pool(), teamKeys);
-            await(ContactUpgrade.run(database.pool(), secrets, new CaseEntries(cases, teamKeys, secrets.auditKey())));
+            CaseStore cases = new CaseStore(database.db(), teamKeys);
+            await(ContactUpgrade.run(database.db(), secrets, new CaseEntries(cases, teamKeys, secrets.auditKey())));
 
             EngineSettings engineSettings = new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
-            IntakeScripts scripts = new IntakeScripts(vertx, database.pool(), engineSettings);
+            IntakeScripts scripts = new IntakeScripts(vertx, database.db(), engineSettings);
             Intake intake = await(scripts.current());
             Engine engine = new Engine(intake, engineSettings);
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
-            Conversations conversations = new Conversations(database.pool(), engine, secrets, teamKeys, cases, outbox, clock);
+            Conversations conversations = new Conversations(database.db(), engine, secrets, teamKeys, cases, outbox, clock);
             scripts.attach(conversations);
 
             conversations.metrics(metrics);
@@ -255,9 +255,9 @@ public final class Haven implements AutoCloseable {
                 }
             });
             reporter = role;
-            metrics.startPolling(vertx, database.pool(), () -> Future.succeededFuture(role.held()));
-            Retention retention = new Retention(database.pool(), config.retentionDays(), secrets.auditKey());
-            ClusterJobs jobs = new ClusterJobs(vertx, database.pool());
+            metrics.startPolling(vertx, database.db(), () -> Future.succeededFuture(role.held()));
+            Retention retention = new Retention(database.db(), config.retentionDays(), secrets.auditKey());
+            ClusterJobs jobs = new ClusterJobs(vertx, database.db());
             retention.schedule(vertx, jobs);
             retention.scheduleExpiry(vertx, jobs, config.resumeWindow());
             LOG.info("event=started port={} millis={}", server.actualPort(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ class CrashRestartIT {
                 if (state == 'Z' || state == 'X') {
                     return;
                 }
-            } catch (java.io.IOException gone) {
+            } catch (IOException gone) {
                 return;
             }
             Thread.sleep(100);

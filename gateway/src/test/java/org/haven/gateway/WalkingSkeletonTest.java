@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
@@ -86,7 +89,7 @@ class WalkingSkeletonTest {
             String url = "postgresql://postgres:unused@localhost:" + external.getPort() + "/postgres";
             try (Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url))) {
                 assertEquals(external.getPort(), haven.database().connectOptions().getPort());
-                assertFalse(java.nio.file.Files.exists(dataDir.resolve("postgres")), "embedded database started anyway");
+                assertFalse(Files.exists(dataDir.resolve("postgres")), "embedded database started anyway");
                 try (var c = external.getPostgresDatabase().getConnection();
                      var rs = c.createStatement().executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
                     rs.next();
@@ -105,7 +108,7 @@ class WalkingSkeletonTest {
     }
 
     private static String openCase(InboxClient inbox, String queuePage) throws Exception {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(queuePage);
+        Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(queuePage);
         assertTrue(m.find(), "no case link in the queue");
         HttpResponse<String> page = inbox.get(m.group(1));
         assertEquals(200, page.statusCode());

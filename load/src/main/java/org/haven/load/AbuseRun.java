@@ -7,15 +7,19 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.IntFunction;
 
 /**
  * The abuse run (issue 18; {@code scripts/abuse.sh}, docs/performance.md): what one client, or a
@@ -149,7 +153,7 @@ final class AbuseRun {
 
     /** CPU ticks (1/100 s) of each thread of a process, by thread name and id, from /proc; empty where unknown. */
     private static Map<String, Long> threadTicks(long pid) {
-        Map<String, Long> out = new java.util.HashMap<>();
+        Map<String, Long> out = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
@@ -157,11 +161,11 @@ final class AbuseRun {
                     String stat = Files.readString(task.resolve("stat"));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     out.put(name, Long.parseLong(f[11]) + Long.parseLong(f[12]));   // utime + stime
-                } catch (java.io.IOException | RuntimeException gone) {
+                } catch (IOException | RuntimeException gone) {
                     // the thread ended
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // not Linux
         }
         return out;
@@ -180,13 +184,13 @@ final class AbuseRun {
     private static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "?";
         }
     }
 
     private static long driverCpuMillis() {
-        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
     }
 
     /** One bogus client's logins, one after another without pause, until {@code stop}. */
@@ -206,7 +210,7 @@ final class AbuseRun {
     }
 
     /** {@code count} real logins, from {@code browser} or each from a new one; the times of those that logged in, in ms. */
-    private static double[] logins(InboxLogin.Browser browser, int count, java.util.function.IntFunction<InboxLogin.Browser> fresh)
+    private static double[] logins(InboxLogin.Browser browser, int count, IntFunction<InboxLogin.Browser> fresh)
             throws Exception {
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < count; i++) {

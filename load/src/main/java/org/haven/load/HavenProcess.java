@@ -221,7 +221,7 @@ final class HavenProcess implements AutoCloseable {
     }
 
     /** Prints each failed guarantee, or that all passed; the run's exit code. */
-    static int verdict(java.util.List<String> problems) {
+    static int verdict(List<String> problems) {
         problems.forEach(p -> System.out.println("FAILED   " + p));
         if (problems.isEmpty()) {
             System.out.println("checks   passed");

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The load driver: {@code java -jar load/target/haven-load.jar [options]} (see docs/performance.md).
@@ -28,10 +30,10 @@ public final class Load {
     }
 
     // Vert.x logs dropped connections (expected while a gateway is killed) through java.util.logging
-    private static final java.util.logging.Logger VERTX_LOG = java.util.logging.Logger.getLogger("io.vertx");
+    private static final Logger VERTX_LOG = Logger.getLogger("io.vertx");
 
     public static void main(String[] args) throws Exception {
-        VERTX_LOG.setLevel(java.util.logging.Level.OFF);
+        VERTX_LOG.setLevel(Level.OFF);
         // SLF4J is on the classpath (for the outage run's PostgreSQL) without a binding: no warning about it
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         Map<String, String> o;

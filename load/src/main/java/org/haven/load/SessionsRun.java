@@ -2,18 +2,28 @@ package org.haven.load;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -247,13 +257,13 @@ final class SessionsRun {
     /** The gateway's own count of open web chat sockets, from /metrics; "?" where it has none. */
     private static String gauge(int port) {
         try {
-            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
-                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
-                            .timeout(java.time.Duration.ofSeconds(10)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^haven_webchat_sockets (\\S+)$").matcher(r.body());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                            .timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = Pattern.compile("(?m)^haven_webchat_sockets (\\S+)$").matcher(r.body());
             return m.find() ? m.group(1).replaceAll("\\.0$", "") : "?";
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "?";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -268,10 +278,10 @@ final class SessionsRun {
                     ws.close();
                     return "accepted (no cap at this count)";
                 })
-                .otherwise(err -> err instanceof io.vertx.core.http.UpgradeRejectedException u
+                .otherwise(err -> err instanceof UpgradeRejectedException u
                         ? "refused with HTTP " + u.getStatus()
                         : "failed: " + err.getClass().getSimpleName())
-                .toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private void progress(long t0, int gatewayPort) {

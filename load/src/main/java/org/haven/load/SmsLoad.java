@@ -1,5 +1,7 @@
 package org.haven.load;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -13,8 +15,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -48,16 +60,16 @@ final class SmsLoad {
     private volatile boolean running = true;
     final Stats stats = new Stats("sms");
     /** Every webhook answered 200, as sent (body and signature), for a replay. */
-    final java.util.Queue<String[]> acked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final Queue<String[]> acked = new ConcurrentLinkedQueue<>();
     /** Every webhook not answered 200 (while acknowledged ones are kept), as sent. */
-    final java.util.Queue<String> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    final Queue<String> refused = new ConcurrentLinkedQueue<>();
     private volatile boolean keepAcked;
     /** Per number, whether its last message is still unanswered (only with {@link #keepContactOrder}). */
-    private java.util.concurrent.atomic.AtomicIntegerArray inFlight;
+    private AtomicIntegerArray inFlight;
     /** Webhooks sent and not yet answered or failed. */
-    private final java.util.concurrent.atomic.AtomicInteger outstanding = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger outstanding = new AtomicInteger();
     /** Turns a number's message was held back because its previous one was still unanswered. */
-    final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong held = new AtomicLong();
 
     SmsLoad(Vertx vertx, String host, int port, String accountSid, String authToken, String publicUrl, double rate) throws Exception {
         this.vertx = vertx;
@@ -136,12 +148,12 @@ final class SmsLoad {
      * need for a per-contact order check): a number still waiting skips its turn. Call before {@link #start}.
      */
     void keepContactOrder() {
-        inFlight = new java.util.concurrent.atomic.AtomicIntegerArray(numbers.length);
+        inFlight = new AtomicIntegerArray(numbers.length);
     }
 
     /** Every number that has sent so far, as the webhooks' {@code From}. */
     List<String> numbersUsed() {
-        return java.util.stream.LongStream.range(FIRST_NUMBER, nextNumber).mapToObj(n -> "+1" + n).toList();
+        return LongStream.range(FIRST_NUMBER, nextNumber).mapToObj(n -> "+1" + n).toList();
     }
 
     /**
@@ -162,12 +174,12 @@ final class SmsLoad {
      * {@code tries} times in all, as Twilio retries a failed webhook.
      */
     Replayed replay(List<String[]> requests, int tries) throws Exception {
-        java.util.concurrent.atomic.AtomicInteger first = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger retried = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger unresolved = new java.util.concurrent.atomic.AtomicInteger();
-        Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(16);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(requests.size());
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
+        AtomicInteger unresolved = new AtomicInteger();
+        Map<String, Integer> refusals = new ConcurrentHashMap<>();
+        Semaphore inFlight = new Semaphore(16);
+        CountDownLatch done = new CountDownLatch(requests.size());
         for (String[] r : requests) {
             inFlight.acquire();
             post(r, tries, 1, refusals).onComplete(ar -> {
@@ -183,30 +195,30 @@ final class SmsLoad {
                 done.countDown();
             });
         }
-        if (!done.await(180, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!done.await(180, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the replay did not finish within 180 s");
         }
         return new Replayed(first.get(), retried.get(), unresolved.get(), new TreeMap<>(refusals));
     }
 
     /** Posts one webhook; completes with the attempt that was answered 200, or 0 when none was. */
-    private io.vertx.core.Future<Integer> post(String[] r, int tries, int attempt, Map<String, Integer> refusals) {
+    private Future<Integer> post(String[] r, int tries, int attempt, Map<String, Integer> refusals) {
         return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
                 .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                         .putHeader("X-Twilio-Signature", r[1]).send(Buffer.buffer(r[0])))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
                 .transform(ar -> {
                     if (ar.succeeded() && ar.result() == 200) {
-                        return io.vertx.core.Future.succeededFuture(attempt);
+                        return Future.succeededFuture(attempt);
                     }
                     if (attempt == 1) {
                         refusals.merge(ar.failed() ? "io_" + ar.cause().getClass().getSimpleName() : "http_" + ar.result(), 1,
                                 Integer::sum);
                     }
                     if (attempt == tries) {
-                        return io.vertx.core.Future.succeededFuture(0);
+                        return Future.succeededFuture(0);
                     }
-                    io.vertx.core.Promise<Integer> later = io.vertx.core.Promise.promise();
+                    Promise<Integer> later = Promise.promise();
                     vertx.setTimer(1000, t -> post(r, tries, attempt + 1, refusals).onComplete(later));
                     return later.future();
                 });
@@ -214,7 +226,7 @@ final class SmsLoad {
 
     private void send(long dueNanos) {
         int i = cursor++ % numbers.length;
-        java.util.concurrent.atomic.AtomicIntegerArray waiting = inFlight;
+        AtomicIntegerArray waiting = inFlight;
         if (waiting != null && !waiting.compareAndSet(i, 0, 1)) {
             held.incrementAndGet();
             return;

@@ -1,10 +1,13 @@
 package org.haven.load;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -124,14 +127,14 @@ final class Stats {
      * to a pause (garbage collection, a checkpoint, a periodic job), spread ones to queueing.
      */
     String worstSeconds(int n) {
-        return java.util.stream.IntStream.range(0, worstPerSecond.length()).filter(i -> worstPerSecond.get(i) > 0).boxed()
+        return IntStream.range(0, worstPerSecond.length()).filter(i -> worstPerSecond.get(i) > 0).boxed()
                 .sorted((a, b) -> Long.compare(worstPerSecond.get(b), worstPerSecond.get(a))).limit(n)
-                .map(i -> String.format(java.util.Locale.ROOT, "%ds %.0fms", i, worstPerSecond.get(i) / 1000.0))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .map(i -> String.format(Locale.ROOT, "%ds %.0fms", i, worstPerSecond.get(i) / 1000.0))
+                .collect(Collectors.joining(", "));
     }
 
     String report() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(Locale.ROOT,
                 "%-8s sent=%d done=%d throughput=%.1f/s p50=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms errors=%s",
                 name, sentCount(), completed(), throughput(), percentileMillis(50), percentileMillis(99),
                 percentileMillis(99.9), maxMillis(), errors());

@@ -19,9 +19,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -209,7 +211,7 @@ final class WebChatAbuse {
 
     private void handshake(Socket raw, String address) throws IOException {
         byte[] nonce = new byte[16];
-        new java.security.SecureRandom().nextBytes(nonce);
+        new SecureRandom().nextBytes(nonce);
         raw.getOutputStream().write(("GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
                 + "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: " + address + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -230,7 +232,7 @@ final class WebChatAbuse {
     private static <T> T await(Future<T> f) throws Exception {
         try {
             return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception ex) {
                 throw ex;
             }

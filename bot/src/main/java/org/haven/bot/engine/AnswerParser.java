@@ -3,9 +3,12 @@ package org.haven.bot.engine;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.bot.script.Choice;
+import org.haven.bot.script.Condition;
 import org.haven.bot.script.Language;
 import org.haven.bot.script.Question;
 import org.haven.bot.script.QuestionType;
@@ -62,8 +65,8 @@ public final class AnswerParser {
 
     private final Script script;
     // folded forms of the script's values and labels, made once: the script does not change under a parser
-    private final java.util.Map<String, String> folded = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, String> labelWords = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> folded = new ConcurrentHashMap<>();
+    private final Map<String, String> labelWords = new ConcurrentHashMap<>();
 
     /**
      * @param script the script (for labels in other languages)
@@ -151,7 +154,7 @@ public final class AnswerParser {
             String first = Normalizer.words(raw).split(" ")[0];
             Hit h = one(q, first, language);
             if (h != null) {
-                return new Accepted(List.of(h.value, org.haven.bot.script.Condition.TYPED_PREFIX + raw), h.language);
+                return new Accepted(List.of(h.value, Condition.TYPED_PREFIX + raw), h.language);
             }
         }
         if (p instanceof Rejected && q.type() != QuestionType.LANGUAGE && says(raw)) {

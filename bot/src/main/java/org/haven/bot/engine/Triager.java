@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.haven.bot.Triage;
 import org.haven.bot.script.Organisation;
@@ -74,16 +75,16 @@ public final class Triager {
         return placeAnswer(answers).isPresent();
     }
 
-    private java.util.Optional<String> placeAnswer(Map<String, List<String>> answers) {
+    private Optional<String> placeAnswer(Map<String, List<String>> answers) {
         for (Question q : script.questions()) {
             if (q.type() == QuestionType.CITY) {
                 List<String> a = answers.get(q.id());
                 if (a != null && !a.isEmpty()) {
-                    return java.util.Optional.of(a.get(0));
+                    return Optional.of(a.get(0));
                 }
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.haven.bot.render;
 
 import java.util.List;
+import org.haven.bot.Option;
 
 /**
  * One message ready for a channel.
@@ -10,7 +11,7 @@ import java.util.List;
  * @param language the language of the text
  * @param rtl      whether it is written right to left (the web sets dir="rtl")
  */
-public record Rendered(String text, List<List<org.haven.bot.Option>> buttons, String language, boolean rtl) {
+public record Rendered(String text, List<List<Option>> buttons, String language, boolean rtl) {
 
     /** Makes an immutable message. */
     public Rendered {

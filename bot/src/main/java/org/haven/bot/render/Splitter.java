@@ -3,6 +3,7 @@ package org.haven.bot.render;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,7 @@ public final class Splitter {
         // units with the separator that preceded them, so that menus keep their line breaks
         List<String> units = new ArrayList<>();
         List<String> seps = new ArrayList<>();
-        java.util.regex.Matcher m = SENTENCE_END.matcher(t);
+        Matcher m = SENTENCE_END.matcher(t);
         int start = 0;
         String sep = "";
         while (true) {

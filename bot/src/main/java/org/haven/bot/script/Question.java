@@ -1,6 +1,9 @@
 package org.haven.bot.script;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -24,16 +27,16 @@ import java.util.Optional;
  */
 public record Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
                        Condition hideIf, Validation validation, String section, boolean essential,
-                       java.util.Map<String, List<String>> recognise, List<PromptVariant> variants, String role,
+                       Map<String, List<String>> recognise, List<PromptVariant> variants, String role,
                        int line) {
 
     /** Makes an immutable question. */
     public Question {
         choices = List.copyOf(choices);
         variants = List.copyOf(variants);
-        java.util.Map<String, List<String>> copy = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> copy = new LinkedHashMap<>();
         recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-        recognise = java.util.Collections.unmodifiableMap(copy);
+        recognise = Collections.unmodifiableMap(copy);
     }
 
     /**
@@ -52,7 +55,7 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
      */
     public Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
                     Condition hideIf, Validation validation, String section, boolean essential, int line) {
-        this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, java.util.Map.of(), List.of(),
+        this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, Map.of(), List.of(),
                 null, line);
     }
 
@@ -60,7 +63,7 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
      * @param answers the answers so far
      * @return the question as asked given those answers: the prompt of the first variant that holds
      */
-    public Question asked(java.util.Map<String, List<String>> answers) {
+    public Question asked(Map<String, List<String>> answers) {
         for (PromptVariant v : variants) {
             if (v.when().holds(answers)) {
                 return new Question(id, type, v.prompt(), choices, showIf, hideIf, validation, section, essential,
@@ -82,7 +85,7 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
      * @param answers the answers so far
      * @return whether the question is asked given those answers
      */
-    public boolean shown(java.util.Map<String, List<String>> answers) {
+    public boolean shown(Map<String, List<String>> answers) {
         return (showIf == null || showIf.holds(answers)) && (hideIf == null || !hideIf.holds(answers));
     }
 }

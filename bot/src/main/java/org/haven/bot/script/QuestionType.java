@@ -1,6 +1,7 @@
 package org.haven.bot.script;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The kinds of question, with their names in the script. */
@@ -47,7 +48,7 @@ public enum QuestionType {
      * @return the type, if known
      */
     public static Optional<QuestionType> byScriptName(String name) {
-        String n = name == null ? "" : name.trim().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT).replace('_', ' ');
         return Arrays.stream(values()).filter(t -> t.scriptName.equals(n)).findFirst();
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -161,7 +162,7 @@ public final class ScriptCheck {
     public static Map<String, Integer> segmentCounts(Script script) {
         Map<String, Integer> m = new LinkedHashMap<>();
         SmsRenderer sms = new SmsRenderer(1, true);
-        Localizer localizer = new Localizer(script, java.time.Duration.ofDays(30));
+        Localizer localizer = new Localizer(script, Duration.ofDays(30));
         for (Language l : script.languages()) {
             String lang = l.code();
             String group = longestGroup(script, lang);
@@ -498,7 +499,7 @@ public final class ScriptCheck {
         List<String> two = script.languages().stream().limit(2).map(Language::code).toList();
         if (two.size() == 2 && !script.questions().isEmpty()) {
             Question first = script.questions().get(0);
-            int n = new SmsRenderer(1, true).segmentsUnsplit(new Localizer(script, java.time.Duration.ofDays(30))
+            int n = new SmsRenderer(1, true).segmentsUnsplit(new Localizer(script, Duration.ofDays(30))
                     .question(first, two, "sms"));
             if (n > budget) {
                 error(first.line(), "question '" + first.id() + "' in '" + two.get(0) + "' and '" + two.get(1)

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -327,7 +328,7 @@ public final class ScriptLoader {
                 String thenName = string(m.get("then"), "continue");
                 Then then;
                 try {
-                    then = Then.valueOf(thenName.trim().toUpperCase(java.util.Locale.ROOT));
+                    then = Then.valueOf(thenName.trim().toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
                     error(m.get("then").line(), "choice '" + value + "': unknown 'then: " + thenName
                             + "' (continue, pause, end, handoff)");
@@ -475,7 +476,7 @@ public final class ScriptLoader {
         if (s == null) {
             return null;
         }
-        String n = s.trim().toUpperCase(java.util.Locale.ROOT).replace(' ', '_');
+        String n = s.trim().toUpperCase(Locale.ROOT).replace(' ', '_');
         try {
             Triage t = Triage.valueOf(n);
             if (t == Triage.PERSON_ASKED) {
@@ -596,7 +597,7 @@ public final class ScriptLoader {
     }
 
     private boolean bool(Node n) {
-        String s = string(n, "false").trim().toLowerCase(java.util.Locale.ROOT);
+        String s = string(n, "false").trim().toLowerCase(Locale.ROOT);
         if (!s.equals("true") && !s.equals("false") && !s.equals("yes") && !s.equals("no")) {
             error(n.line(), "expected true or false");
         }

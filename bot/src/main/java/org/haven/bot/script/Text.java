@@ -1,5 +1,6 @@
 package org.haven.bot.script;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,7 +28,7 @@ public record Text(Map<String, String> values, boolean essential, int line) {
      * @return the text
      */
     public static Text same(String value, Iterable<String> languages, int line) {
-        Map<String, String> m = new java.util.HashMap<>();
+        Map<String, String> m = new HashMap<>();
         languages.forEach(l -> m.put(l, value));
         return new Text(m, true, line);
     }

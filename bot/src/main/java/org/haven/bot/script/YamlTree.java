@@ -1,6 +1,7 @@
 package org.haven.bot.script;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class YamlTree {
             throw e;
         } catch (IOException e) {
             int line = 1;
-            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
+            if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
                 line = Math.max(1, jpe.getLocation().getLineNr());
             }
             String msg = e.getMessage() == null ? "malformed YAML" : e.getMessage().lines().findFirst().orElse("malformed YAML");

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.haven.bot.ConversationState;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
@@ -54,15 +56,15 @@ class EngineFuzzTest {
         byte[] bytes = state.toBytes();
         ConversationState back = ConversationState.fromBytes(bytes);
         assertEquals(state, back);
-        assertEquals(new String(bytes, java.nio.charset.StandardCharsets.UTF_8),
-                new String(back.toBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(new String(bytes, StandardCharsets.UTF_8),
+                new String(back.toBytes(), StandardCharsets.UTF_8));
         return back;
     }
 
     private static String input(FuzzedDataProvider data) {
         return switch (data.consumeInt(0, 3)) {
             case 0 -> data.consumeString(200);
-            case 1 -> data.pickValue(WORDS).toLowerCase(java.util.Locale.ROOT);
+            case 1 -> data.pickValue(WORDS).toLowerCase(Locale.ROOT);
             default -> data.pickValue(WORDS);
         };
     }

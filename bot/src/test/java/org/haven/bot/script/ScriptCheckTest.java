@@ -10,9 +10,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.haven.bot.Engine;
+import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
 import org.haven.bot.ScriptException;
 import org.junit.jupiter.api.Test;
@@ -113,8 +116,8 @@ class ScriptCheckTest {
         assertEquals("Edited intake", intake.script().title());
         assertEquals(List.of("en", "fr", "ar", "es", "fa", "ti", "uk"), intake.languages());
         assertTrue(intake.script().directory().stream().anyMatch(o -> o.contact().equals("416-555-0100")));
-        var engine = new org.haven.bot.Engine(intake, org.haven.bot.EngineSettings.defaults());
-        var turn = engine.start("sms", java.time.Instant.EPOCH);
+        var engine = new Engine(intake, EngineSettings.defaults());
+        var turn = engine.start("sms", Instant.EPOCH);
         assertTrue(turn.replies().stream().anyMatch(r -> r.text().contains("Is it safe")));
     }
 

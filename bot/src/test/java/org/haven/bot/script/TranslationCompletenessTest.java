@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.haven.bot.Intake;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -100,7 +101,7 @@ class TranslationCompletenessTest {
     }
 
     /** Verifies that every language of the default intake claims completeness, so the test above covers it. */
-    @org.junit.jupiter.api.Test
+    @Test
     void testEveryDefaultLanguageIsComplete() {
         assertTrue(DEFAULT.languages().size() >= 7);
         DEFAULT.languages().forEach(l -> assertTrue(l.complete(), l.code()));

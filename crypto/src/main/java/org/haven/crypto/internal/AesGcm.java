@@ -1,6 +1,7 @@
 package org.haven.crypto.internal;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -61,7 +62,7 @@ public final class AesGcm {
     GCMParameterSpec spec = new GCMParameterSpec(TAG_LENGTH * 8, nonce);
     try {
       cipher.init(mode, k, spec);
-    } catch (java.security.InvalidAlgorithmParameterException e) {
+    } catch (InvalidAlgorithmParameterException e) {
       // the JDK refuses to encrypt twice in a row with one key and nonce on the same Cipher
       // (only known-answer tests do that); a fresh Cipher does what is asked
       cipher = Cipher.getInstance("AES/GCM/NoPadding");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -63,7 +64,7 @@ class AesGcmVectorTest {
             byte[] nonce = Bytes.random(12);
             byte[] pt = Bytes.random(i % 97);
             byte[] back = AesGcm.decrypt(key, nonce, new byte[] {1}, AesGcm.encrypt(key, nonce, new byte[] {1}, pt));
-            if (!java.util.Arrays.equals(pt, back)) {
+            if (!Arrays.equals(pt, back)) {
               return false;
             }
           }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class Rfc8032VectorTest {
       assertFalse(Ed25519Keys.verify(publicKey, message, s), "byte " + i);
     }
     assertFalse(Ed25519Keys.verify(hex(RECORDS.get(1), "public"), message, signature));
-    assertFalse(Ed25519Keys.verify(publicKey, message, java.util.Arrays.copyOf(signature, 63)));
+    assertFalse(Ed25519Keys.verify(publicKey, message, Arrays.copyOf(signature, 63)));
   }
 
   /** Verifies that the identity point and another small-order point are not valid public keys. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.hpke.HPKEContext;
+import org.bouncycastle.math.ec.rfc7748.X25519;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,7 @@ class Rfc9180VectorTest {
   }
 
   private static String clamped(byte[] scalar) {
-    org.bouncycastle.math.ec.rfc7748.X25519.clampPrivateKey(scalar);
+    X25519.clampPrivateKey(scalar);
     return Bytes.hex(scalar);
   }
 

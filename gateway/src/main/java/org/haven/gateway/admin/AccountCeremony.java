@@ -8,7 +8,9 @@ import java.util.Optional;
 import io.vertx.core.json.JsonObject;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.auth.AccountRules;
+import org.haven.gateway.keys.AccountKeys;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeyCustody;
@@ -81,7 +83,7 @@ public final class AccountCeremony {
         this.auditKey = auditKey;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
-        AgencyStore agencies = new AgencyStore(accounts.pool());
+        AgencyStore agencies = new AgencyStore(accounts.db());
         this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
         this.agencyRotation = new AgencyKeyRotation(vertx, agencies, teamKeys);
@@ -94,7 +96,7 @@ public final class AccountCeremony {
      */
     public static Optional<String> problem(String username, String pass, String confirm, String role, List<String> groups,
                                            String agencyRaw) {
-        Optional<String> invalid = AuthRoutes.validateNewAccount(username, pass, confirm);
+        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm);
         return invalid.isPresent() ? invalid : roleProblem(role, groups, agencyRaw);
     }
 
@@ -128,8 +130,8 @@ public final class AccountCeremony {
             return Future.failedFuture(new IllegalArgumentException("adding an account needs the team key and an administrator's signing key"));
         }
         boolean agency = account.agencyWorker();
-        return vertx.executeBlocking(() -> AuthRoutes.NewKeys.make(passphrase, team))
-                .compose(keys -> accounts.pool().withTransaction(tx -> teamKeys.requireAdministrator(tx, admin)
+        return vertx.executeBlocking(() -> AccountKeys.make(passphrase, team))
+                .compose(keys -> accounts.db().transaction(tx -> teamKeys.requireAdministrator(tx, admin)
                         .compose(verified -> accounts.create(tx, account.username(), account.role(),
                                 keys.hash(), keys.personal().publicKey().toBytes(), keys.sealedPersonal(), account.agencyId(),
                                 agency ? List.of() : account.groups()))
@@ -160,14 +162,9 @@ public final class AccountCeremony {
      * the caller ends those it holds itself and then calls {@link #rotate}.
      */
     public Future<Removal> disable(String actor, long accountId) {
-        return accounts.pool().withTransaction(tx -> tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL"
-                        + " ORDER BY id FOR UPDATE").execute()
+        return accounts.db().transaction(tx -> accounts.lockAdministrators(tx)
                 .compose(admins -> {
-                    boolean isAdmin = false;
-                    for (var r : admins) {
-                        isAdmin |= r.getLong(0) == accountId;
-                    }
-                    if (isAdmin && admins.size() == 1) {
+                    if (admins.contains(accountId) && admins.size() == 1) {
                         return Future.succeededFuture(Removal.LAST_ADMINISTRATOR);
                     }
                     return accounts.disable(tx, accountId).compose(done -> {
@@ -180,7 +177,7 @@ public final class AccountCeremony {
                     if (removal != Removal.REMOVED) {
                         return Future.succeededFuture(removal);
                     }
-                    return ClusterNotifications.notifyEveryInstance(accounts.pool(), REMOVALS_CHANNEL,
+                    return ClusterNotifications.notifyEveryInstance(accounts.db(), REMOVALS_CHANNEL,
                             new JsonObject().put("account", accountId)).map(removal);
                 });
     }
@@ -191,7 +188,7 @@ public final class AccountCeremony {
      * private key (the caller's to keep or wipe).
      */
     public Future<RecipientPrivateKey> rotate(String actor, RecipientPrivateKey current, String reason, AccountSigner admin) {
-        return rotation.rotate(current, admin).compose(next -> new AuditLog(accounts.pool(), auditKey).record(actor, "team_key_rotated:" + reason, null)
+        return rotation.rotate(current, admin).compose(next -> new AuditLog(accounts.db(), auditKey).record(actor, "team_key_rotated:" + reason, null)
                 .map(next));
     }
 
@@ -203,7 +200,7 @@ public final class AccountCeremony {
      * with the agency's remaining workers, whose sessions hold the retired key: the caller ends them.
      */
     public Future<List<Long>> rotateAgency(String actor, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
-        return agencyRotation.rotate(agencyId, team, admin).compose(workers -> new AuditLog(accounts.pool(), auditKey)
+        return agencyRotation.rotate(agencyId, team, admin).compose(workers -> new AuditLog(accounts.db(), auditKey)
                 .record(actor, "agency_key_rotated:" + agencyId, null).map(workers));
     }
 }

@@ -62,7 +62,7 @@ public final class AgencyCreation {
 
     private Future<Created> create(String actor, String name, RecipientPrivateKey team, AccountSigner admin, int tries) {
         String code = ReferralCode.issue(random);
-        return agencies.pool().withTransaction(tx -> agencies.create(tx, name.strip(), code)
+        return agencies.db().transaction(tx -> agencies.create(tx, name.strip(), code)
                         .compose(id -> keys.ensure(tx, id, team, admin).map(id))
                         .compose(id -> new AuditLog(tx, auditKey).record(actor, "agency_created:" + id, null).map(id)))
                 .map(id -> new Created(id, code))

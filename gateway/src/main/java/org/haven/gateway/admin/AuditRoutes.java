@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AuditLog;
@@ -26,14 +27,14 @@ public final class AuditRoutes {
     private static final int LIMIT = 200;
     private static final long VERIFY_EVERY_MS = 60_000;
 
-    private final Pool pool;
+    private final Db db;
     private final SessionGuard guard;
     private final KeyedHash auditKey;
     private volatile AuditLog.Verification lastVerification;
     private volatile long verifiedAt;
 
-    public AuditRoutes(Pool pool, SessionGuard guard, KeyedHash auditKey) {
-        this.pool = pool;
+    public AuditRoutes(Db db, SessionGuard guard, KeyedHash auditKey) {
+        this.db = db;
         this.guard = guard;
         this.auditKey = auditKey;
     }
@@ -70,9 +71,9 @@ public final class AuditRoutes {
         } catch (DateTimeParseException e) {
             error = "audit.bad_date";
         }
-        AuditLog log = new AuditLog(pool, auditKey);
+        AuditLog log = new AuditLog(db, auditKey);
         AuditLog.Query q = new AuditLog.Query(actor, action, caseId, from, to, LIMIT);
-        Future<List<AuditLog.Entry>> entries = error == null ? AuditLog.list(pool, q) : Future.succeededFuture(List.of());
+        Future<List<AuditLog.Entry>> entries = error == null ? AuditLog.list(db, q) : Future.succeededFuture(List.of());
         String problem = error;
         Future.all(entries, verification(log)).compose(cf -> log.record(s.username(), "audit_view", null).map(cf))
                 .onSuccess(cf -> {

@@ -7,6 +7,7 @@ import org.haven.bot.script.ScriptCheck;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AuditLog;
@@ -21,14 +22,14 @@ public final class IntakeRoutes {
     private static final int MAX_SIZE = 512 * 1024;
 
     private final IntakeScripts scripts;
-    private final Pool pool;
+    private final Db db;
     private final SessionGuard guard;
     private final KeyedHash auditKey;
 
-    public IntakeRoutes(IntakeScripts scripts, Pool pool, SessionGuard guard, KeyedHash auditKey) {
+    public IntakeRoutes(IntakeScripts scripts, Db db, SessionGuard guard, KeyedHash auditKey) {
         this.scripts = scripts;
         this.auditKey = auditKey;
-        this.pool = pool;
+        this.db = db;
         this.guard = guard;
     }
 
@@ -49,11 +50,11 @@ public final class IntakeRoutes {
         }
         scripts.upload(src).onSuccess(result -> {
             if (!result.ok()) {
-                new AuditLog(pool, auditKey).record(s.username(), "intake_upload_refused", null);
+                new AuditLog(db, auditKey).record(s.username(), "intake_upload_refused", null);
                 page(ctx, s, 400, src, result.findings(), null);
                 return;
             }
-            new AuditLog(pool, auditKey).record(s.username(), "intake_uploaded", null);
+            new AuditLog(db, auditKey).record(s.username(), "intake_uploaded", null);
             page(ctx, s, 200, src, result.findings(), Text.t(s.language(), "intake.in_use"));
         }).onFailure(ctx::fail);
     }

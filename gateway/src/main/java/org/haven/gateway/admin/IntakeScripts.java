@@ -3,7 +3,6 @@ package org.haven.gateway.admin;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,8 @@ import org.haven.bot.Intake;
 import org.haven.bot.ScriptException;
 import org.haven.bot.script.ScriptCheck;
 import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.store.Db;
+import org.haven.gateway.store.IntakeScriptStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,13 @@ public final class IntakeScripts {
     }
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final Db db;
     private final EngineSettings settings;
     private volatile Conversations conversations;
 
-    public IntakeScripts(Vertx vertx, Pool pool, EngineSettings settings) {
+    public IntakeScripts(Vertx vertx, Db db, EngineSettings settings) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.db = db;
         this.settings = settings;
     }
 
@@ -84,9 +85,7 @@ public final class IntakeScripts {
     }
 
     private Future<Optional<Source>> active() {
-        return pool.query("SELECT script, directory, uploaded_by FROM intake_scripts WHERE active ORDER BY id DESC LIMIT 1").execute()
-                .map(rs -> rs.size() == 0 ? Optional.<Source>empty() : Optional.of(new Source(rs.iterator().next().getString(0),
-                        rs.iterator().next().getString(1), rs.iterator().next().getString(2))));
+        return IntakeScriptStore.active(db).map(found -> found.map(s -> new Source(s.script(), s.directory(), s.uploadedBy())));
     }
 
     /** Checks an upload without storing it (blocking: call from a worker). */
@@ -129,9 +128,7 @@ public final class IntakeScripts {
             if (!r.ok()) {
                 return Future.succeededFuture(r);
             }
-            return pool.withTransaction(tx -> tx.query("UPDATE intake_scripts SET active = false WHERE active").execute()
-                    .compose(v -> tx.preparedQuery("INSERT INTO intake_scripts (script, directory, uploaded_by) VALUES ($1, $2, $3)")
-                            .execute(Tuple.of(src.script(), src.directory(), src.uploadedBy()))))
+            return IntakeScriptStore.activate(db, new IntakeScriptStore.Stored(src.script(), src.directory(), src.uploadedBy()))
                     .map(v -> {
                         Conversations c = conversations;
                         if (c != null) {

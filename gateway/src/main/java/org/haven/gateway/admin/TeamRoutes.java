@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
@@ -57,7 +58,7 @@ public final class TeamRoutes {
         this.guard = guard;
         this.auditKey = auditKey;
         this.ceremony = new AccountCeremony(vertx, accounts, teamKeys, auditKey);
-        this.agencies = new AgencyStore(accounts.pool());
+        this.agencies = new AgencyStore(accounts.db());
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
     }
 
@@ -89,7 +90,7 @@ public final class TeamRoutes {
     }
 
     private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
-        Future.all(accounts.list(), agencies.list(), new Retention(accounts.pool(), configuredRetentionDays, auditKey).policy(),
+        Future.all(accounts.list(), agencies.list(), new Retention(accounts.db(), configuredRetentionDays, auditKey).policy(),
                 teamKeys.reload().otherwiseEmpty()).onSuccess(cf -> {
             List<Account> list = cf.resultAt(0);
             List<AgencyStore.Agency> agencies = cf.resultAt(1);
@@ -163,7 +164,7 @@ public final class TeamRoutes {
             for (AgencyStore.Agency a : agencies) {
                 b.append("<option value=\"").append(a.id()).append("\">").append(Html.esc(a.name())).append("</option>");
             }
-            b.append("</select><label for=\"new-pass\">One-time passphrase (at least ").append(AuthRoutes.MIN_PASSPHRASE)
+            b.append("</select><label for=\"new-pass\">One-time passphrase (at least ").append(AccountRules.MIN_PASSPHRASE)
                     .append(" characters; give it to the person in a safe way: at first login they must choose their own)</label>")
                     .append("<input id=\"new-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" required>")
                     .append("<label for=\"new-confirm\">Again</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")
@@ -271,7 +272,7 @@ public final class TeamRoutes {
             return;
         }
         int value = days;
-        new org.haven.gateway.store.SettingsStore(accounts.pool()).setRetentionDays(s.username(), value, auditKey)
+        new org.haven.gateway.store.SettingsStore(accounts.db()).setRetentionDays(s.username(), value, auditKey)
                 .onSuccess(v -> page(ctx, s, null, "Closed cases are now kept " + value + " days."))
                 .onFailure(ctx::fail);
     }
@@ -354,7 +355,7 @@ public final class TeamRoutes {
             return;
         }
         int ended = guard.sessions().endAllOf(id);
-        new AuditLog(accounts.pool(), auditKey).record(s.username(), "sessions_ended:" + id, null)
+        new AuditLog(accounts.db(), auditKey).record(s.username(), "sessions_ended:" + id, null)
                 .onComplete(ar -> page(ctx, s, null, ended + " session(s) ended."));
     }
 
@@ -399,7 +400,7 @@ public final class TeamRoutes {
             page(ctx, s, "Your session does not hold the current team key: log out and in again.", null);
             return;
         }
-        accounts.pool().withTransaction(tx -> agencyKeys.ensure(tx, id, team.get(), s.signer())
+        accounts.db().transaction(tx -> agencyKeys.ensure(tx, id, team.get(), s.signer())
                         .compose(keyId -> new AuditLog(tx, auditKey).record(s.username(), "agency_key_created:" + id, null).map(keyId)))
                 .onSuccess(keyId -> page(ctx, s, null, "The agency has its key " + keyId + "."))
                 .onFailure(err -> {

@@ -192,7 +192,7 @@ public final class AccountUnlock {
             return Future.succeededFuture();
         }
         Upgrade u = upgrade.get();
-        return accounts.replacePassphrase(accounts.pool(), u.accountId(), u.oldHash(), u.oldBox(), u.newHash(), u.newBox(), false)
+        return accounts.replacePassphrase(accounts.db(), u.accountId(), u.oldHash(), u.oldBox(), u.newHash(), u.newBox(), false)
                 .<Void>map(done -> {
                     LOG.info("event=passphrase_cost_raised account={} stored={}", u.accountId(), done);
                     return null;

@@ -20,6 +20,7 @@ import org.haven.crypto.PassphraseHash;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.keys.AccountKeys;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.KeyGrants;
@@ -43,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
-    /** Shortest passphrase accepted. */
-    public static final int MIN_PASSPHRASE = 12;
     private static final int RECOVERY_CODES = 10;
 
     private final Vertx vertx;
@@ -84,7 +83,7 @@ public final class AuthRoutes {
             guard.sessions().end(s.id());
             LOG.info("event=logout account={}", s.accountId());
             guard.clearCookie(ctx);
-            new AuditLog(accounts.pool(), secrets.auditKey()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
+            new AuditLog(accounts.db(), secrets.auditKey()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
         }));
         router.post("/inbox/language").handler(ctx -> guard.require(ctx, s -> {
             String language = "fr".equals(ctx.request().getFormAttribute("language")) ? "fr" : "en";
@@ -101,7 +100,7 @@ public final class AuthRoutes {
     }
 
     /** Ends here the sessions of accounts whose passphrase was changed on another gateway or at the command line. */
-    public void follow(org.haven.gateway.cluster.ClusterNotifications cluster) {
+    public void follow(org.haven.gateway.store.ClusterNotifications cluster) {
         passphrases.follow(cluster, guard.sessions());
     }
 
@@ -117,7 +116,7 @@ public final class AuthRoutes {
     // --- first administrator ---------------------------------------------------------------
 
     private void setupForm(RoutingContext ctx) {
-        accounts.pendingSetup(accounts.pool()).onSuccess(p -> {
+        accounts.pendingSetup(accounts.db()).onSuccess(p -> {
             if (p.isEmpty()) {
                 ctx.redirect("/inbox/login");
             } else {
@@ -131,17 +130,17 @@ public final class AuthRoutes {
         String username = trimmed(ctx.request().getFormAttribute("username"));
         String pass = ctx.request().getFormAttribute("passphrase");
         String confirm = ctx.request().getFormAttribute("confirm");
-        Optional<String> invalid = validateNewAccount(username, pass, confirm);
+        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm);
         if (invalid.isPresent()) {
             SessionGuard.html(ctx, 400, setupPage(invalid.get(), teamKeys.pin().toString()));
             return;
         }
-        AtomicReference<NewKeys> made = new AtomicReference<>();
-        accounts.pool().withTransaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
+        AtomicReference<AccountKeys> made = new AtomicReference<>();
+        accounts.db().transaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
             if (pending.isEmpty()) {
                 return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
             }
-            return vertx.<Optional<NewKeys>>executeBlocking(() -> {
+            return vertx.<Optional<AccountKeys>>executeBlocking(() -> {
                 byte[] raw;
                 try {
                     raw = PassphraseBox.open(pending.get().sealedTeamKey(), code.toCharArray());
@@ -150,12 +149,12 @@ public final class AuthRoutes {
                 }
                 RecipientPrivateKey team = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
                 Arrays.fill(raw, (byte) 0);
-                return Optional.of(NewKeys.make(pass, team));
+                return Optional.of(AccountKeys.make(pass, team));
             }).compose(keys -> {
                 if (keys.isEmpty()) {
                     return Future.succeededFuture(Optional.of("That setup code is not right."));
                 }
-                NewKeys k = keys.get();
+                AccountKeys k = keys.get();
                 made.set(k);
                 return accounts.completeSetup(tx, username, k.hash(), k.personal().publicKey().toBytes(), k.sealedPersonal())
                         .compose(id -> {
@@ -177,7 +176,7 @@ public final class AuthRoutes {
         })).compose(error -> error.isPresent() || made.get() == null ? Future.succeededFuture(error)
                 : teamKeys.afterSetup(made.get().team()).map(error)   // committed: an upgrade pin becomes the full pin
         ).onComplete(ar -> {
-            NewKeys k = made.get();
+            AccountKeys k = made.get();
             if (k != null) {
                 k.destroy();
                 k.team().destroy();
@@ -191,53 +190,6 @@ public final class AuthRoutes {
                 ctx.redirect("/inbox/login");
             }
         }).onFailure(ctx::fail);
-    }
-
-    /**
-     * A new account's secrets, made off the event loop: the passphrase hash, a personal key pair
-     * and its private half sealed under the passphrase; {@code team} is the key to grant, if any.
-     */
-    public record NewKeys(String hash, RecipientKeyPair personal, byte[] sealedPersonal, RecipientPrivateKey team) {
-        /** Makes them (blocking: two Argon2id runs). */
-        public static NewKeys make(String passphrase, RecipientPrivateKey team) throws GeneralSecurityException {
-            RecipientKeyPair personal = RecipientKeyPair.generate();
-            byte[] raw = personal.privateKey().toBytes(SecretKeyAccess.INSECURE);
-            try {
-                return new NewKeys(PassphraseHash.hash(passphrase.toCharArray()), personal,
-                        PassphraseBox.seal(raw, passphrase.toCharArray()), team);
-            } finally {
-                Arrays.fill(raw, (byte) 0);
-            }
-        }
-
-        /** Wipes the private keys held. */
-        public void destroy() {
-            personal.privateKey().destroy();
-        }
-    }
-
-    /** Checks a new account's username and passphrase; the error to show, if any. */
-    public static Optional<String> validateNewAccount(String username, String pass, String confirm) {
-        return validateUsername(username).or(() -> validatePassphrase(pass, confirm));
-    }
-
-    /** Checks a new account's username; the error to show, if any. */
-    public static Optional<String> validateUsername(String username) {
-        if (username.isEmpty() || username.length() > 64 || !username.matches("[A-Za-z0-9._-]+")) {
-            return Optional.of("Choose a username of letters, digits, dots, dashes or underscores.");
-        }
-        return Optional.empty();
-    }
-
-    /** Checks a new passphrase and its confirmation; the error to show, if any. */
-    public static Optional<String> validatePassphrase(String pass, String confirm) {
-        if (pass == null || pass.length() < MIN_PASSPHRASE) {
-            return Optional.of("The passphrase must be at least " + MIN_PASSPHRASE + " characters.");
-        }
-        if (!pass.equals(confirm)) {
-            return Optional.of("The two passphrases differ.");
-        }
-        return Optional.empty();
     }
 
     // --- login -----------------------------------------------------------------------------
@@ -268,7 +220,7 @@ public final class AuthRoutes {
                 LOG.info("event=login_failed");
                 HavenMetrics.of(ctx).loginFailed();
                 // Only a known account's name is recorded: people type passphrases into the username box.
-                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.pool(), secrets.auditKey())
+                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.db(), secrets.auditKey())
                         .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));
                 SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
                 return;
@@ -285,7 +237,7 @@ public final class AuthRoutes {
                 InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
                         unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime(),
                         unlocked.get().signer()));
-                new AuditLog(accounts.pool(), secrets.auditKey()).record(a.username(), "login", null);
+                new AuditLog(accounts.db(), secrets.auditKey()).record(a.username(), "login", null);
                 LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
                         a.passphraseOneTime() ? "one_time" : "own");
                 guard.setCookie(ctx, s);
@@ -368,7 +320,7 @@ public final class AuthRoutes {
             }
             accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
                 guard.sessions().completeSecondFactor(s);
-                new AuditLog(accounts.pool(), secrets.auditKey()).record(s.username(), "totp_enrolled", null);
+                new AuditLog(accounts.db(), secrets.auditKey()).record(s.username(), "totp_enrolled", null);
                 LOG.info("event=totp_enrolled account={}", a.id());
                 String l = s.language();
                 StringBuilder list = new StringBuilder("<ul class=\"codes\" id=\"recovery-codes\">");
@@ -418,7 +370,7 @@ public final class AuthRoutes {
         return Html.page("en", "First setup", null, "<h1>Create the first administrator</h1>" + Html.error(error)
                 + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory"
                 + " (or the one <code>haven setup-code</code> printed),"
-                + " then choose your username and a passphrase of at least " + MIN_PASSPHRASE + " characters."
+                + " then choose your username and a passphrase of at least " + AccountRules.MIN_PASSPHRASE + " characters."
                 + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
                 + "<p>The team key's fingerprint (its pin) is <code id=\"team-key-pin\">" + Html.esc(pin) + "</code>. Keep it with"
                 + " the server keys: Haven accepts no key that does not chain to it. On a cluster, set"
@@ -427,7 +379,7 @@ public final class AuthRoutes {
                 + "<label for=\"code\">Setup code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
                 + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
                 + "<label for=\"passphrase\">Passphrase</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
-                + " autocomplete=\"new-password\" minlength=\"" + MIN_PASSPHRASE + "\" required>"
+                + " autocomplete=\"new-password\" minlength=\"" + AccountRules.MIN_PASSPHRASE + "\" required>"
                 + "<label for=\"confirm\">Passphrase again</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
                 + " autocomplete=\"new-password\" required><button type=\"submit\">Create administrator</button></form>");
     }

@@ -73,7 +73,7 @@ public final class PassphraseChange {
      * pool: fails with {@code PassphraseWork.Busy} when the pool is full or the client has its share.
      */
     public Future<Outcome> change(String client, long accountId, String current, String next, String auditSuffix) {
-        if (next == null || next.length() < AuthRoutes.MIN_PASSPHRASE) {
+        if (next == null || next.length() < AccountRules.MIN_PASSPHRASE) {
             return Future.failedFuture(new IllegalArgumentException("the new passphrase is too short"));
         }
         return accounts.findById(accountId).compose(found -> {
@@ -85,7 +85,7 @@ public final class PassphraseChange {
                 if (made.outcome() != Outcome.CHANGED) {
                     return Future.succeededFuture(made.outcome());
                 }
-                return accounts.pool().withTransaction(tx -> accounts.replacePassphrase(tx, a.id(), a.passphraseHash(),
+                return accounts.db().transaction(tx -> accounts.replacePassphrase(tx, a.id(), a.passphraseHash(),
                         a.sealedPrivateKey(), made.hash(), made.box(), true).compose(done -> done
                         ? new AuditLog(tx, auditKey).record(a.username(), "passphrase_changed" + auditSuffix, null).map(Outcome.CHANGED)
                         : Future.succeededFuture(Outcome.CHANGED_MEANWHILE)));

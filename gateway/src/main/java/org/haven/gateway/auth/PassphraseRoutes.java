@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.haven.crypto.KeyedHash;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.store.AccountStore;
@@ -63,7 +63,7 @@ final class PassphraseRoutes {
         String current = ctx.request().getFormAttribute("current");
         String next = ctx.request().getFormAttribute("passphrase");
         String confirm = ctx.request().getFormAttribute("confirm");
-        if (next == null || next.length() < AuthRoutes.MIN_PASSPHRASE) {
+        if (next == null || next.length() < AccountRules.MIN_PASSPHRASE) {
             form(ctx, s, 400, Text.t(l, "passphrase.short"), null);
             return;
         }
@@ -86,7 +86,7 @@ final class PassphraseRoutes {
                 case WRONG_CURRENT -> {
                     attempt.failed();
                     LOG.info("event=passphrase_change_failed account={}", s.accountId());
-                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "passphrase_change_failed", null)
+                    new AuditLog(accounts.db(), auditKey).record(s.username(), "passphrase_change_failed", null)
                             .onComplete(ar -> form(ctx, s, 400, Text.t(l, "passphrase.wrong"), null));
                 }
                 case SAME_AS_CURRENT -> form(ctx, s, 400, Text.t(l, "passphrase.same"), null);
@@ -138,7 +138,7 @@ final class PassphraseRoutes {
                 .append("<input id=\"current\" name=\"current\" type=\"password\" autocomplete=\"current-password\" required>")
                 .append("<label for=\"passphrase\">").append(Text.t(l, "passphrase.new")).append("</label>")
                 .append("<input id=\"passphrase\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" minlength=\"")
-                .append(AuthRoutes.MIN_PASSPHRASE).append("\" required>")
+                .append(AccountRules.MIN_PASSPHRASE).append("\" required>")
                 .append("<label for=\"confirm\">").append(Text.t(l, "passphrase.again")).append("</label>")
                 .append("<input id=\"confirm\" name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required>")
                 .append("<button type=\"submit\" id=\"save-passphrase\">").append(Text.t(l, "passphrase.save")).append("</button></form>");

@@ -69,7 +69,7 @@ public final class Reauthentication {
             check(ctx, s, pass).onSuccess(c -> {
                 switch (c.kind()) {
                     case PROVEN -> ctx.redirect(next);
-                    case WRONG -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "reauth_failed", null)
+                    case WRONG -> new AuditLog(accounts.db(), auditKey).record(s.username(), "reauth_failed", null)
                             .onComplete(ar -> form(ctx, s, 403, next, Text.t(s.language(), "reauth.wrong")));
                     case REFUSED -> {
                         c.headers(ctx);

@@ -20,6 +20,7 @@ import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.SealedEntry;
 
 /**
@@ -63,7 +64,7 @@ public final class CaseEntries {
      *
      * @return the entry's number
      */
-    public Future<Integer> append(SqlClient tx, UUID caseId, EntryKind kind, JsonObject content, String author,
+    public Future<Integer> append(Db tx, UUID caseId, EntryKind kind, JsonObject content, String author,
                                   List<RecipientPublicKey> alsoTo) {
         List<RecipientPublicKey> recipients = new ArrayList<>(teamKeys.recipients());
         recipients.addAll(alsoTo);
@@ -80,12 +81,12 @@ public final class CaseEntries {
     }
 
     /** The same, sealed to the team's current key only. */
-    public Future<Integer> append(SqlClient tx, UUID caseId, EntryKind kind, JsonObject content, String author) {
+    public Future<Integer> append(Db tx, UUID caseId, EntryKind kind, JsonObject content, String author) {
         return append(tx, caseId, kind, content, author, List.of());
     }
 
     /** The audit log, under the key this gateway's audit chain is kept with. */
-    public AuditLog audit(SqlClient client) {
+    public AuditLog audit(Db client) {
         return new AuditLog(client, auditKey);
     }
 
@@ -105,7 +106,7 @@ public final class CaseEntries {
             }
             String audited = action == null ? null : action.apply(opened);
             return audited == null ? Future.succeededFuture(opened)
-                    : new AuditLog(store.pool(), auditKey).record(reader, audited, caseId).map(opened);
+                    : new AuditLog(store.db(), auditKey).record(reader, audited, caseId).map(opened);
         });
     }
 

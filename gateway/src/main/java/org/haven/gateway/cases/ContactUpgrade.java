@@ -9,6 +9,7 @@ import java.util.List;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.ConversationStore;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +27,13 @@ public final class ContactUpgrade {
     }
 
     /** Seals every legacy address; completes with how many there were. */
-    public static Future<Integer> run(Pool pool, ServerSecrets secrets, CaseEntries entries) {
-        return batch(pool, secrets, entries, 0);
+    public static Future<Integer> run(Db db, ServerSecrets secrets, CaseEntries entries) {
+        return batch(db, secrets, entries, 0);
     }
 
-    private static Future<Integer> batch(Pool pool, ServerSecrets secrets, CaseEntries entries, int doneSoFar) {
+    private static Future<Integer> batch(Db db, ServerSecrets secrets, CaseEntries entries, int doneSoFar) {
         ConversationStore conversations = new ConversationStore();
-        return pool.withTransaction(tx -> conversations.legacyAddresses(tx, BATCH).compose(found -> {
+        return db.transaction(tx -> conversations.legacyAddresses(tx, BATCH).compose(found -> {
             Future<Void> chain = Future.succeededFuture();
             for (ConversationStore.LegacyAddress a : found) {
                 String address;
@@ -54,7 +55,7 @@ public final class ContactUpgrade {
             if (n > 0) {
                 LOG.info("event=contact_upgrade_sealed count={}", n);
             }
-            return n == BATCH ? batch(pool, secrets, entries, doneSoFar + n) : Future.succeededFuture(doneSoFar + n);
+            return n == BATCH ? batch(db, secrets, entries, doneSoFar + n) : Future.succeededFuture(doneSoFar + n);
         });
     }
 }

@@ -16,6 +16,7 @@ import org.haven.gateway.store.AgencyRecipient;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class IntakeCases {
      * @param contactAddress where the person can be reached on {@code channel} (a number, a chat
      *     id), sealed into the case; null for a channel that needs none (the web chat)
      */
-    public Future<Created> create(SqlClient tx, UUID conversationId, String channel, IntakeResult result, String contactAddress) {
+    public Future<Created> create(Db tx, UUID conversationId, String channel, IntakeResult result, String contactAddress) {
         UUID caseId = UUID.randomUUID();
         String reference = newReference();
         JsonObject doc = new JsonObject().put("language", result.language());

@@ -1,7 +1,10 @@
 package org.haven.gateway.channel;
 
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.Optional;
 import java.util.Set;
+import org.haven.gateway.outbox.ChannelSender;
 
 /**
  * A way people reach Haven (web chat, SMS, Telegram). Each channel mounts its own routes,
@@ -16,21 +19,21 @@ public interface Channel {
     void mount(Router router);
 
     /** How the outbox delivers to this channel, if it delivers at all. */
-    default java.util.Optional<org.haven.gateway.outbox.ChannelSender> sender() {
-        return java.util.Optional.empty();
+    default Optional<ChannelSender> sender() {
+        return Optional.empty();
     }
 
     /**
      * Starts what the channel runs besides its routes (registering a webhook, polling for
      * updates); called once the HTTP server listens.
      */
-    default io.vertx.core.Future<Void> start() {
-        return io.vertx.core.Future.succeededFuture();
+    default Future<Void> start() {
+        return Future.succeededFuture();
     }
 
     /** Stops what {@link #start()} started; called before the server closes. */
-    default io.vertx.core.Future<Void> stop() {
-        return io.vertx.core.Future.succeededFuture();
+    default Future<Void> stop() {
+        return Future.succeededFuture();
     }
 
     /** The configuration keys of this channel whose values are secret, so logs and errors redact them. */

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.admin.AccountCeremony;
+import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.PassphraseChange;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -57,7 +58,7 @@ public final class AccountCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (db, config) -> {
-                for (AccountRoster.Entry e : Cli.await(new AccountRoster(db.pool()).list())) {
+                for (AccountRoster.Entry e : Cli.await(new AccountRoster(db.db()).list())) {
                     String groups = "admin".equals(e.role()) ? "all" : e.groups().isEmpty() ? "-" : String.join(",", e.groups());
                     out.println(e.id() + "\t" + e.username() + "\t" + e.role() + "\t" + groups + "\t"
                             + (e.agencyId() == null ? "-" : e.agencyId()) + "\t" + e.createdAt().withOffsetSameInstant(ZoneOffset.UTC)
@@ -80,7 +81,7 @@ public final class AccountCommand extends CommandGroup {
                     "passphrase and a grant of the team key (an agency worker: of its agency's key instead), which an",
                     "administrator's passphrase and second-factor code unlock. Asks, in this order: the administrator's username",
                     "(unless --admin), passphrase and code, then the one-time passphrase twice (at least "
-                            + AuthRoutes.MIN_PASSPHRASE + " characters).",
+                            + AccountRules.MIN_PASSPHRASE + " characters).",
                     "At first login the person chooses their own passphrase, then sets up their second factor.",
                     "Audited as account_created:<role>."})
     static final class Add implements Callable<Integer> {
@@ -117,30 +118,30 @@ public final class AccountCommand extends CommandGroup {
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 String name = username.strip();
                 List<String> wanted = groups.stream().map(String::strip).distinct().toList();
-                Optional<String> invalid = AuthRoutes.validateUsername(name)
+                Optional<String> invalid = AccountRules.validateUsername(name)
                         .or(() -> wanted.stream().filter(g -> !AccountCeremony.GROUPS.contains(g)).findFirst()
                                 .map(g -> "There is no working group '" + g + "': choose from " + String.join(", ", AccountCeremony.GROUPS)))
                         .or(() -> AccountCeremony.roleProblem(role, wanted, agency == null ? null : agency.toString()));
                 if (invalid.isPresent()) {
                     throw new Cli.Failure(Cli.line(invalid.get()));
                 }
-                AccountRoster roster = new AccountRoster(db.pool());
+                AccountRoster roster = new AccountRoster(db.db());
                 if (Cli.await(roster.usernameTaken(name))) {
                     throw new Cli.Failure(Cli.line(new AccountCeremony.UsernameTaken().getMessage()));
                 }
                 if (agency != null && !Cli.await(roster.agencyExists(agency))) {
                     throw new Cli.Failure("there is no agency " + agency + " (agencies are added on the inbox's Team page)");
                 }
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 AccountCeremony.NewAccount wantedAccount = new AccountCeremony.NewAccount(name, role, wanted, agency);
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, account.clock())) {
-                    char[] pass = prompt.secret("One-time passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE
+                    char[] pass = prompt.secret("One-time passphrase of " + name + " (at least " + AccountRules.MIN_PASSPHRASE
                             + " characters; they choose their own at first login)");
                     char[] confirm = prompt.secret("The same passphrase again");
                     long id;
                     try {
                         String p = new String(pass);
-                        Optional<String> weak = AuthRoutes.validatePassphrase(p, new String(confirm));
+                        Optional<String> weak = AccountRules.validatePassphrase(p, new String(confirm));
                         if (weak.isPresent()) {
                             throw new Cli.Failure(Cli.line(weak.get()));
                         }
@@ -196,7 +197,7 @@ public final class AccountCommand extends CommandGroup {
             PrintWriter out = spec.commandLine().getOut();
             Prompt prompt = account.prompt();
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 Optional<Account> found = target.username != null ? Cli.await(accounts.findByUsername(target.username.strip()))
                         : Cli.await(accounts.findById(target.id));
                 if (found.isEmpty()) {
@@ -252,7 +253,7 @@ public final class AccountCommand extends CommandGroup {
             description = {"Change an account's passphrase, as its inbox's Passphrase page does: the personal key is opened",
                     "with the current passphrase and sealed under the new one; its grants and every case stay as they are.",
                     "Asks, in this order: the current passphrase, then the new one twice (at least "
-                            + AuthRoutes.MIN_PASSPHRASE + " characters). Replaces a",
+                            + AccountRules.MIN_PASSPHRASE + " characters). Replaces a",
                     "one-time passphrase as the first login would. Ends the account's inbox sessions on every gateway.",
                     "Audited as passphrase_changed:cli (a wrong current passphrase: passphrase_change_failed:cli)."})
     static final class Passphrase implements Callable<Integer> {
@@ -269,7 +270,7 @@ public final class AccountCommand extends CommandGroup {
             Prompt prompt = account.prompt();
             return Cli.withDatabase(account.main, spec.commandLine().getErr(), (vertx, db, config) -> {
                 String name = username.strip();
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 Optional<Account> found = Cli.await(accounts.findByUsername(name));
                 if (found.isEmpty()) {
                     throw new Cli.Failure("there is no account named '" + name + "'");
@@ -280,10 +281,10 @@ public final class AccountCommand extends CommandGroup {
                 char[] confirm = null;
                 PassphraseChange.Outcome outcome;
                 try {
-                    next = prompt.secret("New passphrase of " + name + " (at least " + AuthRoutes.MIN_PASSPHRASE + " characters)");
+                    next = prompt.secret("New passphrase of " + name + " (at least " + AccountRules.MIN_PASSPHRASE + " characters)");
                     confirm = prompt.secret("The same passphrase again");
                     String n = new String(next);
-                    Optional<String> weak = AuthRoutes.validatePassphrase(n, new String(confirm));
+                    Optional<String> weak = AccountRules.validatePassphrase(n, new String(confirm));
                     if (weak.isPresent()) {
                         throw new Cli.Failure(Cli.line(weak.get()) + ": nothing was changed");
                     }
@@ -295,7 +296,7 @@ public final class AccountCommand extends CommandGroup {
                 }
                 switch (outcome) {
                     case WRONG_CURRENT -> {
-                        Cli.await(new AuditLog(db.pool(), Cli.serverSecrets(config).auditKey()).record(a.username(), "passphrase_change_failed:cli", null));
+                        Cli.await(new AuditLog(db.db(), Cli.serverSecrets(config).auditKey()).record(a.username(), "passphrase_change_failed:cli", null));
                         throw new Cli.Failure("the current passphrase of " + a.username() + " is wrong: nothing was changed");
                     }
                     case SAME_AS_CURRENT -> throw new Cli.Failure("the new passphrase is the current one: nothing was changed");
@@ -303,7 +304,7 @@ public final class AccountCommand extends CommandGroup {
                             + " was changed meanwhile (in the inbox?): nothing was changed here");
                     case NO_SUCH_ACCOUNT -> throw new Cli.Failure("there is no account named '" + name + "' any more");
                     case CHANGED -> {
-                        Cli.await(ClusterNotifications.notifyEveryInstance(db.pool(), PassphraseChange.SESSIONS_CHANNEL,
+                        Cli.await(ClusterNotifications.notifyEveryInstance(db.db(), PassphraseChange.SESSIONS_CHANNEL,
                                 new JsonObject().put("account", a.id())));
                         out.println("passphrase of " + a.username() + " changed: the personal key is sealed under the new one"
                                 + " (grants and cases unchanged); its inbox sessions were ended");

@@ -70,7 +70,7 @@ final class AdminUnlock implements AutoCloseable {
         if (found.isEmpty()) {
             Optional<Account> known = name.isEmpty() ? Optional.empty() : Cli.await(accounts.findByUsername(name));
             if (known.isPresent()) {
-                Cli.await(new AuditLog(accounts.pool(), secrets.auditKey()).record(known.get().username(), "login_failed:cli", null));
+                Cli.await(new AuditLog(accounts.db(), secrets.auditKey()).record(known.get().username(), "login_failed:cli", null));
             }
             throw new Cli.Failure("the administrator's username, passphrase or second-factor code is wrong");
         }

@@ -33,7 +33,7 @@ public final class AgencyCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(agency.main, spec.commandLine().getErr(), (db, config) -> {
-                for (AgencyStore.Agency a : Cli.await(new AgencyStore(db.pool()).list())) {
+                for (AgencyStore.Agency a : Cli.await(new AgencyStore(db.db()).list())) {
                     out.println(a.id() + "\t" + a.name() + "\t" + a.referralCode() + "\tkey=" + (a.keyId() == null ? "none" : a.keyId()));
                 }
                 out.flush();
@@ -67,14 +67,14 @@ public final class AgencyCommand extends CommandGroup {
                     throw new Cli.Failure(Cli.line(invalid.get()));
                 }
                 // refused before any secret is asked for (the database still refuses a name taken meanwhile)
-                if (Cli.await(new AgencyStore(db.pool()).list()).stream().anyMatch(a -> a.name().equals(name.strip()))) {
+                if (Cli.await(new AgencyStore(db.db()).list()).stream().anyMatch(a -> a.name().equals(name.strip()))) {
                     throw new Cli.Failure(Cli.line(new AgencyCreation.NameTaken().getMessage()));
                 }
-                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, new AccountStore(db.pool()), config, prompt, admin,
+                try (AdminUnlock unlocked = AdminUnlock.ask(vertx, new AccountStore(db.db()), config, prompt, admin,
                         agency.clock())) {
                     AgencyCreation.Created created;
                     try {
-                        created = Cli.await(new AgencyCreation(new AgencyStore(db.pool()), unlocked.teamKeys(), unlocked.auditKey())
+                        created = Cli.await(new AgencyCreation(new AgencyStore(db.db()), unlocked.teamKeys(), unlocked.auditKey())
                                 .create(unlocked.admin().username(), name, unlocked.teamKey(), unlocked.signer()));
                     } catch (AgencyCreation.NameTaken e) {
                         throw new Cli.Failure(Cli.line(e.getMessage()));

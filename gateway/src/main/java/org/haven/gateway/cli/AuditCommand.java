@@ -41,7 +41,7 @@ public final class AuditCommand extends CommandGroup {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             return Cli.withDatabase(audit.main, err, (db, config) -> {
-                AuditLog.Verification v = Cli.await(new AuditLog(db.pool(), Cli.serverSecrets(config).auditKey()).verify());
+                AuditLog.Verification v = Cli.await(new AuditLog(db.db(), Cli.serverSecrets(config).auditKey()).verify());
                 if (v.intact()) {
                     out.println("audit log intact: " + v.entries() + " entries");
                     if (v.keyedFrom() > 0) {
@@ -101,7 +101,7 @@ public final class AuditCommand extends CommandGroup {
             AuditLog.Query q = new AuditLog.Query(blankToNull(actor), blankToNull(action), caseUuid, from, null, limit);
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(audit.main, spec.commandLine().getErr(), (db, config) -> {
-                List<AuditLog.Entry> entries = Cli.await(AuditLog.list(db.pool(), q));
+                List<AuditLog.Entry> entries = Cli.await(AuditLog.list(db.db(), q));
                 for (int i = entries.size() - 1; i >= 0; i--) {
                     AuditLog.Entry e = entries.get(i);
                     out.println(e.id() + "\t" + e.at().withOffsetSameInstant(ZoneOffset.UTC) + "\t" + e.actor() + "\t" + e.action()

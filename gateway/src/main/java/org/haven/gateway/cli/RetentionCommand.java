@@ -30,7 +30,7 @@ public final class RetentionCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(retention.main, spec.commandLine().getErr(), (db, config) -> {
-                Retention.Policy p = Cli.await(Retention.policy(db.pool(), config.retentionDays()));
+                Retention.Policy p = Cli.await(Retention.policy(db.db(), config.retentionDays()));
                 out.println("retention: " + p.days() + " days (" + p.source() + ")");
                 out.println("closed cases whose closing is older than that are deleted daily and at start-up");
                 out.flush();
@@ -64,7 +64,7 @@ public final class RetentionCommand extends CommandGroup {
             int value = n;
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(retention.main, spec.commandLine().getErr(), (db, config) -> {
-                Cli.await(new SettingsStore(db.pool()).setRetentionDays("cli", value, Cli.serverSecrets(config).auditKey()));
+                Cli.await(new SettingsStore(db.db()).setRetentionDays("cli", value, Cli.serverSecrets(config).auditKey()));
                 out.println("retention set to " + value + " days");
                 out.flush();
                 return 0;
@@ -87,7 +87,7 @@ public final class RetentionCommand extends CommandGroup {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             return Cli.withDatabase(retention.main, spec.commandLine().getErr(), (db, config) -> {
-                Retention.Purge p = Cli.await(new Retention(db.pool(), config.retentionDays(), Cli.serverSecrets(config).auditKey()).purge(dryRun, "cli"));
+                Retention.Purge p = Cli.await(new Retention(db.db(), config.retentionDays(), Cli.serverSecrets(config).auditKey()).purge(dryRun, "cli"));
                 out.println((p.dryRun() ? "would delete " : "deleted ") + p.cases() + " closed case(s) and " + p.conversations()
                         + " conversation(s) closed before " + p.cutoff().toLocalDate() + " (retention " + p.policy().days() + " days)");
                 out.flush();

@@ -13,6 +13,7 @@ import org.haven.gateway.intake.Spool;
 import org.haven.gateway.keys.ServerKeyRotation;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.ServingLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,18 +84,14 @@ public final class ServerKeysCommand implements Callable<Integer> {
                     out.flush();
                     return 0;
                 }
-                // one connection for the whole rotation: the exclusive lock lives as long as it does
-                return Cli.await(db.pool().getConnection().compose(conn -> ServingLock.tryExclusive(conn).compose(alone -> {
-                    if (!alone) {
-                        return io.vertx.core.Future.failedFuture(new Cli.Failure("a Haven gateway is running on this database:"
-                                + " stop it, rotate, then start it again"));
-                    }
-                    return vertx.executeBlocking(() -> {
-                        added.writeTo(source.ownFile().get());   // both keys on disk before anything moves
-                        return null;
-                    }).compose(v -> retire(vertx, db.pool(), added, config, out, source.ownFile().get()))
-                            .eventually(() -> ServingLock.release(conn));
-                }).eventually(conn::close)));
+                // the exclusive lock is held for the whole rotation
+                return Cli.await(ServingLock.alone(db, () -> vertx.executeBlocking(() -> {
+                    added.writeTo(source.ownFile().get());   // both keys on disk before anything moves
+                    return null;
+                }).compose(v -> retire(vertx, db.db(), added, config, out, source.ownFile().get())))
+                        .compose(done -> done.isPresent() ? io.vertx.core.Future.succeededFuture(done.get())
+                                : io.vertx.core.Future.failedFuture(new Cli.Failure("a Haven gateway is running on this database:"
+                                        + " stop it, rotate, then start it again"))));
             });
         }
     }
@@ -122,7 +119,7 @@ public final class ServerKeysCommand implements Callable<Integer> {
                 if (source.secrets().keyring().keyIds().size() < 2) {
                     throw new Cli.Failure("the server keys hold one key only: run 'haven server-keys rotate' first");
                 }
-                return Cli.await(retire(vertx, db.pool(), source.secrets(), config, out, null));
+                return Cli.await(retire(vertx, db.db(), source.secrets(), config, out, null));
             });
         }
     }
@@ -131,10 +128,10 @@ public final class ServerKeysCommand implements Callable<Integer> {
      * Writes everything under the primary key, checks that nothing is left under another, then
      * drops the other keys: into {@code file} for a single node, else printed for the operator.
      */
-    private static io.vertx.core.Future<Integer> retire(io.vertx.core.Vertx vertx, io.vertx.sqlclient.Pool pool,
+    private static io.vertx.core.Future<Integer> retire(io.vertx.core.Vertx vertx, Db db,
                                                         ServerSecrets secrets, HavenConfig config, PrintWriter out, Path file) {
         ServerKeyring ring = secrets.keyring();
-        return ServerKeyRotation.reencrypt(pool, ring).compose(result -> vertx.executeBlocking(() -> {
+        return ServerKeyRotation.reencrypt(db, ring).compose(result -> vertx.executeBlocking(() -> {
             int spooled = file == null ? 0 : new Spool(config.dataDir(), ring).rewriteUnderPrimary();
             if (result.underOtherKeys() > 0) {
                 throw new Cli.Failure(result.underOtherKeys() + " values are still under an older key (unreadable with these"
@@ -158,6 +155,6 @@ public final class ServerKeysCommand implements Callable<Integer> {
             }
             out.flush();
             return ring.primaryKeyId();
-        })).compose(keyId -> new AuditLog(pool, secrets.auditKey()).record("operator", "server_keys_rotated:" + keyId, null)).map(0);
+        })).compose(keyId -> new AuditLog(db, secrets.auditKey()).record("operator", "server_keys_rotated:" + keyId, null)).map(0);
     }
 }

@@ -31,7 +31,7 @@ public final class SetupCodeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         return Cli.withDatabase(main, spec.commandLine().getErr(), (vertx, db, config) -> {
             Optional<Optional<SetupCodeReissue.Reissued>> run = Cli.await(ServingLock.alone(db,
-                    () -> SetupCodeReissue.reissue(vertx, new AccountStore(db.pool()))));
+                    () -> SetupCodeReissue.reissue(vertx, new AccountStore(db.db()))));
             if (run.isEmpty()) {
                 throw new Cli.Failure("a Haven gateway is running on this database: stop every gateway (Kubernetes:"
                         + " kubectl scale deploy/haven --replicas=0), run 'haven setup-code', then start them again");

@@ -36,7 +36,7 @@ public final class TeamKeyCommand extends CommandGroup {
             PrintWriter out = spec.commandLine().getOut();
             Prompt prompt = teamKey.prompt();
             return Cli.withDatabase(teamKey.main, spec.commandLine().getErr(), (vertx, db, config) -> {
-                AccountStore accounts = new AccountStore(db.pool());
+                AccountStore accounts = new AccountStore(db.db());
                 try (AdminUnlock unlocked = AdminUnlock.ask(vertx, accounts, config, prompt, admin, teamKey.clock())) {
                     RecipientPrivateKey next = Cli.await(new AccountCeremony(vertx, accounts, unlocked.teamKeys(), unlocked.auditKey())
                             .rotate(unlocked.admin().username(), unlocked.teamKey(), "manual", unlocked.signer()));

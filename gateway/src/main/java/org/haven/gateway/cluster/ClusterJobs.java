@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.haven.gateway.store.AdvisoryLock;
+import org.haven.gateway.store.Db;
 
 /**
  * Periodic jobs that must run on one gateway at a time when several share one PostgreSQL
@@ -33,21 +35,21 @@ public final class ClusterJobs {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_.-]{0,62}");
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final Db db;
     private final java.util.Set<Long> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private int running;
     private boolean stopped;
     private io.vertx.core.Promise<Void> idle;
 
-    public ClusterJobs(Vertx vertx, Pool pool) {
+    public ClusterJobs(Vertx vertx, Db db) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.db = db;
     }
 
     /**
      * Stops scheduling and refuses new runs; the future completes once the runs in flight have
-     * finished (and released their locks), so the pool can close after it.
+     * finished (and released their locks), so the db can close after it.
      */
     public Future<Void> stop() {
         timers.forEach(vertx::cancelTimer);
@@ -93,29 +95,19 @@ public final class ClusterJobs {
     }
 
     private Future<Boolean> runLocked(String name, long key, Supplier<Future<?>> work) {
-        return pool.getConnection().compose(conn -> conn.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(key))
-                .compose(rs -> {
-                    if (!rs.iterator().next().getBoolean(0)) {
-                        LOG.debug("event=job_skipped job={}", name);
-                        return Future.succeededFuture(false);
-                    }
-                    long t0 = System.nanoTime();
-                    Future<?> run;
-                    try {
-                        run = work.get();
-                    } catch (RuntimeException e) {
-                        run = Future.failedFuture(e);
-                    }
-                    return run.transform(ar -> unlock(conn, key).transform(u -> {
-                        if (ar.failed()) {
-                            LOG.warn("event=job_failed job={} kind={}", name, ar.cause().getClass().getSimpleName());
-                            return Future.failedFuture(ar.cause());
-                        }
-                        LOG.info("event=job_ran job={} millis={}", name, (System.nanoTime() - t0) / 1_000_000);
-                        return Future.succeededFuture(true);
-                    }));
-                })
-                .eventually(conn::close));
+        long t0 = System.nanoTime();
+        return AdvisoryLock.runIfFree(db, key, () -> work.get().map(done -> true)).transform(ar -> {
+            if (ar.failed()) {
+                LOG.warn("event=job_failed job={} kind={}", name, ar.cause().getClass().getSimpleName());
+                return Future.failedFuture(ar.cause());
+            }
+            if (ar.result().isEmpty()) {
+                LOG.debug("event=job_skipped job={}", name);
+                return Future.succeededFuture(false);
+            }
+            LOG.info("event=job_ran job={} millis={}", name, (System.nanoTime() - t0) / 1_000_000);
+            return Future.succeededFuture(true);
+        });
     }
 
     /**
@@ -128,10 +120,6 @@ public final class ClusterJobs {
         long timer = vertx.setPeriodic(period.toMillis(), id -> runExclusively(name, work).onFailure(err -> { }));
         timers.add(timer);
         return timer;
-    }
-
-    private static Future<Void> unlock(SqlConnection conn, long key) {
-        return conn.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(key)).mapEmpty();
     }
 
     /** The advisory lock key of a job: the first 8 bytes of SHA-256 over "haven.job." and its name. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Locale;
@@ -146,7 +147,7 @@ public final class ConfigLoader {
         }
         optional(v, "server_keys").ifPresent(k -> {
             try {
-                java.util.Base64.getMimeDecoder().decode(k);
+                Base64.getMimeDecoder().decode(k);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("HAVEN_SERVER_KEYS must be the base64 of a server key file (haven server-keys)");
             }

@@ -7,7 +7,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.haven.gateway.config.ConfigException;
@@ -147,24 +149,24 @@ public final class ClientAddress {
 
     /** An address range: the first {@code bits} bits of {@code base}. */
     private record Range(byte[] base, int bits) {
-        static java.util.Optional<Range> parse(String text) {
+        static Optional<Range> parse(String text) {
             int slash = text.indexOf('/');
             byte[] base = literal(slash < 0 ? text : text.substring(0, slash));
             if (base == null) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             int bits = base.length * 8;
             if (slash >= 0) {
                 try {
                     bits = Integer.parseInt(text.substring(slash + 1));
                 } catch (NumberFormatException e) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
                 if (bits < 0 || bits > base.length * 8) {
-                    return java.util.Optional.empty();
+                    return Optional.empty();
                 }
             }
-            return java.util.Optional.of(new Range(base, bits));
+            return Optional.of(new Range(base, bits));
         }
 
         boolean contains(byte[] address) {
@@ -200,7 +202,7 @@ public final class ClientAddress {
                 if (a[10] != (byte) 0xff || a[11] != (byte) 0xff) {
                     return null;
                 }
-                return java.util.Arrays.copyOfRange(a, 12, 16);
+                return Arrays.copyOfRange(a, 12, 16);
             }
             return null;
         }

@@ -1,6 +1,7 @@
 package org.haven.gateway.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -60,7 +61,7 @@ public final class RequestTimeouts implements Handler<HttpConnection> {
 
     @Override
     public void handle(HttpConnection connection) {
-        ChannelPipeline pipeline = NettyChannels.of(connection).map(io.netty.channel.Channel::pipeline).orElse(null);
+        ChannelPipeline pipeline = NettyChannels.of(connection).map(Channel::pipeline).orElse(null);
         if (pipeline == null || pipeline.get(DECODER) == null) {
             if (WARNED.compareAndSet(false, true)) {
                 LOG.warn("event=http_timeouts_unavailable connection={}", connection.getClass().getSimpleName());

@@ -207,7 +207,7 @@ public final class CaseExport {
                         return Future.succeededFuture(Exported.refused(check));
                     }
                     if (check.kind() != Reauthentication.Kind.PROVEN) {
-                        return new AuditLog(accounts.pool(), auditKey)
+                        return new AuditLog(accounts.db(), auditKey)
                                 .record(s.username(), "export_reauth_failed:key=" + key.fingerprint(), c.id())
                                 .map(v -> Exported.wrong());
                     }
@@ -215,7 +215,7 @@ public final class CaseExport {
                         byte[] file = caseFile(s, c, read, notes).getBytes(StandardCharsets.UTF_8);
                         return vertx.executeBlocking(() -> OpenPgpExport.encrypt(file, "case-" + c.reference() + ".txt", key,
                                 signer.get()));
-                    }).compose(armored -> new AuditLog(accounts.pool(), auditKey)
+                    }).compose(armored -> new AuditLog(accounts.db(), auditKey)
                             .record(s.username(), exportAction(key, notes), c.id()).map(v -> Exported.file(armored)));
                 }).onSuccess(exported -> {
                     if (exported.refused() != null) {

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.store.ConversationStore;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
@@ -59,6 +59,7 @@ public final class CaseRoutes {
     private final CaseEntries entries;
     private final KeyedHash auditKey;
     private final CaseExport export;
+    private final ConversationStore conversations = new ConversationStore();
     private ActiveScript script;
     private CannedReplies replies;
 
@@ -120,7 +121,7 @@ public final class CaseRoutes {
                         : c.inGroups(s.groups()));
                 if (!visible) {
                     LOG.info("event=case_access_refused case={} account={}", c.id(), s.accountId());
-                    new AuditLog(accounts.pool(), auditKey).record(s.username(), "case_access_refused", c.id());
+                    new AuditLog(accounts.db(), auditKey).record(s.username(), "case_access_refused", c.id());
                     refuse(ctx, s);
                     return;
                 }
@@ -351,7 +352,7 @@ public final class CaseRoutes {
         cases.claim(c.id(), s.accountId()).onSuccess(won -> {
             if (won) {
                 LOG.info("event=case_claimed case={} account={}", c.id(), s.accountId());
-                new AuditLog(accounts.pool(), auditKey).record(s.username(), "claim", c.id());
+                new AuditLog(accounts.db(), auditKey).record(s.username(), "claim", c.id());
                 events.publish("case_changed", c.id());
                 back(ctx, c, "case.claimed");
             } else {
@@ -362,7 +363,7 @@ public final class CaseRoutes {
 
     private void release(RoutingContext ctx, InboxSession s, CaseSummary c) {
         cases.release(c.id(), s.isAdmin() ? null : s.accountId()).onSuccess(done -> {
-            new AuditLog(accounts.pool(), auditKey).record(s.username(), "release", c.id());
+            new AuditLog(accounts.db(), auditKey).record(s.username(), "release", c.id());
             events.publish("case_changed", c.id());
             ctx.redirect("/inbox");
         }).onFailure(ctx::fail);
@@ -387,7 +388,7 @@ public final class CaseRoutes {
             if (!fits) {
                 return Future.succeededFuture(false);
             }
-            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.pool(), auditKey)
+            return cases.reassign(c.id(), target).compose(done -> new AuditLog(accounts.db(), auditKey)
                     .record(s.username(), "reassign:" + target, c.id()).map(done));
         }).onSuccess(done -> {
             events.publish("case_changed", c.id());
@@ -424,10 +425,9 @@ public final class CaseRoutes {
             if (addressed && to.isEmpty()) {
                 return Future.succeededFuture(false);
             }
-            return teamKeys.sealing(() -> accounts.pool().withTransaction(tx -> tx.preparedQuery(
-                            "SELECT stopped_at FROM conversations WHERE id = $1 FOR UPDATE")
-                    .execute(Tuple.of(c.conversationId())).compose(rs -> {
-                        if (rs.size() == 0 || rs.iterator().next().getOffsetDateTime(0) != null) {
+            return teamKeys.sealing(() -> accounts.db().transaction(tx -> conversations.lockIfOpen(tx, c.conversationId())
+                    .compose(open -> {
+                        if (!open) {
                             return Future.succeededFuture(false);
                         }
                         return entries.append(tx, c.id(), EntryKind.MESSAGE_OUT, new JsonObject().put("text", message), s.username())
@@ -454,7 +454,7 @@ public final class CaseRoutes {
             back(ctx, c, "case.empty_text");
             return;
         }
-        teamKeys.sealing(() -> accounts.pool().withTransaction(tx -> entries.append(tx, c.id(), EntryKind.of(kind),
+        teamKeys.sealing(() -> accounts.db().transaction(tx -> entries.append(tx, c.id(), EntryKind.of(kind),
                 new JsonObject().put("text", text), s.username()))).onSuccess(v -> {
             events.publish("case_changed", c.id());
             back(ctx, c, null);
@@ -469,7 +469,7 @@ public final class CaseRoutes {
                 labels.add(label);
             }
         }
-        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "labels", c.id()))
+        cases.setLabels(c.id(), labels).compose(v -> new AuditLog(accounts.db(), auditKey).record(s.username(), "labels", c.id()))
                 .onSuccess(v -> {
                     events.publish("case_changed", c.id());
                     back(ctx, c, null);
@@ -482,7 +482,7 @@ public final class CaseRoutes {
             back(ctx, c, null);
             return;
         }
-        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.pool(), auditKey).record(s.username(), "status_" + status, c.id()))
+        cases.setStatus(c.id(), status).compose(v -> new AuditLog(accounts.db(), auditKey).record(s.username(), "status_" + status, c.id()))
                 .onSuccess(v -> {
                     LOG.info("event=case_status case={} status={} account={}", c.id(), status, s.accountId());
                     events.publish("case_changed", c.id());

@@ -7,6 +7,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.haven.gateway.store.DashboardStats;
 import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
 import org.haven.gateway.auth.AuthRoutes;
@@ -53,10 +54,10 @@ public final class Inbox {
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey(),
                 auth.reauthentication()).speaking(script);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
-        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.pool(), guard, secrets.auditKey());
+        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
         this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
-                new org.haven.gateway.dashboard.DashboardStats(accounts.pool()), guard);
-        this.audit = new AuditRoutes(accounts.pool(), guard, secrets.auditKey());
+                new org.haven.gateway.store.DashboardStats(accounts.db()), guard);
+        this.audit = new AuditRoutes(accounts.db(), guard, secrets.auditKey());
     }
 
     /** Mounts the inbox and starts the session sweeper. */
@@ -91,7 +92,7 @@ public final class Inbox {
      * ({@link org.haven.gateway.admin.AccountCeremony#REMOVALS_CHANNEL}), or whose passphrase was
      * changed there ({@link org.haven.gateway.auth.PassphraseChange#SESSIONS_CHANNEL}).
      */
-    public void follow(org.haven.gateway.cluster.ClusterNotifications cluster) {
+    public void follow(org.haven.gateway.store.ClusterNotifications cluster) {
         cluster.listen(org.haven.gateway.admin.AccountCeremony.REMOVALS_CHANNEL, body -> {
             if (body.getValue("account") instanceof Number account) {
                 int ended = sessions.endAllOf(account.longValue());

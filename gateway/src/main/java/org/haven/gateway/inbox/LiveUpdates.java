@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.haven.gateway.auth.SessionGuard;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.intake.CaseEvents;
 
 /**

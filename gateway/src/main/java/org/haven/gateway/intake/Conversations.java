@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import org.haven.gateway.store.DatabaseUnavailable;
 import org.haven.bot.Engine;
 import org.haven.bot.Reply;
 import org.haven.gateway.cases.CaseEntries;
@@ -19,6 +20,7 @@ import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.Db;
 
 /**
  * The dialogue as channels see it: a message from any channel becomes one {@link DialogueStep}
@@ -67,7 +69,7 @@ public final class Conversations {
          * @param channel its channel name (listeners ignore other channels)
          * @param duress true for the duress word (the conversation stays), false for DELETE (it is deleted)
          */
-        Future<Void> beforeErase(SqlConnection tx, UUID conversationId, String channel, boolean duress);
+        Future<Void> beforeErase(Db tx, UUID conversationId, String channel, boolean duress);
     }
 
     private static final ResumeWords WORDS = ResumeWords.load();
@@ -78,11 +80,11 @@ public final class Conversations {
     private volatile CaseEvents events = CaseEvents.NONE;
     private volatile SpoolReplay spool;
 
-    public Conversations(Pool pool, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
+    public Conversations(Db db, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
                          Clock clock) {
         this.teamKeys = teamKeys;
         this.outbox = outbox;
-        this.steps = new DialogueStep(pool, engine, secrets, cases, new CaseEntries(cases, teamKeys, secrets.auditKey()), outbox, clock, eraseListeners,
+        this.steps = new DialogueStep(db, engine, secrets, cases, new CaseEntries(cases, teamKeys, secrets.auditKey()), outbox, clock, eraseListeners,
                 WORDS);
     }
 

@@ -6,7 +6,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,8 @@ import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ConversationStore;
-import org.haven.gateway.store.Transactions;
+import org.haven.gateway.store.Db;
+import org.haven.gateway.store.InboundSeen;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 final class DialogueStep {
     private static final Logger LOG = LoggerFactory.getLogger(DialogueStep.class);
 
-    private final Pool pool;
+    private final Db db;
     private final ServerSecrets secrets;
     private final StateCipher states;
     private final ConversationStore conversations = new ConversationStore();
@@ -67,9 +67,9 @@ final class DialogueStep {
     volatile Engine engine;
     volatile HavenMetrics metrics = HavenMetrics.NONE;
 
-    DialogueStep(Pool pool, Engine engine, ServerSecrets secrets, CaseStore cases, CaseEntries entries, Outbox outbox, Clock clock,
+    DialogueStep(Db db, Engine engine, ServerSecrets secrets, CaseStore cases, CaseEntries entries, Outbox outbox, Clock clock,
                  List<Conversations.EraseListener> eraseListeners, ResumeWords words) {
-        this.pool = pool;
+        this.db = db;
         this.engine = engine;
         this.secrets = secrets;
         this.states = new StateCipher(secrets);
@@ -107,7 +107,7 @@ final class DialogueStep {
     Future<Optional<Conversations.Outcome>> open(String channel, String contactAddress, boolean create, String language,
                                                  Touched touched) {
         byte[] hash = contactHash(channel, contactAddress);
-        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+        return db.transaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
             if (found.isPresent()) {
                 StateCipher.Stored s = states.decrypt(found.get().id(), channel, contactAddress, found.get().state());
                 return Future.succeededFuture(Optional.of(new Conversations.Outcome(found.get().id(), s.lastReplies(),
@@ -128,7 +128,7 @@ final class DialogueStep {
         if (phrase.isPresent()) {
             return phraseWritten(in, hash, phrase.get(), notices, touched).onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
         }
-        Future<Conversations.Outcome> step = Transactions.run(pool, tx -> {
+        Future<Conversations.Outcome> step = db.transaction(tx -> {
             // sent together with BEGIN: the de-duplication insert and the lookup (a duplicate then
             // locks its conversation until the commit, and changes nothing)
             Future<Boolean> seen = firstSeen(tx, in);
@@ -155,10 +155,10 @@ final class DialogueStep {
      */
     private Future<Conversations.Outcome> phraseWritten(Inbound in, byte[] hash, ResumeWords.Candidate phrase,
                                                         Function<String, List<Reply>> notices, Touched touched) {
-        return Transactions.run(pool, tx -> phrases.mayTry(tx, in.channel(), in.address()))
+        return db.transaction(tx -> phrases.mayTry(tx, in.channel(), in.address()))
                 .compose(may -> may ? PhraseStep.derive(phrase.canonical(), secrets).map(Optional::of)
                         : Future.succeededFuture(Optional.<PhraseKeys>empty()))
-                .compose(keys -> Transactions.run(pool, tx -> {
+                .compose(keys -> db.transaction(tx -> {
                     Future<Boolean> seen = firstSeen(tx, in);
                     Future<Optional<ConversationStore.StoredConversation>> lookup = conversations.lockByContact(tx, in.channel(), hash);
                     return Future.all(seen, lookup).compose(both -> {
@@ -192,17 +192,15 @@ final class DialogueStep {
                 }));
     }
 
-    private Future<Boolean> firstSeen(SqlConnection tx, Inbound in) {
+    private Future<Boolean> firstSeen(Db tx, Inbound in) {
         if (in.messageId().isEmpty()) {
             return Future.succeededFuture(true);
         }
         byte[] key = secrets.contactHash().hash(in.channel() + ":" + in.address() + "#" + in.messageId().get());
-        return tx.preparedQuery("INSERT INTO inbound_seen (message_key) VALUES ($1) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(Buffer.buffer(key)))
-                .map(rs -> rs.rowCount() == 1);
+        return InboundSeen.firstSeen(tx, key);
     }
 
-    private Future<Conversations.Outcome> queueReplies(SqlConnection tx, Inbound in, Conversations.Outcome outcome,
+    private Future<Conversations.Outcome> queueReplies(Db tx, Inbound in, Conversations.Outcome outcome,
                                                        Function<String, List<Reply>> notices) {
         if (!in.replyViaOutbox() || outcome.conversationId() == null || outcome.erased()) {
             return Future.succeededFuture(outcome);
@@ -213,7 +211,7 @@ final class DialogueStep {
         return outbox.enqueue(tx, outcome.conversationId(), in.channel(), in.address(), queued).map(v -> outcome);
     }
 
-    private Future<Conversations.Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found,
+    private Future<Conversations.Outcome> step(Db tx, Inbound in, ConversationStore.StoredConversation found,
                                                Touched touched) {
         UUID id = found.id();
         StateCipher.Stored stored = states.decrypt(id, in.channel(), in.address(), found.state());
@@ -255,7 +253,7 @@ final class DialogueStep {
     }
 
     /** Which referral codes agencies hold, as far as this message can name one (a lookup only when it looks like a code). */
-    private Future<Predicate<String>> knownCodes(SqlConnection tx, String text) {
+    private Future<Predicate<String>> knownCodes(Db tx, String text) {
         String code = text == null ? null : ReferralCode.normalise(text);
         if (code == null) {
             return Future.succeededFuture(c -> true);
@@ -263,7 +261,7 @@ final class DialogueStep {
         return cases.referralCodeHeld(tx, code).map(held -> c -> held || !c.equals(code));
     }
 
-    private Future<Conversations.Outcome> step(SqlConnection tx, Inbound in, ConversationStore.StoredConversation found,
+    private Future<Conversations.Outcome> step(Db tx, Inbound in, ConversationStore.StoredConversation found,
                                                Touched touched, UUID id, StateCipher.Stored stored, byte[] historyKey,
                                                Turn turn) {
         boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
@@ -304,7 +302,7 @@ final class DialogueStep {
      * The step's replies, with a new resume phrase: after the hand-off's own words, or first when
      * the person asked for it (the question they are at follows). Never under duress.
      */
-    private Future<List<Reply>> withPhrase(SqlConnection tx, UUID id, Inbound in, Turn turn, boolean duress) {
+    private Future<List<Reply>> withPhrase(Db tx, UUID id, Inbound in, Turn turn, boolean duress) {
         boolean handedOff = turn.events().stream().anyMatch(e -> e instanceof Event.IntakeCompleted);
         boolean asked = turn.events().stream().anyMatch(e -> e instanceof Event.PhraseRequested);
         if (duress || turn.state().phase() == ConversationState.Phase.DURESS || !(handedOff || asked)) {
@@ -326,7 +324,7 @@ final class DialogueStep {
      * and the bot's replies from the hand-off on. The duress word wipes it (nothing of the
      * conversation may show again), and nothing is kept while under duress.
      */
-    private Future<Void> remember(SqlConnection tx, UUID id, byte[] historyKey, ConversationState before, String text, Turn turn,
+    private Future<Void> remember(Db tx, UUID id, byte[] historyKey, ConversationState before, String text, Turn turn,
                                   List<Reply> replies, boolean duress) {
         if (historyKey == null) {
             return Future.succeededFuture();
@@ -352,7 +350,7 @@ final class DialogueStep {
      */
     Future<Boolean> remember(String channel, String address, UUID conversationId, HistoryItem item) {
         byte[] hash = contactHash(channel, address);
-        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+        return db.transaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
             if (found.isEmpty() || !found.get().id().equals(conversationId)) {
                 return Future.succeededFuture(false); // the conversation moved elsewhere (a resume phrase), or is gone
             }
@@ -367,7 +365,7 @@ final class DialogueStep {
     /** The person's own copy of their conversation since hand-off; empty when there is none. */
     Future<List<HistoryItem>> history(String channel, String address) {
         byte[] hash = contactHash(channel, address);
-        return Transactions.run(pool, tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
+        return db.transaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
             if (found.isEmpty()) {
                 return Future.succeededFuture(List.<HistoryItem>of());
             }
@@ -471,7 +469,7 @@ final class DialogueStep {
      * A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the
      * opening, or without one the language the person's device prefers.
      */
-    private Future<Conversations.Outcome> startNew(SqlConnection tx, String channel, byte[] hash, String firstMessage,
+    private Future<Conversations.Outcome> startNew(Db tx, String channel, byte[] hash, String firstMessage,
                                                    String language, String address, Optional<Inbound.Spooled> spooled,
                                                    Touched touched) {
         UUID id = UUID.randomUUID();
@@ -499,7 +497,7 @@ final class DialogueStep {
         });
     }
 
-    private Future<Optional<IntakeCases.Created>> applyEvents(SqlConnection tx, UUID conversationId, String channel, String address,
+    private Future<Optional<IntakeCases.Created>> applyEvents(Db tx, UUID conversationId, String channel, String address,
                                                               UUID existingCase, Turn turn, Touched touched) {
         Future<Optional<IntakeCases.Created>> result = Future.succeededFuture(Optional.empty());
         for (Event event : turn.events()) {
@@ -538,7 +536,7 @@ final class DialogueStep {
     }
 
     /** A closed case the person wrote to again: audited, and announced to the open inboxes. */
-    private Future<Void> reopened(SqlConnection tx, UUID caseId, Touched touched) {
+    private Future<Void> reopened(Db tx, UUID caseId, Touched touched) {
         LOG.info("event=case_reopened case={}", caseId);
         touched.add("case_changed", caseId);
         return new AuditLog(tx, secrets.auditKey()).record("person", "case_reopened", caseId);

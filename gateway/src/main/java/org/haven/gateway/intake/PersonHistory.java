@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import org.haven.crypto.DataKey;
 import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.HistoryStore;
 
 /**
@@ -30,7 +31,7 @@ final class PersonHistory {
         return key;
     }
 
-    Future<Void> append(SqlClient tx, UUID conversationId, byte[] key, List<HistoryItem> items) {
+    Future<Void> append(Db tx, UUID conversationId, byte[] key, List<HistoryItem> items) {
         if (items.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -49,7 +50,7 @@ final class PersonHistory {
         return store.append(tx, conversationId, bodies);
     }
 
-    Future<List<HistoryItem>> read(SqlClient tx, UUID conversationId, byte[] key) {
+    Future<List<HistoryItem>> read(Db tx, UUID conversationId, byte[] key) {
         return store.list(tx, conversationId).map(bodies -> {
             List<HistoryItem> items = new ArrayList<>();
             DataKey k = dataKey(key);
@@ -68,7 +69,7 @@ final class PersonHistory {
         });
     }
 
-    Future<Void> clear(SqlClient tx, UUID conversationId) {
+    Future<Void> clear(Db tx, UUID conversationId) {
         return store.clear(tx, conversationId);
     }
 

@@ -22,6 +22,7 @@ import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ConversationStore;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.PhraseAttemptStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +90,7 @@ final class PhraseStep {
     }
 
     /** Whether the writer at {@code channel:address} may try another phrase now. */
-    Future<Boolean> mayTry(SqlConnection tx, String channel, String address) {
+    Future<Boolean> mayTry(Db tx, String channel, String address) {
         return attempts.lastHour(tx, writer(channel, address)).map(n -> n < WRONG_PER_HOUR);
     }
 
@@ -97,7 +98,7 @@ final class PhraseStep {
      * Gives a conversation a new phrase (any earlier one stops working), and returns the reply that
      * tells it, in {@code language}.
      */
-    Future<Reply> issue(SqlConnection tx, UUID id, String channel, String address, String language) {
+    Future<Reply> issue(Db tx, UUID id, String channel, String address, String language) {
         String phrase = words.generate(language);
         String canonical = words.parse(phrase).orElseThrow().canonical();
         return derive(canonical, secrets).compose(keys -> {
@@ -124,7 +125,7 @@ final class PhraseStep {
      * @param current the writer's own conversation here, locked, if any
      * @param language the language to refuse in
      */
-    Future<Used> use(SqlConnection tx, Inbound in, byte[] contactHash, Optional<ConversationStore.StoredConversation> current,
+    Future<Used> use(Db tx, Inbound in, byte[] contactHash, Optional<ConversationStore.StoredConversation> current,
                      PhraseKeys keys, String language, DialogueStep.Touched touched) {
         return conversations.lockByPhrase(tx, keys.lookup()).compose(found -> {
             if (found.isEmpty()) {
@@ -145,7 +146,7 @@ final class PhraseStep {
         });
     }
 
-    private Future<Conversations.Outcome> move(SqlConnection tx, Inbound in, byte[] contactHash,
+    private Future<Conversations.Outcome> move(Db tx, Inbound in, byte[] contactHash,
                                                Optional<ConversationStore.StoredConversation> current,
                                                ConversationStore.PhraseHolder holder, PhraseKeys keys, DialogueStep.Touched touched) {
         byte[] oldKey;

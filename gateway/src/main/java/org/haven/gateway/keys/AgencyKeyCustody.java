@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,7 @@ public final class AgencyKeyCustody {
      * first if it has none (its record signed by {@code admin}). Fails with {@link RejectedKey}
      * when the existing key's record does not verify. The caller destroys the key it gets.
      */
-    public Future<RecipientPrivateKey> unlock(SqlClient tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
+    public Future<RecipientPrivateKey> unlock(Db tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
         return agencies.lockKey(tx, agencyId).compose(found -> {
             if (found.isEmpty()) {
                 return Future.failedFuture(new NoSuchAgency(agencyId));
@@ -84,7 +85,7 @@ public final class AgencyKeyCustody {
     }
 
     /** Makes sure agency {@code agencyId} has a key; completes with its id. */
-    public Future<String> ensure(SqlClient tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
+    public Future<String> ensure(Db tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
         return unlock(tx, agencyId, team, admin).map(key -> {
             String id = key.publicKey().keyId();
             key.destroy();
@@ -93,7 +94,7 @@ public final class AgencyKeyCustody {
     }
 
     /** Grants agency {@code agencyId}'s key (created first if it has none) to one of its workers. */
-    public Future<Void> grant(SqlClient tx, long agencyId, long accountId, RecipientPublicKey accountKey, RecipientPrivateKey team,
+    public Future<Void> grant(Db tx, long agencyId, long accountId, RecipientPublicKey accountKey, RecipientPrivateKey team,
                               AccountSigner admin) {
         return unlock(tx, agencyId, team, admin).compose(key -> {
             try {

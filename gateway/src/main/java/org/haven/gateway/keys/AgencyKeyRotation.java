@@ -2,8 +2,6 @@ package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Tuple;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +9,8 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.EntryKeyStore;
+import org.haven.gateway.store.KeyGrant;
 import org.haven.gateway.store.KeyRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ public final class AgencyKeyRotation {
         this.teamKeys = teamKeys;
     }
 
-    private record Plan(AgencyKeys.Created next, List<Tuple> entryKeys, List<Tuple> grants, List<Long> workers) {
+    private record Plan(AgencyKeys.Created next, List<EntryKeyStore.EntryKey> entryKeys, List<KeyGrant> grants, List<Long> workers) {
     }
 
     /**
@@ -45,7 +45,7 @@ public final class AgencyKeyRotation {
      * Only workers whose key records verify are granted it.
      */
     public Future<List<Long>> rotate(long agencyId, RecipientPrivateKey team, AccountSigner admin) {
-        return agencies.pool().withTransaction(tx -> agencies.lockKey(tx, agencyId).compose(found -> {
+        return agencies.db().transaction(tx -> agencies.lockKey(tx, agencyId).compose(found -> {
             if (found.isEmpty() || !found.get().exists()) {
                 return Future.succeededFuture(List.<Long>of());
             }
@@ -53,21 +53,17 @@ public final class AgencyKeyRotation {
             if (!old.teamKeyId().equals(team.publicKey().keyId())) {
                 return Future.failedFuture(new GeneralSecurityException("agency key is sealed to another team key"));
             }
-            return teamKeys.requireAdministrator(tx, admin).compose(verified -> EntryKeys.sealedTo(tx, old.keyId())
+            return teamKeys.requireAdministrator(tx, admin).compose(verified -> EntryKeyStore.sealedTo(tx, old.keyId())
                     .compose(wrapped -> vertx.executeBlocking(() -> plan(agencyId, old, team, wrapped, workers(verified, agencyId)))))
                     .compose(plan -> {
                         RecipientPublicKey pub = plan.next().pair().publicKey();
                         plan.next().pair().privateKey().destroy();
-                        Future<?> f = agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), old.teamKeyId(), plan.next().sealedToTeam())
-                                .compose(v -> KeySigning.agency(tx, agencyId, old.referralCode(), pub, admin));
-                        f = f.compose(v -> EntryKeys.replace(tx, plan.entryKeys(), old.keyId()));
-                        if (!plan.grants().isEmpty()) {
-                            f = f.compose(v -> tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
-                                    .executeBatch(plan.grants()));
-                        }
-                        return f.compose(v -> tx.preparedQuery("DELETE FROM agency_key_grants WHERE key_id = $1").execute(Tuple.of(old.keyId())))
-                                .compose(v -> tx.preparedQuery("UPDATE cases SET agency_key_id = $2 WHERE agency_key_id = $1")
-                                        .execute(Tuple.of(old.keyId(), pub.keyId())))
+                        return agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), old.teamKeyId(), plan.next().sealedToTeam())
+                                .compose(v -> KeySigning.agency(tx, agencyId, old.referralCode(), pub, admin))
+                                .compose(v -> EntryKeyStore.replace(tx, plan.entryKeys(), old.keyId()))
+                                .compose(v -> agencies.insertGrants(tx, plan.grants()))
+                                .compose(v -> agencies.withdrawGrants(tx, old.keyId()))
+                                .compose(v -> agencies.moveCasesToKey(tx, old.keyId(), pub.keyId()))
                                 .map(v -> {
                                     LOG.info("event=agency_key_rotated agency={} key={} entries={} workers={}", agencyId, pub.keyId(),
                                             plan.entryKeys().size(), plan.grants().size());
@@ -89,18 +85,18 @@ public final class AgencyKeyRotation {
         return out;
     }
 
-    private static Plan plan(long agencyId, AgencyStore.SealedKey old, RecipientPrivateKey team, List<EntryKeys.Wrapped> wrapped,
+    private static Plan plan(long agencyId, AgencyStore.SealedKey old, RecipientPrivateKey team, List<EntryKeyStore.Wrapped> wrapped,
                              List<AccountStore.Holder> workers) throws GeneralSecurityException {
         RecipientPrivateKey oldKey = AgencyKeys.openWithTeamKey(old.sealed(), agencyId, old.keyId(), team);
         AgencyKeys.Created next = AgencyKeys.create(agencyId, team.publicKey());
         try {
             RecipientPublicKey pub = next.pair().publicKey();
-            List<Tuple> entryKeys = EntryKeys.rewrap(wrapped, oldKey, pub);
-            List<Tuple> grants = new ArrayList<>(workers.size());
+            List<EntryKeyStore.EntryKey> entryKeys = EntryKeys.rewrap(wrapped, oldKey, pub);
+            List<KeyGrant> grants = new ArrayList<>(workers.size());
             for (AccountStore.Holder h : workers) {
                 byte[] grant = AgencyKeys.grant(next.pair().privateKey(), agencyId, h.accountId(),
                         RecipientPublicKey.fromBytes(h.publicKey()));
-                grants.add(Tuple.of(h.accountId(), pub.keyId(), Buffer.buffer(grant)));
+                grants.add(new KeyGrant(h.accountId(), pub.keyId(), grant));
             }
             return new Plan(next, entryKeys, grants, workers.stream().map(AccountStore.Holder::accountId).toList());
         } catch (GeneralSecurityException | RuntimeException e) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +21,13 @@ final class KeyRejections {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRejections.class);
     private static final int LIMIT = 10_000;
 
-    private final Pool pool;
+    private final Db db;
     private final KeyedHash auditKey;
     private final Set<KeyVerifier.Rejection> seen = ConcurrentHashMap.newKeySet();
     private volatile HavenMetrics metrics = HavenMetrics.NONE;
 
-    KeyRejections(Pool pool, KeyedHash auditKey) {
-        this.pool = pool;
+    KeyRejections(Db db, KeyedHash auditKey) {
+        this.db = db;
         this.auditKey = auditKey;
     }
 
@@ -49,7 +50,7 @@ final class KeyRejections {
         }
         LOG.warn("event=key_rejected kind={} id={}", r.kind(), r.id());
         metrics.keyRejected(r.kind());
-        new AuditLog(pool, auditKey).record("system:keys", "key_rejected:" + r.kind() + ":" + r.id(), null)
+        new AuditLog(db, auditKey).record("system:keys", "key_rejected:" + r.kind() + ":" + r.id(), null)
                 .onFailure(err -> LOG.warn("event=key_rejected_not_audited kind={} id={} error={}", r.kind(), r.id(),
                         err.getClass().getSimpleName()));
     }

@@ -1,13 +1,12 @@
 package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.SignatureKey;
 import org.haven.crypto.Signer;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.KeyRecordStore;
 import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
 
@@ -35,7 +34,7 @@ public final class KeySigning {
      * Signs a new account's key record as {@code admin} and stores it with the account's keys:
      * {@code personal} is the account's personal private key (its Ed25519 key is derived from it).
      */
-    public static Future<Void> newAccount(SqlClient tx, long id, String username, String role, Long agencyId,
+    public static Future<Void> newAccount(Db tx, long id, String username, String role, Long agencyId,
                                           RecipientPrivateKey personal, AccountSigner admin) {
         byte[] pub = personal.publicKey().toBytes();
         byte[] signing = signingKeyOf(personal).toBytes();
@@ -47,7 +46,7 @@ public final class KeySigning {
      * Signs the first administrator's record with the first team key (setup), giving that key its
      * signing key first if it has none (an installation upgraded before its setup was done).
      */
-    public static Future<Void> firstAdministrator(SqlClient tx, long id, String username, RecipientPrivateKey personal,
+    public static Future<Void> firstAdministrator(Db tx, long id, String username, RecipientPrivateKey personal,
                                                   RecipientPrivateKey team) {
         String teamKeyId = team.publicKey().keyId();
         Signer teamSigner = Signer.derive(team);
@@ -56,8 +55,7 @@ public final class KeySigning {
             byte[] signing = signingKeyOf(personal).toBytes();
             String signer = KeyRecords.teamSigner(teamKeyId);
             byte[] signature = teamSigner.sign(KeyRecords.account(id, username, "admin", null, pub, signing, signer));
-            return tx.preparedQuery("UPDATE team_keys SET signing_key = $2 WHERE key_id = $1 AND signing_key IS NULL")
-                    .execute(Tuple.of(teamKeyId, io.vertx.core.buffer.Buffer.buffer(teamSigner.signatureKey().toBytes())))
+            return KeyRecordStore.giveTeamSigningKey(tx, teamKeyId, teamSigner.signatureKey().toBytes())
                     .compose(v -> KeyRecordStore.signAccount(tx, id, pub, signing, signer, signature));
         } finally {
             teamSigner.destroy();
@@ -69,7 +67,7 @@ public final class KeySigning {
      * record was signed before their signing key was known (an upgraded installation), at their
      * login, when their session opened the personal key ({@code self}) and the team key.
      */
-    static Future<Void> administratorByTeamKey(SqlClient tx, KeyRecordStore.AccountKeyRow row, AccountSigner self,
+    static Future<Void> administratorByTeamKey(Db tx, KeyRecordStore.AccountKeyRow row, AccountSigner self,
                                                RecipientPrivateKey team) {
         Signer teamSigner = Signer.derive(team);
         try {
@@ -84,14 +82,14 @@ public final class KeySigning {
     }
 
     /** Signs an existing account record as {@code admin}, keeping its keys (the upgrade of records from before signatures). */
-    static Future<Void> existingAccount(SqlClient tx, KeyRecordStore.AccountKeyRow row, AccountSigner admin) {
+    static Future<Void> existingAccount(Db tx, KeyRecordStore.AccountKeyRow row, AccountSigner admin) {
         byte[] record = KeyRecords.account(row.id(), row.username(), row.role(), row.agencyId(), row.publicKey(), row.signingKey(),
                 admin.name());
         return KeyRecordStore.signAccount(tx, row.id(), row.publicKey(), row.signingKey(), admin.name(), admin.sign(record));
     }
 
     /** Signs agency {@code agencyId}'s key record as {@code admin} (its key was just stored, or is being upgraded). */
-    public static Future<Void> agency(SqlClient tx, long agencyId, String referralCode, RecipientPublicKey key, AccountSigner admin) {
+    public static Future<Void> agency(Db tx, long agencyId, String referralCode, RecipientPublicKey key, AccountSigner admin) {
         byte[] record = KeyRecords.agency(agencyId, referralCode, key.keyId(), key.toBytes(), admin.name());
         return KeyRecordStore.signAgency(tx, agencyId, admin.name(), admin.sign(record));
     }

@@ -1,13 +1,13 @@
 package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.KeyRecordStore;
 import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
 import org.slf4j.Logger;
@@ -27,12 +27,12 @@ final class KeyUpgrade {
     private static final Logger LOG = LoggerFactory.getLogger(KeyUpgrade.class);
 
     private final TeamKeys teamKeys;
-    private final Pool pool;
+    private final Db db;
     private final KeyRejections rejections;
 
-    KeyUpgrade(TeamKeys teamKeys, Pool pool, KeyRejections rejections) {
+    KeyUpgrade(TeamKeys teamKeys, Db db, KeyRejections rejections) {
         this.teamKeys = teamKeys;
-        this.pool = pool;
+        this.db = db;
         this.rejections = rejections;
     }
 
@@ -71,7 +71,7 @@ final class KeyUpgrade {
         if (team.isEmpty()) {
             return Future.succeededFuture();
         }
-        return pool.withTransaction(tx -> KeySigning.administratorByTeamKey(tx, own.get(), admin, team.get()))
+        return db.transaction(tx -> KeySigning.administratorByTeamKey(tx, own.get(), admin, team.get()))
                 .compose(v -> {
                     LOG.info("event=key_record_completed account={} signer=team:{}", admin.accountId(), team.get().publicKey().keyId());
                     return teamKeys.reload();
@@ -82,7 +82,7 @@ final class KeyUpgrade {
     }
 
     private Future<Void> completeUpgrade(AccountSigner admin, List<RecipientPrivateKey> held, TeamKeyPin legacy) {
-        return pool.withTransaction(tx -> tx.query("LOCK TABLE team_keys IN SHARE ROW EXCLUSIVE MODE").execute()
+        return db.transaction(tx -> KeyRecordStore.lockTeamKeys(tx)
                 .compose(v -> KeyRecordStore.load(tx)).compose(snapshot -> {
                     Optional<TeamKeyRow> root = snapshot.team().stream().filter(legacy::matches).findFirst();
                     Optional<RecipientPrivateKey> rootKey = root.flatMap(t -> held.stream()

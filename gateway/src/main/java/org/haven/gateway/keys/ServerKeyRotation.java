@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.haven.crypto.ServerKeyring;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.KeyringColumns;
 
 /**
@@ -34,8 +35,8 @@ public final class ServerKeyRotation {
      * {@code keyring}'s primary key, and counts what is still under another key after it (a value
      * no key of the keyring opens is left as it is: it was unreadable already).
      */
-    public static Future<Result> reencrypt(Pool pool, ServerKeyring keyring) {
-        return pool.withTransaction(tx -> {
+    public static Future<Result> reencrypt(Db db, ServerKeyring keyring) {
+        return db.transaction(tx -> {
             Map<String, Integer> rewritten = new LinkedHashMap<>();
             Future<Void> chain = Future.succeededFuture();
             for (KeyringColumns column : KeyringColumns.values()) {
@@ -63,7 +64,7 @@ public final class ServerKeyRotation {
     }
 
     /** How many values in the database are under a key other than {@code keyring}'s primary (none may be, to retire). */
-    public static Future<Integer> underOtherKeys(SqlClient client, ServerKeyring keyring) {
+    public static Future<Integer> underOtherKeys(Db client, ServerKeyring keyring) {
         Future<Integer> count = Future.succeededFuture(0);
         for (KeyringColumns column : KeyringColumns.values()) {
             count = count.compose(n -> column.lockAll(client).map(values -> {

@@ -2,8 +2,6 @@ package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Tuple;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +10,8 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.EntryKeyStore;
+import org.haven.gateway.store.KeyGrant;
 import org.haven.gateway.store.KeyRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +39,8 @@ public final class TeamKeyRotation {
         this.teamKeys = teamKeys;
     }
 
-    private record Plan(RecipientKeyPair next, KeyRecordStore.TeamKeyRow record, List<Tuple> entryKeys, List<Tuple> grants,
-                        List<Tuple> agencyKeys) {
+    private record Plan(RecipientKeyPair next, KeyRecordStore.TeamKeyRow record, List<EntryKeyStore.EntryKey> entryKeys,
+                        List<KeyGrant> grants, List<AgencyStore.ResealedKey> agencyKeys) {
     }
 
     /**
@@ -51,29 +51,23 @@ public final class TeamKeyRotation {
      */
     public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current, AccountSigner admin) {
         String oldId = current.publicKey().keyId();
-        return accounts.pool().withTransaction(tx -> tx.query("LOCK TABLE entry_keys IN SHARE ROW EXCLUSIVE MODE").execute()
+        return accounts.db().transaction(tx -> EntryKeyStore.lockAgainstWriters(tx)
                 .compose(v -> teamKeys.requireAdministrator(tx, admin))
                 .compose(verified -> {
                     if (!verified.head().map(h -> h.keyId().equals(oldId)).orElse(false)) {
                         return Future.failedFuture(new GeneralSecurityException("the key to rotate from is not the newest verified team key"));
                     }
                     List<AccountStore.Holder> holders = holders(verified);
-                    return EntryKeys.sealedTo(tx, oldId).compose(wrapped -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
+                    return EntryKeyStore.sealedTo(tx, oldId).compose(wrapped -> agencies.sealedTo(tx, oldId).compose(agencyKeys ->
                             vertx.executeBlocking(() -> plan(current, admin, wrapped, holders, agencyKeys))));
                 })
                 .compose(plan -> {
-                    Future<?> f = KeyRecordStore.insertTeamKey(tx, plan.record());
-                    if (!plan.grants().isEmpty()) {
-                        f = f.compose(v -> tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
-                                .executeBatch(plan.grants()));
-                    }
-                    if (!plan.agencyKeys().isEmpty()) {
-                        f = f.compose(v -> tx.preparedQuery("UPDATE agencies SET sealed_private_key = $2, team_key_id = $3 WHERE id = $1")
-                                .executeBatch(plan.agencyKeys()));
-                    }
-                    return f.compose(v -> EntryKeys.replace(tx, plan.entryKeys(), oldId))
-                            .compose(v -> tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1").execute(Tuple.of(oldId)))
-                            .compose(v -> tx.preparedQuery("UPDATE team_keys SET retired_at = now() WHERE key_id = $1").execute(Tuple.of(oldId)))
+                    return KeyRecordStore.insertTeamKey(tx, plan.record())
+                            .compose(v -> accounts.insertGrants(tx, plan.grants()))
+                            .compose(v -> agencies.resealKeys(tx, plan.agencyKeys()))
+                            .compose(v -> EntryKeyStore.replace(tx, plan.entryKeys(), oldId))
+                            .compose(v -> accounts.withdrawGrants(tx, oldId))
+                            .compose(v -> KeyRecordStore.retireTeamKey(tx, oldId))
                             .map(v -> {
                                 LOG.info("event=team_key_rotated entries={} holders={} agency_keys={}", plan.entryKeys().size(),
                                         plan.grants().size(), plan.agencyKeys().size());
@@ -95,20 +89,20 @@ public final class TeamKeyRotation {
         return out;
     }
 
-    private static Plan plan(RecipientPrivateKey current, AccountSigner admin, List<EntryKeys.Wrapped> wrapped,
+    private static Plan plan(RecipientPrivateKey current, AccountSigner admin, List<EntryKeyStore.Wrapped> wrapped,
                              List<AccountStore.Holder> holders, List<AgencyStore.SealedKey> agencyKeys) throws GeneralSecurityException {
         RecipientKeyPair next = RecipientKeyPair.generate();
         RecipientPublicKey pub = next.publicKey();
-        List<Tuple> entryKeys = EntryKeys.rewrap(wrapped, current, pub);
-        List<Tuple> grants = new ArrayList<>(holders.size());
+        List<EntryKeyStore.EntryKey> entryKeys = EntryKeys.rewrap(wrapped, current, pub);
+        List<KeyGrant> grants = new ArrayList<>(holders.size());
         for (AccountStore.Holder h : holders) {
             byte[] grant = KeyGrants.grant(next.privateKey(), pub.keyId(), h.accountId(), RecipientPublicKey.fromBytes(h.publicKey()));
-            grants.add(Tuple.of(h.accountId(), pub.keyId(), Buffer.buffer(grant)));
+            grants.add(new KeyGrant(h.accountId(), pub.keyId(), grant));
         }
-        List<Tuple> agencyRows = new ArrayList<>(agencyKeys.size());
+        List<AgencyStore.ResealedKey> agencyRows = new ArrayList<>(agencyKeys.size());
         for (AgencyStore.SealedKey k : agencyKeys) {
             byte[] resealed = AgencyKeys.rewrap(k.sealed(), k.agencyId(), k.keyId(), current, pub);
-            agencyRows.add(Tuple.of(k.agencyId(), Buffer.buffer(resealed), pub.keyId()));
+            agencyRows.add(new AgencyStore.ResealedKey(k.agencyId(), resealed, pub.keyId()));
         }
         return new Plan(next, KeySigning.nextTeamKey(next, current, admin), entryKeys, grants, agencyRows);
     }

@@ -28,6 +28,8 @@ import org.haven.crypto.Signer;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyKeyCheck;
+import org.haven.gateway.store.Db;
+import org.haven.gateway.store.EntryKeyStore;
 import org.haven.gateway.store.KeyRecordStore;
 import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
 import org.slf4j.Logger;
@@ -113,8 +115,8 @@ public final class TeamKeys implements AgencyKeyCheck {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("HAVEN_TEAM_KEY_PIN: " + e.getMessage());
         }
-        this.rejections = new KeyRejections(accounts.pool(), auditKey);
-        this.upgrade = new KeyUpgrade(this, accounts.pool(), rejections);
+        this.rejections = new KeyRejections(accounts.db(), auditKey);
+        this.upgrade = new KeyUpgrade(this, accounts.db(), rejections);
     }
 
     /** Counts rejected key records in {@code metrics}. */
@@ -155,7 +157,7 @@ public final class TeamKeys implements AgencyKeyCheck {
      * {@link Unverified} when no team key verifies from the pin.
      */
     public Future<List<RecipientPublicKey>> initialise() {
-        return KeyRecordStore.load(accounts.pool()).compose(snapshot -> {
+        return KeyRecordStore.load(accounts.db()).compose(snapshot -> {
             if (snapshot.team().isEmpty()) {
                 if (configuredPin.isPresent()) {
                     return Future.failedFuture(new Unverified("HAVEN_TEAM_KEY_PIN is set but the database holds no team key:"
@@ -164,7 +166,7 @@ public final class TeamKeys implements AgencyKeyCheck {
                 return createFirst();
             }
             return findPin(snapshot, true).compose(v -> verify(snapshot, true));
-        }).compose(r -> accounts.pendingSetup(accounts.pool()).map(pending -> {
+        }).compose(r -> accounts.pendingSetup(accounts.db()).map(pending -> {
             if (pending.isPresent()) {
                 LOG.info("event=setup_pending file={}", setupCodeFile);
             }
@@ -177,13 +179,13 @@ public final class TeamKeys implements AgencyKeyCheck {
      * (without a pin, trusts the first team key found for as long as it runs), and verifies.
      */
     public Future<List<RecipientPublicKey>> load() {
-        return KeyRecordStore.load(accounts.pool()).compose(snapshot -> findPin(snapshot, false).compose(v -> verify(snapshot, true)))
+        return KeyRecordStore.load(accounts.db()).compose(snapshot -> findPin(snapshot, false).compose(v -> verify(snapshot, true)))
                 .map(r -> recipients);
     }
 
     private Future<KeyVerifier.Result> createFirst() {
         return vertx.executeBlocking(TeamKeys::createWithSetupCode).compose(created ->
-                accounts.pool().withTransaction(tx -> KeyRecordStore.insertTeamKey(tx, created.row())
+                accounts.db().transaction(tx -> KeyRecordStore.insertTeamKey(tx, created.row())
                                 .compose(v -> accounts.createSetup(tx, created.row().keyId(), created.sealed())))
                         .compose(v -> writeSetupCode(created.code()))
                         .compose(v -> {
@@ -196,7 +198,7 @@ public final class TeamKeys implements AgencyKeyCheck {
                                     pin, pinFile);
                             return null;
                         }))
-                .compose(v -> KeyRecordStore.load(accounts.pool())).compose(snapshot -> verify(snapshot, true));
+                .compose(v -> KeyRecordStore.load(accounts.db())).compose(snapshot -> verify(snapshot, true));
     }
 
     /** A new team key (with its signing key), its private half sealed under a new setup code. */
@@ -325,7 +327,7 @@ public final class TeamKeys implements AgencyKeyCheck {
         if (running != null) {
             return running;
         }
-        KeyRecordStore.load(accounts.pool()).compose(snapshot -> verify(snapshot, false)).map(r -> recipients)
+        KeyRecordStore.load(accounts.db()).compose(snapshot -> verify(snapshot, false)).map(r -> recipients)
                 .onComplete(ar -> {
                     reloading.set(null);
                     mine.handle(ar);
@@ -337,7 +339,7 @@ public final class TeamKeys implements AgencyKeyCheck {
      * Loads and verifies the key records inside {@code tx} (before a grant or a rotation, so that
      * what it grants to is what it verified), reporting what fails; does not move the recipients.
      */
-    public Future<KeyVerifier.Result> verifyIn(SqlClient tx) {
+    public Future<KeyVerifier.Result> verifyIn(Db tx) {
         return KeyRecordStore.load(tx).compose(snapshot -> vertx.executeBlocking(() -> verifier.verify(snapshot, pin), false))
                 .map(r -> {
                     rejections.report(r.rejected());
@@ -350,7 +352,7 @@ public final class TeamKeys implements AgencyKeyCheck {
      * key is theirs; fails with {@link UnverifiedAdministrator} otherwise (in an installation not
      * yet upgraded, too: an administrator's login completes the upgrade first).
      */
-    public Future<KeyVerifier.Result> requireAdministrator(SqlClient tx, AccountSigner admin) {
+    public Future<KeyVerifier.Result> requireAdministrator(Db tx, AccountSigner admin) {
         return verifyIn(tx).compose(r -> r.isAdministrator(admin.accountId(), admin.signatureKey())
                 ? Future.succeededFuture(r) : Future.failedFuture(new UnverifiedAdministrator()));
     }
@@ -473,7 +475,7 @@ public final class TeamKeys implements AgencyKeyCheck {
             attempt = Future.failedFuture(e);
         }
         return attempt.recover(err -> {
-            if (retries == 0 || !RetiredKey.is(err)) {
+            if (retries == 0 || !EntryKeyStore.refusedRetiredKey(err)) {
                 return Future.failedFuture(err);
             }
             LOG.info("event=team_key_retired_meanwhile action=reload_and_retry");

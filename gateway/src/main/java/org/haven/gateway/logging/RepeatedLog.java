@@ -3,6 +3,7 @@ package org.haven.gateway.logging;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public final class RepeatedLog {
         }
         String line = "event=" + event + (details.isEmpty() ? "" : " " + details);
         if (repeated > 0) {
-            Object[] withCount = java.util.Arrays.copyOf(args, args.length + 1);
+            Object[] withCount = Arrays.copyOf(args, args.length + 1);
             withCount[args.length] = repeated;
             logger.atLevel(level).log(line + " repeated={}", withCount);
         } else {

@@ -24,8 +24,6 @@ import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -34,6 +32,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.haven.gateway.store.DatabaseFigures;
+import org.haven.gateway.store.Db;
 
 /**
  * Haven's Prometheus metrics at {@code /metrics}. Labels are channel names, statuses, working
@@ -72,7 +72,7 @@ public final class HavenMetrics {
     private final java.util.concurrent.atomic.AtomicInteger reporter = new java.util.concurrent.atomic.AtomicInteger();
     private final List<AutoCloseable> binders = new ArrayList<>();
     private long poller = -1;
-    private volatile Pool polled;
+    private volatile Db polled;
     private volatile Supplier<Future<Boolean>> pollReporter;
 
     private HavenMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
@@ -283,11 +283,11 @@ public final class HavenMetrics {
      * Polls the database-wide figures now and every {@link #POLL_MS} ms, exporting them only
      * while {@code reporter} says this gateway holds the reporter lock.
      */
-    public void startPolling(Vertx vertx, Pool pool, Supplier<Future<Boolean>> reporter) {
-        this.polled = pool;
+    public void startPolling(Vertx vertx, Db db, Supplier<Future<Boolean>> reporter) {
+        this.polled = db;
         this.pollReporter = reporter;
-        vertx.setTimer(1, id -> poll(pool, reporter));
-        poller = vertx.setPeriodic(POLL_MS, id -> poll(pool, reporter));
+        vertx.setTimer(1, id -> poll(db, reporter));
+        poller = vertx.setPeriodic(POLL_MS, id -> poll(db, reporter));
     }
 
     /** Stops polling and the JVM listeners. */
@@ -313,7 +313,7 @@ public final class HavenMetrics {
      * Reads the database-wide figures once if this gateway is the reporter, else drops them; a
      * failed read (the database away) keeps the last figures.
      */
-    public Future<Void> poll(Pool pool, Supplier<Future<Boolean>> isReporter) {
+    public Future<Void> poll(Db db, Supplier<Future<Boolean>> isReporter) {
         return isReporter.get().otherwise(false).compose(mine -> {
             reporter.set(mine ? 1 : 0);
             if (!mine) {
@@ -322,33 +322,24 @@ public final class HavenMetrics {
                 queueDepth.register(List.of(), true);
                 return Future.succeededFuture();
             }
-            return readDatabaseWide(pool);
+            return readDatabaseWide(db);
         });
     }
 
-    private Future<Void> readDatabaseWide(Pool pool) {
-        // a message waiting for its recipient (their web chat closed), and what queues behind it, may wait for
-        // days by design: its age says nothing about delivery
-        Future<Void> outbox = pool.query("SELECT count(*), coalesce(extract(epoch FROM now() - min(o.created_at)"
-                        + " FILTER (WHERE NOT EXISTS (SELECT 1 FROM outbox w WHERE w.conversation_id = o.conversation_id"
-                        + " AND w.status = 'pending' AND w.waiting_since IS NOT NULL))), 0)"
-                        + " FROM outbox o WHERE o.status = 'pending'").execute()
-                .map(rs -> {
-                    Row r = rs.iterator().next();
-                    outboxDepth.register(List.of(MultiGauge.Row.of(Tags.empty(), r.getLong(0))), true);
-                    outboxOldest.register(List.of(MultiGauge.Row.of(Tags.empty(), r.getNumeric(1).doubleValue())), true);
-                    return null;
-                });
-        Future<Void> queues = pool.query("SELECT status, coalesce(working_group, 'any'), count(*) FROM cases WHERE status <> 'closed'"
-                        + " GROUP BY status, working_group").execute()
-                .map(rs -> {
-                    List<MultiGauge.Row<?>> rows = new ArrayList<>();
-                    for (Row r : rs) {
-                        rows.add(MultiGauge.Row.of(Tags.of("status", r.getString(0), "working_group", r.getString(1)), r.getLong(2)));
-                    }
-                    queueDepth.register(rows, true);
-                    return null;
-                });
+    private Future<Void> readDatabaseWide(Db db) {
+        Future<Void> outbox = DatabaseFigures.outbox(db).map(o -> {
+            outboxDepth.register(List.of(MultiGauge.Row.of(Tags.empty(), o.pending())), true);
+            outboxOldest.register(List.of(MultiGauge.Row.of(Tags.empty(), o.oldestSeconds())), true);
+            return null;
+        });
+        Future<Void> queues = DatabaseFigures.queues(db).map(found -> {
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            for (DatabaseFigures.Queue q : found) {
+                rows.add(MultiGauge.Row.of(Tags.of("status", q.status(), "working_group", q.workingGroup()), q.cases()));
+            }
+            queueDepth.register(rows, true);
+            return null;
+        });
         return Future.all(outbox, queues).mapEmpty();
     }
 }

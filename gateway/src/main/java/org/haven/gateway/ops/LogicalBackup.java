@@ -7,7 +7,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -212,7 +214,7 @@ public final class LogicalBackup {
         JsonObject manifest;
         try {
             manifest = new JsonObject(Files.readString(file));
-        } catch (DecodeException | java.nio.charset.CharacterCodingException e) {
+        } catch (DecodeException | CharacterCodingException e) {
             throw new BackupException(file + " is corrupt: not JSON");
         }
         if (manifest.getValue("format") == null || !Integer.valueOf(FORMAT).equals(manifest.getValue("format"))) {
@@ -260,7 +262,7 @@ public final class LogicalBackup {
         if (e instanceof SQLException sql) {
             return "the database refused the restore (SQLSTATE " + sql.getSQLState() + ")";
         }
-        if (e instanceof java.nio.file.FileSystemException fs) {
+        if (e instanceof FileSystemException fs) {
             return fs.getFile() + ": " + (fs.getReason() == null ? e.getClass().getSimpleName() : fs.getReason());
         }
         return e.getClass().getSimpleName() + (e.getMessage() == null || e instanceof RuntimeException ? "" : ": " + e.getMessage());

@@ -1,12 +1,16 @@
 package org.haven.gateway.outbox;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -17,14 +21,19 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
 import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.logging.RepeatedLog;
+import org.haven.gateway.metrics.HavenMetrics;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +64,7 @@ public final class Outbox {
     private static final long ORPHANS_EVERY_MS = 10_000;
     // sent messages whose mark waits for the database; beyond this many, the lease decides
     private static final int UNMARKED_MAX = 10_000;
-    private final java.util.concurrent.atomic.AtomicBoolean wakePending = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private long orphansCheckedAt;
 
     private final Vertx vertx;
@@ -68,11 +77,11 @@ public final class Outbox {
     private boolean again;
     private SentBatch unmarked = new SentBatch();
     private boolean stopped;
-    private io.vertx.core.Promise<Void> stoppedWhenIdle;
+    private Promise<Void> stoppedWhenIdle;
     private long timer = -1;
-    private io.vertx.core.Context context;
-    private volatile org.haven.gateway.metrics.HavenMetrics metrics = org.haven.gateway.metrics.HavenMetrics.NONE;
-    private volatile java.util.function.Consumer<UUID> replyChanged = caseId -> { };
+    private Context context;
+    private volatile HavenMetrics metrics = HavenMetrics.NONE;
+    private volatile Consumer<UUID> replyChanged = caseId -> { };
 
     public Outbox(Vertx vertx, Pool pool, ServerKeyring keyring) {
         this.vertx = vertx;
@@ -81,12 +90,12 @@ public final class Outbox {
     }
 
     /** Where to count finished messages. */
-    public void metrics(org.haven.gateway.metrics.HavenMetrics metrics) {
+    public void metrics(HavenMetrics metrics) {
         this.metrics = metrics;
     }
 
     /** Told the case of a coordinator's reply whose fate the case page shows changed (sent, waiting, not delivered). */
-    public void onReplyChanged(java.util.function.Consumer<UUID> caseChanged) {
+    public void onReplyChanged(Consumer<UUID> caseChanged) {
         this.replyChanged = caseChanged;
     }
 
@@ -126,7 +135,7 @@ public final class Outbox {
      * @param address where to send them on that channel (the number or chat id a message came
      *     from, or that a coordinator's session unsealed); ignored for a channel that needs none
      */
-    public Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies) {
+    public Future<Void> enqueue(Db tx, UUID conversationId, String channel, String address, List<Reply> replies) {
         return enqueue(tx, conversationId, channel, address, replies, null, null);
     }
 
@@ -134,7 +143,7 @@ public final class Outbox {
      * Queues a coordinator's reply inside the caller's transaction, naming the case entry it was
      * written as, so that {@link #deliveries} can tell the case page what became of it.
      */
-    public Future<Void> enqueueReply(SqlClient tx, UUID conversationId, String channel, String address, Reply reply,
+    public Future<Void> enqueueReply(Db tx, UUID conversationId, String channel, String address, Reply reply,
                                      UUID caseId, int entrySeq) {
         ChannelSender sender = senders.get(channel);
         Optional<String> prefix = sender != null && sender.addressed() ? coordinatorPrefix.apply(reply.language()) : Optional.empty();
@@ -151,7 +160,7 @@ public final class Outbox {
         this.coordinatorPrefix = byLanguage;
     }
 
-    private Future<Void> enqueue(SqlClient tx, UUID conversationId, String channel, String address, List<Reply> replies,
+    private Future<Void> enqueue(Db tx, UUID conversationId, String channel, String address, List<Reply> replies,
                                  UUID entryCase, Integer entrySeq) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
@@ -178,11 +187,24 @@ public final class Outbox {
                 .execute(Tuple.of(ids, conversationId, channel, bodies, expires, sealedAddress, entryCase, entrySeq)).mapEmpty();
     }
 
+    /** The provider ids of the messages sent in the conversation {@code conversationId}, inside {@code tx}. */
+    public static Future<List<String>> sentProviderIds(Db tx, UUID conversationId) {
+        return tx.preparedQuery("SELECT provider_id FROM outbox WHERE conversation_id = $1 AND status = 'sent'"
+                        + " AND provider_id IS NOT NULL")
+                .execute(Tuple.of(conversationId)).map(rows -> {
+                    List<String> ids = new ArrayList<>();
+                    for (Row row : rows) {
+                        ids.add(row.getString("provider_id"));
+                    }
+                    return ids;
+                });
+    }
+
     /**
      * Sends what still waits for a conversation on another channel, to {@code address} (the person
      * wrote their resume phrase there), at once.
      */
-    public Future<Void> redirect(SqlClient tx, UUID conversationId, String channel, String address) {
+    public Future<Void> redirect(Db tx, UUID conversationId, String channel, String address) {
         ChannelSender sender = senders.get(channel);
         if (sender == null) {
             return Future.failedFuture(new IllegalStateException("no sender for channel " + channel));
@@ -208,7 +230,7 @@ public final class Outbox {
         if (context == null) {
             return Future.succeededFuture();
         }
-        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
             stopped = true;
             if (timer >= 0) {
@@ -270,7 +292,7 @@ public final class Outbox {
     }
 
     private static String sqlState(Throwable t) {
-        return t instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState() : "-";
+        return t instanceof PgException pg ? pg.getSqlState() : "-";
     }
 
     /** Makes a conversation's pending messages due now (its web chat just reconnected). */
@@ -364,7 +386,7 @@ public final class Outbox {
         });
     }
 
-    private Future<io.vertx.sqlclient.RowSet<Row>> claim(String which, Tuple params, int limit) {
+    private Future<RowSet<Row>> claim(String which, Tuple params, int limit) {
         // error_code is cleared on claim: a row deferred as not_connected is claimable by
         // deliverNow until someone claims it, and never while its lease runs.
         return pool.preparedQuery("UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + $1 * interval '1 millisecond',"
@@ -392,7 +414,7 @@ public final class Outbox {
         if (context == null) {
             return deliverNext(conversationId, null, 0);
         }
-        io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+        Promise<Void> done = Promise.promise();
         // once stopped, the messages wait in the table for the next start
         context.runOnContext(v -> (stopped ? Future.<Void>succeededFuture() : deliverNext(conversationId, null, 0)).onComplete(done));
         return done.future();
@@ -513,7 +535,7 @@ public final class Outbox {
                         new SendResult.Failed(SendResult.Kind.RETRYABLE, err.getClass().getSimpleName())))
                 .compose(result -> {
                     metrics.send(channel, result instanceof SendResult.Failed f
-                            ? f.kind().name().toLowerCase(java.util.Locale.ROOT) : "sent", System.nanoTime() - t0);
+                            ? f.kind().name().toLowerCase(Locale.ROOT) : "sent", System.nanoTime() - t0);
                     if (result instanceof SendResult.Sent sent) {
                         // one line per message sent would be most of the log under load: counted in
                         // haven.messages.out instead; failures and retries are logged below

@@ -23,9 +23,14 @@ public final class AccountRoster {
                         boolean personalKey, boolean keyGrant, boolean secondFactor, boolean passphraseOneTime) {
     }
 
-    private final Pool pool;
+    private final Db pool;
 
     public AccountRoster(Pool pool) {
+        this(Db.of(pool));
+    }
+
+    /** The roster on {@code db}. */
+    public AccountRoster(Db pool) {
         this.pool = pool;
     }
 

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Accounts, team public keys and the pending first-administrator setup. */
@@ -19,14 +21,19 @@ public final class AccountStore {
     public record TeamKey(String keyId, byte[] publicKey) {
     }
 
-    private final Pool pool;
+    private final Db pool;
 
     public AccountStore(Pool pool) {
+        this(Db.of(pool));
+    }
+
+    /** A store on {@code db}. */
+    public AccountStore(Db pool) {
         this.pool = pool;
     }
 
-    /** The pool, for transactions spanning several stores. */
-    public Pool pool() {
+    /** The database, for transactions spanning several stores. */
+    public Db db() {
         return pool;
     }
 
@@ -51,14 +58,14 @@ public final class AccountStore {
     public Future<java.util.List<Account>> list() {
         return pool.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.username")
                 .execute().map(rs -> {
-                    java.util.List<Account> out = new java.util.ArrayList<>();
+                    java.util.List<Account> out = new ArrayList<>();
                     rs.forEach(r -> out.add(account(r)));
                     return out;
                 });
     }
 
     /** Creates an account (admin, coordinator or agency) with its groups and personal key; returns its id. */
-    public Future<Long> create(SqlClient tx, String username, String role, String passphraseHash, byte[] publicKey,
+    public Future<Long> create(Db tx, String username, String role, String passphraseHash, byte[] publicKey,
                                byte[] sealedPrivateKey, Long agencyId, java.util.Collection<String> groups) {
         return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, public_key, sealed_private_key, agency_id)"
                         + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -83,9 +90,27 @@ public final class AccountStore {
     public record Holder(long accountId, byte[] publicKey) {
     }
 
-    public Future<Void> insertGrant(SqlClient tx, long accountId, String keyId, byte[] sealed) {
+    public Future<Void> insertGrant(Db tx, long accountId, String keyId, byte[] sealed) {
         return tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
+    }
+
+    /** Grants a (new) team key to several accounts, in one batch (a rotation); nothing to do for none. */
+    public Future<Void> insertGrants(Db tx, java.util.List<KeyGrant> grants) {
+        if (grants.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        java.util.List<Tuple> rows = new java.util.ArrayList<>(grants.size());
+        for (KeyGrant g : grants) {
+            rows.add(Tuple.of(g.accountId(), g.keyId(), Buffer.buffer(g.sealed())));
+        }
+        return tx.preparedQuery("INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                .executeBatch(rows).mapEmpty();
+    }
+
+    /** Withdraws every grant of team key {@code keyId} (its rotation). */
+    public Future<Void> withdrawGrants(Db tx, String keyId) {
+        return tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1").execute(Tuple.of(keyId)).mapEmpty();
     }
 
     /** The grants of an account, for its login. */
@@ -93,7 +118,7 @@ public final class AccountStore {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"
                         + " WHERE g.account_id = $1 ORDER BY k.created_at DESC")
                 .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<Grant> out = new java.util.ArrayList<>();
+                    java.util.List<Grant> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
                     return out;
                 });
@@ -104,14 +129,26 @@ public final class AccountStore {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
                         + " JOIN agencies ag ON ag.id = a.agency_id AND ag.key_id = g.key_id WHERE g.account_id = $1")
                 .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<Grant> out = new java.util.ArrayList<>();
+                    java.util.List<Grant> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
                     return out;
                 });
     }
 
+    /** The enabled administrators' ids, locked for the rest of {@code tx} (so that the last one cannot go). */
+    public Future<List<Long>> lockAdministrators(Db tx) {
+        return tx.query("SELECT id FROM accounts WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE").execute()
+                .map(rs -> {
+                    List<Long> ids = new ArrayList<>();
+                    for (Row r : rs) {
+                        ids.add(r.getLong(0));
+                    }
+                    return ids;
+                });
+    }
+
     /** Disables an account and withdraws its grants (team and agency keys) (its sessions must be ended by the caller). */
-    public Future<Boolean> disable(SqlClient tx, long accountId) {
+    public Future<Boolean> disable(Db tx, long accountId) {
         return tx.preparedQuery("UPDATE accounts SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL")
                 .execute(Tuple.of(accountId))
                 .compose(rs -> tx.preparedQuery("DELETE FROM team_key_grants WHERE account_id = $1").execute(Tuple.of(accountId))
@@ -127,7 +164,7 @@ public final class AccountStore {
 
     /** Confirms TOTP enrolment and stores the recovery code hashes. */
     public Future<Void> enableTotp(long accountId, long step, java.util.List<String> recoveryHashes) {
-        return pool.withTransaction(tx -> tx.preparedQuery("UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $2 WHERE id = $1")
+        return pool.transaction(tx -> tx.preparedQuery("UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $2 WHERE id = $1")
                 .execute(Tuple.of(accountId, step))
                 .compose(v -> tx.preparedQuery("DELETE FROM recovery_codes WHERE account_id = $1").execute(Tuple.of(accountId)))
                 .compose(v -> {
@@ -167,14 +204,14 @@ public final class AccountStore {
                         : Optional.of(new TeamKey(rs.iterator().next().getString(0), rs.iterator().next().getBuffer(1).getBytes())));
     }
 
-    public Future<Optional<PendingSetup>> pendingSetup(SqlClient client) {
+    public Future<Optional<PendingSetup>> pendingSetup(Db client) {
         return client.query("SELECT team_key_id, sealed_team_key FROM pending_setup WHERE id = 1").execute()
                 .map(rs -> rs.size() == 0 ? Optional.<PendingSetup>empty()
                         : Optional.of(new PendingSetup(rs.iterator().next().getString(0), rs.iterator().next().getBuffer(1).getBytes())));
     }
 
     /** Records the pending setup: the new team key's private half under the one-time setup code (first start). */
-    public Future<Void> createSetup(SqlClient tx, String teamKeyId, byte[] sealedUnderSetupCode) {
+    public Future<Void> createSetup(Db tx, String teamKeyId, byte[] sealedUnderSetupCode) {
         return tx.preparedQuery("INSERT INTO pending_setup (id, team_key_id, sealed_team_key) VALUES (1, $1, $2)")
                 .execute(Tuple.of(teamKeyId, Buffer.buffer(sealedUnderSetupCode))).mapEmpty();
     }
@@ -190,7 +227,7 @@ public final class AccountStore {
      * when there is no pending setup (setup done) or an account exists.
      */
     public Future<Optional<ReplacedSetup>> replaceSetup(KeyRecordStore.TeamKeyRow row, byte[] sealed) {
-        return pool.withTransaction(tx -> tx.query("SELECT team_key_id FROM pending_setup WHERE id = 1 FOR UPDATE").execute()
+        return pool.transaction(tx -> tx.query("SELECT team_key_id FROM pending_setup WHERE id = 1 FOR UPDATE").execute()
                 .compose(pending -> {
                     if (pending.size() == 0) {
                         return Future.succeededFuture(Optional.<ReplacedSetup>empty());
@@ -212,7 +249,7 @@ public final class AccountStore {
     }
 
     /** Creates the first administrator and ends the pending setup; its id, or empty if setup was already done. */
-    public Future<Optional<Long>> completeSetup(SqlClient tx, String username, String passphraseHash, byte[] publicKey,
+    public Future<Optional<Long>> completeSetup(Db tx, String username, String passphraseHash, byte[] publicKey,
                                                byte[] sealedPrivateKey) {
         return tx.query("DELETE FROM pending_setup WHERE id = 1").execute().compose(rs -> {
             if (rs.rowCount() != 1) {
@@ -232,7 +269,7 @@ public final class AccountStore {
      * clears the one-time mark (the person chose this passphrase); an upgrade of the Argon2id cost
      * at login leaves it as it is.
      */
-    public Future<Boolean> replacePassphrase(SqlClient tx, long accountId, String oldHash, byte[] oldBox, String newHash,
+    public Future<Boolean> replacePassphrase(Db tx, long accountId, String oldHash, byte[] oldBox, String newHash,
                                              byte[] newBox, boolean chosen) {
         return tx.preparedQuery("UPDATE accounts SET passphrase_hash = $4, sealed_private_key = $5,"
                         + " passphrase_one_time = passphrase_one_time AND NOT $6"

@@ -36,13 +36,19 @@ public final class AgencyStore {
     private static final String KEY_COLUMNS = "id, key_id, public_key, team_key_id, sealed_private_key, referral_code, key_signer,"
             + " key_signature";
 
-    private final Pool pool;
+    private final Db pool;
 
     public AgencyStore(Pool pool) {
+        this(Db.of(pool));
+    }
+
+    /** A store on {@code db}. */
+    public AgencyStore(Db pool) {
         this.pool = pool;
     }
 
-    public Pool pool() {
+    /** The database, for transactions spanning several stores. */
+    public Db db() {
         return pool;
     }
 
@@ -56,27 +62,27 @@ public final class AgencyStore {
     }
 
     /** Adds an agency (without a key yet); its id. */
-    public Future<Long> create(SqlClient tx, String name, String referralCode) {
+    public Future<Long> create(Db tx, String name, String referralCode) {
         return tx.preparedQuery("INSERT INTO agencies (name, referral_code) VALUES ($1, $2) RETURNING id")
                 .execute(Tuple.of(name, referralCode)).map(rs -> rs.iterator().next().getLong(0));
     }
 
     /** Locks one agency's row (key changes wait on it) and reads its key; empty if there is no such agency. */
-    public Future<Optional<SealedKey>> lockKey(SqlClient tx, long agencyId) {
+    public Future<Optional<SealedKey>> lockKey(Db tx, long agencyId) {
         return tx.preparedQuery("SELECT " + KEY_COLUMNS + " FROM agencies WHERE id = $1 FOR UPDATE")
                 .execute(Tuple.of(agencyId))
                 .map(rs -> rs.size() == 0 ? Optional.<SealedKey>empty() : Optional.of(sealedKey(rs.iterator().next())));
     }
 
     /** Stores an agency's (new) key; its record is signed next ({@code keys.KeySigning}), in the same transaction. */
-    public Future<Void> setKey(SqlClient tx, long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed) {
+    public Future<Void> setKey(Db tx, long agencyId, String keyId, byte[] publicKey, String teamKeyId, byte[] sealed) {
         return tx.preparedQuery("UPDATE agencies SET key_id = $2, public_key = $3, team_key_id = $4, sealed_private_key = $5,"
                         + " key_signer = NULL, key_signature = NULL WHERE id = $1")
                 .execute(Tuple.of(agencyId, keyId, Buffer.buffer(publicKey), teamKeyId, Buffer.buffer(sealed))).mapEmpty();
     }
 
     /** The agency keys sealed to one team key (for its rotation). */
-    public Future<List<SealedKey>> sealedTo(SqlClient tx, String teamKeyId) {
+    public Future<List<SealedKey>> sealedTo(Db tx, String teamKeyId) {
         return tx.preparedQuery("SELECT " + KEY_COLUMNS + " FROM agencies WHERE team_key_id = $1 ORDER BY id FOR NO KEY UPDATE")
                 .execute(Tuple.of(teamKeyId)).map(rs -> {
                     List<SealedKey> out = new ArrayList<>();
@@ -86,9 +92,50 @@ public final class AgencyStore {
     }
 
     /** Grants an agency key to one worker. */
-    public Future<Void> insertGrant(SqlClient tx, long accountId, String keyId, byte[] sealed) {
+    public Future<Void> insertGrant(Db tx, long accountId, String keyId, byte[] sealed) {
         return tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
                 .execute(Tuple.of(accountId, keyId, Buffer.buffer(sealed))).mapEmpty();
+    }
+
+    /** Grants a (new) agency key to several workers, in one batch (a rotation); nothing to do for none. */
+    public Future<Void> insertGrants(Db tx, List<KeyGrant> grants) {
+        if (grants.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>(grants.size());
+        for (KeyGrant g : grants) {
+            rows.add(Tuple.of(g.accountId(), g.keyId(), Buffer.buffer(g.sealed())));
+        }
+        return tx.preparedQuery("INSERT INTO agency_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)")
+                .executeBatch(rows).mapEmpty();
+    }
+
+    /** Withdraws every grant of agency key {@code keyId} (its rotation). */
+    public Future<Void> withdrawGrants(Db tx, String keyId) {
+        return tx.preparedQuery("DELETE FROM agency_key_grants WHERE key_id = $1").execute(Tuple.of(keyId)).mapEmpty();
+    }
+
+    /** Points the cases shared with the agency under key {@code oldKeyId} at its new key {@code newKeyId} (its rotation). */
+    public Future<Void> moveCasesToKey(Db tx, String oldKeyId, String newKeyId) {
+        return tx.preparedQuery("UPDATE cases SET agency_key_id = $2 WHERE agency_key_id = $1")
+                .execute(Tuple.of(oldKeyId, newKeyId)).mapEmpty();
+    }
+
+    /** An agency's private key sealed anew, to team key {@code teamKeyId} (the team key's rotation). */
+    public record ResealedKey(long agencyId, byte[] sealed, String teamKeyId) {
+    }
+
+    /** Stores the agency keys sealed to the new team key, in one batch (its rotation); nothing to do for none. */
+    public Future<Void> resealKeys(Db tx, List<ResealedKey> keys) {
+        if (keys.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        List<Tuple> rows = new ArrayList<>(keys.size());
+        for (ResealedKey k : keys) {
+            rows.add(Tuple.of(k.agencyId(), Buffer.buffer(k.sealed()), k.teamKeyId()));
+        }
+        return tx.preparedQuery("UPDATE agencies SET sealed_private_key = $2, team_key_id = $3 WHERE id = $1")
+                .executeBatch(rows).mapEmpty();
     }
 
     private static SealedKey sealedKey(Row r) {

@@ -2,10 +2,7 @@ package org.haven.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.time.OffsetDateTime;
@@ -40,11 +37,11 @@ public final class AuditLog {
     /** The actor of the entry that keys a chain of unkeyed entries. */
     static final String KEYING_ACTOR = "system:audit";
 
-    private final SqlClient client;
+    private final Db client;
     private final KeyedHash key;
 
-    /** An audit log on {@code client} (a pool, or a connection in a transaction) under the audit key. */
-    public AuditLog(SqlClient client, KeyedHash auditKey) {
+    /** An audit log on {@code client} (the pool, or one transaction) under the audit key. */
+    public AuditLog(Db client, KeyedHash auditKey) {
         this.client = client;
         this.key = java.util.Objects.requireNonNull(auditKey, "audit key");
     }
@@ -112,22 +109,15 @@ public final class AuditLog {
         return inTransaction(c -> lockHead(c).compose(head -> keyIfNeeded(c, head)).map(head -> head.keyed));
     }
 
-    private <T> Future<T> inTransaction(java.util.function.Function<SqlClient, Future<T>> work) {
-        if (client instanceof Pool pool) {
-            return pool.withTransaction(work::apply);
-        }
-        if (client instanceof SqlConnection conn && conn.transaction() == null) {
-            return conn.begin().compose(tx -> work.apply(conn)
-                    .compose(v -> tx.commit().map(v), err -> tx.rollback().transform(ignored -> Future.failedFuture(err))));
-        }
-        return work.apply(client);
+    private <T> Future<T> inTransaction(java.util.function.Function<Db, Future<T>> work) {
+        return client.transaction(work);
     }
 
     /** The locked chain head; {@code keyed} says whether this transaction just keyed the chain. */
     private record Head(long lastId, byte[] lastHash, boolean sealed, OffsetDateTime now, boolean keyed) {
     }
 
-    private static Future<Head> lockHead(SqlClient c) {
+    private static Future<Head> lockHead(Db c) {
         return c.query("SELECT last_id, last_hash, seal IS NOT NULL, clock_timestamp() FROM audit_head WHERE id = 1 FOR UPDATE")
                 .execute().map(rs -> {
                     Row r = rs.iterator().next();
@@ -135,13 +125,13 @@ public final class AuditLog {
                 });
     }
 
-    private Future<Void> append(SqlClient c, String actor, String action, UUID caseId) {
+    private Future<Void> append(Db c, String actor, String action, UUID caseId) {
         return lockHead(c).compose(head -> keyIfNeeded(c, head))
                 .compose(head -> insert(c, head, actor, action, caseId)).mapEmpty();
     }
 
     /** An unsealed head after unkeyed entries: the chain was never keyed, so the keying entry comes first. */
-    private Future<Head> keyIfNeeded(SqlClient c, Head head) {
+    private Future<Head> keyIfNeeded(Db c, Head head) {
         if (head.sealed() || head.lastId() == 0) {
             return Future.succeededFuture(head);
         }
@@ -150,17 +140,13 @@ public final class AuditLog {
             // said outside the database, once committed: a second keying of one database means someone
             // made it look unkeyed again
             Runnable say = () -> LOG.warn("event=audit_chain_keyed unkeyed_entries={} entry={}", unkeyed, keyed.lastId());
-            if (c instanceof SqlConnection conn && conn.transaction() != null) {
-                conn.transaction().completion().onSuccess(v -> say.run());
-            } else {
-                say.run();
-            }
+            c.afterCommit(say);
             return keyed;
         });
     }
 
     /** Inserts a keyed entry after {@code head} and seals the head at it. */
-    private Future<Head> insert(SqlClient c, Head head, String actor, String action, UUID caseId) {
+    private Future<Head> insert(Db c, Head head, String actor, String action, UUID caseId) {
         long id = head.lastId() + 1;
         byte[] prev = head.lastHash();
         OffsetDateTime at = head.now();
@@ -176,7 +162,7 @@ public final class AuditLog {
     }
 
     /** Entries matching a query, newest first (reading needs no key). */
-    public static Future<List<Entry>> list(SqlClient client, Query q) {
+    public static Future<List<Entry>> list(Db client, Query q) {
         List<Object> params = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE true");
         if (q.actor() != null) {
@@ -221,14 +207,14 @@ public final class AuditLog {
      * before it rewritten).
      */
     public Future<Verification> verify() {
-        if (client instanceof Pool pool) {
-            return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
-                    .compose(v -> verify(conn)));
+        if (!client.inTransaction()) {
+            return client.transaction(tx -> tx.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+                    .compose(v -> verify(tx)));
         }
         return verify(client);
     }
 
-    private Future<Verification> verify(SqlClient c) {
+    private Future<Verification> verify(Db c) {
         return c.query("SELECT last_id, last_hash, seal FROM audit_head WHERE id = 1").execute().compose(rs -> {
             if (rs.size() == 0) {
                 return Future.succeededFuture(new Verification(0, Optional.of(new Break(1, Kind.MISSING,
@@ -242,7 +228,7 @@ public final class AuditLog {
 
     /** One verification walk, batch by batch. */
     private final class Walk {
-        final SqlClient c;
+        final Db c;
         final long headId;
         final byte[] headHash;
         final byte[] headSeal;
@@ -251,7 +237,7 @@ public final class AuditLog {
         long keyedFrom;
         OffsetDateTime keyedAt;
 
-        Walk(SqlClient c, long headId, byte[] headHash, byte[] headSeal) {
+        Walk(Db c, long headId, byte[] headHash, byte[] headSeal) {
             this.c = c;
             this.headId = headId;
             this.headHash = headHash;

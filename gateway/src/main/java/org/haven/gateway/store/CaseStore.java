@@ -24,7 +24,7 @@ public final class CaseStore {
             + " AND (h.role = 'admin' OR (h.role = 'coordinator' AND EXISTS (SELECT 1 FROM account_groups g"
             + " WHERE g.account_id = h.id AND (c.working_group IS NULL OR g.group_id = c.working_group)))))";
 
-    private final Pool pool;
+    private final Db pool;
     private final AgencyKeyCheck agencyKeys;
 
     /** A store whose referral lookups use no agency key at all (answers sealed to the team only). */
@@ -34,12 +34,17 @@ public final class CaseStore {
 
     /** A store whose referral lookups answer an agency's key only when {@code agencyKeys} verified its record. */
     public CaseStore(Pool pool, AgencyKeyCheck agencyKeys) {
+        this(Db.of(pool), agencyKeys);
+    }
+
+    /** A store on {@code db} whose referral lookups answer an agency's key only when {@code agencyKeys} verified it. */
+    public CaseStore(Db pool, AgencyKeyCheck agencyKeys) {
         this.pool = pool;
         this.agencyKeys = agencyKeys;
     }
 
     /** Inserts a new queued case (inside the caller's transaction). */
-    public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged) {
+    public Future<Void> insert(Db tx, CaseSummary c, UUID conversationId, boolean flagged) {
         return insert(tx, c, conversationId, flagged, null);
     }
 
@@ -47,7 +52,7 @@ public final class CaseStore {
      * Inserts a new queued case whose answers were also sealed to agency key {@code agencyKeyId}
      * (null: team key only).
      */
-    public Future<Void> insert(SqlClient tx, CaseSummary c, UUID conversationId, boolean flagged, String agencyKeyId) {
+    public Future<Void> insert(Db tx, CaseSummary c, UUID conversationId, boolean flagged, String agencyKeyId) {
         return tx.preparedQuery("INSERT INTO cases (id, reference, conversation_id, channel, language, status, triage,"
                         + " priority, working_group, urgent, flagged, agency_id, agency_key_id, agency_share, asked_for_person,"
                         + " last_message_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15, now())")
@@ -58,13 +63,13 @@ public final class CaseStore {
     }
 
     /** Appends a sealed entry with its sealed keys (inside the caller's transaction); returns its seq. */
-    public Future<Integer> appendEntry(SqlClient tx, UUID caseId, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
+    public Future<Integer> appendEntry(Db tx, UUID caseId, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
                                        int seq) {
         return appendEntry(tx, caseId, kind, ciphertext, sealedKeys, seq, null);
     }
 
     /** Appends a sealed entry written by a coordinator ({@code author}: their username). */
-    public Future<Integer> appendEntry(SqlClient tx, UUID caseId, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
+    public Future<Integer> appendEntry(Db tx, UUID caseId, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
                                        int seq, String author) {
         Future<?> f = tx.preparedQuery("INSERT INTO case_entries (case_id, seq, kind, ciphertext, author) VALUES ($1,$2,$3,$4,$5)")
                 .execute(Tuple.of(caseId, seq, kind, Buffer.buffer(ciphertext), author));
@@ -82,7 +87,7 @@ public final class CaseStore {
      * are sealed to the team only. One indexed read; the row is key-share locked so that a change
      * of the agency's key waits for this transaction (nothing is sealed to a key being replaced).
      */
-    public Future<AgencyRecipient> agencyByReferralCode(SqlClient tx, String code) {
+    public Future<AgencyRecipient> agencyByReferralCode(Db tx, String code) {
         String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
         if (canonical == null) {
             return Future.succeededFuture(null);
@@ -109,7 +114,7 @@ public final class CaseStore {
      *
      * @param code a code as typed; anything but a well-formed code is held by nobody
      */
-    public Future<Boolean> referralCodeHeld(SqlClient tx, String code) {
+    public Future<Boolean> referralCodeHeld(Db tx, String code) {
         String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
         if (canonical == null) {
             return Future.succeededFuture(false);
@@ -119,18 +124,18 @@ public final class CaseStore {
     }
 
     /** Silently flags a case (the duress word was used). */
-    public Future<Void> flag(SqlClient tx, UUID caseId) {
+    public Future<Void> flag(Db tx, UUID caseId) {
         return tx.preparedQuery("UPDATE cases SET flagged = true, updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(caseId)).mapEmpty();
     }
 
     /** Deletes a case and everything sealed in it (the person asked to delete what they sent). */
-    public Future<Void> delete(SqlClient tx, UUID caseId) {
+    public Future<Void> delete(Db tx, UUID caseId) {
         return tx.preparedQuery("DELETE FROM cases WHERE id = $1").execute(Tuple.of(caseId)).mapEmpty();
     }
 
     /** The next free entry number of a case. */
-    public Future<Integer> nextSeq(SqlClient tx, UUID caseId) {
+    public Future<Integer> nextSeq(Db tx, UUID caseId) {
         return tx.preparedQuery("SELECT coalesce(max(seq), 0) + 1 FROM case_entries WHERE case_id = $1")
                 .execute(Tuple.of(caseId))
                 .map(rs -> rs.iterator().next().getInteger(0));
@@ -223,13 +228,13 @@ public final class CaseStore {
     }
 
     /** The person now writes on another channel (they wrote their resume phrase there). */
-    public Future<Void> moveChannel(SqlClient tx, UUID caseId, String channel) {
+    public Future<Void> moveChannel(Db tx, UUID caseId, String channel) {
         return tx.preparedQuery("UPDATE cases SET channel = $2, updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(caseId, channel)).mapEmpty();
     }
 
     /** Records the first coordinator reply (for time-to-first-reply) and the last activity. */
-    public Future<Void> replied(SqlClient tx, UUID caseId) {
+    public Future<Void> replied(Db tx, UUID caseId) {
         return tx.preparedQuery("UPDATE cases SET first_reply_at = coalesce(first_reply_at, now()), updated_at = now(),"
                         + " status = CASE WHEN status = 'claimed' THEN 'waiting' ELSE status END WHERE id = $1")
                 .execute(Tuple.of(caseId)).mapEmpty();
@@ -242,7 +247,7 @@ public final class CaseStore {
      *
      * @return whether this reopened a closed case
      */
-    public Future<Boolean> personWrote(SqlClient tx, UUID caseId) {
+    public Future<Boolean> personWrote(Db tx, UUID caseId) {
         // The row is locked and the holder checked once, in the FROM, before the SET reads them.
         return tx.preparedQuery("UPDATE cases u SET last_message_at = now(), updated_at = now(),"
                         + " status = CASE WHEN k.status = 'waiting' THEN 'claimed'"
@@ -266,7 +271,7 @@ public final class CaseStore {
      *
      * @return whether this reopened a closed case
      */
-    public Future<Boolean> personAsked(SqlClient tx, UUID caseId) {
+    public Future<Boolean> personAsked(Db tx, UUID caseId) {
         return tx.preparedQuery("UPDATE cases SET asked_for_person = true, urgent = true, updated_at = now() WHERE id = $1")
                 .execute(Tuple.of(caseId)).compose(v -> personWrote(tx, caseId));
     }
@@ -313,8 +318,8 @@ public final class CaseStore {
                 });
     }
 
-    /** The pool, for work outside a caller's transaction (an audit entry of a read). */
-    public Pool pool() {
+    /** The database, for work outside a caller's transaction (an audit entry of a read). */
+    public Db db() {
         return pool;
     }
 

@@ -259,6 +259,11 @@ public final class Database implements AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** The database as a handle for the store's statements and transactions. */
+    public Db db() {
+        return Db.of(pool);
+    }
+
     /** The connection pool. */
     public Pool pool() {
         return pool;

@@ -15,7 +15,7 @@ public final class HistoryStore {
     public static final int KEPT = 200;
 
     /** Adds encrypted items in order, and drops what is beyond {@link #KEPT}. */
-    public Future<Void> append(SqlClient tx, UUID conversationId, List<byte[]> bodies) {
+    public Future<Void> append(Db tx, UUID conversationId, List<byte[]> bodies) {
         if (bodies.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -31,7 +31,7 @@ public final class HistoryStore {
     }
 
     /** The encrypted items of a conversation, oldest first. */
-    public Future<List<byte[]>> list(SqlClient tx, UUID conversationId) {
+    public Future<List<byte[]>> list(Db tx, UUID conversationId) {
         return tx.preparedQuery("SELECT body FROM person_history WHERE conversation_id = $1 ORDER BY seq")
                 .execute(Tuple.of(conversationId)).map(rows -> {
                     List<byte[]> out = new ArrayList<>();
@@ -43,7 +43,7 @@ public final class HistoryStore {
     }
 
     /** Forgets a conversation's history (the duress word: nothing of it may show again). */
-    public Future<Void> clear(SqlClient tx, UUID conversationId) {
+    public Future<Void> clear(Db tx, UUID conversationId) {
         return tx.preparedQuery("DELETE FROM person_history WHERE conversation_id = $1").execute(Tuple.of(conversationId)).mapEmpty();
     }
 }

@@ -37,7 +37,7 @@ public final class KeyRecordStore {
     }
 
     /** Reads every key record (in a transaction, a consistent set). */
-    public static Future<Snapshot> load(SqlClient c) {
+    public static Future<Snapshot> load(Db c) {
         Future<List<TeamKeyRow>> team = c.query("SELECT key_id, public_key, signing_key, previous_key_id, signed_by,"
                 + " previous_signature, admin_signature, retired_at IS NOT NULL FROM team_keys ORDER BY created_at, key_id").execute()
                 .map(rs -> {
@@ -73,7 +73,7 @@ public final class KeyRecordStore {
     }
 
     /** Inserts a team key record (first start, rotation). */
-    public static Future<Void> insertTeamKey(SqlClient tx, TeamKeyRow k) {
+    public static Future<Void> insertTeamKey(Db tx, TeamKeyRow k) {
         return tx.preparedQuery("INSERT INTO team_keys (key_id, public_key, signing_key, previous_key_id, signed_by,"
                         + " previous_signature, admin_signature) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .execute(Tuple.tuple(Arrays.asList(k.keyId(), buffer(k.publicKey()), buffer(k.signingKey()), k.previousKeyId(),
@@ -82,14 +82,33 @@ public final class KeyRecordStore {
     }
 
     /** Sets the signing key of a team key record from before signatures (the first team key at the upgrade). */
-    public static Future<Void> setTeamSigningKey(SqlClient tx, String keyId, byte[] signingKey) {
+    public static Future<Void> setTeamSigningKey(Db tx, String keyId, byte[] signingKey) {
         return tx.preparedQuery("UPDATE team_keys SET signing_key = $2, previous_key_id = NULL, signed_by = NULL,"
                         + " previous_signature = NULL, admin_signature = NULL WHERE key_id = $1")
                 .execute(Tuple.of(keyId, buffer(signingKey))).mapEmpty();
     }
 
+    /** Gives team key {@code keyId} its signing key unless it has one (setup on an installation upgraded before it). */
+    public static Future<Void> giveTeamSigningKey(Db tx, String keyId, byte[] signingKey) {
+        return tx.preparedQuery("UPDATE team_keys SET signing_key = $2 WHERE key_id = $1 AND signing_key IS NULL")
+                .execute(Tuple.of(keyId, buffer(signingKey))).mapEmpty();
+    }
+
+    /** Marks team key {@code keyId} retired (its rotation): nothing is sealed to it from then on. */
+    public static Future<Void> retireTeamKey(Db tx, String keyId) {
+        return tx.preparedQuery("UPDATE team_keys SET retired_at = now() WHERE key_id = $1").execute(Tuple.of(keyId)).mapEmpty();
+    }
+
+    /**
+     * Locks {@code team_keys} until the transaction ends against changes and against another
+     * holder of this lock (rows can still be read): the key records are read and signed as one set.
+     */
+    public static Future<Void> lockTeamKeys(Db tx) {
+        return tx.query("LOCK TABLE team_keys IN SHARE ROW EXCLUSIVE MODE").execute().mapEmpty();
+    }
+
     /** Stores an account's signed key record: its keys as signed, the signer and the signature. */
-    public static Future<Void> signAccount(SqlClient tx, long accountId, byte[] publicKey, byte[] signingKey, String signer,
+    public static Future<Void> signAccount(Db tx, long accountId, byte[] publicKey, byte[] signingKey, String signer,
                                            byte[] signature) {
         return tx.preparedQuery("UPDATE accounts SET public_key = $2, signing_key = $3, key_signer = $4, key_signature = $5"
                         + " WHERE id = $1")
@@ -98,7 +117,7 @@ public final class KeyRecordStore {
     }
 
     /** Stores the signature of an agency's key record. */
-    public static Future<Void> signAgency(SqlClient tx, long agencyId, String signer, byte[] signature) {
+    public static Future<Void> signAgency(Db tx, long agencyId, String signer, byte[] signature) {
         return tx.preparedQuery("UPDATE agencies SET key_signer = $2, key_signature = $3 WHERE id = $1")
                 .execute(Tuple.tuple(Arrays.asList(agencyId, signer, buffer(signature)))).mapEmpty();
     }

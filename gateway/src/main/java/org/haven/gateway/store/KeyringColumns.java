@@ -52,7 +52,7 @@ public enum KeyringColumns {
     }
 
     /** Every value of the column, locked for the caller's transaction. */
-    public Future<List<Value>> lockAll(SqlClient tx) {
+    public Future<List<Value>> lockAll(Db tx) {
         return tx.query("SELECT ctid::text, " + bindingColumn + ", " + column + " FROM " + table + " WHERE " + present
                         + " FOR UPDATE")
                 .execute().map(rs -> {
@@ -66,7 +66,7 @@ public enum KeyringColumns {
     }
 
     /** Writes values back, each to the row it was read from (in the transaction that locked them). */
-    public Future<Void> write(SqlClient tx, List<Value> values) {
+    public Future<Void> write(Db tx, List<Value> values) {
         if (values.isEmpty()) {
             return Future.succeededFuture();
         }

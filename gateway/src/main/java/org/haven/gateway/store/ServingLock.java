@@ -68,13 +68,13 @@ public final class ServingLock implements AutoCloseable {
      * Takes the lock exclusively for the work of a tool, if no gateway is serving on the database;
      * false when one is. The lock is the session's: it ends with {@code client}'s connection.
      */
-    public static Future<Boolean> tryExclusive(SqlClient client) {
+    public static Future<Boolean> tryExclusive(Db client) {
         return client.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(KEY))
                 .map(rs -> rs.iterator().next().getBoolean(0));
     }
 
     /** Gives back the exclusive lock {@link #tryExclusive} took on {@code client}'s connection. */
-    public static Future<Void> release(SqlClient client) {
+    public static Future<Void> release(Db client) {
         return client.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(KEY)).mapEmpty();
     }
 
@@ -83,12 +83,7 @@ public final class ServingLock implements AutoCloseable {
      * from {@code database}'s pool; empty, and {@code work} not run, while a gateway serves.
      */
     public static <T> Future<java.util.Optional<T>> alone(Database database, java.util.function.Supplier<Future<T>> work) {
-        return database.pool().getConnection().compose(conn -> tryExclusive(conn).compose(took -> {
-            if (!took) {
-                return Future.succeededFuture(java.util.Optional.<T>empty());
-            }
-            return work.get().map(java.util.Optional::ofNullable).eventually(() -> release(conn));
-        }).eventually(conn::close));
+        return AdvisoryLock.runIfFree(database.db(), KEY, work);
     }
 
     private static long key() {

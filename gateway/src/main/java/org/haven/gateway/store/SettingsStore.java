@@ -11,9 +11,14 @@ public final class SettingsStore {
     /** How many days closed cases are kept. */
     public static final String RETENTION_DAYS = "retention_days";
 
-    private final Pool client;
+    private final Db client;
 
-    public SettingsStore(Pool client) {
+    public SettingsStore(Pool pool) {
+        this(Db.of(pool));
+    }
+
+    /** A store on {@code db}. */
+    public SettingsStore(Db client) {
         this.client = client;
     }
 
@@ -27,7 +32,7 @@ public final class SettingsStore {
         if (days < 1 || days > 36_500) {
             return Future.failedFuture(new IllegalArgumentException("retention must be 1 to 36500 days"));
         }
-        return client.withTransaction(tx -> tx.preparedQuery("INSERT INTO settings (key, value) VALUES ($1, $2)"
+        return client.transaction(tx -> tx.preparedQuery("INSERT INTO settings (key, value) VALUES ($1, $2)"
                         + " ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()")
                 .execute(Tuple.of(RETENTION_DAYS, Integer.toString(days)))
                 .compose(v -> new AuditLog(tx, auditKey).record(actor, "retention_set:" + days, null)));

@@ -200,7 +200,7 @@ class AccountCliTest {
     void testAgencyAddAndList() throws Exception {
         HavenCli.Run added = cli(admin(), "agency", "add", "--name", "Clinique Nord");
         assertEquals(0, added.code(), added.toString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("agency Clinique Nord added \\(id (\\d+)\\) with referral code (\\d{3}-\\d{4})\n")
+        Matcher m = Pattern.compile("agency Clinique Nord added \\(id (\\d+)\\) with referral code (\\d{3}-\\d{4})\n")
                 .matcher(added.out());
         assertTrue(m.matches(), added.toString());
         String id = m.group(1);

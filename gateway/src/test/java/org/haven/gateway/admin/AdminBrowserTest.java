@@ -106,7 +106,7 @@ class AdminBrowserTest {
 
         // The retention period.
         d.get(base + "/inbox/team");
-        org.openqa.selenium.WebElement days = d.findElement(By.id("retention-days"));
+        WebElement days = d.findElement(By.id("retention-days"));
         days.clear();
         days.sendKeys("30");
         d.findElement(By.id("save-retention")).click();

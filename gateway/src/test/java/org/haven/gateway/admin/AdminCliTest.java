@@ -4,11 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.haven.gateway.config.DatabaseUrl;
+import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.Database;
 import org.haven.gateway.support.HavenCli;
+import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +39,7 @@ class AdminCliTest {
     @BeforeAll
     static void database() throws Exception {
         env = Map.of("HAVEN_DB_URL", TestPostgres.newDatabase(), "HAVEN_DATA_DIR", dataDir.toString());
-        org.haven.gateway.support.TestHaven.auditKey(dataDir);   // the server keys a server's first start would have made
+        TestHaven.auditKey(dataDir);   // the server keys a server's first start would have made
     }
 
     /** Verifies that audit verify without the server keys (which hold the audit key) fails with one line, checking nothing. */
@@ -46,7 +57,7 @@ class AdminCliTest {
     @ValueSource(strings = {"", "audit", "audit verify", "audit list", "retention", "retention show", "retention set",
             "retention purge", "serve", "intake", "intake check", "account", "account list", "account add", "account remove", "agency", "agency list", "agency add", "team-key", "team-key rotate"})
     void testHelpIsPrintedForEveryCommand(String command) {
-        List<String> args = new java.util.ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
+        List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command.split(" ")));
         args.add("--help");
         HavenCli.Run run = HavenCli.run(env, args.toArray(new String[0]));
         assertEquals(0, run.code(), run.toString());
@@ -54,23 +65,23 @@ class AdminCliTest {
     }
 
     /** Verifies that {@code intake check} passes the shipped script and names file:line for a broken one. */
-    @org.junit.jupiter.api.Test
-    void testIntakeCheckReportsFindingsWithLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path script = dir.resolve("intake.yaml");
+    @Test
+    void testIntakeCheckReportsFindingsWithLines(@TempDir Path dir) throws Exception {
+        Path script = dir.resolve("intake.yaml");
         String shipped = new String(AdminCliTest.class.getResourceAsStream("/intake/default.yaml").readAllBytes(),
-                java.nio.charset.StandardCharsets.UTF_8);
-        java.nio.file.Files.writeString(dir.resolve("directory.yaml"), new String(AdminCliTest.class
-                .getResourceAsStream("/intake/directory.yaml").readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-        java.nio.file.Files.writeString(script, shipped);
+                StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("directory.yaml"), new String(AdminCliTest.class
+                .getResourceAsStream("/intake/directory.yaml").readAllBytes(), StandardCharsets.UTF_8));
+        Files.writeString(script, shipped);
         HavenCli.Run ok = HavenCli.run(env, "intake", "check", script.toString());
         assertEquals(0, ok.code(), ok.toString());
         assertTrue(ok.out().contains("intake script ok"), ok.toString());
-        java.nio.file.Files.writeString(script, shipped.replaceFirst("go to: contact_way", "go to: nowhere"));
+        Files.writeString(script, shipped.replaceFirst("go to: contact_way", "go to: nowhere"));
         HavenCli.Run bad = HavenCli.run(env, "intake", "check", script.toString());
         assertEquals(1, bad.code(), bad.toString());
         assertTrue(bad.out().matches("(?s).*intake\\.yaml:\\d+: .*nowhere.*"), bad.toString());
         // the segment budget is enforced for every text, messages included (issue 25: a 12-segment help text passed)
-        java.nio.file.Files.writeString(script, shipped);
+        Files.writeString(script, shipped);
         HavenCli.Run tight = HavenCli.run(env, "intake", "check", script.toString(), "--segments", "1");
         assertEquals(1, tight.code(), tight.toString());
         assertTrue(tight.out().contains("message 'help' in 'ar' takes"), tight.toString());
@@ -147,7 +158,7 @@ class AdminCliTest {
     /** Verifies that retention shows the configured default, takes a stored period, and audits the change. */
     @Test
     void testRetentionSetOverridesTheConfiguredPeriod() {
-        Map<String, String> with = new java.util.HashMap<>(env);
+        Map<String, String> with = new HashMap<>(env);
         with.put("HAVEN_DB_URL", uncheckedNewDatabase());
         with.put("HAVEN_RETENTION_DAYS", "30");
         HavenCli.Run shown = HavenCli.run(with, "retention", "show");
@@ -186,14 +197,14 @@ class AdminCliTest {
         assertEquals(0, HavenCli.run(with, "audit", "verify").code());   // migrates
         String caseId = "6f1c7a52-3c1e-4c55-9a3e-0d6a3c1b9e11";
         // appended through the chain by the application's own code path
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-        try (org.haven.gateway.store.Database db = org.haven.gateway.store.Database.open(vertx,
-                java.util.Optional.of(org.haven.gateway.config.DatabaseUrl.parse(url)), dataDir)) {
-            org.haven.gateway.store.AuditLog log = new org.haven.gateway.store.AuditLog(db.pool(),
-                    org.haven.gateway.support.TestHaven.auditKey(dataDir));
+        Vertx vertx = Vertx.vertx();
+        try (Database db = Database.open(vertx,
+                Optional.of(DatabaseUrl.parse(url)), dataDir)) {
+            AuditLog log = new AuditLog(db.db(),
+                    TestHaven.auditKey(dataDir));
             for (String[] e : new String[][] {{"ada", "login", null}, {"cora", "login", null}, {"cora", "case_view", caseId},
                     {"cora", "status_closed", caseId}, {"ada", "case_view", caseId}, {"cora", "logout", null}}) {
-                log.record(e[0], e[1], e[2] == null ? null : java.util.UUID.fromString(e[2]))
+                log.record(e[0], e[1], e[2] == null ? null : UUID.fromString(e[2]))
                         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             }
         } finally {

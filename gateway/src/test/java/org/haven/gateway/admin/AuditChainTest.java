@@ -8,25 +8,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlConnection;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.flywaydb.core.Flyway;
+import org.haven.gateway.store.Db;
 import org.haven.crypto.KeyedHash;
+import org.haven.gateway.Haven;
 import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.store.AuditChain;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.Database;
 import org.haven.gateway.support.HavenCli;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +95,7 @@ class AuditChainTest {
         KeyedHash key = key();
         try (Database db = Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), dataDir)) {
             await(db.pool().withTransaction(tx -> {
-                AuditLog log = new AuditLog(tx, key);
+                AuditLog log = new AuditLog(Db.of(tx), key);
                 Future<Void> appended = Future.succeededFuture();
                 for (int i = 1; i <= n; i++) {
                     int k = i;
@@ -94,9 +109,9 @@ class AuditChainTest {
     }
 
     /** An audit log inside a caller's transaction. */
-    private static AuditLog auditIn(io.vertx.sqlclient.SqlConnection tx) {
+    private static AuditLog auditIn(SqlConnection tx) {
         try {
-            return new AuditLog(tx, key());
+            return new AuditLog(Db.of(tx), key());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -143,14 +158,14 @@ class AuditChainTest {
             for (int i = 0; i < 60; i++) {
                 UUID caseId = UUID.randomUUID();
                 if (i % 2 == 0) {
-                    all.add(new AuditLog(db.pool(), key()).record("ada", "case_view", caseId));
+                    all.add(new AuditLog(db.db(), key()).record("ada", "case_view", caseId));
                 } else {
                     all.add(db.pool().withTransaction(tx -> tx.query("SELECT 1").execute()
                             .compose(v -> auditIn(tx).record("cora", "reply", caseId))));
                 }
             }
             await(Future.all(all));
-            AuditLog.Verification v = await(new AuditLog(db.pool(), key()).verify());
+            AuditLog.Verification v = await(new AuditLog(db.db(), key()).verify());
             assertTrue(v.intact(), String.valueOf(v.firstBreak()));
             assertEquals(60, v.entries());
             assertEquals(1, v.keyedFrom());
@@ -237,9 +252,9 @@ class AuditChainTest {
     @Test
     void testAuditPageFindsRewrittenEntries(@TempDir Path havenDir) throws Exception {
         String url = TestPostgres.newDatabase();
-        try (org.haven.gateway.Haven haven = TestHaven.start(havenDir, Map.of("HAVEN_DB_URL", url))) {
+        try (Haven haven = TestHaven.start(havenDir, Map.of("HAVEN_DB_URL", url))) {
             TestHaven.setUpAdmin(haven);
-            org.haven.gateway.support.InboxClient admin = TestHaven.loggedIn(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
             rewrite(url, 2, Long.MAX_VALUE, 2, Recipe.UNKEYED, Head.KEEP_SEAL);
             String page = admin.get("/inbox/audit").body();
             assertTrue(page.contains("The hash chain is BROKEN at entry 2 edited: it is not keyed, though entry 1 before it is"),
@@ -261,11 +276,11 @@ class AuditChainTest {
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().contains("audit log intact: 6 entries\nNOT KEYED: no entry is sealed with the audit key yet"),
                 run.toString());
-        try (org.haven.gateway.support.LogCapture logs = new org.haven.gateway.support.LogCapture();
+        try (LogCapture logs = new LogCapture();
              Database db = Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), dataDir)) {
-            assertTrue(await(new AuditLog(db.pool(), key()).keyChain()));
+            assertTrue(await(new AuditLog(db.db(), key()).keyChain()));
             assertTrue(String.join("\n", logs.lines()).contains("event=audit_chain_keyed unkeyed_entries=6 entry=7"), logs.lines().toString());
-            assertFalse(await(new AuditLog(db.pool(), key()).keyChain()), "keyed twice");
+            assertFalse(await(new AuditLog(db.db(), key()).keyChain()), "keyed twice");
         }
         HavenCli.Run again = verify(url);
         assertEquals(0, again.code(), again.toString());
@@ -321,8 +336,8 @@ class AuditChainTest {
     @Test
     void testKeyedEntryFollowsTheDocumentedRecipe() throws Exception {
         String url = logWith(2);
-        byte[] file = java.nio.file.Files.readAllBytes(dataDir.resolve("secrets").resolve("server-keys"));
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(file, 5, file.length - 5);
+        byte[] file = Files.readAllBytes(dataDir.resolve("secrets").resolve("server-keys"));
+        ByteBuffer in = ByteBuffer.wrap(file, 5, file.length - 5);
         int keyringLength = in.getInt();
         in.position(in.position() + keyringLength);   // magic, version, the keyring: the hash secret follows
         byte[] hashSecret = new byte[in.getInt()];
@@ -330,23 +345,23 @@ class AuditChainTest {
         byte[] auditKey = hmac(hmac(new byte[32], hashSecret), "haven/audit-key/v1\u0001".getBytes(StandardCharsets.UTF_8));
         try (Connection c = DriverManager.getConnection(TestPostgres.jdbcOf(url), "postgres", "");
              Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT l.id, l.at, l.actor, l.action, l.case_id, l.prev_hash, l.hash, l.chain,"
+             ResultSet rs = st.executeQuery("SELECT l.id, l.at, l.actor, l.action, l.case_id, l.prev_hash, l.hash, l.chain,"
                      + " h.last_hash, h.seal FROM audit_log l, audit_head h WHERE l.id = 2")) {
             rs.next();
-            java.io.ByteArrayOutputStream m = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream m = new ByteArrayOutputStream();
             m.writeBytes("haven-audit-v2".getBytes(StandardCharsets.US_ASCII));
-            long micros = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
-                    rs.getObject(2, java.time.OffsetDateTime.class).toInstant());
+            long micros = ChronoUnit.MICROS.between(Instant.EPOCH,
+                    rs.getObject(2, OffsetDateTime.class).toInstant());
             UUID caseId = rs.getObject(5, UUID.class);
             for (byte[] f : new byte[][] {"2".getBytes(StandardCharsets.US_ASCII), Long.toString(micros).getBytes(StandardCharsets.US_ASCII),
                     rs.getString(3).getBytes(StandardCharsets.UTF_8), rs.getString(4).getBytes(StandardCharsets.UTF_8),
                     caseId == null ? null : caseId.toString().getBytes(StandardCharsets.US_ASCII), rs.getBytes(6)}) {
-                m.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(f == null ? -1 : f.length).array());
+                m.writeBytes(ByteBuffer.allocate(4).putInt(f == null ? -1 : f.length).array());
                 m.writeBytes(f == null ? new byte[0] : f);
             }
             assertEquals(2, rs.getInt(8));
             assertArrayEquals(hmac(auditKey, m.toByteArray()), rs.getBytes(7));
-            java.io.ByteArrayOutputStream h = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream h = new ByteArrayOutputStream();
             h.writeBytes("haven-audit-head-v2".getBytes(StandardCharsets.US_ASCII));
             h.writeBytes(new byte[] {0, 0, 0, 1, '2', 0, 0, 0, 32});
             h.writeBytes(rs.getBytes(9));
@@ -355,8 +370,8 @@ class AuditChainTest {
     }
 
     private static byte[] hmac(byte[] key, byte[] data) throws Exception {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
         return mac.doFinal(data);
     }
 
@@ -376,12 +391,12 @@ class AuditChainTest {
      */
     private static void rewrite(String url, long from, long to, long target, Recipe recipe, Head head) throws Exception {
         List<String> sql = new ArrayList<>();
-        java.util.HexFormat hex = java.util.HexFormat.of();
+        HexFormat hex = HexFormat.of();
         byte[] prev = null;
         long last = 0;
         try (Connection c = DriverManager.getConnection(TestPostgres.jdbcOf(url), "postgres", "");
              Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT id, at, actor, action, case_id, prev_hash FROM audit_log ORDER BY id")) {
+             ResultSet rs = st.executeQuery("SELECT id, at, actor, action, case_id, prev_hash FROM audit_log ORDER BY id")) {
             while (rs.next()) {
                 long n = rs.getLong(1);
                 if (n < from) {
@@ -393,7 +408,7 @@ class AuditChainTest {
                 }
                 byte[] link = prev == null ? rs.getBytes(6) : prev;
                 String action = n == target ? "nothing" : rs.getString(4);
-                java.time.OffsetDateTime at = rs.getObject(2, java.time.OffsetDateTime.class);
+                OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
                 UUID caseId = rs.getObject(5, UUID.class);
                 prev = recipe == Recipe.UNKEYED ? AuditChain.unkeyedHash(n, at, rs.getString(3), action, caseId, link)
                         : AuditChain.keyedHash(MALLORY, n, at, rs.getString(3), action, caseId, link);
@@ -463,13 +478,13 @@ class AuditChainTest {
         assertEquals(0, run.code(), run.toString());
         assertTrue(run.out().startsWith("audit log intact: 3 entries\nNOT KEYED"), run.toString());
         try (Database opened = Database.open(vertx, Optional.of(db), dataDir)) {
-            await(new AuditLog(opened.pool(), key()).record("ada", "login", null));
-            AuditLog.Verification v = await(new AuditLog(opened.pool(), key()).verify());
+            await(new AuditLog(opened.db(), key()).record("ada", "login", null));
+            AuditLog.Verification v = await(new AuditLog(opened.db(), key()).verify());
             assertTrue(v.intact(), String.valueOf(v.firstBreak()));
             assertEquals(5, v.entries());   // the three old ones, the keying entry, the login
             assertEquals(4, v.keyedFrom());
             assertEquals(List.of(new AuditLog.Entry(4, v.keyedAt(), "system:audit", "audit_chain_keyed:3", null)),
-                    await(AuditLog.list(opened.pool(), new AuditLog.Query(null, "audit_chain_keyed", null, null, null, 10))));
+                    await(AuditLog.list(opened.db(), new AuditLog.Query(null, "audit_chain_keyed", null, null, null, 10))));
         }
         // the old entries are fixed now: rewritten in their own (unkeyed) format, the keyed entry after them no longer links
         rewrite(url, 2, 3, 2, Recipe.UNKEYED, Head.UNTOUCHED);

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,7 @@ class RetentionTest {
             IntakeDriver.completeIntake(haven.port(), oldMarker);
             IntakeDriver.completeIntake(haven.port(), newMarker);
             try (ChatClient chat = ChatClient.connect(haven.port())) {
-                IntakeDriver.run(chat, java.util.List.of("HUMAN", "delete"));   // a case, then the person deletes it
+                IntakeDriver.run(chat, List.of("HUMAN", "delete"));   // a case, then the person deletes it
             }
             oldCase = caseId(admin, oldMarker);
             newCase = caseId(admin, newMarker);
@@ -76,7 +77,7 @@ class RetentionTest {
             assertEquals(1, locked.code(), locked.toString());
             assertTrue(locked.err().contains("is in use by a running Haven server: stop the server first"), locked.toString());
 
-            Retention.Purge purge = new Retention(haven.database().pool(), 365, TestHaven.auditKey(dataDir)).purge(false, "system:retention")
+            Retention.Purge purge = new Retention(haven.database().db(), 365, TestHaven.auditKey(dataDir)).purge(false, "system:retention")
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertEquals(1, purge.cases());
             assertEquals(1, purge.conversations());

@@ -5,16 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -135,7 +140,7 @@ class DiskCopyTest {
         assertTrue(rotated.out().startsWith("server keyring rotated to key 2: "), rotated.toString());
         copyTree(dataDir, work.resolve("disk-after"));
         ServerSecrets after = ServerSecrets.loadOrCreate(work.resolve("disk-after").resolve("secrets").resolve("server-keys"));
-        assertEquals(java.util.Set.of(2), after.keyring().keyIds(), "the old key is still in the key file");
+        assertEquals(Set.of(2), after.keyring().keyIds(), "the old key is still in the key file");
         List<String> opened = new DiskAdversary().addTree(work.resolve("disk-after"))
                 .decryptAll(after.keyring(), aads(Files.readString(work.resolve("dump.sql"))));
         for (String plain : opened) {
@@ -186,7 +191,7 @@ class DiskCopyTest {
         List<List<String>> states = DatabaseDump.query(db, "SELECT id, channel, encode(state, 'hex') FROM conversations");
         assertEquals(2, states.size());
         for (List<String> row : states) {
-            byte[] state = java.util.HexFormat.of().parseHex(row.get(2));
+            byte[] state = HexFormat.of().parseHex(row.get(2));
             assertThrows(GeneralSecurityException.class, () -> keys.keyring().decrypt(state, aad(row.get(0))));
             String address = "sms".equals(row.get(1)) ? PHONE : resumeToken;
             // an adversary who guessed the number (or held the resume token) opens the state: it holds no answer
@@ -225,8 +230,8 @@ class DiskCopyTest {
     private static String openState(ServerSecrets keys, String channel, String address, String id, byte[] state) throws Exception {
         DataKey key = DataKey.fromBytes(keys.contactHash().hash("haven-state|" + channel + ":" + address), SecretKeyAccess.INSECURE);
         String json = new String(key.decrypt(state, aad(id)), StandardCharsets.UTF_8);
-        String engine = new io.vertx.core.json.JsonObject(json).getString("s");
-        return json + new String(java.util.Base64.getDecoder().decode(engine), StandardCharsets.UTF_8);
+        String engine = new JsonObject(json).getString("s");
+        return json + new String(Base64.getDecoder().decode(engine), StandardCharsets.UTF_8);
     }
 
     private static List<String> awaitCases(InboxClient inbox, int n) throws Exception {
@@ -266,7 +271,7 @@ class DiskCopyTest {
                 } else if (Files.isRegularFile(p)) {
                     try {
                         Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    } catch (java.nio.file.NoSuchFileException gone) {
+                    } catch (NoSuchFileException gone) {
                         // removed while copying
                     }
                 }

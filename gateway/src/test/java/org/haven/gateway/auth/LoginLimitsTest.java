@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.TestClock;
@@ -64,8 +65,8 @@ class LoginLimitsTest {
     }
 
     /** Sends {@code n} logins at the same instant, each from {@code address.apply(i)}; their statuses. */
-    private static List<HttpResponse<String>> atOnce(int n, java.util.function.IntFunction<String> address,
-                                                     java.util.function.IntFunction<String> username) throws Exception {
+    private static List<HttpResponse<String>> atOnce(int n, IntFunction<String> address,
+                                                     IntFunction<String> username) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch go = new CountDownLatch(1);

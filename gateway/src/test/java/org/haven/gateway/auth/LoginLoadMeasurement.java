@@ -2,6 +2,7 @@ package org.haven.gateway.auth;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ class LoginLoadMeasurement {
             loaded(port, unloaded, unloadedUsual, "60 bogus from 4 clients", i -> "10.3.0." + (i % 4 + 1));
             loaded(port, unloaded, unloadedUsual, "60 bogus from 60 clients", i -> "10.4.0." + (i + 1));
 
-            TestClock.SHARED.advance(java.time.Duration.ofMinutes(61));
+            TestClock.SHARED.advance(Duration.ofMinutes(61));
             double[] wrongPass = new double[REAL];
             double[] wrongCode = new double[REAL];
             for (int n = 0; n < REAL; n++) {
@@ -80,7 +81,7 @@ class LoginLoadMeasurement {
 
     private void loaded(int port, double unloaded, double unloadedUsual, String label, IntFunction<String> address)
             throws Exception {
-        TestClock.SHARED.advance(java.time.Duration.ofMinutes(61));   // every count from before is out of its window
+        TestClock.SHARED.advance(Duration.ofMinutes(61));   // every count from before is out of its window
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger[] statuses = new AtomicInteger[600];
         Arrays.setAll(statuses, i -> new AtomicInteger());

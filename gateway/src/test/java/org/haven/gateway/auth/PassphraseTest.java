@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -305,7 +306,7 @@ class PassphraseTest {
     record Stored(String hash, byte[] box, String publicKey, List<List<String>> grants, boolean oneTime) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Stored s && s.hash.equals(hash) && java.util.Arrays.equals(s.box, box) && s.publicKey.equals(publicKey)
+            return o instanceof Stored s && s.hash.equals(hash) && Arrays.equals(s.box, box) && s.publicKey.equals(publicKey)
                     && s.grants.equals(grants) && s.oneTime == oneTime;
         }
 
@@ -343,7 +344,7 @@ class PassphraseTest {
         assertFalse(after.grants().isEmpty());
         assertFalse(after.oneTime());
         assertNotEquals(before.hash(), after.hash());
-        assertFalse(java.util.Arrays.equals(before.box(), after.box()), "the box was not replaced");
+        assertFalse(Arrays.equals(before.box(), after.box()), "the box was not replaced");
         assertEquals(Argon2Params.defaults(), PassphraseBox.params(after.box()));
         assertFalse(PassphraseHash.verify(after.hash(), old.toCharArray()));
         assertThrows(GeneralSecurityException.class, () -> PassphraseBox.open(after.box(), old.toCharArray()));

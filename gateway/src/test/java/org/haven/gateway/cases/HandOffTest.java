@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -62,7 +64,7 @@ class HandOffTest {
                     + " conversations WHERE case_id IS NULL ORDER BY created_at LIMIT 1) RETURNING id");
             DatabaseDump.query(db, "UPDATE conversations SET updated_at = now() - interval '2 days' WHERE case_id IS NOT NULL"
                     + " RETURNING id");
-            int expired = new Retention(haven.database().pool(), 365, TestHaven.auditKey(dataDir)).expireUnfinished(Duration.ofDays(1))
+            int expired = new Retention(haven.database().db(), 365, TestHaven.auditKey(dataDir)).expireUnfinished(Duration.ofDays(1))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertEquals(1, expired);
             assertEquals(List.of(List.of("2", "1")), DatabaseDump.query(db,
@@ -84,7 +86,7 @@ class HandOffTest {
         Map<String, String> settings = Map.of("HAVEN_DB_URL", url, "HAVEN_PUBLIC_URL", PUBLIC_URL, "HAVEN_TWILIO_ACCOUNT_SID",
                 ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN, "HAVEN_TWILIO_FROM", OUR_NUMBER);
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT)) {
-            Map<String, String> withApi = new java.util.HashMap<>(settings);
+            Map<String, String> withApi = new HashMap<>(settings);
             withApi.put("HAVEN_TWILIO_API_URL", twilio.url());
             String casePath;
             try (Haven haven = TestHaven.start(dataDir, withApi)) {
@@ -104,7 +106,7 @@ class HandOffTest {
                 byte[] legacy = keys.keyring().encrypt(phone.getBytes(StandardCharsets.UTF_8),
                         Outbox.aad("address", UUID.fromString(conversation)));
                 DatabaseDump.query(db, "DELETE FROM case_entries WHERE kind = 'contact' RETURNING seq");
-                DatabaseDump.query(db, "UPDATE conversations SET address = '\\x" + java.util.HexFormat.of().formatHex(legacy)
+                DatabaseDump.query(db, "UPDATE conversations SET address = '\\x" + HexFormat.of().formatHex(legacy)
                         + "'::bytea RETURNING id");
             }
             try (Haven haven = TestHaven.start(dataDir, withApi)) {

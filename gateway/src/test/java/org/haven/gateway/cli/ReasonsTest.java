@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.pgclient.PgException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.file.FileSystemException;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -35,7 +36,7 @@ class ReasonsTest {
     void testConnectionAndFileErrorsNameWhere() {
         DatabaseUrl db = DatabaseUrl.parse("postgresql://haven:pw-S3cret@db.example:5433/haven");
         assertEquals("cannot connect to the database at db.example:5433/haven: connection refused",
-                Reasons.of(new IOException(new java.net.ConnectException("Connection refused: db.example/10.0.0.5:5433")), Optional.of(db)));
+                Reasons.of(new IOException(new ConnectException("Connection refused: db.example/10.0.0.5:5433")), Optional.of(db)));
         assertEquals("/backups/x: no space left on device",
                 Reasons.of(new FileSystemException("/backups/x", null, "No space left on device"), Optional.of(db)));
         assertEquals("IllegalStateException", Reasons.of(new IllegalStateException("anything at all"), Optional.of(db)));

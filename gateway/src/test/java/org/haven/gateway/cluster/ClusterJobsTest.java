@@ -14,8 +14,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.haven.gateway.store.Db;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +55,8 @@ class ClusterJobsTest {
         Pool poolA = pool();
         Pool poolB = pool();
         try {
-            ClusterJobs a = new ClusterJobs(vertx, poolA);
-            ClusterJobs b = new ClusterJobs(vertx, poolB);
+            ClusterJobs a = new ClusterJobs(vertx, Db.of(poolA));
+            ClusterJobs b = new ClusterJobs(vertx, Db.of(poolB));
             Promise<Void> release = Promise.promise();
             AtomicInteger runs = new AtomicInteger();
             Future<Boolean> first = a.runExclusively("retention.purge", () -> {
@@ -84,7 +87,7 @@ class ClusterJobsTest {
     void testFailedJobReleasesTheLock() throws Exception {
         Pool p = pool();
         try {
-            ClusterJobs jobs = new ClusterJobs(vertx, p);
+            ClusterJobs jobs = new ClusterJobs(vertx, Db.of(p));
             assertThrows(Exception.class, () -> await(jobs.runExclusively("failing", () -> Future.failedFuture(new IllegalStateException("boom")))));
             assertTrue(await(jobs.runExclusively("failing", Future::succeededFuture)));
         } finally {
@@ -99,12 +102,12 @@ class ClusterJobsTest {
         Pool survivor = pool();
         try {
             AtomicInteger started = new AtomicInteger();
-            new ClusterJobs(vertx, dying).runExclusively("sweep", () -> {
+            new ClusterJobs(vertx, Db.of(dying)).runExclusively("sweep", () -> {
                 started.incrementAndGet();
                 return Promise.promise().future();   // never finishes: the instance dies mid-run
             });
             waitUntil(() -> started.get() == 1);
-            ClusterJobs other = new ClusterJobs(vertx, survivor);
+            ClusterJobs other = new ClusterJobs(vertx, Db.of(survivor));
             assertFalse(await(other.runExclusively("sweep", Future::succeededFuture)));
             await(dying.close());
             waitUntil(() -> {
@@ -128,7 +131,7 @@ class ClusterJobsTest {
         assertThrows(IllegalArgumentException.class, () -> ClusterJobs.lockKey(""));
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void waitUntil(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -141,7 +144,7 @@ class ClusterJobsTest {
     private static <T> T await(Future<T> f) throws Exception {
         try {
             return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw (Exception) e.getCause();
         }
     }

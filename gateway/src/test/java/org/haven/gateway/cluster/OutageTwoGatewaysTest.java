@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,7 +129,7 @@ class OutageTwoGatewaysTest {
 
                 a = TestHaven.start(dataA, env);   // A comes back and replays its spool
                 awaitSpoolEmpty(a);
-                List<JsonObject> after = chat.drain(java.time.Duration.ofSeconds(2));
+                List<JsonObject> after = chat.drain(Duration.ofSeconds(2));
                 assertTrue(after.stream().noneMatch(f -> "reply".equals(f.getString("type"))), "the late answer was answered: " + after);
                 for (String input : answers.subList(when + 2, answers.size())) {
                     chat.untilAck(chat.say(input));

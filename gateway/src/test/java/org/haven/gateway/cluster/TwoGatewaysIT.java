@@ -12,9 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,7 +51,7 @@ class TwoGatewaysIT {
     private static Path dataB;
     private static JarProcess a;
     private static JarProcess b;
-    private static final List<String> SAID = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final List<String> SAID = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -63,7 +65,7 @@ class TwoGatewaysIT {
         // one after the other: the first start creates the team key and the setup code
         a = JarProcess.start("two-gateways-a", dataA, env);
         // as docs/operations.md says: the others get the team key pin the first one wrote
-        Map<String, String> pinned = new java.util.HashMap<>(env);
+        Map<String, String> pinned = new HashMap<>(env);
         pinned.put("HAVEN_TEAM_KEY_PIN", Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
         b = JarProcess.start("two-gateways-b", dataB, pinned);
         assertFalse(Files.exists(dataB.resolve("setup-code.txt")), "the second instance made a team key of its own");

@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -98,7 +99,7 @@ class RedactionTest {
         secrets.put("server_keys", Base64.getEncoder().encodeToString(marker("server_keys").getBytes(StandardCharsets.UTF_8)));
         Map<String, String> env = new HashMap<>();
         for (String key : ConfigLoader.SECRETS) {
-            env.put(ConfigLoader.PREFIX + key.toUpperCase(java.util.Locale.ROOT), secrets.get(key));
+            env.put(ConfigLoader.PREFIX + key.toUpperCase(Locale.ROOT), secrets.get(key));
         }
         assertEquals(ConfigLoader.SECRETS, Set.copyOf(new HashSet<>(List.of("db_url", "duress_word", "metrics_token", "server_keys"))),
                 "a secret setting this test does not set");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ class DeployFilesTest {
                 "readinessProbe", "/health/ready");
         probes.forEach((probe, path) -> assertEquals(path, map(map(container.get(probe)).get("httpGet")).get("path"), probe));
         assertEquals(Boolean.TRUE, map(container.get("securityContext")).get("readOnlyRootFilesystem"));
-        Set<String> mounts = new java.util.HashSet<>();
+        Set<String> mounts = new HashSet<>();
         list(container.get("volumeMounts")).forEach(m -> mounts.add((String) map(m).get("mountPath")));
         assertTrue(mounts.containsAll(Set.of("/var/lib/haven", "/tmp")), "mounts: " + mounts);
 

@@ -20,6 +20,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
@@ -200,7 +202,7 @@ class RequestTimeoutsTest {
             head.write(b);
         }
         String text = head.toString(StandardCharsets.US_ASCII);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        Matcher m = Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
         assertTrue(m.find(), text);
         in.readNBytes(Integer.parseInt(m.group(1)));
         return text;

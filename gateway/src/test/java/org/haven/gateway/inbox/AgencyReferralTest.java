@@ -11,6 +11,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.bot.engine.ReferralCode;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.ChatClient;
@@ -242,7 +244,7 @@ class AgencyReferralTest {
     void testUnknownReferralCodeIsQueried() throws Exception {
         String unknown;
         do {
-            unknown = org.haven.bot.engine.ReferralCode.issue(new java.security.SecureRandom());
+            unknown = ReferralCode.issue(new SecureRandom());
         } while (unknown.equals(codeA) || unknown.equals(codeB));
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             List<String> said = List.of("yes", "en", "agency", unknown, codeA);

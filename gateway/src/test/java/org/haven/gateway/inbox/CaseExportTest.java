@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,7 +226,7 @@ class CaseExportTest {
         assertEquals(429, right.statusCode());
         assertTrue(right.headers().firstValue("Retry-After").isPresent());
         assertFalse(right.body().contains("BEGIN PGP MESSAGE"));
-        TestClock.SHARED.advance(java.time.Duration.ofMinutes(16));
+        TestClock.SHARED.advance(Duration.ofMinutes(16));
         assertEquals(200, confirm(review(key).body(), key, TestHaven.chosen(PASS), false).statusCode());
     }
 

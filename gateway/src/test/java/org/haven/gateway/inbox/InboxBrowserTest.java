@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 
@@ -211,7 +212,7 @@ class InboxBrowserTest {
 
             // The dashboard draws its charts from Haven's own copy of Chart.js.
             w.get(base + "/inbox/dashboard");
-            winner.await("the charts", x -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) x)
+            winner.await("the charts", x -> Boolean.TRUE.equals(((JavascriptExecutor) x)
                     .executeScript("return !!window.Chart && !!window.Chart.getChart(document.getElementById('chart-weekly'));")));
             winner.assertNoAxeViolations("/inbox/dashboard");
             winner.screenshot("inbox-dashboard");

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
@@ -92,7 +95,7 @@ class InboxTest {
     private static void createAccount(InboxClient admin, String username, String role, String agency, String... groups)
             throws Exception {
         String page = admin.get("/inbox/team").body();
-        List<String> fields = new java.util.ArrayList<>(List.of("username", username, "role", role, "passphrase", PASS, "confirm", PASS,
+        List<String> fields = new ArrayList<>(List.of("username", username, "role", role, "passphrase", PASS, "confirm", PASS,
                 "agency", agency == null ? "" : agency));
         for (String g : groups) {
             fields.add("group");
@@ -129,10 +132,10 @@ class InboxTest {
      */
     @Test
     void testInboxPagesAreNotCompressed() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/inbox/login", "/chat")) {
-            HttpResponse<byte[]> r = http.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + haven.port() + path)).header("Accept-Encoding", "gzip, deflate").build(),
+            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + haven.port() + path)).header("Accept-Encoding", "gzip, deflate").build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, r.statusCode(), path);
             String encoding = r.headers().firstValue("Content-Encoding").orElse("identity");
@@ -342,7 +345,7 @@ class InboxTest {
             String path = caseClosedBy(colm, chat, marker);
             assertFalse(colm.get("/inbox?queue=mine").body().contains(path));
 
-            HttpResponse<java.util.stream.Stream<String>> stream = colm.http().send(HttpRequest.newBuilder(
+            HttpResponse<Stream<String>> stream = colm.http().send(HttpRequest.newBuilder(
                             URI.create("http://127.0.0.1:" + haven.port() + "/inbox/events")).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofLines());
             ExecutorService reader = Executors.newSingleThreadExecutor();
@@ -439,7 +442,7 @@ class InboxTest {
 
     /** The one case of a queue page with no working group yet, marked as asked for a person. */
     private static String askedEarly(String queuePage) {
-        List<String> found = new java.util.ArrayList<>();
+        List<String> found = new ArrayList<>();
         for (String row : queuePage.split("<tr")) {
             Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(row);
             if (row.contains("Asked for a person") && row.contains("Any group (place not given yet)") && m.find()) {
@@ -461,7 +464,7 @@ class InboxTest {
 
     private static long auditCount(String action, UUID caseId) throws Exception {
         return haven.database().pool().preparedQuery("SELECT count(*) FROM audit_log WHERE action = $1 AND case_id = $2")
-                .execute(io.vertx.sqlclient.Tuple.of(action, caseId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .execute(Tuple.of(action, caseId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
                 .iterator().next().getLong(0);
     }
 
@@ -509,7 +512,7 @@ class InboxTest {
     void testNewCaseIsAnnouncedLive() throws Exception {
         InboxClient cora = as("cora");
         HttpClient http = cora.http();
-        HttpResponse<java.util.stream.Stream<String>> stream = http.send(HttpRequest.newBuilder(
+        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + haven.port() + "/inbox/events")).timeout(Duration.ofSeconds(60)).build(),
                 HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, stream.statusCode());

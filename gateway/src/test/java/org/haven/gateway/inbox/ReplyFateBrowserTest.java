@@ -11,11 +11,14 @@ import io.vertx.sqlclient.Tuple;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
 import org.haven.gateway.support.ChatClient;
@@ -133,7 +136,7 @@ class ReplyFateBrowserTest {
                 String f = fateOf(w, first);
                 return f != null && f.startsWith(WAITING) ? f : null;
             });
-            assertTrue(waiting.matches(java.util.regex.Pattern.quote(WAITING) + UNTIL), waiting);
+            assertTrue(waiting.matches(Pattern.quote(WAITING) + UNTIL), waiting);
             assertSamePage(browser, page);
             screenshotAt(browser, "reply-fate-waiting", first);
 
@@ -141,7 +144,7 @@ class ReplyFateBrowserTest {
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 comeBack(chat, token);
                 token = chat.nextOfType("session").getString("resume");
-                List<JsonObject> frames = new java.util.ArrayList<>();
+                List<JsonObject> frames = new ArrayList<>();
                 JsonObject frame;
                 do {
                     frame = chat.nextOfType("reply");
@@ -169,7 +172,7 @@ class ReplyFateBrowserTest {
                 String f = fateOf(w, second);
                 return f != null && f.startsWith(EXPIRED) ? f : null;
             });
-            assertTrue(expired.matches(java.util.regex.Pattern.quote(EXPIRED) + UNTIL), expired);
+            assertTrue(expired.matches(Pattern.quote(EXPIRED) + UNTIL), expired);
             assertTrue(read(browser, w -> deliveryOf(w, second).getAttribute("class")).contains("failed"), "not marked as a failure");
             assertEquals(SHOWN, read(browser, w -> fateOf(w, first)), "the first reply's fate was not kept");
             assertSamePage(browser, page);
@@ -179,7 +182,7 @@ class ReplyFateBrowserTest {
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 comeBack(chat, token);
                 chat.nextOfType("session");
-                List<JsonObject> frames = new java.util.ArrayList<>(chat.sync());
+                List<JsonObject> frames = new ArrayList<>(chat.sync());
                 frames.addAll(chat.drain(Duration.ofSeconds(2)));
                 assertTrue(frames.stream().anyMatch(f -> "history".equals(f.getString("type")) && "coordinator".equals(f.getString("from"))
                         && first.equals(f.getString("text"))), "the person's copy lacks the reply they were shown: " + frames);
@@ -431,7 +434,7 @@ class ReplyFateBrowserTest {
     }
 
     /** Reads the page, again if a live update replaced what was read meanwhile. */
-    private static <T> T read(Browser browser, java.util.function.Function<WebDriver, T> what) {
+    private static <T> T read(Browser browser, Function<WebDriver, T> what) {
         return browser.await("a read of the page", what);
     }
 

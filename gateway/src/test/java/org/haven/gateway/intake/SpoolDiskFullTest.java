@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class SpoolDiskFullTest {
         final AtomicLong room = new AtomicLong(Long.MAX_VALUE);
 
         @Override
-        public void write(java.nio.channels.FileChannel ch, ByteBuffer buf) throws IOException {
+        public void write(FileChannel ch, ByteBuffer buf) throws IOException {
             while (buf.hasRemaining()) {
                 long left = room.get();
                 if (left <= 0) {

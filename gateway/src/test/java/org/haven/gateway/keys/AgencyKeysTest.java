@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +35,7 @@ class AgencyKeysTest {
         RecipientKeyPair agencyA = RecipientKeyPair.generate();
         RecipientKeyPair agencyB = RecipientKeyPair.generate();
         UUID caseId = UUID.randomUUID();
-        byte[] plain = "{\"answers\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] plain = "{\"answers\":[]}".getBytes(StandardCharsets.UTF_8);
         EntrySealing.Sealed sealed = EntrySealing.seal(caseId, 1, "answers", plain, List.of(team.publicKey(), agencyA.publicKey()));
         assertEquals(2, sealed.sealedKeys().size());
         assertArrayEquals(plain, EntrySealing.open(caseId, 1, "answers", sealed.ciphertext(), sealed.sealedKeys(), team.privateKey()));

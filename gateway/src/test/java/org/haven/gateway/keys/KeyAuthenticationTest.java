@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -346,7 +347,7 @@ class KeyAuthenticationTest {
     /** Stops Haven and starts it again on the same data dir and database, with {@code extra} settings. */
     private void restart(Map<String, String> extra) throws Exception {
         haven.close();
-        Map<String, String> env = new java.util.HashMap<>(extra);
+        Map<String, String> env = new HashMap<>(extra);
         env.put("HAVEN_DB_URL", url);
         haven = TestHaven.start(dataDir, env);
     }

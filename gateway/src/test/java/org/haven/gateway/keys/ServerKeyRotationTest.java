@@ -16,6 +16,7 @@ import org.haven.gateway.support.HavenCli;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +88,7 @@ class ServerKeyRotationTest {
             assertTrue(TestHaven.loggedIn(haven).get("/inbox").statusCode() == 200, "the second factor no longer opens");
         }
         // the keys from before the rotation open nothing any more: a gateway given them refuses to start
-        ServerKeysCheck.Mismatch stale = org.junit.jupiter.api.Assertions.assertThrows(ServerKeysCheck.Mismatch.class,
+        ServerKeysCheck.Mismatch stale = Assertions.assertThrows(ServerKeysCheck.Mismatch.class,
                 () -> TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", first)).close());
         assertTrue(stale.getMessage().contains("key 2 recorded, keys [1] here"), stale.getMessage());
         env.put("HAVEN_SERVER_KEYS", only);

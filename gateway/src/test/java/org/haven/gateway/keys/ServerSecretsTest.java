@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
@@ -47,9 +48,9 @@ class ServerSecretsTest {
         ServerSecrets b = ServerSecrets.resolve(Optional.of(shared), Optional.empty(), dir.resolve("b/server-keys"));
         byte[] entry = "haven-audit-v2 entry".getBytes(StandardCharsets.UTF_8);
         assertArrayEquals(a.auditKey().hash(entry), b.auditKey().hash(entry));
-        assertFalse(java.util.Arrays.equals(a.auditKey().hash(entry), a.contactHash().hash(entry)));
+        assertFalse(Arrays.equals(a.auditKey().hash(entry), a.contactHash().hash(entry)));
         ServerSecrets other = ServerSecrets.fromBase64(ServerSecrets.generateBase64());
-        assertFalse(java.util.Arrays.equals(a.auditKey().hash(entry), other.auditKey().hash(entry)));
+        assertFalse(Arrays.equals(a.auditKey().hash(entry), other.auditKey().hash(entry)));
     }
 
     /** Verifies that HAVEN_SERVER_KEYS_FILE takes a single node's key file as it is, or its base64 text. */

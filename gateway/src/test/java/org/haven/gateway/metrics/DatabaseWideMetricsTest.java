@@ -68,7 +68,7 @@ class DatabaseWideMetricsTest {
                 }
                 // the survivor takes the role at its next try (every 5 s), then exports at its next poll
                 String after = "";
-                for (long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15); System.nanoTime() < end; ) {
+                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15); System.nanoTime() < end; ) {
                     MetricsTest.poll(survivor);
                     after = MetricsTest.scrape(survivor.port(), MetricsTest.TOKEN).body();
                     if (MetricsTest.value(after, "haven_database_reporter") == 1) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,7 +104,7 @@ class MetricsRulesTest {
         String phone = "+16135550177";
         try (FakeTwilio twilio = FakeTwilio.start("AC0123456789abcdef0123456789abcdef");
              Haven haven = TestHaven.start(dataDir, MetricsTest.sms(twilio.url()))) {
-            IntakeDriver.completeIntake(haven.port(), "rules-" + java.util.UUID.randomUUID());   // an open case
+            IntakeDriver.completeIntake(haven.port(), "rules-" + UUID.randomUUID());   // an open case
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), "http://haven.example.org");
             String form = TwilioWebhook.smsForm("AC0123456789abcdef0123456789abcdef", TwilioWebhook.newMessageSid(), phone,
                     "+15145550100", "Hello");

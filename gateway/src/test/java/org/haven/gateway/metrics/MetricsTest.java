@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -182,7 +183,7 @@ class MetricsTest {
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID);
              Haven haven = TestHaven.start(dataDir, sms(twilio.url()))) {
             int[][] refusals = new int[10][];
-            java.util.Arrays.fill(refusals, new int[] {503, 0});
+            Arrays.fill(refusals, new int[] {503, 0});
             twilio.failNext(PHONE, refusals);
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
             String form = TwilioWebhook.smsForm(ACCOUNT_SID, TwilioWebhook.newMessageSid(), PHONE, OUR_NUMBER, "Hello");

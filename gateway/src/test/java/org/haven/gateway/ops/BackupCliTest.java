@@ -12,6 +12,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -155,7 +156,7 @@ class BackupCliTest {
 
         Path cut = copy(good, work.resolve("cut"));
         byte[] bytes = Files.readAllBytes(cut.resolve("working_groups.copy.gz"));
-        Files.write(cut.resolve("working_groups.copy.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(cut.resolve("working_groups.copy.gz"), Arrays.copyOf(bytes, bytes.length / 2));
         assertRefused(HavenCli.run(fresh, "restore", cut.toString()),
                 "haven: restore: " + cut.resolve("working_groups.copy.gz") + " is corrupt (cut short)");
 

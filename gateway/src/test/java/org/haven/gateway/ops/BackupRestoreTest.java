@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -94,7 +95,7 @@ class BackupRestoreTest {
                     try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
                         ByteArrayOutputStream out = new ByteArrayOutputStream();
                         in.transferTo(out);
-                        all.append(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+                        all.append(out.toString(StandardCharsets.UTF_8));
                     }
                 } else {
                     all.append(Files.readString(f));
@@ -106,7 +107,7 @@ class BackupRestoreTest {
 
     private static String hex(String s) {
         StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             sb.append(String.format("%02x", b));
         }
         return sb.toString();

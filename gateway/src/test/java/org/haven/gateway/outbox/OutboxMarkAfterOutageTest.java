@@ -78,7 +78,7 @@ class OutboxMarkAfterOutageTest {
                     });
                 }
             });
-            await(db.pool().withTransaction(tx -> outbox.enqueue(tx, person, "marktest", "address-" + person,
+            await(db.db().transaction(tx -> outbox.enqueue(tx, person, "marktest", "address-" + person,
                     List.of(new Reply("the one reply", List.of(), "en", false)))));
             outbox.start();
             try {

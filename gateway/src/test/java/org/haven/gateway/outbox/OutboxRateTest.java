@@ -106,7 +106,7 @@ class OutboxRateTest {
                 for (int i = 0; i < EACH; i++) {
                     replies.add(new Reply("reply " + i, List.of(), "en", false));
                 }
-                await(db.pool().withTransaction(tx -> outbox.enqueue(tx, person, "ratetest", "address-" + person, replies)));
+                await(db.db().transaction(tx -> outbox.enqueue(tx, person, "ratetest", "address-" + person, replies)));
             }
             outbox.start();
             try {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,7 @@ class ResumePhraseBrowserTest {
             ChatPage.awaitBotMessages(browser, 1);
             assertTrue(d.findElements(By.cssSelector(".msg.coordinator")).isEmpty(), "a new tab showed the old conversation");
             WebElement text = d.findElement(By.id("text"));
-            text.sendKeys(phrase.toUpperCase(java.util.Locale.ROOT));
+            text.sendKeys(phrase.toUpperCase(Locale.ROOT));
             text.sendKeys(Keys.ENTER);
             WebElement shown = browser.await("the waiting reply in the new tab",
                     w -> w.findElements(By.cssSelector(".msg.coordinator")).stream().filter(e -> e.getText().contains(reply))

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -68,7 +70,7 @@ class ResumePhraseTest {
                 tab.start(null);
                 tab.nextOfType("session");
                 tab.sync();
-                List<JsonObject> frames = tab.untilAck(tab.say(phrase.toUpperCase(java.util.Locale.ROOT)));
+                List<JsonObject> frames = tab.untilAck(tab.say(phrase.toUpperCase(Locale.ROOT)));
                 JsonObject f;
                 boolean welcomed = false;
                 boolean history = false;
@@ -148,8 +150,8 @@ class ResumePhraseTest {
         }
     }
 
-    private static java.util.Map<String, String> settings(String apiUrl) {
-        return java.util.Map.of("HAVEN_PUBLIC_URL", PUBLIC_URL, "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID, "HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN,
+    private static Map<String, String> settings(String apiUrl) {
+        return Map.of("HAVEN_PUBLIC_URL", PUBLIC_URL, "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID, "HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN,
                 "HAVEN_TWILIO_FROM", OUR_NUMBER, "HAVEN_TWILIO_API_URL", apiUrl);
     }
 

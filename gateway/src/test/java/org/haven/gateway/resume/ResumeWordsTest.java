@@ -3,6 +3,7 @@ package org.haven.gateway.resume;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.text.Normalizer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +36,7 @@ class ResumeWordsTest {
             String canonical = WORDS.parse(phrase).orElseThrow(() -> new AssertionError(lang + ": " + phrase)).canonical();
             assertEquals(canonical, WORDS.parse("  " + phrase.toUpperCase(Locale.ROOT).replace(" ", ",  ") + ". ").orElseThrow().canonical(),
                     lang);
-            String noAccents = java.text.Normalizer.normalize(phrase, java.text.Normalizer.Form.NFKD).replaceAll("\\p{Mn}", "");
+            String noAccents = Normalizer.normalize(phrase, Normalizer.Form.NFKD).replaceAll("\\p{Mn}", "");
             assertEquals(canonical, WORDS.parse(noAccents).orElseThrow().canonical(), lang);
         }
     }

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,7 @@ class DatabaseTlsTest {
             String named = causes(assertThrows(Exception.class, () -> TestHaven.start(dataC,
                     Map.of("HAVEN_DB_URL", byAddress + "?sslmode=verify-full&sslrootcert=" + ca)).close(),
                     "verify-full accepted a certificate that does not name 127.0.0.1"));
-            assertTrue(named.contains("127.0.0.1") && named.toLowerCase(java.util.Locale.ROOT).contains("verif"),
+            assertTrue(named.contains("127.0.0.1") && named.toLowerCase(Locale.ROOT).contains("verif"),
                     "refused for another reason: " + named);
             // another gateway of the same cluster: the same server keys (ServerKeysCheck refuses others)
             try (Haven haven = TestHaven.start(dataD, Map.of("HAVEN_DB_URL", byAddress + "?sslmode=verify-ca&sslrootcert=" + ca,

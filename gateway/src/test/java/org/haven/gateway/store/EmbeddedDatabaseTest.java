@@ -10,10 +10,12 @@ import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -43,10 +45,10 @@ class EmbeddedDatabaseTest {
     /** Makes {@code dataDir} a copy of {@link #used}: what each test starts from but the first, without an initdb each. */
     private static void usedBefore(Path dataDir) throws Exception {
         Path from = used.resolve("postgres");
-        try (java.util.stream.Stream<Path> paths = Files.walk(from)) {
+        try (Stream<Path> paths = Files.walk(from)) {
             for (Path p : (Iterable<Path>) paths::iterator) {   // parents first; directories keep their mode (0700)
                 Files.copy(p, dataDir.resolve("postgres").resolve(from.relativize(p).toString()),
-                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                        StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
     }

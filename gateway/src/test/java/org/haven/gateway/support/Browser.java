@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -100,7 +102,7 @@ public final class Browser implements AutoCloseable {
                 // tests leave for https://exit.invalid/: fail at once, without asking a DNS server
                 "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
                 "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
-        options.setExperimentalOption("prefs", java.util.Map.of("intl.accept_languages", language));
+        options.setExperimentalOption("prefs", Map.of("intl.accept_languages", language));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
@@ -144,7 +146,7 @@ public final class Browser implements AutoCloseable {
     public <T> T await(String what, Function<WebDriver, T> condition) {
         // Live updates replace parts of the page while a condition reads them: a stale element just means "look again".
         return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(StaleElementReferenceException.class)
                 .withMessage("waiting for " + what).until(condition);
     }
 

@@ -1,6 +1,7 @@
 package org.haven.gateway.support;
 
 import io.vertx.pgclient.PgConnectOptions;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -67,7 +68,7 @@ public final class DatabaseDump {
     /** How a string's UTF-8 bytes look inside a bytea's hex text. */
     public static String hexOf(String s) {
         StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
             sb.append(String.format("%02x", b));
         }
         return sb.toString();

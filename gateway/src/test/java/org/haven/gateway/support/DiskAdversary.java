@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.haven.crypto.ServerKeyring;
@@ -72,7 +74,7 @@ public final class DiskAdversary {
             byte[] f = text.getBytes(StandardCharsets.ISO_8859_1);
             for (int at = text.indexOf(magic); at >= 0; at = text.indexOf(magic, at + 1)) {
                 for (int len : storedLengths(f, at)) {
-                    String plain = open(keyring, java.util.Arrays.copyOfRange(f, at, at + len), aads);
+                    String plain = open(keyring, Arrays.copyOfRange(f, at, at + len), aads);
                     if (plain != null) {
                         opened.add(plain);
                         break;
@@ -84,7 +86,7 @@ public final class DiskAdversary {
                 while (end < text.length() && Character.digit(text.charAt(end), 16) >= 0) {
                     end++;
                 }
-                byte[] bytes = java.util.HexFormat.of().parseHex(text.substring(at, at + ((end - at) & ~1)));
+                byte[] bytes = HexFormat.of().parseHex(text.substring(at, at + ((end - at) & ~1)));
                 String plain = open(keyring, bytes, aads);
                 if (plain != null) {
                     opened.add(plain);

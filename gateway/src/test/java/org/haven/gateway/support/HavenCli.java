@@ -1,7 +1,9 @@
 package org.haven.gateway.support;
 
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.haven.gateway.Main;
 import picocli.CommandLine;
@@ -31,7 +33,7 @@ public final class HavenCli {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine(env, input == null ? null
-                : new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)), TestClock.SHARED);
+                : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), TestClock.SHARED);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

@@ -1,5 +1,6 @@
 package org.haven.gateway.support;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,7 +133,7 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /** What this process has written so far. */
-    private String output() throws java.io.IOException {
+    private String output() throws IOException {
         try (SeekableByteChannel in = Files.newByteChannel(log)) {
             in.position(from);
             return new String(Channels.newInputStream(in).readAllBytes(), StandardCharsets.UTF_8);
@@ -154,7 +155,7 @@ public final class JarProcess implements AutoCloseable {
                 if (status == 200) {
                     return;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 status = -1;   // it said it listens: try again until the deadline
             }
             Thread.sleep(50);

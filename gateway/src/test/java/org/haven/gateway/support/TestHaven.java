@@ -1,5 +1,6 @@
 package org.haven.gateway.support;
 
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.crypto.KeyedHash;
 import org.haven.gateway.Haven;
 import org.haven.gateway.auth.Totp;
 import org.haven.gateway.config.ConfigLoader;
+import org.haven.gateway.keys.ServerSecrets;
 
 /** Starts a real Haven (embedded PostgreSQL unless told otherwise) on a free port, and logs in like a person. */
 public final class TestHaven {
@@ -120,8 +123,8 @@ public final class TestHaven {
      * The audit key of the Haven whose data is under {@code dataDir}, from its server key file
      * (created if it does not exist yet, as the server's first start would).
      */
-    public static org.haven.crypto.KeyedHash auditKey(Path dataDir) throws Exception {
-        return org.haven.gateway.keys.ServerSecrets.loadOrCreate(dataDir.resolve("secrets").resolve("server-keys")).auditKey();
+    public static KeyedHash auditKey(Path dataDir) throws Exception {
+        return ServerSecrets.loadOrCreate(dataDir.resolve("secrets").resolve("server-keys")).auditKey();
     }
 
     /** Completes first setup and second-factor enrolment of the administrator. */
@@ -259,7 +262,7 @@ public final class TestHaven {
 
     private static byte[] base32(String s) {
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         int buffer = 0;
         int bits = 0;
         for (char ch : s.toCharArray()) {

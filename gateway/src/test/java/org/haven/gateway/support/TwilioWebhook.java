@@ -1,7 +1,9 @@
 package org.haven.gateway.support;
 
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -65,7 +68,7 @@ public final class TwilioWebhook {
         byte[] bytes = formBody.getBytes(StandardCharsets.ISO_8859_1);
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
                         : HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (signature != null) {
             b.header("X-Twilio-Signature", signature);
@@ -89,10 +92,10 @@ public final class TwilioWebhook {
 
     /** A fresh message SID. */
     public static String newMessageSid() {
-        return "SM" + java.util.UUID.randomUUID().toString().replace("-", "");
+        return "SM" + UUID.randomUUID().toString().replace("-", "");
     }
 
     public static String enc(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

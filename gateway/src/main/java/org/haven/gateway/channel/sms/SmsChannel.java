@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -161,7 +162,7 @@ public final class SmsChannel implements Channel {
         if (optOutType == null) {
             return Optional.empty();
         }
-        String t = optOutType.strip().toUpperCase(java.util.Locale.ROOT);
+        String t = optOutType.strip().toUpperCase(Locale.ROOT);
         return OPT_OUT_TYPES.contains(t) ? Optional.of(t) : Optional.empty();
     }
 

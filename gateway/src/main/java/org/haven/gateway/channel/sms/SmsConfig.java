@@ -1,6 +1,7 @@
 package org.haven.gateway.channel.sms;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -90,7 +91,7 @@ public record SmsConfig(String accountSid, String authToken, Optional<String> fr
             if (ok) {
                 return u;
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             // reported below
         }
         throw new ConfigException(Settings.variable("twilio_api_url") + " must be a plain http(s)://host[:port] URL");

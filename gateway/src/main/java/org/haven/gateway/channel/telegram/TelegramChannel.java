@@ -6,8 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -29,7 +27,9 @@ import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
+import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.logging.RepeatedLog;
+import org.haven.gateway.store.Db;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -512,17 +512,15 @@ public final class TelegramChannel implements Channel {
     }
 
     /** Inside the erase step's transaction: remembers the message ids Haven sent in that conversation. */
-    private Future<Void> collectSentMessages(io.vertx.sqlclient.SqlConnection tx, UUID conversationId, String channel,
+    private Future<Void> collectSentMessages(Db tx, UUID conversationId, String channel,
                                              boolean duress) {
         if (!NAME.equals(channel)) {
             return Future.succeededFuture();
         }
-        return tx.preparedQuery("SELECT provider_id FROM outbox WHERE conversation_id = $1 AND status = 'sent'"
-                        + " AND provider_id IS NOT NULL")
-                .execute(Tuple.of(conversationId)).map(rows -> {
+        return Outbox.sentProviderIds(tx, conversationId).map(sent -> {
                     List<Integer> ids = new ArrayList<>();
-                    for (Row row : rows) {
-                        for (String part : row.getString("provider_id").split(",")) {
+                    for (String providerId : sent) {
+                        for (String part : providerId.split(",")) {
                             try {
                                 ids.add(Integer.parseInt(part.strip()));
                             } catch (NumberFormatException ignored) {

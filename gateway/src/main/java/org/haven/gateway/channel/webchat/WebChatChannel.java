@@ -14,10 +14,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.http.ClientAddress;
@@ -37,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -327,7 +330,7 @@ public final class WebChatChannel implements Channel {
         /** Closed for not reading: what still arrives is dropped. */
         private boolean closing;
         /** Frames that arrived while the browser was not taking what was sent: handled once it does. */
-        private java.util.ArrayDeque<String> held;
+        private ArrayDeque<String> held;
 
         Session(ServerWebSocket ws, HttpConnection connection, String client) {
             this.ws = ws;
@@ -405,7 +408,7 @@ public final class WebChatChannel implements Channel {
          * was not.
          */
         private void hold(String text) {
-            held = new java.util.ArrayDeque<>();
+            held = new ArrayDeque<>();
             held.add(text);
             ws.pause();
             long timer = vertx.setTimer(limits.pingInterval().toMillis(), t -> {
@@ -417,7 +420,7 @@ public final class WebChatChannel implements Channel {
             ws.drainHandler(v -> {
                 vertx.cancelTimer(timer);
                 ws.drainHandler(null);
-                java.util.ArrayDeque<String> frames = held;
+                ArrayDeque<String> frames = held;
                 held = null;
                 if (frames != null && !ws.isClosed()) {
                     frames.forEach(this::handle);
@@ -475,7 +478,7 @@ public final class WebChatChannel implements Channel {
             }
         }
 
-        private void enqueue(java.util.function.Supplier<Future<Void>> work) {
+        private void enqueue(Supplier<Future<Void>> work) {
             tail = tail.transform(ignored -> work.get().recover(err -> {
                 LOG.warn("event=webchat_step_failed kind={}", err.getClass().getSimpleName());
                 error("unavailable", "Sorry, something went wrong. Please try again in a moment.");
@@ -578,7 +581,7 @@ public final class WebChatChannel implements Channel {
         private void wipe(List<Reply> decoy) {
             Reply first = decoy.isEmpty() ? null : decoy.get(0);
             JsonObject f = new JsonObject().put("type", "wipe")
-                    .put("text", decoy.stream().map(Reply::text).collect(java.util.stream.Collectors.joining("\n")));
+                    .put("text", decoy.stream().map(Reply::text).collect(Collectors.joining("\n")));
             if (first != null && first.language() != null) {
                 f.put("lang", first.language()).put("dir", first.rtl() ? "rtl" : "ltr");
             }

@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.UUID;
 import org.haven.bot.Reply;
-import org.haven.gateway.cluster.ClusterNotifications;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.OutboundMessage;
 import org.haven.gateway.outbox.SendResult;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +15,17 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.haven.bot.Option;
+import org.haven.bot.Reply;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.TestHaven;
@@ -30,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.w3c.dom.Document;
+import org.w3c.dom.NodeList;
 
 /** The SMS channel's webhooks and sender, against a real server, a real PostgreSQL and a fake Twilio. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -149,7 +159,7 @@ class SmsChannelTest {
         int status;
         try {
             status = webhook.postSigned(SmsChannel.SMS_PATH, huge, AUTH_TOKEN, true).statusCode();
-        } catch (java.io.IOException closedWhileSending) {
+        } catch (IOException closedWhileSending) {
             status = 413; // the gateway answered and closed before the client had sent everything
         }
         assertEquals(413, status);
@@ -252,10 +262,10 @@ class SmsChannelTest {
     /** Verifies that only Twilio's three OptOutType values are read as keywords. */
     @Test
     void testOptOutTypeNamesOnlyTwilioKeywords() {
-        assertEquals(java.util.Optional.of("STOP"), SmsChannel.optOutKeyword("stop"));
-        assertEquals(java.util.Optional.of("HELP"), SmsChannel.optOutKeyword("HELP"));
-        assertEquals(java.util.Optional.empty(), SmsChannel.optOutKeyword("DELETE"));
-        assertEquals(java.util.Optional.empty(), SmsChannel.optOutKeyword(null));
+        assertEquals(Optional.of("STOP"), SmsChannel.optOutKeyword("stop"));
+        assertEquals(Optional.of("HELP"), SmsChannel.optOutKeyword("HELP"));
+        assertEquals(Optional.empty(), SmsChannel.optOutKeyword("DELETE"));
+        assertEquals(Optional.empty(), SmsChannel.optOutKeyword(null));
     }
 
     /**
@@ -295,8 +305,8 @@ class SmsChannelTest {
      */
     @Test
     void testTwimlAnswerIsWellFormedForAnyText() throws Exception {
-        org.haven.bot.Reply odd = new org.haven.bot.Reply("a & b <c> \"d\" 'e'\u0001 ]]>", List.of(), "en", false);
-        org.haven.bot.Reply arabic = new org.haven.bot.Reply("نحذف ما أرسلته", List.of(new org.haven.bot.Option("start", "START")),
+        Reply odd = new Reply("a & b <c> \"d\" 'e'\u0001 ]]>", List.of(), "en", false);
+        Reply arabic = new Reply("نحذف ما أرسلته", List.of(new Option("start", "START")),
                 "ar", true);
         String twiml = SmsChannel.twiml(List.of(odd, arabic));
         assertTrue(twiml.contains("<Message>a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos; ]]&gt;</Message>"), twiml);
@@ -308,12 +318,12 @@ class SmsChannelTest {
 
     /** The text of each {@code <Message>} of a TwiML document (parsed, so it must be well-formed). */
     private static List<String> twimlMessages(String twiml) throws Exception {
-        javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        org.w3c.dom.Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(twiml.getBytes(StandardCharsets.UTF_8)));
+        Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(twiml.getBytes(StandardCharsets.UTF_8)));
         assertEquals("Response", doc.getDocumentElement().getTagName());
-        org.w3c.dom.NodeList nodes = doc.getDocumentElement().getElementsByTagName("Message");
-        List<String> out = new java.util.ArrayList<>();
+        NodeList nodes = doc.getDocumentElement().getElementsByTagName("Message");
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < nodes.getLength(); i++) {
             out.add(nodes.item(i).getTextContent());
         }
@@ -355,7 +365,7 @@ class SmsChannelTest {
         webhook.postSigned(SmsChannel.SMS_PATH, fixture("valid", from), AUTH_TOKEN);
         FakeTwilio.Received sent = twilio.await(r -> from.equals(r.to()) && r.status() == 201, 20);
         assertEquals("/2010-04-01/Accounts/" + ACCOUNT_SID + "/Messages.json", sent.path());
-        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+        String basic = "Basic " + Base64.getEncoder().encodeToString(
                 (ACCOUNT_SID + ":" + AUTH_TOKEN).getBytes(StandardCharsets.UTF_8));
         assertEquals(basic, sent.authorization());
         assertEquals(OUR_NUMBER, sent.params().get("From"));

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -136,7 +137,7 @@ final class FakeBotApi implements AutoCloseable {
             return;
         }
         // The Bot API matches method names case-insensitively; the client sends most lower-cased, setWebhook not.
-        String method = path.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+        String method = path.substring(prefix.length()).toLowerCase(Locale.ROOT);
         String type = req.getHeader("Content-Type") == null ? "" : req.getHeader("Content-Type");
         if (type.startsWith("multipart/form-data")) {
             req.setExpectMultipart(true);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.Haven;
 import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.store.ExclusiveRole;
 import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
@@ -86,7 +87,7 @@ class TelegramPollingFailoverTest {
             api.await(c -> c.method().equals("getupdates") && c.port() == portA, Duration.ofSeconds(10));
             try (Haven b = TestHaven.start(dataB, settings(url, keys, api.otherUrl()))) {
                 // the holder's lock connection, as PostgreSQL sees it when the holder's process dies
-                long key = org.haven.gateway.store.ExclusiveRole.lockKey("telegram.polling");
+                long key = ExclusiveRole.lockKey("telegram.polling");
                 TestPostgres.execute(url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
                         + " AND granted AND objsubid = 1 AND classid::bigint = " + (key >>> 32)
                         + " AND objid::bigint = " + (key & 0xFFFFFFFFL));

@@ -11,11 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.bot.engine.ReferralCode;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
@@ -92,7 +97,7 @@ class TelegramWebhookTest {
         assertEquals("http://haven.test/webhooks/telegram", p.getString("url"));
         assertEquals(SECRET, p.getString("secret_token"));
         assertEquals(Set.copyOf(TelegramApi.ALLOWED_UPDATES), Set.copyOf(
-                new io.vertx.core.json.JsonArray(p.getString("allowed_updates")).getList()));
+                new JsonArray(p.getString("allowed_updates")).getList()));
     }
 
     /**
@@ -229,7 +234,7 @@ class TelegramWebhookTest {
     void testDeleteRemovesSentMessages() throws Exception {
         long chat = 700000105L;
         long conversations = count(haven, "SELECT count(*) FROM conversations");
-        List<Integer> theirs = new java.util.ArrayList<>();
+        List<Integer> theirs = new ArrayList<>();
         for (String text : List.of("/start", "yes")) {
             JsonObject update = message(chat, text);
             theirs.add(update.getJsonObject("message").getInteger("message_id"));
@@ -318,7 +323,7 @@ class TelegramWebhookTest {
     @Order(8)
     void testStartDeepLinkCarriesReferralCode() throws Exception {
         long chat = 700000106L;
-        String code = org.haven.bot.engine.ReferralCode.issue(new java.security.SecureRandom()).replace("-", "");
+        String code = ReferralCode.issue(new SecureRandom()).replace("-", "");
         assertEquals(200, postWebhook(haven, message(chat, "/start " + code).encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         for (String answer : List.of("yes", "en")) {
@@ -355,7 +360,7 @@ class TelegramWebhookTest {
                 >= taps, "tapped keyboards not removed");
 
         String queue = inbox.get("/inbox").body();
-        Set<String> added = new java.util.HashSet<>(references(queue));
+        Set<String> added = new HashSet<>(references(queue));
         added.removeAll(earlier);
         assertEquals(1, added.size(), "expected one new case, found " + added);
         String reference = added.iterator().next();
@@ -384,7 +389,7 @@ class TelegramWebhookTest {
     }
 
     private static Set<String> references(String queuePage) {
-        Set<String> out = new java.util.HashSet<>();
+        Set<String> out = new HashSet<>();
         Matcher m = Pattern.compile("HV-[A-Z2-9]{6}").matcher(queuePage);
         while (m.find()) {
             out.add(m.group());

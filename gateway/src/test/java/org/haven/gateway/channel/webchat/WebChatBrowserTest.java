@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,7 +169,7 @@ class WebChatBrowserTest {
 
         InboxClient inbox = TestHaven.loggedIn(haven);
         String queue = inbox.get("/inbox?queue=new").body();
-        String row = java.util.Arrays.stream(queue.split("<tr")).filter(r -> r.contains("Asked for a person")).findFirst()
+        String row = Arrays.stream(queue.split("<tr")).filter(r -> r.contains("Asked for a person")).findFirst()
                 .orElseThrow(() -> new AssertionError("no case marked as asked for a person: " + queue));
         assertTrue(row.startsWith(" class=\"urgent\""), "not urgent: " + row);
         assertTrue(row.contains("Any group (place not given yet)") && row.contains("Not triaged: asked for a person first"), row);
@@ -221,7 +223,7 @@ class WebChatBrowserTest {
     void testAxeCheckCatchesUnlabelledField() {
         browser.js("document.querySelector('main').appendChild(document.createElement('input'))");
         String ids = browser.axeViolations().stream()
-                .map(v -> ((io.vertx.core.json.JsonObject) v).getString("id")).toList().toString();
+                .map(v -> ((JsonObject) v).getString("id")).toList().toString();
         assertTrue(ids.contains("label"), "axe missed an unlabelled input: " + ids);
     }
 

@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.haven.gateway.Haven;
@@ -17,6 +22,7 @@ import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -214,12 +220,12 @@ class WebChatChannelTest {
     /** Verifies that a socket opened from another site's page is refused. */
     @Test
     void testUpgradeFromForeignOriginIsRefused() throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
-        var ex = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class, () ->
+        var http = HttpClient.newHttpClient();
+        var ex = Assertions.assertThrows(ExecutionException.class, () ->
                 http.newWebSocketBuilder().header("Origin", "https://evil.example")
-                        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + haven.port() + "/chat/ws"),
-                                new java.net.http.WebSocket.Listener() { })
+                        .buildAsync(URI.create("ws://127.0.0.1:" + haven.port() + "/chat/ws"),
+                                new WebSocket.Listener() { })
                         .get(10, TimeUnit.SECONDS));
-        assertTrue(ex.getCause() instanceof java.net.http.WebSocketHandshakeException, String.valueOf(ex.getCause()));
+        assertTrue(ex.getCause() instanceof WebSocketHandshakeException, String.valueOf(ex.getCause()));
     }
 }

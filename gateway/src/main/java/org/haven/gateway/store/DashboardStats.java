@@ -1,9 +1,8 @@
-package org.haven.gateway.dashboard;
+package org.haven.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
 /**
@@ -12,10 +11,10 @@ import io.vertx.sqlclient.Row;
  * identify a person.
  */
 public final class DashboardStats {
-    private final Pool pool;
+    private final Db db;
 
-    public DashboardStats(Pool pool) {
-        this.pool = pool;
+    public DashboardStats(Db db) {
+        this.db = db;
     }
 
     /** All four series as one JSON document. */
@@ -37,7 +36,7 @@ public final class DashboardStats {
     }
 
     private Future<JsonArray> rows(String sql) {
-        return pool.query(sql).execute().map(rs -> {
+        return db.query(sql).execute().map(rs -> {
             JsonArray out = new JsonArray();
             for (Row r : rs) {
                 JsonObject o = new JsonObject();

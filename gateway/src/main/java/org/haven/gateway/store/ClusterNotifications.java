@@ -1,4 +1,4 @@
-package org.haven.gateway.cluster;
+package org.haven.gateway.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -35,25 +35,25 @@ public final class ClusterNotifications implements AutoCloseable {
     private static final String ORIGIN = "origin";
     private static final long RETRY_MAX_MILLIS = 1_000;
 
-    private final Pool pool;
+    private final Db db;
     private final PgSubscriber subscriber;
     private final String instanceId = UUID.randomUUID().toString();
     /** How many times the listening connection was lost; a channel subscribed again after a loss calls its relisten. */
     private final AtomicLong losses;
 
-    private ClusterNotifications(Pool pool, PgSubscriber subscriber, AtomicLong losses) {
-        this.pool = pool;
+    private ClusterNotifications(Db db, PgSubscriber subscriber, AtomicLong losses) {
+        this.db = db;
         this.subscriber = subscriber;
         this.losses = losses;
     }
 
     /**
-     * Connects the listening connection (a dedicated one, outside the pool). It reconnects on
+     * Connects the listening connection (a dedicated one, outside the db). It reconnects on
      * its own after the database goes away, trying again at least once a second, so that what
      * waits for a notification lost meanwhile is looked at soon after the database returns
      * ({@link #listen(String, Handler, Runnable)}).
      */
-    public static Future<ClusterNotifications> start(Vertx vertx, PgConnectOptions options, Pool pool) {
+    public static Future<ClusterNotifications> start(Vertx vertx, PgConnectOptions options, Db db) {
         PgSubscriber subscriber = PgSubscriber.subscriber(vertx, new PgConnectOptions(options));
         AtomicLong losses = new AtomicLong();
         subscriber.reconnectPolicy(retries -> {
@@ -63,7 +63,7 @@ public final class ClusterNotifications implements AutoCloseable {
             }
             return Math.min(RETRY_MAX_MILLIS, 250L << Math.min(retries, 2));
         });
-        ClusterNotifications n = new ClusterNotifications(pool, subscriber, losses);
+        ClusterNotifications n = new ClusterNotifications(db, subscriber, losses);
         return subscriber.connect().map(v -> n);
     }
 
@@ -128,25 +128,25 @@ public final class ClusterNotifications implements AutoCloseable {
 
     /** Tells the other instances; never fails the caller (the tables stay the truth). */
     public Future<Void> notify(String channel, JsonObject body) {
-        return send(pool, channel, body.copy().put(ORIGIN, instanceId));
+        return send(db, channel, body.copy().put(ORIGIN, instanceId));
     }
 
     /**
      * Tells every instance, the sender's own included, from code that has no instance (the
      * command line, or shared code whose signal is idempotent); never fails the caller.
      */
-    public static Future<Void> notifyEveryInstance(Pool pool, String channel, JsonObject body) {
-        return send(pool, channel, body.copy().put(ORIGIN, "any"));
+    public static Future<Void> notifyEveryInstance(Db db, String channel, JsonObject body) {
+        return send(db, channel, body.copy().put(ORIGIN, "any"));
     }
 
-    private static Future<Void> send(Pool pool, String channel, JsonObject body) {
+    private static Future<Void> send(Db db, String channel, JsonObject body) {
         check(channel);
         String payload = body.encode();
         Tuple args = Tuple.of(channel, payload);
-        // once more on failure: just after the database returned, the pool may still hand out a
+        // once more on failure: just after the database returned, the db may still hand out a
         // connection from before, which fails once and is dropped
-        return pool.preparedQuery("SELECT pg_notify($1, $2)").execute(args)
-                .recover(err -> pool.preparedQuery("SELECT pg_notify($1, $2)").execute(args))
+        return db.preparedQuery("SELECT pg_notify($1, $2)").execute(args)
+                .recover(err -> db.preparedQuery("SELECT pg_notify($1, $2)").execute(args))
                 .<Void>mapEmpty()
                 .recover(err -> {
                     REPEATED.warn("cluster_notify_failed", "channel={} kind={}", channel, err.getClass().getSimpleName());

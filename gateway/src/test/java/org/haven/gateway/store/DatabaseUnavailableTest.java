@@ -1,4 +1,4 @@
-package org.haven.gateway.intake;
+package org.haven.gateway.store;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,10 +8,13 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlConnection;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.support.TestPostgres;
@@ -54,7 +57,7 @@ class DatabaseUnavailableTest {
         // as netty's NioSocketChannel.doWrite raises it, wrapped as the pool passes it on
         assertTrue(DatabaseUnavailable.is(new IOException("Broken pipe")));
         assertTrue(DatabaseUnavailable.is(new IllegalStateException("step failed", new IOException("Broken pipe"))));
-        assertTrue(DatabaseUnavailable.is(new java.net.SocketException("Connection reset")));
+        assertTrue(DatabaseUnavailable.is(new SocketException("Connection reset")));
     }
 
     /** Verifies that a connection refused (nothing listens on the port) counts as unreachable. */
@@ -87,6 +90,36 @@ class DatabaseUnavailableTest {
         admin.close();
     }
 
+    /**
+     * Verifies that a database that accepts no connections (ALLOW_CONNECTIONS false, as for
+     * maintenance: SQLSTATE 55000 at connect) counts as unreachable. The outage tests make the
+     * database away this way; a busy machine met this error before a terminated connection, and
+     * the message was refused instead of spooled.
+     */
+    @Test
+    void testDatabaseNotAcceptingConnectionsIsUnavailable() throws Exception {
+        String url = TestPostgres.newDatabase();
+        URI u = URI.create(url);
+        TestPostgres.away(url, true);
+        Throwable closed = failure(PgConnection.connect(vertx, new PgConnectOptions(options).setPort(u.getPort())
+                .setDatabase(u.getPath().substring(1))));
+        assertTrue(DatabaseUnavailable.is(closed), closed.toString());
+    }
+
+    /**
+     * Verifies that the server out of a resource (SQLSTATE class 53: disk full, out of memory,
+     * too many connections) counts as unreachable: the message is kept in the spool until the
+     * database can take it, rather than refused to a provider that may give up retrying.
+     */
+    @Test
+    void testInsufficientResourcesAreUnavailable() {
+        for (String state : new String[] {"53000", "53100", "53200", "53300"}) {
+            PgException e = new PgException("could not extend file", "ERROR", state, null);
+            assertTrue(DatabaseUnavailable.is(new RuntimeException("step failed", e)), state);
+        }
+        assertFalse(DatabaseUnavailable.is(new PgException("lock on a row", "ERROR", "55P03", null)));
+    }
+
     /** Verifies that errors the server answered about a statement, and bugs of ours, are not taken for an outage. */
     @Test
     void testStatementErrorsAndBugsAreNotUnavailable() throws Exception {
@@ -104,7 +137,7 @@ class DatabaseUnavailableTest {
         }
         assertFalse(DatabaseUnavailable.is(new IllegalStateException("state decryption failed")));
         assertFalse(DatabaseUnavailable.is(new IllegalStateException("sealing failed",
-                new java.security.GeneralSecurityException("no recipient to seal to"))));
+                new GeneralSecurityException("no recipient to seal to"))));
     }
 
     private static Throwable failure(Future<?> f) throws Exception {

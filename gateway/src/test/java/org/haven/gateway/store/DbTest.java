@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link Transactions}: the work runs inside one transaction that commits on success and rolls back on failure. */
-class TransactionsTest {
+class DbTest {
     private Vertx vertx;
     private Pool pool;
 
@@ -51,7 +52,7 @@ class TransactionsTest {
     /** Verifies that statements sent before BEGIN is answered are inside the transaction, and are committed together. */
     @Test
     void testWorkIsOneCommittedTransaction() throws Exception {
-        long[] xids = await(Transactions.run(pool, tx -> {
+        long[] xids = await(Db.of(pool).transaction(tx -> {
             Future<Long> a = tx.preparedQuery("INSERT INTO t VALUES ($1) RETURNING txid_current()").execute(Tuple.of(1))
                     .map(rs -> rs.iterator().next().getLong(0));
             Future<Long> b = tx.preparedQuery("INSERT INTO t VALUES ($1) RETURNING txid_current()").execute(Tuple.of(2))
@@ -65,10 +66,10 @@ class TransactionsTest {
     /** Verifies that a failing statement rolls back what the work did before it, and the caller gets the error. */
     @Test
     void testFailureRollsBackEverything() throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> await(Transactions.run(pool, tx ->
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(Db.of(pool).transaction(tx ->
                 tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(1))
                         .compose(v -> tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(1))))));
-        assertEquals("23505", ((io.vertx.pgclient.PgException) e.getCause()).getSqlState());
+        assertEquals("23505", ((PgException) e.getCause()).getSqlState());
         assertEquals(0, rows());
     }
 
@@ -77,7 +78,7 @@ class TransactionsTest {
     void testJavaFailureRollsBackAndReleasesConnection() throws Exception {
         for (int i = 0; i < 5; i++) {
             int n = i;
-            assertThrows(ExecutionException.class, () -> await(Transactions.run(pool, tx ->
+            assertThrows(ExecutionException.class, () -> await(Db.of(pool).transaction(tx ->
                     tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(n)).map(rs -> {
                         throw new IllegalStateException("the engine failed");
                     }))));
