@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import org.haven.bot.Engine;
@@ -30,6 +32,7 @@ import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.channel.webchat.WebChatConfig;
 import org.haven.gateway.cluster.ClusterJobs;
+import org.haven.gateway.intake.Spool;
 import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
@@ -173,12 +176,12 @@ public final class Haven implements AutoCloseable {
 
             Router router = Router.router(vertx);
             clients.mount(router);
-            org.haven.gateway.intake.Spool spool = new org.haven.gateway.intake.Spool(config.dataDir(), secrets.keyring());
+            Spool spool = new Spool(config.dataDir(), secrets.keyring());
             if (spool.pending() > 0) {
                 // under the newest server key, so that a rotation's 'retire' may drop the older ones
                 try {
                     spool.rewriteUnderPrimary();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     // a full disk: the gateway starts anyway, the records stay under their key and replay
                     LOG.error("event=spool_rekey_failed kind={}", e.getClass().getSimpleName());
                 }
@@ -326,7 +329,7 @@ public final class Haven implements AutoCloseable {
     static <T> T await(Future<T> future) throws Exception {
         try {
             return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof Exception ex) {
                 throw ex;
             }
@@ -385,7 +388,7 @@ public final class Haven implements AutoCloseable {
                     .get(bound.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             parts.forEach((name, f) -> {
                 if (!f.isComplete()) {
                     LOG.warn("event=shutdown_wait_exceeded part={} waited_ms={}", name, bound.toMillis());

@@ -1,6 +1,8 @@
 package org.haven.gateway;
 
+import ch.qos.logback.classic.LoggerContext;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -21,6 +23,8 @@ import org.haven.gateway.cli.TeamKeyCommand;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.ConfigLoader;
 import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.keys.ServerKeysCheck;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -91,7 +95,7 @@ public final class Main implements Callable<Integer> {
 
     /** Writes out what the asynchronous log appender still holds (logback.xml) and stops logging. */
     private static void flushLogs() {
-        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
             logs.stop();
         }
     }
@@ -174,8 +178,8 @@ public final class Main implements Callable<Integer> {
                 // a channel's own settings (HAVEN_TWILIO_*) are validated when the channel is built
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;
-            } catch (org.haven.gateway.keys.ServerKeysCheck.Mismatch e) {
-                java.io.PrintWriter err = spec == null ? new java.io.PrintWriter(System.err) : spec.commandLine().getErr();
+            } catch (ServerKeysCheck.Mismatch e) {
+                PrintWriter err = spec == null ? new PrintWriter(System.err) : spec.commandLine().getErr();
                 err.println("haven: " + e.getMessage());
                 err.flush();
                 return 1;

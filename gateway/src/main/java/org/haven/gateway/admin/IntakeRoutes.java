@@ -2,6 +2,7 @@ package org.haven.gateway.admin;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.file.Path;
 import java.util.List;
 import org.haven.bot.script.ScriptCheck;
 import org.haven.crypto.KeyedHash;
@@ -61,7 +62,7 @@ public final class IntakeRoutes {
 
     /** A finding as {@code file:line: message}, naming the file the administrator edited, not a temp path. */
     private static String display(ScriptCheck.Finding f) {
-        String file = f.file() == null ? IntakeScripts.SCRIPT_FILE : java.nio.file.Path.of(f.file()).getFileName().toString();
+        String file = f.file() == null ? IntakeScripts.SCRIPT_FILE : Path.of(f.file()).getFileName().toString();
         return file + ":" + f.line() + ": " + (f.severity() == ScriptCheck.Severity.WARNING ? "warning: " : "") + f.message();
     }
 

@@ -6,10 +6,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import org.haven.crypto.OpenPgpRecipient;
+import org.haven.crypto.OpenPgpSigningKey;
 import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.store.SettingsStore;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.AgencyKeyCustody;
@@ -79,12 +82,12 @@ public final class TeamRoutes {
         String l = s.language();
         StringBuilder b = new StringBuilder("<h2>").append(Text.t(l, "team.signing")).append("</h2><p class=\"help\">")
                 .append(Text.t(l, "team.signing.help")).append("</p>");
-        java.util.Optional<org.haven.crypto.OpenPgpSigningKey> key = teamKeys.exportSigningKey(s::teamKey);
+        Optional<OpenPgpSigningKey> key = teamKeys.exportSigningKey(s::teamKey);
         if (key.isEmpty()) {
             return b.append(Html.error(Text.t(l, "export.no_team_key"))).toString();
         }
         return b.append("<p><code id=\"team-signer-fingerprint\">")
-                .append(org.haven.crypto.OpenPgpRecipient.grouped(key.get().fingerprint())).append("</code> (")
+                .append(OpenPgpRecipient.grouped(key.get().fingerprint())).append("</code> (")
                 .append(Html.esc(key.get().userId())).append(")<br><a href=\"/inbox/export-signing-key.asc\" download"
                         + " id=\"team-signer-download\">").append(Text.t(l, "team.signing.download")).append("</a></p>").toString();
     }
@@ -272,7 +275,7 @@ public final class TeamRoutes {
             return;
         }
         int value = days;
-        new org.haven.gateway.store.SettingsStore(accounts.db()).setRetentionDays(s.username(), value, auditKey)
+        new SettingsStore(accounts.db()).setRetentionDays(s.username(), value, auditKey)
                 .onSuccess(v -> page(ctx, s, null, "Closed cases are now kept " + value + " days."))
                 .onFailure(ctx::fail);
     }

@@ -21,6 +21,7 @@ import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.keys.AccountKeys;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.KeyGrants;
@@ -100,7 +101,7 @@ public final class AuthRoutes {
     }
 
     /** Ends here the sessions of accounts whose passphrase was changed on another gateway or at the command line. */
-    public void follow(org.haven.gateway.store.ClusterNotifications cluster) {
+    public void follow(ClusterNotifications cluster) {
         passphrases.follow(cluster, guard.sessions());
     }
 

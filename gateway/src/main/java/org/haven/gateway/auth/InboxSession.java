@@ -1,7 +1,10 @@
 package org.haven.gateway.auth;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.web.Viewer;
@@ -22,8 +25,8 @@ public final class InboxSession implements Viewer {
     private final Long agencyId;
     private final String csrfToken;
     private final Instant createdAt;
-    private final java.util.List<RecipientPrivateKey> teamKeys;
-    private final java.util.List<RecipientPrivateKey> agencyKeys;
+    private final List<RecipientPrivateKey> teamKeys;
+    private final List<RecipientPrivateKey> agencyKeys;
     private final AccountSigner signer;
     private volatile boolean secondFactorDone;
     private volatile boolean passphraseChosen;
@@ -38,8 +41,8 @@ public final class InboxSession implements Viewer {
         this.role = grant.role();
         this.groups = Set.copyOf(grant.groups());
         this.agencyId = grant.agencyId();
-        this.teamKeys = new java.util.concurrent.CopyOnWriteArrayList<>(grant.teamKeys());
-        this.agencyKeys = java.util.List.copyOf(grant.agencyKeys());
+        this.teamKeys = new CopyOnWriteArrayList<>(grant.teamKeys());
+        this.agencyKeys = List.copyOf(grant.agencyKeys());
         this.signer = grant.signer();
         this.secondFactorDone = grant.secondFactorDone();
         this.passphraseChosen = grant.passphraseChosen();
@@ -96,17 +99,17 @@ public final class InboxSession implements Viewer {
     }
 
     /** The team private keys this session unlocked (current and not yet retired); none for agencies. */
-    public java.util.List<RecipientPrivateKey> teamKeys() {
+    public List<RecipientPrivateKey> teamKeys() {
         return teamKeys;
     }
 
     /** The agency key this agency worker's session unlocked (none for other roles, or before a grant). */
-    public java.util.List<RecipientPrivateKey> agencyKeys() {
+    public List<RecipientPrivateKey> agencyKeys() {
         return agencyKeys;
     }
 
     /** The unlocked team key with this id, if the session holds it. */
-    public java.util.Optional<RecipientPrivateKey> teamKey(String keyId) {
+    public Optional<RecipientPrivateKey> teamKey(String keyId) {
         return teamKeys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
     }
 

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.haven.crypto.KeyedHash;
@@ -135,7 +137,7 @@ public final class Reauthentication {
                 back = "/inbox";
             }
         }
-        return "/inbox/reauth?next=" + java.net.URLEncoder.encode(back, java.nio.charset.StandardCharsets.UTF_8);
+        return "/inbox/reauth?next=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
     }
 
     private void form(RoutingContext ctx, InboxSession s, int status, String next, String error) {

@@ -5,6 +5,7 @@ import io.nayuki.qrcodegen.QrCode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public final class Totp {
         long step = now.getEpochSecond() / STEP.getSeconds();
         for (long s = step - 1; s <= step + 1; s++) {
             String expected = code(secret, Instant.ofEpochSecond(s * STEP.getSeconds()));
-            if (java.security.MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+            if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                     digits.getBytes(StandardCharsets.US_ASCII)) && s > lastUsedStep) {
                 return OptionalLong.of(s);
             }

@@ -223,7 +223,7 @@ public final class AccountCommand extends CommandGroup {
                             Cli.await(ceremony.rotateAgency(actor, leaving.agencyId(), unlocked.teamKey(), unlocked.signer()));
                         } catch (Exception e) {
                             throw new Cli.Failure("account " + leaving.username() + " removed, but rotating its agency's key failed ("
-                                    + Reasons.of(e, java.util.Optional.empty()) + "): rotate it by removing and adding a worker on the Team page");
+                                    + Reasons.of(e, Optional.empty()) + "): rotate it by removing and adding a worker on the Team page");
                         }
                         out.println("account " + leaving.username() + " removed and agency " + leaving.agencyId()
                                 + "'s key rotated: it can open nothing sealed from now on; the agency's other workers log in again");
@@ -235,7 +235,7 @@ public final class AccountCommand extends CommandGroup {
                         next = Cli.await(ceremony.rotate(actor, unlocked.teamKey(), "removal", unlocked.signer()));
                     } catch (Exception e) {
                         throw new Cli.Failure("account " + leaving.username() + " removed, but rotating the team key failed ("
-                                + Reasons.of(e, java.util.Optional.empty()) + "): rotate it on the inbox's Team page");
+                                + Reasons.of(e, Optional.empty()) + "): rotate it on the inbox's Team page");
                     }
                     String keyId = next.publicKey().keyId();
                     next.destroy();

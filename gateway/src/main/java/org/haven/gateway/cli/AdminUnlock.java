@@ -3,6 +3,7 @@ package org.haven.gateway.cli;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
+import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.auth.AccountUnlock;
 import org.haven.gateway.config.HavenConfig;
@@ -110,7 +111,7 @@ final class AdminUnlock implements AutoCloseable {
     }
 
     /** The audit key, from the server keys. */
-    org.haven.crypto.KeyedHash auditKey() {
+    KeyedHash auditKey() {
         return secrets.auditKey();
     }
 

@@ -1,5 +1,7 @@
 package org.haven.gateway.cli;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,8 +91,8 @@ public final class ServerKeysCommand implements Callable<Integer> {
                     added.writeTo(source.ownFile().get());   // both keys on disk before anything moves
                     return null;
                 }).compose(v -> retire(vertx, db.db(), added, config, out, source.ownFile().get())))
-                        .compose(done -> done.isPresent() ? io.vertx.core.Future.succeededFuture(done.get())
-                                : io.vertx.core.Future.failedFuture(new Cli.Failure("a Haven gateway is running on this database:"
+                        .compose(done -> done.isPresent() ? Future.succeededFuture(done.get())
+                                : Future.failedFuture(new Cli.Failure("a Haven gateway is running on this database:"
                                         + " stop it, rotate, then start it again"))));
             });
         }
@@ -128,7 +130,7 @@ public final class ServerKeysCommand implements Callable<Integer> {
      * Writes everything under the primary key, checks that nothing is left under another, then
      * drops the other keys: into {@code file} for a single node, else printed for the operator.
      */
-    private static io.vertx.core.Future<Integer> retire(io.vertx.core.Vertx vertx, Db db,
+    private static Future<Integer> retire(Vertx vertx, Db db,
                                                         ServerSecrets secrets, HavenConfig config, PrintWriter out, Path file) {
         ServerKeyring ring = secrets.keyring();
         return ServerKeyRotation.reencrypt(db, ring).compose(result -> vertx.executeBlocking(() -> {

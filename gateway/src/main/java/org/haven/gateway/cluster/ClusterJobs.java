@@ -1,6 +1,7 @@
 package org.haven.gateway.cluster;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -10,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -36,11 +39,11 @@ public final class ClusterJobs {
 
     private final Vertx vertx;
     private final Db db;
-    private final java.util.Set<Long> timers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Long> timers = ConcurrentHashMap.newKeySet();
     private final Object lock = new Object();
     private int running;
     private boolean stopped;
-    private io.vertx.core.Promise<Void> idle;
+    private Promise<Void> idle;
 
     public ClusterJobs(Vertx vertx, Db db) {
         this.vertx = vertx;
@@ -59,14 +62,14 @@ public final class ClusterJobs {
                 return Future.succeededFuture();
             }
             if (idle == null) {
-                idle = io.vertx.core.Promise.promise();
+                idle = Promise.promise();
             }
             return idle.future();
         }
     }
 
     private void finished() {
-        io.vertx.core.Promise<Void> done = null;
+        Promise<Void> done = null;
         synchronized (lock) {
             running--;
             if (running == 0 && stopped && idle != null) {

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -273,7 +274,7 @@ public final class CaseExport {
     private String caseFile(InboxSession s, CaseSummary c, List<CaseEntries.Opened> entries, boolean withNotes) {
         String l = s.language();
         long notes = entries.stream().filter(e -> e.kind() == EntryKind.NOTE).count();
-        StringBuilder f = new StringBuilder("Haven ").append(Text.t(l, "case").toLowerCase(java.util.Locale.ROOT)).append(' ')
+        StringBuilder f = new StringBuilder("Haven ").append(Text.t(l, "case").toLowerCase(Locale.ROOT)).append(' ')
                 .append(c.reference()).append('\n')
                 .append(Text.t(l, "col.triage")).append(": ").append(Labels.triage(l, c.triage())).append('\n')
                 .append(Text.t(l, "col.group")).append(": ").append(Labels.group(l, c.workingGroup())).append('\n')
@@ -340,7 +341,7 @@ public final class CaseExport {
 
     private void refused(RoutingContext ctx, InboxSession s, CaseSummary c, String pasted, OpenPgpKeyException e) {
         LOG.info("event=export_key_refused case={} account={} reason={}", c.id(), s.accountId(), e.reason());
-        String message = Text.t(s.language(), "export.refused." + e.reason().name().toLowerCase(java.util.Locale.ROOT))
+        String message = Text.t(s.language(), "export.refused." + e.reason().name().toLowerCase(Locale.ROOT))
                 .replace("{date}", e.at().map(CaseExport::day).orElse(""));
         SessionGuard.html(ctx, 400, page(s, c, Html.error(message) + keyForm(s, c, pasted)));
     }

@@ -1,12 +1,18 @@
 package org.haven.gateway.inbox;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.haven.gateway.admin.AccountCeremony;
+import org.haven.gateway.admin.IntakeRoutes;
+import org.haven.gateway.admin.IntakeScripts;
+import org.haven.gateway.dashboard.DashboardRoutes;
+import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.store.DashboardStats;
 import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
@@ -22,13 +28,15 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no
  * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, audit log, live updates.
  */
 public final class Inbox {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Inbox.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
     private final Vertx vertx;
     private final SessionRegistry sessions;
     private final SessionGuard guard;
@@ -38,11 +46,11 @@ public final class Inbox {
     private final TeamRoutes team;
     private final AuditRoutes audit;
     private final LiveUpdates live;
-    private final org.haven.gateway.dashboard.DashboardRoutes dashboard;
-    private final org.haven.gateway.admin.IntakeRoutes intake;
+    private final DashboardRoutes dashboard;
+    private final IntakeRoutes intake;
 
     public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
-                 LiveUpdates live, org.haven.gateway.admin.IntakeScripts scripts, Clock clock, Duration idleTimeout,
+                 LiveUpdates live, IntakeScripts scripts, Clock clock, Duration idleTimeout,
                  Duration absoluteTimeout, boolean secureCookies, int retentionDays, ActiveScript script,
                  List<String> channels) {
         this.vertx = vertx;
@@ -54,9 +62,9 @@ public final class Inbox {
         this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey(),
                 auth.reauthentication()).speaking(script);
         this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
-        this.intake = new org.haven.gateway.admin.IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
-        this.dashboard = new org.haven.gateway.dashboard.DashboardRoutes(
-                new org.haven.gateway.store.DashboardStats(accounts.db()), guard);
+        this.intake = new IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
+        this.dashboard = new DashboardRoutes(
+                new DashboardStats(accounts.db()), guard);
         this.audit = new AuditRoutes(accounts.db(), guard, secrets.auditKey());
     }
 
@@ -68,7 +76,7 @@ public final class Inbox {
             ctx.response().putHeader("Cache-Control", "no-store");
             // never compressed: inbox pages hold a CSRF token next to text an attacker can get
             // reflected (a search), which compression would leak through response sizes (BREACH)
-            ctx.response().putHeader(io.vertx.core.http.HttpHeaders.CONTENT_ENCODING, io.vertx.core.http.HttpHeaders.IDENTITY);
+            ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
             ctx.next();
         });
         router.post("/inbox*").handler(BodyHandler.create(false).setBodyLimit(2 * 1024 * 1024));
@@ -92,8 +100,8 @@ public final class Inbox {
      * ({@link org.haven.gateway.admin.AccountCeremony#REMOVALS_CHANNEL}), or whose passphrase was
      * changed there ({@link org.haven.gateway.auth.PassphraseChange#SESSIONS_CHANNEL}).
      */
-    public void follow(org.haven.gateway.store.ClusterNotifications cluster) {
-        cluster.listen(org.haven.gateway.admin.AccountCeremony.REMOVALS_CHANNEL, body -> {
+    public void follow(ClusterNotifications cluster) {
+        cluster.listen(AccountCeremony.REMOVALS_CHANNEL, body -> {
             if (body.getValue("account") instanceof Number account) {
                 int ended = sessions.endAllOf(account.longValue());
                 LOG.info("event=sessions_ended_after_removal account={} count={}", account.longValue(), ended);

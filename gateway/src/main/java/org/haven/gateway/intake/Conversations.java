@@ -92,8 +92,8 @@ public final class Conversations {
      * What goes before a coordinator's words on a channel that shows them among the intake's own
      * (SMS, Telegram), as the intake script says ({@code coordinator_prefix}), in a language.
      */
-    public java.util.Optional<String> coordinatorPrefix(String language) {
-        return steps.engine.messageIfDefined("coordinator_prefix", language).map(org.haven.bot.Reply::text)
+    public Optional<String> coordinatorPrefix(String language) {
+        return steps.engine.messageIfDefined("coordinator_prefix", language).map(Reply::text)
                 .filter(t -> !t.isBlank());
     }
 

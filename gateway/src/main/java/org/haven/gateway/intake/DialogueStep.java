@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -445,7 +447,7 @@ final class DialogueStep {
     }
 
     private String key(String channel, String address) {
-        return java.util.HexFormat.of().formatHex(contactHash(channel, address));
+        return HexFormat.of().formatHex(contactHash(channel, address));
     }
 
     /** What this gateway remembers of recent contacts for its spool, by keyed hash; the newest 100,000 of each. */
@@ -456,7 +458,7 @@ final class DialogueStep {
         final Map<String, String> replayed = newest();
 
         private static <V> Map<String, V> newest() {
-            return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            return new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
                     return size() > 100_000;

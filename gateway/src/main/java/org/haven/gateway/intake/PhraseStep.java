@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -177,7 +178,7 @@ final class PhraseStep {
         done = done.compose(v -> outbox.redirect(tx, holder.id(), in.channel(), outbox.addresses(in.channel()) ? in.address() : null));
         LOG.info("event=conversation_resumed conversation={} channel={}", holder.id(), in.channel());
         String language = moved.state().language();
-        List<Reply> replies = new java.util.ArrayList<>();
+        List<Reply> replies = new ArrayList<>();
         replies.add(engine.get().message("phrase_welcome", language));
         if (!moved.state().handedOff()) {
             replies.addAll(moved.lastReplies()); // where the intake was

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -81,7 +82,7 @@ public final class AgencyKeyRotation {
                 out.add(new AccountStore.Holder(a.id(), a.publicKey()));
             }
         }
-        out.sort(java.util.Comparator.comparingLong(AccountStore.Holder::accountId));
+        out.sort(Comparator.comparingLong(AccountStore.Holder::accountId));
         return out;
     }
 

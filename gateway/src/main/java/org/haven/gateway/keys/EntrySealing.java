@@ -1,6 +1,7 @@
 package org.haven.gateway.keys;
 
 import java.security.GeneralSecurityException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class EntrySealing {
 
     /** Opens an entry with whichever of the given private keys it is sealed to. */
     public static byte[] open(UUID caseId, int seq, String kind, byte[] ciphertext, Map<String, byte[]> sealedKeys,
-                              java.util.Collection<RecipientPrivateKey> keys) throws GeneralSecurityException {
+                              Collection<RecipientPrivateKey> keys) throws GeneralSecurityException {
         for (RecipientPrivateKey k : keys) {
             if (!k.isDestroyed() && sealedKeys.containsKey(k.publicKey().keyId())) {
                 return open(caseId, seq, kind, ciphertext, sealedKeys, k);

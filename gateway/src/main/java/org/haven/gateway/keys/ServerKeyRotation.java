@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ public final class ServerKeyRotation {
                             byte[] plain = keyring.decrypt(value.ciphertext(), value.associatedData());
                             moved.add(new KeyringColumns.Value(value.ctid(), value.associatedData(),
                                     keyring.encrypt(plain, value.associatedData())));
-                            java.util.Arrays.fill(plain, (byte) 0);
+                            Arrays.fill(plain, (byte) 0);
                         } catch (GeneralSecurityException unreadable) {
                             // under no key of this keyring: left as it is, and counted below
                         }

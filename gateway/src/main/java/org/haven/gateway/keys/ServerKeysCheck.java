@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.store.Database;
 import org.haven.gateway.store.ServerKeysCheckStore;
 
@@ -80,7 +81,7 @@ public final class ServerKeysCheck {
 
     private static String keyId(byte[] canary) {
         try {
-            return Integer.toString(org.haven.crypto.ServerKeyring.keyIdOf(canary));
+            return Integer.toString(ServerKeyring.keyIdOf(canary));
         } catch (GeneralSecurityException e) {
             return "unknown";
         }

@@ -1,9 +1,12 @@
 package org.haven.gateway.keys;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +14,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import org.haven.crypto.KeyedHash;
@@ -79,11 +83,11 @@ public final class ServerSecrets {
                 throw new GeneralSecurityException("HAVEN_SERVER_KEYS_FILE names no readable file: " + file.get());
             }
             byte[] bytes = Files.readAllBytes(file.get());
-            if (bytes.length >= 4 && java.util.Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)) {
+            if (bytes.length >= 4 && Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)) {
                 return read(bytes, file.get().toString());
             }
             // a secret store's file holding the base64 text (as haven server-keys prints it)
-            return fromBase64(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+            return fromBase64(new String(bytes, StandardCharsets.US_ASCII));
         }
         return loadOrCreate(defaultFile);
     }
@@ -124,9 +128,9 @@ public final class ServerSecrets {
     }
 
     private static ServerSecrets read(byte[] bytes, String file) throws IOException, GeneralSecurityException {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte[] magic = in.readNBytes(4);
-            if (!java.util.Arrays.equals(magic, MAGIC) || in.readUnsignedByte() != 1) {
+            if (!Arrays.equals(magic, MAGIC) || in.readUnsignedByte() != 1) {
                 throw new GeneralSecurityException("not a Haven server key file: " + file);
             }
             byte[] keyring = field(in);
@@ -135,7 +139,7 @@ public final class ServerSecrets {
                 throw new GeneralSecurityException("bad hash secret length in " + file);
             }
             return new ServerSecrets(ServerKeyring.fromBytes(keyring, SecretKeyAccess.INSECURE), hashSecret);
-        } catch (java.io.EOFException e) {
+        } catch (EOFException e) {
             throw new GeneralSecurityException("truncated server key file: " + file);
         }
     }
@@ -147,7 +151,7 @@ public final class ServerSecrets {
         }
         byte[] b = in.readNBytes(len);
         if (b.length != len) {
-            throw new java.io.EOFException();
+            throw new EOFException();
         }
         return b;
     }

@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -114,7 +115,7 @@ public final class TeamKeyPin {
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(digest);
+        return Arrays.hashCode(digest);
     }
 
     @Override

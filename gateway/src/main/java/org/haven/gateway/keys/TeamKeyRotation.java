@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
@@ -85,7 +86,7 @@ public final class TeamKeyRotation {
                 out.add(new AccountStore.Holder(a.id(), a.publicKey()));
             }
         }
-        out.sort(java.util.Comparator.comparingLong(AccountStore.Holder::accountId));
+        out.sort(Comparator.comparingLong(AccountStore.Holder::accountId));
         return out;
     }
 

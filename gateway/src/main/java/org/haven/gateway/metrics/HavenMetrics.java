@@ -25,13 +25,19 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.stream.LongStream;
 import org.haven.gateway.store.DatabaseFigures;
 import org.haven.gateway.store.Db;
 
@@ -53,7 +59,7 @@ public final class HavenMetrics {
     public static final HavenMetrics NONE = new HavenMetrics(new CompositeMeterRegistry(), null);
 
     /** The histogram buckets of every latency: 1 ms to 10 s. */
-    static final Duration[] BUCKETS = java.util.stream.LongStream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+    static final Duration[] BUCKETS = LongStream.of(1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
             .mapToObj(Duration::ofMillis).toArray(Duration[]::new);
     static final long POLL_MS = 15_000;
     /** Where in a request's context the instrumenting route leaves these metrics ({@link #of}). */
@@ -63,13 +69,13 @@ public final class HavenMetrics {
 
     private final MeterRegistry registry;
     // meters on the path of every message, looked up once per tag combination
-    private final java.util.Map<String, Counter> meters = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Counter> meters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final PrometheusMeterRegistry prometheus;
     private final MultiGauge outboxDepth;
     private final MultiGauge outboxOldest;
     private final MultiGauge queueDepth;
-    private final java.util.concurrent.atomic.AtomicInteger reporter = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger reporter = new AtomicInteger();
     private final List<AutoCloseable> binders = new ArrayList<>();
     private long poller = -1;
     private volatile Db polled;
@@ -89,7 +95,7 @@ public final class HavenMetrics {
         loginCounter("failed");
         loginCounter("throttled");
         List.of("team", "agency", "account").forEach(this::keyRejections);
-        Gauge.builder("haven.database.reporter", reporter, java.util.concurrent.atomic.AtomicInteger::get)
+        Gauge.builder("haven.database.reporter", reporter, AtomicInteger::get)
                 .description("1 on the one gateway that exports the database-wide figures").register(registry);
     }
 
@@ -110,7 +116,7 @@ public final class HavenMetrics {
     }
 
     /** The free and total space of the disk that holds {@code dir} (the data dir, and with it the spool). */
-    public void disk(java.nio.file.Path dir) {
+    public void disk(Path dir) {
         new DiskSpaceMetrics(dir.toFile()).bindTo(registry);
     }
 
@@ -274,7 +280,7 @@ public final class HavenMetrics {
     private static byte[] sha(String s) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

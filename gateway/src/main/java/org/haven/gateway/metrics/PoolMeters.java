@@ -7,6 +7,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.spi.VertxMetricsFactory;
 import io.vertx.core.spi.metrics.PoolMetrics;
 import io.vertx.core.spi.metrics.VertxMetrics;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -58,7 +59,7 @@ final class PoolMeters implements VertxMetricsFactory, VertxMetrics {
         @Override
         public void dequeue(Long since) {
             waiting.decrementAndGet();
-            wait.record(System.nanoTime() - since, java.util.concurrent.TimeUnit.NANOSECONDS);
+            wait.record(System.nanoTime() - since, TimeUnit.NANOSECONDS);
         }
 
         @Override

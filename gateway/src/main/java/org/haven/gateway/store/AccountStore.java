@@ -7,8 +7,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Accounts, team public keys and the pending first-administrator setup. */
 public final class AccountStore {
@@ -55,10 +57,10 @@ public final class AccountStore {
     }
 
     /** All enabled accounts, for the team page. */
-    public Future<java.util.List<Account>> list() {
+    public Future<List<Account>> list() {
         return pool.query("SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.username")
                 .execute().map(rs -> {
-                    java.util.List<Account> out = new ArrayList<>();
+                    List<Account> out = new ArrayList<>();
                     rs.forEach(r -> out.add(account(r)));
                     return out;
                 });
@@ -66,7 +68,7 @@ public final class AccountStore {
 
     /** Creates an account (admin, coordinator or agency) with its groups and personal key; returns its id. */
     public Future<Long> create(Db tx, String username, String role, String passphraseHash, byte[] publicKey,
-                               byte[] sealedPrivateKey, Long agencyId, java.util.Collection<String> groups) {
+                               byte[] sealedPrivateKey, Long agencyId, Collection<String> groups) {
         return tx.preparedQuery("INSERT INTO accounts (username, role, passphrase_hash, public_key, sealed_private_key, agency_id)"
                         + " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
                 .execute(Tuple.of(username, role, passphraseHash, publicKey == null ? null : Buffer.buffer(publicKey),
@@ -96,11 +98,11 @@ public final class AccountStore {
     }
 
     /** Grants a (new) team key to several accounts, in one batch (a rotation); nothing to do for none. */
-    public Future<Void> insertGrants(Db tx, java.util.List<KeyGrant> grants) {
+    public Future<Void> insertGrants(Db tx, List<KeyGrant> grants) {
         if (grants.isEmpty()) {
             return Future.succeededFuture();
         }
-        java.util.List<Tuple> rows = new java.util.ArrayList<>(grants.size());
+        List<Tuple> rows = new ArrayList<>(grants.size());
         for (KeyGrant g : grants) {
             rows.add(Tuple.of(g.accountId(), g.keyId(), Buffer.buffer(g.sealed())));
         }
@@ -114,22 +116,22 @@ public final class AccountStore {
     }
 
     /** The grants of an account, for its login. */
-    public Future<java.util.List<Grant>> grants(long accountId) {
+    public Future<List<Grant>> grants(long accountId) {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"
                         + " WHERE g.account_id = $1 ORDER BY k.created_at DESC")
                 .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<Grant> out = new ArrayList<>();
+                    List<Grant> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
                     return out;
                 });
     }
 
     /** The grant of the current key of the account's agency, if it holds one (agency workers' login). */
-    public Future<java.util.List<Grant>> agencyGrants(long accountId) {
+    public Future<List<Grant>> agencyGrants(long accountId) {
         return pool.preparedQuery("SELECT g.key_id, g.sealed FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
                         + " JOIN agencies ag ON ag.id = a.agency_id AND ag.key_id = g.key_id WHERE g.account_id = $1")
                 .execute(Tuple.of(accountId)).map(rs -> {
-                    java.util.List<Grant> out = new ArrayList<>();
+                    List<Grant> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
                     return out;
                 });
@@ -163,7 +165,7 @@ public final class AccountStore {
     }
 
     /** Confirms TOTP enrolment and stores the recovery code hashes. */
-    public Future<Void> enableTotp(long accountId, long step, java.util.List<String> recoveryHashes) {
+    public Future<Void> enableTotp(long accountId, long step, List<String> recoveryHashes) {
         return pool.transaction(tx -> tx.preparedQuery("UPDATE accounts SET totp_enabled_at = now(), totp_last_step = $2 WHERE id = $1")
                 .execute(Tuple.of(accountId, step))
                 .compose(v -> tx.preparedQuery("DELETE FROM recovery_codes WHERE account_id = $1").execute(Tuple.of(accountId)))
@@ -256,7 +258,7 @@ public final class AccountStore {
                 return Future.succeededFuture(Optional.<Long>empty());
             }
             // the first administrator chose their own passphrase: not a one-time one
-            return create(tx, username, "admin", passphraseHash, publicKey, sealedPrivateKey, null, java.util.List.of())
+            return create(tx, username, "admin", passphraseHash, publicKey, sealedPrivateKey, null, List.of())
                     .compose(id -> tx.preparedQuery("UPDATE accounts SET passphrase_one_time = false WHERE id = $1")
                             .execute(Tuple.of(id)).map(Optional.of(id)));
         });
@@ -289,7 +291,7 @@ public final class AccountStore {
         return new Account(r.getLong("id"), r.getString("username"), r.getString("role"), r.getString("passphrase_hash"),
                 r.getString("team_key_id"), sealed == null ? null : sealed.getBytes(), totp == null ? null : totp.getBytes(),
                 r.getOffsetDateTime("totp_enabled_at") != null, r.getLong("totp_last_step"), r.getString("language"),
-                r.getLong("agency_id"), groups == null ? java.util.Set.of() : java.util.Set.of(groups),
+                r.getLong("agency_id"), groups == null ? Set.of() : Set.of(groups),
                 pub == null ? null : pub.getBytes(), priv == null ? null : priv.getBytes(), r.getBoolean("passphrase_one_time"));
     }
 }

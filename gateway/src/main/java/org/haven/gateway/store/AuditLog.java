@@ -9,8 +9,10 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.haven.crypto.KeyedHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +45,7 @@ public final class AuditLog {
     /** An audit log on {@code client} (the pool, or one transaction) under the audit key. */
     public AuditLog(Db client, KeyedHash auditKey) {
         this.client = client;
-        this.key = java.util.Objects.requireNonNull(auditKey, "audit key");
+        this.key = Objects.requireNonNull(auditKey, "audit key");
     }
 
     /** One entry as stored. */
@@ -109,7 +111,7 @@ public final class AuditLog {
         return inTransaction(c -> lockHead(c).compose(head -> keyIfNeeded(c, head)).map(head -> head.keyed));
     }
 
-    private <T> Future<T> inTransaction(java.util.function.Function<Db, Future<T>> work) {
+    private <T> Future<T> inTransaction(Function<Db, Future<T>> work) {
         return client.transaction(work);
     }
 

@@ -3,15 +3,19 @@ package org.haven.gateway.store;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.core.buffer.Buffer;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.haven.bot.engine.ReferralCode;
 
 /** Cases and their sealed entries in PostgreSQL. */
 public final class CaseStore {
@@ -56,7 +60,7 @@ public final class CaseStore {
         return tx.preparedQuery("INSERT INTO cases (id, reference, conversation_id, channel, language, status, triage,"
                         + " priority, working_group, urgent, flagged, agency_id, agency_key_id, agency_share, asked_for_person,"
                         + " last_message_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15, now())")
-                .execute(Tuple.tuple(java.util.Arrays.asList(c.id(), c.reference(), conversationId, c.channel(), c.language(),
+                .execute(Tuple.tuple(Arrays.asList(c.id(), c.reference(), conversationId, c.channel(), c.language(),
                         c.status(), c.triage(), c.priority(), c.workingGroup(), c.urgent(), flagged, c.agencyId(), agencyKeyId,
                         c.agencyShare().toArray(new String[0]), c.askedForPerson())))
                 .mapEmpty();
@@ -88,7 +92,7 @@ public final class CaseStore {
      * of the agency's key waits for this transaction (nothing is sealed to a key being replaced).
      */
     public Future<AgencyRecipient> agencyByReferralCode(Db tx, String code) {
-        String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
+        String canonical = code == null ? null : ReferralCode.normalise(code);
         if (canonical == null) {
             return Future.succeededFuture(null);
         }
@@ -115,7 +119,7 @@ public final class CaseStore {
      * @param code a code as typed; anything but a well-formed code is held by nobody
      */
     public Future<Boolean> referralCodeHeld(Db tx, String code) {
-        String canonical = code == null ? null : org.haven.bot.engine.ReferralCode.normalise(code);
+        String canonical = code == null ? null : ReferralCode.normalise(code);
         if (canonical == null) {
             return Future.succeededFuture(false);
         }
@@ -176,11 +180,11 @@ public final class CaseStore {
             where.append(" AND c.channel = $").append(params.size());
         }
         if (q.from() != null) {
-            params.add(q.from().atStartOfDay().atOffset(java.time.ZoneOffset.UTC));
+            params.add(q.from().atStartOfDay().atOffset(ZoneOffset.UTC));
             where.append(" AND c.created_at >= $").append(params.size());
         }
         if (q.to() != null) {
-            params.add(q.to().plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC));
+            params.add(q.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
             where.append(" AND c.created_at < $").append(params.size());
         }
         String order = "closed".equals(q.queue()) ? " ORDER BY c.closed_at DESC NULLS LAST" : " ORDER BY c.urgent AND NOT c.flagged DESC, c.flagged, c.priority, c.created_at";
@@ -285,7 +289,7 @@ public final class CaseStore {
         });
     }
 
-    private static List<CaseSummary> summaries(io.vertx.sqlclient.RowSet<Row> rs) {
+    private static List<CaseSummary> summaries(RowSet<Row> rs) {
         List<CaseSummary> out = new ArrayList<>();
         rs.forEach(r -> out.add(summary(r)));
         return out;

@@ -2,6 +2,7 @@ package org.haven.gateway.store;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -42,7 +43,7 @@ public record CaseSummary(
     }
 
     /** Whether a coordinator of {@code groups} may see and work the case (every coordinator, when it has no group yet). */
-    public boolean inGroups(java.util.Set<String> groups) {
+    public boolean inGroups(Set<String> groups) {
         return workingGroup == null || groups.contains(workingGroup);
     }
 

@@ -5,6 +5,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -53,11 +55,11 @@ public final class ConversationStore {
     }
 
     /** Handed-off conversations that still hold an address (from before version 16), a batch at a time, locked. */
-    public Future<java.util.List<LegacyAddress>> legacyAddresses(Db tx, int limit) {
+    public Future<List<LegacyAddress>> legacyAddresses(Db tx, int limit) {
         return tx.preparedQuery("SELECT id, case_id, channel, address FROM conversations WHERE address IS NOT NULL"
                         + " AND case_id IS NOT NULL LIMIT $1 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(limit)).map(rs -> {
-                    java.util.List<LegacyAddress> out = new java.util.ArrayList<>();
+                    List<LegacyAddress> out = new ArrayList<>();
                     rs.forEach(r -> out.add(new LegacyAddress(r.getUUID(0), r.getUUID(1), r.getString(2), r.getBuffer(3).getBytes())));
                     return out;
                 });

@@ -6,6 +6,7 @@ import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.haven.gateway.config.DatabaseUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -244,19 +246,19 @@ public final class Database implements AutoCloseable {
      * version migrated further, during a rolling update and after a rollback, so migrations it does
      * not know are ignored rather than refused (Flyway's default, made explicit).
      */
-    private static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
+    private static FluentConfiguration flyway() {
         return Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true)
                 .ignoreMigrationPatterns("*:future");
     }
 
     /** The SQLSTATE of an error of the pool ({@code 57P01}: the server shut down), if {@code t} or a cause is one. */
-    public static java.util.Optional<String> sqlState(Throwable t) {
+    public static Optional<String> sqlState(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null) {
-                return java.util.Optional.of(pg.getSqlState());
+            if (c instanceof PgException pg && pg.getSqlState() != null) {
+                return Optional.of(pg.getSqlState());
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The database as a handle for the store's statements and transactions. */
@@ -274,7 +276,7 @@ public final class Database implements AutoCloseable {
      * Marks this process as a gateway serving on the database (see {@link ServingLock}) until
      * {@link #close}; waits while an administrator's tool holds the database for itself.
      */
-    public io.vertx.core.Future<Void> holdServingLock(Vertx vertx) {
+    public Future<Void> holdServingLock(Vertx vertx) {
         return ServingLock.hold(vertx, connectOptions).map(lock -> {
             serving = lock;
             return null;

@@ -1,5 +1,6 @@
 package org.haven.gateway.store;
 
+import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -24,7 +25,7 @@ public final class Migrations {
         MigrateResult result = flyway.migrate();
         for (MigrateOutput m : result.migrations) {
             LOG.info("event=migration_applied version={} description={} type={}", m.version, word(m.description),
-                    m.type == null ? "" : m.type.toLowerCase(java.util.Locale.ROOT));
+                    m.type == null ? "" : m.type.toLowerCase(Locale.ROOT));
         }
         String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
         LOG.info("event=schema_ready version={} applied={}", version, result.migrationsExecuted);

@@ -6,7 +6,13 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,16 +88,16 @@ public final class ServingLock implements AutoCloseable {
      * Runs {@code work} (a tool's) holding the lock exclusively, on a connection of its own taken
      * from {@code database}'s pool; empty, and {@code work} not run, while a gateway serves.
      */
-    public static <T> Future<java.util.Optional<T>> alone(Database database, java.util.function.Supplier<Future<T>> work) {
+    public static <T> Future<Optional<T>> alone(Database database, Supplier<Future<T>> work) {
         return AdvisoryLock.runIfFree(database.db(), KEY, work);
     }
 
     private static long key() {
         try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest("haven.serving".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.nio.ByteBuffer.wrap(digest, 0, 8).getLong();
-        } catch (java.security.NoSuchAlgorithmException e) {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest("haven.serving".getBytes(StandardCharsets.UTF_8));
+            return ByteBuffer.wrap(digest, 0, 8).getLong();
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

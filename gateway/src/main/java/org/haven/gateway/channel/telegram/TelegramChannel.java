@@ -19,17 +19,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.haven.bot.Reply;
 import org.haven.bot.engine.ReferralCode;
 import org.haven.bot.render.Rendered;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.logging.RepeatedLog;
+import org.haven.gateway.store.Database;
 import org.haven.gateway.store.Db;
+import org.haven.gateway.store.ExclusiveRole;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
@@ -92,10 +96,10 @@ public final class TelegramChannel implements Channel {
     /** How often a gateway that does not poll tries to take the polling over (the poller died). */
     static final Duration POLLING_RETRY = Duration.ofSeconds(2);
 
-    private final org.haven.gateway.store.Database database;
-    private org.haven.gateway.store.ExclusiveRole pollingRole;
+    private final Database database;
+    private ExclusiveRole pollingRole;
     /** The running poll loop's flag: cleared to stop it (a new loop gets a new flag). */
-    private java.util.concurrent.atomic.AtomicBoolean polling;
+    private AtomicBoolean polling;
     private Thread poller;
     private long webhookRetry = -1;
 
@@ -105,7 +109,7 @@ public final class TelegramChannel implements Channel {
     /** Message ids the person sent in one conversation, most recent last, with when the last one came. */
     private record PersonMessages(List<Integer> ids, Instant last) {
         static final int MAX = 500;
-        static final java.time.Duration KEPT = java.time.Duration.ofHours(48);
+        static final Duration KEPT = Duration.ofHours(48);
 
         PersonMessages with(int id) {
             List<Integer> more = new ArrayList<>(ids.size() >= MAX ? ids.subList(ids.size() - MAX + 1, ids.size()) : ids);
@@ -183,8 +187,8 @@ public final class TelegramChannel implements Channel {
                 return Future.succeededFuture();
             }
             // one poller per bot in a cluster: two would take each other's updates (and Telegram answers 409)
-            pollingRole = org.haven.gateway.store.ExclusiveRole.follow(vertx, database, "telegram.polling", POLLING_RETRY,
-                    new org.haven.gateway.store.ExclusiveRole.Holder() {
+            pollingRole = ExclusiveRole.follow(vertx, database, "telegram.polling", POLLING_RETRY,
+                    new ExclusiveRole.Holder() {
                         @Override
                         public void acquired() {
                             LOG.info("event=telegram_polling_acquired");
@@ -202,7 +206,7 @@ public final class TelegramChannel implements Channel {
         return registerWebhook().recover(err -> {
             if (err instanceof TelegramApiRequestException e && e.getErrorCode() != null
                     && (e.getErrorCode() == 401 || e.getErrorCode() == 404)) {
-                return Future.failedFuture(new org.haven.gateway.config.ConfigException(
+                return Future.failedFuture(new ConfigException(
                         "HAVEN_TELEGRAM_BOT_TOKEN was refused by the Bot API (" + e.getErrorCode() + ")"));
             }
             // Telegram unreachable for now: keep serving, try again in the background.
@@ -219,7 +223,7 @@ public final class TelegramChannel implements Channel {
 
     private synchronized void startPolling() {
         stopPolling();
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean running = new AtomicBoolean(true);
         polling = running;
         poller = new Thread(() -> pollLoop(running), "haven-telegram-poll");
         poller.setDaemon(true);
@@ -316,7 +320,7 @@ public final class TelegramChannel implements Channel {
 
     // --- long polling ----------------------------------------------------------------------
 
-    private void pollLoop(java.util.concurrent.atomic.AtomicBoolean polling) {
+    private void pollLoop(AtomicBoolean polling) {
         int offset = 0;
         long backoffMs = 1000;
         try {
