@@ -15,9 +15,9 @@ import org.haven.bot.script.WorkingGroup;
 /**
  * The intake script in use, for the facts the gateway takes from it rather than repeat them: what
  * it says to a person itself (a note about pictures on SMS, a coordinator's canned replies), from
- * the script's {@code messages}; which languages are written right to left, from its
- * {@code languages}; and the working groups. So a language or a group is added in the script
- * alone. A message an older uploaded script lacks is taken from the shipped default script.
+ * the script's {@code messages}; which languages are written right to left, from its {@code
+ * languages}; and the working groups. So a language or a group is added in the script alone. A
+ * message an older uploaded script lacks is taken from the shipped default script.
  */
 public final class ActiveScript {
     private final Supplier<Engine> active;
@@ -39,7 +39,8 @@ public final class ActiveScript {
      */
     public Reply message(String key, String language) {
         Engine engine = active.get();
-        return engine.messageIfDefined(key, language).orElseGet(() -> shipped().message(key, language));
+        return engine.messageIfDefined(key, language)
+                .orElseGet(() -> shipped().message(key, language));
     }
 
     private Engine shipped() {
@@ -64,8 +65,11 @@ public final class ActiveScript {
     }
 
     private static List<String> keys(Script script, String prefix) {
-        return script.messages().entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                .sorted(Comparator.comparingInt(e -> e.getValue().line())).map(Map.Entry::getKey).toList();
+        return script.messages().entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
+                .sorted(Comparator.comparingInt(e -> e.getValue().line()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /**
@@ -77,7 +81,8 @@ public final class ActiveScript {
 
     /**
      * @param language a language code
-     * @return whether the script writes it right to left ({@code rtl: true}); false for a language it does not speak
+     * @return whether the script writes it right to left ({@code rtl: true}); false for a language
+     *     it does not speak
      */
     public boolean rtl(String language) {
         return active.get().script().language(language).map(Language::rtl).orElse(false);

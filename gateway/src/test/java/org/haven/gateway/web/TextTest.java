@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 /** The inbox's one word list: every word in English and in French. */
 class TextTest {
 
-    /** Verifies that no inbox word lacks English or French, so a French-speaking coordinator never meets a key or a blank. */
+    /**
+     * Verifies that no inbox word lacks English or French, so a French-speaking coordinator never
+     * meets a key or a blank.
+     */
     @Test
     void testEveryInboxWordHasEnglishAndFrench() {
         assertTrue(Text.keys().size() > 100, "keys: " + Text.keys().size());
