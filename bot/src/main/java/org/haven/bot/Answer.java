@@ -5,8 +5,7 @@ package org.haven.bot;
  * verbatim as the person wrote it; "(skipped)" when skipped).
  *
  * @param questionId the script's question id
- * @param question   the question, in English
- * @param answer     the answer, in English (choice labels) or verbatim (free text)
+ * @param question the question, in English
+ * @param answer the answer, in English (choice labels) or verbatim (free text)
  */
-public record Answer(String questionId, String question, String answer) {
-}
+public record Answer(String questionId, String question, String answer) {}

@@ -17,24 +17,24 @@ import java.util.Objects;
  * messages as {@link #toBytes()} and passes it back to {@link Engine#step}.
  *
  * <p>Serialised form: UTF-8 JSON with short keys, {@code {"v":1,"ch":"sms","l":"fr","lc":true,
- * "p":"ACTIVE","q":"where","lo":false,"a":{"who":["survivor"]},"t":1764135000,"h":false}}; {@code a} maps
- * question ids to values (an empty list = skipped), {@code t} is the last activity in epoch seconds.
- * Once the intake is handed off ({@code h}), the answers are gone (they live sealed in the case):
- * {@code a} is empty and {@code g} keeps the one thing later messages still need from them, the
- * working group that messages name.
+ * "p":"ACTIVE","q":"where","lo":false,"a":{"who":["survivor"]},"t":1764135000,"h":false}}; {@code
+ * a} maps question ids to values (an empty list = skipped), {@code t} is the last activity in epoch
+ * seconds. Once the intake is handed off ({@code h}), the answers are gone (they live sealed in the
+ * case): {@code a} is empty and {@code g} keeps the one thing later messages still need from them,
+ * the working group that messages name.
  *
- * @param version        format version (1)
- * @param channel        the channel name the gateway gave ("sms", "telegram", "web")
- * @param language       the conversation language
+ * @param version format version (1)
+ * @param channel the channel name the gateway gave ("sms", "telegram", "web")
+ * @param language the conversation language
  * @param languageChosen whether the person chose the language (until then, input in another
- *                       language switches to it)
- * @param phase          where the conversation is
- * @param question       the question waiting for an answer, or null
- * @param languageAsked  whether a LANGUAGE keyword is waiting for its answer
- * @param answers        question id → values; an empty list means skipped
- * @param lastActivity   the last input or start, in epoch seconds
- * @param handedOff      whether this conversation's intake was handed off (kept through STOP/START)
- * @param workingGroup   the working group of the handed-off intake, or null before hand-off
+ *     language switches to it)
+ * @param phase where the conversation is
+ * @param question the question waiting for an answer, or null
+ * @param languageAsked whether a LANGUAGE keyword is waiting for its answer
+ * @param answers question id → values; an empty list means skipped
+ * @param lastActivity the last input or start, in epoch seconds
+ * @param handedOff whether this conversation's intake was handed off (kept through STOP/START)
+ * @param workingGroup the working group of the handed-off intake, or null before hand-off
  */
 public record ConversationState(
         @JsonProperty("v") int version,
@@ -67,15 +67,16 @@ public record ConversationState(
         /** The duress word was used: every message gets the decoy reply. */
         DURESS,
         /**
-         * STOP after the duress word: nothing is sent until START, and then only the decoy, so
-         * that nothing hints at the earlier conversation.
+         * STOP after the duress word: nothing is sent until START, and then only the decoy, so that
+         * nothing hints at the earlier conversation.
          */
         DURESS_OPTED_OUT
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
-            .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+                    .configure(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES, true);
 
     /** Makes an immutable state. */
     public ConversationState {

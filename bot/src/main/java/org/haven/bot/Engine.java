@@ -49,11 +49,12 @@ public final class Engine {
     private final String duress;
     private final Question languageQuestion;
     private final LanguageGuess guess;
+
     /** A language's own name, folded, → its code: typed alone, it chooses the language. */
     private final Map<String, String> languageNames = new LinkedHashMap<>();
 
     /**
-     * @param intake   the intake script
+     * @param intake the intake script
      * @param settings duress word and resume window
      */
     public Engine(Intake intake, EngineSettings settings) {
@@ -65,15 +66,22 @@ public final class Engine {
         this.results = new ResultBuilder(script, triager);
         this.localizer = new Localizer(script, settings.resumeWindow());
         this.duress = settings.duressWord() == null ? null : Normalizer.fold(settings.duressWord());
-        this.languageQuestion = script.questions().stream().filter(q -> q.type() == QuestionType.LANGUAGE)
-                .findFirst().orElseThrow(() -> new IllegalArgumentException("the script has no language question"));
+        this.languageQuestion =
+                script.questions().stream()
+                        .filter(q -> q.type() == QuestionType.LANGUAGE)
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "the script has no language question"));
         this.guess = new LanguageGuess(script);
-        script.languages().forEach(l -> languageNames.putIfAbsent(Normalizer.fold(l.name()), l.code()));
+        script.languages()
+                .forEach(l -> languageNames.putIfAbsent(Normalizer.fold(l.name()), l.code()));
     }
 
     /**
-     * One of the script's messages, in a conversation's language (or the default language where
-     * it has none), for a text the caller completes itself (a resume phrase).
+     * One of the script's messages, in a conversation's language (or the default language where it
+     * has none), for a text the caller completes itself (a resume phrase).
      *
      * @param key a message key of {@link org.haven.bot.script.Script#REQUIRED_MESSAGES}
      * @param language the conversation's language
@@ -90,14 +98,16 @@ public final class Engine {
      * @return the message, or empty when the script has none by that key
      */
     public Optional<Reply> messageIfDefined(String key, String language) {
-        return script.messages().containsKey(key) ? Optional.of(message(key, language)) : Optional.empty();
+        return script.messages().containsKey(key)
+                ? Optional.of(message(key, language))
+                : Optional.empty();
     }
 
     /**
      * Starts a new conversation: the first question ("is it safe to talk now?").
      *
      * @param channel the channel name, kept in the state ("sms", "telegram", "web")
-     * @param now     the current time
+     * @param now the current time
      * @return the first state and replies
      */
     public Turn start(String channel, Instant now) {
@@ -109,19 +119,34 @@ public final class Engine {
      * language, when it is one of the script's): the first question in it. It is not a choice: the
      * language question is still asked, and an answer in another language still switches to it.
      *
-     * @param channel  the channel name
-     * @param language a language code; one the script does not speak, or null, starts as {@link #start(String, Instant)}
-     * @param now      the current time
+     * @param channel the channel name
+     * @param language a language code; one the script does not speak, or null, starts as {@link
+     *     #start(String, Instant)}
+     * @param now the current time
      * @return the first state and replies
      */
     public Turn start(String channel, String language, Instant now) {
-        return language != null && script.language(language).isPresent() ? opening(channel, language, now, false)
+        return language != null && script.language(language).isPresent()
+                ? opening(channel, language, now, false)
                 : start(channel, now);
     }
 
     private Turn opening(String channel, String language, Instant now, boolean severalLanguages) {
-        Session s = new Session(new ConversationState(ConversationState.VERSION, channel, language,
-                false, Phase.ACTIVE, null, false, Map.of(), now.getEpochSecond(), false, null), now);
+        Session s =
+                new Session(
+                        new ConversationState(
+                                ConversationState.VERSION,
+                                channel,
+                                language,
+                                false,
+                                Phase.ACTIVE,
+                                null,
+                                false,
+                                Map.of(),
+                                now.getEpochSecond(),
+                                false,
+                                null),
+                        now);
         s.open(severalLanguages);
         return s.turn();
     }
@@ -135,20 +160,28 @@ public final class Engine {
      * offering the others by their own names.
      *
      * @param channel the channel name
-     * @param input   the first message
-     * @param now     the current time
+     * @param input the first message
+     * @param now the current time
      * @return the first state and replies
      */
     public Turn open(String channel, String input, Instant now) {
         String raw = input == null ? "" : input.strip();
-        boolean special = keywords.match(raw).isPresent() || (duress != null && Normalizer.fold(raw).equals(duress))
-                || languageNames.containsKey(Normalizer.fold(raw));
+        boolean special =
+                keywords.match(raw).isPresent()
+                        || (duress != null && Normalizer.fold(raw).equals(duress))
+                        || languageNames.containsKey(Normalizer.fold(raw));
         if (special) {
             return step(start(channel, now).state(), raw, now);
         }
         Optional<String> language = guess.guess(raw);
         return language.map(l -> opening(channel, l, now, false))
-                .orElseGet(() -> opening(channel, script.defaultLanguage(), now, script.languages().size() > 1));
+                .orElseGet(
+                        () ->
+                                opening(
+                                        channel,
+                                        script.defaultLanguage(),
+                                        now,
+                                        script.languages().size() > 1));
     }
 
     /**
@@ -156,7 +189,7 @@ public final class Engine {
      *
      * @param state the state returned by the previous turn
      * @param input typed text or an {@link Option#value()}
-     * @param now   the current time
+     * @param now the current time
      * @return the new state, the replies and the events
      */
     public Turn step(ConversationState state, String input, Instant now) {
@@ -164,17 +197,18 @@ public final class Engine {
     }
 
     /**
-     * Takes one input, knowing which agency referral codes exist: a well-formed code that no
-     * agency holds is queried ("we do not recognise this code: check it, or go on without"),
-     * never accepted silently.
+     * Takes one input, knowing which agency referral codes exist: a well-formed code that no agency
+     * holds is queried ("we do not recognise this code: check it, or go on without"), never
+     * accepted silently.
      *
-     * @param state      the state returned by the previous turn
-     * @param input      typed text or an {@link Option#value()}
-     * @param now        the current time
+     * @param state the state returned by the previous turn
+     * @param input typed text or an {@link Option#value()}
+     * @param now the current time
      * @param knownCodes whether an agency holds a referral code (given as {@code 123-4567})
      * @return the new state, the replies and the events
      */
-    public Turn step(ConversationState state, String input, Instant now, Predicate<String> knownCodes) {
+    public Turn step(
+            ConversationState state, String input, Instant now, Predicate<String> knownCodes) {
         Session s = new Session(Objects.requireNonNull(state, "state"), now);
         s.knownCodes = Objects.requireNonNull(knownCodes, "knownCodes");
         s.handle(input == null ? "" : input);
@@ -185,18 +219,31 @@ public final class Engine {
      * A message that answered an earlier question, applied late: it waited in a gateway's spool
      * while the conversation went on. It is kept in the person's words with the question it
      * answered ({@code questionId}) or, when that is not known, with the messages written while the
-     * service was away, and never taken as the answer to the question the person is at now.
-     * Nothing is said, and the conversation stays where it is.
+     * service was away, and never taken as the answer to the question the person is at now. Nothing
+     * is said, and the conversation stays where it is.
      */
     public Turn late(ConversationState state, String questionId, String text, Instant now) {
         Map<String, List<String>> answers = new LinkedHashMap<>(state.answers());
-        String key = questionId != null && script.question(questionId).isPresent() ? questionId : ResultBuilder.WRITTEN_WHILE_AWAY;
+        String key =
+                questionId != null && script.question(questionId).isPresent()
+                        ? questionId
+                        : ResultBuilder.WRITTEN_WHILE_AWAY;
         List<String> values = new ArrayList<>(answers.getOrDefault(key, List.of()));
         values.add(Condition.TYPED_PREFIX + text);
         answers.put(key, values);
-        ConversationState next = new ConversationState(state.version(), state.channel(), state.language(), state.languageChosen(),
-                state.phase(), state.question(), state.languageAsked(), answers, Math.max(state.lastActivity(), now.getEpochSecond()),
-                state.handedOff(), state.workingGroup());
+        ConversationState next =
+                new ConversationState(
+                        state.version(),
+                        state.channel(),
+                        state.language(),
+                        state.languageChosen(),
+                        state.phase(),
+                        state.question(),
+                        state.languageAsked(),
+                        answers,
+                        Math.max(state.lastActivity(), now.getEpochSecond()),
+                        state.handedOff(),
+                        state.workingGroup());
         return new Turn(next, List.of(), List.of());
     }
 
@@ -215,18 +262,29 @@ public final class Engine {
         private final Map<String, List<String>> answers;
         private final List<Reply> replies = new ArrayList<>();
         private final List<Event> events = new ArrayList<>();
-        /** While not empty, replies are written in each of these languages (the opening, when no language is known). */
+
+        /**
+         * While not empty, replies are written in each of these languages (the opening, when no
+         * language is known).
+         */
         private List<String> speaking = List.of();
+
         private Predicate<String> knownCodes = code -> true;
 
         Session(ConversationState s, Instant now) {
             this.channel = s.channel();
             this.last = s.lastActivity();
             this.now = Objects.requireNonNull(now, "now");
-            this.language = script.language(s.language()).isPresent() ? s.language() : script.defaultLanguage();
+            this.language =
+                    script.language(s.language()).isPresent()
+                            ? s.language()
+                            : script.defaultLanguage();
             this.languageChosen = s.languageChosen();
             this.phase = s.phase();
-            this.question = s.question() != null && script.question(s.question()).isPresent() ? s.question() : null;
+            this.question =
+                    s.question() != null && script.question(s.question()).isPresent()
+                            ? s.question()
+                            : null;
             this.languageAsked = s.languageAsked();
             this.handedOff = s.handedOff();
             this.workingGroup = s.workingGroup();
@@ -234,15 +292,29 @@ public final class Engine {
         }
 
         Turn turn() {
-            return new Turn(new ConversationState(ConversationState.VERSION, channel, language, languageChosen, phase,
-                    question, languageAsked, answers, now.getEpochSecond(), handedOff, workingGroup), replies, events);
+            return new Turn(
+                    new ConversationState(
+                            ConversationState.VERSION,
+                            channel,
+                            language,
+                            languageChosen,
+                            phase,
+                            question,
+                            languageAsked,
+                            answers,
+                            now.getEpochSecond(),
+                            handedOff,
+                            workingGroup),
+                    replies,
+                    events);
         }
 
         void handle(String input) {
             String raw = input.strip();
             String folded = Normalizer.fold(raw);
             boolean expired = expired(phase);
-            // order matters: duress before anything (even keywords), opt-out before replies, expiry before answers
+            // order matters: duress before anything (even keywords), opt-out before replies, expiry
+            // before answers
             if (phase == Phase.DURESS_OPTED_OUT) {
                 Optional<KeywordMatcher.Match> k = keywords.match(raw);
                 if (k.isPresent() && k.get().keyword() == Keyword.START) {
@@ -253,7 +325,8 @@ public final class Engine {
                 return; // nothing is sent to someone who opted out
             }
             if (phase == Phase.DURESS && !expired) {
-                // STOP and DELETE still work, answered by nothing or the decoy: nothing hints at Haven
+                // STOP and DELETE still work, answered by nothing or the decoy: nothing hints at
+                // Haven
                 Optional<KeywordMatcher.Match> k = keywords.match(raw);
                 Keyword word = k.map(KeywordMatcher.Match::keyword).orElse(null);
                 if (word == Keyword.STOP) {
@@ -270,7 +343,8 @@ public final class Engine {
             }
             if (duress != null && folded.equals(duress)) {
                 if (phase == Phase.OPTED_OUT) {
-                    events.add(new Event.DuressTriggered()); // flagged, but nothing is sent after STOP
+                    events.add(
+                            new Event.DuressTriggered()); // flagged, but nothing is sent after STOP
                 } else {
                     duress();
                 }
@@ -298,12 +372,16 @@ public final class Engine {
                 answers.clear();
                 languageAsked = false;
                 question = null;
-                if (phase != Phase.DURESS) { // after duress, nothing hints at an earlier conversation
+                if (phase
+                        != Phase.DURESS) { // after duress, nothing hints at an earlier conversation
                     say("expired");
                 }
                 phase = Phase.ACTIVE;
-                if (kw.isPresent() && kw.get().keyword() != Keyword.SKIP && kw.get().keyword() != Keyword.START
-                        && kw.get().keyword() != Keyword.PAUSE && kw.get().keyword() != Keyword.RESTART) {
+                if (kw.isPresent()
+                        && kw.get().keyword() != Keyword.SKIP
+                        && kw.get().keyword() != Keyword.START
+                        && kw.get().keyword() != Keyword.PAUSE
+                        && kw.get().keyword() != Keyword.RESTART) {
                     switchTo(kw.get(), raw);
                     keyword(kw.get().keyword());
                 } else {
@@ -317,7 +395,10 @@ public final class Engine {
                 return;
             }
             String named = languageNames.get(folded);
-            if (named != null && !languageChosen && phase == Phase.ACTIVE && !languageAsked
+            if (named != null
+                    && !languageChosen
+                    && phase == Phase.ACTIVE
+                    && !languageAsked
                     && !languageQuestion.id().equals(question)) {
                 chooseLanguage(named);
                 askCurrent();
@@ -354,7 +435,9 @@ public final class Engine {
         }
 
         private void switchTo(KeywordMatcher.Match m, String raw) {
-            if (!languageChosen && !Option.CONTROL_VALUES.contains(raw) && !m.languages().contains(language)) {
+            if (!languageChosen
+                    && !Option.CONTROL_VALUES.contains(raw)
+                    && !m.languages().contains(language)) {
                 language = m.languages().get(0);
             }
         }
@@ -412,7 +495,8 @@ public final class Engine {
                     say("human");
                 }
                 case PHRASE -> {
-                    // the gateway makes the phrase and says it; the conversation goes on where it was
+                    // the gateway makes the phrase and says it; the conversation goes on where it
+                    // was
                     events.add(new Event.PhraseRequested());
                     if (phase == Phase.ACTIVE) {
                         askCurrent();
@@ -478,9 +562,19 @@ public final class Engine {
             begin();
             if (severalLanguages) {
                 Reply offer = localizer.messages("other_languages", speaking, group());
-                String others = String.join(" / ", script.languages().stream()
-                        .filter(l -> !speaking.contains(l.code())).map(l -> l.name()).toList());
-                replies.add(new Reply(offer.text() + "\n" + others, List.of(), offer.language(), offer.rtl()));
+                String others =
+                        String.join(
+                                " / ",
+                                script.languages().stream()
+                                        .filter(l -> !speaking.contains(l.code()))
+                                        .map(l -> l.name())
+                                        .toList());
+                replies.add(
+                        new Reply(
+                                offer.text() + "\n" + others,
+                                List.of(),
+                                offer.language(),
+                                offer.rtl()));
                 speaking = List.of();
             }
         }
@@ -502,7 +596,9 @@ public final class Engine {
             }
         }
 
-        /** Moves to the first question shown at or after {@code from}; hands off when none is left. */
+        /**
+         * Moves to the first question shown at or after {@code from}; hands off when none is left.
+         */
         private void advance(int from, String previousSection) {
             List<Question> qs = script.questions();
             for (int i = Math.max(0, from); i < qs.size(); i++) {
@@ -578,7 +674,8 @@ public final class Engine {
                 language = a.language();
             }
             List<String> values = new ArrayList<>(a.values());
-            values.addAll(typedSoFar(q)); // what they wrote in their own words stays with the answer
+            values.addAll(
+                    typedSoFar(q)); // what they wrote in their own words stays with the answer
             answers.put(q.id(), values);
             if (q.type() == QuestionType.LANGUAGE) {
                 chooseLanguage(a.values().get(0));
@@ -611,7 +708,10 @@ public final class Engine {
                     phase = Phase.ENDED;
                 }
                 case HANDOFF -> finishIntake();
-                default -> advance(goTo != null ? script.indexOf(goTo) : script.indexOf(q.id()) + 1, q.section());
+                default ->
+                        advance(
+                                goTo != null ? script.indexOf(goTo) : script.indexOf(q.id()) + 1,
+                                q.section());
             }
         }
 
@@ -632,7 +732,8 @@ public final class Engine {
         }
 
         private List<String> typedSoFar(Question q) {
-            return answers.getOrDefault(q.id(), List.of()).stream().filter(v -> v.startsWith(Condition.TYPED_PREFIX))
+            return answers.getOrDefault(q.id(), List.of()).stream()
+                    .filter(v -> v.startsWith(Condition.TYPED_PREFIX))
                     .toList();
         }
 
@@ -640,17 +741,26 @@ public final class Engine {
             Triager.Outcome told = triager.triage(answers);
             IntakeResult r = results.build(answers, language, false);
             handOff(r);
-            String key = told.say() != null && told.triage() == r.triage() ? told.say() : switch (r.triage()) {
-                case URGENT -> "outcome_urgent";
-                case LIKELY_IN_MANDATE -> "outcome_in_mandate";
-                case POSSIBLY_IN_MANDATE -> "outcome_possibly";
-                case OUTSIDE_MANDATE -> "outcome_outside";
-                case PERSON_ASKED -> "human"; // not a rule's outcome: the script cannot name it
-            };
+            String key =
+                    told.say() != null && told.triage() == r.triage()
+                            ? told.say()
+                            : switch (r.triage()) {
+                                case URGENT -> "outcome_urgent";
+                                case LIKELY_IN_MANDATE -> "outcome_in_mandate";
+                                case POSSIBLY_IN_MANDATE -> "outcome_possibly";
+                                case OUTSIDE_MANDATE -> "outcome_outside";
+                                case PERSON_ASKED ->
+                                        "human"; // not a rule's outcome: the script cannot name it
+                            };
             Reply outcome = localizer.message(key, language, r.workingGroup());
             Reply legal = localizer.message("not_legal_advice", language, r.workingGroup());
             if (legal.language().equals(outcome.language())) {
-                replies.add(new Reply(outcome.text() + "\n" + legal.text(), List.of(), outcome.language(), outcome.rtl()));
+                replies.add(
+                        new Reply(
+                                outcome.text() + "\n" + legal.text(),
+                                List.of(),
+                                outcome.language(),
+                                outcome.rtl()));
             } else {
                 replies.add(outcome);
                 replies.add(legal);
@@ -661,7 +771,8 @@ public final class Engine {
                 r.referralSuggestions().forEach(x -> b.append("\n- ").append(x));
                 replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
             }
-            if (r.triage() != Triage.URGENT) { // the urgent outcome says itself how they will hear from us
+            if (r.triage()
+                    != Triage.URGENT) { // the urgent outcome says itself how they will hear from us
                 say("handoff");
             }
             say("reference"); // "{reference}" is the case's, filled in by whoever creates the case
@@ -693,7 +804,10 @@ public final class Engine {
             decoy();
         }
 
-        /** The harmless reply after the duress word, in the channel's own form if the script has one ("decoy_web"). */
+        /**
+         * The harmless reply after the duress word, in the channel's own form if the script has one
+         * ("decoy_web").
+         */
         private void decoy() {
             String own = "decoy_" + Localizer.scriptChannel(channel);
             say(script.messages().containsKey(own) ? own : "decoy");
@@ -701,13 +815,17 @@ public final class Engine {
 
         private void ask(Question q) {
             Question asked = q.asked(answers);
-            replies.add(speaking.isEmpty() ? localizer.question(asked, language, channel)
-                    : localizer.question(asked, speaking, channel));
+            replies.add(
+                    speaking.isEmpty()
+                            ? localizer.question(asked, language, channel)
+                            : localizer.question(asked, speaking, channel));
         }
 
         private void say(String key) {
-            replies.add(speaking.isEmpty() ? localizer.message(key, language, group())
-                    : localizer.messages(key, speaking, group()));
+            replies.add(
+                    speaking.isEmpty()
+                            ? localizer.message(key, language, group())
+                            : localizer.messages(key, speaking, group()));
         }
 
         private void say(Text t) {

@@ -6,10 +6,10 @@ import java.util.Objects;
 /**
  * Engine settings that are deployment choices rather than script content.
  *
- * @param duressWord   a word that ends the session with a harmless decoy reply and silently flags
- *                     the case; null for none. Matched case- and accent-insensitively.
+ * @param duressWord a word that ends the session with a harmless decoy reply and silently flags the
+ *     case; null for none. Matched case- and accent-insensitively.
  * @param resumeWindow how long an unfinished intake may be resumed; after it the intake restarts
- *                     politely
+ *     politely
  */
 public record EngineSettings(String duressWord, Duration resumeWindow) {
 

@@ -32,16 +32,22 @@ public final class Intake {
      * it names).
      *
      * @return the default intake
-     * @throws IllegalStateException if the shipped script is broken (a build error; tests prevent it)
+     * @throws IllegalStateException if the shipped script is broken (a build error; tests prevent
+     *     it)
      */
     public static Intake defaultIntake() {
         Intake i = defaultIntake;
         if (i == null) {
             try {
-                i = new Intake(ScriptLoader.load(DEFAULT_RESOURCE, resource(DEFAULT_RESOURCE),
-                        name -> resource("intake/" + name)));
+                i =
+                        new Intake(
+                                ScriptLoader.load(
+                                        DEFAULT_RESOURCE,
+                                        resource(DEFAULT_RESOURCE),
+                                        name -> resource("intake/" + name)));
             } catch (ScriptException | IOException e) {
-                throw new IllegalStateException("the default intake script is invalid: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "the default intake script is invalid: " + e.getMessage(), e);
             }
             defaultIntake = i;
         }
@@ -57,8 +63,13 @@ public final class Intake {
      * @throws ScriptException listing every error as "file:line: message"
      */
     public static Intake load(Path yaml) throws ScriptException {
-        return new Intake(ScriptLoader.load(yaml.toString(), read(yaml),
-                name -> Files.readString(yaml.resolveSibling(name), StandardCharsets.UTF_8)));
+        return new Intake(
+                ScriptLoader.load(
+                        yaml.toString(),
+                        read(yaml),
+                        name ->
+                                Files.readString(
+                                        yaml.resolveSibling(name), StandardCharsets.UTF_8)));
     }
 
     /**

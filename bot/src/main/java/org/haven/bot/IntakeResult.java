@@ -9,22 +9,28 @@ import java.util.Optional;
 /**
  * What the intake established, handed to the coordinators' queue.
  *
- * @param language            the conversation language ("en", "fr", ...)
- * @param triage              the triage outcome
- * @param priority            queue priority; lower is sooner (0 = urgent)
- * @param workingGroup        the working group id ("toronto", ...) or "national"
- * @param answers             the questions asked and their answers, in order
+ * @param language the conversation language ("en", "fr", ...)
+ * @param triage the triage outcome
+ * @param priority queue priority; lower is sooner (0 = urgent)
+ * @param workingGroup the working group id ("toronto", ...) or "national"
+ * @param answers the questions asked and their answers, in order
  * @param referralSuggestions organisations suggested to the person ("name (where): contact")
- * @param duress              whether the duress word was used: treat contact with great care
- * @param values              question id → the values chosen or typed, as the script names them
- *                            (choice values such as "yes" or "nothing", not labels; empty = skipped)
- * @param askedForPerson      whether the person asked to talk to a person (the case is then urgent;
- *                            {@code workingGroup} is null when no place was given yet: every
- *                            coordinator may take it)
+ * @param duress whether the duress word was used: treat contact with great care
+ * @param values question id → the values chosen or typed, as the script names them (choice values
+ *     such as "yes" or "nothing", not labels; empty = skipped)
+ * @param askedForPerson whether the person asked to talk to a person (the case is then urgent;
+ *     {@code workingGroup} is null when no place was given yet: every coordinator may take it)
  */
-public record IntakeResult(String language, Triage triage, int priority, String workingGroup,
-                           List<Answer> answers, List<String> referralSuggestions, boolean duress,
-                           Map<String, List<String>> values, boolean askedForPerson) {
+public record IntakeResult(
+        String language,
+        Triage triage,
+        int priority,
+        String workingGroup,
+        List<Answer> answers,
+        List<String> referralSuggestions,
+        boolean duress,
+        Map<String, List<String>> values,
+        boolean askedForPerson) {
 
     /** Makes an immutable result. */
     public IntakeResult {
@@ -36,8 +42,9 @@ public record IntakeResult(String language, Triage triage, int priority, String 
     }
 
     /**
-     * The values given to one question as the script names them, e.g. {@code chosen("client_consent")}
-     * is {@code ["yes"]}: decisions are taken on these, never on the English labels of {@link #answers}.
+     * The values given to one question as the script names them, e.g. {@code
+     * chosen("client_consent")} is {@code ["yes"]}: decisions are taken on these, never on the
+     * English labels of {@link #answers}.
      *
      * @param questionId a question id of the script
      * @return the values, empty when the question was skipped or not asked
@@ -54,6 +61,9 @@ public record IntakeResult(String language, Triage triage, int priority, String 
      * @return the answer as rendered for the coordinator, if the question was asked
      */
     public Optional<String> answer(String questionId) {
-        return answers.stream().filter(a -> a.questionId().equals(questionId)).map(Answer::answer).findFirst();
+        return answers.stream()
+                .filter(a -> a.questionId().equals(questionId))
+                .map(Answer::answer)
+                .findFirst();
     }
 }

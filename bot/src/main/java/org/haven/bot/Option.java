@@ -18,9 +18,9 @@ public record Option(String value, String label) {
     public static final Set<String> CONTROL_VALUES = Set.of("SKIP", "PAUSE", "HUMAN");
 
     /**
-     * Tells whether this option is one of the controls offered under every question (skip,
-     * pause, ask for a person) rather than an answer to the question. SMS shows controls as a
-     * short footer instead of numbering them.
+     * Tells whether this option is one of the controls offered under every question (skip, pause,
+     * ask for a person) rather than an answer to the question. SMS shows controls as a short footer
+     * instead of numbering them.
      *
      * @return true for a control option
      */

@@ -2,7 +2,10 @@ package org.haven.bot;
 
 import java.util.List;
 
-/** An intake script (or its referral directory) could not be loaded; errors are "file:line: message". */
+/**
+ * An intake script (or its referral directory) could not be loaded; errors are "file:line:
+ * message".
+ */
 public final class ScriptException extends Exception {
 
     private static final long serialVersionUID = 1L;
@@ -15,7 +18,10 @@ public final class ScriptException extends Exception {
      * @param errors the problems found, each "file:line: message"
      */
     public ScriptException(List<String> errors) {
-        super(errors.isEmpty() ? "invalid script" : errors.size() + " error(s), first: " + errors.get(0));
+        super(
+                errors.isEmpty()
+                        ? "invalid script"
+                        : errors.size() + " error(s), first: " + errors.get(0));
         this.errors = List.copyOf(errors);
     }
 

@@ -30,7 +30,10 @@ class EngineTest {
         return t;
     }
 
-    /** Verifies that a question whose "show if" is false is skipped (the referral code for a survivor). */
+    /**
+     * Verifies that a question whose "show if" is false is skipped (the referral code for a
+     * survivor).
+     */
     @Test
     void testStepSkipsQuestionWhenConditionFalse() {
         Turn t = run("yes", "en", "survivor");
@@ -39,11 +42,29 @@ class EngineTest {
         assertEquals("referral_code", agency.state().question());
     }
 
-    /** Verifies that a question hidden by "hide if" is not asked (no city when not living in Canada). */
+    /**
+     * Verifies that a question hidden by "hide if" is not asked (no city when not living in
+     * Canada).
+     */
     @Test
     void testStepHidesCityWhenNotInCanada() {
-        Turn t = run("yes", "en", "1", "no", "yes", "1", "Chile", "1975", "not_in_canada", "no", "none", "no", "here",
-                "mornings", "yes");
+        Turn t =
+                run(
+                        "yes",
+                        "en",
+                        "1",
+                        "no",
+                        "yes",
+                        "1",
+                        "Chile",
+                        "1975",
+                        "not_in_canada",
+                        "no",
+                        "none",
+                        "no",
+                        "here",
+                        "mornings",
+                        "yes");
         assertTrue(t.state().finished());
         IntakeResult r = completed(t);
         assertTrue(r.answers().stream().noneMatch(a -> a.questionId().equals("city")));
@@ -56,8 +77,26 @@ class EngineTest {
      */
     @Test
     void testResultKeepsChosenValues() {
-        Turn t = run("yes", "en", "agency", "482-1776", "yes", "1,4", "no", "torture", "Syria", "2014", "refugee",
-                "yes", "none", "no", "here", "mornings", "no", "Toronto");
+        Turn t =
+                run(
+                        "yes",
+                        "en",
+                        "agency",
+                        "482-1776",
+                        "yes",
+                        "1,4",
+                        "no",
+                        "torture",
+                        "Syria",
+                        "2014",
+                        "refugee",
+                        "yes",
+                        "none",
+                        "no",
+                        "here",
+                        "mornings",
+                        "no",
+                        "Toronto");
         assertTrue(t.state().finished());
         IntakeResult r = completed(t);
         assertEquals(List.of("yes"), r.chosen("client_consent"));
@@ -67,22 +106,41 @@ class EngineTest {
     }
 
     /**
-     * Verifies that a handed-off state holds none of the answers (they travel only in the event,
-     * to be sealed into the case), keeps the working group, and that later messages, a language
-     * change and "talk to a person" still name that group and add no answer back.
+     * Verifies that a handed-off state holds none of the answers (they travel only in the event, to
+     * be sealed into the case), keeps the working group, and that later messages, a language change
+     * and "talk to a person" still name that group and add no answer back.
      */
     @Test
     void testHandedOffStateKeepsNoAnswers() {
-        Turn t = run("yes", "en", "survivor", "no", "yes", "torture", "Syria", "2014", "refugee", "yes", "none", "no", "here",
-                "mornings", "no", "Toronto");
+        Turn t =
+                run(
+                        "yes",
+                        "en",
+                        "survivor",
+                        "no",
+                        "yes",
+                        "torture",
+                        "Syria",
+                        "2014",
+                        "refugee",
+                        "yes",
+                        "none",
+                        "no",
+                        "here",
+                        "mornings",
+                        "no",
+                        "Toronto");
         assertTrue(t.state().finished());
         assertEquals("toronto", completed(t).workingGroup());
         assertTrue(completed(t).answers().size() > 5, "the event carries the answers");
         assertEquals(Map.of(), t.state().answers());
         assertEquals("toronto", t.state().workingGroup());
         String bytes = new String(t.state().toBytes(), StandardCharsets.UTF_8);
-        assertFalse(bytes.contains("Syria") || bytes.contains("torture") || bytes.contains("refugee"), bytes);
-        for (String later : List.of("a message for the coordinator", "LANGUAGE", "fr", "HUMAN", "HELP")) {
+        assertFalse(
+                bytes.contains("Syria") || bytes.contains("torture") || bytes.contains("refugee"),
+                bytes);
+        for (String later :
+                List.of("a message for the coordinator", "LANGUAGE", "fr", "HUMAN", "HELP")) {
             t = engine.step(t.state(), later, NOW);
             assertEquals(Map.of(), t.state().answers(), "after " + later);
             assertEquals("toronto", t.state().workingGroup());
@@ -99,8 +157,9 @@ class EngineTest {
 
     /**
      * Verifies that "talk to a person" before the intake is done hands off a case marked as asked
-     * for a person, first in the queue, never triaged out of the mandate on the little it holds, and
-     * with no working group while the place is not known (every coordinator's, not the fallback's).
+     * for a person, first in the queue, never triaged out of the mandate on the little it holds,
+     * and with no working group while the place is not known (every coordinator's, not the
+     * fallback's).
      */
     @Test
     void testPersonAskedEarlyIsNeverOutOfMandate() {
@@ -114,8 +173,25 @@ class EngineTest {
         Turn first = run("HUMAN");
         assertEquals(Triage.PERSON_ASKED, completed(first).triage());
         assertEquals(null, completed(first).workingGroup());
-        IntakeResult finished = completed(run("yes", "en", "survivor", "no", "yes", "torture", "Syria", "2014", "refugee", "yes", "none",
-                "no", "here", "mornings", "no", "Toronto"));
+        IntakeResult finished =
+                completed(
+                        run(
+                                "yes",
+                                "en",
+                                "survivor",
+                                "no",
+                                "yes",
+                                "torture",
+                                "Syria",
+                                "2014",
+                                "refugee",
+                                "yes",
+                                "none",
+                                "no",
+                                "here",
+                                "mornings",
+                                "no",
+                                "Toronto"));
         assertFalse(finished.askedForPerson());
     }
 
@@ -134,18 +210,38 @@ class EngineTest {
         assertEquals("country", late.state().question(), "the late answer moved the conversation");
         Turn away = engine.late(late.state(), null, "I am at my cousin's now", NOW);
         Turn t = away;
-        for (String in : List.of("Syria", "2014", "refugee", "yes", "none", "no", "here", "mornings", "no", "Toronto")) {
+        for (String in :
+                List.of(
+                        "Syria",
+                        "2014",
+                        "refugee",
+                        "yes",
+                        "none",
+                        "no",
+                        "here",
+                        "mornings",
+                        "no",
+                        "Toronto")) {
             t = engine.step(t.state(), in, NOW);
             if (in.equals("Syria")) {
-                t = engine.late(t.state(), "country", "near Homs, I think", NOW);   // a free-text question keeps both
+                t =
+                        engine.late(
+                                t.state(),
+                                "country",
+                                "near Homs, I think",
+                                NOW); // a free-text question keeps both
             }
         }
         IntakeResult r = completed(t);
         Map<String, String> byId = new HashMap<>();
         r.answers().forEach(a -> byId.put(a.questionId(), a.answer()));
-        assertTrue(byId.get("what_happened").contains("Torture") && byId.get("what_happened").contains("they took my brother"),
+        assertTrue(
+                byId.get("what_happened").contains("Torture")
+                        && byId.get("what_happened").contains("they took my brother"),
                 byId.get("what_happened"));
-        assertEquals("Syria\nWritten while the service was away: near Homs, I think", byId.get("country"));
+        assertEquals(
+                "Syria\nWritten while the service was away: near Homs, I think",
+                byId.get("country"));
         assertEquals("I am at my cousin's now", byId.get("_away"));
     }
 
@@ -162,15 +258,23 @@ class EngineTest {
     /** Verifies that fromBytes rejects garbage with IllegalArgumentException. */
     @Test
     void testFromBytesRejectsGarbage() {
-        assertThrows(IllegalArgumentException.class, () -> ConversationState.fromBytes(new byte[0]));
+        assertThrows(
+                IllegalArgumentException.class, () -> ConversationState.fromBytes(new byte[0]));
         assertThrows(IllegalArgumentException.class, () -> ConversationState.fromBytes(null));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> ConversationState.fromBytes("not json".getBytes(StandardCharsets.UTF_8)));
-        assertThrows(IllegalArgumentException.class,
-                () -> ConversationState.fromBytes("{\"v\":99,\"ch\":\"sms\",\"l\":\"en\",\"lc\":false,\"p\":\"ACTIVE\",\"q\":null,\"lo\":false,\"a\":{},\"t\":0,\"h\":false}"
-                        .getBytes(StandardCharsets.UTF_8)));
-        assertThrows(IllegalArgumentException.class,
-                () -> ConversationState.fromBytes("{\"v\":1,\"p\":\"NOPE\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        ConversationState.fromBytes(
+                                "{\"v\":99,\"ch\":\"sms\",\"l\":\"en\",\"lc\":false,\"p\":\"ACTIVE\",\"q\":null,\"lo\":false,\"a\":{},\"t\":0,\"h\":false}"
+                                        .getBytes(StandardCharsets.UTF_8)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        ConversationState.fromBytes(
+                                "{\"v\":1,\"p\":\"NOPE\"}".getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Verifies that every question offers skip, pause and ask for a person. */
@@ -181,7 +285,9 @@ class EngineTest {
         while (!t.state().finished()) {
             Reply q = t.replies().get(t.replies().size() - 1);
             List<String> values = q.options().stream().map(Option::value).toList();
-            assertTrue(values.containsAll(List.of("SKIP", "PAUSE", "HUMAN")), t.state().question() + ": " + values);
+            assertTrue(
+                    values.containsAll(List.of("SKIP", "PAUSE", "HUMAN")),
+                    t.state().question() + ": " + values);
             seen.add(t.state().question());
             t = engine.step(t.state(), "SKIP", NOW);
         }
@@ -193,8 +299,26 @@ class EngineTest {
     void testNotLegalAdviceSaidOnce() {
         Turn t = engine.start("sms", NOW);
         int count = 0;
-        for (String in : List.of("yes", "en", "1", "no", "yes", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
-                "evenings", "no", "Halifax", "thanks", "HELP")) {
+        for (String in :
+                List.of(
+                        "yes",
+                        "en",
+                        "1",
+                        "no",
+                        "yes",
+                        "2",
+                        "Iraq",
+                        "2014",
+                        "citizen",
+                        "yes",
+                        "none",
+                        "no",
+                        "here",
+                        "evenings",
+                        "no",
+                        "Halifax",
+                        "thanks",
+                        "HELP")) {
             t = engine.step(t.state(), in, NOW);
             for (Reply r : t.replies()) {
                 if (r.text().toLowerCase().contains("not legal advice")) {
@@ -217,8 +341,24 @@ class EngineTest {
         int index = script.languages().stream().map(l -> l.code()).toList().indexOf(lang) + 1;
         Turn t = engine.step(engine.start("sms", NOW).state(), "1", NOW);
         List<Reply> replies = new ArrayList<>();
-        for (String in : List.of(String.valueOf(index), "1", "2", "1", "1,2", "Syria", "2014", "3", "1", "1", "1", "2",
-                "555 0100", "evenings", "2", "Toronto")) {
+        for (String in :
+                List.of(
+                        String.valueOf(index),
+                        "1",
+                        "2",
+                        "1",
+                        "1,2",
+                        "Syria",
+                        "2014",
+                        "3",
+                        "1",
+                        "1",
+                        "1",
+                        "2",
+                        "555 0100",
+                        "evenings",
+                        "2",
+                        "Toronto")) {
             t = engine.step(t.state(), in, NOW);
             replies.addAll(t.replies());
         }
@@ -231,18 +371,27 @@ class EngineTest {
         }
         for (var q : script.questions()) {
             for (var c : q.choices()) {
-                assertTrue(c.label().in(lang).isPresent(), q.id() + "/" + c.value() + " has no " + lang + " label");
+                assertTrue(
+                        c.label().in(lang).isPresent(),
+                        q.id() + "/" + c.value() + " has no " + lang + " label");
             }
         }
     }
 
-    /** Verifies that the language question offers each language in its own name, whatever the conversation language. */
+    /**
+     * Verifies that the language question offers each language in its own name, whatever the
+     * conversation language.
+     */
     @Test
     void testLanguageQuestionShowsEachLanguageInItsOwnName() {
         Turn t = run("oui");
         assertEquals("fr", t.replies().get(0).language());
-        assertEquals(List.of("English", "Français", "العربية", "Español", "فارسی", "ትግርኛ", "Українська"),
-                t.replies().get(0).options().stream().filter(o -> !o.control()).map(Option::label).toList());
+        assertEquals(
+                List.of("English", "Français", "العربية", "Español", "فارسی", "ትግርኛ", "Українська"),
+                t.replies().get(0).options().stream()
+                        .filter(o -> !o.control())
+                        .map(Option::label)
+                        .toList());
     }
 
     /** Verifies that someone who opted out gets no reply at all until START. */
@@ -254,25 +403,57 @@ class EngineTest {
         assertEquals(ConversationState.Phase.OPTED_OUT, t.state().phase());
     }
 
-    /** Verifies that the duress word is matched regardless of case and accents and only when configured. */
+    /**
+     * Verifies that the duress word is matched regardless of case and accents and only when
+     * configured.
+     */
     @Test
     void testDuressWordOnlyWhenConfigured() {
-        Engine withWord = new Engine(Intake.defaultIntake(), new EngineSettings("Café", Duration.ofDays(1)));
+        Engine withWord =
+                new Engine(Intake.defaultIntake(), new EngineSettings("Café", Duration.ofDays(1)));
         Turn t = withWord.step(withWord.start("sms", NOW).state(), "CAFE", NOW);
         assertTrue(t.events().contains(new Event.DuressTriggered()));
         Turn plain = engine.step(engine.start("sms", NOW).state(), "CAFE", NOW);
         assertFalse(plain.events().contains(new Event.DuressTriggered()));
     }
 
-    /** Verifies that the working group is the nearest of the eight, and others go to the national office. */
+    /**
+     * Verifies that the working group is the nearest of the eight, and others go to the national
+     * office.
+     */
     @Test
     void testWorkingGroupForEachCity() {
-        String[][] cases = {{"Halifax", "halifax"}, {"Montréal", "montreal"}, {"ottawa", "ottawa"},
-            {"Toronto, ON", "toronto"}, {"Winnipeg", "winnipeg"}, {"Calgary", "edmonton"}, {"Vancouver", "vancouver"},
-            {"Victoria BC", "victoria"}, {"Regina", "national"}, {"Saskatoon, Saskatchewan", "national"}};
+        String[][] cases = {
+            {"Halifax", "halifax"},
+            {"Montréal", "montreal"},
+            {"ottawa", "ottawa"},
+            {"Toronto, ON", "toronto"},
+            {"Winnipeg", "winnipeg"},
+            {"Calgary", "edmonton"},
+            {"Vancouver", "vancouver"},
+            {"Victoria BC", "victoria"},
+            {"Regina", "national"},
+            {"Saskatoon, Saskatchewan", "national"}
+        };
         for (String[] c : cases) {
-            Turn t = run("yes", "en", "1", "no", "yes", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here",
-                    "evenings", "no", c[0]);
+            Turn t =
+                    run(
+                            "yes",
+                            "en",
+                            "1",
+                            "no",
+                            "yes",
+                            "2",
+                            "Iraq",
+                            "2014",
+                            "citizen",
+                            "yes",
+                            "none",
+                            "no",
+                            "here",
+                            "evenings",
+                            "no",
+                            c[0]);
             assertEquals(c[1], completed(t).workingGroup(), c[0]);
         }
     }
@@ -280,22 +461,34 @@ class EngineTest {
     /** Verifies that a web button value for a multiple choice may carry several values at once. */
     @Test
     void testMultipleChoiceAcceptsValuesLabelsAndNumbers() {
-        for (String in : List.of("genocide,torture", "1, 2", "1 2", "Genocide, Torture", "1 and 2")) {
-            Turn t = run("yes", "en", "1", "no", "yes", in, "x", "2000", "1", "1", "4", "no", "1", "x", "no", "Ottawa");
-            Answer a = completed(t).answers().stream().filter(x -> x.questionId().equals("what_happened"))
-                    .findFirst().orElseThrow();
+        for (String in :
+                List.of("genocide,torture", "1, 2", "1 2", "Genocide, Torture", "1 and 2")) {
+            Turn t =
+                    run(
+                            "yes", "en", "1", "no", "yes", in, "x", "2000", "1", "1", "4", "no",
+                            "1", "x", "no", "Ottawa");
+            Answer a =
+                    completed(t).answers().stream()
+                            .filter(x -> x.questionId().equals("what_happened"))
+                            .findFirst()
+                            .orElseThrow();
             assertEquals("Genocide, Torture", a.answer(), in);
         }
     }
 
-    /** Verifies that the engine does not keep state between conversations (same input, same output). */
+    /**
+     * Verifies that the engine does not keep state between conversations (same input, same output).
+     */
     @Test
     void testEngineIsDeterministic() {
         assertEquals(run("yes", "fr", "2").state(), run("yes", "fr", "2").state());
     }
 
     private static IntakeResult completed(Turn t) {
-        return t.events().stream().filter(e -> e instanceof Event.IntakeCompleted)
-                .map(e -> ((Event.IntakeCompleted) e).result()).findFirst().orElseThrow();
+        return t.events().stream()
+                .filter(e -> e instanceof Event.IntakeCompleted)
+                .map(e -> ((Event.IntakeCompleted) e).result())
+                .findFirst()
+                .orElseThrow();
     }
 }

@@ -30,7 +30,8 @@ class TranscriptTest {
     private static final Instant T0 = Instant.parse("2026-03-02T15:00:00Z");
 
     static Stream<Path> transcripts() throws IOException, URISyntaxException {
-        Path dir = Path.of(TranscriptTest.class.getClassLoader().getResource("transcripts").toURI());
+        Path dir =
+                Path.of(TranscriptTest.class.getClassLoader().getResource("transcripts").toURI());
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
             return files.stream();
@@ -38,16 +39,18 @@ class TranscriptTest {
     }
 
     /**
-     * Verifies that the engine answers each message of the transcript as written, with the
-     * events, languages and intake result given.
+     * Verifies that the engine answers each message of the transcript as written, with the events,
+     * languages and intake result given.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("transcripts")
     void testTranscript(Path file) throws IOException {
         JsonNode t = YAML.readTree(file.toFile());
         String name = file.getFileName().toString();
-        Duration window = t.has("resume window") ? Duration.parse(t.get("resume window").asText())
-                : EngineSettings.DEFAULT_RESUME_WINDOW;
+        Duration window =
+                t.has("resume window")
+                        ? Duration.parse(t.get("resume window").asText())
+                        : EngineSettings.DEFAULT_RESUME_WINDOW;
         String duress = t.has("duress word") ? t.get("duress word").asText() : null;
         Engine engine = new Engine(Intake.defaultIntake(), new EngineSettings(duress, window));
         Instant now = T0;
@@ -61,7 +64,9 @@ class TranscriptTest {
             }
             Turn turn;
             if (step.has("start") && step.get("start").isTextual()) {
-                turn = engine.start(t.path("channel").asText("sms"), step.get("start").asText(), now);
+                turn =
+                        engine.start(
+                                t.path("channel").asText("sms"), step.get("start").asText(), now);
             } else if (step.has("start")) {
                 turn = engine.start(t.path("channel").asText("sms"), now);
             } else if (step.has("open")) {
@@ -72,36 +77,67 @@ class TranscriptTest {
                 assertEquals(state, restored, where + ": state survives serialisation");
                 List<String> codes = new ArrayList<>();
                 t.path("referral codes").forEach(c -> codes.add(c.asText()));
-                turn = t.has("referral codes") ? engine.step(restored, step.get("say").asText(), now, codes::contains)
-                        : engine.step(restored, step.get("say").asText(), now);
+                turn =
+                        t.has("referral codes")
+                                ? engine.step(
+                                        restored, step.get("say").asText(), now, codes::contains)
+                                : engine.step(restored, step.get("say").asText(), now);
             }
             state = turn.state();
-            checkReplies(where + " (said: " + step.path("say").asText(step.path("open").asText("<start>")) + ")", step, turn);
+            checkReplies(
+                    where
+                            + " (said: "
+                            + step.path("say").asText(step.path("open").asText("<start>"))
+                            + ")",
+                    step,
+                    turn);
             checkEvents(where, step, turn);
             if (step.has("language")) {
-                assertEquals(step.get("language").asText(), state.language(), where + ": conversation language");
+                assertEquals(
+                        step.get("language").asText(),
+                        state.language(),
+                        where + ": conversation language");
             }
             if (step.has("finished")) {
-                assertEquals(step.get("finished").asBoolean(), state.finished(), where + ": finished");
+                assertEquals(
+                        step.get("finished").asBoolean(), state.finished(), where + ": finished");
             }
             if (step.has("rtl")) {
                 for (Reply r : turn.replies()) {
-                    assertEquals(step.get("rtl").asBoolean(), r.rtl(), where + ": rtl of '" + r.text() + "'");
+                    assertEquals(
+                            step.get("rtl").asBoolean(),
+                            r.rtl(),
+                            where + ": rtl of '" + r.text() + "'");
                 }
             }
             if (step.has("options")) {
                 List<String> want = new ArrayList<>();
                 step.get("options").forEach(o -> want.add(o.asText()));
                 Reply last = turn.replies().get(turn.replies().size() - 1);
-                assertEquals(want, last.options().stream().map(Option::value).toList(), where + ": option values");
+                assertEquals(
+                        want,
+                        last.options().stream().map(Option::value).toList(),
+                        where + ": option values");
             }
             if (step.has("multiple")) {
                 Reply last = turn.replies().get(turn.replies().size() - 1);
-                assertEquals(step.get("multiple").asBoolean(), last.multiple(), where + ": several answers together");
+                assertEquals(
+                        step.get("multiple").asBoolean(),
+                        last.multiple(),
+                        where + ": several answers together");
             }
             for (JsonNode never : step.path("never")) {
-                turn.replies().forEach(r -> assertFalse(r.text().contains(never.asText()),
-                        where + ": '" + never.asText() + "' in '" + r.text() + "'"));
+                turn.replies()
+                        .forEach(
+                                r ->
+                                        assertFalse(
+                                                r.text().contains(never.asText()),
+                                                where
+                                                        + ": '"
+                                                        + never.asText()
+                                                        + "' in '"
+                                                        + r.text()
+                                                        + "'"));
             }
             if (step.has("result")) {
                 checkResult(where, step.get("result"), turn);
@@ -118,13 +154,29 @@ class TranscriptTest {
         bot.forEach(b -> want.add(b.asText()));
         List<String> got = turn.replies().stream().map(Reply::text).toList();
         if (want.size() != got.size()) {
-            fail(where + ": expected " + want.size() + " replies containing " + want + " but got " + got.size()
-                    + ": " + got);
+            fail(
+                    where
+                            + ": expected "
+                            + want.size()
+                            + " replies containing "
+                            + want
+                            + " but got "
+                            + got.size()
+                            + ": "
+                            + got);
         }
         for (int k = 0; k < want.size(); k++) {
             String g = got.get(k);
-            assertTrue(g.contains(want.get(k)), where + ": reply " + (k + 1) + " should contain '" + want.get(k)
-                    + "' but was '" + g + "'");
+            assertTrue(
+                    g.contains(want.get(k)),
+                    where
+                            + ": reply "
+                            + (k + 1)
+                            + " should contain '"
+                            + want.get(k)
+                            + "' but was '"
+                            + g
+                            + "'");
         }
     }
 
@@ -135,23 +187,32 @@ class TranscriptTest {
         assertEquals(want, got, where + ": events");
         for (Event e : turn.events()) {
             if (e instanceof Event.MessageForCoordinator m && step.has("coordinator gets")) {
-                assertEquals(step.get("coordinator gets").asText(), m.text(), where + ": message for coordinator");
+                assertEquals(
+                        step.get("coordinator gets").asText(),
+                        m.text(),
+                        where + ": message for coordinator");
             }
         }
     }
 
     private static void checkResult(String where, JsonNode r, Turn turn) {
-        IntakeResult res = turn.events().stream().filter(e -> e instanceof Event.IntakeCompleted)
-                .map(e -> ((Event.IntakeCompleted) e).result()).findFirst()
-                .orElseThrow(() -> new AssertionError(where + ": no IntakeCompleted event"));
+        IntakeResult res =
+                turn.events().stream()
+                        .filter(e -> e instanceof Event.IntakeCompleted)
+                        .map(e -> ((Event.IntakeCompleted) e).result())
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new AssertionError(where + ": no IntakeCompleted event"));
         if (r.has("triage")) {
-            assertEquals(Triage.valueOf(r.get("triage").asText()), res.triage(), where + ": triage");
+            assertEquals(
+                    Triage.valueOf(r.get("triage").asText()), res.triage(), where + ": triage");
         }
         if (r.has("priority")) {
             assertEquals(r.get("priority").asInt(), res.priority(), where + ": priority");
         }
         if (r.has("working group")) {
-            assertEquals(r.get("working group").asText(), res.workingGroup(), where + ": working group");
+            assertEquals(
+                    r.get("working group").asText(), res.workingGroup(), where + ": working group");
         }
         if (r.has("language")) {
             assertEquals(r.get("language").asText(), res.language(), where + ": result language");
@@ -160,24 +221,49 @@ class TranscriptTest {
             assertEquals(r.get("duress").asBoolean(), res.duress(), where + ": duress");
         }
         if (r.has("suggestions")) {
-            assertEquals(r.get("suggestions").asInt(), res.referralSuggestions().size(),
+            assertEquals(
+                    r.get("suggestions").asInt(),
+                    res.referralSuggestions().size(),
                     where + ": number of referral suggestions " + res.referralSuggestions());
         }
         if (r.has("suggestion contains")) {
             String s = r.get("suggestion contains").asText();
-            assertTrue(res.referralSuggestions().stream().anyMatch(x -> x.contains(s)),
-                    where + ": a suggestion should contain '" + s + "': " + res.referralSuggestions());
+            assertTrue(
+                    res.referralSuggestions().stream().anyMatch(x -> x.contains(s)),
+                    where
+                            + ": a suggestion should contain '"
+                            + s
+                            + "': "
+                            + res.referralSuggestions());
         }
         if (r.has("answers")) {
-            r.get("answers").fields().forEachRemaining(e -> {
-                Answer a = res.answers().stream().filter(x -> x.questionId().equals(e.getKey())).findFirst()
-                        .orElseThrow(() -> new AssertionError(where + ": no answer for " + e.getKey() + " in "
-                                + res.answers()));
-                assertEquals(e.getValue().asText(), a.answer(), where + ": answer to " + e.getKey());
-            });
+            r.get("answers")
+                    .fields()
+                    .forEachRemaining(
+                            e -> {
+                                Answer a =
+                                        res.answers().stream()
+                                                .filter(x -> x.questionId().equals(e.getKey()))
+                                                .findFirst()
+                                                .orElseThrow(
+                                                        () ->
+                                                                new AssertionError(
+                                                                        where
+                                                                                + ": no answer for "
+                                                                                + e.getKey()
+                                                                                + " in "
+                                                                                + res.answers()));
+                                assertEquals(
+                                        e.getValue().asText(),
+                                        a.answer(),
+                                        where + ": answer to " + e.getKey());
+                            });
         }
         if (r.has("answer count")) {
-            assertEquals(r.get("answer count").asInt(), res.answers().size(), where + ": answers " + res.answers());
+            assertEquals(
+                    r.get("answer count").asInt(),
+                    res.answers().size(),
+                    where + ": answers " + res.answers());
         }
     }
 }

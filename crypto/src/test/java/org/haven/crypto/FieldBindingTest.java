@@ -10,23 +10,24 @@ import org.junit.jupiter.api.Test;
 
 /** The associated-data encoding of {@link FieldBinding}. */
 class FieldBindingTest {
-  /** Verifies that the encoding matches the documented byte layout. */
-  @Test
-  void testEncodingMatchesDocumentedLayout() {
-    assertArrayEquals(Bytes.unhex("48564e4601" + "0002" + "6331" + "0001" + "66"),
-        FieldBinding.of("c1", "f"));
-  }
+    /** Verifies that the encoding matches the documented byte layout. */
+    @Test
+    void testEncodingMatchesDocumentedLayout() {
+        assertArrayEquals(
+                Bytes.unhex("48564e4601" + "0002" + "6331" + "0001" + "66"),
+                FieldBinding.of("c1", "f"));
+    }
 
-  /** Verifies that moving a character between case id and field gives different bytes. */
-  @Test
-  void testEncodingIsUnambiguous() {
-    assertFalse(Arrays.equals(FieldBinding.of("ab", "c"), FieldBinding.of("a", "bc")));
-  }
+    /** Verifies that moving a character between case id and field gives different bytes. */
+    @Test
+    void testEncodingIsUnambiguous() {
+        assertFalse(Arrays.equals(FieldBinding.of("ab", "c"), FieldBinding.of("a", "bc")));
+    }
 
-  /** Verifies that empty or oversized parts are rejected. */
-  @Test
-  void testOfFailsForEmptyOrOversizedParts() {
-    assertThrows(IllegalArgumentException.class, () -> FieldBinding.of("", "f"));
-    assertThrows(IllegalArgumentException.class, () -> FieldBinding.of("c", "x".repeat(70000)));
-  }
+    /** Verifies that empty or oversized parts are rejected. */
+    @Test
+    void testOfFailsForEmptyOrOversizedParts() {
+        assertThrows(IllegalArgumentException.class, () -> FieldBinding.of("", "f"));
+        assertThrows(IllegalArgumentException.class, () -> FieldBinding.of("c", "x".repeat(70000)));
+    }
 }

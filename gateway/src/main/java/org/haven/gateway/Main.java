@@ -30,15 +30,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code haven} command: {@code serve} (the default) runs the gateway; {@code audit},
- * {@code retention}, {@code intake} and {@code account} are the administrator's tools, run with
- * the same configuration.
+ * The {@code haven} command: {@code serve} (the default) runs the gateway; {@code audit}, {@code
+ * retention}, {@code intake} and {@code account} are the administrator's tools, run with the same
+ * configuration.
  */
-@Command(name = "haven", mixinStandardHelpOptions = true, version = "Haven 0.1",
+@Command(
+        name = "haven",
+        mixinStandardHelpOptions = true,
+        version = "Haven 0.1",
         description = "Secure messaging and referral intake for survivors of atrocities.",
-        subcommands = {Main.Serve.class, AuditCommand.class, RetentionCommand.class, IntakeCommand.class, AccountCommand.class,
-                AgencyCommand.class, TeamKeyCommand.class, ServerKeysCommand.class, SetupCodeCommand.class, BackupCommand.class,
-                RestoreCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            AuditCommand.class,
+            RetentionCommand.class,
+            IntakeCommand.class,
+            AccountCommand.class,
+            AgencyCommand.class,
+            TeamKeyCommand.class,
+            ServerKeysCommand.class,
+            SetupCodeCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--config", description = "YAML file of settings (overrides HAVEN_CONFIG)")
@@ -52,12 +65,17 @@ public final class Main implements Callable<Integer> {
         this(System.getenv());
     }
 
-    /** A command reading its settings from {@code env} instead of the process environment (tests). */
+    /**
+     * A command reading its settings from {@code env} instead of the process environment (tests).
+     */
     public Main(Map<String, String> env) {
         this(env, null);
     }
 
-    /** The same, answering its questions from the lines of {@code input} instead of the terminal (tests). */
+    /**
+     * The same, answering its questions from the lines of {@code input} instead of the terminal
+     * (tests).
+     */
     public Main(Map<String, String> env, InputStream input) {
         this(env, input, Clock.systemUTC());
     }
@@ -71,7 +89,8 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         if (!serving(args)) {
-            // before anything logs (logback.xml reads it once): a command's stdout is its answer only
+            // before anything logs (logback.xml reads it once): a command's stdout is its answer
+            // only
             System.setProperty("haven.log.target", "System.err");
         }
         int code = commandLine(System.getenv()).execute(args);
@@ -81,7 +100,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Whether {@code args} run the gateway ({@code serve}, the default) rather than an administrator's command. */
+    /**
+     * Whether {@code args} run the gateway ({@code serve}, the default) rather than an
+     * administrator's command.
+     */
     static boolean serving(String[] args) {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--config")) {
@@ -93,41 +115,63 @@ public final class Main implements Callable<Integer> {
         return true;
     }
 
-    /** Writes out what the asynchronous log appender still holds (logback.xml) and stops logging. */
+    /**
+     * Writes out what the asynchronous log appender still holds (logback.xml) and stops logging.
+     */
     private static void flushLogs() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
             logs.stop();
         }
     }
 
-    /** The {@code haven} command line: bad input is one line on stderr (and exit 2), never a stack trace. */
+    /**
+     * The {@code haven} command line: bad input is one line on stderr (and exit 2), never a stack
+     * trace.
+     */
     public static CommandLine commandLine(Map<String, String> env) {
         return commandLine(env, null);
     }
 
-    /** The same, with questions (passphrases) answered by the lines of {@code input} if not null (tests). */
+    /**
+     * The same, with questions (passphrases) answered by the lines of {@code input} if not null
+     * (tests).
+     */
     public static CommandLine commandLine(Map<String, String> env, InputStream input) {
         return commandLine(env, input, Clock.systemUTC());
     }
 
-    /** The same, on {@code clock} (tests move it forward instead of waiting for a second-factor step). */
+    /**
+     * The same, on {@code clock} (tests move it forward instead of waiting for a second-factor
+     * step).
+     */
     public static CommandLine commandLine(Map<String, String> env, InputStream input, Clock clock) {
         CommandLine cli = new CommandLine(new Main(env, input, clock));
-        cli.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println("haven: " + ex.getMessage() + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
-                    + " --help)");
-            ex.getCommandLine().getErr().flush();
-            return 2;
-        });
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println("haven: failed: " + Reasons.of(ex, Optional.empty()));
-            cmd.getErr().flush();
-            return 1;
-        });
+        cli.setParameterExceptionHandler(
+                (ex, args) -> {
+                    ex.getCommandLine()
+                            .getErr()
+                            .println(
+                                    "haven: "
+                                            + ex.getMessage()
+                                            + " (see: "
+                                            + ex.getCommandLine().getCommandSpec().qualifiedName()
+                                            + " --help)");
+                    ex.getCommandLine().getErr().flush();
+                    return 2;
+                });
+        cli.setExecutionExceptionHandler(
+                (ex, cmd, parsed) -> {
+                    cmd.getErr().println("haven: failed: " + Reasons.of(ex, Optional.empty()));
+                    cmd.getErr().flush();
+                    return 1;
+                });
         return cli;
     }
 
-    /** Where questions are answered when not at the terminal or the process's standard input (tests). */
+    /**
+     * Where questions are answered when not at the terminal or the process's standard input
+     * (tests).
+     */
     public Optional<InputStream> input() {
         return Optional.ofNullable(input);
     }
@@ -148,15 +192,15 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Runs the gateway until the process is stopped. */
-    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run Haven (the default command).")
+    @Command(
+            name = "serve",
+            mixinStandardHelpOptions = true,
+            description = "Run Haven (the default command).")
     static final class Serve implements Callable<Integer> {
-        @CommandLine.ParentCommand
-        Main parent;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
+        @CommandLine.ParentCommand Main parent;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-        Serve() {
-        }
+        Serve() {}
 
         Serve(Main parent) {
             this.parent = parent;
@@ -179,26 +223,37 @@ public final class Main implements Callable<Integer> {
                 System.err.println("haven: invalid configuration: " + e.getMessage());
                 return 2;
             } catch (ServerKeysCheck.Mismatch e) {
-                PrintWriter err = spec == null ? new PrintWriter(System.err) : spec.commandLine().getErr();
+                PrintWriter err =
+                        spec == null ? new PrintWriter(System.err) : spec.commandLine().getErr();
                 err.println("haven: " + e.getMessage());
                 err.flush();
                 return 1;
             } catch (Exception e) {
-                System.err.println("haven: could not start: " + Reasons.known(e, config.database()).orElse(e.getClass().getSimpleName()
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+                System.err.println(
+                        "haven: could not start: "
+                                + Reasons.known(e, config.database())
+                                        .orElse(
+                                                e.getClass().getSimpleName()
+                                                        + (e.getMessage() == null
+                                                                ? ""
+                                                                : ": " + e.getMessage())));
                 return 1;
             }
             CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    haven.close();
-                } catch (Exception ignored) {
-                    // shutting down
-                } finally {
-                    flushLogs();
-                    stopped.countDown();
-                }
-            }, "haven-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            haven.close();
+                                        } catch (Exception ignored) {
+                                            // shutting down
+                                        } finally {
+                                            flushLogs();
+                                            stopped.countDown();
+                                        }
+                                    },
+                                    "haven-shutdown"));
             stopped.await();
             return 0;
         }

@@ -11,9 +11,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The layering of the modules and of the gateway's packages, as tests (issue 23). Imports the
- * main classes of all three modules: crypto and bot come from their jars on this module's class
- * path, so the first two rules check them too.
+ * The layering of the modules and of the gateway's packages, as tests (issue 23). Imports the main
+ * classes of all three modules: crypto and bot come from their jars on this module's class path, so
+ * the first two rules check them too.
  */
 @AnalyzeClasses(packages = "org.haven", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -23,61 +23,77 @@ class ArchitectureTest {
      * reviewable on its own and usable without the gateway.
      */
     @ArchTest
-    static final ArchRule cryptoImportsNothingOfOurs = noClasses()
-            .that().resideInAPackage("org.haven.crypto..")
-            .should().dependOnClassesThat(ourClassesOutside("org.haven.crypto"));
+    static final ArchRule cryptoImportsNothingOfOurs =
+            noClasses()
+                    .that()
+                    .resideInAPackage("org.haven.crypto..")
+                    .should()
+                    .dependOnClassesThat(ourClassesOutside("org.haven.crypto"));
 
     /**
      * Verifies that {@code bot} depends on nothing of ours: the intake engine stays pure Java,
      * synchronous and unit-testable without the gateway.
      */
     @ArchTest
-    static final ArchRule botImportsNothingOfOurs = noClasses()
-            .that().resideInAPackage("org.haven.bot..")
-            .should().dependOnClassesThat(ourClassesOutside("org.haven.bot"));
+    static final ArchRule botImportsNothingOfOurs =
+            noClasses()
+                    .that()
+                    .resideInAPackage("org.haven.bot..")
+                    .should()
+                    .dependOnClassesThat(ourClassesOutside("org.haven.bot"));
 
     /**
      * Verifies that each channel ({@code channel.<x>}) is self-contained: adding, changing or
      * removing one channel touches no other channel.
      */
     @ArchTest
-    static final ArchRule channelsDoNotDependOnEachOther = slices()
-            .matching("org.haven.gateway.channel.(*)..")
-            .should().notDependOnEachOther();
+    static final ArchRule channelsDoNotDependOnEachOther =
+            slices().matching("org.haven.gateway.channel.(*)..").should().notDependOnEachOther();
 
     /**
-     * Verifies that no channel reaches into the coordinator inbox: survivor-facing code cannot
-     * read or render what only coordinators may see.
+     * Verifies that no channel reaches into the coordinator inbox: survivor-facing code cannot read
+     * or render what only coordinators may see.
      */
     @ArchTest
-    static final ArchRule channelsDoNotDependOnTheInbox = noClasses()
-            .that().resideInAPackage("org.haven.gateway.channel..")
-            .should().dependOnClassesThat().resideInAPackage("org.haven.gateway.inbox..");
+    static final ArchRule channelsDoNotDependOnTheInbox =
+            noClasses()
+                    .that()
+                    .resideInAPackage("org.haven.gateway.channel..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAPackage("org.haven.gateway.inbox..");
 
     /**
      * Verifies that SQL lives in {@code store/} (and the outbox's own queries in {@code outbox/}),
-     * so that a schema change has one place to look: the rest of the gateway holds a
-     * {@code store.Db} and never touches the SQL client (its rows, tuples, queries or errors).
+     * so that a schema change has one place to look: the rest of the gateway holds a {@code
+     * store.Db} and never touches the SQL client (its rows, tuples, queries or errors).
      */
     @ArchTest
-    static final ArchRule onlyStoreAndOutboxUseTheSqlClient = noClasses()
-            .that().resideInAPackage("org.haven.gateway..")
-            .and().resideOutsideOfPackages("org.haven.gateway.store..", "org.haven.gateway.outbox..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..");
+    static final ArchRule onlyStoreAndOutboxUseTheSqlClient =
+            noClasses()
+                    .that()
+                    .resideInAPackage("org.haven.gateway..")
+                    .and()
+                    .resideOutsideOfPackages(
+                            "org.haven.gateway.store..", "org.haven.gateway.outbox..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..");
 
     /**
      * Verifies that the gateway's packages form no cycles, so that each can be understood, and
      * changed, from the packages below it.
      */
     @ArchTest
-    static final ArchRule gatewayPackagesAreFreeOfCycles = slices()
-            .matching("org.haven.gateway.(*)..")
-            .should().beFreeOfCycles();
+    static final ArchRule gatewayPackagesAreFreeOfCycles =
+            slices().matching("org.haven.gateway.(*)..").should().beFreeOfCycles();
 
     private static DescribedPredicate<JavaClass> ourClassesOutside(String module) {
-        return DescribedPredicate.describe("are ours outside " + module,
-                c -> c.getPackageName().startsWith("org.haven.")
-                        && !c.getPackageName().equals(module)
-                        && !c.getPackageName().startsWith(module + "."));
+        return DescribedPredicate.describe(
+                "are ours outside " + module,
+                c ->
+                        c.getPackageName().startsWith("org.haven.")
+                                && !c.getPackageName().equals(module)
+                                && !c.getPackageName().startsWith(module + "."));
     }
 }

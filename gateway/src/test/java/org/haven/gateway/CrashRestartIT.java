@@ -28,12 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashRestartIT {
 
     /**
-     * Verifies that after the gateway's JVM is killed its PostgreSQL stops too (the watchdog),
-     * and that the next start on the same data dir succeeds at the first attempt with the case
-     * finished before the kill still in the inbox.
+     * Verifies that after the gateway's JVM is killed its PostgreSQL stops too (the watchdog), and
+     * that the next start on the same data dir succeeds at the first attempt with the case finished
+     * before the kill still in the inbox.
      */
     @Test
-    void testKilledGatewayRestartsAtFirstAttemptWithCaseKept(@TempDir Path dataDir) throws Exception {
+    void testKilledGatewayRestartsAtFirstAttemptWithCaseKept(@TempDir Path dataDir)
+            throws Exception {
         String name = "crash-restart-it-kill";
         Files.deleteIfExists(Path.of("target", name + ".log"));
         String reference;
@@ -67,13 +68,21 @@ class CrashRestartIT {
             first.killWithChildren();
         }
         Thread.sleep(1000);
-        assertTrue(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false),
+        assertTrue(
+                ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false),
                 "precondition: the postmaster outlived its gateway");
         try (JarProcess second = JarProcess.start(name, dataDir, Map.of())) {
             awaitGone(postmaster, 5);
             String log = Files.readString(second.log(), StandardCharsets.UTF_8);
-            assertTrue(log.contains("event=embedded_database_left_running pid=" + postmaster + " action=fast_shutdown"), log);
-            assertTrue(log.contains("event=embedded_database_left_running_stopped pid=" + postmaster), log);
+            assertTrue(
+                    log.contains(
+                            "event=embedded_database_left_running pid="
+                                    + postmaster
+                                    + " action=fast_shutdown"),
+                    log);
+            assertTrue(
+                    log.contains("event=embedded_database_left_running_stopped pid=" + postmaster),
+                    log);
             assertCaseKept(second, dataDir, reference);
         }
         assertNoMarkerLogged(name);
@@ -88,13 +97,15 @@ class CrashRestartIT {
         return IntakeDriver.onlyCaseReference(inbox.get("/inbox").body());
     }
 
-    private static void assertCaseKept(JarProcess haven, Path dataDir, String reference) throws Exception {
+    private static void assertCaseKept(JarProcess haven, Path dataDir, String reference)
+            throws Exception {
         InboxClient inbox = TestHaven.loggedIn(haven.port(), dataDir, TestHaven.ADMIN);
         assertTrue(inbox.get("/inbox").body().contains(reference), "case lost across the crash");
     }
 
     private static long postmasterPid(Path dataDir) throws Exception {
-        List<String> lines = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+        List<String> lines =
+                Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
         return Long.parseLong(lines.get(0).strip());
     }
 

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image's build stage without Docker (there is none in CI): its Maven step, run on exactly
- * the files the Dockerfile copies into the build stage.
+ * The image's build stage without Docker (there is none in CI): its Maven step, run on exactly the
+ * files the Dockerfile copies into the build stage.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class DockerfileBuildIT {
@@ -37,21 +37,35 @@ class DockerfileBuildIT {
         for (String line : stage) {
             String[] words = line.strip().split("\\s+");
             if (words[0].equals("COPY")) {
-                assertFalse(words[1].startsWith("--"), "an option this test does not follow: " + line);
-                copy(ROOT.resolve(words[1]), src.resolve(words[words.length - 1]).normalize(), words[words.length - 1].endsWith("/"));
+                assertFalse(
+                        words[1].startsWith("--"), "an option this test does not follow: " + line);
+                copy(
+                        ROOT.resolve(words[1]),
+                        src.resolve(words[words.length - 1]).normalize(),
+                        words[words.length - 1].endsWith("/"));
             } else if (words[0].equals("RUN") && line.contains("package")) {
-                packaging = line.substring(line.indexOf("mvn"), line.contains("&&") ? line.indexOf("&&") : line.length()).strip();
+                packaging =
+                        line.substring(
+                                        line.indexOf("mvn"),
+                                        line.contains("&&") ? line.indexOf("&&") : line.length())
+                                .strip();
             }
         }
         assertTrue(packaging != null, "no Maven package step in the build stage");
         List<String> command = new ArrayList<>(List.of(packaging.split("\\s+")));
         command.add(1, "-o"); // the image's build fetches; here the outer build has fetched already
-        Process p = new ProcessBuilder(command).directory(src.toFile()).redirectErrorStream(true)
-                .redirectOutput(src.resolve("build.log").toFile()).start();
+        Process p =
+                new ProcessBuilder(command)
+                        .directory(src.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(src.resolve("build.log").toFile())
+                        .start();
         assertTrue(p.waitFor(6, TimeUnit.MINUTES), "the Maven step did not finish");
         String log = Files.readString(src.resolve("build.log"), StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), "the build stage's Maven step failed:\n" + log);
-        assertTrue(Files.isRegularFile(src.resolve("gateway/target/haven.jar")), "no haven.jar, which the stage copies out");
+        assertTrue(
+                Files.isRegularFile(src.resolve("gateway/target/haven.jar")),
+                "no haven.jar, which the stage copies out");
     }
 
     /** The lines of the stage named "build", continuation lines joined. */
@@ -92,7 +106,10 @@ class DockerfileBuildIT {
             }
             return;
         }
-        Path target = intoDirectory || to.toString().endsWith("/") ? to.resolve(from.getFileName().toString()) : to;
+        Path target =
+                intoDirectory || to.toString().endsWith("/")
+                        ? to.resolve(from.getFileName().toString())
+                        : to;
         if (Files.isDirectory(to)) {
             target = to.resolve(from.getFileName().toString());
         }

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class JarStartIT {
 
     /**
-     * Verifies that the jar starts on a fresh data dir and answers /health with 200, that an
-     * intake finished before a restart is still in the inbox after it, and that it starts again.
-     * The start times are printed, not asserted: they are measured where the machine is quiet
+     * Verifies that the jar starts on a fresh data dir and answers /health with 200, that an intake
+     * finished before a restart is still in the inbox after it, and that it starts again. The start
+     * times are printed, not asserted: they are measured where the machine is quiet
      * (docs/performance.md), and a busy CI machine must not fail the suite on them.
      */
     @Test
-    void testJarServesHealthQuicklyAndKeepsCasesAcrossRestart(@TempDir Path dataDir) throws Exception {
+    void testJarServesHealthQuicklyAndKeepsCasesAcrossRestart(@TempDir Path dataDir)
+            throws Exception {
         String name = "jar-start-it";
         String reference;
         long t0 = System.nanoTime();
@@ -53,9 +54,9 @@ class JarStartIT {
     }
 
     /**
-     * Verifies that SIGTERM stops the jar cleanly: it exits well within a service manager's
-     * grace period, logs no warning and no error on the way (workers stop before the pool, the
-     * pool before the database), says it stopped, and leaves no PostgreSQL running.
+     * Verifies that SIGTERM stops the jar cleanly: it exits well within a service manager's grace
+     * period, logs no warning and no error on the way (workers stop before the pool, the pool
+     * before the database), says it stopped, and leaves no PostgreSQL running.
      */
     @Test
     void testSigtermStopsCleanlyWithoutWarnings(@TempDir Path dataDir) throws Exception {
@@ -65,10 +66,16 @@ class JarStartIT {
         long postmaster;
         ChatClient chat = null;
         try {
-            postmaster = Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(0).strip());
+            postmaster =
+                    Long.parseLong(
+                            Files.readAllLines(
+                                            dataDir.resolve("postgres").resolve("postmaster.pid"))
+                                    .get(0)
+                                    .strip());
             TestHaven.setUpAdmin(haven.port(), dataDir);
             IntakeDriver.completeIntake(haven.port(), "jar-restart-check");
-            // a web chat left open, its last message sent right before the signal (the outbox at work)
+            // a web chat left open, its last message sent right before the signal (the outbox at
+            // work)
             chat = ChatClient.connect(haven.port());
             chat.start(null);
             chat.nextOfType("reply");
@@ -89,12 +96,25 @@ class JarStartIT {
         assertTrue(code == 0 || code == 143, "exit code " + code);
         assertTrue(millis < 30_000, "stopping took " + millis + " ms");
         List<String> lines = Files.readAllLines(haven.log(), StandardCharsets.UTF_8);
-        List<String> bad = lines.stream().filter(l -> l.contains("level=WARN") || l.contains("level=ERROR")).toList();
+        List<String> bad =
+                lines.stream()
+                        .filter(l -> l.contains("level=WARN") || l.contains("level=ERROR"))
+                        .toList();
         assertEquals(List.of(), bad, "warnings or errors while stopping");
-        assertTrue(lines.stream().anyMatch(l -> l.contains("event=database_stopped kind=embedded")), "database not stopped");
-        assertTrue(lines.get(lines.size() - 1).contains("event=stopped"), "the last line is not event=stopped");
-        assertFalse(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")), "PostgreSQL left its pid file");
-        assertFalse(ProcessHandle.of(postmaster).map(p -> p.isAlive() && !zombie(p.pid())).orElse(false), "PostgreSQL still runs");
+        assertTrue(
+                lines.stream().anyMatch(l -> l.contains("event=database_stopped kind=embedded")),
+                "database not stopped");
+        assertTrue(
+                lines.get(lines.size() - 1).contains("event=stopped"),
+                "the last line is not event=stopped");
+        assertFalse(
+                Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")),
+                "PostgreSQL left its pid file");
+        assertFalse(
+                ProcessHandle.of(postmaster)
+                        .map(p -> p.isAlive() && !zombie(p.pid()))
+                        .orElse(false),
+                "PostgreSQL still runs");
     }
 
     private static boolean zombie(long pid) {

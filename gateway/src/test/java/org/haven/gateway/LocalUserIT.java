@@ -27,15 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LocalUserIT {
-    private static final Pattern DB_PORT = Pattern.compile("event=database_ready kind=embedded port=(\\d+)");
+    private static final Pattern DB_PORT =
+            Pattern.compile("event=database_ready kind=embedded port=(\\d+)");
 
     /**
      * Verifies that, started under a permissive umask, Haven leaves a data dir another user can
-     * neither enter nor write anything under, database files no mode of which lets them write,
-     * and an embedded database that refuses them; and that its log never shows the password.
+     * neither enter nor write anything under, database files no mode of which lets them write, and
+     * an embedded database that refuses them; and that its log never shows the password.
      */
     @Test
-    void testLocalUserGetsNothingFromJarStartedUnderPermissiveUmask(@TempDir Path base) throws Exception {
+    void testLocalUserGetsNothingFromJarStartedUnderPermissiveUmask(@TempDir Path base)
+            throws Exception {
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dataDir = base.resolve("haven");
         try (JarProcess haven = JarProcess.start("local-user-it", dataDir, Map.of(), "0000")) {
@@ -46,34 +48,72 @@ class LocalUserIT {
             }
             assertTrue(port != null, "no database_ready line in " + haven.log());
 
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
-            // the embedded database's own files, whatever the umask (the data dir's mode keeps the rest out of reach)
-            for (String part : List.of("postgres", "postgres-bin", "postgres.lock", "secrets/postgres-password")) {
-                assertEquals(List.of(), FileModes.writableByOthers(dataDir.resolve(part)), part + ": writable by group or others");
+            assertEquals(
+                    "rwx------",
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)));
+            // the embedded database's own files, whatever the umask (the data dir's mode keeps the
+            // rest out of reach)
+            for (String part :
+                    List.of(
+                            "postgres",
+                            "postgres-bin",
+                            "postgres.lock",
+                            "secrets/postgres-password")) {
+                assertEquals(
+                        List.of(),
+                        FileModes.writableByOthers(dataDir.resolve(part)),
+                        part + ": writable by group or others");
             }
 
             String reason = LocalUser.unavailableReason();
             if (reason == null) {
-                LocalUser.Result psql = LocalUser.run("/usr/bin/psql", "-X", "-w", "-h", "127.0.0.1", "-p", port, "-U", "postgres",
-                        "-d", "postgres", "-tAc", "SELECT 'in as ' || current_user");
-                assertFalse(psql.succeeded() || psql.output().contains("in as"), "a local user got in: " + psql.output());
+                LocalUser.Result psql =
+                        LocalUser.run(
+                                "/usr/bin/psql",
+                                "-X",
+                                "-w",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                port,
+                                "-U",
+                                "postgres",
+                                "-d",
+                                "postgres",
+                                "-tAc",
+                                "SELECT 'in as ' || current_user");
+                assertFalse(
+                        psql.succeeded() || psql.output().contains("in as"),
+                        "a local user got in: " + psql.output());
                 assertTrue(psql.output().contains("password"), psql.output());
                 LocalUser.Result ls = LocalUser.run("ls", dataDir.resolve("postgres").toString());
-                assertFalse(ls.succeeded(), "a local user lists the database's files: " + ls.output());
+                assertFalse(
+                        ls.succeeded(), "a local user lists the database's files: " + ls.output());
                 // every file and directory under the data dir, opened for writing or written into
                 List<String> paths = FileModes.files(dataDir).stream().map(Path::toString).toList();
-                List<String> argv = new ArrayList<>(List.of("sh", "-c", "for p in \"$@\"; do"
-                        + " if [ -d \"$p\" ]; then touch \"$p/planted\" 2>/dev/null && echo \"$p\";"
-                        + " else (: >> \"$p\") 2>/dev/null && echo \"$p\"; fi; done; true", "sh"));
+                List<String> argv =
+                        new ArrayList<>(
+                                List.of(
+                                        "sh",
+                                        "-c",
+                                        "for p in \"$@\"; do"
+                                                + " if [ -d \"$p\" ]; then touch \"$p/planted\" 2>/dev/null && echo \"$p\";"
+                                                + " else (: >> \"$p\") 2>/dev/null && echo \"$p\"; fi; done; true",
+                                        "sh"));
                 argv.addAll(paths);
                 LocalUser.Result write = LocalUser.run(argv.toArray(String[]::new));
                 assertTrue(paths.size() > 1000, "too few files: " + paths.size());
                 assertEquals("", write.output().strip(), "a local user could write these");
             } else {
-                System.out.println("LocalUserIT: the attempts as another user are skipped: " + reason);
+                System.out.println(
+                        "LocalUserIT: the attempts as another user are skipped: " + reason);
             }
-            String password = Files.readString(dataDir.resolve("secrets").resolve("postgres-password")).strip();
-            assertFalse(Files.readString(haven.log()).contains(password), "the database password is in the log");
+            String password =
+                    Files.readString(dataDir.resolve("secrets").resolve("postgres-password"))
+                            .strip();
+            assertFalse(
+                    Files.readString(haven.log()).contains(password),
+                    "the database password is in the log");
             int code = haven.terminate();
             assertTrue(code == 0 || code == 143, "exit code " + code);
         }

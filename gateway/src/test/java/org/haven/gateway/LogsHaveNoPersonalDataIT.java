@@ -17,28 +17,39 @@ import org.junit.jupiter.api.Test;
  * Reads everything the test run wrote (every module's surefire and failsafe reports, with the
  * gateway's own log lines in the {@code -output.txt} files, and the packaged jar's log) and looks
  * for what the tests typed as a person or used as a secret. Runs in its own failsafe execution
- * ({@code log-check} in the gateway's pom), after every unit test and every other IT.
- * A finding names the file, line and kind, never the text found.
+ * ({@code log-check} in the gateway's pom), after every unit test and every other IT. A finding
+ * names the file, line and kind, never the text found.
  */
 class LogsHaveNoPersonalDataIT {
     /** The fictional North American numbers (555-01xx) the tests use, in any written form. */
-    private static final Pattern PHONE = Pattern.compile(
-            "(?<![0-9])(?:(?:\\+|%2B)?1[ .-]?)?\\(?[2-9][0-9]{2}\\)?[ .-]?555[ .-]?01[0-9]{2}(?![0-9])");
-    /** Markers the tests put into free-text answers ("evenings marker-<uuid>") to find them again. */
-    private static final Pattern MARKER = Pattern.compile(
-            "\\b(?:marker|csrf|agency|group|race|work|dash|live|browser|sms)-[0-9a-f]{8}-[0-9a-f]{4}-|jar-restart-check|(?:evenings|mornings) \\S");
-    /** Test constants that hold a passphrase, token or secret: {@code PASS = "…"}, {@code AUTH_TOKEN = "…"}. */
-    private static final Pattern SECRET_CONSTANT = Pattern.compile(
-            "\\b[A-Z_]*(?:PASS|PASSPHRASE|TOKEN|SECRET|DURESS)[A-Z_]*\\s*=\\s*\"([^\"]{8,})\"");
-    /** Passphrases typed inline: a literal with a space that says it is one. */
-    private static final Pattern PASSPHRASE_LITERAL = Pattern.compile("\"([^\"]* [^\"]*passphrase[^\"]*|[^\"]*passphrase [^\"]*)\"");
-
-    private record Forbidden(String kind, Pattern pattern) {
-    }
+    private static final Pattern PHONE =
+            Pattern.compile(
+                    "(?<![0-9])(?:(?:\\+|%2B)?1[ .-]?)?\\(?[2-9][0-9]{2}\\)?[ .-]?555[ .-]?01[0-9]{2}(?![0-9])");
 
     /**
-     * Verifies that no test output file contains a phone number, a free-text marker, a
-     * passphrase or a token used by the tests.
+     * Markers the tests put into free-text answers ("evenings marker-<uuid>") to find them again.
+     */
+    private static final Pattern MARKER =
+            Pattern.compile(
+                    "\\b(?:marker|csrf|agency|group|race|work|dash|live|browser|sms)-[0-9a-f]{8}-[0-9a-f]{4}-|jar-restart-check|(?:evenings|mornings) \\S");
+
+    /**
+     * Test constants that hold a passphrase, token or secret: {@code PASS = "…"}, {@code AUTH_TOKEN
+     * = "…"}.
+     */
+    private static final Pattern SECRET_CONSTANT =
+            Pattern.compile(
+                    "\\b[A-Z_]*(?:PASS|PASSPHRASE|TOKEN|SECRET|DURESS)[A-Z_]*\\s*=\\s*\"([^\"]{8,})\"");
+
+    /** Passphrases typed inline: a literal with a space that says it is one. */
+    private static final Pattern PASSPHRASE_LITERAL =
+            Pattern.compile("\"([^\"]* [^\"]*passphrase[^\"]*|[^\"]*passphrase [^\"]*)\"");
+
+    private record Forbidden(String kind, Pattern pattern) {}
+
+    /**
+     * Verifies that no test output file contains a phone number, a free-text marker, a passphrase
+     * or a token used by the tests.
      */
     @Test
     void testNoPersonalDataOrSecretInAnyTestOutput() throws IOException {
@@ -53,11 +64,17 @@ class LogsHaveNoPersonalDataIT {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> modules = Files.list(root)) {
             for (Path module : modules.filter(Files::isDirectory).toList()) {
-                for (String reports : List.of("target/surefire-reports", "target/failsafe-reports")) {
+                for (String reports :
+                        List.of("target/surefire-reports", "target/failsafe-reports")) {
                     Path dir = module.resolve(reports);
                     if (Files.isDirectory(dir)) {
                         try (Stream<Path> s = Files.list(dir)) {
-                            s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().contains(getClass().getSimpleName()))
+                            s.filter(Files::isRegularFile)
+                                    .filter(
+                                            p ->
+                                                    !p.getFileName()
+                                                            .toString()
+                                                            .contains(getClass().getSimpleName()))
                                     .forEach(files::add);
                         }
                     }
@@ -73,8 +90,14 @@ class LogsHaveNoPersonalDataIT {
         List<String> findings = new ArrayList<>();
         long lines = 0;
         for (Path file : files) {
-            List<String> content = Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
-                    .map(l -> new String(l.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8)).toList();
+            List<String> content =
+                    Files.readAllLines(file, StandardCharsets.ISO_8859_1).stream()
+                            .map(
+                                    l ->
+                                            new String(
+                                                    l.getBytes(StandardCharsets.ISO_8859_1),
+                                                    StandardCharsets.UTF_8))
+                            .toList();
             for (int i = 0; i < content.size(); i++) {
                 lines++;
                 for (Forbidden f : forbidden) {
@@ -84,11 +107,24 @@ class LogsHaveNoPersonalDataIT {
                 }
             }
         }
-        System.out.println("scanned " + files.size() + " files, " + lines + " lines, for " + forbidden.size() + " kinds of data");
-        assertTrue(findings.isEmpty(), findings.size() + " findings:\n" + String.join("\n", findings.subList(0, Math.min(50, findings.size()))));
+        System.out.println(
+                "scanned "
+                        + files.size()
+                        + " files, "
+                        + lines
+                        + " lines, for "
+                        + forbidden.size()
+                        + " kinds of data");
+        assertTrue(
+                findings.isEmpty(),
+                findings.size()
+                        + " findings:\n"
+                        + String.join("\n", findings.subList(0, Math.min(50, findings.size()))));
     }
 
-    /** The passphrases and tokens written in the test sources, each named by where it is defined. */
+    /**
+     * The passphrases and tokens written in the test sources, each named by where it is defined.
+     */
     private static List<Forbidden> secrets(Path sources) throws IOException {
         List<Forbidden> out = new ArrayList<>();
         List<Path> java;
@@ -104,9 +140,15 @@ class LogsHaveNoPersonalDataIT {
                 for (Pattern p : List.of(SECRET_CONSTANT, PASSPHRASE_LITERAL)) {
                     Matcher m = p.matcher(content.get(i));
                     while (m.find()) {
-                        // bounded so that a token is not found inside a longer identifier (a token equal to the tail of an account SID)
-                        out.add(new Forbidden("secret defined at " + file.getFileName() + ":" + (i + 1),
-                                Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(m.group(1)) + "(?![A-Za-z0-9])")));
+                        // bounded so that a token is not found inside a longer identifier (a token
+                        // equal to the tail of an account SID)
+                        out.add(
+                                new Forbidden(
+                                        "secret defined at " + file.getFileName() + ":" + (i + 1),
+                                        Pattern.compile(
+                                                "(?<![A-Za-z0-9])"
+                                                        + Pattern.quote(m.group(1))
+                                                        + "(?![A-Za-z0-9])")));
                     }
                 }
             }

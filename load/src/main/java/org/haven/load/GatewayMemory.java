@@ -15,20 +15,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Memory of a running JVM (the gateway) seen from outside: heap used and committed after a full
- * GC ({@code jcmd PID GC.run}, then {@code GC.heap_info}), resident memory from /proc, and the
- * class histogram ({@code GC.class_histogram}, which collects first) to see what a change of
- * load left on the heap.
+ * Memory of a running JVM (the gateway) seen from outside: heap used and committed after a full GC
+ * ({@code jcmd PID GC.run}, then {@code GC.heap_info}), resident memory from /proc, and the class
+ * histogram ({@code GC.class_histogram}, which collects first) to see what a change of load left on
+ * the heap.
  */
 final class GatewayMemory {
     private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
-    private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+    private static final Pattern HISTOGRAM_ROW =
+            Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
 
     /** One reading, in KiB; -1 where unknown. */
     record Snapshot(long heapUsedKib, long heapCommittedKib, long rssKib, long peakRssKib) {
         String report() {
-            return String.format(Locale.ROOT, "heap_used_after_full_gc=%s heap_committed=%s rss=%s peak_rss=%s",
-                    mib(heapUsedKib), mib(heapCommittedKib), mib(rssKib), mib(peakRssKib));
+            return String.format(
+                    Locale.ROOT,
+                    "heap_used_after_full_gc=%s heap_committed=%s rss=%s peak_rss=%s",
+                    mib(heapUsedKib),
+                    mib(heapCommittedKib),
+                    mib(rssKib),
+                    mib(peakRssKib));
         }
 
         private static String mib(long kib) {
@@ -37,13 +43,14 @@ final class GatewayMemory {
     }
 
     /** Instances and bytes of one class in a histogram. */
-    record Row(long instances, long bytes) {
-    }
+    record Row(long instances, long bytes) {}
 
-    private GatewayMemory() {
-    }
+    private GatewayMemory() {}
 
-    /** Collects the heap fully, then reads heap used and committed and the process's resident memory. */
+    /**
+     * Collects the heap fully, then reads heap used and committed and the process's resident
+     * memory.
+     */
     static Snapshot afterFullGc(long pid) {
         long used = -1;
         long committed = -1;
@@ -67,7 +74,9 @@ final class GatewayMemory {
             for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
                 Matcher m = HISTOGRAM_ROW.matcher(line);
                 if (m.find()) {
-                    rows.put(m.group(3), new Row(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+                    rows.put(
+                            m.group(3),
+                            new Row(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
                 }
             }
         } catch (IOException | InterruptedException e) {
@@ -76,18 +85,34 @@ final class GatewayMemory {
         return rows;
     }
 
-    /** The classes that grew most from {@code before} to {@code after}, one line each, per {@code per} (e.g. per session). */
+    /**
+     * The classes that grew most from {@code before} to {@code after}, one line each, per {@code
+     * per} (e.g. per session).
+     */
     static List<String> growth(Map<String, Row> before, Map<String, Row> after, int top, long per) {
         List<Map.Entry<String, Row>> grown = new ArrayList<>();
-        after.forEach((name, a) -> {
-            Row b = before.getOrDefault(name, new Row(0, 0));
-            grown.add(Map.entry(name, new Row(a.instances() - b.instances(), a.bytes() - b.bytes())));
-        });
-        grown.sort(Comparator.comparingLong((Map.Entry<String, Row> e) -> e.getValue().bytes()).reversed());
+        after.forEach(
+                (name, a) -> {
+                    Row b = before.getOrDefault(name, new Row(0, 0));
+                    grown.add(
+                            Map.entry(
+                                    name,
+                                    new Row(a.instances() - b.instances(), a.bytes() - b.bytes())));
+                });
+        grown.sort(
+                Comparator.comparingLong((Map.Entry<String, Row> e) -> e.getValue().bytes())
+                        .reversed());
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, Row> e : grown.subList(0, Math.min(top, grown.size()))) {
-            out.add(String.format(Locale.ROOT, "%10d B %9d inst  %7.1f B/session %5.2f inst/session  %s", e.getValue().bytes(),
-                    e.getValue().instances(), e.getValue().bytes() / (double) per, e.getValue().instances() / (double) per, e.getKey()));
+            out.add(
+                    String.format(
+                            Locale.ROOT,
+                            "%10d B %9d inst  %7.1f B/session %5.2f inst/session  %s",
+                            e.getValue().bytes(),
+                            e.getValue().instances(),
+                            e.getValue().bytes() / (double) per,
+                            e.getValue().instances() / (double) per,
+                            e.getKey()));
         }
         return out;
     }
@@ -115,7 +140,8 @@ final class GatewayMemory {
         String suffix = String.format(Locale.ROOT, ":%04X", port);
         long count = 0;
         boolean read = false;
-        // Java's sockets are IPv6 ones even for 127.0.0.1 (as ::ffff:127.0.0.1) unless -Djava.net.preferIPv4Stack
+        // Java's sockets are IPv6 ones even for 127.0.0.1 (as ::ffff:127.0.0.1) unless
+        // -Djava.net.preferIPv4Stack
         for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
@@ -134,7 +160,11 @@ final class GatewayMemory {
 
     private static long status(long pid, String field) {
         try {
-            Matcher m = Pattern.compile(field + ":\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+            Matcher m =
+                    Pattern.compile(field + ":\\s+(\\d+) kB")
+                            .matcher(
+                                    Files.readString(
+                                            Path.of("/proc", Long.toString(pid), "status")));
             return m.find() ? Long.parseLong(m.group(1)) : -1;
         } catch (IOException e) {
             return -1;
@@ -143,7 +173,10 @@ final class GatewayMemory {
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+                        .redirectErrorStream(true)
+                        .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
         return out;

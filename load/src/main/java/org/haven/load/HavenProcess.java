@@ -19,9 +19,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The packaged gateway run as a child process on loopback, with a throw-away data dir (its embedded PostgreSQL included). */
+/**
+ * The packaged gateway run as a child process on loopback, with a throw-away data dir (its embedded
+ * PostgreSQL included).
+ */
 final class HavenProcess implements AutoCloseable {
-    private static final Pattern DB_PORT = Pattern.compile("event=database_ready kind=embedded port=(\\d+)");
+    private static final Pattern DB_PORT =
+            Pattern.compile("event=database_ready kind=embedded port=(\\d+)");
 
     final int port;
     final Path dataDir;
@@ -35,26 +39,40 @@ final class HavenProcess implements AutoCloseable {
         this.process = process;
     }
 
-    static HavenProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> env) throws Exception {
+    static HavenProcess start(
+            Path jar, String heap, List<String> jvmOptions, Map<String, String> env)
+            throws Exception {
         Path dataDir = Files.createTempDirectory("haven-load-");
         for (int attempt = 1; ; attempt++) {
             try {
                 return start(jar, heap, jvmOptions, env, dataDir, freePort());
             } catch (IllegalStateException e) {
-                // the port was free when picked, but the gateway's embedded PostgreSQL, started first, may have taken it
+                // the port was free when picked, but the gateway's embedded PostgreSQL, started
+                // first, may have taken it
                 Path log = dataDir.resolve("haven.log");
-                if (attempt == 3 || !Files.exists(log) || !Files.readString(log).contains("BindException")) {
+                if (attempt == 3
+                        || !Files.exists(log)
+                        || !Files.readString(log).contains("BindException")) {
                     throw e;
                 }
             }
         }
     }
 
-    /** Starts (or starts again, after a crash) on a given data dir and port; the log is appended to. */
-    static HavenProcess start(Path jar, String heap, List<String> jvmOptions, Map<String, String> env, Path dataDir, int port)
+    /**
+     * Starts (or starts again, after a crash) on a given data dir and port; the log is appended to.
+     */
+    static HavenProcess start(
+            Path jar,
+            String heap,
+            List<String> jvmOptions,
+            Map<String, String> env,
+            Path dataDir,
+            int port)
             throws Exception {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("no gateway jar at " + jar + " (mvn -q -DskipTests package)");
+            throw new IllegalArgumentException(
+                    "no gateway jar at " + jar + " (mvn -q -DskipTests package)");
         }
         Path log = dataDir.resolve("haven.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -66,7 +84,8 @@ final class HavenProcess implements AutoCloseable {
         pb.environment().put("HAVEN_HTTP_HOST", "127.0.0.1");
         pb.environment().put("HAVEN_DATA_DIR", dataDir.toString());
         pb.environment().put("HAVEN_PUBLIC_URL", "http://127.0.0.1:" + port);
-        // the driver is one client (loopback) holding thousands of sockets: the web chat's per-client
+        // the driver is one client (loopback) holding thousands of sockets: the web chat's
+        // per-client
         // limits are lifted, except for the runs that set them (AbuseRun)
         pb.environment().put("HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "1000000");
         pb.environment().put("HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1000000");
@@ -84,7 +103,8 @@ final class HavenProcess implements AutoCloseable {
 
     /** Sends a signal (STOP, CONT, …) to the gateway's JVM (not to its PostgreSQL). */
     void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
+        Process kill =
+                new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             throw new IOException("kill -" + name + " failed");
         }
@@ -108,12 +128,17 @@ final class HavenProcess implements AutoCloseable {
         return port;
     }
 
-    /** The embedded PostgreSQL's superuser password, from the data dir where the gateway made it (Database.embeddedPasswordFile). */
+    /**
+     * The embedded PostgreSQL's superuser password, from the data dir where the gateway made it
+     * (Database.embeddedPasswordFile).
+     */
     String databasePassword() throws IOException {
         return Files.readString(dataDir.resolve("secrets").resolve("postgres-password")).strip();
     }
 
-    /** Kills the gateway's JVM with SIGKILL, as the kernel's OOM killer or a power cut would end it. */
+    /**
+     * Kills the gateway's JVM with SIGKILL, as the kernel's OOM killer or a power cut would end it.
+     */
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
@@ -124,11 +149,17 @@ final class HavenProcess implements AutoCloseable {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the gateway exited with " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException(
+                        "the gateway exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> r =
+                        http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/health"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -140,24 +171,39 @@ final class HavenProcess implements AutoCloseable {
         throw new IllegalStateException("no /health 200 within 90 s; see " + log);
     }
 
-    /** Heap in use and committed (from jcmd GC.heap_info) and peak resident memory, in MiB; "?" where unknown. */
+    /**
+     * Heap in use and committed (from jcmd GC.heap_info) and peak resident memory, in MiB; "?"
+     * where unknown.
+     */
     String memory() {
         String heap = "?";
         try {
             Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.heap_info").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "GC.heap_info")
+                            .redirectErrorStream(true)
+                            .start();
             String out = new String(p.getInputStream().readAllBytes());
             p.waitFor(10, TimeUnit.SECONDS);
             Matcher m = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
             if (m.find()) {
-                heap = "heap_used=" + Long.parseLong(m.group(2)) / 1024 + "MiB heap_committed=" + Long.parseLong(m.group(1)) / 1024 + "MiB";
+                heap =
+                        "heap_used="
+                                + Long.parseLong(m.group(2)) / 1024
+                                + "MiB heap_committed="
+                                + Long.parseLong(m.group(1)) / 1024
+                                + "MiB";
             }
         } catch (IOException | InterruptedException e) {
             // reported as unknown
         }
         String rss = "?";
         try {
-            Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc", Long.toString(pid()), "status")));
+            Matcher m =
+                    Pattern.compile("VmHWM:\\s+(\\d+) kB")
+                            .matcher(
+                                    Files.readString(
+                                            Path.of("/proc", Long.toString(pid()), "status")));
             if (m.find()) {
                 rss = Long.parseLong(m.group(1)) / 1024 + "MiB";
             }
@@ -178,7 +224,10 @@ final class HavenProcess implements AutoCloseable {
             Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
             long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
             db = ticks(postmaster, true);
-            for (ProcessHandle child : ProcessHandle.of(postmaster).map(h -> h.children().toList()).orElse(List.of())) {
+            for (ProcessHandle child :
+                    ProcessHandle.of(postmaster)
+                            .map(h -> h.children().toList())
+                            .orElse(List.of())) {
                 db += Math.max(0, ticks(child.pid(), true));
             }
         } catch (IOException | RuntimeException e) {
@@ -187,7 +236,10 @@ final class HavenProcess implements AutoCloseable {
         return new long[] {jvm < 0 ? -1 : jvm * 10, db < 0 ? -1 : db * 10};
     }
 
-    /** utime + stime (+ the reaped children's) of a process, in clock ticks (USER_HZ = 100 on Linux); -1 if unknown. */
+    /**
+     * utime + stime (+ the reaped children's) of a process, in clock ticks (USER_HZ = 100 on
+     * Linux); -1 if unknown.
+     */
     static long ticks(long pid, boolean withChildren) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

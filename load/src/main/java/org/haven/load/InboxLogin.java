@@ -24,16 +24,17 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The first administrator of a gateway the driver started, set up and logged in like a person
- * behind a proxy: the setup code from the data dir, a passphrase, a second factor enrolled from
- * the enrolment page (RFC 6238 codes computed here, as an authenticator app would), then logins
- * from browsers that say where they are with {@code X-Forwarded-For}.
+ * behind a proxy: the setup code from the data dir, a passphrase, a second factor enrolled from the
+ * enrolment page (RFC 6238 codes computed here, as an authenticator app would), then logins from
+ * browsers that say where they are with {@code X-Forwarded-For}.
  */
 final class InboxLogin {
     static final String USERNAME = "ada";
     static final String PASSPHRASE = "correct horse battery staple";
     private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7]+)<");
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
-    private static final Pattern RECOVERY = Pattern.compile("<li><code>([a-z0-9-]{19})</code></li>");
+    private static final Pattern RECOVERY =
+            Pattern.compile("<li><code>([a-z0-9-]{19})</code></li>");
 
     private final int port;
     private byte[] secret;
@@ -44,13 +45,29 @@ final class InboxLogin {
         this.port = port;
     }
 
-    /** Sets up the administrator of the gateway on {@code port} whose data is under {@code dataDir}. */
+    /**
+     * Sets up the administrator of the gateway on {@code port} whose data is under {@code dataDir}.
+     */
     static InboxLogin setUp(int port, Path dataDir) throws Exception {
         InboxLogin admin = new InboxLogin(port);
         Browser b = admin.browser("10.0.0.1");
-        String code = Files.readString(dataDir.resolve("setup-code.txt")).strip().toLowerCase(Locale.ROOT);
-        expect(b.post("/inbox/setup", "code", code, "username", USERNAME, "passphrase", PASSPHRASE, "confirm", PASSPHRASE),
-                302, "setup");
+        String code =
+                Files.readString(dataDir.resolve("setup-code.txt"))
+                        .strip()
+                        .toLowerCase(Locale.ROOT);
+        expect(
+                b.post(
+                        "/inbox/setup",
+                        "code",
+                        code,
+                        "username",
+                        USERNAME,
+                        "passphrase",
+                        PASSPHRASE,
+                        "confirm",
+                        PASSPHRASE),
+                302,
+                "setup");
         expect(b.login(USERNAME, PASSPHRASE, ""), 302, "first login");
         String page = b.get("/inbox/totp").body();
         Matcher k = KEY.matcher(page);
@@ -58,7 +75,8 @@ final class InboxLogin {
             throw new IllegalStateException("no TOTP key on the enrolment page");
         }
         admin.secret = base32(k.group(1));
-        HttpResponse<String> done = b.post("/inbox/totp", "csrf", csrf(page), "code", admin.nextCode());
+        HttpResponse<String> done =
+                b.post("/inbox/totp", "csrf", csrf(page), "code", admin.nextCode());
         Matcher r = RECOVERY.matcher(done.body());
         while (r.find()) {
             admin.recovery.add(r.group(1));
@@ -75,8 +93,8 @@ final class InboxLogin {
     }
 
     /**
-     * A code not used yet: the current or next step's, else a recovery code (the driver keeps
-     * two), else the next step's after waiting for it, as a person would.
+     * A code not used yet: the current or next step's, else a recovery code (the driver keeps two),
+     * else the next step's after waiting for it, as a person would.
      */
     synchronized String nextCode() throws InterruptedException {
         while (true) {
@@ -94,11 +112,18 @@ final class InboxLogin {
         }
     }
 
-    /** A browser: its own cookies (a device cookie once it logged in), its own address behind the proxy. */
+    /**
+     * A browser: its own cookies (a device cookie once it logged in), its own address behind the
+     * proxy.
+     */
     final class Browser {
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        private final HttpClient http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .cookieHandler(new CookieManager())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
         private final String address;
 
         private Browser(String address) {
@@ -109,21 +134,33 @@ final class InboxLogin {
             return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
         }
 
-        HttpResponse<String> post(String path, String... fields) throws IOException, InterruptedException {
+        HttpResponse<String> post(String path, String... fields)
+                throws IOException, InterruptedException {
             StringBuilder body = new StringBuilder();
             for (int i = 0; i < fields.length; i += 2) {
-                body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
-                        .append('=').append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
+                body.append(body.length() == 0 ? "" : "&")
+                        .append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
+                        .append('=')
+                        .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
             }
-            return http.send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    request(path)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
-        HttpResponse<String> login(String username, String passphrase, String code) throws IOException, InterruptedException {
-            return post("/inbox/login", "username", username, "passphrase", passphrase, "code", code);
+        HttpResponse<String> login(String username, String passphrase, String code)
+                throws IOException, InterruptedException {
+            return post(
+                    "/inbox/login", "username", username, "passphrase", passphrase, "code", code);
         }
 
-        /** Logs in as the administrator with a fresh code; the status (302 when it worked) and the time it took, in ms. */
+        /**
+         * Logs in as the administrator with a fresh code; the status (302 when it worked) and the
+         * time it took, in ms.
+         */
         long[] realLogin() throws IOException, InterruptedException {
             String code = nextCode();
             long t0 = System.nanoTime();
@@ -132,7 +169,8 @@ final class InboxLogin {
         }
 
         private HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60))
+            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(60))
                     .header("X-Forwarded-For", address);
         }
     }
@@ -158,7 +196,11 @@ final class InboxLogin {
             mac.init(new SecretKeySpec(key, "HmacSHA1"));
             byte[] h = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
             int o = h[h.length - 1] & 0x0f;
-            int bin = ((h[o] & 0x7f) << 24) | ((h[o + 1] & 0xff) << 16) | ((h[o + 2] & 0xff) << 8) | (h[o + 3] & 0xff);
+            int bin =
+                    ((h[o] & 0x7f) << 24)
+                            | ((h[o + 1] & 0xff) << 16)
+                            | ((h[o + 2] & 0xff) << 8)
+                            | (h[o + 3] & 0xff);
             return String.format(Locale.ROOT, "%06d", bin % 1_000_000);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);

@@ -14,11 +14,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The load driver: {@code java -jar load/target/haven-load.jar [options]} (see docs/performance.md).
- * Starts the packaged gateway on loopback with a throw-away data dir (or attaches to one already
- * running with {@code --url}), runs web chat sockets and signed SMS webhooks for a bounded time,
- * prints throughput and latency percentiles, and exits 1 when a check it was asked for fails.
- * Traffic goes to loopback only.
+ * The load driver: {@code java -jar load/target/haven-load.jar [options]} (see
+ * docs/performance.md). Starts the packaged gateway on loopback with a throw-away data dir (or
+ * attaches to one already running with {@code --url}), runs web chat sockets and signed SMS
+ * webhooks for a bounded time, prints throughput and latency percentiles, and exits 1 when a check
+ * it was asked for fails. Traffic goes to loopback only.
  */
 public final class Load {
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
@@ -26,15 +26,16 @@ public final class Load {
     private static final String ACCOUNT = "AC" + "0123456789abcdef0123456789abcdef";
     static final String TOKEN = "load-test-token-not-a-secret-0001";
 
-    private Load() {
-    }
+    private Load() {}
 
-    // Vert.x logs dropped connections (expected while a gateway is killed) through java.util.logging
+    // Vert.x logs dropped connections (expected while a gateway is killed) through
+    // java.util.logging
     private static final Logger VERTX_LOG = Logger.getLogger("io.vertx");
 
     public static void main(String[] args) throws Exception {
         VERTX_LOG.setLevel(Level.OFF);
-        // SLF4J is on the classpath (for the outage run's PostgreSQL) without a binding: no warning about it
+        // SLF4J is on the classpath (for the outage run's PostgreSQL) without a binding: no warning
+        // about it
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         Map<String, String> o;
         try {
@@ -53,7 +54,8 @@ public final class Load {
     }
 
     private static void usage() {
-        System.err.println("""
+        System.err.println(
+                """
                 usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
                                [--rate 50] [--sockets N] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
                                [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8]
@@ -106,19 +108,31 @@ public final class Load {
         double smsRate = num(o, "sms-rate", 0);
         int seconds = (int) num(o, "seconds", 30);
         int warmup = (int) num(o, "warmup", 5);
-        if (seconds < 1 || seconds > 3600 || warmup < 0 || warmup > 600 || rate < 0 || smsRate < 0) {
+        if (seconds < 1
+                || seconds > 3600
+                || warmup < 0
+                || warmup > 600
+                || rate < 0
+                || smsRate < 0) {
             System.err.println("load: --seconds 1..3600, --warmup 0..600, rates >= 0");
             return 2;
         }
         int sockets = rate == 0 ? 0 : (int) num(o, "sockets", Math.max(1, Math.ceil(rate / 2)));
         if (sockets > 0 && rate / sockets > 2.5) {
-            System.err.println("load: more than 2.5 messages/s per socket would hit the server's rate limit; raise --sockets");
+            System.err.println(
+                    "load: more than 2.5 messages/s per socket would hit the server's rate limit; raise --sockets");
             return 2;
         }
 
         if (o.containsKey("crash")) {
-            return CrashRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")), ACCOUNT, TOKEN,
-                    smsRate == 0 ? 50 : smsRate, seconds, (int) num(o, "crash", 3));
+            return CrashRun.run(
+                    o,
+                    Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")),
+                    ACCOUNT,
+                    TOKEN,
+                    smsRate == 0 ? 50 : smsRate,
+                    seconds,
+                    (int) num(o, "crash", 3));
         }
         if (o.containsKey("outage")) {
             int outage = (int) num(o, "outage", 30);
@@ -126,8 +140,14 @@ public final class Load {
                 System.err.println("load: --outage 1..600 seconds");
                 return 2;
             }
-            return OutageRun.run(o, Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")), ACCOUNT, TOKEN,
-                    smsRate == 0 ? 40 : smsRate, o.containsKey("seconds") ? seconds : 20, outage);
+            return OutageRun.run(
+                    o,
+                    Path.of(o.getOrDefault("jar", "gateway/target/haven.jar")),
+                    ACCOUNT,
+                    TOKEN,
+                    smsRate == 0 ? 40 : smsRate,
+                    o.containsKey("seconds") ? seconds : 20,
+                    outage);
         }
         HavenProcess haven = null;
         String host;
@@ -150,13 +170,22 @@ public final class Load {
                 publicUrl = o.getOrDefault("public-url", "http://" + host + ":" + port);
             } else {
                 twilio = FakeTwilioApi.start(vertx, ACCOUNT);
-                Map<String, String> env = twilio.gatewayEnv(ACCOUNT, TOKEN, o.getOrDefault("sms-send-rate", "1000"));
+                Map<String, String> env =
+                        twilio.gatewayEnv(ACCOUNT, TOKEN, o.getOrDefault("sms-send-rate", "1000"));
                 Path jar = Path.of(o.getOrDefault("jar", "gateway/target/haven.jar"));
-                System.out.println("starting " + jar + " (heap " + o.getOrDefault("heap", "512m") + ") …");
+                System.out.println(
+                        "starting " + jar + " (heap " + o.getOrDefault("heap", "512m") + ") …");
                 long t0 = System.nanoTime();
-                List<String> jvmOptions = o.containsKey("jvm-opts") ? List.of(o.get("jvm-opts").trim().split("\\s+")) : List.of();
+                List<String> jvmOptions =
+                        o.containsKey("jvm-opts")
+                                ? List.of(o.get("jvm-opts").trim().split("\\s+"))
+                                : List.of();
                 haven = HavenProcess.start(jar, o.getOrDefault("heap", "512m"), jvmOptions, env);
-                System.out.printf(Locale.ROOT, "gateway pid %d on 127.0.0.1:%d, ready in %d ms%n", haven.pid(), haven.port,
+                System.out.printf(
+                        Locale.ROOT,
+                        "gateway pid %d on 127.0.0.1:%d, ready in %d ms%n",
+                        haven.pid(),
+                        haven.port,
                         (System.nanoTime() - t0) / 1_000_000);
                 host = "127.0.0.1";
                 port = haven.port;
@@ -167,16 +196,27 @@ public final class Load {
             if (smsRate > 0) {
                 int probe = SmsLoad.probe(vertx, host, port);
                 if (probe == 404) {
-                    System.out.println("sms: " + SmsLoad.PATH + " answers 404 (no SMS channel in this gateway): SMS load skipped");
+                    System.out.println(
+                            "sms: "
+                                    + SmsLoad.PATH
+                                    + " answers 404 (no SMS channel in this gateway): SMS load skipped");
                 } else if (token.isEmpty()) {
-                    System.out.println("sms: attached without HAVEN_TWILIO_AUTH_TOKEN: SMS load skipped");
+                    System.out.println(
+                            "sms: attached without HAVEN_TWILIO_AUTH_TOKEN: SMS load skipped");
                 } else {
                     sms = new SmsLoad(vertx, host, port, account, token, publicUrl, smsRate);
                 }
             }
-            WebChatLoad chat = sockets > 0 ? new WebChatLoad(vertx, host, port, sockets, rate) : null;
-            System.out.printf(Locale.ROOT, "load: web chat %.1f msg/s over %d sockets, sms %.1f/s, %d s warm-up + %d s measured%n",
-                    chat == null ? 0 : rate, sockets, sms == null ? 0 : smsRate, warmup, seconds);
+            WebChatLoad chat =
+                    sockets > 0 ? new WebChatLoad(vertx, host, port, sockets, rate) : null;
+            System.out.printf(
+                    Locale.ROOT,
+                    "load: web chat %.1f msg/s over %d sockets, sms %.1f/s, %d s warm-up + %d s measured%n",
+                    chat == null ? 0 : rate,
+                    sockets,
+                    sms == null ? 0 : smsRate,
+                    warmup,
+                    seconds);
             if (chat != null) {
                 chat.start();
             }
@@ -220,31 +260,55 @@ public final class Load {
                 all.add(sms.stats);
             }
             all.forEach(s -> System.out.println(s.report()));
-            all.stream().filter(s -> s.completed() > 0).forEach(s -> System.out.printf(Locale.ROOT, "%-8s slowest seconds: %s%n",
-                    s.name, s.worstSeconds(6)));
+            all.stream()
+                    .filter(s -> s.completed() > 0)
+                    .forEach(
+                            s ->
+                                    System.out.printf(
+                                            Locale.ROOT,
+                                            "%-8s slowest seconds: %s%n",
+                                            s.name,
+                                            s.worstSeconds(6)));
             if (sms != null) {
-                System.out.printf(Locale.ROOT, "sms out  replies delivered to the fake Twilio while measuring: %d (%.1f/s)%n",
-                        delivered, delivered / (double) seconds);
+                System.out.printf(
+                        Locale.ROOT,
+                        "sms out  replies delivered to the fake Twilio while measuring: %d (%.1f/s)%n",
+                        delivered,
+                        delivered / (double) seconds);
             }
             if (memory != null) {
                 System.out.println("gateway  " + memory);
             }
-            double total = all.stream().filter(s -> !s.name.equals("session")).mapToDouble(Stats::throughput).sum();
+            double total =
+                    all.stream()
+                            .filter(s -> !s.name.equals("session"))
+                            .mapToDouble(Stats::throughput)
+                            .sum();
             System.out.printf(Locale.ROOT, "total    %.1f dialogue steps/s%n", total);
             double steps = total * seconds;
             double jvmPerStep = -1;
             double dbPerStep = -1;
             if (cpuBefore != null && cpuBefore[0] >= 0 && steps > 0) {
-                // CPU per step does not depend on how much of the machine the gateway got: comparable across runs
+                // CPU per step does not depend on how much of the machine the gateway got:
+                // comparable across runs
                 jvmPerStep = (cpuAfter[0] - cpuBefore[0]) / steps;
                 dbPerStep = cpuBefore[1] < 0 ? -1 : (cpuAfter[1] - cpuBefore[1]) / steps;
-                System.out.printf(Locale.ROOT, "cpu      gateway JVM %.2f ms/step, PostgreSQL %.2f ms/step (%.0f%% and %.0f%% of one core)%n",
-                        jvmPerStep, dbPerStep, (cpuAfter[0] - cpuBefore[0]) / (seconds * 10.0),
+                System.out.printf(
+                        Locale.ROOT,
+                        "cpu      gateway JVM %.2f ms/step, PostgreSQL %.2f ms/step (%.0f%% and %.0f%% of one core)%n",
+                        jvmPerStep,
+                        dbPerStep,
+                        (cpuAfter[0] - cpuBefore[0]) / (seconds * 10.0),
                         (cpuAfter[1] - cpuBefore[1]) / (seconds * 10.0));
             }
 
             if (o.containsKey("pgbench") && haven != null) {
-                int dbPort = haven.databasePort().orElseThrow(() -> new IllegalStateException("no embedded database port"));
+                int dbPort =
+                        haven.databasePort()
+                                .orElseThrow(
+                                        () ->
+                                                new IllegalStateException(
+                                                        "no embedded database port"));
                 int clients = (int) num(o, "pgbench-clients", 8);
                 boolean outbox = sms != null;
                 // pgbench gets the database alone: the gateway (its outbox may still be working
@@ -254,23 +318,51 @@ public final class Load {
                 long dbBefore = haven.cpuMillis()[1];
                 double tps;
                 try {
-                    tps = Pgbench.run(Path.of(o.get("pgbench")), dbPort, haven.databasePassword(), seconds, clients, outbox);
+                    tps =
+                            Pgbench.run(
+                                    Path.of(o.get("pgbench")),
+                                    dbPort,
+                                    haven.databasePassword(),
+                                    seconds,
+                                    clients,
+                                    outbox);
                 } finally {
                     haven.signal("CONT");
                 }
                 long dbAfter = haven.cpuMillis()[1];
-                System.out.printf(Locale.ROOT, "pgbench  %.1f tps (same PostgreSQL, %d clients, outbox insert %s)%n", tps, clients,
+                System.out.printf(
+                        Locale.ROOT,
+                        "pgbench  %.1f tps (same PostgreSQL, %d clients, outbox insert %s)%n",
+                        tps,
+                        clients,
                         outbox ? "on" : "off");
-                System.out.printf(Locale.ROOT, "ratio    gateway/pgbench = %.3f (%.1f / %.1f)%n", total / tps, total, tps);
+                System.out.printf(
+                        Locale.ROOT,
+                        "ratio    gateway/pgbench = %.3f (%.1f / %.1f)%n",
+                        total / tps,
+                        total,
+                        tps);
                 if (dbBefore >= 0 && dbPerStep >= 0) {
-                    // seeding and clean-up are inside the window: a slight overestimate of PostgreSQL's cost per transaction
+                    // seeding and clean-up are inside the window: a slight overestimate of
+                    // PostgreSQL's cost per transaction
                     double dbPerTx = (dbAfter - dbBefore) / (tps * seconds);
-                    System.out.printf(Locale.ROOT, "ratio    CPU per message: gateway JVM + PostgreSQL %.2f ms vs pgbench's PostgreSQL %.2f ms"
-                            + " = %.1fx; steps per CPU-second %.0f vs %.0f = %.3f%n", jvmPerStep + dbPerStep, dbPerTx,
-                            (jvmPerStep + dbPerStep) / dbPerTx, 1000 / (jvmPerStep + dbPerStep), 1000 / dbPerTx, dbPerTx / (jvmPerStep + dbPerStep));
+                    System.out.printf(
+                            Locale.ROOT,
+                            "ratio    CPU per message: gateway JVM + PostgreSQL %.2f ms vs pgbench's PostgreSQL %.2f ms"
+                                    + " = %.1fx; steps per CPU-second %.0f vs %.0f = %.3f%n",
+                            jvmPerStep + dbPerStep,
+                            dbPerTx,
+                            (jvmPerStep + dbPerStep) / dbPerTx,
+                            1000 / (jvmPerStep + dbPerStep),
+                            1000 / dbPerTx,
+                            dbPerTx / (jvmPerStep + dbPerStep));
                 }
             }
-            double offered = all.stream().filter(x -> !x.name.equals("session")).mapToDouble(x -> x.sentCount() / x.seconds()).sum();
+            double offered =
+                    all.stream()
+                            .filter(x -> !x.name.equals("session"))
+                            .mapToDouble(x -> x.sentCount() / x.seconds())
+                            .sum();
             return check(o, all, offered, total);
         } finally {
             if (haven != null) {
@@ -297,7 +389,13 @@ public final class Load {
             }
         }
         if (o.containsKey("min-throughput") && total < offered * num(o, "min-throughput", 0)) {
-            failed.add(String.format(Locale.ROOT, "throughput %.1f/s below %s of the %.1f/s sent", total, o.get("min-throughput"), offered));
+            failed.add(
+                    String.format(
+                            Locale.ROOT,
+                            "throughput %.1f/s below %s of the %.1f/s sent",
+                            total,
+                            o.get("min-throughput"),
+                            offered));
         }
         if (failed.isEmpty()) {
             System.out.println("checks   passed");
@@ -307,12 +405,20 @@ public final class Load {
         return 1;
     }
 
-    private static void limit(Map<String, String> o, String key, Stats s, double pct, List<String> failed) {
+    private static void limit(
+            Map<String, String> o, String key, Stats s, double pct, List<String> failed) {
         if (o.containsKey(key)) {
             double max = num(o, key, 0);
             double got = s.percentileMillis(pct);
             if (got > max) {
-                failed.add(String.format(Locale.ROOT, "%s: p%s %.2f ms > %s ms", s.name, pct == 99.9 ? "99.9" : String.valueOf((int) pct), got, o.get(key)));
+                failed.add(
+                        String.format(
+                                Locale.ROOT,
+                                "%s: p%s %.2f ms > %s ms",
+                                s.name,
+                                pct == 99.9 ? "99.9" : String.valueOf((int) pct),
+                                got,
+                                o.get(key)));
             }
         }
     }

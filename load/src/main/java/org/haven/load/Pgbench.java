@@ -6,17 +6,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs scripts/pgbench-message.sh (pgbench with the per-message SQL) against the gateway's PostgreSQL and reads its tps. */
+/**
+ * Runs scripts/pgbench-message.sh (pgbench with the per-message SQL) against the gateway's
+ * PostgreSQL and reads its tps.
+ */
 final class Pgbench {
-    private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+    private static final Pattern TPS =
+            Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
-    private Pgbench() {
-    }
+    private Pgbench() {}
 
-    static double run(Path runner, int dbPort, String dbPassword, int seconds, int clients, boolean outbox) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(runner.toString(), "--host", "127.0.0.1", "--port", Integer.toString(dbPort),
-                "--seconds", Integer.toString(seconds), "--clients", Integer.toString(clients), "--outbox", outbox ? "1" : "0"));
-        pb.environment().put("PGPASSWORD", dbPassword); // libpq's, for psql and pgbench: never on a command line
+    static double run(
+            Path runner, int dbPort, String dbPassword, int seconds, int clients, boolean outbox)
+            throws Exception {
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                        List.of(
+                                runner.toString(),
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                Integer.toString(dbPort),
+                                "--seconds",
+                                Integer.toString(seconds),
+                                "--clients",
+                                Integer.toString(clients),
+                                "--outbox",
+                                outbox ? "1" : "0"));
+        pb.environment()
+                .put(
+                        "PGPASSWORD",
+                        dbPassword); // libpq's, for psql and pgbench: never on a command line
         pb.redirectErrorStream(true);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());

@@ -27,21 +27,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The sessions run ({@code load.sh --sessions N}): can one gateway hold N web chat conversations
- * at once, and in how much heap? Opens N sockets at {@code /chat/ws} at {@code --ramp} a second,
- * each starting a new conversation and then answering the intake at one message every
- * {@code N / --rate} seconds (a person thinking between answers), so every socket is a live
- * intake. Once all are open it waits {@code --warmup} seconds and measures the messages for
- * {@code --seconds}; then, with the sockets still open and the sending paused, it collects the
- * gateway's heap fully and reads heap used, committed and resident memory; then it closes every
- * socket and reads them again. Heap per session is (heap with N open − heap before any) / N.
+ * The sessions run ({@code load.sh --sessions N}): can one gateway hold N web chat conversations at
+ * once, and in how much heap? Opens N sockets at {@code /chat/ws} at {@code --ramp} a second, each
+ * starting a new conversation and then answering the intake at one message every {@code N / --rate}
+ * seconds (a person thinking between answers), so every socket is a live intake. Once all are open
+ * it waits {@code --warmup} seconds and measures the messages for {@code --seconds}; then, with the
+ * sockets still open and the sending paused, it collects the gateway's heap fully and reads heap
+ * used, committed and resident memory; then it closes every socket and reads them again. Heap per
+ * session is (heap with N open − heap before any) / N.
  *
- * <p>A socket the server closes, a failed connect and an error frame are errors; a run in
- * which fewer than N sessions are open at the end of the hold fails, as does one whose heap
- * after the full GC exceeds {@code --max-heap-mib}.
+ * <p>A socket the server closes, a failed connect and an error frame are errors; a run in which
+ * fewer than N sessions are open at the end of the hold fails, as does one whose heap after the
+ * full GC exceeds {@code --max-heap-mib}.
  */
 final class SessionsRun {
-    private static final List<String> SAYS = Stream.concat(Script.INTAKE.stream(), Script.AFTER.stream()).toList();
+    private static final List<String> SAYS =
+            Stream.concat(Script.INTAKE.stream(), Script.AFTER.stream()).toList();
 
     private final Vertx vertx;
     private final List<WebSocketClient> clients = new ArrayList<>();
@@ -58,17 +59,28 @@ final class SessionsRun {
     private volatile boolean holding = true;
     private volatile Stats current = ramp;
 
-    private SessionsRun(Vertx vertx, int port, int sessions, double rate, int sourceAddresses, boolean deflate) {
+    private SessionsRun(
+            Vertx vertx,
+            int port,
+            int sessions,
+            double rate,
+            int sourceAddresses,
+            boolean deflate) {
         this.vertx = vertx;
         this.port = port;
         this.periodNanos = (long) (1e9 * sessions / rate);
         int perClient = sessions / sourceAddresses + 16;
         for (int i = 1; i <= sourceAddresses; i++) {
             // every 127.x.y.z is loopback on Linux: each source address has its own ephemeral ports
-            clients.add(vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(perClient)
-                    .setConnectTimeout(30_000).setLocalAddress("127.0.0." + i)
-                    // browsers offer permessage-deflate; a server that accepts keeps a zlib context per socket
-                    .setTryUsePerMessageCompression(deflate)));
+            clients.add(
+                    vertx.createWebSocketClient(
+                            new WebSocketClientOptions()
+                                    .setMaxConnections(perClient)
+                                    .setConnectTimeout(30_000)
+                                    .setLocalAddress("127.0.0." + i)
+                                    // browsers offer permessage-deflate; a server that accepts
+                                    // keeps a zlib context per socket
+                                    .setTryUsePerMessageCompression(deflate)));
         }
     }
 
@@ -86,28 +98,43 @@ final class SessionsRun {
         int sourceAddresses = (int) num(o, "source-ips", Math.max(1, Math.ceil(n / 10_000.0)));
         String heap = o.getOrDefault("heap", "1g");
         boolean deflate = !"off".equals(o.getOrDefault("deflate", "on"));
-        if (n < 1 || n > 200_000 || rampRate <= 0 || rate <= 0 || seconds < 1 || seconds > 3600 || settle < 0
-                || sourceAddresses < 1 || sourceAddresses > 250) {
-            System.err.println("load: --sessions 1..200000, --ramp > 0, --rate > 0, --seconds 1..3600, --warmup >= 0, --source-ips 1..250");
+        if (n < 1
+                || n > 200_000
+                || rampRate <= 0
+                || rate <= 0
+                || seconds < 1
+                || seconds > 3600
+                || settle < 0
+                || sourceAddresses < 1
+                || sourceAddresses > 250) {
+            System.err.println(
+                    "load: --sessions 1..200000, --ramp > 0, --rate > 0, --seconds 1..3600, --warmup >= 0, --source-ips 1..250");
             return 2;
         }
         if (rate / n > 2.5) {
-            System.err.println("load: more than 2.5 messages/s per session would hit the server's rate limit");
+            System.err.println(
+                    "load: more than 2.5 messages/s per session would hit the server's rate limit");
             return 2;
         }
         if (o.containsKey("url")) {
-            System.err.println("load: --sessions starts its own gateway (it reads the gateway's heap); --url is not supported");
+            System.err.println(
+                    "load: --sessions starts its own gateway (it reads the gateway's heap); --url is not supported");
             return 2;
         }
         long ownLimit = GatewayMemory.openFileLimit(ProcessHandle.current().pid());
         if (ownLimit >= 0 && ownLimit < n + 256L) {
-            System.err.printf(Locale.ROOT, "load: this process may open %d files, %d sessions need about %d: raise ulimit -n%n",
-                    ownLimit, n, n + 256);
+            System.err.printf(
+                    Locale.ROOT,
+                    "load: this process may open %d files, %d sessions need about %d: raise ulimit -n%n",
+                    ownLimit,
+                    n,
+                    n + 256);
             return 2;
         }
 
         List<String> jvmOptions = new ArrayList<>();
-        // the driver starts the gateway with -Xms = -Xmx; let the heap grow instead, as the deployed
+        // the driver starts the gateway with -Xms = -Xmx; let the heap grow instead, as the
+        // deployed
         // gateway's does, so that "committed" says how much it needed
         jvmOptions.add("-Xms64m");
         if (o.containsKey("jvm-opts")) {
@@ -120,28 +147,49 @@ final class SessionsRun {
             haven = HavenProcess.start(jar, heap, jvmOptions, Map.of());
             long pid = haven.pid();
             long limit = GatewayMemory.openFileLimit(pid);
-            System.out.printf(Locale.ROOT, "gateway pid %d on 127.0.0.1:%d, open files limit %d%n", pid, haven.port, limit);
+            System.out.printf(
+                    Locale.ROOT,
+                    "gateway pid %d on 127.0.0.1:%d, open files limit %d%n",
+                    pid,
+                    haven.port,
+                    limit);
             if (limit >= 0 && limit < n + 256L) {
-                System.out.printf(Locale.ROOT, "FAILED   the gateway may open %d files, %d sessions need about %d: raise ulimit -n%n",
-                        limit, n, n + 256);
+                System.out.printf(
+                        Locale.ROOT,
+                        "FAILED   the gateway may open %d files, %d sessions need about %d: raise ulimit -n%n",
+                        limit,
+                        n,
+                        n + 256);
                 return 2;
             }
             int histogramRows = (int) num(o, "histogram", 0);
             boolean histogram = histogramRows > 0;
             GatewayMemory.Snapshot idle = GatewayMemory.afterFullGc(pid);
-            Map<String, GatewayMemory.Row> idleClasses = histogram ? GatewayMemory.histogram(pid) : Map.of();
+            Map<String, GatewayMemory.Row> idleClasses =
+                    histogram ? GatewayMemory.histogram(pid) : Map.of();
             System.out.println("idle     " + idle.report());
 
             SessionsRun run = new SessionsRun(vertx, haven.port, n, rate, sourceAddresses, deflate);
-            System.out.printf(Locale.ROOT, "sessions %d at %.0f/s from %d source address(es), permessage-deflate %s; then %.1f msg/s "
+            System.out.printf(
+                    Locale.ROOT,
+                    "sessions %d at %.0f/s from %d source address(es), permessage-deflate %s; then %.1f msg/s "
                             + "(one every %.0f s per session), %d s settle + %d s measured%n",
-                    n, rampRate, sourceAddresses, deflate ? "offered" : "off", rate, n / rate, settle, seconds);
+                    n,
+                    rampRate,
+                    sourceAddresses,
+                    deflate ? "offered" : "off",
+                    rate,
+                    n / rate,
+                    settle,
+                    seconds);
             run.sessions.measure();
             run.ramp.measure();
             long t0 = System.nanoTime();
             run.openAll(n, rampRate);
             long rampEnd = t0 + (long) (1e9 * (n / rampRate + 60));
-            while (run.open.get() + run.dropped.get() < n && System.nanoTime() < rampEnd && haven.alive()) {
+            while (run.open.get() + run.dropped.get() < n
+                    && System.nanoTime() < rampEnd
+                    && haven.alive()) {
                 Thread.sleep(1000);
                 if ((System.nanoTime() - t0) / 1_000_000_000L % 5 == 0) {
                     run.progress(t0, haven.port);
@@ -159,7 +207,8 @@ final class SessionsRun {
             for (int s = 1; s <= seconds; s++) {
                 Thread.sleep(1000);
                 if (!haven.alive()) {
-                    System.out.println("FAILED   the gateway died during the hold; see " + haven.log);
+                    System.out.println(
+                            "FAILED   the gateway died during the hold; see " + haven.log);
                     return 1;
                 }
                 if (s % 10 == 0) {
@@ -173,7 +222,8 @@ final class SessionsRun {
             run.sending = false;
             Thread.sleep(2000); // answers in flight arrive before the collection
             GatewayMemory.Snapshot full = GatewayMemory.afterFullGc(pid);
-            Map<String, GatewayMemory.Row> fullClasses = histogram ? GatewayMemory.histogram(pid) : Map.of();
+            Map<String, GatewayMemory.Row> fullClasses =
+                    histogram ? GatewayMemory.histogram(pid) : Map.of();
             String gauge = gauge(haven.port);
             String beyond = run.oneMore();
 
@@ -190,8 +240,15 @@ final class SessionsRun {
             System.out.println(run.sessions.report());
             System.out.println(run.ramp.report());
             System.out.println(run.hold.report());
-            System.out.printf(Locale.ROOT, "held     %d of %d sessions open at the end of the hold (server side: %d established,"
-                    + " haven_webchat_sockets %s), %d dropped%n", openAtEnd, n, serverSide, gauge, run.dropped.get());
+            System.out.printf(
+                    Locale.ROOT,
+                    "held     %d of %d sessions open at the end of the hold (server side: %d established,"
+                            + " haven_webchat_sockets %s), %d dropped%n",
+                    openAtEnd,
+                    n,
+                    serverSide,
+                    gauge,
+                    run.dropped.get());
             System.out.println("beyond   one more socket with " + openAtEnd + " open: " + beyond);
             System.out.println("idle     " + idle.report());
             System.out.println("with " + n + " " + full.report());
@@ -200,31 +257,53 @@ final class SessionsRun {
             int held = Math.max(1, openAtEnd);
             double perSession = (full.heapUsedKib() - idle.heapUsedKib()) / (double) held;
             double perSessionClosed = (full.heapUsedKib() - closed.heapUsedKib()) / (double) held;
-            System.out.printf(Locale.ROOT, "per session  %.1f KiB heap (against idle), %.1f KiB (against after close); RSS %.1f KiB"
-                    + " (RSS includes heap the JVM committed, not only what sessions use)%n",
-                    perSession, perSessionClosed, (full.rssKib() - idle.rssKib()) / (double) held);
+            System.out.printf(
+                    Locale.ROOT,
+                    "per session  %.1f KiB heap (against idle), %.1f KiB (against after close); RSS %.1f KiB"
+                            + " (RSS includes heap the JVM committed, not only what sessions use)%n",
+                    perSession,
+                    perSessionClosed,
+                    (full.rssKib() - idle.rssKib()) / (double) held);
             if (histogram) {
                 System.out.println("classes that grew most from idle to " + n + " sessions:");
-                GatewayMemory.growth(idleClasses, fullClasses, histogramRows, held).forEach(l -> System.out.println("  " + l));
+                GatewayMemory.growth(idleClasses, fullClasses, histogramRows, held)
+                        .forEach(l -> System.out.println("  " + l));
             }
 
             List<String> failed = new ArrayList<>();
             if (openAtEnd < n) {
-                failed.add(String.format(Locale.ROOT, "only %d of %d sessions open at the end of the hold", openAtEnd, n));
+                failed.add(
+                        String.format(
+                                Locale.ROOT,
+                                "only %d of %d sessions open at the end of the hold",
+                                openAtEnd,
+                                n));
             }
             if (run.hold.completed() == 0) {
                 failed.add("no message answered during the hold");
             }
             long errors = run.sessions.errorCount() + run.ramp.errorCount() + run.hold.errorCount();
             if (o.containsKey("max-errors") && errors > num(o, "max-errors", 0)) {
-                failed.add(errors + " errors (sessions " + run.sessions.errors() + ", messages " + run.ramp.errors() + " / "
-                        + run.hold.errors() + ")");
+                failed.add(
+                        errors
+                                + " errors (sessions "
+                                + run.sessions.errors()
+                                + ", messages "
+                                + run.ramp.errors()
+                                + " / "
+                                + run.hold.errors()
+                                + ")");
             }
             if (o.containsKey("max-heap-mib")) {
                 double max = num(o, "max-heap-mib", 0);
                 if (full.heapUsedKib() < 0 || full.heapUsedKib() / 1024.0 > max) {
-                    failed.add(String.format(Locale.ROOT, "heap after full GC with %d sessions %.1f MiB > %s MiB", n,
-                            full.heapUsedKib() / 1024.0, o.get("max-heap-mib")));
+                    failed.add(
+                            String.format(
+                                    Locale.ROOT,
+                                    "heap after full GC with %d sessions %.1f MiB > %s MiB",
+                                    n,
+                                    full.heapUsedKib() / 1024.0,
+                                    o.get("max-heap-mib")));
                 }
             }
             limit(o, "max-p50-ms", 50, run.hold, failed);
@@ -244,12 +323,19 @@ final class SessionsRun {
         }
     }
 
-    private static void limit(Map<String, String> o, String key, double pct, Stats s, List<String> failed) {
+    private static void limit(
+            Map<String, String> o, String key, double pct, Stats s, List<String> failed) {
         if (o.containsKey(key)) {
             double got = s.percentileMillis(pct);
             if (got > num(o, key, 0)) {
-                failed.add(String.format(Locale.ROOT, "%s: p%s %.2f ms > %s ms", s.name, pct == 99.9 ? "99.9" : String.valueOf((int) pct),
-                        got, o.get(key)));
+                failed.add(
+                        String.format(
+                                Locale.ROOT,
+                                "%s: p%s %.2f ms > %s ms",
+                                s.name,
+                                pct == 99.9 ? "99.9" : String.valueOf((int) pct),
+                                got,
+                                o.get(key)));
             }
         }
     }
@@ -257,10 +343,17 @@ final class SessionsRun {
     /** The gateway's own count of open web chat sockets, from /metrics; "?" where it has none. */
     private static String gauge(int port) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                            .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + port
+                                                                    + "/metrics"))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
             Matcher m = Pattern.compile("(?m)^haven_webchat_sockets (\\S+)$").matcher(r.body());
             return m.find() ? m.group(1).replaceAll("\\.0$", "") : "?";
         } catch (IOException e) {
@@ -271,23 +364,39 @@ final class SessionsRun {
         }
     }
 
-    /** Tries one socket more than the run holds: what does the gateway answer (a cap refuses the upgrade)? */
+    /**
+     * Tries one socket more than the run holds: what does the gateway answer (a cap refuses the
+     * upgrade)?
+     */
     private String oneMore() throws Exception {
-        return clients.get(0).connect(port, "127.0.0.1", "/chat/ws")
-                .map(ws -> {
-                    ws.close();
-                    return "accepted (no cap at this count)";
-                })
-                .otherwise(err -> err instanceof UpgradeRejectedException u
-                        ? "refused with HTTP " + u.getStatus()
-                        : "failed: " + err.getClass().getSimpleName())
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return clients.get(0)
+                .connect(port, "127.0.0.1", "/chat/ws")
+                .map(
+                        ws -> {
+                            ws.close();
+                            return "accepted (no cap at this count)";
+                        })
+                .otherwise(
+                        err ->
+                                err instanceof UpgradeRejectedException u
+                                        ? "refused with HTTP " + u.getStatus()
+                                        : "failed: " + err.getClass().getSimpleName())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
     private void progress(long t0, int gatewayPort) {
-        System.out.printf(Locale.ROOT, "  %4d s  connected %d, sessions open %d (server side %d), dropped %d, messages sent %d answered %d%n",
-                (System.nanoTime() - t0) / 1_000_000_000L, connected.get(), open.get(), GatewayMemory.established(gatewayPort),
-                dropped.get(), ramp.sentCount() + hold.sentCount(), ramp.completed() + hold.completed());
+        System.out.printf(
+                Locale.ROOT,
+                "  %4d s  connected %d, sessions open %d (server side %d), dropped %d, messages sent %d answered %d%n",
+                (System.nanoTime() - t0) / 1_000_000_000L,
+                connected.get(),
+                open.get(),
+                GatewayMemory.established(gatewayPort),
+                dropped.get(),
+                ramp.sentCount() + hold.sentCount(),
+                ramp.completed() + hold.completed());
     }
 
     /** Opens the sessions at {@code perSecond}, from a 10 ms tick. */
@@ -297,15 +406,18 @@ final class SessionsRun {
         }
         long start = System.nanoTime();
         int[] next = {0};
-        vertx.setPeriodic(10, id -> {
-            long due = Math.min(n, (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1);
-            while (next[0] < due) {
-                all.get(next[0]++).open();
-            }
-            if (next[0] >= n) {
-                vertx.cancelTimer(id);
-            }
-        });
+        vertx.setPeriodic(
+                10,
+                id -> {
+                    long due =
+                            Math.min(n, (long) ((System.nanoTime() - start) / 1e9 * perSecond) + 1);
+                    while (next[0] < due) {
+                        all.get(next[0]++).open();
+                    }
+                    if (next[0] >= n) {
+                        vertx.cancelTimer(id);
+                    }
+                });
     }
 
     private void closeAll() {
@@ -333,29 +445,41 @@ final class SessionsRun {
                 return;
             }
             openedAt = System.nanoTime();
-            client.connect(port, "127.0.0.1", "/chat/ws").onSuccess(socket -> {
-                ws = socket;
-                connected.incrementAndGet();
-                socket.textMessageHandler(this::onFrame);
-                socket.exceptionHandler(err -> sessions.error("socket_" + err.getClass().getSimpleName()));
-                socket.closeHandler(v -> {
-                    if (holding) {
-                        // the server (or the network) ended a conversation that should still be going
-                        sessions.error("dropped");
-                        dropped.incrementAndGet();
-                        if (ready) {
-                            open.decrementAndGet();
-                        }
-                        ready = false;
-                    }
-                });
-                socket.writeTextMessage("{\"type\":\"start\"}");
-                sessions.sent();
-            }).onFailure(err -> {
-                sessions.error("connect_" + err.getClass().getSimpleName());
-                // as the page does: try again after a pause
-                vertx.setTimer(1000 + ThreadLocalRandom.current().nextInt(1000), t -> open());
-            });
+            client.connect(port, "127.0.0.1", "/chat/ws")
+                    .onSuccess(
+                            socket -> {
+                                ws = socket;
+                                connected.incrementAndGet();
+                                socket.textMessageHandler(this::onFrame);
+                                socket.exceptionHandler(
+                                        err ->
+                                                sessions.error(
+                                                        "socket_"
+                                                                + err.getClass().getSimpleName()));
+                                socket.closeHandler(
+                                        v -> {
+                                            if (holding) {
+                                                // the server (or the network) ended a conversation
+                                                // that should still be going
+                                                sessions.error("dropped");
+                                                dropped.incrementAndGet();
+                                                if (ready) {
+                                                    open.decrementAndGet();
+                                                }
+                                                ready = false;
+                                            }
+                                        });
+                                socket.writeTextMessage("{\"type\":\"start\"}");
+                                sessions.sent();
+                            })
+                    .onFailure(
+                            err -> {
+                                sessions.error("connect_" + err.getClass().getSimpleName());
+                                // as the page does: try again after a pause
+                                vertx.setTimer(
+                                        1000 + ThreadLocalRandom.current().nextInt(1000),
+                                        t -> open());
+                            });
         }
 
         void close() {
@@ -378,8 +502,11 @@ final class SessionsRun {
                     if (!ready) {
                         ready = true;
                         open.incrementAndGet();
-                        // the first answer comes at a random point of the period, so that the messages are spread evenly
-                        nextDue = System.nanoTime() + ThreadLocalRandom.current().nextLong(periodNanos);
+                        // the first answer comes at a random point of the period, so that the
+                        // messages are spread evenly
+                        nextDue =
+                                System.nanoTime()
+                                        + ThreadLocalRandom.current().nextLong(periodNanos);
                         schedule();
                     }
                 }
@@ -393,7 +520,8 @@ final class SessionsRun {
                 }
                 case "error" -> {
                     String id = f.getString("id");
-                    (id == null ? current : pendingIn.getOrDefault(id, current)).error(f.getString("code", "unknown"));
+                    (id == null ? current : pendingIn.getOrDefault(id, current))
+                            .error(f.getString("code", "unknown"));
                     if (id != null) {
                         pending.remove(id);
                         pendingIn.remove(id);
@@ -420,9 +548,17 @@ final class SessionsRun {
                 pending.put(id, nextDue);
                 pendingIn.put(id, in);
                 // after the intake, the person keeps writing to the coordinator
-                String text = step < SAYS.size() ? SAYS.get(step) : Script.AFTER.get((step - SAYS.size()) % Script.AFTER.size());
+                String text =
+                        step < SAYS.size()
+                                ? SAYS.get(step)
+                                : Script.AFTER.get((step - SAYS.size()) % Script.AFTER.size());
                 step++;
-                ws.writeTextMessage(new JsonObject().put("type", "message").put("id", id).put("text", text).encode());
+                ws.writeTextMessage(
+                        new JsonObject()
+                                .put("type", "message")
+                                .put("id", id)
+                                .put("text", text)
+                                .encode());
                 in.sent();
             }
             nextDue += periodNanos;

@@ -32,15 +32,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Inbound SMS as Twilio posts them to {@code /webhooks/twilio/sms}: form parameters, signed
- * with {@code X-Twilio-Signature} = base64(HMAC-SHA1(auth token, public URL + path + the
- * parameters sorted by name, each name followed by its value)). Sent open loop at a fixed rate,
- * spread over many fictional numbers (+1 555 01x xxxx), each running the default intake.
+ * Inbound SMS as Twilio posts them to {@code /webhooks/twilio/sms}: form parameters, signed with
+ * {@code X-Twilio-Signature} = base64(HMAC-SHA1(auth token, public URL + path + the parameters
+ * sorted by name, each name followed by its value)). Sent open loop at a fixed rate, spread over
+ * many fictional numbers (+1 555 01x xxxx), each running the default intake.
  */
 final class SmsLoad {
     static final String PATH = "/webhooks/twilio/sms";
-    private static final List<String> SAYS = Stream.of(Stream.of(Script.SMS_FIRST), Script.INTAKE.stream(), Script.AFTER.stream())
-            .flatMap(s -> s).toList();
+    private static final List<String> SAYS =
+            Stream.of(Stream.of(Script.SMS_FIRST), Script.INTAKE.stream(), Script.AFTER.stream())
+                    .flatMap(s -> s)
+                    .toList();
 
     private final Vertx vertx;
     private final HttpClient http;
@@ -59,22 +61,41 @@ final class SmsLoad {
     private int cursor;
     private volatile boolean running = true;
     final Stats stats = new Stats("sms");
+
     /** Every webhook answered 200, as sent (body and signature), for a replay. */
     final Queue<String[]> acked = new ConcurrentLinkedQueue<>();
+
     /** Every webhook not answered 200 (while acknowledged ones are kept), as sent. */
     final Queue<String> refused = new ConcurrentLinkedQueue<>();
+
     private volatile boolean keepAcked;
-    /** Per number, whether its last message is still unanswered (only with {@link #keepContactOrder}). */
+
+    /**
+     * Per number, whether its last message is still unanswered (only with {@link
+     * #keepContactOrder}).
+     */
     private AtomicIntegerArray inFlight;
+
     /** Webhooks sent and not yet answered or failed. */
     private final AtomicInteger outstanding = new AtomicInteger();
+
     /** Turns a number's message was held back because its previous one was still unanswered. */
     final AtomicLong held = new AtomicLong();
 
-    SmsLoad(Vertx vertx, String host, int port, String accountSid, String authToken, String publicUrl, double rate) throws Exception {
+    SmsLoad(
+            Vertx vertx,
+            String host,
+            int port,
+            String accountSid,
+            String authToken,
+            String publicUrl,
+            double rate)
+            throws Exception {
         this.vertx = vertx;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
-                new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
+        this.http =
+                vertx.createHttpClient(
+                        new HttpClientOptions().setKeepAlive(true).setConnectTimeout(10_000),
+                        new PoolOptions().setHttp1MaxSize(32).setMaxWaitQueueSize(-1));
         this.host = host;
         this.port = port;
         this.accountSid = accountSid;
@@ -90,13 +111,29 @@ final class SmsLoad {
         }
     }
 
-    /** Posts an unsigned request: 404 means the gateway has no SMS route, 403 that it has one (and checks signatures). */
+    /**
+     * Posts an unsigned request: 404 means the gateway has no SMS route, 403 that it has one (and
+     * checks signatures).
+     */
     static int probe(Vertx vertx, String host, int port) throws Exception {
         HttpClient c = vertx.createHttpClient();
         try {
-            return c.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
-                    .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded").send("Body=probe"))
-                    .map(r -> r.statusCode()).toCompletionStage().toCompletableFuture().get();
+            return c.request(
+                            new RequestOptions()
+                                    .setMethod(HttpMethod.POST)
+                                    .setHost(host)
+                                    .setPort(port)
+                                    .setURI(PATH))
+                    .compose(
+                            req ->
+                                    req.putHeader(
+                                                    "Content-Type",
+                                                    "application/x-www-form-urlencoded")
+                                            .send("Body=probe"))
+                    .map(r -> r.statusCode())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get();
         } finally {
             c.close();
         }
@@ -104,17 +141,19 @@ final class SmsLoad {
 
     void start() {
         started = System.nanoTime();
-        vertx.setPeriodic(2, id -> {
-            if (!running) {
-                vertx.cancelTimer(id);
-                return;
-            }
-            long due = (long) ((System.nanoTime() - started) / 1e9 * rate);
-            while (sentSoFar < due) {
-                send(started + (long) (sentSoFar * 1e9 / rate));
-                sentSoFar++;
-            }
-        });
+        vertx.setPeriodic(
+                2,
+                id -> {
+                    if (!running) {
+                        vertx.cancelTimer(id);
+                        return;
+                    }
+                    long due = (long) ((System.nanoTime() - started) / 1e9 * rate);
+                    while (sentSoFar < due) {
+                        send(started + (long) (sentSoFar * 1e9 / rate));
+                        sentSoFar++;
+                    }
+                });
     }
 
     void stop() {
@@ -123,9 +162,9 @@ final class SmsLoad {
     }
 
     /**
-     * Waits until every webhook sent so far is answered or has failed (a slow gateway may hold
-     * many after {@link #stop}), up to {@code millis}: a replay that starts earlier sees their
-     * first, new arrivals in the log as if they were replays found new.
+     * Waits until every webhook sent so far is answered or has failed (a slow gateway may hold many
+     * after {@link #stop}), up to {@code millis}: a replay that starts earlier sees their first,
+     * new arrivals in the log as if they were replays found new.
      *
      * @return whether none is outstanding
      */
@@ -145,7 +184,8 @@ final class SmsLoad {
     /**
      * Sends a number's next message only once its previous one was answered, as a person answers
      * after reading the question (and as Twilio, which does not order concurrent webhooks, would
-     * need for a per-contact order check): a number still waiting skips its turn. Call before {@link #start}.
+     * need for a per-contact order check): a number still waiting skips its turn. Call before
+     * {@link #start}.
      */
     void keepContactOrder() {
         inFlight = new AtomicIntegerArray(numbers.length);
@@ -159,18 +199,22 @@ final class SmsLoad {
     /**
      * What a replay got back: how many webhooks were answered 200 at the first try, how many only
      * after being refused (non-200 or a failed connection) and posted again, and how many were
-     * still refused after the last try; {@code firstRefusals} names each kind of refusal seen
-     * (HTTP status or exception class) with its count.
+     * still refused after the last try; {@code firstRefusals} names each kind of refusal seen (HTTP
+     * status or exception class) with its count.
      */
-    record Replayed(int answeredFirst, int answeredOnRetry, int unresolved, Map<String, Integer> firstRefusals) {
+    record Replayed(
+            int answeredFirst,
+            int answeredOnRetry,
+            int unresolved,
+            Map<String, Integer> firstRefusals) {
         int answered() {
             return answeredFirst + answeredOnRetry;
         }
     }
 
     /**
-     * Posts the given webhooks again, exactly as first sent, a few at a time. A webhook refused
-     * (a status other than 200, or a connection that failed) is posted again after a second, up to
+     * Posts the given webhooks again, exactly as first sent, a few at a time. A webhook refused (a
+     * status other than 200, or a connection that failed) is posted again after a second, up to
      * {@code tries} times in all, as Twilio retries a failed webhook.
      */
     Replayed replay(List<String[]> requests, int tries) throws Exception {
@@ -182,18 +226,20 @@ final class SmsLoad {
         CountDownLatch done = new CountDownLatch(requests.size());
         for (String[] r : requests) {
             inFlight.acquire();
-            post(r, tries, 1, refusals).onComplete(ar -> {
-                int attempt = ar.result();
-                if (attempt == 1) {
-                    first.incrementAndGet();
-                } else if (attempt > 1) {
-                    retried.incrementAndGet();
-                } else {
-                    unresolved.incrementAndGet();
-                }
-                inFlight.release();
-                done.countDown();
-            });
+            post(r, tries, 1, refusals)
+                    .onComplete(
+                            ar -> {
+                                int attempt = ar.result();
+                                if (attempt == 1) {
+                                    first.incrementAndGet();
+                                } else if (attempt > 1) {
+                                    retried.incrementAndGet();
+                                } else {
+                                    unresolved.incrementAndGet();
+                                }
+                                inFlight.release();
+                                done.countDown();
+                            });
         }
         if (!done.await(180, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the replay did not finish within 180 s");
@@ -202,26 +248,44 @@ final class SmsLoad {
     }
 
     /** Posts one webhook; completes with the attempt that was answered 200, or 0 when none was. */
-    private Future<Integer> post(String[] r, int tries, int attempt, Map<String, Integer> refusals) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
-                .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                        .putHeader("X-Twilio-Signature", r[1]).send(Buffer.buffer(r[0])))
+    private Future<Integer> post(
+            String[] r, int tries, int attempt, Map<String, Integer> refusals) {
+        return http.request(
+                        new RequestOptions()
+                                .setMethod(HttpMethod.POST)
+                                .setHost(host)
+                                .setPort(port)
+                                .setURI(PATH))
+                .compose(
+                        req ->
+                                req.putHeader(
+                                                "Content-Type",
+                                                "application/x-www-form-urlencoded; charset=UTF-8")
+                                        .putHeader("X-Twilio-Signature", r[1])
+                                        .send(Buffer.buffer(r[0])))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                .transform(ar -> {
-                    if (ar.succeeded() && ar.result() == 200) {
-                        return Future.succeededFuture(attempt);
-                    }
-                    if (attempt == 1) {
-                        refusals.merge(ar.failed() ? "io_" + ar.cause().getClass().getSimpleName() : "http_" + ar.result(), 1,
-                                Integer::sum);
-                    }
-                    if (attempt == tries) {
-                        return Future.succeededFuture(0);
-                    }
-                    Promise<Integer> later = Promise.promise();
-                    vertx.setTimer(1000, t -> post(r, tries, attempt + 1, refusals).onComplete(later));
-                    return later.future();
-                });
+                .transform(
+                        ar -> {
+                            if (ar.succeeded() && ar.result() == 200) {
+                                return Future.succeededFuture(attempt);
+                            }
+                            if (attempt == 1) {
+                                refusals.merge(
+                                        ar.failed()
+                                                ? "io_" + ar.cause().getClass().getSimpleName()
+                                                : "http_" + ar.result(),
+                                        1,
+                                        Integer::sum);
+                            }
+                            if (attempt == tries) {
+                                return Future.succeededFuture(0);
+                            }
+                            Promise<Integer> later = Promise.promise();
+                            vertx.setTimer(
+                                    1000,
+                                    t -> post(r, tries, attempt + 1, refusals).onComplete(later));
+                            return later.future();
+                        });
     }
 
     private void send(long dueNanos) {
@@ -253,37 +317,58 @@ final class SmsLoad {
         form.put("From", from);
         form.put("ApiVersion", "2010-04-01");
         StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(enc(k)).append('=').append(enc(v)));
+        form.forEach(
+                (k, v) ->
+                        body.append(body.length() == 0 ? "" : "&")
+                                .append(enc(k))
+                                .append('=')
+                                .append(enc(v)));
         String signature = sign(form);
         stats.sent();
         outstanding.incrementAndGet();
-        http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(PATH))
-                .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                        .putHeader("X-Twilio-Signature", signature).send(Buffer.buffer(body.toString())))
+        http.request(
+                        new RequestOptions()
+                                .setMethod(HttpMethod.POST)
+                                .setHost(host)
+                                .setPort(port)
+                                .setURI(PATH))
+                .compose(
+                        req ->
+                                req.putHeader(
+                                                "Content-Type",
+                                                "application/x-www-form-urlencoded; charset=UTF-8")
+                                        .putHeader("X-Twilio-Signature", signature)
+                                        .send(Buffer.buffer(body.toString())))
                 .compose(resp -> resp.body().map(b -> resp.statusCode()))
-                .onComplete(ar -> {
-                    if (waiting != null) {
-                        waiting.set(i, 0);
-                    }
-                    if (ar.failed() || ar.result() != 200) {
-                        stats.error(ar.failed() ? "io_" + ar.cause().getClass().getSimpleName() : "http_" + ar.result());
-                        if (keepAcked) {
-                            refused.add(body.toString());
-                        }
-                    } else {
-                        stats.done(dueNanos);
-                        if (keepAcked) {
-                            acked.add(new String[] {body.toString(), signature});
-                        }
-                    }
-                    outstanding.decrementAndGet();   // last: once it is zero, every answer is counted
-                });
+                .onComplete(
+                        ar -> {
+                            if (waiting != null) {
+                                waiting.set(i, 0);
+                            }
+                            if (ar.failed() || ar.result() != 200) {
+                                stats.error(
+                                        ar.failed()
+                                                ? "io_" + ar.cause().getClass().getSimpleName()
+                                                : "http_" + ar.result());
+                                if (keepAcked) {
+                                    refused.add(body.toString());
+                                }
+                            } else {
+                                stats.done(dueNanos);
+                                if (keepAcked) {
+                                    acked.add(new String[] {body.toString(), signature});
+                                }
+                            }
+                            outstanding.decrementAndGet(); // last: once it is zero, every answer is
+                            // counted
+                        });
     }
 
     private synchronized String sign(Map<String, String> form) {
         StringBuilder data = new StringBuilder(signedUrl);
         new TreeMap<>(form).forEach((k, v) -> data.append(k).append(v));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        return Base64.getEncoder()
+                .encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String enc(String s) {

@@ -12,9 +12,9 @@ import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
- * Latencies (microseconds, from the time a message was due to be sent, so a stalled server
- * cannot hide its queue) and counters of one kind of traffic. Nothing is recorded before
- * {@link #measure()} is called (the warm-up).
+ * Latencies (microseconds, from the time a message was due to be sent, so a stalled server cannot
+ * hide its queue) and counters of one kind of traffic. Nothing is recorded before {@link
+ * #measure()} is called (the warm-up).
  */
 final class Stats {
     final String name;
@@ -23,8 +23,13 @@ final class Stats {
     private final AtomicLong served = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
-    /** The longest latency (µs) of the messages due in each second of the window: shows whether the tail is spread or bursts. */
+
+    /**
+     * The longest latency (µs) of the messages due in each second of the window: shows whether the
+     * tail is spread or bursts.
+     */
     private final AtomicLongArray worstPerSecond = new AtomicLongArray(3601);
+
     private volatile boolean measuring;
     private volatile long measureStart;
     private volatile long measureEnd;
@@ -60,8 +65,8 @@ final class Stats {
 
     /**
      * One answered request, due at {@code dueNanos}. Throughput counts every answer inside the
-     * measured window (so a backlog from the warm-up still counts as work done); latency only
-     * those due inside it.
+     * measured window (so a backlog from the warm-up still counts as work done); latency only those
+     * due inside it.
      */
     void done(long dueNanos) {
         done(dueNanos, System.nanoTime());
@@ -74,7 +79,10 @@ final class Stats {
             if (dueNanos >= measureStart) {
                 long micros = Math.max(1, (answeredNanos - dueNanos) / 1000);
                 latency.recordValue(micros);
-                worstPerSecond.accumulateAndGet((int) Math.min(3600, (dueNanos - measureStart) / 1_000_000_000L), micros, Math::max);
+                worstPerSecond.accumulateAndGet(
+                        (int) Math.min(3600, (dueNanos - measureStart) / 1_000_000_000L),
+                        micros,
+                        Math::max);
                 completed.incrementAndGet();
             }
         }
@@ -123,20 +131,37 @@ final class Stats {
 
     /**
      * The {@code n} seconds of the window (counted from its start, by due time) whose slowest
-     * answer took longest, slowest first: {@code "12s 141ms, 40s 60ms"}. Clustered seconds point
-     * to a pause (garbage collection, a checkpoint, a periodic job), spread ones to queueing.
+     * answer took longest, slowest first: {@code "12s 141ms, 40s 60ms"}. Clustered seconds point to
+     * a pause (garbage collection, a checkpoint, a periodic job), spread ones to queueing.
      */
     String worstSeconds(int n) {
-        return IntStream.range(0, worstPerSecond.length()).filter(i -> worstPerSecond.get(i) > 0).boxed()
-                .sorted((a, b) -> Long.compare(worstPerSecond.get(b), worstPerSecond.get(a))).limit(n)
-                .map(i -> String.format(Locale.ROOT, "%ds %.0fms", i, worstPerSecond.get(i) / 1000.0))
+        return IntStream.range(0, worstPerSecond.length())
+                .filter(i -> worstPerSecond.get(i) > 0)
+                .boxed()
+                .sorted((a, b) -> Long.compare(worstPerSecond.get(b), worstPerSecond.get(a)))
+                .limit(n)
+                .map(
+                        i ->
+                                String.format(
+                                        Locale.ROOT,
+                                        "%ds %.0fms",
+                                        i,
+                                        worstPerSecond.get(i) / 1000.0))
                 .collect(Collectors.joining(", "));
     }
 
     String report() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%-8s sent=%d done=%d throughput=%.1f/s p50=%.2fms p99=%.2fms p99.9=%.2fms max=%.2fms errors=%s",
-                name, sentCount(), completed(), throughput(), percentileMillis(50), percentileMillis(99),
-                percentileMillis(99.9), maxMillis(), errors());
+                name,
+                sentCount(),
+                completed(),
+                throughput(),
+                percentileMillis(50),
+                percentileMillis(99),
+                percentileMillis(99.9),
+                maxMillis(),
+                errors());
     }
 }

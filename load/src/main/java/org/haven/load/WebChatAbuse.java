@@ -30,10 +30,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one web chat client tries to take of a gateway, each client told apart by its
- * {@code X-Forwarded-For} (the gateway trusts the driver's loopback address as its proxy): as
- * many sockets as it can hold, as many new conversations as it can open, and as much of the
- * gateway's memory as it can make it queue by never reading.
+ * What one web chat client tries to take of a gateway, each client told apart by its {@code
+ * X-Forwarded-For} (the gateway trusts the driver's loopback address as its proxy): as many sockets
+ * as it can hold, as many new conversations as it can open, and as much of the gateway's memory as
+ * it can make it queue by never reading.
  */
 final class WebChatAbuse {
     private static final Pattern GAUGE = Pattern.compile("(?m)^(haven_webchat_\\w+) (\\S+)$");
@@ -41,18 +41,21 @@ final class WebChatAbuse {
     private final Vertx vertx;
     private final int port;
     private final WebSocketClient client;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     WebChatAbuse(Vertx vertx, int port, int maxSockets) {
         this.vertx = vertx;
         this.port = port;
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(maxSockets + 64)
-                .setConnectTimeout(10_000));
+        this.client =
+                vertx.createWebSocketClient(
+                        new WebSocketClientOptions()
+                                .setMaxConnections(maxSockets + 64)
+                                .setConnectTimeout(10_000));
     }
 
     /** The sockets opened and refused, and the status of the refusals. */
-    record Held(int open, int refused, int refusalStatus, boolean otherClientIn) {
-    }
+    record Held(int open, int refused, int refusalStatus, boolean otherClientIn) {}
 
     /**
      * Opens {@code attempts} sockets one after another from {@code address}, keeps those that
@@ -85,13 +88,12 @@ final class WebChatAbuse {
     }
 
     /** Conversations opened and refused for one client's {@code start} frames. */
-    record Started(int opened, int refused, long retryAfter) {
-    }
+    record Started(int opened, int refused, long retryAfter) {}
 
     /**
-     * Sends {@code perSocket} {@code start} frames on each of {@code sockets} sockets from
-     * {@code address} (the server allows 30 frames in 10 s on one socket), and counts the
-     * conversations opened and the starts refused.
+     * Sends {@code perSocket} {@code start} frames on each of {@code sockets} sockets from {@code
+     * address} (the server allows 30 frames in 10 s on one socket), and counts the conversations
+     * opened and the starts refused.
      */
     Started startConversations(String address, int sockets, int perSocket) throws Exception {
         AtomicInteger opened = new AtomicInteger();
@@ -102,15 +104,16 @@ final class WebChatAbuse {
             for (int s = 0; s < sockets; s++) {
                 WebSocket ws = await(connect(address));
                 open.add(ws);
-                ws.textMessageHandler(text -> {
-                    JsonObject f = new JsonObject(text);
-                    if ("session".equals(f.getString("type"))) {
-                        opened.incrementAndGet();
-                    } else if ("too_many_conversations".equals(f.getString("code"))) {
-                        refused.incrementAndGet();
-                        retry[0] = f.getLong("retry_after", 0L);
-                    }
-                });
+                ws.textMessageHandler(
+                        text -> {
+                            JsonObject f = new JsonObject(text);
+                            if ("session".equals(f.getString("type"))) {
+                                opened.incrementAndGet();
+                            } else if ("too_many_conversations".equals(f.getString("code"))) {
+                                refused.incrementAndGet();
+                                retry[0] = f.getLong("retry_after", 0L);
+                            }
+                        });
                 for (int i = 0; i < perSocket; i++) {
                     ws.writeTextMessage("{\"type\":\"start\"}");
                 }
@@ -125,9 +128,11 @@ final class WebChatAbuse {
         }
     }
 
-    /** What clients that never read made the gateway queue, and when their sockets were closed (-1: not within the wait). */
-    record Unread(long bytesSent, long maxQueued, double closedAfterSeconds) {
-    }
+    /**
+     * What clients that never read made the gateway queue, and when their sockets were closed (-1:
+     * not within the wait).
+     */
+    record Unread(long bytesSent, long maxQueued, double closedAfterSeconds) {}
 
     /**
      * {@code sockets} raw sockets from {@code address}, with small receive buffers, each sending
@@ -150,17 +155,19 @@ final class WebChatAbuse {
                 handshake(raw, address);
             }
             for (Socket raw : raws) {
-                Thread w = new Thread(() -> {
-                    try {
-                        OutputStream out = raw.getOutputStream();
-                        for (int n = 0; n < frames; n += 100) {
-                            out.write(batch);
-                            total.addAndGet(100);
-                        }
-                    } catch (IOException closed) {
-                        // the gateway closed the socket
-                    }
-                });
+                Thread w =
+                        new Thread(
+                                () -> {
+                                    try {
+                                        OutputStream out = raw.getOutputStream();
+                                        for (int n = 0; n < frames; n += 100) {
+                                            out.write(batch);
+                                            total.addAndGet(100);
+                                        }
+                                    } catch (IOException closed) {
+                                        // the gateway closed the socket
+                                    }
+                                });
                 w.setDaemon(true);
                 w.start();
             }
@@ -168,7 +175,8 @@ final class WebChatAbuse {
             double closedAfter = -1;
             while (System.nanoTime() < end) {
                 maxQueued = Math.max(maxQueued, (long) gauge("haven_webchat_queued_bytes"));
-                if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(2) && gauge("haven_webchat_sockets") == 0) {
+                if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(2)
+                        && gauge("haven_webchat_sockets") == 0) {
                     closedAfter = (System.nanoTime() - t0) / 1e9;
                     break;
                 }
@@ -184,8 +192,13 @@ final class WebChatAbuse {
 
     /** A gauge of the gateway's {@code /metrics}, 0 when absent. */
     double gauge(String name) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body =
+                http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
         Matcher m = GAUGE.matcher(body);
         while (m.find()) {
             if (m.group(1).equals(name)) {
@@ -196,8 +209,12 @@ final class WebChatAbuse {
     }
 
     private Future<WebSocket> connect(String address) {
-        return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/chat/ws")
-                .addHeader("X-Forwarded-For", address));
+        return client.connect(
+                new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(port)
+                        .setURI("/chat/ws")
+                        .addHeader("X-Forwarded-For", address));
     }
 
     /** {@code n} masked text frames "x" (mask key 0), 7 bytes each. */
@@ -212,9 +229,18 @@ final class WebChatAbuse {
     private void handshake(Socket raw, String address) throws IOException {
         byte[] nonce = new byte[16];
         new SecureRandom().nextBytes(nonce);
-        raw.getOutputStream().write(("GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: " + address + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        raw.getOutputStream()
+                .write(
+                        ("GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:"
+                                        + port
+                                        + "\r\nUpgrade: websocket\r\n"
+                                        + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                                        + Base64.getEncoder().encodeToString(nonce)
+                                        + "\r\n"
+                                        + "Sec-WebSocket-Version: 13\r\nX-Forwarded-For: "
+                                        + address
+                                        + "\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
         InputStream in = raw.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
@@ -225,7 +251,12 @@ final class WebChatAbuse {
             head.write(b);
         }
         if (!head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
-            throw new IOException("upgrade refused: " + head.toString(StandardCharsets.US_ASCII).lines().findFirst().orElse(""));
+            throw new IOException(
+                    "upgrade refused: "
+                            + head.toString(StandardCharsets.US_ASCII)
+                                    .lines()
+                                    .findFirst()
+                                    .orElse(""));
         }
     }
 

@@ -11,13 +11,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * N web chat sockets, each running the default intake at {@code rate / N} messages a second,
- * open loop: a message is sent when it is due whether or not the last one was acknowledged, and
- * its latency runs from that due time to its {@code ack}. After the intake (and a few messages
- * for the coordinator) a socket closes and starts a new conversation.
+ * N web chat sockets, each running the default intake at {@code rate / N} messages a second, open
+ * loop: a message is sent when it is due whether or not the last one was acknowledged, and its
+ * latency runs from that due time to its {@code ack}. After the intake (and a few messages for the
+ * coordinator) a socket closes and starts a new conversation.
  */
 final class WebChatLoad {
-    private static final List<String> SAYS = Stream.concat(Script.INTAKE.stream(), Script.AFTER.stream()).toList();
+    private static final List<String> SAYS =
+            Stream.concat(Script.INTAKE.stream(), Script.AFTER.stream()).toList();
 
     private final Vertx vertx;
     private final WebSocketClient client;
@@ -31,8 +32,11 @@ final class WebChatLoad {
 
     WebChatLoad(Vertx vertx, String host, int port, int sockets, double rate) {
         this.vertx = vertx;
-        this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(sockets * 2 + 16)
-                .setConnectTimeout(10_000));
+        this.client =
+                vertx.createWebSocketClient(
+                        new WebSocketClientOptions()
+                                .setMaxConnections(sockets * 2 + 16)
+                                .setConnectTimeout(10_000));
         this.host = host;
         this.port = port;
         this.sockets = sockets;
@@ -75,23 +79,33 @@ final class WebChatLoad {
             step = 0;
             pending.clear();
             openedAt = System.nanoTime();
-            client.connect(port, host, "/chat/ws").onSuccess(socket -> {
-                ws = socket;
-                socket.textMessageHandler(this::onFrame);
-                socket.exceptionHandler(err -> sessions.error("socket_" + err.getClass().getSimpleName()));
-                socket.closeHandler(v -> {
-                    if (ws == socket && running) {
-                        // the server closed on us mid-conversation (or the gateway died): count it, start again
-                        sessions.error("closed_by_server");
-                        vertx.setTimer(500, t -> open());
-                    }
-                });
-                socket.writeTextMessage("{\"type\":\"start\"}");
-                sessions.sent();
-            }).onFailure(err -> {
-                sessions.error("connect_failed");
-                vertx.setTimer(1000, t -> open());
-            });
+            client.connect(port, host, "/chat/ws")
+                    .onSuccess(
+                            socket -> {
+                                ws = socket;
+                                socket.textMessageHandler(this::onFrame);
+                                socket.exceptionHandler(
+                                        err ->
+                                                sessions.error(
+                                                        "socket_"
+                                                                + err.getClass().getSimpleName()));
+                                socket.closeHandler(
+                                        v -> {
+                                            if (ws == socket && running) {
+                                                // the server closed on us mid-conversation (or the
+                                                // gateway died): count it, start again
+                                                sessions.error("closed_by_server");
+                                                vertx.setTimer(500, t -> open());
+                                            }
+                                        });
+                                socket.writeTextMessage("{\"type\":\"start\"}");
+                                sessions.sent();
+                            })
+                    .onFailure(
+                            err -> {
+                                sessions.error("connect_failed");
+                                vertx.setTimer(1000, t -> open());
+                            });
         }
 
         private void onFrame(String text) {
@@ -137,7 +151,12 @@ final class WebChatLoad {
             while (nextDue <= now && step < SAYS.size()) {
                 String id = "m" + (++ids);
                 pending.put(id, nextDue);
-                ws.writeTextMessage(new JsonObject().put("type", "message").put("id", id).put("text", SAYS.get(step++)).encode());
+                ws.writeTextMessage(
+                        new JsonObject()
+                                .put("type", "message")
+                                .put("id", id)
+                                .put("text", SAYS.get(step++))
+                                .encode());
                 messages.sent();
                 nextDue += periodNanos;
             }

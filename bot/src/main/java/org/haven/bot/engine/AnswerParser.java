@@ -26,26 +26,23 @@ public final class AnswerParser {
     private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}]");
 
     /** The outcome of parsing. */
-    public sealed interface Parsed {
-    }
+    public sealed interface Parsed {}
 
     /**
      * An accepted answer.
      *
-     * @param values   the choice values, or the typed text (one element)
+     * @param values the choice values, or the typed text (one element)
      * @param language the language whose label matched, when it differs from the conversation's;
-     *                 null otherwise
+     *     null otherwise
      */
-    public record Accepted(List<String> values, String language) implements Parsed {
-    }
+    public record Accepted(List<String> values, String language) implements Parsed {}
 
     /**
      * A rejected answer.
      *
      * @param messageKey the message to show, or null to use the question's validation message
      */
-    public record Rejected(String messageKey) implements Parsed {
-    }
+    public record Rejected(String messageKey) implements Parsed {}
 
     /**
      * Words typed at a choice question that match no choice but say something (a disclosure, a
@@ -53,18 +50,22 @@ public final class AnswerParser {
      *
      * @param text the words as typed
      */
-    public record Typed(String text) implements Parsed {
-    }
+    public record Typed(String text) implements Parsed {}
 
-    /** Typed words at a choice question count as said, not mistyped, from this many words or characters. */
+    /**
+     * Typed words at a choice question count as said, not mistyped, from this many words or
+     * characters.
+     */
     private static final int TYPED_WORDS = 3;
+
     private static final int TYPED_CHARS = 20;
 
     private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
     private static final int MAX_TEXT = 2000;
 
     private final Script script;
-    // folded forms of the script's values and labels, made once: the script does not change under a parser
+    // folded forms of the script's values and labels, made once: the script does not change under a
+    // parser
     private final Map<String, String> folded = new ConcurrentHashMap<>();
     private final Map<String, String> labelWords = new ConcurrentHashMap<>();
 
@@ -81,13 +82,20 @@ public final class AnswerParser {
 
     /** A label as space-padded words, to find a word typed alone in it. */
     private String words(String label) {
-        return labelWords.computeIfAbsent(label, l -> " " + SPACES.matcher(Normalizer.fold(PUNCTUATION.matcher(l)
-                .replaceAll(" "))).replaceAll(" ") + " ");
+        return labelWords.computeIfAbsent(
+                label,
+                l ->
+                        " "
+                                + SPACES.matcher(
+                                                Normalizer.fold(
+                                                        PUNCTUATION.matcher(l).replaceAll(" ")))
+                                        .replaceAll(" ")
+                                + " ");
     }
 
     /**
-     * @param q        the question being answered
-     * @param input    the input as typed (or an option value)
+     * @param q the question being answered
+     * @param input the input as typed (or an option value)
      * @param language the conversation language
      * @param thisYear the current year, for plausibility of years
      * @return the parsed answer
@@ -100,11 +108,14 @@ public final class AnswerParser {
         if (raw.isEmpty()) {
             return new Rejected("error");
         }
-        if (raw.length() > MAX_TEXT || (q.validation() != null && q.validation().maxLength() > 0
-                && raw.length() > q.validation().maxLength())) {
+        if (raw.length() > MAX_TEXT
+                || (q.validation() != null
+                        && q.validation().maxLength() > 0
+                        && raw.length() > q.validation().maxLength())) {
             return new Rejected(q.validation() != null ? null : "error");
         }
-        if (q.validation() != null && q.validation().pattern() != null
+        if (q.validation() != null
+                && q.validation().pattern() != null
                 && !q.validation().pattern().matcher(Normalizer.asciiDigits(raw)).matches()) {
             return new Rejected(null);
         }
@@ -121,7 +132,8 @@ public final class AnswerParser {
             }
             case REFERRAL_CODE -> {
                 String code = ReferralCode.normalise(raw);
-                return code == null ? new Rejected(q.validation() != null ? null : "invalid_code")
+                return code == null
+                        ? new Rejected(q.validation() != null ? null : "invalid_code")
                         : new Accepted(List.of(code), null);
             }
             case COUNTRY, CITY -> {
@@ -136,14 +148,19 @@ public final class AnswerParser {
         }
     }
 
-    /** The typed answer, then the names of the question's {@code recognise} list that it mentions. */
+    /**
+     * The typed answer, then the names of the question's {@code recognise} list that it mentions.
+     */
     private static List<String> recognised(Question q, String raw) {
         List<String> values = new ArrayList<>(List.of(raw));
-        q.recognise().forEach((name, spellings) -> {
-            if (spellings.stream().anyMatch(s -> Normalizer.mentions(raw, s)) && !values.contains(name)) {
-                values.add(name);
-            }
-        });
+        q.recognise()
+                .forEach(
+                        (name, spellings) -> {
+                            if (spellings.stream().anyMatch(s -> Normalizer.mentions(raw, s))
+                                    && !values.contains(name)) {
+                                values.add(name);
+                            }
+                        });
         return values;
     }
 
@@ -163,7 +180,10 @@ public final class AnswerParser {
         return p;
     }
 
-    /** Whether typed words are more than a mistyped choice: a few words, or a long one, with letters. */
+    /**
+     * Whether typed words are more than a mistyped choice: a few words, or a long one, with
+     * letters.
+     */
     private static boolean says(String raw) {
         String w = Normalizer.words(raw);
         return raw.codePoints().anyMatch(Character::isLetter)
@@ -202,11 +222,12 @@ public final class AnswerParser {
                 lang = h.language;
             }
         }
-        return values.isEmpty() ? new Rejected("error") : new Accepted(new ArrayList<>(values), lang);
+        return values.isEmpty()
+                ? new Rejected("error")
+                : new Accepted(new ArrayList<>(values), lang);
     }
 
-    private record Hit(String value, String language) {
-    }
+    private record Hit(String value, String language) {}
 
     private Hit one(Question q, String raw, String language) {
         String f = Normalizer.fold(raw);

@@ -25,7 +25,9 @@ public enum Keyword {
     /** Ask for the resume phrase (the words that continue this conversation anywhere). */
     PHRASE;
 
-    /** @return the keyword's name in scripts ("stop") */
+    /**
+     * @return the keyword's name in scripts ("stop")
+     */
     public String scriptName() {
         return name().toLowerCase(Locale.ROOT);
     }

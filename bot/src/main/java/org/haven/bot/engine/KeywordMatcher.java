@@ -11,19 +11,18 @@ import org.haven.bot.script.Script;
 import org.haven.bot.script.Text;
 
 /**
- * Recognises a keyword typed alone, in any of the script's languages, and the labels of the
- * control options (skip, pause, ask for a person) in any language.
+ * Recognises a keyword typed alone, in any of the script's languages, and the labels of the control
+ * options (skip, pause, ask for a person) in any language.
  */
 public final class KeywordMatcher {
 
     /**
      * A recognised keyword and the languages whose word matched (script order).
      *
-     * @param keyword   the keyword
+     * @param keyword the keyword
      * @param languages the languages it was written in
      */
-    public record Match(Keyword keyword, List<String> languages) {
-    }
+    public record Match(Keyword keyword, List<String> languages) {}
 
     private final Map<String, Match> byWord = new LinkedHashMap<>();
 
@@ -67,7 +66,8 @@ public final class KeywordMatcher {
             langs.add(lang);
             byWord.put(word, new Match(k, List.copyOf(langs)));
         }
-        // a word already bound to another keyword keeps its first meaning; ScriptCheck reports the clash
+        // a word already bound to another keyword keeps its first meaning; ScriptCheck reports the
+        // clash
     }
 
     /**

@@ -23,10 +23,10 @@ import org.haven.bot.script.Text;
  * Guesses the language of a first message, only where it is unambiguous: a greeting that only one
  * language lists ("bonjour", "hola"); else the writing system, when only one of the script's
  * languages is written in it (Ge'ez → Tigrinya, Cyrillic → Ukrainian); else, among languages
- * sharing a writing system (Arabic and Persian), letters that only one of them uses in its texts
- * (پ چ ژ گ ک ی for Persian; ة ي ك for Arabic; ñ for Spanish; ç for French; never an ASCII
- * letter). Anything else ("ok", "/start", "سلام") is no guess: the caller then answers in more
- * than one language.
+ * sharing a writing system (Arabic and Persian), letters that only one of them uses in its texts (پ
+ * چ ژ گ ک ی for Persian; ة ي ك for Arabic; ñ for Spanish; ç for French; never an ASCII letter).
+ * Anything else ("ok", "/start", "سلام") is no guess: the caller then answers in more than one
+ * language.
  */
 public final class LanguageGuess {
     private static final Pattern WORDS = Pattern.compile("[^\\p{L}\\p{M}\\p{N}]+");
@@ -48,7 +48,9 @@ public final class LanguageGuess {
                     clash.add(f);
                 }
             }
-            system(l.name()).ifPresent(s -> bySystem.computeIfAbsent(s, k -> new ArrayList<>()).add(l.code()));
+            system(l.name())
+                    .ifPresent(
+                            s -> bySystem.computeIfAbsent(s, k -> new ArrayList<>()).add(l.code()));
         }
         clash.forEach(greetings::remove);
         Map<String, Set<Integer>> letters = new HashMap<>();
@@ -58,7 +60,9 @@ public final class LanguageGuess {
         for (List<String> sharing : bySystem.values()) {
             for (String code : sharing) {
                 Set<Integer> own = new HashSet<>(letters.get(code));
-                sharing.stream().filter(o -> !o.equals(code)).forEach(o -> own.removeAll(letters.get(o)));
+                sharing.stream()
+                        .filter(o -> !o.equals(code))
+                        .forEach(o -> own.removeAll(letters.get(o)));
                 ownLetters.put(code, own);
             }
         }
@@ -75,22 +79,32 @@ public final class LanguageGuess {
         }
         Set<String> byGreeting = new LinkedHashSet<>();
         String padded = " " + f + " ";
-        greetings.forEach((g, code) -> {
-            if (padded.contains(" " + g + " ")) {
-                byGreeting.add(code);
-            }
-        });
+        greetings.forEach(
+                (g, code) -> {
+                    if (padded.contains(" " + g + " ")) {
+                        byGreeting.add(code);
+                    }
+                });
         if (byGreeting.size() == 1) {
             return Optional.of(byGreeting.iterator().next());
         }
         Optional<UnicodeScript> system = system(message);
-        List<String> candidates = system.map(s -> bySystem.getOrDefault(s, List.of())).orElse(List.of());
+        List<String> candidates =
+                system.map(s -> bySystem.getOrDefault(s, List.of())).orElse(List.of());
         if (candidates.size() == 1) {
             return Optional.of(candidates.get(0));
         }
         Set<String> marked = new LinkedHashSet<>();
-        message.codePoints().forEach(c -> candidates.stream()
-                .filter(code -> ownLetters.getOrDefault(code, Set.of()).contains(c)).forEach(marked::add));
+        message.codePoints()
+                .forEach(
+                        c ->
+                                candidates.stream()
+                                        .filter(
+                                                code ->
+                                                        ownLetters
+                                                                .getOrDefault(code, Set.of())
+                                                                .contains(c))
+                                        .forEach(marked::add));
         return marked.size() == 1 ? Optional.of(marked.iterator().next()) : Optional.empty();
     }
 
@@ -114,7 +128,12 @@ public final class LanguageGuess {
         Set<Integer> out = new HashSet<>();
         for (Text t : texts) {
             // ASCII letters tell nothing: "ok" is not English for its k
-            t.in(code).ifPresent(s -> s.codePoints().filter(c -> c > 0x7F && Character.isLetter(c)).forEach(out::add));
+            t.in(code)
+                    .ifPresent(
+                            s ->
+                                    s.codePoints()
+                                            .filter(c -> c > 0x7F && Character.isLetter(c))
+                                            .forEach(out::add));
         }
         return out;
     }

@@ -24,7 +24,7 @@ public final class Localizer {
     private final long days;
 
     /**
-     * @param script       the script
+     * @param script the script
      * @param resumeWindow the resume window, for {@code {days}}
      */
     public Localizer(Script script, Duration resumeWindow) {
@@ -33,9 +33,9 @@ public final class Localizer {
     }
 
     /**
-     * @param key      a message key
+     * @param key a message key
      * @param language the conversation language
-     * @param group    the working group id, for {@code {group}}
+     * @param group the working group id, for {@code {group}}
      * @return the message as a reply
      */
     public Reply message(String key, String language, String group) {
@@ -43,20 +43,24 @@ public final class Localizer {
     }
 
     /**
-     * @param t        any script text (a section warning, a validation message)
+     * @param t any script text (a section warning, a validation message)
      * @param language the conversation language
-     * @param group    the working group id, for {@code {group}}
+     * @param group the working group id, for {@code {group}}
      * @return the text as a reply
      */
     public Reply text(Text t, String language, String group) {
         String lang = t.languageFor(language, script.defaultLanguage());
-        return new Reply(format(t.resolve(language, script.defaultLanguage()), lang, group), List.of(), lang, rtl(lang));
+        return new Reply(
+                format(t.resolve(language, script.defaultLanguage()), lang, group),
+                List.of(),
+                lang,
+                rtl(lang));
     }
 
     /**
      * A question as SMS shows it (numbered options).
      *
-     * @param q        a question
+     * @param q a question
      * @param language the conversation language
      * @return the question with its choices and the controls (skip, pause, ask for a person)
      */
@@ -65,10 +69,10 @@ public final class Localizer {
     }
 
     /**
-     * @param q        a question
+     * @param q a question
      * @param language the conversation language
-     * @param channel  the channel that shows it: a multiple-choice question ends with the script's
-     *                 hint for that channel ({@link #severalHint})
+     * @param channel the channel that shows it: a multiple-choice question ends with the script's
+     *     hint for that channel ({@link #severalHint})
      * @return the question with its choices and the controls (skip, pause, ask for a person)
      */
     public Reply question(Question q, String language, String channel) {
@@ -93,8 +97,8 @@ public final class Localizer {
     /**
      * The message that tells how to choose several answers where the channel shows them: numbers
      * typed on SMS ("like 1,3"), toggle buttons and Done on the web page, and on Telegram, whose
-     * buttons answer at the first tap, one tap or several typed. A script without it says it in
-     * its prompts.
+     * buttons answer at the first tap, one tap or several typed. A script without it says it in its
+     * prompts.
      *
      * @param channel a channel name
      * @return the message key
@@ -124,9 +128,9 @@ public final class Localizer {
     /**
      * One message in several languages, for a first reply when the person's language is not known.
      *
-     * @param key       a message key
+     * @param key a message key
      * @param languages the languages, in order (the first is the reply's language)
-     * @param group     the working group id, for {@code {group}}
+     * @param group the working group id, for {@code {group}}
      * @return the message in each language, one paragraph each
      */
     public Reply messages(String key, List<String> languages, String group) {
@@ -135,16 +139,20 @@ public final class Localizer {
             texts.add(message(key, l, group).text());
         }
         String first = languages.get(0);
-        return new Reply(String.join("\n", texts.stream().distinct().toList()), List.of(), first, rtl(first));
+        return new Reply(
+                String.join("\n", texts.stream().distinct().toList()),
+                List.of(),
+                first,
+                rtl(first));
     }
 
     /**
      * A question in several languages, for a first reply when the person's language is not known:
      * the prompt in each, the choices labelled in each ("Yes / Oui"), the controls in the first.
      *
-     * @param q         a question
+     * @param q a question
      * @param languages the languages, in order
-     * @param channel   the channel that shows it
+     * @param channel the channel that shows it
      * @return the question
      */
     public Reply question(Question q, List<String> languages, String channel) {
@@ -154,8 +162,15 @@ public final class Localizer {
         for (int i = 0; i < first.options().size(); i++) {
             Option o = first.options().get(i);
             final int k = i;
-            String label = o.control() ? o.label() : String.join(" / ",
-                    each.stream().map(r -> r.options().get(k).label()).distinct().toList());
+            String label =
+                    o.control()
+                            ? o.label()
+                            : String.join(
+                                    " / ",
+                                    each.stream()
+                                            .map(r -> r.options().get(k).label())
+                                            .distinct()
+                                            .toList());
             options.add(new Option(o.value(), label));
         }
         String text = String.join("\n\n", each.stream().map(Reply::text).distinct().toList());
@@ -176,9 +191,15 @@ public final class Localizer {
     }
 
     private String format(String text, String lang, String groupOrNull) {
-        String group = groupOrNull == null ? script.fallbackGroup() : groupOrNull; // an urgent case before the place is known
-        String groupName = script.workingGroup(group).map(g -> g.name().resolve(lang, script.defaultLanguage()))
-                .filter(s -> !s.isEmpty()).orElse(group);
+        String group =
+                groupOrNull == null
+                        ? script.fallbackGroup()
+                        : groupOrNull; // an urgent case before the place is known
+        String groupName =
+                script.workingGroup(group)
+                        .map(g -> g.name().resolve(lang, script.defaultLanguage()))
+                        .filter(s -> !s.isEmpty())
+                        .orElse(group);
         return text.replace("{group}", groupName).replace("{days}", Long.toString(days));
     }
 }

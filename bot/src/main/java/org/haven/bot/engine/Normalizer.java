@@ -13,10 +13,10 @@ public final class Normalizer {
     private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final Pattern PUNCTUATION = Pattern.compile("[\\p{Punct}\\p{IsPunctuation}]");
     private static final Pattern EDGE_PUNCTUATION =
-            Pattern.compile("^[\\p{Punct}\\p{IsPunctuation}\\s]+|[\\p{Punct}\\p{IsPunctuation}\\s]+$");
+            Pattern.compile(
+                    "^[\\p{Punct}\\p{IsPunctuation}\\s]+|[\\p{Punct}\\p{IsPunctuation}\\s]+$");
 
-    private Normalizer() {
-    }
+    private Normalizer() {}
 
     /**
      * Replaces Arabic-Indic (U+0660..) and Persian (U+06F0..) digits by ASCII digits.
@@ -40,8 +40,9 @@ public final class Normalizer {
     }
 
     /**
-     * Folds text for comparison: digits to ASCII, accents and Arabic diacritics removed, lower case,
-     * Arabic/Persian letter variants unified, punctuation at the ends removed, spaces collapsed.
+     * Folds text for comparison: digits to ASCII, accents and Arabic diacritics removed, lower
+     * case, Arabic/Persian letter variants unified, punctuation at the ends removed, spaces
+     * collapsed.
      *
      * @param s any text (null is treated as empty)
      * @return the folded text
@@ -55,18 +56,21 @@ public final class Normalizer {
         for (int i = 0; i < t.length(); i++) {
             char c = t.charAt(i);
             int type = Character.getType(c);
-            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || c == '\u0640') {
+            if (type == Character.NON_SPACING_MARK
+                    || type == Character.ENCLOSING_MARK
+                    || c == '\u0640') {
                 continue; // accents, harakat, tatweel
             }
             switch (c) {
                 case '\u0623', '\u0625', '\u0622', '\u0671' -> b.append('\u0627'); // alef variants
                 case '\u0649', '\u06CC' -> b.append('\u064A'); // yeh variants (Arabic, Persian)
                 case '\u06A9' -> b.append('\u0643'); // Persian keheh → kaf
-                case '\u200C', '\u200D', '\u200E', '\u200F' -> { } // joiners and direction marks
+                case '\u200C', '\u200D', '\u200E', '\u200F' -> {} // joiners and direction marks
                 default -> b.append(c);
             }
         }
-        String lower = SPACES.matcher(b.toString().toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
+        String lower =
+                SPACES.matcher(b.toString().toLowerCase(Locale.ROOT)).replaceAll(" ").strip();
         return EDGE_PUNCTUATION.matcher(lower).replaceAll("");
     }
 

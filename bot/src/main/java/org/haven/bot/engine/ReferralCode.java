@@ -26,10 +26,10 @@ public final class ReferralCode {
 
     /** Number of random digits before the check digit. */
     public static final int BODY_DIGITS = 6;
+
     private static final Pattern CODE = Pattern.compile("[0-9]{" + (BODY_DIGITS + 1) + "}");
 
-    private ReferralCode() {
-    }
+    private ReferralCode() {}
 
     /**
      * Issues a new code.
@@ -65,7 +65,10 @@ public final class ReferralCode {
      * @return the canonical form "123-4567", or null when it is not a valid code
      */
     public static String normalise(String typed) {
-        String t = SEPARATORS.matcher(Normalizer.asciiDigits(typed == null ? "" : typed)).replaceAll("");
+        String t =
+                SEPARATORS
+                        .matcher(Normalizer.asciiDigits(typed == null ? "" : typed))
+                        .replaceAll("");
         if (!CODE.matcher(t).matches() || checkDigit(t) != 0) {
             return null;
         }

@@ -11,14 +11,17 @@ import org.haven.bot.script.Organisation;
 import org.haven.bot.script.Question;
 import org.haven.bot.script.Script;
 
-/** Builds the {@link IntakeResult} for the coordinators: triage, working group, English answers, suggestions. */
+/**
+ * Builds the {@link IntakeResult} for the coordinators: triage, working group, English answers,
+ * suggestions.
+ */
 public final class ResultBuilder {
 
     private final Script script;
     private final Triager triager;
 
     /**
-     * @param script  the script
+     * @param script the script
      * @param triager its rules
      */
     public ResultBuilder(Script script, Triager triager) {
@@ -27,19 +30,37 @@ public final class ResultBuilder {
     }
 
     /**
-     * @param answers  question id → values (empty = skipped)
+     * @param answers question id → values (empty = skipped)
      * @param language the conversation language
-     * @param duress   whether the duress word was used (then: urgent, priority 0)
+     * @param duress whether the duress word was used (then: urgent, priority 0)
      * @return the result
      */
     public IntakeResult build(Map<String, List<String>> answers, String language, boolean duress) {
-        Triager.Outcome o = duress ? new Triager.Outcome(Triage.URGENT, 0) : triager.triage(answers);
-        // an urgent case handed off before the place was asked is every coordinator's, not the fallback group's
-        String group = o.triage() == Triage.URGENT && !duress && !triager.placeGiven(answers) ? null
-                : triager.workingGroup(answers);
-        List<String> suggestions = triager.suggestions(answers, o.triage(), group == null ? script.fallbackGroup() : group)
-                .stream().map(ResultBuilder::suggestion).toList();
-        return new IntakeResult(language, o.triage(), o.priority(), group, answers(answers), suggestions, duress, answers, false);
+        Triager.Outcome o =
+                duress ? new Triager.Outcome(Triage.URGENT, 0) : triager.triage(answers);
+        // an urgent case handed off before the place was asked is every coordinator's, not the
+        // fallback group's
+        String group =
+                o.triage() == Triage.URGENT && !duress && !triager.placeGiven(answers)
+                        ? null
+                        : triager.workingGroup(answers);
+        List<String> suggestions =
+                triager
+                        .suggestions(
+                                answers, o.triage(), group == null ? script.fallbackGroup() : group)
+                        .stream()
+                        .map(ResultBuilder::suggestion)
+                        .toList();
+        return new IntakeResult(
+                language,
+                o.triage(),
+                o.priority(),
+                group,
+                answers(answers),
+                suggestions,
+                duress,
+                answers,
+                false);
     }
 
     /**
@@ -47,7 +68,7 @@ public final class ResultBuilder {
      * so far say so, otherwise {@link Triage#PERSON_ASKED}, never out of the mandate; first in the
      * queue; the working group of the place they gave, or none (every coordinator's) before that.
      *
-     * @param answers  question id → values given so far
+     * @param answers question id → values given so far
      * @param language the conversation language
      * @return the result
      */
@@ -55,9 +76,14 @@ public final class ResultBuilder {
         Triager.Outcome o = triager.triage(answers);
         Triage triage = o.triage() == Triage.URGENT ? Triage.URGENT : Triage.PERSON_ASKED;
         String group = triager.placeGiven(answers) ? triager.workingGroup(answers) : null;
-        List<String> suggestions = group == null ? List.of()
-                : triager.suggestions(answers, triage, group).stream().map(ResultBuilder::suggestion).toList();
-        return new IntakeResult(language, triage, 0, group, answers(answers), suggestions, false, answers, true);
+        List<String> suggestions =
+                group == null
+                        ? List.of()
+                        : triager.suggestions(answers, triage, group).stream()
+                                .map(ResultBuilder::suggestion)
+                                .toList();
+        return new IntakeResult(
+                language, triage, 0, group, answers(answers), suggestions, false, answers, true);
     }
 
     /**
@@ -69,7 +95,10 @@ public final class ResultBuilder {
     }
 
     /** The answers in script order, in English (choice labels), free text verbatim. */
-    /** Where the answers keep messages that answered a question no longer known (see {@code Engine.late}). */
+    /**
+     * Where the answers keep messages that answered a question no longer known (see {@code
+     * Engine.late}).
+     */
     public static final String WRITTEN_WHILE_AWAY = "_away";
 
     private List<Answer> answers(Map<String, List<String>> answers) {
@@ -85,17 +114,38 @@ public final class ResultBuilder {
             if (a.isEmpty()) {
                 text = "(skipped)";
             } else if (q.type().hasChoices()) {
-                text = String.join(", ", a.stream().map(v -> v.startsWith(Condition.TYPED_PREFIX)
-                        ? "Other, in their words: " + v.substring(Condition.TYPED_PREFIX.length())
-                        : q.choice(v).map(c -> c.label().resolve(en, d)).orElse(v)).toList());
+                text =
+                        String.join(
+                                ", ",
+                                a.stream()
+                                        .map(
+                                                v ->
+                                                        v.startsWith(Condition.TYPED_PREFIX)
+                                                                ? "Other, in their words: "
+                                                                        + v.substring(
+                                                                                Condition
+                                                                                        .TYPED_PREFIX
+                                                                                        .length())
+                                                                : q.choice(v)
+                                                                        .map(
+                                                                                c ->
+                                                                                        c.label()
+                                                                                                .resolve(
+                                                                                                        en,
+                                                                                                        d))
+                                                                        .orElse(v))
+                                        .toList());
             } else {
-                // the answer as written (later values are the engine's reading of it, like a country's
+                // the answer as written (later values are the engine's reading of it, like a
+                // country's
                 // code), then any the person wrote to it while the service was away (Engine.late)
                 List<String> shown = new ArrayList<>();
                 for (int i = 0; i < a.size(); i++) {
                     String v = a.get(i);
                     if (v.startsWith(Condition.TYPED_PREFIX)) {
-                        shown.add("Written while the service was away: " + v.substring(Condition.TYPED_PREFIX.length()));
+                        shown.add(
+                                "Written while the service was away: "
+                                        + v.substring(Condition.TYPED_PREFIX.length()));
                     } else if (i == 0) {
                         shown.add(v);
                     }
@@ -106,9 +156,21 @@ public final class ResultBuilder {
         }
         List<String> away = answers.get(WRITTEN_WHILE_AWAY);
         if (away != null && !away.isEmpty()) {
-            out.add(new Answer(WRITTEN_WHILE_AWAY, "Written while the service was away (the question it answered is not known)",
-                    String.join("\n", away.stream().map(v -> v.startsWith(Condition.TYPED_PREFIX)
-                            ? v.substring(Condition.TYPED_PREFIX.length()) : v).toList())));
+            out.add(
+                    new Answer(
+                            WRITTEN_WHILE_AWAY,
+                            "Written while the service was away (the question it answered is not known)",
+                            String.join(
+                                    "\n",
+                                    away.stream()
+                                            .map(
+                                                    v ->
+                                                            v.startsWith(Condition.TYPED_PREFIX)
+                                                                    ? v.substring(
+                                                                            Condition.TYPED_PREFIX
+                                                                                    .length())
+                                                                    : v)
+                                            .toList())));
         }
         return out;
     }

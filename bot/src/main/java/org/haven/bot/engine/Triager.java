@@ -21,15 +21,15 @@ public final class Triager {
     /**
      * A triage decision.
      *
-     * @param triage   the outcome
+     * @param triage the outcome
      * @param priority the queue priority, lower is sooner
-     * @param say      the message that tells the person, or null for the outcome's own
+     * @param say the message that tells the person, or null for the outcome's own
      */
     public record Outcome(Triage triage, int priority, String say) {
         /**
          * An outcome told with its own message.
          *
-         * @param triage   the outcome
+         * @param triage the outcome
          * @param priority the queue priority
          */
         public Outcome(Triage triage, int priority) {
@@ -88,8 +88,8 @@ public final class Triager {
     }
 
     /**
-     * Maps a typed place to a working group: the longest place name found in the text wins;
-     * short abbreviations ("ON", "BC") only count as the whole answer.
+     * Maps a typed place to a working group: the longest place name found in the text wins; short
+     * abbreviations ("ON", "BC") only count as the whole answer.
      *
      * @param place a city or province as typed
      * @return the group id, or the fallback group
@@ -111,14 +111,17 @@ public final class Triager {
 
     /**
      * @param answers the answers
-     * @param triage  the triage outcome
-     * @param group   the working group
-     * @return organisations to suggest: local ones first, then national, at most the script's maximum
+     * @param triage the triage outcome
+     * @param group the working group
+     * @return organisations to suggest: local ones first, then national, at most the script's
+     *     maximum
      */
-    public List<Organisation> suggestions(Map<String, List<String>> answers, Triage triage, String group) {
+    public List<Organisation> suggestions(
+            Map<String, List<String>> answers, Triage triage, String group) {
         Set<String> services = new LinkedHashSet<>();
         for (ReferralRule r : script.referrals()) {
-            if ((r.when() == null || r.when().holds(answers)) && (r.outcome() == null || r.outcome() == triage)) {
+            if ((r.when() == null || r.when().holds(answers))
+                    && (r.outcome() == null || r.outcome() == triage)) {
                 services.addAll(r.services());
             }
         }

@@ -7,13 +7,14 @@ import org.haven.bot.Reply;
 
 /**
  * Telegram and web: options as buttons, one answer per row (labels can be long), the controls
- * together on a last row. Long texts are split at sentence boundaries; the buttons go with the
- * last part.
+ * together on a last row. Long texts are split at sentence boundaries; the buttons go with the last
+ * part.
  */
 public final class ButtonRenderer implements Renderer {
 
     /** Telegram's limit on a message's text. */
     public static final int TELEGRAM_MAX_CHARS = 4096;
+
     /** A comfortable length for one web chat bubble on a small screen. */
     public static final int WEB_MAX_CHARS = 600;
 
@@ -29,12 +30,16 @@ public final class ButtonRenderer implements Renderer {
         this.maxChars = maxChars;
     }
 
-    /** @return a renderer for Telegram */
+    /**
+     * @return a renderer for Telegram
+     */
     public static ButtonRenderer telegram() {
         return new ButtonRenderer(TELEGRAM_MAX_CHARS);
     }
 
-    /** @return a renderer for the web chat */
+    /**
+     * @return a renderer for the web chat
+     */
     public static ButtonRenderer web() {
         return new ButtonRenderer(WEB_MAX_CHARS);
     }
@@ -59,8 +64,12 @@ public final class ButtonRenderer implements Renderer {
         }
         List<Rendered> out = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
-            out.add(new Rendered(parts.get(i), i == parts.size() - 1 ? rows : List.of(), reply.language(),
-                    reply.rtl()));
+            out.add(
+                    new Rendered(
+                            parts.get(i),
+                            i == parts.size() - 1 ? rows : List.of(),
+                            reply.language(),
+                            reply.rtl()));
         }
         return out;
     }

@@ -2,18 +2,18 @@ package org.haven.bot.render;
 
 /**
  * SMS segment arithmetic. A message that uses only the GSM 03.38 alphabet is sent as GSM-7: 160
- * characters in one segment, 153 per segment when concatenated; characters of the extension
- * table ({@code ^{}\[~]|€} and form feed) take two. Anything else forces UCS-2: 70 UTF-16 units
- * in one segment, 67 per segment when concatenated.
+ * characters in one segment, 153 per segment when concatenated; characters of the extension table
+ * ({@code ^{}\[~]|€} and form feed) take two. Anything else forces UCS-2: 70 UTF-16 units in one
+ * segment, 67 per segment when concatenated.
  */
 public final class SmsEncoding {
 
-    private static final String GSM_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001BÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-            + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    private static final String GSM_BASIC =
+            "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001BÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+                    + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     private static final String GSM_EXTENSION = "^{}\\[~]|€\f";
 
-    private SmsEncoding() {
-    }
+    private SmsEncoding() {}
 
     /**
      * @param text a message

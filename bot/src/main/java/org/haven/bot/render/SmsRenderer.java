@@ -7,16 +7,16 @@ import org.haven.bot.Reply;
 
 /**
  * SMS: answer options numbered ("1) Yes"), controls as one short line ("Skip / Pause / Talk to a
- * person"), and each message within a budget of segments, split at sentence boundaries. The
- * options stay with the end of the question. Right-to-left text is sent as is: phones lay it out.
+ * person"), and each message within a budget of segments, split at sentence boundaries. The options
+ * stay with the end of the question. Right-to-left text is sent as is: phones lay it out.
  */
 public final class SmsRenderer implements Renderer {
 
     /**
-     * Default budget: four segments per message. The script check holds every text of the
-     * script to it, and the SMS sender splits at it, so a question always goes out as one SMS.
-     * Four, not three: a six-choice question written in Arabic, Persian, Spanish, Tigrinya or
-     * Ukrainian is sent as UCS-2 (67 characters a segment) and needs about 250 characters.
+     * Default budget: four segments per message. The script check holds every text of the script to
+     * it, and the SMS sender splits at it, so a question always goes out as one SMS. Four, not
+     * three: a six-choice question written in Arabic, Persian, Spanish, Tigrinya or Ukrainian is
+     * sent as UCS-2 (67 characters a segment) and needs about 250 characters.
      */
     public static final int DEFAULT_SEGMENT_BUDGET = 4;
 
@@ -25,7 +25,7 @@ public final class SmsRenderer implements Renderer {
 
     /**
      * @param segmentBudget the most segments one message may take (at least 1)
-     * @param showControls  whether to list the controls under every question
+     * @param showControls whether to list the controls under every question
      */
     public SmsRenderer(int segmentBudget, boolean showControls) {
         if (segmentBudget < 1) {

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  */
 public final class Splitter {
 
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?\u061F\u06D4\u3002])\\s+|\\n+");
+    private static final Pattern SENTENCE_END =
+            Pattern.compile("(?<=[.!?\u061F\u06D4\u3002])\\s+|\\n+");
 
-    private Splitter() {
-    }
+    private Splitter() {}
 
     /**
      * @param text the text
@@ -42,7 +42,8 @@ public final class Splitter {
             boolean found = m.find();
             String sentence = t.substring(start, found ? m.start() : t.length()).strip();
             if (!sentence.isEmpty()) {
-                List<String> pieces = fits.test(sentence) ? List.of(sentence) : words(sentence, fits);
+                List<String> pieces =
+                        fits.test(sentence) ? List.of(sentence) : words(sentence, fits);
                 for (int i = 0; i < pieces.size(); i++) {
                     units.add(pieces.get(i));
                     seps.add(i == 0 ? sep : " ");

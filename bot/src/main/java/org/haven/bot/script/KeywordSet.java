@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * The words for one keyword in each language.
  *
- * @param name  the keyword ("stop", "help", ...)
+ * @param name the keyword ("stop", "help", ...)
  * @param words language code → words
- * @param line  where it is defined
+ * @param line where it is defined
  */
 public record KeywordSet(String name, Map<String, List<String>> words, int line) {
 

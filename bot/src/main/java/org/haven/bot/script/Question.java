@@ -9,24 +9,34 @@ import java.util.Optional;
 /**
  * One question of the intake.
  *
- * @param id         unique id, used in conditions, rules and answers
- * @param type       the kind of answer
- * @param prompt     the question per language
- * @param choices    the choices (empty for typed answers)
- * @param showIf     ask only when this holds, or null
- * @param hideIf     do not ask when this holds, or null
+ * @param id unique id, used in conditions, rules and answers
+ * @param type the kind of answer
+ * @param prompt the question per language
+ * @param choices the choices (empty for typed answers)
+ * @param showIf ask only when this holds, or null
+ * @param hideIf do not ask when this holds, or null
  * @param validation extra validation for typed answers, or null
- * @param section    the id of the section it belongs to
- * @param essential  whether every language must translate it
- * @param recognise  for typed answers: name → the ways it may be written, in any language
- *                   ({@code canada: [Canada, كندا, …]}); an answer that mentions one also holds
- *                   the name, so conditions can test it ({@code country: canada})
- * @param variants   other wordings of the prompt, the first whose condition holds replacing it
- * @param line       where it is defined
+ * @param section the id of the section it belongs to
+ * @param essential whether every language must translate it
+ * @param recognise for typed answers: name → the ways it may be written, in any language ({@code
+ *     canada: [Canada, كندا, …]}); an answer that mentions one also holds the name, so conditions
+ *     can test it ({@code country: canada})
+ * @param variants other wordings of the prompt, the first whose condition holds replacing it
+ * @param line where it is defined
  */
-public record Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
-                       Condition hideIf, Validation validation, String section, boolean essential,
-                       Map<String, List<String>> recognise, List<PromptVariant> variants, int line) {
+public record Question(
+        String id,
+        QuestionType type,
+        Text prompt,
+        List<Choice> choices,
+        Condition showIf,
+        Condition hideIf,
+        Validation validation,
+        String section,
+        boolean essential,
+        Map<String, List<String>> recognise,
+        List<PromptVariant> variants,
+        int line) {
 
     /** Makes an immutable question. */
     public Question {
@@ -40,20 +50,40 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
     /**
      * A question that recognises nothing in typed answers.
      *
-     * @param id         unique id
-     * @param type       the kind of answer
-     * @param prompt     the question per language
-     * @param choices    the choices
-     * @param showIf     ask only when this holds, or null
-     * @param hideIf     do not ask when this holds, or null
+     * @param id unique id
+     * @param type the kind of answer
+     * @param prompt the question per language
+     * @param choices the choices
+     * @param showIf ask only when this holds, or null
+     * @param hideIf do not ask when this holds, or null
      * @param validation extra validation, or null
-     * @param section    its section's id
-     * @param essential  whether every language must translate it
-     * @param line       where it is defined
+     * @param section its section's id
+     * @param essential whether every language must translate it
+     * @param line where it is defined
      */
-    public Question(String id, QuestionType type, Text prompt, List<Choice> choices, Condition showIf,
-                    Condition hideIf, Validation validation, String section, boolean essential, int line) {
-        this(id, type, prompt, choices, showIf, hideIf, validation, section, essential, Map.of(), List.of(),
+    public Question(
+            String id,
+            QuestionType type,
+            Text prompt,
+            List<Choice> choices,
+            Condition showIf,
+            Condition hideIf,
+            Validation validation,
+            String section,
+            boolean essential,
+            int line) {
+        this(
+                id,
+                type,
+                prompt,
+                choices,
+                showIf,
+                hideIf,
+                validation,
+                section,
+                essential,
+                Map.of(),
+                List.of(),
                 line);
     }
 
@@ -64,8 +94,19 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
     public Question asked(Map<String, List<String>> answers) {
         for (PromptVariant v : variants) {
             if (v.when().holds(answers)) {
-                return new Question(id, type, v.prompt(), choices, showIf, hideIf, validation, section, essential,
-                        recognise, List.of(), line);
+                return new Question(
+                        id,
+                        type,
+                        v.prompt(),
+                        choices,
+                        showIf,
+                        hideIf,
+                        validation,
+                        section,
+                        essential,
+                        recognise,
+                        List.of(),
+                        line);
             }
         }
         return this;
@@ -84,6 +125,7 @@ public record Question(String id, QuestionType type, Text prompt, List<Choice> c
      * @return whether the question is asked given those answers
      */
     public boolean shown(Map<String, List<String>> answers) {
-        return (showIf == null || showIf.holds(answers)) && (hideIf == null || !hideIf.holds(answers));
+        return (showIf == null || showIf.holds(answers))
+                && (hideIf == null || !hideIf.holds(answers));
     }
 }

@@ -33,12 +33,16 @@ public enum QuestionType {
         this.choices = choices;
     }
 
-    /** @return the type's name in the script */
+    /**
+     * @return the type's name in the script
+     */
     public String scriptName() {
         return scriptName;
     }
 
-    /** @return whether the question offers choices */
+    /**
+     * @return whether the question offers choices
+     */
     public boolean hasChoices() {
         return choices;
     }

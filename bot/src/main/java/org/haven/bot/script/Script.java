@@ -5,43 +5,98 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * An intake script, loaded from YAML by {@link ScriptLoader}; immutable. The format is described
- * in {@code docs/intake.md}.
+ * An intake script, loaded from YAML by {@link ScriptLoader}; immutable. The format is described in
+ * {@code docs/intake.md}.
  *
- * @param source          the script's file name, for error messages
- * @param title           a title for administrators
+ * @param source the script's file name, for error messages
+ * @param title a title for administrators
  * @param defaultLanguage the language used first, and when a translation is missing
- * @param languages       the languages, in the order offered
- * @param messages        message key → text (help, handoff, errors, outcomes ...)
- * @param keywords        keyword name → words per language
- * @param sections        the sections, in order
- * @param questions       all questions, in the order asked
- * @param triage          triage rules, first match wins; the last is the {@code otherwise} rule
- * @param referrals       referral rules
- * @param maxSuggestions  the most organisations suggested at once
- * @param workingGroups   the working groups and the places they cover
- * @param fallbackGroup   the group for every other place ("national")
+ * @param languages the languages, in the order offered
+ * @param messages message key → text (help, handoff, errors, outcomes ...)
+ * @param keywords keyword name → words per language
+ * @param sections the sections, in order
+ * @param questions all questions, in the order asked
+ * @param triage triage rules, first match wins; the last is the {@code otherwise} rule
+ * @param referrals referral rules
+ * @param maxSuggestions the most organisations suggested at once
+ * @param workingGroups the working groups and the places they cover
+ * @param fallbackGroup the group for every other place ("national")
  * @param directorySource the referral directory's file name
- * @param directory       the referral directory
+ * @param directory the referral directory
  */
-public record Script(String source, String title, String defaultLanguage, List<Language> languages,
-                     Map<String, Text> messages, Map<String, KeywordSet> keywords, List<Section> sections,
-                     List<Question> questions, List<TriageRule> triage, List<ReferralRule> referrals,
-                     int maxSuggestions, List<WorkingGroup> workingGroups, String fallbackGroup,
-                     String directorySource, List<Organisation> directory) {
+public record Script(
+        String source,
+        String title,
+        String defaultLanguage,
+        List<Language> languages,
+        Map<String, Text> messages,
+        Map<String, KeywordSet> keywords,
+        List<Section> sections,
+        List<Question> questions,
+        List<TriageRule> triage,
+        List<ReferralRule> referrals,
+        int maxSuggestions,
+        List<WorkingGroup> workingGroups,
+        String fallbackGroup,
+        String directorySource,
+        List<Organisation> directory) {
 
     /** Messages every script must define. */
-    public static final List<String> REQUIRED_MESSAGES = List.of(
-            "yes", "no", "help", "error", "handoff", "human", "pause", "resume", "expired", "come_back_later",
-            "opted_out", "opted_in", "restart", "deleted", "received", "decoy", "emergency",
-            "not_legal_advice", "outcome_urgent", "outcome_in_mandate", "outcome_outside", "referrals_intro",
-            "partial_language", "control_skip", "control_pause", "control_human", "consent_needed",
-            "invalid_year", "invalid_code", "acknowledged", "phone_note", "other_languages", "outcome_possibly",
-            "unknown_code", "reference", "phrase_given", "phrase_welcome", "phrase_unknown", "phrase_wait");
+    public static final List<String> REQUIRED_MESSAGES =
+            List.of(
+                    "yes",
+                    "no",
+                    "help",
+                    "error",
+                    "handoff",
+                    "human",
+                    "pause",
+                    "resume",
+                    "expired",
+                    "come_back_later",
+                    "opted_out",
+                    "opted_in",
+                    "restart",
+                    "deleted",
+                    "received",
+                    "decoy",
+                    "emergency",
+                    "not_legal_advice",
+                    "outcome_urgent",
+                    "outcome_in_mandate",
+                    "outcome_outside",
+                    "referrals_intro",
+                    "partial_language",
+                    "control_skip",
+                    "control_pause",
+                    "control_human",
+                    "consent_needed",
+                    "invalid_year",
+                    "invalid_code",
+                    "acknowledged",
+                    "phone_note",
+                    "other_languages",
+                    "outcome_possibly",
+                    "unknown_code",
+                    "reference",
+                    "phrase_given",
+                    "phrase_welcome",
+                    "phrase_unknown",
+                    "phrase_wait");
 
     /** Keywords every script must define, in every language. */
-    public static final List<String> KEYWORDS = List.of(
-            "stop", "start", "help", "restart", "delete", "human", "language", "skip", "pause", "phrase");
+    public static final List<String> KEYWORDS =
+            List.of(
+                    "stop",
+                    "start",
+                    "help",
+                    "restart",
+                    "delete",
+                    "human",
+                    "language",
+                    "skip",
+                    "pause",
+                    "phrase");
 
     /** Makes an immutable script. */
     public Script {

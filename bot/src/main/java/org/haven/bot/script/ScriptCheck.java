@@ -20,13 +20,13 @@ import org.haven.bot.engine.Normalizer;
 import org.haven.bot.render.SmsRenderer;
 
 /**
- * The {@code check} command: validates an intake script and reports every problem as
- * "file:line: message" (warnings as "file:line: warning: message"). Checks: unknown ids and
- * values, conditions on answers not yet asked, questions that can never be asked, missing
- * translations (every text in a complete language, the essential ones in the others), required
- * messages and keywords, keyword clashes, the referral directory, and the SMS segment count of
- * every text the script sends (questions with their options, messages, warnings, validation
- * messages) in every language against a budget: a text over it is an error.
+ * The {@code check} command: validates an intake script and reports every problem as "file:line:
+ * message" (warnings as "file:line: warning: message"). Checks: unknown ids and values, conditions
+ * on answers not yet asked, questions that can never be asked, missing translations (every text in
+ * a complete language, the essential ones in the others), required messages and keywords, keyword
+ * clashes, the referral directory, and the SMS segment count of every text the script sends
+ * (questions with their options, messages, warnings, validation messages) in every language against
+ * a budget: a text over it is an error.
  *
  * <p>The gateway's command line calls {@link #check(Path, int)}; {@link #main(String[])} does the
  * same from a shell.
@@ -34,8 +34,8 @@ import org.haven.bot.render.SmsRenderer;
 public final class ScriptCheck {
 
     /**
-     * Default SMS budget for any one text the script sends (a question with its options, a
-     * message, a warning), in segments; the SMS sender splits at the same budget.
+     * Default SMS budget for any one text the script sends (a question with its options, a message,
+     * a warning), in segments; the SMS sender splits at the same budget.
      */
     public static final int DEFAULT_SEGMENT_BUDGET = SmsRenderer.DEFAULT_SEGMENT_BUDGET;
 
@@ -50,32 +50,40 @@ public final class ScriptCheck {
     /**
      * One problem.
      *
-     * @param file     the file
-     * @param line     the 1-based line
+     * @param file the file
+     * @param line the 1-based line
      * @param severity how bad it is
-     * @param message  what is wrong
+     * @param message what is wrong
      */
     public record Finding(String file, int line, Severity severity, String message) {
         @Override
         public String toString() {
-            return file + ":" + line + ": " + (severity == Severity.WARNING ? "warning: " : "") + message;
+            return file
+                    + ":"
+                    + line
+                    + ": "
+                    + (severity == Severity.WARNING ? "warning: " : "")
+                    + message;
         }
     }
 
     private final Script script;
     private final List<Finding> out = new ArrayList<>();
+
     /** The line of each text that {@link #segmentCounts} names. */
     private final Map<String, Integer> smsLines = new HashMap<>();
 
     private ScriptCheck(Script script) {
         this.script = script;
         script.messages().forEach((k, t) -> smsLines.put("message '" + k + "'", t.line()));
-        script.sections().stream().filter(s -> s.warning() != null)
+        script.sections().stream()
+                .filter(s -> s.warning() != null)
                 .forEach(s -> smsLines.put("section '" + s.id() + "' warning", s.warning().line()));
         for (Question q : script.questions()) {
             smsLines.put("question '" + q.id() + "'", q.line());
             for (int k = 0; k < q.variants().size(); k++) {
-                smsLines.put("question '" + q.id() + "' variant " + (k + 1), q.variants().get(k).line());
+                smsLines.put(
+                        "question '" + q.id() + "' variant " + (k + 1), q.variants().get(k).line());
             }
             if (q.validation() != null) {
                 smsLines.put("question '" + q.id() + "' validation message", q.validation().line());
@@ -96,7 +104,7 @@ public final class ScriptCheck {
     /**
      * Checks a script file (and the directory it names).
      *
-     * @param yaml          the script
+     * @param yaml the script
      * @param segmentBudget the most SMS segments any text may take
      * @return the findings, errors and warnings; empty when all is well
      */
@@ -105,18 +113,30 @@ public final class ScriptCheck {
         try {
             content = Files.readString(yaml, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return List.of(new Finding(yaml.toString(), 1, Severity.ERROR, "cannot read the script"));
+            return List.of(
+                    new Finding(yaml.toString(), 1, Severity.ERROR, "cannot read the script"));
         }
-        ScriptLoader.Parsed p = ScriptLoader.parseCollecting(yaml.toString(), content,
-                name -> Files.readString(yaml.resolveSibling(name), StandardCharsets.UTF_8));
-        List<Finding> out = new ArrayList<>(p.errors().stream().map(ScriptCheck::parseError).toList());
+        ScriptLoader.Parsed p =
+                ScriptLoader.parseCollecting(
+                        yaml.toString(),
+                        content,
+                        name ->
+                                Files.readString(
+                                        yaml.resolveSibling(name), StandardCharsets.UTF_8));
+        List<Finding> out =
+                new ArrayList<>(p.errors().stream().map(ScriptCheck::parseError).toList());
         if (p.script() != null) {
             try {
                 out.addAll(findings(p.script(), segmentBudget));
             } catch (RuntimeException e) {
                 // a script broken enough to trip the semantic checks: the structural errors say why
                 if (out.isEmpty()) {
-                    out.add(new Finding(yaml.toString(), 1, Severity.ERROR, "cannot check the script: " + e));
+                    out.add(
+                            new Finding(
+                                    yaml.toString(),
+                                    1,
+                                    Severity.ERROR,
+                                    "cannot check the script: " + e));
                 }
             }
         }
@@ -127,14 +147,15 @@ public final class ScriptCheck {
 
     private static Finding parseError(String e) {
         Matcher m = LOCATED.matcher(e);
-        return m.matches() ? new Finding(m.group(1), Integer.parseInt(m.group(2)), Severity.ERROR, m.group(3))
+        return m.matches()
+                ? new Finding(m.group(1), Integer.parseInt(m.group(2)), Severity.ERROR, m.group(3))
                 : new Finding("?", 1, Severity.ERROR, e);
     }
 
     /**
      * Checks a parsed script.
      *
-     * @param script        the script
+     * @param script the script
      * @param segmentBudget the most SMS segments any text may take
      * @return the findings
      */
@@ -152,9 +173,9 @@ public final class ScriptCheck {
     }
 
     /**
-     * SMS segments each text the script sends takes, per language: every question with its
-     * numbered options and controls, every message (with the longest working group name and a
-     * two-digit number of days filled in), every section warning and validation message.
+     * SMS segments each text the script sends takes, per language: every question with its numbered
+     * options and controls, every message (with the longest working group name and a two-digit
+     * number of days filled in), every section warning and validation message.
      *
      * @param script the script
      * @return "what/language" → segments, in script order; "what" is e.g. "question 'city'"
@@ -166,23 +187,45 @@ public final class ScriptCheck {
         for (Language l : script.languages()) {
             String lang = l.code();
             String group = longestGroup(script, lang);
-            script.messages().forEach((k, t) -> m.put("message '" + k + "'/" + lang,
-                    sms.segmentsUnsplit(localizer.text(t, lang, group))));
+            script.messages()
+                    .forEach(
+                            (k, t) ->
+                                    m.put(
+                                            "message '" + k + "'/" + lang,
+                                            sms.segmentsUnsplit(localizer.text(t, lang, group))));
             for (Section s : script.sections()) {
                 if (s.warning() != null) {
-                    m.put("section '" + s.id() + "' warning/" + lang, sms.segmentsUnsplit(localizer.text(s.warning(), lang, group)));
+                    m.put(
+                            "section '" + s.id() + "' warning/" + lang,
+                            sms.segmentsUnsplit(localizer.text(s.warning(), lang, group)));
                 }
             }
             for (Question q : script.questions()) {
-                m.put("question '" + q.id() + "'/" + lang, sms.segmentsUnsplit(localizer.question(q, lang)));
+                m.put(
+                        "question '" + q.id() + "'/" + lang,
+                        sms.segmentsUnsplit(localizer.question(q, lang)));
                 for (int k = 0; k < q.variants().size(); k++) {
-                    Question v = new Question(q.id(), q.type(), q.variants().get(k).prompt(), q.choices(), null, null,
-                            null, q.section(), q.essential(), q.line());
-                    m.put("question '" + q.id() + "' variant " + (k + 1) + "/" + lang, sms.segmentsUnsplit(localizer.question(v, lang)));
+                    Question v =
+                            new Question(
+                                    q.id(),
+                                    q.type(),
+                                    q.variants().get(k).prompt(),
+                                    q.choices(),
+                                    null,
+                                    null,
+                                    null,
+                                    q.section(),
+                                    q.essential(),
+                                    q.line());
+                    m.put(
+                            "question '" + q.id() + "' variant " + (k + 1) + "/" + lang,
+                            sms.segmentsUnsplit(localizer.question(v, lang)));
                 }
                 if (q.validation() != null) {
-                    m.put("question '" + q.id() + "' validation message/" + lang,
-                            sms.segmentsUnsplit(localizer.text(q.validation().message(), lang, group)));
+                    m.put(
+                            "question '" + q.id() + "' validation message/" + lang,
+                            sms.segmentsUnsplit(
+                                    localizer.text(q.validation().message(), lang, group)));
                 }
             }
         }
@@ -203,7 +246,8 @@ public final class ScriptCheck {
     }
 
     /**
-     * Runs the check from a shell: {@code java ... ScriptCheck intake.yaml [budget]}; exits 1 on errors.
+     * Runs the check from a shell: {@code java ... ScriptCheck intake.yaml [budget]}; exits 1 on
+     * errors.
      *
      * @param args the script path, and optionally the segment budget
      */
@@ -235,8 +279,15 @@ public final class ScriptCheck {
                 error(l.line(), "language '" + l.code() + "' declared twice");
             }
         }
-        script.language(script.defaultLanguage()).filter(l -> !l.complete())
-                .ifPresent(l -> error(l.line(), "the default language '" + l.code() + "' must be complete"));
+        script.language(script.defaultLanguage())
+                .filter(l -> !l.complete())
+                .ifPresent(
+                        l ->
+                                error(
+                                        l.line(),
+                                        "the default language '"
+                                                + l.code()
+                                                + "' must be complete"));
     }
 
     private void messages() {
@@ -250,8 +301,13 @@ public final class ScriptCheck {
     private void keywords() {
         for (String name : script.keywords().keySet()) {
             if (!Script.KEYWORDS.contains(name)) {
-                error(script.keywords().get(name).line(), "unknown keyword '" + name + "' (known: "
-                        + String.join(", ", Script.KEYWORDS) + ")");
+                error(
+                        script.keywords().get(name).line(),
+                        "unknown keyword '"
+                                + name
+                                + "' (known: "
+                                + String.join(", ", Script.KEYWORDS)
+                                + ")");
             }
         }
         Map<String, String> owner = new HashMap<>();
@@ -264,13 +320,27 @@ public final class ScriptCheck {
             for (Language l : script.languages()) {
                 List<String> words = set.words().getOrDefault(l.code(), List.of());
                 if (words.isEmpty()) {
-                    error(set.line(), "missing translation: keyword '" + name + "' has no word in '" + l.code() + "'");
+                    error(
+                            set.line(),
+                            "missing translation: keyword '"
+                                    + name
+                                    + "' has no word in '"
+                                    + l.code()
+                                    + "'");
                 }
                 for (String w : words) {
                     String f = Normalizer.fold(w);
                     String prev = owner.putIfAbsent(f, name);
                     if (prev != null && !prev.equals(name)) {
-                        error(set.line(), "keyword word '" + w + "' means both '" + prev + "' and '" + name + "'");
+                        error(
+                                set.line(),
+                                "keyword word '"
+                                        + w
+                                        + "' means both '"
+                                        + prev
+                                        + "' and '"
+                                        + name
+                                        + "'");
                     }
                 }
             }
@@ -299,21 +369,52 @@ public final class ScriptCheck {
             Set<String> values = new HashSet<>();
             for (Choice c : q.choices()) {
                 if (!values.add(c.value())) {
-                    error(c.line(), "question '" + q.id() + "': choice value '" + c.value() + "' used twice");
+                    error(
+                            c.line(),
+                            "question '"
+                                    + q.id()
+                                    + "': choice value '"
+                                    + c.value()
+                                    + "' used twice");
                 }
-                if (Option.CONTROL_VALUES.contains(c.value()) || c.value().equals(Condition.TYPED)
+                if (Option.CONTROL_VALUES.contains(c.value())
+                        || c.value().equals(Condition.TYPED)
                         || c.value().startsWith(Condition.TYPED_PREFIX)) {
-                    error(c.line(), "question '" + q.id() + "': choice value '" + c.value() + "' is reserved");
+                    error(
+                            c.line(),
+                            "question '"
+                                    + q.id()
+                                    + "': choice value '"
+                                    + c.value()
+                                    + "' is reserved");
                 }
                 if (c.say() != null && !script.messages().containsKey(c.say())) {
-                    error(c.line(), "question '" + q.id() + "': unknown message '" + c.say() + "' in 'say'");
+                    error(
+                            c.line(),
+                            "question '"
+                                    + q.id()
+                                    + "': unknown message '"
+                                    + c.say()
+                                    + "' in 'say'");
                 }
                 if (c.goTo() != null) {
                     int target = script.indexOf(c.goTo());
                     if (target < 0) {
-                        error(c.line(), "question '" + q.id() + "': unknown id '" + c.goTo() + "' in 'go to'");
+                        error(
+                                c.line(),
+                                "question '"
+                                        + q.id()
+                                        + "': unknown id '"
+                                        + c.goTo()
+                                        + "' in 'go to'");
                     } else if (target <= i) {
-                        error(c.line(), "question '" + q.id() + "': 'go to " + c.goTo() + "' must go forward");
+                        error(
+                                c.line(),
+                                "question '"
+                                        + q.id()
+                                        + "': 'go to "
+                                        + c.goTo()
+                                        + "' must go forward");
                     }
                 }
             }
@@ -335,10 +436,16 @@ public final class ScriptCheck {
             }
         }
         if (languageQuestions != 1) {
-            error(1, "the script needs exactly one question of type 'language' (found " + languageQuestions + ")");
+            error(
+                    1,
+                    "the script needs exactly one question of type 'language' (found "
+                            + languageQuestions
+                            + ")");
         }
         if (!qs.isEmpty() && qs.get(0).type() != QuestionType.YES_NO) {
-            warning(qs.get(0).line(), "the first question should be the yes/no \"is it safe to talk now?\"");
+            warning(
+                    qs.get(0).line(),
+                    "the first question should be the yes/no \"is it safe to talk now?\"");
         }
     }
 
@@ -362,8 +469,9 @@ public final class ScriptCheck {
                 if (c == null) {
                     continue;
                 }
-                boolean leaves = c.then() != Then.CONTINUE
-                        || (c.goTo() != null && script.indexOf(c.goTo()) > index);
+                boolean leaves =
+                        c.then() != Then.CONTINUE
+                                || (c.goTo() != null && script.indexOf(c.goTo()) > index);
                 any |= !leaves || p.type() == QuestionType.MULTIPLE_CHOICE;
             }
             if (!any) {
@@ -381,7 +489,12 @@ public final class ScriptCheck {
                 continue;
             }
             if (beforeIndex >= 0 && idx >= beforeIndex) {
-                error(c.line(), where + ": condition on '" + r.getKey() + "', which is not asked before it");
+                error(
+                        c.line(),
+                        where
+                                + ": condition on '"
+                                + r.getKey()
+                                + "', which is not asked before it");
             }
             Question p = script.questions().get(idx);
             if (r.getValue().isEmpty()) {
@@ -394,8 +507,13 @@ public final class ScriptCheck {
                 if (p.type().hasChoices() && p.choice(v).isEmpty() && !v.equals(Condition.TYPED)) {
                     error(c.line(), where + ": '" + r.getKey() + "' has no choice '" + v + "'");
                 } else if (!p.type().hasChoices() && !p.recognise().containsKey(v)) {
-                    error(c.line(), where + ": '" + r.getKey() + "' is typed text; only 'answered', 'skipped'"
-                            + " or a name it recognises apply");
+                    error(
+                            c.line(),
+                            where
+                                    + ": '"
+                                    + r.getKey()
+                                    + "' is typed text; only 'answered', 'skipped'"
+                                    + " or a name it recognises apply");
                 }
             }
         }
@@ -442,16 +560,34 @@ public final class ScriptCheck {
         String file = script.directorySource() == null ? script.source() : script.directorySource();
         for (Organisation o : script.directory()) {
             if (o.serves().isEmpty()) {
-                out.add(new Finding(file, o.line(), Severity.ERROR, "organisation '" + o.name() + "' serves nowhere"));
+                out.add(
+                        new Finding(
+                                file,
+                                o.line(),
+                                Severity.ERROR,
+                                "organisation '" + o.name() + "' serves nowhere"));
             }
             for (String s : o.serves()) {
                 if (!scopes.contains(s)) {
-                    out.add(new Finding(file, o.line(), Severity.ERROR, "organisation '" + o.name()
-                            + "': unknown working group '" + s + "' in 'serves'"));
+                    out.add(
+                            new Finding(
+                                    file,
+                                    o.line(),
+                                    Severity.ERROR,
+                                    "organisation '"
+                                            + o.name()
+                                            + "': unknown working group '"
+                                            + s
+                                            + "' in 'serves'"));
                 }
             }
             if (o.services().isEmpty()) {
-                out.add(new Finding(file, o.line(), Severity.ERROR, "organisation '" + o.name() + "' lists no services"));
+                out.add(
+                        new Finding(
+                                file,
+                                o.line(),
+                                Severity.ERROR,
+                                "organisation '" + o.name() + "' lists no services"));
             }
         }
     }
@@ -467,7 +603,16 @@ public final class ScriptCheck {
             text(q.prompt(), "question '" + q.id() + "' prompt");
             q.variants().forEach(v -> text(v.prompt(), "question '" + q.id() + "' variant prompt"));
             if (q.type() != QuestionType.LANGUAGE) {
-                q.choices().forEach(c -> text(c.label(), "question '" + q.id() + "' choice '" + c.value() + "'"));
+                q.choices()
+                        .forEach(
+                                c ->
+                                        text(
+                                                c.label(),
+                                                "question '"
+                                                        + q.id()
+                                                        + "' choice '"
+                                                        + c.value()
+                                                        + "'"));
             }
             if (q.validation() != null) {
                 text(q.validation().message(), "question '" + q.id() + "' validation message");
@@ -478,31 +623,64 @@ public final class ScriptCheck {
 
     private void text(Text t, String what) {
         for (Language l : script.languages()) {
-            if ((l.complete() || t.essential()) && t.in(l.code()).map(String::isBlank).orElse(true)) {
-                error(t.line(), "missing translation '" + l.code() + "' for " + what
-                        + (l.complete() ? " (the language is marked complete)" : " (essential)"));
+            if ((l.complete() || t.essential())
+                    && t.in(l.code()).map(String::isBlank).orElse(true)) {
+                error(
+                        t.line(),
+                        "missing translation '"
+                                + l.code()
+                                + "' for "
+                                + what
+                                + (l.complete()
+                                        ? " (the language is marked complete)"
+                                        : " (essential)"));
             }
         }
     }
 
     private void segments(int budget) {
-        // the first reply to a message in no known language: the first question in the first two languages
+        // the first reply to a message in no known language: the first question in the first two
+        // languages
         List<String> two = script.languages().stream().limit(2).map(Language::code).toList();
         if (two.size() == 2 && !script.questions().isEmpty()) {
             Question first = script.questions().get(0);
-            int n = new SmsRenderer(1, true).segmentsUnsplit(new Localizer(script, Duration.ofDays(30))
-                    .question(first, two, "sms"));
+            int n =
+                    new SmsRenderer(1, true)
+                            .segmentsUnsplit(
+                                    new Localizer(script, Duration.ofDays(30))
+                                            .question(first, two, "sms"));
             if (n > budget) {
-                error(first.line(), "question '" + first.id() + "' in '" + two.get(0) + "' and '" + two.get(1)
-                        + "' (the first reply when the language is not known) takes " + n + " SMS segments (budget " + budget + ")");
+                error(
+                        first.line(),
+                        "question '"
+                                + first.id()
+                                + "' in '"
+                                + two.get(0)
+                                + "' and '"
+                                + two.get(1)
+                                + "' (the first reply when the language is not known) takes "
+                                + n
+                                + " SMS segments (budget "
+                                + budget
+                                + ")");
             }
         }
         for (Map.Entry<String, Integer> e : segmentCounts(script).entrySet()) {
             if (e.getValue() > budget) {
                 String[] where = e.getKey().split("/");
-                out.add(new Finding(script.source(), Math.max(1, smsLines.getOrDefault(where[0], 1)), Severity.ERROR,
-                        where[0] + " in '" + where[1] + "' takes " + e.getValue()
-                                + " SMS segments (budget " + budget + ")"));
+                out.add(
+                        new Finding(
+                                script.source(),
+                                Math.max(1, smsLines.getOrDefault(where[0], 1)),
+                                Severity.ERROR,
+                                where[0]
+                                        + " in '"
+                                        + where[1]
+                                        + "' takes "
+                                        + e.getValue()
+                                        + " SMS segments (budget "
+                                        + budget
+                                        + ")"));
             }
         }
     }

@@ -43,16 +43,20 @@ public final class ScriptLoader {
     /**
      * Loads a script and checks it; fails on any error (warnings, such as SMS length, do not fail).
      *
-     * @param source   the script's file name, for messages
-     * @param content  the YAML text
+     * @param source the script's file name, for messages
+     * @param content the YAML text
      * @param resolver reads the referral directory named in the script
      * @return the script
      * @throws ScriptException listing every error found
      */
-    public static Script load(String source, String content, Resolver resolver) throws ScriptException {
+    public static Script load(String source, String content, Resolver resolver)
+            throws ScriptException {
         Script script = parse(source, content, resolver);
-        List<String> errors = ScriptCheck.findings(script, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream()
-                .filter(f -> f.severity() == ScriptCheck.Severity.ERROR).map(ScriptCheck.Finding::toString).toList();
+        List<String> errors =
+                ScriptCheck.findings(script, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream()
+                        .filter(f -> f.severity() == ScriptCheck.Severity.ERROR)
+                        .map(ScriptCheck.Finding::toString)
+                        .toList();
         if (!errors.isEmpty()) {
             throw new ScriptException(errors);
         }
@@ -62,13 +66,14 @@ public final class ScriptLoader {
     /**
      * Parses without the semantic checks (used by {@link ScriptCheck}).
      *
-     * @param source   the script's file name
-     * @param content  the YAML text
+     * @param source the script's file name
+     * @param content the YAML text
      * @param resolver reads the referral directory
      * @return the script
      * @throws ScriptException on syntax or structure errors
      */
-    public static Script parse(String source, String content, Resolver resolver) throws ScriptException {
+    public static Script parse(String source, String content, Resolver resolver)
+            throws ScriptException {
         Parsed p = parseCollecting(source, content, resolver);
         if (!p.errors().isEmpty()) {
             throw new ScriptException(p.errors());
@@ -93,8 +98,8 @@ public final class ScriptLoader {
     /**
      * Parses without the semantic checks and without failing on structural errors.
      *
-     * @param source   the script's file name
-     * @param content  the YAML text
+     * @param source the script's file name
+     * @param content the YAML text
      * @param resolver reads the referral directory
      * @return the script (null if unreadable) and the structural errors
      */
@@ -114,8 +119,18 @@ public final class ScriptLoader {
         errors.add(source + ":" + line + ": " + message);
     }
 
-    private static final Set<String> TOP_KEYS = Set.of("title", "default language", "languages", "directory",
-            "keywords", "messages", "sections", "triage", "referrals", "working groups");
+    private static final Set<String> TOP_KEYS =
+            Set.of(
+                    "title",
+                    "default language",
+                    "languages",
+                    "directory",
+                    "keywords",
+                    "messages",
+                    "sections",
+                    "triage",
+                    "referrals",
+                    "working groups");
 
     private Script script(Node root, Resolver resolver) {
         MapNode m = map(root, "the script");
@@ -126,9 +141,12 @@ public final class ScriptLoader {
         String title = string(m.get("title"), "");
         List<Language> languages = languages(m.get("languages"), m.line());
         List<String> codes = languages.stream().map(Language::code).toList();
-        String defaultLanguage = string(m.get("default language"), codes.isEmpty() ? "en" : codes.get(0));
+        String defaultLanguage =
+                string(m.get("default language"), codes.isEmpty() ? "en" : codes.get(0));
         if (!codes.isEmpty() && !codes.contains(defaultLanguage)) {
-            error(m.keyLines().getOrDefault("default language", m.line()), "default language '" + defaultLanguage + "' is not declared");
+            error(
+                    m.keyLines().getOrDefault("default language", m.line()),
+                    "default language '" + defaultLanguage + "' is not declared");
         }
         Map<String, Text> messages = new LinkedHashMap<>();
         MapNode msgs = map(m.get("messages"), "messages");
@@ -167,8 +185,12 @@ public final class ScriptLoader {
                     MapNode gm = map(g, "a working group");
                     if (gm != null) {
                         known(gm, Set.of("id", "name", "places"));
-                        groups.add(new WorkingGroup(required(gm, "id"), text(gm.get("name"), codes, false),
-                                strings(gm.get("places")), gm.line()));
+                        groups.add(
+                                new WorkingGroup(
+                                        required(gm, "id"),
+                                        text(gm.get("name"), codes, false),
+                                        strings(gm.get("places")),
+                                        gm.line()));
                     }
                 }
             }
@@ -177,13 +199,31 @@ public final class ScriptLoader {
         List<Organisation> directory = List.of();
         if (directorySource != null) {
             try {
-                directory = new DirectoryReader(directorySource).read(resolver.read(directorySource), errors);
+                directory =
+                        new DirectoryReader(directorySource)
+                                .read(resolver.read(directorySource), errors);
             } catch (IOException e) {
-                error(m.keyLines().get("directory"), "cannot read referral directory '" + directorySource + "'");
+                error(
+                        m.keyLines().get("directory"),
+                        "cannot read referral directory '" + directorySource + "'");
             }
         }
-        return new Script(source, title, defaultLanguage, languages, messages, keywords, sections, questions, triage,
-                referrals, maxSuggestions, groups, fallback, directorySource, directory);
+        return new Script(
+                source,
+                title,
+                defaultLanguage,
+                languages,
+                messages,
+                keywords,
+                sections,
+                questions,
+                triage,
+                referrals,
+                maxSuggestions,
+                groups,
+                fallback,
+                directorySource,
+                directory);
     }
 
     private List<Language> languages(Node n, int line) {
@@ -198,9 +238,16 @@ public final class ScriptLoader {
                 continue;
             }
             known(lm, Set.of("code", "name", "rtl", "complete", "first words"));
-            out.add(new Language(required(lm, "code"), required(lm, "name"), bool(lm.get("rtl")),
-                    bool(lm.get("complete")), lm.get("first words") == null ? List.of() : strings(lm.get("first words")),
-                    lm.line()));
+            out.add(
+                    new Language(
+                            required(lm, "code"),
+                            required(lm, "name"),
+                            bool(lm.get("rtl")),
+                            bool(lm.get("complete")),
+                            lm.get("first words") == null
+                                    ? List.of()
+                                    : strings(lm.get("first words")),
+                            lm.line()));
         }
         if (out.isEmpty()) {
             error(line, "no languages declared");
@@ -220,30 +267,56 @@ public final class ScriptLoader {
                 continue;
             }
             Map<String, List<String>> byLang = new LinkedHashMap<>();
-            words.entries().forEach((lang, w) -> {
-                if (!codes.contains(lang)) {
-                    error(words.keyLines().get(lang), "keyword '" + e.getKey() + "': unknown language '" + lang + "'");
-                }
-                byLang.put(lang, strings(w));
-            });
+            words.entries()
+                    .forEach(
+                            (lang, w) -> {
+                                if (!codes.contains(lang)) {
+                                    error(
+                                            words.keyLines().get(lang),
+                                            "keyword '"
+                                                    + e.getKey()
+                                                    + "': unknown language '"
+                                                    + lang
+                                                    + "'");
+                                }
+                                byLang.put(lang, strings(w));
+                            });
             out.put(e.getKey(), new KeywordSet(e.getKey(), byLang, m.keyLines().get(e.getKey())));
         }
         return out;
     }
 
     private static final Set<String> SECTION_KEYS = Set.of("section", "warning", "questions");
-    private static final Set<String> QUESTION_KEYS = Set.of("id", "type", "prompt", "choices", "show if", "hide if",
-            "validation", "essential", "recognise", "variants");
+    private static final Set<String> QUESTION_KEYS =
+            Set.of(
+                    "id",
+                    "type",
+                    "prompt",
+                    "choices",
+                    "show if",
+                    "hide if",
+                    "validation",
+                    "essential",
+                    "recognise",
+                    "variants");
 
-    private void section(Node sn, List<String> codes, List<Language> languages, Map<String, Text> messages,
-                         List<Section> sections, List<Question> questions) {
+    private void section(
+            Node sn,
+            List<String> codes,
+            List<Language> languages,
+            Map<String, Text> messages,
+            List<Section> sections,
+            List<Question> questions) {
         MapNode sm = map(sn, "a section");
         if (sm == null) {
             return;
         }
         known(sm, SECTION_KEYS);
         String id = required(sm, "section");
-        Text warning = sm.get("warning") == null ? null : at(text(sm.get("warning"), codes, false), sm, "warning");
+        Text warning =
+                sm.get("warning") == null
+                        ? null
+                        : at(text(sm.get("warning"), codes, false), sm, "warning");
         sections.add(new Section(id, warning, sm.line()));
         ListNode ql = list(sm.get("questions"), "questions", sm.line());
         if (ql == null) {
@@ -259,40 +332,77 @@ public final class ScriptLoader {
             String typeName = required(qm, "type");
             QuestionType type = QuestionType.byScriptName(typeName).orElse(null);
             if (type == null) {
-                error(qm.keyLines().getOrDefault("type", qm.line()), "question '" + qid + "': unknown type '" + typeName
-                        + "'");
+                error(
+                        qm.keyLines().getOrDefault("type", qm.line()),
+                        "question '" + qid + "': unknown type '" + typeName + "'");
                 type = QuestionType.FREE_TEXT;
             }
             boolean essential = bool(qm.get("essential"));
-            Text prompt = qm.get("prompt") == null ? null : at(text(qm.get("prompt"), codes, essential), qm, "prompt");
+            Text prompt =
+                    qm.get("prompt") == null
+                            ? null
+                            : at(text(qm.get("prompt"), codes, essential), qm, "prompt");
             if (prompt == null) {
                 error(qm.line(), "question '" + qid + "' has no prompt");
                 prompt = new Text(Map.of(), essential, qm.line());
             }
             List<Choice> choices = choices(qid, type, qm, codes, languages, messages, essential);
-            questions.add(new Question(qid, type, prompt, choices, condition(qm.get("show if")),
-                    condition(qm.get("hide if")), validation(qm.get("validation"), codes, essential), id, essential,
-                    recognise(qid, type, qm.get("recognise")), variants(qid, qm.get("variants"), codes, essential),
-                    qm.line()));
+            questions.add(
+                    new Question(
+                            qid,
+                            type,
+                            prompt,
+                            choices,
+                            condition(qm.get("show if")),
+                            condition(qm.get("hide if")),
+                            validation(qm.get("validation"), codes, essential),
+                            id,
+                            essential,
+                            recognise(qid, type, qm.get("recognise")),
+                            variants(qid, qm.get("variants"), codes, essential),
+                            qm.line()));
         }
     }
 
-    private List<Choice> choices(String qid, QuestionType type, MapNode qm, List<String> codes,
-                                 List<Language> languages, Map<String, Text> messages, boolean essential) {
+    private List<Choice> choices(
+            String qid,
+            QuestionType type,
+            MapNode qm,
+            List<String> codes,
+            List<Language> languages,
+            Map<String, Text> messages,
+            boolean essential) {
         List<Choice> out = new ArrayList<>();
         Node cn = qm.get("choices");
         if (type == QuestionType.LANGUAGE) {
             if (cn != null) {
-                error(cn.line(), "question '" + qid + "': a language question takes its choices from 'languages'");
+                error(
+                        cn.line(),
+                        "question '"
+                                + qid
+                                + "': a language question takes its choices from 'languages'");
             }
             for (Language l : languages) {
-                out.add(new Choice(l.code(), Text.same(l.name(), codes, l.line()), null, Then.CONTINUE, null, l.line()));
+                out.add(
+                        new Choice(
+                                l.code(),
+                                Text.same(l.name(), codes, l.line()),
+                                null,
+                                Then.CONTINUE,
+                                null,
+                                l.line()));
             }
             return out;
         }
         if (!type.hasChoices()) {
             if (cn != null) {
-                error(cn.line(), "question '" + qid + "': type '" + type.scriptName() + "' takes no choices");
+                error(
+                        cn.line(),
+                        "question '"
+                                + qid
+                                + "': type '"
+                                + type.scriptName()
+                                + "' takes no choices");
             }
             return out;
         }
@@ -311,7 +421,9 @@ public final class ScriptLoader {
                 } else if (type == QuestionType.YES_NO && messages.containsKey(value)) {
                     label = messages.get(value);
                 } else {
-                    error(m.line(), "choice '" + value + "' of question '" + qid + "' has no label");
+                    error(
+                            m.line(),
+                            "choice '" + value + "' of question '" + qid + "' has no label");
                     label = new Text(Map.of(), essential, m.line());
                 }
                 String thenName = string(m.get("then"), "continue");
@@ -319,12 +431,23 @@ public final class ScriptLoader {
                 try {
                     then = Then.valueOf(thenName.trim().toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    error(m.get("then").line(), "choice '" + value + "': unknown 'then: " + thenName
-                            + "' (continue, pause, end, handoff)");
+                    error(
+                            m.get("then").line(),
+                            "choice '"
+                                    + value
+                                    + "': unknown 'then: "
+                                    + thenName
+                                    + "' (continue, pause, end, handoff)");
                     then = Then.CONTINUE;
                 }
-                out.add(new Choice(value, label, string(m.get("say"), null), then, string(m.get("go to"), null),
-                        m.line()));
+                out.add(
+                        new Choice(
+                                value,
+                                label,
+                                string(m.get("say"), null),
+                                then,
+                                string(m.get("go to"), null),
+                                m.line()));
             }
         }
         if (type == QuestionType.YES_NO) {
@@ -335,7 +458,9 @@ public final class ScriptLoader {
                 }
             }
             if (out.size() != 2) {
-                error(qm.line(), "question '" + qid + "': a yes/no question has only the values yes and no");
+                error(
+                        qm.line(),
+                        "question '" + qid + "': a yes/no question has only the values yes and no");
             }
             out.sort((a, b) -> a.value().equals("yes") ? -1 : b.value().equals("yes") ? 1 : 0);
         } else if (out.isEmpty()) {
@@ -344,7 +469,8 @@ public final class ScriptLoader {
         return out;
     }
 
-    private List<PromptVariant> variants(String qid, Node n, List<String> codes, boolean essential) {
+    private List<PromptVariant> variants(
+            String qid, Node n, List<String> codes, boolean essential) {
         List<PromptVariant> out = new ArrayList<>();
         ListNode l = n == null ? null : list(n, "variants", n.line());
         if (l == null) {
@@ -361,7 +487,11 @@ public final class ScriptLoader {
                 error(m.line(), "question '" + qid + "': a variant needs 'when' and 'prompt'");
                 continue;
             }
-            out.add(new PromptVariant(when, at(text(m.get("prompt"), codes, essential), m, "prompt"), m.line()));
+            out.add(
+                    new PromptVariant(
+                            when,
+                            at(text(m.get("prompt"), codes, essential), m, "prompt"),
+                            m.line()));
         }
         return out;
     }
@@ -400,7 +530,10 @@ public final class ScriptLoader {
                 error(m.get("pattern").line(), "invalid pattern: " + e.getDescription());
             }
         }
-        Text message = m.get("message") == null ? null : at(text(m.get("message"), codes, essential), m, "message");
+        Text message =
+                m.get("message") == null
+                        ? null
+                        : at(text(m.get("message"), codes, essential), m, "message");
         if (message == null) {
             error(m.line(), "validation needs a message");
             message = new Text(Map.of(), essential, m.line());
@@ -452,8 +585,13 @@ public final class ScriptLoader {
                 outcome = string(m.get("outcome"), "");
             }
             Triage t = outcome(outcome, m.line());
-            out.add(new TriageRule(when, t == null ? Triage.OUTSIDE_MANDATE : t, integer(m.get("priority"), 5),
-                    string(m.get("say"), null), m.line()));
+            out.add(
+                    new TriageRule(
+                            when,
+                            t == null ? Triage.OUTSIDE_MANDATE : t,
+                            integer(m.get("priority"), 5),
+                            string(m.get("say"), null),
+                            m.line()));
         }
         if (!otherwise) {
             error(l.line(), "triage needs a last rule 'otherwise: <outcome>'");
@@ -474,7 +612,11 @@ public final class ScriptLoader {
             }
             return t;
         } catch (IllegalArgumentException e) {
-            error(line, "unknown outcome '" + s + "' (urgent, likely in mandate, possibly in mandate, outside mandate)");
+            error(
+                    line,
+                    "unknown outcome '"
+                            + s
+                            + "' (urgent, likely in mandate, possibly in mandate, outside mandate)");
             return null;
         }
     }
@@ -492,8 +634,12 @@ public final class ScriptLoader {
             }
             known(m, Set.of("when", "outcome", "services"));
             String o = string(m.get("outcome"), null);
-            out.add(new ReferralRule(condition(m.get("when")), o == null ? null : outcome(o, m.line()),
-                    strings(m.get("services")), m.line()));
+            out.add(
+                    new ReferralRule(
+                            condition(m.get("when")),
+                            o == null ? null : outcome(o, m.line()),
+                            strings(m.get("services")),
+                            m.line()));
         }
         return out;
     }
@@ -521,9 +667,14 @@ public final class ScriptLoader {
                                 continue;
                             }
                             l.known(om, Set.of("name", "serves", "where", "services", "contact"));
-                            out.add(new Organisation(l.required(om, "name"), l.strings(om.get("serves")),
-                                    l.string(om.get("where"), ""), l.strings(om.get("services")),
-                                    l.required(om, "contact"), om.line()));
+                            out.add(
+                                    new Organisation(
+                                            l.required(om, "name"),
+                                            l.strings(om.get("serves")),
+                                            l.string(om.get("where"), ""),
+                                            l.strings(om.get("services")),
+                                            l.required(om, "contact"),
+                                            om.line()));
                         }
                     }
                 }
@@ -561,7 +712,8 @@ public final class ScriptLoader {
     }
 
     private void known(MapNode m, Set<String> keys) {
-        m.entries().keySet().stream().filter(k -> !keys.contains(k))
+        m.entries().keySet().stream()
+                .filter(k -> !keys.contains(k))
                 .forEach(k -> error(m.keyLines().get(k), "unknown key '" + k + "'"));
     }
 
@@ -624,7 +776,10 @@ public final class ScriptLoader {
         return s == null ? List.of() : List.of(s);
     }
 
-    /** The text, located at the line of the key that introduces it (a block mapping starts a line later). */
+    /**
+     * The text, located at the line of the key that introduces it (a block mapping starts a line
+     * later).
+     */
     private static Text at(Text t, MapNode parent, String key) {
         Integer line = parent.keyLines().get(key);
         return line == null ? t : new Text(t.values(), t.essential(), line);

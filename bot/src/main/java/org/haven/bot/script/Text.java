@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * A text in several languages, keyed by language code.
  *
- * @param values    language code → text
+ * @param values language code → text
  * @param essential whether languages that are not complete must still have it (safety question,
- *                  language choice, help, handoff, error messages)
- * @param line      the line where the text is defined
+ *     language choice, help, handoff, error messages)
+ * @param line the line where the text is defined
  */
 public record Text(Map<String, String> values, boolean essential, int line) {
 

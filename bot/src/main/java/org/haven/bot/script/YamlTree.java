@@ -12,17 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A YAML document as a small tree that remembers the line of every node, so that script errors
- * can say "file:line". Jackson's tree model drops locations, hence this.
+ * A YAML document as a small tree that remembers the line of every node, so that script errors can
+ * say "file:line". Jackson's tree model drops locations, hence this.
  */
 public final class YamlTree {
 
-    private YamlTree() {
-    }
+    private YamlTree() {}
 
     /** A node of the tree. */
     public sealed interface Node {
-        /** @return the 1-based line where the node starts */
+        /**
+         * @return the 1-based line where the node starts
+         */
         int line();
     }
 
@@ -30,20 +31,22 @@ public final class YamlTree {
      * A scalar; {@code value} is null for an explicit null or empty value.
      *
      * @param value the scalar text as written
-     * @param line  its line
+     * @param line its line
      */
-    public record Scalar(String value, int line) implements Node {
-    }
+    public record Scalar(String value, int line) implements Node {}
 
     /**
      * A mapping with string keys, in document order.
      *
-     * @param entries  the entries
+     * @param entries the entries
      * @param keyLines the line of each key
-     * @param line     the mapping's line
+     * @param line the mapping's line
      */
-    public record MapNode(Map<String, Node> entries, Map<String, Integer> keyLines, int line) implements Node {
-        /** @return the node for {@code key}, or null */
+    public record MapNode(Map<String, Node> entries, Map<String, Integer> keyLines, int line)
+            implements Node {
+        /**
+         * @return the node for {@code key}, or null
+         */
         public Node get(String key) {
             return entries.get(key);
         }
@@ -53,10 +56,9 @@ public final class YamlTree {
      * A sequence.
      *
      * @param items the items
-     * @param line  its line
+     * @param line its line
      */
-    public record ListNode(List<Node> items, int line) implements Node {
-    }
+    public record ListNode(List<Node> items, int line) implements Node {}
 
     /** A YAML syntax or structure problem at a line. */
     public static final class SyntaxError extends Exception {
@@ -68,7 +70,9 @@ public final class YamlTree {
             this.line = line;
         }
 
-        /** @return the line of the problem */
+        /**
+         * @return the line of the problem
+         */
         public int line() {
             return line;
         }
@@ -97,7 +101,10 @@ public final class YamlTree {
             if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
                 line = Math.max(1, jpe.getLocation().getLineNr());
             }
-            String msg = e.getMessage() == null ? "malformed YAML" : e.getMessage().lines().findFirst().orElse("malformed YAML");
+            String msg =
+                    e.getMessage() == null
+                            ? "malformed YAML"
+                            : e.getMessage().lines().findFirst().orElse("malformed YAML");
             throw new SyntaxError("YAML syntax: " + msg, line);
         }
     }
@@ -119,7 +126,10 @@ public final class YamlTree {
                     entries.put(key, read(p));
                     keyLines.put(key, keyLine);
                 }
-                return new MapNode(Collections.unmodifiableMap(entries), Collections.unmodifiableMap(keyLines), line);
+                return new MapNode(
+                        Collections.unmodifiableMap(entries),
+                        Collections.unmodifiableMap(keyLines),
+                        line);
             }
             case START_ARRAY -> {
                 List<Node> items = new ArrayList<>();

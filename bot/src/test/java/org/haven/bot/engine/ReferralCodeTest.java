@@ -35,7 +35,11 @@ class ReferralCodeTest {
                 }
             }
             if (i + 1 < good.length() && good.charAt(i) != good.charAt(i + 1)) {
-                String swapped = good.substring(0, i) + good.charAt(i + 1) + good.charAt(i) + good.substring(i + 2);
+                String swapped =
+                        good.substring(0, i)
+                                + good.charAt(i + 1)
+                                + good.charAt(i)
+                                + good.substring(i + 2);
                 assertFalse(ReferralCode.isValid(swapped), swapped);
             }
         }

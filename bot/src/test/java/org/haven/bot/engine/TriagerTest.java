@@ -3,12 +3,12 @@ package org.haven.bot.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.haven.bot.Intake;
 import org.haven.bot.Triage;
-import java.util.LinkedHashMap;
-import java.util.stream.Stream;
 import org.haven.bot.script.Script;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +24,10 @@ class TriagerTest {
     private static final Script SCRIPT = Intake.defaultIntake().script();
     private static final AnswerParser PARSER = new AnswerParser(SCRIPT);
 
-    /** One case: what the person answered (typed text goes through the parser, as in a conversation). */
+    /**
+     * One case: what the person answered (typed text goes through the parser, as in a
+     * conversation).
+     */
     private static Map<String, List<String>> answers(String... pairs) {
         Map<String, List<String>> m = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
@@ -49,67 +52,333 @@ class TriagerTest {
     static Stream<Arguments> mandateCases() {
         return Stream.of(
                 // label, answers, outcome, priority, told with
-                Arguments.of("torture in Syria, perpetrator in Canada, refugee", answers("what_happened", "torture",
-                        "country", "Syria", "status", "refugee", "perpetrator_in_canada", "yes"), Triage.LIKELY_IN_MANDATE, 1, null),
-                Arguments.of("Rwandan genocide, perpetrator in Canada, citizen", answers("what_happened", "genocide",
-                        "country", "Rwanda", "status", "citizen", "perpetrator_in_canada", "yes"), Triage.LIKELY_IN_MANDATE, 1, null),
-                Arguments.of("war crimes in Bosnia, perpetrator not in Canada, permanent resident", answers("what_happened",
-                        "war crimes", "country", "Bosnia", "status", "permanent_resident", "perpetrator_in_canada", "no"),
-                        Triage.LIKELY_IN_MANDATE, 2, null),
-                Arguments.of("crimes against humanity in Myanmar, refugee claimant, perpetrator unknown", answers(
-                        "what_happened", "4", "country", "Myanmar", "status", "refugee", "perpetrator_in_canada", "dont_know"),
-                        Triage.LIKELY_IN_MANDATE, 2, null),
-                Arguments.of("relative disappeared in Sri Lanka, family member, citizen", answers("what_happened",
-                        "other_serious", "country", "Sri Lanka", "status", "citizen", "perpetrator_in_canada", "dont_know"),
-                        Triage.LIKELY_IN_MANDATE, 2, null),
-                Arguments.of("sexual violence in war in DR Congo, perpetrator in Canada", answers("what_happened",
-                        "other_serious", "country", "DR Congo", "status", "no_status", "perpetrator_in_canada", "yes"),
-                        Triage.LIKELY_IN_MANDATE, 1, null),
-                Arguments.of("torture in Iran, survivor abroad, perpetrator in Canada", answers("what_happened", "torture",
-                        "country", "Iran", "status", "not_in_canada", "perpetrator_in_canada", "yes"), Triage.LIKELY_IN_MANDATE, 1, null),
-                Arguments.of("torture in Syria, removal order", answers("what_happened", "torture", "country", "Syria",
-                        "status", "other_status", "perpetrator_in_canada", "no", "status_risk", "removal"),
-                        Triage.LIKELY_IN_MANDATE, 1, null),
-                Arguments.of("killing of a relative in Canada by someone in Canada", answers("what_happened", "other_serious",
-                        "country", "Canada", "status", "citizen", "perpetrator_in_canada", "yes"),
-                        Triage.OUTSIDE_MANDATE, 3, "outcome_in_canada"),
-                Arguments.of("assault typed as 'Toronto, Canada'", answers("what_happened", "not_sure",
-                        "country", "Toronto, Canada", "status", "permanent_resident", "perpetrator_in_canada", "yes"),
-                        Triage.OUTSIDE_MANDATE, 3, "outcome_in_canada"),
-                Arguments.of("crime in Canada written in Arabic, with a removal order", answers("what_happened", "torture",
-                        "country", "كندا", "status", "refugee", "perpetrator_in_canada", "yes", "status_risk", "removal"),
-                        Triage.OUTSIDE_MANDATE, 2, "outcome_in_canada"),
-                Arguments.of("torture in Canada written in Spanish", answers("what_happened", "torture",
-                        "country", "Canadá", "status", "refugee", "perpetrator_in_canada", "dont_know"),
-                        Triage.OUTSIDE_MANDATE, 3, "outcome_in_canada"),
-                Arguments.of("Rwandan genocide survivor ticks 'not sure', perpetrator in Canada", answers("what_happened",
-                        "not_sure", "country", "Rwanda", "status", "not_in_canada", "perpetrator_in_canada", "yes"),
-                        Triage.POSSIBLY_IN_MANDATE, 2, null),
-                Arguments.of("not sure, Eritrea, refugee, perpetrator unknown", answers("what_happened", "not_sure",
-                        "country", "Eritrea", "status", "refugee", "perpetrator_in_canada", "dont_know"),
-                        Triage.POSSIBLY_IN_MANDATE, 2, null),
-                Arguments.of("what happened skipped, perpetrator in Canada", answers("what_happened", "(skipped)",
-                        "country", "Iraq", "status", "not_in_canada", "perpetrator_in_canada", "yes"), Triage.POSSIBLY_IN_MANDATE, 2, null),
-                Arguments.of("told in their own words, permanent resident", answers("what_happened",
-                        "they took my brother from our house at night", "country", "Syria", "status", "permanent_resident"),
-                        Triage.POSSIBLY_IN_MANDATE, 2, null),
-                Arguments.of("not sure, no status, in detention", answers("what_happened", "not_sure", "country", "Haiti",
-                        "status", "no_status", "perpetrator_in_canada", "no", "status_risk", "detention"),
-                        Triage.POSSIBLY_IN_MANDATE, 2, null),
-                Arguments.of("torture in Iran, no link to Canada", answers("what_happened", "torture", "country", "Iran",
-                        "status", "not_in_canada", "perpetrator_in_canada", "no"), Triage.OUTSIDE_MANDATE, 3, null),
-                Arguments.of("not sure, no link to Canada", answers("what_happened", "not_sure", "country", "Mexico",
-                        "status", "not_in_canada", "perpetrator_in_canada", "no"), Triage.OUTSIDE_MANDATE, 3, null),
-                Arguments.of("only a Safe Third Country question", answers("what_happened", "(skipped)", "status", "not_in_canada",
-                        "perpetrator_in_canada", "no", "status_risk", "stca"), Triage.OUTSIDE_MANDATE, 2, null),
-                Arguments.of("everything skipped", answers("what_happened", "(skipped)", "country", "(skipped)",
-                        "status", "(skipped)", "perpetrator_in_canada", "(skipped)"), Triage.OUTSIDE_MANDATE, 3, null),
+                Arguments.of(
+                        "torture in Syria, perpetrator in Canada, refugee",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Syria",
+                                "status",
+                                "refugee",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.LIKELY_IN_MANDATE,
+                        1,
+                        null),
+                Arguments.of(
+                        "Rwandan genocide, perpetrator in Canada, citizen",
+                        answers(
+                                "what_happened",
+                                "genocide",
+                                "country",
+                                "Rwanda",
+                                "status",
+                                "citizen",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.LIKELY_IN_MANDATE,
+                        1,
+                        null),
+                Arguments.of(
+                        "war crimes in Bosnia, perpetrator not in Canada, permanent resident",
+                        answers(
+                                "what_happened",
+                                "war crimes",
+                                "country",
+                                "Bosnia",
+                                "status",
+                                "permanent_resident",
+                                "perpetrator_in_canada",
+                                "no"),
+                        Triage.LIKELY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "crimes against humanity in Myanmar, refugee claimant, perpetrator unknown",
+                        answers(
+                                "what_happened",
+                                "4",
+                                "country",
+                                "Myanmar",
+                                "status",
+                                "refugee",
+                                "perpetrator_in_canada",
+                                "dont_know"),
+                        Triage.LIKELY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "relative disappeared in Sri Lanka, family member, citizen",
+                        answers(
+                                "what_happened",
+                                "other_serious",
+                                "country",
+                                "Sri Lanka",
+                                "status",
+                                "citizen",
+                                "perpetrator_in_canada",
+                                "dont_know"),
+                        Triage.LIKELY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "sexual violence in war in DR Congo, perpetrator in Canada",
+                        answers(
+                                "what_happened",
+                                "other_serious",
+                                "country",
+                                "DR Congo",
+                                "status",
+                                "no_status",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.LIKELY_IN_MANDATE,
+                        1,
+                        null),
+                Arguments.of(
+                        "torture in Iran, survivor abroad, perpetrator in Canada",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Iran",
+                                "status",
+                                "not_in_canada",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.LIKELY_IN_MANDATE,
+                        1,
+                        null),
+                Arguments.of(
+                        "torture in Syria, removal order",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Syria",
+                                "status",
+                                "other_status",
+                                "perpetrator_in_canada",
+                                "no",
+                                "status_risk",
+                                "removal"),
+                        Triage.LIKELY_IN_MANDATE,
+                        1,
+                        null),
+                Arguments.of(
+                        "killing of a relative in Canada by someone in Canada",
+                        answers(
+                                "what_happened",
+                                "other_serious",
+                                "country",
+                                "Canada",
+                                "status",
+                                "citizen",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.OUTSIDE_MANDATE,
+                        3,
+                        "outcome_in_canada"),
+                Arguments.of(
+                        "assault typed as 'Toronto, Canada'",
+                        answers(
+                                "what_happened",
+                                "not_sure",
+                                "country",
+                                "Toronto, Canada",
+                                "status",
+                                "permanent_resident",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.OUTSIDE_MANDATE,
+                        3,
+                        "outcome_in_canada"),
+                Arguments.of(
+                        "crime in Canada written in Arabic, with a removal order",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "كندا",
+                                "status",
+                                "refugee",
+                                "perpetrator_in_canada",
+                                "yes",
+                                "status_risk",
+                                "removal"),
+                        Triage.OUTSIDE_MANDATE,
+                        2,
+                        "outcome_in_canada"),
+                Arguments.of(
+                        "torture in Canada written in Spanish",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Canadá",
+                                "status",
+                                "refugee",
+                                "perpetrator_in_canada",
+                                "dont_know"),
+                        Triage.OUTSIDE_MANDATE,
+                        3,
+                        "outcome_in_canada"),
+                Arguments.of(
+                        "Rwandan genocide survivor ticks 'not sure', perpetrator in Canada",
+                        answers(
+                                "what_happened",
+                                "not_sure",
+                                "country",
+                                "Rwanda",
+                                "status",
+                                "not_in_canada",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.POSSIBLY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "not sure, Eritrea, refugee, perpetrator unknown",
+                        answers(
+                                "what_happened",
+                                "not_sure",
+                                "country",
+                                "Eritrea",
+                                "status",
+                                "refugee",
+                                "perpetrator_in_canada",
+                                "dont_know"),
+                        Triage.POSSIBLY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "what happened skipped, perpetrator in Canada",
+                        answers(
+                                "what_happened",
+                                "(skipped)",
+                                "country",
+                                "Iraq",
+                                "status",
+                                "not_in_canada",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.POSSIBLY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "told in their own words, permanent resident",
+                        answers(
+                                "what_happened",
+                                "they took my brother from our house at night",
+                                "country",
+                                "Syria",
+                                "status",
+                                "permanent_resident"),
+                        Triage.POSSIBLY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "not sure, no status, in detention",
+                        answers(
+                                "what_happened",
+                                "not_sure",
+                                "country",
+                                "Haiti",
+                                "status",
+                                "no_status",
+                                "perpetrator_in_canada",
+                                "no",
+                                "status_risk",
+                                "detention"),
+                        Triage.POSSIBLY_IN_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "torture in Iran, no link to Canada",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Iran",
+                                "status",
+                                "not_in_canada",
+                                "perpetrator_in_canada",
+                                "no"),
+                        Triage.OUTSIDE_MANDATE,
+                        3,
+                        null),
+                Arguments.of(
+                        "not sure, no link to Canada",
+                        answers(
+                                "what_happened",
+                                "not_sure",
+                                "country",
+                                "Mexico",
+                                "status",
+                                "not_in_canada",
+                                "perpetrator_in_canada",
+                                "no"),
+                        Triage.OUTSIDE_MANDATE,
+                        3,
+                        null),
+                Arguments.of(
+                        "only a Safe Third Country question",
+                        answers(
+                                "what_happened",
+                                "(skipped)",
+                                "status",
+                                "not_in_canada",
+                                "perpetrator_in_canada",
+                                "no",
+                                "status_risk",
+                                "stca"),
+                        Triage.OUTSIDE_MANDATE,
+                        2,
+                        null),
+                Arguments.of(
+                        "everything skipped",
+                        answers(
+                                "what_happened",
+                                "(skipped)",
+                                "country",
+                                "(skipped)",
+                                "status",
+                                "(skipped)",
+                                "perpetrator_in_canada",
+                                "(skipped)"),
+                        Triage.OUTSIDE_MANDATE,
+                        3,
+                        null),
                 Arguments.of("danger now", answers("danger_now", "yes"), Triage.URGENT, 0, null),
-                Arguments.of("danger now, crime in Canada", answers("danger_now", "yes", "what_happened", "torture",
-                        "country", "Canada", "perpetrator_in_canada", "yes"), Triage.URGENT, 0, null),
-                Arguments.of("'Canadian' in a country name is not Canada", answers("what_happened", "torture",
-                        "country", "Syria (I am Canadian now)", "status", "citizen", "perpetrator_in_canada", "no"),
-                        Triage.LIKELY_IN_MANDATE, 2, null));
+                Arguments.of(
+                        "danger now, crime in Canada",
+                        answers(
+                                "danger_now",
+                                "yes",
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Canada",
+                                "perpetrator_in_canada",
+                                "yes"),
+                        Triage.URGENT,
+                        0,
+                        null),
+                Arguments.of(
+                        "'Canadian' in a country name is not Canada",
+                        answers(
+                                "what_happened",
+                                "torture",
+                                "country",
+                                "Syria (I am Canadian now)",
+                                "status",
+                                "citizen",
+                                "perpetrator_in_canada",
+                                "no"),
+                        Triage.LIKELY_IN_MANDATE,
+                        2,
+                        null));
     }
 
     /**
@@ -122,7 +391,12 @@ class TriagerTest {
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("mandateCases")
-    void testTriageTable(String label, Map<String, List<String>> answers, Triage outcome, int priority, String say) {
+    void testTriageTable(
+            String label,
+            Map<String, List<String>> answers,
+            Triage outcome,
+            int priority,
+            String say) {
         assertEquals(new Triager.Outcome(outcome, priority, say), triager.triage(answers), label);
     }
 
@@ -131,12 +405,19 @@ class TriagerTest {
     void testTriageTableCoversEveryOutcome() {
         List<Arguments> cases = mandateCases().toList();
         assertTrue(cases.size() >= 20, "cases: " + cases.size());
-        for (Triage t : List.of(Triage.URGENT, Triage.LIKELY_IN_MANDATE, Triage.POSSIBLY_IN_MANDATE, Triage.OUTSIDE_MANDATE)) {
+        for (Triage t :
+                List.of(
+                        Triage.URGENT,
+                        Triage.LIKELY_IN_MANDATE,
+                        Triage.POSSIBLY_IN_MANDATE,
+                        Triage.OUTSIDE_MANDATE)) {
             assertTrue(cases.stream().anyMatch(c -> c.get()[2] == t), t.toString());
         }
     }
 
-    /** Verifies that places map to the longest matching place name, and abbreviations only alone. */
+    /**
+     * Verifies that places map to the longest matching place name, and abbreviations only alone.
+     */
     @Test
     void testGroupForPlaces() {
         assertEquals("victoria", triager.groupFor("Nanaimo, Vancouver Island"));
@@ -149,17 +430,41 @@ class TriagerTest {
     }
 
     /**
-     * Verifies that cities and provinces are recognised in every language and script of the
-     * script, and in common spellings (before, "Toronto" in Arabic or Persian went to the national
-     * office).
+     * Verifies that cities and provinces are recognised in every language and script of the script,
+     * and in common spellings (before, "Toronto" in Arabic or Persian went to the national office).
      */
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource({"تورنتو, toronto", "تورونتو, toronto", "Торонто, toronto", "ቶሮንቶ, toronto", "Toranto, toronto",
-        "مونتريال, montreal", "مونترال, montreal", "Монреаль, montreal", "Monreal, montreal", "كيبيك, montreal",
-        "Montréal, montreal", "Montreal QC, montreal", "أوتاوا, ottawa", "Оттава, ottawa", "Ottowa, ottawa",
-        "وينيبيغ, winnipeg", "وینیپگ, winnipeg", "Winipeg, winnipeg", "كالجاري, edmonton", "Калгарі, edmonton",
-        "فانكوفر, vancouver", "ونکوور, vancouver", "Ванкувер, vancouver", "Columbia Británica, vancouver",
-        "هاليفاكس, halifax", "Nueva Escocia, halifax", "ویکتوریا, victoria", "ሬጂና, national", "ریجاینا, national"})
+    @CsvSource({
+        "تورنتو, toronto",
+        "تورونتو, toronto",
+        "Торонто, toronto",
+        "ቶሮንቶ, toronto",
+        "Toranto, toronto",
+        "مونتريال, montreal",
+        "مونترال, montreal",
+        "Монреаль, montreal",
+        "Monreal, montreal",
+        "كيبيك, montreal",
+        "Montréal, montreal",
+        "Montreal QC, montreal",
+        "أوتاوا, ottawa",
+        "Оттава, ottawa",
+        "Ottowa, ottawa",
+        "وينيبيغ, winnipeg",
+        "وینیپگ, winnipeg",
+        "Winipeg, winnipeg",
+        "كالجاري, edmonton",
+        "Калгарі, edmonton",
+        "فانكوفر, vancouver",
+        "ونکوور, vancouver",
+        "Ванкувер, vancouver",
+        "Columbia Británica, vancouver",
+        "هاليفاكس, halifax",
+        "Nueva Escocia, halifax",
+        "ویکتوریا, victoria",
+        "ሬጂና, national",
+        "ریجاینا, national"
+    })
     void testGroupForPlacesInEveryScript(String place, String group) {
         assertEquals(group, triager.groupFor(place));
     }
@@ -171,18 +476,47 @@ class TriagerTest {
      */
     @Test
     void testSuggestionsFitTheProvince() {
-        var domestic = triager.suggestions(answers("country", "Canada", "health_support", "no"), Triage.OUTSIDE_MANDATE, "winnipeg");
-        assertTrue(domestic.stream().anyMatch(o -> o.name().contains("Manitoba Victim Services")), domestic.toString());
-        assertTrue(domestic.stream().anyMatch(o -> o.name().contains("Legal Aid Manitoba")), domestic.toString());
-        assertTrue(domestic.stream().noneMatch(o -> o.services().contains("campaigns")), domestic.toString());
-        var trauma = triager.suggestions(answers("health_support", "yes"), Triage.LIKELY_IN_MANDATE, "winnipeg");
-        assertTrue(trauma.stream().anyMatch(o -> o.services().contains("torture health")), trauma.toString());
-        var quebec = triager.suggestions(answers("status_risk", "removal"), Triage.LIKELY_IN_MANDATE, "montreal");
+        var domestic =
+                triager.suggestions(
+                        answers("country", "Canada", "health_support", "no"),
+                        Triage.OUTSIDE_MANDATE,
+                        "winnipeg");
+        assertTrue(
+                domestic.stream().anyMatch(o -> o.name().contains("Manitoba Victim Services")),
+                domestic.toString());
+        assertTrue(
+                domestic.stream().anyMatch(o -> o.name().contains("Legal Aid Manitoba")),
+                domestic.toString());
+        assertTrue(
+                domestic.stream().noneMatch(o -> o.services().contains("campaigns")),
+                domestic.toString());
+        var trauma =
+                triager.suggestions(
+                        answers("health_support", "yes"), Triage.LIKELY_IN_MANDATE, "winnipeg");
+        assertTrue(
+                trauma.stream().anyMatch(o -> o.services().contains("torture health")),
+                trauma.toString());
+        var quebec =
+                triager.suggestions(
+                        answers("status_risk", "removal"), Triage.LIKELY_IN_MANDATE, "montreal");
         assertTrue(quebec.get(0).name().contains("Aide juridique du Québec"), quebec.toString());
         for (Triage t : Triage.values()) {
             for (var g : SCRIPT.workingGroups()) {
-                assertTrue(triager.suggestions(answers("country", "Canada", "status_risk", "removal", "health_support", "yes"),
-                        t, g.id()).stream().noneMatch(o -> o.services().contains("campaigns")), g.id());
+                assertTrue(
+                        triager
+                                .suggestions(
+                                        answers(
+                                                "country",
+                                                "Canada",
+                                                "status_risk",
+                                                "removal",
+                                                "health_support",
+                                                "yes"),
+                                        t,
+                                        g.id())
+                                .stream()
+                                .noneMatch(o -> o.services().contains("campaigns")),
+                        g.id());
             }
         }
     }
@@ -190,8 +524,11 @@ class TriagerTest {
     /** Verifies that local organisations come before national ones. */
     @Test
     void testSuggestionsPreferLocalOrganisations() {
-        var orgs = triager.suggestions(Map.of("health_support", List.of("yes"), "status_risk", List.of("removal")),
-                Triage.LIKELY_IN_MANDATE, "toronto");
+        var orgs =
+                triager.suggestions(
+                        Map.of("health_support", List.of("yes"), "status_risk", List.of("removal")),
+                        Triage.LIKELY_IN_MANDATE,
+                        "toronto");
         assertTrue(orgs.get(0).serves().contains("toronto"), orgs.toString());
         assertTrue(orgs.stream().anyMatch(o -> o.serves().contains("national")), orgs.toString());
     }

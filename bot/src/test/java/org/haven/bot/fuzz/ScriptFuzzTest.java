@@ -13,7 +13,9 @@ import org.haven.bot.Intake;
 import org.haven.bot.ScriptException;
 import org.haven.bot.script.ScriptCheck;
 
-/** Coverage-guided fuzzing of the intake script loader and check (an administrator uploads YAML). */
+/**
+ * Coverage-guided fuzzing of the intake script loader and check (an administrator uploads YAML).
+ */
 class ScriptFuzzTest {
     private static final String DIRECTORY = resource("intake/directory.yaml");
     private static final Path DIR;
@@ -47,11 +49,12 @@ class ScriptFuzzTest {
             }
         }
         List<ScriptCheck.Finding> findings = ScriptCheck.check(yaml);
-        findings.forEach(f -> {
-            if (f.message() == null || f.line() < 1) {
-                throw new AssertionError("finding without message or line: " + f);
-            }
-        });
+        findings.forEach(
+                f -> {
+                    if (f.message() == null || f.line() < 1) {
+                        throw new AssertionError("finding without message or line: " + f);
+                    }
+                });
     }
 
     private static String resource(String name) {

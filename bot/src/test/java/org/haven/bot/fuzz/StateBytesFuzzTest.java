@@ -11,12 +11,13 @@ import org.haven.bot.Intake;
 
 /** Coverage-guided fuzzing of the stored conversation state format. */
 class StateBytesFuzzTest {
-    private static final Engine ENGINE = new Engine(Intake.defaultIntake(), EngineSettings.defaults());
+    private static final Engine ENGINE =
+            new Engine(Intake.defaultIntake(), EngineSettings.defaults());
 
     /**
-     * Verifies that {@link ConversationState#fromBytes} on any bytes either throws
-     * {@link IllegalArgumentException} or returns a state that round-trips and that the engine
-     * can take a step from; any other exception fails the test.
+     * Verifies that {@link ConversationState#fromBytes} on any bytes either throws {@link
+     * IllegalArgumentException} or returns a state that round-trips and that the engine can take a
+     * step from; any other exception fails the test.
      */
     @FuzzTest(maxDuration = "10s")
     void testFromBytesThrowsOnlyIllegalArgument(byte[] bytes) {

@@ -27,7 +27,10 @@ class SmsEncodingTest {
         assertEquals(2, SmsEncoding.segments("€" + "a".repeat(159)));
     }
 
-    /** Verifies the UCS-2 limits (70, then 67) and that one non-GSM character switches the whole message. */
+    /**
+     * Verifies the UCS-2 limits (70, then 67) and that one non-GSM character switches the whole
+     * message.
+     */
     @Test
     void testUcs2SegmentLimits() {
         assertFalse(SmsEncoding.isGsm7("ê"));

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import org.haven.bot.Intake;
 import org.haven.bot.Option;
 import org.haven.bot.Reply;
@@ -18,30 +18,41 @@ import org.junit.jupiter.api.Test;
 /** SMS rendering: numbered options, control footer, segment budget, sentence splits. */
 class SmsRendererTest {
 
-    private static final List<Option> YES_NO = List.of(new Option("yes", "Yes"), new Option("no", "No"),
-            new Option("SKIP", "Skip"), new Option("PAUSE", "Pause"), new Option("HUMAN", "Talk to a person"));
+    private static final List<Option> YES_NO =
+            List.of(
+                    new Option("yes", "Yes"),
+                    new Option("no", "No"),
+                    new Option("SKIP", "Skip"),
+                    new Option("PAUSE", "Pause"),
+                    new Option("HUMAN", "Talk to a person"));
 
     /** Verifies that answers are numbered and controls follow on one line. */
     @Test
     void testRenderNumbersOptionsAndListsControls() {
-        List<String> out = new SmsRenderer(1, true).texts(new Reply("Is it safe?", YES_NO, "en", false));
+        List<String> out =
+                new SmsRenderer(1, true).texts(new Reply("Is it safe?", YES_NO, "en", false));
         assertEquals(List.of("Is it safe?\n1) Yes\n2) No\nSkip / Pause / Talk to a person"), out);
     }
 
     /** Verifies that controls can be left out (the help message lists them). */
     @Test
     void testRenderWithoutControls() {
-        List<String> out = new SmsRenderer(1, false).texts(new Reply("Is it safe?", YES_NO, "en", false));
+        List<String> out =
+                new SmsRenderer(1, false).texts(new Reply("Is it safe?", YES_NO, "en", false));
         assertEquals(List.of("Is it safe?\n1) Yes\n2) No"), out);
     }
 
     /** Verifies that a long prompt is split at sentence boundaries, each part within the budget. */
     @Test
     void testRenderSplitsLongTextAtSentencesWithinBudget() {
-        String s1 = "This is the first sentence, and it is rather long so that it needs quite some room.";
-        String s2 = "Here comes a second sentence that also takes a fair amount of space in a message.";
+        String s1 =
+                "This is the first sentence, and it is rather long so that it needs quite some room.";
+        String s2 =
+                "Here comes a second sentence that also takes a fair amount of space in a message.";
         String s3 = "And a third one.";
-        List<String> out = new SmsRenderer(1, true).texts(new Reply(s1 + " " + s2 + " " + s3, List.of(), "en", false));
+        List<String> out =
+                new SmsRenderer(1, true)
+                        .texts(new Reply(s1 + " " + s2 + " " + s3, List.of(), "en", false));
         assertEquals(List.of(s1, s2 + " " + s3), out);
         out.forEach(p -> assertTrue(SmsEncoding.segments(p) <= 1));
     }
@@ -59,7 +70,8 @@ class SmsRendererTest {
     /** Verifies that a word longer than a whole segment is cut rather than overflowing. */
     @Test
     void testRenderCutsAWordLongerThanTheBudget() {
-        List<String> out = new SmsRenderer(1, true).texts(new Reply("x".repeat(400), List.of(), "en", false));
+        List<String> out =
+                new SmsRenderer(1, true).texts(new Reply("x".repeat(400), List.of(), "en", false));
         out.forEach(p -> assertTrue(SmsEncoding.segments(p) <= 1));
         assertEquals(400, String.join("", out).length());
     }
@@ -70,7 +82,10 @@ class SmsRendererTest {
         assertThrows(IllegalArgumentException.class, () -> new SmsRenderer(0, true));
     }
 
-    /** Verifies that every question of the default intake, in every language, fits the budget in every SMS. */
+    /**
+     * Verifies that every question of the default intake, in every language, fits the budget in
+     * every SMS.
+     */
     @Test
     void testEveryDefaultQuestionFitsTheBudgetInEveryLanguage() {
         Script script = Intake.defaultIntake().script();
@@ -81,9 +96,13 @@ class SmsRendererTest {
                 for (Language lang : script.languages()) {
                     List<String> parts = sms.texts(l.question(q, lang.code()));
                     for (String p : parts) {
-                        assertTrue(SmsEncoding.segments(p) <= budget, q.id() + "/" + lang.code() + ": " + p);
+                        assertTrue(
+                                SmsEncoding.segments(p) <= budget,
+                                q.id() + "/" + lang.code() + ": " + p);
                     }
-                    assertTrue(parts.get(parts.size() - 1).contains(" / "), "controls come last: " + parts);
+                    assertTrue(
+                            parts.get(parts.size() - 1).contains(" / "),
+                            "controls come last: " + parts);
                 }
             }
         }

@@ -1,7 +1,6 @@
 package org.haven.bot.script;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code check} command and the loader's errors, on edited copies of the default intake. */
 class ScriptCheckTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static String resource(String name) throws IOException {
         try (InputStream in = ScriptCheckTest.class.getClassLoader().getResourceAsStream(name)) {
@@ -34,10 +32,14 @@ class ScriptCheckTest {
     }
 
     /** Writes the default intake, edited, and its directory (also edited) to the temp folder. */
-    private Path script(UnaryOperator<String> editScript, UnaryOperator<String> editDirectory) throws IOException {
+    private Path script(UnaryOperator<String> editScript, UnaryOperator<String> editDirectory)
+            throws IOException {
         Path yaml = dir.resolve("intake.yaml");
-        Files.writeString(yaml, editScript.apply(resource("intake/default.yaml")), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("directory.yaml"), editDirectory.apply(resource("intake/directory.yaml")),
+        Files.writeString(
+                yaml, editScript.apply(resource("intake/default.yaml")), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve("directory.yaml"),
+                editDirectory.apply(resource("intake/directory.yaml")),
                 StandardCharsets.UTF_8);
         return yaml;
     }
@@ -47,13 +49,21 @@ class ScriptCheckTest {
     }
 
     private static List<String> errors(Path yaml) {
-        return ScriptCheck.check(yaml).stream().filter(f -> f.severity() == ScriptCheck.Severity.ERROR)
-                .map(ScriptCheck.Finding::toString).toList();
+        return ScriptCheck.check(yaml).stream()
+                .filter(f -> f.severity() == ScriptCheck.Severity.ERROR)
+                .map(ScriptCheck.Finding::toString)
+                .toList();
     }
 
     private static void assertError(List<String> errors, String fileAndLinePrefix, String text) {
-        assertTrue(errors.stream().anyMatch(e -> e.startsWith(fileAndLinePrefix) && e.contains(text)),
-                "expected an error at " + fileAndLinePrefix + " containing '" + text + "' in " + errors);
+        assertTrue(
+                errors.stream().anyMatch(e -> e.startsWith(fileAndLinePrefix) && e.contains(text)),
+                "expected an error at "
+                        + fileAndLinePrefix
+                        + " containing '"
+                        + text
+                        + "' in "
+                        + errors);
     }
 
     private static String replaceOnce(String s, String from, String to) {
@@ -75,7 +85,10 @@ class ScriptCheckTest {
         assertEquals(List.of(), errors(script(s -> s)));
     }
 
-    /** Verifies that removing any French text from the default intake (French claims completeness) is an error. */
+    /**
+     * Verifies that removing any French text from the default intake (French claims completeness)
+     * is an error.
+     */
     @Test
     void testCheckFailsWhenAnyFrenchTranslationIsMissing() throws IOException {
         String original = resource("intake/default.yaml");
@@ -90,8 +103,14 @@ class ScriptCheckTest {
             Path yaml = script(s -> String.join("\n", edited) + "\n");
             List<String> errors = errors(yaml);
             int line = i + 1;
-            assertTrue(errors.stream().anyMatch(e -> e.contains("missing translation 'fr'")),
-                    "removing line " + line + " (" + lines.get(i).strip() + ") should be an error: " + errors);
+            assertTrue(
+                    errors.stream().anyMatch(e -> e.contains("missing translation 'fr'")),
+                    "removing line "
+                            + line
+                            + " ("
+                            + lines.get(i).strip()
+                            + ") should be an error: "
+                            + errors);
             tried++;
         }
         assertTrue(tried > 30, "French lines tried: " + tried);
@@ -104,18 +123,25 @@ class ScriptCheckTest {
         int line = lineOf(original, "  restart:\n");
         Path yaml = script(s -> replaceOnce(s, "    fr: \"D'accord, recommençons.\"\n", ""));
         ScriptException e = assertThrows(ScriptException.class, () -> Intake.load(yaml));
-        assertError(e.errors(), yaml + ":" + line + ":", "missing translation 'fr' for message 'restart'");
+        assertError(
+                e.errors(),
+                yaml + ":" + line + ":",
+                "missing translation 'fr' for message 'restart'");
     }
 
     /** Verifies that a script and its directory load from files and drive an engine. */
     @Test
     void testLoadReadsScriptAndDirectoryFromFiles() throws Exception {
-        Path yaml = script(s -> replaceOnce(s, "title: Haven default intake", "title: Edited intake"),
-                d -> replaceOnce(d, "contact: ccvt.org", "contact: 416-555-0100"));
+        Path yaml =
+                script(
+                        s -> replaceOnce(s, "title: Haven default intake", "title: Edited intake"),
+                        d -> replaceOnce(d, "contact: ccvt.org", "contact: 416-555-0100"));
         Intake intake = Intake.load(yaml);
         assertEquals("Edited intake", intake.script().title());
         assertEquals(List.of("en", "fr", "ar", "es", "fa", "ti", "uk"), intake.languages());
-        assertTrue(intake.script().directory().stream().anyMatch(o -> o.contact().equals("416-555-0100")));
+        assertTrue(
+                intake.script().directory().stream()
+                        .anyMatch(o -> o.contact().equals("416-555-0100")));
         var engine = new Engine(intake, EngineSettings.defaults());
         var turn = engine.start("sms", Instant.EPOCH);
         assertTrue(turn.replies().stream().anyMatch(r -> r.text().contains("Is it safe")));
@@ -133,14 +159,29 @@ class ScriptCheckTest {
     /** Verifies that an essential text missing in a partial language (Arabic) is an error. */
     @Test
     void testCheckFailsWhenEssentialTranslationMissingInPartialLanguage() throws IOException {
-        Path yaml = script(s -> replaceOnce(partial(s, "ar"), "    ar: \"عذراً، لم أفهم. حاول مرة أخرى، أو اكتب مساعدة.\"\n", ""));
-        assertError(errors(yaml), yaml.toString(), "missing translation 'ar' for message 'error' (essential)");
+        Path yaml =
+                script(
+                        s ->
+                                replaceOnce(
+                                        partial(s, "ar"),
+                                        "    ar: \"عذراً، لم أفهم. حاول مرة أخرى، أو اكتب مساعدة.\"\n",
+                                        ""));
+        assertError(
+                errors(yaml),
+                yaml.toString(),
+                "missing translation 'ar' for message 'error' (essential)");
     }
 
     /** Verifies that a non-essential text may be missing in a partial language. */
     @Test
     void testCheckAllowsNonEssentialTextMissingInPartialLanguage() throws IOException {
-        Path yaml = script(s -> replaceOnce(partial(s, "es"), "    es: \"Esto no es asesoramiento legal.\"\n", ""));
+        Path yaml =
+                script(
+                        s ->
+                                replaceOnce(
+                                        partial(s, "es"),
+                                        "    es: \"Esto no es asesoramiento legal.\"\n",
+                                        ""));
         assertEquals(List.of(), errors(yaml));
     }
 
@@ -156,29 +197,43 @@ class ScriptCheckTest {
     void testCheckReportsUnknownIdInCondition() throws IOException {
         String original = resource("intake/default.yaml");
         int line = lineOf(original, "show if: {who: agency}");
-        Path yaml = script(s -> replaceOnce(s, "show if: {who: agency}", "show if: {whom: agency}"));
+        Path yaml =
+                script(s -> replaceOnce(s, "show if: {who: agency}", "show if: {whom: agency}"));
         assertError(errors(yaml), yaml + ":" + line + ":", "unknown id 'whom'");
     }
 
     /** Verifies that a condition on a choice value the question does not have is reported. */
     @Test
     void testCheckReportsUnknownValueInCondition() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "show if: {who: agency}", "show if: {who: agencies}"));
+        Path yaml =
+                script(s -> replaceOnce(s, "show if: {who: agency}", "show if: {who: agencies}"));
         assertError(errors(yaml), yaml.toString(), "'who' has no choice 'agencies'");
     }
 
     /** Verifies that a condition on an answer not yet asked is reported. */
     @Test
     void testCheckReportsConditionOnAnswerNotYetAsked() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "show if: {contact_way: [phone, other]}", "show if: {city: answered}"));
-        assertError(errors(yaml), yaml.toString(), "condition on 'city', which is not asked before it");
+        Path yaml =
+                script(
+                        s ->
+                                replaceOnce(
+                                        s,
+                                        "show if: {contact_way: [phone, other]}",
+                                        "show if: {city: answered}"));
+        assertError(
+                errors(yaml), yaml.toString(), "condition on 'city', which is not asked before it");
     }
 
     /** Verifies that a question that can never be asked is reported as unreachable. */
     @Test
     void testCheckReportsUnreachableQuestion() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "      - id: country\n        type: country\n",
-                "      - id: country\n        type: country\n        show if: {danger_now: yes}\n"));
+        Path yaml =
+                script(
+                        s ->
+                                replaceOnce(
+                                        s,
+                                        "      - id: country\n        type: country\n",
+                                        "      - id: country\n        type: country\n        show if: {danger_now: yes}\n"));
         assertError(errors(yaml), yaml.toString(), "question 'country' is unreachable");
     }
 
@@ -192,8 +247,13 @@ class ScriptCheckTest {
     /** Verifies that duplicate ids and unknown keys are reported. */
     @Test
     void testCheckReportsDuplicateIdAndUnknownKey() throws IOException {
-        Path yaml = script(s -> replaceOnce(replaceOnce(s, "- id: contact_time", "- id: contact_way"),
-                "type: city", "type: city\n        shw if: {status: citizen}"));
+        Path yaml =
+                script(
+                        s ->
+                                replaceOnce(
+                                        replaceOnce(s, "- id: contact_time", "- id: contact_way"),
+                                        "type: city",
+                                        "type: city\n        shw if: {status: citizen}"));
         List<String> errors = errors(yaml);
         assertError(errors, yaml.toString(), "question id 'contact_way' used twice");
         assertError(errors, yaml.toString(), "unknown key 'shw if'");
@@ -202,7 +262,8 @@ class ScriptCheckTest {
     /** Verifies that the same word for two keywords is reported. */
     @Test
     void testCheckReportsKeywordClash() throws IOException {
-        Path yaml = script(s -> replaceOnce(s, "stop:     {en: [STOP,", "stop:     {en: [STOP, HELP,"));
+        Path yaml =
+                script(s -> replaceOnce(s, "stop:     {en: [STOP,", "stop:     {en: [STOP, HELP,"));
         assertError(errors(yaml), yaml.toString(), "means both");
     }
 
@@ -215,7 +276,10 @@ class ScriptCheckTest {
         assertTrue(errors.get(0).matches(".*intake\\.yaml:\\d+: YAML syntax.*"), errors.get(0));
     }
 
-    /** Verifies that a directory entry for an unknown working group is reported in the directory file. */
+    /**
+     * Verifies that a directory entry for an unknown working group is reported in the directory
+     * file.
+     */
     @Test
     void testCheckReportsDirectoryErrorsInDirectoryFile() throws IOException {
         Path yaml = script(s -> s, d -> replaceOnce(d, "serves: [toronto]", "serves: [atlantis]"));
@@ -231,40 +295,102 @@ class ScriptCheckTest {
     void testCheckFailsOnAnyTextOverSmsSegmentBudget() throws IOException {
         Path yaml = script(s -> s);
         List<ScriptCheck.Finding> f = ScriptCheck.check(yaml, 1);
-        assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR
-                && x.message().contains("question 'safe_now' in 'ar' takes")), f.toString());
-        assertTrue(f.stream().anyMatch(x -> x.severity() == ScriptCheck.Severity.ERROR
-                && x.message().contains("message 'help' in 'uk' takes")), f.toString());
-        assertTrue(f.stream().anyMatch(x -> x.message().contains("in 'en' and 'fr' (the first reply when the language is not known)")),
+        assertTrue(
+                f.stream()
+                        .anyMatch(
+                                x ->
+                                        x.severity() == ScriptCheck.Severity.ERROR
+                                                && x.message()
+                                                        .contains(
+                                                                "question 'safe_now' in 'ar' takes")),
+                f.toString());
+        assertTrue(
+                f.stream()
+                        .anyMatch(
+                                x ->
+                                        x.severity() == ScriptCheck.Severity.ERROR
+                                                && x.message()
+                                                        .contains("message 'help' in 'uk' takes")),
+                f.toString());
+        assertTrue(
+                f.stream()
+                        .anyMatch(
+                                x ->
+                                        x.message()
+                                                .contains(
+                                                        "in 'en' and 'fr' (the first reply when the language is not known)")),
                 f.toString());
         assertEquals(List.of(), errors(yaml), "the default script fits the default budget");
         String longHelp = "You can write SKIP, PAUSE or HUMAN at any question. ".repeat(36);
-        Path tooLong = script(s -> replaceOnce(s, "    en: \"You can write: SKIP to skip a question,",
-                "    en: \"" + longHelp + "You can write: SKIP to skip a question,"));
-        assertError(errors(tooLong), tooLong + ":", "message 'help' in 'en' takes 14 SMS segments (budget "
-                + ScriptCheck.DEFAULT_SEGMENT_BUDGET + ")");
+        Path tooLong =
+                script(
+                        s ->
+                                replaceOnce(
+                                        s,
+                                        "    en: \"You can write: SKIP to skip a question,",
+                                        "    en: \""
+                                                + longHelp
+                                                + "You can write: SKIP to skip a question,"));
+        assertError(
+                errors(tooLong),
+                tooLong + ":",
+                "message 'help' in 'en' takes 14 SMS segments (budget "
+                        + ScriptCheck.DEFAULT_SEGMENT_BUDGET
+                        + ")");
         Script s = Intake.defaultIntake().script();
         var counts = ScriptCheck.segmentCounts(s);
         long validations = s.questions().stream().filter(q -> q.validation() != null).count();
         long warnings = s.sections().stream().filter(x -> x.warning() != null).count();
         long variants = s.questions().stream().mapToLong(q -> q.variants().size()).sum();
-        assertEquals((s.questions().size() + s.messages().size() + validations + warnings + variants) * s.languages().size(),
+        assertEquals(
+                (s.questions().size() + s.messages().size() + validations + warnings + variants)
+                        * s.languages().size(),
                 counts.size());
-        assertTrue(counts.values().stream().allMatch(n -> n >= 1 && n <= ScriptCheck.DEFAULT_SEGMENT_BUDGET));
+        assertTrue(
+                counts.values().stream()
+                        .allMatch(n -> n >= 1 && n <= ScriptCheck.DEFAULT_SEGMENT_BUDGET));
     }
 
-    /** Verifies that the default intake covers the nine topics, the eight cities and the three outcomes. */
+    /**
+     * Verifies that the default intake covers the nine topics, the eight cities and the three
+     * outcomes.
+     */
     @Test
     void testDefaultIntakeCoversBrief() {
         Script s = Intake.defaultIntake().script();
-        for (String id : List.of("safe_now", "language", "who", "referral_code", "client_consent", "share_with_agency",
-                "what_happened", "country", "period", "status", "perpetrator_in_canada", "danger_now", "status_risk",
-                "health_support", "contact_way", "contact_time", "leave_messages", "city")) {
+        for (String id :
+                List.of(
+                        "safe_now",
+                        "language",
+                        "who",
+                        "referral_code",
+                        "client_consent",
+                        "share_with_agency",
+                        "what_happened",
+                        "country",
+                        "period",
+                        "status",
+                        "perpetrator_in_canada",
+                        "danger_now",
+                        "status_risk",
+                        "health_support",
+                        "contact_way",
+                        "contact_time",
+                        "leave_messages",
+                        "city")) {
             assertTrue(s.question(id).isPresent(), id);
         }
         assertEquals("safe_now", s.questions().get(0).id());
-        for (String g : List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton", "vancouver",
-                "victoria")) {
+        for (String g :
+                List.of(
+                        "halifax",
+                        "montreal",
+                        "ottawa",
+                        "toronto",
+                        "winnipeg",
+                        "edmonton",
+                        "vancouver",
+                        "victoria")) {
             assertTrue(s.workingGroup(g).isPresent(), g);
         }
         assertEquals(4, s.triage().stream().map(TriageRule::outcome).distinct().count());

@@ -14,9 +14,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every text of the default intake, with one translation removed at a time, in each language
- * that claims completeness: the check must fail. So a missing key in a complete language can
- * never pass the build.
+ * Every text of the default intake, with one translation removed at a time, in each language that
+ * claims completeness: the check must fail. So a missing key in a complete language can never pass
+ * the build.
  */
 class TranslationCompletenessTest {
 
@@ -30,9 +30,22 @@ class TranslationCompletenessTest {
 
     private static Script withQuestions(Function<List<Question>, List<Question>> f) {
         Script s = DEFAULT;
-        return new Script(s.source(), s.title(), s.defaultLanguage(), s.languages(), s.messages(), s.keywords(),
-                s.sections(), f.apply(s.questions()), s.triage(), s.referrals(), s.maxSuggestions(),
-                s.workingGroups(), s.fallbackGroup(), s.directorySource(), s.directory());
+        return new Script(
+                s.source(),
+                s.title(),
+                s.defaultLanguage(),
+                s.languages(),
+                s.messages(),
+                s.keywords(),
+                s.sections(),
+                f.apply(s.questions()),
+                s.triage(),
+                s.referrals(),
+                s.maxSuggestions(),
+                s.workingGroups(),
+                s.fallbackGroup(),
+                s.directorySource(),
+                s.directory());
     }
 
     private static List<Script> variantsWithout(String lang) {
@@ -41,39 +54,128 @@ class TranslationCompletenessTest {
         for (String key : s.messages().keySet()) {
             Map<String, Text> m = new LinkedHashMap<>(s.messages());
             m.put(key, without(m.get(key), lang));
-            out.add(new Script(s.source(), s.title(), s.defaultLanguage(), s.languages(), m, s.keywords(),
-                    s.sections(), s.questions(), s.triage(), s.referrals(), s.maxSuggestions(), s.workingGroups(),
-                    s.fallbackGroup(), s.directorySource(), s.directory()));
+            out.add(
+                    new Script(
+                            s.source(),
+                            s.title(),
+                            s.defaultLanguage(),
+                            s.languages(),
+                            m,
+                            s.keywords(),
+                            s.sections(),
+                            s.questions(),
+                            s.triage(),
+                            s.referrals(),
+                            s.maxSuggestions(),
+                            s.workingGroups(),
+                            s.fallbackGroup(),
+                            s.directorySource(),
+                            s.directory()));
         }
         for (int i = 0; i < s.sections().size(); i++) {
             Section sec = s.sections().get(i);
             if (sec.warning() != null) {
                 List<Section> secs = new ArrayList<>(s.sections());
                 secs.set(i, new Section(sec.id(), without(sec.warning(), lang), sec.line()));
-                out.add(new Script(s.source(), s.title(), s.defaultLanguage(), s.languages(), s.messages(),
-                        s.keywords(), secs, s.questions(), s.triage(), s.referrals(), s.maxSuggestions(),
-                        s.workingGroups(), s.fallbackGroup(), s.directorySource(), s.directory()));
+                out.add(
+                        new Script(
+                                s.source(),
+                                s.title(),
+                                s.defaultLanguage(),
+                                s.languages(),
+                                s.messages(),
+                                s.keywords(),
+                                secs,
+                                s.questions(),
+                                s.triage(),
+                                s.referrals(),
+                                s.maxSuggestions(),
+                                s.workingGroups(),
+                                s.fallbackGroup(),
+                                s.directorySource(),
+                                s.directory()));
             }
         }
         for (int i = 0; i < s.questions().size(); i++) {
             final int qi = i;
             Question q = s.questions().get(i);
-            out.add(withQuestions(qs -> replace(qs, qi, new Question(q.id(), q.type(), without(q.prompt(), lang),
-                    q.choices(), q.showIf(), q.hideIf(), q.validation(), q.section(), q.essential(), q.recognise(), q.variants(), q.line()))));
+            out.add(
+                    withQuestions(
+                            qs ->
+                                    replace(
+                                            qs,
+                                            qi,
+                                            new Question(
+                                                    q.id(),
+                                                    q.type(),
+                                                    without(q.prompt(), lang),
+                                                    q.choices(),
+                                                    q.showIf(),
+                                                    q.hideIf(),
+                                                    q.validation(),
+                                                    q.section(),
+                                                    q.essential(),
+                                                    q.recognise(),
+                                                    q.variants(),
+                                                    q.line()))));
             if (q.type() != QuestionType.LANGUAGE) {
                 for (int j = 0; j < q.choices().size(); j++) {
                     Choice c = q.choices().get(j);
                     List<Choice> cs = new ArrayList<>(q.choices());
-                    cs.set(j, new Choice(c.value(), without(c.label(), lang), c.say(), c.then(), c.goTo(), c.line()));
-                    out.add(withQuestions(qs -> replace(qs, qi, new Question(q.id(), q.type(), q.prompt(), cs,
-                            q.showIf(), q.hideIf(), q.validation(), q.section(), q.essential(), q.recognise(), q.variants(), q.line()))));
+                    cs.set(
+                            j,
+                            new Choice(
+                                    c.value(),
+                                    without(c.label(), lang),
+                                    c.say(),
+                                    c.then(),
+                                    c.goTo(),
+                                    c.line()));
+                    out.add(
+                            withQuestions(
+                                    qs ->
+                                            replace(
+                                                    qs,
+                                                    qi,
+                                                    new Question(
+                                                            q.id(),
+                                                            q.type(),
+                                                            q.prompt(),
+                                                            cs,
+                                                            q.showIf(),
+                                                            q.hideIf(),
+                                                            q.validation(),
+                                                            q.section(),
+                                                            q.essential(),
+                                                            q.recognise(),
+                                                            q.variants(),
+                                                            q.line()))));
                 }
             }
             if (q.validation() != null) {
                 Validation v = q.validation();
-                Validation nv = new Validation(v.pattern(), v.maxLength(), without(v.message(), lang), v.line());
-                out.add(withQuestions(qs -> replace(qs, qi, new Question(q.id(), q.type(), q.prompt(), q.choices(),
-                        q.showIf(), q.hideIf(), nv, q.section(), q.essential(), q.recognise(), q.variants(), q.line()))));
+                Validation nv =
+                        new Validation(
+                                v.pattern(), v.maxLength(), without(v.message(), lang), v.line());
+                out.add(
+                        withQuestions(
+                                qs ->
+                                        replace(
+                                                qs,
+                                                qi,
+                                                new Question(
+                                                        q.id(),
+                                                        q.type(),
+                                                        q.prompt(),
+                                                        q.choices(),
+                                                        q.showIf(),
+                                                        q.hideIf(),
+                                                        nv,
+                                                        q.section(),
+                                                        q.essential(),
+                                                        q.recognise(),
+                                                        q.variants(),
+                                                        q.line()))));
             }
         }
         return out;
@@ -93,27 +195,53 @@ class TranslationCompletenessTest {
         List<Script> variants = variantsWithout(lang);
         assertTrue(variants.size() > 80, "texts tried: " + variants.size());
         for (Script v : variants) {
-            List<ScriptCheck.Finding> errors = ScriptCheck.findings(v, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream()
-                    .filter(f -> f.severity() == ScriptCheck.Severity.ERROR).toList();
-            assertTrue(errors.stream().anyMatch(f -> f.message().contains("missing translation '" + lang + "'")),
+            List<ScriptCheck.Finding> errors =
+                    ScriptCheck.findings(v, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream()
+                            .filter(f -> f.severity() == ScriptCheck.Severity.ERROR)
+                            .toList();
+            assertTrue(
+                    errors.stream()
+                            .anyMatch(
+                                    f ->
+                                            f.message()
+                                                    .contains(
+                                                            "missing translation '" + lang + "'")),
                     "a text without '" + lang + "' passed the check: " + errors);
         }
     }
 
-    /** Verifies that every language of the default intake claims completeness, so the test above covers it. */
+    /**
+     * Verifies that every language of the default intake claims completeness, so the test above
+     * covers it.
+     */
     @Test
     void testEveryDefaultLanguageIsComplete() {
         assertTrue(DEFAULT.languages().size() >= 7);
         DEFAULT.languages().forEach(l -> assertTrue(l.complete(), l.code()));
     }
 
-    /** Verifies that removing an essential text from a language not marked complete makes the check fail. */
+    /**
+     * Verifies that removing an essential text from a language not marked complete makes the check
+     * fail.
+     */
     @ParameterizedTest
     @ValueSource(strings = {"ar", "es", "fa", "ti", "uk"})
     void testCheckFailsWhenEssentialTranslationMissingInPartialLanguage(String lang) {
         int essential = 0;
-        List<Language> partial = DEFAULT.languages().stream().map(l -> !l.code().equals(lang) ? l
-                : new Language(l.code(), l.name(), l.rtl(), false, l.firstWords(), l.line())).toList();
+        List<Language> partial =
+                DEFAULT.languages().stream()
+                        .map(
+                                l ->
+                                        !l.code().equals(lang)
+                                                ? l
+                                                : new Language(
+                                                        l.code(),
+                                                        l.name(),
+                                                        l.rtl(),
+                                                        false,
+                                                        l.firstWords(),
+                                                        l.line()))
+                        .toList();
         for (String key : DEFAULT.messages().keySet()) {
             Text t = DEFAULT.messages().get(key);
             if (!t.essential()) {
@@ -123,11 +251,35 @@ class TranslationCompletenessTest {
             Map<String, Text> m = new LinkedHashMap<>(DEFAULT.messages());
             m.put(key, without(t, lang));
             Script s = DEFAULT;
-            Script v = new Script(s.source(), s.title(), s.defaultLanguage(), partial, m, s.keywords(),
-                    s.sections(), s.questions(), s.triage(), s.referrals(), s.maxSuggestions(), s.workingGroups(),
-                    s.fallbackGroup(), s.directorySource(), s.directory());
-            assertTrue(ScriptCheck.findings(v, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream().anyMatch(f -> f.message()
-                    .contains("missing translation '" + lang + "' for message '" + key + "' (essential)")), key);
+            Script v =
+                    new Script(
+                            s.source(),
+                            s.title(),
+                            s.defaultLanguage(),
+                            partial,
+                            m,
+                            s.keywords(),
+                            s.sections(),
+                            s.questions(),
+                            s.triage(),
+                            s.referrals(),
+                            s.maxSuggestions(),
+                            s.workingGroups(),
+                            s.fallbackGroup(),
+                            s.directorySource(),
+                            s.directory());
+            assertTrue(
+                    ScriptCheck.findings(v, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream()
+                            .anyMatch(
+                                    f ->
+                                            f.message()
+                                                    .contains(
+                                                            "missing translation '"
+                                                                    + lang
+                                                                    + "' for message '"
+                                                                    + key
+                                                                    + "' (essential)")),
+                    key);
         }
         assertTrue(essential >= 20, "essential messages: " + essential);
     }

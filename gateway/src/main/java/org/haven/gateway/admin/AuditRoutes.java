@@ -3,7 +3,6 @@ package org.haven.gateway.admin;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -13,15 +12,15 @@ import java.util.UUID;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
-import org.haven.gateway.store.AuditLog;
 
 /**
- * The audit log page for administrators at {@code /inbox/audit}: entries newest first, filtered
- * by actor, action, case and dates, and whether the hash chain verifies (re-checked at most once
- * a minute).
+ * The audit log page for administrators at {@code /inbox/audit}: entries newest first, filtered by
+ * actor, action, case and dates, and whether the hash chain verifies (re-checked at most once a
+ * minute).
  */
 public final class AuditRoutes {
     private static final int LIMIT = 200;
@@ -40,14 +39,31 @@ public final class AuditRoutes {
     }
 
     public void mount(Router router) {
-        router.get("/inbox/audit").handler(ctx -> guard.require(ctx, s -> {
-            if (!s.isAdmin()) {
-                SessionGuard.html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s,
-                        "<h1>" + Text.t(s.language(), "refused") + "</h1>" + Html.error("Only administrators read the audit log.")));
-                return;
-            }
-            page(ctx, s);
-        }));
+        router.get("/inbox/audit")
+                .handler(
+                        ctx ->
+                                guard.require(
+                                        ctx,
+                                        s -> {
+                                            if (!s.isAdmin()) {
+                                                SessionGuard.html(
+                                                        ctx,
+                                                        403,
+                                                        Html.page(
+                                                                s.language(),
+                                                                Text.t(s.language(), "refused"),
+                                                                s,
+                                                                "<h1>"
+                                                                        + Text.t(
+                                                                                s.language(),
+                                                                                "refused")
+                                                                        + "</h1>"
+                                                                        + Html.error(
+                                                                                "Only administrators read the audit log.")));
+                                                return;
+                                            }
+                                            page(ctx, s);
+                                        }));
     }
 
     private void page(RoutingContext ctx, InboxSession s) {
@@ -66,66 +82,137 @@ public final class AuditRoutes {
             error = "The case must be a case id.";
         }
         try {
-            from = fromRaw == null ? null : LocalDate.parse(fromRaw).atStartOfDay().atOffset(ZoneOffset.UTC);
-            to = toRaw == null ? null : LocalDate.parse(toRaw).plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+            from =
+                    fromRaw == null
+                            ? null
+                            : LocalDate.parse(fromRaw).atStartOfDay().atOffset(ZoneOffset.UTC);
+            to =
+                    toRaw == null
+                            ? null
+                            : LocalDate.parse(toRaw)
+                                    .plusDays(1)
+                                    .atStartOfDay()
+                                    .atOffset(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             error = "Dates are written YYYY-MM-DD.";
         }
         AuditLog log = new AuditLog(db, auditKey);
         AuditLog.Query q = new AuditLog.Query(actor, action, caseId, from, to, LIMIT);
-        Future<List<AuditLog.Entry>> entries = error == null ? AuditLog.list(db, q) : Future.succeededFuture(List.of());
+        Future<List<AuditLog.Entry>> entries =
+                error == null ? AuditLog.list(db, q) : Future.succeededFuture(List.of());
         String problem = error;
-        Future.all(entries, verification(log)).compose(cf -> log.record(s.username(), "audit_view", null).map(cf))
-                .onSuccess(cf -> {
-                    List<AuditLog.Entry> list = cf.resultAt(0);
-                    AuditLog.Verification v = cf.resultAt(1);
-                    StringBuilder b = new StringBuilder("<h1>").append(Text.t(s.language(), "audit")).append("</h1>");
-                    if (v.intact()) {
-                        b.append("<p class=\"notice\" role=\"status\" id=\"chain-status\">The hash chain verifies: ")
-                                .append(v.entries()).append(" entries intact.");
-                        if (v.keyedFrom() > 0) {
-                            b.append(' ').append(Html.esc(Text.t(s.language(), "audit.keyed")
-                                    .replace("{entry}", Long.toString(v.keyedFrom()))
-                                    .replace("{when}", v.keyedAt().withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().withNano(0)
-                                            .toString().replace('T', ' ') + " UTC")));
-                        }
-                        b.append("</p>");
-                        if (v.keyedFrom() == 0 && v.entries() > 0) {
-                            b.append(Html.error(Text.t(s.language(), "audit.unkeyed")));
-                        }
-                    } else {
-                        b.append("<p class=\"error\" role=\"alert\" id=\"chain-status\">The hash chain is BROKEN at ")
-                                .append(Html.esc(v.firstBreak().get().toString())).append(".</p>");
-                    }
-                    b.append(Html.error(problem));
-                    b.append("<form method=\"get\" action=\"/inbox/audit\" class=\"filters\">")
-                            .append(field("actor", "Actor", actor, "text"))
-                            .append(field("action", "Action (or its beginning)", action, "text"))
-                            .append(field("case", "Case id", caseRaw, "text"))
-                            .append(field("from", "From", fromRaw, "date"))
-                            .append(field("to", "Until", toRaw, "date"))
-                            .append("<button type=\"submit\">").append(Text.t(s.language(), "filter")).append("</button></form>");
-                    b.append("<table class=\"queue\"><caption>Audit entries, newest first (at most ").append(LIMIT)
-                            .append(")</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>")
-                            .append("<th scope=\"col\">Actor</th><th scope=\"col\">Action</th><th scope=\"col\">Case</th></tr></thead><tbody>");
-                    for (AuditLog.Entry e : list) {
-                        b.append("<tr><td>").append(e.id()).append("</td><td><time>").append(e.at().withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime().withNano(0).toString().replace('T', ' ')).append("</time></td><td>")
-                                .append(Html.esc(e.actor())).append("</td><td>").append(Html.esc(e.action())).append("</td><td>");
-                        if (e.caseId() != null) {
-                            b.append("<a href=\"/inbox/audit?case=").append(e.caseId()).append("\">")
-                                    .append(e.caseId().toString(), 0, 8).append("…</a>");
-                        } else {
-                            b.append("—");
-                        }
-                        b.append("</td></tr>");
-                    }
-                    if (list.isEmpty()) {
-                        b.append("<tr><td colspan=\"5\">No entries.</td></tr>");
-                    }
-                    b.append("</tbody></table>");
-                    SessionGuard.html(ctx, problem == null ? 200 : 400, Html.page(s.language(), Text.t(s.language(), "audit"), s,
-                            b.toString()));
-                }).onFailure(ctx::fail);
+        Future.all(entries, verification(log))
+                .compose(cf -> log.record(s.username(), "audit_view", null).map(cf))
+                .onSuccess(
+                        cf -> {
+                            List<AuditLog.Entry> list = cf.resultAt(0);
+                            AuditLog.Verification v = cf.resultAt(1);
+                            StringBuilder b =
+                                    new StringBuilder("<h1>")
+                                            .append(Text.t(s.language(), "audit"))
+                                            .append("</h1>");
+                            if (v.intact()) {
+                                b.append(
+                                                "<p class=\"notice\" role=\"status\" id=\"chain-status\">The hash chain verifies: ")
+                                        .append(v.entries())
+                                        .append(" entries intact.");
+                                if (v.keyedFrom() > 0) {
+                                    b.append(' ')
+                                            .append(
+                                                    Html.esc(
+                                                            Text.t(s.language(), "audit.keyed")
+                                                                    .replace(
+                                                                            "{entry}",
+                                                                            Long.toString(
+                                                                                    v.keyedFrom()))
+                                                                    .replace(
+                                                                            "{when}",
+                                                                            v.keyedAt()
+                                                                                            .withOffsetSameInstant(
+                                                                                                    ZoneOffset
+                                                                                                            .UTC)
+                                                                                            .toLocalDateTime()
+                                                                                            .withNano(
+                                                                                                    0)
+                                                                                            .toString()
+                                                                                            .replace(
+                                                                                                    'T',
+                                                                                                    ' ')
+                                                                                    + " UTC")));
+                                }
+                                b.append("</p>");
+                                if (v.keyedFrom() == 0 && v.entries() > 0) {
+                                    b.append(Html.error(Text.t(s.language(), "audit.unkeyed")));
+                                }
+                            } else {
+                                b.append(
+                                                "<p class=\"error\" role=\"alert\" id=\"chain-status\">The hash chain is BROKEN at ")
+                                        .append(Html.esc(v.firstBreak().get().toString()))
+                                        .append(".</p>");
+                            }
+                            b.append(Html.error(problem));
+                            b.append(
+                                            "<form method=\"get\" action=\"/inbox/audit\" class=\"filters\">")
+                                    .append(field("actor", "Actor", actor, "text"))
+                                    .append(
+                                            field(
+                                                    "action",
+                                                    "Action (or its beginning)",
+                                                    action,
+                                                    "text"))
+                                    .append(field("case", "Case id", caseRaw, "text"))
+                                    .append(field("from", "From", fromRaw, "date"))
+                                    .append(field("to", "Until", toRaw, "date"))
+                                    .append("<button type=\"submit\">")
+                                    .append(Text.t(s.language(), "filter"))
+                                    .append("</button></form>");
+                            b.append(
+                                            "<table class=\"queue\"><caption>Audit entries, newest first (at most ")
+                                    .append(LIMIT)
+                                    .append(
+                                            ")</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>")
+                                    .append(
+                                            "<th scope=\"col\">Actor</th><th scope=\"col\">Action</th><th scope=\"col\">Case</th></tr></thead><tbody>");
+                            for (AuditLog.Entry e : list) {
+                                b.append("<tr><td>")
+                                        .append(e.id())
+                                        .append("</td><td><time>")
+                                        .append(
+                                                e.at().withOffsetSameInstant(ZoneOffset.UTC)
+                                                        .toLocalDateTime()
+                                                        .withNano(0)
+                                                        .toString()
+                                                        .replace('T', ' '))
+                                        .append("</time></td><td>")
+                                        .append(Html.esc(e.actor()))
+                                        .append("</td><td>")
+                                        .append(Html.esc(e.action()))
+                                        .append("</td><td>");
+                                if (e.caseId() != null) {
+                                    b.append("<a href=\"/inbox/audit?case=")
+                                            .append(e.caseId())
+                                            .append("\">")
+                                            .append(e.caseId().toString(), 0, 8)
+                                            .append("…</a>");
+                                } else {
+                                    b.append("—");
+                                }
+                                b.append("</td></tr>");
+                            }
+                            if (list.isEmpty()) {
+                                b.append("<tr><td colspan=\"5\">No entries.</td></tr>");
+                            }
+                            b.append("</tbody></table>");
+                            SessionGuard.html(
+                                    ctx,
+                                    problem == null ? 200 : 400,
+                                    Html.page(
+                                            s.language(),
+                                            Text.t(s.language(), "audit"),
+                                            s,
+                                            b.toString()));
+                        })
+                .onFailure(ctx::fail);
     }
 
     private Future<AuditLog.Verification> verification(AuditLog log) {
@@ -133,15 +220,28 @@ public final class AuditRoutes {
         if (last != null && System.currentTimeMillis() - verifiedAt < VERIFY_EVERY_MS) {
             return Future.succeededFuture(last);
         }
-        return log.verify().onSuccess(v -> {
-            lastVerification = v;
-            verifiedAt = System.currentTimeMillis();
-        });
+        return log.verify()
+                .onSuccess(
+                        v -> {
+                            lastVerification = v;
+                            verifiedAt = System.currentTimeMillis();
+                        });
     }
 
     private static String field(String name, String label, String value, String type) {
-        return "<label for=\"audit-" + name + "\">" + Html.esc(label) + "</label><input id=\"audit-" + name + "\" name=\"" + name
-                + "\" type=\"" + type + "\" value=\"" + Html.value(value) + "\">";
+        return "<label for=\"audit-"
+                + name
+                + "\">"
+                + Html.esc(label)
+                + "</label><input id=\"audit-"
+                + name
+                + "\" name=\""
+                + name
+                + "\" type=\""
+                + type
+                + "\" value=\""
+                + Html.value(value)
+                + "\">";
     }
 
     private static String param(RoutingContext ctx, String name) {

@@ -8,10 +8,9 @@ import org.haven.bot.script.ScriptCheck;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
-import org.haven.gateway.store.AuditLog;
-import io.vertx.sqlclient.Pool;
 
 /**
  * The intake script and referral directory page for administrators at {@code /inbox/team/intake}:
@@ -34,9 +33,21 @@ public final class IntakeRoutes {
     }
 
     public void mount(Router router) {
-        router.get("/inbox/team/intake").handler(ctx -> guard.requireAdmin(ctx, s -> scripts.source()
-                .onSuccess(src -> page(ctx, s, 200, src, List.of(), null)).onFailure(ctx::fail)));
-        router.post("/inbox/team/intake").handler(ctx -> guard.requireAdmin(ctx, s -> upload(ctx, s)));
+        router.get("/inbox/team/intake")
+                .handler(
+                        ctx ->
+                                guard.requireAdmin(
+                                        ctx,
+                                        s ->
+                                                scripts.source()
+                                                        .onSuccess(
+                                                                src ->
+                                                                        page(
+                                                                                ctx, s, 200, src,
+                                                                                List.of(), null))
+                                                        .onFailure(ctx::fail)));
+        router.post("/inbox/team/intake")
+                .handler(ctx -> guard.requireAdmin(ctx, s -> upload(ctx, s)));
     }
 
     private void upload(RoutingContext ctx, InboxSession s) {
@@ -44,25 +55,57 @@ public final class IntakeRoutes {
         String directory = field(ctx, "directory");
         IntakeScripts.Source src = new IntakeScripts.Source(script, directory, s.username());
         if (script.isBlank() || script.length() > MAX_SIZE || directory.length() > MAX_SIZE) {
-            page(ctx, s, 400, src, List.of(new ScriptCheck.Finding(IntakeScripts.SCRIPT_FILE, 0, ScriptCheck.Severity.ERROR,
-                    "the script is empty or larger than 512 KiB")), null);
+            page(
+                    ctx,
+                    s,
+                    400,
+                    src,
+                    List.of(
+                            new ScriptCheck.Finding(
+                                    IntakeScripts.SCRIPT_FILE,
+                                    0,
+                                    ScriptCheck.Severity.ERROR,
+                                    "the script is empty or larger than 512 KiB")),
+                    null);
             return;
         }
-        scripts.upload(src).onSuccess(result -> {
-            if (!result.ok()) {
-                new AuditLog(db, auditKey).record(s.username(), "intake_upload_refused", null);
-                page(ctx, s, 400, src, result.findings(), null);
-                return;
-            }
-            new AuditLog(db, auditKey).record(s.username(), "intake_uploaded", null);
-            page(ctx, s, 200, src, result.findings(), "The new intake is checked and in use.");
-        }).onFailure(ctx::fail);
+        scripts.upload(src)
+                .onSuccess(
+                        result -> {
+                            if (!result.ok()) {
+                                new AuditLog(db, auditKey)
+                                        .record(s.username(), "intake_upload_refused", null);
+                                page(ctx, s, 400, src, result.findings(), null);
+                                return;
+                            }
+                            new AuditLog(db, auditKey)
+                                    .record(s.username(), "intake_uploaded", null);
+                            page(
+                                    ctx,
+                                    s,
+                                    200,
+                                    src,
+                                    result.findings(),
+                                    "The new intake is checked and in use.");
+                        })
+                .onFailure(ctx::fail);
     }
 
-    /** A finding as {@code file:line: message}, naming the file the administrator edited, not a temp path. */
+    /**
+     * A finding as {@code file:line: message}, naming the file the administrator edited, not a temp
+     * path.
+     */
     private static String display(ScriptCheck.Finding f) {
-        String file = f.file() == null ? IntakeScripts.SCRIPT_FILE : Path.of(f.file()).getFileName().toString();
-        return file + ":" + f.line() + ": " + (f.severity() == ScriptCheck.Severity.WARNING ? "warning: " : "") + f.message();
+        String file =
+                f.file() == null
+                        ? IntakeScripts.SCRIPT_FILE
+                        : Path.of(f.file()).getFileName().toString();
+        return file
+                + ":"
+                + f.line()
+                + ": "
+                + (f.severity() == ScriptCheck.Severity.WARNING ? "warning: " : "")
+                + f.message();
     }
 
     private static String field(RoutingContext ctx, String name) {
@@ -73,30 +116,53 @@ public final class IntakeRoutes {
         return v == null ? "" : v.replace("\r\n", "\n");
     }
 
-    private static void page(RoutingContext ctx, InboxSession s, int status, IntakeScripts.Source src,
-                             List<ScriptCheck.Finding> findings, String notice) {
-        StringBuilder b = new StringBuilder("<p><a href=\"/inbox/team\">← Team</a></p><h1>Intake script and referral directory</h1>");
+    private static void page(
+            RoutingContext ctx,
+            InboxSession s,
+            int status,
+            IntakeScripts.Source src,
+            List<ScriptCheck.Finding> findings,
+            String notice) {
+        StringBuilder b =
+                new StringBuilder(
+                        "<p><a href=\"/inbox/team\">← Team</a></p><h1>Intake script and referral directory</h1>");
         b.append(Html.notice(notice));
-        boolean errors = findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
+        boolean errors =
+                findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
         if (!findings.isEmpty()) {
             b.append("<section aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">")
-                    .append(errors ? "Refused: the check found errors" : "Warnings").append("</h2><div")
-                    .append(errors ? " role=\"alert\"" : "").append("><ul class=\"findings\" id=\"findings\">");
+                    .append(errors ? "Refused: the check found errors" : "Warnings")
+                    .append("</h2><div")
+                    .append(errors ? " role=\"alert\"" : "")
+                    .append("><ul class=\"findings\" id=\"findings\">");
             for (ScriptCheck.Finding f : findings) {
-                b.append("<li class=\"").append(f.severity() == ScriptCheck.Severity.ERROR ? "error" : "help").append("\"><code>")
-                        .append(Html.esc(display(f))).append("</code></li>");
+                b.append("<li class=\"")
+                        .append(f.severity() == ScriptCheck.Severity.ERROR ? "error" : "help")
+                        .append("\"><code>")
+                        .append(Html.esc(display(f)))
+                        .append("</code></li>");
             }
             b.append("</ul></div></section>");
         }
-        b.append("<p class=\"help\">Currently in use: uploaded by ").append(Html.esc(src.uploadedBy()))
-                .append(". The format is described in docs/intake.md. Every question needs English and French;"
-                        + " the check also counts SMS segments for each prompt.</p>")
-                .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">").append(Html.csrf(s))
-                .append("<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
-                        + " spellcheck=\"false\">").append(Html.value(src.script())).append("</textarea>")
-                .append("<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
-                        + " rows=\"12\" spellcheck=\"false\">").append(Html.value(src.directory())).append("</textarea>")
-                .append("<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
+        b.append("<p class=\"help\">Currently in use: uploaded by ")
+                .append(Html.esc(src.uploadedBy()))
+                .append(
+                        ". The format is described in docs/intake.md. Every question needs English and French;"
+                                + " the check also counts SMS segments for each prompt.</p>")
+                .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">")
+                .append(Html.csrf(s))
+                .append(
+                        "<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
+                                + " spellcheck=\"false\">")
+                .append(Html.value(src.script()))
+                .append("</textarea>")
+                .append(
+                        "<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
+                                + " rows=\"12\" spellcheck=\"false\">")
+                .append(Html.value(src.directory()))
+                .append("</textarea>")
+                .append(
+                        "<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
         SessionGuard.html(ctx, status, Html.page(s.language(), "Intake", s, b.toString()));
     }
 }

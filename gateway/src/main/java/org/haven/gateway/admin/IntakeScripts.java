@@ -2,7 +2,6 @@ package org.haven.gateway.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The intake script that runs: the newest one an administrator uploaded, else the one in the
- * jar. An upload is checked first ({@code file:line} findings); only a script without errors is
- * stored and put to work, for new and ongoing conversations alike.
+ * The intake script that runs: the newest one an administrator uploaded, else the one in the jar.
+ * An upload is checked first ({@code file:line} findings); only a script without errors is stored
+ * and put to work, for new and ongoing conversations alike.
  */
 public final class IntakeScripts {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeScripts.class);
@@ -34,13 +33,13 @@ public final class IntakeScripts {
     static final String DIRECTORY_FILE = "directory.yaml";
 
     /** A script and its referral directory as text. */
-    public record Source(String script, String directory, String uploadedBy) {
-    }
+    public record Source(String script, String directory, String uploadedBy) {}
 
     /** The outcome of checking an upload. */
     public record CheckResult(List<ScriptCheck.Finding> findings, Intake intake) {
         public boolean ok() {
-            return intake != null && findings.stream().noneMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
+            return intake != null
+                    && findings.stream().noneMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
         }
     }
 
@@ -60,32 +59,51 @@ public final class IntakeScripts {
         this.conversations = conversations;
     }
 
-    /** The intake to run at start-up: the stored one if it still checks, else the shipped default. */
+    /**
+     * The intake to run at start-up: the stored one if it still checks, else the shipped default.
+     */
     public Future<Intake> current() {
-        return active().compose(src -> {
-            if (src.isEmpty()) {
-                return Future.succeededFuture(Intake.defaultIntake());
-            }
-            return vertx.executeBlocking(() -> {
-                CheckResult r = check(src.get());
-                if (!r.ok()) {
-                    LOG.error("event=stored_intake_invalid fallback=default");
-                    return Intake.defaultIntake();
-                }
-                LOG.info("event=intake_loaded source=uploaded");
-                return r.intake();
-            });
-        });
+        return active().compose(
+                        src -> {
+                            if (src.isEmpty()) {
+                                return Future.succeededFuture(Intake.defaultIntake());
+                            }
+                            return vertx.executeBlocking(
+                                    () -> {
+                                        CheckResult r = check(src.get());
+                                        if (!r.ok()) {
+                                            LOG.error(
+                                                    "event=stored_intake_invalid fallback=default");
+                                            return Intake.defaultIntake();
+                                        }
+                                        LOG.info("event=intake_loaded source=uploaded");
+                                        return r.intake();
+                                    });
+                        });
     }
 
     /** The script and directory in effect, as text (the shipped ones when none was uploaded). */
     public Future<Source> source() {
-        return active().map(src -> src.orElseGet(() -> new Source(resource("intake/default.yaml"), resource("intake/directory.yaml"),
-                "(shipped with Haven)")));
+        return active().map(
+                        src ->
+                                src.orElseGet(
+                                        () ->
+                                                new Source(
+                                                        resource("intake/default.yaml"),
+                                                        resource("intake/directory.yaml"),
+                                                        "(shipped with Haven)")));
     }
 
     private Future<Optional<Source>> active() {
-        return IntakeScriptStore.active(db).map(found -> found.map(s -> new Source(s.script(), s.directory(), s.uploadedBy())));
+        return IntakeScriptStore.active(db)
+                .map(
+                        found ->
+                                found.map(
+                                        s ->
+                                                new Source(
+                                                        s.script(),
+                                                        s.directory(),
+                                                        s.uploadedBy())));
     }
 
     /** Checks an upload without storing it (blocking: call from a worker). */
@@ -96,21 +114,38 @@ public final class IntakeScripts {
             Path script = dir.resolve(SCRIPT_FILE);
             Files.writeString(script, src.script(), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(DIRECTORY_FILE), src.directory(), StandardCharsets.UTF_8);
-            List<ScriptCheck.Finding> findings = ScriptCheck.check(script, ScriptCheck.DEFAULT_SEGMENT_BUDGET);
-            boolean errors = findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
+            List<ScriptCheck.Finding> findings =
+                    ScriptCheck.check(script, ScriptCheck.DEFAULT_SEGMENT_BUDGET);
+            boolean errors =
+                    findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
             Intake intake = null;
             if (!errors) {
                 try {
                     intake = Intake.load(script);
                 } catch (ScriptException e) {
-                    return new CheckResult(e.errors().stream().map(m -> new ScriptCheck.Finding(SCRIPT_FILE, 0,
-                            ScriptCheck.Severity.ERROR, m)).toList(), null);
+                    return new CheckResult(
+                            e.errors().stream()
+                                    .map(
+                                            m ->
+                                                    new ScriptCheck.Finding(
+                                                            SCRIPT_FILE,
+                                                            0,
+                                                            ScriptCheck.Severity.ERROR,
+                                                            m))
+                                    .toList(),
+                            null);
                 }
             }
             return new CheckResult(findings, intake);
         } catch (IOException e) {
-            return new CheckResult(List.of(new ScriptCheck.Finding(SCRIPT_FILE, 0, ScriptCheck.Severity.ERROR,
-                    "could not be read: " + e.getClass().getSimpleName())), null);
+            return new CheckResult(
+                    List.of(
+                            new ScriptCheck.Finding(
+                                    SCRIPT_FILE,
+                                    0,
+                                    ScriptCheck.Severity.ERROR,
+                                    "could not be read: " + e.getClass().getSimpleName())),
+                    null);
         } finally {
             if (dir != null) {
                 try (Stream<Path> files = Files.walk(dir)) {
@@ -124,20 +159,28 @@ public final class IntakeScripts {
 
     /** Checks, and when there is no error stores and activates the upload; returns the check. */
     public Future<CheckResult> upload(Source src) {
-        return vertx.executeBlocking(() -> check(src)).compose(r -> {
-            if (!r.ok()) {
-                return Future.succeededFuture(r);
-            }
-            return IntakeScriptStore.activate(db, new IntakeScriptStore.Stored(src.script(), src.directory(), src.uploadedBy()))
-                    .map(v -> {
-                        Conversations c = conversations;
-                        if (c != null) {
-                            c.useEngine(new Engine(r.intake(), settings));
-                        }
-                        LOG.info("event=intake_uploaded");
-                        return r;
-                    });
-        });
+        return vertx.executeBlocking(() -> check(src))
+                .compose(
+                        r -> {
+                            if (!r.ok()) {
+                                return Future.succeededFuture(r);
+                            }
+                            return IntakeScriptStore.activate(
+                                            db,
+                                            new IntakeScriptStore.Stored(
+                                                    src.script(),
+                                                    src.directory(),
+                                                    src.uploadedBy()))
+                                    .map(
+                                            v -> {
+                                                Conversations c = conversations;
+                                                if (c != null) {
+                                                    c.useEngine(new Engine(r.intake(), settings));
+                                                }
+                                                LOG.info("event=intake_uploaded");
+                                                return r;
+                                            });
+                        });
     }
 
     private static String resource(String name) {

@@ -15,12 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes closed cases once their retention period has passed: the case with its sealed entries
- * and their keys (by cascade), and its conversation (with its outbox rows, encrypted state and
- * address, by cascade) when no other case uses it. Inbound de-duplication keys older than the
- * period go too. The period is the
- * one an administrator stored, else {@code HAVEN_RETENTION_DAYS}. Each purge is audited with its
- * count only.
+ * Deletes closed cases once their retention period has passed: the case with its sealed entries and
+ * their keys (by cascade), and its conversation (with its outbox rows, encrypted state and address,
+ * by cascade) when no other case uses it. Inbound de-duplication keys older than the period go too.
+ * The period is the one an administrator stored, else {@code HAVEN_RETENTION_DAYS}. Each purge is
+ * audited with its count only.
  */
 public final class Retention {
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
@@ -29,13 +28,15 @@ public final class Retention {
     /** The retention period in force and where it comes from. */
     public record Policy(int days, boolean stored) {
         public String source() {
-            return stored ? "set by an administrator (retention set)" : "HAVEN_RETENTION_DAYS or its default";
+            return stored
+                    ? "set by an administrator (retention set)"
+                    : "HAVEN_RETENTION_DAYS or its default";
         }
     }
 
     /** What a purge deleted (or, for a dry run, would delete). */
-    public record Purge(Policy policy, OffsetDateTime cutoff, int cases, int conversations, boolean dryRun) {
-    }
+    public record Purge(
+            Policy policy, OffsetDateTime cutoff, int cases, int conversations, boolean dryRun) {}
 
     private final Db db;
     private final int configuredDays;
@@ -55,27 +56,75 @@ public final class Retention {
 
     /** The period in force: the stored one, else {@code configuredDays}. */
     public static Future<Policy> policy(Db db, int configuredDays) {
-        return new SettingsStore(db).retentionDays().map(stored -> stored.map(d -> new Policy(d, true))
-                .orElse(new Policy(configuredDays, false)));
+        return new SettingsStore(db)
+                .retentionDays()
+                .map(
+                        stored ->
+                                stored.map(d -> new Policy(d, true))
+                                        .orElse(new Policy(configuredDays, false)));
     }
 
     /** Purges now, as {@code actor} (audited unless a dry run). */
     public Future<Purge> purge(boolean dryRun, String actor) {
-        return policy().compose(policy -> db.transaction(tx -> RetentionStore.cutoff(tx, policy.days())
-                .compose(cutoff -> RetentionStore.lockClosedBefore(tx, cutoff).compose(due -> {
-                    int cases = due.cases().size();
-                    if (dryRun) {
-                        return RetentionStore.conversationsOnlyThese(tx, due)
-                                .map(n -> new Purge(policy, cutoff, cases, n, true));
-                    }
-                    return RetentionStore.delete(tx, due, cutoff).compose(deleted ->
-                            new AuditLog(tx, auditKey).record(actor, "retention_purge:" + cases, null)
-                                    .map(v -> new Purge(policy, cutoff, cases, deleted, false)));
-                }))));
+        return policy().compose(
+                        policy ->
+                                db.transaction(
+                                        tx ->
+                                                RetentionStore.cutoff(tx, policy.days())
+                                                        .compose(
+                                                                cutoff ->
+                                                                        RetentionStore
+                                                                                .lockClosedBefore(
+                                                                                        tx, cutoff)
+                                                                                .compose(
+                                                                                        due -> {
+                                                                                            int
+                                                                                                    cases =
+                                                                                                            due.cases()
+                                                                                                                    .size();
+                                                                                            if (dryRun) {
+                                                                                                return RetentionStore
+                                                                                                        .conversationsOnlyThese(
+                                                                                                                tx,
+                                                                                                                due)
+                                                                                                        .map(
+                                                                                                                n ->
+                                                                                                                        new Purge(
+                                                                                                                                policy,
+                                                                                                                                cutoff,
+                                                                                                                                cases,
+                                                                                                                                n,
+                                                                                                                                true));
+                                                                                            }
+                                                                                            return RetentionStore
+                                                                                                    .delete(
+                                                                                                            tx,
+                                                                                                            due,
+                                                                                                            cutoff)
+                                                                                                    .compose(
+                                                                                                            deleted ->
+                                                                                                                    new AuditLog(
+                                                                                                                                    tx,
+                                                                                                                                    auditKey)
+                                                                                                                            .record(
+                                                                                                                                    actor,
+                                                                                                                                    "retention_purge:"
+                                                                                                                                            + cases,
+                                                                                                                                    null)
+                                                                                                                            .map(
+                                                                                                                                    v ->
+                                                                                                                                            new Purge(
+                                                                                                                                                    policy,
+                                                                                                                                                    cutoff,
+                                                                                                                                                    cases,
+                                                                                                                                                    deleted,
+                                                                                                                                                    false)));
+                                                                                        }))));
     }
 
     /** The job name under which unfinished conversations are expired, once across gateways. */
     public static final String EXPIRE_JOB = "conversations.expire";
+
     private static final Duration EXPIRE_EVERY = Duration.ofMinutes(5);
 
     /**
@@ -90,12 +139,16 @@ public final class Retention {
 
     /** Expires unfinished conversations now and every five minutes, on one gateway at a time. */
     public void scheduleExpiry(Vertx vertx, ClusterJobs jobs, Duration resumeWindow) {
-        Supplier<Future<?>> work = () -> expireUnfinished(resumeWindow).onSuccess(n -> {
-            if (n > 0) {
-                LOG.info("event=conversations_expired count={}", n);
-            }
-        });
-        vertx.setTimer(1, id -> jobs.runExclusively(EXPIRE_JOB, work).onFailure(e -> { }));
+        Supplier<Future<?>> work =
+                () ->
+                        expireUnfinished(resumeWindow)
+                                .onSuccess(
+                                        n -> {
+                                            if (n > 0) {
+                                                LOG.info("event=conversations_expired count={}", n);
+                                            }
+                                        });
+        vertx.setTimer(1, id -> jobs.runExclusively(EXPIRE_JOB, work).onFailure(e -> {}));
         jobs.schedule(EXPIRE_JOB, EXPIRE_EVERY, work);
     }
 
@@ -107,10 +160,17 @@ public final class Retention {
 
     /** Purges once now and then every day, on one gateway at a time across the cluster. */
     public void schedule(Vertx vertx, ClusterJobs jobs) {
-        Supplier<Future<?>> work = () -> purge(false, "system:retention")
-                .onSuccess(p -> LOG.info("event=retention_purged cases={} conversations={} days={}", p.cases(), p.conversations(),
-                        p.policy().days()));
-        vertx.setTimer(1, id -> jobs.runExclusively(JOB, work).onFailure(e -> { }));
+        Supplier<Future<?>> work =
+                () ->
+                        purge(false, "system:retention")
+                                .onSuccess(
+                                        p ->
+                                                LOG.info(
+                                                        "event=retention_purged cases={} conversations={} days={}",
+                                                        p.cases(),
+                                                        p.conversations(),
+                                                        p.policy().days()));
+        vertx.setTimer(1, id -> jobs.runExclusively(JOB, work).onFailure(e -> {}));
         timer = jobs.schedule(JOB, Duration.ofMillis(DAY_MS), work);
     }
 
@@ -126,8 +186,17 @@ public final class Retention {
 
     private void runScheduled() {
         purge(false, "system:retention")
-                .onSuccess(p -> LOG.info("event=retention_purged cases={} conversations={} days={}", p.cases(), p.conversations(),
-                        p.policy().days()))
-                .onFailure(e -> LOG.warn("event=retention_purge_failed kind={}", e.getClass().getSimpleName()));
+                .onSuccess(
+                        p ->
+                                LOG.info(
+                                        "event=retention_purged cases={} conversations={} days={}",
+                                        p.cases(),
+                                        p.conversations(),
+                                        p.policy().days()))
+                .onFailure(
+                        e ->
+                                LOG.warn(
+                                        "event=retention_purge_failed kind={}",
+                                        e.getClass().getSimpleName()));
     }
 }

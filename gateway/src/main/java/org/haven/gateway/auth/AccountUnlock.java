@@ -27,10 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Proving who an account is and unlocking what its passphrase opens: the passphrase against its
- * Argon2id hash, the personal private key sealed under it, the team-key grants sealed to that
- * key (an agency worker's: the agency-key grant), then the second factor (a TOTP code or a
- * one-time recovery code) when one is enrolled.
- * The inbox login and the command line ({@code haven account}) both go through here.
+ * Argon2id hash, the personal private key sealed under it, the team-key grants sealed to that key
+ * (an agency worker's: the agency-key grant), then the second factor (a TOTP code or a one-time
+ * recovery code) when one is enrolled. The inbox login and the command line ({@code haven account})
+ * both go through here.
  */
 public final class AccountUnlock {
     private static final Logger LOG = LoggerFactory.getLogger(AccountUnlock.class);
@@ -40,9 +40,14 @@ public final class AccountUnlock {
      * current cost that no passphrase matches (its salt and hash are fixed bytes, not the output of
      * a run, so making it costs nothing at start-up).
      */
-    private static final String DUMMY_HASH = "$argon2id$v=19$m=" + Argon2Params.defaults().memoryKiB() + ",t="
-            + Argon2Params.defaults().iterations() + ",p=" + Argon2Params.defaults().parallelism()
-            + "$aGF2ZW4tZHVtbXktc2FsdA$aGF2ZW4tZHVtbXktaGFzaC1ub3QtYS1yZWFsLW9uZSE";
+    private static final String DUMMY_HASH =
+            "$argon2id$v=19$m="
+                    + Argon2Params.defaults().memoryKiB()
+                    + ",t="
+                    + Argon2Params.defaults().iterations()
+                    + ",p="
+                    + Argon2Params.defaults().parallelism()
+                    + "$aGF2ZW4tZHVtbXktc2FsdA$aGF2ZW4tZHVtbXktaGFzaC1ub3QtYS1yZWFsLW9uZSE";
 
     /**
      * An account whose passphrase (and second factor, if enrolled) was right, with the team keys it
@@ -50,8 +55,11 @@ public final class AccountUnlock {
      * an administrator the signing key derived from their personal key ({@code signer}, else null),
      * which signs the key records they create.
      */
-    public record Unlocked(Account account, List<RecipientPrivateKey> keys, List<RecipientPrivateKey> agencyKeys,
-                           AccountSigner signer) {
+    public record Unlocked(
+            Account account,
+            List<RecipientPrivateKey> keys,
+            List<RecipientPrivateKey> agencyKeys,
+            AccountSigner signer) {
         /** Wipes the unlocked keys. */
         public void destroy() {
             keys.forEach(RecipientPrivateKey::destroy);
@@ -63,11 +71,16 @@ public final class AccountUnlock {
 
         /** The unlocked team key with this id, if a grant held it. */
         public Optional<RecipientPrivateKey> teamKey(String keyId) {
-            return keys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
+            return keys.stream()
+                    .filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId))
+                    .findFirst();
         }
     }
 
-    /** The sealed keys an account's passphrase opens: team-key grants, and an agency worker's agency-key grant. */
+    /**
+     * The sealed keys an account's passphrase opens: team-key grants, and an agency worker's
+     * agency-key grant.
+     */
     private record Grants(List<AccountStore.Grant> team, List<AccountStore.Grant> agency) {
         static final Grants NONE = new Grants(List.of(), List.of());
     }
@@ -92,21 +105,35 @@ public final class AccountUnlock {
      * passed, so a wrong code costs what a wrong passphrase or an unknown username costs). An
      * account without an enrolled second factor is unlocked by its passphrase alone; the caller
      * decides what it may do before enrolling (and, for a one-time passphrase, before choosing its
-     * own). A hash or personal key box stored at a lower Argon2id cost than
-     * {@link Argon2Params#defaults()} is replaced by one at that cost once the whole login succeeded.
+     * own). A hash or personal key box stored at a lower Argon2id cost than {@link
+     * Argon2Params#defaults()} is replaced by one at that cost once the whole login succeeded.
      * Fails with {@code PassphraseWork.Busy} when the passphrase pool is full or {@code client} has
      * its share of it.
      *
      * @param client the client address or device key the work is counted against
      */
-    public Future<Optional<Unlocked>> unlock(String client, String username, String pass, String code) {
-        return accounts.findByUsername(username).compose(found -> grantsOf(found).compose(grants -> work.<Optional<Opened>>run(client,
-                () -> open(found, grants, pass, code)))).compose(opened -> {
-            if (opened.isEmpty()) {
-                return Future.succeededFuture(Optional.<Unlocked>empty());
-            }
-            return store(opened.get().upgrade()).map(v -> Optional.of(opened.get().unlocked()));
-        });
+    public Future<Optional<Unlocked>> unlock(
+            String client, String username, String pass, String code) {
+        return accounts.findByUsername(username)
+                .compose(
+                        found ->
+                                grantsOf(found)
+                                        .compose(
+                                                grants ->
+                                                        work.<Optional<Opened>>run(
+                                                                client,
+                                                                () ->
+                                                                        open(
+                                                                                found, grants, pass,
+                                                                                code))))
+                .compose(
+                        opened -> {
+                            if (opened.isEmpty()) {
+                                return Future.succeededFuture(Optional.<Unlocked>empty());
+                            }
+                            return store(opened.get().upgrade())
+                                    .map(v -> Optional.of(opened.get().unlocked()));
+                        });
     }
 
     /** The same, for the command line. */
@@ -115,19 +142,25 @@ public final class AccountUnlock {
     }
 
     /** Blocking (on the passphrase pool): the passphrase, then the second factor, then the keys. */
-    private Optional<Opened> open(Optional<Account> found, Grants grants, String pass, String code) throws Exception {
+    private Optional<Opened> open(Optional<Account> found, Grants grants, String pass, String code)
+            throws Exception {
         String hash = found.map(Account::passphraseHash).orElse(DUMMY_HASH);
         boolean ok = work.verify(hash, pass);
         if (!ok || found.isEmpty()) {
             return Optional.empty();
         }
         Account a = found.get();
-        if (a.totpEnabled() && !secondFactor(a, code == null ? "" : code).toCompletionStage().toCompletableFuture()
-                .get(30, TimeUnit.SECONDS)) {
+        if (a.totpEnabled()
+                && !secondFactor(a, code == null ? "" : code)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS)) {
             return Optional.empty();
         }
         if (a.sealedPrivateKey() == null) {
-            return Optional.of(new Opened(new Unlocked(a, List.of(), List.of(), null), upgrade(a, pass, null)));
+            return Optional.of(
+                    new Opened(
+                            new Unlocked(a, List.of(), List.of(), null), upgrade(a, pass, null)));
         }
         RecipientPrivateKey personal = null;
         List<RecipientPrivateKey> keys = new ArrayList<>();
@@ -140,10 +173,14 @@ public final class AccountUnlock {
                 keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
             }
             for (AccountStore.Grant g : grants.agency()) {
-                agencyKeys.add(AgencyKeys.openGrant(g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
+                agencyKeys.add(
+                        AgencyKeys.openGrant(
+                                g.sealed(), g.keyId(), a.agencyId(), a.id(), personal));
             }
-            AccountSigner signer = "admin".equals(a.role()) ? AccountSigner.of(a.id(), personal) : null;
-            return Optional.of(new Opened(new Unlocked(a, keys, agencyKeys, signer), upgrade(a, pass, raw)));
+            AccountSigner signer =
+                    "admin".equals(a.role()) ? AccountSigner.of(a.id(), personal) : null;
+            return Optional.of(
+                    new Opened(new Unlocked(a, keys, agencyKeys, signer), upgrade(a, pass, raw)));
         } catch (GeneralSecurityException e) {
             keys.forEach(RecipientPrivateKey::destroy);
             agencyKeys.forEach(RecipientPrivateKey::destroy);
@@ -159,48 +196,77 @@ public final class AccountUnlock {
     }
 
     /** What a right passphrase opened, and what to store if its cost is to be raised. */
-    private record Opened(Unlocked unlocked, Optional<Upgrade> upgrade) {
-    }
+    private record Opened(Unlocked unlocked, Optional<Upgrade> upgrade) {}
 
-    /** An account's passphrase hash and personal key box re-made at the current cost, to replace the old ones. */
-    private record Upgrade(long accountId, String oldHash, byte[] oldBox, String newHash, byte[] newBox) {
-    }
+    /**
+     * An account's passphrase hash and personal key box re-made at the current cost, to replace the
+     * old ones.
+     */
+    private record Upgrade(
+            long accountId, String oldHash, byte[] oldBox, String newHash, byte[] newBox) {}
 
     /**
      * A new hash and box at {@link Argon2Params#defaults()} when either was made at a lower cost
      * (blocking: two Argon2id runs); {@code rawPersonal} is the opened personal key, null without
      * one. None for a one-time passphrase: choosing one's own re-makes both.
      */
-    private static Optional<Upgrade> upgrade(Account a, String pass, byte[] rawPersonal) throws GeneralSecurityException {
+    private static Optional<Upgrade> upgrade(Account a, String pass, byte[] rawPersonal)
+            throws GeneralSecurityException {
         Argon2Params target = Argon2Params.defaults();
-        boolean box = rawPersonal != null && !PassphraseBox.params(a.sealedPrivateKey()).atLeast(target);
-        if (a.passphraseOneTime() || !(box || PassphraseHash.needsRehash(a.passphraseHash(), target))) {
+        boolean box =
+                rawPersonal != null && !PassphraseBox.params(a.sealedPrivateKey()).atLeast(target);
+        if (a.passphraseOneTime()
+                || !(box || PassphraseHash.needsRehash(a.passphraseHash(), target))) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new Upgrade(a.id(), a.passphraseHash(), a.sealedPrivateKey(),
-                    PassphraseHash.hash(pass.toCharArray(), target),
-                    rawPersonal == null ? null : PassphraseBox.seal(rawPersonal, pass.toCharArray(), target)));
+            return Optional.of(
+                    new Upgrade(
+                            a.id(),
+                            a.passphraseHash(),
+                            a.sealedPrivateKey(),
+                            PassphraseHash.hash(pass.toCharArray(), target),
+                            rawPersonal == null
+                                    ? null
+                                    : PassphraseBox.seal(rawPersonal, pass.toCharArray(), target)));
         } catch (GeneralSecurityException e) {
-            return Optional.empty();   // the old ones still work; the next login tries again
+            return Optional.empty(); // the old ones still work; the next login tries again
         }
     }
 
-    /** Stores an upgrade unless the passphrase changed meanwhile; a failure leaves the old ones, which still work. */
+    /**
+     * Stores an upgrade unless the passphrase changed meanwhile; a failure leaves the old ones,
+     * which still work.
+     */
     private Future<Void> store(Optional<Upgrade> upgrade) {
         if (upgrade.isEmpty()) {
             return Future.succeededFuture();
         }
         Upgrade u = upgrade.get();
-        return accounts.replacePassphrase(accounts.db(), u.accountId(), u.oldHash(), u.oldBox(), u.newHash(), u.newBox(), false)
-                .<Void>map(done -> {
-                    LOG.info("event=passphrase_cost_raised account={} stored={}", u.accountId(), done);
-                    return null;
-                })
-                .recover(err -> {
-                    LOG.warn("event=passphrase_cost_raise_failed account={} kind={}", u.accountId(), err.getClass().getSimpleName());
-                    return Future.succeededFuture();
-                });
+        return accounts.replacePassphrase(
+                        accounts.db(),
+                        u.accountId(),
+                        u.oldHash(),
+                        u.oldBox(),
+                        u.newHash(),
+                        u.newBox(),
+                        false)
+                .<Void>map(
+                        done -> {
+                            LOG.info(
+                                    "event=passphrase_cost_raised account={} stored={}",
+                                    u.accountId(),
+                                    done);
+                            return null;
+                        })
+                .recover(
+                        err -> {
+                            LOG.warn(
+                                    "event=passphrase_cost_raise_failed account={} kind={}",
+                                    u.accountId(),
+                                    err.getClass().getSimpleName());
+                            return Future.succeededFuture();
+                        });
     }
 
     private Future<Grants> grantsOf(Optional<Account> found) {
@@ -209,7 +275,8 @@ public final class AccountUnlock {
         }
         Account a = found.get();
         if ("agency".equals(a.role())) {
-            return a.agencyId() == null ? Future.succeededFuture(Grants.NONE)
+            return a.agencyId() == null
+                    ? Future.succeededFuture(Grants.NONE)
                     : accounts.agencyGrants(a.id()).map(g -> new Grants(List.of(), g));
         }
         return accounts.grants(a.id()).map(g -> new Grants(g, List.of()));
@@ -221,7 +288,8 @@ public final class AccountUnlock {
         }
         if (code.replaceAll("\\s", "").matches("\\d{6}")) {
             try {
-                byte[] secret = secrets.keyring().decrypt(a.totpSecret(), AuthRoutes.totpAad(a.id()));
+                byte[] secret =
+                        secrets.keyring().decrypt(a.totpSecret(), AuthRoutes.totpAad(a.id()));
                 OptionalLong step = totp.verify(secret, code, clock.instant(), a.totpLastStep());
                 Arrays.fill(secret, (byte) 0);
                 if (step.isEmpty()) {
@@ -233,15 +301,20 @@ public final class AccountUnlock {
             }
         }
         String hash = recoveryHash(code);
-        return accounts.useRecoveryCode(a.id(), hash).onSuccess(used -> {
-            if (used) {
-                LOG.info("event=recovery_code_used account={}", a.id());
-            }
-        });
+        return accounts.useRecoveryCode(a.id(), hash)
+                .onSuccess(
+                        used -> {
+                            if (used) {
+                                LOG.info("event=recovery_code_used account={}", a.id());
+                            }
+                        });
     }
 
-    /** The keyed hash under which a recovery code is stored (typed with any case, spaces or dashes). */
+    /**
+     * The keyed hash under which a recovery code is stored (typed with any case, spaces or dashes).
+     */
     String recoveryHash(String code) {
-        return secrets.contactHash().hashHex("recovery:" + code.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""));
+        return secrets.contactHash()
+                .hashHex("recovery:" + code.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", ""));
     }
 }

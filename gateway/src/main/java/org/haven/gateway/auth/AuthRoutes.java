@@ -16,14 +16,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.haven.crypto.PassphraseBox;
-import org.haven.crypto.PassphraseHash;
-import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.keys.AccountKeys;
-import org.haven.gateway.store.ClusterNotifications;
-import org.haven.gateway.web.Html;
-import org.haven.gateway.web.Text;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.KeySigning;
 import org.haven.gateway.keys.ServerSecrets;
@@ -32,16 +27,18 @@ import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.ClusterNotifications;
+import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Getting into the inbox: first-administrator setup, login with passphrase and a second factor
- * (TOTP, or a one-time recovery code), choosing one's own passphrase in place of a one-time one
- * an administrator set ({@link PassphraseRoutes}, also where anyone changes theirs), second-factor
- * enrolment with a QR code, language, logout.
- * The passphrase unlocks the team key (an agency worker's: the agency key) into the session;
- * logout and timeouts wipe it.
+ * (TOTP, or a one-time recovery code), choosing one's own passphrase in place of a one-time one an
+ * administrator set ({@link PassphraseRoutes}, also where anyone changes theirs), second-factor
+ * enrolment with a QR code, language, logout. The passphrase unlocks the team key (an agency
+ * worker's: the agency key) into the session; logout and timeouts wipe it.
  */
 public final class AuthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
@@ -59,8 +56,14 @@ public final class AuthRoutes {
     private final AccountUnlock unlock;
     private final PassphraseRoutes passphrases;
 
-    public AuthRoutes(Vertx vertx, AccountStore accounts, TeamKeys teamKeys, ServerSecrets secrets, SessionGuard guard,
-                      Clock clock, boolean secureCookies) {
+    public AuthRoutes(
+            Vertx vertx,
+            AccountStore accounts,
+            TeamKeys teamKeys,
+            ServerSecrets secrets,
+            SessionGuard guard,
+            Clock clock,
+            boolean secureCookies) {
         this.vertx = vertx;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
@@ -76,21 +79,43 @@ public final class AuthRoutes {
     public void mount(Router router) {
         router.get("/inbox/setup").handler(this::setupForm);
         router.post("/inbox/setup").handler(this::setup);
-        router.get("/inbox/login").handler(ctx -> SessionGuard.html(ctx, 200, loginPage(lang(ctx), null)));
+        router.get("/inbox/login")
+                .handler(ctx -> SessionGuard.html(ctx, 200, loginPage(lang(ctx), null)));
         router.post("/inbox/login").handler(this::login);
-        router.get("/inbox/totp").handler(ctx -> guard.requireEnrolling(ctx, s -> enrolForm(ctx, s, null)));
+        router.get("/inbox/totp")
+                .handler(ctx -> guard.requireEnrolling(ctx, s -> enrolForm(ctx, s, null)));
         router.post("/inbox/totp").handler(ctx -> guard.requireEnrolling(ctx, s -> enrol(ctx, s)));
-        router.post("/inbox/logout").handler(ctx -> guard.requireAny(ctx, s -> {
-            guard.sessions().end(s.id());
-            LOG.info("event=logout account={}", s.accountId());
-            guard.clearCookie(ctx);
-            new AuditLog(accounts.db(), secrets.auditKey()).record(s.username(), "logout", null).onComplete(ar -> ctx.redirect("/inbox/login"));
-        }));
-        router.post("/inbox/language").handler(ctx -> guard.require(ctx, s -> {
-            String language = "fr".equals(ctx.request().getFormAttribute("language")) ? "fr" : "en";
-            s.language(language);
-            accounts.setLanguage(s.accountId(), language).onComplete(ar -> ctx.redirect("/inbox"));
-        }));
+        router.post("/inbox/logout")
+                .handler(
+                        ctx ->
+                                guard.requireAny(
+                                        ctx,
+                                        s -> {
+                                            guard.sessions().end(s.id());
+                                            LOG.info("event=logout account={}", s.accountId());
+                                            guard.clearCookie(ctx);
+                                            new AuditLog(accounts.db(), secrets.auditKey())
+                                                    .record(s.username(), "logout", null)
+                                                    .onComplete(ar -> ctx.redirect("/inbox/login"));
+                                        }));
+        router.post("/inbox/language")
+                .handler(
+                        ctx ->
+                                guard.require(
+                                        ctx,
+                                        s -> {
+                                            String language =
+                                                    "fr"
+                                                                    .equals(
+                                                                            ctx.request()
+                                                                                    .getFormAttribute(
+                                                                                            "language"))
+                                                            ? "fr"
+                                                            : "en";
+                                            s.language(language);
+                                            accounts.setLanguage(s.accountId(), language)
+                                                    .onComplete(ar -> ctx.redirect("/inbox"));
+                                        }));
         passphrases.mount(router);
         reauthentication.mount(router);
     }
@@ -100,7 +125,10 @@ public final class AuthRoutes {
         return reauthentication;
     }
 
-    /** Ends here the sessions of accounts whose passphrase was changed on another gateway or at the command line. */
+    /**
+     * Ends here the sessions of accounts whose passphrase was changed on another gateway or at the
+     * command line.
+     */
     public void follow(ClusterNotifications cluster) {
         passphrases.follow(cluster, guard.sessions());
     }
@@ -117,13 +145,17 @@ public final class AuthRoutes {
     // --- first administrator ---------------------------------------------------------------
 
     private void setupForm(RoutingContext ctx) {
-        accounts.pendingSetup(accounts.db()).onSuccess(p -> {
-            if (p.isEmpty()) {
-                ctx.redirect("/inbox/login");
-            } else {
-                SessionGuard.html(ctx, 200, setupPage(null, teamKeys.pin().toString()));
-            }
-        }).onFailure(ctx::fail);
+        accounts.pendingSetup(accounts.db())
+                .onSuccess(
+                        p -> {
+                            if (p.isEmpty()) {
+                                ctx.redirect("/inbox/login");
+                            } else {
+                                SessionGuard.html(
+                                        ctx, 200, setupPage(null, teamKeys.pin().toString()));
+                            }
+                        })
+                .onFailure(ctx::fail);
     }
 
     private void setup(RoutingContext ctx) {
@@ -137,60 +169,169 @@ public final class AuthRoutes {
             return;
         }
         AtomicReference<AccountKeys> made = new AtomicReference<>();
-        accounts.db().transaction(tx -> accounts.pendingSetup(tx).compose(pending -> {
-            if (pending.isEmpty()) {
-                return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
-            }
-            return vertx.<Optional<AccountKeys>>executeBlocking(() -> {
-                byte[] raw;
-                try {
-                    raw = PassphraseBox.open(pending.get().sealedTeamKey(), code.toCharArray());
-                } catch (GeneralSecurityException e) {
-                    return Optional.empty();
-                }
-                RecipientPrivateKey team = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
-                Arrays.fill(raw, (byte) 0);
-                return Optional.of(AccountKeys.make(pass, team));
-            }).compose(keys -> {
-                if (keys.isEmpty()) {
-                    return Future.succeededFuture(Optional.of("That setup code is not right."));
-                }
-                AccountKeys k = keys.get();
-                made.set(k);
-                return accounts.completeSetup(tx, username, k.hash(), k.personal().publicKey().toBytes(), k.sealedPersonal())
-                        .compose(id -> {
-                            if (id.isEmpty()) {
-                                return Future.succeededFuture(Optional.of("Setup is already complete: log in."));
+        accounts.db()
+                .transaction(
+                        tx ->
+                                accounts.pendingSetup(tx)
+                                        .compose(
+                                                pending -> {
+                                                    if (pending.isEmpty()) {
+                                                        return Future.succeededFuture(
+                                                                Optional.of(
+                                                                        "Setup is already complete: log in."));
+                                                    }
+                                                    return vertx.<Optional<AccountKeys>>
+                                                                    executeBlocking(
+                                                                            () -> {
+                                                                                byte[] raw;
+                                                                                try {
+                                                                                    raw =
+                                                                                            PassphraseBox
+                                                                                                    .open(
+                                                                                                            pending.get()
+                                                                                                                    .sealedTeamKey(),
+                                                                                                            code
+                                                                                                                    .toCharArray());
+                                                                                } catch (
+                                                                                        GeneralSecurityException
+                                                                                                e) {
+                                                                                    return Optional
+                                                                                            .empty();
+                                                                                }
+                                                                                RecipientPrivateKey
+                                                                                        team =
+                                                                                                RecipientPrivateKey
+                                                                                                        .fromBytes(
+                                                                                                                raw,
+                                                                                                                SecretKeyAccess
+                                                                                                                        .INSECURE);
+                                                                                Arrays.fill(
+                                                                                        raw,
+                                                                                        (byte) 0);
+                                                                                return Optional.of(
+                                                                                        AccountKeys
+                                                                                                .make(
+                                                                                                        pass,
+                                                                                                        team));
+                                                                            })
+                                                            .compose(
+                                                                    keys -> {
+                                                                        if (keys.isEmpty()) {
+                                                                            return Future
+                                                                                    .succeededFuture(
+                                                                                            Optional
+                                                                                                    .of(
+                                                                                                            "That setup code is not right."));
+                                                                        }
+                                                                        AccountKeys k = keys.get();
+                                                                        made.set(k);
+                                                                        return accounts.completeSetup(
+                                                                                        tx,
+                                                                                        username,
+                                                                                        k.hash(),
+                                                                                        k.personal()
+                                                                                                .publicKey()
+                                                                                                .toBytes(),
+                                                                                        k
+                                                                                                .sealedPersonal())
+                                                                                .compose(
+                                                                                        id -> {
+                                                                                            if (id
+                                                                                                    .isEmpty()) {
+                                                                                                return Future
+                                                                                                        .succeededFuture(
+                                                                                                                Optional
+                                                                                                                        .of(
+                                                                                                                                "Setup is already complete: log in."));
+                                                                                            }
+                                                                                            try {
+                                                                                                byte
+                                                                                                                []
+                                                                                                        grant =
+                                                                                                                KeyGrants
+                                                                                                                        .grant(
+                                                                                                                                k
+                                                                                                                                        .team(),
+                                                                                                                                pending.get()
+                                                                                                                                        .teamKeyId(),
+                                                                                                                                id
+                                                                                                                                        .get(),
+                                                                                                                                k.personal()
+                                                                                                                                        .publicKey());
+                                                                                                return accounts.insertGrant(
+                                                                                                                tx,
+                                                                                                                id
+                                                                                                                        .get(),
+                                                                                                                pending.get()
+                                                                                                                        .teamKeyId(),
+                                                                                                                grant)
+                                                                                                        .compose(
+                                                                                                                v ->
+                                                                                                                        KeySigning
+                                                                                                                                .firstAdministrator(
+                                                                                                                                        tx,
+                                                                                                                                        id
+                                                                                                                                                .get(),
+                                                                                                                                        username,
+                                                                                                                                        k.personal()
+                                                                                                                                                .privateKey(),
+                                                                                                                                        k
+                                                                                                                                                .team()))
+                                                                                                        .compose(
+                                                                                                                v ->
+                                                                                                                        new AuditLog(
+                                                                                                                                        tx,
+                                                                                                                                        secrets
+                                                                                                                                                .auditKey())
+                                                                                                                                .record(
+                                                                                                                                        username,
+                                                                                                                                        "setup_admin",
+                                                                                                                                        null))
+                                                                                                        .map(
+                                                                                                                v ->
+                                                                                                                        Optional
+                                                                                                                                .<String>
+                                                                                                                                        empty());
+                                                                                            } catch (
+                                                                                                    GeneralSecurityException
+                                                                                                            e) {
+                                                                                                return Future
+                                                                                                        .failedFuture(
+                                                                                                                e);
+                                                                                            }
+                                                                                        });
+                                                                    });
+                                                }))
+                .compose(
+                        error ->
+                                error.isPresent() || made.get() == null
+                                        ? Future.succeededFuture(error)
+                                        : teamKeys.afterSetup(made.get().team())
+                                                .map(error) // committed: an upgrade pin becomes
+                        // the full pin
+                        )
+                .onComplete(
+                        ar -> {
+                            AccountKeys k = made.get();
+                            if (k != null) {
+                                k.destroy();
+                                k.team().destroy();
                             }
-                            try {
-                                byte[] grant = KeyGrants.grant(k.team(), pending.get().teamKeyId(), id.get(), k.personal().publicKey());
-                                return accounts.insertGrant(tx, id.get(), pending.get().teamKeyId(), grant)
-                                        .compose(v -> KeySigning.firstAdministrator(tx, id.get(), username, k.personal().privateKey(),
-                                                k.team()))
-                                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record(username, "setup_admin", null))
-                                        .map(v -> Optional.<String>empty());
-                            } catch (GeneralSecurityException e) {
-                                return Future.failedFuture(e);
+                        })
+                .onSuccess(
+                        error -> {
+                            if (error.isPresent()) {
+                                SessionGuard.html(
+                                        ctx,
+                                        400,
+                                        setupPage(error.get(), teamKeys.pin().toString()));
+                            } else {
+                                teamKeys.forgetSetupCode();
+                                LOG.info("event=setup_complete pin={}", teamKeys.pin());
+                                ctx.redirect("/inbox/login");
                             }
-                        });
-            });
-        })).compose(error -> error.isPresent() || made.get() == null ? Future.succeededFuture(error)
-                : teamKeys.afterSetup(made.get().team()).map(error)   // committed: an upgrade pin becomes the full pin
-        ).onComplete(ar -> {
-            AccountKeys k = made.get();
-            if (k != null) {
-                k.destroy();
-                k.team().destroy();
-            }
-        }).onSuccess(error -> {
-            if (error.isPresent()) {
-                SessionGuard.html(ctx, 400, setupPage(error.get(), teamKeys.pin().toString()));
-            } else {
-                teamKeys.forgetSetupCode();
-                LOG.info("event=setup_complete pin={}", teamKeys.pin());
-                ctx.redirect("/inbox/login");
-            }
-        }).onFailure(ctx::fail);
+                        })
+                .onFailure(ctx::fail);
     }
 
     // --- login -----------------------------------------------------------------------------
@@ -208,53 +349,112 @@ public final class AuthRoutes {
         LoginThrottle.Attempt attempt = limits.begin(client, username);
         if (!attempt.admitted()) {
             HavenMetrics.of(ctx).loginThrottled();
-            RefusalPace.Pace pace = limits.refuse(ctx, client, 429, attempt.retryAfter(),
-                    loginPage(language, Text.t(language, "login.throttled")));
-            if (pace == RefusalPace.Pace.FIRST) {   // a client refused again and again is logged when first refused
+            RefusalPace.Pace pace =
+                    limits.refuse(
+                            ctx,
+                            client,
+                            429,
+                            attempt.retryAfter(),
+                            loginPage(language, Text.t(language, "login.throttled")));
+            if (pace
+                    == RefusalPace.Pace
+                            .FIRST) { // a client refused again and again is logged when first
+                // refused
                 LOG.info("event=login_throttled known_device={}", client.knownDevice());
             }
             return;
         }
-        unlock.unlock(client.key(), username, pass, code).onSuccess(unlocked -> {
-            if (unlocked.isEmpty()) {
-                attempt.failed();
-                LOG.info("event=login_failed");
-                HavenMetrics.of(ctx).loginFailed();
-                // Only a known account's name is recorded: people type passphrases into the username box.
-                accounts.findByUsername(username).onSuccess(known -> new AuditLog(accounts.db(), secrets.auditKey())
-                        .record(known.isPresent() ? known.get().username() : "(unknown user)", "login_failed", null));
-                SessionGuard.html(ctx, 401, loginPage(language, Text.t(language, "login.failed")));
-                return;
-            }
-            attempt.succeeded();
-            limits.remember(ctx, username);
-            Account a = unlocked.get().account();
-            // an administrator's login signs key records left unsigned by an upgrade (docs/crypto.md, "Key records");
-            // not before the one-time passphrase is replaced and the second factor enrolled
-            Future<Void> keyRecords = a.totpEnabled() && !a.passphraseOneTime()
-                    ? teamKeys.afterAdministratorUnlock(unlocked.get().signer(), unlocked.get().keys())
-                    : Future.succeededFuture();
-            keyRecords.onComplete(done -> {
-                InboxSession s = guard.sessions().create(new SessionGrant(a.id(), a.username(), a.role(), a.groups(), a.agencyId(),
-                        unlocked.get().keys(), unlocked.get().agencyKeys(), a.totpEnabled(), a.language(), !a.passphraseOneTime(),
-                        unlocked.get().signer()));
-                new AuditLog(accounts.db(), secrets.auditKey()).record(a.username(), "login", null);
-                LOG.info("event=login account={} second_factor={} passphrase={}", a.id(), a.totpEnabled() ? "done" : "enrol",
-                        a.passphraseOneTime() ? "one_time" : "own");
-                guard.setCookie(ctx, s);
-                ctx.redirect(a.passphraseOneTime() ? "/inbox/passphrase" : a.totpEnabled() ? "/inbox" : "/inbox/totp");
-            });
-        }).onFailure(err -> {
-            if (err instanceof PassphraseWork.Busy busy) {
-                attempt.notChecked();
-                RefusalPace.Pace pace = limits.busy(ctx, client, busy, loginPage(language, Text.t(language, "login.busy")));
-                if (pace == RefusalPace.Pace.FIRST) {
-                    LOG.info("event=login_busy queue_full={}", busy.queueFull());
-                }
-            } else {
-                ctx.fail(err);
-            }
-        });
+        unlock.unlock(client.key(), username, pass, code)
+                .onSuccess(
+                        unlocked -> {
+                            if (unlocked.isEmpty()) {
+                                attempt.failed();
+                                LOG.info("event=login_failed");
+                                HavenMetrics.of(ctx).loginFailed();
+                                // Only a known account's name is recorded: people type passphrases
+                                // into the username box.
+                                accounts.findByUsername(username)
+                                        .onSuccess(
+                                                known ->
+                                                        new AuditLog(
+                                                                        accounts.db(),
+                                                                        secrets.auditKey())
+                                                                .record(
+                                                                        known.isPresent()
+                                                                                ? known.get()
+                                                                                        .username()
+                                                                                : "(unknown user)",
+                                                                        "login_failed",
+                                                                        null));
+                                SessionGuard.html(
+                                        ctx,
+                                        401,
+                                        loginPage(language, Text.t(language, "login.failed")));
+                                return;
+                            }
+                            attempt.succeeded();
+                            limits.remember(ctx, username);
+                            Account a = unlocked.get().account();
+                            // an administrator's login signs key records left unsigned by an
+                            // upgrade (docs/crypto.md, "Key records");
+                            // not before the one-time passphrase is replaced and the second factor
+                            // enrolled
+                            Future<Void> keyRecords =
+                                    a.totpEnabled() && !a.passphraseOneTime()
+                                            ? teamKeys.afterAdministratorUnlock(
+                                                    unlocked.get().signer(), unlocked.get().keys())
+                                            : Future.succeededFuture();
+                            keyRecords.onComplete(
+                                    done -> {
+                                        InboxSession s =
+                                                guard.sessions()
+                                                        .create(
+                                                                new SessionGrant(
+                                                                        a.id(),
+                                                                        a.username(),
+                                                                        a.role(),
+                                                                        a.groups(),
+                                                                        a.agencyId(),
+                                                                        unlocked.get().keys(),
+                                                                        unlocked.get().agencyKeys(),
+                                                                        a.totpEnabled(),
+                                                                        a.language(),
+                                                                        !a.passphraseOneTime(),
+                                                                        unlocked.get().signer()));
+                                        new AuditLog(accounts.db(), secrets.auditKey())
+                                                .record(a.username(), "login", null);
+                                        LOG.info(
+                                                "event=login account={} second_factor={} passphrase={}",
+                                                a.id(),
+                                                a.totpEnabled() ? "done" : "enrol",
+                                                a.passphraseOneTime() ? "one_time" : "own");
+                                        guard.setCookie(ctx, s);
+                                        ctx.redirect(
+                                                a.passphraseOneTime()
+                                                        ? "/inbox/passphrase"
+                                                        : a.totpEnabled()
+                                                                ? "/inbox"
+                                                                : "/inbox/totp");
+                                    });
+                        })
+                .onFailure(
+                        err -> {
+                            if (err instanceof PassphraseWork.Busy busy) {
+                                attempt.notChecked();
+                                RefusalPace.Pace pace =
+                                        limits.busy(
+                                                ctx,
+                                                client,
+                                                busy,
+                                                loginPage(
+                                                        language, Text.t(language, "login.busy")));
+                                if (pace == RefusalPace.Pace.FIRST) {
+                                    LOG.info("event=login_busy queue_full={}", busy.queueFull());
+                                }
+                            } else {
+                                ctx.fail(err);
+                            }
+                        });
     }
 
     // --- second-factor enrolment ------------------------------------------------------------
@@ -264,74 +464,142 @@ public final class AuthRoutes {
             ctx.redirect("/inbox");
             return;
         }
-        accounts.findById(s.accountId()).compose(found -> {
-            Account a = found.orElseThrow();
-            if (a.totpSecret() != null) {
-                try {
-                    return Future.succeededFuture(secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id())));
-                } catch (GeneralSecurityException e) {
-                    return Future.failedFuture(e);
-                }
-            }
-            byte[] secret = Totp.newSecret();
-            try {
-                return accounts.setTotpSecret(a.id(), secrets.keyring().encrypt(secret, totpAad(a.id()))).map(secret);
-            } catch (GeneralSecurityException e) {
-                return Future.failedFuture(e);
-            }
-        }).onSuccess(secret -> {
-            String l = s.language();
-            String uri = Totp.uri("Haven", s.username(), secret);
-            String body = "<h1>" + Text.t(l, "totp.title") + "</h1>" + Html.error(error)
-                    + "<p>" + Text.t(l, "totp.intro") + "</p>"
-                    + "<figure class=\"qr\">" + Totp.qrSvg(uri, "QR code") + "<figcaption>" + Text.t(l, "totp.key")
-                    + ": <code id=\"totp-key\">" + Html.esc(Totp.base32(secret)) + "</code></figcaption></figure>"
-                    + "<form method=\"post\" action=\"/inbox/totp\" class=\"stack\">" + Html.csrf(s)
-                    + "<label for=\"code\">" + Text.t(l, "login.code") + "</label>"
-                    + "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>"
-                    + "<button type=\"submit\">" + Text.t(l, "totp.confirm") + "</button></form>";
-            Arrays.fill(secret, (byte) 0);
-            SessionGuard.html(ctx, error == null ? 200 : 400, Html.page(l, Text.t(l, "totp.title"), s, body));
-        }).onFailure(ctx::fail);
+        accounts.findById(s.accountId())
+                .compose(
+                        found -> {
+                            Account a = found.orElseThrow();
+                            if (a.totpSecret() != null) {
+                                try {
+                                    return Future.succeededFuture(
+                                            secrets.keyring()
+                                                    .decrypt(a.totpSecret(), totpAad(a.id())));
+                                } catch (GeneralSecurityException e) {
+                                    return Future.failedFuture(e);
+                                }
+                            }
+                            byte[] secret = Totp.newSecret();
+                            try {
+                                return accounts.setTotpSecret(
+                                                a.id(),
+                                                secrets.keyring().encrypt(secret, totpAad(a.id())))
+                                        .map(secret);
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(e);
+                            }
+                        })
+                .onSuccess(
+                        secret -> {
+                            String l = s.language();
+                            String uri = Totp.uri("Haven", s.username(), secret);
+                            String body =
+                                    "<h1>"
+                                            + Text.t(l, "totp.title")
+                                            + "</h1>"
+                                            + Html.error(error)
+                                            + "<p>"
+                                            + Text.t(l, "totp.intro")
+                                            + "</p>"
+                                            + "<figure class=\"qr\">"
+                                            + Totp.qrSvg(uri, "QR code")
+                                            + "<figcaption>"
+                                            + Text.t(l, "totp.key")
+                                            + ": <code id=\"totp-key\">"
+                                            + Html.esc(Totp.base32(secret))
+                                            + "</code></figcaption></figure>"
+                                            + "<form method=\"post\" action=\"/inbox/totp\" class=\"stack\">"
+                                            + Html.csrf(s)
+                                            + "<label for=\"code\">"
+                                            + Text.t(l, "login.code")
+                                            + "</label>"
+                                            + "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>"
+                                            + "<button type=\"submit\">"
+                                            + Text.t(l, "totp.confirm")
+                                            + "</button></form>";
+                            Arrays.fill(secret, (byte) 0);
+                            SessionGuard.html(
+                                    ctx,
+                                    error == null ? 200 : 400,
+                                    Html.page(l, Text.t(l, "totp.title"), s, body));
+                        })
+                .onFailure(ctx::fail);
     }
 
     private void enrol(RoutingContext ctx, InboxSession s) {
         String code = trimmed(ctx.request().getFormAttribute("code"));
-        accounts.findById(s.accountId()).onSuccess(found -> {
-            Account a = found.orElseThrow();
-            OptionalLong step = OptionalLong.empty();
-            if (a.totpSecret() != null) {
-                try {
-                    step = totp.verify(secrets.keyring().decrypt(a.totpSecret(), totpAad(a.id())), code, clock.instant(), 0);
-                } catch (GeneralSecurityException e) {
-                    step = OptionalLong.empty();
-                }
-            }
-            if (step.isEmpty()) {
-                enrolForm(ctx, s, Text.t(s.language(), "totp.wrong"));
-                return;
-            }
-            List<String> codes = new ArrayList<>();
-            List<String> hashes = new ArrayList<>();
-            SecureRandom random = new SecureRandom();
-            for (int i = 0; i < RECOVERY_CODES; i++) {
-                String c = recoveryCode(random);
-                codes.add(c);
-                hashes.add(unlock.recoveryHash(c));
-            }
-            accounts.enableTotp(a.id(), step.getAsLong(), hashes).onSuccess(v -> {
-                guard.sessions().completeSecondFactor(s);
-                new AuditLog(accounts.db(), secrets.auditKey()).record(s.username(), "totp_enrolled", null);
-                LOG.info("event=totp_enrolled account={}", a.id());
-                String l = s.language();
-                StringBuilder list = new StringBuilder("<ul class=\"codes\" id=\"recovery-codes\">");
-                codes.forEach(c -> list.append("<li><code>").append(c).append("</code></li>"));
-                list.append("</ul>");
-                SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "totp.recovery"), s, "<h1>" + Text.t(l, "totp.recovery")
-                        + "</h1><p>" + Text.t(l, "totp.recovery.intro") + "</p>" + list
-                        + "<p><a class=\"button\" href=\"/inbox\">" + Text.t(l, "totp.continue") + "</a></p>"));
-            }).onFailure(ctx::fail);
-        }).onFailure(ctx::fail);
+        accounts.findById(s.accountId())
+                .onSuccess(
+                        found -> {
+                            Account a = found.orElseThrow();
+                            OptionalLong step = OptionalLong.empty();
+                            if (a.totpSecret() != null) {
+                                try {
+                                    step =
+                                            totp.verify(
+                                                    secrets.keyring()
+                                                            .decrypt(
+                                                                    a.totpSecret(),
+                                                                    totpAad(a.id())),
+                                                    code,
+                                                    clock.instant(),
+                                                    0);
+                                } catch (GeneralSecurityException e) {
+                                    step = OptionalLong.empty();
+                                }
+                            }
+                            if (step.isEmpty()) {
+                                enrolForm(ctx, s, Text.t(s.language(), "totp.wrong"));
+                                return;
+                            }
+                            List<String> codes = new ArrayList<>();
+                            List<String> hashes = new ArrayList<>();
+                            SecureRandom random = new SecureRandom();
+                            for (int i = 0; i < RECOVERY_CODES; i++) {
+                                String c = recoveryCode(random);
+                                codes.add(c);
+                                hashes.add(unlock.recoveryHash(c));
+                            }
+                            accounts.enableTotp(a.id(), step.getAsLong(), hashes)
+                                    .onSuccess(
+                                            v -> {
+                                                guard.sessions().completeSecondFactor(s);
+                                                new AuditLog(accounts.db(), secrets.auditKey())
+                                                        .record(
+                                                                s.username(),
+                                                                "totp_enrolled",
+                                                                null);
+                                                LOG.info("event=totp_enrolled account={}", a.id());
+                                                String l = s.language();
+                                                StringBuilder list =
+                                                        new StringBuilder(
+                                                                "<ul class=\"codes\" id=\"recovery-codes\">");
+                                                codes.forEach(
+                                                        c ->
+                                                                list.append("<li><code>")
+                                                                        .append(c)
+                                                                        .append("</code></li>"));
+                                                list.append("</ul>");
+                                                SessionGuard.html(
+                                                        ctx,
+                                                        200,
+                                                        Html.page(
+                                                                l,
+                                                                Text.t(l, "totp.recovery"),
+                                                                s,
+                                                                "<h1>"
+                                                                        + Text.t(l, "totp.recovery")
+                                                                        + "</h1><p>"
+                                                                        + Text.t(
+                                                                                l,
+                                                                                "totp.recovery.intro")
+                                                                        + "</p>"
+                                                                        + list
+                                                                        + "<p><a class=\"button\" href=\"/inbox\">"
+                                                                        + Text.t(l, "totp.continue")
+                                                                        + "</a></p>"));
+                                            })
+                                    .onFailure(ctx::fail);
+                        })
+                .onFailure(ctx::fail);
     }
 
     private static String recoveryCode(SecureRandom random) {
@@ -354,42 +622,77 @@ public final class AuthRoutes {
     // --- pages -----------------------------------------------------------------------------
 
     private static String loginPage(String l, String error) {
-        return Html.page(l, Text.t(l, "login"), null, "<h1>" + Text.t(l, "login") + "</h1>" + Html.error(error)
-                + "<form method=\"post\" action=\"/inbox/login?lang=" + l + "\" class=\"stack\">"
-                + "<label for=\"username\">" + Text.t(l, "login.username") + "</label>"
-                + "<input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
-                + "<label for=\"passphrase\">" + Text.t(l, "login.passphrase") + "</label>"
-                + "<input id=\"passphrase\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required>"
-                + "<label for=\"code\">" + Text.t(l, "login.code") + "</label>"
-                + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\">"
-                + "<button type=\"submit\">" + Text.t(l, "login") + "</button></form>"
-                + "<p><a href=\"/inbox/login?lang=" + ("fr".equals(l) ? "en" : "fr") + "\" lang=\"" + ("fr".equals(l) ? "en" : "fr")
-                + "\">" + Text.t(l, "lang.switch") + "</a></p>");
+        return Html.page(
+                l,
+                Text.t(l, "login"),
+                null,
+                "<h1>"
+                        + Text.t(l, "login")
+                        + "</h1>"
+                        + Html.error(error)
+                        + "<form method=\"post\" action=\"/inbox/login?lang="
+                        + l
+                        + "\" class=\"stack\">"
+                        + "<label for=\"username\">"
+                        + Text.t(l, "login.username")
+                        + "</label>"
+                        + "<input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
+                        + "<label for=\"passphrase\">"
+                        + Text.t(l, "login.passphrase")
+                        + "</label>"
+                        + "<input id=\"passphrase\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required>"
+                        + "<label for=\"code\">"
+                        + Text.t(l, "login.code")
+                        + "</label>"
+                        + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\">"
+                        + "<button type=\"submit\">"
+                        + Text.t(l, "login")
+                        + "</button></form>"
+                        + "<p><a href=\"/inbox/login?lang="
+                        + ("fr".equals(l) ? "en" : "fr")
+                        + "\" lang=\""
+                        + ("fr".equals(l) ? "en" : "fr")
+                        + "\">"
+                        + Text.t(l, "lang.switch")
+                        + "</a></p>");
     }
 
     private static String setupPage(String error, String pin) {
-        return Html.page("en", "First setup", null, "<h1>Create the first administrator</h1>" + Html.error(error)
-                + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory"
-                + " (or the one <code>haven setup-code</code> printed),"
-                + " then choose your username and a passphrase of at least " + AccountRules.MIN_PASSPHRASE + " characters."
-                + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
-                + "<p>The team key's fingerprint (its pin) is <code id=\"team-key-pin\">" + Html.esc(pin) + "</code>. Keep it with"
-                + " the server keys: Haven accepts no key that does not chain to it. On a cluster, set"
-                + " <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway. It is also on the Team page.</p>"
-                + "<form method=\"post\" action=\"/inbox/setup\" class=\"stack\">"
-                + "<label for=\"code\">Setup code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
-                + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
-                + "<label for=\"passphrase\">Passphrase</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
-                + " autocomplete=\"new-password\" minlength=\"" + AccountRules.MIN_PASSPHRASE + "\" required>"
-                + "<label for=\"confirm\">Passphrase again</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
-                + " autocomplete=\"new-password\" required><button type=\"submit\">Create administrator</button></form>");
+        return Html.page(
+                "en",
+                "First setup",
+                null,
+                "<h1>Create the first administrator</h1>"
+                        + Html.error(error)
+                        + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory"
+                        + " (or the one <code>haven setup-code</code> printed),"
+                        + " then choose your username and a passphrase of at least "
+                        + AccountRules.MIN_PASSPHRASE
+                        + " characters."
+                        + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
+                        + "<p>The team key's fingerprint (its pin) is <code id=\"team-key-pin\">"
+                        + Html.esc(pin)
+                        + "</code>. Keep it with"
+                        + " the server keys: Haven accepts no key that does not chain to it. On a cluster, set"
+                        + " <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway. It is also on the Team page.</p>"
+                        + "<form method=\"post\" action=\"/inbox/setup\" class=\"stack\">"
+                        + "<label for=\"code\">Setup code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
+                        + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
+                        + "<label for=\"passphrase\">Passphrase</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
+                        + " autocomplete=\"new-password\" minlength=\""
+                        + AccountRules.MIN_PASSPHRASE
+                        + "\" required>"
+                        + "<label for=\"confirm\">Passphrase again</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
+                        + " autocomplete=\"new-password\" required><button type=\"submit\">Create administrator</button></form>");
     }
 
     private static String trimmed(String s) {
         return s == null ? "" : s.strip();
     }
 
-    /** Setup codes are shown as XXXXX-XXXXX-…; accept them typed with any case, spaces or dashes. */
+    /**
+     * Setup codes are shown as XXXXX-XXXXX-…; accept them typed with any case, spaces or dashes.
+     */
     static String normaliseCode(String raw) {
         if (raw == null) {
             return "";

@@ -14,8 +14,8 @@ import org.haven.crypto.KeyedHash;
 
 /**
  * A browser's proof that it logged into an account lately, so that guesses at that account from
- * elsewhere do not lock it out ({@link LoginThrottle}). Set at every successful login, for
- * {@link #LIFETIME}; one per browser (the last account that logged in on it).
+ * elsewhere do not lock it out ({@link LoginThrottle}). Set at every successful login, for {@link
+ * #LIFETIME}; one per browser (the last account that logged in on it).
  *
  * <p>Value: {@code <device>.<issued>.<mac>}, where {@code device} is 16 random bytes (base64url),
  * {@code issued} the epoch second, and {@code mac} the HMAC-SHA256 (under a key derived from the
@@ -25,6 +25,7 @@ import org.haven.crypto.KeyedHash;
 final class DeviceCookie {
     static final String NAME = "haven_device";
     static final String PURPOSE = "haven/device-cookie/v1";
+
     /** How long a device counts as the account's after its last successful login. */
     static final Duration LIFETIME = Duration.ofDays(30);
 
@@ -39,14 +40,19 @@ final class DeviceCookie {
         this.secure = secure;
     }
 
-    /** The device key ({@code device:...}) when the request holds a live device cookie of {@code username}. */
+    /**
+     * The device key ({@code device:...}) when the request holds a live device cookie of {@code
+     * username}.
+     */
     Optional<String> device(RoutingContext ctx, String username) {
         Cookie c = ctx.request().getCookie(NAME);
         if (c == null) {
             return Optional.empty();
         }
         String[] parts = c.getValue().split("\\.", -1);
-        if (parts.length != 3 || !parts[0].matches("[A-Za-z0-9_-]{22}") || !parts[1].matches("\\d{1,12}")) {
+        if (parts.length != 3
+                || !parts[0].matches("[A-Za-z0-9_-]{22}")
+                || !parts[1].matches("\\d{1,12}")) {
             return Optional.empty();
         }
         byte[] expected = mac(username, parts[0], parts[1]).getBytes(StandardCharsets.US_ASCII);
@@ -54,7 +60,9 @@ final class DeviceCookie {
             return Optional.empty();
         }
         long age = clock.instant().getEpochSecond() - Long.parseLong(parts[1]);
-        return age >= 0 && age <= LIFETIME.toSeconds() ? Optional.of("device:" + parts[0]) : Optional.empty();
+        return age >= 0 && age <= LIFETIME.toSeconds()
+                ? Optional.of("device:" + parts[0])
+                : Optional.empty();
     }
 
     /** Sets a fresh device cookie of {@code username} (after its successful login). */
@@ -63,12 +71,21 @@ final class DeviceCookie {
         random.nextBytes(b);
         String device = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         String issued = Long.toString(clock.instant().getEpochSecond());
-        ctx.response().addCookie(Cookie.cookie(NAME, device + "." + issued + "." + mac(username, device, issued))
-                .setPath("/inbox").setMaxAge(LIFETIME.toSeconds()).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
-                .setSecure(secure));
+        ctx.response()
+                .addCookie(
+                        Cookie.cookie(
+                                        NAME,
+                                        device + "." + issued + "." + mac(username, device, issued))
+                                .setPath("/inbox")
+                                .setMaxAge(LIFETIME.toSeconds())
+                                .setHttpOnly(true)
+                                .setSameSite(CookieSameSite.STRICT)
+                                .setSecure(secure));
     }
 
     private String mac(String username, String device, String issued) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.hash(username + "\n" + device + "\n" + issued));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(key.hash(username + "\n" + device + "\n" + issued));
     }
 }

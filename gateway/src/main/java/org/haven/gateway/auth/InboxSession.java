@@ -10,8 +10,8 @@ import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.web.Viewer;
 
 /**
- * A logged-in inbox user. A coordinator's or admin's session holds the team private key in
- * memory only, for as long as the session lives, an agency worker's session its agency's key, an
+ * A logged-in inbox user. A coordinator's or admin's session holds the team private key in memory
+ * only, for as long as the session lives, an agency worker's session its agency's key, an
  * administrator's session their signing key; {@link #end()} wipes them. A session opened with a
  * one-time passphrase may do nothing but choose its own passphrase; then one that has not yet
  * enrolled its second factor may do nothing but enrol.
@@ -98,19 +98,26 @@ public final class InboxSession implements Viewer {
         return createdAt;
     }
 
-    /** The team private keys this session unlocked (current and not yet retired); none for agencies. */
+    /**
+     * The team private keys this session unlocked (current and not yet retired); none for agencies.
+     */
     public List<RecipientPrivateKey> teamKeys() {
         return teamKeys;
     }
 
-    /** The agency key this agency worker's session unlocked (none for other roles, or before a grant). */
+    /**
+     * The agency key this agency worker's session unlocked (none for other roles, or before a
+     * grant).
+     */
     public List<RecipientPrivateKey> agencyKeys() {
         return agencyKeys;
     }
 
     /** The unlocked team key with this id, if the session holds it. */
     public Optional<RecipientPrivateKey> teamKey(String keyId) {
-        return teamKeys.stream().filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId)).findFirst();
+        return teamKeys.stream()
+                .filter(k -> !k.isDestroyed() && k.publicKey().keyId().equals(keyId))
+                .findFirst();
     }
 
     /** An administrator's signing key (signs the key records they create); null for other roles. */

@@ -18,15 +18,15 @@ import java.util.Map;
  *
  * <ul>
  *   <li><b>Per client</b>: at most {@value #CLIENT_LIMIT} attempts in {@link #CLIENT_WINDOW}. A
- *   client is its address ({@code ClientAddress}), or, for a browser holding a device cookie of the
- *   account it logs into ({@link DeviceCookie}), that device: failures from others at the same
- *   address never stop it.</li>
+ *       client is its address ({@code ClientAddress}), or, for a browser holding a device cookie of
+ *       the account it logs into ({@link DeviceCookie}), that device: failures from others at the
+ *       same address never stop it.
  *   <li><b>Per account</b>: at most {@value #ACCOUNT_LIMIT} attempts in {@link #ACCOUNT_WINDOW}
- *   from clients without such a cookie, known or unknown account alike: what a distributed guesser
- *   gets per account per hour. A device the account logged in from lately is not held back by it,
- *   and one client alone (at most {@value #CLIENT_LIMIT} per {@link #CLIENT_WINDOW}, so 40 an hour)
- *   cannot reach it: locking an account's new logins out takes several clients, guessing all hour,
- *   and still leaves its owner's usual devices in.</li>
+ *       from clients without such a cookie, known or unknown account alike: what a distributed
+ *       guesser gets per account per hour. A device the account logged in from lately is not held
+ *       back by it, and one client alone (at most {@value #CLIENT_LIMIT} per {@link
+ *       #CLIENT_WINDOW}, so 40 an hour) cannot reach it: locking an account's new logins out takes
+ *       several clients, guessing all hour, and still leaves its owner's usual devices in.
  * </ul>
  *
  * <p>Counts live in this gateway's memory, as they did before: with two gateways behind one proxy
@@ -35,16 +35,24 @@ import java.util.Map;
 public final class LoginThrottle {
     /** Attempts one client may make in {@link #CLIENT_WINDOW}. */
     static final int CLIENT_LIMIT = 10;
+
     static final Duration CLIENT_WINDOW = Duration.ofMinutes(15);
-    /** Attempts on one account from clients it has not logged in from lately, in {@link #ACCOUNT_WINDOW}. */
+
+    /**
+     * Attempts on one account from clients it has not logged in from lately, in {@link
+     * #ACCOUNT_WINDOW}.
+     */
     static final int ACCOUNT_LIMIT = 50;
+
     static final Duration ACCOUNT_WINDOW = Duration.ofHours(1);
+
     /** Above this many keys a begin also drops the keys with nothing left in their window. */
     private static final int SWEEP_ABOVE = 10_000;
 
     static {
         // one client alone must not be able to reach the account limit within its window
-        assert CLIENT_LIMIT * (ACCOUNT_WINDOW.toMinutes() / CLIENT_WINDOW.toMinutes()) < ACCOUNT_LIMIT;
+        assert CLIENT_LIMIT * (ACCOUNT_WINDOW.toMinutes() / CLIENT_WINDOW.toMinutes())
+                < ACCOUNT_LIMIT;
     }
 
     private final Map<String, Deque<Instant>> clients = new HashMap<>();
@@ -58,7 +66,8 @@ public final class LoginThrottle {
     /**
      * One attempt's count. When admitted, {@link #succeeded()} takes the count back, {@link
      * #failed()} leaves it, and {@link #notChecked()} takes it back too (the passphrase was never
-     * checked: the gateway was too busy). When refused, {@link #retryAfter()} says when to try again.
+     * checked: the gateway was too busy). When refused, {@link #retryAfter()} says when to try
+     * again.
      */
     public final class Attempt {
         private final String client;
@@ -112,9 +121,10 @@ public final class LoginThrottle {
      * Counts an attempt to log into {@code account} (the username as typed, known or not) from
      * {@code client}, if the limits allow it.
      *
-     * @param client the client's address ({@code ClientAddress.of}), or a device key from {@link DeviceCookie}
+     * @param client the client's address ({@code ClientAddress.of}), or a device key from {@link
+     *     DeviceCookie}
      * @param knownDevice whether {@code client} is a device that logged into {@code account} lately
-     *        (not held back by the per-account limit)
+     *     (not held back by the per-account limit)
      */
     public synchronized Attempt begin(String client, String account, boolean knownDevice) {
         Instant now = clock.instant();
@@ -139,10 +149,15 @@ public final class LoginThrottle {
 
     private Attempt refused(Deque<Instant> q, Duration window, Instant now) {
         Duration wait = Duration.between(now, q.peekFirst().plus(window));
-        return new Attempt(null, null, null, wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
+        return new Attempt(
+                null,
+                null,
+                null,
+                wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait);
     }
 
-    private static Deque<Instant> window(Map<String, Deque<Instant>> map, String key, Instant now, Duration window) {
+    private static Deque<Instant> window(
+            Map<String, Deque<Instant>> map, String key, Instant now, Duration window) {
         Deque<Instant> q = map.computeIfAbsent(key, k -> new ArrayDeque<>());
         Instant cutoff = now.minus(window);
         while (!q.isEmpty() && !q.peekFirst().isAfter(cutoff)) {

@@ -13,19 +13,19 @@ import org.haven.gateway.store.AuditLog;
 
 /**
  * A person changing their own passphrase, from the inbox ({@code /inbox/passphrase}, also the
- * first-login step that replaces a one-time passphrase) or the command line
- * ({@code haven account passphrase}).
+ * first-login step that replaces a one-time passphrase) or the command line ({@code haven account
+ * passphrase}).
  *
  * <p>Changing re-wraps the personal key: the current passphrase opens the personal private key's
- * box, the key is sealed in a new box under the new passphrase (at {@code Argon2Params.defaults()}),
- * and the new box and login hash replace the old ones in one statement, with the audit entry in the
- * same transaction. The key pair itself does not change, so every grant sealed to its public key,
- * and every case, stays as it is. The old box is gone from the table: the old passphrase opens
- * nothing the database holds.
+ * box, the key is sealed in a new box under the new passphrase (at {@code
+ * Argon2Params.defaults()}), and the new box and login hash replace the old ones in one statement,
+ * with the audit entry in the same transaction. The key pair itself does not change, so every grant
+ * sealed to its public key, and every case, stays as it is. The old box is gone from the table: the
+ * old passphrase opens nothing the database holds.
  *
- * <p>The caller ends the account's other sessions (see {@link #SESSIONS_CHANNEL}): whoever knew
- * the old passphrase (the administrator who set a one-time one, or someone it leaked to) may hold
- * one, and a change is what a person does when they fear that.
+ * <p>The caller ends the account's other sessions (see {@link #SESSIONS_CHANNEL}): whoever knew the
+ * old passphrase (the administrator who set a one-time one, or someone it leaked to) may hold one,
+ * and a change is what a person does when they fear that.
  */
 public final class PassphraseChange {
     /**
@@ -70,27 +70,62 @@ public final class PassphraseChange {
 
     /**
      * The same, counted against {@code client} (a client address or device key) in the passphrase
-     * pool: fails with {@code PassphraseWork.Busy} when the pool is full or the client has its share.
+     * pool: fails with {@code PassphraseWork.Busy} when the pool is full or the client has its
+     * share.
      */
-    public Future<Outcome> change(String client, long accountId, String current, String next, String auditSuffix) {
+    public Future<Outcome> change(
+            String client, long accountId, String current, String next, String auditSuffix) {
         if (next == null || next.length() < AccountRules.MIN_PASSPHRASE) {
-            return Future.failedFuture(new IllegalArgumentException("the new passphrase is too short"));
+            return Future.failedFuture(
+                    new IllegalArgumentException("the new passphrase is too short"));
         }
-        return accounts.findById(accountId).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.succeededFuture(Outcome.NO_SUCH_ACCOUNT);
-            }
-            Account a = found.get();
-            return work.run(client, () -> rewrap(a, current, next)).compose(made -> {
-                if (made.outcome() != Outcome.CHANGED) {
-                    return Future.succeededFuture(made.outcome());
-                }
-                return accounts.db().transaction(tx -> accounts.replacePassphrase(tx, a.id(), a.passphraseHash(),
-                        a.sealedPrivateKey(), made.hash(), made.box(), true).compose(done -> done
-                        ? new AuditLog(tx, auditKey).record(a.username(), "passphrase_changed" + auditSuffix, null).map(Outcome.CHANGED)
-                        : Future.succeededFuture(Outcome.CHANGED_MEANWHILE)));
-            });
-        });
+        return accounts.findById(accountId)
+                .compose(
+                        found -> {
+                            if (found.isEmpty()) {
+                                return Future.succeededFuture(Outcome.NO_SUCH_ACCOUNT);
+                            }
+                            Account a = found.get();
+                            return work.run(client, () -> rewrap(a, current, next))
+                                    .compose(
+                                            made -> {
+                                                if (made.outcome() != Outcome.CHANGED) {
+                                                    return Future.succeededFuture(made.outcome());
+                                                }
+                                                return accounts.db()
+                                                        .transaction(
+                                                                tx ->
+                                                                        accounts.replacePassphrase(
+                                                                                        tx,
+                                                                                        a.id(),
+                                                                                        a
+                                                                                                .passphraseHash(),
+                                                                                        a
+                                                                                                .sealedPrivateKey(),
+                                                                                        made.hash(),
+                                                                                        made.box(),
+                                                                                        true)
+                                                                                .compose(
+                                                                                        done ->
+                                                                                                done
+                                                                                                        ? new AuditLog(
+                                                                                                                        tx,
+                                                                                                                        auditKey)
+                                                                                                                .record(
+                                                                                                                        a
+                                                                                                                                .username(),
+                                                                                                                        "passphrase_changed"
+                                                                                                                                + auditSuffix,
+                                                                                                                        null)
+                                                                                                                .map(
+                                                                                                                        Outcome
+                                                                                                                                .CHANGED)
+                                                                                                        : Future
+                                                                                                                .succeededFuture(
+                                                                                                                        Outcome
+                                                                                                                                .CHANGED_MEANWHILE)));
+                                            });
+                        });
     }
 
     /** A new login hash and personal key box, or why not. */
@@ -101,7 +136,8 @@ public final class PassphraseChange {
     }
 
     /** Blocking: four Argon2id runs (verify, open, hash, seal). */
-    private static Made rewrap(Account a, String current, String next) throws GeneralSecurityException {
+    private static Made rewrap(Account a, String current, String next)
+            throws GeneralSecurityException {
         if (current == null || !PassphraseHash.verify(a.passphraseHash(), current.toCharArray())) {
             return Made.not(Outcome.WRONG_CURRENT);
         }
@@ -110,7 +146,10 @@ public final class PassphraseChange {
         }
         String hash = PassphraseHash.hash(next.toCharArray());
         if (a.sealedPrivateKey() == null) {
-            return new Made(Outcome.CHANGED, hash, null);   // an agency worker from before agency keys: no personal key
+            return new Made(
+                    Outcome.CHANGED,
+                    hash,
+                    null); // an agency worker from before agency keys: no personal key
         }
         byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), current.toCharArray());
         try {

@@ -18,32 +18,35 @@ import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 
 /**
- * Where Argon2id runs for logins, passphrase re-entry and passphrase changes: worker threads of
- * its own, one set per Vert.x ({@link #of}), as many as processors (at most 4). Each run holds its
+ * Where Argon2id runs for logins, passphrase re-entry and passphrase changes: worker threads of its
+ * own, one set per Vert.x ({@link #of}), as many as processors (at most 4). Each run holds its
  * memory cost (46 MiB at {@code Argon2Params.defaults()}) for as long as it runs, so the threads
  * bound that memory whatever the number of logins at once, and leave Vert.x's general worker pool
  * to everything else; more threads than processors would not finish the work any sooner.
  *
- * <p>The threads are in two lanes. The <b>open lane</b> ({@link #size()} − 1 threads, at least
- * one) runs every client's checks. The <b>known lane</b> (one thread) runs only those of browsers
- * an account logged in from lately ({@link DeviceCookie}, a client key starting {@code device:})
- * and of the command line; such a check takes an idle open thread when its own lane is busy. So a
- * flood of logins from unknown clients holds at most all processors but one, and a coordinator's
- * usual browser finds a processor and a thread free: its login does not wait behind the flood's.
+ * <p>The threads are in two lanes. The <b>open lane</b> ({@link #size()} − 1 threads, at least one)
+ * runs every client's checks. The <b>known lane</b> (one thread) runs only those of browsers an
+ * account logged in from lately ({@link DeviceCookie}, a client key starting {@code device:}) and
+ * of the command line; such a check takes an idle open thread when its own lane is busy. So a flood
+ * of logins from unknown clients holds at most all processors but one, and a coordinator's usual
+ * browser finds a processor and a thread free: its login does not wait behind the flood's.
  *
  * <p>What waits is bounded too: at most {@link #queueLimit()} tasks wait beyond the running ones,
  * and one client has at most {@value #PER_CLIENT} tasks running or waiting. A task past either
- * limit is not run: it fails at once with {@link Busy}, which the routes answer with 503 (the
- * whole queue) or 429 (the client's share) and a {@code Retry-After}. Known devices have
- * {@link #RESERVED} places of their own beyond the queue limit.
+ * limit is not run: it fails at once with {@link Busy}, which the routes answer with 503 (the whole
+ * queue) or 429 (the client's share) and a {@code Retry-After}. Known devices have {@link
+ * #RESERVED} places of their own beyond the queue limit.
  */
 final class PassphraseWork {
     /** The pool's name (its threads are named after it). */
     static final String POOL = "haven-passphrase";
+
     /** Tasks one client may have running or waiting at once. */
     static final int PER_CLIENT = 2;
+
     /** Places beyond the queue limit that only known devices' tasks may take. */
     static final int RESERVED = 4;
+
     /** The client of tasks started by no request (the command line). */
     static final String LOCAL = "local";
 
@@ -54,7 +57,13 @@ final class PassphraseWork {
         private final boolean queueFull;
 
         Busy(boolean queueFull) {
-            super(queueFull ? "passphrase queue full" : "too many passphrase checks from one client", null, false, false);
+            super(
+                    queueFull
+                            ? "passphrase queue full"
+                            : "too many passphrase checks from one client",
+                    null,
+                    false,
+                    false);
             this.queueFull = queueFull;
         }
 
@@ -82,16 +91,26 @@ final class PassphraseWork {
     }
 
     private static ThreadPoolExecutor lane(int threads, AtomicInteger named) {
-        ThreadPoolExecutor lane = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, POOL + "-" + named.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        lane.allowCoreThreadTimeOut(true);   // a closed Vert.x leaves no threads behind
+        ThreadPoolExecutor lane =
+                new ThreadPoolExecutor(
+                        threads,
+                        threads,
+                        60,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(),
+                        r -> {
+                            Thread t = new Thread(r, POOL + "-" + named.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        lane.allowCoreThreadTimeOut(true); // a closed Vert.x leaves no threads behind
         return lane;
     }
 
-    /** The pool of {@code vertx}: one per Vert.x, shared by everything that checks passphrases on it. */
+    /**
+     * The pool of {@code vertx}: one per Vert.x, shared by everything that checks passphrases on
+     * it.
+     */
     static PassphraseWork of(Vertx vertx) {
         synchronized (BY_VERTX) {
             return BY_VERTX.computeIfAbsent(vertx, v -> new PassphraseWork(size(), 4 * size()));
@@ -148,28 +167,33 @@ final class PassphraseWork {
         }
         Context context = Vertx.currentContext();
         Promise<T> promise = Promise.promise();
-        lane(knownClient).execute(() -> {
-            T result;
-            try {
-                result = work.call();
-            } catch (Throwable e) {
-                done(client);
-                answer(context, () -> promise.fail(e));
-                return;
-            }
-            done(client);
-            answer(context, () -> promise.complete(result));
-        });
+        lane(knownClient)
+                .execute(
+                        () -> {
+                            T result;
+                            try {
+                                result = work.call();
+                            } catch (Throwable e) {
+                                done(client);
+                                answer(context, () -> promise.fail(e));
+                                return;
+                            }
+                            done(client);
+                            answer(context, () -> promise.complete(result));
+                        });
         return promise.future();
     }
 
-    /** The lane a task runs in: known clients' own, unless it is busy and an open thread is idle. */
+    /**
+     * The lane a task runs in: known clients' own, unless it is busy and an open thread is idle.
+     */
     private ThreadPoolExecutor lane(boolean knownClient) {
         if (!knownClient) {
             return open;
         }
         boolean knownBusy = known.getActiveCount() > 0 || !known.getQueue().isEmpty();
-        boolean openIdle = open.getActiveCount() < open.getMaximumPoolSize() && open.getQueue().isEmpty();
+        boolean openIdle =
+                open.getActiveCount() < open.getMaximumPoolSize() && open.getQueue().isEmpty();
         return knownBusy && openIdle ? open : known;
     }
 

@@ -6,13 +6,21 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.keys.AccountSigner;
 
 /**
- * What a successful login grants: who, with which role and groups, and the unlocked keys: team
- * keys for administrators and coordinators, the agency's key for an agency worker, and an
+ * What a successful login grants: who, with which role and groups, and the unlocked keys: team keys
+ * for administrators and coordinators, the agency's key for an agency worker, and an
  * administrator's signing key ({@code signer}, null for other roles). {@code passphraseChosen} is
  * false when the login used a one-time passphrase, which the session must replace before anything
  * else.
  */
-public record SessionGrant(long accountId, String username, String role, Set<String> groups, Long agencyId,
-                           List<RecipientPrivateKey> teamKeys, List<RecipientPrivateKey> agencyKeys, boolean secondFactorDone,
-                           String language, boolean passphraseChosen, AccountSigner signer) {
-}
+public record SessionGrant(
+        long accountId,
+        String username,
+        String role,
+        Set<String> groups,
+        Long agencyId,
+        List<RecipientPrivateKey> teamKeys,
+        List<RecipientPrivateKey> agencyKeys,
+        boolean secondFactorDone,
+        String language,
+        boolean passphraseChosen,
+        AccountSigner signer) {}

@@ -12,10 +12,10 @@ import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 
 /**
- * Finds the inbox session of a request from its cookie and guards routes: no session sends a
- * page request to the login form; a state-changing request must carry the session's CSRF token;
- * a session opened with a one-time passphrase may only choose its own (or log out), then a
- * session that has not enrolled its second factor may only enrol.
+ * Finds the inbox session of a request from its cookie and guards routes: no session sends a page
+ * request to the login form; a state-changing request must carry the session's CSRF token; a
+ * session opened with a one-time passphrase may only choose its own (or log out), then a session
+ * that has not enrolled its second factor may only enrol.
  */
 public final class SessionGuard {
     /** The session cookie: HttpOnly, SameSite=Strict, Secure behind TLS, scoped to the inbox. */
@@ -39,7 +39,10 @@ public final class SessionGuard {
      */
     public static final String BACKGROUND = "X-Haven-Background";
 
-    /** The request's live session, if any; touched unless the page made the request by itself ({@link #BACKGROUND}). */
+    /**
+     * The request's live session, if any; touched unless the page made the request by itself
+     * ({@link #BACKGROUND}).
+     */
     public Optional<InboxSession> current(RoutingContext ctx) {
         Cookie c = ctx.request().getCookie(COOKIE);
         String id = c == null ? null : c.getValue();
@@ -63,25 +66,44 @@ public final class SessionGuard {
 
     /**
      * Runs {@code then} for a logged-in administrator; anyone else is refused. An administrative
-     * action (any method but GET) also needs the passphrase entered within {@link Reauthentication#FRESH}:
-     * a stale session is sent to re-enter it, and from there back to the page it came from.
+     * action (any method but GET) also needs the passphrase entered within {@link
+     * Reauthentication#FRESH}: a stale session is sent to re-enter it, and from there back to the
+     * page it came from.
      */
     public void requireAdmin(RoutingContext ctx, Consumer<InboxSession> then) {
-        require(ctx, s -> {
-            if (!s.isAdmin()) {
-                html(ctx, 403, Html.page(s.language(), Text.t(s.language(), "refused"), s, "<h1>" + Text.t(s.language(), "refused")
-                        + "</h1>" + Html.error(Text.t(s.language(), "refused.role"))));
-                return;
-            }
-            if (ctx.request().method() != HttpMethod.GET && !sessions.fresh(s)) {
-                ctx.response().setStatusCode(303).putHeader("Location", Reauthentication.pathFor(ctx)).end();
-                return;
-            }
-            then.accept(s);
-        });
+        require(
+                ctx,
+                s -> {
+                    if (!s.isAdmin()) {
+                        html(
+                                ctx,
+                                403,
+                                Html.page(
+                                        s.language(),
+                                        Text.t(s.language(), "refused"),
+                                        s,
+                                        "<h1>"
+                                                + Text.t(s.language(), "refused")
+                                                + "</h1>"
+                                                + Html.error(
+                                                        Text.t(s.language(), "refused.role"))));
+                        return;
+                    }
+                    if (ctx.request().method() != HttpMethod.GET && !sessions.fresh(s)) {
+                        ctx.response()
+                                .setStatusCode(303)
+                                .putHeader("Location", Reauthentication.pathFor(ctx))
+                                .end();
+                        return;
+                    }
+                    then.accept(s);
+                });
     }
 
-    /** Runs {@code then} for a session that may still be enrolling its second factor (its passphrase its own). */
+    /**
+     * Runs {@code then} for a session that may still be enrolling its second factor (its passphrase
+     * its own).
+     */
     public void requireEnrolling(RoutingContext ctx, Consumer<InboxSession> then) {
         guard(ctx, Step.SECOND_FACTOR, then);
     }
@@ -91,7 +113,10 @@ public final class SessionGuard {
         guard(ctx, Step.PASSPHRASE, then);
     }
 
-    /** Runs {@code then} for a fully logged-in session, as {@link #require}, without extending its idle timeout. */
+    /**
+     * Runs {@code then} for a fully logged-in session, as {@link #require}, without extending its
+     * idle timeout.
+     */
     public void requireQuietly(RoutingContext ctx, Consumer<InboxSession> then) {
         guard(ctx, Step.INBOX, false, then);
     }
@@ -100,15 +125,24 @@ public final class SessionGuard {
         guard(ctx, allowed, true, then);
     }
 
-    private void guard(RoutingContext ctx, Step allowed, boolean touch, Consumer<InboxSession> then) {
+    private void guard(
+            RoutingContext ctx, Step allowed, boolean touch, Consumer<InboxSession> then) {
         Cookie c = ctx.request().getCookie(COOKIE);
-        Optional<InboxSession> found = touch ? current(ctx) : sessions.peek(c == null ? null : c.getValue());
+        Optional<InboxSession> found =
+                touch ? current(ctx) : sessions.peek(c == null ? null : c.getValue());
         if (found.isEmpty()) {
             if (ctx.request().method() == HttpMethod.GET) {
                 ctx.redirect("/inbox/login");
             } else {
-                page(ctx, 401, "en", Text.t("en", "login"), Html.error(Text.t("en", "login.ended"))
-                        + "<p><a href=\"/inbox/login\">" + Text.t("en", "login") + "</a></p>");
+                page(
+                        ctx,
+                        401,
+                        "en",
+                        Text.t("en", "login"),
+                        Html.error(Text.t("en", "login.ended"))
+                                + "<p><a href=\"/inbox/login\">"
+                                + Text.t("en", "login")
+                                + "</a></p>");
             }
             return;
         }
@@ -122,8 +156,15 @@ public final class SessionGuard {
             return;
         }
         if (ctx.request().method() != HttpMethod.GET && !csrfMatches(ctx, s)) {
-            page(ctx, 403, s.language(), Text.t(s.language(), "refused"), "<h1>" + Text.t(s.language(), "refused") + "</h1>"
-                    + Html.error(Text.t(s.language(), "refused.csrf")));
+            page(
+                    ctx,
+                    403,
+                    s.language(),
+                    Text.t(s.language(), "refused"),
+                    "<h1>"
+                            + Text.t(s.language(), "refused")
+                            + "</h1>"
+                            + Html.error(Text.t(s.language(), "refused.csrf")));
             return;
         }
         then.accept(s);
@@ -134,29 +175,46 @@ public final class SessionGuard {
         if (token == null) {
             token = ctx.request().getHeader("X-CSRF-Token");
         }
-        return token != null && MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                s.csrfToken().getBytes(StandardCharsets.UTF_8));
+        return token != null
+                && MessageDigest.isEqual(
+                        token.getBytes(StandardCharsets.UTF_8),
+                        s.csrfToken().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Sets the session cookie. */
     public void setCookie(RoutingContext ctx, InboxSession s) {
-        ctx.response().addCookie(Cookie.cookie(COOKIE, s.id()).setPath("/inbox").setHttpOnly(true)
-                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookies));
+        ctx.response()
+                .addCookie(
+                        Cookie.cookie(COOKIE, s.id())
+                                .setPath("/inbox")
+                                .setHttpOnly(true)
+                                .setSameSite(CookieSameSite.STRICT)
+                                .setSecure(secureCookies));
     }
 
     /** Removes the session cookie. */
     public void clearCookie(RoutingContext ctx) {
-        ctx.response().addCookie(Cookie.cookie(COOKIE, "").setPath("/inbox").setMaxAge(0).setHttpOnly(true)
-                .setSameSite(CookieSameSite.STRICT).setSecure(secureCookies));
+        ctx.response()
+                .addCookie(
+                        Cookie.cookie(COOKIE, "")
+                                .setPath("/inbox")
+                                .setMaxAge(0)
+                                .setHttpOnly(true)
+                                .setSameSite(CookieSameSite.STRICT)
+                                .setSecure(secureCookies));
     }
 
     /** Ends a page with an HTML body in the inbox frame. */
-    public static void page(RoutingContext ctx, int status, String language, String title, String body) {
+    public static void page(
+            RoutingContext ctx, int status, String language, String title, String body) {
         html(ctx, status, Html.page(language, title, null, body));
     }
 
     /** Ends with a complete HTML document. */
     public static void html(RoutingContext ctx, int status, String document) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8").end(document);
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(document);
     }
 }

@@ -15,7 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * by itself, such as following live updates, does not ({@link #peek}).
  */
 public final class SessionRegistry {
-    /** The default absolute timeout ({@code HAVEN_SESSION_ABSOLUTE_TIMEOUT}): no session lives longer, however busy. */
+    /**
+     * The default absolute timeout ({@code HAVEN_SESSION_ABSOLUTE_TIMEOUT}): no session lives
+     * longer, however busy.
+     */
     public static final Duration ABSOLUTE_TIMEOUT = Duration.ofHours(12);
 
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
@@ -40,12 +43,18 @@ public final class SessionRegistry {
         return s;
     }
 
-    /** The live session with this id, touched (its person acted); an expired one is ended and forgotten. */
+    /**
+     * The live session with this id, touched (its person acted); an expired one is ended and
+     * forgotten.
+     */
     public Optional<InboxSession> find(String id) {
         return find(id, true);
     }
 
-    /** The live session with this id, not touched (the page acted by itself); an expired one is ended and forgotten. */
+    /**
+     * The live session with this id, not touched (the page acted by itself); an expired one is
+     * ended and forgotten.
+     */
     public Optional<InboxSession> peek(String id) {
         return find(id, false);
     }
@@ -78,15 +87,25 @@ public final class SessionRegistry {
 
     /** Ends every session of an account (locked out, removed, or an admin ended them). */
     public int endAllOf(long accountId) {
-        var ids = sessions.values().stream().filter(s -> s.accountId() == accountId).map(InboxSession::id).toList();
+        var ids =
+                sessions.values().stream()
+                        .filter(s -> s.accountId() == accountId)
+                        .map(InboxSession::id)
+                        .toList();
         ids.forEach(this::end);
         return ids.size();
     }
 
-    /** Ends every session of an account but {@code keepId} (its passphrase was just changed in that one). */
+    /**
+     * Ends every session of an account but {@code keepId} (its passphrase was just changed in that
+     * one).
+     */
     public int endAllOfExcept(long accountId, String keepId) {
-        var ids = sessions.values().stream().filter(s -> s.accountId() == accountId && !s.id().equals(keepId))
-                .map(InboxSession::id).toList();
+        var ids =
+                sessions.values().stream()
+                        .filter(s -> s.accountId() == accountId && !s.id().equals(keepId))
+                        .map(InboxSession::id)
+                        .toList();
         ids.forEach(this::end);
         return ids.size();
     }
@@ -121,7 +140,11 @@ public final class SessionRegistry {
     /** Ends every expired session; called periodically. */
     public void sweep() {
         Instant now = clock.instant();
-        sessions.values().stream().filter(s -> expired(s, now)).map(InboxSession::id).toList().forEach(this::end);
+        sessions.values().stream()
+                .filter(s -> expired(s, now))
+                .map(InboxSession::id)
+                .toList()
+                .forEach(this::end);
     }
 
     /** Ends all sessions (shutdown). */
@@ -130,7 +153,8 @@ public final class SessionRegistry {
     }
 
     private boolean expired(InboxSession s, Instant now) {
-        return s.lastSeen().plus(idleTimeout).isBefore(now) || s.createdAt().plus(absoluteTimeout).isBefore(now);
+        return s.lastSeen().plus(idleTimeout).isBefore(now)
+                || s.createdAt().plus(absoluteTimeout).isBefore(now);
     }
 
     private String randomId() {

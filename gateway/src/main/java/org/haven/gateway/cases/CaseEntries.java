@@ -2,7 +2,6 @@ package org.haven.gateway.cases;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.OffsetDateTime;
@@ -24,14 +23,14 @@ import org.haven.gateway.store.Db;
 import org.haven.gateway.store.SealedEntry;
 
 /**
- * The one home of a case's sealed entries: every entry is sealed here to its recipients (the
- * team's current key, plus any recipient the caller names, such as the referring agency's key
- * for the answers), appended, opened with a reader's keys, and audited. The intake, the case
- * page, the text search, the export and the agency view all go through it.
+ * The one home of a case's sealed entries: every entry is sealed here to its recipients (the team's
+ * current key, plus any recipient the caller names, such as the referring agency's key for the
+ * answers), appended, opened with a reader's keys, and audited. The intake, the case page, the text
+ * search, the export and the agency view all go through it.
  *
- * <p>An entry is a JSON document (see {@link EntryKind} for each kind's fields) in an
- * {@code HVND} field under a fresh data key, sealed per recipient (docs/crypto.md, "Case
- * entries"). Nothing here logs or keeps a plaintext.
+ * <p>An entry is a JSON document (see {@link EntryKind} for each kind's fields) in an {@code HVND}
+ * field under a fresh data key, sealed per recipient (docs/crypto.md, "Case entries"). Nothing here
+ * logs or keeps a plaintext.
  */
 public final class CaseEntries {
 
@@ -40,7 +39,12 @@ public final class CaseEntries {
      *
      * @param content the entry's document, or empty when none of the reader's keys opens it
      */
-    public record Opened(int seq, EntryKind kind, OffsetDateTime at, String author, Optional<JsonObject> content) {
+    public record Opened(
+            int seq,
+            EntryKind kind,
+            OffsetDateTime at,
+            String author,
+            Optional<JsonObject> content) {
         /** The {@code text} of a message, note or referral (null when not opened). */
         public String text() {
             return content.map(c -> c.getString("text")).orElse(null);
@@ -58,30 +62,58 @@ public final class CaseEntries {
     }
 
     /**
-     * Seals {@code content} as the next entry of a case to the team's current key and to
-     * {@code alsoTo}, and appends it inside {@code tx}. An entry a member of the team wrote
-     * ({@code author} not null: a reply, a note, a referral) is audited in the same transaction.
+     * Seals {@code content} as the next entry of a case to the team's current key and to {@code
+     * alsoTo}, and appends it inside {@code tx}. An entry a member of the team wrote ({@code
+     * author} not null: a reply, a note, a referral) is audited in the same transaction.
      *
      * @return the entry's number
      */
-    public Future<Integer> append(Db tx, UUID caseId, EntryKind kind, JsonObject content, String author,
-                                  List<RecipientPublicKey> alsoTo) {
+    public Future<Integer> append(
+            Db tx,
+            UUID caseId,
+            EntryKind kind,
+            JsonObject content,
+            String author,
+            List<RecipientPublicKey> alsoTo) {
         List<RecipientPublicKey> recipients = new ArrayList<>(teamKeys.recipients());
         recipients.addAll(alsoTo);
-        return store.nextSeq(tx, caseId).compose(seq -> {
-            EntrySealing.Sealed sealed;
-            try {
-                sealed = EntrySealing.seal(caseId, seq, kind.stored(), content.encode().getBytes(StandardCharsets.UTF_8), recipients);
-            } catch (GeneralSecurityException e) {
-                return Future.failedFuture(new IllegalStateException("sealing failed", e));
-            }
-            return store.appendEntry(tx, caseId, kind.stored(), sealed.ciphertext(), sealed.sealedKeys(), seq, author);
-        }).compose(seq -> author == null ? Future.succeededFuture(seq)
-                : new AuditLog(tx, auditKey).record(author, auditAction(kind), caseId).map(seq));
+        return store.nextSeq(tx, caseId)
+                .compose(
+                        seq -> {
+                            EntrySealing.Sealed sealed;
+                            try {
+                                sealed =
+                                        EntrySealing.seal(
+                                                caseId,
+                                                seq,
+                                                kind.stored(),
+                                                content.encode().getBytes(StandardCharsets.UTF_8),
+                                                recipients);
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(
+                                        new IllegalStateException("sealing failed", e));
+                            }
+                            return store.appendEntry(
+                                    tx,
+                                    caseId,
+                                    kind.stored(),
+                                    sealed.ciphertext(),
+                                    sealed.sealedKeys(),
+                                    seq,
+                                    author);
+                        })
+                .compose(
+                        seq ->
+                                author == null
+                                        ? Future.succeededFuture(seq)
+                                        : new AuditLog(tx, auditKey)
+                                                .record(author, auditAction(kind), caseId)
+                                                .map(seq));
     }
 
     /** The same, sealed to the team's current key only. */
-    public Future<Integer> append(Db tx, UUID caseId, EntryKind kind, JsonObject content, String author) {
+    public Future<Integer> append(
+            Db tx, UUID caseId, EntryKind kind, JsonObject content, String author) {
         return append(tx, caseId, kind, content, author, List.of());
     }
 
@@ -96,18 +128,33 @@ public final class CaseEntries {
      * read is audited with {@code reader} as actor (null: not audited, e.g. a search that only
      * looks for a word).
      */
-    public Future<List<Opened>> read(UUID caseId, Set<EntryKind> kinds, Collection<RecipientPrivateKey> keys, String reader,
-                                     Function<List<Opened>, String> action) {
+    public Future<List<Opened>> read(
+            UUID caseId,
+            Set<EntryKind> kinds,
+            Collection<RecipientPrivateKey> keys,
+            String reader,
+            Function<List<Opened>, String> action) {
         List<String> stored = kinds.stream().map(EntryKind::stored).toList();
-        return store.entries(caseId, stored).compose(entries -> {
-            List<Opened> opened = new ArrayList<>(entries.size());
-            for (SealedEntry e : entries) {
-                opened.add(new Opened(e.seq(), EntryKind.of(e.kind()), e.createdAt(), e.author(), tryOpen(e, keys)));
-            }
-            String audited = action == null ? null : action.apply(opened);
-            return audited == null ? Future.succeededFuture(opened)
-                    : new AuditLog(store.db(), auditKey).record(reader, audited, caseId).map(opened);
-        });
+        return store.entries(caseId, stored)
+                .compose(
+                        entries -> {
+                            List<Opened> opened = new ArrayList<>(entries.size());
+                            for (SealedEntry e : entries) {
+                                opened.add(
+                                        new Opened(
+                                                e.seq(),
+                                                EntryKind.of(e.kind()),
+                                                e.createdAt(),
+                                                e.author(),
+                                                tryOpen(e, keys)));
+                            }
+                            String audited = action == null ? null : action.apply(opened);
+                            return audited == null
+                                    ? Future.succeededFuture(opened)
+                                    : new AuditLog(store.db(), auditKey)
+                                            .record(reader, audited, caseId)
+                                            .map(opened);
+                        });
     }
 
     /**
@@ -115,21 +162,28 @@ public final class CaseEntries {
      * with the reader's keys (a coordinator's session, to queue a reply). Empty when the case has
      * none (a web chat) or none of the keys opens it.
      */
-    public Future<Optional<String>> contactAddress(UUID caseId, Collection<RecipientPrivateKey> keys) {
-        return read(caseId, Set.of(EntryKind.CONTACT), keys, null, null).map(entries -> {
-            for (int i = entries.size() - 1; i >= 0; i--) {
-                Optional<String> address = entries.get(i).content().map(c -> c.getString("address"));
-                if (address.isPresent()) {
-                    return address;
-                }
-            }
-            return Optional.empty();
-        });
+    public Future<Optional<String>> contactAddress(
+            UUID caseId, Collection<RecipientPrivateKey> keys) {
+        return read(caseId, Set.of(EntryKind.CONTACT), keys, null, null)
+                .map(
+                        entries -> {
+                            for (int i = entries.size() - 1; i >= 0; i--) {
+                                Optional<String> address =
+                                        entries.get(i).content().map(c -> c.getString("address"));
+                                if (address.isPresent()) {
+                                    return address;
+                                }
+                            }
+                            return Optional.empty();
+                        });
     }
 
     /** Opens one stored entry with whichever of {@code keys} it is sealed to. */
-    static JsonObject open(SealedEntry e, Collection<RecipientPrivateKey> keys) throws GeneralSecurityException {
-        byte[] plain = EntrySealing.open(e.caseId(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), keys);
+    static JsonObject open(SealedEntry e, Collection<RecipientPrivateKey> keys)
+            throws GeneralSecurityException {
+        byte[] plain =
+                EntrySealing.open(
+                        e.caseId(), e.seq(), e.kind(), e.ciphertext(), e.sealedKeys(), keys);
         try {
             return new JsonObject(new String(plain, StandardCharsets.UTF_8));
         } catch (RuntimeException notJson) {
@@ -137,7 +191,8 @@ public final class CaseEntries {
         }
     }
 
-    private static Optional<JsonObject> tryOpen(SealedEntry e, Collection<RecipientPrivateKey> keys) {
+    private static Optional<JsonObject> tryOpen(
+            SealedEntry e, Collection<RecipientPrivateKey> keys) {
         try {
             return Optional.of(open(e, keys));
         } catch (GeneralSecurityException notForTheseKeys) {

@@ -2,9 +2,14 @@ package org.haven.gateway.cases;
 
 import java.util.Locale;
 
-/** What a sealed case entry holds; its name is stored in {@code case_entries.kind} and bound into the entry's seal. */
+/**
+ * What a sealed case entry holds; its name is stored in {@code case_entries.kind} and bound into
+ * the entry's seal.
+ */
 public enum EntryKind {
-    /** The intake answers: {@code {language, answers: [{id, question, answer}], referrals: [...]}}. */
+    /**
+     * The intake answers: {@code {language, answers: [{id, question, answer}], referrals: [...]}}.
+     */
     ANSWERS,
     /** A message the person wrote after hand-off: {@code {text}}. */
     MESSAGE_IN,
@@ -15,9 +20,9 @@ public enum EntryKind {
     /** A referral to a partner organisation: {@code {text}}. */
     REFERRAL,
     /**
-     * Where the person can be reached on their channel (an SMS number, a Telegram chat id):
-     * {@code {channel, address}}. Sealed at hand-off so that the server keeps no readable copy;
-     * a coordinator's session opens it to send a reply.
+     * Where the person can be reached on their channel (an SMS number, a Telegram chat id): {@code
+     * {channel, address}}. Sealed at hand-off so that the server keeps no readable copy; a
+     * coordinator's session opens it to send a reply.
      */
     CONTACT;
 

@@ -3,7 +3,6 @@ package org.haven.gateway.cases;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlClient;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import org.haven.bot.IntakeResult;
 import org.haven.bot.Triage;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AgencyRecipient;
-import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.store.Db;
@@ -21,18 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a finished intake into a queued case, inside the dialogue step's transaction: the case
- * row (triage, group, times: what queueing needs, in clear), the answers entry sealed to the team
- * key and, where the client consented, to the referring agency's key, and the person's contact
- * address sealed to the team key (the conversation keeps none from then on).
+ * Turns a finished intake into a queued case, inside the dialogue step's transaction: the case row
+ * (triage, group, times: what queueing needs, in clear), the answers entry sealed to the team key
+ * and, where the client consented, to the referring agency's key, and the person's contact address
+ * sealed to the team key (the conversation keeps none from then on).
  */
 public final class IntakeCases {
     private static final Logger LOG = LoggerFactory.getLogger(IntakeCases.class);
     private static final char[] REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     /** A case just created: its id and the reference shown to people. */
-    public record Created(UUID id, String reference) {
-    }
+    public record Created(UUID id, String reference) {}
 
     private final CaseStore cases;
     private final CaseEntries entries;
@@ -49,54 +46,123 @@ public final class IntakeCases {
      * @param contactAddress where the person can be reached on {@code channel} (a number, a chat
      *     id), sealed into the case; null for a channel that needs none (the web chat)
      */
-    public Future<Created> create(Db tx, UUID conversationId, String channel, IntakeResult result, String contactAddress) {
+    public Future<Created> create(
+            Db tx,
+            UUID conversationId,
+            String channel,
+            IntakeResult result,
+            String contactAddress) {
         UUID caseId = UUID.randomUUID();
         String reference = newReference();
         JsonObject doc = new JsonObject().put("language", result.language());
         JsonArray answers = new JsonArray();
-        result.answers().forEach(a -> answers.add(new JsonObject().put("id", a.questionId()).put("question", a.question())
-                .put("answer", a.answer())));
-        doc.put("answers", answers).put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
-        return cases.agencyByReferralCode(tx, result.answer("referral_code").orElse(null)).compose(agency -> {
-            List<String> share = agency == null ? List.of() : agencyShare(result);
-            String agencyKeyId = agency != null && agency.keyId() != null && !share.isEmpty() ? agency.keyId() : null;
-            List<RecipientPublicKey> alsoTo = agencyKeyId == null ? List.of() : List.of(agencyKey(agency));
-            Future<Integer> stored = cases.insert(tx, CaseSummary.queued(caseId, reference, channel, result.language(),
-                            result.triage().name(), result.priority(), result.workingGroup(),
-                            result.triage() == Triage.URGENT || result.askedForPerson(),
-                            agency == null ? null : agency.agencyId(), share, result.askedForPerson()),
-                            conversationId, result.duress(), agencyKeyId)
-                    .compose(v -> entries.append(tx, caseId, EntryKind.ANSWERS, doc, null, alsoTo));
-            if (contactAddress != null) {
-                stored = stored.compose(v -> entries.append(tx, caseId, EntryKind.CONTACT,
-                        new JsonObject().put("channel", channel).put("address", contactAddress), null));
-            }
-            return stored.compose(v -> entries.audit(tx).record("system:intake", "case_created", caseId)).map(v -> {
-                LOG.info("event=case_queued case={} channel={} triage={} asked_for_person={} shared_with_agency={}", caseId,
-                        channel, result.triage(), result.askedForPerson(), agencyKeyId != null);
-                return new Created(caseId, reference);
-            });
-        });
+        result.answers()
+                .forEach(
+                        a ->
+                                answers.add(
+                                        new JsonObject()
+                                                .put("id", a.questionId())
+                                                .put("question", a.question())
+                                                .put("answer", a.answer())));
+        doc.put("answers", answers)
+                .put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
+        return cases.agencyByReferralCode(tx, result.answer("referral_code").orElse(null))
+                .compose(
+                        agency -> {
+                            List<String> share = agency == null ? List.of() : agencyShare(result);
+                            String agencyKeyId =
+                                    agency != null && agency.keyId() != null && !share.isEmpty()
+                                            ? agency.keyId()
+                                            : null;
+                            List<RecipientPublicKey> alsoTo =
+                                    agencyKeyId == null ? List.of() : List.of(agencyKey(agency));
+                            Future<Integer> stored =
+                                    cases.insert(
+                                                    tx,
+                                                    CaseSummary.queued(
+                                                            caseId,
+                                                            reference,
+                                                            channel,
+                                                            result.language(),
+                                                            result.triage().name(),
+                                                            result.priority(),
+                                                            result.workingGroup(),
+                                                            result.triage() == Triage.URGENT
+                                                                    || result.askedForPerson(),
+                                                            agency == null
+                                                                    ? null
+                                                                    : agency.agencyId(),
+                                                            share,
+                                                            result.askedForPerson()),
+                                                    conversationId,
+                                                    result.duress(),
+                                                    agencyKeyId)
+                                            .compose(
+                                                    v ->
+                                                            entries.append(
+                                                                    tx,
+                                                                    caseId,
+                                                                    EntryKind.ANSWERS,
+                                                                    doc,
+                                                                    null,
+                                                                    alsoTo));
+                            if (contactAddress != null) {
+                                stored =
+                                        stored.compose(
+                                                v ->
+                                                        entries.append(
+                                                                tx,
+                                                                caseId,
+                                                                EntryKind.CONTACT,
+                                                                new JsonObject()
+                                                                        .put("channel", channel)
+                                                                        .put(
+                                                                                "address",
+                                                                                contactAddress),
+                                                                null));
+                            }
+                            return stored.compose(
+                                            v ->
+                                                    entries.audit(tx)
+                                                            .record(
+                                                                    "system:intake",
+                                                                    "case_created",
+                                                                    caseId))
+                                    .map(
+                                            v -> {
+                                                LOG.info(
+                                                        "event=case_queued case={} channel={} triage={} asked_for_person={} shared_with_agency={}",
+                                                        caseId,
+                                                        channel,
+                                                        result.triage(),
+                                                        result.askedForPerson(),
+                                                        agencyKeyId != null);
+                                                return new Created(caseId, reference);
+                                            });
+                        });
     }
 
     /**
-     * What the referring agency may be told of the case: what the worker chose in
-     * share_with_agency ("nothing" aside) when the client consented, else nothing. When it is
-     * anything, the answers are also sealed to the agency's key (if it has one); later entries
-     * stay team-only.
+     * What the referring agency may be told of the case: what the worker chose in share_with_agency
+     * ("nothing" aside) when the client consented, else nothing. When it is anything, the answers
+     * are also sealed to the agency's key (if it has one); later entries stay team-only.
      */
     private static List<String> agencyShare(IntakeResult result) {
         if (!result.chosen("client_consent").equals(List.of("yes"))) {
             return List.of();
         }
-        return result.chosen("share_with_agency").stream().filter(CaseSummary.SHARE_KINDS::contains).distinct().toList();
+        return result.chosen("share_with_agency").stream()
+                .filter(CaseSummary.SHARE_KINDS::contains)
+                .distinct()
+                .toList();
     }
 
     private static RecipientPublicKey agencyKey(AgencyRecipient agency) {
         try {
             return RecipientPublicKey.fromBytes(agency.publicKey());
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("agency public key unusable: agency=" + agency.agencyId(), e);
+            throw new IllegalStateException(
+                    "agency public key unusable: agency=" + agency.agencyId(), e);
         }
     }
 

@@ -7,12 +7,15 @@ import java.util.Set;
 import org.haven.gateway.outbox.ChannelSender;
 
 /**
- * A way people reach Haven (web chat, SMS, Telegram). Each channel mounts its own routes,
- * verifies what arrives before parsing it, and hands every message to the dialogue.
+ * A way people reach Haven (web chat, SMS, Telegram). Each channel mounts its own routes, verifies
+ * what arrives before parsing it, and hands every message to the dialogue.
  */
 public interface Channel {
 
-    /** The channel's stable name, stored with conversations and cases ({@code webchat}, {@code sms}, …). */
+    /**
+     * The channel's stable name, stored with conversations and cases ({@code webchat}, {@code sms},
+     * …).
+     */
     String name();
 
     /** Mounts the channel's routes (webhooks, pages, sockets) on the router. */
@@ -24,8 +27,8 @@ public interface Channel {
     }
 
     /**
-     * Starts what the channel runs besides its routes (registering a webhook, polling for
-     * updates); called once the HTTP server listens.
+     * Starts what the channel runs besides its routes (registering a webhook, polling for updates);
+     * called once the HTTP server listens.
      */
     default Future<Void> start() {
         return Future.succeededFuture();
@@ -36,7 +39,10 @@ public interface Channel {
         return Future.succeededFuture();
     }
 
-    /** The configuration keys of this channel whose values are secret, so logs and errors redact them. */
+    /**
+     * The configuration keys of this channel whose values are secret, so logs and errors redact
+     * them.
+     */
     default Set<String> secretSettings() {
         return Set.of();
     }

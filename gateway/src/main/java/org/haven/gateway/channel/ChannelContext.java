@@ -12,10 +12,16 @@ import org.haven.gateway.store.Database;
  * gateway of a cluster holds at a time, such as Telegram's long polling; null in tests that build
  * no channel).
  */
-public record ChannelContext(Vertx vertx, Conversations conversations, Outbox outbox, HavenConfig config, Database database) {
+public record ChannelContext(
+        Vertx vertx,
+        Conversations conversations,
+        Outbox outbox,
+        HavenConfig config,
+        Database database) {
 
     /** Without a database: for channels that need no cluster-wide role. */
-    public ChannelContext(Vertx vertx, Conversations conversations, Outbox outbox, HavenConfig config) {
+    public ChannelContext(
+            Vertx vertx, Conversations conversations, Outbox outbox, HavenConfig config) {
         this(vertx, conversations, outbox, config, null);
     }
 }

@@ -23,19 +23,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the administrator's commands share: the server's configuration, a database connection
- * opened the way the server opens it (migrating if needed), and one-line errors.
+ * What the administrator's commands share: the server's configuration, a database connection opened
+ * the way the server opens it (migrating if needed), and one-line errors.
  */
 final class Cli {
-    private Cli() {
-    }
+    private Cli() {}
 
     /** Work on the database; returns the exit code. */
     interface Work {
         int run(Database database, HavenConfig config) throws Exception;
     }
 
-    /** Work on the database that also needs the command's Vert.x (key ceremonies run Argon2id off its event loop). */
+    /**
+     * Work on the database that also needs the command's Vert.x (key ceremonies run Argon2id off
+     * its event loop).
+     */
     interface VertxWork {
         int run(Vertx vertx, Database database, HavenConfig config) throws Exception;
     }
@@ -53,7 +55,10 @@ final class Cli {
         return withDatabase(main, err, (vertx, database, config) -> work.run(database, config));
     }
 
-    /** The configuration, or empty after telling {@code err} why it is invalid (the command then exits 2). */
+    /**
+     * The configuration, or empty after telling {@code err} why it is invalid (the command then
+     * exits 2).
+     */
     static Optional<HavenConfig> config(Main main, PrintWriter err) {
         try {
             return Optional.of(main.loadConfig());
@@ -69,9 +74,11 @@ final class Cli {
             return 2;
         }
         HavenConfig config = loaded.get();
-        ch.qos.logback.classic.Logger root = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.classic.Logger root =
+                ((LoggerContext) LoggerFactory.getILoggerFactory())
+                        .getLogger(Logger.ROOT_LOGGER_NAME);
         Level before = root.getLevel();
-        root.setLevel(Level.WARN);   // the command's output is the answer, not the server's event log
+        root.setLevel(Level.WARN); // the command's output is the answer, not the server's event log
         Vertx vertx = Vertx.vertx();
         try {
             Database database;
@@ -119,8 +126,11 @@ final class Cli {
         Optional<Path> file = config.settings().get("server_keys_file").map(Path::of);
         Path own = Haven.serverKeysFile(config);
         if (base64.isEmpty() && file.isEmpty() && !Files.isRegularFile(own)) {
-            throw new Cli.Failure("no server keys in " + own + ": give the command the server's HAVEN_DATA_DIR,"
-                    + " or its HAVEN_SERVER_KEYS or HAVEN_SERVER_KEYS_FILE");
+            throw new Cli.Failure(
+                    "no server keys in "
+                            + own
+                            + ": give the command the server's HAVEN_DATA_DIR,"
+                            + " or its HAVEN_SERVER_KEYS or HAVEN_SERVER_KEYS_FILE");
         }
         try {
             return ServerSecrets.resolve(base64, file, own);
@@ -129,7 +139,10 @@ final class Cli {
         }
     }
 
-    /** A message written for a web page ("That username is taken.") as the rest of a {@code haven: } line. */
+    /**
+     * A message written for a web page ("That username is taken.") as the rest of a {@code haven: }
+     * line.
+     */
     static String line(String sentence) {
         String s = sentence.strip();
         if (s.endsWith(".")) {
@@ -139,7 +152,8 @@ final class Cli {
     }
 
     private static String locked(HavenConfig config) {
-        return "haven: the embedded database in " + config.dataDir().resolve("postgres")
+        return "haven: the embedded database in "
+                + config.dataDir().resolve("postgres")
                 + " is in use by a running Haven server: stop the server first (or set HAVEN_DB_URL to a PostgreSQL both can reach)";
     }
 

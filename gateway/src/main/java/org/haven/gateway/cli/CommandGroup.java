@@ -14,12 +14,13 @@ import picocli.CommandLine.Spec;
  * answers with a usage error that names them ("audit needs a command: verify or list").
  */
 abstract class CommandGroup implements Runnable {
-    @ParentCommand
-    Main main;
-    @Spec
-    CommandSpec spec;
+    @ParentCommand Main main;
+    @Spec CommandSpec spec;
 
-    /** Where the subcommands ask for names and secrets: the input given to {@link Main}, else the terminal. */
+    /**
+     * Where the subcommands ask for names and secrets: the input given to {@link Main}, else the
+     * terminal.
+     */
     Prompt prompt() {
         return main.input().map(Prompt::lines).orElseGet(Prompt::system);
     }
@@ -34,6 +35,7 @@ abstract class CommandGroup implements Runnable {
         List<String> names = new ArrayList<>(spec.subcommands().keySet());
         String last = names.remove(names.size() - 1);
         String choices = names.isEmpty() ? last : String.join(", ", names) + " or " + last;
-        throw new CommandLine.ParameterException(spec.commandLine(), spec.name() + " needs a command: " + choices);
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), spec.name() + " needs a command: " + choices);
     }
 }

@@ -12,14 +12,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command on the external HAVEN_DB_URL database ({@code backup}, {@code restore}): prints what
- * {@link #run} returns, or one line {@code haven: <command>: <reason>} on stderr and exits 1 (2
- * for a configuration it cannot use).
+ * {@link #run} returns, or one line {@code haven: <command>: <reason>} on stderr and exits 1 (2 for
+ * a configuration it cannot use).
  */
 abstract class OnExternalDatabase implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-    @Spec
-    CommandSpec spec;
+    @ParentCommand Main main;
+    @Spec CommandSpec spec;
 
     /** The command's name, the start of its error lines. */
     abstract String name();
@@ -36,7 +34,10 @@ abstract class OnExternalDatabase implements Callable<Integer> {
         }
         HavenConfig config = loaded.get();
         if (config.database().isEmpty()) {
-            err.println("haven: " + name() + ": set HAVEN_DB_URL; for the embedded database stop Haven and archive the data dir instead");
+            err.println(
+                    "haven: "
+                            + name()
+                            + ": set HAVEN_DB_URL; for the embedded database stop Haven and archive the data dir instead");
             return 2;
         }
         Optional<DatabaseUrl> db = config.database();

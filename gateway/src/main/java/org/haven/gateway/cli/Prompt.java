@@ -20,7 +20,10 @@ final class Prompt {
 
     private Prompt(Console console, InputStream in) {
         this.console = console;
-        this.lines = console == null ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)) : null;
+        this.lines =
+                console == null
+                        ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                        : null;
     }
 
     /** The terminal if there is one, else the process's standard input. */
@@ -78,7 +81,10 @@ final class Prompt {
     }
 
     private static Cli.Failure noAnswer(String question) {
-        return new Cli.Failure("no answer for '" + question + "': type it at the terminal or give it as a line on standard input");
+        return new Cli.Failure(
+                "no answer for '"
+                        + question
+                        + "': type it at the terminal or give it as a line on standard input");
     }
 
     /**
@@ -89,7 +95,7 @@ final class Prompt {
         try {
             return (Boolean) Console.class.getMethod("isTerminal").invoke(c);
         } catch (ReflectiveOperationException e) {
-            return true;   // before Java 22 a console is always a terminal
+            return true; // before Java 22 a console is always a terminal
         }
     }
 }

@@ -20,19 +20,21 @@ import org.postgresql.util.PSQLException;
  * Why a command failed, as the rest of one {@code haven: } line an operator acts on: the file and
  * the system's reason ("/x/y: permission denied", "…: no space left on device"), or what the
  * database said when it refused the connection ("password authentication failed for user
- * \"haven\""). Never the database URL's password, and never a server message that may quote
- * data: other database errors are named by their SQLSTATE only.
+ * \"haven\""). Never the database URL's password, and never a server message that may quote data:
+ * other database errors are named by their SQLSTATE only.
  */
 public final class Reasons {
-    private Reasons() {
-    }
+    private Reasons() {}
 
     /** The reason for {@code e}; {@code db} names the database connected to, if any. */
     public static String of(Throwable e, Optional<DatabaseUrl> db) {
         return known(e, db).orElse(e.getClass().getSimpleName());
     }
 
-    /** The reason for {@code e} if it (or a cause) is a file's, the database's or a backup's; else empty. */
+    /**
+     * The reason for {@code e} if it (or a cause) is a file's, the database's or a backup's; else
+     * empty.
+     */
     public static Optional<String> known(Throwable e, Optional<DatabaseUrl> db) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BackupException b) {
@@ -45,13 +47,26 @@ public final class Reasons {
                 return Optional.of(database(sql, db));
             }
             if (t instanceof ConnectException || t instanceof UnknownHostException) {
-                return Optional.of("cannot connect to the database" + where(db) + ": "
-                        + (t instanceof ConnectException ? "connection refused" : "unknown host"));
+                return Optional.of(
+                        "cannot connect to the database"
+                                + where(db)
+                                + ": "
+                                + (t instanceof ConnectException
+                                        ? "connection refused"
+                                        : "unknown host"));
             }
         }
-        // an error of the pool (a command's work): named by its SQLSTATE, as its message may quote data
-        return Database.sqlState(e).map(state -> (state.startsWith("08") || state.startsWith("57P")
-                ? "the database went away" : "the database refused the command") + " (SQLSTATE " + state + ")");
+        // an error of the pool (a command's work): named by its SQLSTATE, as its message may quote
+        // data
+        return Database.sqlState(e)
+                .map(
+                        state ->
+                                (state.startsWith("08") || state.startsWith("57P")
+                                                ? "the database went away"
+                                                : "the database refused the command")
+                                        + " (SQLSTATE "
+                                        + state
+                                        + ")");
     }
 
     /** "&lt;file&gt;: &lt;reason&gt;", the reason as the system gives it, in lower case. */
@@ -85,16 +100,23 @@ public final class Reasons {
         String state = String.valueOf(e.getSQLState());
         if (state.startsWith("08")) {
             Throwable cause = e.getCause();
-            String why = cause instanceof ConnectException ? "connection refused"
-                    : cause instanceof UnknownHostException ? "unknown host"
-                    : cause != null ? cause.getClass().getSimpleName() : "SQLSTATE " + state;
+            String why =
+                    cause instanceof ConnectException
+                            ? "connection refused"
+                            : cause instanceof UnknownHostException
+                                    ? "unknown host"
+                                    : cause != null
+                                            ? cause.getClass().getSimpleName()
+                                            : "SQLSTATE " + state;
             return "cannot connect to the database" + where + ": " + why;
         }
         if (state.startsWith("28") || state.equals("3D000")) {
             // a refused login (28P01, 28000) or an unknown database: the server's message names the
             // user or the database, never the password
-            String said = e instanceof PSQLException p && p.getServerErrorMessage() != null
-                    ? p.getServerErrorMessage().getMessage() : "SQLSTATE " + state;
+            String said =
+                    e instanceof PSQLException p && p.getServerErrorMessage() != null
+                            ? p.getServerErrorMessage().getMessage()
+                            : "SQLSTATE " + state;
             return "cannot log in to the database" + where + ": " + said;
         }
         return "the database refused the command (SQLSTATE " + state + ")";

@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code haven restore DIR}: loads a backup into the fresh database named by HAVEN_DB_URL. */
-@Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore a backup made by 'haven backup' into the fresh, empty HAVEN_DB_URL database.")
+@Command(
+        name = "restore",
+        mixinStandardHelpOptions = true,
+        description =
+                "Restore a backup made by 'haven backup' into the fresh, empty HAVEN_DB_URL database.")
 public final class RestoreCommand extends OnExternalDatabase {
     @Parameters(index = "0", description = "backup directory")
     Path dir;

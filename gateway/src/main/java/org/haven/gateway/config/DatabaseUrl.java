@@ -10,10 +10,11 @@ import java.util.Set;
 
 /**
  * An external PostgreSQL given as {@code postgresql://user:password@host:port/database}, with
- * libpq's {@code sslmode} and {@code sslrootcert} as query parameters
- * ({@code ?sslmode=verify-full&sslrootcert=/etc/haven/db-ca.pem}). Flyway (JDBC, {@link #jdbcUrl()})
- * and the connection pool (Vert.x, {@code store.Database.connectOptions}) connect the same way. Parts are percent-decoded as libpq decodes them:
- * a {@code +} stays a plus sign. The password never appears in {@link #toString()}.
+ * libpq's {@code sslmode} and {@code sslrootcert} as query parameters ({@code
+ * ?sslmode=verify-full&sslrootcert=/etc/haven/db-ca.pem}). Flyway (JDBC, {@link #jdbcUrl()}) and
+ * the connection pool (Vert.x, {@code store.Database.connectOptions}) connect the same way. Parts
+ * are percent-decoded as libpq decodes them: a {@code +} stays a plus sign. The password never
+ * appears in {@link #toString()}.
  *
  * @param sslMode one of {@code disable} (the default: no TLS), {@code require} (TLS, the server's
  *     certificate not checked unless {@code sslrootcert} is given, as in libpq), {@code verify-ca}
@@ -21,9 +22,16 @@ import java.util.Set;
  *     certificate names {@code host})
  * @param sslRootCert a PEM file of the certificate authorities to trust, or null
  */
-public record DatabaseUrl(String host, int port, String database, String user, String password, String sslMode,
-                          String sslRootCert) {
-    private static final Set<String> MODES = Set.of("disable", "require", "verify-ca", "verify-full");
+public record DatabaseUrl(
+        String host,
+        int port,
+        String database,
+        String user,
+        String password,
+        String sslMode,
+        String sslRootCert) {
+    private static final Set<String> MODES =
+            Set.of("disable", "require", "verify-ca", "verify-full");
 
     /** A URL without TLS settings (no TLS). */
     public DatabaseUrl(String host, int port, String database, String user, String password) {
@@ -40,7 +48,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
         try {
             uri = new URI(text.trim());
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("is not a URL of the form postgresql://user:password@host:port/database");
+            throw new IllegalArgumentException(
+                    "is not a URL of the form postgresql://user:password@host:port/database");
         }
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
             throw new IllegalArgumentException("must start with postgresql://");
@@ -72,29 +81,49 @@ public record DatabaseUrl(String host, int port, String database, String user, S
                     case "sslmode" -> {
                         sslMode = value.toLowerCase(Locale.ROOT);
                         if (!MODES.contains(sslMode)) {
-                            throw new IllegalArgumentException("sslmode must be one of disable, require, verify-ca, verify-full");
+                            throw new IllegalArgumentException(
+                                    "sslmode must be one of disable, require, verify-ca, verify-full");
                         }
                     }
                     case "sslrootcert" -> rootCert = value;
                     // never dropped silently: a setting Haven does not apply would look applied
-                    default -> throw new IllegalArgumentException("has a parameter Haven does not know ('" + name
-                            + "'); it knows sslmode and sslrootcert");
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "has a parameter Haven does not know ('"
+                                            + name
+                                            + "'); it knows sslmode and sslrootcert");
                 }
             }
         }
         if (sslMode.startsWith("verify") && rootCert == null) {
-            throw new IllegalArgumentException("sslmode=" + sslMode + " needs sslrootcert (the PEM file of the authority that signed the server's certificate)");
+            throw new IllegalArgumentException(
+                    "sslmode="
+                            + sslMode
+                            + " needs sslrootcert (the PEM file of the authority that signed the server's certificate)");
         }
-        return new DatabaseUrl(uri.getHost(), port, decode(path.substring(1)), user, password, sslMode, rootCert);
+        return new DatabaseUrl(
+                uri.getHost(), port, decode(path.substring(1)), user, password, sslMode, rootCert);
     }
 
-    /** The JDBC URL Flyway migrates through (credentials passed separately), with the same TLS settings. */
+    /**
+     * The JDBC URL Flyway migrates through (credentials passed separately), with the same TLS
+     * settings.
+     */
     public String jdbcUrl() {
-        StringBuilder url = new StringBuilder("jdbc:postgresql://").append(host).append(':').append(port).append('/')
-                .append(URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20"))
-                .append("?sslmode=").append(sslMode);
+        StringBuilder url =
+                new StringBuilder("jdbc:postgresql://")
+                        .append(host)
+                        .append(':')
+                        .append(port)
+                        .append('/')
+                        .append(
+                                URLEncoder.encode(database, StandardCharsets.UTF_8)
+                                        .replace("+", "%20"))
+                        .append("?sslmode=")
+                        .append(sslMode);
         if (sslRootCert != null) {
-            url.append("&sslrootcert=").append(URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8));
+            url.append("&sslrootcert=")
+                    .append(URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8));
         }
         return url.toString();
     }
@@ -117,7 +146,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
             int hi = pct + 2 < s.length() ? Character.digit(s.charAt(pct + 1), 16) : -1;
             int lo = pct + 2 < s.length() ? Character.digit(s.charAt(pct + 2), 16) : -1;
             if (hi < 0 || lo < 0) {
-                throw new IllegalArgumentException("has a '%' that is not followed by two hex digits");
+                throw new IllegalArgumentException(
+                        "has a '%' that is not followed by two hex digits");
             }
             out.write(hi * 16 + lo);
             i = pct + 3;
@@ -127,7 +157,14 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
     @Override
     public String toString() {
-        return "postgresql://" + user + ":<redacted>@" + host + ":" + port + "/" + database
+        return "postgresql://"
+                + user
+                + ":<redacted>@"
+                + host
+                + ":"
+                + port
+                + "/"
+                + database
                 + (sslMode.equals("disable") ? "" : "?sslmode=" + sslMode);
     }
 }

@@ -8,9 +8,9 @@ import java.util.Optional;
  * The gateway's settings, immutable and validated once at start-up by {@link ConfigLoader}.
  *
  * <p>Every setting has a built-in default, may be set in an optional YAML file and is finally
- * overridden by an environment variable named {@code HAVEN_} plus the setting's key in upper
- * case (for example {@code http_port} and {@code HAVEN_HTTP_PORT}). {@link #toString()} never
- * prints a secret.
+ * overridden by an environment variable named {@code HAVEN_} plus the setting's key in upper case
+ * (for example {@code http_port} and {@code HAVEN_HTTP_PORT}). {@link #toString()} never prints a
+ * secret.
  *
  * @param httpHost the address the HTTP server binds
  * @param httpPort the HTTP port
@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param duressWord a word that ends a session with a harmless decoy reply, if set (secret)
  * @param resumeWindow how long an unfinished intake may be resumed
  * @param sessionIdleTimeout how long an idle inbox session stays logged in
- * @param settings every raw setting, for channels that parse their own ({@code twilio_*}, {@code telegram_*})
+ * @param settings every raw setting, for channels that parse their own ({@code twilio_*}, {@code
+ *     telegram_*})
  */
 public record HavenConfig(
         String httpHost,
@@ -40,26 +41,34 @@ public record HavenConfig(
         return publicUrl.map(u -> u.startsWith("https://")).orElse(false);
     }
 
-    /** Days closed cases are kept unless an administrator stored another period ({@code HAVEN_RETENTION_DAYS}, default 365). */
+    /**
+     * Days closed cases are kept unless an administrator stored another period ({@code
+     * HAVEN_RETENTION_DAYS}, default 365).
+     */
     public int retentionDays() {
         return settings.get("retention_days").map(Integer::parseInt).orElse(365);
     }
 
     /**
-     * How long an inbox session lives at most, however busy ({@code HAVEN_SESSION_ABSOLUTE_TIMEOUT},
-     * default 12h; validated by {@link ConfigLoader}).
+     * How long an inbox session lives at most, however busy ({@code
+     * HAVEN_SESSION_ABSOLUTE_TIMEOUT}, default 12h; validated by {@link ConfigLoader}).
      */
     public Duration sessionAbsoluteTimeout() {
-        return settings.get("session_absolute_timeout").map(ConfigLoader::parseDuration).orElse(Duration.ofHours(12));
+        return settings.get("session_absolute_timeout")
+                .map(ConfigLoader::parseDuration)
+                .orElse(Duration.ofHours(12));
     }
 
     /**
-     * The HTTP server's time limits ({@code HAVEN_HTTP_HEADER_TIMEOUT}, {@code HAVEN_HTTP_BODY_TIMEOUT},
-     * {@code HAVEN_HTTP_IDLE_TIMEOUT}; validated by {@link ConfigLoader}).
+     * The HTTP server's time limits ({@code HAVEN_HTTP_HEADER_TIMEOUT}, {@code
+     * HAVEN_HTTP_BODY_TIMEOUT}, {@code HAVEN_HTTP_IDLE_TIMEOUT}; validated by {@link
+     * ConfigLoader}).
      */
     public HttpTimeouts httpTimeouts() {
         HttpTimeouts d = HttpTimeouts.DEFAULTS;
-        return new HttpTimeouts(duration("http_header_timeout", d.header()), duration("http_body_timeout", d.body()),
+        return new HttpTimeouts(
+                duration("http_header_timeout", d.header()),
+                duration("http_body_timeout", d.body()),
                 duration("http_idle_timeout", d.idle()));
     }
 
@@ -74,10 +83,24 @@ public record HavenConfig(
 
     @Override
     public String toString() {
-        return "HavenConfig[httpHost=" + httpHost + ", httpPort=" + httpPort + ", dataDir=" + dataDir
-                + ", database=" + database.map(DatabaseUrl::toString).orElse("embedded")
-                + ", publicUrl=" + publicUrl.orElse("-") + ", quickExitUrl=" + quickExitUrl
-                + ", duressWord=" + (duressWord.isPresent() ? "<redacted>" : "-")
-                + ", resumeWindow=" + resumeWindow + ", sessionIdleTimeout=" + sessionIdleTimeout + "]";
+        return "HavenConfig[httpHost="
+                + httpHost
+                + ", httpPort="
+                + httpPort
+                + ", dataDir="
+                + dataDir
+                + ", database="
+                + database.map(DatabaseUrl::toString).orElse("embedded")
+                + ", publicUrl="
+                + publicUrl.orElse("-")
+                + ", quickExitUrl="
+                + quickExitUrl
+                + ", duressWord="
+                + (duressWord.isPresent() ? "<redacted>" : "-")
+                + ", resumeWindow="
+                + resumeWindow
+                + ", sessionIdleTimeout="
+                + sessionIdleTimeout
+                + "]";
     }
 }

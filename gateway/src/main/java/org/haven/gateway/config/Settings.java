@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The merged raw settings (defaults aside) that channel configurations parse for themselves,
- * keyed by lower-case setting name without the {@code HAVEN_} prefix ({@code twilio_auth_token}).
- * {@link #toString()} lists names only, never values.
+ * The merged raw settings (defaults aside) that channel configurations parse for themselves, keyed
+ * by lower-case setting name without the {@code HAVEN_} prefix ({@code twilio_auth_token}). {@link
+ * #toString()} lists names only, never values.
  */
 public final class Settings {
     private final Map<String, String> values;
@@ -41,7 +41,8 @@ public final class Settings {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ConfigException(variable(key) + " must be a whole number from " + min + " to " + max);
+        throw new ConfigException(
+                variable(key) + " must be a whole number from " + min + " to " + max);
     }
 
     /** The environment variable that sets {@code key}, for error messages. */

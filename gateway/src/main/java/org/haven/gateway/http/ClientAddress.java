@@ -18,14 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The address of the client behind a request, as far as it can be believed: every per-client
- * limit counts by it.
+ * The address of the client behind a request, as far as it can be believed: every per-client limit
+ * counts by it.
  *
- * <p>A request that comes from one of {@code HAVEN_TRUSTED_PROXIES} (comma-separated addresses
- * or CIDR ranges, e.g. {@code 10.0.0.0/8,127.0.0.1}) is attributed to the right-most address in
- * its {@code X-Forwarded-For} that is not itself a trusted proxy: the address the outermost
- * trusted proxy saw. Anything to the left of it was written by the client and is ignored. A
- * request from any other peer is attributed to the peer, whatever its headers say.
+ * <p>A request that comes from one of {@code HAVEN_TRUSTED_PROXIES} (comma-separated addresses or
+ * CIDR ranges, e.g. {@code 10.0.0.0/8,127.0.0.1}) is attributed to the right-most address in its
+ * {@code X-Forwarded-For} that is not itself a trusted proxy: the address the outermost trusted
+ * proxy saw. Anything to the left of it was written by the client and is ignored. A request from
+ * any other peer is attributed to the peer, whatever its headers say.
  */
 public final class ClientAddress {
     private static final String KEY = "haven.client";
@@ -50,8 +50,15 @@ public final class ClientAddress {
         for (String entry : settings.get("trusted_proxies").orElse("").split(",")) {
             String e = entry.strip();
             if (!e.isEmpty()) {
-                ranges.add(Range.parse(e).orElseThrow(() -> new ConfigException(Settings.variable("trusted_proxies")
-                        + ": '" + e + "' is not an IP address or a CIDR range like 10.0.0.0/8")));
+                ranges.add(
+                        Range.parse(e)
+                                .orElseThrow(
+                                        () ->
+                                                new ConfigException(
+                                                        Settings.variable("trusted_proxies")
+                                                                + ": '"
+                                                                + e
+                                                                + "' is not an IP address or a CIDR range like 10.0.0.0/8")));
             }
         }
         return new ClientAddress(ranges);
@@ -59,22 +66,28 @@ public final class ClientAddress {
 
     /** Attributes every request the router sees to its client, for {@link #of(RoutingContext)}. */
     public void mount(Router router) {
-        router.route().order(-1000).handler(ctx -> {
-            ctx.put(KEY, of(ctx.request()));
-            ctx.next();
-        });
+        router.route()
+                .order(-1000)
+                .handler(
+                        ctx -> {
+                            ctx.put(KEY, of(ctx.request()));
+                            ctx.next();
+                        });
     }
 
     /**
      * @param ctx a request routed after {@link #mount}
-     * @return its client's address, or "?" when the connection has none (a test's in-memory request)
+     * @return its client's address, or "?" when the connection has none (a test's in-memory
+     *     request)
      */
     public static String of(RoutingContext ctx) {
         String client = ctx.get(KEY);
         if (client != null) {
             return client;
         }
-        return ctx.request().remoteAddress() == null ? "?" : ctx.request().remoteAddress().hostAddress();
+        return ctx.request().remoteAddress() == null
+                ? "?"
+                : ctx.request().remoteAddress().hostAddress();
     }
 
     /**
@@ -87,9 +100,13 @@ public final class ClientAddress {
         }
         String peer = request.remoteAddress().hostAddress();
         if (trusted.isEmpty() || !isTrusted(peer)) {
-            if (request.headers().contains("X-Forwarded-For") && warned.compareAndSet(false, true)) {
-                // behind a proxy that is not trusted, every person is that one client for every per-client limit
-                LOG.warn("event=forwarded_for_ignored trusted_proxies={} hint=HAVEN_TRUSTED_PROXIES", trusted.size());
+            if (request.headers().contains("X-Forwarded-For")
+                    && warned.compareAndSet(false, true)) {
+                // behind a proxy that is not trusted, every person is that one client for every
+                // per-client limit
+                LOG.warn(
+                        "event=forwarded_for_ignored trusted_proxies={} hint=HAVEN_TRUSTED_PROXIES",
+                        trusted.size());
             }
             return peer;
         }
@@ -128,7 +145,10 @@ public final class ClientAddress {
      * "999.1.1.1"), and a lookup would hold the event loop.
      */
     static byte[] literal(String text) {
-        String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        String t =
+                text.startsWith("[") && text.endsWith("]")
+                        ? text.substring(1, text.length() - 1)
+                        : text;
         int zone = t.indexOf('%');
         if (zone >= 0) {
             t = t.substring(0, zone);
@@ -172,7 +192,8 @@ public final class ClientAddress {
         boolean contains(byte[] address) {
             byte[] a = address;
             if (a.length != base.length) {
-                // an IPv4 address written as IPv4-mapped IPv6 (::ffff:10.0.0.1) matches an IPv4 range
+                // an IPv4 address written as IPv4-mapped IPv6 (::ffff:10.0.0.1) matches an IPv4
+                // range
                 a = mapped(a, base.length);
                 if (a == null) {
                     return false;

@@ -13,12 +13,16 @@ import java.util.Optional;
  * place that reaches under Vert.x, checked by RequestTimeoutsTest and WebChatAbuseTest.
  */
 public final class NettyChannels {
-    private NettyChannels() {
-    }
+    private NettyChannels() {}
 
-    /** The channel of {@code connection}, if Vert.x still builds connections on {@code ConnectionBase}. */
+    /**
+     * The channel of {@code connection}, if Vert.x still builds connections on {@code
+     * ConnectionBase}.
+     */
     static Optional<Channel> of(HttpConnection connection) {
-        return connection instanceof ConnectionBase base ? Optional.of(base.channel()) : Optional.empty();
+        return connection instanceof ConnectionBase base
+                ? Optional.of(base.channel())
+                : Optional.empty();
     }
 
     /**

@@ -47,29 +47,35 @@ public final class RawBody implements Handler<RoutingContext> {
         }
         Buffer body = Buffer.buffer(length == null ? 1024 : Integer.parseInt(length.strip()));
         boolean[] refused = {false};
-        request.handler(chunk -> {
-            if (refused[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > limit) {
-                refused[0] = true;
-                ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close").end();
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        request.exceptionHandler(err -> {
-            refused[0] = true;
-            if (!ctx.response().ended()) {
-                ctx.fail(400, err);
-            }
-        });
-        request.endHandler(v -> {
-            if (!refused[0]) {
-                ctx.put(KEY, body);
-                ctx.next();
-            }
-        });
+        request.handler(
+                chunk -> {
+                    if (refused[0]) {
+                        return;
+                    }
+                    if (body.length() + chunk.length() > limit) {
+                        refused[0] = true;
+                        ctx.response()
+                                .setStatusCode(413)
+                                .putHeader(HttpHeaders.CONNECTION, "close")
+                                .end();
+                        return;
+                    }
+                    body.appendBuffer(chunk);
+                });
+        request.exceptionHandler(
+                err -> {
+                    refused[0] = true;
+                    if (!ctx.response().ended()) {
+                        ctx.fail(400, err);
+                    }
+                });
+        request.endHandler(
+                v -> {
+                    if (!refused[0]) {
+                        ctx.put(KEY, body);
+                        ctx.next();
+                    }
+                });
         request.resume();
     }
 

@@ -4,12 +4,15 @@ import io.vertx.core.http.HttpServerResponse;
 
 /** Response headers every page carries: no framing, no sniffing, no referrer, a strict CSP. */
 public final class SecurityHeaders {
-    /** Content-Security-Policy for Haven's own pages: same-origin scripts and styles only, nothing inline. */
-    public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
-            + " img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+    /**
+     * Content-Security-Policy for Haven's own pages: same-origin scripts and styles only, nothing
+     * inline.
+     */
+    public static final String CSP =
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+                    + " img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     /** Headers for any page. */
     public static void publicPage(HttpServerResponse response) {

@@ -8,29 +8,30 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
 import org.haven.gateway.admin.AccountCeremony;
+import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.IntakeRoutes;
 import org.haven.gateway.admin.IntakeScripts;
-import org.haven.gateway.dashboard.DashboardRoutes;
-import org.haven.gateway.store.ClusterNotifications;
-import org.haven.gateway.store.DashboardStats;
-import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.TeamRoutes;
 import org.haven.gateway.auth.AuthRoutes;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.auth.SessionRegistry;
+import org.haven.gateway.dashboard.DashboardRoutes;
 import org.haven.gateway.http.SecurityHeaders;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.ClusterNotifications;
+import org.haven.gateway.store.DashboardStats;
 import org.haven.gateway.web.Html;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator web inbox under {@code /inbox}: the shared handlers (security headers, no
- * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, audit log, live updates.
+ * caching, form bodies, same-origin check) and its parts: login, queues, cases, team, audit log,
+ * live updates.
  */
 public final class Inbox {
     private static final Logger LOG = LoggerFactory.getLogger(Inbox.class);
@@ -46,39 +47,67 @@ public final class Inbox {
     private final DashboardRoutes dashboard;
     private final IntakeRoutes intake;
 
-    public Inbox(Vertx vertx, AccountStore accounts, CaseStore caseStore, TeamKeys teamKeys, ServerSecrets secrets, Outbox outbox,
-                 LiveUpdates live, IntakeScripts scripts, Clock clock, Duration idleTimeout,
-                 Duration absoluteTimeout, boolean secureCookies, int retentionDays) {
+    public Inbox(
+            Vertx vertx,
+            AccountStore accounts,
+            CaseStore caseStore,
+            TeamKeys teamKeys,
+            ServerSecrets secrets,
+            Outbox outbox,
+            LiveUpdates live,
+            IntakeScripts scripts,
+            Clock clock,
+            Duration idleTimeout,
+            Duration absoluteTimeout,
+            boolean secureCookies,
+            int retentionDays) {
         this.vertx = vertx;
         this.sessions = new SessionRegistry(clock, idleTimeout, absoluteTimeout);
         this.guard = new SessionGuard(sessions, secureCookies);
         this.live = live;
         this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock, secureCookies);
         this.queues = new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey());
-        this.cases = new CaseRoutes(vertx, caseStore, accounts, teamKeys, outbox, live, guard, secrets.auditKey(),
-                auth.reauthentication());
-        this.team = new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey()).retentionDefault(retentionDays);
+        this.cases =
+                new CaseRoutes(
+                        vertx,
+                        caseStore,
+                        accounts,
+                        teamKeys,
+                        outbox,
+                        live,
+                        guard,
+                        secrets.auditKey(),
+                        auth.reauthentication());
+        this.team =
+                new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey())
+                        .retentionDefault(retentionDays);
         this.intake = new IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
-        this.dashboard = new DashboardRoutes(
-                new DashboardStats(accounts.db()), guard);
+        this.dashboard = new DashboardRoutes(new DashboardStats(accounts.db()), guard);
         this.audit = new AuditRoutes(accounts.db(), guard, secrets.auditKey());
     }
 
     /** Mounts the inbox and starts the session sweeper. */
     public void mount(Router router) {
         sweeper = vertx.setPeriodic(30_000, id -> sessions.sweep());
-        router.route("/inbox*").handler(ctx -> {
-            SecurityHeaders.publicPage(ctx.response());
-            ctx.response().putHeader("Cache-Control", "no-store");
-            // never compressed: inbox pages hold a CSRF token next to text an attacker can get
-            // reflected (a search), which compression would leak through response sizes (BREACH)
-            ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
-            ctx.next();
-        });
+        router.route("/inbox*")
+                .handler(
+                        ctx -> {
+                            SecurityHeaders.publicPage(ctx.response());
+                            ctx.response().putHeader("Cache-Control", "no-store");
+                            // never compressed: inbox pages hold a CSRF token next to text an
+                            // attacker can get
+                            // reflected (a search), which compression would leak through response
+                            // sizes (BREACH)
+                            ctx.response()
+                                    .putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+                            ctx.next();
+                        });
         router.post("/inbox*").handler(BodyHandler.create(false).setBodyLimit(2 * 1024 * 1024));
         router.post("/inbox*").handler(Inbox::sameOrigin);
-        router.get("/inbox/inbox.css").handler(ctx -> asset(ctx, "inbox.css", "text/css; charset=utf-8"));
-        router.get("/inbox/inbox.js").handler(ctx -> asset(ctx, "inbox.js", "text/javascript; charset=utf-8"));
+        router.get("/inbox/inbox.css")
+                .handler(ctx -> asset(ctx, "inbox.css", "text/css; charset=utf-8"));
+        router.get("/inbox/inbox.js")
+                .handler(ctx -> asset(ctx, "inbox.js", "text/javascript; charset=utf-8"));
         auth.mount(router);
         live.mount(router, guard);
         team.mount(router);
@@ -97,12 +126,17 @@ public final class Inbox {
      * changed there ({@link org.haven.gateway.auth.PassphraseChange#SESSIONS_CHANNEL}).
      */
     public void follow(ClusterNotifications cluster) {
-        cluster.listen(AccountCeremony.REMOVALS_CHANNEL, body -> {
-            if (body.getValue("account") instanceof Number account) {
-                int ended = sessions.endAllOf(account.longValue());
-                LOG.info("event=sessions_ended_after_removal account={} count={}", account.longValue(), ended);
-            }
-        });
+        cluster.listen(
+                AccountCeremony.REMOVALS_CHANNEL,
+                body -> {
+                    if (body.getValue("account") instanceof Number account) {
+                        int ended = sessions.endAllOf(account.longValue());
+                        LOG.info(
+                                "event=sessions_ended_after_removal account={} count={}",
+                                account.longValue(),
+                                ended);
+                    }
+                });
         auth.follow(cluster);
     }
 
@@ -115,19 +149,31 @@ public final class Inbox {
     }
 
     private void asset(RoutingContext ctx, String file, String type) {
-        vertx.fileSystem().readFile("webroot/inbox/" + file)
+        vertx.fileSystem()
+                .readFile("webroot/inbox/" + file)
                 .onSuccess(b -> ctx.response().putHeader("Content-Type", type).end(b))
                 .onFailure(e -> ctx.fail(404));
     }
 
-    /** A form posted from another site's page is refused (SameSite cookies aside, belt and braces). */
+    /**
+     * A form posted from another site's page is refused (SameSite cookies aside, belt and braces).
+     */
     private static void sameOrigin(RoutingContext ctx) {
         String origin = ctx.request().getHeader("Origin");
         String host = ctx.request().getHeader("Host");
-        if (origin != null && !"null".equals(origin) && host != null
+        if (origin != null
+                && !"null".equals(origin)
+                && host != null
                 && !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
-            SessionGuard.html(ctx, 403, Html.page("en", "Refused", null, "<h1>Refused</h1>"
-                    + Html.error("That request came from another site.")));
+            SessionGuard.html(
+                    ctx,
+                    403,
+                    Html.page(
+                            "en",
+                            "Refused",
+                            null,
+                            "<h1>Refused</h1>"
+                                    + Html.error("That request came from another site.")));
             return;
         }
         ctx.next();

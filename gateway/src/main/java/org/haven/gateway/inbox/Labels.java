@@ -1,11 +1,11 @@
 package org.haven.gateway.inbox;
 
-import java.time.format.DateTimeFormatter;
-import java.time.ZoneOffset;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.outbox.Delivery;
+import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 
@@ -13,10 +13,10 @@ import org.haven.gateway.web.Text;
 final class Labels {
     static final List<String> QUEUES = List.of("new", "mine", "waiting", "closed");
     static final List<String> CHANNELS = List.of("webchat", "sms", "telegram");
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
-    private Labels() {
-    }
+    private Labels() {}
 
     static String when(OffsetDateTime t) {
         return t == null ? "" : WHEN.format(t.atZoneSameInstant(ZoneOffset.UTC));
@@ -42,15 +42,28 @@ final class Labels {
     static String triage(String language, CaseSummary c) {
         String text = Html.esc(triage(language, c.triage()));
         if (c.askedForPerson()) {
-            text += " <span class=\"mark asked\">" + Text.t(language, "mark.asked_for_person") + "</span>";
+            text +=
+                    " <span class=\"mark asked\">"
+                            + Text.t(language, "mark.asked_for_person")
+                            + "</span>";
         }
-        return c.flagged() ? "<strong class=\"mark duress\">" + Text.t(language, "mark.duress") + "</strong> " + text : text;
+        return c.flagged()
+                ? "<strong class=\"mark duress\">"
+                        + Text.t(language, "mark.duress")
+                        + "</strong> "
+                        + text
+                : text;
     }
 
     /** A case's status as HTML, with a mark when the person's message reopened it. */
     static String status(String language, CaseSummary c) {
         String text = Html.esc(status(language, c.status()));
-        return c.reopened() ? text + " <span class=\"mark reopened\">" + Text.t(language, "status.reopened") + "</span>" : text;
+        return c.reopened()
+                ? text
+                        + " <span class=\"mark reopened\">"
+                        + Text.t(language, "status.reopened")
+                        + "</span>"
+                : text;
     }
 
     /**
@@ -67,8 +80,14 @@ final class Labels {
         String cls = "";
         switch (d.status()) {
             case "pending" -> key = d.waitingForPerson() ? "delivery.waiting" : "delivery.sending";
-            case "sent" -> key = "webchat".equals(d.channel()) ? "delivery.shown"
-                    : "delivered".equals(d.deliveryStatus()) || "read".equals(d.deliveryStatus()) ? "delivery.delivered" : "delivery.sent";
+            case "sent" ->
+                    key =
+                            "webchat".equals(d.channel())
+                                    ? "delivery.shown"
+                                    : "delivered".equals(d.deliveryStatus())
+                                                    || "read".equals(d.deliveryStatus())
+                                            ? "delivery.delivered"
+                                            : "delivery.sent";
             case "expired" -> {
                 key = "delivery.expired";
                 cls = " failed";
@@ -78,6 +97,10 @@ final class Labels {
                 cls = " failed";
             }
         }
-        return "<p class=\"delivery" + cls + "\">" + Html.esc(Text.t(language, key).replace("{date}", date)) + "</p>";
+        return "<p class=\"delivery"
+                + cls
+                + "\">"
+                + Html.esc(Text.t(language, key).replace("{date}", date))
+                + "</p>";
     }
 }

@@ -23,16 +23,30 @@ import org.haven.gateway.web.Text;
 
 /**
  * The queues at {@code /inbox}: new, mine, waiting and closed, urgent first, filtered by working
- * group, label, channel, date and text. Text search opens the cases with the user's key in
- * memory; nothing is indexed in clear. Agency users see their own referrals' status only.
+ * group, label, channel, date and text. Text search opens the cases with the user's key in memory;
+ * nothing is indexed in clear. Agency users see their own referrals' status only.
  */
 public final class QueueRoutes {
-    private static final List<String> GROUPS = List.of("halifax", "montreal", "ottawa", "toronto", "winnipeg", "edmonton",
-            "vancouver", "victoria", "national");
+    private static final List<String> GROUPS =
+            List.of(
+                    "halifax",
+                    "montreal",
+                    "ottawa",
+                    "toronto",
+                    "winnipeg",
+                    "edmonton",
+                    "vancouver",
+                    "victoria",
+                    "national");
 
     /** What a text search looks in: what people said and wrote, never the contact entry. */
-    private static final Set<EntryKind> SEARCHED = Set.of(EntryKind.ANSWERS, EntryKind.MESSAGE_IN, EntryKind.MESSAGE_OUT,
-            EntryKind.NOTE, EntryKind.REFERRAL);
+    private static final Set<EntryKind> SEARCHED =
+            Set.of(
+                    EntryKind.ANSWERS,
+                    EntryKind.MESSAGE_IN,
+                    EntryKind.MESSAGE_OUT,
+                    EntryKind.NOTE,
+                    EntryKind.REFERRAL);
 
     private final CaseStore cases;
     private final CaseEntries entries;
@@ -45,13 +59,18 @@ public final class QueueRoutes {
     }
 
     public void mount(Router router) {
-        router.get("/inbox").handler(ctx -> guard.require(ctx, s -> {
-            if (s.isAgency()) {
-                agencyList(ctx, s);
-            } else {
-                queue(ctx, s);
-            }
-        }));
+        router.get("/inbox")
+                .handler(
+                        ctx ->
+                                guard.require(
+                                        ctx,
+                                        s -> {
+                                            if (s.isAgency()) {
+                                                agencyList(ctx, s);
+                                            } else {
+                                                queue(ctx, s);
+                                            }
+                                        }));
     }
 
     private void queue(RoutingContext ctx, InboxSession s) {
@@ -67,16 +86,26 @@ public final class QueueRoutes {
         LocalDate to = date(param(ctx, "to"));
         String text = param(ctx, "q");
         Set<String> visible = s.isAdmin() ? null : s.groups();
-        CaseQuery q = new CaseQuery(queue, s.accountId(), visible, null, group, label, channel, from, to);
+        CaseQuery q =
+                new CaseQuery(queue, s.accountId(), visible, null, group, label, channel, from, to);
         String currentQueue = queue;
-        cases.list(q).compose(list -> text == null ? Future.succeededFuture(list) : matching(list, text, s))
-                .compose(list -> cases.labelsInUse().map(labels -> render(s, currentQueue, list, labels, ctx)))
+        cases.list(q)
+                .compose(
+                        list ->
+                                text == null
+                                        ? Future.succeededFuture(list)
+                                        : matching(list, text, s))
+                .compose(
+                        list ->
+                                cases.labelsInUse()
+                                        .map(labels -> render(s, currentQueue, list, labels, ctx)))
                 .onSuccess(html -> SessionGuard.html(ctx, 200, html))
                 .onFailure(ctx::fail);
     }
 
     /** Keeps the cases whose decrypted entries contain {@code text} (case-insensitive). */
-    private Future<List<CaseSummary>> matching(List<CaseSummary> list, String text, InboxSession s) {
+    private Future<List<CaseSummary>> matching(
+            List<CaseSummary> list, String text, InboxSession s) {
         String needle = text.toLowerCase(Locale.ROOT);
         List<Future<CaseSummary>> checks = new ArrayList<>();
         for (CaseSummary c : list) {
@@ -84,53 +113,82 @@ public final class QueueRoutes {
                 checks.add(Future.succeededFuture(c));
                 continue;
             }
-            checks.add(entries.read(c.id(), SEARCHED, s.teamKeys(), null, null).map(read -> contains(read, needle) ? c : null));
+            checks.add(
+                    entries.read(c.id(), SEARCHED, s.teamKeys(), null, null)
+                            .map(read -> contains(read, needle) ? c : null));
         }
-        return Future.all(checks).map(cf -> {
-            List<CaseSummary> out = new ArrayList<>();
-            for (int i = 0; i < cf.size(); i++) {
-                CaseSummary c = cf.resultAt(i);
-                if (c != null) {
-                    out.add(c);
-                }
-            }
-            return out;
-        });
+        return Future.all(checks)
+                .map(
+                        cf -> {
+                            List<CaseSummary> out = new ArrayList<>();
+                            for (int i = 0; i < cf.size(); i++) {
+                                CaseSummary c = cf.resultAt(i);
+                                if (c != null) {
+                                    out.add(c);
+                                }
+                            }
+                            return out;
+                        });
     }
 
     private static boolean contains(List<CaseEntries.Opened> read, String needle) {
         // an entry this session's key cannot open does not match
-        return read.stream().flatMap(e -> e.content().stream())
+        return read.stream()
+                .flatMap(e -> e.content().stream())
                 .anyMatch(doc -> doc.encode().toLowerCase(Locale.ROOT).contains(needle));
     }
 
-    private String render(InboxSession s, String queue, List<CaseSummary> list, List<String> labels, RoutingContext ctx) {
+    private String render(
+            InboxSession s,
+            String queue,
+            List<CaseSummary> list,
+            List<String> labels,
+            RoutingContext ctx) {
         String l = s.language();
         String table = table(l, list);
         if ("queue".equals(param(ctx, "partial"))) {
             return table;
         }
-        StringBuilder b = new StringBuilder("<h1>").append(Text.t(l, "queue.title")).append("</h1>");
+        StringBuilder b =
+                new StringBuilder("<h1>").append(Text.t(l, "queue.title")).append("</h1>");
         String notice = param(ctx, "m");
         if (notice != null) {
             b.append(Html.notice(Text.t(l, notice)));
         }
-        b.append("<nav class=\"tabs\" aria-label=\"").append(Text.t(l, "queue.title")).append("\"><ul>");
+        b.append("<nav class=\"tabs\" aria-label=\"")
+                .append(Text.t(l, "queue.title"))
+                .append("\"><ul>");
         for (String q : Labels.QUEUES) {
-            b.append("<li><a href=\"/inbox?queue=").append(q).append("\"").append(q.equals(queue) ? " aria-current=\"page\"" : "")
-                    .append(">").append(Text.t(l, "queue." + q)).append("</a></li>");
+            b.append("<li><a href=\"/inbox?queue=")
+                    .append(q)
+                    .append("\"")
+                    .append(q.equals(queue) ? " aria-current=\"page\"" : "")
+                    .append(">")
+                    .append(Text.t(l, "queue." + q))
+                    .append("</a></li>");
         }
         b.append("</ul></nav>");
-        b.append("<form method=\"get\" action=\"/inbox\" class=\"filters\"><input type=\"hidden\" name=\"queue\" value=\"")
-                .append(queue).append("\">")
+        b.append(
+                        "<form method=\"get\" action=\"/inbox\" class=\"filters\"><input type=\"hidden\" name=\"queue\" value=\"")
+                .append(queue)
+                .append("\">")
                 .append(select(l, "group", "filter.group", GROUPS, param(ctx, "group")))
-                .append(select(l, "channel", "filter.channel", Labels.CHANNELS, param(ctx, "channel")))
+                .append(
+                        select(
+                                l,
+                                "channel",
+                                "filter.channel",
+                                Labels.CHANNELS,
+                                param(ctx, "channel")))
                 .append(select(l, "label", "filter.label", labels, param(ctx, "label")))
                 .append(input("from", Text.t(l, "filter.from"), "date", param(ctx, "from")))
                 .append(input("to", Text.t(l, "filter.to"), "date", param(ctx, "to")))
                 .append(input("q", Text.t(l, "filter.text"), "search", param(ctx, "q")))
-                .append("<button type=\"submit\">").append(Text.t(l, "filter")).append("</button></form>");
-        b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"").append(Html.esc(Text.t(l, "live")))
+                .append("<button type=\"submit\">")
+                .append(Text.t(l, "filter"))
+                .append("</button></form>");
+        b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"")
+                .append(Html.esc(Text.t(l, "live")))
                 .append("\"></p>");
         b.append(table);
         return Html.page(l, Text.t(l, "queue." + queue), s, b.toString());
@@ -141,21 +199,47 @@ public final class QueueRoutes {
         if (list.isEmpty()) {
             b.append("<p class=\"empty\">").append(Text.t(l, "queue.empty")).append("</p>");
         } else {
-            b.append("<table class=\"queue\"><caption class=\"sr-only\">").append(Text.t(l, "queue.caption"))
+            b.append("<table class=\"queue\"><caption class=\"sr-only\">")
+                    .append(Text.t(l, "queue.caption"))
                     .append("</caption><thead><tr>");
-            for (String col : List.of("col.case", "col.triage", "col.group", "col.channel", "col.language", "col.status",
-                    "col.assigned", "col.labels", "col.received")) {
+            for (String col :
+                    List.of(
+                            "col.case",
+                            "col.triage",
+                            "col.group",
+                            "col.channel",
+                            "col.language",
+                            "col.status",
+                            "col.assigned",
+                            "col.labels",
+                            "col.received")) {
                 b.append("<th scope=\"col\">").append(Text.t(l, col)).append("</th>");
             }
             b.append("</tr></thead><tbody>");
             for (CaseSummary c : list) {
-                b.append("<tr").append(c.urgent() ? " class=\"urgent\"" : "").append("><td><a href=\"/inbox/cases/")
-                        .append(c.id()).append("\">").append(Html.esc(c.reference())).append("</a></td><td>")
-                        .append(Labels.triage(l, c)).append("</td><td>").append(Html.esc(Labels.group(l, c.workingGroup())))
-                        .append("</td><td>").append(Html.esc(c.channel())).append("</td><td>").append(Html.esc(c.language()))
-                        .append("</td><td>").append(Labels.status(l, c)).append("</td><td>")
-                        .append(Html.esc(c.assignee())).append("</td><td>").append(Html.esc(String.join(", ", c.labels())))
-                        .append("</td><td>").append(Labels.when(c.createdAt())).append("</td></tr>");
+                b.append("<tr")
+                        .append(c.urgent() ? " class=\"urgent\"" : "")
+                        .append("><td><a href=\"/inbox/cases/")
+                        .append(c.id())
+                        .append("\">")
+                        .append(Html.esc(c.reference()))
+                        .append("</a></td><td>")
+                        .append(Labels.triage(l, c))
+                        .append("</td><td>")
+                        .append(Html.esc(Labels.group(l, c.workingGroup())))
+                        .append("</td><td>")
+                        .append(Html.esc(c.channel()))
+                        .append("</td><td>")
+                        .append(Html.esc(c.language()))
+                        .append("</td><td>")
+                        .append(Labels.status(l, c))
+                        .append("</td><td>")
+                        .append(Html.esc(c.assignee()))
+                        .append("</td><td>")
+                        .append(Html.esc(String.join(", ", c.labels())))
+                        .append("</td><td>")
+                        .append(Labels.when(c.createdAt()))
+                        .append("</td></tr>");
             }
             b.append("</tbody></table>");
         }
@@ -164,47 +248,114 @@ public final class QueueRoutes {
 
     private void agencyList(RoutingContext ctx, InboxSession s) {
         String l = s.language();
-        CaseQuery q = new CaseQuery("all", s.accountId(), null, s.agencyId() == null ? -1L : s.agencyId(), null, null, null, null,
-                null);
-        Future.all(cases.list(withQueue(q, "open")), cases.list(withQueue(q, "closed"))).onSuccess(cf -> {
-            List<CaseSummary> all = new ArrayList<>(cf.<List<CaseSummary>>resultAt(0));
-            all.addAll(cf.<List<CaseSummary>>resultAt(1));
-            StringBuilder b = new StringBuilder("<h1>").append(Text.t(l, "referrals.mine")).append("</h1>");
-            if (all.isEmpty()) {
-                b.append("<p>").append(Text.t(l, "queue.empty")).append("</p>");
-            } else {
-                b.append("<table class=\"queue\"><thead><tr><th scope=\"col\">").append(Text.t(l, "col.case"))
-                        .append("</th><th scope=\"col\">").append(Text.t(l, "col.status")).append("</th><th scope=\"col\">")
-                        .append(Text.t(l, "col.received")).append("</th></tr></thead><tbody>");
-                for (CaseSummary c : all) {
-                    b.append("<tr><td><a href=\"/inbox/cases/").append(c.id()).append("\">").append(Html.esc(c.reference()))
-                            .append("</a></td><td>").append(Html.esc(Text.t(l, "agency.status." + c.agencyStatus()))).append("</td><td>")
-                            .append(Labels.when(c.createdAt())).append("</td></tr>");
-                }
-                b.append("</tbody></table>");
-            }
-            SessionGuard.html(ctx, 200, Html.page(l, Text.t(l, "referrals.mine"), s, b.toString()));
-        }).onFailure(ctx::fail);
+        CaseQuery q =
+                new CaseQuery(
+                        "all",
+                        s.accountId(),
+                        null,
+                        s.agencyId() == null ? -1L : s.agencyId(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        null);
+        Future.all(cases.list(withQueue(q, "open")), cases.list(withQueue(q, "closed")))
+                .onSuccess(
+                        cf -> {
+                            List<CaseSummary> all =
+                                    new ArrayList<>(cf.<List<CaseSummary>>resultAt(0));
+                            all.addAll(cf.<List<CaseSummary>>resultAt(1));
+                            StringBuilder b =
+                                    new StringBuilder("<h1>")
+                                            .append(Text.t(l, "referrals.mine"))
+                                            .append("</h1>");
+                            if (all.isEmpty()) {
+                                b.append("<p>").append(Text.t(l, "queue.empty")).append("</p>");
+                            } else {
+                                b.append("<table class=\"queue\"><thead><tr><th scope=\"col\">")
+                                        .append(Text.t(l, "col.case"))
+                                        .append("</th><th scope=\"col\">")
+                                        .append(Text.t(l, "col.status"))
+                                        .append("</th><th scope=\"col\">")
+                                        .append(Text.t(l, "col.received"))
+                                        .append("</th></tr></thead><tbody>");
+                                for (CaseSummary c : all) {
+                                    b.append("<tr><td><a href=\"/inbox/cases/")
+                                            .append(c.id())
+                                            .append("\">")
+                                            .append(Html.esc(c.reference()))
+                                            .append("</a></td><td>")
+                                            .append(
+                                                    Html.esc(
+                                                            Text.t(
+                                                                    l,
+                                                                    "agency.status."
+                                                                            + c.agencyStatus())))
+                                            .append("</td><td>")
+                                            .append(Labels.when(c.createdAt()))
+                                            .append("</td></tr>");
+                                }
+                                b.append("</tbody></table>");
+                            }
+                            SessionGuard.html(
+                                    ctx,
+                                    200,
+                                    Html.page(l, Text.t(l, "referrals.mine"), s, b.toString()));
+                        })
+                .onFailure(ctx::fail);
     }
 
     private static CaseQuery withQueue(CaseQuery q, String queue) {
-        return new CaseQuery(queue, q.viewerId(), q.visibleGroups(), q.agencyId(), q.group(), q.label(), q.channel(), q.from(),
+        return new CaseQuery(
+                queue,
+                q.viewerId(),
+                q.visibleGroups(),
+                q.agencyId(),
+                q.group(),
+                q.label(),
+                q.channel(),
+                q.from(),
                 q.to());
     }
 
-    private static String select(String l, String name, String labelKey, List<String> values, String current) {
-        StringBuilder b = new StringBuilder("<label for=\"f-").append(name).append("\">").append(Text.t(l, labelKey))
-                .append("</label><select id=\"f-").append(name).append("\" name=\"").append(name).append("\"><option value=\"\">")
-                .append(Text.t(l, "filter.any")).append("</option>");
+    private static String select(
+            String l, String name, String labelKey, List<String> values, String current) {
+        StringBuilder b =
+                new StringBuilder("<label for=\"f-")
+                        .append(name)
+                        .append("\">")
+                        .append(Text.t(l, labelKey))
+                        .append("</label><select id=\"f-")
+                        .append(name)
+                        .append("\" name=\"")
+                        .append(name)
+                        .append("\"><option value=\"\">")
+                        .append(Text.t(l, "filter.any"))
+                        .append("</option>");
         for (String v : values) {
-            b.append("<option").append(v.equals(current) ? " selected" : "").append(">").append(Html.esc(v)).append("</option>");
+            b.append("<option")
+                    .append(v.equals(current) ? " selected" : "")
+                    .append(">")
+                    .append(Html.esc(v))
+                    .append("</option>");
         }
         return b.append("</select>").toString();
     }
 
     private static String input(String name, String label, String type, String value) {
-        return "<label for=\"f-" + name + "\">" + Html.esc(label) + "</label><input id=\"f-" + name + "\" name=\"" + name
-                + "\" type=\"" + type + "\" value=\"" + Html.value(value) + "\">";
+        return "<label for=\"f-"
+                + name
+                + "\">"
+                + Html.esc(label)
+                + "</label><input id=\"f-"
+                + name
+                + "\" name=\""
+                + name
+                + "\" type=\""
+                + type
+                + "\" value=\""
+                + Html.value(value)
+                + "\">";
     }
 
     private static String param(RoutingContext ctx, String name) {

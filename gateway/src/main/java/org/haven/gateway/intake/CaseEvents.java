@@ -9,5 +9,5 @@ public interface CaseEvents {
     void publish(String kind, UUID caseId);
 
     /** Tells nobody. */
-    CaseEvents NONE = (kind, caseId) -> { };
+    CaseEvents NONE = (kind, caseId) -> {};
 }

@@ -2,15 +2,12 @@ package org.haven.gateway.intake;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import org.haven.gateway.store.DatabaseUnavailable;
 import org.haven.bot.Engine;
 import org.haven.bot.Reply;
 import org.haven.gateway.cases.CaseEntries;
@@ -20,14 +17,15 @@ import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.DatabaseUnavailable;
 import org.haven.gateway.store.Db;
 
 /**
- * The dialogue as channels see it: a message from any channel becomes one {@link DialogueStep}
- * (one database transaction), or, while PostgreSQL is unreachable, waits in the local spool
- * ({@link SpoolReplay}) and is replayed in order when it answers. A step that meets a team key
- * retired a moment ago (a rotation on another gateway or at the command line) is run again with
- * the current key. After each commit the inbox is told which cases appeared or changed.
+ * The dialogue as channels see it: a message from any channel becomes one {@link DialogueStep} (one
+ * database transaction), or, while PostgreSQL is unreachable, waits in the local spool ({@link
+ * SpoolReplay}) and is replayed in order when it answers. A step that meets a team key retired a
+ * moment ago (a rotation on another gateway or at the command line) is run again with the current
+ * key. After each commit the inbox is told which cases appeared or changed.
  */
 public final class Conversations {
 
@@ -35,19 +33,32 @@ public final class Conversations {
      * What a step produced for the channel to send back.
      *
      * @param erased the person asked to delete the conversation and it is gone: its replies could
-     *     not be queued in the outbox (there is no conversation left to queue them to), so a channel
-     *     that replies via the outbox sends these replies itself
+     *     not be queued in the outbox (there is no conversation left to queue them to), so a
+     *     channel that replies via the outbox sends these replies itself
      * @param duress the person said the duress word in this step: the replies are the decoy, and a
      *     channel that shows the conversation on the person's screen (the web page) clears it
      */
-    public record Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate,
-                          boolean erased, boolean duress) {
-        public Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate,
-                       boolean erased) {
+    public record Outcome(
+            UUID conversationId,
+            List<Reply> replies,
+            Optional<String> caseReference,
+            boolean duplicate,
+            boolean erased,
+            boolean duress) {
+        public Outcome(
+                UUID conversationId,
+                List<Reply> replies,
+                Optional<String> caseReference,
+                boolean duplicate,
+                boolean erased) {
             this(conversationId, replies, caseReference, duplicate, erased, false);
         }
 
-        public Outcome(UUID conversationId, List<Reply> replies, Optional<String> caseReference, boolean duplicate) {
+        public Outcome(
+                UUID conversationId,
+                List<Reply> replies,
+                Optional<String> caseReference,
+                boolean duplicate) {
             this(conversationId, replies, caseReference, duplicate, false);
         }
 
@@ -57,17 +68,19 @@ public final class Conversations {
     }
 
     /**
-     * Told inside a step's transaction when a person erases their conversation (DELETE) or says
-     * the duress word, before anything is deleted: the conversation's outbox rows (and their
-     * {@code provider_id}s) are still there, so a channel can collect the provider's message ids
-     * and remove the sent messages from the person's device where the provider allows it.
+     * Told inside a step's transaction when a person erases their conversation (DELETE) or says the
+     * duress word, before anything is deleted: the conversation's outbox rows (and their {@code
+     * provider_id}s) are still there, so a channel can collect the provider's message ids and
+     * remove the sent messages from the person's device where the provider allows it.
      */
     public interface EraseListener {
         /**
-         * @param tx the step's transaction (read only what you need; the step commits or rolls back after)
+         * @param tx the step's transaction (read only what you need; the step commits or rolls back
+         *     after)
          * @param conversationId the conversation being erased or put under duress
          * @param channel its channel name (listeners ignore other channels)
-         * @param duress true for the duress word (the conversation stays), false for DELETE (it is deleted)
+         * @param duress true for the duress word (the conversation stays), false for DELETE (it is
+         *     deleted)
          */
         Future<Void> beforeErase(Db tx, UUID conversationId, String channel, boolean duress);
     }
@@ -80,12 +93,27 @@ public final class Conversations {
     private volatile CaseEvents events = CaseEvents.NONE;
     private volatile SpoolReplay spool;
 
-    public Conversations(Db db, Engine engine, ServerSecrets secrets, TeamKeys teamKeys, CaseStore cases, Outbox outbox,
-                         Clock clock) {
+    public Conversations(
+            Db db,
+            Engine engine,
+            ServerSecrets secrets,
+            TeamKeys teamKeys,
+            CaseStore cases,
+            Outbox outbox,
+            Clock clock) {
         this.teamKeys = teamKeys;
         this.outbox = outbox;
-        this.steps = new DialogueStep(db, engine, secrets, cases, new CaseEntries(cases, teamKeys, secrets.auditKey()), outbox, clock, eraseListeners,
-                WORDS);
+        this.steps =
+                new DialogueStep(
+                        db,
+                        engine,
+                        secrets,
+                        cases,
+                        new CaseEntries(cases, teamKeys, secrets.auditKey()),
+                        outbox,
+                        clock,
+                        eraseListeners,
+                        WORDS);
     }
 
     /**
@@ -93,7 +121,9 @@ public final class Conversations {
      * (SMS, Telegram), as the intake script says ({@code coordinator_prefix}), in a language.
      */
     public Optional<String> coordinatorPrefix(String language) {
-        return steps.engine.messageIfDefined("coordinator_prefix", language).map(Reply::text)
+        return steps.engine
+                .messageIfDefined("coordinator_prefix", language)
+                .map(Reply::text)
                 .filter(t -> !t.isBlank());
     }
 
@@ -120,7 +150,10 @@ public final class Conversations {
         steps.historyChannels.add(channel);
     }
 
-    /** The person's own copy of their conversation since hand-off, oldest first; empty when there is none. */
+    /**
+     * The person's own copy of their conversation since hand-off, oldest first; empty when there is
+     * none.
+     */
     public Future<List<HistoryItem>> history(String channel, String contactAddress) {
         return steps.history(channel, contactAddress);
     }
@@ -130,12 +163,19 @@ public final class Conversations {
      * conversation; false when {@code contactAddress} no longer holds {@code conversationId} (it
      * moved where the person wrote their resume phrase): then it must not be shown there.
      */
-    public Future<Boolean> rememberShown(String channel, String contactAddress, UUID conversationId, Reply reply) {
-        return steps.remember(channel, contactAddress, conversationId,
+    public Future<Boolean> rememberShown(
+            String channel, String contactAddress, UUID conversationId, Reply reply) {
+        return steps.remember(
+                channel,
+                contactAddress,
+                conversationId,
                 new HistoryItem("coordinator", reply.text(), reply.language(), reply.rtl()));
     }
 
-    /** Whether a message is a resume phrase (five words of a phrase list), for a channel that limits guessing per client. */
+    /**
+     * Whether a message is a resume phrase (five words of a phrase list), for a channel that limits
+     * guessing per client.
+     */
     public boolean isPhrase(String text) {
         return WORDS.parse(text).isPresent();
     }
@@ -155,28 +195,31 @@ public final class Conversations {
 
     /**
      * Like {@link #open(String, String)}; a new contact gets the first question in {@code language}
-     * (the browser's, say) when the script speaks it ({@link org.haven.bot.Engine#start(String, String, java.time.Instant)}).
+     * (the browser's, say) when the script speaks it ({@link org.haven.bot.Engine#start(String,
+     * String, java.time.Instant)}).
      */
     public Future<Outcome> open(String channel, String contactAddress, String language) {
         DialogueStep.Touched touched = new DialogueStep.Touched();
-        return teamKeys.sealing(() -> {
-            touched.clear();
-            return steps.open(channel, contactAddress, true, language, touched);
-        })
-                .map(Optional::orElseThrow).onSuccess(o -> publish(touched));
+        return teamKeys.sealing(
+                        () -> {
+                            touched.clear();
+                            return steps.open(channel, contactAddress, true, language, touched);
+                        })
+                .map(Optional::orElseThrow)
+                .onSuccess(o -> publish(touched));
     }
 
     /**
-     * Resumes the conversation of a known contact, showing the last replies again; empty when
-     * there is none (it was deleted, or never existed).
+     * Resumes the conversation of a known contact, showing the last replies again; empty when there
+     * is none (it was deleted, or never existed).
      */
     public Future<Optional<Outcome>> resume(String channel, String contactAddress) {
         return steps.open(channel, contactAddress, false, null, new DialogueStep.Touched());
     }
 
     /**
-     * Handles one message from a contact: a dialogue step, or the start of a new conversation.
-     * A message whose id was seen before (a provider's retry, a client's resend after a lost
+     * Handles one message from a contact: a dialogue step, or the start of a new conversation. A
+     * message whose id was seen before (a provider's retry, a client's resend after a lost
      * acknowledgement) is not applied again and yields a duplicate outcome without replies.
      */
     public Future<Outcome> receive(Inbound in) {
@@ -184,9 +227,9 @@ public final class Conversations {
     }
 
     /**
-     * Like {@link #receive(Inbound)}, and for a channel that replies via the outbox also queues
-     * the channel's own notices (an MMS was not read, say) ahead of the dialogue's replies, in the
-     * same transaction. {@code notices} gets the language of the dialogue's first reply.
+     * Like {@link #receive(Inbound)}, and for a channel that replies via the outbox also queues the
+     * channel's own notices (an MMS was not read, say) ahead of the dialogue's replies, in the same
+     * transaction. {@code notices} gets the language of the dialogue's first reply.
      */
     public Future<Outcome> receive(Inbound in, Function<String, List<Reply>> notices) {
         SpoolReplay s = spool;
@@ -197,24 +240,33 @@ public final class Conversations {
             // Keep arrival order: while anything waits in the spool, new messages queue behind it.
             return spoolIt(s, in);
         }
-        return receiveNow(in, notices).recover(err -> DatabaseUnavailable.is(err) ? spoolIt(s, in) : Future.failedFuture(err));
+        return receiveNow(in, notices)
+                .recover(
+                        err ->
+                                DatabaseUnavailable.is(err)
+                                        ? spoolIt(s, in)
+                                        : Future.failedFuture(err));
     }
 
     private Future<Outcome> spoolIt(SpoolReplay s, Inbound in) {
-        return s.append(steps.spooling(in, System.currentTimeMillis())).map(v -> new Outcome(null, List.of(), Optional.empty(), false, false));
+        return s.append(steps.spooling(in, System.currentTimeMillis()))
+                .map(v -> new Outcome(null, List.of(), Optional.empty(), false, false));
     }
 
     private Future<Outcome> receiveNow(Inbound in, Function<String, List<Reply>> notices) {
         DialogueStep.Touched touched = new DialogueStep.Touched();
-        return teamKeys.sealing(() -> {
-            touched.clear();
-            return steps.receive(in, notices, touched);
-        }).onSuccess(o -> {
-            publish(touched);
-            if (in.replyViaOutbox() && !o.duplicate()) {
-                outbox.wake();
-            }
-        });
+        return teamKeys.sealing(
+                        () -> {
+                            touched.clear();
+                            return steps.receive(in, notices, touched);
+                        })
+                .onSuccess(
+                        o -> {
+                            publish(touched);
+                            if (in.replyViaOutbox() && !o.duplicate()) {
+                                outbox.wake();
+                            }
+                        });
     }
 
     /** Keeps acknowledged messages on local disk while the database is unreachable. */
@@ -237,13 +289,19 @@ public final class Conversations {
         return s == null ? 0 : s.pending();
     }
 
-    /** How many damaged regions or unreadable spool records are set aside in the spool's quarantine (0 without a spool). */
+    /**
+     * How many damaged regions or unreadable spool records are set aside in the spool's quarantine
+     * (0 without a spool).
+     */
     public int spoolQuarantined() {
         SpoolReplay s = spool;
         return s == null ? 0 : s.quarantined();
     }
 
-    /** Whether the messages the spool held when this gateway started are all replayed (true without a spool). */
+    /**
+     * Whether the messages the spool held when this gateway started are all replayed (true without
+     * a spool).
+     */
     public boolean spoolReplayedFromStart() {
         SpoolReplay s = spool;
         return s == null || s.replayedFromStart();
@@ -255,7 +313,9 @@ public final class Conversations {
         return s != null && s.unreadable();
     }
 
-    /** After a commit: what the step remembers, and the inbox told which cases appeared or changed. */
+    /**
+     * After a commit: what the step remembers, and the inbox told which cases appeared or changed.
+     */
     private void publish(DialogueStep.Touched touched) {
         touched.committed.forEach(Runnable::run);
         touched.items.forEach(i -> events.publish(i[0], UUID.fromString(i[1])));

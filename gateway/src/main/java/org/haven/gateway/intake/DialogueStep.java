@@ -2,10 +2,7 @@ package org.haven.gateway.intake;
 
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -64,13 +61,26 @@ final class DialogueStep {
     private final PhraseStep phrases;
     private static final String LATE = "\u0000late";
     private final Memory memory = new Memory();
-    /** Channels whose person gets their own copy of the conversation since hand-off (see {@link PersonHistory}). */
+
+    /**
+     * Channels whose person gets their own copy of the conversation since hand-off (see {@link
+     * PersonHistory}).
+     */
     final Set<String> historyChannels = ConcurrentHashMap.newKeySet();
+
     volatile Engine engine;
     volatile HavenMetrics metrics = HavenMetrics.NONE;
 
-    DialogueStep(Db db, Engine engine, ServerSecrets secrets, CaseStore cases, CaseEntries entries, Outbox outbox, Clock clock,
-                 List<Conversations.EraseListener> eraseListeners, ResumeWords words) {
+    DialogueStep(
+            Db db,
+            Engine engine,
+            ServerSecrets secrets,
+            CaseStore cases,
+            CaseEntries entries,
+            Outbox outbox,
+            Clock clock,
+            List<Conversations.EraseListener> eraseListeners,
+            ResumeWords words) {
         this.db = db;
         this.engine = engine;
         this.secrets = secrets;
@@ -81,16 +91,26 @@ final class DialogueStep {
         this.outbox = outbox;
         this.clock = clock;
         this.eraseListeners = eraseListeners;
-        this.phrases = new PhraseStep(words, secrets, states, conversations, cases, entries, outbox, () -> this.engine);
+        this.phrases =
+                new PhraseStep(
+                        words,
+                        secrets,
+                        states,
+                        conversations,
+                        cases,
+                        entries,
+                        outbox,
+                        () -> this.engine);
     }
 
     /** What one step did to cases, published after its commit. */
     static final class Touched {
         final List<String[]> items = new ArrayList<>();
+
         /**
-         * What this gateway remembers of the step once it is committed, and only then: a step
-         * whose commit fails (the database went away) is spooled as not taken, and must be
-         * judged at replay by the question it answered, not the one it would have led to.
+         * What this gateway remembers of the step once it is committed, and only then: a step whose
+         * commit fails (the database went away) is spooled as not taken, and must be judged at
+         * replay by the question it answered, not the one it would have led to.
          */
         final List<Runnable> committed = new ArrayList<>();
 
@@ -105,48 +125,116 @@ final class DialogueStep {
         }
     }
 
-    /** Opens (or, when {@code create}, starts in {@code language} if it is given) the conversation of a contact without any input. */
-    Future<Optional<Conversations.Outcome>> open(String channel, String contactAddress, boolean create, String language,
-                                                 Touched touched) {
+    /**
+     * Opens (or, when {@code create}, starts in {@code language} if it is given) the conversation
+     * of a contact without any input.
+     */
+    Future<Optional<Conversations.Outcome>> open(
+            String channel,
+            String contactAddress,
+            boolean create,
+            String language,
+            Touched touched) {
         byte[] hash = contactHash(channel, contactAddress);
-        return db.transaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
-            if (found.isPresent()) {
-                StateCipher.Stored s = states.decrypt(found.get().id(), channel, contactAddress, found.get().state());
-                return Future.succeededFuture(Optional.of(new Conversations.Outcome(found.get().id(), s.lastReplies(),
-                        Optional.empty())));
-            }
-            return create ? startNew(tx, channel, hash, null, language, contactAddress, Optional.empty(), touched).map(Optional::of)
-                    : Future.succeededFuture(Optional.<Conversations.Outcome>empty());
-        }));
+        return db.transaction(
+                tx ->
+                        conversations
+                                .lockByContact(tx, channel, hash)
+                                .compose(
+                                        found -> {
+                                            if (found.isPresent()) {
+                                                StateCipher.Stored s =
+                                                        states.decrypt(
+                                                                found.get().id(),
+                                                                channel,
+                                                                contactAddress,
+                                                                found.get().state());
+                                                return Future.succeededFuture(
+                                                        Optional.of(
+                                                                new Conversations.Outcome(
+                                                                        found.get().id(),
+                                                                        s.lastReplies(),
+                                                                        Optional.empty())));
+                                            }
+                                            return create
+                                                    ? startNew(
+                                                                    tx,
+                                                                    channel,
+                                                                    hash,
+                                                                    null,
+                                                                    language,
+                                                                    contactAddress,
+                                                                    Optional.empty(),
+                                                                    touched)
+                                                            .map(Optional::of)
+                                                    : Future.succeededFuture(
+                                                            Optional
+                                                                    .<Conversations.Outcome>
+                                                                            empty());
+                                        }));
     }
 
-    /** Applies one message (or recognises it as a duplicate), with the channel's notices queued ahead of the replies. */
-    Future<Conversations.Outcome> receive(Inbound in, Function<String, List<Reply>> notices, Touched touched) {
+    /**
+     * Applies one message (or recognises it as a duplicate), with the channel's notices queued
+     * ahead of the replies.
+     */
+    Future<Conversations.Outcome> receive(
+            Inbound in, Function<String, List<Reply>> notices, Touched touched) {
         byte[] hash = contactHash(in.channel(), in.address());
         HavenMetrics m = metrics;
         m.messageIn(in.channel());
         Timer.Sample timing = m.startStep();
         Optional<ResumeWords.Candidate> phrase = phrases.parse(in.text());
         if (phrase.isPresent()) {
-            return phraseWritten(in, hash, phrase.get(), notices, touched).onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
+            return phraseWritten(in, hash, phrase.get(), notices, touched)
+                    .onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
         }
-        Future<Conversations.Outcome> step = db.transaction(tx -> {
-            // sent together with BEGIN: the de-duplication insert and the lookup (a duplicate then
-            // locks its conversation until the commit, and changes nothing)
-            Future<Boolean> seen = firstSeen(tx, in);
-            Future<Optional<ConversationStore.StoredConversation>> lookup = conversations.lockByContact(tx, in.channel(), hash);
-            return Future.all(seen, lookup).compose(both -> {
-                if (!seen.result()) {
-                    return Future.succeededFuture(new Conversations.Outcome(null, List.of(), Optional.empty(), true));
-                }
-                Optional<ConversationStore.StoredConversation> found = lookup.result();
-                if (found.isEmpty()) {
-                    return startNew(tx, in.channel(), hash, in.text(), null, in.address(), in.spooled(), touched)
-                            .compose(o -> queueReplies(tx, in, o, notices));
-                }
-                return step(tx, in, found.get(), touched).compose(o -> queueReplies(tx, in, o, notices));
-            });
-        });
+        Future<Conversations.Outcome> step =
+                db.transaction(
+                        tx -> {
+                            // sent together with BEGIN: the de-duplication insert and the lookup (a
+                            // duplicate then
+                            // locks its conversation until the commit, and changes nothing)
+                            Future<Boolean> seen = firstSeen(tx, in);
+                            Future<Optional<ConversationStore.StoredConversation>> lookup =
+                                    conversations.lockByContact(tx, in.channel(), hash);
+                            return Future.all(seen, lookup)
+                                    .compose(
+                                            both -> {
+                                                if (!seen.result()) {
+                                                    return Future.succeededFuture(
+                                                            new Conversations.Outcome(
+                                                                    null,
+                                                                    List.of(),
+                                                                    Optional.empty(),
+                                                                    true));
+                                                }
+                                                Optional<ConversationStore.StoredConversation>
+                                                        found = lookup.result();
+                                                if (found.isEmpty()) {
+                                                    return startNew(
+                                                                    tx,
+                                                                    in.channel(),
+                                                                    hash,
+                                                                    in.text(),
+                                                                    null,
+                                                                    in.address(),
+                                                                    in.spooled(),
+                                                                    touched)
+                                                            .compose(
+                                                                    o ->
+                                                                            queueReplies(
+                                                                                    tx, in, o,
+                                                                                    notices));
+                                                }
+                                                return step(tx, in, found.get(), touched)
+                                                        .compose(
+                                                                o ->
+                                                                        queueReplies(
+                                                                                tx, in, o,
+                                                                                notices));
+                                            });
+                        });
         return step.onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
     }
 
@@ -155,82 +243,249 @@ final class DialogueStep {
      * wrong ones this hour), then in one transaction the conversation it belongs to moves here, or
      * the writer is told the words match nothing (or to wait), in their conversation or a new one.
      */
-    private Future<Conversations.Outcome> phraseWritten(Inbound in, byte[] hash, ResumeWords.Candidate phrase,
-                                                        Function<String, List<Reply>> notices, Touched touched) {
+    private Future<Conversations.Outcome> phraseWritten(
+            Inbound in,
+            byte[] hash,
+            ResumeWords.Candidate phrase,
+            Function<String, List<Reply>> notices,
+            Touched touched) {
         return db.transaction(tx -> phrases.mayTry(tx, in.channel(), in.address()))
-                .compose(may -> may ? PhraseStep.derive(phrase.canonical(), secrets).map(Optional::of)
-                        : Future.succeededFuture(Optional.<PhraseKeys>empty()))
-                .compose(keys -> db.transaction(tx -> {
-                    Future<Boolean> seen = firstSeen(tx, in);
-                    Future<Optional<ConversationStore.StoredConversation>> lookup = conversations.lockByContact(tx, in.channel(), hash);
-                    return Future.all(seen, lookup).compose(both -> {
-                        if (!seen.result()) {
-                            return Future.succeededFuture(new Conversations.Outcome(null, List.of(), Optional.empty(), true));
-                        }
-                        Optional<ConversationStore.StoredConversation> current = lookup.result();
-                        String language = current.map(c -> states.decrypt(c.id(), in.channel(), in.address(), c.state()).state().language())
-                                .orElse(phrase.language());
-                        Future<PhraseStep.Used> used = keys.isPresent()
-                                ? phrases.use(tx, in, hash, current, keys.get(), language, touched)
-                                : Future.succeededFuture(new PhraseStep.Refused(engine.message("phrase_wait", language)));
-                        return used.compose(u -> {
-                            if (u instanceof PhraseStep.Moved moved) {
-                                return queueReplies(tx, in, moved.outcome(), notices);
-                            }
-                            if (u instanceof PhraseStep.NotHere) {
-                                return step(tx, in, current.orElseThrow(), touched).compose(o -> queueReplies(tx, in, o, notices));
-                            }
-                            Reply refusal = ((PhraseStep.Refused) u).reply();
-                            Future<Conversations.Outcome> answered = current.isPresent()
-                                    ? Future.succeededFuture(new Conversations.Outcome(current.get().id(), List.of(refusal), Optional.empty()))
-                                    : startNew(tx, in.channel(), hash, null, phrase.language(), in.address(), in.spooled(), touched).map(o -> {
-                                        List<Reply> replies = new ArrayList<>(List.of(refusal));
-                                        replies.addAll(o.replies());
-                                        return new Conversations.Outcome(o.conversationId(), replies, o.caseReference());
-                                    });
-                            return answered.compose(o -> queueReplies(tx, in, o, notices));
-                        });
-                    });
-                }));
+                .compose(
+                        may ->
+                                may
+                                        ? PhraseStep.derive(phrase.canonical(), secrets)
+                                                .map(Optional::of)
+                                        : Future.succeededFuture(Optional.<PhraseKeys>empty()))
+                .compose(
+                        keys ->
+                                db.transaction(
+                                        tx -> {
+                                            Future<Boolean> seen = firstSeen(tx, in);
+                                            Future<Optional<ConversationStore.StoredConversation>>
+                                                    lookup =
+                                                            conversations.lockByContact(
+                                                                    tx, in.channel(), hash);
+                                            return Future.all(seen, lookup)
+                                                    .compose(
+                                                            both -> {
+                                                                if (!seen.result()) {
+                                                                    return Future.succeededFuture(
+                                                                            new Conversations
+                                                                                    .Outcome(
+                                                                                    null,
+                                                                                    List.of(),
+                                                                                    Optional
+                                                                                            .empty(),
+                                                                                    true));
+                                                                }
+                                                                Optional<
+                                                                                ConversationStore
+                                                                                        .StoredConversation>
+                                                                        current = lookup.result();
+                                                                String language =
+                                                                        current.map(
+                                                                                        c ->
+                                                                                                states.decrypt(
+                                                                                                                c
+                                                                                                                        .id(),
+                                                                                                                in
+                                                                                                                        .channel(),
+                                                                                                                in
+                                                                                                                        .address(),
+                                                                                                                c
+                                                                                                                        .state())
+                                                                                                        .state()
+                                                                                                        .language())
+                                                                                .orElse(
+                                                                                        phrase
+                                                                                                .language());
+                                                                Future<PhraseStep.Used> used =
+                                                                        keys.isPresent()
+                                                                                ? phrases.use(
+                                                                                        tx,
+                                                                                        in,
+                                                                                        hash,
+                                                                                        current,
+                                                                                        keys.get(),
+                                                                                        language,
+                                                                                        touched)
+                                                                                : Future
+                                                                                        .succeededFuture(
+                                                                                                new PhraseStep
+                                                                                                        .Refused(
+                                                                                                        engine
+                                                                                                                .message(
+                                                                                                                        "phrase_wait",
+                                                                                                                        language)));
+                                                                return used.compose(
+                                                                        u -> {
+                                                                            if (u
+                                                                                    instanceof
+                                                                                    PhraseStep.Moved
+                                                                                            moved) {
+                                                                                return queueReplies(
+                                                                                        tx,
+                                                                                        in,
+                                                                                        moved
+                                                                                                .outcome(),
+                                                                                        notices);
+                                                                            }
+                                                                            if (u
+                                                                                    instanceof
+                                                                                    PhraseStep
+                                                                                            .NotHere) {
+                                                                                return step(
+                                                                                                tx,
+                                                                                                in,
+                                                                                                current
+                                                                                                        .orElseThrow(),
+                                                                                                touched)
+                                                                                        .compose(
+                                                                                                o ->
+                                                                                                        queueReplies(
+                                                                                                                tx,
+                                                                                                                in,
+                                                                                                                o,
+                                                                                                                notices));
+                                                                            }
+                                                                            Reply refusal =
+                                                                                    ((PhraseStep
+                                                                                                            .Refused)
+                                                                                                    u)
+                                                                                            .reply();
+                                                                            Future<
+                                                                                            Conversations
+                                                                                                    .Outcome>
+                                                                                    answered =
+                                                                                            current
+                                                                                                            .isPresent()
+                                                                                                    ? Future
+                                                                                                            .succeededFuture(
+                                                                                                                    new Conversations
+                                                                                                                            .Outcome(
+                                                                                                                            current.get()
+                                                                                                                                    .id(),
+                                                                                                                            List
+                                                                                                                                    .of(
+                                                                                                                                            refusal),
+                                                                                                                            Optional
+                                                                                                                                    .empty()))
+                                                                                                    : startNew(
+                                                                                                                    tx,
+                                                                                                                    in
+                                                                                                                            .channel(),
+                                                                                                                    hash,
+                                                                                                                    null,
+                                                                                                                    phrase
+                                                                                                                            .language(),
+                                                                                                                    in
+                                                                                                                            .address(),
+                                                                                                                    in
+                                                                                                                            .spooled(),
+                                                                                                                    touched)
+                                                                                                            .map(
+                                                                                                                    o -> {
+                                                                                                                        List<
+                                                                                                                                        Reply>
+                                                                                                                                replies =
+                                                                                                                                        new ArrayList<>(
+                                                                                                                                                List
+                                                                                                                                                        .of(
+                                                                                                                                                                refusal));
+                                                                                                                        replies
+                                                                                                                                .addAll(
+                                                                                                                                        o
+                                                                                                                                                .replies());
+                                                                                                                        return new Conversations
+                                                                                                                                .Outcome(
+                                                                                                                                o
+                                                                                                                                        .conversationId(),
+                                                                                                                                replies,
+                                                                                                                                o
+                                                                                                                                        .caseReference());
+                                                                                                                    });
+                                                                            return answered.compose(
+                                                                                    o ->
+                                                                                            queueReplies(
+                                                                                                    tx,
+                                                                                                    in,
+                                                                                                    o,
+                                                                                                    notices));
+                                                                        });
+                                                            });
+                                        }));
     }
 
     private Future<Boolean> firstSeen(Db tx, Inbound in) {
         if (in.messageId().isEmpty()) {
             return Future.succeededFuture(true);
         }
-        byte[] key = secrets.contactHash().hash(in.channel() + ":" + in.address() + "#" + in.messageId().get());
+        byte[] key =
+                secrets.contactHash()
+                        .hash(in.channel() + ":" + in.address() + "#" + in.messageId().get());
         return InboundSeen.firstSeen(tx, key);
     }
 
-    private Future<Conversations.Outcome> queueReplies(Db tx, Inbound in, Conversations.Outcome outcome,
-                                                       Function<String, List<Reply>> notices) {
+    private Future<Conversations.Outcome> queueReplies(
+            Db tx,
+            Inbound in,
+            Conversations.Outcome outcome,
+            Function<String, List<Reply>> notices) {
         if (!in.replyViaOutbox() || outcome.conversationId() == null || outcome.erased()) {
             return Future.succeededFuture(outcome);
         }
-        List<Reply> queued = new ArrayList<>(notices.apply(
-                outcome.replies().isEmpty() ? "en" : outcome.replies().get(0).language()));
+        List<Reply> queued =
+                new ArrayList<>(
+                        notices.apply(
+                                outcome.replies().isEmpty()
+                                        ? "en"
+                                        : outcome.replies().get(0).language()));
         queued.addAll(outcome.replies());
-        return outbox.enqueue(tx, outcome.conversationId(), in.channel(), in.address(), queued).map(v -> outcome);
+        return outbox.enqueue(tx, outcome.conversationId(), in.channel(), in.address(), queued)
+                .map(v -> outcome);
     }
 
-    private Future<Conversations.Outcome> step(Db tx, Inbound in, ConversationStore.StoredConversation found,
-                                               Touched touched) {
+    private Future<Conversations.Outcome> step(
+            Db tx, Inbound in, ConversationStore.StoredConversation found, Touched touched) {
         UUID id = found.id();
         StateCipher.Stored stored = states.decrypt(id, in.channel(), in.address(), found.state());
-        byte[] historyKey = stored.historyKey() != null || !historyChannels.contains(in.channel())
-                ? stored.historyKey() : PersonHistory.newKey();
+        byte[] historyKey =
+                stored.historyKey() != null || !historyChannels.contains(in.channel())
+                        ? stored.historyKey()
+                        : PersonHistory.newKey();
         String key = key(in.channel(), in.address());
         boolean late = in.spooled().isPresent() && movedOn(key, stored.state(), in.spooled().get());
-        Future<Turn> turned = late
-                ? Future.succeededFuture(engine.late(stored.state(), in.spooled().get().question(), in.text(), clock.instant()))
-                : knownCodes(tx, in.text()).map(known -> engine.step(stored.state(), in.text(), clock.instant(), known));
-        return turned.compose(turn -> {
-            touched.committed.add(() -> rememberForSpool(in.channel(), in.address(), turn.state(), in.spooled(), late));
-            if (late) {
-                LOG.info("event=spooled_message_late conversation={}", id);
-            }
-            return step(tx, in, found, touched, id, stored, historyKey, turn);
-        });
+        Future<Turn> turned =
+                late
+                        ? Future.succeededFuture(
+                                engine.late(
+                                        stored.state(),
+                                        in.spooled().get().question(),
+                                        in.text(),
+                                        clock.instant()))
+                        : knownCodes(tx, in.text())
+                                .map(
+                                        known ->
+                                                engine.step(
+                                                        stored.state(),
+                                                        in.text(),
+                                                        clock.instant(),
+                                                        known));
+        return turned.compose(
+                turn -> {
+                    touched.committed.add(
+                            () ->
+                                    rememberForSpool(
+                                            in.channel(),
+                                            in.address(),
+                                            turn.state(),
+                                            in.spooled(),
+                                            late));
+                    if (late) {
+                        LOG.info("event=spooled_message_late conversation={}", id);
+                    }
+                    return step(tx, in, found, touched, id, stored, historyKey, turn);
+                });
     }
 
     /**
@@ -242,8 +497,18 @@ final class DialogueStep {
             return replies;
         }
         String reference = created.get().reference();
-        return replies.stream().map(r -> r.text().contains("{reference}")
-                ? new Reply(r.text().replace("{reference}", reference), r.options(), r.language(), r.rtl(), r.multiple()) : r).toList();
+        return replies.stream()
+                .map(
+                        r ->
+                                r.text().contains("{reference}")
+                                        ? new Reply(
+                                                r.text().replace("{reference}", reference),
+                                                r.options(),
+                                                r.language(),
+                                                r.rtl(),
+                                                r.multiple())
+                                        : r)
+                .toList();
     }
 
     /**
@@ -251,10 +516,15 @@ final class DialogueStep {
      * when the person comes back (a reload): never the script's {@code {reference}}.
      */
     static Turn withReference(Turn turn, Optional<IntakeCases.Created> created) {
-        return created.isEmpty() ? turn : new Turn(turn.state(), withReference(turn.replies(), created), turn.events());
+        return created.isEmpty()
+                ? turn
+                : new Turn(turn.state(), withReference(turn.replies(), created), turn.events());
     }
 
-    /** Which referral codes agencies hold, as far as this message can name one (a lookup only when it looks like a code). */
+    /**
+     * Which referral codes agencies hold, as far as this message can name one (a lookup only when
+     * it looks like a code).
+     */
     private Future<Predicate<String>> knownCodes(Db tx, String text) {
         String code = text == null ? null : ReferralCode.normalise(text);
         if (code == null) {
@@ -263,9 +533,15 @@ final class DialogueStep {
         return cases.referralCodeHeld(tx, code).map(held -> c -> held || !c.equals(code));
     }
 
-    private Future<Conversations.Outcome> step(Db tx, Inbound in, ConversationStore.StoredConversation found,
-                                               Touched touched, UUID id, StateCipher.Stored stored, byte[] historyKey,
-                                               Turn turn) {
+    private Future<Conversations.Outcome> step(
+            Db tx,
+            Inbound in,
+            ConversationStore.StoredConversation found,
+            Touched touched,
+            UUID id,
+            StateCipher.Stored stored,
+            byte[] historyKey,
+            Turn turn) {
         boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
         boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
         Future<Void> told = Future.succeededFuture();
@@ -274,30 +550,92 @@ final class DialogueStep {
                 told = told.compose(v -> listener.beforeErase(tx, id, in.channel(), !deleting));
             }
         }
-        return told.compose(t -> applyEvents(tx, id, in.channel(), in.address(), found.caseId(), turn, touched)).compose(caseRef -> {
-            if (deleting) {
-                LOG.info("event=conversation_deleted conversation={}", id);
-                return conversations.delete(tx, id).map(v -> new Conversations.Outcome(id, withReference(turn.replies(), caseRef),
-                        caseRef.map(IntakeCases.Created::reference), false, true));
-            }
-            Boolean stopped = null;
-            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
-                stopped = true;
-            } else if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
-                    || !turn.state().optedOut()) {
-                // A person who writes again un-stops delivery the provider had stopped (a Telegram
-                // user who blocked the bot and unblocked it); only their own STOP keeps it stopped.
-                stopped = false;
-            }
-            UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
-            Boolean stop = stopped;
-            return withPhrase(tx, id, in, turn, duress).map(replies -> withReference(replies, caseRef))
-                    .compose(replies -> remember(tx, id, historyKey, stored.state(), in.text(), turn, replies, duress)
-                            .compose(v -> conversations.update(tx, id,
-                                    states.encrypt(id, in.channel(), in.address(), withReference(turn, caseRef), historyKey), caseId, stop))
-                            .map(v -> new Conversations.Outcome(id, replies, caseRef.map(IntakeCases.Created::reference),
-                                    false, false, duress)));
-        });
+        return told.compose(
+                        t ->
+                                applyEvents(
+                                        tx,
+                                        id,
+                                        in.channel(),
+                                        in.address(),
+                                        found.caseId(),
+                                        turn,
+                                        touched))
+                .compose(
+                        caseRef -> {
+                            if (deleting) {
+                                LOG.info("event=conversation_deleted conversation={}", id);
+                                return conversations
+                                        .delete(tx, id)
+                                        .map(
+                                                v ->
+                                                        new Conversations.Outcome(
+                                                                id,
+                                                                withReference(
+                                                                        turn.replies(), caseRef),
+                                                                caseRef.map(
+                                                                        IntakeCases.Created
+                                                                                ::reference),
+                                                                false,
+                                                                true));
+                            }
+                            Boolean stopped = null;
+                            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+                                stopped = true;
+                            } else if (turn.events().stream()
+                                            .anyMatch(e -> e instanceof Event.OptedIn)
+                                    || !turn.state().optedOut()) {
+                                // A person who writes again un-stops delivery the provider had
+                                // stopped (a Telegram
+                                // user who blocked the bot and unblocked it); only their own STOP
+                                // keeps it stopped.
+                                stopped = false;
+                            }
+                            UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
+                            Boolean stop = stopped;
+                            return withPhrase(tx, id, in, turn, duress)
+                                    .map(replies -> withReference(replies, caseRef))
+                                    .compose(
+                                            replies ->
+                                                    remember(
+                                                                    tx,
+                                                                    id,
+                                                                    historyKey,
+                                                                    stored.state(),
+                                                                    in.text(),
+                                                                    turn,
+                                                                    replies,
+                                                                    duress)
+                                                            .compose(
+                                                                    v ->
+                                                                            conversations.update(
+                                                                                    tx,
+                                                                                    id,
+                                                                                    states.encrypt(
+                                                                                            id,
+                                                                                            in
+                                                                                                    .channel(),
+                                                                                            in
+                                                                                                    .address(),
+                                                                                            withReference(
+                                                                                                    turn,
+                                                                                                    caseRef),
+                                                                                            historyKey),
+                                                                                    caseId,
+                                                                                    stop))
+                                                            .map(
+                                                                    v ->
+                                                                            new Conversations
+                                                                                    .Outcome(
+                                                                                    id,
+                                                                                    replies,
+                                                                                    caseRef.map(
+                                                                                            IntakeCases
+                                                                                                            .Created
+                                                                                                    ::reference),
+                                                                                    false,
+                                                                                    false,
+                                                                                    duress)));
+                        });
     }
 
     /**
@@ -305,20 +643,25 @@ final class DialogueStep {
      * the person asked for it (the question they are at follows). Never under duress.
      */
     private Future<List<Reply>> withPhrase(Db tx, UUID id, Inbound in, Turn turn, boolean duress) {
-        boolean handedOff = turn.events().stream().anyMatch(e -> e instanceof Event.IntakeCompleted);
+        boolean handedOff =
+                turn.events().stream().anyMatch(e -> e instanceof Event.IntakeCompleted);
         boolean asked = turn.events().stream().anyMatch(e -> e instanceof Event.PhraseRequested);
-        if (duress || turn.state().phase() == ConversationState.Phase.DURESS || !(handedOff || asked)) {
+        if (duress
+                || turn.state().phase() == ConversationState.Phase.DURESS
+                || !(handedOff || asked)) {
             return Future.succeededFuture(turn.replies());
         }
-        return phrases.issue(tx, id, in.channel(), in.address(), turn.state().language()).map(phrase -> {
-            List<Reply> all = new ArrayList<>(turn.replies());
-            if (asked && !handedOff) {
-                all.add(0, phrase);
-            } else {
-                all.add(phrase);
-            }
-            return all;
-        });
+        return phrases.issue(tx, id, in.channel(), in.address(), turn.state().language())
+                .map(
+                        phrase -> {
+                            List<Reply> all = new ArrayList<>(turn.replies());
+                            if (asked && !handedOff) {
+                                all.add(0, phrase);
+                            } else {
+                                all.add(phrase);
+                            }
+                            return all;
+                        });
     }
 
     /**
@@ -326,8 +669,15 @@ final class DialogueStep {
      * and the bot's replies from the hand-off on. The duress word wipes it (nothing of the
      * conversation may show again), and nothing is kept while under duress.
      */
-    private Future<Void> remember(Db tx, UUID id, byte[] historyKey, ConversationState before, String text, Turn turn,
-                                  List<Reply> replies, boolean duress) {
+    private Future<Void> remember(
+            Db tx,
+            UUID id,
+            byte[] historyKey,
+            ConversationState before,
+            String text,
+            Turn turn,
+            List<Reply> replies,
+            boolean duress) {
         if (historyKey == null) {
             return Future.succeededFuture();
         }
@@ -350,42 +700,78 @@ final class DialogueStep {
      * conversation; false, adding nothing, when {@code address} no longer holds that conversation
      * (it moved to where the person wrote their resume phrase, or is gone).
      */
-    Future<Boolean> remember(String channel, String address, UUID conversationId, HistoryItem item) {
+    Future<Boolean> remember(
+            String channel, String address, UUID conversationId, HistoryItem item) {
         byte[] hash = contactHash(channel, address);
-        return db.transaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
-            if (found.isEmpty() || !found.get().id().equals(conversationId)) {
-                return Future.succeededFuture(false); // the conversation moved elsewhere (a resume phrase), or is gone
-            }
-            StateCipher.Stored s = states.decrypt(found.get().id(), channel, address, found.get().state());
-            if (s.historyKey() == null || s.state().phase() == ConversationState.Phase.DURESS) {
-                return Future.succeededFuture(true);
-            }
-            return history.append(tx, found.get().id(), s.historyKey(), List.of(item)).map(true);
-        }));
+        return db.transaction(
+                tx ->
+                        conversations
+                                .lockByContact(tx, channel, hash)
+                                .compose(
+                                        found -> {
+                                            if (found.isEmpty()
+                                                    || !found.get().id().equals(conversationId)) {
+                                                return Future.succeededFuture(
+                                                        false); // the conversation moved elsewhere
+                                                // (a resume phrase), or is gone
+                                            }
+                                            StateCipher.Stored s =
+                                                    states.decrypt(
+                                                            found.get().id(),
+                                                            channel,
+                                                            address,
+                                                            found.get().state());
+                                            if (s.historyKey() == null
+                                                    || s.state().phase()
+                                                            == ConversationState.Phase.DURESS) {
+                                                return Future.succeededFuture(true);
+                                            }
+                                            return history.append(
+                                                            tx,
+                                                            found.get().id(),
+                                                            s.historyKey(),
+                                                            List.of(item))
+                                                    .map(true);
+                                        }));
     }
 
     /** The person's own copy of their conversation since hand-off; empty when there is none. */
     Future<List<HistoryItem>> history(String channel, String address) {
         byte[] hash = contactHash(channel, address);
-        return db.transaction(tx -> conversations.lockByContact(tx, channel, hash).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.succeededFuture(List.<HistoryItem>of());
-            }
-            StateCipher.Stored s = states.decrypt(found.get().id(), channel, address, found.get().state());
-            if (s.historyKey() == null || s.state().phase() == ConversationState.Phase.DURESS) {
-                return Future.succeededFuture(List.<HistoryItem>of());
-            }
-            return history.read(tx, found.get().id(), s.historyKey());
-        }));
+        return db.transaction(
+                tx ->
+                        conversations
+                                .lockByContact(tx, channel, hash)
+                                .compose(
+                                        found -> {
+                                            if (found.isEmpty()) {
+                                                return Future.succeededFuture(
+                                                        List.<HistoryItem>of());
+                                            }
+                                            StateCipher.Stored s =
+                                                    states.decrypt(
+                                                            found.get().id(),
+                                                            channel,
+                                                            address,
+                                                            found.get().state());
+                                            if (s.historyKey() == null
+                                                    || s.state().phase()
+                                                            == ConversationState.Phase.DURESS) {
+                                                return Future.succeededFuture(
+                                                        List.<HistoryItem>of());
+                                            }
+                                            return history.read(
+                                                    tx, found.get().id(), s.historyKey());
+                                        }));
     }
 
     /**
      * Whether a spooled message answered an earlier question than the one its conversation is at
      * now (it went on meanwhile, through another gateway): then it is kept with that question and
      * never taken as an answer to this one. The first of a contact's run of spooled messages is
-     * judged by the question recorded with it (or, unknown, by whether the conversation had a
-     * step since it arrived); each next one goes where the one before it went. After the hand-off
-     * every message goes to the case.
+     * judged by the question recorded with it (or, unknown, by whether the conversation had a step
+     * since it arrived); each next one goes where the one before it went. After the hand-off every
+     * message goes to the case.
      */
     private boolean movedOn(String key, ConversationState state, Inbound.Spooled sp) {
         if (state.handedOff()) {
@@ -398,7 +784,9 @@ final class DialogueStep {
         if (LATE.equals(expected)) {
             return true;
         }
-        return expected != null ? !expected.equals(question(state)) : state.lastActivity() * 1000 > sp.arrivedAtMillis();
+        return expected != null
+                ? !expected.equals(question(state))
+                : state.lastActivity() * 1000 > sp.arrivedAtMillis();
     }
 
     private static String question(ConversationState state) {
@@ -410,8 +798,12 @@ final class DialogueStep {
      * ({@link #asked}); a replayed one leaves the run as it is, since the contact's next messages
      * may still wait in the spool behind it, and records where it went, to judge them by.
      */
-    private void rememberForSpool(String channel, String address, ConversationState state, Optional<Inbound.Spooled> spooled,
-                          boolean late) {
+    private void rememberForSpool(
+            String channel,
+            String address,
+            ConversationState state,
+            Optional<Inbound.Spooled> spooled,
+            boolean late) {
         if (spooled.isEmpty()) {
             asked(channel, address, state);
             return;
@@ -437,7 +829,10 @@ final class DialogueStep {
         }
     }
 
-    /** A message as it goes into the spool: when it arrived, the question its conversation was at, its place in the run. */
+    /**
+     * A message as it goes into the spool: when it arrived, the question its conversation was at,
+     * its place in the run.
+     */
     Inbound spooling(Inbound in, long nowMillis) {
         String key = key(in.channel(), in.address());
         synchronized (memory) {
@@ -450,11 +845,18 @@ final class DialogueStep {
         return HexFormat.of().formatHex(contactHash(channel, address));
     }
 
-    /** What this gateway remembers of recent contacts for its spool, by keyed hash; the newest 100,000 of each. */
+    /**
+     * What this gateway remembers of recent contacts for its spool, by keyed hash; the newest
+     * 100,000 of each.
+     */
     private static final class Memory {
         final Map<String, String> asked = newest();
         final Map<String, Integer> run = newest();
-        /** Where the last replayed message of a contact went: the question it left the conversation at, or {@link #LATE}. */
+
+        /**
+         * Where the last replayed message of a contact went: the question it left the conversation
+         * at, or {@link #LATE}.
+         */
         final Map<String, String> replayed = newest();
 
         private static <V> Map<String, V> newest() {
@@ -471,67 +873,164 @@ final class DialogueStep {
      * A new conversation; its first message (SMS "STOP", Telegram "/start", "aide") shapes the
      * opening, or without one the language the person's device prefers.
      */
-    private Future<Conversations.Outcome> startNew(Db tx, String channel, byte[] hash, String firstMessage,
-                                                   String language, String address, Optional<Inbound.Spooled> spooled,
-                                                   Touched touched) {
+    private Future<Conversations.Outcome> startNew(
+            Db tx,
+            String channel,
+            byte[] hash,
+            String firstMessage,
+            String language,
+            String address,
+            Optional<Inbound.Spooled> spooled,
+            Touched touched) {
         UUID id = UUID.randomUUID();
-        Turn turn = firstMessage == null ? engine.start(channel, language, clock.instant())
-                : engine.open(channel, firstMessage, clock.instant());
-        touched.committed.add(() -> rememberForSpool(channel, address, turn.state(), spooled, false));
+        Turn turn =
+                firstMessage == null
+                        ? engine.start(channel, language, clock.instant())
+                        : engine.open(channel, firstMessage, clock.instant());
+        touched.committed.add(
+                () -> rememberForSpool(channel, address, turn.state(), spooled, false));
         byte[] historyKey = historyChannels.contains(channel) ? PersonHistory.newKey() : null;
         byte[] state = states.encrypt(id, channel, address, turn, historyKey);
-        return conversations.insert(tx, id, channel, hash, state).compose(inserted -> {
-            if (!inserted) {
-                return Future.failedFuture(new IllegalStateException("conversation created concurrently"));
-            }
-            LOG.info("event=conversation_started conversation={} channel={}", id, channel);
-            return applyEvents(tx, id, channel, address, null, turn, touched);
-        }).compose(caseRef -> {
-            Future<Void> after = Future.succeededFuture();
-            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
-                after = conversations.setStopped(tx, id, true);
-            }
-            if (caseRef.isPresent()) {
-                after = after.compose(v -> conversations.update(tx, id,
-                        states.encrypt(id, channel, address, withReference(turn, caseRef), historyKey), caseRef.get().id()));
-            }
-            return after.map(v -> new Conversations.Outcome(id, withReference(turn.replies(), caseRef), caseRef.map(IntakeCases.Created::reference)));
-        });
+        return conversations
+                .insert(tx, id, channel, hash, state)
+                .compose(
+                        inserted -> {
+                            if (!inserted) {
+                                return Future.failedFuture(
+                                        new IllegalStateException(
+                                                "conversation created concurrently"));
+                            }
+                            LOG.info(
+                                    "event=conversation_started conversation={} channel={}",
+                                    id,
+                                    channel);
+                            return applyEvents(tx, id, channel, address, null, turn, touched);
+                        })
+                .compose(
+                        caseRef -> {
+                            Future<Void> after = Future.succeededFuture();
+                            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+                                after = conversations.setStopped(tx, id, true);
+                            }
+                            if (caseRef.isPresent()) {
+                                after =
+                                        after.compose(
+                                                v ->
+                                                        conversations.update(
+                                                                tx,
+                                                                id,
+                                                                states.encrypt(
+                                                                        id,
+                                                                        channel,
+                                                                        address,
+                                                                        withReference(
+                                                                                turn, caseRef),
+                                                                        historyKey),
+                                                                caseRef.get().id()));
+                            }
+                            return after.map(
+                                    v ->
+                                            new Conversations.Outcome(
+                                                    id,
+                                                    withReference(turn.replies(), caseRef),
+                                                    caseRef.map(IntakeCases.Created::reference)));
+                        });
     }
 
-    private Future<Optional<IntakeCases.Created>> applyEvents(Db tx, UUID conversationId, String channel, String address,
-                                                              UUID existingCase, Turn turn, Touched touched) {
+    private Future<Optional<IntakeCases.Created>> applyEvents(
+            Db tx,
+            UUID conversationId,
+            String channel,
+            String address,
+            UUID existingCase,
+            Turn turn,
+            Touched touched) {
         Future<Optional<IntakeCases.Created>> result = Future.succeededFuture(Optional.empty());
         for (Event event : turn.events()) {
             if (event instanceof Event.IntakeCompleted completed) {
                 String contact = outbox.addresses(channel) ? address : null;
-                result = result.compose(prev -> intakeCases.create(tx, conversationId, channel, completed.result(), contact)
-                        .map(created -> {
-                            touched.add("case_new", created.id());
-                            return Optional.of(created);
-                        }));
-            } else if (event instanceof Event.MessageForCoordinator message && existingCase != null) {
+                result =
+                        result.compose(
+                                prev ->
+                                        intakeCases
+                                                .create(
+                                                        tx,
+                                                        conversationId,
+                                                        channel,
+                                                        completed.result(),
+                                                        contact)
+                                                .map(
+                                                        created -> {
+                                                            touched.add("case_new", created.id());
+                                                            return Optional.of(created);
+                                                        }));
+            } else if (event instanceof Event.MessageForCoordinator message
+                    && existingCase != null) {
                 touched.add("message_new", existingCase);
-                result = result.compose(prev -> entries.append(tx, existingCase, EntryKind.MESSAGE_IN,
-                                new JsonObject().put("text", message.text()), null)
-                        .compose(v -> cases.personWrote(tx, existingCase))
-                        .compose(reopened -> reopened ? reopened(tx, existingCase, touched) : Future.succeededFuture())
-                        .map(prev));
+                result =
+                        result.compose(
+                                prev ->
+                                        entries.append(
+                                                        tx,
+                                                        existingCase,
+                                                        EntryKind.MESSAGE_IN,
+                                                        new JsonObject()
+                                                                .put("text", message.text()),
+                                                        null)
+                                                .compose(v -> cases.personWrote(tx, existingCase))
+                                                .compose(
+                                                        reopened ->
+                                                                reopened
+                                                                        ? reopened(
+                                                                                tx,
+                                                                                existingCase,
+                                                                                touched)
+                                                                        : Future.succeededFuture())
+                                                .map(prev));
             } else if (event instanceof Event.HumanRequested && existingCase != null) {
                 touched.add("case_changed", existingCase);
-                result = result.compose(prev -> cases.personAsked(tx, existingCase)
-                        .compose(reopened -> reopened ? reopened(tx, existingCase, touched) : Future.succeededFuture())
-                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record("person", "person_asked", existingCase))
-                        .map(prev));
+                result =
+                        result.compose(
+                                prev ->
+                                        cases.personAsked(tx, existingCase)
+                                                .compose(
+                                                        reopened ->
+                                                                reopened
+                                                                        ? reopened(
+                                                                                tx,
+                                                                                existingCase,
+                                                                                touched)
+                                                                        : Future.succeededFuture())
+                                                .compose(
+                                                        v ->
+                                                                new AuditLog(tx, secrets.auditKey())
+                                                                        .record(
+                                                                                "person",
+                                                                                "person_asked",
+                                                                                existingCase))
+                                                .map(prev));
             } else if (event instanceof Event.DuressTriggered && existingCase != null) {
                 result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
             } else if (event instanceof Event.DeleteRequested && existingCase != null) {
                 LOG.info("event=case_deleted_by_person case={}", existingCase);
                 touched.add("case_deleted", existingCase);
-                result = result.compose(prev -> cases.delete(tx, existingCase)
-                        .compose(v -> new AuditLog(tx, secrets.auditKey()).record("person", "case_deleted_by_person", existingCase)).map(prev));
+                result =
+                        result.compose(
+                                prev ->
+                                        cases.delete(tx, existingCase)
+                                                .compose(
+                                                        v ->
+                                                                new AuditLog(tx, secrets.auditKey())
+                                                                        .record(
+                                                                                "person",
+                                                                                "case_deleted_by_person",
+                                                                                existingCase))
+                                                .map(prev));
             } else {
-                LOG.info("event=dialogue_event conversation={} kind={}", conversationId, event.getClass().getSimpleName());
+                LOG.info(
+                        "event=dialogue_event conversation={} kind={}",
+                        conversationId,
+                        event.getClass().getSimpleName());
             }
         }
         return result;

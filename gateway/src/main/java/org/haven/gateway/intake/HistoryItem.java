@@ -8,5 +8,4 @@ package org.haven.gateway.intake;
  * @param language its language tag (null for the person's own words)
  * @param rtl whether it is written right to left
  */
-public record HistoryItem(String from, String text, String language, boolean rtl) {
-}
+public record HistoryItem(String from, String text, String language, boolean rtl) {}

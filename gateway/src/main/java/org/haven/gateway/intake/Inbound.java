@@ -8,13 +8,19 @@ import java.util.Optional;
  * @param channel the channel name
  * @param address the contact address on that channel (phone number, chat id, web resume token)
  * @param text what the person wrote, or the value of the option they chose
- * @param messageId the channel's id for this message, if any: a message seen before is not applied again
- * @param replyViaOutbox whether replies go out through the outbox (SMS, Telegram) rather than
- *     being returned to the channel to send itself (web chat)
+ * @param messageId the channel's id for this message, if any: a message seen before is not applied
+ *     again
+ * @param replyViaOutbox whether replies go out through the outbox (SMS, Telegram) rather than being
+ *     returned to the channel to send itself (web chat)
  * @param spooled when the message waited in the local spool: when it arrived and what it answered
  */
-public record Inbound(String channel, String address, String text, Optional<String> messageId, boolean replyViaOutbox,
-                      Optional<Spooled> spooled) {
+public record Inbound(
+        String channel,
+        String address,
+        String text,
+        Optional<String> messageId,
+        boolean replyViaOutbox,
+        Optional<Spooled> spooled) {
 
     /**
      * When a spooled message arrived; the question its conversation was at then, as far as this
@@ -22,17 +28,26 @@ public record Inbound(String channel, String address, String text, Optional<Stri
      * how many of the contact's messages went into the spool before it since that step (0: the
      * first, which answered that question; the next ones were written without a reply in between).
      */
-    public record Spooled(long arrivedAtMillis, String question, int run) {
-    }
+    public record Spooled(long arrivedAtMillis, String question, int run) {}
 
     /** A message as it arrives, not spooled. */
-    public Inbound(String channel, String address, String text, Optional<String> messageId, boolean replyViaOutbox) {
+    public Inbound(
+            String channel,
+            String address,
+            String text,
+            Optional<String> messageId,
+            boolean replyViaOutbox) {
         this(channel, address, text, messageId, replyViaOutbox, Optional.empty());
     }
 
     /** The same message, as it goes into the spool. */
     public Inbound spooled(long arrivedAtMillis, String question, int run) {
-        return new Inbound(channel, address, text, messageId, replyViaOutbox,
+        return new Inbound(
+                channel,
+                address,
+                text,
+                messageId,
+                replyViaOutbox,
                 Optional.of(new Spooled(arrivedAtMillis, question, run)));
     }
 }

@@ -2,7 +2,6 @@ package org.haven.gateway.intake;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -15,10 +14,10 @@ import org.haven.gateway.store.Db;
 import org.haven.gateway.store.HistoryStore;
 
 /**
- * The person's own copy of a conversation since hand-off, for channels whose device keeps none
- * (the web chat page keeps nothing across a reload). Each item is encrypted under the
- * conversation's history key, a random key kept only inside the conversation's encrypted state
- * ({@link StateCipher}), so it opens only with the person's contact address (a resume token).
+ * The person's own copy of a conversation since hand-off, for channels whose device keeps none (the
+ * web chat page keeps nothing across a reload). Each item is encrypted under the conversation's
+ * history key, a random key kept only inside the conversation's encrypted state ({@link
+ * StateCipher}), so it opens only with the person's contact address (a resume token).
  */
 final class PersonHistory {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,8 +38,16 @@ final class PersonHistory {
         DataKey k = dataKey(key);
         try {
             for (HistoryItem i : items) {
-                JsonObject doc = new JsonObject().put("f", i.from()).put("t", i.text()).put("lang", i.language()).put("rtl", i.rtl());
-                bodies.add(k.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), aad(conversationId)));
+                JsonObject doc =
+                        new JsonObject()
+                                .put("f", i.from())
+                                .put("t", i.text())
+                                .put("lang", i.language())
+                                .put("rtl", i.rtl());
+                bodies.add(
+                        k.encrypt(
+                                doc.encode().getBytes(StandardCharsets.UTF_8),
+                                aad(conversationId)));
             }
         } catch (GeneralSecurityException e) {
             return Future.failedFuture(new IllegalStateException("history encryption failed", e));
@@ -51,22 +58,32 @@ final class PersonHistory {
     }
 
     Future<List<HistoryItem>> read(Db tx, UUID conversationId, byte[] key) {
-        return store.list(tx, conversationId).map(bodies -> {
-            List<HistoryItem> items = new ArrayList<>();
-            DataKey k = dataKey(key);
-            try {
-                for (byte[] body : bodies) {
-                    JsonObject doc = new JsonObject(new String(k.decrypt(body, aad(conversationId)), StandardCharsets.UTF_8));
-                    items.add(new HistoryItem(doc.getString("f"), doc.getString("t"), doc.getString("lang"),
-                            doc.getBoolean("rtl", false)));
-                }
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("history decryption failed", e);
-            } finally {
-                k.destroy();
-            }
-            return items;
-        });
+        return store.list(tx, conversationId)
+                .map(
+                        bodies -> {
+                            List<HistoryItem> items = new ArrayList<>();
+                            DataKey k = dataKey(key);
+                            try {
+                                for (byte[] body : bodies) {
+                                    JsonObject doc =
+                                            new JsonObject(
+                                                    new String(
+                                                            k.decrypt(body, aad(conversationId)),
+                                                            StandardCharsets.UTF_8));
+                                    items.add(
+                                            new HistoryItem(
+                                                    doc.getString("f"),
+                                                    doc.getString("t"),
+                                                    doc.getString("lang"),
+                                                    doc.getBoolean("rtl", false)));
+                                }
+                            } catch (GeneralSecurityException e) {
+                                throw new IllegalStateException("history decryption failed", e);
+                            } finally {
+                                k.destroy();
+                            }
+                            return items;
+                        });
     }
 
     Future<Void> clear(Db tx, UUID conversationId) {

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,30 +28,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Resume phrases in a dialogue step: giving a conversation its phrase, and moving it to the
- * channel and address where the person wrote the phrase. The phrase itself is never stored;
- * {@link PhraseKeys} says what is.
+ * Resume phrases in a dialogue step: giving a conversation its phrase, and moving it to the channel
+ * and address where the person wrote the phrase. The phrase itself is never stored; {@link
+ * PhraseKeys} says what is.
  */
 final class PhraseStep {
     private static final Logger LOG = LoggerFactory.getLogger(PhraseStep.class);
+
     /** Wrong phrases allowed per writer (channel and address) per hour. */
     static final int WRONG_PER_HOUR = 5;
 
     /** What a written phrase did. */
-    sealed interface Used {
-    }
+    sealed interface Used {}
 
     /** The conversation moved here; its replies say so. */
-    record Moved(Conversations.Outcome outcome) implements Used {
-    }
+    record Moved(Conversations.Outcome outcome) implements Used {}
 
-    /** Nothing moved: the writer's own conversation answers with {@code reply} (or a new one begins with it). */
-    record Refused(Reply reply) implements Used {
-    }
+    /**
+     * Nothing moved: the writer's own conversation answers with {@code reply} (or a new one begins
+     * with it).
+     */
+    record Refused(Reply reply) implements Used {}
 
     /** The phrase belongs to another case than the writer's own: handled as an ordinary message. */
-    record NotHere() implements Used {
-    }
+    record NotHere() implements Used {}
 
     private final ResumeWords words;
     private final ServerSecrets secrets;
@@ -64,8 +63,15 @@ final class PhraseStep {
     private final Supplier<Engine> engine;
     private final PhraseAttemptStore attempts = new PhraseAttemptStore();
 
-    PhraseStep(ResumeWords words, ServerSecrets secrets, StateCipher states, ConversationStore conversations, CaseStore cases,
-               CaseEntries entries, Outbox outbox, Supplier<Engine> engine) {
+    PhraseStep(
+            ResumeWords words,
+            ServerSecrets secrets,
+            StateCipher states,
+            ConversationStore conversations,
+            CaseStore cases,
+            CaseEntries entries,
+            Outbox outbox,
+            Supplier<Engine> engine) {
         this.words = words;
         this.secrets = secrets;
         this.states = states;
@@ -87,7 +93,8 @@ final class PhraseStep {
         if (context == null) {
             return Future.succeededFuture(PhraseKeys.derive(canonical, secrets.contactHash()));
         }
-        return context.executeBlocking(() -> PhraseKeys.derive(canonical, secrets.contactHash()), false);
+        return context.executeBlocking(
+                () -> PhraseKeys.derive(canonical, secrets.contactHash()), false);
     }
 
     /** Whether the writer at {@code channel:address} may try another phrase now. */
@@ -102,20 +109,28 @@ final class PhraseStep {
     Future<Reply> issue(Db tx, UUID id, String channel, String address, String language) {
         String phrase = words.generate(language);
         String canonical = words.parse(phrase).orElseThrow().canonical();
-        return derive(canonical, secrets).compose(keys -> {
-            byte[] stateKey = states.keyBytes(channel, address);
-            byte[] box;
-            try {
-                box = keys.seal(id, stateKey);
-            } finally {
-                Arrays.fill(stateKey, (byte) 0);
-            }
-            return conversations.setPhrase(tx, id, keys.lookup(), box);
-        }).map(v -> {
-            LOG.info("event=resume_phrase_issued conversation={}", id);
-            Reply r = engine.get().message("phrase_given", language);
-            return new Reply(r.text().replace("{phrase}", phrase), List.of(), r.language(), r.rtl());
-        });
+        return derive(canonical, secrets)
+                .compose(
+                        keys -> {
+                            byte[] stateKey = states.keyBytes(channel, address);
+                            byte[] box;
+                            try {
+                                box = keys.seal(id, stateKey);
+                            } finally {
+                                Arrays.fill(stateKey, (byte) 0);
+                            }
+                            return conversations.setPhrase(tx, id, keys.lookup(), box);
+                        })
+                .map(
+                        v -> {
+                            LOG.info("event=resume_phrase_issued conversation={}", id);
+                            Reply r = engine.get().message("phrase_given", language);
+                            return new Reply(
+                                    r.text().replace("{phrase}", phrase),
+                                    List.of(),
+                                    r.language(),
+                                    r.rtl());
+                        });
     }
 
     /**
@@ -126,35 +141,64 @@ final class PhraseStep {
      * @param current the writer's own conversation here, locked, if any
      * @param language the language to refuse in
      */
-    Future<Used> use(Db tx, Inbound in, byte[] contactHash, Optional<ConversationStore.StoredConversation> current,
-                     PhraseKeys keys, String language, DialogueStep.Touched touched) {
-        return conversations.lockByPhrase(tx, keys.lookup()).compose(found -> {
-            if (found.isEmpty()) {
-                LOG.info("event=resume_phrase_unknown channel={}", in.channel());
-                return attempts.failed(tx, writer(in.channel(), in.address()))
-                        .map(v -> new Refused(engine.get().message("phrase_unknown", language)));
-            }
-            ConversationStore.PhraseHolder holder = found.get();
-            if (current.isPresent() && current.get().id().equals(holder.id())) {
-                Engine e = engine.get();
-                return Future.succeededFuture(new Moved(new Conversations.Outcome(holder.id(),
-                        List.of(e.message("phrase_welcome", language)), Optional.empty())));
-            }
-            if (current.isPresent() && current.get().caseId() != null) {
-                return Future.succeededFuture(new NotHere());
-            }
-            return move(tx, in, contactHash, current, holder, keys, touched).map(o -> (Used) new Moved(o));
-        });
+    Future<Used> use(
+            Db tx,
+            Inbound in,
+            byte[] contactHash,
+            Optional<ConversationStore.StoredConversation> current,
+            PhraseKeys keys,
+            String language,
+            DialogueStep.Touched touched) {
+        return conversations
+                .lockByPhrase(tx, keys.lookup())
+                .compose(
+                        found -> {
+                            if (found.isEmpty()) {
+                                LOG.info("event=resume_phrase_unknown channel={}", in.channel());
+                                return attempts.failed(tx, writer(in.channel(), in.address()))
+                                        .map(
+                                                v ->
+                                                        new Refused(
+                                                                engine.get()
+                                                                        .message(
+                                                                                "phrase_unknown",
+                                                                                language)));
+                            }
+                            ConversationStore.PhraseHolder holder = found.get();
+                            if (current.isPresent() && current.get().id().equals(holder.id())) {
+                                Engine e = engine.get();
+                                return Future.succeededFuture(
+                                        new Moved(
+                                                new Conversations.Outcome(
+                                                        holder.id(),
+                                                        List.of(
+                                                                e.message(
+                                                                        "phrase_welcome",
+                                                                        language)),
+                                                        Optional.empty())));
+                            }
+                            if (current.isPresent() && current.get().caseId() != null) {
+                                return Future.succeededFuture(new NotHere());
+                            }
+                            return move(tx, in, contactHash, current, holder, keys, touched)
+                                    .map(o -> (Used) new Moved(o));
+                        });
     }
 
-    private Future<Conversations.Outcome> move(Db tx, Inbound in, byte[] contactHash,
-                                               Optional<ConversationStore.StoredConversation> current,
-                                               ConversationStore.PhraseHolder holder, PhraseKeys keys, DialogueStep.Touched touched) {
+    private Future<Conversations.Outcome> move(
+            Db tx,
+            Inbound in,
+            byte[] contactHash,
+            Optional<ConversationStore.StoredConversation> current,
+            ConversationStore.PhraseHolder holder,
+            PhraseKeys keys,
+            DialogueStep.Touched touched) {
         byte[] oldKey;
         try {
             oldKey = keys.open(holder.id(), holder.box());
         } catch (GeneralSecurityException e) {
-            return Future.failedFuture(new IllegalStateException("resume phrase box does not open", e));
+            return Future.failedFuture(
+                    new IllegalStateException("resume phrase box does not open", e));
         }
         byte[] newKey = states.keyBytes(in.channel(), in.address());
         byte[] state = states.rekey(holder.id(), oldKey, newKey, holder.state());
@@ -163,20 +207,54 @@ final class PhraseStep {
         Arrays.fill(oldKey, (byte) 0);
         Arrays.fill(newKey, (byte) 0);
         // the writer's own, fresh conversation here (a new tab's first question) gives way
-        Future<Void> cleared = current.map(c -> conversations.delete(tx, c.id())).orElse(Future.succeededFuture());
+        Future<Void> cleared =
+                current.map(c -> conversations.delete(tx, c.id())).orElse(Future.succeededFuture());
         UUID caseId = holder.caseId();
-        Future<Void> done = cleared.compose(v -> conversations.move(tx, holder.id(), in.channel(), contactHash, state, box));
+        Future<Void> done =
+                cleared.compose(
+                        v ->
+                                conversations.move(
+                                        tx, holder.id(), in.channel(), contactHash, state, box));
         if (caseId != null) {
             boolean addressed = outbox.addresses(in.channel());
-            done = done.compose(v -> cases.moveChannel(tx, caseId, in.channel()))
-                    .compose(v -> addressed ? entries.append(tx, caseId, EntryKind.CONTACT,
-                            new JsonObject().put("channel", in.channel()).put("address", in.address()), null).mapEmpty()
-                            : Future.<Void>succeededFuture())
-                    .compose(v -> new AuditLog(tx, secrets.auditKey()).record("person", "conversation_resumed", caseId));
+            done =
+                    done.compose(v -> cases.moveChannel(tx, caseId, in.channel()))
+                            .compose(
+                                    v ->
+                                            addressed
+                                                    ? entries.append(
+                                                                    tx,
+                                                                    caseId,
+                                                                    EntryKind.CONTACT,
+                                                                    new JsonObject()
+                                                                            .put(
+                                                                                    "channel",
+                                                                                    in.channel())
+                                                                            .put(
+                                                                                    "address",
+                                                                                    in.address()),
+                                                                    null)
+                                                            .mapEmpty()
+                                                    : Future.<Void>succeededFuture())
+                            .compose(
+                                    v ->
+                                            new AuditLog(tx, secrets.auditKey())
+                                                    .record(
+                                                            "person",
+                                                            "conversation_resumed",
+                                                            caseId));
             touched.add("case_changed", caseId);
         }
-        done = done.compose(v -> outbox.redirect(tx, holder.id(), in.channel(), outbox.addresses(in.channel()) ? in.address() : null));
-        LOG.info("event=conversation_resumed conversation={} channel={}", holder.id(), in.channel());
+        done =
+                done.compose(
+                        v ->
+                                outbox.redirect(
+                                        tx,
+                                        holder.id(),
+                                        in.channel(),
+                                        outbox.addresses(in.channel()) ? in.address() : null));
+        LOG.info(
+                "event=conversation_resumed conversation={} channel={}", holder.id(), in.channel());
         String language = moved.state().language();
         List<Reply> replies = new ArrayList<>();
         replies.add(engine.get().message("phrase_welcome", language));

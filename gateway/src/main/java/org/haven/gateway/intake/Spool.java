@@ -24,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local spool that keeps acknowledged inbound messages while PostgreSQL is unreachable.
- * Each message is appended, encrypted under the server keyring, to {@code <data dir>/spool/inbound.log}
+ * The local spool that keeps acknowledged inbound messages while PostgreSQL is unreachable. Each
+ * message is appended, encrypted under the server keyring, to {@code <data dir>/spool/inbound.log}
  * and forced to disk before the channel acknowledges it; when the database answers again the
  * messages are replayed in arrival order and dropped from the log.
  *
@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * 4-byte big-endian CRC32C of the length and the sealed bytes, then {@code n} bytes of keyring
  * ciphertext of a JSON object {@code {channel, address, text, id, outbox, at, q, n}} ({@code at}:
  * arrival in epoch milliseconds; {@code q}: the question the conversation was at, when known;
- * {@code n}: its place in the contact's run of spooled messages), associated data
- * {@code haven/spool}. A file that does not start with the magic is of version 1 (a 4-byte length,
- * then the ciphertext, without magic or CRC): it is read, and rewritten as version 2 before the
- * first append.
+ * {@code n}: its place in the contact's run of spooled messages), associated data {@code
+ * haven/spool}. A file that does not start with the magic is of version 1 (a 4-byte length, then
+ * the ciphertext, without magic or CRC): it is read, and rewritten as version 2 before the first
+ * append.
  *
  * <p>A full disk: an append that fails (ENOSPC, EIO) truncates the file back to its length before
  * the append and fails, so its messages are not acknowledged; if even the truncation fails, the
@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * parse, such as one sealed under a server key this gateway no longer has) is quarantined: copied,
  * as it was and still encrypted, to {@code inbound.quarantine} next to the log and forced, then
  * removed from the log, counted ({@link #quarantined()}) and logged with a count only; the rest
- * replays. Quarantine entries: the 4 bytes {@code HVQ1}, an 8-byte epoch-millisecond time, a
- * 4-byte length, the bytes. Opening the spool never fails on its contents.
+ * replays. Quarantine entries: the 4 bytes {@code HVQ1}, an 8-byte epoch-millisecond time, a 4-byte
+ * length, the bytes. Opening the spool never fails on its contents.
  */
 public final class Spool {
     private static final Logger LOG = LoggerFactory.getLogger(Spool.class);
@@ -66,11 +66,12 @@ public final class Spool {
 
     /** How bytes reach a file; a test's seam for a disk that fills up mid-write. */
     interface Disk {
-        Disk REAL = (ch, buf) -> {
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-        };
+        Disk REAL =
+                (ch, buf) -> {
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                };
 
         void write(FileChannel ch, ByteBuffer buf) throws IOException;
     }
@@ -86,9 +87,11 @@ public final class Spool {
         }
     }
 
-    /** One region of the log: a record (its message, or null when it cannot be replayed) or damaged bytes. */
-    private record Entry(int start, int end, Inbound message) {
-    }
+    /**
+     * One region of the log: a record (its message, or null when it cannot be replayed) or damaged
+     * bytes.
+     */
+    private record Entry(int start, int end, Inbound message) {}
 
     private final Path file;
     private final Path quarantine;
@@ -97,9 +100,14 @@ public final class Spool {
     private final ConcurrentLinkedQueue<Append> unwritten = new ConcurrentLinkedQueue<>();
     private int pending;
     private volatile int quarantinedCount;
+
     /** The file is of version 1 and must be rewritten before anything is appended. */
     private boolean legacy;
-    /** The length to cut the file back to before the next append (a failed append whose truncation failed), or -1. */
+
+    /**
+     * The length to cut the file back to before the next append (a failed append whose truncation
+     * failed), or -1.
+     */
     private long tornAt = -1;
 
     public Spool(Path dataDir, ServerKeyring keyring) throws IOException {
@@ -141,9 +149,19 @@ public final class Spool {
     }
 
     private byte[] seal(Inbound in) throws IOException {
-        JsonObject doc = new JsonObject().put("channel", in.channel()).put("address", in.address()).put("text", in.text())
-                .put("id", in.messageId().orElse(null)).put("outbox", in.replyViaOutbox());
-        in.spooled().ifPresent(sp -> doc.put("at", sp.arrivedAtMillis()).put("q", sp.question()).put("n", sp.run()));
+        JsonObject doc =
+                new JsonObject()
+                        .put("channel", in.channel())
+                        .put("address", in.address())
+                        .put("text", in.text())
+                        .put("id", in.messageId().orElse(null))
+                        .put("outbox", in.replyViaOutbox());
+        in.spooled()
+                .ifPresent(
+                        sp ->
+                                doc.put("at", sp.arrivedAtMillis())
+                                        .put("q", sp.question())
+                                        .put("n", sp.run()));
         try {
             return keyring.encrypt(doc.encode().getBytes(StandardCharsets.UTF_8), AAD);
         } catch (GeneralSecurityException e) {
@@ -152,8 +170,12 @@ public final class Spool {
     }
 
     private static byte[] frame(byte[] sealed) {
-        return ByteBuffer.allocate(HEADER + sealed.length).put(MAGIC).putInt(sealed.length).putInt(crc(sealed.length, sealed, 0, sealed.length))
-                .put(sealed).array();
+        return ByteBuffer.allocate(HEADER + sealed.length)
+                .put(MAGIC)
+                .putInt(sealed.length)
+                .putInt(crc(sealed.length, sealed, 0, sealed.length))
+                .put(sealed)
+                .array();
     }
 
     private static int crc(int length, byte[] b, int off, int len) {
@@ -164,8 +186,8 @@ public final class Spool {
     }
 
     /**
-     * Writes every queued record (the given one among them, unless an earlier flush wrote it) in one
-     * append and forces it to disk; when this returns, {@code mine} is on disk and may be
+     * Writes every queued record (the given one among them, unless an earlier flush wrote it) in
+     * one append and forces it to disk; when this returns, {@code mine} is on disk and may be
      * acknowledged. Throws when its append failed: then it is not in the file.
      */
     public void flush(Append mine) throws IOException {
@@ -205,14 +227,19 @@ public final class Spool {
 
     private void append(List<Append> batch) throws IOException {
         if (legacy) {
-            rewrite(entries(), false); // to version 2 first: no record of version 2 behind one of version 1
+            rewrite(
+                    entries(),
+                    false); // to version 2 first: no record of version 2 behind one of version 1
         }
         int size = batch.stream().mapToInt(a -> a.bytes.length).sum();
         ByteBuffer buf = ByteBuffer.allocate(size);
         batch.forEach(a -> buf.put(a.bytes));
         buf.flip();
         if (!Files.exists(file)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             if (tornAt >= 0) {
@@ -228,7 +255,8 @@ public final class Spool {
      * Appends at the end and forces; on failure cuts the file back to its length before, so it is
      * as it was, and throws. When even the cut fails, {@code uncut} gets the length to cut back to.
      */
-    private void appendUndoable(FileChannel ch, ByteBuffer buf, LongConsumer uncut) throws IOException {
+    private void appendUndoable(FileChannel ch, ByteBuffer buf, LongConsumer uncut)
+            throws IOException {
         long before = ch.size();
         ch.position(before);
         try {
@@ -246,14 +274,17 @@ public final class Spool {
         }
     }
 
-    /** Every spooled message that can be replayed, oldest first; what cannot is quarantined first. */
+    /**
+     * Every spooled message that can be replayed, oldest first; what cannot is quarantined first.
+     */
     public synchronized List<Inbound> read() throws IOException {
         List<Entry> entries = entries();
         if (entries.stream().anyMatch(e -> e.message() == null)) {
             try {
                 entries = quarantineAndRemove(entries);
             } catch (IOException e) {
-                // no room to move them out (a full disk): they stay in the log, skipped, and are tried again next time
+                // no room to move them out (a full disk): they stay in the log, skipped, and are
+                // tried again next time
                 LOG.error("event=spool_quarantine_failed kind={}", e.getClass().getSimpleName());
             }
         }
@@ -267,8 +298,8 @@ public final class Spool {
     }
 
     /**
-     * Writes every record anew under the keyring's primary key (after a rotation added one), in
-     * one step as {@link #dropFirst} does; returns how many records it holds.
+     * Writes every record anew under the keyring's primary key (after a rotation added one), in one
+     * step as {@link #dropFirst} does; returns how many records it holds.
      */
     public synchronized int rewriteUnderPrimary() throws IOException {
         List<Entry> entries = entries();
@@ -311,8 +342,9 @@ public final class Spool {
 
     /**
      * The log's regions in order. A region that is not a whole record with a right CRC runs to the
-     * next magic that starts one (or to the end), and is damaged; a record whose bytes do not decrypt
-     * or parse has no message. An incomplete record at the end is left out (see {@link #cutTornTail}).
+     * next magic that starts one (or to the end), and is damaged; a record whose bytes do not
+     * decrypt or parse has no message. An incomplete record at the end is left out (see {@link
+     * #cutTornTail}).
      */
     private List<Entry> entries() throws IOException {
         List<Entry> out = new ArrayList<>();
@@ -327,13 +359,19 @@ public final class Spool {
             while (all.length - p >= 4) {
                 int len = ByteBuffer.wrap(all, p, 4).getInt();
                 if (len <= 0 || len > MAX_RECORD) {
-                    out.add(new Entry(p, all.length, null)); // unframed from here on: all of it is damaged
+                    out.add(
+                            new Entry(
+                                    p,
+                                    all.length,
+                                    null)); // unframed from here on: all of it is damaged
                     return out;
                 }
                 if (len > all.length - p - 4) {
                     return out; // a torn tail
                 }
-                out.add(new Entry(p, p + 4 + len, open(Arrays.copyOfRange(all, p + 4, p + 4 + len))));
+                out.add(
+                        new Entry(
+                                p, p + 4 + len, open(Arrays.copyOfRange(all, p + 4, p + 4 + len))));
                 p += 4 + len;
             }
             return out;
@@ -359,7 +397,10 @@ public final class Spool {
         return out;
     }
 
-    /** The end of a whole record with a right CRC at {@code p}; 0 when one starts there but runs past the end; -1 when none does. */
+    /**
+     * The end of a whole record with a right CRC at {@code p}; 0 when one starts there but runs
+     * past the end; -1 when none does.
+     */
     private static int recordAt(byte[] all, int p) {
         if (!startsWithMagic(all, p)) {
             return -1;
@@ -379,7 +420,10 @@ public final class Spool {
         return crc(len, all, p + HEADER, len) == crc ? p + HEADER + len : -1;
     }
 
-    /** Whether the bytes from {@code p} to the end are an incomplete record (an append cut short), not damage. */
+    /**
+     * Whether the bytes from {@code p} to the end are an incomplete record (an append cut short),
+     * not damage.
+     */
     private static boolean tornFrom(byte[] all, int p) {
         int left = all.length - p;
         if (left < 4) {
@@ -402,20 +446,32 @@ public final class Spool {
     /** The message a record's sealed bytes hold, or null when they do not decrypt or parse. */
     private Inbound open(byte[] sealed) {
         try {
-            JsonObject doc = new JsonObject(new String(keyring.decrypt(sealed, AAD), StandardCharsets.UTF_8));
-            Inbound in = new Inbound(doc.getString("channel"), doc.getString("address"), doc.getString("text"),
-                    Optional.ofNullable(doc.getString("id")), doc.getBoolean("outbox", true));
+            JsonObject doc =
+                    new JsonObject(
+                            new String(keyring.decrypt(sealed, AAD), StandardCharsets.UTF_8));
+            Inbound in =
+                    new Inbound(
+                            doc.getString("channel"),
+                            doc.getString("address"),
+                            doc.getString("text"),
+                            Optional.ofNullable(doc.getString("id")),
+                            doc.getBoolean("outbox", true));
             if (in.channel() == null || in.address() == null || in.text() == null) {
                 return null;
             }
             // records from before version 29 carry no arrival: replayed as before
-            return doc.containsKey("at") ? in.spooled(doc.getLong("at"), doc.getString("q"), doc.getInteger("n", 0)) : in;
+            return doc.containsKey("at")
+                    ? in.spooled(doc.getLong("at"), doc.getString("q"), doc.getInteger("n", 0))
+                    : in;
         } catch (GeneralSecurityException | RuntimeException e) {
             return null;
         }
     }
 
-    /** Cuts off an incomplete record at the end of the log (never acknowledged), so that appends do not land behind it. */
+    /**
+     * Cuts off an incomplete record at the end of the log (never acknowledged), so that appends do
+     * not land behind it.
+     */
     private void cutTornTail() throws IOException {
         if (!Files.exists(file)) {
             return;
@@ -432,7 +488,10 @@ public final class Spool {
         }
     }
 
-    /** Copies the entries without a message to the quarantine, forced, then writes the log without them. */
+    /**
+     * Copies the entries without a message to the quarantine, forced, then writes the log without
+     * them.
+     */
     private List<Entry> quarantineAndRemove(List<Entry> entries) throws IOException {
         byte[] all = Files.readAllBytes(file);
         List<Entry> bad = entries.stream().filter(e -> e.message() == null).toList();
@@ -440,15 +499,21 @@ public final class Spool {
         ByteBuffer buf = ByteBuffer.allocate(size);
         long now = System.currentTimeMillis();
         for (Entry e : bad) {
-            buf.put(QUARANTINE_MAGIC).putLong(now).putInt(e.end() - e.start()).put(all, e.start(), e.end() - e.start());
+            buf.put(QUARANTINE_MAGIC)
+                    .putLong(now)
+                    .putInt(e.end() - e.start())
+                    .put(all, e.start(), e.end() - e.start());
         }
         buf.flip();
         if (!Files.exists(quarantine)) {
-            Files.createFile(quarantine, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(
+                    quarantine,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
         }
         try (FileChannel ch = FileChannel.open(quarantine, StandardOpenOption.WRITE)) {
             // the bad records stay in the log when this fails, and are moved out at a later read
-            appendUndoable(ch, buf, at -> { });
+            appendUndoable(ch, buf, at -> {});
         }
         quarantinedCount += bad.size();
         LOG.error("event=spool_quarantined count={} total={}", bad.size(), quarantinedCount);
@@ -468,7 +533,10 @@ public final class Spool {
         List<byte[]> parts = new ArrayList<>();
         for (Entry e : entries) {
             if (e.message() == null) {
-                parts.add(Arrays.copyOfRange(all, e.start(), e.end())); // damaged: kept as it was until quarantined
+                parts.add(
+                        Arrays.copyOfRange(
+                                all, e.start(),
+                                e.end())); // damaged: kept as it was until quarantined
             } else if (reseal) {
                 parts.add(frame(seal(e.message())));
             } else if (legacy) {
@@ -485,7 +553,9 @@ public final class Spool {
     private void replaceWith(List<byte[]> parts) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                tmp,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             for (byte[] part : parts) {
                 disk.write(ch, ByteBuffer.wrap(part));
@@ -496,13 +566,17 @@ public final class Spool {
             throw e;
         }
         try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
-    /** How many entries the quarantine file holds (a damaged quarantine file counts its readable entries, plus one). */
+    /**
+     * How many entries the quarantine file holds (a damaged quarantine file counts its readable
+     * entries, plus one).
+     */
     private int countQuarantined() {
         if (!Files.exists(quarantine)) {
             return 0;

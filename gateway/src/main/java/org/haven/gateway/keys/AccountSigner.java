@@ -6,10 +6,10 @@ import org.haven.crypto.SignatureKey;
 import org.haven.crypto.Signer;
 
 /**
- * An administrator's personal signing key, derived at login from the personal key their
- * passphrase opens, with the personal public key it belongs to. It signs the key records the
- * administrator creates (accounts, agencies, team keys at rotation) and lives only in the
- * session's memory; {@link #destroy()} wipes it.
+ * An administrator's personal signing key, derived at login from the personal key their passphrase
+ * opens, with the personal public key it belongs to. It signs the key records the administrator
+ * creates (accounts, agencies, team keys at rotation) and lives only in the session's memory;
+ * {@link #destroy()} wipes it.
  */
 public final class AccountSigner {
     private final long accountId;
@@ -22,7 +22,10 @@ public final class AccountSigner {
         this.signer = signer;
     }
 
-    /** The signer of account {@code accountId}, from its unlocked personal key (which the caller still owns). */
+    /**
+     * The signer of account {@code accountId}, from its unlocked personal key (which the caller
+     * still owns).
+     */
     public static AccountSigner of(long accountId, RecipientPrivateKey personal) {
         return new AccountSigner(accountId, personal.publicKey(), Signer.derive(personal));
     }

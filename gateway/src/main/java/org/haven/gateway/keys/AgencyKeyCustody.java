@@ -1,7 +1,6 @@
 package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
 import java.security.GeneralSecurityException;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -11,11 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a holder of the team key does with agency keys: creates an agency's key (for a new
- * agency, or an agency from before agency keys, the first time it is needed), and grants it to a
- * worker of the agency. Each call runs in the caller's transaction with the agency's row locked,
- * as an administrator whose signing key signs a new key's record; an existing key is used only
- * when its record verifies.
+ * What a holder of the team key does with agency keys: creates an agency's key (for a new agency,
+ * or an agency from before agency keys, the first time it is needed), and grants it to a worker of
+ * the agency. Each call runs in the caller's transaction with the agency's row locked, as an
+ * administrator whose signing key signs a new key's record; an existing key is used only when its
+ * record verifies.
  */
 public final class AgencyKeyCustody {
     private static final Logger LOG = LoggerFactory.getLogger(AgencyKeyCustody.class);
@@ -28,7 +27,10 @@ public final class AgencyKeyCustody {
         this.teamKeys = teamKeys;
     }
 
-    /** The agency's key record does not verify: it is not used (the Team page shows it, the audit log has key_rejected). */
+    /**
+     * The agency's key record does not verify: it is not used (the Team page shows it, the audit
+     * log has key_rejected).
+     */
     public static final class RejectedKey extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -49,62 +51,111 @@ public final class AgencyKeyCustody {
      * first if it has none (its record signed by {@code admin}). Fails with {@link RejectedKey}
      * when the existing key's record does not verify. The caller destroys the key it gets.
      */
-    public Future<RecipientPrivateKey> unlock(Db tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
-        return agencies.lockKey(tx, agencyId).compose(found -> {
-            if (found.isEmpty()) {
-                return Future.failedFuture(new NoSuchAgency(agencyId));
-            }
-            return teamKeys.requireAdministrator(tx, admin).compose(verified -> {
-                AgencyStore.SealedKey k = found.get();
-                String teamKeyId = team.publicKey().keyId();
-                try {
-                    if (k.exists()) {
-                        if (!verified.agencyVerified(agencyId)) {
-                            return Future.failedFuture(new RejectedKey(agencyId));
-                        }
-                        if (!k.teamKeyId().equals(teamKeyId)) {
-                            return Future.failedFuture(new GeneralSecurityException("agency key is sealed to another team key"));
-                        }
-                        return Future.succeededFuture(AgencyKeys.openWithTeamKey(k.sealed(), agencyId, k.keyId(), team));
-                    }
-                    AgencyKeys.Created created = AgencyKeys.create(agencyId, team.publicKey());
-                    RecipientPublicKey pub = created.pair().publicKey();
-                    RecipientPrivateKey key = created.pair().privateKey();
-                    return agencies.setKey(tx, agencyId, pub.keyId(), pub.toBytes(), teamKeyId, created.sealedToTeam())
-                            .compose(v -> KeySigning.agency(tx, agencyId, k.referralCode(), pub, admin))
-                            .onFailure(err -> key.destroy())
-                            .map(v -> {
-                                LOG.info("event=agency_key_created agency={} key={}", agencyId, pub.keyId());
-                                return key;
-                            });
-                } catch (GeneralSecurityException e) {
-                    return Future.failedFuture(e);
-                }
-            });
-        });
+    public Future<RecipientPrivateKey> unlock(
+            Db tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
+        return agencies.lockKey(tx, agencyId)
+                .compose(
+                        found -> {
+                            if (found.isEmpty()) {
+                                return Future.failedFuture(new NoSuchAgency(agencyId));
+                            }
+                            return teamKeys.requireAdministrator(tx, admin)
+                                    .compose(
+                                            verified -> {
+                                                AgencyStore.SealedKey k = found.get();
+                                                String teamKeyId = team.publicKey().keyId();
+                                                try {
+                                                    if (k.exists()) {
+                                                        if (!verified.agencyVerified(agencyId)) {
+                                                            return Future.failedFuture(
+                                                                    new RejectedKey(agencyId));
+                                                        }
+                                                        if (!k.teamKeyId().equals(teamKeyId)) {
+                                                            return Future.failedFuture(
+                                                                    new GeneralSecurityException(
+                                                                            "agency key is sealed to another team key"));
+                                                        }
+                                                        return Future.succeededFuture(
+                                                                AgencyKeys.openWithTeamKey(
+                                                                        k.sealed(),
+                                                                        agencyId,
+                                                                        k.keyId(),
+                                                                        team));
+                                                    }
+                                                    AgencyKeys.Created created =
+                                                            AgencyKeys.create(
+                                                                    agencyId, team.publicKey());
+                                                    RecipientPublicKey pub =
+                                                            created.pair().publicKey();
+                                                    RecipientPrivateKey key =
+                                                            created.pair().privateKey();
+                                                    return agencies.setKey(
+                                                                    tx,
+                                                                    agencyId,
+                                                                    pub.keyId(),
+                                                                    pub.toBytes(),
+                                                                    teamKeyId,
+                                                                    created.sealedToTeam())
+                                                            .compose(
+                                                                    v ->
+                                                                            KeySigning.agency(
+                                                                                    tx,
+                                                                                    agencyId,
+                                                                                    k
+                                                                                            .referralCode(),
+                                                                                    pub,
+                                                                                    admin))
+                                                            .onFailure(err -> key.destroy())
+                                                            .map(
+                                                                    v -> {
+                                                                        LOG.info(
+                                                                                "event=agency_key_created agency={} key={}",
+                                                                                agencyId,
+                                                                                pub.keyId());
+                                                                        return key;
+                                                                    });
+                                                } catch (GeneralSecurityException e) {
+                                                    return Future.failedFuture(e);
+                                                }
+                                            });
+                        });
     }
 
     /** Makes sure agency {@code agencyId} has a key; completes with its id. */
-    public Future<String> ensure(Db tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
-        return unlock(tx, agencyId, team, admin).map(key -> {
-            String id = key.publicKey().keyId();
-            key.destroy();
-            return id;
-        });
+    public Future<String> ensure(
+            Db tx, long agencyId, RecipientPrivateKey team, AccountSigner admin) {
+        return unlock(tx, agencyId, team, admin)
+                .map(
+                        key -> {
+                            String id = key.publicKey().keyId();
+                            key.destroy();
+                            return id;
+                        });
     }
 
-    /** Grants agency {@code agencyId}'s key (created first if it has none) to one of its workers. */
-    public Future<Void> grant(Db tx, long agencyId, long accountId, RecipientPublicKey accountKey, RecipientPrivateKey team,
-                              AccountSigner admin) {
-        return unlock(tx, agencyId, team, admin).compose(key -> {
-            try {
-                byte[] grant = AgencyKeys.grant(key, agencyId, accountId, accountKey);
-                return agencies.insertGrant(tx, accountId, key.publicKey().keyId(), grant);
-            } catch (GeneralSecurityException e) {
-                return Future.failedFuture(e);
-            } finally {
-                key.destroy();
-            }
-        });
+    /**
+     * Grants agency {@code agencyId}'s key (created first if it has none) to one of its workers.
+     */
+    public Future<Void> grant(
+            Db tx,
+            long agencyId,
+            long accountId,
+            RecipientPublicKey accountKey,
+            RecipientPrivateKey team,
+            AccountSigner admin) {
+        return unlock(tx, agencyId, team, admin)
+                .compose(
+                        key -> {
+                            try {
+                                byte[] grant =
+                                        AgencyKeys.grant(key, agencyId, accountId, accountKey);
+                                return agencies.insertGrant(
+                                        tx, accountId, key.publicKey().keyId(), grant);
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(e);
+                            } finally {
+                                key.destroy();
+                            }
+                        });
     }
 }

@@ -14,15 +14,16 @@ import org.haven.gateway.store.EntryKeyStore;
  * transaction ({@link EntryKeyStore#replace}).
  */
 final class EntryKeys {
-    private EntryKeys() {
-    }
+    private EntryKeys() {}
 
     /** The same data keys sealed to {@code next} instead. */
-    static List<EntryKeyStore.EntryKey> rewrap(List<EntryKeyStore.Wrapped> wrapped, RecipientPrivateKey old, RecipientPublicKey next)
+    static List<EntryKeyStore.EntryKey> rewrap(
+            List<EntryKeyStore.Wrapped> wrapped, RecipientPrivateKey old, RecipientPublicKey next)
             throws GeneralSecurityException {
         List<EntryKeyStore.EntryKey> rows = new ArrayList<>(wrapped.size());
         for (EntryKeyStore.Wrapped w : wrapped) {
-            byte[] rewrapped = EntrySealing.rewrap(w.caseId(), w.seq(), w.kind(), w.sealedKey(), old, next);
+            byte[] rewrapped =
+                    EntrySealing.rewrap(w.caseId(), w.seq(), w.kind(), w.sealedKey(), old, next);
             rows.add(new EntryKeyStore.EntryKey(w.caseId(), w.seq(), next.keyId(), rewrapped));
         }
         return rows;

@@ -10,8 +10,8 @@ import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.SecretKeyAccess;
 
 /**
- * A team private key granted to one account: sealed to the account's personal public key and
- * bound to the account and the team key's id.
+ * A team private key granted to one account: sealed to the account's personal public key and bound
+ * to the account and the team key's id.
  *
  * <p>Format: 2-byte big-endian length of the sealed data key, the sealed data key (HPKE, see
  * docs/crypto.md), then the team private key encrypted under that data key (AES-256-GCM). Agency
@@ -20,38 +20,50 @@ import org.haven.crypto.SecretKeyAccess;
 public final class KeyGrants {
     private static final int MAX_SEALED = 1024;
 
-    private KeyGrants() {
-    }
+    private KeyGrants() {}
 
     /** Seals {@code teamKey} (whose id is {@code teamKeyId}) to one account's public key. */
-    public static byte[] grant(RecipientPrivateKey teamKey, String teamKeyId, long accountId, RecipientPublicKey accountKey)
+    public static byte[] grant(
+            RecipientPrivateKey teamKey,
+            String teamKeyId,
+            long accountId,
+            RecipientPublicKey accountKey)
             throws GeneralSecurityException {
         return seal(teamKey, binding(accountId, teamKeyId), accountKey);
     }
 
     /** Opens a grant with the account's personal private key. */
-    public static RecipientPrivateKey open(byte[] grant, String teamKeyId, long accountId, RecipientPrivateKey accountKey)
+    public static RecipientPrivateKey open(
+            byte[] grant, String teamKeyId, long accountId, RecipientPrivateKey accountKey)
             throws GeneralSecurityException {
         return open(grant, binding(accountId, teamKeyId), accountKey, teamKeyId);
     }
 
     /** Seals a private key to {@code to} in the grant format, bound by {@code binding}. */
-    static byte[] seal(RecipientPrivateKey key, byte[] binding, RecipientPublicKey to) throws GeneralSecurityException {
+    static byte[] seal(RecipientPrivateKey key, byte[] binding, RecipientPublicKey to)
+            throws GeneralSecurityException {
         DataKey dk = DataKey.generate();
         byte[] raw = key.toBytes(SecretKeyAccess.INSECURE);
         try {
             byte[] sealedKey = dk.sealTo(to, binding);
             byte[] ciphertext = dk.encrypt(raw, binding);
             return ByteBuffer.allocate(2 + sealedKey.length + ciphertext.length)
-                    .putShort((short) sealedKey.length).put(sealedKey).put(ciphertext).array();
+                    .putShort((short) sealedKey.length)
+                    .put(sealedKey)
+                    .put(ciphertext)
+                    .array();
         } finally {
             Arrays.fill(raw, (byte) 0);
             dk.destroy();
         }
     }
 
-    /** Opens what {@link #seal} made, checking that it holds the key whose id is {@code expectedKeyId}. */
-    static RecipientPrivateKey open(byte[] grant, byte[] binding, RecipientPrivateKey with, String expectedKeyId)
+    /**
+     * Opens what {@link #seal} made, checking that it holds the key whose id is {@code
+     * expectedKeyId}.
+     */
+    static RecipientPrivateKey open(
+            byte[] grant, byte[] binding, RecipientPrivateKey with, String expectedKeyId)
             throws GeneralSecurityException {
         if (grant == null || grant.length < 2) {
             throw new GeneralSecurityException("truncated key grant");

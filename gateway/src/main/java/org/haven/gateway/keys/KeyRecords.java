@@ -4,43 +4,64 @@ import org.haven.crypto.SignedRecord;
 
 /**
  * What is signed for each recipient key (docs/crypto.md, "Key records"): {@link SignedRecord}
- * encodings rebuilt from the stored columns, one label per kind of record, so that no record of
- * one kind verifies as another.
+ * encodings rebuilt from the stored columns, one label per kind of record, so that no record of one
+ * kind verifies as another.
  */
 public final class KeyRecords {
     /** Label of a team key record. */
     static final String TEAM = "haven/team-key/v1";
+
     /** Label of an account's personal key record. */
     static final String ACCOUNT = "haven/account-key/v1";
+
     /** Label of an agency key record. */
     static final String AGENCY = "haven/agency-key/v1";
 
-    private KeyRecords() {
-    }
+    private KeyRecords() {}
 
     /**
-     * A team key: its id, X25519 and Ed25519 public keys, the id of the key it succeeded (empty
-     * for the first) and the administrator who co-signed the rotation ({@code account:<id>}, empty
-     * for the first). Signed by the previous team key and by that administrator.
+     * A team key: its id, X25519 and Ed25519 public keys, the id of the key it succeeded (empty for
+     * the first) and the administrator who co-signed the rotation ({@code account:<id>}, empty for
+     * the first). Signed by the previous team key and by that administrator.
      */
-    public static byte[] team(String keyId, byte[] publicKey, byte[] signingKey, String previousKeyId, String admin) {
-        return SignedRecord.builder(TEAM).text(keyId).bytes(publicKey).bytes(signingKey).text(previousKeyId).text(admin).encode();
+    public static byte[] team(
+            String keyId, byte[] publicKey, byte[] signingKey, String previousKeyId, String admin) {
+        return SignedRecord.builder(TEAM)
+                .text(keyId)
+                .bytes(publicKey)
+                .bytes(signingKey)
+                .text(previousKeyId)
+                .text(admin)
+                .encode();
     }
 
     /**
      * An account's personal key: id, username, role, agency id (8 bytes, or empty), X25519 and
      * Ed25519 public keys (the Ed25519 empty when it was not known at signing) and who signs it.
      */
-    public static byte[] account(long id, String username, String role, Long agencyId, byte[] publicKey, byte[] signingKey,
-                                 String signer) {
+    public static byte[] account(
+            long id,
+            String username,
+            String role,
+            Long agencyId,
+            byte[] publicKey,
+            byte[] signingKey,
+            String signer) {
         SignedRecord.Builder b = SignedRecord.builder(ACCOUNT).number(id).text(username).text(role);
         b = agencyId == null ? b.bytes(null) : b.number(agencyId);
         return b.bytes(publicKey).bytes(signingKey).text(signer).encode();
     }
 
     /** An agency's key: agency id, referral code, key id, X25519 public key and who signs it. */
-    public static byte[] agency(long id, String referralCode, String keyId, byte[] publicKey, String signer) {
-        return SignedRecord.builder(AGENCY).number(id).text(referralCode).text(keyId).bytes(publicKey).text(signer).encode();
+    public static byte[] agency(
+            long id, String referralCode, String keyId, byte[] publicKey, String signer) {
+        return SignedRecord.builder(AGENCY)
+                .number(id)
+                .text(referralCode)
+                .text(keyId)
+                .bytes(publicKey)
+                .text(signer)
+                .encode();
     }
 
     /** How an administrator is named as a signer. */

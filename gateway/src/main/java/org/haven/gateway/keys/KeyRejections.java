@@ -1,6 +1,5 @@
 package org.haven.gateway.keys;
 
-import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.KeyedHash;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Says that a key record was rejected: a log line {@code event=key_rejected kind=... id=...}
  * (identifiers only), an audit entry {@code key_rejected:<kind>:<id>} by {@code system:keys} and
  * the {@code haven.keys.rejected} counter. Once per distinct bad record (kind, id and what was
- * stored) for as long as this gateway runs, not at every reload; a record changed again is
- * reported again.
+ * stored) for as long as this gateway runs, not at every reload; a record changed again is reported
+ * again.
  */
 final class KeyRejections {
     private static final Logger LOG = LoggerFactory.getLogger(KeyRejections.class);
@@ -50,8 +49,14 @@ final class KeyRejections {
         }
         LOG.warn("event=key_rejected kind={} id={}", r.kind(), r.id());
         metrics.keyRejected(r.kind());
-        new AuditLog(db, auditKey).record("system:keys", "key_rejected:" + r.kind() + ":" + r.id(), null)
-                .onFailure(err -> LOG.warn("event=key_rejected_not_audited kind={} id={} error={}", r.kind(), r.id(),
-                        err.getClass().getSimpleName()));
+        new AuditLog(db, auditKey)
+                .record("system:keys", "key_rejected:" + r.kind() + ":" + r.id(), null)
+                .onFailure(
+                        err ->
+                                LOG.warn(
+                                        "event=key_rejected_not_audited kind={} id={} error={}",
+                                        r.kind(),
+                                        r.id(),
+                                        err.getClass().getSimpleName()));
     }
 }

@@ -24,8 +24,8 @@ import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
  * Decides which key records may be used (docs/crypto.md, "Key records"). The walk starts at the
  * team key whose fingerprint is pinned, follows the team key chain (each key signed by the one
  * before it and by an administrator), verifies administrators (signed by a team key of the chain,
- * or by an administrator already verified), then every other account and every agency (signed by
- * a verified administrator). Whatever does not verify is rejected, never used.
+ * or by an administrator already verified), then every other account and every agency (signed by a
+ * verified administrator). Whatever does not verify is rejected, never used.
  *
  * <p>Pure: it reads nothing and writes nothing; the caller reports the rejections. Signature checks
  * are remembered (by key, record and signature), so a reload every few seconds re-verifies only
@@ -34,13 +34,18 @@ import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
 public final class KeyVerifier {
     private static final int MEMO_LIMIT = 20_000;
 
-    /** A record that failed verification: {@code kind} team, account or agency, its id, and a digest of what was stored. */
-    public record Rejection(String kind, String id, String digest) {
-    }
+    /**
+     * A record that failed verification: {@code kind} team, account or agency, its id, and a digest
+     * of what was stored.
+     */
+    public record Rejection(String kind, String id, String digest) {}
 
     /** How an agency key record read by the intake fared. */
     public enum AgencyCheck {
-        VERIFIED, REJECTED, UNKNOWN_SIGNER, PENDING
+        VERIFIED,
+        REJECTED,
+        UNKNOWN_SIGNER,
+        PENDING
     }
 
     /**
@@ -50,9 +55,15 @@ public final class KeyVerifier {
      * signing key can make; {@code legacy}: the pin is an upgrade pin, so nothing signed can be
      * verified yet and {@code pending} records wait for the next administrator login.
      */
-    public record Result(List<TeamKeyRow> chain, boolean forked, Map<Long, AccountKeyRow> accounts,
-                         Map<Long, SignatureKey> adminKeys, Map<Long, AgencyKeyRow> agencies, List<Rejection> rejected,
-                         boolean legacy, int pending) {
+    public record Result(
+            List<TeamKeyRow> chain,
+            boolean forked,
+            Map<Long, AccountKeyRow> accounts,
+            Map<Long, SignatureKey> adminKeys,
+            Map<Long, AgencyKeyRow> agencies,
+            List<Rejection> rejected,
+            boolean legacy,
+            int pending) {
         /** The newest verified team key, if any. */
         public Optional<TeamKeyRow> head() {
             return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(chain.size() - 1));
@@ -80,12 +91,14 @@ public final class KeyVerifier {
 
         /** Whether account {@code id}'s key record was rejected. */
         public boolean accountRejected(long id) {
-            return rejected.stream().anyMatch(r -> r.kind().equals("account") && r.id().equals(Long.toString(id)));
+            return rejected.stream()
+                    .anyMatch(r -> r.kind().equals("account") && r.id().equals(Long.toString(id)));
         }
 
         /** Whether agency {@code id}'s key record was rejected. */
         public boolean agencyRejected(long id) {
-            return rejected.stream().anyMatch(r -> r.kind().equals("agency") && r.id().equals(Long.toString(id)));
+            return rejected.stream()
+                    .anyMatch(r -> r.kind().equals("agency") && r.id().equals(Long.toString(id)));
         }
     }
 
@@ -122,7 +135,8 @@ public final class KeyVerifier {
                 TeamKeyRow head = chain.get(chain.size() - 1);
                 List<TeamKeyRow> next = new ArrayList<>();
                 for (TeamKeyRow t : s.team()) {
-                    if (head.keyId().equals(t.previousKeyId()) && !teamKeys.containsKey(t.keyId())
+                    if (head.keyId().equals(t.previousKeyId())
+                            && !teamKeys.containsKey(t.keyId())
                             && successor(t, head, teamKeys.get(head.keyId()), admins)) {
                         next.add(t);
                     }
@@ -137,7 +151,9 @@ public final class KeyVerifier {
                 teamKeys.put(next.get(0).keyId(), signatureKey(next.get(0).signingKey()));
             }
             for (AccountKeyRow a : s.accounts()) {
-                if (!accounts.containsKey(a.id()) && !"admin".equals(a.role()) && accountVerified(a, teamKeys, admins)) {
+                if (!accounts.containsKey(a.id())
+                        && !"admin".equals(a.role())
+                        && accountVerified(a, teamKeys, admins)) {
                     accounts.put(a.id(), a);
                 }
             }
@@ -155,8 +171,18 @@ public final class KeyVerifier {
         }
         for (TeamKeyRow t : s.team()) {
             if (!t.retired() && !inChain.contains(t.keyId())) {
-                rejected.add(new Rejection("team", safeKeyId(t.keyId()), digest(t.keyId(), t.publicKey(), t.signingKey(),
-                        t.previousKeyId(), String.valueOf(t.signedBy()), t.previousSignature(), t.adminSignature())));
+                rejected.add(
+                        new Rejection(
+                                "team",
+                                safeKeyId(t.keyId()),
+                                digest(
+                                        t.keyId(),
+                                        t.publicKey(),
+                                        t.signingKey(),
+                                        t.previousKeyId(),
+                                        String.valueOf(t.signedBy()),
+                                        t.previousSignature(),
+                                        t.adminSignature())));
             }
         }
         int pending = 0;
@@ -167,8 +193,18 @@ public final class KeyVerifier {
             if (pin.isLegacy()) {
                 pending++;
             } else if (root != null) {
-                rejected.add(new Rejection("account", Long.toString(a.id()), digest(a.username(), a.role(),
-                        String.valueOf(a.agencyId()), a.publicKey(), a.signingKey(), a.signer(), a.signature())));
+                rejected.add(
+                        new Rejection(
+                                "account",
+                                Long.toString(a.id()),
+                                digest(
+                                        a.username(),
+                                        a.role(),
+                                        String.valueOf(a.agencyId()),
+                                        a.publicKey(),
+                                        a.signingKey(),
+                                        a.signer(),
+                                        a.signature())));
             }
         }
         for (AgencyKeyRow g : s.agencies()) {
@@ -178,17 +214,32 @@ public final class KeyVerifier {
             if (pin.isLegacy()) {
                 pending++;
             } else if (root != null) {
-                rejected.add(new Rejection("agency", Long.toString(g.id()), digest(g.referralCode(), g.keyId(), g.publicKey(),
-                        g.signer(), g.signature())));
+                rejected.add(
+                        new Rejection(
+                                "agency",
+                                Long.toString(g.id()),
+                                digest(
+                                        g.referralCode(),
+                                        g.keyId(),
+                                        g.publicKey(),
+                                        g.signer(),
+                                        g.signature())));
             }
         }
-        return new Result(List.copyOf(chain), forked, Map.copyOf(accounts), Map.copyOf(admins), Map.copyOf(agencies),
-                List.copyOf(rejected), pin.isLegacy(), pending);
+        return new Result(
+                List.copyOf(chain),
+                forked,
+                Map.copyOf(accounts),
+                Map.copyOf(admins),
+                Map.copyOf(agencies),
+                List.copyOf(rejected),
+                pin.isLegacy(),
+                pending);
     }
 
     /**
-     * Checks one agency key record as the intake reads it, against the administrators of
-     * {@code current}; {@link AgencyCheck#UNKNOWN_SIGNER} when its signer is not (yet) among them.
+     * Checks one agency key record as the intake reads it, against the administrators of {@code
+     * current}; {@link AgencyCheck#UNKNOWN_SIGNER} when its signer is not (yet) among them.
      */
     public AgencyCheck agency(AgencyKeyRow row, Result current) {
         if (current.legacy()) {
@@ -201,24 +252,36 @@ public final class KeyVerifier {
         if (!current.adminKeys().containsKey(signer)) {
             return AgencyCheck.UNKNOWN_SIGNER;
         }
-        return agencyVerified(row, current.adminKeys()) ? AgencyCheck.VERIFIED : AgencyCheck.REJECTED;
+        return agencyVerified(row, current.adminKeys())
+                ? AgencyCheck.VERIFIED
+                : AgencyCheck.REJECTED;
     }
 
     /** The digest under which an agency's rejection is reported (as {@link #verify} reports it). */
     static Rejection agencyRejection(AgencyKeyRow g) {
-        return new Rejection("agency", Long.toString(g.id()), digest(g.referralCode(), g.keyId(), g.publicKey(), g.signer(),
-                g.signature()));
+        return new Rejection(
+                "agency",
+                Long.toString(g.id()),
+                digest(g.referralCode(), g.keyId(), g.publicKey(), g.signer(), g.signature()));
     }
 
-    private void verifyAdministrators(List<AccountKeyRow> rows, Map<String, SignatureKey> teamKeys, Map<Long, AccountKeyRow> verified,
-                                      Map<Long, SignatureKey> admins) {
+    private void verifyAdministrators(
+            List<AccountKeyRow> rows,
+            Map<String, SignatureKey> teamKeys,
+            Map<Long, AccountKeyRow> verified,
+            Map<Long, SignatureKey> admins) {
         boolean changed = true;
         while (changed) {
             changed = false;
             for (AccountKeyRow a : rows) {
-                if ("admin".equals(a.role()) && !verified.containsKey(a.id()) && accountVerified(a, teamKeys, admins)) {
+                if ("admin".equals(a.role())
+                        && !verified.containsKey(a.id())
+                        && accountVerified(a, teamKeys, admins)) {
                     verified.put(a.id(), a);
-                    SignatureKey own = a.signingKey() == null || a.signingKey().length == 0 ? null : signatureKey(a.signingKey());
+                    SignatureKey own =
+                            a.signingKey() == null || a.signingKey().length == 0
+                                    ? null
+                                    : signatureKey(a.signingKey());
                     if (own != null) {
                         admins.put(a.id(), own);
                     }
@@ -228,11 +291,14 @@ public final class KeyVerifier {
         }
     }
 
-    private boolean accountVerified(AccountKeyRow a, Map<String, SignatureKey> teamKeys, Map<Long, SignatureKey> admins) {
+    private boolean accountVerified(
+            AccountKeyRow a, Map<String, SignatureKey> teamKeys, Map<Long, SignatureKey> admins) {
         if (!recipientKey(a.publicKey()) || a.signer() == null || a.signature() == null) {
             return false;
         }
-        if (a.signingKey() != null && a.signingKey().length > 0 && signatureKey(a.signingKey()) == null) {
+        if (a.signingKey() != null
+                && a.signingKey().length > 0
+                && signatureKey(a.signingKey()) == null) {
             return false;
         }
         SignatureKey by;
@@ -242,31 +308,60 @@ public final class KeyVerifier {
             Long signer = accountSigner(a.signer());
             by = signer == null || signer == a.id() ? null : admins.get(signer);
         }
-        return signed(by, KeyRecords.account(a.id(), a.username(), a.role(), a.agencyId(), a.publicKey(), a.signingKey(),
-                a.signer()), a.signature());
+        return signed(
+                by,
+                KeyRecords.account(
+                        a.id(),
+                        a.username(),
+                        a.role(),
+                        a.agencyId(),
+                        a.publicKey(),
+                        a.signingKey(),
+                        a.signer()),
+                a.signature());
     }
 
     private boolean agencyVerified(AgencyKeyRow g, Map<Long, SignatureKey> admins) {
         Long signer = accountSigner(g.signer());
-        if (signer == null || !recipientKey(g.publicKey()) || g.signature() == null || !g.keyId().equals(keyIdOf(g.publicKey()))) {
+        if (signer == null
+                || !recipientKey(g.publicKey())
+                || g.signature() == null
+                || !g.keyId().equals(keyIdOf(g.publicKey()))) {
             return false;
         }
-        return signed(admins.get(signer), KeyRecords.agency(g.id(), g.referralCode(), g.keyId(), g.publicKey(), g.signer()),
+        return signed(
+                admins.get(signer),
+                KeyRecords.agency(g.id(), g.referralCode(), g.keyId(), g.publicKey(), g.signer()),
                 g.signature());
     }
 
-    private boolean successor(TeamKeyRow t, TeamKeyRow previous, SignatureKey previousKey, Map<Long, SignatureKey> admins) {
-        if (!consistent(t) || t.signingKey() == null || signatureKey(t.signingKey()) == null || t.signedBy() == null) {
+    private boolean successor(
+            TeamKeyRow t,
+            TeamKeyRow previous,
+            SignatureKey previousKey,
+            Map<Long, SignatureKey> admins) {
+        if (!consistent(t)
+                || t.signingKey() == null
+                || signatureKey(t.signingKey()) == null
+                || t.signedBy() == null) {
             return false;
         }
-        byte[] record = KeyRecords.team(t.keyId(), t.publicKey(), t.signingKey(), previous.keyId(),
-                KeyRecords.accountSigner(t.signedBy()));
-        return signed(previousKey, record, t.previousSignature()) && signed(admins.get(t.signedBy()), record, t.adminSignature());
+        byte[] record =
+                KeyRecords.team(
+                        t.keyId(),
+                        t.publicKey(),
+                        t.signingKey(),
+                        previous.keyId(),
+                        KeyRecords.accountSigner(t.signedBy()));
+        return signed(previousKey, record, t.previousSignature())
+                && signed(admins.get(t.signedBy()), record, t.adminSignature());
     }
 
     /** A team key row whose key id is the id of its public key. */
     private boolean consistent(TeamKeyRow t) {
-        return recipientKey(t.publicKey()) && t.keyId() != null && t.keyId().equals(keyIdOf(t.publicKey()));
+        return recipientKey(t.publicKey())
+                && t.keyId() != null
+                && t.keyId().equals(keyIdOf(t.publicKey()));
     }
 
     private boolean signed(SignatureKey key, byte[] record, byte[] signature) {
@@ -319,7 +414,10 @@ public final class KeyVerifier {
         return keyIdOf(b) != null;
     }
 
-    /** The key id of the X25519 key these bytes encode, or null (remembered: importing one checks its order). */
+    /**
+     * The key id of the X25519 key these bytes encode, or null (remembered: importing one checks
+     * its order).
+     */
     private String keyIdOf(byte[] b) {
         if (b == null) {
             return null;
@@ -345,7 +443,10 @@ public final class KeyVerifier {
         return memo;
     }
 
-    /** A team key id as it may be logged: what Haven writes, else a placeholder (the column is anyone's to write). */
+    /**
+     * A team key id as it may be logged: what Haven writes, else a placeholder (the column is
+     * anyone's to write).
+     */
     static String safeKeyId(String keyId) {
         return keyId != null && keyId.matches("[0-9a-f]{16}") ? keyId : "malformed";
     }
@@ -354,7 +455,10 @@ public final class KeyVerifier {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Object p : parts) {
-                byte[] b = p instanceof byte[] bytes ? bytes : String.valueOf(p).getBytes(StandardCharsets.UTF_8);
+                byte[] b =
+                        p instanceof byte[] bytes
+                                ? bytes
+                                : String.valueOf(p).getBytes(StandardCharsets.UTF_8);
                 md.update(sha256(b));
             }
             return HexFormat.of().formatHex(md.digest(), 0, 16);

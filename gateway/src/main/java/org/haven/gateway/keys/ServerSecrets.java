@@ -22,12 +22,12 @@ import org.haven.crypto.SecretKeyAccess;
 import org.haven.crypto.ServerKeyring;
 
 /**
- * The server's own secrets: the keyring that encrypts in-progress conversations and the
- * secret of the keyed hash that finds contact addresses again. A single node keeps them in one
- * file under the data dir (mode 0600), created on first start. Several gateways on one database
- * must share them: they are then given as {@code HAVEN_SERVER_KEYS} (the file's bytes in base64)
- * or {@code HAVEN_SERVER_KEYS_FILE} (a mounted secret file holding either the key file itself or
- * its base64 text), and never created.
+ * The server's own secrets: the keyring that encrypts in-progress conversations and the secret of
+ * the keyed hash that finds contact addresses again. A single node keeps them in one file under the
+ * data dir (mode 0600), created on first start. Several gateways on one database must share them:
+ * they are then given as {@code HAVEN_SERVER_KEYS} (the file's bytes in base64) or {@code
+ * HAVEN_SERVER_KEYS_FILE} (a mounted secret file holding either the key file itself or its base64
+ * text), and never created.
  *
  * <p>File format: magic {@code HVSK}, version byte 1, then a 4-byte big-endian length and the
  * keyring bytes, then a 4-byte length and the hash secret (32 bytes).
@@ -39,7 +39,9 @@ public final class ServerSecrets {
     private static final byte[] MAGIC = {'H', 'V', 'S', 'K'};
     private static final int MAX_FIELD = 1 << 16;
 
-    /** The HKDF info of the audit key: fixed, and part of the audit chain's format (docs/crypto.md). */
+    /**
+     * The HKDF info of the audit key: fixed, and part of the audit chain's format (docs/crypto.md).
+     */
     public static final String AUDIT_KEY_PURPOSE = "haven/audit-key/v1";
 
     private final ServerKeyring keyring;
@@ -70,17 +72,19 @@ public final class ServerSecrets {
     }
 
     /**
-     * Chooses where the secrets come from: the base64 value if set, else the named file (which
-     * must exist), else {@code defaultFile} under the data dir, created on first start.
+     * Chooses where the secrets come from: the base64 value if set, else the named file (which must
+     * exist), else {@code defaultFile} under the data dir, created on first start.
      */
-    public static ServerSecrets resolve(Optional<String> base64, Optional<Path> file, Path defaultFile)
+    public static ServerSecrets resolve(
+            Optional<String> base64, Optional<Path> file, Path defaultFile)
             throws IOException, GeneralSecurityException {
         if (base64.isPresent()) {
             return fromBase64(base64.get());
         }
         if (file.isPresent()) {
             if (!Files.isRegularFile(file.get())) {
-                throw new GeneralSecurityException("HAVEN_SERVER_KEYS_FILE names no readable file: " + file.get());
+                throw new GeneralSecurityException(
+                        "HAVEN_SERVER_KEYS_FILE names no readable file: " + file.get());
             }
             byte[] bytes = Files.readAllBytes(file.get());
             if (bytes.length >= 4 && Arrays.equals(bytes, 0, 4, MAGIC, 0, 4)) {
@@ -92,7 +96,10 @@ public final class ServerSecrets {
         return loadOrCreate(defaultFile);
     }
 
-    /** Reads the secrets from the base64 of a server key file (the value of {@code HAVEN_SERVER_KEYS}). */
+    /**
+     * Reads the secrets from the base64 of a server key file (the value of {@code
+     * HAVEN_SERVER_KEYS}).
+     */
     public static ServerSecrets fromBase64(String base64) throws GeneralSecurityException {
         byte[] bytes;
         try {
@@ -107,7 +114,10 @@ public final class ServerSecrets {
         }
     }
 
-    /** A fresh server key file's bytes, in base64: what {@code haven server-keys} prints for a cluster. */
+    /**
+     * A fresh server key file's bytes, in base64: what {@code haven server-keys} prints for a
+     * cluster.
+     */
     public static String generateBase64() throws IOException {
         ServerKeyring keyring = ServerKeyring.generate();
         byte[] hashSecret = new byte[32];
@@ -116,7 +126,8 @@ public final class ServerSecrets {
     }
 
     /** Loads the secrets from {@code file}, creating it with fresh keys if it does not exist. */
-    public static ServerSecrets loadOrCreate(Path file) throws IOException, GeneralSecurityException {
+    public static ServerSecrets loadOrCreate(Path file)
+            throws IOException, GeneralSecurityException {
         if (Files.exists(file)) {
             return read(Files.readAllBytes(file), file.toString());
         }
@@ -127,7 +138,8 @@ public final class ServerSecrets {
         return new ServerSecrets(keyring, hashSecret);
     }
 
-    private static ServerSecrets read(byte[] bytes, String file) throws IOException, GeneralSecurityException {
+    private static ServerSecrets read(byte[] bytes, String file)
+            throws IOException, GeneralSecurityException {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte[] magic = in.readNBytes(4);
             if (!Arrays.equals(magic, MAGIC) || in.readUnsignedByte() != 1) {
@@ -138,7 +150,8 @@ public final class ServerSecrets {
             if (hashSecret.length != 32) {
                 throw new GeneralSecurityException("bad hash secret length in " + file);
             }
-            return new ServerSecrets(ServerKeyring.fromBytes(keyring, SecretKeyAccess.INSECURE), hashSecret);
+            return new ServerSecrets(
+                    ServerKeyring.fromBytes(keyring, SecretKeyAccess.INSECURE), hashSecret);
         } catch (EOFException e) {
             throw new GeneralSecurityException("truncated server key file: " + file);
         }
@@ -170,12 +183,15 @@ public final class ServerSecrets {
         return buf.toByteArray();
     }
 
-    private static void write(Path file, ServerKeyring keyring, byte[] hashSecret) throws IOException {
+    private static void write(Path file, ServerKeyring keyring, byte[] hashSecret)
+            throws IOException {
         Files.createDirectories(file.getParent());
         byte[] bytes = encode(keyring, hashSecret);
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                tmp,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.write(tmp, bytes);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
@@ -189,14 +205,17 @@ public final class ServerSecrets {
         return keyring;
     }
 
-    /** The keyed hash under which contact addresses (resume tokens, numbers, chat ids) are found again. */
+    /**
+     * The keyed hash under which contact addresses (resume tokens, numbers, chat ids) are found
+     * again.
+     */
     public KeyedHash contactHash() {
         return contactHash;
     }
 
     /**
-     * The key of the audit log's chain: HMAC-SHA256 under HKDF-SHA256(hash secret, no salt,
-     * info {@value #AUDIT_KEY_PURPOSE}, 32 bytes). The database never holds it.
+     * The key of the audit log's chain: HMAC-SHA256 under HKDF-SHA256(hash secret, no salt, info
+     * {@value #AUDIT_KEY_PURPOSE}, 32 bytes). The database never holds it.
      */
     public KeyedHash auditKey() {
         return auditKey;

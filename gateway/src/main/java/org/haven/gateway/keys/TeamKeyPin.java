@@ -16,9 +16,9 @@ import java.util.Optional;
 import org.haven.gateway.store.KeyRecordStore;
 
 /**
- * The fingerprint of the first team key, kept outside the database (with the server keys): the
- * root from which every key record is verified. A database writer can change any row, but not
- * this, so no team key they write verifies.
+ * The fingerprint of the first team key, kept outside the database (with the server keys): the root
+ * from which every key record is verified. A database writer can change any row, but not this, so
+ * no team key they write verifies.
  *
  * <p>Text form {@code hvpin1-<64 hex>}: SHA-256 over ASCII {@code haven/team-key-pin/v1}, the
  * 32-byte X25519 public key and the 32-byte Ed25519 public key of the first team key. An
@@ -54,8 +54,10 @@ public final class TeamKeyPin {
     public static TeamKeyPin parse(String text) {
         String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
         boolean legacy = t.startsWith(LEGACY_PREFIX);
-        if (!(legacy || t.startsWith(FULL_PREFIX)) || !t.substring(FULL_PREFIX.length()).matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("a team key pin is hvpin1- followed by 64 hex digits, as Haven prints it");
+        if (!(legacy || t.startsWith(FULL_PREFIX))
+                || !t.substring(FULL_PREFIX.length()).matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException(
+                    "a team key pin is hvpin1- followed by 64 hex digits, as Haven prints it");
         }
         return new TeamKeyPin(legacy, HexFormat.of().parseHex(t.substring(FULL_PREFIX.length())));
     }
@@ -73,7 +75,8 @@ public final class TeamKeyPin {
         if (legacy) {
             return MessageDigest.isEqual(digest, legacy(row.publicKey()).digest);
         }
-        return row.signingKey() != null && row.signingKey().length == 32
+        return row.signingKey() != null
+                && row.signingKey().length == 32
                 && MessageDigest.isEqual(digest, of(row.publicKey(), row.signingKey()).digest);
     }
 
@@ -90,7 +93,8 @@ public final class TeamKeyPin {
         try {
             return Optional.of(parse(Files.readString(file, StandardCharsets.US_ASCII)));
         } catch (IllegalArgumentException e) {
-            throw new IOException("the team key pin in " + file + " is unreadable: " + e.getMessage());
+            throw new IOException(
+                    "the team key pin in " + file + " is unreadable: " + e.getMessage());
         }
     }
 
@@ -99,10 +103,13 @@ public final class TeamKeyPin {
         Files.createDirectories(file.getParent());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                tmp,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, this + "\n", StandardCharsets.US_ASCII);
         try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
@@ -110,7 +117,9 @@ public final class TeamKeyPin {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TeamKeyPin p && p.legacy == legacy && MessageDigest.isEqual(p.digest, digest);
+        return o instanceof TeamKeyPin p
+                && p.legacy == legacy
+                && MessageDigest.isEqual(p.digest, digest);
     }
 
     @Override

@@ -3,7 +3,6 @@ package org.haven.gateway.keys;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.SqlClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,17 +35,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The coordinator team key, authenticated. Its public half seals every case entry; its private
- * half exists at rest only sealed under a passphrase: the first administrator's, or before that
- * the one-time setup code that first start writes to {@code <data dir>/setup-code.txt}.
+ * The coordinator team key, authenticated. Its public half seals every case entry; its private half
+ * exists at rest only sealed under a passphrase: the first administrator's, or before that the
+ * one-time setup code that first start writes to {@code <data dir>/setup-code.txt}.
  *
  * <p>Which team key that is, is decided by verification, never by the newest row: every load (at
  * start, every {@link #refreshEvery} period, before each grant or rotation, and when the intake
  * reads an agency's key) walks the key records from the pinned first team key ({@link TeamKeyPin})
  * with {@link KeyVerifier}. {@link #recipients()} is the newest team key of the verified chain and
- * only moves forward along it; a record that fails is never used and is reported once
- * ({@link KeyRejections}). The same verification answers whether an agency's key may be a
- * recipient ({@link AgencyKeyCheck}).
+ * only moves forward along it; a record that fails is never used and is reported once ({@link
+ * KeyRejections}). The same verification answers whether an agency's key may be a recipient ({@link
+ * AgencyKeyCheck}).
  */
 public final class TeamKeys implements AgencyKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(TeamKeys.class);
@@ -59,11 +58,16 @@ public final class TeamKeys implements AgencyKeyCheck {
         SETTING,
         /** The file under the data dir, written when the key was created or first seen. */
         FILE,
-        /** Nothing: this process trusts the first team key it found (a gateway without the file or the setting). */
+        /**
+         * Nothing: this process trusts the first team key it found (a gateway without the file or
+         * the setting).
+         */
         FIRST_USE
     }
 
-    /** No team key verifies: the gateway must not start (or, running, keeps the last verified key). */
+    /**
+     * No team key verifies: the gateway must not start (or, running, keeps the last verified key).
+     */
     public static final class Unverified extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -72,13 +76,17 @@ public final class TeamKeys implements AgencyKeyCheck {
         }
     }
 
-    /** The acting administrator's own key record does not verify, so what they would sign would not either. */
+    /**
+     * The acting administrator's own key record does not verify, so what they would sign would not
+     * either.
+     */
     public static final class UnverifiedAdministrator extends Exception {
         private static final long serialVersionUID = 1L;
 
         UnverifiedAdministrator() {
-            super("Your own key record does not verify, so Haven cannot accept what you sign:"
-                    + " see the audit log for key_rejected, and ask another administrator.");
+            super(
+                    "Your own key record does not verify, so Haven cannot accept what you sign:"
+                            + " see the audit log for key_rejected, and ask another administrator.");
         }
     }
 
@@ -90,7 +98,8 @@ public final class TeamKeys implements AgencyKeyCheck {
     private final KeyVerifier verifier = new KeyVerifier();
     private final KeyRejections rejections;
     private final KeyUpgrade upgrade;
-    private final AtomicReference<Future<List<RecipientPublicKey>>> reloading = new AtomicReference<>();
+    private final AtomicReference<Future<List<RecipientPublicKey>>> reloading =
+            new AtomicReference<>();
     private volatile TeamKeyPin pin;
     private volatile PinSource pinSource;
     private volatile KeyVerifier.Result verified;
@@ -100,12 +109,17 @@ public final class TeamKeys implements AgencyKeyCheck {
     private long refresher = -1;
 
     /**
-     * Team keys of the database behind {@code accounts}; {@code pinSetting} is
-     * {@code HAVEN_TEAM_KEY_PIN}, if set; rejected key records are audited under {@code auditKey}.
+     * Team keys of the database behind {@code accounts}; {@code pinSetting} is {@code
+     * HAVEN_TEAM_KEY_PIN}, if set; rejected key records are audited under {@code auditKey}.
      *
      * @throws IllegalArgumentException when {@code pinSetting} is not a pin
      */
-    public TeamKeys(Vertx vertx, AccountStore accounts, Path dataDir, Optional<String> pinSetting, KeyedHash auditKey) {
+    public TeamKeys(
+            Vertx vertx,
+            AccountStore accounts,
+            Path dataDir,
+            Optional<String> pinSetting,
+            KeyedHash auditKey) {
         this.vertx = vertx;
         this.accounts = accounts;
         this.setupCodeFile = dataDir.resolve("setup-code.txt");
@@ -153,25 +167,36 @@ public final class TeamKeys implements AgencyKeyCheck {
     /**
      * On first start, creates the team key (with its signing key), pins it and writes the one-time
      * setup code; afterwards finds the pin (setting, file, or the key found, pinned now) and
-     * verifies. Completes with the recipients new entries are sealed to; fails with
-     * {@link Unverified} when no team key verifies from the pin.
+     * verifies. Completes with the recipients new entries are sealed to; fails with {@link
+     * Unverified} when no team key verifies from the pin.
      */
     public Future<List<RecipientPublicKey>> initialise() {
-        return KeyRecordStore.load(accounts.db()).compose(snapshot -> {
-            if (snapshot.team().isEmpty()) {
-                if (configuredPin.isPresent()) {
-                    return Future.failedFuture(new Unverified("HAVEN_TEAM_KEY_PIN is set but the database holds no team key:"
-                            + " a new or emptied database? Restore the database, or unset HAVEN_TEAM_KEY_PIN for a new installation."));
-                }
-                return createFirst();
-            }
-            return findPin(snapshot, true).compose(v -> verify(snapshot, true));
-        }).compose(r -> accounts.pendingSetup(accounts.db()).map(pending -> {
-            if (pending.isPresent()) {
-                LOG.info("event=setup_pending file={}", setupCodeFile);
-            }
-            return recipients;
-        }));
+        return KeyRecordStore.load(accounts.db())
+                .compose(
+                        snapshot -> {
+                            if (snapshot.team().isEmpty()) {
+                                if (configuredPin.isPresent()) {
+                                    return Future.failedFuture(
+                                            new Unverified(
+                                                    "HAVEN_TEAM_KEY_PIN is set but the database holds no team key:"
+                                                            + " a new or emptied database? Restore the database, or unset HAVEN_TEAM_KEY_PIN for a new installation."));
+                                }
+                                return createFirst();
+                            }
+                            return findPin(snapshot, true).compose(v -> verify(snapshot, true));
+                        })
+                .compose(
+                        r ->
+                                accounts.pendingSetup(accounts.db())
+                                        .map(
+                                                pending -> {
+                                                    if (pending.isPresent()) {
+                                                        LOG.info(
+                                                                "event=setup_pending file={}",
+                                                                setupCodeFile);
+                                                    }
+                                                    return recipients;
+                                                }));
     }
 
     /**
@@ -179,40 +204,73 @@ public final class TeamKeys implements AgencyKeyCheck {
      * (without a pin, trusts the first team key found for as long as it runs), and verifies.
      */
     public Future<List<RecipientPublicKey>> load() {
-        return KeyRecordStore.load(accounts.db()).compose(snapshot -> findPin(snapshot, false).compose(v -> verify(snapshot, true)))
+        return KeyRecordStore.load(accounts.db())
+                .compose(snapshot -> findPin(snapshot, false).compose(v -> verify(snapshot, true)))
                 .map(r -> recipients);
     }
 
     private Future<KeyVerifier.Result> createFirst() {
-        return vertx.executeBlocking(TeamKeys::createWithSetupCode).compose(created ->
-                accounts.db().transaction(tx -> KeyRecordStore.insertTeamKey(tx, created.row())
-                                .compose(v -> accounts.createSetup(tx, created.row().keyId(), created.sealed())))
-                        .compose(v -> writeSetupCode(created.code()))
-                        .compose(v -> {
-                            pin = TeamKeyPin.of(created.row().publicKey(), created.row().signingKey());
-                            return writePin(pin);
-                        })
-                        .map(v -> {
-                            pinSource = PinSource.FILE;
-                            LOG.info("event=team_key_pinned pin={} file={} note=\"clusters: set HAVEN_TEAM_KEY_PIN to this on every gateway\"",
-                                    pin, pinFile);
-                            return null;
-                        }))
-                .compose(v -> KeyRecordStore.load(accounts.db())).compose(snapshot -> verify(snapshot, true));
+        return vertx.executeBlocking(TeamKeys::createWithSetupCode)
+                .compose(
+                        created ->
+                                accounts.db()
+                                        .transaction(
+                                                tx ->
+                                                        KeyRecordStore.insertTeamKey(
+                                                                        tx, created.row())
+                                                                .compose(
+                                                                        v ->
+                                                                                accounts
+                                                                                        .createSetup(
+                                                                                                tx,
+                                                                                                created.row()
+                                                                                                        .keyId(),
+                                                                                                created
+                                                                                                        .sealed())))
+                                        .compose(v -> writeSetupCode(created.code()))
+                                        .compose(
+                                                v -> {
+                                                    pin =
+                                                            TeamKeyPin.of(
+                                                                    created.row().publicKey(),
+                                                                    created.row().signingKey());
+                                                    return writePin(pin);
+                                                })
+                                        .map(
+                                                v -> {
+                                                    pinSource = PinSource.FILE;
+                                                    LOG.info(
+                                                            "event=team_key_pinned pin={} file={} note=\"clusters: set HAVEN_TEAM_KEY_PIN to this on every gateway\"",
+                                                            pin,
+                                                            pinFile);
+                                                    return null;
+                                                }))
+                .compose(v -> KeyRecordStore.load(accounts.db()))
+                .compose(snapshot -> verify(snapshot, true));
     }
 
     /** A new team key (with its signing key), its private half sealed under a new setup code. */
-    record Created(TeamKeyRow row, byte[] sealed, String code) {
-    }
+    record Created(TeamKeyRow row, byte[] sealed, String code) {}
 
     static Created createWithSetupCode() throws GeneralSecurityException {
         RecipientKeyPair pair = RecipientKeyPair.generate();
         String code = newSetupCode();
-        byte[] sealed = PassphraseBox.seal(pair.privateKey().toBytes(SecretKeyAccess.INSECURE), code.toCharArray());
+        byte[] sealed =
+                PassphraseBox.seal(
+                        pair.privateKey().toBytes(SecretKeyAccess.INSECURE), code.toCharArray());
         Signer signer = Signer.derive(pair.privateKey());
         pair.privateKey().destroy();
         RecipientPublicKey pub = pair.publicKey();
-        TeamKeyRow row = new TeamKeyRow(pub.keyId(), pub.toBytes(), signer.signatureKey().toBytes(), null, null, null, null, false);
+        TeamKeyRow row =
+                new TeamKeyRow(
+                        pub.keyId(),
+                        pub.toBytes(),
+                        signer.signatureKey().toBytes(),
+                        null,
+                        null,
+                        null,
+                        null,
+                        false);
         signer.destroy();
         return new Created(row, sealed, code);
     }
@@ -223,29 +281,35 @@ public final class TeamKeys implements AgencyKeyCheck {
      * signed records its current key by an upgrade pin. Says loudly when it trusts what it found.
      */
     private Future<Void> findPin(KeyRecordStore.Snapshot snapshot, boolean write) {
-        return vertx.executeBlocking(() -> {
-            Optional<TeamKeyPin> fromFile = TeamKeyPin.read(pinFile);
-            if (configuredPin.isPresent()) {
-                pin = configuredPin.get();
-                pinSource = PinSource.SETTING;
-                if (fromFile.isPresent() && !fromFile.get().equals(pin)) {
-                    LOG.warn("event=team_key_pin_differs file={} note=\"HAVEN_TEAM_KEY_PIN is used\"", pinFile);
-                }
-            } else if (fromFile.isPresent()) {
-                pin = fromFile.get();
-                pinSource = PinSource.FILE;
-            } else {
-                pin = firstUse(snapshot);
-                pinSource = write && tryWrite(pin) ? PinSource.FILE : PinSource.FIRST_USE;
-                LOG.warn("event=team_key_pinned_on_first_use pin={} file={} note=\"no pin was set: the team key found in the"
-                        + " database is trusted from now on; compare it with the pin shown at setup, and on clusters set"
-                        + " HAVEN_TEAM_KEY_PIN\"", pin, pinSource == PinSource.FILE ? pinFile : "(none: not written)");
-            }
-            if (pin.isLegacy()) {
-                legacyRootCompletedElsewhere(snapshot, write);
-            }
-            return null;
-        });
+        return vertx.executeBlocking(
+                () -> {
+                    Optional<TeamKeyPin> fromFile = TeamKeyPin.read(pinFile);
+                    if (configuredPin.isPresent()) {
+                        pin = configuredPin.get();
+                        pinSource = PinSource.SETTING;
+                        if (fromFile.isPresent() && !fromFile.get().equals(pin)) {
+                            LOG.warn(
+                                    "event=team_key_pin_differs file={} note=\"HAVEN_TEAM_KEY_PIN is used\"",
+                                    pinFile);
+                        }
+                    } else if (fromFile.isPresent()) {
+                        pin = fromFile.get();
+                        pinSource = PinSource.FILE;
+                    } else {
+                        pin = firstUse(snapshot);
+                        pinSource = write && tryWrite(pin) ? PinSource.FILE : PinSource.FIRST_USE;
+                        LOG.warn(
+                                "event=team_key_pinned_on_first_use pin={} file={} note=\"no pin was set: the team key found in the"
+                                        + " database is trusted from now on; compare it with the pin shown at setup, and on clusters set"
+                                        + " HAVEN_TEAM_KEY_PIN\"",
+                                pin,
+                                pinSource == PinSource.FILE ? pinFile : "(none: not written)");
+                    }
+                    if (pin.isLegacy()) {
+                        legacyRootCompletedElsewhere(snapshot, write);
+                    }
+                    return null;
+                });
     }
 
     /** Writes the pin file; false (and a warning) when the data dir is not writable. */
@@ -254,27 +318,43 @@ public final class TeamKeys implements AgencyKeyCheck {
             p.write(pinFile);
             return true;
         } catch (IOException e) {
-            LOG.warn("event=team_key_pin_not_written file={} error={}", pinFile, e.getClass().getSimpleName());
+            LOG.warn(
+                    "event=team_key_pin_not_written file={} error={}",
+                    pinFile,
+                    e.getClass().getSimpleName());
             return false;
         }
     }
 
-    /** The pin of a database found without one: its first signed team key, or an upgrade pin of its current key. */
+    /**
+     * The pin of a database found without one: its first signed team key, or an upgrade pin of its
+     * current key.
+     */
     private static TeamKeyPin firstUse(KeyRecordStore.Snapshot snapshot) throws Unverified {
-        List<TeamKeyRow> roots = snapshot.team().stream()
-                .filter(t -> t.signingKey() != null && t.previousKeyId() == null && t.adminSignature() == null).toList();
+        List<TeamKeyRow> roots =
+                snapshot.team().stream()
+                        .filter(
+                                t ->
+                                        t.signingKey() != null
+                                                && t.previousKeyId() == null
+                                                && t.adminSignature() == null)
+                        .toList();
         if (roots.size() == 1) {
             return TeamKeyPin.of(roots.get(0).publicKey(), roots.get(0).signingKey());
         }
         if (roots.isEmpty() && snapshot.team().stream().noneMatch(t -> t.signingKey() != null)) {
-            // an installation from before signed key records: its current key, as the newest unretired row says
+            // an installation from before signed key records: its current key, as the newest
+            // unretired row says
             List<TeamKeyRow> current = snapshot.team().stream().filter(t -> !t.retired()).toList();
             if (!current.isEmpty()) {
                 return TeamKeyPin.legacy(current.get(current.size() - 1).publicKey());
             }
         }
-        throw new Unverified("cannot tell which team key is the first one (" + roots.size() + " candidates):"
-                + " set HAVEN_TEAM_KEY_PIN to the pin shown at setup");
+        throw new Unverified(
+                "cannot tell which team key is the first one ("
+                        + roots.size()
+                        + " candidates):"
+                        + " set HAVEN_TEAM_KEY_PIN to the pin shown at setup");
     }
 
     /**
@@ -289,8 +369,10 @@ public final class TeamKeys implements AgencyKeyCheck {
                 if (write && pinSource == PinSource.FILE) {
                     tryWrite(pin);
                 }
-                LOG.warn("event=team_key_pinned_on_first_use pin={} note=\"the upgrade pin's key was signed elsewhere: its signing"
-                        + " key is trusted from now on; set HAVEN_TEAM_KEY_PIN to this pin\"", pin);
+                LOG.warn(
+                        "event=team_key_pinned_on_first_use pin={} note=\"the upgrade pin's key was signed elsewhere: its signing"
+                                + " key is trusted from now on; set HAVEN_TEAM_KEY_PIN to this pin\"",
+                        pin);
                 return;
             }
         }
@@ -300,20 +382,29 @@ public final class TeamKeys implements AgencyKeyCheck {
         if (configuredPin.isPresent()) {
             return Future.succeededFuture();
         }
-        return vertx.executeBlocking(() -> {
-            p.write(pinFile);
-            return null;
-        });
+        return vertx.executeBlocking(
+                () -> {
+                    p.write(pinFile);
+                    return null;
+                });
     }
 
     private Future<Void> writeSetupCode(String code) {
-        return vertx.executeBlocking(() -> {
-            Files.createDirectories(setupCodeFile.getParent());
-            Files.deleteIfExists(setupCodeFile);
-            Files.createFile(setupCodeFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(setupCodeFile, code + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
-            return null;
-        });
+        return vertx.executeBlocking(
+                () -> {
+                    Files.createDirectories(setupCodeFile.getParent());
+                    Files.deleteIfExists(setupCodeFile);
+                    Files.createFile(
+                            setupCodeFile,
+                            PosixFilePermissions.asFileAttribute(
+                                    PosixFilePermissions.fromString("rw-------")));
+                    Files.writeString(
+                            setupCodeFile,
+                            code + "\n",
+                            StandardCharsets.UTF_8,
+                            StandardOpenOption.TRUNCATE_EXISTING);
+                    return null;
+                });
     }
 
     /**
@@ -323,15 +414,19 @@ public final class TeamKeys implements AgencyKeyCheck {
      */
     public Future<List<RecipientPublicKey>> reload() {
         Promise<List<RecipientPublicKey>> mine = Promise.promise();
-        Future<List<RecipientPublicKey>> running = reloading.compareAndExchange(null, mine.future());
+        Future<List<RecipientPublicKey>> running =
+                reloading.compareAndExchange(null, mine.future());
         if (running != null) {
             return running;
         }
-        KeyRecordStore.load(accounts.db()).compose(snapshot -> verify(snapshot, false)).map(r -> recipients)
-                .onComplete(ar -> {
-                    reloading.set(null);
-                    mine.handle(ar);
-                });
+        KeyRecordStore.load(accounts.db())
+                .compose(snapshot -> verify(snapshot, false))
+                .map(r -> recipients)
+                .onComplete(
+                        ar -> {
+                            reloading.set(null);
+                            mine.handle(ar);
+                        });
         return mine.future();
     }
 
@@ -340,11 +435,15 @@ public final class TeamKeys implements AgencyKeyCheck {
      * what it grants to is what it verified), reporting what fails; does not move the recipients.
      */
     public Future<KeyVerifier.Result> verifyIn(Db tx) {
-        return KeyRecordStore.load(tx).compose(snapshot -> vertx.executeBlocking(() -> verifier.verify(snapshot, pin), false))
-                .map(r -> {
-                    rejections.report(r.rejected());
-                    return r;
-                });
+        return KeyRecordStore.load(tx)
+                .compose(
+                        snapshot ->
+                                vertx.executeBlocking(() -> verifier.verify(snapshot, pin), false))
+                .map(
+                        r -> {
+                            rejections.report(r.rejected());
+                            return r;
+                        });
     }
 
     /**
@@ -353,65 +452,96 @@ public final class TeamKeys implements AgencyKeyCheck {
      * yet upgraded, too: an administrator's login completes the upgrade first).
      */
     public Future<KeyVerifier.Result> requireAdministrator(Db tx, AccountSigner admin) {
-        return verifyIn(tx).compose(r -> r.isAdministrator(admin.accountId(), admin.signatureKey())
-                ? Future.succeededFuture(r) : Future.failedFuture(new UnverifiedAdministrator()));
+        return verifyIn(tx)
+                .compose(
+                        r ->
+                                r.isAdministrator(admin.accountId(), admin.signatureKey())
+                                        ? Future.succeededFuture(r)
+                                        : Future.failedFuture(new UnverifiedAdministrator()));
     }
 
     private Future<KeyVerifier.Result> verify(KeyRecordStore.Snapshot snapshot, boolean starting) {
         TeamKeyPin from = pin;
-        return vertx.executeBlocking(() -> verifier.verify(snapshot, from), false).compose(r -> {
-            rejections.report(r.rejected());
-            verified = r;
-            if (r.legacy() && r.pending() > 0 && !pendingReported) {
-                pendingReported = true;
-                LOG.warn("event=key_records_unsigned records={} note=\"from before signed key records: not used until an"
-                        + " administrator logs in, which signs them\"", r.pending());
-            }
-            Optional<String> problem = problem(r);
-            if (problem.isPresent()) {
-                if (starting) {
-                    LOG.error("event=team_key_unverified pin={} reason=\"{}\"", from, problem.get());
-                    return Future.failedFuture(new Unverified(problem.get()));
-                }
-                if (!unverifiedReported) {
-                    unverifiedReported = true;
-                    LOG.error("event=team_key_unverified pin={} reason=\"{}\" note=\"still sealing to the last verified key {}\"",
-                            from, problem.get(), recipients.isEmpty() ? "(none)" : recipients.get(0).keyId());
-                }
-                return Future.succeededFuture(r);
-            }
-            unverifiedReported = false;
-            TeamKeyRow head = r.head().orElseThrow();
-            if (!recipients.isEmpty() && !r.inChain(recipients.get(0).keyId())) {
-                LOG.error("event=team_key_chain_regressed key={} note=\"the verified chain no longer holds the key in use;"
-                        + " still sealing to it\"", recipients.get(0).keyId());
-                return Future.succeededFuture(r);
-            }
-            try {
-                RecipientPublicKey next = RecipientPublicKey.fromBytes(head.publicKey());
-                if (recipients.isEmpty() || !recipients.get(0).equals(next)) {
-                    recipients = List.of(next);
-                    LOG.info("event=team_key_verified key={} chain={}", next.keyId(), r.chain().size());
-                }
-            } catch (GeneralSecurityException e) {
-                return Future.failedFuture(e);
-            }
-            return Future.succeededFuture(r);
-        });
+        return vertx.executeBlocking(() -> verifier.verify(snapshot, from), false)
+                .compose(
+                        r -> {
+                            rejections.report(r.rejected());
+                            verified = r;
+                            if (r.legacy() && r.pending() > 0 && !pendingReported) {
+                                pendingReported = true;
+                                LOG.warn(
+                                        "event=key_records_unsigned records={} note=\"from before signed key records: not used until an"
+                                                + " administrator logs in, which signs them\"",
+                                        r.pending());
+                            }
+                            Optional<String> problem = problem(r);
+                            if (problem.isPresent()) {
+                                if (starting) {
+                                    LOG.error(
+                                            "event=team_key_unverified pin={} reason=\"{}\"",
+                                            from,
+                                            problem.get());
+                                    return Future.failedFuture(new Unverified(problem.get()));
+                                }
+                                if (!unverifiedReported) {
+                                    unverifiedReported = true;
+                                    LOG.error(
+                                            "event=team_key_unverified pin={} reason=\"{}\" note=\"still sealing to the last verified key {}\"",
+                                            from,
+                                            problem.get(),
+                                            recipients.isEmpty()
+                                                    ? "(none)"
+                                                    : recipients.get(0).keyId());
+                                }
+                                return Future.succeededFuture(r);
+                            }
+                            unverifiedReported = false;
+                            TeamKeyRow head = r.head().orElseThrow();
+                            if (!recipients.isEmpty() && !r.inChain(recipients.get(0).keyId())) {
+                                LOG.error(
+                                        "event=team_key_chain_regressed key={} note=\"the verified chain no longer holds the key in use;"
+                                                + " still sealing to it\"",
+                                        recipients.get(0).keyId());
+                                return Future.succeededFuture(r);
+                            }
+                            try {
+                                RecipientPublicKey next =
+                                        RecipientPublicKey.fromBytes(head.publicKey());
+                                if (recipients.isEmpty() || !recipients.get(0).equals(next)) {
+                                    recipients = List.of(next);
+                                    LOG.info(
+                                            "event=team_key_verified key={} chain={}",
+                                            next.keyId(),
+                                            r.chain().size());
+                                }
+                            } catch (GeneralSecurityException e) {
+                                return Future.failedFuture(e);
+                            }
+                            return Future.succeededFuture(r);
+                        });
     }
 
     private Optional<String> problem(KeyVerifier.Result r) {
         if (r.head().isEmpty()) {
-            return Optional.of("no team key in the database matches the pin (" + describePinSource() + "): a database"
-                    + " restored from another installation, or tampered with");
+            return Optional.of(
+                    "no team key in the database matches the pin ("
+                            + describePinSource()
+                            + "): a database"
+                            + " restored from another installation, or tampered with");
         }
         if (r.forked()) {
-            return Optional.of("the team key " + r.head().get().keyId() + " has two validly signed successors, which only a holder"
-                    + " of its private key and an administrator's signing key can make");
+            return Optional.of(
+                    "the team key "
+                            + r.head().get().keyId()
+                            + " has two validly signed successors, which only a holder"
+                            + " of its private key and an administrator's signing key can make");
         }
         if (r.head().get().retired()) {
-            return Optional.of("the newest verified team key " + r.head().get().keyId() + " is marked retired: a later key was"
-                    + " deleted, or the database was tampered with");
+            return Optional.of(
+                    "the newest verified team key "
+                            + r.head().get().keyId()
+                            + " is marked retired: a later key was"
+                            + " deleted, or the database was tampered with");
         }
         return Optional.empty();
     }
@@ -434,27 +564,34 @@ public final class TeamKeys implements AgencyKeyCheck {
     }
 
     /**
-     * After an administrator unlocked their keys (inbox login, command line): signs what only
-     * their keys can, in an installation upgraded from before signed records ({@link KeyUpgrade}).
+     * After an administrator unlocked their keys (inbox login, command line): signs what only their
+     * keys can, in an installation upgraded from before signed records ({@link KeyUpgrade}).
      * Failures are logged, never the login's.
      */
-    public Future<Void> afterAdministratorUnlock(AccountSigner admin, List<RecipientPrivateKey> held) {
+    public Future<Void> afterAdministratorUnlock(
+            AccountSigner admin, List<RecipientPrivateKey> held) {
         return upgrade.afterAdministratorUnlock(admin, held);
     }
 
-    /** Replaces an upgrade pin by the full one, in the file (unless the pin is a setting, which the operator updates). */
+    /**
+     * Replaces an upgrade pin by the full one, in the file (unless the pin is a setting, which the
+     * operator updates).
+     */
     Future<Void> replacePin(TeamKeyPin full) {
         pin = full;
         if (pinSource == PinSource.SETTING) {
-            LOG.warn("event=team_key_pin_outdated pin={} note=\"replace HAVEN_TEAM_KEY_PIN by this pin on every gateway\"", full);
+            LOG.warn(
+                    "event=team_key_pin_outdated pin={} note=\"replace HAVEN_TEAM_KEY_PIN by this pin on every gateway\"",
+                    full);
             return Future.succeededFuture();
         }
         pinSource = PinSource.FILE;
         LOG.info("event=team_key_pinned pin={} file={}", full, pinFile);
-        return vertx.executeBlocking(() -> {
-            full.write(pinFile);
-            return null;
-        });
+        return vertx.executeBlocking(
+                () -> {
+                    full.write(pinFile);
+                    return null;
+                });
     }
 
     /**
@@ -474,13 +611,14 @@ public final class TeamKeys implements AgencyKeyCheck {
         } catch (RuntimeException e) {
             attempt = Future.failedFuture(e);
         }
-        return attempt.recover(err -> {
-            if (retries == 0 || !EntryKeyStore.refusedRetiredKey(err)) {
-                return Future.failedFuture(err);
-            }
-            LOG.info("event=team_key_retired_meanwhile action=reload_and_retry");
-            return reload().compose(current -> sealing(work, retries - 1));
-        });
+        return attempt.recover(
+                err -> {
+                    if (retries == 0 || !EntryKeyStore.refusedRetiredKey(err)) {
+                        return Future.failedFuture(err);
+                    }
+                    LOG.info("event=team_key_retired_meanwhile action=reload_and_retry");
+                    return reload().compose(current -> sealing(work, retries - 1));
+                });
     }
 
     /** Keeps the recipients current when another gateway rotates the key. */
@@ -489,7 +627,9 @@ public final class TeamKeys implements AgencyKeyCheck {
         refresher = vertx.setPeriodic(millis, id -> reload());
     }
 
-    /** Stops what {@link #refreshEvery} started (a reload in flight is a read; it may fail unseen). */
+    /**
+     * Stops what {@link #refreshEvery} started (a reload in flight is a read; it may fail unseen).
+     */
     public void stopRefreshing() {
         if (refresher >= 0) {
             vertx.cancelTimer(refresher);
@@ -498,14 +638,20 @@ public final class TeamKeys implements AgencyKeyCheck {
     }
 
     /**
-     * The export signing key of the current team key, derived from the team private key that
-     * {@code held} returns for a key id: empty when it holds none (an agency worker, or a session
-     * from before a team key rotation).
+     * The export signing key of the current team key, derived from the team private key that {@code
+     * held} returns for a key id: empty when it holds none (an agency worker, or a session from
+     * before a team key rotation).
      */
-    public Optional<OpenPgpSigningKey> exportSigningKey(Function<String, Optional<RecipientPrivateKey>> held) {
+    public Optional<OpenPgpSigningKey> exportSigningKey(
+            Function<String, Optional<RecipientPrivateKey>> held) {
         String keyId = currentKeyId();
-        return keyId == null ? Optional.empty()
-                : held.apply(keyId).map(k -> OpenPgpSigningKey.derive(k, String.format(EXPORT_SIGNER_USER_ID, keyId)));
+        return keyId == null
+                ? Optional.empty()
+                : held.apply(keyId)
+                        .map(
+                                k ->
+                                        OpenPgpSigningKey.derive(
+                                                k, String.format(EXPORT_SIGNER_USER_ID, keyId)));
     }
 
     /** The id of the current (verified) team key. */
@@ -543,10 +689,16 @@ public final class TeamKeys implements AgencyKeyCheck {
         }
         KeyVerifier.AgencyCheck check = verifier.agency(row, current);
         if (check == KeyVerifier.AgencyCheck.UNKNOWN_SIGNER) {
-            return reload().map(v -> {
-                KeyVerifier.AgencyCheck again = verifier.agency(row, verified);
-                return decided(row, again == KeyVerifier.AgencyCheck.UNKNOWN_SIGNER ? KeyVerifier.AgencyCheck.REJECTED : again);
-            }).otherwise(false);
+            return reload().map(
+                            v -> {
+                                KeyVerifier.AgencyCheck again = verifier.agency(row, verified);
+                                return decided(
+                                        row,
+                                        again == KeyVerifier.AgencyCheck.UNKNOWN_SIGNER
+                                                ? KeyVerifier.AgencyCheck.REJECTED
+                                                : again);
+                            })
+                    .otherwise(false);
         }
         return Future.succeededFuture(decided(row, check));
     }

@@ -12,14 +12,14 @@ import org.slf4j.event.Level;
 /**
  * A log for events that can repeat many times a second (a database outage fails every sweep and
  * every message; a forged webhook can be sent in a loop): the first occurrence of an event is
- * logged at once, and after that at most one line per interval, which carries
- * {@code repeated=N}, the number of occurrences since the previous line that were counted but not
- * logged. An event that comes back after a quiet interval is logged as a first occurrence again.
- * Occurrences counted after the last line are reported with the next occurrence.
+ * logged at once, and after that at most one line per interval, which carries {@code repeated=N},
+ * the number of occurrences since the previous line that were counted but not logged. An event that
+ * comes back after a quiet interval is logged as a first occurrence again. Occurrences counted
+ * after the last line are reported with the next occurrence.
  *
- * <p>Events are told apart by their name (the {@code event=} value), so the details of each line
- * (a kind, a status) are those of the occurrence logged; give an event one name per cause that
- * must be seen on its own. Thread-safe.
+ * <p>Events are told apart by their name (the {@code event=} value), so the details of each line (a
+ * kind, a status) are those of the occurrence logged; give an event one name per cause that must be
+ * seen on its own. Thread-safe.
  */
 public final class RepeatedLog {
     /** The interval the gateway uses. */
@@ -50,7 +50,10 @@ public final class RepeatedLog {
         this.clock = clock;
     }
 
-    /** Logs {@code event=<event> <details>} at WARN, or counts it (details: SLF4J's {@code {}} placeholders for {@code args}). */
+    /**
+     * Logs {@code event=<event> <details>} at WARN, or counts it (details: SLF4J's {@code {}}
+     * placeholders for {@code args}).
+     */
     public void warn(String event, String details, Object... args) {
         log(Level.WARN, event, details, args);
     }

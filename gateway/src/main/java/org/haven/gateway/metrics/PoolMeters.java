@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The database connection pool's use, as Vert.x reports it through its metrics SPI (the SQL
- * client's pool calls {@link PoolMetrics}: a request waits, gets a connection, gives it back).
- * Only pools of type {@code sql} are measured; Vert.x's other pools report nothing. Vert.x calls
- * these from its event loops: every method only counts.
+ * client's pool calls {@link PoolMetrics}: a request waits, gets a connection, gives it back). Only
+ * pools of type {@code sql} are measured; Vert.x's other pools report nothing. Vert.x calls these
+ * from its event loops: every method only counts.
  */
 final class PoolMeters implements VertxMetricsFactory, VertxMetrics {
     private final MeterRegistry registry;
@@ -40,14 +40,20 @@ final class PoolMeters implements VertxMetricsFactory, VertxMetrics {
         private final Timer wait;
 
         Sql(int maxSize) {
-            Gauge.builder("haven.db.pool.size", () -> maxSize).description("Connections the database pool may open")
+            Gauge.builder("haven.db.pool.size", () -> maxSize)
+                    .description("Connections the database pool may open")
                     .register(registry);
             Gauge.builder("haven.db.pool.in.use", inUse, AtomicInteger::get)
-                    .description("Database connections lent out of the pool now").register(registry);
+                    .description("Database connections lent out of the pool now")
+                    .register(registry);
             Gauge.builder("haven.db.pool.waiting", waiting, AtomicInteger::get)
-                    .description("Requests waiting for a database connection now").register(registry);
-            wait = Timer.builder("haven.db.pool.wait").description("Time a request waited for a database connection")
-                    .serviceLevelObjectives(HavenMetrics.BUCKETS).register(registry);
+                    .description("Requests waiting for a database connection now")
+                    .register(registry);
+            wait =
+                    Timer.builder("haven.db.pool.wait")
+                            .description("Time a request waited for a database connection")
+                            .serviceLevelObjectives(HavenMetrics.BUCKETS)
+                            .register(registry);
         }
 
         @Override

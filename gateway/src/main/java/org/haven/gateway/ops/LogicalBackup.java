@@ -43,15 +43,15 @@ import org.slf4j.LoggerFactory;
  * transaction: rows the migrations seeded are replaced, and the foreign keys are put back and
  * checked after the data.
  *
- * <p>Why not pg_dump: a pg_dump must be at least as new as the server, and the one at hand may
- * not be. This copy needs only the JDBC driver, works on any PostgreSQL Haven supports, and
- * holds exactly what pg_dump would (the data is ciphertext either way). Where a matching pg_dump
- * exists, {@code pg_dump --format=custom} is an equally good backup (docs/operations.md).
+ * <p>Why not pg_dump: a pg_dump must be at least as new as the server, and the one at hand may not
+ * be. This copy needs only the JDBC driver, works on any PostgreSQL Haven supports, and holds
+ * exactly what pg_dump would (the data is ciphertext either way). Where a matching pg_dump exists,
+ * {@code pg_dump --format=custom} is an equally good backup (docs/operations.md).
  *
  * <p>Layout of a backup directory: {@code manifest.json} ({@code format} 1, the Flyway schema
- * version, each table with its columns and row count) and one {@code <table>.copy.gz} per table (COPY text format, gzip). The server key file
- * and the team key passphrases are NOT in it: they are kept apart, and all three are needed to
- * read anything back.
+ * version, each table with its columns and row count) and one {@code <table>.copy.gz} per table
+ * (COPY text format, gzip). The server key file and the team key passphrases are NOT in it: they
+ * are kept apart, and all three are needed to read anything back.
  */
 public final class LogicalBackup {
     private static final Logger LOG = LoggerFactory.getLogger(LogicalBackup.class);
@@ -59,12 +59,10 @@ public final class LogicalBackup {
     private static final String HISTORY = "flyway_schema_history";
     private static final Pattern IDENT = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-    private LogicalBackup() {
-    }
+    private LogicalBackup() {}
 
     /** What a backup or restore did: the schema version and rows per table. */
-    public record Summary(String schemaVersion, Map<String, Long> rows) {
-    }
+    public record Summary(String schemaVersion, Map<String, Long> rows) {}
 
     /**
      * Writes a backup of {@code db} into {@code dir}, which must not exist or be empty: the
@@ -73,7 +71,8 @@ public final class LogicalBackup {
      * fails leaves nothing behind (see {@link PrivateDirectory}).
      *
      * @throws BackupException for a reason the operator acts on (the directory is not empty)
-     * @throws java.nio.file.FileSystemException when the disk refuses (permission denied, no space left on device)
+     * @throws java.nio.file.FileSystemException when the disk refuses (permission denied, no space
+     *     left on device)
      * @throws SQLException when the database refuses (wrong password, connection refused)
      */
     public static Summary backup(DatabaseUrl db, Path dir) throws IOException, SQLException {
@@ -81,7 +80,8 @@ public final class LogicalBackup {
     }
 
     /** The same, each file's stream wrapped by {@code disk} (tests: a disk that fills up). */
-    static Summary backup(DatabaseUrl db, Path dir, UnaryOperator<OutputStream> disk) throws IOException, SQLException {
+    static Summary backup(DatabaseUrl db, Path dir, UnaryOperator<OutputStream> disk)
+            throws IOException, SQLException {
         PrivateDirectory target = PrivateDirectory.create(dir, disk);
         try (Connection c = connect(db)) {
             c.setAutoCommit(false);
@@ -94,17 +94,39 @@ public final class LogicalBackup {
             for (String table : tables(c)) {
                 List<String> columns = columns(c, table);
                 long[] n = new long[1];
-                target.write(table + ".copy.gz", out -> {
-                    GZIPOutputStream gz = new GZIPOutputStream(out);
-                    n[0] = copy.copyOut("COPY " + table + " (" + String.join(", ", columns) + ") TO STDOUT", gz);
-                    gz.finish();
-                });
-                tables.add(new JsonObject().put("name", table).put("columns", new JsonArray(new ArrayList<>(columns))).put("rows", n[0]));
+                target.write(
+                        table + ".copy.gz",
+                        out -> {
+                            GZIPOutputStream gz = new GZIPOutputStream(out);
+                            n[0] =
+                                    copy.copyOut(
+                                            "COPY "
+                                                    + table
+                                                    + " ("
+                                                    + String.join(", ", columns)
+                                                    + ") TO STDOUT",
+                                            gz);
+                            gz.finish();
+                        });
+                tables.add(
+                        new JsonObject()
+                                .put("name", table)
+                                .put("columns", new JsonArray(new ArrayList<>(columns)))
+                                .put("rows", n[0]));
                 rows.put(table, n[0]);
             }
             c.commit();
-            JsonObject manifest = new JsonObject().put("format", FORMAT).put("schemaVersion", version).put("tables", tables);
-            target.write("manifest.json", out -> out.write((manifest.encodePrettily() + "\n").getBytes(StandardCharsets.UTF_8)));
+            JsonObject manifest =
+                    new JsonObject()
+                            .put("format", FORMAT)
+                            .put("schemaVersion", version)
+                            .put("tables", tables);
+            target.write(
+                    "manifest.json",
+                    out ->
+                            out.write(
+                                    (manifest.encodePrettily() + "\n")
+                                            .getBytes(StandardCharsets.UTF_8)));
             target.sync();
             LOG.info("event=backup_written tables={} schema={}", rows.size(), version);
             return new Summary(version, rows);
@@ -116,11 +138,11 @@ public final class LogicalBackup {
 
     /**
      * Restores a backup into {@code db}, which must have no tables in {@code public} (a fresh
-     * database). Checks the whole backup first (manifest, every file present and a complete
-     * gzip), so that a missing or corrupt file is reported before the database is touched. Then
-     * creates the schema at the backup's version, loads every table in one transaction, and moves
-     * sequences past the loaded rows. Haven migrates further on its next start if it is newer
-     * than the backup.
+     * database). Checks the whole backup first (manifest, every file present and a complete gzip),
+     * so that a missing or corrupt file is reported before the database is touched. Then creates
+     * the schema at the backup's version, loads every table in one transaction, and moves sequences
+     * past the loaded rows. Haven migrates further on its next start if it is newer than the
+     * backup.
      *
      * @throws BackupException for a reason the operator acts on (not a backup, a file missing or
      *     corrupt, the database not empty)
@@ -136,25 +158,36 @@ public final class LogicalBackup {
                 ((JsonObject) o).getJsonArray("columns").forEach(col -> ident((String) col));
                 ((JsonObject) o).getLong("rows").longValue();
             } catch (ClassCastException | IllegalArgumentException | NullPointerException e) {
-                throw new BackupException(dir.resolve("manifest.json") + " is corrupt: a table entry without a valid name, columns or rows");
+                throw new BackupException(
+                        dir.resolve("manifest.json")
+                                + " is corrupt: a table entry without a valid name, columns or rows");
             }
             check(dir.resolve(name + ".copy.gz"));
             entries.add((JsonObject) o);
         }
         try (Connection c = connect(db)) {
             refuseIfNotEmpty(c);
-            Migrations.migrate(Flyway.configure().locations("classpath:db/migration").failOnMissingLocations(true)
-                    .dataSource(db.jdbcUrl(), db.user(), db.password()).target(version).load());
+            Migrations.migrate(
+                    Flyway.configure()
+                            .locations("classpath:db/migration")
+                            .failOnMissingLocations(true)
+                            .dataSource(db.jdbcUrl(), db.user(), db.password())
+                            .target(version)
+                            .load());
             try {
                 return load(c, dir, version, entries);
             } catch (IOException | SQLException | RuntimeException e) {
-                throw new BackupException(reasonOf(e) + "; the schema was created before this failure:"
-                        + " drop and create the database again before the next restore", e);
+                throw new BackupException(
+                        reasonOf(e)
+                                + "; the schema was created before this failure:"
+                                + " drop and create the database again before the next restore",
+                        e);
             }
         }
     }
 
-    private static Summary load(Connection c, Path dir, String version, List<JsonObject> entries) throws IOException, SQLException {
+    private static Summary load(Connection c, Path dir, String version, List<JsonObject> entries)
+            throws IOException, SQLException {
         c.setAutoCommit(false);
         List<String> foreignKeys = dropForeignKeys(c);
         List<String> all = tables(c);
@@ -178,13 +211,30 @@ public final class LogicalBackup {
             Path file = dir.resolve(table + ".copy.gz");
             long n;
             try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-                n = copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN", in);
+                n =
+                        copy.copyIn(
+                                "COPY "
+                                        + table
+                                        + " ("
+                                        + String.join(", ", columns)
+                                        + ") FROM STDIN",
+                                in);
             } catch (SQLException e) {
                 // the server's message may quote the row: only its code is reported
-                throw new BackupException(file + " is corrupt: the database refused its rows (SQLSTATE " + e.getSQLState() + ")");
+                throw new BackupException(
+                        file
+                                + " is corrupt: the database refused its rows (SQLSTATE "
+                                + e.getSQLState()
+                                + ")");
             }
             if (n != t.getLong("rows")) {
-                throw new BackupException(file + " is corrupt: " + n + " rows in it, " + t.getLong("rows") + " in the manifest");
+                throw new BackupException(
+                        file
+                                + " is corrupt: "
+                                + n
+                                + " rows in it, "
+                                + t.getLong("rows")
+                                + " in the manifest");
             }
             rows.put(table, n);
         }
@@ -205,11 +255,16 @@ public final class LogicalBackup {
     /** The backup's manifest, checked: a directory, a manifest in it, JSON of our format. */
     private static JsonObject manifest(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new BackupException(dir + (Files.exists(dir) ? " is not a directory" : " does not exist") + ": give the directory 'haven backup' wrote");
+            throw new BackupException(
+                    dir
+                            + (Files.exists(dir) ? " is not a directory" : " does not exist")
+                            + ": give the directory 'haven backup' wrote");
         }
         Path file = dir.resolve("manifest.json");
         if (!Files.exists(file)) {
-            throw new BackupException(dir + " holds no manifest.json: not a backup made by 'haven backup', or one that did not finish");
+            throw new BackupException(
+                    dir
+                            + " holds no manifest.json: not a backup made by 'haven backup', or one that did not finish");
         }
         JsonObject manifest;
         try {
@@ -217,16 +272,27 @@ public final class LogicalBackup {
         } catch (DecodeException | CharacterCodingException e) {
             throw new BackupException(file + " is corrupt: not JSON");
         }
-        if (manifest.getValue("format") == null || !Integer.valueOf(FORMAT).equals(manifest.getValue("format"))) {
-            throw new BackupException(dir + " is not a Haven backup of format " + FORMAT + " (format " + manifest.getValue("format") + ")");
+        if (manifest.getValue("format") == null
+                || !Integer.valueOf(FORMAT).equals(manifest.getValue("format"))) {
+            throw new BackupException(
+                    dir
+                            + " is not a Haven backup of format "
+                            + FORMAT
+                            + " (format "
+                            + manifest.getValue("format")
+                            + ")");
         }
-        if (!(manifest.getValue("schemaVersion") instanceof String) || !(manifest.getValue("tables") instanceof JsonArray)) {
+        if (!(manifest.getValue("schemaVersion") instanceof String)
+                || !(manifest.getValue("tables") instanceof JsonArray)) {
             throw new BackupException(file + " is corrupt: no schemaVersion or tables");
         }
         return manifest;
     }
 
-    /** Reads {@code file} through, so that a missing, truncated or damaged one is named before the database is touched. */
+    /**
+     * Reads {@code file} through, so that a missing, truncated or damaged one is named before the
+     * database is touched.
+     */
     private static void check(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new BackupException(file + " is missing: the backup is incomplete");
@@ -234,7 +300,11 @@ public final class LogicalBackup {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (ZipException | EOFException e) {
-            throw new BackupException(file + " is corrupt (" + (e instanceof EOFException ? "cut short" : "not gzip") + ")");
+            throw new BackupException(
+                    file
+                            + " is corrupt ("
+                            + (e instanceof EOFException ? "cut short" : "not gzip")
+                            + ")");
         }
     }
 
@@ -246,13 +316,18 @@ public final class LogicalBackup {
         }
         int withRows = 0;
         for (String t : existing) {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + t + ")")) {
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM " + t + ")")) {
                 rs.next();
                 withRows += rs.getBoolean(1) ? 1 : 0;
             }
         }
-        throw new BackupException("the database is not empty (" + (withRows > 0 ? withRows + " tables with rows"
-                : existing.size() + " tables") + "); restore into a fresh database");
+        throw new BackupException(
+                "the database is not empty ("
+                        + (withRows > 0
+                                ? withRows + " tables with rows"
+                                : existing.size() + " tables")
+                        + "); restore into a fresh database");
     }
 
     private static String reasonOf(Exception e) {
@@ -263,9 +338,14 @@ public final class LogicalBackup {
             return "the database refused the restore (SQLSTATE " + sql.getSQLState() + ")";
         }
         if (e instanceof FileSystemException fs) {
-            return fs.getFile() + ": " + (fs.getReason() == null ? e.getClass().getSimpleName() : fs.getReason());
+            return fs.getFile()
+                    + ": "
+                    + (fs.getReason() == null ? e.getClass().getSimpleName() : fs.getReason());
         }
-        return e.getClass().getSimpleName() + (e.getMessage() == null || e instanceof RuntimeException ? "" : ": " + e.getMessage());
+        return e.getClass().getSimpleName()
+                + (e.getMessage() == null || e instanceof RuntimeException
+                        ? ""
+                        : ": " + e.getMessage());
     }
 
     private static Connection connect(DatabaseUrl db) throws SQLException {
@@ -274,8 +354,11 @@ public final class LogicalBackup {
 
     private static String schemaVersion(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT version FROM " + HISTORY
-                     + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT version FROM "
+                                        + HISTORY
+                                        + " WHERE success AND version IS NOT NULL ORDER BY installed_rank DESC LIMIT 1")) {
             if (!rs.next()) {
                 throw new SQLException("no Flyway schema history: not a Haven database");
             }
@@ -287,8 +370,10 @@ public final class LogicalBackup {
     static List<String> tables(Connection c) throws SQLException {
         List<String> all = new ArrayList<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT table_name FROM information_schema.tables"
-                     + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT table_name FROM information_schema.tables"
+                                        + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
             while (rs.next()) {
                 if (!HISTORY.equals(rs.getString(1))) {
                     all.add(ident(rs.getString(1)));
@@ -301,21 +386,24 @@ public final class LogicalBackup {
     /**
      * Drops the foreign keys of {@code public} and returns the statements that put them back.
      * Haven's tables reference each other in a cycle (a conversation its case, a case its
-     * conversation), so no load order satisfies them row by row; like pg_restore, the data goes
-     * in first and the constraints, checked over all of it, after.
+     * conversation), so no load order satisfies them row by row; like pg_restore, the data goes in
+     * first and the constraints, checked over all of it, after.
      */
     private static List<String> dropForeignKeys(Connection c) throws SQLException {
         List<String> drops = new ArrayList<>();
         List<String> adds = new ArrayList<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)"
-                     + " FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
-                     + " WHERE con.contype = 'f' AND n.nspname = 'public' ORDER BY 1, 2")) {
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)"
+                                        + " FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
+                                        + " WHERE con.contype = 'f' AND n.nspname = 'public' ORDER BY 1, 2")) {
             while (rs.next()) {
                 String table = ident(rs.getString(1));
                 String name = ident(rs.getString(2));
                 drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + name);
-                adds.add("ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
+                adds.add(
+                        "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
             }
         }
         try (Statement st = c.createStatement()) {
@@ -328,8 +416,10 @@ public final class LogicalBackup {
 
     private static List<String> columns(Connection c, String table) throws SQLException {
         List<String> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT column_name FROM information_schema.columns"
-                + " WHERE table_schema = 'public' AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position")) {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "SELECT column_name FROM information_schema.columns"
+                                + " WHERE table_schema = 'public' AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position")) {
             ps.setString(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -343,18 +433,28 @@ public final class LogicalBackup {
     private static void resetSequences(Connection c) throws SQLException {
         List<String[]> owned = new ArrayList<>();
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT table_name, column_name,"
-                     + " pg_get_serial_sequence(quote_ident(table_name), column_name)"
-                     + " FROM information_schema.columns WHERE table_schema = 'public'")) {
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT table_name, column_name,"
+                                        + " pg_get_serial_sequence(quote_ident(table_name), column_name)"
+                                        + " FROM information_schema.columns WHERE table_schema = 'public'")) {
             while (rs.next()) {
                 if (rs.getString(3) != null && !HISTORY.equals(rs.getString(1))) {
-                    owned.add(new String[] {ident(rs.getString(1)), ident(rs.getString(2)), rs.getString(3)});
+                    owned.add(
+                            new String[] {
+                                ident(rs.getString(1)), ident(rs.getString(2)), rs.getString(3)
+                            });
                 }
             }
         }
         for (String[] o : owned) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT setval(?, coalesce((SELECT max(" + o[1] + ") FROM " + o[0] + "), 0) + 1, false)")) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "SELECT setval(?, coalesce((SELECT max("
+                                    + o[1]
+                                    + ") FROM "
+                                    + o[0]
+                                    + "), 0) + 1, false)")) {
                 ps.setString(1, o[2]);
                 ps.execute();
             }

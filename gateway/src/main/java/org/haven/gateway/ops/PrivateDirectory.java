@@ -19,12 +19,12 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * The directory a backup is written into: mode {@code 0700}, its files {@code 0600}, whatever
- * the umask. A directory that exists already must be empty, and is tightened to {@code 0700}
- * (an empty directory holds nothing yet that its old mode exposed). Each file is written under a
- * temporary name ({@code .<name>.partial}), forced to disk and renamed when complete; if the
- * backup fails, {@link #discard()} removes everything it wrote (and the directory, if it made it),
- * so no file that looks complete is left behind.
+ * The directory a backup is written into: mode {@code 0700}, its files {@code 0600}, whatever the
+ * umask. A directory that exists already must be empty, and is tightened to {@code 0700} (an empty
+ * directory holds nothing yet that its old mode exposed). Each file is written under a temporary
+ * name ({@code .<name>.partial}), forced to disk and renamed when complete; if the backup fails,
+ * {@link #discard()} removes everything it wrote (and the directory, if it made it), so no file
+ * that looks complete is left behind.
  */
 final class PrivateDirectory {
     static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
@@ -56,7 +56,8 @@ final class PrivateDirectory {
         if (Files.isDirectory(dir)) {
             try (var entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new BackupException(dir + " is not empty: give a new or an empty directory");
+                    throw new BackupException(
+                            dir + " is not empty: give a new or an empty directory");
                 }
             }
         } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -77,8 +78,11 @@ final class PrivateDirectory {
     void write(String name, Content content) throws IOException, SQLException {
         Path partial = dir.resolve("." + name + ".partial");
         written.add(partial);
-        try (FileChannel ch = FileChannel.open(partial, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                PosixFilePermissions.asFileAttribute(FILE))) {
+        try (FileChannel ch =
+                FileChannel.open(
+                        partial,
+                        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(FILE))) {
             Files.setPosixFilePermissions(partial, FILE);
             OutputStream out = disk.apply(Channels.newOutputStream(ch));
             content.writeTo(out);
@@ -88,7 +92,8 @@ final class PrivateDirectory {
             throw e;
         } catch (IOException e) {
             // a write's own error (ENOSPC, EIO) names no file: name the backup
-            FileSystemException named = new FileSystemException(dir.toString(), null, e.getMessage());
+            FileSystemException named =
+                    new FileSystemException(dir.toString(), null, e.getMessage());
             named.initCause(e);
             throw named;
         }
@@ -104,7 +109,10 @@ final class PrivateDirectory {
         }
     }
 
-    /** Removes what was written, and the directory if this made it; never throws (a failure is being reported). */
+    /**
+     * Removes what was written, and the directory if this made it; never throws (a failure is being
+     * reported).
+     */
     void discard() {
         for (int i = written.size() - 1; i >= 0; i--) {
             try {

@@ -4,16 +4,18 @@ import io.vertx.core.Future;
 import java.time.Duration;
 
 /**
- * Delivers outbox messages on one channel. The outbox calls {@link #send} at most
- * {@link #maxPerSecond()} times a second for the channel and never sooner than
- * {@link #minIntervalPerRecipient()} after the previous message to the same conversation.
+ * Delivers outbox messages on one channel. The outbox calls {@link #send} at most {@link
+ * #maxPerSecond()} times a second for the channel and never sooner than {@link
+ * #minIntervalPerRecipient()} after the previous message to the same conversation.
  */
 public interface ChannelSender {
 
     /** The channel name, as stored with conversations. */
     String channel();
 
-    /** Tries to deliver one message; never fails the future: failures are {@link SendResult.Failed}. */
+    /**
+     * Tries to deliver one message; never fails the future: failures are {@link SendResult.Failed}.
+     */
     Future<SendResult> send(OutboundMessage message);
 
     /**
@@ -41,10 +43,9 @@ public interface ChannelSender {
     }
 
     /**
-     * Told after a failed attempt was put back for later (its row is committed as pending again).
-     * A channel whose recipient may be connected to another gateway (the web chat) tells that
-     * gateway here, so it can deliver at once instead of at the next retry.
+     * Told after a failed attempt was put back for later (its row is committed as pending again). A
+     * channel whose recipient may be connected to another gateway (the web chat) tells that gateway
+     * here, so it can deliver at once instead of at the next retry.
      */
-    default void deferred(OutboundMessage message, SendResult.Failed failure) {
-    }
+    default void deferred(OutboundMessage message, SendResult.Failed failure) {}
 }

@@ -12,8 +12,13 @@ import java.time.OffsetDateTime;
  * @param sentAt when the channel took it, or null
  * @param channel the channel it goes out on
  */
-public record Delivery(String status, OffsetDateTime waitingSince, String deliveryStatus, OffsetDateTime expiresAt, OffsetDateTime sentAt,
-                      String channel) {
+public record Delivery(
+        String status,
+        OffsetDateTime waitingSince,
+        String deliveryStatus,
+        OffsetDateTime expiresAt,
+        OffsetDateTime sentAt,
+        String channel) {
 
     /** Still to be sent, and waiting for the person to open their chat again. */
     public boolean waitingForPerson() {

@@ -15,15 +15,33 @@ import org.haven.bot.Option;
  * @param language the language of the text
  * @param rtl whether the text is right-to-left
  * @param attempt 1 for the first try
- * @param multiple whether several answer options may be chosen together (a multiple-choice question)
- * @param fromCoordinator whether a coordinator wrote it (a reply from the case page), not the intake
+ * @param multiple whether several answer options may be chosen together (a multiple-choice
+ *     question)
+ * @param fromCoordinator whether a coordinator wrote it (a reply from the case page), not the
+ *     intake
  */
-public record OutboundMessage(UUID id, UUID conversationId, String address, String text, List<Option> options,
-                              String language, boolean rtl, int attempt, boolean multiple, boolean fromCoordinator) {
+public record OutboundMessage(
+        UUID id,
+        UUID conversationId,
+        String address,
+        String text,
+        List<Option> options,
+        String language,
+        boolean rtl,
+        int attempt,
+        boolean multiple,
+        boolean fromCoordinator) {
 
     /** A message from the intake whose options, if any, are chosen one at a time. */
-    public OutboundMessage(UUID id, UUID conversationId, String address, String text, List<Option> options,
-                           String language, boolean rtl, int attempt) {
+    public OutboundMessage(
+            UUID id,
+            UUID conversationId,
+            String address,
+            String text,
+            List<Option> options,
+            String language,
+            boolean rtl,
+            int attempt) {
         this(id, conversationId, address, text, options, language, rtl, attempt, false, false);
     }
 }

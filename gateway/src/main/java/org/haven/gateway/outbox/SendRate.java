@@ -30,18 +30,27 @@ final class SendRate {
         return max - recent(channel).size() - reserved.getOrDefault(channel, 0);
     }
 
-    /** Reserves {@code n} sends (claimed rows); a negative {@code n} gives back what a claim did not use. */
+    /**
+     * Reserves {@code n} sends (claimed rows); a negative {@code n} gives back what a claim did not
+     * use.
+     */
     synchronized void reserve(String channel, int n) {
         reserved.merge(channel, n, Integer::sum);
     }
 
-    /** A reserved send starts now (or its row was settled without sending: it still counts for a second). */
+    /**
+     * A reserved send starts now (or its row was settled without sending: it still counts for a
+     * second).
+     */
     synchronized void start(String channel) {
         reserved.merge(channel, -1, Integer::sum);
         recent(channel).addLast(clock.getAsLong());
     }
 
-    /** Starts a send that was not reserved (a conversation's messages delivered at once), if the channel has room. */
+    /**
+     * Starts a send that was not reserved (a conversation's messages delivered at once), if the
+     * channel has room.
+     */
     synchronized boolean tryStart(String channel, int max) {
         if (room(channel, max) <= 0) {
             return false;

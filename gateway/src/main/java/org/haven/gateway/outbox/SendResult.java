@@ -6,8 +6,7 @@ import java.time.Duration;
 public sealed interface SendResult {
 
     /** Accepted by the provider (or delivered to an open web chat). */
-    record Sent(String providerId) implements SendResult {
-    }
+    record Sent(String providerId) implements SendResult {}
 
     /** Not delivered; {@code kind} decides whether and when the outbox tries again. */
     record Failed(Kind kind, String code, Duration retryAfter) implements SendResult {
@@ -24,7 +23,8 @@ public sealed interface SendResult {
         RATE_LIMITED(true),
         /**
          * The person cannot be reached right now (no web chat open): the message waits, without
-         * using up attempts, until they come back or it expires; looked at again after {@code retryAfter}.
+         * using up attempts, until they come back or it expires; looked at again after {@code
+         * retryAfter}.
          */
         RECIPIENT_AWAY(true),
         /** The person opted out or blocked the bot: stop the conversation's delivery. */

@@ -12,19 +12,27 @@ import org.haven.crypto.SlowHash;
 
 /**
  * What a resume phrase opens: 64 bytes of Argon2id (19 MiB, t = 2) over the canonical phrase,
- * salted with a value derived from the server's hash secret. The first half finds the
- * conversation ({@code conversations.phrase_lookup}); the second opens its box
- * ({@code conversations.phrase_box}), which holds the key of the conversation's state.
+ * salted with a value derived from the server's hash secret. The first half finds the conversation
+ * ({@code conversations.phrase_lookup}); the second opens its box ({@code
+ * conversations.phrase_box}), which holds the key of the conversation's state.
  *
  * @param lookup what the conversation is found by
  * @param boxKey the key of the box
  */
 public record PhraseKeys(byte[] lookup, byte[] boxKey) {
 
-    /** Derives the keys of a canonical phrase ({@link ResumeWords.Candidate#canonical()}); slow, run it off the event loop. */
+    /**
+     * Derives the keys of a canonical phrase ({@link ResumeWords.Candidate#canonical()}); slow, run
+     * it off the event loop.
+     */
     public static PhraseKeys derive(String canonical, KeyedHash hashSecret) {
         byte[] salt = hashSecret.derive("haven-resume-phrase").hash("salt");
-        byte[] out = SlowHash.derive(canonical.getBytes(StandardCharsets.UTF_8), salt, Argon2Params.minimum(), 64);
+        byte[] out =
+                SlowHash.derive(
+                        canonical.getBytes(StandardCharsets.UTF_8),
+                        salt,
+                        Argon2Params.minimum(),
+                        64);
         try {
             return new PhraseKeys(Arrays.copyOfRange(out, 0, 32), Arrays.copyOfRange(out, 32, 64));
         } finally {

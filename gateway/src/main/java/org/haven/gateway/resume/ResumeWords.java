@@ -14,23 +14,28 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The word lists of resume phrases: five words drawn at random from a 512-word list in the
- * person's language (45 bits). A phrase is recognised in any language's list, however it is
- * typed: upper or lower case, with or without accents, with Arabic or Persian letter forms,
- * separated by spaces, commas or line breaks.
+ * The word lists of resume phrases: five words drawn at random from a 512-word list in the person's
+ * language (45 bits). A phrase is recognised in any language's list, however it is typed: upper or
+ * lower case, with or without accents, with Arabic or Persian letter forms, separated by spaces,
+ * commas or line breaks.
  */
 public final class ResumeWords {
     /** Words in a phrase. */
     public static final int WORDS = 5;
+
     /** Words in each list. */
     public static final int LIST_SIZE = 512;
+
     /** The languages with their own list; the others get English words. */
     public static final List<String> LANGUAGES = List.of("en", "fr", "es", "ar", "fa", "uk");
+
     private static final String FALLBACK = "en";
 
-    /** A phrase as recognised: its canonical form (folded words, one space apart) and its list's language. */
-    public record Candidate(String canonical, String language) {
-    }
+    /**
+     * A phrase as recognised: its canonical form (folded words, one space apart) and its list's
+     * language.
+     */
+    public record Candidate(String canonical, String language) {}
 
     private final Map<String, List<String>> lists = new LinkedHashMap<>();
     private final Map<String, String> languageOf = new HashMap<>();
@@ -42,13 +47,20 @@ public final class ResumeWords {
         for (String lang : LANGUAGES) {
             List<String> words = read("/resume/words-" + lang + ".txt");
             if (words.size() != LIST_SIZE) {
-                throw new IllegalStateException("resume word list " + lang + " has " + words.size() + " words, not " + LIST_SIZE);
+                throw new IllegalStateException(
+                        "resume word list "
+                                + lang
+                                + " has "
+                                + words.size()
+                                + " words, not "
+                                + LIST_SIZE);
             }
             w.lists.put(lang, words);
             for (String word : words) {
                 String prev = w.languageOf.putIfAbsent(fold(word), lang);
                 if (prev != null && prev.equals(lang)) {
-                    throw new IllegalStateException("resume word list " + lang + " has two words that fold alike");
+                    throw new IllegalStateException(
+                            "resume word list " + lang + " has two words that fold alike");
                 }
             }
         }
@@ -58,7 +70,8 @@ public final class ResumeWords {
     private static List<String> read(String resource) {
         try (InputStream in = ResumeWords.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("resume word list missing from the jar: " + resource);
+                throw new IllegalStateException(
+                        "resume word list missing from the jar: " + resource);
             }
             List<String> out = new ArrayList<>();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
@@ -77,7 +90,10 @@ public final class ResumeWords {
         return lists.getOrDefault(language, lists.get(FALLBACK));
     }
 
-    /** A fresh phrase in {@code language} (English words where it has no list), words one space apart. */
+    /**
+     * A fresh phrase in {@code language} (English words where it has no list), words one space
+     * apart.
+     */
     public String generate(String language) {
         List<String> words = list(language);
         StringBuilder b = new StringBuilder();
@@ -87,7 +103,10 @@ public final class ResumeWords {
         return b.toString();
     }
 
-    /** The phrase in {@code text}, when it is exactly five list words (of any list) and nothing else. */
+    /**
+     * The phrase in {@code text}, when it is exactly five list words (of any list) and nothing
+     * else.
+     */
     public Optional<Candidate> parse(String text) {
         if (text == null || text.length() > 200) {
             return Optional.empty();
@@ -119,20 +138,24 @@ public final class ResumeWords {
         StringBuilder b = new StringBuilder(d.length());
         for (int i = 0; i < d.length(); i++) {
             char c = d.charAt(i);
-            if (Character.getType(c) == Character.NON_SPACING_MARK || c == '\u0640' || c == '\u200c' || c == '\u200d') {
+            if (Character.getType(c) == Character.NON_SPACING_MARK
+                    || c == '\u0640'
+                    || c == '\u200c'
+                    || c == '\u200d') {
                 continue; // accents, Arabic vowel marks, tatweel, zero-width (non-)joiners
             }
-            b.append(switch (c) {
-                case 'ی', 'ى' -> 'ي';
-                case 'ک' -> 'ك';
-                case 'ة' -> 'ه';
-                case 'أ', 'إ', 'آ', 'ٱ' -> 'ا';
-                case 'ؤ' -> 'و';
-                case 'ئ' -> 'ي';
-                case 'є' -> 'е';
-                case 'ґ' -> 'г';
-                default -> c;
-            });
+            b.append(
+                    switch (c) {
+                        case 'ی', 'ى' -> 'ي';
+                        case 'ک' -> 'ك';
+                        case 'ة' -> 'ه';
+                        case 'أ', 'إ', 'آ', 'ٱ' -> 'ا';
+                        case 'ؤ' -> 'و';
+                        case 'ئ' -> 'ي';
+                        case 'є' -> 'е';
+                        case 'ґ' -> 'г';
+                        default -> c;
+                    });
         }
         // NFKD took the marks off: ї is і, й is и, é is e, آ is ا
         return Normalizer.normalize(b.toString(), Normalizer.Form.NFC);

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The enabled accounts as an administrator lists them: who, what role and groups, and whether
- * the keys are in place. Never a passphrase hash, a key or a second-factor secret.
+ * The enabled accounts as an administrator lists them: who, what role and groups, and whether the
+ * keys are in place. Never a passphrase hash, a key or a second-factor secret.
  */
 public final class AccountRoster {
     /**
@@ -19,9 +19,17 @@ public final class AccountRoster {
      * its agency's current key (agency workers); {@code passphraseOneTime}: its passphrase is still
      * the one an administrator set.
      */
-    public record Entry(long id, String username, String role, List<String> groups, Long agencyId, OffsetDateTime createdAt,
-                        boolean personalKey, boolean keyGrant, boolean secondFactor, boolean passphraseOneTime) {
-    }
+    public record Entry(
+            long id,
+            String username,
+            String role,
+            List<String> groups,
+            Long agencyId,
+            OffsetDateTime createdAt,
+            boolean personalKey,
+            boolean keyGrant,
+            boolean secondFactor,
+            boolean passphraseOneTime) {}
 
     private final Db pool;
 
@@ -36,35 +44,51 @@ public final class AccountRoster {
 
     /** Every enabled account, oldest first. */
     public Future<List<Entry>> list() {
-        return pool.query("SELECT a.id, a.username, a.role,"
-                + " coalesce((SELECT array_agg(g.group_id ORDER BY g.group_id) FROM account_groups g WHERE g.account_id = a.id),"
-                + " '{}'::text[]) AS groups, a.agency_id, a.created_at,"
-                + " a.public_key IS NOT NULL AND a.sealed_private_key IS NOT NULL AS personal_key,"
-                + " CASE WHEN a.role = 'agency' THEN EXISTS (SELECT 1 FROM agency_key_grants g JOIN agencies ag ON ag.key_id = g.key_id"
-                + " WHERE g.account_id = a.id AND ag.id = a.agency_id)"
-                + " ELSE EXISTS (SELECT 1 FROM team_key_grants t JOIN team_keys k ON k.key_id = t.key_id"
-                + " WHERE t.account_id = a.id AND k.retired_at IS NULL) END AS key_grant,"
-                + " a.totp_enabled_at IS NOT NULL AS second_factor, a.passphrase_one_time"
-                + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.id").execute().map(rs -> {
-                    List<Entry> out = new ArrayList<>();
-                    for (Row r : rs) {
-                        String[] groups = r.getArrayOfStrings("groups");
-                        out.add(new Entry(r.getLong("id"), r.getString("username"), r.getString("role"),
-                                groups == null ? List.of() : List.of(groups), r.getLong("agency_id"), r.getOffsetDateTime("created_at"),
-                                r.getBoolean("personal_key"), r.getBoolean("key_grant"), r.getBoolean("second_factor"),
-                                r.getBoolean("passphrase_one_time")));
-                    }
-                    return out;
-                });
+        return pool.query(
+                        "SELECT a.id, a.username, a.role,"
+                                + " coalesce((SELECT array_agg(g.group_id ORDER BY g.group_id) FROM account_groups g WHERE g.account_id = a.id),"
+                                + " '{}'::text[]) AS groups, a.agency_id, a.created_at,"
+                                + " a.public_key IS NOT NULL AND a.sealed_private_key IS NOT NULL AS personal_key,"
+                                + " CASE WHEN a.role = 'agency' THEN EXISTS (SELECT 1 FROM agency_key_grants g JOIN agencies ag ON ag.key_id = g.key_id"
+                                + " WHERE g.account_id = a.id AND ag.id = a.agency_id)"
+                                + " ELSE EXISTS (SELECT 1 FROM team_key_grants t JOIN team_keys k ON k.key_id = t.key_id"
+                                + " WHERE t.account_id = a.id AND k.retired_at IS NULL) END AS key_grant,"
+                                + " a.totp_enabled_at IS NOT NULL AS second_factor, a.passphrase_one_time"
+                                + " FROM accounts a WHERE a.disabled_at IS NULL ORDER BY a.id")
+                .execute()
+                .map(
+                        rs -> {
+                            List<Entry> out = new ArrayList<>();
+                            for (Row r : rs) {
+                                String[] groups = r.getArrayOfStrings("groups");
+                                out.add(
+                                        new Entry(
+                                                r.getLong("id"),
+                                                r.getString("username"),
+                                                r.getString("role"),
+                                                groups == null ? List.of() : List.of(groups),
+                                                r.getLong("agency_id"),
+                                                r.getOffsetDateTime("created_at"),
+                                                r.getBoolean("personal_key"),
+                                                r.getBoolean("key_grant"),
+                                                r.getBoolean("second_factor"),
+                                                r.getBoolean("passphrase_one_time")));
+                            }
+                            return out;
+                        });
     }
 
     /** Whether an account, enabled or removed, has this username (usernames are never reused). */
     public Future<Boolean> usernameTaken(String username) {
-        return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1").execute(Tuple.of(username)).map(rs -> rs.size() > 0);
+        return pool.preparedQuery("SELECT 1 FROM accounts WHERE username = $1")
+                .execute(Tuple.of(username))
+                .map(rs -> rs.size() > 0);
     }
 
     /** Whether an agency has this id. */
     public Future<Boolean> agencyExists(long agencyId) {
-        return pool.preparedQuery("SELECT 1 FROM agencies WHERE id = $1").execute(Tuple.of(agencyId)).map(rs -> rs.size() > 0);
+        return pool.preparedQuery("SELECT 1 FROM agencies WHERE id = $1")
+                .execute(Tuple.of(agencyId))
+                .map(rs -> rs.size() > 0);
     }
 }

@@ -15,8 +15,7 @@ import java.util.Locale;
  * have again. An error the server answered about a statement is not.
  */
 public final class DatabaseUnavailable {
-    private DatabaseUnavailable() {
-    }
+    private DatabaseUnavailable() {}
 
     /** Whether {@code error}, or one of its causes, says the database cannot be reached. */
     public static boolean is(Throwable error) {
@@ -28,9 +27,12 @@ public final class DatabaseUnavailable {
                 return true;
             }
             String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (message.contains("connection refused") || message.contains("connection reset")
-                    || message.contains("closed connection") || message.contains("connection is closed")
-                    || message.contains("broken pipe") || message.contains("connection is not active")) {
+            if (message.contains("connection refused")
+                    || message.contains("connection reset")
+                    || message.contains("closed connection")
+                    || message.contains("connection is closed")
+                    || message.contains("broken pipe")
+                    || message.contains("connection is not active")) {
                 return true;
             }
             if (t.getCause() == t) {
@@ -42,7 +44,11 @@ public final class DatabaseUnavailable {
 
     private static boolean unavailable(PgException pg) {
         String state = pg.getSqlState();
-        return state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
-                || state.equals("55000") && String.valueOf(pg.getErrorMessage()).contains("not currently accepting connections");
+        return state.startsWith("08")
+                || state.startsWith("57P")
+                || state.startsWith("53")
+                || state.equals("55000")
+                        && String.valueOf(pg.getErrorMessage())
+                                .contains("not currently accepting connections");
     }
 }

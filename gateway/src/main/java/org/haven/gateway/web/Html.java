@@ -2,14 +2,16 @@ package org.haven.gateway.web;
 
 /**
  * Escaping and the page frame of the site (inbox, team, audit, dashboard). Every value from the
- * database or a person goes through {@link #esc}, which also shows bidirectional controls
- * ({@link BidiControls}); a form field's own value, sent back as it is, goes through {@link #value}.
+ * database or a person goes through {@link #esc}, which also shows bidirectional controls ({@link
+ * BidiControls}); a form field's own value, sent back as it is, goes through {@link #value}.
  */
 public final class Html {
-    private Html() {
-    }
+    private Html() {}
 
-    /** {@code s} escaped for HTML text or an attribute, its bidirectional controls shown as {@code [U+202E]}; null as "". */
+    /**
+     * {@code s} escaped for HTML text or an attribute, its bidirectional controls shown as {@code
+     * [U+202E]}; null as "".
+     */
     public static String esc(String s) {
         return value(BidiControls.show(s));
     }
@@ -46,33 +48,58 @@ public final class Html {
     public static String page(String language, String title, Viewer session, String body) {
         String lang = "fr".equals(language) ? "fr" : "en";
         StringBuilder sb = new StringBuilder(2048 + body.length());
-        sb.append("<!doctype html><html lang=\"").append(lang).append("\"><head><meta charset=\"utf-8\">")
+        sb.append("<!doctype html><html lang=\"")
+                .append(lang)
+                .append("\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
                 .append("<meta name=\"referrer\" content=\"no-referrer\">")
-                .append("<title>").append(esc(title)).append(" — Haven</title>")
+                .append("<title>")
+                .append(esc(title))
+                .append(" — Haven</title>")
                 .append("<link rel=\"stylesheet\" href=\"/inbox/inbox.css\">")
                 .append("<script src=\"/inbox/inbox.js\" defer></script></head><body>")
-                .append("<a class=\"skip\" href=\"#main\">").append(Text.t(lang, "skip")).append("</a>")
-                .append("<header class=\"bar\"><a class=\"brand\" href=\"/inbox\">").append(Text.t(lang, "inbox")).append("</a>");
+                .append("<a class=\"skip\" href=\"#main\">")
+                .append(Text.t(lang, "skip"))
+                .append("</a>")
+                .append("<header class=\"bar\"><a class=\"brand\" href=\"/inbox\">")
+                .append(Text.t(lang, "inbox"))
+                .append("</a>");
         if (session != null && session.secondFactorDone() && session.passphraseChosen()) {
             sb.append("<nav class=\"who\" aria-label=\"Account\">");
             if (!session.isAgency()) {
-                sb.append("<a href=\"/inbox/dashboard\">").append(Text.t(lang, "dash.title")).append("</a>");
+                sb.append("<a href=\"/inbox/dashboard\">")
+                        .append(Text.t(lang, "dash.title"))
+                        .append("</a>");
             }
             if (session.isAdmin()) {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
                 sb.append("<a href=\"/inbox/audit\">").append(Text.t(lang, "audit")).append("</a>");
             }
-            sb.append("<a href=\"/inbox/passphrase\">").append(Text.t(lang, "passphrase.nav")).append("</a>");
-            sb.append("<form method=\"post\" action=\"/inbox/language\">").append(csrf(session))
-                    .append("<input type=\"hidden\" name=\"language\" value=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")
-                    .append("<button type=\"submit\" class=\"link\" lang=\"").append("fr".equals(lang) ? "en" : "fr").append("\">")
-                    .append(Text.t(lang, "lang.switch")).append("</button></form>")
-                    .append("<span>").append(esc(session.username())).append("</span>")
-                    .append("<form method=\"post\" action=\"/inbox/logout\">").append(csrf(session))
-                    .append("<button type=\"submit\">").append(Text.t(lang, "logout")).append("</button></form></nav>");
+            sb.append("<a href=\"/inbox/passphrase\">")
+                    .append(Text.t(lang, "passphrase.nav"))
+                    .append("</a>");
+            sb.append("<form method=\"post\" action=\"/inbox/language\">")
+                    .append(csrf(session))
+                    .append("<input type=\"hidden\" name=\"language\" value=\"")
+                    .append("fr".equals(lang) ? "en" : "fr")
+                    .append("\">")
+                    .append("<button type=\"submit\" class=\"link\" lang=\"")
+                    .append("fr".equals(lang) ? "en" : "fr")
+                    .append("\">")
+                    .append(Text.t(lang, "lang.switch"))
+                    .append("</button></form>")
+                    .append("<span>")
+                    .append(esc(session.username()))
+                    .append("</span>")
+                    .append("<form method=\"post\" action=\"/inbox/logout\">")
+                    .append(csrf(session))
+                    .append("<button type=\"submit\">")
+                    .append(Text.t(lang, "logout"))
+                    .append("</button></form></nav>");
         }
-        sb.append("</header><main id=\"main\" tabindex=\"-1\">").append(body).append("</main></body></html>");
+        sb.append("</header><main id=\"main\" tabindex=\"-1\">")
+                .append(body)
+                .append("</main></body></html>");
         return sb.toString();
     }
 
@@ -83,6 +110,8 @@ public final class Html {
 
     /** A confirmation paragraph, or nothing. */
     public static String notice(String message) {
-        return message == null ? "" : "<p class=\"notice\" role=\"status\">" + esc(message) + "</p>";
+        return message == null
+                ? ""
+                : "<p class=\"notice\" role=\"status\">" + esc(message) + "</p>";
     }
 }

@@ -1,9 +1,9 @@
 package org.haven.gateway.web;
 
 /**
- * Who a page is shown to, as far as the page frame needs to know: the navigation it offers and
- * the CSRF token of its forms. Implemented by the inbox session, so that the frame depends on
- * nothing of the packages that use it.
+ * Who a page is shown to, as far as the page frame needs to know: the navigation it offers and the
+ * CSRF token of its forms. Implemented by the inbox session, so that the frame depends on nothing
+ * of the packages that use it.
  */
 public interface Viewer {
     /** The name shown in the navigation bar. */

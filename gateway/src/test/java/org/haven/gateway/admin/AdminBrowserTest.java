@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
-import org.haven.gateway.support.InboxPage;
 import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.InboxPage;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +25,7 @@ import org.openqa.selenium.support.ui.Select;
 /** The administrator's pages in headless Chromium: accounts, referral codes, the intake script. */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AdminBrowserTest {
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Browser browser;
     private static Haven haven;
     private static String base;
@@ -58,8 +57,8 @@ class AdminBrowserTest {
     }
 
     /**
-     * Verifies that an administrator creates a coordinator, issues an agency's referral code,
-     * has a broken intake script refused with its file:line findings, and puts a good one to work.
+     * Verifies that an administrator creates a coordinator, issues an agency's referral code, has a
+     * broken intake script refused with its file:line findings, and puts a good one to work.
      */
     @Test
     void testAdminCreatesCoordinatorIssuesCodeAndUploadsScripts() throws Exception {
@@ -70,7 +69,12 @@ class AdminBrowserTest {
         browser.assertNoAxeViolations("/inbox/team");
         d.findElement(By.id("agency-name")).sendKeys("Downtown Settlement Services");
         d.findElement(By.id("create-agency")).click();
-        browser.await("the referral code", w -> w.findElement(By.tagName("main")).getText().matches("(?s).*referral code \\d{3}-\\d{4}.*"));
+        browser.await(
+                "the referral code",
+                w ->
+                        w.findElement(By.tagName("main"))
+                                .getText()
+                                .matches("(?s).*referral code \\d{3}-\\d{4}.*"));
 
         // A coordinator for Montreal.
         d.findElement(By.id("new-username")).sendKeys("mona");
@@ -79,7 +83,9 @@ class AdminBrowserTest {
         d.findElement(By.id("new-pass")).sendKeys("montreal coordinator passphrase");
         d.findElement(By.id("new-confirm")).sendKeys("montreal coordinator passphrase");
         d.findElement(By.id("create-account")).click();
-        browser.await("the new account", w -> w.findElement(By.tagName("main")).getText().contains("Account mona created"));
+        browser.await(
+                "the new account",
+                w -> w.findElement(By.tagName("main")).getText().contains("Account mona created"));
         assertTrue(d.findElement(By.tagName("table")).getText().contains("montreal"));
         browser.screenshot("admin-team");
 
@@ -95,14 +101,19 @@ class AdminBrowserTest {
         assertTrue(findings.matches("(?s).*intake\\.yaml:\\d+: .*no_such_question.*"), findings);
         browser.assertNoAxeViolations("/inbox/team/intake with findings");
         browser.screenshot("admin-intake-refused");
-        assertTrue(firstPrompt().startsWith("Hello, this is Haven."), "a refused script was put to work");
+        assertTrue(
+                firstPrompt().startsWith("Hello, this is Haven."),
+                "a refused script was put to work");
 
         // A good script runs at once for new conversations.
         String good = original.replace("Hello, this is Haven.", "Welcome to Haven.");
         setValue(d.findElement(By.id("script")), good);
         d.findElement(By.id("upload-intake")).click();
-        browser.await("the confirmation", w -> w.findElement(By.tagName("main")).getText().contains("checked and in use"));
-        assertTrue(firstPrompt().startsWith("Welcome to Haven."), "the uploaded script is not in use");
+        browser.await(
+                "the confirmation",
+                w -> w.findElement(By.tagName("main")).getText().contains("checked and in use"));
+        assertTrue(
+                firstPrompt().startsWith("Welcome to Haven."), "the uploaded script is not in use");
 
         // The retention period.
         d.get(base + "/inbox/team");
@@ -110,12 +121,15 @@ class AdminBrowserTest {
         days.clear();
         days.sendKeys("30");
         d.findElement(By.id("save-retention")).click();
-        browser.await("the retention confirmation", w -> w.findElement(By.tagName("main")).getText().contains("kept 30 days"));
+        browser.await(
+                "the retention confirmation",
+                w -> w.findElement(By.tagName("main")).getText().contains("kept 30 days"));
         assertTrue(d.findElement(By.id("retention-days")).getAttribute("value").equals("30"));
     }
 
     private static void setValue(WebElement area, String value) {
-        ((JavascriptExecutor) browser.driver()).executeScript("arguments[0].value = arguments[1];", area, value);
+        ((JavascriptExecutor) browser.driver())
+                .executeScript("arguments[0].value = arguments[1];", area, value);
     }
 
     private static String firstPrompt() throws Exception {
@@ -125,5 +139,4 @@ class AdminBrowserTest {
             return chat.nextOfType("reply").getString("text");
         }
     }
-
 }

@@ -30,11 +30,12 @@ class KeyCeremonyTest {
     /**
      * Verifies that removing a coordinator rotates the team key: every entry's data key is
      * re-wrapped to the new key while the ciphertexts stay byte for byte the same, nothing is
-     * sealed to the old key afterwards, the removed person can no longer log in, and a
-     * coordinator added later reads old and new cases alike.
+     * sealed to the old key afterwards, the removed person can no longer log in, and a coordinator
+     * added later reads old and new cases alike.
      */
     @Test
-    void testRemovingCoordinatorRotatesKeyWithoutReencrypting(@TempDir Path dataDir) throws Exception {
+    void testRemovingCoordinatorRotatesKeyWithoutReencrypting(@TempDir Path dataDir)
+            throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
             TestHaven.setUpAdmin(haven);
             InboxClient admin = TestHaven.loggedIn(haven);
@@ -45,45 +46,87 @@ class KeyCeremonyTest {
             IntakeDriver.completeIntake(haven.port(), before);
             InboxClient rita = TestHaven.loggedIn(haven.port(), dataDir, "rita");
             String firstCase = casePath(rita, before);
-            assertTrue(rita.get(firstCase).body().contains(before), "a coordinator cannot read a case of her group");
+            assertTrue(
+                    rita.get(firstCase).body().contains(before),
+                    "a coordinator cannot read a case of her group");
 
             var db = haven.database().connectOptions();
-            String oldKey = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
-            List<List<String>> ciphertexts = DatabaseDump.query(db, "SELECT case_id, seq, ciphertext FROM case_entries ORDER BY 1, 2");
+            String oldKey =
+                    DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
+                            .get(0)
+                            .get(0);
+            List<List<String>> ciphertexts =
+                    DatabaseDump.query(
+                            db, "SELECT case_id, seq, ciphertext FROM case_entries ORDER BY 1, 2");
 
             String team = admin.get("/inbox/team").body();
-            Matcher m = Pattern.compile("action=\"(/inbox/team/accounts/\\d+/remove)\"><input type=\"hidden\" name=\"csrf\" value=\"[^\"]+\">"
-                    + "<button type=\"submit\" class=\"secondary\" id=\"remove-rita\"").matcher(team);
+            Matcher m =
+                    Pattern.compile(
+                                    "action=\"(/inbox/team/accounts/\\d+/remove)\"><input type=\"hidden\" name=\"csrf\" value=\"[^\"]+\">"
+                                            + "<button type=\"submit\" class=\"secondary\" id=\"remove-rita\"")
+                            .matcher(team);
             assertTrue(m.find(), "no remove button for rita");
             HttpResponse<String> removed = admin.postWithCsrf(team, m.group(1));
             assertTrue(removed.body().contains("team key rotated"), removed.body());
 
-            String newKey = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+            String newKey =
+                    DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
+                            .get(0)
+                            .get(0);
             assertNotEquals(oldKey, newKey);
-            assertEquals(List.of(List.of("0")), DatabaseDump.query(db, "SELECT count(*) FROM entry_keys WHERE key_id = '" + oldKey + "'"));
-            assertEquals(ciphertexts, DatabaseDump.query(db, "SELECT case_id, seq, ciphertext FROM case_entries ORDER BY 1, 2"),
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db, "SELECT count(*) FROM entry_keys WHERE key_id = '" + oldKey + "'"));
+            assertEquals(
+                    ciphertexts,
+                    DatabaseDump.query(
+                            db, "SELECT case_id, seq, ciphertext FROM case_entries ORDER BY 1, 2"),
                     "answers were re-encrypted");
-            assertEquals(List.of(List.of("0")), DatabaseDump.query(db,
-                    "SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id WHERE a.username = 'rita'"));
-            assertEquals(401, new InboxClient(haven.port()).login("rita", TestHaven.chosen(PASS),
-                    TestHaven.credentials(dataDir, "rita").nextCode()).statusCode());
-            assertEquals(302, rita.get("/inbox").statusCode(), "the removed coordinator's session survived");
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id WHERE a.username = 'rita'"));
+            assertEquals(
+                    401,
+                    new InboxClient(haven.port())
+                            .login(
+                                    "rita",
+                                    TestHaven.chosen(PASS),
+                                    TestHaven.credentials(dataDir, "rita").nextCode())
+                            .statusCode());
+            assertEquals(
+                    302,
+                    rita.get("/inbox").statusCode(),
+                    "the removed coordinator's session survived");
 
             String after = "after-" + UUID.randomUUID();
             IntakeDriver.completeIntake(haven.port(), after);
-            assertEquals(List.of(List.of("0")), DatabaseDump.query(db,
-                    "SELECT count(*) FROM entry_keys WHERE key_id <> '" + newKey + "'"), "something sealed to a retired key");
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db, "SELECT count(*) FROM entry_keys WHERE key_id <> '" + newKey + "'"),
+                    "something sealed to a retired key");
 
             assertTrue(admin.get(firstCase).body().contains(before), "the admin lost the old case");
             addCoordinator(admin, "nora");
             TestHaven.enrol(haven.port(), dataDir, "nora", PASS);
             InboxClient nora = TestHaven.loggedIn(haven.port(), dataDir, "nora");
-            assertTrue(nora.get(firstCase).body().contains(before), "a new coordinator cannot read an old case");
-            assertTrue(nora.get(casePath(nora, after)).body().contains(after), "a new coordinator cannot read a new case");
+            assertTrue(
+                    nora.get(firstCase).body().contains(before),
+                    "a new coordinator cannot read an old case");
+            assertTrue(
+                    nora.get(casePath(nora, after)).body().contains(after),
+                    "a new coordinator cannot read a new case");
 
-            // A manual rotation logs everyone else out; after logging in again they read everything.
+            // A manual rotation logs everyone else out; after logging in again they read
+            // everything.
             team = admin.get("/inbox/team").body();
-            assertTrue(admin.postWithCsrf(team, "/inbox/team/rotate").body().contains("Team key rotated"));
+            assertTrue(
+                    admin.postWithCsrf(team, "/inbox/team/rotate")
+                            .body()
+                            .contains("Team key rotated"));
             assertEquals(302, nora.get("/inbox").statusCode());
             InboxClient noraAgain = TestHaven.loggedIn(haven.port(), dataDir, "nora");
             assertTrue(noraAgain.get(firstCase).body().contains(before));
@@ -93,8 +136,22 @@ class KeyCeremonyTest {
 
     private static void addCoordinator(InboxClient admin, String username) throws Exception {
         String page = admin.get("/inbox/team").body();
-        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/accounts", "username", username, "role", "coordinator",
-                "group", "toronto", "agency", "", "passphrase", PASS, "confirm", PASS);
+        HttpResponse<String> r =
+                admin.postWithCsrf(
+                        page,
+                        "/inbox/team/accounts",
+                        "username",
+                        username,
+                        "role",
+                        "coordinator",
+                        "group",
+                        "toronto",
+                        "agency",
+                        "",
+                        "passphrase",
+                        PASS,
+                        "confirm",
+                        PASS);
         assertTrue(r.body().contains("Account " + username + " created"), r.body());
     }
 

@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LoginLimitsTest {
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
@@ -64,20 +63,28 @@ class LoginLimitsTest {
         return TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode();
     }
 
-    /** Sends {@code n} logins at the same instant, each from {@code address.apply(i)}; their statuses. */
-    private static List<HttpResponse<String>> atOnce(int n, IntFunction<String> address,
-                                                     IntFunction<String> username) throws Exception {
+    /**
+     * Sends {@code n} logins at the same instant, each from {@code address.apply(i)}; their
+     * statuses.
+     */
+    private static List<HttpResponse<String>> atOnce(
+            int n, IntFunction<String> address, IntFunction<String> username) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         try {
             CountDownLatch go = new CountDownLatch(1);
             List<Future<HttpResponse<String>>> sent = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
-                sent.add(pool.submit(() -> {
-                    InboxClient c = client(address.apply(k));
-                    go.await();
-                    return c.login(username.apply(k), "a wrong guess at it " + k, "123456");
-                }));
+                sent.add(
+                        pool.submit(
+                                () -> {
+                                    InboxClient c = client(address.apply(k));
+                                    go.await();
+                                    return c.login(
+                                            username.apply(k),
+                                            "a wrong guess at it " + k,
+                                            "123456");
+                                }));
             }
             go.countDown();
             List<HttpResponse<String>> out = new ArrayList<>();
@@ -95,10 +102,10 @@ class LoginLimitsTest {
     }
 
     /**
-     * Verifies that 30 guesses sent at once from one client are all counted: at most 10 are
-     * checked (401), the others refused before any work (429, with {@code Retry-After}: the
-     * client's limit, or its share of the passphrase pool), and that with the guesses sent after
-     * them, one by one, exactly 10 in all are checked.
+     * Verifies that 30 guesses sent at once from one client are all counted: at most 10 are checked
+     * (401), the others refused before any work (429, with {@code Retry-After}: the client's limit,
+     * or its share of the passphrase pool), and that with the guesses sent after them, one by one,
+     * exactly 10 in all are checked.
      */
     @Test
     void testConcurrentGuessesFromOneClientAreAllCounted() throws Exception {
@@ -106,15 +113,28 @@ class LoginLimitsTest {
         long checked = count(answers, 401);
         assertTrue(checked >= 1 && checked <= LoginThrottle.CLIENT_LIMIT, "checked: " + checked);
         assertEquals(30, checked + count(answers, 429), "other answers than 401 and 429");
-        answers.stream().filter(r -> r.statusCode() == 429)
-                .forEach(r -> assertTrue(r.headers().firstValue("Retry-After").isPresent(), "429 without Retry-After"));
+        answers.stream()
+                .filter(r -> r.statusCode() == 429)
+                .forEach(
+                        r ->
+                                assertTrue(
+                                        r.headers().firstValue("Retry-After").isPresent(),
+                                        "429 without Retry-After"));
         long more = 0;
-        while (client("203.0.113.7").login(TestHaven.ADMIN, "one more guess " + more, "123456").statusCode() == 401) {
+        while (client("203.0.113.7")
+                        .login(TestHaven.ADMIN, "one more guess " + more, "123456")
+                        .statusCode()
+                == 401) {
             more++;
-            assertTrue(checked + more <= LoginThrottle.CLIENT_LIMIT, "checked: " + (checked + more));
+            assertTrue(
+                    checked + more <= LoginThrottle.CLIENT_LIMIT, "checked: " + (checked + more));
         }
         assertEquals(LoginThrottle.CLIENT_LIMIT, checked + more, "guesses checked in all");
-        assertEquals(429, client("203.0.113.7").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode(),
+        assertEquals(
+                429,
+                client("203.0.113.7")
+                        .login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code())
+                        .statusCode(),
                 "the guessing client is let in again at once");
     }
 
@@ -126,17 +146,30 @@ class LoginLimitsTest {
     @Test
     void testFailuresFromOneClientNeverStopAnotherClientsLogin() throws Exception {
         InboxClient owner = client("198.51.100.10");
-        assertEquals(302, owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
+        assertEquals(
+                302, owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
         InboxClient guesser = client("198.51.100.10");
         for (int i = 0; i < LoginThrottle.CLIENT_LIMIT; i++) {
-            assertEquals(401, guesser.login(TestHaven.ADMIN, "guess number " + i, "123456").statusCode());
+            assertEquals(
+                    401,
+                    guesser.login(TestHaven.ADMIN, "guess number " + i, "123456").statusCode());
         }
-        assertEquals(429, guesser.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
+        assertEquals(
+                429,
+                guesser.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
 
-        assertEquals(302, client("198.51.100.11").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode(),
+        assertEquals(
+                302,
+                client("198.51.100.11")
+                        .login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code())
+                        .statusCode(),
                 "another address is locked out");
-        HttpResponse<String> back = owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code());
-        assertEquals(302, back.statusCode(), "the owner's browser at the guesser's address is locked out");
+        HttpResponse<String> back =
+                owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code());
+        assertEquals(
+                302,
+                back.statusCode(),
+                "the owner's browser at the guesser's address is locked out");
         assertEquals("/inbox", back.headers().firstValue("Location").orElse(""));
     }
 
@@ -148,11 +181,15 @@ class LoginLimitsTest {
     @Test
     void testDistributedGuessesPerAccountAreBounded() throws Exception {
         InboxClient owner = client("192.0.2.200");
-        assertEquals(302, owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
+        assertEquals(
+                302, owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
         int checked = 0;
         int refused = 0;
         for (int i = 0; i < LoginThrottle.ACCOUNT_LIMIT + 10; i++) {
-            int status = client("192.0.2." + (i + 1)).login(TestHaven.ADMIN, "distributed guess " + i, "123456").statusCode();
+            int status =
+                    client("192.0.2." + (i + 1))
+                            .login(TestHaven.ADMIN, "distributed guess " + i, "123456")
+                            .statusCode();
             if (status == 401) {
                 checked++;
             } else if (status == 429) {
@@ -161,8 +198,14 @@ class LoginLimitsTest {
         }
         assertEquals(LoginThrottle.ACCOUNT_LIMIT, checked, "guesses checked per account per hour");
         assertEquals(10, refused);
-        assertEquals(429, client("192.0.2.250").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
-        assertEquals(302, owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode(),
+        assertEquals(
+                429,
+                client("192.0.2.250")
+                        .login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code())
+                        .statusCode());
+        assertEquals(
+                302,
+                owner.login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode(),
                 "the owner's own browser is locked out by others' guesses");
     }
 
@@ -175,19 +218,25 @@ class LoginLimitsTest {
     void testEveryFailedLoginDoesTheSameWork() throws Exception {
         PassphraseWork work = PassphraseWork.of(haven.vertx());
         String[][] failures = {
-                {TestHaven.ADMIN, "not the passphrase at all", "123456"},
-                {"nobody-by-this-name", "not the passphrase at all", "123456"},
-                {TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, "000000"},
-                {TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, "aaaa-bbbb-cccc-dddd"},
+            {TestHaven.ADMIN, "not the passphrase at all", "123456"},
+            {"nobody-by-this-name", "not the passphrase at all", "123456"},
+            {TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, "000000"},
+            {TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, "aaaa-bbbb-cccc-dddd"},
         };
         for (int i = 0; i < failures.length; i++) {
             long before = work.argon2Runs();
-            HttpResponse<String> r = client("203.0.113." + (50 + i)).login(failures[i][0], failures[i][1], failures[i][2]);
+            HttpResponse<String> r =
+                    client("203.0.113." + (50 + i))
+                            .login(failures[i][0], failures[i][1], failures[i][2]);
             assertEquals(401, r.statusCode(), "case " + i);
             assertEquals(1, work.argon2Runs() - before, "Argon2id runs for failure case " + i);
         }
         long before = work.argon2Runs();
-        assertEquals(302, client("203.0.113.60").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
+        assertEquals(
+                302,
+                client("203.0.113.60")
+                        .login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code())
+                        .statusCode());
         assertEquals(2, work.argon2Runs() - before, "Argon2id runs for a login");
     }
 
@@ -200,19 +249,33 @@ class LoginLimitsTest {
     @Test
     void testPastTheQueueLimitLoginsAre503AndThePoolIsBounded() throws Exception {
         PassphraseWork work = PassphraseWork.of(haven.vertx());
-        List<HttpResponse<String>> answers = atOnce(60, i -> "100.64.0." + (i + 1), i -> "ghost-" + i);
+        List<HttpResponse<String>> answers =
+                atOnce(60, i -> "100.64.0." + (i + 1), i -> "ghost-" + i);
         long busy = count(answers, 503);
-        assertTrue(busy > 0, "none was turned away: " + answers.stream().map(HttpResponse::statusCode).toList());
-        assertEquals(60, busy + count(answers, 401), "answers: " + answers.stream().map(HttpResponse::statusCode).toList());
+        assertTrue(
+                busy > 0,
+                "none was turned away: " + answers.stream().map(HttpResponse::statusCode).toList());
+        assertEquals(
+                60,
+                busy + count(answers, 401),
+                "answers: " + answers.stream().map(HttpResponse::statusCode).toList());
         for (HttpResponse<String> r : answers) {
             if (r.statusCode() == 503) {
-                assertEquals(String.valueOf(LoginLimits.BUSY_RETRY_SECONDS), r.headers().firstValue("Retry-After").orElse(""));
+                assertEquals(
+                        String.valueOf(LoginLimits.BUSY_RETRY_SECONDS),
+                        r.headers().firstValue("Retry-After").orElse(""));
                 assertTrue(r.body().contains("Haven is busy checking other logins."), r.body());
             }
         }
         assertTrue(work.peak() <= PassphraseWork.size() + work.queueLimit(), "peak " + work.peak());
-        assertTrue(work.threads() <= PassphraseWork.maxThreads(), "passphrase threads: " + work.threads());
-        assertEquals(302, client("100.64.1.1").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode());
+        assertTrue(
+                work.threads() <= PassphraseWork.maxThreads(),
+                "passphrase threads: " + work.threads());
+        assertEquals(
+                302,
+                client("100.64.1.1")
+                        .login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code())
+                        .statusCode());
     }
 
     /**
@@ -225,26 +288,37 @@ class LoginLimitsTest {
     void testAClientRefusedAgainAndAgainIsAnsweredOnceASecond() throws Exception {
         InboxClient flooder = client("203.0.113.99");
         for (int i = 0; i < LoginThrottle.CLIENT_LIMIT; i++) {
-            assertEquals(401, flooder.login(TestHaven.ADMIN, "flood guess " + i, "123456").statusCode());
+            assertEquals(
+                    401, flooder.login(TestHaven.ADMIN, "flood guess " + i, "123456").statusCode());
         }
         long t0 = System.nanoTime();
         assertEquals(429, flooder.login(TestHaven.ADMIN, "flood guess", "123456").statusCode());
-        assertTrue(System.nanoTime() - t0 < RefusalPace.DELAY.toNanos(), "the first refusal was held");
+        assertTrue(
+                System.nanoTime() - t0 < RefusalPace.DELAY.toNanos(), "the first refusal was held");
 
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> real = other.submit(() -> {
-                Thread.sleep(1000);
-                return client("203.0.113.98").login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code()).statusCode();
-            });
+            Future<Integer> real =
+                    other.submit(
+                            () -> {
+                                Thread.sleep(1000);
+                                return client("203.0.113.98")
+                                        .login(TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, code())
+                                        .statusCode();
+                            });
             int answers = 0;
             long start = System.nanoTime();
             while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
                 long sent = System.nanoTime();
-                HttpResponse<String> r = flooder.login(TestHaven.ADMIN, "flood guess " + answers, "123456");
+                HttpResponse<String> r =
+                        flooder.login(TestHaven.ADMIN, "flood guess " + answers, "123456");
                 assertEquals(429, r.statusCode());
-                assertTrue(r.headers().firstValue("Retry-After").isPresent(), "429 without Retry-After");
-                assertTrue(System.nanoTime() - sent >= RefusalPace.DELAY.toNanos(), "a repeated refusal came at once");
+                assertTrue(
+                        r.headers().firstValue("Retry-After").isPresent(),
+                        "429 without Retry-After");
+                assertTrue(
+                        System.nanoTime() - sent >= RefusalPace.DELAY.toNanos(),
+                        "a repeated refusal came at once");
                 answers++;
             }
             assertTrue(answers <= 4, "answers in 3 s: " + answers);
@@ -263,13 +337,31 @@ class LoginLimitsTest {
     void testHeldRefusalsPerClientAreBounded() throws Exception {
         String address = "203.0.113.97";
         for (int i = 0; i < LoginThrottle.CLIENT_LIMIT; i++) {
-            assertEquals(401, client(address).login(TestHaven.ADMIN, "bounded guess " + i, "123456").statusCode());
+            assertEquals(
+                    401,
+                    client(address)
+                            .login(TestHaven.ADMIN, "bounded guess " + i, "123456")
+                            .statusCode());
         }
-        assertEquals(429, client(address).login(TestHaven.ADMIN, "bounded guess", "123456").statusCode());
+        assertEquals(
+                429,
+                client(address).login(TestHaven.ADMIN, "bounded guess", "123456").statusCode());
         List<HttpResponse<String>> answers = atOnce(40, i -> address, i -> TestHaven.ADMIN);
-        assertEquals(40, count(answers, 429), "answers: " + answers.stream().map(HttpResponse::statusCode).toList());
-        long closed = answers.stream()
-                .filter(r -> r.headers().firstValue("Connection").orElse("").equalsIgnoreCase("close")).count();
-        assertTrue(closed >= 1 && closed <= 40 - RefusalPace.HELD_PER_CLIENT, "answered at once and closed: " + closed);
+        assertEquals(
+                40,
+                count(answers, 429),
+                "answers: " + answers.stream().map(HttpResponse::statusCode).toList());
+        long closed =
+                answers.stream()
+                        .filter(
+                                r ->
+                                        r.headers()
+                                                .firstValue("Connection")
+                                                .orElse("")
+                                                .equalsIgnoreCase("close"))
+                        .count();
+        assertTrue(
+                closed >= 1 && closed <= 40 - RefusalPace.HELD_PER_CLIENT,
+                "answered at once and closed: " + closed);
     }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The passphrase pool's lanes, with tasks that hold their thread until released (as a flood's
- * Argon2id runs would): a flood from unknown clients cannot take the thread a known device's
- * check runs on.
+ * Argon2id runs would): a flood from unknown clients cannot take the thread a known device's check
+ * runs on.
  */
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class PassphraseWorkTest {
@@ -30,8 +30,8 @@ class PassphraseWorkTest {
 
     /**
      * Verifies that while unknown clients' checks hold every thread they may have (and more wait),
-     * a check from a known device runs at once, and a further unknown client's check waits; all
-     * run once the flood's are released.
+     * a check from a known device runs at once, and a further unknown client's check waits; all run
+     * once the flood's are released.
      */
     @Test
     void testAFloodFromUnknownClientsLeavesAThreadToKnownDevices() throws Exception {
@@ -39,28 +39,45 @@ class PassphraseWorkTest {
         CountDownLatch release = new CountDownLatch(1);
         List<Future<String>> flood = new ArrayList<>();
         for (int i = 0; i < PassphraseWork.size() + 2; i++) {
-            flood.add(work.run("203.0.113." + (i + 1), () -> {
-                release.await();
-                return "flood";
-            }));
+            flood.add(
+                    work.run(
+                            "203.0.113." + (i + 1),
+                            () -> {
+                                release.await();
+                                return "flood";
+                            }));
         }
         CountDownLatch knownRan = new CountDownLatch(1);
-        Future<String> known = work.run("device:usual-browser", () -> {
-            knownRan.countDown();
-            return "known";
-        });
+        Future<String> known =
+                work.run(
+                        "device:usual-browser",
+                        () -> {
+                            knownRan.countDown();
+                            return "known";
+                        });
         CountDownLatch unknownRan = new CountDownLatch(1);
-        Future<String> unknown = work.run("198.51.100.1", () -> {
-            unknownRan.countDown();
-            return "unknown";
-        });
-        assertTrue(knownRan.await(10, TimeUnit.SECONDS), "the known device's check waited behind the flood");
-        assertFalse(unknownRan.await(200, TimeUnit.MILLISECONDS), "an unknown client's check overtook the flood");
+        Future<String> unknown =
+                work.run(
+                        "198.51.100.1",
+                        () -> {
+                            unknownRan.countDown();
+                            return "unknown";
+                        });
+        assertTrue(
+                knownRan.await(10, TimeUnit.SECONDS),
+                "the known device's check waited behind the flood");
+        assertFalse(
+                unknownRan.await(200, TimeUnit.MILLISECONDS),
+                "an unknown client's check overtook the flood");
         release.countDown();
-        assertEquals("known", known.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        assertEquals("unknown", unknown.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(
+                "known", known.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertEquals(
+                "unknown",
+                unknown.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         for (Future<String> f : flood) {
-            assertEquals("flood", f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertEquals(
+                    "flood", f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
         assertTrue(work.threads() <= PassphraseWork.maxThreads(), "threads: " + work.threads());
     }

@@ -46,7 +46,8 @@ class HandOffTest {
      * that a conversation still inside the window and a handed-off one are kept.
      */
     @Test
-    void testUnfinishedConversationsGoWhenTheResumeWindowPasses(@TempDir Path dataDir) throws Exception {
+    void testUnfinishedConversationsGoWhenTheResumeWindowPasses(@TempDir Path dataDir)
+            throws Exception {
         String url = TestPostgres.newDatabase();
         try (Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url))) {
             TestHaven.setUpAdmin(haven);
@@ -57,20 +58,37 @@ class HandOffTest {
                 }
             }
             PgConnectOptions db = haven.database().connectOptions();
-            assertEquals(List.of(List.of("3", "2")), DatabaseDump.query(db,
-                    "SELECT count(*), count(*) FILTER (WHERE case_id IS NULL) FROM conversations"));
+            assertEquals(
+                    List.of(List.of("3", "2")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*), count(*) FILTER (WHERE case_id IS NULL) FROM conversations"));
             // one unfinished conversation last wrote two days ago, the resume window is one day
-            DatabaseDump.query(db, "UPDATE conversations SET updated_at = now() - interval '2 days' WHERE id = (SELECT id FROM"
-                    + " conversations WHERE case_id IS NULL ORDER BY created_at LIMIT 1) RETURNING id");
-            DatabaseDump.query(db, "UPDATE conversations SET updated_at = now() - interval '2 days' WHERE case_id IS NOT NULL"
-                    + " RETURNING id");
-            int expired = new Retention(haven.database().db(), 365, TestHaven.auditKey(dataDir)).expireUnfinished(Duration.ofDays(1))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            DatabaseDump.query(
+                    db,
+                    "UPDATE conversations SET updated_at = now() - interval '2 days' WHERE id = (SELECT id FROM"
+                            + " conversations WHERE case_id IS NULL ORDER BY created_at LIMIT 1) RETURNING id");
+            DatabaseDump.query(
+                    db,
+                    "UPDATE conversations SET updated_at = now() - interval '2 days' WHERE case_id IS NOT NULL"
+                            + " RETURNING id");
+            int expired =
+                    new Retention(haven.database().db(), 365, TestHaven.auditKey(dataDir))
+                            .expireUnfinished(Duration.ofDays(1))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(30, TimeUnit.SECONDS);
             assertEquals(1, expired);
-            assertEquals(List.of(List.of("2", "1")), DatabaseDump.query(db,
-                    "SELECT count(*), count(*) FILTER (WHERE case_id IS NULL) FROM conversations"));
-            assertEquals(List.of(List.of("0")), DatabaseDump.query(db,
-                    "SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = o.conversation_id)"));
+            assertEquals(
+                    List.of(List.of("2", "1")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*), count(*) FILTER (WHERE case_id IS NULL) FROM conversations"));
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.id = o.conversation_id)"));
         }
     }
 
@@ -83,8 +101,18 @@ class HandOffTest {
     void testLegacyAddressIsSealedIntoItsCaseAtStart(@TempDir Path dataDir) throws Exception {
         String url = TestPostgres.newDatabase();
         String phone = "+16135550166";
-        Map<String, String> settings = Map.of("HAVEN_DB_URL", url, "HAVEN_PUBLIC_URL", PUBLIC_URL, "HAVEN_TWILIO_ACCOUNT_SID",
-                ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN, "HAVEN_TWILIO_FROM", OUR_NUMBER);
+        Map<String, String> settings =
+                Map.of(
+                        "HAVEN_DB_URL",
+                        url,
+                        "HAVEN_PUBLIC_URL",
+                        PUBLIC_URL,
+                        "HAVEN_TWILIO_ACCOUNT_SID",
+                        ACCOUNT,
+                        "HAVEN_TWILIO_AUTH_TOKEN",
+                        TOKEN,
+                        "HAVEN_TWILIO_FROM",
+                        OUR_NUMBER);
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT)) {
             Map<String, String> withApi = new HashMap<>(settings);
             withApi.put("HAVEN_TWILIO_API_URL", twilio.url());
@@ -95,29 +123,66 @@ class HandOffTest {
                 List<String> texts = new ArrayList<>(List.of("Hello"));
                 texts.addAll(IntakeDriver.survivorAnswers("legacy-" + UUID.randomUUID()));
                 for (String text : texts) {
-                    assertEquals(200, webhook.postSigned("/webhooks/twilio/sms", TwilioWebhook.smsForm(ACCOUNT,
-                            TwilioWebhook.newMessageSid(), phone, OUR_NUMBER, text), TOKEN).statusCode());
+                    assertEquals(
+                            200,
+                            webhook.postSigned(
+                                            "/webhooks/twilio/sms",
+                                            TwilioWebhook.smsForm(
+                                                    ACCOUNT,
+                                                    TwilioWebhook.newMessageSid(),
+                                                    phone,
+                                                    OUR_NUMBER,
+                                                    text),
+                                            TOKEN)
+                                    .statusCode());
                 }
                 casePath = caseLink(TestHaven.loggedIn(haven).get("/inbox").body());
-                // what a version before 16 left: no contact entry, the number under the server keyring in the conversation
-                ServerSecrets keys = ServerSecrets.loadOrCreate(dataDir.resolve("secrets").resolve("server-keys"));
+                // what a version before 16 left: no contact entry, the number under the server
+                // keyring in the conversation
+                ServerSecrets keys =
+                        ServerSecrets.loadOrCreate(
+                                dataDir.resolve("secrets").resolve("server-keys"));
                 PgConnectOptions db = haven.database().connectOptions();
-                String conversation = DatabaseDump.query(db, "SELECT id FROM conversations").get(0).get(0);
-                byte[] legacy = keys.keyring().encrypt(phone.getBytes(StandardCharsets.UTF_8),
-                        Outbox.aad("address", UUID.fromString(conversation)));
-                DatabaseDump.query(db, "DELETE FROM case_entries WHERE kind = 'contact' RETURNING seq");
-                DatabaseDump.query(db, "UPDATE conversations SET address = '\\x" + HexFormat.of().formatHex(legacy)
-                        + "'::bytea RETURNING id");
+                String conversation =
+                        DatabaseDump.query(db, "SELECT id FROM conversations").get(0).get(0);
+                byte[] legacy =
+                        keys.keyring()
+                                .encrypt(
+                                        phone.getBytes(StandardCharsets.UTF_8),
+                                        Outbox.aad("address", UUID.fromString(conversation)));
+                DatabaseDump.query(
+                        db, "DELETE FROM case_entries WHERE kind = 'contact' RETURNING seq");
+                DatabaseDump.query(
+                        db,
+                        "UPDATE conversations SET address = '\\x"
+                                + HexFormat.of().formatHex(legacy)
+                                + "'::bytea RETURNING id");
             }
             try (Haven haven = TestHaven.start(dataDir, withApi)) {
                 PgConnectOptions db = haven.database().connectOptions();
-                assertEquals(List.of(List.of("0", "1")), DatabaseDump.query(db, "SELECT (SELECT count(*) FROM conversations"
-                        + " WHERE address IS NOT NULL), (SELECT count(*) FROM case_entries WHERE kind = 'contact')"));
+                assertEquals(
+                        List.of(List.of("0", "1")),
+                        DatabaseDump.query(
+                                db,
+                                "SELECT (SELECT count(*) FROM conversations"
+                                        + " WHERE address IS NOT NULL), (SELECT count(*) FROM case_entries WHERE kind = 'contact')"));
                 InboxClient inbox = TestHaven.loggedIn(haven);
-                assertEquals(302, inbox.postWithCsrf(inbox.get(casePath).body(), casePath + "/claim").statusCode());
+                assertEquals(
+                        302,
+                        inbox.postWithCsrf(inbox.get(casePath).body(), casePath + "/claim")
+                                .statusCode());
                 String reply = "reply-" + UUID.randomUUID();
-                String location = inbox.postWithCsrf(inbox.get(casePath).body(), casePath + "/reply", "text", reply, "canned", "")
-                        .headers().firstValue("Location").orElse("");
+                String location =
+                        inbox.postWithCsrf(
+                                        inbox.get(casePath).body(),
+                                        casePath + "/reply",
+                                        "text",
+                                        reply,
+                                        "canned",
+                                        "")
+                                .headers()
+                                .firstValue("Location")
+                                .orElse("");
                 assertTrue(location.endsWith("m=case.reply.sent"), location);
                 twilio.await(r -> phone.equals(r.to()) && r.body().contains(reply), 30);
             }

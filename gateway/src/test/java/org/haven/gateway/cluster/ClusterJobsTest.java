@@ -43,13 +43,22 @@ class ClusterJobsTest {
     }
 
     private static Pool pool() {
-        return PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(postgres.getPort())
-                        .setDatabase("postgres").setUser("postgres"))
-                .using(vertx).build();
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(2))
+                .connectingTo(
+                        new PgConnectOptions()
+                                .setHost("127.0.0.1")
+                                .setPort(postgres.getPort())
+                                .setDatabase("postgres")
+                                .setUser("postgres"))
+                .using(vertx)
+                .build();
     }
 
-    /** Verifies that while one instance runs a job, another instance's attempt is skipped, and runs again afterwards. */
+    /**
+     * Verifies that while one instance runs a job, another instance's attempt is skipped, and runs
+     * again afterwards.
+     */
     @Test
     void testSecondInstanceSkipsWhileFirstRuns() throws Exception {
         Pool poolA = pool();
@@ -59,22 +68,37 @@ class ClusterJobsTest {
             ClusterJobs b = new ClusterJobs(vertx, Db.of(poolB));
             Promise<Void> release = Promise.promise();
             AtomicInteger runs = new AtomicInteger();
-            Future<Boolean> first = a.runExclusively("retention.purge", () -> {
-                runs.incrementAndGet();
-                return release.future();
-            });
+            Future<Boolean> first =
+                    a.runExclusively(
+                            "retention.purge",
+                            () -> {
+                                runs.incrementAndGet();
+                                return release.future();
+                            });
             waitUntil(() -> runs.get() == 1);
-            assertFalse(await(b.runExclusively("retention.purge", () -> {
-                runs.incrementAndGet();
-                return Future.succeededFuture();
-            })), "ran twice at once");
-            assertTrue(await(b.runExclusively("other.job", Future::succeededFuture)), "an unrelated job was blocked");
+            assertFalse(
+                    await(
+                            b.runExclusively(
+                                    "retention.purge",
+                                    () -> {
+                                        runs.incrementAndGet();
+                                        return Future.succeededFuture();
+                                    })),
+                    "ran twice at once");
+            assertTrue(
+                    await(b.runExclusively("other.job", Future::succeededFuture)),
+                    "an unrelated job was blocked");
             vertx.runOnContext(v -> release.complete());
             assertTrue(await(first));
-            assertTrue(await(b.runExclusively("retention.purge", () -> {
-                runs.incrementAndGet();
-                return Future.succeededFuture();
-            })), "the lock was not released");
+            assertTrue(
+                    await(
+                            b.runExclusively(
+                                    "retention.purge",
+                                    () -> {
+                                        runs.incrementAndGet();
+                                        return Future.succeededFuture();
+                                    })),
+                    "the lock was not released");
             assertEquals(2, runs.get());
         } finally {
             await(poolA.close());
@@ -88,35 +112,51 @@ class ClusterJobsTest {
         Pool p = pool();
         try {
             ClusterJobs jobs = new ClusterJobs(vertx, Db.of(p));
-            assertThrows(Exception.class, () -> await(jobs.runExclusively("failing", () -> Future.failedFuture(new IllegalStateException("boom")))));
+            assertThrows(
+                    Exception.class,
+                    () ->
+                            await(
+                                    jobs.runExclusively(
+                                            "failing",
+                                            () ->
+                                                    Future.failedFuture(
+                                                            new IllegalStateException("boom")))));
             assertTrue(await(jobs.runExclusively("failing", Future::succeededFuture)));
         } finally {
             await(p.close());
         }
     }
 
-    /** Verifies that when the instance holding a job dies (its connections drop), another instance can run it. */
+    /**
+     * Verifies that when the instance holding a job dies (its connections drop), another instance
+     * can run it.
+     */
     @Test
     void testDeadHolderReleasesTheLock() throws Exception {
         Pool dying = pool();
         Pool survivor = pool();
         try {
             AtomicInteger started = new AtomicInteger();
-            new ClusterJobs(vertx, Db.of(dying)).runExclusively("sweep", () -> {
-                started.incrementAndGet();
-                return Promise.promise().future();   // never finishes: the instance dies mid-run
-            });
+            new ClusterJobs(vertx, Db.of(dying))
+                    .runExclusively(
+                            "sweep",
+                            () -> {
+                                started.incrementAndGet();
+                                return Promise.promise()
+                                        .future(); // never finishes: the instance dies mid-run
+                            });
             waitUntil(() -> started.get() == 1);
             ClusterJobs other = new ClusterJobs(vertx, Db.of(survivor));
             assertFalse(await(other.runExclusively("sweep", Future::succeededFuture)));
             await(dying.close());
-            waitUntil(() -> {
-                try {
-                    return await(other.runExclusively("sweep", Future::succeededFuture));
-                } catch (Exception e) {
-                    return false;
-                }
-            });
+            waitUntil(
+                    () -> {
+                        try {
+                            return await(other.runExclusively("sweep", Future::succeededFuture));
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
         } finally {
             await(survivor.close());
         }
@@ -125,8 +165,10 @@ class ClusterJobsTest {
     /** Verifies that lock keys are stable, distinct per name, and that odd names are refused. */
     @Test
     void testLockKeysAreStableAndNamesChecked() {
-        assertEquals(ClusterJobs.lockKey("retention.purge"), ClusterJobs.lockKey("retention.purge"));
-        assertNotEquals(ClusterJobs.lockKey("retention.purge"), ClusterJobs.lockKey("outbox.sweep"));
+        assertEquals(
+                ClusterJobs.lockKey("retention.purge"), ClusterJobs.lockKey("retention.purge"));
+        assertNotEquals(
+                ClusterJobs.lockKey("retention.purge"), ClusterJobs.lockKey("outbox.sweep"));
         assertThrows(IllegalArgumentException.class, () -> ClusterJobs.lockKey("Bad Name"));
         assertThrows(IllegalArgumentException.class, () -> ClusterJobs.lockKey(""));
     }

@@ -34,7 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class OutageTwoGatewaysTest {
-    /** How long the database stays away: long enough that a listener backing off to 30 s would still be waiting. */
+    /**
+     * How long the database stays away: long enough that a listener backing off to 30 s would still
+     * be waiting.
+     */
     private static final long OUTAGE_MILLIS = 8_000;
 
     /**
@@ -44,19 +47,22 @@ class OutageTwoGatewaysTest {
      * for what is waiting for its open chats. Prints the delivery time.
      */
     @Test
-    void testReplyReachesOpenChatOnOtherGatewaySoonAfterOutage(@TempDir Path dataA, @TempDir Path dataB,
-                                                               @TempDir Path pgDir) throws Exception {
+    void testReplyReachesOpenChatOnOtherGatewaySoonAfterOutage(
+            @TempDir Path dataA, @TempDir Path dataB, @TempDir Path pgDir) throws Exception {
         int port = freePort();
         EmbeddedPostgres db = startDatabase(pgDir, port);
         String marker = "outage-reply-" + UUID.randomUUID();
         Map<String, String> env = environment(port);
         try (Haven a = TestHaven.start(dataA, env)) {
             TestHaven.setUpAdmin(a);
-            try (Haven b = TestHaven.start(dataB, pinned(env, dataA)); ChatClient chat = ChatClient.connect(a.port())) {
+            try (Haven b = TestHaven.start(dataB, pinned(env, dataA));
+                    ChatClient chat = ChatClient.connect(a.port())) {
                 IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
                 InboxClient admin = TestHaven.loggedIn(b.port(), dataA, TestHaven.ADMIN);
                 String path = casePath(admin, marker);
-                assertEquals(302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
+                assertEquals(
+                        302,
+                        admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
                 String page = admin.get(path).body();
 
                 db.close();
@@ -66,19 +72,31 @@ class OutageTwoGatewaysTest {
                 String reply = "We are here " + UUID.randomUUID();
                 HttpResponse<String> sent = postUntilTheDatabaseAnswers(admin, page, path, reply);
                 long posted = System.nanoTime();
-                assertTrue(sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), sent.toString());
+                assertTrue(
+                        sent.headers()
+                                .firstValue("Location")
+                                .orElse("")
+                                .endsWith("m=case.reply.sent"),
+                        sent.toString());
 
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
                 JsonObject frame = null;
-                while (System.nanoTime() < deadline && (frame == null || !reply.equals(frame.getString("text")))) {
+                while (System.nanoTime() < deadline
+                        && (frame == null || !reply.equals(frame.getString("text")))) {
                     frame = nextReply(chat);
                 }
                 long arrived = System.nanoTime();
-                assertTrue(frame != null && reply.equals(frame.getString("text")), "the reply never reached the open chat");
+                assertTrue(
+                        frame != null && reply.equals(frame.getString("text")),
+                        "the reply never reached the open chat");
                 long fromBack = TimeUnit.NANOSECONDS.toMillis(arrived - back);
                 long fromPost = TimeUnit.NANOSECONDS.toMillis(arrived - posted);
-                System.out.println("outage-reply: delivered " + fromBack + " ms after the database returned, "
-                        + fromPost + " ms after the reply was accepted");
+                System.out.println(
+                        "outage-reply: delivered "
+                                + fromBack
+                                + " ms after the database returned, "
+                                + fromPost
+                                + " ms after the reply was accepted");
                 // before: the lost notification left it to the one-minute re-check (about 60 s)
                 assertTrue(fromPost < 20_000, "the reply waited " + fromPost + " ms");
             }
@@ -89,14 +107,14 @@ class OutageTwoGatewaysTest {
 
     /**
      * Verifies that an answer gateway A spooled during an outage, and replayed only when A came
-     * back after the person had gone on through gateway B, is kept with the question it answered
-     * in the person's words and never taken as the answer to the question they are at; and that
-     * one replayed after the hand-off goes to the case as a message. Either way the person is
-     * told nothing about it, and the intake's own answers stand.
+     * back after the person had gone on through gateway B, is kept with the question it answered in
+     * the person's words and never taken as the answer to the question they are at; and that one
+     * replayed after the hand-off goes to the case as a message. Either way the person is told
+     * nothing about it, and the intake's own answers stand.
      */
     @Test
-    void testAnswerSpooledOnDeadGatewayIsNeverAppliedToAnotherQuestion(@TempDir Path dataA, @TempDir Path dataB,
-                                                                       @TempDir Path pgDir) throws Exception {
+    void testAnswerSpooledOnDeadGatewayIsNeverAppliedToAnotherQuestion(
+            @TempDir Path dataA, @TempDir Path dataB, @TempDir Path pgDir) throws Exception {
         int port = freePort();
         EmbeddedPostgres db = startDatabase(pgDir, port);
         String marker = "outage-late-" + UUID.randomUUID();
@@ -109,12 +127,17 @@ class OutageTwoGatewaysTest {
             TestHaven.setUpAdmin(a);
             String token;
             try (ChatClient chat = ChatClient.connect(a.port())) {
-                token = IntakeDriver.run(chat, answers.subList(0, when)).resumeToken();   // at "when did it happen?"
+                token =
+                        IntakeDriver.run(chat, answers.subList(0, when))
+                                .resumeToken(); // at "when did it happen?"
                 db.close();
                 String id = chat.say(late);
-                assertEquals(id, chat.nextOfType("ack").getString("id"), "not acknowledged during the outage");
+                assertEquals(
+                        id,
+                        chat.nextOfType("ack").getString("id"),
+                        "not acknowledged during the outage");
             }
-            a.close();   // gateway A dies with the answer in its spool
+            a.close(); // gateway A dies with the answer in its spool
             a = null;
             db = startDatabase(pgDir, port);
 
@@ -122,15 +145,18 @@ class OutageTwoGatewaysTest {
                 chat.start(token);
                 assertEquals(token, chat.nextOfType("session").getString("resume"));
                 chat.sync();
-                for (String input : answers.subList(when, when + 2)) {   // "when" and the status in Canada, on B
+                for (String input :
+                        answers.subList(when, when + 2)) { // "when" and the status in Canada, on B
                     chat.untilAck(chat.say(input));
                 }
                 chat.sync();
 
-                a = TestHaven.start(dataA, env);   // A comes back and replays its spool
+                a = TestHaven.start(dataA, env); // A comes back and replays its spool
                 awaitSpoolEmpty(a);
                 List<JsonObject> after = chat.drain(Duration.ofSeconds(2));
-                assertTrue(after.stream().noneMatch(f -> "reply".equals(f.getString("type"))), "the late answer was answered: " + after);
+                assertTrue(
+                        after.stream().noneMatch(f -> "reply".equals(f.getString("type"))),
+                        "the late answer was answered: " + after);
                 for (String input : answers.subList(when + 2, answers.size())) {
                     chat.untilAck(chat.say(input));
                 }
@@ -141,7 +167,10 @@ class OutageTwoGatewaysTest {
             assertTrue(page.contains(late), "the late answer is not in the case");
             assertTrue(page.contains("2014"), "the answer given on B to \"when\" is gone");
             assertTrue(page.contains("Toronto"), "the intake did not finish as answered");
-            assertEquals(List.of(List.of("1")), DatabaseDump.query(b.database().connectOptions(), "SELECT count(*) FROM cases"));
+            assertEquals(
+                    List.of(List.of("1")),
+                    DatabaseDump.query(
+                            b.database().connectOptions(), "SELECT count(*) FROM cases"));
         } finally {
             if (a != null) {
                 a.close();
@@ -151,22 +180,29 @@ class OutageTwoGatewaysTest {
     }
 
     private static Map<String, String> environment(int port) throws Exception {
-        return Map.of("HAVEN_DB_URL", "postgresql://postgres:x@localhost:" + port + "/postgres",
-                "HAVEN_SERVER_KEYS", ServerSecrets.generateBase64());
+        return Map.of(
+                "HAVEN_DB_URL",
+                "postgresql://postgres:x@localhost:" + port + "/postgres",
+                "HAVEN_SERVER_KEYS",
+                ServerSecrets.generateBase64());
     }
 
     /** B's settings: A's, with the team key pin A wrote, as docs/operations.md says. */
-    private static Map<String, String> pinned(Map<String, String> env, Path dataA) throws Exception {
+    private static Map<String, String> pinned(Map<String, String> env, Path dataA)
+            throws Exception {
         Map<String, String> pinned = new HashMap<>(env);
-        pinned.put("HAVEN_TEAM_KEY_PIN", Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
+        pinned.put(
+                "HAVEN_TEAM_KEY_PIN",
+                Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
         return pinned;
     }
 
-    private static HttpResponse<String> postUntilTheDatabaseAnswers(InboxClient admin, String page, String path, String reply)
-            throws Exception {
+    private static HttpResponse<String> postUntilTheDatabaseAnswers(
+            InboxClient admin, String page, String path, String reply) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            HttpResponse<String> sent = admin.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
+            HttpResponse<String> sent =
+                    admin.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
             if (sent.statusCode() == 302 || System.nanoTime() > deadline) {
                 return sent;
             }
@@ -201,7 +237,11 @@ class OutageTwoGatewaysTest {
     }
 
     private static EmbeddedPostgres startDatabase(Path dir, int port) throws Exception {
-        return EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false).setPort(port).start();
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .start();
     }
 
     private static int freePort() throws Exception {

@@ -32,20 +32,29 @@ class ConfigLoaderTest {
     @Test
     void testEnvironmentOverridesFileOverridesDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("haven.yaml");
-        Files.writeString(file, "http_port: 9000\nresume_window: 2h\npublic_url: https://help.example.org/\n");
+        Files.writeString(
+                file,
+                "http_port: 9000\nresume_window: 2h\npublic_url: https://help.example.org/\n");
         HavenConfig fromFile = ConfigLoader.load(Map.of("HAVEN_CONFIG", file.toString()), null);
         assertEquals(9000, fromFile.httpPort());
         assertEquals(Duration.ofHours(2), fromFile.resumeWindow());
         assertEquals("https://help.example.org", fromFile.publicUrl().orElseThrow());
         assertTrue(fromFile.secureCookies());
-        HavenConfig fromEnv = ConfigLoader.load(Map.of("HAVEN_CONFIG", file.toString(), "HAVEN_HTTP_PORT", "9100"), null);
+        HavenConfig fromEnv =
+                ConfigLoader.load(
+                        Map.of("HAVEN_CONFIG", file.toString(), "HAVEN_HTTP_PORT", "9100"), null);
         assertEquals(9100, fromEnv.httpPort());
     }
 
     /** Verifies that a database URL is parsed and its password never printed. */
     @Test
     void testDatabaseUrlIsParsedAndRedacted() {
-        HavenConfig c = ConfigLoader.load(Map.of("HAVEN_DB_URL", "postgresql://haven:s3cr%40t@db.internal:6543/haven"), null);
+        HavenConfig c =
+                ConfigLoader.load(
+                        Map.of(
+                                "HAVEN_DB_URL",
+                                "postgresql://haven:s3cr%40t@db.internal:6543/haven"),
+                        null);
         DatabaseUrl db = c.database().orElseThrow();
         assertEquals("db.internal", db.host());
         assertEquals(6543, db.port());
@@ -66,15 +75,21 @@ class ConfigLoaderTest {
                 Arguments.of("HAVEN_QUICK_EXIT_URL", "http://example.org", "HAVEN_QUICK_EXIT_URL"),
                 Arguments.of("HAVEN_RESUME_WINDOW", "forever", "HAVEN_RESUME_WINDOW"),
                 Arguments.of("HAVEN_TEAM_KEY_PIN", "0123456789abcdef", "HAVEN_TEAM_KEY_PIN"),
-                Arguments.of("HAVEN_TEAM_KEY_PIN", "hvpin1-" + "g".repeat(64), "HAVEN_TEAM_KEY_PIN"),
+                Arguments.of(
+                        "HAVEN_TEAM_KEY_PIN", "hvpin1-" + "g".repeat(64), "HAVEN_TEAM_KEY_PIN"),
                 Arguments.of("HAVEN_CONFIG", "/nonexistent/haven.yaml", "HAVEN_CONFIG"));
     }
 
-    /** Verifies that each invalid setting stops loading with one line that names it and hides secrets. */
+    /**
+     * Verifies that each invalid setting stops loading with one line that names it and hides
+     * secrets.
+     */
     @ParameterizedTest
     @MethodSource("invalidSettings")
     void testInvalidSettingFailsWithItsName(String key, String value, String named) {
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(key, value), null));
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class, () -> ConfigLoader.load(Map.of(key, value), null));
         assertTrue(e.getMessage().contains(named), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertFalse(e.getMessage().contains("hunter2"));
@@ -85,7 +100,8 @@ class ConfigLoaderTest {
     void testUnknownFileSettingIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("haven.yaml");
         Files.writeString(file, "http_prot: 9000\n");
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), file));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigLoader.load(Map.of(), file));
         assertTrue(e.getMessage().contains("http_prot"));
     }
 }

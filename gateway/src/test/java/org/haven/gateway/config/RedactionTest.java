@@ -30,16 +30,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Secrets of the configuration as a reader of the logs would look for them: every secret setting
  * (the loader's and each channel's) is set to a value of its own, then logged by mistake, in a
- * message and in an exception, through the shipped logback configuration; no value is found in
- * what was written. Configuration errors mask them too.
+ * message and in an exception, through the shipped logback configuration; no value is found in what
+ * was written. Configuration errors mask them too.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class RedactionTest {
     private static final Logger LOG = LoggerFactory.getLogger("org.haven.gateway.LeakCheck");
     private static final String ACCOUNT_SID = "AC0123456789abcdef0123456789abcdef";
 
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
 
     /** A value no other test uses, so that finding it anywhere means it leaked from here. */
     private static String marker(String name) {
@@ -58,14 +57,19 @@ class RedactionTest {
         try {
             for (Map.Entry<String, String> s : secrets.entrySet()) {
                 LOG.warn("event=leak_check setting={} value={}", s.getKey(), s.getValue());
-                LOG.warn("event=leak_check_exception setting=" + s.getKey(),
-                        new IllegalStateException("calling https://api.example.org/bot" + s.getValue() + "/getUpdates failed",
+                LOG.warn(
+                        "event=leak_check_exception setting=" + s.getKey(),
+                        new IllegalStateException(
+                                "calling https://api.example.org/bot"
+                                        + s.getValue()
+                                        + "/getUpdates failed",
                                 new RuntimeException("cause with " + s.getValue())));
             }
             LOG.warn(end);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (!captured.toString(StandardCharsets.UTF_8).contains(end) && System.nanoTime() < deadline) {
-                Thread.sleep(20);   // the appender writes on its own thread
+            while (!captured.toString(StandardCharsets.UTF_8).contains(end)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20); // the appender writes on its own thread
             }
         } finally {
             System.setOut(original);
@@ -78,9 +82,15 @@ class RedactionTest {
     private static void assertNoneFound(String out, Map<String, String> secrets) {
         for (Map.Entry<String, String> s : secrets.entrySet()) {
             assertFalse(out.contains(s.getValue()), s.getKey() + " is in the log");
-            assertTrue(out.contains("event=leak_check setting=" + s.getKey() + " value=" + Redaction.MASK), s.getKey() + " not masked");
+            assertTrue(
+                    out.contains(
+                            "event=leak_check setting=" + s.getKey() + " value=" + Redaction.MASK),
+                    s.getKey() + " not masked");
         }
-        assertTrue(out.contains("java.lang.IllegalStateException: calling https://api.example.org/bot" + Redaction.MASK),
+        assertTrue(
+                out.contains(
+                        "java.lang.IllegalStateException: calling https://api.example.org/bot"
+                                + Redaction.MASK),
                 "exception messages are not masked, or not logged");
     }
 
@@ -96,29 +106,40 @@ class RedactionTest {
         secrets.put("db_password", password);
         secrets.put("duress_word", marker("duress_word"));
         secrets.put("metrics_token", marker("metrics_token"));
-        secrets.put("server_keys", Base64.getEncoder().encodeToString(marker("server_keys").getBytes(StandardCharsets.UTF_8)));
+        secrets.put(
+                "server_keys",
+                Base64.getEncoder()
+                        .encodeToString(marker("server_keys").getBytes(StandardCharsets.UTF_8)));
         Map<String, String> env = new HashMap<>();
         for (String key : ConfigLoader.SECRETS) {
             env.put(ConfigLoader.PREFIX + key.toUpperCase(Locale.ROOT), secrets.get(key));
         }
-        assertEquals(ConfigLoader.SECRETS, Set.copyOf(new HashSet<>(List.of("db_url", "duress_word", "metrics_token", "server_keys"))),
+        assertEquals(
+                ConfigLoader.SECRETS,
+                Set.copyOf(
+                        new HashSet<>(
+                                List.of("db_url", "duress_word", "metrics_token", "server_keys"))),
                 "a secret setting this test does not set");
         ConfigLoader.load(env, null);
         assertNoneFound(logged(secrets), secrets);
     }
 
     /**
-     * Verifies that the secret settings each channel declares ({@code secretSettings()}: the
-     * Twilio auth token, the Telegram bot and webhook tokens) are masked in log lines and stack
-     * traces of a running Haven.
+     * Verifies that the secret settings each channel declares ({@code secretSettings()}: the Twilio
+     * auth token, the Telegram bot and webhook tokens) are masked in log lines and stack traces of
+     * a running Haven.
      */
     @Test
     void testChannelsSecretsAreMaskedInLogs() throws Exception {
         Map<String, String> secrets = new HashMap<>();
         secrets.put("twilio_auth_token", marker("twilio_auth_token"));
-        secrets.put("telegram_bot_token", "123456789:" + marker("telegram_bot_token").replace('-', '_'));
+        secrets.put(
+                "telegram_bot_token",
+                "123456789:" + marker("telegram_bot_token").replace('-', '_'));
         secrets.put("telegram_secret_token", marker("telegram_secret_token"));
-        assertTrue(secrets.keySet().containsAll(SmsConfig.SECRETS), "a Twilio secret this test does not set");
+        assertTrue(
+                secrets.keySet().containsAll(SmsConfig.SECRETS),
+                "a Twilio secret this test does not set");
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID)) {
             Map<String, String> env = new HashMap<>();
             env.put("HAVEN_PUBLIC_URL", "https://haven.example.org");
@@ -129,20 +150,27 @@ class RedactionTest {
             env.put("HAVEN_TELEGRAM_BOT_TOKEN", secrets.get("telegram_bot_token"));
             env.put("HAVEN_TELEGRAM_SECRET_TOKEN", secrets.get("telegram_secret_token"));
             env.put("HAVEN_TELEGRAM_MODE", "polling");
-            env.put("HAVEN_TELEGRAM_API_URL", "http://127.0.0.1:9");   // nothing listens: polling fails and retries
+            env.put(
+                    "HAVEN_TELEGRAM_API_URL",
+                    "http://127.0.0.1:9"); // nothing listens: polling fails and retries
             try (Haven haven = TestHaven.start(dataDir, env)) {
                 assertNoneFound(logged(secrets), secrets);
             }
         }
     }
 
-    /** Verifies that a configuration error that quoted a registered secret by mistake shows it masked. */
+    /**
+     * Verifies that a configuration error that quoted a registered secret by mistake shows it
+     * masked.
+     */
     @Test
     void testConfigurationErrorsMaskSecrets() {
         String token = marker("metrics_token");
         ConfigLoader.load(Map.of("HAVEN_METRICS_TOKEN", token), null);
-        ConfigException e = new ConfigException("HAVEN_METRICS_TOKEN '" + token + "' is not accepted");
+        ConfigException e =
+                new ConfigException("HAVEN_METRICS_TOKEN '" + token + "' is not accepted");
         assertFalse(e.getMessage().contains(token), e.getMessage());
-        assertEquals("HAVEN_METRICS_TOKEN '" + Redaction.MASK + "' is not accepted", e.getMessage());
+        assertEquals(
+                "HAVEN_METRICS_TOKEN '" + Redaction.MASK + "' is not accepted", e.getMessage());
     }
 }

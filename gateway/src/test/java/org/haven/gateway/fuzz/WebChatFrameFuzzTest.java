@@ -20,22 +20,25 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * Coverage-guided fuzzing of web chat frame handling against a running gateway. Without
- * {@code JAZZER_FUZZ} this runs the committed seeds under
- * {@code src/test/resources/org/haven/gateway/fuzz/WebChatFrameFuzzTestInputs/}.
+ * Coverage-guided fuzzing of web chat frame handling against a running gateway. Without {@code
+ * JAZZER_FUZZ} this runs the committed seeds under {@code
+ * src/test/resources/org/haven/gateway/fuzz/WebChatFrameFuzzTestInputs/}.
  */
 class WebChatFrameFuzzTest {
     private static final Set<String> TYPES = Set.of("session", "reply", "ack", "error");
     // "unavailable" would mean a step failed on the server: the fuzzer found a bug
-    private static final Set<String> CODES = Set.of("bad_frame", "too_long", "rate_limited", "expired");
-    private static final List<String> FRAME_TYPES = List.of("start", "message", "ping", "", "START");
+    private static final Set<String> CODES =
+            Set.of("bad_frame", "too_long", "rate_limited", "expired");
+    private static final List<String> FRAME_TYPES =
+            List.of("start", "message", "ping", "", "START");
     private static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("webchat-fuzz");
-        // the shared test server rather than an embedded database of its own: one PostgreSQL start less in this JVM
+        // the shared test server rather than an embedded database of its own: one PostgreSQL start
+        // less in this JVM
         haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", TestPostgres.newDatabase()));
     }
 
@@ -47,8 +50,8 @@ class WebChatFrameFuzzTest {
     }
 
     /**
-     * Verifies that every frame, however malformed, is answered with a reply or an error frame
-     * of a documented code, and that the connection stays open and usable afterwards.
+     * Verifies that every frame, however malformed, is answered with a reply or an error frame of a
+     * documented code, and that the connection stays open and usable afterwards.
      */
     @FuzzTest(maxDuration = "20s")
     void testAnyFrameIsAnsweredAndTheSocketSurvives(FuzzedDataProvider data) throws Exception {
@@ -72,7 +75,9 @@ class WebChatFrameFuzzTest {
         String type = f.getString("type");
         assertTrue(TYPES.contains(type), "unexpected frame type " + type);
         if ("error".equals(type)) {
-            assertTrue(CODES.contains(f.getString("code")), "unexpected error code " + f.getString("code"));
+            assertTrue(
+                    CODES.contains(f.getString("code")),
+                    "unexpected error code " + f.getString("code"));
             assertEquals(String.class, f.getValue("message").getClass());
         }
     }
@@ -95,15 +100,21 @@ class WebChatFrameFuzzTest {
             default -> f.put("text", data.consumeString(1200));
         }
         if (data.consumeBoolean()) {
-            f.put("resume", data.consumeBoolean() ? data.consumeString(30) : "AAAAAAAAAAAAAAAAAAAAAA");
+            f.put(
+                    "resume",
+                    data.consumeBoolean() ? data.consumeString(30) : "AAAAAAAAAAAAAAAAAAAAAA");
         }
         return f.encode();
     }
 
-    /** The test talks to its own gateway on loopback; any other connection is still a finding (when fuzzing with hooks). */
+    /**
+     * The test talks to its own gateway on loopback; any other connection is still a finding (when
+     * fuzzing with hooks).
+     */
     private static void allowLoopback() {
         try {
-            BugDetectors.allowNetworkConnections((host, port) -> host.equals("localhost") || host.equals("127.0.0.1"));
+            BugDetectors.allowNetworkConnections(
+                    (host, port) -> host.equals("localhost") || host.equals("127.0.0.1"));
         } catch (IllegalStateException noSanitizers) {
             // regression runs without instrumentation: no detector to configure
         }

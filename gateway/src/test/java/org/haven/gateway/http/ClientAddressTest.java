@@ -27,7 +27,8 @@ class ClientAddressTest {
     @BeforeAll
     static void startVertx() {
         vertx = Vertx.vertx();
-        // a connection per request: nothing of one request (a pooled connection) carries into the next
+        // a connection per request: nothing of one request (a pooled connection) carries into the
+        // next
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     }
 
@@ -43,7 +44,10 @@ class ClientAddressTest {
         assertEquals("127.0.0.1", seenAs(port, "203.0.113.7"));
         assertEquals("127.0.0.1", seenAs(port, null));
         int other = serve(Map.of("trusted_proxies", "10.0.0.0/8"));
-        assertEquals("127.0.0.1", seenAs(other, "203.0.113.7"), "the peer is not one of the trusted proxies");
+        assertEquals(
+                "127.0.0.1",
+                seenAs(other, "203.0.113.7"),
+                "the peer is not one of the trusted proxies");
     }
 
     /**
@@ -54,12 +58,24 @@ class ClientAddressTest {
     void testBehindATrustedProxyTheClientIsTheAddressItSaw() throws Exception {
         int port = serve(Map.of("trusted_proxies", "127.0.0.1, 192.168.0.0/16"));
         assertEquals("203.0.113.7", seenAs(port, "203.0.113.7"));
-        assertEquals("203.0.113.7", seenAs(port, "198.51.100.1, 203.0.113.7"), "the client's own entry is ignored");
-        assertEquals("203.0.113.7", seenAs(port, "198.51.100.1, 203.0.113.7, 192.168.4.4"), "a second trusted hop");
+        assertEquals(
+                "203.0.113.7",
+                seenAs(port, "198.51.100.1, 203.0.113.7"),
+                "the client's own entry is ignored");
+        assertEquals(
+                "203.0.113.7",
+                seenAs(port, "198.51.100.1, 203.0.113.7, 192.168.4.4"),
+                "a second trusted hop");
         assertEquals("2001:db8:0:0:0:0:0:1", seenAs(port, "2001:db8::1"));
         assertEquals("127.0.0.1", seenAs(port, null), "no header: the proxy's own request");
-        assertEquals("192.168.4.4", seenAs(port, "not-an-address, 192.168.4.4"), "a forged entry left of trusted hops");
-        assertEquals("127.0.0.1", seenAs(port, "999.1.1.1"), "not an address, and never looked up as a name");
+        assertEquals(
+                "192.168.4.4",
+                seenAs(port, "not-an-address, 192.168.4.4"),
+                "a forged entry left of trusted hops");
+        assertEquals(
+                "127.0.0.1",
+                seenAs(port, "999.1.1.1"),
+                "not an address, and never looked up as a name");
         assertNull(ClientAddress.literal("localhost"));
         assertNull(ClientAddress.literal("1.2.3"));
         int mapped = serve(Map.of("trusted_proxies", "127.0.0.0/8"));
@@ -70,8 +86,11 @@ class ClientAddressTest {
     @Test
     void testBadRangesAreRefusedByName() {
         for (String bad : new String[] {"10.0.0.0/33", "example.org", "10.0.0.0/x", "::1/129"}) {
-            ConfigException e = assertThrows(ConfigException.class,
-                    () -> ClientAddress.from(new Settings(Map.of("trusted_proxies", bad))), bad);
+            ConfigException e =
+                    assertThrows(
+                            ConfigException.class,
+                            () -> ClientAddress.from(new Settings(Map.of("trusted_proxies", bad))),
+                            bad);
             assertTrue(e.getMessage().contains("HAVEN_TRUSTED_PROXIES"), e.getMessage());
         }
     }
@@ -80,20 +99,29 @@ class ClientAddressTest {
         Router router = Router.router(vertx);
         ClientAddress.from(new Settings(settings)).mount(router);
         router.get("/who").handler(ctx -> ctx.end(ClientAddress.of(ctx)));
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpServer server =
+                vertx.createHttpServer()
+                        .requestHandler(router)
+                        .listen(0, "127.0.0.1")
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
         return server.actualPort();
     }
 
     private static String seenAs(int port, String forwardedFor) throws Exception {
         return client.request(HttpMethod.GET, port, "127.0.0.1", "/who")
-                .compose(r -> {
-                    if (forwardedFor != null) {
-                        r.putHeader("X-Forwarded-For", forwardedFor);
-                    }
-                    return r.send();
-                })
+                .compose(
+                        r -> {
+                            if (forwardedFor != null) {
+                                r.putHeader("X-Forwarded-For", forwardedFor);
+                            }
+                            return r.send();
+                        })
                 .compose(HttpClientResponse::body)
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)
+                .toString();
     }
 }

@@ -35,21 +35,30 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The HTTP server's time limits (issue 18): a request's head must arrive within the header
- * timeout (1 s here) and its body within the body timeout (2 s), however slowly the client
- * dribbles them; a connection between requests waits for the idle timeout (30 s) instead, and a
- * web chat socket and the inbox's event stream outlive it.
+ * The HTTP server's time limits (issue 18): a request's head must arrive within the header timeout
+ * (1 s here) and its body within the body timeout (2 s), however slowly the client dribbles them; a
+ * connection between requests waits for the idle timeout (30 s) instead, and a web chat socket and
+ * the inbox's event stream outlive it.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class RequestTimeoutsTest {
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
     static void start() throws Exception {
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_HTTP_HEADER_TIMEOUT", "1s", "HAVEN_HTTP_BODY_TIMEOUT", "2s",
-                "HAVEN_HTTP_IDLE_TIMEOUT", "30s", "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS", "4"));
+        haven =
+                TestHaven.start(
+                        dataDir,
+                        Map.of(
+                                "HAVEN_HTTP_HEADER_TIMEOUT",
+                                "1s",
+                                "HAVEN_HTTP_BODY_TIMEOUT",
+                                "2s",
+                                "HAVEN_HTTP_IDLE_TIMEOUT",
+                                "30s",
+                                "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS",
+                                "4"));
     }
 
     @AfterAll
@@ -57,14 +66,19 @@ class RequestTimeoutsTest {
         haven.close();
     }
 
-    /** Verifies that a request head sent a line at a time, never finished, is closed after the header timeout. */
+    /**
+     * Verifies that a request head sent a line at a time, never finished, is closed after the
+     * header timeout.
+     */
     @Test
     void testHalfSentHeaderIsClosedAfterTheHeaderTimeout() throws Exception {
         try (Socket raw = new Socket("127.0.0.1", haven.port())) {
             long t0 = System.nanoTime();
             raw.getOutputStream().write(ascii("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
             double closedAfter = dribbleUntilClosed(raw, "X-Slow: 1\r\n", t0);
-            assertTrue(closedAfter >= 0.9 && closedAfter <= 4, "closed after " + closedAfter + " s; header timeout 1 s");
+            assertTrue(
+                    closedAfter >= 0.9 && closedAfter <= 4,
+                    "closed after " + closedAfter + " s; header timeout 1 s");
         }
     }
 
@@ -76,25 +90,35 @@ class RequestTimeoutsTest {
             raw.setSoTimeout(10_000);
             assertEquals(-1, raw.getInputStream().read());
             double closedAfter = seconds(t0);
-            assertTrue(closedAfter >= 0.9 && closedAfter <= 4, "closed after " + closedAfter + " s; header timeout 1 s");
-        }
-    }
-
-    /** Verifies that a body sent a byte at a time, never finished, is closed after the body timeout, unanswered. */
-    @Test
-    void testSlowBodyIsClosedAfterTheBodyTimeout() throws Exception {
-        try (Socket raw = new Socket("127.0.0.1", haven.port())) {
-            raw.getOutputStream().write(ascii("POST /inbox/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername="));
-            long t0 = System.nanoTime();
-            double closedAfter = dribbleUntilClosed(raw, "a", t0);
-            assertTrue(closedAfter >= 1.9 && closedAfter <= 6, "closed after " + closedAfter + " s; body timeout 2 s");
+            assertTrue(
+                    closedAfter >= 0.9 && closedAfter <= 4,
+                    "closed after " + closedAfter + " s; header timeout 1 s");
         }
     }
 
     /**
-     * Verifies that a kept-alive connection is not held to the header timeout between requests:
-     * a request sent after a pause longer than it is answered.
+     * Verifies that a body sent a byte at a time, never finished, is closed after the body timeout,
+     * unanswered.
+     */
+    @Test
+    void testSlowBodyIsClosedAfterTheBodyTimeout() throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", haven.port())) {
+            raw.getOutputStream()
+                    .write(
+                            ascii(
+                                    "POST /inbox/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                            + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nusername="));
+            long t0 = System.nanoTime();
+            double closedAfter = dribbleUntilClosed(raw, "a", t0);
+            assertTrue(
+                    closedAfter >= 1.9 && closedAfter <= 6,
+                    "closed after " + closedAfter + " s; body timeout 2 s");
+        }
+    }
+
+    /**
+     * Verifies that a kept-alive connection is not held to the header timeout between requests: a
+     * request sent after a pause longer than it is answered.
      */
     @Test
     void testKeptAliveConnectionMayPauseLongerThanTheHeaderTimeout() throws Exception {
@@ -120,18 +144,30 @@ class RequestTimeoutsTest {
         InboxClient admin = TestHaven.loggedIn(haven);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         AtomicBoolean streamEnded = new AtomicBoolean();
-        var stream = admin.http().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haven.port()
-                + "/inbox/events")).GET().build(), HttpResponse.BodyHandlers.ofLines());
-        Thread reader = new Thread(() -> {
-            try {
-                stream.join().body().forEach(lines::add);
-            } finally {
-                streamEnded.set(true);
-            }
-        });
+        var stream =
+                admin.http()
+                        .sendAsync(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + haven.port()
+                                                                + "/inbox/events"))
+                                        .GET()
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofLines());
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try {
+                                stream.join().body().forEach(lines::add);
+                            } finally {
+                                streamEnded.set(true);
+                            }
+                        });
         reader.setDaemon(true);
         reader.start();
-        try (ChatClient chat = ChatClient.connect(haven.port()); Socket idle = new Socket("127.0.0.1", haven.port())) {
+        try (ChatClient chat = ChatClient.connect(haven.port());
+                Socket idle = new Socket("127.0.0.1", haven.port())) {
             chat.start(null);
             chat.nextOfType("session");
             chat.sync();
@@ -141,10 +177,15 @@ class RequestTimeoutsTest {
             long t0 = System.nanoTime();
             assertEquals(-1, idle.getInputStream().read());
             double closedAfter = seconds(t0);
-            assertTrue(closedAfter >= 29 && closedAfter <= 36, "idle connection closed after " + closedAfter + " s; idle timeout 30 s");
+            assertTrue(
+                    closedAfter >= 29 && closedAfter <= 36,
+                    "idle connection closed after " + closedAfter + " s; idle timeout 30 s");
             Thread.sleep(3000);
             String id = chat.say("yes");
-            assertEquals(id, chat.nextOfType("ack").getString("id"), "the web chat socket did not outlive the idle timeout");
+            assertEquals(
+                    id,
+                    chat.nextOfType("ack").getString("id"),
+                    "the web chat socket did not outlive the idle timeout");
             assertFalse(streamEnded.get(), "the live inbox stream ended");
             assertTrue(lines.contains(": ping"), "no heartbeat on the live inbox stream: " + lines);
         } finally {
@@ -155,19 +196,34 @@ class RequestTimeoutsTest {
     /** Verifies that the settings are checked at start-up, each mistake named by its variable. */
     @Test
     void testInvalidSettingsAreRefused() {
-        for (Map<String, String> bad : new Map[] {Map.of("HAVEN_HTTP_HEADER_TIMEOUT", "0s"),
-                Map.of("HAVEN_HTTP_BODY_TIMEOUT", "soon"), Map.of("HAVEN_HTTP_IDLE_TIMEOUT", "20s")}) {
-            ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(bad, null));
+        for (Map<String, String> bad :
+                new Map[] {
+                    Map.of("HAVEN_HTTP_HEADER_TIMEOUT", "0s"),
+                    Map.of("HAVEN_HTTP_BODY_TIMEOUT", "soon"),
+                    Map.of("HAVEN_HTTP_IDLE_TIMEOUT", "20s")
+                }) {
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> ConfigLoader.load(bad, null));
             assertTrue(e.getMessage().startsWith(bad.keySet().iterator().next()), e.getMessage());
         }
-        ConfigException e = assertThrows(ConfigException.class, () -> Haven.start(ConfigLoader.load(Map.of(
-                "HAVEN_HTTP_IDLE_TIMEOUT", "60s", "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS", "200"), null)));
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                Haven.start(
+                                        ConfigLoader.load(
+                                                Map.of(
+                                                        "HAVEN_HTTP_IDLE_TIMEOUT",
+                                                        "60s",
+                                                        "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS",
+                                                        "200"),
+                                                null)));
         assertTrue(e.getMessage().startsWith("HAVEN_HTTP_IDLE_TIMEOUT"), e.getMessage());
     }
 
     /**
-     * Writes {@code piece} every 200 ms until the server closes the connection; returns the
-     * seconds from {@code t0} to the close.
+     * Writes {@code piece} every 200 ms until the server closes the connection; returns the seconds
+     * from {@code t0} to the close.
      */
     private static double dribbleUntilClosed(Socket raw, String piece, long t0) throws IOException {
         raw.setSoTimeout(200);

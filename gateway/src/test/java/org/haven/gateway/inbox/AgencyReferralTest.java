@@ -37,14 +37,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Agency keys against a real server and database: who the answers of a referral are sealed to,
- * and what an agency worker may open.
+ * Agency keys against a real server and database: who the answers of a referral are sealed to, and
+ * what an agency worker may open.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class AgencyReferralTest {
     private static final String PASS = "an agency worker's passphrase";
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
     private static InboxSessions sessions;
     private static PgConnectOptions db;
@@ -76,7 +75,10 @@ class AgencyReferralTest {
         logs.close();
     }
 
-    /** Fails if any log line so far carries one of {@code personal} (answers, codes, passphrases, agency names). */
+    /**
+     * Fails if any log line so far carries one of {@code personal} (answers, codes, passphrases,
+     * agency names).
+     */
     private static void assertLogsFree(String... personal) {
         for (String line : logs.lines()) {
             for (String p : personal) {
@@ -91,37 +93,59 @@ class AgencyReferralTest {
      */
     @Test
     void testCreatingAgencyCreatesItsKey() throws Exception {
-        String teamKeyId = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
-        List<List<String>> rows = DatabaseDump.query(db, "SELECT key_id IS NOT NULL, team_key_id FROM agencies ORDER BY name");
+        String teamKeyId =
+                DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
+                        .get(0)
+                        .get(0);
+        List<List<String>> rows =
+                DatabaseDump.query(
+                        db, "SELECT key_id IS NOT NULL, team_key_id FROM agencies ORDER BY name");
         assertEquals(List.of(List.of("t", teamKeyId), List.of("t", teamKeyId)), rows);
-        RecipientPrivateKey team = StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
+        RecipientPrivateKey team =
+                StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
         RecipientPrivateKey fromTeam = StoredKeys.agencyKey(db, "Agency A", team);
         RecipientPrivateKey fromGrant = StoredKeys.agencyGrant(db, "agnes", TestHaven.chosen(PASS));
         assertEquals(fromTeam.publicKey().keyId(), fromGrant.publicKey().keyId());
-        assertNotEquals(fromTeam.publicKey().keyId(), StoredKeys.agencyKey(db, "Agency B", team).publicKey().keyId());
-        assertFalse(admin().get("/inbox/team").body().contains("agencies-without-key"), "the team page says an agency has no key");
+        assertNotEquals(
+                fromTeam.publicKey().keyId(),
+                StoredKeys.agencyKey(db, "Agency B", team).publicKey().keyId());
+        assertFalse(
+                admin().get("/inbox/team").body().contains("agencies-without-key"),
+                "the team page says an agency has no key");
     }
 
     /**
-     * Verifies that the answers of an agency referral with the client's consent to share are
-     * sealed to the team key and the referring agency's key: both open them, another agency's
-     * key does not, and the case records which agency key was used.
+     * Verifies that the answers of an agency referral with the client's consent to share are sealed
+     * to the team key and the referring agency's key: both open them, another agency's key does
+     * not, and the case records which agency key was used.
      */
     @Test
     void testConsentedReferralIsSealedToTeamAndAgency() throws Exception {
         String marker = "agency-" + UUID.randomUUID();
         UUID caseId = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
-        RecipientPrivateKey team = StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
+        RecipientPrivateKey team =
+                StoredKeys.teamKey(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE);
         RecipientPrivateKey agencyA = StoredKeys.agencyKey(db, "Agency A", team);
         RecipientPrivateKey agencyB = StoredKeys.agencyKey(db, "Agency B", team);
 
         List<String> recipients = StoredKeys.answersRecipients(db, caseId);
-        assertEquals(List.of(team.publicKey().keyId(), agencyA.publicKey().keyId()).stream().sorted().toList(), recipients);
-        assertTrue(StoredKeys.openAnswers(db, caseId, team).contains(marker), "the team key does not open the answers");
-        assertTrue(StoredKeys.openAnswers(db, caseId, agencyA).contains(marker), "the agency key does not open the answers");
-        assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, agencyB));
-        assertEquals(List.of(List.of(agencyA.publicKey().keyId())),
-                DatabaseDump.query(db, "SELECT agency_key_id FROM cases WHERE id = '" + caseId + "'"));
+        assertEquals(
+                List.of(team.publicKey().keyId(), agencyA.publicKey().keyId()).stream()
+                        .sorted()
+                        .toList(),
+                recipients);
+        assertTrue(
+                StoredKeys.openAnswers(db, caseId, team).contains(marker),
+                "the team key does not open the answers");
+        assertTrue(
+                StoredKeys.openAnswers(db, caseId, agencyA).contains(marker),
+                "the agency key does not open the answers");
+        assertThrows(
+                GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, agencyB));
+        assertEquals(
+                List.of(List.of(agencyA.publicKey().keyId())),
+                DatabaseDump.query(
+                        db, "SELECT agency_key_id FROM cases WHERE id = '" + caseId + "'"));
         assertLogsFree(marker, codeA, codeB, "Agency A", "Agency B", PASS);
     }
 
@@ -132,13 +156,20 @@ class AgencyReferralTest {
      */
     @Test
     void testNothingSharedOrOwnIntakeIsSealedToTeamOnly() throws Exception {
-        String teamKeyId = DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+        String teamKeyId =
+                DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
+                        .get(0)
+                        .get(0);
         String nothing = "agency-" + UUID.randomUUID();
         List<String> answers = new ArrayList<>(IntakeDriver.agencyAnswers(codeA, nothing));
         assertEquals("arrived", answers.set(5, "nothing"));
         UUID referral = newCase(answers, nothing);
         assertEquals(List.of(teamKeyId), StoredKeys.answersRecipients(db, referral));
-        assertNull(DatabaseDump.query(db, "SELECT agency_key_id FROM cases WHERE id = '" + referral + "'").get(0).get(0));
+        assertNull(
+                DatabaseDump.query(
+                                db, "SELECT agency_key_id FROM cases WHERE id = '" + referral + "'")
+                        .get(0)
+                        .get(0));
 
         String own = "agency-" + UUID.randomUUID();
         UUID survivor = newCase(IntakeDriver.survivorAnswers(own), own);
@@ -147,7 +178,9 @@ class AgencyReferralTest {
         HttpResponse<String> page = worker("agnes").get("/inbox/cases/" + referral);
         assertEquals(403, page.statusCode());
         assertFalse(page.body().contains(nothing), "the agency read answers not shared with it");
-        assertFalse(worker("agnes").get("/inbox").body().contains(referral.toString()), "the agency was told of a referral it may not know of");
+        assertFalse(
+                worker("agnes").get("/inbox").body().contains(referral.toString()),
+                "the agency was told of a referral it may not know of");
         assertLogsFree(nothing, own, codeA, PASS);
     }
 
@@ -164,20 +197,31 @@ class AgencyReferralTest {
         List<String> answers = new ArrayList<>(IntakeDriver.agencyAnswers(codeA, everything));
         answers.set(5, "1,2,3");
         UUID open = newCase(answers, everything);
-        assertEquals(List.of(List.of("{arrived}"), List.of("{arrived,contacted,outcome}")), DatabaseDump.query(db,
-                "SELECT agency_share::text FROM cases WHERE id IN ('" + quiet + "', '" + open + "') ORDER BY cardinality(agency_share)"));
+        assertEquals(
+                List.of(List.of("{arrived}"), List.of("{arrived,contacted,outcome}")),
+                DatabaseDump.query(
+                        db,
+                        "SELECT agency_share::text FROM cases WHERE id IN ('"
+                                + quiet
+                                + "', '"
+                                + open
+                                + "') ORDER BY cardinality(agency_share)"));
 
         assertEquals("Received", agencyStatus(quiet));
         assertEquals("Received", agencyStatus(open));
         for (UUID c : List.of(quiet, open)) {
             String page = admin().get("/inbox/cases/" + c).body();
-            assertEquals(302, admin().postWithCsrf(page, "/inbox/cases/" + c + "/claim").statusCode());
+            assertEquals(
+                    302, admin().postWithCsrf(page, "/inbox/cases/" + c + "/claim").statusCode());
         }
         assertEquals("Received", agencyStatus(quiet));
         assertEquals("A coordinator has taken it up", agencyStatus(open));
         for (UUID c : List.of(quiet, open)) {
             String page = admin().get("/inbox/cases/" + c).body();
-            assertEquals(302, admin().postWithCsrf(page, "/inbox/cases/" + c + "/status", "status", "closed").statusCode());
+            assertEquals(
+                    302,
+                    admin().postWithCsrf(page, "/inbox/cases/" + c + "/status", "status", "closed")
+                            .statusCode());
         }
         assertEquals("Received", agencyStatus(quiet));
         assertEquals("Closed", agencyStatus(open));
@@ -188,14 +232,19 @@ class AgencyReferralTest {
     /** The status agnes's list shows for a referral. */
     private static String agencyStatus(UUID caseId) throws Exception {
         String list = worker("agnes").get("/inbox").body();
-        Matcher m = Pattern.compile("href=\"/inbox/cases/" + caseId + "\">[^<]*</a></td><td>([^<]*)</td>").matcher(list);
+        Matcher m =
+                Pattern.compile(
+                                "href=\"/inbox/cases/"
+                                        + caseId
+                                        + "\">[^<]*</a></td><td>([^<]*)</td>")
+                        .matcher(list);
         assertTrue(m.find(), "referral not in the agency's list: " + list);
         return m.group(1);
     }
 
     /**
-     * Verifies that an agency worker reads the answers of their agency's shared referral, and
-     * that a worker of another agency is refused the case and is not a recipient of it.
+     * Verifies that an agency worker reads the answers of their agency's shared referral, and that
+     * a worker of another agency is refused the case and is not a recipient of it.
      */
     @Test
     void testWorkerReadsOwnReferralAndOtherAgencyIsRefused() throws Exception {
@@ -203,18 +252,28 @@ class AgencyReferralTest {
         UUID caseId = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
         HttpResponse<String> own = worker("agnes").get("/inbox/cases/" + caseId);
         assertEquals(200, own.statusCode());
-        assertTrue(own.body().contains("mornings " + marker), "the agency worker cannot read the answers they submitted");
+        assertTrue(
+                own.body().contains("mornings " + marker),
+                "the agency worker cannot read the answers they submitted");
         assertFalse(own.body().contains("referral-answers-none"));
-        assertEquals(List.of(List.of("1")), DatabaseDump.query(db, "SELECT count(*) FROM audit_log WHERE action = 'referral_answers_view'"
-                + " AND case_id = '" + caseId + "'"));
+        assertEquals(
+                List.of(List.of("1")),
+                DatabaseDump.query(
+                        db,
+                        "SELECT count(*) FROM audit_log WHERE action = 'referral_answers_view'"
+                                + " AND case_id = '"
+                                + caseId
+                                + "'"));
 
         HttpResponse<String> other = worker("otto").get("/inbox/cases/" + caseId);
         assertEquals(403, other.statusCode());
         assertFalse(other.body().contains(marker));
         RecipientPrivateKey ottoKey = StoredKeys.agencyGrant(db, "otto", TestHaven.chosen(PASS));
-        assertFalse(StoredKeys.answersRecipients(db, caseId).contains(ottoKey.publicKey().keyId()),
+        assertFalse(
+                StoredKeys.answersRecipients(db, caseId).contains(ottoKey.publicKey().keyId()),
                 "the case is sealed to the other agency's key");
-        assertThrows(GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, ottoKey));
+        assertThrows(
+                GeneralSecurityException.class, () -> StoredKeys.openAnswers(db, caseId, ottoKey));
 
         // Agency B's own referral is open to otto, not to agnes.
         String markerB = "agency-" + UUID.randomUUID();
@@ -236,9 +295,9 @@ class AgencyReferralTest {
     /** Runs an intake over the web chat and returns the new case's id, found by its marker. */
     /**
      * Verifies that a well-formed referral code that no agency holds is queried ("we do not
-     * recognise this code") and the question asked again, while a held code goes on to the
-     * client's consent (before, any well-formed code was accepted and the case went to no agency
-     * without a word to the worker).
+     * recognise this code") and the question asked again, while a held code goes on to the client's
+     * consent (before, any well-formed code was accepted and the case went to no agency without a
+     * word to the worker).
      */
     @Test
     void testUnknownReferralCodeIsQueried() throws Exception {
@@ -248,11 +307,23 @@ class AgencyReferralTest {
         } while (unknown.equals(codeA) || unknown.equals(codeB));
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             List<String> said = List.of("yes", "en", "agency", unknown, codeA);
-            List<String> texts = IntakeDriver.run(chat, said).frames().stream().map(f -> f.getString("text")).toList();
-            int queried = texts.indexOf(texts.stream().filter(t -> t.startsWith("We do not recognise this code")).findFirst()
-                    .orElseThrow(() -> new AssertionError("not queried: " + texts)));
-            assertTrue(texts.get(queried + 1).contains("referral code"), "the code is not asked again: " + texts);
-            assertTrue(texts.get(texts.size() - 1).startsWith("Has your client agreed"), "a held code was not taken: " + texts);
+            List<String> texts =
+                    IntakeDriver.run(chat, said).frames().stream()
+                            .map(f -> f.getString("text"))
+                            .toList();
+            int queried =
+                    texts.indexOf(
+                            texts.stream()
+                                    .filter(t -> t.startsWith("We do not recognise this code"))
+                                    .findFirst()
+                                    .orElseThrow(
+                                            () -> new AssertionError("not queried: " + texts)));
+            assertTrue(
+                    texts.get(queried + 1).contains("referral code"),
+                    "the code is not asked again: " + texts);
+            assertTrue(
+                    texts.get(texts.size() - 1).startsWith("Has your client agreed"),
+                    "a held code was not taken: " + texts);
         }
         assertLogsFree(codeA);
     }
@@ -276,15 +347,28 @@ class AgencyReferralTest {
     }
 
     static String agencyId(String teamPage, String name) {
-        Matcher m = Pattern.compile("<option value=\"(\\d+)\">" + name + "</option>").matcher(teamPage);
+        Matcher m =
+                Pattern.compile("<option value=\"(\\d+)\">" + name + "</option>").matcher(teamPage);
         assertTrue(m.find());
         return m.group(1);
     }
 
     static void createWorker(InboxClient admin, String username, String agencyId) throws Exception {
         String page = admin.get("/inbox/team").body();
-        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/accounts", "username", username, "role", "agency",
-                "passphrase", PASS, "confirm", PASS, "agency", agencyId);
+        HttpResponse<String> r =
+                admin.postWithCsrf(
+                        page,
+                        "/inbox/team/accounts",
+                        "username",
+                        username,
+                        "role",
+                        "agency",
+                        "passphrase",
+                        PASS,
+                        "confirm",
+                        PASS,
+                        "agency",
+                        agencyId);
         assertTrue(r.body().contains("Account " + username + " created"), r.body());
     }
 }

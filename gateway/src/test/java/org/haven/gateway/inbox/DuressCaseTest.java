@@ -24,13 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A case made with the duress word, as coordinators see it: marked, not ranked as plain urgent, replies held. */
+/**
+ * A case made with the duress word, as coordinators see it: marked, not ranked as plain urgent,
+ * replies held.
+ */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class DuressCaseTest {
     private static final String DURESS = "bluebird";
-    private static final Pattern CASE_LINK = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"");
-    @TempDir
-    static Path dataDir;
+    private static final Pattern CASE_LINK =
+            Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"");
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
@@ -46,9 +49,9 @@ class DuressCaseTest {
 
     /**
      * Verifies that a case made with the duress word says so on the queue and the case page, in
-     * words a coordinator cannot miss; that the queue ranks it after a plain urgent case instead
-     * of first; and that a reply to it is held until the coordinator confirms. Before, the case
-     * showed only as "Urgent", first in the queue, and a reply went out like any other.
+     * words a coordinator cannot miss; that the queue ranks it after a plain urgent case instead of
+     * first; and that a reply to it is held until the coordinator confirms. Before, the case showed
+     * only as "Urgent", first in the queue, and a reply went out like any other.
      */
     @Test
     void testDuressCaseIsMarkedNotRankedFirstAndItsReplyHeld() throws Exception {
@@ -77,21 +80,43 @@ class DuressCaseTest {
                 }
             }
             assertTrue(flagged != null && urgent != null, "no case marked as made under duress");
-            assertTrue(queue.contains("the person may not be safe. Do not write unless they write first."), queue);
-            assertTrue(queue.indexOf(urgent) < queue.indexOf(flagged), "the duress case is ranked as a plain urgent case");
+            assertTrue(
+                    queue.contains(
+                            "the person may not be safe. Do not write unless they write first."),
+                    queue);
+            assertTrue(
+                    queue.indexOf(urgent) < queue.indexOf(flagged),
+                    "the duress case is ranked as a plain urgent case");
 
             String page = admin.get(flagged).body();
             assertTrue(page.contains("duress-confirm"), "no confirmation on the reply form");
             assertEquals(302, admin.postWithCsrf(page, flagged + "/claim").statusCode());
             page = admin.get(flagged).body();
             String held = "Are you safe? " + UUID.randomUUID();
-            HttpResponse<String> r = admin.postWithCsrf(page, flagged + "/reply", "text", held, "canned", "");
-            assertTrue(r.headers().firstValue("Location").orElse("").endsWith("m=case.reply.duress_held"), r.headers().toString());
+            HttpResponse<String> r =
+                    admin.postWithCsrf(page, flagged + "/reply", "text", held, "canned", "");
+            assertTrue(
+                    r.headers()
+                            .firstValue("Location")
+                            .orElse("")
+                            .endsWith("m=case.reply.duress_held"),
+                    r.headers().toString());
             page = admin.get(flagged).body();
             assertFalse(page.contains(held), "the held reply was sent");
             String confirmed = "We are here when you can write. " + UUID.randomUUID();
-            r = admin.postWithCsrf(page, flagged + "/reply", "text", confirmed, "canned", "", "duress_confirm", "yes");
-            assertTrue(r.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), r.headers().toString());
+            r =
+                    admin.postWithCsrf(
+                            page,
+                            flagged + "/reply",
+                            "text",
+                            confirmed,
+                            "canned",
+                            "",
+                            "duress_confirm",
+                            "yes");
+            assertTrue(
+                    r.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"),
+                    r.headers().toString());
             assertTrue(admin.get(flagged).body().contains(confirmed));
         }
     }

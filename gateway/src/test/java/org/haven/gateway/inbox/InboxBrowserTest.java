@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -36,8 +35,8 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * A coordinator's day in headless Chromium: first setup, login with a second factor, a case
  * arriving live, two coordinators claiming it at once, reading, replying (the reply reaches the
- * person's web chat), a note, closing; axe-core on every page and screenshots in
- * {@code target/screenshots}.
+ * person's web chat), a note, closing; axe-core on every page and screenshots in {@code
+ * target/screenshots}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class InboxBrowserTest {
@@ -45,8 +44,7 @@ class InboxBrowserTest {
     private static final int HEIGHT = 900;
     private static final String COLM_PASS = "another long passphrase";
 
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Browser ada;
     private static Browser colm;
     private static Haven haven;
@@ -101,7 +99,8 @@ class InboxBrowserTest {
         ada.assertNoAxeViolations("/inbox/login");
         ada.screenshot("inbox-login");
         submitLogin(d, TestHaven.ADMIN, "not the passphrase", "");
-        ada.await("the login error", w -> !w.findElements(By.cssSelector("[role=alert]")).isEmpty());
+        ada.await(
+                "the login error", w -> !w.findElements(By.cssSelector("[role=alert]")).isEmpty());
         ada.assertNoAxeViolations("/inbox/login with an error");
         submitLogin(d, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, "");
         ada.await("the enrolment page", w -> w.getCurrentUrl().endsWith("/inbox/totp"));
@@ -109,7 +108,8 @@ class InboxBrowserTest {
         ada.screenshot("inbox-totp-enrol");
         byte[] secret = TestHaven.totpKey(d.findElement(By.id("totp-key")).getText().strip());
         long step = TestHaven.clock(dataDir).instant().getEpochSecond() / 30;
-        d.findElement(By.id("code")).sendKeys(new Totp().code(secret, Instant.ofEpochSecond(step * 30)));
+        d.findElement(By.id("code"))
+                .sendKeys(new Totp().code(secret, Instant.ofEpochSecond(step * 30)));
         d.findElement(By.cssSelector("main form button[type=submit]")).click();
         ada.await("the recovery codes", w -> !w.findElements(By.id("recovery-codes")).isEmpty());
         assertEquals(10, d.findElements(By.cssSelector("#recovery-codes li")).size());
@@ -132,11 +132,17 @@ class InboxBrowserTest {
         // A case arrives while both inboxes are open: it appears without reload.
         String marker = "browser-" + UUID.randomUUID();
         try (ChatClient person = ChatClient.connect(haven.port())) {
-            assertTrue(d.findElements(By.cssSelector("table.queue a[href^='/inbox/cases/']")).isEmpty());
+            assertTrue(
+                    d.findElements(By.cssSelector("table.queue a[href^='/inbox/cases/']"))
+                            .isEmpty());
             IntakeDriver.run(person, IntakeDriver.survivorAnswers(marker));
             String link = "table.queue a[href^='/inbox/cases/']";
-            ada.await("the case to appear live", w -> !w.findElements(By.cssSelector(link)).isEmpty());
-            colm.await("the case to appear live for colm", w -> !w.findElements(By.cssSelector(link)).isEmpty());
+            ada.await(
+                    "the case to appear live",
+                    w -> !w.findElements(By.cssSelector(link)).isEmpty());
+            colm.await(
+                    "the case to appear live for colm",
+                    w -> !w.findElements(By.cssSelector(link)).isEmpty());
             ada.assertNoAxeViolations("/inbox with a case");
             ada.screenshot("inbox-queue");
             String casePath = d.findElement(By.cssSelector(link)).getAttribute("href");
@@ -147,16 +153,20 @@ class InboxBrowserTest {
             CountDownLatch go = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                Future<?> a = pool.submit(() -> {
-                    go.await();
-                    d.findElement(By.id("claim")).click();
-                    return null;
-                });
-                Future<?> b = pool.submit(() -> {
-                    go.await();
-                    c.findElement(By.id("claim")).click();
-                    return null;
-                });
+                Future<?> a =
+                        pool.submit(
+                                () -> {
+                                    go.await();
+                                    d.findElement(By.id("claim")).click();
+                                    return null;
+                                });
+                Future<?> b =
+                        pool.submit(
+                                () -> {
+                                    go.await();
+                                    c.findElement(By.id("claim")).click();
+                                    return null;
+                                });
                 go.countDown();
                 a.get(30, TimeUnit.SECONDS);
                 b.get(30, TimeUnit.SECONDS);
@@ -167,16 +177,24 @@ class InboxBrowserTest {
             colm.await("colm's claim result", w -> w.getCurrentUrl().contains("m=case."));
             boolean adaWon = d.getCurrentUrl().endsWith("m=case.claimed");
             boolean colmWon = c.getCurrentUrl().endsWith("m=case.claimed");
-            assertTrue(adaWon ^ colmWon, "exactly one claim must win: " + d.getCurrentUrl() + " / " + c.getCurrentUrl());
+            assertTrue(
+                    adaWon ^ colmWon,
+                    "exactly one claim must win: " + d.getCurrentUrl() + " / " + c.getCurrentUrl());
             Browser loserBrowser = adaWon ? colm : ada;
-            assertTrue(loserBrowser.driver().findElement(By.cssSelector("[role=alert]")).getText()
-                    .contains("Another coordinator claimed this case first"));
+            assertTrue(
+                    loserBrowser
+                            .driver()
+                            .findElement(By.cssSelector("[role=alert]"))
+                            .getText()
+                            .contains("Another coordinator claimed this case first"));
             loserBrowser.screenshot("inbox-claim-lost");
             Browser winner = adaWon ? ada : colm;
             WebDriver w = winner.driver();
 
             // Read: the answers, decrypted.
-            assertTrue(w.findElement(By.tagName("main")).getText().contains(marker), "answers not shown decrypted");
+            assertTrue(
+                    w.findElement(By.tagName("main")).getText().contains(marker),
+                    "answers not shown decrypted");
             winner.assertNoAxeViolations("/inbox/cases/<id>");
             winner.screenshot("inbox-case");
 
@@ -184,36 +202,54 @@ class InboxBrowserTest {
             String reply = "We can talk on Tuesday at 10. " + UUID.randomUUID();
             w.findElement(By.id("reply-text")).sendKeys(reply);
             w.findElement(By.id("send-reply")).click();
-            winner.await("the reply confirmation", x -> x.getCurrentUrl().endsWith("m=case.reply.sent"));
+            winner.await(
+                    "the reply confirmation", x -> x.getCurrentUrl().endsWith("m=case.reply.sent"));
             JsonObject pushed = person.nextOfType("reply");
             assertEquals(reply, pushed.getString("text"));
-            // read through await: the live section may be replaced under the reading (the page looks again once its stream opens)
-            winner.await("the reply on the case", x -> x.findElement(By.id("conversation")).getText().contains(reply));
+            // read through await: the live section may be replaced under the reading (the page
+            // looks again once its stream opens)
+            winner.await(
+                    "the reply on the case",
+                    x -> x.findElement(By.id("conversation")).getText().contains(reply));
 
             // The person answers; it appears in the open case without reload.
             person.say("Tuesday is fine " + marker);
             person.nextOfType("ack");
-            winner.await("the person's answer live", x -> x.findElement(By.id("conversation")).getText().contains("Tuesday is fine"));
+            winner.await(
+                    "the person's answer live",
+                    x ->
+                            x.findElement(By.id("conversation"))
+                                    .getText()
+                                    .contains("Tuesday is fine"));
 
             // A private note.
             String note = "Needs an Arabic interpreter " + UUID.randomUUID();
             w.findElement(By.id("note-text")).sendKeys(note);
             w.findElement(By.id("save-note")).click();
-            winner.await("the note", x -> x.findElement(By.id("conversation")).getText().contains(note));
+            winner.await(
+                    "the note", x -> x.findElement(By.id("conversation")).getText().contains(note));
             winner.screenshot("inbox-case-worked");
 
             // Close.
             new Select(w.findElement(By.id("status"))).selectByValue("closed");
             w.findElement(By.id("save-status")).click();
-            winner.await("the queue after closing", x -> x.getCurrentUrl().startsWith(base + "/inbox?"));
+            winner.await(
+                    "the queue after closing", x -> x.getCurrentUrl().startsWith(base + "/inbox?"));
             w.get(base + "/inbox?queue=closed");
-            assertTrue(w.getPageSource().contains(casePath.substring(base.length())), "closed case not in the closed queue");
+            assertTrue(
+                    w.getPageSource().contains(casePath.substring(base.length())),
+                    "closed case not in the closed queue");
             winner.assertNoAxeViolations("/inbox?queue=closed");
 
             // The dashboard draws its charts from Haven's own copy of Chart.js.
             w.get(base + "/inbox/dashboard");
-            winner.await("the charts", x -> Boolean.TRUE.equals(((JavascriptExecutor) x)
-                    .executeScript("return !!window.Chart && !!window.Chart.getChart(document.getElementById('chart-weekly'));")));
+            winner.await(
+                    "the charts",
+                    x ->
+                            Boolean.TRUE.equals(
+                                    ((JavascriptExecutor) x)
+                                            .executeScript(
+                                                    "return !!window.Chart && !!window.Chart.getChart(document.getElementById('chart-weekly'));")));
             winner.assertNoAxeViolations("/inbox/dashboard");
             winner.screenshot("inbox-dashboard");
         }
@@ -222,8 +258,22 @@ class InboxBrowserTest {
     private void createCoordinator(String username) throws Exception {
         InboxClient admin = TestHaven.loggedIn(haven);
         String page = admin.get("/inbox/team").body();
-        var r = admin.postWithCsrf(page, "/inbox/team/accounts", "username", username, "role", "coordinator", "group", "toronto",
-                "agency", "", "passphrase", COLM_PASS, "confirm", COLM_PASS);
+        var r =
+                admin.postWithCsrf(
+                        page,
+                        "/inbox/team/accounts",
+                        "username",
+                        username,
+                        "role",
+                        "coordinator",
+                        "group",
+                        "toronto",
+                        "agency",
+                        "",
+                        "passphrase",
+                        COLM_PASS,
+                        "confirm",
+                        COLM_PASS);
         assertEquals(200, r.statusCode());
         ada.driver().get(base + "/inbox/team");
         ada.assertNoAxeViolations("/inbox/team");
@@ -239,5 +289,4 @@ class InboxBrowserTest {
         d.findElement(By.id("code")).sendKeys(code);
         d.findElement(By.cssSelector("main form button[type=submit]")).click();
     }
-
 }

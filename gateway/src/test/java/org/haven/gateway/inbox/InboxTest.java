@@ -40,12 +40,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The coordinator inbox over HTTP, against a real server: who may do what, and the work on a case. */
+/**
+ * The coordinator inbox over HTTP, against a real server: who may do what, and the work on a case.
+ */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class InboxTest {
     private static final String PASS = "a long enough passphrase";
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
     private static InboxSessions sessions;
     private static String codeA;
@@ -55,7 +56,10 @@ class InboxTest {
 
     @BeforeAll
     static void start() throws Exception {
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_SESSION_IDLE_TIMEOUT", IDLE_TIMEOUT.toMinutes() + "m"));
+        haven =
+                TestHaven.start(
+                        dataDir,
+                        Map.of("HAVEN_SESSION_IDLE_TIMEOUT", IDLE_TIMEOUT.toMinutes() + "m"));
         sessions = new InboxSessions(haven, dataDir);
         TestHaven.setUpAdmin(haven);
         InboxClient admin = TestHaven.loggedIn(haven);
@@ -87,21 +91,35 @@ class InboxTest {
     }
 
     private static String agencyId(String teamPage, String name) {
-        Matcher m = Pattern.compile("<option value=\"(\\d+)\">" + name + "</option>").matcher(teamPage);
+        Matcher m =
+                Pattern.compile("<option value=\"(\\d+)\">" + name + "</option>").matcher(teamPage);
         assertTrue(m.find());
         return m.group(1);
     }
 
-    private static void createAccount(InboxClient admin, String username, String role, String agency, String... groups)
+    private static void createAccount(
+            InboxClient admin, String username, String role, String agency, String... groups)
             throws Exception {
         String page = admin.get("/inbox/team").body();
-        List<String> fields = new ArrayList<>(List.of("username", username, "role", role, "passphrase", PASS, "confirm", PASS,
-                "agency", agency == null ? "" : agency));
+        List<String> fields =
+                new ArrayList<>(
+                        List.of(
+                                "username",
+                                username,
+                                "role",
+                                role,
+                                "passphrase",
+                                PASS,
+                                "confirm",
+                                PASS,
+                                "agency",
+                                agency == null ? "" : agency));
         for (String g : groups) {
             fields.add("group");
             fields.add(g);
         }
-        HttpResponse<String> r = admin.postWithCsrf(page, "/inbox/team/accounts", fields.toArray(new String[0]));
+        HttpResponse<String> r =
+                admin.postWithCsrf(page, "/inbox/team/accounts", fields.toArray(new String[0]));
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("Account " + username + " created"), r.body());
     }
@@ -111,7 +129,10 @@ class InboxTest {
         return sessions.of(user);
     }
 
-    /** Runs an intake and returns the new case's inbox path, found by its marker through text search. */
+    /**
+     * Runs an intake and returns the new case's inbox path, found by its marker through text
+     * search.
+     */
     private static String newCase(List<String> answers, String marker) throws Exception {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             IntakeDriver.run(chat, answers);
@@ -134,9 +155,13 @@ class InboxTest {
     void testInboxPagesAreNotCompressed() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/inbox/login", "/chat")) {
-            HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + haven.port() + path)).header("Accept-Encoding", "gzip, deflate").build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> r =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create("http://127.0.0.1:" + haven.port() + path))
+                                    .header("Accept-Encoding", "gzip, deflate")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, r.statusCode(), path);
             String encoding = r.headers().firstValue("Content-Encoding").orElse("identity");
             if (path.startsWith("/inbox")) {
@@ -146,14 +171,19 @@ class InboxTest {
             }
         }
         String page = as("cora").get("/inbox?queue=new&q=breach-probe").body();
-        assertTrue(page.contains("breach-probe"), "the search text is not on the page (test premise)");
+        assertTrue(
+                page.contains("breach-probe"), "the search text is not on the page (test premise)");
     }
 
     /** Verifies that a wrong passphrase is refused without a session. */
     @Test
     void testLoginFailsForWrongPassphrase() throws Exception {
         InboxClient client = new InboxClient(haven.port());
-        HttpResponse<String> r = client.login("cora", "not the passphrase at all", TestHaven.credentials(dataDir, "cora").nextCode());
+        HttpResponse<String> r =
+                client.login(
+                        "cora",
+                        "not the passphrase at all",
+                        TestHaven.credentials(dataDir, "cora").nextCode());
         assertEquals(401, r.statusCode());
         assertTrue(r.headers().firstValue("Set-Cookie").isEmpty());
         assertEquals(302, client.get("/inbox").statusCode());
@@ -165,10 +195,13 @@ class InboxTest {
         InboxClient client = new InboxClient(haven.port());
         assertEquals(401, client.login("cora", TestHaven.chosen(PASS), "000000").statusCode());
         assertEquals(401, client.login("cora", TestHaven.chosen(PASS), "").statusCode());
-        assertEquals("/inbox/login", client.get("/inbox").headers().firstValue("Location").orElse(""));
+        assertEquals(
+                "/inbox/login", client.get("/inbox").headers().firstValue("Location").orElse(""));
     }
 
-    /** Verifies that a state-changing request without the CSRF token is refused and changes nothing. */
+    /**
+     * Verifies that a state-changing request without the CSRF token is refused and changes nothing.
+     */
     @Test
     void testPostFailsWithoutCsrfToken() throws Exception {
         String marker = "csrf-" + UUID.randomUUID();
@@ -191,10 +224,17 @@ class InboxTest {
         String path = newCase(IntakeDriver.agencyAnswers(codeA, marker), marker);
         HttpResponse<String> own = as("agnes").get(path);
         assertEquals(200, own.statusCode());
-        assertTrue(own.body().contains(marker), "agency user cannot read the answers shared with the agency");
-        assertFalse(own.body().contains("id=\"conversation\""), "agency user sees the conversation");
-        assertFalse(own.body().contains("id=\"save-note\""), "agency user sees the coordinators' forms");
-        assertTrue(own.body().contains(">Received<") || own.body().contains(">Reçue<"), "no status for the agency");
+        assertTrue(
+                own.body().contains(marker),
+                "agency user cannot read the answers shared with the agency");
+        assertFalse(
+                own.body().contains("id=\"conversation\""), "agency user sees the conversation");
+        assertFalse(
+                own.body().contains("id=\"save-note\""),
+                "agency user sees the coordinators' forms");
+        assertTrue(
+                own.body().contains(">Received<") || own.body().contains(">Reçue<"),
+                "no status for the agency");
         assertTrue(as("agnes").get("/inbox").body().contains(path));
         HttpResponse<String> other = as("otto").get(path);
         assertEquals(403, other.statusCode());
@@ -210,7 +250,10 @@ class InboxTest {
         assertFalse(as("hal").get("/inbox").body().contains(path));
     }
 
-    /** Verifies that of two coordinators claiming one case at once, exactly one wins and the other is told. */
+    /**
+     * Verifies that of two coordinators claiming one case at once, exactly one wins and the other
+     * is told.
+     */
     @Test
     void testClaimRaceHasExactlyOneWinner() throws Exception {
         String marker = "race-" + UUID.randomUUID();
@@ -222,31 +265,41 @@ class InboxTest {
         CountDownLatch go = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            Callable<HttpResponse<String>> a = () -> {
-                go.await();
-                return cora.postWithCsrf(coraPage, path + "/claim");
-            };
-            Callable<HttpResponse<String>> b = () -> {
-                go.await();
-                return colm.postWithCsrf(colmPage, path + "/claim");
-            };
+            Callable<HttpResponse<String>> a =
+                    () -> {
+                        go.await();
+                        return cora.postWithCsrf(coraPage, path + "/claim");
+                    };
+            Callable<HttpResponse<String>> b =
+                    () -> {
+                        go.await();
+                        return colm.postWithCsrf(colmPage, path + "/claim");
+                    };
             Future<HttpResponse<String>> fa = pool.submit(a);
             Future<HttpResponse<String>> fb = pool.submit(b);
             go.countDown();
             String la = fa.get(20, TimeUnit.SECONDS).headers().firstValue("Location").orElse("");
             String lb = fb.get(20, TimeUnit.SECONDS).headers().firstValue("Location").orElse("");
             long won = List.of(la, lb).stream().filter(l -> l.endsWith("m=case.claimed")).count();
-            long lost = List.of(la, lb).stream().filter(l -> l.endsWith("m=case.claimed_by_other")).count();
+            long lost =
+                    List.of(la, lb).stream()
+                            .filter(l -> l.endsWith("m=case.claimed_by_other"))
+                            .count();
             assertEquals(1, won, la + " / " + lb);
             assertEquals(1, lost, la + " / " + lb);
-            String loserPage = (la.endsWith("claimed_by_other") ? cora : colm).get(path + "?m=case.claimed_by_other").body();
+            String loserPage =
+                    (la.endsWith("claimed_by_other") ? cora : colm)
+                            .get(path + "?m=case.claimed_by_other")
+                            .body();
             assertTrue(loserPage.contains("Another coordinator claimed this case first."));
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Verifies that labels are normalised, saved (several at once) and filter nothing else away. */
+    /**
+     * Verifies that labels are normalised, saved (several at once) and filter nothing else away.
+     */
     @Test
     void testLabelsAreSavedAndShown() throws Exception {
         String marker = "labels-" + UUID.randomUUID();
@@ -255,18 +308,28 @@ class InboxTest {
         String page = cora.get(path).body();
         assertEquals(302, cora.postWithCsrf(page, path + "/claim").statusCode());
         page = cora.get(path).body();
-        HttpResponse<String> r = cora.postWithCsrf(page, path + "/labels", "labels", "Needs Interpreter, follow up!, needs interpreter");
+        HttpResponse<String> r =
+                cora.postWithCsrf(
+                        page,
+                        path + "/labels",
+                        "labels",
+                        "Needs Interpreter, follow up!, needs interpreter");
         assertEquals(302, r.statusCode());
         page = cora.get(path).body();
-        assertTrue(page.contains("value=\"needs-interpreter, follow-up\""), "labels not saved as normalised: "
-                + page.substring(Math.max(0, page.indexOf("id=\"labels\"") - 10), Math.min(page.length(), page.indexOf("id=\"labels\"") + 120)));
+        assertTrue(
+                page.contains("value=\"needs-interpreter, follow-up\""),
+                "labels not saved as normalised: "
+                        + page.substring(
+                                Math.max(0, page.indexOf("id=\"labels\"") - 10),
+                                Math.min(page.length(), page.indexOf("id=\"labels\"") + 120)));
         assertEquals(302, cora.postWithCsrf(page, path + "/labels", "labels", "").statusCode());
-        assertTrue(cora.get(path).body().contains("name=\"labels\" value=\"\""), "labels not cleared");
+        assertTrue(
+                cora.get(path).body().contains("name=\"labels\" value=\"\""), "labels not cleared");
     }
 
     /**
-     * Verifies the work on a case end to end: claim, read the answers, reply (the reply reaches
-     * the person's open web chat), add a note (sealed at rest), close.
+     * Verifies the work on a case end to end: claim, read the answers, reply (the reply reaches the
+     * person's open web chat), add a note (sealed at rest), close.
      */
     @Test
     void testClaimReplyNoteCloseReachesThePerson() throws Exception {
@@ -280,8 +343,10 @@ class InboxTest {
             assertEquals(302, cora.postWithCsrf(page, path + "/claim").statusCode());
             page = cora.get(path).body();
             String reply = "We will call you tomorrow morning " + UUID.randomUUID();
-            HttpResponse<String> sent = cora.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
-            assertTrue(sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
+            HttpResponse<String> sent =
+                    cora.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
+            assertTrue(
+                    sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
             JsonObject pushed = chat.nextOfType("reply");
             assertEquals(reply, pushed.getString("text"));
             String note = "private note " + UUID.randomUUID();
@@ -289,13 +354,20 @@ class InboxTest {
             page = cora.get(path).body();
             assertTrue(page.contains(note) && page.contains(reply));
             String dump = DatabaseDump.dump(haven.database().connectOptions());
-            assertFalse(dump.contains(note) || dump.contains(DatabaseDump.hexOf(note)), "note in clear in the database");
-            assertFalse(dump.contains(reply) || dump.contains(DatabaseDump.hexOf(reply)), "reply in clear in the database");
+            assertFalse(
+                    dump.contains(note) || dump.contains(DatabaseDump.hexOf(note)),
+                    "note in clear in the database");
+            assertFalse(
+                    dump.contains(reply) || dump.contains(DatabaseDump.hexOf(reply)),
+                    "reply in clear in the database");
             chat.say("thank you " + marker);
             chat.nextOfType("ack");
             page = cora.get(path).body();
-            assertTrue(page.contains("thank you " + marker), "the person's later message is not in the case");
-            HttpResponse<String> closed = cora.postWithCsrf(page, path + "/status", "status", "closed");
+            assertTrue(
+                    page.contains("thank you " + marker),
+                    "the person's later message is not in the case");
+            HttpResponse<String> closed =
+                    cora.postWithCsrf(page, path + "/status", "status", "closed");
             assertEquals(302, closed.statusCode());
             assertTrue(cora.get("/inbox?queue=closed").body().contains(path));
             assertFalse(cora.get("/inbox?queue=new").body().contains(path));
@@ -315,33 +387,68 @@ class InboxTest {
             String path = caseClosedBy(colm, chat, marker);
             assertFalse(colm.get("/inbox?queue=mine").body().contains(path));
 
-            HttpResponse<Stream<String>> stream = colm.http().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + haven.port() + "/inbox/events")).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<Stream<String>> stream =
+                    colm.http()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + haven.port()
+                                                                    + "/inbox/events"))
+                                            .timeout(Duration.ofSeconds(60))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofLines());
             ExecutorService reader = Executors.newSingleThreadExecutor();
             try {
                 String caseId = path.substring(path.lastIndexOf('/') + 1);
-                Future<List<String>> events = reader.submit(() -> stream.body()
-                        .filter(l -> l.startsWith("event: ") || l.contains(caseId)).limit(4).toList());
+                Future<List<String>> events =
+                        reader.submit(
+                                () ->
+                                        stream.body()
+                                                .filter(
+                                                        l ->
+                                                                l.startsWith("event: ")
+                                                                        || l.contains(caseId))
+                                                .limit(4)
+                                                .toList());
                 chat.say("one more thing " + marker);
                 chat.nextOfType("ack");
                 List<String> seen = events.get(20, TimeUnit.SECONDS);
-                assertTrue(seen.contains("event: message_new") && seen.contains("event: case_changed"), seen.toString());
+                assertTrue(
+                        seen.contains("event: message_new") && seen.contains("event: case_changed"),
+                        seen.toString());
             } finally {
                 reader.shutdownNow();
             }
 
             String mine = colm.get("/inbox?queue=mine").body();
-            assertTrue(mine.contains(path), "the reopened case is not back on its holder's Mine list");
-            assertTrue(mine.contains("Reopened: the person wrote again"), "the case is not marked reopened on the list");
-            assertFalse(colm.get("/inbox?queue=new").body().contains(path), "the reopened case went to New, unassigned");
+            assertTrue(
+                    mine.contains(path), "the reopened case is not back on its holder's Mine list");
+            assertTrue(
+                    mine.contains("Reopened: the person wrote again"),
+                    "the case is not marked reopened on the list");
+            assertFalse(
+                    colm.get("/inbox?queue=new").body().contains(path),
+                    "the reopened case went to New, unassigned");
             String page = colm.get(path).body();
-            assertTrue(page.contains("Reopened: the person wrote again") && page.contains("one more thing " + marker));
-            assertEquals(1, auditCount("case_reopened", UUID.fromString(path.substring(path.lastIndexOf('/') + 1))),
+            assertTrue(
+                    page.contains("Reopened: the person wrote again")
+                            && page.contains("one more thing " + marker));
+            assertEquals(
+                    1,
+                    auditCount(
+                            "case_reopened",
+                            UUID.fromString(path.substring(path.lastIndexOf('/') + 1))),
                     "the reopening is not audited");
 
-            assertEquals(302, colm.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
-            assertFalse(colm.get("/inbox?queue=closed").body().contains("Reopened: the person wrote again"), "closed again, still marked");
+            assertEquals(
+                    302,
+                    colm.postWithCsrf(page, path + "/status", "status", "closed").statusCode());
+            assertFalse(
+                    colm.get("/inbox?queue=closed")
+                            .body()
+                            .contains("Reopened: the person wrote again"),
+                    "closed again, still marked");
         }
     }
 
@@ -354,9 +461,15 @@ class InboxTest {
         String marker = "reopen-gone-" + UUID.randomUUID();
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             String path = caseClosedBy(as("rita"), chat, marker);
-            // the state removal leaves (without rotating the team key under the other tests of this class)
-            haven.database().pool().query("UPDATE accounts SET disabled_at = now() WHERE username = 'rita'").execute()
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // the state removal leaves (without rotating the team key under the other tests of this
+            // class)
+            haven.database()
+                    .pool()
+                    .query("UPDATE accounts SET disabled_at = now() WHERE username = 'rita'")
+                    .execute()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             chat.say("are you still there " + marker);
             chat.nextOfType("ack");
             String fresh = as("cora").get("/inbox?queue=new").body();
@@ -378,22 +491,32 @@ class InboxTest {
         String ordinary = "ordinary-" + UUID.randomUUID();
         newCase(IntakeDriver.survivorAnswers(ordinary), ordinary);
         try (ChatClient chat = ChatClient.connect(haven.port())) {
-            IntakeDriver.run(chat, List.of("yes", "en", "survivor", "no", "yes", "torture", "Talk to a person"));
+            IntakeDriver.run(
+                    chat,
+                    List.of("yes", "en", "survivor", "no", "yes", "torture", "Talk to a person"));
             InboxClient hal = as("hal");
             String halQueue = hal.get("/inbox?queue=new").body();
             String path = askedEarly(halQueue);
             String coraQueue = as("cora").get("/inbox?queue=new").body();
             assertEquals(path, askedEarly(coraQueue));
-            assertTrue(coraQueue.indexOf(path) < coraQueue.indexOf("<tr><td>"), "not before the cases that are not urgent");
+            assertTrue(
+                    coraQueue.indexOf(path) < coraQueue.indexOf("<tr><td>"),
+                    "not before the cases that are not urgent");
             String page = hal.get(path).body();
-            assertTrue(page.contains("Not triaged: asked for a person first") && page.contains("Asked for a person"), page);
+            assertTrue(
+                    page.contains("Not triaged: asked for a person first")
+                            && page.contains("Asked for a person"),
+                    page);
             assertFalse(page.contains("Outside the mandate"));
             assertEquals(302, hal.postWithCsrf(page, path + "/claim").statusCode());
             assertTrue(hal.get("/inbox?queue=mine").body().contains(path));
         }
     }
 
-    /** Verifies that "Talk to a person" after the hand-off marks the person's case as asked for a person and urgent. */
+    /**
+     * Verifies that "Talk to a person" after the hand-off marks the person's case as asked for a
+     * person and urgent.
+     */
     @Test
     void testTalkToAPersonAfterHandOffMarksTheCase() throws Exception {
         String marker = "asked-" + UUID.randomUUID();
@@ -405,8 +528,14 @@ class InboxTest {
             String page = as("cora").get(path).body();
             assertTrue(page.contains("Asked for a person"), "the case is not marked");
             String queue = as("cora").get("/inbox?queue=new").body();
-            assertTrue(queue.contains("<tr class=\"urgent\"><td><a href=\"" + path + "\""), "the case is not urgent");
-            assertEquals(1, auditCount("person_asked", UUID.fromString(path.substring(path.lastIndexOf('/') + 1))));
+            assertTrue(
+                    queue.contains("<tr class=\"urgent\"><td><a href=\"" + path + "\""),
+                    "the case is not urgent");
+            assertEquals(
+                    1,
+                    auditCount(
+                            "person_asked",
+                            UUID.fromString(path.substring(path.lastIndexOf('/') + 1))));
         }
     }
 
@@ -415,7 +544,9 @@ class InboxTest {
         List<String> found = new ArrayList<>();
         for (String row : queuePage.split("<tr")) {
             Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher(row);
-            if (row.contains("Asked for a person") && row.contains("Any group (place not given yet)") && m.find()) {
+            if (row.contains("Asked for a person")
+                    && row.contains("Any group (place not given yet)")
+                    && m.find()) {
                 found.add(m.group(1));
             }
         }
@@ -423,39 +554,71 @@ class InboxTest {
         return found.get(0);
     }
 
-    /** Runs an intake on {@code chat}; {@code coordinator} claims the case and closes it. Returns its inbox path. */
-    private static String caseClosedBy(InboxClient coordinator, ChatClient chat, String marker) throws Exception {
+    /**
+     * Runs an intake on {@code chat}; {@code coordinator} claims the case and closes it. Returns
+     * its inbox path.
+     */
+    private static String caseClosedBy(InboxClient coordinator, ChatClient chat, String marker)
+            throws Exception {
         IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
         String path = casePath(coordinator, marker);
-        assertEquals(302, coordinator.postWithCsrf(coordinator.get(path).body(), path + "/claim").statusCode());
-        assertEquals(302, coordinator.postWithCsrf(coordinator.get(path).body(), path + "/status", "status", "closed").statusCode());
+        assertEquals(
+                302,
+                coordinator
+                        .postWithCsrf(coordinator.get(path).body(), path + "/claim")
+                        .statusCode());
+        assertEquals(
+                302,
+                coordinator
+                        .postWithCsrf(
+                                coordinator.get(path).body(), path + "/status", "status", "closed")
+                        .statusCode());
         return path;
     }
 
     private static long auditCount(String action, UUID caseId) throws Exception {
-        return haven.database().pool().preparedQuery("SELECT count(*) FROM audit_log WHERE action = $1 AND case_id = $2")
-                .execute(Tuple.of(action, caseId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
-                .iterator().next().getLong(0);
+        return haven.database()
+                .pool()
+                .preparedQuery("SELECT count(*) FROM audit_log WHERE action = $1 AND case_id = $2")
+                .execute(Tuple.of(action, caseId))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
-    /** Verifies that an administrator hands a case to a coordinator of its group, and not to one of another group. */
+    /**
+     * Verifies that an administrator hands a case to a coordinator of its group, and not to one of
+     * another group.
+     */
     @Test
     void testAdminReassignsWithinTheGroupOnly() throws Exception {
         String marker = "assign-" + UUID.randomUUID();
         String path = newCase(IntakeDriver.survivorAnswers(marker), marker);
         InboxClient admin = as(TestHaven.ADMIN);
         String page = admin.get(path).body();
-        assertTrue(page.contains(">colm</option>") && !page.contains(">hal</option>"), "assignee list ignores the group");
+        assertTrue(
+                page.contains(">colm</option>") && !page.contains(">hal</option>"),
+                "assignee list ignores the group");
         Matcher m = Pattern.compile("<option value=\"(\\d+)\">colm</option>").matcher(page);
         assertTrue(m.find());
-        assertTrue(admin.postWithCsrf(page, path + "/reassign", "account", m.group(1)).headers().firstValue("Location")
-                .orElse("").endsWith("m=case.assigned"));
+        assertTrue(
+                admin.postWithCsrf(page, path + "/reassign", "account", m.group(1))
+                        .headers()
+                        .firstValue("Location")
+                        .orElse("")
+                        .endsWith("m=case.assigned"));
         assertTrue(as("colm").get("/inbox?queue=mine").body().contains(path));
         Matcher hal = Pattern.compile("name=\"account\">").matcher(page);
         assertTrue(hal.find());
     }
 
-    /** Verifies that the dashboard counts cases without showing anything a person wrote, and agencies cannot see it. */
+    /**
+     * Verifies that the dashboard counts cases without showing anything a person wrote, and
+     * agencies cannot see it.
+     */
     @Test
     void testDashboardShowsAggregatesOnly() throws Exception {
         String marker = "dash-" + UUID.randomUUID();
@@ -464,11 +627,17 @@ class InboxTest {
         HttpResponse<String> json = cora.get("/inbox/dashboard.json");
         assertEquals(200, json.statusCode());
         JsonObject data = new JsonObject(json.body());
-        double webchat = data.getJsonArray("weekly").stream().map(o -> (JsonObject) o)
-                .filter(r -> "webchat".equals(r.getString("channel"))).mapToDouble(r -> r.getDouble("n")).sum();
+        double webchat =
+                data.getJsonArray("weekly").stream()
+                        .map(o -> (JsonObject) o)
+                        .filter(r -> "webchat".equals(r.getString("channel")))
+                        .mapToDouble(r -> r.getDouble("n"))
+                        .sum();
         assertTrue(webchat >= 1, json.body());
-        assertTrue(data.getJsonArray("open").stream().map(o -> (JsonObject) o)
-                .anyMatch(r -> "toronto".equals(r.getString("working_group"))));
+        assertTrue(
+                data.getJsonArray("open").stream()
+                        .map(o -> (JsonObject) o)
+                        .anyMatch(r -> "toronto".equals(r.getString("working_group"))));
         HttpResponse<String> page = cora.get("/inbox/dashboard");
         assertEquals(200, page.statusCode());
         assertFalse(page.body().contains(marker) || json.body().contains(marker));
@@ -482,13 +651,26 @@ class InboxTest {
     void testNewCaseIsAnnouncedLive() throws Exception {
         InboxClient cora = as("cora");
         HttpClient http = cora.http();
-        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + haven.port() + "/inbox/events")).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:"
+                                                        + haven.port()
+                                                        + "/inbox/events"))
+                                .timeout(Duration.ofSeconds(60))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, stream.statusCode());
         ExecutorService reader = Executors.newSingleThreadExecutor();
         try {
-            Future<String> firstEvent = reader.submit(() -> stream.body().filter(l -> l.startsWith("event: ")).findFirst().orElse(null));
+            Future<String> firstEvent =
+                    reader.submit(
+                            () ->
+                                    stream.body()
+                                            .filter(l -> l.startsWith("event: "))
+                                            .findFirst()
+                                            .orElse(null));
             IntakeDriver.completeIntake(haven.port(), "live-" + UUID.randomUUID());
             String event = firstEvent.get(20, TimeUnit.SECONDS);
             assertNotNull(event);

@@ -20,14 +20,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The spool file itself: group commits, order, trimming in one step, a torn tail, and nothing in clear. */
+/**
+ * The spool file itself: group commits, order, trimming in one step, a torn tail, and nothing in
+ * clear.
+ */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SpoolFileTest {
 
     /**
      * Verifies that messages offered from many threads, each followed by a flush, are all on disk
-     * when their flush returns, in the order offered per thread, and that the file holds no text
-     * or address in clear.
+     * when their flush returns, in the order offered per thread, and that the file holds no text or
+     * address in clear.
      */
     @Test
     void testConcurrentAppendsAreAllDurableInOrderAndEncrypted(@TempDir Path dir) throws Exception {
@@ -38,13 +41,18 @@ class SpoolFileTest {
             List<Future<?>> writers = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 int thread = t;
-                writers.add(pool.submit(() -> {
-                    for (int i = 0; i < 50; i++) {
-                        spool.offer(message("+1555010" + thread, "text " + thread + "/" + i));
-                        spool.flush();
-                    }
-                    return null;
-                }));
+                writers.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; i < 50; i++) {
+                                        spool.offer(
+                                                message(
+                                                        "+1555010" + thread,
+                                                        "text " + thread + "/" + i));
+                                        spool.flush();
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> w : writers) {
                 w.get(60, TimeUnit.SECONDS);
@@ -57,7 +65,8 @@ class SpoolFileTest {
         assertEquals(400, read.size());
         for (int t = 0; t < 8; t++) {
             String from = "+1555010" + t;
-            List<String> texts = read.stream().filter(m -> m.address().equals(from)).map(Inbound::text).toList();
+            List<String> texts =
+                    read.stream().filter(m -> m.address().equals(from)).map(Inbound::text).toList();
             List<String> expected = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 expected.add("text " + t + "/" + i);
@@ -70,8 +79,8 @@ class SpoolFileTest {
 
     /**
      * Verifies that dropping the first replayed messages keeps the rest in order, leaves no
-     * temporary file, and that a record cut short at the end (a crash while appending) is
-     * ignored, never acknowledged, and does not stop what comes before it from being read.
+     * temporary file, and that a record cut short at the end (a crash while appending) is ignored,
+     * never acknowledged, and does not stop what comes before it from being read.
      */
     @Test
     void testDropFirstKeepsTheRestAndATornTailIsIgnored(@TempDir Path dir) throws Exception {
@@ -83,7 +92,9 @@ class SpoolFileTest {
         spool.flush();
         spool.dropFirst(4);
         assertEquals(6, spool.pending());
-        assertEquals(List.of("m4", "m5", "m6", "m7", "m8", "m9"), spool.read().stream().map(Inbound::text).toList());
+        assertEquals(
+                List.of("m4", "m5", "m6", "m7", "m8", "m9"),
+                spool.read().stream().map(Inbound::text).toList());
         assertFalse(Files.exists(file(dir).resolveSibling("inbound.log.tmp")));
 
         Files.write(file(dir), new byte[] {0, 0, 1, 0, 42, 42}, StandardOpenOption.APPEND);
@@ -102,5 +113,4 @@ class SpoolFileTest {
     private static Path file(Path dir) {
         return dir.resolve("spool").resolve("inbound.log");
     }
-
 }

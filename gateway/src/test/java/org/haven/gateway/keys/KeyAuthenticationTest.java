@@ -47,15 +47,14 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Recipient keys against a database writer: rows written straight into {@code team_keys},
- * {@code agencies} and {@code accounts} as the superuser (a DBA, an SQL injection) never become
+ * Recipient keys against a database writer: rows written straight into {@code team_keys}, {@code
+ * agencies} and {@code accounts} as the superuser (a DBA, an SQL injection) never become
  * recipients. Each rejection is logged ({@code event=key_rejected}), audited and counted.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class KeyAuthenticationTest {
     private static final String PASS = "a coordinator's passphrase";
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
     private String url;
     private Haven haven;
     private LogCapture logs;
@@ -87,8 +86,11 @@ class KeyAuthenticationTest {
         String genuine = currentTeamKey();
         String foreign = insertTeamKey(RecipientKeyPair.generate(), null, null, null, null, null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (query("SELECT 1 FROM audit_log WHERE action = 'key_rejected:team:" + foreign + "'").isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "the periodic refresh did not reject the foreign key");
+        while (query("SELECT 1 FROM audit_log WHERE action = 'key_rejected:team:" + foreign + "'")
+                .isEmpty()) {
+            assertTrue(
+                    System.nanoTime() < deadline,
+                    "the periodic refresh did not reject the foreign key");
             Thread.sleep(200);
         }
         reload();
@@ -99,29 +101,49 @@ class KeyAuthenticationTest {
     }
 
     /**
-     * Verifies that a foreign team key that claims to succeed the genuine one, with signatures
-     * that are valid but made with the writer's own keys (and, in a second row, garbage), is
-     * never sealed to either, also after a restart, and that the Team page says key records failed.
+     * Verifies that a foreign team key that claims to succeed the genuine one, with signatures that
+     * are valid but made with the writer's own keys (and, in a second row, garbage), is never
+     * sealed to either, also after a restart, and that the Team page says key records failed.
      */
     @Test
     void testForgedSuccessorTeamKeyIsNeverARecipient() throws Exception {
         String genuine = currentTeamKey();
-        long ada = Long.parseLong(query("SELECT id FROM accounts WHERE username = 'ada'").get(0).get(0));
+        long ada =
+                Long.parseLong(
+                        query("SELECT id FROM accounts WHERE username = 'ada'").get(0).get(0));
         RecipientKeyPair next = RecipientKeyPair.generate();
         Signer nextSigner = Signer.derive(next.privateKey());
         Signer forger = Signer.derive(RecipientKeyPair.generate().privateKey());
-        byte[] record = KeyRecords.team(next.publicKey().keyId(), next.publicKey().toBytes(), nextSigner.signatureKey().toBytes(),
-                genuine, KeyRecords.accountSigner(ada));
-        String forged = insertTeamKey(next, nextSigner.signatureKey().toBytes(), genuine, ada, forger.sign(record), forger.sign(record));
+        byte[] record =
+                KeyRecords.team(
+                        next.publicKey().keyId(),
+                        next.publicKey().toBytes(),
+                        nextSigner.signatureKey().toBytes(),
+                        genuine,
+                        KeyRecords.accountSigner(ada));
+        String forged =
+                insertTeamKey(
+                        next,
+                        nextSigner.signatureKey().toBytes(),
+                        genuine,
+                        ada,
+                        forger.sign(record),
+                        forger.sign(record));
         RecipientKeyPair other = RecipientKeyPair.generate();
-        String garbage = insertTeamKey(other, new byte[32], genuine, ada, new byte[64], new byte[] {1, 2, 3});
+        String garbage =
+                insertTeamKey(
+                        other, new byte[32], genuine, ada, new byte[64], new byte[] {1, 2, 3});
         reload();
 
         UUID first = intake(IntakeDriver.survivorAnswers("forged-" + UUID.randomUUID()));
         assertEquals(Set.of(genuine), entryKeyIds(first));
         assertRejected("team", forged);
         assertRejected("team", garbage);
-        assertTrue(TestHaven.loggedIn(haven).get("/inbox/team").body().contains("id=\"keys-rejected\""));
+        assertTrue(
+                TestHaven.loggedIn(haven)
+                        .get("/inbox/team")
+                        .body()
+                        .contains("id=\"keys-rejected\""));
 
         restart(Map.of());
         UUID second = intake(IntakeDriver.survivorAnswers("forged-" + UUID.randomUUID()));
@@ -143,20 +165,41 @@ class KeyAuthenticationTest {
         assertEquals(2, entryKeyIds(before).size(), "a genuine agency key is a recipient");
 
         RecipientPublicKey foreign = RecipientKeyPair.generate().publicKey();
-        TestPostgres.execute(url, "UPDATE agencies SET key_id = '" + foreign.keyId() + "', public_key = " + bytea(foreign.toBytes())
-                + " WHERE id = " + agencyId);
+        TestPostgres.execute(
+                url,
+                "UPDATE agencies SET key_id = '"
+                        + foreign.keyId()
+                        + "', public_key = "
+                        + bytea(foreign.toBytes())
+                        + " WHERE id = "
+                        + agencyId);
         UUID after = intake(IntakeDriver.agencyAnswers(code, "agency-" + UUID.randomUUID()));
         UUID again = intake(IntakeDriver.agencyAnswers(code, "agency-" + UUID.randomUUID()));
         for (UUID c : List.of(after, again)) {
             assertEquals(Set.of(currentTeamKey()), entryKeyIds(c));
-            assertNull(query("SELECT agency_key_id FROM cases WHERE id = '" + c + "'").get(0).get(0));
+            assertNull(
+                    query("SELECT agency_key_id FROM cases WHERE id = '" + c + "'").get(0).get(0));
         }
         assertRejected("agency", agencyId);
         String team = admin.get("/inbox/team").body();
-        assertTrue(team.contains("id=\"agency-key-rejected-" + agencyId + "\""), "the Team page does not say the key was rejected");
+        assertTrue(
+                team.contains("id=\"agency-key-rejected-" + agencyId + "\""),
+                "the Team page does not say the key was rejected");
 
-        HttpResponse<String> worker = admin.postWithCsrf(team, "/inbox/team/accounts", "username", "agnes", "role", "agency",
-                "passphrase", PASS, "confirm", PASS, "agency", agencyId);
+        HttpResponse<String> worker =
+                admin.postWithCsrf(
+                        team,
+                        "/inbox/team/accounts",
+                        "username",
+                        "agnes",
+                        "role",
+                        "agency",
+                        "passphrase",
+                        PASS,
+                        "confirm",
+                        PASS,
+                        "agency",
+                        agencyId);
         assertTrue(worker.body().contains("failed verification"), worker.body());
         assertEquals(List.of(List.of("0")), query("SELECT count(*) FROM agency_key_grants"));
     }
@@ -172,19 +215,33 @@ class KeyAuthenticationTest {
         InboxClient admin = TestHaven.loggedIn(haven);
         createCoordinator(admin, "cora");
         String cora = query("SELECT id FROM accounts WHERE username = 'cora'").get(0).get(0);
-        TestPostgres.execute(url, "UPDATE accounts SET public_key = " + bytea(RecipientKeyPair.generate().publicKey().toBytes())
-                + " WHERE id = " + cora);
-        TestPostgres.execute(url, "INSERT INTO accounts (username, role, passphrase_hash, public_key) VALUES ('mallory', 'admin', 'x', "
-                + bytea(RecipientKeyPair.generate().publicKey().toBytes()) + ")");
+        TestPostgres.execute(
+                url,
+                "UPDATE accounts SET public_key = "
+                        + bytea(RecipientKeyPair.generate().publicKey().toBytes())
+                        + " WHERE id = "
+                        + cora);
+        TestPostgres.execute(
+                url,
+                "INSERT INTO accounts (username, role, passphrase_hash, public_key) VALUES ('mallory', 'admin', 'x', "
+                        + bytea(RecipientKeyPair.generate().publicKey().toBytes())
+                        + ")");
         String mallory = query("SELECT id FROM accounts WHERE username = 'mallory'").get(0).get(0);
 
         String page = admin.get("/inbox/team").body();
-        assertTrue(page.contains("id=\"key-rejected-" + cora + "\""), "the Team page does not mark the swapped account");
+        assertTrue(
+                page.contains("id=\"key-rejected-" + cora + "\""),
+                "the Team page does not mark the swapped account");
         HttpResponse<String> rotated = admin.postWithCsrf(page, "/inbox/team/rotate");
         assertTrue(rotated.body().contains("Team key rotated"), rotated.body());
         String newKey = currentTeamKey();
-        assertEquals(List.of(List.of("ada")), query("SELECT a.username FROM team_key_grants g JOIN accounts a ON a.id = g.account_id"
-                + " WHERE g.key_id = '" + newKey + "'"));
+        assertEquals(
+                List.of(List.of("ada")),
+                query(
+                        "SELECT a.username FROM team_key_grants g JOIN accounts a ON a.id = g.account_id"
+                                + " WHERE g.key_id = '"
+                                + newKey
+                                + "'"));
         assertRejected("account", cora);
         assertRejected("account", mallory);
     }
@@ -199,13 +256,17 @@ class KeyAuthenticationTest {
         InboxClient admin = TestHaven.loggedIn(haven);
         createCoordinator(admin, "cora");
         String old = currentTeamKey();
-        HttpResponse<String> rotated = admin.postWithCsrf(admin.get("/inbox/team").body(), "/inbox/team/rotate");
+        HttpResponse<String> rotated =
+                admin.postWithCsrf(admin.get("/inbox/team").body(), "/inbox/team/rotate");
         assertTrue(rotated.body().contains("Team key rotated"), rotated.body());
         String rotatedKey = currentTeamKey();
         assertFalse(rotatedKey.equals(old));
-        assertEquals(List.of(List.of("2")), query("SELECT count(*) FROM team_key_grants WHERE key_id = '" + rotatedKey + "'"));
+        assertEquals(
+                List.of(List.of("2")),
+                query("SELECT count(*) FROM team_key_grants WHERE key_id = '" + rotatedKey + "'"));
         String code = createAgency(admin, "Shelter");
-        String agencyKey = query("SELECT key_id FROM agencies WHERE name = 'Shelter'").get(0).get(0);
+        String agencyKey =
+                query("SELECT key_id FROM agencies WHERE name = 'Shelter'").get(0).get(0);
 
         UUID referral = intake(IntakeDriver.agencyAnswers(code, "legit-" + UUID.randomUUID()));
         assertEquals(new TreeSet<>(Set.of(rotatedKey, agencyKey)), entryKeyIds(referral));
@@ -215,7 +276,9 @@ class KeyAuthenticationTest {
         UUID referral2 = intake(IntakeDriver.agencyAnswers(code, "legit-" + UUID.randomUUID()));
         assertEquals(new TreeSet<>(Set.of(rotatedKey, agencyKey)), entryKeyIds(referral2));
         assertEquals(List.of(), rejections());
-        assertEquals(List.of(List.of("0")), query("SELECT count(*) FROM audit_log WHERE action LIKE 'key_rejected%'"));
+        assertEquals(
+                List.of(List.of("0")),
+                query("SELECT count(*) FROM audit_log WHERE action LIKE 'key_rejected%'"));
     }
 
     /**
@@ -229,8 +292,12 @@ class KeyAuthenticationTest {
         Path pinFile = dataDir.resolve("secrets").resolve("team-key-pin");
         String pin = Files.readString(pinFile).strip();
         assertTrue(pin.matches("hvpin1-[0-9a-f]{64}"), pin);
-        assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE), Files.getPosixFilePermissions(pinFile));
-        assertTrue(TestHaven.loggedIn(haven).get("/inbox/team").body().contains(pin), "the Team page does not show the pin");
+        assertEquals(
+                Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+                Files.getPosixFilePermissions(pinFile));
+        assertTrue(
+                TestHaven.loggedIn(haven).get("/inbox/team").body().contains(pin),
+                "the Team page does not show the pin");
 
         restart(Map.of());
         assertEquals(pin, Files.readString(pinFile).strip());
@@ -238,14 +305,31 @@ class KeyAuthenticationTest {
         haven.close();
         haven = null;
 
-        Exception wrongPin = assertThrows(Exception.class, () -> TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url,
-                "HAVEN_TEAM_KEY_PIN", "hvpin1-" + "ab".repeat(32))));
-        assertTrue(String.valueOf(wrongPin.getMessage()).contains("matches the pin"), String.valueOf(wrongPin));
+        Exception wrongPin =
+                assertThrows(
+                        Exception.class,
+                        () ->
+                                TestHaven.start(
+                                        dataDir,
+                                        Map.of(
+                                                "HAVEN_DB_URL",
+                                                url,
+                                                "HAVEN_TEAM_KEY_PIN",
+                                                "hvpin1-" + "ab".repeat(32))));
+        assertTrue(
+                String.valueOf(wrongPin.getMessage()).contains("matches the pin"),
+                String.valueOf(wrongPin));
 
-        byte[] otherSigning = Signer.derive(RecipientKeyPair.generate().privateKey()).signatureKey().toBytes();
+        byte[] otherSigning =
+                Signer.derive(RecipientKeyPair.generate().privateKey()).signatureKey().toBytes();
         TestPostgres.execute(url, "UPDATE team_keys SET signing_key = " + bytea(otherSigning));
-        Exception rewritten = assertThrows(Exception.class, () -> TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url)));
-        assertTrue(String.valueOf(rewritten.getMessage()).contains("matches the pin"), String.valueOf(rewritten));
+        Exception rewritten =
+                assertThrows(
+                        Exception.class,
+                        () -> TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url)));
+        assertTrue(
+                String.valueOf(rewritten.getMessage()).contains("matches the pin"),
+                String.valueOf(rewritten));
         assertEquals(pin, Files.readString(pinFile).strip());
     }
 
@@ -258,14 +342,20 @@ class KeyAuthenticationTest {
     void testRestoredBackupWithSwappedKeyIsRejected() throws Exception {
         InboxClient admin = TestHaven.loggedIn(haven);
         String code = createAgency(admin, "Legal clinic");
-        List<String> row = query("SELECT id, encode(public_key, 'hex') FROM agencies WHERE name = 'Legal clinic'").get(0);
+        List<String> row =
+                query(
+                                "SELECT id, encode(public_key, 'hex') FROM agencies WHERE name = 'Legal clinic'")
+                        .get(0);
         haven.close();
         haven = null;
         Path backup = dataDir.resolve("backup");
         LogicalBackup.backup(DatabaseUrl.parse(url), backup);
         RecipientPublicKey foreign = RecipientKeyPair.generate().publicKey();
         Path copy = backup.resolve("agencies.copy.gz");
-        String text = new String(new GZIPInputStream(Files.newInputStream(copy)).readAllBytes(), StandardCharsets.UTF_8);
+        String text =
+                new String(
+                        new GZIPInputStream(Files.newInputStream(copy)).readAllBytes(),
+                        StandardCharsets.UTF_8);
         assertTrue(text.contains(row.get(1)));
         String tampered = text.replace(row.get(1), HexFormat.of().formatHex(foreign.toBytes()));
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(copy))) {
@@ -281,20 +371,30 @@ class KeyAuthenticationTest {
     }
 
     /**
-     * Verifies the upgrade of an installation from before signed key records (simulated by
-     * clearing every signature, signing key and the pin file): the first start pins the current
-     * team key by an upgrade pin, unsigned agency keys are not used and a foreign team key is
-     * rejected meanwhile; the administrator's next login signs the records and replaces the pin by
-     * the same full pin setup showed; then agency keys are recipients again, a second
-     * administrator's first login completes their own record so that what they sign verifies, and a
-     * record left unsigned after the upgrade is rejected.
+     * Verifies the upgrade of an installation from before signed key records (simulated by clearing
+     * every signature, signing key and the pin file): the first start pins the current team key by
+     * an upgrade pin, unsigned agency keys are not used and a foreign team key is rejected
+     * meanwhile; the administrator's next login signs the records and replaces the pin by the same
+     * full pin setup showed; then agency keys are recipients again, a second administrator's first
+     * login completes their own record so that what they sign verifies, and a record left unsigned
+     * after the upgrade is rejected.
      */
     @Test
     void testUpgradeFromUnsignedRecords() throws Exception {
         InboxClient admin = TestHaven.loggedIn(haven);
         createCoordinator(admin, "cora");
-        HttpResponse<String> bob = admin.postWithCsrf(admin.get("/inbox/team").body(), "/inbox/team/accounts", "username", "bob",
-                "role", "admin", "passphrase", PASS, "confirm", PASS);
+        HttpResponse<String> bob =
+                admin.postWithCsrf(
+                        admin.get("/inbox/team").body(),
+                        "/inbox/team/accounts",
+                        "username",
+                        "bob",
+                        "role",
+                        "admin",
+                        "passphrase",
+                        PASS,
+                        "confirm",
+                        PASS);
         assertTrue(bob.body().contains("Account bob created"), bob.body());
         TestHaven.enrol(haven.port(), dataDir, "bob", PASS);
         String code = createAgency(admin, "Clinic");
@@ -304,18 +404,24 @@ class KeyAuthenticationTest {
         String team = currentTeamKey();
         haven.close();
         haven = null;
-        TestPostgres.execute(url, "UPDATE team_keys SET signing_key = NULL, previous_key_id = NULL, signed_by = NULL,"
+        TestPostgres.execute(
+                url,
+                "UPDATE team_keys SET signing_key = NULL, previous_key_id = NULL, signed_by = NULL,"
                         + " previous_signature = NULL, admin_signature = NULL",
                 "UPDATE accounts SET signing_key = NULL, key_signer = NULL, key_signature = NULL",
                 "UPDATE agencies SET key_signer = NULL, key_signature = NULL");
         Files.delete(pinFile);
 
         haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url));
-        assertTrue(Files.readString(pinFile).strip().startsWith("hvpin0-"), "no upgrade pin written");
+        assertTrue(
+                Files.readString(pinFile).strip().startsWith("hvpin0-"), "no upgrade pin written");
         String foreign = insertTeamKey(RecipientKeyPair.generate(), null, null, null, null, null);
         reload();
         UUID waiting = intake(IntakeDriver.agencyAnswers(code, "upgrade-" + UUID.randomUUID()));
-        assertEquals(Set.of(team), entryKeyIds(waiting), "an unsigned agency key was used before the upgrade was signed");
+        assertEquals(
+                Set.of(team),
+                entryKeyIds(waiting),
+                "an unsigned agency key was used before the upgrade was signed");
         assertRejected("team", foreign);
 
         admin = TestHaven.loggedIn(haven);
@@ -324,27 +430,52 @@ class KeyAuthenticationTest {
         assertEquals(new TreeSet<>(Set.of(team, agencyKey)), entryKeyIds(signed));
 
         InboxClient bobClient = TestHaven.loggedIn(haven.port(), dataDir, "bob");
-        assertEquals(List.of(List.of("t")), query("SELECT signing_key IS NOT NULL AND key_signer = 'team:" + team
-                + "' FROM accounts WHERE username = 'bob'"));
+        assertEquals(
+                List.of(List.of("t")),
+                query(
+                        "SELECT signing_key IS NOT NULL AND key_signer = 'team:"
+                                + team
+                                + "' FROM accounts WHERE username = 'bob'"));
         String shelter = createAgency(bobClient, "Shelter");
-        String shelterKey = query("SELECT key_id FROM agencies WHERE name = 'Shelter'").get(0).get(0);
-        assertEquals(new TreeSet<>(Set.of(team, shelterKey)), entryKeyIds(intake(IntakeDriver.agencyAnswers(shelter,
-                "upgrade-" + UUID.randomUUID()))));
-        HttpResponse<String> rotated = bobClient.postWithCsrf(bobClient.get("/inbox/team").body(), "/inbox/team/rotate");
+        String shelterKey =
+                query("SELECT key_id FROM agencies WHERE name = 'Shelter'").get(0).get(0);
+        assertEquals(
+                new TreeSet<>(Set.of(team, shelterKey)),
+                entryKeyIds(
+                        intake(
+                                IntakeDriver.agencyAnswers(
+                                        shelter, "upgrade-" + UUID.randomUUID()))));
+        HttpResponse<String> rotated =
+                bobClient.postWithCsrf(bobClient.get("/inbox/team").body(), "/inbox/team/rotate");
         assertTrue(rotated.body().contains("Team key rotated"), rotated.body());
-        assertEquals(List.of(List.of("3")), query("SELECT count(*) FROM team_key_grants WHERE key_id = '" + currentTeamKey() + "'"));
+        assertEquals(
+                List.of(List.of("3")),
+                query(
+                        "SELECT count(*) FROM team_key_grants WHERE key_id = '"
+                                + currentTeamKey()
+                                + "'"));
 
-        TestPostgres.execute(url, "UPDATE agencies SET key_signer = NULL, key_signature = NULL WHERE name = 'Clinic'");
+        TestPostgres.execute(
+                url,
+                "UPDATE agencies SET key_signer = NULL, key_signature = NULL WHERE name = 'Clinic'");
         UUID unsigned = intake(IntakeDriver.agencyAnswers(code, "upgrade-" + UUID.randomUUID()));
         assertEquals(Set.of(currentTeamKey()), entryKeyIds(unsigned));
-        assertRejected("agency", query("SELECT id FROM agencies WHERE name = 'Clinic'").get(0).get(0));
+        assertRejected(
+                "agency", query("SELECT id FROM agencies WHERE name = 'Clinic'").get(0).get(0));
     }
 
     private void reload() throws Exception {
-        haven.teamKeys().reload().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        haven.teamKeys()
+                .reload()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
     }
 
-    /** Stops Haven and starts it again on the same data dir and database, with {@code extra} settings. */
+    /**
+     * Stops Haven and starts it again on the same data dir and database, with {@code extra}
+     * settings.
+     */
     private void restart(Map<String, String> extra) throws Exception {
         haven.close();
         Map<String, String> env = new HashMap<>(extra);
@@ -354,46 +485,105 @@ class KeyAuthenticationTest {
 
     /** The current team key's id, as the genuine setup made it. */
     private String currentTeamKey() throws Exception {
-        return query("SELECT key_id FROM team_keys WHERE retired_at IS NULL AND signing_key IS NOT NULL"
-                + " ORDER BY created_at DESC LIMIT 1").get(0).get(0);
+        return query(
+                        "SELECT key_id FROM team_keys WHERE retired_at IS NULL AND signing_key IS NOT NULL"
+                                + " ORDER BY created_at DESC LIMIT 1")
+                .get(0)
+                .get(0);
     }
 
     /**
      * Inserts {@code pair}'s public half as the newest team key, as a database writer would, with
      * the given columns (null: NULL); its id.
      */
-    private String insertTeamKey(RecipientKeyPair pair, byte[] signingKey, String previous, Long signedBy, byte[] previousSignature,
-                                 byte[] adminSignature) throws Exception {
+    private String insertTeamKey(
+            RecipientKeyPair pair,
+            byte[] signingKey,
+            String previous,
+            Long signedBy,
+            byte[] previousSignature,
+            byte[] adminSignature)
+            throws Exception {
         RecipientPublicKey pub = pair.publicKey();
-        TestPostgres.execute(url, "INSERT INTO team_keys (key_id, public_key, signing_key, previous_key_id, signed_by,"
-                + " previous_signature, admin_signature, created_at) VALUES ('" + pub.keyId() + "', " + bytea(pub.toBytes()) + ", "
-                + bytea(signingKey) + ", " + (previous == null ? "NULL" : "'" + previous + "'") + ", " + signedBy + ", "
-                + bytea(previousSignature) + ", " + bytea(adminSignature) + ", now() + interval '1 hour')");
+        TestPostgres.execute(
+                url,
+                "INSERT INTO team_keys (key_id, public_key, signing_key, previous_key_id, signed_by,"
+                        + " previous_signature, admin_signature, created_at) VALUES ('"
+                        + pub.keyId()
+                        + "', "
+                        + bytea(pub.toBytes())
+                        + ", "
+                        + bytea(signingKey)
+                        + ", "
+                        + (previous == null ? "NULL" : "'" + previous + "'")
+                        + ", "
+                        + signedBy
+                        + ", "
+                        + bytea(previousSignature)
+                        + ", "
+                        + bytea(adminSignature)
+                        + ", now() + interval '1 hour')");
         return pub.keyId();
     }
 
     private static String createAgency(InboxClient admin, String name) throws Exception {
-        HttpResponse<String> r = admin.postWithCsrf(admin.get("/inbox/team").body(), "/inbox/team/agencies", "name", name);
+        HttpResponse<String> r =
+                admin.postWithCsrf(
+                        admin.get("/inbox/team").body(), "/inbox/team/agencies", "name", name);
         Matcher m = Pattern.compile("referral code (\\d{3}-\\d{4})").matcher(r.body());
         assertTrue(m.find(), "no referral code issued: " + r.body());
         return m.group(1);
     }
 
     private static void createCoordinator(InboxClient admin, String username) throws Exception {
-        HttpResponse<String> r = admin.postWithCsrf(admin.get("/inbox/team").body(), "/inbox/team/accounts", "username", username,
-                "role", "coordinator", "group", "toronto", "passphrase", PASS, "confirm", PASS);
+        HttpResponse<String> r =
+                admin.postWithCsrf(
+                        admin.get("/inbox/team").body(),
+                        "/inbox/team/accounts",
+                        "username",
+                        username,
+                        "role",
+                        "coordinator",
+                        "group",
+                        "toronto",
+                        "passphrase",
+                        PASS,
+                        "confirm",
+                        PASS);
         assertTrue(r.body().contains("Account " + username + " created"), r.body());
     }
 
-    /** Fails unless {@code kind} record {@code id} was logged, audited and counted as rejected, once each. */
+    /**
+     * Fails unless {@code kind} record {@code id} was logged, audited and counted as rejected, once
+     * each.
+     */
     private void assertRejected(String kind, String id) throws Exception {
         String line = "event=key_rejected kind=" + kind + " id=" + id;
-        assertEquals(1, logs.lines().stream().filter(l -> l.contains(line)).count(), "log lines " + line + ": " + rejections());
-        assertEquals(List.of(List.of("1")), query("SELECT count(*) FROM audit_log WHERE action = 'key_rejected:" + kind + ":" + id
-                + "' AND actor = 'system:keys'"));
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + haven.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("haven_keys_rejected_total\\{kind=\"" + kind + "\"[^}]*} (\\d+)").matcher(metrics.body());
+        assertEquals(
+                1,
+                logs.lines().stream().filter(l -> l.contains(line)).count(),
+                "log lines " + line + ": " + rejections());
+        assertEquals(
+                List.of(List.of("1")),
+                query(
+                        "SELECT count(*) FROM audit_log WHERE action = 'key_rejected:"
+                                + kind
+                                + ":"
+                                + id
+                                + "' AND actor = 'system:keys'"));
+        HttpResponse<String> metrics =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + haven.port()
+                                                                + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        Matcher m =
+                Pattern.compile("haven_keys_rejected_total\\{kind=\"" + kind + "\"[^}]*} (\\d+)")
+                        .matcher(metrics.body());
         assertTrue(m.find(), "no rejection counter for " + kind);
         assertTrue(Double.parseDouble(m.group(1)) >= 1);
     }
@@ -407,13 +597,15 @@ class KeyAuthenticationTest {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             IntakeDriver.run(chat, answers);
         }
-        return UUID.fromString(query("SELECT id FROM cases ORDER BY created_at DESC LIMIT 1").get(0).get(0));
+        return UUID.fromString(
+                query("SELECT id FROM cases ORDER BY created_at DESC LIMIT 1").get(0).get(0));
     }
 
     /** Every key id any entry of a case is sealed to. */
     private Set<String> entryKeyIds(UUID caseId) throws Exception {
         Set<String> ids = new TreeSet<>();
-        query("SELECT DISTINCT key_id FROM entry_keys WHERE case_id = '" + caseId + "'").forEach(r -> ids.add(r.get(0)));
+        query("SELECT DISTINCT key_id FROM entry_keys WHERE case_id = '" + caseId + "'")
+                .forEach(r -> ids.add(r.get(0)));
         return ids;
     }
 

@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A team key rotated elsewhere (the command line, another gateway) while this gateway still seals to the old one. */
+/**
+ * A team key rotated elsewhere (the command line, another gateway) while this gateway still seals
+ * to the old one.
+ */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class RotationRaceTest {
     private static final String ACCOUNT = "AC0123456789abcdef0123456789abcdef";
@@ -33,19 +36,35 @@ class RotationRaceTest {
 
     /**
      * Verifies that an SMS that completes an intake just after the team key was rotated at the
-     * command line, before this gateway read the new key, is acknowledged (it was answered 500
-     * and lost: the database refuses entry keys for a retired key), and that the new case is
-     * sealed to the new key only.
+     * command line, before this gateway read the new key, is acknowledged (it was answered 500 and
+     * lost: the database refuses entry keys for a retired key), and that the new case is sealed to
+     * the new key only.
      */
     @Test
-    void testIntakeCompletedRightAfterRotationIsSealedToTheNewKey(@TempDir Path dataDir) throws Exception {
+    void testIntakeCompletedRightAfterRotationIsSealedToTheNewKey(@TempDir Path dataDir)
+            throws Exception {
         String url = TestPostgres.newDatabase();
-        try (LogCapture logs = new LogCapture(); FakeTwilio twilio = FakeTwilio.start(ACCOUNT);
-             Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url, "HAVEN_PUBLIC_URL", PUBLIC_URL,
-                     "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT, "HAVEN_TWILIO_AUTH_TOKEN", TOKEN, "HAVEN_TWILIO_FROM", "+15145550100",
-                     "HAVEN_TWILIO_API_URL", twilio.url()))) {
+        try (LogCapture logs = new LogCapture();
+                FakeTwilio twilio = FakeTwilio.start(ACCOUNT);
+                Haven haven =
+                        TestHaven.start(
+                                dataDir,
+                                Map.of(
+                                        "HAVEN_DB_URL",
+                                        url,
+                                        "HAVEN_PUBLIC_URL",
+                                        PUBLIC_URL,
+                                        "HAVEN_TWILIO_ACCOUNT_SID",
+                                        ACCOUNT,
+                                        "HAVEN_TWILIO_AUTH_TOKEN",
+                                        TOKEN,
+                                        "HAVEN_TWILIO_FROM",
+                                        "+15145550100",
+                                        "HAVEN_TWILIO_API_URL",
+                                        twilio.url()))) {
             TestHaven.setUpAdmin(haven);
-            // this gateway reads the team key again only when told (its 10 s refresh would hide the race)
+            // this gateway reads the team key again only when told (its 10 s refresh would hide the
+            // race)
             haven.teamKeys().stopRefreshing();
             String before = haven.teamKeys().currentKeyId();
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
@@ -56,27 +75,57 @@ class RotationRaceTest {
                 assertEquals(200, sms(webhook, phone, text).statusCode());
             }
 
-            HavenCli.Run rotated = HavenCli.withInput(Map.of("HAVEN_DB_URL", url, "HAVEN_DATA_DIR", dataDir.toString()),
-                    String.join("\n", TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE,
-                            TestHaven.credentials(dataDir, TestHaven.ADMIN).nextCode()) + "\n", "team-key", "rotate");
+            HavenCli.Run rotated =
+                    HavenCli.withInput(
+                            Map.of("HAVEN_DB_URL", url, "HAVEN_DATA_DIR", dataDir.toString()),
+                            String.join(
+                                            "\n",
+                                            TestHaven.ADMIN,
+                                            TestHaven.ADMIN_PASSPHRASE,
+                                            TestHaven.credentials(dataDir, TestHaven.ADMIN)
+                                                    .nextCode())
+                                    + "\n",
+                            "team-key",
+                            "rotate");
             assertEquals(0, rotated.code(), rotated.toString());
-            String after = DatabaseDump.query(haven.database().connectOptions(),
-                    "SELECT key_id FROM team_keys WHERE retired_at IS NULL").get(0).get(0);
+            String after =
+                    DatabaseDump.query(
+                                    haven.database().connectOptions(),
+                                    "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
+                            .get(0)
+                            .get(0);
             assertNotEquals(before, after);
-            assertEquals(before, haven.teamKeys().currentKeyId(), "the gateway already read the new key: no race left to test");
+            assertEquals(
+                    before,
+                    haven.teamKeys().currentKeyId(),
+                    "the gateway already read the new key: no race left to test");
 
             HttpResponse<String> last = sms(webhook, phone, texts.get(texts.size() - 1));
-            assertEquals(200, last.statusCode(), "the message that met the retired key was refused");
-            assertEquals(List.of(List.of(after)), DatabaseDump.query(haven.database().connectOptions(),
-                    "SELECT DISTINCT key_id FROM entry_keys"));
-            assertEquals(List.of(List.of("1")), DatabaseDump.query(haven.database().connectOptions(), "SELECT count(*) FROM cases"));
+            assertEquals(
+                    200, last.statusCode(), "the message that met the retired key was refused");
+            assertEquals(
+                    List.of(List.of(after)),
+                    DatabaseDump.query(
+                            haven.database().connectOptions(),
+                            "SELECT DISTINCT key_id FROM entry_keys"));
+            assertEquals(
+                    List.of(List.of("1")),
+                    DatabaseDump.query(
+                            haven.database().connectOptions(), "SELECT count(*) FROM cases"));
             assertEquals(after, haven.teamKeys().currentKeyId());
-            assertTrue(logs.lines().stream().anyMatch(l -> l.contains("event=team_key_retired_meanwhile")), "not logged");
+            assertTrue(
+                    logs.lines().stream()
+                            .anyMatch(l -> l.contains("event=team_key_retired_meanwhile")),
+                    "not logged");
         }
     }
 
-    private static HttpResponse<String> sms(TwilioWebhook webhook, String from, String text) throws Exception {
-        return webhook.postSigned("/webhooks/twilio/sms", TwilioWebhook.smsForm(ACCOUNT, TwilioWebhook.newMessageSid(), from,
-                "+15145550100", text), TOKEN);
+    private static HttpResponse<String> sms(TwilioWebhook webhook, String from, String text)
+            throws Exception {
+        return webhook.postSigned(
+                "/webhooks/twilio/sms",
+                TwilioWebhook.smsForm(
+                        ACCOUNT, TwilioWebhook.newMessageSid(), from, "+15145550100", text),
+                TOKEN);
     }
 }

@@ -3,7 +3,6 @@ package org.haven.gateway.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -32,11 +31,14 @@ class ServerKeysCheckTest {
      * the administrator log in.
      */
     @Test
-    void testSecondGatewayWithOtherKeysRefusesToStart(@TempDir Path dataA, @TempDir Path dataB) throws Exception {
+    void testSecondGatewayWithOtherKeysRefusesToStart(@TempDir Path dataA, @TempDir Path dataB)
+            throws Exception {
         String url = TestPostgres.newDatabase();
         String clusterKeys = ServerSecrets.generateBase64();
         String otherKeys = ServerSecrets.generateBase64();
-        try (Haven a = TestHaven.start(dataA, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
+        try (Haven a =
+                TestHaven.start(
+                        dataA, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
             TestHaven.setUpAdmin(a);
             String token;
             try (ChatClient chat = ChatClient.connect(a.port())) {
@@ -45,47 +47,110 @@ class ServerKeysCheckTest {
                 chat.sync();
             }
 
-            ServerKeysCheck.Mismatch refused = assertThrows(ServerKeysCheck.Mismatch.class,
-                    () -> TestHaven.start(dataB, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", otherKeys)).close());
-            String recorded = ServerKeysCheck.shortHex(ServerKeysCheck.fingerprint(ServerSecrets.fromBase64(clusterKeys)));
-            String here = ServerKeysCheck.shortHex(ServerKeysCheck.fingerprint(ServerSecrets.fromBase64(otherKeys)));
-            assertEquals("these server keys are not the cluster's (fingerprint " + recorded + " recorded, " + here
-                    + " here); start it with the cluster's HAVEN_SERVER_KEYS", refused.getMessage());
+            ServerKeysCheck.Mismatch refused =
+                    assertThrows(
+                            ServerKeysCheck.Mismatch.class,
+                            () ->
+                                    TestHaven.start(
+                                                    dataB,
+                                                    Map.of(
+                                                            "HAVEN_DB_URL",
+                                                            url,
+                                                            "HAVEN_SERVER_KEYS",
+                                                            otherKeys))
+                                            .close());
+            String recorded =
+                    ServerKeysCheck.shortHex(
+                            ServerKeysCheck.fingerprint(ServerSecrets.fromBase64(clusterKeys)));
+            String here =
+                    ServerKeysCheck.shortHex(
+                            ServerKeysCheck.fingerprint(ServerSecrets.fromBase64(otherKeys)));
+            assertEquals(
+                    "these server keys are not the cluster's (fingerprint "
+                            + recorded
+                            + " recorded, "
+                            + here
+                            + " here); start it with the cluster's HAVEN_SERVER_KEYS",
+                    refused.getMessage());
 
             // as the operator sees it: one line on stderr, a non-zero exit, no key in it
-            Map<String, String> env = new HashMap<>(Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", otherKeys,
-                    "HAVEN_DATA_DIR", dataB.toString(), "HAVEN_HTTP_PORT", "0", "HAVEN_HTTP_HOST", "127.0.0.1"));
+            Map<String, String> env =
+                    new HashMap<>(
+                            Map.of(
+                                    "HAVEN_DB_URL",
+                                    url,
+                                    "HAVEN_SERVER_KEYS",
+                                    otherKeys,
+                                    "HAVEN_DATA_DIR",
+                                    dataB.toString(),
+                                    "HAVEN_HTTP_PORT",
+                                    "0",
+                                    "HAVEN_HTTP_HOST",
+                                    "127.0.0.1"));
             HavenCli.Run serve = HavenCli.run(env, "serve");
             assertEquals(1, serve.code(), serve.toString());
-            assertEquals(List.of("haven: " + refused.getMessage()), serve.err().lines().toList(), serve.toString());
-            assertFalse(serve.err().contains(otherKeys.substring(0, 16)) || serve.err().contains(clusterKeys.substring(0, 16)));
+            assertEquals(
+                    List.of("haven: " + refused.getMessage()),
+                    serve.err().lines().toList(),
+                    serve.toString());
+            assertFalse(
+                    serve.err().contains(otherKeys.substring(0, 16))
+                            || serve.err().contains(clusterKeys.substring(0, 16)));
 
-            try (Haven b = TestHaven.start(dataB, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
+            try (Haven b =
+                    TestHaven.start(
+                            dataB, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
                 try (ChatClient chat = ChatClient.connect(b.port())) {
                     chat.start(token);
-                    assertEquals(token, chat.nextOfType("session").getString("resume"), "the conversation was not resumed");
+                    assertEquals(
+                            token,
+                            chat.nextOfType("session").getString("resume"),
+                            "the conversation was not resumed");
                 }
-                assertEquals(200, TestHaven.loggedIn(b.port(), dataA, TestHaven.ADMIN).get("/inbox").statusCode());
+                assertEquals(
+                        200,
+                        TestHaven.loggedIn(b.port(), dataA, TestHaven.ADMIN)
+                                .get("/inbox")
+                                .statusCode());
             }
         }
     }
 
     /**
-     * Verifies that on a database from before the record (an upgrade), the first start records
-     * the keys it runs with, and other keys are refused from then on.
+     * Verifies that on a database from before the record (an upgrade), the first start records the
+     * keys it runs with, and other keys are refused from then on.
      */
     @Test
-    void testFirstStartAfterTheUpgradeRecordsTheKeys(@TempDir Path dataA, @TempDir Path dataB) throws Exception {
+    void testFirstStartAfterTheUpgradeRecordsTheKeys(@TempDir Path dataA, @TempDir Path dataB)
+            throws Exception {
         String url = TestPostgres.newDatabase();
         String clusterKeys = ServerSecrets.generateBase64();
-        try (Haven a = TestHaven.start(dataA, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
+        try (Haven a =
+                TestHaven.start(
+                        dataA, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
             TestHaven.setUpAdmin(a);
         }
         TestPostgres.execute(url, "DELETE FROM server_keys_check");
-        try (Haven a = TestHaven.start(dataA, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
-            assertEquals(1, DatabaseDump.query(a.database().connectOptions(), "SELECT id FROM server_keys_check").size());
+        try (Haven a =
+                TestHaven.start(
+                        dataA, Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", clusterKeys))) {
+            assertEquals(
+                    1,
+                    DatabaseDump.query(
+                                    a.database().connectOptions(),
+                                    "SELECT id FROM server_keys_check")
+                            .size());
         }
-        assertThrows(ServerKeysCheck.Mismatch.class, () -> TestHaven.start(dataB,
-                Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", ServerSecrets.generateBase64())).close());
+        assertThrows(
+                ServerKeysCheck.Mismatch.class,
+                () ->
+                        TestHaven.start(
+                                        dataB,
+                                        Map.of(
+                                                "HAVEN_DB_URL",
+                                                url,
+                                                "HAVEN_SERVER_KEYS",
+                                                ServerSecrets.generateBase64()))
+                                .close());
     }
 }

@@ -49,10 +49,10 @@ class RepeatedLogTest {
     }
 
     /**
-     * Verifies that a burst logs its first occurrence at once and nothing more within the
-     * interval; that the first occurrence after the interval is logged with the count of those
-     * not logged; that after a quiet interval an event is logged as new; and that events are
-     * counted apart by name.
+     * Verifies that a burst logs its first occurrence at once and nothing more within the interval;
+     * that the first occurrence after the interval is logged with the count of those not logged;
+     * that after a quiet interval an event is logged as new; and that events are counted apart by
+     * name.
      */
     @Test
     void testRepeatsAreLoggedOncePerIntervalWithACount() {
@@ -61,28 +61,38 @@ class RepeatedLogTest {
         try (LogCapture logs = new LogCapture()) {
             for (int i = 0; i < 1000; i++) {
                 log.error("spool_unreadable", "kind={}", "IOException");
-                clock.advance(Duration.ofMillis(10));   // 100 a second, for 10 seconds
+                clock.advance(Duration.ofMillis(10)); // 100 a second, for 10 seconds
             }
             log.warn("outbox_sweep_failed", "kind={} sqlstate={}", "PgException", "57P01");
-            assertEquals(List.of("event=spool_unreadable kind=IOException",
-                    "event=outbox_sweep_failed kind=PgException sqlstate=57P01"), lines(logs));
+            assertEquals(
+                    List.of(
+                            "event=spool_unreadable kind=IOException",
+                            "event=outbox_sweep_failed kind=PgException sqlstate=57P01"),
+                    lines(logs));
 
-            clock.advance(Duration.ofSeconds(50));      // 60 s after the first line
+            clock.advance(Duration.ofSeconds(50)); // 60 s after the first line
             log.error("spool_unreadable", "kind={}", "EOFException");
             log.error("spool_unreadable", "kind={}", "EOFException");
-            assertEquals("event=spool_unreadable kind=EOFException repeated=999", lines(logs).get(2));
+            assertEquals(
+                    "event=spool_unreadable kind=EOFException repeated=999", lines(logs).get(2));
             assertEquals(3, lines(logs).size());
 
-            clock.advance(Duration.ofMinutes(5));       // quiet but for the one counted above
+            clock.advance(Duration.ofMinutes(5)); // quiet but for the one counted above
             log.error("spool_unreadable", "kind={}", "IOException");
             clock.advance(Duration.ofMinutes(5));
             log.error("spool_unreadable", "kind={}", "IOException");
-            assertEquals(List.of("event=spool_unreadable kind=IOException repeated=1", "event=spool_unreadable kind=IOException"),
+            assertEquals(
+                    List.of(
+                            "event=spool_unreadable kind=IOException repeated=1",
+                            "event=spool_unreadable kind=IOException"),
                     lines(logs).subList(3, 5));
         }
     }
 
-    /** Verifies that occurrences from many threads at once are each either logged or counted, never lost. */
+    /**
+     * Verifies that occurrences from many threads at once are each either logged or counted, never
+     * lost.
+     */
     @Test
     void testConcurrentOccurrencesAreAllCounted() throws Exception {
         HandClock clock = new HandClock();
@@ -91,17 +101,21 @@ class RepeatedLogTest {
         CountDownLatch done = new CountDownLatch(4);
         try (LogCapture logs = new LogCapture()) {
             for (int t = 0; t < 4; t++) {
-                pool.execute(() -> {
-                    for (int i = 0; i < 2500; i++) {
-                        log.warn("cluster_notify_failed", "channel=x");
-                    }
-                    done.countDown();
-                });
+                pool.execute(
+                        () -> {
+                            for (int i = 0; i < 2500; i++) {
+                                log.warn("cluster_notify_failed", "channel=x");
+                            }
+                            done.countDown();
+                        });
             }
             done.await();
             clock.advance(Duration.ofSeconds(60));
             log.warn("cluster_notify_failed", "channel=x");
-            assertEquals(List.of("event=cluster_notify_failed channel=x", "event=cluster_notify_failed channel=x repeated=9999"),
+            assertEquals(
+                    List.of(
+                            "event=cluster_notify_failed channel=x",
+                            "event=cluster_notify_failed channel=x repeated=9999"),
                     lines(logs));
         } finally {
             pool.shutdown();
@@ -109,7 +123,9 @@ class RepeatedLogTest {
     }
 
     private static List<String> lines(LogCapture logs) {
-        return logs.lines().stream().filter(l -> l.startsWith("test.RepeatedLogTest "))
-                .map(l -> l.substring("test.RepeatedLogTest ".length())).collect(Collectors.toList());
+        return logs.lines().stream()
+                .filter(l -> l.startsWith("test.RepeatedLogTest "))
+                .map(l -> l.substring("test.RepeatedLogTest ".length()))
+                .collect(Collectors.toList());
     }
 }

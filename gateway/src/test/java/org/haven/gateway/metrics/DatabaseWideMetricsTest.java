@@ -25,10 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Database-wide figures on a cluster: two gateways on one PostgreSQL, each scraped as Prometheus would. */
+/**
+ * Database-wide figures on a cluster: two gateways on one PostgreSQL, each scraped as Prometheus
+ * would.
+ */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class DatabaseWideMetricsTest {
-    private static final Pattern SERIES = Pattern.compile("(?m)^(haven_cases_queue_depth\\{[^}]*}|haven_outbox_depth) ([-+0-9.eE]+)$");
+    private static final Pattern SERIES =
+            Pattern.compile(
+                    "(?m)^(haven_cases_queue_depth\\{[^}]*}|haven_outbox_depth) ([-+0-9.eE]+)$");
 
     /**
      * Verifies that the database-wide figures (case queues, outbox depth) summed over the scrapes
@@ -37,13 +42,23 @@ class DatabaseWideMetricsTest {
      * truth.
      */
     @Test
-    void testSumOverGatewaysEqualsTheDatabase(@TempDir Path dataA, @TempDir Path dataB) throws Exception {
+    void testSumOverGatewaysEqualsTheDatabase(@TempDir Path dataA, @TempDir Path dataB)
+            throws Exception {
         String url = TestPostgres.newDatabase();
-        Map<String, String> env = new HashMap<>(Map.of("HAVEN_DB_URL", url, "HAVEN_SERVER_KEYS", ServerSecrets.generateBase64(),
-                "HAVEN_METRICS_TOKEN", MetricsTest.TOKEN));
+        Map<String, String> env =
+                new HashMap<>(
+                        Map.of(
+                                "HAVEN_DB_URL",
+                                url,
+                                "HAVEN_SERVER_KEYS",
+                                ServerSecrets.generateBase64(),
+                                "HAVEN_METRICS_TOKEN",
+                                MetricsTest.TOKEN));
         Haven a = TestHaven.start(dataA, env);
         try {
-            env.put("HAVEN_TEAM_KEY_PIN", Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
+            env.put(
+                    "HAVEN_TEAM_KEY_PIN",
+                    Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
             try (Haven b = TestHaven.start(dataB, env)) {
                 IntakeDriver.completeIntake(a.port(), "cluster-a-" + UUID.randomUUID());
                 IntakeDriver.completeIntake(b.port(), "cluster-b-" + UUID.randomUUID());
@@ -53,10 +68,18 @@ class DatabaseWideMetricsTest {
                 String scrapeB = MetricsTest.scrape(b.port(), MetricsTest.TOKEN).body();
 
                 Map<String, Double> truth = truth(url);
-                assertEquals(2.0, truth.entrySet().stream().filter(e -> e.getKey().startsWith("haven_cases"))
-                        .mapToDouble(Map.Entry::getValue).sum(), "two open cases expected: " + truth);
+                assertEquals(
+                        2.0,
+                        truth.entrySet().stream()
+                                .filter(e -> e.getKey().startsWith("haven_cases"))
+                                .mapToDouble(Map.Entry::getValue)
+                                .sum(),
+                        "two open cases expected: " + truth);
                 assertEquals(truth, sum(scrapeA, scrapeB));
-                assertEquals(1, MetricsTest.value(scrapeA, "haven_database_reporter") + MetricsTest.value(scrapeB, "haven_database_reporter"),
+                assertEquals(
+                        1,
+                        MetricsTest.value(scrapeA, "haven_database_reporter")
+                                + MetricsTest.value(scrapeB, "haven_database_reporter"),
                         "not exactly one reporter");
 
                 boolean aReports = MetricsTest.value(scrapeA, "haven_database_reporter") == 1;
@@ -66,9 +89,11 @@ class DatabaseWideMetricsTest {
                 } else {
                     b.close();
                 }
-                // the survivor takes the role at its next try (every 5 s), then exports at its next poll
+                // the survivor takes the role at its next try (every 5 s), then exports at its next
+                // poll
                 String after = "";
-                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15); System.nanoTime() < end; ) {
+                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                        System.nanoTime() < end; ) {
                     MetricsTest.poll(survivor);
                     after = MetricsTest.scrape(survivor.port(), MetricsTest.TOKEN).body();
                     if (MetricsTest.value(after, "haven_database_reporter") == 1) {
@@ -76,9 +101,14 @@ class DatabaseWideMetricsTest {
                     }
                     Thread.sleep(250);
                 }
-                assertEquals(1, MetricsTest.value(after, "haven_database_reporter"), "the survivor did not take over");
+                assertEquals(
+                        1,
+                        MetricsTest.value(after, "haven_database_reporter"),
+                        "the survivor did not take over");
                 assertEquals(truth(url), sum(after));
-                assertFalse(after.contains("cluster-a-") || after.contains("cluster-b-"), "a person's words reached the metrics");
+                assertFalse(
+                        after.contains("cluster-a-") || after.contains("cluster-b-"),
+                        "a person's words reached the metrics");
             }
         } finally {
             a.close();
@@ -101,15 +131,24 @@ class DatabaseWideMetricsTest {
     private static Map<String, Double> truth(String url) throws Exception {
         Map<String, Double> out = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(TestPostgres.jdbcOf(url), "postgres", "");
-             Statement st = c.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT status, coalesce(working_group, 'any'), count(*) FROM cases"
-                    + " WHERE status <> 'closed' GROUP BY 1, 2")) {
+                Statement st = c.createStatement()) {
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT status, coalesce(working_group, 'any'), count(*) FROM cases"
+                                    + " WHERE status <> 'closed' GROUP BY 1, 2")) {
                 while (rs.next()) {
-                    out.merge("haven_cases_queue_depth{status=\"" + rs.getString(1) + "\",working_group=\"" + rs.getString(2) + "\"}",
-                            (double) rs.getLong(3), Double::sum);
+                    out.merge(
+                            "haven_cases_queue_depth{status=\""
+                                    + rs.getString(1)
+                                    + "\",working_group=\""
+                                    + rs.getString(2)
+                                    + "\"}",
+                            (double) rs.getLong(3),
+                            Double::sum);
                 }
             }
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM outbox WHERE status = 'pending'")) {
+            try (ResultSet rs =
+                    st.executeQuery("SELECT count(*) FROM outbox WHERE status = 'pending'")) {
                 rs.next();
                 out.put("haven_outbox_depth", (double) rs.getLong(1));
             }

@@ -33,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class OutboxMarkAfterOutageTest {
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Vertx vertx;
 
     @BeforeAll
@@ -48,49 +47,88 @@ class OutboxMarkAfterOutageTest {
     }
 
     /**
-     * Verifies that a message the provider accepted while the database went away is marked sent
-     * as soon as the database is back (not when its 60 s lease runs out), and is sent once. Before,
+     * Verifies that a message the provider accepted while the database went away is marked sent as
+     * soon as the database is back (not when its 60 s lease runs out), and is sent once. Before,
      * the row stayed pending for the lease and was then sent a second time.
      */
     @Test
     void testMessageSentDuringOutageIsMarkedOnReturnAndNotSentAgain() throws Exception {
         String url = TestPostgres.newDatabase();
         try (Database db = Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), dataDir);
-             LogCapture logs = new LogCapture()) {
+                LogCapture logs = new LogCapture()) {
             UUID person = UUID.randomUUID();
-            await(db.pool().preparedQuery("INSERT INTO conversations (id, channel, contact_hash, state) VALUES ($1, 'marktest', $2, $3)")
-                    .execute(Tuple.of(person, Buffer.buffer(person.toString()), Buffer.buffer(new byte[] {1}))));
+            await(
+                    db.pool()
+                            .preparedQuery(
+                                    "INSERT INTO conversations (id, channel, contact_hash, state) VALUES ($1, 'marktest', $2, $3)")
+                            .execute(
+                                    Tuple.of(
+                                            person,
+                                            Buffer.buffer(person.toString()),
+                                            Buffer.buffer(new byte[] {1}))));
             List<UUID> sends = new CopyOnWriteArrayList<>();
             Outbox outbox = new Outbox(vertx, db.pool(), ServerKeyring.generate());
-            outbox.register(new ChannelSender() {
-                @Override
-                public String channel() {
-                    return "marktest";
-                }
+            outbox.register(
+                    new ChannelSender() {
+                        @Override
+                        public String channel() {
+                            return "marktest";
+                        }
 
-                @Override
-                public Future<SendResult> send(OutboundMessage message) {
-                    sends.add(message.id());
-                    // the provider takes the message; meanwhile the database goes away
-                    return vertx.executeBlocking(() -> {
-                        TestPostgres.away(url, true);
-                        return new SendResult.Sent("provider-" + message.id());
+                        @Override
+                        public Future<SendResult> send(OutboundMessage message) {
+                            sends.add(message.id());
+                            // the provider takes the message; meanwhile the database goes away
+                            return vertx.executeBlocking(
+                                    () -> {
+                                        TestPostgres.away(url, true);
+                                        return new SendResult.Sent("provider-" + message.id());
+                                    });
+                        }
                     });
-                }
-            });
-            await(db.db().transaction(tx -> outbox.enqueue(tx, person, "marktest", "address-" + person,
-                    List.of(new Reply("the one reply", List.of(), "en", false)))));
+            await(
+                    db.db()
+                            .transaction(
+                                    tx ->
+                                            outbox.enqueue(
+                                                    tx,
+                                                    person,
+                                                    "marktest",
+                                                    "address-" + person,
+                                                    List.of(
+                                                            new Reply(
+                                                                    "the one reply",
+                                                                    List.of(),
+                                                                    "en",
+                                                                    false)))));
             outbox.start();
             try {
-                waitFor(() -> logs.lines().stream().anyMatch(l -> l.contains("event=outbox_sweep_failed")), 30,
+                waitFor(
+                        () ->
+                                logs.lines().stream()
+                                        .anyMatch(l -> l.contains("event=outbox_sweep_failed")),
+                        30,
                         "the mark never failed: the database did not go away");
                 TestPostgres.away(url, false);
-                waitFor(() -> "sent".equals(status(db)), 15, "not marked sent within 15 s of the database's return");
-                Row row = await(db.pool().query("SELECT provider_id, body, address, attempts FROM outbox").execute()).iterator().next();
+                waitFor(
+                        () -> "sent".equals(status(db)),
+                        15,
+                        "not marked sent within 15 s of the database's return");
+                Row row =
+                        await(
+                                        db.pool()
+                                                .query(
+                                                        "SELECT provider_id, body, address, attempts FROM outbox")
+                                                .execute())
+                                .iterator()
+                                .next();
                 assertEquals("provider-" + sends.get(0), row.getString("provider_id"));
                 assertEquals(null, row.getBuffer("body"), "the sent text is kept");
                 assertEquals(1, row.getInteger("attempts"));
-                assertTrue(logs.lines().stream().anyMatch(l -> l.contains("event=outbox_marked_sent_late count=1")));
+                assertTrue(
+                        logs.lines().stream()
+                                .anyMatch(
+                                        l -> l.contains("event=outbox_marked_sent_late count=1")));
             } finally {
                 TestPostgres.away(url, false);
                 await(outbox.stop());
@@ -101,13 +139,17 @@ class OutboxMarkAfterOutageTest {
 
     private static String status(Database db) {
         try {
-            return await(db.pool().query("SELECT status FROM outbox").execute()).iterator().next().getString(0);
+            return await(db.pool().query("SELECT status FROM outbox").execute())
+                    .iterator()
+                    .next()
+                    .getString(0);
         } catch (Exception e) {
             return "unreadable";
         }
     }
 
-    private static void waitFor(BooleanSupplier condition, int seconds, String failure) throws InterruptedException {
+    private static void waitFor(BooleanSupplier condition, int seconds, String failure)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, failure);

@@ -36,11 +36,13 @@ class OutboxRateTest {
     private static final int PEOPLE = 6;
     private static final int EACH = 3;
 
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Vertx vertx;
 
-    /** A channel that accepts everything and notes when each send started, for whom, and which reply. */
+    /**
+     * A channel that accepts everything and notes when each send started, for whom, and which
+     * reply.
+     */
     private static final class Recording implements ChannelSender {
         final List<long[]> calls = new CopyOnWriteArrayList<>();
         private final List<UUID> people;
@@ -56,8 +58,12 @@ class OutboxRateTest {
 
         @Override
         public Future<SendResult> send(OutboundMessage message) {
-            calls.add(new long[] {System.currentTimeMillis(), people.indexOf(message.conversationId()),
-                Long.parseLong(message.text().substring("reply ".length()))});
+            calls.add(
+                    new long[] {
+                        System.currentTimeMillis(),
+                        people.indexOf(message.conversationId()),
+                        Long.parseLong(message.text().substring("reply ".length()))
+                    });
             return Future.succeededFuture(new SendResult.Sent("p-" + message.id()));
         }
 
@@ -95,8 +101,15 @@ class OutboxRateTest {
             for (int p = 0; p < PEOPLE; p++) {
                 UUID id = UUID.randomUUID();
                 people.add(id);
-                await(db.pool().preparedQuery("INSERT INTO conversations (id, channel, contact_hash, state) VALUES ($1, 'ratetest', $2, $3)")
-                        .execute(Tuple.of(id, Buffer.buffer(id.toString()), Buffer.buffer(new byte[] {1}))));
+                await(
+                        db.pool()
+                                .preparedQuery(
+                                        "INSERT INTO conversations (id, channel, contact_hash, state) VALUES ($1, 'ratetest', $2, $3)")
+                                .execute(
+                                        Tuple.of(
+                                                id,
+                                                Buffer.buffer(id.toString()),
+                                                Buffer.buffer(new byte[] {1}))));
             }
             Outbox outbox = new Outbox(vertx, db.pool(), ServerKeyring.generate());
             Recording sender = new Recording(people);
@@ -106,7 +119,16 @@ class OutboxRateTest {
                 for (int i = 0; i < EACH; i++) {
                     replies.add(new Reply("reply " + i, List.of(), "en", false));
                 }
-                await(db.db().transaction(tx -> outbox.enqueue(tx, person, "ratetest", "address-" + person, replies)));
+                await(
+                        db.db()
+                                .transaction(
+                                        tx ->
+                                                outbox.enqueue(
+                                                        tx,
+                                                        person,
+                                                        "ratetest",
+                                                        "address-" + person,
+                                                        replies)));
             }
             outbox.start();
             try {
@@ -119,12 +141,19 @@ class OutboxRateTest {
             }
 
             assertEquals(PEOPLE * EACH, sender.calls.size(), "every queued reply sent once");
-            // any second, however a provider counts them (900 ms here: the outbox counts the moment before the call)
+            // any second, however a provider counts them (900 ms here: the outbox counts the moment
+            // before the call)
             List<Long> starts = sender.calls.stream().map(c -> c[0]).sorted().toList();
             for (int i = 0; i < starts.size(); i++) {
                 long from = starts.get(i);
                 long within = starts.stream().filter(t -> t >= from && t < from + 900).count();
-                assertTrue(within <= PER_SECOND, within + " sends within 900 ms from " + (from - starts.get(0)) + " ms: " + starts);
+                assertTrue(
+                        within <= PER_SECOND,
+                        within
+                                + " sends within 900 ms from "
+                                + (from - starts.get(0))
+                                + " ms: "
+                                + starts);
             }
             for (int p = 0; p < PEOPLE; p++) {
                 List<Long> times = new ArrayList<>();
@@ -137,12 +166,27 @@ class OutboxRateTest {
                 }
                 assertEquals(List.of(0L, 1L, 2L), order, "person " + p + "'s replies out of order");
                 for (int i = 1; i < times.size(); i++) {
-                    assertTrue(times.get(i) - times.get(i - 1) >= 1400, "person " + p + " got two replies "
-                            + (times.get(i) - times.get(i - 1)) + " ms apart");
+                    assertTrue(
+                            times.get(i) - times.get(i - 1) >= 1400,
+                            "person "
+                                    + p
+                                    + " got two replies "
+                                    + (times.get(i) - times.get(i - 1))
+                                    + " ms apart");
                 }
             }
-            assertEquals(List.of(List.of((long) PEOPLE * EACH)), List.of(List.of(await(db.pool()
-                    .query("SELECT count(*) FROM outbox WHERE status = 'sent'").execute()).iterator().next().getLong(0))));
+            assertEquals(
+                    List.of(List.of((long) PEOPLE * EACH)),
+                    List.of(
+                            List.of(
+                                    await(
+                                                    db.pool()
+                                                            .query(
+                                                                    "SELECT count(*) FROM outbox WHERE status = 'sent'")
+                                                            .execute())
+                                            .iterator()
+                                            .next()
+                                            .getLong(0))));
         }
     }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +30,9 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WindowType;
 
-/** The resume phrase as a person uses it: read on the chat page, written in a new tab and by SMS. */
+/**
+ * The resume phrase as a person uses it: read on the chat page, written in a new tab and by SMS.
+ */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class ResumePhraseBrowserTest {
     private static final String PUBLIC_URL = "http://haven.example.org";
@@ -50,14 +51,26 @@ class ResumePhraseBrowserTest {
      * where the coordinator's next reply arrives.
      */
     @Test
-    void testPhraseShownOnThePageContinuesInANewTabAndBySms(@TempDir Path dataDir) throws Exception {
+    void testPhraseShownOnThePageContinuesInANewTabAndBySms(@TempDir Path dataDir)
+            throws Exception {
         Browser.assumeAvailable();
         String marker = "phrase-page-" + UUID.randomUUID();
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID);
-             Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_PUBLIC_URL", PUBLIC_URL,
-                     "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID, "HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN,
-                     "HAVEN_TWILIO_FROM", OUR_NUMBER, "HAVEN_TWILIO_API_URL", twilio.url()));
-             Browser browser = Browser.start(360, 740)) {
+                Haven haven =
+                        TestHaven.start(
+                                dataDir,
+                                Map.of(
+                                        "HAVEN_PUBLIC_URL",
+                                        PUBLIC_URL,
+                                        "HAVEN_TWILIO_ACCOUNT_SID",
+                                        ACCOUNT_SID,
+                                        "HAVEN_TWILIO_AUTH_TOKEN",
+                                        AUTH_TOKEN,
+                                        "HAVEN_TWILIO_FROM",
+                                        OUR_NUMBER,
+                                        "HAVEN_TWILIO_API_URL",
+                                        twilio.url()));
+                Browser browser = Browser.start(360, 740)) {
             TestHaven.setUpAdmin(haven);
             String chatUrl = "http://127.0.0.1:" + haven.port() + "/chat";
             WebDriver d = browser.driver();
@@ -67,12 +80,20 @@ class ResumePhraseBrowserTest {
             for (String input : IntakeDriver.survivorAnswers(marker)) {
                 ChatPage.type(browser, input);
             }
-            String phrase = browser.await("the resume phrase on the page", w -> w.findElements(By.cssSelector(".msg.bot")).stream()
-                    .map(m -> PHRASE.matcher(m.getText())).filter(Matcher::find).map(m -> m.group(1).strip())
-                    .findFirst().orElse(null));
+            String phrase =
+                    browser.await(
+                            "the resume phrase on the page",
+                            w ->
+                                    w.findElements(By.cssSelector(".msg.bot")).stream()
+                                            .map(m -> PHRASE.matcher(m.getText()))
+                                            .filter(Matcher::find)
+                                            .map(m -> m.group(1).strip())
+                                            .findFirst()
+                                            .orElse(null));
             assertEquals(5, phrase.split(" ").length, phrase);
 
-            // the person closes the tab (another one stays open: closing the last ends the browser's session)
+            // the person closes the tab (another one stays open: closing the last ends the
+            // browser's session)
             String secondTab = d.switchTo().newWindow(WindowType.TAB).getWindowHandle();
             d.switchTo().window(firstTab).close();
             d.switchTo().window(secondTab);
@@ -82,34 +103,70 @@ class ResumePhraseBrowserTest {
             Matcher m = CASE.matcher(admin.get("/inbox?queue=new&q=" + marker).body());
             assertTrue(m.find(), "the case is not in the queue");
             String path = m.group(1);
-            assertEquals(302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
+            assertEquals(
+                    302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
             String reply = "We can meet on Tuesday " + UUID.randomUUID();
-            assertTrue(admin.postWithCsrf(admin.get(path).body(), path + "/reply", "text", reply, "canned", "")
-                    .headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply refused");
+            assertTrue(
+                    admin.postWithCsrf(
+                                    admin.get(path).body(),
+                                    path + "/reply",
+                                    "text",
+                                    reply,
+                                    "canned",
+                                    "")
+                            .headers()
+                            .firstValue("Location")
+                            .orElse("")
+                            .endsWith("m=case.reply.sent"),
+                    "reply refused");
 
             // a new tab knows nothing of the conversation until the phrase is typed
             d.get(chatUrl);
             ChatPage.awaitBotMessages(browser, 1);
-            assertTrue(d.findElements(By.cssSelector(".msg.coordinator")).isEmpty(), "a new tab showed the old conversation");
+            assertTrue(
+                    d.findElements(By.cssSelector(".msg.coordinator")).isEmpty(),
+                    "a new tab showed the old conversation");
             WebElement text = d.findElement(By.id("text"));
             text.sendKeys(phrase.toUpperCase(Locale.ROOT));
             text.sendKeys(Keys.ENTER);
-            WebElement shown = browser.await("the waiting reply in the new tab",
-                    w -> w.findElements(By.cssSelector(".msg.coordinator")).stream().filter(e -> e.getText().contains(reply))
-                            .findFirst().orElse(null));
+            WebElement shown =
+                    browser.await(
+                            "the waiting reply in the new tab",
+                            w ->
+                                    w.findElements(By.cssSelector(".msg.coordinator")).stream()
+                                            .filter(e -> e.getText().contains(reply))
+                                            .findFirst()
+                                            .orElse(null));
             assertTrue(shown.getText().startsWith("Coordinator"), shown.getText());
-            assertTrue(d.findElements(By.cssSelector(".msg.bot")).stream().anyMatch(e -> e.getText().startsWith("Welcome back")),
+            assertTrue(
+                    d.findElements(By.cssSelector(".msg.bot")).stream()
+                            .anyMatch(e -> e.getText().startsWith("Welcome back")),
                     "the new tab did not welcome the person back");
             browser.screenshot("chat-resumed-by-phrase");
 
             // by SMS: the conversation moves to the phone, and the next reply goes there
-            HttpResponse<String> r = new TwilioWebhook(haven.port(), PUBLIC_URL).postSigned(SmsChannel.SMS_PATH,
-                    TwilioWebhook.smsForm(ACCOUNT_SID, TwilioWebhook.newMessageSid(), PHONE, OUR_NUMBER, phrase), AUTH_TOKEN);
+            HttpResponse<String> r =
+                    new TwilioWebhook(haven.port(), PUBLIC_URL)
+                            .postSigned(
+                                    SmsChannel.SMS_PATH,
+                                    TwilioWebhook.smsForm(
+                                            ACCOUNT_SID,
+                                            TwilioWebhook.newMessageSid(),
+                                            PHONE,
+                                            OUR_NUMBER,
+                                            phrase),
+                                    AUTH_TOKEN);
             assertEquals(200, r.statusCode());
-            assertNotNull(twilio.await(x -> PHONE.equals(x.to()) && x.body().startsWith("Welcome back"), 20), "no welcome by SMS");
+            assertNotNull(
+                    twilio.await(
+                            x -> PHONE.equals(x.to()) && x.body().startsWith("Welcome back"), 20),
+                    "no welcome by SMS");
             String bySms = "By text now " + UUID.randomUUID();
-            admin.postWithCsrf(admin.get(path).body(), path + "/reply", "text", bySms, "canned", "");
-            assertNotNull(twilio.await(x -> PHONE.equals(x.to()) && x.body().contains(bySms), 20), "the next reply did not go by SMS");
+            admin.postWithCsrf(
+                    admin.get(path).body(), path + "/reply", "text", bySms, "canned", "");
+            assertNotNull(
+                    twilio.await(x -> PHONE.equals(x.to()) && x.body().contains(bySms), 20),
+                    "the next reply did not go by SMS");
         }
     }
 }

@@ -43,29 +43,34 @@ class ResumePhraseTest {
      * Verifies that the hand-off gives a phrase; that written in a new tab it brings back the
      * conversation (what was said since hand-off, then a reply the coordinator wrote meanwhile)
      * while the old tab's token no longer opens it; that written by SMS it moves the conversation
-     * and its case to SMS, so the coordinator's next reply goes to that number; and that the
-     * phrase is nowhere in clear in the database.
+     * and its case to SMS, so the coordinator's next reply goes to that number; and that the phrase
+     * is nowhere in clear in the database.
      */
     @Test
-    void testPhraseContinuesTheConversationInANewTabAndBySms(@TempDir Path dataDir) throws Exception {
+    void testPhraseContinuesTheConversationInANewTabAndBySms(@TempDir Path dataDir)
+            throws Exception {
         String marker = "phrase-" + UUID.randomUUID();
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID);
-             Haven haven = TestHaven.start(dataDir, settings(twilio.url()))) {
+                Haven haven = TestHaven.start(dataDir, settings(twilio.url()))) {
             TestHaven.setUpAdmin(haven);
             String oldToken;
             String phrase;
             try (ChatClient chat = ChatClient.connect(haven.port())) {
-                IntakeDriver.Transcript t = IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+                IntakeDriver.Transcript t =
+                        IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
                 oldToken = t.resumeToken();
                 phrase = phraseIn(t.frames());
             }
             InboxClient admin = TestHaven.loggedIn(haven);
             String path = casePath(admin, marker);
-            assertEquals(302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
+            assertEquals(
+                    302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
             String reply = "While you were away " + UUID.randomUUID();
-            admin.postWithCsrf(admin.get(path).body(), path + "/reply", "text", reply, "canned", "");
+            admin.postWithCsrf(
+                    admin.get(path).body(), path + "/reply", "text", reply, "canned", "");
 
-            // a new tab: the phrase brings the conversation, and the reply that waited for the person
+            // a new tab: the phrase brings the conversation, and the reply that waited for the
+            // person
             try (ChatClient tab = ChatClient.connect(haven.port())) {
                 tab.start(null);
                 tab.nextOfType("session");
@@ -76,33 +81,59 @@ class ResumePhraseTest {
                 boolean history = false;
                 do {
                     f = tab.next();
-                    welcomed |= "reply".equals(f.getString("type")) && f.getString("text").startsWith("Welcome back");
+                    welcomed |=
+                            "reply".equals(f.getString("type"))
+                                    && f.getString("text").startsWith("Welcome back");
                     history |= "history".equals(f.getString("type"));
                 } while (!reply.equals(f.getString("text")));
-                assertTrue(welcomed && history, "no welcome or no history before the waiting reply: " + frames);
+                assertTrue(
+                        welcomed && history,
+                        "no welcome or no history before the waiting reply: " + frames);
                 assertEquals("coordinator", f.getString("from"));
             }
             waitForPage(admin, path, "Shown on the person");
             try (ChatClient old = ChatClient.connect(haven.port())) {
                 old.start(oldToken);
-                assertEquals("expired", old.nextOfType("error").getString("code"), "the old tab still opens the conversation");
+                assertEquals(
+                        "expired",
+                        old.nextOfType("error").getString("code"),
+                        "the old tab still opens the conversation");
             }
 
-            // by SMS, from a phone: the case follows to SMS, and the coordinator's next reply goes there
+            // by SMS, from a phone: the case follows to SMS, and the coordinator's next reply goes
+            // there
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
-            HttpResponse<String> r = webhook.postSigned(SmsChannel.SMS_PATH, TwilioWebhook.smsForm(ACCOUNT_SID,
-                    TwilioWebhook.newMessageSid(), PHONE, OUR_NUMBER, phrase), AUTH_TOKEN);
+            HttpResponse<String> r =
+                    webhook.postSigned(
+                            SmsChannel.SMS_PATH,
+                            TwilioWebhook.smsForm(
+                                    ACCOUNT_SID,
+                                    TwilioWebhook.newMessageSid(),
+                                    PHONE,
+                                    OUR_NUMBER,
+                                    phrase),
+                            AUTH_TOKEN);
             assertEquals(200, r.statusCode());
-            assertTrue(twilio.await(m -> PHONE.equals(m.to()) && m.body().startsWith("Welcome back"), 20) != null);
+            assertTrue(
+                    twilio.await(
+                                    m ->
+                                            PHONE.equals(m.to())
+                                                    && m.body().startsWith("Welcome back"),
+                                    20)
+                            != null);
             String page = admin.get(path).body();
             assertTrue(page.contains("<dd>sms</dd>"), "the case's channel did not follow");
             String smsReply = "By text now " + UUID.randomUUID();
             admin.postWithCsrf(page, path + "/reply", "text", smsReply, "canned", "");
-            assertTrue(twilio.await(m -> PHONE.equals(m.to()) && m.body().contains(smsReply), 20) != null);
+            assertTrue(
+                    twilio.await(m -> PHONE.equals(m.to()) && m.body().contains(smsReply), 20)
+                            != null);
 
             String dump = DatabaseDump.dump(haven.database().connectOptions());
             for (String word : phrase.split(" ")) {
-                assertFalse(dump.contains(" " + word + " "), "a phrase word is in the database in clear");
+                assertFalse(
+                        dump.contains(" " + word + " "),
+                        "a phrase word is in the database in clear");
             }
             assertFalse(dump.contains(phrase), "the phrase is in the database in clear");
         }
@@ -116,7 +147,7 @@ class ResumePhraseTest {
     @Test
     void testWrongPhrasesAreLimitedAndAskingGivesANewOne(@TempDir Path dataDir) throws Exception {
         try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID);
-             Haven haven = TestHaven.start(dataDir, settings(twilio.url()))) {
+                Haven haven = TestHaven.start(dataDir, settings(twilio.url()))) {
             TestHaven.setUpAdmin(haven);
             String first;
             String second;
@@ -130,34 +161,65 @@ class ResumePhraseTest {
                 List<JsonObject> again = chat.untilAck(chat.say("phrase"));
                 again.addAll(chat.sync());
                 second = phraseIn(again);
-                assertTrue(again.get(again.size() - 1).getString("text").contains("safe"), "the question is not asked again: " + again);
+                assertTrue(
+                        again.get(again.size() - 1).getString("text").contains("safe"),
+                        "the question is not asked again: " + again);
             }
             assertNotEquals(first, second);
 
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
             sms(webhook, OTHER_PHONE, first);
-            assertTrue(twilio.await(m -> OTHER_PHONE.equals(m.to()) && m.body().startsWith("These words do not match"), 20) != null,
+            assertTrue(
+                    twilio.await(
+                                    m ->
+                                            OTHER_PHONE.equals(m.to())
+                                                    && m.body()
+                                                            .startsWith("These words do not match"),
+                                    20)
+                            != null,
                     "the replaced phrase still works");
             for (int i = 0; i < 4; i++) {
                 sms(webhook, OTHER_PHONE, first);
             }
             sms(webhook, OTHER_PHONE, second);
-            assertTrue(twilio.await(m -> OTHER_PHONE.equals(m.to()) && m.body().startsWith("Too many tries"), 20) != null);
+            assertTrue(
+                    twilio.await(
+                                    m ->
+                                            OTHER_PHONE.equals(m.to())
+                                                    && m.body().startsWith("Too many tries"),
+                                    20)
+                            != null);
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 chat.start(token);
-                assertEquals("session", chat.next().getString("type"), "a throttled phrase moved the conversation");
+                assertEquals(
+                        "session",
+                        chat.next().getString("type"),
+                        "a throttled phrase moved the conversation");
             }
         }
     }
 
     private static Map<String, String> settings(String apiUrl) {
-        return Map.of("HAVEN_PUBLIC_URL", PUBLIC_URL, "HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID, "HAVEN_TWILIO_AUTH_TOKEN", AUTH_TOKEN,
-                "HAVEN_TWILIO_FROM", OUR_NUMBER, "HAVEN_TWILIO_API_URL", apiUrl);
+        return Map.of(
+                "HAVEN_PUBLIC_URL",
+                PUBLIC_URL,
+                "HAVEN_TWILIO_ACCOUNT_SID",
+                ACCOUNT_SID,
+                "HAVEN_TWILIO_AUTH_TOKEN",
+                AUTH_TOKEN,
+                "HAVEN_TWILIO_FROM",
+                OUR_NUMBER,
+                "HAVEN_TWILIO_API_URL",
+                apiUrl);
     }
 
     private static void sms(TwilioWebhook webhook, String from, String text) throws Exception {
-        HttpResponse<String> r = webhook.postSigned(SmsChannel.SMS_PATH, TwilioWebhook.smsForm(ACCOUNT_SID,
-                TwilioWebhook.newMessageSid(), from, OUR_NUMBER, text), AUTH_TOKEN);
+        HttpResponse<String> r =
+                webhook.postSigned(
+                        SmsChannel.SMS_PATH,
+                        TwilioWebhook.smsForm(
+                                ACCOUNT_SID, TwilioWebhook.newMessageSid(), from, OUR_NUMBER, text),
+                        AUTH_TOKEN);
         assertEquals(200, r.statusCode());
     }
 

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 class ResumeWordsTest {
     private static final ResumeWords WORDS = ResumeWords.load();
 
-    /** Verifies that each list has 512 words that stay apart when folded, so a phrase carries 45 bits. */
+    /**
+     * Verifies that each list has 512 words that stay apart when folded, so a phrase carries 45
+     * bits.
+     */
     @Test
     void testEveryListHas512WordsDistinctWhenFolded() {
         for (String lang : ResumeWords.LANGUAGES) {
@@ -23,7 +26,9 @@ class ResumeWordsTest {
             Set<String> folded = new HashSet<>();
             list.forEach(w -> folded.add(ResumeWords.fold(w)));
             assertEquals(ResumeWords.LIST_SIZE, folded.size(), lang + " has words that fold alike");
-            assertTrue(list.stream().allMatch(w -> w.codePoints().allMatch(Character::isLetter)), lang + " has a non-letter");
+            assertTrue(
+                    list.stream().allMatch(w -> w.codePoints().allMatch(Character::isLetter)),
+                    lang + " has a non-letter");
         }
         assertTrue(ResumeWords.WORDS * Math.log(ResumeWords.LIST_SIZE) / Math.log(2) >= 44);
     }
@@ -33,15 +38,26 @@ class ResumeWordsTest {
     void testPhraseIsRecognisedHoweverTyped() {
         for (String lang : ResumeWords.LANGUAGES) {
             String phrase = WORDS.generate(lang);
-            String canonical = WORDS.parse(phrase).orElseThrow(() -> new AssertionError(lang + ": " + phrase)).canonical();
-            assertEquals(canonical, WORDS.parse("  " + phrase.toUpperCase(Locale.ROOT).replace(" ", ",  ") + ". ").orElseThrow().canonical(),
+            String canonical =
+                    WORDS.parse(phrase)
+                            .orElseThrow(() -> new AssertionError(lang + ": " + phrase))
+                            .canonical();
+            assertEquals(
+                    canonical,
+                    WORDS.parse("  " + phrase.toUpperCase(Locale.ROOT).replace(" ", ",  ") + ". ")
+                            .orElseThrow()
+                            .canonical(),
                     lang);
-            String noAccents = Normalizer.normalize(phrase, Normalizer.Form.NFKD).replaceAll("\\p{Mn}", "");
+            String noAccents =
+                    Normalizer.normalize(phrase, Normalizer.Form.NFKD).replaceAll("\\p{Mn}", "");
             assertEquals(canonical, WORDS.parse(noAccents).orElseThrow().canonical(), lang);
         }
     }
 
-    /** Verifies that Arabic and Persian letter forms are one (ي/ی, ك/ک, ة/ه, أ/ا) and vowel marks are ignored. */
+    /**
+     * Verifies that Arabic and Persian letter forms are one (ي/ی, ك/ک, ة/ه, أ/ا) and vowel marks
+     * are ignored.
+     */
     @Test
     void testArabicAndPersianLetterFormsAreOne() {
         assertEquals(ResumeWords.fold("كتاب"), ResumeWords.fold("کتاب"));
@@ -51,21 +67,30 @@ class ResumeWordsTest {
         assertEquals(ResumeWords.fold("كِتَاب"), ResumeWords.fold("كتاب"));
         String fa = WORDS.generate("fa");
         String arabicForms = fa.replace('ی', 'ي').replace('ک', 'ك');
-        assertEquals(WORDS.parse(fa).orElseThrow().canonical(), WORDS.parse(arabicForms).orElseThrow().canonical());
+        assertEquals(
+                WORDS.parse(fa).orElseThrow().canonical(),
+                WORDS.parse(arabicForms).orElseThrow().canonical());
     }
 
-    /** Verifies that anything but exactly five list words is not a phrase: four, six, or one word off the lists. */
+    /**
+     * Verifies that anything but exactly five list words is not a phrase: four, six, or one word
+     * off the lists.
+     */
     @Test
     void testParseFailsForOtherThanFiveListWords() {
         String[] w = WORDS.generate("en").split(" ");
         assertEquals(Optional.empty(), WORDS.parse(String.join(" ", w[0], w[1], w[2], w[3])));
         assertEquals(Optional.empty(), WORDS.parse(String.join(" ", w) + " " + w[0]));
-        assertEquals(Optional.empty(), WORDS.parse(String.join(" ", w[0], w[1], w[2], w[3], "xqzvw")));
+        assertEquals(
+                Optional.empty(), WORDS.parse(String.join(" ", w[0], w[1], w[2], w[3], "xqzvw")));
         assertEquals(Optional.empty(), WORDS.parse("I was tortured in 2014"));
         assertEquals(Optional.empty(), WORDS.parse(""));
     }
 
-    /** Verifies that the phrase words come from the person's language, and English where it has no list. */
+    /**
+     * Verifies that the phrase words come from the person's language, and English where it has no
+     * list.
+     */
     @Test
     void testPhraseIsInThePersonsLanguage() {
         assertEquals("ar", WORDS.parse(WORDS.generate("ar")).orElseThrow().language());

@@ -35,63 +35,112 @@ class DatabaseTlsTest {
 
     /**
      * Verifies that with {@code sslmode=verify-full} and the authority's certificate, Flyway and
-     * the pool both connect and an intake reaches the case table; that the password's '+' is a
-     * plus sign; that without sslmode the gateway does not start (the server refuses plain
-     * connections: before, {@code ?sslmode=require} was dropped and Flyway's plain connection
-     * was all there was); and that verify-full refuses a host name the certificate does not
-     * name while verify-ca accepts it.
+     * the pool both connect and an intake reaches the case table; that the password's '+' is a plus
+     * sign; that without sslmode the gateway does not start (the server refuses plain connections:
+     * before, {@code ?sslmode=require} was dropped and Flyway's plain connection was all there
+     * was); and that verify-full refuses a host name the certificate does not name while verify-ca
+     * accepts it.
      */
     @Test
-    void testTlsOnlyServerIsReachedWithVerifyFullAndRefusedWithoutTls(@TempDir Path pki, @TempDir Path pgDir,
-                                                                      @TempDir Path dataA, @TempDir Path dataB,
-                                                                      @TempDir Path dataC, @TempDir Path dataD) throws Exception {
+    void testTlsOnlyServerIsReachedWithVerifyFullAndRefusedWithoutTls(
+            @TempDir Path pki,
+            @TempDir Path pgDir,
+            @TempDir Path dataA,
+            @TempDir Path dataB,
+            @TempDir Path dataC,
+            @TempDir Path dataD)
+            throws Exception {
         makeCertificates(pki);
         Path hba = pki.resolve("pg_hba.conf");
-        Files.writeString(hba, String.join("\n",
-                "hostssl all postgres 127.0.0.1/32 trust",
-                "hostssl all all 127.0.0.1/32 scram-sha-256",
-                "hostnossl all all 0.0.0.0/0 reject",
-                ""));
+        Files.writeString(
+                hba,
+                String.join(
+                        "\n",
+                        "hostssl all postgres 127.0.0.1/32 trust",
+                        "hostssl all all 127.0.0.1/32 scram-sha-256",
+                        "hostnossl all all 0.0.0.0/0 reject",
+                        ""));
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (EmbeddedPostgres db = EmbeddedPostgres.builder().setDataDirectory(pgDir).setPort(port)
-                .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("ssl", "on")
-                .setServerConfig("ssl_cert_file", pki.resolve("server.pem").toString())
-                .setServerConfig("ssl_key_file", pki.resolve("server.key").toString())
-                .setServerConfig("hba_file", hba.toString())
-                .setConnectConfig("sslmode", "require")
-                .start()) {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?sslmode=require",
-                    "postgres", ""); Statement st = c.createStatement()) {
+        try (EmbeddedPostgres db =
+                EmbeddedPostgres.builder()
+                        .setDataDirectory(pgDir)
+                        .setPort(port)
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("ssl", "on")
+                        .setServerConfig("ssl_cert_file", pki.resolve("server.pem").toString())
+                        .setServerConfig("ssl_key_file", pki.resolve("server.key").toString())
+                        .setServerConfig("hba_file", hba.toString())
+                        .setConnectConfig("sslmode", "require")
+                        .start()) {
+            try (Connection c =
+                            DriverManager.getConnection(
+                                    "jdbc:postgresql://127.0.0.1:"
+                                            + port
+                                            + "/postgres?sslmode=require",
+                                    "postgres",
+                                    "");
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE ROLE haven LOGIN PASSWORD '" + PASSWORD + "'");
                 st.execute("CREATE DATABASE haven OWNER haven");
             }
             String ca = pki.resolve("ca.pem").toString();
             String base = "postgresql://haven:tls+pass%20word@localhost:" + port + "/haven";
 
-            try (Haven haven = TestHaven.start(dataA, Map.of("HAVEN_DB_URL", base + "?sslmode=verify-full&sslrootcert=" + ca))) {
+            try (Haven haven =
+                    TestHaven.start(
+                            dataA,
+                            Map.of(
+                                    "HAVEN_DB_URL",
+                                    base + "?sslmode=verify-full&sslrootcert=" + ca))) {
                 TestHaven.setUpAdmin(haven);
                 String marker = "tls-" + UUID.randomUUID();
                 IntakeDriver.completeIntake(haven.port(), marker);
                 InboxClient admin = TestHaven.loggedIn(haven);
-                assertTrue(admin.get("/inbox").body().contains("/inbox/cases/"), "the case did not reach the inbox");
+                assertTrue(
+                        admin.get("/inbox").body().contains("/inbox/cases/"),
+                        "the case did not reach the inbox");
                 assertEquals(200, new InboxClient(haven.port()).get("/health").statusCode());
             }
-            String plain = causes(assertThrows(Exception.class, () -> TestHaven.start(dataB, Map.of("HAVEN_DB_URL", base)).close(),
-                    "a gateway started against a TLS-only server without TLS"));
+            String plain =
+                    causes(
+                            assertThrows(
+                                    Exception.class,
+                                    () ->
+                                            TestHaven.start(dataB, Map.of("HAVEN_DB_URL", base))
+                                                    .close(),
+                                    "a gateway started against a TLS-only server without TLS"));
             assertTrue(plain.contains("no encryption"), "refused for another reason: " + plain);
             String byAddress = "postgresql://haven:tls+pass%20word@127.0.0.1:" + port + "/haven";
-            String named = causes(assertThrows(Exception.class, () -> TestHaven.start(dataC,
-                    Map.of("HAVEN_DB_URL", byAddress + "?sslmode=verify-full&sslrootcert=" + ca)).close(),
-                    "verify-full accepted a certificate that does not name 127.0.0.1"));
-            assertTrue(named.contains("127.0.0.1") && named.toLowerCase(Locale.ROOT).contains("verif"),
+            String named =
+                    causes(
+                            assertThrows(
+                                    Exception.class,
+                                    () ->
+                                            TestHaven.start(
+                                                            dataC,
+                                                            Map.of(
+                                                                    "HAVEN_DB_URL",
+                                                                    byAddress
+                                                                            + "?sslmode=verify-full&sslrootcert="
+                                                                            + ca))
+                                                    .close(),
+                                    "verify-full accepted a certificate that does not name 127.0.0.1"));
+            assertTrue(
+                    named.contains("127.0.0.1") && named.toLowerCase(Locale.ROOT).contains("verif"),
                     "refused for another reason: " + named);
-            // another gateway of the same cluster: the same server keys (ServerKeysCheck refuses others)
-            try (Haven haven = TestHaven.start(dataD, Map.of("HAVEN_DB_URL", byAddress + "?sslmode=verify-ca&sslrootcert=" + ca,
-                    "HAVEN_SERVER_KEYS_FILE", dataA.resolve("secrets").resolve("server-keys").toString()))) {
+            // another gateway of the same cluster: the same server keys (ServerKeysCheck refuses
+            // others)
+            try (Haven haven =
+                    TestHaven.start(
+                            dataD,
+                            Map.of(
+                                    "HAVEN_DB_URL",
+                                    byAddress + "?sslmode=verify-ca&sslrootcert=" + ca,
+                                    "HAVEN_SERVER_KEYS_FILE",
+                                    dataA.resolve("secrets").resolve("server-keys").toString()))) {
                 assertEquals(200, new InboxClient(haven.port()).get("/health").statusCode());
             }
         }
@@ -109,20 +158,70 @@ class DatabaseTlsTest {
     /** A test authority, and a server certificate it signed for the name localhost only. */
     private static void makeCertificates(Path dir) throws Exception {
         Files.writeString(dir.resolve("server.ext"), "subjectAltName=DNS:localhost\n");
-        run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Haven test CA",
-                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-                "-keyout", "ca.key", "-out", "ca.pem");
-        run(dir, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-                "-keyout", "server.key", "-out", "server.csr");
-        run(dir, "openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-                "-days", "2", "-extfile", "server.ext", "-out", "server.pem");
-        Files.setPosixFilePermissions(dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
+        run(
+                dir,
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=Haven test CA",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem");
+        run(
+                dir,
+                "openssl",
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr");
+        run(
+                dir,
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-extfile",
+                "server.ext",
+                "-out",
+                "server.pem");
+        Files.setPosixFilePermissions(
+                dir.resolve("server.key"), PosixFilePermissions.fromString("rw-------"));
     }
 
     private static void run(Path dir, String... command) throws Exception {
-        Process p = new ProcessBuilder(List.of(command)).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+        Process p =
+                new ProcessBuilder(List.of(command))
+                        .directory(dir.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("openssl.log").toFile())
+                        .start();
+        assertTrue(
+                p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
                 String.join(" ", command) + ": " + Files.readString(dir.resolve("openssl.log")));
     }
 }

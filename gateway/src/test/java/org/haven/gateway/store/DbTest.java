@@ -18,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@link Transactions}: the work runs inside one transaction that commits on success and rolls back on failure. */
+/**
+ * {@link Transactions}: the work runs inside one transaction that commits on success and rolls back
+ * on failure.
+ */
 class DbTest {
     private Vertx vertx;
     private Pool pool;
@@ -29,9 +32,17 @@ class DbTest {
         String url = TestPostgres.newDatabase();
         int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
         String db = url.substring(url.lastIndexOf('/') + 1);
-        pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-                .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(port).setDatabase(db).setUser("postgres"))
-                .using(vertx).build();
+        pool =
+                PgBuilder.pool()
+                        .with(new PoolOptions().setMaxSize(2))
+                        .connectingTo(
+                                new PgConnectOptions()
+                                        .setHost("127.0.0.1")
+                                        .setPort(port)
+                                        .setDatabase(db)
+                                        .setUser("postgres"))
+                        .using(vertx)
+                        .build();
         await(pool.query("CREATE TABLE t (n int PRIMARY KEY)").execute());
     }
 
@@ -49,39 +60,94 @@ class DbTest {
         return await(pool.query("SELECT count(*) FROM t").execute()).iterator().next().getLong(0);
     }
 
-    /** Verifies that statements sent before BEGIN is answered are inside the transaction, and are committed together. */
+    /**
+     * Verifies that statements sent before BEGIN is answered are inside the transaction, and are
+     * committed together.
+     */
     @Test
     void testWorkIsOneCommittedTransaction() throws Exception {
-        long[] xids = await(Db.of(pool).transaction(tx -> {
-            Future<Long> a = tx.preparedQuery("INSERT INTO t VALUES ($1) RETURNING txid_current()").execute(Tuple.of(1))
-                    .map(rs -> rs.iterator().next().getLong(0));
-            Future<Long> b = tx.preparedQuery("INSERT INTO t VALUES ($1) RETURNING txid_current()").execute(Tuple.of(2))
-                    .map(rs -> rs.iterator().next().getLong(0));
-            return Future.all(a, b).map(v -> new long[] {a.result(), b.result()});
-        }));
+        long[] xids =
+                await(
+                        Db.of(pool)
+                                .transaction(
+                                        tx -> {
+                                            Future<Long> a =
+                                                    tx.preparedQuery(
+                                                                    "INSERT INTO t VALUES ($1) RETURNING txid_current()")
+                                                            .execute(Tuple.of(1))
+                                                            .map(
+                                                                    rs ->
+                                                                            rs.iterator()
+                                                                                    .next()
+                                                                                    .getLong(0));
+                                            Future<Long> b =
+                                                    tx.preparedQuery(
+                                                                    "INSERT INTO t VALUES ($1) RETURNING txid_current()")
+                                                            .execute(Tuple.of(2))
+                                                            .map(
+                                                                    rs ->
+                                                                            rs.iterator()
+                                                                                    .next()
+                                                                                    .getLong(0));
+                                            return Future.all(a, b)
+                                                    .map(v -> new long[] {a.result(), b.result()});
+                                        }));
         assertEquals(xids[0], xids[1], "the two statements ran in different transactions");
         assertEquals(2, rows());
     }
 
-    /** Verifies that a failing statement rolls back what the work did before it, and the caller gets the error. */
+    /**
+     * Verifies that a failing statement rolls back what the work did before it, and the caller gets
+     * the error.
+     */
     @Test
     void testFailureRollsBackEverything() throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> await(Db.of(pool).transaction(tx ->
-                tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(1))
-                        .compose(v -> tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(1))))));
+        ExecutionException e =
+                assertThrows(
+                        ExecutionException.class,
+                        () ->
+                                await(
+                                        Db.of(pool)
+                                                .transaction(
+                                                        tx ->
+                                                                tx.preparedQuery(
+                                                                                "INSERT INTO t VALUES ($1)")
+                                                                        .execute(Tuple.of(1))
+                                                                        .compose(
+                                                                                v ->
+                                                                                        tx.preparedQuery(
+                                                                                                        "INSERT INTO t VALUES ($1)")
+                                                                                                .execute(
+                                                                                                        Tuple
+                                                                                                                .of(
+                                                                                                                        1))))));
         assertEquals("23505", ((PgException) e.getCause()).getSqlState());
         assertEquals(0, rows());
     }
 
-    /** Verifies that work failing in Java (not in SQL) also rolls back, and that the connection goes back to the pool. */
+    /**
+     * Verifies that work failing in Java (not in SQL) also rolls back, and that the connection goes
+     * back to the pool.
+     */
     @Test
     void testJavaFailureRollsBackAndReleasesConnection() throws Exception {
         for (int i = 0; i < 5; i++) {
             int n = i;
-            assertThrows(ExecutionException.class, () -> await(Db.of(pool).transaction(tx ->
-                    tx.preparedQuery("INSERT INTO t VALUES ($1)").execute(Tuple.of(n)).map(rs -> {
-                        throw new IllegalStateException("the engine failed");
-                    }))));
+            assertThrows(
+                    ExecutionException.class,
+                    () ->
+                            await(
+                                    Db.of(pool)
+                                            .transaction(
+                                                    tx ->
+                                                            tx.preparedQuery(
+                                                                            "INSERT INTO t VALUES ($1)")
+                                                                    .execute(Tuple.of(n))
+                                                                    .map(
+                                                                            rs -> {
+                                                                                throw new IllegalStateException(
+                                                                                        "the engine failed");
+                                                                            }))));
         }
         assertEquals(0, rows(), "a failed step left rows behind");
     }

@@ -38,17 +38,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The embedded PostgreSQL as another user of the same host meets it ("a local user on the host
- * may get nothing"): {@code nobody}, with the psql client, the shell and the data dir's path.
- * The data dir sits where every user can reach it (a {@code 0755} parent, itself made {@code 0755}
- * as a plain {@code mkdir} makes it), so only Haven's own protection stands in the way.
+ * The embedded PostgreSQL as another user of the same host meets it ("a local user on the host may
+ * get nothing"): {@code nobody}, with the psql client, the shell and the data dir's path. The data
+ * dir sits where every user can reach it (a {@code 0755} parent, itself made {@code 0755} as a
+ * plain {@code mkdir} makes it), so only Haven's own protection stands in the way.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class EmbeddedDatabaseLocalUserTest {
     private static final String PSQL = "/usr/bin/psql";
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
     private static Path dataDir;
     private static Vertx vertx;
     private static Database db;
@@ -83,55 +82,109 @@ class EmbeddedDatabaseLocalUserTest {
         assumeLocalUser();
         assertTrue(await(db.ping()), "Haven itself does not get in");
         String port = Integer.toString(db.connectOptions().getPort());
-        for (Map<String, String> env : List.of(Map.<String, String>of(), Map.of("PGPASSWORD", "postgres"), Map.of("PGPASSWORD", ""))) {
+        for (Map<String, String> env :
+                List.of(
+                        Map.<String, String>of(),
+                        Map.of("PGPASSWORD", "postgres"),
+                        Map.of("PGPASSWORD", ""))) {
             for (String user : List.of("postgres", "nobody")) {
-                LocalUser.Result r = LocalUser.run(env, PSQL, "-X", "-w", "-h", "127.0.0.1", "-p", port, "-U", user, "-d", "postgres",
-                        "-tAc", "SELECT 'in as ' || current_user");
-                assertFalse(r.succeeded() || r.output().contains("in as"), "a local user got in as " + user + ": " + r.output());
-                assertTrue(r.output().contains("password"), "refused for another reason than authentication: " + r.output());
+                LocalUser.Result r =
+                        LocalUser.run(
+                                env,
+                                PSQL,
+                                "-X",
+                                "-w",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                port,
+                                "-U",
+                                user,
+                                "-d",
+                                "postgres",
+                                "-tAc",
+                                "SELECT 'in as ' || current_user");
+                assertFalse(
+                        r.succeeded() || r.output().contains("in as"),
+                        "a local user got in as " + user + ": " + r.output());
+                assertTrue(
+                        r.output().contains("password"),
+                        "refused for another reason than authentication: " + r.output());
             }
         }
     }
 
-    /** Verifies that there is no Unix socket a local user could connect through (nor one in /tmp for the port). */
+    /**
+     * Verifies that there is no Unix socket a local user could connect through (nor one in /tmp for
+     * the port).
+     */
     @Test
     void testLocalUserCannotConnectOverUnixSocket() throws Exception {
         assumeLocalUser();
         String port = Integer.toString(db.connectOptions().getPort());
-        List<String> socketDirs = new ArrayList<>(List.of("/tmp", "/var/run/postgresql", dataDir.toString()));
+        List<String> socketDirs =
+                new ArrayList<>(List.of("/tmp", "/var/run/postgresql", dataDir.toString()));
         // what the server itself announces in its pid file (line 5: the first socket directory)
-        List<String> pidFile = Files.readAllLines(dataDir.resolve("postgres").resolve(EmbeddedPostmaster.PID_FILE));
+        List<String> pidFile =
+                Files.readAllLines(
+                        dataDir.resolve("postgres").resolve(EmbeddedPostmaster.PID_FILE));
         if (pidFile.size() > 4 && !pidFile.get(4).isBlank()) {
             socketDirs.add(pidFile.get(4).strip());
         }
         for (String dir : socketDirs) {
-            LocalUser.Result r = LocalUser.run(PSQL, "-X", "-w", "-h", dir, "-p", port, "-U", "postgres", "-d", "postgres",
-                    "-tAc", "SELECT 'in as ' || current_user");
-            assertFalse(r.succeeded() || r.output().contains("in as"), "a local user got in through " + dir + ": " + r.output());
+            LocalUser.Result r =
+                    LocalUser.run(
+                            PSQL,
+                            "-X",
+                            "-w",
+                            "-h",
+                            dir,
+                            "-p",
+                            port,
+                            "-U",
+                            "postgres",
+                            "-d",
+                            "postgres",
+                            "-tAc",
+                            "SELECT 'in as ' || current_user");
+            assertFalse(
+                    r.succeeded() || r.output().contains("in as"),
+                    "a local user got in through " + dir + ": " + r.output());
         }
-        assertTrue(pidFile.size() > 4 && pidFile.get(4).isBlank(), "the server listens on a Unix socket in " + pidFile);
+        assertTrue(
+                pidFile.size() > 4 && pidFile.get(4).isBlank(),
+                "the server listens on a Unix socket in " + pidFile);
     }
 
     /**
-     * Verifies that a local user can neither read the database's files and the password, nor
-     * write anything under the data dir, the unpacked PostgreSQL binaries included.
+     * Verifies that a local user can neither read the database's files and the password, nor write
+     * anything under the data dir, the unpacked PostgreSQL binaries included.
      */
     @Test
     void testLocalUserCannotReadOrWriteDataDir() throws Exception {
         assumeLocalUser();
         Path pg = dataDir.resolve("postgres");
         Path bin = dataDir.resolve("postgres-bin");
-        List<String[]> attempts = List.of(
-                new String[] {"cat", pg.resolve("PG_VERSION").toString()},
-                new String[] {"ls", pg.resolve("base").toString()},
-                new String[] {"cat", Database.embeddedPasswordFile(dataDir).toString()},
-                new String[] {"ls", dataDir.toString()},
-                new String[] {"touch", dataDir.resolve("planted").toString()},
-                new String[] {"touch", bin.resolve("planted").toString()},
-                new String[] {"sh", "-c", "for d in \"$1\"/PG-*; do mv \"$d\" \"$d.moved\" && exit 0; done; exit 1", "sh", bin.toString()});
+        List<String[]> attempts =
+                List.of(
+                        new String[] {"cat", pg.resolve("PG_VERSION").toString()},
+                        new String[] {"ls", pg.resolve("base").toString()},
+                        new String[] {"cat", Database.embeddedPasswordFile(dataDir).toString()},
+                        new String[] {"ls", dataDir.toString()},
+                        new String[] {"touch", dataDir.resolve("planted").toString()},
+                        new String[] {"touch", bin.resolve("planted").toString()},
+                        new String[] {
+                            "sh",
+                            "-c",
+                            "for d in \"$1\"/PG-*; do mv \"$d\" \"$d.moved\" && exit 0; done; exit 1",
+                            "sh",
+                            bin.toString()
+                        });
         for (String[] attempt : attempts) {
             LocalUser.Result r = LocalUser.run(attempt);
-            assertFalse(r.succeeded(), "a local user could " + String.join(" ", attempt) + ": " + r.output());
+            assertFalse(
+                    r.succeeded(),
+                    "a local user could " + String.join(" ", attempt) + ": " + r.output());
         }
         assertFalse(Files.exists(dataDir.resolve("planted")));
         assertFalse(Files.exists(bin.resolve("planted")));
@@ -139,18 +192,26 @@ class EmbeddedDatabaseLocalUserTest {
 
     /**
      * Verifies that nothing under the data dir (the unpacked binaries included) is writable by
-     * group or others, that the data dir itself is the owner's alone, and that the password
-     * file is readable by the owner only.
+     * group or others, that the data dir itself is the owner's alone, and that the password file is
+     * readable by the owner only.
      */
     @Test
     void testNothingUnderDataDirIsWritableByOthers() throws Exception {
-        assertEquals(Set.of(), Files.getPosixFilePermissions(dataDir).stream()
-                .filter(p -> !p.name().startsWith("OWNER")).collect(Collectors.toSet()), "data dir mode");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Database.embeddedPasswordFile(dataDir))));
+        assertEquals(
+                Set.of(),
+                Files.getPosixFilePermissions(dataDir).stream()
+                        .filter(p -> !p.name().startsWith("OWNER"))
+                        .collect(Collectors.toSet()),
+                "data dir mode");
+        assertEquals(
+                "rw-------",
+                PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(Database.embeddedPasswordFile(dataDir))));
         List<String> writable = FileModes.writableByOthers(dataDir);
         assertEquals(List.of(), writable, "writable by group or others");
         try (Stream<Path> bins = Files.list(dataDir.resolve("postgres-bin"))) {
-            assertTrue(bins.anyMatch(p -> Files.isExecutable(p.resolve("bin").resolve("postgres"))),
+            assertTrue(
+                    bins.anyMatch(p -> Files.isExecutable(p.resolve("bin").resolve("postgres"))),
                     "the binaries are not under the data dir");
         }
     }
@@ -161,16 +222,19 @@ class EmbeddedDatabaseLocalUserTest {
         String password = Files.readString(Database.embeddedPasswordFile(dataDir)).strip();
         assertTrue(password.length() >= 32, "a short password");
         List<String> lines = startLog.lines();
-        assertTrue(lines.stream().anyMatch(l -> l.contains("event=database_ready kind=embedded")), "nothing captured");
-        assertTrue(lines.stream().noneMatch(l -> l.contains(password)), "the password is in the log");
+        assertTrue(
+                lines.stream().anyMatch(l -> l.contains("event=database_ready kind=embedded")),
+                "nothing captured");
+        assertTrue(
+                lines.stream().noneMatch(l -> l.contains(password)), "the password is in the log");
     }
 
     /**
      * Verifies that a data dir made by an earlier Haven (initdb's trust for everyone, no password,
      * binaries in a world-writable directory) is sealed at the next start, its data kept: a local
-     * user hammering the port meanwhile never gets in and is refused afterwards, every
-     * pg_hba.conf line asks for SCRAM, and binaries another user could have changed are
-     * replaced by freshly unpacked ones, the owner's alone.
+     * user hammering the port meanwhile never gets in and is refused afterwards, every pg_hba.conf
+     * line asks for SCRAM, and binaries another user could have changed are replaced by freshly
+     * unpacked ones, the owner's alone.
      */
     @Test
     void testTrustDataDirOfEarlierVersionIsSealedWithDataKept(@TempDir Path base) throws Exception {
@@ -178,34 +242,61 @@ class EmbeddedDatabaseLocalUserTest {
         Path pgDir = old.resolve("postgres");
         Files.createDirectories(pgDir);
         // exactly how earlier versions started it
-        try (EmbeddedPostgres before = EmbeddedPostgres.builder().setDataDirectory(pgDir).setCleanDataDirectory(false)
-                .setOverrideWorkingDirectory(old.resolve("postgres-bin").toFile()).setRegisterShutdownHook(false)
-                .setServerConfig("listen_addresses", "127.0.0.1").start();
-             Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + before.getPort() + "/postgres", "postgres", "");
-             Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA earlier; CREATE TABLE earlier.kept (n int); INSERT INTO earlier.kept VALUES (42)");
+        try (EmbeddedPostgres before =
+                        EmbeddedPostgres.builder()
+                                .setDataDirectory(pgDir)
+                                .setCleanDataDirectory(false)
+                                .setOverrideWorkingDirectory(old.resolve("postgres-bin").toFile())
+                                .setRegisterShutdownHook(false)
+                                .setServerConfig("listen_addresses", "127.0.0.1")
+                                .start();
+                Connection c =
+                        DriverManager.getConnection(
+                                "jdbc:postgresql://127.0.0.1:" + before.getPort() + "/postgres",
+                                "postgres",
+                                "");
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "CREATE SCHEMA earlier; CREATE TABLE earlier.kept (n int); INSERT INTO earlier.kept VALUES (42)");
         }
-        assertTrue(Files.readString(pgDir.resolve("pg_hba.conf")).contains("trust"), "not the old trust setup");
-        // The library makes the working directory it unpacks into writable by everyone, but only when
-        // it unpacks in this JVM (not when another test of the run already has): the mode it leaves.
+        assertTrue(
+                Files.readString(pgDir.resolve("pg_hba.conf")).contains("trust"),
+                "not the old trust setup");
+        // The library makes the working directory it unpacks into writable by everyone, but only
+        // when
+        // it unpacks in this JVM (not when another test of the run already has): the mode it
+        // leaves.
         Files.createDirectories(old.resolve("postgres-bin"));
-        Files.setPosixFilePermissions(old.resolve("postgres-bin"), PosixFilePermissions.fromString("rwxrwxrwx"));
-        // what another user could do to those binaries meanwhile (as nobody where the test can act as nobody)
+        Files.setPosixFilePermissions(
+                old.resolve("postgres-bin"), PosixFilePermissions.fromString("rwxrwxrwx"));
+        // what another user could do to those binaries meanwhile (as nobody where the test can act
+        // as nobody)
         Path planted = old.resolve("postgres-bin").resolve("planted");
         if (LocalUser.unavailableReason() == null) {
-            assertTrue(LocalUser.run("touch", planted.toString()).succeeded(), "the earlier layout was not writable by others");
+            assertTrue(
+                    LocalUser.run("touch", planted.toString()).succeeded(),
+                    "the earlier layout was not writable by others");
         } else {
             Files.createFile(planted);
         }
 
         Intruder intruder = new Intruder(pgDir);
-        try (LogCapture logs = new LogCapture(); Database upgraded = Database.open(vertx, Optional.empty(), old)) {
+        try (LogCapture logs = new LogCapture();
+                Database upgraded = Database.open(vertx, Optional.empty(), old)) {
             if (LocalUser.unavailableReason() == null) {
                 assertTrue(intruder.awaitAttempts(3) >= 3, "the intruder never reached the server");
             }
             intruder.close();
-            assertEquals(List.of(), intruder.successes(), "a local user got in while the data dir was being sealed");
-            assertEquals(42, await(upgraded.pool().query("SELECT n FROM earlier.kept").execute()).iterator().next().getInteger(0));
+            assertEquals(
+                    List.of(),
+                    intruder.successes(),
+                    "a local user got in while the data dir was being sealed");
+            assertEquals(
+                    42,
+                    await(upgraded.pool().query("SELECT n FROM earlier.kept").execute())
+                            .iterator()
+                            .next()
+                            .getInteger(0));
             for (String line : Files.readAllLines(pgDir.resolve("pg_hba.conf"))) {
                 String l = line.strip();
                 if (!l.isEmpty() && !l.startsWith("#")) {
@@ -214,16 +305,40 @@ class EmbeddedDatabaseLocalUserTest {
             }
             assertEquals(List.of(), FileModes.writableByOthers(old));
             assertFalse(Files.exists(planted), "the binaries others could change are still used");
-            assertTrue(logs.lines().stream().anyMatch(l -> l.contains("event=embedded_database_binaries_set_aside")), "not logged");
+            assertTrue(
+                    logs.lines().stream()
+                            .anyMatch(
+                                    l -> l.contains("event=embedded_database_binaries_set_aside")),
+                    "not logged");
             try (Stream<Path> left = Files.list(old)) {
-                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains("untrusted")).toList(), "not removed");
+                assertEquals(
+                        List.of(),
+                        left.filter(p -> p.getFileName().toString().contains("untrusted")).toList(),
+                        "not removed");
             }
             String password = Files.readString(Database.embeddedPasswordFile(old)).strip();
-            assertTrue(logs.lines().stream().noneMatch(l -> l.contains(password)), "the password is in the log");
+            assertTrue(
+                    logs.lines().stream().noneMatch(l -> l.contains(password)),
+                    "the password is in the log");
             if (LocalUser.unavailableReason() == null) {
-                LocalUser.Result r = LocalUser.run(PSQL, "-X", "-w", "-h", "127.0.0.1", "-p",
-                        Integer.toString(upgraded.connectOptions().getPort()), "-U", "postgres", "-d", "postgres", "-tAc", "SELECT 'kept:' || n FROM earlier.kept");
-                assertFalse(r.succeeded() || r.output().contains("kept:42"), "a local user still gets in: " + r.output());
+                LocalUser.Result r =
+                        LocalUser.run(
+                                PSQL,
+                                "-X",
+                                "-w",
+                                "-h",
+                                "127.0.0.1",
+                                "-p",
+                                Integer.toString(upgraded.connectOptions().getPort()),
+                                "-U",
+                                "postgres",
+                                "-d",
+                                "postgres",
+                                "-tAc",
+                                "SELECT 'kept:' || n FROM earlier.kept");
+                assertFalse(
+                        r.succeeded() || r.output().contains("kept:42"),
+                        "a local user still gets in: " + r.output());
             }
         }
         intruder.close();
@@ -237,8 +352,8 @@ class EmbeddedDatabaseLocalUserTest {
 
     /**
      * Verifies that a password file replaced while Haven was stopped (a restore that brought
-     * another node's secrets, say) is the password the server asks for after the next start,
-     * that the previous one no longer opens it, and that the file is made the owner's alone.
+     * another node's secrets, say) is the password the server asks for after the next start, that
+     * the previous one no longer opens it, and that the file is made the owner's alone.
      */
     @Test
     void testReplacedPasswordFileIsTheOneAskedForAfterRestart(@TempDir Path base) throws Exception {
@@ -251,13 +366,17 @@ class EmbeddedDatabaseLocalUserTest {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         try (Database db = Database.open(vertx, Optional.empty(), dir)) {
             assertTrue(await(db.ping()));
-            String url = "jdbc:postgresql://127.0.0.1:" + db.connectOptions().getPort() + "/postgres";
-            SQLException refused = assertThrows(SQLException.class,
-                    () -> DriverManager.getConnection(url, "postgres", previous).close());
+            String url =
+                    "jdbc:postgresql://127.0.0.1:" + db.connectOptions().getPort() + "/postgres";
+            SQLException refused =
+                    assertThrows(
+                            SQLException.class,
+                            () -> DriverManager.getConnection(url, "postgres", previous).close());
             assertEquals("28P01", refused.getSQLState(), "not refused for its password");
             DriverManager.getConnection(url, "postgres", replaced).close();
         }
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(
+                "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
 
     /**
@@ -271,30 +390,56 @@ class EmbeddedDatabaseLocalUserTest {
         private volatile boolean stop;
 
         Intruder(Path pgDir) {
-            thread = new Thread(() -> {
-                while (!stop) {
-                    try {
-                        List<String> pid = Files.exists(pgDir.resolve(EmbeddedPostmaster.PID_FILE))
-                                ? Files.readAllLines(pgDir.resolve(EmbeddedPostmaster.PID_FILE)) : List.of();
-                        if (pid.size() < 4 || pid.get(3).isBlank() || LocalUser.unavailableReason() != null) {
-                            Thread.sleep(10);
-                            continue;
-                        }
-                        LocalUser.Result r = LocalUser.run(PSQL, "-X", "-w", "-h", "127.0.0.1", "-p", pid.get(3).strip(),
-                                "-U", "postgres", "-d", "postgres", "-tAc", "SELECT 'in as ' || current_user");
-                        if (r.output().contains("in as")) {
-                            successes.add(r.output());
-                        }
-                        if (!r.output().contains("Connection refused")) {
-                            attempts.incrementAndGet(); // it reached a server
-                        }
-                    } catch (IOException e) {
-                        // the pid file changed while read
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "intruder");
+            thread =
+                    new Thread(
+                            () -> {
+                                while (!stop) {
+                                    try {
+                                        List<String> pid =
+                                                Files.exists(
+                                                                pgDir.resolve(
+                                                                        EmbeddedPostmaster
+                                                                                .PID_FILE))
+                                                        ? Files.readAllLines(
+                                                                pgDir.resolve(
+                                                                        EmbeddedPostmaster
+                                                                                .PID_FILE))
+                                                        : List.of();
+                                        if (pid.size() < 4
+                                                || pid.get(3).isBlank()
+                                                || LocalUser.unavailableReason() != null) {
+                                            Thread.sleep(10);
+                                            continue;
+                                        }
+                                        LocalUser.Result r =
+                                                LocalUser.run(
+                                                        PSQL,
+                                                        "-X",
+                                                        "-w",
+                                                        "-h",
+                                                        "127.0.0.1",
+                                                        "-p",
+                                                        pid.get(3).strip(),
+                                                        "-U",
+                                                        "postgres",
+                                                        "-d",
+                                                        "postgres",
+                                                        "-tAc",
+                                                        "SELECT 'in as ' || current_user");
+                                        if (r.output().contains("in as")) {
+                                            successes.add(r.output());
+                                        }
+                                        if (!r.output().contains("Connection refused")) {
+                                            attempts.incrementAndGet(); // it reached a server
+                                        }
+                                    } catch (IOException e) {
+                                        // the pid file changed while read
+                                    } catch (InterruptedException e) {
+                                        return;
+                                    }
+                                }
+                            },
+                            "intruder");
             thread.setDaemon(true);
             thread.start();
         }
@@ -319,7 +464,10 @@ class EmbeddedDatabaseLocalUserTest {
         }
     }
 
-    /** A data dir in a parent every user can enter, itself as {@code mkdir} under the usual umask makes it. */
+    /**
+     * A data dir in a parent every user can enter, itself as {@code mkdir} under the usual umask
+     * makes it.
+     */
     private static Path reachableDataDir(Path base) throws IOException {
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dir = base.resolve("haven");

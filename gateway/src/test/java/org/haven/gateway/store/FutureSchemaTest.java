@@ -26,12 +26,14 @@ class FutureSchemaTest {
      * know (an additive one of a later version, here a new table), instead of refusing it.
      */
     @Test
-    void testAGatewayStartsOnASchemaMigratedByANewerVersion(@TempDir Path dataDir) throws Exception {
+    void testAGatewayStartsOnASchemaMigratedByANewerVersion(@TempDir Path dataDir)
+            throws Exception {
         String url = TestPostgres.newDatabase();
         try (Haven first = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url))) {
             assertEquals(200, new InboxClient(first.port()).get("/health").statusCode());
         }
-        TestPostgres.execute(url,
+        TestPostgres.execute(
+                url,
                 "CREATE TABLE from_the_future (id bigint PRIMARY KEY)",
                 "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
                         + " installed_by, execution_time, success)"

@@ -34,20 +34,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * screenshots to {@code gateway/target/screenshots/<name>.png}, and axe-core accessibility checks.
  *
  * <p>Only the system's {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver} are used, named
- * explicitly so that Selenium Manager never looks for (or downloads) a browser or driver. Where they
- * are missing, {@link #start} skips the calling test class with a message saying what to install.
+ * explicitly so that Selenium Manager never looks for (or downloads) a browser or driver. Where
+ * they are missing, {@link #start} skips the calling test class with a message saying what to
+ * install.
  *
  * <p>axe-core is the npm package as repackaged by WebJars ({@code org.webjars.npm:axe-core}), read
  * from the test classpath and injected with {@code executeScript}, which the pages' CSP does not
- * govern. {@code -Dhaven.axe=path/to/axe.min.js} runs another axe-core build instead (e.g. a
- * newer one from {@code npm install axe-core}).
+ * govern. {@code -Dhaven.axe=path/to/axe.min.js} runs another axe-core build instead (e.g. a newer
+ * one from {@code npm install axe-core}).
  */
 public final class Browser implements AutoCloseable {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    /** WCAG 2.0, 2.1 and 2.2, levels A and AA (the bundled axe-core predates 2.2 rules; a newer one runs them). */
-    private static final List<String> AXE_TAGS = List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
-    private static final String AXE_WEBJAR = "META-INF/maven/org.webjars.npm/axe-core/pom.properties";
+
+    /**
+     * WCAG 2.0, 2.1 and 2.2, levels A and AA (the bundled axe-core predates 2.2 rules; a newer one
+     * runs them).
+     */
+    private static final List<String> AXE_TAGS =
+            List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa");
+
+    private static final String AXE_WEBJAR =
+            "META-INF/maven/org.webjars.npm/axe-core/pom.properties";
 
     private static String axeSource;
 
@@ -66,12 +74,17 @@ public final class Browser implements AutoCloseable {
 
     /**
      * Skips the calling test, with the reason, when {@link #available} is false. Call it from
-     * {@code @BeforeEach} too: Surefire counts a test skipped there, while it reports a class skipped
-     * in {@code @BeforeAll} as zero tests run and no message.
+     * {@code @BeforeEach} too: Surefire counts a test skipped there, while it reports a class
+     * skipped in {@code @BeforeAll} as zero tests run and no message.
      */
     public static void assumeAvailable() {
-        Assumptions.assumeTrue(available(), "browser test skipped: " + CHROMIUM + " or " + CHROMEDRIVER
-                + " is missing (Debian: apt-get install chromium chromium-driver; .ci/run does this)");
+        Assumptions.assumeTrue(
+                available(),
+                "browser test skipped: "
+                        + CHROMIUM
+                        + " or "
+                        + CHROMEDRIVER
+                        + " is missing (Debian: apt-get install chromium chromium-driver; .ci/run does this)");
     }
 
     /**
@@ -90,23 +103,35 @@ public final class Browser implements AutoCloseable {
      */
     public static Browser start(int width, int height, String language) throws IOException {
         assumeAvailable();
-        // Selenium's warning that it has no DevTools classes for this Chromium version is noise here
+        // Selenium's warning that it has no DevTools classes for this Chromium version is noise
+        // here
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
         System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.toString());
         Path profile = Files.createTempDirectory("haven-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--lang=" + language.split(",")[0], "--hide-scrollbars",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--lang=" + language.split(",")[0],
+                "--hide-scrollbars",
                 // tests leave for https://exit.invalid/: fail at once, without asking a DNS server
                 "--host-resolver-rules=MAP *.invalid ~NOTFOUND",
-                "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+                "--user-data-dir=" + profile,
+                "--window-size=" + width + "," + height);
         options.setExperimentalOption("prefs", Map.of("intl.accept_languages", language));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
+        ChromeDriverService service =
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build();
         ChromeDriver driver;
         try {
             driver = new ChromeDriver(service, options);
@@ -130,7 +155,11 @@ public final class Browser implements AutoCloseable {
         Long innerW = (Long) js("return window.innerWidth");
         Long innerH = (Long) js("return window.innerHeight");
         if (innerW != width || innerH != height) {
-            driver.manage().window().setSize(new Dimension(2 * width - innerW.intValue(), 2 * height - innerH.intValue()));
+            driver.manage()
+                    .window()
+                    .setSize(
+                            new Dimension(
+                                    2 * width - innerW.intValue(), 2 * height - innerH.intValue()));
         }
     }
 
@@ -144,10 +173,12 @@ public final class Browser implements AutoCloseable {
      * (Argon2id) on a busy two-core CI machine can be slow.
      */
     public <T> T await(String what, Function<WebDriver, T> condition) {
-        // Live updates replace parts of the page while a condition reads them: a stale element just means "look again".
+        // Live updates replace parts of the page while a condition reads them: a stale element just
+        // means "look again".
         return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
                 .ignoring(StaleElementReferenceException.class)
-                .withMessage("waiting for " + what).until(condition);
+                .withMessage("waiting for " + what)
+                .until(condition);
     }
 
     /** Saves the viewport as {@code gateway/target/screenshots/<name>.png} and returns the file. */
@@ -160,22 +191,31 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Runs axe-core's WCAG 2 A and AA rules on the current page and fails, listing each
-     * violation's id, impact and nodes, if there is any.
+     * Runs axe-core's WCAG 2 A and AA rules on the current page and fails, listing each violation's
+     * id, impact and nodes, if there is any.
      */
     public void assertNoAxeViolations(String page) {
         JsonArray violations = axeViolations();
         if (violations.isEmpty()) {
             return;
         }
-        StringBuilder report = new StringBuilder("axe found " + violations.size() + " violation(s) on " + page + ":");
+        StringBuilder report =
+                new StringBuilder(
+                        "axe found " + violations.size() + " violation(s) on " + page + ":");
         for (Object o : violations) {
             JsonObject v = (JsonObject) o;
-            report.append("\n- ").append(v.getString("id")).append(" (").append(v.getString("impact")).append("): ")
+            report.append("\n- ")
+                    .append(v.getString("id"))
+                    .append(" (")
+                    .append(v.getString("impact"))
+                    .append("): ")
                     .append(v.getString("help"));
             for (Object n : v.getJsonArray("nodes", new JsonArray())) {
                 JsonObject node = (JsonObject) n;
-                report.append("\n    ").append(node.getJsonArray("target")).append(' ').append(node.getString("html"));
+                report.append("\n    ")
+                        .append(node.getJsonArray("target"))
+                        .append(' ')
+                        .append(node.getString("html"));
                 String summary = node.getString("failureSummary");
                 if (summary != null) {
                     report.append("\n      ").append(summary.replace("\n", "\n      "));
@@ -190,12 +230,14 @@ public final class Browser implements AutoCloseable {
         if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
             js(axeSource());
         }
-        Object result = ((JavascriptExecutor) driver).executeAsyncScript(
-                "var done = arguments[arguments.length - 1];"
-                        + "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
-                        + ".then(function (r) { done(JSON.stringify(r.violations)); },"
-                        + " function (e) { done('axe failed: ' + e); });",
-                AXE_TAGS);
+        Object result =
+                ((JavascriptExecutor) driver)
+                        .executeAsyncScript(
+                                "var done = arguments[arguments.length - 1];"
+                                        + "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
+                                        + ".then(function (r) { done(JSON.stringify(r.violations)); },"
+                                        + " function (e) { done('axe failed: ' + e); });",
+                                AXE_TAGS);
         String json = String.valueOf(result);
         if (!json.startsWith("[")) {
             throw new AssertionError(json);
@@ -217,10 +259,14 @@ public final class Browser implements AutoCloseable {
             Properties webjar = new Properties();
             try (InputStream in = loader.getResourceAsStream(AXE_WEBJAR)) {
                 if (in == null) {
-                    throw new AssertionError("axe-core is not on the test classpath (" + AXE_WEBJAR + ")");
+                    throw new AssertionError(
+                            "axe-core is not on the test classpath (" + AXE_WEBJAR + ")");
                 }
                 webjar.load(in);
-                String path = "META-INF/resources/webjars/axe-core/" + webjar.getProperty("version") + "/axe.min.js";
+                String path =
+                        "META-INF/resources/webjars/axe-core/"
+                                + webjar.getProperty("version")
+                                + "/axe.min.js";
                 try (InputStream js = loader.getResourceAsStream(path)) {
                     if (js == null) {
                         throw new AssertionError("no " + path + " on the test classpath");

@@ -15,8 +15,12 @@ import java.util.concurrent.TimeUnit;
 
 /** A web chat client speaking the frame protocol over a real WebSocket, for tests. */
 public final class ChatClient implements AutoCloseable {
-    /** A message frame without id or text: answered, in order, with {@link #SYNC_ANSWER} (WebChatChannel). */
+    /**
+     * A message frame without id or text: answered, in order, with {@link #SYNC_ANSWER}
+     * (WebChatChannel).
+     */
     private static final String SYNC = "{\"type\":\"message\"}";
+
     private static final String SYNC_ANSWER = "A message needs an id and a text.";
 
     private final BlockingQueue<JsonObject> frames;
@@ -43,21 +47,25 @@ public final class ChatClient implements AutoCloseable {
         if (forwardedFor != null) {
             builder.header("X-Forwarded-For", forwardedFor);
         }
-        WebSocket ws = builder
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/chat/ws"), new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
+        WebSocket ws =
+                builder.buildAsync(
+                                URI.create("ws://127.0.0.1:" + port + "/chat/ws"),
+                                new WebSocket.Listener() {
+                                    private final StringBuilder partial = new StringBuilder();
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            queue.add(new JsonObject(partial.toString()));
-                            partial.setLength(0);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                                    @Override
+                                    public CompletionStage<?> onText(
+                                            WebSocket webSocket, CharSequence data, boolean last) {
+                                        partial.append(data);
+                                        if (last) {
+                                            queue.add(new JsonObject(partial.toString()));
+                                            partial.setLength(0);
+                                        }
+                                        webSocket.request(1);
+                                        return null;
+                                    }
+                                })
+                        .get(10, TimeUnit.SECONDS);
         return new ChatClient(ws, queue);
     }
 
@@ -106,9 +114,9 @@ public final class ChatClient implements AutoCloseable {
     }
 
     /**
-     * The frames before the {@code ack} of message {@code id} (the replies to earlier messages:
-     * the server writes a step's replies right behind its ack), and that ack; fails at an error
-     * for that message.
+     * The frames before the {@code ack} of message {@code id} (the replies to earlier messages: the
+     * server writes a step's replies right behind its ack), and that ack; fails at an error for
+     * that message.
      */
     public List<JsonObject> untilAck(String id) throws InterruptedException {
         List<JsonObject> out = new ArrayList<>();
@@ -135,7 +143,9 @@ public final class ChatClient implements AutoCloseable {
         List<JsonObject> out = new ArrayList<>();
         while (true) {
             JsonObject f = next();
-            if ("error".equals(f.getString("type")) && f.getString("id") == null && SYNC_ANSWER.equals(f.getString("message"))) {
+            if ("error".equals(f.getString("type"))
+                    && f.getString("id") == null
+                    && SYNC_ANSWER.equals(f.getString("message"))) {
                 return out;
             }
             out.add(f);

@@ -6,8 +6,7 @@ import org.openqa.selenium.WebElement;
 
 /** The survivor's chat page (/chat) in a {@link Browser}, used as a person types into it. */
 public final class ChatPage {
-    private ChatPage() {
-    }
+    private ChatPage() {}
 
     /** Types {@code input} and presses Enter, then waits for the bot's answer to arrive in full. */
     public static void type(Browser browser, String input) {
@@ -18,7 +17,9 @@ public final class ChatPage {
         awaitBotMessages(browser, before + 1);
     }
 
-    /** Waits for at least {@code atLeast} bot messages, and then until no more arrive for 200 ms. */
+    /**
+     * Waits for at least {@code atLeast} bot messages, and then until no more arrive for 200 ms.
+     */
     public static void awaitBotMessages(Browser browser, int atLeast) {
         browser.await(atLeast + " bot messages", w -> botMessages(browser) >= atLeast);
         // a reply may come in several frames (a note, then the question): let them all arrive

@@ -9,19 +9,24 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Dumps every row of every table in the public schema as text (bytea shown as hex), like a plain pg_dump. */
+/**
+ * Dumps every row of every table in the public schema as text (bytea shown as hex), like a plain
+ * pg_dump.
+ */
 public final class DatabaseDump {
-    private DatabaseDump() {
-    }
+    private DatabaseDump() {}
 
     public static String dump(PgConnectOptions o) throws Exception {
         String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
         StringBuilder out = new StringBuilder();
-        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
-             Statement st = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
+                Statement st = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
@@ -38,12 +43,17 @@ public final class DatabaseDump {
         return out.toString();
     }
 
-    /** Runs a query and returns its rows as text (bytea as hex), for assertions on what is stored. */
+    /**
+     * Runs a query and returns its rows as text (bytea as hex), for assertions on what is stored.
+     */
     public static List<List<String>> query(PgConnectOptions o, String sql) throws Exception {
         String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
         List<List<String>> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
@@ -59,8 +69,10 @@ public final class DatabaseDump {
     /** Runs statements that return no rows (a test's own trigger, say). */
     public static void execute(PgConnectOptions o, String sql) throws Exception {
         String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
-        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
-             Statement st = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
+                Statement st = c.createStatement()) {
             st.execute(sql);
         }
     }

@@ -14,18 +14,24 @@ import java.util.stream.Stream;
 import org.haven.crypto.ServerKeyring;
 
 /**
- * What someone holding a copy of Haven's disk, database or backup, and the server keys, can do
- * with it: read every byte as text, and try the server keyring on every working ciphertext
- * ({@code HVNW}) found anywhere in the bytes, live rows and leftovers alike (old row versions in
+ * What someone holding a copy of Haven's disk, database or backup, and the server keys, can do with
+ * it: read every byte as text, and try the server keyring on every working ciphertext ({@code
+ * HVNW}) found anywhere in the bytes, live rows and leftovers alike (old row versions in
  * PostgreSQL's heap and WAL files), with every associated data it can think of.
  */
 public final class DiskAdversary {
     private static final byte[] WORKING = {'H', 'V', 'N', 'W', 1};
 
-    /** Each file's bytes as ISO-8859-1 text: one char per byte, so String's fast search finds byte sequences. */
+    /**
+     * Each file's bytes as ISO-8859-1 text: one char per byte, so String's fast search finds byte
+     * sequences.
+     */
     private final List<String> files = new ArrayList<>();
 
-    /** Every regular file under {@code dir}, as bytes (unreadable files are skipped, as a thief would). */
+    /**
+     * Every regular file under {@code dir}, as bytes (unreadable files are skipped, as a thief
+     * would).
+     */
     public DiskAdversary addTree(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.filter(Files::isRegularFile).toList()) {
@@ -45,14 +51,18 @@ public final class DiskAdversary {
         return this;
     }
 
-    /** The secrets that occur as such in any of the bytes: as UTF-8, as hex of UTF-8 (a bytea in a dump), or as UTF-16. */
+    /**
+     * The secrets that occur as such in any of the bytes: as UTF-8, as hex of UTF-8 (a bytea in a
+     * dump), or as UTF-16.
+     */
     public List<String> inClear(Collection<String> secrets) {
         List<String> found = new ArrayList<>();
         for (String s : secrets) {
             String utf8 = bytes(s.getBytes(StandardCharsets.UTF_8));
             String hex = DatabaseDump.hexOf(s);
             String utf16 = bytes(s.getBytes(StandardCharsets.UTF_16LE));
-            if (files.stream().anyMatch(f -> f.contains(utf8) || f.contains(hex) || f.contains(utf16))) {
+            if (files.stream()
+                    .anyMatch(f -> f.contains(utf8) || f.contains(hex) || f.contains(utf16))) {
                 found.add(s);
             }
         }
@@ -66,7 +76,8 @@ public final class DiskAdversary {
      * bytes); in a text dump a bytea is hex: both are read as the database would.
      */
     public List<String> decryptAll(ServerKeyring keyring, Collection<String> associatedData) {
-        List<byte[]> aads = associatedData.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList();
+        List<byte[]> aads =
+                associatedData.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toList();
         List<String> opened = new ArrayList<>();
         String magic = bytes(WORKING);
         String hexMagic = "48564e5701";
@@ -96,15 +107,24 @@ public final class DiskAdversary {
         return opened;
     }
 
-    /** The lengths a value starting at {@code at} may have, read from a PostgreSQL varlena header before it. */
+    /**
+     * The lengths a value starting at {@code at} may have, read from a PostgreSQL varlena header
+     * before it.
+     */
     private static List<Integer> storedLengths(byte[] f, int at) {
         List<Integer> lengths = new ArrayList<>();
         if (at >= 1 && (f[at - 1] & 1) == 1) {
-            lengths.add(((f[at - 1] & 0xff) >>> 1) - 1);               // short header: total length in 7 bits
+            lengths.add(((f[at - 1] & 0xff) >>> 1) - 1); // short header: total length in 7 bits
         }
         if (at >= 4) {
-            long header = (f[at - 4] & 0xffL) | (f[at - 3] & 0xffL) << 8 | (f[at - 2] & 0xffL) << 16 | (f[at - 1] & 0xffL) << 24;
-            lengths.add((int) ((header >>> 2) & 0x3fffffff) - 4);     // long header: total length in 30 bits
+            long header =
+                    (f[at - 4] & 0xffL)
+                            | (f[at - 3] & 0xffL) << 8
+                            | (f[at - 2] & 0xffL) << 16
+                            | (f[at - 1] & 0xffL) << 24;
+            lengths.add(
+                    (int) ((header >>> 2) & 0x3fffffff)
+                            - 4); // long header: total length in 30 bits
         }
         return lengths.stream().filter(n -> n >= 37 && at + n <= f.length).toList();
     }

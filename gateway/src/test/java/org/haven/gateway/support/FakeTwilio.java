@@ -29,10 +29,17 @@ import java.util.function.Predicate;
  * 201 with a message resource (or a scripted error). It records what the real SDK sent.
  */
 public final class FakeTwilio implements AutoCloseable {
-    private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
+    private static final DateTimeFormatter RFC_2822 =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
     /** One request as received, and the status it was answered with. */
-    public record Received(String method, String path, String authorization, Map<String, String> params, int status, String sid) {
+    public record Received(
+            String method,
+            String path,
+            String authorization,
+            Map<String, String> params,
+            int status,
+            String sid) {
         public String to() {
             return params.get("To");
         }
@@ -51,8 +58,13 @@ public final class FakeTwilio implements AutoCloseable {
 
     private FakeTwilio(String accountSid) throws Exception {
         this.accountSid = accountSid;
-        this.server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        this.server =
+                vertx.createHttpServer()
+                        .requestHandler(this::handle)
+                        .listen(0, "127.0.0.1")
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
     }
 
     /** Starts a fake for the given account. */
@@ -65,7 +77,10 @@ public final class FakeTwilio implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort();
     }
 
-    /** Answers the next sends to {@code to} with these errors, in order: {status, twilioCode} (code 0 for none). */
+    /**
+     * Answers the next sends to {@code to} with these errors, in order: {status, twilioCode} (code
+     * 0 for none).
+     */
     public void failNext(String to, int[]... errors) {
         scripted.computeIfAbsent(to, k -> new ArrayDeque<>()).addAll(List.of(errors));
     }
@@ -91,54 +106,124 @@ public final class FakeTwilio implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no matching request to the fake Twilio in " + seconds + " s; got " + received.size());
+        throw new AssertionError(
+                "no matching request to the fake Twilio in "
+                        + seconds
+                        + " s; got "
+                        + received.size());
     }
 
     private void handle(HttpServerRequest req) {
-        req.body().onSuccess(buf -> {
-            Map<String, String> params = new LinkedHashMap<>();
-            for (String pair : buf.toString(StandardCharsets.UTF_8).split("&")) {
-                if (!pair.isEmpty()) {
-                    int eq = pair.indexOf('=');
-                    params.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-            String expectedPath = "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
-            if (req.method().name().equals("POST") && req.path().equals(expectedPath)) {
-                Deque<int[]> script = params.get("To") == null ? null : scripted.get(params.get("To"));
-                int[] error = script == null ? null : script.poll();
-                if (error != null) {
-                    received.add(new Received(req.method().name(), req.path(), req.getHeader("Authorization"), params, error[0], null));
-                    JsonObject e = new JsonObject().put("code", error[1] == 0 ? null : error[1])
-                            .put("message", "scripted error").put("more_info", "https://www.twilio.com/docs/errors/" + error[1])
-                            .put("status", error[0]);
-                    req.response().setStatusCode(error[0]).putHeader("Content-Type", "application/json").end(e.encode());
-                    return;
-                }
-                String sid = "SM" + HexFormat.of().formatHex(bytes(16));
-                received.add(new Received(req.method().name(), req.path(), req.getHeader("Authorization"), params, 201, sid));
-                req.response().setStatusCode(201).putHeader("Content-Type", "application/json").end(message(sid, params).encode());
-            } else {
-                received.add(new Received(req.method().name(), req.path(), req.getHeader("Authorization"), params, 404, null));
-                req.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-                        .end(new JsonObject().put("code", 20404).put("message", "not found").put("status", 404).encode());
-            }
-        });
+        req.body()
+                .onSuccess(
+                        buf -> {
+                            Map<String, String> params = new LinkedHashMap<>();
+                            for (String pair : buf.toString(StandardCharsets.UTF_8).split("&")) {
+                                if (!pair.isEmpty()) {
+                                    int eq = pair.indexOf('=');
+                                    params.put(
+                                            URLDecoder.decode(
+                                                    eq < 0 ? pair : pair.substring(0, eq),
+                                                    StandardCharsets.UTF_8),
+                                            eq < 0
+                                                    ? ""
+                                                    : URLDecoder.decode(
+                                                            pair.substring(eq + 1),
+                                                            StandardCharsets.UTF_8));
+                                }
+                            }
+                            String expectedPath =
+                                    "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
+                            if (req.method().name().equals("POST")
+                                    && req.path().equals(expectedPath)) {
+                                Deque<int[]> script =
+                                        params.get("To") == null
+                                                ? null
+                                                : scripted.get(params.get("To"));
+                                int[] error = script == null ? null : script.poll();
+                                if (error != null) {
+                                    received.add(
+                                            new Received(
+                                                    req.method().name(),
+                                                    req.path(),
+                                                    req.getHeader("Authorization"),
+                                                    params,
+                                                    error[0],
+                                                    null));
+                                    JsonObject e =
+                                            new JsonObject()
+                                                    .put("code", error[1] == 0 ? null : error[1])
+                                                    .put("message", "scripted error")
+                                                    .put(
+                                                            "more_info",
+                                                            "https://www.twilio.com/docs/errors/"
+                                                                    + error[1])
+                                                    .put("status", error[0]);
+                                    req.response()
+                                            .setStatusCode(error[0])
+                                            .putHeader("Content-Type", "application/json")
+                                            .end(e.encode());
+                                    return;
+                                }
+                                String sid = "SM" + HexFormat.of().formatHex(bytes(16));
+                                received.add(
+                                        new Received(
+                                                req.method().name(),
+                                                req.path(),
+                                                req.getHeader("Authorization"),
+                                                params,
+                                                201,
+                                                sid));
+                                req.response()
+                                        .setStatusCode(201)
+                                        .putHeader("Content-Type", "application/json")
+                                        .end(message(sid, params).encode());
+                            } else {
+                                received.add(
+                                        new Received(
+                                                req.method().name(),
+                                                req.path(),
+                                                req.getHeader("Authorization"),
+                                                params,
+                                                404,
+                                                null));
+                                req.response()
+                                        .setStatusCode(404)
+                                        .putHeader("Content-Type", "application/json")
+                                        .end(
+                                                new JsonObject()
+                                                        .put("code", 20404)
+                                                        .put("message", "not found")
+                                                        .put("status", 404)
+                                                        .encode());
+                            }
+                        });
     }
 
     private JsonObject message(String sid, Map<String, String> p) {
         String now = RFC_2822.format(ZonedDateTime.now(ZoneOffset.UTC));
         String uri = "/2010-04-01/Accounts/" + accountSid + "/Messages/" + sid;
         return new JsonObject()
-                .put("account_sid", accountSid).put("api_version", "2010-04-01").put("body", p.get("Body"))
-                .put("date_created", now).put("date_sent", null).put("date_updated", now)
-                .put("direction", "outbound-api").put("error_code", null).put("error_message", null)
-                .put("from", p.get("From")).put("messaging_service_sid", p.get("MessagingServiceSid"))
-                .put("num_media", "0").put("num_segments", "1").put("price", null).put("price_unit", "USD")
-                .put("sid", sid).put("status", "queued")
+                .put("account_sid", accountSid)
+                .put("api_version", "2010-04-01")
+                .put("body", p.get("Body"))
+                .put("date_created", now)
+                .put("date_sent", null)
+                .put("date_updated", now)
+                .put("direction", "outbound-api")
+                .put("error_code", null)
+                .put("error_message", null)
+                .put("from", p.get("From"))
+                .put("messaging_service_sid", p.get("MessagingServiceSid"))
+                .put("num_media", "0")
+                .put("num_segments", "1")
+                .put("price", null)
+                .put("price_unit", "USD")
+                .put("sid", sid)
+                .put("status", "queued")
                 .put("subresource_uris", new JsonObject().put("media", uri + "/Media.json"))
-                .put("to", p.get("To")).put("uri", uri + ".json");
+                .put("to", p.get("To"))
+                .put("uri", uri + ".json");
     }
 
     private byte[] bytes(int n) {

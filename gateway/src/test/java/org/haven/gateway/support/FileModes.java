@@ -16,16 +16,20 @@ import java.util.Set;
 
 /** What the modes of a tree of files allow the host's other users. */
 public final class FileModes {
-    private FileModes() {
-    }
+    private FileModes() {}
 
-    /** Every file and directory under {@code root} (symbolic links aside) that group or others may write. */
+    /**
+     * Every file and directory under {@code root} (symbolic links aside) that group or others may
+     * write.
+     */
     public static List<String> writableByOthers(Path root) throws IOException {
         List<String> found = new ArrayList<>();
         for (Path p : files(root)) {
             try {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                Set<PosixFilePermission> perms =
+                        Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                if (perms.contains(PosixFilePermission.GROUP_WRITE)
+                        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
                     found.add(root.relativize(p) + " " + PosixFilePermissions.toString(perms));
                 }
             } catch (NoSuchFileException gone) {
@@ -41,29 +45,32 @@ public final class FileModes {
      */
     public static List<Path> files(Path root) throws IOException {
         List<Path> found = new ArrayList<>();
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                found.add(dir);
-                return FileVisitResult.CONTINUE;
-            }
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                        found.add(dir);
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (!attrs.isSymbolicLink()) {
-                    found.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (!attrs.isSymbolicLink()) {
+                            found.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
 
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE; // removed meanwhile
-                }
-                throw e;
-            }
-        });
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE; // removed meanwhile
+                        }
+                        throw e;
+                    }
+                });
         return found;
     }
 }

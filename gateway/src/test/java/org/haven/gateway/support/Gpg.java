@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real {@code gpg} in a throwaway home directory, as a lawyer receiving an export would use
- * it: import keys, decrypt, read the status lines (GOODSIG, VALIDSIG...).
+ * The real {@code gpg} in a throwaway home directory, as a lawyer receiving an export would use it:
+ * import keys, decrypt, read the status lines (GOODSIG, VALIDSIG...).
  */
 public final class Gpg implements AutoCloseable {
     private final Path dir;
@@ -22,8 +22,11 @@ public final class Gpg implements AutoCloseable {
     private Gpg(Path dir, String gpg) throws IOException {
         this.dir = dir;
         this.gpg = gpg;
-        this.home = Files.createDirectory(dir.resolve("gnupg"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.home =
+                Files.createDirectory(
+                        dir.resolve("gnupg"),
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString("rwx------")));
     }
 
     /** gpg's path, or null when it is not installed. */
@@ -50,8 +53,18 @@ public final class Gpg implements AutoCloseable {
 
     /** Makes a key pair (gpg's defaults, no passphrase) and returns its armored public key. */
     public String generate(String userId) throws Exception {
-        run(List.of("--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", userId,
-                "future-default", "default", "never"));
+        run(
+                List.of(
+                        "--batch",
+                        "--pinentry-mode",
+                        "loopback",
+                        "--passphrase",
+                        "",
+                        "--quick-gen-key",
+                        userId,
+                        "future-default",
+                        "default",
+                        "never"));
         return run(List.of("--armor", "--export", userId));
     }
 
@@ -66,8 +79,20 @@ public final class Gpg implements AutoCloseable {
     public Decrypted decrypt(String message) throws Exception {
         Path in = Files.writeString(Files.createTempFile(dir, "message", ".asc"), message);
         Path out = dir.resolve(in.getFileName() + ".out");
-        String status = run(List.of("--batch", "--pinentry-mode", "loopback", "--passphrase", "", "--status-fd", "1",
-                "--output", out.toString(), "--decrypt", in.toString()));
+        String status =
+                run(
+                        List.of(
+                                "--batch",
+                                "--pinentry-mode",
+                                "loopback",
+                                "--passphrase",
+                                "",
+                                "--status-fd",
+                                "1",
+                                "--output",
+                                out.toString(),
+                                "--decrypt",
+                                in.toString()));
         return new Decrypted(status, Files.readAllBytes(out));
     }
 
@@ -87,15 +112,18 @@ public final class Gpg implements AutoCloseable {
             throw new IOException("gpg timed out");
         }
         if (p.exitValue() != 0) {
-            throw new IOException("gpg failed (" + p.exitValue() + "): " + Files.readString(err.toPath()));
+            throw new IOException(
+                    "gpg failed (" + p.exitValue() + "): " + Files.readString(err.toPath()));
         }
         return new String(stdout, StandardCharsets.UTF_8);
     }
 
     @Override
     public void close() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("gpgconf", "--kill", "gpg-agent").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb =
+                new ProcessBuilder("gpgconf", "--kill", "gpg-agent")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("GNUPGHOME", home.toString());
         pb.start().waitFor(10, TimeUnit.SECONDS);
     }

@@ -21,19 +21,26 @@ public final class HavenCli {
         }
     }
 
-    private HavenCli() {
-    }
+    private HavenCli() {}
 
     public static Run run(Map<String, String> env, String... args) {
         return withInput(env, null, args);
     }
 
-    /** The same, answering the command's questions (passphrases, codes) with the lines of {@code input}. */
+    /**
+     * The same, answering the command's questions (passphrases, codes) with the lines of {@code
+     * input}.
+     */
     public static Run withInput(Map<String, String> env, String input, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine(env, input == null ? null
-                : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), TestClock.SHARED);
+        CommandLine cli =
+                Main.commandLine(
+                        env,
+                        input == null
+                                ? null
+                                : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+                        TestClock.SHARED);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         int code = cli.execute(args);

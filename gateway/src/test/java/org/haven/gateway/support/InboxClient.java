@@ -28,7 +28,11 @@ public final class InboxClient {
      */
     public InboxClient(int port, String forwardedFor) {
         this.base = "http://127.0.0.1:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http =
+                HttpClient.newBuilder()
+                        .cookieHandler(new CookieManager())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
         this.forwardedFor = forwardedFor;
     }
 
@@ -53,21 +57,27 @@ public final class InboxClient {
             if (body.length() > 0) {
                 body.append('&');
             }
-            body.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8)).append('=')
+            body.append(URLEncoder.encode(fields[i], StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
         }
-        return http.send(request(path)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                request(path)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Logs in and returns the response (302 to /inbox on success). */
-    public HttpResponse<String> login(String username, String passphrase, String code) throws Exception {
+    public HttpResponse<String> login(String username, String passphrase, String code)
+            throws Exception {
         return post("/inbox/login", "username", username, "passphrase", passphrase, "code", code);
     }
 
     /** Posts a form with the CSRF token of {@code page}. */
-    public HttpResponse<String> postWithCsrf(String page, String path, String... fields) throws Exception {
+    public HttpResponse<String> postWithCsrf(String page, String path, String... fields)
+            throws Exception {
         String[] all = new String[fields.length + 2];
         all[0] = "csrf";
         all[1] = csrf(page);

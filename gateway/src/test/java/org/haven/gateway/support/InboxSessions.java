@@ -5,7 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.gateway.Haven;
 
-/** Logged-in inbox clients of one running Haven, one per user, reused across tests like browser tabs left open. */
+/**
+ * Logged-in inbox clients of one running Haven, one per user, reused across tests like browser tabs
+ * left open.
+ */
 public final class InboxSessions {
     private final Haven haven;
     private final Path dataDir;

@@ -11,38 +11,55 @@ public final class IntakeDriver {
     private static final Pattern REFERENCE = Pattern.compile("HV-[A-Z2-9]{6}");
 
     /** What the person said and what the bot answered. */
-    public record Transcript(String resumeToken, List<String> said, List<JsonObject> frames) {
-    }
+    public record Transcript(String resumeToken, List<String> said, List<JsonObject> frames) {}
 
-    private IntakeDriver() {
-    }
+    private IntakeDriver() {}
 
-    /** The inputs, in order, that take the default intake from its first question to the handoff. */
+    /**
+     * The inputs, in order, that take the default intake from its first question to the handoff.
+     */
     public static List<String> survivorAnswers(String marker) {
         return List.of(
-                "yes",                            // safe to talk now
-                "en",                             // language
-                "survivor",                       // who is writing
-                "no",                             // in danger now
-                "yes",                            // agrees that coordinators read the answers
-                "torture",                        // what happened
-                "Syria",                          // country
-                "2014",                           // when
-                "refugee",                        // status in Canada
-                "yes",                            // person responsible in Canada
-                "none",                           // immigration status at risk
-                "no",                             // health support information
-                "phone",                          // how to reach
-                "+1 416 555 0199",                // number (a contact detail: must never be stored in clear)
-                "evenings " + marker,             // safe times, free text carrying the test's marker
-                "no",                             // may we leave messages
-                "Toronto");                       // city
+                "yes", // safe to talk now
+                "en", // language
+                "survivor", // who is writing
+                "no", // in danger now
+                "yes", // agrees that coordinators read the answers
+                "torture", // what happened
+                "Syria", // country
+                "2014", // when
+                "refugee", // status in Canada
+                "yes", // person responsible in Canada
+                "none", // immigration status at risk
+                "no", // health support information
+                "phone", // how to reach
+                "+1 416 555 0199", // number (a contact detail: must never be stored in clear)
+                "evenings " + marker, // safe times, free text carrying the test's marker
+                "no", // may we leave messages
+                "Toronto"); // city
     }
 
     /** The inputs of an agency worker referring a client with the agency's code, to the handoff. */
     public static List<String> agencyAnswers(String referralCode, String marker) {
-        return List.of("yes", "en", "agency", referralCode, "yes", "arrived", "no", "torture", "Syria", "2014", "refugee",
-                "yes", "none", "no", "here", "mornings " + marker, "no", "Toronto");
+        return List.of(
+                "yes",
+                "en",
+                "agency",
+                referralCode,
+                "yes",
+                "arrived",
+                "no",
+                "torture",
+                "Syria",
+                "2014",
+                "refugee",
+                "yes",
+                "none",
+                "no",
+                "here",
+                "mornings " + marker,
+                "no",
+                "Toronto");
     }
 
     /** Runs a whole intake as a new person; returns the transcript. */
@@ -66,7 +83,10 @@ public final class IntakeDriver {
             frames.addAll(chat.untilAck(chat.say(input)));
         }
         frames.addAll(chat.sync());
-        return new Transcript(session.getString("resume"), said, frames.stream().filter(f -> "reply".equals(f.getString("type"))).toList());
+        return new Transcript(
+                session.getString("resume"),
+                said,
+                frames.stream().filter(f -> "reply".equals(f.getString("type"))).toList());
     }
 
     /** The single case reference shown on an inbox queue page. */

@@ -29,8 +29,10 @@ public final class JarProcess implements AutoCloseable {
     private final Process process;
     private final String name;
     private final Path log;
+
     /** Where this process's output begins in {@link #log} (it is appended to). */
     private final long from;
+
     private int port;
 
     private JarProcess(Process process, String name, Path log, long from) {
@@ -42,15 +44,18 @@ public final class JarProcess implements AutoCloseable {
 
     /**
      * Starts {@code target/haven.jar} ({@code -Xmx256m}) on a loopback port with its data under
-     * {@code dataDir} and the given extra {@code HAVEN_*} settings; output goes to
-     * {@code target/<name>.log}. Returns once it logged that it started and /health answers 200.
+     * {@code dataDir} and the given extra {@code HAVEN_*} settings; output goes to {@code
+     * target/<name>.log}. Returns once it logged that it started and /health answers 200.
      */
-    public static JarProcess start(String name, Path dataDir, Map<String, String> env) throws Exception {
+    public static JarProcess start(String name, Path dataDir, Map<String, String> env)
+            throws Exception {
         return start(name, dataDir, env, List.of("-Xmx256m"), null);
     }
 
     /** The same, with these JVM options ({@code List.of()}: as the README runs it). */
-    public static JarProcess start(String name, Path dataDir, Map<String, String> env, List<String> jvmOptions) throws Exception {
+    public static JarProcess start(
+            String name, Path dataDir, Map<String, String> env, List<String> jvmOptions)
+            throws Exception {
         return start(name, dataDir, env, jvmOptions, null);
     }
 
@@ -58,11 +63,17 @@ public final class JarProcess implements AutoCloseable {
      * The same, with the process's umask set first ({@code "0000"}: everything it creates without
      * asking for a mode is writable by everyone), as an operator's shell may have it.
      */
-    public static JarProcess start(String name, Path dataDir, Map<String, String> env, String umask) throws Exception {
+    public static JarProcess start(String name, Path dataDir, Map<String, String> env, String umask)
+            throws Exception {
         return start(name, dataDir, env, List.of("-Xmx256m"), umask);
     }
 
-    private static JarProcess start(String name, Path dataDir, Map<String, String> env, List<String> jvmOptions, String umask)
+    private static JarProcess start(
+            String name,
+            Path dataDir,
+            Map<String, String> env,
+            List<String> jvmOptions,
+            String umask)
             throws Exception {
         Path jar = Path.of("target", "haven.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
@@ -105,9 +116,9 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until this process has written a line containing {@code fragment} (a readiness
-     * signal: "event=retention_purged", say); fails naming it if the process exits first or
-     * {@code within} passes.
+     * Waits until this process has written a line containing {@code fragment} (a readiness signal:
+     * "event=retention_purged", say); fails naming it if the process exits first or {@code within}
+     * passes.
      */
     public void awaitLog(String fragment, Duration within) throws Exception {
         awaitLog(Pattern.compile(Pattern.quote(fragment)), within);
@@ -122,11 +133,24 @@ public final class JarProcess implements AutoCloseable {
                 return m;
             }
             if (exited) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before logging '" + line.pattern()
-                        + "'; see " + log);
+                throw new AssertionError(
+                        name
+                                + " exited with "
+                                + process.exitValue()
+                                + " before logging '"
+                                + line.pattern()
+                                + "'; see "
+                                + log);
             }
             if (System.nanoTime() > end) {
-                throw new AssertionError(name + " did not log '" + line.pattern() + "' within " + within.toSeconds() + " s; see " + log);
+                throw new AssertionError(
+                        name
+                                + " did not log '"
+                                + line.pattern()
+                                + "' within "
+                                + within.toSeconds()
+                                + " s; see "
+                                + log);
             }
             Thread.sleep(50);
         }
@@ -140,27 +164,40 @@ public final class JarProcess implements AutoCloseable {
         }
     }
 
-    /** After the started line: /health answers 200 (the database is reachable), or the start failed. */
+    /**
+     * After the started line: /health answers 200 (the database is reachable), or the start failed.
+     */
     private void awaitHealth() throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int status = -1;
         while (System.nanoTime() < end) {
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
+                throw new AssertionError(
+                        name + " exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+                status =
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:"
+                                                                        + port
+                                                                        + "/health"))
+                                                .timeout(Duration.ofSeconds(5))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode();
                 if (status == 200) {
                     return;
                 }
             } catch (IOException e) {
-                status = -1;   // it said it listens: try again until the deadline
+                status = -1; // it said it listens: try again until the deadline
             }
             Thread.sleep(50);
         }
-        throw new AssertionError(name + " started but /health answered " + status + " for 30 s; see " + log);
+        throw new AssertionError(
+                name + " started but /health answered " + status + " for 30 s; see " + log);
     }
 
     /** Kills the process at once, as a crash or an OOM kill would (no shutdown hook runs). */
@@ -169,8 +206,8 @@ public final class JarProcess implements AutoCloseable {
     }
 
     /**
-     * Kills the process and every process it started itself (SIGKILL, children first), as when
-     * a whole process group is killed: what pg_ctl started as a daemon (the postmaster) survives.
+     * Kills the process and every process it started itself (SIGKILL, children first), as when a
+     * whole process group is killed: what pg_ctl started as a daemon (the postmaster) survives.
      */
     public void killWithChildren() throws InterruptedException {
         for (ProcessHandle child : process.toHandle().descendants().toList()) {
@@ -180,7 +217,10 @@ public final class JarProcess implements AutoCloseable {
         kill();
     }
 
-    /** Stops the process as a service manager does (SIGTERM) and returns its exit code; fails after 60 s. */
+    /**
+     * Stops the process as a service manager does (SIGTERM) and returns its exit code; fails after
+     * 60 s.
+     */
     public int terminate() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {

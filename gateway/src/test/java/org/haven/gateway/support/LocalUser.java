@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Another user of the same host, without any account of Haven's: {@code nobody} (uid and gid
- * 65534, no supplementary groups), reached from a test running as root through {@code setpriv}.
- * Its commands get an empty environment (no {@code PGPASSWORD}, no {@code ~/.pgpass} of root's).
+ * Another user of the same host, without any account of Haven's: {@code nobody} (uid and gid 65534,
+ * no supplementary groups), reached from a test running as root through {@code setpriv}. Its
+ * commands get an empty environment (no {@code PGPASSWORD}, no {@code ~/.pgpass} of root's).
  */
 public final class LocalUser {
     /** The uid (and gid) the commands run as. */
@@ -20,8 +20,7 @@ public final class LocalUser {
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
-    private LocalUser() {
-    }
+    private LocalUser() {}
 
     /** What a command printed (standard output and error together) and how it ended. */
     public record Result(int exit, String output) {
@@ -40,17 +39,32 @@ public final class LocalUser {
             return "no " + SETPRIV + " to run a command as another user";
         }
         Process id = new ProcessBuilder("id", "-u").start();
-        String uid = new String(id.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        String uid =
+                new String(id.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         id.waitFor();
-        return uid.equals("0") ? null : "the tests run as uid " + uid + ", not root: they cannot become another local user";
+        return uid.equals("0")
+                ? null
+                : "the tests run as uid "
+                        + uid
+                        + ", not root: they cannot become another local user";
     }
 
-    /** Runs {@code command} as {@code nobody} with only {@code env} in its environment (plus PATH). */
-    public static Result run(Map<String, String> env, String... command) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(SETPRIV.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", "--"));
+    /**
+     * Runs {@code command} as {@code nobody} with only {@code env} in its environment (plus PATH).
+     */
+    public static Result run(Map<String, String> env, String... command)
+            throws IOException, InterruptedException {
+        List<String> argv =
+                new ArrayList<>(
+                        List.of(
+                                SETPRIV.toString(),
+                                "--reuid=" + NOBODY,
+                                "--regid=" + NOBODY,
+                                "--clear-groups",
+                                "--"));
         argv.addAll(List.of(command));
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(Path.of("/").toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(argv).directory(Path.of("/").toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().put("PATH", "/usr/bin:/bin");
         pb.environment().put("HOME", "/nonexistent");

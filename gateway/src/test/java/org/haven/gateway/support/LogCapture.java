@@ -21,9 +21,15 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     @Override
     protected synchronized void append(ILoggingEvent event) {
-        StringBuilder sb = new StringBuilder(event.getLoggerName()).append(' ').append(event.getFormattedMessage());
+        StringBuilder sb =
+                new StringBuilder(event.getLoggerName())
+                        .append(' ')
+                        .append(event.getFormattedMessage());
         if (event.getThrowableProxy() != null) {
-            sb.append(' ').append(event.getThrowableProxy().getClassName()).append(' ').append(event.getThrowableProxy().getMessage());
+            sb.append(' ')
+                    .append(event.getThrowableProxy().getClassName())
+                    .append(' ')
+                    .append(event.getThrowableProxy().getMessage());
         }
         lines.add(sb.toString());
     }

@@ -9,14 +9,13 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * A web chat WebSocket upgrade written by hand on a plain socket, for tests that act as a client
- * no library would be: one that never answers a ping, never reads, or offers its own extensions.
+ * A web chat WebSocket upgrade written by hand on a plain socket, for tests that act as a client no
+ * library would be: one that never answers a ping, never reads, or offers its own extensions.
  */
 public final class RawWebSocket {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private RawWebSocket() {
-    }
+    private RawWebSocket() {}
 
     /**
      * Sends the upgrade request for {@code /chat/ws} and reads the response head.
@@ -27,9 +26,16 @@ public final class RawWebSocket {
     public static String handshake(Socket raw, int port, String extraHeaders) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
-        String request = "GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+        String request =
+                "GET /chat/ws HTTP/1.1\r\nHost: 127.0.0.1:"
+                        + port
+                        + "\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                        + Base64.getEncoder().encodeToString(nonce)
+                        + "\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n"
+                        + extraHeaders
+                        + "\r\n";
         raw.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         raw.getOutputStream().flush();
         InputStream in = raw.getInputStream();

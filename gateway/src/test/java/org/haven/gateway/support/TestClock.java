@@ -19,8 +19,7 @@ public final class TestClock extends Clock {
 
     private final AtomicLong offsetNanos = new AtomicLong();
 
-    private TestClock() {
-    }
+    private TestClock() {}
 
     /** Moves the clock forward by {@code by}. */
     public void advance(Duration by) {

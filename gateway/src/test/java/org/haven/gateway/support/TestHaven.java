@@ -21,17 +21,26 @@ import org.haven.gateway.auth.Totp;
 import org.haven.gateway.config.ConfigLoader;
 import org.haven.gateway.keys.ServerSecrets;
 
-/** Starts a real Haven (embedded PostgreSQL unless told otherwise) on a free port, and logs in like a person. */
+/**
+ * Starts a real Haven (embedded PostgreSQL unless told otherwise) on a free port, and logs in like
+ * a person.
+ */
 public final class TestHaven {
     /** The passphrase of the administrator that {@link #setUpAdmin} creates. */
     public static final String ADMIN_PASSPHRASE = "correct horse battery staple";
+
     /** That administrator's username. */
     public static final String ADMIN = "ada";
 
     private static final Pattern KEY = Pattern.compile("id=\"totp-key\">([A-Z2-7]+)<");
-    private static final Pattern RECOVERY = Pattern.compile("<li><code>([a-z0-9-]{19})</code></li>");
+    private static final Pattern RECOVERY =
+            Pattern.compile("<li><code>([a-z0-9-]{19})</code></li>");
     private static final Map<String, Credentials> CREDENTIALS = new ConcurrentHashMap<>();
-    /** The data dirs of Havens started in this JVM, on {@link TestClock#SHARED}; any other runs elsewhere, on real time. */
+
+    /**
+     * The data dirs of Havens started in this JVM, on {@link TestClock#SHARED}; any other runs
+     * elsewhere, on real time.
+     */
     private static final Set<String> IN_PROCESS = ConcurrentHashMap.newKeySet();
 
     /** What a test remembers of an account's second factor, like the person's phone would. */
@@ -40,8 +49,13 @@ public final class TestHaven {
         volatile String passphrase;
         final byte[] secret;
         final Deque<String> recovery = new ArrayDeque<>();
-        /** The clock of the Haven that checks the codes: the shared test clock in-process, else the system's. */
+
+        /**
+         * The clock of the Haven that checks the codes: the shared test clock in-process, else the
+         * system's.
+         */
         final Clock clock;
+
         long lastStep;
 
         Credentials(String username, String passphrase, byte[] secret, Clock clock) {
@@ -93,12 +107,12 @@ public final class TestHaven {
      * The web chat's per-client limits, lifted: the tests are one client (127.0.0.1) opening many
      * sockets and conversations. Tests of those limits set their own.
      */
-    public static final Map<String, String> NO_CLIENT_LIMITS = Map.of(
-            "HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "1000000",
-            "HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1000000");
+    public static final Map<String, String> NO_CLIENT_LIMITS =
+            Map.of(
+                    "HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "1000000",
+                    "HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1000000");
 
-    private TestHaven() {
-    }
+    private TestHaven() {}
 
     /** Starts Haven with its data under {@code dataDir} and any extra {@code HAVEN_*} settings. */
     public static Haven start(Path dataDir, Map<String, String> extra) throws Exception {
@@ -108,15 +122,20 @@ public final class TestHaven {
         env.put("HAVEN_DATA_DIR", dataDir.toString());
         env.putAll(NO_CLIENT_LIMITS);
         env.putAll(extra);
-        TestPostgres.start();   // its unpacked binaries serve the embedded database too
+        TestPostgres.start(); // its unpacked binaries serve the embedded database too
         Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);
         IN_PROCESS.add(dataDir.toAbsolutePath().normalize().toString());
         return haven;
     }
 
-    /** The clock a Haven with its data under {@code dataDir} reads: the shared test clock if it runs in this JVM. */
+    /**
+     * The clock a Haven with its data under {@code dataDir} reads: the shared test clock if it runs
+     * in this JVM.
+     */
     public static Clock clock(Path dataDir) {
-        return IN_PROCESS.contains(dataDir.toAbsolutePath().normalize().toString()) ? TestClock.SHARED : Clock.systemUTC();
+        return IN_PROCESS.contains(dataDir.toAbsolutePath().normalize().toString())
+                ? TestClock.SHARED
+                : Clock.systemUTC();
     }
 
     /**
@@ -124,7 +143,8 @@ public final class TestHaven {
      * (created if it does not exist yet, as the server's first start would).
      */
     public static KeyedHash auditKey(Path dataDir) throws Exception {
-        return ServerSecrets.loadOrCreate(dataDir.resolve("secrets").resolve("server-keys")).auditKey();
+        return ServerSecrets.loadOrCreate(dataDir.resolve("secrets").resolve("server-keys"))
+                .auditKey();
     }
 
     /** Completes first setup and second-factor enrolment of the administrator. */
@@ -132,46 +152,74 @@ public final class TestHaven {
         setUpAdmin(haven.port(), haven.teamKeys().setupCodeFile().getParent());
     }
 
-    /** The same, for a Haven running elsewhere (a jar) on {@code port} with data under {@code dataDir}. */
+    /**
+     * The same, for a Haven running elsewhere (a jar) on {@code port} with data under {@code
+     * dataDir}.
+     */
     public static void setUpAdmin(int port, Path dataDir) throws Exception {
         String code = Files.readString(dataDir.resolve("setup-code.txt")).strip();
-        HttpResponse<String> response = new InboxClient(port).post("/inbox/setup", "code", code.toLowerCase(Locale.ROOT),
-                "username", ADMIN, "passphrase", ADMIN_PASSPHRASE, "confirm", ADMIN_PASSPHRASE);
+        HttpResponse<String> response =
+                new InboxClient(port)
+                        .post(
+                                "/inbox/setup",
+                                "code",
+                                code.toLowerCase(Locale.ROOT),
+                                "username",
+                                ADMIN,
+                                "passphrase",
+                                ADMIN_PASSPHRASE,
+                                "confirm",
+                                ADMIN_PASSPHRASE);
         if (response.statusCode() != 302) {
-            throw new AssertionError("setup failed: " + response.statusCode() + " " + response.body());
+            throw new AssertionError(
+                    "setup failed: " + response.statusCode() + " " + response.body());
         }
         enrolWithOwnPassphrase(port, dataDir, ADMIN, ADMIN_PASSPHRASE);
     }
 
     /**
-     * The passphrase the tests choose at first login in place of the one-time {@code given} one
-     * an administrator set ({@link #enrol}): the same words with more after them.
+     * The passphrase the tests choose at first login in place of the one-time {@code given} one an
+     * administrator set ({@link #enrol}): the same words with more after them.
      */
     public static String chosen(String given) {
         return given + " of my own";
     }
 
     /**
-     * Logs in for the first time as an account an administrator added with the one-time
-     * passphrase {@code given}, chooses {@link #chosen}{@code (given)} in its place and enrols a
-     * second factor, keeping the chosen passphrase, the secret and the recovery codes for later logins.
+     * Logs in for the first time as an account an administrator added with the one-time passphrase
+     * {@code given}, chooses {@link #chosen}{@code (given)} in its place and enrols a second
+     * factor, keeping the chosen passphrase, the secret and the recovery codes for later logins.
      */
-    public static Credentials enrol(int port, Path dataDir, String username, String given) throws Exception {
+    public static Credentials enrol(int port, Path dataDir, String username, String given)
+            throws Exception {
         return enrol(port, dataDir, username, given, chosen(given));
     }
 
     /** The same, choosing {@code chosen}. */
-    public static Credentials enrol(int port, Path dataDir, String username, String given, String chosen) throws Exception {
+    public static Credentials enrol(
+            int port, Path dataDir, String username, String given, String chosen) throws Exception {
         InboxClient client = new InboxClient(port);
         HttpResponse<String> login = client.login(username, given, "");
-        if (login.statusCode() != 302 || !"/inbox/passphrase".equals(login.headers().firstValue("Location").orElse(""))) {
-            throw new AssertionError("first login did not ask for a passphrase of one's own: " + login.statusCode());
+        if (login.statusCode() != 302
+                || !"/inbox/passphrase".equals(login.headers().firstValue("Location").orElse(""))) {
+            throw new AssertionError(
+                    "first login did not ask for a passphrase of one's own: " + login.statusCode());
         }
         String form = client.get("/inbox/passphrase").body();
-        HttpResponse<String> set = client.postWithCsrf(form, "/inbox/passphrase", "current", given, "passphrase", chosen,
-                "confirm", chosen);
-        if (set.statusCode() != 302 || !"/inbox/totp".equals(set.headers().firstValue("Location").orElse(""))) {
-            throw new AssertionError("choosing a passphrase did not lead to enrolment: " + set.statusCode());
+        HttpResponse<String> set =
+                client.postWithCsrf(
+                        form,
+                        "/inbox/passphrase",
+                        "current",
+                        given,
+                        "passphrase",
+                        chosen,
+                        "confirm",
+                        chosen);
+        if (set.statusCode() != 302
+                || !"/inbox/totp".equals(set.headers().firstValue("Location").orElse(""))) {
+            throw new AssertionError(
+                    "choosing a passphrase did not lead to enrolment: " + set.statusCode());
         }
         return enrolSecondFactor(client, dataDir, username, chosen);
     }
@@ -180,11 +228,14 @@ public final class TestHaven {
      * Logs in for the first time as an account whose passphrase is already its own (the first
      * administrator, or one changed at the command line) and enrols a second factor.
      */
-    public static Credentials enrolWithOwnPassphrase(int port, Path dataDir, String username, String passphrase) throws Exception {
+    public static Credentials enrolWithOwnPassphrase(
+            int port, Path dataDir, String username, String passphrase) throws Exception {
         InboxClient client = new InboxClient(port);
         HttpResponse<String> login = client.login(username, passphrase, "");
-        if (login.statusCode() != 302 || !"/inbox/totp".equals(login.headers().firstValue("Location").orElse(""))) {
-            throw new AssertionError("first login did not ask for enrolment: " + login.statusCode());
+        if (login.statusCode() != 302
+                || !"/inbox/totp".equals(login.headers().firstValue("Location").orElse(""))) {
+            throw new AssertionError(
+                    "first login did not ask for enrolment: " + login.statusCode());
         }
         return enrolSecondFactor(client, dataDir, username, passphrase);
     }
@@ -193,15 +244,16 @@ public final class TestHaven {
      * Enrols a second factor in {@code client}'s session (on the enrolment step of its first
      * login), remembering {@code passphrase} and the codes for later logins.
      */
-    public static Credentials enrolSecondFactor(InboxClient client, Path dataDir, String username, String passphrase)
-            throws Exception {
+    public static Credentials enrolSecondFactor(
+            InboxClient client, Path dataDir, String username, String passphrase) throws Exception {
         String page = client.get("/inbox/totp").body();
         Matcher m = KEY.matcher(page);
         if (!m.find()) {
             throw new AssertionError("no TOTP key on the enrolment page");
         }
         Credentials c = new Credentials(username, passphrase, base32(m.group(1)), clock(dataDir));
-        HttpResponse<String> done = client.post("/inbox/totp", "csrf", InboxClient.csrf(page), "code", c.nextCode());
+        HttpResponse<String> done =
+                client.post("/inbox/totp", "csrf", InboxClient.csrf(page), "code", c.nextCode());
         Matcher r = RECOVERY.matcher(done.body());
         while (r.find()) {
             c.recovery.add(r.group(1));
@@ -213,15 +265,21 @@ public final class TestHaven {
         return c;
     }
 
-    /** Remembers an account enrolled elsewhere (in a browser), so later logins can use its codes. */
-    public static Credentials remember(Path dataDir, String username, String passphrase, byte[] secret, long usedStep) {
+    /**
+     * Remembers an account enrolled elsewhere (in a browser), so later logins can use its codes.
+     */
+    public static Credentials remember(
+            Path dataDir, String username, String passphrase, byte[] secret, long usedStep) {
         Credentials c = new Credentials(username, passphrase, secret, clock(dataDir));
         c.lastStep = usedStep;
         CREDENTIALS.put(key(dataDir, username), c);
         return c;
     }
 
-    /** Remembers that {@code username} changed their passphrase to {@code passphrase}, for later logins. */
+    /**
+     * Remembers that {@code username} changed their passphrase to {@code passphrase}, for later
+     * logins.
+     */
     public static void rememberPassphrase(Path dataDir, String username, String passphrase) {
         credentials(dataDir, username).passphrase = passphrase;
     }
@@ -241,7 +299,8 @@ public final class TestHaven {
         Credentials c = credentials(dataDir, username);
         InboxClient client = new InboxClient(port);
         HttpResponse<String> response = client.login(c.username, c.passphrase, c.nextCode());
-        if (response.statusCode() != 302 || !"/inbox".equals(response.headers().firstValue("Location").orElse(""))) {
+        if (response.statusCode() != 302
+                || !"/inbox".equals(response.headers().firstValue("Location").orElse(""))) {
             throw new AssertionError("login failed: " + response.statusCode());
         }
         return client;

@@ -8,26 +8,28 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * One embedded PostgreSQL for the whole test run, standing in for an external server
- * ({@code HAVEN_DB_URL}); each test takes a fresh database in it, so tests that tamper with one
- * do not disturb another, and server and command-line tools can use it at the same time.
+ * One embedded PostgreSQL for the whole test run, standing in for an external server ({@code
+ * HAVEN_DB_URL}); each test takes a fresh database in it, so tests that tamper with one do not
+ * disturb another, and server and command-line tools can use it at the same time.
  */
 public final class TestPostgres {
     private static EmbeddedPostgres server;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     private static synchronized EmbeddedPostgres server() throws Exception {
         if (server == null) {
             server = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.close();
-                } catch (Exception ignored) {
-                    // exiting
-                }
-            }));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(
+                                    () -> {
+                                        try {
+                                            server.close();
+                                        } catch (Exception ignored) {
+                                            // exiting
+                                        }
+                                    }));
         }
         return server;
     }
@@ -45,9 +47,15 @@ public final class TestPostgres {
 
     /** A new empty database; returns its {@code HAVEN_DB_URL}. */
     public static String newDatabase() throws Exception {
-        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        String name =
+                "t_"
+                        + UUID.randomUUID()
+                                .toString()
+                                .replace("-", "")
+                                .substring(0, 16)
+                                .toLowerCase(Locale.ROOT);
         try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         }
         return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
@@ -58,10 +66,16 @@ public final class TestPostgres {
      * with no connection open to it now): a migrated schema without running the migrations again.
      */
     public static String copyOf(String templateUrl) throws Exception {
-        String name = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toLowerCase(Locale.ROOT);
+        String name =
+                "t_"
+                        + UUID.randomUUID()
+                                .toString()
+                                .replace("-", "")
+                                .substring(0, 16)
+                                .toLowerCase(Locale.ROOT);
         String template = templateUrl.substring(templateUrl.lastIndexOf('/') + 1);
         try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name + " TEMPLATE " + template);
         }
         return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
@@ -77,12 +91,12 @@ public final class TestPostgres {
     }
 
     /**
-     * Runs statements as the superuser with the audit log's append-only triggers skipped
-     * ({@code session_replication_role = replica}): how a test tampers with the log.
+     * Runs statements as the superuser with the audit log's append-only triggers skipped ({@code
+     * session_replication_role = replica}): how a test tampers with the log.
      */
     public static void tamper(String havenDbUrl, String... sql) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcOf(havenDbUrl), "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("SET session_replication_role = replica");
             for (String s : sql) {
                 st.execute(s);
@@ -97,10 +111,13 @@ public final class TestPostgres {
     public static void away(String havenDbUrl, boolean away) throws Exception {
         String name = havenDbUrl.substring(havenDbUrl.lastIndexOf('/') + 1);
         try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             st.execute("ALTER DATABASE " + name + " ALLOW_CONNECTIONS " + !away);
             if (away) {
-                st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+                st.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"
+                                + name
+                                + "'");
             }
         }
     }
@@ -108,7 +125,7 @@ public final class TestPostgres {
     /** Runs statements as the superuser, triggers in force. */
     public static void execute(String havenDbUrl, String... sql) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcOf(havenDbUrl), "postgres", "");
-             Statement st = c.createStatement()) {
+                Statement st = c.createStatement()) {
             for (String s : sql) {
                 st.execute(s);
             }

@@ -35,24 +35,32 @@ public final class TwilioWebhook {
         for (String pair : formBody.split("&")) {
             if (!pair.isEmpty()) {
                 int eq = pair.indexOf('=');
-                sorted.putIfAbsent(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                sorted.putIfAbsent(
+                        URLDecoder.decode(
+                                eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0
+                                ? ""
+                                : URLDecoder.decode(
+                                        pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
         StringBuilder data = new StringBuilder(url);
         sorted.forEach((k, v) -> data.append(k).append(v));
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        return Base64.getEncoder()
+                .encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Posts a form body signed with {@code authToken} over the public URL of {@code path}. */
-    public HttpResponse<String> postSigned(String path, String formBody, String authToken) throws Exception {
+    public HttpResponse<String> postSigned(String path, String formBody, String authToken)
+            throws Exception {
         return post(path, formBody, sign(authToken, publicUrl + path, formBody));
     }
 
     /** Posts a form body with the given signature header (none if null). */
-    public HttpResponse<String> post(String path, String formBody, String signature) throws Exception {
+    public HttpResponse<String> post(String path, String formBody, String signature)
+            throws Exception {
         return post(path, formBody, signature, false);
     }
 
@@ -60,16 +68,22 @@ public final class TwilioWebhook {
      * Posts a form body signed with {@code authToken}; {@code chunked}: without a Content-Length,
      * in chunked transfer encoding.
      */
-    public HttpResponse<String> postSigned(String path, String formBody, String authToken, boolean chunked) throws Exception {
+    public HttpResponse<String> postSigned(
+            String path, String formBody, String authToken, boolean chunked) throws Exception {
         return post(path, formBody, sign(authToken, publicUrl + path, formBody), chunked);
     }
 
-    private HttpResponse<String> post(String path, String formBody, String signature, boolean chunked) throws Exception {
+    private HttpResponse<String> post(
+            String path, String formBody, String signature, boolean chunked) throws Exception {
         byte[] bytes = formBody.getBytes(StandardCharsets.ISO_8859_1);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
-                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
-                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+                        .POST(
+                                chunked
+                                        ? HttpRequest.BodyPublishers.ofInputStream(
+                                                () -> new ByteArrayInputStream(bytes))
+                                        : HttpRequest.BodyPublishers.ofByteArray(bytes));
         if (signature != null) {
             b.header("X-Twilio-Signature", signature);
         }
@@ -77,17 +91,41 @@ public final class TwilioWebhook {
     }
 
     /** An inbound SMS as Twilio posts it. */
-    public static String smsForm(String accountSid, String messageSid, String from, String to, String body) {
-        return "ToCountry=CA&ToState=QC&SmsMessageSid=" + messageSid + "&NumMedia=0&ToCity=MONTREAL&FromZip=&SmsSid=" + messageSid
-                + "&FromState=ON&SmsStatus=received&FromCity=TORONTO&Body=" + enc(body) + "&FromCountry=CA&To=" + enc(to)
-                + "&ToZip=&NumSegments=1&MessageSid=" + messageSid + "&AccountSid=" + accountSid + "&From=" + enc(from)
+    public static String smsForm(
+            String accountSid, String messageSid, String from, String to, String body) {
+        return "ToCountry=CA&ToState=QC&SmsMessageSid="
+                + messageSid
+                + "&NumMedia=0&ToCity=MONTREAL&FromZip=&SmsSid="
+                + messageSid
+                + "&FromState=ON&SmsStatus=received&FromCity=TORONTO&Body="
+                + enc(body)
+                + "&FromCountry=CA&To="
+                + enc(to)
+                + "&ToZip=&NumSegments=1&MessageSid="
+                + messageSid
+                + "&AccountSid="
+                + accountSid
+                + "&From="
+                + enc(from)
                 + "&ApiVersion=2010-04-01";
     }
 
     /** A delivery report as Twilio posts it. */
-    public static String statusForm(String accountSid, String messageSid, String status, String to) {
-        return "SmsSid=" + messageSid + "&SmsStatus=" + status + "&MessageStatus=" + status + "&To=" + enc(to)
-                + "&MessageSid=" + messageSid + "&AccountSid=" + accountSid + "&From=%2B15145550100&ApiVersion=2010-04-01";
+    public static String statusForm(
+            String accountSid, String messageSid, String status, String to) {
+        return "SmsSid="
+                + messageSid
+                + "&SmsStatus="
+                + status
+                + "&MessageStatus="
+                + status
+                + "&To="
+                + enc(to)
+                + "&MessageSid="
+                + messageSid
+                + "&AccountSid="
+                + accountSid
+                + "&From=%2B15145550100&ApiVersion=2010-04-01";
     }
 
     /** A fresh message SID. */

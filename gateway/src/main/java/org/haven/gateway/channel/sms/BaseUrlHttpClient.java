@@ -20,8 +20,8 @@ import org.apache.hc.core5.http.message.BasicHeader;
 
 /**
  * The Twilio SDK's transport, sending every request to a configured base URL (Twilio's own by
- * default; a proxy or a test server otherwise). It makes exactly one attempt: retries belong to
- * the outbox, which persists them and backs off, so the SDK's own retry loop is bypassed.
+ * default; a proxy or a test server otherwise). It makes exactly one attempt: retries belong to the
+ * outbox, which persists them and backs off, so the SDK's own retry loop is bypassed.
  */
 final class BaseUrlHttpClient extends HttpClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
@@ -31,8 +31,11 @@ final class BaseUrlHttpClient extends HttpClient {
 
     BaseUrlHttpClient(URI base) {
         this.base = base;
-        this.http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        this.http =
+                java.net.http.HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                        .build();
     }
 
     @Override
@@ -41,15 +44,18 @@ final class BaseUrlHttpClient extends HttpClient {
     }
 
     @Override
-    public Response reliableRequest(Request request, int[] retryCodes, int retries, long delayMillis) {
+    public Response reliableRequest(
+            Request request, int[] retryCodes, int retries, long delayMillis) {
         return makeRequest(request);
     }
 
     @Override
     public Response makeRequest(Request request) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(rebase(request.constructURL())).timeout(TIMEOUT)
-                .header("Accept", "application/json")
-                .header("User-Agent", "twilio-java/13.0.1 haven");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(rebase(request.constructURL()))
+                        .timeout(TIMEOUT)
+                        .header("Accept", "application/json")
+                        .header("User-Agent", "twilio-java/13.0.1 haven");
         if (request.requiresAuthentication()) {
             b.header("Authorization", request.getAuthString());
         }
@@ -62,10 +68,15 @@ final class BaseUrlHttpClient extends HttpClient {
         EnumConstants.ContentType type = request.getContentType();
         if (type == EnumConstants.ContentType.JSON) {
             b.header("Content-Type", type.getValue());
-            body = HttpRequest.BodyPublishers.ofString(request.getBody() == null ? "" : request.getBody(), StandardCharsets.UTF_8);
+            body =
+                    HttpRequest.BodyPublishers.ofString(
+                            request.getBody() == null ? "" : request.getBody(),
+                            StandardCharsets.UTF_8);
         } else {
             b.header("Content-Type", "application/x-www-form-urlencoded");
-            body = HttpRequest.BodyPublishers.ofString(request.encodeFormBody(), StandardCharsets.UTF_8);
+            body =
+                    HttpRequest.BodyPublishers.ofString(
+                            request.encodeFormBody(), StandardCharsets.UTF_8);
         }
         switch (request.getMethod()) {
             case GET -> b.GET();
@@ -75,13 +86,18 @@ final class BaseUrlHttpClient extends HttpClient {
             default -> b.method(request.getMethod().toString(), body);
         }
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r =
+                    http.send(
+                            b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             List<Header> headers = new ArrayList<>();
-            r.headers().map().forEach((k, vs) -> vs.forEach(v -> headers.add(new BasicHeader(k, v))));
+            r.headers()
+                    .map()
+                    .forEach((k, vs) -> vs.forEach(v -> headers.add(new BasicHeader(k, v))));
             return new Response(r.body(), r.statusCode(), headers.toArray(new Header[0]));
         } catch (IOException e) {
             // the message of a transport error may hold the URL; keep only the kind
-            throw new ApiConnectionException("Twilio API unreachable: " + e.getClass().getSimpleName());
+            throw new ApiConnectionException(
+                    "Twilio API unreachable: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiConnectionException("interrupted");

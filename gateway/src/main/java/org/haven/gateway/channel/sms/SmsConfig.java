@@ -11,30 +11,41 @@ import org.haven.gateway.config.Settings;
 
 /**
  * The SMS channel's settings, parsed from the raw {@code twilio_*} settings. SMS is off when
- * neither an account SID nor an auth token is set; anything half-configured stops start-up with
- * one line naming the variable. {@link #toString()} never prints the auth token.
+ * neither an account SID nor an auth token is set; anything half-configured stops start-up with one
+ * line naming the variable. {@link #toString()} never prints the auth token.
  *
  * @param accountSid the Twilio account ({@code AC…})
  * @param authToken the account's auth token: signs webhooks and authenticates API calls (secret)
  * @param from the sending number or sender id, unless a messaging service sends
- * @param messagingServiceSid the messaging service ({@code MG…}) that sends, unless {@code from} does
+ * @param messagingServiceSid the messaging service ({@code MG…}) that sends, unless {@code from}
+ *     does
  * @param apiUrl the base URL of Twilio's REST API (a proxy or a test server may stand in)
- * @param publicUrl the base URL Twilio reaches Haven at, without a trailing slash (webhook signatures cover it)
+ * @param publicUrl the base URL Twilio reaches Haven at, without a trailing slash (webhook
+ *     signatures cover it)
  * @param maxPerSecond messages a second for the whole channel (a long code sends about one)
  * @param validity how long Twilio may keep trying to deliver a message before dropping it
  */
-public record SmsConfig(String accountSid, String authToken, Optional<String> from, Optional<String> messagingServiceSid,
-                        URI apiUrl, String publicUrl, int maxPerSecond, Duration validity) {
+public record SmsConfig(
+        String accountSid,
+        String authToken,
+        Optional<String> from,
+        Optional<String> messagingServiceSid,
+        URI apiUrl,
+        String publicUrl,
+        int maxPerSecond,
+        Duration validity) {
 
     /** The settings whose values are secret. */
     public static final Set<String> SECRETS = Set.of("twilio_auth_token");
+
     /** Twilio's own REST API. */
     public static final String DEFAULT_API_URL = "https://api.twilio.com";
 
     private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
     // E.164, a short code, or an alphanumeric sender id
-    private static final Pattern FROM = Pattern.compile("\\+[1-9][0-9]{6,14}|[0-9]{3,8}|[A-Za-z0-9 ]{1,11}");
+    private static final Pattern FROM =
+            Pattern.compile("\\+[1-9][0-9]{6,14}|[0-9]{3,8}|[A-Za-z0-9 ]{1,11}");
 
     /**
      * Parses the SMS settings.
@@ -50,53 +61,78 @@ public record SmsConfig(String accountSid, String authToken, Optional<String> fr
         }
         String accountSid = sid.orElseThrow(() -> missing("twilio_account_sid"));
         if (!ACCOUNT_SID.matcher(accountSid).matches()) {
-            throw new ConfigException(Settings.variable("twilio_account_sid") + " must be an account SID (AC followed by 32 hex digits)");
+            throw new ConfigException(
+                    Settings.variable("twilio_account_sid")
+                            + " must be an account SID (AC followed by 32 hex digits)");
         }
         String authToken = token.orElseThrow(() -> missing("twilio_auth_token"));
         if (authToken.length() < 16 || authToken.chars().anyMatch(Character::isWhitespace)) {
-            throw new ConfigException(Settings.variable("twilio_auth_token") + " does not look like an auth token");
+            throw new ConfigException(
+                    Settings.variable("twilio_auth_token") + " does not look like an auth token");
         }
         Optional<String> from = s.get("twilio_from");
         Optional<String> service = s.get("twilio_messaging_service_sid");
         if (from.isPresent() == service.isPresent()) {
-            throw new ConfigException(Settings.variable("twilio_from") + ": set exactly one of it and "
-                    + Settings.variable("twilio_messaging_service_sid"));
+            throw new ConfigException(
+                    Settings.variable("twilio_from")
+                            + ": set exactly one of it and "
+                            + Settings.variable("twilio_messaging_service_sid"));
         }
         if (from.isPresent() && !FROM.matcher(from.get()).matches()) {
-            throw new ConfigException(Settings.variable("twilio_from") + " must be a number in E.164 form (+15145550100),"
-                    + " a short code or an alphanumeric sender id");
+            throw new ConfigException(
+                    Settings.variable("twilio_from")
+                            + " must be a number in E.164 form (+15145550100),"
+                            + " a short code or an alphanumeric sender id");
         }
         if (service.isPresent() && !SERVICE_SID.matcher(service.get()).matches()) {
-            throw new ConfigException(Settings.variable("twilio_messaging_service_sid")
-                    + " must be a messaging service SID (MG followed by 32 hex digits)");
+            throw new ConfigException(
+                    Settings.variable("twilio_messaging_service_sid")
+                            + " must be a messaging service SID (MG followed by 32 hex digits)");
         }
         URI apiUrl = parseApiUrl(s.get("twilio_api_url").orElse(DEFAULT_API_URL));
-        String base = publicUrl.orElseThrow(() -> new ConfigException(
-                "HAVEN_PUBLIC_URL is required for SMS: Twilio signs its webhooks over it"));
+        String base =
+                publicUrl.orElseThrow(
+                        () ->
+                                new ConfigException(
+                                        "HAVEN_PUBLIC_URL is required for SMS: Twilio signs its webhooks over it"));
         while (base.endsWith("/")) {
             base = base.substring(0, base.length() - 1);
         }
         int perSecond = s.intIn("twilio_max_per_second", 1, 1, 1000);
         int validitySeconds = s.intIn("twilio_validity_seconds", 3600, 60, 36000);
-        return Optional.of(new SmsConfig(accountSid, authToken, from, service, apiUrl, base, perSecond,
-                Duration.ofSeconds(validitySeconds)));
+        return Optional.of(
+                new SmsConfig(
+                        accountSid,
+                        authToken,
+                        from,
+                        service,
+                        apiUrl,
+                        base,
+                        perSecond,
+                        Duration.ofSeconds(validitySeconds)));
     }
 
     private static URI parseApiUrl(String raw) {
         try {
             URI u = new URI(raw);
-            boolean ok = ("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
-                    && u.getUserInfo() == null && u.getQuery() == null && u.getFragment() == null
-                    && (u.getPath() == null || u.getPath().isEmpty() || "/".equals(u.getPath()));
+            boolean ok =
+                    ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
+                            && u.getHost() != null
+                            && u.getUserInfo() == null
+                            && u.getQuery() == null
+                            && u.getFragment() == null
+                            && (u.getPath() == null
+                                    || u.getPath().isEmpty()
+                                    || "/".equals(u.getPath()));
             if (ok) {
                 return u;
             }
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new ConfigException(Settings.variable("twilio_api_url") + " must be a plain http(s)://host[:port] URL");
+        throw new ConfigException(
+                Settings.variable("twilio_api_url") + " must be a plain http(s)://host[:port] URL");
     }
-
 
     private static ConfigException missing(String key) {
         return new ConfigException(Settings.variable(key) + " is required when SMS is configured");
@@ -114,8 +150,20 @@ public record SmsConfig(String accountSid, String authToken, Optional<String> fr
 
     @Override
     public String toString() {
-        return "SmsConfig[accountSid=" + accountSid + ", authToken=<redacted>, from=" + from.map(f -> "<set>").orElse("-")
-                + ", messagingServiceSid=" + messagingServiceSid.orElse("-") + ", apiUrl=" + apiUrl + ", publicUrl=" + publicUrl
-                + ", maxPerSecond=" + maxPerSecond + ", validity=" + validity + "]";
+        return "SmsConfig[accountSid="
+                + accountSid
+                + ", authToken=<redacted>, from="
+                + from.map(f -> "<set>").orElse("-")
+                + ", messagingServiceSid="
+                + messagingServiceSid.orElse("-")
+                + ", apiUrl="
+                + apiUrl
+                + ", publicUrl="
+                + publicUrl
+                + ", maxPerSecond="
+                + maxPerSecond
+                + ", validity="
+                + validity
+                + "]";
     }
 }

@@ -12,20 +12,24 @@ import org.haven.gateway.config.Settings;
 import org.telegram.telegrambots.meta.TelegramUrl;
 
 /**
- * The Telegram channel's settings, parsed from the raw {@code telegram_*} settings and validated
- * at start-up. {@link #toString()} never prints the bot token or the secret token.
+ * The Telegram channel's settings, parsed from the raw {@code telegram_*} settings and validated at
+ * start-up. {@link #toString()} never prints the bot token or the secret token.
  *
  * @param botToken the bot's token from BotFather ({@code HAVEN_TELEGRAM_BOT_TOKEN}, secret)
- * @param secretToken the value Telegram sends in {@code X-Telegram-Bot-Api-Secret-Token}
- *     ({@code HAVEN_TELEGRAM_SECRET_TOKEN}, secret; required in webhook mode)
+ * @param secretToken the value Telegram sends in {@code X-Telegram-Bot-Api-Secret-Token} ({@code
+ *     HAVEN_TELEGRAM_SECRET_TOKEN}, secret; required in webhook mode)
  * @param apiUrl the Bot API server ({@code HAVEN_TELEGRAM_API_URL}; Telegram's by default, or a
  *     local Bot API server)
  * @param mode how updates arrive ({@code HAVEN_TELEGRAM_MODE}: webhook or polling)
  * @param webhookUrl where Telegram posts updates in webhook mode: {@code HAVEN_PUBLIC_URL} +
  *     {@value TelegramChannel#WEBHOOK_PATH}
  */
-public record TelegramConfig(String botToken, Optional<String> secretToken, TelegramUrl apiUrl, Mode mode,
-                             Optional<String> webhookUrl) {
+public record TelegramConfig(
+        String botToken,
+        Optional<String> secretToken,
+        TelegramUrl apiUrl,
+        Mode mode,
+        Optional<String> webhookUrl) {
 
     /** How updates reach Haven. */
     public enum Mode {
@@ -39,6 +43,7 @@ public record TelegramConfig(String botToken, Optional<String> secretToken, Tele
     static final String SECRET_TOKEN = "telegram_secret_token";
     static final String API_URL = "telegram_api_url";
     static final String MODE = "telegram_mode";
+
     /** The settings whose values are secret. */
     static final Set<String> SECRETS = Set.of(BOT_TOKEN, SECRET_TOKEN);
 
@@ -57,32 +62,45 @@ public record TelegramConfig(String botToken, Optional<String> secretToken, Tele
         if (token.isEmpty()) {
             for (String other : Set.of(SECRET_TOKEN, API_URL, MODE)) {
                 if (s.get(other).isPresent()) {
-                    throw new ConfigException(Settings.variable(other) + " is set but " + Settings.variable(BOT_TOKEN)
-                            + " is not: set the bot token to turn Telegram on");
+                    throw new ConfigException(
+                            Settings.variable(other)
+                                    + " is set but "
+                                    + Settings.variable(BOT_TOKEN)
+                                    + " is not: set the bot token to turn Telegram on");
                 }
             }
             return Optional.empty();
         }
         if (!TOKEN.matcher(token.get()).matches()) {
-            throw new ConfigException(Settings.variable(BOT_TOKEN) + " does not look like a bot token (digits:letters from BotFather)");
+            throw new ConfigException(
+                    Settings.variable(BOT_TOKEN)
+                            + " does not look like a bot token (digits:letters from BotFather)");
         }
-        Mode mode = switch (s.get(MODE).orElse("webhook").toLowerCase(Locale.ROOT)) {
-            case "webhook" -> Mode.WEBHOOK;
-            case "polling" -> Mode.POLLING;
-            default -> throw new ConfigException(Settings.variable(MODE) + " must be webhook or polling");
-        };
+        Mode mode =
+                switch (s.get(MODE).orElse("webhook").toLowerCase(Locale.ROOT)) {
+                    case "webhook" -> Mode.WEBHOOK;
+                    case "polling" -> Mode.POLLING;
+                    default ->
+                            throw new ConfigException(
+                                    Settings.variable(MODE) + " must be webhook or polling");
+                };
         Optional<String> secret = s.get(SECRET_TOKEN);
         if (secret.isPresent() && !SECRET.matcher(secret.get()).matches()) {
-            throw new ConfigException(Settings.variable(SECRET_TOKEN) + " must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -");
+            throw new ConfigException(
+                    Settings.variable(SECRET_TOKEN)
+                            + " must be 16 to 256 characters of A-Z, a-z, 0-9, _ and -");
         }
         Optional<String> webhookUrl = Optional.empty();
         if (mode == Mode.WEBHOOK) {
             if (secret.isEmpty()) {
-                throw new ConfigException(Settings.variable(SECRET_TOKEN) + " is required when HAVEN_TELEGRAM_MODE is webhook");
+                throw new ConfigException(
+                        Settings.variable(SECRET_TOKEN)
+                                + " is required when HAVEN_TELEGRAM_MODE is webhook");
             }
             if (config.publicUrl().isEmpty()) {
-                throw new ConfigException("HAVEN_PUBLIC_URL is required when HAVEN_TELEGRAM_MODE is webhook"
-                        + " (or set HAVEN_TELEGRAM_MODE=polling)");
+                throw new ConfigException(
+                        "HAVEN_PUBLIC_URL is required when HAVEN_TELEGRAM_MODE is webhook"
+                                + " (or set HAVEN_TELEGRAM_MODE=polling)");
             }
             webhookUrl = Optional.of(config.publicUrl().get() + TelegramChannel.WEBHOOK_PATH);
         }
@@ -102,10 +120,13 @@ public record TelegramConfig(String botToken, Optional<String> secretToken, Tele
         if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
             throw new ConfigException(variable + " must be an http:// or https:// URL with a host");
         }
-        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/") || uri.getQuery() != null
+        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")
+                || uri.getQuery() != null
                 || uri.getUserInfo() != null) {
-            // The client builds scheme://host:port/bot<token>/<method>: a path prefix cannot be honoured.
-            throw new ConfigException(variable + " must be scheme://host[:port] only, without a path");
+            // The client builds scheme://host:port/bot<token>/<method>: a path prefix cannot be
+            // honoured.
+            throw new ConfigException(
+                    variable + " must be scheme://host[:port] only, without a path");
         }
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         return new TelegramUrl(scheme, uri.getHost(), port, false);
@@ -113,7 +134,16 @@ public record TelegramConfig(String botToken, Optional<String> secretToken, Tele
 
     @Override
     public String toString() {
-        return "TelegramConfig[mode=" + mode + ", api=" + apiUrl.getSchema() + "://" + apiUrl.getHost() + ":" + apiUrl.getPort()
-                + ", botToken=<redacted>, secretToken=" + (secretToken.isPresent() ? "<redacted>" : "-") + "]";
+        return "TelegramConfig[mode="
+                + mode
+                + ", api="
+                + apiUrl.getSchema()
+                + "://"
+                + apiUrl.getHost()
+                + ":"
+                + apiUrl.getPort()
+                + ", botToken=<redacted>, secretToken="
+                + (secretToken.isPresent() ? "<redacted>" : "-")
+                + "]";
     }
 }

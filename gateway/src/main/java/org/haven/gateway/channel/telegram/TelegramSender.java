@@ -53,11 +53,17 @@ final class TelegramSender implements ChannelSender {
         try {
             chatId = Long.parseLong(m.address());
         } catch (NumberFormatException | NullPointerException e) {
-            return Future.succeededFuture(new SendResult.Failed(SendResult.Kind.PERMANENT, "bad_address"));
+            return Future.succeededFuture(
+                    new SendResult.Failed(SendResult.Kind.PERMANENT, "bad_address"));
         }
         List<Rendered> parts = render(new Reply(m.text(), m.options(), m.language(), m.rtl()));
         return api.sendAll(chatId, parts)
-                .<SendResult>map(ids -> new SendResult.Sent(ids.stream().map(String::valueOf).collect(Collectors.joining(","))))
+                .<SendResult>map(
+                        ids ->
+                                new SendResult.Sent(
+                                        ids.stream()
+                                                .map(String::valueOf)
+                                                .collect(Collectors.joining(","))))
                 .recover(err -> Future.succeededFuture(TelegramApi.classify(err)));
     }
 

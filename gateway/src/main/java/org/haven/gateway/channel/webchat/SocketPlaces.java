@@ -5,13 +5,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The places for open web chat sockets on this gateway: at most {@code max} in all and at most
- * {@code perClient} for one client (its address, {@code ClientAddress}), so that one client
- * holding its share leaves the rest to everyone else. A place is taken before the upgrade and
- * given back once when the socket closes.
+ * {@code perClient} for one client (its address, {@code ClientAddress}), so that one client holding
+ * its share leaves the rest to everyone else. A place is taken before the upgrade and given back
+ * once when the socket closes.
  */
 final class SocketPlaces {
     /** Why a place was not given. */
-    enum Refusal { NONE, FULL, CLIENT_FULL }
+    enum Refusal {
+        NONE,
+        FULL,
+        CLIENT_FULL
+    }
 
     private final int max;
     private final int perClient;
@@ -26,14 +30,16 @@ final class SocketPlaces {
     /** Takes a place for {@code client}, or says why not (then nothing was taken). */
     Refusal take(String client) {
         boolean[] taken = new boolean[1];
-        byClient.compute(client, (c, n) -> {
-            int held = n == null ? 0 : n;
-            if (held >= perClient) {
-                return n;
-            }
-            taken[0] = true;
-            return held + 1;
-        });
+        byClient.compute(
+                client,
+                (c, n) -> {
+                    int held = n == null ? 0 : n;
+                    if (held >= perClient) {
+                        return n;
+                    }
+                    taken[0] = true;
+                    return held + 1;
+                });
         if (!taken[0]) {
             return Refusal.CLIENT_FULL;
         }

@@ -3,6 +3,7 @@ package org.haven.gateway.channel.webchat;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
@@ -17,7 +18,14 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -31,49 +39,62 @@ import org.haven.gateway.intake.HistoryItem;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
 import org.haven.gateway.outbox.Outbox;
-import org.haven.gateway.web.Html;
-import io.vertx.core.eventbus.MessageConsumer;
-import java.util.Map;
-import java.util.UUID;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.haven.gateway.store.ClusterNotifications;
+import org.haven.gateway.web.Html;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The web chat: a small page at {@code /chat} and a WebSocket at {@code /chat/ws} speaking the
- * JSON frames of {@code docs/webchat-protocol.md}. The contact address of a web conversation is
- * its resume token, a random value only the person's browser tab holds.
+ * The web chat: a small page at {@code /chat} and a WebSocket at {@code /chat/ws} speaking the JSON
+ * frames of {@code docs/webchat-protocol.md}. The contact address of a web conversation is its
+ * resume token, a random value only the person's browser tab holds.
  *
- * <p>Sockets are bounded: at most {@link WebChatConfig#maxSockets()} open at once (the next
- * upgrade is answered 503) and {@link WebChatConfig#maxSocketsPerClient()} from one client (429),
- * each pinged every quarter of {@link WebChatConfig#idleTimeout()} and closed when nothing, not
- * even a pong, came back for that long. One client opens at most {@link
+ * <p>Sockets are bounded: at most {@link WebChatConfig#maxSockets()} open at once (the next upgrade
+ * is answered 503) and {@link WebChatConfig#maxSocketsPerClient()} from one client (429), each
+ * pinged every quarter of {@link WebChatConfig#idleTimeout()} and closed when nothing, not even a
+ * pong, came back for that long. One client opens at most {@link
  * WebChatConfig#conversationsPerMinutePerClient()} new conversations a minute. What waits to be
  * sent on a socket is bounded too: a frame that arrives while {@value #MAX_QUEUED} bytes wait for
- * the person's browser to take them is held, and the socket is closed (1008) unless they are
- * taken within a ping interval.
+ * the person's browser to take them is held, and the socket is closed (1008) unless they are taken
+ * within a ping interval.
  */
 public final class WebChatChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(WebChatChannel.class);
+
     /** Largest frame accepted, in bytes. */
     public static final int MAX_FRAME = 4096;
+
     /** Longest message text accepted, in characters. */
     public static final int MAX_TEXT = 1000;
-    /** Bytes that may wait to be taken by the browser before the socket's frames are no longer answered. */
+
+    /**
+     * Bytes that may wait to be taken by the browser before the socket's frames are no longer
+     * answered.
+     */
     static final int MAX_QUEUED = 64 * 1024;
+
     private static final int MAX_FRAMES_PER_WINDOW = 30;
-    /** How long a socket closed for not reading may take to say goodbye before its connection is closed. */
+
+    /**
+     * How long a socket closed for not reading may take to say goodbye before its connection is
+     * closed.
+     */
     private static final long CLOSE_WAIT_MS = 5000;
-    /** Frames kept while a socket is held for a slow reader: those already on their way when reading stopped. */
+
+    /**
+     * Frames kept while a socket is held for a slow reader: those already on their way when reading
+     * stopped.
+     */
     private static final int MAX_HELD = 8;
+
     private static final long WINDOW_MS = 10_000;
-    /** How many times, a second apart, a gateway listening again tries to deliver what waits for its open sockets. */
+
+    /**
+     * How many times, a second apart, a gateway listening again tries to deliver what waits for its
+     * open sockets.
+     */
     private static final int RELISTEN_TRIES = 10;
+
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
     private static final Pattern MESSAGE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
@@ -85,60 +106,81 @@ public final class WebChatChannel implements Channel {
     private final WebChatSender sender;
     private final String quickExitUrl;
     private final SecureRandom random = new SecureRandom();
+
     /** Conversations with a socket open on this instance, and how many. */
     private final Map<UUID, Integer> openHere = new ConcurrentHashMap<>();
+
     private volatile Buffer page;
     private final WebChatConfig limits;
+
     /** Sockets open or being upgraded, in all and per client. */
     private final SocketPlaces places;
+
     private final Set<Session> live = ConcurrentHashMap.newKeySet();
     private final ClientRate phraseGuesses = new ClientRate(20, Duration.ofHours(1));
     private final ClientRate newConversations;
+
     /** Bytes handed to the sockets and not yet written to the network, over all sockets. */
     private final AtomicLong queued = new AtomicLong();
+
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final RefusalLog refusedFull = new RefusalLog("webchat_full");
     private final RefusalLog refusedClient = new RefusalLog("webchat_client_full");
     private long sweeper = -1;
     private int sweepTick;
 
-    public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl) {
+    public WebChatChannel(
+            Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl) {
         this(vertx, conversations, outbox, quickExitUrl, null);
     }
 
     /**
      * A web chat whose sockets may be spread over several gateways on one database: a message
-     * another instance could not deliver is announced on {@link WebChatSender#CLUSTER_CHANNEL},
-     * and the instance holding that conversation's socket delivers it.
+     * another instance could not deliver is announced on {@link WebChatSender#CLUSTER_CHANNEL}, and
+     * the instance holding that conversation's socket delivers it.
      */
-    public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl,
+    public WebChatChannel(
+            Vertx vertx,
+            Conversations conversations,
+            Outbox outbox,
+            String quickExitUrl,
             ClusterNotifications cluster) {
         this(vertx, conversations, outbox, quickExitUrl, cluster, WebChatConfig.DEFAULTS);
     }
 
     /** The same, with the socket limits of {@code limits}. */
-    public WebChatChannel(Vertx vertx, Conversations conversations, Outbox outbox, String quickExitUrl,
-            ClusterNotifications cluster, WebChatConfig limits) {
+    public WebChatChannel(
+            Vertx vertx,
+            Conversations conversations,
+            Outbox outbox,
+            String quickExitUrl,
+            ClusterNotifications cluster,
+            WebChatConfig limits) {
         this.vertx = vertx;
         this.limits = limits;
         this.places = new SocketPlaces(limits.maxSockets(), limits.maxSocketsPerClient());
-        this.newConversations = new ClientRate(limits.conversationsPerMinutePerClient(), Duration.ofMinutes(1));
+        this.newConversations =
+                new ClientRate(limits.conversationsPerMinutePerClient(), Duration.ofMinutes(1));
         this.conversations = conversations;
         this.outbox = outbox;
         this.sender = new WebChatSender(vertx, cluster);
         this.quickExitUrl = quickExitUrl;
         conversations.keepHistoryFor(name());
         if (cluster != null) {
-            cluster.listen(WebChatSender.CLUSTER_CHANNEL, body -> {
-                UUID conversationId = parseUuid(body.getString("conversation"));
-                if (conversationId != null && openHere.containsKey(conversationId)) {
-                    deliverNow(conversationId);
-                }
-            }, () -> {
-                // the database was away: another gateway's "deliver now" for a socket here may be lost
-                LOG.info("event=webchat_deliver_open count={}", openHere.size());
-                openHere.keySet().forEach(id -> deliverWaiting(id, RELISTEN_TRIES));
-            });
+            cluster.listen(
+                    WebChatSender.CLUSTER_CHANNEL,
+                    body -> {
+                        UUID conversationId = parseUuid(body.getString("conversation"));
+                        if (conversationId != null && openHere.containsKey(conversationId)) {
+                            deliverNow(conversationId);
+                        }
+                    },
+                    () -> {
+                        // the database was away: another gateway's "deliver now" for a socket here
+                        // may be lost
+                        LOG.info("event=webchat_deliver_open count={}", openHere.size());
+                        openHere.keySet().forEach(id -> deliverWaiting(id, RELISTEN_TRIES));
+                    });
         }
     }
 
@@ -147,18 +189,28 @@ public final class WebChatChannel implements Channel {
      * fails (just after it returns, the pool may still hold a connection from before).
      */
     private void deliverWaiting(UUID conversationId, int tries) {
-        outbox.nudge(conversationId).compose(v -> outbox.deliverNow(conversationId)).onFailure(err -> {
-            if (tries > 1 && openHere.containsKey(conversationId)) {
-                vertx.setTimer(1_000, t -> deliverWaiting(conversationId, tries - 1));
-            } else {
-                LOG.warn("event=webchat_deliver_now_failed kind={}", err.getClass().getSimpleName());
-            }
-        });
+        outbox.nudge(conversationId)
+                .compose(v -> outbox.deliverNow(conversationId))
+                .onFailure(
+                        err -> {
+                            if (tries > 1 && openHere.containsKey(conversationId)) {
+                                vertx.setTimer(
+                                        1_000, t -> deliverWaiting(conversationId, tries - 1));
+                            } else {
+                                LOG.warn(
+                                        "event=webchat_deliver_now_failed kind={}",
+                                        err.getClass().getSimpleName());
+                            }
+                        });
     }
 
     private void deliverNow(UUID conversationId) {
-        outbox.deliverNow(conversationId).onFailure(err ->
-                LOG.warn("event=webchat_deliver_now_failed kind={}", err.getClass().getSimpleName()));
+        outbox.deliverNow(conversationId)
+                .onFailure(
+                        err ->
+                                LOG.warn(
+                                        "event=webchat_deliver_now_failed kind={}",
+                                        err.getClass().getSimpleName()));
     }
 
     private static UUID parseUuid(String s) {
@@ -221,17 +273,26 @@ public final class WebChatChannel implements Channel {
 
     @Override
     public void mount(Router router) {
-        page = Buffer.buffer(loadPage().replace(DEFAULT_EXIT, "data-exit-url=\"" + Html.esc(quickExitUrl) + "\""));
+        page =
+                Buffer.buffer(
+                        loadPage()
+                                .replace(
+                                        DEFAULT_EXIT,
+                                        "data-exit-url=\"" + Html.esc(quickExitUrl) + "\""));
         router.get("/chat").handler(this::servePage);
         router.get("/chat/").handler(ctx -> ctx.redirect("/chat"));
         router.get("/chat/ws").handler(this::upgrade);
-        router.get("/chat/chat.js").handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
-        router.get("/chat/words.js").handler(ctx -> serveAsset(ctx, "words.js", "text/javascript; charset=utf-8"));
-        router.get("/chat/chat.css").handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
+        router.get("/chat/chat.js")
+                .handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
+        router.get("/chat/words.js")
+                .handler(ctx -> serveAsset(ctx, "words.js", "text/javascript; charset=utf-8"));
+        router.get("/chat/chat.css")
+                .handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
     }
 
     private static String loadPage() {
-        try (InputStream in = WebChatChannel.class.getResourceAsStream("/webroot/chat/index.html")) {
+        try (InputStream in =
+                WebChatChannel.class.getResourceAsStream("/webroot/chat/index.html")) {
             if (in == null) {
                 throw new IllegalStateException("web chat page missing from the jar");
             }
@@ -243,24 +304,36 @@ public final class WebChatChannel implements Channel {
 
     private void servePage(RoutingContext ctx) {
         SecurityHeaders.publicPage(ctx.response());
-        ctx.response().putHeader("Cache-Control", "no-store").putHeader("Content-Type", "text/html; charset=utf-8").end(page);
+        ctx.response()
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Type", "text/html; charset=utf-8")
+                .end(page);
     }
 
     private void serveAsset(RoutingContext ctx, String file, String type) {
-        vertx.fileSystem().readFile("webroot/chat/" + file).onComplete(ar -> {
-            if (ar.failed()) {
-                ctx.fail(404);
-                return;
-            }
-            SecurityHeaders.publicPage(ctx.response());
-            ctx.response().putHeader("Content-Type", type).putHeader("Cache-Control", "public, max-age=3600").end(ar.result());
-        });
+        vertx.fileSystem()
+                .readFile("webroot/chat/" + file)
+                .onComplete(
+                        ar -> {
+                            if (ar.failed()) {
+                                ctx.fail(404);
+                                return;
+                            }
+                            SecurityHeaders.publicPage(ctx.response());
+                            ctx.response()
+                                    .putHeader("Content-Type", type)
+                                    .putHeader("Cache-Control", "public, max-age=3600")
+                                    .end(ar.result());
+                        });
     }
 
     private void upgrade(RoutingContext ctx) {
         String origin = ctx.request().getHeader("Origin");
         String host = ctx.request().getHeader("Host");
-        if (origin != null && host != null && !origin.equals("http://" + host) && !origin.equals("https://" + host)) {
+        if (origin != null
+                && host != null
+                && !origin.equals("http://" + host)
+                && !origin.equals("https://" + host)) {
             ctx.response().setStatusCode(403).end();
             return;
         }
@@ -282,15 +355,21 @@ public final class WebChatChannel implements Channel {
             }
         }
         HttpConnection connection = ctx.request().connection();
-        ctx.request().toWebSocket().onSuccess(ws -> new Session(ws, connection, client).start()).onFailure(err -> {
-            places.give(client);
-            if (!ctx.response().ended()) {
-                ctx.response().setStatusCode(400).end();
-            }
-        });
+        ctx.request()
+                .toWebSocket()
+                .onSuccess(ws -> new Session(ws, connection, client).start())
+                .onFailure(
+                        err -> {
+                            places.give(client);
+                            if (!ctx.response().ended()) {
+                                ctx.response().setStatusCode(400).end();
+                            }
+                        });
     }
 
-    /** Logs one kind of refused upgrade at most once a minute, with how many since the last line. */
+    /**
+     * Logs one kind of refused upgrade at most once a minute, with how many since the last line.
+     */
     private static final class RefusalLog {
         private final String event;
         private final AtomicLong refused = new AtomicLong();
@@ -314,10 +393,16 @@ public final class WebChatChannel implements Channel {
     /** One socket: frames are handled strictly in order, one dialogue step at a time. */
     private final class Session {
         private final ServerWebSocket ws;
-        /** The socket's connection, closed outright when a reader that does not read cannot even take the close frame. */
+
+        /**
+         * The socket's connection, closed outright when a reader that does not read cannot even
+         * take the close frame.
+         */
         private final HttpConnection connection;
+
         /** Where the socket came from, for the per-client limits. */
         private final String client;
+
         private final int slot = nextSlot.getAndIncrement() & Integer.MAX_VALUE;
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile long heardAt = System.nanoTime();
@@ -327,9 +412,13 @@ public final class WebChatChannel implements Channel {
         private UUID listening;
         private long windowStart = System.currentTimeMillis();
         private int framesInWindow;
+
         /** Closed for not reading: what still arrives is dropped. */
         private boolean closing;
-        /** Frames that arrived while the browser was not taking what was sent: handled once it does. */
+
+        /**
+         * Frames that arrived while the browser was not taking what was sent: handled once it does.
+         */
         private ArrayDeque<String> held;
 
         Session(ServerWebSocket ws, HttpConnection connection, String client) {
@@ -342,16 +431,23 @@ public final class WebChatChannel implements Channel {
             live.add(this);
             ws.setWriteQueueMaxSize(MAX_QUEUED);
             ws.textMessageHandler(this::onFrame);
-            ws.binaryMessageHandler(b -> {
-                heardAt = System.nanoTime();
-                error("bad_frame", "Text frames only.");
-            });
+            ws.binaryMessageHandler(
+                    b -> {
+                        heardAt = System.nanoTime();
+                        error("bad_frame", "Text frames only.");
+                    });
             ws.pongHandler(b -> heardAt = System.nanoTime());
-            ws.exceptionHandler(err -> LOG.debug("event=webchat_socket_error kind={}", err.getClass().getSimpleName()));
+            ws.exceptionHandler(
+                    err ->
+                            LOG.debug(
+                                    "event=webchat_socket_error kind={}",
+                                    err.getClass().getSimpleName()));
             ws.closeHandler(v -> release());
-            // Server shutdown: answer the frame in hand, then say "going away" (the page reconnects),
+            // Server shutdown: answer the frame in hand, then say "going away" (the page
+            // reconnects),
             // instead of holding the shutdown until its grace period runs out.
-            ws.shutdownHandler(v -> tail.onComplete(ar -> ws.close((short) 1001, "server stopping")));
+            ws.shutdownHandler(
+                    v -> tail.onComplete(ar -> ws.close((short) 1001, "server stopping")));
             if (ws.isClosed()) {
                 release();
             }
@@ -366,7 +462,10 @@ public final class WebChatChannel implements Channel {
             listen(null);
         }
 
-        /** Pings the browser, or closes the socket when it has not been heard from for {@code idleNanos}. */
+        /**
+         * Pings the browser, or closes the socket when it has not been heard from for {@code
+         * idleNanos}.
+         */
         void pingOrClose(long now, long idleNanos) {
             if (ws.isClosed()) {
                 return;
@@ -411,28 +510,32 @@ public final class WebChatChannel implements Channel {
             held = new ArrayDeque<>();
             held.add(text);
             ws.pause();
-            long timer = vertx.setTimer(limits.pingInterval().toMillis(), t -> {
-                if (held != null && !ws.isClosed()) {
-                    LOG.info("event=webchat_slow_reader_closed");
-                    closeNotReading();
-                }
-            });
-            ws.drainHandler(v -> {
-                vertx.cancelTimer(timer);
-                ws.drainHandler(null);
-                ArrayDeque<String> frames = held;
-                held = null;
-                if (frames != null && !ws.isClosed()) {
-                    frames.forEach(this::handle);
-                    ws.resume();
-                }
-            });
+            long timer =
+                    vertx.setTimer(
+                            limits.pingInterval().toMillis(),
+                            t -> {
+                                if (held != null && !ws.isClosed()) {
+                                    LOG.info("event=webchat_slow_reader_closed");
+                                    closeNotReading();
+                                }
+                            });
+            ws.drainHandler(
+                    v -> {
+                        vertx.cancelTimer(timer);
+                        ws.drainHandler(null);
+                        ArrayDeque<String> frames = held;
+                        held = null;
+                        if (frames != null && !ws.isClosed()) {
+                            frames.forEach(this::handle);
+                            ws.resume();
+                        }
+                    });
         }
 
         /**
-         * Closes with 1008 (policy violation). The close frame waits behind what the browser did not
-         * take, and Vert.x closes the connection only once it is written: the TCP connection itself
-         * is closed if the socket is still open {@value #CLOSE_WAIT_MS} ms later.
+         * Closes with 1008 (policy violation). The close frame waits behind what the browser did
+         * not take, and Vert.x closes the connection only once it is written: the TCP connection
+         * itself is closed if the socket is still open {@value #CLOSE_WAIT_MS} ms later.
          */
         private void closeNotReading() {
             if (closing) {
@@ -441,12 +544,14 @@ public final class WebChatChannel implements Channel {
             closing = true;
             held = null;
             ws.close((short) 1008, "not reading");
-            ws.resume();   // a paused socket would keep its close event from the close handler
-            vertx.setTimer(CLOSE_WAIT_MS, t -> {
-                if (!released.get()) {
-                    NettyChannels.closeNow(connection);
-                }
-            });
+            ws.resume(); // a paused socket would keep its close event from the close handler
+            vertx.setTimer(
+                    CLOSE_WAIT_MS,
+                    t -> {
+                        if (!released.get()) {
+                            NettyChannels.closeNow(connection);
+                        }
+                    });
         }
 
         private void handle(String text) {
@@ -479,59 +584,93 @@ public final class WebChatChannel implements Channel {
         }
 
         private void enqueue(Supplier<Future<Void>> work) {
-            tail = tail.transform(ignored -> work.get().recover(err -> {
-                LOG.warn("event=webchat_step_failed kind={}", err.getClass().getSimpleName());
-                error("unavailable", "Sorry, something went wrong. Please try again in a moment.");
-                return Future.succeededFuture();
-            }));
+            tail =
+                    tail.transform(
+                            ignored ->
+                                    work.get()
+                                            .recover(
+                                                    err -> {
+                                                        LOG.warn(
+                                                                "event=webchat_step_failed kind={}",
+                                                                err.getClass().getSimpleName());
+                                                        error(
+                                                                "unavailable",
+                                                                "Sorry, something went wrong. Please try again in a moment.");
+                                                        return Future.succeededFuture();
+                                                    }));
         }
 
         private Future<Void> onStart(JsonObject frame) {
             Object resume = frame.getValue("resume");
             if (resume instanceof String r && TOKEN.matcher(r).matches()) {
-                return conversations.resume(name(), r).compose(outcome -> {
-                    if (outcome.isEmpty()) {
-                        token = null;
-                        error("expired", "This conversation has ended. Starting a new one.");
-                        return Future.<Void>succeededFuture();
-                    }
-                    token = r;
-                    send(new JsonObject().put("type", "session").put("resume", token));
-                    Future<List<HistoryItem>> history = Boolean.TRUE.equals(frame.getValue("history"))
-                            ? conversations.history(name(), r) : Future.succeededFuture(List.of());
-                    return history.map(items -> {
-                        sendHistory(items, outcome.get().replies());
-                        listen(outcome.get().conversationId());
-                        return (Void) null;
-                    });
-                });
+                return conversations
+                        .resume(name(), r)
+                        .compose(
+                                outcome -> {
+                                    if (outcome.isEmpty()) {
+                                        token = null;
+                                        error(
+                                                "expired",
+                                                "This conversation has ended. Starting a new one.");
+                                        return Future.<Void>succeededFuture();
+                                    }
+                                    token = r;
+                                    send(
+                                            new JsonObject()
+                                                    .put("type", "session")
+                                                    .put("resume", token));
+                                    Future<List<HistoryItem>> history =
+                                            Boolean.TRUE.equals(frame.getValue("history"))
+                                                    ? conversations.history(name(), r)
+                                                    : Future.succeededFuture(List.of());
+                                    return history.map(
+                                            items -> {
+                                                sendHistory(items, outcome.get().replies());
+                                                listen(outcome.get().conversationId());
+                                                return (Void) null;
+                                            });
+                                });
             }
             if (!newConversations.allow(client)) {
                 LOG.info("event=webchat_conversations_throttled");
                 long wait = newConversations.retryAfterSeconds(client);
-                send(new JsonObject().put("type", "error").put("code", "too_many_conversations")
-                        .put("message", "Too many new conversations from your network. Please wait a minute.")
-                        .put("retry_after", wait));
+                send(
+                        new JsonObject()
+                                .put("type", "error")
+                                .put("code", "too_many_conversations")
+                                .put(
+                                        "message",
+                                        "Too many new conversations from your network. Please wait a minute.")
+                                .put("retry_after", wait));
                 return Future.succeededFuture();
             }
             byte[] bytes = new byte[16];
             random.nextBytes(bytes);
             String fresh = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            // the browser's language, for the first question; the engine ignores one the script does not speak
-            String language = frame.getValue("lang") instanceof String l && LANGUAGE.matcher(l).matches() ? l : null;
-            return conversations.open(name(), fresh, language).map(outcome -> {
-                token = fresh;
-                send(new JsonObject().put("type", "session").put("resume", token));
-                sendReplies(outcome.replies());
-                listen(outcome.conversationId());
-                return null;
-            });
+            // the browser's language, for the first question; the engine ignores one the script
+            // does not speak
+            String language =
+                    frame.getValue("lang") instanceof String l && LANGUAGE.matcher(l).matches()
+                            ? l
+                            : null;
+            return conversations
+                    .open(name(), fresh, language)
+                    .map(
+                            outcome -> {
+                                token = fresh;
+                                send(new JsonObject().put("type", "session").put("resume", token));
+                                sendReplies(outcome.replies());
+                                listen(outcome.conversationId());
+                                return null;
+                            });
         }
 
         private Future<Void> onMessage(JsonObject frame) {
             Object id = frame.getValue("id");
             Object text = frame.getValue("text");
-            if (!(id instanceof String messageId) || !MESSAGE_ID.matcher(messageId).matches() || !(text instanceof String body)) {
+            if (!(id instanceof String messageId)
+                    || !MESSAGE_ID.matcher(messageId).matches()
+                    || !(text instanceof String body)) {
                 error("bad_frame", "A message needs an id and a text.");
                 return Future.succeededFuture();
             }
@@ -540,7 +679,10 @@ public final class WebChatChannel implements Channel {
                 return Future.succeededFuture();
             }
             if (body.codePointCount(0, body.length()) > MAX_TEXT) {
-                error("too_long", "Please keep each message under " + MAX_TEXT + " characters.", messageId);
+                error(
+                        "too_long",
+                        "Please keep each message under " + MAX_TEXT + " characters.",
+                        messageId);
                 return Future.succeededFuture();
             }
             if (body.isBlank()) {
@@ -549,28 +691,40 @@ public final class WebChatChannel implements Channel {
             }
             if (conversations.isPhrase(body) && !phraseGuesses.allow(client)) {
                 LOG.info("event=webchat_phrase_throttled");
-                error("too_many_tries", "Too many tries. Please wait an hour, then write the words again."
-                        + " / Trop d'essais. Attendez une heure, puis écrivez de nouveau les mots.", messageId);
+                error(
+                        "too_many_tries",
+                        "Too many tries. Please wait an hour, then write the words again."
+                                + " / Trop d'essais. Attendez une heure, puis écrivez de nouveau les mots.",
+                        messageId);
                 return Future.succeededFuture();
             }
-            return conversations.receive(new Inbound(name(), token, body.strip(), Optional.of(messageId), false)).compose(outcome -> {
-                send(new JsonObject().put("type", "ack").put("id", messageId));
-                if (outcome.duress()) {
-                    wipe(outcome.replies());
-                    return Future.<Void>succeededFuture();
-                }
-                if (outcome.conversationId() == null || outcome.conversationId().equals(listening)) {
-                    sendReplies(outcome.replies());
-                    return Future.<Void>succeededFuture();
-                }
-                // the person's resume phrase brought their conversation here: show it, and wait for its replies
-                return conversations.history(name(), token).map(items -> {
-                    sendHistory(items, List.of());
-                    sendReplies(outcome.replies());
-                    listen(outcome.conversationId());
-                    return (Void) null;
-                });
-            });
+            return conversations
+                    .receive(
+                            new Inbound(name(), token, body.strip(), Optional.of(messageId), false))
+                    .compose(
+                            outcome -> {
+                                send(new JsonObject().put("type", "ack").put("id", messageId));
+                                if (outcome.duress()) {
+                                    wipe(outcome.replies());
+                                    return Future.<Void>succeededFuture();
+                                }
+                                if (outcome.conversationId() == null
+                                        || outcome.conversationId().equals(listening)) {
+                                    sendReplies(outcome.replies());
+                                    return Future.<Void>succeededFuture();
+                                }
+                                // the person's resume phrase brought their conversation here: show
+                                // it, and wait for its replies
+                                return conversations
+                                        .history(name(), token)
+                                        .map(
+                                                items -> {
+                                                    sendHistory(items, List.of());
+                                                    sendReplies(outcome.replies());
+                                                    listen(outcome.conversationId());
+                                                    return (Void) null;
+                                                });
+                            });
         }
 
         /**
@@ -580,8 +734,14 @@ public final class WebChatChannel implements Channel {
          */
         private void wipe(List<Reply> decoy) {
             Reply first = decoy.isEmpty() ? null : decoy.get(0);
-            JsonObject f = new JsonObject().put("type", "wipe")
-                    .put("text", decoy.stream().map(Reply::text).collect(Collectors.joining("\n")));
+            JsonObject f =
+                    new JsonObject()
+                            .put("type", "wipe")
+                            .put(
+                                    "text",
+                                    decoy.stream()
+                                            .map(Reply::text)
+                                            .collect(Collectors.joining("\n")));
             if (first != null && first.language() != null) {
                 f.put("lang", first.language()).put("dir", first.rtl() ? "rtl" : "ltr");
             }
@@ -590,7 +750,10 @@ public final class WebChatChannel implements Channel {
             token = null;
         }
 
-        /** Receives what the outbox delivers to this conversation (a coordinator's reply) while the socket is open. */
+        /**
+         * Receives what the outbox delivers to this conversation (a coordinator's reply) while the
+         * socket is open.
+         */
         private void listen(UUID conversationId) {
             if (pushes != null) {
                 pushes.unregister();
@@ -605,37 +768,67 @@ public final class WebChatChannel implements Channel {
             }
             listening = conversationId;
             openHere.merge(conversationId, 1, Integer::sum);
-            pushes = vertx.eventBus().consumer(WebChatSender.address(conversationId), msg -> {
-                String holder = token;
-                if (ws.isClosed() || holder == null) {
-                    msg.fail(503, "closed");
-                    return;
-                }
-                // into the person's own copy first, so that a reload shows it again (the token is theirs
-                // to open it); and only while this tab's token still holds the conversation
-                JsonObject f = msg.body();
-                conversations.rememberShown(name(), holder, conversationId, new Reply(f.getString("text"), List.of(),
-                        f.getString("lang"), "rtl".equals(f.getString("dir")))).onComplete(ar -> {
-                    if (ar.succeeded() && !ar.result()) {
-                        msg.fail(503, "moved");
-                        if (conversationId.equals(listening)) {
-                            listen(null); // the person took the conversation elsewhere with their phrase
-                        }
-                        return;
-                    }
-                    if (ar.failed()) {
-                        LOG.warn("event=webchat_history_failed kind={}", ar.cause().getClass().getSimpleName());
-                    }
-                    if (ws.isClosed()) {
-                        msg.fail(503, "closed");
-                        return;
-                    }
-                    send(f);
-                    msg.reply("ok");
-                });
-            });
-            // what waits for this person (possibly deferred by another instance) comes now, in order
-            pushes.completion().onSuccess(v -> outbox.nudge(conversationId).compose(n -> outbox.deliverNow(conversationId)));
+            pushes =
+                    vertx.eventBus()
+                            .consumer(
+                                    WebChatSender.address(conversationId),
+                                    msg -> {
+                                        String holder = token;
+                                        if (ws.isClosed() || holder == null) {
+                                            msg.fail(503, "closed");
+                                            return;
+                                        }
+                                        // into the person's own copy first, so that a reload shows
+                                        // it again (the token is theirs
+                                        // to open it); and only while this tab's token still holds
+                                        // the conversation
+                                        JsonObject f = msg.body();
+                                        conversations
+                                                .rememberShown(
+                                                        name(),
+                                                        holder,
+                                                        conversationId,
+                                                        new Reply(
+                                                                f.getString("text"),
+                                                                List.of(),
+                                                                f.getString("lang"),
+                                                                "rtl".equals(f.getString("dir"))))
+                                                .onComplete(
+                                                        ar -> {
+                                                            if (ar.succeeded() && !ar.result()) {
+                                                                msg.fail(503, "moved");
+                                                                if (conversationId.equals(
+                                                                        listening)) {
+                                                                    listen(null); // the person
+                                                                    // took the
+                                                                    // conversation
+                                                                    // elsewhere with
+                                                                    // their phrase
+                                                                }
+                                                                return;
+                                                            }
+                                                            if (ar.failed()) {
+                                                                LOG.warn(
+                                                                        "event=webchat_history_failed kind={}",
+                                                                        ar.cause()
+                                                                                .getClass()
+                                                                                .getSimpleName());
+                                                            }
+                                                            if (ws.isClosed()) {
+                                                                msg.fail(503, "closed");
+                                                                return;
+                                                            }
+                                                            send(f);
+                                                            msg.reply("ok");
+                                                        });
+                                    });
+            // what waits for this person (possibly deferred by another instance) comes now, in
+            // order
+            pushes.completion()
+                    .onSuccess(
+                            v ->
+                                    outbox.nudge(conversationId)
+                                            .compose(n -> outbox.deliverNow(conversationId)));
         }
 
         /**
@@ -644,7 +837,11 @@ public final class WebChatChannel implements Channel {
          */
         private void sendHistory(List<HistoryItem> items, List<Reply> last) {
             for (HistoryItem i : items) {
-                JsonObject f = new JsonObject().put("type", "history").put("from", i.from()).put("text", i.text());
+                JsonObject f =
+                        new JsonObject()
+                                .put("type", "history")
+                                .put("from", i.from())
+                                .put("text", i.text());
                 if (i.language() != null) {
                     f.put("lang", i.language()).put("dir", i.rtl() ? "rtl" : "ltr");
                 }
@@ -653,8 +850,11 @@ public final class WebChatChannel implements Channel {
             // the history ends with the bot's last words when they were said after the hand-off
             int start = items.size() - last.size();
             int shown = 0;
-            while (start >= 0 && shown < last.size() && "bot".equals(items.get(start + shown).from())
-                    && items.get(start + shown).text().equals(last.get(shown).text()) && last.get(shown).options().isEmpty()) {
+            while (start >= 0
+                    && shown < last.size()
+                    && "bot".equals(items.get(start + shown).from())
+                    && items.get(start + shown).text().equals(last.get(shown).text())
+                    && last.get(shown).options().isEmpty()) {
                 shown++;
             }
             sendReplies(last.subList(shown, last.size()));
@@ -671,7 +871,8 @@ public final class WebChatChannel implements Channel {
         }
 
         private void error(String code, String message, String messageId) {
-            JsonObject frame = new JsonObject().put("type", "error").put("code", code).put("message", message);
+            JsonObject frame =
+                    new JsonObject().put("type", "error").put("code", code).put("message", message);
             if (messageId != null) {
                 frame.put("id", messageId);
             }

@@ -19,24 +19,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The smallest channel there can be, written as a rehearsal of adding one (issue 23,
- * docs/architecture.md, "A channel"): a provider posts {@code {"from", "id", "text"}} to
- * {@value #PATH} with the shared token in {@value #TOKEN_HEADER}; replies go out through the
- * outbox to {@link LoopbackSender}, which keeps them for the test instead of calling a provider.
- * It has the parts every real channel has: a factory that reads its own settings from the
- * {@link ChannelContext} and is empty when unconfigured, a check of the request before parsing
- * it (constant time), a hand-off to the dialogue that answers only after the step is committed,
- * and its secret settings named.
+ * docs/architecture.md, "A channel"): a provider posts {@code {"from", "id", "text"}} to {@value
+ * #PATH} with the shared token in {@value #TOKEN_HEADER}; replies go out through the outbox to
+ * {@link LoopbackSender}, which keeps them for the test instead of calling a provider. It has the
+ * parts every real channel has: a factory that reads its own settings from the {@link
+ * ChannelContext} and is empty when unconfigured, a check of the request before parsing it
+ * (constant time), a hand-off to the dialogue that answers only after the step is committed, and
+ * its secret settings named.
  */
 final class LoopbackChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackChannel.class);
+
     /** The channel's name, stored with conversations and cases. */
     static final String NAME = "loopback";
+
     /** Where the provider posts incoming messages. */
     static final String PATH = "/webhooks/loopback";
+
     /** The request header that carries the shared token. */
     static final String TOKEN_HEADER = "X-Loopback-Token";
+
     /** The setting ({@code HAVEN_LOOPBACK_TOKEN}) holding the shared token: a secret. */
     static final String TOKEN_SETTING = "loopback_token";
+
     private static final int MAX_BODY = 8 * 1024;
 
     private final byte[] token;
@@ -48,7 +53,10 @@ final class LoopbackChannel implements Channel {
         this.conversations = ctx.conversations();
     }
 
-    /** The channel if its token is set; empty (said once in the log) if not, as the real channels do. */
+    /**
+     * The channel if its token is set; empty (said once in the log) if not, as the real channels
+     * do.
+     */
     static Optional<Channel> create(ChannelContext ctx) {
         Optional<String> token = ctx.config().settings().get(TOKEN_SETTING);
         if (token.isEmpty()) {
@@ -80,7 +88,8 @@ final class LoopbackChannel implements Channel {
 
     private void onMessage(RoutingContext ctx) {
         String given = ctx.request().getHeader(TOKEN_HEADER);
-        if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+        if (given == null
+                || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
             ctx.response().setStatusCode(403).end();
             return;
         }
@@ -98,15 +107,21 @@ final class LoopbackChannel implements Channel {
             ctx.response().setStatusCode(400).end();
             return;
         }
-        // acknowledged only once the step and its replies are committed: a provider's retry is applied once (the id)
-        conversations.receive(new Inbound(NAME, from, text, Optional.of(id), true)).onComplete(ar -> {
-            if (ar.failed()) {
-                LOG.warn("event=loopback_inbound_failed kind={}", ar.cause().getClass().getSimpleName());
-                ctx.response().setStatusCode(500).end();
-                return;
-            }
-            ctx.response().setStatusCode(200).end();
-        });
+        // acknowledged only once the step and its replies are committed: a provider's retry is
+        // applied once (the id)
+        conversations
+                .receive(new Inbound(NAME, from, text, Optional.of(id), true))
+                .onComplete(
+                        ar -> {
+                            if (ar.failed()) {
+                                LOG.warn(
+                                        "event=loopback_inbound_failed kind={}",
+                                        ar.cause().getClass().getSimpleName());
+                                ctx.response().setStatusCode(500).end();
+                                return;
+                            }
+                            ctx.response().setStatusCode(200).end();
+                        });
     }
 
     /** The sender, for the test to read what was delivered. */

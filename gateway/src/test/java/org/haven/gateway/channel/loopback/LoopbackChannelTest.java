@@ -59,13 +59,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LoopbackChannelTest {
-    /** Fixed, so that LogsHaveNoPersonalDataIT finds it here and looks for it in every test's output. */
+    /**
+     * Fixed, so that LogsHaveNoPersonalDataIT finds it here and looks for it in every test's
+     * output.
+     */
     private static final String TOKEN = "loopback-shared-token-7c1e9a";
+
     /** Shaped like a phone number (555-01xx), so that LogsHaveNoPersonalDataIT looks for it too. */
     private static final String ADDRESS = "+16135550163";
 
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
     private Vertx vertx;
     private Database database;
     private Outbox outbox;
@@ -76,26 +79,48 @@ class LoopbackChannelTest {
     @BeforeEach
     void start() throws Exception {
         vertx = Vertx.vertx();
-        HavenConfig loaded = ConfigLoader.load(Map.of("HAVEN_DATA_DIR", dataDir.toString(),
-                "HAVEN_DB_URL", TestPostgres.newDatabase()), null);
+        HavenConfig loaded =
+                ConfigLoader.load(
+                        Map.of(
+                                "HAVEN_DATA_DIR",
+                                dataDir.toString(),
+                                "HAVEN_DB_URL",
+                                TestPostgres.newDatabase()),
+                        null);
         // ConfigLoader keeps only the settings it knows (the channels' prefixes among them): a real
         // channel adds its prefix there; this one is handed its setting directly
-        HavenConfig config = new HavenConfig(loaded.httpHost(), 0, loaded.dataDir(), loaded.database(), loaded.publicUrl(),
-                loaded.quickExitUrl(), loaded.duressWord(), loaded.resumeWindow(), loaded.sessionIdleTimeout(),
-                new Settings(Map.of(LoopbackChannel.TOKEN_SETTING, TOKEN)));
+        HavenConfig config =
+                new HavenConfig(
+                        loaded.httpHost(),
+                        0,
+                        loaded.dataDir(),
+                        loaded.database(),
+                        loaded.publicUrl(),
+                        loaded.quickExitUrl(),
+                        loaded.duressWord(),
+                        loaded.resumeWindow(),
+                        loaded.sessionIdleTimeout(),
+                        new Settings(Map.of(LoopbackChannel.TOKEN_SETTING, TOKEN)));
 
         // the parts a channel uses, built as Haven.start builds them
         database = Database.open(vertx, config.database(), config.dataDir());
         ServerSecrets secrets = ServerSecrets.loadOrCreate(dataDir.resolve("server-keys"));
         await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
-        TeamKeys teamKeys = new TeamKeys(vertx, new AccountStore(database.pool()), dataDir, Optional.empty(), secrets.auditKey());
+        TeamKeys teamKeys =
+                new TeamKeys(
+                        vertx,
+                        new AccountStore(database.pool()),
+                        dataDir,
+                        Optional.empty(),
+                        secrets.auditKey());
         await(teamKeys.initialise());
         CaseStore cases = new CaseStore(database.pool(), teamKeys);
         EngineSettings engineSettings = new EngineSettings(null, config.resumeWindow());
         Engine engine = new Engine(Intake.defaultIntake(), engineSettings);
         outbox = new Outbox(vertx, database.pool(), secrets.keyring());
-        Conversations conversations = new Conversations(database.db(), engine, secrets, teamKeys, cases, outbox,
-                Clock.systemUTC());
+        Conversations conversations =
+                new Conversations(
+                        database.db(), engine, secrets, teamKeys, cases, outbox, Clock.systemUTC());
         outbox.coordinatorPrefix(conversations::coordinatorPrefix);
         Router router = Router.router(vertx);
 
@@ -104,7 +129,8 @@ class LoopbackChannelTest {
         List<Channel> channels = new ArrayList<>();
         LoopbackChannel.create(context).ifPresent(channels::add);
         for (Channel channel : channels) {
-            channel.secretSettings().forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
+            channel.secretSettings()
+                    .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
             channel.mount(router);
             channel.sender().ifPresent(outbox::register);
         }
@@ -130,10 +156,10 @@ class LoopbackChannelTest {
 
     /**
      * Verifies that a whole intake written on the new channel becomes a queued case on that
-     * channel, that every reply reaches the person through the channel's sender (the first
-     * question first, the case reference last), that a provider's retry of a message is applied
-     * once, and that neither the person's address, their free-text answer nor the channel's token
-     * is in clear in the database, nor any answer in the logs.
+     * channel, that every reply reaches the person through the channel's sender (the first question
+     * first, the case reference last), that a provider's retry of a message is applied once, and
+     * that neither the person's address, their free-text answer nor the channel's token is in clear
+     * in the database, nor any answer in the logs.
      */
     @Test
     void testIntakeOnANewChannelReachesAQueuedCase() throws Exception {
@@ -148,47 +174,86 @@ class LoopbackChannelTest {
                     LoopbackSender.Delivered first = sender.next(30);
                     assertNotNull(first, "no reply to the first message");
                     assertTrue(ADDRESS.equals(first.address()), "the reply went elsewhere");
-                    assertTrue(first.text().contains("1) "), "the first question's options are not numbered: " + first.text());
-                    // the provider retries: the step is not applied again, and nothing more is sent for it
+                    assertTrue(
+                            first.text().contains("1) "),
+                            "the first question's options are not numbered: " + first.text());
+                    // the provider retries: the step is not applied again, and nothing more is sent
+                    // for it
                     assertEquals(200, post(TOKEN, "m-0", said.get(0)).statusCode());
                 }
             }
             List<LoopbackSender.Delivered> delivered = new ArrayList<>();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (delivered.stream().noneMatch(d -> d.text().matches("(?s).*HV-[A-Z2-9]{6}.*")) && System.nanoTime() < end) {
+            while (delivered.stream().noneMatch(d -> d.text().matches("(?s).*HV-[A-Z2-9]{6}.*"))
+                    && System.nanoTime() < end) {
                 LoopbackSender.Delivered d = sender.next(1);
                 if (d != null) {
                     delivered.add(d);
                 }
             }
-            assertTrue(delivered.stream().anyMatch(d -> d.text().matches("(?s).*HV-[A-Z2-9]{6}.*")), "no case reference sent");
-            assertTrue(delivered.stream().allMatch(d -> ADDRESS.equals(d.address())), "a reply went elsewhere");
+            assertTrue(
+                    delivered.stream().anyMatch(d -> d.text().matches("(?s).*HV-[A-Z2-9]{6}.*")),
+                    "no case reference sent");
+            assertTrue(
+                    delivered.stream().allMatch(d -> ADDRESS.equals(d.address())),
+                    "a reply went elsewhere");
 
-            assertEquals(List.of(List.of("1")), DatabaseDump.query(database.connectOptions(),
-                    "SELECT count(*) FROM cases WHERE channel = 'loopback'"));
-            assertEquals(List.of(List.of(String.valueOf(said.size()))), DatabaseDump.query(database.connectOptions(),
-                    "SELECT count(*) FROM inbound_seen"), "a retried message was applied twice");
+            assertEquals(
+                    List.of(List.of("1")),
+                    DatabaseDump.query(
+                            database.connectOptions(),
+                            "SELECT count(*) FROM cases WHERE channel = 'loopback'"));
+            assertEquals(
+                    List.of(List.of(String.valueOf(said.size()))),
+                    DatabaseDump.query(
+                            database.connectOptions(), "SELECT count(*) FROM inbound_seen"),
+                    "a retried message was applied twice");
             String dump = DatabaseDump.dump(database.connectOptions());
             // the working group (Toronto) is a routing fact, stored in clear by design
-            Map<String, String> secret = Map.of("address", ADDRESS, "free-text answer", marker, "token", TOKEN,
-                    "country", "Syria", "city", "Toronto");
+            Map<String, String> secret =
+                    Map.of(
+                            "address",
+                            ADDRESS,
+                            "free-text answer",
+                            marker,
+                            "token",
+                            TOKEN,
+                            "country",
+                            "Syria",
+                            "city",
+                            "Toronto");
             for (String kind : List.of("address", "free-text answer", "token")) {
                 assertFalse(dump.contains(secret.get(kind)), kind + " in clear in the database");
             }
             List<String> lines = logs.lines();
-            assertTrue(lines.stream().anyMatch(l -> l.contains("event=case_queued") && l.contains("channel=loopback")),
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(
+                                    l ->
+                                            l.contains("event=case_queued")
+                                                    && l.contains("channel=loopback")),
                     "no case_queued");
-            secret.forEach((kind, value) -> assertTrue(lines.stream().noneMatch(l -> l.contains(value)), kind + " logged"));
+            secret.forEach(
+                    (kind, value) ->
+                            assertTrue(
+                                    lines.stream().noneMatch(l -> l.contains(value)),
+                                    kind + " logged"));
         }
     }
 
-    /** Verifies that a message without the channel's token is refused before it is parsed, and nothing is sent. */
+    /**
+     * Verifies that a message without the channel's token is refused before it is parsed, and
+     * nothing is sent.
+     */
     @Test
     void testMessageWithAWrongTokenIsRefused() throws Exception {
         assertEquals(403, post("not-" + TOKEN, "m-1", "Hello").statusCode());
         assertEquals(400, post(TOKEN, null, "Hello").statusCode());
         assertNull(sender.next(2), "a refused message was answered");
-        assertEquals(List.of(List.of("0")), DatabaseDump.query(database.connectOptions(), "SELECT count(*) FROM conversations"));
+        assertEquals(
+                List.of(List.of("0")),
+                DatabaseDump.query(
+                        database.connectOptions(), "SELECT count(*) FROM conversations"));
     }
 
     /** Verifies that without its setting the channel is not built, as the real channels are not. */
@@ -203,11 +268,16 @@ class LoopbackChannelTest {
         if (id != null) {
             body.put("id", id);
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + LoopbackChannel.PATH))
-                .header(LoopbackChannel.TOKEN_HEADER, token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-                .build();
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        "http://127.0.0.1:"
+                                                + server.actualPort()
+                                                + LoopbackChannel.PATH))
+                        .header(LoopbackChannel.TOKEN_HEADER, token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                        .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -14,15 +14,14 @@ import org.haven.gateway.outbox.OutboundMessage;
 import org.haven.gateway.outbox.SendResult;
 
 /**
- * Delivers the loopback channel's outbox messages into a queue the test reads, rendered as SMS
- * is (numbered options), where a real sender would call its provider's API.
+ * Delivers the loopback channel's outbox messages into a queue the test reads, rendered as SMS is
+ * (numbered options), where a real sender would call its provider's API.
  */
 final class LoopbackSender implements ChannelSender {
     private static final SmsRenderer RENDERER = new SmsRenderer();
 
     /** One message as the "provider" got it. */
-    record Delivered(String address, String text) {
-    }
+    record Delivered(String address, String text) {}
 
     private final BlockingQueue<Delivered> delivered = new LinkedBlockingQueue<>();
 

@@ -26,26 +26,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A whole intake by SMS, from the first text to a queued case, against a fake Twilio speaking the real wire format. */
+/**
+ * A whole intake by SMS, from the first text to a queued case, against a fake Twilio speaking the
+ * real wire format.
+ */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class SmsIntakeTest {
     private static final String PHONE = "+16135550147";
     // plain http: the inbox's cookies are Secure under https and the test client talks plain http
     private static final String PUBLIC_URL = "http://haven.example.org";
-    /** The person's number as it might be written anywhere: none may appear in the database or the logs. */
-    private static final List<String> PHONE_FORMS = List.of("+16135550147", "16135550147", "6135550147", "613-555-0147",
-            "613 555 0147", "(613) 555-0147", "613.555.0147", "%2B16135550147", "+1 613 555 0147", "+1-613-555-0147");
 
     /**
-     * Verifies that an intake answered by SMS becomes a queued case a coordinator reads, that
-     * every reply (the dialogue's and then a coordinator's) went out through the Twilio API in its
-     * wire format, that a delivery report is recorded, and that the person's phone number is nowhere in clear in the database or the logs.
+     * The person's number as it might be written anywhere: none may appear in the database or the
+     * logs.
+     */
+    private static final List<String> PHONE_FORMS =
+            List.of(
+                    "+16135550147",
+                    "16135550147",
+                    "6135550147",
+                    "613-555-0147",
+                    "613 555 0147",
+                    "(613) 555-0147",
+                    "613.555.0147",
+                    "%2B16135550147",
+                    "+1 613 555 0147",
+                    "+1-613-555-0147");
+
+    /**
+     * Verifies that an intake answered by SMS becomes a queued case a coordinator reads, that every
+     * reply (the dialogue's and then a coordinator's) went out through the Twilio API in its wire
+     * format, that a delivery report is recorded, and that the person's phone number is nowhere in
+     * clear in the database or the logs.
      */
     @Test
-    void testIntakeBySmsReachesInboxAndNumberIsNeverInClear(@TempDir Path dataDir) throws Exception {
+    void testIntakeBySmsReachesInboxAndNumberIsNeverInClear(@TempDir Path dataDir)
+            throws Exception {
         String marker = "marker-" + UUID.randomUUID();
-        try (LogCapture logs = new LogCapture(); FakeTwilio twilio = FakeTwilio.start(SmsChannelTest.ACCOUNT_SID);
-             Haven haven = TestHaven.start(dataDir, SmsChannelTest.settings(twilio.url(), PUBLIC_URL))) {
+        try (LogCapture logs = new LogCapture();
+                FakeTwilio twilio = FakeTwilio.start(SmsChannelTest.ACCOUNT_SID);
+                Haven haven =
+                        TestHaven.start(
+                                dataDir, SmsChannelTest.settings(twilio.url(), PUBLIC_URL))) {
             TestHaven.setUpAdmin(haven);
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
 
@@ -53,9 +75,15 @@ class SmsIntakeTest {
             texts.add("Hello");
             texts.addAll(IntakeDriver.survivorAnswers(marker));
             for (String text : texts) {
-                String form = TwilioWebhook.smsForm(SmsChannelTest.ACCOUNT_SID, TwilioWebhook.newMessageSid(), PHONE,
-                        SmsChannelTest.OUR_NUMBER, text);
-                HttpResponse<String> r = webhook.postSigned(SmsChannel.SMS_PATH, form, SmsChannelTest.AUTH_TOKEN);
+                String form =
+                        TwilioWebhook.smsForm(
+                                SmsChannelTest.ACCOUNT_SID,
+                                TwilioWebhook.newMessageSid(),
+                                PHONE,
+                                SmsChannelTest.OUR_NUMBER,
+                                text);
+                HttpResponse<String> r =
+                        webhook.postSigned(SmsChannel.SMS_PATH, form, SmsChannelTest.AUTH_TOKEN);
                 assertEquals(200, r.statusCode(), "webhook for answer " + texts.indexOf(text));
                 assertTrue(r.body().contains("<Response></Response>"));
             }
@@ -73,20 +101,43 @@ class SmsIntakeTest {
             String path = link.group(1);
             assertEquals(302, inbox.postWithCsrf(casePage, path + "/claim").statusCode());
             String reply = "We will call you tomorrow morning " + UUID.randomUUID();
-            HttpResponse<String> replied = inbox.postWithCsrf(inbox.get(path).body(), path + "/reply", "text", reply, "canned", "");
-            assertTrue(replied.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply not accepted");
-            // prefixed as the intake script says, so that the person tells a coordinator from the intake
-            twilio.await(r -> PHONE.equals(r.to()) && r.status() == 201 && r.body().equals("Coordinator: " + reply), 30);
-            assertFalse(inbox.get(path).body().contains("Coordinator: " + reply), "the case keeps the coordinator's own words");
+            HttpResponse<String> replied =
+                    inbox.postWithCsrf(
+                            inbox.get(path).body(), path + "/reply", "text", reply, "canned", "");
+            assertTrue(
+                    replied.headers()
+                            .firstValue("Location")
+                            .orElse("")
+                            .endsWith("m=case.reply.sent"),
+                    "reply not accepted");
+            // prefixed as the intake script says, so that the person tells a coordinator from the
+            // intake
+            twilio.await(
+                    r ->
+                            PHONE.equals(r.to())
+                                    && r.status() == 201
+                                    && r.body().equals("Coordinator: " + reply),
+                    30);
+            assertFalse(
+                    inbox.get(path).body().contains("Coordinator: " + reply),
+                    "the case keeps the coordinator's own words");
 
             awaitNoPending(haven);
             List<FakeTwilio.Received> sent = twilio.received();
             assertTrue(sent.size() >= texts.size(), "fewer replies than messages: " + sent.size());
-            String basic = "Basic " + Base64.getEncoder().encodeToString(
-                    (SmsChannelTest.ACCOUNT_SID + ":" + SmsChannelTest.AUTH_TOKEN).getBytes(StandardCharsets.UTF_8));
+            String basic =
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString(
+                                            (SmsChannelTest.ACCOUNT_SID
+                                                            + ":"
+                                                            + SmsChannelTest.AUTH_TOKEN)
+                                                    .getBytes(StandardCharsets.UTF_8));
             for (FakeTwilio.Received r : sent) {
                 assertEquals(201, r.status());
-                assertEquals("/2010-04-01/Accounts/" + SmsChannelTest.ACCOUNT_SID + "/Messages.json", r.path());
+                assertEquals(
+                        "/2010-04-01/Accounts/" + SmsChannelTest.ACCOUNT_SID + "/Messages.json",
+                        r.path());
                 assertEquals(basic, r.authorization());
                 assertEquals(PHONE, r.to());
                 assertEquals(SmsChannelTest.OUR_NUMBER, r.params().get("From"));
@@ -94,27 +145,47 @@ class SmsIntakeTest {
                 assertEquals(PUBLIC_URL + SmsChannel.STATUS_PATH, r.params().get("StatusCallback"));
                 assertTrue(r.body().length() <= SmsSender.MAX_BODY);
             }
-            assertTrue(sent.stream().anyMatch(r -> r.body().contains("1) ")), "no numbered options sent");
+            assertTrue(
+                    sent.stream().anyMatch(r -> r.body().contains("1) ")),
+                    "no numbered options sent");
 
-            String report = TwilioWebhook.statusForm(SmsChannelTest.ACCOUNT_SID, sent.get(0).sid(), "delivered", PHONE);
-            assertEquals(204, webhook.postSigned(SmsChannel.STATUS_PATH, report, SmsChannelTest.AUTH_TOKEN).statusCode());
-            assertEquals(1, SmsChannelTest.count(haven, "SELECT count(*) FROM outbox WHERE delivery_status = 'delivered'"));
+            String report =
+                    TwilioWebhook.statusForm(
+                            SmsChannelTest.ACCOUNT_SID, sent.get(0).sid(), "delivered", PHONE);
+            assertEquals(
+                    204,
+                    webhook.postSigned(SmsChannel.STATUS_PATH, report, SmsChannelTest.AUTH_TOKEN)
+                            .statusCode());
+            assertEquals(
+                    1,
+                    SmsChannelTest.count(
+                            haven,
+                            "SELECT count(*) FROM outbox WHERE delivery_status = 'delivered'"));
 
             String dump = DatabaseDump.dump(haven.database().connectOptions());
             assertTrue(dump.contains(reference), "dump does not look like a dump of this database");
             for (String form : PHONE_FORMS) {
                 assertFalse(dump.contains(form), "number in clear in the database: " + form);
-                assertFalse(dump.contains(DatabaseDump.hexOf(form)), "number in clear (bytea) in the database: " + form);
+                assertFalse(
+                        dump.contains(DatabaseDump.hexOf(form)),
+                        "number in clear (bytea) in the database: " + form);
             }
             assertFalse(dump.contains(marker), "answer in clear in the database");
             assertFalse(dump.contains(reply), "coordinator's reply in clear in the database");
             List<String> lines = logs.lines();
-            assertTrue(lines.stream().anyMatch(l -> l.contains("event=case_queued") && l.contains("channel=sms")), "no case_queued");
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(
+                                    l ->
+                                            l.contains("event=case_queued")
+                                                    && l.contains("channel=sms")),
+                    "no case_queued");
             for (String line : lines) {
                 for (String secret : PHONE_FORMS) {
                     assertFalse(line.contains(secret), "number logged: " + line);
                 }
-                for (String secret : List.of(marker, "Syria", "Toronto", SmsChannelTest.AUTH_TOKEN)) {
+                for (String secret :
+                        List.of(marker, "Syria", "Toronto", SmsChannelTest.AUTH_TOKEN)) {
                     assertFalse(line.contains(secret), "logged: " + line);
                 }
             }
@@ -134,7 +205,8 @@ class SmsIntakeTest {
 
     private static void awaitNoPending(Haven haven) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (SmsChannelTest.count(haven, "SELECT count(*) FROM outbox WHERE status = 'pending'") > 0) {
+        while (SmsChannelTest.count(haven, "SELECT count(*) FROM outbox WHERE status = 'pending'")
+                > 0) {
             if (System.nanoTime() > end) {
                 throw new AssertionError("replies still pending");
             }

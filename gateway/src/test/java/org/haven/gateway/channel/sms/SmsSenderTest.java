@@ -29,27 +29,70 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SmsSenderTest {
 
     private static ApiException fromTwilio(int status, Integer code) throws Exception {
-        String json = "{\"code\": " + code + ", \"message\": \"The 'To' number +15145550199 is not valid\","
-                + " \"more_info\": \"https://www.twilio.com/docs/errors/" + code + "\", \"status\": " + status + "}";
-        RestException rest = RestException.fromJson(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), new ObjectMapper());
+        String json =
+                "{\"code\": "
+                        + code
+                        + ", \"message\": \"The 'To' number +15145550199 is not valid\","
+                        + " \"more_info\": \"https://www.twilio.com/docs/errors/"
+                        + code
+                        + "\", \"status\": "
+                        + status
+                        + "}";
+        RestException rest =
+                RestException.fromJson(
+                        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                        new ObjectMapper());
         return new ApiException(rest);
     }
 
     static Stream<Arguments> failures() throws Exception {
         return Stream.of(
-                Arguments.of("server error", fromTwilio(500, 20500), SendResult.Kind.RETRYABLE, "twilio_20500"),
-                Arguments.of("bad gateway without code", new ApiException("Server Error, no content", 502), SendResult.Kind.RETRYABLE,
+                Arguments.of(
+                        "server error",
+                        fromTwilio(500, 20500),
+                        SendResult.Kind.RETRYABLE,
+                        "twilio_20500"),
+                Arguments.of(
+                        "bad gateway without code",
+                        new ApiException("Server Error, no content", 502),
+                        SendResult.Kind.RETRYABLE,
                         "http_502"),
-                Arguments.of("too many requests", fromTwilio(429, 20429), SendResult.Kind.RATE_LIMITED, "twilio_20429"),
-                Arguments.of("unsubscribed recipient", fromTwilio(400, 21610), SendResult.Kind.RECIPIENT_STOPPED, "twilio_21610"),
-                Arguments.of("invalid number", fromTwilio(400, 21211), SendResult.Kind.PERMANENT, "twilio_21211"),
-                Arguments.of("bad credentials", fromTwilio(401, 20003), SendResult.Kind.PERMANENT, "twilio_20003"),
-                Arguments.of("unreachable", new ApiConnectionException("Twilio API unreachable: ConnectException"),
-                        SendResult.Kind.RETRYABLE, "unreachable"),
-                Arguments.of("anything else", new IllegalStateException("boom"), SendResult.Kind.RETRYABLE, "IllegalStateException"));
+                Arguments.of(
+                        "too many requests",
+                        fromTwilio(429, 20429),
+                        SendResult.Kind.RATE_LIMITED,
+                        "twilio_20429"),
+                Arguments.of(
+                        "unsubscribed recipient",
+                        fromTwilio(400, 21610),
+                        SendResult.Kind.RECIPIENT_STOPPED,
+                        "twilio_21610"),
+                Arguments.of(
+                        "invalid number",
+                        fromTwilio(400, 21211),
+                        SendResult.Kind.PERMANENT,
+                        "twilio_21211"),
+                Arguments.of(
+                        "bad credentials",
+                        fromTwilio(401, 20003),
+                        SendResult.Kind.PERMANENT,
+                        "twilio_20003"),
+                Arguments.of(
+                        "unreachable",
+                        new ApiConnectionException("Twilio API unreachable: ConnectException"),
+                        SendResult.Kind.RETRYABLE,
+                        "unreachable"),
+                Arguments.of(
+                        "anything else",
+                        new IllegalStateException("boom"),
+                        SendResult.Kind.RETRYABLE,
+                        "IllegalStateException"));
     }
 
-    /** Verifies that each failure gets its kind, and a code that never carries the provider's text (which may hold a number). */
+    /**
+     * Verifies that each failure gets its kind, and a code that never carries the provider's text
+     * (which may hold a number).
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
     void testFailureIsClassified(String label, Throwable error, SendResult.Kind kind, String code) {
@@ -65,21 +108,52 @@ class SmsSenderTest {
      */
     @Test
     void testBodiesNumberOptionsAndSplitAtScriptSegmentBudget() {
-        OutboundMessage q = new OutboundMessage(UUID.randomUUID(), UUID.randomUUID(), "+15145550199", "Is it safe to talk now?",
-                List.of(new Option("yes", "Yes"), new Option("no", "No")), "en", false, 1);
+        OutboundMessage q =
+                new OutboundMessage(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "+15145550199",
+                        "Is it safe to talk now?",
+                        List.of(new Option("yes", "Yes"), new Option("no", "No")),
+                        "en",
+                        false,
+                        1);
         List<String> one = SmsSender.bodies(q);
         assertEquals(1, one.size());
         assertTrue(one.get(0).startsWith("Is it safe to talk now?\n1) Yes\n2) No"), one.get(0));
 
         String sentence = "This is a long reply from a coordinator, written with care. ";
-        OutboundMessage longReply = new OutboundMessage(UUID.randomUUID(), UUID.randomUUID(), "+15145550199",
-                sentence.repeat(40), List.of(), "en", false, 1);
+        OutboundMessage longReply =
+                new OutboundMessage(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "+15145550199",
+                        sentence.repeat(40),
+                        List.of(),
+                        "en",
+                        false,
+                        1);
         List<String> parts = SmsSender.bodies(longReply);
         assertTrue(parts.size() > 1, "not split");
         assertTrue(parts.stream().allMatch(p -> p.length() <= SmsSender.MAX_BODY));
-        assertTrue(parts.stream().allMatch(p -> SmsEncoding.segments(p) <= ScriptCheck.DEFAULT_SEGMENT_BUDGET), parts.toString());
-        OutboundMessage fiveSegments = new OutboundMessage(UUID.randomUUID(), UUID.randomUUID(), "+15145550199",
-                sentence.repeat(12), List.of(), "en", false, 1);
-        assertEquals(2, SmsSender.bodies(fiveSegments).size(), "12 sentences are 5 segments: over the budget of 4");
+        assertTrue(
+                parts.stream()
+                        .allMatch(
+                                p -> SmsEncoding.segments(p) <= ScriptCheck.DEFAULT_SEGMENT_BUDGET),
+                parts.toString());
+        OutboundMessage fiveSegments =
+                new OutboundMessage(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "+15145550199",
+                        sentence.repeat(12),
+                        List.of(),
+                        "en",
+                        false,
+                        1);
+        assertEquals(
+                2,
+                SmsSender.bodies(fiveSegments).size(),
+                "12 sentences are 5 segments: over the budget of 4");
     }
 }

@@ -22,7 +22,9 @@ import java.util.function.Predicate;
 final class FakeBotApi implements AutoCloseable {
     static final String TOKEN = "123456789:TEST-token_abcdefghijklmnopqrstuvwxyz";
 
-    /** One call Haven made, and the port of the fake it came to ({@link #url} or {@link #otherUrl}). */
+    /**
+     * One call Haven made, and the port of the fake it came to ({@link #url} or {@link #otherUrl}).
+     */
     record Call(String method, JsonObject params, long atMillis, int port) {
         String chatId() {
             Object id = params.getValue("chat_id");
@@ -38,7 +40,10 @@ final class FakeBotApi implements AutoCloseable {
         List<String> buttons() {
             List<String> out = new ArrayList<>();
             Object markup = params.getValue("reply_markup");
-            JsonObject m = markup instanceof JsonObject j ? j : markup instanceof String s ? new JsonObject(s) : null;
+            JsonObject m =
+                    markup instanceof JsonObject j
+                            ? j
+                            : markup instanceof String s ? new JsonObject(s) : null;
             if (m != null && m.getJsonArray("inline_keyboard") != null) {
                 for (Object row : m.getJsonArray("inline_keyboard")) {
                     for (Object b : (JsonArray) row) {
@@ -50,13 +55,14 @@ final class FakeBotApi implements AutoCloseable {
         }
     }
 
-    private record Failure(int status, JsonObject body) {
-    }
+    private record Failure(int status, JsonObject body) {}
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
+
     /** A second address of the same bot, so that a test tells two gateways' calls apart. */
     private final HttpServer other;
+
     private final List<Call> calls = new ArrayList<>();
     private final Deque<Failure> sendFailures = new ArrayDeque<>();
     private final List<JsonObject> updates = new ArrayList<>();
@@ -64,13 +70,26 @@ final class FakeBotApi implements AutoCloseable {
     private long highestOffset;
 
     FakeBotApi() throws Exception {
-        server = vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        other = vertx.createHttpServer().requestHandler(this::serve).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server =
+                vertx.createHttpServer()
+                        .requestHandler(this::serve)
+                        .listen(0, "127.0.0.1")
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
+        other =
+                vertx.createHttpServer()
+                        .requestHandler(this::serve)
+                        .listen(0, "127.0.0.1")
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS);
     }
 
-    /** Another HAVEN_TELEGRAM_API_URL for the same bot: calls to it are told apart by {@link Call#port}. */
+    /**
+     * Another HAVEN_TELEGRAM_API_URL for the same bot: calls to it are told apart by {@link
+     * Call#port}.
+     */
     String otherUrl() {
         return "http://127.0.0.1:" + other.actualPort();
     }
@@ -86,7 +105,11 @@ final class FakeBotApi implements AutoCloseable {
     }
 
     synchronized void failNextSend(int status, String description, Integer retryAfter) {
-        JsonObject body = new JsonObject().put("ok", false).put("error_code", status).put("description", description);
+        JsonObject body =
+                new JsonObject()
+                        .put("ok", false)
+                        .put("error_code", status)
+                        .put("description", description);
         if (retryAfter != null) {
             body.put("parameters", new JsonObject().put("retry_after", retryAfter));
         }
@@ -112,7 +135,12 @@ final class FakeBotApi implements AutoCloseable {
     }
 
     synchronized List<Call> sentTo(long chatId) {
-        return calls.stream().filter(c -> c.method().equals("sendmessage") && String.valueOf(chatId).equals(c.chatId())).toList();
+        return calls.stream()
+                .filter(
+                        c ->
+                                c.method().equals("sendmessage")
+                                        && String.valueOf(chatId).equals(c.chatId()))
+                .toList();
     }
 
     /** Waits until a call matches. */
@@ -126,34 +154,52 @@ final class FakeBotApi implements AutoCloseable {
             }
             Thread.sleep(50);
         }
-        throw new AssertionError("no matching Bot API call; calls were " + calls().stream().map(Call::method).toList());
+        throw new AssertionError(
+                "no matching Bot API call; calls were "
+                        + calls().stream().map(Call::method).toList());
     }
 
     private void serve(HttpServerRequest req) {
         String path = req.path();
         String prefix = "/bot" + TOKEN + "/";
         if (!path.startsWith(prefix)) {
-            reply(req, 401, new JsonObject().put("ok", false).put("error_code", 401).put("description", "Unauthorized"));
+            reply(
+                    req,
+                    401,
+                    new JsonObject()
+                            .put("ok", false)
+                            .put("error_code", 401)
+                            .put("description", "Unauthorized"));
             return;
         }
-        // The Bot API matches method names case-insensitively; the client sends most lower-cased, setWebhook not.
+        // The Bot API matches method names case-insensitively; the client sends most lower-cased,
+        // setWebhook not.
         String method = path.substring(prefix.length()).toLowerCase(Locale.ROOT);
         String type = req.getHeader("Content-Type") == null ? "" : req.getHeader("Content-Type");
         if (type.startsWith("multipart/form-data")) {
             req.setExpectMultipart(true);
-            req.endHandler(v -> {
-                JsonObject params = new JsonObject();
-                req.formAttributes().forEach(e -> params.put(e.getKey(), e.getValue()));
-                answer(req, method, params);
-            });
+            req.endHandler(
+                    v -> {
+                        JsonObject params = new JsonObject();
+                        req.formAttributes().forEach(e -> params.put(e.getKey(), e.getValue()));
+                        answer(req, method, params);
+                    });
         } else {
-            req.body().onSuccess(b -> answer(req, method, b.length() == 0 ? new JsonObject() : b.toJsonObject()));
+            req.body()
+                    .onSuccess(
+                            b ->
+                                    answer(
+                                            req,
+                                            method,
+                                            b.length() == 0 ? new JsonObject() : b.toJsonObject()));
         }
     }
 
     private void answer(HttpServerRequest req, String method, JsonObject params) {
         synchronized (this) {
-            calls.add(new Call(method, params, System.currentTimeMillis(), req.localAddress().port()));
+            calls.add(
+                    new Call(
+                            method, params, System.currentTimeMillis(), req.localAddress().port()));
         }
         switch (method) {
             case "getupdates" -> {
@@ -181,19 +227,54 @@ final class FakeBotApi implements AutoCloseable {
                     reply(req, f.status(), f.body());
                     return;
                 }
-                params.put("_message_id", id); // what Haven was told, for tests that tap this message's buttons
+                params.put(
+                        "_message_id",
+                        id); // what Haven was told, for tests that tap this message's buttons
                 long chatId = Long.parseLong(String.valueOf(params.getValue("chat_id")));
-                ok(req, new JsonObject().put("message_id", id).put("date", System.currentTimeMillis() / 1000)
-                        .put("chat", new JsonObject().put("id", chatId).put("type", chatId > 0 ? "private" : "group"))
-                        .put("text", params.getString("text")));
+                ok(
+                        req,
+                        new JsonObject()
+                                .put("message_id", id)
+                                .put("date", System.currentTimeMillis() / 1000)
+                                .put(
+                                        "chat",
+                                        new JsonObject()
+                                                .put("id", chatId)
+                                                .put("type", chatId > 0 ? "private" : "group"))
+                                .put("text", params.getString("text")));
             }
-            case "editmessagereplymarkup" -> ok(req, new JsonObject().put("message_id", params.getValue("message_id"))
-                    .put("date", System.currentTimeMillis() / 1000)
-                    .put("chat", new JsonObject().put("id", Long.parseLong(String.valueOf(params.getValue("chat_id"))))
-                            .put("type", "private")).put("text", "question"));
-            case "answercallbackquery", "setwebhook", "deletewebhook", "deletemessage", "deletemessages", "leavechat" ->
+            case "editmessagereplymarkup" ->
+                    ok(
+                            req,
+                            new JsonObject()
+                                    .put("message_id", params.getValue("message_id"))
+                                    .put("date", System.currentTimeMillis() / 1000)
+                                    .put(
+                                            "chat",
+                                            new JsonObject()
+                                                    .put(
+                                                            "id",
+                                                            Long.parseLong(
+                                                                    String.valueOf(
+                                                                            params.getValue(
+                                                                                    "chat_id"))))
+                                                    .put("type", "private"))
+                                    .put("text", "question"));
+            case "answercallbackquery",
+                    "setwebhook",
+                    "deletewebhook",
+                    "deletemessage",
+                    "deletemessages",
+                    "leavechat" ->
                     ok(req, true);
-            default -> reply(req, 404, new JsonObject().put("ok", false).put("error_code", 404).put("description", "Not Found"));
+            default ->
+                    reply(
+                            req,
+                            404,
+                            new JsonObject()
+                                    .put("ok", false)
+                                    .put("error_code", 404)
+                                    .put("description", "Not Found"));
         }
     }
 
@@ -202,7 +283,10 @@ final class FakeBotApi implements AutoCloseable {
     }
 
     private static void reply(HttpServerRequest req, int status, JsonObject body) {
-        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+        req.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
     }
 
     @Override

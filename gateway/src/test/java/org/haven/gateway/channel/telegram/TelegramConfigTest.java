@@ -37,31 +37,58 @@ class TelegramConfigTest {
         assertTrue(load().isEmpty());
     }
 
-    /** Verifies that a complete webhook configuration parses, with Telegram's API as the default. */
+    /**
+     * Verifies that a complete webhook configuration parses, with Telegram's API as the default.
+     */
     @Test
     void testWebhookConfigurationParses() {
-        TelegramConfig c = load("HAVEN_TELEGRAM_BOT_TOKEN", TOKEN, "HAVEN_TELEGRAM_SECRET_TOKEN", SECRET,
-                "HAVEN_PUBLIC_URL", "https://haven.example.org/").orElseThrow();
+        TelegramConfig c =
+                load(
+                                "HAVEN_TELEGRAM_BOT_TOKEN",
+                                TOKEN,
+                                "HAVEN_TELEGRAM_SECRET_TOKEN",
+                                SECRET,
+                                "HAVEN_PUBLIC_URL",
+                                "https://haven.example.org/")
+                        .orElseThrow();
         assertEquals(TelegramConfig.Mode.WEBHOOK, c.mode());
         assertEquals("https://haven.example.org/webhooks/telegram", c.webhookUrl().orElseThrow());
         assertEquals("api.telegram.org", c.apiUrl().getHost());
         assertEquals(443, c.apiUrl().getPort());
-        assertFalse(c.toString().contains(TOKEN) || c.toString().contains(SECRET), "secret in toString");
+        assertFalse(
+                c.toString().contains(TOKEN) || c.toString().contains(SECRET),
+                "secret in toString");
     }
 
-    /** Verifies that polling needs neither a public URL nor a secret, and that a local Bot API server is accepted. */
+    /**
+     * Verifies that polling needs neither a public URL nor a secret, and that a local Bot API
+     * server is accepted.
+     */
     @Test
     void testPollingWithLocalBotApiServerParses() {
-        TelegramConfig c = load("HAVEN_TELEGRAM_BOT_TOKEN", TOKEN, "HAVEN_TELEGRAM_MODE", "polling",
-                "HAVEN_TELEGRAM_API_URL", "http://localhost:8081").orElseThrow();
+        TelegramConfig c =
+                load(
+                                "HAVEN_TELEGRAM_BOT_TOKEN",
+                                TOKEN,
+                                "HAVEN_TELEGRAM_MODE",
+                                "polling",
+                                "HAVEN_TELEGRAM_API_URL",
+                                "http://localhost:8081")
+                        .orElseThrow();
         assertEquals(TelegramConfig.Mode.POLLING, c.mode());
         assertEquals("http", c.apiUrl().getSchema());
         assertEquals(8081, c.apiUrl().getPort());
     }
 
-    /** Verifies that each invalid setting fails start-up with a one-line message naming its variable, never its value. */
+    /**
+     * Verifies that each invalid setting fails start-up with a one-line message naming its
+     * variable, never its value.
+     */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             bad token             | HAVEN_TELEGRAM_BOT_TOKEN    | not-a-token     |                            | HAVEN_TELEGRAM_BOT_TOKEN
             secret without token  | HAVEN_TELEGRAM_SECRET_TOKEN | abcdefghijklmnopq | no-token                 | HAVEN_TELEGRAM_BOT_TOKEN
             bad mode              | HAVEN_TELEGRAM_MODE         | push            |                            | HAVEN_TELEGRAM_MODE
@@ -72,7 +99,8 @@ class TelegramConfigTest {
             api url not http      | HAVEN_TELEGRAM_API_URL      | ftp://example.org |                          | HAVEN_TELEGRAM_API_URL
             webhook needs public  | HAVEN_PUBLIC_URL            |                 |                            | HAVEN_PUBLIC_URL
             """)
-    void testStartFailsForInvalidSetting(String label, String variable, String value, String noToken, String named) {
+    void testStartFailsForInvalidSetting(
+            String label, String variable, String value, String noToken, String named) {
         Map<String, String> env = new HashMap<>();
         env.put("HAVEN_DATA_DIR", "/tmp/unused");
         if (noToken == null) {
@@ -85,10 +113,14 @@ class TelegramConfigTest {
         } else {
             env.put(variable, value);
         }
-        ConfigException e = assertThrows(ConfigException.class, () -> TelegramConfig.from(ConfigLoader.load(env, null)));
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> TelegramConfig.from(ConfigLoader.load(env, null)));
         assertTrue(e.getMessage().contains(named), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "not one line");
-        assertFalse(e.getMessage().contains(TOKEN) || e.getMessage().contains(SECRET), "secret echoed");
+        assertFalse(
+                e.getMessage().contains(TOKEN) || e.getMessage().contains(SECRET), "secret echoed");
         if (value != null && value.length() > 8) {
             assertFalse(e.getMessage().contains(value), "value echoed: " + e.getMessage());
         }

@@ -27,12 +27,12 @@ final class TelegramSupport {
     private static final AtomicInteger UPDATE_IDS = new AtomicInteger(500_000);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private TelegramSupport() {
-    }
+    private TelegramSupport() {}
 
     /** A fixture from {@code src/test/resources/payload/telegram.<name>.json}. */
     static String fixture(String name) {
-        try (InputStream in = TelegramSupport.class.getResourceAsStream("/payload/telegram." + name + ".json")) {
+        try (InputStream in =
+                TelegramSupport.class.getResourceAsStream("/payload/telegram." + name + ".json")) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);
             }
@@ -42,9 +42,16 @@ final class TelegramSupport {
         }
     }
 
-    static HttpResponse<String> postWebhook(Haven haven, String body, String secret) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + haven.port() + TelegramChannel.WEBHOOK_PATH))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    static HttpResponse<String> postWebhook(Haven haven, String body, String secret)
+            throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        "http://127.0.0.1:"
+                                                + haven.port()
+                                                + TelegramChannel.WEBHOOK_PATH))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (secret != null) {
             b.header(TelegramChannel.SECRET_HEADER, secret);
         }
@@ -62,11 +69,23 @@ final class TelegramSupport {
     /** A private text message (a command when it starts with a slash). */
     static JsonObject message(long chatId, String text) {
         int id = UPDATE_IDS.incrementAndGet();
-        JsonObject m = new JsonObject().put("message_id", id).put("from", person(chatId)).put("chat", chat(chatId))
-                .put("date", 1764100000).put("text", text);
+        JsonObject m =
+                new JsonObject()
+                        .put("message_id", id)
+                        .put("from", person(chatId))
+                        .put("chat", chat(chatId))
+                        .put("date", 1764100000)
+                        .put("text", text);
         if (text.startsWith("/")) {
             int end = text.indexOf(' ') < 0 ? text.length() : text.indexOf(' ');
-            m.put("entities", new JsonArray().add(new JsonObject().put("offset", 0).put("length", end).put("type", "bot_command")));
+            m.put(
+                    "entities",
+                    new JsonArray()
+                            .add(
+                                    new JsonObject()
+                                            .put("offset", 0)
+                                            .put("length", end)
+                                            .put("type", "bot_command")));
         }
         return new JsonObject().put("update_id", id).put("message", m);
     }
@@ -74,18 +93,38 @@ final class TelegramSupport {
     /** A tap on an inline keyboard button of the bot's message {@code messageId}. */
     static JsonObject callback(long chatId, int messageId, String data) {
         int id = UPDATE_IDS.incrementAndGet();
-        JsonObject m = new JsonObject().put("message_id", messageId)
-                .put("from", new JsonObject().put("id", 123456789).put("is_bot", true).put("first_name", "Haven"))
-                .put("chat", chat(chatId)).put("date", 1764100000).put("text", "question");
-        return new JsonObject().put("update_id", id).put("callback_query", new JsonObject().put("id", "cb" + id)
-                .put("from", person(chatId)).put("message", m).put("chat_instance", "42").put("data", data));
+        JsonObject m =
+                new JsonObject()
+                        .put("message_id", messageId)
+                        .put(
+                                "from",
+                                new JsonObject()
+                                        .put("id", 123456789)
+                                        .put("is_bot", true)
+                                        .put("first_name", "Haven"))
+                        .put("chat", chat(chatId))
+                        .put("date", 1764100000)
+                        .put("text", "question");
+        return new JsonObject()
+                .put("update_id", id)
+                .put(
+                        "callback_query",
+                        new JsonObject()
+                                .put("id", "cb" + id)
+                                .put("from", person(chatId))
+                                .put("message", m)
+                                .put("chat_instance", "42")
+                                .put("data", data));
     }
 
     static long count(Haven haven, String sql) throws Exception {
         PgConnectOptions o = haven.database().connectOptions();
         String url = "jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
-        try (Connection c = DriverManager.getConnection(url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
-             Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                url, o.getUser(), o.getPassword() == null ? "" : o.getPassword());
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -103,18 +142,22 @@ final class TelegramSupport {
         throw new AssertionError("outbox not drained");
     }
 
-    /** Hands one update to Haven (webhook post or getUpdates queue) and returns once it is stored. */
+    /**
+     * Hands one update to Haven (webhook post or getUpdates queue) and returns once it is stored.
+     */
     interface Delivery {
         void deliver(JsonObject update) throws Exception;
     }
 
     /**
-     * Runs the default intake as a survivor writing from {@code chatId}: answers that are
-     * buttons of the bot's last message are sent as button taps, the rest as typed text.
+     * Runs the default intake as a survivor writing from {@code chatId}: answers that are buttons
+     * of the bot's last message are sent as button taps, the rest as typed text.
      *
      * @return how many answers went as button taps
      */
-    static int completeIntake(Haven haven, FakeBotApi api, long chatId, String marker, Delivery delivery) throws Exception {
+    static int completeIntake(
+            Haven haven, FakeBotApi api, long chatId, String marker, Delivery delivery)
+            throws Exception {
         delivery.deliver(message(chatId, "/start"));
         awaitOutboxDrained(haven);
         int taps = 0;

@@ -45,9 +45,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Telegram over the webhook, on a real Haven and PostgreSQL, against a fake Bot API server that
- * the library's real client talks to. One Haven serves the whole class; each test writes from its
- * own chat id. The end-to-end intake runs last and checks the whole database and log for chat ids.
+ * Telegram over the webhook, on a real Haven and PostgreSQL, against a fake Bot API server that the
+ * library's real client talks to. One Haven serves the whole class; each test writes from its own
+ * chat id. The end-to-end intake runs last and checks the whole database and log for chat ids.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,13 +66,22 @@ class TelegramWebhookTest {
         logs = new LogCapture();
         api = new FakeBotApi();
         dataDir = Files.createTempDirectory("haven-telegram");
-        haven = TestHaven.start(dataDir, Map.of(
-                "HAVEN_PUBLIC_URL", "http://haven.test",
-                "HAVEN_DURESS_WORD", DURESS,
-                "HAVEN_TELEGRAM_BOT_TOKEN", FakeBotApi.TOKEN,
-                "HAVEN_TELEGRAM_SECRET_TOKEN", SECRET,
-                "HAVEN_TELEGRAM_API_URL", api.url(),
-                "HAVEN_TELEGRAM_MODE", "webhook"));
+        haven =
+                TestHaven.start(
+                        dataDir,
+                        Map.of(
+                                "HAVEN_PUBLIC_URL",
+                                "http://haven.test",
+                                "HAVEN_DURESS_WORD",
+                                DURESS,
+                                "HAVEN_TELEGRAM_BOT_TOKEN",
+                                FakeBotApi.TOKEN,
+                                "HAVEN_TELEGRAM_SECRET_TOKEN",
+                                SECRET,
+                                "HAVEN_TELEGRAM_API_URL",
+                                api.url(),
+                                "HAVEN_TELEGRAM_MODE",
+                                "webhook"));
         TestHaven.setUpAdmin(haven);
     }
 
@@ -93,11 +102,13 @@ class TelegramWebhookTest {
     @Test
     @Order(1)
     void testStartRegistersWebhook() throws Exception {
-        JsonObject p = api.await(c -> c.method().equals("setwebhook"), Duration.ofSeconds(5)).params();
+        JsonObject p =
+                api.await(c -> c.method().equals("setwebhook"), Duration.ofSeconds(5)).params();
         assertEquals("http://haven.test/webhooks/telegram", p.getString("url"));
         assertEquals(SECRET, p.getString("secret_token"));
-        assertEquals(Set.copyOf(TelegramApi.ALLOWED_UPDATES), Set.copyOf(
-                new JsonArray(p.getString("allowed_updates")).getList()));
+        assertEquals(
+                Set.copyOf(TelegramApi.ALLOWED_UPDATES),
+                Set.copyOf(new JsonArray(p.getString("allowed_updates")).getList()));
     }
 
     /**
@@ -108,7 +119,10 @@ class TelegramWebhookTest {
      */
     @ParameterizedTest(name = "{0}")
     @Order(2)
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             message           | 700000001     | 1 | sendmessage         | Hello, this is Haven
             message.start     | 700000002     | 1 | sendmessage         | Hello, this is Haven
             callback_query    | 700000003     | 1 | answercallbackquery | Hello, this is Haven
@@ -120,23 +134,39 @@ class TelegramWebhookTest {
             message.photo     | 700000008     | 0 | sendmessage         | Sorry, I can only read text
             message.document  | 700000009     | 0 | sendmessage         | Sorry, I can only read text
             """)
-    void testUpdateFixturesAreHandledByKind(String fixture, long chatId, int stored, String call, String reply) throws Exception {
+    void testUpdateFixturesAreHandledByKind(
+            String fixture, long chatId, int stored, String call, String reply) throws Exception {
         long before = count(haven, "SELECT count(*) FROM conversations WHERE channel = 'telegram'");
         HttpResponse<String> response = postWebhook(haven, fixture(fixture), SECRET);
         assertEquals(200, response.statusCode());
-        assertEquals(before + stored, count(haven, "SELECT count(*) FROM conversations WHERE channel = 'telegram'"));
-        api.await(c -> c.method().equals(call) && (c.chatId() == null || c.chatId().equals(String.valueOf(chatId))
-                || call.equals("answercallbackquery")), Duration.ofSeconds(10));
+        assertEquals(
+                before + stored,
+                count(haven, "SELECT count(*) FROM conversations WHERE channel = 'telegram'"));
+        api.await(
+                c ->
+                        c.method().equals(call)
+                                && (c.chatId() == null
+                                        || c.chatId().equals(String.valueOf(chatId))
+                                        || call.equals("answercallbackquery")),
+                Duration.ofSeconds(10));
         if (reply == null) {
             Thread.sleep(300);
             assertTrue(api.sentTo(chatId).isEmpty(), fixture + " was answered");
             return;
         }
-        FakeBotApi.Call said = api.await(c -> c.method().equals("sendmessage") && String.valueOf(chatId).equals(c.chatId()),
-                Duration.ofSeconds(10));
-        assertTrue(said.params().getString("text").startsWith(reply), fixture + " answered: " + said.params().getString("text"));
+        FakeBotApi.Call said =
+                api.await(
+                        c ->
+                                c.method().equals("sendmessage")
+                                        && String.valueOf(chatId).equals(c.chatId()),
+                        Duration.ofSeconds(10));
+        assertTrue(
+                said.params().getString("text").startsWith(reply),
+                fixture + " answered: " + said.params().getString("text"));
         if (stored == 1) {
-            assertTrue(said.buttons().contains("yes") && said.buttons().contains("no"), "options not sent as buttons");
+            assertTrue(
+                    said.buttons().contains("yes") && said.buttons().contains("no"),
+                    "options not sent as buttons");
         }
     }
 
@@ -160,14 +190,13 @@ class TelegramWebhookTest {
         assertTrue(api.sentTo(chat).isEmpty(), "answered an unauthenticated post");
     }
 
-    /**
-     * Verifies that an update Telegram delivers twice (same update_id) moves the dialogue once.
-     */
+    /** Verifies that an update Telegram delivers twice (same update_id) moves the dialogue once. */
     @Test
     @Order(4)
     void testDuplicateUpdateIsProcessedOnce() throws Exception {
         long chat = 700000102L;
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        assertEquals(
+                200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         String yes = message(chat, "yes").encode();
         assertEquals(200, postWebhook(haven, yes, SECRET).statusCode());
@@ -176,22 +205,29 @@ class TelegramWebhookTest {
         long queued = count(haven, "SELECT count(*) FROM outbox");
         // an update is acknowledged after its step committed, replies included
         assertEquals(200, postWebhook(haven, yes, SECRET).statusCode());
-        assertEquals(queued, count(haven, "SELECT count(*) FROM outbox"), "a redelivered update queued replies");
+        assertEquals(
+                queued,
+                count(haven, "SELECT count(*) FROM outbox"),
+                "a redelivered update queued replies");
         awaitOutboxDrained(haven);
         assertEquals(once, api.sentTo(chat).size(), "a redelivered update was applied again");
     }
 
-    /**
-     * Verifies that a 429 from the Bot API is retried no sooner than its retry_after.
-     */
+    /** Verifies that a 429 from the Bot API is retried no sooner than its retry_after. */
     @Test
     @Order(5)
     void testSendIsRetriedAfterRetryAfter() throws Exception {
         long chat = 700000103L;
         api.failNextSend(429, "Too Many Requests: retry after 2", 2);
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
-        FakeBotApi.Call delivered = api.await(c -> c.method().equals("sendmessage") && String.valueOf(chat).equals(c.chatId())
-                && api.sentTo(chat).size() >= 2, Duration.ofSeconds(15));
+        assertEquals(
+                200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        FakeBotApi.Call delivered =
+                api.await(
+                        c ->
+                                c.method().equals("sendmessage")
+                                        && String.valueOf(chat).equals(c.chatId())
+                                        && api.sentTo(chat).size() >= 2,
+                        Duration.ofSeconds(15));
         List<FakeBotApi.Call> attempts = api.sentTo(chat);
         long waited = attempts.get(1).atMillis() - attempts.get(0).atMillis();
         assertTrue(waited >= 1900, "retried after " + waited + " ms");
@@ -206,21 +242,29 @@ class TelegramWebhookTest {
     @Order(6)
     void testBlockedBotStopsConversation() throws Exception {
         long chat = 700000104L;
-        long stopped = count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL");
+        long stopped =
+                count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL");
         api.failNextSend(403, "Forbidden: bot was blocked by the user", null);
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        assertEquals(
+                200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
         long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL") == stopped
+        while (count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL")
+                        == stopped
                 && System.nanoTime() < end) {
             Thread.sleep(100);
         }
-        assertEquals(stopped + 1, count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        assertEquals(
+                stopped + 1,
+                count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
         assertEquals(1, api.sentTo(chat).size(), "sent again after a 403");
 
         // They unblock the bot and write again: delivery resumes.
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        assertEquals(
+                200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
-        assertEquals(stopped, count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        assertEquals(
+                stopped,
+                count(haven, "SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
         assertTrue(api.sentTo(chat).size() > 1, "no reply after the person wrote again");
     }
 
@@ -245,13 +289,23 @@ class TelegramWebhookTest {
         JsonObject delete = message(chat, "/delete");
         theirs.add(delete.getJsonObject("message").getInteger("message_id"));
         assertEquals(200, postWebhook(haven, delete.encode(), SECRET).statusCode());
-        FakeBotApi.Call deleted = api.await(c -> c.method().equals("deletemessages") && String.valueOf(chat).equals(c.chatId()),
-                Duration.ofSeconds(10));
+        FakeBotApi.Call deleted =
+                api.await(
+                        c ->
+                                c.method().equals("deletemessages")
+                                        && String.valueOf(chat).equals(c.chatId()),
+                        Duration.ofSeconds(10));
         List<Object> ids = deleted.params().getJsonArray("message_ids").getList();
         assertEquals(sent.size() + theirs.size(), ids.size(), ids.toString());
-        assertTrue(theirs.stream().allMatch(ids::contains), "the person's own messages are not deleted: " + ids);
-        api.await(c -> c.method().equals("sendmessage") && String.valueOf(chat).equals(c.chatId())
-                && c.params().getString("text").startsWith("We are deleting"), Duration.ofSeconds(10));
+        assertTrue(
+                theirs.stream().allMatch(ids::contains),
+                "the person's own messages are not deleted: " + ids);
+        api.await(
+                c ->
+                        c.method().equals("sendmessage")
+                                && String.valueOf(chat).equals(c.chatId())
+                                && c.params().getString("text").startsWith("We are deleting"),
+                Duration.ofSeconds(10));
         assertEquals(conversations, count(haven, "SELECT count(*) FROM conversations"));
     }
 
@@ -263,7 +317,8 @@ class TelegramWebhookTest {
     @Order(7)
     void testStaleButtonDoesNotAnswerCurrentQuestion() throws Exception {
         long chat = 700000108L;
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        assertEquals(
+                200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         int safetyQuestion = api.sentTo(chat).get(api.sentTo(chat).size() - 1).messageId();
         assertEquals(200, postWebhook(haven, message(chat, "yes").encode(), SECRET).statusCode());
@@ -272,8 +327,13 @@ class TelegramWebhookTest {
         JsonObject stale = callback(chat, safetyQuestion, "yes");
         assertEquals(200, postWebhook(haven, stale.encode(), SECRET).statusCode());
         String callbackId = stale.getJsonObject("callback_query").getString("id");
-        FakeBotApi.Call notice = api.await(c -> c.method().equals("answercallbackquery")
-                && callbackId.equals(c.params().getString("callback_query_id")), Duration.ofSeconds(10));
+        FakeBotApi.Call notice =
+                api.await(
+                        c ->
+                                c.method().equals("answercallbackquery")
+                                        && callbackId.equals(
+                                                c.params().getString("callback_query_id")),
+                        Duration.ofSeconds(10));
         assertEquals(TelegramChannel.STALE_BUTTON, notice.params().getString("text"));
         // the tap was acknowledged (200) after any step it moved had committed, replies included
         awaitOutboxDrained(haven);
@@ -282,21 +342,25 @@ class TelegramWebhookTest {
         List<FakeBotApi.Call> sent = api.sentTo(chat);
         FakeBotApi.Call latest = sent.get(sent.size() - 1);
         String choice = latest.buttons().get(0);
-        assertEquals(200, postWebhook(haven, callback(chat, latest.messageId(), choice).encode(), SECRET).statusCode());
+        assertEquals(
+                200,
+                postWebhook(haven, callback(chat, latest.messageId(), choice).encode(), SECRET)
+                        .statusCode());
         awaitOutboxDrained(haven);
         assertTrue(api.sentTo(chat).size() > before, "the latest question's button did not work");
     }
 
     /**
-     * Verifies that the duress word deletes the messages the bot sent in the chat, and the
-     * person's own, the duress word included (issue 25), while the conversation stays (with its
-     * harmless decoy reply queued as usual).
+     * Verifies that the duress word deletes the messages the bot sent in the chat, and the person's
+     * own, the duress word included (issue 25), while the conversation stays (with its harmless
+     * decoy reply queued as usual).
      */
     @Test
     @Order(7)
     void testDuressWordRemovesSentMessages() throws Exception {
         long chat = 700000107L;
-        assertEquals(200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
+        assertEquals(
+                200, postWebhook(haven, message(chat, "/start").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         assertEquals(200, postWebhook(haven, message(chat, "yes").encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
@@ -304,11 +368,17 @@ class TelegramWebhookTest {
         long conversations = count(haven, "SELECT count(*) FROM conversations");
         JsonObject duress = message(chat, DURESS);
         assertEquals(200, postWebhook(haven, duress.encode(), SECRET).statusCode());
-        FakeBotApi.Call deleted = api.await(c -> c.method().equals("deletemessages") && String.valueOf(chat).equals(c.chatId()),
-                Duration.ofSeconds(10));
+        FakeBotApi.Call deleted =
+                api.await(
+                        c ->
+                                c.method().equals("deletemessages")
+                                        && String.valueOf(chat).equals(c.chatId()),
+                        Duration.ofSeconds(10));
         List<Object> ids = deleted.params().getJsonArray("message_ids").getList();
         assertEquals(before + 3, ids.size(), "the bot's messages and the person's three: " + ids);
-        assertTrue(ids.contains(duress.getJsonObject("message").getInteger("message_id")), "the duress word stays on screen");
+        assertTrue(
+                ids.contains(duress.getJsonObject("message").getInteger("message_id")),
+                "the duress word stays on screen");
         awaitOutboxDrained(haven);
         assertEquals(conversations, count(haven, "SELECT count(*) FROM conversations"));
         assertTrue(api.sentTo(chat).size() > before, "no decoy reply");
@@ -324,18 +394,25 @@ class TelegramWebhookTest {
     void testStartDeepLinkCarriesReferralCode() throws Exception {
         long chat = 700000106L;
         String code = ReferralCode.issue(new SecureRandom()).replace("-", "");
-        assertEquals(200, postWebhook(haven, message(chat, "/start " + code).encode(), SECRET).statusCode());
+        assertEquals(
+                200,
+                postWebhook(haven, message(chat, "/start " + code).encode(), SECRET).statusCode());
         awaitOutboxDrained(haven);
         for (String answer : List.of("yes", "en")) {
-            assertEquals(200, postWebhook(haven, message(chat, answer).encode(), SECRET).statusCode());
+            assertEquals(
+                    200, postWebhook(haven, message(chat, answer).encode(), SECRET).statusCode());
             awaitOutboxDrained(haven);
         }
         List<FakeBotApi.Call> asked = api.sentTo(chat);
         int whoQuestion = asked.get(asked.size() - 1).messageId();
-        assertEquals(200, postWebhook(haven, callback(chat, whoQuestion, "agency").encode(), SECRET).statusCode());
+        assertEquals(
+                200,
+                postWebhook(haven, callback(chat, whoQuestion, "agency").encode(), SECRET)
+                        .statusCode());
         awaitOutboxDrained(haven);
         List<String> said = TelegramSupport.texts(api.sentTo(chat));
-        assertTrue(said.stream().anyMatch(t -> t.startsWith("We do not recognise this code")),
+        assertTrue(
+                said.stream().anyMatch(t -> t.startsWith("We do not recognise this code")),
                 "the code from the link was not taken: " + said.get(said.size() - 1));
     }
 
@@ -349,22 +426,35 @@ class TelegramWebhookTest {
     void testIntakeOverWebhookReachesInboxWithoutChatIdInClear() throws Exception {
         String marker = "marker-" + UUID.randomUUID();
         InboxClient inbox = TestHaven.loggedIn(haven);
-        Set<String> earlier = references(inbox.get("/inbox").body()); // the duress test queued an urgent case
-        int taps = TelegramSupport.completeIntake(haven, api, CHAT, marker, update -> {
-            HttpResponse<String> r = postWebhook(haven, update.encode(), SECRET);
-            assertEquals(200, r.statusCode());
-        });
+        Set<String> earlier =
+                references(inbox.get("/inbox").body()); // the duress test queued an urgent case
+        int taps =
+                TelegramSupport.completeIntake(
+                        haven,
+                        api,
+                        CHAT,
+                        marker,
+                        update -> {
+                            HttpResponse<String> r = postWebhook(haven, update.encode(), SECRET);
+                            assertEquals(200, r.statusCode());
+                        });
         assertTrue(taps >= 5, "too few answers were button taps: " + taps);
         assertTrue(api.calls("answercallbackquery").size() >= taps, "button taps not answered");
-        assertTrue(api.calls("editmessagereplymarkup").stream().filter(c -> String.valueOf(CHAT).equals(c.chatId())).count()
-                >= taps, "tapped keyboards not removed");
+        assertTrue(
+                api.calls("editmessagereplymarkup").stream()
+                                .filter(c -> String.valueOf(CHAT).equals(c.chatId()))
+                                .count()
+                        >= taps,
+                "tapped keyboards not removed");
 
         String queue = inbox.get("/inbox").body();
         Set<String> added = new HashSet<>(references(queue));
         added.removeAll(earlier);
         assertEquals(1, added.size(), "expected one new case, found " + added);
         String reference = added.iterator().next();
-        Matcher m = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"[^<]*" + reference).matcher(queue);
+        Matcher m =
+                Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"[^<]*" + reference)
+                        .matcher(queue);
         assertTrue(m.find(), "no link to the new case");
         String casePage = inbox.get(m.group(1)).body();
         assertTrue(casePage.contains(marker), "answers not readable in the inbox");
@@ -372,19 +462,36 @@ class TelegramWebhookTest {
 
         String dump = DatabaseDump.dump(haven.database().connectOptions());
         assertTrue(dump.contains(reference), "not a dump of this database");
-        List<String> secrets = List.of(String.valueOf(CHAT), "700000001", "700000003", "700000105", "1001700000006",
-                marker, FakeBotApi.TOKEN, SECRET);
+        List<String> secrets =
+                List.of(
+                        String.valueOf(CHAT),
+                        "700000001",
+                        "700000003",
+                        "700000105",
+                        "1001700000006",
+                        marker,
+                        FakeBotApi.TOKEN,
+                        SECRET);
         for (String secret : secrets) {
             assertFalse(dump.contains(secret), "in clear in the database: " + secret);
-            assertFalse(dump.contains(DatabaseDump.hexOf(secret)), "in clear (bytea) in the database: " + secret);
+            assertFalse(
+                    dump.contains(DatabaseDump.hexOf(secret)),
+                    "in clear (bytea) in the database: " + secret);
         }
         List<String> lines = logs.lines();
-        assertTrue(lines.stream().anyMatch(l -> l.contains("event=case_queued") && l.contains("channel=telegram")));
+        assertTrue(
+                lines.stream()
+                        .anyMatch(
+                                l ->
+                                        l.contains("event=case_queued")
+                                                && l.contains("channel=telegram")));
         for (String line : lines) {
             for (String secret : secrets) {
                 assertFalse(line.contains(secret), "logged: " + line);
             }
-            assertFalse(line.contains("Syria") || line.contains("Toronto"), "logged an answer: " + line);
+            assertFalse(
+                    line.contains("Syria") || line.contains("Toronto"),
+                    "logged an answer: " + line);
         }
     }
 

@@ -35,25 +35,36 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What one client can take of the web chat (issue 18): its share of the sockets, new
- * conversations at a bounded rate, and a bounded queue of what waits to be sent to it. The
- * clients are told apart by {@code X-Forwarded-For}, believed from 127.0.0.1 (a trusted proxy).
- * A gateway with 20 sockets, 3 per client, 3 new conversations a minute per client and a 4 s idle
- * timeout (pings, and the wait for a slow reader, every second) stands in for the defaults.
+ * What one client can take of the web chat (issue 18): its share of the sockets, new conversations
+ * at a bounded rate, and a bounded queue of what waits to be sent to it. The clients are told apart
+ * by {@code X-Forwarded-For}, believed from 127.0.0.1 (a trusted proxy). A gateway with 20 sockets,
+ * 3 per client, 3 new conversations a minute per client and a 4 s idle timeout (pings, and the wait
+ * for a slow reader, every second) stands in for the defaults.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebChatAbuseTest {
-    private static final Pattern GAUGE = Pattern.compile("(?m)^haven_webchat_(sockets|queued_bytes) (\\S+)$");
+    private static final Pattern GAUGE =
+            Pattern.compile("(?m)^haven_webchat_(sockets|queued_bytes) (\\S+)$");
 
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
     static void start() throws Exception {
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_TRUSTED_PROXIES", "127.0.0.1",
-                "HAVEN_WEBCHAT_MAX_SOCKETS", "20", "HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "3",
-                "HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "3", "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS", "4"));
+        haven =
+                TestHaven.start(
+                        dataDir,
+                        Map.of(
+                                "HAVEN_TRUSTED_PROXIES",
+                                "127.0.0.1",
+                                "HAVEN_WEBCHAT_MAX_SOCKETS",
+                                "20",
+                                "HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT",
+                                "3",
+                                "HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT",
+                                "3",
+                                "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS",
+                                "4"));
     }
 
     @AfterAll
@@ -62,9 +73,9 @@ class WebChatAbuseTest {
     }
 
     /**
-     * Verifies that one client holds at most its share of the sockets (the next upgrade is
-     * answered 429 with Retry-After, and no place is taken), that another client still gets in,
-     * and that a place the client gives back is its own again.
+     * Verifies that one client holds at most its share of the sockets (the next upgrade is answered
+     * 429 with Retry-After, and no place is taken), that another client still gets in, and that a
+     * place the client gives back is its own again.
      */
     @Test
     void testOneClientHoldsAtMostItsShareWhileOthersStillConnect() throws Exception {
@@ -73,10 +84,15 @@ class WebChatAbuseTest {
             for (int i = 0; i < 3; i++) {
                 held.add(ChatClient.connect(haven.port(), "203.0.113.1"));
             }
-            ExecutionException refused = assertThrows(ExecutionException.class,
-                    () -> ChatClient.connect(haven.port(), "203.0.113.1"));
-            assertTrue(refused.getCause() instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 429
-                    && h.getResponse().headers().firstValue("Retry-After").isPresent(), String.valueOf(refused.getCause()));
+            ExecutionException refused =
+                    assertThrows(
+                            ExecutionException.class,
+                            () -> ChatClient.connect(haven.port(), "203.0.113.1"));
+            assertTrue(
+                    refused.getCause() instanceof WebSocketHandshakeException h
+                            && h.getResponse().statusCode() == 429
+                            && h.getResponse().headers().firstValue("Retry-After").isPresent(),
+                    String.valueOf(refused.getCause()));
             awaitGauge("sockets", 3);
             try (ChatClient other = ChatClient.connect(haven.port(), "203.0.113.2")) {
                 other.start(null);
@@ -94,7 +110,8 @@ class WebChatAbuseTest {
     /**
      * Verifies that {@code start} frames beyond a client's rate open no conversation (none is
      * stored) and are answered {@code too_many_conversations} with a {@code retry_after}, that
-     * resuming a conversation with its token is not counted, and that another client still opens one.
+     * resuming a conversation with its token is not counted, and that another client still opens
+     * one.
      */
     @Test
     void testStartsBeyondTheRateOpenNoConversation() throws Exception {
@@ -138,17 +155,19 @@ class WebChatAbuseTest {
      * Verifies that a client that sends frames without ever reading what comes back stops being
      * answered once 64 KiB wait for it, and is closed with 1008 (policy violation); the bytes the
      * gateway holds for it stay bounded meanwhile and are given back after. Two such sockets: one
-     * starts reading after a while (and finds the close frame), the other never does (and is
-     * closed all the same). Their receive buffers are small, so that the network takes little
-     * before the gateway's own queue fills.
+     * starts reading after a while (and finds the close frame), the other never does (and is closed
+     * all the same). Their receive buffers are small, so that the network takes little before the
+     * gateway's own queue fills.
      */
     @Test
     void testReaderThatDoesNotReadIsClosedAndItsQueueStaysBounded() throws Exception {
         int frames = 20_000;
         AtomicInteger sent = new AtomicInteger();
         long maxQueued = 0;
-        try (Socket raw = nonReader(frames, sent); Socket silent = nonReader(frames, new AtomicInteger())) {
-            // the gateway reads what it can and answers until its queue for a socket is full; then it
+        try (Socket raw = nonReader(frames, sent);
+                Socket silent = nonReader(frames, new AtomicInteger())) {
+            // the gateway reads what it can and answers until its queue for a socket is full; then
+            // it
             // waits a ping interval (1 s) for the client to read, and closes
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
             while (System.nanoTime() < end) {
@@ -163,7 +182,8 @@ class WebChatAbuseTest {
                 while (closeCode < 0) {
                     int opcode = in.readUnsignedByte() & 0x0f;
                     int len = in.readUnsignedByte() & 0x7f;
-                    long length = len == 126 ? in.readUnsignedShort() : len == 127 ? in.readLong() : len;
+                    long length =
+                            len == 126 ? in.readUnsignedShort() : len == 127 ? in.readLong() : len;
                     byte[] payload = new byte[(int) length];
                     in.readFully(payload);
                     if (opcode == 0x1) {
@@ -175,34 +195,50 @@ class WebChatAbuseTest {
             } catch (EOFException e) {
                 // closed without a close frame
             }
-            assertEquals(1008, closeCode, "close code, after " + replies + " replies to " + sent.get() + " frames, "
-                    + maxQueued + " bytes queued at most");
+            assertEquals(
+                    1008,
+                    closeCode,
+                    "close code, after "
+                            + replies
+                            + " replies to "
+                            + sent.get()
+                            + " frames, "
+                            + maxQueued
+                            + " bytes queued at most");
             assertTrue(replies < sent.get(), replies + " replies to " + sent.get() + " frames");
-            awaitGauge("sockets", 0);   // the silent one too, still open on this side
+            awaitGauge("sockets", 0); // the silent one too, still open on this side
         }
-        assertTrue(maxQueued <= 2 * (WebChatChannel.MAX_QUEUED + 4096), "queued for two sockets: " + maxQueued + " bytes");
+        assertTrue(
+                maxQueued <= 2 * (WebChatChannel.MAX_QUEUED + 4096),
+                "queued for two sockets: " + maxQueued + " bytes");
         awaitGauge("queued_bytes", 0);
     }
 
-    /** A socket from 192.0.2.50 that sends {@code frames} frames (counted in {@code sent}) and reads nothing. */
+    /**
+     * A socket from 192.0.2.50 that sends {@code frames} frames (counted in {@code sent}) and reads
+     * nothing.
+     */
     private static Socket nonReader(int frames, AtomicInteger sent) throws IOException {
         Socket raw = new Socket();
         raw.setReceiveBufferSize(4096);
         raw.connect(new InetSocketAddress("127.0.0.1", haven.port()));
-        String response = RawWebSocket.handshake(raw, haven.port(), "X-Forwarded-For: 192.0.2.50\r\n");
+        String response =
+                RawWebSocket.handshake(raw, haven.port(), "X-Forwarded-For: 192.0.2.50\r\n");
         assertTrue(response.startsWith("HTTP/1.1 101"), response);
         OutputStream out = raw.getOutputStream();
-        Thread writer = new Thread(() -> {
-            byte[] batch = batchOfFrames(100);
-            try {
-                while (sent.get() < frames) {
-                    out.write(batch);
-                    sent.addAndGet(100);
-                }
-            } catch (IOException closed) {
-                // the gateway closed the connection
-            }
-        });
+        Thread writer =
+                new Thread(
+                        () -> {
+                            byte[] batch = batchOfFrames(100);
+                            try {
+                                while (sent.get() < frames) {
+                                    out.write(batch);
+                                    sent.addAndGet(100);
+                                }
+                            } catch (IOException closed) {
+                                // the gateway closed the connection
+                            }
+                        });
         writer.setDaemon(true);
         writer.start();
         return raw;
@@ -212,15 +248,21 @@ class WebChatAbuseTest {
     private static byte[] batchOfFrames(int n) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         for (int i = 0; i < n; i++) {
-            b.writeBytes(new byte[] {(byte) 0x81, (byte) 0x81, 0, 0, 0, 0, 'x'});   // FIN text, masked (key 0), "x"
+            b.writeBytes(
+                    new byte[] {
+                        (byte) 0x81, (byte) 0x81, 0, 0, 0, 0, 'x'
+                    }); // FIN text, masked (key 0), "x"
         }
         return b.toByteArray();
     }
 
-
     private static long conversations() throws Exception {
-        return Long.parseLong(DatabaseDump.query(haven.database().connectOptions(),
-                "SELECT count(*) FROM conversations WHERE channel = 'webchat'").get(0).get(0));
+        return Long.parseLong(
+                DatabaseDump.query(
+                                haven.database().connectOptions(),
+                                "SELECT count(*) FROM conversations WHERE channel = 'webchat'")
+                        .get(0)
+                        .get(0));
     }
 
     private static double gauge(String name) throws Exception {
@@ -237,7 +279,13 @@ class WebChatAbuseTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (gauge(name) != value) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("waited 20 s for haven_webchat_" + name + " " + value + ", still " + gauge(name));
+                throw new AssertionError(
+                        "waited 20 s for haven_webchat_"
+                                + name
+                                + " "
+                                + value
+                                + ", still "
+                                + gauge(name));
             }
             Thread.sleep(50);
         }

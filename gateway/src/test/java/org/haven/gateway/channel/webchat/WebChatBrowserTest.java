@@ -31,15 +31,17 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
-/** The survivor's web chat page in a real (headless) browser against a real Haven, on a phone-sized screen. */
+/**
+ * The survivor's web chat page in a real (headless) browser against a real Haven, on a phone-sized
+ * screen.
+ */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebChatBrowserTest {
     private static final String EXIT_URL = "https://exit.invalid/";
     private static final int WIDTH = 360;
     private static final int HEIGHT = 740;
 
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Browser browser;
     private static Haven haven;
     private static String base;
@@ -68,7 +70,10 @@ class WebChatBrowserTest {
         }
     }
 
-    /** Each test starts a new conversation: same tab, so the resume token in sessionStorage is cleared first. */
+    /**
+     * Each test starts a new conversation: same tab, so the resume token in sessionStorage is
+     * cleared first.
+     */
     @BeforeEach
     void openChat() {
         Browser.assumeAvailable();
@@ -88,16 +93,18 @@ class WebChatBrowserTest {
     }
 
     /**
-     * Verifies that a whole intake answered on the real page, by clicking option buttons and
-     * typing free text, becomes a queued case that the inbox shows with the typed answers.
+     * Verifies that a whole intake answered on the real page, by clicking option buttons and typing
+     * free text, becomes a queued case that the inbox shows with the typed answers.
      */
     @Test
     void testWholeIntakeThroughPageReachesInbox() throws Exception {
         String marker = "marker-" + UUID.randomUUID();
         browser.screenshot("chat-start");
         // what happened: two answers, pressed and sent together with Done
-        List<String> answers = IntakeDriver.survivorAnswers(marker).stream()
-                .map(a -> a.equals("torture") ? "torture,war_crimes" : a).toList();
+        List<String> answers =
+                IntakeDriver.survivorAnswers(marker).stream()
+                        .map(a -> a.equals("torture") ? "torture,war_crimes" : a)
+                        .toList();
         for (int i = 0; i < answers.size(); i++) {
             answer(answers.get(i));
             if (i == 4) {
@@ -106,7 +113,9 @@ class WebChatBrowserTest {
             }
         }
         browser.screenshot("chat-end");
-        assertTrue(browser.driver().findElements(By.cssSelector(".msg.fail")).isEmpty(), "a message was not sent");
+        assertTrue(
+                browser.driver().findElements(By.cssSelector(".msg.fail")).isEmpty(),
+                "a message was not sent");
 
         InboxClient inbox = TestHaven.loggedIn(haven);
         String queue = inbox.get("/inbox").body();
@@ -115,34 +124,76 @@ class WebChatBrowserTest {
         String casePage = inbox.get(link).body();
         assertTrue(casePage.contains(marker), "typed answer not in the case");
         assertTrue(casePage.contains("+1 416 555 0199"), "typed number not in the case");
-        assertTrue(casePage.contains("Torture") && casePage.contains("War crimes"), "not both answers of what happened");
+        assertTrue(
+                casePage.contains("Torture") && casePage.contains("War crimes"),
+                "not both answers of what happened");
 
-        // a coordinator answers: the page shows it apart from the bot's messages, headed as a coordinator's
+        // a coordinator answers: the page shows it apart from the bot's messages, headed as a
+        // coordinator's
         int bots = botMessages();
         String reply = "This is Ada, a coordinator. Tuesday at 10? " + UUID.randomUUID();
         assertEquals(302, inbox.postWithCsrf(casePage, link + "/claim").statusCode());
-        assertTrue(inbox.postWithCsrf(inbox.get(link).body(), link + "/reply", "text", reply, "canned", "")
-                .headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"), "reply refused");
-        WebElement shown = browser.await("the coordinator's reply",
-                d -> d.findElements(By.cssSelector(".msg.coordinator")).stream().findFirst().orElse(null));
-        assertTrue(shown.getText().startsWith("Coordinator\n") || shown.getText().startsWith("Coordinator "), shown.getText());
+        assertTrue(
+                inbox.postWithCsrf(
+                                inbox.get(link).body(),
+                                link + "/reply",
+                                "text",
+                                reply,
+                                "canned",
+                                "")
+                        .headers()
+                        .firstValue("Location")
+                        .orElse("")
+                        .endsWith("m=case.reply.sent"),
+                "reply refused");
+        WebElement shown =
+                browser.await(
+                        "the coordinator's reply",
+                        d ->
+                                d.findElements(By.cssSelector(".msg.coordinator")).stream()
+                                        .findFirst()
+                                        .orElse(null));
+        assertTrue(
+                shown.getText().startsWith("Coordinator\n")
+                        || shown.getText().startsWith("Coordinator "),
+                shown.getText());
         assertTrue(shown.getText().contains(reply), shown.getText());
         assertEquals(bots, botMessages(), "the reply was also shown as the bot's");
-        assertTrue(!shown.getCssValue("background-color").equals(browser.driver().findElement(By.cssSelector(".msg.bot"))
-                .getCssValue("background-color")), "a coordinator's reply looks like the bot's");
+        assertTrue(
+                !shown.getCssValue("background-color")
+                        .equals(
+                                browser.driver()
+                                        .findElement(By.cssSelector(".msg.bot"))
+                                        .getCssValue("background-color")),
+                "a coordinator's reply looks like the bot's");
         browser.screenshot("chat-coordinator-reply");
         browser.assertNoAxeViolations("/chat with a coordinator's reply");
 
-        // a reload shows the conversation since the hand-off again, the coordinator's reply included
+        // a reload shows the conversation since the hand-off again, the coordinator's reply
+        // included
         String later = "One more thing " + UUID.randomUUID();
         answer(later);
         browser.driver().navigate().refresh();
-        WebElement again = browser.await("the coordinator's reply after a reload",
-                d -> d.findElements(By.cssSelector(".msg.coordinator")).stream().findFirst().orElse(null));
-        assertTrue(again.getText().startsWith("Coordinator") && again.getText().contains(reply), again.getText());
-        List<String> mine = browser.driver().findElements(By.cssSelector(".msg.me")).stream().map(WebElement::getText).toList();
-        assertTrue(mine.stream().anyMatch(t -> t.contains(later)), "the person's own message after the hand-off: " + mine);
-        assertTrue(mine.stream().noneMatch(t -> t.contains(marker)), "the intake answers came back: " + mine);
+        WebElement again =
+                browser.await(
+                        "the coordinator's reply after a reload",
+                        d ->
+                                d.findElements(By.cssSelector(".msg.coordinator")).stream()
+                                        .findFirst()
+                                        .orElse(null));
+        assertTrue(
+                again.getText().startsWith("Coordinator") && again.getText().contains(reply),
+                again.getText());
+        List<String> mine =
+                browser.driver().findElements(By.cssSelector(".msg.me")).stream()
+                        .map(WebElement::getText)
+                        .toList();
+        assertTrue(
+                mine.stream().anyMatch(t -> t.contains(later)),
+                "the person's own message after the hand-off: " + mine);
+        assertTrue(
+                mine.stream().noneMatch(t -> t.contains(marker)),
+                "the intake answers came back: " + mine);
         browser.screenshot("chat-after-reload");
     }
 
@@ -157,22 +208,44 @@ class WebChatBrowserTest {
         for (String input : List.of("yes", "en", "survivor", "no", "yes")) {
             answer(input);
         }
-        WebElement human = optionButtons().stream().filter(b -> "HUMAN".equals(b.getAttribute("value"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no \"Talk to a person\" button under the question"));
+        WebElement human =
+                optionButtons().stream()
+                        .filter(b -> "HUMAN".equals(b.getAttribute("value")))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "no \"Talk to a person\" button under the question"));
         assertEquals("Talk to a person", human.getText().strip());
         answer("HUMAN");
-        List<String> bots = browser.driver().findElements(By.cssSelector(".msg.bot")).stream().map(WebElement::getText).toList();
+        List<String> bots =
+                browser.driver().findElements(By.cssSelector(".msg.bot")).stream()
+                        .map(WebElement::getText)
+                        .toList();
         List<String> last = bots.subList(Math.max(0, bots.size() - 3), bots.size());
-        assertTrue(last.stream().anyMatch(t -> t.contains("We will ask a person to contact you")), last.toString());
-        assertTrue(last.get(last.size() - 1).contains("write these 5 words"), "no resume phrase at the hand-off: " + last);
+        assertTrue(
+                last.stream().anyMatch(t -> t.contains("We will ask a person to contact you")),
+                last.toString());
+        assertTrue(
+                last.get(last.size() - 1).contains("write these 5 words"),
+                "no resume phrase at the hand-off: " + last);
         browser.screenshot("chat-talk-to-a-person");
 
         InboxClient inbox = TestHaven.loggedIn(haven);
         String queue = inbox.get("/inbox?queue=new").body();
-        String row = Arrays.stream(queue.split("<tr")).filter(r -> r.contains("Asked for a person")).findFirst()
-                .orElseThrow(() -> new AssertionError("no case marked as asked for a person: " + queue));
+        String row =
+                Arrays.stream(queue.split("<tr"))
+                        .filter(r -> r.contains("Asked for a person"))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        new AssertionError(
+                                                "no case marked as asked for a person: " + queue));
         assertTrue(row.startsWith(" class=\"urgent\""), "not urgent: " + row);
-        assertTrue(row.contains("Any group (place not given yet)") && row.contains("Not triaged: asked for a person first"), row);
+        assertTrue(
+                row.contains("Any group (place not given yet)")
+                        && row.contains("Not triaged: asked for a person first"),
+                row);
         assertFalse(row.contains("Outside the mandate"), row);
         String link = row.replaceAll("(?s).*href=\"(/inbox/cases/[0-9a-f-]+)\".*", "$1");
         // out of New, so that the other tests here find only their own case there
@@ -186,19 +259,27 @@ class WebChatBrowserTest {
     @Test
     void testQuickExitClearsStorageAndLeavesWithoutHistory() {
         answer("yes");
-        assertNotNull(browser.js("return sessionStorage.getItem('haven.resume')"), "no resume token stored");
+        assertNotNull(
+                browser.js("return sessionStorage.getItem('haven.resume')"),
+                "no resume token stored");
         browser.driver().findElement(By.id("exit")).click();
         browser.await("navigation to the exit URL", d -> d.getCurrentUrl().startsWith(EXIT_URL));
 
         browser.driver().navigate().back();
-        browser.await("back to the page before the chat", d -> d.getCurrentUrl().startsWith(base + "/health"));
+        browser.await(
+                "back to the page before the chat",
+                d -> d.getCurrentUrl().startsWith(base + "/health"));
         assertEquals(0L, browser.js("return sessionStorage.length"), "sessionStorage not cleared");
     }
 
     /** Verifies that Esc pressed twice is a quick exit too. */
     @Test
     void testEscapeTwiceIsQuickExit() {
-        new Actions(browser.driver()).sendKeys(Keys.ESCAPE).pause(100).sendKeys(Keys.ESCAPE).perform();
+        new Actions(browser.driver())
+                .sendKeys(Keys.ESCAPE)
+                .pause(100)
+                .sendKeys(Keys.ESCAPE)
+                .perform();
         browser.await("navigation to the exit URL", d -> d.getCurrentUrl().startsWith(EXIT_URL));
     }
 
@@ -207,10 +288,14 @@ class WebChatBrowserTest {
     void testChatSetsNoCookies() {
         assertTrue(browser.driver().manage().getCookies().isEmpty(), "cookies on load");
         answer("yes");
-        assertTrue(browser.driver().manage().getCookies().isEmpty(), "cookies during a conversation");
+        assertTrue(
+                browser.driver().manage().getCookies().isEmpty(), "cookies during a conversation");
     }
 
-    /** Verifies that axe finds no WCAG 2 A/AA violations on the chat with a conversation and choices shown. */
+    /**
+     * Verifies that axe finds no WCAG 2 A/AA violations on the chat with a conversation and choices
+     * shown.
+     */
     @Test
     void testChatHasNoAxeViolations() {
         answer("yes");
@@ -218,22 +303,35 @@ class WebChatBrowserTest {
         browser.assertNoAxeViolations("/chat");
     }
 
-    /** Verifies that the axe check itself works on this page despite its CSP: an unlabelled field fails it. */
+    /**
+     * Verifies that the axe check itself works on this page despite its CSP: an unlabelled field
+     * fails it.
+     */
     @Test
     void testAxeCheckCatchesUnlabelledField() {
         browser.js("document.querySelector('main').appendChild(document.createElement('input'))");
-        String ids = browser.axeViolations().stream()
-                .map(v -> ((JsonObject) v).getString("id")).toList().toString();
+        String ids =
+                browser.axeViolations().stream()
+                        .map(v -> ((JsonObject) v).getString("id"))
+                        .toList()
+                        .toString();
         assertTrue(ids.contains("label"), "axe missed an unlabelled input: " + ids);
     }
 
-    /** Verifies that choosing Arabic gives right-to-left replies, and that axe still finds nothing. */
+    /**
+     * Verifies that choosing Arabic gives right-to-left replies, and that axe still finds nothing.
+     */
     @Test
     void testArabicRepliesAreRightToLeft() throws Exception {
         answer("yes");
         answer("ar");
-        WebElement rtl = browser.await("a right-to-left reply",
-                d -> d.findElements(By.cssSelector(".msg.bot[dir=rtl]")).stream().findFirst().orElse(null));
+        WebElement rtl =
+                browser.await(
+                        "a right-to-left reply",
+                        d ->
+                                d.findElements(By.cssSelector(".msg.bot[dir=rtl]")).stream()
+                                        .findFirst()
+                                        .orElse(null));
         assertEquals("ar", rtl.getAttribute("lang"));
         browser.screenshot("chat-rtl-arabic");
         browser.assertNoAxeViolations("/chat in Arabic");
@@ -243,8 +341,8 @@ class WebChatBrowserTest {
      * Verifies that a multiple-choice question says to tap all that apply, then Done (not "like
      * 1,3": the buttons have no numbers); that its answers are toggle buttons, which send nothing
      * when pressed; that Done is disabled until one is pressed and then sends the pressed ones
-     * together, as one message that answers the question; and that the controls still answer at
-     * one tap. axe finds nothing with answers pressed.
+     * together, as one message that answers the question; and that the controls still answer at one
+     * tap. axe finds nothing with answers pressed.
      */
     @Test
     void testSeveralAnswersAreToggledThenSentTogetherWithDone() throws Exception {
@@ -282,11 +380,15 @@ class WebChatBrowserTest {
         assertTrue(shown.contains("Genocide, War crimes"), shown);
         assertEquals(mine + 1, myMessages(), "Done sent more than one message");
         bots = browser.driver().findElements(By.cssSelector(".msg.bot"));
-        assertTrue(bots.get(bots.size() - 1).getText().contains("In which country"), bots.get(bots.size() - 1).getText());
+        assertTrue(
+                bots.get(bots.size() - 1).getText().contains("In which country"),
+                bots.get(bots.size() - 1).getText());
     }
 
     private WebElement button(String value) {
-        return optionButtons().stream().filter(b -> value.equals(b.getAttribute("value"))).findFirst()
+        return optionButtons().stream()
+                .filter(b -> value.equals(b.getAttribute("value")))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no option " + value));
     }
 
@@ -295,9 +397,13 @@ class WebChatBrowserTest {
     }
 
     private void awaitAcknowledged(String what) {
-        browser.await("the acknowledgement of \"" + what + "\"",
-                d -> d.findElements(By.cssSelector(".msg.me")).stream().reduce((a, b) -> b)
-                        .map(last -> last.getText().contains("Sent")).orElse(false));
+        browser.await(
+                "the acknowledgement of \"" + what + "\"",
+                d ->
+                        d.findElements(By.cssSelector(".msg.me")).stream()
+                                .reduce((a, b) -> b)
+                                .map(last -> last.getText().contains("Sent"))
+                                .orElse(false));
     }
 
     /**
@@ -307,12 +413,22 @@ class WebChatBrowserTest {
      */
     private void answer(String input) {
         int before = botMessages();
-        WebElement choice = optionButtons().stream()
-                .filter(b -> input.equals(b.getAttribute("value"))
-                        || input.toLowerCase(Locale.ROOT).equals(b.getText().strip().toLowerCase(Locale.ROOT)))
-                .findFirst().orElse(null);
-        List<String> toggles = browser.driver().findElements(By.cssSelector(".opts [aria-pressed]")).stream()
-                .map(b -> b.getAttribute("value")).toList();
+        WebElement choice =
+                optionButtons().stream()
+                        .filter(
+                                b ->
+                                        input.equals(b.getAttribute("value"))
+                                                || input.toLowerCase(Locale.ROOT)
+                                                        .equals(
+                                                                b.getText()
+                                                                        .strip()
+                                                                        .toLowerCase(Locale.ROOT)))
+                        .findFirst()
+                        .orElse(null);
+        List<String> toggles =
+                browser.driver().findElements(By.cssSelector(".opts [aria-pressed]")).stream()
+                        .map(b -> b.getAttribute("value"))
+                        .toList();
         if (choice != null && choice.getAttribute("aria-pressed") == null) {
             choice.click();
         } else if (!toggles.isEmpty() && toggles.containsAll(List.of(input.split(",")))) {

@@ -34,13 +34,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The web chat channel: its page and its frame protocol, against a real server. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebChatChannelTest {
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
     static void start() throws Exception {
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_QUICK_EXIT_URL", "https://weather.example.org/today"));
+        haven =
+                TestHaven.start(
+                        dataDir,
+                        Map.of("HAVEN_QUICK_EXIT_URL", "https://weather.example.org/today"));
     }
 
     @AfterAll
@@ -48,7 +50,10 @@ class WebChatChannelTest {
         haven.close();
     }
 
-    /** Verifies that the page is served without cookies, with a strict CSP and the configured quick-exit URL. */
+    /**
+     * Verifies that the page is served without cookies, with a strict CSP and the configured
+     * quick-exit URL.
+     */
     @Test
     void testPageIsServedWithoutCookiesAndWithStrictPolicy() throws Exception {
         HttpResponse<String> page = new InboxClient(haven.port()).get("/chat");
@@ -58,7 +63,9 @@ class WebChatChannelTest {
         assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), csp);
         assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(""));
         assertTrue(page.body().contains("data-exit-url=\"https://weather.example.org/today\""));
-        assertFalse(page.body().contains("http://") || page.body().matches("(?s).*src=\"https?://.*"), "page loads from another host");
+        assertFalse(
+                page.body().contains("http://") || page.body().matches("(?s).*src=\"https?://.*"),
+                "page loads from another host");
         for (String asset : List.of("/chat/chat.js", "/chat/words.js", "/chat/chat.css")) {
             HttpResponse<String> r = new InboxClient(haven.port()).get(asset);
             assertEquals(200, r.statusCode(), asset);
@@ -72,17 +79,33 @@ class WebChatChannelTest {
                 Arguments.of("not JSON", "{nope", "bad_frame"),
                 Arguments.of("JSON but not an object", "[1,2]", "bad_frame"),
                 Arguments.of("unknown type", "{\"type\":\"shout\"}", "bad_frame"),
-                Arguments.of("message without id", "{\"type\":\"message\",\"text\":\"hi\"}", "bad_frame"),
-                Arguments.of("message with a bad id", "{\"type\":\"message\",\"id\":\"a b\",\"text\":\"hi\"}", "bad_frame"),
-                Arguments.of("text over the limit", new JsonObject().put("type", "message").put("id", "m1").put("text", tooLong).encode(),
+                Arguments.of(
+                        "message without id",
+                        "{\"type\":\"message\",\"text\":\"hi\"}",
+                        "bad_frame"),
+                Arguments.of(
+                        "message with a bad id",
+                        "{\"type\":\"message\",\"id\":\"a b\",\"text\":\"hi\"}",
+                        "bad_frame"),
+                Arguments.of(
+                        "text over the limit",
+                        new JsonObject()
+                                .put("type", "message")
+                                .put("id", "m1")
+                                .put("text", tooLong)
+                                .encode(),
                         "too_long"),
-                Arguments.of("empty text", "{\"type\":\"message\",\"id\":\"m2\",\"text\":\"   \"}", "bad_frame"));
+                Arguments.of(
+                        "empty text",
+                        "{\"type\":\"message\",\"id\":\"m2\",\"text\":\"   \"}",
+                        "bad_frame"));
     }
 
     /** Verifies that each malformed frame gets its error code and the conversation goes on. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("badFrames")
-    void testBadFrameIsAnsweredWithErrorAndConnectionSurvives(String label, String frame, String code) throws Exception {
+    void testBadFrameIsAnsweredWithErrorAndConnectionSurvives(
+            String label, String frame, String code) throws Exception {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             chat.start(null);
             chat.nextOfType("session");
@@ -91,7 +114,10 @@ class WebChatChannelTest {
             JsonObject error = chat.nextOfType("error");
             assertEquals(code, error.getString("code"), label);
             String id = chat.say("yes");
-            assertEquals(id, chat.nextOfType("ack").getString("id"), "connection unusable after " + label);
+            assertEquals(
+                    id,
+                    chat.nextOfType("ack").getString("id"),
+                    "connection unusable after " + label);
         }
     }
 
@@ -104,26 +130,38 @@ class WebChatChannelTest {
         }
     }
 
-    /** Verifies that a message resent with the same id (its ack was lost) is acknowledged but not applied twice. */
+    /**
+     * Verifies that a message resent with the same id (its ack was lost) is acknowledged but not
+     * applied twice.
+     */
     @Test
     void testDuplicateMessageIdIsAcknowledgedOnce() throws Exception {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             chat.start(null);
             chat.nextOfType("session");
             chat.sync();
-            String frame = new JsonObject().put("type", "message").put("id", "dup-1").put("text", "yes").encode();
+            String frame =
+                    new JsonObject()
+                            .put("type", "message")
+                            .put("id", "dup-1")
+                            .put("text", "yes")
+                            .encode();
             chat.sendRaw(frame);
             assertEquals("dup-1", chat.nextOfType("ack").getString("id"));
             List<JsonObject> first = chat.sync();
             assertFalse(first.isEmpty(), "the first copy got no reply");
             chat.sendRaw(frame);
             assertEquals("dup-1", chat.nextOfType("ack").getString("id"));
-            // a step's replies are written right behind its ack: all of them are in by the answer to the next frame
+            // a step's replies are written right behind its ack: all of them are in by the answer
+            // to the next frame
             assertTrue(chat.sync().isEmpty(), "the second copy was applied again");
         }
     }
 
-    /** Verifies that a new connection with the resume token continues where the person was, and an unknown token is expired. */
+    /**
+     * Verifies that a new connection with the resume token continues where the person was, and an
+     * unknown token is expired.
+     */
     @Test
     void testResumeShowsLastQuestionAndUnknownTokenExpires() throws Exception {
         String token;
@@ -147,7 +185,8 @@ class WebChatChannelTest {
             stranger.start("AAAAAAAAAAAAAAAAAAAAAA");
             assertEquals("expired", stranger.nextOfType("error").getString("code"));
             stranger.start(null);
-            assertNotEquals("AAAAAAAAAAAAAAAAAAAAAA", stranger.nextOfType("session").getString("resume"));
+            assertNotEquals(
+                    "AAAAAAAAAAAAAAAAAAAAAA", stranger.nextOfType("session").getString("resume"));
         }
     }
 
@@ -164,16 +203,22 @@ class WebChatChannelTest {
             JsonObject first = chat.sync().get(0);
             assertEquals("ar", first.getString("lang"));
             assertEquals("rtl", first.getString("dir"));
-            assertTrue(first.getString("text").contains("هل الحديث آمن لك الآن؟"), first.getString("text"));
+            assertTrue(
+                    first.getString("text").contains("هل الحديث آمن لك الآن؟"),
+                    first.getString("text"));
         }
-        for (String start : List.of("{\"type\":\"start\",\"lang\":\"de\"}", "{\"type\":\"start\",\"lang\":\"<ar>\"}",
-                "{\"type\":\"start\"}")) {
+        for (String start :
+                List.of(
+                        "{\"type\":\"start\",\"lang\":\"de\"}",
+                        "{\"type\":\"start\",\"lang\":\"<ar>\"}",
+                        "{\"type\":\"start\"}")) {
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 chat.sendRaw(start);
                 chat.nextOfType("session");
                 JsonObject first = chat.sync().get(0);
                 assertEquals("en", first.getString("lang"), start);
-                assertTrue(first.getString("text").contains("Is it safe for you to talk now?"), start);
+                assertTrue(
+                        first.getString("text").contains("Is it safe for you to talk now?"), start);
             }
         }
     }
@@ -190,7 +235,9 @@ class WebChatChannelTest {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             chat.start(null);
             token = chat.nextOfType("session").getString("resume");
-            assertFalse(chat.sync().get(0).containsKey("multiple"), "a yes/no question marked multiple");
+            assertFalse(
+                    chat.sync().get(0).containsKey("multiple"),
+                    "a yes/no question marked multiple");
             List<JsonObject> replies = List.of();
             for (String input : List.of("yes", "en", "survivor", "no", "yes")) {
                 chat.untilAck(chat.say(input));
@@ -198,11 +245,15 @@ class WebChatChannelTest {
             }
             question = replies.get(replies.size() - 1);
             assertEquals(Boolean.TRUE, question.getBoolean("multiple"), question.encode());
-            assertTrue(question.getString("text").contains("What happened? Tap all that apply, then Done."), question.getString("text"));
+            assertTrue(
+                    question.getString("text")
+                            .contains("What happened? Tap all that apply, then Done."),
+                    question.getString("text"));
             assertFalse(question.getString("text").contains("1,3"), question.getString("text"));
             for (Object o : question.getJsonArray("options")) {
                 JsonObject option = (JsonObject) o;
-                boolean control = List.of("SKIP", "PAUSE", "HUMAN").contains(option.getString("value"));
+                boolean control =
+                        List.of("SKIP", "PAUSE", "HUMAN").contains(option.getString("value"));
                 assertEquals(control, option.getBoolean("control", false), option.encode());
             }
         }
@@ -210,10 +261,15 @@ class WebChatChannelTest {
             again.start(token);
             again.nextOfType("session");
             List<JsonObject> replies = again.sync();
-            assertEquals(question, replies.get(replies.size() - 1), "a reloaded page gets another question");
+            assertEquals(
+                    question,
+                    replies.get(replies.size() - 1),
+                    "a reloaded page gets another question");
             again.untilAck(again.say("torture,war_crimes"));
             List<JsonObject> next = again.sync();
-            assertTrue(next.get(next.size() - 1).getString("text").contains("In which country"), next.toString());
+            assertTrue(
+                    next.get(next.size() - 1).getString("text").contains("In which country"),
+                    next.toString());
         }
     }
 
@@ -221,11 +277,21 @@ class WebChatChannelTest {
     @Test
     void testUpgradeFromForeignOriginIsRefused() throws Exception {
         var http = HttpClient.newHttpClient();
-        var ex = Assertions.assertThrows(ExecutionException.class, () ->
-                http.newWebSocketBuilder().header("Origin", "https://evil.example")
-                        .buildAsync(URI.create("ws://127.0.0.1:" + haven.port() + "/chat/ws"),
-                                new WebSocket.Listener() { })
-                        .get(10, TimeUnit.SECONDS));
-        assertTrue(ex.getCause() instanceof WebSocketHandshakeException, String.valueOf(ex.getCause()));
+        var ex =
+                Assertions.assertThrows(
+                        ExecutionException.class,
+                        () ->
+                                http.newWebSocketBuilder()
+                                        .header("Origin", "https://evil.example")
+                                        .buildAsync(
+                                                URI.create(
+                                                        "ws://127.0.0.1:"
+                                                                + haven.port()
+                                                                + "/chat/ws"),
+                                                new WebSocket.Listener() {})
+                                        .get(10, TimeUnit.SECONDS));
+        assertTrue(
+                ex.getCause() instanceof WebSocketHandshakeException,
+                String.valueOf(ex.getCause()));
     }
 }

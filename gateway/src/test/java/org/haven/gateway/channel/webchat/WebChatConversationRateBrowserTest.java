@@ -21,13 +21,12 @@ import org.openqa.selenium.By;
 
 /**
  * The chat page when its network opened too many conversations (issue 18): it says so in the
- * person's language, and a page that resumes its conversation is not held back. A gateway that
- * lets one client open one conversation a minute, and a browser in French.
+ * person's language, and a page that resumes its conversation is not held back. A gateway that lets
+ * one client open one conversation a minute, and a browser in French.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebChatConversationRateBrowserTest {
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
@@ -35,7 +34,9 @@ class WebChatConversationRateBrowserTest {
         if (!Browser.available()) {
             return; // the test is skipped, with the reason, before it starts
         }
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1"));
+        haven =
+                TestHaven.start(
+                        dataDir, Map.of("HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1"));
     }
 
     @AfterAll
@@ -56,23 +57,35 @@ class WebChatConversationRateBrowserTest {
         String expected = words().getJsonObject("fr").getString("tooMany");
         try (Browser b = Browser.start(360, 740, "fr-CA,fr")) {
             b.driver().get("http://127.0.0.1:" + haven.port() + "/chat");
-            b.await("the first question", d -> !d.findElements(By.cssSelector(".msg.bot")).isEmpty());
+            b.await(
+                    "the first question",
+                    d -> !d.findElements(By.cssSelector(".msg.bot")).isEmpty());
             b.driver().navigate().refresh();
-            b.await("the conversation resumed", d -> !d.findElements(By.cssSelector(".msg.bot")).isEmpty());
+            b.await(
+                    "the conversation resumed",
+                    d -> !d.findElements(By.cssSelector(".msg.bot")).isEmpty());
 
-            b.js("sessionStorage.clear()");   // as a new tab would be: no conversation to resume
+            b.js("sessionStorage.clear()"); // as a new tab would be: no conversation to resume
             b.driver().navigate().refresh();
-            b.await("the refusal", d -> expected.equals(d.findElement(By.id("status")).getText().strip()));
-            assertEquals(0, b.driver().findElements(By.cssSelector(".msg.bot")).size(), "a question without a conversation");
+            b.await(
+                    "the refusal",
+                    d -> expected.equals(d.findElement(By.id("status")).getText().strip()));
+            assertEquals(
+                    0,
+                    b.driver().findElements(By.cssSelector(".msg.bot")).size(),
+                    "a question without a conversation");
             assertEquals("fr", b.js("return document.documentElement.lang"));
             b.assertNoAxeViolations("/chat, too many conversations");
         }
     }
 
     private static JsonObject words() throws Exception {
-        try (InputStream in = WebChatConversationRateBrowserTest.class.getResourceAsStream("/webroot/chat/words.js")) {
+        try (InputStream in =
+                WebChatConversationRateBrowserTest.class.getResourceAsStream(
+                        "/webroot/chat/words.js")) {
             String js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            JsonObject words = new JsonObject(js.substring(js.indexOf('{'), js.lastIndexOf('}') + 1));
+            JsonObject words =
+                    new JsonObject(js.substring(js.indexOf('{'), js.lastIndexOf('}') + 1));
             assertTrue(words.containsKey("fr"));
             return words;
         }

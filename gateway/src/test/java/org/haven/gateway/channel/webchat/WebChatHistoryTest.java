@@ -36,7 +36,8 @@ class WebChatHistoryTest {
      * copy is stored only as ciphertext; and that after the duress word nothing of it shows again.
      */
     @Test
-    void testReloadShowsTheConversationSinceHandOffAndDuressWipesIt(@TempDir Path dataDir) throws Exception {
+    void testReloadShowsTheConversationSinceHandOffAndDuressWipesIt(@TempDir Path dataDir)
+            throws Exception {
         String marker = "history-" + UUID.randomUUID();
         String later = "Something I remembered " + UUID.randomUUID();
         String reply = "A coordinator writes " + UUID.randomUUID();
@@ -45,7 +46,8 @@ class WebChatHistoryTest {
             String token;
             String handOff;
             try (ChatClient chat = ChatClient.connect(haven.port())) {
-                IntakeDriver.Transcript t = IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+                IntakeDriver.Transcript t =
+                        IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
                 token = t.resumeToken();
                 handOff = t.frames().get(t.frames().size() - 1).getString("text");
                 chat.say(later);
@@ -54,9 +56,13 @@ class WebChatHistoryTest {
             }
             InboxClient admin = TestHaven.loggedIn(haven);
             String path = casePath(admin, marker);
-            assertEquals(302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
-            HttpResponse<String> sent = admin.postWithCsrf(admin.get(path).body(), path + "/reply", "text", reply, "canned", "");
-            assertTrue(sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
+            assertEquals(
+                    302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
+            HttpResponse<String> sent =
+                    admin.postWithCsrf(
+                            admin.get(path).body(), path + "/reply", "text", reply, "canned", "");
+            assertTrue(
+                    sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
 
             // the person comes back (same tab): the waiting reply arrives
             try (ChatClient chat = ChatClient.connect(haven.port())) {
@@ -71,35 +77,59 @@ class WebChatHistoryTest {
             }
             // it is kept as ciphertext only
             String dump = DatabaseDump.dump(haven.database().connectOptions());
-            assertFalse(dump.contains(later) || dump.contains(reply), "the person's copy is stored in clear");
-            assertTrue(Integer.parseInt(DatabaseDump.query(haven.database().connectOptions(),
-                    "SELECT count(*) FROM person_history").get(0).get(0)) >= 4);
+            assertFalse(
+                    dump.contains(later) || dump.contains(reply),
+                    "the person's copy is stored in clear");
+            assertTrue(
+                    Integer.parseInt(
+                                    DatabaseDump.query(
+                                                    haven.database().connectOptions(),
+                                                    "SELECT count(*) FROM person_history")
+                                            .get(0)
+                                            .get(0))
+                            >= 4);
 
             // a plain reconnect does not ask for it and gets none of it
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 chat.start(token);
                 chat.nextOfType("session");
                 List<JsonObject> frames = chat.sync();
-                assertTrue(frames.stream().noneMatch(x -> "history".equals(x.getString("type"))), frames.toString());
+                assertTrue(
+                        frames.stream().noneMatch(x -> "history".equals(x.getString("type"))),
+                        frames.toString());
             }
 
             // a reload asks for it
             List<JsonObject> history;
             try (ChatClient chat = ChatClient.connect(haven.port())) {
-                chat.sendRaw(new JsonObject().put("type", "start").put("resume", token).put("history", true).encode());
+                chat.sendRaw(
+                        new JsonObject()
+                                .put("type", "start")
+                                .put("resume", token)
+                                .put("history", true)
+                                .encode());
                 chat.nextOfType("session");
-                history = chat.sync().stream().filter(x -> "history".equals(x.getString("type"))).toList();
+                history =
+                        chat.sync().stream()
+                                .filter(x -> "history".equals(x.getString("type")))
+                                .toList();
             }
             List<String> from = history.stream().map(x -> x.getString("from")).toList();
             List<String> texts = history.stream().map(x -> x.getString("text")).toList();
             int mine = texts.indexOf(later);
-            assertTrue(mine > 0 && "person".equals(from.get(mine)), "what the person wrote since: " + history);
-            assertTrue(texts.subList(0, mine).contains(handOff) && from.subList(0, mine).stream().allMatch("bot"::equals),
+            assertTrue(
+                    mine > 0 && "person".equals(from.get(mine)),
+                    "what the person wrote since: " + history);
+            assertTrue(
+                    texts.subList(0, mine).contains(handOff)
+                            && from.subList(0, mine).stream().allMatch("bot"::equals),
                     "the history starts with the hand-off: " + texts);
             assertEquals("bot", from.get(mine + 1), "the bot's answer to it: " + history);
             assertEquals(reply, texts.get(texts.size() - 1));
             assertEquals("coordinator", from.get(from.size() - 1));
-            assertFalse(texts.stream().anyMatch(x -> x.contains(marker)), "the intake answers are not part of the history");
+            assertFalse(
+                    texts.stream().anyMatch(x -> x.contains(marker)),
+                    "the intake answers are not part of the history");
 
             // the duress word: nothing of the conversation shows again
             try (ChatClient chat = ChatClient.connect(haven.port())) {
@@ -110,13 +140,32 @@ class WebChatHistoryTest {
                 chat.sync();
             }
             try (ChatClient chat = ChatClient.connect(haven.port())) {
-                chat.sendRaw(new JsonObject().put("type", "start").put("resume", token).put("history", true).encode());
+                chat.sendRaw(
+                        new JsonObject()
+                                .put("type", "start")
+                                .put("resume", token)
+                                .put("history", true)
+                                .encode());
                 List<JsonObject> after = chat.drain(Duration.ofSeconds(2));
-                assertTrue(after.stream().noneMatch(x -> "history".equals(x.getString("type"))), after.toString());
-                assertTrue(after.stream().noneMatch(x -> String.valueOf(x.getString("text")).contains(later)
-                        || String.valueOf(x.getString("text")).contains(reply)), after.toString());
+                assertTrue(
+                        after.stream().noneMatch(x -> "history".equals(x.getString("type"))),
+                        after.toString());
+                assertTrue(
+                        after.stream()
+                                .noneMatch(
+                                        x ->
+                                                String.valueOf(x.getString("text")).contains(later)
+                                                        || String.valueOf(x.getString("text"))
+                                                                .contains(reply)),
+                        after.toString());
             }
-            assertEquals("0", DatabaseDump.query(haven.database().connectOptions(), "SELECT count(*) FROM person_history").get(0).get(0));
+            assertEquals(
+                    "0",
+                    DatabaseDump.query(
+                                    haven.database().connectOptions(),
+                                    "SELECT count(*) FROM person_history")
+                            .get(0)
+                            .get(0));
         }
     }
 

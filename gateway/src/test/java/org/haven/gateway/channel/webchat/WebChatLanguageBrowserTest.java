@@ -1,7 +1,6 @@
 package org.haven.gateway.channel.webchat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -22,17 +21,16 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
- * The web chat page in the browser's language: its own words, {@code <html lang dir>} and the
- * first question, in a headless Chromium whose languages are set as a person's phone would have
- * them, on a phone-sized screen.
+ * The web chat page in the browser's language: its own words, {@code <html lang dir>} and the first
+ * question, in a headless Chromium whose languages are set as a person's phone would have them, on
+ * a phone-sized screen.
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebChatLanguageBrowserTest {
     private static final int WIDTH = 360;
     private static final int HEIGHT = 740;
 
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
     private static String base;
     private Browser browser;
@@ -60,8 +58,8 @@ class WebChatLanguageBrowserTest {
 
     /**
      * Verifies that a browser in French gets the page in French (its words, title, lang) and the
-     * first question in French; and that when the person then chooses Arabic, the page follows
-     * the conversation: Arabic words, right to left.
+     * first question in French; and that when the person then chooses Arabic, the page follows the
+     * conversation: Arabic words, right to left.
      */
     @Test
     void testFrenchBrowserGetsFrenchPageAndQuestionThenFollowsArabic() throws Exception {
@@ -71,15 +69,20 @@ class WebChatLanguageBrowserTest {
             assertEquals("Haven — conversation confidentielle", b.driver().getTitle());
             assertEquals("Envoyer", text(b, "#send"));
             assertEquals("Sortie rapide", text(b, "#exit"));
-            assertEquals("Écrivez un message", b.driver().findElement(By.id("text")).getAttribute("placeholder"));
-            assertTrue(lastBot(b).contains("Pouvez-vous parler en sécurité maintenant?"), lastBot(b));
+            assertEquals(
+                    "Écrivez un message",
+                    b.driver().findElement(By.id("text")).getAttribute("placeholder"));
+            assertTrue(
+                    lastBot(b).contains("Pouvez-vous parler en sécurité maintenant?"), lastBot(b));
             say(b, "oui");
             assertTrue(lastMine(b).contains("✓ Envoyé"), lastMine(b));
             b.screenshot("chat-lang-fr");
             b.assertNoAxeViolations("/chat in French");
 
             say(b, "ar");
-            b.await("the page in Arabic", d -> "ar".equals(b.js("return document.documentElement.lang")));
+            b.await(
+                    "the page in Arabic",
+                    d -> "ar".equals(b.js("return document.documentElement.lang")));
             assertEquals("rtl", b.js("return document.documentElement.dir"));
             assertEquals("إرسال", text(b, "#send"));
             assertTrue(lastBot(b).contains("من يكتب؟"), lastBot(b));
@@ -119,8 +122,8 @@ class WebChatLanguageBrowserTest {
     }
 
     /**
-     * Verifies that a browser in a language the script does not speak gets the page in English
-     * with French beside, as before, and the first question in English.
+     * Verifies that a browser in a language the script does not speak gets the page in English with
+     * French beside, as before, and the first question in English.
      */
     @Test
     void testOtherBrowserLanguageGetsEnglishWithFrenchBeside() throws Exception {
@@ -138,7 +141,9 @@ class WebChatLanguageBrowserTest {
         Browser b = Browser.start(WIDTH, HEIGHT, languages);
         try {
             b.driver().get(base + "/chat");
-            b.await("the first question", d -> !d.findElements(By.cssSelector(".msg.bot")).isEmpty());
+            b.await(
+                    "the first question",
+                    d -> !d.findElements(By.cssSelector(".msg.bot")).isEmpty());
             return b;
         } catch (RuntimeException | Error e) {
             b.close();
@@ -146,12 +151,20 @@ class WebChatLanguageBrowserTest {
         }
     }
 
-    /** Clicks the option whose label is {@code input}, or whose value is, else types it; waits for the answer. */
+    /**
+     * Clicks the option whose label is {@code input}, or whose value is, else types it; waits for
+     * the answer.
+     */
     private static void say(Browser b, String input) {
         int before = b.driver().findElements(By.cssSelector(".msg.bot")).size();
-        WebElement choice = b.driver().findElements(By.cssSelector(".opts button")).stream()
-                .filter(o -> input.equals(o.getAttribute("value")) || input.equals(o.getText().strip()))
-                .findFirst().orElse(null);
+        WebElement choice =
+                b.driver().findElements(By.cssSelector(".opts button")).stream()
+                        .filter(
+                                o ->
+                                        input.equals(o.getAttribute("value"))
+                                                || input.equals(o.getText().strip()))
+                        .findFirst()
+                        .orElse(null);
         if (choice != null) {
             choice.click();
         } else {
@@ -159,12 +172,17 @@ class WebChatLanguageBrowserTest {
             text.sendKeys(input);
             text.sendKeys(Keys.ENTER);
         }
-        b.await("the answer to \"" + input + "\"", d -> d.findElements(By.cssSelector(".msg.bot")).size() > before
-                && !d.findElements(By.cssSelector(".msg.me .mark")).isEmpty());
+        b.await(
+                "the answer to \"" + input + "\"",
+                d ->
+                        d.findElements(By.cssSelector(".msg.bot")).size() > before
+                                && !d.findElements(By.cssSelector(".msg.me .mark")).isEmpty());
         settle(b);
     }
 
-    /** Waits until no more replies arrive for a moment (a step may send a note, then its question). */
+    /**
+     * Waits until no more replies arrive for a moment (a step may send a note, then its question).
+     */
     private static void settle(Browser b) {
         int seen;
         do {

@@ -32,14 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 class WebChatReplyWaitsTest {
 
     /**
-     * Verifies that a reply to a closed web chat stays pending through more delivery attempts
-     * than the outbox allows for failures (the person being away is not a failure), and reaches
-     * the person when they come back with their resume token.
+     * Verifies that a reply to a closed web chat stays pending through more delivery attempts than
+     * the outbox allows for failures (the person being away is not a failure), and reaches the
+     * person when they come back with their resume token.
      */
     @Test
     void testReplyWaitsForThePersonBeyondMaxAttempts(@TempDir Path dataDir) throws Exception {
         String marker = "away-" + UUID.randomUUID();
-        try (Haven haven = TestHaven.start(dataDir, Map.of()); LogCapture logs = new LogCapture()) {
+        try (Haven haven = TestHaven.start(dataDir, Map.of());
+                LogCapture logs = new LogCapture()) {
             TestHaven.setUpAdmin(haven);
             String token;
             try (ChatClient chat = ChatClient.connect(haven.port())) {
@@ -51,16 +52,22 @@ class WebChatReplyWaitsTest {
             assertEquals(302, admin.postWithCsrf(page, path + "/claim").statusCode());
             page = admin.get(path).body();
             String reply = "We tried to reach you " + UUID.randomUUID();
-            HttpResponse<String> sent = admin.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
-            assertTrue(sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
+            HttpResponse<String> sent =
+                    admin.postWithCsrf(page, path + "/reply", "text", reply, "canned", "");
+            assertTrue(
+                    sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
 
-            int sweeps = 12;   // more than the outbox's 8 attempts for real failures
+            int sweeps = 12; // more than the outbox's 8 attempts for real failures
             for (int i = 0; i < sweeps; i++) {
                 sql(haven, "UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending'");
                 waitForNotConnected(logs, i + 1);
                 waitForWaitingRow(haven);
             }
-            assertEquals("pending", sql(haven, "SELECT string_agg(DISTINCT status, ',') FROM outbox WHERE error_code = 'not_connected'"),
+            assertEquals(
+                    "pending",
+                    sql(
+                            haven,
+                            "SELECT string_agg(DISTINCT status, ',') FROM outbox WHERE error_code = 'not_connected'"),
                     "the waiting reply was given up");
 
             try (ChatClient chat = ChatClient.connect(haven.port())) {
@@ -82,7 +89,8 @@ class WebChatReplyWaitsTest {
     @Test
     void testCasePageSaysWhetherTheReplyReachedThePerson(@TempDir Path dataDir) throws Exception {
         String marker = "fate-" + UUID.randomUUID();
-        try (Haven haven = TestHaven.start(dataDir, Map.of()); LogCapture logs = new LogCapture()) {
+        try (Haven haven = TestHaven.start(dataDir, Map.of());
+                LogCapture logs = new LogCapture()) {
             TestHaven.setUpAdmin(haven);
             String token;
             try (ChatClient chat = ChatClient.connect(haven.port())) {
@@ -98,7 +106,8 @@ class WebChatReplyWaitsTest {
             waitForNotConnected(logs, 1);
             waitForWaitingRow(haven);
             String waiting = admin.get(path + "?partial=conversation").body();
-            assertTrue(waiting.contains("Waiting for the person to come back to the chat"), waiting);
+            assertTrue(
+                    waiting.contains("Waiting for the person to come back to the chat"), waiting);
             assertFalse(waiting.contains("Shown on the person"), waiting);
 
             try (ChatClient chat = ChatClient.connect(haven.port())) {
@@ -117,13 +126,19 @@ class WebChatReplyWaitsTest {
             waitForNotConnected(logs, 2);
             waitForWaitingRow(haven);
             // the resume window ends without the person coming back
-            sql(haven, "UPDATE outbox SET expires_at = now() - interval '1 second', next_attempt_at = now() WHERE status = 'pending'");
-            String expired = waitForPage(admin, path, "Not delivered: the person did not come back before");
-            assertTrue(expired.contains("Shown on the person&#39;s chat page"), "the first reply's fate is kept: " + expired);
+            sql(
+                    haven,
+                    "UPDATE outbox SET expires_at = now() - interval '1 second', next_attempt_at = now() WHERE status = 'pending'");
+            String expired =
+                    waitForPage(admin, path, "Not delivered: the person did not come back before");
+            assertTrue(
+                    expired.contains("Shown on the person&#39;s chat page"),
+                    "the first reply's fate is kept: " + expired);
         }
     }
 
-    private static String waitForPage(InboxClient admin, String path, String text) throws Exception {
+    private static String waitForPage(InboxClient admin, String path, String text)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             String page = admin.get(path + "?partial=conversation").body();
@@ -137,9 +152,16 @@ class WebChatReplyWaitsTest {
         }
     }
 
-    private static void waitForNotConnected(LogCapture logs, int count) throws InterruptedException {
+    private static void waitForNotConnected(LogCapture logs, int count)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (logs.lines().stream().filter(l -> l.contains("event=outbox_send_failed") && l.contains("code=not_connected")).count() < count) {
+        while (logs.lines().stream()
+                        .filter(
+                                l ->
+                                        l.contains("event=outbox_send_failed")
+                                                && l.contains("code=not_connected"))
+                        .count()
+                < count) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("delivery attempt " + count + " did not happen");
             }
@@ -153,8 +175,12 @@ class WebChatReplyWaitsTest {
      */
     private static void waitForWaitingRow(Haven haven) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!"1".equals(sql(haven, "SELECT count(*) FROM outbox WHERE status = 'pending' AND error_code = 'not_connected'"
-                + " AND next_attempt_at > now() + interval '10 seconds'"))) {
+        while (!"1"
+                .equals(
+                        sql(
+                                haven,
+                                "SELECT count(*) FROM outbox WHERE status = 'pending' AND error_code = 'not_connected'"
+                                        + " AND next_attempt_at > now() + interval '10 seconds'"))) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the reply was not put back to wait");
             }
@@ -164,9 +190,17 @@ class WebChatReplyWaitsTest {
 
     private static String sql(Haven haven, String statement) throws Exception {
         PgConnectOptions o = haven.database().connectOptions();
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase(),
-                o.getUser(), o.getPassword() == null ? "" : o.getPassword());
-             Statement st = c.createStatement()) {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                "jdbc:postgresql://"
+                                        + o.getHost()
+                                        + ":"
+                                        + o.getPort()
+                                        + "/"
+                                        + o.getDatabase(),
+                                o.getUser(),
+                                o.getPassword() == null ? "" : o.getPassword());
+                Statement st = c.createStatement()) {
             if (!st.execute(statement)) {
                 return null;
             }

@@ -35,22 +35,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The bounds on web chat sockets: how many may be open at once, how a connection that is gone
- * is found and closed (pings), that a person who is only thinking keeps the socket, and that the
- * server declines WebSocket compression. A gateway with room for two sockets and a 3 s idle
- * timeout (pings every 750 ms) stands in for the defaults (10,000 and 120 s).
+ * The bounds on web chat sockets: how many may be open at once, how a connection that is gone is
+ * found and closed (pings), that a person who is only thinking keeps the socket, and that the
+ * server declines WebSocket compression. A gateway with room for two sockets and a 3 s idle timeout
+ * (pings every 750 ms) stands in for the defaults (10,000 and 120 s).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebChatSocketLimitsTest {
     private static final Pattern GAUGE = Pattern.compile("(?m)^haven_webchat_sockets (\\S+)$");
 
-    @TempDir
-    static Path dataDir;
+    @TempDir static Path dataDir;
     private static Haven haven;
 
     @BeforeAll
     static void start() throws Exception {
-        haven = TestHaven.start(dataDir, Map.of("HAVEN_WEBCHAT_MAX_SOCKETS", "2", "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS", "3"));
+        haven =
+                TestHaven.start(
+                        dataDir,
+                        Map.of(
+                                "HAVEN_WEBCHAT_MAX_SOCKETS",
+                                "2",
+                                "HAVEN_WEBCHAT_IDLE_TIMEOUT_SECONDS",
+                                "3"));
     }
 
     @AfterAll
@@ -63,13 +69,19 @@ class WebChatSocketLimitsTest {
         awaitOpenSockets(0);
     }
 
-    /** Verifies that the upgrade beyond the limit is answered 503, and that a place freed by a close is given again. */
+    /**
+     * Verifies that the upgrade beyond the limit is answered 503, and that a place freed by a close
+     * is given again.
+     */
     @Test
     void testUpgradeBeyondMaxSocketsIsRefusedUntilOneCloses() throws Exception {
         ChatClient first = startedChat();
         try (ChatClient second = startedChat()) {
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> ChatClient.connect(haven.port()));
-            assertTrue(refused.getCause() instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 503,
+            ExecutionException refused =
+                    assertThrows(ExecutionException.class, () -> ChatClient.connect(haven.port()));
+            assertTrue(
+                    refused.getCause() instanceof WebSocketHandshakeException h
+                            && h.getResponse().statusCode() == 503,
                     String.valueOf(refused.getCause()));
             assertEquals(2, openSockets());
             first.close();
@@ -89,17 +101,24 @@ class WebChatSocketLimitsTest {
      */
     @Test
     void testSilentPersonKeepsSocketBecauseBrowserAnswersPings() throws Exception {
-        try (ChatClient chat = startedChat(); Socket raw = new Socket("127.0.0.1", haven.port())) {
+        try (ChatClient chat = startedChat();
+                Socket raw = new Socket("127.0.0.1", haven.port())) {
             raw.setSoTimeout(15_000);
             String response = RawWebSocket.handshake(raw, haven.port(), "");
             assertTrue(response.startsWith("HTTP/1.1 101"), response);
             awaitClosedForNoPong(new DataInputStream(raw.getInputStream()));
             String id = chat.say("yes");
-            assertEquals(id, chat.nextOfType("ack").getString("id"), "the socket did not survive a silence");
+            assertEquals(
+                    id,
+                    chat.nextOfType("ack").getString("id"),
+                    "the socket did not survive a silence");
         }
     }
 
-    /** Verifies that a connection that does not answer pings (a phone that lost its network) is pinged, then closed with 1001. */
+    /**
+     * Verifies that a connection that does not answer pings (a phone that lost its network) is
+     * pinged, then closed with 1001.
+     */
     @Test
     void testSocketThatDoesNotAnswerPingsIsClosed() throws Exception {
         try (Socket raw = new Socket("127.0.0.1", haven.port())) {
@@ -111,12 +130,17 @@ class WebChatSocketLimitsTest {
             int pings = awaitClosedForNoPong(new DataInputStream(raw.getInputStream()));
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
             assertTrue(pings >= 2, "pinged " + pings + " times before closing");
-            assertTrue(seconds >= 2 && seconds <= 6, "closed after " + seconds + " s, idle timeout 3 s");
+            assertTrue(
+                    seconds >= 2 && seconds <= 6,
+                    "closed after " + seconds + " s, idle timeout 3 s");
         }
         awaitOpenSockets(0);
     }
 
-    /** Reads a socket that never answers until the server closes it, asserting "going away" (1001); returns the pings seen. */
+    /**
+     * Reads a socket that never answers until the server closes it, asserting "going away" (1001);
+     * returns the pings seen.
+     */
     private static int awaitClosedForNoPong(DataInputStream in) throws IOException {
         int pings = 0;
         while (true) {
@@ -132,23 +156,39 @@ class WebChatSocketLimitsTest {
         }
     }
 
-    /** Verifies that the browsers' permessage-deflate offer is declined (no zlib context kept per socket). */
+    /**
+     * Verifies that the browsers' permessage-deflate offer is declined (no zlib context kept per
+     * socket).
+     */
     @Test
     void testPerMessageDeflateOfferIsDeclined() throws Exception {
         try (Socket raw = new Socket("127.0.0.1", haven.port())) {
             raw.setSoTimeout(10_000);
-            String response = RawWebSocket.handshake(raw, haven.port(), "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+            String response =
+                    RawWebSocket.handshake(
+                            raw,
+                            haven.port(),
+                            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
             assertTrue(response.startsWith("HTTP/1.1 101"), response);
-            assertFalse(response.toLowerCase(Locale.ROOT).contains("sec-websocket-extensions"), response);
+            assertFalse(
+                    response.toLowerCase(Locale.ROOT).contains("sec-websocket-extensions"),
+                    response);
         }
     }
 
     /** Verifies that the settings are checked at start-up, each mistake named by its variable. */
     @ParameterizedTest(name = "{0}={1}")
-    @CsvSource({"webchat_max_sockets,0", "webchat_max_sockets,many", "webchat_idle_timeout_seconds,1",
-            "webchat_idle_timeout_seconds,7200"})
+    @CsvSource({
+        "webchat_max_sockets,0",
+        "webchat_max_sockets,many",
+        "webchat_idle_timeout_seconds,1",
+        "webchat_idle_timeout_seconds,7200"
+    })
     void testInvalidSettingIsRefused(String key, String value) {
-        ConfigException e = assertThrows(ConfigException.class, () -> WebChatConfig.parse(new Settings(Map.of(key, value))));
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> WebChatConfig.parse(new Settings(Map.of(key, value))));
         assertTrue(e.getMessage().startsWith(Settings.variable(key)), e.getMessage());
     }
 
@@ -169,7 +209,6 @@ class WebChatSocketLimitsTest {
         return chat;
     }
 
-
     private static double openSockets() throws Exception {
         HttpResponse<String> metrics = new InboxClient(haven.port()).get("/metrics");
         Matcher m = GAUGE.matcher(metrics.body());
@@ -181,7 +220,11 @@ class WebChatSocketLimitsTest {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (openSockets() != n) {
             if (System.nanoTime() > end) {
-                throw new AssertionError("waited 20 s for " + n + " open web chat sockets (the gauge), still " + openSockets());
+                throw new AssertionError(
+                        "waited 20 s for "
+                                + n
+                                + " open web chat sockets (the gauge), still "
+                                + openSockets());
             }
             Thread.sleep(50);
         }

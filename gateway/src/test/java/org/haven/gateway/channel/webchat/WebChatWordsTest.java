@@ -13,7 +13,10 @@ import org.haven.bot.Intake;
 import org.haven.bot.script.Language;
 import org.junit.jupiter.api.Test;
 
-/** The chat page's own words (webroot/chat/words.js) against the languages of the default intake script. */
+/**
+ * The chat page's own words (webroot/chat/words.js) against the languages of the default intake
+ * script.
+ */
 class WebChatWordsTest {
 
     private static String resource(String name) throws IOException {
@@ -43,14 +46,19 @@ class WebChatWordsTest {
             for (String key : english.fieldNames()) {
                 assertFalse(own.getString(key).isBlank(), l.code() + ": " + key);
                 if (!l.code().equals("en") && !key.equals("dir") && !key.equals("log")) {
-                    assertFalse(own.getString(key).equals(english.getString(key)), l.code() + ": " + key + " is the English word");
+                    assertFalse(
+                            own.getString(key).equals(english.getString(key)),
+                            l.code() + ": " + key + " is the English word");
                 }
             }
             assertEquals(l.rtl() ? "rtl" : "ltr", own.getString("dir"), l.code());
         }
     }
 
-    /** Verifies that the web's hint under a multiple-choice question names the page's Done button in each language. */
+    /**
+     * Verifies that the web's hint under a multiple-choice question names the page's Done button in
+     * each language.
+     */
     @Test
     void testScriptHintNamesThePagesDoneButton() throws IOException {
         JsonObject words = words();
@@ -59,17 +67,23 @@ class WebChatWordsTest {
         for (Language l : Intake.defaultIntake().script().languages()) {
             String done = words.getJsonObject(l.code()).getString("done");
             String text = hint.in(l.code()).orElse("");
-            assertTrue(text.contains(done), l.code() + ": '" + text + "' does not name '" + done + "'");
+            assertTrue(
+                    text.contains(done),
+                    l.code() + ": '" + text + "' does not name '" + done + "'");
         }
     }
 
-    /** Verifies that the page without JavaScript says what it needs in every language of the script. */
+    /**
+     * Verifies that the page without JavaScript says what it needs in every language of the script.
+     */
     @Test
     void testNoscriptTextIsInEveryLanguage() throws IOException {
         String page = resource("index.html");
         String noscript = page.substring(page.indexOf("<noscript>"), page.indexOf("</noscript>"));
         for (Language l : Intake.defaultIntake().script().languages()) {
-            assertTrue(noscript.contains("lang=\"" + l.code() + "\""), "no " + l.code() + " in " + noscript);
+            assertTrue(
+                    noscript.contains("lang=\"" + l.code() + "\""),
+                    "no " + l.code() + " in " + noscript);
         }
     }
 }
