@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -168,17 +169,7 @@ public final class AccountStore {
                         "SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"
                                 + " WHERE g.account_id = $1 ORDER BY k.created_at DESC")
                 .execute(Tuple.of(accountId))
-                .map(
-                        rs -> {
-                            List<Grant> out = new ArrayList<>();
-                            rs.forEach(
-                                    r ->
-                                            out.add(
-                                                    new Grant(
-                                                            r.getString(0),
-                                                            r.getBuffer(1).getBytes())));
-                            return out;
-                        });
+                .map(AccountStore::grantsOf);
     }
 
     /**
@@ -190,17 +181,13 @@ public final class AccountStore {
                         "SELECT g.key_id, g.sealed FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
                                 + " JOIN agencies ag ON ag.id = a.agency_id AND ag.key_id = g.key_id WHERE g.account_id = $1")
                 .execute(Tuple.of(accountId))
-                .map(
-                        rs -> {
-                            List<Grant> out = new ArrayList<>();
-                            rs.forEach(
-                                    r ->
-                                            out.add(
-                                                    new Grant(
-                                                            r.getString(0),
-                                                            r.getBuffer(1).getBytes())));
-                            return out;
-                        });
+                .map(AccountStore::grantsOf);
+    }
+
+    private static List<Grant> grantsOf(RowSet<Row> rs) {
+        List<Grant> out = new ArrayList<>();
+        rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
+        return out;
     }
 
     /**
