@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 final class CaseActions {
     private static final Logger LOG = LoggerFactory.getLogger(CaseActions.class);
 
-    private ActiveScript script;
-    private CannedReplies replies;
+    private final ActiveScript script;
+    private final CannedReplies replies;
     private final Vertx vertx;
     private final CaseStore cases;
     private final AccountStore accounts;
@@ -53,7 +53,11 @@ final class CaseActions {
             Outbox outbox,
             CaseEvents events,
             CaseEntries entries,
-            KeyedHash auditKey) {
+            KeyedHash auditKey,
+            ActiveScript script,
+            CannedReplies replies) {
+        this.script = script;
+        this.replies = replies;
         this.vertx = vertx;
         this.cases = cases;
         this.accounts = accounts;
@@ -62,12 +66,6 @@ final class CaseActions {
         this.events = events;
         this.entries = entries;
         this.auditKey = auditKey;
-    }
-
-    /** The intake script: its canned replies, and which languages read right to left. */
-    void speaking(ActiveScript script, CannedReplies replies) {
-        this.script = script;
-        this.replies = replies;
     }
 
     void claim(RoutingContext ctx, InboxSession s, CaseSummary c) {

@@ -57,7 +57,9 @@ public final class CaseRoutes {
             CaseEvents events,
             SessionGuard guard,
             KeyedHash auditKey,
-            Reauthentication reauthentication) {
+            Reauthentication reauthentication,
+            ActiveScript script) {
+        CannedReplies replies = new CannedReplies(script);
         this.auditKey = auditKey;
         this.vertx = vertx;
         this.cases = cases;
@@ -70,21 +72,11 @@ public final class CaseRoutes {
         this.export =
                 new CaseExport(
                         vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
-        this.view = new CaseView(accounts, teamKeys, outbox, entries);
+        this.view = new CaseView(accounts, teamKeys, outbox, entries, replies);
         this.actions =
                 new CaseActions(
-                        vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey);
-    }
-
-    /**
-     * The intake script's words: the canned replies a coordinator may send, and which languages
-     * read right to left.
-     */
-    CaseRoutes speaking(ActiveScript script) {
-        CannedReplies replies = new CannedReplies(script);
-        view.cannedReplies(replies);
-        actions.speaking(script, replies);
-        return this;
+                        vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey, script,
+                        replies);
     }
 
     public void mount(Router router) {

@@ -42,18 +42,19 @@ final class CaseView {
     private final TeamKeys teamKeys;
     private final Outbox outbox;
     private final CaseEntries entries;
-    private CannedReplies replies;
+    private final CannedReplies replies;
 
-    CaseView(AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEntries entries) {
+    CaseView(
+            AccountStore accounts,
+            TeamKeys teamKeys,
+            Outbox outbox,
+            CaseEntries entries,
+            CannedReplies replies) {
+        this.replies = replies;
         this.teamKeys = teamKeys;
         this.accounts = accounts;
         this.outbox = outbox;
         this.entries = entries;
-    }
-
-    /** The canned replies a coordinator may send, from the intake script. */
-    void cannedReplies(CannedReplies replies) {
-        this.replies = replies;
     }
 
     void show(RoutingContext ctx, InboxSession s, CaseSummary c) {

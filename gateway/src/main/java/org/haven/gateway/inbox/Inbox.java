@@ -75,16 +75,16 @@ public final class Inbox {
                 new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey(), script, channels);
         this.cases =
                 new CaseRoutes(
-                                vertx,
-                                caseStore,
-                                accounts,
-                                teamKeys,
-                                outbox,
-                                live,
-                                guard,
-                                secrets.auditKey(),
-                                auth.reauthentication())
-                        .speaking(script);
+                        vertx,
+                        caseStore,
+                        accounts,
+                        teamKeys,
+                        outbox,
+                        live,
+                        guard,
+                        secrets.auditKey(),
+                        auth.reauthentication(),
+                        script);
         this.team =
                 new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey())
                         .retentionDefault(retentionDays);

@@ -81,6 +81,14 @@ public final class ActiveScript {
 
     /**
      * @param language a language code
+     * @return whether the script speaks it (declares it among its languages)
+     */
+    public boolean speaks(String language) {
+        return language != null && active.get().script().language(language).isPresent();
+    }
+
+    /**
+     * @param language a language code
      * @return whether the script writes it right to left ({@code rtl: true}); false for a language
      *     it does not speak
      */
