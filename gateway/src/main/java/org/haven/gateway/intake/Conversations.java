@@ -127,6 +127,15 @@ public final class Conversations {
                 .filter(t -> !t.isBlank());
     }
 
+    /**
+     * A message of the intake script by its key, in a language: for a channel's own notices to the
+     * person ({@code media_note}, say), so that they are translated where the dialogue's words are.
+     * Empty when the script (an older uploaded one) has none by that key.
+     */
+    public Optional<Reply> scriptMessage(String key, String language) {
+        return steps.engine.messageIfDefined(key, language);
+    }
+
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
     public void useEngine(Engine engine) {
         steps.engine = engine;
