@@ -59,6 +59,8 @@ class SignalChannelTest {
     /** The person's number (a fictional 555-01xx one): signal-cli sends it beside the ACI. */
     private static final String NUMBER = "+14165550142";
 
+    private static final String DURESS = "bluebird";
+
     @TempDir Path dataDir;
     private Vertx vertx;
     private Database database;
@@ -78,6 +80,7 @@ class SignalChannelTest {
         env.put("HAVEN_SIGNAL_URL", daemon.url());
         env.put("HAVEN_SIGNAL_ACCOUNT", FakeSignalCli.ACCOUNT);
         env.put("HAVEN_SIGNAL_MAX_PER_SECOND", "30");
+        env.put("HAVEN_DURESS_WORD", DURESS);
         HavenConfig config = ConfigLoader.load(env, null);
 
         database = Database.open(vertx, config.database(), config.dataDir());
@@ -93,7 +96,10 @@ class SignalChannelTest {
         await(teamKeys.initialise());
         CaseStore cases = new CaseStore(database.pool(), teamKeys);
         Engine engine =
-                new Engine(Intake.defaultIntake(), new EngineSettings(null, config.resumeWindow()));
+                new Engine(
+                        Intake.defaultIntake(),
+                        new EngineSettings(
+                                config.duressWord().orElse(null), config.resumeWindow()));
         outbox = new Outbox(vertx, database.pool(), secrets.keyring());
         Conversations conversations =
                 new Conversations(
@@ -300,6 +306,34 @@ class SignalChannelTest {
         assertNotNull(deleted.params().getLong("targetTimestamp"));
         assertNotNull(nextSend(c -> true), "the erasure was not confirmed");
         assertEquals(0, count("SELECT count(*) FROM conversations"), "the conversation stayed");
+    }
+
+    /**
+     * Verifies that the duress word, as on every channel, answers with the decoy and deletes
+     * Haven's earlier messages on the person's phone, while the conversation stays (flagged).
+     */
+    @Test
+    void testDuressWordDeletesHavensMessagesAndAnswersWithTheDecoy() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        FakeSignalCli.Call first = daemon.next("send", 30);
+        assertNotNull(first);
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE provider_id IS NOT NULL") > 0,
+                "the first reply was not recorded as sent");
+        try (LogCapture logs = new LogCapture()) {
+            daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, DURESS));
+            FakeSignalCli.Call deleted = daemon.next("remoteDelete", 30);
+            assertNotNull(deleted, "Haven's messages were not deleted on the phone");
+            assertEquals(new JsonArray().add(ACI), deleted.params().getJsonArray("recipient"));
+            assertNotNull(deleted.params().getLong("targetTimestamp"));
+            FakeSignalCli.Call decoy = nextSend(c -> true);
+            assertNotNull(decoy, "no decoy");
+            assertTrue(
+                    decoy.params().getString("message").contains("wrong number"), "not the decoy");
+            assertEquals(1, count("SELECT count(*) FROM conversations"), "the conversation went");
+            assertTrue(
+                    logs.lines().stream().noneMatch(l -> l.contains(DURESS)), "duress word logged");
+        }
     }
 
     /** Verifies that without HAVEN_SIGNAL_URL the channel is not built, and says so once. */
