@@ -71,6 +71,11 @@ public final class SignalChannel implements Channel {
     /** How many times a message the dialogue failed to store is tried before it is given up. */
     static final int STEP_ATTEMPTS = 6;
 
+    /**
+     * How long {@link #stop()} waits for the messages in hand to be stored (a step takes ~0.1 s).
+     */
+    static final long STOP_WAIT_MILLIS = 2_000;
+
     static final String GROUPS_DECLINED =
             "To keep your conversation safe, this service only talks one to one, never in groups."
                     + " Please write to this number directly. It has left the group.\n"
@@ -195,9 +200,15 @@ public final class SignalChannel implements Channel {
         vertx.runOnContext(
                 v -> {
                     stopReceiving();
-                    chain.onComplete(ar -> rpc.close().onComplete(c -> stopped.complete()));
+                    // the messages in hand are stored first, within the shutdown's bound
+                    long bound = vertx.setTimer(STOP_WAIT_MILLIS, id -> stopped.tryComplete());
+                    chain.onComplete(
+                            ar -> {
+                                vertx.cancelTimer(bound);
+                                stopped.tryComplete();
+                            });
                 });
-        return stopped.future();
+        return stopped.future().compose(v -> rpc.close());
     }
 
     // --- receiving -------------------------------------------------------------------------
@@ -290,11 +301,15 @@ public final class SignalChannel implements Channel {
         return rpc.call("receive", params, 30_000)
                 .recover(
                         err -> {
-                            if (err instanceof SignalRpc.RpcError e && e.code == -1) {
+                            if (err instanceof SignalRpc.RpcError e) {
+                                // -1: already receiving (on-start mode); -32602: a single-account
+                                // daemon (-a) refuses the account parameter on receive
                                 if (!pollUnavailableSaid) {
                                     pollUnavailableSaid = true;
                                     LOG.warn(
-                                            "event=signal_receive_poll_refused hint=run_the_daemon_with_receive_mode_on_connection");
+                                            "event=signal_receive_poll_refused code={}"
+                                                    + " hint=run_the_daemon_with_receive_mode_on_connection",
+                                            e.code);
                                 }
                                 return Future.succeededFuture(new JsonArray());
                             }

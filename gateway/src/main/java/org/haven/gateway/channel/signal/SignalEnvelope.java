@@ -32,7 +32,10 @@ record SignalEnvelope(
     enum Kind {
         /** A message written to Haven (text, attachments, or both). */
         MESSAGE,
-        /** A group change (Haven was added to a group, or the group was edited): no words. */
+        /**
+         * Anything without words from a group: Haven was added to it, it was edited, a reaction in
+         * it.
+         */
         GROUP_UPDATE,
         /** Anything else: receipts, typing, sync, calls, stories, reactions, edits, deletions. */
         OTHER
@@ -83,7 +86,7 @@ record SignalEnvelope(
             Kind kind;
             if (!text.isEmpty() || attachments > 0) {
                 kind = Kind.MESSAGE;
-            } else if (group != null && !"DELIVER".equals(group.getString("type"))) {
+            } else if (group != null) {
                 kind = Kind.GROUP_UPDATE;
             } else {
                 kind = Kind.OTHER; // a reaction, a deletion, an expiry timer change

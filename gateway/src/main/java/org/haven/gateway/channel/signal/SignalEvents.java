@@ -82,7 +82,7 @@ final class SignalEvents {
     }
 
     /** The SSE fields of the event being read, up to its blank line. */
-    private static final class Parser {
+    static final class Parser {
         private final Handler<JsonObject> onEvent;
         private final StringBuilder data = new StringBuilder();
         private String event = "";
