@@ -1,5 +1,6 @@
 package org.haven.gateway.channel.signal;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
@@ -87,6 +89,10 @@ public final class SignalChannel implements Channel {
             "Sorry, we cannot open pictures or files here. Please describe it in words.";
 
     private final Vertx vertx;
+
+    /** The one event loop the receiving runs on: its fields are touched there only. */
+    private final Context loop;
+
     private final Database database;
     private final Conversations conversations;
     private final SignalRpc rpc;
@@ -114,10 +120,11 @@ public final class SignalChannel implements Channel {
     /** The envelopes being handled, in order: each waits for the one before it. */
     private Future<Void> chain = Future.succeededFuture();
 
-    private int queued;
+    private final AtomicInteger queued = new AtomicInteger();
 
     SignalChannel(ChannelContext context, SignalConfig config) {
         this.vertx = context.vertx();
+        this.loop = vertx.getOrCreateContext();
         this.database = context.database();
         this.conversations = context.conversations();
         this.rpc = new SignalRpc(vertx, config);
@@ -165,7 +172,7 @@ public final class SignalChannel implements Channel {
     public Future<Void> start() {
         if (database == null) {
             // built without a database (tests of the channel alone): nobody to share with
-            vertx.runOnContext(v -> startReceiving());
+            loop.runOnContext(v -> startReceiving());
             return Future.succeededFuture();
         }
         // one receiver per account in a cluster: two would each get every message
@@ -179,13 +186,13 @@ public final class SignalChannel implements Channel {
                             @Override
                             public void acquired() {
                                 LOG.info("event=signal_receiving_acquired");
-                                startReceiving();
+                                loop.runOnContext(v -> startReceiving());
                             }
 
                             @Override
                             public void released() {
                                 LOG.info("event=signal_receiving_released");
-                                stopReceiving();
+                                loop.runOnContext(v -> stopReceiving());
                             }
                         });
         return Future.succeededFuture();
@@ -197,7 +204,7 @@ public final class SignalChannel implements Channel {
             receivingRole.close();
         }
         Promise<Void> stopped = Promise.promise();
-        vertx.runOnContext(
+        loop.runOnContext(
                 v -> {
                     stopReceiving();
                     // the messages in hand are stored first, within the shutdown's bound
@@ -341,7 +348,7 @@ public final class SignalChannel implements Channel {
     private void onEvent(JsonObject event) {
         HttpClientResponse s = stream;
         Future<Void> done = enqueue(event);
-        if (queued > 50 && s != null) {
+        if (queued.get() > 50 && s != null) {
             // back-pressure: the daemon's socket fills, and signal-cli waits
             s.pause();
             done.onComplete(ar -> s.resume());
@@ -350,8 +357,10 @@ public final class SignalChannel implements Channel {
 
     /** Handles the event after every event before it; the future completes when it is stored. */
     private Future<Void> enqueue(JsonObject event) {
-        queued++;
-        chain = chain.transform(ar -> handleWithRetry(event, 1).onComplete(x -> queued--));
+        queued.incrementAndGet();
+        chain =
+                chain.transform(
+                        ar -> handleWithRetry(event, 1).onComplete(x -> queued.decrementAndGet()));
         return chain;
     }
 
