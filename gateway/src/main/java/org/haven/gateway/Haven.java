@@ -27,6 +27,7 @@ import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.ContactUpgrade;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.signal.SignalChannel;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
@@ -294,6 +295,7 @@ public final class Haven implements AutoCloseable {
             channels.add(webChat);
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
+            SignalChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
                 channel.secretSettings()
                         .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
