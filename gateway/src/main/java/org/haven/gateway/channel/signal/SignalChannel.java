@@ -493,19 +493,9 @@ public final class SignalChannel implements Channel {
         if (!NAME.equals(channel)) {
             return Future.succeededFuture();
         }
-        return Outbox.sentProviderIds(tx, conversationId)
+        return Outbox.sentMessageIds(tx, conversationId)
                 .map(
-                        sent -> {
-                            List<Long> timestamps = new ArrayList<>();
-                            for (String providerId : sent) {
-                                for (String part : providerId.split(",")) {
-                                    try {
-                                        timestamps.add(Long.parseLong(part.strip()));
-                                    } catch (NumberFormatException ignored) {
-                                        // not a Signal timestamp
-                                    }
-                                }
-                            }
+                        timestamps -> {
                             toDelete.put(conversationId, new Collected(timestamps, Instant.now()));
                             return null;
                         });

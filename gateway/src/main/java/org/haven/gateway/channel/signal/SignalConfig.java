@@ -1,8 +1,6 @@
 package org.haven.gateway.channel.signal;
 
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -72,26 +70,8 @@ public record SignalConfig(URI url, String account, int maxPerSecond) {
     }
 
     private static URI daemonUrl(String value) {
-        String variable = Settings.variable(URL);
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(variable + " is not a URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new ConfigException(variable + " must be an http:// or https:// URL with a host");
-        }
-        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")
-                || uri.getQuery() != null
-                || uri.getUserInfo() != null) {
-            // the daemon serves /api/v1/… at its root
-            throw new ConfigException(
-                    variable + " must be scheme://host[:port] only, without a path");
-        }
-        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-        return URI.create(scheme + "://" + uri.getHost() + ":" + port);
+        // the daemon serves /api/v1/… at its root
+        return Settings.origin(URL, value);
     }
 
     /** The account number is left out: it is the organisation's, but has no business in logs. */

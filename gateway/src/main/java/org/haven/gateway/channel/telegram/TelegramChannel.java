@@ -657,19 +657,10 @@ public final class TelegramChannel implements Channel {
         if (!NAME.equals(channel)) {
             return Future.succeededFuture();
         }
-        return Outbox.sentProviderIds(tx, conversationId)
+        return Outbox.sentMessageIds(tx, conversationId)
                 .map(
                         sent -> {
-                            List<Integer> ids = new ArrayList<>();
-                            for (String providerId : sent) {
-                                for (String part : providerId.split(",")) {
-                                    try {
-                                        ids.add(Integer.parseInt(part.strip()));
-                                    } catch (NumberFormatException ignored) {
-                                        // not a Telegram message id
-                                    }
-                                }
-                            }
+                            List<Integer> ids = sent.stream().map(Long::intValue).toList();
                             toDelete.put(conversationId, new SentMessages(ids, Instant.now()));
                             return null;
                         });
