@@ -23,6 +23,8 @@ import java.util.Optional;
  *     can test it ({@code country: canada})
  * @param variants other wordings of the prompt, the first whose condition holds replacing it
  * @param line where it is defined
+ * @param label a short name of the question for the coordinator's inbox ("Safe to talk"), per
+ *     language, or null (the inbox then shows the prompt)
  */
 public record Question(
         String id,
@@ -36,7 +38,8 @@ public record Question(
         boolean essential,
         Map<String, List<String>> recognise,
         List<PromptVariant> variants,
-        int line) {
+        int line,
+        Text label) {
 
     /** Makes an immutable question. */
     public Question {
@@ -45,6 +48,36 @@ public record Question(
         Map<String, List<String>> copy = new LinkedHashMap<>();
         recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         recognise = Collections.unmodifiableMap(copy);
+    }
+
+    /** A question without a short label. */
+    public Question(
+            String id,
+            QuestionType type,
+            Text prompt,
+            List<Choice> choices,
+            Condition showIf,
+            Condition hideIf,
+            Validation validation,
+            String section,
+            boolean essential,
+            Map<String, List<String>> recognise,
+            List<PromptVariant> variants,
+            int line) {
+        this(
+                id,
+                type,
+                prompt,
+                choices,
+                showIf,
+                hideIf,
+                validation,
+                section,
+                essential,
+                recognise,
+                variants,
+                line,
+                null);
     }
 
     /**
@@ -106,7 +139,8 @@ public record Question(
                         essential,
                         recognise,
                         List.of(),
-                        line);
+                        line,
+                        label);
             }
         }
         return this;

@@ -298,7 +298,8 @@ public final class ScriptLoader {
                     "validation",
                     "essential",
                     "recognise",
-                    "variants");
+                    "variants",
+                    "label");
 
     private void section(
             Node sn,
@@ -360,7 +361,10 @@ public final class ScriptLoader {
                             essential,
                             recognise(qid, type, qm.get("recognise")),
                             variants(qid, qm.get("variants"), codes, essential),
-                            qm.line()));
+                            qm.line(),
+                            qm.get("label") == null
+                                    ? null
+                                    : at(text(qm.get("label"), codes, essential), qm, "label")));
         }
     }
 
