@@ -1,15 +1,107 @@
-// Haven inbox: live updates without reloading. No framework, no inline script (CSP).
+// Haven inbox: live updates without reloading, the case page's toolbar that saves on change,
+// Ctrl+Enter, confirmations and keyboard shortcuts. No framework, no inline script (CSP).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+  var status = document.getElementById("live-status");
+  function say(text) { if (status && text) { status.textContent = ""; status.textContent = text; } }
+
+  // Forms that destroy or lock out say what will happen and ask first (data-confirm holds the text).
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var text = form.getAttribute && form.getAttribute("data-confirm");
+    if (text && !window.confirm(text)) { e.preventDefault(); }
+  }, true);
+
+  // The case page's toolbar: a change is saved at once, in the background, and the page stays.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), function (form) {
+    form.addEventListener("change", function () {
+      fetch(form.action, { method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Haven-Autosave": "1" },
+        body: new URLSearchParams(new FormData(form)).toString() })
+        .then(function (r) {
+          if (r.status !== 204) { throw new Error(r.status); }
+          var to = r.headers.get("X-Haven-Location") || "";
+          var here = window.location.pathname;
+          // a change that leads away (a closed case goes back to the list) or was refused is shown
+          if (to.split("?")[0] !== here || /[?&]m=case\.(not_yours|claimed_by_other|empty_text)/.test(to)) {
+            window.location.assign(to);
+            return;
+          }
+          var select = form.querySelector("select[name=status]");
+          var shown = document.getElementById("case-status");
+          if (select && shown) { shown.textContent = select.options[select.selectedIndex].text; }
+          form.setAttribute("data-saved", "1");
+          say(status && status.getAttribute("data-saved"));
+        })
+        .catch(function () { form.submit(); });
+    });
+  });
+
+  // Ctrl+Enter (or Cmd+Enter) in a reply or note sends it.
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-send]"), function (area) {
+    area.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        var button = document.getElementById(area.getAttribute("data-send"));
+        if (button) { button.click(); }
+      }
+    });
+  });
+
+  // On a phone the answers panel starts folded, under the conversation.
+  var panel = document.getElementById("answers-panel");
+  if (panel && window.matchMedia && window.matchMedia("(max-width: 63.99rem)").matches) {
+    panel.open = false;
+  }
+
+  // Recovery codes: one button copies them all, one per line.
+  var copy = document.getElementById("copy-codes");
+  var codes = document.getElementById("recovery-codes");
+  if (copy && codes && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      var text = Array.prototype.map.call(codes.querySelectorAll("code"), function (c) { return c.textContent; }).join("\n");
+      navigator.clipboard.writeText(text + "\n").then(function () {
+        copy.textContent = copy.getAttribute("data-copied");
+      });
+    });
+  }
+
+  var canned = document.getElementById("canned");
+  var reply = document.getElementById("reply-text");
+  if (canned && reply) {
+    canned.addEventListener("change", function () {
+      var opt = canned.options[canned.selectedIndex];
+      if (opt && opt.getAttribute("data-text")) { reply.value = opt.getAttribute("data-text"); reply.focus(); }
+    });
+  }
+
+  // The case is gone: say so where the conversation was, and put the work forms away.
+  function gone() {
+    var live = document.querySelector("[data-live]");
+    var text = status ? status.getAttribute("data-gone") : "";
+    var note = document.createElement("p");
+    note.id = "case-gone";
+    note.className = "error";
+    note.setAttribute("role", "alert");
+    note.textContent = text;
+    if (live) { live.replaceWith(note); }
+    Array.prototype.forEach.call(document.querySelectorAll("main form, main details.panel, main .toolbar"), function (el) {
+      if (el.closest(".case-grid") || el.closest(".toolbar") || el.classList.contains("toolbar")) { el.remove(); }
+    });
+  }
+
   var live = document.querySelector("[data-live]");
   if (!live || !window.EventSource) { return; }
-  var status = document.getElementById("live-status");
   var pending = false;
   var again = false;
   var failures = 0;
+  var ended = false;
   // One refresh at a time; an event that arrives meanwhile asks for one more after it, so a case
   // that arrives while the list is being fetched is never missed.
   function refresh() {
+    if (ended) { return; }
     if (pending) { again = true; return; }
     pending = true;
     again = false;
@@ -17,8 +109,13 @@
     url.searchParams.set("partial", live.getAttribute("data-live"));
     // marked as the page's own request: it does not keep the session from its idle timeout
     fetch(url.toString(), { credentials: "same-origin", headers: { "Accept": "text/html", "X-Haven-Background": "1" } })
-      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.text(); })
+      .then(function (r) {
+        if (r.status === 404 && caseId) { ended = true; gone(); return null; }
+        if (!r.ok) { throw new Error(r.status); }
+        return r.text();
+      })
       .then(function (html) {
+        if (html === null) { return; }
         var holder = document.createElement("template");
         holder.innerHTML = html; // server-rendered, escaped by the server
         var fresh = holder.content.querySelector("[data-live]");
@@ -26,7 +123,8 @@
         if (fresh && fresh.outerHTML !== live.outerHTML) {
           live.replaceWith(fresh);
           live = fresh;
-          if (status) { status.textContent = status.getAttribute("data-text"); }
+          say(status && status.getAttribute("data-text"));
+          document.dispatchEvent(new CustomEvent("haven:refreshed"));
         }
         failures = 0;
       })
@@ -34,7 +132,7 @@
       .finally(function () {
         pending = false;
         // a failed fetch is tried again, later each time (at most every 30 s)
-        if (again) { setTimeout(refresh, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : 0); }
+        if (again && !ended) { setTimeout(refresh, failures ? Math.min(30000, 1000 * Math.pow(2, failures)) : 0); }
       });
   }
   var caseId = live.getAttribute("data-case");
@@ -50,12 +148,4 @@
       refresh();
     });
   });
-  var canned = document.getElementById("canned");
-  var reply = document.getElementById("reply-text");
-  if (canned && reply) {
-    canned.addEventListener("change", function () {
-      var opt = canned.options[canned.selectedIndex];
-      if (opt && opt.getAttribute("data-text")) { reply.value = opt.getAttribute("data-text"); reply.focus(); }
-    });
-  }
 })();

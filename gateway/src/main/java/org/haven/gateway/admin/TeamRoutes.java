@@ -178,16 +178,34 @@ public final class TeamRoutes {
                                     b.append(
                                                     "<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
                                             .append(a.id())
-                                            .append("/end-sessions\">")
+                                            .append("/end-sessions\" data-confirm=\"")
+                                            .append(
+                                                    Html.esc(
+                                                            Text.t(
+                                                                    s.language(),
+                                                                    "confirm.end_sessions",
+                                                                    a.username())))
+                                            .append("\">")
                                             .append(Html.csrf(s))
                                             .append("<button type=\"submit\" class=\"secondary\"")
-                                            .append(" aria-label=\"End the sessions of ")
+                                            .append(" id=\"end-sessions-")
+                                            .append(Html.esc(a.username()))
+                                            .append("\" aria-label=\"End sessions of ")
                                             .append(Html.esc(a.username()))
                                             .append("\">End sessions</button></form> ")
                                             .append(
                                                     "<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
                                             .append(a.id())
-                                            .append("/remove\">")
+                                            .append("/remove\" data-confirm=\"")
+                                            .append(
+                                                    Html.esc(
+                                                            Text.t(
+                                                                    s.language(),
+                                                                    "agency".equals(a.role())
+                                                                            ? "confirm.remove_agency"
+                                                                            : "confirm.remove",
+                                                                    a.username())))
+                                            .append("\">")
                                             .append(Html.csrf(s))
                                             .append("<button type=\"submit\" class=\"secondary\"")
                                             .append(" id=\"remove-")
@@ -225,7 +243,10 @@ public final class TeamRoutes {
                                                     + " everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency"
                                                     + " worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the"
                                                     + " team key rotates).</p>")
-                                    .append("<form method=\"post\" action=\"/inbox/team/rotate\">")
+                                    .append(
+                                            "<form method=\"post\" action=\"/inbox/team/rotate\" data-confirm=\"")
+                                    .append(Html.esc(Text.t(s.language(), "confirm.rotate")))
+                                    .append("\">")
                                     .append(Html.csrf(s))
                                     .append(
                                             "<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");

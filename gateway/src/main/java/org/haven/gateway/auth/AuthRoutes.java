@@ -593,6 +593,16 @@ public final class AuthRoutes {
                                                                                 "totp.recovery.intro")
                                                                         + "</p>"
                                                                         + list
+                                                                        + "<p><button type=\"button\" class=\"secondary\" id=\"copy-codes\" hidden data-copied=\""
+                                                                        + Html.esc(
+                                                                                Text.t(
+                                                                                        l,
+                                                                                        "totp.recovery.copied"))
+                                                                        + "\">"
+                                                                        + Text.t(
+                                                                                l,
+                                                                                "totp.recovery.copy")
+                                                                        + "</button></p>"
                                                                         + "<p><a class=\"button\" href=\"/inbox\">"
                                                                         + Text.t(l, "totp.continue")
                                                                         + "</a></p>"));

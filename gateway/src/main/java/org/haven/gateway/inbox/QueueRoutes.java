@@ -223,27 +223,34 @@ public final class QueueRoutes {
                         .append(c.id())
                         .append("\">")
                         .append(Html.esc(c.reference()))
-                        .append("</a></td><td>")
-                        .append(Labels.triage(l, c))
-                        .append("</td><td>")
-                        .append(Html.esc(Labels.group(l, c.workingGroup())))
-                        .append("</td><td>")
-                        .append(Html.esc(c.channel()))
-                        .append("</td><td>")
-                        .append(Html.esc(c.language()))
-                        .append("</td><td>")
-                        .append(Labels.status(l, c))
-                        .append("</td><td>")
-                        .append(Html.esc(c.assignee()))
-                        .append("</td><td>")
-                        .append(Html.esc(String.join(", ", c.labels())))
-                        .append("</td><td>")
-                        .append(Labels.when(c.createdAt()))
-                        .append("</td></tr>");
+                        .append("</a></td>")
+                        .append(cell(l, "col.triage", Labels.triage(l, c)))
+                        .append(cell(l, "col.group", Html.esc(Labels.group(l, c.workingGroup()))))
+                        .append(cell(l, "col.channel", Html.esc(c.channel())))
+                        .append(cell(l, "col.language", Html.esc(c.language())))
+                        .append(cell(l, "col.status", Labels.status(l, c)))
+                        .append(cell(l, "col.assigned", Html.esc(c.assignee())))
+                        .append(cell(l, "col.labels", Html.esc(String.join(", ", c.labels()))))
+                        .append(cell(l, "col.received", Labels.when(c.createdAt())))
+                        .append("</tr>");
             }
             b.append("</tbody></table>");
         }
         return b.append("</div>").toString();
+    }
+
+    /**
+     * One cell, named by its column for the narrow layout, where each row is a card and the names
+     * stand before the values (inbox.css); an empty cell is left out of the card.
+     */
+    private static String cell(String l, String column, String html) {
+        return "<td data-label=\""
+                + Html.esc(Text.t(l, column))
+                + "\""
+                + (html.isEmpty() ? " class=\"empty\"" : "")
+                + ">"
+                + html
+                + "</td>";
     }
 
     private void agencyList(RoutingContext ctx, InboxSession s) {

@@ -80,6 +80,50 @@ public final class Text {
                 "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
+        put("totp.recovery.copy", "Copy the codes", "Copier les codes");
+        put("totp.recovery.copied", "Codes copied.", "Codes copiés.");
+        put(
+                "confirm.rotate",
+                "Rotate the team key? Every case's keys are re-wrapped to a new key, and everyone else is logged"
+                        + " out at once and must log in again with their passphrase. Your own session goes on.",
+                "Renouveler la clé d'équipe? Les clés de chaque dossier sont scellées à nouveau pour une nouvelle clé,"
+                        + " et toutes les autres personnes sont déconnectées aussitôt et doivent se reconnecter avec leur phrase"
+                        + " de passe. Votre session continue.");
+        put(
+                "confirm.remove",
+                "Remove {0}? The account is disabled, its sessions end, and the team key is rotated, which"
+                        + " logs everyone else out. This cannot be undone.",
+                "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé d'équipe est"
+                        + " renouvelée, ce qui déconnecte tout le monde. C'est définitif.");
+        put(
+                "confirm.remove_agency",
+                "Remove {0}? The account is disabled, its sessions end, and its agency's key is rotated, which"
+                        + " logs the agency's other workers out. This cannot be undone.",
+                "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé de son organisme"
+                        + " est renouvelée, ce qui déconnecte les autres personnes de l'organisme. C'est définitif.");
+        put(
+                "confirm.end_sessions",
+                "End every session of {0}? They are logged out on all their devices now and must log in"
+                        + " again. The account stays.",
+                "Fermer toutes les sessions de {0}? La personne est déconnectée sur tous ses appareils et doit"
+                        + " se reconnecter. Le compte reste.");
+        put("case.side", "Intake answers and export", "Réponses à l'accueil et export");
+        put("case.toolbar", "Work on this case", "Travail sur ce dossier");
+        put("case.bot", "Haven's intake", "Accueil de Haven");
+        put(
+                "case.bot.done",
+                "Intake finished; its answers are in the side panel. Triage:",
+                "Accueil terminé ; les réponses sont dans le panneau latéral. Triage :");
+        put("case.reply.keys", "Ctrl+Enter sends.", "Ctrl+Entrée envoie.");
+        put("case.saved", "Saved.", "Enregistré.");
+        put(
+                "case.save_failed",
+                "Not saved. Reload the page and try again.",
+                "Non enregistré. Rechargez la page et réessayez.");
+        put(
+                "case.gone",
+                "This case was deleted (the person asked, or its retention ended). Nothing more can be done here.",
+                "Ce dossier a été supprimé (à la demande de la personne, ou à la fin de sa conservation). Il n'y a plus rien à faire ici.");
         put("case.answers", "Intake answers", "Réponses à l'accueil");
         put("case.referrals", "Suggested referrals", "Orientations suggérées");
         put("case.conversation", "Conversation", "Conversation");
@@ -161,6 +205,7 @@ public final class Text {
                 "Record a referral to a partner",
                 "Noter une orientation vers un partenaire");
         put("case.refer.org", "Organisation", "Organisme");
+        put("case.refer.short", "Refer to", "Orienter vers");
         put("case.refer.save", "Record referral", "Noter l'orientation");
         put("case.export", "Export for a lawyer (OpenPGP)", "Exporter pour un avocat (OpenPGP)");
         put(
@@ -456,5 +501,13 @@ public final class Text {
             return key;
         }
         return "fr".equals(language) ? v[1] : v[0];
+    }
+
+    /**
+     * The text of {@code key} with {@code {0}} replaced by {@code arg}, unescaped: the caller
+     * escapes the whole.
+     */
+    public static String t(String language, String key, String arg) {
+        return t(language, key).replace("{0}", arg == null ? "" : arg);
     }
 }
