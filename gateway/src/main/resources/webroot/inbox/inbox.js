@@ -68,6 +68,64 @@
     });
   }
 
+  // Keyboard: j/k through the queue, c claims, r replies, ? lists the shortcuts. Never while typing.
+  var help = document.getElementById("shortcuts");
+  var current = -1;
+  function caseLinks() { return document.querySelectorAll("table.queue a[href^='/inbox/cases/']"); }
+  function move(by) {
+    var links = caseLinks();
+    if (!links.length) { return; }
+    current = Math.max(0, Math.min(links.length - 1, current + by));
+    Array.prototype.forEach.call(document.querySelectorAll("tr.current"), function (r) { r.classList.remove("current"); });
+    var link = links[current];
+    var row = link.closest("tr");
+    if (row) { row.classList.add("current"); }
+    link.focus();
+  }
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) { return; }
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
+    if (help && help.open) { return; }
+    var claim = document.getElementById("claim");
+    var replyBox = document.getElementById("reply-text");
+    if (e.key === "j") { move(1); }
+    else if (e.key === "k") { move(-1); }
+    else if (e.key === "c" && claim) { claim.click(); }
+    else if (e.key === "r" && replyBox) { replyBox.focus(); replyBox.scrollIntoView({ block: "center" }); }
+    else if (e.key === "?" && help && help.showModal) { help.showModal(); }
+    else { return; }
+    e.preventDefault();
+  });
+
+  // The queue: the page title counts the new cases in the person's groups; a new urgent case can
+  // raise a browser notification, when the person turned it on.
+  var baseTitle = document.title.replace(/^\(\d+\) /, "");
+  var lastUrgent = null;
+  function counted() {
+    var q = document.getElementById("queue");
+    if (!q || !q.hasAttribute("data-new")) { return; }
+    var n = parseInt(q.getAttribute("data-new"), 10) || 0;
+    document.title = (n > 0 ? "(" + n + ") " : "") + baseTitle;
+    var urgent = parseInt(q.getAttribute("data-urgent"), 10) || 0;
+    if (lastUrgent !== null && urgent > lastUrgent && window.Notification && Notification.permission === "granted"
+        && localStorage.getItem("haven.notify") === "1") {
+      new Notification(q.getAttribute("data-notify") || "Haven");
+    }
+    lastUrgent = urgent;
+  }
+  counted();
+  document.addEventListener("haven:refreshed", counted);
+  var notify = document.getElementById("notify-urgent");
+  if (notify && window.Notification) {
+    notify.hidden = false;
+    notify.addEventListener("click", function () {
+      Notification.requestPermission().then(function (p) {
+        if (p === "granted") { localStorage.setItem("haven.notify", "1"); say(notify.getAttribute("data-on")); }
+      });
+    });
+  }
+
   var canned = document.getElementById("canned");
   var reply = document.getElementById("reply-text");
   if (canned && reply) {

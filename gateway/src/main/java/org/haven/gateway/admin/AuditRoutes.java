@@ -114,9 +114,10 @@ public final class AuditRoutes {
                                             .append("</h1>");
                             if (v.intact()) {
                                 b.append(
-                                                "<p class=\"notice\" role=\"status\" id=\"chain-status\">The hash chain verifies: ")
+                                                "<p class=\"notice\" role=\"status\" id=\"chain-status\">"
+                                                        + Text.t(s.language(), "au.intact"))
                                         .append(v.entries())
-                                        .append(" entries intact.");
+                                        .append(Text.t(s.language(), "au.intact.n"));
                                 if (v.keyedFrom() > 0) {
                                     b.append(' ')
                                             .append(
@@ -147,33 +148,63 @@ public final class AuditRoutes {
                                 }
                             } else {
                                 b.append(
-                                                "<p class=\"error\" role=\"alert\" id=\"chain-status\">The hash chain is BROKEN at ")
+                                                "<p class=\"error\" role=\"alert\" id=\"chain-status\">"
+                                                        + Text.t(s.language(), "au.broken"))
                                         .append(Html.esc(v.firstBreak().get().toString()))
                                         .append(".</p>");
                             }
                             b.append(Html.error(problem));
                             b.append(
                                             "<form method=\"get\" action=\"/inbox/audit\" class=\"filters\">")
-                                    .append(field("actor", "Actor", actor, "text"))
+                                    .append(
+                                            field(
+                                                    "actor",
+                                                    Text.t(s.language(), "au.actor"),
+                                                    actor,
+                                                    "text"))
                                     .append(
                                             field(
                                                     "action",
-                                                    "Action (or its beginning)",
+                                                    Text.t(s.language(), "au.action.filter"),
                                                     action,
                                                     "text"))
-                                    .append(field("case", "Case id", caseRaw, "text"))
-                                    .append(field("from", "From", fromRaw, "date"))
-                                    .append(field("to", "Until", toRaw, "date"))
+                                    .append(
+                                            field(
+                                                    "case",
+                                                    Text.t(s.language(), "au.case_id"),
+                                                    caseRaw,
+                                                    "text"))
+                                    .append(
+                                            field(
+                                                    "from",
+                                                    Text.t(s.language(), "au.from"),
+                                                    fromRaw,
+                                                    "date"))
+                                    .append(
+                                            field(
+                                                    "to",
+                                                    Text.t(s.language(), "au.to"),
+                                                    toRaw,
+                                                    "date"))
                                     .append("<button type=\"submit\">")
                                     .append(Text.t(s.language(), "filter"))
                                     .append("</button></form>");
                             b.append(
-                                            "<table class=\"queue\"><caption>Audit entries, newest first (at most ")
+                                            "<table class=\"queue\"><caption>"
+                                                    + Text.t(s.language(), "au.caption"))
                                     .append(LIMIT)
                                     .append(
-                                            ")</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>")
+                                            ")</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">"
+                                                    + Text.t(s.language(), "au.time")
+                                                    + "</th>")
                                     .append(
-                                            "<th scope=\"col\">Actor</th><th scope=\"col\">Action</th><th scope=\"col\">Case</th></tr></thead><tbody>");
+                                            "<th scope=\"col\">"
+                                                    + Text.t(s.language(), "au.actor")
+                                                    + "</th><th scope=\"col\">"
+                                                    + Text.t(s.language(), "au.action")
+                                                    + "</th><th scope=\"col\">"
+                                                    + Text.t(s.language(), "case")
+                                                    + "</th></tr></thead><tbody>");
                             for (AuditLog.Entry e : list) {
                                 b.append("<tr><td>")
                                         .append(e.id())

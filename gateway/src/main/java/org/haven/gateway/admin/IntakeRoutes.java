@@ -11,6 +11,7 @@ import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 
 /**
  * The intake script and referral directory page for administrators at {@code /inbox/team/intake}:
@@ -86,7 +87,7 @@ public final class IntakeRoutes {
                                     200,
                                     src,
                                     result.findings(),
-                                    "The new intake is checked and in use.");
+                                    Text.t(s.language(), "in.done"));
                         })
                 .onFailure(ctx::fail);
     }
@@ -123,15 +124,20 @@ public final class IntakeRoutes {
             IntakeScripts.Source src,
             List<ScriptCheck.Finding> findings,
             String notice) {
+        String l = s.language();
         StringBuilder b =
                 new StringBuilder(
-                        "<p><a href=\"/inbox/team\">← Team</a></p><h1>Intake script and referral directory</h1>");
+                        "<p><a href=\"/inbox/team\">← "
+                                + Text.t(l, "team")
+                                + "</a></p><h1>"
+                                + Text.t(l, "tm.intake_link")
+                                + "</h1>");
         b.append(Html.notice(notice));
         boolean errors =
                 findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
         if (!findings.isEmpty()) {
             b.append("<section aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">")
-                    .append(errors ? "Refused: the check found errors" : "Warnings")
+                    .append(Text.t(l, errors ? "in.refused" : "in.warnings"))
                     .append("</h2><div")
                     .append(errors ? " role=\"alert\"" : "")
                     .append("><ul class=\"findings\" id=\"findings\">");
@@ -144,25 +150,30 @@ public final class IntakeRoutes {
             }
             b.append("</ul></div></section>");
         }
-        b.append("<p class=\"help\">Currently in use: uploaded by ")
+        b.append("<p class=\"help\">")
+                .append(Text.t(l, "in.current"))
                 .append(Html.esc(src.uploadedBy()))
-                .append(
-                        ". The format is described in docs/intake.md. Every question needs English and French;"
-                                + " the check also counts SMS segments for each prompt.</p>")
+                .append(Text.t(l, "in.help") + "</p>")
                 .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">")
                 .append(Html.csrf(s))
                 .append(
-                        "<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
+                        "<label for=\"script\">"
+                                + Text.t(l, "in.script")
+                                + "</label><textarea id=\"script\" name=\"script\" rows=\"24\""
                                 + " spellcheck=\"false\">")
                 .append(Html.value(src.script()))
                 .append("</textarea>")
                 .append(
-                        "<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
+                        "<label for=\"directory\">"
+                                + Text.t(l, "in.directory")
+                                + "</label><textarea id=\"directory\" name=\"directory\""
                                 + " rows=\"12\" spellcheck=\"false\">")
                 .append(Html.value(src.directory()))
                 .append("</textarea>")
                 .append(
-                        "<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
-        SessionGuard.html(ctx, status, Html.page(s.language(), "Intake", s, b.toString()));
+                        "<button type=\"submit\" id=\"upload-intake\">"
+                                + Text.t(l, "in.upload")
+                                + "</button></form>");
+        SessionGuard.html(ctx, status, Html.page(l, Text.t(l, "tm.intake_link"), s, b.toString()));
     }
 }

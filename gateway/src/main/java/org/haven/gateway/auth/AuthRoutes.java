@@ -113,10 +113,19 @@ public final class AuthRoutes {
                                                             ? "fr"
                                                             : "en";
                                             s.language(language);
+                                            String back =
+                                                    "settings"
+                                                                    .equals(
+                                                                            ctx.request()
+                                                                                    .getFormAttribute(
+                                                                                            "back"))
+                                                            ? "/inbox/settings"
+                                                            : "/inbox";
                                             accounts.setLanguage(s.accountId(), language)
-                                                    .onComplete(ar -> ctx.redirect("/inbox"));
+                                                    .onComplete(ar -> ctx.redirect(back));
                                         }));
         passphrases.mount(router);
+        new SettingsRoutes(guard).mount(router);
         reauthentication.mount(router);
     }
 

@@ -80,6 +80,172 @@ public final class Text {
                 "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
+        // the Intake page (issue 19, scope 8)
+        put(
+                "in.refused",
+                "Refused: the check found errors",
+                "Refusé : la vérification a trouvé des erreurs");
+        put("in.warnings", "Warnings", "Avertissements");
+        put("in.current", "Currently in use: uploaded by ", "En usage : téléversé par ");
+        put(
+                "in.help",
+                ". The format is described in docs/intake.md. Every question needs English and French; the check also counts SMS segments for each prompt.",
+                ". Le format est décrit dans docs/intake.md. Chaque question doit être en anglais et en français; la vérification compte aussi les segments SMS de chaque question.");
+        put("in.script", "Intake script (YAML)", "Script d'accueil (YAML)");
+        put("in.directory", "Referral directory (YAML)", "Répertoire d'orientation (YAML)");
+        put("in.upload", "Check and use", "Vérifier et utiliser");
+        put(
+                "in.done",
+                "The new intake is checked and in use.",
+                "Le nouvel accueil est vérifié et en usage.");
+        // the Audit page (issue 19, scope 8)
+        put("au.intact", "The hash chain verifies: ", "La chaîne de hachage se vérifie : ");
+        put("au.intact.n", " entries intact.", " entrées intactes.");
+        put("au.broken", "The hash chain is BROKEN at ", "La chaîne de hachage est ROMPUE à ");
+        put("au.actor", "Actor", "Auteur");
+        put("au.action.filter", "Action (or its beginning)", "Action (ou son début)");
+        put("au.case_id", "Case id", "Identifiant du dossier");
+        put("au.from", "From", "Depuis");
+        put("au.to", "Until", "Jusqu'au");
+        put(
+                "au.caption",
+                "Audit entries, newest first (at most ",
+                "Entrées du journal, les plus récentes d'abord (au plus ");
+        put("au.time", "Time (UTC)", "Heure (UTC)");
+        put("au.action", "Action", "Action");
+        // the Team page (issue 19, scope 8)
+        put(
+                "tm.intake_link",
+                "Intake script and referral directory",
+                "Script d'accueil et répertoire d'orientation");
+        put("tm.accounts", "Accounts", "Comptes");
+        put("tm.role", "Role", "Rôle");
+        put("tm.groups", "Working groups", "Groupes de travail");
+        put("tm.passphrase", "Passphrase", "Phrase de passe");
+        put("tm.second_factor", "Second factor", "Deuxième facteur");
+        put("tm.actions", "Actions", "Actions");
+        put("tm.agency", "Agency", "Organisme");
+        put("tm.referral_code", "Referral code", "Code de référence");
+        put("tm.agency_key", "Agency key", "Clé de l'organisme");
+        put(
+                "tm.key_rejected",
+                "key rejected: it gets no key",
+                "clé rejetée : ce compte ne reçoit aucune clé");
+        put("tm.all", "all", "tous");
+        put("tm.pass.one_time", "one-time (not chosen yet)", "à usage unique (pas encore choisie)");
+        put("tm.pass.own", "their own", "la sienne");
+        put("tm.totp.yes", "enrolled", "configuré");
+        put("tm.totp.no", "not yet", "pas encore");
+        put("tm.role.admin", "admin", "administration");
+        put("tm.role.coordinator", "coordinator", "coordination");
+        put("tm.role.agency", "agency", "organisme");
+        put("tm.end_sessions_of", "End sessions of ", "Fermer les sessions de ");
+        put("tm.end_sessions", "End sessions", "Fermer les sessions");
+        put("tm.remove_of", "Remove ", "Retirer ");
+        put("tm.remove", "Remove", "Retirer");
+        put("tm.team_key", "Team key", "Clé d'équipe");
+        put("tm.current_key", "Current key ", "Clé actuelle ");
+        put(
+                "tm.pin",
+                "</code>. Fingerprint of the first team key (the pin every key record is verified from): ",
+                "</code>. Empreinte de la première clé d'équipe (l'ancrage d'où chaque enregistrement de clé est vérifié) : ");
+        put(
+                "tm.pin.keep",
+                ". Keep it with the server keys; on a cluster set <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway.",
+                ". Gardez-la avec les clés du serveur; en grappe, donnez-la à <code>HAVEN_TEAM_KEY_PIN</code> sur chaque passerelle.");
+        put(
+                "tm.rotate.help",
+                "Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the team key rotates).",
+                "Renouveler scelle à nouveau les clés de chaque dossier pour une nouvelle clé d'équipe (rien n'est rechiffré) et déconnecte toutes les autres personnes. Retirer une personne de l'administration ou de la coordination renouvelle la clé d'elle-même; retirer une personne d'un organisme renouvelle plutôt la clé de cet organisme (les clés d'organisme sont scellées à nouveau, pas remplacées, quand la clé d'équipe change).");
+        put("tm.rotate", "Rotate the team key", "Renouveler la clé d'équipe");
+        put("tm.retention", "Retention", "Conservation");
+        put(
+                "tm.retention.days",
+                "Days a closed case is kept before it is deleted",
+                "Jours de conservation d'un dossier fermé avant sa suppression");
+        put("tm.retention.now", "Now ", "Actuellement ");
+        put("tm.retention.unit", " days (", " jours (");
+        put(
+                "tm.retention.help",
+                "). Purged daily and at start-up; a person's DELETE removes what they sent at once.",
+                "). Purgé chaque jour et au démarrage; le SUPPRIMER d'une personne efface aussitôt ce qu'elle a envoyé.");
+        put("tm.retention.save", "Save retention period", "Enregistrer la durée de conservation");
+        put("tm.add", "Add an account", "Ajouter un compte");
+        put("tm.new.coordinator", "Coordinator", "Coordination");
+        put("tm.new.agency", "Agency worker", "Personne d'un organisme");
+        put("tm.new.admin", "Administrator", "Administration");
+        put("tm.new.groups", "Working groups (coordinators)", "Groupes de travail (coordination)");
+        put("tm.new.agency_of", "Agency (agency workers)", "Organisme (personnel d'organisme)");
+        put(
+                "tm.new.pass",
+                "One-time passphrase (at least ",
+                "Phrase de passe à usage unique (au moins ");
+        put(
+                "tm.new.pass.help",
+                " characters; give it to the person in a safe way: at first login they must choose their own)",
+                " caractères; transmettez-la de façon sûre : à la première connexion, la personne doit choisir la sienne)");
+        put("tm.new.again", "Again", "Encore une fois");
+        put("tm.new.create", "Create account", "Créer le compte");
+        put("tm.agencies", "Agencies and referral codes", "Organismes et codes de référence");
+        put("tm.keyless.one", " agency has", " organisme n'a");
+        put("tm.keyless.many", " agencies have", " organismes n'ont");
+        put(
+                "tm.keyless.rest",
+                " no key yet: referrals from it are sealed to the team key only and its workers cannot read them. It gets one when you add a worker to it, or with its button below.",
+                " pas encore de clé : ses orientations sont scellées à la clé d'équipe seulement et son personnel ne peut pas les lire. Il en reçoit une quand vous y ajoutez une personne, ou avec son bouton ci-dessous.");
+        put(
+                "tm.agency_key_rejected",
+                "key rejected: referrals are sealed to the team key only",
+                "clé rejetée : les orientations sont scellées à la clé d'équipe seulement");
+        put("tm.none_yet", "none yet ", "aucune pour l'instant ");
+        put("tm.create_key_of", "Create the key of ", "Créer la clé de ");
+        put("tm.create_key", "Create its key", "Créer sa clé");
+        put("tm.new_agency", "New agency", "Nouvel organisme");
+        put(
+                "tm.add_agency",
+                "Add agency and issue a referral code",
+                "Ajouter l'organisme et émettre un code de référence");
+        put("settings", "Settings", "Paramètres");
+        put("settings.language", "Language of the inbox", "Langue de la boîte de réception");
+        put("settings.language.choose", "Show the inbox in", "Afficher la boîte de réception en");
+        put("settings.save", "Save", "Enregistrer");
+        put(
+                "settings.passphrase.help",
+                "Change the passphrase you log in with, including the first one an administrator gave you."
+                        + " Your other sessions end when you do.",
+                "Changez la phrase de passe de connexion, y compris la première qu'un administrateur vous a"
+                        + " donnée. Vos autres sessions prennent fin.");
+        put(
+                "settings.keys.help",
+                "Press ? on any inbox page to see them: j and k move through the list of cases, c claims,"
+                        + " r goes to the reply box, Ctrl+Enter sends.",
+                "Appuyez sur ? sur une page de la boîte pour les voir : j et k parcourent la liste des dossiers,"
+                        + " c prend le dossier, r va à la zone de réponse, Ctrl+Entrée envoie.");
+        put("keys.title", "Keyboard shortcuts", "Raccourcis clavier");
+        put("keys.j", "Next case in the list", "Dossier suivant de la liste");
+        put("keys.k", "Previous case in the list", "Dossier précédent de la liste");
+        put("keys.enter", "Open the chosen case", "Ouvrir le dossier choisi");
+        put("keys.c", "Claim the open case", "Prendre le dossier ouvert");
+        put("keys.r", "Write a reply to the person", "Écrire une réponse à la personne");
+        put(
+                "keys.send",
+                "Send the reply (in the reply box)",
+                "Envoyer la réponse (dans la zone de réponse)");
+        put("keys.help", "Show this list", "Afficher cette liste");
+        put("keys.close", "Close", "Fermer");
+        put("queue.awaiting", "The person wrote: reply", "La personne a écrit : répondre");
+        put(
+                "queue.notify",
+                "Notify me of new urgent cases",
+                "M'avertir des nouveaux dossiers urgents");
+        put(
+                "queue.notify.on",
+                "You will be notified of new urgent cases while this page is open.",
+                "Vous serez averti des nouveaux dossiers urgents tant que cette page est ouverte.");
+        put(
+                "queue.notify.text",
+                "New urgent case in your groups",
+                "Nouveau dossier urgent dans vos groupes");
         put("totp.recovery.copy", "Copy the codes", "Copier les codes");
         put("totp.recovery.copied", "Codes copied.", "Codes copiés.");
         put(

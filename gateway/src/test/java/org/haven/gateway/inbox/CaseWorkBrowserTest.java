@@ -291,6 +291,123 @@ class CaseWorkBrowserTest {
                     "rotated although declined");
             browser.assertNoAxeViolationsAlsoExperimental("/inbox/team at " + width);
             browser.screenshot("issue19-team-" + width);
+            d.get(base + "/inbox/team/intake");
+            browser.assertNoAxeViolationsAlsoExperimental("/inbox/team/intake at " + width);
+
+            // the Team and Intake pages in French, with their confirmations
+            d.get(base + "/inbox/settings");
+            d.findElement(By.id("settings-lang-fr")).click();
+            d.findElement(By.id("save-language")).click();
+            browser.await(
+                    "French", w -> w.findElement(By.tagName("h1")).getText().equals("Paramètres"));
+            d.get(base + "/inbox/team");
+            assertEquals("Équipe", d.findElement(By.tagName("h1")).getText());
+            String team = d.findElement(By.tagName("main")).getText();
+            for (String english :
+                    List.of("Rotate the team key", "Add an account", "End sessions", "Retention")) {
+                assertFalse(
+                        team.contains(english), "English left on the French Team page: " + english);
+            }
+            d.findElement(By.id("rotate-key")).click();
+            Alert alert = browser.await("la confirmation", w -> w.switchTo().alert());
+            assertTrue(alert.getText().contains("déconnectées"), alert.getText());
+            alert.dismiss();
+            browser.assertNoAxeViolationsAlsoExperimental("/inbox/team (fr) at " + width);
+            browser.screenshot("issue19-team-fr-" + width);
+            d.get(base + "/inbox/team/intake");
+            assertEquals(
+                    "Script d'accueil et répertoire d'orientation",
+                    d.findElement(By.tagName("h1")).getText());
+            browser.assertNoAxeViolationsAlsoExperimental("/inbox/team/intake (fr) at " + width);
+            d.get(base + "/inbox/settings");
+            d.findElement(By.id("settings-lang-en")).click();
+            d.findElement(By.id("save-language")).click();
+            browser.await(
+                    "English", w -> w.findElement(By.tagName("h1")).getText().equals("Settings"));
+        }
+    }
+
+    /**
+     * Verifies the queue and the keyboard on a phone and a laptop: the page title counts the new
+     * cases of the person's groups; j moves to a case and Enter opens it; c claims; r goes to the
+     * reply box; ? lists the shortcuts; a case the person wrote to since the last reply is marked
+     * on the list; and the Settings page (language, passphrase) has no axe violation in either
+     * language.
+     */
+    @ParameterizedTest
+    @CsvSource({"390, 844", "1280, 800"})
+    void testQueueTitleKeyboardMarksAndSettings(int width, int height) throws Exception {
+        String marker = "keys-" + width + "-" + UUID.randomUUID();
+        try (Browser browser = Browser.start(width, height);
+                ChatClient person = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(person, IntakeDriver.survivorAnswers(marker));
+            WebDriver d = logIn(browser);
+            d.get(base + "/inbox?queue=new&q=" + marker);
+            browser.await("the case", w -> w.findElement(By.cssSelector(CASE_LINK)));
+            assertTrue(
+                    d.getTitle().matches("\\(\\d+\\) New — Haven"),
+                    "no count of new cases in the title: " + d.getTitle());
+
+            // ? lists the shortcuts
+            d.findElement(By.tagName("body")).sendKeys("?");
+            WebElement help =
+                    browser.await("the shortcuts", w -> w.findElement(By.id("shortcuts")));
+            assertTrue(help.isDisplayed());
+            browser.assertNoAxeViolationsAlsoExperimental("the shortcuts at " + width);
+            browser.screenshot("issue19-shortcuts-" + width);
+            d.findElement(By.id("shortcuts-close")).click();
+            browser.await("the shortcuts closed", w -> !help.isDisplayed());
+
+            // j, Enter, c, r
+            d.findElement(By.tagName("body")).sendKeys("j");
+            WebElement focused = d.switchTo().activeElement();
+            assertTrue(
+                    String.valueOf(focused.getAttribute("href")).contains("/inbox/cases/"),
+                    "j did not move to a case");
+            String href = focused.getAttribute("href");
+            focused.sendKeys(Keys.ENTER);
+            browser.await("the case page", w -> w.getCurrentUrl().equals(href));
+            browser.await("the claim button", w -> w.findElement(By.id("claim")));
+            d.findElement(By.tagName("body")).sendKeys("c");
+            browser.await("the claim", w -> w.getCurrentUrl().endsWith("m=case.claimed"));
+            d.findElement(By.tagName("body")).sendKeys("r");
+            assertEquals("reply-text", d.switchTo().activeElement().getAttribute("id"));
+
+            // a reply, then the person writes: the Mine list marks the case
+            d.switchTo().activeElement().sendKeys("Hello " + marker);
+            d.findElement(By.id("send-reply")).click();
+            browser.await("the reply", w -> w.getCurrentUrl().endsWith("m=case.reply.sent"));
+            person.say("thank you " + marker);
+            person.nextOfType("ack");
+            d.get(base + "/inbox?queue=mine&q=" + marker);
+            browser.await(
+                    "the waiting-for-reply mark",
+                    w -> {
+                        w.navigate().refresh();
+                        return w.findElement(By.cssSelector("#queue span.mark.awaiting"));
+                    });
+            assertNoSideScroll(browser, "the Mine list");
+            browser.assertNoAxeViolationsAlsoExperimental("/inbox?queue=mine at " + width);
+            browser.screenshot("issue19-queue-marked-" + width);
+
+            // Settings, in English then French
+            d.findElement(By.id("settings-link")).click();
+            browser.await("settings", w -> w.getCurrentUrl().equals(base + "/inbox/settings"));
+            assertTrue(d.findElement(By.id("change-passphrase")).isDisplayed());
+            browser.assertNoAxeViolationsAlsoExperimental("/inbox/settings at " + width);
+            browser.screenshot("issue19-settings-" + width);
+            d.findElement(By.id("settings-lang-fr")).click();
+            d.findElement(By.id("save-language")).click();
+            browser.await(
+                    "the settings in French",
+                    w -> w.findElement(By.tagName("h1")).getText().equals("Paramètres"));
+            browser.assertNoAxeViolationsAlsoExperimental("/inbox/settings (fr) at " + width);
+            browser.screenshot("issue19-settings-fr-" + width);
+            d.findElement(By.id("settings-lang-en")).click();
+            d.findElement(By.id("save-language")).click();
+            browser.await(
+                    "the settings in English",
+                    w -> w.findElement(By.tagName("h1")).getText().equals("Settings"));
         }
     }
 
