@@ -266,7 +266,7 @@ public final class TeamRoutes {
                                     .append("" + Text.t(l, "tm.pin") + "<code id=\"team-key-pin\">")
                                     .append(Html.esc(teamKeys.pin().toString()))
                                     .append("</code>, ")
-                                    .append(pinSource())
+                                    .append(pinSource(l))
                                     .append("" + Text.t(l, "tm.pin.keep") + "</p>");
                             long rejected = keys.rejected().size();
                             if (rejected > 0) {
@@ -539,12 +539,11 @@ public final class TeamRoutes {
         return false;
     }
 
-    private String pinSource() {
+    private String pinSource(String l) {
         return switch (teamKeys.pinSource()) {
-            case SETTING -> "set by HAVEN_TEAM_KEY_PIN";
-            case FILE -> "kept in " + Html.esc(teamKeys.pinFile().toString());
-            case FIRST_USE ->
-                    "<strong>not pinned</strong>: this gateway trusted the first team key it found";
+            case SETTING -> Text.t(l, "tm.pin.setting");
+            case FILE -> Text.t(l, "tm.pin.file") + Html.esc(teamKeys.pinFile().toString());
+            case FIRST_USE -> Text.t(l, "tm.pin.first_use");
         };
     }
 

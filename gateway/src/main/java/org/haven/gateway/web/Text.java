@@ -114,6 +114,12 @@ public final class Text {
         put("au.time", "Time (UTC)", "Heure (UTC)");
         put("au.action", "Action", "Action");
         // the Team page (issue 19, scope 8)
+        put("tm.pin.setting", "set by HAVEN_TEAM_KEY_PIN", "fixée par HAVEN_TEAM_KEY_PIN");
+        put("tm.pin.file", "kept in ", "gardée dans ");
+        put(
+                "tm.pin.first_use",
+                "<strong>not pinned</strong>: this gateway trusted the first team key it found",
+                "<strong>non ancrée</strong> : cette passerelle a fait confiance à la première clé d'équipe trouvée");
         put(
                 "tm.intake_link",
                 "Intake script and referral directory",
