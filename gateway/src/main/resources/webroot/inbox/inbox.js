@@ -135,19 +135,31 @@
     });
   }
 
-  // The case is gone: say so where the conversation was, and put the work forms away.
-  function gone() {
-    var live = document.querySelector("[data-live]");
-    var text = status ? status.getAttribute("data-gone") : "";
+  // The work forms of the case page (toolbar, reply, note, answers, export) go away.
+  function putAway() {
+    Array.prototype.forEach.call(document.querySelectorAll("main .toolbar, main .work, main .case-side"), function (el) {
+      el.remove();
+    });
+  }
+  function tell(id, text) {
     var note = document.createElement("p");
-    note.id = "case-gone";
+    note.id = id;
     note.className = "error";
     note.setAttribute("role", "alert");
     note.textContent = text;
-    if (live) { live.replaceWith(note); }
-    Array.prototype.forEach.call(document.querySelectorAll("main form, main details.panel, main .toolbar"), function (el) {
-      if (el.closest(".case-grid") || el.closest(".toolbar") || el.classList.contains("toolbar")) { el.remove(); }
-    });
+    return note;
+  }
+  // The case is gone: say so where the conversation was, and put the work forms away.
+  function gone() {
+    var live = document.querySelector("[data-live]");
+    if (live) { live.replaceWith(tell("case-gone", status ? status.getAttribute("data-gone") : "")); }
+    putAway();
+  }
+  // The case was given to someone else (or back to the queue): the thread stays, the work goes.
+  function taken(section) {
+    if (document.getElementById("case-taken")) { return; }
+    section.parentNode.insertBefore(tell("case-taken", status ? status.getAttribute("data-taken") : ""), section);
+    putAway();
   }
 
   var live = document.querySelector("[data-live]");
@@ -179,8 +191,10 @@
         var fresh = holder.content.querySelector("[data-live]");
         // announced only when something changed (the look when the stream opens usually finds nothing new)
         if (fresh && fresh.outerHTML !== live.outerHTML) {
+          var couldWork = live.getAttribute("data-may-work") === "yes";
           live.replaceWith(fresh);
           live = fresh;
+          if (couldWork && fresh.getAttribute("data-may-work") === "no") { taken(fresh); }
           say(status && status.getAttribute("data-text"));
           document.dispatchEvent(new CustomEvent("haven:refreshed"));
         }

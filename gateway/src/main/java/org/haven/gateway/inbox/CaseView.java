@@ -112,6 +112,8 @@ final class CaseView {
                 .append(Html.esc(Text.t(l, "live")))
                 .append("\" data-gone=\"")
                 .append(Html.esc(Text.t(l, "case.gone")))
+                .append("\" data-taken=\"")
+                .append(Html.esc(Text.t(l, "case.taken")))
                 .append("\" data-saved=\"")
                 .append(Html.esc(Text.t(l, "case.saved")))
                 .append("\"></p>");
@@ -336,6 +338,8 @@ final class CaseView {
         StringBuilder b =
                 new StringBuilder("<section data-live=\"conversation\" data-case=\"")
                         .append(c.id())
+                        .append("\" data-may-work=\"")
+                        .append(mayWork(s, c) ? "yes" : "no")
                         .append("\" id=\"conversation\" aria-labelledby=\"conv-h\">");
         List<String> thread = new ArrayList<>();
         for (CaseEntries.Opened e : opened) {

@@ -289,6 +289,12 @@ public final class Text {
         put("case.reply.keys", "Ctrl+Enter sends.", "Ctrl+Entrée envoie.");
         put("case.saved", "Saved.", "Enregistré.");
         put(
+                "case.taken",
+                "This case was given to someone else or back to the queue: you can no longer work on it here."
+                        + " Reload the page to see it as it is now.",
+                "Ce dossier a été confié à quelqu'un d'autre ou remis dans la file : vous ne pouvez plus y travailler"
+                        + " ici. Rechargez la page pour le voir tel qu'il est.");
+        put(
                 "case.save_failed",
                 "Not saved. Reload the page and try again.",
                 "Non enregistré. Rechargez la page et réessayez.");

@@ -254,6 +254,48 @@ class CaseWorkBrowserTest {
     }
 
     /**
+     * Verifies that a case an administrator gives to someone else while its holder has it open says
+     * so on the holder's page without a reload, and its work forms go away (the thread stays).
+     */
+    @Test
+    void testReassignedCaseSaysSoOnItsHoldersOpenPage() throws Exception {
+        String marker = "taken-" + UUID.randomUUID();
+        try (Browser browser = Browser.start(390, 844);
+                ChatClient person = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(person, IntakeDriver.survivorAnswers(marker));
+            probe(browser);
+            WebDriver d = logIn(browser);
+            String href = claim(browser, marker);
+            browser.await(
+                    "the live stream",
+                    w -> Boolean.TRUE.equals(browser.js("return window.havenStreamOpen === true")));
+            browser.js("window.havenPage = 'same'");
+            InboxClient admin = TestHaven.loggedIn(haven);
+            String path = href.substring(base.length());
+            String page = admin.get(path).body();
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile(
+                                    "<option value=\"(\\d+)\"[^>]*>"
+                                            + TestHaven.ADMIN
+                                            + "</option>")
+                            .matcher(page);
+            assertTrue(m.find(), "no administrator to assign to");
+            assertEquals(
+                    302,
+                    admin.postWithCsrf(page, path + "/reassign", "account", m.group(1))
+                            .statusCode());
+            WebElement taken =
+                    browser.await("the case taken", w -> w.findElement(By.id("case-taken")));
+            assertTrue(taken.getText().contains("someone else"), taken.getText());
+            assertTrue(d.findElements(By.id("reply-text")).isEmpty(), "the reply box stayed");
+            assertFalse(d.findElements(By.id("conversation")).isEmpty(), "the thread went too");
+            assertEquals("same", browser.js("return window.havenPage"), "the page was reloaded");
+            browser.assertNoAxeViolations("a case taken away");
+            browser.screenshot("issue19-case-taken-390");
+        }
+    }
+
+    /**
      * Verifies that rotating the team key, removing an account and ending its sessions each ask
      * first, saying what will happen, and do nothing when declined; and that the Team page has no
      * axe violation, the label-in-name rule included (the "End sessions" buttons).
