@@ -172,7 +172,13 @@ public final class ResultBuilder {
                 }
                 text = String.join("\n", shown);
             }
-            out.add(new Answer(q.id(), q.prompt().resolve(en, d), text));
+            String question = q.prompt().resolve(en, d);
+            out.add(
+                    new Answer(
+                            q.id(),
+                            question,
+                            text,
+                            q.label() == null ? question : q.label().resolve(en, d)));
         }
         List<String> away = answers.get(WRITTEN_WHILE_AWAY);
         if (away != null && !away.isEmpty()) {

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param variants other wordings of the prompt, the first whose condition holds replacing it
  * @param role what the gateway looks the question up by (one of {@link Script#ROLES}), or null
  * @param line where it is defined
+ * @param label a short name of the question for the coordinator's inbox ("Safe to talk"), per
+ *     language, or null (the inbox then shows the prompt)
  */
 public record Question(
         String id,
@@ -38,7 +40,8 @@ public record Question(
         Map<String, List<String>> recognise,
         List<PromptVariant> variants,
         String role,
-        int line) {
+        int line,
+        Text label) {
 
     /** Makes an immutable question. */
     public Question {
@@ -47,6 +50,37 @@ public record Question(
         Map<String, List<String>> copy = new LinkedHashMap<>();
         recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         recognise = Collections.unmodifiableMap(copy);
+    }
+
+    /** A question without a role or a short label. */
+    public Question(
+            String id,
+            QuestionType type,
+            Text prompt,
+            List<Choice> choices,
+            Condition showIf,
+            Condition hideIf,
+            Validation validation,
+            String section,
+            boolean essential,
+            Map<String, List<String>> recognise,
+            List<PromptVariant> variants,
+            int line) {
+        this(
+                id,
+                type,
+                prompt,
+                choices,
+                showIf,
+                hideIf,
+                validation,
+                section,
+                essential,
+                recognise,
+                variants,
+                null,
+                line,
+                null);
     }
 
     /**
@@ -87,7 +121,8 @@ public record Question(
                 Map.of(),
                 List.of(),
                 null,
-                line);
+                line,
+                null);
     }
 
     /**
@@ -110,7 +145,8 @@ public record Question(
                         recognise,
                         List.of(),
                         role,
-                        line);
+                        line,
+                        label);
             }
         }
         return this;

@@ -623,6 +623,9 @@ public final class ScriptCheck {
         }
         for (Question q : script.questions()) {
             text(q.prompt(), "question '" + q.id() + "' prompt");
+            if (q.label() != null) {
+                text(q.label(), "question '" + q.id() + "' label");
+            }
             q.variants().forEach(v -> text(v.prompt(), "question '" + q.id() + "' variant prompt"));
             if (q.type() != QuestionType.LANGUAGE) {
                 q.choices()

@@ -305,7 +305,8 @@ public final class ScriptLoader {
                     "essential",
                     "recognise",
                     "variants",
-                    "role");
+                    "role",
+                    "label");
 
     private void section(
             Node sn,
@@ -381,7 +382,10 @@ public final class ScriptLoader {
                             recognise(qid, type, qm.get("recognise")),
                             variants(qid, qm.get("variants"), codes, essential),
                             role,
-                            qm.line()));
+                            qm.line(),
+                            qm.get("label") == null
+                                    ? null
+                                    : at(text(qm.get("label"), codes, essential), qm, "label")));
         }
     }
 

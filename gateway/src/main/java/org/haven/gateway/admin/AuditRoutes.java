@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
@@ -206,12 +207,7 @@ public final class AuditRoutes {
                                 b.append("<tr><td>")
                                         .append(e.id())
                                         .append("</td><td><time>")
-                                        .append(
-                                                e.at().withOffsetSameInstant(ZoneOffset.UTC)
-                                                        .toLocalDateTime()
-                                                        .withNano(0)
-                                                        .toString()
-                                                        .replace('T', ' '))
+                                        .append(time(e.at()))
                                         .append("</time></td><td>")
                                         .append(Html.esc(e.actor()))
                                         .append("</td><td>")
@@ -278,5 +274,16 @@ public final class AuditRoutes {
     private static String param(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);
         return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+
+    /**
+     * An audit time in full, to the second, in UTC: {@code 2026-03-01 09:30:00 UTC} (never {@code
+     * 09:30}, which hides that the seconds were zero).
+     */
+    static String time(OffsetDateTime at) {
+        return TIME.format(at.withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

@@ -63,6 +63,7 @@ public final class IntakeCases {
                                         new JsonObject()
                                                 .put("id", a.questionId())
                                                 .put("question", a.question())
+                                                .put("label", a.label())
                                                 .put("answer", a.answer())));
         doc.put("answers", answers)
                 .put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));

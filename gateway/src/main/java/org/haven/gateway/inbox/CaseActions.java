@@ -95,7 +95,7 @@ final class CaseActions {
                             new AuditLog(accounts.db(), auditKey)
                                     .record(s.username(), "release", c.id());
                             events.publish("case_changed", c.id());
-                            ctx.redirect("/inbox");
+                            CaseRoutes.go(ctx, "/inbox");
                         })
                 .onFailure(ctx::fail);
     }
@@ -330,7 +330,7 @@ final class CaseActions {
                                     s.accountId());
                             events.publish("case_changed", c.id());
                             if ("closed".equals(status)) {
-                                ctx.redirect("/inbox?m=status.closed");
+                                CaseRoutes.go(ctx, "/inbox?m=status.closed");
                             } else {
                                 CaseRoutes.back(ctx, c, null);
                             }

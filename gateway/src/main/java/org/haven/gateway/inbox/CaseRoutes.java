@@ -166,8 +166,24 @@ public final class CaseRoutes {
     }
 
     static void back(RoutingContext ctx, CaseSummary c, String message) {
-        ctx.redirect("/inbox/cases/" + c.id() + (message == null ? "" : "?m=" + message));
+        go(ctx, "/inbox/cases/" + c.id() + (message == null ? "" : "?m=" + message));
     }
+
+    /**
+     * Where the browser goes after a change: a redirect, or, for the case page's toolbar that saves
+     * in the background ({@code X-Haven-Autosave}), 204 with the place in {@code X-Haven-Location},
+     * so the page can stay, or go there when the change leads away (a closed case) or failed.
+     */
+    static void go(RoutingContext ctx, String location) {
+        if (ctx.request().getHeader(AUTOSAVE) != null) {
+            ctx.response().setStatusCode(204).putHeader("X-Haven-Location", location).end();
+        } else {
+            ctx.redirect(location);
+        }
+    }
+
+    /** The header of a toolbar change sent by inbox.js. */
+    static final String AUTOSAVE = "X-Haven-Autosave";
 
     static void notFound(RoutingContext ctx, InboxSession s) {
         SessionGuard.html(

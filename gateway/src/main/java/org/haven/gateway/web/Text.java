@@ -83,6 +83,195 @@ public final class Text {
                 "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
+        // the Team page (issue 19, scope 8)
+        put("tm.pin.setting", "set by HAVEN_TEAM_KEY_PIN", "fixée par HAVEN_TEAM_KEY_PIN");
+        put("tm.pin.file", "kept in ", "gardée dans ");
+        put(
+                "tm.pin.first_use",
+                "<strong>not pinned</strong>: this gateway trusted the first team key it found",
+                "<strong>non ancrée</strong> : cette passerelle a fait confiance à la première clé d'équipe trouvée");
+        put(
+                "tm.intake_link",
+                "Intake script and referral directory",
+                "Script d'accueil et répertoire d'orientation");
+        put("tm.accounts", "Accounts", "Comptes");
+        put("tm.role", "Role", "Rôle");
+        put("tm.groups", "Working groups", "Groupes de travail");
+        put("tm.passphrase", "Passphrase", "Phrase de passe");
+        put("tm.second_factor", "Second factor", "Deuxième facteur");
+        put("tm.actions", "Actions", "Actions");
+        put("tm.agency", "Agency", "Organisme");
+        put("tm.referral_code", "Referral code", "Code de référence");
+        put("tm.agency_key", "Agency key", "Clé de l'organisme");
+        put(
+                "tm.key_rejected",
+                "key rejected: it gets no key",
+                "clé rejetée : ce compte ne reçoit aucune clé");
+        put("tm.all", "all", "tous");
+        put("tm.pass.one_time", "one-time (not chosen yet)", "à usage unique (pas encore choisie)");
+        put("tm.pass.own", "their own", "la sienne");
+        put("tm.totp.yes", "enrolled", "configuré");
+        put("tm.totp.no", "not yet", "pas encore");
+        put("tm.role.admin", "admin", "administration");
+        put("tm.role.coordinator", "coordinator", "coordination");
+        put("tm.role.agency", "agency", "organisme");
+        put("tm.end_sessions_of", "End sessions of ", "Fermer les sessions de ");
+        put("tm.end_sessions", "End sessions", "Fermer les sessions");
+        put("tm.remove_of", "Remove ", "Retirer ");
+        put("tm.remove", "Remove", "Retirer");
+        put("tm.team_key", "Team key", "Clé d'équipe");
+        put("tm.current_key", "Current key ", "Clé actuelle ");
+        put(
+                "tm.pin",
+                "</code>. Fingerprint of the first team key (the pin every key record is verified from): ",
+                "</code>. Empreinte de la première clé d'équipe (l'ancrage d'où chaque enregistrement de clé est vérifié) : ");
+        put(
+                "tm.pin.keep",
+                ". Keep it with the server keys; on a cluster set <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway.",
+                ". Gardez-la avec les clés du serveur; en grappe, donnez-la à <code>HAVEN_TEAM_KEY_PIN</code> sur chaque passerelle.");
+        put(
+                "tm.rotate.help",
+                "Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the team key rotates).",
+                "Renouveler scelle à nouveau les clés de chaque dossier pour une nouvelle clé d'équipe (rien n'est rechiffré) et déconnecte toutes les autres personnes. Retirer une personne de l'administration ou de la coordination renouvelle la clé d'elle-même; retirer une personne d'un organisme renouvelle plutôt la clé de cet organisme (les clés d'organisme sont scellées à nouveau, pas remplacées, quand la clé d'équipe change).");
+        put("tm.rotate", "Rotate the team key", "Renouveler la clé d'équipe");
+        put("tm.retention", "Retention", "Conservation");
+        put(
+                "tm.retention.days",
+                "Days a closed case is kept before it is deleted",
+                "Jours de conservation d'un dossier fermé avant sa suppression");
+        put("tm.retention.now", "Now ", "Actuellement ");
+        put("tm.retention.unit", " days (", " jours (");
+        put(
+                "tm.retention.help",
+                "). Purged daily and at start-up; a person's DELETE removes what they sent at once.",
+                "). Purgé chaque jour et au démarrage; le SUPPRIMER d'une personne efface aussitôt ce qu'elle a envoyé.");
+        put("tm.retention.save", "Save retention period", "Enregistrer la durée de conservation");
+        put("tm.add", "Add an account", "Ajouter un compte");
+        put("tm.new.coordinator", "Coordinator", "Coordination");
+        put("tm.new.agency", "Agency worker", "Personne d'un organisme");
+        put("tm.new.admin", "Administrator", "Administration");
+        put("tm.new.groups", "Working groups (coordinators)", "Groupes de travail (coordination)");
+        put("tm.new.agency_of", "Agency (agency workers)", "Organisme (personnel d'organisme)");
+        put(
+                "tm.new.pass",
+                "One-time passphrase (at least ",
+                "Phrase de passe à usage unique (au moins ");
+        put(
+                "tm.new.pass.help",
+                " characters; give it to the person in a safe way: at first login they must choose their own)",
+                " caractères; transmettez-la de façon sûre : à la première connexion, la personne doit choisir la sienne)");
+        put("tm.new.again", "Again", "Encore une fois");
+        put("tm.new.create", "Create account", "Créer le compte");
+        put("tm.agencies", "Agencies and referral codes", "Organismes et codes de référence");
+        put("tm.keyless.one", " agency has", " organisme n'a");
+        put("tm.keyless.many", " agencies have", " organismes n'ont");
+        put(
+                "tm.keyless.rest",
+                " no key yet: referrals from it are sealed to the team key only and its workers cannot read them. It gets one when you add a worker to it, or with its button below.",
+                " pas encore de clé : ses orientations sont scellées à la clé d'équipe seulement et son personnel ne peut pas les lire. Il en reçoit une quand vous y ajoutez une personne, ou avec son bouton ci-dessous.");
+        put(
+                "tm.agency_key_rejected",
+                "key rejected: referrals are sealed to the team key only",
+                "clé rejetée : les orientations sont scellées à la clé d'équipe seulement");
+        put("tm.none_yet", "none yet ", "aucune pour l'instant ");
+        put("tm.create_key_of", "Create the key of ", "Créer la clé de ");
+        put("tm.create_key", "Create its key", "Créer sa clé");
+        put("tm.new_agency", "New agency", "Nouvel organisme");
+        put(
+                "tm.add_agency",
+                "Add agency and issue a referral code",
+                "Ajouter l'organisme et émettre un code de référence");
+        put("settings", "Settings", "Paramètres");
+        put("settings.language", "Language of the inbox", "Langue de la boîte de réception");
+        put("settings.language.choose", "Show the inbox in", "Afficher la boîte de réception en");
+        put("settings.save", "Save", "Enregistrer");
+        put(
+                "settings.passphrase.help",
+                "Change the passphrase you log in with, including the first one an administrator gave you."
+                        + " Your other sessions end when you do.",
+                "Changez la phrase de passe de connexion, y compris la première qu'un administrateur vous a"
+                        + " donnée. Vos autres sessions prennent fin.");
+        put(
+                "settings.keys.help",
+                "Press ? on any inbox page to see them: j and k move through the list of cases, c claims,"
+                        + " r goes to the reply box, Ctrl+Enter sends.",
+                "Appuyez sur ? sur une page de la boîte pour les voir : j et k parcourent la liste des dossiers,"
+                        + " c prend le dossier, r va à la zone de réponse, Ctrl+Entrée envoie.");
+        put("keys.title", "Keyboard shortcuts", "Raccourcis clavier");
+        put("keys.j", "Next case in the list", "Dossier suivant de la liste");
+        put("keys.k", "Previous case in the list", "Dossier précédent de la liste");
+        put("keys.enter", "Open the chosen case", "Ouvrir le dossier choisi");
+        put("keys.c", "Claim the open case", "Prendre le dossier ouvert");
+        put("keys.r", "Write a reply to the person", "Écrire une réponse à la personne");
+        put(
+                "keys.send",
+                "Send the reply (in the reply box)",
+                "Envoyer la réponse (dans la zone de réponse)");
+        put("keys.help", "Show this list", "Afficher cette liste");
+        put("keys.close", "Close", "Fermer");
+        put("queue.awaiting", "The person wrote: reply", "La personne a écrit : répondre");
+        put(
+                "queue.notify",
+                "Notify me of new urgent cases",
+                "M'avertir des nouveaux dossiers urgents");
+        put(
+                "queue.notify.on",
+                "You will be notified of new urgent cases while this page is open.",
+                "Vous serez averti des nouveaux dossiers urgents tant que cette page est ouverte.");
+        put(
+                "queue.notify.text",
+                "New urgent case in your groups",
+                "Nouveau dossier urgent dans vos groupes");
+        put("totp.recovery.copy", "Copy the codes", "Copier les codes");
+        put("totp.recovery.copied", "Codes copied.", "Codes copiés.");
+        put(
+                "confirm.rotate",
+                "Rotate the team key? Every case's keys are re-wrapped to a new key, and everyone else is logged"
+                        + " out at once and must log in again with their passphrase. Your own session goes on.",
+                "Renouveler la clé d'équipe? Les clés de chaque dossier sont scellées à nouveau pour une nouvelle clé,"
+                        + " et toutes les autres personnes sont déconnectées aussitôt et doivent se reconnecter avec leur phrase"
+                        + " de passe. Votre session continue.");
+        put(
+                "confirm.remove",
+                "Remove {0}? The account is disabled, its sessions end, and the team key is rotated, which"
+                        + " logs everyone else out. This cannot be undone.",
+                "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé d'équipe est"
+                        + " renouvelée, ce qui déconnecte tout le monde. C'est définitif.");
+        put(
+                "confirm.remove_agency",
+                "Remove {0}? The account is disabled, its sessions end, and its agency's key is rotated, which"
+                        + " logs the agency's other workers out. This cannot be undone.",
+                "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé de son organisme"
+                        + " est renouvelée, ce qui déconnecte les autres personnes de l'organisme. C'est définitif.");
+        put(
+                "confirm.end_sessions",
+                "End every session of {0}? They are logged out on all their devices now and must log in"
+                        + " again. The account stays.",
+                "Fermer toutes les sessions de {0}? La personne est déconnectée sur tous ses appareils et doit"
+                        + " se reconnecter. Le compte reste.");
+        put("case.side", "Intake answers and export", "Réponses à l'accueil et export");
+        put("case.toolbar", "Work on this case", "Travail sur ce dossier");
+        put("case.bot", "Haven's intake", "Accueil de Haven");
+        put(
+                "case.bot.done",
+                "Intake finished; its answers are in the side panel. Triage:",
+                "Accueil terminé ; les réponses sont dans le panneau latéral. Triage :");
+        put("case.reply.keys", "Ctrl+Enter sends.", "Ctrl+Entrée envoie.");
+        put("case.saved", "Saved.", "Enregistré.");
+        put(
+                "case.taken",
+                "This case was given to someone else or back to the queue: you can no longer work on it here."
+                        + " Reload the page to see it as it is now.",
+                "Ce dossier a été confié à quelqu'un d'autre ou remis dans la file : vous ne pouvez plus y travailler"
+                        + " ici. Rechargez la page pour le voir tel qu'il est.");
+        put(
+                "case.save_failed",
+                "Not saved. Reload the page and try again.",
+                "Non enregistré. Rechargez la page et réessayez.");
+        put(
+                "case.gone",
+                "This case was deleted (the person asked, or its retention ended). Nothing more can be done here.",
+                "Ce dossier a été supprimé (à la demande de la personne, ou à la fin de sa conservation). Il n'y a plus rien à faire ici.");
         put("case.answers", "Intake answers", "Réponses à l'accueil");
         put("case.referrals", "Suggested referrals", "Orientations suggérées");
         put("case.conversation", "Conversation", "Conversation");
@@ -164,6 +353,7 @@ public final class Text {
                 "Record a referral to a partner",
                 "Noter une orientation vers un partenaire");
         put("case.refer.org", "Organisation", "Organisme");
+        put("case.refer.short", "Refer to", "Orienter vers");
         put("case.refer.save", "Record referral", "Noter l'orientation");
         put("case.export", "Export for a lawyer (OpenPGP)", "Exporter pour un avocat (OpenPGP)");
         put(
@@ -530,5 +720,13 @@ public final class Text {
             return key;
         }
         return "fr".equals(language) ? v[1] : v[0];
+    }
+
+    /**
+     * The text of {@code key} with {@code {0}} replaced by {@code arg}, unescaped: the caller
+     * escapes the whole.
+     */
+    public static String t(String language, String key, String arg) {
+        return t(language, key).replace("{0}", arg == null ? "" : arg);
     }
 }
