@@ -108,6 +108,7 @@ final class CaseView {
                                     || m.equals("case.reply.none")
                                     || m.equals("case.empty_text")
                                     || m.equals("case.reply.duress_held")
+                                    || m.equals("case.move.refused")
                             ? Html.error(Text.t(l, m))
                             : Html.notice(Text.t(l, m)));
         }
@@ -208,6 +209,9 @@ final class CaseView {
         b.append(conversation);
         if (canWork) {
             b.append(workForms(s, c));
+        }
+        if (canWork) {
+            b.append(CaseMoveAction.form(s, c));
         }
         b.append(CaseExport.form(s, c));
         return b.toString();

@@ -104,6 +104,16 @@ public final class Text {
         put("case.assign", "Assign to", "Assigner à");
         put("case.assign.save", "Assign", "Assigner");
         put("case.assigned", "Case assigned.", "Dossier assigné.");
+        put("case.move", "Move to working group", "Déplacer vers le groupe de travail");
+        put("case.move.save", "Move", "Déplacer");
+        put(
+                "case.moved",
+                "Case moved: it is now sealed to that group's key only.",
+                "Dossier déplacé : il n'est plus scellé qu'à la clé de ce groupe.");
+        put(
+                "case.move.refused",
+                "The case was not moved: your keys do not open all of it, or that group has no key yet.",
+                "Le dossier n'a pas été déplacé : vos clés ne l'ouvrent pas en entier, ou ce groupe n'a pas encore de clé.");
         put(
                 "case.claimed_by_other",
                 "Another coordinator claimed this case first.",
