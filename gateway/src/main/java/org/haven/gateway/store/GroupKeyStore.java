@@ -274,7 +274,10 @@ public final class GroupKeyStore {
             return Future.succeededFuture();
         }
         return tx.preparedQuery("DELETE FROM entry_keys WHERE case_id = $1 AND key_id = ANY($2)")
-                .execute(Tuple.of(caseId, keyIds.toArray(new String[0])))
+                .execute(
+                        Tuple.tuple()
+                                .addUUID(caseId)
+                                .addArrayOfString(keyIds.toArray(new String[0])))
                 .mapEmpty();
     }
 
