@@ -280,6 +280,8 @@ public final class AccountCeremony {
                                                                                                 null)
                                                                                         .map(id)))
                                         .onComplete(ar -> keys.destroy()))
+                // the export key may be new: this gateway signs exports with it from now on
+                .compose(id -> teamKeys.reload().otherwiseEmpty().map(id))
                 .recover(
                         err ->
                                 Future.failedFuture(
@@ -289,15 +291,16 @@ public final class AccountCeremony {
     }
 
     /**
-     * Grants a new coordinator the keys of its working groups and of the intake group (each created
-     * first if the group has none, and sealed then to the entries of the group's cases that only
-     * the team key opened), never the team key: a coordinator's passphrase opens only its groups'
-     * cases.
+     * Grants a new coordinator the keys of its working groups, of the intake group and the export
+     * signing key (each created first if the group has none, and sealed then to the entries of the
+     * group's cases that only the team key opened), never the team key: a coordinator's passphrase
+     * opens only its groups' cases.
      */
     private Future<Void> grantGroups(
             Db tx, long id, List<String> groups, AccountKeys keys, AccountSigner admin) {
         List<String> all = new ArrayList<>(groups);
         all.add(GroupKeyStore.INTAKE);
+        all.add(GroupKeyStore.EXPORT);
         Future<Void> chain = groupKeys.prepare(tx, all, keys.team(), admin).mapEmpty();
         for (String g : all) {
             chain =
@@ -420,7 +423,11 @@ public final class AccountCeremony {
                                                                                                     return held;
                                                                                                 })));
                             }
-                            return chain.map(held -> new GroupRotation(groups, held));
+                            return chain.compose(
+                                    held ->
+                                            teamKeys.reload()
+                                                    .otherwiseEmpty()
+                                                    .map(new GroupRotation(groups, held)));
                         });
     }
 

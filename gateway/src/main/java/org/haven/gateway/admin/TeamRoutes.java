@@ -222,9 +222,11 @@ public final class TeamRoutes {
                             }
                             b.append(
                                             "<p class=\"help\">Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs"
-                                                    + " everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency"
-                                                    + " worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the"
-                                                    + " team key rotates).</p>")
+                                                    + " everyone else out. The team key is the administrators' key: removing an administrator rotates it by itself."
+                                                    + " Coordinators hold only the keys of their working groups and of the intake group: removing one rotates"
+                                                    + " those groups' keys; a coordinator from before group keys still holds the team key until the next"
+                                                    + " rotation, which moves them to their groups' keys. Removing an agency worker rotates that agency's key"
+                                                    + " instead (agency and group keys are re-sealed, not replaced, when the team key rotates).</p>")
                                     .append("<form method=\"post\" action=\"/inbox/team/rotate\">")
                                     .append(Html.csrf(s))
                                     .append(

@@ -86,8 +86,9 @@ public final class AccountUnlock {
     private record Grants(
             List<AccountStore.Grant> team,
             List<AccountStore.Grant> agency,
-            List<GroupKeyStore.Grant> group) {
-        static final Grants NONE = new Grants(List.of(), List.of(), List.of());
+            List<GroupKeyStore.Grant> group,
+            Optional<GroupKeyStore.GroupKeyRow> export) {
+        static final Grants NONE = new Grants(List.of(), List.of(), List.of(), Optional.empty());
     }
 
     private final AccountStore accounts;
@@ -176,6 +177,17 @@ public final class AccountUnlock {
             personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
             for (AccountStore.Grant g : grants.team()) {
                 keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
+            }
+            // an administrator holds the export signing key through the team key
+            if (grants.export().isPresent()) {
+                GroupKeyStore.GroupKeyRow x = grants.export().get();
+                for (RecipientPrivateKey team : List.copyOf(keys)) {
+                    if (team.publicKey().keyId().equals(x.teamKeyId())) {
+                        keys.add(
+                                GroupKeys.openWithTeamKey(
+                                        x.sealed(), x.groupId(), x.keyId(), team));
+                    }
+                }
             }
             for (GroupKeyStore.Grant g : grants.group()) {
                 keys.add(GroupKeys.openGrant(g.sealed(), g.keyId(), g.groupId(), a.id(), personal));
@@ -285,13 +297,32 @@ public final class AccountUnlock {
         if ("agency".equals(a.role())) {
             return a.agencyId() == null
                     ? Future.succeededFuture(Grants.NONE)
-                    : accounts.agencyGrants(a.id()).map(g -> new Grants(List.of(), g, List.of()));
+                    : accounts.agencyGrants(a.id())
+                            .map(g -> new Grants(List.of(), g, List.of(), Optional.empty()));
         }
         return accounts.grants(a.id())
                 .compose(
                         team ->
                                 GroupKeyStore.grants(accounts.db(), a.id())
-                                        .map(group -> new Grants(team, List.of(), group)));
+                                        .compose(
+                                                group ->
+                                                        ("admin".equals(a.role())
+                                                                        ? GroupKeyStore.current(
+                                                                                accounts.db(),
+                                                                                GroupKeyStore
+                                                                                        .EXPORT)
+                                                                        : Future.succeededFuture(
+                                                                                Optional
+                                                                                        .<GroupKeyStore
+                                                                                                        .GroupKeyRow>
+                                                                                                empty()))
+                                                                .map(
+                                                                        export ->
+                                                                                new Grants(
+                                                                                        team,
+                                                                                        List.of(),
+                                                                                        group,
+                                                                                        export))));
     }
 
     private Future<Boolean> secondFactor(Account a, String code) {

@@ -407,6 +407,31 @@ public final class AccountCommand extends CommandGroup {
                                 out.flush();
                                 return 0;
                             }
+                            if ("coordinator".equals(leaving.role())) {
+                                // the keys of its working groups (and the intake group's), which
+                                // it held; the team key follows below for a coordinator from
+                                // before group keys, who held it
+                                try {
+                                    AccountCeremony.GroupRotation groups =
+                                            Cli.await(
+                                                    ceremony.rotateGroups(
+                                                            actor,
+                                                            leaving.id(),
+                                                            unlocked.teamKey(),
+                                                            unlocked.signer()));
+                                    out.println(
+                                            "keys of its working groups rotated ("
+                                                    + String.join(", ", groups.groups())
+                                                    + ")");
+                                } catch (Exception e) {
+                                    throw new Cli.Failure(
+                                            "account "
+                                                    + leaving.username()
+                                                    + " removed, but rotating its working groups' keys failed ("
+                                                    + Reasons.of(e, Optional.empty())
+                                                    + "): remove a coordinator of those groups on the Team page");
+                                }
+                            }
                             RecipientPrivateKey next;
                             try {
                                 next =

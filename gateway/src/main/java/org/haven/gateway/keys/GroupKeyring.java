@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.SignatureKey;
+import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.EntryKeyStore;
 import org.haven.gateway.store.GroupKeyStore;
@@ -288,6 +289,79 @@ public final class GroupKeyring {
                                                 return GroupKeyStore.insertEntryKeys(tx, rows)
                                                         .map(rows.size());
                                             });
+                        });
+    }
+
+    /**
+     * The upgrade of coordinators from before group keys, who hold the team key {@code team}: each
+     * (whose key record verifies) is granted the keys of its working groups and of the intake
+     * group, each group key first created and sealed to the entries of the group's cases that only
+     * the team key opened. Run just before a team key rotation, which then grants the new team key
+     * to administrators only: from then on those coordinators' passphrases open their groups' cases
+     * only. Completes with the number of coordinators moved.
+     */
+    public Future<Integer> moveCoordinatorsOffTeamKey(
+            Db tx, AccountStore accounts, RecipientPrivateKey team, AccountSigner admin) {
+        return teamKeys.requireAdministrator(tx, admin)
+                .compose(
+                        verified ->
+                                accounts.holdersOf(tx, team.publicKey().keyId())
+                                        .compose(
+                                                held -> {
+                                                    Future<Integer> chain =
+                                                            Future.succeededFuture(0);
+                                                    for (Long id : held) {
+                                                        Optional<KeyRecordStore.AccountKeyRow> a =
+                                                                verified.account(id);
+                                                        if (a.isEmpty()
+                                                                || a.get().disabled()
+                                                                || !"coordinator"
+                                                                        .equals(a.get().role())) {
+                                                            continue;
+                                                        }
+                                                        chain =
+                                                                chain.compose(
+                                                                        n ->
+                                                                                moveOne(
+                                                                                                tx,
+                                                                                                a
+                                                                                                        .get(),
+                                                                                                team,
+                                                                                                admin)
+                                                                                        .map(
+                                                                                                n
+                                                                                                        + 1));
+                                                    }
+                                                    return chain;
+                                                }));
+    }
+
+    private Future<Void> moveOne(
+            Db tx, KeyRecordStore.AccountKeyRow a, RecipientPrivateKey team, AccountSigner admin) {
+        RecipientPublicKey personal;
+        try {
+            personal = RecipientPublicKey.fromBytes(a.publicKey());
+        } catch (GeneralSecurityException e) {
+            return Future.failedFuture(e);
+        }
+        return GroupKeyStore.groupsOf(tx, a.id())
+                .compose(
+                        groups -> {
+                            List<String> all = new ArrayList<>(groups);
+                            all.add(GroupKeyStore.INTAKE);
+                            all.add(GroupKeyStore.EXPORT);
+                            Future<Void> chain = prepare(tx, all, team, admin).mapEmpty();
+                            for (String g : all) {
+                                chain =
+                                        chain.compose(
+                                                v -> grant(tx, g, a.id(), personal, team, admin));
+                            }
+                            return chain.onSuccess(
+                                    v ->
+                                            LOG.info(
+                                                    "event=coordinator_moved_to_group_keys account={} groups={}",
+                                                    a.id(),
+                                                    all.size()));
                         });
     }
 

@@ -21,14 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rotates the team key: a new key pair, granted to every administrator (and to a coordinator who
- * still holds the old one, from before working-group keys) by their personal public keys, every
- * entry's data key re-wrapped from the old team key to the new one (answers and messages are not
- * re-encrypted), every agency private key re-sealed from the old team key to the new one (agency
- * keys themselves do not change, so agency workers keep their grants), every working-group private
- * key likewise, and the old key retired with its grants withdrawn. Run after removing a
- * coordinator, the removed person can open nothing sealed from then on. New entries wait on a table
- * lock while it runs, so none is sealed to the old key.
+ * Rotates the team key (the administrators' key): a new key pair, granted to every administrator by
+ * their personal public key, every entry's data key re-wrapped from the old team key to the new one
+ * (answers and messages are not re-encrypted), every agency private key re-sealed from the old team
+ * key to the new one (agency keys themselves do not change, so agency workers keep their grants),
+ * every working-group private key likewise, and the old key retired with its grants withdrawn. Run
+ * after removing a coordinator, the removed person can open nothing sealed from then on. New
+ * entries wait on a table lock while it runs, so none is sealed to the old key.
  */
 public final class TeamKeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(TeamKeyRotation.class);
@@ -37,6 +36,7 @@ public final class TeamKeyRotation {
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
     private final AgencyStore agencies;
+    private final GroupKeyring groups;
 
     public TeamKeyRotation(
             Vertx vertx, AccountStore accounts, AgencyStore agencies, TeamKeys teamKeys) {
@@ -44,6 +44,7 @@ public final class TeamKeyRotation {
         this.accounts = accounts;
         this.agencies = agencies;
         this.teamKeys = teamKeys;
+        this.groups = new GroupKeyring(teamKeys);
     }
 
     private record Plan(
@@ -58,7 +59,9 @@ public final class TeamKeyRotation {
      * Rotates from {@code current} (the caller's unlocked team key, the newest verified one) as
      * administrator {@code admin}, whose signature and {@code current}'s sign the new key's record;
      * completes with the new private key, for the caller's session. The new key is granted only to
-     * administrators and coordinators whose key records verify; any other is reported and skipped.
+     * administrators whose key records verify; any other is reported and skipped. Coordinators who
+     * held the old key (from before working-group keys) are first granted their groups' keys
+     * instead, in the same transaction ({@link GroupKeyring#moveCoordinatorsOffTeamKey}).
      */
     public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current, AccountSigner admin) {
         String oldId = current.publicKey().keyId();
@@ -76,7 +79,12 @@ public final class TeamKeyRotation {
                                                                 new GeneralSecurityException(
                                                                         "the key to rotate from is not the newest verified team key"));
                                                     }
-                                                    return accounts.holdersOf(tx, oldId)
+                                                    return groups.moveCoordinatorsOffTeamKey(
+                                                                    tx, accounts, current, admin)
+                                                            .compose(
+                                                                    moved ->
+                                                                            accounts.holdersOf(
+                                                                                    tx, oldId))
                                                             .compose(
                                                                     held ->
                                                                             gather(
@@ -86,7 +94,8 @@ public final class TeamKeyRotation {
                                                                                     admin,
                                                                                     holders(
                                                                                             verified,
-                                                                                            held)));
+                                                                                            held,
+                                                                                            false)));
                                                 })
                                         .compose(
                                                 plan -> {
@@ -181,16 +190,20 @@ public final class TeamKeyRotation {
     }
 
     /**
-     * The enabled administrators, and the coordinators who hold the old key ({@code held}: granted
-     * before working-group keys), whose key records verified: who the new key is granted to.
-     * Coordinators added since hold their groups' keys, never the team key.
+     * The enabled administrators whose key records verified: who the new key is granted to (with
+     * {@code coordinators}, also the coordinators among {@code held}). Coordinators hold their
+     * groups' keys, never the team key: those from before group keys are moved to their groups'
+     * keys just before the rotation ({@link GroupKeyring#moveCoordinatorsOffTeamKey}).
      */
-    static List<AccountStore.Holder> holders(KeyVerifier.Result verified, Set<Long> held) {
+    static List<AccountStore.Holder> holders(
+            KeyVerifier.Result verified, Set<Long> held, boolean coordinators) {
         List<AccountStore.Holder> out = new ArrayList<>();
         for (KeyRecordStore.AccountKeyRow a : verified.accounts().values()) {
             if (!a.disabled()
                     && ("admin".equals(a.role())
-                            || ("coordinator".equals(a.role()) && held.contains(a.id())))) {
+                            || (coordinators
+                                    && "coordinator".equals(a.role())
+                                    && held.contains(a.id())))) {
                 out.add(new AccountStore.Holder(a.id(), a.publicKey()));
             }
         }

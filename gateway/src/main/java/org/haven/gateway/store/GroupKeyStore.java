@@ -20,6 +20,12 @@ public final class GroupKeyStore {
     public static final String INTAKE = "intake";
 
     /**
+     * Not a group of cases: the key every coordinator and administrator holds to sign case exports
+     * (its OpenPGP signing key is derived from it), managed like a group key.
+     */
+    public static final String EXPORT = "export";
+
+    /**
      * A group key as stored: the private half sealed to team key {@code teamKeyId}, the record
      * signed by {@code signer}.
      */
@@ -177,9 +183,11 @@ public final class GroupKeyStore {
      */
     public static Future<List<String>> groupsHeldBy(Db db, long accountId) {
         return db.preparedQuery(
-                        "SELECT k.group_id FROM group_keys k WHERE k.retired_at IS NULL AND (k.group_id = '"
+                        "SELECT k.group_id FROM group_keys k WHERE k.retired_at IS NULL AND (k.group_id IN ('"
                                 + INTAKE
-                                + "' OR k.group_id IN (SELECT group_id FROM account_groups WHERE account_id = $1))"
+                                + "', '"
+                                + EXPORT
+                                + "') OR k.group_id IN (SELECT group_id FROM account_groups WHERE account_id = $1))"
                                 + " ORDER BY k.group_id")
                 .execute(Tuple.of(accountId))
                 .map(
@@ -190,13 +198,26 @@ public final class GroupKeyStore {
                         });
     }
 
+    /** The working groups of an account ({@code account_groups}). */
+    public static Future<List<String>> groupsOf(Db db, long accountId) {
+        return db.preparedQuery(
+                        "SELECT group_id FROM account_groups WHERE account_id = $1 ORDER BY group_id")
+                .execute(Tuple.of(accountId))
+                .map(
+                        rs -> {
+                            List<String> out = new ArrayList<>();
+                            rs.forEach(r -> out.add(r.getString(0)));
+                            return out;
+                        });
+    }
+
     /**
-     * The enabled coordinators of group {@code groupId} (of {@link #INTAKE}: every enabled
-     * coordinator): who hold its key.
+     * The enabled coordinators of group {@code groupId} (of {@link #INTAKE} and {@link #EXPORT}:
+     * every enabled coordinator): who hold its key.
      */
     public static Future<List<Long>> members(Db db, String groupId) {
         String sql =
-                INTAKE.equals(groupId)
+                INTAKE.equals(groupId) || EXPORT.equals(groupId)
                         ? "SELECT id FROM accounts WHERE role = 'coordinator' AND disabled_at IS NULL"
                                 + " AND $1::text IS NOT NULL ORDER BY id"
                         : "SELECT a.id FROM accounts a JOIN account_groups g ON g.account_id = a.id"

@@ -136,10 +136,10 @@ class CompartmentsTest {
     }
 
     /**
-     * Verifies that removing a Toronto coordinator rotates the Toronto key and the intake group's
-     * (every coordinator holds it), and nothing else: the team key, Montreal's key and Montreal's
-     * entry keys are untouched; the remaining Toronto coordinator reads on with the new key; the
-     * removed one's old keys open nothing sealed afterwards.
+     * Verifies that removing a Toronto coordinator rotates the Toronto key, the intake group's and
+     * the export signing key (every coordinator holds those two), and nothing else: the team key,
+     * Montreal's key and Montreal's entry keys are untouched; the remaining Toronto coordinator
+     * reads on with the new key; the removed one's old keys open nothing sealed afterwards.
      */
     @Test
     void testRemovalRotatesOnlyThatGroupsKeys(@TempDir Path dataDir) throws Exception {
@@ -170,7 +170,8 @@ class CompartmentsTest {
             assertTrue(remove.find(), "no remove button for tara");
             String removed = admin.postWithCsrf(page, remove.group(1)).body();
             assertTrue(
-                    removed.contains("keys of its working groups rotated (intake, toronto)"),
+                    removed.contains(
+                            "keys of its working groups rotated (export, intake, toronto)"),
                     "removal did not rotate the group keys");
 
             Map<String, String> after = groupKeys(db);
@@ -178,7 +179,7 @@ class CompartmentsTest {
             assertNotEquals(before.get("intake"), after.get("intake"));
             assertEquals(before.get("montreal"), after.get("montreal"), "Montreal's key rotated");
             for (String g : before.keySet()) {
-                if (!g.equals("toronto") && !g.equals("intake")) {
+                if (!List.of("toronto", "intake", "export").contains(g)) {
                     assertEquals(before.get(g), after.get(g), g + "'s key rotated");
                 }
             }
