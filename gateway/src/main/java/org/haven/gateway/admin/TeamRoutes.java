@@ -14,6 +14,7 @@ import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.KeyVerifier;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -417,6 +418,15 @@ public final class TeamRoutes {
     private boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
         if (err instanceof TeamKeys.UnverifiedAdministrator) {
             page(ctx, s, err.getMessage(), null);
+            return true;
+        }
+        if (err instanceof GroupKeyring.RejectedKey) {
+            page(
+                    ctx,
+                    s,
+                    "A working group's key failed verification, so it is not used: nothing was granted or rotated."
+                            + " See key_rejected in the log.",
+                    null);
             return true;
         }
         if (err instanceof AgencyKeyCustody.RejectedKey) {

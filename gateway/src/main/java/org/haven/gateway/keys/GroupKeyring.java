@@ -1,6 +1,7 @@
 package org.haven.gateway.keys;
 
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -118,8 +119,8 @@ public final class GroupKeyring {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(key.toBytes());
-            sha.update(row.groupId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            sha.update(row.keyId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(row.groupId().getBytes(StandardCharsets.UTF_8));
+            sha.update(row.keyId().getBytes(StandardCharsets.UTF_8));
             sha.update(row.publicKey());
             sha.update(row.signature());
             memoKey = HexFormat.of().formatHex(sha.digest());

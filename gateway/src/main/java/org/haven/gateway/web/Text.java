@@ -291,12 +291,12 @@ public final class Text {
         put("team.signing", "Export signing key", "Clé de signature des exports");
         put(
                 "team.signing.help",
-                "Every case export is signed with this key, derived from the team key. Give the public key"
-                        + " to the lawyers you export to, so they can check an export came from here. It changes when the team key is"
-                        + " rotated.",
-                "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'équipe. Donnez la clé"
-                        + " publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change quand la clé"
-                        + " d'équipe est renouvelée.");
+                "Every case export is signed with this key, derived from the export key that every coordinator holds. Give"
+                        + " the public key to the lawyers you export to, so they can check an export came from here. It changes when a"
+                        + " coordinator is removed.",
+                "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'export que détient chaque coordinateur."
+                        + " Donnez la clé publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change"
+                        + " quand un coordinateur est retiré.");
         put("team.signing.download", "Download the public key", "Télécharger la clé publique");
         put("case.empty_text", "Write something first.", "Écrivez d'abord quelque chose.");
         put(

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,6 +27,7 @@ import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.Haven;
+import org.haven.gateway.cases.CaseMove;
 import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.GroupKeys;
 import org.haven.gateway.keys.KeyGrants;
@@ -130,6 +132,25 @@ class CompartmentsTest {
                                     + " AND case_id = '"
                                     + caseId
                                     + "'"));
+            // moving it back takes keys that open it: tara's no longer do (the cryptographic
+            // refusal, whatever the permission checks say)
+            Throwable back =
+                    assertThrows(
+                            ExecutionException.class,
+                            () ->
+                                    new CaseMove(
+                                                    haven.database().db(),
+                                                    haven.teamKeys(),
+                                                    TestHaven.auditKey(dataDir))
+                                            .move(
+                                                    UUID.fromString(caseId),
+                                                    "toronto",
+                                                    keysOf(db, "tara", stolen),
+                                                    "tara")
+                                            .toCompletionStage()
+                                            .toCompletableFuture()
+                                            .get(30, TimeUnit.SECONDS));
+            assertTrue(back.getCause() instanceof CaseMove.CannotOpen, back.toString());
             // a later message is sealed to the new group's key
             assertTrue(recipientsOf(db, "montreal").containsAll(currentKey(db, "montreal")));
         }
