@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.Haven;
 import org.haven.gateway.cases.CaseMove;
@@ -220,6 +221,94 @@ class CompartmentsTest {
                             db,
                             "SELECT count(*) FROM group_key_grants g JOIN accounts a ON a.id = g.account_id"
                                     + " WHERE a.username = 'tara'"));
+        }
+    }
+
+    /**
+     * Verifies the upgrade of an installation from before group keys (simulated: the group keys,
+     * their grants and wraps deleted, and each coordinator granted the team key, as before): its
+     * cases keep opening with the team key, new cases are sealed to the team key; the next team key
+     * rotation moves each coordinator to their groups' keys (sealing the old cases to them too) and
+     * grants the new team key to administrators only, after which a Toronto passphrase opens
+     * Toronto's cases, old and new, and no longer Montreal's.
+     */
+    @Test
+    void testUpgradeMovesCoordinatorsToGroupKeysAtNextRotation(@TempDir Path dataDir)
+            throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String toronto = "old-toronto-" + UUID.randomUUID();
+            String montreal = "old-montreal-" + UUID.randomUUID();
+            intake(haven, toronto, "Toronto");
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            String stolen = PASS;
+
+            // back to the state of an installation from before group keys
+            String teamId = teamKey(db);
+            RecipientPrivateKey team =
+                    keysOf(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE).stream()
+                            .filter(k -> k.publicKey().keyId().equals(teamId))
+                            .findFirst()
+                            .orElseThrow();
+            DatabaseDump.execute(
+                    db, "DELETE FROM entry_keys WHERE key_id IN (SELECT key_id FROM group_keys)");
+            DatabaseDump.execute(db, "DELETE FROM group_key_grants");
+            DatabaseDump.execute(db, "DELETE FROM group_keys");
+            for (String who : List.of("tara", "marc")) {
+                List<String> a =
+                        DatabaseDump.query(
+                                        db,
+                                        "SELECT id, encode(public_key, 'hex') FROM accounts WHERE username = '"
+                                                + who
+                                                + "'")
+                                .get(0);
+                long id = Long.parseLong(a.get(0));
+                byte[] grant =
+                        KeyGrants.grant(
+                                team,
+                                teamId,
+                                id,
+                                RecipientPublicKey.fromBytes(HexFormat.of().parseHex(a.get(1))));
+                DatabaseDump.execute(
+                        db,
+                        "INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ("
+                                + id
+                                + ", '"
+                                + teamId
+                                + "', '\\x"
+                                + HexFormat.of().formatHex(grant)
+                                + "'::bytea)");
+            }
+            String between = "between-" + UUID.randomUUID();
+            intake(haven, between, "Toronto");
+            assertTrue(recipientsOf(db, "toronto").equals(Set.of(teamId)), "not team-only");
+            // not compartmented yet: tara's team key opens Montreal too
+            assertTrue(answersOf(db, montreal, keysOf(db, "tara", stolen)).contains(montreal));
+
+            String page = admin.get("/inbox/team").body();
+            assertTrue(
+                    admin.postWithCsrf(page, "/inbox/team/rotate")
+                            .body()
+                            .contains("Team key rotated"));
+
+            assertEquals(0, teamGrants(db, "tara"), "tara still holds the team key");
+            assertEquals(0, teamGrants(db, "marc"), "marc still holds the team key");
+            assertEquals(1, teamGrants(db, TestHaven.ADMIN));
+            List<RecipientPrivateKey> tara = keysOf(db, "tara", stolen);
+            assertTrue(answersOf(db, toronto, tara).contains(toronto), "old Toronto case");
+            assertTrue(answersOf(db, between, tara).contains(between), "case from before");
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, montreal, tara));
+            List<RecipientPrivateKey> marc = keysOf(db, "marc", stolen);
+            assertTrue(answersOf(db, montreal, marc).contains(montreal));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, toronto, marc));
+            String after = "after-" + UUID.randomUUID();
+            intake(haven, after, "Toronto");
+            assertTrue(answersOf(db, after, tara).contains(after));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, after, marc));
         }
     }
 
