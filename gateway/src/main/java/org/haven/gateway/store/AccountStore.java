@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -156,12 +157,12 @@ public final class AccountStore {
     }
 
     /** The accounts that hold a grant of team key {@code keyId}. */
-    public Future<java.util.Set<Long>> holdersOf(Db tx, String keyId) {
+    public Future<Set<Long>> holdersOf(Db tx, String keyId) {
         return tx.preparedQuery("SELECT account_id FROM team_key_grants WHERE key_id = $1")
                 .execute(Tuple.of(keyId))
                 .map(
                         rs -> {
-                            java.util.Set<Long> out = new java.util.HashSet<>();
+                            Set<Long> out = new HashSet<>();
                             rs.forEach(r -> out.add(r.getLong(0)));
                             return out;
                         });
