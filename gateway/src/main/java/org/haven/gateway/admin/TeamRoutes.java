@@ -14,6 +14,7 @@ import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.KeyVerifier;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -527,6 +528,15 @@ public final class TeamRoutes {
             page(ctx, s, err.getMessage(), null);
             return true;
         }
+        if (err instanceof GroupKeyring.RejectedKey) {
+            page(
+                    ctx,
+                    s,
+                    "A working group's key failed verification, so it is not used: nothing was granted or rotated."
+                            + " See key_rejected in the log.",
+                    null);
+            return true;
+        }
         if (err instanceof AgencyKeyCustody.RejectedKey) {
             page(
                     ctx,
@@ -606,12 +616,17 @@ public final class TeamRoutes {
             return;
         }
         accounts.findById(id)
+                .compose(
+                        found ->
+                                accounts.holdersOf(accounts.db(), teamKeys.currentKeyId())
+                                        .map(held -> new Found(found, held.contains(id))))
                 .onFailure(ctx::fail)
                 .onSuccess(
-                        found ->
+                        target ->
                                 ceremony.disable(s.username(), id)
                                         .onSuccess(
                                                 done -> {
+                                                    Optional<Account> found = target.account();
                                                     if (done
                                                                     == AccountCeremony.Removal
                                                                             .NO_SUCH_ACCOUNT
@@ -638,6 +653,9 @@ public final class TeamRoutes {
                                                     if ("agency".equals(a.role())
                                                             && a.agencyId() != null) {
                                                         rotateAgencyKey(ctx, s, a.agencyId());
+                                                    } else if ("coordinator".equals(a.role())
+                                                            && !target.heldTeamKey()) {
+                                                        rotateGroupKeys(ctx, s, id);
                                                     } else {
                                                         rotate(
                                                                 ctx,
@@ -647,6 +665,44 @@ public final class TeamRoutes {
                                                     }
                                                 })
                                         .onFailure(ctx::fail));
+    }
+
+    /** An account to remove, and whether it holds the current team key. */
+    private record Found(Optional<Account> account, boolean heldTeamKey) {}
+
+    /**
+     * Rotates the keys of the working groups a removed coordinator held (and the intake group's);
+     * the team key and other groups' keys stay. The groups' other coordinators log in again.
+     */
+    private void rotateGroupKeys(RoutingContext ctx, InboxSession s, long accountId) {
+        Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
+        if (team.isEmpty()) {
+            page(
+                    ctx,
+                    s,
+                    "Account removed, but your session does not hold the current team key, so its working groups'"
+                            + " keys were not rotated: log out and in again, then remove it again or rotate the team key.",
+                    null);
+            return;
+        }
+        ceremony.rotateGroups(s.username(), accountId, team.get(), s.signer())
+                .onSuccess(
+                        r -> {
+                            r.holders().forEach(guard.sessions()::endAllOf);
+                            page(
+                                    ctx,
+                                    s,
+                                    null,
+                                    "Account removed and the keys of its working groups rotated ("
+                                            + String.join(", ", r.groups())
+                                            + "): it can open nothing sealed from now on.");
+                        })
+                .onFailure(
+                        err -> {
+                            if (!keyProblem(ctx, s, err)) {
+                                ctx.fail(err);
+                            }
+                        });
     }
 
     /**

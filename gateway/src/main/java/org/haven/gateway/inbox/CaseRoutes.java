@@ -47,6 +47,7 @@ public final class CaseRoutes {
     private final CaseExport export;
     private final CaseView view;
     private final CaseActions actions;
+    private final CaseMoveAction moveAction;
 
     public CaseRoutes(
             Vertx vertx,
@@ -77,6 +78,7 @@ public final class CaseRoutes {
                 new CaseActions(
                         vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey, script,
                         replies);
+        this.moveAction = new CaseMoveAction(accounts.db(), teamKeys, events, auditKey);
     }
 
     public void mount(Router router) {
@@ -96,6 +98,8 @@ public final class CaseRoutes {
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.labels(ctx, s, c)));
         router.post("/inbox/cases/:id/status")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.status(ctx, s, c)));
+        router.post("/inbox/cases/:id/move")
+                .handler(ctx -> withCase(ctx, true, (s, c) -> moveAction.move(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.reassign(ctx, s, c)));
         export.mount(router, (ctx, then) -> withCase(ctx, false, then));

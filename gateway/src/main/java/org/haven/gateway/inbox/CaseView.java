@@ -133,6 +133,9 @@ final class CaseView {
                 .append(Html.esc(Text.t(l, "case.side")))
                 .append("\">");
         b.append(answersPanel(s, loaded.entries()));
+        if (mayWork(s, c)) {
+            b.append(CaseMoveAction.form(s, c));
+        }
         b.append(CaseExport.form(s, c));
         b.append("</aside></div>");
         return b.toString();
@@ -154,6 +157,7 @@ final class CaseView {
                         || m.equals("case.reply.none")
                         || m.equals("case.empty_text")
                         || m.equals("case.reply.duress_held")
+                        || m.equals("case.move.refused")
                 ? Html.error(Text.t(l, m))
                 : Html.notice(Text.t(l, m));
     }

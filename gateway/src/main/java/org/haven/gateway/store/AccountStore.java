@@ -8,6 +8,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -156,6 +157,18 @@ public final class AccountStore {
                 .mapEmpty();
     }
 
+    /** The accounts that hold a grant of team key {@code keyId}. */
+    public Future<Set<Long>> holdersOf(Db tx, String keyId) {
+        return tx.preparedQuery("SELECT account_id FROM team_key_grants WHERE key_id = $1")
+                .execute(Tuple.of(keyId))
+                .map(
+                        rs -> {
+                            Set<Long> out = new HashSet<>();
+                            rs.forEach(r -> out.add(r.getLong(0)));
+                            return out;
+                        });
+    }
+
     /** Withdraws every grant of team key {@code keyId} (its rotation). */
     public Future<Void> withdrawGrants(Db tx, String keyId) {
         return tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1")
@@ -225,6 +238,11 @@ public final class AccountStore {
                                                 v ->
                                                         tx.preparedQuery(
                                                                         "DELETE FROM agency_key_grants WHERE account_id = $1")
+                                                                .execute(Tuple.of(accountId)))
+                                        .compose(
+                                                v ->
+                                                        tx.preparedQuery(
+                                                                        "DELETE FROM group_key_grants WHERE account_id = $1")
                                                                 .execute(Tuple.of(accountId)))
                                         .map(v -> rs.rowCount() == 1));
     }

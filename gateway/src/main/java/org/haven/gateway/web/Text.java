@@ -131,8 +131,8 @@ public final class Text {
                 ". Gardez-la avec les clés du serveur; en grappe, donnez-la à <code>HAVEN_TEAM_KEY_PIN</code> sur chaque passerelle.");
         put(
                 "tm.rotate.help",
-                "Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the team key rotates).",
-                "Renouveler scelle à nouveau les clés de chaque dossier pour une nouvelle clé d'équipe (rien n'est rechiffré) et déconnecte toutes les autres personnes. Retirer une personne de l'administration ou de la coordination renouvelle la clé d'elle-même; retirer une personne d'un organisme renouvelle plutôt la clé de cet organisme (les clés d'organisme sont scellées à nouveau, pas remplacées, quand la clé d'équipe change).");
+                "Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs everyone else out. The team key is the administrators' key: removing an administrator rotates it by itself. Coordinators hold only the keys of their working groups and of the intake group: removing one rotates those groups' keys; a coordinator from before group keys still holds the team key until the next rotation, which moves them to their groups' keys. Removing an agency worker rotates that agency's key instead (agency and group keys are re-sealed, not replaced, when the team key rotates).",
+                "Renouveler scelle à nouveau les clés de chaque dossier pour une nouvelle clé d'équipe (rien n'est rechiffré) et déconnecte toutes les autres personnes. La clé d'équipe est celle de l'administration : retirer une personne de l'administration la renouvelle d'elle-même. Les personnes de la coordination ne détiennent que les clés de leurs groupes de travail et du groupe d'accueil : en retirer une renouvelle les clés de ces groupes; une personne de la coordination d'avant les clés de groupe détient encore la clé d'équipe jusqu'au prochain renouvellement, qui la fait passer aux clés de ses groupes. Retirer une personne d'un organisme renouvelle plutôt la clé de cet organisme (les clés d'organisme et de groupe sont scellées à nouveau, pas remplacées, quand la clé d'équipe change).");
         put("tm.rotate", "Rotate the team key", "Renouveler la clé d'équipe");
         put("tm.retention", "Retention", "Conservation");
         put(
@@ -296,6 +296,16 @@ public final class Text {
         put("case.assign", "Assign to", "Assigner à");
         put("case.assign.save", "Assign", "Assigner");
         put("case.assigned", "Case assigned.", "Dossier assigné.");
+        put("case.move", "Move to working group", "Déplacer vers le groupe de travail");
+        put("case.move.save", "Move", "Déplacer");
+        put(
+                "case.moved",
+                "Case moved: it is now sealed to that group's key only.",
+                "Dossier déplacé : il n'est plus scellé qu'à la clé de ce groupe.");
+        put(
+                "case.move.refused",
+                "The case was not moved: your keys do not open all of it, or that group has no key yet.",
+                "Le dossier n'a pas été déplacé : vos clés ne l'ouvrent pas en entier, ou ce groupe n'a pas encore de clé.");
         put(
                 "case.claimed_by_other",
                 "Another coordinator claimed this case first.",
@@ -474,12 +484,12 @@ public final class Text {
         put("team.signing", "Export signing key", "Clé de signature des exports");
         put(
                 "team.signing.help",
-                "Every case export is signed with this key, derived from the team key. Give the public key"
-                        + " to the lawyers you export to, so they can check an export came from here. It changes when the team key is"
-                        + " rotated.",
-                "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'équipe. Donnez la clé"
-                        + " publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change quand la clé"
-                        + " d'équipe est renouvelée.");
+                "Every case export is signed with this key, derived from the export key that every coordinator holds. Give"
+                        + " the public key to the lawyers you export to, so they can check an export came from here. It changes when a"
+                        + " coordinator is removed.",
+                "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'export que détient chaque coordinateur."
+                        + " Donnez la clé publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change"
+                        + " quand un coordinateur est retiré.");
         put("team.signing.download", "Download the public key", "Télécharger la clé publique");
         put("case.empty_text", "Write something first.", "Écrivez d'abord quelque chose.");
         put(
