@@ -186,7 +186,7 @@ class CompartmentsTest {
             String page = admin.get("/inbox/team").body();
             Matcher remove =
                     Pattern.compile(
-                                    "action=\"(/inbox/team/accounts/\\d+/remove)\"><input type=\"hidden\" name=\"csrf\""
+                                    "action=\"(/inbox/team/accounts/\\d+/remove)\" data-confirm=\"[^\"]*\"><input type=\"hidden\" name=\"csrf\""
                                             + " value=\"[^\"]+\"><button type=\"submit\" class=\"secondary\" id=\"remove-tara\"")
                             .matcher(page);
             assertTrue(remove.find(), "no remove button for tara");
