@@ -55,6 +55,7 @@ import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.store.Database;
 import org.haven.gateway.store.ExclusiveRole;
+import org.haven.gateway.store.WorkingGroupStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,6 +226,8 @@ public final class Haven implements AutoCloseable {
                     new EngineSettings(config.duressWord().orElse(null), config.resumeWindow());
             IntakeScripts scripts = new IntakeScripts(vertx, database.db(), engineSettings);
             Intake intake = await(scripts.current());
+            // the script's working groups, for the accounts the database checks against them
+            await(WorkingGroupStore.ensure(database.db(), IntakeScripts.groupsOf(intake)));
             Engine engine = new Engine(intake, engineSettings);
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
             Conversations conversations =

@@ -42,19 +42,6 @@ import org.haven.gateway.store.GroupKeyStore;
  * agency key) so that the removed person can open nothing sealed afterwards.
  */
 public final class AccountCeremony {
-    /** The working groups a coordinator may belong to. */
-    public static final List<String> GROUPS =
-            List.of(
-                    "halifax",
-                    "montreal",
-                    "ottawa",
-                    "toronto",
-                    "winnipeg",
-                    "edmonton",
-                    "vancouver",
-                    "victoria",
-                    "national");
-
     /**
      * The cluster channel on which a removal is announced, {@code {"account": id}}: every gateway
      * ends that account's inbox sessions ({@code Inbox.follow}), whoever removed it where.

@@ -19,6 +19,7 @@ import org.haven.bot.script.ScriptCheck;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.IntakeScriptStore;
+import org.haven.gateway.store.WorkingGroupStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,12 +166,15 @@ public final class IntakeScripts {
                             if (!r.ok()) {
                                 return Future.succeededFuture(r);
                             }
-                            return IntakeScriptStore.activate(
-                                            db,
-                                            new IntakeScriptStore.Stored(
-                                                    src.script(),
-                                                    src.directory(),
-                                                    src.uploadedBy()))
+                            return WorkingGroupStore.ensure(db, groupsOf(r.intake()))
+                                    .compose(
+                                            ensured ->
+                                                    IntakeScriptStore.activate(
+                                                            db,
+                                                            new IntakeScriptStore.Stored(
+                                                                    src.script(),
+                                                                    src.directory(),
+                                                                    src.uploadedBy())))
                                     .map(
                                             v -> {
                                                 Conversations c = conversations;
@@ -189,5 +193,12 @@ public final class IntakeScripts {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The working groups {@code intake} names, with their English names, for the database. */
+    public static List<WorkingGroupStore.Group> groupsOf(Intake intake) {
+        return intake.script().workingGroups().stream()
+                .map(g -> new WorkingGroupStore.Group(g.id(), g.name().in("en").orElse(g.id())))
+                .toList();
     }
 }

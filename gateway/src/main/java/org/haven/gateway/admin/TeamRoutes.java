@@ -13,6 +13,7 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.KeyVerifier;
@@ -37,9 +38,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class TeamRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(TeamRoutes.class);
-    private static final List<String> GROUPS = AccountCeremony.GROUPS;
 
     private final AccountStore accounts;
+
+    /** The intake script in use: the working groups a coordinator may belong to. */
+    private final ActiveScript script;
+
     private final TeamKeys teamKeys;
     private final SessionGuard guard;
     private final AccountCeremony ceremony;
@@ -62,7 +66,9 @@ public final class TeamRoutes {
             AccountStore accounts,
             TeamKeys teamKeys,
             SessionGuard guard,
-            KeyedHash auditKey) {
+            KeyedHash auditKey,
+            ActiveScript script) {
+        this.script = script;
         this.accounts = accounts;
         this.teamKeys = teamKeys;
         this.guard = guard;
@@ -342,7 +348,7 @@ public final class TeamRoutes {
                                             "<fieldset><legend>"
                                                     + Text.t(l, "tm.new.groups")
                                                     + "</legend>");
-                            for (String g : GROUPS) {
+                            for (String g : script.workingGroups()) {
                                 b.append(
                                                 "<label class=\"check\"><input type=\"checkbox\" name=\"group\" value=\"")
                                         .append(g)
@@ -467,7 +473,7 @@ public final class TeamRoutes {
         String confirm = ctx.request().getFormAttribute("confirm");
         List<String> groups =
                 ctx.request().formAttributes().getAll("group").stream()
-                        .filter(GROUPS::contains)
+                        .filter(script.workingGroups()::contains)
                         .toList();
         String agencyRaw = trimmed(ctx.request().getFormAttribute("agency"));
         Optional<String> invalid =

@@ -18,6 +18,7 @@ import org.haven.gateway.store.AccountRoster;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.ClusterNotifications;
+import org.haven.gateway.store.WorkingGroupStore;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -185,6 +186,7 @@ public final class AccountCommand extends CommandGroup {
                         String name = username.strip();
                         List<String> wanted =
                                 groups.stream().map(String::strip).distinct().toList();
+                        List<String> groupsKnown = Cli.await(WorkingGroupStore.ids(db.db()));
                         Optional<String> invalid =
                                 AccountRules.validateUsername(name)
                                         .or(
@@ -192,8 +194,7 @@ public final class AccountCommand extends CommandGroup {
                                                         wanted.stream()
                                                                 .filter(
                                                                         g ->
-                                                                                !AccountCeremony
-                                                                                        .GROUPS
+                                                                                !groupsKnown
                                                                                         .contains(
                                                                                                 g))
                                                                 .findFirst()
@@ -205,8 +206,7 @@ public final class AccountCommand extends CommandGroup {
                                                                                         + String
                                                                                                 .join(
                                                                                                         ", ",
-                                                                                                        AccountCeremony
-                                                                                                                .GROUPS)))
+                                                                                                        groupsKnown)))
                                         .or(
                                                 () ->
                                                         AccountCeremony.roleProblem(

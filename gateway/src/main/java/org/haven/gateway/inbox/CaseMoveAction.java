@@ -1,11 +1,10 @@
 package org.haven.gateway.inbox;
 
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 import org.haven.crypto.KeyedHash;
-import org.haven.gateway.admin.AccountCeremony;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.cases.CaseMove;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.CaseEvents;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.CaseSummary;
@@ -19,21 +18,25 @@ import org.haven.gateway.web.Text;
  * only someone who can open the case can move it; the old group loses access; the move is audited.
  */
 final class CaseMoveAction {
-    private static final List<String> GROUPS = AccountCeremony.GROUPS;
 
     private final CaseMove move;
     private final CaseEvents events;
 
-    CaseMoveAction(Db db, TeamKeys teamKeys, CaseEvents events, KeyedHash auditKey) {
+    /** The intake script in use: the working groups a case may move to. */
+    private final ActiveScript script;
+
+    CaseMoveAction(
+            Db db, TeamKeys teamKeys, CaseEvents events, KeyedHash auditKey, ActiveScript script) {
+        this.script = script;
         this.move = new CaseMove(db, teamKeys, auditKey);
         this.events = events;
     }
 
     /** The form: the groups other than the case's own. */
-    static String form(InboxSession s, CaseSummary c) {
+    String form(InboxSession s, CaseSummary c) {
         String l = s.language();
         StringBuilder options = new StringBuilder();
-        for (String g : GROUPS) {
+        for (String g : script.workingGroups()) {
             if (!g.equals(c.workingGroup())) {
                 options.append("<option value=\"").append(g).append("\">");
                 options.append(g).append("</option>");
@@ -54,7 +57,7 @@ final class CaseMoveAction {
 
     void move(RoutingContext ctx, InboxSession s, CaseSummary c) {
         String to = ctx.request().getFormAttribute("group");
-        if (to == null || !GROUPS.contains(to)) {
+        if (to == null || !script.workingGroups().contains(to)) {
             CaseRoutes.back(ctx, c, null);
             return;
         }

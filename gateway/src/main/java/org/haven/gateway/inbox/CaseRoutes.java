@@ -73,12 +73,12 @@ public final class CaseRoutes {
         this.export =
                 new CaseExport(
                         vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
-        this.view = new CaseView(accounts, teamKeys, outbox, entries, replies);
+        this.moveAction = new CaseMoveAction(accounts.db(), teamKeys, events, auditKey, script);
+        this.view = new CaseView(accounts, teamKeys, outbox, entries, replies, moveAction);
         this.actions =
                 new CaseActions(
                         vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey, script,
                         replies);
-        this.moveAction = new CaseMoveAction(accounts.db(), teamKeys, events, auditKey);
     }
 
     public void mount(Router router) {

@@ -43,14 +43,17 @@ final class CaseView {
     private final Outbox outbox;
     private final CaseEntries entries;
     private final CannedReplies replies;
+    private final CaseMoveAction move;
 
     CaseView(
             AccountStore accounts,
             TeamKeys teamKeys,
             Outbox outbox,
             CaseEntries entries,
-            CannedReplies replies) {
+            CannedReplies replies,
+            CaseMoveAction move) {
         this.replies = replies;
+        this.move = move;
         this.teamKeys = teamKeys;
         this.accounts = accounts;
         this.outbox = outbox;
@@ -134,7 +137,7 @@ final class CaseView {
                 .append("\">");
         b.append(answersPanel(s, loaded.entries()));
         if (mayWork(s, c)) {
-            b.append(CaseMoveAction.form(s, c));
+            b.append(move.form(s, c));
         }
         b.append(CaseExport.form(s, c));
         b.append("</aside></div>");

@@ -86,7 +86,7 @@ public final class Inbox {
                         auth.reauthentication(),
                         script);
         this.team =
-                new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey())
+                new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey(), script)
                         .retentionDefault(retentionDays);
         this.intake = new IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
         this.dashboard = new DashboardRoutes(new DashboardStats(accounts.db()), guard);

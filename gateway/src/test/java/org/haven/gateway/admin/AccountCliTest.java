@@ -639,7 +639,7 @@ class AccountCliTest {
                         "coordinator",
                         "--group",
                         "paris"),
-                "haven: there is no working group 'paris': choose from halifax");
+                "haven: there is no working group 'paris': choose from edmonton, halifax");
         assertRefused(
                 cli(List.of(), "account", "add", "--username", "nina smith", "--role", "admin"),
                 "haven: choose a username of letters, digits, dots, dashes or underscores");
