@@ -99,7 +99,7 @@ public final class TeamRoutes {
                                                         ctx,
                                                         s,
                                                         "manual",
-                                                        "Team key rotated. Everyone else must log in again.")));
+                                                        Text.t(s.language(), "tm.msg.rotated"))));
         router.post("/inbox/team/accounts/:id/remove")
                 .handler(ctx -> guard.requireAdmin(ctx, s -> remove(ctx, s)));
         router.post("/inbox/team/accounts/:id/end-sessions")
@@ -490,11 +490,7 @@ public final class TeamRoutes {
                         "agency".equals(role) ? Long.valueOf(agencyRaw) : null);
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
-            page(
-                    ctx,
-                    s,
-                    "Your session does not hold the current team key: log out and in again.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.no_team_key"), null);
             return;
         }
         ceremony.create(s.username(), account, pass, team.get(), s.signer())
@@ -509,17 +505,15 @@ public final class TeamRoutes {
                                     ctx,
                                     s,
                                     null,
-                                    "Account "
-                                            + username
-                                            + " created. At first login they choose their own passphrase"
-                                            + " and set up their second factor.");
+                                    Text.t(s.language(), "tm.msg.account_created")
+                                            .replace("{username}", username));
                         })
                 .onFailure(
                         err -> {
                             if (err instanceof AccountCeremony.UsernameTaken) {
                                 page(ctx, s, err.getMessage(), null);
                             } else if (err instanceof AgencyKeyCustody.NoSuchAgency) {
-                                page(ctx, s, "No such agency.", null);
+                                page(ctx, s, Text.t(s.language(), "tm.msg.no_agency"), null);
                             } else if (!keyProblem(ctx, s, err)) {
                                 ctx.fail(err);
                             }
@@ -535,21 +529,11 @@ public final class TeamRoutes {
             return true;
         }
         if (err instanceof GroupKeyring.RejectedKey) {
-            page(
-                    ctx,
-                    s,
-                    "A working group's key failed verification, so it is not used: nothing was granted or rotated."
-                            + " See key_rejected in the log.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.group_key_rejected"), null);
             return true;
         }
         if (err instanceof AgencyKeyCustody.RejectedKey) {
-            page(
-                    ctx,
-                    s,
-                    "That agency's key failed verification, so it is not used: nothing was granted. See key_rejected in"
-                            + " the audit log.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.agency_key_rejected"), null);
             return true;
         }
         return false;
@@ -571,13 +555,20 @@ public final class TeamRoutes {
             days = -1;
         }
         if (days < 1 || days > 36_500) {
-            page(ctx, s, "The retention period is a whole number of days from 1 to 36500.", null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.retention_range"), null);
             return;
         }
         int value = days;
         new SettingsStore(accounts.db())
                 .setRetentionDays(s.username(), value, auditKey)
-                .onSuccess(v -> page(ctx, s, null, "Closed cases are now kept " + value + " days."))
+                .onSuccess(
+                        v ->
+                                page(
+                                        ctx,
+                                        s,
+                                        null,
+                                        Text.t(s.language(), "tm.msg.retention_set")
+                                                .replace("{days}", Integer.toString(value))))
                 .onFailure(ctx::fail);
     }
 
@@ -585,11 +576,7 @@ public final class TeamRoutes {
     private void rotate(RoutingContext ctx, InboxSession s, String reason, String notice) {
         Optional<RecipientPrivateKey> current = s.teamKey(teamKeys.currentKeyId());
         if (current.isEmpty()) {
-            page(
-                    ctx,
-                    s,
-                    "Your session does not hold the current team key: log out and in again.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.no_team_key"), null);
             return;
         }
         ceremony.rotate(s.username(), current.get(), reason, s.signer())
@@ -618,7 +605,7 @@ public final class TeamRoutes {
             return;
         }
         if (id.longValue() == s.accountId()) {
-            page(ctx, s, "You cannot remove your own account.", null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.not_yourself"), null);
             return;
         }
         accounts.findById(id)
@@ -637,7 +624,13 @@ public final class TeamRoutes {
                                                                     == AccountCeremony.Removal
                                                                             .NO_SUCH_ACCOUNT
                                                             || found.isEmpty()) {
-                                                        page(ctx, s, "No such account.", null);
+                                                        page(
+                                                                ctx,
+                                                                s,
+                                                                Text.t(
+                                                                        s.language(),
+                                                                        "tm.msg.no_account"),
+                                                                null);
                                                         return;
                                                     }
                                                     if (done
@@ -646,7 +639,9 @@ public final class TeamRoutes {
                                                         page(
                                                                 ctx,
                                                                 s,
-                                                                "That is the last administrator.",
+                                                                Text.t(
+                                                                        s.language(),
+                                                                        "tm.msg.last_admin"),
                                                                 null);
                                                         return;
                                                     }
@@ -667,7 +662,9 @@ public final class TeamRoutes {
                                                                 ctx,
                                                                 s,
                                                                 "removal",
-                                                                "Account removed and team key rotated: it can open nothing sealed from now on.");
+                                                                Text.t(
+                                                                        s.language(),
+                                                                        "tm.msg.removed_rotated"));
                                                     }
                                                 })
                                         .onFailure(ctx::fail));
@@ -683,12 +680,7 @@ public final class TeamRoutes {
     private void rotateGroupKeys(RoutingContext ctx, InboxSession s, long accountId) {
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
-            page(
-                    ctx,
-                    s,
-                    "Account removed, but your session does not hold the current team key, so its working groups'"
-                            + " keys were not rotated: log out and in again, then remove it again or rotate the team key.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.removed_groups_not_rotated"), null);
             return;
         }
         ceremony.rotateGroups(s.username(), accountId, team.get(), s.signer())
@@ -699,9 +691,8 @@ public final class TeamRoutes {
                                     ctx,
                                     s,
                                     null,
-                                    "Account removed and the keys of its working groups rotated ("
-                                            + String.join(", ", r.groups())
-                                            + "): it can open nothing sealed from now on.");
+                                    Text.t(s.language(), "tm.msg.removed_groups_rotated")
+                                            .replace("{groups}", String.join(", ", r.groups())));
                         })
                 .onFailure(
                         err -> {
@@ -717,12 +708,7 @@ public final class TeamRoutes {
     private void rotateAgencyKey(RoutingContext ctx, InboxSession s, long agencyId) {
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
-            page(
-                    ctx,
-                    s,
-                    "Account removed, but your session does not hold the current team key, so its agency's key was not"
-                            + " rotated: log out and in again, then rotate the team key.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.removed_agency_not_rotated"), null);
             return;
         }
         ceremony.rotateAgency(s.username(), agencyId, team.get(), s.signer())
@@ -733,7 +719,7 @@ public final class TeamRoutes {
                                     ctx,
                                     s,
                                     null,
-                                    "Account removed and its agency's key rotated: it can open nothing sealed from now on.");
+                                    Text.t(s.language(), "tm.msg.removed_agency_rotated"));
                         })
                 .onFailure(
                         err -> {
@@ -752,7 +738,14 @@ public final class TeamRoutes {
         int ended = guard.sessions().endAllOf(id);
         new AuditLog(accounts.db(), auditKey)
                 .record(s.username(), "sessions_ended:" + id, null)
-                .onComplete(ar -> page(ctx, s, null, ended + " session(s) ended."));
+                .onComplete(
+                        ar ->
+                                page(
+                                        ctx,
+                                        s,
+                                        null,
+                                        Text.t(s.language(), "tm.msg.sessions_ended")
+                                                .replace("{n}", Integer.toString(ended))));
     }
 
     /**
@@ -768,11 +761,7 @@ public final class TeamRoutes {
         }
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
-            page(
-                    ctx,
-                    s,
-                    "Your session does not hold the current team key: log out and in again.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.no_team_key"), null);
             return;
         }
         new AgencyCreation(agencies, teamKeys, auditKey)
@@ -787,9 +776,8 @@ public final class TeamRoutes {
                                     ctx,
                                     s,
                                     null,
-                                    "Agency added with referral code "
-                                            + created.referralCode()
-                                            + ".");
+                                    Text.t(s.language(), "tm.msg.agency_added")
+                                            .replace("{code}", created.referralCode()));
                         })
                 .onFailure(
                         err -> {
@@ -807,16 +795,12 @@ public final class TeamRoutes {
         try {
             id = Long.parseLong(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            page(ctx, s, "No such agency.", null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.no_agency"), null);
             return;
         }
         Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
         if (team.isEmpty()) {
-            page(
-                    ctx,
-                    s,
-                    "Your session does not hold the current team key: log out and in again.",
-                    null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.no_team_key"), null);
             return;
         }
         accounts.db()
@@ -832,11 +816,18 @@ public final class TeamRoutes {
                                                                         "agency_key_created:" + id,
                                                                         null)
                                                                 .map(keyId)))
-                .onSuccess(keyId -> page(ctx, s, null, "The agency has its key " + keyId + "."))
+                .onSuccess(
+                        keyId ->
+                                page(
+                                        ctx,
+                                        s,
+                                        null,
+                                        Text.t(s.language(), "tm.msg.agency_keyed")
+                                                .replace("{key}", String.valueOf(keyId))))
                 .onFailure(
                         err -> {
                             if (err instanceof AgencyKeyCustody.NoSuchAgency) {
-                                page(ctx, s, "No such agency.", null);
+                                page(ctx, s, Text.t(s.language(), "tm.msg.no_agency"), null);
                             } else if (!keyProblem(ctx, s, err)) {
                                 ctx.fail(err);
                             }
@@ -848,7 +839,7 @@ public final class TeamRoutes {
         try {
             return Long.valueOf(ctx.pathParam("id"));
         } catch (NumberFormatException e) {
-            page(ctx, s, "No such account.", null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.no_account"), null);
             return null;
         }
     }

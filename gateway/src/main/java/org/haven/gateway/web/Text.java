@@ -83,6 +83,71 @@ public final class Text {
                 "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
+        // what the Team page says after an action
+        put(
+                "tm.msg.account_created",
+                "Account {username} created. At first login they choose their own passphrase and set up their second factor.",
+                "Compte {username} créé. À la première connexion, la personne choisit sa propre phrase de passe et configure son second facteur.");
+        put("tm.msg.sessions_ended", "{n} session(s) ended.", "{n} session(s) terminée(s).");
+        put(
+                "tm.msg.rotated",
+                "Team key rotated. Everyone else must log in again.",
+                "Clé d'équipe renouvelée. Toutes les autres personnes doivent se reconnecter.");
+        put(
+                "tm.msg.no_team_key",
+                "Your session does not hold the current team key: log out and in again.",
+                "Votre session ne détient pas la clé d'équipe actuelle : déconnectez-vous puis reconnectez-vous.");
+        put("tm.msg.no_agency", "No such agency.", "Cet organisme n'existe pas.");
+        put(
+                "tm.msg.group_key_rejected",
+                "A working group's key failed verification, so it is not used: nothing was granted or rotated. See key_rejected in the log.",
+                "La clé d'un groupe de travail n'a pas passé la vérification; elle n'est donc pas utilisée : rien n'a été accordé ni renouvelé. Voir key_rejected dans le journal.");
+        put(
+                "tm.msg.agency_key_rejected",
+                "That agency's key failed verification, so it is not used: nothing was granted. See key_rejected in the audit log.",
+                "La clé de cet organisme n'a pas passé la vérification; elle n'est donc pas utilisée : rien n'a été accordé. Voir key_rejected dans le journal d'audit.");
+        put(
+                "tm.msg.retention_range",
+                "The retention period is a whole number of days from 1 to 36500.",
+                "La durée de conservation est un nombre entier de jours, de 1 à 36500.");
+        put(
+                "tm.msg.not_yourself",
+                "You cannot remove your own account.",
+                "Vous ne pouvez pas retirer votre propre compte.");
+        put("tm.msg.no_account", "No such account.", "Ce compte n'existe pas.");
+        put(
+                "tm.msg.last_admin",
+                "That is the last administrator.",
+                "C'est la dernière personne de l'administration.");
+        put(
+                "tm.msg.removed_rotated",
+                "Account removed and team key rotated: it can open nothing sealed from now on.",
+                "Compte retiré et clé d'équipe renouvelée : il ne peut plus rien ouvrir de scellé désormais.");
+        put(
+                "tm.msg.removed_groups_not_rotated",
+                "Account removed, but your session does not hold the current team key, so its working groups' keys were not rotated: log out and in again, then remove it again or rotate the team key.",
+                "Compte retiré, mais votre session ne détient pas la clé d'équipe actuelle : les clés de ses groupes de travail n'ont donc pas été renouvelées. Déconnectez-vous puis reconnectez-vous, puis retirez-le de nouveau ou renouvelez la clé d'équipe.");
+        put(
+                "tm.msg.removed_agency_not_rotated",
+                "Account removed, but your session does not hold the current team key, so its agency's key was not rotated: log out and in again, then rotate the team key.",
+                "Compte retiré, mais votre session ne détient pas la clé d'équipe actuelle : la clé de son organisme n'a donc pas été renouvelée. Déconnectez-vous puis reconnectez-vous, puis renouvelez la clé d'équipe.");
+        put(
+                "tm.msg.removed_agency_rotated",
+                "Account removed and its agency's key rotated: it can open nothing sealed from now on.",
+                "Compte retiré et clé de son organisme renouvelée : il ne peut plus rien ouvrir de scellé désormais.");
+        put(
+                "tm.msg.retention_set",
+                "Closed cases are now kept {days} days.",
+                "Les dossiers fermés sont désormais conservés {days} jours.");
+        put(
+                "tm.msg.removed_groups_rotated",
+                "Account removed and the keys of its working groups rotated ({groups}): it can open nothing sealed from now on.",
+                "Compte retiré et clés de ses groupes de travail renouvelées ({groups}) : il ne peut plus rien ouvrir de scellé désormais.");
+        put(
+                "tm.msg.agency_added",
+                "Agency added with referral code {code}.",
+                "Organisme ajouté avec le code de référence {code}.");
+        put("tm.msg.agency_keyed", "The agency has its key {key}.", "L'organisme a sa clé {key}.");
         // the Team page (issue 19, scope 8)
         put("tm.pin.setting", "set by HAVEN_TEAM_KEY_PIN", "fixée par HAVEN_TEAM_KEY_PIN");
         put("tm.pin.file", "kept in ", "gardée dans ");
