@@ -26,6 +26,7 @@ import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.GroupKeyStore;
+import org.haven.gateway.web.Text;
 
 /**
  * Adding and removing inbox accounts, for the Team page and for {@code haven account}.
@@ -110,21 +111,24 @@ public final class AccountCeremony {
             String confirm,
             String role,
             List<String> groups,
-            String agencyRaw) {
-        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm);
-        return invalid.isPresent() ? invalid : roleProblem(role, groups, agencyRaw);
+            String agencyRaw,
+            String language) {
+        Optional<String> invalid =
+                AccountRules.validateNewAccount(username, pass, confirm, language);
+        return invalid.isPresent() ? invalid : roleProblem(role, groups, agencyRaw, language);
     }
 
     /** The problem with a new account's role, working groups and agency, if any. */
-    public static Optional<String> roleProblem(String role, List<String> groups, String agencyRaw) {
+    public static Optional<String> roleProblem(
+            String role, List<String> groups, String agencyRaw, String language) {
         if (!ROLES.contains(role)) {
-            return Optional.of("Choose a role.");
+            return Optional.of(Text.t(language, "rules.role"));
         }
         if ("coordinator".equals(role) && groups.isEmpty()) {
-            return Optional.of("A coordinator needs at least one working group.");
+            return Optional.of(Text.t(language, "rules.groups"));
         }
         if ("agency".equals(role) && (agencyRaw == null || !agencyRaw.matches("\\d+"))) {
-            return Optional.of("An agency worker needs an agency.");
+            return Optional.of(Text.t(language, "rules.agency"));
         }
         return Optional.empty();
     }

@@ -11,6 +11,7 @@ import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AgencyStore;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.web.Text;
 
 /**
  * Adding an agency, for the Team page and for {@code haven agency add}: a fresh referral code (six
@@ -46,9 +47,11 @@ public final class AgencyCreation {
     }
 
     /** The problem with an agency's name, if any. */
-    public static Optional<String> nameProblem(String name) {
+    public static Optional<String> nameProblem(String name, String language) {
         return name == null || name.isBlank() || name.strip().length() > MAX_NAME
-                ? Optional.of("Give the agency a name (at most " + MAX_NAME + " characters).")
+                ? Optional.of(
+                        Text.t(language, "rules.agency_name")
+                                .replace("{n}", Integer.toString(MAX_NAME)))
                 : Optional.empty();
     }
 

@@ -477,7 +477,8 @@ public final class TeamRoutes {
                         .toList();
         String agencyRaw = trimmed(ctx.request().getFormAttribute("agency"));
         Optional<String> invalid =
-                AccountCeremony.problem(username, pass, confirm, role, groups, agencyRaw);
+                AccountCeremony.problem(
+                        username, pass, confirm, role, groups, agencyRaw, s.language());
         if (invalid.isPresent()) {
             page(ctx, s, invalid.get(), null);
             return;
@@ -511,7 +512,7 @@ public final class TeamRoutes {
                 .onFailure(
                         err -> {
                             if (err instanceof AccountCeremony.UsernameTaken) {
-                                page(ctx, s, err.getMessage(), null);
+                                page(ctx, s, Text.t(s.language(), "rules.username_taken"), null);
                             } else if (err instanceof AgencyKeyCustody.NoSuchAgency) {
                                 page(ctx, s, Text.t(s.language(), "tm.msg.no_agency"), null);
                             } else if (!keyProblem(ctx, s, err)) {
@@ -525,7 +526,7 @@ public final class TeamRoutes {
      */
     private boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
         if (err instanceof TeamKeys.UnverifiedAdministrator) {
-            page(ctx, s, err.getMessage(), null);
+            page(ctx, s, Text.t(s.language(), "tm.msg.unverified_admin"), null);
             return true;
         }
         if (err instanceof GroupKeyring.RejectedKey) {
@@ -754,7 +755,7 @@ public final class TeamRoutes {
      */
     private void createAgency(RoutingContext ctx, InboxSession s) {
         String name = trimmed(ctx.request().getFormAttribute("name"));
-        Optional<String> invalid = AgencyCreation.nameProblem(name);
+        Optional<String> invalid = AgencyCreation.nameProblem(name, s.language());
         if (invalid.isPresent()) {
             page(ctx, s, invalid.get(), null);
             return;
@@ -782,7 +783,7 @@ public final class TeamRoutes {
                 .onFailure(
                         err -> {
                             if (err instanceof AgencyCreation.NameTaken) {
-                                page(ctx, s, err.getMessage(), null);
+                                page(ctx, s, Text.t(s.language(), "rules.agency_taken"), null);
                             } else if (!keyProblem(ctx, s, err)) {
                                 ctx.fail(err);
                             }

@@ -1,6 +1,7 @@
 package org.haven.gateway.auth;
 
 import java.util.Optional;
+import org.haven.gateway.web.Text;
 
 /**
  * What a new account's username and passphrase must be: checked alike by the first administrator's
@@ -12,29 +13,36 @@ public final class AccountRules {
 
     private AccountRules() {}
 
-    /** Checks a new account's username and passphrase; the error to show, if any. */
+    /**
+     * Checks a new account's username and passphrase; the error to show, if any, in {@code
+     * language}.
+     */
     public static Optional<String> validateNewAccount(
-            String username, String pass, String confirm) {
-        return validateUsername(username).or(() -> validatePassphrase(pass, confirm));
+            String username, String pass, String confirm, String language) {
+        return validateUsername(username, language)
+                .or(() -> validatePassphrase(pass, confirm, language));
     }
 
-    /** Checks a new account's username; the error to show, if any. */
-    public static Optional<String> validateUsername(String username) {
+    /** Checks a new account's username; the error to show, if any, in {@code language}. */
+    public static Optional<String> validateUsername(String username, String language) {
         if (username.isEmpty() || username.length() > 64 || !username.matches("[A-Za-z0-9._-]+")) {
-            return Optional.of(
-                    "Choose a username of letters, digits, dots, dashes or underscores.");
+            return Optional.of(Text.t(language, "rules.username"));
         }
         return Optional.empty();
     }
 
-    /** Checks a new passphrase and its confirmation; the error to show, if any. */
-    public static Optional<String> validatePassphrase(String pass, String confirm) {
+    /**
+     * Checks a new passphrase and its confirmation; the error to show, if any, in {@code language}.
+     */
+    public static Optional<String> validatePassphrase(
+            String pass, String confirm, String language) {
         if (pass == null || pass.length() < MIN_PASSPHRASE) {
             return Optional.of(
-                    "The passphrase must be at least " + MIN_PASSPHRASE + " characters.");
+                    Text.t(language, "rules.passphrase_short")
+                            .replace("{n}", Integer.toString(MIN_PASSPHRASE)));
         }
         if (!pass.equals(confirm)) {
-            return Optional.of("The two passphrases differ.");
+            return Optional.of(Text.t(language, "rules.passphrase_differs"));
         }
         return Optional.empty();
     }

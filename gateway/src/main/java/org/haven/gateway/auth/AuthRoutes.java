@@ -172,7 +172,7 @@ public final class AuthRoutes {
         String username = trimmed(ctx.request().getFormAttribute("username"));
         String pass = ctx.request().getFormAttribute("passphrase");
         String confirm = ctx.request().getFormAttribute("confirm");
-        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm);
+        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm, "en");
         if (invalid.isPresent()) {
             SessionGuard.html(ctx, 400, setupPage(invalid.get(), teamKeys.pin().toString()));
             return;

@@ -188,7 +188,7 @@ public final class AccountCommand extends CommandGroup {
                                 groups.stream().map(String::strip).distinct().toList();
                         List<String> groupsKnown = Cli.await(WorkingGroupStore.ids(db.db()));
                         Optional<String> invalid =
-                                AccountRules.validateUsername(name)
+                                AccountRules.validateUsername(name, "en")
                                         .or(
                                                 () ->
                                                         wanted.stream()
@@ -214,7 +214,8 @@ public final class AccountCommand extends CommandGroup {
                                                                 wanted,
                                                                 agency == null
                                                                         ? null
-                                                                        : agency.toString()));
+                                                                        : agency.toString(),
+                                                                "en"));
                         if (invalid.isPresent()) {
                             throw new Cli.Failure(Cli.line(invalid.get()));
                         }
@@ -247,7 +248,8 @@ public final class AccountCommand extends CommandGroup {
                             try {
                                 String p = new String(pass);
                                 Optional<String> weak =
-                                        AccountRules.validatePassphrase(p, new String(confirm));
+                                        AccountRules.validatePassphrase(
+                                                p, new String(confirm), "en");
                                 if (weak.isPresent()) {
                                     throw new Cli.Failure(Cli.line(weak.get()));
                                 }
@@ -530,7 +532,7 @@ public final class AccountCommand extends CommandGroup {
                             confirm = prompt.secret("The same passphrase again");
                             String n = new String(next);
                             Optional<String> weak =
-                                    AccountRules.validatePassphrase(n, new String(confirm));
+                                    AccountRules.validatePassphrase(n, new String(confirm), "en");
                             if (weak.isPresent()) {
                                 throw new Cli.Failure(
                                         Cli.line(weak.get()) + ": nothing was changed");

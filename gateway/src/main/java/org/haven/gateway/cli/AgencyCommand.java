@@ -94,7 +94,7 @@ public final class AgencyCommand extends CommandGroup {
                     agency.main,
                     spec.commandLine().getErr(),
                     (vertx, db, config) -> {
-                        Optional<String> invalid = AgencyCreation.nameProblem(name);
+                        Optional<String> invalid = AgencyCreation.nameProblem(name, "en");
                         if (invalid.isPresent()) {
                             throw new Cli.Failure(Cli.line(invalid.get()));
                         }

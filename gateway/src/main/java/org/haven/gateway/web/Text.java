@@ -83,6 +83,41 @@ public final class Text {
                 "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
+        // the rules of a new account or agency (the command line says them in English)
+        put(
+                "rules.username",
+                "Choose a username of letters, digits, dots, dashes or underscores.",
+                "Choisissez un nom d'utilisateur fait de lettres, de chiffres, de points, de tirets ou de traits de soulignement.");
+        put(
+                "rules.passphrase_short",
+                "The passphrase must be at least {n} characters.",
+                "La phrase de passe doit compter au moins {n} caractères.");
+        put(
+                "rules.passphrase_differs",
+                "The two passphrases differ.",
+                "Les deux phrases de passe diffèrent.");
+        put("rules.role", "Choose a role.", "Choisissez un rôle.");
+        put(
+                "rules.groups",
+                "A coordinator needs at least one working group.",
+                "Une personne de la coordination doit faire partie d'au moins un groupe de travail.");
+        put(
+                "rules.agency",
+                "An agency worker needs an agency.",
+                "Une personne d'un organisme doit avoir un organisme.");
+        put(
+                "rules.agency_name",
+                "Give the agency a name (at most {n} characters).",
+                "Donnez un nom à l'organisme (au plus {n} caractères).");
+        put(
+                "rules.username_taken",
+                "That username is taken.",
+                "Ce nom d'utilisateur est déjà pris.");
+        put("rules.agency_taken", "That agency exists already.", "Cet organisme existe déjà.");
+        put(
+                "tm.msg.unverified_admin",
+                "Your own key record does not verify, so Haven cannot accept what you sign: see the audit log for key_rejected, and ask another administrator.",
+                "Votre propre fiche de clé ne se vérifie pas : Haven ne peut donc pas accepter ce que vous signez. Consultez key_rejected dans le journal d'audit et demandez à une autre personne de l'administration.");
         // what the Team page says after an action
         put(
                 "tm.msg.account_created",

@@ -233,7 +233,10 @@ class PassphraseTest {
             assertFalse(before.oneTime());
 
             assertTrue(
-                    here.get("/inbox").body().contains("href=\"/inbox/passphrase\""),
+                    here.get("/inbox").body().contains("href=\"/inbox/settings\""),
+                    "no link to the settings");
+            assertTrue(
+                    here.get("/inbox/settings").body().contains("href=\"/inbox/passphrase\""),
                     "no link to change the passphrase");
             String form = here.get("/inbox/passphrase").body();
             assertTrue(
