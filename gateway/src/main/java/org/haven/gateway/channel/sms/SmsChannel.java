@@ -1,14 +1,7 @@
 package org.haven.gateway.channel.sms;
 
-import com.twilio.security.RequestValidator;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,12 +11,11 @@ import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
-import org.haven.gateway.http.RawBody;
+import org.haven.gateway.channel.twilio.TwilioApi;
+import org.haven.gateway.channel.twilio.TwilioWebhooks;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
-import org.haven.gateway.logging.RepeatedLog;
 import org.haven.gateway.outbox.ChannelSender;
-import org.haven.gateway.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class SmsChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(SmsChannel.class);
 
-    /**
-     * Refused webhooks (bad signatures, sent in a loop by anyone who finds the URL): once a minute,
-     * with a count.
-     */
-    private final RepeatedLog rejected = new RepeatedLog(LOG);
-
     /** Where Twilio posts incoming messages. */
     public static final String SMS_PATH = "/webhooks/twilio/sms";
 
@@ -57,28 +43,13 @@ public final class SmsChannel implements Channel {
     public static final String STATUS_PATH = "/webhooks/twilio/status";
 
     /** Largest webhook body accepted; a real one is a few kilobytes at most. */
-    public static final int MAX_BODY = 32 * 1024;
+    public static final int MAX_BODY = TwilioWebhooks.MAX_BODY;
 
     private static final String EMPTY_TWIML =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
-    private static final Pattern MESSAGE_SID = Pattern.compile("(SM|MM)[0-9a-fA-F]{32}");
+    private static final Pattern MESSAGE_SID = TwilioWebhooks.MESSAGE_SID;
     private static final Pattern ADDRESS = Pattern.compile("\\+?[0-9]{3,15}");
     private static final Set<String> OPT_OUT_TYPES = Set.of("STOP", "START", "HELP");
-    private static final Set<String> STATUSES =
-            Set.of(
-                    "accepted",
-                    "scheduled",
-                    "queued",
-                    "sending",
-                    "sent",
-                    "delivered",
-                    "undelivered",
-                    "failed",
-                    "read",
-                    "receiving",
-                    "received",
-                    "canceled",
-                    "partially_delivered");
     private static final Map<String, String> MEDIA_NOTE =
             Map.of(
                     "en",
@@ -93,16 +64,14 @@ public final class SmsChannel implements Channel {
 
     private final SmsConfig config;
     private final Conversations conversations;
-    private final Outbox outbox;
-    private final RequestValidator validator;
+    private final TwilioWebhooks webhooks;
     private final SmsSender sender;
 
     SmsChannel(ChannelContext ctx, SmsConfig config) {
         this.config = config;
         this.conversations = ctx.conversations();
-        this.outbox = ctx.outbox();
-        this.validator = new RequestValidator(config.authToken());
-        this.sender = new SmsSender(ctx.vertx(), config);
+        this.webhooks = new TwilioWebhooks(config.account(), name(), ctx.outbox());
+        this.sender = new SmsSender(new TwilioApi(ctx.vertx(), config.account()), config);
     }
 
     /**
@@ -138,15 +107,12 @@ public final class SmsChannel implements Channel {
 
     @Override
     public void mount(Router router) {
-        // the limit answers 413 from Content-Length (or while reading) before anything is parsed;
-        // the form is parsed once, by parseForm (byte for byte as Twilio signed it)
-        RawBody limit = RawBody.upTo(MAX_BODY);
-        router.post(SMS_PATH).handler(limit).handler(this::onMessage);
-        router.post(STATUS_PATH).handler(limit).handler(this::onStatus);
+        // the form is parsed once, by TwilioForm (byte for byte as Twilio signed it)
+        webhooks.mount(router, SMS_PATH, this::onMessage, STATUS_PATH);
     }
 
     private void onMessage(RoutingContext ctx) {
-        Map<String, String> p = verified(ctx, "sms");
+        Map<String, String> p = webhooks.verified(ctx, "sms");
         if (p == null) {
             return;
         }
@@ -156,13 +122,13 @@ public final class SmsChannel implements Channel {
                 || !MESSAGE_SID.matcher(sid).matches()
                 || from == null
                 || !ADDRESS.matcher(from).matches()) {
-            reject(ctx, 400, "sms", "missing_parameters");
+            webhooks.reject(ctx, 400, "sms", "missing_parameters");
             return;
         }
         String body = optOutKeyword(p.get("OptOutType")).orElse(p.getOrDefault("Body", "").strip());
         int media = parseMedia(p.get("NumMedia"));
         if (media < 0) {
-            reject(ctx, 400, "sms", "bad_num_media");
+            webhooks.reject(ctx, 400, "sms", "bad_num_media");
             return;
         }
         Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
@@ -255,138 +221,6 @@ public final class SmsChannel implements Channel {
                             }
                         });
         return out.toString();
-    }
-
-    private void onStatus(RoutingContext ctx) {
-        Map<String, String> p = verified(ctx, "status");
-        if (p == null) {
-            return;
-        }
-        String sid = p.get("MessageSid");
-        String status = p.get("MessageStatus");
-        if (sid == null
-                || !MESSAGE_SID.matcher(sid).matches()
-                || status == null
-                || !STATUSES.contains(status)) {
-            reject(ctx, 400, "status", "missing_parameters");
-            return;
-        }
-        outbox.recordDeliveryStatus(name(), sid, status)
-                .onComplete(
-                        ar -> {
-                            if (ar.failed()) {
-                                LOG.warn(
-                                        "event=sms_status_failed kind={}",
-                                        ar.cause().getClass().getSimpleName());
-                                ctx.response().setStatusCode(500).end();
-                                return;
-                            }
-                            LOG.info(
-                                    "event=sms_delivery_status status={} known={} error_code={}",
-                                    status,
-                                    ar.result(),
-                                    p.getOrDefault("ErrorCode", "-").replaceAll("[^0-9]", ""));
-                            ctx.response().setStatusCode(204).end();
-                        });
-    }
-
-    /**
-     * The form parameters of a request whose signature is valid, or null once it was answered (403
-     * unsigned or wrongly signed or from another account, 400 not a UTF-8 form).
-     */
-    private Map<String, String> verified(RoutingContext ctx, String hook) {
-        String signature = ctx.request().getHeader("X-Twilio-Signature");
-        if (signature == null || signature.isBlank()) {
-            reject(ctx, 403, hook, "missing_signature");
-            return null;
-        }
-        Map<String, String> params = parseForm(RawBody.of(ctx));
-        if (params == null) {
-            reject(ctx, 400, hook, "bad_encoding");
-            return null;
-        }
-        // Twilio signs the URL it was given: the public base plus the path (and any query) it
-        // posted to
-        String url = config.publicUrl() + ctx.request().uri();
-        if (!validator.validate(url, params, signature)) {
-            reject(ctx, 403, hook, "bad_signature");
-            return null;
-        }
-        if (!config.accountSid().equals(params.get("AccountSid"))) {
-            reject(ctx, 403, hook, "other_account");
-            return null;
-        }
-        return params;
-    }
-
-    private void reject(RoutingContext ctx, int status, String hook, String reason) {
-        rejected.info("sms_webhook_rejected", "hook={} status={} reason={}", hook, status, reason);
-        ctx.response().setStatusCode(status).end();
-    }
-
-    /**
-     * Strict application/x-www-form-urlencoded parsing: null on bad percent-escapes or bytes that
-     * are not UTF-8.
-     */
-    static Map<String, String> parseForm(Buffer body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (body == null || body.length() == 0) {
-            return out;
-        }
-        byte[] raw = body.getBytes();
-        int start = 0;
-        for (int i = 0; i <= raw.length; i++) {
-            if (i == raw.length || raw[i] == '&') {
-                if (i > start) {
-                    int eq = start;
-                    while (eq < i && raw[eq] != '=') {
-                        eq++;
-                    }
-                    String name = decode(raw, start, eq);
-                    String value = eq < i ? decode(raw, eq + 1, i) : "";
-                    if (name == null || value == null) {
-                        return null;
-                    }
-                    out.putIfAbsent(name, value);
-                }
-                start = i + 1;
-            }
-        }
-        return out;
-    }
-
-    private static String decode(byte[] raw, int from, int to) {
-        ByteBuffer bytes = ByteBuffer.allocate(to - from);
-        for (int i = from; i < to; i++) {
-            byte b = raw[i];
-            if (b == '+') {
-                bytes.put((byte) ' ');
-            } else if (b == '%') {
-                if (i + 2 >= to) {
-                    return null;
-                }
-                int hi = Character.digit(raw[i + 1], 16);
-                int lo = Character.digit(raw[i + 2], 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                bytes.put((byte) (hi * 16 + lo));
-                i += 2;
-            } else {
-                bytes.put(b);
-            }
-        }
-        bytes.flip();
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes)
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static int parseMedia(String raw) {
