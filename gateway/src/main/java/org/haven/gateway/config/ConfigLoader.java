@@ -54,7 +54,8 @@ public final class ConfigLoader {
                     "http_idle_timeout");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
-    private static final Set<String> CHANNEL_PREFIXES = Set.of("twilio_", "telegram_", "webchat_");
+    private static final Set<String> CHANNEL_PREFIXES =
+            Set.of("twilio_", "telegram_", "webchat_", "whatsapp_");
 
     private static boolean known(String key) {
         return KNOWN.contains(key) || CHANNEL_PREFIXES.stream().anyMatch(key::startsWith);
@@ -64,8 +65,8 @@ public final class ConfigLoader {
 
     /**
      * The variables of the settings Haven reads by name ({@code HAVEN_DB_URL}, …). The channels'
-     * families ({@code HAVEN_TWILIO_*}, {@code HAVEN_TELEGRAM_*}, {@code HAVEN_WEBCHAT_*}) are
-     * open-ended: {@link #isSetting} knows them by their prefix.
+     * families ({@code HAVEN_TWILIO_*}, {@code HAVEN_WHATSAPP_*}, {@code HAVEN_TELEGRAM_*}, {@code
+     * HAVEN_WEBCHAT_*}) are open-ended: {@link #isSetting} knows them by their prefix.
      */
     public static Set<String> variables() {
         return KNOWN.stream()

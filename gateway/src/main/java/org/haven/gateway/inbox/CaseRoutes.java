@@ -46,6 +46,7 @@ public final class CaseRoutes {
     private final CaseExport export;
     private final CaseView view;
     private final CaseActions actions;
+    private final Attachments attachments;
 
     public CaseRoutes(
             Vertx vertx,
@@ -70,6 +71,7 @@ public final class CaseRoutes {
                 new CaseExport(
                         vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
         this.view = new CaseView(accounts, teamKeys, outbox, entries);
+        this.attachments = new Attachments(entries);
         this.actions =
                 new CaseActions(
                         vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey);
@@ -94,6 +96,8 @@ public final class CaseRoutes {
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.status(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.reassign(ctx, s, c)));
+        router.get("/inbox/cases/:id/attachments/:seq")
+                .handler(ctx -> withCase(ctx, false, (s, c) -> attachments.serve(ctx, s, c)));
         export.mount(router, (ctx, then) -> withCase(ctx, false, then));
     }
 

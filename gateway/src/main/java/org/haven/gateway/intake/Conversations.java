@@ -127,6 +127,14 @@ public final class Conversations {
                 .filter(t -> !t.isBlank());
     }
 
+    /**
+     * A message of the intake script ({@code messages}) in a language, for a channel's own notices
+     * (a file was kept, a file was refused); empty when the script does not define it.
+     */
+    public Optional<Reply> scriptMessage(String key, String language) {
+        return steps.engine.messageIfDefined(key, language);
+    }
+
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
     public void useEngine(Engine engine) {
         steps.engine = engine;

@@ -2,6 +2,7 @@ package org.haven.gateway.channel.sms;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.twilio.TwilioApi;
 import org.haven.gateway.channel.twilio.TwilioWebhooks;
+import org.haven.gateway.channel.twilio.Twiml;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
@@ -45,8 +47,7 @@ public final class SmsChannel implements Channel {
     /** Largest webhook body accepted; a real one is a few kilobytes at most. */
     public static final int MAX_BODY = TwilioWebhooks.MAX_BODY;
 
-    private static final String EMPTY_TWIML =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
+    private static final String EMPTY_TWIML = Twiml.EMPTY;
     private static final Pattern MESSAGE_SID = TwilioWebhooks.MESSAGE_SID;
     private static final Pattern ADDRESS = Pattern.compile("\\+?[0-9]{3,15}");
     private static final Set<String> OPT_OUT_TYPES = Set.of("STOP", "START", "HELP");
@@ -184,43 +185,11 @@ public final class SmsChannel implements Channel {
      * body.
      */
     static String twiml(List<Reply> replies) {
-        StringBuilder out =
-                new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>");
+        List<String> bodies = new ArrayList<>();
         for (Reply reply : replies) {
-            for (String body : SmsSender.bodies(reply)) {
-                out.append("<Message>").append(xmlText(body)).append("</Message>");
-            }
+            bodies.addAll(SmsSender.bodies(reply));
         }
-        return out.append("</Response>").toString();
-    }
-
-    /** Escapes XML's markup characters and drops the characters XML 1.0 cannot carry at all. */
-    static String xmlText(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints()
-                .forEach(
-                        c -> {
-                            switch (c) {
-                                case '&' -> out.append("&amp;");
-                                case '<' -> out.append("&lt;");
-                                case '>' -> out.append("&gt;");
-                                case '"' -> out.append("&quot;");
-                                case '\'' -> out.append("&apos;");
-                                default -> {
-                                    boolean allowed =
-                                            c == 0x9
-                                                    || c == 0xA
-                                                    || c == 0xD
-                                                    || (c >= 0x20 && c <= 0xD7FF)
-                                                    || (c >= 0xE000 && c <= 0xFFFD)
-                                                    || c >= 0x10000;
-                                    if (allowed) {
-                                        out.appendCodePoint(c);
-                                    }
-                                }
-                            }
-                        });
-        return out.toString();
+        return Twiml.messages(bodies);
     }
 
     private static int parseMedia(String raw) {
