@@ -610,6 +610,7 @@ final class DialogueStep {
                             Boolean stop = stopped;
                             return withPhrase(tx, id, in, turn, duress)
                                     .map(replies -> withReference(replies, caseRef))
+                                    .map(replies -> withoutErrorForMedia(in, turn, replies))
                                     .compose(
                                             replies ->
                                                     remember(
@@ -652,6 +653,21 @@ final class DialogueStep {
                                                                                     false,
                                                                                     duress)));
                         });
+    }
+
+    /**
+     * A message that is only a file (a voice note, no words) is not a wrong answer: the channel
+     * said the file was kept, and the question follows again without "I did not understand".
+     */
+    private List<Reply> withoutErrorForMedia(Inbound in, Turn turn, List<Reply> replies) {
+        if (in.media().isEmpty() || !in.text().isBlank()) {
+            return replies;
+        }
+        Optional<String> error =
+                engine.messageIfDefined("error", turn.state().language()).map(Reply::text);
+        return error.isEmpty()
+                ? replies
+                : replies.stream().filter(r -> !r.text().equals(error.get())).toList();
     }
 
     /**
