@@ -32,6 +32,7 @@ final class Attachments {
                     Map.entry("audio/mp4", "m4a"),
                     Map.entry("audio/amr", "amr"),
                     Map.entry("audio/aac", "aac"),
+                    Map.entry("audio/wav", "wav"),
                     Map.entry("image/jpeg", "jpg"),
                     Map.entry("image/png", "png"),
                     Map.entry("image/webp", "webp"),
@@ -78,6 +79,44 @@ final class Attachments {
                 .append(Math.max(1, (size + 1023) / 1024))
                 .append(" KB)</p></li>")
                 .toString();
+    }
+
+    /**
+     * An attachment in an exported case file: a heading with its type, size and SHA-256, then its
+     * bytes in base64 (76 characters a line, as MIME has them), between BEGIN and END lines.
+     */
+    static String exported(String l, CaseEntries.Opened e, io.vertx.core.json.JsonObject doc) {
+        Attachment file = Attachment.fromEntry(doc).orElse(null);
+        if (file == null) {
+            return "";
+        }
+        String sha;
+        try {
+            sha =
+                    java.util.HexFormat.of()
+                            .formatHex(
+                                    java.security.MessageDigest.getInstance("SHA-256")
+                                            .digest(file.data()));
+        } catch (java.security.NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        return "== "
+                + Text.t(l, "case.attachment.file")
+                + ", "
+                + Labels.when(e.at())
+                + " ==\n"
+                + file.contentType()
+                + ", "
+                + file.data().length
+                + " bytes, sha256 "
+                + sha
+                + "\n-----BEGIN ATTACHMENT "
+                + e.seq()
+                + "-----\n"
+                + java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(file.data())
+                + "\n-----END ATTACHMENT "
+                + e.seq()
+                + "-----\n";
     }
 
     /** Serves one attachment's bytes to a session that may see the case. */
