@@ -1,5 +1,6 @@
 package org.haven.gateway.channel.sms;
 
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.channel.twilio.TwilioApi;
+import org.haven.gateway.channel.twilio.TwilioMedia;
 import org.haven.gateway.channel.twilio.TwilioWebhooks;
 import org.haven.gateway.channel.twilio.Twiml;
 import org.haven.gateway.intake.Conversations;
@@ -26,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@value #STATUS_PATH}, both form posts signed with the account's auth token over the public URL
  * and the parameters. A message is stored (dialogue step and replies queued in the outbox, one
  * transaction, de-duplicated on its MessageSid) before Twilio gets its empty TwiML answer; replies
- * go out through the outbox and {@link SmsSender}. Media are never fetched. When Twilio's opt-out
- * handling names the message's keyword ({@code OptOutType}), that keyword is what the dialogue
- * gets.
+ * go out through the outbox and {@link SmsSender}. MMS files are taken into the case as on WhatsApp
+ * ({@link TwilioMedia}) when {@code HAVEN_TWILIO_MEDIA_TYPES} is set, and otherwise never fetched
+ * (the person is asked to describe them in words). When Twilio's opt-out handling names the
+ * message's keyword ({@code OptOutType}), that keyword is what the dialogue gets.
  *
  * <p>One exception: when the person erases their conversation (DELETE), nothing is left to queue
  * the confirmation to, so it goes back as a {@code <Message>} in the TwiML answer to that webhook,
@@ -67,12 +70,18 @@ public final class SmsChannel implements Channel {
     private final Conversations conversations;
     private final TwilioWebhooks webhooks;
     private final SmsSender sender;
+    private final TwilioMedia mms; // null: MMS files are not taken
 
     SmsChannel(ChannelContext ctx, SmsConfig config) {
         this.config = config;
         this.conversations = ctx.conversations();
         this.webhooks = new TwilioWebhooks(config.account(), name(), ctx.outbox());
-        this.sender = new SmsSender(new TwilioApi(ctx.vertx(), config.account()), config);
+        TwilioApi api = new TwilioApi(ctx.vertx(), config.account());
+        this.sender = new SmsSender(api, config);
+        this.mms =
+                config.media()
+                        .map(limits -> new TwilioMedia(ctx.vertx(), api, limits))
+                        .orElse(null);
     }
 
     /**
@@ -132,39 +141,62 @@ public final class SmsChannel implements Channel {
             webhooks.reject(ctx, 400, "sms", "bad_num_media");
             return;
         }
-        Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
-        conversations
-                .receive(in, language -> media > 0 ? List.of(mediaNote(language)) : List.of())
-                .onComplete(
-                        ar -> {
-                            if (ar.failed()) {
-                                LOG.warn(
-                                        "event=sms_inbound_failed kind={}",
-                                        ar.cause().getClass().getSimpleName());
-                                ctx.response().setStatusCode(500).end();
-                                return;
-                            }
-                            Conversations.Outcome outcome = ar.result();
-                            LOG.info(
-                                    "event=sms_inbound conversation={} duplicate={} media={}",
-                                    outcome.conversationId(),
-                                    outcome.duplicate(),
-                                    media);
-                            String twiml = EMPTY_TWIML;
-                            if (outcome.erased() && !outcome.replies().isEmpty()) {
-                                // The conversation and its outbox are gone, and with them the
-                                // encrypted number:
-                                // the confirmation goes back in the answer to this webhook, which
-                                // Twilio sends.
-                                twiml = twiml(outcome.replies());
-                                LOG.info(
-                                        "event=sms_erase_confirmed conversation={} via=twiml",
-                                        outcome.conversationId());
-                            }
-                            ctx.response()
-                                    .putHeader("Content-Type", "text/xml; charset=utf-8")
-                                    .end(twiml);
-                        });
+        Future<Conversations.Outcome> step;
+        if (media > 0 && mms != null) {
+            // taken into the case as on WhatsApp; Twilio's copies go once sealed (or refused)
+            step =
+                    mms.receive(p, media)
+                            .compose(
+                                    files ->
+                                            conversations
+                                                    .receive(
+                                                            new Inbound(
+                                                                    name(),
+                                                                    from,
+                                                                    body,
+                                                                    Optional.of(sid),
+                                                                    true,
+                                                                    files.kept()),
+                                                            language ->
+                                                                    TwilioMedia.notices(
+                                                                            conversations,
+                                                                            files,
+                                                                            language))
+                                                    .onComplete(ar -> mms.deleteFromTwilio(files)));
+        } else {
+            Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
+            step =
+                    conversations.receive(
+                            in, language -> media > 0 ? List.of(mediaNote(language)) : List.of());
+        }
+        step.onComplete(
+                ar -> {
+                    if (ar.failed()) {
+                        LOG.warn(
+                                "event=sms_inbound_failed kind={}",
+                                ar.cause().getClass().getSimpleName());
+                        ctx.response().setStatusCode(500).end();
+                        return;
+                    }
+                    Conversations.Outcome outcome = ar.result();
+                    LOG.info(
+                            "event=sms_inbound conversation={} duplicate={} media={}",
+                            outcome.conversationId(),
+                            outcome.duplicate(),
+                            media);
+                    String twiml = EMPTY_TWIML;
+                    if (outcome.erased() && !outcome.replies().isEmpty()) {
+                        // The conversation and its outbox are gone, and with them the
+                        // encrypted number:
+                        // the confirmation goes back in the answer to this webhook, which
+                        // Twilio sends.
+                        twiml = twiml(outcome.replies());
+                        LOG.info(
+                                "event=sms_erase_confirmed conversation={} via=twiml",
+                                outcome.conversationId());
+                    }
+                    ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(twiml);
+                });
     }
 
     /**

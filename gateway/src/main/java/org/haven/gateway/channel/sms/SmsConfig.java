@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.haven.gateway.channel.twilio.MediaLimits;
 import org.haven.gateway.channel.twilio.TwilioAccount;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;
@@ -26,6 +27,8 @@ import org.haven.gateway.config.Settings;
  *     signatures cover it)
  * @param maxPerSecond messages a second for the whole channel (a long code sends about one)
  * @param validity how long Twilio may keep trying to deliver a message before dropping it
+ * @param media the MMS files taken into a case, when {@code twilio_media_types} is set; without it,
+ *     media are not downloaded and the person is asked to describe them in words
  */
 public record SmsConfig(
         String accountSid,
@@ -35,7 +38,8 @@ public record SmsConfig(
         URI apiUrl,
         String publicUrl,
         int maxPerSecond,
-        Duration validity) {
+        Duration validity,
+        Optional<MediaLimits> media) {
 
     /** The settings whose values are secret. */
     public static final Set<String> SECRETS = TwilioAccount.SECRETS;
@@ -93,7 +97,10 @@ public record SmsConfig(
                         account.apiUrl(),
                         account.publicUrl(),
                         perSecond,
-                        Duration.ofSeconds(validitySeconds)));
+                        Duration.ofSeconds(validitySeconds),
+                        s.get("twilio_media_types").isPresent()
+                                ? Optional.of(MediaLimits.parse(s, "twilio_"))
+                                : Optional.empty()));
     }
 
     /** The Twilio account these settings use (shared with WhatsApp). */
@@ -127,6 +134,8 @@ public record SmsConfig(
                 + maxPerSecond
                 + ", validity="
                 + validity
+                + ", media="
+                + media.map(MediaLimits::toString).orElse("-")
                 + "]";
     }
 }

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.bot.Reply;
 import org.haven.gateway.cases.Attachment;
+import org.haven.gateway.intake.Conversations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,12 @@ public final class TwilioMedia {
             return !kept.isEmpty() || refused > 0;
         }
     }
+
+    /** Script message: the files were kept for the coordinators. */
+    public static final String MEDIA_KEPT = "media_kept";
+
+    /** Script message: a file was too large or of a type not taken. */
+    public static final String MEDIA_REFUSED = "media_refused";
 
     private final Vertx vertx;
     private final TwilioApi api;
@@ -125,6 +133,22 @@ public final class TwilioMedia {
                                                     }));
         }
         return done;
+    }
+
+    /**
+     * What the person is told about the files of a message, in the dialogue's language, from the
+     * intake script's messages ({@value #MEDIA_KEPT}, {@value #MEDIA_REFUSED}).
+     */
+    public static List<Reply> notices(
+            Conversations conversations, Received files, String language) {
+        List<Reply> out = new ArrayList<>();
+        if (!files.kept().isEmpty()) {
+            conversations.scriptMessage(MEDIA_KEPT, language).ifPresent(out::add);
+        }
+        if (files.refused() > 0) {
+            conversations.scriptMessage(MEDIA_REFUSED, language).ifPresent(out::add);
+        }
+        return out;
     }
 
     private Matcher mediaPath(String url) {

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.haven.bot.Reply;
 import org.haven.bot.render.SmsRenderer;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
@@ -48,12 +47,6 @@ public final class WhatsAppChannel implements Channel {
 
     /** Where Twilio posts delivery reports of WhatsApp messages. */
     public static final String STATUS_PATH = "/webhooks/twilio/whatsapp/status";
-
-    /** Script message: the files were kept for the coordinators. */
-    public static final String MEDIA_KEPT = "media_kept";
-
-    /** Script message: a file was too large or of a type not taken. */
-    public static final String MEDIA_REFUSED = "media_refused";
 
     private static final Pattern ADDRESS = Pattern.compile("whatsapp:\\+[1-9][0-9]{6,14}");
     private static final SmsRenderer TWIML_RENDERER = new SmsRenderer(10, true);
@@ -156,7 +149,9 @@ public final class WhatsAppChannel implements Channel {
                                                         Optional.of(sid),
                                                         true,
                                                         files.kept()),
-                                                language -> notices(files, language))
+                                                language ->
+                                                        TwilioMedia.notices(
+                                                                conversations, files, language))
                                         .compose(outcome -> afterStep(outcome).map(outcome))
                                         .onComplete(
                                                 ar -> {
@@ -202,17 +197,6 @@ public final class WhatsAppChannel implements Channel {
             return Future.succeededFuture();
         }
         return ReplyWindows.touch(db, id).compose(v -> outbox.recipientBack(id));
-    }
-
-    private List<Reply> notices(TwilioMedia.Received files, String language) {
-        List<Reply> out = new ArrayList<>();
-        if (!files.kept().isEmpty()) {
-            conversations.scriptMessage(MEDIA_KEPT, language).ifPresent(out::add);
-        }
-        if (files.refused() > 0) {
-            conversations.scriptMessage(MEDIA_REFUSED, language).ifPresent(out::add);
-        }
-        return out;
     }
 
     private static int parseMedia(String raw) {
