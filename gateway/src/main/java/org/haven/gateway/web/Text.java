@@ -127,6 +127,10 @@ public final class Text {
                 "Envoyé par le canal utilisé. Restez bref : le téléphone peut être partagé.");
         put("case.reply.send", "Send reply", "Envoyer la réponse");
         put(
+                "delivery.waiting_whatsapp",
+                "Held: more than 24 hours since the person's last WhatsApp message. The template told them a coordinator replied; this goes out when they answer. Kept until {date}.",
+                "En attente : plus de 24 heures depuis le dernier message WhatsApp de la personne. Le modèle lui a dit qu'une réponse l'attend ; elle part quand la personne répond. Gardée jusqu'au {date}.");
+        put(
                 "delivery.waiting",
                 "Waiting for the person to come back to the chat. Kept until {date}.",
                 "En attente du retour de la personne sur la conversation. Gardée jusqu'au {date}.");

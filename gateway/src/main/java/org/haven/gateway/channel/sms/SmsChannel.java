@@ -162,7 +162,7 @@ public final class SmsChannel implements Channel {
                                                                             conversations,
                                                                             files,
                                                                             language))
-                                                    .onComplete(ar -> mms.deleteFromTwilio(files)));
+                                                    .onComplete(ar -> mms.afterStep(files, ar)));
         } else {
             Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
             step =

@@ -1,5 +1,6 @@
 package org.haven.gateway.channel.twilio;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -113,8 +114,25 @@ public final class TwilioMedia {
     }
 
     /**
-     * Deletes Twilio's copies once what was kept is sealed (or refused); failures are logged, not
-     * retried (Twilio's own media retention applies then).
+     * After the dialogue step: Twilio's copies are deleted once the step committed (what was kept
+     * is sealed, what was refused is not wanted). When the step failed, or the message only went
+     * into the outage spool (which keeps text, not files), they stay on Twilio, under its own media
+     * retention, rather than be lost.
+     */
+    public void afterStep(Received received, AsyncResult<Conversations.Outcome> step) {
+        if (!received.any()) {
+            return;
+        }
+        if (step.failed() || step.result().conversationId() == null) {
+            LOG.warn("event=media_left_on_twilio count={}", received.onTwilio().size());
+            return;
+        }
+        deleteFromTwilio(received);
+    }
+
+    /**
+     * Deletes Twilio's copies; failures are logged, not retried (Twilio's own media retention
+     * applies then).
      */
     public Future<Void> deleteFromTwilio(Received received) {
         Future<Void> done = Future.succeededFuture();

@@ -153,11 +153,7 @@ public final class WhatsAppChannel implements Channel {
                                                         TwilioMedia.notices(
                                                                 conversations, files, language))
                                         .compose(outcome -> afterStep(outcome).map(outcome))
-                                        .onComplete(
-                                                ar -> {
-                                                    // sealed (or refused): Twilio's copy goes
-                                                    media.deleteFromTwilio(files);
-                                                })
+                                        .onComplete(ar -> media.afterStep(files, ar))
                                         .map(outcome -> new Handled(outcome, files)))
                 .onComplete(
                         ar -> {

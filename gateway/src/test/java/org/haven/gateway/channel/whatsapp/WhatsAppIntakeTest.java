@@ -219,6 +219,11 @@ class WhatsAppIntakeTest {
                                             && TEMPLATE.equals(r.params().get("ContentSid")),
                             30);
             assertNull(template.body(), "the template carried a body");
+            long held = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!inbox.get(path).body().contains("Held: more than 24 hours")) {
+                assertTrue(System.nanoTime() < held, "the case page does not show the reply held");
+                Thread.sleep(200);
+            }
             Thread.sleep(1500);
             assertTrue(
                     twilio.to(PHONE).stream()
