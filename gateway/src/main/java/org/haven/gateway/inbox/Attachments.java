@@ -1,7 +1,12 @@
 package org.haven.gateway.inbox;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import org.haven.gateway.auth.InboxSession;
@@ -9,6 +14,7 @@ import org.haven.gateway.cases.Attachment;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.store.CaseSummary;
+import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +80,7 @@ final class Attachments {
                 .append("?download=1\" download>")
                 .append(Text.t(l, "case.attachment.download"))
                 .append("</a> (")
-                .append(org.haven.gateway.web.Html.esc(type))
+                .append(Html.esc(type))
                 .append(", ")
                 .append(Math.max(1, (size + 1023) / 1024))
                 .append(" KB)</p></li>")
@@ -85,7 +91,7 @@ final class Attachments {
      * An attachment in an exported case file: a heading with its type, size and SHA-256, then its
      * bytes in base64 (76 characters a line, as MIME has them), between BEGIN and END lines.
      */
-    static String exported(String l, CaseEntries.Opened e, io.vertx.core.json.JsonObject doc) {
+    static String exported(String l, CaseEntries.Opened e, JsonObject doc) {
         Attachment file = Attachment.fromEntry(doc).orElse(null);
         if (file == null) {
             return "";
@@ -93,11 +99,9 @@ final class Attachments {
         String sha;
         try {
             sha =
-                    java.util.HexFormat.of()
-                            .formatHex(
-                                    java.security.MessageDigest.getInstance("SHA-256")
-                                            .digest(file.data()));
-        } catch (java.security.NoSuchAlgorithmException impossible) {
+                    HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(file.data()));
+        } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException(impossible);
         }
         return "== "
@@ -113,7 +117,7 @@ final class Attachments {
                 + "\n-----BEGIN ATTACHMENT "
                 + e.seq()
                 + "-----\n"
-                + java.util.Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(file.data())
+                + Base64.getMimeEncoder(76, new byte[] {'\n'}).encodeToString(file.data())
                 + "\n-----END ATTACHMENT "
                 + e.seq()
                 + "-----\n";

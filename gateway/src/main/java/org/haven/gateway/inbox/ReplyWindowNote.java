@@ -1,8 +1,10 @@
 package org.haven.gateway.inbox;
 
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.UUID;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.ReplyWindows;
 import org.haven.gateway.web.Html;
@@ -16,12 +18,12 @@ import org.haven.gateway.web.Text;
 final class ReplyWindowNote {
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
-    static final java.time.Duration WINDOW = java.time.Duration.ofHours(24);
+    static final Duration WINDOW = Duration.ofHours(24);
 
     private ReplyWindowNote() {}
 
     /** The note for a case, or an empty string. */
-    static Future<String> of(Db db, String language, String channel, java.util.UUID caseId) {
+    static Future<String> of(Db db, String language, String channel, UUID caseId) {
         if (!"whatsapp".equals(channel)) {
             return Future.succeededFuture("");
         }

@@ -1,5 +1,6 @@
 package org.haven.gateway.channel.twilio;
 
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class TwilioWebhooks {
     public void mount(
             Router router,
             String messagePath,
-            io.vertx.core.Handler<RoutingContext> onMessage,
+            Handler<RoutingContext> onMessage,
             String statusPath) {
         RawBody limit = RawBody.upTo(MAX_BODY);
         router.post(messagePath).handler(limit).handler(onMessage);

@@ -192,7 +192,17 @@ public final class WhatsAppChannel implements Channel {
         if (db == null || id == null || outcome.erased() || outcome.duplicate()) {
             return Future.succeededFuture();
         }
-        return ReplyWindows.touch(db, id).compose(v -> outbox.recipientBack(id));
+        // the message is committed: a failure here must not make Twilio think otherwise
+        return ReplyWindows.touch(db, id)
+                .compose(v -> outbox.recipientBack(id))
+                .recover(
+                        err -> {
+                            LOG.warn(
+                                    "event=whatsapp_window_not_recorded conversation={} kind={}",
+                                    id,
+                                    err.getClass().getSimpleName());
+                            return Future.succeededFuture();
+                        });
     }
 
     private static int parseMedia(String raw) {
