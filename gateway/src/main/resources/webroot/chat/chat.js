@@ -242,8 +242,19 @@
     return -1;
   }
 
+  // Errors the page has its own words for (words.js), said in the page's language, with French
+  // beside while the language is not known; any other as the server wrote it.
+  var ERROR_WORDS = {rate_limited: 'wait', unavailable: 'unavailable', expired: 'ended', too_many_tries: 'tooManyTries'};
+
+  function errorText(m) {
+    var key = ERROR_WORDS[m.code];
+    if (key && w(key)) return !lang && WORDS.fr && WORDS.fr[key] ? w(key) + ' / ' + WORDS.fr[key] : w(key);
+    return typeof m.message === 'string' && m.message ? m.message : w('wrong');
+  }
+
   function onError(m) {
-    var text = typeof m.message === 'string' && m.message ? m.message : w('wrong');
+    var text = errorText(m);
+    var own = !!ERROR_WORDS[m.code], tl = own ? lang || 'en' : m.lang, td = own ? w('dir') : m.dir;
     var i = find(m.id), s = ws;
     if (m.code === 'rate_limited') { // keep everything pending, pause, then send again in order
       status(text);
@@ -268,11 +279,11 @@
       token(null);
       ready = false;
       clearOptions();
-      add('note', text, m.lang, m.dir);
+      add('note', text, tl, td);
       sendFrame(start());
     } else {
       if (i >= 0) mark(pending.splice(i, 1)[0], true);
-      add('note', text, m.lang, m.dir);
+      add('note', text, tl, td);
       watch();
     }
   }

@@ -7,5 +7,13 @@ package org.haven.bot;
  * @param questionId the script's question id
  * @param question the question, in English
  * @param answer the answer, in English (choice labels) or verbatim (free text)
+ * @param label the question's short name in English for the inbox ("Safe to talk"); the question
+ *     itself when the script gives none
  */
-public record Answer(String questionId, String question, String answer) {}
+public record Answer(String questionId, String question, String answer, String label) {
+
+    /** An answer whose short name is its question. */
+    public Answer(String questionId, String question, String answer) {
+        this(questionId, question, answer, question);
+    }
+}

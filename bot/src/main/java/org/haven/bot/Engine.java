@@ -80,6 +80,16 @@ public final class Engine {
     }
 
     /**
+     * The script this engine runs, for facts the gateway takes from it (its languages and which are
+     * written right to left, its messages, its working groups).
+     *
+     * @return the script
+     */
+    public Script script() {
+        return script;
+    }
+
+    /**
      * One of the script's messages, in a conversation's language (or the default language where it
      * has none), for a text the caller completes itself (a resume phrase).
      *

@@ -20,6 +20,8 @@ import java.util.Optional;
  *     such as "yes" or "nothing", not labels; empty = skipped)
  * @param askedForPerson whether the person asked to talk to a person (the case is then urgent;
  *     {@code workingGroup} is null when no place was given yet: every coordinator may take it)
+ * @param roles role → the id of the script's question with that role (see {@link
+ *     org.haven.bot.script.Script#ROLES}); the gateway decides on these, never on question ids
  */
 public record IntakeResult(
         String language,
@@ -30,7 +32,8 @@ public record IntakeResult(
         List<String> referralSuggestions,
         boolean duress,
         Map<String, List<String>> values,
-        boolean askedForPerson) {
+        boolean askedForPerson,
+        Map<String, String> roles) {
 
     /** Makes an immutable result. */
     public IntakeResult {
@@ -39,6 +42,7 @@ public record IntakeResult(
         Map<String, List<String>> copy = new LinkedHashMap<>();
         values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         values = Collections.unmodifiableMap(copy);
+        roles = Map.copyOf(roles);
     }
 
     /**
@@ -51,6 +55,28 @@ public record IntakeResult(
      */
     public List<String> chosen(String questionId) {
         return values.getOrDefault(questionId, List.of());
+    }
+
+    /**
+     * The values given to the question with a role, as {@link #chosen(String)}.
+     *
+     * @param role one of {@link org.haven.bot.script.Script#ROLES}
+     * @return the values, empty when the script has no such question or it was skipped or not asked
+     */
+    public List<String> chosenAs(String role) {
+        String id = roles.get(role);
+        return id == null ? List.of() : chosen(id);
+    }
+
+    /**
+     * The answer to the question with a role, as {@link #answer(String)}.
+     *
+     * @param role one of {@link org.haven.bot.script.Script#ROLES}
+     * @return the answer, if the script has such a question and it was asked
+     */
+    public Optional<String> answerAs(String role) {
+        String id = roles.get(role);
+        return id == null ? Optional.empty() : answer(id);
     }
 
     /**

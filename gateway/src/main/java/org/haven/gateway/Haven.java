@@ -27,6 +27,7 @@ import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.ContactUpgrade;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.signal.SignalChannel;
 import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
@@ -295,6 +296,7 @@ public final class Haven implements AutoCloseable {
             channels.add(webChat);
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
+            SignalChannel.create(channelContext).ifPresent(channels::add);
             WhatsAppChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
                 channel.secretSettings()
@@ -323,7 +325,9 @@ public final class Haven implements AutoCloseable {
                             config.sessionIdleTimeout(),
                             config.sessionAbsoluteTimeout(),
                             config.secureCookies(),
-                            config.retentionDays());
+                            config.retentionDays(),
+                            conversations.activeScript(),
+                            channels.stream().map(Channel::name).toList());
             inbox.mount(router);
             inbox.follow(cluster);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));

@@ -33,6 +33,10 @@ class LogsHaveNoPersonalDataIT {
             Pattern.compile(
                     "\\b(?:marker|csrf|agency|group|race|work|dash|live|browser|sms)-[0-9a-f]{8}-[0-9a-f]{4}-|jar-restart-check|(?:evenings|mornings) \\S");
 
+    /** The Signal ACIs (UUIDs) the tests use as a person's address: they start with 516e00. */
+    private static final Pattern SIGNAL_ACI =
+            Pattern.compile("(?i)(?<![0-9a-f])516e00[0-9a-f]{2}-[0-9a-f]{4}-");
+
     /**
      * Test constants that hold a passphrase, token or secret: {@code PASS = "…"}, {@code AUTH_TOKEN
      * = "…"}.
@@ -48,8 +52,8 @@ class LogsHaveNoPersonalDataIT {
     private record Forbidden(String kind, Pattern pattern) {}
 
     /**
-     * Verifies that no test output file contains a phone number, a free-text marker, a passphrase
-     * or a token used by the tests.
+     * Verifies that no test output file contains a phone number, a Signal ACI, a free-text marker,
+     * a passphrase or a token used by the tests.
      */
     @Test
     void testNoPersonalDataOrSecretInAnyTestOutput() throws IOException {
@@ -58,6 +62,7 @@ class LogsHaveNoPersonalDataIT {
         List<Forbidden> forbidden = new ArrayList<>();
         forbidden.add(new Forbidden("phone number", PHONE));
         forbidden.add(new Forbidden("test marker or free-text answer", MARKER));
+        forbidden.add(new Forbidden("Signal ACI", SIGNAL_ACI));
         forbidden.addAll(secrets(gateway.resolve("src/test/java")));
         assertTrue(forbidden.size() > 3, "no secrets collected from the test sources");
 

@@ -1,6 +1,7 @@
 package org.haven.bot.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.haven.bot.Answer;
@@ -60,7 +61,8 @@ public final class ResultBuilder {
                 suggestions,
                 duress,
                 answers,
-                false);
+                false,
+                roles());
     }
 
     /**
@@ -83,7 +85,25 @@ public final class ResultBuilder {
                                 .map(ResultBuilder::suggestion)
                                 .toList();
         return new IntakeResult(
-                language, triage, 0, group, answers(answers), suggestions, false, answers, true);
+                language,
+                triage,
+                0,
+                group,
+                answers(answers),
+                suggestions,
+                false,
+                answers,
+                true,
+                roles());
+    }
+
+    /** Role → question id, for the questions of the script that have a role. */
+    private Map<String, String> roles() {
+        Map<String, String> out = new HashMap<>();
+        script.questions().stream()
+                .filter(q -> q.role() != null)
+                .forEach(q -> out.putIfAbsent(q.role(), q.id()));
+        return out;
     }
 
     /**
@@ -152,7 +172,13 @@ public final class ResultBuilder {
                 }
                 text = String.join("\n", shown);
             }
-            out.add(new Answer(q.id(), q.prompt().resolve(en, d), text));
+            String question = q.prompt().resolve(en, d);
+            out.add(
+                    new Answer(
+                            q.id(),
+                            question,
+                            text,
+                            q.label() == null ? question : q.label().resolve(en, d)));
         }
         List<String> away = answers.get(WRITTEN_WHILE_AWAY);
         if (away != null && !away.isEmpty()) {

@@ -22,7 +22,10 @@ import java.util.Optional;
  *     canada: [Canada, كندا, …]}); an answer that mentions one also holds the name, so conditions
  *     can test it ({@code country: canada})
  * @param variants other wordings of the prompt, the first whose condition holds replacing it
+ * @param role what the gateway looks the question up by (one of {@link Script#ROLES}), or null
  * @param line where it is defined
+ * @param label a short name of the question for the coordinator's inbox ("Safe to talk"), per
+ *     language, or null (the inbox then shows the prompt)
  */
 public record Question(
         String id,
@@ -36,7 +39,9 @@ public record Question(
         boolean essential,
         Map<String, List<String>> recognise,
         List<PromptVariant> variants,
-        int line) {
+        String role,
+        int line,
+        Text label) {
 
     /** Makes an immutable question. */
     public Question {
@@ -45,6 +50,37 @@ public record Question(
         Map<String, List<String>> copy = new LinkedHashMap<>();
         recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         recognise = Collections.unmodifiableMap(copy);
+    }
+
+    /** A question without a role or a short label. */
+    public Question(
+            String id,
+            QuestionType type,
+            Text prompt,
+            List<Choice> choices,
+            Condition showIf,
+            Condition hideIf,
+            Validation validation,
+            String section,
+            boolean essential,
+            Map<String, List<String>> recognise,
+            List<PromptVariant> variants,
+            int line) {
+        this(
+                id,
+                type,
+                prompt,
+                choices,
+                showIf,
+                hideIf,
+                validation,
+                section,
+                essential,
+                recognise,
+                variants,
+                null,
+                line,
+                null);
     }
 
     /**
@@ -84,7 +120,9 @@ public record Question(
                 essential,
                 Map.of(),
                 List.of(),
-                line);
+                null,
+                line,
+                null);
     }
 
     /**
@@ -106,7 +144,9 @@ public record Question(
                         essential,
                         recognise,
                         List.of(),
-                        line);
+                        role,
+                        line,
+                        label);
             }
         }
         return this;

@@ -84,6 +84,14 @@ public record Script(
                     "phrase_unknown",
                     "phrase_wait");
 
+    /**
+     * The roles a question may have ({@code role:}), by which the gateway finds it without knowing
+     * its id: the agency's referral code, whether the client consented to the agency being told,
+     * and what the agency may be told. A script without one simply has no such question.
+     */
+    public static final List<String> ROLES =
+            List.of("referral code", "agency consent", "agency share");
+
     /** Keywords every script must define, in every language. */
     public static final List<String> KEYWORDS =
             List.of(
@@ -125,6 +133,14 @@ public record Script(
      */
     public Optional<Question> question(String id) {
         return questions.stream().filter(q -> q.id().equals(id)).findFirst();
+    }
+
+    /**
+     * @param role one of {@link #ROLES}
+     * @return the question with that role
+     */
+    public Optional<Question> questionWithRole(String role) {
+        return questions.stream().filter(q -> role.equals(q.role())).findFirst();
     }
 
     /**

@@ -21,12 +21,12 @@ import org.haven.bot.render.SmsRenderer;
 
 /**
  * The {@code check} command: validates an intake script and reports every problem as "file:line:
- * message" (warnings as "file:line: warning: message"). Checks: unknown ids and values, conditions
- * on answers not yet asked, questions that can never be asked, missing translations (every text in
- * a complete language, the essential ones in the others), required messages and keywords, keyword
- * clashes, the referral directory, and the SMS segment count of every text the script sends
- * (questions with their options, messages, warnings, validation messages) in every language against
- * a budget: a text over it is an error.
+ * message" (warnings as "file:line: warning: message"). Checks: unknown ids and values, unknown or
+ * doubled question roles, an unknown working group, conditions on answers not yet asked, questions
+ * that can never be asked, missing translations (every text in a complete language, the essential
+ * ones in the others), required messages and keywords, keyword clashes, the referral directory, and
+ * the SMS segment count of every text the script sends (questions with their options, messages,
+ * warnings, validation messages) in every language against a budget: a text over it is an error.
  *
  * <p>The gateway's command line calls {@link #check(Path, int)}; {@link #main(String[])} does the
  * same from a shell.
@@ -355,6 +355,28 @@ public final class ScriptCheck {
                 error(s.line(), "section '" + s.id() + "' defined twice");
             }
         }
+        Set<String> roles = new HashSet<>();
+        for (Question q : script.questions()) {
+            if (q.role() != null && !Script.ROLES.contains(q.role())) {
+                error(
+                        q.line(),
+                        "question '"
+                                + q.id()
+                                + "': unknown role '"
+                                + q.role()
+                                + "' (known: "
+                                + String.join(", ", Script.ROLES)
+                                + ")");
+            } else if (q.role() != null && !roles.add(q.role())) {
+                error(
+                        q.line(),
+                        "question '"
+                                + q.id()
+                                + "': role '"
+                                + q.role()
+                                + "' given to two questions");
+            }
+        }
         int languageQuestions = 0;
         Set<String> unreachable = new HashSet<>();
         List<Question> qs = script.questions();
@@ -601,6 +623,9 @@ public final class ScriptCheck {
         }
         for (Question q : script.questions()) {
             text(q.prompt(), "question '" + q.id() + "' prompt");
+            if (q.label() != null) {
+                text(q.label(), "question '" + q.id() + "' label");
+            }
             q.variants().forEach(v -> text(v.prompt(), "question '" + q.id() + "' variant prompt"));
             if (q.type() != QuestionType.LANGUAGE) {
                 q.choices()

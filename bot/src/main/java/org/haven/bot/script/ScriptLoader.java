@@ -194,6 +194,12 @@ public final class ScriptLoader {
                     }
                 }
             }
+            String otherwise = fallback;
+            if (groups.stream().noneMatch(g -> g.id().equals(otherwise))) {
+                error(
+                        wg.keyLines().getOrDefault("otherwise", wg.line()),
+                        "unknown working group '" + fallback + "' in 'otherwise'");
+            }
         }
         String directorySource = string(m.get("directory"), null);
         List<Organisation> directory = List.of();
@@ -298,7 +304,9 @@ public final class ScriptLoader {
                     "validation",
                     "essential",
                     "recognise",
-                    "variants");
+                    "variants",
+                    "role",
+                    "label");
 
     private void section(
             Node sn,
@@ -347,6 +355,19 @@ public final class ScriptLoader {
                 prompt = new Text(Map.of(), essential, qm.line());
             }
             List<Choice> choices = choices(qid, type, qm, codes, languages, messages, essential);
+            String role = string(qm.get("role"), null);
+            if (role != null && !Script.ROLES.contains(role)) {
+                error(
+                        qm.keyLines().getOrDefault("role", qm.line()),
+                        "question '"
+                                + qid
+                                + "': unknown role '"
+                                + role
+                                + "' (known: "
+                                + String.join(", ", Script.ROLES)
+                                + ")");
+                role = null;
+            }
             questions.add(
                     new Question(
                             qid,
@@ -360,7 +381,11 @@ public final class ScriptLoader {
                             essential,
                             recognise(qid, type, qm.get("recognise")),
                             variants(qid, qm.get("variants"), codes, essential),
-                            qm.line()));
+                            role,
+                            qm.line(),
+                            qm.get("label") == null
+                                    ? null
+                                    : at(text(qm.get("label"), codes, essential), qm, "label")));
         }
     }
 

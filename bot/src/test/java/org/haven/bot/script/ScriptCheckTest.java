@@ -244,6 +244,55 @@ class ScriptCheckTest {
         assertError(errors(yaml), yaml.toString(), "unknown id 'contact_method' in 'go to'");
     }
 
+    /** Verifies that a question role the gateway does not know is reported at its line. */
+    @Test
+    void testCheckReportsUnknownRoleWithLine() throws IOException {
+        String original = resource("intake/default.yaml");
+        int line = lineOf(original, "role: agency share");
+        Path yaml = script(s -> replaceOnce(s, "role: agency share", "role: agency shares"));
+        assertError(
+                errors(yaml),
+                yaml + ":" + line + ":",
+                "question 'share_with_agency': unknown role 'agency shares'");
+    }
+
+    /** Verifies that one role given to two questions is reported. */
+    @Test
+    void testCheckReportsRoleGivenTwice() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "role: agency share", "role: agency consent"));
+        assertError(errors(yaml), yaml.toString(), "role 'agency consent' given to two questions");
+    }
+
+    /**
+     * Verifies that a working group the script does not define, named in 'otherwise', is reported
+     * at its line.
+     */
+    @Test
+    void testCheckReportsUnknownWorkingGroupWithLine() throws IOException {
+        String original = resource("intake/default.yaml");
+        int line = lineOf(original, "otherwise: national");
+        Path yaml = script(s -> replaceOnce(s, "otherwise: national", "otherwise: nationwide"));
+        assertError(
+                errors(yaml),
+                yaml + ":" + line + ":",
+                "unknown working group 'nationwide' in 'otherwise'");
+    }
+
+    /**
+     * Verifies that a directory entry serving a working group the script does not define is
+     * reported at its line.
+     */
+    @Test
+    void testCheckReportsUnknownWorkingGroupInDirectoryWithLine() throws IOException {
+        String directory = resource("intake/directory.yaml");
+        int line = lineOf(directory, "serves: [toronto]") - 1; // the organisation's first line
+        Path yaml = script(s -> s, d -> replaceOnce(d, "serves: [toronto]", "serves: [torronto]"));
+        assertError(
+                errors(yaml),
+                "directory.yaml:" + line + ":",
+                "unknown working group 'torronto' in 'serves'");
+    }
+
     /** Verifies that duplicate ids and unknown keys are reported. */
     @Test
     void testCheckReportsDuplicateIdAndUnknownKey() throws IOException {

@@ -117,7 +117,32 @@ class TranslationCompletenessTest {
                                                     q.essential(),
                                                     q.recognise(),
                                                     q.variants(),
-                                                    q.line()))));
+                                                    q.role(),
+                                                    q.line(),
+                                                    q.label()))));
+            if (q.label() != null) {
+                out.add(
+                        withQuestions(
+                                qs ->
+                                        replace(
+                                                qs,
+                                                qi,
+                                                new Question(
+                                                        q.id(),
+                                                        q.type(),
+                                                        q.prompt(),
+                                                        q.choices(),
+                                                        q.showIf(),
+                                                        q.hideIf(),
+                                                        q.validation(),
+                                                        q.section(),
+                                                        q.essential(),
+                                                        q.recognise(),
+                                                        q.variants(),
+                                                        q.role(),
+                                                        q.line(),
+                                                        without(q.label(), lang)))));
+            }
             if (q.type() != QuestionType.LANGUAGE) {
                 for (int j = 0; j < q.choices().size(); j++) {
                     Choice c = q.choices().get(j);
@@ -149,7 +174,9 @@ class TranslationCompletenessTest {
                                                             q.essential(),
                                                             q.recognise(),
                                                             q.variants(),
-                                                            q.line()))));
+                                                            q.role(),
+                                                            q.line(),
+                                                            q.label()))));
                 }
             }
             if (q.validation() != null) {
@@ -175,7 +202,9 @@ class TranslationCompletenessTest {
                                                         q.essential(),
                                                         q.recognise(),
                                                         q.variants(),
-                                                        q.line()))));
+                                                        q.role(),
+                                                        q.line(),
+                                                        q.label()))));
             }
         }
         return out;
@@ -207,6 +236,23 @@ class TranslationCompletenessTest {
                                                     .contains(
                                                             "missing translation '" + lang + "'")),
                     "a text without '" + lang + "' passed the check: " + errors);
+        }
+    }
+
+    /**
+     * Verifies that every question of the default intake has a short label for the inbox, in every
+     * language, so a coordinator never reads a whole greeting as the name of an answer.
+     */
+    @Test
+    void testEveryDefaultQuestionHasAShortLabel() {
+        for (Question q : DEFAULT.questions()) {
+            assertTrue(q.label() != null, "question '" + q.id() + "' has no label");
+            for (Language l : DEFAULT.languages()) {
+                String label = q.label().values().get(l.code());
+                assertTrue(
+                        label != null && !label.isBlank() && label.length() <= 40,
+                        "question '" + q.id() + "' label in " + l.code() + ": " + label);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.haven.crypto.KeyedHash;
@@ -13,6 +14,8 @@ import org.haven.gateway.keys.AccountKeys;
 import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.AgencyKeyRotation;
+import org.haven.gateway.keys.GroupKeyRotation;
+import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.KeySigning;
 import org.haven.gateway.keys.TeamKeyRotation;
@@ -21,15 +24,18 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.ClusterNotifications;
+import org.haven.gateway.store.Db;
+import org.haven.gateway.store.GroupKeyStore;
 
 /**
  * Adding and removing inbox accounts, for the Team page and for {@code haven account}.
  *
  * <p>Adding an account is a key ceremony: the new account gets a personal key pair whose private
- * half is sealed under its first passphrase (Argon2id). A coordinator or administrator is granted
- * the acting administrator's unlocked team key; an agency worker is granted its agency's key (which
- * the team key opens: docs/crypto.md), never the team key. The server never holds either unsealed
- * at rest.
+ * half is sealed under its first passphrase (Argon2id). An administrator is granted the acting
+ * administrator's unlocked team key; a coordinator is granted the keys of its working groups and of
+ * the intake group (docs/crypto.md, "Group keys"), never the team key; an agency worker is granted
+ * its agency's key (which the team key opens: docs/crypto.md), never the team key. The server never
+ * holds either unsealed at rest.
  *
  * <p>Removing an account disables it and withdraws its grants; the caller then rotates the key the
  * person held ({@link #rotate} for the team key, {@link #rotateAgency} for an agency worker's
@@ -88,6 +94,8 @@ public final class AccountCeremony {
     private final TeamKeyRotation rotation;
     private final AgencyKeyCustody agencyKeys;
     private final AgencyKeyRotation agencyRotation;
+    private final GroupKeyring groupKeys;
+    private final GroupKeyRotation groupRotation;
     private final KeyedHash auditKey;
 
     public AccountCeremony(
@@ -100,6 +108,8 @@ public final class AccountCeremony {
         this.rotation = new TeamKeyRotation(vertx, accounts, agencies, teamKeys);
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
         this.agencyRotation = new AgencyKeyRotation(vertx, agencies, teamKeys);
+        this.groupKeys = new GroupKeyring(teamKeys);
+        this.groupRotation = new GroupKeyRotation(vertx, accounts.db(), teamKeys);
     }
 
     /**
@@ -217,6 +227,19 @@ public final class AccountCeremony {
                                                                                                 admin)
                                                                                         .map(id);
                                                                             }
+                                                                            if ("coordinator"
+                                                                                    .equals(
+                                                                                            account
+                                                                                                    .role())) {
+                                                                                return grantGroups(
+                                                                                                tx,
+                                                                                                id,
+                                                                                                account
+                                                                                                        .groups(),
+                                                                                                keys,
+                                                                                                admin)
+                                                                                        .map(id);
+                                                                            }
                                                                             try {
                                                                                 String keyId =
                                                                                         teamKeys
@@ -257,12 +280,41 @@ public final class AccountCeremony {
                                                                                                 null)
                                                                                         .map(id)))
                                         .onComplete(ar -> keys.destroy()))
+                // the export key may be new: this gateway signs exports with it from now on
+                .compose(id -> teamKeys.reload().otherwiseEmpty().map(id))
                 .recover(
                         err ->
                                 Future.failedFuture(
                                         String.valueOf(err.getMessage()).contains("duplicate key")
                                                 ? new UsernameTaken()
                                                 : err));
+    }
+
+    /**
+     * Grants a new coordinator the keys of its working groups, of the intake group and the export
+     * signing key (each created first if the group has none, and sealed then to the entries of the
+     * group's cases that only the team key opened), never the team key: a coordinator's passphrase
+     * opens only its groups' cases.
+     */
+    private Future<Void> grantGroups(
+            Db tx, long id, List<String> groups, AccountKeys keys, AccountSigner admin) {
+        List<String> all = new ArrayList<>(groups);
+        all.add(GroupKeyStore.INTAKE);
+        all.add(GroupKeyStore.EXPORT);
+        Future<Void> chain = groupKeys.prepare(tx, all, keys.team(), admin).mapEmpty();
+        for (String g : all) {
+            chain =
+                    chain.compose(
+                            v ->
+                                    groupKeys.grant(
+                                            tx,
+                                            g,
+                                            id,
+                                            keys.personal().publicKey(),
+                                            keys.team(),
+                                            admin));
+        }
+        return chain;
     }
 
     /**
@@ -333,6 +385,54 @@ public final class AccountCeremony {
                                         .record(actor, "team_key_rotated:" + reason, null)
                                         .map(next));
     }
+
+    /**
+     * Replaces the keys of the working groups a removed coordinator held (the intake group's among
+     * them) and audits {@code group_key_rotated:<group>} for each, with {@code actor}; the team key
+     * and other groups' keys do not change. Completes with the groups rotated and the coordinators
+     * who now hold their new keys (the caller ends their sessions, which hold the old ones).
+     */
+    public Future<GroupRotation> rotateGroups(
+            String actor, long accountId, RecipientPrivateKey team, AccountSigner admin) {
+        return GroupKeyStore.groupsHeldBy(accounts.db(), accountId)
+                .compose(
+                        groups -> {
+                            Future<List<Long>> chain = Future.succeededFuture(new ArrayList<>());
+                            for (String g : groups) {
+                                chain =
+                                        chain.compose(
+                                                held ->
+                                                        groupRotation
+                                                                .rotate(g, team, admin)
+                                                                .compose(
+                                                                        h ->
+                                                                                new AuditLog(
+                                                                                                accounts
+                                                                                                        .db(),
+                                                                                                auditKey)
+                                                                                        .record(
+                                                                                                actor,
+                                                                                                "group_key_rotated:"
+                                                                                                        + g,
+                                                                                                null)
+                                                                                        .map(
+                                                                                                v -> {
+                                                                                                    held
+                                                                                                            .addAll(
+                                                                                                                    h);
+                                                                                                    return held;
+                                                                                                })));
+                            }
+                            return chain.compose(
+                                    held ->
+                                            teamKeys.reload()
+                                                    .otherwiseEmpty()
+                                                    .map(new GroupRotation(groups, held)));
+                        });
+    }
+
+    /** What {@link #rotateGroups} did: the groups whose keys rotated, and their holders now. */
+    public record GroupRotation(List<String> groups, List<Long> holders) {}
 
     /**
      * Replaces an agency's key after one of its workers was removed (the remaining workers get the

@@ -6,6 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
@@ -59,7 +60,10 @@ public final class AuditRoutes {
                                                                                 "refused")
                                                                         + "</h1>"
                                                                         + Html.error(
-                                                                                "Only administrators read the audit log.")));
+                                                                                Text.t(
+                                                                                        s
+                                                                                                .language(),
+                                                                                        "audit.admins_only"))));
                                                 return;
                                             }
                                             page(ctx, s);
@@ -79,7 +83,7 @@ public final class AuditRoutes {
         try {
             caseId = caseRaw == null ? null : UUID.fromString(caseRaw);
         } catch (IllegalArgumentException e) {
-            error = "The case must be a case id.";
+            error = "audit.bad_case";
         }
         try {
             from =
@@ -94,7 +98,7 @@ public final class AuditRoutes {
                                     .atStartOfDay()
                                     .atOffset(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            error = "Dates are written YYYY-MM-DD.";
+            error = "audit.bad_date";
         }
         AuditLog log = new AuditLog(db, auditKey);
         AuditLog.Query q = new AuditLog.Query(actor, action, caseId, from, to, LIMIT);
@@ -107,15 +111,20 @@ public final class AuditRoutes {
                         cf -> {
                             List<AuditLog.Entry> list = cf.resultAt(0);
                             AuditLog.Verification v = cf.resultAt(1);
+                            String l = s.language();
                             StringBuilder b =
                                     new StringBuilder("<h1>")
-                                            .append(Text.t(s.language(), "audit"))
+                                            .append(Text.t(l, "audit"))
                                             .append("</h1>");
                             if (v.intact()) {
-                                b.append(
-                                                "<p class=\"notice\" role=\"status\" id=\"chain-status\">The hash chain verifies: ")
-                                        .append(v.entries())
-                                        .append(" entries intact.");
+                                b.append("<p class=\"notice\" role=\"status\" id=\"chain-status\">")
+                                        .append(
+                                                Html.esc(
+                                                        Text.t(l, "audit.intact")
+                                                                .replace(
+                                                                        "{entries}",
+                                                                        Long.toString(
+                                                                                v.entries()))));
                                 if (v.keyedFrom() > 0) {
                                     b.append(' ')
                                             .append(
@@ -145,44 +154,60 @@ public final class AuditRoutes {
                                     b.append(Html.error(Text.t(s.language(), "audit.unkeyed")));
                                 }
                             } else {
-                                b.append(
-                                                "<p class=\"error\" role=\"alert\" id=\"chain-status\">The hash chain is BROKEN at ")
-                                        .append(Html.esc(v.firstBreak().get().toString()))
-                                        .append(".</p>");
+                                b.append("<p class=\"error\" role=\"alert\" id=\"chain-status\">")
+                                        .append(
+                                                Html.esc(
+                                                        Text.t(l, "audit.broken")
+                                                                .replace(
+                                                                        "{entry}",
+                                                                        v.firstBreak()
+                                                                                .get()
+                                                                                .toString())))
+                                        .append("</p>");
                             }
-                            b.append(Html.error(problem));
+                            b.append(Html.error(problem == null ? null : Text.t(l, problem)));
                             b.append(
                                             "<form method=\"get\" action=\"/inbox/audit\" class=\"filters\">")
-                                    .append(field("actor", "Actor", actor, "text"))
+                                    .append(field("actor", Text.t(l, "audit.actor"), actor, "text"))
                                     .append(
                                             field(
                                                     "action",
-                                                    "Action (or its beginning)",
+                                                    Text.t(l, "audit.action_prefix"),
                                                     action,
                                                     "text"))
-                                    .append(field("case", "Case id", caseRaw, "text"))
-                                    .append(field("from", "From", fromRaw, "date"))
-                                    .append(field("to", "Until", toRaw, "date"))
+                                    .append(
+                                            field(
+                                                    "case",
+                                                    Text.t(l, "audit.case_id"),
+                                                    caseRaw,
+                                                    "text"))
+                                    .append(field("from", Text.t(l, "audit.from"), fromRaw, "date"))
+                                    .append(field("to", Text.t(l, "audit.until"), toRaw, "date"))
                                     .append("<button type=\"submit\">")
                                     .append(Text.t(s.language(), "filter"))
                                     .append("</button></form>");
-                            b.append(
-                                            "<table class=\"queue\"><caption>Audit entries, newest first (at most ")
-                                    .append(LIMIT)
+                            b.append("<table class=\"queue\"><caption>")
                                     .append(
-                                            ")</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">Time (UTC)</th>")
+                                            Html.esc(
+                                                    Text.t(l, "audit.caption")
+                                                            .replace(
+                                                                    "{limit}",
+                                                                    Integer.toString(LIMIT))))
                                     .append(
-                                            "<th scope=\"col\">Actor</th><th scope=\"col\">Action</th><th scope=\"col\">Case</th></tr></thead><tbody>");
+                                            "</caption><thead><tr><th scope=\"col\">#</th><th scope=\"col\">")
+                                    .append(Text.t(l, "audit.time"))
+                                    .append("</th><th scope=\"col\">")
+                                    .append(Text.t(l, "audit.actor"))
+                                    .append("</th><th scope=\"col\">")
+                                    .append(Text.t(l, "audit.action"))
+                                    .append("</th><th scope=\"col\">")
+                                    .append(Text.t(l, "audit.case"))
+                                    .append("</th></tr></thead><tbody>");
                             for (AuditLog.Entry e : list) {
                                 b.append("<tr><td>")
                                         .append(e.id())
                                         .append("</td><td><time>")
-                                        .append(
-                                                e.at().withOffsetSameInstant(ZoneOffset.UTC)
-                                                        .toLocalDateTime()
-                                                        .withNano(0)
-                                                        .toString()
-                                                        .replace('T', ' '))
+                                        .append(time(e.at()))
                                         .append("</time></td><td>")
                                         .append(Html.esc(e.actor()))
                                         .append("</td><td>")
@@ -200,7 +225,9 @@ public final class AuditRoutes {
                                 b.append("</td></tr>");
                             }
                             if (list.isEmpty()) {
-                                b.append("<tr><td colspan=\"5\">No entries.</td></tr>");
+                                b.append("<tr><td colspan=\"5\">")
+                                        .append(Text.t(l, "audit.none"))
+                                        .append("</td></tr>");
                             }
                             b.append("</tbody></table>");
                             SessionGuard.html(
@@ -247,5 +274,16 @@ public final class AuditRoutes {
     private static String param(RoutingContext ctx, String name) {
         String v = ctx.request().getParam(name);
         return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+
+    /**
+     * An audit time in full, to the second, in UTC: {@code 2026-03-01 09:30:00 UTC} (never {@code
+     * 09:30}, which hides that the seconds were zero).
+     */
+    static String time(OffsetDateTime at) {
+        return TIME.format(at.withOffsetSameInstant(ZoneOffset.UTC));
     }
 }

@@ -11,6 +11,7 @@ import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 
 /**
  * The intake script and referral directory page for administrators at {@code /inbox/team/intake}:
@@ -65,7 +66,7 @@ public final class IntakeRoutes {
                                     IntakeScripts.SCRIPT_FILE,
                                     0,
                                     ScriptCheck.Severity.ERROR,
-                                    "the script is empty or larger than 512 KiB")),
+                                    Text.t(s.language(), "intake.too_large"))),
                     null);
             return;
         }
@@ -86,7 +87,7 @@ public final class IntakeRoutes {
                                     200,
                                     src,
                                     result.findings(),
-                                    "The new intake is checked and in use.");
+                                    Text.t(s.language(), "intake.in_use"));
                         })
                 .onFailure(ctx::fail);
     }
@@ -123,15 +124,19 @@ public final class IntakeRoutes {
             IntakeScripts.Source src,
             List<ScriptCheck.Finding> findings,
             String notice) {
+        String l = s.language();
         StringBuilder b =
-                new StringBuilder(
-                        "<p><a href=\"/inbox/team\">← Team</a></p><h1>Intake script and referral directory</h1>");
+                new StringBuilder("<p><a href=\"/inbox/team\">← ")
+                        .append(Text.t(l, "team"))
+                        .append("</a></p><h1>")
+                        .append(Text.t(l, "intake.heading"))
+                        .append("</h1>");
         b.append(Html.notice(notice));
         boolean errors =
                 findings.stream().anyMatch(f -> f.severity() == ScriptCheck.Severity.ERROR);
         if (!findings.isEmpty()) {
             b.append("<section aria-labelledby=\"findings-h\"><h2 id=\"findings-h\">")
-                    .append(errors ? "Refused: the check found errors" : "Warnings")
+                    .append(Text.t(l, errors ? "intake.refused" : "intake.warnings"))
                     .append("</h2><div")
                     .append(errors ? " role=\"alert\"" : "")
                     .append("><ul class=\"findings\" id=\"findings\">");
@@ -144,25 +149,33 @@ public final class IntakeRoutes {
             }
             b.append("</ul></div></section>");
         }
-        b.append("<p class=\"help\">Currently in use: uploaded by ")
-                .append(Html.esc(src.uploadedBy()))
+        b.append("<p class=\"help\">")
                 .append(
-                        ". The format is described in docs/intake.md. Every question needs English and French;"
-                                + " the check also counts SMS segments for each prompt.</p>")
+                        Html.esc(
+                                Text.t(l, "intake.help")
+                                        .replace(
+                                                "{who}",
+                                                src.uploadedBy() == null ? "" : src.uploadedBy())))
+                .append("</p>")
                 .append("<form method=\"post\" action=\"/inbox/team/intake\" class=\"stack wide\">")
                 .append(Html.csrf(s))
+                .append("<label for=\"script\">")
+                .append(Text.t(l, "intake.script"))
                 .append(
-                        "<label for=\"script\">Intake script (YAML)</label><textarea id=\"script\" name=\"script\" rows=\"24\""
+                        "</label><textarea id=\"script\" name=\"script\" rows=\"24\""
                                 + " spellcheck=\"false\">")
                 .append(Html.value(src.script()))
                 .append("</textarea>")
+                .append("<label for=\"directory\">")
+                .append(Text.t(l, "intake.directory"))
                 .append(
-                        "<label for=\"directory\">Referral directory (YAML)</label><textarea id=\"directory\" name=\"directory\""
+                        "</label><textarea id=\"directory\" name=\"directory\""
                                 + " rows=\"12\" spellcheck=\"false\">")
                 .append(Html.value(src.directory()))
                 .append("</textarea>")
-                .append(
-                        "<button type=\"submit\" id=\"upload-intake\">Check and use</button></form>");
-        SessionGuard.html(ctx, status, Html.page(s.language(), "Intake", s, b.toString()));
+                .append("<button type=\"submit\" id=\"upload-intake\">")
+                .append(Text.t(l, "intake.upload"))
+                .append("</button></form>");
+        SessionGuard.html(ctx, status, Html.page(l, Text.t(l, "intake"), s, b.toString()));
     }
 }

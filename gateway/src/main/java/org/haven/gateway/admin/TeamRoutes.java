@@ -14,6 +14,7 @@ import org.haven.gateway.auth.AccountRules;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.keys.AgencyKeyCustody;
+import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.KeyVerifier;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.Account;
@@ -135,79 +136,139 @@ public final class TeamRoutes {
                         teamKeys.reload().otherwiseEmpty())
                 .onSuccess(
                         cf -> {
+                            String l = s.language();
                             List<Account> list = cf.resultAt(0);
                             List<AgencyStore.Agency> agencies = cf.resultAt(1);
                             Retention.Policy policy = cf.resultAt(2);
                             KeyVerifier.Result keys = teamKeys.verified();
                             StringBuilder b =
-                                    new StringBuilder("<h1>Team</h1>")
+                                    new StringBuilder("<h1>" + Text.t(l, "team") + "</h1>")
                                             .append(Html.error(error))
                                             .append(Html.notice(notice))
                                             .append(
-                                                    "<p><a href=\"/inbox/team/intake\" id=\"intake-link\">Intake script and referral directory</a></p>");
+                                                    "<p><a href=\"/inbox/team/intake\" id=\"intake-link\">"
+                                                            + Text.t(l, "tm.intake_link")
+                                                            + "</a></p>");
                             b.append(
-                                            "<table class=\"queue\"><caption>Accounts</caption><thead><tr><th scope=\"col\">Username</th>")
+                                            "<table class=\"queue\"><caption>"
+                                                    + Text.t(l, "tm.accounts")
+                                                    + "</caption><thead><tr><th scope=\"col\">"
+                                                    + Text.t(l, "login.username")
+                                                    + "</th>")
                                     .append(
-                                            "<th scope=\"col\">Role</th><th scope=\"col\">Working groups</th><th scope=\"col\">Passphrase</th>")
-                                    .append("<th scope=\"col\">Second factor</th>")
-                                    .append("<th scope=\"col\">Actions</th></tr></thead><tbody>");
+                                            "<th scope=\"col\">"
+                                                    + Text.t(l, "tm.role")
+                                                    + "</th><th scope=\"col\">"
+                                                    + Text.t(l, "tm.groups")
+                                                    + "</th><th scope=\"col\">"
+                                                    + Text.t(l, "tm.passphrase")
+                                                    + "</th>")
+                                    .append(
+                                            "<th scope=\"col\">"
+                                                    + Text.t(l, "tm.second_factor")
+                                                    + "</th>")
+                                    .append(
+                                            "<th scope=\"col\">"
+                                                    + Text.t(l, "tm.actions")
+                                                    + "</th></tr></thead><tbody>");
                             for (Account a : list) {
                                 b.append("<tr><td>").append(Html.esc(a.username()));
                                 if (keys.accountRejected(a.id())) {
                                     b.append(" <strong class=\"error\" id=\"key-rejected-")
                                             .append(a.id())
-                                            .append("\">key rejected: it gets no key</strong>");
+                                            .append(
+                                                    "\">"
+                                                            + Text.t(l, "tm.key_rejected")
+                                                            + "</strong>");
                                 }
                                 b.append("</td><td>")
-                                        .append(Html.esc(a.role()))
+                                        .append(Html.esc(Text.t(l, "tm.role." + a.role())))
                                         .append("</td><td>")
                                         .append(
                                                 Html.esc(
                                                         "admin".equals(a.role())
-                                                                ? "all"
+                                                                ? Text.t(l, "tm.all")
                                                                 : String.join(", ", a.groups())))
                                         .append("</td><td>")
                                         .append(
                                                 a.passphraseOneTime()
-                                                        ? "one-time (not chosen yet)"
-                                                        : "their own")
+                                                        ? Text.t(l, "tm.pass.one_time")
+                                                        : Text.t(l, "tm.pass.own"))
                                         .append("</td><td>")
-                                        .append(a.totpEnabled() ? "enrolled" : "not yet")
+                                        .append(
+                                                Text.t(
+                                                        l,
+                                                        a.totpEnabled()
+                                                                ? "tm.totp.yes"
+                                                                : "tm.totp.no"))
                                         .append("</td><td>");
                                 if (a.id() != s.accountId()) {
                                     b.append(
                                                     "<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
                                             .append(a.id())
-                                            .append("/end-sessions\">")
+                                            .append("/end-sessions\" data-confirm=\"")
+                                            .append(
+                                                    Html.esc(
+                                                            Text.t(
+                                                                    s.language(),
+                                                                    "confirm.end_sessions",
+                                                                    a.username())))
+                                            .append("\">")
                                             .append(Html.csrf(s))
                                             .append("<button type=\"submit\" class=\"secondary\"")
-                                            .append(" aria-label=\"End the sessions of ")
+                                            .append(" id=\"end-sessions-")
                                             .append(Html.esc(a.username()))
-                                            .append("\">End sessions</button></form> ")
+                                            .append(
+                                                    "\" aria-label=\""
+                                                            + Text.t(l, "tm.end_sessions_of")
+                                                            + "")
+                                            .append(Html.esc(a.username()))
+                                            .append(
+                                                    "\">"
+                                                            + Text.t(l, "tm.end_sessions")
+                                                            + "</button></form> ")
                                             .append(
                                                     "<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
                                             .append(a.id())
-                                            .append("/remove\">")
+                                            .append("/remove\" data-confirm=\"")
+                                            .append(
+                                                    Html.esc(
+                                                            Text.t(
+                                                                    s.language(),
+                                                                    "agency".equals(a.role())
+                                                                            ? "confirm.remove_agency"
+                                                                            : "confirm.remove",
+                                                                    a.username())))
+                                            .append("\">")
                                             .append(Html.csrf(s))
                                             .append("<button type=\"submit\" class=\"secondary\"")
                                             .append(" id=\"remove-")
                                             .append(Html.esc(a.username()))
-                                            .append("\" aria-label=\"Remove ")
+                                            .append(
+                                                    "\" aria-label=\""
+                                                            + Text.t(l, "tm.remove_of")
+                                                            + "")
                                             .append(Html.esc(a.username()))
-                                            .append("\">Remove</button></form>");
+                                            .append(
+                                                    "\">"
+                                                            + Text.t(l, "tm.remove")
+                                                            + "</button></form>");
                                 }
                                 b.append("</td></tr>");
                             }
                             b.append("</tbody></table>");
-                            b.append("<h2>Team key</h2><p class=\"help\">Current key <code>")
+                            b.append(
+                                            "<h2>"
+                                                    + Text.t(l, "tm.team_key")
+                                                    + "</h2><p class=\"help\">"
+                                                    + Text.t(l, "tm.current_key")
+                                                    + "<code>")
                                     .append(Html.esc(teamKeys.currentKeyId()))
-                                    .append(
-                                            "</code>. Fingerprint of the first team key (the pin every key record is verified from): <code id=\"team-key-pin\">")
+                                    .append("" + Text.t(l, "tm.pin") + "<code id=\"team-key-pin\">")
                                     .append(Html.esc(teamKeys.pin().toString()))
                                     .append("</code>, ")
-                                    .append(pinSource())
-                                    .append(
-                                            ". Keep it with the server keys; on a cluster set <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway.</p>");
+                                    .append(pinSource(l))
+                                    .append("" + Text.t(l, "tm.pin.keep") + "</p>");
                             long rejected = keys.rejected().size();
                             if (rejected > 0) {
                                 b.append("<p class=\"error\" id=\"keys-rejected\">")
@@ -220,47 +281,67 @@ public final class TeamRoutes {
                                         .append(
                                                 " into the database without the keys to sign. See key_rejected in the audit log.</p>");
                             }
-                            b.append(
-                                            "<p class=\"help\">Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs"
-                                                    + " everyone else out. Removing an administrator or coordinator rotates the key by itself; removing an agency"
-                                                    + " worker rotates that agency's key instead (agency keys are re-sealed, not replaced, when the"
-                                                    + " team key rotates).</p>")
-                                    .append("<form method=\"post\" action=\"/inbox/team/rotate\">")
+                            b.append("<p class=\"help\">" + Text.t(l, "tm.rotate.help") + "</p>")
+                                    .append(
+                                            "<form method=\"post\" action=\"/inbox/team/rotate\" data-confirm=\"")
+                                    .append(Html.esc(Text.t(s.language(), "confirm.rotate")))
+                                    .append("\">")
                                     .append(Html.csrf(s))
                                     .append(
-                                            "<button type=\"submit\" id=\"rotate-key\">Rotate the team key</button></form>");
+                                            "<button type=\"submit\" id=\"rotate-key\">"
+                                                    + Text.t(l, "tm.rotate")
+                                                    + "</button></form>");
                             b.append(signingKey(s));
                             b.append(
-                                            "<h2>Retention</h2><form method=\"post\" action=\"/inbox/team/retention\" class=\"stack\">")
+                                            "<h2>"
+                                                    + Text.t(l, "tm.retention")
+                                                    + "</h2><form method=\"post\" action=\"/inbox/team/retention\" class=\"stack\">")
                                     .append(Html.csrf(s))
                                     .append(
-                                            "<label for=\"retention-days\">Days a closed case is kept before it is deleted</label>")
+                                            "<label for=\"retention-days\">"
+                                                    + Text.t(l, "tm.retention.days")
+                                                    + "</label>")
                                     .append(
                                             "<input id=\"retention-days\" name=\"days\" type=\"number\" min=\"1\" max=\"36500\" required value=\"")
                                     .append(policy.days())
                                     .append(
                                             "\" aria-describedby=\"retention-help\"><p class=\"help\" id=\"retention-help\">")
-                                    .append("Now ")
+                                    .append(Text.t(l, "tm.retention.now"))
                                     .append(policy.days())
-                                    .append(" days (")
+                                    .append(Text.t(l, "tm.retention.unit"))
                                     .append(Html.esc(policy.source()))
+                                    .append("" + Text.t(l, "tm.retention.help") + "</p>")
                                     .append(
-                                            "). Purged daily and at start-up; a person's DELETE removes what they sent at once.</p>")
-                                    .append(
-                                            "<button type=\"submit\" id=\"save-retention\">Save retention period</button></form>");
+                                            "<button type=\"submit\" id=\"save-retention\">"
+                                                    + Text.t(l, "tm.retention.save")
+                                                    + "</button></form>");
                             b.append(
-                                            "<h2>Add an account</h2><form method=\"post\" action=\"/inbox/team/accounts\" class=\"stack\">")
+                                            "<h2>"
+                                                    + Text.t(l, "tm.add")
+                                                    + "</h2><form method=\"post\" action=\"/inbox/team/accounts\" class=\"stack\">")
                                     .append(Html.csrf(s))
                                     .append(
-                                            "<label for=\"new-username\">Username</label><input id=\"new-username\" name=\"username\" required>")
+                                            "<label for=\"new-username\">"
+                                                    + Text.t(l, "login.username")
+                                                    + "</label><input id=\"new-username\" name=\"username\" required>")
                                     .append(
-                                            "<label for=\"new-role\">Role</label><select id=\"new-role\" name=\"role\">")
+                                            "<label for=\"new-role\">"
+                                                    + Text.t(l, "tm.role")
+                                                    + "</label><select id=\"new-role\" name=\"role\">")
                                     .append(
-                                            "<option value=\"coordinator\">Coordinator</option><option value=\"agency\">Agency worker</option>")
+                                            "<option value=\"coordinator\">"
+                                                    + Text.t(l, "tm.new.coordinator")
+                                                    + "</option><option value=\"agency\">"
+                                                    + Text.t(l, "tm.new.agency")
+                                                    + "</option>")
                                     .append(
-                                            "<option value=\"admin\">Administrator</option></select>")
+                                            "<option value=\"admin\">"
+                                                    + Text.t(l, "tm.new.admin")
+                                                    + "</option></select>")
                                     .append(
-                                            "<fieldset><legend>Working groups (coordinators)</legend>");
+                                            "<fieldset><legend>"
+                                                    + Text.t(l, "tm.new.groups")
+                                                    + "</legend>");
                             for (String g : GROUPS) {
                                 b.append(
                                                 "<label class=\"check\"><input type=\"checkbox\" name=\"group\" value=\"")
@@ -270,7 +351,9 @@ public final class TeamRoutes {
                                         .append("</label>");
                             }
                             b.append(
-                                            "</fieldset><label for=\"new-agency\">Agency (agency workers)</label><select id=\"new-agency\" name=\"agency\">")
+                                            "</fieldset><label for=\"new-agency\">"
+                                                    + Text.t(l, "tm.new.agency_of")
+                                                    + "</label><select id=\"new-agency\" name=\"agency\">")
                                     .append("<option value=\"\">—</option>");
                             for (AgencyStore.Agency a : agencies) {
                                 b.append("<option value=\"")
@@ -280,30 +363,44 @@ public final class TeamRoutes {
                                         .append("</option>");
                             }
                             b.append(
-                                            "</select><label for=\"new-pass\">One-time passphrase (at least ")
+                                            "</select><label for=\"new-pass\">"
+                                                    + Text.t(l, "tm.new.pass")
+                                                    + "")
                                     .append(AccountRules.MIN_PASSPHRASE)
-                                    .append(
-                                            " characters; give it to the person in a safe way: at first login they must choose their own)</label>")
+                                    .append("" + Text.t(l, "tm.new.pass.help") + "</label>")
                                     .append(
                                             "<input id=\"new-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" required>")
                                     .append(
-                                            "<label for=\"new-confirm\">Again</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")
+                                            "<label for=\"new-confirm\">"
+                                                    + Text.t(l, "tm.new.again")
+                                                    + "</label><input id=\"new-confirm\" name=\"confirm\" type=\"password\"")
                                     .append(
-                                            " autocomplete=\"new-password\" required><button type=\"submit\" id=\"create-account\">Create account</button></form>");
+                                            " autocomplete=\"new-password\" required><button type=\"submit\" id=\"create-account\">"
+                                                    + Text.t(l, "tm.new.create")
+                                                    + "</button></form>");
                             long keyless = agencies.stream().filter(a -> a.keyId() == null).count();
-                            b.append("<h2>Agencies and referral codes</h2>");
+                            b.append("<h2>" + Text.t(l, "tm.agencies") + "</h2>");
                             if (keyless > 0) {
                                 b.append("<p class=\"error\" id=\"agencies-without-key\">")
                                         .append(keyless)
-                                        .append(keyless == 1 ? " agency has" : " agencies have")
                                         .append(
-                                                " no key yet: referrals from it are sealed to the team key only and its workers cannot read"
-                                                        + " them. It gets one when you add a worker to it, or with its button below.</p>");
+                                                Text.t(
+                                                        l,
+                                                        keyless == 1
+                                                                ? "tm.keyless.one"
+                                                                : "tm.keyless.many"))
+                                        .append(Text.t(l, "tm.keyless.rest") + "</p>");
                             }
                             b.append(
-                                            "<table class=\"queue\"><thead><tr><th scope=\"col\">Agency</th>")
+                                            "<table class=\"queue\"><thead><tr><th scope=\"col\">"
+                                                    + Text.t(l, "tm.agency")
+                                                    + "</th>")
                                     .append(
-                                            "<th scope=\"col\">Referral code</th><th scope=\"col\">Agency key</th></tr></thead><tbody>");
+                                            "<th scope=\"col\">"
+                                                    + Text.t(l, "tm.referral_code")
+                                                    + "</th><th scope=\"col\">"
+                                                    + Text.t(l, "tm.agency_key")
+                                                    + "</th></tr></thead><tbody>");
                             for (AgencyStore.Agency a : agencies) {
                                 b.append("<tr><td>")
                                         .append(Html.esc(a.name()))
@@ -314,23 +411,33 @@ public final class TeamRoutes {
                                     b.append("<strong class=\"error\" id=\"agency-key-rejected-")
                                             .append(a.id())
                                             .append(
-                                                    "\">key rejected: referrals are sealed to the team key only</strong>");
+                                                    "\">"
+                                                            + Text.t(l, "tm.agency_key_rejected")
+                                                            + "</strong>");
                                 } else if (a.keyId() != null) {
                                     b.append("<code>")
                                             .append(Html.esc(a.keyId()))
                                             .append("</code>");
                                 } else {
                                     b.append(
-                                                    "none yet <form method=\"post\" class=\"inline\" action=\"/inbox/team/agencies/")
+                                                    ""
+                                                            + Text.t(l, "tm.none_yet")
+                                                            + "<form method=\"post\" class=\"inline\" action=\"/inbox/team/agencies/")
                                             .append(a.id())
                                             .append("/key\">")
                                             .append(Html.csrf(s))
                                             .append("<button type=\"submit\" class=\"secondary\"")
                                             .append(" id=\"agency-key-")
                                             .append(a.id())
-                                            .append("\" aria-label=\"Create the key of ")
+                                            .append(
+                                                    "\" aria-label=\""
+                                                            + Text.t(l, "tm.create_key_of")
+                                                            + "")
                                             .append(Html.esc(a.name()))
-                                            .append("\">Create its key</button></form>");
+                                            .append(
+                                                    "\">"
+                                                            + Text.t(l, "tm.create_key")
+                                                            + "</button></form>");
                                 }
                                 b.append("</td></tr>");
                             }
@@ -338,13 +445,17 @@ public final class TeamRoutes {
                                             "</tbody></table><form method=\"post\" action=\"/inbox/team/agencies\" class=\"stack\">")
                                     .append(Html.csrf(s))
                                     .append(
-                                            "<label for=\"agency-name\">New agency</label><input id=\"agency-name\" name=\"name\" required maxlength=\"120\">")
+                                            "<label for=\"agency-name\">"
+                                                    + Text.t(l, "tm.new_agency")
+                                                    + "</label><input id=\"agency-name\" name=\"name\" required maxlength=\"120\">")
                                     .append(
-                                            "<button type=\"submit\" id=\"create-agency\">Add agency and issue a referral code</button></form>");
+                                            "<button type=\"submit\" id=\"create-agency\">"
+                                                    + Text.t(l, "tm.add_agency")
+                                                    + "</button></form>");
                             SessionGuard.html(
                                     ctx,
                                     error == null ? 200 : 400,
-                                    Html.page(s.language(), "Team", s, b.toString()));
+                                    Html.page(l, Text.t(l, "team"), s, b.toString()));
                         })
                 .onFailure(ctx::fail);
     }
@@ -417,6 +528,15 @@ public final class TeamRoutes {
             page(ctx, s, err.getMessage(), null);
             return true;
         }
+        if (err instanceof GroupKeyring.RejectedKey) {
+            page(
+                    ctx,
+                    s,
+                    "A working group's key failed verification, so it is not used: nothing was granted or rotated."
+                            + " See key_rejected in the log.",
+                    null);
+            return true;
+        }
         if (err instanceof AgencyKeyCustody.RejectedKey) {
             page(
                     ctx,
@@ -429,12 +549,11 @@ public final class TeamRoutes {
         return false;
     }
 
-    private String pinSource() {
+    private String pinSource(String l) {
         return switch (teamKeys.pinSource()) {
-            case SETTING -> "set by HAVEN_TEAM_KEY_PIN";
-            case FILE -> "kept in " + Html.esc(teamKeys.pinFile().toString());
-            case FIRST_USE ->
-                    "<strong>not pinned</strong>: this gateway trusted the first team key it found";
+            case SETTING -> Text.t(l, "tm.pin.setting");
+            case FILE -> Text.t(l, "tm.pin.file") + Html.esc(teamKeys.pinFile().toString());
+            case FIRST_USE -> Text.t(l, "tm.pin.first_use");
         };
     }
 
@@ -497,12 +616,17 @@ public final class TeamRoutes {
             return;
         }
         accounts.findById(id)
+                .compose(
+                        found ->
+                                accounts.holdersOf(accounts.db(), teamKeys.currentKeyId())
+                                        .map(held -> new Found(found, held.contains(id))))
                 .onFailure(ctx::fail)
                 .onSuccess(
-                        found ->
+                        target ->
                                 ceremony.disable(s.username(), id)
                                         .onSuccess(
                                                 done -> {
+                                                    Optional<Account> found = target.account();
                                                     if (done
                                                                     == AccountCeremony.Removal
                                                                             .NO_SUCH_ACCOUNT
@@ -529,6 +653,9 @@ public final class TeamRoutes {
                                                     if ("agency".equals(a.role())
                                                             && a.agencyId() != null) {
                                                         rotateAgencyKey(ctx, s, a.agencyId());
+                                                    } else if ("coordinator".equals(a.role())
+                                                            && !target.heldTeamKey()) {
+                                                        rotateGroupKeys(ctx, s, id);
                                                     } else {
                                                         rotate(
                                                                 ctx,
@@ -538,6 +665,44 @@ public final class TeamRoutes {
                                                     }
                                                 })
                                         .onFailure(ctx::fail));
+    }
+
+    /** An account to remove, and whether it holds the current team key. */
+    private record Found(Optional<Account> account, boolean heldTeamKey) {}
+
+    /**
+     * Rotates the keys of the working groups a removed coordinator held (and the intake group's);
+     * the team key and other groups' keys stay. The groups' other coordinators log in again.
+     */
+    private void rotateGroupKeys(RoutingContext ctx, InboxSession s, long accountId) {
+        Optional<RecipientPrivateKey> team = s.teamKey(teamKeys.currentKeyId());
+        if (team.isEmpty()) {
+            page(
+                    ctx,
+                    s,
+                    "Account removed, but your session does not hold the current team key, so its working groups'"
+                            + " keys were not rotated: log out and in again, then remove it again or rotate the team key.",
+                    null);
+            return;
+        }
+        ceremony.rotateGroups(s.username(), accountId, team.get(), s.signer())
+                .onSuccess(
+                        r -> {
+                            r.holders().forEach(guard.sessions()::endAllOf);
+                            page(
+                                    ctx,
+                                    s,
+                                    null,
+                                    "Account removed and the keys of its working groups rotated ("
+                                            + String.join(", ", r.groups())
+                                            + "): it can open nothing sealed from now on.");
+                        })
+                .onFailure(
+                        err -> {
+                            if (!keyProblem(ctx, s, err)) {
+                                ctx.fail(err);
+                            }
+                        });
     }
 
     /**

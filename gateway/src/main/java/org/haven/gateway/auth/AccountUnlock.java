@@ -18,19 +18,21 @@ import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeys;
+import org.haven.gateway.keys.GroupKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.GroupKeyStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Proving who an account is and unlocking what its passphrase opens: the passphrase against its
- * Argon2id hash, the personal private key sealed under it, the team-key grants sealed to that key
- * (an agency worker's: the agency-key grant), then the second factor (a TOTP code or a one-time
- * recovery code) when one is enrolled. The inbox login and the command line ({@code haven account})
- * both go through here.
+ * Argon2id hash, the personal private key sealed under it, the team-key and working-group-key
+ * grants sealed to that key (an agency worker's: the agency-key grant), then the second factor (a
+ * TOTP code or a one-time recovery code) when one is enrolled. The inbox login and the command line
+ * ({@code haven account}) both go through here.
  */
 public final class AccountUnlock {
     private static final Logger LOG = LoggerFactory.getLogger(AccountUnlock.class);
@@ -81,8 +83,12 @@ public final class AccountUnlock {
      * The sealed keys an account's passphrase opens: team-key grants, and an agency worker's
      * agency-key grant.
      */
-    private record Grants(List<AccountStore.Grant> team, List<AccountStore.Grant> agency) {
-        static final Grants NONE = new Grants(List.of(), List.of());
+    private record Grants(
+            List<AccountStore.Grant> team,
+            List<AccountStore.Grant> agency,
+            List<GroupKeyStore.Grant> group,
+            Optional<GroupKeyStore.GroupKeyRow> export) {
+        static final Grants NONE = new Grants(List.of(), List.of(), List.of(), Optional.empty());
     }
 
     private final AccountStore accounts;
@@ -171,6 +177,20 @@ public final class AccountUnlock {
             personal = RecipientPrivateKey.fromBytes(raw, SecretKeyAccess.INSECURE);
             for (AccountStore.Grant g : grants.team()) {
                 keys.add(KeyGrants.open(g.sealed(), g.keyId(), a.id(), personal));
+            }
+            // an administrator holds the export signing key through the team key
+            if (grants.export().isPresent()) {
+                GroupKeyStore.GroupKeyRow x = grants.export().get();
+                for (RecipientPrivateKey team : List.copyOf(keys)) {
+                    if (team.publicKey().keyId().equals(x.teamKeyId())) {
+                        keys.add(
+                                GroupKeys.openWithTeamKey(
+                                        x.sealed(), x.groupId(), x.keyId(), team));
+                    }
+                }
+            }
+            for (GroupKeyStore.Grant g : grants.group()) {
+                keys.add(GroupKeys.openGrant(g.sealed(), g.keyId(), g.groupId(), a.id(), personal));
             }
             for (AccountStore.Grant g : grants.agency()) {
                 agencyKeys.add(
@@ -277,9 +297,32 @@ public final class AccountUnlock {
         if ("agency".equals(a.role())) {
             return a.agencyId() == null
                     ? Future.succeededFuture(Grants.NONE)
-                    : accounts.agencyGrants(a.id()).map(g -> new Grants(List.of(), g));
+                    : accounts.agencyGrants(a.id())
+                            .map(g -> new Grants(List.of(), g, List.of(), Optional.empty()));
         }
-        return accounts.grants(a.id()).map(g -> new Grants(g, List.of()));
+        return accounts.grants(a.id())
+                .compose(
+                        team ->
+                                GroupKeyStore.grants(accounts.db(), a.id())
+                                        .compose(
+                                                group ->
+                                                        ("admin".equals(a.role())
+                                                                        ? GroupKeyStore.current(
+                                                                                accounts.db(),
+                                                                                GroupKeyStore
+                                                                                        .EXPORT)
+                                                                        : Future.succeededFuture(
+                                                                                Optional
+                                                                                        .<GroupKeyStore
+                                                                                                        .GroupKeyRow>
+                                                                                                empty()))
+                                                                .map(
+                                                                        export ->
+                                                                                new Grants(
+                                                                                        team,
+                                                                                        List.of(),
+                                                                                        group,
+                                                                                        export))));
     }
 
     private Future<Boolean> secondFactor(Account a, String code) {

@@ -113,10 +113,19 @@ public final class AuthRoutes {
                                                             ? "fr"
                                                             : "en";
                                             s.language(language);
+                                            String back =
+                                                    "settings"
+                                                                    .equals(
+                                                                            ctx.request()
+                                                                                    .getFormAttribute(
+                                                                                            "back"))
+                                                            ? "/inbox/settings"
+                                                            : "/inbox";
                                             accounts.setLanguage(s.accountId(), language)
-                                                    .onComplete(ar -> ctx.redirect("/inbox"));
+                                                    .onComplete(ar -> ctx.redirect(back));
                                         }));
         passphrases.mount(router);
+        new SettingsRoutes(guard).mount(router);
         reauthentication.mount(router);
     }
 
@@ -593,6 +602,16 @@ public final class AuthRoutes {
                                                                                 "totp.recovery.intro")
                                                                         + "</p>"
                                                                         + list
+                                                                        + "<p><button type=\"button\" class=\"secondary\" id=\"copy-codes\" hidden data-copied=\""
+                                                                        + Html.esc(
+                                                                                Text.t(
+                                                                                        l,
+                                                                                        "totp.recovery.copied"))
+                                                                        + "\">"
+                                                                        + Text.t(
+                                                                                l,
+                                                                                "totp.recovery.copy")
+                                                                        + "</button></p>"
                                                                         + "<p><a class=\"button\" href=\"/inbox\">"
                                                                         + Text.t(l, "totp.continue")
                                                                         + "</a></p>"));

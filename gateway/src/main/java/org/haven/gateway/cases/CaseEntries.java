@@ -16,17 +16,20 @@ import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.keys.EntrySealing;
+import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Db;
+import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.SealedEntry;
 
 /**
  * The one home of a case's sealed entries: every entry is sealed here to its recipients (the team's
- * current key, plus any recipient the caller names, such as the referring agency's key for the
- * answers), appended, opened with a reader's keys, and audited. The intake, the case page, the text
- * search, the export and the agency view all go through it.
+ * current key, which administrators hold; its working group's key, which the group's coordinators
+ * hold; plus any recipient the caller names, such as the referring agency's key for the answers),
+ * appended, opened with a reader's keys, and audited. The intake, the case page, the text search,
+ * the export and the agency view all go through it.
  *
  * <p>An entry is a JSON document (see {@link EntryKind} for each kind's fields) in an {@code HVND}
  * field under a fresh data key, sealed per recipient (docs/crypto.md, "Case entries"). Nothing here
@@ -53,18 +56,22 @@ public final class CaseEntries {
 
     private final CaseStore store;
     private final TeamKeys teamKeys;
+    private final GroupKeyring groups;
     private final KeyedHash auditKey;
 
     public CaseEntries(CaseStore store, TeamKeys teamKeys, KeyedHash auditKey) {
         this.store = store;
         this.teamKeys = teamKeys;
+        this.groups = new GroupKeyring(teamKeys);
         this.auditKey = auditKey;
     }
 
     /**
-     * Seals {@code content} as the next entry of a case to the team's current key and to {@code
-     * alsoTo}, and appends it inside {@code tx}. An entry a member of the team wrote ({@code
-     * author} not null: a reply, a note, a referral) is audited in the same transaction.
+     * Seals {@code content} as the next entry of a case to the team's current key (the
+     * administrators'), to the current key of the case's working group (the intake group's for a
+     * case without one; never another group's) and to {@code alsoTo}, and appends it inside {@code
+     * tx}. An entry a member of the team wrote ({@code author} not null: a reply, a note, a
+     * referral) is audited in the same transaction.
      *
      * @return the entry's number
      */
@@ -76,8 +83,14 @@ public final class CaseEntries {
             String author,
             List<RecipientPublicKey> alsoTo) {
         List<RecipientPublicKey> recipients = new ArrayList<>(teamKeys.recipients());
-        recipients.addAll(alsoTo);
-        return store.nextSeq(tx, caseId)
+        return GroupKeyStore.caseGroup(tx, caseId)
+                .compose(group -> groups.recipient(tx, GroupKeyStore.keyGroup(group.orElse(null))))
+                .compose(
+                        groupKey -> {
+                            groupKey.ifPresent(recipients::add);
+                            recipients.addAll(alsoTo);
+                            return store.nextSeq(tx, caseId);
+                        })
                 .compose(
                         seq -> {
                             EntrySealing.Sealed sealed;

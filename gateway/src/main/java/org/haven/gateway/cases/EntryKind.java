@@ -8,7 +8,8 @@ import java.util.Locale;
  */
 public enum EntryKind {
     /**
-     * The intake answers: {@code {language, answers: [{id, question, answer}], referrals: [...]}}.
+     * The intake answers: {@code {language, answers: [{id, question, label, answer}], referrals:
+     * [...]}} ({@code label}, the question's short name, since issue 19).
      */
     ANSWERS,
     /** A message the person wrote after hand-off: {@code {text}}. */

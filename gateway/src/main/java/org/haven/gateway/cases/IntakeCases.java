@@ -69,10 +69,11 @@ public final class IntakeCases {
                                         new JsonObject()
                                                 .put("id", a.questionId())
                                                 .put("question", a.question())
+                                                .put("label", a.label())
                                                 .put("answer", a.answer())));
         doc.put("answers", answers)
                 .put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
-        return cases.agencyByReferralCode(tx, result.answer("referral_code").orElse(null))
+        return cases.agencyByReferralCode(tx, result.answerAs("referral code").orElse(null))
                 .compose(
                         agency -> {
                             List<String> share = agency == null ? List.of() : agencyShare(result);
@@ -158,15 +159,16 @@ public final class IntakeCases {
     }
 
     /**
-     * What the referring agency may be told of the case: what the worker chose in share_with_agency
-     * ("nothing" aside) when the client consented, else nothing. When it is anything, the answers
-     * are also sealed to the agency's key (if it has one); later entries stay team-only.
+     * What the referring agency may be told of the case: what the worker chose at the script's
+     * 'agency share' question ("nothing" aside) when the client consented ('agency consent'), else
+     * nothing. When it is anything, the answers are also sealed to the agency's key (if it has
+     * one); later entries stay team-only.
      */
     private static List<String> agencyShare(IntakeResult result) {
-        if (!result.chosen("client_consent").equals(List.of("yes"))) {
+        if (!result.chosenAs("agency consent").equals(List.of("yes"))) {
             return List.of();
         }
-        return result.chosen("share_with_agency").stream()
+        return result.chosenAs("agency share").stream()
                 .filter(CaseSummary.SHARE_KINDS::contains)
                 .distinct()
                 .toList();

@@ -55,7 +55,8 @@ public final class AccountCommand extends CommandGroup {
             description = {
                 "Print the enabled accounts, one a line, tab-separated: id, username, role, working groups,",
                 "agency id, created (UTC), key=yes|no (a personal key pair), grant=yes|no (holds the current team",
-                "key; an agency worker: its agency's current key), second-factor=yes|no (enrolled),",
+                "key; a coordinator: its groups' keys; an agency worker: its agency's current key),",
+                "second-factor=yes|no (enrolled),",
                 "passphrase=own|one-time (one-time: set by an administrator, not yet replaced). Never a",
                 "passphrase hash or a key."
             })
@@ -370,6 +371,12 @@ public final class AccountCommand extends CommandGroup {
                                             unlocked.teamKeys(),
                                             unlocked.auditKey());
                             String actor = unlocked.admin().username();
+                            boolean heldTeamKey =
+                                    Cli.await(
+                                                    accounts.holdersOf(
+                                                            accounts.db(),
+                                                            unlocked.teamKeys().currentKeyId()))
+                                            .contains(leaving.id());
                             AccountCeremony.Removal removal =
                                     Cli.await(ceremony.disable(actor, leaving.id()));
                             if (removal == AccountCeremony.Removal.NO_SUCH_ACCOUNT) {
@@ -404,6 +411,36 @@ public final class AccountCommand extends CommandGroup {
                                                 + " removed and agency "
                                                 + leaving.agencyId()
                                                 + "'s key rotated: it can open nothing sealed from now on; the agency's other workers log in again");
+                                out.flush();
+                                return 0;
+                            }
+                            if ("coordinator".equals(leaving.role()) && !heldTeamKey) {
+                                // it held the keys of its working groups (and the intake group's
+                                // and the export key), never the team key: those rotate
+                                AccountCeremony.GroupRotation groups;
+                                try {
+                                    groups =
+                                            Cli.await(
+                                                    ceremony.rotateGroups(
+                                                            actor,
+                                                            leaving.id(),
+                                                            unlocked.teamKey(),
+                                                            unlocked.signer()));
+                                } catch (Exception e) {
+                                    throw new Cli.Failure(
+                                            "account "
+                                                    + leaving.username()
+                                                    + " removed, but rotating its working groups' keys failed ("
+                                                    + Reasons.of(e, Optional.empty())
+                                                    + "): remove it again on the Team page");
+                                }
+                                out.println(
+                                        "account "
+                                                + leaving.username()
+                                                + " removed and the keys of its working groups rotated ("
+                                                + String.join(", ", groups.groups())
+                                                + "): it can open nothing sealed from now on; those groups' other"
+                                                + " coordinators log in again");
                                 out.flush();
                                 return 0;
                             }

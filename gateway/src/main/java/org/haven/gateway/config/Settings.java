@@ -1,5 +1,7 @@
 package org.haven.gateway.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,34 @@ public final class Settings {
         }
         throw new ConfigException(
                 variable(key) + " must be a whole number from " + min + " to " + max);
+    }
+
+    /**
+     * An http(s) origin from the setting {@code key}: {@code scheme://host:port}, the port made
+     * explicit. A path, query or user info is refused: the clients build their own paths.
+     *
+     * @throws ConfigException naming the variable when {@code value} is not such a URL
+     */
+    public static URI origin(String key, String value) {
+        String variable = variable(key);
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(variable + " is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+            throw new ConfigException(variable + " must be an http:// or https:// URL with a host");
+        }
+        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")
+                || uri.getQuery() != null
+                || uri.getUserInfo() != null) {
+            throw new ConfigException(
+                    variable + " must be scheme://host[:port] only, without a path");
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+        return URI.create(scheme + "://" + uri.getHost() + ":" + port);
     }
 
     /** The environment variable that sets {@code key}, for error messages. */

@@ -13,6 +13,7 @@ import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.CaseEvents;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class CaseActions {
     private static final Logger LOG = LoggerFactory.getLogger(CaseActions.class);
 
+    private final ActiveScript script;
+    private final CannedReplies replies;
     private final Vertx vertx;
     private final CaseStore cases;
     private final AccountStore accounts;
@@ -50,7 +53,11 @@ final class CaseActions {
             Outbox outbox,
             CaseEvents events,
             CaseEntries entries,
-            KeyedHash auditKey) {
+            KeyedHash auditKey,
+            ActiveScript script,
+            CannedReplies replies) {
+        this.script = script;
+        this.replies = replies;
         this.vertx = vertx;
         this.cases = cases;
         this.accounts = accounts;
@@ -88,7 +95,7 @@ final class CaseActions {
                             new AuditLog(accounts.db(), auditKey)
                                     .record(s.username(), "release", c.id());
                             events.publish("case_changed", c.id());
-                            ctx.redirect("/inbox");
+                            CaseRoutes.go(ctx, "/inbox");
                         })
                 .onFailure(ctx::fail);
     }
@@ -139,8 +146,7 @@ final class CaseActions {
         String text = trimmed(ctx.request().getFormAttribute("text"));
         if (text.isEmpty()) {
             String canned =
-                    CannedReplies.text(
-                            trimmed(ctx.request().getFormAttribute("canned")), c.language());
+                    replies.text(trimmed(ctx.request().getFormAttribute("canned")), c.language());
             text = canned == null ? "" : canned;
         }
         if (text.isEmpty() || text.length() > CaseView.MAX_TEXT) {
@@ -158,7 +164,7 @@ final class CaseActions {
             return;
         }
         String message = text;
-        boolean rtl = "ar".equals(c.language()) || "fa".equals(c.language());
+        boolean rtl = script.rtl(c.language());
         // where to send it: the case's sealed contact entry, opened with this session's key (a web
         // chat needs none)
         boolean addressed = outbox.addresses(c.channel());
@@ -324,7 +330,7 @@ final class CaseActions {
                                     s.accountId());
                             events.publish("case_changed", c.id());
                             if ("closed".equals(status)) {
-                                ctx.redirect("/inbox?m=status.closed");
+                                CaseRoutes.go(ctx, "/inbox?m=status.closed");
                             } else {
                                 CaseRoutes.back(ctx, c, null);
                             }

@@ -12,6 +12,7 @@ import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.Reauthentication;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.CaseEvents;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
@@ -46,6 +47,7 @@ public final class CaseRoutes {
     private final CaseExport export;
     private final CaseView view;
     private final CaseActions actions;
+    private final CaseMoveAction moveAction;
     private final Attachments attachments;
 
     public CaseRoutes(
@@ -57,7 +59,9 @@ public final class CaseRoutes {
             CaseEvents events,
             SessionGuard guard,
             KeyedHash auditKey,
-            Reauthentication reauthentication) {
+            Reauthentication reauthentication,
+            ActiveScript script) {
+        CannedReplies replies = new CannedReplies(script);
         this.auditKey = auditKey;
         this.vertx = vertx;
         this.cases = cases;
@@ -70,11 +74,13 @@ public final class CaseRoutes {
         this.export =
                 new CaseExport(
                         vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
-        this.view = new CaseView(accounts, teamKeys, outbox, entries);
+        this.view = new CaseView(accounts, teamKeys, outbox, entries, replies);
         this.attachments = new Attachments(entries);
         this.actions =
                 new CaseActions(
-                        vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey);
+                        vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey, script,
+                        replies);
+        this.moveAction = new CaseMoveAction(accounts.db(), teamKeys, events, auditKey);
     }
 
     public void mount(Router router) {
@@ -94,6 +100,8 @@ public final class CaseRoutes {
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.labels(ctx, s, c)));
         router.post("/inbox/cases/:id/status")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.status(ctx, s, c)));
+        router.post("/inbox/cases/:id/move")
+                .handler(ctx -> withCase(ctx, true, (s, c) -> moveAction.move(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.reassign(ctx, s, c)));
         router.get("/inbox/cases/:id/attachments/:seq")
@@ -166,8 +174,24 @@ public final class CaseRoutes {
     }
 
     static void back(RoutingContext ctx, CaseSummary c, String message) {
-        ctx.redirect("/inbox/cases/" + c.id() + (message == null ? "" : "?m=" + message));
+        go(ctx, "/inbox/cases/" + c.id() + (message == null ? "" : "?m=" + message));
     }
+
+    /**
+     * Where the browser goes after a change: a redirect, or, for the case page's toolbar that saves
+     * in the background ({@code X-Haven-Autosave}), 204 with the place in {@code X-Haven-Location},
+     * so the page can stay, or go there when the change leads away (a closed case) or failed.
+     */
+    static void go(RoutingContext ctx, String location) {
+        if (ctx.request().getHeader(AUTOSAVE) != null) {
+            ctx.response().setStatusCode(204).putHeader("X-Haven-Location", location).end();
+        } else {
+            ctx.redirect(location);
+        }
+    }
+
+    /** The header of a toolbar change sent by inbox.js. */
+    static final String AUTOSAVE = "X-Haven-Autosave";
 
     static void notFound(RoutingContext ctx, InboxSession s) {
         SessionGuard.html(

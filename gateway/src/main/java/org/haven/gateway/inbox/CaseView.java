@@ -42,8 +42,15 @@ final class CaseView {
     private final TeamKeys teamKeys;
     private final Outbox outbox;
     private final CaseEntries entries;
+    private final CannedReplies replies;
 
-    CaseView(AccountStore accounts, TeamKeys teamKeys, Outbox outbox, CaseEntries entries) {
+    CaseView(
+            AccountStore accounts,
+            TeamKeys teamKeys,
+            Outbox outbox,
+            CaseEntries entries,
+            CannedReplies replies) {
+        this.replies = replies;
         this.teamKeys = teamKeys;
         this.accounts = accounts;
         this.outbox = outbox;
@@ -93,7 +100,7 @@ final class CaseView {
                                                     s,
                                                     c,
                                                     window.result() + conversation,
-                                                    loaded.staff())));
+                                                    loaded)));
                         })
                 .onFailure(ctx::fail);
     }
@@ -103,66 +110,121 @@ final class CaseView {
             List<Account> staff,
             Map<Integer, Delivery> deliveries) {}
 
+    /**
+     * The page: a header with the case's facts and a toolbar, then the conversation with the reply
+     * box right under it, and a side panel with the intake answers and the export. Each part is one
+     * method, so a panel can be added without reading the others.
+     */
     private String render(
-            RoutingContext ctx,
-            InboxSession s,
-            CaseSummary c,
-            String conversation,
-            List<Account> staff) {
+            RoutingContext ctx, InboxSession s, CaseSummary c, String conversation, Loaded loaded) {
         String l = s.language();
-        boolean holder = c.assignedTo() != null && c.assignedTo() == s.accountId();
-        boolean canWork = holder || s.isAdmin();
+        boolean canWork = mayWork(s, c);
         StringBuilder b = new StringBuilder();
-        b.append("<p><a href=\"/inbox\">← ").append(Text.t(l, "case.back")).append("</a></p>");
-        String m = ctx.request().getParam("m");
-        if (m != null && m.matches("[a-z_.]+")) {
-            b.append(
-                    m.equals("case.claimed_by_other")
-                                    || m.equals("case.not_yours")
-                                    || m.equals("case.reply.none")
-                                    || m.equals("case.empty_text")
-                                    || m.equals("case.reply.duress_held")
-                            ? Html.error(Text.t(l, m))
-                            : Html.notice(Text.t(l, m)));
-        }
+        b.append("<p class=\"back\"><a href=\"/inbox\">← ")
+                .append(Text.t(l, "case.back"))
+                .append("</a></p>");
+        b.append(message(ctx, l));
         if (c.flagged()) {
             b.append(Html.error(Text.t(l, "mark.duress")));
         }
-        b.append("<h1>")
-                .append(Text.t(l, "case"))
-                .append(" ")
-                .append(Html.esc(c.reference()))
-                .append("</h1>")
-                .append("<dl class=\"meta\"><dt>")
-                .append(Text.t(l, "col.triage"))
-                .append("</dt><dd>")
-                .append(Labels.triage(l, c))
-                .append("</dd><dt>")
-                .append(Text.t(l, "col.group"))
-                .append("</dt><dd>")
-                .append(Html.esc(Labels.group(l, c.workingGroup())))
-                .append("</dd><dt>")
-                .append(Text.t(l, "col.channel"))
-                .append("</dt><dd>")
-                .append(Html.esc(c.channel()))
-                .append("</dd><dt>")
-                .append(Text.t(l, "col.language"))
-                .append("</dt><dd>")
-                .append(Html.esc(c.language()))
-                .append("</dd><dt>")
-                .append(Text.t(l, "col.status"))
-                .append("</dt><dd id=\"case-status\">")
-                .append(Labels.status(l, c))
-                .append("</dd><dt>")
-                .append(Text.t(l, "col.assigned"))
-                .append("</dt><dd>")
-                .append(Html.esc(c.assignee()))
-                .append("</dd><dt>")
-                .append(Text.t(l, "col.labels"))
-                .append("</dt><dd>")
-                .append(Html.esc(String.join(", ", c.labels())))
-                .append("</dd></dl>");
-        b.append("<div class=\"actions\">");
+        b.append(header(l, c));
+        b.append(toolbar(s, c, loaded.staff()));
+        b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"")
+                .append(Html.esc(Text.t(l, "live")))
+                .append("\" data-gone=\"")
+                .append(Html.esc(Text.t(l, "case.gone")))
+                .append("\" data-taken=\"")
+                .append(Html.esc(Text.t(l, "case.taken")))
+                .append("\" data-saved=\"")
+                .append(Html.esc(Text.t(l, "case.saved")))
+                .append("\"></p>");
+        b.append("<div class=\"case-grid\"><div class=\"case-main\">");
+        b.append(conversation);
+        if (canWork) {
+            b.append(replyBox(s, c)).append(noteBox(s, c));
+        }
+        b.append("</div><aside class=\"case-side\" aria-label=\"")
+                .append(Html.esc(Text.t(l, "case.side")))
+                .append("\">");
+        b.append(answersPanel(s, loaded.entries()));
+        if (mayWork(s, c)) {
+            b.append(CaseMoveAction.form(s, c));
+        }
+        b.append(CaseExport.form(s, c));
+        b.append("</aside></div>");
+        return b.toString();
+    }
+
+    private static boolean mayWork(InboxSession s, CaseSummary c) {
+        boolean holder = c.assignedTo() != null && c.assignedTo() == s.accountId();
+        return holder || s.isAdmin();
+    }
+
+    /** The result of the last action ({@code ?m=}), as a notice or an error. */
+    private static String message(RoutingContext ctx, String l) {
+        String m = ctx.request().getParam("m");
+        if (m == null || !m.matches("[a-z_.]+")) {
+            return "";
+        }
+        return m.equals("case.claimed_by_other")
+                        || m.equals("case.not_yours")
+                        || m.equals("case.reply.none")
+                        || m.equals("case.empty_text")
+                        || m.equals("case.reply.duress_held")
+                        || m.equals("case.move.refused")
+                ? Html.error(Text.t(l, m))
+                : Html.notice(Text.t(l, m));
+    }
+
+    /** The reference and the case's facts on one or two lines. */
+    private static String header(String l, CaseSummary c) {
+        return "<div class=\"case-head\"><h1>"
+                + Text.t(l, "case")
+                + " "
+                + Html.esc(c.reference())
+                + "</h1><dl class=\"meta\"><dt>"
+                + Text.t(l, "col.triage")
+                + "</dt><dd>"
+                + Labels.triage(l, c)
+                + "</dd><dt>"
+                + Text.t(l, "col.group")
+                + "</dt><dd>"
+                + Html.esc(Labels.group(l, c.workingGroup()))
+                + "</dd><dt>"
+                + Text.t(l, "col.channel")
+                + "</dt><dd>"
+                + Html.esc(c.channel())
+                + "</dd><dt>"
+                + Text.t(l, "col.language")
+                + "</dt><dd>"
+                + Html.esc(c.language())
+                + "</dd><dt>"
+                + Text.t(l, "col.status")
+                + "</dt><dd id=\"case-status\">"
+                + Labels.status(l, c)
+                + "</dd><dt>"
+                + Text.t(l, "col.assigned")
+                + "</dt><dd>"
+                + Html.esc(c.assignee())
+                + "</dd><dt>"
+                + Text.t(l, "col.labels")
+                + "</dt><dd>"
+                + Html.esc(String.join(", ", c.labels()))
+                + "</dd></dl></div>";
+    }
+
+    /**
+     * Claim or release, then status, assignee, labels and referral in one row. Status, assignee and
+     * labels save as soon as they change (inbox.js, {@code data-autosave}); their buttons are for a
+     * browser without script.
+     */
+    private String toolbar(InboxSession s, CaseSummary c, List<Account> staff) {
+        String l = s.language();
+        boolean canWork = mayWork(s, c);
+        StringBuilder b =
+                new StringBuilder("<div class=\"toolbar\" role=\"group\" aria-label=\"")
+                        .append(Html.esc(Text.t(l, "case.toolbar")))
+                        .append("\">");
         if ("queued".equals(c.status())) {
             b.append(
                     form(
@@ -182,49 +244,114 @@ final class CaseView {
                                     + Text.t(l, "case.release")
                                     + "</button>"));
         }
-        if (s.isAdmin() && !"closed".equals(c.status())) {
-            StringBuilder options = new StringBuilder();
-            for (Account a : staff) {
-                boolean fits =
-                        "admin".equals(a.role())
-                                || ("coordinator".equals(a.role()) && c.inGroups(a.groups()));
-                if (fits) {
-                    options.append("<option value=\"")
-                            .append(a.id())
-                            .append("\"")
-                            .append(
-                                    c.assignedTo() != null && c.assignedTo() == a.id()
-                                            ? " selected"
-                                            : "")
-                            .append(">")
-                            .append(Html.esc(a.username()))
-                            .append("</option>");
-                }
-            }
-            b.append(
-                    form(
-                            s,
-                            c,
-                            "reassign",
-                            "<label for=\"assignee\">"
-                                    + Text.t(l, "case.assign")
-                                    + "</label><select id=\"assignee\""
-                                    + " name=\"account\">"
-                                    + options
-                                    + "</select><button type=\"submit\" class=\"secondary\">"
-                                    + Text.t(l, "case.assign.save")
-                                    + "</button>"));
-        }
-        b.append("</div>");
-        b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"")
-                .append(Html.esc(Text.t(l, "live")))
-                .append("\"></p>");
-        b.append(conversation);
         if (canWork) {
-            b.append(workForms(s, c));
+            b.append(statusForm(s, c)).append(labelsForm(s, c));
         }
-        b.append(CaseExport.form(s, c));
-        return b.toString();
+        if (s.isAdmin() && !"closed".equals(c.status())) {
+            b.append(assigneeForm(s, c, staff));
+        }
+        if (canWork) {
+            b.append(referralForm(s, c));
+        }
+        return b.append("</div>").toString();
+    }
+
+    private static String statusForm(InboxSession s, CaseSummary c) {
+        String l = s.language();
+        StringBuilder statuses = new StringBuilder();
+        for (String st : STATUSES) {
+            statuses.append("<option value=\"")
+                    .append(st)
+                    .append("\"")
+                    .append(st.equals(c.status()) ? " selected" : "")
+                    .append(">")
+                    .append(Html.esc(Labels.status(l, st)))
+                    .append("</option>");
+        }
+        if (!STATUSES.contains(c.status())) {
+            statuses.insert(0, "<option value=\"\" selected>—</option>");
+        }
+        return autosave(
+                s,
+                c,
+                "status",
+                "<label for=\"status\">"
+                        + Text.t(l, "case.status")
+                        + "</label><select id=\"status\" name=\"status\">"
+                        + statuses
+                        + "</select><button type=\"submit\" id=\"save-status\" class=\"secondary\">"
+                        + Text.t(l, "case.status.save")
+                        + "</button>");
+    }
+
+    private static String labelsForm(InboxSession s, CaseSummary c) {
+        String l = s.language();
+        return autosave(
+                s,
+                c,
+                "labels",
+                "<label for=\"labels\">"
+                        + Text.t(l, "case.labels")
+                        + "</label><input id=\"labels\" name=\"labels\" value=\""
+                        + Html.value(String.join(", ", c.labels()))
+                        + "\" size=\"16\" aria-describedby=\"labels-help\"><span class=\"help sr-only\" id=\"labels-help\">"
+                        + Text.t(l, "case.labels.help")
+                        + "</span><button type=\"submit\" id=\"save-labels\" class=\"secondary\">"
+                        + Text.t(l, "case.labels.save")
+                        + "</button>");
+    }
+
+    private static String assigneeForm(InboxSession s, CaseSummary c, List<Account> staff) {
+        String l = s.language();
+        StringBuilder options = new StringBuilder();
+        if (c.assignedTo() == null) {
+            options.append("<option value=\"\" selected>—</option>");
+        }
+        for (Account a : staff) {
+            boolean fits =
+                    "admin".equals(a.role())
+                            || ("coordinator".equals(a.role()) && c.inGroups(a.groups()));
+            if (fits) {
+                options.append("<option value=\"")
+                        .append(a.id())
+                        .append("\"")
+                        .append(
+                                c.assignedTo() != null && c.assignedTo() == a.id()
+                                        ? " selected"
+                                        : "")
+                        .append(">")
+                        .append(Html.esc(a.username()))
+                        .append("</option>");
+            }
+        }
+        return autosave(
+                s,
+                c,
+                "reassign",
+                "<label for=\"assignee\">"
+                        + Text.t(l, "case.assign")
+                        + "</label><select id=\"assignee\" name=\"account\">"
+                        + options
+                        + "</select><button type=\"submit\" class=\"secondary\">"
+                        + Text.t(l, "case.assign.save")
+                        + "</button>");
+    }
+
+    /** A referral is a record in the thread, not a setting: it is saved by its button or Enter. */
+    private static String referralForm(InboxSession s, CaseSummary c) {
+        String l = s.language();
+        return form(
+                s,
+                c,
+                "referral",
+                "<label for=\"referral-text\">"
+                        + Text.t(l, "case.refer.short")
+                        + "</label><input id=\"referral-text\" name=\"text\" maxlength=\"300\""
+                        + " size=\"16\" placeholder=\""
+                        + Html.esc(Text.t(l, "case.refer.org"))
+                        + "\"><button type=\"submit\" class=\"secondary\">"
+                        + Text.t(l, "case.refer.save")
+                        + "</button>");
     }
 
     private String conversation(
@@ -236,6 +363,8 @@ final class CaseView {
         StringBuilder b =
                 new StringBuilder("<section data-live=\"conversation\" data-case=\"")
                         .append(c.id())
+                        .append("\" data-may-work=\"")
+                        .append(mayWork(s, c) ? "yes" : "no")
                         .append("\" id=\"conversation\" aria-labelledby=\"conv-h\">");
         List<String> thread = new ArrayList<>();
         for (CaseEntries.Opened e : opened) {
@@ -251,50 +380,16 @@ final class CaseView {
                 // the old key
                 boolean stale = s.teamKey(teamKeys.currentKeyId()).isEmpty();
                 thread.add(
-                        "<p class=\"error\">"
+                        "<li class=\"entry unreadable\"><p class=\"error\">"
                                 + Text.t(l, stale ? "case.rekeyed" : "case.unreadable")
-                                + "</p>");
+                                + "</p></li>");
                 continue;
             }
-            JsonObject doc = e.content().get();
             if (e.kind() == EntryKind.ANSWERS) {
-                b.append(answersList(l, doc));
-                JsonArray refs = doc.getJsonArray("referrals", new JsonArray());
-                if (!refs.isEmpty()) {
-                    b.append("<h2>").append(Text.t(l, "case.referrals")).append("</h2><ul>");
-                    refs.forEach(
-                            r ->
-                                    b.append("<li>")
-                                            .append(Html.esc(String.valueOf(r)))
-                                            .append("</li>"));
-                    b.append("</ul>");
-                }
+                thread.add(intakeBubble(l, c, e));
                 continue;
             }
-            String who =
-                    switch (e.kind()) {
-                        case MESSAGE_IN -> Text.t(l, "case.from_person");
-                        case MESSAGE_OUT ->
-                                Text.t(l, "case.to_person") + " " + Html.esc(e.author());
-                        case NOTE -> Text.t(l, "case.note") + " " + Html.esc(e.author());
-                        default -> Text.t(l, "case.referral") + " " + Html.esc(e.author());
-                    };
-            String fate =
-                    e.kind() == EntryKind.MESSAGE_OUT
-                            ? Labels.delivery(l, deliveries.get(e.seq()))
-                            : "";
-            thread.add(
-                    "<li class=\"entry "
-                            + e.kind().stored()
-                            + "\"><p class=\"by\">"
-                            + who
-                            + " · <time>"
-                            + Labels.when(e.at())
-                            + "</time></p><p class=\"text\">"
-                            + Html.esc(e.text())
-                            + "</p>"
-                            + fate
-                            + "</li>");
+            thread.add(bubble(l, e, deliveries));
         }
         b.append("<h2 id=\"conv-h\">")
                 .append(Text.t(l, "case.conversation"))
@@ -303,16 +398,87 @@ final class CaseView {
         return b.append("</ol></section>").toString();
     }
 
-    /** The intake answers of an opened answers entry, as a heading and a definition list. */
-    private static String answersList(String l, JsonObject doc) {
+    /** The intake, told in the thread as the bot's turn; its answers are in the side panel. */
+    private static String intakeBubble(String l, CaseSummary c, CaseEntries.Opened e) {
+        return "<li class=\"entry bot\"><p class=\"by\">"
+                + Text.t(l, "case.bot")
+                + " · <time>"
+                + Labels.when(e.at())
+                + "</time></p><p class=\"text\">"
+                + Html.esc(Text.t(l, "case.bot.done"))
+                + " "
+                + Labels.triage(l, c)
+                + "</p></li>";
+    }
+
+    /** One message or note: the person's on one side, the team's on the other, notes marked. */
+    private static String bubble(
+            String l, CaseEntries.Opened e, Map<Integer, Delivery> deliveries) {
+        String who =
+                switch (e.kind()) {
+                    case MESSAGE_IN -> Text.t(l, "case.from_person");
+                    case MESSAGE_OUT -> Text.t(l, "case.to_person") + " " + Html.esc(e.author());
+                    case NOTE -> Text.t(l, "case.note") + " " + Html.esc(e.author());
+                    default -> Text.t(l, "case.referral") + " " + Html.esc(e.author());
+                };
+        String fate =
+                e.kind() == EntryKind.MESSAGE_OUT
+                        ? Labels.delivery(l, deliveries.get(e.seq()))
+                        : "";
+        return "<li class=\"entry "
+                + e.kind().stored()
+                + "\"><p class=\"by\">"
+                + who
+                + " · <time>"
+                + Labels.when(e.at())
+                + "</time></p><p class=\"text\">"
+                + Html.esc(e.text())
+                + "</p>"
+                + fate
+                + "</li>";
+    }
+
+    /**
+     * The intake answers and suggested referrals, in a panel that is open beside the thread on a
+     * wide screen and folded under it on a phone (inbox.js closes it there).
+     */
+    private static String answersPanel(InboxSession s, List<CaseEntries.Opened> opened) {
+        String l = s.language();
         StringBuilder b =
-                new StringBuilder("<h2>")
+                new StringBuilder("<details class=\"panel\" id=\"answers-panel\" open><summary>")
                         .append(Text.t(l, "case.answers"))
-                        .append("</h2><dl class=\"answers\">");
+                        .append("</summary>");
+        for (CaseEntries.Opened e : opened) {
+            if (e.kind() != EntryKind.ANSWERS || e.content().isEmpty()) {
+                continue;
+            }
+            JsonObject doc = e.content().get();
+            b.append(answersList(l, doc));
+            JsonArray refs = doc.getJsonArray("referrals", new JsonArray());
+            if (!refs.isEmpty()) {
+                b.append("<h3>").append(Text.t(l, "case.referrals")).append("</h3><ul>");
+                refs.forEach(
+                        r -> b.append("<li>").append(Html.esc(String.valueOf(r))).append("</li>"));
+                b.append("</ul>");
+            }
+        }
+        return b.append("</details>").toString();
+    }
+
+    /**
+     * The intake answers of an opened answers entry as a definition list, each under its short
+     * label (cases from before labels show the question, which is also the label's tooltip).
+     */
+    private static String answersList(String l, JsonObject doc) {
+        StringBuilder b = new StringBuilder("<dl class=\"answers\">");
         for (Object o : doc.getJsonArray("answers", new JsonArray())) {
             JsonObject a = (JsonObject) o;
-            b.append("<dt>")
-                    .append(Html.esc(a.getString("question")))
+            String question = a.getString("question");
+            String label = a.getString("label", question);
+            b.append("<dt title=\"")
+                    .append(Html.esc(question))
+                    .append("\">")
+                    .append(Html.esc(label))
                     .append("</dt><dd>")
                     .append(Html.esc(a.getString("answer")))
                     .append("</dd>");
@@ -320,50 +486,28 @@ final class CaseView {
         return b.append("</dl>").toString();
     }
 
-    private String workForms(InboxSession s, CaseSummary c) {
+    /** The reply box, right under the thread: a canned reply, the text, Ctrl+Enter to send. */
+    private String replyBox(InboxSession s, CaseSummary c) {
         String l = s.language();
-        StringBuilder canned =
-                new StringBuilder("<label for=\"canned\">")
-                        .append(Text.t(l, "case.canned"))
-                        .append(
-                                "</label><select id=\"canned\" name=\"canned\"><option value=\"\">—</option>");
-        CannedReplies.ALL.forEach(
-                (id, texts) ->
-                        canned.append("<option value=\"")
-                                .append(id)
-                                .append("\" data-text=\"")
-                                .append(Html.esc(CannedReplies.text(id, c.language())))
-                                .append("\">")
-                                .append(Html.esc(abbreviate(CannedReplies.text(id, l))))
-                                .append("</option>"));
-        canned.append("</select>");
-        StringBuilder statuses = new StringBuilder();
-        for (String st : STATUSES) {
-            statuses.append("<option value=\"")
-                    .append(st)
-                    .append("\"")
-                    .append(st.equals(c.status()) ? " selected" : "")
-                    .append(">")
-                    .append(Html.esc(Labels.status(l, st)))
-                    .append("</option>");
-        }
-        return "<section class=\"work\"><h2 id=\"reply-h\">"
+        return "<section class=\"work reply\" aria-labelledby=\"reply-h\"><h2 id=\"reply-h\">"
                 + Text.t(l, "case.reply")
                 + "</h2>"
                 + form(
                         s,
                         c,
                         "reply",
-                        "<p class=\"help\" id=\"reply-help\">"
-                                + Text.t(l, "case.reply.help")
-                                + "</p>"
-                                + canned
-                                + "<label for=\"reply-text\">"
+                        cannedSelect(l, c)
+                                + "<label for=\"reply-text\" class=\"sr-only\">"
                                 + Text.t(l, "case.reply")
                                 + "</label><textarea id=\"reply-text\" name=\"text\""
                                 + " rows=\"4\" maxlength=\""
                                 + MAX_TEXT
-                                + "\" aria-describedby=\"reply-help\"></textarea>"
+                                + "\" aria-describedby=\"reply-help\" data-send=\"send-reply\"></textarea>"
+                                + "<p class=\"help\" id=\"reply-help\">"
+                                + Text.t(l, "case.reply.help")
+                                + " "
+                                + Text.t(l, "case.reply.keys")
+                                + "</p>"
                                 + (c.flagged()
                                         ? "<p><input type=\"checkbox\" id=\"duress-confirm\" name=\"duress_confirm\" value=\"yes\">"
                                                 + "<label for=\"duress-confirm\">"
@@ -373,66 +517,46 @@ final class CaseView {
                                 + "<button type=\"submit\" id=\"send-reply\">"
                                 + Text.t(l, "case.reply.send")
                                 + "</button>")
-                + "<h2>"
+                + "</section>";
+    }
+
+    private String cannedSelect(String l, CaseSummary c) {
+        StringBuilder canned =
+                new StringBuilder("<label for=\"canned\">")
+                        .append(Text.t(l, "case.canned"))
+                        .append(
+                                "</label><select id=\"canned\" name=\"canned\"><option value=\"\">—</option>");
+        replies.ids()
+                .forEach(
+                        id ->
+                                canned.append("<option value=\"")
+                                        .append(id)
+                                        .append("\" data-text=\"")
+                                        .append(Html.esc(replies.text(id, c.language())))
+                                        .append("\">")
+                                        .append(Html.esc(abbreviate(replies.text(id, l))))
+                                        .append("</option>"));
+        return canned.append("</select>").toString();
+    }
+
+    /** A private note, under the reply box: it is never sent to the person. */
+    private static String noteBox(InboxSession s, CaseSummary c) {
+        String l = s.language();
+        return "<section class=\"work note-box\" aria-labelledby=\"note-h\"><h2 id=\"note-h\">"
                 + Text.t(l, "case.note.add")
                 + "</h2>"
                 + form(
                         s,
                         c,
                         "note",
-                        "<label for=\"note-text\">"
+                        "<label for=\"note-text\" class=\"sr-only\">"
                                 + Text.t(l, "case.note.add")
                                 + "</label>"
-                                + "<textarea id=\"note-text\" name=\"text\" rows=\"3\" maxlength=\""
+                                + "<textarea id=\"note-text\" name=\"text\" rows=\"2\" maxlength=\""
                                 + MAX_TEXT
-                                + "\"></textarea>"
-                                + "<button type=\"submit\" id=\"save-note\">"
+                                + "\" data-send=\"save-note\"></textarea>"
+                                + "<button type=\"submit\" id=\"save-note\" class=\"secondary\">"
                                 + Text.t(l, "case.note.save")
-                                + "</button>")
-                + "<h2>"
-                + Text.t(l, "case.labels")
-                + "</h2>"
-                + form(
-                        s,
-                        c,
-                        "labels",
-                        "<label for=\"labels\">"
-                                + Text.t(l, "case.labels")
-                                + "</label>"
-                                + "<input id=\"labels\" name=\"labels\" value=\""
-                                + Html.value(String.join(", ", c.labels()))
-                                + "\" aria-describedby=\"labels-help\"><p class=\"help\" id=\"labels-help\">"
-                                + Text.t(l, "case.labels.help")
-                                + "</p><button type=\"submit\">"
-                                + Text.t(l, "case.labels.save")
-                                + "</button>")
-                + "<h2>"
-                + Text.t(l, "case.status")
-                + "</h2>"
-                + form(
-                        s,
-                        c,
-                        "status",
-                        "<label for=\"status\">"
-                                + Text.t(l, "case.status")
-                                + "</label><select id=\"status\""
-                                + " name=\"status\">"
-                                + statuses
-                                + "</select><button type=\"submit\" id=\"save-status\">"
-                                + Text.t(l, "case.status.save")
-                                + "</button>")
-                + "<h2>"
-                + Text.t(l, "case.refer")
-                + "</h2>"
-                + form(
-                        s,
-                        c,
-                        "referral",
-                        "<label for=\"referral-text\">"
-                                + Text.t(l, "case.refer.org")
-                                + "</label>"
-                                + "<input id=\"referral-text\" name=\"text\" maxlength=\"300\"><button type=\"submit\">"
-                                + Text.t(l, "case.refer.save")
                                 + "</button>")
                 + "</section>";
     }
@@ -447,6 +571,18 @@ final class CaseView {
                 + "/"
                 + action
                 + "\" class=\"stack\">"
+                + Html.csrf(s)
+                + inner
+                + "</form>";
+    }
+
+    /** A toolbar form that inbox.js sends as soon as its field changes, staying on the page. */
+    private static String autosave(InboxSession s, CaseSummary c, String action, String inner) {
+        return "<form method=\"post\" action=\"/inbox/cases/"
+                + c.id()
+                + "/"
+                + action
+                + "\" class=\"tool\" data-autosave>"
                 + Html.csrf(s)
                 + inner
                 + "</form>";
@@ -480,7 +616,10 @@ final class CaseView {
                                             ? "<p id=\"referral-answers-none\">"
                                                     + Text.t(l, "referral.answers.none")
                                                     + "</p>"
-                                            : answersList(l, shared.get());
+                                            : "<h2>"
+                                                    + Text.t(l, "case.answers")
+                                                    + "</h2>"
+                                                    + answersList(l, shared.get());
                             LOG.info(
                                     "event=referral_viewed case={} account={} answers={}",
                                     c.id(),

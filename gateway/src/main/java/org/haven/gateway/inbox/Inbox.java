@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.haven.gateway.admin.AccountCeremony;
 import org.haven.gateway.admin.AuditRoutes;
 import org.haven.gateway.admin.IntakeRoutes;
@@ -17,6 +18,7 @@ import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.auth.SessionRegistry;
 import org.haven.gateway.dashboard.DashboardRoutes;
 import org.haven.gateway.http.SecurityHeaders;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
@@ -25,6 +27,7 @@ import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.store.DashboardStats;
 import org.haven.gateway.web.Html;
+import org.haven.gateway.web.Text;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,13 +63,16 @@ public final class Inbox {
             Duration idleTimeout,
             Duration absoluteTimeout,
             boolean secureCookies,
-            int retentionDays) {
+            int retentionDays,
+            ActiveScript script,
+            List<String> channels) {
         this.vertx = vertx;
         this.sessions = new SessionRegistry(clock, idleTimeout, absoluteTimeout);
         this.guard = new SessionGuard(sessions, secureCookies);
         this.live = live;
         this.auth = new AuthRoutes(vertx, accounts, teamKeys, secrets, guard, clock, secureCookies);
-        this.queues = new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey());
+        this.queues =
+                new QueueRoutes(caseStore, teamKeys, guard, secrets.auditKey(), script, channels);
         this.cases =
                 new CaseRoutes(
                         vertx,
@@ -77,7 +83,8 @@ public final class Inbox {
                         live,
                         guard,
                         secrets.auditKey(),
-                        auth.reauthentication());
+                        auth.reauthentication(),
+                        script);
         this.team =
                 new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey())
                         .retentionDefault(retentionDays);
@@ -170,10 +177,12 @@ public final class Inbox {
                     403,
                     Html.page(
                             "en",
-                            "Refused",
+                            Text.t("en", "refused"),
                             null,
-                            "<h1>Refused</h1>"
-                                    + Html.error("That request came from another site.")));
+                            "<h1>"
+                                    + Text.t("en", "refused")
+                                    + "</h1>"
+                                    + Html.error(Text.t("en", "refused.other_site"))));
             return;
         }
         ctx.next();

@@ -12,7 +12,6 @@ import org.haven.gateway.web.Text;
 /** Small display helpers shared by the inbox pages. */
 final class Labels {
     static final List<String> QUEUES = List.of("new", "mine", "waiting", "closed");
-    static final List<String> CHANNELS = List.of("webchat", "sms", "whatsapp", "telegram");
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 

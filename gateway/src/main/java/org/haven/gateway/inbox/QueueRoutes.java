@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.UUID;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.CaseQuery;
 import org.haven.gateway.store.CaseStore;
@@ -27,18 +29,6 @@ import org.haven.gateway.web.Text;
  * nothing is indexed in clear. Agency users see their own referrals' status only.
  */
 public final class QueueRoutes {
-    private static final List<String> GROUPS =
-            List.of(
-                    "halifax",
-                    "montreal",
-                    "ottawa",
-                    "toronto",
-                    "winnipeg",
-                    "edmonton",
-                    "vancouver",
-                    "victoria",
-                    "national");
-
     /** What a text search looks in: what people said and wrote, never the contact entry. */
     private static final Set<EntryKind> SEARCHED =
             Set.of(
@@ -51,11 +41,25 @@ public final class QueueRoutes {
     private final CaseStore cases;
     private final CaseEntries entries;
     private final SessionGuard guard;
+    private final ActiveScript script;
+    private final List<String> channels;
 
-    public QueueRoutes(CaseStore cases, TeamKeys teamKeys, SessionGuard guard, KeyedHash auditKey) {
+    /**
+     * @param script the intake script in use, whose working groups a queue is filtered by
+     * @param channels the names of the channels this gateway runs, in the order registered
+     */
+    public QueueRoutes(
+            CaseStore cases,
+            TeamKeys teamKeys,
+            SessionGuard guard,
+            KeyedHash auditKey,
+            ActiveScript script,
+            List<String> channels) {
         this.entries = new CaseEntries(cases, teamKeys, auditKey);
         this.cases = cases;
         this.guard = guard;
+        this.script = script;
+        this.channels = List.copyOf(channels);
     }
 
     public void mount(Router router) {
@@ -79,8 +83,8 @@ public final class QueueRoutes {
         if (queue == null || !Labels.QUEUES.contains(queue)) {
             queue = "new";
         }
-        String group = oneOf(param(ctx, "group"), GROUPS);
-        String channel = oneOf(param(ctx, "channel"), Labels.CHANNELS);
+        String group = oneOf(param(ctx, "group"), script.workingGroups());
+        String channel = oneOf(param(ctx, "channel"), channels);
         String label = param(ctx, "label");
         LocalDate from = date(param(ctx, "from"));
         LocalDate to = date(param(ctx, "to"));
@@ -89,6 +93,8 @@ public final class QueueRoutes {
         CaseQuery q =
                 new CaseQuery(queue, s.accountId(), visible, null, group, label, channel, from, to);
         String currentQueue = queue;
+        CaseQuery fresh =
+                new CaseQuery("new", s.accountId(), visible, null, null, null, null, null, null);
         cases.list(q)
                 .compose(
                         list ->
@@ -97,8 +103,24 @@ public final class QueueRoutes {
                                         : matching(list, text, s))
                 .compose(
                         list ->
-                                cases.labelsInUse()
-                                        .map(labels -> render(s, currentQueue, list, labels, ctx)))
+                                Future.all(
+                                                cases.labelsInUse(),
+                                                cases.list(fresh),
+                                                cases.awaitingReply(
+                                                        list.stream()
+                                                                .map(CaseSummary::id)
+                                                                .toList()))
+                                        .map(
+                                                all ->
+                                                        render(
+                                                                s,
+                                                                currentQueue,
+                                                                new Listed(
+                                                                        list,
+                                                                        all.resultAt(1),
+                                                                        all.resultAt(2)),
+                                                                all.resultAt(0),
+                                                                ctx)))
                 .onSuccess(html -> SessionGuard.html(ctx, 200, html))
                 .onFailure(ctx::fail);
     }
@@ -138,14 +160,20 @@ public final class QueueRoutes {
                 .anyMatch(doc -> doc.encode().toLowerCase(Locale.ROOT).contains(needle));
     }
 
+    /**
+     * A queue view's cases, the new cases in the person's groups (the page title counts them) and
+     * which listed cases wait for a reply.
+     */
+    private record Listed(List<CaseSummary> cases, List<CaseSummary> fresh, Set<UUID> awaiting) {
+        long urgent() {
+            return fresh.stream().filter(CaseSummary::urgent).count();
+        }
+    }
+
     private String render(
-            InboxSession s,
-            String queue,
-            List<CaseSummary> list,
-            List<String> labels,
-            RoutingContext ctx) {
+            InboxSession s, String queue, Listed listed, List<String> labels, RoutingContext ctx) {
         String l = s.language();
-        String table = table(l, list);
+        String table = table(l, listed);
         if ("queue".equals(param(ctx, "partial"))) {
             return table;
         }
@@ -172,14 +200,14 @@ public final class QueueRoutes {
                         "<form method=\"get\" action=\"/inbox\" class=\"filters\"><input type=\"hidden\" name=\"queue\" value=\"")
                 .append(queue)
                 .append("\">")
-                .append(select(l, "group", "filter.group", GROUPS, param(ctx, "group")))
                 .append(
                         select(
                                 l,
-                                "channel",
-                                "filter.channel",
-                                Labels.CHANNELS,
-                                param(ctx, "channel")))
+                                "group",
+                                "filter.group",
+                                script.workingGroups(),
+                                param(ctx, "group")))
+                .append(select(l, "channel", "filter.channel", channels, param(ctx, "channel")))
                 .append(select(l, "label", "filter.label", labels, param(ctx, "label")))
                 .append(input("from", Text.t(l, "filter.from"), "date", param(ctx, "from")))
                 .append(input("to", Text.t(l, "filter.to"), "date", param(ctx, "to")))
@@ -190,12 +218,31 @@ public final class QueueRoutes {
         b.append("<p id=\"live-status\" class=\"sr-only\" role=\"status\" data-text=\"")
                 .append(Html.esc(Text.t(l, "live")))
                 .append("\"></p>");
+        b.append(
+                        "<p><button type=\"button\" class=\"secondary\" id=\"notify-urgent\" hidden data-on=\"")
+                .append(Html.esc(Text.t(l, "queue.notify.on")))
+                .append("\">")
+                .append(Text.t(l, "queue.notify"))
+                .append("</button></p>");
         b.append(table);
-        return Html.page(l, Text.t(l, "queue." + queue), s, b.toString());
+        int count = listed.fresh().size();
+        return Html.page(
+                l,
+                (count > 0 ? "(" + count + ") " : "") + Text.t(l, "queue." + queue),
+                s,
+                b.toString());
     }
 
-    private static String table(String l, List<CaseSummary> list) {
-        StringBuilder b = new StringBuilder("<div data-live=\"queue\" id=\"queue\">");
+    private static String table(String l, Listed listed) {
+        List<CaseSummary> list = listed.cases();
+        StringBuilder b =
+                new StringBuilder("<div data-live=\"queue\" id=\"queue\" data-new=\"")
+                        .append(listed.fresh().size())
+                        .append("\" data-urgent=\"")
+                        .append(listed.urgent())
+                        .append("\" data-notify=\"")
+                        .append(Html.esc(Text.t(l, "queue.notify.text")))
+                        .append("\">");
         if (list.isEmpty()) {
             b.append("<p class=\"empty\">").append(Text.t(l, "queue.empty")).append("</p>");
         } else {
@@ -223,27 +270,41 @@ public final class QueueRoutes {
                         .append(c.id())
                         .append("\">")
                         .append(Html.esc(c.reference()))
-                        .append("</a></td><td>")
-                        .append(Labels.triage(l, c))
-                        .append("</td><td>")
-                        .append(Html.esc(Labels.group(l, c.workingGroup())))
-                        .append("</td><td>")
-                        .append(Html.esc(c.channel()))
-                        .append("</td><td>")
-                        .append(Html.esc(c.language()))
-                        .append("</td><td>")
-                        .append(Labels.status(l, c))
-                        .append("</td><td>")
-                        .append(Html.esc(c.assignee()))
-                        .append("</td><td>")
-                        .append(Html.esc(String.join(", ", c.labels())))
-                        .append("</td><td>")
-                        .append(Labels.when(c.createdAt()))
-                        .append("</td></tr>");
+                        .append("</a>")
+                        .append(
+                                listed.awaiting().contains(c.id())
+                                        ? " <span class=\"mark awaiting\">"
+                                                + Text.t(l, "queue.awaiting")
+                                                + "</span>"
+                                        : "")
+                        .append("</td>")
+                        .append(cell(l, "col.triage", Labels.triage(l, c)))
+                        .append(cell(l, "col.group", Html.esc(Labels.group(l, c.workingGroup()))))
+                        .append(cell(l, "col.channel", Html.esc(c.channel())))
+                        .append(cell(l, "col.language", Html.esc(c.language())))
+                        .append(cell(l, "col.status", Labels.status(l, c)))
+                        .append(cell(l, "col.assigned", Html.esc(c.assignee())))
+                        .append(cell(l, "col.labels", Html.esc(String.join(", ", c.labels()))))
+                        .append(cell(l, "col.received", Labels.when(c.createdAt())))
+                        .append("</tr>");
             }
             b.append("</tbody></table>");
         }
         return b.append("</div>").toString();
+    }
+
+    /**
+     * One cell, named by its column for the narrow layout, where each row is a card and the names
+     * stand before the values (inbox.css); an empty cell is left out of the card.
+     */
+    private static String cell(String l, String column, String html) {
+        return "<td data-label=\""
+                + Html.esc(Text.t(l, column))
+                + "\""
+                + (html.isEmpty() ? " class=\"empty\"" : "")
+                + ">"
+                + html
+                + "</td>";
     }
 
     private void agencyList(RoutingContext ctx, InboxSession s) {

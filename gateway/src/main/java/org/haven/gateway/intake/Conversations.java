@@ -128,11 +128,11 @@ public final class Conversations {
     }
 
     /**
-     * A message of the intake script ({@code messages}) in a language, for a channel's own notices
-     * (a file was kept, a file was refused); empty when the script does not define it.
+     * The intake script in use, for what a channel or the inbox takes from it (words said to a
+     * person, right-to-left languages).
      */
-    public Optional<Reply> scriptMessage(String key, String language) {
-        return steps.engine.messageIfDefined(key, language);
+    public ActiveScript activeScript() {
+        return new ActiveScript(() -> steps.engine);
     }
 
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */

@@ -17,6 +17,9 @@ public final class KeyRecords {
     /** Label of an agency key record. */
     static final String AGENCY = "haven/agency-key/v1";
 
+    /** Label of a working group's key record. */
+    static final String GROUP = "haven/group-key/v1";
+
     private KeyRecords() {}
 
     /**
@@ -58,6 +61,16 @@ public final class KeyRecords {
         return SignedRecord.builder(AGENCY)
                 .number(id)
                 .text(referralCode)
+                .text(keyId)
+                .bytes(publicKey)
+                .text(signer)
+                .encode();
+    }
+
+    /** A working group's key: group id, key id, X25519 public key and who signs it. */
+    public static byte[] group(String groupId, String keyId, byte[] publicKey, String signer) {
+        return SignedRecord.builder(GROUP)
+                .text(groupId)
                 .text(keyId)
                 .bytes(publicKey)
                 .text(signer)

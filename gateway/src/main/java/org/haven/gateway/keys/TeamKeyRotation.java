@@ -6,25 +6,28 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
+import org.haven.gateway.store.Db;
 import org.haven.gateway.store.EntryKeyStore;
+import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.KeyGrant;
 import org.haven.gateway.store.KeyRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rotates the team key: a new key pair, granted to every administrator and coordinator by their
- * personal public keys, every entry's data key re-wrapped from the old team key to the new one
+ * Rotates the team key (the administrators' key): a new key pair, granted to every administrator by
+ * their personal public key, every entry's data key re-wrapped from the old team key to the new one
  * (answers and messages are not re-encrypted), every agency private key re-sealed from the old team
  * key to the new one (agency keys themselves do not change, so agency workers keep their grants),
- * and the old key retired with its grants withdrawn. Run after removing a coordinator, the removed
- * person can open nothing sealed from then on. New entries wait on a table lock while it runs, so
- * none is sealed to the old key.
+ * every working-group private key likewise, and the old key retired with its grants withdrawn. Run
+ * after removing a coordinator, the removed person can open nothing sealed from then on. New
+ * entries wait on a table lock while it runs, so none is sealed to the old key.
  */
 public final class TeamKeyRotation {
     private static final Logger LOG = LoggerFactory.getLogger(TeamKeyRotation.class);
@@ -33,6 +36,7 @@ public final class TeamKeyRotation {
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
     private final AgencyStore agencies;
+    private final GroupKeyring groups;
 
     public TeamKeyRotation(
             Vertx vertx, AccountStore accounts, AgencyStore agencies, TeamKeys teamKeys) {
@@ -40,6 +44,7 @@ public final class TeamKeyRotation {
         this.accounts = accounts;
         this.agencies = agencies;
         this.teamKeys = teamKeys;
+        this.groups = new GroupKeyring(teamKeys);
     }
 
     private record Plan(
@@ -47,13 +52,16 @@ public final class TeamKeyRotation {
             KeyRecordStore.TeamKeyRow record,
             List<EntryKeyStore.EntryKey> entryKeys,
             List<KeyGrant> grants,
-            List<AgencyStore.ResealedKey> agencyKeys) {}
+            List<AgencyStore.ResealedKey> agencyKeys,
+            List<GroupKeyStore.GroupKeyRow> groupKeys) {}
 
     /**
      * Rotates from {@code current} (the caller's unlocked team key, the newest verified one) as
      * administrator {@code admin}, whose signature and {@code current}'s sign the new key's record;
      * completes with the new private key, for the caller's session. The new key is granted only to
-     * administrators and coordinators whose key records verify; any other is reported and skipped.
+     * administrators whose key records verify; any other is reported and skipped. Coordinators who
+     * held the old key (from before working-group keys) are first granted their groups' keys
+     * instead, in the same transaction ({@link GroupKeyring#moveCoordinatorsOffTeamKey}).
      */
     public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current, AccountSigner admin) {
         String oldId = current.publicKey().keyId();
@@ -71,25 +79,23 @@ public final class TeamKeyRotation {
                                                                 new GeneralSecurityException(
                                                                         "the key to rotate from is not the newest verified team key"));
                                                     }
-                                                    List<AccountStore.Holder> holders =
-                                                            holders(verified);
-                                                    return EntryKeyStore.sealedTo(tx, oldId)
+                                                    return groups.moveCoordinatorsOffTeamKey(
+                                                                    tx, accounts, current, admin)
                                                             .compose(
-                                                                    wrapped ->
-                                                                            agencies.sealedTo(
-                                                                                            tx,
-                                                                                            oldId)
-                                                                                    .compose(
-                                                                                            agencyKeys ->
-                                                                                                    vertx
-                                                                                                            .executeBlocking(
-                                                                                                                    () ->
-                                                                                                                            plan(
-                                                                                                                                    current,
-                                                                                                                                    admin,
-                                                                                                                                    wrapped,
-                                                                                                                                    holders,
-                                                                                                                                    agencyKeys))));
+                                                                    moved ->
+                                                                            accounts.holdersOf(
+                                                                                    tx, oldId))
+                                                            .compose(
+                                                                    held ->
+                                                                            gather(
+                                                                                    tx,
+                                                                                    oldId,
+                                                                                    current,
+                                                                                    admin,
+                                                                                    holders(
+                                                                                            verified,
+                                                                                            held,
+                                                                                            false)));
                                                 })
                                         .compose(
                                                 plan -> {
@@ -106,6 +112,12 @@ public final class TeamKeyRotation {
                                                                                     tx,
                                                                                     plan
                                                                                             .agencyKeys()))
+                                                            .compose(
+                                                                    v ->
+                                                                            resealGroups(
+                                                                                    tx,
+                                                                                    plan
+                                                                                            .groupKeys()))
                                                             .compose(
                                                                     v ->
                                                                             EntryKeyStore.replace(
@@ -140,14 +152,58 @@ public final class TeamKeyRotation {
                 .compose(key -> teamKeys.reload().map(key));
     }
 
+    private Future<Plan> gather(
+            Db tx,
+            String oldId,
+            RecipientPrivateKey current,
+            AccountSigner admin,
+            List<AccountStore.Holder> holders) {
+        return EntryKeyStore.sealedTo(tx, oldId)
+                .compose(
+                        wrapped ->
+                                agencies.sealedTo(tx, oldId)
+                                        .compose(
+                                                agencyKeys ->
+                                                        GroupKeyStore.sealedToTeam(tx, oldId)
+                                                                .compose(
+                                                                        groupKeys ->
+                                                                                vertx
+                                                                                        .executeBlocking(
+                                                                                                () ->
+                                                                                                        plan(
+                                                                                                                current,
+                                                                                                                admin,
+                                                                                                                wrapped,
+                                                                                                                holders,
+                                                                                                                agencyKeys,
+                                                                                                                groupKeys)))));
+    }
+
+    private static Future<Void> resealGroups(Db tx, List<GroupKeyStore.GroupKeyRow> rows) {
+        Future<Void> chain = Future.succeededFuture();
+        for (GroupKeyStore.GroupKeyRow r : rows) {
+            chain =
+                    chain.compose(
+                            v -> GroupKeyStore.reseal(tx, r.keyId(), r.sealed(), r.teamKeyId()));
+        }
+        return chain;
+    }
+
     /**
-     * The enabled administrators and coordinators whose key records verified: who the new key is
-     * granted to.
+     * The enabled administrators whose key records verified: who the new key is granted to (with
+     * {@code coordinators}, also the coordinators among {@code held}). Coordinators hold their
+     * groups' keys, never the team key: those from before group keys are moved to their groups'
+     * keys just before the rotation ({@link GroupKeyring#moveCoordinatorsOffTeamKey}).
      */
-    static List<AccountStore.Holder> holders(KeyVerifier.Result verified) {
+    static List<AccountStore.Holder> holders(
+            KeyVerifier.Result verified, Set<Long> held, boolean coordinators) {
         List<AccountStore.Holder> out = new ArrayList<>();
         for (KeyRecordStore.AccountKeyRow a : verified.accounts().values()) {
-            if (!a.disabled() && ("admin".equals(a.role()) || "coordinator".equals(a.role()))) {
+            if (!a.disabled()
+                    && ("admin".equals(a.role())
+                            || (coordinators
+                                    && "coordinator".equals(a.role())
+                                    && held.contains(a.id())))) {
                 out.add(new AccountStore.Holder(a.id(), a.publicKey()));
             }
         }
@@ -160,7 +216,8 @@ public final class TeamKeyRotation {
             AccountSigner admin,
             List<EntryKeyStore.Wrapped> wrapped,
             List<AccountStore.Holder> holders,
-            List<AgencyStore.SealedKey> agencyKeys)
+            List<AgencyStore.SealedKey> agencyKeys,
+            List<GroupKeyStore.GroupKeyRow> groupKeys)
             throws GeneralSecurityException {
         RecipientKeyPair next = RecipientKeyPair.generate();
         RecipientPublicKey pub = next.publicKey();
@@ -180,7 +237,25 @@ public final class TeamKeyRotation {
             byte[] resealed = AgencyKeys.rewrap(k.sealed(), k.agencyId(), k.keyId(), current, pub);
             agencyRows.add(new AgencyStore.ResealedKey(k.agencyId(), resealed, pub.keyId()));
         }
+        List<GroupKeyStore.GroupKeyRow> groupRows = new ArrayList<>(groupKeys.size());
+        for (GroupKeyStore.GroupKeyRow g : groupKeys) {
+            byte[] resealed = GroupKeys.rewrap(g.sealed(), g.groupId(), g.keyId(), current, pub);
+            groupRows.add(
+                    new GroupKeyStore.GroupKeyRow(
+                            g.groupId(),
+                            g.keyId(),
+                            g.publicKey(),
+                            pub.keyId(),
+                            resealed,
+                            g.signer(),
+                            g.signature()));
+        }
         return new Plan(
-                next, KeySigning.nextTeamKey(next, current, admin), entryKeys, grants, agencyRows);
+                next,
+                KeySigning.nextTeamKey(next, current, admin),
+                entryKeys,
+                grants,
+                agencyRows,
+                groupRows);
     }
 }

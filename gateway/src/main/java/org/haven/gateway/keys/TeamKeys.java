@@ -29,6 +29,7 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyKeyCheck;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.EntryKeyStore;
+import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.KeyRecordStore;
 import org.haven.gateway.store.KeyRecordStore.TeamKeyRow;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ import org.slf4j.LoggerFactory;
 public final class TeamKeys implements AgencyKeyCheck {
     private static final Logger LOG = LoggerFactory.getLogger(TeamKeys.class);
     private static final String EXPORT_SIGNER_USER_ID = "Haven case exports (team key %s)";
+    private static final String EXPORT_KEY_USER_ID = "Haven case exports (key %s)";
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".toCharArray();
 
     /** Where the pin that verification starts from came from. */
@@ -104,6 +106,7 @@ public final class TeamKeys implements AgencyKeyCheck {
     private volatile PinSource pinSource;
     private volatile KeyVerifier.Result verified;
     private volatile List<RecipientPublicKey> recipients = List.of();
+    private volatile String exportKeyId;
     private volatile boolean unverifiedReported;
     private volatile boolean pendingReported;
     private long refresher = -1;
@@ -185,6 +188,7 @@ public final class TeamKeys implements AgencyKeyCheck {
                             }
                             return findPin(snapshot, true).compose(v -> verify(snapshot, true));
                         })
+                .compose(r -> refreshExportKey().map(r))
                 .compose(
                         r ->
                                 accounts.pendingSetup(accounts.db())
@@ -206,6 +210,7 @@ public final class TeamKeys implements AgencyKeyCheck {
     public Future<List<RecipientPublicKey>> load() {
         return KeyRecordStore.load(accounts.db())
                 .compose(snapshot -> findPin(snapshot, false).compose(v -> verify(snapshot, true)))
+                .compose(r -> refreshExportKey())
                 .map(r -> recipients);
     }
 
@@ -421,6 +426,7 @@ public final class TeamKeys implements AgencyKeyCheck {
         }
         KeyRecordStore.load(accounts.db())
                 .compose(snapshot -> verify(snapshot, false))
+                .compose(r -> refreshExportKey())
                 .map(r -> recipients)
                 .onComplete(
                         ar -> {
@@ -621,6 +627,16 @@ public final class TeamKeys implements AgencyKeyCheck {
                 });
     }
 
+    /** Reads which key is the current export key (see {@link #exportSigningKey}). */
+    private Future<Void> refreshExportKey() {
+        return GroupKeyStore.current(accounts.db(), GroupKeyStore.EXPORT)
+                .map(
+                        row -> {
+                            exportKeyId = row.map(GroupKeyStore.GroupKeyRow::keyId).orElse(null);
+                            return null;
+                        });
+    }
+
     /** Keeps the recipients current when another gateway rotates the key. */
     public void refreshEvery(long millis) {
         // a failed load (the database away, the pool closing) changes nothing: the next one retries
@@ -638,12 +654,23 @@ public final class TeamKeys implements AgencyKeyCheck {
     }
 
     /**
-     * The export signing key of the current team key, derived from the team private key that {@code
-     * held} returns for a key id: empty when it holds none (an agency worker, or a session from
-     * before a team key rotation).
+     * The export signing key: derived from the current export key ({@code group_keys} of {@link
+     * GroupKeyStore#EXPORT}, which every coordinator and administrator holds, so that coordinators,
+     * who hold no team key, can sign) when {@code held} returns it for its key id; otherwise, in an
+     * installation without one yet, from the current team key. Empty when the session holds neither
+     * (an agency worker, or a session from before a rotation).
      */
     public Optional<OpenPgpSigningKey> exportSigningKey(
             Function<String, Optional<RecipientPrivateKey>> held) {
+        String exportId = exportKeyId;
+        if (exportId != null) {
+            Optional<RecipientPrivateKey> export = held.apply(exportId);
+            if (export.isPresent()) {
+                return Optional.of(
+                        OpenPgpSigningKey.derive(
+                                export.get(), String.format(EXPORT_KEY_USER_ID, exportId)));
+            }
+        }
         String keyId = currentKeyId();
         return keyId == null
                 ? Optional.empty()

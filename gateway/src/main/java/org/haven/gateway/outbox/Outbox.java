@@ -245,19 +245,26 @@ public final class Outbox {
     }
 
     /**
-     * The provider ids of the messages sent in the conversation {@code conversationId}, inside
-     * {@code tx}.
+     * The provider's numeric ids of the messages sent in the conversation {@code conversationId} (a
+     * message sent in parts has one per part), inside {@code tx}: for a channel that deletes them
+     * from the person's phone once the conversation is erased.
      */
-    public static Future<List<String>> sentProviderIds(Db tx, UUID conversationId) {
+    public static Future<List<Long>> sentMessageIds(Db tx, UUID conversationId) {
         return tx.preparedQuery(
                         "SELECT provider_id FROM outbox WHERE conversation_id = $1 AND status = 'sent'"
                                 + " AND provider_id IS NOT NULL")
                 .execute(Tuple.of(conversationId))
                 .map(
                         rows -> {
-                            List<String> ids = new ArrayList<>();
+                            List<Long> ids = new ArrayList<>();
                             for (Row row : rows) {
-                                ids.add(row.getString("provider_id"));
+                                for (String part : row.getString("provider_id").split(",")) {
+                                    try {
+                                        ids.add(Long.parseLong(part.strip()));
+                                    } catch (NumberFormatException ignored) {
+                                        // not a numeric id
+                                    }
+                                }
                             }
                             return ids;
                         });

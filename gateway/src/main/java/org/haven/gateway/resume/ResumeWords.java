@@ -2,16 +2,28 @@ package org.haven.gateway.resume;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.haven.bot.Intake;
+import org.haven.bot.script.Language;
 
 /**
  * The word lists of resume phrases: five words drawn at random from a 512-word list in the person's
@@ -26,10 +38,16 @@ public final class ResumeWords {
     /** Words in each list. */
     public static final int LIST_SIZE = 512;
 
-    /** The languages with their own list; the others get English words. */
-    public static final List<String> LANGUAGES = List.of("en", "fr", "es", "ar", "fa", "uk");
-
     private static final String FALLBACK = "en";
+    private static final String DIRECTORY = "resume/";
+    private static final Pattern LIST_FILE = Pattern.compile("words-([a-z]{2,3})\\.txt");
+
+    /**
+     * The languages with their own list, {@code resume/words-<code>.txt} in the jar (adding a file
+     * adds a language); the others get English words. A word in two lists counts as the language
+     * the shipped intake script names first.
+     */
+    public static final List<String> LANGUAGES = languagesPresent();
 
     /**
      * A phrase as recognised: its canonical form (folded words, one space apart) and its list's
@@ -65,6 +83,51 @@ public final class ResumeWords {
             }
         }
         return w;
+    }
+
+    /**
+     * The codes of the lists in the jar (or the classes folder), in the shipped script's language
+     * order.
+     */
+    private static List<String> languagesPresent() {
+        URL fallback =
+                ResumeWords.class.getResource("/" + DIRECTORY + "words-" + FALLBACK + ".txt");
+        if (fallback == null) {
+            throw new IllegalStateException("resume word list missing from the jar: " + FALLBACK);
+        }
+        List<String> names = new ArrayList<>();
+        try {
+            if ("jar".equals(fallback.getProtocol())) {
+                JarURLConnection c = (JarURLConnection) fallback.openConnection();
+                c.setUseCaches(false);
+                try (JarFile jar = c.getJarFile()) {
+                    jar.stream()
+                            .map(e -> e.getName())
+                            .filter(n -> n.startsWith(DIRECTORY))
+                            .forEach(n -> names.add(n.substring(DIRECTORY.length())));
+                }
+            } else {
+                try (Stream<Path> files = Files.list(Path.of(fallback.toURI()).getParent())) {
+                    files.forEach(f -> names.add(f.getFileName().toString()));
+                }
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("resume word lists unreadable", e);
+        }
+        List<String> order =
+                Intake.defaultIntake().script().languages().stream().map(Language::code).toList();
+        return names.stream()
+                .map(LIST_FILE::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1))
+                .sorted(
+                        Comparator.comparingInt(
+                                        (String code) ->
+                                                order.contains(code)
+                                                        ? order.indexOf(code)
+                                                        : order.size())
+                                .thenComparing(Comparator.naturalOrder()))
+                .toList();
     }
 
     private static List<String> read(String resource) {

@@ -15,9 +15,10 @@ import java.util.List;
 public final class AccountRoster {
     /**
      * One account. {@code personalKey}: it has a personal key pair; {@code keyGrant}: it holds a
-     * grant of the key its role opens, the current team key (coordinators and administrators) or
-     * its agency's current key (agency workers); {@code passphraseOneTime}: its passphrase is still
-     * the one an administrator set.
+     * grant of the key its role opens, the current team key (administrators, and coordinators from
+     * before group keys), the intake group's current key (coordinators, who hold their groups'
+     * keys) or its agency's current key (agency workers); {@code passphraseOneTime}: its passphrase
+     * is still the one an administrator set.
      */
     public record Entry(
             long id,
@@ -51,6 +52,9 @@ public final class AccountRoster {
                                 + " a.public_key IS NOT NULL AND a.sealed_private_key IS NOT NULL AS personal_key,"
                                 + " CASE WHEN a.role = 'agency' THEN EXISTS (SELECT 1 FROM agency_key_grants g JOIN agencies ag ON ag.key_id = g.key_id"
                                 + " WHERE g.account_id = a.id AND ag.id = a.agency_id)"
+                                + " WHEN a.role = 'coordinator' AND NOT EXISTS (SELECT 1 FROM team_key_grants t WHERE t.account_id = a.id)"
+                                + " THEN EXISTS (SELECT 1 FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
+                                + " WHERE g.account_id = a.id AND k.retired_at IS NULL AND k.group_id = 'intake')"
                                 + " ELSE EXISTS (SELECT 1 FROM team_key_grants t JOIN team_keys k ON k.key_id = t.key_id"
                                 + " WHERE t.account_id = a.id AND k.retired_at IS NULL) END AS key_grant,"
                                 + " a.totp_enabled_at IS NOT NULL AS second_factor, a.passphrase_one_time"

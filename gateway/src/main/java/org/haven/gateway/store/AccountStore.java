@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -155,6 +157,18 @@ public final class AccountStore {
                 .mapEmpty();
     }
 
+    /** The accounts that hold a grant of team key {@code keyId}. */
+    public Future<Set<Long>> holdersOf(Db tx, String keyId) {
+        return tx.preparedQuery("SELECT account_id FROM team_key_grants WHERE key_id = $1")
+                .execute(Tuple.of(keyId))
+                .map(
+                        rs -> {
+                            Set<Long> out = new HashSet<>();
+                            rs.forEach(r -> out.add(r.getLong(0)));
+                            return out;
+                        });
+    }
+
     /** Withdraws every grant of team key {@code keyId} (its rotation). */
     public Future<Void> withdrawGrants(Db tx, String keyId) {
         return tx.preparedQuery("DELETE FROM team_key_grants WHERE key_id = $1")
@@ -168,17 +182,7 @@ public final class AccountStore {
                         "SELECT g.key_id, g.sealed FROM team_key_grants g JOIN team_keys k ON k.key_id = g.key_id"
                                 + " WHERE g.account_id = $1 ORDER BY k.created_at DESC")
                 .execute(Tuple.of(accountId))
-                .map(
-                        rs -> {
-                            List<Grant> out = new ArrayList<>();
-                            rs.forEach(
-                                    r ->
-                                            out.add(
-                                                    new Grant(
-                                                            r.getString(0),
-                                                            r.getBuffer(1).getBytes())));
-                            return out;
-                        });
+                .map(AccountStore::grantsOf);
     }
 
     /**
@@ -190,17 +194,13 @@ public final class AccountStore {
                         "SELECT g.key_id, g.sealed FROM agency_key_grants g JOIN accounts a ON a.id = g.account_id"
                                 + " JOIN agencies ag ON ag.id = a.agency_id AND ag.key_id = g.key_id WHERE g.account_id = $1")
                 .execute(Tuple.of(accountId))
-                .map(
-                        rs -> {
-                            List<Grant> out = new ArrayList<>();
-                            rs.forEach(
-                                    r ->
-                                            out.add(
-                                                    new Grant(
-                                                            r.getString(0),
-                                                            r.getBuffer(1).getBytes())));
-                            return out;
-                        });
+                .map(AccountStore::grantsOf);
+    }
+
+    private static List<Grant> grantsOf(RowSet<Row> rs) {
+        List<Grant> out = new ArrayList<>();
+        rs.forEach(r -> out.add(new Grant(r.getString(0), r.getBuffer(1).getBytes())));
+        return out;
     }
 
     /**
@@ -238,6 +238,11 @@ public final class AccountStore {
                                                 v ->
                                                         tx.preparedQuery(
                                                                         "DELETE FROM agency_key_grants WHERE account_id = $1")
+                                                                .execute(Tuple.of(accountId)))
+                                        .compose(
+                                                v ->
+                                                        tx.preparedQuery(
+                                                                        "DELETE FROM group_key_grants WHERE account_id = $1")
                                                                 .execute(Tuple.of(accountId)))
                                         .map(v -> rs.rowCount() == 1));
     }

@@ -9,10 +9,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.haven.bot.engine.ReferralCode;
 
@@ -404,6 +406,31 @@ public final class CaseStore {
         List<CaseSummary> out = new ArrayList<>();
         rs.forEach(r -> out.add(summary(r)));
         return out;
+    }
+
+    /**
+     * Of {@code ids}, the cases whose last message is the person's: they wrote and no reply
+     * followed yet (the queue marks them). Reads only entry kinds and order, never content.
+     */
+    public Future<Set<UUID>> awaitingReply(List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Future.succeededFuture(Set.of());
+        }
+        return pool.preparedQuery(
+                        "SELECT DISTINCT ON (case_id) case_id, kind FROM case_entries"
+                                + " WHERE case_id = ANY($1) AND kind IN ('message_in', 'message_out')"
+                                + " ORDER BY case_id, seq DESC")
+                .execute(Tuple.of(ids.toArray(new UUID[0])))
+                .map(
+                        rs -> {
+                            Set<UUID> out = new HashSet<>();
+                            for (Row r : rs) {
+                                if ("message_in".equals(r.getString("kind"))) {
+                                    out.add(r.getUUID("case_id"));
+                                }
+                            }
+                            return out;
+                        });
     }
 
     /** One case's metadata. */

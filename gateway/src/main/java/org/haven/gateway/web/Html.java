@@ -75,8 +75,8 @@ public final class Html {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
                 sb.append("<a href=\"/inbox/audit\">").append(Text.t(lang, "audit")).append("</a>");
             }
-            sb.append("<a href=\"/inbox/passphrase\">")
-                    .append(Text.t(lang, "passphrase.nav"))
+            sb.append("<a href=\"/inbox/settings\" id=\"settings-link\">")
+                    .append(Text.t(lang, "settings"))
                     .append("</a>");
             sb.append("<form method=\"post\" action=\"/inbox/language\">")
                     .append(csrf(session))
@@ -97,10 +97,40 @@ public final class Html {
                     .append(Text.t(lang, "logout"))
                     .append("</button></form></nav>");
         }
-        sb.append("</header><main id=\"main\" tabindex=\"-1\">")
-                .append(body)
-                .append("</main></body></html>");
-        return sb.toString();
+        sb.append("</header><main id=\"main\" tabindex=\"-1\">").append(body).append("</main>");
+        if (session != null && session.secondFactorDone() && session.passphraseChosen()) {
+            sb.append(shortcuts(lang));
+        }
+        return sb.append("</body></html>").toString();
+    }
+
+    /**
+     * The list of keyboard shortcuts that {@code ?} opens (inbox.js): j and k move through the
+     * queue, Enter opens, c claims, r goes to the reply box.
+     */
+    private static String shortcuts(String lang) {
+        StringBuilder b =
+                new StringBuilder(
+                                "<dialog id=\"shortcuts\" aria-labelledby=\"shortcuts-h\"><h2 id=\"shortcuts-h\">")
+                        .append(Text.t(lang, "keys.title"))
+                        .append("</h2><dl class=\"keys\">");
+        for (String[] k :
+                new String[][] {
+                    {"j", "keys.j"}, {"k", "keys.k"}, {"Enter", "keys.enter"},
+                    {"c", "keys.c"}, {"r", "keys.r"}, {"Ctrl+Enter", "keys.send"},
+                    {"?", "keys.help"}
+                }) {
+            b.append("<dt><kbd>")
+                    .append(esc(k[0]))
+                    .append("</kbd></dt><dd>")
+                    .append(Text.t(lang, k[1]))
+                    .append("</dd>");
+        }
+        return b.append(
+                        "</dl><form method=\"dialog\"><button type=\"submit\" id=\"shortcuts-close\">")
+                .append(Text.t(lang, "keys.close"))
+                .append("</button></form></dialog>")
+                .toString();
     }
 
     /** An error paragraph announced to screen readers, or nothing. */

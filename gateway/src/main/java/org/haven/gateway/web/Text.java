@@ -1,7 +1,10 @@
 package org.haven.gateway.web;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The inbox's words in English and French. A missing French text falls back to English. */
 public final class Text {
@@ -80,6 +83,195 @@ public final class Text {
                 "Rouvert : la personne a écrit de nouveau");
         put("case", "Case", "Dossier");
         put("case.back", "All cases", "Tous les dossiers");
+        // the Team page (issue 19, scope 8)
+        put("tm.pin.setting", "set by HAVEN_TEAM_KEY_PIN", "fixée par HAVEN_TEAM_KEY_PIN");
+        put("tm.pin.file", "kept in ", "gardée dans ");
+        put(
+                "tm.pin.first_use",
+                "<strong>not pinned</strong>: this gateway trusted the first team key it found",
+                "<strong>non ancrée</strong> : cette passerelle a fait confiance à la première clé d'équipe trouvée");
+        put(
+                "tm.intake_link",
+                "Intake script and referral directory",
+                "Script d'accueil et répertoire d'orientation");
+        put("tm.accounts", "Accounts", "Comptes");
+        put("tm.role", "Role", "Rôle");
+        put("tm.groups", "Working groups", "Groupes de travail");
+        put("tm.passphrase", "Passphrase", "Phrase de passe");
+        put("tm.second_factor", "Second factor", "Deuxième facteur");
+        put("tm.actions", "Actions", "Actions");
+        put("tm.agency", "Agency", "Organisme");
+        put("tm.referral_code", "Referral code", "Code de référence");
+        put("tm.agency_key", "Agency key", "Clé de l'organisme");
+        put(
+                "tm.key_rejected",
+                "key rejected: it gets no key",
+                "clé rejetée : ce compte ne reçoit aucune clé");
+        put("tm.all", "all", "tous");
+        put("tm.pass.one_time", "one-time (not chosen yet)", "à usage unique (pas encore choisie)");
+        put("tm.pass.own", "their own", "la sienne");
+        put("tm.totp.yes", "enrolled", "configuré");
+        put("tm.totp.no", "not yet", "pas encore");
+        put("tm.role.admin", "admin", "administration");
+        put("tm.role.coordinator", "coordinator", "coordination");
+        put("tm.role.agency", "agency", "organisme");
+        put("tm.end_sessions_of", "End sessions of ", "Fermer les sessions de ");
+        put("tm.end_sessions", "End sessions", "Fermer les sessions");
+        put("tm.remove_of", "Remove ", "Retirer ");
+        put("tm.remove", "Remove", "Retirer");
+        put("tm.team_key", "Team key", "Clé d'équipe");
+        put("tm.current_key", "Current key ", "Clé actuelle ");
+        put(
+                "tm.pin",
+                "</code>. Fingerprint of the first team key (the pin every key record is verified from): ",
+                "</code>. Empreinte de la première clé d'équipe (l'ancrage d'où chaque enregistrement de clé est vérifié) : ");
+        put(
+                "tm.pin.keep",
+                ". Keep it with the server keys; on a cluster set <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway.",
+                ". Gardez-la avec les clés du serveur; en grappe, donnez-la à <code>HAVEN_TEAM_KEY_PIN</code> sur chaque passerelle.");
+        put(
+                "tm.rotate.help",
+                "Rotating re-wraps every case's keys to a new team key (nothing is re-encrypted) and logs everyone else out. The team key is the administrators' key: removing an administrator rotates it by itself. Coordinators hold only the keys of their working groups and of the intake group: removing one rotates those groups' keys; a coordinator from before group keys still holds the team key until the next rotation, which moves them to their groups' keys. Removing an agency worker rotates that agency's key instead (agency and group keys are re-sealed, not replaced, when the team key rotates).",
+                "Renouveler scelle à nouveau les clés de chaque dossier pour une nouvelle clé d'équipe (rien n'est rechiffré) et déconnecte toutes les autres personnes. La clé d'équipe est celle de l'administration : retirer une personne de l'administration la renouvelle d'elle-même. Les personnes de la coordination ne détiennent que les clés de leurs groupes de travail et du groupe d'accueil : en retirer une renouvelle les clés de ces groupes; une personne de la coordination d'avant les clés de groupe détient encore la clé d'équipe jusqu'au prochain renouvellement, qui la fait passer aux clés de ses groupes. Retirer une personne d'un organisme renouvelle plutôt la clé de cet organisme (les clés d'organisme et de groupe sont scellées à nouveau, pas remplacées, quand la clé d'équipe change).");
+        put("tm.rotate", "Rotate the team key", "Renouveler la clé d'équipe");
+        put("tm.retention", "Retention", "Conservation");
+        put(
+                "tm.retention.days",
+                "Days a closed case is kept before it is deleted",
+                "Jours de conservation d'un dossier fermé avant sa suppression");
+        put("tm.retention.now", "Now ", "Actuellement ");
+        put("tm.retention.unit", " days (", " jours (");
+        put(
+                "tm.retention.help",
+                "). Purged daily and at start-up; a person's DELETE removes what they sent at once.",
+                "). Purgé chaque jour et au démarrage; le SUPPRIMER d'une personne efface aussitôt ce qu'elle a envoyé.");
+        put("tm.retention.save", "Save retention period", "Enregistrer la durée de conservation");
+        put("tm.add", "Add an account", "Ajouter un compte");
+        put("tm.new.coordinator", "Coordinator", "Coordination");
+        put("tm.new.agency", "Agency worker", "Personne d'un organisme");
+        put("tm.new.admin", "Administrator", "Administration");
+        put("tm.new.groups", "Working groups (coordinators)", "Groupes de travail (coordination)");
+        put("tm.new.agency_of", "Agency (agency workers)", "Organisme (personnel d'organisme)");
+        put(
+                "tm.new.pass",
+                "One-time passphrase (at least ",
+                "Phrase de passe à usage unique (au moins ");
+        put(
+                "tm.new.pass.help",
+                " characters; give it to the person in a safe way: at first login they must choose their own)",
+                " caractères; transmettez-la de façon sûre : à la première connexion, la personne doit choisir la sienne)");
+        put("tm.new.again", "Again", "Encore une fois");
+        put("tm.new.create", "Create account", "Créer le compte");
+        put("tm.agencies", "Agencies and referral codes", "Organismes et codes de référence");
+        put("tm.keyless.one", " agency has", " organisme n'a");
+        put("tm.keyless.many", " agencies have", " organismes n'ont");
+        put(
+                "tm.keyless.rest",
+                " no key yet: referrals from it are sealed to the team key only and its workers cannot read them. It gets one when you add a worker to it, or with its button below.",
+                " pas encore de clé : ses orientations sont scellées à la clé d'équipe seulement et son personnel ne peut pas les lire. Il en reçoit une quand vous y ajoutez une personne, ou avec son bouton ci-dessous.");
+        put(
+                "tm.agency_key_rejected",
+                "key rejected: referrals are sealed to the team key only",
+                "clé rejetée : les orientations sont scellées à la clé d'équipe seulement");
+        put("tm.none_yet", "none yet ", "aucune pour l'instant ");
+        put("tm.create_key_of", "Create the key of ", "Créer la clé de ");
+        put("tm.create_key", "Create its key", "Créer sa clé");
+        put("tm.new_agency", "New agency", "Nouvel organisme");
+        put(
+                "tm.add_agency",
+                "Add agency and issue a referral code",
+                "Ajouter l'organisme et émettre un code de référence");
+        put("settings", "Settings", "Paramètres");
+        put("settings.language", "Language of the inbox", "Langue de la boîte de réception");
+        put("settings.language.choose", "Show the inbox in", "Afficher la boîte de réception en");
+        put("settings.save", "Save", "Enregistrer");
+        put(
+                "settings.passphrase.help",
+                "Change the passphrase you log in with, including the first one an administrator gave you."
+                        + " Your other sessions end when you do.",
+                "Changez la phrase de passe de connexion, y compris la première qu'un administrateur vous a"
+                        + " donnée. Vos autres sessions prennent fin.");
+        put(
+                "settings.keys.help",
+                "Press ? on any inbox page to see them: j and k move through the list of cases, c claims,"
+                        + " r goes to the reply box, Ctrl+Enter sends.",
+                "Appuyez sur ? sur une page de la boîte pour les voir : j et k parcourent la liste des dossiers,"
+                        + " c prend le dossier, r va à la zone de réponse, Ctrl+Entrée envoie.");
+        put("keys.title", "Keyboard shortcuts", "Raccourcis clavier");
+        put("keys.j", "Next case in the list", "Dossier suivant de la liste");
+        put("keys.k", "Previous case in the list", "Dossier précédent de la liste");
+        put("keys.enter", "Open the chosen case", "Ouvrir le dossier choisi");
+        put("keys.c", "Claim the open case", "Prendre le dossier ouvert");
+        put("keys.r", "Write a reply to the person", "Écrire une réponse à la personne");
+        put(
+                "keys.send",
+                "Send the reply (in the reply box)",
+                "Envoyer la réponse (dans la zone de réponse)");
+        put("keys.help", "Show this list", "Afficher cette liste");
+        put("keys.close", "Close", "Fermer");
+        put("queue.awaiting", "The person wrote: reply", "La personne a écrit : répondre");
+        put(
+                "queue.notify",
+                "Notify me of new urgent cases",
+                "M'avertir des nouveaux dossiers urgents");
+        put(
+                "queue.notify.on",
+                "You will be notified of new urgent cases while this page is open.",
+                "Vous serez averti des nouveaux dossiers urgents tant que cette page est ouverte.");
+        put(
+                "queue.notify.text",
+                "New urgent case in your groups",
+                "Nouveau dossier urgent dans vos groupes");
+        put("totp.recovery.copy", "Copy the codes", "Copier les codes");
+        put("totp.recovery.copied", "Codes copied.", "Codes copiés.");
+        put(
+                "confirm.rotate",
+                "Rotate the team key? Every case's keys are re-wrapped to a new key, and everyone else is logged"
+                        + " out at once and must log in again with their passphrase. Your own session goes on.",
+                "Renouveler la clé d'équipe? Les clés de chaque dossier sont scellées à nouveau pour une nouvelle clé,"
+                        + " et toutes les autres personnes sont déconnectées aussitôt et doivent se reconnecter avec leur phrase"
+                        + " de passe. Votre session continue.");
+        put(
+                "confirm.remove",
+                "Remove {0}? The account is disabled, its sessions end, and the team key is rotated, which"
+                        + " logs everyone else out. This cannot be undone.",
+                "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé d'équipe est"
+                        + " renouvelée, ce qui déconnecte tout le monde. C'est définitif.");
+        put(
+                "confirm.remove_agency",
+                "Remove {0}? The account is disabled, its sessions end, and its agency's key is rotated, which"
+                        + " logs the agency's other workers out. This cannot be undone.",
+                "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé de son organisme"
+                        + " est renouvelée, ce qui déconnecte les autres personnes de l'organisme. C'est définitif.");
+        put(
+                "confirm.end_sessions",
+                "End every session of {0}? They are logged out on all their devices now and must log in"
+                        + " again. The account stays.",
+                "Fermer toutes les sessions de {0}? La personne est déconnectée sur tous ses appareils et doit"
+                        + " se reconnecter. Le compte reste.");
+        put("case.side", "Intake answers and export", "Réponses à l'accueil et export");
+        put("case.toolbar", "Work on this case", "Travail sur ce dossier");
+        put("case.bot", "Haven's intake", "Accueil de Haven");
+        put(
+                "case.bot.done",
+                "Intake finished; its answers are in the side panel. Triage:",
+                "Accueil terminé ; les réponses sont dans le panneau latéral. Triage :");
+        put("case.reply.keys", "Ctrl+Enter sends.", "Ctrl+Entrée envoie.");
+        put("case.saved", "Saved.", "Enregistré.");
+        put(
+                "case.taken",
+                "This case was given to someone else or back to the queue: you can no longer work on it here."
+                        + " Reload the page to see it as it is now.",
+                "Ce dossier a été confié à quelqu'un d'autre ou remis dans la file : vous ne pouvez plus y travailler"
+                        + " ici. Rechargez la page pour le voir tel qu'il est.");
+        put(
+                "case.save_failed",
+                "Not saved. Reload the page and try again.",
+                "Non enregistré. Rechargez la page et réessayez.");
+        put(
+                "case.gone",
+                "This case was deleted (the person asked, or its retention ended). Nothing more can be done here.",
+                "Ce dossier a été supprimé (à la demande de la personne, ou à la fin de sa conservation). Il n'y a plus rien à faire ici.");
         put("case.answers", "Intake answers", "Réponses à l'accueil");
         put("case.referrals", "Suggested referrals", "Orientations suggérées");
         put("case.conversation", "Conversation", "Conversation");
@@ -115,6 +307,16 @@ public final class Text {
         put("case.assign", "Assign to", "Assigner à");
         put("case.assign.save", "Assign", "Assigner");
         put("case.assigned", "Case assigned.", "Dossier assigné.");
+        put("case.move", "Move to working group", "Déplacer vers le groupe de travail");
+        put("case.move.save", "Move", "Déplacer");
+        put(
+                "case.moved",
+                "Case moved: it is now sealed to that group's key only.",
+                "Dossier déplacé : il n'est plus scellé qu'à la clé de ce groupe.");
+        put(
+                "case.move.refused",
+                "The case was not moved: your keys do not open all of it, or that group has no key yet.",
+                "Le dossier n'a pas été déplacé : vos clés ne l'ouvrent pas en entier, ou ce groupe n'a pas encore de clé.");
         put(
                 "case.claimed_by_other",
                 "Another coordinator claimed this case first.",
@@ -176,6 +378,7 @@ public final class Text {
                 "Record a referral to a partner",
                 "Noter une orientation vers un partenaire");
         put("case.refer.org", "Organisation", "Organisme");
+        put("case.refer.short", "Refer to", "Orienter vers");
         put("case.refer.save", "Record referral", "Noter l'orientation");
         put("case.export", "Export for a lawyer (OpenPGP)", "Exporter pour un avocat (OpenPGP)");
         put(
@@ -296,12 +499,12 @@ public final class Text {
         put("team.signing", "Export signing key", "Clé de signature des exports");
         put(
                 "team.signing.help",
-                "Every case export is signed with this key, derived from the team key. Give the public key"
-                        + " to the lawyers you export to, so they can check an export came from here. It changes when the team key is"
-                        + " rotated.",
-                "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'équipe. Donnez la clé"
-                        + " publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change quand la clé"
-                        + " d'équipe est renouvelée.");
+                "Every case export is signed with this key, derived from the export key that every coordinator holds. Give"
+                        + " the public key to the lawyers you export to, so they can check an export came from here. It changes when a"
+                        + " coordinator is removed.",
+                "Chaque export de dossier est signé avec cette clé, dérivée de la clé d'export que détient chaque coordinateur."
+                        + " Donnez la clé publique aux avocats destinataires, pour qu'ils vérifient qu'un export vient d'ici. Elle change"
+                        + " quand un coordinateur est retiré.");
         put("team.signing.download", "Download the public key", "Télécharger la clé publique");
         put("case.empty_text", "Write something first.", "Écrivez d'abord quelque chose.");
         put(
@@ -456,6 +659,67 @@ public final class Text {
                 "Aucune entrée n'est encore scellée avec la clé d'audit. Haven scelle le journal au démarrage : s'il a tourné"
                         + " depuis sa mise à jour, quelqu'un a réécrit le journal sans la clé.");
         put("referrals.mine", "Your agency's referrals", "Les orientations de votre organisme");
+        put(
+                "refused.other_site",
+                "That request came from another site.",
+                "Cette demande vient d'un autre site.");
+        put(
+                "audit.admins_only",
+                "Only administrators read the audit log.",
+                "Seuls les administrateurs lisent le journal d'audit.");
+        put(
+                "audit.bad_case",
+                "The case must be a case id.",
+                "Le dossier doit être un identifiant de dossier.");
+        put("audit.bad_date", "Dates are written YYYY-MM-DD.", "Les dates s'écrivent AAAA-MM-JJ.");
+        put(
+                "audit.intact",
+                "The hash chain verifies: {entries} entries intact.",
+                "La chaîne de hachage est vérifiée : {entries} entrées intactes.");
+        put(
+                "audit.broken",
+                "The hash chain is BROKEN at {entry}.",
+                "La chaîne de hachage est ROMPUE à {entry}.");
+        put("audit.actor", "Actor", "Auteur");
+        put("audit.action_prefix", "Action (or its beginning)", "Action (ou son début)");
+        put("audit.action", "Action", "Action");
+        put("audit.case_id", "Case id", "Identifiant du dossier");
+        put("audit.case", "Case", "Dossier");
+        put("audit.from", "From", "Du");
+        put("audit.until", "Until", "Au");
+        put("audit.time", "Time (UTC)", "Heure (UTC)");
+        put(
+                "audit.caption",
+                "Audit entries, newest first (at most {limit})",
+                "Entrées d'audit, les plus récentes d'abord ({limit} au plus)");
+        put("audit.none", "No entries.", "Aucune entrée.");
+        put("intake", "Intake", "Accueil");
+        put(
+                "intake.heading",
+                "Intake script and referral directory",
+                "Script d'accueil et répertoire d'orientation");
+        put(
+                "intake.too_large",
+                "the script is empty or larger than 512 KiB",
+                "le script est vide ou dépasse 512 Kio");
+        put(
+                "intake.in_use",
+                "The new intake is checked and in use.",
+                "Le nouveau script d'accueil est vérifié et en service.");
+        put(
+                "intake.refused",
+                "Refused: the check found errors",
+                "Refusé : la vérification a trouvé des erreurs");
+        put("intake.warnings", "Warnings", "Avertissements");
+        put(
+                "intake.help",
+                "Currently in use: uploaded by {who}. The format is described in docs/intake.md. Every question"
+                        + " needs English and French; the check also counts SMS segments for each prompt.",
+                "En service : téléversé par {who}. Le format est décrit dans docs/intake.md. Chaque question doit avoir"
+                        + " l'anglais et le français; la vérification compte aussi les segments SMS de chaque question.");
+        put("intake.script", "Intake script (YAML)", "Script d'accueil (YAML)");
+        put("intake.directory", "Referral directory (YAML)", "Répertoire d'orientation (YAML)");
+        put("intake.upload", "Check and use", "Vérifier et utiliser");
     }
 
     private static void put(String key, String en, String fr) {
@@ -464,6 +728,16 @@ public final class Text {
 
     private Text() {}
 
+    /** Every key, for the test that each has both languages. */
+    static Set<String> keys() {
+        return Set.copyOf(T.keySet());
+    }
+
+    /** A key's texts as written, English then French (null where one is missing), for that test. */
+    static List<String> written(String key) {
+        return Arrays.asList(T.get(key).clone());
+    }
+
     /** The text for {@code key} in {@code language} ("en" or "fr"). */
     public static String t(String language, String key) {
         String[] v = T.get(key);
@@ -471,5 +745,13 @@ public final class Text {
             return key;
         }
         return "fr".equals(language) ? v[1] : v[0];
+    }
+
+    /**
+     * The text of {@code key} with {@code {0}} replaced by {@code arg}, unescaped: the caller
+     * escapes the whole.
+     */
+    public static String t(String language, String key, String arg) {
+        return t(language, key).replace("{0}", arg == null ? "" : arg);
     }
 }

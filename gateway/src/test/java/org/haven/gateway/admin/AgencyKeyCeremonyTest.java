@@ -149,7 +149,7 @@ class AgencyKeyCeremonyTest {
             team = admin.get("/inbox/team").body();
             Matcher m =
                     Pattern.compile(
-                                    "action=\"(/inbox/team/accounts/\\d+/remove)\"><input type=\"hidden\" name=\"csrf\" value=\"[^\"]+\">"
+                                    "action=\"(/inbox/team/accounts/\\d+/remove)\" data-confirm=\"[^\"]*\"><input type=\"hidden\" name=\"csrf\" value=\"[^\"]+\">"
                                             + "<button type=\"submit\" class=\"secondary\" id=\"remove-agnes\"")
                             .matcher(team);
             assertTrue(m.find(), "no remove button for agnes");

@@ -28,10 +28,11 @@ class KeyCeremonyTest {
     private static final String PASS = "coordinator passphrase here";
 
     /**
-     * Verifies that removing a coordinator rotates the team key: every entry's data key is
-     * re-wrapped to the new key while the ciphertexts stay byte for byte the same, nothing is
-     * sealed to the old key afterwards, the removed person can no longer log in, and a coordinator
-     * added later reads old and new cases alike.
+     * Verifies that removing a coordinator rotates the keys of their working group and of the
+     * intake group (coordinators hold no team key: issue 20): every entry's data key is re-wrapped
+     * to the new group key while the ciphertexts stay byte for byte the same, nothing is sealed to
+     * the old key afterwards, the removed person can no longer log in, and a coordinator added
+     * later reads old and new cases alike.
      */
     @Test
     void testRemovingCoordinatorRotatesKeyWithoutReencrypting(@TempDir Path dataDir)
@@ -51,10 +52,11 @@ class KeyCeremonyTest {
                     "a coordinator cannot read a case of her group");
 
             var db = haven.database().connectOptions();
-            String oldKey =
+            String teamKey =
                     DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
                             .get(0)
                             .get(0);
+            String oldKey = groupKey(db, "toronto");
             List<List<String>> ciphertexts =
                     DatabaseDump.query(
                             db, "SELECT case_id, seq, ciphertext FROM case_entries ORDER BY 1, 2");
@@ -62,18 +64,22 @@ class KeyCeremonyTest {
             String team = admin.get("/inbox/team").body();
             Matcher m =
                     Pattern.compile(
-                                    "action=\"(/inbox/team/accounts/\\d+/remove)\"><input type=\"hidden\" name=\"csrf\" value=\"[^\"]+\">"
+                                    "action=\"(/inbox/team/accounts/\\d+/remove)\" data-confirm=\"[^\"]*\"><input type=\"hidden\" name=\"csrf\" value=\"[^\"]+\">"
                                             + "<button type=\"submit\" class=\"secondary\" id=\"remove-rita\"")
                             .matcher(team);
             assertTrue(m.find(), "no remove button for rita");
             HttpResponse<String> removed = admin.postWithCsrf(team, m.group(1));
-            assertTrue(removed.body().contains("team key rotated"), removed.body());
+            assertTrue(
+                    removed.body().contains("keys of its working groups rotated"), removed.body());
 
-            String newKey =
+            String newKey = groupKey(db, "toronto");
+            assertNotEquals(oldKey, newKey);
+            assertEquals(
+                    teamKey,
                     DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
                             .get(0)
-                            .get(0);
-            assertNotEquals(oldKey, newKey);
+                            .get(0),
+                    "the team key rotated");
             assertEquals(
                     List.of(List.of("0")),
                     DatabaseDump.query(
@@ -87,7 +93,9 @@ class KeyCeremonyTest {
                     List.of(List.of("0")),
                     DatabaseDump.query(
                             db,
-                            "SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id WHERE a.username = 'rita'"));
+                            "SELECT (SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id"
+                                    + " WHERE a.username = 'rita') + (SELECT count(*) FROM group_key_grants g"
+                                    + " JOIN accounts a ON a.id = g.account_id WHERE a.username = 'rita')"));
             assertEquals(
                     401,
                     new InboxClient(haven.port())
@@ -106,7 +114,10 @@ class KeyCeremonyTest {
             assertEquals(
                     List.of(List.of("0")),
                     DatabaseDump.query(
-                            db, "SELECT count(*) FROM entry_keys WHERE key_id <> '" + newKey + "'"),
+                            db,
+                            "SELECT count(*) FROM entry_keys WHERE key_id <> '"
+                                    + teamKey
+                                    + "' AND key_id NOT IN (SELECT key_id FROM group_keys WHERE retired_at IS NULL)"),
                     "something sealed to a retired key");
 
             assertTrue(admin.get(firstCase).body().contains(before), "the admin lost the old case");
@@ -132,6 +143,17 @@ class KeyCeremonyTest {
             assertTrue(noraAgain.get(firstCase).body().contains(before));
             assertFalse(noraAgain.get(firstCase).body().contains("cannot be opened"));
         }
+    }
+
+    private static String groupKey(io.vertx.pgclient.PgConnectOptions db, String group)
+            throws Exception {
+        return DatabaseDump.query(
+                        db,
+                        "SELECT key_id FROM group_keys WHERE retired_at IS NULL AND group_id = '"
+                                + group
+                                + "'")
+                .get(0)
+                .get(0);
     }
 
     private static void addCoordinator(InboxClient admin, String username) throws Exception {

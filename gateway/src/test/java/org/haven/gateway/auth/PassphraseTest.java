@@ -545,6 +545,8 @@ class PassphraseTest {
                                 + row.get(4)
                                 + " UNION ALL SELECT key_id, sealed FROM agency_key_grants WHERE account_id = "
                                 + row.get(4)
+                                + " UNION ALL SELECT key_id, sealed FROM group_key_grants WHERE account_id = "
+                                + row.get(4)
                                 + " ORDER BY 1");
         return new Stored(
                 row.get(0),

@@ -96,7 +96,19 @@ class DuressBrowserTest {
                     "the case page is not marked");
             d.findElement(By.cssSelector("form[action$='/claim'] button")).click();
             String held = "Are you safe? " + UUID.randomUUID();
-            browser.await("the reply form", w -> w.findElement(By.id("reply-text"))).sendKeys(held);
+            // the claim reloads the page: type into the reloaded one's form (a form found on the
+            // page being left goes stale under the typing)
+            browser.await(
+                    "the claimed case",
+                    w -> w.findElement(By.cssSelector("form[action$='/release']")));
+            browser.await(
+                    "the reply typed",
+                    w -> {
+                        WebElement box = w.findElement(By.id("reply-text"));
+                        box.clear();
+                        box.sendKeys(held);
+                        return held.equals(box.getAttribute("value"));
+                    });
             d.findElement(By.id("send-reply")).click();
             browser.await(
                     "the reply held", w -> w.getCurrentUrl().contains("m=case.reply.duress_held"));

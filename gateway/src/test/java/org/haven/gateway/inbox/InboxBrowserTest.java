@@ -113,6 +113,16 @@ class InboxBrowserTest {
         d.findElement(By.cssSelector("main form button[type=submit]")).click();
         ada.await("the recovery codes", w -> !w.findElements(By.id("recovery-codes")).isEmpty());
         assertEquals(10, d.findElements(By.cssSelector("#recovery-codes li")).size());
+        // one code per line, each whole, and a button copies them (issue 19)
+        int lastY = -1;
+        for (var li : d.findElements(By.cssSelector("#recovery-codes li"))) {
+            assertTrue(li.getRect().getY() > lastY, "two codes on one line");
+            assertTrue(li.getRect().getHeight() < 40, "a code broken across lines");
+            lastY = li.getRect().getY();
+        }
+        assertTrue(d.findElement(By.id("copy-codes")).isDisplayed(), "no copy button");
+        ada.assertNoAxeViolations("/inbox/totp recovery codes");
+        ada.screenshot("issue19-recovery-codes");
         TestHaven.remember(dataDir, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE, secret, step);
         d.findElement(By.cssSelector("a.button")).click();
         ada.await("the queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
@@ -231,8 +241,8 @@ class InboxBrowserTest {
             winner.screenshot("inbox-case-worked");
 
             // Close.
-            new Select(w.findElement(By.id("status"))).selectByValue("closed");
-            w.findElement(By.id("save-status")).click();
+            new Select(w.findElement(By.id("status")))
+                    .selectByValue("closed"); // the toolbar saves on change
             winner.await(
                     "the queue after closing", x -> x.getCurrentUrl().startsWith(base + "/inbox?"));
             w.get(base + "/inbox?queue=closed");

@@ -328,6 +328,48 @@ class InboxTest {
     }
 
     /**
+     * Verifies that the case page offers the intake script's canned replies, in its order, and that
+     * the one chosen reaches the person in their language; and that the queue's filters list the
+     * script's working groups and the channels this gateway registered (no Telegram or SMS here).
+     */
+    @Test
+    void testCannedRepliesAndFiltersComeFromScriptAndChannels() throws Exception {
+        String marker = "canned-" + UUID.randomUUID();
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, IntakeDriver.survivorAnswers(marker));
+            InboxClient cora = as("cora");
+            String queue = cora.get("/inbox").body();
+            String channels =
+                    queue.substring(
+                            queue.indexOf("id=\"f-channel\""),
+                            queue.indexOf("</select>", queue.indexOf("id=\"f-channel\"")));
+            assertTrue(channels.contains("<option>webchat</option>"), channels);
+            assertFalse(channels.contains("telegram") || channels.contains("sms"), channels);
+            assertTrue(
+                    queue.contains("<option>halifax</option>")
+                            && queue.contains("<option>national</option>"),
+                    "working groups");
+            String path = casePath(cora, marker);
+            assertEquals(
+                    302, cora.postWithCsrf(cora.get(path).body(), path + "/claim").statusCode());
+            String page = cora.get(path).body();
+            int received = page.indexOf("<option value=\"received\"");
+            int callTime = page.indexOf("<option value=\"call_time\"");
+            int referred = page.indexOf("<option value=\"referred\"");
+            assertTrue(
+                    received > 0 && received < callTime && callTime < referred,
+                    "canned replies not offered in order");
+            HttpResponse<String> sent =
+                    cora.postWithCsrf(page, path + "/reply", "text", "", "canned", "call_time");
+            assertTrue(
+                    sent.headers().firstValue("Location").orElse("").endsWith("m=case.reply.sent"));
+            assertEquals(
+                    "When is a safe time for us to call you? Please reply with a day and time.",
+                    chat.nextOfType("reply").getString("text"));
+        }
+    }
+
+    /**
      * Verifies the work on a case end to end: claim, read the answers, reply (the reply reaches the
      * person's open web chat), add a note (sealed at rest), close.
      */

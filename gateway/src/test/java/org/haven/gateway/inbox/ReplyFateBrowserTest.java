@@ -307,8 +307,8 @@ class ReplyFateBrowserTest {
             String path = "/inbox/cases/" + claimCase(browser, marker);
             assertTrue(d.findElement(By.id("case-status")).getText().startsWith("Claimed"));
 
-            new Select(d.findElement(By.id("status"))).selectByValue("closed");
-            d.findElement(By.id("save-status")).click();
+            new Select(d.findElement(By.id("status")))
+                    .selectByValue("closed"); // the toolbar saves on change
             browser.await(
                     "the queue after closing",
                     w -> w.getCurrentUrl().equals(base + "/inbox?m=status.closed"));

@@ -88,6 +88,37 @@ class ResumeWordsTest {
     }
 
     /**
+     * Verifies that the languages are the lists present in the jar, in the shipped script's order,
+     * so a word in two lists (album: en, fr, es; a shared Arabic and Persian word) keeps the
+     * language it always had: the first of en, fr, es and of ar, fa.
+     */
+    @Test
+    void testLanguagesAreTheListsPresentInScriptOrder() {
+        assertEquals(List.of("en", "fr", "ar", "es", "fa", "uk"), ResumeWords.LANGUAGES);
+        int shared = 0;
+        for (String lang : ResumeWords.LANGUAGES) {
+            for (String w : WORDS.list(lang)) {
+                String f = ResumeWords.fold(w);
+                String first =
+                        ResumeWords.LANGUAGES.stream()
+                                .filter(
+                                        l ->
+                                                WORDS.list(l).stream()
+                                                        .anyMatch(
+                                                                x -> ResumeWords.fold(x).equals(f)))
+                                .findFirst()
+                                .orElseThrow();
+                shared += first.equals(lang) ? 0 : 1;
+                assertEquals(
+                        first,
+                        WORDS.parse(String.join(" ", w, w, w, w, w)).orElseThrow().language(),
+                        w);
+            }
+        }
+        assertTrue(shared > 100, "words in two lists: " + shared);
+    }
+
+    /**
      * Verifies that the phrase words come from the person's language, and English where it has no
      * list.
      */

@@ -195,7 +195,21 @@ public final class Browser implements AutoCloseable {
      * id, impact and nodes, if there is any.
      */
     public void assertNoAxeViolations(String page) {
-        JsonArray violations = axeViolations();
+        assertNone(page, axeViolations(AXE_TAGS));
+    }
+
+    /**
+     * Like {@link #assertNoAxeViolations}, with axe-core's experimental rules too, such as
+     * label-content-name-mismatch (a control's accessible name must hold its visible text), which
+     * axe tags {@code wcag21a} but runs only when asked.
+     */
+    public void assertNoAxeViolationsAlsoExperimental(String page) {
+        List<String> tags = new ArrayList<>(AXE_TAGS);
+        tags.add("experimental");
+        assertNone(page, axeViolations(tags));
+    }
+
+    private static void assertNone(String page, JsonArray violations) {
         if (violations.isEmpty()) {
             return;
         }
@@ -227,6 +241,10 @@ public final class Browser implements AutoCloseable {
 
     /** axe-core's violations (WCAG 2 A and AA) on the current page, as axe reports them. */
     public JsonArray axeViolations() {
+        return axeViolations(AXE_TAGS);
+    }
+
+    private JsonArray axeViolations(List<String> tags) {
         if (!Boolean.TRUE.equals(js("return typeof window.axe === 'object'"))) {
             js(axeSource());
         }
@@ -237,7 +255,7 @@ public final class Browser implements AutoCloseable {
                                         + "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}, resultTypes: ['violations']})"
                                         + ".then(function (r) { done(JSON.stringify(r.violations)); },"
                                         + " function (e) { done('axe failed: ' + e); });",
-                                AXE_TAGS);
+                                tags);
         String json = String.valueOf(result);
         if (!json.startsWith("[")) {
             throw new AssertionError(json);

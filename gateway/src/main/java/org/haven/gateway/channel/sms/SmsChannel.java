@@ -17,6 +17,7 @@ import org.haven.gateway.channel.twilio.TwilioApi;
 import org.haven.gateway.channel.twilio.TwilioMedia;
 import org.haven.gateway.channel.twilio.TwilioWebhooks;
 import org.haven.gateway.channel.twilio.Twiml;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.outbox.ChannelSender;
@@ -54,20 +55,13 @@ public final class SmsChannel implements Channel {
     private static final Pattern MESSAGE_SID = TwilioWebhooks.MESSAGE_SID;
     private static final Pattern ADDRESS = Pattern.compile("\\+?[0-9]{3,15}");
     private static final Set<String> OPT_OUT_TYPES = Set.of("STOP", "START", "HELP");
-    private static final Map<String, String> MEDIA_NOTE =
-            Map.of(
-                    "en",
-                            "Sorry, we cannot open pictures or files here. Please describe it in words.",
-                    "fr",
-                            "Désolé, nous ne pouvons pas ouvrir les images ou fichiers ici. Merci de le décrire avec des mots.",
-                    "es",
-                            "Lo sentimos, no podemos abrir imágenes ni archivos aquí. Por favor, descríbalo con palabras.",
-                    "ar", "عذرًا، لا يمكننا فتح الصور أو الملفات هنا. يرجى وصف ذلك بالكلمات.",
-                    "fa",
-                            "متأسفیم، اینجا نمی‌توانیم عکس یا فایل را باز کنیم. لطفاً آن را با کلمات توضیح دهید.");
+
+    /** The intake script's message for a picture or file, when MMS files are not taken. */
+    private static final String MEDIA_NOTE = "media_note";
 
     private final SmsConfig config;
     private final Conversations conversations;
+    private final ActiveScript script;
     private final TwilioWebhooks webhooks;
     private final SmsSender sender;
     private final TwilioMedia mms; // null: MMS files are not taken
@@ -75,6 +69,7 @@ public final class SmsChannel implements Channel {
     SmsChannel(ChannelContext ctx, SmsConfig config) {
         this.config = config;
         this.conversations = ctx.conversations();
+        this.script = conversations.activeScript();
         this.webhooks = new TwilioWebhooks(config.account(), name(), ctx.outbox());
         TwilioApi api = new TwilioApi(ctx.vertx(), config.account());
         this.sender = new SmsSender(api, config);
@@ -167,7 +162,11 @@ public final class SmsChannel implements Channel {
             Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
             step =
                     conversations.receive(
-                            in, language -> media > 0 ? List.of(mediaNote(language)) : List.of());
+                            in,
+                            language ->
+                                    media > 0
+                                            ? List.of(script.message(MEDIA_NOTE, language))
+                                            : List.of());
         }
         step.onComplete(
                 ar -> {
@@ -234,11 +233,5 @@ public final class SmsChannel implements Channel {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static Reply mediaNote(String language) {
-        String lang = MEDIA_NOTE.containsKey(language) ? language : "en";
-        return new Reply(
-                MEDIA_NOTE.get(lang), List.of(), lang, "ar".equals(lang) || "fa".equals(lang));
     }
 }

@@ -26,6 +26,7 @@ import org.haven.bot.render.Rendered;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
 import org.haven.gateway.config.ConfigException;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
 import org.haven.gateway.logging.RepeatedLog;
@@ -38,6 +39,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.objects.CallbackQuery;
 import org.telegram.telegrambots.meta.api.objects.Update;
+import org.telegram.telegrambots.meta.api.objects.User;
 import org.telegram.telegrambots.meta.api.objects.chat.Chat;
 import org.telegram.telegrambots.meta.api.objects.chatmember.ChatMemberUpdated;
 import org.telegram.telegrambots.meta.api.objects.message.MaybeInaccessibleMessage;
@@ -74,21 +76,16 @@ public final class TelegramChannel implements Channel {
     private static final Set<String> KEYWORD_COMMANDS =
             Set.of("help", "stop", "delete", "restart", "human", "language", "skip", "pause");
 
-    static final String NOT_TEXT =
-            "Sorry, I can only read text. Please type your answer, or tap a button.\n"
-                    + "Désolé, je ne peux lire que du texte. Écrivez votre réponse ou touchez un bouton.";
-    static final String EDITED =
-            "I cannot see changes to a message already sent. Please send a new message instead.\n"
-                    + "Je ne vois pas les modifications d'un message déjà envoyé. Envoyez plutôt un nouveau message.";
-    static final String STALE_BUTTON =
-            "That question has passed. Please answer the latest one. / Cette question est passée."
-                    + " Répondez à la dernière.";
-    static final String GROUPS_DECLINED =
-            "To keep conversations safe, this bot only talks in private chats. Please write to it"
-                    + " directly.\nPour votre sécurité, ce bot ne parle qu'en conversation privée. Écrivez-lui directement.";
+    /** Message keys of the intake script for what this channel says outside the dialogue. */
+    static final String NOT_TEXT = "not_text";
+
+    static final String EDITED = "edited_message";
+    static final String STALE_BUTTON = "stale_button";
+    static final String GROUPS_DECLINED = "private_only";
 
     private final Vertx vertx;
     private final Conversations conversations;
+    private final ActiveScript script;
     private final TelegramConfig config;
     private final TelegramApi api;
     private final TelegramSender sender;
@@ -163,6 +160,7 @@ public final class TelegramChannel implements Channel {
         this.vertx = context.vertx();
         this.database = context.database();
         this.conversations = context.conversations();
+        this.script = conversations.activeScript();
         this.config = config;
         this.api = new TelegramApi(vertx, config);
         this.sender = new TelegramSender(api);
@@ -446,7 +444,7 @@ public final class TelegramChannel implements Channel {
             Message m = update.getEditedMessage();
             if (isPrivate(m.getChat())) {
                 LOG.info("event=telegram_update kind=edited_message action=polite_reply");
-                politely(m.getChatId(), EDITED);
+                politely(m.getChatId(), say(EDITED, m.getFrom()));
             }
             return Future.succeededFuture();
         }
@@ -460,11 +458,11 @@ public final class TelegramChannel implements Channel {
     private Future<Void> onMessage(Message m, String updateId) {
         if (!isPrivate(m.getChat())) {
             LOG.info("event=telegram_update kind=group_message action=declined");
-            return decline(m.getChatId());
+            return decline(m.getChatId(), say(GROUPS_DECLINED, m.getFrom()));
         }
         if (!m.hasText() || m.getText().isBlank()) {
             LOG.info("event=telegram_update kind=non_text action=polite_reply");
-            politely(m.getChatId(), NOT_TEXT);
+            politely(m.getChatId(), say(NOT_TEXT, m.getFrom()));
             return Future.succeededFuture();
         }
         String text = m.getText();
@@ -497,7 +495,7 @@ public final class TelegramChannel implements Channel {
         if (m.getMessageId() != null && api.isStaleKeyboard(m.getChatId(), m.getMessageId())) {
             // An older question's button: it would answer the question asked now.
             LOG.info("event=telegram_update kind=callback_query action=stale_button");
-            api.answerCallback(q.getId(), STALE_BUTTON)
+            api.answerCallback(q.getId(), say(STALE_BUTTON, q.getFrom()))
                     .onFailure(
                             err ->
                                     LOG.info(
@@ -550,7 +548,7 @@ public final class TelegramChannel implements Channel {
                                                 err.getClass().getSimpleName()));
                 return Future.succeededFuture();
             }
-            return decline(change.getChat().getId());
+            return decline(change.getChat().getId(), say(GROUPS_DECLINED, change.getFrom()));
         }
         // A private chat's "kicked" means the person blocked the bot: the next send gets 403 and
         // stops the conversation.
@@ -659,27 +657,32 @@ public final class TelegramChannel implements Channel {
         if (!NAME.equals(channel)) {
             return Future.succeededFuture();
         }
-        return Outbox.sentProviderIds(tx, conversationId)
+        return Outbox.sentMessageIds(tx, conversationId)
                 .map(
                         sent -> {
-                            List<Integer> ids = new ArrayList<>();
-                            for (String providerId : sent) {
-                                for (String part : providerId.split(",")) {
-                                    try {
-                                        ids.add(Integer.parseInt(part.strip()));
-                                    } catch (NumberFormatException ignored) {
-                                        // not a Telegram message id
-                                    }
-                                }
-                            }
+                            List<Integer> ids = sent.stream().map(Long::intValue).toList();
                             toDelete.put(conversationId, new SentMessages(ids, Instant.now()));
                             return null;
                         });
     }
 
-    private Future<Void> decline(long chatId) {
+    /**
+     * What the script says for {@code key} in the language {@code from}'s app reports, when the
+     * script speaks it; else in English and French, as nothing yet tells the person's language.
+     */
+    private String say(String key, User from) {
+        String reported = from == null ? null : from.getLanguageCode();
+        String language =
+                reported == null ? null : reported.split("[-_]")[0].toLowerCase(Locale.ROOT);
+        if (script.speaks(language)) {
+            return script.message(key, language).text();
+        }
+        return script.message(key, "en").text() + "\n" + script.message(key, "fr").text();
+    }
+
+    private Future<Void> decline(long chatId, String notice) {
         // Reply once, then leave: the bot is not in the group any more, so there is no second time.
-        api.send(chatId, plain(GROUPS_DECLINED))
+        api.send(chatId, plain(notice))
                 .transform(ar -> api.leaveChat(chatId))
                 .onFailure(
                         err ->

@@ -1,7 +1,6 @@
 package org.haven.gateway.channel.telegram;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -109,27 +108,10 @@ public record TelegramConfig(
     }
 
     private static TelegramUrl apiUrl(String value) {
-        String variable = Settings.variable(API_URL);
-        URI uri;
-        try {
-            uri = new URI(value);
-        } catch (URISyntaxException e) {
-            throw new ConfigException(variable + " is not a URL");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new ConfigException(variable + " must be an http:// or https:// URL with a host");
-        }
-        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")
-                || uri.getQuery() != null
-                || uri.getUserInfo() != null) {
-            // The client builds scheme://host:port/bot<token>/<method>: a path prefix cannot be
-            // honoured.
-            throw new ConfigException(
-                    variable + " must be scheme://host[:port] only, without a path");
-        }
-        int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-        return new TelegramUrl(scheme, uri.getHost(), port, false);
+        // The client builds scheme://host:port/bot<token>/<method>: a path prefix cannot be
+        // honoured.
+        URI uri = Settings.origin(API_URL, value);
+        return new TelegramUrl(uri.getScheme(), uri.getHost(), uri.getPort(), false);
     }
 
     @Override

@@ -162,10 +162,10 @@ public final class TwilioMedia {
             Conversations conversations, Received files, String language) {
         List<Reply> out = new ArrayList<>();
         if (!files.kept().isEmpty()) {
-            conversations.scriptMessage(MEDIA_KEPT, language).ifPresent(out::add);
+            out.add(conversations.activeScript().message(MEDIA_KEPT, language));
         }
         if (files.refused() > 0) {
-            conversations.scriptMessage(MEDIA_REFUSED, language).ifPresent(out::add);
+            out.add(conversations.activeScript().message(MEDIA_REFUSED, language));
         }
         return out;
     }

@@ -171,6 +171,46 @@ class TelegramWebhookTest {
     }
 
     /**
+     * Verifies that the channel's notices come from the intake script, in the language the person's
+     * app reports when the script speaks it (Ukrainian here), and in English and French when it
+     * does not (German) or reports none.
+     */
+    @ParameterizedTest(name = "{0}")
+    @Order(2)
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
+            uk | 700000201 | Вибачте, я можу читати лише текст.
+            de | 700000202 | Sorry, I can only read text.
+            '' | 700000203 | Sorry, I can only read text.
+            """)
+    void testNoticesSpeakTheReportedLanguage(String language, long chatId, String start)
+            throws Exception {
+        JsonObject update = new JsonObject(fixture("message.sticker"));
+        update.put("update_id", chatId);
+        JsonObject message = update.getJsonObject("message");
+        message.getJsonObject("chat").put("id", chatId);
+        message.getJsonObject("from").put("id", chatId);
+        if (!language.isEmpty()) {
+            message.getJsonObject("from").put("language_code", language);
+        }
+        assertEquals(200, postWebhook(haven, update.encode(), SECRET).statusCode());
+        FakeBotApi.Call said =
+                api.await(
+                        c ->
+                                c.method().equals("sendmessage")
+                                        && String.valueOf(chatId).equals(c.chatId()),
+                        Duration.ofSeconds(10));
+        String text = said.params().getString("text");
+        assertTrue(text.startsWith(start), text);
+        assertEquals(
+                !language.equals("uk"),
+                text.contains("Désolé, je ne peux lire que du texte."),
+                "French beside English only where the person's language is not spoken: " + text);
+    }
+
+    /**
      * Verifies that a webhook post without the secret is refused 401 and one with a wrong secret
      * 403, and that nothing of either is stored or answered.
      */
@@ -334,7 +374,9 @@ class TelegramWebhookTest {
                                         && callbackId.equals(
                                                 c.params().getString("callback_query_id")),
                         Duration.ofSeconds(10));
-        assertEquals(TelegramChannel.STALE_BUTTON, notice.params().getString("text"));
+        assertTrue(
+                notice.params().getString("text").startsWith("That question has passed."),
+                notice.params().getString("text"));
         // the tap was acknowledged (200) after any step it moved had committed, replies included
         awaitOutboxDrained(haven);
         assertEquals(before, api.sentTo(chat).size(), "a stale tap moved the dialogue");

@@ -136,6 +136,35 @@ class WebChatLanguageBrowserTest {
         }
     }
 
+    /**
+     * Verifies that an error the page has its own words for is said in the page's language: a
+     * Ukrainian page whose resume token the server no longer knows says, in Ukrainian, that the
+     * conversation ended and a new one starts.
+     */
+    @Test
+    void testExpiredConversationIsSaidInThePagesLanguage() throws Exception {
+        try (Browser b = open("uk")) {
+            assertEquals("uk", b.js("return document.documentElement.lang"));
+            b.js("sessionStorage.setItem('haven.resume', 'AAAAAAAAAAAAAAAAAAAAAA'); return null");
+            b.driver().navigate().refresh();
+            b.await(
+                    "the note that the conversation ended",
+                    d ->
+                            d.findElements(By.cssSelector(".note")).stream()
+                                    .anyMatch(
+                                            n ->
+                                                    n.getText()
+                                                            .contains(
+                                                                    "Цю розмову завершено. Починаємо нову.")));
+            WebElement note =
+                    b.driver().findElements(By.cssSelector(".note")).stream()
+                            .filter(n -> n.getText().contains("Цю розмову завершено"))
+                            .findFirst()
+                            .orElseThrow();
+            assertEquals("uk", note.getAttribute("lang"));
+        }
+    }
+
     /** A browser with these languages, on the chat page, once the first question is there. */
     private static Browser open(String languages) throws Exception {
         Browser b = Browser.start(WIDTH, HEIGHT, languages);

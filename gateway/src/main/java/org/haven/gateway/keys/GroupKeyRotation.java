@@ -1,0 +1,159 @@
+package org.haven.gateway.keys;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.RecipientPublicKey;
+import org.haven.gateway.store.Db;
+import org.haven.gateway.store.EntryKeyStore;
+import org.haven.gateway.store.GroupKeyStore;
+import org.haven.gateway.store.GroupKeyStore.GroupKeyRow;
+import org.haven.gateway.store.KeyGrant;
+import org.haven.gateway.store.KeyRecordStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rotates one working group's key, after one of its coordinators was removed: a new key pair sealed
+ * to the team key, its record signed by the administrator, granted to the group's remaining
+ * coordinators, every entry data key sealed to the old group key re-wrapped to the new one (nothing
+ * is re-encrypted; only that group's entries are touched), and the old key retired with its grants
+ * withdrawn. Other groups' keys and the team key do not change. New entries wait on a table lock
+ * while it runs, so none is sealed to the old key.
+ */
+public final class GroupKeyRotation {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupKeyRotation.class);
+
+    private final Vertx vertx;
+    private final Db db;
+    private final TeamKeys teamKeys;
+    private final GroupKeyring groups;
+
+    public GroupKeyRotation(Vertx vertx, Db db, TeamKeys teamKeys) {
+        this.vertx = vertx;
+        this.db = db;
+        this.teamKeys = teamKeys;
+        this.groups = new GroupKeyring(teamKeys);
+    }
+
+    private record Plan(
+            GroupKeyRow next, List<EntryKeyStore.EntryKey> entryKeys, List<KeyGrant> grants) {}
+
+    /**
+     * Rotates group {@code groupId}'s key with the caller's unlocked team key, as administrator
+     * {@code admin}; completes with the coordinators who now hold the new key (their sessions hold
+     * the old one), or none when the group has no key.
+     */
+    public Future<List<Long>> rotate(
+            String groupId, RecipientPrivateKey team, AccountSigner admin) {
+        return db.transaction(
+                tx ->
+                        EntryKeyStore.lockAgainstWriters(tx)
+                                .compose(v -> teamKeys.requireAdministrator(tx, admin))
+                                .compose(
+                                        verified ->
+                                                GroupKeyStore.lockCurrent(tx, groupId)
+                                                        .compose(
+                                                                old ->
+                                                                        old.isEmpty()
+                                                                                ? Future
+                                                                                        .succeededFuture(
+                                                                                                List
+                                                                                                        .<Long>
+                                                                                                                of())
+                                                                                : rotate(
+                                                                                        tx,
+                                                                                        old.get(),
+                                                                                        verified,
+                                                                                        team,
+                                                                                        admin))));
+    }
+
+    private Future<List<Long>> rotate(
+            Db tx,
+            GroupKeyRow old,
+            KeyVerifier.Result verified,
+            RecipientPrivateKey team,
+            AccountSigner admin) {
+        if (!groups.decide(old, verified)) {
+            return Future.failedFuture(new GroupKeyring.RejectedKey(old.groupId()));
+        }
+        return GroupKeyStore.members(tx, old.groupId())
+                .compose(
+                        ids ->
+                                EntryKeyStore.sealedTo(tx, old.keyId())
+                                        .compose(
+                                                wrapped ->
+                                                        vertx.executeBlocking(
+                                                                () ->
+                                                                        plan(
+                                                                                old,
+                                                                                team,
+                                                                                admin,
+                                                                                wrapped,
+                                                                                GroupKeyring
+                                                                                        .verifiedAccounts(
+                                                                                                verified,
+                                                                                                ids)),
+                                                                false)))
+                .compose(
+                        plan ->
+                                GroupKeyStore.retire(tx, old.keyId())
+                                        .compose(v -> GroupKeyStore.insert(tx, plan.next()))
+                                        .compose(v -> GroupKeyStore.insertGrants(tx, plan.grants()))
+                                        .compose(
+                                                v ->
+                                                        EntryKeyStore.replace(
+                                                                tx, plan.entryKeys(), old.keyId()))
+                                        .map(
+                                                v -> {
+                                                    LOG.info(
+                                                            "event=group_key_rotated group={} key={} entries={} holders={}",
+                                                            old.groupId(),
+                                                            plan.next().keyId(),
+                                                            plan.entryKeys().size(),
+                                                            plan.grants().size());
+                                                    return plan.grants().stream()
+                                                            .map(KeyGrant::accountId)
+                                                            .toList();
+                                                }));
+    }
+
+    private static Plan plan(
+            GroupKeyRow old,
+            RecipientPrivateKey team,
+            AccountSigner admin,
+            List<EntryKeyStore.Wrapped> wrapped,
+            List<KeyRecordStore.AccountKeyRow> holders)
+            throws GeneralSecurityException {
+        RecipientPrivateKey oldKey =
+                GroupKeys.openWithTeamKey(old.sealed(), old.groupId(), old.keyId(), team);
+        GroupKeys.Created next = GroupKeys.create(old.groupId(), team.publicKey());
+        try {
+            RecipientPublicKey pub = next.pair().publicKey();
+            List<EntryKeyStore.EntryKey> entryKeys = EntryKeys.rewrap(wrapped, oldKey, pub);
+            List<KeyGrant> grants = new ArrayList<>(holders.size());
+            for (KeyRecordStore.AccountKeyRow h : holders) {
+                grants.add(
+                        new KeyGrant(
+                                h.id(),
+                                pub.keyId(),
+                                GroupKeys.grant(
+                                        next.pair().privateKey(),
+                                        old.groupId(),
+                                        h.id(),
+                                        RecipientPublicKey.fromBytes(h.publicKey()))));
+            }
+            return new Plan(
+                    GroupKeyring.newKey(old.groupId(), next, team.publicKey().keyId(), admin),
+                    entryKeys,
+                    grants);
+        } finally {
+            next.pair().privateKey().destroy();
+            oldKey.destroy();
+        }
+    }
+}

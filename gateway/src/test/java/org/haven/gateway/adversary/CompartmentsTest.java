@@ -1,0 +1,496 @@
+package org.haven.gateway.adversary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.pgclient.PgConnectOptions;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.haven.crypto.PassphraseBox;
+import org.haven.crypto.RecipientPrivateKey;
+import org.haven.crypto.RecipientPublicKey;
+import org.haven.crypto.SecretKeyAccess;
+import org.haven.gateway.Haven;
+import org.haven.gateway.cases.CaseMove;
+import org.haven.gateway.keys.EntrySealing;
+import org.haven.gateway.keys.GroupKeys;
+import org.haven.gateway.keys.KeyGrants;
+import org.haven.gateway.support.ChatClient;
+import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.TestHaven;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Compartments (issue 20), as docs/crypto.md's "one stolen coordinator passphrase" adversary tests
+ * them: with a copy of the database and one coordinator's passphrase, read straight from the
+ * database with Haven's own formats (no inbox, no permission check in the way).
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class CompartmentsTest {
+    private static final String PASS = "a long one-time passphrase";
+
+    /**
+     * Verifies that with a database dump and the Toronto coordinator's passphrase only Toronto
+     * cases open, and that a Montreal case refuses with the cryptographic error: none of its
+     * entries is sealed to any key the passphrase opens (the coordinator holds no team key).
+     */
+    @Test
+    void testStolenTorontoPassphraseOpensTorontoCasesOnly(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String toronto = "toronto-" + UUID.randomUUID();
+            String montreal = "montreal-" + UUID.randomUUID();
+            intake(haven, toronto, "Toronto");
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            String stolen = PASS; // the one-time passphrase the box is still under
+
+            List<RecipientPrivateKey> keys = keysOf(db, "tara", stolen);
+            assertEquals(0, teamGrants(db, "tara"), "a coordinator holds the team key");
+            assertTrue(answersOf(db, toronto, keys).contains(toronto), "Toronto does not open");
+            GeneralSecurityException refused =
+                    assertThrows(
+                            GeneralSecurityException.class, () -> answersOf(db, montreal, keys));
+            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            Set<String> held =
+                    keys.stream().map(k -> k.publicKey().keyId()).collect(Collectors.toSet());
+            for (String keyId : recipientsOf(db, "montreal")) {
+                assertFalse(held.contains(keyId), "a Montreal entry is sealed to a key tara holds");
+            }
+            // and the other way round
+            List<RecipientPrivateKey> marc = keysOf(db, "marc", stolen);
+            assertTrue(answersOf(db, montreal, marc).contains(montreal));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, toronto, marc));
+        }
+    }
+
+    /**
+     * Verifies that moving a case from Toronto to Montreal re-seals it: Montreal's coordinator
+     * reads it afterwards, Toronto's no longer can (its wraps are gone), and the move is audited.
+     */
+    @Test
+    void testMovedCaseOpensForNewGroupOnly(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String marker = "moved-" + UUID.randomUUID();
+            intake(haven, marker, "Toronto");
+            PgConnectOptions db = haven.database().connectOptions();
+            String stolen = PASS; // the one-time passphrase the box is still under
+            assertTrue(answersOf(db, marker, keysOf(db, "tara", stolen)).contains(marker));
+            assertThrows(
+                    GeneralSecurityException.class,
+                    () -> answersOf(db, marker, keysOf(db, "marc", stolen)));
+
+            String caseId = onlyCase(db, "toronto");
+            String page = admin.get("/inbox/cases/" + caseId).body();
+            assertTrue(page.contains("/inbox/cases/" + caseId + "/move"), "no move form");
+            HttpResponse<String> moved =
+                    admin.postWithCsrf(
+                            page, "/inbox/cases/" + caseId + "/move", "group", "montreal");
+            assertEquals(302, moved.statusCode());
+            assertEquals(
+                    List.of(List.of("montreal")),
+                    DatabaseDump.query(
+                            db, "SELECT working_group FROM cases WHERE id = '" + caseId + "'"));
+
+            assertTrue(answersOf(db, marker, keysOf(db, "marc", stolen)).contains(marker));
+            assertThrows(
+                    GeneralSecurityException.class,
+                    () -> answersOf(db, marker, keysOf(db, "tara", stolen)),
+                    "the old group still opens the moved case");
+            assertEquals(
+                    List.of(List.of("1")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM audit_log WHERE action = 'case_moved:montreal'"
+                                    + " AND case_id = '"
+                                    + caseId
+                                    + "'"));
+            // moving it back takes keys that open it: tara's no longer do (the cryptographic
+            // refusal, whatever the permission checks say)
+            Throwable back =
+                    assertThrows(
+                            ExecutionException.class,
+                            () ->
+                                    new CaseMove(
+                                                    haven.database().db(),
+                                                    haven.teamKeys(),
+                                                    TestHaven.auditKey(dataDir))
+                                            .move(
+                                                    UUID.fromString(caseId),
+                                                    "toronto",
+                                                    keysOf(db, "tara", stolen),
+                                                    "tara")
+                                            .toCompletionStage()
+                                            .toCompletableFuture()
+                                            .get(30, TimeUnit.SECONDS));
+            assertTrue(back.getCause() instanceof CaseMove.CannotOpen, back.toString());
+            // a later message is sealed to the new group's key
+            assertTrue(recipientsOf(db, "montreal").containsAll(currentKey(db, "montreal")));
+        }
+    }
+
+    /**
+     * Verifies that removing a Toronto coordinator rotates the Toronto key, the intake group's and
+     * the export signing key (every coordinator holds those two), and nothing else: the team key,
+     * Montreal's key and Montreal's entry keys are untouched; the remaining Toronto coordinator
+     * reads on with the new key; the removed one's old keys open nothing sealed afterwards.
+     */
+    @Test
+    void testRemovalRotatesOnlyThatGroupsKeys(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "tom", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String toronto = "toronto-" + UUID.randomUUID();
+            String montreal = "montreal-" + UUID.randomUUID();
+            intake(haven, toronto, "Toronto");
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            String stolen = PASS; // the one-time passphrase the box is still under
+            List<RecipientPrivateKey> taraBefore = keysOf(db, "tara", stolen);
+
+            Map<String, String> before = groupKeys(db);
+            String teamBefore = teamKey(db);
+            List<List<String>> montrealWraps = wrapsOf(db, "montreal");
+
+            String page = admin.get("/inbox/team").body();
+            Matcher remove =
+                    Pattern.compile(
+                                    "action=\"(/inbox/team/accounts/\\d+/remove)\" data-confirm=\"[^\"]*\"><input type=\"hidden\" name=\"csrf\""
+                                            + " value=\"[^\"]+\"><button type=\"submit\" class=\"secondary\" id=\"remove-tara\"")
+                            .matcher(page);
+            assertTrue(remove.find(), "no remove button for tara");
+            String removed = admin.postWithCsrf(page, remove.group(1)).body();
+            assertTrue(
+                    removed.contains(
+                            "keys of its working groups rotated (export, intake, toronto)"),
+                    "removal did not rotate the group keys");
+
+            Map<String, String> after = groupKeys(db);
+            assertNotEquals(before.get("toronto"), after.get("toronto"));
+            assertNotEquals(before.get("intake"), after.get("intake"));
+            assertEquals(before.get("montreal"), after.get("montreal"), "Montreal's key rotated");
+            for (String g : before.keySet()) {
+                if (!List.of("toronto", "intake", "export").contains(g)) {
+                    assertEquals(before.get(g), after.get(g), g + "'s key rotated");
+                }
+            }
+            assertEquals(teamBefore, teamKey(db), "the team key rotated");
+            assertEquals(montrealWraps, wrapsOf(db, "montreal"), "Montreal's entries re-wrapped");
+
+            // tom reads on with the new key; tara's old keys open nothing sealed from now on
+            assertTrue(answersOf(db, toronto, keysOf(db, "tom", stolen)).contains(toronto));
+            String later = "later-" + UUID.randomUUID();
+            intake(haven, later, "Toronto");
+            assertTrue(answersOf(db, later, keysOf(db, "tom", stolen)).contains(later));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, later, taraBefore));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, toronto, taraBefore));
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM group_key_grants g JOIN accounts a ON a.id = g.account_id"
+                                    + " WHERE a.username = 'tara'"));
+        }
+    }
+
+    /**
+     * Verifies the upgrade of an installation from before group keys (simulated: the group keys,
+     * their grants and wraps deleted, and each coordinator granted the team key, as before): its
+     * cases keep opening with the team key, new cases are sealed to the team key; the next team key
+     * rotation moves each coordinator to their groups' keys (sealing the old cases to them too) and
+     * grants the new team key to administrators only, after which a Toronto passphrase opens
+     * Toronto's cases, old and new, and no longer Montreal's.
+     */
+    @Test
+    void testUpgradeMovesCoordinatorsToGroupKeysAtNextRotation(@TempDir Path dataDir)
+            throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String toronto = "old-toronto-" + UUID.randomUUID();
+            String montreal = "old-montreal-" + UUID.randomUUID();
+            intake(haven, toronto, "Toronto");
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            String stolen = PASS;
+
+            // back to the state of an installation from before group keys
+            String teamId = teamKey(db);
+            RecipientPrivateKey team =
+                    keysOf(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE).stream()
+                            .filter(k -> k.publicKey().keyId().equals(teamId))
+                            .findFirst()
+                            .orElseThrow();
+            DatabaseDump.execute(
+                    db, "DELETE FROM entry_keys WHERE key_id IN (SELECT key_id FROM group_keys)");
+            DatabaseDump.execute(db, "DELETE FROM group_key_grants");
+            DatabaseDump.execute(db, "DELETE FROM group_keys");
+            for (String who : List.of("tara", "marc")) {
+                List<String> a =
+                        DatabaseDump.query(
+                                        db,
+                                        "SELECT id, encode(public_key, 'hex') FROM accounts WHERE username = '"
+                                                + who
+                                                + "'")
+                                .get(0);
+                long id = Long.parseLong(a.get(0));
+                byte[] grant =
+                        KeyGrants.grant(
+                                team,
+                                teamId,
+                                id,
+                                RecipientPublicKey.fromBytes(HexFormat.of().parseHex(a.get(1))));
+                DatabaseDump.execute(
+                        db,
+                        "INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ("
+                                + id
+                                + ", '"
+                                + teamId
+                                + "', '\\x"
+                                + HexFormat.of().formatHex(grant)
+                                + "'::bytea)");
+            }
+            String between = "between-" + UUID.randomUUID();
+            intake(haven, between, "Toronto");
+            assertTrue(recipientsOf(db, "toronto").equals(Set.of(teamId)), "not team-only");
+            // not compartmented yet: tara's team key opens Montreal too
+            assertTrue(answersOf(db, montreal, keysOf(db, "tara", stolen)).contains(montreal));
+
+            String page = admin.get("/inbox/team").body();
+            assertTrue(
+                    admin.postWithCsrf(page, "/inbox/team/rotate")
+                            .body()
+                            .contains("Team key rotated"));
+
+            assertEquals(0, teamGrants(db, "tara"), "tara still holds the team key");
+            assertEquals(0, teamGrants(db, "marc"), "marc still holds the team key");
+            assertEquals(1, teamGrants(db, TestHaven.ADMIN));
+            List<RecipientPrivateKey> tara = keysOf(db, "tara", stolen);
+            assertTrue(answersOf(db, toronto, tara).contains(toronto), "old Toronto case");
+            assertTrue(answersOf(db, between, tara).contains(between), "case from before");
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, montreal, tara));
+            List<RecipientPrivateKey> marc = keysOf(db, "marc", stolen);
+            assertTrue(answersOf(db, montreal, marc).contains(montreal));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, toronto, marc));
+            String after = "after-" + UUID.randomUUID();
+            intake(haven, after, "Toronto");
+            assertTrue(answersOf(db, after, tara).contains(after));
+            assertThrows(GeneralSecurityException.class, () -> answersOf(db, after, marc));
+        }
+    }
+
+    static void addCoordinator(InboxClient admin, String username, String group) throws Exception {
+        String page = admin.get("/inbox/team").body();
+        assertTrue(
+                admin.postWithCsrf(
+                                page,
+                                "/inbox/team/accounts",
+                                "username",
+                                username,
+                                "role",
+                                "coordinator",
+                                "group",
+                                group,
+                                "agency",
+                                "",
+                                "passphrase",
+                                PASS,
+                                "confirm",
+                                PASS)
+                        .body()
+                        .contains("Account " + username + " created"),
+                "account " + username + " not created");
+    }
+
+    private static void intake(Haven haven, String marker, String city) throws Exception {
+        List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
+        said.set(said.size() - 1, city);
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(chat, said);
+        }
+    }
+
+    /**
+     * What the thief does with a copy of the database: opens the personal key box with the
+     * passphrase, then every grant sealed to it (team and group keys).
+     */
+    static List<RecipientPrivateKey> keysOf(PgConnectOptions db, String username, String pass)
+            throws Exception {
+        List<List<String>> account =
+                DatabaseDump.query(
+                        db,
+                        "SELECT id, encode(sealed_private_key, 'hex') FROM accounts WHERE username = '"
+                                + username
+                                + "'");
+        long id = Long.parseLong(account.get(0).get(0));
+        RecipientPrivateKey personal =
+                RecipientPrivateKey.fromBytes(
+                        PassphraseBox.open(
+                                HexFormat.of().parseHex(account.get(0).get(1)), pass.toCharArray()),
+                        SecretKeyAccess.INSECURE);
+        List<RecipientPrivateKey> keys = new ArrayList<>();
+        for (List<String> g :
+                DatabaseDump.query(
+                        db,
+                        "SELECT key_id, encode(sealed, 'hex') FROM team_key_grants WHERE account_id = "
+                                + id)) {
+            keys.add(KeyGrants.open(HexFormat.of().parseHex(g.get(1)), g.get(0), id, personal));
+        }
+        for (List<String> g :
+                DatabaseDump.query(
+                        db,
+                        "SELECT k.group_id, g.key_id, encode(g.sealed, 'hex') FROM group_key_grants g"
+                                + " JOIN group_keys k ON k.key_id = g.key_id WHERE g.account_id = "
+                                + id)) {
+            keys.add(
+                    GroupKeys.openGrant(
+                            HexFormat.of().parseHex(g.get(2)), g.get(1), g.get(0), id, personal));
+        }
+        return keys;
+    }
+
+    private static int teamGrants(PgConnectOptions db, String username) throws Exception {
+        return Integer.parseInt(
+                DatabaseDump.query(
+                                db,
+                                "SELECT count(*) FROM team_key_grants g JOIN accounts a ON a.id = g.account_id"
+                                        + " WHERE a.username = '"
+                                        + username
+                                        + "'")
+                        .get(0)
+                        .get(0));
+    }
+
+    /** The key ids the entries of a group's cases are sealed to. */
+    private static Set<String> recipientsOf(PgConnectOptions db, String group) throws Exception {
+        return DatabaseDump.query(
+                        db,
+                        "SELECT DISTINCT k.key_id FROM entry_keys k JOIN cases c ON c.id = k.case_id"
+                                + " WHERE c.working_group = '"
+                                + group
+                                + "'")
+                .stream()
+                .map(r -> r.get(0))
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> currentKey(PgConnectOptions db, String group) throws Exception {
+        return DatabaseDump.query(
+                        db,
+                        "SELECT key_id FROM group_keys WHERE retired_at IS NULL AND group_id = '"
+                                + group
+                                + "'")
+                .stream()
+                .map(r -> r.get(0))
+                .collect(Collectors.toSet());
+    }
+
+    private static List<List<String>> wrapsOf(PgConnectOptions db, String group) throws Exception {
+        return DatabaseDump.query(
+                db,
+                "SELECT k.case_id, k.seq, k.key_id, encode(k.sealed_key, 'hex') FROM entry_keys k"
+                        + " JOIN cases c ON c.id = k.case_id WHERE c.working_group = '"
+                        + group
+                        + "' ORDER BY 1, 2, 3");
+    }
+
+    private static Map<String, String> groupKeys(PgConnectOptions db) throws Exception {
+        Map<String, String> out = new HashMap<>();
+        for (List<String> r :
+                DatabaseDump.query(
+                        db, "SELECT group_id, key_id FROM group_keys WHERE retired_at IS NULL")) {
+            out.put(r.get(0), r.get(1));
+        }
+        return out;
+    }
+
+    private static String teamKey(PgConnectOptions db) throws Exception {
+        return DatabaseDump.query(db, "SELECT key_id FROM team_keys WHERE retired_at IS NULL")
+                .get(0)
+                .get(0);
+    }
+
+    private static String onlyCase(PgConnectOptions db, String group) throws Exception {
+        List<List<String>> rows =
+                DatabaseDump.query(
+                        db, "SELECT id FROM cases WHERE working_group = '" + group + "'");
+        assertEquals(1, rows.size());
+        return rows.get(0).get(0);
+    }
+
+    /**
+     * Opens the answers entry of the case whose answers carry {@code marker}, with whichever of
+     * {@code keys} it is sealed to; the cryptographic refusal when none of them opens it.
+     */
+    static String answersOf(PgConnectOptions db, String marker, List<RecipientPrivateKey> keys)
+            throws Exception {
+        List<List<String>> entries =
+                DatabaseDump.query(
+                        db,
+                        "SELECT e.case_id, e.seq, encode(e.ciphertext, 'hex'), k.key_id,"
+                                + " encode(k.sealed_key, 'hex') FROM case_entries e JOIN entry_keys k"
+                                + " ON k.case_id = e.case_id AND k.seq = e.seq WHERE e.kind = 'answers'");
+        Map<String, Map<String, byte[]>> sealed = new HashMap<>();
+        Map<String, List<String>> byCase = new HashMap<>();
+        for (List<String> r : entries) {
+            sealed.computeIfAbsent(r.get(0), c -> new HashMap<>())
+                    .put(r.get(3), HexFormat.of().parseHex(r.get(4)));
+            byCase.putIfAbsent(r.get(0), r);
+        }
+        GeneralSecurityException last = new GeneralSecurityException("no answers entry");
+        for (Map.Entry<String, List<String>> c : byCase.entrySet()) {
+            List<String> r = c.getValue();
+            try {
+                String text =
+                        new String(
+                                EntrySealing.open(
+                                        UUID.fromString(r.get(0)),
+                                        Integer.parseInt(r.get(1)),
+                                        "answers",
+                                        HexFormat.of().parseHex(r.get(2)),
+                                        sealed.get(c.getKey()),
+                                        keys),
+                                StandardCharsets.UTF_8);
+                if (text.contains(marker)) {
+                    return text;
+                }
+            } catch (GeneralSecurityException e) {
+                last = e;
+            }
+        }
+        throw last;
+    }
+}

@@ -1,0 +1,426 @@
+package org.haven.gateway.channel.signal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.haven.bot.Engine;
+import org.haven.bot.EngineSettings;
+import org.haven.bot.Intake;
+import org.haven.gateway.channel.Channel;
+import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.config.ConfigLoader;
+import org.haven.gateway.config.HavenConfig;
+import org.haven.gateway.config.Redaction;
+import org.haven.gateway.intake.Conversations;
+import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.CaseStore;
+import org.haven.gateway.store.Database;
+import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LogCapture;
+import org.haven.gateway.support.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Signal channel against {@link FakeSignalCli}, a daemon speaking signal-cli 0.14.6's JSON-RPC
+ * and events stream, with the gateway's real dialogue, cases and outbox on an embedded PostgreSQL,
+ * wired as {@code Haven.start} wires them. The person's ACI and number are shaped so that
+ * LogsHaveNoPersonalDataIT looks for them in every test's output too.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class SignalChannelTest {
+    /** The person's ACI: test ACIs start with 516e00 (LogsHaveNoPersonalDataIT looks for them). */
+    private static final String ACI = "516e0001-7c2b-4d1e-9a3f-2b8c4d6e8f10";
+
+    /** The person's number (a fictional 555-01xx one): signal-cli sends it beside the ACI. */
+    private static final String NUMBER = "+14165550142";
+
+    private static final String DURESS = "bluebird";
+
+    @TempDir Path dataDir;
+    private Vertx vertx;
+    private Database database;
+    private Outbox outbox;
+    private FakeSignalCli daemon;
+    private Channel channel;
+    private long timestamp = 1_765_000_000_000L;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        daemon = new FakeSignalCli(vertx);
+        daemon.start();
+        Map<String, String> env = new HashMap<>();
+        env.put("HAVEN_DATA_DIR", dataDir.toString());
+        env.put("HAVEN_DB_URL", TestPostgres.newDatabase());
+        env.put("HAVEN_SIGNAL_URL", daemon.url());
+        env.put("HAVEN_SIGNAL_ACCOUNT", FakeSignalCli.ACCOUNT);
+        env.put("HAVEN_SIGNAL_MAX_PER_SECOND", "30");
+        env.put("HAVEN_DURESS_WORD", DURESS);
+        HavenConfig config = ConfigLoader.load(env, null);
+
+        database = Database.open(vertx, config.database(), config.dataDir());
+        ServerSecrets secrets = ServerSecrets.loadOrCreate(dataDir.resolve("server-keys"));
+        await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
+        TeamKeys teamKeys =
+                new TeamKeys(
+                        vertx,
+                        new AccountStore(database.pool()),
+                        dataDir,
+                        Optional.empty(),
+                        secrets.auditKey());
+        await(teamKeys.initialise());
+        CaseStore cases = new CaseStore(database.pool(), teamKeys);
+        Engine engine =
+                new Engine(
+                        Intake.defaultIntake(),
+                        new EngineSettings(
+                                config.duressWord().orElse(null), config.resumeWindow()));
+        outbox = new Outbox(vertx, database.pool(), secrets.keyring());
+        Conversations conversations =
+                new Conversations(
+                        database.db(), engine, secrets, teamKeys, cases, outbox, Clock.systemUTC());
+        outbox.coordinatorPrefix(conversations::coordinatorPrefix);
+
+        ChannelContext context = new ChannelContext(vertx, conversations, outbox, config, database);
+        channel = SignalChannel.create(context).orElseThrow();
+        channel.secretSettings()
+                .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
+        channel.sender().ifPresent(outbox::register);
+        outbox.start();
+        await(channel.start());
+        waitFor(daemon::streaming, "Haven did not open the events stream");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (channel != null) {
+            await(channel.stop());
+        }
+        if (outbox != null) {
+            await(outbox.stop());
+        }
+        if (daemon != null) {
+            try {
+                daemon.stop();
+            } catch (Exception ignored) {
+                // already stopped by the test
+            }
+        }
+        if (database != null) {
+            database.close();
+        }
+        await(vertx.close());
+    }
+
+    /**
+     * Verifies that a whole intake written on Signal becomes a queued case on the signal channel,
+     * that every reply goes to the person's ACI (never their number) with nothing but {@code send}
+     * (no typing indicator, no read receipt), that an envelope delivered twice is applied once and
+     * a receipt is ignored, and that neither the ACI, the number nor a free-text answer is in clear
+     * in the database or in the logs.
+     */
+    @Test
+    void testIntakeOverTheEventStreamReachesAQueuedCase() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        try (LogCapture logs = new LogCapture()) {
+            List<String> said = new ArrayList<>();
+            said.add("Hello");
+            said.addAll(IntakeDriver.survivorAnswers(marker));
+            JsonObject first = FakeSignalCli.message(ACI, NUMBER, ++timestamp, said.get(0));
+            daemon.arrive(first);
+            FakeSignalCli.Call reply = daemon.next("send", 30);
+            assertNotNull(reply, "no reply to the first message");
+            assertEquals(new JsonArray().add(ACI), reply.params().getJsonArray("recipient"));
+            assertTrue(reply.params().getString("message").contains("1) "), "options not numbered");
+            // the same envelope again (a redelivery), and a receipt: neither is applied
+            daemon.arrive(first);
+            daemon.arrive(FakeSignalCli.receipt(ACI, NUMBER, ++timestamp, 1));
+            for (String text : said.subList(1, said.size())) {
+                daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, text));
+            }
+            waitForCaseReference();
+
+            assertEquals(
+                    List.of(List.of("1")),
+                    query("SELECT count(*) FROM cases WHERE channel = 'signal'"));
+            assertEquals(
+                    List.of(List.of(String.valueOf(said.size()))),
+                    query("SELECT count(*) FROM inbound_seen"),
+                    "a redelivered envelope was applied twice");
+            List<FakeSignalCli.Call> calls = daemon.calls();
+            assertTrue(
+                    calls.stream()
+                            .filter(c -> c.method().equals("send"))
+                            .allMatch(
+                                    c ->
+                                            c.params()
+                                                    .getJsonArray("recipient")
+                                                    .equals(new JsonArray().add(ACI))),
+                    "a reply went elsewhere, or to the number");
+            assertTrue(
+                    calls.stream()
+                            .noneMatch(
+                                    c ->
+                                            c.method().equals("sendTyping")
+                                                    || c.method().equals("sendReceipt")),
+                    "a typing indicator or read receipt was sent");
+            assertNothingInClear(logs, marker);
+        }
+    }
+
+    /**
+     * Verifies that a daemon restart in the middle of an intake loses nothing: the messages written
+     * while it was down wait, Haven reconnects, takes them with {@code receive} before it reads the
+     * stream again, and the intake reaches its case with every answer applied once, in order.
+     */
+    @Test
+    void testDaemonRestartMidConversationLosesNothing() throws Exception {
+        String marker = "marker-" + UUID.randomUUID();
+        try (LogCapture logs = new LogCapture()) {
+            List<String> said = new ArrayList<>();
+            said.add("Hello");
+            said.addAll(IntakeDriver.survivorAnswers(marker));
+            int half = said.size() / 2;
+            for (String text : said.subList(0, half)) {
+                daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, text));
+            }
+            waitFor(
+                    () -> count("SELECT count(*) FROM inbound_seen") == half,
+                    "the first half was not stored");
+
+            daemon.stop();
+            for (String text : said.subList(half, said.size())) {
+                daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, text));
+            }
+            Thread.sleep(1500); // Haven notices, and fails to reconnect at least once
+            daemon.start();
+
+            waitForCaseReference();
+            assertTrue(daemon.receivedByPoll() > 0, "what waited was not taken with receive");
+            assertEquals(
+                    List.of(List.of(String.valueOf(said.size()))),
+                    query("SELECT count(*) FROM inbound_seen"));
+            assertEquals(
+                    List.of(List.of("1")),
+                    query("SELECT count(*) FROM cases WHERE channel = 'signal'"));
+            assertTrue(
+                    logs.lines().stream().anyMatch(l -> l.contains("event=signal_events_closed")),
+                    "the restart went unnoticed");
+            assertNothingInClear(logs, marker);
+        }
+    }
+
+    /**
+     * Verifies that a message written in a group is not stored: the sender is told privately (not
+     * in the group) and Haven leaves the group; a group Haven was only added to is left silently.
+     */
+    @Test
+    void testGroupMessageIsRefusedAndTheGroupLeft() throws Exception {
+        String group = "Pmpi+EfPWmsxiomLe9Nx2XF9HOE483p6iKiFj65iMwI=";
+        daemon.joined(group);
+        daemon.arrive(FakeSignalCli.groupMessage(ACI, NUMBER, ++timestamp, "Hello", group));
+        FakeSignalCli.Call note = daemon.next("send", 30);
+        assertNotNull(note, "the sender was not told");
+        assertEquals(new JsonArray().add(ACI), note.params().getJsonArray("recipient"));
+        assertFalse(note.params().containsKey("groupId"), "the note went to the group");
+        assertTrue(
+                note.params()
+                        .getString("message")
+                        .startsWith(
+                                "To keep conversations safe, this service only talks one to one"),
+                note.params().getString("message"));
+        FakeSignalCli.Call quit = daemon.next("quitGroup", 30);
+        assertNotNull(quit, "Haven stayed in the group");
+        assertEquals(group, quit.params().getString("groupId"));
+        waitFor(() -> !daemon.member(group), "the group was not left");
+
+        String other = "Qm9vZ3JvdXBJZE9mQW5vdGhlckdyb3VwMDAwMDAwMDA=";
+        daemon.joined(other);
+        JsonObject added = FakeSignalCli.groupMessage(ACI, NUMBER, ++timestamp, null, other);
+        added.getJsonObject("envelope")
+                .getJsonObject("dataMessage")
+                .getJsonObject("groupInfo")
+                .put("type", "UPDATE");
+        daemon.arrive(added);
+        waitFor(() -> !daemon.member(other), "Haven stayed in the group it was added to");
+        assertEquals(
+                1,
+                daemon.calls().stream().filter(c -> c.method().equals("send")).count(),
+                "the group update was answered");
+        assertEquals(0, count("SELECT count(*) FROM conversations"), "a group message was stored");
+    }
+
+    /**
+     * Verifies that a photo without words gets the script's media note, in the conversation, and is
+     * not opened.
+     */
+    @Test
+    void testPhotoWithoutWordsGetsTheMediaNote() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        assertNotNull(daemon.next("send", 30));
+        daemon.arrive(FakeSignalCli.photo(ACI, NUMBER, ++timestamp));
+        FakeSignalCli.Call note =
+                nextSend(c -> c.params().getString("message").contains("cannot open pictures"));
+        assertNotNull(note, "no media note");
+        assertEquals(new JsonArray().add(ACI), note.params().getJsonArray("recipient"));
+        assertTrue(
+                daemon.calls().stream().noneMatch(c -> c.method().startsWith("getAttachment")),
+                "the attachment was fetched");
+    }
+
+    /**
+     * Verifies that DELETE erases the conversation, confirms directly (its outbox is gone), and
+     * deletes Haven's earlier messages on the person's phone by their timestamps.
+     */
+    @Test
+    void testDeleteErasesTheConversationAndHavensMessages() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        assertNotNull(daemon.next("send", 30));
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE provider_id IS NOT NULL") > 0,
+                "the first reply was not recorded as sent");
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "DELETE"));
+        FakeSignalCli.Call deleted = daemon.next("remoteDelete", 30);
+        assertNotNull(deleted, "Haven's messages were not deleted on the phone");
+        assertEquals(new JsonArray().add(ACI), deleted.params().getJsonArray("recipient"));
+        assertNotNull(deleted.params().getLong("targetTimestamp"));
+        assertNotNull(nextSend(c -> true), "the erasure was not confirmed");
+        assertEquals(0, count("SELECT count(*) FROM conversations"), "the conversation stayed");
+    }
+
+    /**
+     * Verifies that the duress word, as on every channel, answers with the decoy and deletes
+     * Haven's earlier messages on the person's phone, while the conversation stays (flagged).
+     */
+    @Test
+    void testDuressWordDeletesHavensMessagesAndAnswersWithTheDecoy() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        FakeSignalCli.Call first = daemon.next("send", 30);
+        assertNotNull(first);
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE provider_id IS NOT NULL") > 0,
+                "the first reply was not recorded as sent");
+        try (LogCapture logs = new LogCapture()) {
+            daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, DURESS));
+            FakeSignalCli.Call deleted = daemon.next("remoteDelete", 30);
+            assertNotNull(deleted, "Haven's messages were not deleted on the phone");
+            assertEquals(new JsonArray().add(ACI), deleted.params().getJsonArray("recipient"));
+            assertNotNull(deleted.params().getLong("targetTimestamp"));
+            FakeSignalCli.Call decoy = nextSend(c -> true);
+            assertNotNull(decoy, "no decoy");
+            assertTrue(
+                    decoy.params().getString("message").contains("wrong number"), "not the decoy");
+            assertEquals(1, count("SELECT count(*) FROM conversations"), "the conversation went");
+            assertTrue(
+                    logs.lines().stream().noneMatch(l -> l.contains(DURESS)), "duress word logged");
+        }
+    }
+
+    /** Verifies that without HAVEN_SIGNAL_URL the channel is not built, and says so once. */
+    @Test
+    void testUnconfiguredChannelIsNotBuilt() {
+        HavenConfig bare = ConfigLoader.load(Map.of("HAVEN_DATA_DIR", dataDir.toString()), null);
+        try (LogCapture logs = new LogCapture()) {
+            assertTrue(SignalChannel.create(new ChannelContext(vertx, null, null, bare)).isEmpty());
+            assertEquals(
+                    1,
+                    logs.lines().stream()
+                            .filter(
+                                    l ->
+                                            l.contains("event=channel_disabled")
+                                                    && l.contains("channel=signal"))
+                            .count());
+        }
+    }
+
+    private void waitForCaseReference() throws Exception {
+        assertNotNull(
+                nextSend(c -> c.params().getString("message").matches("(?s).*HV-[A-Z2-9]{6}.*")),
+                "no case reference sent");
+    }
+
+    private FakeSignalCli.Call nextSend(Predicate<FakeSignalCli.Call> wanted) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < end) {
+            FakeSignalCli.Call c = daemon.next("send", 1);
+            if (c != null && wanted.test(c)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private void assertNothingInClear(LogCapture logs, String marker) throws Exception {
+        String dump = DatabaseDump.dump(database.connectOptions());
+        Map<String, String> personal =
+                Map.of("ACI", ACI, "number", NUMBER, "free-text answer", marker);
+        personal.forEach(
+                (kind, value) -> {
+                    assertFalse(dump.contains(value), kind + " in clear in the database");
+                    assertFalse(
+                            dump.contains(DatabaseDump.hexOf(value)),
+                            kind + " in clear (hex) in the database");
+                    assertTrue(
+                            logs.lines().stream().noneMatch(l -> l.contains(value)),
+                            kind + " logged");
+                });
+        assertTrue(
+                logs.lines().stream().noneMatch(l -> l.contains("516e0001")), "an ACI part logged");
+    }
+
+    private List<List<String>> query(String sql) throws Exception {
+        return DatabaseDump.query(database.connectOptions(), sql);
+    }
+
+    private long count(String sql) {
+        try {
+            return Long.parseLong(query(sql).get(0).get(0));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitFor(Check check, String failure) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < end) {
+            if (check.holds()) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(failure);
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+}
