@@ -32,6 +32,7 @@ import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.telegram.TelegramChannel;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.channel.webchat.WebChatConfig;
+import org.haven.gateway.channel.whatsapp.WhatsAppChannel;
 import org.haven.gateway.cluster.ClusterJobs;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
@@ -299,6 +300,7 @@ public final class Haven implements AutoCloseable {
             TelegramChannel.create(channelContext).ifPresent(channels::add);
             SmsChannel.create(channelContext).ifPresent(channels::add);
             SignalChannel.create(channelContext).ifPresent(channels::add);
+            WhatsAppChannel.create(channelContext).ifPresent(channels::add);
             for (Channel channel : channels) {
                 channel.secretSettings()
                         .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));

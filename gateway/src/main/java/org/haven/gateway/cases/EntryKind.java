@@ -25,7 +25,13 @@ public enum EntryKind {
      * {channel, address}}. Sealed at hand-off so that the server keeps no readable copy; a
      * coordinator's session opens it to send a reply.
      */
-    CONTACT;
+    CONTACT,
+    /**
+     * A voice note, photo or document the person sent: {@code {content_type, size, data}} ({@code
+     * data} in base64). Sealed like every entry; the inbox serves it only to a session that opens
+     * it.
+     */
+    ATTACHMENT;
 
     /** The stored name ({@code message_in}). */
     public String stored() {

@@ -33,11 +33,17 @@ public final class IntakeCases {
 
     private final CaseStore cases;
     private final CaseEntries entries;
+    private final CaseAttachments attachments;
     private final SecureRandom random = new SecureRandom();
 
-    public IntakeCases(CaseStore cases, CaseEntries entries) {
+    /**
+     * @param attachments where the files the person sent during the intake wait; they are sealed
+     *     into the case at hand-off to the same recipients as the answers
+     */
+    public IntakeCases(CaseStore cases, CaseEntries entries, CaseAttachments attachments) {
         this.cases = cases;
         this.entries = entries;
+        this.attachments = attachments;
     }
 
     /**
@@ -106,7 +112,16 @@ public final class IntakeCases {
                                                                     EntryKind.ANSWERS,
                                                                     doc,
                                                                     null,
-                                                                    alsoTo));
+                                                                    alsoTo))
+                                            .compose(
+                                                    seq ->
+                                                            attachments
+                                                                    .handOff(
+                                                                            tx,
+                                                                            conversationId,
+                                                                            caseId,
+                                                                            alsoTo)
+                                                                    .map(seq));
                             if (contactAddress != null) {
                                 stored =
                                         stored.compose(

@@ -55,7 +55,7 @@ public final class ConfigLoader {
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES =
-            Set.of("twilio_", "telegram_", "webchat_", "signal_");
+            Set.of("twilio_", "telegram_", "webchat_", "signal_", "whatsapp_");
 
     private static boolean known(String key) {
         return KNOWN.contains(key) || CHANNEL_PREFIXES.stream().anyMatch(key::startsWith);
@@ -65,8 +65,9 @@ public final class ConfigLoader {
 
     /**
      * The variables of the settings Haven reads by name ({@code HAVEN_DB_URL}, …). The channels'
-     * families ({@code HAVEN_TWILIO_*}, {@code HAVEN_TELEGRAM_*}, {@code HAVEN_WEBCHAT_*}, {@code
-     * HAVEN_SIGNAL_*}) are open-ended: {@link #isSetting} knows them by their prefix.
+     * families ({@code HAVEN_TWILIO_*}, {@code HAVEN_WHATSAPP_*}, {@code HAVEN_TELEGRAM_*}, {@code
+     * HAVEN_WEBCHAT_*}, {@code HAVEN_SIGNAL_*}) are open-ended: {@link #isSetting} knows them by
+     * their prefix.
      */
     public static Set<String> variables() {
         return KNOWN.stream()

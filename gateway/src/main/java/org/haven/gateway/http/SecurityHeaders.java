@@ -10,7 +10,7 @@ public final class SecurityHeaders {
      */
     public static final String CSP =
             "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
-                    + " img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                    + " img-src 'self'; media-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     private SecurityHeaders() {}
 

@@ -71,7 +71,8 @@ public final class CaseExport {
                     EntryKind.MESSAGE_IN,
                     EntryKind.MESSAGE_OUT,
                     EntryKind.NOTE,
-                    EntryKind.REFERRAL);
+                    EntryKind.REFERRAL,
+                    EntryKind.ATTACHMENT);
 
     /**
      * Loads the case of a request and runs a handler if the session may see it (the case page's
@@ -526,6 +527,10 @@ public final class CaseExport {
                 continue;
             }
             JsonObject doc = e.content().get();
+            if (e.kind() == EntryKind.ATTACHMENT) {
+                f.append(Attachments.exported(l, e, doc)).append('\n');
+                continue;
+            }
             if (e.kind() == EntryKind.ANSWERS) {
                 f.append("== ").append(Text.t(l, "case.answers")).append(" ==\n");
                 for (Object o : doc.getJsonArray("answers", new JsonArray())) {

@@ -48,6 +48,7 @@ public final class CaseRoutes {
     private final CaseView view;
     private final CaseActions actions;
     private final CaseMoveAction moveAction;
+    private final Attachments attachments;
 
     public CaseRoutes(
             Vertx vertx,
@@ -75,6 +76,7 @@ public final class CaseRoutes {
                         vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
         this.moveAction = new CaseMoveAction(accounts.db(), teamKeys, events, auditKey, script);
         this.view = new CaseView(accounts, teamKeys, outbox, entries, replies, moveAction);
+        this.attachments = new Attachments(entries);
         this.actions =
                 new CaseActions(
                         vertx, cases, accounts, teamKeys, outbox, events, entries, auditKey, script,
@@ -102,6 +104,8 @@ public final class CaseRoutes {
                 .handler(ctx -> withCase(ctx, true, (s, c) -> moveAction.move(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.reassign(ctx, s, c)));
+        router.get("/inbox/cases/:id/attachments/:seq")
+                .handler(ctx -> withCase(ctx, false, (s, c) -> attachments.serve(ctx, s, c)));
         export.mount(router, (ctx, then) -> withCase(ctx, false, then));
     }
 

@@ -68,11 +68,20 @@ final class CaseView {
         Future<List<Account>> staffFuture =
                 s.isAdmin() ? accounts.list() : Future.succeededFuture(List.of());
         Future<Map<Integer, Delivery>> deliveries = outbox.deliveries(c.id());
+        Future<String> window =
+                ReplyWindowNote.of(accounts.db(), s.language(), c.channel(), c.id());
         entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), read -> "case_view")
                 .compose(
                         read ->
                                 staffFuture.compose(
-                                        staff -> deliveries.map(d -> new Loaded(read, staff, d))))
+                                        staff ->
+                                                deliveries.compose(
+                                                        d ->
+                                                                window.map(
+                                                                        w ->
+                                                                                new Loaded(
+                                                                                        read, staff,
+                                                                                        d)))))
                 .onSuccess(
                         loaded -> {
                             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
@@ -89,7 +98,12 @@ final class CaseView {
                                             s.language(),
                                             Text.t(s.language(), "case") + " " + c.reference(),
                                             s,
-                                            render(ctx, s, c, conversation, loaded)));
+                                            render(
+                                                    ctx,
+                                                    s,
+                                                    c,
+                                                    window.result() + conversation,
+                                                    loaded)));
                         })
                 .onFailure(ctx::fail);
     }
@@ -359,6 +373,10 @@ final class CaseView {
         for (CaseEntries.Opened e : opened) {
             if (e.kind() == EntryKind.CONTACT) {
                 continue; // where to reach the person: used to send a reply, not shown
+            }
+            if (e.kind() == EntryKind.ATTACHMENT && e.content().isPresent()) {
+                thread.add(Attachments.item(l, c, e)); // a voice note, photo or document
+                continue;
             }
             if (e.content().isEmpty()) {
                 // a session from before a team key rotation (on this gateway or another) holds only

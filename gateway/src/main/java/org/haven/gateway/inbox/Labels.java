@@ -78,7 +78,13 @@ final class Labels {
         String key;
         String cls = "";
         switch (d.status()) {
-            case "pending" -> key = d.waitingForPerson() ? "delivery.waiting" : "delivery.sending";
+            case "pending" ->
+                    key =
+                            !d.waitingForPerson()
+                                    ? "delivery.sending"
+                                    : "whatsapp".equals(d.channel())
+                                            ? "delivery.waiting_whatsapp"
+                                            : "delivery.waiting";
             case "sent" ->
                     key =
                             "webchat".equals(d.channel())

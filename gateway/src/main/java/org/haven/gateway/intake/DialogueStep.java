@@ -21,6 +21,8 @@ import org.haven.bot.Event;
 import org.haven.bot.Reply;
 import org.haven.bot.Turn;
 import org.haven.bot.engine.ReferralCode;
+import org.haven.gateway.cases.Attachment;
+import org.haven.gateway.cases.CaseAttachments;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.cases.IntakeCases;
@@ -54,6 +56,7 @@ final class DialogueStep {
     private final CaseStore cases;
     private final CaseEntries entries;
     private final IntakeCases intakeCases;
+    private final CaseAttachments attachments;
     private final Outbox outbox;
     private final Clock clock;
     private final List<Conversations.EraseListener> eraseListeners;
@@ -87,7 +90,8 @@ final class DialogueStep {
         this.states = new StateCipher(secrets);
         this.cases = cases;
         this.entries = entries;
-        this.intakeCases = new IntakeCases(cases, entries);
+        this.attachments = new CaseAttachments(entries, secrets.keyring());
+        this.intakeCases = new IntakeCases(cases, entries, attachments);
         this.outbox = outbox;
         this.clock = clock;
         this.eraseListeners = eraseListeners;
@@ -561,6 +565,18 @@ final class DialogueStep {
                                         turn,
                                         touched))
                 .compose(
+                        caseRef ->
+                                deleting
+                                        ? Future.succeededFuture(caseRef)
+                                        : keepMedia(
+                                                        tx,
+                                                        id,
+                                                        caseRef.map(IntakeCases.Created::id)
+                                                                .orElse(found.caseId()),
+                                                        in.media(),
+                                                        touched)
+                                                .map(caseRef))
+                .compose(
                         caseRef -> {
                             if (deleting) {
                                 LOG.info("event=conversation_deleted conversation={}", id);
@@ -594,6 +610,7 @@ final class DialogueStep {
                             Boolean stop = stopped;
                             return withPhrase(tx, id, in, turn, duress)
                                     .map(replies -> withReference(replies, caseRef))
+                                    .map(replies -> withoutErrorForMedia(in, turn, replies))
                                     .compose(
                                             replies ->
                                                     remember(
@@ -636,6 +653,47 @@ final class DialogueStep {
                                                                                     false,
                                                                                     duress)));
                         });
+    }
+
+    /**
+     * A message that is only a file (a voice note, no words) is not a wrong answer: the channel
+     * said the file was kept, and the question follows again without "I did not understand".
+     */
+    private List<Reply> withoutErrorForMedia(Inbound in, Turn turn, List<Reply> replies) {
+        if (in.media().isEmpty() || !in.text().isBlank()) {
+            return replies;
+        }
+        Optional<String> error =
+                engine.messageIfDefined("error", turn.state().language()).map(Reply::text);
+        return error.isEmpty()
+                ? replies
+                : replies.stream().filter(r -> !r.text().equals(error.get())).toList();
+    }
+
+    /**
+     * The files that came with the message: sealed into the case when there is one (to the team
+     * key, as a later message is), else held for the hand-off.
+     */
+    private Future<Void> keepMedia(
+            Db tx, UUID conversationId, UUID caseId, List<Attachment> media, Touched touched) {
+        Future<Void> done = Future.succeededFuture();
+        for (Attachment file : media) {
+            done =
+                    done.compose(
+                            v ->
+                                    caseId == null
+                                            ? attachments.hold(tx, conversationId, file)
+                                            : attachments
+                                                    .seal(tx, caseId, file, List.of())
+                                                    .mapEmpty());
+        }
+        if (caseId != null && !media.isEmpty()) {
+            touched.add("message_new", caseId);
+            LOG.info("event=media_sealed case={} count={}", caseId, media.size());
+        } else if (!media.isEmpty()) {
+            LOG.info("event=media_held conversation={} count={}", conversationId, media.size());
+        }
+        return done;
     }
 
     /**

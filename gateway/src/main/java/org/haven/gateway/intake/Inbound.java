@@ -1,6 +1,8 @@
 package org.haven.gateway.intake;
 
+import java.util.List;
 import java.util.Optional;
+import org.haven.gateway.cases.Attachment;
 
 /**
  * One message from a person, as a channel hands it to the dialogue. Never logged.
@@ -13,6 +15,9 @@ import java.util.Optional;
  * @param replyViaOutbox whether replies go out through the outbox (SMS, Telegram) rather than being
  *     returned to the channel to send itself (web chat)
  * @param spooled when the message waited in the local spool: when it arrived and what it answered
+ * @param media files that came with the message (voice notes, photos, documents), already checked
+ *     against the channel's limits; sealed into the case in the same step. Not spooled: a message
+ *     that waits in the spool keeps its text only
  */
 public record Inbound(
         String channel,
@@ -20,7 +25,8 @@ public record Inbound(
         String text,
         Optional<String> messageId,
         boolean replyViaOutbox,
-        Optional<Spooled> spooled) {
+        Optional<Spooled> spooled,
+        List<Attachment> media) {
 
     /**
      * When a spooled message arrived; the question its conversation was at then, as far as this
@@ -37,7 +43,29 @@ public record Inbound(
             String text,
             Optional<String> messageId,
             boolean replyViaOutbox) {
-        this(channel, address, text, messageId, replyViaOutbox, Optional.empty());
+        this(channel, address, text, messageId, replyViaOutbox, Optional.empty(), List.of());
+    }
+
+    /** A message as it arrives, with the files that came with it. */
+    public Inbound(
+            String channel,
+            String address,
+            String text,
+            Optional<String> messageId,
+            boolean replyViaOutbox,
+            List<Attachment> media) {
+        this(channel, address, text, messageId, replyViaOutbox, Optional.empty(), media);
+    }
+
+    /** A message read back from the spool (its files were not spooled). */
+    public Inbound(
+            String channel,
+            String address,
+            String text,
+            Optional<String> messageId,
+            boolean replyViaOutbox,
+            Optional<Spooled> spooled) {
+        this(channel, address, text, messageId, replyViaOutbox, spooled, List.of());
     }
 
     /** The same message, as it goes into the spool. */
@@ -48,6 +76,7 @@ public record Inbound(
                 text,
                 messageId,
                 replyViaOutbox,
-                Optional.of(new Spooled(arrivedAtMillis, question, run)));
+                Optional.of(new Spooled(arrivedAtMillis, question, run)),
+                List.of());
     }
 }

@@ -394,6 +394,20 @@ public final class Outbox {
     }
 
     /**
+     * Makes a conversation's messages that wait for their recipient ({@link
+     * SendResult.Kind#RECIPIENT_AWAY}) due now: the person wrote again (a WhatsApp reply held
+     * outside the 24-hour window may go).
+     */
+    public Future<Void> recipientBack(UUID conversationId) {
+        return pool.preparedQuery(
+                        "UPDATE outbox SET next_attempt_at = now() WHERE conversation_id = $1 AND status = 'pending'"
+                                + " AND waiting_since IS NOT NULL AND next_attempt_at > now()")
+                .execute(Tuple.of(conversationId))
+                .onSuccess(rs -> wake())
+                .mapEmpty();
+    }
+
+    /**
      * One sweep: claims due messages (the oldest pending per conversation), for each channel no
      * more than it may still send this second, sends them, and marks the sent ones; true when a
      * claim came back full (more may be due at once).

@@ -379,6 +379,17 @@ public final class Text {
         put("case.to_person", "Reply sent by", "Réponse envoyée par");
         put("case.note", "Private note by", "Note privée de");
         put("case.referral", "Referral recorded by", "Orientation notée par");
+        put("case.attachment.photo", "Photo from the person", "Photo envoyée par la personne");
+        put("case.attachment.file", "A file from the person", "Un fichier envoyé par la personne");
+        put("case.attachment.download", "Download", "Télécharger");
+        put(
+                "case.window.open",
+                "WhatsApp: your reply goes out as written until {date} (24 hours after the person's last message).",
+                "WhatsApp : votre réponse part telle quelle jusqu'au {date} (24 heures après le dernier message de la personne).");
+        put(
+                "case.window.closed",
+                "WhatsApp: more than 24 hours since the person's last message. Your reply is announced by the approved template and delivered when they answer it.",
+                "WhatsApp : plus de 24 heures depuis le dernier message de la personne. Votre réponse est annoncée par le modèle approuvé et remise quand la personne y répond.");
         put(
                 "referral.answers.none",
                 "The answers of this referral are not shared with your agency.",
@@ -417,6 +428,10 @@ public final class Text {
                 "Sent through the channel they used. Keep it short and safe to read on a shared phone.",
                 "Envoyé par le canal utilisé. Restez bref : le téléphone peut être partagé.");
         put("case.reply.send", "Send reply", "Envoyer la réponse");
+        put(
+                "delivery.waiting_whatsapp",
+                "Held: more than 24 hours since the person's last WhatsApp message. The template told them a coordinator replied; this goes out when they answer. Kept until {date}.",
+                "En attente : plus de 24 heures depuis le dernier message WhatsApp de la personne. Le modèle lui a dit qu'une réponse l'attend ; elle part quand la personne répond. Gardée jusqu'au {date}.");
         put(
                 "delivery.waiting",
                 "Waiting for the person to come back to the chat. Kept until {date}.",

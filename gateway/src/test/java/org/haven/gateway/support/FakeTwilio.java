@@ -52,9 +52,11 @@ public final class FakeTwilio implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final String accountSid;
+    private volatile String authToken;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<int[]>> scripted = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final Map<String, Object[]> media = new ConcurrentHashMap<>();
 
     private FakeTwilio(String accountSid) throws Exception {
         this.accountSid = accountSid;
@@ -72,6 +74,12 @@ public final class FakeTwilio implements AutoCloseable {
         return new FakeTwilio(accountSid);
     }
 
+    /** Serves media only to Basic auth with this token (any auth until set). */
+    public FakeTwilio requireToken(String token) {
+        this.authToken = token;
+        return this;
+    }
+
     /** The base URL to configure as {@code HAVEN_TWILIO_API_URL}. */
     public String url() {
         return "http://127.0.0.1:" + server.actualPort();
@@ -83,6 +91,28 @@ public final class FakeTwilio implements AutoCloseable {
      */
     public void failNext(String to, int[]... errors) {
         scripted.computeIfAbsent(to, k -> new ArrayDeque<>()).addAll(List.of(errors));
+    }
+
+    /**
+     * Holds a media file for a received message, as Twilio does, and returns its URL (the {@code
+     * MediaUrl<n>} of the webhook); served to Basic auth of the account, deleted by DELETE.
+     */
+    public String addMedia(String messageSid, String contentType, byte[] bytes) {
+        String mediaSid = "ME" + HexFormat.of().formatHex(bytes(16));
+        String path =
+                "/2010-04-01/Accounts/"
+                        + accountSid
+                        + "/Messages/"
+                        + messageSid
+                        + "/Media/"
+                        + mediaSid;
+        media.put(path, new Object[] {contentType, bytes});
+        return "https://api.twilio.com" + path;
+    }
+
+    /** Whether the media file at this URL is still held (not deleted). */
+    public boolean holdsMedia(String url) {
+        return media.containsKey(url.substring(url.indexOf("/2010-04-01/")));
     }
 
     /** Every request so far. */
@@ -131,6 +161,11 @@ public final class FakeTwilio implements AutoCloseable {
                                                             pair.substring(eq + 1),
                                                             StandardCharsets.UTF_8));
                                 }
+                            }
+                            String mediaPath = req.path().replaceAll("\\.json$", "");
+                            if (req.path().contains("/Media/")) {
+                                serveMedia(req, mediaPath, params);
+                                return;
                             }
                             String expectedPath =
                                     "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
@@ -198,6 +233,39 @@ public final class FakeTwilio implements AutoCloseable {
                                                         .encode());
                             }
                         });
+    }
+
+    private void serveMedia(HttpServerRequest req, String path, Map<String, String> params) {
+        Object[] file = media.get(path);
+        String expectedAuth =
+                "Basic "
+                        + java.util.Base64.getEncoder()
+                                .encodeToString(
+                                        (accountSid + ":" + authToken)
+                                                .getBytes(StandardCharsets.UTF_8));
+        boolean authorised =
+                authToken == null || expectedAuth.equals(req.getHeader("Authorization"));
+        int status = file == null ? 404 : authorised ? 200 : 401;
+        if (status == 200 && req.method().name().equals("DELETE")) {
+            media.remove(path);
+            status = 204;
+        }
+        received.add(
+                new Received(
+                        req.method().name(),
+                        req.path(),
+                        req.getHeader("Authorization"),
+                        params,
+                        status,
+                        null));
+        if (status == 200) {
+            req.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", (String) file[0])
+                    .end(io.vertx.core.buffer.Buffer.buffer((byte[]) file[1]));
+        } else {
+            req.response().setStatusCode(status).end();
+        }
     }
 
     private JsonObject message(String sid, Map<String, String> p) {

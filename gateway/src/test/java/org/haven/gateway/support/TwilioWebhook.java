@@ -8,12 +8,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.haven.gateway.channel.twilio.TwilioSignature;
 
 /** Posts Twilio webhooks to a local Haven, signed as Twilio signs them. */
 public final class TwilioWebhook {
@@ -27,15 +25,15 @@ public final class TwilioWebhook {
     }
 
     /**
-     * Twilio's request signature: HMAC-SHA1 under the auth token over the full URL followed by
-     * every POST parameter name and value, sorted by name; base64.
+     * Twilio's request signature over a raw form body, computed by the gateway's one implementation
+     * ({@link TwilioSignature}).
      */
-    public static String sign(String authToken, String url, String formBody) throws Exception {
-        Map<String, String> sorted = new TreeMap<>();
+    public static String sign(String authToken, String url, String formBody) {
+        Map<String, String> params = new LinkedHashMap<>();
         for (String pair : formBody.split("&")) {
             if (!pair.isEmpty()) {
                 int eq = pair.indexOf('=');
-                sorted.putIfAbsent(
+                params.putIfAbsent(
                         URLDecoder.decode(
                                 eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
                         eq < 0
@@ -44,12 +42,7 @@ public final class TwilioWebhook {
                                         pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
-        StringBuilder data = new StringBuilder(url);
-        sorted.forEach((k, v) -> data.append(k).append(v));
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder()
-                .encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        return TwilioSignature.sign(authToken, url, params);
     }
 
     /** Posts a form body signed with {@code authToken} over the public URL of {@code path}. */

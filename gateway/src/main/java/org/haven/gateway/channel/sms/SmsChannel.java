@@ -1,14 +1,9 @@
 package org.haven.gateway.channel.sms;
 
-import com.twilio.security.RequestValidator;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,13 +13,14 @@ import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
-import org.haven.gateway.http.RawBody;
+import org.haven.gateway.channel.twilio.TwilioApi;
+import org.haven.gateway.channel.twilio.TwilioMedia;
+import org.haven.gateway.channel.twilio.TwilioWebhooks;
+import org.haven.gateway.channel.twilio.Twiml;
 import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
-import org.haven.gateway.logging.RepeatedLog;
 import org.haven.gateway.outbox.ChannelSender;
-import org.haven.gateway.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@value #STATUS_PATH}, both form posts signed with the account's auth token over the public URL
  * and the parameters. A message is stored (dialogue step and replies queued in the outbox, one
  * transaction, de-duplicated on its MessageSid) before Twilio gets its empty TwiML answer; replies
- * go out through the outbox and {@link SmsSender}. Media are never fetched. When Twilio's opt-out
- * handling names the message's keyword ({@code OptOutType}), that keyword is what the dialogue
- * gets.
+ * go out through the outbox and {@link SmsSender}. MMS files are taken into the case as on WhatsApp
+ * ({@link TwilioMedia}) when {@code HAVEN_TWILIO_MEDIA_TYPES} is set, and otherwise never fetched
+ * (the person is asked to describe them in words). When Twilio's opt-out handling names the
+ * message's keyword ({@code OptOutType}), that keyword is what the dialogue gets.
  *
  * <p>One exception: when the person erases their conversation (DELETE), nothing is left to queue
  * the confirmation to, so it goes back as a {@code <Message>} in the TwiML answer to that webhook,
@@ -45,12 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class SmsChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(SmsChannel.class);
 
-    /**
-     * Refused webhooks (bad signatures, sent in a loop by anyone who finds the URL): once a minute,
-     * with a count.
-     */
-    private final RepeatedLog rejected = new RepeatedLog(LOG);
-
     /** Where Twilio posts incoming messages. */
     public static final String SMS_PATH = "/webhooks/twilio/sms";
 
@@ -58,46 +49,34 @@ public final class SmsChannel implements Channel {
     public static final String STATUS_PATH = "/webhooks/twilio/status";
 
     /** Largest webhook body accepted; a real one is a few kilobytes at most. */
-    public static final int MAX_BODY = 32 * 1024;
+    public static final int MAX_BODY = TwilioWebhooks.MAX_BODY;
 
-    private static final String EMPTY_TWIML =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>";
-    private static final Pattern MESSAGE_SID = Pattern.compile("(SM|MM)[0-9a-fA-F]{32}");
+    private static final String EMPTY_TWIML = Twiml.EMPTY;
+    private static final Pattern MESSAGE_SID = TwilioWebhooks.MESSAGE_SID;
     private static final Pattern ADDRESS = Pattern.compile("\\+?[0-9]{3,15}");
     private static final Set<String> OPT_OUT_TYPES = Set.of("STOP", "START", "HELP");
-    private static final Set<String> STATUSES =
-            Set.of(
-                    "accepted",
-                    "scheduled",
-                    "queued",
-                    "sending",
-                    "sent",
-                    "delivered",
-                    "undelivered",
-                    "failed",
-                    "read",
-                    "receiving",
-                    "received",
-                    "canceled",
-                    "partially_delivered");
 
-    /** The intake script's message for a picture or file, which Haven never opens. */
+    /** The intake script's message for a picture or file, when MMS files are not taken. */
     private static final String MEDIA_NOTE = "media_note";
 
     private final SmsConfig config;
     private final Conversations conversations;
     private final ActiveScript script;
-    private final Outbox outbox;
-    private final RequestValidator validator;
+    private final TwilioWebhooks webhooks;
     private final SmsSender sender;
+    private final TwilioMedia mms; // null: MMS files are not taken
 
     SmsChannel(ChannelContext ctx, SmsConfig config) {
         this.config = config;
         this.conversations = ctx.conversations();
         this.script = conversations.activeScript();
-        this.outbox = ctx.outbox();
-        this.validator = new RequestValidator(config.authToken());
-        this.sender = new SmsSender(ctx.vertx(), config);
+        this.webhooks = new TwilioWebhooks(config.account(), name(), ctx.outbox());
+        TwilioApi api = new TwilioApi(ctx.vertx(), config.account());
+        this.sender = new SmsSender(api, config);
+        this.mms =
+                config.media()
+                        .map(limits -> new TwilioMedia(ctx.vertx(), api, limits))
+                        .orElse(null);
     }
 
     /**
@@ -133,15 +112,12 @@ public final class SmsChannel implements Channel {
 
     @Override
     public void mount(Router router) {
-        // the limit answers 413 from Content-Length (or while reading) before anything is parsed;
-        // the form is parsed once, by parseForm (byte for byte as Twilio signed it)
-        RawBody limit = RawBody.upTo(MAX_BODY);
-        router.post(SMS_PATH).handler(limit).handler(this::onMessage);
-        router.post(STATUS_PATH).handler(limit).handler(this::onStatus);
+        // the form is parsed once, by TwilioForm (byte for byte as Twilio signed it)
+        webhooks.mount(router, SMS_PATH, this::onMessage, STATUS_PATH);
     }
 
     private void onMessage(RoutingContext ctx) {
-        Map<String, String> p = verified(ctx, "sms");
+        Map<String, String> p = webhooks.verified(ctx, "sms");
         if (p == null) {
             return;
         }
@@ -151,53 +127,75 @@ public final class SmsChannel implements Channel {
                 || !MESSAGE_SID.matcher(sid).matches()
                 || from == null
                 || !ADDRESS.matcher(from).matches()) {
-            reject(ctx, 400, "sms", "missing_parameters");
+            webhooks.reject(ctx, 400, "sms", "missing_parameters");
             return;
         }
         String body = optOutKeyword(p.get("OptOutType")).orElse(p.getOrDefault("Body", "").strip());
         int media = parseMedia(p.get("NumMedia"));
         if (media < 0) {
-            reject(ctx, 400, "sms", "bad_num_media");
+            webhooks.reject(ctx, 400, "sms", "bad_num_media");
             return;
         }
-        Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
-        conversations
-                .receive(
-                        in,
-                        language ->
-                                media > 0
-                                        ? List.of(script.message(MEDIA_NOTE, language))
-                                        : List.of())
-                .onComplete(
-                        ar -> {
-                            if (ar.failed()) {
-                                LOG.warn(
-                                        "event=sms_inbound_failed kind={}",
-                                        ar.cause().getClass().getSimpleName());
-                                ctx.response().setStatusCode(500).end();
-                                return;
-                            }
-                            Conversations.Outcome outcome = ar.result();
-                            LOG.info(
-                                    "event=sms_inbound conversation={} duplicate={} media={}",
-                                    outcome.conversationId(),
-                                    outcome.duplicate(),
-                                    media);
-                            String twiml = EMPTY_TWIML;
-                            if (outcome.erased() && !outcome.replies().isEmpty()) {
-                                // The conversation and its outbox are gone, and with them the
-                                // encrypted number:
-                                // the confirmation goes back in the answer to this webhook, which
-                                // Twilio sends.
-                                twiml = twiml(outcome.replies());
-                                LOG.info(
-                                        "event=sms_erase_confirmed conversation={} via=twiml",
-                                        outcome.conversationId());
-                            }
-                            ctx.response()
-                                    .putHeader("Content-Type", "text/xml; charset=utf-8")
-                                    .end(twiml);
-                        });
+        Future<Conversations.Outcome> step;
+        if (media > 0 && mms != null) {
+            // taken into the case as on WhatsApp; Twilio's copies go once sealed (or refused)
+            step =
+                    mms.receive(p, media)
+                            .compose(
+                                    files ->
+                                            conversations
+                                                    .receive(
+                                                            new Inbound(
+                                                                    name(),
+                                                                    from,
+                                                                    body,
+                                                                    Optional.of(sid),
+                                                                    true,
+                                                                    files.kept()),
+                                                            language ->
+                                                                    TwilioMedia.notices(
+                                                                            conversations,
+                                                                            files,
+                                                                            language))
+                                                    .onComplete(ar -> mms.afterStep(files, ar)));
+        } else {
+            Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
+            step =
+                    conversations.receive(
+                            in,
+                            language ->
+                                    media > 0
+                                            ? List.of(script.message(MEDIA_NOTE, language))
+                                            : List.of());
+        }
+        step.onComplete(
+                ar -> {
+                    if (ar.failed()) {
+                        LOG.warn(
+                                "event=sms_inbound_failed kind={}",
+                                ar.cause().getClass().getSimpleName());
+                        ctx.response().setStatusCode(500).end();
+                        return;
+                    }
+                    Conversations.Outcome outcome = ar.result();
+                    LOG.info(
+                            "event=sms_inbound conversation={} duplicate={} media={}",
+                            outcome.conversationId(),
+                            outcome.duplicate(),
+                            media);
+                    String twiml = EMPTY_TWIML;
+                    if (outcome.erased() && !outcome.replies().isEmpty()) {
+                        // The conversation and its outbox are gone, and with them the
+                        // encrypted number:
+                        // the confirmation goes back in the answer to this webhook, which
+                        // Twilio sends.
+                        twiml = twiml(outcome.replies());
+                        LOG.info(
+                                "event=sms_erase_confirmed conversation={} via=twiml",
+                                outcome.conversationId());
+                    }
+                    ctx.response().putHeader("Content-Type", "text/xml; charset=utf-8").end(twiml);
+                });
     }
 
     /**
@@ -218,175 +216,11 @@ public final class SmsChannel implements Channel {
      * body.
      */
     static String twiml(List<Reply> replies) {
-        StringBuilder out =
-                new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>");
+        List<String> bodies = new ArrayList<>();
         for (Reply reply : replies) {
-            for (String body : SmsSender.bodies(reply)) {
-                out.append("<Message>").append(xmlText(body)).append("</Message>");
-            }
+            bodies.addAll(SmsSender.bodies(reply));
         }
-        return out.append("</Response>").toString();
-    }
-
-    /** Escapes XML's markup characters and drops the characters XML 1.0 cannot carry at all. */
-    static String xmlText(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints()
-                .forEach(
-                        c -> {
-                            switch (c) {
-                                case '&' -> out.append("&amp;");
-                                case '<' -> out.append("&lt;");
-                                case '>' -> out.append("&gt;");
-                                case '"' -> out.append("&quot;");
-                                case '\'' -> out.append("&apos;");
-                                default -> {
-                                    boolean allowed =
-                                            c == 0x9
-                                                    || c == 0xA
-                                                    || c == 0xD
-                                                    || (c >= 0x20 && c <= 0xD7FF)
-                                                    || (c >= 0xE000 && c <= 0xFFFD)
-                                                    || c >= 0x10000;
-                                    if (allowed) {
-                                        out.appendCodePoint(c);
-                                    }
-                                }
-                            }
-                        });
-        return out.toString();
-    }
-
-    private void onStatus(RoutingContext ctx) {
-        Map<String, String> p = verified(ctx, "status");
-        if (p == null) {
-            return;
-        }
-        String sid = p.get("MessageSid");
-        String status = p.get("MessageStatus");
-        if (sid == null
-                || !MESSAGE_SID.matcher(sid).matches()
-                || status == null
-                || !STATUSES.contains(status)) {
-            reject(ctx, 400, "status", "missing_parameters");
-            return;
-        }
-        outbox.recordDeliveryStatus(name(), sid, status)
-                .onComplete(
-                        ar -> {
-                            if (ar.failed()) {
-                                LOG.warn(
-                                        "event=sms_status_failed kind={}",
-                                        ar.cause().getClass().getSimpleName());
-                                ctx.response().setStatusCode(500).end();
-                                return;
-                            }
-                            LOG.info(
-                                    "event=sms_delivery_status status={} known={} error_code={}",
-                                    status,
-                                    ar.result(),
-                                    p.getOrDefault("ErrorCode", "-").replaceAll("[^0-9]", ""));
-                            ctx.response().setStatusCode(204).end();
-                        });
-    }
-
-    /**
-     * The form parameters of a request whose signature is valid, or null once it was answered (403
-     * unsigned or wrongly signed or from another account, 400 not a UTF-8 form).
-     */
-    private Map<String, String> verified(RoutingContext ctx, String hook) {
-        String signature = ctx.request().getHeader("X-Twilio-Signature");
-        if (signature == null || signature.isBlank()) {
-            reject(ctx, 403, hook, "missing_signature");
-            return null;
-        }
-        Map<String, String> params = parseForm(RawBody.of(ctx));
-        if (params == null) {
-            reject(ctx, 400, hook, "bad_encoding");
-            return null;
-        }
-        // Twilio signs the URL it was given: the public base plus the path (and any query) it
-        // posted to
-        String url = config.publicUrl() + ctx.request().uri();
-        if (!validator.validate(url, params, signature)) {
-            reject(ctx, 403, hook, "bad_signature");
-            return null;
-        }
-        if (!config.accountSid().equals(params.get("AccountSid"))) {
-            reject(ctx, 403, hook, "other_account");
-            return null;
-        }
-        return params;
-    }
-
-    private void reject(RoutingContext ctx, int status, String hook, String reason) {
-        rejected.info("sms_webhook_rejected", "hook={} status={} reason={}", hook, status, reason);
-        ctx.response().setStatusCode(status).end();
-    }
-
-    /**
-     * Strict application/x-www-form-urlencoded parsing: null on bad percent-escapes or bytes that
-     * are not UTF-8.
-     */
-    static Map<String, String> parseForm(Buffer body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (body == null || body.length() == 0) {
-            return out;
-        }
-        byte[] raw = body.getBytes();
-        int start = 0;
-        for (int i = 0; i <= raw.length; i++) {
-            if (i == raw.length || raw[i] == '&') {
-                if (i > start) {
-                    int eq = start;
-                    while (eq < i && raw[eq] != '=') {
-                        eq++;
-                    }
-                    String name = decode(raw, start, eq);
-                    String value = eq < i ? decode(raw, eq + 1, i) : "";
-                    if (name == null || value == null) {
-                        return null;
-                    }
-                    out.putIfAbsent(name, value);
-                }
-                start = i + 1;
-            }
-        }
-        return out;
-    }
-
-    private static String decode(byte[] raw, int from, int to) {
-        ByteBuffer bytes = ByteBuffer.allocate(to - from);
-        for (int i = from; i < to; i++) {
-            byte b = raw[i];
-            if (b == '+') {
-                bytes.put((byte) ' ');
-            } else if (b == '%') {
-                if (i + 2 >= to) {
-                    return null;
-                }
-                int hi = Character.digit(raw[i + 1], 16);
-                int lo = Character.digit(raw[i + 2], 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                bytes.put((byte) (hi * 16 + lo));
-                i += 2;
-            } else {
-                bytes.put(b);
-            }
-        }
-        bytes.flip();
-        try {
-            return StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(bytes)
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return Twiml.messages(bodies);
     }
 
     private static int parseMedia(String raw) {

@@ -1,18 +1,21 @@
 package org.haven.gateway.channel.sms;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.haven.gateway.channel.twilio.MediaLimits;
+import org.haven.gateway.channel.twilio.TwilioAccount;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;
 
 /**
- * The SMS channel's settings, parsed from the raw {@code twilio_*} settings. SMS is off when
- * neither an account SID nor an auth token is set; anything half-configured stops start-up with one
- * line naming the variable. {@link #toString()} never prints the auth token.
+ * The SMS channel's settings, parsed from the raw {@code twilio_*} settings (the account part by
+ * {@link TwilioAccount}, shared with WhatsApp). SMS is off when neither an account SID nor an auth
+ * token is set, or when the account has no SMS sender but a WhatsApp one; anything half-configured
+ * stops start-up with one line naming the variable. {@link #toString()} never prints the auth
+ * token.
  *
  * @param accountSid the Twilio account ({@code AC…})
  * @param authToken the account's auth token: signs webhooks and authenticates API calls (secret)
@@ -24,6 +27,8 @@ import org.haven.gateway.config.Settings;
  *     signatures cover it)
  * @param maxPerSecond messages a second for the whole channel (a long code sends about one)
  * @param validity how long Twilio may keep trying to deliver a message before dropping it
+ * @param media the MMS files taken into a case, when {@code twilio_media_types} is set; without it,
+ *     media are not downloaded and the person is asked to describe them in words
  */
 public record SmsConfig(
         String accountSid,
@@ -33,15 +38,15 @@ public record SmsConfig(
         URI apiUrl,
         String publicUrl,
         int maxPerSecond,
-        Duration validity) {
+        Duration validity,
+        Optional<MediaLimits> media) {
 
     /** The settings whose values are secret. */
-    public static final Set<String> SECRETS = Set.of("twilio_auth_token");
+    public static final Set<String> SECRETS = TwilioAccount.SECRETS;
 
     /** Twilio's own REST API. */
-    public static final String DEFAULT_API_URL = "https://api.twilio.com";
+    public static final String DEFAULT_API_URL = TwilioAccount.DEFAULT_API_URL;
 
-    private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
     // E.164, a short code, or an alphanumeric sender id
     private static final Pattern FROM =
@@ -54,24 +59,16 @@ public record SmsConfig(
      * @throws ConfigException naming the first invalid or missing setting
      */
     public static Optional<SmsConfig> parse(Settings s, Optional<String> publicUrl) {
-        Optional<String> sid = s.get("twilio_account_sid");
-        Optional<String> token = s.get("twilio_auth_token");
-        if (sid.isEmpty() && token.isEmpty()) {
+        if (!TwilioAccount.present(s)) {
             return Optional.empty();
-        }
-        String accountSid = sid.orElseThrow(() -> missing("twilio_account_sid"));
-        if (!ACCOUNT_SID.matcher(accountSid).matches()) {
-            throw new ConfigException(
-                    Settings.variable("twilio_account_sid")
-                            + " must be an account SID (AC followed by 32 hex digits)");
-        }
-        String authToken = token.orElseThrow(() -> missing("twilio_auth_token"));
-        if (authToken.length() < 16 || authToken.chars().anyMatch(Character::isWhitespace)) {
-            throw new ConfigException(
-                    Settings.variable("twilio_auth_token") + " does not look like an auth token");
         }
         Optional<String> from = s.get("twilio_from");
         Optional<String> service = s.get("twilio_messaging_service_sid");
+        if (from.isEmpty() && service.isEmpty() && s.get("whatsapp_from").isPresent()) {
+            // the account serves WhatsApp only
+            return Optional.empty();
+        }
+        TwilioAccount account = TwilioAccount.parse(s, publicUrl, "SMS");
         if (from.isPresent() == service.isPresent()) {
             throw new ConfigException(
                     Settings.variable("twilio_from")
@@ -89,53 +86,26 @@ public record SmsConfig(
                     Settings.variable("twilio_messaging_service_sid")
                             + " must be a messaging service SID (MG followed by 32 hex digits)");
         }
-        URI apiUrl = parseApiUrl(s.get("twilio_api_url").orElse(DEFAULT_API_URL));
-        String base =
-                publicUrl.orElseThrow(
-                        () ->
-                                new ConfigException(
-                                        "HAVEN_PUBLIC_URL is required for SMS: Twilio signs its webhooks over it"));
-        while (base.endsWith("/")) {
-            base = base.substring(0, base.length() - 1);
-        }
         int perSecond = s.intIn("twilio_max_per_second", 1, 1, 1000);
         int validitySeconds = s.intIn("twilio_validity_seconds", 3600, 60, 36000);
         return Optional.of(
                 new SmsConfig(
-                        accountSid,
-                        authToken,
+                        account.accountSid(),
+                        account.authToken(),
                         from,
                         service,
-                        apiUrl,
-                        base,
+                        account.apiUrl(),
+                        account.publicUrl(),
                         perSecond,
-                        Duration.ofSeconds(validitySeconds)));
+                        Duration.ofSeconds(validitySeconds),
+                        s.get("twilio_media_types").isPresent()
+                                ? Optional.of(MediaLimits.parse(s, "twilio_"))
+                                : Optional.empty()));
     }
 
-    private static URI parseApiUrl(String raw) {
-        try {
-            URI u = new URI(raw);
-            boolean ok =
-                    ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
-                            && u.getHost() != null
-                            && u.getUserInfo() == null
-                            && u.getQuery() == null
-                            && u.getFragment() == null
-                            && (u.getPath() == null
-                                    || u.getPath().isEmpty()
-                                    || "/".equals(u.getPath()));
-            if (ok) {
-                return u;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        throw new ConfigException(
-                Settings.variable("twilio_api_url") + " must be a plain http(s)://host[:port] URL");
-    }
-
-    private static ConfigException missing(String key) {
-        return new ConfigException(Settings.variable(key) + " is required when SMS is configured");
+    /** The Twilio account these settings use (shared with WhatsApp). */
+    public TwilioAccount account() {
+        return new TwilioAccount(accountSid, authToken, apiUrl, publicUrl);
     }
 
     /** The URL Twilio posts incoming messages to, as set in the Twilio console. */
@@ -164,6 +134,8 @@ public record SmsConfig(
                 + maxPerSecond
                 + ", validity="
                 + validity
+                + ", media="
+                + media.map(MediaLimits::toString).orElse("-")
                 + "]";
     }
 }

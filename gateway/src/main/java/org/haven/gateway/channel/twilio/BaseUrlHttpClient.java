@@ -1,4 +1,4 @@
-package org.haven.gateway.channel.sms;
+package org.haven.gateway.channel.twilio;
 
 import com.twilio.constant.EnumConstants;
 import com.twilio.exception.ApiConnectionException;
@@ -23,13 +23,13 @@ import org.apache.hc.core5.http.message.BasicHeader;
  * default; a proxy or a test server otherwise). It makes exactly one attempt: retries belong to the
  * outbox, which persists them and backs off, so the SDK's own retry loop is bypassed.
  */
-final class BaseUrlHttpClient extends HttpClient {
+public final class BaseUrlHttpClient extends HttpClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final URI base;
     private final java.net.http.HttpClient http;
 
-    BaseUrlHttpClient(URI base) {
+    public BaseUrlHttpClient(URI base) {
         this.base = base;
         this.http =
                 java.net.http.HttpClient.newBuilder()

@@ -1,0 +1,154 @@
+package org.haven.gateway.channel.whatsapp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.haven.gateway.Haven;
+import org.haven.gateway.support.FakeTwilio;
+import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TwilioWebhook;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The keywords, the duress word and DELETE on WhatsApp: the dialogue SMS has, reached through the
+ * WhatsApp channel.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class WhatsAppKeywordsTest {
+    private static final String DURESS = "bluebird";
+    private static final AtomicInteger NUMBERS = new AtomicInteger(200);
+
+    @TempDir static Path dataDir;
+    private static FakeTwilio twilio;
+    private static Haven haven;
+    private static TwilioWebhook webhook;
+
+    @BeforeAll
+    static void start() throws Exception {
+        twilio = FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID);
+        Map<String, String> settings = new HashMap<>(WhatsAppIntakeTest.settings(twilio.url()));
+        settings.put("HAVEN_DURESS_WORD", DURESS);
+        haven = TestHaven.start(dataDir, settings);
+        webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        haven.close();
+        twilio.close();
+    }
+
+    /**
+     * Verifies that STOP in five languages stops the conversation, and is confirmed in the
+     * keyword's language.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "STOP, no more messages",
+        "ARRET, plus de messages",
+        "توقف, لن تصلك",
+        "PARAR, No recibirá",
+        "СТОП, більше не"
+    })
+    void testStopInEveryLanguageStopsConversation(String keyword, String said) throws Exception {
+        String from = started();
+        long stopped = count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL");
+        send(from, keyword);
+        assertEquals(
+                stopped + 1,
+                count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        FakeTwilio.Received confirmation = next(from);
+        assertTrue(confirmation.body().contains(said), confirmation.body());
+    }
+
+    /** Verifies that HELP in Spanish is answered with the list of keywords. */
+    @Test
+    void testHelpInSpanishListsTheKeywords() throws Exception {
+        String from = started();
+        int before = twilio.to(from).size();
+        send(from, "AYUDA");
+        next(from);
+        List<FakeTwilio.Received> after = twilio.to(from);
+        assertTrue(
+                after.subList(before, after.size()).stream()
+                        .anyMatch(r -> r.body().contains("BORRAR")),
+                "no help in Spanish: "
+                        + after.subList(before, after.size()).stream()
+                                .map(FakeTwilio.Received::body)
+                                .toList());
+    }
+
+    /** Verifies that the duress word gets the decoy and nothing else. */
+    @Test
+    void testDuressWordGetsTheDecoy() throws Exception {
+        String from = started();
+        send(from, DURESS);
+        assertEquals("Sorry, wrong number.", next(from).body());
+    }
+
+    /**
+     * Verifies that DELETE in French erases the conversation and is confirmed in the TwiML answer.
+     */
+    @Test
+    void testDeleteIsConfirmedInTwimlAnswer() throws Exception {
+        String from = started();
+        long conversations = count("SELECT count(*) FROM conversations");
+        HttpResponse<String> r = send(from, "SUPPRIMER");
+        assertTrue(r.body().contains("<Message>Nous effaçons ce que vous avez envoyé."), r.body());
+        assertEquals(conversations - 1, count("SELECT count(*) FROM conversations"));
+        assertEquals(
+                0,
+                count(
+                        "SELECT count(*) FROM reply_windows WHERE conversation_id NOT IN (SELECT id FROM conversations)"));
+    }
+
+    /** A new person who said hello and got the first question. */
+    private static String started() throws Exception {
+        String from = "whatsapp:+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
+        send(from, "Hello");
+        next(from);
+        return from;
+    }
+
+    private static HttpResponse<String> send(String from, String text) throws Exception {
+        HttpResponse<String> r =
+                webhook.postSigned(
+                        WhatsAppChannel.MESSAGE_PATH,
+                        WhatsAppIntakeTest.form(
+                                TwilioWebhook.newMessageSid(), from, text, null, null),
+                        WhatsAppIntakeTest.AUTH_TOKEN);
+        assertEquals(200, r.statusCode());
+        return r;
+    }
+
+    /** Waits until every queued reply is sent, and returns the last one to {@code to}. */
+    private static FakeTwilio.Received next(String to) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (count("SELECT count(*) FROM outbox WHERE status = 'pending'") > 0
+                || twilio.to(to).isEmpty()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("no reply");
+            }
+            Thread.sleep(100);
+        }
+        List<FakeTwilio.Received> sent = twilio.to(to);
+        return sent.get(sent.size() - 1);
+    }
+
+    private static long count(String sql) throws Exception {
+        return WhatsAppIntakeTest.count(haven, sql);
+    }
+}
