@@ -82,7 +82,7 @@ public final class AgencyKeyCustody {
                                                                         k.keyId(),
                                                                         team));
                                                     }
-                                                    AgencyKeys.Created created =
+                                                    TeamSealedKeys.Created created =
                                                             AgencyKeys.create(
                                                                     agencyId, team.publicKey());
                                                     RecipientPublicKey pub =

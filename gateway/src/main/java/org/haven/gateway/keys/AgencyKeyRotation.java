@@ -37,7 +37,7 @@ public final class AgencyKeyRotation {
     }
 
     private record Plan(
-            AgencyKeys.Created next,
+            TeamSealedKeys.Created next,
             List<EntryKeyStore.EntryKey> entryKeys,
             List<KeyGrant> grants,
             List<Long> workers) {}
@@ -191,7 +191,7 @@ public final class AgencyKeyRotation {
             throws GeneralSecurityException {
         RecipientPrivateKey oldKey =
                 AgencyKeys.openWithTeamKey(old.sealed(), agencyId, old.keyId(), team);
-        AgencyKeys.Created next = AgencyKeys.create(agencyId, team.publicKey());
+        TeamSealedKeys.Created next = AgencyKeys.create(agencyId, team.publicKey());
         try {
             RecipientPublicKey pub = next.pair().publicKey();
             List<EntryKeyStore.EntryKey> entryKeys = EntryKeys.rewrap(wrapped, oldKey, pub);

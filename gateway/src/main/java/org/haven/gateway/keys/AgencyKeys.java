@@ -1,8 +1,6 @@
 package org.haven.gateway.keys;
 
 import java.security.GeneralSecurityException;
-import org.haven.crypto.FieldBinding;
-import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 
@@ -15,40 +13,20 @@ import org.haven.crypto.RecipientPublicKey;
  * bindings differ from a team-key grant's, so neither can pass for the other.
  */
 public final class AgencyKeys {
-
-    /**
-     * A new agency key pair and its private half sealed to the team key (the caller destroys the
-     * private key).
-     */
-    public record Created(RecipientKeyPair pair, byte[] sealedToTeam) {}
-
     private AgencyKeys() {}
 
-    /** Makes a key for agency {@code agencyId}, its private half sealed to {@code teamKey}. */
-    public static Created create(long agencyId, RecipientPublicKey teamKey)
+    /** Makes a key for {@code agencyId}, its private half sealed to {@code teamKey}. */
+    public static TeamSealedKeys.Created create(long agencyId, RecipientPublicKey teamKey)
             throws GeneralSecurityException {
-        RecipientKeyPair pair = RecipientKeyPair.generate();
-        try {
-            return new Created(
-                    pair,
-                    KeyGrants.seal(
-                            pair.privateKey(),
-                            teamBinding(agencyId, pair.publicKey().keyId()),
-                            teamKey));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            pair.privateKey().destroy();
-            throw e;
-        }
+        return TeamSealedKeys.AGENCY.create(Long.toString(agencyId), teamKey);
     }
 
-    /**
-     * Opens the team-sealed copy of agency {@code agencyId}'s key {@code keyId} with the team
-     * private key.
-     */
+    /** Opens the team-sealed copy of key {@code keyId} with the team private key. */
     public static RecipientPrivateKey openWithTeamKey(
             byte[] sealed, long agencyId, String keyId, RecipientPrivateKey teamKey)
             throws GeneralSecurityException {
-        return KeyGrants.open(sealed, teamBinding(agencyId, keyId), teamKey, keyId);
+        return TeamSealedKeys.AGENCY.openWithTeamKey(
+                sealed, Long.toString(agencyId), keyId, teamKey);
     }
 
     /** Re-seals the team-sealed copy from the old team key to the new one (team key rotation). */
@@ -59,32 +37,22 @@ public final class AgencyKeys {
             RecipientPrivateKey fromTeam,
             RecipientPublicKey toTeam)
             throws GeneralSecurityException {
-        RecipientPrivateKey key = openWithTeamKey(sealed, agencyId, keyId, fromTeam);
-        try {
-            return KeyGrants.seal(key, teamBinding(agencyId, keyId), toTeam);
-        } finally {
-            key.destroy();
-        }
+        return TeamSealedKeys.AGENCY.rewrap(
+                sealed, Long.toString(agencyId), keyId, fromTeam, toTeam);
     }
 
-    /**
-     * Grants the agency key to one of the agency's workers, sealed to the worker's personal key.
-     */
+    /** Grants the key to one worker, sealed to their personal key. */
     public static byte[] grant(
             RecipientPrivateKey agencyKey,
             long agencyId,
             long accountId,
             RecipientPublicKey accountKey)
             throws GeneralSecurityException {
-        return KeyGrants.seal(
-                agencyKey,
-                grantBinding(accountId, agencyId, agencyKey.publicKey().keyId()),
-                accountKey);
+        return TeamSealedKeys.AGENCY.grant(
+                agencyKey, Long.toString(agencyId), accountId, accountKey);
     }
 
-    /**
-     * Opens a worker's grant of agency key {@code keyId} with the worker's personal private key.
-     */
+    /** Opens a worker's grant of key {@code keyId} with their personal key. */
     public static RecipientPrivateKey openGrant(
             byte[] grant,
             String keyId,
@@ -92,14 +60,7 @@ public final class AgencyKeys {
             long accountId,
             RecipientPrivateKey accountKey)
             throws GeneralSecurityException {
-        return KeyGrants.open(grant, grantBinding(accountId, agencyId, keyId), accountKey, keyId);
-    }
-
-    private static byte[] teamBinding(long agencyId, String keyId) {
-        return FieldBinding.of("agency/" + agencyId, "agency-key/" + keyId);
-    }
-
-    private static byte[] grantBinding(long accountId, long agencyId, String keyId) {
-        return FieldBinding.of("account/" + accountId, "agency-key/" + agencyId + "/" + keyId);
+        return TeamSealedKeys.AGENCY.openGrant(
+                grant, keyId, Long.toString(agencyId), accountId, accountKey);
     }
 }

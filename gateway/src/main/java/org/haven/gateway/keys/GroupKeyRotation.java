@@ -131,7 +131,7 @@ public final class GroupKeyRotation {
             throws GeneralSecurityException {
         RecipientPrivateKey oldKey =
                 GroupKeys.openWithTeamKey(old.sealed(), old.groupId(), old.keyId(), team);
-        GroupKeys.Created next = GroupKeys.create(old.groupId(), team.publicKey());
+        TeamSealedKeys.Created next = GroupKeys.create(old.groupId(), team.publicKey());
         try {
             RecipientPublicKey pub = next.pair().publicKey();
             List<EntryKeyStore.EntryKey> entryKeys = EntryKeys.rewrap(wrapped, oldKey, pub);

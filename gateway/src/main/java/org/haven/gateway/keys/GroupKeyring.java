@@ -186,7 +186,7 @@ public final class GroupKeyring {
 
     /** A new key for a group, sealed to {@code team}, its record signed by {@code admin}. */
     static GroupKeyRow newKey(
-            String groupId, GroupKeys.Created created, String teamKeyId, AccountSigner admin) {
+            String groupId, TeamSealedKeys.Created created, String teamKeyId, AccountSigner admin) {
         RecipientPublicKey pub = created.pair().publicKey();
         byte[] record = KeyRecords.group(groupId, pub.keyId(), pub.toBytes(), admin.name());
         return new GroupKeyRow(
@@ -201,7 +201,7 @@ public final class GroupKeyring {
 
     private Future<RecipientPrivateKey> create(
             Db tx, String groupId, RecipientPrivateKey team, AccountSigner admin) {
-        GroupKeys.Created created;
+        TeamSealedKeys.Created created;
         try {
             created = GroupKeys.create(groupId, team.publicKey());
         } catch (GeneralSecurityException e) {

@@ -1,8 +1,6 @@
 package org.haven.gateway.keys;
 
 import java.security.GeneralSecurityException;
-import org.haven.crypto.FieldBinding;
-import org.haven.crypto.RecipientKeyPair;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
 
@@ -16,34 +14,19 @@ import org.haven.crypto.RecipientPublicKey;
  * team and agency grants', so none can pass for another, nor one group's for another's.
  */
 public final class GroupKeys {
-
-    /** A new group key pair and its private half sealed to the team key. */
-    public record Created(RecipientKeyPair pair, byte[] sealedToTeam) {}
-
     private GroupKeys() {}
 
-    /** Makes a key for group {@code groupId}, its private half sealed to {@code teamKey}. */
-    public static Created create(String groupId, RecipientPublicKey teamKey)
+    /** Makes a key for {@code groupId}, its private half sealed to {@code teamKey}. */
+    public static TeamSealedKeys.Created create(String groupId, RecipientPublicKey teamKey)
             throws GeneralSecurityException {
-        RecipientKeyPair pair = RecipientKeyPair.generate();
-        try {
-            return new Created(
-                    pair,
-                    KeyGrants.seal(
-                            pair.privateKey(),
-                            teamBinding(groupId, pair.publicKey().keyId()),
-                            teamKey));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            pair.privateKey().destroy();
-            throw e;
-        }
+        return TeamSealedKeys.GROUP.create(groupId, teamKey);
     }
 
-    /** Opens the team-sealed copy of group {@code groupId}'s key {@code keyId}. */
+    /** Opens the team-sealed copy of key {@code keyId} with the team private key. */
     public static RecipientPrivateKey openWithTeamKey(
             byte[] sealed, String groupId, String keyId, RecipientPrivateKey teamKey)
             throws GeneralSecurityException {
-        return KeyGrants.open(sealed, teamBinding(groupId, keyId), teamKey, keyId);
+        return TeamSealedKeys.GROUP.openWithTeamKey(sealed, groupId, keyId, teamKey);
     }
 
     /** Re-seals the team-sealed copy from the old team key to the new one (team key rotation). */
@@ -54,28 +37,20 @@ public final class GroupKeys {
             RecipientPrivateKey fromTeam,
             RecipientPublicKey toTeam)
             throws GeneralSecurityException {
-        RecipientPrivateKey key = openWithTeamKey(sealed, groupId, keyId, fromTeam);
-        try {
-            return KeyGrants.seal(key, teamBinding(groupId, keyId), toTeam);
-        } finally {
-            key.destroy();
-        }
+        return TeamSealedKeys.GROUP.rewrap(sealed, groupId, keyId, fromTeam, toTeam);
     }
 
-    /** Grants the group key to one coordinator, sealed to their personal key. */
+    /** Grants the key to one coordinator, sealed to their personal key. */
     public static byte[] grant(
             RecipientPrivateKey groupKey,
             String groupId,
             long accountId,
             RecipientPublicKey accountKey)
             throws GeneralSecurityException {
-        return KeyGrants.seal(
-                groupKey,
-                grantBinding(accountId, groupId, groupKey.publicKey().keyId()),
-                accountKey);
+        return TeamSealedKeys.GROUP.grant(groupKey, groupId, accountId, accountKey);
     }
 
-    /** Opens a coordinator's grant of group key {@code keyId} with their personal key. */
+    /** Opens a coordinator's grant of key {@code keyId} with their personal key. */
     public static RecipientPrivateKey openGrant(
             byte[] grant,
             String keyId,
@@ -83,14 +58,6 @@ public final class GroupKeys {
             long accountId,
             RecipientPrivateKey accountKey)
             throws GeneralSecurityException {
-        return KeyGrants.open(grant, grantBinding(accountId, groupId, keyId), accountKey, keyId);
-    }
-
-    private static byte[] teamBinding(String groupId, String keyId) {
-        return FieldBinding.of("group/" + groupId, "group-key/" + keyId);
-    }
-
-    private static byte[] grantBinding(long accountId, String groupId, String keyId) {
-        return FieldBinding.of("account/" + accountId, "group-key/" + groupId + "/" + keyId);
+        return TeamSealedKeys.GROUP.openGrant(grant, keyId, groupId, accountId, accountKey);
     }
 }

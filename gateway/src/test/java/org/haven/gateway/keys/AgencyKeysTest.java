@@ -25,7 +25,7 @@ class AgencyKeysTest {
      */
     @Test
     void testTeamCopyAndGrantRoundTrip() throws Exception {
-        AgencyKeys.Created created = AgencyKeys.create(7, team.publicKey());
+        TeamSealedKeys.Created created = AgencyKeys.create(7, team.publicKey());
         String keyId = created.pair().publicKey().keyId();
         RecipientPrivateKey fromTeam =
                 AgencyKeys.openWithTeamKey(created.sealedToTeam(), 7, keyId, team.privateKey());
@@ -90,7 +90,7 @@ class AgencyKeysTest {
      */
     @Test
     void testTeamCopyRefusesWrongKeyOrBinding() throws Exception {
-        AgencyKeys.Created created = AgencyKeys.create(7, team.publicKey());
+        TeamSealedKeys.Created created = AgencyKeys.create(7, team.publicKey());
         String keyId = created.pair().publicKey().keyId();
         byte[] sealed = created.sealedToTeam();
         assertThrows(
@@ -117,7 +117,7 @@ class AgencyKeysTest {
      */
     @Test
     void testGrantRefusesOtherAccountAgencyOrKind() throws Exception {
-        AgencyKeys.Created created = AgencyKeys.create(7, team.publicKey());
+        TeamSealedKeys.Created created = AgencyKeys.create(7, team.publicKey());
         RecipientPrivateKey agency = created.pair().privateKey();
         String keyId = agency.publicKey().keyId();
         byte[] grant = AgencyKeys.grant(agency, 7, 42, worker.publicKey());
@@ -147,7 +147,7 @@ class AgencyKeysTest {
      */
     @Test
     void testRewrapMovesCopyToNewTeamKey() throws Exception {
-        AgencyKeys.Created created = AgencyKeys.create(7, team.publicKey());
+        TeamSealedKeys.Created created = AgencyKeys.create(7, team.publicKey());
         String keyId = created.pair().publicKey().keyId();
         RecipientKeyPair next = RecipientKeyPair.generate();
         byte[] moved =
