@@ -212,6 +212,9 @@ final class SmsLoad {
         }
     }
 
+    /** How long a replayed webhook may wait for its answer: Twilio's limit. */
+    private static final long REPLAY_ANSWER_MILLIS = 15_000;
+
     /**
      * Posts the given webhooks again, exactly as first sent, a few at a time. A webhook refused (a
      * status other than 200, or a connection that failed) is posted again after a second, up to
@@ -229,7 +232,7 @@ final class SmsLoad {
             post(r, tries, 1, refusals)
                     .onComplete(
                             ar -> {
-                                int attempt = ar.result();
+                                int attempt = ar.succeeded() ? ar.result() : 0;
                                 if (attempt == 1) {
                                     first.incrementAndGet();
                                 } else if (attempt > 1) {
@@ -255,7 +258,10 @@ final class SmsLoad {
                                 .setMethod(HttpMethod.POST)
                                 .setHost(host)
                                 .setPort(port)
-                                .setURI(PATH))
+                                .setURI(PATH)
+                                // as Twilio: a webhook not answered within 15 s failed, and is
+                                // posted again (counted among the refusals as a timeout)
+                                .setIdleTimeout(REPLAY_ANSWER_MILLIS))
                 .compose(
                         req ->
                                 req.putHeader(
