@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +27,7 @@ import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
 import org.haven.gateway.support.TwilioWebhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -319,6 +321,43 @@ class WhatsAppIntakeTest {
                     403, webhook.post(WhatsAppChannel.MESSAGE_PATH, forged, null).statusCode());
             assertEquals(conversations, count(haven, "SELECT count(*) FROM conversations"));
             assertEquals(outbox, count(haven, "SELECT count(*) FROM outbox"));
+        }
+    }
+
+    /**
+     * Verifies that a file sent while the database is away is not lost: the message is spooled and
+     * acknowledged (200), and the file stays on Twilio (no DELETE), since the spool keeps text, not
+     * files; once the database is back, the spooled message reaches the dialogue.
+     */
+    @Test
+    void testMediaDuringDatabaseOutageStaysOnTwilio(@TempDir Path dataDir) throws Exception {
+        String url = TestPostgres.newDatabase();
+        Map<String, String> withDatabase = new HashMap<>(settings("unused"));
+        try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID).requireToken(AUTH_TOKEN)) {
+            withDatabase.put("HAVEN_TWILIO_API_URL", twilio.url());
+            withDatabase.put("HAVEN_DB_URL", url);
+            try (Haven haven = TestHaven.start(dataDir, withDatabase)) {
+                TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
+                String phone = "whatsapp:+16135550150";
+                post(webhook, form(TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
+                awaitReplies(twilio, phone, 1);
+
+                TestPostgres.away(url, true);
+                String sid = mediaSid();
+                String photo =
+                        twilio.addMedia(
+                                sid, "image/jpeg", new byte[] {(byte) 0xFF, (byte) 0xD8, 1});
+                post(webhook, form(sid, phone, "", photo, "image/jpeg"));
+                Thread.sleep(500);
+                assertTrue(twilio.holdsMedia(photo), "a file sent during the outage was deleted");
+                assertFalse(
+                        twilio.received().stream().anyMatch(r -> r.method().equals("DELETE")),
+                        "Twilio was asked to delete a file Haven did not keep");
+
+                TestPostgres.away(url, false);
+                awaitReplies(twilio, phone, 2);
+                assertTrue(twilio.holdsMedia(photo), "the file went once the spool was replayed");
+            }
         }
     }
 
