@@ -167,7 +167,9 @@ final class AbuseRun {
                     vertx.createHttpClient(
                             new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(BOGUS + 4));
             for (int k = 0; k < BOGUS; k++) {
-                flood(bogus, haven.port, k, 0, statuses, stop);
+                int client = k;
+                // on a Vert.x context, so that an answer is never lost between the chain's steps
+                vertx.runOnContext(v -> flood(bogus, haven.port, client, 0, statuses, stop));
             }
             Thread.sleep(1500);
             long phase0 = System.nanoTime();

@@ -229,20 +229,25 @@ final class SmsLoad {
         CountDownLatch done = new CountDownLatch(requests.size());
         for (String[] r : requests) {
             inFlight.acquire();
-            post(r, tries, 1, refusals)
-                    .onComplete(
-                            ar -> {
-                                int attempt = ar.succeeded() ? ar.result() : 0;
-                                if (attempt == 1) {
-                                    first.incrementAndGet();
-                                } else if (attempt > 1) {
-                                    retried.incrementAndGet();
-                                } else {
-                                    unresolved.incrementAndGet();
-                                }
-                                inFlight.release();
-                                done.countDown();
-                            });
+            // on a Vert.x context: chained from this thread, an answer arriving between two steps
+            // of the chain, before its body was asked for, would never complete (and the webhook
+            // would count as unanswered)
+            vertx.runOnContext(
+                    v ->
+                            post(r, tries, 1, refusals)
+                                    .onComplete(
+                                            ar -> {
+                                                int attempt = ar.succeeded() ? ar.result() : 0;
+                                                if (attempt == 1) {
+                                                    first.incrementAndGet();
+                                                } else if (attempt > 1) {
+                                                    retried.incrementAndGet();
+                                                } else {
+                                                    unresolved.incrementAndGet();
+                                                }
+                                                inFlight.release();
+                                                done.countDown();
+                                            }));
         }
         if (!done.await(180, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the replay did not finish within 180 s");

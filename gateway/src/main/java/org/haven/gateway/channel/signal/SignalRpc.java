@@ -1,6 +1,7 @@
 package org.haven.gateway.channel.signal;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
@@ -51,11 +52,13 @@ final class SignalRpc {
         }
     }
 
+    private final Vertx vertx;
     private final SignalConfig config;
     private final HttpClientAgent http;
     private final AtomicLong ids = new AtomicLong();
 
     SignalRpc(Vertx vertx, SignalConfig config) {
+        this.vertx = vertx;
         this.config = config;
         URI url = config.url();
         this.http =
@@ -80,6 +83,13 @@ final class SignalRpc {
      * or fails with {@link RpcError}, {@link HttpError} or the transport's exception.
      */
     Future<Object> call(String method, JsonObject params, long timeoutMillis) {
+        if (Vertx.currentContext() == null) {
+            // chained from a thread of no context, an answer arriving between two steps of the
+            // chain, before its body was asked for, would be lost and the call never complete
+            Promise<Object> answer = Promise.promise();
+            vertx.runOnContext(v -> call(method, params, timeoutMillis).onComplete(answer));
+            return answer.future();
+        }
         JsonObject request =
                 new JsonObject()
                         .put("jsonrpc", "2.0")
