@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param languageChosen whether the person chose the language (until then, input in another
  *     language switches to it)
  * @param phase where the conversation is
- * @param question the question waiting for an answer, or null
+ * @param question the question waiting for an answer, or null; after the hand-off of a person in
+ *     danger who gave no place yet, the city question, whose answer gets the crisis lines there
  * @param languageAsked whether a LANGUAGE keyword is waiting for its answer
  * @param answers question id → values; an empty list means skipped
  * @param lastActivity the last input or start, in epoch seconds

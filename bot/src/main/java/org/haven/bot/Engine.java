@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.haven.bot.ConversationState.Phase;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Keyword;
@@ -38,6 +39,20 @@ import org.haven.bot.script.Then;
  * window; after it, the intake restarts politely.
  */
 public final class Engine {
+
+    /**
+     * Optional messages: the offer, after an urgent hand-off with no place, to send the crisis
+     * lines of the person's province, and the heading of those lines.
+     */
+    private static final String CRISIS_PLACE = "crisis_place";
+
+    private static final String CRISIS_LINES = "crisis_lines";
+
+    /** The directory's service of crisis lines (day and night, by phone). */
+    private static final String CRISIS_LINE = "crisis line";
+
+    /** The directory's scope of organisations that serve everyone. */
+    private static final String NATIONAL = "national";
 
     private final Script script;
     private final EngineSettings settings;
@@ -421,6 +436,9 @@ public final class Engine {
                     } else if (!raw.isEmpty()) {
                         events.add(new Event.MessageForCoordinator(raw));
                         say("received");
+                        if (question != null) {
+                            crisisLinesFor(raw);
+                        }
                     }
                 }
                 case ENDED -> begin();
@@ -786,6 +804,62 @@ public final class Engine {
                 say("handoff");
             }
             say("reference"); // "{reference}" is the case's, filled in by whoever creates the case
+            if (r.triage() == Triage.URGENT && r.workingGroup() == null) {
+                offerCrisisLines();
+            }
+        }
+
+        /**
+         * An urgent case handed off before the place was asked (in danger now): the national lines
+         * went with the outcome; the lines of the person's province follow as soon as they name it.
+         * The city question stays open after the hand-off for that alone.
+         */
+        private void offerCrisisLines() {
+            Optional<Question> place =
+                    script.questions().stream()
+                            .filter(q -> q.type() == QuestionType.CITY)
+                            .findFirst();
+            if (place.isPresent()
+                    && script.messages().containsKey(CRISIS_PLACE)
+                    && script.messages().containsKey(CRISIS_LINES)) {
+                say(CRISIS_PLACE);
+                question = place.get().id();
+            }
+        }
+
+        /**
+         * A message after an urgent hand-off that names a place gets the crisis lines of its
+         * working group, then the national ones (the message itself goes to the case as any other).
+         * Until one does, the offer stays open.
+         */
+        private void crisisLinesFor(String raw) {
+            Optional<String> named = triager.placeNamed(raw);
+            if (named.isEmpty()) {
+                return;
+            }
+            question = null;
+            String group = named.get();
+            List<String> lines =
+                    Stream.of(group, NATIONAL)
+                            .distinct()
+                            .flatMap(
+                                    scope ->
+                                            script.directory().stream()
+                                                    .filter(
+                                                            o ->
+                                                                    o.serves().contains(scope)
+                                                                            && o.services()
+                                                                                    .contains(
+                                                                                            CRISIS_LINE)))
+                            .map(ResultBuilder::suggestion)
+                            .toList();
+            if (lines.isEmpty()) {
+                return;
+            }
+            Reply intro = localizer.message(CRISIS_LINES, language, group);
+            StringBuilder b = new StringBuilder(intro.text());
+            lines.forEach(x -> b.append("\n- ").append(x));
+            replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
         }
 
         /**

@@ -95,18 +95,27 @@ public final class Triager {
      * @return the group id, or the fallback group
      */
     public String groupFor(String place) {
-        String best = script.fallbackGroup();
+        return placeNamed(place).orElse(script.fallbackGroup());
+    }
+
+    /**
+     * @param text anything the person wrote
+     * @return the working group of the longest place name found in it (the fallback group's own
+     *     places included), or empty when it names none
+     */
+    public Optional<String> placeNamed(String text) {
+        String best = null;
         int bestLen = 0;
         for (WorkingGroup g : script.workingGroups()) {
             for (String p : g.places()) {
                 int len = Normalizer.words(p).length();
-                if (len > bestLen && Normalizer.mentions(place, p)) {
+                if (len > bestLen && Normalizer.mentions(text, p)) {
                     best = g.id();
                     bestLen = len;
                 }
             }
         }
-        return best;
+        return Optional.ofNullable(best);
     }
 
     /**
