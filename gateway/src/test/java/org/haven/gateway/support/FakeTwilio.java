@@ -47,6 +47,17 @@ public final class FakeTwilio implements AutoCloseable {
         public String body() {
             return params.get("Body");
         }
+
+        /** The content template sent ({@code ContentSid}), or null for a free-form message. */
+        public String contentSid() {
+            return params.get("ContentSid");
+        }
+
+        /** The template's variables as Twilio received them, parsed; null if none were sent. */
+        public JsonObject contentVariables() {
+            String v = params.get("ContentVariables");
+            return v == null ? null : new JsonObject(v);
+        }
     }
 
     private final Vertx vertx = Vertx.vertx();
@@ -176,6 +187,9 @@ public final class FakeTwilio implements AutoCloseable {
                                                 ? null
                                                 : scripted.get(params.get("To"));
                                 int[] error = script == null ? null : script.poll();
+                                if (error == null) {
+                                    error = invalid(params);
+                                }
                                 if (error != null) {
                                     received.add(
                                             new Received(
@@ -233,6 +247,32 @@ public final class FakeTwilio implements AutoCloseable {
                                                         .encode());
                             }
                         });
+    }
+
+    /** Twilio's refusals of a malformed message request, as {status, code}; null if well formed. */
+    private static int[] invalid(Map<String, String> p) {
+        String variables = p.get("ContentVariables");
+        if (variables != null && p.get("ContentSid") == null) {
+            return new int[] {400, 21654}; // ContentVariables without a ContentSid
+        }
+        if (variables != null) {
+            try {
+                JsonObject o = new JsonObject(variables);
+                for (String key : o.fieldNames()) {
+                    if (!(o.getValue(key) instanceof String)) {
+                        return new int[] {400, 21656}; // ContentVariables invalid
+                    }
+                }
+            } catch (RuntimeException e) {
+                return new int[] {400, 21656};
+            }
+        }
+        if (p.get("ContentSid") == null
+                && (p.get("Body") == null || p.get("Body").isEmpty())
+                && p.get("MediaUrl") == null) {
+            return new int[] {400, 21619}; // neither a body, media nor a content template
+        }
+        return null;
     }
 
     private void serveMedia(HttpServerRequest req, String path, Map<String, String> params) {

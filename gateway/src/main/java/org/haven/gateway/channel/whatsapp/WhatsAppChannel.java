@@ -29,12 +29,14 @@ import org.slf4j.LoggerFactory;
 /**
  * WhatsApp through Twilio. Incoming messages arrive at {@value #MESSAGE_PATH} and delivery reports
  * at {@value #STATUS_PATH}, signed as SMS webhooks are ({@link TwilioWebhooks}); addresses are
- * {@code whatsapp:+…}. The dialogue is the one SMS has (keywords, duress word, resume, DELETE).
- * Voice notes, photos and documents within the limits are downloaded ({@link TwilioMedia}) and
- * sealed into the case in the same step as the message (held for the hand-off during the intake);
- * the person is told, and the question they were at is asked again. Twilio's copy is deleted after
- * the commit. Each message opens WhatsApp's 24-hour window again ({@link ReplyWindows}) and lets a
- * coordinator's reply held outside it go out ({@link WhatsAppSender}).
+ * {@code whatsapp:+…}. The dialogue is the one SMS has (keywords, duress word, resume, DELETE); a
+ * tap on a quick-reply button ({@link QuickReplies}) is read as its {@code ButtonPayload}, the
+ * option's value, rather than its title. Voice notes, photos and documents within the limits are
+ * downloaded ({@link TwilioMedia}) and sealed into the case in the same step as the message (held
+ * for the hand-off during the intake); the person is told, and the question they were at is asked
+ * again. Twilio's copy is deleted after the commit. Each message opens WhatsApp's 24-hour window
+ * again ({@link ReplyWindows}) and lets a coordinator's reply held outside it go out ({@link
+ * WhatsAppSender}).
  */
 public final class WhatsAppChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(WhatsAppChannel.class);

@@ -1,6 +1,7 @@
 package org.haven.gateway.channel.whatsapp;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -19,6 +20,8 @@ import org.haven.gateway.config.Settings;
  *     person a coordinator replied, sent when the 24-hour window is closed; without it, a held
  *     reply waits silently for the person to write
  * @param replyTemplateVariables the template's ContentVariables (JSON), never personal
+ * @param buttonTemplates the Content SIDs of the quick-reply templates by number of buttons ({@link
+ *     QuickReplies}); empty: intake options go as numbered text
  * @param media the voice notes, photos and documents taken into a case
  * @param maxPerSecond messages a second for the whole channel
  * @param hold how long a coordinator's reply waits for the person to write again
@@ -28,9 +31,15 @@ public record WhatsAppConfig(
         String from,
         Optional<String> replyTemplateSid,
         Optional<String> replyTemplateVariables,
+        Map<Integer, String> buttonTemplates,
         MediaLimits media,
         int maxPerSecond,
         Duration hold) {
+
+    /** Makes the settings, the button templates immutable. */
+    public WhatsAppConfig {
+        buttonTemplates = Map.copyOf(buttonTemplates);
+    }
 
     /** The settings whose values are secret (the shared account's auth token). */
     public static final Set<String> SECRETS = TwilioAccount.SECRETS;
@@ -77,6 +86,7 @@ public record WhatsAppConfig(
                         sender,
                         template,
                         variables,
+                        QuickReplies.parse(s),
                         MediaLimits.parse(s, "whatsapp_"),
                         s.intIn("whatsapp_max_per_second", 10, 1, 1000),
                         Duration.ofHours(s.intIn("whatsapp_hold_hours", 72, 1, 720))));
@@ -98,6 +108,8 @@ public record WhatsAppConfig(
                 + account
                 + ", from=<set>, replyTemplateSid="
                 + replyTemplateSid.orElse("-")
+                + ", buttonTemplates="
+                + new java.util.TreeMap<>(buttonTemplates).keySet()
                 + ", media="
                 + media
                 + ", maxPerSecond="

@@ -6,6 +6,7 @@ import com.twilio.type.PhoneNumber;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.haven.bot.Reply;
 import org.haven.bot.render.SmsRenderer;
 import org.haven.gateway.channel.twilio.TwilioApi;
@@ -14,17 +15,24 @@ import org.haven.gateway.outbox.OutboundMessage;
 import org.haven.gateway.outbox.SendResult;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.ReplyWindows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sends outbox messages on WhatsApp through Twilio's Messages API ({@link TwilioApi}), with the
- * options numbered as on SMS (the same values). WhatsApp's rule: a free-form message may only be
- * sent within 24 hours of the person's last message. The intake's replies always answer a message
- * just received; a coordinator's reply after the window has closed is held ({@link
- * SendResult.Kind#RECIPIENT_AWAY}, so it waits without using up attempts) and the approved template
- * (its Content SID) tells the person, once per silence, that a coordinator replied. When the person
- * writes again, the channel nudges the outbox and the held reply goes out.
+ * Sends outbox messages on WhatsApp through Twilio's Messages API ({@link TwilioApi}), with an
+ * intake question's options as quick-reply buttons where a template fits ({@link QuickReplies}),
+ * else numbered as on SMS; either way the values are SMS's. If Twilio refuses the buttons (a
+ * template deleted or not fitting its variables), the question goes again as numbered text, so the
+ * person is never left without it. WhatsApp's rule: a free-form message may only be sent within 24
+ * hours of the person's last message. The intake's replies always answer a message just received; a
+ * coordinator's reply after the window has closed is held ({@link SendResult.Kind#RECIPIENT_AWAY},
+ * so it waits without using up attempts) and the approved template (its Content SID) tells the
+ * person, once per silence, that a coordinator replied. When the person writes again, the channel
+ * nudges the outbox and the held reply goes out.
  */
 final class WhatsAppSender implements ChannelSender {
+    private static final Logger LOG = LoggerFactory.getLogger(WhatsAppSender.class);
+
     /** Twilio's longest message body; WhatsApp has no segments, so one budget covers it. */
     static final int MAX_BODY = 1600;
 
@@ -37,11 +45,13 @@ final class WhatsAppSender implements ChannelSender {
     private final TwilioApi api;
     private final WhatsAppConfig config;
     private final Db db;
+    private final QuickReplies buttons;
 
     WhatsAppSender(TwilioApi api, WhatsAppConfig config, Db db) {
         this.api = api;
         this.config = config;
         this.db = db;
+        this.buttons = new QuickReplies(config.buttonTemplates());
     }
 
     @Override
@@ -66,7 +76,7 @@ final class WhatsAppSender implements ChannelSender {
                     new SendResult.Failed(SendResult.Kind.PERMANENT, "no_address"));
         }
         if (!m.fromCoordinator()) {
-            return sendText(m);
+            return sendQuestion(m);
         }
         return ReplyWindows.find(db, m.conversationId(), WhatsAppConfig.WINDOW)
                 .compose(
@@ -107,6 +117,29 @@ final class WhatsAppSender implements ChannelSender {
                         });
     }
 
+    /** The intake's message: its options as buttons where a template fits, else as text. */
+    private Future<SendResult> sendQuestion(OutboundMessage m) {
+        Optional<QuickReplies.Filled> filled =
+                m.options().isEmpty()
+                        ? Optional.empty()
+                        : buttons.fill(m.text(), m.options(), m.multiple());
+        if (filled.isEmpty()) {
+            return sendText(m);
+        }
+        return api.send(List.of(buttons(m.address(), filled.get())))
+                .compose(
+                        r -> {
+                            if (r instanceof SendResult.Failed f
+                                    && f.kind() == SendResult.Kind.PERMANENT) {
+                                LOG.warn(
+                                        "event=whatsapp_buttons_refused code={} effect=numbered_text",
+                                        f.code());
+                                return sendText(m);
+                            }
+                            return Future.succeededFuture(r);
+                        });
+    }
+
     private Future<SendResult> sendText(OutboundMessage m) {
         List<String> parts =
                 RENDERER.texts(new Reply(m.text(), m.options(), m.language(), m.rtl()));
@@ -115,6 +148,13 @@ final class WhatsAppSender implements ChannelSender {
 
     private MessageCreator text(String to, String body) {
         return Message.creator(new PhoneNumber(to), new PhoneNumber(config.from()), body)
+                .setStatusCallback(config.statusWebhookUrl());
+    }
+
+    private MessageCreator buttons(String to, QuickReplies.Filled filled) {
+        return Message.creator(new PhoneNumber(to), new PhoneNumber(config.from()), (String) null)
+                .setContentSid(filled.contentSid())
+                .setContentVariables(filled.variables())
                 .setStatusCallback(config.statusWebhookUrl());
     }
 

@@ -69,7 +69,10 @@ class WhatsAppConfigTest {
                         Map.of("whatsapp_media_max_bytes", "12"), "HAVEN_WHATSAPP_MEDIA_MAX_BYTES"),
                 Arguments.of(
                         Map.of("whatsapp_reply_template_variables", "1=Haven"),
-                        "HAVEN_WHATSAPP_REPLY_TEMPLATE_VARIABLES"));
+                        "HAVEN_WHATSAPP_REPLY_TEMPLATE_VARIABLES"),
+                Arguments.of(
+                        Map.of("whatsapp_buttons_content_sids", WhatsAppIntakeTest.TEMPLATE),
+                        "HAVEN_WHATSAPP_BUTTONS_CONTENT_SIDS"));
     }
 
     /** Verifies that each mistake stops start-up with one line naming the variable, no secret. */

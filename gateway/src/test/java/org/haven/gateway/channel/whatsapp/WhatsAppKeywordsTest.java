@@ -115,6 +115,42 @@ class WhatsAppKeywordsTest {
                         "SELECT count(*) FROM reply_windows WHERE conversation_id NOT IN (SELECT id FROM conversations)"));
     }
 
+    /**
+     * Verifies that STOP on WhatsApp stops the conversation (confirmed once, nothing more sent) and
+     * START resumes it where it was, with the question again, as on SMS.
+     */
+    @Test
+    void testStopAndStartStopAndResumeConversation() throws Exception {
+        String from = started();
+        String question = next(from).body();
+        long stopped = count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL");
+        int before = twilio.to(from).size();
+        send(from, "STOP");
+        next(from);
+        send(from, "Hello again");
+        Thread.sleep(500);
+        next(from);
+        assertEquals(
+                before + 1, twilio.to(from).size(), "STOP is confirmed once, and nothing more");
+        send(from, "START");
+        assertEquals(
+                stopped, count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (twilio.to(from).stream()
+                .skip(before + 1)
+                .noneMatch(r -> question.equals(r.body()))) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(
+                        "the question was not asked again after START: "
+                                + twilio.to(from).stream()
+                                        .skip(before + 1)
+                                        .map(FakeTwilio.Received::body)
+                                        .toList());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** A new person who said hello and got the first question. */
     private static String started() throws Exception {
         String from = "whatsapp:+1438555" + String.format("%04d", NUMBERS.incrementAndGet());
