@@ -329,7 +329,7 @@ public final class CannedReplyRoutes {
         if (!missing.isEmpty()) {
             b.append(". ").append(Text.t(l, "canned.missing")).append(names(missing));
         }
-        b.append("</p><p class=\"canned-actions\"><a href=\"")
+        b.append("</p><div class=\"canned-actions\"><a href=\"")
                 .append(BASE)
                 .append("/")
                 .append(r.id())
@@ -354,7 +354,7 @@ public final class CannedReplyRoutes {
                         "canned.delete",
                         heading,
                         Text.t(l, "confirm.canned_delete", r.in(shown).orElseThrow().title())));
-        return b.append("</p></li>").toString();
+        return b.append("</div></li>").toString();
     }
 
     private static String button(
