@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.haven.bot.Engine;
 import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
+import org.haven.gateway.admin.CannedReplySeed;
 import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.admin.Retention;
 import org.haven.gateway.cases.CaseEntries;
@@ -331,6 +332,8 @@ public final class Haven implements AutoCloseable {
                             config.retentionDays(),
                             conversations.activeScript(),
                             channels.stream().map(Channel::name).toList());
+            // the canned replies were the script's canned_* messages: copied into their store once
+            await(CannedReplySeed.seedOnce(database.db(), conversations.activeScript()));
             inbox.mount(router);
             inbox.follow(cluster);
             router.get("/").handler(ctx -> ctx.redirect("/chat"));

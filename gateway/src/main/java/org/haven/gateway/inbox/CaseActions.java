@@ -143,12 +143,18 @@ final class CaseActions {
     }
 
     void reply(RoutingContext ctx, InboxSession s, CaseSummary c) {
-        String text = trimmed(ctx.request().getFormAttribute("text"));
-        if (text.isEmpty()) {
-            String canned =
-                    replies.text(trimmed(ctx.request().getFormAttribute("canned")), c.language());
-            text = canned == null ? "" : canned;
+        String typed = trimmed(ctx.request().getFormAttribute("text"));
+        if (!typed.isEmpty()) {
+            send(ctx, s, c, typed);
+            return;
         }
+        // an empty box with a canned reply chosen (a browser without script): that reply is sent
+        replies.text(trimmed(ctx.request().getFormAttribute("canned")), c.language())
+                .onSuccess(canned -> send(ctx, s, c, canned.orElse("")))
+                .onFailure(ctx::fail);
+    }
+
+    private void send(RoutingContext ctx, InboxSession s, CaseSummary c, String text) {
         if (text.isEmpty() || text.length() > CaseView.MAX_TEXT) {
             CaseRoutes.back(ctx, c, "case.empty_text");
             return;

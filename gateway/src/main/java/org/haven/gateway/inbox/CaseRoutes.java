@@ -61,7 +61,7 @@ public final class CaseRoutes {
             KeyedHash auditKey,
             Reauthentication reauthentication,
             ActiveScript script) {
-        CannedReplies replies = new CannedReplies(script);
+        CannedReplies replies = new CannedReplies(accounts.db());
         this.auditKey = auditKey;
         this.vertx = vertx;
         this.cases = cases;

@@ -70,6 +70,7 @@ final class CaseView {
         Future<Map<Integer, Delivery>> deliveries = outbox.deliveries(c.id());
         Future<String> window =
                 ReplyWindowNote.of(accounts.db(), s.language(), c.channel(), c.id());
+        Future<List<CannedReplies.Offer>> canned = replies.offers(c.language(), s.language());
         entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), read -> "case_view")
                 .compose(
                         read ->
@@ -77,11 +78,15 @@ final class CaseView {
                                         staff ->
                                                 deliveries.compose(
                                                         d ->
-                                                                window.map(
+                                                                window.compose(
                                                                         w ->
-                                                                                new Loaded(
-                                                                                        read, staff,
-                                                                                        d)))))
+                                                                                canned.map(
+                                                                                        k ->
+                                                                                                new Loaded(
+                                                                                                        read,
+                                                                                                        staff,
+                                                                                                        d,
+                                                                                                        k))))))
                 .onSuccess(
                         loaded -> {
                             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
@@ -111,7 +116,8 @@ final class CaseView {
     private record Loaded(
             List<CaseEntries.Opened> entries,
             List<Account> staff,
-            Map<Integer, Delivery> deliveries) {}
+            Map<Integer, Delivery> deliveries,
+            List<CannedReplies.Offer> canned) {}
 
     /**
      * The page: a header with the case's facts and a toolbar, then the conversation with the reply
@@ -144,7 +150,7 @@ final class CaseView {
         b.append("<div class=\"case-grid\"><div class=\"case-main\">");
         b.append(conversation);
         if (canWork) {
-            b.append(replyBox(s, c)).append(noteBox(s, c));
+            b.append(replyBox(s, c, loaded.canned())).append(noteBox(s, c));
         }
         b.append("</div><aside class=\"case-side\" aria-label=\"")
                 .append(Html.esc(Text.t(l, "case.side")))
@@ -490,7 +496,8 @@ final class CaseView {
     }
 
     /** The reply box, right under the thread: a canned reply, the text, Ctrl+Enter to send. */
-    private String replyBox(InboxSession s, CaseSummary c) {
+    private static String replyBox(
+            InboxSession s, CaseSummary c, List<CannedReplies.Offer> canned) {
         String l = s.language();
         return "<section class=\"work reply\" aria-labelledby=\"reply-h\"><h2 id=\"reply-h\">"
                 + Text.t(l, "case.reply")
@@ -499,7 +506,7 @@ final class CaseView {
                         s,
                         c,
                         "reply",
-                        cannedSelect(l, c)
+                        cannedSelect(l, canned)
                                 + "<label for=\"reply-text\" class=\"sr-only\">"
                                 + Text.t(l, "case.reply")
                                 + "</label><textarea id=\"reply-text\" name=\"text\""
@@ -523,22 +530,27 @@ final class CaseView {
                 + "</section>";
     }
 
-    private String cannedSelect(String l, CaseSummary c) {
+    /**
+     * The canned replies, each inserting its text in the case's language (inbox.js); one in English
+     * for want of that language says so.
+     */
+    private static String cannedSelect(String l, List<CannedReplies.Offer> offers) {
         StringBuilder canned =
                 new StringBuilder("<label for=\"canned\">")
                         .append(Text.t(l, "case.canned"))
                         .append(
                                 "</label><select id=\"canned\" name=\"canned\"><option value=\"\">—</option>");
-        replies.ids()
-                .forEach(
-                        id ->
-                                canned.append("<option value=\"")
-                                        .append(id)
-                                        .append("\" data-text=\"")
-                                        .append(Html.esc(replies.text(id, c.language())))
-                                        .append("\">")
-                                        .append(Html.esc(abbreviate(replies.text(id, l))))
-                                        .append("</option>"));
+        for (CannedReplies.Offer o : offers) {
+            canned.append("<option value=\"")
+                    .append(o.id())
+                    .append("\" data-text=\"")
+                    .append(Html.esc(o.text()))
+                    .append(o.inEnglish() ? "\" data-fallback=\"en" : "")
+                    .append("\">")
+                    .append(Html.esc(abbreviate(o.title())))
+                    .append(o.inEnglish() ? " — " + Text.t(l, "case.canned.in_english") : "")
+                    .append("</option>");
+        }
         return canned.append("</select>").toString();
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.haven.gateway.admin.AccountCeremony;
 import org.haven.gateway.admin.AuditRoutes;
+import org.haven.gateway.admin.CannedReplyRoutes;
 import org.haven.gateway.admin.IntakeRoutes;
 import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.admin.TeamRoutes;
@@ -49,6 +50,7 @@ public final class Inbox {
     private final LiveUpdates live;
     private final DashboardRoutes dashboard;
     private final IntakeRoutes intake;
+    private final CannedReplyRoutes canned;
 
     public Inbox(
             Vertx vertx,
@@ -89,6 +91,7 @@ public final class Inbox {
                 new TeamRoutes(vertx, accounts, teamKeys, guard, secrets.auditKey(), script)
                         .retentionDefault(retentionDays);
         this.intake = new IntakeRoutes(scripts, accounts.db(), guard, secrets.auditKey());
+        this.canned = new CannedReplyRoutes(accounts.db(), guard, secrets.auditKey(), script);
         this.dashboard = new DashboardRoutes(new DashboardStats(accounts.db()), guard);
         this.audit = new AuditRoutes(accounts.db(), guard, secrets.auditKey());
     }
@@ -119,6 +122,7 @@ public final class Inbox {
         live.mount(router, guard);
         team.mount(router);
         intake.mount(router);
+        canned.mount(router);
         dashboard.mount(router);
         audit.mount(router);
         queues.mount(router);

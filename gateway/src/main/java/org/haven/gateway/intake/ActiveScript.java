@@ -64,6 +64,28 @@ public final class ActiveScript {
         return keys.isEmpty() ? keys(Intake.defaultIntake().script(), prefix) : keys;
     }
 
+    /**
+     * A message's texts as the script writes them, language code → text, with no fallback (the
+     * shipped default script's when the script in use lacks the message).
+     *
+     * @param key a message key
+     * @return the texts; empty for an unknown key
+     */
+    public Map<String, String> texts(String key) {
+        org.haven.bot.script.Text t = active.get().script().messages().get(key);
+        if (t == null) {
+            t = Intake.defaultIntake().script().messages().get(key);
+        }
+        return t == null ? Map.of() : t.values();
+    }
+
+    /**
+     * @return the script's languages, in its order (code, own name, direction)
+     */
+    public List<Language> languages() {
+        return active.get().script().languages();
+    }
+
     private static List<String> keys(Script script, String prefix) {
         return script.messages().entrySet().stream()
                 .filter(e -> e.getKey().startsWith(prefix))

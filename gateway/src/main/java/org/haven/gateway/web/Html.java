@@ -73,6 +73,9 @@ public final class Html {
             }
             if (session.isAdmin()) {
                 sb.append("<a href=\"/inbox/team\">").append(Text.t(lang, "team")).append("</a>");
+                sb.append("<a href=\"/inbox/team/canned\" id=\"canned-link\">")
+                        .append(Text.t(lang, "canned"))
+                        .append("</a>");
                 sb.append("<a href=\"/inbox/audit\">").append(Text.t(lang, "audit")).append("</a>");
             }
             sb.append("<a href=\"/inbox/settings\" id=\"settings-link\">")

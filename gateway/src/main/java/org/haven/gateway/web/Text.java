@@ -460,6 +460,67 @@ public final class Text {
                 "This person cannot be reached here any more (they stopped or deleted the conversation).",
                 "Cette personne ne peut plus être jointe ici (arrêt ou suppression de la conversation).");
         put("case.canned", "Canned reply", "Réponse type");
+        put(
+                "case.canned.in_english",
+                "in English: none in this case's language",
+                "en anglais : aucune dans la langue du dossier");
+        put("canned", "Canned replies", "Réponses types");
+        put(
+                "canned.help",
+                "Coordinators pick these in a case's reply box: the text in the case's language goes"
+                        + " into the box, where they can change it before sending. A reply with no text in"
+                        + " that language is offered in English, marked so. These words are the"
+                        + " organisation's, not a person's: never put a name or a detail of a case in one.",
+                "Les personnes coordonnatrices les choisissent dans la zone de réponse d'un dossier : le"
+                        + " texte dans la langue du dossier y est inséré, modifiable avant l'envoi. Une réponse"
+                        + " sans texte dans cette langue est proposée en anglais, avec une mention. Ces mots"
+                        + " sont ceux de l'organisme, pas d'une personne : n'y mettez jamais un nom ni un"
+                        + " détail d'un dossier.");
+        put("canned.none", "No canned replies yet.", "Aucune réponse type pour l'instant.");
+        put("canned.add", "Add a canned reply", "Ajouter une réponse type");
+        put("canned.edit", "Edit", "Modifier");
+        put("canned.edit.heading", "Edit a canned reply", "Modifier une réponse type");
+        put("canned.up", "Move up", "Monter");
+        put("canned.down", "Move down", "Descendre");
+        put("canned.delete", "Delete", "Supprimer");
+        put("canned.save", "Save", "Enregistrer");
+        put("canned.cancel", "Back to the canned replies", "Retour aux réponses types");
+        put("canned.title", "Title", "Titre");
+        put("canned.text", "Text", "Texte");
+        put("canned.languages", "Languages: ", "Langues : ");
+        put("canned.missing", "No text in: ", "Aucun texte en : ");
+        put(
+                "canned.form.help",
+                "Write a title and a text in each language you want; leave both empty for a"
+                        + " language the reply does not have.",
+                "Écrivez un titre et un texte dans chaque langue voulue; laissez les deux vides pour"
+                        + " une langue que la réponse n'a pas.");
+        put(
+                "canned.incomplete",
+                "Each language needs both a title and a text, or neither: see {0}.",
+                "Chaque langue demande un titre et un texte, ou aucun des deux : voir {0}.");
+        put(
+                "canned.empty",
+                "Write a title and a text in at least one language.",
+                "Écrivez un titre et un texte dans au moins une langue.");
+        put(
+                "canned.too_long",
+                "A title is at most 200 characters and a text at most 4000: see {0}.",
+                "Un titre compte au plus 200 caractères et un texte au plus 4000 : voir {0}.");
+        put("canned.added", "Canned reply added.", "Réponse type ajoutée.");
+        put("canned.saved", "Canned reply saved.", "Réponse type enregistrée.");
+        put("canned.moved", "Canned reply moved.", "Réponse type déplacée.");
+        put("canned.deleted", "Canned reply deleted.", "Réponse type supprimée.");
+        put(
+                "canned.gone",
+                "That canned reply no longer exists.",
+                "Cette réponse type n'existe plus.");
+        put(
+                "confirm.canned_delete",
+                "Delete the canned reply \u201c{0}\u201d, in every language? Coordinators will no"
+                        + " longer be offered it. This cannot be undone.",
+                "Supprimer la réponse type \u00ab {0} \u00bb, dans toutes les langues? Elle ne sera"
+                        + " plus proposée aux personnes coordonnatrices. C'est irréversible.");
         put("case.note.add", "Add a private note", "Ajouter une note privée");
         put("case.note.save", "Save note", "Enregistrer la note");
         put("case.labels", "Labels", "Étiquettes");
