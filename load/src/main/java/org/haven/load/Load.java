@@ -232,8 +232,11 @@ public final class Load {
             if (sms != null) {
                 sms.stats.measure();
             }
+            GcPauses gc = new GcPauses(host, port, System.getenv("HAVEN_METRICS_TOKEN"));
+            gc.start();
             for (int s = 0; s < seconds; s++) {
                 Thread.sleep(1000);
+                gc.tick();
                 if (haven != null && !haven.alive()) {
                     System.out.println("the gateway died during the run; see " + haven.log);
                     return 1;
@@ -268,7 +271,8 @@ public final class Load {
                                             Locale.ROOT,
                                             "%-8s slowest seconds: %s%n",
                                             s.name,
-                                            s.worstSeconds(6)));
+                                            s.worstSeconds(6, gc::millisIn)));
+            System.out.println(gc.report());
             if (sms != null) {
                 System.out.printf(
                         Locale.ROOT,

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.HdrHistogram.ConcurrentHistogram;
@@ -135,6 +136,14 @@ final class Stats {
      * a pause (garbage collection, a checkpoint, a periodic job), spread ones to queueing.
      */
     String worstSeconds(int n) {
+        return worstSeconds(n, i -> -1);
+    }
+
+    /**
+     * As {@link #worstSeconds(int)}, with the garbage-collection pause time of each second beside
+     * it where known: {@code "12s 141ms (gc 120ms)"}.
+     */
+    String worstSeconds(int n, IntToDoubleFunction gcMillis) {
         return IntStream.range(0, worstPerSecond.length())
                 .filter(i -> worstPerSecond.get(i) > 0)
                 .boxed()
@@ -143,10 +152,16 @@ final class Stats {
                 .map(
                         i ->
                                 String.format(
-                                        Locale.ROOT,
-                                        "%ds %.0fms",
-                                        i,
-                                        worstPerSecond.get(i) / 1000.0))
+                                                Locale.ROOT,
+                                                "%ds %.0fms",
+                                                i,
+                                                worstPerSecond.get(i) / 1000.0)
+                                        + (gcMillis.applyAsDouble(i) < 0
+                                                ? ""
+                                                : String.format(
+                                                        Locale.ROOT,
+                                                        " (gc %.0fms)",
+                                                        gcMillis.applyAsDouble(i))))
                 .collect(Collectors.joining(", "));
     }
 

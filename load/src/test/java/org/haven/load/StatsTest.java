@@ -33,5 +33,37 @@ class StatsTest {
         assertEquals(80.0, stats.maxMillis(), 0.1);
         assertEquals("3s 80ms, 1s 20ms", stats.worstSeconds(2));
         assertEquals("3s 80ms, 1s 20ms, 7s 2ms", stats.worstSeconds(5));
+        assertEquals("3s 80ms (gc 64ms), 1s 20ms", stats.worstSeconds(2, i -> i == 3 ? 64.4 : -1));
+    }
+
+    /**
+     * Verifies that the pause series of a Prometheus page are summed over every collector and
+     * cause, and that other series with the same prefix are not counted.
+     */
+    @Test
+    void testGcPausesAreSummedOverCollectors() {
+        String page =
+                String.join(
+                        "\n",
+                        "# HELP jvm_gc_pause_seconds Time spent in GC pause",
+                        "# TYPE jvm_gc_pause_seconds summary",
+                        "jvm_gc_pause_seconds_count{action=\"end of minor GC\",cause=\"G1"
+                                + " Evacuation Pause\",gc=\"G1 Young Generation\"} 12",
+                        "jvm_gc_pause_seconds_sum{action=\"end of minor GC\",cause=\"G1"
+                                + " Evacuation Pause\",gc=\"G1 Young Generation\"} 0.084",
+                        "jvm_gc_pause_seconds_count{action=\"end of major GC\",cause=\"System.gc()\","
+                                + "gc=\"G1 Old Generation\"} 1",
+                        "jvm_gc_pause_seconds_sum{action=\"end of major GC\",cause=\"System.gc()\","
+                                + "gc=\"G1 Old Generation\"} 0.016",
+                        "jvm_gc_pause_seconds_max{action=\"end of minor GC\",cause=\"G1"
+                                + " Evacuation Pause\",gc=\"G1 Young Generation\"} 0.021",
+                        "jvm_gc_pause_seconds_max{action=\"end of major GC\",cause=\"System.gc()\","
+                                + "gc=\"G1 Old Generation\"} 0.016",
+                        "jvm_gc_pause_seconds_total_other 99",
+                        "jvm_gc_overhead 0.01");
+        GcPauses.Reading r = GcPauses.parse(page);
+        assertEquals(13, r.count());
+        assertEquals(0.100, r.seconds(), 1e-9);
+        assertEquals(0.021, r.recentMaxSeconds(), 1e-9);
     }
 }
