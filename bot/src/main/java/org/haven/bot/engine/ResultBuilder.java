@@ -178,7 +178,8 @@ public final class ResultBuilder {
                             q.id(),
                             question,
                             text,
-                            q.label() == null ? question : q.label().resolve(en, d)));
+                            q.label() == null ? question : q.label().resolve(en, d),
+                            q.sensitive()));
         }
         List<String> away = answers.get(WRITTEN_WHILE_AWAY);
         if (away != null && !away.isEmpty()) {

@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param line where it is defined
  * @param label a short name of the question for the coordinator's inbox ("Safe to talk"), per
  *     language, or null (the inbox then shows the prompt)
+ * @param sensitive whether the answer tells of what the person lived through ("What happened"): the
+ *     inbox hides it behind a "show" control for coordinators who ask for that, so a volunteer is
+ *     not met with it unprepared
  */
 public record Question(
         String id,
@@ -41,7 +44,8 @@ public record Question(
         List<PromptVariant> variants,
         String role,
         int line,
-        Text label) {
+        Text label,
+        boolean sensitive) {
 
     /** Makes an immutable question. */
     public Question {
@@ -50,6 +54,40 @@ public record Question(
         Map<String, List<String>> copy = new LinkedHashMap<>();
         recognise.forEach((k, v) -> copy.put(k, List.copyOf(v)));
         recognise = Collections.unmodifiableMap(copy);
+    }
+
+    /** A question that is not sensitive. */
+    public Question(
+            String id,
+            QuestionType type,
+            Text prompt,
+            List<Choice> choices,
+            Condition showIf,
+            Condition hideIf,
+            Validation validation,
+            String section,
+            boolean essential,
+            Map<String, List<String>> recognise,
+            List<PromptVariant> variants,
+            String role,
+            int line,
+            Text label) {
+        this(
+                id,
+                type,
+                prompt,
+                choices,
+                showIf,
+                hideIf,
+                validation,
+                section,
+                essential,
+                recognise,
+                variants,
+                role,
+                line,
+                label,
+                false);
     }
 
     /** A question without a role or a short label. */
@@ -146,7 +184,8 @@ public record Question(
                         List.of(),
                         role,
                         line,
-                        label);
+                        label,
+                        sensitive);
             }
         }
         return this;

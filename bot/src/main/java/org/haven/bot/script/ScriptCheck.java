@@ -25,8 +25,9 @@ import org.haven.bot.render.SmsRenderer;
  * doubled question roles, an unknown working group, conditions on answers not yet asked, questions
  * that can never be asked, missing translations (every text in a complete language, the essential
  * ones in the others), required messages and keywords, keyword clashes, the referral directory, and
- * the SMS segment count of every text the script sends (questions with their options, messages,
- * warnings, validation messages) in every language against a budget: a text over it is an error.
+ * questions marked sensitive (a warning before them, never a language question), the SMS segment
+ * count of every text the script sends (questions with their options, messages, warnings,
+ * validation messages) in every language against a budget: a text over it is an error.
  *
  * <p>The gateway's command line calls {@link #check(Path, int)}; {@link #main(String[])} does the
  * same from a shell.
@@ -165,6 +166,7 @@ public final class ScriptCheck {
         c.messages();
         c.keywords();
         c.questions();
+        c.sensitive();
         c.rules();
         c.directory();
         c.translations();
@@ -501,6 +503,36 @@ public final class ScriptCheck {
             }
         }
         return null;
+    }
+
+    /**
+     * A question marked sensitive asks the person to tell what they lived through: its section
+     * should warn them first, and a language question (which the inbox shows as a code) has nothing
+     * to hide.
+     */
+    private void sensitive() {
+        for (Question q : script.questions()) {
+            if (!q.sensitive()) {
+                continue;
+            }
+            if (q.type() == QuestionType.LANGUAGE) {
+                error(
+                        q.line(),
+                        "question '" + q.id() + "': a language question cannot be sensitive");
+                continue;
+            }
+            boolean warned =
+                    script.section(q.section()).map(x -> x.warning() != null).orElse(false);
+            if (!warned) {
+                warning(
+                        q.line(),
+                        "question '"
+                                + q.id()
+                                + "' is sensitive but its section '"
+                                + q.section()
+                                + "' has no warning to prepare the person");
+            }
+        }
     }
 
     private void condition(Condition c, int beforeIndex, String where) {

@@ -306,7 +306,8 @@ public final class ScriptLoader {
                     "recognise",
                     "variants",
                     "role",
-                    "label");
+                    "label",
+                    "sensitive");
 
     private void section(
             Node sn,
@@ -385,7 +386,8 @@ public final class ScriptLoader {
                             qm.line(),
                             qm.get("label") == null
                                     ? null
-                                    : at(text(qm.get("label"), codes, essential), qm, "label")));
+                                    : at(text(qm.get("label"), codes, essential), qm, "label"),
+                            bool(qm.get("sensitive"))));
         }
     }
 

@@ -450,6 +450,58 @@ class ScriptCheckTest {
         }
     }
 
+    /**
+     * Verifies that the default intake marks its disclosure question sensitive, that the loaded
+     * question says so, and that the check warns about a sensitive question without a section
+     * warning and refuses a sensitive language question or a sensitive value that is not a boolean.
+     */
+    @Test
+    void testCheckReportsSensitiveQuestions() throws IOException, ScriptException {
+        Script shipped = Intake.load(script(s -> s)).script();
+        assertTrue(shipped.question("what_happened").orElseThrow().sensitive());
+        assertTrue(!shipped.question("country").orElseThrow().sensitive());
+
+        Path unwarned =
+                script(
+                        s ->
+                                replaceOnce(
+                                        s,
+                                        "      - id: status\n",
+                                        "      - id: status\n        sensitive: true\n"));
+        String text = Files.readString(unwarned);
+        List<String> warnings =
+                ScriptCheck.check(unwarned).stream()
+                        .filter(f -> f.severity() == ScriptCheck.Severity.WARNING)
+                        .map(ScriptCheck.Finding::toString)
+                        .toList();
+        assertTrue(
+                warnings.stream()
+                        .anyMatch(
+                                w ->
+                                        w.contains(":" + lineOf(text, "      - id: status\n") + ":")
+                                                && w.contains("'status' is sensitive")
+                                                && w.contains("no warning")),
+                "no warning in " + warnings);
+
+        Path language =
+                script(
+                        s ->
+                                replaceOnce(
+                                        s,
+                                        "      - id: language\n",
+                                        "      - id: language\n        sensitive: true\n"));
+        assertError(errors(language), language + ":", "a language question cannot be sensitive");
+
+        Path notBoolean =
+                script(
+                        s ->
+                                replaceOnce(
+                                        s,
+                                        "        sensitive: true\n",
+                                        "        sensitive: maybe\n"));
+        assertError(errors(notBoolean), notBoolean + ":", "expected true or false");
+    }
+
     /** A script whose language {@code code} is no longer marked complete. */
     private static String partial(String script, String code) {
         return script.replaceFirst("(\\{code: " + code + ", [^}]*?), complete: true", "$1");

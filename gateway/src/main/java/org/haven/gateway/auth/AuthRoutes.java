@@ -125,7 +125,7 @@ public final class AuthRoutes {
                                                     .onComplete(ar -> ctx.redirect(back));
                                         }));
         passphrases.mount(router);
-        new SettingsRoutes(guard).mount(router);
+        new SettingsRoutes(guard, accounts.db()).mount(router);
         reauthentication.mount(router);
     }
 

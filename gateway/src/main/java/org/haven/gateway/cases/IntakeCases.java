@@ -64,13 +64,19 @@ public final class IntakeCases {
         JsonArray answers = new JsonArray();
         result.answers()
                 .forEach(
-                        a ->
-                                answers.add(
-                                        new JsonObject()
-                                                .put("id", a.questionId())
-                                                .put("question", a.question())
-                                                .put("label", a.label())
-                                                .put("answer", a.answer())));
+                        a -> {
+                            JsonObject answer =
+                                    new JsonObject()
+                                            .put("id", a.questionId())
+                                            .put("question", a.question())
+                                            .put("label", a.label())
+                                            .put("answer", a.answer());
+                            if (a.sensitive()) {
+                                // the inbox may hide it until the coordinator asks to read it
+                                answer.put("sensitive", true);
+                            }
+                            answers.add(answer);
+                        });
         doc.put("answers", answers)
                 .put("referrals", new JsonArray(new ArrayList<>(result.referralSuggestions())));
         return cases.agencyByReferralCode(tx, result.answerAs("referral code").orElse(null))

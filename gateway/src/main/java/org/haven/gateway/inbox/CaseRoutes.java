@@ -49,6 +49,7 @@ public final class CaseRoutes {
     private final CaseActions actions;
     private final CaseMoveAction moveAction;
     private final Attachments attachments;
+    private final CaseDeleteAction deletion;
 
     public CaseRoutes(
             Vertx vertx,
@@ -75,7 +76,8 @@ public final class CaseRoutes {
                 new CaseExport(
                         vertx, entries, accounts, teamKeys, guard, auditKey, reauthentication);
         this.moveAction = new CaseMoveAction(accounts.db(), teamKeys, events, auditKey, script);
-        this.view = new CaseView(accounts, teamKeys, outbox, entries, replies, moveAction);
+        this.deletion = new CaseDeleteAction(accounts.db(), events, auditKey);
+        this.view = new CaseView(accounts, teamKeys, outbox, entries, replies, moveAction, script);
         this.attachments = new Attachments(entries);
         this.actions =
                 new CaseActions(
@@ -104,6 +106,16 @@ public final class CaseRoutes {
                 .handler(ctx -> withCase(ctx, true, (s, c) -> moveAction.move(ctx, s, c)));
         router.post("/inbox/cases/:id/reassign")
                 .handler(ctx -> withCase(ctx, true, (s, c) -> actions.reassign(ctx, s, c)));
+        router.post("/inbox/cases/:id/delete")
+                .handler(
+                        ctx ->
+                                guard.requireAdmin(
+                                        ctx,
+                                        admin ->
+                                                withCase(
+                                                        ctx,
+                                                        false,
+                                                        (s, c) -> deletion.delete(ctx, s, c))));
         router.get("/inbox/cases/:id/attachments/:seq")
                 .handler(ctx -> withCase(ctx, false, (s, c) -> attachments.serve(ctx, s, c)));
         export.mount(router, (ctx, then) -> withCase(ctx, false, then));

@@ -13,11 +13,14 @@ import org.haven.gateway.auth.InboxSession;
 import org.haven.gateway.auth.SessionGuard;
 import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.EntryKind;
+import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Delivery;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.store.Account;
+import org.haven.gateway.store.AccountPreferences;
 import org.haven.gateway.store.AccountStore;
+import org.haven.gateway.store.CaseReads;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
@@ -45,13 +48,20 @@ final class CaseView {
     private final CannedReplies replies;
     private final CaseMoveAction move;
 
+    /**
+     * The intake script in use: which questions are sensitive, for answers stored before the mark.
+     */
+    private final ActiveScript script;
+
     CaseView(
             AccountStore accounts,
             TeamKeys teamKeys,
             Outbox outbox,
             CaseEntries entries,
             CannedReplies replies,
-            CaseMoveAction move) {
+            CaseMoveAction move,
+            ActiveScript script) {
+        this.script = script;
         this.replies = replies;
         this.move = move;
         this.teamKeys = teamKeys;
@@ -71,22 +81,20 @@ final class CaseView {
         Future<String> window =
                 ReplyWindowNote.of(accounts.db(), s.language(), c.channel(), c.id());
         Future<List<CannedReplies.Offer>> canned = replies.offers(c.language(), s.language());
+        Future<Boolean> hide = AccountPreferences.hidesSensitive(accounts.db(), s.accountId());
         entries.read(c.id(), Set.of(), s.teamKeys(), s.username(), read -> "case_view")
                 .compose(
                         read ->
-                                staffFuture.compose(
-                                        staff ->
-                                                deliveries.compose(
-                                                        d ->
-                                                                window.compose(
-                                                                        w ->
-                                                                                canned.map(
-                                                                                        k ->
-                                                                                                new Loaded(
-                                                                                                        read,
-                                                                                                        staff,
-                                                                                                        d,
-                                                                                                        k))))))
+                                Future.all(staffFuture, deliveries, window, hide, canned)
+                                        .map(
+                                                all ->
+                                                        new Loaded(
+                                                                read,
+                                                                all.resultAt(0),
+                                                                all.resultAt(1),
+                                                                all.resultAt(3),
+                                                                all.resultAt(4))))
+                .compose(loaded -> seen(s, c, loaded.entries()).map(loaded))
                 .onSuccess(
                         loaded -> {
                             LOG.info("event=case_viewed case={} account={}", c.id(), s.accountId());
@@ -117,7 +125,16 @@ final class CaseView {
             List<CaseEntries.Opened> entries,
             List<Account> staff,
             Map<Integer, Delivery> deliveries,
+            boolean hideSensitive,
             List<CannedReplies.Offer> canned) {}
+
+    /** Notes how far this account has now read the case (the queue's "unread" marks). */
+    private Future<Void> seen(InboxSession s, CaseSummary c, List<CaseEntries.Opened> read) {
+        int newest = read.stream().mapToInt(CaseEntries.Opened::seq).max().orElse(0);
+        return newest == 0
+                ? Future.succeededFuture()
+                : CaseReads.seen(accounts.db(), s.accountId(), c.id(), newest);
+    }
 
     /**
      * The page: a header with the case's facts and a toolbar, then the conversation with the reply
@@ -155,11 +172,14 @@ final class CaseView {
         b.append("</div><aside class=\"case-side\" aria-label=\"")
                 .append(Html.esc(Text.t(l, "case.side")))
                 .append("\">");
-        b.append(answersPanel(s, loaded.entries()));
+        b.append(answersPanel(s, loaded.entries(), loaded.hideSensitive()));
         if (mayWork(s, c)) {
             b.append(move.form(s, c));
         }
         b.append(CaseExport.form(s, c));
+        if (CaseDeleteAction.allowed(s)) {
+            b.append(CaseDeleteAction.form(s, c));
+        }
         b.append("</aside></div>");
         return b.toString();
     }
@@ -451,7 +471,7 @@ final class CaseView {
      * The intake answers and suggested referrals, in a panel that is open beside the thread on a
      * wide screen and folded under it on a phone (inbox.js closes it there).
      */
-    private static String answersPanel(InboxSession s, List<CaseEntries.Opened> opened) {
+    private String answersPanel(InboxSession s, List<CaseEntries.Opened> opened, boolean hide) {
         String l = s.language();
         StringBuilder b =
                 new StringBuilder("<details class=\"panel\" id=\"answers-panel\" open><summary>")
@@ -462,7 +482,7 @@ final class CaseView {
                 continue;
             }
             JsonObject doc = e.content().get();
-            b.append(answersList(l, doc));
+            b.append(answersList(l, doc, hide));
             JsonArray refs = doc.getJsonArray("referrals", new JsonArray());
             if (!refs.isEmpty()) {
                 b.append("<h3>").append(Text.t(l, "case.referrals")).append("</h3><ul>");
@@ -478,21 +498,53 @@ final class CaseView {
      * The intake answers of an opened answers entry as a definition list, each under its short
      * label (cases from before labels show the question, which is also the label's tooltip).
      */
-    private static String answersList(String l, JsonObject doc) {
+    private String answersList(String l, JsonObject doc, boolean hide) {
         StringBuilder b = new StringBuilder("<dl class=\"answers\">");
+        int n = 0;
         for (Object o : doc.getJsonArray("answers", new JsonArray())) {
             JsonObject a = (JsonObject) o;
             String question = a.getString("question");
             String label = a.getString("label", question);
+            String answer = Html.esc(a.getString("answer"));
+            n++;
             b.append("<dt title=\"")
                     .append(Html.esc(question))
+                    .append("\" id=\"answer-")
+                    .append(n)
                     .append("\">")
                     .append(Html.esc(label))
                     .append("</dt><dd>")
-                    .append(Html.esc(a.getString("answer")))
+                    .append(hide && sensitive(a) ? hidden(l, "answer-" + n, answer) : answer)
                     .append("</dd>");
         }
         return b.append("</dl>").toString();
+    }
+
+    /**
+     * Whether the intake marked the answer sensitive; answers stored before the mark existed ask
+     * the script in use about their question.
+     */
+    private boolean sensitive(JsonObject answer) {
+        Boolean marked = answer.getBoolean("sensitive");
+        if (marked != null) {
+            return marked;
+        }
+        String id = answer.getString("id");
+        return id != null && script.sensitive(id);
+    }
+
+    /**
+     * A sensitive answer, folded: nothing of it shows (or is read out) until the coordinator opens
+     * it, by click, Enter or Space on its summary, which names the question it belongs to.
+     */
+    private static String hidden(String l, String labelId, String answer) {
+        return "<details class=\"sensitive\"><summary aria-describedby=\""
+                + labelId
+                + "\">"
+                + Text.t(l, "case.sensitive.show")
+                + "</summary><p class=\"sensitive-text\">"
+                + answer
+                + "</p></details>";
     }
 
     /** The reply box, right under the thread: a canned reply, the text, Ctrl+Enter to send. */
@@ -610,6 +662,7 @@ final class CaseView {
      */
     private void agencyView(RoutingContext ctx, InboxSession s, CaseSummary c) {
         String l = s.language();
+        Future<Boolean> hide = AccountPreferences.hidesSensitive(accounts.db(), s.accountId());
         entries.read(
                         c.id(),
                         Set.of(EntryKind.ANSWERS),
@@ -619,8 +672,10 @@ final class CaseView {
                                 read.stream().anyMatch(e -> e.content().isPresent())
                                         ? "referral_answers_view"
                                         : "referral_status_view")
+                .compose(read -> hide.map(read))
                 .onSuccess(
                         read -> {
+                            boolean hidden = hide.result();
                             Optional<JsonObject> shared =
                                     read.stream()
                                             .map(CaseEntries.Opened::content)
@@ -634,7 +689,7 @@ final class CaseView {
                                             : "<h2>"
                                                     + Text.t(l, "case.answers")
                                                     + "</h2>"
-                                                    + answersList(l, shared.get());
+                                                    + answersList(l, shared.get(), hidden);
                             LOG.info(
                                     "event=referral_viewed case={} account={} answers={}",
                                     c.id(),

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.haven.crypto.KeyedHash;
@@ -18,6 +19,7 @@ import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.store.CaseQuery;
+import org.haven.gateway.store.CaseReads;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.web.Html;
@@ -106,10 +108,9 @@ public final class QueueRoutes {
                                 Future.all(
                                                 cases.labelsInUse(),
                                                 cases.list(fresh),
-                                                cases.awaitingReply(
-                                                        list.stream()
-                                                                .map(CaseSummary::id)
-                                                                .toList()))
+                                                cases.awaitingReply(ids(list)),
+                                                CaseReads.unread(
+                                                        cases.db(), s.accountId(), ids(list)))
                                         .map(
                                                 all ->
                                                         render(
@@ -118,11 +119,16 @@ public final class QueueRoutes {
                                                                 new Listed(
                                                                         list,
                                                                         all.resultAt(1),
-                                                                        all.resultAt(2)),
+                                                                        all.resultAt(2),
+                                                                        all.resultAt(3)),
                                                                 all.resultAt(0),
                                                                 ctx)))
                 .onSuccess(html -> SessionGuard.html(ctx, 200, html))
                 .onFailure(ctx::fail);
+    }
+
+    private static List<UUID> ids(List<CaseSummary> list) {
+        return list.stream().map(CaseSummary::id).toList();
     }
 
     /** Keeps the cases whose decrypted entries contain {@code text} (case-insensitive). */
@@ -162,9 +168,13 @@ public final class QueueRoutes {
 
     /**
      * A queue view's cases, the new cases in the person's groups (the page title counts them) and
-     * which listed cases wait for a reply.
+     * which listed cases wait for a reply, and which this account has not read to the end.
      */
-    private record Listed(List<CaseSummary> cases, List<CaseSummary> fresh, Set<UUID> awaiting) {
+    private record Listed(
+            List<CaseSummary> cases,
+            List<CaseSummary> fresh,
+            Set<UUID> awaiting,
+            Map<UUID, CaseReads.Unread> unread) {
         long urgent() {
             return fresh.stream().filter(CaseSummary::urgent).count();
         }
@@ -271,6 +281,7 @@ public final class QueueRoutes {
                         .append("\">")
                         .append(Html.esc(c.reference()))
                         .append("</a>")
+                        .append(unreadMark(l, listed.unread().get(c.id())))
                         .append(
                                 listed.awaiting().contains(c.id())
                                         ? " <span class=\"mark awaiting\">"
@@ -291,6 +302,21 @@ public final class QueueRoutes {
             b.append("</tbody></table>");
         }
         return b.append("</div>").toString();
+    }
+
+    /**
+     * "Unread" for a case this account never opened, "New message" for one with an entry since it
+     * last did; words, not only a colour or a dot, so a screen reader says them with the reference.
+     */
+    private static String unreadMark(String l, CaseReads.Unread unread) {
+        if (unread == null) {
+            return "";
+        }
+        return unread == CaseReads.Unread.NEVER_OPENED
+                ? " <span class=\"mark unread\">" + Text.t(l, "queue.unread") + "</span>"
+                : " <span class=\"mark unread new-message\">"
+                        + Text.t(l, "queue.new_message")
+                        + "</span>";
     }
 
     /**

@@ -117,4 +117,12 @@ public final class ActiveScript {
     public boolean rtl(String language) {
         return active.get().script().language(language).map(Language::rtl).orElse(false);
     }
+
+    /**
+     * Whether the script in use marks a question sensitive (its answers may be hidden in the inbox
+     * until the coordinator asks to read them).
+     */
+    public boolean sensitive(String questionId) {
+        return active.get().script().question(questionId).map(q -> q.sensitive()).orElse(false);
+    }
 }

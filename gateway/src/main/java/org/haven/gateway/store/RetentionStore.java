@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** The statements of the retention purge and of the expiry of unfinished conversations. */
+/**
+ * The statements that delete cases (the retention purge, and an administrator deleting one case
+ * from the inbox: both through {@link #deleteCases}, so a case goes with its entries, attachments
+ * and keys, and with its conversation's state, outbox and history unless another case uses it) and
+ * of the expiry of unfinished conversations.
+ */
 public final class RetentionStore {
     private RetentionStore() {}
 
@@ -52,6 +57,24 @@ public final class RetentionStore {
                         });
     }
 
+    /** Locks one case, of any status, for the rest of {@code tx}; empty if it is not there. */
+    public static Future<Due> lockCase(Db tx, UUID caseId) {
+        return tx.preparedQuery("SELECT id, conversation_id FROM cases WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(caseId))
+                .map(
+                        rs -> {
+                            List<UUID> cases = new ArrayList<>();
+                            Set<UUID> conversations = new LinkedHashSet<>();
+                            for (Row r : rs) {
+                                cases.add(r.getUUID(0));
+                                if (r.getUUID(1) != null) {
+                                    conversations.add(r.getUUID(1));
+                                }
+                            }
+                            return new Due(cases, conversations);
+                        });
+    }
+
     /** How many of the due conversations no other case uses: those a purge would delete. */
     public static Future<Integer> conversationsOnlyThese(Db tx, Due due) {
         return tx.preparedQuery(
@@ -67,6 +90,20 @@ public final class RetentionStore {
      * conversations went.
      */
     public static Future<Integer> delete(Db tx, Due due, OffsetDateTime cutoff) {
+        return deleteCases(tx, due)
+                .compose(
+                        deleted ->
+                                tx.preparedQuery("DELETE FROM inbound_seen WHERE seen_at < $1")
+                                        .execute(Tuple.of(cutoff))
+                                        .map(v -> deleted));
+    }
+
+    /**
+     * Deletes the locked cases (their entries, attachments, keys and read marks by cascade) and
+     * their conversations that no other case uses (the encrypted state, outbox rows and history by
+     * cascade); answers how many conversations went.
+     */
+    public static Future<Integer> deleteCases(Db tx, Due due) {
         return tx.preparedQuery("DELETE FROM cases WHERE id = ANY($1)")
                 .execute(Tuple.of((Object) due.caseIds()))
                 .compose(
@@ -75,11 +112,7 @@ public final class RetentionStore {
                                                 "DELETE FROM conversations c WHERE c.id = ANY($1)"
                                                         + " AND NOT EXISTS (SELECT 1 FROM cases k WHERE k.conversation_id = c.id)")
                                         .execute(Tuple.of((Object) due.conversationIds())))
-                .compose(
-                        deleted ->
-                                tx.preparedQuery("DELETE FROM inbound_seen WHERE seen_at < $1")
-                                        .execute(Tuple.of(cutoff))
-                                        .map(v -> deleted.rowCount()));
+                .map(deleted -> deleted.rowCount());
     }
 
     /**

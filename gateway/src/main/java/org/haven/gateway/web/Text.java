@@ -370,8 +370,8 @@ public final class Text {
                 "Non enregistré. Rechargez la page et réessayez.");
         put(
                 "case.gone",
-                "This case was deleted (the person asked, or its retention ended). Nothing more can be done here.",
-                "Ce dossier a été supprimé (à la demande de la personne, ou à la fin de sa conservation). Il n'y a plus rien à faire ici.");
+                "This case was deleted (the person or an administrator asked, or its retention ended). Nothing more can be done here.",
+                "Ce dossier a été supprimé (à la demande de la personne ou d'un administrateur, ou à la fin de sa conservation). Il n'y a plus rien à faire ici.");
         put("case.answers", "Intake answers", "Réponses à l'accueil");
         put("case.referrals", "Suggested referrals", "Orientations suggérées");
         put("case.conversation", "Conversation", "Conversation");
@@ -881,6 +881,41 @@ public final class Text {
         put("intake.script", "Intake script (YAML)", "Script d'accueil (YAML)");
         put("intake.directory", "Referral directory (YAML)", "Répertoire d'orientation (YAML)");
         put("intake.upload", "Check and use", "Vérifier et utiliser");
+        inboxCare();
+    }
+
+    /** Issue 19: sensitive answers, deleting a case, unread marks. */
+    private static void inboxCare() {
+        put("case.sensitive.show", "Sensitive answer: show", "Réponse sensible : afficher");
+        put("settings.sensitive", "Sensitive answers", "Réponses sensibles");
+        put(
+                "settings.sensitive.hide",
+                "Hide the answers about what happened until I choose to show them",
+                "Masquer les réponses sur ce qui s'est passé jusqu'à ce que je choisisse de les afficher");
+        put(
+                "settings.sensitive.help",
+                "Answers the intake marks sensitive, such as what the person lived through, stay folded on the"
+                        + " case page behind a \"show\" button, so you can choose when to read them.",
+                "Les réponses que l'accueil marque sensibles, comme ce que la personne a vécu, restent repliées sur"
+                        + " la page du dossier derrière un bouton « afficher », pour choisir le moment de les lire.");
+        put("settings.sensitive.saved", "Saved.", "Enregistré.");
+        put("case.delete", "Delete this case", "Supprimer ce dossier");
+        put(
+                "case.delete.help",
+                "Deletes the answers, messages, notes and files, and the conversation with the person."
+                        + " It cannot be undone.",
+                "Supprime les réponses, messages, notes et fichiers, et la conversation avec la personne."
+                        + " C'est irréversible.");
+        put(
+                "case.delete.confirm",
+                "Delete case {ref}? Its answers, messages, notes and files and the conversation with the person"
+                        + " are deleted for everyone, and cannot be recovered. Anyone who has it open is told.",
+                "Supprimer le dossier {ref}? Ses réponses, messages, notes et fichiers et la conversation avec la"
+                        + " personne sont supprimés pour tout le monde, sans retour possible. Quiconque l'a ouvert"
+                        + " en est averti.");
+        put("case.deleted", "The case was deleted.", "Le dossier a été supprimé.");
+        put("queue.unread", "Unread", "Non lu");
+        put("queue.new_message", "New message", "Nouveau message");
     }
 
     private static void put(String key, String en, String fr) {
