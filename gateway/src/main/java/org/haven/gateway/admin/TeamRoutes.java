@@ -50,6 +50,7 @@ public final class TeamRoutes {
     private final AgencyStore agencies;
     private final AgencyKeyCustody agencyKeys;
     private final KeyedHash auditKey;
+    private final GroupMembershipRoutes membership;
 
     private int configuredRetentionDays = 365;
 
@@ -76,6 +77,8 @@ public final class TeamRoutes {
         this.ceremony = new AccountCeremony(vertx, accounts, teamKeys, auditKey);
         this.agencies = new AgencyStore(accounts.db());
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
+        this.membership =
+                new GroupMembershipRoutes(this, vertx, accounts, teamKeys, guard, auditKey, script);
     }
 
     public void mount(Router router) {
@@ -104,6 +107,7 @@ public final class TeamRoutes {
                 .handler(ctx -> guard.requireAdmin(ctx, s -> remove(ctx, s)));
         router.post("/inbox/team/accounts/:id/end-sessions")
                 .handler(ctx -> guard.requireAdmin(ctx, s -> endSessions(ctx, s)));
+        membership.mount(router);
     }
 
     /**
@@ -134,7 +138,8 @@ public final class TeamRoutes {
                 .toString();
     }
 
-    private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
+    /** The Team page, with an error or a notice (or neither). */
+    void page(RoutingContext ctx, InboxSession s, String error, String notice) {
         Future.all(
                         accounts.list(),
                         agencies.list(),
@@ -191,10 +196,14 @@ public final class TeamRoutes {
                                         .append(Html.esc(Text.t(l, "tm.role." + a.role())))
                                         .append("</td><td>")
                                         .append(
-                                                Html.esc(
-                                                        "admin".equals(a.role())
-                                                                ? Text.t(l, "tm.all")
-                                                                : String.join(", ", a.groups())))
+                                                "coordinator".equals(a.role())
+                                                        ? GroupMembershipRoutes.cell(
+                                                                a, s, script.workingGroups())
+                                                        : Html.esc(
+                                                                "admin".equals(a.role())
+                                                                        ? Text.t(l, "tm.all")
+                                                                        : String.join(
+                                                                                ", ", a.groups())))
                                         .append("</td><td>")
                                         .append(
                                                 a.passphraseOneTime()
@@ -524,7 +533,7 @@ public final class TeamRoutes {
     /**
      * Answers a failure of key verification with the page and true; false for any other failure.
      */
-    private boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
+    boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
         if (err instanceof TeamKeys.UnverifiedAdministrator) {
             page(ctx, s, Text.t(s.language(), "tm.msg.unverified_admin"), null);
             return true;
