@@ -69,7 +69,7 @@ final class GroupMembershipRoutes {
         List<String> held = a.groups().stream().sorted().toList();
         for (String g : held) {
             String group = Html.esc(g);
-            b.append("<span class=\"group\">").append(group).append("</span> ");
+            b.append("<div>").append(group).append(' ');
             if (held.size() > 1) {
                 b.append("<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
                         .append(a.id())
@@ -88,14 +88,16 @@ final class GroupMembershipRoutes {
                         .append(group)
                         .append("\">")
                         .append(Html.esc(Text.t(l, "tm.group.remove_from", g)))
-                        .append("</button></form> ");
+                        .append("</button></form>");
             }
+            b.append("</div>");
         }
         List<String> others = workingGroups.stream().filter(g -> !held.contains(g)).toList();
         if (others.isEmpty()) {
             return b.toString();
         }
-        b.append("<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
+        b.append(
+                        "<div><form method=\"post\" class=\"inline group-add\" action=\"/inbox/team/accounts/")
                 .append(a.id())
                 .append("/groups\">")
                 .append(Html.csrf(s))
@@ -117,7 +119,7 @@ final class GroupMembershipRoutes {
                 .append(user)
                 .append("\">")
                 .append(Text.t(l, "tm.group.add"))
-                .append("</button></form>")
+                .append("</button></form></div>")
                 .toString();
     }
 
