@@ -484,6 +484,33 @@ class CompartmentsTest {
         }
     }
 
+    /**
+     * Verifies that a case's group rewritten in the database (Toronto to Montreal) opens none of
+     * its entries to Montreal's coordinator: they stay sealed to Toronto's key, which only a move
+     * by someone who opens the case re-seals.
+     */
+    @Test
+    void testDatabaseWriterChangingACasesGroupOpensNothing(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String marker = "rewritten-" + UUID.randomUUID();
+            intake(haven, marker, "Toronto");
+            PgConnectOptions db = haven.database().connectOptions();
+            DatabaseDump.execute(
+                    db,
+                    "UPDATE cases SET working_group = 'montreal' WHERE working_group = 'toronto'");
+            GeneralSecurityException refused =
+                    assertThrows(
+                            GeneralSecurityException.class,
+                            () -> answersOf(db, marker, keysOf(db, "marc", PASS)));
+            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertTrue(answersOf(db, marker, keysOf(db, "tara", PASS)).contains(marker));
+        }
+    }
+
     private static long accountId(PgConnectOptions db, String username) throws Exception {
         return Long.parseLong(
                 DatabaseDump.query(
