@@ -94,30 +94,15 @@ public final class GroupKeyRotation {
         if (!groups.decide(old, verified)) {
             return Future.failedFuture(new GroupKeyring.RejectedKey(old.groupId()));
         }
-        return Future.all(
-                        GroupKeyStore.members(tx, old.groupId()),
-                        GroupKeyStore.grantsOf(tx, old.keyId()))
+        return GroupKeyStore.members(tx, old.groupId())
                 .compose(
-                        found -> {
-                            List<Long> listed = found.resultAt(0);
-                            List<GroupKeyStore.MemberGrant> held = found.resultAt(1);
-                            Set<Long> signed = new HashSet<>();
-                            for (GroupKeyStore.MemberGrant g : held) {
-                                if (GroupKeyring.memberVerified(old.groupId(), g, verified)) {
-                                    signed.add(g.accountId());
-                                }
-                            }
-                            List<Long> members = new ArrayList<>();
-                            List<Long> refused = new ArrayList<>();
-                            for (Long id : listed) {
-                                (signed.contains(id) ? members : refused).add(id);
-                            }
-                            for (Long id : refused) {
-                                LOG.warn(
-                                        "event=group_grant_refused group={} account={}",
-                                        old.groupId(),
-                                        id);
-                            }
+                        listed ->
+                                GroupKeyStore.grantsOf(tx, old.keyId())
+                                        .map(held -> split(old.groupId(), listed, held, verified)))
+                .compose(
+                        split -> {
+                            List<Long> members = split.members();
+                            List<Long> refused = split.refused();
                             return EntryKeyStore.sealedTo(tx, old.keyId())
                                     .compose(
                                             wrapped ->
@@ -163,6 +148,33 @@ public final class GroupKeyRotation {
                                                         List.copyOf(refused));
                                             });
                         });
+    }
+
+    /** The group's listed members, split by whether their membership of the old key verifies. */
+    private record Split(List<Long> members, List<Long> refused) {}
+
+    private static Split split(
+            String groupId,
+            List<Long> listed,
+            List<GroupKeyStore.MemberGrant> held,
+            KeyVerifier.Result verified) {
+        Set<Long> signed = new HashSet<>();
+        for (GroupKeyStore.MemberGrant g : held) {
+            if (GroupKeyring.memberVerified(groupId, g, verified)) {
+                signed.add(g.accountId());
+            }
+        }
+        List<Long> members = new ArrayList<>();
+        List<Long> refused = new ArrayList<>();
+        for (Long id : listed) {
+            if (signed.contains(id)) {
+                members.add(id);
+            } else {
+                refused.add(id);
+                LOG.warn("event=group_grant_refused group={} account={}", groupId, id);
+            }
+        }
+        return new Split(members, refused);
     }
 
     private static Plan plan(
