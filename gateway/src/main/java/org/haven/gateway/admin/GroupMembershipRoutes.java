@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.gateway.auth.InboxSession;
@@ -60,9 +61,12 @@ final class GroupMembershipRoutes {
 
     /**
      * The working-groups cell of a coordinator's row: each group with its removal button (when it
-     * has more than one), then a form adding it to one of the other groups of the script.
+     * has more than one), marked when the coordinator holds no administrator-signed membership of
+     * the group's current key ({@code signed}: {@code "<account id>/<group id>"}; a row written
+     * into the database, or a grant from before V35), then a form adding it to one of the other
+     * groups of the script.
      */
-    static String cell(Account a, InboxSession s, List<String> workingGroups) {
+    static String cell(Account a, InboxSession s, List<String> workingGroups, Set<String> signed) {
         String l = s.language();
         String user = Html.esc(a.username());
         StringBuilder b = new StringBuilder();
@@ -70,6 +74,15 @@ final class GroupMembershipRoutes {
         for (String g : held) {
             String group = Html.esc(g);
             b.append("<div>").append(group).append(' ');
+            if (!signed.contains(a.id() + "/" + g)) {
+                b.append("<strong class=\"error\" id=\"unsigned-group-")
+                        .append(user)
+                        .append('-')
+                        .append(group)
+                        .append("\">")
+                        .append(Text.t(l, "tm.group.unsigned"))
+                        .append("</strong> ");
+            }
             if (held.size() > 1) {
                 b.append("<form method=\"post\" class=\"inline\" action=\"/inbox/team/accounts/")
                         .append(a.id())

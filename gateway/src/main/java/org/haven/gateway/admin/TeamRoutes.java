@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.OpenPgpRecipient;
 import org.haven.crypto.OpenPgpSigningKey;
@@ -22,6 +23,7 @@ import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.SettingsStore;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
@@ -144,7 +146,8 @@ public final class TeamRoutes {
                         accounts.list(),
                         agencies.list(),
                         new Retention(accounts.db(), configuredRetentionDays, auditKey).policy(),
-                        teamKeys.reload().otherwiseEmpty())
+                        teamKeys.reload().otherwiseEmpty(),
+                        GroupKeyStore.currentGrants(accounts.db()))
                 .onSuccess(
                         cf -> {
                             String l = s.language();
@@ -152,6 +155,8 @@ public final class TeamRoutes {
                             List<AgencyStore.Agency> agencies = cf.resultAt(1);
                             Retention.Policy policy = cf.resultAt(2);
                             KeyVerifier.Result keys = teamKeys.verified();
+                            Set<String> signed =
+                                    GroupKeyring.signedMemberships(cf.resultAt(4), keys);
                             StringBuilder b =
                                     new StringBuilder("<h1>" + Text.t(l, "team") + "</h1>")
                                             .append(Html.error(error))
@@ -198,7 +203,10 @@ public final class TeamRoutes {
                                         .append(
                                                 "coordinator".equals(a.role())
                                                         ? GroupMembershipRoutes.cell(
-                                                                a, s, script.workingGroups())
+                                                                a,
+                                                                s,
+                                                                script.workingGroups(),
+                                                                signed)
                                                         : Html.esc(
                                                                 "admin".equals(a.role())
                                                                         ? Text.t(l, "tm.all")

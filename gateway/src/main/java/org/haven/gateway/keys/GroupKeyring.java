@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -269,6 +271,25 @@ public final class GroupKeyring {
                 GroupKeys.grant(key, groupId, accountId, accountKey),
                 admin.name(),
                 admin.sign(record));
+    }
+
+    /**
+     * Which of these grants of current group keys stand for a membership an administrator signed
+     * ({@link #memberVerified}), as {@code "<account id>/<group id>"}: the Team page marks a listed
+     * membership that is not among them.
+     */
+    public static Set<String> signedMemberships(
+            List<GroupKeyStore.HeldGrant> grants, KeyVerifier.Result verified) {
+        Set<String> out = new HashSet<>();
+        if (verified == null) {
+            return out;
+        }
+        for (GroupKeyStore.HeldGrant h : grants) {
+            if (memberVerified(h.groupId(), h.grant(), verified)) {
+                out.add(h.grant().accountId() + "/" + h.groupId());
+            }
+        }
+        return out;
     }
 
     /**

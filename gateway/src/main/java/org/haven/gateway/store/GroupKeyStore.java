@@ -185,6 +185,37 @@ public final class GroupKeyStore {
                         });
     }
 
+    /** A grant of a group's current key, with the group (the Team page checks each). */
+    public record HeldGrant(String groupId, MemberGrant grant) {}
+
+    /** Every grant of a current group key. */
+    public static Future<List<HeldGrant>> currentGrants(Db db) {
+        return db.query(
+                        "SELECT k.group_id, g.account_id, g.key_id, g.sealed, g.member_signer, g.member_signature"
+                                + " FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
+                                + " WHERE k.retired_at IS NULL ORDER BY g.account_id, k.group_id")
+                .execute()
+                .map(
+                        rs -> {
+                            List<HeldGrant> out = new ArrayList<>();
+                            for (Row r : rs) {
+                                Buffer signature = r.getBuffer(5);
+                                out.add(
+                                        new HeldGrant(
+                                                r.getString(0),
+                                                new MemberGrant(
+                                                        r.getLong(1),
+                                                        r.getString(2),
+                                                        r.getBuffer(3).getBytes(),
+                                                        r.getString(4),
+                                                        signature == null
+                                                                ? null
+                                                                : signature.getBytes())));
+                            }
+                            return out;
+                        });
+    }
+
     /**
      * Adds an account to a working group ({@code account_groups}); false when it was a member
      * already.

@@ -355,6 +355,10 @@ public final class Text {
                         + " changent pas.");
         put("tm.group.add_to", "Add {0} to a working group", "Ajouter {0} à un groupe de travail");
         put("tm.group.add", "Add to group", "Ajouter au groupe");
+        put(
+                "tm.group.unsigned",
+                "membership not signed by an administrator",
+                "appartenance non signée par l'administration");
         put("tm.group.remove_from", "Remove from {0}", "Retirer de {0}");
         put(
                 "tm.msg.group_added",

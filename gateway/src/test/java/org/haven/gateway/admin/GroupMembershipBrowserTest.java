@@ -65,6 +65,9 @@ class GroupMembershipBrowserTest {
                                     .contains("otto now belongs to halifax"));
             browser.assertNoAxeViolationsAlsoExperimental(
                     "/inbox/team with group membership forms");
+            assertTrue(
+                    d.findElements(By.cssSelector("[id^=unsigned-group-]")).isEmpty(),
+                    "a membership the administrator signed is marked unsigned");
             browser.screenshot("team-group-added");
 
             d.findElement(By.id("remove-group-otto-halifax")).click();

@@ -340,6 +340,10 @@ class CompartmentsTest {
                             + ", 'montreal')");
 
             String page = admin.get("/inbox/team").body();
+            assertTrue(
+                    page.contains("id=\"unsigned-group-tara-montreal\""),
+                    "the Team page shows the planted membership as genuine");
+            assertFalse(page.contains("id=\"unsigned-group-tara-toronto\""));
             Matcher remove =
                     Pattern.compile(
                                     "action=\"(/inbox/team/accounts/\\d+/remove)\"[^>]*><input type=\"hidden\" name=\"csrf\""
