@@ -14,7 +14,6 @@ import org.haven.gateway.keys.AccountKeys;
 import org.haven.gateway.keys.AccountSigner;
 import org.haven.gateway.keys.AgencyKeyCustody;
 import org.haven.gateway.keys.AgencyKeyRotation;
-import org.haven.gateway.keys.GroupKeyRotation;
 import org.haven.gateway.keys.GroupKeyring;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.keys.KeySigning;
@@ -83,7 +82,7 @@ public final class AccountCeremony {
     private final AgencyKeyCustody agencyKeys;
     private final AgencyKeyRotation agencyRotation;
     private final GroupKeyring groupKeys;
-    private final GroupKeyRotation groupRotation;
+    private final GroupMembership membership;
     private final KeyedHash auditKey;
 
     public AccountCeremony(
@@ -97,7 +96,7 @@ public final class AccountCeremony {
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
         this.agencyRotation = new AgencyKeyRotation(vertx, agencies, teamKeys);
         this.groupKeys = new GroupKeyring(teamKeys);
-        this.groupRotation = new GroupKeyRotation(vertx, accounts.db(), teamKeys);
+        this.membership = new GroupMembership(vertx, accounts.db(), teamKeys, auditKey);
     }
 
     /**
@@ -379,9 +378,10 @@ public final class AccountCeremony {
 
     /**
      * Replaces the keys of the working groups a removed coordinator held (the intake group's among
-     * them) and audits {@code group_key_rotated:<group>} for each, with {@code actor}; the team key
-     * and other groups' keys do not change. Completes with the groups rotated and the coordinators
-     * who now hold their new keys (the caller ends their sessions, which hold the old ones).
+     * them) and audits {@code group_key_rotated:<group>} for each, with {@code actor} (and the
+     * members refused the new key, {@link GroupMembership#rotate}); the team key and other groups'
+     * keys do not change. Completes with the groups rotated and the coordinators who now hold their
+     * new keys (the caller ends their sessions, which hold the old ones).
      */
     public Future<GroupRotation> rotateGroups(
             String actor, long accountId, RecipientPrivateKey team, AccountSigner admin) {
@@ -393,26 +393,13 @@ public final class AccountCeremony {
                                 chain =
                                         chain.compose(
                                                 held ->
-                                                        groupRotation
-                                                                .rotate(g, team, admin)
-                                                                .compose(
-                                                                        h ->
-                                                                                new AuditLog(
-                                                                                                accounts
-                                                                                                        .db(),
-                                                                                                auditKey)
-                                                                                        .record(
-                                                                                                actor,
-                                                                                                "group_key_rotated:"
-                                                                                                        + g,
-                                                                                                null)
-                                                                                        .map(
-                                                                                                v -> {
-                                                                                                    held
-                                                                                                            .addAll(
-                                                                                                                    h);
-                                                                                                    return held;
-                                                                                                })));
+                                                        membership
+                                                                .rotate(actor, g, team, admin)
+                                                                .map(
+                                                                        h -> {
+                                                                            held.addAll(h);
+                                                                            return held;
+                                                                        }));
                             }
                             return chain.compose(
                                     held ->

@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.OpenPgpRecipient;
 import org.haven.crypto.OpenPgpSigningKey;
@@ -22,6 +23,7 @@ import org.haven.gateway.store.Account;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AgencyStore;
 import org.haven.gateway.store.AuditLog;
+import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.SettingsStore;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
@@ -50,6 +52,7 @@ public final class TeamRoutes {
     private final AgencyStore agencies;
     private final AgencyKeyCustody agencyKeys;
     private final KeyedHash auditKey;
+    private final GroupMembershipRoutes membership;
 
     private int configuredRetentionDays = 365;
 
@@ -76,6 +79,8 @@ public final class TeamRoutes {
         this.ceremony = new AccountCeremony(vertx, accounts, teamKeys, auditKey);
         this.agencies = new AgencyStore(accounts.db());
         this.agencyKeys = new AgencyKeyCustody(agencies, teamKeys);
+        this.membership =
+                new GroupMembershipRoutes(this, vertx, accounts, teamKeys, guard, auditKey, script);
     }
 
     public void mount(Router router) {
@@ -104,6 +109,7 @@ public final class TeamRoutes {
                 .handler(ctx -> guard.requireAdmin(ctx, s -> remove(ctx, s)));
         router.post("/inbox/team/accounts/:id/end-sessions")
                 .handler(ctx -> guard.requireAdmin(ctx, s -> endSessions(ctx, s)));
+        membership.mount(router);
     }
 
     /**
@@ -134,12 +140,14 @@ public final class TeamRoutes {
                 .toString();
     }
 
-    private void page(RoutingContext ctx, InboxSession s, String error, String notice) {
+    /** The Team page, with an error or a notice (or neither). */
+    void page(RoutingContext ctx, InboxSession s, String error, String notice) {
         Future.all(
                         accounts.list(),
                         agencies.list(),
                         new Retention(accounts.db(), configuredRetentionDays, auditKey).policy(),
-                        teamKeys.reload().otherwiseEmpty())
+                        teamKeys.reload().otherwiseEmpty(),
+                        GroupKeyStore.currentGrants(accounts.db()))
                 .onSuccess(
                         cf -> {
                             String l = s.language();
@@ -147,6 +155,8 @@ public final class TeamRoutes {
                             List<AgencyStore.Agency> agencies = cf.resultAt(1);
                             Retention.Policy policy = cf.resultAt(2);
                             KeyVerifier.Result keys = teamKeys.verified();
+                            Set<String> signed =
+                                    GroupKeyring.signedMemberships(cf.resultAt(4), keys);
                             StringBuilder b =
                                     new StringBuilder("<h1>" + Text.t(l, "team") + "</h1>")
                                             .append(Html.error(error))
@@ -191,10 +201,17 @@ public final class TeamRoutes {
                                         .append(Html.esc(Text.t(l, "tm.role." + a.role())))
                                         .append("</td><td>")
                                         .append(
-                                                Html.esc(
-                                                        "admin".equals(a.role())
-                                                                ? Text.t(l, "tm.all")
-                                                                : String.join(", ", a.groups())))
+                                                "coordinator".equals(a.role())
+                                                        ? GroupMembershipRoutes.cell(
+                                                                a,
+                                                                s,
+                                                                script.workingGroups(),
+                                                                signed)
+                                                        : Html.esc(
+                                                                "admin".equals(a.role())
+                                                                        ? Text.t(l, "tm.all")
+                                                                        : String.join(
+                                                                                ", ", a.groups())))
                                         .append("</td><td>")
                                         .append(
                                                 a.passphraseOneTime()
@@ -524,7 +541,7 @@ public final class TeamRoutes {
     /**
      * Answers a failure of key verification with the page and true; false for any other failure.
      */
-    private boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
+    boolean keyProblem(RoutingContext ctx, InboxSession s, Throwable err) {
         if (err instanceof TeamKeys.UnverifiedAdministrator) {
             page(ctx, s, Text.t(s.language(), "tm.msg.unverified_admin"), null);
             return true;

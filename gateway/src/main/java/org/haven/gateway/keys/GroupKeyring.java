@@ -5,10 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -18,7 +20,6 @@ import org.haven.gateway.store.Db;
 import org.haven.gateway.store.EntryKeyStore;
 import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.GroupKeyStore.GroupKeyRow;
-import org.haven.gateway.store.KeyGrant;
 import org.haven.gateway.store.KeyRecordStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,6 @@ public final class GroupKeyring {
 
     private final TeamKeys teamKeys;
     private final Map<String, Boolean> memo = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> reported = new ConcurrentHashMap<>();
 
     public GroupKeyring(TeamKeys teamKeys) {
         this.teamKeys = teamKeys;
@@ -100,8 +100,8 @@ public final class GroupKeyring {
      */
     boolean decide(GroupKeyRow row, KeyVerifier.Result verified) {
         boolean ok = check(row, verified);
-        if (!ok && reported.putIfAbsent(row.keyId() + "/" + row.groupId(), true) == null) {
-            LOG.warn("event=key_rejected kind=group id={} group={}", row.keyId(), row.groupId());
+        if (!ok && verified != null && !verified.legacy()) {
+            teamKeys.reportRejected(KeyVerifier.groupRejection(row));
         }
         return ok;
     }
@@ -233,20 +233,98 @@ public final class GroupKeyring {
                 .compose(
                         key -> {
                             try {
-                                byte[] grant = GroupKeys.grant(key, groupId, accountId, accountKey);
                                 return GroupKeyStore.insertGrants(
                                         tx,
                                         List.of(
-                                                new KeyGrant(
+                                                memberGrant(
+                                                        key,
+                                                        groupId,
                                                         accountId,
-                                                        key.publicKey().keyId(),
-                                                        grant)));
+                                                        accountKey,
+                                                        admin)));
                             } catch (GeneralSecurityException e) {
                                 return Future.failedFuture(e);
                             } finally {
                                 key.destroy();
                             }
                         });
+    }
+
+    /**
+     * Group {@code groupId}'s key {@code key} granted to one coordinator, sealed to their personal
+     * key, with {@code admin}'s signature over the membership ({@link KeyRecords#groupMember}).
+     */
+    static GroupKeyStore.MemberGrant memberGrant(
+            RecipientPrivateKey key,
+            String groupId,
+            long accountId,
+            RecipientPublicKey accountKey,
+            AccountSigner admin)
+            throws GeneralSecurityException {
+        String keyId = key.publicKey().keyId();
+        byte[] record =
+                KeyRecords.groupMember(
+                        groupId, keyId, accountId, accountKey.toBytes(), admin.name());
+        return new GroupKeyStore.MemberGrant(
+                accountId,
+                keyId,
+                GroupKeys.grant(key, groupId, accountId, accountKey),
+                admin.name(),
+                admin.sign(record));
+    }
+
+    /**
+     * Which of these grants of current group keys stand for a membership an administrator signed
+     * ({@link #memberVerified}), as {@code "<account id>/<group id>"}: the Team page marks a listed
+     * membership that is not among them.
+     */
+    public static Set<String> signedMemberships(
+            List<GroupKeyStore.HeldGrant> grants, KeyVerifier.Result verified) {
+        Set<String> out = new HashSet<>();
+        if (verified == null) {
+            return out;
+        }
+        for (GroupKeyStore.HeldGrant h : grants) {
+            if (memberVerified(h.groupId(), h.grant(), verified)) {
+                out.add(h.grant().accountId() + "/" + h.groupId());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a grant of group {@code groupId}'s key stands for a membership an administrator
+     * signed: the account's record verified (an enabled coordinator), and the grant's membership
+     * record, naming that account's personal key and this key id, signed by a verified
+     * administrator. What a rotation renews: a row in {@code account_groups} alone is not enough.
+     */
+    static boolean memberVerified(
+            String groupId, GroupKeyStore.MemberGrant g, KeyVerifier.Result verified) {
+        Optional<KeyRecordStore.AccountKeyRow> account = verified.account(g.accountId());
+        if (account.isEmpty()
+                || account.get().disabled()
+                || !"coordinator".equals(account.get().role())
+                || g.signature() == null) {
+            return false;
+        }
+        Long signer = accountSigner(g.signer());
+        SignatureKey key = signer == null ? null : verified.adminKeys().get(signer);
+        if (key == null) {
+            return false;
+        }
+        try {
+            key.verify(
+                    KeyRecords.groupMember(
+                            groupId,
+                            g.keyId(),
+                            g.accountId(),
+                            account.get().publicKey(),
+                            g.signer()),
+                    g.signature());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     /**

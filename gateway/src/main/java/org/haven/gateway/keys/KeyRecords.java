@@ -20,6 +20,9 @@ public final class KeyRecords {
     /** Label of a working group's key record. */
     static final String GROUP = "haven/group-key/v1";
 
+    /** Label of a coordinator's membership of a working group, as one grant of its key. */
+    static final String GROUP_MEMBER = "haven/group-member/v1";
+
     private KeyRecords() {}
 
     /**
@@ -73,6 +76,23 @@ public final class KeyRecords {
                 .text(groupId)
                 .text(keyId)
                 .bytes(publicKey)
+                .text(signer)
+                .encode();
+    }
+
+    /**
+     * A coordinator's membership of a working group, for one key of the group: group id, group key
+     * id, account id, the account's personal X25519 public key and who signs it. Signed by the
+     * administrator who grants the key; naming the key id means that a membership ends with the key
+     * it was signed for (a removal rotates the key), so an old signature cannot be replayed.
+     */
+    public static byte[] groupMember(
+            String groupId, String keyId, long accountId, byte[] accountKey, String signer) {
+        return SignedRecord.builder(GROUP_MEMBER)
+                .text(groupId)
+                .text(keyId)
+                .number(accountId)
+                .bytes(accountKey)
                 .text(signer)
                 .encode();
     }

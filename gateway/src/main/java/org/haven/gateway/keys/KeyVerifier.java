@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.SignatureKey;
+import org.haven.gateway.store.GroupKeyStore;
 import org.haven.gateway.store.KeyRecordStore.AccountKeyRow;
 import org.haven.gateway.store.KeyRecordStore.AgencyKeyRow;
 import org.haven.gateway.store.KeyRecordStore.Snapshot;
@@ -263,6 +264,17 @@ public final class KeyVerifier {
                 "agency",
                 Long.toString(g.id()),
                 digest(g.referralCode(), g.keyId(), g.publicKey(), g.signer(), g.signature()));
+    }
+
+    /**
+     * The rejection of a working group's key record, reported as {@code key_rejected:group:<key
+     * id>} (the key id as Haven writes it, else a placeholder).
+     */
+    static Rejection groupRejection(GroupKeyStore.GroupKeyRow row) {
+        return new Rejection(
+                "group",
+                safeKeyId(row.keyId()),
+                digest(row.groupId(), row.keyId(), row.publicKey(), row.signer(), row.signature()));
     }
 
     private void verifyAdministrators(

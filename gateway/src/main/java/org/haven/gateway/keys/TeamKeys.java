@@ -730,6 +730,14 @@ public final class TeamKeys implements AgencyKeyCheck {
         return Future.succeededFuture(decided(row, check));
     }
 
+    /**
+     * Reports a rejected record that the snapshot verification does not see (a working group's
+     * key): logged, audited and counted like the others, once per distinct record.
+     */
+    void reportRejected(KeyVerifier.Rejection rejection) {
+        rejections.report(rejection);
+    }
+
     private boolean decided(KeyRecordStore.AgencyKeyRow row, KeyVerifier.AgencyCheck check) {
         if (check == KeyVerifier.AgencyCheck.REJECTED) {
             rejections.report(KeyVerifier.agencyRejection(row));

@@ -193,8 +193,8 @@ public final class HavenMetrics {
     }
 
     /**
-     * A key record failed verification and is not used ({@code kind}: team, agency or account);
-     * counted once per distinct bad record on each gateway.
+     * A key record failed verification and is not used ({@code kind}: team, agency, account or
+     * group); counted once per distinct bad record on each gateway.
      */
     public void keyRejected(String kind) {
         keyRejections(kind).increment();

@@ -130,20 +130,118 @@ public final class GroupKeyStore {
                 .mapEmpty();
     }
 
+    /**
+     * A grant of a group key to one coordinator with the administrator's signature over the
+     * membership it stands for ({@code KeyRecords.groupMember}; both null on a grant from before
+     * V35).
+     */
+    public record MemberGrant(
+            long accountId, String keyId, byte[] sealed, String signer, byte[] signature) {}
+
     /** Stores grants of group keys (an existing grant of the same key is replaced). */
-    public static Future<Void> insertGrants(Db tx, List<KeyGrant> grants) {
+    public static Future<Void> insertGrants(Db tx, List<MemberGrant> grants) {
         if (grants.isEmpty()) {
             return Future.succeededFuture();
         }
         List<Tuple> rows = new ArrayList<>(grants.size());
-        for (KeyGrant g : grants) {
-            rows.add(Tuple.of(g.accountId(), g.keyId(), Buffer.buffer(g.sealed())));
+        for (MemberGrant g : grants) {
+            rows.add(
+                    Tuple.of(
+                            g.accountId(),
+                            g.keyId(),
+                            Buffer.buffer(g.sealed()),
+                            g.signer(),
+                            Buffer.buffer(g.signature())));
         }
         return tx.preparedQuery(
-                        "INSERT INTO group_key_grants (account_id, key_id, sealed) VALUES ($1, $2, $3)"
-                                + " ON CONFLICT (account_id, key_id) DO UPDATE SET sealed = EXCLUDED.sealed")
+                        "INSERT INTO group_key_grants (account_id, key_id, sealed, member_signer, member_signature)"
+                                + " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id, key_id) DO UPDATE"
+                                + " SET sealed = EXCLUDED.sealed, member_signer = EXCLUDED.member_signer,"
+                                + " member_signature = EXCLUDED.member_signature")
                 .executeBatch(rows)
                 .mapEmpty();
+    }
+
+    /** Every grant of group key {@code keyId}, with its membership signature (a rotation's). */
+    public static Future<List<MemberGrant>> grantsOf(Db tx, String keyId) {
+        return tx.preparedQuery(
+                        "SELECT account_id, key_id, sealed, member_signer, member_signature"
+                                + " FROM group_key_grants WHERE key_id = $1 ORDER BY account_id")
+                .execute(Tuple.of(keyId))
+                .map(
+                        rs -> {
+                            List<MemberGrant> out = new ArrayList<>();
+                            for (Row r : rs) {
+                                Buffer signature = r.getBuffer(4);
+                                out.add(
+                                        new MemberGrant(
+                                                r.getLong(0),
+                                                r.getString(1),
+                                                r.getBuffer(2).getBytes(),
+                                                r.getString(3),
+                                                signature == null ? null : signature.getBytes()));
+                            }
+                            return out;
+                        });
+    }
+
+    /** A grant of a group's current key, with the group (the Team page checks each). */
+    public record HeldGrant(String groupId, MemberGrant grant) {}
+
+    /** Every grant of a current group key. */
+    public static Future<List<HeldGrant>> currentGrants(Db db) {
+        return db.query(
+                        "SELECT k.group_id, g.account_id, g.key_id, g.sealed, g.member_signer, g.member_signature"
+                                + " FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
+                                + " WHERE k.retired_at IS NULL ORDER BY g.account_id, k.group_id")
+                .execute()
+                .map(
+                        rs -> {
+                            List<HeldGrant> out = new ArrayList<>();
+                            for (Row r : rs) {
+                                Buffer signature = r.getBuffer(5);
+                                out.add(
+                                        new HeldGrant(
+                                                r.getString(0),
+                                                new MemberGrant(
+                                                        r.getLong(1),
+                                                        r.getString(2),
+                                                        r.getBuffer(3).getBytes(),
+                                                        r.getString(4),
+                                                        signature == null
+                                                                ? null
+                                                                : signature.getBytes())));
+                            }
+                            return out;
+                        });
+    }
+
+    /**
+     * Adds an account to a working group ({@code account_groups}); false when it was a member
+     * already.
+     */
+    public static Future<Boolean> addMember(Db tx, long accountId, String groupId) {
+        return tx.preparedQuery(
+                        "INSERT INTO account_groups (account_id, group_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(accountId, groupId))
+                .map(rs -> rs.rowCount() == 1);
+    }
+
+    /**
+     * Removes an account from a working group and withdraws its grants of the group's keys; false
+     * when it was not a member.
+     */
+    public static Future<Boolean> removeMember(Db tx, long accountId, String groupId) {
+        return tx.preparedQuery(
+                        "DELETE FROM group_key_grants WHERE account_id = $1"
+                                + " AND key_id IN (SELECT key_id FROM group_keys WHERE group_id = $2)")
+                .execute(Tuple.of(accountId, groupId))
+                .compose(
+                        v ->
+                                tx.preparedQuery(
+                                                "DELETE FROM account_groups WHERE account_id = $1 AND group_id = $2")
+                                        .execute(Tuple.of(accountId, groupId)))
+                .map(rs -> rs.rowCount() == 1);
     }
 
     /** Withdraws every group key grant of one account (its removal). */

@@ -343,6 +343,54 @@ public final class Text {
                         + " logs the agency's other workers out. This cannot be undone.",
                 "Retirer {0}? Le compte est désactivé, ses sessions prennent fin et la clé de son organisme"
                         + " est renouvelée, ce qui déconnecte les autres personnes de l'organisme. C'est définitif.");
+        // working-group membership of an existing coordinator (issue 20)
+        put(
+                "confirm.group_remove",
+                "Remove {0} from {1}? Their copy of {1}'s key is withdrawn and the key is rotated: they can"
+                        + " open none of {1}'s cases, old or new, and {1}'s other coordinators are logged out and"
+                        + " log in again. Other groups' keys do not change.",
+                "Retirer {0} de {1}? Sa copie de la clé de {1} est retirée et la clé est renouvelée : cette"
+                        + " personne ne peut plus ouvrir aucun dossier de {1}, ancien ou nouveau, et les autres"
+                        + " personnes de {1} sont déconnectées et se reconnectent. Les clés des autres groupes ne"
+                        + " changent pas.");
+        put("tm.group.add_to", "Add {0} to a working group", "Ajouter {0} à un groupe de travail");
+        put("tm.group.add", "Add to group", "Ajouter au groupe");
+        put(
+                "tm.group.unsigned",
+                "membership not signed by an administrator",
+                "appartenance non signée par l'administration");
+        put("tm.group.remove_from", "Remove from {0}", "Retirer de {0}");
+        put(
+                "tm.msg.group_added",
+                "{username} now belongs to {group} and holds its key; their sessions ended: they log in"
+                        + " again to open its cases.",
+                "{username} fait maintenant partie de {group} et en détient la clé; ses sessions ont pris"
+                        + " fin : la personne se reconnecte pour ouvrir ses dossiers.");
+        put(
+                "tm.msg.group_removed",
+                "{username} no longer belongs to {group}, whose key rotated: they can open none of its"
+                        + " cases.",
+                "{username} ne fait plus partie de {group}, dont la clé a été renouvelée : cette personne"
+                        + " ne peut plus ouvrir aucun de ses dossiers.");
+        put(
+                "tm.msg.group_already",
+                "{username} already belongs to {group}.",
+                "{username} fait déjà partie de {group}.");
+        put(
+                "tm.msg.group_not_member",
+                "{username} does not belong to {group}.",
+                "{username} ne fait pas partie de {group}.");
+        put(
+                "tm.msg.group_last",
+                "A coordinator keeps at least one working group: add the other one first.",
+                "Une personne de coordination garde au moins un groupe de travail : ajoutez d'abord"
+                        + " l'autre.");
+        put(
+                "tm.msg.not_coordinator",
+                "Only a coordinator whose key record verifies changes working groups.",
+                "Seule une personne de coordination dont l'enregistrement de clé est vérifié change de"
+                        + " groupe de travail.");
+        put("tm.msg.no_group", "No such working group.", "Ce groupe de travail n'existe pas.");
         put(
                 "confirm.end_sessions",
                 "End every session of {0}? They are logged out on all their devices now and must log in"

@@ -312,6 +312,217 @@ class CompartmentsTest {
         }
     }
 
+    /**
+     * Verifies that someone who can write the database cannot add a coordinator to a group: a row
+     * written into {@code account_groups} (tara into Montreal) does not bring Montreal's key when
+     * an administrator's removal of another Montreal coordinator rotates it. The refusal is
+     * audited, and with a dump and tara's passphrase Montreal's cases still refuse with the
+     * cryptographic error; Montreal's genuine coordinator reads on.
+     */
+    @Test
+    void testDatabaseWriterCannotAddACoordinatorToAGroup(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            addCoordinator(admin, "mia", "montreal");
+            String montreal = "montreal-" + UUID.randomUUID();
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            long tara = accountId(db, "tara");
+
+            // the database writer's move
+            DatabaseDump.execute(
+                    db,
+                    "INSERT INTO account_groups (account_id, group_id) VALUES ("
+                            + tara
+                            + ", 'montreal')");
+
+            String page = admin.get("/inbox/team").body();
+            assertTrue(
+                    page.contains("id=\"unsigned-group-tara-montreal\""),
+                    "the Team page shows the planted membership as genuine");
+            assertFalse(page.contains("id=\"unsigned-group-tara-toronto\""));
+            Matcher remove =
+                    Pattern.compile(
+                                    "action=\"(/inbox/team/accounts/\\d+/remove)\"[^>]*><input type=\"hidden\" name=\"csrf\""
+                                            + " value=\"[^\"]+\"><button type=\"submit\" class=\"secondary\" id=\"remove-mia\"")
+                            .matcher(page);
+            assertTrue(remove.find(), "no remove button for mia");
+            assertTrue(
+                    admin.postWithCsrf(page, remove.group(1))
+                            .body()
+                            .contains("keys of its working groups rotated"),
+                    "removal did not rotate the group keys");
+
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
+                                    + " WHERE k.group_id = 'montreal' AND g.account_id = "
+                                    + tara),
+                    "the database writer's coordinator was granted Montreal's key");
+            GeneralSecurityException refused =
+                    assertThrows(
+                            GeneralSecurityException.class,
+                            () -> answersOf(db, montreal, keysOf(db, "tara", PASS)));
+            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertTrue(answersOf(db, montreal, keysOf(db, "marc", PASS)).contains(montreal));
+            assertEquals(
+                    List.of(List.of("1")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM audit_log WHERE action = 'group_grant_refused:montreal:"
+                                    + tara
+                                    + "'"));
+        }
+    }
+
+    /**
+     * Verifies that an administrator adds an existing coordinator to a working group on the Team
+     * page: with a dump and its passphrase the coordinator then opens that group's cases; removed
+     * again, the group's key rotates (that group's alone) and its passphrase opens neither the
+     * group's cases from before nor those after. Both changes are audited.
+     */
+    @Test
+    void testAddedCoordinatorOpensGroupAndRemovedOneCannot(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String montreal = "montreal-" + UUID.randomUUID();
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            long tara = accountId(db, "tara");
+            assertThrows(
+                    GeneralSecurityException.class,
+                    () -> answersOf(db, montreal, keysOf(db, "tara", PASS)));
+
+            String page = admin.get("/inbox/team").body();
+            String added =
+                    admin.postWithCsrf(
+                                    page,
+                                    "/inbox/team/accounts/" + tara + "/groups",
+                                    "group",
+                                    "montreal")
+                            .body();
+            assertTrue(added.contains("tara now belongs to montreal"), "not added");
+            assertTrue(answersOf(db, montreal, keysOf(db, "tara", PASS)).contains(montreal));
+            List<RecipientPrivateKey> taraWithMontreal = keysOf(db, "tara", PASS);
+
+            Map<String, String> before = groupKeys(db);
+            page = admin.get("/inbox/team").body();
+            assertTrue(page.contains("id=\"remove-group-tara-montreal\""), "no removal button");
+            String removed =
+                    admin.postWithCsrf(
+                                    page,
+                                    "/inbox/team/accounts/" + tara + "/groups/remove",
+                                    "group",
+                                    "montreal")
+                            .body();
+            assertTrue(removed.contains("tara no longer belongs to montreal"), "not removed");
+            Map<String, String> after = groupKeys(db);
+            assertNotEquals(before.get("montreal"), after.get("montreal"), "Montreal's key stayed");
+            for (String g : before.keySet()) {
+                if (!g.equals("montreal")) {
+                    assertEquals(before.get(g), after.get(g), g + "'s key rotated");
+                }
+            }
+            assertThrows(
+                    GeneralSecurityException.class,
+                    () -> answersOf(db, montreal, keysOf(db, "tara", PASS)));
+            String later = "later-" + UUID.randomUUID();
+            intake(haven, later, "Montreal");
+            assertThrows(
+                    GeneralSecurityException.class, () -> answersOf(db, later, taraWithMontreal));
+            assertTrue(answersOf(db, later, keysOf(db, "marc", PASS)).contains(later));
+            assertTrue(answersOf(db, montreal, keysOf(db, "marc", PASS)).contains(montreal));
+            assertEquals(
+                    List.of(List.of("2")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM audit_log WHERE action IN ('group_member_added:montreal:"
+                                    + tara
+                                    + "', 'group_member_removed:montreal:"
+                                    + tara
+                                    + "')"));
+        }
+    }
+
+    /**
+     * Verifies that a group key whose record does not verify (its signature rewritten in the
+     * database) is not a recipient, and that the rejection is audited ({@code
+     * key_rejected:group:<key id>}), like a rejected team or agency key.
+     */
+    @Test
+    void testRejectedGroupKeyIsAudited(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            PgConnectOptions db = haven.database().connectOptions();
+            String keyId = currentKey(db, "toronto").iterator().next();
+            DatabaseDump.execute(
+                    db,
+                    "UPDATE group_keys SET key_signature = '\\x"
+                            + "00".repeat(64)
+                            + "'::bytea WHERE key_id = '"
+                            + keyId
+                            + "'");
+            String marker = "rejected-" + UUID.randomUUID();
+            intake(haven, marker, "Toronto");
+            assertFalse(recipientsOf(db, "toronto").contains(keyId), "sealed to a rejected key");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            String audited =
+                    "SELECT count(*) FROM audit_log WHERE action = 'key_rejected:group:"
+                            + keyId
+                            + "'";
+            while (DatabaseDump.query(db, audited).equals(List.of(List.of("0")))) {
+                assertTrue(System.nanoTime() < deadline, "the rejected group key is not audited");
+                Thread.sleep(200);
+            }
+            assertEquals(List.of(List.of("1")), DatabaseDump.query(db, audited));
+        }
+    }
+
+    /**
+     * Verifies that a case's group rewritten in the database (Toronto to Montreal) opens none of
+     * its entries to Montreal's coordinator: they stay sealed to Toronto's key, which only a move
+     * by someone who opens the case re-seals.
+     */
+    @Test
+    void testDatabaseWriterChangingACasesGroupOpensNothing(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String marker = "rewritten-" + UUID.randomUUID();
+            intake(haven, marker, "Toronto");
+            PgConnectOptions db = haven.database().connectOptions();
+            DatabaseDump.execute(
+                    db,
+                    "UPDATE cases SET working_group = 'montreal' WHERE working_group = 'toronto'");
+            GeneralSecurityException refused =
+                    assertThrows(
+                            GeneralSecurityException.class,
+                            () -> answersOf(db, marker, keysOf(db, "marc", PASS)));
+            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertTrue(answersOf(db, marker, keysOf(db, "tara", PASS)).contains(marker));
+        }
+    }
+
+    private static long accountId(PgConnectOptions db, String username) throws Exception {
+        return Long.parseLong(
+                DatabaseDump.query(
+                                db, "SELECT id FROM accounts WHERE username = '" + username + "'")
+                        .get(0)
+                        .get(0));
+    }
+
     static void addCoordinator(InboxClient admin, String username, String group) throws Exception {
         String page = admin.get("/inbox/team").body();
         assertTrue(
