@@ -432,64 +432,72 @@ public final class SignalChannel implements Channel {
                 }
             }
         }
-        if (attachments == null) {
-            int media = e.attachments();
-            Inbound in = new Inbound(NAME, e.sender(), e.text(), Optional.of(e.messageId()), true);
-            return conversations
-                    .receive(in, language -> media > 0 ? List.of(mediaNote(language)) : List.of())
-                    .map(
-                            outcome -> {
-                                LOG.info(
-                                        "event=signal_inbound conversation={} duplicate={} media={}",
-                                        outcome.conversationId(),
-                                        outcome.duplicate(),
-                                        media);
-                                afterStep(e.sender(), outcome);
-                                return null;
-                            });
-        }
+        return attachments == null ? receiveWithoutFiles(e) : receiveWithFiles(e);
+    }
+
+    /** No file is opened: the person is asked to write instead. */
+    private Future<Void> receiveWithoutFiles(SignalEnvelope e) {
+        int media = e.attachments();
+        Inbound in = new Inbound(NAME, e.sender(), e.text(), Optional.of(e.messageId()), true);
+        return conversations
+                .receive(in, language -> media > 0 ? List.of(mediaNote(language)) : List.of())
+                .map(
+                        outcome -> {
+                            LOG.info(
+                                    "event=signal_inbound conversation={} duplicate={} media={}",
+                                    outcome.conversationId(),
+                                    outcome.duplicate(),
+                                    media);
+                            afterStep(e.sender(), outcome);
+                            return null;
+                        });
+    }
+
+    /** The files within the limits go with the message, sealed in the same step. */
+    private Future<Void> receiveWithFiles(SignalEnvelope e) {
         Future<SignalAttachments.Received> files =
                 e.attachments() > 0
                         ? attachments.receive(e)
                         : Future.succeededFuture(SignalAttachments.Received.NONE);
         return files.compose(
-                received ->
-                        conversations
-                                .receive(
-                                        new Inbound(
-                                                NAME,
-                                                e.sender(),
-                                                e.text(),
-                                                Optional.of(e.messageId()),
-                                                true,
-                                                received.kept()),
-                                        language ->
-                                                MediaNotices.of(
-                                                        conversations,
-                                                        received.kept().size(),
-                                                        received.refused(),
-                                                        language))
-                                .map(
-                                        outcome -> {
-                                            LOG.info(
-                                                    "event=signal_inbound conversation={}"
-                                                            + " duplicate={} media_kept={}"
-                                                            + " media_refused={}",
-                                                    outcome.conversationId(),
-                                                    outcome.duplicate(),
-                                                    received.kept().size(),
-                                                    received.refused());
-                                            if (outcome.conversationId() == null
-                                                    && !received.kept().isEmpty()) {
-                                                // the outage spool keeps text only
-                                                LOG.warn(
-                                                        "event=signal_media_not_kept reason=spooled"
-                                                                + " count={}",
-                                                        received.kept().size());
-                                            }
-                                            afterStep(e.sender(), outcome);
-                                            return null;
-                                        }));
+                got -> {
+                    Inbound in =
+                            new Inbound(
+                                    NAME,
+                                    e.sender(),
+                                    e.text(),
+                                    Optional.of(e.messageId()),
+                                    true,
+                                    got.kept());
+                    return conversations
+                            .receive(
+                                    in,
+                                    language ->
+                                            MediaNotices.of(
+                                                    conversations,
+                                                    got.kept().size(),
+                                                    got.refused(),
+                                                    language))
+                            .map(
+                                    outcome -> {
+                                        logFiles(outcome, got);
+                                        afterStep(e.sender(), outcome);
+                                        return null;
+                                    });
+                });
+    }
+
+    private static void logFiles(Conversations.Outcome outcome, SignalAttachments.Received got) {
+        LOG.info(
+                "event=signal_inbound conversation={} duplicate={} media_kept={} media_refused={}",
+                outcome.conversationId(),
+                outcome.duplicate(),
+                got.kept().size(),
+                got.refused());
+        if (outcome.conversationId() == null && !got.kept().isEmpty()) {
+            // only spooled (the database is away): the spool keeps text, not files
+            LOG.warn("event=signal_media_not_kept reason=spooled count={}", got.kept().size());
+        }
     }
 
     /**

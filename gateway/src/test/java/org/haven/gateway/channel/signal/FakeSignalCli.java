@@ -67,6 +67,7 @@ final class FakeSignalCli {
     private final Deque<JsonObject> sendErrors = new ArrayDeque<>();
     private final Path attachments;
     private final Map<String, byte[]> uploaded = new ConcurrentHashMap<>();
+    private volatile long attachmentDelayMillis;
     private HttpServer server;
     private int port;
 
@@ -79,6 +80,11 @@ final class FakeSignalCli {
     FakeSignalCli(Vertx vertx, Path attachments) {
         this.vertx = vertx;
         this.attachments = attachments;
+    }
+
+    /** From now on, {@code getAttachment} answers after {@code millis} (0: at once). */
+    void delayAttachments(long millis) {
+        attachmentDelayMillis = millis;
     }
 
     /** A file's bytes on Signal's servers: the daemon downloads them when a message lists it. */
@@ -379,6 +385,18 @@ final class FakeSignalCli {
                                 answer.put("result", result(method, params));
                             } catch (RpcFailure f) {
                                 answer.put("error", f.error);
+                            }
+                            long delay = attachmentDelayMillis;
+                            if ("getAttachment".equals(method) && delay > 0) {
+                                // a large file read slowly: the answer comes later
+                                vertx.setTimer(
+                                        delay,
+                                        t ->
+                                                req.response()
+                                                        .putHeader(
+                                                                "Content-Type", "application/json")
+                                                        .end(answer.encode()));
+                                return;
                             }
                             req.response()
                                     .putHeader("Content-Type", "application/json")

@@ -33,6 +33,7 @@ import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,7 @@ class SignalAttachmentTest {
     @TempDir Path signalDir;
     private Path attachments;
     private Vertx vertx;
+    private String databaseUrl;
     private FakeSignalCli daemon;
     private Haven haven;
     private long timestamp = 1_766_000_000_000L;
@@ -72,6 +74,8 @@ class SignalAttachmentTest {
         daemon = new FakeSignalCli(vertx, attachments);
         daemon.start();
         Map<String, String> env = new HashMap<>();
+        databaseUrl = TestPostgres.newDatabase();
+        env.put("HAVEN_DB_URL", databaseUrl);
         env.put("HAVEN_PUBLIC_URL", PUBLIC_URL);
         env.put("HAVEN_SIGNAL_URL", daemon.url());
         env.put("HAVEN_SIGNAL_ACCOUNT", FakeSignalCli.ACCOUNT);
@@ -85,6 +89,7 @@ class SignalAttachmentTest {
 
     @AfterEach
     void stop() throws Exception {
+        TestPostgres.away(databaseUrl, false);
         if (haven != null) {
             haven.close();
         }
@@ -217,7 +222,8 @@ class SignalAttachmentTest {
     /**
      * Verifies that a file of a type not taken, one declared over the size limit, one that proves
      * larger than declared, and a sticker are each refused politely, kept nowhere, and the daemon's
-     * copies deleted; the oversize declared one is not even read.
+     * copies deleted; the oversize declared one is not even read; and that a file written in a
+     * group is not read either (the group is declined and left) but deleted from the daemon.
      */
     @Test
     void testOversizeAndWrongTypeAreRefusedPolitely() throws Exception {
@@ -276,6 +282,104 @@ class SignalAttachmentTest {
                         .map(c -> c.params().getString("id"))
                         .toList();
         assertEquals(List.of(liar), read, "a file refused by its declaration was read");
+
+        String group = "R3JvdXBXaXRoQUZpbGVJbkl0MDAwMDAwMDAwMDAwMDA=";
+        String inGroup = "GrOuP5fG7hI9jK1lM3nO.jpg";
+        daemon.joined(group);
+        daemon.upload(inGroup, new byte[] {(byte) 0xff, (byte) 0xd8, 9});
+        JsonObject groupPhoto = FakeSignalCli.groupMessage(ACI, NUMBER, ++timestamp, null, group);
+        groupPhoto
+                .getJsonObject("envelope")
+                .getJsonObject("dataMessage")
+                .put(
+                        "attachments",
+                        new JsonArray()
+                                .add(FakeSignalCli.attachment(inGroup, "image/jpeg", null, 3)));
+        daemon.arrive(groupPhoto);
+        waitFor(() -> !daemon.member(group), "the group was not left");
+        waitFor(() -> !daemon.stores(inGroup), "the group's file stayed on the daemon");
+        assertTrue(
+                daemon.calls().stream()
+                        .noneMatch(
+                                c ->
+                                        c.method().equals("getAttachment")
+                                                && inGroup.equals(c.params().getString("id"))),
+                "a file written in a group was read");
+        assertEquals(0, count("SELECT count(*) FROM case_entries WHERE kind = 'attachment'"));
+    }
+
+    /**
+     * Verifies that a file sent while the database is away is neither lost nor left on the daemon:
+     * the receiving gateway loses its role with the database and closes the events stream, so the
+     * message waits (on Signal's server, with an on-connection daemon); once the database is back
+     * the gateway takes the role again, drains it, holds the file for the hand-off, tells the
+     * person, and deletes the daemon's copy. (A message already in hand when the database went is
+     * spooled, text only, and its files deleted: {@code signal_media_not_kept}.)
+     */
+    @Test
+    void testFileDuringDatabaseOutageIsKeptOnceTheDatabaseIsBack() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        assertNotNull(nextSend(c -> true), "no first question");
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
+                "the first reply is still pending");
+        TestPostgres.away(databaseUrl, true);
+        waitFor(() -> !daemon.streaming(), "the receiving role outlived the database");
+        String id = "OuTaG5fG7hI9jK1lM3nO.jpg";
+        daemon.upload(id, new byte[] {(byte) 0xff, (byte) 0xd8, 7});
+        daemon.arrive(
+                FakeSignalCli.withFiles(
+                        ACI,
+                        NUMBER,
+                        ++timestamp,
+                        null,
+                        FakeSignalCli.attachment(id, "image/jpeg", null, 3)));
+        TestPostgres.away(databaseUrl, false);
+        assertNotNull(
+                nextSend(c -> text(c).startsWith("Thank you, we kept your file")),
+                "the file sent during the outage was not kept");
+        waitFor(() -> !daemon.stores(id), "the file stayed on the daemon");
+        assertEquals(1, count("SELECT count(*) FROM held_media"));
+    }
+
+    /**
+     * Verifies that a message in hand when the database goes away goes into the spool with its
+     * words only, its file not left in clear on the daemon but deleted (said in the log), and that
+     * the words reach the dialogue once the database is back.
+     */
+    @Test
+    void testFileInHandWhenTheDatabaseGoesIsDeletedAndItsWordsSpooled() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        assertNotNull(nextSend(c -> true), "no first question");
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE status = 'pending'") == 0,
+                "the first reply is still pending");
+        int before = sends();
+        try (LogCapture logs = new LogCapture()) {
+            String id = "InHaN5fG7hI9jK1lM3nO.jpg";
+            daemon.upload(id, new byte[] {(byte) 0xff, (byte) 0xd8, 8});
+            daemon.delayAttachments(3_000);
+            daemon.arrive(
+                    FakeSignalCli.withFiles(
+                            ACI,
+                            NUMBER,
+                            ++timestamp,
+                            "yes",
+                            FakeSignalCli.attachment(id, "image/jpeg", null, 3)));
+            assertNotNull(daemon.next("getAttachment", 30), "the file was not read");
+            TestPostgres.away(databaseUrl, true);
+            waitFor(() -> !daemon.stores(id), "the file stayed on the daemon");
+            assertTrue(
+                    logs.lines().stream()
+                            .anyMatch(
+                                    l -> l.contains("event=signal_media_not_kept reason=spooled")),
+                    "the file not kept was not said in the log");
+            daemon.delayAttachments(0);
+            TestPostgres.away(databaseUrl, false);
+            waitFor(() -> sends() > before, "the spooled words got no reply");
+        }
+        assertEquals(0, count("SELECT count(*) FROM held_media"));
+        assertEquals(0, count("SELECT count(*) FROM case_entries WHERE kind = 'attachment'"));
     }
 
     /**
