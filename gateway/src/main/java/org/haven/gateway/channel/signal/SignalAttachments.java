@@ -4,8 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -22,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * checked again by its real size. signal-cli's JSON-RPC has no way to delete a stored attachment,
  * so Haven deletes the daemon's copies (and their {@code .preview}) itself, by id, from that
  * directory mounted read-write in Haven ({@code HAVEN_SIGNAL_ATTACHMENTS_DIR}): every file of the
- * envelope, kept or refused, once the envelope is handled.
+ * envelope, kept or refused, once the envelope is handled; and, on every connection to the daemon,
+ * whatever is older than an hour ({@link #sweep}).
  */
 final class SignalAttachments {
     private static final Logger LOG = LoggerFactory.getLogger(SignalAttachments.class);
@@ -31,6 +36,9 @@ final class SignalAttachments {
     static final int MAX_FILES = 10;
 
     private static final long TIMEOUT_MILLIS = 30_000;
+
+    /** A file older than this is left over: no envelope in hand still refers to it. */
+    static final Duration LEFT_OVER = Duration.ofHours(1);
 
     /** What came with one message: the files kept, how many were refused. */
     record Received(List<Attachment> kept, int refused) {
@@ -144,6 +152,47 @@ final class SignalAttachments {
                                     err instanceof SignalRpc.RpcError r
                                             ? "rpc_error_" + Math.abs(r.code)
                                             : err.getClass().getSimpleName());
+                            return null;
+                        });
+    }
+
+    /**
+     * Deletes what is left in the directory from before: files older than {@link #LEFT_OVER}, which
+     * no envelope in hand refers to any more (a gateway killed between the daemon's download and
+     * the deletion, or a message the daemon handed to a connection that died). Run on every
+     * connection to the daemon; never fails.
+     */
+    Future<Void> sweep() {
+        return vertx.<Void>executeBlocking(
+                        () -> {
+                            Instant before = Instant.now().minus(LEFT_OVER);
+                            int deleted = 0;
+                            try (DirectoryStream<Path> files =
+                                    Files.newDirectoryStream(directory)) {
+                                for (Path p : files) {
+                                    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                                            && Files.getLastModifiedTime(
+                                                            p, LinkOption.NOFOLLOW_LINKS)
+                                                    .toInstant()
+                                                    .isBefore(before)
+                                            && Files.deleteIfExists(p)) {
+                                        deleted++;
+                                    }
+                                }
+                            }
+                            if (deleted > 0) {
+                                LOG.warn(
+                                        "event=signal_attachments_left_over_deleted count={}",
+                                        deleted);
+                            }
+                            return null;
+                        },
+                        false)
+                .otherwise(
+                        err -> {
+                            LOG.warn(
+                                    "event=signal_attachment_delete_failed kind={}",
+                                    err.getClass().getSimpleName());
                             return null;
                         });
     }

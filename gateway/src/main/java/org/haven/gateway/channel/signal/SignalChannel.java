@@ -266,6 +266,9 @@ public final class SignalChannel implements Channel {
         if (!current(gen)) {
             return;
         }
+        if (attachments != null) {
+            attachments.sweep();
+        }
         drain(gen)
                 .compose(
                         v ->

@@ -15,6 +15,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -380,6 +382,28 @@ class SignalAttachmentTest {
         }
         assertEquals(0, count("SELECT count(*) FROM held_media"));
         assertEquals(0, count("SELECT count(*) FROM case_entries WHERE kind = 'attachment'"));
+    }
+
+    /**
+     * Verifies that files left over in the daemon's attachments directory (older than an hour: a
+     * gateway killed between the download and the deletion) are deleted when Haven connects to the
+     * daemon again, and that a fresh one, perhaps of a message in hand, is not.
+     */
+    @Test
+    void testLeftOverFilesAreDeletedOnReconnection() throws Exception {
+        Path old = attachments.resolve("LeFtO5fG7hI9jK1lM3nO.aac");
+        Path fresh = attachments.resolve("FrEsH5fG7hI9jK1lM3nO.aac");
+        Files.write(old, new byte[] {1, 2, 3});
+        Files.setLastModifiedTime(
+                old,
+                FileTime.from(Instant.now().minus(SignalAttachments.LEFT_OVER).minusSeconds(60)));
+        Files.write(fresh, new byte[] {4, 5, 6});
+        daemon.stop();
+        Thread.sleep(1000); // Haven notices the restart
+        daemon.start();
+        waitFor(daemon::streaming, "Haven did not connect again");
+        waitFor(() -> !Files.exists(old), "the left-over file stayed");
+        assertTrue(Files.exists(fresh), "a fresh file was deleted");
     }
 
     /**
