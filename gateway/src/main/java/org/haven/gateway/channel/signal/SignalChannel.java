@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.MediaNotices;
 import org.haven.gateway.intake.ActiveScript;
 import org.haven.gateway.intake.Conversations;
 import org.haven.gateway.intake.Inbound;
@@ -52,9 +53,16 @@ import org.slf4j.LoggerFactory;
  * keeps it only as a keyed hash and sealed. Group messages are never stored: the sender gets a
  * polite note privately (a reply in the group would tell every member that they wrote to this
  * service) and Haven leaves the group ({@code quitGroup}); a group it was merely added to is left
- * without a word. Attachments are not opened: the person is asked to write instead (the script's
- * {@code media_note}). In a cluster one gateway receives ({@code signal.receiving}); every gateway
- * sends.
+ * without a word.
+ *
+ * <p>Files (voice notes, photos, documents): with {@code HAVEN_SIGNAL_ATTACHMENTS_DIR} set, those
+ * within the limits are read from the daemon ({@link SignalAttachments}) and handed to the dialogue
+ * with the message, which seals them into the case in the same step (held for the hand-off during
+ * the intake); the person is told, and the question they were at is asked again. Once the envelope
+ * is handled (stored, spooled, declined, or given up), the daemon's copies of all its files are
+ * deleted. Without that setting no file is opened: the person is asked to write instead (the
+ * script's {@code media_note}). In a cluster one gateway receives ({@code signal.receiving}); every
+ * gateway sends.
  */
 public final class SignalChannel implements Channel {
     private static final Logger LOG = LoggerFactory.getLogger(SignalChannel.class);
@@ -97,6 +105,9 @@ public final class SignalChannel implements Channel {
     private final SignalRpc rpc;
     private final SignalSender sender;
 
+    /** Null when Haven does not take files (no attachments directory). */
+    private final SignalAttachments attachments;
+
     /** Timestamps of Haven's messages to delete on the person's phone, collected inside a step. */
     private final Map<UUID, Collected> toDelete = new ConcurrentHashMap<>();
 
@@ -128,6 +139,10 @@ public final class SignalChannel implements Channel {
         this.conversations = context.conversations();
         this.rpc = new SignalRpc(vertx, config);
         this.sender = new SignalSender(rpc, config.maxPerSecond());
+        this.attachments =
+                config.attachmentsDir()
+                        .map(dir -> new SignalAttachments(vertx, rpc, config.media(), dir))
+                        .orElse(null);
         conversations.addEraseListener(this::collectSent);
     }
 
@@ -169,6 +184,9 @@ public final class SignalChannel implements Channel {
 
     @Override
     public Future<Void> start() {
+        if (attachments != null) {
+            attachments.check();
+        }
         if (database == null) {
             // built without a database (tests of the channel alone): nobody to share with
             loop.runOnContext(v -> startReceiving());
@@ -247,6 +265,9 @@ public final class SignalChannel implements Channel {
     private void connect(long gen) {
         if (!current(gen)) {
             return;
+        }
+        if (attachments != null) {
+            attachments.sweep();
         }
         drain(gen)
                 .compose(
@@ -370,6 +391,7 @@ public final class SignalChannel implements Channel {
             return Future.succeededFuture();
         }
         return handle(parsed.get())
+                .compose(v -> forget(parsed.get()))
                 .recover(
                         err -> {
                             if (attempt >= STEP_ATTEMPTS) {
@@ -377,7 +399,7 @@ public final class SignalChannel implements Channel {
                                         "event=signal_inbound_dropped kind={} attempts={}",
                                         kind(err),
                                         attempt);
-                                return Future.succeededFuture();
+                                return forget(parsed.get());
                             }
                             long delay = MIN_BACKOFF_MILLIS << attempt;
                             LOG.warn(
@@ -413,6 +435,11 @@ public final class SignalChannel implements Channel {
                 }
             }
         }
+        return attachments == null ? receiveWithoutFiles(e) : receiveWithFiles(e);
+    }
+
+    /** No file is opened: the person is asked to write instead. */
+    private Future<Void> receiveWithoutFiles(SignalEnvelope e) {
         int media = e.attachments();
         Inbound in = new Inbound(NAME, e.sender(), e.text(), Optional.of(e.messageId()), true);
         return conversations
@@ -427,6 +454,61 @@ public final class SignalChannel implements Channel {
                             afterStep(e.sender(), outcome);
                             return null;
                         });
+    }
+
+    /** The files within the limits go with the message, sealed in the same step. */
+    private Future<Void> receiveWithFiles(SignalEnvelope e) {
+        Future<SignalAttachments.Received> files =
+                e.attachments() > 0
+                        ? attachments.receive(e)
+                        : Future.succeededFuture(SignalAttachments.Received.NONE);
+        return files.compose(
+                got -> {
+                    Inbound in =
+                            new Inbound(
+                                    NAME,
+                                    e.sender(),
+                                    e.text(),
+                                    Optional.of(e.messageId()),
+                                    true,
+                                    got.kept());
+                    return conversations
+                            .receive(
+                                    in,
+                                    language ->
+                                            MediaNotices.of(
+                                                    conversations,
+                                                    got.kept().size(),
+                                                    got.refused(),
+                                                    language))
+                            .map(
+                                    outcome -> {
+                                        logFiles(outcome, got);
+                                        afterStep(e.sender(), outcome);
+                                        return null;
+                                    });
+                });
+    }
+
+    private static void logFiles(Conversations.Outcome outcome, SignalAttachments.Received got) {
+        LOG.info(
+                "event=signal_inbound conversation={} duplicate={} media_kept={} media_refused={}",
+                outcome.conversationId(),
+                outcome.duplicate(),
+                got.kept().size(),
+                got.refused());
+        if (outcome.conversationId() == null && !got.kept().isEmpty()) {
+            // only spooled (the database is away): the spool keeps text, not files
+            LOG.warn("event=signal_media_not_kept reason=spooled count={}", got.kept().size());
+        }
+    }
+
+    /**
+     * The envelope is handled for good: the daemon's copies of its files go (kept ones are sealed,
+     * the others are not wanted). A failed step keeps them for the next attempt.
+     */
+    private Future<Void> forget(SignalEnvelope e) {
+        return attachments == null ? Future.succeededFuture() : attachments.delete(e.stored());
     }
 
     private String groupsDeclined() {

@@ -2,6 +2,9 @@ package org.haven.gateway.channel.signal;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -16,7 +19,14 @@ import java.util.regex.Pattern;
  *     that de-duplicates a message delivered twice
  * @param kind what the envelope carries
  * @param text the message text ({@code dataMessage.message}), "" when none
- * @param attachments how many attachments (or a sticker) came with it
+ * @param files the files sent with it ({@code dataMessage.attachments}: {@code id}, {@code
+ *     contentType}, {@code size}), a long text's own attachment ({@value #LONG_TEXT}) left out: its
+ *     words are already the text
+ * @param sticker whether a sticker came with it (never a file Haven takes)
+ * @param stored the ids of every file of the envelope the daemon stored in its attachments
+ *     directory, when it downloads attachments: the files, a long text, link preview images, quoted
+ *     thumbnails, shared contacts' avatars, an edited or synced message's files. Haven deletes them
+ *     all once the envelope is handled
  * @param groupId the group the message was written in ({@code dataMessage.groupInfo.groupId}),
  *     empty for a direct message
  */
@@ -25,8 +35,26 @@ record SignalEnvelope(
         long timestamp,
         Kind kind,
         String text,
-        int attachments,
+        List<File> files,
+        boolean sticker,
+        List<String> stored,
         Optional<String> groupId) {
+
+    /**
+     * One file of a message, as signal-cli lists it (JsonAttachment); its bytes are had with {@code
+     * getAttachment}.
+     *
+     * @param id the daemon's name for it in its attachments directory
+     * @param contentType as the sender's app declared it, "" when it did not
+     * @param size as the sender's app declared it, -1 when it did not
+     */
+    record File(String id, String contentType, long size) {}
+
+    /** The content type of the attachment that carries a long message's text. */
+    static final String LONG_TEXT = "text/x-signal-plain";
+
+    /** signal-cli's attachment ids: the remote id with an extension, sanitised by the daemon. */
+    private static final Pattern FILE_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}");
 
     /** What an envelope carries, as far as Haven is concerned. */
     enum Kind {
@@ -64,11 +92,20 @@ record SignalEnvelope(
             if (sender.isEmpty() || timestamp == null || timestamp <= 0) {
                 return Optional.empty();
             }
+            List<String> stored = new ArrayList<>();
+            storedIds(e, stored);
             JsonObject data = e.getJsonObject("dataMessage");
             if (data == null) {
                 return Optional.of(
                         new SignalEnvelope(
-                                sender.get(), timestamp, Kind.OTHER, "", 0, Optional.empty()));
+                                sender.get(),
+                                timestamp,
+                                Kind.OTHER,
+                                "",
+                                List.of(),
+                                false,
+                                List.copyOf(stored),
+                                Optional.empty()));
             }
             JsonObject group = data.getJsonObject("groupInfo");
             Optional<String> groupId =
@@ -80,11 +117,10 @@ record SignalEnvelope(
             if (text.length() > MAX_TEXT) {
                 text = text.substring(0, MAX_TEXT);
             }
-            JsonArray files = data.getJsonArray("attachments");
-            int attachments =
-                    (files == null ? 0 : files.size()) + (data.getValue("sticker") != null ? 1 : 0);
+            List<File> files = files(data.getJsonArray("attachments"));
+            boolean sticker = data.getValue("sticker") != null;
             Kind kind;
-            if (!text.isEmpty() || attachments > 0) {
+            if (!text.isEmpty() || !files.isEmpty() || sticker) {
                 kind = Kind.MESSAGE;
             } else if (group != null) {
                 kind = Kind.GROUP_UPDATE;
@@ -92,10 +128,71 @@ record SignalEnvelope(
                 kind = Kind.OTHER; // a reaction, a deletion, an expiry timer change
             }
             return Optional.of(
-                    new SignalEnvelope(sender.get(), timestamp, kind, text, attachments, groupId));
+                    new SignalEnvelope(
+                            sender.get(),
+                            timestamp,
+                            kind,
+                            text,
+                            files,
+                            sticker,
+                            List.copyOf(stored),
+                            groupId));
         } catch (ClassCastException e) {
             return Optional.empty();
         }
+    }
+
+    /** The files of {@code dataMessage.attachments}, a long text's own left out. */
+    private static List<File> files(JsonArray list) {
+        List<File> out = new ArrayList<>();
+        if (list == null) {
+            return out;
+        }
+        for (Object o : list) {
+            if (!(o instanceof JsonObject a)) {
+                continue;
+            }
+            String type = a.getString("contentType");
+            if (LONG_TEXT.equals(type)) {
+                continue;
+            }
+            String id = a.getString("id");
+            Long size = a.getLong("size");
+            out.add(
+                    new File(
+                            id != null && FILE_ID.matcher(id).matches() ? id : "",
+                            type == null ? "" : type,
+                            size == null ? -1 : size));
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Every file the daemon stored for the envelope, wherever it is listed: any object with a
+     * string {@code id} and {@code contentType} (JsonAttachment's shape), at any depth.
+     */
+    private static void storedIds(Object node, List<String> out) {
+        if (node instanceof JsonObject o) {
+            Object id = o.getValue("id");
+            if (id instanceof String s
+                    && o.getValue("contentType") instanceof String
+                    && FILE_ID.matcher(s).matches()
+                    && !out.contains(s)) {
+                out.add(s);
+            }
+            for (Map.Entry<String, Object> field : o) {
+                storedIds(field.getValue(), out);
+            }
+        } else if (node instanceof JsonArray a) {
+            for (Object item : a) {
+                storedIds(item, out);
+            }
+        }
+    }
+
+    /** How many files (or a sticker) came with the message. */
+    int attachments() {
+        return files.size() + (sticker ? 1 : 0);
     }
 
     /** The ACI when given: never the number where Signal gives the UUID. */

@@ -83,11 +83,20 @@ final class SignalRpc {
      * or fails with {@link RpcError}, {@link HttpError} or the transport's exception.
      */
     Future<Object> call(String method, JsonObject params, long timeoutMillis) {
+        return call(method, params, timeoutMillis, MAX_ANSWER);
+    }
+
+    /**
+     * Like {@link #call(String, JsonObject, long)}, taking an answer of up to {@code maxAnswer}
+     * bytes ({@code getAttachment}'s base64 of a file is larger than any other answer).
+     */
+    Future<Object> call(String method, JsonObject params, long timeoutMillis, int maxAnswer) {
         if (Vertx.currentContext() == null) {
             // chained from a thread of no context, an answer arriving between two steps of the
             // chain, before its body was asked for, would be lost and the call never complete
             Promise<Object> answer = Promise.promise();
-            vertx.runOnContext(v -> call(method, params, timeoutMillis).onComplete(answer));
+            vertx.runOnContext(
+                    v -> call(method, params, timeoutMillis, maxAnswer).onComplete(answer));
             return answer.future();
         }
         JsonObject request =
@@ -104,19 +113,25 @@ final class SignalRpc {
                         .setIdleTimeout(timeoutMillis);
         return http.request(options)
                 .compose(req -> req.send(request.toBuffer()))
-                .compose(SignalRpc::answer);
+                .compose(response -> answer(response, maxAnswer));
     }
 
-    private static Future<Object> answer(HttpClientResponse response) {
+    private static Future<Object> answer(HttpClientResponse response, int maxAnswer) {
         if (response.statusCode() != 200) {
             // 201: a notification had no answer; anything else is the daemon's trouble
             return response.body()
                     .transform(ar -> Future.failedFuture(new HttpError(response.statusCode())));
         }
+        String length = response.getHeader("Content-Length");
+        if (length != null && length.matches("[0-9]{1,11}") && Long.parseLong(length) > maxAnswer) {
+            // not read into memory at all: the connection is dropped
+            response.request().reset();
+            return Future.failedFuture(new HttpError(413));
+        }
         return response.body()
                 .compose(
                         body -> {
-                            if (body.length() > MAX_ANSWER) {
+                            if (body.length() > maxAnswer) {
                                 return Future.failedFuture(new HttpError(413));
                             }
                             return parse(body);

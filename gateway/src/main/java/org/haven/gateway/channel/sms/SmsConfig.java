@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.haven.gateway.channel.twilio.MediaLimits;
+import org.haven.gateway.channel.MediaLimits;
 import org.haven.gateway.channel.twilio.TwilioAccount;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;

@@ -21,6 +21,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.cases.Attachment;
+import org.haven.gateway.channel.MediaLimits;
+import org.haven.gateway.channel.MediaNotices;
 import org.haven.gateway.intake.Conversations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +54,10 @@ public final class TwilioMedia {
     }
 
     /** Script message: the files were kept for the coordinators. */
-    public static final String MEDIA_KEPT = "media_kept";
+    public static final String MEDIA_KEPT = MediaNotices.KEPT;
 
     /** Script message: a file was too large or of a type not taken. */
-    public static final String MEDIA_REFUSED = "media_refused";
+    public static final String MEDIA_REFUSED = MediaNotices.REFUSED;
 
     private final Vertx vertx;
     private final TwilioApi api;
@@ -160,14 +162,7 @@ public final class TwilioMedia {
      */
     public static List<Reply> notices(
             Conversations conversations, Received files, String language) {
-        List<Reply> out = new ArrayList<>();
-        if (!files.kept().isEmpty()) {
-            out.add(conversations.activeScript().message(MEDIA_KEPT, language));
-        }
-        if (files.refused() > 0) {
-            out.add(conversations.activeScript().message(MEDIA_REFUSED, language));
-        }
-        return out;
+        return MediaNotices.of(conversations, files.kept().size(), files.refused(), language);
     }
 
     private Matcher mediaPath(String url) {

@@ -6,13 +6,20 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +39,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * client or taken by {@code receive}, which the daemon refuses while a stream is open ("Receive
  * command cannot be used if messages are already being received.", code -1). {@link #stop()} and
  * {@link #start()} restart it on the same port, dropping every connection.
+ *
+ * <p>Attachments: built with an attachments directory, it behaves as a daemon started without
+ * {@code --ignore-attachments}: as an envelope arrives, every file it lists (JsonAttachment: {@code
+ * contentType}, {@code filename}, {@code id}, {@code size}, …, in {@code dataMessage.attachments},
+ * link previews, quotes) whose bytes were {@link #upload uploaded} is written to that directory
+ * under its id, as AttachmentStore does, with a {@code <id>.preview} for a photo that has one; and
+ * {@code getAttachment} ({@code id}, plus {@code recipient} or {@code groupId}) answers {@code
+ * {"data": base64}} from that file, or error -1 "Could not find attachment with ID: …" (a
+ * UserErrorException) when it is not there. The daemon never deletes a file.
  */
 final class FakeSignalCli {
     /** The daemon's account number (a fictional 555-01xx number). */
@@ -49,11 +65,31 @@ final class FakeSignalCli {
     private final AtomicLong clock = new AtomicLong(1_760_000_000_000L);
     private final AtomicLong receivedByPoll = new AtomicLong();
     private final Deque<JsonObject> sendErrors = new ArrayDeque<>();
+    private final Path attachments;
+    private final Map<String, byte[]> uploaded = new ConcurrentHashMap<>();
+    private volatile long attachmentDelayMillis;
     private HttpServer server;
     private int port;
 
+    /** A daemon that downloads no attachment ({@code --ignore-attachments}). */
     FakeSignalCli(Vertx vertx) {
+        this(vertx, null);
+    }
+
+    /** A daemon that downloads attachments into {@code attachments} (its config's attachments/). */
+    FakeSignalCli(Vertx vertx, Path attachments) {
         this.vertx = vertx;
+        this.attachments = attachments;
+    }
+
+    /** From now on, {@code getAttachment} answers after {@code millis} (0: at once). */
+    void delayAttachments(long millis) {
+        attachmentDelayMillis = millis;
+    }
+
+    /** A file's bytes on Signal's servers: the daemon downloads them when a message lists it. */
+    void upload(String id, byte[] data) {
+        uploaded.put(id, data);
     }
 
     /** Starts listening (on the same port as before, after a {@link #stop()}). */
@@ -88,6 +124,9 @@ final class FakeSignalCli {
 
     /** A message from Signal for the account: to the open stream, or waiting until one opens. */
     synchronized void arrive(JsonObject event) {
+        if (attachments != null) {
+            download(event);
+        }
         if (streams.isEmpty()) {
             waiting.add(event);
             return;
@@ -181,6 +220,36 @@ final class FakeSignalCli {
         return event(uuid, number, timestamp, data);
     }
 
+    /** A message with files (JsonAttachment objects, see {@link #attachment}), and words or not. */
+    static JsonObject withFiles(
+            String uuid, String number, long timestamp, String text, JsonObject... files) {
+        JsonArray list = new JsonArray();
+        for (JsonObject f : files) {
+            list.add(f);
+        }
+        return event(uuid, number, timestamp, data(timestamp, text).put("attachments", list));
+    }
+
+    /** One attachment as JsonAttachment writes it; {@code size} as the sender's app declared it. */
+    static JsonObject attachment(String id, String contentType, String filename, long size) {
+        boolean image = contentType.startsWith("image/");
+        return new JsonObject()
+                .put("contentType", contentType)
+                .put("filename", filename)
+                .put("id", id)
+                .put("size", size)
+                .put("width", image ? 1200 : null)
+                .put("height", image ? 1600 : null)
+                .putNull("caption")
+                .put("uploadTimestamp", 1_765_000_000_000L);
+    }
+
+    /** Whether the daemon's attachments directory holds this file (or its preview). */
+    boolean stores(String id) {
+        return Files.exists(attachments.resolve(id))
+                || Files.exists(attachments.resolve(id + ".preview"));
+    }
+
     /** A delivery receipt for one of Haven's messages. */
     static JsonObject receipt(String uuid, String number, long timestamp, long ofMessage) {
         JsonObject e = envelope(uuid, number, timestamp);
@@ -225,6 +294,30 @@ final class FakeSignalCli {
                 .put("timestamp", timestamp)
                 .put("serverReceivedTimestamp", timestamp + 120)
                 .put("serverDeliveredTimestamp", timestamp + 180);
+    }
+
+    /** Stores every listed file that was uploaded, as the daemon does before it hands it over. */
+    private void download(Object node) {
+        if (node instanceof JsonObject o) {
+            if (o.getValue("id") instanceof String id
+                    && o.getValue("contentType") instanceof String type
+                    && uploaded.containsKey(id)) {
+                try {
+                    Files.createDirectories(attachments);
+                    Files.write(attachments.resolve(id), uploaded.get(id));
+                    if (type.startsWith("image/")) {
+                        Files.write(
+                                attachments.resolve(id + ".preview"),
+                                new byte[] {(byte) 0xff, (byte) 0xd8});
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            o.forEach(field -> download(field.getValue()));
+        } else if (node instanceof JsonArray a) {
+            a.forEach(this::download);
+        }
     }
 
     // --- the daemon's endpoints --------------------------------------------------------------
@@ -292,6 +385,18 @@ final class FakeSignalCli {
                                 answer.put("result", result(method, params));
                             } catch (RpcFailure f) {
                                 answer.put("error", f.error);
+                            }
+                            long delay = attachmentDelayMillis;
+                            if ("getAttachment".equals(method) && delay > 0) {
+                                // a large file read slowly: the answer comes later
+                                vertx.setTimer(
+                                        delay,
+                                        t ->
+                                                req.response()
+                                                        .putHeader(
+                                                                "Content-Type", "application/json")
+                                                        .end(answer.encode()));
+                                return;
                             }
                             req.response()
                                     .putHeader("Content-Type", "application/json")
@@ -373,6 +478,26 @@ final class FakeSignalCli {
                     new JsonObject()
                             .put("timestamp", clock.incrementAndGet())
                             .put("results", new JsonArray());
+            case "getAttachment" -> {
+                String id = params.getString("id");
+                if (id == null) {
+                    throw new RpcFailure(-1, "Missing attachment id parameter");
+                }
+                // AttachmentStore.retrieveAttachment: the id sanitised, the file read whole
+                String safe = id.replaceAll("[^A-Za-z0-9_.-]", "_");
+                Path file = attachments == null ? null : attachments.resolve(safe);
+                if (file == null || !Files.isRegularFile(file)) {
+                    throw new RpcFailure(-1, "Could not find attachment with ID: " + id);
+                }
+                try {
+                    yield new JsonObject()
+                            .put(
+                                    "data",
+                                    Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
+                } catch (IOException e) {
+                    throw new RpcFailure(-3, "An error occurred reading attachment: " + id);
+                }
+            }
             case "sendTyping", "sendReceipt", "updateConfiguration" -> new JsonObject();
             default -> throw new RpcFailure(-32601, "Method not implemented");
         };

@@ -64,6 +64,58 @@ class SignalConfigTest {
                         .toString());
     }
 
+    /**
+     * Verifies that the attachments directory is off by default (no file is taken), taken as an
+     * absolute path with WhatsApp's limits or the Signal ones, and refused when relative or set
+     * without the daemon's URL.
+     */
+    @Test
+    void testAttachmentsDirectoryAndLimits() {
+        SignalConfig off =
+                load(
+                                "HAVEN_SIGNAL_URL",
+                                "http://signal-cli:8080",
+                                "HAVEN_SIGNAL_ACCOUNT",
+                                FakeSignalCli.ACCOUNT)
+                        .orElseThrow();
+        assertTrue(off.attachmentsDir().isEmpty());
+        SignalConfig on =
+                load(
+                                "HAVEN_SIGNAL_URL",
+                                "http://signal-cli:8080",
+                                "HAVEN_SIGNAL_ACCOUNT",
+                                FakeSignalCli.ACCOUNT,
+                                "HAVEN_SIGNAL_ATTACHMENTS_DIR",
+                                "/var/lib/signal-cli-attachments/",
+                                "HAVEN_SIGNAL_MEDIA_MAX_BYTES",
+                                "2048")
+                        .orElseThrow();
+        assertEquals(
+                "/var/lib/signal-cli-attachments", on.attachmentsDir().orElseThrow().toString());
+        assertEquals(2048, on.media().maxBytes());
+        assertTrue(on.media().accepts("audio/aac"));
+        ConfigException relative =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                load(
+                                        "HAVEN_SIGNAL_URL",
+                                        "http://signal-cli:8080",
+                                        "HAVEN_SIGNAL_ACCOUNT",
+                                        FakeSignalCli.ACCOUNT,
+                                        "HAVEN_SIGNAL_ATTACHMENTS_DIR",
+                                        "attachments"));
+        assertTrue(relative.getMessage().contains("HAVEN_SIGNAL_ATTACHMENTS_DIR"));
+        ConfigException alone =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                load(
+                                        "HAVEN_SIGNAL_ATTACHMENTS_DIR",
+                                        "/var/lib/signal-cli-attachments"));
+        assertTrue(alone.getMessage().contains("HAVEN_SIGNAL_URL"));
+    }
+
     /** Verifies that each wrong setting is refused with a message naming its variable. */
     // named without the values: the account numbers are 555-01xx numbers, which the log check hunts
     @ParameterizedTest(name = "[{index}] refused, naming {3}")

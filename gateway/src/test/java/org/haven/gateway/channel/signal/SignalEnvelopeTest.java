@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,70 @@ class SignalEnvelopeTest {
         assertEquals(attachments, e.attachments());
         assertEquals(group, e.inGroup());
         assertEquals(String.valueOf(e.timestamp()), e.messageId());
+    }
+
+    /**
+     * Verifies that a message's files are read as signal-cli lists them (id, content type, declared
+     * size), a long text's own attachment left out, and that every file the daemon stored for the
+     * envelope (link preview image, quoted thumbnail, long text) is listed for deletion, while an
+     * id that would leave the attachments directory is not.
+     */
+    @Test
+    void testFilesAndStoredIdsAreRead() throws Exception {
+        SignalEnvelope voice = SignalEnvelope.parse(fixture("voice_note")).orElseThrow();
+        assertEquals(
+                List.of(new SignalEnvelope.File("Ab3dE5fG7hI9jK1lM3nO.aac", "audio/aac", 48213)),
+                voice.files());
+        assertEquals(List.of("Ab3dE5fG7hI9jK1lM3nO.aac"), voice.stored());
+
+        JsonObject photo = FakeSignalCli.attachment("Ph0to.jpg", "image/jpeg", "a.jpg", 10);
+        JsonObject longText =
+                FakeSignalCli.attachment("LongT.txt", SignalEnvelope.LONG_TEXT, null, 5000);
+        JsonObject escape = FakeSignalCli.attachment("..", "image/jpeg", null, 10);
+        JsonObject event =
+                FakeSignalCli.withFiles(
+                        FIXTURE_ACI, null, 1_765_000_000_500L, "words", photo, longText, escape);
+        JsonObject data = event.getJsonObject("envelope").getJsonObject("dataMessage");
+        data.put(
+                "previews",
+                new JsonArray()
+                        .add(
+                                new JsonObject()
+                                        .put("url", "https://example.org")
+                                        .put(
+                                                "image",
+                                                FakeSignalCli.attachment(
+                                                        "PrevI.png", "image/png", null, 99))));
+        data.put(
+                "quote",
+                new JsonObject()
+                        .put("id", 1_765_000_000_100L)
+                        .put(
+                                "attachments",
+                                new JsonArray()
+                                        .add(
+                                                new JsonObject()
+                                                        .put("contentType", "image/jpeg")
+                                                        .put("filename", "q.jpg")
+                                                        .put(
+                                                                "thumbnail",
+                                                                FakeSignalCli.attachment(
+                                                                        "Thumb.jpg",
+                                                                        "image/jpeg",
+                                                                        null,
+                                                                        9)))));
+        SignalEnvelope e = SignalEnvelope.parse(event).orElseThrow();
+        assertEquals(
+                List.of("Ph0to.jpg", ""),
+                e.files().stream().map(SignalEnvelope.File::id).toList(),
+                "the long text taken as a file, or the escaping id kept");
+        assertEquals(
+                List.of("Ph0to.jpg", "LongT.txt", "PrevI.png", "Thumb.jpg"),
+                e.stored().stream().sorted((a, b) -> order(a) - order(b)).toList());
+    }
+
+    private static int order(String id) {
+        return List.of("Ph0to.jpg", "LongT.txt", "PrevI.png", "Thumb.jpg").indexOf(id);
     }
 
     /** Verifies that an envelope without a sender to answer, or not an envelope, is not used. */

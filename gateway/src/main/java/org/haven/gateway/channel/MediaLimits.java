@@ -1,4 +1,4 @@
-package org.haven.gateway.channel.twilio;
+package org.haven.gateway.channel;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -9,19 +9,19 @@ import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.Settings;
 
 /**
- * Which media a Twilio channel takes into a case: at most {@code maxBytes} each, of the listed
- * content types (voice notes, photos, documents). Anything else is refused politely and deleted
- * from Twilio unread.
+ * Which files a channel takes into a case (WhatsApp and MMS through Twilio, Signal): at most {@code
+ * maxBytes} each, of the listed content types (voice notes, photos, documents). Anything else is
+ * refused politely and deleted from the provider (or the signal-cli daemon) unread.
  *
  * @param maxBytes largest file taken
  * @param types content types taken, lower case, without parameters
  */
 public record MediaLimits(int maxBytes, Set<String> types) {
 
-    /** WhatsApp's own limit for a voice note or document is 16 MB. */
+    /** WhatsApp's own limit for a voice note or document is 16 MB; Signal takes the same. */
     public static final int DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
-    /** Voice notes (WhatsApp sends Ogg Opus), photos and PDF documents. */
+    /** Voice notes (WhatsApp sends Ogg Opus, Signal AAC), photos and PDF documents. */
     public static final String DEFAULT_TYPES =
             "audio/ogg,audio/mpeg,audio/mp4,audio/amr,audio/aac,image/jpeg,image/png,image/webp,application/pdf";
 
