@@ -58,6 +58,7 @@ import org.haven.gateway.store.ClusterNotifications;
 import org.haven.gateway.store.Database;
 import org.haven.gateway.store.ExclusiveRole;
 import org.haven.gateway.store.WorkingGroupStore;
+import org.haven.gateway.warmup.WarmUp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,6 +232,7 @@ public final class Haven implements AutoCloseable {
             // the script's working groups, for the accounts the database checks against them
             await(WorkingGroupStore.ensure(database.db(), IntakeScripts.groupsOf(intake)));
             Engine engine = new Engine(intake, engineSettings);
+            WarmUp warmUp = WarmUp.from(config.settings(), vertx, engine);
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
             Conversations conversations =
                     new Conversations(
@@ -264,7 +266,8 @@ public final class Haven implements AutoCloseable {
                     conversations::spooled,
                     conversations::spoolQuarantined,
                     conversations::spoolUnreadable,
-                    conversations::spoolReplayedFromStart);
+                    conversations::spoolReplayedFromStart,
+                    warmUp::done);
             metrics.gauge(
                     "haven.spool.pending",
                     "Acknowledged messages waiting in this gateway's spool",
@@ -368,6 +371,8 @@ public final class Haven implements AutoCloseable {
             for (Channel channel : channels) {
                 await(channel.start());
             }
+            // ready only once the hot path is compiled: not awaited, the gateway serves meanwhile
+            warmUp.run(server.actualPort(), database::ping);
             // one gateway of a cluster exports the database-wide figures, so that a sum over
             // gateways is right
             ExclusiveRole role =

@@ -145,6 +145,19 @@ final class HavenProcess implements AutoCloseable {
     }
 
     private void awaitHealth() throws Exception {
+        await("/health");
+    }
+
+    /**
+     * Waits for {@code /health/ready}: the gateway has also warmed its hot path (and replayed any
+     * spool found at start). A measurement from the first second a proxy would send traffic starts
+     * here.
+     */
+    void awaitReady() throws Exception {
+        await("/health/ready");
+    }
+
+    private void await(String path) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < end) {
@@ -156,7 +169,7 @@ final class HavenProcess implements AutoCloseable {
                 HttpResponse<Void> r =
                         http.send(
                                 HttpRequest.newBuilder(
-                                                URI.create("http://127.0.0.1:" + port + "/health"))
+                                                URI.create("http://127.0.0.1:" + port + path))
                                         .timeout(Duration.ofSeconds(2))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding());
@@ -168,7 +181,7 @@ final class HavenProcess implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("no /health 200 within 90 s; see " + log);
+        throw new IllegalStateException("no " + path + " 200 within 90 s; see " + log);
     }
 
     /**

@@ -51,7 +51,8 @@ public final class ConfigLoader {
                     "trusted_proxies",
                     "http_header_timeout",
                     "http_body_timeout",
-                    "http_idle_timeout");
+                    "http_idle_timeout",
+                    "warmup_conversations");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES =

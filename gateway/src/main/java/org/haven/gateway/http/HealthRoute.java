@@ -25,19 +25,22 @@ import org.haven.gateway.store.Database;
  *       chats reach the spool. A gateway that found acknowledged messages in its spool when it
  *       started is not ready while the database answers until it has replayed them ({@code
  *       spool_replayed_at_start}): a rolling update or a restart moves on to the next gateway only
- *       once this one's spool is in the database.
+ *       once this one's spool is in the database. Nor is a gateway ready before its warm-up has run
+ *       ({@code warm}; see {@code warmup.WarmUp}).
  * </ul>
  */
 public final class HealthRoute {
     private HealthRoute() {}
 
     public static void mount(Router router, Database database, IntSupplier spooled) {
-        mount(router, database, spooled, () -> 0, () -> false, () -> true);
+        mount(router, database, spooled, () -> 0, () -> false, () -> true, () -> true);
     }
 
     /**
      * Mounts the three routes. {@code replayedAtStart} says whether the messages the spool held
-     * when the gateway started are all in the database now (true when there were none).
+     * when the gateway started are all in the database now (true when there were none); {@code
+     * warm}, whether the gateway's warm-up has run (until then it is not ready: the first messages
+     * would meet cold code).
      */
     public static void mount(
             Router router,
@@ -45,7 +48,8 @@ public final class HealthRoute {
             IntSupplier spooled,
             IntSupplier quarantined,
             BooleanSupplier unreadable,
-            BooleanSupplier replayedAtStart) {
+            BooleanSupplier replayedAtStart,
+            BooleanSupplier warm) {
         router.get("/health/live")
                 .handler(ctx -> answer(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/health/ready")
@@ -63,16 +67,23 @@ public final class HealthRoute {
                                                     // with the database up, the spool found at
                                                     // start goes first; with it down, the spool
                                                     // takes messages
+                                                    boolean warmed = warm.getAsBoolean();
                                                     boolean ready =
-                                                            "up".equals(s.getString("database"))
-                                                                    ? caughtUp
-                                                                    : spoolAccepts;
+                                                            warmed
+                                                                    && ("up"
+                                                                                    .equals(
+                                                                                            s
+                                                                                                    .getString(
+                                                                                                            "database"))
+                                                                            ? caughtUp
+                                                                            : spoolAccepts);
                                                     answer(
                                                             ctx,
                                                             ready ? 200 : 503,
                                                             s.put(
                                                                             "spool_replayed_at_start",
                                                                             caughtUp)
+                                                                    .put("warm", warmed)
                                                                     .put("ready", ready));
                                                 }));
         router.get("/health")

@@ -121,6 +121,8 @@ public final class TestHaven {
         env.put("HAVEN_HTTP_HOST", "127.0.0.1");
         env.put("HAVEN_DATA_DIR", dataDir.toString());
         env.putAll(NO_CLIENT_LIMITS);
+        // a test's gateway is ready at once; WarmUpTest runs the warm-up
+        env.put("HAVEN_WARMUP_CONVERSATIONS", "0");
         env.putAll(extra);
         TestPostgres.start(); // its unpacked binaries serve the embedded database too
         Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);
