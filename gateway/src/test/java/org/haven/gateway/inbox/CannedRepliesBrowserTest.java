@@ -57,26 +57,7 @@ class CannedRepliesBrowserTest {
         }
         haven = TestHaven.start(dataDir, Map.of());
         base = "http://127.0.0.1:" + haven.port();
-        TestHaven.setUpAdmin(haven);
-        InboxClient admin = TestHaven.loggedIn(haven);
-        HttpResponse<String> created =
-                admin.postWithCsrf(
-                        admin.get("/inbox/team").body(),
-                        "/inbox/team/accounts",
-                        "username",
-                        COORDINATOR,
-                        "role",
-                        "coordinator",
-                        "passphrase",
-                        PASS,
-                        "confirm",
-                        PASS,
-                        "agency",
-                        "",
-                        "group",
-                        "toronto");
-        assertTrue(created.body().contains("Account " + COORDINATOR + " created"), created.body());
-        cleo = TestHaven.enrol(haven.port(), dataDir, COORDINATOR, PASS);
+        cleo = TestHaven.coordinator(haven, dataDir, COORDINATOR, PASS, "toronto");
     }
 
     @AfterAll

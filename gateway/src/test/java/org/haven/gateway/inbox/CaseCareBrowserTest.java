@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -74,26 +73,7 @@ class CaseCareBrowserTest {
         }
         haven = TestHaven.start(dataDir, Map.of());
         base = "http://127.0.0.1:" + haven.port();
-        TestHaven.setUpAdmin(haven);
-        InboxClient admin = TestHaven.loggedIn(haven);
-        HttpResponse<String> created =
-                admin.postWithCsrf(
-                        admin.get("/inbox/team").body(),
-                        "/inbox/team/accounts",
-                        "username",
-                        COORDINATOR,
-                        "role",
-                        "coordinator",
-                        "passphrase",
-                        PASS,
-                        "confirm",
-                        PASS,
-                        "agency",
-                        "",
-                        "group",
-                        "toronto");
-        assertTrue(created.body().contains("Account " + COORDINATOR + " created"), created.body());
-        cleo = TestHaven.enrol(haven.port(), dataDir, COORDINATOR, PASS);
+        cleo = TestHaven.coordinator(haven, dataDir, COORDINATOR, PASS, "toronto");
         ada = TestHaven.credentials(haven.teamKeys().setupCodeFile().getParent(), TestHaven.ADMIN);
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -67,26 +66,7 @@ class CaseWorkBrowserTest {
         }
         haven = TestHaven.start(dataDir, Map.of());
         base = "http://127.0.0.1:" + haven.port();
-        TestHaven.setUpAdmin(haven);
-        InboxClient admin = TestHaven.loggedIn(haven);
-        HttpResponse<String> created =
-                admin.postWithCsrf(
-                        admin.get("/inbox/team").body(),
-                        "/inbox/team/accounts",
-                        "username",
-                        COORDINATOR,
-                        "role",
-                        "coordinator",
-                        "passphrase",
-                        PASS,
-                        "confirm",
-                        PASS,
-                        "agency",
-                        "",
-                        "group",
-                        "toronto");
-        assertTrue(created.body().contains("Account " + COORDINATOR + " created"), created.body());
-        cora = TestHaven.enrol(haven.port(), dataDir, COORDINATOR, PASS);
+        cora = TestHaven.coordinator(haven, dataDir, COORDINATOR, PASS, "toronto");
     }
 
     @AfterAll

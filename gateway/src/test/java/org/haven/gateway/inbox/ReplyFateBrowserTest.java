@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
 import org.haven.gateway.support.ChatClient;
-import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterAll;
@@ -386,26 +384,7 @@ class ReplyFateBrowserTest {
 
     /** Creates the coordinator and enrols its second factor. */
     private static TestHaven.Credentials coordinator() throws Exception {
-        TestHaven.setUpAdmin(haven);
-        InboxClient admin = TestHaven.loggedIn(haven);
-        HttpResponse<String> created =
-                admin.postWithCsrf(
-                        admin.get("/inbox/team").body(),
-                        "/inbox/team/accounts",
-                        "username",
-                        COORDINATOR,
-                        "role",
-                        "coordinator",
-                        "passphrase",
-                        PASS,
-                        "confirm",
-                        PASS,
-                        "agency",
-                        "",
-                        "group",
-                        "toronto");
-        assertTrue(created.body().contains("Account " + COORDINATOR + " created"), created.body());
-        return TestHaven.enrol(haven.port(), dataDir, COORDINATOR, PASS);
+        return TestHaven.coordinator(haven, dataDir, COORDINATOR, PASS, "toronto");
     }
 
     /** Runs {@code script} in every page the browser opens from now on, before the page's own. */

@@ -188,6 +188,37 @@ public final class TestHaven {
     }
 
     /**
+     * Has the administrator (set up first if need be) create a coordinator of {@code group} on the
+     * Team page with the passphrase {@code given}, then enrols its second factor.
+     */
+    public static Credentials coordinator(
+            Haven haven, Path dataDir, String username, String given, String group)
+            throws Exception {
+        setUpAdmin(haven);
+        InboxClient admin = loggedIn(haven);
+        HttpResponse<String> created =
+                admin.postWithCsrf(
+                        admin.get("/inbox/team").body(),
+                        "/inbox/team/accounts",
+                        "username",
+                        username,
+                        "role",
+                        "coordinator",
+                        "passphrase",
+                        given,
+                        "confirm",
+                        given,
+                        "agency",
+                        "",
+                        "group",
+                        group);
+        if (!created.body().contains("Account " + username + " created")) {
+            throw new AssertionError("the account was not created: " + created.body());
+        }
+        return enrol(haven.port(), dataDir, username, given);
+    }
+
+    /**
      * Logs in for the first time as an account an administrator added with the one-time passphrase
      * {@code given}, chooses {@link #chosen}{@code (given)} in its place and enrols a second
      * factor, keeping the chosen passphrase, the secret and the recovery codes for later logins.
