@@ -1,6 +1,7 @@
 package org.haven.gateway.warmup;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -90,7 +91,8 @@ public final class WarmUp {
 
     /**
      * Runs the warm-up off the event loops, then the HTTP and database rounds. A failure of any
-     * part is logged and ends the warm-up: a gateway never stays unready for it.
+     * part ends the warm-up ({@code event=warmup_ended_early}): a gateway never stays unready for
+     * it.
      *
      * @param port this gateway's HTTP port
      * @param ping a database round trip that stores nothing
@@ -114,8 +116,10 @@ public final class WarmUp {
                                         ar.result(),
                                         millis);
                             } else {
-                                LOG.warn(
-                                        "event=warmup_failed kind={} millis={}",
+                                // not a fault of the gateway's (it stopping meanwhile, the
+                                // database away): it serves, and reports ready, without
+                                LOG.info(
+                                        "event=warmup_ended_early kind={} millis={}",
                                         ar.cause().getClass().getSimpleName(),
                                         millis);
                             }
@@ -195,7 +199,11 @@ public final class WarmUp {
         return b;
     }
 
-    /** HTTP requests through this gateway's server, and database round trips. */
+    /**
+     * HTTP requests through this gateway's server, and database round trips: one after the other,
+     * each started when the one before ended, and none after the first failure (the gateway
+     * stopping).
+     */
     private Future<Void> rounds(int port, Supplier<Future<?>> ping) {
         HttpClientAgent http =
                 vertx.createHttpClient(
@@ -203,20 +211,29 @@ public final class WarmUp {
                                 .setDefaultHost("127.0.0.1")
                                 .setDefaultPort(port)
                                 .setKeepAlive(true),
-                        new PoolOptions().setHttp1MaxSize(4));
-        Future<Void> chain = Future.succeededFuture();
-        int rounds = Math.min(2_000, conversations * 5);
-        for (int i = 0; i < rounds; i++) {
-            String path = i % 4 == 0 ? "/chat" : "/health/live";
-            chain =
-                    chain.compose(
-                            v ->
-                                    http.request(HttpMethod.GET, path)
-                                            .compose(r -> r.send())
-                                            .compose(HttpClientResponse::body)
-                                            .compose(b -> ping.get())
-                                            .mapEmpty());
+                        new PoolOptions().setHttp1MaxSize(1));
+        Promise<Void> all = Promise.promise();
+        round(http, ping, 0, Math.min(2_000, conversations * 5), all);
+        return all.future().eventually(http::close);
+    }
+
+    private void round(
+            HttpClientAgent http, Supplier<Future<?>> ping, int i, int n, Promise<Void> all) {
+        if (i == n) {
+            all.complete();
+            return;
         }
-        return chain.eventually(http::close);
+        http.request(HttpMethod.GET, i % 4 == 0 ? "/chat" : "/health/live")
+                .compose(r -> r.send())
+                .compose(HttpClientResponse::body)
+                .compose(b -> ping.get())
+                .onComplete(
+                        ar -> {
+                            if (ar.failed()) {
+                                all.fail(ar.cause());
+                            } else {
+                                round(http, ping, i + 1, n, all);
+                            }
+                        });
     }
 }

@@ -54,6 +54,20 @@ class CaseWorkBrowserTest {
                     + " es.addEventListener('open', function () { window.havenStreamOpen = true; }); return es; };"
                     + " window.EventSource.prototype = Real.prototype; })();";
 
+    /**
+     * Stands in for the browser's notifications: records each one's title, and grants permission
+     * when asked (kept across page loads, as the browser would).
+     */
+    private static final String NOTIFICATION_RECORDER =
+            "(function () { window.havenNotes = [];"
+                    + " function Recorder(title) { window.havenNotes.push(String(title)); }"
+                    + " Object.defineProperty(Recorder, 'permission', { get: function () {"
+                    + " return localStorage.getItem('test.permission') || 'default'; } });"
+                    + " Recorder.requestPermission = function () {"
+                    + " localStorage.setItem('test.permission', 'granted');"
+                    + " return Promise.resolve('granted'); };"
+                    + " window.Notification = Recorder; })();";
+
     @TempDir static Path dataDir;
     private static Haven haven;
     private static TestHaven.Credentials cora;
@@ -430,6 +444,74 @@ class CaseWorkBrowserTest {
             browser.await(
                     "the settings in English",
                     w -> w.findElement(By.tagName("h1")).getText().equals("Settings"));
+        }
+    }
+
+    /**
+     * Verifies the optional browser notification for new urgent cases: nothing before the
+     * coordinator turns it on (even when an urgent case arrives), then, once turned on, one
+     * notification with the page's generic words (no personal data) when an urgent case arrives
+     * live, and none for a case that is not urgent. Headless Chromium has no notification service:
+     * the page's {@code Notification} is replaced, before the page loads, by a recorder that grants
+     * permission when asked.
+     */
+    @Test
+    void testUrgentCaseNotifiesOnlyOnceTurnedOn() throws Exception {
+        try (Browser browser = Browser.start(1280, 800)) {
+            ((ChromeDriver) browser.driver())
+                    .executeCdpCommand(
+                            "Page.addScriptToEvaluateOnNewDocument",
+                            Map.of("source", NOTIFICATION_RECORDER));
+            WebDriver d = logIn(browser);
+            d.get(base + "/inbox?queue=new");
+            browser.await("the queue", w -> w.findElement(By.id("queue")));
+            String before = d.findElement(By.id("queue")).getAttribute("data-urgent");
+
+            urgentCase();
+            browser.await(
+                    "the urgent case, live",
+                    w -> !before.equals(w.findElement(By.id("queue")).getAttribute("data-urgent")));
+            assertEquals(0L, browser.js("return window.havenNotes.length"), "notified unasked");
+
+            WebElement turnOn = d.findElement(By.id("notify-urgent"));
+            assertTrue(turnOn.isDisplayed(), "no way to turn notifications on");
+            turnOn.click();
+            browser.await(
+                    "turned on",
+                    w -> "1".equals(browser.js("return localStorage.getItem('haven.notify')")));
+            String urgentBefore = d.findElement(By.id("queue")).getAttribute("data-urgent");
+
+            urgentCase();
+            browser.await(
+                    "a notification",
+                    w -> ((Number) browser.js("return window.havenNotes.length")).intValue() > 0);
+            assertEquals(
+                    "New urgent case in your groups",
+                    browser.js("return window.havenNotes[0]"),
+                    "the notification says more than that a case came");
+            browser.await(
+                    "the urgent case listed",
+                    w ->
+                            !urgentBefore.equals(
+                                    w.findElement(By.id("queue")).getAttribute("data-urgent")));
+
+            // on the same page (a new page would start a new recorder)
+            String newBefore = d.findElement(By.id("queue")).getAttribute("data-new");
+            IntakeDriver.completeIntake(haven.port(), "calm-" + UUID.randomUUID());
+            browser.await(
+                    "the calm case, live",
+                    w -> !newBefore.equals(w.findElement(By.id("queue")).getAttribute("data-new")));
+            assertEquals(
+                    1L,
+                    browser.js("return window.havenNotes.length"),
+                    "a case that is not urgent notified too");
+        }
+    }
+
+    /** A person in danger now: an urgent case at once. */
+    private static void urgentCase() throws Exception {
+        try (ChatClient person = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(person, List.of("yes", "en", "survivor", "yes"));
         }
     }
 

@@ -1,8 +1,12 @@
 package org.haven.gateway.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -10,10 +14,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.bot.Engine;
+import org.haven.bot.EngineSettings;
+import org.haven.bot.Intake;
 import org.haven.gateway.Haven;
 import org.haven.gateway.config.ConfigException;
+import org.haven.gateway.config.Settings;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.LogCapture;
@@ -42,7 +52,7 @@ class WarmUpTest {
             throws Exception {
         Map<String, Integer> baseline;
         try (Haven haven = TestHaven.start(cold, Map.of())) {
-            baseline = rowCounts(haven);
+            baseline = settled(haven);
         }
         try (LogCapture log = new LogCapture();
                 Haven haven = TestHaven.start(warm, Map.of("HAVEN_WARMUP_CONVERSATIONS", "1500"))) {
@@ -73,7 +83,59 @@ class WarmUpTest {
             assertTrue(Integer.parseInt(m.group(2)) > 1500 * 10, done);
             System.out.println("warmup: " + done);
 
-            assertEquals(baseline, rowCounts(haven), "the warm-up stored something");
+            assertEquals(baseline, settled(haven), "the warm-up stored something");
+        }
+    }
+
+    /**
+     * Verifies that a warm-up whose database round trip fails part-way (the gateway stopping, the
+     * database away) ends early, quietly, and leaves the gateway ready: before, the HTTP rounds
+     * were chained all at once, and the failure ran through two thousand nested futures into a
+     * stack overflow on the event loop (CI's JarStartIT saw it at a SIGTERM).
+     */
+    @Test
+    void testFailureEndsTheWarmUpQuietly() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (LogCapture log = new LogCapture()) {
+            HttpServer server =
+                    vertx.createHttpServer()
+                            .requestHandler(r -> r.response().end("ok"))
+                            .listen(0, "127.0.0.1")
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS);
+            WarmUp warmUp =
+                    WarmUp.from(
+                            new Settings(Map.of("warmup_conversations", "400")),
+                            vertx,
+                            new Engine(Intake.defaultIntake(), EngineSettings.defaults()));
+            assertFalse(warmUp.done());
+            AtomicInteger pings = new AtomicInteger();
+            Supplier<Future<?>> ping =
+                    () ->
+                            pings.incrementAndGet() < 10
+                                    ? Future.succeededFuture(true)
+                                    : Future.failedFuture(new IllegalStateException("closed"));
+            warmUp.run(server.actualPort(), ping)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(120, TimeUnit.SECONDS);
+            assertTrue(warmUp.done(), "never ready after a failed warm-up");
+            assertEquals(10, pings.get(), "went on after the failure");
+            List<String> lines = log.lines();
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.contains("event=warmup_ended_early")),
+                    lines.toString());
+            assertEquals(
+                    List.of(),
+                    lines.stream()
+                            .filter(
+                                    l ->
+                                            l.contains("StackOverflowError")
+                                                    || l.contains("Unhandled"))
+                            .toList());
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
     }
 
@@ -90,6 +152,23 @@ class WarmUpTest {
                             bad);
             assertTrue(e.getMessage().contains("HAVEN_WARMUP_CONVERSATIONS"), e.getMessage());
         }
+    }
+
+    /**
+     * The row counts once the start's own jobs are done (the retention purge at start audits its
+     * run): two readings a second apart that agree.
+     */
+    private static Map<String, Integer> settled(Haven haven) throws Exception {
+        Map<String, Integer> last = rowCounts(haven);
+        for (int i = 0; i < 30; i++) {
+            Thread.sleep(1000);
+            Map<String, Integer> now = rowCounts(haven);
+            if (now.equals(last)) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
     }
 
     private static Map<String, Integer> rowCounts(Haven haven) throws Exception {
