@@ -65,6 +65,7 @@ final class AbuseRun {
         System.out.println("starting " + jar + " behind a trusted proxy (127.0.0.1) …");
         HavenProcess haven =
                 HavenProcess.start(jar, o.getOrDefault("heap", "512m"), List.of(), env);
+        haven.awaitReady(); // warmed up: the warm-up is not measured as load
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
         List<String> failed = new ArrayList<>();
         try {

@@ -36,6 +36,7 @@ final class CrashRun {
             Map<String, String> env = twilio.gatewayEnv(account, token, "1000");
             String heap = o.getOrDefault("heap", "512m");
             haven = HavenProcess.start(jar, heap, List.of(), env);
+            haven.awaitReady(); // warmed up before the load and the first kill
             Path dataDir = haven.dataDir;
             int port = haven.port;
             if (SmsLoad.probe(vertx, "127.0.0.1", port) == 404) {

@@ -89,6 +89,8 @@ final class OutageRun {
                             env,
                             dir,
                             HavenProcess.freePort());
+            // in rotation before the outage, as a proxy would have it (warmed up)
+            haven.awaitReady();
             int port = haven.port;
             if (SmsLoad.probe(vertx, "127.0.0.1", port) == 404) {
                 System.out.println(
