@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.gateway.store.EmbeddedPort;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
@@ -116,7 +117,7 @@ class WalkingSkeletonTest {
      */
     @Test
     void testExternalDatabaseIsUsedAndHealthFollowsIt(@TempDir Path dataDir) throws Exception {
-        EmbeddedPostgres external = EmbeddedPostgres.builder().start();
+        EmbeddedPostgres external = EmbeddedPostgres.builder().setPort(EmbeddedPort.free()).start();
         try {
             String url =
                     "postgresql://postgres:unused@localhost:" + external.getPort() + "/postgres";

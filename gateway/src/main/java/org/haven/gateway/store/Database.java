@@ -96,6 +96,8 @@ public final class Database implements AutoCloseable {
                 EmbeddedPostgres.Builder builder =
                         EmbeddedPostgres.builder()
                                 .setDataDirectory(pgDir)
+                                // below the ephemeral range: see EmbeddedPort
+                                .setPort(EmbeddedPort.free())
                                 .setCleanDataDirectory(false)
                                 .setOverrideWorkingDirectory(binaries.workingDir().toFile())
                                 .setPgBinaryResolver(binaries)

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
+import org.haven.gateway.store.EmbeddedPort;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
@@ -41,10 +41,7 @@ class SpoolTest {
     @Test
     void testMessagesDuringOutageAreSpooledAndReplayedInOrder(
             @TempDir Path dataDir, @TempDir Path pgDir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = EmbeddedPort.free();
         EmbeddedPostgres db = start(pgDir, port);
         String marker = "outage-" + UUID.randomUUID();
         List<String> answers = IntakeDriver.survivorAnswers(marker);

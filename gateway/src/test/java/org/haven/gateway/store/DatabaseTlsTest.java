@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -60,10 +59,7 @@ class DatabaseTlsTest {
                         "hostssl all all 127.0.0.1/32 scram-sha-256",
                         "hostnossl all all 0.0.0.0/0 reject",
                         ""));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = EmbeddedPort.free();
         try (EmbeddedPostgres db =
                 EmbeddedPostgres.builder()
                         .setDataDirectory(pgDir)

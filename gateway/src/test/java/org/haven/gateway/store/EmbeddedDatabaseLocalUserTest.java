@@ -245,6 +245,7 @@ class EmbeddedDatabaseLocalUserTest {
         try (EmbeddedPostgres before =
                         EmbeddedPostgres.builder()
                                 .setDataDirectory(pgDir)
+                                .setPort(EmbeddedPort.free())
                                 .setCleanDataDirectory(false)
                                 .setOverrideWorkingDirectory(old.resolve("postgres-bin").toFile())
                                 .setRegisterShutdownHook(false)

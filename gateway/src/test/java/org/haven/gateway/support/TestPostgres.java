@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
+import org.haven.gateway.store.EmbeddedPort;
 
 /**
  * One embedded PostgreSQL for the whole test run, standing in for an external server ({@code
@@ -19,7 +20,11 @@ public final class TestPostgres {
 
     private static synchronized EmbeddedPostgres server() throws Exception {
         if (server == null) {
-            server = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
+            server =
+                    EmbeddedPostgres.builder()
+                            .setPort(EmbeddedPort.free())
+                            .setServerConfig("max_connections", "100")
+                            .start();
             Runtime.getRuntime()
                     .addShutdownHook(
                             new Thread(
