@@ -51,6 +51,7 @@ import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.resume.PhrasePool;
 import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
@@ -72,6 +73,14 @@ public final class Haven implements AutoCloseable {
      * How long requests in flight (a webhook's dialogue step, say) may take to finish at shutdown.
      */
     private static final Duration SERVER_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * Resume phrases of the default language prepared before the gateway reports ready (about 4 s
+     * of one core, beside the warm-up), and the longest it waits for them.
+     */
+    private static final int PHRASES_PRIMED = 128;
+
+    private static final Duration PHRASES_PRIMED_WAIT = Duration.ofSeconds(60);
 
     /**
      * The kernel's send buffer for each HTTP connection, in bytes (Linux doubles it for its
@@ -238,6 +247,15 @@ public final class Haven implements AutoCloseable {
                     new Conversations(
                             database.db(), engine, secrets, teamKeys, cases, outbox, clock);
             scripts.attach(conversations);
+            PhrasePool phrasePool =
+                    conversations.preparePhrases(
+                            config.settings()
+                                    .intIn(
+                                            "resume_phrases_prepared",
+                                            PhrasePool.DEFAULT_SIZE,
+                                            0,
+                                            100_000));
+            String phraseLanguage = engine.script().defaultLanguage();
 
             conversations.metrics(metrics);
             outbox.coordinatorPrefix(conversations::coordinatorPrefix);
@@ -268,6 +286,14 @@ public final class Haven implements AutoCloseable {
                     conversations::spoolUnreadable,
                     conversations::spoolReplayedFromStart,
                     warmUp::done);
+            metrics.gauge(
+                    "haven.resume.phrases.prepared",
+                    "Resume phrases prepared ahead in the script's default language",
+                    () -> phrasePool.available(phraseLanguage));
+            metrics.counter(
+                    "haven.resume.phrases.missed",
+                    "Hand-offs that found no prepared resume phrase of their language",
+                    phrasePool::missed);
             metrics.gauge(
                     "haven.spool.pending",
                     "Acknowledged messages waiting in this gateway's spool",
@@ -372,7 +398,13 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             // ready only once the hot path is compiled: not awaited, the gateway serves meanwhile
-            warmUp.run(server.actualPort(), database::ping);
+            // and once the default language's resume phrases are (mostly) prepared
+            warmUp.run(
+                    server.actualPort(),
+                    database::ping,
+                    () ->
+                            phrasePool.primed(
+                                    vertx, phraseLanguage, PHRASES_PRIMED, PHRASES_PRIMED_WAIT));
             // one gateway of a cluster exports the database-wide figures, so that a sum over
             // gateways is right
             ExclusiveRole role =
@@ -534,6 +566,7 @@ public final class Haven implements AutoCloseable {
                             workers.jobs().stop()),
                     WORKER_GRACE);
             workers.reporter().close();
+            workers.conversations().stopPreparingPhrases();
             inbox.close();
         } finally {
             try {

@@ -275,6 +275,15 @@ public final class Load {
                                             "%-8s slowest seconds: %s%n",
                                             s.name,
                                             s.worstSeconds(6, gc::millisIn)));
+            all.stream()
+                    .filter(s -> s.completed() > 0)
+                    .forEach(
+                            s ->
+                                    System.out.printf(
+                                            Locale.ROOT,
+                                            "%-8s p99 per 10 s: %s%n",
+                                            s.name,
+                                            s.windowP99s()));
             System.out.println(gc.report());
             if (sms != null) {
                 System.out.printf(

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntToDoubleFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -30,6 +31,11 @@ final class Stats {
      * tail is spread or bursts.
      */
     private final AtomicLongArray worstPerSecond = new AtomicLongArray(3601);
+
+    /** Latencies of the messages due in each 10-second window: the first seconds after a start. */
+    private final AtomicReferenceArray<Histogram> windows = new AtomicReferenceArray<>(361);
+
+    static final int WINDOW_SECONDS = 10;
 
     private volatile boolean measuring;
     private volatile long measureStart;
@@ -84,9 +90,38 @@ final class Stats {
                         (int) Math.min(3600, (dueNanos - measureStart) / 1_000_000_000L),
                         micros,
                         Math::max);
+                window((int) Math.min(360, (dueNanos - measureStart) / 10_000_000_000L))
+                        .recordValue(micros);
                 completed.incrementAndGet();
             }
         }
+    }
+
+    private Histogram window(int i) {
+        Histogram h = windows.get(i);
+        if (h == null) {
+            windows.compareAndSet(i, null, new ConcurrentHistogram(60_000_000L, 3));
+            h = windows.get(i);
+        }
+        return h;
+    }
+
+    /**
+     * The p99 of each 10-second window of the window, by due time: {@code "0-10s 12ms, 10-20s
+     * 10ms"}.
+     */
+    String windowP99s() {
+        return IntStream.range(0, windows.length())
+                .filter(i -> windows.get(i) != null)
+                .mapToObj(
+                        i ->
+                                String.format(
+                                        Locale.ROOT,
+                                        "%d-%ds %.0fms",
+                                        i * WINDOW_SECONDS,
+                                        (i + 1) * WINDOW_SECONDS,
+                                        windows.get(i).getValueAtPercentile(99) / 1000.0))
+                .collect(Collectors.joining(", "));
     }
 
     void error(String kind) {

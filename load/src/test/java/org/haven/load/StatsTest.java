@@ -34,6 +34,24 @@ class StatsTest {
         assertEquals("3s 80ms, 1s 20ms", stats.worstSeconds(2));
         assertEquals("3s 80ms, 1s 20ms, 7s 2ms", stats.worstSeconds(5));
         assertEquals("3s 80ms (gc 64ms), 1s 20ms", stats.worstSeconds(2, i -> i == 3 ? 64.4 : -1));
+        assertEquals("0-10s 80ms", stats.windowP99s());
+    }
+
+    /**
+     * Verifies that the p99 of each 10-second window is that of the messages due in it: a slow
+     * first window (a cold start) shows apart from the steady ones after it.
+     */
+    @Test
+    void testP99PerTenSecondWindow() {
+        Stats stats = new Stats("webchat");
+        long t0 = 1_000 * S;
+        stats.measure(t0);
+        for (int i = 0; i < 100; i++) {
+            stats.done(t0 + i * 50 * MS, t0 + i * 50 * MS + (i < 10 ? 900 : 5) * MS); // 0-5 s
+            stats.done(t0 + 12 * S + i * MS, t0 + 12 * S + i * MS + 4 * MS);
+            stats.done(t0 + 25 * S + i * MS, t0 + 25 * S + i * MS + 3 * MS);
+        }
+        assertEquals("0-10s 900ms, 10-20s 4ms, 20-30s 3ms", stats.windowP99s());
     }
 
     /**

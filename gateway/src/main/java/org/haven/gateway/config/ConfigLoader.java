@@ -52,7 +52,8 @@ public final class ConfigLoader {
                     "http_header_timeout",
                     "http_body_timeout",
                     "http_idle_timeout",
-                    "warmup_conversations");
+                    "warmup_conversations",
+                    "resume_phrases_prepared");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES =

@@ -15,6 +15,7 @@ import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
+import org.haven.gateway.resume.PhrasePool;
 import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.DatabaseUnavailable;
@@ -138,6 +139,22 @@ public final class Conversations {
     /** Runs the dialogue with another engine from now on (an administrator uploaded a script). */
     public void useEngine(Engine engine) {
         steps.engine = engine;
+    }
+
+    /**
+     * Prepares resume phrases ahead from now on, {@code size} per language in use (0: each derived
+     * in its step), starting with the script's default language; the caller closes the pool when
+     * the gateway stops.
+     */
+    public PhrasePool preparePhrases(int size) {
+        PhrasePool pool = steps.preparePhrases(size);
+        pool.fill(steps.engine.script().defaultLanguage());
+        return pool;
+    }
+
+    /** Stops preparing resume phrases and forgets those prepared (at the gateway's stop). */
+    public void stopPreparingPhrases() {
+        steps.preparePhrases(0);
     }
 
     /** Where to count messages and time dialogue steps. */

@@ -30,6 +30,7 @@ import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.metrics.HavenMetrics;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.resume.PhraseKeys;
+import org.haven.gateway.resume.PhrasePool;
 import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
@@ -105,6 +106,11 @@ final class DialogueStep {
                         entries,
                         outbox,
                         () -> this.engine);
+    }
+
+    /** Resume phrases from now on prepared ahead, {@code size} per language in use. */
+    PhrasePool preparePhrases(int size) {
+        return phrases.prepare(size);
     }
 
     /** What one step did to cases, published after its commit. */

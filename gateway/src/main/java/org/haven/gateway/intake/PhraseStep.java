@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.haven.bot.Engine;
 import org.haven.bot.Reply;
@@ -18,6 +19,7 @@ import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.resume.PhraseKeys;
+import org.haven.gateway.resume.PhrasePool;
 import org.haven.gateway.resume.ResumeWords;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
@@ -62,6 +64,7 @@ final class PhraseStep {
     private final Outbox outbox;
     private final Supplier<Engine> engine;
     private final PhraseAttemptStore attempts = new PhraseAttemptStore();
+    private volatile PhrasePool pool;
 
     PhraseStep(
             ResumeWords words,
@@ -80,6 +83,15 @@ final class PhraseStep {
         this.entries = entries;
         this.outbox = outbox;
         this.engine = engine;
+        this.pool = new PhrasePool(words, secrets.contactHash(), 0);
+    }
+
+    /** Where new phrases come from from now on: prepared ahead, {@code size} per language. */
+    PhrasePool prepare(int size) {
+        PhrasePool old = pool;
+        pool = new PhrasePool(words, secrets.contactHash(), size);
+        old.close();
+        return pool;
     }
 
     /** The phrase in a message, when it is one. */
@@ -89,12 +101,20 @@ final class PhraseStep {
 
     /** The keys of a phrase; Argon2id runs on a worker thread, not the event loop. */
     static Future<PhraseKeys> derive(String canonical, ServerSecrets secrets) {
+        return offTheLoop(() -> PhraseKeys.derive(canonical, secrets.contactHash()));
+    }
+
+    /** Slow work on a worker thread when called on a Vert.x context, else on the caller's. */
+    private static <T> Future<T> offTheLoop(Callable<T> work) {
         Context context = Vertx.currentContext();
         if (context == null) {
-            return Future.succeededFuture(PhraseKeys.derive(canonical, secrets.contactHash()));
+            try {
+                return Future.succeededFuture(work.call());
+            } catch (Exception e) {
+                return Future.failedFuture(e);
+            }
         }
-        return context.executeBlocking(
-                () -> PhraseKeys.derive(canonical, secrets.contactHash()), false);
+        return context.executeBlocking(work, false);
     }
 
     /** Whether the writer at {@code channel:address} may try another phrase now. */
@@ -107,11 +127,14 @@ final class PhraseStep {
      * tells it, in {@code language}.
      */
     Future<Reply> issue(Db tx, UUID id, String channel, String address, String language) {
-        String phrase = words.generate(language);
-        String canonical = words.parse(phrase).orElseThrow().canonical();
-        return derive(canonical, secrets)
-                .compose(
-                        keys -> {
+        PhrasePool from = pool;
+        Future<PhrasePool.Prepared> next =
+                from.take(language)
+                        .map(Future::succeededFuture)
+                        .orElseGet(() -> offTheLoop(() -> from.derive(language)));
+        return next.compose(
+                        prepared -> {
+                            PhraseKeys keys = prepared.keys();
                             byte[] stateKey = states.keyBytes(channel, address);
                             byte[] box;
                             try {
@@ -119,10 +142,12 @@ final class PhraseStep {
                             } finally {
                                 Arrays.fill(stateKey, (byte) 0);
                             }
-                            return conversations.setPhrase(tx, id, keys.lookup(), box);
+                            return conversations
+                                    .setPhrase(tx, id, keys.lookup(), box)
+                                    .map(prepared.phrase());
                         })
                 .map(
-                        v -> {
+                        phrase -> {
                             LOG.info("event=resume_phrase_issued conversation={}", id);
                             Reply r = engine.get().message("phrase_given", language);
                             return new Reply(

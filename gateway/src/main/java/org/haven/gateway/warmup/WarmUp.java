@@ -99,12 +99,21 @@ public final class WarmUp {
      * @return completes when done
      */
     public Future<Void> run(int port, Supplier<Future<?>> ping) {
+        return run(port, ping, Future::succeededFuture);
+    }
+
+    /**
+     * As {@link #run(int, Supplier)}, and the gateway also waits for {@code alsoReady} (resume
+     * phrases prepared ahead) before it reports ready.
+     */
+    public Future<Void> run(int port, Supplier<Future<?>> ping, Supplier<Future<?>> alsoReady) {
         if (done) {
             return Future.succeededFuture();
         }
         long t0 = System.nanoTime();
         return vertx.<Integer>executeBlocking(this::compute, false)
                 .compose(steps -> rounds(port, ping).map(steps))
+                .compose(steps -> alsoReady.get().map(steps))
                 .transform(
                         ar -> {
                             done = true;

@@ -140,6 +140,50 @@ class ResumePhraseTest {
     }
 
     /**
+     * Verifies that hand-offs take resume phrases prepared ahead, so that a step runs no Argon2id
+     * holding its database connection (issue 24: 150 hand-offs at once held the pool and both
+     * processors for seconds), and that a prepared phrase continues its conversation like any.
+     */
+    @Test
+    void testHandOffsTakePreparedPhrases(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_RESUME_PHRASES_PREPARED", "3"))) {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (metric(haven, "haven_resume_phrases_prepared") < 3) {
+                assertTrue(System.nanoTime() < end, "the pool never filled");
+                Thread.sleep(100);
+            }
+            String first = null;
+            for (int i = 0; i < 2; i++) {
+                try (ChatClient chat = ChatClient.connect(haven.port())) {
+                    String phrase =
+                            phraseIn(
+                                    IntakeDriver.run(
+                                                    chat,
+                                                    IntakeDriver.survivorAnswers(
+                                                            "prepared-" + UUID.randomUUID()))
+                                            .frames());
+                    assertNotEquals(first, phrase);
+                    first = first == null ? phrase : first;
+                }
+            }
+            assertEquals(0.0, metric(haven, "haven_resume_phrases_missed_total"));
+            try (ChatClient tab = ChatClient.connect(haven.port())) {
+                tab.start(null);
+                tab.nextOfType("session");
+                tab.sync();
+                List<JsonObject> frames = tab.untilAck(tab.say(first));
+                JsonObject f = frames.get(frames.size() - 1);
+                for (int i = 0; i < 20 && !"reply".equals(f.getString("type")); i++) {
+                    f = tab.next(); // the replies follow the acknowledgement
+                }
+                assertTrue(
+                        String.valueOf(f.getString("text")).startsWith("Welcome back"),
+                        "a prepared phrase did not continue its conversation: " + f);
+            }
+        }
+    }
+
+    /**
      * Verifies that a wrong phrase is answered as such, that a writer who sent five wrong ones is
      * told to wait (and even the right phrase then moves nothing), that the PHRASE keyword gives a
      * new phrase mid-intake with the question again, and that the new phrase replaces the old one.
@@ -221,6 +265,14 @@ class ResumePhraseTest {
                                 ACCOUNT_SID, TwilioWebhook.newMessageSid(), from, OUR_NUMBER, text),
                         AUTH_TOKEN);
         assertEquals(200, r.statusCode());
+    }
+
+    private static double metric(Haven haven, String name) throws Exception {
+        Matcher m =
+                Pattern.compile("(?m)^" + name + " (\\S+)$")
+                        .matcher(new InboxClient(haven.port()).get("/metrics").body());
+        assertTrue(m.find(), "no " + name);
+        return Double.parseDouble(m.group(1));
     }
 
     private static String phraseIn(List<JsonObject> frames) {

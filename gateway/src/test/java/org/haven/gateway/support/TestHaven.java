@@ -123,6 +123,8 @@ public final class TestHaven {
         env.putAll(NO_CLIENT_LIMITS);
         // a test's gateway is ready at once; WarmUpTest runs the warm-up
         env.put("HAVEN_WARMUP_CONVERSATIONS", "0");
+        // a few resume phrases prepared ahead, not the default 256 (seconds of a core per start)
+        env.put("HAVEN_RESUME_PHRASES_PREPARED", "4");
         env.putAll(extra);
         TestPostgres.start(); // its unpacked binaries serve the embedded database too
         Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);
