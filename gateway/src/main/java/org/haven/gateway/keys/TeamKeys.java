@@ -236,7 +236,7 @@ public final class TeamKeys implements AgencyKeyCheck {
                                         .compose(
                                                 v -> {
                                                     pin =
-                                                            TeamKeyPin.of(
+                                                            TeamKeyPin.administratorsOnly(
                                                                     created.row().publicKey(),
                                                                     created.row().signingKey());
                                                     return writePin(pin);
@@ -736,6 +736,14 @@ public final class TeamKeys implements AgencyKeyCheck {
      */
     void reportRejected(KeyVerifier.Rejection rejection) {
         rejections.report(rejection);
+    }
+
+    /**
+     * Refuses a grant of an administrators-only team key found held by a non-administrator (planted
+     * by a database writer): logged and audited in {@code tx}.
+     */
+    Future<Void> refuseTeamGrant(Db tx, long accountId) {
+        return rejections.teamGrantRefused(tx, accountId);
     }
 
     private boolean decided(KeyRecordStore.AgencyKeyRow row, KeyVerifier.AgencyCheck check) {
