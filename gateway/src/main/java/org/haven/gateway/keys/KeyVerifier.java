@@ -296,6 +296,28 @@ public final class KeyVerifier {
                 digest(row.groupId(), row.keyId(), row.publicKey(), row.signer(), row.signature()));
     }
 
+    /**
+     * Whether a first team key's row carries its own signature (in {@code previous_signature}) of
+     * its record as administrators only, with no previous key and no administrator: setup signs it
+     * so, and a gateway that pins the key on first use then pins it {@code hvpin2-}. Never asked by
+     * {@link #verify}, where the pin decides (a database writer can erase this signature, though
+     * not make one).
+     */
+    static boolean selfSignedAdministratorsOnly(TeamKeyRow t) {
+        if (t.signingKey() == null || t.previousSignature() == null || t.keyId() == null) {
+            return false;
+        }
+        try {
+            SignatureKey.fromBytes(t.signingKey())
+                    .verify(
+                            KeyRecords.team(t.keyId(), t.publicKey(), t.signingKey(), "", ""),
+                            t.previousSignature());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     private void verifyAdministrators(
             List<AccountKeyRow> rows,
             Map<String, SignatureKey> teamKeys,
