@@ -205,9 +205,9 @@ public final class ConfigLoader {
                         raw -> {
                             if (!raw.strip()
                                     .toLowerCase(Locale.ROOT)
-                                    .matches("hvpin[01]-[0-9a-f]{64}")) {
+                                    .matches("hvpin[012]-[0-9a-f]{64}")) {
                                 throw new ConfigException(
-                                        "HAVEN_TEAM_KEY_PIN must be hvpin1- followed by 64 hex digits, as Haven prints it");
+                                        "HAVEN_TEAM_KEY_PIN must be hvpin2- (or hvpin1-) followed by 64 hex digits, as Haven prints it");
                             }
                         });
         Optional<String> duress = optional(v, "duress_word");

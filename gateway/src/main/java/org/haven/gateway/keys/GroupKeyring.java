@@ -378,6 +378,12 @@ public final class GroupKeyring {
      * the team key opened. Run just before a team key rotation, which then grants the new team key
      * to administrators only: from then on those coordinators' passphrases open their groups' cases
      * only. Completes with the number of coordinators moved.
+     *
+     * <p>Only when {@code team} is a key from before group keys: one made since is granted to
+     * administrators only (its signed record or pin says so, {@link
+     * KeyVerifier.Result#administratorsOnly}), so a grant of it held by anyone else was planted by
+     * someone who can write the database. Then nobody is moved, and each such holder is refused:
+     * logged and audited ({@code team_grant_refused:<account id>}) in {@code tx}.
      */
     public Future<Integer> moveCoordinatorsOffTeamKey(
             Db tx, AccountStore accounts, RecipientPrivateKey team, AccountSigner admin) {
@@ -386,33 +392,45 @@ public final class GroupKeyring {
                         verified ->
                                 accounts.holdersOf(tx, team.publicKey().keyId())
                                         .compose(
-                                                held -> {
-                                                    Future<Integer> chain =
-                                                            Future.succeededFuture(0);
-                                                    for (Long id : held) {
-                                                        Optional<KeyRecordStore.AccountKeyRow> a =
-                                                                verified.account(id);
-                                                        if (a.isEmpty()
-                                                                || a.get().disabled()
-                                                                || !"coordinator"
-                                                                        .equals(a.get().role())) {
-                                                            continue;
-                                                        }
-                                                        chain =
-                                                                chain.compose(
-                                                                        n ->
-                                                                                moveOne(
-                                                                                                tx,
-                                                                                                a
-                                                                                                        .get(),
-                                                                                                team,
-                                                                                                admin)
-                                                                                        .map(
-                                                                                                n
-                                                                                                        + 1));
-                                                    }
-                                                    return chain;
-                                                }));
+                                                held ->
+                                                        verified.administratorsOnly()
+                                                                ? refuse(tx, verified, held)
+                                                                : move(
+                                                                        tx, verified, held, team,
+                                                                        admin)));
+    }
+
+    private Future<Integer> move(
+            Db tx,
+            KeyVerifier.Result verified,
+            Set<Long> held,
+            RecipientPrivateKey team,
+            AccountSigner admin) {
+        Future<Integer> chain = Future.succeededFuture(0);
+        for (Long id : held) {
+            Optional<KeyRecordStore.AccountKeyRow> a = verified.account(id);
+            if (a.isEmpty() || a.get().disabled() || !"coordinator".equals(a.get().role())) {
+                continue;
+            }
+            chain = chain.compose(n -> moveOne(tx, a.get(), team, admin).map(n + 1));
+        }
+        return chain;
+    }
+
+    /**
+     * Refuses every holder of an administrators-only team key who is not an enabled administrator
+     * whose record verified; moves nobody (completes with 0).
+     */
+    private Future<Integer> refuse(Db tx, KeyVerifier.Result verified, Set<Long> held) {
+        Future<Void> chain = Future.succeededFuture();
+        for (Long id : held.stream().sorted().toList()) {
+            Optional<KeyRecordStore.AccountKeyRow> a = verified.account(id);
+            if (a.isPresent() && !a.get().disabled() && "admin".equals(a.get().role())) {
+                continue;
+            }
+            chain = chain.compose(v -> teamKeys.refuseTeamGrant(tx, id));
+        }
+        return chain.map(0);
     }
 
     private Future<Void> moveOne(

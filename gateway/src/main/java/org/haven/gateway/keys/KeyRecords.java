@@ -8,8 +8,19 @@ import org.haven.crypto.SignedRecord;
  * kind verifies as another.
  */
 public final class KeyRecords {
-    /** Label of a team key record. */
-    static final String TEAM = "haven/team-key/v1";
+    /**
+     * Label of a team key record from before working-group keys, when coordinators could hold the
+     * team key: verified, never made any more.
+     */
+    static final String TEAM_V1 = "haven/team-key/v1";
+
+    /**
+     * Label of a team key record whose signed meaning is "this key and its successors are granted
+     * to administrators only" (every key made since working-group keys): a rotation from such a key
+     * grants no coordinator anything on the strength of a grant of it, and its successor must carry
+     * this label too.
+     */
+    static final String TEAM = "haven/team-key/v2";
 
     /** Label of an account's personal key record. */
     static final String ACCOUNT = "haven/account-key/v1";
@@ -26,13 +37,33 @@ public final class KeyRecords {
     private KeyRecords() {}
 
     /**
-     * A team key: its id, X25519 and Ed25519 public keys, the id of the key it succeeded (empty for
-     * the first) and the administrator who co-signed the rotation ({@code account:<id>}, empty for
-     * the first). Signed by the previous team key and by that administrator.
+     * A team key, administrators only ({@link #TEAM}): its id, X25519 and Ed25519 public keys, the
+     * id of the key it succeeded (empty for the first) and the administrator who co-signed the
+     * rotation ({@code account:<id>}, empty for the first). Signed by the previous team key and by
+     * that administrator.
      */
     public static byte[] team(
             String keyId, byte[] publicKey, byte[] signingKey, String previousKeyId, String admin) {
-        return SignedRecord.builder(TEAM)
+        return team(TEAM, keyId, publicKey, signingKey, previousKeyId, admin);
+    }
+
+    /**
+     * The same fields under the label of a team key from before working-group keys ({@link
+     * #TEAM_V1}): what such a key's record was signed as; verified, never made by Haven now.
+     */
+    public static byte[] legacyTeam(
+            String keyId, byte[] publicKey, byte[] signingKey, String previousKeyId, String admin) {
+        return team(TEAM_V1, keyId, publicKey, signingKey, previousKeyId, admin);
+    }
+
+    private static byte[] team(
+            String label,
+            String keyId,
+            byte[] publicKey,
+            byte[] signingKey,
+            String previousKeyId,
+            String admin) {
+        return SignedRecord.builder(label)
                 .text(keyId)
                 .bytes(publicKey)
                 .bytes(signingKey)

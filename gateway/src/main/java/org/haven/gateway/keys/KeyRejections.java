@@ -1,5 +1,6 @@
 package org.haven.gateway.keys;
 
+import io.vertx.core.Future;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.haven.crypto.KeyedHash;
@@ -38,6 +39,19 @@ final class KeyRejections {
         for (KeyVerifier.Rejection r : rejections) {
             report(r);
         }
+    }
+
+    /**
+     * A grant of an administrators-only team key held by account {@code accountId}, which is not an
+     * administrator: no rotation made it, so a database writer planted it. Logged {@code
+     * event=team_grant_refused account=<id>} and audited {@code team_grant_refused:<id>} by {@code
+     * system:keys} in {@code tx}, the rotation's transaction. Every time: each rotation that meets
+     * one refuses it.
+     */
+    Future<Void> teamGrantRefused(Db tx, long accountId) {
+        LOG.warn("event=team_grant_refused account={}", accountId);
+        return new AuditLog(tx, auditKey)
+                .record("system:keys", "team_grant_refused:" + accountId, null);
     }
 
     void report(KeyVerifier.Rejection r) {

@@ -54,7 +54,10 @@ public final class KeyVerifier {
      * (empty when no key matches the pin); {@code forked}: the newest verified key has more than
      * one validly signed successor, which only a holder of its private key and an administrator's
      * signing key can make; {@code legacy}: the pin is an upgrade pin, so nothing signed can be
-     * verified yet and {@code pending} records wait for the next administrator login.
+     * verified yet and {@code pending} records wait for the next administrator login; {@code
+     * administratorsOnly}: the newest verified key is granted to administrators only (its record is
+     * {@code haven/team-key/v2}, or it is the first key and the pin is {@code hvpin2-}), so no
+     * coordinator's grant of it is genuine.
      */
     public record Result(
             List<TeamKeyRow> chain,
@@ -64,7 +67,8 @@ public final class KeyVerifier {
             Map<Long, AgencyKeyRow> agencies,
             List<Rejection> rejected,
             boolean legacy,
-            int pending) {
+            int pending,
+            boolean administratorsOnly) {
         /** The newest verified team key, if any. */
         public Optional<TeamKeyRow> head() {
             return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(chain.size() - 1));
@@ -126,20 +130,33 @@ public final class KeyVerifier {
         Map<Long, SignatureKey> admins = new HashMap<>();
         Map<Long, AgencyKeyRow> agencies = new HashMap<>();
         boolean forked = false;
+        boolean administratorsOnly = false;
         if (root != null) {
             chain.add(root);
         }
         if (root != null && !pin.isLegacy()) {
             teamKeys.put(root.keyId(), signatureKey(root.signingKey()));
+            administratorsOnly = pin.isAdministratorsOnly();
             while (true) {
                 verifyAdministrators(s.accounts(), teamKeys, accounts, admins);
                 TeamKeyRow head = chain.get(chain.size() - 1);
                 List<TeamKeyRow> next = new ArrayList<>();
+                boolean nextAdministratorsOnly = false;
                 for (TeamKeyRow t : s.team()) {
-                    if (head.keyId().equals(t.previousKeyId())
-                            && !teamKeys.containsKey(t.keyId())
-                            && successor(t, head, teamKeys.get(head.keyId()), admins)) {
+                    if (!head.keyId().equals(t.previousKeyId())
+                            || teamKeys.containsKey(t.keyId())) {
+                        continue;
+                    }
+                    Label label =
+                            successor(
+                                    t,
+                                    head,
+                                    teamKeys.get(head.keyId()),
+                                    admins,
+                                    administratorsOnly);
+                    if (label != Label.NONE) {
                         next.add(t);
+                        nextAdministratorsOnly = label == Label.ADMINISTRATORS_ONLY;
                     }
                 }
                 if (next.size() > 1) {
@@ -149,6 +166,7 @@ public final class KeyVerifier {
                     break;
                 }
                 chain.add(next.get(0));
+                administratorsOnly = nextAdministratorsOnly;
                 teamKeys.put(next.get(0).keyId(), signatureKey(next.get(0).signingKey()));
             }
             for (AccountKeyRow a : s.accounts()) {
@@ -235,7 +253,8 @@ public final class KeyVerifier {
                 Map.copyOf(agencies),
                 List.copyOf(rejected),
                 pin.isLegacy(),
-                pending);
+                pending,
+                administratorsOnly);
     }
 
     /**
@@ -275,6 +294,28 @@ public final class KeyVerifier {
                 "group",
                 safeKeyId(row.keyId()),
                 digest(row.groupId(), row.keyId(), row.publicKey(), row.signer(), row.signature()));
+    }
+
+    /**
+     * Whether a first team key's row carries its own signature (in {@code previous_signature}) of
+     * its record as administrators only, with no previous key and no administrator: setup signs it
+     * so, and a gateway that pins the key on first use then pins it {@code hvpin2-}. Never asked by
+     * {@link #verify}, where the pin decides (a database writer can erase this signature, though
+     * not make one).
+     */
+    static boolean selfSignedAdministratorsOnly(TeamKeyRow t) {
+        if (t.signingKey() == null || t.previousSignature() == null || t.keyId() == null) {
+            return false;
+        }
+        try {
+            SignatureKey.fromBytes(t.signingKey())
+                    .verify(
+                            KeyRecords.team(t.keyId(), t.publicKey(), t.signingKey(), "", ""),
+                            t.previousSignature());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     private void verifyAdministrators(
@@ -347,24 +388,48 @@ public final class KeyVerifier {
                 g.signature());
     }
 
-    private boolean successor(
+    /** Which label a successor's record verified under, if any. */
+    private enum Label {
+        NONE,
+        BEFORE_GROUP_KEYS,
+        ADMINISTRATORS_ONLY
+    }
+
+    /**
+     * Whether {@code t} is a validly signed successor of {@code previous}, and under which label: a
+     * record signed as {@code haven/team-key/v2} (administrators only), or, only when {@code
+     * previous} is not itself administrators only, as {@code haven/team-key/v1}. So a key made
+     * administrators only never has a successor that is not.
+     */
+    private Label successor(
             TeamKeyRow t,
             TeamKeyRow previous,
             SignatureKey previousKey,
-            Map<Long, SignatureKey> admins) {
+            Map<Long, SignatureKey> admins,
+            boolean previousAdministratorsOnly) {
         if (!consistent(t)
                 || t.signingKey() == null
                 || signatureKey(t.signingKey()) == null
                 || t.signedBy() == null) {
-            return false;
+            return Label.NONE;
         }
+        String admin = KeyRecords.accountSigner(t.signedBy());
         byte[] record =
-                KeyRecords.team(
-                        t.keyId(),
-                        t.publicKey(),
-                        t.signingKey(),
-                        previous.keyId(),
-                        KeyRecords.accountSigner(t.signedBy()));
+                KeyRecords.team(t.keyId(), t.publicKey(), t.signingKey(), previous.keyId(), admin);
+        if (signedBoth(t, record, previousKey, admins)) {
+            return Label.ADMINISTRATORS_ONLY;
+        }
+        if (previousAdministratorsOnly) {
+            return Label.NONE;
+        }
+        byte[] legacy =
+                KeyRecords.legacyTeam(
+                        t.keyId(), t.publicKey(), t.signingKey(), previous.keyId(), admin);
+        return signedBoth(t, legacy, previousKey, admins) ? Label.BEFORE_GROUP_KEYS : Label.NONE;
+    }
+
+    private boolean signedBoth(
+            TeamKeyRow t, byte[] record, SignatureKey previousKey, Map<Long, SignatureKey> admins) {
         return signed(previousKey, record, t.previousSignature())
                 && signed(admins.get(t.signedBy()), record, t.adminSignature());
     }

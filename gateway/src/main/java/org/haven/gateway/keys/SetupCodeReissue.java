@@ -31,11 +31,12 @@ public final class SetupCodeReissue {
                                                                 r ->
                                                                         new Reissued(
                                                                                 created.code(),
-                                                                                TeamKeyPin.of(
-                                                                                        created.row()
-                                                                                                .publicKey(),
-                                                                                        created.row()
-                                                                                                .signingKey()),
+                                                                                TeamKeyPin
+                                                                                        .administratorsOnly(
+                                                                                                created.row()
+                                                                                                        .publicKey(),
+                                                                                                created.row()
+                                                                                                        .signingKey()),
                                                                                 r
                                                                                         .casesSealedToOldKey()))));
     }

@@ -61,7 +61,8 @@ public final class TeamKeyRotation {
      * completes with the new private key, for the caller's session. The new key is granted only to
      * administrators whose key records verify; any other is reported and skipped. Coordinators who
      * held the old key (from before working-group keys) are first granted their groups' keys
-     * instead, in the same transaction ({@link GroupKeyring#moveCoordinatorsOffTeamKey}).
+     * instead, in the same transaction ({@link GroupKeyring#moveCoordinatorsOffTeamKey}), unless
+     * the old key is administrators only (then any such grant was planted, and is refused).
      */
     public Future<RecipientPrivateKey> rotate(RecipientPrivateKey current, AccountSigner admin) {
         String oldId = current.publicKey().keyId();

@@ -236,7 +236,7 @@ public final class TeamKeys implements AgencyKeyCheck {
                                         .compose(
                                                 v -> {
                                                     pin =
-                                                            TeamKeyPin.of(
+                                                            TeamKeyPin.administratorsOnly(
                                                                     created.row().publicKey(),
                                                                     created.row().signingKey());
                                                     return writePin(pin);
@@ -266,16 +266,12 @@ public final class TeamKeys implements AgencyKeyCheck {
         Signer signer = Signer.derive(pair.privateKey());
         pair.privateKey().destroy();
         RecipientPublicKey pub = pair.publicKey();
+        byte[] signing = signer.signatureKey().toBytes();
+        // its own signature of its record as administrators only, kept where a successor keeps
+        // the previous key's: a gateway that pins it on first use pins it hvpin2- (the pin decides)
+        byte[] self = signer.sign(KeyRecords.team(pub.keyId(), pub.toBytes(), signing, "", ""));
         TeamKeyRow row =
-                new TeamKeyRow(
-                        pub.keyId(),
-                        pub.toBytes(),
-                        signer.signatureKey().toBytes(),
-                        null,
-                        null,
-                        null,
-                        null,
-                        false);
+                new TeamKeyRow(pub.keyId(), pub.toBytes(), signing, null, null, self, null, false);
         signer.destroy();
         return new Created(row, sealed, code);
     }
@@ -345,7 +341,10 @@ public final class TeamKeys implements AgencyKeyCheck {
                                                 && t.adminSignature() == null)
                         .toList();
         if (roots.size() == 1) {
-            return TeamKeyPin.of(roots.get(0).publicKey(), roots.get(0).signingKey());
+            TeamKeyRow root = roots.get(0);
+            return KeyVerifier.selfSignedAdministratorsOnly(root)
+                    ? TeamKeyPin.administratorsOnly(root.publicKey(), root.signingKey())
+                    : TeamKeyPin.of(root.publicKey(), root.signingKey());
         }
         if (roots.isEmpty() && snapshot.team().stream().noneMatch(t -> t.signingKey() != null)) {
             // an installation from before signed key records: its current key, as the newest
@@ -736,6 +735,14 @@ public final class TeamKeys implements AgencyKeyCheck {
      */
     void reportRejected(KeyVerifier.Rejection rejection) {
         rejections.report(rejection);
+    }
+
+    /**
+     * Refuses a grant of an administrators-only team key found held by a non-administrator (planted
+     * by a database writer): logged and audited in {@code tx}.
+     */
+    Future<Void> refuseTeamGrant(Db tx, long accountId) {
+        return rejections.teamGrantRefused(tx, accountId);
     }
 
     private boolean decided(KeyRecordStore.AgencyKeyRow row, KeyVerifier.AgencyCheck check) {

@@ -31,6 +31,7 @@ import org.haven.gateway.Haven;
 import org.haven.gateway.cases.CaseMove;
 import org.haven.gateway.keys.EntrySealing;
 import org.haven.gateway.keys.GroupKeys;
+import org.haven.gateway.keys.InstallBeforeGroupKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
@@ -247,7 +248,9 @@ class CompartmentsTest {
             PgConnectOptions db = haven.database().connectOptions();
             String stolen = PASS;
 
-            // back to the state of an installation from before group keys
+            // back to the state of an installation from before group keys: its first team key
+            // pinned as such (hvpin1-), coordinators holding it
+            InstallBeforeGroupKeys.pin(haven.teamKeys());
             String teamId = teamKey(db);
             RecipientPrivateKey team =
                     keysOf(db, TestHaven.ADMIN, TestHaven.ADMIN_PASSPHRASE).stream()
@@ -309,6 +312,83 @@ class CompartmentsTest {
             intake(haven, after, "Toronto");
             assertTrue(answersOf(db, after, tara).contains(after));
             assertThrows(GeneralSecurityException.class, () -> answersOf(db, after, marc));
+        }
+    }
+
+    /**
+     * Verifies that someone who can write the database cannot have a team key rotation grant a
+     * coordinator another group's key: on an installation set up with group keys (its team key
+     * administrators only), a planted {@code team_key_grants} row for Montreal's coordinator (which
+     * nobody can tell from a real one without his passphrase) and an {@code account_groups} row for
+     * Toronto move nobody when an administrator rotates the team key. The grant is refused and
+     * audited, no Toronto key is granted to him, and with a dump and his passphrase Toronto's cases
+     * refuse with the cryptographic error while Montreal's still open.
+     */
+    @Test
+    void testDatabaseWriterPlantedTeamGrantMovesNobodyAtRotation(@TempDir Path dataDir)
+            throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String toronto = "toronto-" + UUID.randomUUID();
+            String montreal = "montreal-" + UUID.randomUUID();
+            intake(haven, toronto, "Toronto");
+            intake(haven, montreal, "Montreal");
+            PgConnectOptions db = haven.database().connectOptions();
+            long marc = accountId(db, "marc");
+            String teamId = teamKey(db);
+
+            // the database writer's move: a grant they cannot make for real, and a membership
+            byte[] planted = new byte[99];
+            new java.security.SecureRandom().nextBytes(planted);
+            DatabaseDump.execute(
+                    db,
+                    "INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ("
+                            + marc
+                            + ", '"
+                            + teamId
+                            + "', '\\x"
+                            + HexFormat.of().formatHex(planted)
+                            + "'::bytea)");
+            DatabaseDump.execute(
+                    db,
+                    "INSERT INTO account_groups (account_id, group_id) VALUES ("
+                            + marc
+                            + ", 'toronto')");
+
+            String page = admin.get("/inbox/team").body();
+            assertTrue(
+                    admin.postWithCsrf(page, "/inbox/team/rotate")
+                            .body()
+                            .contains("Team key rotated"));
+
+            assertNotEquals(teamId, teamKey(db), "the team key did not rotate");
+            assertEquals(0, teamGrants(db, "marc"), "marc holds the team key");
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
+                                    + " WHERE k.group_id = 'toronto' AND g.account_id = "
+                                    + marc),
+                    "the rotation granted the planted coordinator Toronto's key");
+            GeneralSecurityException refused =
+                    assertThrows(
+                            GeneralSecurityException.class,
+                            () -> answersOf(db, toronto, keysOf(db, "marc", PASS)));
+            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertTrue(answersOf(db, montreal, keysOf(db, "marc", PASS)).contains(montreal));
+            assertTrue(answersOf(db, toronto, keysOf(db, "tara", PASS)).contains(toronto));
+            assertEquals(
+                    List.of(List.of("1")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM audit_log WHERE actor = 'system:keys'"
+                                    + " AND action = 'team_grant_refused:"
+                                    + marc
+                                    + "'"));
         }
     }
 

@@ -298,7 +298,7 @@ class KeyAuthenticationTest {
     void testPinSurvivesRestartAndGuardsStart() throws Exception {
         Path pinFile = dataDir.resolve("secrets").resolve("team-key-pin");
         String pin = Files.readString(pinFile).strip();
-        assertTrue(pin.matches("hvpin1-[0-9a-f]{64}"), pin);
+        assertTrue(pin.matches("hvpin2-[0-9a-f]{64}"), pin);
         assertEquals(
                 Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(pinFile));
@@ -338,6 +338,28 @@ class KeyAuthenticationTest {
                 String.valueOf(rewritten.getMessage()).contains("matches the pin"),
                 String.valueOf(rewritten));
         assertEquals(pin, Files.readString(pinFile).strip());
+    }
+
+    /**
+     * Verifies that a gateway that has lost its pin (no file, no setting) pins the first team key
+     * found as setup pinned it, administrators only ({@code hvpin2-}, from the key's own signature
+     * of its record), and says so at WARN.
+     */
+    @Test
+    void testPinOnFirstUseKeepsAdministratorsOnly() throws Exception {
+        Path pinFile = dataDir.resolve("secrets").resolve("team-key-pin");
+        String pin = Files.readString(pinFile).strip();
+        assertTrue(pin.startsWith("hvpin2-"), pin);
+        haven.close();
+        haven = null;
+        Files.delete(pinFile);
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_DB_URL", url));
+        assertEquals(pin, Files.readString(pinFile).strip());
+        assertTrue(haven.teamKeys().verified().administratorsOnly());
+        assertTrue(
+                logs.lines().stream()
+                        .anyMatch(l -> l.contains("event=team_key_pinned_on_first_use")),
+                "not said");
     }
 
     /**
@@ -407,8 +429,20 @@ class KeyAuthenticationTest {
         String code = createAgency(admin, "Clinic");
         String agencyKey = query("SELECT key_id FROM agencies WHERE name = 'Clinic'").get(0).get(0);
         Path pinFile = dataDir.resolve("secrets").resolve("team-key-pin");
-        String fullPin = Files.readString(pinFile).strip();
         String team = currentTeamKey();
+        List<String> root =
+                query(
+                                "SELECT encode(public_key, 'hex'), encode(signing_key, 'hex') FROM team_keys"
+                                        + " WHERE key_id = '"
+                                        + team
+                                        + "'")
+                        .get(0);
+        // an installation from before signed records is from before group keys too: hvpin1-
+        String fullPin =
+                TeamKeyPin.of(
+                                HexFormat.of().parseHex(root.get(0)),
+                                HexFormat.of().parseHex(root.get(1)))
+                        .toString();
         haven.close();
         haven = null;
         TestPostgres.execute(

@@ -253,6 +253,116 @@ class KeyVerifierTest {
         assertEquals(1, r.pending());
     }
 
+    /**
+     * Verifies that an administrators-only chain verifies and says so: a first key pinned {@code
+     * hvpin2-} alone, and with its successor (signed {@code haven/team-key/v2}, as every rotation
+     * signs now); a first key pinned {@code hvpin1-} (set up before group keys) is not, until its
+     * first rotation, whose successor is.
+     */
+    @Test
+    void testAdministratorsOnlyChainVerifies() {
+        TeamKeyPin v2 = TeamKeyPin.administratorsOnly(root.publicKey(), root.signingKey());
+        KeyVerifier.Result first =
+                new KeyVerifier().verify(snapshot(List.of(root), List.of(adaRow), List.of()), v2);
+        assertTrue(first.administratorsOnly());
+        assertEquals(List.of(), first.rejected());
+
+        KeyVerifier.Result rotated =
+                new KeyVerifier()
+                        .verify(
+                                snapshot(List.of(retired(root), t1), List.of(adaRow), List.of()),
+                                v2);
+        assertEquals(
+                List.of(root.keyId(), t1.keyId()),
+                rotated.chain().stream().map(TeamKeyRow::keyId).toList());
+        assertTrue(rotated.administratorsOnly());
+        assertEquals(List.of(), rotated.rejected());
+
+        assertFalse(
+                new KeyVerifier()
+                        .verify(snapshot(List.of(root), List.of(adaRow), List.of()), pin)
+                        .administratorsOnly());
+        KeyVerifier.Result upgraded =
+                new KeyVerifier()
+                        .verify(
+                                snapshot(List.of(retired(root), t1), List.of(adaRow), List.of()),
+                                pin);
+        assertEquals(t1.keyId(), upgraded.head().orElseThrow().keyId());
+        assertTrue(upgraded.administratorsOnly());
+    }
+
+    /**
+     * Verifies that a key made administrators only never has a successor that is not: a successor
+     * validly signed (by the key before it and an administrator) but as {@code haven/team-key/v1}
+     * is rejected after an {@code hvpin2-} first key and after a {@code haven/team-key/v2} key,
+     * like any bad record, while the same after an {@code hvpin1-} first key (an installation from
+     * before group keys, rotated before this change) still verifies.
+     */
+    @Test
+    void testBeforeGroupKeysSuccessorOfAdministratorsOnlyKeyIsRejected() {
+        TeamKeyRow legacy = legacySuccessor(next, t0, adaSigner);
+        KeyVerifier.Result afterPin =
+                new KeyVerifier()
+                        .verify(
+                                snapshot(List.of(root, legacy), List.of(adaRow), List.of()),
+                                TeamKeyPin.administratorsOnly(root.publicKey(), root.signingKey()));
+        assertEquals(
+                List.of(root.keyId()), afterPin.chain().stream().map(TeamKeyRow::keyId).toList());
+        assertTrue(afterPin.administratorsOnly());
+        assertEquals(Set.of("team:" + legacy.keyId()), kinds(afterPin));
+
+        TeamKeyRow after = legacySuccessor(RecipientKeyPair.generate(), next, adaSigner);
+        KeyVerifier.Result afterV2 =
+                new KeyVerifier()
+                        .verify(
+                                snapshot(
+                                        List.of(retired(root), retired(t1), after),
+                                        List.of(adaRow),
+                                        List.of()),
+                                pin);
+        assertEquals(
+                List.of(root.keyId(), t1.keyId()),
+                afterV2.chain().stream().map(TeamKeyRow::keyId).toList());
+        assertTrue(afterV2.administratorsOnly());
+        assertEquals(Set.of("team:" + after.keyId()), kinds(afterV2));
+
+        KeyVerifier.Result beforeGroupKeys =
+                new KeyVerifier()
+                        .verify(
+                                snapshot(
+                                        List.of(retired(root), legacy), List.of(adaRow), List.of()),
+                                pin);
+        assertEquals(legacy.keyId(), beforeGroupKeys.head().orElseThrow().keyId());
+        assertFalse(beforeGroupKeys.administratorsOnly());
+        assertEquals(List.of(), beforeGroupKeys.rejected());
+    }
+
+    /**
+     * A successor of {@code previous} signed as Haven signed team keys before working-group keys
+     * ({@code haven/team-key/v1}), by it and {@code admin}.
+     */
+    private static TeamKeyRow legacySuccessor(
+            RecipientKeyPair key, RecipientKeyPair previous, AccountSigner admin) {
+        byte[] signing = KeySigning.signingKeyOf(key.privateKey()).toBytes();
+        String previousId = previous.publicKey().keyId();
+        byte[] record =
+                KeyRecords.legacyTeam(
+                        key.publicKey().keyId(),
+                        key.publicKey().toBytes(),
+                        signing,
+                        previousId,
+                        admin.name());
+        return new TeamKeyRow(
+                key.publicKey().keyId(),
+                key.publicKey().toBytes(),
+                signing,
+                previousId,
+                admin.accountId(),
+                Signer.derive(previous.privateKey()).sign(record),
+                admin.sign(record),
+                false);
+    }
+
     private static Set<String> kinds(KeyVerifier.Result r) {
         return r.rejected().stream()
                 .map(x -> x.kind() + ":" + x.id())
