@@ -58,13 +58,14 @@ public final class Load {
                 """
                 usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
                                [--rate 50] [--sockets N] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
-                               [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8]
+                               [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8] [--busy-cores 1]
                                [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N]
                                [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
                   --rate      web chat messages a second over all sockets (0: none); each socket sends at most 2.5/s
                               (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
                   --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
+                  --busy-cores N  stress-ng --cpu N beside the gateway for the whole run, start included (a busy machine)
                   --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)
                   --outage N  outage run: SMS load (--sms-rate, default 40) on a PostgreSQL of its own, stopped for N seconds (see docs)
                   --sessions N  hold N web chat conversations open at once (--ramp 100/s, --rate N/100 msg/s, --heap 1g,
@@ -149,6 +150,30 @@ public final class Load {
                     o.containsKey("seconds") ? seconds : 20,
                     outage);
         }
+        BusyCores busy = null;
+        if (o.containsKey("busy-cores")) {
+            busy = BusyCores.start((int) num(o, "busy-cores", 1));
+            System.out.println(
+                    "busy: stress-ng --cpu " + o.get("busy-cores") + " runs for the whole run");
+        }
+        try {
+            return measure(o, rate, smsRate, seconds, warmup, sockets, busy);
+        } finally {
+            if (busy != null) {
+                busy.close();
+            }
+        }
+    }
+
+    private static int measure(
+            Map<String, String> o,
+            double rate,
+            double smsRate,
+            int seconds,
+            int warmup,
+            int sockets,
+            BusyCores busy)
+            throws Exception {
         HavenProcess haven = null;
         String host;
         int port;
@@ -242,6 +267,10 @@ public final class Load {
                 gc.tick();
                 if (haven != null && !haven.alive()) {
                     System.out.println("the gateway died during the run; see " + haven.log);
+                    return 1;
+                }
+                if (busy != null && !busy.alive()) {
+                    System.out.println("stress-ng ended during the run: not a busy machine");
                     return 1;
                 }
             }
