@@ -14,5 +14,5 @@ if [ ! -f gateway/target/haven.jar ] || [ ! -f load/target/haven-load.jar ]; the
 fi
 ulimit -Hn 65536 2>/dev/null || true
 ulimit -Sn "$(ulimit -Hn)" 2>/dev/null || true
-# the driver holds its side of every socket: give it room
-exec java -Xmx1g -jar load/target/haven-load.jar --sessions 10000 --max-heap-mib 1024 "$@"
+# the driver holds the other end of every socket: 50,000 take about as much heap as in the gateway
+exec java -Xmx3g -jar load/target/haven-load.jar --sessions 10000 --max-heap-mib 1024 "$@"
