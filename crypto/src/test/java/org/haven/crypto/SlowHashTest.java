@@ -47,6 +47,23 @@ class SlowHashTest {
     }
 
     /** Verifies that a short salt and an output too short or too long are refused. */
+    /**
+     * Verifies that runs reusing one working memory give exactly the hashes of runs that allocate
+     * their own, one after another and for different secrets: nothing of a run carries into the
+     * next (Bouncy Castle wipes each block before it goes back).
+     */
+    @Test
+    void testReusedMemoryGivesTheSameHashes() {
+        SlowHash.Memory memory = new SlowHash.Memory(Argon2Params.minimum());
+        String[] secrets = {"river cloud apple chair milk", "x", "river cloud apple chair milk"};
+        for (String secret : secrets) {
+            assertArrayEquals(
+                    SlowHash.derive(bytes(secret), SALT, Argon2Params.minimum(), 64),
+                    SlowHash.derive(bytes(secret), SALT, Argon2Params.minimum(), 64, memory),
+                    secret);
+        }
+    }
+
     @Test
     void testDeriveFailsForWeakParameters() {
         assertThrows(

@@ -75,11 +75,10 @@ public final class Haven implements AutoCloseable {
     private static final Duration SERVER_GRACE = Duration.ofSeconds(5);
 
     /**
-     * Resume phrases of the default language prepared before the gateway reports ready (about 4 s
-     * of one core, beside the warm-up), and the longest it waits for them.
+     * The longest a gateway waits, before it reports ready, for its pool of resume phrases in the
+     * default language (256 take about 5 s of one core, beside the warm-up): so the pool's thread
+     * does not take a processor from the first real messages.
      */
-    private static final int PHRASES_PRIMED = 128;
-
     private static final Duration PHRASES_PRIMED_WAIT = Duration.ofSeconds(60);
 
     /**
@@ -398,13 +397,13 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             // ready only once the hot path is compiled: not awaited, the gateway serves meanwhile
-            // and once the default language's resume phrases are (mostly) prepared
+            // and once the default language's resume phrases are prepared
             warmUp.run(
                     server.actualPort(),
                     database::ping,
                     () ->
                             phrasePool.primed(
-                                    vertx, phraseLanguage, PHRASES_PRIMED, PHRASES_PRIMED_WAIT));
+                                    vertx, phraseLanguage, Integer.MAX_VALUE, PHRASES_PRIMED_WAIT));
             // one gateway of a cluster exports the database-wide figures, so that a sum over
             // gateways is right
             ExclusiveRole role =

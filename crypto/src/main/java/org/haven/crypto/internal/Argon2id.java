@@ -20,6 +20,21 @@ public final class Argon2id {
             int iterations,
             int parallelism,
             int outLength) {
+        return derive(
+                password, salt, secret, ad, memoryKiB, iterations, parallelism, outLength, null);
+    }
+
+    /** As above, with blocks taken from and wiped back into {@code memory} (null: new ones). */
+    public static byte[] derive(
+            byte[] password,
+            byte[] salt,
+            byte[] secret,
+            byte[] ad,
+            int memoryKiB,
+            int iterations,
+            int parallelism,
+            int outLength,
+            Argon2BlockMemory memory) {
         Argon2Parameters.Builder builder =
                 new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                         .withVersion(Argon2Parameters.ARGON2_VERSION_13)
@@ -32,6 +47,9 @@ public final class Argon2id {
         }
         if (ad != null) {
             builder.withAdditional(ad);
+        }
+        if (memory != null) {
+            builder.withBlockPool(memory.pool());
         }
         Argon2Parameters params = builder.build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();

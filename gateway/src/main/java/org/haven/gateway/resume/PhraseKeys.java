@@ -20,19 +20,22 @@ import org.haven.crypto.SlowHash;
  * @param boxKey the key of the box
  */
 public record PhraseKeys(byte[] lookup, byte[] boxKey) {
+    /** Argon2id's cost for phrases: the minimum (19 MiB, t = 2). */
+    static final Argon2Params COST = Argon2Params.minimum();
 
     /**
      * Derives the keys of a canonical phrase ({@link ResumeWords.Candidate#canonical()}); slow, run
      * it off the event loop.
      */
     public static PhraseKeys derive(String canonical, KeyedHash hashSecret) {
+        return derive(canonical, hashSecret, null);
+    }
+
+    /** As {@link #derive(String, KeyedHash)}, in Argon2id memory kept by the caller's thread. */
+    static PhraseKeys derive(String canonical, KeyedHash hashSecret, SlowHash.Memory memory) {
         byte[] salt = hashSecret.derive("haven-resume-phrase").hash("salt");
         byte[] out =
-                SlowHash.derive(
-                        canonical.getBytes(StandardCharsets.UTF_8),
-                        salt,
-                        Argon2Params.minimum(),
-                        64);
+                SlowHash.derive(canonical.getBytes(StandardCharsets.UTF_8), salt, COST, 64, memory);
         try {
             return new PhraseKeys(Arrays.copyOfRange(out, 0, 32), Arrays.copyOfRange(out, 32, 64));
         } finally {

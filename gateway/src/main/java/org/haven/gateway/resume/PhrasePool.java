@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.haven.crypto.KeyedHash;
+import org.haven.crypto.SlowHash;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,10 @@ public final class PhrasePool implements AutoCloseable {
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong missed = new AtomicLong();
     private final ExecutorService worker;
+
+    /** Argon2id's memory, reused by the pool's thread (and only by it) from phrase to phrase. */
+    private final SlowHash.Memory memory;
+
     private volatile boolean closed;
 
     /**
@@ -64,6 +69,7 @@ public final class PhrasePool implements AutoCloseable {
         this.words = words;
         this.secret = secret;
         this.size = size;
+        this.memory = size == 0 ? null : new SlowHash.Memory(PhraseKeys.COST);
         this.worker =
                 size == 0
                         ? null
@@ -94,9 +100,13 @@ public final class PhrasePool implements AutoCloseable {
 
     /** A new phrase of {@code language} with its keys, derived on the caller's thread (slow). */
     public Prepared derive(String language) {
+        return derive(language, null);
+    }
+
+    private Prepared derive(String language, SlowHash.Memory in) {
         String phrase = words.generate(language);
         String canonical = words.parse(phrase).orElseThrow().canonical();
-        return new Prepared(phrase, canonical, PhraseKeys.derive(canonical, secret));
+        return new Prepared(phrase, canonical, PhraseKeys.derive(canonical, secret, in));
     }
 
     /**
@@ -118,7 +128,7 @@ public final class PhrasePool implements AutoCloseable {
         int made = 0;
         try {
             while (!closed && count(language).get() < size) {
-                queue(language).add(derive(language));
+                queue(language).add(derive(language, memory));
                 count(language).incrementAndGet();
                 made++;
             }
