@@ -123,7 +123,8 @@ public final class PassphraseBox {
                     params.memoryKiB(),
                     params.iterations(),
                     params.parallelism(),
-                    AesGcm.KEY_LENGTH);
+                    AesGcm.KEY_LENGTH,
+                    null);
         } finally {
             Bytes.wipe(password);
         }

@@ -115,7 +115,8 @@ public final class PassphraseHash {
                     params.memoryKiB(),
                     params.iterations(),
                     params.parallelism(),
-                    length);
+                    length,
+                    null);
         } finally {
             Bytes.wipe(password);
         }

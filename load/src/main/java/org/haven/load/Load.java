@@ -295,24 +295,17 @@ public final class Load {
                 all.add(sms.stats);
             }
             all.forEach(s -> System.out.println(s.report()));
-            all.stream()
-                    .filter(s -> s.completed() > 0)
-                    .forEach(
-                            s ->
-                                    System.out.printf(
-                                            Locale.ROOT,
-                                            "%-8s slowest seconds: %s%n",
-                                            s.name,
-                                            s.worstSeconds(6, gc::millisIn)));
-            all.stream()
-                    .filter(s -> s.completed() > 0)
-                    .forEach(
-                            s ->
-                                    System.out.printf(
-                                            Locale.ROOT,
-                                            "%-8s p99 per 10 s: %s%n",
-                                            s.name,
-                                            s.windowP99s()));
+            for (Stats s : all) {
+                if (s.completed() > 0) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-8s slowest seconds: %s%n%-8s p99 per 10 s: %s%n",
+                            s.name,
+                            s.worstSeconds(6, gc::millisIn),
+                            s.name,
+                            s.windowP99s());
+                }
+            }
             System.out.println(gc.report());
             if (sms != null) {
                 System.out.printf(

@@ -9,22 +9,9 @@ public final class Argon2id {
 
     /**
      * Derives {@code outLength} bytes. {@code secret} and {@code ad} may be null (RFC 9106's K and
-     * X); Haven passes null for both, the RFC vector sets them.
+     * X); Haven passes null for both, the RFC vector sets them. Blocks come from and are wiped back
+     * into {@code memory}, or are allocated for this run when it is null.
      */
-    public static byte[] derive(
-            byte[] password,
-            byte[] salt,
-            byte[] secret,
-            byte[] ad,
-            int memoryKiB,
-            int iterations,
-            int parallelism,
-            int outLength) {
-        return derive(
-                password, salt, secret, ad, memoryKiB, iterations, parallelism, outLength, null);
-    }
-
-    /** As above, with blocks taken from and wiped back into {@code memory} (null: new ones). */
     public static byte[] derive(
             byte[] password,
             byte[] salt,

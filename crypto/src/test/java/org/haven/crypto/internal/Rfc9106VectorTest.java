@@ -21,7 +21,8 @@ class Rfc9106VectorTest {
                         Integer.parseInt(r.get("memory_kib")),
                         Integer.parseInt(r.get("iterations")),
                         Integer.parseInt(r.get("parallelism")),
-                        32);
+                        32,
+                        null);
         assertEquals(r.get("tag"), Bytes.hex(tag));
     }
 }

@@ -59,14 +59,10 @@ class CompartmentsTest {
     @Test
     void testStolenTorontoPassphraseOpensTorontoCasesOnly(@TempDir Path dataDir) throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
-            String toronto = "toronto-" + UUID.randomUUID();
-            String montreal = "montreal-" + UUID.randomUUID();
-            intake(haven, toronto, "Toronto");
-            intake(haven, montreal, "Montreal");
+            TorontoMontreal cities = torontoAndMontreal(haven, "");
+            InboxClient admin = cities.admin();
+            String toronto = cities.toronto();
+            String montreal = cities.montreal();
             PgConnectOptions db = haven.database().connectOptions();
             String stolen = PASS; // the one-time passphrase the box is still under
 
@@ -237,14 +233,10 @@ class CompartmentsTest {
     void testUpgradeMovesCoordinatorsToGroupKeysAtNextRotation(@TempDir Path dataDir)
             throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
-            String toronto = "old-toronto-" + UUID.randomUUID();
-            String montreal = "old-montreal-" + UUID.randomUUID();
-            intake(haven, toronto, "Toronto");
-            intake(haven, montreal, "Montreal");
+            TorontoMontreal cities = torontoAndMontreal(haven, "old-");
+            InboxClient admin = cities.admin();
+            String toronto = cities.toronto();
+            String montreal = cities.montreal();
             PgConnectOptions db = haven.database().connectOptions();
             String stolen = PASS;
 
@@ -328,14 +320,10 @@ class CompartmentsTest {
     void testDatabaseWriterPlantedTeamGrantMovesNobodyAtRotation(@TempDir Path dataDir)
             throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
-            String toronto = "toronto-" + UUID.randomUUID();
-            String montreal = "montreal-" + UUID.randomUUID();
-            intake(haven, toronto, "Toronto");
-            intake(haven, montreal, "Montreal");
+            TorontoMontreal cities = torontoAndMontreal(haven, "");
+            InboxClient admin = cities.admin();
+            String toronto = cities.toronto();
+            String montreal = cities.montreal();
             PgConnectOptions db = haven.database().connectOptions();
             long marc = accountId(db, "marc");
             String teamId = teamKey(db);
@@ -366,19 +354,7 @@ class CompartmentsTest {
 
             assertNotEquals(teamId, teamKey(db), "the team key did not rotate");
             assertEquals(0, teamGrants(db, "marc"), "marc holds the team key");
-            assertEquals(
-                    List.of(List.of("0")),
-                    DatabaseDump.query(
-                            db,
-                            "SELECT count(*) FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
-                                    + " WHERE k.group_id = 'toronto' AND g.account_id = "
-                                    + marc),
-                    "the rotation granted the planted coordinator Toronto's key");
-            GeneralSecurityException refused =
-                    assertThrows(
-                            GeneralSecurityException.class,
-                            () -> answersOf(db, toronto, keysOf(db, "marc", PASS)));
-            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertLockedOut(db, "toronto", toronto, "marc", marc);
             assertTrue(answersOf(db, montreal, keysOf(db, "marc", PASS)).contains(montreal));
             assertTrue(answersOf(db, toronto, keysOf(db, "tara", PASS)).contains(toronto));
             assertEquals(
@@ -436,19 +412,7 @@ class CompartmentsTest {
                             .contains("keys of its working groups rotated"),
                     "removal did not rotate the group keys");
 
-            assertEquals(
-                    List.of(List.of("0")),
-                    DatabaseDump.query(
-                            db,
-                            "SELECT count(*) FROM group_key_grants g JOIN group_keys k ON k.key_id = g.key_id"
-                                    + " WHERE k.group_id = 'montreal' AND g.account_id = "
-                                    + tara),
-                    "the database writer's coordinator was granted Montreal's key");
-            GeneralSecurityException refused =
-                    assertThrows(
-                            GeneralSecurityException.class,
-                            () -> answersOf(db, montreal, keysOf(db, "tara", PASS)));
-            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertLockedOut(db, "montreal", montreal, "tara", tara);
             assertTrue(answersOf(db, montreal, keysOf(db, "marc", PASS)).contains(montreal));
             assertEquals(
                     List.of(List.of("1")),
@@ -593,6 +557,50 @@ class CompartmentsTest {
             assertEquals("entry is not sealed to any key held", refused.getMessage());
             assertTrue(answersOf(db, marker, keysOf(db, "tara", PASS)).contains(marker));
         }
+    }
+
+    /** An administrator's client and the markers of one case in each city. */
+    private record TorontoMontreal(InboxClient admin, String toronto, String montreal) {}
+
+    /**
+     * Sets up an administrator, Tara in Toronto and Marc in Montreal, and one intake in each city
+     * (markers starting {@code prefix}).
+     */
+    private static TorontoMontreal torontoAndMontreal(Haven haven, String prefix) throws Exception {
+        TestHaven.setUpAdmin(haven);
+        InboxClient admin = TestHaven.loggedIn(haven);
+        addCoordinator(admin, "tara", "toronto");
+        addCoordinator(admin, "marc", "montreal");
+        String toronto = prefix + "toronto-" + UUID.randomUUID();
+        String montreal = prefix + "montreal-" + UUID.randomUUID();
+        intake(haven, toronto, "Toronto");
+        intake(haven, montreal, "Montreal");
+        return new TorontoMontreal(admin, toronto, montreal);
+    }
+
+    /**
+     * Asserts that {@code login} holds no grant of {@code group}'s key and that, with a copy of the
+     * database and their passphrase, the case marked {@code marker} refuses with the cryptographic
+     * error, not a permission check.
+     */
+    private static void assertLockedOut(
+            PgConnectOptions db, String group, String marker, String login, long accountId)
+            throws Exception {
+        assertEquals(
+                List.of(List.of("0")),
+                DatabaseDump.query(
+                        db,
+                        "SELECT count(*) FROM group_key_grants g JOIN group_keys k ON k.key_id ="
+                                + " g.key_id WHERE k.group_id = '"
+                                + group
+                                + "' AND g.account_id = "
+                                + accountId),
+                login + " was granted " + group + "'s key");
+        GeneralSecurityException refused =
+                assertThrows(
+                        GeneralSecurityException.class,
+                        () -> answersOf(db, marker, keysOf(db, login, PASS)));
+        assertEquals("entry is not sealed to any key held", refused.getMessage());
     }
 
     private static long accountId(PgConnectOptions db, String username) throws Exception {
