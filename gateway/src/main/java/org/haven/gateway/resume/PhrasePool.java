@@ -48,6 +48,10 @@ public final class PhrasePool implements AutoCloseable {
     private final Map<String, Queue<Prepared>> ready = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final Set<String> filling = ConcurrentHashMap.newKeySet();
+
+    /** Languages whose pool was full once: their refills are paced. */
+    private final Set<String> filled = ConcurrentHashMap.newKeySet();
+
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong missed = new AtomicLong();
     private final ExecutorService worker;
@@ -128,10 +132,21 @@ public final class PhrasePool implements AutoCloseable {
         int made = 0;
         try {
             while (!closed && count(language).get() < size) {
+                long start = System.nanoTime();
                 queue(language).add(derive(language, memory));
-                count(language).incrementAndGet();
                 made++;
+                int now = count(language).incrementAndGet();
+                if (now >= size) {
+                    filled.add(language);
+                } else if (filled.contains(language) && now >= size / 4) {
+                    // a refill with enough in hand for a wave of hand-offs: half a processor at
+                    // most, the other half to the messages coming in (the first fill, before the
+                    // gateway is ready, and a pool below a quarter go at full speed)
+                    Thread.sleep(Math.max(1, (System.nanoTime() - start) / 1_000_000));
+                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closed
         } catch (RuntimeException e) {
             LOG.warn(
                     "event=phrase_pool_failed language={} kind={}",
