@@ -75,6 +75,12 @@ public final class Haven implements AutoCloseable {
     private static final Duration SERVER_GRACE = Duration.ofSeconds(5);
 
     /**
+     * The most dialogue steps one transaction commits when they wait for the database together
+     * ({@code HAVEN_STEP_BATCH}; docs/performance.md §14).
+     */
+    static final int STEP_BATCH_DEFAULT = 8;
+
+    /**
      * Resume phrases of the default language prepared before the gateway reports ready (about 4 s
      * of one core, beside the warm-up), and the longest it waits for them.
      */
@@ -258,6 +264,8 @@ public final class Haven implements AutoCloseable {
             String phraseLanguage = engine.script().defaultLanguage();
 
             conversations.metrics(metrics);
+            conversations.batchSteps(
+                    config.settings().intIn("step_batch", STEP_BATCH_DEFAULT, 1, 64));
             outbox.coordinatorPrefix(conversations::coordinatorPrefix);
             outbox.metrics(metrics);
 
