@@ -136,9 +136,19 @@ public final class StepBatches {
      */
     private Future<Void> run(SqlConnection conn, List<Step<?>> batch) {
         List<Future<?>> control = new ArrayList<>();
-        return stepAt(conn, batch, 0, BEGIN, control)
-                .compose(v -> Future.join(control))
-                .compose(v -> conn.query(COMMIT).execute())
+        // a step alone needs no savepoint: it is the whole transaction, as without batches
+        boolean alone = batch.size() == 1;
+        Future<Void> steps;
+        if (alone) {
+            // sent with the step's first statements; a failed step rolls the transaction back
+            control.add(conn.query("BEGIN").execute());
+            Step<?> only = batch.get(0);
+            steps = only.start(new Db(conn, only.actions));
+        } else {
+            steps = stepAt(conn, batch, 0, BEGIN, control);
+        }
+        return steps.compose(v -> Future.join(control))
+                .compose(v -> conn.query(alone ? "COMMIT" : COMMIT).execute())
                 .transform(
                         ar -> {
                             if (ar.failed()) {

@@ -204,6 +204,20 @@ class StepBatchesTest {
     }
 
     /**
+     * Verifies that a step alone in its batch (no savepoint then) that fails leaves nothing behind,
+     * and that its lane goes on.
+     */
+    @Test
+    void testAStepAloneThatFailsLeavesNothing() throws Exception {
+        Future<Long> alone = step(tx -> insert(tx, "t", 1).compose(v -> insert(tx, "t", 1)));
+        assertExceptionOf(alone);
+        assertEquals(List.of(), rows("t"));
+        await(step(tx -> insert(tx, "t", 2)));
+        assertEquals(List.of(2), rows("t"));
+        assertEquals(List.of(1), sizes);
+    }
+
+    /**
      * Verifies that with one step per batch each step is its own transaction, as without batches.
      */
     @Test
