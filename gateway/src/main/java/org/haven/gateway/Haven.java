@@ -75,6 +75,12 @@ public final class Haven implements AutoCloseable {
     private static final Duration SERVER_GRACE = Duration.ofSeconds(5);
 
     /**
+     * The most dialogue steps one transaction commits when they wait for the database together
+     * ({@code HAVEN_STEP_BATCH}; docs/performance.md §14).
+     */
+    static final int STEP_BATCH_DEFAULT = 8;
+
+    /**
      * The longest a gateway waits, before it reports ready, for its pool of resume phrases in the
      * default language (256 take about 5 s of one core, beside the warm-up): so the pool's thread
      * does not take a processor from the first real messages.
@@ -257,6 +263,8 @@ public final class Haven implements AutoCloseable {
             String phraseLanguage = engine.script().defaultLanguage();
 
             conversations.metrics(metrics);
+            conversations.batchSteps(
+                    config.settings().intIn("step_batch", STEP_BATCH_DEFAULT, 1, 64));
             outbox.coordinatorPrefix(conversations::coordinatorPrefix);
             outbox.metrics(metrics);
 

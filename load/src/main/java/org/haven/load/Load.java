@@ -262,6 +262,9 @@ public final class Load {
             }
             GcPauses gc = new GcPauses(host, port, System.getenv("HAVEN_METRICS_TOKEN"));
             gc.start();
+            StepCounts stepCounts =
+                    new StepCounts(host, port, System.getenv("HAVEN_METRICS_TOKEN"));
+            StepCounts.Reading stepsBefore = stepCounts.read();
             for (int s = 0; s < seconds; s++) {
                 Thread.sleep(1000);
                 gc.tick();
@@ -275,6 +278,7 @@ public final class Load {
                 }
             }
             long[] cpuAfter = haven == null ? null : haven.cpuMillis();
+            StepCounts.Reading stepsAfter = stepCounts.read();
             String memory = haven == null ? null : haven.memory();
             if (chat != null) {
                 chat.stop();
@@ -323,6 +327,11 @@ public final class Load {
                             .mapToDouble(Stats::throughput)
                             .sum();
             System.out.printf(Locale.ROOT, "total    %.1f dialogue steps/s%n", total);
+            String committedSteps = StepCounts.report(stepsBefore, stepsAfter, seconds);
+            double committedPerSecond = StepCounts.perSecond(stepsBefore, stepsAfter, seconds);
+            if (committedSteps != null) {
+                System.out.println(committedSteps);
+            }
             double steps = total * seconds;
             double jvmPerStep = -1;
             double dbPerStep = -1;
@@ -338,6 +347,14 @@ public final class Load {
                         dbPerStep,
                         (cpuAfter[0] - cpuBefore[0]) / (seconds * 10.0),
                         (cpuAfter[1] - cpuBefore[1]) / (seconds * 10.0));
+                if (committedPerSecond > 0) {
+                    double committed = committedPerSecond * seconds;
+                    System.out.printf(
+                            Locale.ROOT,
+                            "cpu      per committed step: gateway JVM %.2f ms, PostgreSQL %.2f ms%n",
+                            (cpuAfter[0] - cpuBefore[0]) / committed,
+                            cpuBefore[1] < 0 ? -1 : (cpuAfter[1] - cpuBefore[1]) / committed);
+                }
             }
 
             if (o.containsKey("pgbench") && haven != null) {
@@ -380,6 +397,14 @@ public final class Load {
                         total / tps,
                         total,
                         tps);
+                if (committedPerSecond > 0) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "ratio    committed steps/pgbench = %.3f (%.1f / %.1f)%n",
+                            committedPerSecond / tps,
+                            committedPerSecond,
+                            tps);
+                }
                 if (dbBefore >= 0 && dbPerStep >= 0) {
                     // seeding and clean-up are inside the window: a slight overestimate of
                     // PostgreSQL's cost per transaction

@@ -53,7 +53,8 @@ public final class ConfigLoader {
                     "http_body_timeout",
                     "http_idle_timeout",
                     "warmup_conversations",
-                    "resume_phrases_prepared");
+                    "resume_phrases_prepared",
+                    "step_batch");
 
     /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
     private static final Set<String> CHANNEL_PREFIXES =

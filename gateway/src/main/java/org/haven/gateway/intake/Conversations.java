@@ -157,6 +157,15 @@ public final class Conversations {
         steps.preparePhrases(0);
     }
 
+    /**
+     * From now on up to {@code steps} messages commit in one transaction when they wait for the
+     * database together (group commit, {@link org.haven.gateway.store.StepBatches}); 1, the
+     * default: each message its own transaction.
+     */
+    public void batchSteps(int steps) {
+        this.steps.batchSteps(steps);
+    }
+
     /** Where to count messages and time dialogue steps. */
     public void metrics(HavenMetrics metrics) {
         steps.metrics = metrics;

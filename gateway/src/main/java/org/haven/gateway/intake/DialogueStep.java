@@ -37,6 +37,7 @@ import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ConversationStore;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.InboundSeen;
+import org.haven.gateway.store.StepBatches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,11 @@ final class DialogueStep {
     volatile Engine engine;
     volatile HavenMetrics metrics = HavenMetrics.NONE;
 
+    /**
+     * Where a message's step runs: its own transaction, or one shared with others (group commit).
+     */
+    private volatile StepBatches batches;
+
     DialogueStep(
             Db db,
             Engine engine,
@@ -86,6 +92,7 @@ final class DialogueStep {
             List<Conversations.EraseListener> eraseListeners,
             ResumeWords words) {
         this.db = db;
+        this.batches = batchesOf(1);
         this.engine = engine;
         this.secrets = secrets;
         this.states = new StateCipher(secrets);
@@ -106,6 +113,18 @@ final class DialogueStep {
                         entries,
                         outbox,
                         () -> this.engine);
+    }
+
+    /**
+     * From now on up to {@code steps} messages (of different conversations, or one after the other
+     * of one) commit in one transaction when they wait for the database together; 1: each its own.
+     */
+    void batchSteps(int steps) {
+        batches = batchesOf(steps);
+    }
+
+    private StepBatches batchesOf(int steps) {
+        return new StepBatches(db, StepBatches.poolSize(), steps, n -> metrics.stepBatch(n));
     }
 
     /** Resume phrases from now on prepared ahead, {@code size} per language in use. */
@@ -200,15 +219,17 @@ final class DialogueStep {
                     .onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
         }
         Future<Conversations.Outcome> step =
-                db.transaction(
+                batches.run(
+                        hash,
                         tx -> {
-                            // sent together with BEGIN: the de-duplication insert and the lookup (a
-                            // duplicate then
-                            // locks its conversation until the commit, and changes nothing)
+                            // sent together with BEGIN (or the step's SAVEPOINT): the
+                            // de-duplication insert and the lookup (a duplicate then locks its
+                            // conversation until the commit, and changes nothing). join, not all:
+                            // when one fails, the other is answered before the step is undone
                             Future<Boolean> seen = firstSeen(tx, in);
                             Future<Optional<ConversationStore.StoredConversation>> lookup =
                                     conversations.lockByContact(tx, in.channel(), hash);
-                            return Future.all(seen, lookup)
+                            return Future.join(seen, lookup)
                                     .compose(
                                             both -> {
                                                 if (!seen.result()) {

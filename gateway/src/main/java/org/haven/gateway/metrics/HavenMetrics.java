@@ -1,6 +1,7 @@
 package org.haven.gateway.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -81,6 +82,7 @@ public final class HavenMetrics {
     private final MultiGauge outboxOldest;
     private final MultiGauge queueDepth;
     private final AtomicInteger reporter = new AtomicInteger();
+    private final DistributionSummary stepBatches;
     private final List<AutoCloseable> binders = new ArrayList<>();
     private long poller = -1;
     private volatile Db polled;
@@ -105,6 +107,13 @@ public final class HavenMetrics {
                 MultiGauge.builder("haven.cases.queue.depth")
                         .description(
                                 "Open cases by status and working group, database-wide: exported by the reporter only")
+                        .register(registry);
+        this.stepBatches =
+                DistributionSummary.builder("haven.step.batch.size")
+                        .description(
+                                "Dialogue steps committed by each transaction that several steps"
+                                        + " may share (HAVEN_STEP_BATCH above 1)")
+                        .serviceLevelObjectives(1, 2, 4, 8, 16, 32)
                         .register(registry);
         // from 0, so that Prometheus's increase() sees the first one
         loginCounter("failed");
@@ -280,6 +289,11 @@ public final class HavenMetrics {
                                         .tag("outcome", ok ? "ok" : "error")
                                         .serviceLevelObjectives(BUCKETS)
                                         .register(registry)));
+    }
+
+    /** A transaction of grouped dialogue steps committed {@code steps} of them. */
+    public void stepBatch(int steps) {
+        stepBatches.record(steps);
     }
 
     /**

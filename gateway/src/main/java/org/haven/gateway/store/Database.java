@@ -264,11 +264,16 @@ public final class Database implements AutoCloseable {
         options.setCachePreparedStatements(true);
         Pool pool =
                 PgBuilder.pool()
-                        .with(new PoolOptions().setMaxSize(Integer.getInteger("haven.db.pool", 8)))
+                        .with(new PoolOptions().setMaxSize(poolSize()))
                         .connectingTo(options)
                         .using(vertx)
                         .build();
         return new Database(embedded, options, pool);
+    }
+
+    /** The size of the connection pool: {@code -Dhaven.db.pool}, 8 unless set. */
+    static int poolSize() {
+        return Integer.getInteger("haven.db.pool", 8);
     }
 
     /**

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -21,8 +22,22 @@ import java.util.function.Function;
 public final class Db {
     private final SqlClient client;
 
+    /**
+     * Where {@link #afterCommit} keeps its actions for a step of a shared transaction ({@link
+     * StepBatches}), which runs them only if that step is kept; null: they wait for the
+     * transaction's own completion.
+     */
+    private final List<Runnable> stepActions;
+
     private Db(SqlClient client) {
         this.client = Objects.requireNonNull(client, "client");
+        this.stepActions = null;
+    }
+
+    /** One step's handle on a transaction shared by several steps ({@link StepBatches}). */
+    Db(SqlConnection connection, List<Runnable> stepActions) {
+        this.client = Objects.requireNonNull(connection, "connection");
+        this.stepActions = stepActions;
     }
 
     /** Statements on {@code pool}, each on its own. */
@@ -66,7 +81,8 @@ public final class Db {
 
     /** Whether statements on this handle run inside an open transaction. */
     public boolean inTransaction() {
-        return client instanceof SqlConnection conn && conn.transaction() != null;
+        return stepActions != null
+                || client instanceof SqlConnection conn && conn.transaction() != null;
     }
 
     /**
@@ -94,7 +110,10 @@ public final class Db {
      * must be said only of a change that happened.
      */
     public void afterCommit(Runnable action) {
-        if (client instanceof SqlConnection conn && conn.transaction() != null) {
+        if (stepActions != null) {
+            // a step of a shared transaction: run only if this step is kept and the whole commits
+            stepActions.add(action);
+        } else if (client instanceof SqlConnection conn && conn.transaction() != null) {
             conn.transaction().completion().onSuccess(v -> action.run());
         } else {
             action.run();

@@ -1,0 +1,103 @@
+package org.haven.load;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The dialogue steps the gateway itself committed while measuring, from its {@code /metrics}
+ * ({@code haven_dialogue_step_seconds_count} with outcome ok, and {@code haven_step_batch_size}:
+ * the transactions that group commit shared). Under overload the load's own throughput counts only
+ * answers to messages due inside the window, so a backlog from the warm-up answered inside it is
+ * work done but not counted; the gateway's count includes it.
+ */
+final class StepCounts {
+    private static final Pattern STEPS =
+            Pattern.compile(
+                    "^haven_dialogue_step_seconds_count\\{[^}]*outcome=\"ok\"[^}]*\\}\\s+(\\S+)$");
+    private static final Pattern BATCHES =
+            Pattern.compile("^haven_step_batch_size_(count|sum)\\s+(\\S+)$");
+
+    /** The counters at one moment. */
+    record Reading(double steps, double batches, double batchedSteps) {}
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final URI metrics;
+    private final String token;
+
+    StepCounts(String host, int port, String token) {
+        this.metrics = URI.create("http://" + host + ":" + port + "/metrics");
+        this.token = token;
+    }
+
+    /** The counters now, or null when /metrics cannot be read. */
+    Reading read() {
+        try {
+            HttpRequest.Builder r = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2));
+            if (token != null && !token.isBlank()) {
+                r.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> res = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            return res.statusCode() == 200 ? parse(res.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The counters of a Prometheus text page. */
+    static Reading parse(String page) {
+        double steps = 0;
+        double batches = 0;
+        double batched = 0;
+        for (String line : page.split("\n")) {
+            String l = line.strip();
+            Matcher m = STEPS.matcher(l);
+            if (m.matches()) {
+                steps += Double.parseDouble(m.group(1));
+                continue;
+            }
+            m = BATCHES.matcher(l);
+            if (m.matches()) {
+                if (m.group(1).equals("count")) {
+                    batches += Double.parseDouble(m.group(2));
+                } else {
+                    batched += Double.parseDouble(m.group(2));
+                }
+            }
+        }
+        return new Reading(steps, batches, batched);
+    }
+
+    /**
+     * @return "steps committed by the gateway 612.0/s (its own count); shared transactions 80.1/s,
+     *     7.6 steps each", or null when either reading is missing
+     */
+    static String report(Reading before, Reading after, int seconds) {
+        if (before == null || after == null) {
+            return null;
+        }
+        double batches = after.batches() - before.batches();
+        return String.format(
+                Locale.ROOT,
+                "steps    committed by the gateway %.1f/s (its own count, warm-up backlog included);"
+                        + " group commit: %.1f transactions/s, %.2f steps each",
+                (after.steps() - before.steps()) / seconds,
+                batches / seconds,
+                batches > 0 ? (after.batchedSteps() - before.batchedSteps()) / batches : 0);
+    }
+
+    /** Steps per second between two readings, or -1. */
+    static double perSecond(Reading before, Reading after, int seconds) {
+        return before == null || after == null ? -1 : (after.steps() - before.steps()) / seconds;
+    }
+}
