@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.haven.bot.ConversationState;
@@ -64,6 +65,11 @@ final class DialogueStep {
     private final List<Conversations.EraseListener> eraseListeners;
     private final PersonHistory history = new PersonHistory();
     private final PhraseStep phrases;
+
+    /** Messages whose step runs now: above {@link #BUSY_STEPS}, phrases are not prepared. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    private static final int BUSY_STEPS = 8;
     private static final String LATE = "\u0000late";
     private final Memory memory = new Memory();
 
@@ -129,7 +135,7 @@ final class DialogueStep {
 
     /** Resume phrases from now on prepared ahead, {@code size} per language in use. */
     PhrasePool preparePhrases(int size) {
-        return phrases.prepare(size);
+        return phrases.prepare(size, () -> inFlight.get() > BUSY_STEPS);
     }
 
     /** What one step did to cases, published after its commit. */
@@ -213,10 +219,15 @@ final class DialogueStep {
         HavenMetrics m = metrics;
         m.messageIn(in.channel());
         Timer.Sample timing = m.startStep();
+        inFlight.incrementAndGet();
         Optional<ResumeWords.Candidate> phrase = phrases.parse(in.text());
         if (phrase.isPresent()) {
             return phraseWritten(in, hash, phrase.get(), notices, touched)
-                    .onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
+                    .onComplete(
+                            ar -> {
+                                inFlight.decrementAndGet();
+                                m.endStep(timing, in.channel(), ar.succeeded());
+                            });
         }
         Future<Conversations.Outcome> step =
                 batches.run(
@@ -266,7 +277,11 @@ final class DialogueStep {
                                                                                 notices));
                                             });
                         });
-        return step.onComplete(ar -> m.endStep(timing, in.channel(), ar.succeeded()));
+        return step.onComplete(
+                ar -> {
+                    inFlight.decrementAndGet();
+                    m.endStep(timing, in.channel(), ar.succeeded());
+                });
     }
 
     /**

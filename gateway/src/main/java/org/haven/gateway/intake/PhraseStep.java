@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.haven.bot.Engine;
 import org.haven.bot.Reply;
@@ -87,9 +88,9 @@ final class PhraseStep {
     }
 
     /** Where new phrases come from from now on: prepared ahead, {@code size} per language. */
-    PhrasePool prepare(int size) {
+    PhrasePool prepare(int size, BooleanSupplier busy) {
         PhrasePool old = pool;
-        pool = new PhrasePool(words, secrets.contactHash(), size);
+        pool = new PhrasePool(words, secrets.contactHash(), size, busy);
         old.close();
         return pool;
     }

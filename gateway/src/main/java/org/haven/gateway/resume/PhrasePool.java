@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.SlowHash;
 import org.slf4j.Logger;
@@ -55,6 +56,7 @@ public final class PhrasePool implements AutoCloseable {
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong missed = new AtomicLong();
     private final ExecutorService worker;
+    private final BooleanSupplier busy;
 
     /** Argon2id's memory, reused by the pool's thread (and only by it) from phrase to phrase. */
     private final SlowHash.Memory memory;
@@ -67,12 +69,21 @@ public final class PhrasePool implements AutoCloseable {
      * @param size phrases kept ready per language in use (0: none)
      */
     public PhrasePool(ResumeWords words, KeyedHash secret, int size) {
+        this(words, secret, size, () -> false);
+    }
+
+    /**
+     * As {@link #PhrasePool(ResumeWords, KeyedHash, int)}; while {@code busy} says the gateway is
+     * busy with messages, a refill with a quarter of the pool in hand waits for it to quieten.
+     */
+    public PhrasePool(ResumeWords words, KeyedHash secret, int size, BooleanSupplier busy) {
         if (size < 0) {
             throw new IllegalArgumentException("size < 0");
         }
         this.words = words;
         this.secret = secret;
         this.size = size;
+        this.busy = busy;
         this.memory = size == 0 ? null : new SlowHash.Memory(PhraseKeys.COST);
         this.worker =
                 size == 0
@@ -139,10 +150,14 @@ public final class PhrasePool implements AutoCloseable {
                 if (now >= size) {
                     filled.add(language);
                 } else if (filled.contains(language) && now >= size / 4) {
-                    // a refill with enough in hand for a wave of hand-offs: half a processor at
-                    // most, the other half to the messages coming in (the first fill, before the
-                    // gateway is ready, and a pool below a quarter go at full speed)
+                    // a refill with enough in hand for a wave of hand-offs gives way to messages:
+                    // it waits while the gateway is busy with them (at most a second at a time),
+                    // and takes half a processor at most (the first fill, before the gateway is
+                    // ready, and a pool below a quarter go at full speed)
                     Thread.sleep(Math.max(1, (System.nanoTime() - start) / 1_000_000));
+                    for (int waited = 0; waited < 200 && busy.getAsBoolean(); waited++) {
+                        Thread.sleep(5);
+                    }
                 }
             }
         } catch (InterruptedException e) {
