@@ -1,11 +1,5 @@
 package org.haven.load;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,10 +20,7 @@ final class GcPauses {
     /** The pause counters at one moment: summed over every collector and cause. */
     record Reading(long count, double seconds, double recentMaxSeconds) {}
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI metrics;
-    private final String token;
+    private final MetricsPage page;
     private Reading first;
     private Reading last;
     private final List<Double> perSecondMillis = new ArrayList<>();
@@ -40,8 +31,7 @@ final class GcPauses {
      * @param token the metrics bearer token ({@code HAVEN_METRICS_TOKEN}), or null
      */
     GcPauses(String host, int port, String token) {
-        this.metrics = URI.create("http://" + host + ":" + port + "/metrics");
-        this.token = token;
+        this.page = new MetricsPage(host, port, token);
     }
 
     /** Starts the window: the readings from here on are counted. */
@@ -97,19 +87,8 @@ final class GcPauses {
     }
 
     private Reading read() {
-        try {
-            HttpRequest.Builder r = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2));
-            if (token != null && !token.isBlank()) {
-                r.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> res = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-            return res.statusCode() == 200 ? parse(res.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        String text = page.read();
+        return text == null ? null : parse(text);
     }
 
     /** Sums the pause series of a Prometheus text page. */

@@ -1,11 +1,5 @@
 package org.haven.load;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,31 +21,16 @@ final class StepCounts {
     /** The counters at one moment. */
     record Reading(double steps, double batches, double batchedSteps) {}
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI metrics;
-    private final String token;
+    private final MetricsPage page;
 
     StepCounts(String host, int port, String token) {
-        this.metrics = URI.create("http://" + host + ":" + port + "/metrics");
-        this.token = token;
+        this.page = new MetricsPage(host, port, token);
     }
 
     /** The counters now, or null when /metrics cannot be read. */
     Reading read() {
-        try {
-            HttpRequest.Builder r = HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(2));
-            if (token != null && !token.isBlank()) {
-                r.header("Authorization", "Bearer " + token);
-            }
-            HttpResponse<String> res = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-            return res.statusCode() == 200 ? parse(res.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        String text = page.read();
+        return text == null ? null : parse(text);
     }
 
     /** The counters of a Prometheus text page. */

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,20 +26,7 @@ class DbTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        String url = TestPostgres.newDatabase();
-        int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
-        String db = url.substring(url.lastIndexOf('/') + 1);
-        pool =
-                PgBuilder.pool()
-                        .with(new PoolOptions().setMaxSize(2))
-                        .connectingTo(
-                                new PgConnectOptions()
-                                        .setHost("127.0.0.1")
-                                        .setPort(port)
-                                        .setDatabase(db)
-                                        .setUser("postgres"))
-                        .using(vertx)
-                        .build();
+        pool = TestPostgres.newPool(vertx, 2);
         await(pool.query("CREATE TABLE t (n int PRIMARY KEY)").execute());
     }
 

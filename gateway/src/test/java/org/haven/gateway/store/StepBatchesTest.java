@@ -8,11 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,20 +40,7 @@ class StepBatchesTest {
     @BeforeEach
     void setUp() throws Exception {
         vertx = Vertx.vertx();
-        String url = TestPostgres.newDatabase();
-        int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
-        String db = url.substring(url.lastIndexOf('/') + 1);
-        pool =
-                PgBuilder.pool()
-                        .with(new PoolOptions().setMaxSize(2))
-                        .connectingTo(
-                                new PgConnectOptions()
-                                        .setHost("127.0.0.1")
-                                        .setPort(port)
-                                        .setDatabase(db)
-                                        .setUser("postgres"))
-                        .using(vertx)
-                        .build();
+        pool = TestPostgres.newPool(vertx, 2);
         await(
                 pool.query(
                                 "CREATE TABLE t (n int PRIMARY KEY);"

@@ -1,5 +1,10 @@
 package org.haven.gateway.support;
 
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,6 +69,25 @@ public final class TestPostgres {
             st.execute("CREATE DATABASE " + name);
         }
         return "postgresql://postgres@127.0.0.1:" + server().getPort() + "/" + name;
+    }
+
+    /**
+     * A pool of at most {@code size} connections to a new empty database ({@link #newDatabase}).
+     */
+    public static Pool newPool(Vertx vertx, int size) throws Exception {
+        String url = newDatabase();
+        int port = Integer.parseInt(url.replaceAll(".*:(\\d+)/.*", "$1"));
+        String db = url.substring(url.lastIndexOf('/') + 1);
+        return PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(size))
+                .connectingTo(
+                        new PgConnectOptions()
+                                .setHost("127.0.0.1")
+                                .setPort(port)
+                                .setDatabase(db)
+                                .setUser("postgres"))
+                .using(vertx)
+                .build();
     }
 
     /**
