@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +34,12 @@ final class CrashRun {
         HavenProcess haven = null;
         try {
             FakeTwilioApi twilio = FakeTwilioApi.start(vertx, account);
-            Map<String, String> env = twilio.gatewayEnv(account, token, "1000");
+            Map<String, String> env = new HashMap<>(twilio.gatewayEnv(account, token, "1000"));
+            // a crash run measures what a kill loses, not the warm-up: each restart prepares a
+            // few resume phrases, not the default 256 (seconds of a core each), unless told
+            if (System.getenv("HAVEN_RESUME_PHRASES_PREPARED") == null) {
+                env.put("HAVEN_RESUME_PHRASES_PREPARED", "16");
+            }
             String heap = o.getOrDefault("heap", "512m");
             haven = HavenProcess.start(jar, heap, List.of(), env);
             haven.awaitReady(); // warmed up before the load and the first kill
