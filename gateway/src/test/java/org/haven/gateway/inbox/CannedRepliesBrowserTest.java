@@ -68,8 +68,9 @@ class CannedRepliesBrowserTest {
     }
 
     @BeforeEach
-    void needBrowser() {
+    void needBrowser() throws Exception {
         Browser.assumeAvailable();
+        TestHaven.everyoneInEnglish(haven);
     }
 
     /**

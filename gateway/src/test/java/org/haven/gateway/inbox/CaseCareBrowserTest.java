@@ -85,8 +85,9 @@ class CaseCareBrowserTest {
     }
 
     @BeforeEach
-    void needBrowser() {
+    void needBrowser() throws Exception {
         Browser.assumeAvailable();
+        TestHaven.everyoneInEnglish(haven);
     }
 
     /**

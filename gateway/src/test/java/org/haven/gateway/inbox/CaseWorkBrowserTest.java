@@ -91,8 +91,9 @@ class CaseWorkBrowserTest {
     }
 
     @BeforeEach
-    void needBrowser() {
+    void needBrowser() throws Exception {
         Browser.assumeAvailable();
+        TestHaven.everyoneInEnglish(haven);
     }
 
     /**

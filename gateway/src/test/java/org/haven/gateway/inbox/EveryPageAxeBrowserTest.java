@@ -49,8 +49,9 @@ class EveryPageAxeBrowserTest {
     }
 
     @BeforeEach
-    void needBrowser() {
+    void needBrowser() throws Exception {
         Browser.assumeAvailable();
+        TestHaven.everyoneInEnglish(haven);
     }
 
     /**

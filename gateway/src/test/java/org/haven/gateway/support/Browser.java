@@ -24,6 +24,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -175,10 +176,28 @@ public final class Browser implements AutoCloseable {
     public <T> T await(String what, Function<WebDriver, T> condition) {
         // Live updates replace parts of the page while a condition reads them: a stale element just
         // means "look again".
+        // Chromium sometimes reports the same race as an "unknown error" whose message says the
+        // node
+        // "does not belong to the document": that too means "look again".
         return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
                 .ignoring(StaleElementReferenceException.class)
                 .withMessage("waiting for " + what)
-                .until(condition);
+                .until(
+                        w -> {
+                            try {
+                                return condition.apply(w);
+                            } catch (WebDriverException e) {
+                                if (detachedNode(e)) {
+                                    return null;
+                                }
+                                throw e;
+                            }
+                        });
+    }
+
+    private static boolean detachedNode(WebDriverException e) {
+        String message = e.getMessage();
+        return message != null && message.contains("does not belong to the document");
     }
 
     /** Saves the viewport as {@code gateway/target/screenshots/<name>.png} and returns the file. */

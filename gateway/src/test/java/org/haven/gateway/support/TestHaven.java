@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.crypto.KeyedHash;
@@ -325,6 +326,20 @@ public final class TestHaven {
     }
 
     /** An inbox client logged in as the administrator. */
+    /**
+     * Sets every account's inbox language back to English, so that a browser test that stopped
+     * half-way through its French pages leaves the next test nothing to trip on.
+     */
+    public static void everyoneInEnglish(Haven haven) throws Exception {
+        haven.database()
+                .pool()
+                .query("UPDATE accounts SET language = 'en' WHERE language <> 'en'")
+                .execute()
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+    }
+
     public static InboxClient loggedIn(Haven haven) throws Exception {
         return loggedIn(haven.port(), haven.teamKeys().setupCodeFile().getParent(), ADMIN);
     }
