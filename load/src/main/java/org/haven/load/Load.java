@@ -57,12 +57,15 @@ public final class Load {
         System.err.println(
                 """
                 usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
-                               [--rate 50] [--sockets N] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
+                               [--rate 50] [--sockets N] [--lockstep] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
                                [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8] [--busy-cores 1]
                                [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N]
                                [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
                   --rate      web chat messages a second over all sockets (0: none); each socket sends at most 2.5/s
                               (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
+                  --lockstep  every socket's first conversation is a whole intake, so that all reach the hand-off
+                              in the same half second of every cycle (by default the first ones are cut short at
+                              staggered points, and hand-offs fall evenly over the cycle, as people's would)
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
                   --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
                   --busy-cores N  stress-ng --cpu N beside the gateway for the whole run, start included (a busy machine)
@@ -76,7 +79,7 @@ public final class Load {
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> o = new HashMap<>();
-        Set<String> flags = Set.of("help", "keep-data", "abuse");
+        Set<String> flags = Set.of("help", "keep-data", "abuse", "lockstep");
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("unexpected " + args[i]);
@@ -236,7 +239,10 @@ public final class Load {
                 }
             }
             WebChatLoad chat =
-                    sockets > 0 ? new WebChatLoad(vertx, host, port, sockets, rate) : null;
+                    sockets > 0
+                            ? new WebChatLoad(
+                                    vertx, host, port, sockets, rate, o.containsKey("lockstep"))
+                            : null;
             System.out.printf(
                     Locale.ROOT,
                     "load: web chat %.1f msg/s over %d sockets, sms %.1f/s, %d s warm-up + %d s measured%n",

@@ -15,6 +15,14 @@ import java.util.stream.Stream;
  * loop: a message is sent when it is due whether or not the last one was acknowledged, and its
  * latency runs from that due time to its {@code ack}. After the intake (and a few messages for the
  * coordinator) a socket closes and starts a new conversation.
+ *
+ * <p>The sockets start within one message period, so that the full rate is offered from the first
+ * second. Left at that, every socket would reach the hand-off in the same half second of each
+ * intake's cycle: a wave of {@code sockets} hand-offs (each seals the intake to every recipient and
+ * takes a resume phrase) every cycle, which no population of people writing in produces. So, unless
+ * {@code lockstep}, socket {@code i}'s first conversation is a visitor who leaves after {@code i *
+ * H / sockets} messages (H the messages before the hand-off), and the hand-offs of the
+ * conversations after it fall evenly over the cycle from then on.
  */
 final class WebChatLoad {
     private static final List<String> SAYS =
@@ -26,11 +34,12 @@ final class WebChatLoad {
     private final int port;
     private final int sockets;
     private final long periodNanos;
+    private final boolean lockstep;
     final Stats messages = new Stats("webchat");
     final Stats sessions = new Stats("session");
     private volatile boolean running = true;
 
-    WebChatLoad(Vertx vertx, String host, int port, int sockets, double rate) {
+    WebChatLoad(Vertx vertx, String host, int port, int sockets, double rate, boolean lockstep) {
         this.vertx = vertx;
         this.client =
                 vertx.createWebSocketClient(
@@ -41,14 +50,24 @@ final class WebChatLoad {
         this.port = port;
         this.sockets = sockets;
         this.periodNanos = (long) (1e9 * sockets / rate);
+        this.lockstep = lockstep;
     }
 
     void start() {
         long spread = Math.max(1, periodNanos / sockets);
         for (int i = 0; i < sockets; i++) {
             long phase = i * spread;
-            vertx.setTimer(1 + phase / 1_000_000, t -> new Client().open());
+            int leavesAfter = leavesAfter(i, sockets, lockstep);
+            vertx.setTimer(1 + phase / 1_000_000, t -> new Client(leavesAfter).open());
         }
+    }
+
+    /**
+     * How many messages socket {@code i} of {@code sockets} sends in its first conversation before
+     * leaving, 0 for a whole intake: spread over the messages before the hand-off.
+     */
+    static int leavesAfter(int i, int sockets, boolean lockstep) {
+        return lockstep ? 0 : (int) ((long) i * Script.INTAKE.size() / sockets);
     }
 
     void stop() {
@@ -70,6 +89,18 @@ final class WebChatLoad {
         private long nextDue;
         private long openedAt;
         private boolean ready;
+
+        /** Messages of this socket's first conversation when it is cut short; 0 once done. */
+        private int leavesAfter;
+
+        Client(int leavesAfter) {
+            this.leavesAfter = leavesAfter;
+        }
+
+        /** How many messages this conversation sends. */
+        private int length() {
+            return leavesAfter > 0 ? leavesAfter : SAYS.size();
+        }
 
         void open() {
             if (!running) {
@@ -148,7 +179,7 @@ final class WebChatLoad {
                 return;
             }
             long now = System.nanoTime();
-            while (nextDue <= now && step < SAYS.size()) {
+            while (nextDue <= now && step < length()) {
                 String id = "m" + (++ids);
                 pending.put(id, nextDue);
                 ws.writeTextMessage(
@@ -160,13 +191,14 @@ final class WebChatLoad {
                 messages.sent();
                 nextDue += periodNanos;
             }
-            if (step < SAYS.size()) {
+            if (step < length()) {
                 vertx.setTimer(Math.max(1, (nextDue - now) / 1_000_000), t -> tick());
             }
         }
 
         private void maybeFinish() {
-            if (step >= SAYS.size() && pending.isEmpty() && ws != null) {
+            if (step >= length() && pending.isEmpty() && ws != null) {
+                leavesAfter = 0;
                 WebSocket old = ws;
                 ws = null;
                 ready = false;

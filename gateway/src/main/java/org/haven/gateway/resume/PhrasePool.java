@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.haven.crypto.KeyedHash;
 import org.haven.crypto.SlowHash;
+import org.haven.gateway.ops.LowPriority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,9 @@ public final class PhrasePool implements AutoCloseable {
     private final ExecutorService worker;
     private final BooleanSupplier busy;
 
+    /** The pool's thread's name (Linux shows its first 15 characters). */
+    public static final String THREAD = "haven-phrase-pool";
+
     /** Argon2id's memory, reused by the pool's thread (and only by it) from phrase to phrase. */
     private final SlowHash.Memory memory;
 
@@ -90,11 +94,21 @@ public final class PhrasePool implements AutoCloseable {
                         ? null
                         : Executors.newSingleThreadExecutor(
                                 r -> {
-                                    Thread t = new Thread(r, "haven-phrase-pool");
+                                    Thread t = new Thread(() -> lowered(r), THREAD);
                                     t.setDaemon(true);
                                     t.setPriority(Thread.MIN_PRIORITY);
                                     return t;
                                 });
+    }
+
+    /**
+     * Runs the pool's thread at the lowest scheduling priority: its Argon2id takes the processors'
+     * idle time, and gives way at once when messages want them.
+     */
+    private static void lowered(Runnable work) {
+        boolean low = LowPriority.lowerThisThread();
+        LOG.info("event=phrase_pool_thread nice={}", low ? LowPriority.NICE : "unchanged");
+        work.run();
     }
 
     /** A prepared phrase of {@code language}, if one is ready; the pool then refills. */

@@ -6,12 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.haven.crypto.KeyedHash;
+import org.haven.gateway.ops.LowPriority;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -83,6 +88,40 @@ class PhrasePoolTest {
         } finally {
             await(vertx.close());
         }
+    }
+
+    /**
+     * Verifies that the pool's thread runs at Linux's lowest priority (nice 19, as the kernel
+     * reports it for that thread) while the test's own thread, and so the gateway's others, keep
+     * theirs: its Argon2id gives way to messages on a busy machine.
+     */
+    @Test
+    void testPoolThreadRunsAtTheLowestPriority() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (PhrasePool pool = new PhrasePool(WORDS, SECRET, 1)) {
+            await(pool.primed(vertx, "en", 1, Duration.ofSeconds(60)));
+            long tid = poolThread();
+            assertEquals(LowPriority.NICE, LowPriority.niceOf(tid).orElseThrow());
+            int mine = LowPriority.niceOf(LowPriority.threadId().orElseThrow()).orElseThrow();
+            assertNotEquals(LowPriority.NICE, mine, "the caller's thread was lowered too");
+        } finally {
+            await(vertx.close());
+        }
+    }
+
+    /** The kernel's id of this process's phrase pool thread (its name cut to 15 characters). */
+    private static long poolThread() throws Exception {
+        String comm = PhrasePool.THREAD.substring(0, 15);
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                try (BufferedReader in = Files.newBufferedReader(task.resolve("comm"))) {
+                    if (comm.equals(in.readLine())) {
+                        return Long.parseLong(task.getFileName().toString());
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no thread named " + comm);
     }
 
     private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
