@@ -59,7 +59,7 @@ public final class Load {
                 usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
                                [--rate 50] [--sockets N] [--lockstep] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
                                [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8] [--busy-cores 1]
-                               [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N]
+                               [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N] [--min-ratio 0.8]
                                [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
                   --rate      web chat messages a second over all sockets (0: none); each socket sends at most 2.5/s
                               (the server allows 30 frames in 10 s per socket), so --sockets defaults to rate/2
@@ -69,6 +69,7 @@ public final class Load {
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
                   --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
                   --busy-cores N  stress-ng --cpu N beside the gateway for the whole run, start included (a busy machine)
+                  --min-ratio R  with --pgbench: fails when the gateway's steps/s are below R times pgbench's transactions/s
                   --crash N   crash-safety run: SMS load (--sms-rate, default 50), the gateway killed N times (see docs)
                   --outage N  outage run: SMS load (--sms-rate, default 40) on a PostgreSQL of its own, stopped for N seconds (see docs)
                   --sessions N  hold N web chat conversations open at once (--ramp 100/s, --rate N/100 msg/s, --heap 1g,
@@ -363,6 +364,7 @@ public final class Load {
                 }
             }
 
+            double ratio = Double.NaN;
             if (o.containsKey("pgbench") && haven != null) {
                 int dbPort =
                         haven.databasePort()
@@ -397,6 +399,7 @@ public final class Load {
                         tps,
                         clients,
                         outbox ? "on" : "off");
+                ratio = total / tps;
                 System.out.printf(
                         Locale.ROOT,
                         "ratio    gateway/pgbench = %.3f (%.1f / %.1f)%n",
@@ -432,7 +435,7 @@ public final class Load {
                             .filter(x -> !x.name.equals("session"))
                             .mapToDouble(x -> x.sentCount() / x.seconds())
                             .sum();
-            return check(o, all, offered, total);
+            return check(o, all, offered, total, ratio);
         } finally {
             if (haven != null) {
                 haven.closeAndClean(o.containsKey("keep-data"));
@@ -441,7 +444,8 @@ public final class Load {
         }
     }
 
-    private static int check(Map<String, String> o, List<Stats> all, double offered, double total) {
+    private static int check(
+            Map<String, String> o, List<Stats> all, double offered, double total, double ratio) {
         List<String> failed = new ArrayList<>();
         for (Stats s : all) {
             if (s.name.equals("session")) {
@@ -465,6 +469,18 @@ public final class Load {
                             total,
                             o.get("min-throughput"),
                             offered));
+        }
+        if (o.containsKey("min-ratio")) {
+            if (Double.isNaN(ratio)) {
+                failed.add("no ratio to check: --min-ratio needs --pgbench on a started gateway");
+            } else if (ratio < num(o, "min-ratio", 0)) {
+                failed.add(
+                        String.format(
+                                Locale.ROOT,
+                                "ratio gateway/pgbench %.3f below %s",
+                                ratio,
+                                o.get("min-ratio")));
+            }
         }
         if (failed.isEmpty()) {
             System.out.println("checks   passed");
