@@ -32,14 +32,19 @@ public final class LowPriority {
      *     renice})
      */
     public static boolean lowerThisThread() {
+        return lowerThisThread("renice");
+    }
+
+    /** As {@link #lowerThisThread()}, with {@code renice} as the named command. */
+    static boolean lowerThisThread(String renice) {
         OptionalLong tid = threadId();
         if (tid.isEmpty()) {
             return false;
         }
         try {
-            Process renice =
+            Process process =
                     new ProcessBuilder(
-                                    "renice",
+                                    renice,
                                     "-n",
                                     Integer.toString(NICE),
                                     "-p",
@@ -47,8 +52,8 @@ public final class LowPriority {
                             .redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                             .start();
-            if (!renice.waitFor(10, TimeUnit.SECONDS)) {
-                renice.destroyForcibly();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
                 return false;
             }
         } catch (IOException e) {
