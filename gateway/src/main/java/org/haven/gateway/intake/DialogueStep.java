@@ -171,7 +171,11 @@ final class DialogueStep {
             String language,
             Touched touched) {
         byte[] hash = contactHash(channel, contactAddress);
-        return db.transaction(
+        // in the conversation's lane, like its messages: a burst of new conversations (a page
+        // opened by many at once) shares transactions with the messages in flight instead of
+        // queueing for the pool's connections ahead of them
+        return batches.run(
+                hash,
                 tx ->
                         conversations
                                 .lockByContact(tx, channel, hash)

@@ -89,6 +89,42 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * Verifies that new conversations opened all at once (a page opened by many people together) go
+     * through the lanes of group commit like messages, instead of each taking a connection of the
+     * pool ahead of the messages waiting for one: every person gets their session and the first
+     * question, and the opens were committed by the lanes (haven_step_batch_size counts them).
+     */
+    @Test
+    void testConversationsOpenedTogetherCommitInTheLanes(@TempDir Path dataDir) throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of("HAVEN_STEP_BATCH", "8"))) {
+            List<ChatClient> chats = new ArrayList<>();
+            try {
+                for (int i = 0; i < PEOPLE; i++) {
+                    chats.add(ChatClient.connect(haven.port()));
+                }
+                for (ChatClient chat : chats) {
+                    chat.start(null);
+                }
+                for (ChatClient chat : chats) {
+                    assertTrue(
+                            chat.nextOfType("session").getString("resume").length() > 10,
+                            "no session");
+                    assertEquals("reply", chat.nextOfType("reply").getString("type"));
+                }
+            } finally {
+                chats.forEach(ChatClient::close);
+            }
+            assertEquals(
+                    List.of(List.of(String.valueOf(PEOPLE))),
+                    DatabaseDump.query(
+                            haven.database().connectOptions(),
+                            "SELECT count(*) FROM conversations"));
+            String metrics = new InboxClient(haven.port()).get("/metrics").body();
+            assertEquals(PEOPLE, metric(metrics, "haven_step_batch_size_sum"), "opens committed");
+        }
+    }
+
     private static List<String> texts(IntakeDriver.Transcript t) {
         return t.frames().stream().map(f -> String.valueOf(f.getString("text"))).toList();
     }
