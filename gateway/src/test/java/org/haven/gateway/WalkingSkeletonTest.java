@@ -41,7 +41,7 @@ class WalkingSkeletonTest {
         String marker = "marker-" + UUID.randomUUID();
         String reference;
         try (LogCapture logs = new LogCapture()) {
-            try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            try (Haven haven = TestHaven.start(dataDir, TestHaven.embedded(Map.of()))) {
                 TestHaven.setUpAdmin(haven);
                 IntakeDriver.Transcript transcript =
                         IntakeDriver.completeIntake(haven.port(), marker);
@@ -85,7 +85,7 @@ class WalkingSkeletonTest {
                             "in clear (bytea) in the database: " + secret);
                 }
             }
-            try (Haven again = TestHaven.start(dataDir, Map.of())) {
+            try (Haven again = TestHaven.start(dataDir, TestHaven.embedded(Map.of()))) {
                 InboxClient inbox = TestHaven.loggedIn(again);
                 String queue = inbox.get("/inbox").body();
                 assertEquals(reference, IntakeDriver.onlyCaseReference(queue));

@@ -57,7 +57,8 @@ class RetentionTest {
         String newMarker = "new-" + UUID.randomUUID();
         LogCapture logs = new LogCapture();
         try (logs;
-                Haven haven = TestHaven.start(dataDir, Map.of())) {
+                // the embedded database: the command line is refused while the server holds it
+                Haven haven = TestHaven.start(dataDir, TestHaven.embedded(Map.of()))) {
             TestHaven.setUpAdmin(haven);
             InboxClient admin = TestHaven.loggedIn(haven);
             IntakeDriver.completeIntake(haven.port(), oldMarker);

@@ -107,17 +107,18 @@ class DiskCopyTest {
                 Haven haven =
                         TestHaven.start(
                                 dataDir,
-                                Map.of(
-                                        "HAVEN_PUBLIC_URL",
-                                        PUBLIC_URL,
-                                        "HAVEN_TWILIO_ACCOUNT_SID",
-                                        ACCOUNT,
-                                        "HAVEN_TWILIO_AUTH_TOKEN",
-                                        TOKEN,
-                                        "HAVEN_TWILIO_FROM",
-                                        OUR_NUMBER,
-                                        "HAVEN_TWILIO_API_URL",
-                                        twilio.url()))) {
+                                TestHaven.embedded(
+                                        Map.of(
+                                                "HAVEN_PUBLIC_URL",
+                                                PUBLIC_URL,
+                                                "HAVEN_TWILIO_ACCOUNT_SID",
+                                                ACCOUNT,
+                                                "HAVEN_TWILIO_AUTH_TOKEN",
+                                                TOKEN,
+                                                "HAVEN_TWILIO_FROM",
+                                                OUR_NUMBER,
+                                                "HAVEN_TWILIO_API_URL",
+                                                twilio.url())))) {
             db = haven.database().connectOptions();
             TestHaven.setUpAdmin(haven);
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);

@@ -36,7 +36,7 @@ public final class HavenCli {
         StringWriter err = new StringWriter();
         CommandLine cli =
                 Main.commandLine(
-                        env,
+                        TestHaven.asItsServer(env),
                         input == null
                                 ? null
                                 : new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),

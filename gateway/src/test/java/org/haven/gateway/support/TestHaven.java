@@ -1,5 +1,6 @@
 package org.haven.gateway.support;
 
+import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +22,13 @@ import org.haven.crypto.KeyedHash;
 import org.haven.gateway.Haven;
 import org.haven.gateway.auth.Totp;
 import org.haven.gateway.config.ConfigLoader;
+import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.keys.ServerSecrets;
+import org.haven.gateway.store.Database;
 
 /**
- * Starts a real Haven (embedded PostgreSQL unless told otherwise) on a free port, and logs in like
- * a person.
+ * Starts a real Haven on a free port (on a database of its own in the shared test server unless
+ * told otherwise, e.g. {@link #embedded}), and logs in like a person.
  */
 public final class TestHaven {
     /** The passphrase of the administrator that {@link #setUpAdmin} creates. */
@@ -113,6 +117,26 @@ public final class TestHaven {
                     "HAVEN_WEBCHAT_MAX_SOCKETS_PER_CLIENT", "1000000",
                     "HAVEN_WEBCHAT_CONVERSATIONS_PER_MINUTE_PER_CLIENT", "1000000");
 
+    /**
+     * {@code extra} for a test of the embedded database itself (its files, its postmaster or its
+     * password under the data dir): what Haven runs when {@code HAVEN_DB_URL} is not set.
+     */
+    public static Map<String, String> embedded(Map<String, String> extra) {
+        Map<String, String> with = new HashMap<>(extra);
+        with.put("HAVEN_DB_URL", "");
+        return with;
+    }
+
+    /**
+     * The database of each data dir whose test named none: one of its own in the shared test server
+     * ({@link TestPostgres}), kept for the Havens started again on that data dir. Initialising an
+     * embedded server for each of the suite's hundred starts took seconds each.
+     */
+    private static final Map<String, String> DATABASES = new ConcurrentHashMap<>();
+
+    /** A database migrated once, copied for each new data dir (see {@link #DATABASES}). */
+    private static String migrated;
+
     private TestHaven() {}
 
     /** Starts Haven with its data under {@code dataDir} and any extra {@code HAVEN_*} settings. */
@@ -128,9 +152,70 @@ public final class TestHaven {
         env.put("HAVEN_RESUME_PHRASES_PREPARED", "4");
         env.putAll(extra);
         TestPostgres.start(); // its unpacked binaries serve the embedded database too
+        if (!env.containsKey("HAVEN_DB_URL")) {
+            env.put("HAVEN_DB_URL", databaseOf(dataDir));
+        }
         Haven haven = Haven.start(ConfigLoader.load(env, null), TestClock.SHARED);
         IN_PROCESS.add(dataDir.toAbsolutePath().normalize().toString());
         return haven;
+    }
+
+    /**
+     * The database of a data dir ({@link #DATABASES}): the one it had, if a Haven started on it
+     * before and the data dir is still there; else a new copy of the migrated database.
+     */
+    private static String databaseOf(Path dataDir) throws Exception {
+        String key = dataDir.toAbsolutePath().normalize().toString();
+        String url = DATABASES.get(key);
+        if (url == null || isEmpty(dataDir)) {
+            url = TestPostgres.copyOf(migrated());
+            DATABASES.put(key, url);
+        }
+        return url;
+    }
+
+    private static boolean isEmpty(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (var entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    /**
+     * A command's settings as its server's: with the database of a data dir that a Haven of this
+     * class ran on, when the command names that data dir and no database (an operator runs {@code
+     * haven} with the server's settings).
+     */
+    static Map<String, String> asItsServer(Map<String, String> env) {
+        String dataDir = env.get("HAVEN_DATA_DIR");
+        if (dataDir == null || env.containsKey("HAVEN_DB_URL")) {
+            return env;
+        }
+        String url = DATABASES.get(Path.of(dataDir).toAbsolutePath().normalize().toString());
+        if (url == null) {
+            return env;
+        }
+        Map<String, String> with = new HashMap<>(env);
+        with.put("HAVEN_DB_URL", url);
+        return with;
+    }
+
+    private static synchronized String migrated() throws Exception {
+        if (migrated == null) {
+            String url = TestPostgres.newDatabase();
+            Vertx vertx = Vertx.vertx();
+            Path scratch = Files.createTempDirectory("haven-migrated");
+            try {
+                Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), scratch).close();
+            } finally {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                Files.deleteIfExists(scratch);
+            }
+            migrated = url;
+        }
+        return migrated;
     }
 
     /**
@@ -325,7 +410,6 @@ public final class TestHaven {
         return base32(base32);
     }
 
-    /** An inbox client logged in as the administrator. */
     /**
      * Sets every account's inbox language back to English, so that a browser test that stopped
      * half-way through its French pages leaves the next test nothing to trip on.
@@ -340,6 +424,7 @@ public final class TestHaven {
                 .get(30, TimeUnit.SECONDS);
     }
 
+    /** An inbox client logged in as the administrator. */
     public static InboxClient loggedIn(Haven haven) throws Exception {
         return loggedIn(haven.port(), haven.teamKeys().setupCodeFile().getParent(), ADMIN);
     }
