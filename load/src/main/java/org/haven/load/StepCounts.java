@@ -17,9 +17,14 @@ final class StepCounts {
                     "^haven_dialogue_step_seconds_count\\{[^}]*outcome=\"ok\"[^}]*\\}\\s+(\\S+)$");
     private static final Pattern BATCHES =
             Pattern.compile("^haven_step_batch_size_(count|sum)\\s+(\\S+)$");
+    private static final Pattern MISSED =
+            Pattern.compile("^haven_resume_phrases_missed_total\\s+(\\S+)$");
 
-    /** The counters at one moment. */
-    record Reading(double steps, double batches, double batchedSteps) {}
+    /**
+     * The counters at one moment; {@code phrasesMissed}: hand-offs that found no resume phrase
+     * prepared ahead, and derived one inside their step.
+     */
+    record Reading(double steps, double batches, double batchedSteps, double phrasesMissed) {}
 
     private final MetricsPage page;
 
@@ -38,11 +43,17 @@ final class StepCounts {
         double steps = 0;
         double batches = 0;
         double batched = 0;
+        double missed = 0;
         for (String line : page.split("\n")) {
             String l = line.strip();
             Matcher m = STEPS.matcher(l);
             if (m.matches()) {
                 steps += Double.parseDouble(m.group(1));
+                continue;
+            }
+            m = MISSED.matcher(l);
+            if (m.matches()) {
+                missed += Double.parseDouble(m.group(1));
                 continue;
             }
             m = BATCHES.matcher(l);
@@ -54,12 +65,13 @@ final class StepCounts {
                 }
             }
         }
-        return new Reading(steps, batches, batched);
+        return new Reading(steps, batches, batched, missed);
     }
 
     /**
      * @return "steps committed by the gateway 612.0/s (its own count); shared transactions 80.1/s,
-     *     7.6 steps each", or null when either reading is missing
+     *     7.6 steps each; resume phrases derived in the step 3", or null when either reading is
+     *     missing
      */
     static String report(Reading before, Reading after, int seconds) {
         if (before == null || after == null) {
@@ -69,10 +81,12 @@ final class StepCounts {
         return String.format(
                 Locale.ROOT,
                 "steps    committed by the gateway %.1f/s (its own count, warm-up backlog included);"
-                        + " group commit: %.1f transactions/s, %.2f steps each",
+                        + " group commit: %.1f transactions/s, %.2f steps each;"
+                        + " resume phrases derived in the step (none prepared): %.0f",
                 (after.steps() - before.steps()) / seconds,
                 batches / seconds,
-                batches > 0 ? (after.batchedSteps() - before.batchedSteps()) / batches : 0);
+                batches > 0 ? (after.batchedSteps() - before.batchedSteps()) / batches : 0,
+                after.phrasesMissed() - before.phrasesMissed());
     }
 
     /** Steps per second between two readings, or -1. */

@@ -108,17 +108,8 @@ class DiskCopyTest {
                         TestHaven.start(
                                 dataDir,
                                 TestHaven.embedded(
-                                        Map.of(
-                                                "HAVEN_PUBLIC_URL",
-                                                PUBLIC_URL,
-                                                "HAVEN_TWILIO_ACCOUNT_SID",
-                                                ACCOUNT,
-                                                "HAVEN_TWILIO_AUTH_TOKEN",
-                                                TOKEN,
-                                                "HAVEN_TWILIO_FROM",
-                                                OUR_NUMBER,
-                                                "HAVEN_TWILIO_API_URL",
-                                                twilio.url())))) {
+                                        twilio.smsSettings(
+                                                PUBLIC_URL, ACCOUNT, TOKEN, OUR_NUMBER)))) {
             db = haven.database().connectOptions();
             TestHaven.setUpAdmin(haven);
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);

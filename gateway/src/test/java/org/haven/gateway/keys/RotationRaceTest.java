@@ -49,19 +49,11 @@ class RotationRaceTest {
                 Haven haven =
                         TestHaven.start(
                                 dataDir,
-                                Map.of(
+                                TestHaven.with(
+                                        twilio.smsSettings(
+                                                PUBLIC_URL, ACCOUNT, TOKEN, "+15145550100"),
                                         "HAVEN_DB_URL",
-                                        url,
-                                        "HAVEN_PUBLIC_URL",
-                                        PUBLIC_URL,
-                                        "HAVEN_TWILIO_ACCOUNT_SID",
-                                        ACCOUNT,
-                                        "HAVEN_TWILIO_AUTH_TOKEN",
-                                        TOKEN,
-                                        "HAVEN_TWILIO_FROM",
-                                        "+15145550100",
-                                        "HAVEN_TWILIO_API_URL",
-                                        twilio.url()))) {
+                                        url))) {
             TestHaven.setUpAdmin(haven);
             // this gateway reads the team key again only when told (its 10 s refresh would hide the
             // race)

@@ -91,6 +91,26 @@ public final class FakeTwilio implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The settings of a gateway whose SMS channel talks to this fake: account {@code accountSid}
+     * (the one this fake was started for), signing webhooks with {@code authToken}, sending from
+     * {@code from}, behind {@code publicUrl}.
+     */
+    public Map<String, String> smsSettings(
+            String publicUrl, String accountSid, String authToken, String from) {
+        return Map.of(
+                "HAVEN_PUBLIC_URL",
+                publicUrl,
+                "HAVEN_TWILIO_ACCOUNT_SID",
+                accountSid,
+                "HAVEN_TWILIO_AUTH_TOKEN",
+                authToken,
+                "HAVEN_TWILIO_FROM",
+                from,
+                "HAVEN_TWILIO_API_URL",
+                url());
+    }
+
     /** The base URL to configure as {@code HAVEN_TWILIO_API_URL}. */
     public String url() {
         return "http://127.0.0.1:" + server.actualPort();

@@ -122,8 +122,14 @@ public final class TestHaven {
      * password under the data dir): what Haven runs when {@code HAVEN_DB_URL} is not set.
      */
     public static Map<String, String> embedded(Map<String, String> extra) {
-        Map<String, String> with = new HashMap<>(extra);
-        with.put("HAVEN_DB_URL", "");
+        return with(extra, "HAVEN_DB_URL", "");
+    }
+
+    /** {@code settings} with one more, or one replaced. */
+    public static Map<String, String> with(
+            Map<String, String> settings, String variable, String value) {
+        Map<String, String> with = new HashMap<>(settings);
+        with.put(variable, value);
         return with;
     }
 
