@@ -132,6 +132,15 @@ public record ConversationState(
     }
 
     /**
+     * @return whether the duress word was used (and not yet left behind by expiry): every message
+     *     gets the decoy, and nothing the person sends is kept
+     */
+    @JsonIgnore
+    public boolean underDuress() {
+        return phase == Phase.DURESS || phase == Phase.DURESS_OPTED_OUT;
+    }
+
+    /**
      * @return whether the person opted out (STOP): send nothing, not even a coordinator's reply
      */
     @JsonIgnore

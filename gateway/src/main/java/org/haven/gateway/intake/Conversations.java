@@ -38,6 +38,9 @@ public final class Conversations {
      *     channel that replies via the outbox sends these replies itself
      * @param duress the person said the duress word in this step: the replies are the decoy, and a
      *     channel that shows the conversation on the person's screen (the web page) clears it
+     * @param underDuress the conversation is under the duress word after this step (said now or
+     *     earlier): the replies are the decoy and nothing else may be sent with them, not even a
+     *     channel's notice that a file was kept
      */
     public record Outcome(
             UUID conversationId,
@@ -45,14 +48,15 @@ public final class Conversations {
             Optional<String> caseReference,
             boolean duplicate,
             boolean erased,
-            boolean duress) {
+            boolean duress,
+            boolean underDuress) {
         public Outcome(
                 UUID conversationId,
                 List<Reply> replies,
                 Optional<String> caseReference,
                 boolean duplicate,
                 boolean erased) {
-            this(conversationId, replies, caseReference, duplicate, erased, false);
+            this(conversationId, replies, caseReference, duplicate, erased, false, false);
         }
 
         public Outcome(

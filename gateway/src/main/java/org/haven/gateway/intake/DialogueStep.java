@@ -484,12 +484,15 @@ final class DialogueStep {
         if (!in.replyViaOutbox() || outcome.conversationId() == null || outcome.erased()) {
             return Future.succeededFuture(outcome);
         }
+        // under duress only the decoy goes out: a notice that a file was kept gives Haven away
         List<Reply> queued =
-                new ArrayList<>(
-                        notices.apply(
-                                outcome.replies().isEmpty()
-                                        ? "en"
-                                        : outcome.replies().get(0).language()));
+                outcome.underDuress()
+                        ? new ArrayList<>()
+                        : new ArrayList<>(
+                                notices.apply(
+                                        outcome.replies().isEmpty()
+                                                ? "en"
+                                                : outcome.replies().get(0).language()));
         queued.addAll(outcome.replies());
         return outbox.enqueue(tx, outcome.conversationId(), in.channel(), in.address(), queued)
                 .map(v -> outcome);
@@ -594,6 +597,7 @@ final class DialogueStep {
             Turn turn) {
         boolean deleting = turn.events().stream().anyMatch(e -> e instanceof Event.DeleteRequested);
         boolean duress = turn.events().stream().anyMatch(e -> e instanceof Event.DuressTriggered);
+        boolean underDuress = duress || turn.state().underDuress();
         Future<Void> told = Future.succeededFuture();
         if (deleting || duress) {
             for (Conversations.EraseListener listener : eraseListeners) {
@@ -612,7 +616,7 @@ final class DialogueStep {
                                         touched))
                 .compose(
                         caseRef ->
-                                deleting
+                                deleting || underDuress
                                         ? Future.succeededFuture(caseRef)
                                         : keepMedia(
                                                         tx,
@@ -697,7 +701,8 @@ final class DialogueStep {
                                                                                                     ::reference),
                                                                                     false,
                                                                                     false,
-                                                                                    duress)));
+                                                                                    duress,
+                                                                                    underDuress)));
                         });
     }
 
@@ -718,7 +723,8 @@ final class DialogueStep {
 
     /**
      * The files that came with the message: sealed into the case when there is one (to the team
-     * key, as a later message is), else held for the hand-off.
+     * key, as a later message is), else held for the hand-off. Never called under duress or for a
+     * deletion: those files are kept nowhere (the channel deletes the provider's copy).
      */
     private Future<Void> keepMedia(
             Db tx, UUID conversationId, UUID caseId, List<Attachment> media, Touched touched) {

@@ -1,6 +1,8 @@
 package org.haven.gateway.channel.whatsapp;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -97,6 +99,41 @@ class WhatsAppKeywordsTest {
         String from = started();
         send(from, DURESS);
         assertEquals("Sorry, wrong number.", next(from).body());
+    }
+
+    /**
+     * Verifies that a file sent after the duress word, or with it, gets the decoy and nothing that
+     * gives Haven away (no "we kept your file" notice), is kept nowhere (nothing is kept under
+     * duress), and is deleted from Twilio.
+     */
+    @Test
+    void testFileUnderDuressGetsOnlyTheDecoyAndIsKeptNowhere() throws Exception {
+        String from = started();
+        send(from, DURESS);
+        assertEquals("Sorry, wrong number.", next(from).body());
+        long held = count("SELECT count(*) FROM held_media");
+        long attachments = count("SELECT count(*) FROM case_entries WHERE kind = 'attachment'");
+        for (String text : new String[] {"", DURESS}) {
+            int before = twilio.to(from).size();
+            String sid = WhatsAppIntakeTest.mediaSid();
+            String voice = twilio.addMedia(sid, "audio/ogg", "OggS-voice".getBytes(UTF_8));
+            HttpResponse<String> r =
+                    webhook.postSigned(
+                            WhatsAppChannel.MESSAGE_PATH,
+                            WhatsAppIntakeTest.form(sid, from, text, voice, "audio/ogg"),
+                            WhatsAppIntakeTest.AUTH_TOKEN);
+            assertEquals(200, r.statusCode());
+            next(from);
+            List<String> said =
+                    twilio.to(from).subList(before, twilio.to(from).size()).stream()
+                            .map(FakeTwilio.Received::body)
+                            .toList();
+            assertEquals(List.of("Sorry, wrong number."), said, "with text '" + text + "'");
+            assertFalse(twilio.holdsMedia(voice), "a file sent under duress stays on Twilio");
+        }
+        assertEquals(held, count("SELECT count(*) FROM held_media"));
+        assertEquals(
+                attachments, count("SELECT count(*) FROM case_entries WHERE kind = 'attachment'"));
     }
 
     /**
