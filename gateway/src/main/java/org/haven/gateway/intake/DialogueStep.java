@@ -2,13 +2,10 @@ package org.haven.gateway.intake;
 
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -22,10 +19,8 @@ import org.haven.bot.Event;
 import org.haven.bot.Reply;
 import org.haven.bot.Turn;
 import org.haven.bot.engine.ReferralCode;
-import org.haven.gateway.cases.Attachment;
 import org.haven.gateway.cases.CaseAttachments;
 import org.haven.gateway.cases.CaseEntries;
-import org.haven.gateway.cases.EntryKind;
 import org.haven.gateway.cases.IntakeCases;
 import org.haven.gateway.keys.ServerSecrets;
 import org.haven.gateway.metrics.HavenMetrics;
@@ -33,7 +28,6 @@ import org.haven.gateway.outbox.Outbox;
 import org.haven.gateway.resume.PhraseKeys;
 import org.haven.gateway.resume.PhrasePool;
 import org.haven.gateway.resume.ResumeWords;
-import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.ConversationStore;
 import org.haven.gateway.store.Db;
@@ -63,15 +57,15 @@ final class DialogueStep {
     private final Outbox outbox;
     private final Clock clock;
     private final List<Conversations.EraseListener> eraseListeners;
-    private final PersonHistory history = new PersonHistory();
+    private final PersonCopy copies;
+    private final CaseSteps caseSteps;
     private final PhraseStep phrases;
 
     /** Messages whose step runs now: above {@link #BUSY_STEPS}, phrases are not prepared. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private static final int BUSY_STEPS = 8;
-    private static final String LATE = "\u0000late";
-    private final Memory memory = new Memory();
+    private final SpoolMemory spool = new SpoolMemory();
 
     /**
      * Channels whose person gets their own copy of the conversation since hand-off (see {@link
@@ -102,10 +96,13 @@ final class DialogueStep {
         this.engine = engine;
         this.secrets = secrets;
         this.states = new StateCipher(secrets);
+        this.copies = new PersonCopy(db, conversations, states);
         this.cases = cases;
         this.entries = entries;
         this.attachments = new CaseAttachments(entries, secrets.keyring());
         this.intakeCases = new IntakeCases(cases, entries, attachments);
+        this.caseSteps =
+                new CaseSteps(cases, entries, intakeCases, attachments, outbox, secrets.auditKey());
         this.outbox = outbox;
         this.clock = clock;
         this.eraseListeners = eraseListeners;
@@ -309,161 +306,104 @@ final class DialogueStep {
                 .compose(
                         keys ->
                                 db.transaction(
-                                        tx -> {
-                                            Future<Boolean> seen = firstSeen(tx, in);
-                                            Future<Optional<ConversationStore.StoredConversation>>
-                                                    lookup =
-                                                            conversations.lockByContact(
-                                                                    tx, in.channel(), hash);
-                                            return Future.all(seen, lookup)
-                                                    .compose(
-                                                            both -> {
-                                                                if (!seen.result()) {
-                                                                    return Future.succeededFuture(
-                                                                            new Conversations
-                                                                                    .Outcome(
-                                                                                    null,
-                                                                                    List.of(),
-                                                                                    Optional
-                                                                                            .empty(),
-                                                                                    true));
-                                                                }
-                                                                Optional<
-                                                                                ConversationStore
-                                                                                        .StoredConversation>
-                                                                        current = lookup.result();
-                                                                String language =
-                                                                        current.map(
-                                                                                        c ->
-                                                                                                states.decrypt(
-                                                                                                                c
-                                                                                                                        .id(),
-                                                                                                                in
-                                                                                                                        .channel(),
-                                                                                                                in
-                                                                                                                        .address(),
-                                                                                                                c
-                                                                                                                        .state())
-                                                                                                        .state()
-                                                                                                        .language())
-                                                                                .orElse(
-                                                                                        phrase
-                                                                                                .language());
-                                                                Future<PhraseStep.Used> used =
-                                                                        keys.isPresent()
-                                                                                ? phrases.use(
-                                                                                        tx,
-                                                                                        in,
-                                                                                        hash,
-                                                                                        current,
-                                                                                        keys.get(),
-                                                                                        language,
-                                                                                        touched)
-                                                                                : Future
-                                                                                        .succeededFuture(
-                                                                                                new PhraseStep
-                                                                                                        .Refused(
-                                                                                                        engine
-                                                                                                                .message(
-                                                                                                                        "phrase_wait",
-                                                                                                                        language)));
-                                                                return used.compose(
-                                                                        u -> {
-                                                                            if (u
-                                                                                    instanceof
-                                                                                    PhraseStep.Moved
-                                                                                            moved) {
-                                                                                return queueReplies(
-                                                                                        tx,
-                                                                                        in,
-                                                                                        moved
-                                                                                                .outcome(),
-                                                                                        notices);
-                                                                            }
-                                                                            if (u
-                                                                                    instanceof
-                                                                                    PhraseStep
-                                                                                            .NotHere) {
-                                                                                return step(
-                                                                                                tx,
-                                                                                                in,
-                                                                                                current
-                                                                                                        .orElseThrow(),
-                                                                                                touched)
-                                                                                        .compose(
-                                                                                                o ->
-                                                                                                        queueReplies(
-                                                                                                                tx,
-                                                                                                                in,
-                                                                                                                o,
-                                                                                                                notices));
-                                                                            }
-                                                                            Reply refusal =
-                                                                                    ((PhraseStep
-                                                                                                            .Refused)
-                                                                                                    u)
-                                                                                            .reply();
-                                                                            Future<
-                                                                                            Conversations
-                                                                                                    .Outcome>
-                                                                                    answered =
-                                                                                            current
-                                                                                                            .isPresent()
-                                                                                                    ? Future
-                                                                                                            .succeededFuture(
-                                                                                                                    new Conversations
-                                                                                                                            .Outcome(
-                                                                                                                            current.get()
-                                                                                                                                    .id(),
-                                                                                                                            List
-                                                                                                                                    .of(
-                                                                                                                                            refusal),
-                                                                                                                            Optional
-                                                                                                                                    .empty()))
-                                                                                                    : startNew(
-                                                                                                                    tx,
-                                                                                                                    in
-                                                                                                                            .channel(),
-                                                                                                                    hash,
-                                                                                                                    null,
-                                                                                                                    phrase
-                                                                                                                            .language(),
-                                                                                                                    in
-                                                                                                                            .address(),
-                                                                                                                    in
-                                                                                                                            .spooled(),
-                                                                                                                    touched)
-                                                                                                            .map(
-                                                                                                                    o -> {
-                                                                                                                        List<
-                                                                                                                                        Reply>
-                                                                                                                                replies =
-                                                                                                                                        new ArrayList<>(
-                                                                                                                                                List
-                                                                                                                                                        .of(
-                                                                                                                                                                refusal));
-                                                                                                                        replies
-                                                                                                                                .addAll(
-                                                                                                                                        o
-                                                                                                                                                .replies());
-                                                                                                                        return new Conversations
-                                                                                                                                .Outcome(
-                                                                                                                                o
-                                                                                                                                        .conversationId(),
-                                                                                                                                replies,
-                                                                                                                                o
-                                                                                                                                        .caseReference());
-                                                                                                                    });
-                                                                            return answered.compose(
-                                                                                    o ->
-                                                                                            queueReplies(
-                                                                                                    tx,
-                                                                                                    in,
-                                                                                                    o,
-                                                                                                    notices));
-                                                                        });
-                                                            });
-                                        }));
+                                        tx ->
+                                                phraseStep(
+                                                        tx, in, hash, phrase, keys, notices,
+                                                        touched)));
+    }
+
+    /** The resume phrase's transaction, once its keys are derived (or refused for this hour). */
+    private Future<Conversations.Outcome> phraseStep(
+            Db tx,
+            Inbound in,
+            byte[] hash,
+            ResumeWords.Candidate phrase,
+            Optional<PhraseKeys> keys,
+            Function<String, List<Reply>> notices,
+            Touched touched) {
+        Future<Boolean> seen = firstSeen(tx, in);
+        Future<Optional<ConversationStore.StoredConversation>> lookup =
+                conversations.lockByContact(tx, in.channel(), hash);
+        return Future.all(seen, lookup)
+                .compose(
+                        both -> {
+                            if (!seen.result()) {
+                                return Future.succeededFuture(
+                                        new Conversations.Outcome(
+                                                null, List.of(), Optional.empty(), true));
+                            }
+                            Optional<ConversationStore.StoredConversation> current =
+                                    lookup.result();
+                            String language =
+                                    current.map(c -> languageOf(in, c)).orElse(phrase.language());
+                            Future<PhraseStep.Used> used =
+                                    keys.isPresent()
+                                            ? phrases.use(
+                                                    tx,
+                                                    in,
+                                                    hash,
+                                                    current,
+                                                    keys.get(),
+                                                    language,
+                                                    touched)
+                                            : Future.succeededFuture(
+                                                    new PhraseStep.Refused(
+                                                            engine.message(
+                                                                    "phrase_wait", language)));
+                            return used.compose(
+                                            u ->
+                                                    afterPhrase(
+                                                            tx, in, hash, phrase, current, u,
+                                                            touched))
+                                    .compose(o -> queueReplies(tx, in, o, notices));
+                        });
+    }
+
+    /**
+     * What the phrase did: the conversation moved here; or the words are this contact's own
+     * conversation's, which takes them as a message; or they were refused, said in the writer's
+     * conversation or, without one, before the first question of a new one.
+     */
+    private Future<Conversations.Outcome> afterPhrase(
+            Db tx,
+            Inbound in,
+            byte[] hash,
+            ResumeWords.Candidate phrase,
+            Optional<ConversationStore.StoredConversation> current,
+            PhraseStep.Used used,
+            Touched touched) {
+        if (used instanceof PhraseStep.Moved moved) {
+            return Future.succeededFuture(moved.outcome());
+        }
+        if (used instanceof PhraseStep.NotHere) {
+            return step(tx, in, current.orElseThrow(), touched);
+        }
+        Reply refusal = ((PhraseStep.Refused) used).reply();
+        if (current.isPresent()) {
+            return Future.succeededFuture(
+                    new Conversations.Outcome(
+                            current.get().id(), List.of(refusal), Optional.empty()));
+        }
+        return startNew(
+                        tx,
+                        in.channel(),
+                        hash,
+                        null,
+                        phrase.language(),
+                        in.address(),
+                        in.spooled(),
+                        touched)
+                .map(
+                        o -> {
+                            List<Reply> replies = new ArrayList<>(List.of(refusal));
+                            replies.addAll(o.replies());
+                            return new Conversations.Outcome(
+                                    o.conversationId(), replies, o.caseReference());
+                        });
+    }
+
+    private String languageOf(Inbound in, ConversationStore.StoredConversation c) {
+        return states.decrypt(c.id(), in.channel(), in.address(), c.state()).state().language();
     }
 
     private Future<Boolean> firstSeen(Db tx, Inbound in) {
@@ -507,7 +447,8 @@ final class DialogueStep {
                         ? stored.historyKey()
                         : PersonHistory.newKey();
         String key = key(in.channel(), in.address());
-        boolean late = in.spooled().isPresent() && movedOn(key, stored.state(), in.spooled().get());
+        boolean late =
+                in.spooled().isPresent() && spool.movedOn(key, stored.state(), in.spooled().get());
         Future<Turn> turned =
                 late
                         ? Future.succeededFuture(
@@ -527,13 +468,7 @@ final class DialogueStep {
         return turned.compose(
                 turn -> {
                     touched.committed.add(
-                            () ->
-                                    rememberForSpool(
-                                            in.channel(),
-                                            in.address(),
-                                            turn.state(),
-                                            in.spooled(),
-                                            late));
+                            () -> spool.committed(key, turn.state(), in.spooled(), late));
                     if (late) {
                         LOG.info("event=spooled_message_late conversation={}", id);
                     }
@@ -606,7 +541,7 @@ final class DialogueStep {
         }
         return told.compose(
                         t ->
-                                applyEvents(
+                                caseSteps.apply(
                                         tx,
                                         id,
                                         in.channel(),
@@ -618,7 +553,8 @@ final class DialogueStep {
                         caseRef ->
                                 deleting || underDuress
                                         ? Future.succeededFuture(caseRef)
-                                        : keepMedia(
+                                        : caseSteps
+                                                .keepMedia(
                                                         tx,
                                                         id,
                                                         caseRef.map(IntakeCases.Created::id)
@@ -644,66 +580,90 @@ final class DialogueStep {
                                                                 false,
                                                                 true));
                             }
-                            Boolean stopped = null;
-                            if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
-                                stopped = true;
-                            } else if (turn.events().stream()
-                                            .anyMatch(e -> e instanceof Event.OptedIn)
-                                    || !turn.state().optedOut()) {
-                                // A person who writes again un-stops delivery the provider had
-                                // stopped (a Telegram
-                                // user who blocked the bot and unblocked it); only their own STOP
-                                // keeps it stopped.
-                                stopped = false;
-                            }
-                            UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
-                            Boolean stop = stopped;
-                            return withPhrase(tx, id, in, turn, duress)
-                                    .map(replies -> withReference(replies, caseRef))
-                                    .map(replies -> withoutErrorForMedia(in, turn, replies))
-                                    .compose(
-                                            replies ->
-                                                    remember(
-                                                                    tx,
-                                                                    id,
-                                                                    historyKey,
-                                                                    stored.state(),
-                                                                    in.text(),
-                                                                    turn,
-                                                                    replies,
-                                                                    duress)
-                                                            .compose(
-                                                                    v ->
-                                                                            conversations.update(
-                                                                                    tx,
-                                                                                    id,
-                                                                                    states.encrypt(
-                                                                                            id,
-                                                                                            in
-                                                                                                    .channel(),
-                                                                                            in
-                                                                                                    .address(),
-                                                                                            withReference(
-                                                                                                    turn,
-                                                                                                    caseRef),
-                                                                                            historyKey),
-                                                                                    caseId,
-                                                                                    stop))
-                                                            .map(
-                                                                    v ->
-                                                                            new Conversations
-                                                                                    .Outcome(
-                                                                                    id,
-                                                                                    replies,
-                                                                                    caseRef.map(
-                                                                                            IntakeCases
-                                                                                                            .Created
-                                                                                                    ::reference),
-                                                                                    false,
-                                                                                    false,
-                                                                                    duress,
-                                                                                    underDuress)));
+                            return kept(
+                                    tx,
+                                    in,
+                                    id,
+                                    stored,
+                                    historyKey,
+                                    turn,
+                                    caseRef,
+                                    duress,
+                                    underDuress);
                         });
+    }
+
+    /**
+     * The end of a step that keeps its conversation: the replies (with a resume phrase where the
+     * person asked for one, and the new case's reference), the person's own copy, and the new
+     * state, encrypted.
+     */
+    private Future<Conversations.Outcome> kept(
+            Db tx,
+            Inbound in,
+            UUID id,
+            StateCipher.Stored stored,
+            byte[] historyKey,
+            Turn turn,
+            Optional<IntakeCases.Created> caseRef,
+            boolean duress,
+            boolean underDuress) {
+        UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
+        return withPhrase(tx, id, in, turn, duress)
+                .map(replies -> withoutErrorForMedia(in, turn, withReference(replies, caseRef)))
+                .compose(
+                        replies ->
+                                copies.afterStep(
+                                                tx,
+                                                id,
+                                                historyKey,
+                                                stored.state(),
+                                                in.text(),
+                                                turn,
+                                                replies,
+                                                duress)
+                                        .compose(
+                                                v ->
+                                                        conversations.update(
+                                                                tx,
+                                                                id,
+                                                                states.encrypt(
+                                                                        id,
+                                                                        in.channel(),
+                                                                        in.address(),
+                                                                        withReference(
+                                                                                turn, caseRef),
+                                                                        historyKey),
+                                                                caseId,
+                                                                stopped(turn)))
+                                        .map(
+                                                v ->
+                                                        new Conversations.Outcome(
+                                                                id,
+                                                                replies,
+                                                                caseRef.map(
+                                                                        IntakeCases.Created
+                                                                                ::reference),
+                                                                false,
+                                                                false,
+                                                                duress,
+                                                                underDuress)));
+    }
+
+    /**
+     * Whether delivery to the person is stopped after this turn: by their own STOP; un-stopped by
+     * START or by any message while not opted out (a Telegram user who blocked the bot and
+     * unblocked it); null, unchanged, otherwise.
+     */
+    private static Boolean stopped(Turn turn) {
+        if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedOut)) {
+            return true;
+        }
+        if (turn.events().stream().anyMatch(e -> e instanceof Event.OptedIn)
+                || !turn.state().optedOut()) {
+            return false;
+        }
+        return null;
     }
 
     /**
@@ -719,33 +679,6 @@ final class DialogueStep {
         return error.isEmpty()
                 ? replies
                 : replies.stream().filter(r -> !r.text().equals(error.get())).toList();
-    }
-
-    /**
-     * The files that came with the message: sealed into the case when there is one (to the team
-     * key, as a later message is), else held for the hand-off. Never called under duress or for a
-     * deletion: those files are kept nowhere (the channel deletes the provider's copy).
-     */
-    private Future<Void> keepMedia(
-            Db tx, UUID conversationId, UUID caseId, List<Attachment> media, Touched touched) {
-        Future<Void> done = Future.succeededFuture();
-        for (Attachment file : media) {
-            done =
-                    done.compose(
-                            v ->
-                                    caseId == null
-                                            ? attachments.hold(tx, conversationId, file)
-                                            : attachments
-                                                    .seal(tx, caseId, file, List.of())
-                                                    .mapEmpty());
-        }
-        if (caseId != null && !media.isEmpty()) {
-            touched.add("message_new", caseId);
-            LOG.info("event=media_sealed case={} count={}", caseId, media.size());
-        } else if (!media.isEmpty()) {
-            LOG.info("event=media_held conversation={} count={}", conversationId, media.size());
-        }
-        return done;
     }
 
     /**
@@ -775,168 +708,18 @@ final class DialogueStep {
     }
 
     /**
-     * Keeps the person's own copy of a handed-off conversation: what they wrote after the hand-off
-     * and the bot's replies from the hand-off on. The duress word wipes it (nothing of the
-     * conversation may show again), and nothing is kept while under duress.
-     */
-    private Future<Void> remember(
-            Db tx,
-            UUID id,
-            byte[] historyKey,
-            ConversationState before,
-            String text,
-            Turn turn,
-            List<Reply> replies,
-            boolean duress) {
-        if (historyKey == null) {
-            return Future.succeededFuture();
-        }
-        if (duress) {
-            return history.clear(tx, id);
-        }
-        if (!turn.state().handedOff() || turn.state().phase() == ConversationState.Phase.DURESS) {
-            return Future.succeededFuture();
-        }
-        List<HistoryItem> items = new ArrayList<>();
-        if (before.handedOff()) {
-            items.add(new HistoryItem("person", text, null, false));
-        }
-        replies.forEach(r -> items.add(new HistoryItem("bot", r.text(), r.language(), r.rtl())));
-        return history.append(tx, id, historyKey, items);
-    }
-
-    /**
      * Adds a coordinator's reply, about to be shown on the person's page, to their own copy of the
-     * conversation; false, adding nothing, when {@code address} no longer holds that conversation
-     * (it moved to where the person wrote their resume phrase, or is gone).
+     * conversation; false when {@code address} no longer holds that conversation.
      */
     Future<Boolean> remember(
             String channel, String address, UUID conversationId, HistoryItem item) {
-        byte[] hash = contactHash(channel, address);
-        return db.transaction(
-                tx ->
-                        conversations
-                                .lockByContact(tx, channel, hash)
-                                .compose(
-                                        found -> {
-                                            if (found.isEmpty()
-                                                    || !found.get().id().equals(conversationId)) {
-                                                return Future.succeededFuture(
-                                                        false); // the conversation moved elsewhere
-                                                // (a resume phrase), or is gone
-                                            }
-                                            StateCipher.Stored s =
-                                                    states.decrypt(
-                                                            found.get().id(),
-                                                            channel,
-                                                            address,
-                                                            found.get().state());
-                                            if (s.historyKey() == null
-                                                    || s.state().phase()
-                                                            == ConversationState.Phase.DURESS) {
-                                                return Future.succeededFuture(true);
-                                            }
-                                            return history.append(
-                                                            tx,
-                                                            found.get().id(),
-                                                            s.historyKey(),
-                                                            List.of(item))
-                                                    .map(true);
-                                        }));
+        return copies.remember(
+                channel, address, contactHash(channel, address), conversationId, item);
     }
 
     /** The person's own copy of their conversation since hand-off; empty when there is none. */
     Future<List<HistoryItem>> history(String channel, String address) {
-        byte[] hash = contactHash(channel, address);
-        return db.transaction(
-                tx ->
-                        conversations
-                                .lockByContact(tx, channel, hash)
-                                .compose(
-                                        found -> {
-                                            if (found.isEmpty()) {
-                                                return Future.succeededFuture(
-                                                        List.<HistoryItem>of());
-                                            }
-                                            StateCipher.Stored s =
-                                                    states.decrypt(
-                                                            found.get().id(),
-                                                            channel,
-                                                            address,
-                                                            found.get().state());
-                                            if (s.historyKey() == null
-                                                    || s.state().phase()
-                                                            == ConversationState.Phase.DURESS) {
-                                                return Future.succeededFuture(
-                                                        List.<HistoryItem>of());
-                                            }
-                                            return history.read(
-                                                    tx, found.get().id(), s.historyKey());
-                                        }));
-    }
-
-    /**
-     * Whether a spooled message answered an earlier question than the one its conversation is at
-     * now (it went on meanwhile, through another gateway): then it is kept with that question and
-     * never taken as an answer to this one. The first of a contact's run of spooled messages is
-     * judged by the question recorded with it (or, unknown, by whether the conversation had a step
-     * since it arrived); each next one goes where the one before it went. After the hand-off every
-     * message goes to the case.
-     */
-    private boolean movedOn(String key, ConversationState state, Inbound.Spooled sp) {
-        if (state.handedOff()) {
-            return false;
-        }
-        String expected;
-        synchronized (memory) {
-            expected = sp.run() == 0 ? sp.question() : memory.replayed.get(key);
-        }
-        if (LATE.equals(expected)) {
-            return true;
-        }
-        return expected != null
-                ? !expected.equals(question(state))
-                : state.lastActivity() * 1000 > sp.arrivedAtMillis();
-    }
-
-    private static String question(ConversationState state) {
-        return state.question() == null ? "" : state.question();
-    }
-
-    /**
-     * After a step's commit: what the spool needs of the contact. A live message starts a new run
-     * ({@link #asked}); a replayed one leaves the run as it is, since the contact's next messages
-     * may still wait in the spool behind it, and records where it went, to judge them by.
-     */
-    private void rememberForSpool(
-            String channel,
-            String address,
-            ConversationState state,
-            Optional<Inbound.Spooled> spooled,
-            boolean late) {
-        if (spooled.isEmpty()) {
-            asked(channel, address, state);
-            return;
-        }
-        String key = key(channel, address);
-        synchronized (memory) {
-            memory.asked.put(key, question(state));
-            memory.replayed.put(key, late ? LATE : question(state));
-        }
-    }
-
-    /**
-     * Remembers the question a contact's conversation is at now, after a message that came live
-     * (not from the spool), to record with a message that must be spooled; that message starts a
-     * new run. A replayed message leaves the run as it is: the contact's next messages may still
-     * wait in the spool behind it.
-     */
-    private void asked(String channel, String address, ConversationState state) {
-        String key = key(channel, address);
-        synchronized (memory) {
-            memory.asked.put(key, question(state));
-            memory.run.remove(key);
-        }
+        return copies.read(channel, address, contactHash(channel, address));
     }
 
     /**
@@ -944,39 +727,11 @@ final class DialogueStep {
      * its place in the run.
      */
     Inbound spooling(Inbound in, long nowMillis) {
-        String key = key(in.channel(), in.address());
-        synchronized (memory) {
-            int run = memory.run.merge(key, 1, Integer::sum) - 1;
-            return in.spooled(nowMillis, memory.asked.get(key), run);
-        }
+        return spool.spooling(key(in.channel(), in.address()), in, nowMillis);
     }
 
     private String key(String channel, String address) {
         return HexFormat.of().formatHex(contactHash(channel, address));
-    }
-
-    /**
-     * What this gateway remembers of recent contacts for its spool, by keyed hash; the newest
-     * 100,000 of each.
-     */
-    private static final class Memory {
-        final Map<String, String> asked = newest();
-        final Map<String, Integer> run = newest();
-
-        /**
-         * Where the last replayed message of a contact went: the question it left the conversation
-         * at, or {@link #LATE}.
-         */
-        final Map<String, String> replayed = newest();
-
-        private static <V> Map<String, V> newest() {
-            return new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                    return size() > 100_000;
-                }
-            };
-        }
     }
 
     /**
@@ -998,7 +753,7 @@ final class DialogueStep {
                         ? engine.start(channel, language, clock.instant())
                         : engine.open(channel, firstMessage, clock.instant());
         touched.committed.add(
-                () -> rememberForSpool(channel, address, turn.state(), spooled, false));
+                () -> spool.committed(key(channel, address), turn.state(), spooled, false));
         byte[] historyKey = historyChannels.contains(channel) ? PersonHistory.newKey() : null;
         byte[] state = states.encrypt(id, channel, address, turn, historyKey);
         return conversations
@@ -1014,7 +769,7 @@ final class DialogueStep {
                                     "event=conversation_started conversation={} channel={}",
                                     id,
                                     channel);
-                            return applyEvents(tx, id, channel, address, null, turn, touched);
+                            return caseSteps.apply(tx, id, channel, address, null, turn, touched);
                         })
                 .compose(
                         caseRef -> {
@@ -1045,112 +800,6 @@ final class DialogueStep {
                                                     withReference(turn.replies(), caseRef),
                                                     caseRef.map(IntakeCases.Created::reference)));
                         });
-    }
-
-    private Future<Optional<IntakeCases.Created>> applyEvents(
-            Db tx,
-            UUID conversationId,
-            String channel,
-            String address,
-            UUID existingCase,
-            Turn turn,
-            Touched touched) {
-        Future<Optional<IntakeCases.Created>> result = Future.succeededFuture(Optional.empty());
-        for (Event event : turn.events()) {
-            if (event instanceof Event.IntakeCompleted completed) {
-                String contact = outbox.addresses(channel) ? address : null;
-                result =
-                        result.compose(
-                                prev ->
-                                        intakeCases
-                                                .create(
-                                                        tx,
-                                                        conversationId,
-                                                        channel,
-                                                        completed.result(),
-                                                        contact)
-                                                .map(
-                                                        created -> {
-                                                            touched.add("case_new", created.id());
-                                                            return Optional.of(created);
-                                                        }));
-            } else if (event instanceof Event.MessageForCoordinator message
-                    && existingCase != null) {
-                touched.add("message_new", existingCase);
-                result =
-                        result.compose(
-                                prev ->
-                                        entries.append(
-                                                        tx,
-                                                        existingCase,
-                                                        EntryKind.MESSAGE_IN,
-                                                        new JsonObject()
-                                                                .put("text", message.text()),
-                                                        null)
-                                                .compose(v -> cases.personWrote(tx, existingCase))
-                                                .compose(
-                                                        reopened ->
-                                                                reopened
-                                                                        ? reopened(
-                                                                                tx,
-                                                                                existingCase,
-                                                                                touched)
-                                                                        : Future.succeededFuture())
-                                                .map(prev));
-            } else if (event instanceof Event.HumanRequested && existingCase != null) {
-                touched.add("case_changed", existingCase);
-                result =
-                        result.compose(
-                                prev ->
-                                        cases.personAsked(tx, existingCase)
-                                                .compose(
-                                                        reopened ->
-                                                                reopened
-                                                                        ? reopened(
-                                                                                tx,
-                                                                                existingCase,
-                                                                                touched)
-                                                                        : Future.succeededFuture())
-                                                .compose(
-                                                        v ->
-                                                                new AuditLog(tx, secrets.auditKey())
-                                                                        .record(
-                                                                                "person",
-                                                                                "person_asked",
-                                                                                existingCase))
-                                                .map(prev));
-            } else if (event instanceof Event.DuressTriggered && existingCase != null) {
-                result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
-            } else if (event instanceof Event.DeleteRequested && existingCase != null) {
-                LOG.info("event=case_deleted_by_person case={}", existingCase);
-                touched.add("case_deleted", existingCase);
-                result =
-                        result.compose(
-                                prev ->
-                                        cases.delete(tx, existingCase)
-                                                .compose(
-                                                        v ->
-                                                                new AuditLog(tx, secrets.auditKey())
-                                                                        .record(
-                                                                                "person",
-                                                                                "case_deleted_by_person",
-                                                                                existingCase))
-                                                .map(prev));
-            } else {
-                LOG.info(
-                        "event=dialogue_event conversation={} kind={}",
-                        conversationId,
-                        event.getClass().getSimpleName());
-            }
-        }
-        return result;
-    }
-
-    /** A closed case the person wrote to again: audited, and announced to the open inboxes. */
-    private Future<Void> reopened(Db tx, UUID caseId, Touched touched) {
-        LOG.info("event=case_reopened case={}", caseId);
-        touched.add("case_changed", caseId);
-        return new AuditLog(tx, secrets.auditKey()).record("person", "case_reopened", caseId);
     }
 
     private byte[] contactHash(String channel, String address) {
