@@ -17,12 +17,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.haven.crypto.OpenPgpSigningKey;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.RecipientPrivateKey;
 import org.haven.crypto.RecipientPublicKey;
@@ -35,9 +37,11 @@ import org.haven.gateway.keys.InstallBeforeGroupKeys;
 import org.haven.gateway.keys.KeyGrants;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TwilioWebhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +54,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class CompartmentsTest {
     private static final String PASS = "a long one-time passphrase";
+    private static final String ACCOUNT = "AC0123456789abcdef0123456789abcdef";
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef";
+    private static final String OUR_NUMBER = "+15145550100";
+    private static final String PUBLIC_URL = "http://haven.example.org";
+    private static final String PHONE = "+16135550172";
+    private static final String TORONTO_CASES =
+            "SELECT id FROM cases WHERE working_group = 'toronto'";
 
     /**
      * Verifies that with a database dump and the Toronto coordinator's passphrase only Toronto
@@ -559,6 +570,240 @@ class CompartmentsTest {
         }
     }
 
+    /**
+     * Verifies the accepted limit of the rewrite above: once a case's group is rewritten in the
+     * database (Toronto to Montreal), the entries appended afterwards (the person writes again) are
+     * sealed to the group the column names, so Montreal's coordinator opens that later message and
+     * Toronto's does not, while the entries from before stay Toronto's alone.
+     */
+    @Test
+    void testDatabaseWriterChangingACasesGroupRedirectsOnlyLaterEntries(@TempDir Path dataDir)
+            throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String marker = "rewritten-" + UUID.randomUUID();
+            String later = "later-" + UUID.randomUUID();
+            PgConnectOptions db = haven.database().connectOptions();
+            String caseId;
+            List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
+            said.set(said.size() - 1, "Toronto");
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                IntakeDriver.run(chat, said);
+                caseId = awaitOneCase(db, TORONTO_CASES);
+                DatabaseDump.execute(
+                        db,
+                        "UPDATE cases SET working_group = 'montreal' WHERE id = '" + caseId + "'");
+                chat.untilAck(chat.say("one more thing " + later));
+            }
+            awaitKinds(db, caseId, Set.of("answers", "message_in"));
+            List<RecipientPrivateKey> tara = keysOf(db, "tara", PASS);
+            List<RecipientPrivateKey> marc = keysOf(db, "marc", PASS);
+            for (StoredEntry e : entriesOf(db, caseId)) {
+                boolean before = e.kind().equals("answers");
+                List<RecipientPrivateKey> opens = before ? tara : marc;
+                List<RecipientPrivateKey> refuses = before ? marc : tara;
+                assertTrue(e.open(opens).contains(before ? marker : later), e.kind());
+                GeneralSecurityException refused =
+                        assertThrows(
+                                GeneralSecurityException.class, () -> e.open(refuses), e.kind());
+                assertEquals("entry is not sealed to any key held", refused.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Verifies scope 4: a case with no group yet (the person asked for a person at the city
+     * question) is sealed to the intake group's key, which every coordinator holds, so with a dump
+     * the Toronto coordinator's passphrase and, separately, the Montreal coordinator's each open
+     * every one of its entries (the answers and a later message). Once an administrator moves it to
+     * Toronto its intake-group wraps are gone: the Montreal coordinator's keys refuse every entry
+     * with the cryptographic error, and Toronto's open them all.
+     */
+    @Test
+    void testCaseWithNoGroupYetOpensForEveryCoordinatorUntilMoved(@TempDir Path dataDir)
+            throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String marker = "nogroup-" + UUID.randomUUID();
+            String later = "later-" + UUID.randomUUID();
+            List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
+            said.set(said.size() - 1, "Talk to a person"); // instead of the city
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                IntakeDriver.run(chat, said);
+                chat.untilAck(chat.say("one more thing " + later));
+            }
+            PgConnectOptions db = haven.database().connectOptions();
+            List<List<String>> noGroup =
+                    DatabaseDump.query(db, "SELECT id FROM cases WHERE working_group IS NULL");
+            assertEquals(1, noGroup.size(), "the case has a group");
+            String caseId = noGroup.get(0).get(0);
+            awaitKinds(db, caseId, Set.of("answers", "message_in"));
+            String intakeKey = currentKey(db, "intake").iterator().next();
+            for (StoredEntry e : entriesOf(db, caseId)) {
+                assertEquals(Set.of(teamKey(db), intakeKey), e.sealed().keySet(), e.kind());
+            }
+            for (String who : List.of("tara", "marc")) {
+                Map<String, String> opened = openAll(db, caseId, keysOf(db, who, PASS));
+                assertTrue(opened.get("answers").contains(marker), who + ": answers");
+                assertTrue(opened.get("message_in").contains(later), who + ": later message");
+            }
+
+            String page = admin.get("/inbox/cases/" + caseId).body();
+            assertTrue(page.contains("/inbox/cases/" + caseId + "/move"), "no move form");
+            assertEquals(
+                    302,
+                    admin.postWithCsrf(page, "/inbox/cases/" + caseId + "/move", "group", "toronto")
+                            .statusCode());
+            assertEquals(List.of(List.of(caseId)), DatabaseDump.query(db, TORONTO_CASES));
+
+            List<RecipientPrivateKey> marc = keysOf(db, "marc", PASS);
+            for (StoredEntry e : entriesOf(db, caseId)) {
+                assertFalse(e.sealed().containsKey(intakeKey), "an intake-group wrap is left");
+                GeneralSecurityException refused =
+                        assertThrows(GeneralSecurityException.class, () -> e.open(marc), e.kind());
+                assertEquals("entry is not sealed to any key held", refused.getMessage());
+            }
+            Map<String, String> tara = openAll(db, caseId, keysOf(db, "tara", PASS));
+            assertTrue(tara.get("answers").contains(marker));
+            assertTrue(tara.get("message_in").contains(later));
+        }
+    }
+
+    /**
+     * Verifies that every entry of a Toronto case, not only its answers, is sealed to the team key
+     * and Toronto's key exactly, and so opens with the Toronto coordinator's keys and with none of
+     * the Montreal coordinator's: an SMS intake's answers and contact (the number), the person's
+     * later message after hand-off, and a reply and a private note written by an administrator.
+     */
+    @Test
+    void testEveryEntryOfATorontoCaseOpensForTorontoOnly(@TempDir Path dataDir) throws Exception {
+        try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT);
+                Haven haven =
+                        TestHaven.start(
+                                dataDir,
+                                twilio.smsSettings(PUBLIC_URL, ACCOUNT, TOKEN, OUR_NUMBER))) {
+            TestHaven.setUpAdmin(haven);
+            InboxClient admin = TestHaven.loggedIn(haven);
+            addCoordinator(admin, "tara", "toronto");
+            addCoordinator(admin, "marc", "montreal");
+            String marker = "every-" + UUID.randomUUID();
+            String later = "later-" + UUID.randomUUID();
+            TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
+            List<String> texts = new ArrayList<>(List.of("Hello"));
+            texts.addAll(IntakeDriver.survivorAnswers(marker));
+            texts.add("Something more " + later);
+            for (String text : texts) {
+                String form =
+                        TwilioWebhook.smsForm(
+                                ACCOUNT, TwilioWebhook.newMessageSid(), PHONE, OUR_NUMBER, text);
+                assertEquals(
+                        200, webhook.postSigned("/webhooks/twilio/sms", form, TOKEN).statusCode());
+            }
+            PgConnectOptions db = haven.database().connectOptions();
+            String caseId = awaitOneCase(db, TORONTO_CASES);
+            awaitKinds(db, caseId, Set.of("answers", "contact", "message_in"));
+
+            String path = "/inbox/cases/" + caseId;
+            String reply = "reply-" + UUID.randomUUID();
+            String note = "note-" + UUID.randomUUID();
+            assertEquals(
+                    302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
+            HttpResponse<String> replied =
+                    admin.postWithCsrf(
+                            admin.get(path).body(), path + "/reply", "text", reply, "canned", "");
+            assertTrue(
+                    replied.headers()
+                            .firstValue("Location")
+                            .orElse("")
+                            .endsWith("m=case.reply.sent"),
+                    "reply refused");
+            assertEquals(
+                    302,
+                    admin.postWithCsrf(admin.get(path).body(), path + "/note", "text", note)
+                            .statusCode());
+            Set<String> kinds = Set.of("answers", "contact", "message_in", "message_out", "note");
+            awaitKinds(db, caseId, kinds);
+
+            List<StoredEntry> entries = entriesOf(db, caseId);
+            assertEquals(
+                    kinds,
+                    entries.stream().map(StoredEntry::kind).collect(Collectors.toSet()),
+                    "another kind of entry");
+            Set<String> sealedTo = Set.of(teamKey(db), currentKey(db, "toronto").iterator().next());
+            List<RecipientPrivateKey> tara = keysOf(db, "tara", PASS);
+            List<RecipientPrivateKey> marc = keysOf(db, "marc", PASS);
+            for (StoredEntry e : entries) {
+                assertEquals(sealedTo, e.sealed().keySet(), e.kind() + "'s recipients");
+                GeneralSecurityException refused =
+                        assertThrows(GeneralSecurityException.class, () -> e.open(marc), e.kind());
+                assertEquals("entry is not sealed to any key held", refused.getMessage());
+            }
+            Map<String, String> opened = openAll(db, caseId, tara);
+            assertTrue(opened.get("answers").contains(marker), "answers");
+            assertTrue(opened.get("contact").contains(PHONE), "contact");
+            assertTrue(opened.get("message_in").contains(later), "later message");
+            assertTrue(opened.get("message_out").contains(reply), "reply");
+            assertTrue(opened.get("note").contains(note), "note");
+        }
+    }
+
+    /**
+     * Verifies what else one stolen coordinator passphrase opens with a dump: the current export
+     * key, which every coordinator is granted (Toronto's and Montreal's alike), and from it the
+     * organisation's export signing key, the very key the inbox publishes for lawyers to verify
+     * exports with (so the thief can sign a forged export); and that the export key opens no case
+     * entry: none is sealed to it.
+     */
+    @Test
+    void testStolenPassphraseOpensExportSigningKeyButNoEntry(@TempDir Path dataDir)
+            throws Exception {
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            torontoAndMontreal(haven, "");
+            PgConnectOptions db = haven.database().connectOptions();
+            String exportId = currentKey(db, "export").iterator().next();
+            RecipientPrivateKey export =
+                    keysOf(db, "tara", PASS).stream()
+                            .filter(k -> k.publicKey().keyId().equals(exportId))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("tara holds no export key"));
+            assertTrue(
+                    keysOf(db, "marc", PASS).stream()
+                            .anyMatch(k -> k.publicKey().keyId().equals(exportId)),
+                    "marc holds no export key");
+
+            // the derivation docs/crypto.md gives ("OpenPGP export"), against what the inbox serves
+            OpenPgpSigningKey forger =
+                    OpenPgpSigningKey.derive(export, "Haven case exports (key " + exportId + ")");
+            InboxClient admin = TestHaven.loggedIn(haven); // a session holding the export key
+            assertEquals(
+                    admin.get("/inbox/export-signing-key.asc").body(),
+                    forger.armoredPublicKey(),
+                    "the stolen export key does not give the published signing key");
+
+            assertEquals(
+                    List.of(List.of("0")),
+                    DatabaseDump.query(
+                            db,
+                            "SELECT count(*) FROM entry_keys WHERE key_id = '" + exportId + "'"));
+            List<List<String>> cases = DatabaseDump.query(db, "SELECT id FROM cases");
+            assertEquals(2, cases.size());
+            for (List<String> c : cases) {
+                for (StoredEntry e : entriesOf(db, c.get(0))) {
+                    assertThrows(
+                            GeneralSecurityException.class,
+                            () -> e.open(List.of(export)),
+                            "the export key opens a " + e.kind() + " entry");
+                }
+            }
+        }
+    }
+
     /** An administrator's client and the markers of one case in each city. */
     private record TorontoMontreal(InboxClient admin, String toronto, String montreal) {}
 
@@ -746,6 +991,87 @@ class CompartmentsTest {
         List<List<String>> rows =
                 DatabaseDump.query(
                         db, "SELECT id FROM cases WHERE working_group = '" + group + "'");
+        assertEquals(1, rows.size());
+        return rows.get(0).get(0);
+    }
+
+    /** One stored entry of a case, with its data key sealed to each recipient key id. */
+    private record StoredEntry(
+            UUID caseId, int seq, String kind, byte[] ciphertext, Map<String, byte[]> sealed) {
+        /** The plaintext, with whichever of {@code keys} it is sealed to; else the refusal. */
+        String open(List<RecipientPrivateKey> keys) throws GeneralSecurityException {
+            return new String(
+                    EntrySealing.open(caseId, seq, kind, ciphertext, sealed, keys),
+                    StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Every {@code case_entries} row of a case, in order (an entry with no wrap has none). */
+    private static List<StoredEntry> entriesOf(PgConnectOptions db, String caseId)
+            throws Exception {
+        Map<Integer, StoredEntry> bySeq = new TreeMap<>();
+        for (List<String> r :
+                DatabaseDump.query(
+                        db,
+                        "SELECT e.seq, e.kind, encode(e.ciphertext, 'hex'), k.key_id,"
+                                + " encode(k.sealed_key, 'hex') FROM case_entries e LEFT JOIN entry_keys k"
+                                + " ON k.case_id = e.case_id AND k.seq = e.seq WHERE e.case_id = '"
+                                + caseId
+                                + "'")) {
+            StoredEntry e =
+                    bySeq.computeIfAbsent(
+                            Integer.parseInt(r.get(0)),
+                            seq ->
+                                    new StoredEntry(
+                                            UUID.fromString(caseId),
+                                            seq,
+                                            r.get(1),
+                                            HexFormat.of().parseHex(r.get(2)),
+                                            new HashMap<>()));
+            if (r.get(3) != null) {
+                e.sealed().put(r.get(3), HexFormat.of().parseHex(r.get(4)));
+            }
+        }
+        return new ArrayList<>(bySeq.values());
+    }
+
+    /**
+     * Every entry of a case opened with {@code keys}, the texts of each kind joined; fails with the
+     * cryptographic refusal of the first entry that does not open.
+     */
+    private static Map<String, String> openAll(
+            PgConnectOptions db, String caseId, List<RecipientPrivateKey> keys) throws Exception {
+        Map<String, String> byKind = new HashMap<>();
+        for (StoredEntry e : entriesOf(db, caseId)) {
+            byKind.merge(e.kind(), e.open(keys), (a, b) -> a + "\n" + b);
+        }
+        return byKind;
+    }
+
+    /** Waits until the case holds an entry of each of {@code kinds}. */
+    private static void awaitKinds(PgConnectOptions db, String caseId, Set<String> kinds)
+            throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!DatabaseDump.query(
+                        db,
+                        "SELECT DISTINCT kind FROM case_entries WHERE case_id = '" + caseId + "'")
+                .stream()
+                .map(r -> r.get(0))
+                .collect(Collectors.toSet())
+                .containsAll(kinds)) {
+            assertTrue(System.nanoTime() < deadline, "the case never held " + kinds);
+            Thread.sleep(200);
+        }
+    }
+
+    /** Waits until {@code sql} (one column of case ids) finds a case; its id. */
+    private static String awaitOneCase(PgConnectOptions db, String sql) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<List<String>> rows;
+        while ((rows = DatabaseDump.query(db, sql)).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "no case");
+            Thread.sleep(200);
+        }
         assertEquals(1, rows.size());
         return rows.get(0).get(0);
     }
