@@ -58,19 +58,19 @@ class ArchitectureTest {
                             DescribedPredicate.alwaysTrue(),
                             JavaClass.Predicates.resideInAPackage(TWILIO));
 
-    /** Verifies that the shared Twilio code depends on no channel. */
+    /**
+     * Verifies that the shared Twilio code depends on no channel: not the two that use it, nor any
+     * other, present or future (only the channel contract in {@code channel} itself).
+     */
     @ArchTest
     static final ArchRule twilioUsesNoChannel =
             noClasses()
                     .that()
                     .resideInAPackage(TWILIO)
                     .should()
-                    .dependOnClassesThat()
-                    .resideInAnyPackage(
-                            "org.haven.gateway.channel.sms..",
-                            "org.haven.gateway.channel.whatsapp..",
-                            "org.haven.gateway.channel.telegram..",
-                            "org.haven.gateway.channel.webchat..");
+                    .dependOnClassesThat(
+                            JavaClass.Predicates.resideInAPackage("org.haven.gateway.channel.*..")
+                                    .and(JavaClass.Predicates.resideOutsideOfPackage(TWILIO)));
 
     /**
      * Verifies that no channel reaches into the coordinator inbox: survivor-facing code cannot read
@@ -101,6 +101,42 @@ class ArchitectureTest {
                     .should()
                     .dependOnClassesThat()
                     .resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..");
+
+    /**
+     * Verifies that SQL over JDBC (the logical backup, the embedded server's set-up) also runs only
+     * in {@code store/}: nothing else opens a JDBC connection, runs a statement, reads a result set
+     * or uses the PostgreSQL driver's own API. Catching {@code SQLException} to name a failure is
+     * allowed.
+     */
+    @ArchTest
+    static final ArchRule onlyStoreUsesJdbc =
+            noClasses()
+                    .that()
+                    .resideInAPackage("org.haven.gateway..")
+                    .and()
+                    .resideOutsideOfPackages(
+                            "org.haven.gateway.store..", "org.haven.gateway.outbox..")
+                    .should()
+                    .dependOnClassesThat()
+                    .haveFullyQualifiedName("java.sql.Connection")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveFullyQualifiedName("java.sql.DriverManager")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveFullyQualifiedName("java.sql.Statement")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveFullyQualifiedName("java.sql.PreparedStatement")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .haveFullyQualifiedName("java.sql.ResultSet")
+                    .orShould()
+                    .dependOnClassesThat(
+                            JavaClass.Predicates.resideInAPackage("org.postgresql..")
+                                    .and(
+                                            JavaClass.Predicates.resideOutsideOfPackage(
+                                                    "org.postgresql.util")));
 
     /**
      * Verifies that the gateway's packages form no cycles, so that each can be understood, and

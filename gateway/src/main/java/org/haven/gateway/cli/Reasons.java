@@ -12,8 +12,8 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Optional;
 import org.haven.gateway.config.DatabaseUrl;
-import org.haven.gateway.ops.BackupException;
 import org.haven.gateway.store.Database;
+import org.haven.gateway.store.backup.BackupException;
 import org.postgresql.util.PSQLException;
 
 /**

@@ -3,7 +3,7 @@ package org.haven.gateway.cli;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import org.haven.gateway.config.DatabaseUrl;
-import org.haven.gateway.ops.LogicalBackup;
+import org.haven.gateway.store.backup.LogicalBackup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

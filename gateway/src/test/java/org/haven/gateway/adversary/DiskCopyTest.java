@@ -30,7 +30,7 @@ import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.Haven;
 import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.keys.ServerSecrets;
-import org.haven.gateway.ops.LogicalBackup;
+import org.haven.gateway.store.backup.LogicalBackup;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.DiskAdversary;

@@ -32,7 +32,7 @@ import org.haven.crypto.RecipientPublicKey;
 import org.haven.crypto.Signer;
 import org.haven.gateway.Haven;
 import org.haven.gateway.config.DatabaseUrl;
-import org.haven.gateway.ops.LogicalBackup;
+import org.haven.gateway.store.backup.LogicalBackup;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;

@@ -1,4 +1,4 @@
-package org.haven.gateway.ops;
+package org.haven.gateway.store.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

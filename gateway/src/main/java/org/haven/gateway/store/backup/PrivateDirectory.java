@@ -1,4 +1,4 @@
-package org.haven.gateway.ops;
+package org.haven.gateway.store.backup;
 
 import java.io.IOException;
 import java.io.OutputStream;

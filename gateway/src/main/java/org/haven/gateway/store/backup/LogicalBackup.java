@@ -1,4 +1,4 @@
-package org.haven.gateway.ops;
+package org.haven.gateway.store.backup;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
