@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class CannedReplyStore {
     public record CannedReply(long id, Map<String, Version> versions) {
         /** Makes an immutable reply. */
         public CannedReply {
-            versions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(versions));
+            versions = Collections.unmodifiableMap(new LinkedHashMap<>(versions));
         }
 
         /** Its title and text in {@code language}, if it has them. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.pgclient.PgConnectOptions;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
@@ -145,8 +146,7 @@ class KeyCeremonyTest {
         }
     }
 
-    private static String groupKey(io.vertx.pgclient.PgConnectOptions db, String group)
-            throws Exception {
+    private static String groupKey(PgConnectOptions db, String group) throws Exception {
         return DatabaseDump.query(
                         db,
                         "SELECT key_id FROM group_keys WHERE retired_at IS NULL AND group_id = '"

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -341,7 +342,7 @@ class CompartmentsTest {
 
             // the database writer's move: a grant they cannot make for real, and a membership
             byte[] planted = new byte[99];
-            new java.security.SecureRandom().nextBytes(planted);
+            new SecureRandom().nextBytes(planted);
             DatabaseDump.execute(
                     db,
                     "INSERT INTO team_key_grants (account_id, key_id, sealed) VALUES ("

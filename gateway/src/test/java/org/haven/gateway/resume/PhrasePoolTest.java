@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ class PhrasePoolTest {
         throw new AssertionError("no thread named " + comm);
     }
 
-    private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    private static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
     }
 }

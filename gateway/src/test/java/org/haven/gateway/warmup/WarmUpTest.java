@@ -2,6 +2,7 @@ package org.haven.gateway.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -144,7 +145,7 @@ class WarmUpTest {
     void testBadCountIsRefusedByName(@TempDir Path dir) {
         for (String bad : List.of("-1", "lots", "100001")) {
             Exception e =
-                    org.junit.jupiter.api.Assertions.assertThrows(
+                    assertThrows(
                             ConfigException.class,
                             () ->
                                     TestHaven.start(dir, Map.of("HAVEN_WARMUP_CONVERSATIONS", bad))

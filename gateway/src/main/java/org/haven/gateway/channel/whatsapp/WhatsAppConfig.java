@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.haven.gateway.channel.MediaLimits;
 import org.haven.gateway.channel.twilio.TwilioAccount;
@@ -109,7 +110,7 @@ public record WhatsAppConfig(
                 + ", from=<set>, replyTemplateSid="
                 + replyTemplateSid.orElse("-")
                 + ", buttonTemplates="
-                + new java.util.TreeMap<>(buttonTemplates).keySet()
+                + new TreeMap<>(buttonTemplates).keySet()
                 + ", media="
                 + media
                 + ", maxPerSecond="

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +27,7 @@ class QuickRepliesTest {
                     new Option("HUMAN", "Talk to a person"));
 
     private static List<Option> with(Option... answers) {
-        List<Option> all = new java.util.ArrayList<>(List.of(answers));
+        List<Option> all = new ArrayList<>(List.of(answers));
         all.addAll(CONTROLS);
         return all;
     }

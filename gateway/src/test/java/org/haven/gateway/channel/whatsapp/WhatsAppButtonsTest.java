@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.InboxClient;
@@ -101,7 +102,7 @@ class WhatsAppButtonsTest {
 
             InboxClient inbox = TestHaven.loggedIn(haven);
             String queue = inbox.get("/inbox?queue=new&q=" + marker).body();
-            java.util.regex.Matcher link =
+            Matcher link =
                     java.util.regex.Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"")
                             .matcher(queue);
             assertTrue(link.find(), "no case from the intake answered by taps");
