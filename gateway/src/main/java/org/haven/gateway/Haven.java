@@ -28,12 +28,9 @@ import org.haven.gateway.cases.CaseEntries;
 import org.haven.gateway.cases.ContactUpgrade;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
-import org.haven.gateway.channel.signal.SignalChannel;
-import org.haven.gateway.channel.sms.SmsChannel;
-import org.haven.gateway.channel.telegram.TelegramChannel;
+import org.haven.gateway.channel.ChannelKind;
 import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.channel.webchat.WebChatConfig;
-import org.haven.gateway.channel.whatsapp.WhatsAppChannel;
 import org.haven.gateway.cluster.ClusterJobs;
 import org.haven.gateway.config.ConfigException;
 import org.haven.gateway.config.HavenConfig;
@@ -334,10 +331,9 @@ public final class Haven implements AutoCloseable {
                     "Bytes written to web chat sockets and not yet taken by the network",
                     webChat::queuedBytes);
             channels.add(webChat);
-            TelegramChannel.create(channelContext).ifPresent(channels::add);
-            SmsChannel.create(channelContext).ifPresent(channels::add);
-            SignalChannel.create(channelContext).ifPresent(channels::add);
-            WhatsAppChannel.create(channelContext).ifPresent(channels::add);
+            for (ChannelKind kind : ChannelKind.registered()) {
+                kind.create(channelContext).ifPresent(channels::add);
+            }
             for (Channel channel : channels) {
                 channel.secretSettings()
                         .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));

@@ -56,12 +56,17 @@ public final class ConfigLoader {
                     "resume_phrases_prepared",
                     "step_batch");
 
-    /** Settings families that channels parse themselves from {@link HavenConfig#settings()}. */
-    private static final Set<String> CHANNEL_PREFIXES =
-            Set.of("twilio_", "telegram_", "webchat_", "signal_", "whatsapp_");
+    /**
+     * The prefixes of the settings families that parse themselves from {@link
+     * HavenConfig#settings()}: the registered channels' ({@link SettingsFamily}).
+     */
+    private static final Set<String> FAMILY_PREFIXES =
+            SettingsFamily.registered().stream()
+                    .map(SettingsFamily::settingsPrefix)
+                    .collect(Collectors.toUnmodifiableSet());
 
     private static boolean known(String key) {
-        return KNOWN.contains(key) || CHANNEL_PREFIXES.stream().anyMatch(key::startsWith);
+        return KNOWN.contains(key) || FAMILY_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     private ConfigLoader() {}
@@ -69,8 +74,8 @@ public final class ConfigLoader {
     /**
      * The variables of the settings Haven reads by name ({@code HAVEN_DB_URL}, …). The channels'
      * families ({@code HAVEN_TWILIO_*}, {@code HAVEN_WHATSAPP_*}, {@code HAVEN_TELEGRAM_*}, {@code
-     * HAVEN_WEBCHAT_*}, {@code HAVEN_SIGNAL_*}) are open-ended: {@link #isSetting} knows them by
-     * their prefix.
+     * HAVEN_WEBCHAT_*}, {@code HAVEN_SIGNAL_*}, and any channel registered as a {@link
+     * SettingsFamily}) are open-ended: {@link #isSetting} knows them by their prefix.
      */
     public static Set<String> variables() {
         return KNOWN.stream()

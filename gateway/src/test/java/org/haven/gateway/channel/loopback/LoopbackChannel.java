@@ -48,9 +48,13 @@ final class LoopbackChannel implements Channel {
     private final Conversations conversations;
     private final LoopbackSender sender = new LoopbackSender();
 
+    /** The sender of the channel built last, for the test (which starts one Haven at a time). */
+    private static volatile LoopbackSender lastSender;
+
     private LoopbackChannel(ChannelContext ctx, String token) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.conversations = ctx.conversations();
+        lastSender = sender;
     }
 
     /**
@@ -124,8 +128,8 @@ final class LoopbackChannel implements Channel {
                         });
     }
 
-    /** The sender, for the test to read what was delivered. */
-    LoopbackSender loopbackSender() {
-        return sender;
+    /** The sender of the channel built last, for the test to read what was delivered. */
+    static LoopbackSender lastSender() {
+        return lastSender;
     }
 }

@@ -6,44 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.haven.bot.Engine;
-import org.haven.bot.EngineSettings;
-import org.haven.bot.Intake;
-import org.haven.gateway.channel.Channel;
+import java.util.stream.Collectors;
+import org.haven.gateway.Haven;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.ChannelKind;
 import org.haven.gateway.config.ConfigLoader;
 import org.haven.gateway.config.HavenConfig;
-import org.haven.gateway.config.Redaction;
-import org.haven.gateway.config.Settings;
-import org.haven.gateway.intake.Conversations;
-import org.haven.gateway.keys.ServerSecrets;
-import org.haven.gateway.keys.TeamKeys;
-import org.haven.gateway.outbox.Outbox;
-import org.haven.gateway.store.AccountStore;
-import org.haven.gateway.store.AuditLog;
-import org.haven.gateway.store.CaseStore;
-import org.haven.gateway.store.Database;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
-import org.haven.gateway.support.TestPostgres;
+import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,10 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rehearsal of adding a channel (issue 23): {@link LoopbackChannel}, written in this test
- * package only, runs a whole intake through the gateway's real parts (dialogue step, sealed case,
- * outbox) on an embedded PostgreSQL. {@code Haven.start} builds its channels from a fixed list, so
- * this test wires the parts a channel uses the way {@code Haven.start} does, and registers the
- * channel with the same loop (secret settings, routes, sender).
+ * package only and registered as a {@link LoopbackKind} in the test resources' services file, is
+ * built by {@code Haven.start} like the real channels once its setting is given, and runs a whole
+ * intake through the gateway's real parts (dialogue step, sealed case, outbox).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LoopbackChannelTest {
@@ -69,89 +52,37 @@ class LoopbackChannelTest {
     private static final String ADDRESS = "+16135550163";
 
     @TempDir Path dataDir;
-    private Vertx vertx;
-    private Database database;
-    private Outbox outbox;
-    private HttpServer server;
+    private Haven haven;
     private LoopbackSender sender;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        HavenConfig loaded =
-                ConfigLoader.load(
-                        Map.of(
-                                "HAVEN_DATA_DIR",
-                                dataDir.toString(),
-                                "HAVEN_DB_URL",
-                                TestPostgres.newDatabase()),
-                        null);
-        // ConfigLoader keeps only the settings it knows (the channels' prefixes among them): a real
-        // channel adds its prefix there; this one is handed its setting directly
-        HavenConfig config =
-                new HavenConfig(
-                        loaded.httpHost(),
-                        0,
-                        loaded.dataDir(),
-                        loaded.database(),
-                        loaded.publicUrl(),
-                        loaded.quickExitUrl(),
-                        loaded.duressWord(),
-                        loaded.resumeWindow(),
-                        loaded.sessionIdleTimeout(),
-                        new Settings(Map.of(LoopbackChannel.TOKEN_SETTING, TOKEN)));
-
-        // the parts a channel uses, built as Haven.start builds them
-        database = Database.open(vertx, config.database(), config.dataDir());
-        ServerSecrets secrets = ServerSecrets.loadOrCreate(dataDir.resolve("server-keys"));
-        await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
-        TeamKeys teamKeys =
-                new TeamKeys(
-                        vertx,
-                        new AccountStore(database.pool()),
-                        dataDir,
-                        Optional.empty(),
-                        secrets.auditKey());
-        await(teamKeys.initialise());
-        CaseStore cases = new CaseStore(database.pool(), teamKeys);
-        EngineSettings engineSettings = new EngineSettings(null, config.resumeWindow());
-        Engine engine = new Engine(Intake.defaultIntake(), engineSettings);
-        outbox = new Outbox(vertx, database.pool(), secrets.keyring());
-        Conversations conversations =
-                new Conversations(
-                        database.db(), engine, secrets, teamKeys, cases, outbox, Clock.systemUTC());
-        outbox.coordinatorPrefix(conversations::coordinatorPrefix);
-        Router router = Router.router(vertx);
-
-        // registered as Haven.start registers every channel
-        ChannelContext context = new ChannelContext(vertx, conversations, outbox, config, database);
-        List<Channel> channels = new ArrayList<>();
-        LoopbackChannel.create(context).ifPresent(channels::add);
-        for (Channel channel : channels) {
-            channel.secretSettings()
-                    .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
-            channel.mount(router);
-            channel.sender().ifPresent(outbox::register);
-        }
-        assertEquals(1, channels.size(), "the configured channel was not built");
-        sender = ((LoopbackChannel) channels.get(0)).loopbackSender();
-        outbox.start();
-        server = await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+        haven = TestHaven.start(dataDir, Map.of("HAVEN_LOOPBACK_TOKEN", TOKEN));
+        sender = LoopbackChannel.lastSender();
+        assertNotNull(sender, "the configured channel was not built");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (server != null) {
-            await(server.close());
+        if (haven != null) {
+            haven.close();
         }
-        if (outbox != null) {
-            await(outbox.stop());
-        }
-        if (database != null) {
-            database.close();
-        }
-        await(vertx.close());
+    }
+
+    /**
+     * Verifies that the registered channel kinds are the real channels' (and this test's), each
+     * with its own settings prefix, so that the configuration keeps their settings.
+     */
+    @Test
+    void testChannelKindsAreRegistered() {
+        assertEquals(
+                Set.of("telegram_", "twilio_", "signal_", "whatsapp_", "loopback_"),
+                ChannelKind.registered().stream()
+                        .map(ChannelKind::settingsPrefix)
+                        .collect(Collectors.toSet()));
+        assertTrue(ConfigLoader.isSetting("HAVEN_LOOPBACK_TOKEN"));
+        assertFalse(ConfigLoader.isSetting("HAVEN_LOOPBAK_TOKEN"));
     }
 
     /**
@@ -201,14 +132,14 @@ class LoopbackChannelTest {
             assertEquals(
                     List.of(List.of("1")),
                     DatabaseDump.query(
-                            database.connectOptions(),
+                            haven.database().connectOptions(),
                             "SELECT count(*) FROM cases WHERE channel = 'loopback'"));
             assertEquals(
                     List.of(List.of(String.valueOf(said.size()))),
                     DatabaseDump.query(
-                            database.connectOptions(), "SELECT count(*) FROM inbound_seen"),
+                            haven.database().connectOptions(), "SELECT count(*) FROM inbound_seen"),
                     "a retried message was applied twice");
-            String dump = DatabaseDump.dump(database.connectOptions());
+            String dump = DatabaseDump.dump(haven.database().connectOptions());
             // the working group (Toronto) is a routing fact, stored in clear by design
             Map<String, String> secret =
                     Map.of(
@@ -253,14 +184,14 @@ class LoopbackChannelTest {
         assertEquals(
                 List.of(List.of("0")),
                 DatabaseDump.query(
-                        database.connectOptions(), "SELECT count(*) FROM conversations"));
+                        haven.database().connectOptions(), "SELECT count(*) FROM conversations"));
     }
 
     /** Verifies that without its setting the channel is not built, as the real channels are not. */
     @Test
     void testUnconfiguredChannelIsNotBuilt() {
         HavenConfig bare = ConfigLoader.load(Map.of("HAVEN_DATA_DIR", dataDir.toString()), null);
-        assertTrue(LoopbackChannel.create(new ChannelContext(vertx, null, null, bare)).isEmpty());
+        assertTrue(new LoopbackKind().create(new ChannelContext(null, null, null, bare)).isEmpty());
     }
 
     private HttpResponse<String> post(String token, String id, String text) throws Exception {
@@ -271,17 +202,11 @@ class LoopbackChannelTest {
         HttpRequest request =
                 HttpRequest.newBuilder(
                                 URI.create(
-                                        "http://127.0.0.1:"
-                                                + server.actualPort()
-                                                + LoopbackChannel.PATH))
+                                        "http://127.0.0.1:" + haven.port() + LoopbackChannel.PATH))
                         .header(LoopbackChannel.TOKEN_HEADER, token)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
                         .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }
