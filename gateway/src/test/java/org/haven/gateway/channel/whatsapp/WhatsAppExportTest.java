@@ -107,7 +107,10 @@ class WhatsAppExportTest {
             String text;
             try (Gpg lawyer = Gpg.in(gpgDir)) {
                 lawyer.importKey(fixture("lawyer-secret.asc"));
-                text = lawyer.decrypt(download.body()).text();
+                lawyer.importKey(inbox.get("/inbox/export-signing-key.asc").body());
+                Gpg.Decrypted file = lawyer.decrypt(download.body());
+                assertTrue(file.status().contains("[GNUPG:] GOODSIG "), file.status());
+                text = file.text();
             }
             assertTrue(text.contains(marker), "not this case's file");
             Matcher block = BLOCK.matcher(text);
