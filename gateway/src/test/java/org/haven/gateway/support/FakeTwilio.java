@@ -1,8 +1,10 @@
 package org.haven.gateway.support;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +23,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
  * A stand-in for Twilio's REST API on loopback, speaking its wire format: {@code POST
  * /2010-04-01/Accounts/{AccountSid}/Messages.json} with form parameters and Basic auth, answered
- * 201 with a message resource (or a scripted error). It records what the real SDK sent.
+ * 201 with a message resource (or a scripted error), and the media files of received messages as
+ * Twilio holds them (served whole, stalled mid-body, chunked, or through a redirect to storage). It
+ * records what the real SDK and the gateway's downloads sent.
  */
 public final class FakeTwilio implements AutoCloseable {
     private static final DateTimeFormatter RFC_2822 =
@@ -39,7 +44,8 @@ public final class FakeTwilio implements AutoCloseable {
             String authorization,
             Map<String, String> params,
             int status,
-            String sid) {
+            String sid,
+            String version) {
         public String to() {
             return params.get("To");
         }
@@ -67,7 +73,29 @@ public final class FakeTwilio implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Deque<int[]>> scripted = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
-    private final Map<String, Object[]> media = new ConcurrentHashMap<>();
+    private final Map<String, Media> media = new ConcurrentHashMap<>();
+    private final Map<String, byte[][]> storage = new ConcurrentHashMap<>();
+    private final AtomicInteger abandoned = new AtomicInteger();
+    private volatile boolean stallSends;
+
+    /** How a media file is served. */
+    public enum Serving {
+        /** 200 with a Content-Length and the whole body. */
+        WHOLE,
+        /**
+         * 200 with a Content-Length, half the body, then nothing more, the connection kept open.
+         */
+        STALLED,
+        /** 200 in chunked transfer encoding (no Content-Length), in pieces. */
+        CHUNKED,
+        /**
+         * 302 to Twilio's storage (a path of this fake, {@code /storage/<token>}), which serves it
+         * whole to anyone holding the URL, as a signed URL is.
+         */
+        REDIRECTED
+    }
+
+    private record Media(String contentType, byte[] bytes, Serving serving) {}
 
     private FakeTwilio(String accountSid) throws Exception {
         this.accountSid = accountSid;
@@ -129,6 +157,11 @@ public final class FakeTwilio implements AutoCloseable {
      * MediaUrl<n>} of the webhook); served to Basic auth of the account, deleted by DELETE.
      */
     public String addMedia(String messageSid, String contentType, byte[] bytes) {
+        return addMedia(messageSid, contentType, bytes, Serving.WHOLE);
+    }
+
+    /** The same, served as {@code serving} says. */
+    public String addMedia(String messageSid, String contentType, byte[] bytes, Serving serving) {
         String mediaSid = "ME" + HexFormat.of().formatHex(bytes(16));
         String path =
                 "/2010-04-01/Accounts/"
@@ -137,8 +170,32 @@ public final class FakeTwilio implements AutoCloseable {
                         + messageSid
                         + "/Media/"
                         + mediaSid;
-        media.put(path, new Object[] {contentType, bytes});
+        media.put(path, new Media(contentType, bytes, serving));
         return "https://api.twilio.com" + path;
+    }
+
+    /**
+     * How many responses were closed by the client before their body ended (a {@link
+     * Serving#STALLED} download given up).
+     */
+    public int abandonedResponses() {
+        return abandoned.get();
+    }
+
+    /**
+     * From now on, answers each message sent with its status and headers, then half its body, and
+     * nothing more (a stalled API).
+     */
+    public void stallSends() {
+        stallSends = true;
+    }
+
+    /** The downloads of media so far: GET requests to a media path or to the storage. */
+    public List<Received> downloads() {
+        return received.stream()
+                .filter(r -> r.method().equals("GET"))
+                .filter(r -> r.path().contains("/Media/") || r.path().startsWith("/storage/"))
+                .toList();
     }
 
     /** Whether the media file at this URL is still held (not deleted). */
@@ -194,6 +251,10 @@ public final class FakeTwilio implements AutoCloseable {
                                 }
                             }
                             String mediaPath = req.path().replaceAll("\\.json$", "");
+                            if (req.path().startsWith("/storage/")) {
+                                serveStorage(req);
+                                return;
+                            }
                             if (req.path().contains("/Media/")) {
                                 serveMedia(req, mediaPath, params);
                                 return;
@@ -218,7 +279,8 @@ public final class FakeTwilio implements AutoCloseable {
                                                     req.getHeader("Authorization"),
                                                     params,
                                                     error[0],
-                                                    null));
+                                                    null,
+                                                    req.version().alpnName()));
                                     JsonObject e =
                                             new JsonObject()
                                                     .put("code", error[1] == 0 ? null : error[1])
@@ -235,6 +297,25 @@ public final class FakeTwilio implements AutoCloseable {
                                     return;
                                 }
                                 String sid = "SM" + HexFormat.of().formatHex(bytes(16));
+                                if (stallSends) {
+                                    received.add(
+                                            new Received(
+                                                    req.method().name(),
+                                                    req.path(),
+                                                    req.getHeader("Authorization"),
+                                                    params,
+                                                    201,
+                                                    sid,
+                                                    req.version().alpnName()));
+                                    Buffer json = Buffer.buffer(message(sid, params).encode());
+                                    stall(
+                                            req,
+                                            201,
+                                            "application/json",
+                                            json.getBytes(),
+                                            json.length() / 2);
+                                    return;
+                                }
                                 received.add(
                                         new Received(
                                                 req.method().name(),
@@ -242,7 +323,8 @@ public final class FakeTwilio implements AutoCloseable {
                                                 req.getHeader("Authorization"),
                                                 params,
                                                 201,
-                                                sid));
+                                                sid,
+                                                req.version().alpnName()));
                                 req.response()
                                         .setStatusCode(201)
                                         .putHeader("Content-Type", "application/json")
@@ -255,7 +337,8 @@ public final class FakeTwilio implements AutoCloseable {
                                                 req.getHeader("Authorization"),
                                                 params,
                                                 404,
-                                                null));
+                                                null,
+                                                req.version().alpnName()));
                                 req.response()
                                         .setStatusCode(404)
                                         .putHeader("Content-Type", "application/json")
@@ -296,7 +379,7 @@ public final class FakeTwilio implements AutoCloseable {
     }
 
     private void serveMedia(HttpServerRequest req, String path, Map<String, String> params) {
-        Object[] file = media.get(path);
+        Media file = media.get(path);
         String expectedAuth =
                 "Basic "
                         + java.util.Base64.getEncoder()
@@ -309,6 +392,8 @@ public final class FakeTwilio implements AutoCloseable {
         if (status == 200 && req.method().name().equals("DELETE")) {
             media.remove(path);
             status = 204;
+        } else if (status == 200 && file.serving() == Serving.REDIRECTED) {
+            status = 302;
         }
         received.add(
                 new Received(
@@ -317,15 +402,83 @@ public final class FakeTwilio implements AutoCloseable {
                         req.getHeader("Authorization"),
                         params,
                         status,
-                        null));
+                        null,
+                        req.version().alpnName()));
+        if (status == 302) {
+            String token = HexFormat.of().formatHex(bytes(16));
+            storage.put(
+                    token,
+                    new byte[][] {
+                        file.contentType().getBytes(StandardCharsets.UTF_8), file.bytes()
+                    });
+            req.response()
+                    .setStatusCode(302)
+                    .putHeader("Location", url() + "/storage/" + token + "?Expires=60")
+                    .end();
+        } else if (status != 200) {
+            req.response().setStatusCode(status).end();
+        } else if (file.serving() == Serving.STALLED) {
+            stall(req, 200, file.contentType(), file.bytes(), file.bytes().length / 2);
+        } else if (file.serving() == Serving.CHUNKED) {
+            HttpServerResponse response =
+                    req.response()
+                            .setStatusCode(200)
+                            .setChunked(true)
+                            .putHeader("Content-Type", file.contentType());
+            byte[] bytes = file.bytes();
+            int piece = Math.max(1, bytes.length / 4);
+            for (int at = 0; at < bytes.length; at += piece) {
+                response.write(
+                        Buffer.buffer(
+                                java.util.Arrays.copyOfRange(
+                                        bytes, at, Math.min(bytes.length, at + piece))));
+            }
+            response.end();
+        } else {
+            req.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", file.contentType())
+                    .end(Buffer.buffer(file.bytes()));
+        }
+    }
+
+    /** Twilio's storage: a signed URL, served to whoever holds it, once. */
+    private void serveStorage(HttpServerRequest req) {
+        byte[][] file = storage.remove(req.path().substring("/storage/".length()));
+        int status = file == null || req.getParam("Expires") == null ? 404 : 200;
+        received.add(
+                new Received(
+                        req.method().name(),
+                        req.path(),
+                        req.getHeader("Authorization"),
+                        Map.of(),
+                        status,
+                        null,
+                        req.version().alpnName()));
         if (status == 200) {
             req.response()
                     .setStatusCode(200)
-                    .putHeader("Content-Type", (String) file[0])
-                    .end(io.vertx.core.buffer.Buffer.buffer((byte[]) file[1]));
+                    .putHeader("Content-Type", new String(file[0], StandardCharsets.UTF_8))
+                    .end(Buffer.buffer(file[1]));
         } else {
             req.response().setStatusCode(status).end();
         }
+    }
+
+    /**
+     * Answers with a status and a Content-Length for all of {@code bytes}, sends the first {@code
+     * sent} of them, and never the rest; counts the response as abandoned when the client closes
+     * the connection.
+     */
+    private void stall(
+            HttpServerRequest req, int status, String contentType, byte[] bytes, int sent) {
+        HttpServerResponse response =
+                req.response()
+                        .setStatusCode(status)
+                        .putHeader("Content-Type", contentType)
+                        .putHeader("Content-Length", Integer.toString(bytes.length));
+        response.closeHandler(v -> abandoned.incrementAndGet());
+        response.write(Buffer.buffer(java.util.Arrays.copyOf(bytes, sent)));
     }
 
     private JsonObject message(String sid, Map<String, String> p) {

@@ -8,16 +8,24 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.haven.gateway.channel.twilio.TwilioSignature;
 
-/** Posts Twilio webhooks to a local Haven, signed as Twilio signs them. */
+/**
+ * Posts Twilio webhooks to a local Haven, signed as Twilio signs them, and waits for the answer as
+ * long as Twilio does ({@link #TWILIO_WAITS}): a webhook answered later fails the test.
+ */
 public final class TwilioWebhook {
+    /** How long Twilio waits for a webhook's answer before it gives up (and retries). */
+    public static final Duration TWILIO_WAITS = Duration.ofSeconds(15);
+
     private final int port;
     private final String publicUrl;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TwilioWebhook(int port, String publicUrl) {
         this.port = port;
@@ -71,6 +79,7 @@ public final class TwilioWebhook {
         byte[] bytes = formBody.getBytes(StandardCharsets.ISO_8859_1);
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(TWILIO_WAITS)
                         .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                         .POST(
                                 chunked

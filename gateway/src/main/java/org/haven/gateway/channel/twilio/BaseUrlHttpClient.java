@@ -5,7 +5,6 @@ import com.twilio.exception.ApiConnectionException;
 import com.twilio.http.HttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
@@ -15,24 +14,40 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
 /**
  * The Twilio SDK's transport, sending every request to a configured base URL (Twilio's own by
  * default; a proxy or a test server otherwise). It makes exactly one attempt: retries belong to the
- * outbox, which persists them and backs off, so the SDK's own retry loop is bypassed.
+ * outbox, which persists them and backs off, so the SDK's own retry loop is bypassed. The attempt
+ * ends within {@link #TIMEOUT}, the response's body included (a request's own timeout only covers
+ * the wait for its headers), so a stalled API cannot hold a worker thread.
  */
 public final class BaseUrlHttpClient extends HttpClient {
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
+    /** How long one request may take, from sending it to the last byte of its answer. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(15);
 
     private final URI base;
+    private final Duration timeout;
     private final java.net.http.HttpClient http;
 
     public BaseUrlHttpClient(URI base) {
+        this(base, TIMEOUT);
+    }
+
+    /** With another limit than {@link #TIMEOUT} on each request (tests). */
+    BaseUrlHttpClient(URI base, Duration timeout) {
         this.base = base;
+        this.timeout = timeout;
         this.http =
                 java.net.http.HttpClient.newBuilder()
+                        // Twilio's API speaks it; no h2c upgrade on a plain-http proxy or test API
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5))
                         .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
                         .build();
@@ -53,7 +68,7 @@ public final class BaseUrlHttpClient extends HttpClient {
     public Response makeRequest(Request request) {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(rebase(request.constructURL()))
-                        .timeout(TIMEOUT)
+                        .timeout(timeout)
                         .header("Accept", "application/json")
                         .header("User-Agent", "twilio-java/13.0.1 haven");
         if (request.requiresAuthentication()) {
@@ -85,20 +100,26 @@ public final class BaseUrlHttpClient extends HttpClient {
             case PUT -> b.PUT(body);
             default -> b.method(request.getMethod().toString(), body);
         }
+        CompletableFuture<HttpResponse<String>> sent =
+                http.sendAsync(
+                        b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         try {
-            HttpResponse<String> r =
-                    http.send(
-                            b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> r = sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             List<Header> headers = new ArrayList<>();
             r.headers()
                     .map()
                     .forEach((k, vs) -> vs.forEach(v -> headers.add(new BasicHeader(k, v))));
             return new Response(r.body(), r.statusCode(), headers.toArray(new Header[0]));
-        } catch (IOException e) {
+        } catch (TimeoutException e) {
+            sent.cancel(true); // closes the connection, whatever the server still sends
+            throw new ApiConnectionException("Twilio API unreachable: timeout");
+        } catch (ExecutionException e) {
             // the message of a transport error may hold the URL; keep only the kind
+            Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new ApiConnectionException(
-                    "Twilio API unreachable: " + e.getClass().getSimpleName());
+                    "Twilio API unreachable: " + cause.getClass().getSimpleName());
         } catch (InterruptedException e) {
+            sent.cancel(true);
             Thread.currentThread().interrupt();
             throw new ApiConnectionException("interrupted");
         }

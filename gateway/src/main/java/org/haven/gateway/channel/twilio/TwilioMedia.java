@@ -1,16 +1,13 @@
 package org.haven.gateway.channel.twilio;
 
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,19 +28,39 @@ import org.slf4j.LoggerFactory;
  * The media of a received WhatsApp message or MMS: each file Twilio lists ({@code NumMedia}, {@code
  * MediaUrl<n>}, {@code MediaContentType<n>}) is checked against the channel's {@link MediaLimits},
  * downloaded with the account's credentials (only from the configured API's own media path, so the
- * credentials go nowhere else; one redirect to Twilio's storage is followed without them), and,
- * once the caller has sealed what was kept, deleted from Twilio through the API, kept or refused
- * alike.
+ * credentials go nowhere else; one redirect to Twilio's storage is followed without them, see
+ * {@link MediaFetch}), and, once the caller has sealed what was kept, deleted from Twilio through
+ * the API, kept or refused alike. A file that could not be had (unreachable, an HTTP error, or not
+ * there within the {@link #DEADLINE}) is refused too, but stays on Twilio, under its own media
+ * retention.
+ *
+ * <p>The files of one message are downloaded one after the other, asynchronously (no worker thread
+ * waits on a body), all within {@link #DEADLINE}: a media server that stalls mid-body cannot keep
+ * the webhook from being answered before Twilio gives up on it (15 s) and posts it again.
  */
 public final class TwilioMedia {
     private static final Logger LOG = LoggerFactory.getLogger(TwilioMedia.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How long all the files of one message may take together, well inside the 15 s Twilio waits
+     * for a webhook's answer (leaving time for the dialogue's step).
+     */
+    public static final Duration DEADLINE = Duration.ofSeconds(10);
+
     private static final Pattern MEDIA_PATH =
             Pattern.compile(
                     "/2010-04-01/Accounts/(AC[0-9a-fA-F]{32})/Messages/((?:MM|SM)[0-9a-fA-F]{32})/Media/(ME[0-9a-fA-F]{32})");
 
-    /** What came with one message. */
-    public record Received(List<Attachment> kept, int refused, List<String[]> onTwilio) {
+    /**
+     * What came with one message.
+     *
+     * @param kept the files taken, in order
+     * @param refused how many were not (of another type, too large, or not had)
+     * @param toDelete the {message SID, media SID} of the copies to delete from Twilio once the
+     *     step committed: those kept and those refused by the limits, not those that could not be
+     *     had
+     */
+    public record Received(List<Attachment> kept, int refused, List<String[]> toDelete) {
         /** No media at all. */
         public static final Received NONE = new Received(List.of(), 0, List.of());
 
@@ -64,6 +81,8 @@ public final class TwilioMedia {
     private final MediaLimits limits;
     private final HttpClient http =
             HttpClient.newBuilder()
+                    // as Twilio's media servers speak it; no h2c upgrade on a plain-http test API
+                    .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5))
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
@@ -75,8 +94,8 @@ public final class TwilioMedia {
     }
 
     /**
-     * Downloads the files a webhook lists that fit the limits; never fails (a file that cannot be
-     * had counts as refused).
+     * Downloads the files a webhook lists that fit the limits, within {@link #DEADLINE}; never
+     * fails (a file that cannot be had in time counts as refused).
      *
      * @param count the message's {@code NumMedia}, already checked (0 to 10)
      */
@@ -84,36 +103,107 @@ public final class TwilioMedia {
         if (count == 0) {
             return Future.succeededFuture(Received.NONE);
         }
-        return vertx.executeBlocking(
-                () -> {
-                    List<Attachment> kept = new ArrayList<>();
-                    List<String[]> onTwilio = new ArrayList<>();
-                    int refused = 0;
-                    for (int i = 0; i < count; i++) {
-                        String url = params.get("MediaUrl" + i);
-                        String type = params.get("MediaContentType" + i);
-                        Matcher m = url == null ? null : mediaPath(url);
-                        if (m == null) {
-                            refused++;
-                            LOG.info("event=media_refused reason=bad_url");
-                            continue;
-                        }
-                        onTwilio.add(new String[] {m.group(2), m.group(3)});
-                        if (!limits.accepts(type)) {
-                            refused++;
-                            LOG.info("event=media_refused reason=type");
-                            continue;
-                        }
-                        byte[] data = download(m.group(0), type);
-                        if (data == null) {
-                            refused++;
-                            continue;
-                        }
-                        kept.add(new Attachment(MediaLimits.bare(type), data));
-                    }
-                    return new Received(List.copyOf(kept), refused, List.copyOf(onTwilio));
-                },
-                false);
+        Batch batch = new Batch(params, count, vertx.getOrCreateContext());
+        batch.context.runOnContext(v -> batch.start());
+        return batch.done.future();
+    }
+
+    /** The downloads of one message; its state is touched on its context only. */
+    private final class Batch {
+        private final Map<String, String> params;
+        private final int count;
+        private final Context context;
+        private final long deadline = System.nanoTime() + DEADLINE.toNanos();
+        private final Promise<Received> done = Promise.promise();
+        private final List<Attachment> kept = new ArrayList<>();
+        private final List<String[]> toDelete = new ArrayList<>();
+        private int refused;
+        private int next;
+        private MediaFetch current;
+
+        Batch(Map<String, String> params, int count, Context context) {
+            this.params = params;
+            this.count = count;
+            this.context = context;
+        }
+
+        void start() {
+            long timer = vertx.setTimer(DEADLINE.toMillis(), id -> late());
+            done.future().onComplete(ar -> vertx.cancelTimer(timer));
+            step();
+        }
+
+        /** The deadline passed: what is still under way, and what is left, is refused. */
+        private void late() {
+            if (done.future().isComplete()) {
+                return;
+            }
+            int left = count - next + (current == null ? 0 : 1);
+            LOG.info("event=media_refused reason=deadline count={}", left);
+            refused += left;
+            if (current != null) {
+                current.abandon();
+                current = null;
+            }
+            finish();
+        }
+
+        private void finish() {
+            done.tryComplete(new Received(List.copyOf(kept), refused, List.copyOf(toDelete)));
+        }
+
+        private void step() {
+            while (next < count && !done.future().isComplete()) {
+                int i = next++;
+                String url = params.get("MediaUrl" + i);
+                String type = params.get("MediaContentType" + i);
+                Matcher m = url == null ? null : mediaPath(url);
+                if (m == null) {
+                    refused++;
+                    LOG.info("event=media_refused reason=bad_url");
+                    continue;
+                }
+                String[] sids = {m.group(2), m.group(3)};
+                if (!limits.accepts(type)) {
+                    refused++;
+                    toDelete.add(sids);
+                    LOG.info("event=media_refused reason=type");
+                    continue;
+                }
+                MediaFetch fetch = new MediaFetch(http, limits.maxBytes(), deadline);
+                current = fetch;
+                Future.fromCompletionStage(
+                                fetch.start(apiUri(m.group(0)), authorization(), type), context)
+                        .onComplete(
+                                ar -> {
+                                    if (current != fetch || done.future().isComplete()) {
+                                        return; // abandoned at the deadline, already counted
+                                    }
+                                    current = null;
+                                    MediaFetch.Result r =
+                                            ar.succeeded()
+                                                    ? ar.result()
+                                                    : new MediaFetch.Result(
+                                                            MediaFetch.Kind.FAILED, null);
+                                    switch (r.kind()) {
+                                        case KEPT -> {
+                                            kept.add(
+                                                    new Attachment(
+                                                            MediaLimits.bare(type), r.data()));
+                                            toDelete.add(sids);
+                                        }
+                                        case REFUSED -> {
+                                            refused++;
+                                            toDelete.add(sids);
+                                        }
+                                        case FAILED -> refused++;
+                                    }
+                                    step();
+                                });
+                return;
+            }
+            finish();
+        }
     }
 
     /**
@@ -127,7 +217,7 @@ public final class TwilioMedia {
             return;
         }
         if (step.failed() || step.result().conversationId() == null) {
-            LOG.warn("event=media_left_on_twilio count={}", received.onTwilio().size());
+            LOG.warn("event=media_left_on_twilio count={}", received.toDelete().size());
             return;
         }
         deleteFromTwilio(received);
@@ -139,7 +229,7 @@ public final class TwilioMedia {
      */
     public Future<Void> deleteFromTwilio(Received received) {
         Future<Void> done = Future.succeededFuture();
-        for (String[] media : received.onTwilio()) {
+        for (String[] media : received.toDelete()) {
             done =
                     done.compose(
                             v ->
@@ -180,75 +270,16 @@ public final class TwilioMedia {
         return null;
     }
 
-    /** The file's bytes, or null when it is too large, of another type, or cannot be had. */
-    private byte[] download(String path, String declaredType) {
+    private URI apiUri(String path) {
         URI base = api.account().apiUrl();
-        URI uri = URI.create(base.getScheme() + "://" + base.getRawAuthority() + path);
-        String basic =
-                "Basic "
-                        + Base64.getEncoder()
-                                .encodeToString(
-                                        (api.account().accountSid()
-                                                        + ":"
-                                                        + api.account().authToken())
-                                                .getBytes(StandardCharsets.UTF_8));
-        try {
-            HttpResponse<InputStream> r =
-                    http.send(
-                            HttpRequest.newBuilder(uri)
-                                    .timeout(TIMEOUT)
-                                    .header("Authorization", basic)
-                                    .GET()
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofInputStream());
-            if (r.statusCode() / 100 == 3) {
-                r.body().close();
-                String location = r.headers().firstValue("Location").orElse("");
-                URI next = uri.resolve(location);
-                if (!"https".equals(next.getScheme()) && !"http".equals(uri.getScheme())) {
-                    LOG.info("event=media_refused reason=redirect");
-                    return null;
-                }
-                // Twilio's storage: a signed URL, without the account's credentials
-                r =
-                        http.send(
-                                HttpRequest.newBuilder(next).timeout(TIMEOUT).GET().build(),
-                                HttpResponse.BodyHandlers.ofInputStream());
-            }
-            try (InputStream in = r.body()) {
-                if (r.statusCode() != 200) {
-                    LOG.info("event=media_refused reason=http_{}", r.statusCode());
-                    return null;
-                }
-                String served = r.headers().firstValue("Content-Type").orElse(declaredType);
-                if (!MediaLimits.bare(served).equals(MediaLimits.bare(declaredType))) {
-                    LOG.info("event=media_refused reason=type_mismatch");
-                    return null;
-                }
-                long length = r.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (length > limits.maxBytes()) {
-                    LOG.info("event=media_refused reason=size");
-                    return null;
-                }
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buf = new byte[16 * 1024];
-                int n;
-                while ((n = in.read(buf)) >= 0) {
-                    out.write(buf, 0, n);
-                    if (out.size() > limits.maxBytes()) {
-                        LOG.info("event=media_refused reason=size");
-                        return null;
-                    }
-                }
-                return out.toByteArray();
-            }
-        } catch (IOException e) {
-            LOG.info(
-                    "event=media_refused reason=unreachable kind={}", e.getClass().getSimpleName());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path);
+    }
+
+    private String authorization() {
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString(
+                                (api.account().accountSid() + ":" + api.account().authToken())
+                                        .getBytes(StandardCharsets.UTF_8));
     }
 }
