@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.haven.bot.Intake;
 import org.haven.bot.Triage;
@@ -462,10 +463,24 @@ class TriagerTest {
         "هاليفاكس, halifax",
         "Nueva Escocia, halifax",
         "ویکتوریا, victoria",
-        "ሬጂና, national",
-        "ریجاینا, national"
+        "ኖቫ ስኮሸያ, halifax",
+        "ማኒቶባ, winnipeg",
+        "ኣብ ማኒቶባ እየ ዝነብር, winnipeg",
+        "ኣልበርታ, edmonton",
+        "አልበርታ, edmonton",
+        "ብሪቲሽ ኮሎምብያ, vancouver",
+        "Regina, national",
+        "ريجاينا, national",
+        "رجینا, national",
+        "ساسکاچوان, national",
+        "Реджайна, national",
+        "ረጂና, national",
+        "ሳስካቸዋን, national",
+        "ኒው ብሩንስዊክ, national"
     })
     void testGroupForPlacesInEveryScript(String place, String group) {
+        // recognised as a place, never reached by falling back to the national office
+        assertEquals(Optional.of(group), triager.placeNamed(place), place);
         assertEquals(group, triager.groupFor(place));
     }
 
