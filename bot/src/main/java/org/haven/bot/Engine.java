@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.haven.bot.ConversationState.Phase;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Keyword;
@@ -49,10 +48,7 @@ public final class Engine {
     private static final String CRISIS_LINES = "crisis_lines";
 
     /** The directory's service of crisis lines (day and night, by phone). */
-    private static final String CRISIS_LINE = "crisis line";
-
-    /** The directory's scope of organisations that serve everyone. */
-    private static final String NATIONAL = "national";
+    private static final String CRISIS_LINE = Triager.CRISIS_LINE;
 
     private final Script script;
     private final EngineSettings settings;
@@ -840,9 +836,8 @@ public final class Engine {
             }
             if (!r.referralSuggestions().isEmpty()) {
                 Reply intro = localizer.message("referrals_intro", language, r.workingGroup());
-                StringBuilder b = new StringBuilder(intro.text());
-                r.referralSuggestions().forEach(x -> b.append("\n- ").append(x));
-                replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
+                replies.add(intro);
+                replies.add(ResultBuilder.listed(intro, r.referralSuggestions()));
             }
             if (r.triage()
                     != Triage.URGENT) { // the urgent outcome says itself how they will hear from us
@@ -885,26 +880,16 @@ public final class Engine {
             question = null;
             String group = named.get();
             List<String> lines =
-                    Stream.of(group, NATIONAL)
-                            .distinct()
-                            .flatMap(
-                                    scope ->
-                                            script.directory().stream()
-                                                    .filter(
-                                                            o ->
-                                                                    o.serves().contains(scope)
-                                                                            && o.services()
-                                                                                    .contains(
-                                                                                            CRISIS_LINE)))
+                    Triager.offering(script, List.of(CRISIS_LINE), group, Integer.MAX_VALUE)
+                            .stream()
                             .map(ResultBuilder::suggestion)
                             .toList();
             if (lines.isEmpty()) {
                 return;
             }
             Reply intro = localizer.message(CRISIS_LINES, language, group);
-            StringBuilder b = new StringBuilder(intro.text());
-            lines.forEach(x -> b.append("\n- ").append(x));
-            replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
+            replies.add(intro);
+            replies.add(ResultBuilder.listed(intro, lines));
         }
 
         /**
