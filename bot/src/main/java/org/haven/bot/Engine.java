@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.haven.bot.ConversationState.Phase;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Keyword;
@@ -49,10 +48,7 @@ public final class Engine {
     private static final String CRISIS_LINES = "crisis_lines";
 
     /** The directory's service of crisis lines (day and night, by phone). */
-    private static final String CRISIS_LINE = "crisis line";
-
-    /** The directory's scope of organisations that serve everyone. */
-    private static final String NATIONAL = "national";
+    private static final String CRISIS_LINE = Triager.CRISIS_LINE;
 
     private final Script script;
     private final EngineSettings settings;
@@ -556,7 +552,7 @@ public final class Engine {
                         begin();
                     } else {
                         Question q = script.question(question).orElseThrow();
-                        answers.put(q.id(), List.of());
+                        answers.put(q.id(), typedSoFar(q)); // words typed at it stay
                         advance(script.indexOf(q.id()) + 1, q.section());
                     }
                 }
@@ -648,15 +644,47 @@ public final class Engine {
             if (p instanceof AnswerParser.Accepted a) {
                 languageAsked = false;
                 chooseLanguage(a.values().get(0));
-                if (phase == Phase.FINISHED) {
-                    say("handoff");
-                } else if (languageQuestion.id().equals(question)) {
-                    advance(script.indexOf(question) + 1, languageQuestion.section());
-                } else {
-                    askCurrent();
-                }
+                afterLanguage();
+            } else if (p instanceof AnswerParser.Typed t) {
+                typedAtLanguage(t.text());
             } else {
                 say("error");
+                ask(languageQuestion);
+            }
+        }
+
+        /** Goes on from where the language question was asked. */
+        private void afterLanguage() {
+            if (phase == Phase.FINISHED) {
+                say("handoff");
+            } else if (languageQuestion.id().equals(question)) {
+                advance(script.indexOf(question) + 1, languageQuestion.section());
+            } else {
+                askCurrent();
+            }
+        }
+
+        /**
+         * Words typed at the language question (a disclosure, in any language) are kept and
+         * acknowledged, never "did not understand". When their language is unambiguous it becomes
+         * the conversation's, as a chosen one would; otherwise the question is asked again.
+         */
+        private void typedAtLanguage(String text) {
+            Optional<String> own = languageChosen ? Optional.empty() : guess.guess(text);
+            if (handedOff) {
+                events.add(new Event.MessageForCoordinator(text));
+            } else {
+                List<String> values = new ArrayList<>(typedSoFar(languageQuestion));
+                values.add(Condition.TYPED_PREFIX + text);
+                answers.put(languageQuestion.id(), values);
+            }
+            if (own.isPresent()) {
+                languageAsked = false;
+                chooseLanguage(own.get());
+                say("acknowledged");
+                afterLanguage();
+            } else {
+                say("acknowledged");
                 ask(languageQuestion);
             }
         }
@@ -665,7 +693,9 @@ public final class Engine {
             language = code;
             languageChosen = true;
             if (!handedOff) {
-                answers.put(languageQuestion.id(), List.of(code));
+                List<String> values = new ArrayList<>(List.of(code));
+                values.addAll(typedSoFar(languageQuestion));
+                answers.put(languageQuestion.id(), values);
             }
             if (script.language(code).map(l -> !l.complete()).orElse(false)) {
                 say("partial_language");
@@ -680,7 +710,18 @@ public final class Engine {
             Question q = script.question(question).orElseThrow();
             AnswerParser.Parsed p = parser.parse(q, raw, language, year());
             if (p instanceof AnswerParser.Typed t) {
-                typed(q, t.text());
+                if (q.type() == QuestionType.LANGUAGE) {
+                    typedAtLanguage(t.text());
+                } else {
+                    typed(q, t.text());
+                }
+                return;
+            }
+            if (p instanceof AnswerParser.Kept k) {
+                // more than the question expects, kept whole: the person is thanked, not refused
+                answers.put(q.id(), k.values());
+                say("acknowledged");
+                advance(script.indexOf(q.id()) + 1, q.section());
                 return;
             }
             if (p instanceof AnswerParser.Rejected r) {
@@ -795,9 +836,8 @@ public final class Engine {
             }
             if (!r.referralSuggestions().isEmpty()) {
                 Reply intro = localizer.message("referrals_intro", language, r.workingGroup());
-                StringBuilder b = new StringBuilder(intro.text());
-                r.referralSuggestions().forEach(x -> b.append("\n- ").append(x));
-                replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
+                replies.add(intro);
+                replies.add(ResultBuilder.listed(intro, r.referralSuggestions()));
             }
             if (r.triage()
                     != Triage.URGENT) { // the urgent outcome says itself how they will hear from us
@@ -840,26 +880,16 @@ public final class Engine {
             question = null;
             String group = named.get();
             List<String> lines =
-                    Stream.of(group, NATIONAL)
-                            .distinct()
-                            .flatMap(
-                                    scope ->
-                                            script.directory().stream()
-                                                    .filter(
-                                                            o ->
-                                                                    o.serves().contains(scope)
-                                                                            && o.services()
-                                                                                    .contains(
-                                                                                            CRISIS_LINE)))
+                    Triager.offering(script, List.of(CRISIS_LINE), group, Integer.MAX_VALUE)
+                            .stream()
                             .map(ResultBuilder::suggestion)
                             .toList();
             if (lines.isEmpty()) {
                 return;
             }
             Reply intro = localizer.message(CRISIS_LINES, language, group);
-            StringBuilder b = new StringBuilder(intro.text());
-            lines.forEach(x -> b.append("\n- ").append(x));
-            replies.add(new Reply(b.toString(), List.of(), intro.language(), intro.rtl()));
+            replies.add(intro);
+            replies.add(ResultBuilder.listed(intro, lines));
         }
 
         /**

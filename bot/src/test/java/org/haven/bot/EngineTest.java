@@ -484,6 +484,77 @@ class EngineTest {
         assertEquals(run("yes", "fr", "2").state(), run("yes", "fr", "2").state());
     }
 
+    /**
+     * Verifies that a story longer than a text question expects (over 2,000 characters, as a
+     * Telegram message may be; or over a question's own limit) is kept whole and acknowledged,
+     * never refused with "did not understand" or "keep it short" (issue 25, scope 5).
+     */
+    @Test
+    void testLongTextAtTextQuestionIsKeptWholeAndAcknowledged() {
+        String story = "They came at night and took my brother away. ".repeat(90); // 4,050 chars
+        assertTrue(story.length() > 4000 && story.length() <= 4096);
+        // "What days and times are safe to reach you?" (no limit of its own)
+        Turn t =
+                run(
+                        "yes", "en", "1", "no", "yes", "2", "Iraq", "2014", "citizen", "yes",
+                        "none", "no", "here", story);
+        List<String> said = t.replies().stream().map(Reply::text).toList();
+        assertTrue(said.get(0).startsWith("Thank you for telling us"), said.toString());
+        assertTrue(said.get(1).contains("may we leave a message?"), said.toString());
+        assertTrue(said.stream().noneMatch(x -> x.contains("did not understand")));
+        t = engine.step(engine.step(t.state(), "no", NOW).state(), "Ottawa", NOW);
+        assertEquals(story.strip(), answer(completed(t), "contact_time"));
+
+        // "What number or address should we use?" (at most 200 characters)
+        String details = "Call my sister, not me: my husband reads my phone. " + story;
+        Turn d =
+                run(
+                        "yes", "en", "1", "no", "yes", "2", "Iraq", "2014", "citizen", "yes",
+                        "none", "no", "phone", details);
+        said = d.replies().stream().map(Reply::text).toList();
+        assertTrue(said.get(0).startsWith("Thank you for telling us"), said.toString());
+        assertTrue(said.get(1).contains("What days and times"), said.toString());
+        d = run(d, "evenings", "no", "Ottawa");
+        assertEquals(details.strip(), answer(completed(d), "contact_details"));
+
+        // and at a choice question, past 2,000 characters, nothing is cut off
+        Turn c = run("yes", "en", "1", "no", "yes", story);
+        assertTrue(c.replies().get(0).text().startsWith("Thank you for telling us"));
+        c = run(c, "Iraq", "2014", "citizen", "yes", "none", "no", "here", "x", "no", "Ottawa");
+        assertEquals(
+                "Other, in their words: " + story.strip(), answer(completed(c), "what_happened"));
+    }
+
+    /**
+     * Verifies that words typed at a question and then SKIP keep the words (nothing typed is lost).
+     */
+    @Test
+    void testSkipAfterTypedWordsKeepsThem() {
+        Turn t = run("yes", "en", "1", "he knows where I live now", "SKIP");
+        assertEquals("consent_read", t.state().question());
+        t = run(t, "yes", "2", "Iraq", "2014", "citizen", "yes", "none", "no", "here", "x", "no");
+        t = engine.step(t.state(), "Ottawa", NOW);
+        assertEquals(
+                "Other, in their words: he knows where I live now",
+                answer(completed(t), "danger_now"));
+    }
+
+    private Turn run(Turn from, String... inputs) {
+        Turn t = from;
+        for (String in : inputs) {
+            t = engine.step(t.state(), in, NOW);
+        }
+        return t;
+    }
+
+    private static String answer(IntakeResult r, String id) {
+        return r.answers().stream()
+                .filter(x -> x.questionId().equals(id))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no answer to " + id + ": " + r.answers()))
+                .answer();
+    }
+
     private static IntakeResult completed(Turn t) {
         return t.events().stream()
                 .filter(e -> e instanceof Event.IntakeCompleted)

@@ -10,14 +10,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.haven.bot.script.Language;
+import org.haven.bot.script.Script;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -29,24 +35,39 @@ class TranscriptTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Instant T0 = Instant.parse("2026-03-02T15:00:00Z");
 
-    static Stream<Path> transcripts() throws IOException, URISyntaxException {
+    static Stream<Arguments> transcripts() throws IOException, URISyntaxException {
         Path dir =
                 Path.of(TranscriptTest.class.getClassLoader().getResource("transcripts").toURI());
+        List<Path> files;
         try (Stream<Path> s = Files.list(dir)) {
-            List<Path> files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-            return files.stream();
+            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
+        List<Arguments> out = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString();
+            JsonNode t = YAML.readTree(f.toFile());
+            if (t.has("languages")) {
+                for (JsonNode l : t.get("languages")) {
+                    out.add(Arguments.of(name + " [" + l.asText() + "]", f, l.asText()));
+                }
+            } else {
+                out.add(Arguments.of(name, f, null));
+            }
+        }
+        return out.stream();
     }
 
     /**
      * Verifies that the engine answers each message of the transcript as written, with the events,
-     * languages and intake result given.
+     * languages and intake result given; a transcript that lists {@code languages} is run in each,
+     * its {@code {{...}}} placeholders replaced by that language's texts (see the README).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("transcripts")
-    void testTranscript(Path file) throws IOException {
-        JsonNode t = YAML.readTree(file.toFile());
-        String name = file.getFileName().toString();
+    void testTranscript(String name, Path file, String lang) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        JsonNode t =
+                YAML.readTree(lang == null ? text : inLanguage(text, YAML.readTree(text), lang));
         Duration window =
                 t.has("resume window")
                         ? Duration.parse(t.get("resume window").asText())
@@ -143,6 +164,76 @@ class TranscriptTest {
                 checkResult(where, step.get("result"), turn);
             }
         }
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z]+)(?::([^}]+))?}}");
+
+    /**
+     * A language-parameterised transcript in one language: each {@code {{kind:key}}} becomes that
+     * language's text in the default script (or in the transcript's own {@code texts}), escaped for
+     * a double-quoted YAML string.
+     */
+    private static String inLanguage(String text, JsonNode transcript, String lang) {
+        Script script = Intake.defaultIntake().script();
+        Matcher m = PLACEHOLDER.matcher(text);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String value = resolve(script, transcript, m.group(1), m.group(2), lang);
+            String quoted = value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+            m.appendReplacement(b, Matcher.quoteReplacement(quoted));
+        }
+        m.appendTail(b);
+        return b.toString();
+    }
+
+    private static String resolve(
+            Script s, JsonNode transcript, String kind, String key, String lang) {
+        Language language = s.language(lang).orElseThrow();
+        return switch (kind) {
+            case "lang" -> lang;
+            case "rtl" -> String.valueOf(language.rtl());
+            case "name" -> language.name();
+            case "keyword" -> s.keywords().get(key).words().get(lang).get(0);
+            case "message" -> part(s.messages().get(key).in(lang).orElseThrow());
+            case "question" -> part(s.question(key).orElseThrow().prompt().in(lang).orElseThrow());
+            case "variant" ->
+                    part(
+                            s.question(key)
+                                    .orElseThrow()
+                                    .variants()
+                                    .get(0)
+                                    .prompt()
+                                    .in(lang)
+                                    .orElseThrow());
+            case "warning" -> part(s.section(key).orElseThrow().warning().in(lang).orElseThrow());
+            case "option" -> {
+                String[] qv = key.split("/");
+                yield s.question(qv[0])
+                        .flatMap(q -> q.choice(qv[1]))
+                        .orElseThrow()
+                        .label()
+                        .in(lang)
+                        .orElseThrow();
+            }
+            case "text" -> {
+                JsonNode v = transcript.path("texts").path(key).path(lang);
+                if (!v.isTextual()) {
+                    throw new AssertionError("no texts/" + key + "/" + lang + " in the transcript");
+                }
+                yield v.asText();
+            }
+            default -> throw new AssertionError("unknown placeholder kind " + kind);
+        };
+    }
+
+    /**
+     * A script text as a reply contains it: up to its first line break and its first placeholder
+     * the engine fills in ({days}, {group}); {reference} and {phrase} stay as they are.
+     */
+    private static String part(String text) {
+        String t = text.split("\n", 2)[0];
+        Matcher m = Pattern.compile("\\{(?!reference}|phrase})[a-z]+}").matcher(t);
+        return (m.find() ? t.substring(0, m.start()) : t).strip();
     }
 
     private static void checkReplies(String where, JsonNode step, Turn turn) {

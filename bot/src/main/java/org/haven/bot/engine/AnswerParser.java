@@ -53,6 +53,14 @@ public final class AnswerParser {
     public record Typed(String text) implements Parsed {}
 
     /**
+     * Words longer than a text question expects (a story told at "what days are safe?", or past
+     * {@link #MAX_TEXT}): kept whole as the answer and acknowledged, never refused.
+     *
+     * @param values the words as typed, then what the question recognises in them
+     */
+    public record Kept(List<String> values) implements Parsed {}
+
+    /**
      * Typed words at a choice question count as said, not mistyped, from this many words or
      * characters.
      */
@@ -61,7 +69,12 @@ public final class AnswerParser {
     private static final int TYPED_CHARS = 20;
 
     private static final Pattern YEAR = Pattern.compile("(?<!\\d)(\\d{4})(?!\\d)");
-    private static final int MAX_TEXT = 2000;
+
+    /**
+     * Text questions expect at most this many characters; longer words that say something are kept
+     * whole all the same (a Telegram message has up to 4,096, an SMS body more).
+     */
+    static final int MAX_TEXT = 2000;
 
     private final Script script;
     // folded forms of the script's values and labels, made once: the script does not change under a
@@ -112,6 +125,9 @@ public final class AnswerParser {
                 || (q.validation() != null
                         && q.validation().maxLength() > 0
                         && raw.length() > q.validation().maxLength())) {
+            if (says(raw) && q.type() != QuestionType.REFERRAL_CODE) {
+                return new Kept(recognised(q, raw));
+            }
             return new Rejected(q.validation() != null ? null : "error");
         }
         if (q.validation() != null
@@ -174,8 +190,8 @@ public final class AnswerParser {
                 return new Accepted(List.of(h.value, Condition.TYPED_PREFIX + raw), h.language);
             }
         }
-        if (p instanceof Rejected && q.type() != QuestionType.LANGUAGE && says(raw)) {
-            return new Typed(raw.length() > MAX_TEXT ? raw.substring(0, MAX_TEXT) : raw);
+        if (p instanceof Rejected && says(raw)) {
+            return new Typed(raw);
         }
         return p;
     }

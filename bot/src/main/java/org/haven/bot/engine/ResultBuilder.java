@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.haven.bot.Answer;
 import org.haven.bot.IntakeResult;
+import org.haven.bot.Reply;
 import org.haven.bot.Triage;
 import org.haven.bot.script.Condition;
 import org.haven.bot.script.Organisation;
@@ -114,7 +115,22 @@ public final class ResultBuilder {
         return o.name() + (o.where().isEmpty() ? "" : " (" + o.where() + ")") + ": " + o.contact();
     }
 
-    /** The answers in script order, in English (choice labels), free text verbatim. */
+    /**
+     * A list of organisations as it is sent, one line each, after its introduction in the person's
+     * language and apart from it: names, numbers and addresses are left to right and need no
+     * alphabet beyond GSM-7, so a list of four fits in one SMS whatever the person's language (with
+     * the introduction, in Arabic or Ukrainian, it took up to 7 segments).
+     *
+     * @param intro the introduction (its language and direction are the list's)
+     * @param suggestions the organisations, each as {@link #suggestion}
+     * @return the reply
+     */
+    public static Reply listed(Reply intro, List<String> suggestions) {
+        StringBuilder b = new StringBuilder();
+        suggestions.forEach(x -> b.append(b.length() == 0 ? "- " : "\n- ").append(x));
+        return new Reply(b.toString(), List.of(), intro.language(), intro.rtl());
+    }
+
     /**
      * Where the answers keep messages that answered a question no longer known (see {@code
      * Engine.late}).

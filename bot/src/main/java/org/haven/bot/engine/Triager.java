@@ -1,6 +1,7 @@
 package org.haven.bot.engine;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,15 @@ import org.haven.bot.script.WorkingGroup;
 
 /** Applies the script's triage and referral rules, and finds the nearest working group. */
 public final class Triager {
+
+    /** The scope of organisations that serve everyone. */
+    private static final String NATIONAL = "national";
+
+    /**
+     * The directory's service of crisis lines (day and night, by phone), offered at once to a
+     * person in danger now.
+     */
+    public static final String CRISIS_LINE = "crisis line";
 
     /**
      * A triage decision.
@@ -134,8 +144,23 @@ public final class Triager {
                 services.addAll(r.services());
             }
         }
+        return offering(script, services, group, script.maxSuggestions());
+    }
+
+    /**
+     * The organisations of the directory that offer any of these services: the working group's
+     * first, then the national ones, by service and then in directory order.
+     *
+     * @param script the script (its directory)
+     * @param services service names
+     * @param group the working group
+     * @param max the most to give
+     * @return at most {@code max} organisations, each once
+     */
+    public static List<Organisation> offering(
+            Script script, Collection<String> services, String group, int max) {
         LinkedHashSet<Organisation> out = new LinkedHashSet<>();
-        for (String scope : List.of(group, "national")) {
+        for (String scope : List.of(group, NATIONAL)) {
             for (String service : services) {
                 for (Organisation o : script.directory()) {
                     if (o.serves().contains(scope) && o.services().contains(service)) {
@@ -145,6 +170,6 @@ public final class Triager {
             }
         }
         List<Organisation> list = new ArrayList<>(out);
-        return list.subList(0, Math.min(list.size(), script.maxSuggestions()));
+        return list.subList(0, Math.min(list.size(), max));
     }
 }

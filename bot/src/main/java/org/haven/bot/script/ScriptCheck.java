@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
 import org.haven.bot.Option;
 import org.haven.bot.engine.Localizer;
 import org.haven.bot.engine.Normalizer;
+import org.haven.bot.engine.ResultBuilder;
+import org.haven.bot.engine.Triager;
+import org.haven.bot.render.SmsEncoding;
 import org.haven.bot.render.SmsRenderer;
 
 /**
@@ -77,6 +81,22 @@ public final class ScriptCheck {
     private ScriptCheck(Script script) {
         this.script = script;
         script.messages().forEach((k, t) -> smsLines.put("message '" + k + "'", t.line()));
+        Text lines = script.messages().get(CRISIS_LINES);
+        Text intro = script.messages().get(REFERRALS_INTRO);
+        for (WorkingGroup g : script.workingGroups()) {
+            if (lines != null) {
+                smsLines.put("crisis lines of '" + g.id() + "'", lines.line());
+            }
+            if (intro != null) {
+                smsLines.put("referral suggestions for '" + g.id() + "'", intro.line());
+            }
+        }
+        script.messages()
+                .forEach(
+                        (k, t) ->
+                                smsLines.put(
+                                        "message '" + k + "' with '" + NOT_LEGAL_ADVICE + "'",
+                                        t.line()));
         script.sections().stream()
                 .filter(s -> s.warning() != null)
                 .forEach(s -> smsLines.put("section '" + s.id() + "' warning", s.warning().line()));
@@ -230,8 +250,96 @@ public final class ScriptCheck {
                                     localizer.text(q.validation().message(), lang, group)));
                 }
             }
+            directoryTexts(script, localizer, sms, lang, m);
         }
         return m;
+    }
+
+    /** Message keys of the lists built from the directory, and of the note after each outcome. */
+    private static final String CRISIS_LINES = "crisis_lines";
+
+    private static final String REFERRALS_INTRO = "referrals_intro";
+    private static final String NOT_LEGAL_ADVICE = "not_legal_advice";
+    private static final List<String> OUTCOMES =
+            List.of("outcome_urgent", "outcome_in_mandate", "outcome_possibly", "outcome_outside");
+
+    /**
+     * Texts put together from the directory, as the engine sends them: each working group's crisis
+     * lines (with the national ones), and its referral suggestions for every combination of the
+     * referral rules (the longest counts); and each outcome with the note that follows it.
+     */
+    private static void directoryTexts(
+            Script script,
+            Localizer localizer,
+            SmsRenderer sms,
+            String lang,
+            Map<String, Integer> m) {
+        for (WorkingGroup g : script.workingGroups()) {
+            if (script.messages().containsKey(CRISIS_LINES)) {
+                List<String> lines =
+                        Triager.offering(script, List.of(Triager.CRISIS_LINE), g.id(), 99).stream()
+                                .map(ResultBuilder::suggestion)
+                                .toList();
+                if (!lines.isEmpty()) {
+                    m.put(
+                            "crisis lines of '" + g.id() + "'/" + lang,
+                            sms.segmentsUnsplit(
+                                    ResultBuilder.listed(
+                                            localizer.message(CRISIS_LINES, lang, g.id()), lines)));
+                }
+            }
+            if (script.messages().containsKey(REFERRALS_INTRO)) {
+                List<ReferralRule> rules = script.referrals();
+                int worst = 0;
+                // every combination of the rules that may hold together (all at once past 12)
+                int all = rules.size() <= 12 ? (1 << rules.size()) - 1 : -1;
+                for (int bits = all == -1 ? -1 : 1; all == -1 ? bits == -1 : bits <= all; bits++) {
+                    Set<String> services = new LinkedHashSet<>();
+                    for (int r = 0; r < rules.size(); r++) {
+                        if (bits == -1 || (bits & (1 << r)) != 0) {
+                            services.addAll(rules.get(r).services());
+                        }
+                    }
+                    List<String> listed =
+                            Triager.offering(script, services, g.id(), script.maxSuggestions())
+                                    .stream()
+                                    .map(ResultBuilder::suggestion)
+                                    .toList();
+                    if (!listed.isEmpty()) {
+                        worst =
+                                Math.max(
+                                        worst,
+                                        sms.segmentsUnsplit(
+                                                ResultBuilder.listed(
+                                                        localizer.message(
+                                                                REFERRALS_INTRO, lang, g.id()),
+                                                        listed)));
+                    }
+                }
+                if (worst > 0) {
+                    m.put("referral suggestions for '" + g.id() + "'/" + lang, worst);
+                }
+            }
+        }
+        if (script.messages().containsKey(NOT_LEGAL_ADVICE)) {
+            Set<String> outcomes = new LinkedHashSet<>(OUTCOMES);
+            script.triage().stream()
+                    .map(TriageRule::say)
+                    .filter(k -> k != null)
+                    .forEach(outcomes::add);
+            String group = longestGroup(script, lang);
+            for (String k : outcomes) {
+                if (script.messages().containsKey(k)) {
+                    String text =
+                            localizer.message(k, lang, group).text()
+                                    + "\n"
+                                    + localizer.message(NOT_LEGAL_ADVICE, lang, group).text();
+                    m.put(
+                            "message '" + k + "' with '" + NOT_LEGAL_ADVICE + "'/" + lang,
+                            SmsEncoding.segments(text));
+                }
+            }
+        }
     }
 
     private static String longestGroup(Script script, String lang) {

@@ -391,13 +391,66 @@ class ScriptCheckTest {
         long validations = s.questions().stream().filter(q -> q.validation() != null).count();
         long warnings = s.sections().stream().filter(x -> x.warning() != null).count();
         long variants = s.questions().stream().mapToLong(q -> q.variants().size()).sum();
+        long lists = 2L * s.workingGroups().size(); // crisis lines and referrals of each group
+        long outcomes = 5; // the four outcomes and the rule's "outcome_in_canada", with their note
         assertEquals(
-                (s.questions().size() + s.messages().size() + validations + warnings + variants)
+                (s.questions().size()
+                                + s.messages().size()
+                                + validations
+                                + warnings
+                                + variants
+                                + lists
+                                + outcomes)
                         * s.languages().size(),
-                counts.size());
+                counts.size(),
+                counts.keySet().toString());
         assertTrue(
                 counts.values().stream()
                         .allMatch(n -> n >= 1 && n <= ScriptCheck.DEFAULT_SEGMENT_BUDGET));
+    }
+
+    /**
+     * Verifies that the texts built from the directory are held to the SMS budget too, in every
+     * language: each working group's crisis lines and its referral suggestions (for every
+     * combination of the referral rules), and each outcome with its note; before, a list of four
+     * organisations after an Arabic or Ukrainian introduction took up to 7 segments unchecked.
+     */
+    @Test
+    void testCheckHoldsDirectoryListsToSmsBudget() throws IOException {
+        var counts = ScriptCheck.segmentCounts(Intake.defaultIntake().script());
+        for (String lang : List.of("en", "fr", "ar", "es", "fa", "ti", "uk")) {
+            for (String key :
+                    List.of(
+                            "crisis lines of 'montreal'/" + lang,
+                            "crisis lines of 'national'/" + lang,
+                            "referral suggestions for 'toronto'/" + lang,
+                            "referral suggestions for 'national'/" + lang,
+                            "message 'outcome_in_canada' with 'not_legal_advice'/" + lang)) {
+                assertTrue(counts.containsKey(key), key + " in " + counts.keySet());
+                assertTrue(counts.get(key) <= ScriptCheck.DEFAULT_SEGMENT_BUDGET, key);
+            }
+        }
+        String longName = "A crisis line with a very long name that says a great deal ".repeat(9);
+        Path tooLong =
+                script(
+                        x -> x,
+                        d ->
+                                replaceOnce(
+                                        d,
+                                        "  - name: Manitoba Domestic Violence Crisis Line",
+                                        "  - name: " + longName.strip()));
+        List<String> errors = errors(tooLong);
+        for (String lang : List.of("en", "uk")) {
+            assertTrue(
+                    errors.stream()
+                            .anyMatch(
+                                    e ->
+                                            e.contains(
+                                                    "crisis lines of 'winnipeg' in '"
+                                                            + lang
+                                                            + "' takes 5 SMS segments (budget 4)")),
+                    errors.toString());
+        }
     }
 
     /**
