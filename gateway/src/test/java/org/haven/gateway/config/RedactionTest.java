@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,10 +22,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
+import org.haven.gateway.channel.sms.SmsChannel;
 import org.haven.gateway.channel.sms.SmsConfig;
 import org.haven.gateway.support.FakeTwilio;
+import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.support.TestPostgres;
+import org.haven.gateway.support.TwilioWebhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,6 +168,102 @@ class RedactionTest {
                     "http://127.0.0.1:9"); // nothing listens: polling fails and retries
             try (Haven haven = TestHaven.start(dataDir, env)) {
                 assertNoneFound(logged(secrets), secrets);
+            }
+        }
+    }
+
+    /**
+     * Verifies that a full run logs none of the secrets, not even masked (the log calls never see
+     * them): every secret setting is given a marker of its own (the database password, the duress
+     * word, the metrics token, the Twilio auth token, the Telegram tokens), then a Haven starts,
+     * takes a whole SMS intake through signed webhooks to a queued case, a coordinator logs in and
+     * reads it, the metrics page is read with its token, the duress word is sent, and Telegram's
+     * polling fails against an address where nothing listens.
+     */
+    @Test
+    void testAFullRunLogsNoSecret() throws Exception {
+        Map<String, String> secrets = new HashMap<>();
+        secrets.put("db_password", marker("db_password"));
+        secrets.put("duress_word", "duress" + UUID.randomUUID().toString().substring(0, 8));
+        secrets.put("metrics_token", marker("metrics_token"));
+        secrets.put("twilio_auth_token", marker("twilio_auth_token"));
+        secrets.put(
+                "telegram_bot_token",
+                "123456789:" + marker("telegram_bot_token").replace('-', '_'));
+        secrets.put("telegram_secret_token", marker("telegram_secret_token"));
+        String publicUrl = "http://haven.example.org"; // http: the test client keeps its cookies
+        String phone = "+16135550171";
+        try (LogCapture logs = new LogCapture();
+                FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID)) {
+            Map<String, String> env = new HashMap<>();
+            // the test server trusts local connections: the password is carried, never checked
+            env.put(
+                    "HAVEN_DB_URL",
+                    TestPostgres.newDatabase()
+                            .replace("postgres@", "postgres:" + secrets.get("db_password") + "@"));
+            env.put("HAVEN_DURESS_WORD", secrets.get("duress_word"));
+            env.put("HAVEN_METRICS_TOKEN", secrets.get("metrics_token"));
+            env.put("HAVEN_PUBLIC_URL", publicUrl);
+            env.put("HAVEN_TWILIO_ACCOUNT_SID", ACCOUNT_SID);
+            env.put("HAVEN_TWILIO_AUTH_TOKEN", secrets.get("twilio_auth_token"));
+            env.put("HAVEN_TWILIO_FROM", "+15145550100");
+            env.put("HAVEN_TWILIO_API_URL", twilio.url());
+            env.put("HAVEN_TELEGRAM_BOT_TOKEN", secrets.get("telegram_bot_token"));
+            env.put("HAVEN_TELEGRAM_SECRET_TOKEN", secrets.get("telegram_secret_token"));
+            env.put("HAVEN_TELEGRAM_MODE", "polling");
+            env.put("HAVEN_TELEGRAM_API_URL", "http://127.0.0.1:9");
+            try (Haven haven = TestHaven.start(dataDir, env)) {
+                TestHaven.setUpAdmin(haven);
+                TwilioWebhook webhook = new TwilioWebhook(haven.port(), publicUrl);
+                List<String> texts = new ArrayList<>(List.of("Hello"));
+                texts.addAll(IntakeDriver.survivorAnswers("answer-" + UUID.randomUUID()));
+                texts.add(secrets.get("duress_word"));
+                for (String text : texts) {
+                    String form =
+                            TwilioWebhook.smsForm(
+                                    ACCOUNT_SID,
+                                    TwilioWebhook.newMessageSid(),
+                                    phone,
+                                    "+15145550100",
+                                    text);
+                    assertEquals(
+                            200,
+                            webhook.postSigned(
+                                            SmsChannel.SMS_PATH,
+                                            form,
+                                            secrets.get("twilio_auth_token"))
+                                    .statusCode());
+                }
+                InboxClient inbox = TestHaven.loggedIn(haven);
+                Matcher link = Pattern.compile("href=\"(/inbox/cases/[0-9a-f-]{36})\"").matcher("");
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!link.reset(inbox.get("/inbox").body()).find() && System.nanoTime() < end) {
+                    Thread.sleep(200);
+                }
+                assertEquals(200, inbox.get(link.group(1)).statusCode(), "the case did not open");
+                HttpResponse<String> metrics =
+                        HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://127.0.0.1:"
+                                                                        + haven.port()
+                                                                        + "/metrics"))
+                                                .header(
+                                                        "Authorization",
+                                                        "Bearer " + secrets.get("metrics_token"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, metrics.statusCode());
+            }
+            List<String> lines = logs.lines();
+            assertTrue(
+                    lines.stream().anyMatch(l -> l.contains("event=case_queued")),
+                    "the run did not reach a queued case");
+            for (Map.Entry<String, String> secret : secrets.entrySet()) {
+                assertTrue(
+                        lines.stream().noneMatch(l -> l.contains(secret.getValue())),
+                        secret.getKey() + " is in the log");
             }
         }
     }
