@@ -16,7 +16,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,7 @@ import org.haven.gateway.store.AccountStore;
 import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
+import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
 import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -243,6 +246,58 @@ class SignalDurabilityTest {
             waitFor(() -> journaled() == 0, "the journal kept a handled message");
         }
         assertEquals(1, count("SELECT count(*) FROM conversations"));
+    }
+
+    /**
+     * Verifies that an intake through a database outage longer than the step's tries loses nothing:
+     * the answer in hand when the database went is spooled, what is written during the outage waits
+     * on the daemon, and once the database is back the intake reaches its one case with every
+     * answer stored once, nothing dropped or left in the journal.
+     */
+    @Test
+    void testIntakeThroughAnOutageReachesOneCase() throws Exception {
+        gateway = new Gateway(50, 2_000);
+        waitFor(daemon::streaming, "no events stream");
+        List<String> said = new ArrayList<>();
+        said.add("Hello");
+        said.addAll(IntakeDriver.survivorAnswers("marker-outage-2b9e"));
+        int half = said.size() / 2;
+        try (LogCapture logs = new LogCapture()) {
+            for (String text : said.subList(0, half)) {
+                daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, text));
+            }
+            waitFor(() -> count("SELECT count(*) FROM inbound_seen") == half, "not stored");
+            try (Connection lock = lockInboundSeen()) {
+                daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, said.get(half)));
+                Thread.sleep(1000); // handed over, its step waiting on the lock
+                TestPostgres.away(url, true);
+            }
+            for (String text : said.subList(half + 1, said.size())) {
+                daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, text));
+            }
+            Thread.sleep(5000); // longer than the step's six tries (3.1 s here)
+            TestPostgres.away(url, false);
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            FakeSignalCli.Call reference = null;
+            while (reference == null && System.nanoTime() < end) {
+                FakeSignalCli.Call c = daemon.next("send", 1);
+                if (c != null
+                        && c.params().getString("message").matches("(?s).*HV-[A-Z2-9]{6}.*")) {
+                    reference = c;
+                }
+            }
+            assertNotNull(reference, "the intake did not reach its case");
+            assertEquals(said.size(), count("SELECT count(*) FROM inbound_seen"));
+            assertEquals(1, count("SELECT count(*) FROM cases WHERE channel = 'signal'"));
+            assertTrue(
+                    logs.lines().stream()
+                            .noneMatch(
+                                    l ->
+                                            l.contains("event=signal_inbound_dropped")
+                                                    || l.contains("event=signal_inbound_deferred")),
+                    "a message was dropped or deferred");
+            waitFor(() -> journaled() == 0, "the journal kept a handled message");
+        }
     }
 
     /** A session that holds inbound_seen locked until closed: steps wait before their commit. */
