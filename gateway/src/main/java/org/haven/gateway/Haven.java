@@ -312,7 +312,8 @@ public final class Haven implements AutoCloseable {
                     () -> conversations.spoolUnreadable() ? 1 : 0);
             metrics.mount(router, config.metricsToken());
             ChannelContext channelContext =
-                    new ChannelContext(vertx, conversations, outbox, config, database);
+                    new ChannelContext(
+                            vertx, conversations, outbox, config, database, secrets.keyring());
             List<Channel> channels = new ArrayList<>();
             WebChatChannel webChat =
                     new WebChatChannel(

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.Haven;
 import org.haven.gateway.Main;
+import org.haven.gateway.channel.signal.SignalJournal;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.intake.Spool;
 import org.haven.gateway.keys.ServerKeyRotation;
@@ -194,7 +195,12 @@ public final class ServerKeysCommand implements Callable<Integer> {
                                                     file == null
                                                             ? 0
                                                             : new Spool(config.dataDir(), ring)
-                                                                    .rewriteUnderPrimary();
+                                                                            .rewriteUnderPrimary()
+                                                                    + SignalJournal
+                                                                            .rewriteUnderPrimary(
+                                                                                    config
+                                                                                            .dataDir(),
+                                                                                    ring);
                                             if (result.underOtherKeys() > 0) {
                                                 throw new Cli.Failure(
                                                         result.underOtherKeys()

@@ -8,6 +8,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
@@ -46,8 +49,10 @@ import org.slf4j.LoggerFactory;
  * Conversations.receive} completed: the step committed, or the message is in the spool), and a
  * failed step is tried again before the next message. A message delivered twice is applied once:
  * its id is its timestamp, hashed with the sender by the dialogue. signal-cli itself acknowledges a
- * message to Signal's server when it hands it over; a gateway that dies between that and the commit
- * loses that message (docs/operations.md).
+ * message to Signal's server when it hands it over, so each envelope is first written to the {@link
+ * SignalJournal} (encrypted, forced to disk) and deleted from it once handled: a gateway that dies
+ * before the commit handles it at its next start, and a message whose step still fails after its
+ * tries stays there and is tried again every minute, never dropped (docs/operations.md).
  *
  * <p>Addresses: the person's ACI (UUID), never the number when Signal gives the UUID; the dialogue
  * keeps it only as a keyed hash and sealed. Group messages are never stored: the sender gets a
@@ -79,8 +84,14 @@ public final class SignalChannel implements Channel {
     /** At most this many envelopes per {@code receive} call while draining. */
     static final int DRAIN_BATCH = 50;
 
-    /** How many times a message the dialogue failed to store is tried before it is given up. */
+    /**
+     * How many times in a row a message the dialogue failed to store is tried before the next
+     * message's turn (it stays in the journal and is tried again later).
+     */
     static final int STEP_ATTEMPTS = 6;
+
+    /** How often envelopes left in the journal (their step kept failing) are tried again. */
+    static final long JOURNAL_RETRY_MILLIS = 60_000;
 
     /**
      * How long {@link #stop()} waits for the messages in hand to be stored (a step takes ~0.1 s).
@@ -107,6 +118,19 @@ public final class SignalChannel implements Channel {
 
     /** Null when Haven does not take files (no attachments directory). */
     private final SignalAttachments attachments;
+
+    /** Null when built without a server keyring (tests of the channel alone). */
+    private final SignalJournal journal;
+
+    /** The journal's envelopes queued or being handled now: not to be replayed again. */
+    private final Set<Long> inHand = ConcurrentHashMap.newKeySet();
+
+    /** For tests: envelopes wait for this before they are handled (a gateway caught mid-way). */
+    private volatile Future<Void> gate = Future.succeededFuture();
+
+    private long stepBackoffMillis = MIN_BACKOFF_MILLIS;
+    private long journalRetryMillis = JOURNAL_RETRY_MILLIS;
+    private long journalTimer = -1;
 
     /** Timestamps of Haven's messages to delete on the person's phone, collected inside a step. */
     private final Map<UUID, Collected> toDelete = new ConcurrentHashMap<>();
@@ -143,7 +167,30 @@ public final class SignalChannel implements Channel {
                 config.attachmentsDir()
                         .map(dir -> new SignalAttachments(vertx, rpc, config.media(), dir))
                         .orElse(null);
+        this.journal = context.keyring() == null ? null : openJournal(context);
         conversations.addEraseListener(this::collectSent);
+    }
+
+    private static SignalJournal openJournal(ChannelContext context) {
+        try {
+            return new SignalJournal(context.config().dataDir(), context.keyring());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Signal journal cannot be opened", e);
+        }
+    }
+
+    /** For tests: envelopes handed over from now on are handled once {@code until} completes. */
+    void holdHandling(Future<Void> until) {
+        this.gate = until;
+    }
+
+    /**
+     * For tests: the first wait between tries of a failed step, and how often the journal is looked
+     * at again.
+     */
+    void retryTimes(long stepBackoffMillis, long journalRetryMillis) {
+        this.stepBackoffMillis = stepBackoffMillis;
+        this.journalRetryMillis = journalRetryMillis;
     }
 
     /**
@@ -187,6 +234,13 @@ public final class SignalChannel implements Channel {
         if (attachments != null) {
             attachments.check();
         }
+        if (journal != null) {
+            // what an earlier run was handed and did not store goes first
+            loop.runOnContext(v -> replayJournal());
+            journalTimer =
+                    vertx.setPeriodic(
+                            journalRetryMillis, id -> loop.runOnContext(v -> replayJournal()));
+        }
         if (database == null) {
             // built without a database (tests of the channel alone): nobody to share with
             loop.runOnContext(v -> startReceiving());
@@ -219,6 +273,9 @@ public final class SignalChannel implements Channel {
     public Future<Void> stop() {
         if (receivingRole != null) {
             receivingRole.close();
+        }
+        if (journalTimer >= 0) {
+            vertx.cancelTimer(journalTimer);
         }
         Promise<Void> stopped = Promise.promise();
         loop.runOnContext(
@@ -375,33 +432,134 @@ public final class SignalChannel implements Channel {
         }
     }
 
-    /** Handles the event after every event before it; the future completes when it is stored. */
+    /**
+     * Journals the event as it arrives (its write starts at once; its handling waits for it), then
+     * handles it after every event before it; the future completes when it is handled.
+     */
     private Future<Void> enqueue(JsonObject event) {
+        if (journal == null) {
+            return enqueue(event, Future.succeededFuture(-1L));
+        }
+        long seq = journal.reserve();
+        inHand.add(seq);
+        Future<Long> written =
+                vertx.<Long>executeBlocking(
+                                () -> {
+                                    journal.append(seq, event);
+                                    return seq;
+                                },
+                                false)
+                        .recover(
+                                err -> {
+                                    // nothing better to do: the message is handled from memory
+                                    LOG.error(
+                                            "event=signal_journal_failed kind={}",
+                                            err.getClass().getSimpleName());
+                                    inHand.remove(seq);
+                                    return Future.succeededFuture(-1L);
+                                });
+        return enqueue(event, written);
+    }
+
+    /** {@code seq}: the event's journal entry once written, or -1 when it has none. */
+    private Future<Void> enqueue(JsonObject event, Future<Long> seq) {
         queued.incrementAndGet();
         chain =
                 chain.transform(
-                        ar -> handleWithRetry(event, 1).onComplete(x -> queued.decrementAndGet()));
+                        ar ->
+                                seq.compose(s -> gate.compose(v -> handleWithRetry(event, s, 1)))
+                                        .onComplete(x -> queued.decrementAndGet()));
         return chain;
     }
 
-    private Future<Void> handleWithRetry(JsonObject event, int attempt) {
+    /** Enqueues what the journal holds that is not in hand: from an earlier run, or deferred. */
+    private void replayJournal() {
+        AtomicLong unreadable = new AtomicLong();
+        vertx.executeBlocking(() -> journal.read(unreadable), false)
+                .onComplete(
+                        ar ->
+                                loop.runOnContext(
+                                        v -> {
+                                            if (unreadable.get() > 0) {
+                                                LOG.error(
+                                                        "event=signal_journal_unreadable count={}",
+                                                        unreadable.get());
+                                            }
+                                            if (ar.failed()) {
+                                                LOG.error(
+                                                        "event=signal_journal_read_failed kind={}",
+                                                        ar.cause().getClass().getSimpleName());
+                                                return;
+                                            }
+                                            int n = 0;
+                                            for (SignalJournal.Entry e : ar.result()) {
+                                                if (inHand.add(e.seq())) {
+                                                    enqueue(
+                                                            e.event(),
+                                                            Future.succeededFuture(e.seq()));
+                                                    n++;
+                                                }
+                                            }
+                                            if (n > 0) {
+                                                LOG.info(
+                                                        "event=signal_journal_replayed count={}",
+                                                        n);
+                                            }
+                                        }));
+    }
+
+    /** The envelope is handled: its journal entry goes. */
+    private Future<Void> handled(long seq) {
+        if (seq < 0) {
+            return Future.succeededFuture();
+        }
+        return vertx.<Void>executeBlocking(
+                        () -> {
+                            journal.remove(seq);
+                            return null;
+                        },
+                        false)
+                .recover(
+                        err -> {
+                            // it comes back at the next start, as a duplicate
+                            LOG.warn(
+                                    "event=signal_journal_remove_failed kind={}",
+                                    err.getClass().getSimpleName());
+                            return Future.succeededFuture();
+                        })
+                .onComplete(ar -> inHand.remove(seq));
+    }
+
+    private Future<Void> handleWithRetry(JsonObject event, long seq, int attempt) {
         Optional<SignalEnvelope> parsed = SignalEnvelope.parse(event);
         if (parsed.isEmpty()) {
             LOG.info("event=signal_envelope kind=unreadable action=ignored");
-            return Future.succeededFuture();
+            return handled(seq);
         }
         return handle(parsed.get())
                 .compose(v -> forget(parsed.get()))
+                .compose(v -> handled(seq))
                 .recover(
                         err -> {
                             if (attempt >= STEP_ATTEMPTS) {
+                                if (seq >= 0) {
+                                    // kept, files and all, and tried again later
+                                    LOG.error(
+                                            "event=signal_inbound_deferred kind={} attempts={}"
+                                                    + " retry_ms={}",
+                                            kind(err),
+                                            attempt,
+                                            journalRetryMillis);
+                                    inHand.remove(seq);
+                                    return Future.succeededFuture();
+                                }
                                 LOG.error(
                                         "event=signal_inbound_dropped kind={} attempts={}",
                                         kind(err),
                                         attempt);
                                 return forget(parsed.get());
                             }
-                            long delay = MIN_BACKOFF_MILLIS << attempt;
+                            long delay = stepBackoffMillis << attempt;
                             LOG.warn(
                                     "event=signal_inbound_failed kind={} attempt={} retry_ms={}",
                                     kind(err),
@@ -410,7 +568,9 @@ public final class SignalChannel implements Channel {
                             Promise<Void> again = Promise.promise();
                             vertx.setTimer(
                                     delay,
-                                    id -> handleWithRetry(event, attempt + 1).onComplete(again));
+                                    id ->
+                                            handleWithRetry(event, seq, attempt + 1)
+                                                    .onComplete(again));
                             return again.future();
                         });
     }

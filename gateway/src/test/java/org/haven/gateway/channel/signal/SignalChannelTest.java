@@ -106,7 +106,9 @@ class SignalChannelTest {
                         database.db(), engine, secrets, teamKeys, cases, outbox, Clock.systemUTC());
         outbox.coordinatorPrefix(conversations::coordinatorPrefix);
 
-        ChannelContext context = new ChannelContext(vertx, conversations, outbox, config, database);
+        ChannelContext context =
+                new ChannelContext(
+                        vertx, conversations, outbox, config, database, secrets.keyring());
         channel = SignalChannel.create(context).orElseThrow();
         channel.secretSettings()
                 .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
@@ -341,6 +343,120 @@ class SignalChannelTest {
         }
     }
 
+    /**
+     * Verifies that an envelope delivered twice gets one reply: the redelivery is recognised by its
+     * sender and timestamp, and nothing is queued or sent for it.
+     */
+    @Test
+    void testDuplicateEnvelopeGetsOneReply() throws Exception {
+        JsonObject hello = FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello");
+        daemon.arrive(hello);
+        daemon.arrive(hello);
+        assertNotNull(daemon.next("send", 30), "no reply");
+        waitFor(() -> count("SELECT count(*) FROM inbound_seen") == 1, "not stored");
+        Thread.sleep(1500); // a second reply would be queued and sent by now
+        assertEquals(1, sends(), "the redelivered envelope was answered again");
+        assertEquals(1, count("SELECT count(*) FROM outbox"), "a second reply was queued");
+    }
+
+    /**
+     * Verifies that a send the daemon fails with a passing error (a network failure to Signal's
+     * server, JSON-RPC error -1 with result type NETWORK_FAILURE) is tried again by the outbox, and
+     * the reply reaches the person once.
+     */
+    @Test
+    void testTransientSendErrorIsRetriedAndTheReplyArrivesOnce() throws Exception {
+        daemon.failNextSend(-1, sendFailure("NETWORK_FAILURE"));
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        FakeSignalCli.Call failed = daemon.next("send", 30);
+        assertNotNull(failed, "no send");
+        FakeSignalCli.Call retried = daemon.next("send", 30);
+        assertNotNull(retried, "the failed send was not tried again");
+        assertEquals(failed.params(), retried.params(), "the retry is not the same reply");
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE status = 'sent'") == 1,
+                "the reply was not recorded as sent");
+        Thread.sleep(2500); // past the outbox's first backoff: nothing more goes out
+        assertEquals(2, sends(), "one failed send and one delivered, nothing more");
+        assertEquals(
+                List.of(List.of("sent", "")),
+                query(
+                        "SELECT status, coalesce(error_code, '') FROM outbox"
+                                + " ORDER BY created_at"));
+    }
+
+    /**
+     * Verifies that a send to a person who is no longer on Signal (error -1, result type
+     * UNREGISTERED_FAILURE) is given up at once, as the outbox does for an opted-out person: the
+     * row fails with {@code unregistered}, the conversation is stopped, and nothing is sent again.
+     */
+    @Test
+    void testUnregisteredRecipientIsGivenUp() throws Exception {
+        daemon.failNextSend(-1, sendFailure("UNREGISTERED_FAILURE"));
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        assertNotNull(daemon.next("send", 30), "no send");
+        waitFor(
+                () -> count("SELECT count(*) FROM outbox WHERE status = 'failed'") == 1,
+                "the send was not given up");
+        assertEquals(
+                List.of(List.of("failed", "unregistered")),
+                query("SELECT status, error_code FROM outbox"));
+        assertEquals(
+                1,
+                count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"),
+                "the conversation was not stopped");
+        Thread.sleep(2500);
+        assertEquals(1, sends(), "a given-up send was tried again");
+    }
+
+    /**
+     * Verifies that STOP on Signal stops the conversation (confirmed once, nothing more sent) and
+     * START resumes it with the question asked again, as on SMS and WhatsApp.
+     */
+    @Test
+    void testStopAndStartStopAndResumeConversation() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        String question = daemon.next("send", 30).params().getString("message");
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "STOP"));
+        FakeSignalCli.Call confirmed = daemon.next("send", 30);
+        assertNotNull(confirmed, "STOP was not confirmed");
+        assertTrue(
+                confirmed.params().getString("message").contains("no more messages"),
+                confirmed.params().getString("message"));
+        assertEquals(1, count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello again"));
+        waitFor(() -> count("SELECT count(*) FROM inbound_seen") == 3, "not stored");
+        Thread.sleep(1500);
+        assertEquals(2, sends(), "STOP is confirmed once, and nothing more is sent");
+
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "START"));
+        assertNotNull(
+                nextSend(c -> question.equals(c.params().getString("message"))),
+                "the question was not asked again after START");
+        assertEquals(0, count("SELECT count(*) FROM conversations WHERE stopped_at IS NOT NULL"));
+    }
+
+    /**
+     * Verifies that HELP in Spanish is answered with the keywords in Spanish, and LANGUAGE with the
+     * question of language, as on the other channels.
+     */
+    @Test
+    void testHelpAndLanguageKeywordsAreAnswered() throws Exception {
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+        assertNotNull(daemon.next("send", 30));
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "AYUDA"));
+        assertNotNull(
+                nextSend(c -> c.params().getString("message").contains("BORRAR")),
+                "no help in Spanish");
+        daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "LANGUAGE"));
+        assertNotNull(
+                nextSend(
+                        c ->
+                                c.params().getString("message").contains("Français")
+                                        && c.params().getString("message").contains("1) ")),
+                "LANGUAGE did not ask for the language");
+    }
+
     /** Verifies that without HAVEN_SIGNAL_URL the channel is not built, and says so once. */
     @Test
     void testUnconfiguredChannelIsNotBuilt() {
@@ -356,6 +472,33 @@ class SignalChannelTest {
                                                     && l.contains("channel=signal"))
                             .count());
         }
+    }
+
+    /** How many {@code send} requests the daemon got so far (failed ones too). */
+    private long sends() {
+        return daemon.calls().stream().filter(c -> c.method().equals("send")).count();
+    }
+
+    /** signal-cli's error data for a send that failed for the person, with this result type. */
+    static JsonObject sendFailure(String type) {
+        return new JsonObject()
+                .put(
+                        "response",
+                        new JsonObject()
+                                .put("timestamp", 1_765_000_000_999L)
+                                .put(
+                                        "results",
+                                        new JsonArray()
+                                                .add(
+                                                        new JsonObject()
+                                                                .put(
+                                                                        "recipientAddress",
+                                                                        new JsonObject()
+                                                                                .put("uuid", ACI)
+                                                                                .put(
+                                                                                        "number",
+                                                                                        NUMBER))
+                                                                .put("type", type))));
     }
 
     private void waitForCaseReference() throws Exception {
