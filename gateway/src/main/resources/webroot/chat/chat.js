@@ -1,6 +1,6 @@
 /* Haven web chat; protocol: docs/webchat-protocol.md. Server text via textContent only,
- * never as HTML. Stores only the resume token, in sessionStorage. The page's own words are in
- * words.js, in each language of the intake script. */
+ * never as HTML. Stores only the resume token, in sessionStorage. The page's own words come in
+ * words.js, served from the intake script's page_* messages, in each of its languages. */
 'use strict';
 (function () {
   var KEY = 'haven.resume', WORDS = window.HAVEN_WORDS || {};

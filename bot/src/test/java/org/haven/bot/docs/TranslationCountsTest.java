@@ -1,14 +1,9 @@
 package org.haven.bot.docs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.haven.bot.Intake;
 import org.haven.bot.script.Choice;
@@ -23,26 +18,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The table of translated texts per language in {@code docs/intake.md}, counted from the default
- * script and the chat page's words (gateway {@code webroot/chat/words.js}, read only), so that it
- * stays true.
+ * script (the chat page's words among its messages, {@code page_*}), so that it stays true.
  */
 class TranslationCountsTest {
-
-    private static final Path WORDS_JS =
-            Path.of("..", "gateway", "src", "main", "resources", "webroot", "chat", "words.js");
 
     /** Verifies that the counts in docs/intake.md are those of the script and the chat page. */
     @Test
     void testTranslationCountsInDocsAreTrue() throws IOException {
-        DocSection.check("translation-counts", table(Intake.defaultIntake().script(), words()));
+        DocSection.check("translation-counts", table(Intake.defaultIntake().script()));
     }
 
-    private static JsonNode words() throws IOException {
-        String js = Files.readString(WORDS_JS, StandardCharsets.UTF_8);
-        return new ObjectMapper().readTree(js.substring(js.indexOf('{'), js.lastIndexOf('}') + 1));
-    }
-
-    static String table(Script s, JsonNode words) {
+    static String table(Script s) {
         List<Text> prompts = new ArrayList<>();
         List<Text> options = new ArrayList<>();
         List<Text> labels = new ArrayList<>();
@@ -63,7 +49,11 @@ class TranslationCountsTest {
         List<Text> messages = new ArrayList<>(s.messages().values());
         List<Text> all = new ArrayList<>();
         List.of(prompts, options, labels, messages, other).forEach(all::addAll);
-        int chatTotal = wordKeys(words.path(s.defaultLanguage())).size();
+        List<Text> pageWords =
+                s.messages().entrySet().stream()
+                        .filter(e -> e.getKey().startsWith("page_"))
+                        .map(Map.Entry::getValue)
+                        .toList();
 
         StringBuilder b = new StringBuilder();
         b.append("| language | all texts | question prompts (with variants) | options | messages |")
@@ -90,7 +80,7 @@ class TranslationCountsTest {
                     .append(" | ")
                     .append(sets + " / " + s.keywords().size())
                     .append(" | ")
-                    .append(wordKeys(words.path(c)).size() + " / " + chatTotal)
+                    .append(of(pageWords, c))
                     .append(" |\n");
         }
         return b.toString();
@@ -99,17 +89,5 @@ class TranslationCountsTest {
     private static String of(List<Text> texts, String lang) {
         Predicate<Text> has = t -> t.in(lang).filter(v -> !v.isBlank()).isPresent();
         return texts.stream().filter(has).count() + " / " + texts.size();
-    }
-
-    /** The page's words in one language: every key but its writing direction. */
-    private static List<String> wordKeys(JsonNode lang) {
-        List<String> keys = new ArrayList<>();
-        for (Iterator<String> i = lang.fieldNames(); i.hasNext(); ) {
-            String k = i.next();
-            if (!k.equals("dir")) {
-                keys.add(k);
-            }
-        }
-        return keys;
     }
 }

@@ -284,8 +284,7 @@ public final class WebChatChannel implements Channel {
         router.get("/chat/ws").handler(this::upgrade);
         router.get("/chat/chat.js")
                 .handler(ctx -> serveAsset(ctx, "chat.js", "text/javascript; charset=utf-8"));
-        router.get("/chat/words.js")
-                .handler(ctx -> serveAsset(ctx, "words.js", "text/javascript; charset=utf-8"));
+        router.get("/chat/words.js").handler(this::serveWords);
         router.get("/chat/chat.css")
                 .handler(ctx -> serveAsset(ctx, "chat.css", "text/css; charset=utf-8"));
     }
@@ -308,6 +307,15 @@ public final class WebChatChannel implements Channel {
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("Content-Type", "text/html; charset=utf-8")
                 .end(page);
+    }
+
+    /** The page's words from the script in use (an upload changes them): not cached long. */
+    private void serveWords(RoutingContext ctx) {
+        SecurityHeaders.publicPage(ctx.response());
+        ctx.response()
+                .putHeader("Content-Type", "text/javascript; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache")
+                .end(PageWords.script(conversations.activeScript()));
     }
 
     private void serveAsset(RoutingContext ctx, String file, String type) {

@@ -9,13 +9,17 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.haven.bot.Engine;
+import org.haven.bot.EngineSettings;
 import org.haven.bot.Intake;
 import org.haven.bot.script.Language;
+import org.haven.gateway.intake.ActiveScript;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chat page's own words (webroot/chat/words.js) against the languages of the default intake
- * script.
+ * The chat page's own words ({@link PageWords}: the script's {@code page_*} messages, served as
+ * /chat/words.js) against the languages of the default intake script.
  */
 class WebChatWordsTest {
 
@@ -26,9 +30,10 @@ class WebChatWordsTest {
         }
     }
 
-    private static JsonObject words() throws IOException {
-        String js = resource("words.js");
-        return new JsonObject(js.substring(js.indexOf('{'), js.lastIndexOf('}') + 1));
+    private static JsonObject words() {
+        Engine engine =
+                new Engine(Intake.defaultIntake(), new EngineSettings(null, Duration.ofDays(30)));
+        return PageWords.words(new ActiveScript(() -> engine));
     }
 
     /**
@@ -36,7 +41,7 @@ class WebChatWordsTest {
      * script's writing direction, so that no language falls back to English on the page.
      */
     @Test
-    void testEveryWordIsInEveryLanguageOfTheScript() throws IOException {
+    void testEveryWordIsInEveryLanguageOfTheScript() {
         JsonObject words = words();
         JsonObject english = words.getJsonObject("en");
         for (Language l : Intake.defaultIntake().script().languages()) {
@@ -60,7 +65,7 @@ class WebChatWordsTest {
      * each language.
      */
     @Test
-    void testScriptHintNamesThePagesDoneButton() throws IOException {
+    void testScriptHintNamesThePagesDoneButton() {
         JsonObject words = words();
         var hint = Intake.defaultIntake().script().messages().get("choose_several_web");
         assertNotNull(hint, "the script has no hint for the web");
