@@ -502,6 +502,51 @@ class CaseWorkBrowserTest {
         }
     }
 
+    /**
+     * Verifies the keyboard-only path the issue note counts, on a laptop: from the queue, j and c
+     * claim the first new case and open it; r goes to the reply box and Ctrl+Enter sends; from the
+     * top of the page at most 9 Tabs reach the status, and End there closes the case, which leads
+     * back to the list.
+     */
+    @Test
+    void testKeyboardOnlyClaimReplyAndClose() throws Exception {
+        String marker = "keyboard-" + UUID.randomUUID();
+        IntakeDriver.completeIntake(haven.port(), marker);
+        try (Browser browser = Browser.start(1280, 800)) {
+            WebDriver d = logIn(browser);
+            d.get(base + "/inbox?queue=new&q=" + marker);
+            browser.await("the case", w -> w.findElement(By.cssSelector(CASE_LINK)));
+            WebElement body = d.findElement(By.tagName("body"));
+            body.sendKeys("j");
+            body.sendKeys("c");
+            browser.await("the claim", w -> w.getCurrentUrl().endsWith("?m=case.claimed"));
+            String casePage = d.getCurrentUrl().replace("?m=case.claimed", "");
+            d.findElement(By.tagName("body")).sendKeys("r");
+            WebElement reply = d.switchTo().activeElement();
+            assertEquals("reply-text", reply.getAttribute("id"));
+            reply.sendKeys("Hello " + marker);
+            reply.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+            browser.await("the reply", w -> w.getCurrentUrl().endsWith("m=case.reply.sent"));
+            int tabs = 0;
+            while (!"status".equals(d.switchTo().activeElement().getAttribute("id")) && tabs < 40) {
+                new org.openqa.selenium.interactions.Actions(d).sendKeys(Keys.TAB).perform();
+                tabs++;
+            }
+            assertTrue(tabs <= 9, "Tabs from the top of the page to the status: " + tabs);
+            // End picks the last status, Closed, which saves at once
+            d.switchTo().activeElement().sendKeys(Keys.END);
+            browser.await(
+                    "the list after closing",
+                    w -> w.getCurrentUrl().equals(base + "/inbox?m=status.closed"));
+            d.get(casePage);
+            assertTrue(
+                    d.findElement(By.id("case-status"))
+                            .getText()
+                            .contains(Text.t("en", "status.closed")),
+                    d.findElement(By.id("case-status")).getText());
+        }
+    }
+
     @Test
     void testUrgentCaseNotifiesOnlyOnceTurnedOn() throws Exception {
         try (Browser browser = Browser.start(1280, 800)) {
