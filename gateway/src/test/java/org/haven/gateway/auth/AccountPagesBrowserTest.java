@@ -11,13 +11,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
+import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.InboxPage;
+import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
@@ -219,8 +222,9 @@ class AccountPagesBrowserTest {
     }
 
     /**
-     * Verifies that an agency worker's pages (their list of referrals, Settings, the passphrase
-     * change form) have no axe violation in either language at either size.
+     * Verifies that an agency worker's pages (their list of referrals, a referral they made,
+     * Settings, the passphrase change form) have no axe violation in either language at either
+     * size.
      */
     @Test
     @Order(3)
@@ -233,7 +237,12 @@ class AccountPagesBrowserTest {
                         "/inbox/team/agencies",
                         "name",
                         "Shelter North");
-        assertTrue(agency.body().contains("referral code"), agency.body());
+        Matcher code = Pattern.compile("referral code (\\d{3}-\\d{4})").matcher(agency.body());
+        assertTrue(code.find(), agency.body());
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            IntakeDriver.run(
+                    chat, IntakeDriver.agencyAnswers(code.group(1), "agency-" + UUID.randomUUID()));
+        }
         Matcher id =
                 Pattern.compile("<option value=\"(\\d+)\">Shelter North</option>")
                         .matcher(admin.get("/inbox/team").body());
@@ -247,10 +256,23 @@ class AccountPagesBrowserTest {
                 WebDriver d = browser.driver();
                 logIn(browser, user, TestHaven.chosen(PASS), codes.nextCode());
                 browser.await("the referrals", w -> w.getCurrentUrl().equals(base + "/inbox"));
-                for (String page : List.of("/inbox", "/inbox/settings", "/inbox/passphrase")) {
+                String referral =
+                        browser.await(
+                                        "the referral",
+                                        w ->
+                                                w.findElement(
+                                                        By.cssSelector("a[href^='/inbox/cases/']")))
+                                .getAttribute("href")
+                                .substring(base.length());
+                for (String page :
+                        List.of("/inbox", referral, "/inbox/settings", "/inbox/passphrase")) {
                     d.get(base + page);
                     browser.await(page, w -> w.findElement(By.tagName("main")));
-                    everySize(browser, language, page + " (agency)", null);
+                    everySize(
+                            browser,
+                            language,
+                            page + " (agency)",
+                            page.equals(referral) ? "account-agency-referral" : null);
                 }
                 browser.screenshot("account-agency-settings-" + language);
             }
