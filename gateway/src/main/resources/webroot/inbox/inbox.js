@@ -82,6 +82,25 @@
     if (row) { row.classList.add("current"); }
     link.focus();
   }
+  // c on a queue row chosen with j/k claims that case, as its page's Claim button would (the
+  // server answers with the case page); only for a new case, which the row says by its status.
+  function claimFromQueue() {
+    var link = caseLinks()[current];
+    var row = link && link.closest("tr");
+    var token = document.querySelector("input[name=csrf]");
+    if (!row || !token || !row.hasAttribute("data-claimable")) { return false; }
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = link.getAttribute("href") + "/claim";
+    var csrf = document.createElement("input");
+    csrf.type = "hidden";
+    csrf.name = "csrf";
+    csrf.value = token.value;
+    form.appendChild(csrf);
+    document.body.appendChild(form);
+    form.submit();
+    return true;
+  }
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) { return; }
     var t = e.target;
@@ -92,6 +111,7 @@
     if (e.key === "j") { move(1); }
     else if (e.key === "k") { move(-1); }
     else if (e.key === "c" && claim) { claim.click(); }
+    else if (e.key === "c" && current >= 0 && claimFromQueue()) { /* posted */ }
     else if (e.key === "r" && replyBox) { replyBox.focus(); replyBox.scrollIntoView({ block: "center" }); }
     else if (e.key === "?" && help && help.showModal) { help.showModal(); }
     else { return; }

@@ -44,6 +44,12 @@ public final class AuthRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(AuthRoutes.class);
     private static final int RECOVERY_CODES = 10;
 
+    /**
+     * The login form's {@code ended} parameter when a team key rotation ended the session: the form
+     * says why the person must log in again.
+     */
+    static final String ENDED_TEAM_KEY = "team-key";
+
     private final Vertx vertx;
     private final AccountStore accounts;
     private final TeamKeys teamKeys;
@@ -80,7 +86,15 @@ public final class AuthRoutes {
         router.get("/inbox/setup").handler(this::setupForm);
         router.post("/inbox/setup").handler(this::setup);
         router.get("/inbox/login")
-                .handler(ctx -> SessionGuard.html(ctx, 200, loginPage(lang(ctx), null)));
+                .handler(
+                        ctx -> {
+                            String l = lang(ctx);
+                            String why =
+                                    ENDED_TEAM_KEY.equals(ctx.request().getParam("ended"))
+                                            ? Text.t(l, "login.ended.team_key")
+                                            : null;
+                            SessionGuard.html(ctx, 200, loginPage(l, null, why));
+                        });
         router.post("/inbox/login").handler(this::login);
         router.get("/inbox/totp")
                 .handler(ctx -> guard.requireEnrolling(ctx, s -> enrolForm(ctx, s, null)));
@@ -143,12 +157,8 @@ public final class AuthRoutes {
     }
 
     private static String lang(RoutingContext ctx) {
-        String q = ctx.request().getParam("lang");
-        if (q != null) {
-            return "fr".equals(q) ? "fr" : "en";
-        }
-        String header = ctx.request().getHeader("Accept-Language");
-        return header != null && header.toLowerCase(Locale.ROOT).startsWith("fr") ? "fr" : "en";
+        return Text.preferred(
+                ctx.request().getParam("lang"), ctx.request().getHeader("Accept-Language"));
     }
 
     // --- first administrator ---------------------------------------------------------------
@@ -161,7 +171,9 @@ public final class AuthRoutes {
                                 ctx.redirect("/inbox/login");
                             } else {
                                 SessionGuard.html(
-                                        ctx, 200, setupPage(null, teamKeys.pin().toString()));
+                                        ctx,
+                                        200,
+                                        setupPage(lang(ctx), null, teamKeys.pin().toString()));
                             }
                         })
                 .onFailure(ctx::fail);
@@ -172,9 +184,10 @@ public final class AuthRoutes {
         String username = trimmed(ctx.request().getFormAttribute("username"));
         String pass = ctx.request().getFormAttribute("passphrase");
         String confirm = ctx.request().getFormAttribute("confirm");
-        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm, "en");
+        String l = lang(ctx);
+        Optional<String> invalid = AccountRules.validateNewAccount(username, pass, confirm, l);
         if (invalid.isPresent()) {
-            SessionGuard.html(ctx, 400, setupPage(invalid.get(), teamKeys.pin().toString()));
+            SessionGuard.html(ctx, 400, setupPage(l, invalid.get(), teamKeys.pin().toString()));
             return;
         }
         AtomicReference<AccountKeys> made = new AtomicReference<>();
@@ -187,7 +200,7 @@ public final class AuthRoutes {
                                                     if (pending.isEmpty()) {
                                                         return Future.succeededFuture(
                                                                 Optional.of(
-                                                                        "Setup is already complete: log in."));
+                                                                        Text.t(l, "setup.done")));
                                                     }
                                                     return vertx.<Optional<AccountKeys>>
                                                                     executeBlocking(
@@ -230,7 +243,10 @@ public final class AuthRoutes {
                                                                                     .succeededFuture(
                                                                                             Optional
                                                                                                     .of(
-                                                                                                            "That setup code is not right."));
+                                                                                                            Text
+                                                                                                                    .t(
+                                                                                                                            l,
+                                                                                                                            "setup.wrong_code")));
                                                                         }
                                                                         AccountKeys k = keys.get();
                                                                         made.set(k);
@@ -251,7 +267,10 @@ public final class AuthRoutes {
                                                                                                         .succeededFuture(
                                                                                                                 Optional
                                                                                                                         .of(
-                                                                                                                                "Setup is already complete: log in."));
+                                                                                                                                Text
+                                                                                                                                        .t(
+                                                                                                                                                l,
+                                                                                                                                                "setup.done")));
                                                                                             }
                                                                                             try {
                                                                                                 byte
@@ -333,7 +352,7 @@ public final class AuthRoutes {
                                 SessionGuard.html(
                                         ctx,
                                         400,
-                                        setupPage(error.get(), teamKeys.pin().toString()));
+                                        setupPage(l, error.get(), teamKeys.pin().toString()));
                             } else {
                                 teamKeys.forgetSetupCode();
                                 LOG.info("event=setup_complete pin={}", teamKeys.pin());
@@ -641,6 +660,10 @@ public final class AuthRoutes {
     // --- pages -----------------------------------------------------------------------------
 
     private static String loginPage(String l, String error) {
+        return loginPage(l, error, null);
+    }
+
+    private static String loginPage(String l, String error, String why) {
         return Html.page(
                 l,
                 Text.t(l, "login"),
@@ -649,6 +672,11 @@ public final class AuthRoutes {
                         + Text.t(l, "login")
                         + "</h1>"
                         + Html.error(error)
+                        + (why == null
+                                ? ""
+                                : "<p class=\"notice\" role=\"status\" id=\"login-why\">"
+                                        + Html.esc(why)
+                                        + "</p>")
                         + "<form method=\"post\" action=\"/inbox/login?lang="
                         + l
                         + "\" class=\"stack\">"
@@ -676,33 +704,52 @@ public final class AuthRoutes {
                         + "</a></p>");
     }
 
-    private static String setupPage(String error, String pin) {
+    private static String setupPage(String l, String error, String pin) {
         return Html.page(
-                "en",
-                "First setup",
+                l,
+                Text.t(l, "setup.title"),
                 null,
-                "<h1>Create the first administrator</h1>"
+                "<h1>"
+                        + Text.t(l, "setup.heading")
+                        + "</h1>"
                         + Html.error(error)
-                        + "<p>Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory"
-                        + " (or the one <code>haven setup-code</code> printed),"
-                        + " then choose your username and a passphrase of at least "
-                        + AccountRules.MIN_PASSPHRASE
-                        + " characters."
-                        + " The passphrase unlocks the key that opens every case: it cannot be recovered.</p>"
-                        + "<p>The team key's fingerprint (its pin) is <code id=\"team-key-pin\">"
-                        + Html.esc(pin)
-                        + "</code>. Keep it with"
-                        + " the server keys: Haven accepts no key that does not chain to it. On a cluster, set"
-                        + " <code>HAVEN_TEAM_KEY_PIN</code> to it on every gateway. It is also on the Team page.</p>"
-                        + "<form method=\"post\" action=\"/inbox/setup\" class=\"stack\">"
-                        + "<label for=\"code\">Setup code</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
-                        + "<label for=\"username\">Username</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
-                        + "<label for=\"passphrase\">Passphrase</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
+                        + "<p>"
+                        + Text.t(l, "setup.intro")
+                                .replace("{n}", Integer.toString(AccountRules.MIN_PASSPHRASE))
+                        + "</p><p>"
+                        + Text.t(l, "setup.pin")
+                                .replace(
+                                        "{pin}",
+                                        "<code id=\"team-key-pin\">" + Html.esc(pin) + "</code>")
+                        + "</p>"
+                        + "<form method=\"post\" action=\"/inbox/setup?lang="
+                        + l
+                        + "\" class=\"stack\">"
+                        + "<label for=\"code\">"
+                        + Text.t(l, "setup.code")
+                        + "</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
+                        + "<label for=\"username\">"
+                        + Text.t(l, "login.username")
+                        + "</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
+                        + "<label for=\"passphrase\">"
+                        + Text.t(l, "setup.passphrase")
+                        + "</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
                         + " autocomplete=\"new-password\" minlength=\""
                         + AccountRules.MIN_PASSPHRASE
                         + "\" required>"
-                        + "<label for=\"confirm\">Passphrase again</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
-                        + " autocomplete=\"new-password\" required><button type=\"submit\">Create administrator</button></form>");
+                        + "<label for=\"confirm\">"
+                        + Text.t(l, "setup.again")
+                        + "</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
+                        + " autocomplete=\"new-password\" required><button type=\"submit\">"
+                        + Text.t(l, "setup.go")
+                        + "</button></form>"
+                        + "<p><a href=\"/inbox/setup?lang="
+                        + ("fr".equals(l) ? "en" : "fr")
+                        + "\" lang=\""
+                        + ("fr".equals(l) ? "en" : "fr")
+                        + "\">"
+                        + Text.t(l, "lang.switch")
+                        + "</a></p>");
     }
 
     private static String trimmed(String s) {

@@ -131,19 +131,7 @@ public final class SessionGuard {
         Optional<InboxSession> found =
                 touch ? current(ctx) : sessions.peek(c == null ? null : c.getValue());
         if (found.isEmpty()) {
-            if (ctx.request().method() == HttpMethod.GET) {
-                ctx.redirect("/inbox/login");
-            } else {
-                page(
-                        ctx,
-                        401,
-                        "en",
-                        Text.t("en", "login"),
-                        Html.error(Text.t("en", "login.ended"))
-                                + "<p><a href=\"/inbox/login\">"
-                                + Text.t("en", "login")
-                                + "</a></p>");
-            }
+            ended(ctx, c == null ? null : c.getValue());
             return;
         }
         InboxSession s = found.get();
@@ -168,6 +156,39 @@ public final class SessionGuard {
             return;
         }
         then.accept(s);
+    }
+
+    /**
+     * No live session: a page request goes to the login form, anything else gets a page saying the
+     * session ended. A session ended by a team key rotation is told so, in its person's language
+     * ({@link AuthRoutes#ENDED_TEAM_KEY} on the login form).
+     */
+    private void ended(RoutingContext ctx, String id) {
+        Optional<SessionRegistry.Ended> rotated = sessions.endedByRotation(id);
+        String l =
+                rotated.map(SessionRegistry.Ended::language)
+                        .orElse(
+                                Text.preferred(
+                                        ctx.request().getParam("lang"),
+                                        ctx.request().getHeader("Accept-Language")));
+        if (ctx.request().method() == HttpMethod.GET) {
+            ctx.redirect(
+                    rotated.isPresent()
+                            ? "/inbox/login?lang=" + l + "&ended=" + AuthRoutes.ENDED_TEAM_KEY
+                            : "/inbox/login");
+            return;
+        }
+        page(
+                ctx,
+                401,
+                l,
+                Text.t(l, "login"),
+                Html.error(Text.t(l, rotated.isPresent() ? "login.ended.team_key" : "login.ended"))
+                        + "<p><a href=\"/inbox/login?lang="
+                        + l
+                        + "\">"
+                        + Text.t(l, "login")
+                        + "</a></p>");
     }
 
     private static boolean csrfMatches(RoutingContext ctx, InboxSession s) {

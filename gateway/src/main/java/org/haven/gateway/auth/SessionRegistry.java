@@ -22,6 +22,16 @@ public final class SessionRegistry {
     public static final Duration ABSOLUTE_TIMEOUT = Duration.ofHours(12);
 
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
+
+    /**
+     * Sessions ended by a team key rotation, by id: when, and the person's language, so that their
+     * next request can say why they must log in again. Forgotten after the absolute timeout.
+     */
+    private final Map<String, Ended> endedByRotation = new ConcurrentHashMap<>();
+
+    /** A session ended by a team key rotation: when, and in which language its person read. */
+    public record Ended(Instant at, String language) {}
+
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final Duration idleTimeout;
@@ -110,11 +120,34 @@ public final class SessionRegistry {
         return ids.size();
     }
 
-    /** Ends every session but one (after a key rotation the others hold a retired key). */
+    /**
+     * Ends every session but one after a team key rotation (the others hold a retired key), and
+     * remembers them for {@link #endedByRotation}.
+     */
     public int endAllExcept(String keepId) {
-        var ids = sessions.keySet().stream().filter(id -> !id.equals(keepId)).toList();
-        ids.forEach(this::end);
-        return ids.size();
+        Instant now = clock.instant();
+        var ended = sessions.values().stream().filter(s -> !s.id().equals(keepId)).toList();
+        ended.forEach(
+                s -> {
+                    endedByRotation.put(s.id(), new Ended(now, s.language()));
+                    end(s.id());
+                });
+        return ended.size();
+    }
+
+    /**
+     * If the session with this id was ended by a team key rotation (within the absolute timeout),
+     * when and in which language; its person is told why they must log in again.
+     */
+    public Optional<Ended> endedByRotation(String id) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        Ended e = endedByRotation.get(id);
+        if (e == null || e.at().plus(absoluteTimeout).isBefore(clock.instant())) {
+            return Optional.empty();
+        }
+        return Optional.of(e);
     }
 
     /** Marks the second factor as done for this session. */
@@ -145,6 +178,7 @@ public final class SessionRegistry {
                 .map(InboxSession::id)
                 .toList()
                 .forEach(this::end);
+        endedByRotation.values().removeIf(e -> e.at().plus(absoluteTimeout).isBefore(now));
     }
 
     /** Ends all sessions (shutdown). */

@@ -176,17 +176,21 @@ public final class Inbox {
                 && !"null".equals(origin)
                 && host != null
                 && !(origin.equals("http://" + host) || origin.equals("https://" + host))) {
+            String l =
+                    Text.preferred(
+                            ctx.request().getParam("lang"),
+                            ctx.request().getHeader("Accept-Language"));
             SessionGuard.html(
                     ctx,
                     403,
                     Html.page(
-                            "en",
-                            Text.t("en", "refused"),
+                            l,
+                            Text.t(l, "refused"),
                             null,
                             "<h1>"
-                                    + Text.t("en", "refused")
+                                    + Text.t(l, "refused")
                                     + "</h1>"
-                                    + Html.error(Text.t("en", "refused.other_site"))));
+                                    + Html.error(Text.t(l, "refused.other_site"))));
             return;
         }
         ctx.next();

@@ -276,6 +276,8 @@ public final class QueueRoutes {
             for (CaseSummary c : list) {
                 b.append("<tr")
                         .append(c.urgent() ? " class=\"urgent\"" : "")
+                        // inbox.js: c claims a row chosen with j/k, as the case page's Claim would
+                        .append("queued".equals(c.status()) ? " data-claimable" : "")
                         .append("><td><a href=\"/inbox/cases/")
                         .append(c.id())
                         .append("\">")

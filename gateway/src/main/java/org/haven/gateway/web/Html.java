@@ -65,7 +65,9 @@ public final class Html {
                 .append(Text.t(lang, "inbox"))
                 .append("</a>");
         if (session != null && session.secondFactorDone() && session.passphraseChosen()) {
-            sb.append("<nav class=\"who\" aria-label=\"Account\">");
+            sb.append("<nav class=\"who\" aria-label=\"")
+                    .append(Text.t(lang, "nav.account"))
+                    .append("\">");
             if (!session.isAgency()) {
                 sb.append("<a href=\"/inbox/dashboard\">")
                         .append(Text.t(lang, "dash.title"))
@@ -109,7 +111,8 @@ public final class Html {
 
     /**
      * The list of keyboard shortcuts that {@code ?} opens (inbox.js): j and k move through the
-     * queue, Enter opens, c claims, r goes to the reply box.
+     * queue, Enter opens, c claims (the open case or the queue's chosen row), r goes to the reply
+     * box.
      */
     private static String shortcuts(String lang) {
         StringBuilder b =

@@ -3,6 +3,7 @@ package org.haven.gateway.web;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -301,7 +302,10 @@ public final class Text {
         put("keys.j", "Next case in the list", "Dossier suivant de la liste");
         put("keys.k", "Previous case in the list", "Dossier précédent de la liste");
         put("keys.enter", "Open the chosen case", "Ouvrir le dossier choisi");
-        put("keys.c", "Claim the open case", "Prendre le dossier ouvert");
+        put(
+                "keys.c",
+                "Claim the open case, or the new case chosen in the list",
+                "Prendre le dossier ouvert, ou le nouveau dossier choisi dans la liste");
         put("keys.r", "Write a reply to the person", "Écrire une réponse à la personne");
         put(
                 "keys.send",
@@ -753,6 +757,46 @@ public final class Text {
                 "login.ended",
                 "Your session ended. Log in again.",
                 "Votre session a pris fin. Reconnectez-vous.");
+        put(
+                "login.ended.team_key",
+                "The team key was changed, which ends every other session: please log in again.",
+                "La clé de l'équipe a été changée, ce qui met fin aux autres sessions : reconnectez-vous.");
+        put("nav.account", "Account", "Compte");
+        put("setup.title", "First setup", "Première configuration");
+        put(
+                "setup.heading",
+                "Create the first administrator",
+                "Créer la première personne de l'administration");
+        put(
+                "setup.intro",
+                "Enter the one-time setup code from the file <code>setup-code.txt</code> in Haven's data directory"
+                        + " (or the one <code>haven setup-code</code> printed), then choose your username and a passphrase"
+                        + " of at least {n} characters. The passphrase unlocks the key that opens every case: it cannot be"
+                        + " recovered.",
+                "Saisissez le code de configuration à usage unique du fichier <code>setup-code.txt</code> dans le"
+                        + " répertoire de données de Haven (ou celui qu'a affiché <code>haven setup-code</code>), puis"
+                        + " choisissez votre nom d'utilisateur et une phrase de passe d'au moins {n} caractères. La phrase"
+                        + " de passe déverrouille la clé qui ouvre chaque dossier : elle ne peut pas être récupérée.");
+        put(
+                "setup.pin",
+                "The team key's fingerprint (its pin) is {pin}. Keep it with the server keys: Haven accepts no key"
+                        + " that does not chain to it. On a cluster, set <code>HAVEN_TEAM_KEY_PIN</code> to it on every"
+                        + " gateway. It is also on the Team page.",
+                "L'empreinte de la clé de l'équipe (son épingle) est {pin}. Gardez-la avec les clés du serveur :"
+                        + " Haven n'accepte aucune clé qui ne s'y rattache pas. Sur une grappe, donnez-la à"
+                        + " <code>HAVEN_TEAM_KEY_PIN</code> sur chaque passerelle. Elle figure aussi sur la page Équipe.");
+        put("setup.code", "Setup code", "Code de configuration");
+        put("setup.passphrase", "Passphrase", "Phrase de passe");
+        put("setup.again", "Passphrase again", "La phrase de passe, à nouveau");
+        put("setup.go", "Create administrator", "Créer l'administration");
+        put(
+                "setup.wrong_code",
+                "That setup code is not right.",
+                "Ce code de configuration n'est pas le bon.");
+        put(
+                "setup.done",
+                "Setup is already complete: log in.",
+                "La configuration est déjà faite : connectez-vous.");
         put("passphrase.nav", "Passphrase", "Phrase de passe");
         put(
                 "passphrase.choose",
@@ -980,6 +1024,21 @@ public final class Text {
     /** A key's texts as written, English then French (null where one is missing), for that test. */
     static List<String> written(String key) {
         return Arrays.asList(T.get(key).clone());
+    }
+
+    /**
+     * The language of a page shown before login: {@code param} ("fr" or anything else for English)
+     * if given, else French when the browser's {@code Accept-Language} starts with it, else
+     * English.
+     */
+    public static String preferred(String param, String acceptLanguage) {
+        if (param != null) {
+            return "fr".equals(param) ? "fr" : "en";
+        }
+        return acceptLanguage != null
+                        && acceptLanguage.strip().toLowerCase(Locale.ROOT).startsWith("fr")
+                ? "fr"
+                : "en";
     }
 
     /** The text for {@code key} in {@code language} ("en" or "fr"). */

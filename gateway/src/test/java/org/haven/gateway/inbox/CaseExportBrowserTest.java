@@ -1,12 +1,14 @@
 package org.haven.gateway.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,7 @@ import org.haven.gateway.support.Gpg;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.web.Text;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,22 +30,31 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 
 /**
- * The export pages in a real browser: the key pasted on the case page, the confirmation page
- * (axe-core), a wrong passphrase and back with the key the browser carries in its form, then the
- * file the browser's form fetches, decrypted and verified with gpg. Screenshots in {@code
- * gateway/target/screenshots/inbox-export-*.png}.
+ * The export pages in a real browser, in English and French on a phone (390×844) and a laptop
+ * (1280×800): the key pasted on the case page, the confirmation page (axe-core), a wrong passphrase
+ * and back with the key the browser carries in its form, then the file the browser's form fetches,
+ * decrypted and verified with gpg. Screenshots in {@code
+ * gateway/target/screenshots/inbox-export-*-<language>-<width>.png}.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CaseExportBrowserTest {
     private static final String PASS = "a long enough passphrase";
 
+    /** The fixture key's fingerprint (fixtures.txt, from gpg) as the page groups it. */
+    private static final String LAWYER_FINGERPRINT =
+            "CDF9 3A94 C089 A6B5 914F 7AEB C1EF E8DB 6DB6 8C9B";
+
+    private static final String LAWYER_USER_ID = "Haven Fixture Lawyer <lawyer@example.org>";
+
     @TempDir Path dataDir;
     @TempDir Path gpgDir;
 
     /**
-     * Verifies that a coordinator exports from the pages: the confirmation shows the key and is
-     * accessible; after a wrong passphrase the form still carries the key exactly, and posting that
-     * form with the right passphrase and notes ticked gives a file gpg decrypts and verifies.
+     * Verifies that a coordinator exports from the pages, in English and French at 390×844 and
+     * 1280×800: the confirmation shows the recipient key's fingerprint and user id, leaves private
+     * notes unticked and is accessible (axe, experimental rules too) without sideways scrolling;
+     * after a wrong passphrase the form says so and still carries the key exactly and the notes
+     * choice; posting that form with the right passphrase gives a file gpg decrypts and verifies.
      */
     @Test
     void testCoordinatorExportsThroughThePages() throws Exception {
@@ -53,7 +65,7 @@ class CaseExportBrowserTest {
             key = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
         }
         try (Haven haven = TestHaven.start(dataDir, Map.of());
-                Browser browser = Browser.start(1280, 900)) {
+                Browser browser = Browser.start(1280, 800)) {
             String base = "http://127.0.0.1:" + haven.port();
             TestHaven.setUpAdmin(haven);
             InboxClient admin = TestHaven.loggedIn(haven);
@@ -96,33 +108,78 @@ class CaseExportBrowserTest {
             d.findElement(By.id("code")).sendKeys(codes.nextCode());
             d.findElement(By.cssSelector("main form button[type=submit]")).click();
             browser.await("the queue", w -> w.getCurrentUrl().equals(base + "/inbox"));
-            d.get(base + path);
-            browser.js(
-                    "arguments[0].value = arguments[1]", d.findElement(By.id("lawyer-key")), key);
-            d.findElement(By.id("export-review")).click();
-            browser.await(
-                    "the confirmation", w -> !w.findElements(By.id("export-confirm")).isEmpty());
-            browser.assertNoAxeViolations("the export confirmation");
-            browser.screenshot("inbox-export-confirm");
-            String signer = d.findElement(By.id("signer-fingerprint")).getText().replace(" ", "");
+            String signer = null;
+            for (String language : List.of("en", "fr")) {
+                d.get(base + "/inbox/settings");
+                d.findElement(By.id("settings-lang-" + language)).click();
+                d.findElement(By.id("save-language")).click();
+                browser.await(
+                        "the settings in " + language,
+                        w ->
+                                language.equals(
+                                        w.findElement(By.tagName("html")).getAttribute("lang")));
+                for (int[] size : new int[][] {{390, 844}, {1280, 800}}) {
+                    browser.resize(size[0], size[1]);
+                    String at = language + "-" + size[0];
+                    d.get(base + path);
+                    browser.js(
+                            "arguments[0].value = arguments[1]",
+                            d.findElement(By.id("lawyer-key")),
+                            key);
+                    browser.js(
+                            "arguments[0].scrollIntoView()", d.findElement(By.id("export-review")));
+                    d.findElement(By.id("export-review")).click();
+                    browser.await(
+                            "the confirmation " + at,
+                            w -> !w.findElements(By.id("export-confirm")).isEmpty());
+                    assertEquals(language, d.findElement(By.tagName("html")).getAttribute("lang"));
+                    assertEquals(
+                            LAWYER_FINGERPRINT,
+                            d.findElement(By.id("key-fingerprint")).getText(),
+                            "the recipient key's fingerprint " + at);
+                    assertEquals(
+                            LAWYER_USER_ID,
+                            d.findElement(By.id("key-user-ids")).getText().strip(),
+                            "the recipient key's user id " + at);
+                    assertFalse(
+                            d.findElement(By.id("export-notes")).isSelected(),
+                            "private notes ticked by default " + at);
+                    assertNoSideScroll(browser, at);
+                    browser.assertNoAxeViolationsAlsoExperimental("the export confirmation " + at);
+                    browser.screenshot("inbox-export-confirm-" + at);
+                    signer = d.findElement(By.id("signer-fingerprint")).getText().replace(" ", "");
 
-            d.findElement(By.id("export-notes")).click();
-            d.findElement(By.id("export-pass")).sendKeys("not my passphrase");
-            d.findElement(By.id("export-confirm")).click();
-            browser.await(
-                    "the wrong passphrase",
-                    w -> !w.findElements(By.cssSelector("[role=alert]")).isEmpty());
-            browser.assertNoAxeViolations("the export confirmation after a wrong passphrase");
-            browser.screenshot("inbox-export-wrong-passphrase");
-            assertEquals(
-                    key,
-                    String.valueOf(
-                                    browser.js(
-                                            "return document.querySelector('input[name=key]').value"))
-                            .strip());
-
-            assertTrue(
-                    d.findElement(By.id("export-notes")).isSelected(), "the notes choice was lost");
+                    browser.js(
+                            "arguments[0].scrollIntoView()", d.findElement(By.id("export-notes")));
+                    d.findElement(By.id("export-notes")).click();
+                    d.findElement(By.id("export-pass")).sendKeys("not my passphrase");
+                    d.findElement(By.id("export-confirm")).click();
+                    browser.await(
+                            "the wrong passphrase " + at,
+                            w -> !w.findElements(By.cssSelector("[role=alert]")).isEmpty());
+                    assertEquals(
+                            Text.t(language, "export.wrong_passphrase"),
+                            d.findElement(By.cssSelector("[role=alert]")).getText(),
+                            at);
+                    assertEquals(
+                            LAWYER_FINGERPRINT,
+                            d.findElement(By.id("key-fingerprint")).getText(),
+                            "back on the form, the key shown " + at);
+                    browser.assertNoAxeViolationsAlsoExperimental(
+                            "the export confirmation after a wrong passphrase " + at);
+                    browser.screenshot("inbox-export-wrong-passphrase-" + at);
+                    assertEquals(
+                            key,
+                            String.valueOf(
+                                            browser.js(
+                                                    "return document.querySelector('input[name=key]').value"))
+                                    .strip(),
+                            "the pasted key was lost " + at);
+                    assertTrue(
+                            d.findElement(By.id("export-notes")).isSelected(),
+                            "the notes choice was lost " + at);
+                }
+            }
             // the browser posts its own form (as the button would), and hands the response to the
             // test
             d.findElement(By.id("export-pass")).sendKeys(TestHaven.chosen(PASS));
@@ -144,5 +201,20 @@ class CaseExportBrowserTest {
                 assertTrue(file.text().contains(marker) && file.text().contains(note), file.text());
             }
         }
+    }
+
+    private static void assertNoSideScroll(Browser browser, String at) {
+        Object wide =
+                browser.js(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Object what =
+                browser.js(
+                        "var w = document.documentElement.clientWidth;"
+                                + " return Array.prototype.filter.call(document.querySelectorAll('main *'),"
+                                + " function (e) { return e.getBoundingClientRect().right > w + 1; })"
+                                + ".map(function (e) { return e.tagName + '#' + e.id + '.' + e.className"
+                                + " + ' ' + Math.round(e.getBoundingClientRect().right); }).join(', ');");
+        assertEquals(
+                0L, ((Number) wide).longValue(), "the page scrolls sideways " + at + ": " + what);
     }
 }

@@ -18,6 +18,7 @@ import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
+import org.haven.gateway.web.Text;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -456,6 +457,96 @@ class CaseWorkBrowserTest {
      * the page's {@code Notification} is replaced, before the page loads, by a recorder that grants
      * permission when asked.
      */
+    /**
+     * Verifies the queue's keys on a phone and a laptop: j twice then k comes back up to the first
+     * case (its row marked as the current one), and c there claims that case without opening it
+     * first: the browser lands on its page, claimed.
+     */
+    @ParameterizedTest
+    @CsvSource({"390, 844", "1280, 800"})
+    void testKMovesUpTheQueueAndCClaimsTheChosenRow(int width, int height) throws Exception {
+        String marker = "rows-" + width + "-" + UUID.randomUUID();
+        IntakeDriver.completeIntake(haven.port(), marker);
+        IntakeDriver.completeIntake(haven.port(), marker);
+        try (Browser browser = Browser.start(width, height)) {
+            WebDriver d = logIn(browser);
+            d.get(base + "/inbox?queue=new&q=" + marker);
+            List<WebElement> links =
+                    browser.await(
+                            "two cases",
+                            w -> {
+                                List<WebElement> found = w.findElements(By.cssSelector(CASE_LINK));
+                                return found.size() == 2 ? found : null;
+                            });
+            String first = links.get(0).getAttribute("href");
+            String second = links.get(1).getAttribute("href");
+            WebElement body = d.findElement(By.tagName("body"));
+            body.sendKeys("j");
+            body.sendKeys("j");
+            assertEquals(second, d.switchTo().activeElement().getAttribute("href"), "j, j");
+            body.sendKeys("k");
+            assertEquals(first, d.switchTo().activeElement().getAttribute("href"), "k");
+            assertEquals(
+                    first,
+                    d.findElement(By.cssSelector("tr.current " + CASE_LINK.substring(12)))
+                            .getAttribute("href"),
+                    "the chosen row is not marked");
+            body.sendKeys("c");
+            browser.await(
+                    "the claimed case", w -> w.getCurrentUrl().equals(first + "?m=case.claimed"));
+            assertTrue(
+                    d.findElement(By.id("case-status"))
+                            .getText()
+                            .contains(Text.t("en", "status.claimed")),
+                    d.findElement(By.id("case-status")).getText());
+        }
+    }
+
+    /**
+     * Verifies the keyboard-only path the issue note counts, on a laptop: from the queue, j and c
+     * claim the first new case and open it; r goes to the reply box and Ctrl+Enter sends; from the
+     * top of the page at most 9 Tabs reach the status, and End there closes the case, which leads
+     * back to the list.
+     */
+    @Test
+    void testKeyboardOnlyClaimReplyAndClose() throws Exception {
+        String marker = "keyboard-" + UUID.randomUUID();
+        IntakeDriver.completeIntake(haven.port(), marker);
+        try (Browser browser = Browser.start(1280, 800)) {
+            WebDriver d = logIn(browser);
+            d.get(base + "/inbox?queue=new&q=" + marker);
+            browser.await("the case", w -> w.findElement(By.cssSelector(CASE_LINK)));
+            WebElement body = d.findElement(By.tagName("body"));
+            body.sendKeys("j");
+            body.sendKeys("c");
+            browser.await("the claim", w -> w.getCurrentUrl().endsWith("?m=case.claimed"));
+            String casePage = d.getCurrentUrl().replace("?m=case.claimed", "");
+            d.findElement(By.tagName("body")).sendKeys("r");
+            WebElement reply = d.switchTo().activeElement();
+            assertEquals("reply-text", reply.getAttribute("id"));
+            reply.sendKeys("Hello " + marker);
+            reply.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+            browser.await("the reply", w -> w.getCurrentUrl().endsWith("m=case.reply.sent"));
+            int tabs = 0;
+            while (!"status".equals(d.switchTo().activeElement().getAttribute("id")) && tabs < 40) {
+                new org.openqa.selenium.interactions.Actions(d).sendKeys(Keys.TAB).perform();
+                tabs++;
+            }
+            assertTrue(tabs <= 9, "Tabs from the top of the page to the status: " + tabs);
+            // End picks the last status, Closed, which saves at once
+            d.switchTo().activeElement().sendKeys(Keys.END);
+            browser.await(
+                    "the list after closing",
+                    w -> w.getCurrentUrl().equals(base + "/inbox?m=status.closed"));
+            d.get(casePage);
+            assertTrue(
+                    d.findElement(By.id("case-status"))
+                            .getText()
+                            .contains(Text.t("en", "status.closed")),
+                    d.findElement(By.id("case-status")).getText());
+        }
+    }
+
     @Test
     void testUrgentCaseNotifiesOnlyOnceTurnedOn() throws Exception {
         try (Browser browser = Browser.start(1280, 800)) {
