@@ -552,7 +552,7 @@ class InboxTest {
             String coraQueue = as("cora").get("/inbox?queue=new").body();
             assertEquals(path, askedEarly(coraQueue));
             assertTrue(
-                    coraQueue.indexOf(path) < coraQueue.indexOf("<tr><td>"),
+                    coraQueue.indexOf(path) < coraQueue.indexOf("<tr data-claimable><td>"),
                     "not before the cases that are not urgent");
             String page = hal.get(path).body();
             assertTrue(
@@ -581,7 +581,8 @@ class InboxTest {
             assertTrue(page.contains("Asked for a person"), "the case is not marked");
             String queue = as("cora").get("/inbox?queue=new").body();
             assertTrue(
-                    queue.contains("<tr class=\"urgent\"><td><a href=\"" + path + "\""),
+                    queue.contains(
+                            "<tr class=\"urgent\" data-claimable><td><a href=\"" + path + "\""),
                     "the case is not urgent");
             assertEquals(
                     1,
