@@ -57,7 +57,7 @@ public final class Load {
         System.err.println(
                 """
                 usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
-                               [--rate 50] [--sockets N] [--lockstep] [--sms-rate 0] [--seconds 30] [--warmup 5] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
+                               [--rate 50] [--sockets N] [--lockstep] [--sms-rate 0] [--seconds 30] [--warmup 5] [--driver-warmup 10] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
                                [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8] [--busy-cores 1]
                                [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N] [--min-ratio 0.8]
                                [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
@@ -66,6 +66,9 @@ public final class Load {
                   --lockstep  every socket's first conversation is a whole intake, so that all reach the hand-off
                               in the same half second of every cycle (by default the first ones are cut short at
                               staggered points, and hand-offs fall evenly over the cycle, as people's would)
+                  --driver-warmup  seconds the driver first runs its own web chat client against an in-process
+                              echo, before it starts the gateway (default 10; 0: none), so that a cold gateway's
+                              first seconds are not measured through a cold driver
                   --sms-rate  inbound SMS webhooks a second (0: none); skipped when the gateway answers 404 there
                   --sms-send-rate  the started gateway's Twilio sending limit a second (default 1000)
                   --busy-cores N  stress-ng --cpu N beside the gateway for the whole run, start included (a busy machine)
@@ -209,6 +212,15 @@ public final class Load {
                         o.containsKey("jvm-opts")
                                 ? List.of(o.get("jvm-opts").trim().split("\\s+"))
                                 : List.of();
+                int driverWarmUp = (int) num(o, "driver-warmup", 10);
+                if (driverWarmUp > 0 && sockets > 0) {
+                    // the driver's code warm before the gateway's first second is measured
+                    DriverWarmUp.run(vertx, sockets, rate, driverWarmUp);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "driver warmed up for %d s against an in-process echo (--driver-warmup 0: not)%n",
+                            driverWarmUp);
+                }
                 haven = HavenProcess.start(jar, o.getOrDefault("heap", "512m"), jvmOptions, env);
                 long up = System.nanoTime();
                 haven.awaitReady(); // warmed up: what a proxy's health check waits for
