@@ -28,9 +28,12 @@
             window.location.assign(to);
             return;
           }
-          var select = form.querySelector("select[name=status]");
-          var shown = document.getElementById("case-status");
-          if (select && shown) { shown.textContent = select.options[select.selectedIndex].text; }
+          // the header's status and assignee say what was just saved ("—" saves nothing)
+          [["status", "case-status"], ["account", "case-assignee"]].forEach(function (pair) {
+            var select = form.querySelector("select[name=" + pair[0] + "]");
+            var shown = document.getElementById(pair[1]);
+            if (select && shown && select.value) { shown.textContent = select.options[select.selectedIndex].text; }
+          });
           form.setAttribute("data-saved", "1");
           say(status && status.getAttribute("data-saved"));
         })

@@ -6,7 +6,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
@@ -17,6 +16,7 @@ import org.haven.gateway.store.AuditLog;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
+import org.haven.gateway.web.Times;
 
 /**
  * The audit log page for administrators at {@code /inbox/audit}: entries newest first, filtered by
@@ -136,18 +136,7 @@ public final class AuditRoutes {
                                                                                     v.keyedFrom()))
                                                                     .replace(
                                                                             "{when}",
-                                                                            v.keyedAt()
-                                                                                            .withOffsetSameInstant(
-                                                                                                    ZoneOffset
-                                                                                                            .UTC)
-                                                                                            .toLocalDateTime()
-                                                                                            .withNano(
-                                                                                                    0)
-                                                                                            .toString()
-                                                                                            .replace(
-                                                                                                    'T',
-                                                                                                    ' ')
-                                                                                    + " UTC")));
+                                                                            time(v.keyedAt()))));
                                 }
                                 b.append("</p>");
                                 if (v.keyedFrom() == 0 && v.entries() > 0) {
@@ -276,14 +265,11 @@ public final class AuditRoutes {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
-
     /**
      * An audit time in full, to the second, in UTC: {@code 2026-03-01 09:30:00 UTC} (never {@code
-     * 09:30}, which hides that the seconds were zero).
+     * 09:30}, which hides that the seconds were zero), as every inbox page shows times.
      */
     static String time(OffsetDateTime at) {
-        return TIME.format(at.withOffsetSameInstant(ZoneOffset.UTC));
+        return Times.full(at);
     }
 }

@@ -233,7 +233,7 @@ final class CaseView {
                 + Labels.status(l, c)
                 + "</dd><dt>"
                 + Text.t(l, "col.assigned")
-                + "</dt><dd>"
+                + "</dt><dd id=\"case-assignee\">"
                 + Html.esc(c.assignee())
                 + "</dd><dt>"
                 + Text.t(l, "col.labels")
@@ -366,7 +366,13 @@ final class CaseView {
                         + "</button>");
     }
 
-    /** A referral is a record in the thread, not a setting: it is saved by its button or Enter. */
+    /**
+     * A referral is a record in the thread, not a setting: it is saved by its button or Enter,
+     * never on change like the rest of the toolbar. A text field's change fires when it loses
+     * focus, so saving then would seal a half-typed or mistyped organisation into the thread, for
+     * good (an entry is appended, never edited), each time the coordinator tabs away; and a
+     * referral tells the team the case was sent to an agency, which deserves a deliberate action.
+     */
     private static String referralForm(InboxSession s, CaseSummary c) {
         String l = s.language();
         return form(

@@ -1,24 +1,22 @@
 package org.haven.gateway.inbox;
 
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.haven.gateway.outbox.Delivery;
 import org.haven.gateway.store.CaseSummary;
 import org.haven.gateway.web.Html;
 import org.haven.gateway.web.Text;
+import org.haven.gateway.web.Times;
 
 /** Small display helpers shared by the inbox pages. */
 final class Labels {
     static final List<String> QUEUES = List.of("new", "mine", "waiting", "closed");
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
 
     private Labels() {}
 
+    /** A time as every page shows it: in full, to the second, in UTC ({@link Times}). */
     static String when(OffsetDateTime t) {
-        return t == null ? "" : WHEN.format(t.atZoneSameInstant(ZoneOffset.UTC));
+        return Times.full(t);
     }
 
     static String triage(String language, String triage) {
@@ -74,7 +72,7 @@ final class Labels {
         if (d == null) {
             return "";
         }
-        String date = WHEN.format(d.expiresAt().atZoneSameInstant(ZoneOffset.UTC));
+        String date = when(d.expiresAt());
         String key;
         String cls = "";
         switch (d.status()) {

@@ -95,8 +95,6 @@ public final class QueueRoutes {
         CaseQuery q =
                 new CaseQuery(queue, s.accountId(), visible, null, group, label, channel, from, to);
         String currentQueue = queue;
-        CaseQuery fresh =
-                new CaseQuery("new", s.accountId(), visible, null, null, null, null, null, null);
         cases.list(q)
                 .compose(
                         list ->
@@ -107,7 +105,7 @@ public final class QueueRoutes {
                         list ->
                                 Future.all(
                                                 cases.labelsInUse(),
-                                                cases.list(fresh),
+                                                cases.countNew(visible),
                                                 cases.awaitingReply(ids(list)),
                                                 CaseReads.unread(
                                                         cases.db(), s.accountId(), ids(list)))
@@ -167,18 +165,15 @@ public final class QueueRoutes {
     }
 
     /**
-     * A queue view's cases, the new cases in the person's groups (the page title counts them) and
-     * which listed cases wait for a reply, and which this account has not read to the end.
+     * A queue view's cases, how many new cases there are in the person's groups (the page title
+     * counts them, inbox.js notifies of urgent ones) and which listed cases wait for a reply, and
+     * which this account has not read to the end.
      */
     private record Listed(
             List<CaseSummary> cases,
-            List<CaseSummary> fresh,
+            CaseStore.NewCases fresh,
             Set<UUID> awaiting,
-            Map<UUID, CaseReads.Unread> unread) {
-        long urgent() {
-            return fresh.stream().filter(CaseSummary::urgent).count();
-        }
-    }
+            Map<UUID, CaseReads.Unread> unread) {}
 
     private String render(
             InboxSession s, String queue, Listed listed, List<String> labels, RoutingContext ctx) {
@@ -235,7 +230,7 @@ public final class QueueRoutes {
                 .append(Text.t(l, "queue.notify"))
                 .append("</button></p>");
         b.append(table);
-        int count = listed.fresh().size();
+        long count = listed.fresh().count();
         return Html.page(
                 l,
                 (count > 0 ? "(" + count + ") " : "") + Text.t(l, "queue." + queue),
@@ -247,9 +242,9 @@ public final class QueueRoutes {
         List<CaseSummary> list = listed.cases();
         StringBuilder b =
                 new StringBuilder("<div data-live=\"queue\" id=\"queue\" data-new=\"")
-                        .append(listed.fresh().size())
+                        .append(listed.fresh().count())
                         .append("\" data-urgent=\"")
-                        .append(listed.urgent())
+                        .append(listed.fresh().urgent())
                         .append("\" data-notify=\"")
                         .append(Html.esc(Text.t(l, "queue.notify.text")))
                         .append("\">");

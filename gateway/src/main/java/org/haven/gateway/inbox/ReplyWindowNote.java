@@ -2,8 +2,6 @@ package org.haven.gateway.inbox;
 
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 import org.haven.gateway.store.Db;
 import org.haven.gateway.store.ReplyWindows;
@@ -16,8 +14,6 @@ import org.haven.gateway.web.Text;
  * delivered when the person writes again, once it has closed. Other channels get nothing.
  */
 final class ReplyWindowNote {
-    private static final DateTimeFormatter WHEN =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'");
     static final Duration WINDOW = Duration.ofHours(24);
 
     private ReplyWindowNote() {}
@@ -36,12 +32,7 @@ final class ReplyWindowNote {
                                             ? Text.t(language, "case.window.open")
                                                     .replace(
                                                             "{date}",
-                                                            WHEN.format(
-                                                                    found.get()
-                                                                            .closesAt()
-                                                                            .atZoneSameInstant(
-                                                                                    ZoneOffset
-                                                                                            .UTC)))
+                                                            Labels.when(found.get().closesAt()))
                                             : Text.t(language, "case.window.closed");
                             return "<p class=\"window "
                                     + (open ? "open" : "closed")

@@ -390,6 +390,32 @@ public final class CaseStore {
                 .compose(v -> personWrote(tx, caseId));
     }
 
+    /** How many new cases a person may take, and how many of them are urgent. */
+    public record NewCases(long count, long urgent) {}
+
+    /**
+     * The new (queued) cases in {@code visibleGroups} and the intake group's (no place known yet),
+     * counted in full: the queue page's title and its urgent notification read it, where a listing
+     * stops at 300. Null means every group (administrators).
+     */
+    public Future<NewCases> countNew(Set<String> visibleGroups) {
+        String sql =
+                "SELECT count(*), count(*) FILTER (WHERE c.urgent) FROM cases c WHERE c.status = 'queued'"
+                        + (visibleGroups == null
+                                ? ""
+                                : " AND (c.working_group IS NULL OR c.working_group = ANY($1))");
+        return pool.preparedQuery(sql)
+                .execute(
+                        visibleGroups == null
+                                ? Tuple.tuple()
+                                : Tuple.of(visibleGroups.toArray(new String[0])))
+                .map(
+                        rs -> {
+                            var row = rs.iterator().next();
+                            return new NewCases(row.getLong(0), row.getLong(1));
+                        });
+    }
+
     /** Labels in use, for the filter. */
     public Future<List<String>> labelsInUse() {
         return pool.query("SELECT DISTINCT unnest(labels) AS l FROM cases ORDER BY l LIMIT 200")

@@ -16,6 +16,7 @@ import org.haven.gateway.Haven;
 import org.haven.gateway.support.Browser;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.InboxClient;
+import org.haven.gateway.support.InboxPage;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.web.Text;
@@ -47,6 +48,9 @@ class CaseWorkBrowserTest {
     private static final String PASS = "a long enough passphrase";
     private static final String COORDINATOR = "cora";
     private static final String CASE_LINK = "table.queue a[href^='/inbox/cases/']";
+
+    /** A time as every inbox page shows it: in full, to the second, in UTC. */
+    private static final String FULL_TIME = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC";
 
     /** Notes in every page when inbox.js's live stream is open. */
     private static final String STREAM_PROBE =
@@ -253,10 +257,11 @@ class CaseWorkBrowserTest {
      * Verifies that a case an administrator gives to someone else while its holder has it open says
      * so on the holder's page without a reload, and its work forms go away (the thread stays).
      */
-    @Test
-    void testReassignedCaseSaysSoOnItsHoldersOpenPage() throws Exception {
-        String marker = "taken-" + UUID.randomUUID();
-        try (Browser browser = Browser.start(390, 844);
+    @ParameterizedTest
+    @CsvSource({"390, 844", "1280, 800"})
+    void testReassignedCaseSaysSoOnItsHoldersOpenPage(int width, int height) throws Exception {
+        String marker = "taken-" + width + "-" + UUID.randomUUID();
+        try (Browser browser = Browser.start(width, height);
                 ChatClient person = ChatClient.connect(haven.port())) {
             IntakeDriver.run(person, IntakeDriver.survivorAnswers(marker));
             probe(browser);
@@ -286,8 +291,98 @@ class CaseWorkBrowserTest {
             assertTrue(d.findElements(By.id("reply-text")).isEmpty(), "the reply box stayed");
             assertFalse(d.findElements(By.id("conversation")).isEmpty(), "the thread went too");
             assertEquals("same", browser.js("return window.havenPage"), "the page was reloaded");
-            browser.assertNoAxeViolations("a case taken away");
-            browser.screenshot("issue19-case-taken-390");
+            browser.assertNoAxeViolations("a case taken away at " + width);
+            browser.screenshot("issue19-case-taken-" + width);
+        }
+    }
+
+    /**
+     * Verifies that an administrator gives a new case to a coordinator from the case page's
+     * toolbar, on a phone and a laptop: choosing the coordinator saves it without a button and
+     * without leaving the page, the header says the new assignee at once, and after a reload the
+     * case is that coordinator's (header, toolbar, their Mine list); the audit log records the
+     * assignment, by whom and to whom; the page's and the audit log's times are in full, to the
+     * second; axe finds nothing.
+     */
+    @ParameterizedTest
+    @CsvSource({"390, 844", "1280, 800"})
+    void testAdministratorAssignsFromTheToolbar(int width, int height) throws Exception {
+        String marker = "assign-" + width + "-" + UUID.randomUUID();
+        IntakeDriver.completeIntake(haven.port(), marker);
+        try (Browser browser = Browser.start(width, height)) {
+            WebDriver d =
+                    InboxPage.logInAsAdmin(
+                            browser, base, haven.teamKeys().setupCodeFile().getParent());
+            d.get(base + "/inbox?queue=new&q=" + marker);
+            String href =
+                    browser.await(
+                                    "the case on the New list",
+                                    w -> w.findElement(By.cssSelector(CASE_LINK)))
+                            .getAttribute("href");
+            d.get(href);
+            Select assignee =
+                    new Select(browser.await("the toolbar", w -> w.findElement(By.id("assignee"))));
+            assertEquals("—", assignee.getFirstSelectedOption().getText(), "assigned already");
+            String coraId = null;
+            for (WebElement option : assignee.getOptions()) {
+                if (COORDINATOR.equals(option.getText())) {
+                    coraId = option.getAttribute("value");
+                }
+            }
+            assertTrue(coraId != null && !coraId.isEmpty(), "the coordinator is not offered");
+
+            browser.js("window.havenPage = 'same'");
+            assignee.selectByVisibleText(COORDINATOR);
+            browser.await(
+                    "the assignment saved",
+                    w -> w.findElement(By.cssSelector("form[action$='/reassign'][data-saved]")));
+            browser.await(
+                    "the header says the assignee",
+                    w -> COORDINATOR.equals(w.findElement(By.id("case-assignee")).getText()));
+            assertEquals("same", browser.js("return window.havenPage"), "the page was reloaded");
+            assertEquals(href, d.getCurrentUrl().split("\\?")[0]);
+
+            d.navigate().refresh();
+            assertEquals(COORDINATOR, d.findElement(By.id("case-assignee")).getText());
+            assertEquals(
+                    COORDINATOR,
+                    new Select(d.findElement(By.id("assignee")))
+                            .getFirstSelectedOption()
+                            .getText());
+            assertTrue(
+                    d.findElement(By.id("case-status"))
+                            .getText()
+                            .contains(Text.t("en", "status.claimed")),
+                    d.findElement(By.id("case-status")).getText());
+            for (WebElement time : d.findElements(By.cssSelector("#conversation time"))) {
+                String shown = time.getAttribute("textContent");
+                assertTrue(
+                        shown.matches(FULL_TIME), "a time on the case page not in full: " + shown);
+            }
+            browser.assertNoAxeViolations("/inbox/cases/<id> as an administrator at " + width);
+            browser.screenshot("issue19-case-assigned-" + width);
+            InboxClient coordinator = TestHaven.loggedIn(haven.port(), dataDir, COORDINATOR);
+            assertTrue(
+                    coordinator
+                            .get("/inbox?queue=mine&q=" + marker)
+                            .body()
+                            .contains(href.substring(base.length())),
+                    "not on the coordinator's Mine list");
+
+            String caseId = href.substring(href.lastIndexOf('/') + 1);
+            d.get(base + "/inbox/audit?case=" + caseId);
+            String expected = "reassign:" + coraId;
+            List<List<WebElement>> rows =
+                    d.findElements(By.cssSelector("main table tbody tr")).stream()
+                            .map(r -> r.findElements(By.tagName("td")))
+                            .filter(c -> c.size() == 5 && expected.equals(c.get(3).getText()))
+                            .toList();
+            assertEquals(1, rows.size(), "the audit log's assignments: " + rows.size());
+            List<WebElement> cells = rows.get(0);
+            assertEquals(TestHaven.ADMIN, cells.get(2).getText(), "who assigned");
+            assertEquals(expected, cells.get(3).getText());
+            String when = cells.get(1).getAttribute("textContent");
+            assertTrue(when.matches(FULL_TIME), "an audit time not in full: " + when);
         }
     }
 
@@ -450,14 +545,6 @@ class CaseWorkBrowserTest {
     }
 
     /**
-     * Verifies the optional browser notification for new urgent cases: nothing before the
-     * coordinator turns it on (even when an urgent case arrives), then, once turned on, one
-     * notification with the page's generic words (no personal data) when an urgent case arrives
-     * live, and none for a case that is not urgent. Headless Chromium has no notification service:
-     * the page's {@code Notification} is replaced, before the page loads, by a recorder that grants
-     * permission when asked.
-     */
-    /**
      * Verifies the queue's keys on a phone and a laptop: j twice then k comes back up to the first
      * case (its row marked as the current one), and c there claims that case without opening it
      * first: the browser lands on its page, claimed.
@@ -547,9 +634,18 @@ class CaseWorkBrowserTest {
         }
     }
 
-    @Test
-    void testUrgentCaseNotifiesOnlyOnceTurnedOn() throws Exception {
-        try (Browser browser = Browser.start(1280, 800)) {
+    /**
+     * Verifies the optional browser notification for new urgent cases, on a phone and a laptop:
+     * nothing before the coordinator turns it on (even when an urgent case arrives), then, once
+     * turned on, one notification with the page's generic words (no personal data) when an urgent
+     * case arrives live, and none for a case that is not urgent. Headless Chromium has no
+     * notification service: the page's {@code Notification} is replaced, before the page loads, by
+     * a recorder that grants permission when asked.
+     */
+    @ParameterizedTest
+    @CsvSource({"390, 844", "1280, 800"})
+    void testUrgentCaseNotifiesOnlyOnceTurnedOn(int width, int height) throws Exception {
+        try (Browser browser = Browser.start(width, height)) {
             ((ChromeDriver) browser.driver())
                     .executeCdpCommand(
                             "Page.addScriptToEvaluateOnNewDocument",

@@ -52,7 +52,7 @@ class ReplyFateBrowserTest {
     private static final String REOPENED = "Reopened: the person wrote again";
 
     /** When a reply waiting now is given up: 30 days on, in the page's format. */
-    private static final String UNTIL = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC\\.";
+    private static final String UNTIL = "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC\\.";
 
     /**
      * Run in every page before its own scripts: notes when the page's live stream (inbox.js's
