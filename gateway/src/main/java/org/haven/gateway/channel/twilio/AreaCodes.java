@@ -72,12 +72,4 @@ public final class AreaCodes {
         Matcher m = NANP.matcher(address);
         return m.matches() ? Optional.ofNullable(PROVINCE.get(m.group(1))) : Optional.empty();
     }
-
-    /**
-     * @param areaCode three digits
-     * @return the province or territory it serves alone, or empty
-     */
-    static Optional<String> ofAreaCode(String areaCode) {
-        return Optional.ofNullable(PROVINCE.get(areaCode));
-    }
 }
