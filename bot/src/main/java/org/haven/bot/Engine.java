@@ -20,6 +20,8 @@ import org.haven.bot.engine.ResultBuilder;
 import org.haven.bot.engine.Triager;
 import org.haven.bot.script.Choice;
 import org.haven.bot.script.Condition;
+import org.haven.bot.script.Organisation;
+import org.haven.bot.script.Provinces;
 import org.haven.bot.script.Question;
 import org.haven.bot.script.QuestionType;
 import org.haven.bot.script.Script;
@@ -230,8 +232,32 @@ public final class Engine {
      */
     public Turn step(
             ConversationState state, String input, Instant now, Predicate<String> knownCodes) {
+        return step(state, input, now, knownCodes, Optional.empty());
+    }
+
+    /**
+     * Takes one input, with a hint of the person's province from their channel (an SMS or WhatsApp
+     * number's area code): when this input tells that they are in danger now, the crisis lines of
+     * that province go with the emergency message at once, before they name a place. The hint
+     * serves this step's replies only: it is not kept in the state, and a place the person names
+     * wins.
+     *
+     * @param state the state returned by the previous turn
+     * @param input typed text or an {@link Option#value()}
+     * @param now the current time
+     * @param knownCodes whether an agency holds a referral code (given as {@code 123-4567})
+     * @param provinceHint a province or territory code ({@code SK}), or empty when none is known
+     * @return the new state, the replies and the events
+     */
+    public Turn step(
+            ConversationState state,
+            String input,
+            Instant now,
+            Predicate<String> knownCodes,
+            Optional<String> provinceHint) {
         Session s = new Session(Objects.requireNonNull(state, "state"), now);
         s.knownCodes = Objects.requireNonNull(knownCodes, "knownCodes");
+        s.provinceHint = provinceHint.filter(Provinces::isCode).orElse(null);
         s.handle(input == null ? "" : input);
         return s.turn();
     }
@@ -291,6 +317,9 @@ public final class Engine {
         private List<String> speaking = List.of();
 
         private Predicate<String> knownCodes = code -> true;
+
+        /** The channel's hint of the person's province, for this step only, or null. */
+        private String provinceHint;
 
         Session(ConversationState s, Instant now) {
             this.channel = s.channel();
@@ -862,6 +891,13 @@ public final class Engine {
             if (place.isPresent()
                     && script.messages().containsKey(CRISIS_PLACE)
                     && script.messages().containsKey(CRISIS_LINES)) {
+                if (provinceHint != null) {
+                    // the lines of the province their number is from, at once; the offer stays
+                    // open, since they may be elsewhere
+                    crisisLines(
+                            Triager.forProvince(script, List.of(CRISIS_LINE), provinceHint),
+                            script.fallbackGroup());
+                }
                 say(CRISIS_PLACE);
                 question = place.get().id();
             }
@@ -869,8 +905,8 @@ public final class Engine {
 
         /**
          * A message after an urgent hand-off that names a place gets the crisis lines of its
-         * working group, then the national ones (the message itself goes to the case as any other).
-         * Until one does, the offer stays open.
+         * province, then of its working group, then the national ones (the message itself goes to
+         * the case as any other). Until one does, the offer stays open.
          */
         private void crisisLinesFor(String raw) {
             Optional<String> named = triager.placeNamed(raw);
@@ -879,11 +915,19 @@ public final class Engine {
             }
             question = null;
             String group = named.get();
-            List<String> lines =
-                    Triager.offering(script, List.of(CRISIS_LINE), group, Integer.MAX_VALUE)
-                            .stream()
-                            .map(ResultBuilder::suggestion)
-                            .toList();
+            crisisLines(
+                    Triager.offering(
+                            script,
+                            List.of(CRISIS_LINE),
+                            triager.provinceNamed(raw).orElse(null),
+                            group,
+                            Integer.MAX_VALUE),
+                    group);
+        }
+
+        /** The crisis lines, after their introduction; nothing when there are none. */
+        private void crisisLines(List<Organisation> organisations, String group) {
+            List<String> lines = organisations.stream().map(ResultBuilder::suggestion).toList();
             if (lines.isEmpty()) {
                 return;
             }

@@ -114,13 +114,37 @@ public final class Triager {
      *     places included), or empty when it names none
      */
     public Optional<String> placeNamed(String text) {
-        String best = null;
+        return longestPlace(text).map(p -> p.group().id());
+    }
+
+    /**
+     * @param text anything the person wrote
+     * @return the province or territory code of the longest place name found in it, or empty when
+     *     it names none or that place is listed under no province
+     */
+    public Optional<String> provinceNamed(String text) {
+        return longestPlace(text).flatMap(p -> p.group().province(p.place()));
+    }
+
+    /**
+     * @param answers the answers so far
+     * @return the province or territory of the place given in the first city question, if known
+     */
+    public Optional<String> province(Map<String, List<String>> answers) {
+        return placeAnswer(answers).flatMap(this::provinceNamed);
+    }
+
+    /** A place name of the script, found in what a person wrote. */
+    private record Place(WorkingGroup group, String place) {}
+
+    private Optional<Place> longestPlace(String text) {
+        Place best = null;
         int bestLen = 0;
         for (WorkingGroup g : script.workingGroups()) {
             for (String p : g.places()) {
                 int len = Normalizer.words(p).length();
                 if (len > bestLen && Normalizer.mentions(text, p)) {
-                    best = g.id();
+                    best = new Place(g, p);
                     bestLen = len;
                 }
             }
@@ -132,8 +156,8 @@ public final class Triager {
      * @param answers the answers
      * @param triage the triage outcome
      * @param group the working group
-     * @return organisations to suggest: local ones first, then national, at most the script's
-     *     maximum
+     * @return organisations to suggest: those of the person's province first (as their place says),
+     *     then their working group's, then national, at most the script's maximum
      */
     public List<Organisation> suggestions(
             Map<String, List<String>> answers, Triage triage, String group) {
@@ -144,12 +168,14 @@ public final class Triager {
                 services.addAll(r.services());
             }
         }
-        return offering(script, services, group, script.maxSuggestions());
+        return offering(
+                script, services, province(answers).orElse(null), group, script.maxSuggestions());
     }
 
     /**
      * The organisations of the directory that offer any of these services: the working group's
-     * first, then the national ones, by service and then in directory order.
+     * first, then the national ones, by service and then in directory order (entries for a province
+     * are left out, the person's province not being known).
      *
      * @param script the script (its directory)
      * @param services service names
@@ -159,11 +185,40 @@ public final class Triager {
      */
     public static List<Organisation> offering(
             Script script, Collection<String> services, String group, int max) {
+        return offering(script, services, null, group, max);
+    }
+
+    /**
+     * The organisations of the directory that offer any of these services: those for the person's
+     * province first, then the working group's, then the national ones, each by service and then in
+     * directory order. An entry that names provinces is offered only to a person in one of them;
+     * entries without provinces are offered as they always were.
+     *
+     * @param script the script (its directory)
+     * @param services service names
+     * @param province the person's province or territory code, or null when not known
+     * @param group the working group
+     * @param max the most to give
+     * @return at most {@code max} organisations, each once
+     */
+    public static List<Organisation> offering(
+            Script script, Collection<String> services, String province, String group, int max) {
         LinkedHashSet<Organisation> out = new LinkedHashSet<>();
+        if (province != null) {
+            for (String service : services) {
+                for (Organisation o : script.directory()) {
+                    if (o.provinces().contains(province) && o.services().contains(service)) {
+                        out.add(o);
+                    }
+                }
+            }
+        }
         for (String scope : List.of(group, NATIONAL)) {
             for (String service : services) {
                 for (Organisation o : script.directory()) {
-                    if (o.serves().contains(scope) && o.services().contains(service)) {
+                    if (o.serves().contains(scope)
+                            && o.servesProvince(province)
+                            && o.services().contains(service)) {
                         out.add(o);
                     }
                 }
@@ -171,5 +226,26 @@ public final class Triager {
         }
         List<Organisation> list = new ArrayList<>(out);
         return list.subList(0, Math.min(list.size(), max));
+    }
+
+    /**
+     * The organisations of the directory for this province alone that offer any of these services.
+     *
+     * @param script the script (its directory)
+     * @param services service names
+     * @param province a province or territory code
+     * @return those whose {@code provinces} name it, by service and then in directory order
+     */
+    public static List<Organisation> forProvince(
+            Script script, Collection<String> services, String province) {
+        LinkedHashSet<Organisation> out = new LinkedHashSet<>();
+        for (String service : services) {
+            for (Organisation o : script.directory()) {
+                if (o.provinces().contains(province) && o.services().contains(service)) {
+                    out.add(o);
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 }

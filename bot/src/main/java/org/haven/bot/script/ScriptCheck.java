@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.haven.bot.Option;
@@ -275,50 +276,21 @@ public final class ScriptCheck {
             String lang,
             Map<String, Integer> m) {
         for (WorkingGroup g : script.workingGroups()) {
-            if (script.messages().containsKey(CRISIS_LINES)) {
-                List<String> lines =
-                        Triager.offering(script, List.of(Triager.CRISIS_LINE), g.id(), 99).stream()
-                                .map(ResultBuilder::suggestion)
-                                .toList();
-                if (!lines.isEmpty()) {
-                    m.put(
-                            "crisis lines of '" + g.id() + "'/" + lang,
-                            sms.segmentsUnsplit(
-                                    ResultBuilder.listed(
-                                            localizer.message(CRISIS_LINES, lang, g.id()), lines)));
-                }
-            }
-            if (script.messages().containsKey(REFERRALS_INTRO)) {
-                List<ReferralRule> rules = script.referrals();
-                int worst = 0;
-                // every combination of the rules that may hold together (all at once past 12)
-                int all = rules.size() <= 12 ? (1 << rules.size()) - 1 : -1;
-                for (int bits = all == -1 ? -1 : 1; all == -1 ? bits == -1 : bits <= all; bits++) {
-                    Set<String> services = new LinkedHashSet<>();
-                    for (int r = 0; r < rules.size(); r++) {
-                        if (bits == -1 || (bits & (1 << r)) != 0) {
-                            services.addAll(rules.get(r).services());
-                        }
-                    }
-                    List<String> listed =
-                            Triager.offering(script, services, g.id(), script.maxSuggestions())
-                                    .stream()
-                                    .map(ResultBuilder::suggestion)
-                                    .toList();
-                    if (!listed.isEmpty()) {
-                        worst =
-                                Math.max(
-                                        worst,
-                                        sms.segmentsUnsplit(
-                                                ResultBuilder.listed(
-                                                        localizer.message(
-                                                                REFERRALS_INTRO, lang, g.id()),
-                                                        listed)));
-                    }
-                }
-                if (worst > 0) {
-                    m.put("referral suggestions for '" + g.id() + "'/" + lang, worst);
-                }
+            // the group's lists, and again for each province of its places that has entries of
+            // its own in the directory (they come first)
+            List<String> provinces = new ArrayList<>();
+            provinces.add(null);
+            g.provinces().values().stream()
+                    .distinct()
+                    .sorted()
+                    .filter(
+                            c ->
+                                    script.directory().stream()
+                                            .anyMatch(o -> o.provinces().contains(c)))
+                    .forEach(provinces::add);
+            for (String province : provinces) {
+                String where = province == null ? g.id() : g.id() + "' in '" + province;
+                directoryTexts(script, localizer, sms, lang, m, g, province, where);
             }
         }
         if (script.messages().containsKey(NOT_LEGAL_ADVICE)) {
@@ -338,6 +310,65 @@ public final class ScriptCheck {
                             "message '" + k + "' with '" + NOT_LEGAL_ADVICE + "'/" + lang,
                             SmsEncoding.segments(text));
                 }
+            }
+        }
+    }
+
+    /** The lists of one working group, for a person in this province (null: not known). */
+    private static void directoryTexts(
+            Script script,
+            Localizer localizer,
+            SmsRenderer sms,
+            String lang,
+            Map<String, Integer> m,
+            WorkingGroup g,
+            String province,
+            String where) {
+        if (script.messages().containsKey(CRISIS_LINES)) {
+            List<String> lines =
+                    Triager.offering(script, List.of(Triager.CRISIS_LINE), province, g.id(), 99)
+                            .stream()
+                            .map(ResultBuilder::suggestion)
+                            .toList();
+            if (!lines.isEmpty()) {
+                m.put(
+                        "crisis lines of '" + where + "'/" + lang,
+                        sms.segmentsUnsplit(
+                                ResultBuilder.listed(
+                                        localizer.message(CRISIS_LINES, lang, g.id()), lines)));
+            }
+        }
+        if (script.messages().containsKey(REFERRALS_INTRO)) {
+            List<ReferralRule> rules = script.referrals();
+            int worst = 0;
+            // every combination of the rules that may hold together (all at once past 12)
+            int all = rules.size() <= 12 ? (1 << rules.size()) - 1 : -1;
+            for (int bits = all == -1 ? -1 : 1; all == -1 ? bits == -1 : bits <= all; bits++) {
+                Set<String> services = new LinkedHashSet<>();
+                for (int r = 0; r < rules.size(); r++) {
+                    if (bits == -1 || (bits & (1 << r)) != 0) {
+                        services.addAll(rules.get(r).services());
+                    }
+                }
+                List<String> listed =
+                        Triager.offering(
+                                        script, services, province, g.id(), script.maxSuggestions())
+                                .stream()
+                                .map(ResultBuilder::suggestion)
+                                .toList();
+                if (!listed.isEmpty()) {
+                    worst =
+                            Math.max(
+                                    worst,
+                                    sms.segmentsUnsplit(
+                                            ResultBuilder.listed(
+                                                    localizer.message(
+                                                            REFERRALS_INTRO, lang, g.id()),
+                                                    listed)));
+                }
+            }
+            if (worst > 0) {
+                m.put("referral suggestions for '" + where + "'/" + lang, worst);
             }
         }
     }
@@ -711,6 +742,20 @@ public final class ScriptCheck {
             if (g.places().isEmpty() && !g.id().equals(script.fallbackGroup())) {
                 error(g.line(), "working group '" + g.id() + "' lists no places");
             }
+            g.provinces().values().stream()
+                    .filter(c -> !Provinces.isCode(c))
+                    .distinct()
+                    .forEach(
+                            c ->
+                                    error(
+                                            g.line(),
+                                            "working group '"
+                                                    + g.id()
+                                                    + "': unknown province '"
+                                                    + c
+                                                    + "' in 'places' (one of "
+                                                    + new TreeSet<>(Provinces.CODES)
+                                                    + ")"));
         }
     }
 
@@ -721,7 +766,23 @@ public final class ScriptCheck {
         scopes.add(script.fallbackGroup());
         String file = script.directorySource() == null ? script.source() : script.directorySource();
         for (Organisation o : script.directory()) {
-            if (o.serves().isEmpty()) {
+            for (String p : o.provinces()) {
+                if (!Provinces.isCode(p)) {
+                    out.add(
+                            new Finding(
+                                    file,
+                                    o.line(),
+                                    Severity.ERROR,
+                                    "organisation '"
+                                            + o.name()
+                                            + "': unknown province '"
+                                            + p
+                                            + "' in 'provinces' (one of "
+                                            + new TreeSet<>(Provinces.CODES)
+                                            + ")"));
+                }
+            }
+            if (o.serves().isEmpty() && o.provinces().isEmpty()) {
                 out.add(
                         new Finding(
                                 file,

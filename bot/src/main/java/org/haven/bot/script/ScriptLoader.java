@@ -185,12 +185,32 @@ public final class ScriptLoader {
                     MapNode gm = map(g, "a working group");
                     if (gm != null) {
                         known(gm, Set.of("id", "name", "places"));
+                        List<String> places = new ArrayList<>();
+                        Map<String, String> provinces = new LinkedHashMap<>();
+                        if (gm.get("places") instanceof MapNode byProvince) {
+                            // places: {ON: [Ottawa, …], QC: [Gatineau, …]}; ScriptCheck checks
+                            // the codes
+                            byProvince
+                                    .entries()
+                                    .forEach(
+                                            (code, names) ->
+                                                    strings(names)
+                                                            .forEach(
+                                                                    p -> {
+                                                                        places.add(p);
+                                                                        provinces.putIfAbsent(
+                                                                                p, code);
+                                                                    }));
+                        } else {
+                            places.addAll(strings(gm.get("places")));
+                        }
                         groups.add(
                                 new WorkingGroup(
                                         required(gm, "id"),
                                         text(gm.get("name"), codes, false),
-                                        strings(gm.get("places")),
-                                        gm.line()));
+                                        places,
+                                        gm.line(),
+                                        provinces));
                     }
                 }
             }
@@ -693,7 +713,15 @@ public final class ScriptLoader {
                             if (om == null) {
                                 continue;
                             }
-                            l.known(om, Set.of("name", "serves", "where", "services", "contact"));
+                            l.known(
+                                    om,
+                                    Set.of(
+                                            "name",
+                                            "serves",
+                                            "provinces",
+                                            "where",
+                                            "services",
+                                            "contact"));
                             out.add(
                                     new Organisation(
                                             l.required(om, "name"),
@@ -701,7 +729,8 @@ public final class ScriptLoader {
                                             l.string(om.get("where"), ""),
                                             l.strings(om.get("services")),
                                             l.required(om, "contact"),
-                                            om.line()));
+                                            om.line(),
+                                            l.strings(om.get("provinces"))));
                         }
                     }
                 }

@@ -528,6 +528,48 @@ class TriagerTest {
     }
 
     /**
+     * Verifies that a place names its province or territory, in any of the script's languages, the
+     * provinces without a working group included, and a group's place in another province
+     * (Gatineau, of the Ottawa group, is in Quebec).
+     */
+    @ParameterizedTest(name = "{0} → {1}")
+    @CsvSource({
+        "Toronto, ON",
+        "تورنتو, ON",
+        "Ottawa, ON",
+        "Gatineau, QC",
+        "Montréal, QC",
+        "Halifax, NS",
+        "Winnipeg, MB",
+        "كالجاري, AB",
+        "Nanaimo, BC",
+        "Regina, SK",
+        "ረጂና, SK",
+        "Реджайна, SK",
+        "ኒው ብሩንስዊክ, NB",
+        "Moncton, NB",
+        "St. John's, NL",
+        "Charlottetown, PE",
+        "Whitehorse, YT",
+        "Yellowknife, NT",
+        "Iqaluit, NU"
+    })
+    void testProvinceForPlacesInEveryScript(String place, String province) {
+        assertEquals(Optional.of(province), triager.provinceNamed(place), place);
+    }
+
+    /** Verifies that every place of the default script is listed under a province or territory. */
+    @Test
+    void testEveryPlaceHasAProvince() {
+        for (var g : SCRIPT.workingGroups()) {
+            for (String p : g.places()) {
+                assertTrue(g.province(p).isPresent(), g.id() + ": " + p);
+            }
+        }
+        assertEquals(Optional.empty(), triager.provinceNamed("I live on a farm"));
+    }
+
+    /**
      * Verifies that suggestions fit the person's province: a crime in Canada in Winnipeg gets
      * Manitoba's victim services and legal aid, not campaigns; trauma support in Winnipeg gets a
      * national line; an immigration risk in Quebec gets Quebec's legal aid.

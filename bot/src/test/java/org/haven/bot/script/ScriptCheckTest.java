@@ -293,6 +293,46 @@ class ScriptCheckTest {
                 "unknown working group 'torronto' in 'serves'");
     }
 
+    /**
+     * Verifies that a directory entry naming a province that does not exist is reported at its
+     * line, and that one serving a province alone (no {@code serves}) passes.
+     */
+    @Test
+    void testCheckReportsUnknownProvinceInDirectoryWithLine() throws IOException {
+        String directory = resource("intake/directory.yaml");
+        int line = lineOf(directory, "serves: [toronto]") - 1; // the organisation's first line
+        Path yaml =
+                script(
+                        s -> s,
+                        d ->
+                                replaceOnce(
+                                        d,
+                                        "serves: [toronto]",
+                                        "serves: [toronto]\n    provinces: [ON, SA]"));
+        assertError(
+                errors(yaml),
+                "directory.yaml:" + line + ":",
+                "unknown province 'SA' in 'provinces'");
+        Path provinceOnly =
+                script(
+                        s -> s,
+                        d ->
+                                d
+                                        + "\n  - name: A Saskatchewan line\n    provinces: [SK]\n"
+                                        + "    services: [crisis line]\n    contact: 555-0100\n");
+        assertEquals(List.of(), errors(provinceOnly));
+    }
+
+    /**
+     * Verifies that a working group's places listed under an unknown province code are reported.
+     */
+    @Test
+    void testCheckReportsUnknownProvinceInPlaces() throws IOException {
+        Path yaml = script(s -> replaceOnce(s, "places: {MB: [Winnipeg", "places: {MN: [Winnipeg"));
+        assertError(
+                errors(yaml), yaml.toString(), "working group 'winnipeg': unknown province 'MN'");
+    }
+
     /** Verifies that duplicate ids and unknown keys are reported. */
     @Test
     void testCheckReportsDuplicateIdAndUnknownKey() throws IOException {

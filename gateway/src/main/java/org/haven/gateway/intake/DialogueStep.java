@@ -464,7 +464,8 @@ final class DialogueStep {
                                                         stored.state(),
                                                         in.text(),
                                                         clock.instant(),
-                                                        known));
+                                                        known,
+                                                        in.provinceHint()));
         return turned.compose(
                 turn -> {
                     touched.committed.add(

@@ -18,6 +18,8 @@ import org.haven.gateway.cases.Attachment;
  * @param media files that came with the message (voice notes, photos, documents), already checked
  *     against the channel's limits; sealed into the case in the same step. Not spooled: a message
  *     that waits in the spool keeps its text only
+ * @param provinceHint the person's province as their channel address hints it (an SMS or WhatsApp
+ *     number's area code), for this message's replies only: never stored, spooled or logged
  */
 public record Inbound(
         String channel,
@@ -26,7 +28,8 @@ public record Inbound(
         Optional<String> messageId,
         boolean replyViaOutbox,
         Optional<Spooled> spooled,
-        List<Attachment> media) {
+        List<Attachment> media,
+        Optional<String> provinceHint) {
 
     /**
      * When a spooled message arrived; the question its conversation was at then, as far as this
@@ -43,7 +46,15 @@ public record Inbound(
             String text,
             Optional<String> messageId,
             boolean replyViaOutbox) {
-        this(channel, address, text, messageId, replyViaOutbox, Optional.empty(), List.of());
+        this(
+                channel,
+                address,
+                text,
+                messageId,
+                replyViaOutbox,
+                Optional.empty(),
+                List.of(),
+                Optional.empty());
     }
 
     /** A message as it arrives, with the files that came with it. */
@@ -54,7 +65,15 @@ public record Inbound(
             Optional<String> messageId,
             boolean replyViaOutbox,
             List<Attachment> media) {
-        this(channel, address, text, messageId, replyViaOutbox, Optional.empty(), media);
+        this(
+                channel,
+                address,
+                text,
+                messageId,
+                replyViaOutbox,
+                Optional.empty(),
+                media,
+                Optional.empty());
     }
 
     /** A message read back from the spool (its files were not spooled). */
@@ -65,7 +84,15 @@ public record Inbound(
             Optional<String> messageId,
             boolean replyViaOutbox,
             Optional<Spooled> spooled) {
-        this(channel, address, text, messageId, replyViaOutbox, spooled, List.of());
+        this(
+                channel,
+                address,
+                text,
+                messageId,
+                replyViaOutbox,
+                spooled,
+                List.of(),
+                Optional.empty());
     }
 
     /** The same message, as it goes into the spool. */
@@ -77,6 +104,12 @@ public record Inbound(
                 messageId,
                 replyViaOutbox,
                 Optional.of(new Spooled(arrivedAtMillis, question, run)),
-                List.of());
+                List.of(),
+                Optional.empty());
+    }
+
+    /** The same message, with the province its address hints (the spool does not keep it). */
+    public Inbound withProvinceHint(Optional<String> hint) {
+        return new Inbound(channel, address, text, messageId, replyViaOutbox, spooled, media, hint);
     }
 }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.haven.bot.Reply;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.twilio.AreaCodes;
 import org.haven.gateway.channel.twilio.TwilioApi;
 import org.haven.gateway.channel.twilio.TwilioMedia;
 import org.haven.gateway.channel.twilio.TwilioWebhooks;
@@ -146,12 +147,15 @@ public final class SmsChannel implements Channel {
                                             conversations
                                                     .receive(
                                                             new Inbound(
-                                                                    name(),
-                                                                    from,
-                                                                    body,
-                                                                    Optional.of(sid),
-                                                                    true,
-                                                                    files.kept()),
+                                                                            name(),
+                                                                            from,
+                                                                            body,
+                                                                            Optional.of(sid),
+                                                                            true,
+                                                                            files.kept())
+                                                                    .withProvinceHint(
+                                                                            AreaCodes.province(
+                                                                                    from)),
                                                             language ->
                                                                     TwilioMedia.notices(
                                                                             conversations,
@@ -159,7 +163,9 @@ public final class SmsChannel implements Channel {
                                                                             language))
                                                     .onComplete(ar -> mms.afterStep(files, ar)));
         } else {
-            Inbound in = new Inbound(name(), from, body, Optional.of(sid), true);
+            Inbound in =
+                    new Inbound(name(), from, body, Optional.of(sid), true)
+                            .withProvinceHint(AreaCodes.province(from));
             step =
                     conversations.receive(
                             in,

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.haven.bot.render.SmsRenderer;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.twilio.AreaCodes;
 import org.haven.gateway.channel.twilio.TwilioApi;
 import org.haven.gateway.channel.twilio.TwilioMedia;
 import org.haven.gateway.channel.twilio.TwilioWebhooks;
@@ -145,12 +146,13 @@ public final class WhatsAppChannel implements Channel {
                                 conversations
                                         .receive(
                                                 new Inbound(
-                                                        NAME,
-                                                        from,
-                                                        body,
-                                                        Optional.of(sid),
-                                                        true,
-                                                        files.kept()),
+                                                                NAME,
+                                                                from,
+                                                                body,
+                                                                Optional.of(sid),
+                                                                true,
+                                                                files.kept())
+                                                        .withProvinceHint(AreaCodes.province(from)),
                                                 language ->
                                                         TwilioMedia.notices(
                                                                 conversations, files, language))

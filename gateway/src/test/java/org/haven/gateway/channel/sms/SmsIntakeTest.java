@@ -4,17 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.haven.bot.EngineSettings;
 import org.haven.gateway.Haven;
+import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.InboxClient;
@@ -190,6 +195,116 @@ class SmsIntakeTest {
                 }
             }
         }
+    }
+
+    /**
+     * Verifies that a person texting from a Saskatchewan number (+1 306) who says they are in
+     * danger now gets, at once and before writing anything else, the crisis line the directory has
+     * for Saskatchewan (a TEST-ONLY entry: the shipped directory has none yet) besides 911 and 988;
+     * that a Toronto number (+1 416) gets no Saskatchewan entry; and that neither the number nor
+     * the province hint is logged, nor the number in the database.
+     */
+    @Test
+    void testDangerNowFromASaskatchewanNumberGetsItsCrisisLineAtOnce(@TempDir Path dataDir)
+            throws Exception {
+        String skPhone = "+13065550148";
+        String onPhone = "+14165550148";
+        List<String> forms =
+                List.of(
+                        "+13065550148",
+                        "13065550148",
+                        "3065550148",
+                        "306-555-0148",
+                        "(306) 555-0148",
+                        "%2B13065550148");
+        String skLine = "TEST-ONLY Saskatchewan crisis line";
+        // the script with the TEST-ONLY entries, uploaded as an administrator would; the gateway
+        // runs the uploaded script from its next start
+        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
+            IntakeScripts scripts =
+                    new IntakeScripts(
+                            haven.vertx(), haven.database().db(), EngineSettings.defaults());
+            IntakeScripts.Source shipped = await(scripts.source());
+            String extra;
+            try (InputStream in =
+                    SmsIntakeTest.class
+                            .getClassLoader()
+                            .getResourceAsStream("provinces/test-only-entries.yaml")) {
+                extra = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String directory = shipped.directory();
+            IntakeScripts.CheckResult uploaded =
+                    await(
+                            scripts.upload(
+                                    new IntakeScripts.Source(
+                                            shipped.script(),
+                                            directory
+                                                    + (directory.endsWith("\n") ? "" : "\n")
+                                                    + extra,
+                                            "test")));
+            assertTrue(uploaded.ok(), uploaded.findings().toString());
+        }
+        try (LogCapture logs = new LogCapture();
+                FakeTwilio twilio = FakeTwilio.start(SmsChannelTest.ACCOUNT_SID);
+                Haven haven =
+                        TestHaven.start(
+                                dataDir, SmsChannelTest.settings(twilio.url(), PUBLIC_URL))) {
+            TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
+            for (String phone : List.of(skPhone, onPhone)) {
+                for (String text : List.of("Hello", "yes", "en", "survivor", "yes")) {
+                    String form =
+                            TwilioWebhook.smsForm(
+                                    SmsChannelTest.ACCOUNT_SID,
+                                    TwilioWebhook.newMessageSid(),
+                                    phone,
+                                    SmsChannelTest.OUR_NUMBER,
+                                    text);
+                    assertEquals(
+                            200,
+                            webhook.postSigned(SmsChannel.SMS_PATH, form, SmsChannelTest.AUTH_TOKEN)
+                                    .statusCode());
+                }
+            }
+            twilio.await(r -> skPhone.equals(r.to()) && r.body().contains(skLine), 30);
+            awaitNoPending(haven);
+            String toSk =
+                    String.join(
+                            "\n",
+                            twilio.to(skPhone).stream().map(FakeTwilio.Received::body).toList());
+            assertTrue(toSk.contains("911"), toSk);
+            assertTrue(toSk.contains("988"), toSk);
+            assertTrue(toSk.contains(skLine + " (Saskatchewan): 1-306-555-0199"), toSk);
+            String toOn =
+                    String.join(
+                            "\n",
+                            twilio.to(onPhone).stream().map(FakeTwilio.Received::body).toList());
+            assertTrue(toOn.contains("911"), toOn);
+            assertFalse(toOn.contains("TEST-ONLY"), toOn);
+            assertEquals(
+                    2,
+                    SmsChannelTest.count(haven, "SELECT count(*) FROM cases WHERE priority = 0"),
+                    "both urgent cases queued at once");
+
+            String dump = DatabaseDump.dump(haven.database().connectOptions());
+            for (String form : forms) {
+                assertFalse(dump.contains(form), "number in clear in the database: " + form);
+                assertFalse(
+                        dump.contains(DatabaseDump.hexOf(form)),
+                        "number in clear (bytea) in the database: " + form);
+            }
+            for (String line : logs.lines()) {
+                for (String secret : forms) {
+                    assertFalse(line.contains(secret), "number logged: " + line);
+                }
+                for (String hint : List.of("=SK", "province=", "Saskatchewan")) {
+                    assertFalse(line.contains(hint), "province hint logged: " + line);
+                }
+            }
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
     private static String awaitCase(InboxClient inbox) throws Exception {
