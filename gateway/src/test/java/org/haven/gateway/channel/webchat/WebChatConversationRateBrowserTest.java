@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -79,15 +81,22 @@ class WebChatConversationRateBrowserTest {
         }
     }
 
+    /** The page's words as the gateway serves them (from the script in use). */
     private static JsonObject words() throws Exception {
-        try (InputStream in =
-                WebChatConversationRateBrowserTest.class.getResourceAsStream(
-                        "/webroot/chat/words.js")) {
-            String js = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            JsonObject words =
-                    new JsonObject(js.substring(js.indexOf('{'), js.lastIndexOf('}') + 1));
-            assertTrue(words.containsKey("fr"));
-            return words;
-        }
+        HttpResponse<String> r =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + haven.port()
+                                                                + "/chat/words.js"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        String js = r.body();
+        JsonObject words = new JsonObject(js.substring(js.indexOf('{'), js.lastIndexOf('}') + 1));
+        assertTrue(words.containsKey("fr"));
+        return words;
     }
 }
