@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,48 +13,30 @@ import java.util.Optional;
 import org.haven.bot.engine.AnswerParser;
 import org.haven.bot.engine.Triager;
 import org.haven.bot.script.Organisation;
+import org.haven.bot.script.Provinces;
 import org.haven.bot.script.Script;
 import org.haven.bot.script.WorkingGroup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The directory's province dimension (issue 25, scope 4): entries with {@code provinces} are
- * offered first to a person in one of them, and to no one else; a channel's province hint (an SMS
- * number's area code) gets a person in danger now their province's crisis lines at once. The
- * directory here is the shipped one plus TEST-ONLY entries ({@code
- * provinces/test-only-entries.yaml}).
+ * The directory's province dimension (issue 25, scopes 4 and 9), on the shipped directory: entries
+ * with {@code provinces} are offered first to a person in one of them, and to no one else; a
+ * channel's province hint (an SMS number's area code) gets a person in danger now their province's
+ * crisis lines at once.
  */
 class ProvinceDirectoryTest {
 
     private static final Instant T0 = Instant.parse("2026-03-02T15:00:00Z");
-    private static final String SK_LINE = "TEST-ONLY Saskatchewan crisis line";
-
-    @TempDir static Path dir;
+    private static final String SK_LINE = "HealthLine 811 (mental health support, day and night)";
+    private static final String SK_VICTIMS = "Victims Services Branch (Saskatchewan)";
 
     private static Script script;
     private static Engine engine;
 
-    private static String resource(String name) throws IOException {
-        try (InputStream in =
-                ProvinceDirectoryTest.class.getClassLoader().getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
     @BeforeAll
-    static void load() throws Exception {
-        Path yaml = dir.resolve("intake.yaml");
-        Files.writeString(yaml, resource("intake/default.yaml"), StandardCharsets.UTF_8);
-        String directory = resource("intake/directory.yaml");
-        Files.writeString(
-                dir.resolve("directory.yaml"),
-                directory
-                        + (directory.endsWith("\n") ? "" : "\n")
-                        + resource("provinces/test-only-entries.yaml"),
-                StandardCharsets.UTF_8);
-        Intake intake = Intake.load(yaml);
+    static void load() {
+        Intake intake = Intake.defaultIntake();
         script = intake.script();
         engine = new Engine(intake, EngineSettings.defaults());
     }
@@ -81,51 +59,10 @@ class ProvinceDirectoryTest {
 
     /**
      * Verifies that an entry for a province is offered to no one outside it, nor to a person whose
-     * province is not known.
+     * province is not known, whatever their working group.
      */
     @Test
     void testProvinceEntriesAreNotOfferedElsewhere() {
-        for (String province : new String[] {"ON", "MB", null}) {
-            for (WorkingGroup g : script.workingGroups()) {
-                List<String> all =
-                        names(
-                                Triager.offering(
-                                        script,
-                                        List.of(
-                                                Triager.CRISIS_LINE,
-                                                "victim services",
-                                                "legal aid"),
-                                        province,
-                                        g.id(),
-                                        99));
-                assertTrue(
-                        all.stream()
-                                .noneMatch(
-                                        n ->
-                                                n.contains("Saskatchewan")
-                                                        && n.startsWith("TEST-ONLY")),
-                        province + "/" + g.id() + ": " + all);
-                if (!"QC".equals(province)) {
-                    assertFalse(all.contains("TEST-ONLY Gatineau victim services"), all.toString());
-                }
-            }
-        }
-        // an entry with both: its province and its working group
-        List<String> gatineau =
-                names(Triager.offering(script, List.of("victim services"), "QC", "ottawa", 99));
-        assertEquals("TEST-ONLY Gatineau victim services", gatineau.get(0), gatineau.toString());
-        List<String> ottawa =
-                names(Triager.offering(script, List.of("victim services"), "ON", "ottawa", 99));
-        assertFalse(ottawa.contains("TEST-ONLY Gatineau victim services"), ottawa.toString());
-    }
-
-    /**
-     * Verifies that where no entry names provinces, the order is today's: the same list with or
-     * without the person's province (the shipped directory).
-     */
-    @Test
-    void testWithoutProvincesTheOrderIsAsBefore() {
-        Script shipped = Intake.defaultIntake().script();
         List<String> services =
                 List.of(
                         Triager.CRISIS_LINE,
@@ -133,14 +70,55 @@ class ProvinceDirectoryTest {
                         "legal aid",
                         "immigration legal",
                         "torture health");
-        for (WorkingGroup g : shipped.workingGroups()) {
-            for (String province : new String[] {"SK", "ON", "QC", "MB", "NU"}) {
-                assertEquals(
-                        Triager.offering(shipped, services, g.id(), 99),
-                        Triager.offering(shipped, services, province, g.id(), 99),
-                        g.id() + "/" + province);
+        List<String> provinces = new ArrayList<>(Provinces.CODES);
+        provinces.add(null);
+        for (String province : provinces) {
+            for (WorkingGroup g : script.workingGroups()) {
+                // a person whose place is not known is in their group's province, if it has one
+                String where =
+                        province != null
+                                ? province
+                                : Triager.provinceOf(script, g.id()).orElse(null);
+                for (Organisation o : Triager.offering(script, services, province, g.id(), 99)) {
+                    assertTrue(
+                            o.provinces().isEmpty() || o.provinces().contains(where),
+                            province + "/" + g.id() + ": " + o.name());
+                    assertTrue(
+                            o.provinces().isEmpty()
+                                    || o.serves().isEmpty()
+                                    || o.serves().contains(g.id()),
+                            province + "/" + g.id() + ": " + o.name());
+                }
             }
         }
+    }
+
+    /**
+     * Verifies that the Ottawa group, which straddles Ontario and Quebec, gives each side its own
+     * province's services: Gatineau gets Quebec's, Ottawa Ontario's and the Ottawa crisis line,
+     * which Toronto does not get.
+     */
+    @Test
+    void testTheOttawaGroupGivesEachSideItsProvince() {
+        List<String> services = List.of("victim services", "legal aid", Triager.CRISIS_LINE);
+        List<String> gatineau = names(Triager.offering(script, services, "QC", "ottawa", 99));
+        assertTrue(gatineau.get(0).startsWith("CAVAC"), gatineau.toString());
+        assertTrue(
+                gatineau.stream().anyMatch(n -> n.startsWith("Aide juridique")),
+                gatineau.toString());
+        assertTrue(gatineau.stream().noneMatch(n -> n.contains("Ontario")), gatineau.toString());
+        List<String> ottawa = names(Triager.offering(script, services, "ON", "ottawa", 99));
+        assertTrue(
+                ottawa.stream().anyMatch(n -> n.startsWith("Legal Aid Ontario")),
+                ottawa.toString());
+        assertTrue(
+                ottawa.contains("Mental Health Crisis Line (Ottawa and eastern Ontario)"),
+                ottawa.toString());
+        assertTrue(ottawa.stream().noneMatch(n -> n.startsWith("CAVAC")), ottawa.toString());
+        List<String> toronto = names(Triager.offering(script, services, "ON", "toronto", 99));
+        assertFalse(
+                toronto.contains("Mental Health Crisis Line (Ottawa and eastern Ontario)"),
+                toronto.toString());
     }
 
     /**
@@ -159,13 +137,14 @@ class ProvinceDirectoryTest {
         answers.put("city", List.of("Saskatoon"));
         assertEquals(Optional.of("SK"), triager.province(answers));
         List<String> got = names(triager.suggestions(answers, Triage.OUTSIDE_MANDATE, "national"));
-        assertEquals(
-                "TEST-ONLY Saskatchewan victim services and legal aid", got.get(0), got.toString());
+        assertEquals(SK_VICTIMS, got.get(0), got.toString());
+        assertTrue(got.contains("Legal Aid Saskatchewan"), got.toString());
         answers.put("city", List.of("Winnipeg"));
         List<String> winnipeg =
                 names(triager.suggestions(answers, Triage.OUTSIDE_MANDATE, "winnipeg"));
+        assertEquals("Manitoba Victim Services", winnipeg.get(0), winnipeg.toString());
         assertTrue(
-                winnipeg.stream().noneMatch(n -> n.startsWith("TEST-ONLY")), winnipeg.toString());
+                winnipeg.stream().noneMatch(n -> n.contains("Saskatchewan")), winnipeg.toString());
     }
 
     /** The conversation up to the danger question, by SMS. */
@@ -196,7 +175,7 @@ class ProvinceDirectoryTest {
         String said = text(danger);
         assertTrue(said.contains("call 911"), said);
         assertTrue(said.contains("Crisis lines where you are"), said);
-        assertTrue(said.contains(SK_LINE + " (Saskatchewan): 1-306-555-0199"), said);
+        assertTrue(said.contains(SK_LINE + " (Saskatchewan): 811"), said);
         assertTrue(said.indexOf("call 911") < said.indexOf(SK_LINE), said);
         assertTrue(said.contains("we will send you the crisis lines there"), said);
         assertTrue(
@@ -208,21 +187,38 @@ class ProvinceDirectoryTest {
 
         Turn later = engine.step(danger.state(), "I am in Winnipeg", T0);
         String then = text(later);
-        assertTrue(then.contains("Manitoba Domestic Violence Crisis Line"), then);
+        assertTrue(then.contains("Klinic Crisis Line (day and night) (Manitoba)"), then);
         assertFalse(then.contains(SK_LINE), then);
     }
 
     /**
-     * Verifies that without a hint, or with one for a province that has no entries of its own, or
-     * with a code that is no province, the replies are today's.
+     * Verifies that a hint from any province or territory gets at least one crisis line of that
+     * province at once (the directory has one for each).
      */
     @Test
-    void testNoHintOrAnEmptyProvinceChangesNothing() {
+    void testEveryProvinceHintGetsItsOwnLine() {
+        ConversationState at = atDangerQuestion();
+        for (String province : Provinces.CODES) {
+            String said = text(engine.step(at, "yes", T0, c -> true, Optional.of(province)));
+            List<Organisation> own =
+                    Triager.forProvince(script, List.of(Triager.CRISIS_LINE), province);
+            assertFalse(own.isEmpty(), province);
+            for (Organisation o : own) {
+                assertTrue(said.contains(o.name()), province + ": " + said);
+            }
+        }
+    }
+
+    /**
+     * Verifies that without a hint, or with a code that is no province, the replies are today's.
+     */
+    @Test
+    void testNoHintOrNoProvinceChangesNothing() {
         ConversationState at = atDangerQuestion();
         String plain = text(engine.step(at, "yes", T0));
         assertFalse(plain.contains(SK_LINE), plain);
         assertFalse(plain.contains("Crisis lines where you are"), plain);
-        for (String hint : new String[] {"MB", "ON", "XX", "sk"}) {
+        for (String hint : new String[] {"XX", "sk"}) {
             assertEquals(
                     plain, text(engine.step(at, "yes", T0, c -> true, Optional.of(hint))), hint);
         }

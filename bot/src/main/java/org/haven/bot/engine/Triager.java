@@ -2,6 +2,7 @@ package org.haven.bot.engine;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -191,8 +192,10 @@ public final class Triager {
     /**
      * The organisations of the directory that offer any of these services: those for the person's
      * province first, then the working group's, then the national ones, each by service and then in
-     * directory order. An entry that names provinces is offered only to a person in one of them;
-     * entries without provinces are offered as they always were.
+     * directory order. An entry that names provinces is offered only to a person in one of them
+     * (and, if it also names working groups, in one of those); entries without provinces are
+     * offered as they always were. A person whose province is not known is taken to be in their
+     * working group's province when all the group's places lie in one ({@link #provinceOf}).
      *
      * @param script the script (its directory)
      * @param services service names
@@ -203,11 +206,14 @@ public final class Triager {
      */
     public static List<Organisation> offering(
             Script script, Collection<String> services, String province, String group, int max) {
+        String where = province != null ? province : provinceOf(script, group).orElse(null);
         LinkedHashSet<Organisation> out = new LinkedHashSet<>();
-        if (province != null) {
+        if (where != null) {
             for (String service : services) {
                 for (Organisation o : script.directory()) {
-                    if (o.provinces().contains(province) && o.services().contains(service)) {
+                    if (o.provinces().contains(where)
+                            && (o.serves().isEmpty() || o.serves().contains(group))
+                            && o.services().contains(service)) {
                         out.add(o);
                     }
                 }
@@ -217,7 +223,7 @@ public final class Triager {
             for (String service : services) {
                 for (Organisation o : script.directory()) {
                     if (o.serves().contains(scope)
-                            && o.servesProvince(province)
+                            && o.servesProvince(where)
                             && o.services().contains(service)) {
                         out.add(o);
                     }
@@ -229,7 +235,30 @@ public final class Triager {
     }
 
     /**
-     * The organisations of the directory for this province alone that offer any of these services.
+     * @param script the script
+     * @param group a working group id
+     * @return the one province or territory all the group's places lie in, if they all name the
+     *     same one (Montreal's group: QC; Ottawa's, with Gatineau, none; the fallback group, none)
+     */
+    public static Optional<String> provinceOf(Script script, String group) {
+        for (WorkingGroup g : script.workingGroups()) {
+            if (g.id().equals(group) && !g.places().isEmpty()) {
+                Set<String> codes = new HashSet<>();
+                for (String place : g.places()) {
+                    codes.add(g.province(place).orElse(""));
+                }
+                return codes.size() == 1 && !codes.contains("")
+                        ? Optional.of(codes.iterator().next())
+                        : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The organisations of the directory for this province alone that offer any of these services:
+     * those naming it and no working group (an entry for one group's part of a province, such as
+     * the Ottawa region's crisis line, needs the person's place).
      *
      * @param script the script (its directory)
      * @param services service names
@@ -241,7 +270,9 @@ public final class Triager {
         LinkedHashSet<Organisation> out = new LinkedHashSet<>();
         for (String service : services) {
             for (Organisation o : script.directory()) {
-                if (o.provinces().contains(province) && o.services().contains(service)) {
+                if (o.provinces().contains(province)
+                        && o.serves().isEmpty()
+                        && o.services().contains(service)) {
                     out.add(o);
                 }
             }

@@ -431,7 +431,25 @@ class ScriptCheckTest {
         long validations = s.questions().stream().filter(q -> q.validation() != null).count();
         long warnings = s.sections().stream().filter(x -> x.warning() != null).count();
         long variants = s.questions().stream().mapToLong(q -> q.variants().size()).sum();
-        long lists = 2L * s.workingGroups().size(); // crisis lines and referrals of each group
+        // crisis lines and referrals of each group, for a person of unknown province and for each
+        // province of its places that has entries of its own
+        long lists = 0;
+        for (var g : s.workingGroups()) {
+            lists +=
+                    2L
+                            * (1
+                                    + g.provinces().values().stream()
+                                            .distinct()
+                                            .filter(
+                                                    c ->
+                                                            s.directory().stream()
+                                                                    .anyMatch(
+                                                                            o ->
+                                                                                    o.provinces()
+                                                                                            .contains(
+                                                                                                    c)))
+                                            .count());
+        }
         long outcomes = 5; // the four outcomes and the rule's "outcome_in_canada", with their note
         assertEquals(
                 (s.questions().size()

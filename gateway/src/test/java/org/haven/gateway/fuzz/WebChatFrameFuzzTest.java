@@ -7,12 +7,14 @@ import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.haven.gateway.Haven;
+import org.haven.gateway.channel.webchat.WebChatChannel;
 import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
@@ -51,7 +53,8 @@ class WebChatFrameFuzzTest {
 
     /**
      * Verifies that every frame, however malformed, is answered with a reply or an error frame of a
-     * documented code, and that the connection stays open and usable afterwards.
+     * documented code, and that the connection stays open and usable afterwards; a frame over the
+     * byte limit is not read, and its socket is closed (1009, message too big, or dropped: 1006).
      */
     @FuzzTest(maxDuration = "20s")
     void testAnyFrameIsAnsweredAndTheSocketSurvives(FuzzedDataProvider data) throws Exception {
@@ -59,7 +62,13 @@ class WebChatFrameFuzzTest {
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             int frames = data.consumeInt(1, 4);
             for (int i = 0; i < frames; i++) {
-                chat.sendRaw(frame(data));
+                String frame = frame(data);
+                chat.sendRaw(frame);
+                if (frame.getBytes(StandardCharsets.UTF_8).length > WebChatChannel.MAX_FRAME) {
+                    int code = chat.awaitClose();
+                    assertTrue(code == 1009 || code == 1006, "closed with " + code);
+                    return;
+                }
                 check(chat.next());
             }
             chat.start(null);

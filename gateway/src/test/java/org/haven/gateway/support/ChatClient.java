@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +25,15 @@ public final class ChatClient implements AutoCloseable {
     private static final String SYNC_ANSWER = "A message needs an id and a text.";
 
     private final BlockingQueue<JsonObject> frames;
+    private final CompletableFuture<Integer> closed;
     private final WebSocket socket;
     private int nextId;
 
-    private ChatClient(WebSocket socket, BlockingQueue<JsonObject> frames) {
+    private ChatClient(
+            WebSocket socket, BlockingQueue<JsonObject> frames, CompletableFuture<Integer> closed) {
         this.socket = socket;
         this.frames = frames;
+        this.closed = closed;
     }
 
     /** Connects to {@code /chat/ws} on the given port. */
@@ -43,6 +47,7 @@ public final class ChatClient implements AutoCloseable {
      */
     public static ChatClient connect(int port, String forwardedFor) throws Exception {
         BlockingQueue<JsonObject> queue = new LinkedBlockingQueue<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
         if (forwardedFor != null) {
             builder.header("X-Forwarded-For", forwardedFor);
@@ -64,9 +69,21 @@ public final class ChatClient implements AutoCloseable {
                                         webSocket.request(1);
                                         return null;
                                     }
+
+                                    @Override
+                                    public CompletionStage<?> onClose(
+                                            WebSocket webSocket, int statusCode, String reason) {
+                                        closed.complete(statusCode);
+                                        return null;
+                                    }
+
+                                    @Override
+                                    public void onError(WebSocket webSocket, Throwable error) {
+                                        closed.complete(-1);
+                                    }
                                 })
                         .get(10, TimeUnit.SECONDS);
-        return new ChatClient(ws, queue);
+        return new ChatClient(ws, queue, closed);
     }
 
     private BlockingQueue<JsonObject> queue() {
@@ -160,6 +177,14 @@ public final class ChatClient implements AutoCloseable {
             out.add(f);
         }
         return out;
+    }
+
+    /**
+     * The status code the server closed the socket with (-1: the connection failed), waiting up to
+     * 10 s.
+     */
+    public int awaitClose() throws Exception {
+        return closed.get(10, TimeUnit.SECONDS);
     }
 
     /** The option values of a reply frame. */

@@ -5,21 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.haven.bot.EngineSettings;
 import org.haven.gateway.Haven;
-import org.haven.gateway.admin.IntakeScripts;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.InboxClient;
@@ -199,10 +195,10 @@ class SmsIntakeTest {
 
     /**
      * Verifies that a person texting from a Saskatchewan number (+1 306) who says they are in
-     * danger now gets, at once and before writing anything else, the crisis line the directory has
-     * for Saskatchewan (a TEST-ONLY entry: the shipped directory has none yet) besides 911 and 988;
-     * that a Toronto number (+1 416) gets no Saskatchewan entry; and that neither the number nor
-     * the province hint is logged, nor the number in the database.
+     * danger now gets, at once and before writing anything else, the crisis line the shipped
+     * directory has for Saskatchewan besides 911 and 988; that a Toronto number (+1 416) gets
+     * Ontario's and no Saskatchewan entry; and that neither the number nor the province hint is
+     * logged, nor the number in the database.
      */
     @Test
     void testDangerNowFromASaskatchewanNumberGetsItsCrisisLineAtOnce(@TempDir Path dataDir)
@@ -217,33 +213,8 @@ class SmsIntakeTest {
                         "306-555-0148",
                         "(306) 555-0148",
                         "%2B13065550148");
-        String skLine = "TEST-ONLY Saskatchewan crisis line";
-        // the script with the TEST-ONLY entries, uploaded as an administrator would; the gateway
-        // runs the uploaded script from its next start
-        try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            IntakeScripts scripts =
-                    new IntakeScripts(
-                            haven.vertx(), haven.database().db(), EngineSettings.defaults());
-            IntakeScripts.Source shipped = await(scripts.source());
-            String extra;
-            try (InputStream in =
-                    SmsIntakeTest.class
-                            .getClassLoader()
-                            .getResourceAsStream("provinces/test-only-entries.yaml")) {
-                extra = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            String directory = shipped.directory();
-            IntakeScripts.CheckResult uploaded =
-                    await(
-                            scripts.upload(
-                                    new IntakeScripts.Source(
-                                            shipped.script(),
-                                            directory
-                                                    + (directory.endsWith("\n") ? "" : "\n")
-                                                    + extra,
-                                            "test")));
-            assertTrue(uploaded.ok(), uploaded.findings().toString());
-        }
+        String skLine = "HealthLine 811 (mental health support, day and night)";
+        String onLine = "Assaulted Women's Helpline";
         try (LogCapture logs = new LogCapture();
                 FakeTwilio twilio = FakeTwilio.start(SmsChannelTest.ACCOUNT_SID);
                 Haven haven =
@@ -273,13 +244,15 @@ class SmsIntakeTest {
                             twilio.to(skPhone).stream().map(FakeTwilio.Received::body).toList());
             assertTrue(toSk.contains("911"), toSk);
             assertTrue(toSk.contains("988"), toSk);
-            assertTrue(toSk.contains(skLine + " (Saskatchewan): 1-306-555-0199"), toSk);
+            assertTrue(toSk.contains(skLine + " (Saskatchewan): 811"), toSk);
+            assertFalse(toSk.contains(onLine), toSk);
             String toOn =
                     String.join(
                             "\n",
                             twilio.to(onPhone).stream().map(FakeTwilio.Received::body).toList());
             assertTrue(toOn.contains("911"), toOn);
-            assertFalse(toOn.contains("TEST-ONLY"), toOn);
+            assertTrue(toOn.contains(onLine), toOn);
+            assertFalse(toOn.contains(skLine), toOn);
             assertEquals(
                     2,
                     SmsChannelTest.count(haven, "SELECT count(*) FROM cases WHERE priority = 0"),

@@ -121,6 +121,36 @@ class WebChatChannelTest {
         }
     }
 
+    /**
+     * Verifies that a frame over {@link WebChatChannel#MAX_FRAME} bytes (the page never sends one:
+     * it keeps a message's frame under 4,000 bytes) is not read at all: the socket is closed with
+     * 1009 ("message too big") or dropped (1006), so that no client can make the gateway hold more
+     * than that per socket; and that the gateway goes on serving.
+     */
+    @Test
+    void testFrameOverTheByteLimitClosesTheSocket() throws Exception {
+        for (String frame :
+                List.of(
+                        "x".repeat(WebChatChannel.MAX_FRAME + 1),
+                        new JsonObject()
+                                .put("type", "message")
+                                .put("id", "m3")
+                                .put("text", "\u0640".repeat(2_500))
+                                .encode())) {
+            try (ChatClient chat = ChatClient.connect(haven.port())) {
+                chat.start(null);
+                chat.nextOfType("session");
+                chat.sendRaw(frame);
+                int code = chat.awaitClose();
+                assertTrue(code == 1009 || code == 1006, "closed with " + code);
+            }
+        }
+        try (ChatClient chat = ChatClient.connect(haven.port())) {
+            chat.start(null);
+            assertEquals("session", chat.nextOfType("session").getString("type"));
+        }
+    }
+
     /** Verifies that a message before start is refused. */
     @Test
     void testMessageBeforeStartIsRefused() throws Exception {
