@@ -34,6 +34,17 @@
             var shown = document.getElementById(pair[1]);
             if (select && shown && select.value) { shown.textContent = select.options[select.selectedIndex].text; }
           });
+          // a change that changed the status too (a new case assigned is claimed) says which
+          var changed = r.headers.get("X-Haven-Status");
+          var statusSelect = document.querySelector("select[name=status]");
+          var statusShown = document.getElementById("case-status");
+          if (changed && statusSelect && statusShown) {
+            statusSelect.value = changed;
+            if (statusSelect.selectedIndex >= 0 && statusSelect.value === changed) {
+              statusShown.textContent = statusSelect.options[statusSelect.selectedIndex].text;
+              Array.prototype.forEach.call(statusSelect.querySelectorAll("option[value='']"), function (o) { o.remove(); });
+            }
+          }
           form.setAttribute("data-saved", "1");
           say(status && status.getAttribute("data-saved"));
         })

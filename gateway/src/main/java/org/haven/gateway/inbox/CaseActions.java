@@ -137,6 +137,11 @@ final class CaseActions {
                 .onSuccess(
                         done -> {
                             events.publish("case_changed", c.id());
+                            if (done && "queued".equals(c.status())) {
+                                // a new case given to someone is theirs now (CaseStore.reassign):
+                                // the page that stays says so without a reload
+                                ctx.response().putHeader(CaseRoutes.STATUS, "claimed");
+                            }
                             CaseRoutes.back(ctx, c, done ? "case.assigned" : null);
                         })
                 .onFailure(ctx::fail);

@@ -205,6 +205,12 @@ public final class CaseRoutes {
     /** The header of a toolbar change sent by inbox.js. */
     static final String AUTOSAVE = "X-Haven-Autosave";
 
+    /**
+     * The header of an answer to a toolbar change that changed the case's status as well (a new
+     * case assigned becomes claimed): the status's value, for the page to show.
+     */
+    static final String STATUS = "X-Haven-Status";
+
     static void notFound(RoutingContext ctx, InboxSession s) {
         SessionGuard.html(
                 ctx,

@@ -339,6 +339,18 @@ class CaseWorkBrowserTest {
             browser.await(
                     "the header says the assignee",
                     w -> COORDINATOR.equals(w.findElement(By.id("case-assignee")).getText()));
+            // before: the header said "New" until a reload
+            browser.await(
+                    "the header says the case is claimed",
+                    w ->
+                            w.findElement(By.id("case-status"))
+                                    .getText()
+                                    .contains(Text.t("en", "status.claimed")));
+            assertEquals(
+                    "claimed",
+                    new Select(d.findElement(By.id("status")))
+                            .getFirstSelectedOption()
+                            .getAttribute("value"));
             assertEquals("same", browser.js("return window.havenPage"), "the page was reloaded");
             assertEquals(href, d.getCurrentUrl().split("\\?")[0]);
 
