@@ -568,8 +568,7 @@ class CompartmentsTest {
             String later = "later-" + UUID.randomUUID();
             PgConnectOptions db = haven.database().connectOptions();
             String caseId;
-            List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
-            said.set(said.size() - 1, "Toronto");
+            List<String> said = answersWithCity(marker, "Toronto");
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 IntakeDriver.run(chat, said);
                 caseId = awaitOneCase(db, TORONTO_CASES);
@@ -606,8 +605,7 @@ class CompartmentsTest {
             InboxClient admin = taraAndMarc(haven);
             String marker = "nogroup-" + UUID.randomUUID();
             String later = "later-" + UUID.randomUUID();
-            List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
-            said.set(said.size() - 1, "Talk to a person"); // instead of the city
+            List<String> said = answersWithCity(marker, "Talk to a person"); // instead of the city
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 IntakeDriver.run(chat, said);
                 chat.untilAck(chat.say("one more thing " + later));
@@ -852,9 +850,18 @@ class CompartmentsTest {
                 "account " + username + " not created");
     }
 
-    private static void intake(Haven haven, String marker, String city) throws Exception {
+    /**
+     * A survivor's answers carrying {@code marker}, with {@code city} given at the last question
+     * (the city's).
+     */
+    private static List<String> answersWithCity(String marker, String city) {
         List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
         said.set(said.size() - 1, city);
+        return said;
+    }
+
+    private static void intake(Haven haven, String marker, String city) throws Exception {
+        List<String> said = answersWithCity(marker, city);
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             IntakeDriver.run(chat, said);
         }
