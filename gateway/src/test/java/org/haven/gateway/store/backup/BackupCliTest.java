@@ -237,17 +237,10 @@ class BackupCliTest {
                         + ": role \"no_such_role\" does not exist");
         assertFalse(nobody.err().contains("pw-S3cret"));
 
+        String noSuchDb =
+                "postgresql://postgres:pw-S3cret@" + url.host() + ":" + url.port() + "/no_such_db";
         HavenCli.Run noDb =
-                HavenCli.run(
-                        Map.of(
-                                "HAVEN_DB_URL",
-                                "postgresql://postgres:pw-S3cret@"
-                                        + url.host()
-                                        + ":"
-                                        + url.port()
-                                        + "/no_such_db"),
-                        "restore",
-                        work.toString());
+                HavenCli.run(Map.of("HAVEN_DB_URL", noSuchDb), "restore", work.toString());
         assertTrue(
                 noDb.err().contains("holds no manifest.json"),
                 "the backup is checked before the database: " + noDb);
@@ -264,15 +257,7 @@ class BackupCliTest {
 
         HavenCli.Run cli =
                 HavenCli.run(
-                        Map.of(
-                                "HAVEN_DB_URL",
-                                "postgresql://postgres:pw-S3cret@"
-                                        + url.host()
-                                        + ":"
-                                        + url.port()
-                                        + "/no_such_db",
-                                "HAVEN_DATA_DIR",
-                                work.toString()),
+                        Map.of("HAVEN_DB_URL", noSuchDb, "HAVEN_DATA_DIR", work.toString()),
                         "retention",
                         "show");
         assertRefused(
