@@ -45,12 +45,10 @@ class WhatsAppExportTest {
         Assumptions.assumeTrue(Gpg.find() != null, "gpg is not installed");
         byte[] voice =
                 ("OggS\0\0voice-" + UUID.randomUUID() + "-opus").getBytes(StandardCharsets.UTF_8);
-        try (FakeTwilio twilio =
-                        FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID)
-                                .requireToken(WhatsAppIntakeTest.AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, WhatsAppIntakeTest.settings(twilio.url()))) {
+        try (FakeTwilio twilio = WhatsAppIntakeTest.startTwilio();
+                Haven haven = WhatsAppIntakeTest.startHaven(dataDir, twilio)) {
             TestHaven.setUpAdmin(haven);
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+            TwilioWebhook webhook = WhatsAppIntakeTest.webhook(haven);
             String phone = "whatsapp:+16135550165";
             String marker = "export-" + UUID.randomUUID();
             post(
@@ -118,10 +116,6 @@ class WhatsAppExportTest {
     }
 
     private static void post(TwilioWebhook webhook, String form) throws Exception {
-        assertEquals(
-                200,
-                webhook.postSigned(
-                                WhatsAppChannel.MESSAGE_PATH, form, WhatsAppIntakeTest.AUTH_TOKEN)
-                        .statusCode());
+        WhatsAppIntakeTest.postAccepted(webhook, form);
     }
 }
