@@ -45,6 +45,7 @@ import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TwilioWebhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -81,10 +82,7 @@ class CompartmentsTest {
             List<RecipientPrivateKey> keys = keysOf(db, "tara", stolen);
             assertEquals(0, teamGrants(db, "tara"), "a coordinator holds the team key");
             assertTrue(answersOf(db, toronto, keys).contains(toronto), "Toronto does not open");
-            GeneralSecurityException refused =
-                    assertThrows(
-                            GeneralSecurityException.class, () -> answersOf(db, montreal, keys));
-            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertNotSealedToKeysHeld(() -> answersOf(db, montreal, keys));
             Set<String> held =
                     keys.stream().map(k -> k.publicKey().keyId()).collect(Collectors.toSet());
             for (String keyId : recipientsOf(db, "montreal")) {
@@ -104,10 +102,7 @@ class CompartmentsTest {
     @Test
     void testMovedCaseOpensForNewGroupOnly(@TempDir Path dataDir) throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             String marker = "moved-" + UUID.randomUUID();
             intake(haven, marker, "Toronto");
             PgConnectOptions db = haven.database().connectOptions();
@@ -390,10 +385,7 @@ class CompartmentsTest {
     @Test
     void testDatabaseWriterCannotAddACoordinatorToAGroup(@TempDir Path dataDir) throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             addCoordinator(admin, "mia", "montreal");
             String montreal = "montreal-" + UUID.randomUUID();
             intake(haven, montreal, "Montreal");
@@ -445,10 +437,7 @@ class CompartmentsTest {
     @Test
     void testAddedCoordinatorOpensGroupAndRemovedOneCannot(@TempDir Path dataDir) throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             String montreal = "montreal-" + UUID.randomUUID();
             intake(haven, montreal, "Montreal");
             PgConnectOptions db = haven.database().connectOptions();
@@ -552,21 +541,14 @@ class CompartmentsTest {
     @Test
     void testDatabaseWriterChangingACasesGroupOpensNothing(@TempDir Path dataDir) throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             String marker = "rewritten-" + UUID.randomUUID();
             intake(haven, marker, "Toronto");
             PgConnectOptions db = haven.database().connectOptions();
             DatabaseDump.execute(
                     db,
                     "UPDATE cases SET working_group = 'montreal' WHERE working_group = 'toronto'");
-            GeneralSecurityException refused =
-                    assertThrows(
-                            GeneralSecurityException.class,
-                            () -> answersOf(db, marker, keysOf(db, "marc", PASS)));
-            assertEquals("entry is not sealed to any key held", refused.getMessage());
+            assertNotSealedToKeysHeld(() -> answersOf(db, marker, keysOf(db, "marc", PASS)));
             assertTrue(answersOf(db, marker, keysOf(db, "tara", PASS)).contains(marker));
         }
     }
@@ -581,16 +563,12 @@ class CompartmentsTest {
     void testDatabaseWriterChangingACasesGroupRedirectsOnlyLaterEntries(@TempDir Path dataDir)
             throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             String marker = "rewritten-" + UUID.randomUUID();
             String later = "later-" + UUID.randomUUID();
             PgConnectOptions db = haven.database().connectOptions();
             String caseId;
-            List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
-            said.set(said.size() - 1, "Toronto");
+            List<String> said = answersWithCity(marker, "Toronto");
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 IntakeDriver.run(chat, said);
                 caseId = awaitOneCase(db, TORONTO_CASES);
@@ -607,10 +585,7 @@ class CompartmentsTest {
                 List<RecipientPrivateKey> opens = before ? tara : marc;
                 List<RecipientPrivateKey> refuses = before ? marc : tara;
                 assertTrue(e.open(opens).contains(before ? marker : later), e.kind());
-                GeneralSecurityException refused =
-                        assertThrows(
-                                GeneralSecurityException.class, () -> e.open(refuses), e.kind());
-                assertEquals("entry is not sealed to any key held", refused.getMessage());
+                assertNotSealedToKeysHeld(() -> e.open(refuses), e.kind());
             }
         }
     }
@@ -627,14 +602,10 @@ class CompartmentsTest {
     void testCaseWithNoGroupYetOpensForEveryCoordinatorUntilMoved(@TempDir Path dataDir)
             throws Exception {
         try (Haven haven = TestHaven.start(dataDir, Map.of())) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             String marker = "nogroup-" + UUID.randomUUID();
             String later = "later-" + UUID.randomUUID();
-            List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
-            said.set(said.size() - 1, "Talk to a person"); // instead of the city
+            List<String> said = answersWithCity(marker, "Talk to a person"); // instead of the city
             try (ChatClient chat = ChatClient.connect(haven.port())) {
                 IntakeDriver.run(chat, said);
                 chat.untilAck(chat.say("one more thing " + later));
@@ -666,9 +637,7 @@ class CompartmentsTest {
             List<RecipientPrivateKey> marc = keysOf(db, "marc", PASS);
             for (StoredEntry e : entriesOf(db, caseId)) {
                 assertFalse(e.sealed().containsKey(intakeKey), "an intake-group wrap is left");
-                GeneralSecurityException refused =
-                        assertThrows(GeneralSecurityException.class, () -> e.open(marc), e.kind());
-                assertEquals("entry is not sealed to any key held", refused.getMessage());
+                assertNotSealedToKeysHeld(() -> e.open(marc), e.kind());
             }
             Map<String, String> tara = openAll(db, caseId, keysOf(db, "tara", PASS));
             assertTrue(tara.get("answers").contains(marker));
@@ -689,10 +658,7 @@ class CompartmentsTest {
                         TestHaven.start(
                                 dataDir,
                                 twilio.smsSettings(PUBLIC_URL, ACCOUNT, TOKEN, OUR_NUMBER))) {
-            TestHaven.setUpAdmin(haven);
-            InboxClient admin = TestHaven.loggedIn(haven);
-            addCoordinator(admin, "tara", "toronto");
-            addCoordinator(admin, "marc", "montreal");
+            InboxClient admin = taraAndMarc(haven);
             String marker = "every-" + UUID.randomUUID();
             String later = "later-" + UUID.randomUUID();
             TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
@@ -713,21 +679,7 @@ class CompartmentsTest {
             String path = "/inbox/cases/" + caseId;
             String reply = "reply-" + UUID.randomUUID();
             String note = "note-" + UUID.randomUUID();
-            assertEquals(
-                    302, admin.postWithCsrf(admin.get(path).body(), path + "/claim").statusCode());
-            HttpResponse<String> replied =
-                    admin.postWithCsrf(
-                            admin.get(path).body(), path + "/reply", "text", reply, "canned", "");
-            assertTrue(
-                    replied.headers()
-                            .firstValue("Location")
-                            .orElse("")
-                            .endsWith("m=case.reply.sent"),
-                    "reply refused");
-            assertEquals(
-                    302,
-                    admin.postWithCsrf(admin.get(path).body(), path + "/note", "text", note)
-                            .statusCode());
+            CaseWork.claimReplyAndNote(admin, path, reply, note);
             Set<String> kinds = Set.of("answers", "contact", "message_in", "message_out", "note");
             awaitKinds(db, caseId, kinds);
 
@@ -741,9 +693,7 @@ class CompartmentsTest {
             List<RecipientPrivateKey> marc = keysOf(db, "marc", PASS);
             for (StoredEntry e : entries) {
                 assertEquals(sealedTo, e.sealed().keySet(), e.kind() + "'s recipients");
-                GeneralSecurityException refused =
-                        assertThrows(GeneralSecurityException.class, () -> e.open(marc), e.kind());
-                assertEquals("entry is not sealed to any key held", refused.getMessage());
+                assertNotSealedToKeysHeld(() -> e.open(marc), e.kind());
             }
             Map<String, String> opened = openAll(db, caseId, tara);
             assertTrue(opened.get("answers").contains(marker), "answers");
@@ -805,6 +755,33 @@ class CompartmentsTest {
         }
     }
 
+    /**
+     * Sets up an administrator, Tara a coordinator in Toronto and Marc one in Montreal; the
+     * administrator's client.
+     */
+    private static InboxClient taraAndMarc(Haven haven) throws Exception {
+        TestHaven.setUpAdmin(haven);
+        InboxClient admin = TestHaven.loggedIn(haven);
+        addCoordinator(admin, "tara", "toronto");
+        addCoordinator(admin, "marc", "montreal");
+        return admin;
+    }
+
+    /**
+     * Asserts that {@code opening} fails with the cryptographic refusal of an entry sealed to none
+     * of the keys it is given.
+     */
+    private static void assertNotSealedToKeysHeld(Executable opening) {
+        assertNotSealedToKeysHeld(opening, null);
+    }
+
+    /** The same, {@code message} naming what was opened should it open. */
+    private static void assertNotSealedToKeysHeld(Executable opening, String message) {
+        GeneralSecurityException refused =
+                assertThrows(GeneralSecurityException.class, opening, message);
+        assertEquals("entry is not sealed to any key held", refused.getMessage(), message);
+    }
+
     /** An administrator's client and the markers of one case in each city. */
     private record TorontoMontreal(InboxClient admin, String toronto, String montreal) {}
 
@@ -813,10 +790,7 @@ class CompartmentsTest {
      * (markers starting {@code prefix}).
      */
     private static TorontoMontreal torontoAndMontreal(Haven haven, String prefix) throws Exception {
-        TestHaven.setUpAdmin(haven);
-        InboxClient admin = TestHaven.loggedIn(haven);
-        addCoordinator(admin, "tara", "toronto");
-        addCoordinator(admin, "marc", "montreal");
+        InboxClient admin = taraAndMarc(haven);
         String toronto = prefix + "toronto-" + UUID.randomUUID();
         String montreal = prefix + "montreal-" + UUID.randomUUID();
         intake(haven, toronto, "Toronto");
@@ -842,11 +816,7 @@ class CompartmentsTest {
                                 + "' AND g.account_id = "
                                 + accountId),
                 login + " was granted " + group + "'s key");
-        GeneralSecurityException refused =
-                assertThrows(
-                        GeneralSecurityException.class,
-                        () -> answersOf(db, marker, keysOf(db, login, PASS)));
-        assertEquals("entry is not sealed to any key held", refused.getMessage());
+        assertNotSealedToKeysHeld(() -> answersOf(db, marker, keysOf(db, login, PASS)));
     }
 
     private static long accountId(PgConnectOptions db, String username) throws Exception {
@@ -880,9 +850,18 @@ class CompartmentsTest {
                 "account " + username + " not created");
     }
 
-    private static void intake(Haven haven, String marker, String city) throws Exception {
+    /**
+     * A survivor's answers carrying {@code marker}, with {@code city} given at the last question
+     * (the city's).
+     */
+    private static List<String> answersWithCity(String marker, String city) {
         List<String> said = new ArrayList<>(IntakeDriver.survivorAnswers(marker));
         said.set(said.size() - 1, city);
+        return said;
+    }
+
+    private static void intake(Haven haven, String marker, String city) throws Exception {
+        List<String> said = answersWithCity(marker, city);
         try (ChatClient chat = ChatClient.connect(haven.port())) {
             IntakeDriver.run(chat, said);
         }

@@ -143,28 +143,7 @@ class DiskCopyTest {
                     String note = "note-" + UUID.randomUUID();
                     queued.add(reply);
                     said.add(note);
-                    assertEquals(
-                            302,
-                            inbox.postWithCsrf(inbox.get(path).body(), path + "/claim")
-                                    .statusCode());
-                    HttpResponse<String> replied =
-                            inbox.postWithCsrf(
-                                    inbox.get(path).body(),
-                                    path + "/reply",
-                                    "text",
-                                    reply,
-                                    "canned",
-                                    "");
-                    assertTrue(
-                            replied.headers()
-                                    .firstValue("Location")
-                                    .orElse("")
-                                    .endsWith("m=case.reply.sent"),
-                            "reply refused");
-                    assertEquals(
-                            302,
-                            inbox.postWithCsrf(inbox.get(path).body(), path + "/note", "text", note)
-                                    .statusCode());
+                    CaseWork.claimReplyAndNote(inbox, path, reply, note);
                 }
                 twilio.await(
                         r -> PHONE.equals(r.to()) && r.body().startsWith("Coordinator: reply-"),

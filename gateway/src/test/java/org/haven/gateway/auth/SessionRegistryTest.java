@@ -3,37 +3,15 @@ package org.haven.gateway.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import org.haven.gateway.support.HandClock;
 import org.junit.jupiter.api.Test;
 
 /** The session registry's memory of sessions a team key rotation ended. */
 class SessionRegistryTest {
-    /** A clock the test moves. */
-    private static final class Hands extends Clock {
-        private Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private static SessionGrant grant(long id, String language) {
         return new SessionGrant(
                 id,
@@ -56,7 +34,7 @@ class SessionRegistryTest {
      */
     @Test
     void testRotationEndedSessionsAreRememberedUntilTheAbsoluteTimeout() {
-        Hands clock = new Hands();
+        HandClock clock = new HandClock(Instant.parse("2026-12-07T10:00:00Z"));
         SessionRegistry sessions =
                 new SessionRegistry(clock, Duration.ofMinutes(30), Duration.ofHours(1));
         InboxSession admin = sessions.create(grant(1, "en"));
@@ -70,7 +48,7 @@ class SessionRegistryTest {
         assertTrue(sessions.endedByRotation("no-such-session").isEmpty());
         assertTrue(sessions.endedByRotation(null).isEmpty());
 
-        clock.now = clock.now.plus(Duration.ofMinutes(61));
+        clock.advance(Duration.ofMinutes(61));
         assertTrue(sessions.endedByRotation(other.id()).isEmpty(), "remembered for ever");
         sessions.sweep();
         assertTrue(sessions.endedByRotation(other.id()).isEmpty());

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -31,6 +28,7 @@ import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
+import org.haven.gateway.support.MetricsScrape;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
 import org.haven.gateway.support.TwilioWebhook;
@@ -242,18 +240,7 @@ class RedactionTest {
                 }
                 assertEquals(200, inbox.get(link.group(1)).statusCode(), "the case did not open");
                 HttpResponse<String> metrics =
-                        HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(
-                                                                "http://127.0.0.1:"
-                                                                        + haven.port()
-                                                                        + "/metrics"))
-                                                .header(
-                                                        "Authorization",
-                                                        "Bearer " + secrets.get("metrics_token"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString());
+                        MetricsScrape.get(haven.port(), secrets.get("metrics_token"));
                 assertEquals(200, metrics.statusCode());
             }
             List<String> lines = logs.lines();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import org.haven.gateway.support.ChatClient;
 import org.haven.gateway.support.Gpg;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LawyerExport;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.web.BidiControls;
 import org.haven.gateway.web.Html;
@@ -38,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class BidiControlsTest {
     private static final String PASS = "a long enough passphrase";
-    private static final Pattern HIDDEN_FINGERPRINT =
-            Pattern.compile("name=\"fingerprint\" value=\"([0-9A-F]{40})\"");
     @TempDir static Path dataDir;
     @TempDir Path gpgDir;
     private static Haven haven;
@@ -152,34 +150,12 @@ class BidiControlsTest {
     @Test
     void testExportShowsControlsVisibly() throws Exception {
         Assumptions.assumeTrue(Gpg.find() != null, "gpg is not installed");
-        String key;
-        try (InputStream in =
-                BidiControlsTest.class.getResourceAsStream("/openpgp/lawyer-public.asc")) {
-            key = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
-        String review =
-                cora.postWithCsrf(cora.get(path).body(), path + "/export", "key", key).body();
-        Matcher fp = HIDDEN_FINGERPRINT.matcher(review);
-        assertTrue(fp.find(), review);
+        String key = LawyerExport.fixture("lawyer-public.asc");
+        String review = LawyerExport.review(cora, path, key).body();
         HttpResponse<String> download =
-                cora.postWithCsrf(
-                        review,
-                        path + "/export/confirm",
-                        "key",
-                        key,
-                        "fingerprint",
-                        fp.group(1),
-                        "passphrase",
-                        TestHaven.chosen(PASS));
+                LawyerExport.confirm(cora, review, path, key, TestHaven.chosen(PASS));
         assertEquals(200, download.statusCode());
-        try (Gpg lawyer = Gpg.in(gpgDir)) {
-            lawyer.importKey(
-                    new String(
-                            BidiControlsTest.class
-                                    .getResourceAsStream("/openpgp/lawyer-secret.asc")
-                                    .readAllBytes(),
-                            StandardCharsets.US_ASCII));
-            lawyer.importKey(cora.get("/inbox/export-signing-key.asc").body());
+        try (Gpg lawyer = LawyerExport.lawyer(gpgDir, cora)) {
             String text = lawyer.decrypt(download.body()).text();
             assertTrue(text.contains(id + " invoice[U+202E]fdp.exe"), text);
             assertTrue(text.contains("[U+2067]isolated[U+2069] [U+200F]mark"), text);

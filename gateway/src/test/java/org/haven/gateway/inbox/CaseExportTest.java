@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -23,6 +21,7 @@ import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.Gpg;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LawyerExport;
 import org.haven.gateway.support.TestClock;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.web.Html;
@@ -43,8 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class CaseExportTest {
     private static final String PASS = "a long enough passphrase";
-    private static final Pattern HIDDEN_FINGERPRINT =
-            Pattern.compile("name=\"fingerprint\" value=\"([0-9A-F]{40})\"");
     private static final Pattern SIGNER =
             Pattern.compile("id=\"signer-fingerprint\">([0-9A-F ]+)</code>");
     @TempDir static Path dataDir;
@@ -101,9 +98,7 @@ class CaseExportTest {
     }
 
     private static String fixture(String name) throws Exception {
-        try (InputStream in = CaseExportTest.class.getResourceAsStream("/openpgp/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
+        return LawyerExport.fixture(name);
     }
 
     /**
@@ -121,34 +116,14 @@ class CaseExportTest {
     }
 
     private static HttpResponse<String> review(String key) throws Exception {
-        return cora.postWithCsrf(cora.get(path).body(), path + "/export", "key", key);
+        return LawyerExport.review(cora, path, key);
     }
 
     private static HttpResponse<String> confirm(
             String reviewPage, String key, String passphrase, boolean notes) throws Exception {
-        Matcher fp = HIDDEN_FINGERPRINT.matcher(reviewPage);
-        assertTrue(fp.find(), "no confirmed fingerprint on the page");
         return notes
-                ? cora.postWithCsrf(
-                        reviewPage,
-                        path + "/export/confirm",
-                        "key",
-                        key,
-                        "fingerprint",
-                        fp.group(1),
-                        "passphrase",
-                        passphrase,
-                        "notes",
-                        "yes")
-                : cora.postWithCsrf(
-                        reviewPage,
-                        path + "/export/confirm",
-                        "key",
-                        key,
-                        "fingerprint",
-                        fp.group(1),
-                        "passphrase",
-                        passphrase);
+                ? LawyerExport.confirm(cora, reviewPage, path, key, passphrase, "notes", "yes")
+                : LawyerExport.confirm(cora, reviewPage, path, key, passphrase);
     }
 
     private static List<String> audit(String like) throws Exception {
@@ -206,7 +181,6 @@ class CaseExportTest {
         assertTrue(
                 download.headers().firstValue("Content-Disposition").orElse("").contains(".asc"));
 
-        String signingKey = cora.get("/inbox/export-signing-key.asc").body();
         String teamPage = TestHaven.loggedIn(haven).get("/inbox/team").body();
         assertTrue(
                 teamPage.contains(
@@ -214,9 +188,7 @@ class CaseExportTest {
                                 + OpenPgpRecipient.grouped(signer)
                                 + "</code>"),
                 "the Team page shows another signing key");
-        try (Gpg lawyer = Gpg.in(gpgDir)) {
-            lawyer.importKey(fixture("lawyer-secret.asc"));
-            lawyer.importKey(signingKey);
+        try (Gpg lawyer = LawyerExport.lawyer(gpgDir, cora)) {
             Gpg.Decrypted file = lawyer.decrypt(download.body());
             assertTrue(file.status().contains("[GNUPG:] GOODSIG "), file.status());
             assertTrue(file.status().contains("[GNUPG:] VALIDSIG " + signer + " "), file.status());

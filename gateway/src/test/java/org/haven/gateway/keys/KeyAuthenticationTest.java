@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +35,7 @@ import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
+import org.haven.gateway.support.MetricsScrape;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -613,16 +611,7 @@ class KeyAuthenticationTest {
                                 + ":"
                                 + id
                                 + "' AND actor = 'system:keys'"));
-        HttpResponse<String> metrics =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(
-                                                URI.create(
-                                                        "http://127.0.0.1:"
-                                                                + haven.port()
-                                                                + "/metrics"))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = MetricsScrape.get(haven.port());
         Matcher m =
                 Pattern.compile("haven_keys_rejected_total\\{kind=\"" + kind + "\"[^}]*} (\\d+)")
                         .matcher(metrics.body());

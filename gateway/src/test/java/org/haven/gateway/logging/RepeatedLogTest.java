@@ -2,17 +2,15 @@ package org.haven.gateway.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.haven.gateway.support.HandClock;
 import org.haven.gateway.support.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,30 +22,6 @@ import org.slf4j.LoggerFactory;
 class RepeatedLogTest {
     private static final Logger LOG = LoggerFactory.getLogger("test.RepeatedLogTest");
 
-    /** A clock the test moves by hand. */
-    private static final class HandClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     /**
      * Verifies that a burst logs its first occurrence at once and nothing more within the interval;
      * that the first occurrence after the interval is logged with the count of those not logged;
@@ -56,7 +30,7 @@ class RepeatedLogTest {
      */
     @Test
     void testRepeatsAreLoggedOncePerIntervalWithACount() {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(Instant.parse("2026-01-01T00:00:00Z"));
         RepeatedLog log = new RepeatedLog(LOG, Duration.ofSeconds(60), clock);
         try (LogCapture logs = new LogCapture()) {
             for (int i = 0; i < 1000; i++) {
@@ -95,7 +69,7 @@ class RepeatedLogTest {
      */
     @Test
     void testConcurrentOccurrencesAreAllCounted() throws Exception {
-        HandClock clock = new HandClock();
+        HandClock clock = new HandClock(Instant.parse("2026-01-01T00:00:00Z"));
         RepeatedLog log = new RepeatedLog(LOG, Duration.ofSeconds(60), clock);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch done = new CountDownLatch(4);

@@ -263,93 +263,74 @@ public final class FakeTwilio implements AutoCloseable {
                                     "/2010-04-01/Accounts/" + accountSid + "/Messages.json";
                             if (req.method().name().equals("POST")
                                     && req.path().equals(expectedPath)) {
-                                Deque<int[]> script =
-                                        params.get("To") == null
-                                                ? null
-                                                : scripted.get(params.get("To"));
-                                int[] error = script == null ? null : script.poll();
-                                if (error == null) {
-                                    error = invalid(params);
-                                }
-                                if (error != null) {
-                                    received.add(
-                                            new Received(
-                                                    req.method().name(),
-                                                    req.path(),
-                                                    req.getHeader("Authorization"),
-                                                    params,
-                                                    error[0],
-                                                    null,
-                                                    req.version().alpnName()));
-                                    JsonObject e =
-                                            new JsonObject()
-                                                    .put("code", error[1] == 0 ? null : error[1])
-                                                    .put("message", "scripted error")
-                                                    .put(
-                                                            "more_info",
-                                                            "https://www.twilio.com/docs/errors/"
-                                                                    + error[1])
-                                                    .put("status", error[0]);
-                                    req.response()
-                                            .setStatusCode(error[0])
-                                            .putHeader("Content-Type", "application/json")
-                                            .end(e.encode());
-                                    return;
-                                }
-                                String sid = "SM" + HexFormat.of().formatHex(bytes(16));
-                                if (stallSends) {
-                                    received.add(
-                                            new Received(
-                                                    req.method().name(),
-                                                    req.path(),
-                                                    req.getHeader("Authorization"),
-                                                    params,
-                                                    201,
-                                                    sid,
-                                                    req.version().alpnName()));
-                                    Buffer json = Buffer.buffer(message(sid, params).encode());
-                                    stall(
-                                            req,
-                                            201,
-                                            "application/json",
-                                            json.getBytes(),
-                                            json.length() / 2);
-                                    return;
-                                }
-                                received.add(
-                                        new Received(
-                                                req.method().name(),
-                                                req.path(),
-                                                req.getHeader("Authorization"),
-                                                params,
-                                                201,
-                                                sid,
-                                                req.version().alpnName()));
-                                req.response()
-                                        .setStatusCode(201)
-                                        .putHeader("Content-Type", "application/json")
-                                        .end(message(sid, params).encode());
+                                answerMessage(req, params);
                             } else {
-                                received.add(
-                                        new Received(
-                                                req.method().name(),
-                                                req.path(),
-                                                req.getHeader("Authorization"),
-                                                params,
-                                                404,
-                                                null,
-                                                req.version().alpnName()));
-                                req.response()
-                                        .setStatusCode(404)
-                                        .putHeader("Content-Type", "application/json")
-                                        .end(
-                                                new JsonObject()
-                                                        .put("code", 20404)
-                                                        .put("message", "not found")
-                                                        .put("status", 404)
-                                                        .encode());
+                                record(req, params, 404, null);
+                                answerJson(
+                                        req,
+                                        404,
+                                        new JsonObject()
+                                                .put("code", 20404)
+                                                .put("message", "not found")
+                                                .put("status", 404));
                             }
                         });
+    }
+
+    /**
+     * Answers a message sent: with the error scripted for its recipient or the refusal of a
+     * malformed request, else 201 and the message resource (stalled halfway after {@link
+     * #stallSends}).
+     */
+    private void answerMessage(HttpServerRequest req, Map<String, String> params) {
+        Deque<int[]> script = params.get("To") == null ? null : scripted.get(params.get("To"));
+        int[] error = script == null ? null : script.poll();
+        if (error == null) {
+            error = invalid(params);
+        }
+        if (error != null) {
+            record(req, params, error[0], null);
+            answerJson(
+                    req,
+                    error[0],
+                    new JsonObject()
+                            .put("code", error[1] == 0 ? null : error[1])
+                            .put("message", "scripted error")
+                            .put("more_info", "https://www.twilio.com/docs/errors/" + error[1])
+                            .put("status", error[0]));
+            return;
+        }
+        String sid = "SM" + HexFormat.of().formatHex(bytes(16));
+        record(req, params, 201, sid);
+        if (stallSends) {
+            Buffer json = Buffer.buffer(message(sid, params).encode());
+            stall(req, 201, "application/json", json.getBytes(), json.length() / 2);
+        } else {
+            answerJson(req, 201, message(sid, params));
+        }
+    }
+
+    /**
+     * Records {@code req} as received, answered {@code status} (with message {@code sid}, if any).
+     */
+    private void record(HttpServerRequest req, Map<String, String> params, int status, String sid) {
+        received.add(
+                new Received(
+                        req.method().name(),
+                        req.path(),
+                        req.getHeader("Authorization"),
+                        params,
+                        status,
+                        sid,
+                        req.version().alpnName()));
+    }
+
+    /** Answers {@code req} with {@code status} and {@code body} as JSON. */
+    private static void answerJson(HttpServerRequest req, int status, JsonObject body) {
+        req.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
     }
 
     /** Twilio's refusals of a malformed message request, as {status, code}; null if well formed. */
@@ -395,15 +376,7 @@ public final class FakeTwilio implements AutoCloseable {
         } else if (status == 200 && file.serving() == Serving.REDIRECTED) {
             status = 302;
         }
-        received.add(
-                new Received(
-                        req.method().name(),
-                        req.path(),
-                        req.getHeader("Authorization"),
-                        params,
-                        status,
-                        null,
-                        req.version().alpnName()));
+        record(req, params, status, null);
         if (status == 302) {
             String token = HexFormat.of().formatHex(bytes(16));
             storage.put(
@@ -446,15 +419,7 @@ public final class FakeTwilio implements AutoCloseable {
     private void serveStorage(HttpServerRequest req) {
         byte[][] file = storage.remove(req.path().substring("/storage/".length()));
         int status = file == null || req.getParam("Expires") == null ? 404 : 200;
-        received.add(
-                new Received(
-                        req.method().name(),
-                        req.path(),
-                        req.getHeader("Authorization"),
-                        Map.of(),
-                        status,
-                        null,
-                        req.version().alpnName()));
+        record(req, Map.of(), status, null);
         if (status == 200) {
             req.response()
                     .setStatusCode(200)

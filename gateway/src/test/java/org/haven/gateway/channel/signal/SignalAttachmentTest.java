@@ -1,5 +1,7 @@
 package org.haven.gateway.channel.signal;
 
+import static org.haven.gateway.channel.signal.SignalTestSupport.signalSettings;
+import static org.haven.gateway.channel.signal.SignalTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -75,13 +76,10 @@ class SignalAttachmentTest {
         Files.createDirectories(attachments);
         daemon = new FakeSignalCli(vertx, attachments);
         daemon.start();
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = signalSettings(daemon);
         databaseUrl = TestPostgres.newDatabase();
         env.put("HAVEN_DB_URL", databaseUrl);
         env.put("HAVEN_PUBLIC_URL", PUBLIC_URL);
-        env.put("HAVEN_SIGNAL_URL", daemon.url());
-        env.put("HAVEN_SIGNAL_ACCOUNT", FakeSignalCli.ACCOUNT);
-        env.put("HAVEN_SIGNAL_MAX_PER_SECOND", "30");
         env.put("HAVEN_SIGNAL_ATTACHMENTS_DIR", attachments.toString());
         env.put("HAVEN_SIGNAL_MEDIA_MAX_BYTES", String.valueOf(MAX_MEDIA));
         haven = TestHaven.start(dataDir, env);
@@ -543,37 +541,10 @@ class SignalAttachmentTest {
     }
 
     private FakeSignalCli.Call nextSend(Predicate<FakeSignalCli.Call> wanted) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            FakeSignalCli.Call c = daemon.next("send", 1);
-            if (c != null && wanted.test(c)) {
-                return c;
-            }
-        }
-        return null;
+        return SignalTestSupport.nextSend(daemon, wanted, 60);
     }
 
     private long count(String sql) {
-        try {
-            return Long.parseLong(
-                    DatabaseDump.query(haven.database().connectOptions(), sql).get(0).get(0));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Check check, String failure) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            if (check.holds()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(failure);
+        return SignalTestSupport.count(haven.database().connectOptions(), sql);
     }
 }

@@ -1,39 +1,30 @@
 package org.haven.gateway.channel.signal;
 
+import static org.haven.gateway.channel.signal.SignalTestSupport.await;
+import static org.haven.gateway.channel.signal.SignalTestSupport.signalSettings;
+import static org.haven.gateway.channel.signal.SignalTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.haven.bot.Engine;
-import org.haven.bot.EngineSettings;
-import org.haven.bot.Intake;
 import org.haven.gateway.channel.Channel;
 import org.haven.gateway.channel.ChannelContext;
+import org.haven.gateway.channel.signal.SignalTestSupport.WiredGateway;
 import org.haven.gateway.config.ConfigLoader;
 import org.haven.gateway.config.HavenConfig;
 import org.haven.gateway.config.Redaction;
-import org.haven.gateway.intake.Conversations;
-import org.haven.gateway.keys.ServerSecrets;
-import org.haven.gateway.keys.TeamKeys;
 import org.haven.gateway.outbox.Outbox;
-import org.haven.gateway.store.AccountStore;
-import org.haven.gateway.store.AuditLog;
-import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
 import org.haven.gateway.support.DatabaseDump;
 import org.haven.gateway.support.IntakeDriver;
@@ -74,47 +65,16 @@ class SignalChannelTest {
         vertx = Vertx.vertx();
         daemon = new FakeSignalCli(vertx);
         daemon.start();
-        Map<String, String> env = new HashMap<>();
-        env.put("HAVEN_DATA_DIR", dataDir.toString());
+        Map<String, String> env = signalSettings(daemon);
         env.put("HAVEN_DB_URL", TestPostgres.newDatabase());
-        env.put("HAVEN_SIGNAL_URL", daemon.url());
-        env.put("HAVEN_SIGNAL_ACCOUNT", FakeSignalCli.ACCOUNT);
-        env.put("HAVEN_SIGNAL_MAX_PER_SECOND", "30");
         env.put("HAVEN_DURESS_WORD", DURESS);
-        HavenConfig config = ConfigLoader.load(env, null);
-
-        database = Database.open(vertx, config.database(), config.dataDir());
-        ServerSecrets secrets = ServerSecrets.loadOrCreate(dataDir.resolve("server-keys"));
-        await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
-        TeamKeys teamKeys =
-                new TeamKeys(
-                        vertx,
-                        new AccountStore(database.pool()),
-                        dataDir,
-                        Optional.empty(),
-                        secrets.auditKey());
-        await(teamKeys.initialise());
-        CaseStore cases = new CaseStore(database.pool(), teamKeys);
-        Engine engine =
-                new Engine(
-                        Intake.defaultIntake(),
-                        new EngineSettings(
-                                config.duressWord().orElse(null), config.resumeWindow()));
-        outbox = new Outbox(vertx, database.pool(), secrets.keyring());
-        Conversations conversations =
-                new Conversations(
-                        database.db(), engine, secrets, teamKeys, cases, outbox, Clock.systemUTC());
-        outbox.coordinatorPrefix(conversations::coordinatorPrefix);
-
-        ChannelContext context =
-                new ChannelContext(
-                        vertx, conversations, outbox, config, database, secrets.keyring());
-        channel = SignalChannel.create(context).orElseThrow();
+        WiredGateway wired = WiredGateway.wire(vertx, dataDir, env, false);
+        database = wired.database;
+        outbox = wired.outbox;
+        channel = wired.channel;
         channel.secretSettings()
-                .forEach(key -> config.settings().get(key).ifPresent(Redaction::register));
-        channel.sender().ifPresent(outbox::register);
-        outbox.start();
-        await(channel.start());
+                .forEach(key -> wired.config.settings().get(key).ifPresent(Redaction::register));
+        wired.start();
         waitFor(daemon::streaming, "Haven did not open the events stream");
     }
 
@@ -508,14 +468,7 @@ class SignalChannelTest {
     }
 
     private FakeSignalCli.Call nextSend(Predicate<FakeSignalCli.Call> wanted) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < end) {
-            FakeSignalCli.Call c = daemon.next("send", 1);
-            if (c != null && wanted.test(c)) {
-                return c;
-            }
-        }
-        return null;
+        return SignalTestSupport.nextSend(daemon, wanted, 90);
     }
 
     private void assertNothingInClear(LogCapture logs, String marker) throws Exception {
@@ -541,29 +494,6 @@ class SignalChannelTest {
     }
 
     private long count(String sql) {
-        try {
-            return Long.parseLong(query(sql).get(0).get(0));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Check check, String failure) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            if (check.holds()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(failure);
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        return SignalTestSupport.count(database.connectOptions(), sql);
     }
 }

@@ -1,11 +1,13 @@
 package org.haven.gateway.channel.signal;
 
+import static org.haven.gateway.channel.signal.SignalTestSupport.await;
+import static org.haven.gateway.channel.signal.SignalTestSupport.signalSettings;
+import static org.haven.gateway.channel.signal.SignalTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -15,28 +17,13 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.haven.bot.Engine;
-import org.haven.bot.EngineSettings;
-import org.haven.bot.Intake;
-import org.haven.gateway.channel.ChannelContext;
-import org.haven.gateway.config.ConfigLoader;
-import org.haven.gateway.config.HavenConfig;
-import org.haven.gateway.intake.Conversations;
-import org.haven.gateway.intake.Spool;
-import org.haven.gateway.keys.ServerSecrets;
-import org.haven.gateway.keys.TeamKeys;
+import org.haven.gateway.channel.signal.SignalTestSupport.WiredGateway;
 import org.haven.gateway.outbox.Outbox;
-import org.haven.gateway.store.AccountStore;
-import org.haven.gateway.store.AuditLog;
-import org.haven.gateway.store.CaseStore;
 import org.haven.gateway.store.Database;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
@@ -76,55 +63,14 @@ class SignalDurabilityTest {
         final SignalChannel channel;
 
         Gateway(long stepBackoffMillis, long journalRetryMillis) throws Exception {
-            Map<String, String> env = new HashMap<>();
-            env.put("HAVEN_DATA_DIR", dataDir.toString());
+            Map<String, String> env = signalSettings(daemon);
             env.put("HAVEN_DB_URL", url);
-            env.put("HAVEN_SIGNAL_URL", daemon.url());
-            env.put("HAVEN_SIGNAL_ACCOUNT", FakeSignalCli.ACCOUNT);
-            env.put("HAVEN_SIGNAL_MAX_PER_SECOND", "30");
-            HavenConfig config = ConfigLoader.load(env, null);
-            database = Database.open(vertx, config.database(), config.dataDir());
-            ServerSecrets secrets = ServerSecrets.loadOrCreate(dataDir.resolve("server-keys"));
-            await(new AuditLog(database.db(), secrets.auditKey()).keyChain());
-            TeamKeys teamKeys =
-                    new TeamKeys(
-                            vertx,
-                            new AccountStore(database.pool()),
-                            dataDir,
-                            Optional.empty(),
-                            secrets.auditKey());
-            await(teamKeys.initialise());
-            Engine engine =
-                    new Engine(
-                            Intake.defaultIntake(),
-                            new EngineSettings(null, config.resumeWindow()));
-            outbox = new Outbox(vertx, database.pool(), secrets.keyring());
-            Conversations conversations =
-                    new Conversations(
-                            database.db(),
-                            engine,
-                            secrets,
-                            teamKeys,
-                            new CaseStore(database.pool(), teamKeys),
-                            outbox,
-                            Clock.systemUTC());
-            outbox.coordinatorPrefix(conversations::coordinatorPrefix);
-            conversations.spool(new Spool(dataDir, secrets.keyring()), vertx);
-            channel =
-                    (SignalChannel)
-                            SignalChannel.create(
-                                            new ChannelContext(
-                                                    vertx,
-                                                    conversations,
-                                                    outbox,
-                                                    config,
-                                                    database,
-                                                    secrets.keyring()))
-                                    .orElseThrow();
+            WiredGateway wired = WiredGateway.wire(vertx, dataDir, env, true);
+            database = wired.database;
+            outbox = wired.outbox;
+            channel = wired.channel;
             channel.retryTimes(stepBackoffMillis, journalRetryMillis);
-            channel.sender().ifPresent(outbox::register);
-            outbox.start();
-            await(channel.start());
+            wired.start();
         }
 
         /** As a killed process: nothing of Haven's shutdown runs. */
@@ -342,24 +288,5 @@ class SignalDurabilityTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(Check check, String failure) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < end) {
-            if (check.holds()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(failure);
-    }
-
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 }

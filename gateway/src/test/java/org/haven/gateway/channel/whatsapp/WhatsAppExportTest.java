@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +19,7 @@ import org.haven.gateway.support.FakeTwilio;
 import org.haven.gateway.support.Gpg;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
+import org.haven.gateway.support.LawyerExport;
 import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TwilioWebhook;
 import org.junit.jupiter.api.Assumptions;
@@ -30,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** A WhatsApp case with a voice note, exported for a lawyer and opened with the real gpg. */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class WhatsAppExportTest {
-    private static final Pattern HIDDEN_FINGERPRINT =
-            Pattern.compile("name=\"fingerprint\" value=\"([0-9A-F]{40})\"");
     private static final Pattern BLOCK =
             Pattern.compile(
                     "(?s)\\n(audio/ogg), ([0-9]+) bytes, sha256 ([0-9a-f]{64})\\n"
@@ -47,12 +45,10 @@ class WhatsAppExportTest {
         Assumptions.assumeTrue(Gpg.find() != null, "gpg is not installed");
         byte[] voice =
                 ("OggS\0\0voice-" + UUID.randomUUID() + "-opus").getBytes(StandardCharsets.UTF_8);
-        try (FakeTwilio twilio =
-                        FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID)
-                                .requireToken(WhatsAppIntakeTest.AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, WhatsAppIntakeTest.settings(twilio.url()))) {
+        try (FakeTwilio twilio = WhatsAppIntakeTest.startTwilio();
+                Haven haven = WhatsAppIntakeTest.startHaven(dataDir, twilio)) {
             TestHaven.setUpAdmin(haven);
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+            TwilioWebhook webhook = WhatsAppIntakeTest.webhook(haven);
             String phone = "whatsapp:+16135550165";
             String marker = "export-" + UUID.randomUUID();
             post(
@@ -86,28 +82,16 @@ class WhatsAppExportTest {
                 Thread.sleep(200);
             }
 
-            String key = fixture("lawyer-public.asc");
-            HttpResponse<String> review =
-                    inbox.postWithCsrf(inbox.get(path).body(), path + "/export", "key", key);
+            String key = LawyerExport.fixture("lawyer-public.asc");
+            HttpResponse<String> review = LawyerExport.review(inbox, path, key);
             assertEquals(200, review.statusCode(), review.body());
-            Matcher fp = HIDDEN_FINGERPRINT.matcher(review.body());
-            assertTrue(fp.find(), "no confirmed fingerprint on the page");
             HttpResponse<String> download =
-                    inbox.postWithCsrf(
-                            review.body(),
-                            path + "/export/confirm",
-                            "key",
-                            key,
-                            "fingerprint",
-                            fp.group(1),
-                            "passphrase",
-                            TestHaven.ADMIN_PASSPHRASE);
+                    LawyerExport.confirm(
+                            inbox, review.body(), path, key, TestHaven.ADMIN_PASSPHRASE);
             assertEquals(200, download.statusCode(), download.body());
 
             String text;
-            try (Gpg lawyer = Gpg.in(gpgDir)) {
-                lawyer.importKey(fixture("lawyer-secret.asc"));
-                lawyer.importKey(inbox.get("/inbox/export-signing-key.asc").body());
+            try (Gpg lawyer = LawyerExport.lawyer(gpgDir, inbox)) {
                 Gpg.Decrypted file = lawyer.decrypt(download.body());
                 assertTrue(file.status().contains("[GNUPG:] GOODSIG "), file.status());
                 text = file.text();
@@ -132,16 +116,6 @@ class WhatsAppExportTest {
     }
 
     private static void post(TwilioWebhook webhook, String form) throws Exception {
-        assertEquals(
-                200,
-                webhook.postSigned(
-                                WhatsAppChannel.MESSAGE_PATH, form, WhatsAppIntakeTest.AUTH_TOKEN)
-                        .statusCode());
-    }
-
-    private static String fixture(String name) throws Exception {
-        try (InputStream in = WhatsAppExportTest.class.getResourceAsStream("/openpgp/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        }
+        WhatsAppIntakeTest.postAccepted(webhook, form);
     }
 }

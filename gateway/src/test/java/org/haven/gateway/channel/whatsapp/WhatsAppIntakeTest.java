@@ -110,10 +110,10 @@ class WhatsAppIntakeTest {
         String voiceMarker = "VOICE-" + UUID.randomUUID();
         byte[] voice = ("OggS\0\0" + voiceMarker + "-opus-frames").getBytes(StandardCharsets.UTF_8);
         try (LogCapture logs = new LogCapture();
-                FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID).requireToken(AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, settings(twilio.url()))) {
+                FakeTwilio twilio = startTwilio();
+                Haven haven = startHaven(dataDir, twilio)) {
             TestHaven.setUpAdmin(haven);
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
+            TwilioWebhook webhook = webhook(haven);
 
             List<String> texts = new ArrayList<>();
             texts.add("Hello");
@@ -268,9 +268,9 @@ class WhatsAppIntakeTest {
      */
     @Test
     void testRefusedMediaAndForgedWebhook(@TempDir Path dataDir) throws Exception {
-        try (FakeTwilio twilio = FakeTwilio.start(ACCOUNT_SID).requireToken(AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, settings(twilio.url()))) {
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
+        try (FakeTwilio twilio = startTwilio();
+                Haven haven = startHaven(dataDir, twilio)) {
+            TwilioWebhook webhook = webhook(haven);
             String phone = "whatsapp:+16135550148";
             post(webhook, form(TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
             awaitReplies(twilio, phone, 1);
@@ -337,7 +337,7 @@ class WhatsAppIntakeTest {
             withDatabase.put("HAVEN_TWILIO_API_URL", twilio.url());
             withDatabase.put("HAVEN_DB_URL", url);
             try (Haven haven = TestHaven.start(dataDir, withDatabase)) {
-                TwilioWebhook webhook = new TwilioWebhook(haven.port(), PUBLIC_URL);
+                TwilioWebhook webhook = webhook(haven);
                 String phone = "whatsapp:+16135550150";
                 post(webhook, form(TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
                 awaitReplies(twilio, phone, 1);
@@ -359,6 +359,29 @@ class WhatsAppIntakeTest {
                 assertTrue(twilio.holdsMedia(photo), "the file went once the spool was replayed");
             }
         }
+    }
+
+    /** A fake Twilio for the test account, serving media only to its auth token. */
+    static FakeTwilio startTwilio() throws Exception {
+        return FakeTwilio.start(ACCOUNT_SID).requireToken(AUTH_TOKEN);
+    }
+
+    /**
+     * A gateway with its data in {@code dataDir}, whose WhatsApp channel talks to {@code twilio}.
+     */
+    static Haven startHaven(Path dataDir, FakeTwilio twilio) throws Exception {
+        return TestHaven.start(dataDir, settings(twilio.url()));
+    }
+
+    /** Twilio's side of {@code haven}'s webhooks, at the public URL they are signed for. */
+    static TwilioWebhook webhook(Haven haven) {
+        return new TwilioWebhook(haven.port(), PUBLIC_URL);
+    }
+
+    /** Posts {@code form} to the WhatsApp webhook signed with the token; asserts it is taken. */
+    static void postAccepted(TwilioWebhook webhook, String form) throws Exception {
+        HttpResponse<String> r = webhook.postSigned(WhatsAppChannel.MESSAGE_PATH, form, AUTH_TOKEN);
+        assertEquals(200, r.statusCode(), "webhook refused");
     }
 
     private static void post(TwilioWebhook webhook, String form) throws Exception {

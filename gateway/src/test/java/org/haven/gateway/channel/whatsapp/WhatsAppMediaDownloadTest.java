@@ -1,5 +1,8 @@
 package org.haven.gateway.channel.whatsapp;
 
+import static org.haven.gateway.channel.whatsapp.WhatsAppIntakeTest.startHaven;
+import static org.haven.gateway.channel.whatsapp.WhatsAppIntakeTest.startTwilio;
+import static org.haven.gateway.channel.whatsapp.WhatsAppIntakeTest.webhook;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,10 +14,10 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.haven.gateway.Haven;
 import org.haven.gateway.channel.twilio.TwilioMedia;
 import org.haven.gateway.support.FakeTwilio;
-import org.haven.gateway.support.TestHaven;
 import org.haven.gateway.support.TwilioWebhook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -39,33 +42,29 @@ class WhatsAppMediaDownloadTest {
      */
     @Test
     void testStalledMediaBodyIsAbandonedWithinTheDeadline(@TempDir Path dataDir) throws Exception {
-        try (FakeTwilio twilio =
-                        FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID)
-                                .requireToken(WhatsAppIntakeTest.AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, WhatsAppIntakeTest.settings(twilio.url()))) {
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+        try (FakeTwilio twilio = startTwilio();
+                Haven haven = startHaven(dataDir, twilio)) {
+            TwilioWebhook webhook = webhook(haven);
             String phone = "whatsapp:+16135550161";
-            post(
-                    webhook,
-                    WhatsAppIntakeTest.form(
-                            TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
-            awaitSent(twilio, phone, 1);
+            greet(webhook, twilio, phone);
 
-            String sid = WhatsAppIntakeTest.mediaSid();
-            String stalled =
-                    twilio.addMedia(sid, "audio/ogg", new byte[2000], FakeTwilio.Serving.STALLED);
             long start = System.nanoTime();
-            post(webhook, WhatsAppIntakeTest.form(sid, phone, "", stalled, "audio/ogg"));
+            String stalled =
+                    sendMedia(
+                            webhook,
+                            twilio,
+                            phone,
+                            "audio/ogg",
+                            new byte[2000],
+                            FakeTwilio.Serving.STALLED);
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             assertTrue(
                     took < TwilioMedia.DEADLINE.toMillis() + 3000,
                     "answered after " + took + " ms");
             awaitBody(twilio, phone, REFUSED);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (twilio.abandonedResponses() < 1) {
-                assertTrue(System.nanoTime() < end, "the stalled download was not abandoned");
-                Thread.sleep(50);
-            }
+            awaitTrue(
+                    () -> twilio.abandonedResponses() >= 1,
+                    "the stalled download was not abandoned");
             assertEquals(0, WhatsAppIntakeTest.count(haven, "SELECT count(*) FROM held_media"));
             assertEquals(
                     0,
@@ -81,11 +80,14 @@ class WhatsAppMediaDownloadTest {
                     "not downloaded over HTTP/1.1");
 
             // the next messages are handled: a voice note kept, as usual
-            String nextSid = WhatsAppIntakeTest.mediaSid();
             String voice =
-                    twilio.addMedia(
-                            nextSid, "audio/ogg", "OggS-voice".getBytes(StandardCharsets.UTF_8));
-            post(webhook, WhatsAppIntakeTest.form(nextSid, phone, "", voice, "audio/ogg"));
+                    sendMedia(
+                            webhook,
+                            twilio,
+                            phone,
+                            "audio/ogg",
+                            "OggS-voice".getBytes(StandardCharsets.UTF_8),
+                            FakeTwilio.Serving.WHOLE);
             awaitBody(twilio, phone, KEPT);
             assertEquals(1, WhatsAppIntakeTest.count(haven, "SELECT count(*) FROM held_media"));
             assertFalse(twilio.holdsMedia(voice), "the kept voice note stayed on Twilio");
@@ -99,38 +101,32 @@ class WhatsAppMediaDownloadTest {
      */
     @Test
     void testChunkedMediaIsCappedLikeADeclaredLength(@TempDir Path dataDir) throws Exception {
-        try (FakeTwilio twilio =
-                        FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID)
-                                .requireToken(WhatsAppIntakeTest.AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, WhatsAppIntakeTest.settings(twilio.url()))) {
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+        try (FakeTwilio twilio = startTwilio();
+                Haven haven = startHaven(dataDir, twilio)) {
+            TwilioWebhook webhook = webhook(haven);
             String phone = "whatsapp:+16135550162";
-            post(
-                    webhook,
-                    WhatsAppIntakeTest.form(
-                            TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
-            awaitSent(twilio, phone, 1);
+            greet(webhook, twilio, phone);
 
-            String bigSid = WhatsAppIntakeTest.mediaSid();
             String big =
-                    twilio.addMedia(
-                            bigSid,
+                    sendMedia(
+                            webhook,
+                            twilio,
+                            phone,
                             "audio/ogg",
                             new byte[WhatsAppIntakeTest.MAX_MEDIA + 1],
                             FakeTwilio.Serving.CHUNKED);
-            post(webhook, WhatsAppIntakeTest.form(bigSid, phone, "", big, "audio/ogg"));
             awaitBody(twilio, phone, REFUSED);
             awaitGone(twilio, big);
             assertEquals(0, WhatsAppIntakeTest.count(haven, "SELECT count(*) FROM held_media"));
 
-            String fitSid = WhatsAppIntakeTest.mediaSid();
             String fit =
-                    twilio.addMedia(
-                            fitSid,
+                    sendMedia(
+                            webhook,
+                            twilio,
+                            phone,
                             "audio/ogg",
                             new byte[WhatsAppIntakeTest.MAX_MEDIA],
                             FakeTwilio.Serving.CHUNKED);
-            post(webhook, WhatsAppIntakeTest.form(fitSid, phone, "", fit, "audio/ogg"));
             awaitBody(twilio, phone, KEPT);
             assertEquals(1, WhatsAppIntakeTest.count(haven, "SELECT count(*) FROM held_media"));
             awaitGone(twilio, fit);
@@ -143,11 +139,9 @@ class WhatsAppMediaDownloadTest {
      */
     @Test
     void testForgedWebhookWithMediaDownloadsNothing(@TempDir Path dataDir) throws Exception {
-        try (FakeTwilio twilio =
-                        FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID)
-                                .requireToken(WhatsAppIntakeTest.AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, WhatsAppIntakeTest.settings(twilio.url()))) {
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+        try (FakeTwilio twilio = startTwilio();
+                Haven haven = startHaven(dataDir, twilio)) {
+            TwilioWebhook webhook = webhook(haven);
             String sid = WhatsAppIntakeTest.mediaSid();
             String url = twilio.addMedia(sid, "audio/ogg", new byte[10]);
             String forged =
@@ -174,26 +168,20 @@ class WhatsAppMediaDownloadTest {
      */
     @Test
     void testRedirectToStorageIsFollowedWithoutCredentials(@TempDir Path dataDir) throws Exception {
-        try (FakeTwilio twilio =
-                        FakeTwilio.start(WhatsAppIntakeTest.ACCOUNT_SID)
-                                .requireToken(WhatsAppIntakeTest.AUTH_TOKEN);
-                Haven haven = TestHaven.start(dataDir, WhatsAppIntakeTest.settings(twilio.url()))) {
-            TwilioWebhook webhook = new TwilioWebhook(haven.port(), WhatsAppIntakeTest.PUBLIC_URL);
+        try (FakeTwilio twilio = startTwilio();
+                Haven haven = startHaven(dataDir, twilio)) {
+            TwilioWebhook webhook = webhook(haven);
             String phone = "whatsapp:+16135550164";
-            post(
-                    webhook,
-                    WhatsAppIntakeTest.form(
-                            TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
-            awaitSent(twilio, phone, 1);
+            greet(webhook, twilio, phone);
 
-            String sid = WhatsAppIntakeTest.mediaSid();
             String url =
-                    twilio.addMedia(
-                            sid,
+                    sendMedia(
+                            webhook,
+                            twilio,
+                            phone,
                             "image/jpeg",
                             new byte[] {(byte) 0xFF, (byte) 0xD8, 7, 7},
                             FakeTwilio.Serving.REDIRECTED);
-            post(webhook, WhatsAppIntakeTest.form(sid, phone, "", url, "image/jpeg"));
             awaitBody(twilio, phone, KEPT);
             assertEquals(1, WhatsAppIntakeTest.count(haven, "SELECT count(*) FROM held_media"));
             List<FakeTwilio.Received> downloads = twilio.downloads();
@@ -218,11 +206,35 @@ class WhatsAppMediaDownloadTest {
         }
     }
 
+    /** Says hello from {@code phone} and waits for the gateway's first answer. */
+    private static void greet(TwilioWebhook webhook, FakeTwilio twilio, String phone)
+            throws Exception {
+        post(
+                webhook,
+                WhatsAppIntakeTest.form(TwilioWebhook.newMessageSid(), phone, "Hello", null, null));
+        awaitSent(twilio, phone, 1);
+    }
+
+    /**
+     * Puts {@code bytes} on the fake as a new message's media, served as {@code serving} says, and
+     * posts that message from {@code phone}; returns the media's URL.
+     */
+    private static String sendMedia(
+            TwilioWebhook webhook,
+            FakeTwilio twilio,
+            String phone,
+            String type,
+            byte[] bytes,
+            FakeTwilio.Serving serving)
+            throws Exception {
+        String sid = WhatsAppIntakeTest.mediaSid();
+        String url = twilio.addMedia(sid, type, bytes, serving);
+        post(webhook, WhatsAppIntakeTest.form(sid, phone, "", url, type));
+        return url;
+    }
+
     private static void post(TwilioWebhook webhook, String form) throws Exception {
-        HttpResponse<String> r =
-                webhook.postSigned(
-                        WhatsAppChannel.MESSAGE_PATH, form, WhatsAppIntakeTest.AUTH_TOKEN);
-        assertEquals(200, r.statusCode(), "webhook refused");
+        WhatsAppIntakeTest.postAccepted(webhook, form);
     }
 
     private static void awaitSent(FakeTwilio twilio, String to, int n) throws Exception {
@@ -238,9 +250,14 @@ class WhatsAppMediaDownloadTest {
     }
 
     private static void awaitGone(FakeTwilio twilio, String url) throws Exception {
+        awaitTrue(() -> !twilio.holdsMedia(url), "Twilio's copy was not deleted");
+    }
+
+    /** Waits up to ten seconds for {@code condition}, failing with {@code message} after. */
+    private static void awaitTrue(BooleanSupplier condition, String message) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (twilio.holdsMedia(url)) {
-            assertTrue(System.nanoTime() < end, "Twilio's copy was not deleted");
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, message);
             Thread.sleep(50);
         }
     }

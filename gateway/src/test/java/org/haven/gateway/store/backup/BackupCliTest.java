@@ -176,40 +176,32 @@ class BackupCliTest {
         Map<String, String> fresh = Map.of("HAVEN_DB_URL", TestPostgres.newDatabase());
 
         Path absent = work.resolve("absent");
-        assertRefused(
-                HavenCli.run(fresh, "restore", absent.toString()),
-                "haven: restore: "
-                        + absent
-                        + " does not exist: give the directory 'haven backup' wrote");
+        assertRestoreRefused(
+                fresh, absent, absent + " does not exist: give the directory 'haven backup' wrote");
         Path empty = Files.createDirectory(work.resolve("empty"));
-        assertRefused(
-                HavenCli.run(fresh, "restore", empty.toString()),
-                "haven: restore: "
-                        + empty
+        assertRestoreRefused(
+                fresh,
+                empty,
+                empty
                         + " holds no manifest.json: not a backup made by 'haven backup', or one that did not finish");
 
         Path incomplete = copy(good, work.resolve("incomplete"));
         Files.delete(incomplete.resolve("cases.copy.gz"));
-        assertRefused(
-                HavenCli.run(fresh, "restore", incomplete.toString()),
-                "haven: restore: "
-                        + incomplete.resolve("cases.copy.gz")
-                        + " is missing: the backup is incomplete");
+        assertRestoreRefused(
+                fresh,
+                incomplete,
+                incomplete.resolve("cases.copy.gz") + " is missing: the backup is incomplete");
 
         Path cut = copy(good, work.resolve("cut"));
         byte[] bytes = Files.readAllBytes(cut.resolve("working_groups.copy.gz"));
         Files.write(cut.resolve("working_groups.copy.gz"), Arrays.copyOf(bytes, bytes.length / 2));
-        assertRefused(
-                HavenCli.run(fresh, "restore", cut.toString()),
-                "haven: restore: "
-                        + cut.resolve("working_groups.copy.gz")
-                        + " is corrupt (cut short)");
+        assertRestoreRefused(
+                fresh, cut, cut.resolve("working_groups.copy.gz") + " is corrupt (cut short)");
 
         Path garbled = copy(good, work.resolve("garbled"));
         Files.writeString(garbled.resolve("manifest.json"), "{\"format\": 1, \"schema");
-        assertRefused(
-                HavenCli.run(fresh, "restore", garbled.toString()),
-                "haven: restore: " + garbled.resolve("manifest.json") + " is corrupt: not JSON");
+        assertRestoreRefused(
+                fresh, garbled, garbled.resolve("manifest.json") + " is corrupt: not JSON");
 
         HavenCli.Run restored = HavenCli.run(fresh, "restore", good.toString());
         assertEquals(0, restored.code(), "the refusals touched the database: " + restored);
@@ -245,17 +237,10 @@ class BackupCliTest {
                         + ": role \"no_such_role\" does not exist");
         assertFalse(nobody.err().contains("pw-S3cret"));
 
+        String noSuchDb =
+                "postgresql://postgres:pw-S3cret@" + url.host() + ":" + url.port() + "/no_such_db";
         HavenCli.Run noDb =
-                HavenCli.run(
-                        Map.of(
-                                "HAVEN_DB_URL",
-                                "postgresql://postgres:pw-S3cret@"
-                                        + url.host()
-                                        + ":"
-                                        + url.port()
-                                        + "/no_such_db"),
-                        "restore",
-                        work.toString());
+                HavenCli.run(Map.of("HAVEN_DB_URL", noSuchDb), "restore", work.toString());
         assertTrue(
                 noDb.err().contains("holds no manifest.json"),
                 "the backup is checked before the database: " + noDb);
@@ -272,15 +257,7 @@ class BackupCliTest {
 
         HavenCli.Run cli =
                 HavenCli.run(
-                        Map.of(
-                                "HAVEN_DB_URL",
-                                "postgresql://postgres:pw-S3cret@"
-                                        + url.host()
-                                        + ":"
-                                        + url.port()
-                                        + "/no_such_db",
-                                "HAVEN_DATA_DIR",
-                                work.toString()),
+                        Map.of("HAVEN_DB_URL", noSuchDb, "HAVEN_DATA_DIR", work.toString()),
                         "retention",
                         "show");
         assertRefused(
@@ -290,6 +267,14 @@ class BackupCliTest {
                         + ":"
                         + url.port()
                         + "/no_such_db: database \"no_such_db\" does not exist");
+    }
+
+    /**
+     * Asserts that restoring {@code backup} into the database of {@code env} is refused with {@code
+     * "haven: restore: " + reason}.
+     */
+    private static void assertRestoreRefused(Map<String, String> env, Path backup, String reason) {
+        assertRefused(HavenCli.run(env, "restore", backup.toString()), "haven: restore: " + reason);
     }
 
     private static void assertRefused(HavenCli.Run run, String line) {
