@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -343,6 +344,33 @@ class SignalChannelTest {
                 query(
                         "SELECT status, coalesce(error_code, '') FROM outbox"
                                 + " ORDER BY created_at"));
+    }
+
+    /**
+     * Verifies that when the journal cannot be written (a full or broken disk: here its directory
+     * has become a file), a message is still handled from memory and answered, stored once, and the
+     * failure is logged by kind, without the message.
+     */
+    @Test
+    void testUnwritableJournalStillAnswers() throws Exception {
+        Path journal = dataDir.resolve("signal-journal");
+        try (var files = Files.list(journal)) {
+            assertEquals(0, files.count(), "the journal holds something before the test");
+        }
+        Files.delete(journal);
+        Files.writeString(journal, "not a directory");
+        try (LogCapture logs = new LogCapture()) {
+            daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, "Hello"));
+            assertNotNull(daemon.next("send", 30), "no reply without a journal");
+            waitFor(() -> count("SELECT count(*) FROM inbound_seen") == 1, "not stored");
+            assertTrue(
+                    logs.lines().stream()
+                            .anyMatch(l -> l.contains("event=signal_journal_failed kind=")),
+                    logs.lines().toString());
+            assertTrue(
+                    logs.lines().stream().noneMatch(l -> l.contains("Hello")),
+                    "the message was logged");
+        }
     }
 
     /**
