@@ -751,11 +751,8 @@ public final class ScriptCheck {
                                             g.line(),
                                             "working group '"
                                                     + g.id()
-                                                    + "': unknown province '"
-                                                    + c
-                                                    + "' in 'places' (one of "
-                                                    + new TreeSet<>(Provinces.CODES)
-                                                    + ")"));
+                                                    + "'"
+                                                    + unknownProvince(c, "places")));
         }
     }
 
@@ -768,51 +765,39 @@ public final class ScriptCheck {
         for (Organisation o : script.directory()) {
             for (String p : o.provinces()) {
                 if (!Provinces.isCode(p)) {
-                    out.add(
-                            new Finding(
-                                    file,
-                                    o.line(),
-                                    Severity.ERROR,
-                                    "organisation '"
-                                            + o.name()
-                                            + "': unknown province '"
-                                            + p
-                                            + "' in 'provinces' (one of "
-                                            + new TreeSet<>(Provinces.CODES)
-                                            + ")"));
+                    organisationError(file, o, unknownProvince(p, "provinces"));
                 }
             }
             if (o.serves().isEmpty() && o.provinces().isEmpty()) {
-                out.add(
-                        new Finding(
-                                file,
-                                o.line(),
-                                Severity.ERROR,
-                                "organisation '" + o.name() + "' serves nowhere"));
+                organisationError(file, o, " serves nowhere");
             }
             for (String s : o.serves()) {
                 if (!scopes.contains(s)) {
-                    out.add(
-                            new Finding(
-                                    file,
-                                    o.line(),
-                                    Severity.ERROR,
-                                    "organisation '"
-                                            + o.name()
-                                            + "': unknown working group '"
-                                            + s
-                                            + "' in 'serves'"));
+                    organisationError(file, o, ": unknown working group '" + s + "' in 'serves'");
                 }
             }
             if (o.services().isEmpty()) {
-                out.add(
-                        new Finding(
-                                file,
-                                o.line(),
-                                Severity.ERROR,
-                                "organisation '" + o.name() + "' lists no services"));
+                organisationError(file, o, " lists no services");
             }
         }
+    }
+
+    /** An error in the directory ({@code file}): "organisation 'name'" followed by {@code what}. */
+    private void organisationError(String file, Organisation o, String what) {
+        out.add(
+                new Finding(
+                        file, o.line(), Severity.ERROR, "organisation '" + o.name() + "'" + what));
+    }
+
+    /** What follows the name of a group or organisation whose {@code field} has an unknown code. */
+    private static String unknownProvince(String code, String field) {
+        return ": unknown province '"
+                + code
+                + "' in '"
+                + field
+                + "' (one of "
+                + new TreeSet<>(Provinces.CODES)
+                + ")";
     }
 
     private void translations() {

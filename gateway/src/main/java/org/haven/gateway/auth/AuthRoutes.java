@@ -536,13 +536,11 @@ public final class AuthRoutes {
                                             + "</code></figcaption></figure>"
                                             + "<form method=\"post\" action=\"/inbox/totp\" class=\"stack\">"
                                             + Html.csrf(s)
-                                            + "<label for=\"code\">"
-                                            + Text.t(l, "login.code")
-                                            + "</label>"
-                                            + "<input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>"
-                                            + "<button type=\"submit\">"
-                                            + Text.t(l, "totp.confirm")
-                                            + "</button></form>";
+                                            + Html.field(
+                                                    "code",
+                                                    Text.t(l, "login.code"),
+                                                    "name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required")
+                                            + Html.submit(null, Text.t(l, "totp.confirm"));
                             Arrays.fill(secret, (byte) 0);
                             SessionGuard.html(
                                     ctx,
@@ -677,31 +675,19 @@ public final class AuthRoutes {
                                 : "<p class=\"notice\" role=\"status\" id=\"login-why\">"
                                         + Html.esc(why)
                                         + "</p>")
-                        + "<form method=\"post\" action=\"/inbox/login?lang="
-                        + l
-                        + "\" class=\"stack\">"
-                        + "<label for=\"username\">"
-                        + Text.t(l, "login.username")
-                        + "</label>"
-                        + "<input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
-                        + "<label for=\"passphrase\">"
-                        + Text.t(l, "login.passphrase")
-                        + "</label>"
-                        + "<input id=\"passphrase\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required>"
-                        + "<label for=\"code\">"
-                        + Text.t(l, "login.code")
-                        + "</label>"
-                        + "<input id=\"code\" name=\"code\" autocomplete=\"one-time-code\">"
-                        + "<button type=\"submit\">"
-                        + Text.t(l, "login")
-                        + "</button></form>"
-                        + "<p><a href=\"/inbox/login?lang="
-                        + ("fr".equals(l) ? "en" : "fr")
-                        + "\" lang=\""
-                        + ("fr".equals(l) ? "en" : "fr")
-                        + "\">"
-                        + Text.t(l, "lang.switch")
-                        + "</a></p>");
+                        + signedOutForm(
+                                "/inbox/login",
+                                l,
+                                usernameField(l)
+                                        + Html.field(
+                                                "passphrase",
+                                                Text.t(l, "login.passphrase"),
+                                                "name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required")
+                                        + Html.field(
+                                                "code",
+                                                Text.t(l, "login.code"),
+                                                "name=\"code\" autocomplete=\"one-time-code\""),
+                                Text.t(l, "login")));
     }
 
     private static String setupPage(String l, String error, String pin) {
@@ -722,34 +708,47 @@ public final class AuthRoutes {
                                         "{pin}",
                                         "<code id=\"team-key-pin\">" + Html.esc(pin) + "</code>")
                         + "</p>"
-                        + "<form method=\"post\" action=\"/inbox/setup?lang="
-                        + l
-                        + "\" class=\"stack\">"
-                        + "<label for=\"code\">"
-                        + Text.t(l, "setup.code")
-                        + "</label><input id=\"code\" name=\"code\" autocomplete=\"off\" required>"
-                        + "<label for=\"username\">"
-                        + Text.t(l, "login.username")
-                        + "</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required>"
-                        + "<label for=\"passphrase\">"
-                        + Text.t(l, "setup.passphrase")
-                        + "</label><input id=\"passphrase\" name=\"passphrase\" type=\"password\""
-                        + " autocomplete=\"new-password\" minlength=\""
-                        + AccountRules.MIN_PASSPHRASE
-                        + "\" required>"
-                        + "<label for=\"confirm\">"
-                        + Text.t(l, "setup.again")
-                        + "</label><input id=\"confirm\" name=\"confirm\" type=\"password\""
-                        + " autocomplete=\"new-password\" required><button type=\"submit\">"
-                        + Text.t(l, "setup.go")
-                        + "</button></form>"
-                        + "<p><a href=\"/inbox/setup?lang="
-                        + ("fr".equals(l) ? "en" : "fr")
-                        + "\" lang=\""
-                        + ("fr".equals(l) ? "en" : "fr")
-                        + "\">"
-                        + Text.t(l, "lang.switch")
-                        + "</a></p>");
+                        + signedOutForm(
+                                "/inbox/setup",
+                                l,
+                                Html.field(
+                                                "code",
+                                                Text.t(l, "setup.code"),
+                                                "name=\"code\" autocomplete=\"off\" required")
+                                        + usernameField(l)
+                                        + Html.field(
+                                                "passphrase",
+                                                Text.t(l, "setup.passphrase"),
+                                                "name=\"passphrase\" type=\"password\" autocomplete=\"new-password\" minlength=\""
+                                                        + AccountRules.MIN_PASSPHRASE
+                                                        + "\" required")
+                                        + Html.field(
+                                                "confirm",
+                                                Text.t(l, "setup.again"),
+                                                "name=\"confirm\" type=\"password\" autocomplete=\"new-password\" required"),
+                                Text.t(l, "setup.go")));
+    }
+
+    /**
+     * The form of a page shown before login, posted back to {@code path} in language {@code l},
+     * with its {@code fields}, the button {@code submit} and the link to the other language.
+     */
+    private static String signedOutForm(String path, String l, String fields, String submit) {
+        return "<form method=\"post\" action=\""
+                + path
+                + "?lang="
+                + l
+                + "\" class=\"stack\">"
+                + fields
+                + Html.submit(null, submit)
+                + Html.languageLink(path, l);
+    }
+
+    private static String usernameField(String l) {
+        return Html.field(
+                "username",
+                Text.t(l, "login.username"),
+                "name=\"username\" autocomplete=\"username\" required");
     }
 
     private static String trimmed(String s) {

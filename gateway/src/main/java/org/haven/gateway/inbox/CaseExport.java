@@ -144,9 +144,7 @@ public final class CaseExport {
                 + "<textarea id=\"lawyer-key\" name=\"key\" rows=\"6\" spellcheck=\"false\" aria-describedby=\"lawyer-key-help\">"
                 + Html.value(pasted)
                 + "</textarea>"
-                + "<button type=\"submit\" id=\"export-review\">"
-                + Text.t(l, "export.review")
-                + "</button></form>";
+                + Html.submit("export-review", Text.t(l, "export.review"));
     }
 
     // --- step 1: the key, shown for confirmation -------------------------------------------
@@ -265,13 +263,11 @@ public final class CaseExport {
                 + "<p class=\"help\" id=\"export-notes-help\">"
                 + Text.t(l, "export.notes.help")
                 + "</p>"
-                + "<label for=\"export-pass\">"
-                + Text.t(l, "case.export.passphrase")
-                + "</label>"
-                + "<input id=\"export-pass\" name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required>"
-                + "<button type=\"submit\" id=\"export-confirm\">"
-                + Text.t(l, "case.export.go")
-                + "</button></form>"
+                + Html.field(
+                        "export-pass",
+                        Text.t(l, "case.export.passphrase"),
+                        "name=\"passphrase\" type=\"password\" autocomplete=\"current-password\" required")
+                + Html.submit("export-confirm", Text.t(l, "case.export.go"))
                 + "<p><a href=\"/inbox/cases/"
                 + c.id()
                 + "\">"

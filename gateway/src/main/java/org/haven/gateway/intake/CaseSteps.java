@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.haven.bot.Event;
 import org.haven.bot.Turn;
 import org.haven.crypto.KeyedHash;
@@ -98,14 +99,7 @@ final class CaseSteps {
                                                                 .put("text", message.text()),
                                                         null)
                                                 .compose(v -> cases.personWrote(tx, existingCase))
-                                                .compose(
-                                                        reopened ->
-                                                                reopened
-                                                                        ? reopened(
-                                                                                tx,
-                                                                                existingCase,
-                                                                                touched)
-                                                                        : Future.succeededFuture())
+                                                .compose(ifReopened(tx, existingCase, touched))
                                                 .map(prev));
             } else if (event instanceof Event.HumanRequested && existingCase != null) {
                 touched.add("case_changed", existingCase);
@@ -113,21 +107,13 @@ final class CaseSteps {
                         result.compose(
                                 prev ->
                                         cases.personAsked(tx, existingCase)
-                                                .compose(
-                                                        reopened ->
-                                                                reopened
-                                                                        ? reopened(
-                                                                                tx,
-                                                                                existingCase,
-                                                                                touched)
-                                                                        : Future.succeededFuture())
+                                                .compose(ifReopened(tx, existingCase, touched))
                                                 .compose(
                                                         v ->
-                                                                new AuditLog(tx, auditKey)
-                                                                        .record(
-                                                                                "person",
-                                                                                "person_asked",
-                                                                                existingCase))
+                                                                personDid(
+                                                                        tx,
+                                                                        "person_asked",
+                                                                        existingCase))
                                                 .map(prev));
             } else if (event instanceof Event.DuressTriggered && existingCase != null) {
                 result = result.compose(prev -> cases.flag(tx, existingCase).map(prev));
@@ -140,11 +126,10 @@ final class CaseSteps {
                                         cases.delete(tx, existingCase)
                                                 .compose(
                                                         v ->
-                                                                new AuditLog(tx, auditKey)
-                                                                        .record(
-                                                                                "person",
-                                                                                "case_deleted_by_person",
-                                                                                existingCase))
+                                                                personDid(
+                                                                        tx,
+                                                                        "case_deleted_by_person",
+                                                                        existingCase))
                                                 .map(prev));
             } else {
                 LOG.info(
@@ -156,11 +141,25 @@ final class CaseSteps {
         return result;
     }
 
-    /** A closed case the person wrote to again: audited, and announced to the open inboxes. */
-    private Future<Void> reopened(Db tx, UUID caseId, Touched touched) {
-        LOG.info("event=case_reopened case={}", caseId);
-        touched.add("case_changed", caseId);
-        return new AuditLog(tx, auditKey).record("person", "case_reopened", caseId);
+    /**
+     * What follows the case store's answer whether the person's message or request reopened the
+     * case: when it did (a closed case the person wrote to again), audited and announced to the
+     * open inboxes; otherwise nothing.
+     */
+    private Function<Boolean, Future<Void>> ifReopened(Db tx, UUID caseId, Touched touched) {
+        return reopened -> {
+            if (!reopened) {
+                return Future.succeededFuture();
+            }
+            LOG.info("event=case_reopened case={}", caseId);
+            touched.add("case_changed", caseId);
+            return personDid(tx, "case_reopened", caseId);
+        };
+    }
+
+    /** The audit record of what the person did to their case. */
+    private Future<Void> personDid(Db tx, String action, UUID caseId) {
+        return new AuditLog(tx, auditKey).record("person", action, caseId);
     }
 
     /**

@@ -222,67 +222,76 @@ final class DialogueStep {
         Timer.Sample timing = m.startStep();
         inFlight.incrementAndGet();
         Optional<ResumeWords.Candidate> phrase = phrases.parse(in.text());
-        if (phrase.isPresent()) {
-            return phraseWritten(in, hash, phrase.get(), notices, touched)
-                    .onComplete(
-                            ar -> {
-                                inFlight.decrementAndGet();
-                                m.endStep(timing, in.channel(), ar.succeeded());
-                            });
-        }
         Future<Conversations.Outcome> step =
-                batches.run(
-                        hash,
-                        tx -> {
-                            // sent together with BEGIN (or the step's SAVEPOINT): the
-                            // de-duplication insert and the lookup (a duplicate then locks its
-                            // conversation until the commit, and changes nothing). join, not all:
-                            // when one fails, the other is answered before the step is undone
-                            Future<Boolean> seen = firstSeen(tx, in);
-                            Future<Optional<ConversationStore.StoredConversation>> lookup =
-                                    conversations.lockByContact(tx, in.channel(), hash);
-                            return Future.join(seen, lookup)
-                                    .compose(
-                                            both -> {
-                                                if (!seen.result()) {
-                                                    return Future.succeededFuture(
-                                                            new Conversations.Outcome(
-                                                                    null,
-                                                                    List.of(),
-                                                                    Optional.empty(),
-                                                                    true));
-                                                }
-                                                Optional<ConversationStore.StoredConversation>
-                                                        found = lookup.result();
-                                                if (found.isEmpty()) {
-                                                    return startNew(
-                                                                    tx,
-                                                                    in.channel(),
-                                                                    hash,
-                                                                    in.text(),
-                                                                    null,
-                                                                    in.address(),
-                                                                    in.spooled(),
-                                                                    touched)
-                                                            .compose(
-                                                                    o ->
-                                                                            queueReplies(
-                                                                                    tx, in, o,
-                                                                                    notices));
-                                                }
-                                                return step(tx, in, found.get(), touched)
-                                                        .compose(
-                                                                o ->
-                                                                        queueReplies(
-                                                                                tx, in, o,
-                                                                                notices));
-                                            });
-                        });
+                phrase.isPresent()
+                        ? phraseWritten(in, hash, phrase.get(), notices, touched)
+                        : batches.run(
+                                hash,
+                                tx ->
+                                        unlessDuplicate(
+                                                tx,
+                                                in,
+                                                hash,
+                                                found ->
+                                                        startOrStep(
+                                                                tx, in, hash, found, notices,
+                                                                touched)));
         return step.onComplete(
                 ar -> {
                     inFlight.decrementAndGet();
                     m.endStep(timing, in.channel(), ar.succeeded());
                 });
+    }
+
+    /**
+     * A message that is not a duplicate, in its batch: the first step of a new conversation, or the
+     * next of the one found; then its replies queued.
+     */
+    private Future<Conversations.Outcome> startOrStep(
+            Db tx,
+            Inbound in,
+            byte[] hash,
+            Optional<ConversationStore.StoredConversation> found,
+            Function<String, List<Reply>> notices,
+            Touched touched) {
+        Future<Conversations.Outcome> outcome =
+                found.isEmpty()
+                        ? startNew(
+                                tx,
+                                in.channel(),
+                                hash,
+                                in.text(),
+                                null,
+                                in.address(),
+                                in.spooled(),
+                                touched)
+                        : step(tx, in, found.get(), touched);
+        return outcome.compose(o -> queueReplies(tx, in, o, notices));
+    }
+
+    /**
+     * Sent together (with BEGIN or the step's SAVEPOINT): the message's de-duplication insert and
+     * the lookup of its contact's conversation, which stays locked until the commit. A duplicate is
+     * answered as one and changes nothing; otherwise {@code then} takes the conversation found, if
+     * any. join, not all: when one fails, the other is answered before the step is undone.
+     */
+    private Future<Conversations.Outcome> unlessDuplicate(
+            Db tx,
+            Inbound in,
+            byte[] hash,
+            Function<Optional<ConversationStore.StoredConversation>, Future<Conversations.Outcome>>
+                    then) {
+        Future<Boolean> seen = firstSeen(tx, in);
+        Future<Optional<ConversationStore.StoredConversation>> lookup =
+                conversations.lockByContact(tx, in.channel(), hash);
+        return Future.join(seen, lookup)
+                .compose(
+                        both ->
+                                seen.result()
+                                        ? then.apply(lookup.result())
+                                        : Future.succeededFuture(
+                                                new Conversations.Outcome(
+                                                        null, List.of(), Optional.empty(), true)));
     }
 
     /**
@@ -321,42 +330,22 @@ final class DialogueStep {
             Optional<PhraseKeys> keys,
             Function<String, List<Reply>> notices,
             Touched touched) {
-        Future<Boolean> seen = firstSeen(tx, in);
-        Future<Optional<ConversationStore.StoredConversation>> lookup =
-                conversations.lockByContact(tx, in.channel(), hash);
-        return Future.all(seen, lookup)
-                .compose(
-                        both -> {
-                            if (!seen.result()) {
-                                return Future.succeededFuture(
-                                        new Conversations.Outcome(
-                                                null, List.of(), Optional.empty(), true));
-                            }
-                            Optional<ConversationStore.StoredConversation> current =
-                                    lookup.result();
-                            String language =
-                                    current.map(c -> languageOf(in, c)).orElse(phrase.language());
-                            Future<PhraseStep.Used> used =
-                                    keys.isPresent()
-                                            ? phrases.use(
-                                                    tx,
-                                                    in,
-                                                    hash,
-                                                    current,
-                                                    keys.get(),
-                                                    language,
-                                                    touched)
-                                            : Future.succeededFuture(
-                                                    new PhraseStep.Refused(
-                                                            engine.message(
-                                                                    "phrase_wait", language)));
-                            return used.compose(
-                                            u ->
-                                                    afterPhrase(
-                                                            tx, in, hash, phrase, current, u,
-                                                            touched))
-                                    .compose(o -> queueReplies(tx, in, o, notices));
-                        });
+        return unlessDuplicate(
+                tx,
+                in,
+                hash,
+                current -> {
+                    String language = current.map(c -> languageOf(in, c)).orElse(phrase.language());
+                    Future<PhraseStep.Used> used =
+                            keys.isPresent()
+                                    ? phrases.use(
+                                            tx, in, hash, current, keys.get(), language, touched)
+                                    : Future.succeededFuture(
+                                            new PhraseStep.Refused(
+                                                    engine.message("phrase_wait", language)));
+                    return used.compose(u -> afterPhrase(tx, in, hash, phrase, current, u, touched))
+                            .compose(o -> queueReplies(tx, in, o, notices));
+                });
     }
 
     /**
@@ -511,6 +500,27 @@ final class DialogueStep {
     }
 
     /**
+     * Stores the conversation's state after {@code turn} (the new case's reference in its replies),
+     * encrypted; the new case, if there is one; and whether delivery is stopped (null: unchanged).
+     */
+    private Future<Void> saveState(
+            Db tx,
+            UUID id,
+            String channel,
+            String address,
+            Turn turn,
+            Optional<IntakeCases.Created> caseRef,
+            byte[] historyKey,
+            Boolean stopped) {
+        return conversations.update(
+                tx,
+                id,
+                states.encrypt(id, channel, address, withReference(turn, caseRef), historyKey),
+                caseRef.map(IntakeCases.Created::id).orElse(null),
+                stopped);
+    }
+
+    /**
      * Which referral codes agencies hold, as far as this message can name one (a lookup only when
      * it looks like a code).
      */
@@ -609,7 +619,6 @@ final class DialogueStep {
             Optional<IntakeCases.Created> caseRef,
             boolean duress,
             boolean underDuress) {
-        UUID caseId = caseRef.map(IntakeCases.Created::id).orElse(null);
         return withPhrase(tx, id, in, turn, duress)
                 .map(replies -> withoutErrorForMedia(in, turn, withReference(replies, caseRef)))
                 .compose(
@@ -625,17 +634,14 @@ final class DialogueStep {
                                                 duress)
                                         .compose(
                                                 v ->
-                                                        conversations.update(
+                                                        saveState(
                                                                 tx,
                                                                 id,
-                                                                states.encrypt(
-                                                                        id,
-                                                                        in.channel(),
-                                                                        in.address(),
-                                                                        withReference(
-                                                                                turn, caseRef),
-                                                                        historyKey),
-                                                                caseId,
+                                                                in.channel(),
+                                                                in.address(),
+                                                                turn,
+                                                                caseRef,
+                                                                historyKey,
                                                                 stopped(turn)))
                                         .map(
                                                 v ->
@@ -782,17 +788,15 @@ final class DialogueStep {
                                 after =
                                         after.compose(
                                                 v ->
-                                                        conversations.update(
+                                                        saveState(
                                                                 tx,
                                                                 id,
-                                                                states.encrypt(
-                                                                        id,
-                                                                        channel,
-                                                                        address,
-                                                                        withReference(
-                                                                                turn, caseRef),
-                                                                        historyKey),
-                                                                caseRef.get().id()));
+                                                                channel,
+                                                                address,
+                                                                turn,
+                                                                caseRef,
+                                                                historyKey,
+                                                                null));
                             }
                             return after.map(
                                     v ->

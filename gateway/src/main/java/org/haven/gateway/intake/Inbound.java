@@ -46,15 +46,7 @@ public record Inbound(
             String text,
             Optional<String> messageId,
             boolean replyViaOutbox) {
-        this(
-                channel,
-                address,
-                text,
-                messageId,
-                replyViaOutbox,
-                Optional.empty(),
-                List.of(),
-                Optional.empty());
+        this(channel, address, text, messageId, replyViaOutbox, List.of());
     }
 
     /** A message as it arrives, with the files that came with it. */
@@ -103,9 +95,7 @@ public record Inbound(
                 text,
                 messageId,
                 replyViaOutbox,
-                Optional.of(new Spooled(arrivedAtMillis, question, run)),
-                List.of(),
-                Optional.empty());
+                Optional.of(new Spooled(arrivedAtMillis, question, run)));
     }
 
     /** The same message, with the province its address hints (the spool does not keep it). */

@@ -5,10 +5,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -20,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import org.haven.crypto.ServerKeyring;
+import org.haven.gateway.store.DurableFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -551,26 +550,13 @@ public final class Spool {
 
     /** Writes {@code parts} to a new file, forces it, and moves it over the log in one step. */
     private void replaceWith(List<byte[]> parts) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(
-                tmp,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            for (byte[] part : parts) {
-                disk.write(ch, ByteBuffer.wrap(part));
-            }
-            ch.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try {
-            Files.move(
-                    tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DurableFile.replace(
+                file,
+                ch -> {
+                    for (byte[] part : parts) {
+                        disk.write(ch, ByteBuffer.wrap(part));
+                    }
+                });
     }
 
     /**

@@ -86,10 +86,10 @@ public final class Html {
             sb.append("<form method=\"post\" action=\"/inbox/language\">")
                     .append(csrf(session))
                     .append("<input type=\"hidden\" name=\"language\" value=\"")
-                    .append("fr".equals(lang) ? "en" : "fr")
+                    .append(other(lang))
                     .append("\">")
                     .append("<button type=\"submit\" class=\"link\" lang=\"")
-                    .append("fr".equals(lang) ? "en" : "fr")
+                    .append(other(lang))
                     .append("\">")
                     .append(Text.t(lang, "lang.switch"))
                     .append("</button></form>")
@@ -137,6 +137,44 @@ public final class Html {
                 .append(Text.t(lang, "keys.close"))
                 .append("</button></form></dialog>")
                 .toString();
+    }
+
+    /**
+     * A label and the input it names: {@code <label for="id">label</label><input id="id"
+     * attributes>}. {@code label} is HTML (a page's own text), {@code attributes} the input's other
+     * attributes after its id.
+     */
+    public static String field(String id, String label, String attributes) {
+        return "<label for=\"%s\">%s</label><input id=\"%s\" %s>"
+                .formatted(id, label, id, attributes);
+    }
+
+    /**
+     * A form's submit button and the end of the form; the button has {@code id} unless it is null.
+     * {@code label} is HTML (a page's own text).
+     */
+    public static String submit(String id, String label) {
+        return "<button type=\"submit\""
+                + (id == null ? "" : " id=\"" + id + "\"")
+                + ">"
+                + label
+                + "</button></form>";
+    }
+
+    /**
+     * A paragraph with the link to {@code path} in the other language (French from English, English
+     * from anything else), the link's text in {@code language} and marked as the other language:
+     * for the pages shown before login, which have no language form.
+     */
+    public static String languageLink(String path, String language) {
+        String other = other(language);
+        return "<p><a href=\"%s?lang=%s\" lang=\"%s\">%s</a></p>"
+                .formatted(path, other, other, Text.t(language, "lang.switch"));
+    }
+
+    /** The other language: English for French, French for anything else. */
+    private static String other(String language) {
+        return "fr".equals(language) ? "en" : "fr";
     }
 
     /** An error paragraph announced to screen readers, or nothing. */

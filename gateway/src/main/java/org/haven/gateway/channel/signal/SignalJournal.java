@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.haven.crypto.ServerKeyring;
+import org.haven.gateway.store.DurableFile;
 
 /**
  * Every envelope signal-cli handed over, on local disk until it is handled. signal-cli acknowledges
@@ -107,28 +107,14 @@ public final class SignalJournal {
 
     /** Writes {@code bytes} to {@code dir/name} through a forced {@code .tmp} moved into place. */
     private static void write(Path dir, String name, byte[] sealed) throws IOException {
-        Path file = dir.resolve(name);
-        Path tmp = dir.resolve(name + ".tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(
-                tmp,
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(sealed);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try {
-            Files.move(
-                    tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        DurableFile.replace(
+                dir.resolve(name),
+                ch -> {
+                    ByteBuffer buf = ByteBuffer.wrap(sealed);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                });
         forceDirectory(dir);
     }
 

@@ -369,17 +369,15 @@ public final class LogicalBackup {
     /** Base tables of {@code public} except Flyway's, by name. */
     static List<String> tables(Connection c) throws SQLException {
         List<String> all = new ArrayList<>();
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT table_name FROM information_schema.tables"
-                                        + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name")) {
-            while (rs.next()) {
-                if (!HISTORY.equals(rs.getString(1))) {
-                    all.add(ident(rs.getString(1)));
-                }
-            }
-        }
+        eachRow(
+                c,
+                "SELECT table_name FROM information_schema.tables"
+                        + " WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name",
+                rs -> {
+                    if (!HISTORY.equals(rs.getString(1))) {
+                        all.add(ident(rs.getString(1)));
+                    }
+                });
         return all;
     }
 
@@ -392,20 +390,23 @@ public final class LogicalBackup {
     private static List<String> dropForeignKeys(Connection c) throws SQLException {
         List<String> drops = new ArrayList<>();
         List<String> adds = new ArrayList<>();
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)"
-                                        + " FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
-                                        + " WHERE con.contype = 'f' AND n.nspname = 'public' ORDER BY 1, 2")) {
-            while (rs.next()) {
-                String table = ident(rs.getString(1));
-                String name = ident(rs.getString(2));
-                drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + name);
-                adds.add(
-                        "ALTER TABLE " + table + " ADD CONSTRAINT " + name + " " + rs.getString(3));
-            }
-        }
+        eachRow(
+                c,
+                "SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)"
+                        + " FROM pg_constraint con JOIN pg_namespace n ON n.oid = con.connamespace"
+                        + " WHERE con.contype = 'f' AND n.nspname = 'public' ORDER BY 1, 2",
+                rs -> {
+                    String table = ident(rs.getString(1));
+                    String name = ident(rs.getString(2));
+                    drops.add("ALTER TABLE " + table + " DROP CONSTRAINT " + name);
+                    adds.add(
+                            "ALTER TABLE "
+                                    + table
+                                    + " ADD CONSTRAINT "
+                                    + name
+                                    + " "
+                                    + rs.getString(3));
+                });
         try (Statement st = c.createStatement()) {
             for (String d : drops) {
                 st.execute(d);
@@ -432,21 +433,19 @@ public final class LogicalBackup {
 
     private static void resetSequences(Connection c) throws SQLException {
         List<String[]> owned = new ArrayList<>();
-        try (Statement st = c.createStatement();
-                ResultSet rs =
-                        st.executeQuery(
-                                "SELECT table_name, column_name,"
-                                        + " pg_get_serial_sequence(quote_ident(table_name), column_name)"
-                                        + " FROM information_schema.columns WHERE table_schema = 'public'")) {
-            while (rs.next()) {
-                if (rs.getString(3) != null && !HISTORY.equals(rs.getString(1))) {
-                    owned.add(
-                            new String[] {
-                                ident(rs.getString(1)), ident(rs.getString(2)), rs.getString(3)
-                            });
-                }
-            }
-        }
+        eachRow(
+                c,
+                "SELECT table_name, column_name,"
+                        + " pg_get_serial_sequence(quote_ident(table_name), column_name)"
+                        + " FROM information_schema.columns WHERE table_schema = 'public'",
+                rs -> {
+                    if (rs.getString(3) != null && !HISTORY.equals(rs.getString(1))) {
+                        owned.add(
+                                new String[] {
+                                    ident(rs.getString(1)), ident(rs.getString(2)), rs.getString(3)
+                                });
+                    }
+                });
         for (String[] o : owned) {
             try (PreparedStatement ps =
                     c.prepareStatement(
@@ -457,6 +456,22 @@ public final class LogicalBackup {
                                     + "), 0) + 1, false)")) {
                 ps.setString(1, o[2]);
                 ps.execute();
+            }
+        }
+    }
+
+    /** Reads one row of a result set, while it is the current one. */
+    @FunctionalInterface
+    private interface Row {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs the query {@code sql} and hands each row of its result to {@code row}, in order. */
+    private static void eachRow(Connection c, String sql, Row row) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                row.read(rs);
             }
         }
     }
