@@ -122,7 +122,7 @@ final class CaseActions {
                                                     || ("coordinator".equals(found.get().role())
                                                             && c.inGroups(found.get().groups())));
                             if (!fits) {
-                                return Future.succeededFuture(false);
+                                return Future.succeededFuture(Optional.<String>empty());
                             }
                             return cases.reassign(c.id(), target)
                                     .compose(
@@ -135,14 +135,12 @@ final class CaseActions {
                                                             .map(done));
                         })
                 .onSuccess(
-                        done -> {
+                        status -> {
                             events.publish("case_changed", c.id());
-                            if (done && "queued".equals(c.status())) {
-                                // a new case given to someone is theirs now (CaseStore.reassign):
-                                // the page that stays says so without a reload
-                                ctx.response().putHeader(CaseRoutes.STATUS, "claimed");
-                            }
-                            CaseRoutes.back(ctx, c, done ? "case.assigned" : null);
+                            // the status after (a new case given to someone is claimed): the page
+                            // that stays shows it without a reload
+                            status.ifPresent(st -> ctx.response().putHeader(CaseRoutes.STATUS, st));
+                            CaseRoutes.back(ctx, c, status.isPresent() ? "case.assigned" : null);
                         })
                 .onFailure(ctx::fail);
     }

@@ -206,8 +206,8 @@ public final class CaseRoutes {
     static final String AUTOSAVE = "X-Haven-Autosave";
 
     /**
-     * The header of an answer to a toolbar change that changed the case's status as well (a new
-     * case assigned becomes claimed): the status's value, for the page to show.
+     * The header of an answer to a toolbar change that may change the case's status as well (a new
+     * case assigned becomes claimed): the status after, for the page to show.
      */
     static final String STATUS = "X-Haven-Status";
 

@@ -300,13 +300,22 @@ public final class CaseStore {
                 .map(rs -> rs.rowCount() == 1);
     }
 
-    /** Hands a case to another account (administrators). */
-    public Future<Boolean> reassign(UUID caseId, long accountId) {
+    /**
+     * Hands a case to another account (administrators): a new case becomes claimed by it.
+     *
+     * @return the case's status after, or empty when it was closed or is gone (nothing changed)
+     */
+    public Future<Optional<String>> reassign(UUID caseId, long accountId) {
         return pool.preparedQuery(
                         "UPDATE cases SET status = CASE WHEN status = 'queued' THEN 'claimed' ELSE status END,"
-                                + " assigned_to = $2, claimed_at = now(), updated_at = now() WHERE id = $1 AND status <> 'closed'")
+                                + " assigned_to = $2, claimed_at = now(), updated_at = now() WHERE id = $1 AND status <> 'closed'"
+                                + " RETURNING status")
                 .execute(Tuple.of(caseId, accountId))
-                .map(rs -> rs.rowCount() == 1);
+                .map(
+                        rs ->
+                                rs.rowCount() == 1
+                                        ? Optional.of(rs.iterator().next().getString("status"))
+                                        : Optional.empty());
     }
 
     /** Changes a case's status (claimed, waiting, closed; reopening goes back to claimed). */
