@@ -81,12 +81,18 @@ public final class AnswerParser {
     // parser
     private final Map<String, String> folded = new ConcurrentHashMap<>();
     private final Map<String, String> labelWords = new ConcurrentHashMap<>();
+    private final Map<String, String> spellingWords = new ConcurrentHashMap<>();
 
     /**
      * @param script the script (for labels in other languages)
      */
     public AnswerParser(Script script) {
         this.script = script;
+    }
+
+    /** A spelling of a {@code recognise} list as {@link Normalizer#words} gives it. */
+    private String spellingWords(String spelling) {
+        return spellingWords.computeIfAbsent(spelling, Normalizer::words);
     }
 
     private String fold(String scriptText) {
@@ -167,12 +173,17 @@ public final class AnswerParser {
     /**
      * The typed answer, then the names of the question's {@code recognise} list that it mentions.
      */
-    private static List<String> recognised(Question q, String raw) {
+    private List<String> recognised(Question q, String raw) {
         List<String> values = new ArrayList<>(List.of(raw));
+        String said = Normalizer.words(raw);
         q.recognise()
                 .forEach(
                         (name, spellings) -> {
-                            if (spellings.stream().anyMatch(s -> Normalizer.mentions(raw, s))
+                            if (spellings.stream()
+                                            .anyMatch(
+                                                    s ->
+                                                            Normalizer.wordsMention(
+                                                                    said, spellingWords(s)))
                                     && !values.contains(name)) {
                                 values.add(name);
                             }

@@ -93,11 +93,34 @@ public final class Normalizer {
      * @return whether the text mentions the name
      */
     public static boolean mentions(String text, String name) {
-        String t = words(text);
-        String n = words(name);
-        if (n.isEmpty()) {
+        return wordsMention(words(text), words(name));
+    }
+
+    /**
+     * {@link #mentions} for a text and a name already through {@link #words}: what a caller that
+     * looks for many names in one text uses, so that each is normalised once.
+     *
+     * @param textWords {@code words(text)}
+     * @param nameWords {@code words(name)}
+     * @return whether the text mentions the name
+     */
+    public static boolean wordsMention(String textWords, String nameWords) {
+        if (nameWords.isEmpty()) {
             return false;
         }
-        return n.length() <= 3 ? t.equals(n) : (" " + t + " ").contains(" " + n + " ");
+        if (nameWords.length() <= 3) {
+            return textWords.equals(nameWords);
+        }
+        // the name's words together, at word boundaries
+        for (int at = textWords.indexOf(nameWords);
+                at >= 0;
+                at = textWords.indexOf(nameWords, at + 1)) {
+            int end = at + nameWords.length();
+            if ((at == 0 || textWords.charAt(at - 1) == ' ')
+                    && (end == textWords.length() || textWords.charAt(end) == ' ')) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -50,11 +50,15 @@ public final class Triager {
 
     private final Script script;
 
+    /** The script's place names, each normalised once (they are matched at most answers). */
+    private final List<NamedPlace> places;
+
     /**
      * @param script the script whose rules to apply
      */
     public Triager(Script script) {
         this.script = script;
+        this.places = namedPlaces(script);
     }
 
     /**
@@ -138,16 +142,28 @@ public final class Triager {
     /** A place name of the script, found in what a person wrote. */
     private record Place(WorkingGroup group, String place) {}
 
-    private Optional<Place> longestPlace(String text) {
-        Place best = null;
-        int bestLen = 0;
+    /** A place name of the script with its words as {@link Normalizer#words} gives them. */
+    private record NamedPlace(Place place, String words) {}
+
+    private static List<NamedPlace> namedPlaces(Script script) {
+        List<NamedPlace> named = new ArrayList<>();
         for (WorkingGroup g : script.workingGroups()) {
             for (String p : g.places()) {
-                int len = Normalizer.words(p).length();
-                if (len > bestLen && Normalizer.mentions(text, p)) {
-                    best = new Place(g, p);
-                    bestLen = len;
-                }
+                named.add(new NamedPlace(new Place(g, p), Normalizer.words(p)));
+            }
+        }
+        return List.copyOf(named);
+    }
+
+    private Optional<Place> longestPlace(String text) {
+        String said = Normalizer.words(text);
+        Place best = null;
+        int bestLen = 0;
+        for (NamedPlace p : places) {
+            int len = p.words().length();
+            if (len > bestLen && Normalizer.wordsMention(said, p.words())) {
+                best = p.place();
+                bestLen = len;
             }
         }
         return Optional.ofNullable(best);
