@@ -402,13 +402,17 @@ public final class Haven implements AutoCloseable {
                 await(channel.start());
             }
             // ready only once the hot path is compiled: not awaited, the gateway serves meanwhile
-            // and once the default language's resume phrases are prepared
+            // and once the first of the default language's resume phrases are prepared (the rest
+            // of the reserve fills after, in idle time)
             warmUp.run(
                     server.actualPort(),
                     database::ping,
                     () ->
                             phrasePool.primed(
-                                    vertx, phraseLanguage, Integer.MAX_VALUE, PHRASES_PRIMED_WAIT));
+                                    vertx,
+                                    phraseLanguage,
+                                    PhrasePool.READY_SIZE,
+                                    PHRASES_PRIMED_WAIT));
             // one gateway of a cluster exports the database-wide figures, so that a sum over
             // gateways is right
             ExclusiveRole role =

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -57,7 +58,7 @@ public final class Load {
         System.err.println(
                 """
                 usage: load.sh [--jar gateway/target/haven.jar | --url http://127.0.0.1:PORT]
-                               [--rate 50] [--sockets N] [--lockstep] [--sms-rate 0] [--seconds 30] [--warmup 5] [--driver-warmup 10] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
+                               [--rate 50] [--sockets N] [--lockstep] [--sms-rate 0] [--seconds 30] [--warmup 5] [--driver-warmup 10] [--phrases-ready N] [--heap 512m] [--jvm-opts "-Xlog:gc:/tmp/gc.log"]
                                [--pgbench scripts/pgbench-message.sh] [--pgbench-clients 8] [--busy-cores 1]
                                [--max-p50-ms X] [--max-p99-ms X] [--max-p999-ms X] [--min-throughput 0.95] [--max-errors N] [--min-ratio 0.8]
                                [--twilio-account AC… --public-url URL]   (attached; the token comes from HAVEN_TWILIO_AUTH_TOKEN)
@@ -66,6 +67,9 @@ public final class Load {
                   --lockstep  every socket's first conversation is a whole intake, so that all reach the hand-off
                               in the same half second of every cycle (by default the first ones are cut short at
                               staggered points, and hand-offs fall evenly over the cycle, as people's would)
+                  --phrases-ready N  after ready, waits until the gateway has N resume phrases of its default
+                              language prepared (its reserve, HAVEN_RESUME_PHRASES_PREPARED), as a gateway that has
+                              run a while has: a surge measured against a full reserve
                   --driver-warmup  seconds the driver first runs its own web chat client against an in-process
                               echo, before it starts the gateway (default 10; 0: none), so that a cold gateway's
                               first seconds are not measured through a cold driver
@@ -79,6 +83,27 @@ public final class Load {
                               --deflate on|off, --source-ips K, --histogram ROWS, --max-heap-mib X; see docs and scripts/sessions.sh)
                   --abuse     what one client can take: sockets, conversations, queued bytes, logins under 60 bogus ones,
                               a login after 100 failures (see docs and scripts/abuse.sh)""");
+    }
+
+    /**
+     * Waits until the gateway has {@code want} resume phrases of its default language prepared (at
+     * most 5 minutes): a surge that meets a gateway whose reserve is full.
+     */
+    private static void awaitPhrases(String host, int port, int want) throws InterruptedException {
+        StepCounts counts = new StepCounts(host, port, System.getenv("HAVEN_METRICS_TOKEN"));
+        long t0 = System.nanoTime();
+        long deadline = t0 + TimeUnit.MINUTES.toNanos(5);
+        StepCounts.Reading r = counts.read();
+        while ((r == null || r.phrasesPrepared() < want) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            r = counts.read();
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "phrases  %.0f resume phrases prepared (asked for %d) after %d ms more%n",
+                r == null ? 0 : r.phrasesPrepared(),
+                want,
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     static Map<String, String> parse(String[] args) {
@@ -234,6 +259,9 @@ public final class Load {
                 host = "127.0.0.1";
                 port = haven.port;
                 publicUrl = "http://127.0.0.1:" + port;
+            }
+            if (o.containsKey("phrases-ready")) {
+                awaitPhrases(host, port, (int) num(o, "phrases-ready", 0));
             }
 
             SmsLoad sms = null;

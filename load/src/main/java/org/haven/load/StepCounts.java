@@ -19,12 +19,20 @@ final class StepCounts {
             Pattern.compile("^haven_step_batch_size_(count|sum)\\s+(\\S+)$");
     private static final Pattern MISSED =
             Pattern.compile("^haven_resume_phrases_missed_total\\s+(\\S+)$");
+    private static final Pattern PREPARED =
+            Pattern.compile("^haven_resume_phrases_prepared\\s+(\\S+)$");
 
     /**
      * The counters at one moment; {@code phrasesMissed}: hand-offs that found no resume phrase
-     * prepared ahead, and derived one inside their step.
+     * prepared ahead, and derived one inside their step; {@code phrasesPrepared}: the phrases of
+     * the default language ready now.
      */
-    record Reading(double steps, double batches, double batchedSteps, double phrasesMissed) {}
+    record Reading(
+            double steps,
+            double batches,
+            double batchedSteps,
+            double phrasesMissed,
+            double phrasesPrepared) {}
 
     private final MetricsPage page;
 
@@ -44,6 +52,7 @@ final class StepCounts {
         double batches = 0;
         double batched = 0;
         double missed = 0;
+        double prepared = 0;
         for (String line : page.split("\n")) {
             String l = line.strip();
             Matcher m = STEPS.matcher(l);
@@ -56,6 +65,11 @@ final class StepCounts {
                 missed += Double.parseDouble(m.group(1));
                 continue;
             }
+            m = PREPARED.matcher(l);
+            if (m.matches()) {
+                prepared = Double.parseDouble(m.group(1));
+                continue;
+            }
             m = BATCHES.matcher(l);
             if (m.matches()) {
                 if (m.group(1).equals("count")) {
@@ -65,7 +79,7 @@ final class StepCounts {
                 }
             }
         }
-        return new Reading(steps, batches, batched, missed);
+        return new Reading(steps, batches, batched, missed, prepared);
     }
 
     /**

@@ -62,6 +62,25 @@ class PhrasePoolTest {
     }
 
     /**
+     * Verifies that a gateway waiting for the first phrases of a large reserve gets them without
+     * waiting for the whole reserve, which goes on filling by itself up to its size.
+     */
+    @Test
+    void testPrimedWaitsForItsShareWhileTheReserveFills() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try (PhrasePool pool = new PhrasePool(WORDS, SECRET, 40)) {
+            await(pool.primed(vertx, "en", 2, Duration.ofSeconds(60)));
+            int atReady = pool.available("en");
+            assertTrue(atReady >= 2 && atReady < 40, "phrases when primed: " + atReady);
+            await(pool.primed(vertx, "en", 40, Duration.ofSeconds(90)));
+            assertEquals(40, pool.available("en"), "the reserve did not fill by itself");
+            assertEquals(0, pool.missed());
+        } finally {
+            await(vertx.close());
+        }
+    }
+
+    /**
      * Verifies that a take from an empty language counts as missed (the step derives its own) and
      * starts preparing that language; that a pool of size 0 prepares nothing; and that a closed
      * pool forgets what it prepared.
