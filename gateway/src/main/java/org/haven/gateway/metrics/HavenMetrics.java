@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -163,9 +164,20 @@ public final class HavenMetrics {
 
     /** A count that only grows, read at each scrape (cheap to read). */
     public void counter(String name, String description, Supplier<Number> value) {
+        // Micrometer holds a function counter's object weakly: a method reference passed here
+        // would be collected at the next GC, and the counter would stop at its last reading
+        counted.add(value);
         FunctionCounter.builder(name, value, v -> v.get().doubleValue())
                 .description(description)
                 .register(registry);
+    }
+
+    /** What {@link #counter} reads, held here for as long as the registry. */
+    private final List<Supplier<Number>> counted = new CopyOnWriteArrayList<>();
+
+    /** The Prometheus page as a scrape gets it ("" without a Prometheus registry). */
+    String scrape() {
+        return prometheus == null ? "" : prometheus.scrape();
     }
 
     /** A message came in on a channel. */
@@ -355,7 +367,7 @@ public final class HavenMetrics {
                                         .end();
                                 return;
                             }
-                            String body = prometheus == null ? "" : prometheus.scrape();
+                            String body = scrape();
                             ctx.response()
                                     .putHeader(
                                             "Content-Type",

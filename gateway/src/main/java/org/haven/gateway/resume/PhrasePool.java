@@ -89,7 +89,7 @@ public final class PhrasePool implements AutoCloseable {
 
     /**
      * As {@link #PhrasePool(ResumeWords, KeyedHash, int)}; while {@code busy} says the gateway is
-     * busy with messages, a refill with a quarter of the pool in hand waits for it to quieten.
+     * busy with messages, a refill waits for it to quieten, unless the pool has run dry.
      */
     public PhrasePool(ResumeWords words, KeyedHash secret, int size, BooleanSupplier busy) {
         if (size < 0) {
@@ -168,6 +168,17 @@ public final class PhrasePool implements AutoCloseable {
         int made = 0;
         try {
             while (!closed && count(language).get() < size) {
+                // a surge: while the gateway is busy with messages, its hand-offs take the
+                // phrases in hand and the refill waits, so that no Argon2id runs beside the
+                // messages (even at nice 19 it takes the moments the event loop waits for the
+                // database). Only a pool that ran dry refills during a surge: its hand-offs derive
+                // their own meanwhile.
+                while (count(language).get() > 0 && busy.getAsBoolean()) {
+                    Thread.sleep(5);
+                }
+                if (closed) {
+                    break;
+                }
                 long start = System.nanoTime();
                 queue(language).add(derive(language, memory));
                 made++;
@@ -175,14 +186,9 @@ public final class PhrasePool implements AutoCloseable {
                 if (now >= size) {
                     filled.add(language);
                 } else if (filled.contains(language) && now >= size / 4) {
-                    // a refill with enough in hand for a wave of hand-offs gives way to messages:
-                    // it waits while the gateway is busy with them (at most a second at a time),
-                    // and takes half a processor at most (the first fill, before the gateway is
-                    // ready, and a pool below a quarter go at full speed)
+                    // a refill with enough in hand for a wave of hand-offs takes half a processor
+                    // at most (the first fill and a pool below a quarter go at full speed)
                     Thread.sleep(Math.max(1, (System.nanoTime() - start) / 1_000_000));
-                    for (int waited = 0; waited < 200 && busy.getAsBoolean(); waited++) {
-                        Thread.sleep(5);
-                    }
                 }
             }
         } catch (InterruptedException e) {

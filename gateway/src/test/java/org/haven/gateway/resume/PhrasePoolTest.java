@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.haven.crypto.KeyedHash;
 import org.haven.gateway.ops.LowPriority;
@@ -75,6 +76,39 @@ class PhrasePoolTest {
             await(pool.primed(vertx, "en", 40, Duration.ofSeconds(90)));
             assertEquals(40, pool.available("en"), "the reserve did not fill by itself");
             assertEquals(0, pool.missed());
+        } finally {
+            await(vertx.close());
+        }
+    }
+
+    /**
+     * Verifies that while the gateway is busy with messages a refill waits, phrases left or not
+     * taken alike, and goes on once it is quiet; and that a pool that ran dry refills even while
+     * busy (its hand-offs derive their own meanwhile).
+     */
+    @Test
+    void testRefillWaitsWhileBusyUnlessThePoolRanDry() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        AtomicBoolean busy = new AtomicBoolean();
+        try (PhrasePool pool = new PhrasePool(WORDS, SECRET, 6, busy::get)) {
+            await(pool.primed(vertx, "en", 6, Duration.ofSeconds(60)));
+            busy.set(true);
+            for (int i = 0; i < 3; i++) {
+                assertTrue(pool.take("en").isPresent());
+            }
+            Thread.sleep(1_500); // about 60 phrases' time on an idle core
+            assertEquals(3, pool.available("en"), "refilled beside a surge");
+            busy.set(false);
+            await(pool.primed(vertx, "en", 6, Duration.ofSeconds(60)));
+            assertEquals(6, pool.available("en"), "did not refill once quiet");
+
+            busy.set(true);
+            while (pool.take("en").isPresent()) {
+                // the surge takes every phrase
+            }
+            await(pool.primed(vertx, "en", 1, Duration.ofSeconds(60)));
+            assertTrue(pool.available("en") >= 1, "a dry pool did not refill while busy");
+            assertEquals(1, pool.missed());
         } finally {
             await(vertx.close());
         }
