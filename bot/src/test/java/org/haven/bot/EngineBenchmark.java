@@ -1,7 +1,6 @@
 package org.haven.bot;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,14 +26,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class EngineBenchmark {
-    private static final String[] TYPED = {
-        "I live in Toronto now",
-        "2014",
-        "it happened in my village, soldiers came at night",
-        "yes",
-        "Montréal-Nord, Québec"
-    };
-
     private Engine engine;
     private int conversation;
 
@@ -51,19 +42,9 @@ public class EngineBenchmark {
         Turn turn = engine.start("sms", now);
         int steps = 0;
         while (steps < 60 && !turn.state().handedOff()) {
-            turn = engine.step(turn.state(), answer(turn.replies(), c, steps), now);
+            turn = engine.step(turn.state(), SyntheticPerson.answer(turn.replies(), c, steps), now);
             steps++;
         }
         return steps;
-    }
-
-    private static String answer(List<Reply> replies, int conversation, int step) {
-        List<Option> options =
-                replies.isEmpty() ? List.of() : replies.get(replies.size() - 1).options();
-        List<Option> answers = options.stream().filter(o -> !o.control()).toList();
-        if (answers.isEmpty() || (conversation + step) % 7 == 0) {
-            return TYPED[(conversation + step) % TYPED.length];
-        }
-        return answers.get((conversation * 31 + step) % answers.size()).value();
     }
 }

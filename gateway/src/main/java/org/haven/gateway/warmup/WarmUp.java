@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.haven.bot.ConversationState;
 import org.haven.bot.Engine;
-import org.haven.bot.Option;
 import org.haven.bot.Reply;
+import org.haven.bot.SyntheticPerson;
 import org.haven.bot.Turn;
 import org.haven.bot.render.SmsRenderer;
 import org.haven.crypto.DataKey;
@@ -53,10 +53,6 @@ public final class WarmUp {
 
     private static final int MAX_STEPS = 60;
     private static final SmsRenderer SMS = new SmsRenderer();
-    private static final String[] TYPED = {
-        "Toronto", "2014", "it happened in my village, soldiers came at night", "yes", "later"
-    };
-
     private final Vertx vertx;
     private final Engine engine;
     private final int conversations;
@@ -163,7 +159,7 @@ public final class WarmUp {
                 byte[] sealed = keyring.encrypt(turn.state().toBytes(), aad);
                 ConversationState state = ConversationState.fromBytes(keyring.decrypt(sealed, aad));
                 sink += render(turn.replies());
-                turn = engine.step(state, answer(turn.replies(), c, s), now);
+                turn = engine.step(state, SyntheticPerson.answer(turn.replies(), c, s), now);
                 steps++;
             }
             DataKey entryKey = DataKey.generate();
@@ -189,17 +185,6 @@ public final class WarmUp {
             n += SMS.render(r).size();
         }
         return n;
-    }
-
-    /** The first option most of the time, sometimes another, sometimes typed words. */
-    private static String answer(List<Reply> replies, int conversation, int step) {
-        List<Option> options =
-                replies.isEmpty() ? List.of() : replies.get(replies.size() - 1).options();
-        List<Option> answers = options.stream().filter(o -> !o.control()).toList();
-        if (answers.isEmpty() || (conversation + step) % 7 == 0) {
-            return TYPED[(conversation + step) % TYPED.length];
-        }
-        return answers.get((conversation * 31 + step) % answers.size()).value();
     }
 
     private static byte[] randomSecret() {
