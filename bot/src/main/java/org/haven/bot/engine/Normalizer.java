@@ -108,19 +108,8 @@ public final class Normalizer {
         if (nameWords.isEmpty()) {
             return false;
         }
-        if (nameWords.length() <= 3) {
-            return textWords.equals(nameWords);
-        }
-        // the name's words together, at word boundaries
-        for (int at = textWords.indexOf(nameWords);
-                at >= 0;
-                at = textWords.indexOf(nameWords, at + 1)) {
-            int end = at + nameWords.length();
-            if ((at == 0 || textWords.charAt(at - 1) == ' ')
-                    && (end == textWords.length() || textWords.charAt(end) == ' ')) {
-                return true;
-            }
-        }
-        return false;
+        return nameWords.length() <= 3
+                ? textWords.equals(nameWords)
+                : (" " + textWords + " ").contains(" " + nameWords + " ");
     }
 }

@@ -78,6 +78,10 @@ public final class HavenMetrics {
     // meters on the path of every message, looked up once per tag combination
     private final Map<String, Counter> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+    /** What {@link #counter} reads, held here for as long as the registry. */
+    private final List<Supplier<Number>> counted = new CopyOnWriteArrayList<>();
+
     private final PrometheusMeterRegistry prometheus;
     private final MultiGauge outboxDepth;
     private final MultiGauge outboxOldest;
@@ -171,9 +175,6 @@ public final class HavenMetrics {
                 .description(description)
                 .register(registry);
     }
-
-    /** What {@link #counter} reads, held here for as long as the registry. */
-    private final List<Supplier<Number>> counted = new CopyOnWriteArrayList<>();
 
     /** The Prometheus page as a scrape gets it ("" without a Prometheus registry). */
     String scrape() {
