@@ -175,10 +175,10 @@ public final class Browser implements AutoCloseable {
      */
     public <T> T await(String what, Function<WebDriver, T> condition) {
         // Live updates replace parts of the page while a condition reads them: a stale element just
-        // means "look again".
-        // Chromium sometimes reports the same race as an "unknown error" whose message says the
-        // node
-        // "does not belong to the document": that too means "look again".
+        // means "look again". Chromium sometimes reports the same race as an "unknown error" whose
+        // message says the node "does not belong to the document", and a refresh the condition asks
+        // for while the live page reloads itself fails "aborted by navigation": both mean "look
+        // again" too.
         return new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(50))
                 .ignoring(StaleElementReferenceException.class)
                 .withMessage("waiting for " + what)
@@ -187,7 +187,7 @@ public final class Browser implements AutoCloseable {
                             try {
                                 return condition.apply(w);
                             } catch (WebDriverException e) {
-                                if (detachedNode(e)) {
+                                if (raceWithThePage(e)) {
                                     return null;
                                 }
                                 throw e;
@@ -195,9 +195,11 @@ public final class Browser implements AutoCloseable {
                         });
     }
 
-    private static boolean detachedNode(WebDriverException e) {
+    private static boolean raceWithThePage(WebDriverException e) {
         String message = e.getMessage();
-        return message != null && message.contains("does not belong to the document");
+        return message != null
+                && (message.contains("does not belong to the document")
+                        || message.contains("aborted by navigation"));
     }
 
     /** Saves the viewport as {@code gateway/target/screenshots/<name>.png} and returns the file. */
