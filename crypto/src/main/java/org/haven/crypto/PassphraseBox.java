@@ -65,7 +65,7 @@ public final class PassphraseBox {
                         .u8(salt.length)
                         .bytes(salt)
                         .toByteArray();
-        byte[] key = deriveKey(passphrase, salt, params);
+        byte[] key = deriveKey(passphrase, salt, params, null);
         try {
             byte[] nonce = Bytes.random(AesGcm.NONCE_LENGTH);
             return Bytes.concat(header, nonce, AesGcm.encrypt(key, nonce, header, secret));
@@ -76,6 +76,15 @@ public final class PassphraseBox {
 
     /** Opens a box; a wrong passphrase, tampering or truncation throws. */
     public static byte[] open(byte[] box, char[] passphrase) throws GeneralSecurityException {
+        return open(box, passphrase, null);
+    }
+
+    /**
+     * As {@link #open(byte[], char[])}, with Argon2id's working memory reused from earlier runs
+     * ({@code memory}; null: allocated for this run).
+     */
+    public static byte[] open(byte[] box, char[] passphrase, Argon2Memory memory)
+            throws GeneralSecurityException {
         if (passphrase == null) {
             throw new GeneralSecurityException("passphrase is required");
         }
@@ -95,7 +104,7 @@ public final class PassphraseBox {
             throw new GeneralSecurityException("truncated input");
         }
         byte[] ct = in.rest();
-        byte[] key = deriveKey(passphrase, salt, params);
+        byte[] key = deriveKey(passphrase, salt, params, memory);
         try {
             return AesGcm.decrypt(key, nonce, header, ct);
         } finally {
@@ -112,7 +121,8 @@ public final class PassphraseBox {
         return Argon2Params.decoded(in.u32(), in.u32(), in.u8());
     }
 
-    static byte[] deriveKey(char[] passphrase, byte[] salt, Argon2Params params) {
+    static byte[] deriveKey(
+            char[] passphrase, byte[] salt, Argon2Params params, Argon2Memory memory) {
         byte[] password = PasswordConverter.UTF8.convert(passphrase);
         try {
             return Argon2id.derive(
@@ -124,7 +134,7 @@ public final class PassphraseBox {
                     params.iterations(),
                     params.parallelism(),
                     AesGcm.KEY_LENGTH,
-                    null);
+                    Argon2Memory.blocksOf(memory));
         } finally {
             Bytes.wipe(password);
         }

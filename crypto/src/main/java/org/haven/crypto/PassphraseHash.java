@@ -39,7 +39,7 @@ public final class PassphraseHash {
             throw new IllegalArgumentException("passphrase and params are required");
         }
         byte[] salt = Bytes.random(SALT_LENGTH);
-        byte[] hash = derive(passphrase, salt, params, HASH_LENGTH);
+        byte[] hash = derive(passphrase, salt, params, HASH_LENGTH, null);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return "$argon2id$v=19$m="
                 + params.memoryKiB()
@@ -58,6 +58,14 @@ public final class PassphraseHash {
      * string or out-of-bounds parameters give false, never an exception.
      */
     public static boolean verify(String encoded, char[] passphrase) {
+        return verify(encoded, passphrase, null);
+    }
+
+    /**
+     * As {@link #verify(String, char[])}, with Argon2id's working memory reused from earlier runs
+     * ({@code memory}; null: allocated for this run).
+     */
+    public static boolean verify(String encoded, char[] passphrase, Argon2Memory memory) {
         if (encoded == null || passphrase == null) {
             return false;
         }
@@ -79,7 +87,7 @@ public final class PassphraseHash {
                     || expected.length > MAX_DECODED) {
                 return false;
             }
-            byte[] actual = derive(passphrase, salt, params, expected.length);
+            byte[] actual = derive(passphrase, salt, params, expected.length, memory);
             return MessageDigest.isEqual(actual, expected);
         } catch (IllegalArgumentException e) {
             return false;
@@ -104,7 +112,8 @@ public final class PassphraseHash {
         }
     }
 
-    private static byte[] derive(char[] passphrase, byte[] salt, Argon2Params params, int length) {
+    private static byte[] derive(
+            char[] passphrase, byte[] salt, Argon2Params params, int length, Argon2Memory memory) {
         byte[] password = PasswordConverter.UTF8.convert(passphrase);
         try {
             return Argon2id.derive(
@@ -116,7 +125,7 @@ public final class PassphraseHash {
                     params.iterations(),
                     params.parallelism(),
                     length,
-                    null);
+                    Argon2Memory.blocksOf(memory));
         } finally {
             Bytes.wipe(password);
         }

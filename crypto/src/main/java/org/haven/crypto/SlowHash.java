@@ -1,7 +1,6 @@
 package org.haven.crypto;
 
 import java.util.Objects;
-import org.haven.crypto.internal.Argon2BlockMemory;
 import org.haven.crypto.internal.Argon2id;
 
 /**
@@ -11,22 +10,6 @@ import org.haven.crypto.internal.Argon2id;
  */
 public final class SlowHash {
     private SlowHash() {}
-
-    /**
-     * Argon2id's working memory kept from one derivation to the next, for a thread that derives
-     * many (resume phrases prepared ahead): each run otherwise allocates its whole memory (19 MiB
-     * at the minimum cost) anew, a fifth of its time and that much garbage. Every block is wiped
-     * before it goes back. Meant for one thread; it holds up to {@code params}' memory for as long
-     * as it is kept.
-     */
-    public static final class Memory {
-        private final Argon2BlockMemory blocks;
-
-        /** Memory for derivations at {@code params}' cost. */
-        public Memory(Argon2Params params) {
-            this.blocks = new Argon2BlockMemory(params.memoryKiB());
-        }
-    }
 
     /**
      * @param secret the secret's canonical bytes
@@ -44,7 +27,7 @@ public final class SlowHash {
      * earlier runs ({@code memory}; null: allocated for this run).
      */
     public static byte[] derive(
-            byte[] secret, byte[] salt, Argon2Params params, int length, Memory memory) {
+            byte[] secret, byte[] salt, Argon2Params params, int length, Argon2Memory memory) {
         Objects.requireNonNull(secret, "secret");
         if (salt == null || salt.length < 16) {
             throw new IllegalArgumentException("salt must be at least 16 bytes");
@@ -61,6 +44,6 @@ public final class SlowHash {
                 params.iterations(),
                 params.parallelism(),
                 length,
-                memory == null ? null : memory.blocks);
+                Argon2Memory.blocksOf(memory));
     }
 }

@@ -34,6 +34,23 @@ class PassphraseBoxTest {
         assertEquals(16 + 16 + 12 + 32 + 16, box.length);
     }
 
+    /**
+     * Verifies that opening with one working memory reused (a login thread's) gives the secret each
+     * time and still refuses a wrong passphrase between two right ones.
+     */
+    @Test
+    void testReusedMemoryOpensTheSameSecret() throws Exception {
+        Argon2Memory memory = new Argon2Memory(Argon2Params.defaults());
+        byte[] secret = team.privateKey().toBytes(SecretKeyAccess.INSECURE);
+        assertArrayEquals(secret, PassphraseBox.open(box, PASS, memory));
+        assertThrows(
+                GeneralSecurityException.class,
+                () ->
+                        PassphraseBox.open(
+                                box, "correct horse battery staple e".toCharArray(), memory));
+        assertArrayEquals(secret, PassphraseBox.open(box, PASS, memory));
+    }
+
     /** Verifies that a wrong passphrase throws the checked exception. */
     @Test
     void testOpenFailsForWrongPassphrase() {

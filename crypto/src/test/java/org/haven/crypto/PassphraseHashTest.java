@@ -56,6 +56,24 @@ class PassphraseHashTest {
         assertTrue(PassphraseHash.needsRehash(encoded, d));
     }
 
+    /**
+     * Verifies that checks reusing one working memory (a login thread's) answer exactly as checks
+     * that allocate their own, one after another: right and wrong passphrases, and hashes at a
+     * lower and at a higher cost than the memory was made for.
+     */
+    @Test
+    void testReusedMemoryGivesTheSameAnswers() {
+        Argon2Memory memory = new Argon2Memory(Argon2Params.minimum());
+        String stronger = PassphraseHash.hash(PASS, new Argon2Params(24576, 2, 1));
+        char[] wrong = "a long coordinator passphrasE".toCharArray();
+        for (int round = 0; round < 2; round++) {
+            assertTrue(PassphraseHash.verify(encoded, PASS, memory));
+            assertFalse(PassphraseHash.verify(encoded, wrong, memory));
+            assertTrue(PassphraseHash.verify(stronger, PASS, memory));
+            assertFalse(PassphraseHash.verify(stronger, wrong, memory));
+        }
+    }
+
     /** Verifies that a wrong passphrase does not verify. */
     @Test
     void testVerifyFailsForWrongPassphrase() {

@@ -46,7 +46,6 @@ class SlowHashTest {
                                 64)));
     }
 
-    /** Verifies that a short salt and an output too short or too long are refused. */
     /**
      * Verifies that runs reusing one working memory give exactly the hashes of runs that allocate
      * their own, one after another and for different secrets: nothing of a run carries into the
@@ -54,7 +53,7 @@ class SlowHashTest {
      */
     @Test
     void testReusedMemoryGivesTheSameHashes() {
-        SlowHash.Memory memory = new SlowHash.Memory(Argon2Params.minimum());
+        Argon2Memory memory = new Argon2Memory(Argon2Params.minimum());
         String[] secrets = {"river cloud apple chair milk", "x", "river cloud apple chair milk"};
         for (String secret : secrets) {
             assertArrayEquals(
@@ -64,6 +63,7 @@ class SlowHashTest {
         }
     }
 
+    /** Verifies that a short salt and an output too short or too long are refused. */
     @Test
     void testDeriveFailsForWeakParameters() {
         assertThrows(

@@ -14,15 +14,18 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.haven.crypto.Argon2Memory;
+import org.haven.crypto.Argon2Params;
 import org.haven.crypto.PassphraseBox;
 import org.haven.crypto.PassphraseHash;
 
 /**
  * Where Argon2id runs for logins, passphrase re-entry and passphrase changes: worker threads of its
- * own, one set per Vert.x ({@link #of}), as many as processors (at most 4). Each run holds its
- * memory cost (46 MiB at {@code Argon2Params.defaults()}) for as long as it runs, so the threads
- * bound that memory whatever the number of logins at once, and leave Vert.x's general worker pool
- * to everything else; more threads than processors would not finish the work any sooner.
+ * own, one set per Vert.x ({@link #of}), as many as processors (at most 4). Each thread holds its
+ * memory cost (46 MiB at {@code Argon2Params.defaults()}), reused from run to run, until 60 s after
+ * its last run, so the threads bound that memory whatever the number of logins at once, and leave
+ * Vert.x's general worker pool to everything else; more threads than processors would not finish
+ * the work any sooner.
  *
  * <p>The threads are in two lanes. The <b>open lane</b> ({@link #size()} − 1 threads, at least one)
  * runs every client's checks. The <b>known lane</b> (one thread) runs only those of browsers an
@@ -98,11 +101,7 @@ final class PassphraseWork {
                         60,
                         TimeUnit.SECONDS,
                         new LinkedBlockingQueue<>(),
-                        r -> {
-                            Thread t = new Thread(r, POOL + "-" + named.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        });
+                        r -> new WorkThread(r, POOL + "-" + named.incrementAndGet()));
         lane.allowCoreThreadTimeOut(true); // a closed Vert.x leaves no threads behind
         return lane;
     }
@@ -213,12 +212,34 @@ final class PassphraseWork {
     /** {@link PassphraseHash#verify}, counted. */
     boolean verify(String hash, String passphrase) throws GeneralSecurityException {
         argon2Runs.increment();
-        return PassphraseHash.verify(hash, passphrase.toCharArray());
+        return PassphraseHash.verify(hash, passphrase.toCharArray(), memory());
     }
 
     /** {@link PassphraseBox#open}, counted. */
     byte[] open(byte[] box, String passphrase) throws GeneralSecurityException {
         argon2Runs.increment();
-        return PassphraseBox.open(box, passphrase.toCharArray());
+        return PassphraseBox.open(box, passphrase.toCharArray(), memory());
+    }
+
+    /**
+     * The working memory of the pool's thread that runs this, or null on any other thread (a run
+     * there allocates its own).
+     */
+    static Argon2Memory memory() {
+        return Thread.currentThread() instanceof WorkThread t ? t.memory : null;
+    }
+
+    /**
+     * A thread of the pool, with Argon2id's working memory at the default cost kept from one run to
+     * the next (a fifth of a run's time was allocating it): the memory a running thread holds
+     * anyway, now held until the thread ends, 60 s after its last run.
+     */
+    private static final class WorkThread extends Thread {
+        final Argon2Memory memory = new Argon2Memory(Argon2Params.defaults());
+
+        WorkThread(Runnable r, String name) {
+            super(r, name);
+            setDaemon(true);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.UUID;
+import org.haven.crypto.Argon2Memory;
 import org.haven.crypto.Argon2Params;
 import org.haven.crypto.DataKey;
 import org.haven.crypto.KeyedHash;
@@ -32,7 +33,7 @@ public record PhraseKeys(byte[] lookup, byte[] boxKey) {
     }
 
     /** As {@link #derive(String, KeyedHash)}, in Argon2id memory kept by the caller's thread. */
-    static PhraseKeys derive(String canonical, KeyedHash hashSecret, SlowHash.Memory memory) {
+    static PhraseKeys derive(String canonical, KeyedHash hashSecret, Argon2Memory memory) {
         byte[] salt = hashSecret.derive("haven-resume-phrase").hash("salt");
         byte[] out =
                 SlowHash.derive(canonical.getBytes(StandardCharsets.UTF_8), salt, COST, 64, memory);

@@ -16,8 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.haven.crypto.Argon2Memory;
 import org.haven.crypto.KeyedHash;
-import org.haven.crypto.SlowHash;
 import org.haven.gateway.ops.LowPriority;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,7 @@ public final class PhrasePool implements AutoCloseable {
     public static final String THREAD = "haven-phrase-pool";
 
     /** Argon2id's memory, reused by the pool's thread (and only by it) from phrase to phrase. */
-    private final SlowHash.Memory memory;
+    private final Argon2Memory memory;
 
     private volatile boolean closed;
 
@@ -99,7 +99,7 @@ public final class PhrasePool implements AutoCloseable {
         this.secret = secret;
         this.size = size;
         this.busy = busy;
-        this.memory = size == 0 ? null : new SlowHash.Memory(PhraseKeys.COST);
+        this.memory = size == 0 ? null : new Argon2Memory(PhraseKeys.COST);
         this.worker =
                 size == 0
                         ? null
@@ -143,7 +143,7 @@ public final class PhrasePool implements AutoCloseable {
         return derive(language, null);
     }
 
-    private Prepared derive(String language, SlowHash.Memory in) {
+    private Prepared derive(String language, Argon2Memory in) {
         String phrase = words.generate(language);
         String canonical = words.parse(phrase).orElseThrow().canonical();
         return new Prepared(phrase, canonical, PhraseKeys.derive(canonical, secret, in));

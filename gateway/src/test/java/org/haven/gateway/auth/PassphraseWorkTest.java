@@ -2,12 +2,16 @@ package org.haven.gateway.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -80,5 +84,30 @@ class PassphraseWorkTest {
                     "flood", f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         }
         assertTrue(work.threads() <= PassphraseWork.maxThreads(), "threads: " + work.threads());
+    }
+
+    /**
+     * Verifies that the pool's threads keep Argon2id's working memory from one run to the next (the
+     * same memory for two runs from one client, whose runs share the open lane's thread on one
+     * processor or take any), and that no other thread has one: a run there allocates its own.
+     */
+    @Test
+    void testPoolThreadsKeepTheirWorkingMemory() throws Exception {
+        PassphraseWork work = PassphraseWork.of(vertx);
+        assertNull(PassphraseWork.memory(), "a thread outside the pool has working memory");
+        Set<Object> seen = ConcurrentHashMap.newKeySet();
+        int runs = 3 * PassphraseWork.maxThreads();
+        for (int i = 0; i < runs; i++) {
+            Object memory =
+                    work.run("203.0.113.9", PassphraseWork::memory)
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS);
+            assertNotNull(memory, "a pool thread without working memory");
+            seen.add(memory);
+        }
+        assertTrue(
+                seen.size() <= PassphraseWork.maxThreads(),
+                runs + " runs used " + seen.size() + " memories: one per run, not per thread");
     }
 }

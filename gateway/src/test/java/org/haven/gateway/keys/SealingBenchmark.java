@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The time to seal one case entry (an answers document of about 2 KiB) to 3 recipients (team,
  * working group, agency: a consented referral) and to 6; issue 20's goal is at most 1 ms for 6. Run
- * by {@link SealingBenchmarkRun} (docs/performance.md, "Sealing a case to its recipients").
+ * by {@code BenchmarkRun} (docs/performance.md, "Sealing a case to its recipients").
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
