@@ -5,10 +5,10 @@ import org.haven.crypto.internal.Argon2BlockMemory;
 /**
  * Argon2id's working memory kept from one run to the next, for a thread that runs many (resume
  * phrases prepared ahead, a login thread): each run otherwise allocates its whole memory anew (19
- * MiB at the minimum cost, 46 MiB at the default), about a fifth of its time and that much garbage.
- * Every block is wiped before it goes back. Meant for one thread at a time; it holds up to the
- * memory of the cost it was made for for as long as it is kept (a run at a higher cost allocates
- * the rest and drops it after).
+ * MiB at the minimum cost, 46 MiB at the default): that much garbage a run, and blocks that a young
+ * collection may copy while the run still uses them. Every block is wiped before it goes back.
+ * Meant for one thread at a time; it holds up to the memory of the cost it was made for for as long
+ * as it is kept (a run at a higher cost allocates the rest and drops it after).
  */
 public final class Argon2Memory {
     final Argon2BlockMemory blocks;

@@ -135,10 +135,12 @@ public final class PassphraseChange {
         }
     }
 
-    /** Blocking: four Argon2id runs (verify, open, hash, seal). */
-    private static Made rewrap(Account a, String current, String next)
-            throws GeneralSecurityException {
-        if (current == null || !PassphraseHash.verify(a.passphraseHash(), current.toCharArray())) {
+    /**
+     * Blocking, on the passphrase pool: four Argon2id runs (verify and open through the pool, with
+     * its thread's working memory; hash, seal).
+     */
+    private Made rewrap(Account a, String current, String next) throws GeneralSecurityException {
+        if (current == null || !work.verify(a.passphraseHash(), current)) {
             return Made.not(Outcome.WRONG_CURRENT);
         }
         if (next.equals(current)) {
@@ -151,7 +153,7 @@ public final class PassphraseChange {
                     hash,
                     null); // an agency worker from before agency keys: no personal key
         }
-        byte[] raw = PassphraseBox.open(a.sealedPrivateKey(), current.toCharArray());
+        byte[] raw = work.open(a.sealedPrivateKey(), current);
         try {
             return new Made(Outcome.CHANGED, hash, PassphraseBox.seal(raw, next.toCharArray()));
         } finally {
