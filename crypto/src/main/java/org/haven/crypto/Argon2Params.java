@@ -22,6 +22,14 @@ public record Argon2Params(int memoryKiB, int iterations, int parallelism) {
     public static final int MAX_PARALLELISM = 16;
 
     /**
+     * The system property that, set to {@code true}, makes {@link #defaults()} the {@link
+     * #minimum()}: for the gateway's test suite only, whose logins, accounts and setup codes spent
+     * most of its processor time in Argon2id at the full cost. The tests of the cost itself run
+     * without it, and the shipped {@code haven} command refuses to start with it set.
+     */
+    public static final String TEST_MINIMUM = "haven.test.argon2-minimum";
+
+    /**
      * @throws IllegalArgumentException when a parameter is out of bounds
      */
     public Argon2Params {
@@ -39,10 +47,11 @@ public record Argon2Params(int memoryKiB, int iterations, int parallelism) {
     /**
      * What Haven seals and hashes with: m=47104 KiB (46 MiB), t=2, p=1, about 2.4 times the work
      * and memory of the OWASP minimum (m=19456, t=2, p=1), chosen from measured unlock times
-     * (docs/crypto.md, "Argon2id cost"). What was stored at a lower cost still opens.
+     * (docs/crypto.md, "Argon2id cost"). What was stored at a lower cost still opens. The {@link
+     * #minimum()} instead while the system property {@link #TEST_MINIMUM} is {@code true} (tests).
      */
     public static Argon2Params defaults() {
-        return new Argon2Params(47104, 2, 1);
+        return Boolean.getBoolean(TEST_MINIMUM) ? minimum() : new Argon2Params(47104, 2, 1);
     }
 
     /** The cheapest cost accepted, m=19456 KiB, t=2, p=1: the OWASP minimum for Argon2id. */

@@ -1,5 +1,6 @@
 package org.haven.crypto;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,25 @@ class PassphraseHashTest {
         assertTrue(PassphraseHash.verify(strong, PASS));
         assertFalse(PassphraseHash.needsRehash(strong, d));
         assertTrue(PassphraseHash.needsRehash(encoded, d));
+    }
+
+    /**
+     * Verifies that the test suite's property makes the defaults the OWASP minimum only while it is
+     * {@code true}, and that the defaults are the full cost again once it is gone.
+     */
+    @Test
+    void testTestPropertyLowersTheDefaultsOnlyWhileSet() {
+        Argon2Params full = Argon2Params.defaults();
+        try {
+            System.setProperty(Argon2Params.TEST_MINIMUM, "false");
+            assertEquals(full, Argon2Params.defaults());
+            System.setProperty(Argon2Params.TEST_MINIMUM, "true");
+            assertEquals(Argon2Params.minimum(), Argon2Params.defaults());
+            assertTrue(PassphraseHash.hash(PASS).contains("$m=19456,t=2,p=1$"));
+        } finally {
+            System.clearProperty(Argon2Params.TEST_MINIMUM);
+        }
+        assertEquals(new Argon2Params(47104, 2, 1), Argon2Params.defaults());
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.haven.crypto.Argon2Params;
 import org.haven.gateway.cli.AccountCommand;
 import org.haven.gateway.cli.AgencyCommand;
 import org.haven.gateway.cli.AuditCommand;
@@ -88,6 +89,14 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        if (Boolean.getBoolean(Argon2Params.TEST_MINIMUM)) {
+            // a passphrase cost for the test suite only: never the shipped command's
+            System.err.println(
+                    "haven: the system property "
+                            + Argon2Params.TEST_MINIMUM
+                            + " lowers the passphrase cost for tests; refusing to run with it");
+            System.exit(2);
+        }
         if (!serving(args)) {
             // before anything logs (logback.xml reads it once): a command's stdout is its answer
             // only

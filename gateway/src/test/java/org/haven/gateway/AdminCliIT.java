@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.haven.crypto.Argon2Params;
 import org.haven.gateway.support.JarProcess;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,24 @@ class AdminCliIT {
             for (Result r : List.of(added, list, changed, after)) {
                 assertFalse(r.output().contains(secret));
             }
+        }
+    }
+
+    /**
+     * Verifies that the shipped command refuses to run, serving or not, with the test suite's
+     * property that lowers the passphrase cost, and says why.
+     */
+    @Test
+    void testRefusesTheTestPassphraseCost(@TempDir Path dataDir) throws Exception {
+        for (String command : List.of("serve", "account")) {
+            List<String> args = new ArrayList<>(java(dataDir, List.of(command)).command());
+            args.add(1, "-D" + Argon2Params.TEST_MINIMUM + "=true");
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            assertTrue(out.contains("refusing to run"), out);
+            assertFalse(Files.exists(dataDir.resolve("secrets")), "it started before refusing");
         }
     }
 

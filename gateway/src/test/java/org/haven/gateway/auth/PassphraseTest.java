@@ -31,6 +31,7 @@ import org.haven.crypto.SecretKeyAccess;
 import org.haven.gateway.Haven;
 import org.haven.gateway.config.DatabaseUrl;
 import org.haven.gateway.support.DatabaseDump;
+import org.haven.gateway.support.FullPassphraseCost;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.IntakeDriver;
 import org.haven.gateway.support.LogCapture;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * someone holding the database and an old passphrase would check it.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@ExtendWith(FullPassphraseCost.class)
 class PassphraseTest {
     // one set per account: the database check tries every box in the database with the old
     // passphrase

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +27,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -43,6 +46,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * from the test classpath and injected with {@code executeScript}, which the pages' CSP does not
  * govern. {@code -Dhaven.axe=path/to/axe.min.js} runs another axe-core build instead (e.g. a newer
  * one from {@code npm install axe-core}).
+ *
+ * <p>A closed browser is kept for the next {@link #start} of the same language in this JVM (at most
+ * {@link #IDLE_MAX} are kept), which gets it as a fresh one would be: one new tab (the others
+ * closed with their scripts, history and session storage), no cookies, no stored data of any
+ * origin, no cache and no granted permissions. Starting Chromium was a third of a browser test's
+ * time.
  */
 public final class Browser implements AutoCloseable {
     public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -60,12 +69,32 @@ public final class Browser implements AutoCloseable {
 
     private static String axeSource;
 
+    /** Browsers kept for reuse ({@link #close}), most recently closed first. */
+    private static final Deque<Browser> IDLE = new ArrayDeque<>();
+
+    /** How many closed browsers a JVM keeps: tests use one or two at a time. */
+    static final int IDLE_MAX = 3;
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    synchronized (IDLE) {
+                                        IDLE.forEach(Browser::quit);
+                                        IDLE.clear();
+                                    }
+                                }));
+    }
+
     private final ChromeDriver driver;
     private final Path profile;
+    private final String language;
 
-    private Browser(ChromeDriver driver, Path profile) {
+    private Browser(ChromeDriver driver, Path profile, String language) {
         this.driver = driver;
         this.profile = profile;
+        this.language = language;
     }
 
     /** Whether Chromium and ChromeDriver are installed where the tests look for them. */
@@ -89,8 +118,9 @@ public final class Browser implements AutoCloseable {
     }
 
     /**
-     * Starts a headless browser with a fresh profile and a window of the given size in CSS pixels;
-     * skips the caller (a JUnit assumption) when Chromium or ChromeDriver is not installed.
+     * Starts a headless browser with a fresh profile (or one kept and cleared, see the class's doc)
+     * and a window of the given size in CSS pixels; skips the caller (a JUnit assumption) when
+     * Chromium or ChromeDriver is not installed.
      */
     public static Browser start(int width, int height) throws IOException {
         return start(width, height, "en-US");
@@ -104,6 +134,54 @@ public final class Browser implements AutoCloseable {
      */
     public static Browser start(int width, int height, String language) throws IOException {
         assumeAvailable();
+        Browser browser = kept(language);
+        if (browser == null) {
+            browser = launch(width, height, language);
+        }
+        browser.resize(width, height);
+        return browser;
+    }
+
+    /** A kept browser of {@code language}, cleared; null if none is kept or clearing failed. */
+    private static Browser kept(String language) {
+        while (true) {
+            Browser b;
+            synchronized (IDLE) {
+                b = IDLE.stream().filter(k -> k.language.equals(language)).findFirst().orElse(null);
+                if (b == null) {
+                    return null;
+                }
+                IDLE.remove(b);
+            }
+            try {
+                b.clear();
+                return b;
+            } catch (RuntimeException e) {
+                b.quit(); // an alert left open, a crashed tab: start another
+            }
+        }
+    }
+
+    /** Leaves nothing of the last test: see the class's doc. */
+    private void clear() {
+        String fresh = driver.switchTo().newWindow(WindowType.TAB).getWindowHandle();
+        for (String handle : driver.getWindowHandles()) {
+            if (!handle.equals(fresh)) {
+                driver.switchTo().window(handle).close();
+            }
+        }
+        driver.switchTo().window(fresh);
+        driver.executeCdpCommand("Network.clearBrowserCookies", Map.of());
+        driver.executeCdpCommand("Network.clearBrowserCache", Map.of());
+        driver.executeCdpCommand("Browser.resetPermissions", Map.of());
+        driver.executeCdpCommand(
+                "Storage.clearDataForOrigin", Map.of("origin", "*", "storageTypes", "all"));
+        driver.manage().timeouts().implicitlyWait(Duration.ZERO);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofMinutes(5));
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    private static Browser launch(int width, int height, String language) throws IOException {
         // Selenium's warning that it has no DevTools classes for this Chromium version is noise
         // here
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
@@ -140,10 +218,13 @@ public final class Browser implements AutoCloseable {
             deleteTree(profile);
             throw e;
         }
-        Browser browser = new Browser(driver, profile);
-        browser.resize(width, height);
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-        return browser;
+        return new Browser(driver, profile, language);
+    }
+
+    /** The WebDriver session: the same for a browser kept and started again. */
+    String session() {
+        return driver.getSessionId().toString();
     }
 
     public WebDriver driver() {
@@ -319,11 +400,32 @@ public final class Browser implements AutoCloseable {
         return axeSource;
     }
 
-    /** Quits the browser and deletes its profile. */
+    /**
+     * Keeps the browser for the next {@link #start} of its language; quits the least recently
+     * closed one beyond {@link #IDLE_MAX}.
+     */
     @Override
     public void close() {
+        Browser evicted = null;
+        synchronized (IDLE) {
+            if (!IDLE.contains(this)) {
+                IDLE.addFirst(this);
+            }
+            if (IDLE.size() > IDLE_MAX) {
+                evicted = IDLE.removeLast();
+            }
+        }
+        if (evicted != null) {
+            evicted.quit();
+        }
+    }
+
+    /** Quits the browser and deletes its profile. */
+    private void quit() {
         try {
             driver.quit();
+        } catch (WebDriverException e) {
+            // its driver is gone already
         } finally {
             deleteTree(profile);
         }
