@@ -341,10 +341,7 @@ class AccountPagesBrowserTest {
             browser.resize(size[0], size[1]);
             String at = page + " (" + language + ") at " + size[0];
             assertEquals(language, d.findElement(By.tagName("html")).getAttribute("lang"), at);
-            Object wide =
-                    browser.js(
-                            "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-            assertEquals(0L, ((Number) wide).longValue(), at + " scrolls sideways");
+            browser.assertNoSideScroll(at);
             browser.assertNoAxeViolationsAlsoExperimental(at);
             if (shot != null) {
                 browser.screenshot(shot + "-" + language + "-" + size[0]);

@@ -101,7 +101,7 @@ class CannedRepliesBrowserTest {
                     d.findElements(By.cssSelector("#canned-list > li")).size() >= 3,
                     "the script's canned replies were not seeded");
             admin.assertNoAxeViolationsAlsoExperimental("/inbox/team/canned at " + width);
-            assertNoSideScroll(admin, "the Canned replies page");
+            admin.assertNoSideScroll("the Canned replies page");
             admin.screenshot("issue19-canned-" + width);
 
             // add a French reply
@@ -167,7 +167,7 @@ class CannedRepliesBrowserTest {
             assertEquals(title, ours.getText());
             canned.selectByValue(id);
             assertEquals(text, c.findElement(By.id("reply-text")).getAttribute("value"));
-            assertNoSideScroll(coordinator, "the case page");
+            coordinator.assertNoSideScroll("the case page");
             coordinator.screenshot("issue19-canned-case-" + width);
             c.findElement(By.id("send-reply")).click();
             coordinator.await("sent", w -> w.getCurrentUrl().endsWith("m=case.reply.sent"));
@@ -257,15 +257,6 @@ class CannedRepliesBrowserTest {
         d.findElement(By.id("settings-lang-" + language)).click();
         d.findElement(By.id("save-language")).click();
         browser.await(language, w -> w.findElement(By.tagName("h1")).getText().equals(heading));
-    }
-
-    private static void assertNoSideScroll(Browser browser, String what) {
-        Object widths =
-                browser.js("return document.documentElement.scrollWidth + ' ' + window.innerWidth");
-        String[] w = String.valueOf(widths).split(" ");
-        assertTrue(
-                Integer.parseInt(w[0]) <= Integer.parseInt(w[1]),
-                what + " scrolls sideways: scrollWidth " + w[0] + " > width " + w[1]);
     }
 
     private static WebDriver logInAdmin(Browser browser) {

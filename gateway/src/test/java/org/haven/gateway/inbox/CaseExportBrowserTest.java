@@ -144,7 +144,7 @@ class CaseExportBrowserTest {
                     assertFalse(
                             d.findElement(By.id("export-notes")).isSelected(),
                             "private notes ticked by default " + at);
-                    assertNoSideScroll(browser, at);
+                    browser.assertNoSideScroll(at);
                     browser.assertNoAxeViolationsAlsoExperimental("the export confirmation " + at);
                     browser.screenshot("inbox-export-confirm-" + at);
                     signer = d.findElement(By.id("signer-fingerprint")).getText().replace(" ", "");
@@ -201,20 +201,5 @@ class CaseExportBrowserTest {
                 assertTrue(file.text().contains(marker) && file.text().contains(note), file.text());
             }
         }
-    }
-
-    private static void assertNoSideScroll(Browser browser, String at) {
-        Object wide =
-                browser.js(
-                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Object what =
-                browser.js(
-                        "var w = document.documentElement.clientWidth;"
-                                + " return Array.prototype.filter.call(document.querySelectorAll('main *'),"
-                                + " function (e) { return e.getBoundingClientRect().right > w + 1; })"
-                                + ".map(function (e) { return e.tagName + '#' + e.id + '.' + e.className"
-                                + " + ' ' + Math.round(e.getBoundingClientRect().right); }).join(', ');");
-        assertEquals(
-                0L, ((Number) wide).longValue(), "the page scrolls sideways " + at + ": " + what);
     }
 }

@@ -215,13 +215,13 @@ class CaseWorkBrowserTest {
             assertTrue(page.contains("value=\"interpreter\""), "label not saved");
             assertTrue(page.contains("<option value=\"waiting\" selected>"), "status not saved");
 
-            assertNoSideScroll(browser, "the case page");
+            browser.assertNoSideScroll("the case page");
             browser.assertNoAxeViolations("/inbox/cases/<id> at " + width);
             browser.screenshot("issue19-case-" + width + (width < 600 ? "-answers" : ""));
             d.get(base + "/inbox?queue=mine");
             browser.await(
                     "the Mine list", w -> !w.findElements(By.cssSelector(CASE_LINK)).isEmpty());
-            assertNoSideScroll(browser, "the queue");
+            browser.assertNoSideScroll("the queue");
             browser.screenshot("issue19-queue-" + width);
         }
     }
@@ -531,7 +531,7 @@ class CaseWorkBrowserTest {
                         w.navigate().refresh();
                         return w.findElement(By.cssSelector("#queue span.mark.awaiting"));
                     });
-            assertNoSideScroll(browser, "the Mine list");
+            browser.assertNoSideScroll("the Mine list");
             browser.assertNoAxeViolationsAlsoExperimental("/inbox?queue=mine at " + width);
             browser.screenshot("issue19-queue-marked-" + width);
 
@@ -713,15 +713,6 @@ class CaseWorkBrowserTest {
         try (ChatClient person = ChatClient.connect(haven.port())) {
             IntakeDriver.run(person, List.of("yes", "en", "survivor", "yes"));
         }
-    }
-
-    private static void assertNoSideScroll(Browser browser, String what) {
-        Object widths =
-                browser.js("return document.documentElement.scrollWidth + ' ' + window.innerWidth");
-        String[] w = String.valueOf(widths).split(" ");
-        assertTrue(
-                Integer.parseInt(w[0]) <= Integer.parseInt(w[1]),
-                what + " scrolls sideways: scrollWidth " + w[0] + " > width " + w[1]);
     }
 
     private static void probe(Browser browser) {

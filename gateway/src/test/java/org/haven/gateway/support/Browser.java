@@ -283,6 +283,37 @@ public final class Browser implements AutoCloseable {
                         || message.contains("aborted by navigation"));
     }
 
+    /**
+     * Fails, naming the elements of {@code main} that stick out, if the page scrolls sideways. It
+     * measures once the page has loaded: a live page that reloads itself can be caught mid-load,
+     * laid out before its stylesheet.
+     */
+    public void assertNoSideScroll(String what) {
+        Object found =
+                await(
+                        "a loaded page to measure: " + what,
+                        w ->
+                                js(
+                                        "if (document.readyState !== 'complete') { return null; }"
+                                                + " var root = document.documentElement, w = root.clientWidth;"
+                                                + " var out = Array.prototype.filter.call(document.querySelectorAll('main *'),"
+                                                + " function (e) { return e.getBoundingClientRect().right > w + 1; })"
+                                                + ".map(function (e) { return e.tagName + '#' + e.id + '.' + e.className"
+                                                + " + ' ' + Math.round(e.getBoundingClientRect().right); });"
+                                                + " return [root.scrollWidth - w, w, out.join(', ')];"));
+        List<?> r = (List<?>) found;
+        if (((Number) r.get(0)).longValue() > 0) {
+            throw new AssertionError(
+                    what
+                            + " scrolls sideways by "
+                            + r.get(0)
+                            + " px at a width of "
+                            + r.get(1)
+                            + ": "
+                            + r.get(2));
+        }
+    }
+
     /** Saves the viewport as {@code gateway/target/screenshots/<name>.png} and returns the file. */
     public Path screenshot(String name) throws IOException {
         Path dir = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
