@@ -218,6 +218,10 @@ class SignalDurabilityTest {
                 Thread.sleep(1000); // handed over, its step waiting on the lock
                 TestPostgres.away(url, true);
             }
+            // the gateway stops receiving once it finds the database gone: what Signal holds for
+            // the account from then on waits there (a message pushed while the stream was still
+            // closing would be written to a dead connection: a race of the test, not the gateway)
+            waitFor(() -> !daemon.streaming(), "receiving was not released during the outage");
             for (String text : said.subList(half + 1, said.size())) {
                 daemon.arrive(FakeSignalCli.message(ACI, NUMBER, ++timestamp, text));
             }
