@@ -1,5 +1,6 @@
 package org.haven.gateway;
 
+import org.haven.crypto.Argon2Params;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.openjdk.jmh.runner.Runner;
@@ -10,7 +11,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * expression; all of them without it): a measurement, not a test (it asserts nothing, and runs only
  * with {@code -Dhaven.measure=true}): {@code mvn -pl gateway -am test -Dtest=BenchmarkRun
  * -Dhaven.measure=true -Dhaven.benchmark=SealingBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
- * JMH prints its table to the test's output (gateway/target/surefire-reports).
+ * JMH prints its table to the test's output (gateway/target/surefire-reports). The benchmarks' JVMs
+ * run at the shipped passphrase cost, whatever the suite's ({@link Argon2Params#TEST_MINIMUM}).
  */
 @EnabledIfSystemProperty(named = "haven.measure", matches = "true")
 class BenchmarkRun {
@@ -20,6 +22,7 @@ class BenchmarkRun {
         new Runner(
                         new OptionsBuilder()
                                 .include(System.getProperty("haven.benchmark", "org.haven.gateway"))
+                                .jvmArgsAppend("-D" + Argon2Params.TEST_MINIMUM + "=false")
                                 .shouldFailOnError(true)
                                 .build())
                 .run();

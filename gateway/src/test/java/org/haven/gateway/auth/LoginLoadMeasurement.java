@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.haven.gateway.Haven;
+import org.haven.gateway.support.FullPassphraseCost;
 import org.haven.gateway.support.InboxClient;
 import org.haven.gateway.support.TestClock;
 import org.haven.gateway.support.TestHaven;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wrong code. Prints medians and the loaded/unloaded ratios.
  */
 @EnabledIfSystemProperty(named = "haven.measure", matches = "true")
+@ExtendWith(FullPassphraseCost.class) // logins at the shipped cost, not the suite's minimum
 class LoginLoadMeasurement {
     private static final int REAL = 9;
     private static final int BOGUS = 60;

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Runs a test class at the passphrase cost Haven ships with: the suite otherwise hashes and seals
  * at the OWASP minimum ({@link Argon2Params#TEST_MINIMUM}, set by the gateway's surefire), which
- * saves most of its processor time. For the classes whose subject is the cost itself. Use with
+ * saves most of its processor time. For the classes whose subject is the cost itself, and
+ * measurements of logins ({@code LoginLoadMeasurement}). Use with
  * {@code @ExtendWith(FullPassphraseCost.class)}; the test classes of a JVM run one after another.
  */
 public final class FullPassphraseCost implements BeforeAllCallback, AfterAllCallback {
