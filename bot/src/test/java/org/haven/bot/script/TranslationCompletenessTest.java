@@ -224,25 +224,25 @@ class TranslationCompletenessTest {
         List<Script> variants = variantsWithout(lang);
         assertTrue(variants.size() > 80, "texts tried: " + variants.size());
         // each variant's whole check is tens of milliseconds: on every processor
+        String missing = "missing translation '" + lang + "'";
         variants.parallelStream()
                 .forEach(
                         v -> {
-                            List<ScriptCheck.Finding> errors =
+                            List<String> errors =
                                     ScriptCheck.findings(v, ScriptCheck.DEFAULT_SEGMENT_BUDGET)
                                             .stream()
                                             .filter(f -> f.severity() == ScriptCheck.Severity.ERROR)
+                                            .map(ScriptCheck.Finding::message)
                                             .toList();
                             assertTrue(
-                                    errors.stream()
-                                            .anyMatch(
-                                                    f ->
-                                                            f.message()
-                                                                    .contains(
-                                                                            "missing translation '"
-                                                                                    + lang
-                                                                                    + "'")),
+                                    says(errors, missing),
                                     "a text without '" + lang + "' passed the check: " + errors);
                         });
+    }
+
+    /** Whether one of {@code messages} holds {@code text}. */
+    private static boolean says(List<String> messages, String text) {
+        return messages.stream().anyMatch(m -> m.contains(text));
     }
 
     /**
@@ -320,17 +320,18 @@ class TranslationCompletenessTest {
                             s.fallbackGroup(),
                             s.directorySource(),
                             s.directory());
-            assertTrue(
+            List<String> found =
                     ScriptCheck.findings(v, ScriptCheck.DEFAULT_SEGMENT_BUDGET).stream()
-                            .anyMatch(
-                                    f ->
-                                            f.message()
-                                                    .contains(
-                                                            "missing translation '"
-                                                                    + lang
-                                                                    + "' for message '"
-                                                                    + key
-                                                                    + "' (essential)")),
+                            .map(ScriptCheck.Finding::message)
+                            .toList();
+            assertTrue(
+                    says(
+                            found,
+                            "missing translation '"
+                                    + lang
+                                    + "' for message '"
+                                    + key
+                                    + "' (essential)"),
                     key);
         }
         assertTrue(essential >= 20, "essential messages: " + essential);
