@@ -263,6 +263,11 @@ public final class Haven implements AutoCloseable {
             conversations.batchSteps(
                     config.settings().intIn("step_batch", STEP_BATCH_DEFAULT, 1, 64));
             outbox.coordinatorPrefix(conversations::coordinatorPrefix);
+            if (config.settings().get("max_recipient_gap_ms").isPresent()) {
+                outbox.maxRecipientGap(
+                        Duration.ofMillis(
+                                config.settings().intIn("max_recipient_gap_ms", 0, 0, 60_000)));
+            }
             outbox.metrics(metrics);
 
             Router router = Router.router(vertx);

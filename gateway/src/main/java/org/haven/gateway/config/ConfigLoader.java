@@ -54,7 +54,8 @@ public final class ConfigLoader {
                     "http_idle_timeout",
                     "warmup_conversations",
                     "resume_phrases_prepared",
-                    "step_batch");
+                    "step_batch",
+                    "max_recipient_gap_ms");
 
     /**
      * The prefixes of the settings families that parse themselves from {@link

@@ -88,10 +88,29 @@ public final class Outbox {
     private volatile HavenMetrics metrics = HavenMetrics.NONE;
     private volatile Consumer<UUID> replyChanged = caseId -> {};
 
+    /** The longest spacing any channel keeps between two messages to one person; null: no cap. */
+    private volatile Duration maxRecipientGap;
+
     public Outbox(Vertx vertx, Pool pool, ServerKeyring keyring) {
         this.vertx = vertx;
         this.pool = pool;
         this.keyring = keyring;
+    }
+
+    /**
+     * Caps every channel's {@link ChannelSender#minIntervalPerRecipient()} at {@code gap} ({@code
+     * HAVEN_MAX_RECIPIENT_GAP_MS}): a channel that spaces a person's messages by more spaces them
+     * by this. Order per conversation does not depend on it: a conversation's next message is never
+     * claimed while an earlier one is pending.
+     */
+    public void maxRecipientGap(Duration gap) {
+        this.maxRecipientGap = gap;
+    }
+
+    private long gapMillis(ChannelSender sender) {
+        long own = sender.minIntervalPerRecipient().toMillis();
+        Duration cap = maxRecipientGap;
+        return cap == null ? own : Math.min(own, cap.toMillis());
     }
 
     /** Where to count finished messages. */
@@ -610,7 +629,7 @@ public final class Outbox {
         void add(UUID id, String providerId, ChannelSender sender, UUID entryCase) {
             ids.add(id);
             providerIds.add(providerId);
-            gaps.add(sender.minIntervalPerRecipient().toMillis());
+            gaps.add(gapMillis(sender));
             if (entryCase != null) {
                 entryCases.add(entryCase);
             }
@@ -831,7 +850,7 @@ public final class Outbox {
     }
 
     private Future<Void> space(UUID conversationId, ChannelSender sender) {
-        long ms = sender.minIntervalPerRecipient().toMillis();
+        long ms = gapMillis(sender);
         if (ms <= 0) {
             return Future.succeededFuture();
         }

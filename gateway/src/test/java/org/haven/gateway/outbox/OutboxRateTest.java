@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.haven.bot.Reply;
 import org.haven.crypto.ServerKeyring;
 import org.haven.gateway.config.DatabaseUrl;
@@ -95,12 +96,57 @@ class OutboxRateTest {
      */
     @Test
     void testBacklogIsSentWithinTheChannelRateAndPerPersonSpacing() throws Exception {
+        List<long[]> calls = sendBacklog(PEOPLE, EACH, null);
+        // any second, however a provider counts them (900 ms here: the outbox counts the moment
+        // before the call)
+        List<Long> starts = calls.stream().map(c -> c[0]).sorted().toList();
+        for (int i = 0; i < starts.size(); i++) {
+            long from = starts.get(i);
+            long within = starts.stream().filter(t -> t >= from && t < from + 900).count();
+            assertTrue(
+                    within <= PER_SECOND,
+                    within
+                            + " sends within 900 ms from "
+                            + (from - starts.get(0))
+                            + " ms: "
+                            + starts);
+        }
+        for (int p = 0; p < PEOPLE; p++) {
+            for (long gap : gaps(calls, p)) {
+                assertTrue(gap >= 1400, "person " + p + " got two replies " + gap + " ms apart");
+            }
+        }
+    }
+
+    /**
+     * Verifies that {@code HAVEN_MAX_RECIPIENT_GAP_MS} ({@link Outbox#maxRecipientGap}) caps the
+     * channel's own spacing: one person's 5 replies come at least 300 ms apart, not 1.5 s, still in
+     * order.
+     */
+    @Test
+    void testMaxRecipientGapCapsTheChannelsSpacing() throws Exception {
+        List<long[]> calls = sendBacklog(1, 5, Duration.ofMillis(300));
+        List<Long> gaps = gaps(calls, 0);
+        for (long gap : gaps) {
+            assertTrue(gap >= 280, "two replies " + gap + " ms apart: " + gaps);
+        }
+        assertTrue(
+                gaps.stream().mapToLong(Long::longValue).sum() < 4 * 1400,
+                "the channel's 1.5 s spacing was kept: " + gaps);
+    }
+
+    /**
+     * Queues {@code each} replies to each of {@code people} people, sends them all through an
+     * outbox (with {@code gap} as its cap on the spacing, if not null) and returns the sender's
+     * calls, after checking every reply was sent once, each person's in the order queued.
+     */
+    private static List<long[]> sendBacklog(int people, int each, Duration gap) throws Exception {
         String url = TestPostgres.newDatabase();
         try (Database db = Database.open(vertx, Optional.of(DatabaseUrl.parse(url)), dataDir)) {
-            List<UUID> people = new ArrayList<>();
-            for (int p = 0; p < PEOPLE; p++) {
+            List<UUID> ids = new ArrayList<>();
+            for (int p = 0; p < people; p++) {
                 UUID id = UUID.randomUUID();
-                people.add(id);
+                ids.add(id);
                 await(
                         db.pool()
                                 .preparedQuery(
@@ -112,11 +158,14 @@ class OutboxRateTest {
                                                 Buffer.buffer(new byte[] {1}))));
             }
             Outbox outbox = new Outbox(vertx, db.pool(), ServerKeyring.generate());
-            Recording sender = new Recording(people);
+            if (gap != null) {
+                outbox.maxRecipientGap(gap);
+            }
+            Recording sender = new Recording(ids);
             outbox.register(sender);
-            for (UUID person : people) {
+            for (UUID person : ids) {
                 List<Reply> replies = new ArrayList<>();
-                for (int i = 0; i < EACH; i++) {
+                for (int i = 0; i < each; i++) {
                     replies.add(new Reply("reply " + i, List.of(), "en", false));
                 }
                 await(
@@ -133,61 +182,53 @@ class OutboxRateTest {
             outbox.start();
             try {
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (sender.calls.size() < PEOPLE * EACH && System.nanoTime() < deadline) {
+                while (sender.calls.size() < people * each && System.nanoTime() < deadline) {
                     Thread.sleep(100);
                 }
             } finally {
                 await(outbox.stop());
             }
 
-            assertEquals(PEOPLE * EACH, sender.calls.size(), "every queued reply sent once");
-            // any second, however a provider counts them (900 ms here: the outbox counts the moment
-            // before the call)
-            List<Long> starts = sender.calls.stream().map(c -> c[0]).sorted().toList();
-            for (int i = 0; i < starts.size(); i++) {
-                long from = starts.get(i);
-                long within = starts.stream().filter(t -> t >= from && t < from + 900).count();
-                assertTrue(
-                        within <= PER_SECOND,
-                        within
-                                + " sends within 900 ms from "
-                                + (from - starts.get(0))
-                                + " ms: "
-                                + starts);
-            }
-            for (int p = 0; p < PEOPLE; p++) {
-                List<Long> times = new ArrayList<>();
+            assertEquals(people * each, sender.calls.size(), "every queued reply sent once");
+            for (int p = 0; p < people; p++) {
                 List<Long> order = new ArrayList<>();
                 for (long[] c : sender.calls) {
                     if (c[1] == p) {
-                        times.add(c[0]);
                         order.add(c[2]);
                     }
                 }
-                assertEquals(List.of(0L, 1L, 2L), order, "person " + p + "'s replies out of order");
-                for (int i = 1; i < times.size(); i++) {
-                    assertTrue(
-                            times.get(i) - times.get(i - 1) >= 1400,
-                            "person "
-                                    + p
-                                    + " got two replies "
-                                    + (times.get(i) - times.get(i - 1))
-                                    + " ms apart");
-                }
+                assertEquals(
+                        LongStream.range(0, each).boxed().toList(),
+                        order,
+                        "person " + p + "'s replies out of order");
             }
             assertEquals(
-                    List.of(List.of((long) PEOPLE * EACH)),
-                    List.of(
-                            List.of(
-                                    await(
-                                                    db.pool()
-                                                            .query(
-                                                                    "SELECT count(*) FROM outbox WHERE status = 'sent'")
-                                                            .execute())
-                                            .iterator()
-                                            .next()
-                                            .getLong(0))));
+                    (long) people * each,
+                    await(
+                                    db.pool()
+                                            .query(
+                                                    "SELECT count(*) FROM outbox WHERE status = 'sent'")
+                                            .execute())
+                            .iterator()
+                            .next()
+                            .getLong(0));
+            return sender.calls;
         }
+    }
+
+    /** The times between person {@code p}'s consecutive sends, in milliseconds. */
+    private static List<Long> gaps(List<long[]> calls, int p) {
+        List<Long> times = new ArrayList<>();
+        for (long[] c : calls) {
+            if (c[1] == p) {
+                times.add(c[0]);
+            }
+        }
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < times.size(); i++) {
+            gaps.add(times.get(i) - times.get(i - 1));
+        }
+        return gaps;
     }
 
     private static <T> T await(Future<T> f) throws Exception {

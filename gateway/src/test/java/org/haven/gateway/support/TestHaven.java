@@ -156,6 +156,9 @@ public final class TestHaven {
         env.put("HAVEN_WARMUP_CONVERSATIONS", "0");
         // a few resume phrases prepared ahead, not the default 256 (seconds of a core per start)
         env.put("HAVEN_RESUME_PHRASES_PREPARED", "4");
+        // a person's replies one after another, without the channel's spacing (1 s a reply: tens of
+        // seconds an intake); OutboxRateTest checks the spacing
+        env.put("HAVEN_MAX_RECIPIENT_GAP_MS", "0");
         env.putAll(extra);
         TestPostgres.start(); // its unpacked binaries serve the embedded database too
         if (!env.containsKey("HAVEN_DB_URL")) {
