@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -141,6 +142,9 @@ final class SignalTestSupport {
                             new EngineSettings(
                                     config.duressWord().orElse(null), config.resumeWindow()));
             Outbox outbox = new Outbox(vertx, database.pool(), secrets.keyring());
+            // as TestHaven's gateways (HAVEN_MAX_RECIPIENT_GAP_MS=0): a reply right after the one
+            // before
+            outbox.maxRecipientGap(Duration.ZERO);
             Conversations conversations =
                     new Conversations(
                             database.db(),
