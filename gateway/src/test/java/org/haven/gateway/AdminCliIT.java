@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.haven.crypto.Argon2Params;
 import org.haven.gateway.support.JarProcess;
@@ -33,7 +32,8 @@ class AdminCliIT {
      */
     @Test
     void testCommandsRefuseWhileServerRunsAndWorkAfter(@TempDir Path dataDir) throws Exception {
-        try (JarProcess server = JarProcess.start("admin-cli-it", dataDir, Map.of(), List.of())) {
+        try (JarProcess server =
+                JarProcess.start("admin-cli-it", dataDir, JarProcess.QUICK_START, List.of())) {
             // the audit entry the checks below count: the start-up purge, committed before it is
             // logged
             server.awaitLog("event=retention_purged", Duration.ofSeconds(30));
@@ -63,7 +63,8 @@ class AdminCliIT {
      */
     @Test
     void testAccountAddReadsSecretsFromStandardInput(@TempDir Path dataDir) throws Exception {
-        try (JarProcess server = JarProcess.start("admin-cli-it", dataDir, Map.of(), List.of())) {
+        try (JarProcess server =
+                JarProcess.start("admin-cli-it", dataDir, JarProcess.QUICK_START, List.of())) {
             TestHaven.setUpAdmin(server.port(), dataDir);
         }
         String pass = "a coordinator's first passphrase";

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.haven.gateway.support.InboxClient;
@@ -39,13 +38,13 @@ class CrashRestartIT {
         Files.deleteIfExists(Path.of("target", name + ".log"));
         String reference;
         long postmaster;
-        try (JarProcess first = JarProcess.start(name, dataDir, Map.of())) {
+        try (JarProcess first = JarProcess.start(name, dataDir, JarProcess.QUICK_START)) {
             reference = finishIntake(first, dataDir);
             postmaster = postmasterPid(dataDir);
             first.kill();
         }
         awaitGone(postmaster, 20);
-        try (JarProcess second = JarProcess.start(name, dataDir, Map.of())) {
+        try (JarProcess second = JarProcess.start(name, dataDir, JarProcess.QUICK_START)) {
             assertCaseKept(second, dataDir, reference);
         }
         assertNoMarkerLogged(name);
@@ -62,7 +61,7 @@ class CrashRestartIT {
         Files.deleteIfExists(Path.of("target", name + ".log"));
         String reference;
         long postmaster;
-        try (JarProcess first = JarProcess.start(name, dataDir, Map.of())) {
+        try (JarProcess first = JarProcess.start(name, dataDir, JarProcess.QUICK_START)) {
             reference = finishIntake(first, dataDir);
             postmaster = postmasterPid(dataDir);
             first.killWithChildren();
@@ -71,7 +70,7 @@ class CrashRestartIT {
         assertTrue(
                 ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false),
                 "precondition: the postmaster outlived its gateway");
-        try (JarProcess second = JarProcess.start(name, dataDir, Map.of())) {
+        try (JarProcess second = JarProcess.start(name, dataDir, JarProcess.QUICK_START)) {
             awaitGone(postmaster, 5);
             String log = Files.readString(second.log(), StandardCharsets.UTF_8);
             assertTrue(

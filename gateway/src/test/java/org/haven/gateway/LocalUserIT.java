@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +39,8 @@ class LocalUserIT {
             throws Exception {
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path dataDir = base.resolve("haven");
-        try (JarProcess haven = JarProcess.start("local-user-it", dataDir, Map.of(), "0000")) {
+        try (JarProcess haven =
+                JarProcess.start("local-user-it", dataDir, JarProcess.QUICK_START, "0000")) {
             Matcher m = DB_PORT.matcher(Files.readString(haven.log()));
             String port = null;
             while (m.find()) {

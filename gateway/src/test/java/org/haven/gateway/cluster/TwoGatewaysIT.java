@@ -68,13 +68,13 @@ class TwoGatewaysIT {
                         "HAVEN_SERVER_KEYS",
                         ServerSecrets.generateBase64());
         // one after the other: the first start creates the team key and the setup code
-        a = JarProcess.start("two-gateways-a", dataA, env);
+        a = JarProcess.start("two-gateways-a", dataA, JarProcess.quick(env));
         // as docs/operations.md says: the others get the team key pin the first one wrote
         Map<String, String> pinned = new HashMap<>(env);
         pinned.put(
                 "HAVEN_TEAM_KEY_PIN",
                 Files.readString(dataA.resolve("secrets").resolve("team-key-pin")).strip());
-        b = JarProcess.start("two-gateways-b", dataB, pinned);
+        b = JarProcess.start("two-gateways-b", dataB, JarProcess.quick(pinned));
         assertFalse(
                 Files.exists(dataB.resolve("setup-code.txt")),
                 "the second instance made a team key of its own");

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,22 @@ public final class JarProcess implements AutoCloseable {
         this.name = name;
         this.log = log;
         this.from = from;
+    }
+
+    /**
+     * Settings for a jar whose test is not about its start: no warm-up and a few resume phrases
+     * prepared ahead, instead of the shipped 400 synthetic intakes and 256 phrases, which would run
+     * beside the test (seconds of a processor per start). {@code JarStartIT} starts the jar as
+     * shipped.
+     */
+    public static final Map<String, String> QUICK_START =
+            Map.of("HAVEN_WARMUP_CONVERSATIONS", "0", "HAVEN_RESUME_PHRASES_PREPARED", "4");
+
+    /** {@code env} with {@link #QUICK_START} under it. */
+    public static Map<String, String> quick(Map<String, String> env) {
+        Map<String, String> with = new HashMap<>(QUICK_START);
+        with.putAll(env);
+        return with;
     }
 
     /**
